@@ -1,0 +1,463 @@
+//! Property values, including CloudFormation's intrinsic functions.
+//!
+//! A [`Value`] is plain JSON plus the intrinsics as typed variants, so that a template can be
+//! inspected (which resources does this value reference? which exports does it import?) before it
+//! is serialized.
+
+use indexmap::IndexMap;
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+/// A CloudFormation property value: JSON, or an intrinsic function.
+///
+/// ```
+/// use vpcform_cfn::{Pseudo, Value};
+///
+/// let name = Value::sub("com.amazonaws.${AWS::Region}.s3");
+/// assert_eq!(
+///     serde_json::to_string(&name).unwrap(),
+///     r#"{"Fn::Sub":"com.amazonaws.${AWS::Region}.s3"}"#
+/// );
+/// assert_eq!(
+///     serde_json::to_string(&Value::from(Pseudo::Region)).unwrap(),
+///     r#"{"Ref":"AWS::Region"}"#
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// JSON `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A string.
+    String(String),
+    /// A list of values.
+    List(Vec<Value>),
+    /// A map of values, in insertion order.
+    Map(IndexMap<String, Value>),
+    /// `{"Ref": name}`: a resource's, a parameter's or a pseudo parameter's value.
+    Ref(String),
+    /// `{"Fn::GetAtt": [logical_id, attribute]}`.
+    GetAtt {
+        /// The resource's logical ID.
+        logical_id: String,
+        /// The attribute name, e.g. `CidrBlock`.
+        attribute: String,
+    },
+    /// `{"Fn::Sub": template}` or `{"Fn::Sub": [template, variables]}`.
+    Sub {
+        /// The string with `${Name}` placeholders.
+        template: String,
+        /// Variables for the placeholders; empty for the short form.
+        variables: IndexMap<String, Value>,
+    },
+    /// `{"Fn::Join": [delimiter, values]}`.
+    Join {
+        /// The delimiter placed between values.
+        delimiter: String,
+        /// The values to join.
+        values: Vec<Value>,
+    },
+    /// `{"Fn::Select": [index, list]}`.
+    Select {
+        /// The zero-based index.
+        index: u32,
+        /// The list to select from.
+        list: Box<Value>,
+    },
+    /// `{"Fn::GetAZs": region}`; an empty string means the stack's region.
+    GetAzs(Box<Value>),
+    /// `{"Fn::ImportValue": export_name}`.
+    ImportValue(Box<Value>),
+}
+
+/// CloudFormation's pseudo parameters, usable wherever a [`Value`] is.
+///
+/// ```
+/// use vpcform_cfn::{Pseudo, Value};
+/// assert_eq!(Value::from(Pseudo::AccountId), Value::Ref("AWS::AccountId".into()));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pseudo {
+    /// `AWS::AccountId`.
+    AccountId,
+    /// `AWS::Region`.
+    Region,
+    /// `AWS::StackName`.
+    StackName,
+    /// `AWS::StackId`.
+    StackId,
+    /// `AWS::Partition`.
+    Partition,
+    /// `AWS::URLSuffix`.
+    UrlSuffix,
+    /// `AWS::NoValue`: removes the property it is assigned to.
+    NoValue,
+}
+
+impl Pseudo {
+    /// The pseudo parameter's name, e.g. `AWS::Region`.
+    ///
+    /// ```
+    /// assert_eq!(vpcform_cfn::Pseudo::Partition.name(), "AWS::Partition");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            Pseudo::AccountId => "AWS::AccountId",
+            Pseudo::Region => "AWS::Region",
+            Pseudo::StackName => "AWS::StackName",
+            Pseudo::StackId => "AWS::StackId",
+            Pseudo::Partition => "AWS::Partition",
+            Pseudo::UrlSuffix => "AWS::URLSuffix",
+            Pseudo::NoValue => "AWS::NoValue",
+        }
+    }
+
+    /// Whether `name` is a pseudo parameter (so a `Ref` to it needs no resource).
+    ///
+    /// ```
+    /// assert!(vpcform_cfn::Pseudo::is_pseudo("AWS::Region"));
+    /// assert!(!vpcform_cfn::Pseudo::is_pseudo("MyVpc"));
+    /// ```
+    pub fn is_pseudo(name: &str) -> bool {
+        name.starts_with("AWS::")
+    }
+}
+
+impl Value {
+    /// `{"Ref": logical_id}`.
+    ///
+    /// ```
+    /// let v = vpcform_cfn::Value::reference("MyVpc");
+    /// assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"Ref":"MyVpc"}"#);
+    /// ```
+    pub fn reference(logical_id: impl Into<String>) -> Value {
+        Value::Ref(logical_id.into())
+    }
+
+    /// `{"Fn::GetAtt": [logical_id, attribute]}`.
+    ///
+    /// ```
+    /// let v = vpcform_cfn::Value::get_att("MyVpc", "CidrBlock");
+    /// assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"Fn::GetAtt":["MyVpc","CidrBlock"]}"#);
+    /// ```
+    pub fn get_att(logical_id: impl Into<String>, attribute: impl Into<String>) -> Value {
+        Value::GetAtt {
+            logical_id: logical_id.into(),
+            attribute: attribute.into(),
+        }
+    }
+
+    /// The short form `{"Fn::Sub": template}`.
+    ///
+    /// ```
+    /// let v = vpcform_cfn::Value::sub("${AWS::StackName}-vpc");
+    /// assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"Fn::Sub":"${AWS::StackName}-vpc"}"#);
+    /// ```
+    pub fn sub(template: impl Into<String>) -> Value {
+        Value::Sub {
+            template: template.into(),
+            variables: IndexMap::new(),
+        }
+    }
+
+    /// The long form `{"Fn::Sub": [template, {name: value, …}]}`.
+    ///
+    /// ```
+    /// use vpcform_cfn::Value;
+    /// let v = Value::sub_with("${Svc}.vpce", [("Svc", Value::reference("Service"))]);
+    /// assert_eq!(
+    ///     serde_json::to_string(&v).unwrap(),
+    ///     r#"{"Fn::Sub":["${Svc}.vpce",{"Svc":{"Ref":"Service"}}]}"#
+    /// );
+    /// ```
+    pub fn sub_with<K: Into<String>>(
+        template: impl Into<String>,
+        variables: impl IntoIterator<Item = (K, Value)>,
+    ) -> Value {
+        Value::Sub {
+            template: template.into(),
+            variables: variables.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        }
+    }
+
+    /// `{"Fn::Join": [delimiter, values]}`.
+    ///
+    /// ```
+    /// use vpcform_cfn::Value;
+    /// let v = Value::join(",", ["a".into(), Value::reference("B")]);
+    /// assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"Fn::Join":[",",["a",{"Ref":"B"}]]}"#);
+    /// ```
+    pub fn join(delimiter: impl Into<String>, values: impl IntoIterator<Item = Value>) -> Value {
+        Value::Join {
+            delimiter: delimiter.into(),
+            values: values.into_iter().collect(),
+        }
+    }
+
+    /// `{"Fn::Select": [index, list]}`.
+    ///
+    /// ```
+    /// use vpcform_cfn::Value;
+    /// let az = Value::select(1, Value::get_azs());
+    /// assert_eq!(serde_json::to_string(&az).unwrap(), r#"{"Fn::Select":[1,{"Fn::GetAZs":""}]}"#);
+    /// ```
+    pub fn select(index: u32, list: Value) -> Value {
+        Value::Select {
+            index,
+            list: Box::new(list),
+        }
+    }
+
+    /// `{"Fn::GetAZs": ""}`: the availability zones of the stack's region.
+    ///
+    /// An empty string rather than `{"Ref": "AWS::Region"}`: both mean the same to
+    /// CloudFormation, and the empty form is the one every emulator evaluates correctly.
+    ///
+    /// ```
+    /// let v = vpcform_cfn::Value::get_azs();
+    /// assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"Fn::GetAZs":""}"#);
+    /// ```
+    pub fn get_azs() -> Value {
+        Value::GetAzs(Box::new(Value::String(String::new())))
+    }
+
+    /// `{"Fn::ImportValue": export_name}`.
+    ///
+    /// ```
+    /// let v = vpcform_cfn::Value::import_value("Provider-ServiceName");
+    /// assert_eq!(
+    ///     serde_json::to_string(&v).unwrap(),
+    ///     r#"{"Fn::ImportValue":"Provider-ServiceName"}"#
+    /// );
+    /// ```
+    pub fn import_value(export_name: impl Into<Value>) -> Value {
+        Value::ImportValue(Box::new(export_name.into()))
+    }
+
+    /// The string inside, when this value is a plain string.
+    ///
+    /// ```
+    /// assert_eq!(vpcform_cfn::Value::from("x").as_str(), Some("x"));
+    /// ```
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Calls `visit` on this value and on every value nested in it, depth first.
+    ///
+    /// ```
+    /// use vpcform_cfn::Value;
+    /// let v = Value::join("", [Value::reference("A"), Value::get_att("B", "Arn")]);
+    /// let mut n = 0;
+    /// v.walk(&mut |_| n += 1);
+    /// assert_eq!(n, 3);
+    /// ```
+    pub fn walk<'a>(&'a self, visit: &mut dyn FnMut(&'a Value)) {
+        visit(self);
+        match self {
+            Value::List(items) | Value::Join { values: items, .. } => {
+                items.iter().for_each(|v| v.walk(visit))
+            }
+            Value::Map(map) | Value::Sub { variables: map, .. } => {
+                map.values().for_each(|v| v.walk(visit))
+            }
+            Value::Select { list: inner, .. }
+            | Value::GetAzs(inner)
+            | Value::ImportValue(inner) => inner.walk(visit),
+            Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::String(_)
+            | Value::Ref(_)
+            | Value::GetAtt { .. } => {}
+        }
+    }
+
+    /// The logical IDs and parameter names this value refers to, through `Ref`, `Fn::GetAtt`
+    /// and `${Name}` / `${Name.Attribute}` placeholders of `Fn::Sub` (pseudo parameters excluded).
+    ///
+    /// ```
+    /// use vpcform_cfn::Value;
+    /// let v = Value::sub("${Svc}.${AWS::Region}.${Nlb.DNSName}");
+    /// assert_eq!(v.references(), vec!["Svc".to_string(), "Nlb".to_string()]);
+    /// ```
+    pub fn references(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.walk(&mut |v| match v {
+            Value::Ref(name) if !Pseudo::is_pseudo(name) => out.push(name.clone()),
+            Value::GetAtt { logical_id, .. } => out.push(logical_id.clone()),
+            Value::Sub {
+                template,
+                variables,
+            } => {
+                for name in sub_placeholders(template) {
+                    let target = name.split('.').next().unwrap_or(name);
+                    if !Pseudo::is_pseudo(target) && !variables.contains_key(target) {
+                        out.push(target.to_string());
+                    }
+                }
+            }
+            _ => {}
+        });
+        out
+    }
+
+    /// The export names this value imports with `Fn::ImportValue`, when they are plain strings.
+    ///
+    /// ```
+    /// use vpcform_cfn::Value;
+    /// let v = Value::import_value("Provider-ServiceName");
+    /// assert_eq!(v.imports(), vec!["Provider-ServiceName"]);
+    /// ```
+    pub fn imports(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.walk(&mut |v| {
+            if let Value::ImportValue(name) = v
+                && let Some(name) = name.as_str()
+            {
+                out.push(name);
+            }
+        });
+        out
+    }
+}
+
+/// The `${…}` placeholders of an `Fn::Sub` template, without `${!Literal}` escapes.
+fn sub_placeholders(template: &str) -> impl Iterator<Item = &str> {
+    template
+        .split("${")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter(|name| !name.starts_with('!'))
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(s.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::String(s)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Value::Int(n)
+    }
+}
+
+impl From<u16> for Value {
+    fn from(n: u16) -> Self {
+        Value::Int(i64::from(n))
+    }
+}
+
+impl From<u32> for Value {
+    fn from(n: u32) -> Self {
+        Value::Int(i64::from(n))
+    }
+}
+
+impl From<Pseudo> for Value {
+    fn from(p: Pseudo) -> Self {
+        Value::Ref(p.name().to_string())
+    }
+}
+
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(items: Vec<T>) -> Self {
+        Value::List(items.into_iter().map(Into::into).collect())
+    }
+}
+
+impl From<serde_json::Value> for Value {
+    /// Plain JSON (a policy document, say). Intrinsics written as JSON objects stay plain maps:
+    /// build them with [`Value`]'s constructors to have them inspected.
+    fn from(json: serde_json::Value) -> Self {
+        match json {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                // Non-integers are rare in templates; keep their exact text.
+                None => Value::String(n.to_string()),
+            },
+            serde_json::Value::String(s) => Value::String(s),
+            serde_json::Value::Array(items) => {
+                Value::List(items.into_iter().map(Value::from).collect())
+            }
+            serde_json::Value::Object(map) => {
+                Value::Map(map.into_iter().map(|(k, v)| (k, Value::from(v))).collect())
+            }
+        }
+    }
+}
+
+/// Serializes a one-key map `{key: value}`.
+fn single<S: Serializer, V: Serialize + ?Sized>(
+    serializer: S,
+    key: &str,
+    value: &V,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(1))?;
+    map.serialize_entry(key, value)?;
+    map.end()
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Int(n) => serializer.serialize_i64(*n),
+            Value::String(s) => serializer.serialize_str(s),
+            Value::List(items) => items.serialize(serializer),
+            Value::Map(map) => map.serialize(serializer),
+            Value::Ref(name) => single(serializer, "Ref", name),
+            Value::GetAtt {
+                logical_id,
+                attribute,
+            } => single(serializer, "Fn::GetAtt", &[logical_id, attribute]),
+            Value::Sub {
+                template,
+                variables,
+            } if variables.is_empty() => single(serializer, "Fn::Sub", template),
+            Value::Sub {
+                template,
+                variables,
+            } => single(serializer, "Fn::Sub", &Pair(template, variables)),
+            Value::Join { delimiter, values } => {
+                single(serializer, "Fn::Join", &Pair(delimiter, values))
+            }
+            Value::Select { index, list } => single(serializer, "Fn::Select", &Pair(index, list)),
+            Value::GetAzs(region) => single(serializer, "Fn::GetAZs", region),
+            Value::ImportValue(name) => single(serializer, "Fn::ImportValue", name),
+        }
+    }
+}
+
+/// A two-item JSON array `[a, b]` of different types.
+struct Pair<'a, A: ?Sized, B: ?Sized>(&'a A, &'a B);
+
+impl<A: Serialize + ?Sized, B: Serialize + ?Sized> Serialize for Pair<'_, A, B> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(2))?;
+        seq.serialize_element(self.0)?;
+        seq.serialize_element(self.1)?;
+        seq.end()
+    }
+}
