@@ -1,1 +1,74 @@
-//! x
+//! Typed AWS network builders that synthesize CloudFormation.
+//!
+//! A program declares its stacks and VPCs as marker types with [`topology!`], adds constructs
+//! to [`Stack`]s through typed builders, and synthesizes the [`App`] into one CloudFormation
+//! template per stack. Every handle is typed by its VPC, so wiring VPC B's subnet into VPC A's
+//! endpoint does not compile; what types cannot express is checked at [`App::synth`].
+//!
+//! ```
+//! use vpcform_net::prelude::*;
+//!
+//! vpcform_net::topology! { stack Consumer { vpc VpcA } }
+//!
+//! let mut consumer = Stack::<Consumer>::new("Consumer");
+//! let vpc = consumer.add("VpcA", Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build());
+//! let subnet = consumer.add(
+//!     "PrivateA",
+//!     Subnet::builder().vpc(&vpc).cidr(cidr!("10.0.1.0/24")).availability_zone(Az::index(0)).build(),
+//! );
+//! let routes = consumer.add("RoutesA", RouteTable::builder().vpc(&vpc).subnets([&subnet]).build());
+//! consumer.add(
+//!     "S3",
+//!     GatewayEndpoint::builder().vpc(&vpc).service(services::S3).route_tables([&routes]).build(),
+//! );
+//!
+//! let mut app = App::new("demo");
+//! app.add_stack(consumer);
+//! let assembly = app.synth()?;
+//! assert_eq!(assembly.stacks()[0].template().resources().len(), 5);
+//! # Ok::<(), SynthErrors>(())
+//! ```
+//!
+//! Invariant: [`App::synth`] returns templates only when every check passed; the same program
+//! gives byte-identical templates, with logical IDs taken from the IDs the program gives.
+
+mod app;
+mod cidr;
+mod constructs;
+mod error;
+mod handle;
+mod markers;
+pub mod services;
+mod stack;
+
+pub use app::{App, Assembly, Manifest, ManifestStack, SynthesizedStack};
+pub use cidr::{CidrBlock, CidrError, Ipv4Cidr};
+pub use constructs::endpoint_service::{EndpointService, EndpointServiceRef};
+pub use constructs::gateway_endpoint::{GatewayEndpoint, GatewayEndpointRef};
+pub use constructs::interface_endpoint::{
+    InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget, ServiceName, TargetDef,
+};
+pub use constructs::listener::{Listener, ListenerRef};
+pub use constructs::network_load_balancer::{
+    NetworkLoadBalancer, NetworkLoadBalancerRef, Scheme,
+};
+pub use constructs::route_table::{RouteTable, RouteTableRef};
+pub use constructs::security_group::{Peer, Port, Rule, SecurityGroup, SecurityGroupRef};
+pub use constructs::subnet::{Az, Subnet, SubnetRef};
+pub use constructs::target_group::{HealthCheck, Target, TargetGroup, TargetGroupRef, TargetType};
+pub use constructs::vpc::{Vpc, VpcRef};
+pub use error::{SynthError, SynthErrors};
+pub use markers::{StackMarker, VpcMarker};
+pub use services::{AwsService, GatewayService, InterfaceService};
+pub use stack::{Construct, Export, Imported, Stack, StackDef};
+pub use vpcform_cfn::{Pseudo, Value};
+
+/// Everything a program usually needs: `use vpcform_net::prelude::*;`.
+pub mod prelude {
+    pub use crate::services;
+    pub use crate::{
+        App, Az, EndpointService, GatewayEndpoint, HealthCheck, InterfaceEndpoint, Listener,
+        NetworkLoadBalancer, Peer, Port, RouteTable, Rule, SecurityGroup, ServiceName, Stack,
+        Subnet, SynthError, SynthErrors, Target, TargetGroup, Value, Vpc, cidr,
+    };
+}

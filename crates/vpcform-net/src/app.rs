@@ -1,0 +1,412 @@
+//! The app: its stacks, synthesized together into an [`Assembly`] of templates.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Serialize;
+use vpcform_cfn::Template;
+
+use crate::stack::StackDef;
+use crate::{Stack, StackMarker, SynthError, SynthErrors};
+
+/// An app: the stacks one program defines, synthesized and deployed together.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Network { vpc Main } }
+///
+/// let mut stack = Stack::<Network>::new("Network");
+/// stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let mut app = App::new("demo");
+/// app.add_stack(stack);
+/// let assembly = app.synth()?;
+/// assert_eq!(assembly.stacks()[0].name(), "Network");
+/// # Ok::<(), vpcform_net::SynthErrors>(())
+/// ```
+pub struct App {
+    name: String,
+    stacks: Vec<StackDef>,
+}
+
+impl App {
+    /// A new app without stacks.
+    ///
+    /// ```
+    /// let app = vpcform_net::App::new("privatelink");
+    /// assert_eq!(app.name(), "privatelink");
+    /// ```
+    pub fn new(name: impl Into<String>) -> App {
+        App {
+            name: name.into(),
+            stacks: Vec::new(),
+        }
+    }
+
+    /// The app's name.
+    ///
+    /// ```
+    /// assert_eq!(vpcform_net::App::new("x").name(), "x");
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Adds a stack. The order of stacks is kept where dependencies allow.
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Network {} }
+    /// let mut app = vpcform_net::App::new("x");
+    /// app.add_stack(vpcform_net::Stack::<Network>::new("Network"));
+    /// ```
+    pub fn add_stack<S: StackMarker>(&mut self, stack: Stack<S>) {
+        self.stacks.push(stack.def);
+    }
+
+    /// Checks every stack and renders its template; stacks are ordered so that each comes after
+    /// the stacks it imports from.
+    ///
+    /// # Errors
+    /// Every problem found, each naming its stack and construct; no partial result.
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// vpcform_net::topology! { stack Network { vpc Main } }
+    /// let mut stack = Stack::<Network>::new("Network");
+    /// stack.add("Main", Vpc::<Main>::builder().cidr("10.0.0.0/8").build());
+    /// let mut app = App::new("demo");
+    /// app.add_stack(stack);
+    /// let err = app.synth().unwrap_err();
+    /// assert!(matches!(err.errors()[0], SynthError::CidrPrefixOutOfRange { .. }));
+    /// ```
+    pub fn synth(&self) -> Result<Assembly, SynthErrors> {
+        let mut errors = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
+        for stack in &self.stacks {
+            if !valid_stack_name(&stack.name) {
+                errors.push(SynthError::InvalidStackName {
+                    name: stack.name.to_string(),
+                });
+            }
+            if names.contains(&&*stack.name) {
+                errors.push(SynthError::DuplicateStackName {
+                    name: stack.name.to_string(),
+                });
+            }
+            names.push(&stack.name);
+        }
+        let templates: Vec<(String, Option<Template>)> = self
+            .stacks
+            .iter()
+            .map(|stack| (stack.name.to_string(), stack.synth(&mut errors)))
+            .collect();
+        if !errors.is_empty() {
+            return Err(SynthErrors(errors));
+        }
+        let templates: Vec<(String, Template)> = templates
+            .into_iter()
+            .filter_map(|(name, template)| template.map(|t| (name, t)))
+            .collect();
+        let stacks = order_stacks(templates, &mut errors);
+        if !errors.is_empty() {
+            return Err(SynthErrors(errors));
+        }
+        Ok(Assembly {
+            app: self.name.clone(),
+            stacks,
+        })
+    }
+}
+
+/// CloudFormation stack names: a letter, then letters, digits and hyphens; at most 128.
+fn valid_stack_name(name: &str) -> bool {
+    name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// Finds each stack's dependencies from its imports and sorts the stacks so that each follows
+/// those it imports from, keeping the app's order otherwise.
+fn order_stacks(
+    templates: Vec<(String, Template)>,
+    errors: &mut Vec<SynthError>,
+) -> Vec<SynthesizedStack> {
+    let mut exporters: IndexMap<&str, &str> = IndexMap::new();
+    for (name, template) in &templates {
+        for export in template.exports() {
+            if let Some(first) = exporters.insert(export, name) {
+                errors.push(SynthError::DuplicateExport {
+                    export: export.to_string(),
+                    first: first.to_string(),
+                    second: name.clone(),
+                });
+            }
+        }
+    }
+    let mut depends: Vec<Vec<String>> = Vec::new();
+    for (name, template) in &templates {
+        let mut deps: Vec<String> = Vec::new();
+        for import in template.imports() {
+            match exporters.get(import) {
+                Some(&from) if !deps.iter().any(|d| d == from) => deps.push(from.to_string()),
+                Some(_) => {}
+                None => errors.push(SynthError::UnknownExport {
+                    stack: name.clone(),
+                    export: import.to_string(),
+                }),
+            }
+        }
+        depends.push(deps);
+    }
+    // Repeatedly take the first stack (in app order) whose dependencies are all placed.
+    let mut placed: Vec<usize> = Vec::new();
+    while placed.len() < templates.len() {
+        let next = (0..templates.len()).find(|&i| {
+            !placed.contains(&i)
+                && depends[i]
+                    .iter()
+                    .all(|d| placed.iter().any(|&p| templates[p].0 == *d))
+        });
+        match next {
+            Some(i) => placed.push(i),
+            None => {
+                let cycle = (0..templates.len())
+                    .filter(|i| !placed.contains(i))
+                    .map(|i| templates[i].0.clone())
+                    .collect();
+                errors.push(SynthError::StackCycle { cycle });
+                break;
+            }
+        }
+    }
+    let mut slots: Vec<Option<(String, Template)>> = templates.into_iter().map(Some).collect();
+    placed
+        .into_iter()
+        .filter_map(|i| {
+            slots[i].take().map(|(name, template)| SynthesizedStack {
+                depends_on: std::mem::take(&mut depends[i]),
+                name,
+                template,
+            })
+        })
+        .collect()
+}
+
+/// The synthesized app: one template per stack, in deployment order.
+#[derive(Debug)]
+pub struct Assembly {
+    app: String,
+    stacks: Vec<SynthesizedStack>,
+}
+
+/// One stack's template and the stacks it must be deployed after.
+#[derive(Debug)]
+pub struct SynthesizedStack {
+    name: String,
+    template: Template,
+    depends_on: Vec<String>,
+}
+
+impl SynthesizedStack {
+    /// The CloudFormation stack name.
+    ///
+    /// See [`Assembly`] for an example.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The template.
+    ///
+    /// See [`Assembly`] for an example.
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// The stacks whose exports this one imports.
+    ///
+    /// See [`Assembly`] for an example.
+    pub fn depends_on(&self) -> &[String] {
+        &self.depends_on
+    }
+
+    /// The template's file name in the output directory.
+    ///
+    /// See [`Assembly`] for an example.
+    pub fn template_file(&self) -> String {
+        format!("{}.template.json", self.name)
+    }
+}
+
+/// `manifest.json`: what a deployer needs to know without running the program.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    /// The manifest format's version.
+    pub version: u32,
+    /// The app's name.
+    pub app: String,
+    /// The stacks in deployment order.
+    pub stacks: Vec<ManifestStack>,
+}
+
+/// A stack's entry in [`Manifest`].
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManifestStack {
+    /// The stack name.
+    pub name: String,
+    /// The template file, relative to the manifest.
+    pub template: String,
+    /// The stacks to deploy before this one.
+    pub depends_on: Vec<String>,
+    /// The export names this stack defines.
+    pub exports: Vec<String>,
+    /// The export names this stack imports.
+    pub imports: Vec<String>,
+}
+
+impl Assembly {
+    /// The app's name.
+    ///
+    /// See [`Assembly::stacks`] for an example.
+    pub fn app(&self) -> &str {
+        &self.app
+    }
+
+    /// The stacks in deployment order.
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// vpcform_net::topology! { stack Network { vpc Main } }
+    /// let mut stack = Stack::<Network>::new("Network");
+    /// stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// let mut app = App::new("demo");
+    /// app.add_stack(stack);
+    /// let assembly = app.synth()?;
+    /// let network = &assembly.stacks()[0];
+    /// assert_eq!(assembly.app(), "demo");
+    /// assert_eq!(network.template_file(), "Network.template.json");
+    /// assert!(network.depends_on().is_empty());
+    /// assert_eq!(network.template().resources().len(), 1);
+    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// ```
+    pub fn stacks(&self) -> &[SynthesizedStack] {
+        &self.stacks
+    }
+
+    /// A stack by name.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack Network { vpc Main } }
+    /// # let mut stack = Stack::<Network>::new("Network");
+    /// # stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// # let mut app = App::new("demo");
+    /// # app.add_stack(stack);
+    /// let assembly = app.synth()?;
+    /// assert!(assembly.stack("Network").is_some());
+    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// ```
+    pub fn stack(&self, name: &str) -> Option<&SynthesizedStack> {
+        self.stacks.iter().find(|s| s.name == name)
+    }
+
+    /// The manifest describing the assembly.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack Network { vpc Main } }
+    /// # let mut stack = Stack::<Network>::new("Network");
+    /// # stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// # let mut app = App::new("demo");
+    /// # app.add_stack(stack);
+    /// let manifest = app.synth()?.manifest();
+    /// assert_eq!(manifest.stacks[0].template, "Network.template.json");
+    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// ```
+    pub fn manifest(&self) -> Manifest {
+        Manifest {
+            version: 1,
+            app: self.app.clone(),
+            stacks: self
+                .stacks
+                .iter()
+                .map(|s| ManifestStack {
+                    name: s.name.clone(),
+                    template: s.template_file(),
+                    depends_on: s.depends_on.clone(),
+                    exports: s.template.exports().iter().map(|e| e.to_string()).collect(),
+                    imports: s.template.imports().iter().map(|e| e.to_string()).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Writes `<Stack>.template.json` for each stack and `manifest.json` into `dir` (created if
+    /// missing) and returns the files written, manifest last.
+    ///
+    /// # Errors
+    /// An I/O error naming the file that could not be written.
+    ///
+    /// ```no_run
+    /// # fn demo(assembly: vpcform_net::Assembly) -> std::io::Result<()> {
+    /// let files = assembly.write_to("vpcform.out".as_ref())?;
+    /// # Ok(()) }
+    /// ```
+    pub fn write_to(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+        let with_path = |path: &Path, e: std::io::Error| {
+            std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+        };
+        std::fs::create_dir_all(dir).map_err(|e| with_path(dir, e))?;
+        let mut written = Vec::new();
+        for stack in &self.stacks {
+            let path = dir.join(stack.template_file());
+            let json = stack
+                .template
+                .to_json_pretty()
+                .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+            std::fs::write(&path, json).map_err(|e| with_path(&path, e))?;
+            written.push(path);
+        }
+        let path = dir.join("manifest.json");
+        let mut json = serde_json::to_string_pretty(&self.manifest())
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+        json.push('\n');
+        std::fs::write(&path, json).map_err(|e| with_path(&path, e))?;
+        written.push(path);
+        Ok(written)
+    }
+
+    /// A short human summary: each stack, its resources counted by type, and its dependencies.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack Network { vpc Main } }
+    /// # let mut stack = Stack::<Network>::new("Network");
+    /// # stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// # let mut app = App::new("demo");
+    /// # app.add_stack(stack);
+    /// let summary = app.synth()?.summary();
+    /// assert!(summary.contains("1 AWS::EC2::VPC"));
+    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// ```
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        for stack in &self.stacks {
+            let mut counts: IndexMap<&str, usize> = IndexMap::new();
+            for resource in stack.template.resources().values() {
+                *counts.entry(resource.resource_type()).or_default() += 1;
+            }
+            let total: usize = counts.values().sum();
+            let _ = write!(out, "{}: {total} resources", stack.name);
+            if !stack.depends_on.is_empty() {
+                let _ = write!(out, " (after {})", stack.depends_on.join(", "));
+            }
+            out.push('\n');
+            for (resource_type, n) in counts {
+                let _ = writeln!(out, "  {n:>3} {resource_type}");
+            }
+        }
+        out
+    }
+}

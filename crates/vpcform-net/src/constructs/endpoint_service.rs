@@ -1,0 +1,231 @@
+//! `EndpointService`: a provider's service behind a Network Load Balancer, offered to other
+//! VPCs and accounts over AWS PrivateLink.
+
+use std::borrow::Borrow;
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::network_load_balancer::NetworkLoadBalancerRef;
+use crate::handle::{Handle, collect, handle};
+use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::{SynthError, VpcMarker};
+
+/// An endpoint service (`AWS::EC2::VPCEndpointService`) on Network Load Balancers of VPC `V`,
+/// with an `AWS::EC2::VPCEndpointServicePermissions` when principals are allowed.
+///
+/// Consumers connect with an [`InterfaceEndpoint`](crate::InterfaceEndpoint) to its
+/// [`service_name`](EndpointServiceRef::service_name).
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Provider { vpc VpcB } }
+///
+/// let mut stack = Stack::<Provider>::new("Provider");
+/// let vpc = stack.add("VpcB", Vpc::<VpcB>::builder().cidr(cidr!("10.1.0.0/16")).build());
+/// let a = stack.add(
+///     "PrivateA",
+///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.1.1.0/24")).availability_zone(Az::index(0)).build(),
+/// );
+/// let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&a]).security_groups([]).build());
+/// let service = stack.add(
+///     "Service",
+///     EndpointService::builder()
+///         .network_load_balancers([&nlb])
+///         .allowed_principals(["arn:aws:iam::111122223333:root"])
+///         .build(),
+/// );
+/// stack.export("ServiceName", service.service_name());
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct EndpointService<V: VpcMarker> {
+    /// The Network Load Balancers serving it. Required, at least one.
+    #[builder(setter(transform = |nlbs: impl IntoIterator<Item = impl Borrow<NetworkLoadBalancerRef<V>>>| collect(nlbs)))]
+    network_load_balancers: Vec<NetworkLoadBalancerRef<V>>,
+    /// Whether the provider must accept each consumer's connection. Default `true`: a
+    /// connection is a decision, as in AWS's own default.
+    #[builder(default = true)]
+    acceptance_required: bool,
+    /// IAM principals allowed to create endpoints to the service: `arn:aws:iam::<account>:root`
+    /// (a whole account), `…:role/<name>`, `…:user/<name>`, or `*` (anyone). Default: none, so
+    /// only the provider's own account can connect.
+    #[builder(default, setter(transform = |principals: impl IntoIterator<Item = impl Into<String>>| principals.into_iter().map(Into::into).collect()))]
+    allowed_principals: Vec<String>,
+    /// Regions other than the service's own where consumers may connect from
+    /// (`SupportedRegions`, cross-region PrivateLink). Default: none, the service's region only.
+    #[builder(default, setter(transform = |regions: impl IntoIterator<Item = impl Into<String>>| regions.into_iter().map(Into::into).collect()))]
+    supported_regions: Vec<String>,
+}
+
+handle! {
+    /// A handle to an [`EndpointService`] added to a stack; `Ref` gives its `vpce-svc-…` ID.
+    EndpointServiceRef
+}
+
+impl<V> EndpointServiceRef<V> {
+    /// The service name consumers connect to, `com.amazonaws.vpce.<region>.vpce-svc-…`.
+    ///
+    /// CloudFormation has no attribute for it (aws-facts §2: the resource's only read-only
+    /// properties are `ServiceId` and `PrivateDnsNameConfiguration`; the request is open at
+    /// aws-cloudformation/cloudformation-coverage-roadmap#197), so it is built from the region and
+    /// the service ID.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// # let mut stack = Stack::<S>::new("S");
+    /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());
+    /// # let sub = stack.add("Sub", Subnet::builder().vpc(&vpc).cidr("10.0.0.0/24").availability_zone(Az::index(0)).build());
+    /// # let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&sub]).security_groups([]).build());
+    /// let service = stack.add("Svc", EndpointService::builder().network_load_balancers([&nlb]).build());
+    /// assert_eq!(service.service_name(), vpcform_net::Value::sub("com.amazonaws.vpce.${AWS::Region}.${Svc}"));
+    /// ```
+    pub fn service_name(&self) -> Value {
+        Value::sub(format!("com.amazonaws.vpce.${{AWS::Region}}.${{{}}}", self.logical_id()))
+    }
+}
+
+impl<V: VpcMarker> Construct<V::Stack> for EndpointService<V> {
+    type Handle = EndpointServiceRef<V>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> EndpointServiceRef<V> {
+        let vpc = self
+            .network_load_balancers
+            .first()
+            .map(|nlb| nlb.handle.vpc.clone())
+            .unwrap_or_else(|| id.clone());
+        let handle = EndpointServiceRef::new(stack.handle(&id, &vpc));
+        stack.push(EndpointServiceNode {
+            id,
+            vpc,
+            network_load_balancers: self
+                .network_load_balancers
+                .into_iter()
+                .map(|nlb| nlb.handle)
+                .collect(),
+            acceptance_required: self.acceptance_required,
+            allowed_principals: self.allowed_principals,
+            supported_regions: self.supported_regions,
+        });
+        handle
+    }
+}
+
+pub(crate) struct EndpointServiceNode {
+    id: Arc<str>,
+    vpc: Arc<str>,
+    pub(crate) network_load_balancers: Vec<Handle>,
+    pub(crate) acceptance_required: bool,
+    pub(crate) allowed_principals: Vec<String>,
+    supported_regions: Vec<String>,
+}
+
+impl EndpointServiceNode {
+    fn permissions_id(&self) -> String {
+        format!("{}Permissions", self.id)
+    }
+}
+
+/// Whether `principal` is `*` or an IAM principal ARN: `arn:<partition>:iam::<12 digits>:` then
+/// `root`, `role/…` or `user/…` (aws-facts §1, [19]).
+pub(crate) fn valid_principal(principal: &str) -> bool {
+    if principal == "*" {
+        return true;
+    }
+    let mut parts = principal.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    let named = |prefix: &str| {
+        resource
+            .strip_prefix(prefix)
+            .is_some_and(|name| !name.is_empty() && !name.contains(char::is_whitespace))
+    };
+    partition.starts_with("aws")
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && (resource == "root" || named("role/") || named("user/"))
+}
+
+impl Node for EndpointServiceNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        check.non_empty(
+            &self.id,
+            "NetworkLoadBalancerArns",
+            &self.network_load_balancers,
+            "give the Network Load Balancer that serves the service",
+        );
+        for nlb in &self.network_load_balancers {
+            check.handle(&self.id, "NetworkLoadBalancerArns", nlb, Some(&self.vpc));
+        }
+        for principal in &self.allowed_principals {
+            if !valid_principal(principal) {
+                check.report(SynthError::InvalidPrincipal {
+                    construct: check.path(&self.id),
+                    principal: principal.clone(),
+                });
+            }
+        }
+    }
+
+    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+        let mut service = Resource::new("AWS::EC2::VPCEndpointService")
+            .property("AcceptanceRequired", self.acceptance_required)
+            .property(
+                "NetworkLoadBalancerArns",
+                Value::List(self.network_load_balancers.iter().map(Handle::reference).collect()),
+            );
+        if !self.supported_regions.is_empty() {
+            service = service.property("SupportedRegions", self.supported_regions.clone());
+        }
+        template.add_resource(&*self.id, service.property("Tags", name_tag(stack, &self.id)))?;
+        if !self.allowed_principals.is_empty() {
+            template.add_resource(
+                self.permissions_id(),
+                Resource::new("AWS::EC2::VPCEndpointServicePermissions")
+                    .property("ServiceId", Value::reference(&*self.id))
+                    .property("AllowedPrincipals", self.allowed_principals.clone()),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_principal;
+
+    #[test]
+    fn principals() {
+        for ok in [
+            "*",
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::111122223333:role/eks-pods",
+            "arn:aws-us-gov:iam::111122223333:user/ops",
+        ] {
+            assert!(valid_principal(ok), "{ok}");
+        }
+        for bad in [
+            "111122223333",
+            "arn:aws:iam::1111:root",
+            "arn:aws:iam::111122223333:group/x",
+            "arn:aws:iam::111122223333:role/",
+            "arn:aws:s3:::bucket",
+        ] {
+            assert!(!valid_principal(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! `GatewayEndpoint`: S3 or DynamoDB through the route tables, free of charge.
+
+use std::borrow::Borrow;
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::route_table::RouteTableRef;
+use super::vpc::VpcRef;
+use crate::handle::{Handle, collect, handle};
+use crate::services::GatewayService;
+use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::{SynthError, VpcMarker};
+use std::any::Any;
+
+/// A gateway endpoint (`AWS::EC2::VPCEndpoint`, type `Gateway`) for S3 or DynamoDB.
+///
+/// AWS adds a route to each route table given: destination the service's managed prefix list
+/// (`pl-…`), target the endpoint. Being narrower than `0.0.0.0/0`, it wins over a NAT or
+/// internet gateway default route, so the subnets' traffic to the service stays in AWS
+/// (aws-facts §1, [11][12][15]). Gateway endpoints are free.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Consumer { vpc VpcA } }
+///
+/// let mut stack = Stack::<Consumer>::new("Consumer");
+/// let vpc = stack.add("VpcA", Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let routes = stack.add("Routes", RouteTable::builder().vpc(&vpc).build());
+/// stack.add(
+///     "S3Gateway",
+///     GatewayEndpoint::builder().vpc(&vpc).service(services::S3).route_tables([&routes]).build(),
+/// );
+/// ```
+///
+/// Services without a gateway endpoint do not compile:
+///
+/// ```compile_fail
+/// # use vpcform_net::prelude::*;
+/// # vpcform_net::topology! { stack Consumer { vpc VpcA } }
+/// # let mut stack = Stack::<Consumer>::new("Consumer");
+/// # let vpc = stack.add("VpcA", Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let sqs = GatewayEndpoint::builder().vpc(&vpc).service(services::Sqs).route_tables([]).build();
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct GatewayEndpoint<V: VpcMarker, T: GatewayService> {
+    /// The VPC. Required.
+    #[builder(setter(into))]
+    vpc: VpcRef<V>,
+    /// The service: [`S3`](crate::services::S3) or [`DynamoDb`](crate::services::DynamoDb).
+    /// Required.
+    service: T,
+    /// The route tables that get the service's prefix-list route. Required, at least one: a
+    /// gateway endpoint on no route table carries no traffic.
+    #[builder(setter(transform = |tables: impl IntoIterator<Item = impl Borrow<RouteTableRef<V>>>| collect(tables)))]
+    route_tables: Vec<RouteTableRef<V>>,
+    /// An endpoint policy document (IAM JSON) restricting what the endpoint may be used for.
+    /// Default: none, which AWS treats as full access to the service.
+    #[builder(default, setter(strip_option))]
+    policy: Option<serde_json::Value>,
+}
+
+handle! {
+    /// A handle to a [`GatewayEndpoint`] added to a stack.
+    GatewayEndpointRef
+}
+
+impl<V: VpcMarker, T: GatewayService> Construct<V::Stack> for GatewayEndpoint<V, T> {
+    type Handle = GatewayEndpointRef<V>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> GatewayEndpointRef<V> {
+        let GatewayEndpoint {
+            vpc,
+            service,
+            route_tables,
+            policy,
+        } = self;
+        let vpc = vpc.handle;
+        let handle = GatewayEndpointRef::new(stack.handle(&id, &vpc.id));
+        stack.push(GatewayEndpointNode {
+            id,
+            vpc,
+            service: service.name(),
+            service_name: T::service_name(),
+            route_tables: route_tables.into_iter().map(|t| t.handle).collect(),
+            policy,
+        });
+        handle
+    }
+}
+
+pub(crate) struct GatewayEndpointNode {
+    id: Arc<str>,
+    vpc: Handle,
+    pub(crate) service: &'static str,
+    service_name: Value,
+    pub(crate) route_tables: Vec<Handle>,
+    policy: Option<serde_json::Value>,
+}
+
+impl Node for GatewayEndpointNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        check.non_empty(
+            &self.id,
+            "RouteTableIds",
+            &self.route_tables,
+            "give the route tables of the subnets that should reach the service",
+        );
+        for table in &self.route_tables {
+            check.handle(&self.id, "RouteTableIds", table, Some(&self.vpc.id));
+            // AWS: RouteAlreadyExists, one prefix-list route per service and table (aws-facts §1, [13]).
+            let earlier = check
+                .stack
+                .nodes
+                .iter()
+                .take_while(|node| node.id() != &*self.id)
+                .filter_map(|node| (node.as_ref() as &dyn Any).downcast_ref::<GatewayEndpointNode>())
+                .find(|other| other.service == self.service && other.route_tables.contains(table));
+            if let Some(other) = earlier {
+                check.report(SynthError::DuplicateGatewayRoute {
+                    construct: check.path(&self.id),
+                    service: self.service,
+                    route_table: table.path(),
+                    other: check.path(&other.id),
+                });
+            }
+        }
+    }
+
+    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+        let route_tables = self.route_tables.iter().map(Handle::reference).collect::<Vec<_>>();
+        template.add_resource(
+            &*self.id,
+            Resource::new("AWS::EC2::VPCEndpoint")
+                .property("VpcId", self.vpc.reference())
+                .property("ServiceName", self.service_name.clone())
+                .property("VpcEndpointType", "Gateway")
+                .property("RouteTableIds", Value::List(route_tables))
+                .property_opt("PolicyDocument", self.policy.clone().map(Value::from))
+                .property("Tags", name_tag(stack, &self.id)),
+        )
+    }
+}

@@ -1,0 +1,104 @@
+//! `Listener`: a port a Network Load Balancer accepts connections on.
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::network_load_balancer::NetworkLoadBalancerRef;
+use super::target_group::TargetGroupRef;
+use crate::handle::{Handle, handle};
+use crate::stack::{Check, Construct, Node, StackDef};
+use crate::VpcMarker;
+
+/// A TCP listener (`AWS::ElasticLoadBalancingV2::Listener`) forwarding to a target group of the
+/// same VPC. Endpoint services carry TCP only (aws-facts §1, [17]).
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Provider { vpc VpcB } }
+///
+/// let mut stack = Stack::<Provider>::new("Provider");
+/// let vpc = stack.add("VpcB", Vpc::<VpcB>::builder().cidr(cidr!("10.1.0.0/16")).build());
+/// let a = stack.add(
+///     "PrivateA",
+///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.1.1.0/24")).availability_zone(Az::index(0)).build(),
+/// );
+/// let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&a]).security_groups([]).build());
+/// let service = stack.add("Service", TargetGroup::builder().vpc(&vpc).port(443).build());
+/// stack.add(
+///     "Https",
+///     Listener::builder().load_balancer(&nlb).port(443).default_target_group(&service).build(),
+/// );
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct Listener<V: VpcMarker> {
+    /// The load balancer. Required.
+    #[builder(setter(into))]
+    load_balancer: NetworkLoadBalancerRef<V>,
+    /// The port to listen on. Required.
+    port: u16,
+    /// Where connections go. Required.
+    #[builder(setter(into))]
+    default_target_group: TargetGroupRef<V>,
+}
+
+handle! {
+    /// A handle to a [`Listener`] added to a stack; `Ref` gives its ARN.
+    ListenerRef
+}
+
+impl<V: VpcMarker> Construct<V::Stack> for Listener<V> {
+    type Handle = ListenerRef<V>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> ListenerRef<V> {
+        let load_balancer = self.load_balancer.handle;
+        let handle = ListenerRef::new(stack.handle(&id, &load_balancer.vpc));
+        stack.push(ListenerNode {
+            id,
+            load_balancer,
+            port: self.port,
+            target_group: self.default_target_group.handle,
+        });
+        handle
+    }
+}
+
+pub(crate) struct ListenerNode {
+    id: Arc<str>,
+    pub(crate) load_balancer: Handle,
+    pub(crate) port: u16,
+    target_group: Handle,
+}
+
+impl Node for ListenerNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        check.handle(&self.id, "LoadBalancerArn", &self.load_balancer, None);
+        check.handle(
+            &self.id,
+            "DefaultActions",
+            &self.target_group,
+            Some(&self.load_balancer.vpc),
+        );
+    }
+
+    fn render(&self, _stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+        let mut forward = IndexMap::new();
+        forward.insert("Type".to_string(), Value::from("forward"));
+        forward.insert("TargetGroupArn".to_string(), self.target_group.reference());
+        template.add_resource(
+            &*self.id,
+            Resource::new("AWS::ElasticLoadBalancingV2::Listener")
+                .property("LoadBalancerArn", self.load_balancer.reference())
+                .property("Port", self.port)
+                .property("Protocol", "TCP")
+                .property("DefaultActions", Value::List(vec![Value::Map(forward)])),
+        )
+    }
+}

@@ -1,0 +1,12 @@
+//! The constructs: one file each, each with its builder, its handle and its synthesis.
+
+pub(crate) mod endpoint_service;
+pub(crate) mod gateway_endpoint;
+pub(crate) mod interface_endpoint;
+pub(crate) mod listener;
+pub(crate) mod network_load_balancer;
+pub(crate) mod route_table;
+pub(crate) mod security_group;
+pub(crate) mod subnet;
+pub(crate) mod target_group;
+pub(crate) mod vpc;

@@ -1,0 +1,192 @@
+//! `NetworkLoadBalancer`: the layer-4 load balancer an endpoint service is built on.
+
+use std::borrow::Borrow;
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::security_group::{SecurityGroupRef, groups};
+use super::subnet::SubnetRef;
+use crate::handle::{Handle, collect, handle};
+use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::VpcMarker;
+
+/// Whether the load balancer answers inside the VPC only or on the internet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scheme {
+    /// Private IPs only. The default, and what an endpoint service needs.
+    #[default]
+    Internal,
+    /// Public IPs; needs public subnets with an internet gateway.
+    InternetFacing,
+}
+
+/// A Network Load Balancer (`AWS::ElasticLoadBalancingV2::LoadBalancer`, type `network`) in VPC
+/// `V`, its VPC given by its subnets.
+///
+/// # Security groups and PrivateLink
+///
+/// Security groups can only be attached when an NLB is created — one created without them can
+/// never get them — so [`security_groups`](NetworkLoadBalancerBuilder::security_groups) is
+/// required (an empty list is an explicit choice).
+///
+/// With security groups attached, AWS evaluates their inbound rules on PrivateLink traffic too
+/// (`EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`, on by default), and the source it
+/// evaluates is **the consumer client's private IP address**, not the consumer endpoint's ENI
+/// nor anything of the provider's VPC (AWS, "Security groups for your Network Load Balancer":
+/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html>;
+/// aws-facts §1, [26][27]). An NLB whose security group admits only its own VPC therefore
+/// silently drops every PrivateLink connection.
+///
+/// vpcform keeps enforcement on by default and asks for the consumers' CIDR blocks in the
+/// group's inbound rules on the listener port: the group then keeps doing its job (only the
+/// known consumer networks, only the service port) instead of being switched off for all
+/// PrivateLink traffic. Turn enforcement off
+/// ([`enforce_security_group_inbound_rules_on_private_link_traffic(false)`](NetworkLoadBalancerBuilder::enforce_security_group_inbound_rules_on_private_link_traffic))
+/// when consumers' networks are unknown or overlap yours; the endpoint service's allowed
+/// principals and acceptance then gate who connects.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Provider { vpc VpcB } }
+///
+/// let mut stack = Stack::<Provider>::new("Provider");
+/// let vpc = stack.add("VpcB", Vpc::<VpcB>::builder().cidr(cidr!("10.1.0.0/16")).build());
+/// let a = stack.add(
+///     "PrivateA",
+///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.1.1.0/24")).availability_zone(Az::index(0)).build(),
+/// );
+/// let sg = stack.add(
+///     "NlbSg",
+///     SecurityGroup::builder()
+///         .vpc(&vpc)
+///         .ingress([Rule::new(Port::tcp(443), Peer::ipv4(cidr!("10.0.0.0/16")))])
+///         .build(),
+/// );
+/// let nlb = stack.add(
+///     "Nlb",
+///     NetworkLoadBalancer::builder().subnets([&a]).security_groups([&sg]).build(),
+/// );
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct NetworkLoadBalancer<V: VpcMarker> {
+    /// Subnets, one per AZ the load balancer serves. Required. Consumers' interface endpoints
+    /// can only use AZs listed here.
+    #[builder(setter(transform = |subnets: impl IntoIterator<Item = impl Borrow<SubnetRef<V>>>| collect(subnets)))]
+    subnets: Vec<SubnetRef<V>>,
+    /// Security groups. Required (see above): `[]` creates an NLB that can never have any.
+    #[builder(setter(transform = |list: impl IntoIterator<Item = impl Borrow<SecurityGroupRef<V>>>| groups(list)))]
+    security_groups: Vec<SecurityGroupRef<V>>,
+    /// Internal or internet-facing. Default [`Scheme::Internal`].
+    #[builder(default)]
+    scheme: Scheme,
+    /// Whether the security groups' inbound rules apply to PrivateLink traffic. Default `true`
+    /// (AWS's default too); see above for the source address they see.
+    #[builder(default = true)]
+    enforce_security_group_inbound_rules_on_private_link_traffic: bool,
+}
+
+handle! {
+    /// A handle to a [`NetworkLoadBalancer`] added to a stack; `Ref` gives its ARN.
+    NetworkLoadBalancerRef
+}
+
+impl<V> NetworkLoadBalancerRef<V> {
+    /// `{"Fn::GetAtt": [id, "DNSName"]}`.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// # let mut stack = Stack::<S>::new("S");
+    /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());
+    /// # let sub = stack.add("Sub", Subnet::builder().vpc(&vpc).cidr("10.0.0.0/24").availability_zone(Az::index(0)).build());
+    /// let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&sub]).security_groups([]).build());
+    /// assert_eq!(nlb.dns_name(), vpcform_net::Value::get_att("Nlb", "DNSName"));
+    /// ```
+    pub fn dns_name(&self) -> Value {
+        Value::get_att(self.logical_id(), "DNSName")
+    }
+}
+
+impl<V: VpcMarker> Construct<V::Stack> for NetworkLoadBalancer<V> {
+    type Handle = NetworkLoadBalancerRef<V>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> NetworkLoadBalancerRef<V> {
+        // The VPC is the subnets'; with none (reported at synth) the ID stands in.
+        let vpc = self
+            .subnets
+            .first()
+            .map(|s| s.handle.vpc.clone())
+            .unwrap_or_else(|| id.clone());
+        let handle = NetworkLoadBalancerRef::new(stack.handle(&id, &vpc));
+        stack.push(NetworkLoadBalancerNode {
+            id,
+            vpc,
+            subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
+            security_groups: self.security_groups.into_iter().map(|g| g.handle).collect(),
+            scheme: self.scheme,
+            enforce_on_private_link: self.enforce_security_group_inbound_rules_on_private_link_traffic,
+        });
+        handle
+    }
+}
+
+pub(crate) struct NetworkLoadBalancerNode {
+    id: Arc<str>,
+    vpc: Arc<str>,
+    pub(crate) subnets: Vec<Handle>,
+    pub(crate) security_groups: Vec<Handle>,
+    scheme: Scheme,
+    pub(crate) enforce_on_private_link: bool,
+}
+
+impl Node for NetworkLoadBalancerNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        check.non_empty(
+            &self.id,
+            "Subnets",
+            &self.subnets,
+            "give one subnet per availability zone the load balancer serves",
+        );
+        for subnet in &self.subnets {
+            check.handle(&self.id, "Subnets", subnet, Some(&self.vpc));
+        }
+        for group in &self.security_groups {
+            check.handle(&self.id, "SecurityGroups", group, Some(&self.vpc));
+        }
+    }
+
+    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+        let mut nlb = Resource::new("AWS::ElasticLoadBalancingV2::LoadBalancer")
+            .property("Type", "network")
+            .property(
+                "Scheme",
+                match self.scheme {
+                    Scheme::Internal => "internal",
+                    Scheme::InternetFacing => "internet-facing",
+                },
+            )
+            .property(
+                "Subnets",
+                Value::List(self.subnets.iter().map(Handle::reference).collect()),
+            );
+        if !self.security_groups.is_empty() {
+            nlb = nlb
+                .property(
+                    "SecurityGroups",
+                    Value::List(self.security_groups.iter().map(Handle::reference).collect()),
+                )
+                .property(
+                    "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
+                    if self.enforce_on_private_link { "on" } else { "off" },
+                );
+        }
+        template.add_resource(&*self.id, nlb.property("Tags", name_tag(stack, &self.id)))
+    }
+}

@@ -1,0 +1,124 @@
+//! `RouteTable`: routes for the subnets associated with it.
+
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::subnet::SubnetRef;
+use super::vpc::VpcRef;
+use crate::handle::{Handle, collect, handle};
+use std::borrow::Borrow;
+use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::{SynthError, VpcMarker};
+
+/// A route table (`AWS::EC2::RouteTable`) of VPC `V`, with a
+/// `AWS::EC2::SubnetRouteTableAssociation` for each subnet given.
+///
+/// Gateway endpoints add their routes to route tables (see
+/// [`GatewayEndpoint`](crate::GatewayEndpoint)).
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Consumer { vpc VpcA } }
+///
+/// let mut stack = Stack::<Consumer>::new("Consumer");
+/// let vpc = stack.add("VpcA", Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let subnet = stack.add(
+///     "PrivateA",
+///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.0.1.0/24")).availability_zone(Az::index(0)).build(),
+/// );
+/// let routes = stack.add("PrivateRoutesA", RouteTable::builder().vpc(&vpc).subnets([&subnet]).build());
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct RouteTable<V: VpcMarker> {
+    /// The VPC. Required.
+    #[builder(setter(into))]
+    vpc: VpcRef<V>,
+    /// Subnets to associate (each subnet has one route table). Default: none, which leaves the
+    /// table unused until a subnet is associated.
+    #[builder(default, setter(transform = |subnets: impl IntoIterator<Item = impl Borrow<SubnetRef<V>>>| collect(subnets)))]
+    subnets: Vec<SubnetRef<V>>,
+}
+
+handle! {
+    /// A handle to a [`RouteTable`] added to a stack.
+    RouteTableRef
+}
+
+impl<V: VpcMarker> Construct<V::Stack> for RouteTable<V> {
+    type Handle = RouteTableRef<V>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> RouteTableRef<V> {
+        let vpc = self.vpc.handle;
+        let handle = RouteTableRef::new(stack.handle(&id, &vpc.id));
+        stack.push(RouteTableNode {
+            id,
+            vpc,
+            subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
+        });
+        handle
+    }
+}
+
+struct RouteTableNode {
+    id: Arc<str>,
+    vpc: Handle,
+    subnets: Vec<Handle>,
+}
+
+impl RouteTableNode {
+    fn association_id(&self, subnet: &Handle) -> String {
+        format!("{}{}Association", self.id, subnet.id)
+    }
+}
+
+impl Node for RouteTableNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        for subnet in &self.subnets {
+            check.handle(&self.id, "subnets", subnet, Some(&self.vpc.id));
+        }
+        // A subnet has exactly one route table: find earlier tables claiming the same subnet.
+        for subnet in &self.subnets {
+            let earlier = check
+                .stack
+                .nodes
+                .iter()
+                .take_while(|node| node.id() != &*self.id)
+                .filter_map(|node| (node.as_ref() as &dyn std::any::Any).downcast_ref::<RouteTableNode>())
+                .find(|table| table.subnets.contains(subnet));
+            if let Some(other) = earlier {
+                check.report(SynthError::SubnetAlreadyAssociated {
+                    construct: check.path(&self.id),
+                    subnet: subnet.path(),
+                    other: check.path(&other.id),
+                });
+            }
+        }
+    }
+
+    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+        template.add_resource(
+            &*self.id,
+            Resource::new("AWS::EC2::RouteTable")
+                .property("VpcId", self.vpc.reference())
+                .property("Tags", name_tag(stack, &self.id)),
+        )?;
+        for subnet in &self.subnets {
+            template.add_resource(
+                self.association_id(subnet),
+                Resource::new("AWS::EC2::SubnetRouteTableAssociation")
+                    .property("RouteTableId", Value::reference(&*self.id))
+                    .property("SubnetId", subnet.reference()),
+            )?;
+        }
+        Ok(())
+    }
+}
+

@@ -1,0 +1,438 @@
+//! `SecurityGroup`: stateful firewall rules for ENIs (endpoints, load balancers, instances).
+
+use std::borrow::Borrow;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::vpc::VpcRef;
+use crate::handle::{Handle, collect, handle};
+use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::{CidrBlock, VpcMarker};
+
+/// Protocol and ports of a rule.
+///
+/// ```
+/// use vpcform_net::Port;
+/// let https = Port::tcp(443);
+/// let ephemeral = Port::tcp_range(1024, 65535);
+/// assert_eq!(https.to_string(), "TCP 443");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Port {
+    /// One TCP port.
+    Tcp(u16),
+    /// A TCP port range, inclusive.
+    TcpRange(u16, u16),
+    /// One UDP port.
+    Udp(u16),
+    /// A UDP port range, inclusive.
+    UdpRange(u16, u16),
+    /// Every protocol and port (`IpProtocol: -1`).
+    AllTraffic,
+}
+
+impl Port {
+    /// One TCP port.
+    ///
+    /// ```
+    /// assert_eq!(vpcform_net::Port::tcp(443), vpcform_net::Port::Tcp(443));
+    /// ```
+    pub const fn tcp(port: u16) -> Port {
+        Port::Tcp(port)
+    }
+
+    /// A TCP port range, inclusive.
+    ///
+    /// ```
+    /// let p = vpcform_net::Port::tcp_range(8000, 8080);
+    /// ```
+    pub const fn tcp_range(from: u16, to: u16) -> Port {
+        Port::TcpRange(from, to)
+    }
+
+    /// One UDP port.
+    ///
+    /// ```
+    /// let dns = vpcform_net::Port::udp(53);
+    /// ```
+    pub const fn udp(port: u16) -> Port {
+        Port::Udp(port)
+    }
+
+    /// A UDP port range, inclusive.
+    ///
+    /// ```
+    /// let p = vpcform_net::Port::udp_range(1000, 2000);
+    /// ```
+    pub const fn udp_range(from: u16, to: u16) -> Port {
+        Port::UdpRange(from, to)
+    }
+
+    /// Every protocol and port.
+    ///
+    /// ```
+    /// let all = vpcform_net::Port::all_traffic();
+    /// ```
+    pub const fn all_traffic() -> Port {
+        Port::AllTraffic
+    }
+
+    /// `(IpProtocol, FromPort, ToPort)` as the EC2 API spells them.
+    fn ec2(self) -> (&'static str, i64, i64) {
+        match self {
+            Port::Tcp(p) => ("tcp", p.into(), p.into()),
+            Port::TcpRange(a, b) => ("tcp", a.into(), b.into()),
+            Port::Udp(p) => ("udp", p.into(), p.into()),
+            Port::UdpRange(a, b) => ("udp", a.into(), b.into()),
+            Port::AllTraffic => ("-1", -1, -1),
+        }
+    }
+}
+
+impl std::fmt::Display for Port {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Port::Tcp(p) => write!(f, "TCP {p}"),
+            Port::TcpRange(a, b) => write!(f, "TCP {a}-{b}"),
+            Port::Udp(p) => write!(f, "UDP {p}"),
+            Port::UdpRange(a, b) => write!(f, "UDP {a}-{b}"),
+            Port::AllTraffic => write!(f, "all traffic"),
+        }
+    }
+}
+
+/// The other side of a rule: where traffic comes from (ingress) or goes to (egress).
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack S { vpc A } }
+/// let consumers: Peer<A> = Peer::ipv4(cidr!("10.0.0.0/16"));
+/// let anywhere: Peer<A> = Peer::any_ipv4(); // only ever by writing it
+/// ```
+pub enum Peer<V> {
+    /// An IPv4 block.
+    Ipv4(CidrBlock),
+    /// An IPv6 block, as text (e.g. `::/0`).
+    Ipv6(String),
+    /// Members of a security group of the same VPC.
+    SecurityGroup(SecurityGroupRef<V>),
+    /// A managed prefix list (`pl-…`), such as an AWS service's.
+    PrefixList(Value),
+}
+
+impl<V> Peer<V> {
+    /// An IPv4 block.
+    ///
+    /// ```
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// let p = vpcform_net::Peer::<A>::ipv4("10.0.0.0/16");
+    /// ```
+    pub fn ipv4(cidr: impl Into<CidrBlock>) -> Peer<V> {
+        Peer::Ipv4(cidr.into())
+    }
+
+    /// `0.0.0.0/0`: every IPv4 address. Never a default; write it where you mean it.
+    ///
+    /// ```
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// let p = vpcform_net::Peer::<A>::any_ipv4();
+    /// ```
+    pub fn any_ipv4() -> Peer<V> {
+        Peer::Ipv4(crate::cidr!("0.0.0.0/0").into())
+    }
+
+    /// An IPv6 block.
+    ///
+    /// ```
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// let p = vpcform_net::Peer::<A>::ipv6("2001:db8::/32");
+    /// ```
+    pub fn ipv6(cidr: impl Into<String>) -> Peer<V> {
+        Peer::Ipv6(cidr.into())
+    }
+
+    /// Members of a security group of the same VPC.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// # let mut stack = Stack::<S>::new("S");
+    /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());
+    /// let clients = stack.add("Clients", SecurityGroup::builder().vpc(&vpc).build());
+    /// let peer = Peer::security_group(&clients);
+    /// ```
+    pub fn security_group(group: &SecurityGroupRef<V>) -> Peer<V> {
+        Peer::SecurityGroup(group.clone())
+    }
+
+    /// A managed prefix list by ID or value.
+    ///
+    /// ```
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// let p = vpcform_net::Peer::<A>::prefix_list("pl-63a5400a");
+    /// ```
+    pub fn prefix_list(id: impl Into<Value>) -> Peer<V> {
+        Peer::PrefixList(id.into())
+    }
+}
+
+/// One security group rule: a port (or range) and a peer.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack S { vpc A } }
+/// let rule: Rule<A> = Rule::new(Port::tcp(443), Peer::ipv4(cidr!("10.0.0.0/16")))
+///     .description("HTTPS from VPC A");
+/// ```
+pub struct Rule<V> {
+    port: Port,
+    peer: Peer<V>,
+    description: Option<String>,
+}
+
+impl<V> Rule<V> {
+    /// A rule admitting (ingress) or allowing (egress) `port` from or to `peer`.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// let rule = Rule::<A>::new(Port::tcp(443), Peer::ipv4("10.0.0.0/16"));
+    /// ```
+    pub fn new(port: Port, peer: Peer<V>) -> Rule<V> {
+        Rule {
+            port,
+            peer,
+            description: None,
+        }
+    }
+
+    /// Sets the rule's description, shown in the console.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// let rule = Rule::<A>::new(Port::tcp(443), Peer::ipv4("10.0.0.0/16")).description("why");
+    /// ```
+    pub fn description(mut self, description: impl Into<String>) -> Rule<V> {
+        self.description = Some(description.into());
+        self
+    }
+
+    fn erase(self) -> RuleDef {
+        RuleDef {
+            port: self.port,
+            peer: match self.peer {
+                Peer::Ipv4(cidr) => PeerDef::Ipv4(cidr),
+                Peer::Ipv6(cidr) => PeerDef::Ipv6(cidr),
+                Peer::SecurityGroup(group) => PeerDef::SecurityGroup(group.handle),
+                Peer::PrefixList(id) => PeerDef::PrefixList(id),
+            },
+            description: self.description,
+        }
+    }
+}
+
+/// A security group (`AWS::EC2::SecurityGroup`) of VPC `V`.
+///
+/// Secure by default: no inbound rule unless written. Outbound follows AWS's default (all
+/// traffic) unless [`egress`](SecurityGroupBuilder::egress) lists the only rules to allow.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Consumer { vpc VpcA } }
+///
+/// let mut stack = Stack::<Consumer>::new("Consumer");
+/// let vpc = stack.add("VpcA", Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let endpoint_sg = stack.add(
+///     "EndpointSg",
+///     SecurityGroup::builder()
+///         .vpc(&vpc)
+///         .description("Interface endpoint: HTTPS from VPC A")
+///         .ingress([Rule::new(Port::tcp(443), Peer::ipv4(cidr!("10.0.0.0/16")))])
+///         .build(),
+/// );
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct SecurityGroup<V: VpcMarker> {
+    /// The VPC. Required.
+    #[builder(setter(into))]
+    vpc: VpcRef<V>,
+    /// `GroupDescription` (cannot change without replacing the group). Default: the construct
+    /// path, `Stack/Id`.
+    #[builder(default, setter(strip_option, into))]
+    description: Option<String>,
+    /// Inbound rules. Default: none, so nothing gets in.
+    #[builder(default, setter(transform = |rules: impl IntoIterator<Item = Rule<V>>| rules.into_iter().collect()))]
+    ingress: Vec<Rule<V>>,
+    /// Outbound rules: when given, the only traffic allowed out (an empty list allows none).
+    /// Default: AWS's own default rule, all traffic to anywhere.
+    #[builder(default, setter(transform = |rules: impl IntoIterator<Item = Rule<V>>| Some(rules.into_iter().collect())))]
+    egress: Option<Vec<Rule<V>>>,
+}
+
+handle! {
+    /// A handle to a [`SecurityGroup`] added to a stack.
+    SecurityGroupRef
+}
+
+impl<V> SecurityGroupRef<V> {
+    /// `{"Fn::GetAtt": [id, "GroupId"]}`: the `sg-…` ID (`Ref` gives the same in a VPC).
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// # let mut stack = Stack::<S>::new("S");
+    /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());
+    /// let sg = stack.add("Sg", SecurityGroup::builder().vpc(&vpc).build());
+    /// assert_eq!(sg.group_id(), vpcform_net::Value::get_att("Sg", "GroupId"));
+    /// ```
+    pub fn group_id(&self) -> Value {
+        Value::get_att(self.logical_id(), "GroupId")
+    }
+}
+
+/// Turns `[&sg_a, &sg_b]` into handles: shared by the builders that take security groups.
+pub(crate) fn groups<V>(
+    groups: impl IntoIterator<Item = impl Borrow<SecurityGroupRef<V>>>,
+) -> Vec<SecurityGroupRef<V>> {
+    collect(groups)
+}
+
+impl<V: VpcMarker> Construct<V::Stack> for SecurityGroup<V> {
+    type Handle = SecurityGroupRef<V>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> SecurityGroupRef<V> {
+        let vpc = self.vpc.handle;
+        let handle = SecurityGroupRef::new(stack.handle(&id, &vpc.id));
+        stack.push(SecurityGroupNode {
+            description: self.description.unwrap_or_else(|| stack.path(&id)),
+            id,
+            vpc,
+            ingress: self.ingress.into_iter().map(Rule::erase).collect(),
+            egress: self
+                .egress
+                .map(|rules| rules.into_iter().map(Rule::erase).collect()),
+        });
+        handle
+    }
+}
+
+pub(crate) struct RuleDef {
+    pub(crate) port: Port,
+    pub(crate) peer: PeerDef,
+    pub(crate) description: Option<String>,
+}
+
+pub(crate) enum PeerDef {
+    Ipv4(CidrBlock),
+    Ipv6(String),
+    SecurityGroup(Handle),
+    PrefixList(Value),
+}
+
+pub(crate) struct SecurityGroupNode {
+    pub(crate) id: Arc<str>,
+    vpc: Handle,
+    description: String,
+    pub(crate) ingress: Vec<RuleDef>,
+    pub(crate) egress: Option<Vec<RuleDef>>,
+}
+
+impl RuleDef {
+    /// The rule as an entry of `SecurityGroupIngress` or `SecurityGroupEgress`.
+    fn render(&self, inbound: bool) -> Value {
+        let (protocol, from, to) = self.port.ec2();
+        let mut rule = IndexMap::new();
+        rule.insert("IpProtocol".to_string(), Value::from(protocol));
+        if self.port != Port::AllTraffic {
+            rule.insert("FromPort".to_string(), Value::Int(from));
+            rule.insert("ToPort".to_string(), Value::Int(to));
+        }
+        let (key, value) = match (&self.peer, inbound) {
+            (PeerDef::Ipv4(cidr), _) => ("CidrIp", Value::from(cidr.text())),
+            (PeerDef::Ipv6(cidr), _) => ("CidrIpv6", Value::from(cidr.as_str())),
+            (PeerDef::SecurityGroup(group), true) => ("SourceSecurityGroupId", group.reference()),
+            (PeerDef::SecurityGroup(group), false) => {
+                ("DestinationSecurityGroupId", group.reference())
+            }
+            (PeerDef::PrefixList(id), true) => ("SourcePrefixListId", id.clone()),
+            (PeerDef::PrefixList(id), false) => ("DestinationPrefixListId", id.clone()),
+        };
+        rule.insert(key.to_string(), value);
+        if let Some(description) = &self.description {
+            rule.insert("Description".to_string(), Value::from(description.as_str()));
+        }
+        Value::Map(rule)
+    }
+}
+
+impl Node for SecurityGroupNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        let rules = self.ingress.iter().map(|r| ("SecurityGroupIngress", r)).chain(
+            self.egress
+                .iter()
+                .flatten()
+                .map(|r| ("SecurityGroupEgress", r)),
+        );
+        for (property, rule) in rules {
+            match &rule.peer {
+                PeerDef::Ipv4(cidr) => {
+                    check.cidr(&self.id, property, cidr);
+                }
+                PeerDef::SecurityGroup(group) => {
+                    check.handle(&self.id, property, group, Some(&self.vpc.id))
+                }
+                PeerDef::Ipv6(_) | PeerDef::PrefixList(_) => {}
+            }
+        }
+    }
+
+    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+        let mut group = Resource::new("AWS::EC2::SecurityGroup")
+            .property("GroupDescription", self.description.as_str())
+            .property("VpcId", self.vpc.reference());
+        if !self.ingress.is_empty() {
+            group = group.property(
+                "SecurityGroupIngress",
+                Value::List(self.ingress.iter().map(|r| r.render(true)).collect()),
+            );
+        }
+        if let Some(egress) = &self.egress {
+            let rules = if egress.is_empty() {
+                // An empty SecurityGroupEgress keeps AWS's allow-all rule; to allow nothing,
+                // CDK's technique: one rule matching no real traffic (ICMP type 252, code 86,
+                // to 255.255.255.255/32) replaces it.
+                vec![deny_all_egress()]
+            } else {
+                egress.iter().map(|r| r.render(false)).collect()
+            };
+            group = group.property("SecurityGroupEgress", Value::List(rules));
+        }
+        template.add_resource(
+            &*self.id,
+            group.property("Tags", name_tag(stack, &self.id)),
+        )
+    }
+}
+
+fn deny_all_egress() -> Value {
+    let mut rule = IndexMap::new();
+    rule.insert("IpProtocol".to_string(), Value::from("icmp"));
+    rule.insert("FromPort".to_string(), Value::Int(252));
+    rule.insert("ToPort".to_string(), Value::Int(86));
+    rule.insert("CidrIp".to_string(), Value::from("255.255.255.255/32"));
+    rule.insert(
+        "Description".to_string(),
+        Value::from("Disallow all traffic"),
+    );
+    Value::Map(rule)
+}

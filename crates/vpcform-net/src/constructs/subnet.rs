@@ -1,0 +1,228 @@
+//! `Subnet`: a block of a VPC's addresses in one availability zone.
+
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::vpc::{VpcRef, check_prefix};
+use crate::handle::{Handle, handle};
+use crate::stack::{Check, Construct, Node, StackDef, SubnetFacts, name_tag};
+use crate::{CidrBlock, SynthError, VpcMarker};
+
+/// Where a subnet is placed.
+///
+/// AZ *names* map to different physical zones in different accounts; when a provider and its
+/// consumers are in different accounts, align them on AZ *IDs* (aws-facts §1, [17]).
+///
+/// ```
+/// use vpcform_net::Az;
+/// let first = Az::index(0);          // the region's first AZ, whatever the region
+/// let named = Az::name("us-east-1a");
+/// let by_id = Az::id("use1-az1");     // the same physical zone in every account
+/// assert_ne!(first, named);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Az {
+    /// The n-th zone of the stack's region: `Fn::Select [n, Fn::GetAZs ""]`.
+    Index(u32),
+    /// A zone name such as `us-east-1a` (`AvailabilityZone`).
+    Name(String),
+    /// A zone ID such as `use1-az1` (`AvailabilityZoneId`).
+    Id(String),
+}
+
+impl Az {
+    /// The n-th zone of the stack's region.
+    ///
+    /// ```
+    /// assert_eq!(vpcform_net::Az::index(1), vpcform_net::Az::Index(1));
+    /// ```
+    pub fn index(n: u32) -> Az {
+        Az::Index(n)
+    }
+
+    /// A zone by name, e.g. `us-east-1a`.
+    ///
+    /// ```
+    /// let az = vpcform_net::Az::name("eu-west-1b");
+    /// ```
+    pub fn name(name: impl Into<String>) -> Az {
+        Az::Name(name.into())
+    }
+
+    /// A zone by ID, e.g. `use1-az1`.
+    ///
+    /// ```
+    /// let az = vpcform_net::Az::id("euw1-az2");
+    /// ```
+    pub fn id(id: impl Into<String>) -> Az {
+        Az::Id(id.into())
+    }
+}
+
+impl std::fmt::Display for Az {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Az::Index(n) => write!(f, "AZ #{n} of the region"),
+            Az::Name(name) => write!(f, "{name}"),
+            Az::Id(id) => write!(f, "AZ ID {id}"),
+        }
+    }
+}
+
+/// A subnet (`AWS::EC2::Subnet`) of VPC `V`.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Consumer { vpc VpcA } }
+///
+/// let mut stack = Stack::<Consumer>::new("Consumer");
+/// let vpc = stack.add("VpcA", Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let subnet = stack.add(
+///     "PrivateA",
+///     Subnet::builder()
+///         .vpc(&vpc)
+///         .cidr(cidr!("10.0.1.0/24"))
+///         .availability_zone(Az::index(0))
+///         .build(),
+/// );
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct Subnet<V: VpcMarker> {
+    /// The VPC. Required.
+    #[builder(setter(into))]
+    vpc: VpcRef<V>,
+    /// The subnet's block: inside the VPC's, /16 to /28, overlapping no other subnet. Required.
+    #[builder(setter(into))]
+    cidr: CidrBlock,
+    /// The availability zone. Required: placing subnets is a decision, not a default.
+    availability_zone: Az,
+    /// `MapPublicIpOnLaunch`. Default `false`: subnets are private unless said otherwise.
+    #[builder(default = false)]
+    map_public_ip_on_launch: bool,
+}
+
+handle! {
+    /// A handle to a [`Subnet`] added to a stack.
+    SubnetRef { az: Option<Az> }
+}
+
+impl<V> SubnetRef<V> {
+    /// The subnet's availability zone.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// # let mut stack = Stack::<S>::new("S");
+    /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());
+    /// let subnet = stack.add(
+    ///     "Sub",
+    ///     Subnet::builder().vpc(&vpc).cidr("10.0.0.0/24").availability_zone(Az::index(1)).build(),
+    /// );
+    /// assert_eq!(subnet.availability_zone(), &Az::index(1));
+    /// ```
+    pub fn availability_zone(&self) -> &Az {
+        // Always set by `Subnet::add_to`; the Option only serves the handle macro's default.
+        self.az.as_ref().unwrap_or(&Az::Index(0))
+    }
+}
+
+impl<V: VpcMarker> Construct<V::Stack> for Subnet<V> {
+    type Handle = SubnetRef<V>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> SubnetRef<V> {
+        let vpc = self.vpc.handle.id.clone();
+        stack.subnets.insert(
+            id.clone(),
+            SubnetFacts {
+                vpc: vpc.clone(),
+                cidr: self.cidr.parsed().ok(),
+            },
+        );
+        let mut handle = SubnetRef::new(stack.handle(&id, &vpc));
+        handle.az = Some(self.availability_zone.clone());
+        stack.push(SubnetNode {
+            id,
+            vpc: self.vpc.handle,
+            cidr: self.cidr,
+            az: self.availability_zone,
+            map_public_ip_on_launch: self.map_public_ip_on_launch,
+        });
+        handle
+    }
+}
+
+struct SubnetNode {
+    id: Arc<str>,
+    vpc: Handle,
+    cidr: CidrBlock,
+    az: Az,
+    map_public_ip_on_launch: bool,
+}
+
+impl Node for SubnetNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        let Some(cidr) = check.cidr(&self.id, "CidrBlock", &self.cidr) else {
+            return;
+        };
+        check_prefix(check, &self.id, cidr);
+        let vpc_id = &self.vpc.id;
+        if let Some(vpc_cidr) = check.stack.vpcs.get(vpc_id).and_then(|v| v.cidr)
+            && !vpc_cidr.contains(&cidr)
+        {
+            check.report(SynthError::SubnetOutsideVpc {
+                construct: check.path(&self.id),
+                subnet: cidr.to_string(),
+                vpc: check.path(vpc_id),
+                vpc_cidr: vpc_cidr.to_string(),
+            });
+        }
+        // Compare with the subnets of the same VPC added before this one.
+        let earlier = check
+            .stack
+            .subnets
+            .iter()
+            .take_while(|(id, _)| **id != self.id)
+            .filter(|(_, facts)| facts.vpc == *vpc_id)
+            .find_map(|(id, facts)| {
+                facts
+                    .cidr
+                    .filter(|other| other.overlaps(&cidr))
+                    .map(|other| (id.clone(), other))
+            });
+        if let Some((other, other_cidr)) = earlier {
+            check.report(SynthError::OverlappingSubnets {
+                construct: check.path(&self.id),
+                cidr: cidr.to_string(),
+                other: check.path(&other),
+                other_cidr: other_cidr.to_string(),
+            });
+        }
+    }
+
+    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+        let mut subnet = Resource::new("AWS::EC2::Subnet")
+            .property("VpcId", self.vpc.reference())
+            .property("CidrBlock", self.cidr.text());
+        subnet = match &self.az {
+            Az::Index(n) => {
+                subnet.property("AvailabilityZone", Value::select(*n, Value::get_azs()))
+            }
+            Az::Name(name) => subnet.property("AvailabilityZone", name.as_str()),
+            Az::Id(id) => subnet.property("AvailabilityZoneId", id.as_str()),
+        };
+        template.add_resource(
+            &*self.id,
+            subnet
+                .property("MapPublicIpOnLaunch", self.map_public_ip_on_launch)
+                .property("Tags", name_tag(stack, &self.id)),
+        )
+    }
+}

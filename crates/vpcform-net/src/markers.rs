@@ -1,0 +1,58 @@
+//! Marker types that carry a VPC's and a stack's identity in the type of every handle.
+//!
+//! `Subnet<VpcA>`-typed handles cannot be passed where `VpcB`'s are expected, and a VPC's
+//! handles cannot be added to a stack other than the one its marker names: both are compile
+//! errors, found before anything is synthesized, let alone deployed.
+
+/// A stack's identity, declared with [`topology!`](crate::topology).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a stack marker",
+    note = "declare stacks and their VPCs with `vpcform::topology! {{ stack Provider {{ vpc VpcB }} }}`"
+)]
+pub trait StackMarker: 'static {}
+
+/// A VPC's identity and the stack it lives in, declared with [`topology!`](crate::topology).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a VPC marker",
+    note = "declare VPCs inside their stack with `vpcform::topology! {{ stack Provider {{ vpc VpcB }} }}`"
+)]
+pub trait VpcMarker: 'static {
+    /// The stack whose template holds this VPC and everything in it.
+    type Stack: StackMarker;
+}
+
+/// Declares the stacks of an app and the VPCs each holds, as marker types.
+///
+/// Each `stack` becomes a [`StackMarker`], each `vpc` a [`VpcMarker`] whose resources may only be
+/// added to that stack. The types are uninhabited enums: they exist only for the compiler.
+///
+/// ```
+/// vpcform_net::topology! {
+///     /// VPC B's side: the custom service.
+///     pub stack Provider { vpc VpcB }
+///     /// VPC A's side: the EKS pods.
+///     pub stack Consumer { vpc VpcA }
+/// }
+/// fn stack_of<V: vpcform_net::VpcMarker>() -> &'static str { std::any::type_name::<V::Stack>() }
+/// assert!(stack_of::<VpcA>().ends_with("Consumer"));
+/// ```
+#[macro_export]
+macro_rules! topology {
+    ($(
+        $(#[$stack_meta:meta])*
+        $vis:vis stack $stack:ident { $( $(#[$vpc_meta:meta])* vpc $vpc:ident ),* $(,)? }
+    )*) => {$(
+        $(#[$stack_meta])*
+        #[derive(Debug)]
+        $vis enum $stack {}
+        impl $crate::StackMarker for $stack {}
+        $(
+            $(#[$vpc_meta])*
+            #[derive(Debug)]
+            $vis enum $vpc {}
+            impl $crate::VpcMarker for $vpc {
+                type Stack = $stack;
+            }
+        )*
+    )*};
+}

@@ -1,0 +1,96 @@
+//! AWS services that endpoints reach, as types: which endpoint kinds each has is known to the
+//! compiler.
+
+use vpcform_cfn::Value;
+
+/// An AWS service reachable from a VPC through an endpoint.
+pub trait AwsService {
+    /// The service's part of the endpoint service name, `com.amazonaws.<region>.<NAME>`.
+    const NAME: &'static str;
+    /// Whether its interface endpoints get private DNS by default: on for services that support
+    /// it, so that the usual SDK hostnames resolve to the endpoint's private IPs.
+    const PRIVATE_DNS: bool;
+
+    /// The service's [`NAME`](AwsService::NAME).
+    ///
+    /// ```
+    /// use vpcform_net::{AwsService, services::EcrApi};
+    /// assert_eq!(EcrApi.name(), "ecr.api");
+    /// ```
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    /// `{"Fn::Sub": "com.amazonaws.${AWS::Region}.<NAME>"}`.
+    ///
+    /// ```
+    /// use vpcform_net::{AwsService, services::Sqs};
+    /// assert_eq!(Sqs::service_name(), vpcform_net::Value::sub("com.amazonaws.${AWS::Region}.sqs"));
+    /// ```
+    fn service_name() -> Value {
+        Value::sub(format!("com.amazonaws.${{AWS::Region}}.{}", Self::NAME))
+    }
+}
+
+/// An AWS service with a gateway endpoint: S3 and DynamoDB only (aws-facts §1, [11]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no gateway endpoint: only S3 and DynamoDB do",
+    label = "not S3 or DynamoDB",
+    note = "reach `{Self}` through an `InterfaceEndpoint` (AWS PrivateLink) instead"
+)]
+pub trait GatewayService: AwsService {}
+
+/// An AWS service with interface endpoints (AWS PrivateLink).
+pub trait InterfaceService: AwsService {}
+
+macro_rules! services {
+    ($( $(#[$meta:meta])* $ty:ident = $name:literal, private_dns: $dns:literal $(, $kind:ident)* ;)*) => {$(
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct $ty;
+        impl AwsService for $ty {
+            const NAME: &'static str = $name;
+            const PRIVATE_DNS: bool = $dns;
+        }
+        impl InterfaceService for $ty {}
+        $(impl $kind for $ty {})*
+    )*};
+}
+
+services! {
+    /// Amazon S3. Its interface endpoint's private DNS is off by default: with a gateway
+    /// endpoint in the VPC, AWS requires `PrivateDnsOnlyForInboundResolverEndpoint` for it
+    /// (aws-facts §1, [7][8]); the free gateway endpoint is the usual path from inside the VPC.
+    S3 = "s3", private_dns: false, GatewayService;
+    /// Amazon DynamoDB. Its interface endpoint serves on-premises and peered networks, with
+    /// endpoint-specific DNS names (aws-facts §1, [10]); private DNS is off.
+    DynamoDb = "dynamodb", private_dns: false, GatewayService;
+    /// Amazon SQS.
+    Sqs = "sqs", private_dns: true;
+    /// Amazon SNS.
+    Sns = "sns", private_dns: true;
+    /// Amazon ECR's API (`ecr.api`).
+    EcrApi = "ecr.api", private_dns: true;
+    /// Amazon ECR's Docker registry (`ecr.dkr`).
+    EcrDkr = "ecr.dkr", private_dns: true;
+    /// AWS STS (EKS pods' IAM roles use it).
+    Sts = "sts", private_dns: true;
+    /// CloudWatch Logs.
+    Logs = "logs", private_dns: true;
+    /// CloudWatch metrics (`monitoring`).
+    Monitoring = "monitoring", private_dns: true;
+    /// AWS Secrets Manager.
+    SecretsManager = "secretsmanager", private_dns: true;
+    /// AWS Systems Manager.
+    Ssm = "ssm", private_dns: true;
+    /// AWS KMS.
+    Kms = "kms", private_dns: true;
+    /// Amazon EC2's API.
+    Ec2 = "ec2", private_dns: true;
+    /// Elastic Load Balancing's API.
+    ElasticLoadBalancing = "elasticloadbalancing", private_dns: true;
+    /// Amazon EKS's API.
+    Eks = "eks", private_dns: true;
+    /// AWS Lambda.
+    Lambda = "lambda", private_dns: true;
+}

@@ -1,0 +1,435 @@
+//! Stacks: the unit of deployment, holding constructs and outputs; one template each.
+
+use std::any::Any;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use vpcform_cfn::{Output, Template, TemplateError, Value};
+
+use crate::handle::Handle;
+use crate::{Ipv4Cidr, StackMarker, SynthError};
+
+/// A CloudFormation stack under construction, typed by its [`StackMarker`].
+///
+/// Constructs are added with [`Stack::add`], which returns a handle to wire into later
+/// constructs. Nothing is checked until [`App::synth`](crate::App::synth), which reports every
+/// problem at once.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Network { vpc Main } }
+///
+/// let mut stack = Stack::<Network>::new("Network").description("One VPC");
+/// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// stack.output("VpcId", &vpc);
+/// assert_eq!(vpc.logical_id(), "Main");
+/// ```
+pub struct Stack<S> {
+    pub(crate) def: StackDef,
+    _stack: PhantomData<fn() -> S>,
+}
+
+impl<S: StackMarker> Stack<S> {
+    /// A new stack; `name` is the CloudFormation stack name (letters, digits, hyphens).
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Network {} }
+    /// let stack = vpcform_net::Stack::<Network>::new("Network");
+    /// assert_eq!(stack.name(), "Network");
+    /// ```
+    pub fn new(name: impl Into<String>) -> Stack<S> {
+        let name: String = name.into();
+        Stack {
+            def: StackDef {
+                description: format!("{name} (synthesized by vpcform)"),
+                name: name.into(),
+                nodes: Vec::new(),
+                outputs: IndexMap::new(),
+                vpcs: IndexMap::new(),
+                subnets: IndexMap::new(),
+            },
+            _stack: PhantomData,
+        }
+    }
+
+    /// Sets the template's description (default: `"<name> (synthesized by vpcform)"`).
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Network {} }
+    /// let stack = vpcform_net::Stack::<Network>::new("Network").description("VPC A: the EKS pods");
+    /// ```
+    pub fn description(mut self, description: impl Into<String>) -> Stack<S> {
+        self.def.description = description.into();
+        self
+    }
+
+    /// The stack's name.
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Network {} }
+    /// assert_eq!(vpcform_net::Stack::<Network>::new("Net").name(), "Net");
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.def.name
+    }
+
+    /// Adds a construct under an ID (its CloudFormation logical ID: letters and digits) and
+    /// returns its handle.
+    ///
+    /// Only constructs of this stack's VPCs can be added: a subnet of a VPC declared in another
+    /// stack is a compile error.
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// vpcform_net::topology! { stack Network { vpc Main } }
+    /// let mut stack = Stack::<Network>::new("Network");
+    /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// let subnet = stack.add(
+    ///     "PrivateA",
+    ///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.0.0.0/24")).availability_zone(Az::index(0)).build(),
+    /// );
+    /// assert_eq!(subnet.path(), "Network/PrivateA");
+    /// ```
+    pub fn add<C: Construct<S>>(&mut self, id: &str, construct: C) -> C::Handle {
+        construct.add_to(&mut self.def, Arc::from(id))
+    }
+
+    /// Adds an output: the value is shown by `describe-stacks` after deploy.
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// vpcform_net::topology! { stack Network { vpc Main } }
+    /// let mut stack = Stack::<Network>::new("Network");
+    /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// stack.output("VpcId", &vpc);
+    /// ```
+    pub fn output(&mut self, name: &str, value: impl Into<Value>) {
+        self.def
+            .outputs
+            .insert(name.to_string(), OutputDef { value: value.into(), export: None });
+    }
+
+    /// Adds an output exported as `<stack name>-<name>`, for another stack to
+    /// [`import`](Stack::import). This is the only way a value crosses stacks.
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// vpcform_net::topology! { stack Provider {} stack Consumer {} }
+    /// let mut provider = Stack::<Provider>::new("Provider");
+    /// let name = provider.export("ServiceName", "com.amazonaws.vpce.us-east-1.vpce-svc-0123");
+    /// assert_eq!(name.export_name(), "Provider-ServiceName");
+    /// let mut consumer = Stack::<Consumer>::new("Consumer");
+    /// let imported = consumer.import(&name);
+    /// ```
+    pub fn export(&mut self, name: &str, value: impl Into<Value>) -> Export<S> {
+        let export_name = format!("{}-{}", self.def.name, name);
+        self.def.outputs.insert(
+            name.to_string(),
+            OutputDef {
+                value: value.into(),
+                export: Some(export_name.clone()),
+            },
+        );
+        Export {
+            export_name,
+            _stack: PhantomData,
+        }
+    }
+
+    /// Imports another stack's export (`Fn::ImportValue`); the app deploys the exporting stack
+    /// first and refuses to delete it while this one imports from it.
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// vpcform_net::topology! { stack Provider {} stack Consumer {} }
+    /// let mut provider = Stack::<Provider>::new("Provider");
+    /// let name = provider.export("ServiceName", "x");
+    /// let mut consumer = Stack::<Consumer>::new("Consumer");
+    /// let service = consumer.import(&name);
+    /// assert_eq!(service.value(), &vpcform_net::Value::import_value("Provider-ServiceName"));
+    /// ```
+    pub fn import<T>(&mut self, export: &Export<T>) -> Imported<S> {
+        Imported {
+            value: Value::import_value(export.export_name.as_str()),
+            _stack: PhantomData,
+        }
+    }
+}
+
+/// An exported output of stack `S`: import it into another stack with [`Stack::import`].
+#[derive(Debug)]
+pub struct Export<S> {
+    export_name: String,
+    _stack: PhantomData<fn() -> S>,
+}
+
+impl<S> Export<S> {
+    /// The export name, `<stack name>-<output name>`.
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Provider {} }
+    /// let mut p = vpcform_net::Stack::<Provider>::new("Provider");
+    /// assert_eq!(p.export("X", "v").export_name(), "Provider-X");
+    /// ```
+    pub fn export_name(&self) -> &str {
+        &self.export_name
+    }
+}
+
+/// A value imported into stack `S` from another stack's export.
+#[derive(Debug)]
+pub struct Imported<S> {
+    value: Value,
+    _stack: PhantomData<fn() -> S>,
+}
+
+impl<S> Imported<S> {
+    /// The `Fn::ImportValue` expression.
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack A {} stack B {} }
+    /// let mut a = vpcform_net::Stack::<A>::new("A");
+    /// let e = a.export("X", "v");
+    /// let mut b = vpcform_net::Stack::<B>::new("B");
+    /// assert!(matches!(b.import(&e).value(), vpcform_net::Value::ImportValue(_)));
+    /// ```
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+}
+
+impl<S> Clone for Imported<S> {
+    fn clone(&self) -> Self {
+        Imported {
+            value: self.value.clone(),
+            _stack: PhantomData,
+        }
+    }
+}
+
+impl<S> From<&Imported<S>> for Value {
+    fn from(imported: &Imported<S>) -> Self {
+        imported.value.clone()
+    }
+}
+
+/// Something that can be added to stack `S`: the product of a construct's builder.
+///
+/// Implemented for every construct whose VPC marker names `S` as its stack.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be added to stack `{S}`",
+    label = "this construct belongs to a VPC of another stack",
+    note = "each VPC marker names its stack in `topology!`; add the construct to that stack, or \
+            pass values between stacks with `export` and `import`"
+)]
+pub trait Construct<S>: Sized {
+    /// The handle returned by [`Stack::add`].
+    type Handle;
+
+    /// Records the construct in the stack under `id`. Called by [`Stack::add`].
+    #[doc(hidden)]
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> Self::Handle;
+}
+
+/// A stack's contents with the marker types erased. Internal: reached only through [`Stack`].
+#[doc(hidden)]
+pub struct StackDef {
+    pub(crate) name: Arc<str>,
+    pub(crate) description: String,
+    pub(crate) nodes: Vec<Box<dyn Node>>,
+    pub(crate) outputs: IndexMap<String, OutputDef>,
+    /// What synthesis needs to know of each VPC and subnet, by logical ID.
+    pub(crate) vpcs: IndexMap<Arc<str>, VpcFacts>,
+    pub(crate) subnets: IndexMap<Arc<str>, SubnetFacts>,
+}
+
+pub(crate) struct OutputDef {
+    pub(crate) value: Value,
+    pub(crate) export: Option<String>,
+}
+
+pub(crate) struct VpcFacts {
+    pub(crate) cidr: Option<Ipv4Cidr>,
+}
+
+pub(crate) struct SubnetFacts {
+    pub(crate) vpc: Arc<str>,
+    pub(crate) cidr: Option<Ipv4Cidr>,
+}
+
+impl StackDef {
+    pub(crate) fn handle(&self, id: &Arc<str>, vpc: &Arc<str>) -> Handle {
+        Handle {
+            stack: self.name.clone(),
+            id: id.clone(),
+            vpc: vpc.clone(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, node: impl Node) {
+        self.nodes.push(Box::new(node));
+    }
+
+    pub(crate) fn path(&self, id: &str) -> String {
+        format!("{}/{}", self.name, id)
+    }
+
+    /// Checks, then renders the stack's template.
+    pub(crate) fn synth(&self, errors: &mut Vec<SynthError>) -> Option<Template> {
+        let before = errors.len();
+        let mut check = Check {
+            stack: self,
+            errors,
+        };
+        for node in &self.nodes {
+            if let Err(e) = vpcform_cfn::validate_logical_id(node.id()) {
+                check.errors.push(SynthError::InvalidId {
+                    stack: self.name.to_string(),
+                    id: node.id().to_string(),
+                    reason: match e {
+                        TemplateError::InvalidLogicalId { reason, .. } => reason.to_string(),
+                        other => other.to_string(),
+                    },
+                });
+            }
+            node.check(&mut check);
+        }
+        if errors.len() > before {
+            return None;
+        }
+        let mut template = Template::new(self.description.clone());
+        let rendered = self
+            .nodes
+            .iter()
+            .try_for_each(|node| node.render(self, &mut template))
+            .and_then(|()| {
+                self.outputs.iter().try_for_each(|(name, output)| {
+                    let mut out = Output::new(output.value.clone());
+                    if let Some(export) = &output.export {
+                        out = out.export(export.as_str());
+                    }
+                    template.add_output(name.as_str(), out)
+                })
+            })
+            .and_then(|()| template.check());
+        match rendered {
+            Ok(()) => Some(template),
+            Err(TemplateError::DuplicateLogicalId { logical_id }) => {
+                errors.push(SynthError::DuplicateId {
+                    stack: self.name.to_string(),
+                    id: logical_id,
+                });
+                None
+            }
+            Err(source) => {
+                errors.push(SynthError::Template {
+                    stack: self.name.to_string(),
+                    source,
+                });
+                None
+            }
+        }
+    }
+}
+
+/// A construct recorded in a stack: it checks itself, then renders its resources.
+pub(crate) trait Node: Any {
+    /// The construct's ID (its main resource's logical ID).
+    fn id(&self) -> &str;
+    /// Reports every problem with the construct's properties.
+    fn check(&self, check: &mut Check<'_>);
+    /// Adds the construct's resources to the template.
+    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError>;
+}
+
+/// What a node's [`Node::check`] sees: its stack, and where to report.
+pub(crate) struct Check<'a> {
+    pub(crate) stack: &'a StackDef,
+    pub(crate) errors: &'a mut Vec<SynthError>,
+}
+
+impl Check<'_> {
+    pub(crate) fn path(&self, id: &str) -> String {
+        self.stack.path(id)
+    }
+
+    pub(crate) fn report(&mut self, error: SynthError) {
+        self.errors.push(error);
+    }
+
+    /// Checks that `handle` comes from this stack and, when `vpc` is given, from that VPC.
+    pub(crate) fn handle(
+        &mut self,
+        construct: &str,
+        property: &'static str,
+        handle: &Handle,
+        vpc: Option<&str>,
+    ) {
+        if handle.stack != self.stack.name {
+            self.errors.push(SynthError::ForeignHandle {
+                construct: self.path(construct),
+                property,
+                target: handle.path(),
+                target_stack: handle.stack.to_string(),
+            });
+        } else if let Some(vpc) = vpc
+            && *handle.vpc != *vpc
+        {
+            self.errors.push(SynthError::WrongVpc {
+                construct: self.path(construct),
+                property,
+                target: handle.path(),
+                target_vpc: self.path(&handle.vpc),
+                vpc: self.path(vpc),
+            });
+        }
+    }
+
+    /// Parses a CIDR property, reporting it if it does not parse.
+    pub(crate) fn cidr(
+        &mut self,
+        construct: &str,
+        property: &'static str,
+        block: &crate::CidrBlock,
+    ) -> Option<Ipv4Cidr> {
+        match block.parsed() {
+            Ok(cidr) => Some(cidr),
+            Err(reason) => {
+                self.errors.push(SynthError::InvalidCidr {
+                    construct: self.path(construct),
+                    property,
+                    value: block.text().to_string(),
+                    reason,
+                });
+                None
+            }
+        }
+    }
+
+    /// Reports an empty list property.
+    pub(crate) fn non_empty<T>(
+        &mut self,
+        construct: &str,
+        property: &'static str,
+        items: &[T],
+        fix: &'static str,
+    ) {
+        if items.is_empty() {
+            self.errors.push(SynthError::Empty {
+                construct: self.path(construct),
+                property,
+                fix,
+            });
+        }
+    }
+}
+
+/// `[{"Key": "Name", "Value": "<Stack>/<Id>"}]`: how the console shows the resource.
+pub(crate) fn name_tag(stack: &StackDef, id: &str) -> Value {
+    let mut tag = IndexMap::new();
+    tag.insert("Key".to_string(), Value::from("Name"));
+    tag.insert("Value".to_string(), Value::from(stack.path(id)));
+    Value::List(vec![Value::Map(tag)])
+}
+
