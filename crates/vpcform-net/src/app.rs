@@ -52,6 +52,15 @@ impl App {
         &self.name
     }
 
+    /// Whether the app has no stacks.
+    ///
+    /// ```
+    /// assert!(vpcform_net::App::new("x").is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.stacks.is_empty()
+    }
+
     /// Adds a stack. The order of stacks is kept where dependencies allow.
     ///
     /// ```
@@ -229,6 +238,17 @@ impl SynthesizedStack {
         &self.depends_on
     }
 
+    /// The template's resources counted by type, in order of first appearance.
+    ///
+    /// See [`Assembly::summary`] for what it serves.
+    pub fn resource_counts(&self) -> IndexMap<&str, usize> {
+        let mut counts: IndexMap<&str, usize> = IndexMap::new();
+        for resource in self.template.resources().values() {
+            *counts.entry(resource.resource_type()).or_default() += 1;
+        }
+        counts
+    }
+
     /// The template's file name in the output directory.
     ///
     /// See [`Assembly`] for an example.
@@ -377,7 +397,8 @@ impl Assembly {
         Ok(written)
     }
 
-    /// A short human summary: each stack, its resources counted by type, and its dependencies.
+    /// A short human summary: each stack, its template file, its resources counted by type, and
+    /// the stacks it is deployed after.
     ///
     /// ```
     /// # use vpcform_net::prelude::*;
@@ -386,19 +407,22 @@ impl Assembly {
     /// # stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
     /// # let mut app = App::new("demo");
     /// # app.add_stack(stack);
-    /// let summary = app.synth()?.summary();
+    /// let summary = app.synth()?.summary("vpcform.out".as_ref());
+    /// assert!(summary.contains("Network: 1 resources -> vpcform.out/Network.template.json"));
     /// assert!(summary.contains("1 AWS::EC2::VPC"));
     /// # Ok::<(), vpcform_net::SynthErrors>(())
     /// ```
-    pub fn summary(&self) -> String {
+    pub fn summary(&self, dir: &Path) -> String {
         let mut out = String::new();
         for stack in &self.stacks {
-            let mut counts: IndexMap<&str, usize> = IndexMap::new();
-            for resource in stack.template.resources().values() {
-                *counts.entry(resource.resource_type()).or_default() += 1;
-            }
-            let total: usize = counts.values().sum();
-            let _ = write!(out, "{}: {total} resources", stack.name);
+            let counts = stack.resource_counts();
+            let _ = write!(
+                out,
+                "{}: {} resources -> {}",
+                stack.name,
+                stack.template.resources().len(),
+                dir.join(stack.template_file()).display()
+            );
             if !stack.depends_on.is_empty() {
                 let _ = write!(out, " (after {})", stack.depends_on.join(", "));
             }

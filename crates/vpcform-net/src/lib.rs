@@ -67,8 +67,9 @@ pub use vpcform_cfn::{Pseudo, Value};
 pub mod prelude {
     pub use crate::services;
     pub use crate::{
-        App, Az, EndpointService, GatewayEndpoint, HealthCheck, InterfaceEndpoint, Listener,
-        NetworkLoadBalancer, Peer, Port, RouteTable, Rule, SecurityGroup, ServiceName, Stack,
-        Subnet, SynthError, SynthErrors, Target, TargetGroup, Value, Vpc, cidr,
+        App, Az, EndpointService, GatewayEndpoint, HealthCheck, InterfaceEndpoint, Ipv4Cidr,
+        Listener, NetworkLoadBalancer, Peer, Port, RouteTable, Rule, SecurityGroup, ServiceName,
+        Stack, Subnet, SynthError, SynthErrors, Target, TargetGroup, Value, Vpc, VpcMarker,
+        VpcRef, cidr,
     };
 }
