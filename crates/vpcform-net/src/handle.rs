@@ -93,7 +93,33 @@ macro_rules! handle {
 
 pub(crate) use handle;
 
-/// Clones borrowed handles into a list: builders take `[&a, &b]` as readily as owned handles.
-pub(crate) fn collect<T: Clone>(items: impl IntoIterator<Item = impl std::borrow::Borrow<T>>) -> Vec<T> {
-    items.into_iter().map(|item| item.borrow().clone()).collect()
+/// A handle, owned or borrowed: what builders' list setters take, so `[&a, &b]` works.
+///
+/// Its message is the one a user sees when passing another VPC's handle.
+#[diagnostic::on_unimplemented(
+    message = "expected `{H}`, found `{Self}`",
+    label = "this handle belongs to another VPC, or is another kind of construct",
+    note = "handles are typed by their VPC's marker: a construct of one VPC takes only that VPC's \
+            subnets, route tables, security groups and load balancers"
+)]
+pub trait AsHandle<H> {
+    /// The handle.
+    fn as_handle(&self) -> &H;
+}
+
+impl<H> AsHandle<H> for H {
+    fn as_handle(&self) -> &H {
+        self
+    }
+}
+
+impl<H> AsHandle<H> for &H {
+    fn as_handle(&self) -> &H {
+        self
+    }
+}
+
+/// Clones borrowed handles into a list.
+pub(crate) fn collect<T: Clone>(items: impl IntoIterator<Item = impl AsHandle<T>>) -> Vec<T> {
+    items.into_iter().map(|item| item.as_handle().clone()).collect()
 }

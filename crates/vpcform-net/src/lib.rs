@@ -58,6 +58,7 @@ pub use constructs::subnet::{Az, Subnet, SubnetRef};
 pub use constructs::target_group::{HealthCheck, Target, TargetGroup, TargetGroupRef, TargetType};
 pub use constructs::vpc::{Vpc, VpcRef};
 pub use error::{SynthError, SynthErrors};
+pub use handle::AsHandle;
 pub use markers::{StackMarker, VpcMarker};
 pub use services::{AwsService, GatewayService, InterfaceService};
 pub use stack::{Construct, Export, Imported, Stack, StackDef};

@@ -1,14 +1,13 @@
 //! `EndpointService`: a provider's service behind a Network Load Balancer, offered to other
 //! VPCs and accounts over AWS PrivateLink.
 
-use std::borrow::Borrow;
 use std::sync::Arc;
 
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::network_load_balancer::NetworkLoadBalancerRef;
-use crate::handle::{Handle, collect, handle};
+use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
 use crate::{SynthError, VpcMarker};
 
@@ -42,7 +41,7 @@ use crate::{SynthError, VpcMarker};
 #[builder(doc)]
 pub struct EndpointService<V: VpcMarker> {
     /// The Network Load Balancers serving it. Required, at least one.
-    #[builder(setter(transform = |nlbs: impl IntoIterator<Item = impl Borrow<NetworkLoadBalancerRef<V>>>| collect(nlbs)))]
+    #[builder(setter(transform = |nlbs: impl IntoIterator<Item = impl AsHandle<NetworkLoadBalancerRef<V>>>| collect(nlbs)))]
     network_load_balancers: Vec<NetworkLoadBalancerRef<V>>,
     /// Whether the provider must accept each consumer's connection. Default `true`: a
     /// connection is a decision, as in AWS's own default.

@@ -1,6 +1,5 @@
 //! `GatewayEndpoint`: S3 or DynamoDB through the route tables, free of charge.
 
-use std::borrow::Borrow;
 use std::sync::Arc;
 
 use typed_builder::TypedBuilder;
@@ -8,7 +7,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::route_table::RouteTableRef;
 use super::vpc::VpcRef;
-use crate::handle::{Handle, collect, handle};
+use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::services::GatewayService;
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
 use crate::{SynthError, VpcMarker};
@@ -54,7 +53,7 @@ pub struct GatewayEndpoint<V: VpcMarker, T: GatewayService> {
     service: T,
     /// The route tables that get the service's prefix-list route. Required, at least one: a
     /// gateway endpoint on no route table carries no traffic.
-    #[builder(setter(transform = |tables: impl IntoIterator<Item = impl Borrow<RouteTableRef<V>>>| collect(tables)))]
+    #[builder(setter(transform = |tables: impl IntoIterator<Item = impl AsHandle<RouteTableRef<V>>>| collect(tables)))]
     route_tables: Vec<RouteTableRef<V>>,
     /// An endpoint policy document (IAM JSON) restricting what the endpoint may be used for.
     /// Default: none, which AWS treats as full access to the service.

@@ -1,7 +1,6 @@
 //! `InterfaceEndpoint`: ENIs with private IPs in the VPC's subnets, reaching an AWS service or
 //! an endpoint service over AWS PrivateLink.
 
-use std::borrow::Borrow;
 use std::sync::Arc;
 
 use typed_builder::TypedBuilder;
@@ -11,7 +10,7 @@ use super::endpoint_service::EndpointServiceRef;
 use super::security_group::{SecurityGroupRef, groups};
 use super::subnet::SubnetRef;
 use super::vpc::VpcRef;
-use crate::handle::{Handle, collect, handle};
+use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::services::InterfaceService;
 use crate::stack::{Check, Construct, Imported, Node, StackDef, name_tag};
 use crate::{StackMarker, VpcMarker};
@@ -143,11 +142,11 @@ pub struct InterfaceEndpoint<V: VpcMarker, T: InterfaceTarget<V::Stack>> {
     /// [`ServiceName`]. Required.
     service: T,
     /// Subnets for the endpoint's ENIs, at most one per AZ. Required.
-    #[builder(setter(transform = |subnets: impl IntoIterator<Item = impl Borrow<SubnetRef<V>>>| collect(subnets)))]
+    #[builder(setter(transform = |subnets: impl IntoIterator<Item = impl AsHandle<SubnetRef<V>>>| collect(subnets)))]
     subnets: Vec<SubnetRef<V>>,
     /// Security groups of the ENIs: they decide which clients reach the service. Default: none
     /// given, and AWS then uses the VPC's default security group.
-    #[builder(default, setter(transform = |list: impl IntoIterator<Item = impl Borrow<SecurityGroupRef<V>>>| groups(list)))]
+    #[builder(default, setter(transform = |list: impl IntoIterator<Item = impl AsHandle<SecurityGroupRef<V>>>| groups(list)))]
     security_groups: Vec<SecurityGroupRef<V>>,
     /// `PrivateDnsEnabled`: the service's usual hostname resolves to the endpoint inside the
     /// VPC. Default: on for AWS services that support it, off for endpoint services (whose

@@ -1,6 +1,5 @@
 //! `NetworkLoadBalancer`: the layer-4 load balancer an endpoint service is built on.
 
-use std::borrow::Borrow;
 use std::sync::Arc;
 
 use typed_builder::TypedBuilder;
@@ -8,7 +7,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::security_group::{SecurityGroupRef, groups};
 use super::subnet::SubnetRef;
-use crate::handle::{Handle, collect, handle};
+use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
 use crate::VpcMarker;
 
@@ -74,10 +73,10 @@ pub enum Scheme {
 pub struct NetworkLoadBalancer<V: VpcMarker> {
     /// Subnets, one per AZ the load balancer serves. Required. Consumers' interface endpoints
     /// can only use AZs listed here.
-    #[builder(setter(transform = |subnets: impl IntoIterator<Item = impl Borrow<SubnetRef<V>>>| collect(subnets)))]
+    #[builder(setter(transform = |subnets: impl IntoIterator<Item = impl AsHandle<SubnetRef<V>>>| collect(subnets)))]
     subnets: Vec<SubnetRef<V>>,
     /// Security groups. Required (see above): `[]` creates an NLB that can never have any.
-    #[builder(setter(transform = |list: impl IntoIterator<Item = impl Borrow<SecurityGroupRef<V>>>| groups(list)))]
+    #[builder(setter(transform = |list: impl IntoIterator<Item = impl AsHandle<SecurityGroupRef<V>>>| groups(list)))]
     security_groups: Vec<SecurityGroupRef<V>>,
     /// Internal or internet-facing. Default [`Scheme::Internal`].
     #[builder(default)]

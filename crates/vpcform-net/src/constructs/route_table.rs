@@ -7,8 +7,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::subnet::SubnetRef;
 use super::vpc::VpcRef;
-use crate::handle::{Handle, collect, handle};
-use std::borrow::Borrow;
+use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
 use crate::{SynthError, VpcMarker};
 
@@ -38,7 +37,7 @@ pub struct RouteTable<V: VpcMarker> {
     vpc: VpcRef<V>,
     /// Subnets to associate (each subnet has one route table). Default: none, which leaves the
     /// table unused until a subnet is associated.
-    #[builder(default, setter(transform = |subnets: impl IntoIterator<Item = impl Borrow<SubnetRef<V>>>| collect(subnets)))]
+    #[builder(default, setter(transform = |subnets: impl IntoIterator<Item = impl AsHandle<SubnetRef<V>>>| collect(subnets)))]
     subnets: Vec<SubnetRef<V>>,
 }
 

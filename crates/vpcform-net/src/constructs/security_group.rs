@@ -1,6 +1,5 @@
 //! `SecurityGroup`: stateful firewall rules for ENIs (endpoints, load balancers, instances).
 
-use std::borrow::Borrow;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -8,7 +7,7 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::vpc::VpcRef;
-use crate::handle::{Handle, collect, handle};
+use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
 use crate::{CidrBlock, VpcMarker};
 
@@ -297,7 +296,7 @@ impl<V> SecurityGroupRef<V> {
 
 /// Turns `[&sg_a, &sg_b]` into handles: shared by the builders that take security groups.
 pub(crate) fn groups<V>(
-    groups: impl IntoIterator<Item = impl Borrow<SecurityGroupRef<V>>>,
+    groups: impl IntoIterator<Item = impl AsHandle<SecurityGroupRef<V>>>,
 ) -> Vec<SecurityGroupRef<V>> {
     collect(groups)
 }

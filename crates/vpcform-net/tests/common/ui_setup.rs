@@ -1,0 +1,39 @@
+// Shared setup of the compile-fail cases: two stacks, one VPC each, a subnet, a route table and
+// a security group in each. Included by each case with `include!`.
+use vpcform_net::prelude::*;
+
+vpcform_net::topology! {
+    stack Provider { vpc VpcB }
+    stack Consumer { vpc VpcA }
+}
+
+#[allow(dead_code)]
+struct Two {
+    provider: Stack<Provider>,
+    consumer: Stack<Consumer>,
+    vpc_a: vpcform_net::VpcRef<VpcA>,
+    vpc_b: vpcform_net::VpcRef<VpcB>,
+    subnet_a: vpcform_net::SubnetRef<VpcA>,
+    subnet_b: vpcform_net::SubnetRef<VpcB>,
+    routes_b: vpcform_net::RouteTableRef<VpcB>,
+    sg_b: vpcform_net::SecurityGroupRef<VpcB>,
+}
+
+#[allow(dead_code)]
+fn two() -> Two {
+    let mut provider = Stack::<Provider>::new("Provider");
+    let mut consumer = Stack::<Consumer>::new("Consumer");
+    let vpc_b = provider.add("VpcB", Vpc::<VpcB>::builder().cidr(cidr!("10.1.0.0/16")).build());
+    let vpc_a = consumer.add("VpcA", Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    let subnet_b = provider.add(
+        "B1",
+        Subnet::builder().vpc(&vpc_b).cidr(cidr!("10.1.1.0/24")).availability_zone(Az::index(0)).build(),
+    );
+    let subnet_a = consumer.add(
+        "A1",
+        Subnet::builder().vpc(&vpc_a).cidr(cidr!("10.0.1.0/24")).availability_zone(Az::index(0)).build(),
+    );
+    let routes_b = provider.add("RoutesB", RouteTable::builder().vpc(&vpc_b).build());
+    let sg_b = provider.add("SgB", SecurityGroup::builder().vpc(&vpc_b).build());
+    Two { provider, consumer, vpc_a, vpc_b, subnet_a, subnet_b, routes_b, sg_b }
+}
