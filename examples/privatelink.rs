@@ -42,8 +42,14 @@ pub fn app() -> App {
     let vpc_b = provider.add("VpcB", Vpc::<VpcB>::builder().cidr(VPC_B_CIDR).build());
     let b1 = provider.add("PrivateB1", private_subnet(&vpc_b, cidr!("10.1.1.0/24"), 0));
     let b2 = provider.add("PrivateB2", private_subnet(&vpc_b, cidr!("10.1.2.0/24"), 1));
-    provider.add("RoutesB1", RouteTable::builder().vpc(&vpc_b).subnets([&b1]).build());
-    provider.add("RoutesB2", RouteTable::builder().vpc(&vpc_b).subnets([&b2]).build());
+    provider.add(
+        "RoutesB1",
+        RouteTable::builder().vpc(&vpc_b).subnets([&b1]).build(),
+    );
+    provider.add(
+        "RoutesB2",
+        RouteTable::builder().vpc(&vpc_b).subnets([&b2]).build(),
+    );
 
     // The NLB sees PrivateLink clients by their own private IPs (VPC A's), so its group
     // admits VPC A on 443 — and nothing else.
@@ -52,13 +58,20 @@ pub fn app() -> App {
         SecurityGroup::builder()
             .vpc(&vpc_b)
             .description("NLB: HTTPS from the PrivateLink consumers in VPC A only")
-            .ingress([Rule::new(HTTPS, Peer::ipv4(VPC_A_CIDR)).description("PrivateLink from VPC A")])
-            .egress([Rule::new(HTTPS, Peer::ipv4(VPC_B_CIDR)).description("Targets and health checks")])
+            .ingress([
+                Rule::new(HTTPS, Peer::ipv4(VPC_A_CIDR)).description("PrivateLink from VPC A")
+            ])
+            .egress([
+                Rule::new(HTTPS, Peer::ipv4(VPC_B_CIDR)).description("Targets and health checks")
+            ])
             .build(),
     );
     let nlb = provider.add(
         "ServiceNlb",
-        NetworkLoadBalancer::builder().subnets([&b1, &b2]).security_groups([&nlb_sg]).build(),
+        NetworkLoadBalancer::builder()
+            .subnets([&b1, &b2])
+            .security_groups([&nlb_sg])
+            .build(),
     );
     let targets = provider.add(
         "ServiceTargets",
@@ -71,7 +84,11 @@ pub fn app() -> App {
     );
     provider.add(
         "HttpsListener",
-        Listener::builder().load_balancer(&nlb).port(443).default_target_group(&targets).build(),
+        Listener::builder()
+            .load_balancer(&nlb)
+            .port(443)
+            .default_target_group(&targets)
+            .build(),
     );
     let service = provider.add(
         "EndpointService",
@@ -81,18 +98,28 @@ pub fn app() -> App {
             .build(),
     );
     provider.output("VpcId", &vpc_b);
-    provider.output("SubnetIds", Value::join(",", [b1.reference(), b2.reference()]));
+    provider.output(
+        "SubnetIds",
+        Value::join(",", [b1.reference(), b2.reference()]),
+    );
     provider.output("EndpointServiceId", &service);
     let service_name = provider.export("ServiceName", service.service_name());
 
     // ── VPC A: the client, where the EKS pods run ────────────────────────────────────────
-    let mut consumer = Stack::<Consumer>::new("Consumer")
-        .description("VPC A: EKS pods reaching the provider's service, S3, DynamoDB and SQS privately");
+    let mut consumer = Stack::<Consumer>::new("Consumer").description(
+        "VPC A: EKS pods reaching the provider's service, S3, DynamoDB and SQS privately",
+    );
     let vpc_a = consumer.add("VpcA", Vpc::<VpcA>::builder().cidr(VPC_A_CIDR).build());
     let a1 = consumer.add("PrivateA1", private_subnet(&vpc_a, cidr!("10.0.1.0/24"), 0));
     let a2 = consumer.add("PrivateA2", private_subnet(&vpc_a, cidr!("10.0.2.0/24"), 1));
-    let routes_a1 = consumer.add("RoutesA1", RouteTable::builder().vpc(&vpc_a).subnets([&a1]).build());
-    let routes_a2 = consumer.add("RoutesA2", RouteTable::builder().vpc(&vpc_a).subnets([&a2]).build());
+    let routes_a1 = consumer.add(
+        "RoutesA1",
+        RouteTable::builder().vpc(&vpc_a).subnets([&a1]).build(),
+    );
+    let routes_a2 = consumer.add(
+        "RoutesA2",
+        RouteTable::builder().vpc(&vpc_a).subnets([&a2]).build(),
+    );
 
     let endpoint_sg = consumer.add(
         "EndpointSecurityGroup",
@@ -138,7 +165,10 @@ pub fn app() -> App {
             .build(),
     );
     consumer.output("VpcId", &vpc_a);
-    consumer.output("SubnetIds", Value::join(",", [a1.reference(), a2.reference()]));
+    consumer.output(
+        "SubnetIds",
+        Value::join(",", [a1.reference(), a2.reference()]),
+    );
     consumer.output("ServiceEndpointId", &custom);
     consumer.output("S3GatewayId", &s3);
     consumer.output("DynamoDbGatewayId", &dynamodb);
@@ -152,7 +182,11 @@ pub fn app() -> App {
 
 /// A private subnet of any VPC, in the region's `az`-th availability zone.
 fn private_subnet<V: VpcMarker>(vpc: &VpcRef<V>, cidr: Ipv4Cidr, az: u32) -> Subnet<V> {
-    Subnet::builder().vpc(vpc).cidr(cidr).availability_zone(Az::index(az)).build()
+    Subnet::builder()
+        .vpc(vpc)
+        .cidr(cidr)
+        .availability_zone(Az::index(az))
+        .build()
 }
 
 fn main() -> std::process::ExitCode {

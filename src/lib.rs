@@ -109,7 +109,10 @@ impl AppExt for App {
 
 fn synth(app: &App, out: &std::path::Path) -> ExitCode {
     if app.is_empty() {
-        eprintln!("error: app {:?} has no stacks: add one with App::add_stack", app.name());
+        eprintln!(
+            "error: app {:?} has no stacks: add one with App::add_stack",
+            app.name()
+        );
         return ExitCode::FAILURE;
     }
     let assembly = match app.synth() {

@@ -56,7 +56,11 @@ fn cli_writes_templates_and_manifest() {
     let out = dir.to_str().expect("utf-8 temp dir");
     let code = privatelink::app().run_with(["privatelink", "synth", "--out", out]);
     assert_eq!(code, std::process::ExitCode::SUCCESS);
-    for file in ["Provider.template.json", "Consumer.template.json", "manifest.json"] {
+    for file in [
+        "Provider.template.json",
+        "Consumer.template.json",
+        "manifest.json",
+    ] {
         let text = std::fs::read_to_string(dir.join(file)).expect(file);
         let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
         assert!(json.is_object(), "{file}");

@@ -62,14 +62,26 @@ fn run(step: &str, cmd: &mut Command) -> Result {
 }
 
 fn ci() -> Result {
-    run("cargo fmt --check", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--", "--check"]),
+    )?;
     run(
         "cargo clippy",
-        cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
     run(
         "cargo test",
-        cargo().args(["test", "--workspace"]).env("INSTA_UPDATE", "no"),
+        cargo()
+            .args(["test", "--workspace"])
+            .env("INSTA_UPDATE", "no"),
     )?;
     lint_templates()
 }
@@ -86,7 +98,15 @@ fn lint_templates() -> Result {
         run(
             &format!("synthesize example {example}"),
             cargo()
-                .args(["run", "--quiet", "--example", &example, "--", "synth", "--out"])
+                .args([
+                    "run",
+                    "--quiet",
+                    "--example",
+                    &example,
+                    "--",
+                    "synth",
+                    "--out",
+                ])
                 .arg(&dir),
         )?;
         let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -139,7 +159,12 @@ fn ensure_cfn_lint() -> Result<PathBuf> {
     )?;
     run(
         &format!("pip install {CFN_LINT}"),
-        Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", CFN_LINT]),
+        Command::new(venv.join("bin/pip")).args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            CFN_LINT,
+        ]),
     )?;
     std::fs::write(&stamp, CFN_LINT).map_err(|e| format!("{}: {e}", stamp.display()))?;
     Ok(bin)

@@ -13,13 +13,17 @@ pub enum TemplateError {
         reason: &'static str,
     },
     /// Two resources, parameters or outputs with one logical ID.
-    #[error("duplicate logical ID {logical_id:?}: each resource, parameter and output needs its own")]
+    #[error(
+        "duplicate logical ID {logical_id:?}: each resource, parameter and output needs its own"
+    )]
     DuplicateLogicalId {
         /// The ID used twice.
         logical_id: String,
     },
     /// A `Ref`, `Fn::GetAtt`, `Fn::Sub` placeholder or `DependsOn` naming nothing in the template.
-    #[error("{from} refers to {target:?}, which is neither a resource nor a parameter of this template")]
+    #[error(
+        "{from} refers to {target:?}, which is neither a resource nor a parameter of this template"
+    )]
     UnresolvedReference {
         /// The resource (or `output <name>`) holding the reference.
         from: String,

@@ -405,7 +405,11 @@ impl Resource {
     /// let r = vpcform_cfn::Resource::new("AWS::EC2::VPC").property_opt("Ipv4IpamPoolId", None::<&str>);
     /// assert!(r.get("Ipv4IpamPoolId").is_none());
     /// ```
-    pub fn property_opt(self, name: impl Into<String>, value: Option<impl Into<Value>>) -> Resource {
+    pub fn property_opt(
+        self,
+        name: impl Into<String>,
+        value: Option<impl Into<Value>>,
+    ) -> Resource {
         match value {
             Some(value) => self.property(name, value),
             None => self,
@@ -591,7 +595,10 @@ impl Parameter {
     /// ```
     /// let p = vpcform_cfn::Parameter::string().allowed_values(["a", "b"]);
     /// ```
-    pub fn allowed_values<V: Into<Value>>(mut self, values: impl IntoIterator<Item = V>) -> Parameter {
+    pub fn allowed_values<V: Into<Value>>(
+        mut self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Parameter {
         self.allowed_values = values.into_iter().map(Into::into).collect();
         self
     }

@@ -461,3 +461,75 @@ impl<A: Serialize + ?Sized, B: Serialize + ?Sized> Serialize for Pair<'_, A, B> 
         seq.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(v: &Value) -> String {
+        serde_json::to_string(v).unwrap_or_default()
+    }
+
+    #[test]
+    fn each_intrinsic_serializes_as_cloudformation_expects() {
+        assert_eq!(json(&Value::reference("Vpc")), r#"{"Ref":"Vpc"}"#);
+        assert_eq!(
+            json(&Value::get_att("Vpc", "CidrBlock")),
+            r#"{"Fn::GetAtt":["Vpc","CidrBlock"]}"#
+        );
+        assert_eq!(
+            json(&Value::sub("a-${AWS::Region}")),
+            r#"{"Fn::Sub":"a-${AWS::Region}"}"#
+        );
+        assert_eq!(
+            json(&Value::sub_with("${X}", [("X", Value::from(1i64))])),
+            r#"{"Fn::Sub":["${X}",{"X":1}]}"#
+        );
+        assert_eq!(
+            json(&Value::join("-", ["a".into(), "b".into()])),
+            r#"{"Fn::Join":["-",["a","b"]]}"#
+        );
+        assert_eq!(
+            json(&Value::select(0, Value::get_azs())),
+            r#"{"Fn::Select":[0,{"Fn::GetAZs":""}]}"#
+        );
+        assert_eq!(
+            json(&Value::import_value("E")),
+            r#"{"Fn::ImportValue":"E"}"#
+        );
+        for (pseudo, name) in [
+            (Pseudo::AccountId, "AWS::AccountId"),
+            (Pseudo::Region, "AWS::Region"),
+            (Pseudo::StackName, "AWS::StackName"),
+            (Pseudo::StackId, "AWS::StackId"),
+            (Pseudo::Partition, "AWS::Partition"),
+            (Pseudo::UrlSuffix, "AWS::URLSuffix"),
+            (Pseudo::NoValue, "AWS::NoValue"),
+        ] {
+            assert_eq!(json(&pseudo.into()), format!(r#"{{"Ref":"{name}"}}"#));
+        }
+        assert_eq!(json(&Value::from(vec!["a", "b"])), r#"["a","b"]"#);
+        assert_eq!(json(&Value::Null), "null");
+        assert_eq!(
+            json(&Value::from(serde_json::json!({"k": [1, true]}))),
+            r#"{"k":[1,true]}"#
+        );
+    }
+
+    #[test]
+    fn references_cover_ref_getatt_and_sub_but_not_pseudo_or_sub_variables() {
+        let v = Value::join(
+            "",
+            [
+                Value::reference("A"),
+                Value::get_att("B", "Arn"),
+                Value::reference("AWS::Region"),
+                Value::sub_with(
+                    "${C}${D.Attr}${Var}${!Literal}",
+                    [("Var", Value::from("x"))],
+                ),
+            ],
+        );
+        assert_eq!(v.references(), ["A", "B", "C", "D"]);
+    }
+}

@@ -304,11 +304,22 @@ mod tests {
             "10.0.0.0/16".parse::<Ipv4Cidr>().map(|c| c.to_string()),
             Ok("10.0.0.0/16".into())
         );
-        assert_eq!("0.0.0.0/0".parse::<Ipv4Cidr>().map(|c| c.is_any()), Ok(true));
+        assert_eq!(
+            "0.0.0.0/0".parse::<Ipv4Cidr>().map(|c| c.is_any()),
+            Ok(true)
+        );
         assert_eq!("10.0.0.0/33".parse::<Ipv4Cidr>(), Err(CidrError::Prefix));
         assert_eq!("10.0.0.256/32".parse::<Ipv4Cidr>(), Err(CidrError::Octet));
         assert_eq!("10.0.0.1/16".parse::<Ipv4Cidr>(), Err(CidrError::HostBits));
-        for bad in ["", "10.0.0.0", "10.0.0/16", "10.0.0.0/", "a.b.c.d/8", "10.0.0.0/16 ", "1000.0.0.0/8"] {
+        for bad in [
+            "",
+            "10.0.0.0",
+            "10.0.0/16",
+            "10.0.0.0/",
+            "a.b.c.d/8",
+            "10.0.0.0/16 ",
+            "1000.0.0.0/8",
+        ] {
             assert_eq!(bad.parse::<Ipv4Cidr>(), Err(CidrError::Syntax), "{bad:?}");
         }
     }

@@ -113,7 +113,9 @@ pub enum SynthError {
         target_stack: String,
     },
     /// A handle of one VPC used for a construct of another VPC.
-    #[error("{construct}: {property} refers to {target}, which is in VPC {target_vpc}, not in {vpc}")]
+    #[error(
+        "{construct}: {property} refers to {target}, which is in VPC {target_vpc}, not in {vpc}"
+    )]
     WrongVpc {
         /// The construct.
         construct: String,
@@ -187,7 +189,9 @@ pub enum SynthError {
         export: String,
     },
     /// Two stacks exporting one name.
-    #[error("export name {export:?} is exported by both {first:?} and {second:?}; export names are unique per account and region")]
+    #[error(
+        "export name {export:?} is exported by both {first:?} and {second:?}; export names are unique per account and region"
+    )]
     DuplicateExport {
         /// The export name.
         export: String,
@@ -243,7 +247,11 @@ impl SynthErrors {
 impl fmt::Display for SynthErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
-        write!(f, "synthesis failed with {n} error{}:", if n == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "synthesis failed with {n} error{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
         for e in &self.0 {
             write!(f, "\n  - {e}")?;
         }

@@ -121,5 +121,8 @@ impl<H> AsHandle<H> for &H {
 
 /// Clones borrowed handles into a list.
 pub(crate) fn collect<T: Clone>(items: impl IntoIterator<Item = impl AsHandle<T>>) -> Vec<T> {
-    items.into_iter().map(|item| item.as_handle().clone()).collect()
+    items
+        .into_iter()
+        .map(|item| item.as_handle().clone())
+        .collect()
 }

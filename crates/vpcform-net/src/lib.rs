@@ -49,9 +49,7 @@ pub use constructs::interface_endpoint::{
     InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget, ServiceName, TargetDef,
 };
 pub use constructs::listener::{Listener, ListenerRef};
-pub use constructs::network_load_balancer::{
-    NetworkLoadBalancer, NetworkLoadBalancerRef, Scheme,
-};
+pub use constructs::network_load_balancer::{NetworkLoadBalancer, NetworkLoadBalancerRef, Scheme};
 pub use constructs::route_table::{RouteTable, RouteTableRef};
 pub use constructs::security_group::{Peer, Port, Rule, SecurityGroup, SecurityGroupRef};
 pub use constructs::subnet::{Az, Subnet, SubnetRef};
@@ -69,8 +67,8 @@ pub mod prelude {
     pub use crate::services;
     pub use crate::{
         App, Az, EndpointService, GatewayEndpoint, HealthCheck, InterfaceEndpoint, Ipv4Cidr,
-        Listener, NetworkLoadBalancer, Peer, Port, RouteTable, Rule, SecurityGroup, ServiceName,
-        Stack, Subnet, SynthError, SynthErrors, Target, TargetGroup, Value, Vpc, VpcMarker,
-        VpcRef, cidr,
+        Listener, NetworkLoadBalancer, Peer, Port, RouteTable, Rule, SecurityGroup,
+        SecurityGroupRef, ServiceName, Stack, Subnet, SynthError, SynthErrors, Target, TargetGroup,
+        Value, Vpc, VpcMarker, VpcRef, cidr,
     };
 }

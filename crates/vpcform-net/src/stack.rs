@@ -105,9 +105,13 @@ impl<S: StackMarker> Stack<S> {
     /// stack.output("VpcId", &vpc);
     /// ```
     pub fn output(&mut self, name: &str, value: impl Into<Value>) {
-        self.def
-            .outputs
-            .insert(name.to_string(), OutputDef { value: value.into(), export: None });
+        self.def.outputs.insert(
+            name.to_string(),
+            OutputDef {
+                value: value.into(),
+                export: None,
+            },
+        );
     }
 
     /// Adds an output exported as `<stack name>-<name>`, for another stack to
@@ -432,4 +436,3 @@ pub(crate) fn name_tag(stack: &StackDef, id: &str) -> Value {
     tag.insert("Value".to_string(), Value::from(stack.path(id)));
     Value::List(vec![Value::Map(tag)])
 }
-

@@ -27,7 +27,7 @@ use crate::{SynthError, VpcMarker};
 ///     "PrivateA",
 ///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.1.1.0/24")).availability_zone(Az::index(0)).build(),
 /// );
-/// let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&a]).security_groups([]).build());
+/// let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&a]).security_groups(SecurityGroupRef::none()).build());
 /// let service = stack.add(
 ///     "Service",
 ///     EndpointService::builder()
@@ -77,12 +77,15 @@ impl<V> EndpointServiceRef<V> {
     /// # let mut stack = Stack::<S>::new("S");
     /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());
     /// # let sub = stack.add("Sub", Subnet::builder().vpc(&vpc).cidr("10.0.0.0/24").availability_zone(Az::index(0)).build());
-    /// # let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&sub]).security_groups([]).build());
+    /// # let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&sub]).security_groups(SecurityGroupRef::none()).build());
     /// let service = stack.add("Svc", EndpointService::builder().network_load_balancers([&nlb]).build());
     /// assert_eq!(service.service_name(), vpcform_net::Value::sub("com.amazonaws.vpce.${AWS::Region}.${Svc}"));
     /// ```
     pub fn service_name(&self) -> Value {
-        Value::sub(format!("com.amazonaws.vpce.${{AWS::Region}}.${{{}}}", self.logical_id()))
+        Value::sub(format!(
+            "com.amazonaws.vpce.${{AWS::Region}}.${{{}}}",
+            self.logical_id()
+        ))
     }
 }
 
@@ -185,12 +188,20 @@ impl Node for EndpointServiceNode {
             .property("AcceptanceRequired", self.acceptance_required)
             .property(
                 "NetworkLoadBalancerArns",
-                Value::List(self.network_load_balancers.iter().map(Handle::reference).collect()),
+                Value::List(
+                    self.network_load_balancers
+                        .iter()
+                        .map(Handle::reference)
+                        .collect(),
+                ),
             );
         if !self.supported_regions.is_empty() {
             service = service.property("SupportedRegions", self.supported_regions.clone());
         }
-        template.add_resource(&*self.id, service.property("Tags", name_tag(stack, &self.id)))?;
+        template.add_resource(
+            &*self.id,
+            service.property("Tags", name_tag(stack, &self.id)),
+        )?;
         if !self.allowed_principals.is_empty() {
             template.add_resource(
                 self.permissions_id(),

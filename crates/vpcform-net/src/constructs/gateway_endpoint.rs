@@ -120,7 +120,9 @@ impl Node for GatewayEndpointNode {
                 .nodes
                 .iter()
                 .take_while(|node| node.id() != &*self.id)
-                .filter_map(|node| (node.as_ref() as &dyn Any).downcast_ref::<GatewayEndpointNode>())
+                .filter_map(|node| {
+                    (node.as_ref() as &dyn Any).downcast_ref::<GatewayEndpointNode>()
+                })
                 .find(|other| other.service == self.service && other.route_tables.contains(table));
             if let Some(other) = earlier {
                 check.report(SynthError::DuplicateGatewayRoute {
@@ -134,7 +136,11 @@ impl Node for GatewayEndpointNode {
     }
 
     fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
-        let route_tables = self.route_tables.iter().map(Handle::reference).collect::<Vec<_>>();
+        let route_tables = self
+            .route_tables
+            .iter()
+            .map(Handle::reference)
+            .collect::<Vec<_>>();
         template.add_resource(
             &*self.id,
             Resource::new("AWS::EC2::VPCEndpoint")

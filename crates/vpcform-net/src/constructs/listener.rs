@@ -8,9 +8,9 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::network_load_balancer::NetworkLoadBalancerRef;
 use super::target_group::TargetGroupRef;
+use crate::VpcMarker;
 use crate::handle::{Handle, handle};
 use crate::stack::{Check, Construct, Node, StackDef};
-use crate::VpcMarker;
 
 /// A TCP listener (`AWS::ElasticLoadBalancingV2::Listener`) forwarding to a target group of the
 /// same VPC. Endpoint services carry TCP only (aws-facts §1, [17]).
@@ -25,7 +25,7 @@ use crate::VpcMarker;
 ///     "PrivateA",
 ///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.1.1.0/24")).availability_zone(Az::index(0)).build(),
 /// );
-/// let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&a]).security_groups([]).build());
+/// let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&a]).security_groups(SecurityGroupRef::none()).build());
 /// let service = stack.add("Service", TargetGroup::builder().vpc(&vpc).port(443).build());
 /// stack.add(
 ///     "Https",

@@ -7,9 +7,9 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::security_group::{SecurityGroupRef, groups};
 use super::subnet::SubnetRef;
+use crate::VpcMarker;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::VpcMarker;
 
 /// Whether the load balancer answers inside the VPC only or on the internet.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -101,7 +101,7 @@ impl<V> NetworkLoadBalancerRef<V> {
     /// # let mut stack = Stack::<S>::new("S");
     /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());
     /// # let sub = stack.add("Sub", Subnet::builder().vpc(&vpc).cidr("10.0.0.0/24").availability_zone(Az::index(0)).build());
-    /// let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&sub]).security_groups([]).build());
+    /// let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&sub]).security_groups(SecurityGroupRef::none()).build());
     /// assert_eq!(nlb.dns_name(), vpcform_net::Value::get_att("Nlb", "DNSName"));
     /// ```
     pub fn dns_name(&self) -> Value {
@@ -126,7 +126,8 @@ impl<V: VpcMarker> Construct<V::Stack> for NetworkLoadBalancer<V> {
             subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
             security_groups: self.security_groups.into_iter().map(|g| g.handle).collect(),
             scheme: self.scheme,
-            enforce_on_private_link: self.enforce_security_group_inbound_rules_on_private_link_traffic,
+            enforce_on_private_link: self
+                .enforce_security_group_inbound_rules_on_private_link_traffic,
         });
         handle
     }
@@ -183,7 +184,11 @@ impl Node for NetworkLoadBalancerNode {
                 )
                 .property(
                     "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
-                    if self.enforce_on_private_link { "on" } else { "off" },
+                    if self.enforce_on_private_link {
+                        "on"
+                    } else {
+                        "off"
+                    },
                 );
         }
         template.add_resource(&*self.id, nlb.property("Tags", name_tag(stack, &self.id)))

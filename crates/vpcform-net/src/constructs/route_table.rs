@@ -90,7 +90,9 @@ impl Node for RouteTableNode {
                 .nodes
                 .iter()
                 .take_while(|node| node.id() != &*self.id)
-                .filter_map(|node| (node.as_ref() as &dyn std::any::Any).downcast_ref::<RouteTableNode>())
+                .filter_map(|node| {
+                    (node.as_ref() as &dyn std::any::Any).downcast_ref::<RouteTableNode>()
+                })
                 .find(|table| table.subnets.contains(subnet));
             if let Some(other) = earlier {
                 check.report(SynthError::SubnetAlreadyAssociated {
@@ -120,4 +122,3 @@ impl Node for RouteTableNode {
         Ok(())
     }
 }
-

@@ -279,6 +279,24 @@ handle! {
 }
 
 impl<V> SecurityGroupRef<V> {
+    /// No security groups, said explicitly: for a builder whose security groups are required,
+    /// such as [`NetworkLoadBalancer`](crate::NetworkLoadBalancer)'s.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// # let mut stack = Stack::<S>::new("S");
+    /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());
+    /// # let sub = stack.add("Sub", Subnet::builder().vpc(&vpc).cidr("10.0.0.0/24").availability_zone(Az::index(0)).build());
+    /// let nlb = stack.add(
+    ///     "Nlb",
+    ///     NetworkLoadBalancer::builder().subnets([&sub]).security_groups(SecurityGroupRef::none()).build(),
+    /// );
+    /// ```
+    pub fn none() -> [SecurityGroupRef<V>; 0] {
+        []
+    }
+
     /// `{"Fn::GetAtt": [id, "GroupId"]}`: the `sg-…` ID (`Ref` gives the same in a VPC).
     ///
     /// ```
@@ -376,12 +394,16 @@ impl Node for SecurityGroupNode {
 
     fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
-        let rules = self.ingress.iter().map(|r| ("SecurityGroupIngress", r)).chain(
-            self.egress
-                .iter()
-                .flatten()
-                .map(|r| ("SecurityGroupEgress", r)),
-        );
+        let rules = self
+            .ingress
+            .iter()
+            .map(|r| ("SecurityGroupIngress", r))
+            .chain(
+                self.egress
+                    .iter()
+                    .flatten()
+                    .map(|r| ("SecurityGroupEgress", r)),
+            );
         for (property, rule) in rules {
             match &rule.peer {
                 PeerDef::Ipv4(cidr) => {
@@ -416,10 +438,7 @@ impl Node for SecurityGroupNode {
             };
             group = group.property("SecurityGroupEgress", Value::List(rules));
         }
-        template.add_resource(
-            &*self.id,
-            group.property("Tags", name_tag(stack, &self.id)),
-        )
+        template.add_resource(&*self.id, group.property("Tags", name_tag(stack, &self.id)))
     }
 }
 

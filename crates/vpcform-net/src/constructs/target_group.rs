@@ -7,9 +7,9 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::vpc::VpcRef;
+use crate::VpcMarker;
 use crate::handle::{Handle, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::VpcMarker;
 
 /// How targets are registered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
