@@ -429,6 +429,23 @@ impl Check<'_> {
     }
 }
 
+impl<'a> Check<'a> {
+    /// The constructs of type `N` added to the stack before the one with ID `id`: what rules
+    /// about pairs ("the same subnet in two route tables") compare against, reporting each
+    /// pair once, on the later construct.
+    pub(crate) fn earlier<'b, N: Node>(
+        &self,
+        id: &'b str,
+    ) -> impl Iterator<Item = &'a N> + use<'a, 'b, N> {
+        let stack: &'a StackDef = self.stack;
+        stack
+            .nodes
+            .iter()
+            .take_while(move |node| node.id() != id)
+            .filter_map(|node| (node.as_ref() as &dyn Any).downcast_ref::<N>())
+    }
+}
+
 /// `[{"Key": "Name", "Value": "<Stack>/<Id>"}]`: how the console shows the resource.
 pub(crate) fn name_tag(stack: &StackDef, id: &str) -> Value {
     let mut tag = IndexMap::new();

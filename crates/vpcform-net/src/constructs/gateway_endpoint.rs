@@ -11,7 +11,6 @@ use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::services::GatewayService;
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
 use crate::{SynthError, VpcMarker};
-use std::any::Any;
 
 /// A gateway endpoint (`AWS::EC2::VPCEndpoint`, type `Gateway`) for S3 or DynamoDB.
 ///
@@ -116,13 +115,7 @@ impl Node for GatewayEndpointNode {
             check.handle(&self.id, "RouteTableIds", table, Some(&self.vpc.id));
             // AWS: RouteAlreadyExists, one prefix-list route per service and table (aws-facts §1, [13]).
             let earlier = check
-                .stack
-                .nodes
-                .iter()
-                .take_while(|node| node.id() != &*self.id)
-                .filter_map(|node| {
-                    (node.as_ref() as &dyn Any).downcast_ref::<GatewayEndpointNode>()
-                })
+                .earlier::<GatewayEndpointNode>(&self.id)
                 .find(|other| other.service == self.service && other.route_tables.contains(table));
             if let Some(other) = earlier {
                 check.report(SynthError::DuplicateGatewayRoute {

@@ -86,13 +86,7 @@ impl Node for RouteTableNode {
         // A subnet has exactly one route table: find earlier tables claiming the same subnet.
         for subnet in &self.subnets {
             let earlier = check
-                .stack
-                .nodes
-                .iter()
-                .take_while(|node| node.id() != &*self.id)
-                .filter_map(|node| {
-                    (node.as_ref() as &dyn std::any::Any).downcast_ref::<RouteTableNode>()
-                })
+                .earlier::<RouteTableNode>(&self.id)
                 .find(|table| table.subnets.contains(subnet));
             if let Some(other) = earlier {
                 check.report(SynthError::SubnetAlreadyAssociated {
