@@ -135,3 +135,8 @@ fn synth(app: &App, out: &std::path::Path) -> ExitCode {
         }
     }
 }
+
+/// README.md's code, compiled as a doctest so the first example a reader sees keeps working.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -32,7 +32,7 @@ pub trait AwsService {
     }
 }
 
-/// An AWS service with a gateway endpoint: S3 and DynamoDB only (aws-facts §1, [11]).
+/// An AWS service with a gateway endpoint: S3 and DynamoDB only (<https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no gateway endpoint: only S3 and DynamoDB do",
     label = "not S3 or DynamoDB",
@@ -60,10 +60,12 @@ macro_rules! services {
 services! {
     /// Amazon S3. Its interface endpoint's private DNS is off by default: with a gateway
     /// endpoint in the VPC, AWS requires `PrivateDnsOnlyForInboundResolverEndpoint` for it
-    /// (aws-facts §1, [7][8]); the free gateway endpoint is the usual path from inside the VPC.
+    /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpoint-dnsoptionsspecification.html>);
+    /// the free gateway endpoint is the usual path from inside the VPC.
     S3 = "s3", private_dns: false, GatewayService;
     /// Amazon DynamoDB. Its interface endpoint serves on-premises and peered networks, with
-    /// endpoint-specific DNS names (aws-facts §1, [10]); private DNS is off.
+    /// endpoint-specific DNS names (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/privatelink-interface-endpoints.html>);
+    /// private DNS is off.
     DynamoDb = "dynamodb", private_dns: false, GatewayService;
     /// Amazon SQS.
     Sqs = "sqs", private_dns: true;

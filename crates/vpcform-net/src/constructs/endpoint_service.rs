@@ -66,10 +66,10 @@ handle! {
 impl<V> EndpointServiceRef<V> {
     /// The service name consumers connect to, `com.amazonaws.vpce.<region>.vpce-svc-…`.
     ///
-    /// CloudFormation has no attribute for it (aws-facts §2: the resource's only read-only
-    /// properties are `ServiceId` and `PrivateDnsNameConfiguration`; the request is open at
-    /// aws-cloudformation/cloudformation-coverage-roadmap#197), so it is built from the region and
-    /// the service ID.
+    /// CloudFormation has no attribute for it (in AWS's resource schema, as cfn-lint bundles it,
+    /// the only read-only properties are `ServiceId` and `PrivateDnsNameConfiguration`; the
+    /// request is open at aws-cloudformation/cloudformation-coverage-roadmap#197), so it is
+    /// built from the region and the service ID.
     ///
     /// ```
     /// # use vpcform_net::prelude::*;
@@ -131,7 +131,7 @@ impl EndpointServiceNode {
 }
 
 /// Whether `principal` is `*` or an IAM principal ARN: `arn:<partition>:iam::<12 digits>:` then
-/// `root`, `role/…` or `user/…` (aws-facts §1, [19]).
+/// `root`, `role/…` or `user/…` (<https://docs.aws.amazon.com/vpc/latest/privatelink/add-endpoint-service-permissions.html>).
 pub(crate) fn valid_principal(principal: &str) -> bool {
     if principal == "*" {
         return true;

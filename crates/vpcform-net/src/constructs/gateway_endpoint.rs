@@ -17,7 +17,9 @@ use crate::{SynthError, VpcMarker};
 /// AWS adds a route to each route table given: destination the service's managed prefix list
 /// (`pl-…`), target the endpoint. Being narrower than `0.0.0.0/0`, it wins over a NAT or
 /// internet gateway default route, so the subnets' traffic to the service stays in AWS
-/// (aws-facts §1, [11][12][15]). Gateway endpoints are free.
+/// (<https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>; longest prefix
+/// match: <https://docs.aws.amazon.com/vpc/latest/userguide/route-tables.html>). Gateway endpoints
+/// are free.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
@@ -113,7 +115,8 @@ impl Node for GatewayEndpointNode {
         );
         for table in &self.route_tables {
             check.handle(&self.id, "RouteTableIds", table, Some(&self.vpc.id));
-            // AWS: RouteAlreadyExists, one prefix-list route per service and table (aws-facts §1, [13]).
+            // AWS: RouteAlreadyExists, one prefix-list route per service and table
+            // (seen in the wild: github.com/eksctl-io/eksctl/issues/4377).
             let earlier = check
                 .earlier::<GatewayEndpointNode>(&self.id)
                 .find(|other| other.service == self.service && other.route_tables.contains(table));

@@ -13,7 +13,8 @@ use crate::handle::{Handle, handle};
 use crate::stack::{Check, Construct, Node, StackDef};
 
 /// A TCP listener (`AWS::ElasticLoadBalancingV2::Listener`) forwarding to a target group of the
-/// same VPC. Endpoint services carry TCP only (aws-facts §1, [17]).
+/// same VPC. Endpoint services carry TCP only
+/// (<https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html>).
 ///
 /// ```
 /// use vpcform_net::prelude::*;

@@ -27,23 +27,22 @@ pub enum Scheme {
 /// # Security groups and PrivateLink
 ///
 /// Security groups can only be attached when an NLB is created — one created without them can
-/// never get them — so [`security_groups`](NetworkLoadBalancerBuilder::security_groups) is
-/// required (an empty list is an explicit choice).
+/// never get them — so `security_groups` is required (`SecurityGroupRef::none()` is an explicit
+/// choice).
 ///
 /// With security groups attached, AWS evaluates their inbound rules on PrivateLink traffic too
 /// (`EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`, on by default), and the source it
 /// evaluates is **the consumer client's private IP address**, not the consumer endpoint's ENI
 /// nor anything of the provider's VPC (AWS, "Security groups for your Network Load Balancer":
-/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html>;
-/// aws-facts §1, [26][27]). An NLB whose security group admits only its own VPC therefore
-/// silently drops every PrivateLink connection.
+/// <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html>).
+/// An NLB whose security group admits only its own VPC therefore silently drops every
+/// PrivateLink connection — the trap of a CDK NLB with an empty security group.
 ///
 /// vpcform keeps enforcement on by default and asks for the consumers' CIDR blocks in the
 /// group's inbound rules on the listener port: the group then keeps doing its job (only the
 /// known consumer networks, only the service port) instead of being switched off for all
 /// PrivateLink traffic. Turn enforcement off
-/// ([`enforce_security_group_inbound_rules_on_private_link_traffic(false)`](NetworkLoadBalancerBuilder::enforce_security_group_inbound_rules_on_private_link_traffic))
-/// when consumers' networks are unknown or overlap yours; the endpoint service's allowed
+/// (`enforce_security_group_inbound_rules_on_private_link_traffic(false)`) when consumers' networks are unknown or overlap yours; the endpoint service's allowed
 /// principals and acceptance then gate who connects.
 ///
 /// ```

@@ -237,7 +237,7 @@ impl<V> Rule<V> {
 /// A security group (`AWS::EC2::SecurityGroup`) of VPC `V`.
 ///
 /// Secure by default: no inbound rule unless written. Outbound follows AWS's default (all
-/// traffic) unless [`egress`](SecurityGroupBuilder::egress) lists the only rules to allow.
+/// traffic) unless `egress` lists the only rules to allow.
 ///
 /// ```
 /// use vpcform_net::prelude::*;

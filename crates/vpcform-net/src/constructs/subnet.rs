@@ -13,7 +13,8 @@ use crate::{CidrBlock, SynthError, VpcMarker};
 /// Where a subnet is placed.
 ///
 /// AZ *names* map to different physical zones in different accounts; when a provider and its
-/// consumers are in different accounts, align them on AZ *IDs* (aws-facts §1, [17]).
+/// consumers are in different accounts, align them on AZ *IDs*
+/// (<https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html>).
 ///
 /// ```
 /// use vpcform_net::Az;

@@ -99,7 +99,8 @@ struct VpcNode {
     enable_dns_hostnames: bool,
 }
 
-/// AWS allows VPC and subnet blocks from /16 to /28 (aws-facts §1, CreateVpc/CreateSubnet).
+/// AWS allows VPC and subnet blocks from /16 to /28 (EC2 API reference, CreateVpc and
+/// CreateSubnet: "between /16 and /28").
 pub(crate) fn check_prefix(check: &mut Check<'_>, id: &str, cidr: crate::Ipv4Cidr) {
     if !(16..=28).contains(&cidr.prefix_len()) {
         check.report(SynthError::CidrPrefixOutOfRange {
