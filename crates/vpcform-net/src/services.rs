@@ -44,7 +44,7 @@ pub trait GatewayService: AwsService {}
 pub trait InterfaceService: AwsService {}
 
 macro_rules! services {
-    ($( $(#[$meta:meta])* $ty:ident = $name:literal, private_dns: $dns:literal $(, $kind:ident)* ;)*) => {$(
+    ($( $(#[$meta:meta])* $ty:ident = $name:literal, private_dns: $dns:literal ;)*) => {$(
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct $ty;
@@ -53,7 +53,6 @@ macro_rules! services {
             const PRIVATE_DNS: bool = $dns;
         }
         impl InterfaceService for $ty {}
-        $(impl $kind for $ty {})*
     )*};
 }
 
@@ -62,11 +61,11 @@ services! {
     /// endpoint in the VPC, AWS requires `PrivateDnsOnlyForInboundResolverEndpoint` for it
     /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpoint-dnsoptionsspecification.html>);
     /// the free gateway endpoint is the usual path from inside the VPC.
-    S3 = "s3", private_dns: false, GatewayService;
+    S3 = "s3", private_dns: false;
     /// Amazon DynamoDB. Its interface endpoint serves on-premises and peered networks, with
     /// endpoint-specific DNS names (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/privatelink-interface-endpoints.html>);
     /// private DNS is off.
-    DynamoDb = "dynamodb", private_dns: false, GatewayService;
+    DynamoDb = "dynamodb", private_dns: false;
     /// Amazon SQS.
     Sqs = "sqs", private_dns: true;
     /// Amazon SNS.
@@ -96,3 +95,7 @@ services! {
     /// AWS Lambda.
     Lambda = "lambda", private_dns: true;
 }
+
+// The only two services with gateway endpoints.
+impl GatewayService for S3 {}
+impl GatewayService for DynamoDb {}
