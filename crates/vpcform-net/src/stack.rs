@@ -390,6 +390,19 @@ impl Check<'_> {
         }
     }
 
+    /// [`Check::handle`] for each handle of a list property.
+    pub(crate) fn handles(
+        &mut self,
+        construct: &str,
+        property: &'static str,
+        handles: &[Handle],
+        vpc: Option<&str>,
+    ) {
+        for handle in handles {
+            self.handle(construct, property, handle, vpc);
+        }
+    }
+
     /// Parses a CIDR property, reporting it if it does not parse.
     pub(crate) fn cidr(
         &mut self,

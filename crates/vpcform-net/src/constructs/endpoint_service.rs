@@ -170,9 +170,12 @@ impl Node for EndpointServiceNode {
             &self.network_load_balancers,
             "give the Network Load Balancer that serves the service",
         );
-        for nlb in &self.network_load_balancers {
-            check.handle(&self.id, "NetworkLoadBalancerArns", nlb, Some(&self.vpc));
-        }
+        check.handles(
+            &self.id,
+            "NetworkLoadBalancerArns",
+            &self.network_load_balancers,
+            Some(&self.vpc),
+        );
         for principal in &self.allowed_principals {
             if !valid_principal(principal) {
                 check.report(SynthError::InvalidPrincipal {

@@ -224,12 +224,13 @@ impl Node for InterfaceEndpointNode {
             &self.subnets,
             "give one subnet per availability zone the clients run in",
         );
-        for subnet in &self.subnets {
-            check.handle(&self.id, "SubnetIds", subnet, Some(&self.vpc.id));
-        }
-        for group in &self.security_groups {
-            check.handle(&self.id, "SecurityGroupIds", group, Some(&self.vpc.id));
-        }
+        check.handles(&self.id, "SubnetIds", &self.subnets, Some(&self.vpc.id));
+        check.handles(
+            &self.id,
+            "SecurityGroupIds",
+            &self.security_groups,
+            Some(&self.vpc.id),
+        );
         if let Some(service) = &self.target.endpoint_service {
             check.handle(&self.id, "ServiceName", service, None);
         }

@@ -153,12 +153,13 @@ impl Node for NetworkLoadBalancerNode {
             &self.subnets,
             "give one subnet per availability zone the load balancer serves",
         );
-        for subnet in &self.subnets {
-            check.handle(&self.id, "Subnets", subnet, Some(&self.vpc));
-        }
-        for group in &self.security_groups {
-            check.handle(&self.id, "SecurityGroups", group, Some(&self.vpc));
-        }
+        check.handles(&self.id, "Subnets", &self.subnets, Some(&self.vpc));
+        check.handles(
+            &self.id,
+            "SecurityGroups",
+            &self.security_groups,
+            Some(&self.vpc),
+        );
     }
 
     fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {

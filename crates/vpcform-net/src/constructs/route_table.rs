@@ -80,9 +80,7 @@ impl Node for RouteTableNode {
 
     fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
-        for subnet in &self.subnets {
-            check.handle(&self.id, "subnets", subnet, Some(&self.vpc.id));
-        }
+        check.handles(&self.id, "subnets", &self.subnets, Some(&self.vpc.id));
         // A subnet has exactly one route table: find earlier tables claiming the same subnet.
         for subnet in &self.subnets {
             let earlier = check
