@@ -123,6 +123,9 @@ fn synth(app: &App, out: &std::path::Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    for warning in assembly.warnings() {
+        eprintln!("warning: {warning}");
+    }
     match assembly.write_to(out) {
         Ok(_) => {
             print!("{}", assembly.summary(out));

@@ -7,8 +7,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use vpcform_cfn::Template;
 
-use crate::stack::StackDef;
-use crate::{Stack, StackMarker, SynthError, SynthErrors};
+use crate::stack::{Findings, StackDef};
+use crate::{Stack, StackMarker, SynthError, SynthErrors, SynthWarning};
 
 /// An app: the stacks one program defines, synthesized and deployed together.
 ///
@@ -89,7 +89,8 @@ impl App {
     /// assert!(matches!(err.errors()[0], SynthError::CidrPrefixOutOfRange { .. }));
     /// ```
     pub fn synth(&self) -> Result<Assembly, SynthErrors> {
-        let mut errors = Vec::new();
+        let mut findings = Findings::default();
+        let errors = &mut findings.errors;
         let mut names: Vec<&str> = Vec::new();
         for stack in &self.stacks {
             if !valid_stack_name(&stack.name) {
@@ -107,8 +108,13 @@ impl App {
         let templates: Vec<(String, Option<Template>)> = self
             .stacks
             .iter()
-            .map(|stack| (stack.name.to_string(), stack.synth(&mut errors)))
+            .map(|stack| (stack.name.to_string(), stack.synth(&mut findings)))
             .collect();
+        crate::privatelink::check_links(&self.stacks, &mut findings);
+        let Findings {
+            mut errors,
+            warnings,
+        } = findings;
         if !errors.is_empty() {
             return Err(SynthErrors(errors));
         }
@@ -123,6 +129,7 @@ impl App {
         Ok(Assembly {
             app: self.name.clone(),
             stacks,
+            warnings,
         })
     }
 }
@@ -206,6 +213,7 @@ fn order_stacks(
 pub struct Assembly {
     app: String,
     stacks: Vec<SynthesizedStack>,
+    warnings: Vec<SynthWarning>,
 }
 
 /// One stack's template and the stacks it must be deployed after.
@@ -291,6 +299,28 @@ impl Assembly {
     /// See [`Assembly::stacks`] for an example.
     pub fn app(&self) -> &str {
         &self.app
+    }
+
+    /// What synthesis let through but a reviewer should see.
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// vpcform_net::topology! { stack S { vpc A } }
+    /// let mut stack = Stack::<S>::new("S");
+    /// let vpc = stack.add("A", Vpc::<A>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// let sub = stack.add(
+    ///     "Sub",
+    ///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.0.0.0/24")).availability_zone(Az::index(0)).build(),
+    /// );
+    /// stack.add("Sqs", InterfaceEndpoint::builder().vpc(&vpc).service(services::Sqs).subnets([&sub]).build());
+    /// let mut app = App::new("demo");
+    /// app.add_stack(stack);
+    /// let warnings = app.synth()?.warnings().to_vec();
+    /// assert!(matches!(warnings[0], vpcform_net::SynthWarning::SingleAz { .. }));
+    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// ```
+    pub fn warnings(&self) -> &[SynthWarning] {
+        &self.warnings
     }
 
     /// The stacks in deployment order.

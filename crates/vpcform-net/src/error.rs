@@ -206,6 +206,161 @@ pub enum SynthError {
         /// The stacks in the cycle.
         cycle: Vec<String>,
     },
+    /// Two subnets of one interface endpoint in the same availability zone.
+    #[error(
+        "{construct}: subnets {first} and {second} are both in {az} — an interface endpoint takes \
+         one subnet per availability zone (AWS: DuplicateSubnetsInSameZone)"
+    )]
+    DuplicateSubnetsInSameZone {
+        /// The endpoint.
+        construct: String,
+        /// The zone.
+        az: String,
+        /// The first subnet.
+        first: String,
+        /// The second subnet.
+        second: String,
+    },
+    /// An interface endpoint subnet in an AZ where the endpoint service's load balancer has none.
+    #[error(
+        "{construct}: subnet {subnet} is in {az}, where endpoint service {service}'s load balancer \
+         has no subnet — AWS rejects the endpoint (InvalidParameter: the service does not support \
+         that availability zone); use subnets in {served}, or add a subnet in {az} to the load \
+         balancer"
+    )]
+    EndpointAzNotServed {
+        /// The interface endpoint.
+        construct: String,
+        /// The subnet.
+        subnet: String,
+        /// Its zone.
+        az: String,
+        /// The endpoint service.
+        service: String,
+        /// The zones the service's load balancers serve.
+        served: String,
+    },
+    /// Two interface endpoints with private DNS for one service in one VPC.
+    #[error(
+        "{construct}: private DNS for {service} is already enabled by {other} in the same VPC — \
+         AWS allows one (InvalidParameter: conflicting DNS domain); turn private DNS off on one, \
+         or share one endpoint"
+    )]
+    PrivateDnsConflict {
+        /// The later endpoint.
+        construct: String,
+        /// The service.
+        service: String,
+        /// The earlier endpoint.
+        other: String,
+    },
+    /// Private DNS in a VPC without DNS support or DNS hostnames.
+    #[error(
+        "{construct}: private DNS needs the VPC attributes enableDnsSupport and enableDnsHostnames, \
+         but {vpc} has {attribute} off — turn it on (the default) or turn private DNS off"
+    )]
+    PrivateDnsWithoutVpcDns {
+        /// The endpoint.
+        construct: String,
+        /// The VPC.
+        vpc: String,
+        /// The attribute that is off.
+        attribute: &'static str,
+    },
+    /// Private DNS on an endpoint whose service has no private DNS name.
+    #[error(
+        "{construct}: {service} has no private DNS name, so private DNS cannot be enabled on an \
+         interface endpoint to it — leave private_dns unset and use the endpoint's DNS names"
+    )]
+    PrivateDnsUnsupported {
+        /// The endpoint.
+        construct: String,
+        /// The service.
+        service: String,
+    },
+    /// Ingress from the whole internet on an endpoint's or load balancer's security group.
+    #[error(
+        "{construct}: security group {group} admits {peer} on {port} — an endpoint or load \
+         balancer open to any address; narrow the rule to the clients' CIDR blocks, or mark it \
+         with `.allow_from_anywhere()` if the exposure is intended"
+    )]
+    OpenIngress {
+        /// The endpoint or load balancer.
+        construct: String,
+        /// The security group.
+        group: String,
+        /// `0.0.0.0/0` or `::/0`.
+        peer: String,
+        /// The port or range.
+        port: String,
+    },
+    /// A consumer in a region the endpoint service does not support.
+    #[error(
+        "{construct}: the endpoint is in {region}, but endpoint service {service} (in \
+         {service_region}) lists only {supported} — add {region} to its supported_regions"
+    )]
+    RegionNotSupported {
+        /// The interface endpoint.
+        construct: String,
+        /// The consumer's region.
+        region: String,
+        /// The endpoint service.
+        service: String,
+        /// The service's region.
+        service_region: String,
+        /// Its supported regions.
+        supported: String,
+    },
+    /// A cross-region endpoint that does not name the service's region.
+    #[error(
+        "{construct}: endpoint service {service} is in {service_region} and the endpoint in \
+         {region}; set service_region(\"{service_region}\") on the endpoint"
+    )]
+    ServiceRegionMissing {
+        /// The interface endpoint.
+        construct: String,
+        /// The endpoint service.
+        service: String,
+        /// The service's region.
+        service_region: String,
+        /// The endpoint's region.
+        region: String,
+    },
+    /// More subnets in a VPC than AWS's default quota.
+    #[error("{vpc}: {count} subnets exceed AWS's default quota of 200 subnets per VPC")]
+    TooManySubnets {
+        /// The VPC.
+        vpc: String,
+        /// How many.
+        count: usize,
+    },
+    /// A template with more resources than CloudFormation accepts.
+    #[error("{stack}: {count} resources exceed CloudFormation's 500 per stack — split the stack")]
+    TooManyResources {
+        /// The stack.
+        stack: String,
+        /// How many.
+        count: usize,
+    },
+    /// A template with more outputs than CloudFormation accepts.
+    #[error("{stack}: {count} outputs exceed CloudFormation's 200 per stack")]
+    TooManyOutputs {
+        /// The stack.
+        stack: String,
+        /// How many.
+        count: usize,
+    },
+    /// A template too large to send as `TemplateBody`.
+    #[error(
+        "{stack}: the template is {bytes} bytes, over CloudFormation's 51,200-byte TemplateBody \
+         limit — deploying it needs an upload to S3 (TemplateURL), or split the stack"
+    )]
+    TemplateTooLarge {
+        /// The stack.
+        stack: String,
+        /// The compact template's size.
+        bytes: usize,
+    },
     /// A problem the template model found.
     #[error("{stack}: {source}")]
     Template {
@@ -213,6 +368,58 @@ pub enum SynthError {
         stack: String,
         /// The template model's error.
         source: vpcform_cfn::TemplateError,
+    },
+}
+
+/// Something synthesis lets through but a reviewer should see: printed, not fatal, and
+/// collectable from [`Assembly::warnings`](crate::Assembly::warnings).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SynthWarning {
+    /// An interface endpoint in one availability zone: an outage of that zone cuts it off.
+    #[error(
+        "{construct}: the interface endpoint has a subnet in one availability zone only; clients \
+         in other zones cross AZs, and an outage of that zone cuts them off"
+    )]
+    SingleAz {
+        /// The endpoint.
+        construct: String,
+    },
+    /// An interface endpoint without security groups gets the VPC's default group.
+    #[error(
+        "{construct}: no security group given, so AWS attaches the VPC's default security group, \
+         whose rules vpcform does not manage"
+    )]
+    DefaultSecurityGroup {
+        /// The endpoint.
+        construct: String,
+    },
+    /// An NLB created without security groups can never have any.
+    #[error(
+        "{construct}: the Network Load Balancer has no security group and can never get one; \
+         every client that can route to it reaches its listeners"
+    )]
+    LoadBalancerWithoutSecurityGroups {
+        /// The load balancer.
+        construct: String,
+    },
+    /// An endpoint service that accepts every connection and names no principal.
+    #[error(
+        "{construct}: acceptance is off and no principal is allowed, so only the provider's own \
+         account can connect, without review — name the consumers in allowed_principals"
+    )]
+    AcceptanceOffWithoutPrincipals {
+        /// The endpoint service.
+        construct: String,
+    },
+    /// An endpoint service open to every AWS account without acceptance.
+    #[error(
+        "{construct}: allowed principal \"*\" with acceptance off lets any AWS account connect \
+         — the service is effectively public"
+    )]
+    PublicEndpointService {
+        /// The endpoint service.
+        construct: String,
     },
 }
 

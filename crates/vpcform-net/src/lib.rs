@@ -38,15 +38,17 @@ mod constructs;
 mod error;
 mod handle;
 mod markers;
+mod privatelink;
 pub mod services;
 mod stack;
 
 pub use app::{App, Assembly, Manifest, ManifestStack, SynthesizedStack};
 pub use cidr::{CidrBlock, CidrError, Ipv4Cidr};
-pub use constructs::endpoint_service::{EndpointService, EndpointServiceRef};
+pub use constructs::endpoint_service::{EndpointService, EndpointServiceRef, ServiceLoadBalancer};
 pub use constructs::gateway_endpoint::{GatewayEndpoint, GatewayEndpointRef};
 pub use constructs::interface_endpoint::{
-    InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget, ServiceName, TargetDef,
+    InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget, PrivateDnsServiceName, ServiceName,
+    TargetDef,
 };
 pub use constructs::listener::{Listener, ListenerRef};
 pub use constructs::network_load_balancer::{NetworkLoadBalancer, NetworkLoadBalancerRef, Scheme};
@@ -55,10 +57,10 @@ pub use constructs::security_group::{Peer, Port, Rule, SecurityGroup, SecurityGr
 pub use constructs::subnet::{Az, Subnet, SubnetRef};
 pub use constructs::target_group::{HealthCheck, Target, TargetGroup, TargetGroupRef, TargetType};
 pub use constructs::vpc::{Vpc, VpcRef};
-pub use error::{SynthError, SynthErrors};
+pub use error::{SynthError, SynthErrors, SynthWarning};
 pub use handle::AsHandle;
 pub use markers::{StackMarker, VpcMarker};
-pub use services::{AwsService, GatewayService, InterfaceService};
+pub use services::{AwsService, GatewayService, InterfaceService, PrivateDnsCapable};
 pub use stack::{Construct, Export, Imported, Stack, StackDef};
 pub use vpcform_cfn::{Pseudo, Value};
 

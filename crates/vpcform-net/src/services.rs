@@ -10,6 +10,8 @@ pub trait AwsService {
     /// Whether its interface endpoints get private DNS by default: on for services that support
     /// it, so that the usual SDK hostnames resolve to the endpoint's private IPs.
     const PRIVATE_DNS: bool;
+    /// Whether its interface endpoints can have private DNS at all.
+    const PRIVATE_DNS_SUPPORTED: bool;
 
     /// The service's [`NAME`](AwsService::NAME).
     ///
@@ -43,17 +45,37 @@ pub trait GatewayService: AwsService {}
 /// An AWS service with interface endpoints (AWS PrivateLink).
 pub trait InterfaceService: AwsService {}
 
+/// A service whose interface endpoints can have private DNS: the service's usual hostname
+/// resolves, inside the VPC, to the endpoint's private IPs.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no private DNS name: an interface endpoint to it cannot enable private DNS",
+    label = "private DNS is not available for this service",
+    note = "leave `private_dns` unset and use the endpoint's own DNS names (`dns_entries()`); an \
+            endpoint service with a verified private DNS name is reached with \
+            `ServiceName::with_private_dns_name`"
+)]
+pub trait PrivateDnsCapable {}
+
 macro_rules! services {
-    ($( $(#[$meta:meta])* $ty:ident = $name:literal, private_dns: $dns:literal ;)*) => {$(
+    ($( $(#[$meta:meta])* $ty:ident = $name:literal, private_dns: $dns:ident ;)*) => {$(
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct $ty;
         impl AwsService for $ty {
             const NAME: &'static str = $name;
-            const PRIVATE_DNS: bool = $dns;
+            const PRIVATE_DNS: bool = services!(@default $dns);
+            const PRIVATE_DNS_SUPPORTED: bool = services!(@supported $dns);
         }
         impl InterfaceService for $ty {}
+        services!(@capable $ty $dns);
     )*};
+    (@default on) => { true };
+    (@default off) => { false };
+    (@default none) => { false };
+    (@supported none) => { false };
+    (@supported $other:ident) => { true };
+    (@capable $ty:ident none) => {};
+    (@capable $ty:ident $other:ident) => { impl PrivateDnsCapable for $ty {} };
 }
 
 services! {
@@ -61,39 +83,39 @@ services! {
     /// endpoint in the VPC, AWS requires `PrivateDnsOnlyForInboundResolverEndpoint` for it
     /// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpoint-dnsoptionsspecification.html>);
     /// the free gateway endpoint is the usual path from inside the VPC.
-    S3 = "s3", private_dns: false;
+    S3 = "s3", private_dns: off;
     /// Amazon DynamoDB. Its interface endpoint serves on-premises and peered networks, with
-    /// endpoint-specific DNS names (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/privatelink-interface-endpoints.html>);
+    /// endpoint-specific DNS names only (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/privatelink-interface-endpoints.html>);
     /// private DNS is off.
-    DynamoDb = "dynamodb", private_dns: false;
+    DynamoDb = "dynamodb", private_dns: none;
     /// Amazon SQS.
-    Sqs = "sqs", private_dns: true;
+    Sqs = "sqs", private_dns: on;
     /// Amazon SNS.
-    Sns = "sns", private_dns: true;
+    Sns = "sns", private_dns: on;
     /// Amazon ECR's API (`ecr.api`).
-    EcrApi = "ecr.api", private_dns: true;
+    EcrApi = "ecr.api", private_dns: on;
     /// Amazon ECR's Docker registry (`ecr.dkr`).
-    EcrDkr = "ecr.dkr", private_dns: true;
+    EcrDkr = "ecr.dkr", private_dns: on;
     /// AWS STS (EKS pods' IAM roles use it).
-    Sts = "sts", private_dns: true;
+    Sts = "sts", private_dns: on;
     /// CloudWatch Logs.
-    Logs = "logs", private_dns: true;
+    Logs = "logs", private_dns: on;
     /// CloudWatch metrics (`monitoring`).
-    Monitoring = "monitoring", private_dns: true;
+    Monitoring = "monitoring", private_dns: on;
     /// AWS Secrets Manager.
-    SecretsManager = "secretsmanager", private_dns: true;
+    SecretsManager = "secretsmanager", private_dns: on;
     /// AWS Systems Manager.
-    Ssm = "ssm", private_dns: true;
+    Ssm = "ssm", private_dns: on;
     /// AWS KMS.
-    Kms = "kms", private_dns: true;
+    Kms = "kms", private_dns: on;
     /// Amazon EC2's API.
-    Ec2 = "ec2", private_dns: true;
+    Ec2 = "ec2", private_dns: on;
     /// Elastic Load Balancing's API.
-    ElasticLoadBalancing = "elasticloadbalancing", private_dns: true;
+    ElasticLoadBalancing = "elasticloadbalancing", private_dns: on;
     /// Amazon EKS's API.
-    Eks = "eks", private_dns: true;
+    Eks = "eks", private_dns: on;
     /// AWS Lambda.
-    Lambda = "lambda", private_dns: true;
+    Lambda = "lambda", private_dns: on;
 }
 
 // The only two services with gateway endpoints.

@@ -44,6 +44,7 @@ impl<S: StackMarker> Stack<S> {
             def: StackDef {
                 description: format!("{name} (synthesized by vpcform)"),
                 name: name.into(),
+                region: None,
                 nodes: Vec::new(),
                 outputs: IndexMap::new(),
                 vpcs: IndexMap::new(),
@@ -61,6 +62,18 @@ impl<S: StackMarker> Stack<S> {
     /// ```
     pub fn description(mut self, description: impl Into<String>) -> Stack<S> {
         self.def.description = description.into();
+        self
+    }
+
+    /// Pins the stack to a region (default: the region of the deploying credentials, unknown
+    /// at synth). Knowing both sides' regions lets synthesis check cross-region PrivateLink.
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Network {} }
+    /// let stack = vpcform_net::Stack::<Network>::new("Network").region("eu-west-1");
+    /// ```
+    pub fn region(mut self, region: impl Into<String>) -> Stack<S> {
+        self.def.region = Some(region.into());
         self
     }
 
@@ -155,6 +168,7 @@ impl<S: StackMarker> Stack<S> {
     /// ```
     pub fn import<T>(&mut self, export: &Export<T>) -> Imported<S> {
         Imported {
+            export_name: export.export_name.clone(),
             value: Value::import_value(export.export_name.as_str()),
             _stack: PhantomData,
         }
@@ -184,11 +198,25 @@ impl<S> Export<S> {
 /// A value imported into stack `S` from another stack's export.
 #[derive(Debug)]
 pub struct Imported<S> {
+    export_name: String,
     value: Value,
     _stack: PhantomData<fn() -> S>,
 }
 
 impl<S> Imported<S> {
+    /// The name of the export imported.
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack A {} stack B {} }
+    /// let mut a = vpcform_net::Stack::<A>::new("A");
+    /// let e = a.export("X", "v");
+    /// let mut b = vpcform_net::Stack::<B>::new("B");
+    /// assert_eq!(b.import(&e).export_name(), "A-X");
+    /// ```
+    pub fn export_name(&self) -> &str {
+        &self.export_name
+    }
+
     /// The `Fn::ImportValue` expression.
     ///
     /// ```
@@ -206,6 +234,7 @@ impl<S> Imported<S> {
 impl<S> Clone for Imported<S> {
     fn clone(&self) -> Self {
         Imported {
+            export_name: self.export_name.clone(),
             value: self.value.clone(),
             _stack: PhantomData,
         }
@@ -241,6 +270,7 @@ pub trait Construct<S>: Sized {
 pub struct StackDef {
     pub(crate) name: Arc<str>,
     pub(crate) description: String,
+    pub(crate) region: Option<String>,
     pub(crate) nodes: Vec<Box<dyn Node>>,
     pub(crate) outputs: IndexMap<String, OutputDef>,
     /// What synthesis needs to know of each VPC and subnet, by logical ID.
@@ -255,11 +285,14 @@ pub(crate) struct OutputDef {
 
 pub(crate) struct VpcFacts {
     pub(crate) cidr: Option<Ipv4Cidr>,
+    pub(crate) dns_support: bool,
+    pub(crate) dns_hostnames: bool,
 }
 
 pub(crate) struct SubnetFacts {
     pub(crate) vpc: Arc<str>,
     pub(crate) cidr: Option<Ipv4Cidr>,
+    pub(crate) az: crate::Az,
 }
 
 impl StackDef {
@@ -279,16 +312,31 @@ impl StackDef {
         format!("{}/{}", self.name, id)
     }
 
+    /// The construct of type `N` with ID `id`, if any.
+    pub(crate) fn node<N: Node>(&self, id: &str) -> Option<&N> {
+        self.nodes
+            .iter()
+            .filter(|node| node.id() == id)
+            .find_map(|node| (node.as_ref() as &dyn Any).downcast_ref::<N>())
+    }
+
+    /// Every construct of type `N`, in the order added.
+    pub(crate) fn nodes_of<N: Node>(&self) -> impl Iterator<Item = &N> {
+        self.nodes
+            .iter()
+            .filter_map(|node| (node.as_ref() as &dyn Any).downcast_ref::<N>())
+    }
+
     /// Checks, then renders the stack's template.
-    pub(crate) fn synth(&self, errors: &mut Vec<SynthError>) -> Option<Template> {
-        let before = errors.len();
+    pub(crate) fn synth(&self, findings: &mut Findings) -> Option<Template> {
+        let before = findings.errors.len();
         let mut check = Check {
             stack: self,
-            errors,
+            findings,
         };
         for node in &self.nodes {
             if let Err(e) = vpcform_cfn::validate_logical_id(node.id()) {
-                check.errors.push(SynthError::InvalidId {
+                check.report(SynthError::InvalidId {
                     stack: self.name.to_string(),
                     id: node.id().to_string(),
                     reason: match e {
@@ -299,7 +347,19 @@ impl StackDef {
             }
             node.check(&mut check);
         }
-        if errors.len() > before {
+        let subnets_per_vpc = self.subnets.values().fold(IndexMap::new(), |mut n, s| {
+            *n.entry(s.vpc.clone()).or_insert(0usize) += 1;
+            n
+        });
+        for (vpc, count) in subnets_per_vpc {
+            if count > SUBNETS_PER_VPC {
+                findings.errors.push(SynthError::TooManySubnets {
+                    vpc: self.path(&vpc),
+                    count,
+                });
+            }
+        }
+        if findings.errors.len() > before {
             return None;
         }
         let mut template = Template::new(self.description.clone());
@@ -317,8 +377,12 @@ impl StackDef {
                 })
             })
             .and_then(|()| template.check());
+        let errors = &mut findings.errors;
         match rendered {
-            Ok(()) => Some(template),
+            Ok(()) => {
+                check_limits(&self.name, &template, errors);
+                Some(template)
+            }
             Err(TemplateError::DuplicateLogicalId { logical_id }) => {
                 errors.push(SynthError::DuplicateId {
                     stack: self.name.to_string(),
@@ -337,6 +401,54 @@ impl StackDef {
     }
 }
 
+/// AWS's default quota of subnets per VPC (aws-facts §1, Amazon VPC quotas).
+pub(crate) const SUBNETS_PER_VPC: usize = 200;
+/// CloudFormation quotas: resources and outputs per template, and the `TemplateBody` size, in
+/// bytes, above which a template must be uploaded to S3 (`TemplateURL`). Source: "CloudFormation
+/// quotas", docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html.
+pub(crate) const MAX_RESOURCES: usize = 500;
+pub(crate) const MAX_OUTPUTS: usize = 200;
+pub(crate) const MAX_TEMPLATE_BODY_BYTES: usize = 51_200;
+
+/// The stack limits CloudFormation enforces on a rendered template.
+fn check_limits(stack: &str, template: &Template, errors: &mut Vec<SynthError>) {
+    let resources = template.resources().len();
+    if resources > MAX_RESOURCES {
+        errors.push(SynthError::TooManyResources {
+            stack: stack.to_string(),
+            count: resources,
+        });
+    }
+    let outputs = template.outputs().len();
+    if outputs > MAX_OUTPUTS {
+        errors.push(SynthError::TooManyOutputs {
+            stack: stack.to_string(),
+            count: outputs,
+        });
+    }
+    // The deployer sends the compact form; that is the size CloudFormation counts.
+    match template.to_json_compact() {
+        Ok(body) if body.len() > MAX_TEMPLATE_BODY_BYTES => {
+            errors.push(SynthError::TemplateTooLarge {
+                stack: stack.to_string(),
+                bytes: body.len(),
+            })
+        }
+        Ok(_) => {}
+        Err(source) => errors.push(SynthError::Template {
+            stack: stack.to_string(),
+            source,
+        }),
+    }
+}
+
+/// Errors and warnings found so far.
+#[derive(Default)]
+pub(crate) struct Findings {
+    pub(crate) errors: Vec<SynthError>,
+    pub(crate) warnings: Vec<crate::SynthWarning>,
+}
+
 /// A construct recorded in a stack: it checks itself, then renders its resources.
 pub(crate) trait Node: Any {
     /// The construct's ID (its main resource's logical ID).
@@ -350,7 +462,7 @@ pub(crate) trait Node: Any {
 /// What a node's [`Node::check`] sees: its stack, and where to report.
 pub(crate) struct Check<'a> {
     pub(crate) stack: &'a StackDef,
-    pub(crate) errors: &'a mut Vec<SynthError>,
+    pub(crate) findings: &'a mut Findings,
 }
 
 impl Check<'_> {
@@ -359,7 +471,11 @@ impl Check<'_> {
     }
 
     pub(crate) fn report(&mut self, error: SynthError) {
-        self.errors.push(error);
+        self.findings.errors.push(error);
+    }
+
+    pub(crate) fn warn(&mut self, warning: crate::SynthWarning) {
+        self.findings.warnings.push(warning);
     }
 
     /// Checks that `handle` comes from this stack and, when `vpc` is given, from that VPC.
@@ -371,7 +487,7 @@ impl Check<'_> {
         vpc: Option<&str>,
     ) {
         if handle.stack != self.stack.name {
-            self.errors.push(SynthError::ForeignHandle {
+            self.findings.errors.push(SynthError::ForeignHandle {
                 construct: self.path(construct),
                 property,
                 target: handle.path(),
@@ -380,7 +496,7 @@ impl Check<'_> {
         } else if let Some(vpc) = vpc
             && *handle.vpc != *vpc
         {
-            self.errors.push(SynthError::WrongVpc {
+            self.findings.errors.push(SynthError::WrongVpc {
                 construct: self.path(construct),
                 property,
                 target: handle.path(),
@@ -413,7 +529,7 @@ impl Check<'_> {
         match block.parsed() {
             Ok(cidr) => Some(cidr),
             Err(reason) => {
-                self.errors.push(SynthError::InvalidCidr {
+                self.findings.errors.push(SynthError::InvalidCidr {
                     construct: self.path(construct),
                     property,
                     value: block.text().to_string(),
@@ -433,7 +549,7 @@ impl Check<'_> {
         fix: &'static str,
     ) {
         if items.is_empty() {
-            self.errors.push(SynthError::Empty {
+            self.findings.errors.push(SynthError::Empty {
                 construct: self.path(construct),
                 property,
                 fix,
@@ -443,6 +559,11 @@ impl Check<'_> {
 }
 
 impl<'a> Check<'a> {
+    /// The construct of type `N` with ID `id` in this stack, if any.
+    pub(crate) fn node<N: Node>(&self, id: &str) -> Option<&'a N> {
+        self.stack.node(id)
+    }
+
     /// The constructs of type `N` added to the stack before the one with ID `id`: what rules
     /// about pairs ("the same subnet in two route tables") compare against, reporting each
     /// pair once, on the later construct.

@@ -7,9 +7,34 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::network_load_balancer::NetworkLoadBalancerRef;
-use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::handle::{Handle, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::{SynthError, VpcMarker};
+use crate::{SynthError, SynthWarning, VpcMarker};
+
+/// What an endpoint service can run on: a Network Load Balancer of the same VPC (AWS also
+/// allows Gateway Load Balancers, for appliance fleets).
+#[diagnostic::on_unimplemented(
+    message = "an endpoint service cannot run on `{Self}`",
+    label = "not a Network Load Balancer of this VPC",
+    note = "AWS PrivateLink endpoint services run on Network Load Balancers (or Gateway Load \
+            Balancers): put the service behind a `NetworkLoadBalancer` and pass its handle"
+)]
+pub trait ServiceLoadBalancer<V> {
+    /// The load balancer's handle.
+    fn load_balancer(&self) -> &NetworkLoadBalancerRef<V>;
+}
+
+impl<V> ServiceLoadBalancer<V> for NetworkLoadBalancerRef<V> {
+    fn load_balancer(&self) -> &NetworkLoadBalancerRef<V> {
+        self
+    }
+}
+
+impl<V> ServiceLoadBalancer<V> for &NetworkLoadBalancerRef<V> {
+    fn load_balancer(&self) -> &NetworkLoadBalancerRef<V> {
+        self
+    }
+}
 
 /// An endpoint service (`AWS::EC2::VPCEndpointService`) on Network Load Balancers of VPC `V`,
 /// with an `AWS::EC2::VPCEndpointServicePermissions` when principals are allowed.
@@ -41,7 +66,7 @@ use crate::{SynthError, VpcMarker};
 #[builder(doc)]
 pub struct EndpointService<V: VpcMarker> {
     /// The Network Load Balancers serving it. Required, at least one.
-    #[builder(setter(transform = |nlbs: impl IntoIterator<Item = impl AsHandle<NetworkLoadBalancerRef<V>>>| collect(nlbs)))]
+    #[builder(setter(transform = |nlbs: impl IntoIterator<Item = impl ServiceLoadBalancer<V>>| nlbs.into_iter().map(|nlb| nlb.load_balancer().clone()).collect()))]
     network_load_balancers: Vec<NetworkLoadBalancerRef<V>>,
     /// Whether the provider must accept each consumer's connection. Default `true`: a
     /// connection is a decision, as in AWS's own default.
@@ -116,12 +141,12 @@ impl<V: VpcMarker> Construct<V::Stack> for EndpointService<V> {
 }
 
 pub(crate) struct EndpointServiceNode {
-    id: Arc<str>,
+    pub(crate) id: Arc<str>,
     vpc: Arc<str>,
     pub(crate) network_load_balancers: Vec<Handle>,
     pub(crate) acceptance_required: bool,
     pub(crate) allowed_principals: Vec<String>,
-    supported_regions: Vec<String>,
+    pub(crate) supported_regions: Vec<String>,
 }
 
 impl EndpointServiceNode {
@@ -176,6 +201,17 @@ impl Node for EndpointServiceNode {
             &self.network_load_balancers,
             Some(&self.vpc),
         );
+        if !self.acceptance_required {
+            if self.allowed_principals.is_empty() {
+                check.warn(SynthWarning::AcceptanceOffWithoutPrincipals {
+                    construct: check.path(&self.id),
+                });
+            } else if self.allowed_principals.iter().any(|p| p == "*") {
+                check.warn(SynthWarning::PublicEndpointService {
+                    construct: check.path(&self.id),
+                });
+            }
+        }
         for principal in &self.allowed_principals {
             if !valid_principal(principal) {
                 check.report(SynthError::InvalidPrincipal {

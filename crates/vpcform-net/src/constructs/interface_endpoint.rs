@@ -1,19 +1,22 @@
 //! `InterfaceEndpoint`: ENIs with private IPs in the VPC's subnets, reaching an AWS service or
 //! an endpoint service over AWS PrivateLink.
 
+// typed-builder wraps a setter's `fn transform` body in another block.
+#![allow(unused_braces)]
+
 use std::sync::Arc;
 
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::endpoint_service::EndpointServiceRef;
-use super::security_group::{SecurityGroupRef, groups};
-use super::subnet::SubnetRef;
+use super::security_group::{SecurityGroupRef, check_open_ingress, groups};
+use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
-use crate::services::InterfaceService;
+use crate::services::{InterfaceService, PrivateDnsCapable};
 use crate::stack::{Check, Construct, Imported, Node, StackDef, name_tag};
-use crate::{StackMarker, VpcMarker};
+use crate::{StackMarker, SynthError, SynthWarning, VpcMarker};
 
 /// What an interface endpoint in stack `S` can connect to: an AWS service, an
 /// [`EndpointService`](crate::EndpointService) of the same stack, an endpoint service's name
@@ -35,6 +38,9 @@ pub trait InterfaceTarget<S> {
 pub struct TargetDef {
     pub(crate) service_name: Value,
     pub(crate) private_dns_default: bool,
+    pub(crate) private_dns_supported: bool,
+    /// How error messages name the service.
+    pub(crate) label: String,
     /// The endpoint service, when it is in the same stack.
     pub(crate) endpoint_service: Option<Handle>,
 }
@@ -44,6 +50,8 @@ impl<S: StackMarker, T: InterfaceService> InterfaceTarget<S> for T {
         TargetDef {
             service_name: T::service_name(),
             private_dns_default: T::PRIVATE_DNS,
+            private_dns_supported: T::PRIVATE_DNS_SUPPORTED,
+            label: format!("AWS service {}", T::NAME),
             endpoint_service: None,
         }
     }
@@ -54,6 +62,8 @@ impl<W: VpcMarker> InterfaceTarget<W::Stack> for EndpointServiceRef<W> {
         TargetDef {
             service_name: self.service_name(),
             private_dns_default: false,
+            private_dns_supported: false,
+            label: format!("endpoint service {}", self.path()),
             endpoint_service: Some(self.handle.clone()),
         }
     }
@@ -64,6 +74,8 @@ impl<S: StackMarker> InterfaceTarget<S> for Imported<S> {
         TargetDef {
             service_name: self.value().clone(),
             private_dns_default: false,
+            private_dns_supported: false,
+            label: format!("imported endpoint service {}", self.export_name()),
             endpoint_service: None,
         }
     }
@@ -87,6 +99,20 @@ impl ServiceName {
     pub fn new(name: impl Into<Value>) -> ServiceName {
         ServiceName(name.into())
     }
+
+    /// The service has a verified private DNS name (such as `api.example.com`), so endpoints
+    /// to it may enable private DNS.
+    ///
+    /// ```
+    /// let name = vpcform_net::ServiceName::new("com.amazonaws.vpce.eu-west-1.vpce-svc-0abc")
+    ///     .with_private_dns_name("api.example.com");
+    /// ```
+    pub fn with_private_dns_name(self, dns_name: impl Into<String>) -> PrivateDnsServiceName {
+        PrivateDnsServiceName {
+            service_name: self.0,
+            dns_name: dns_name.into(),
+        }
+    }
 }
 
 impl<S: StackMarker> InterfaceTarget<S> for ServiceName {
@@ -94,10 +120,34 @@ impl<S: StackMarker> InterfaceTarget<S> for ServiceName {
         TargetDef {
             service_name: self.0.clone(),
             private_dns_default: false,
+            private_dns_supported: false,
+            label: "endpoint service given by name".to_string(),
             endpoint_service: None,
         }
     }
 }
+
+/// An endpoint service by name, with its verified private DNS name: see
+/// [`ServiceName::with_private_dns_name`]. Private DNS is on by default for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PrivateDnsServiceName {
+    service_name: Value,
+    dns_name: String,
+}
+
+impl<S: StackMarker> InterfaceTarget<S> for PrivateDnsServiceName {
+    fn target(&self) -> TargetDef {
+        TargetDef {
+            service_name: self.service_name.clone(),
+            private_dns_default: true,
+            private_dns_supported: true,
+            label: format!("endpoint service {}", self.dns_name),
+            endpoint_service: None,
+        }
+    }
+}
+
+impl PrivateDnsCapable for PrivateDnsServiceName {}
 
 /// An interface endpoint (`AWS::EC2::VPCEndpoint`, type `Interface`) in VPC `V`.
 ///
@@ -149,10 +199,16 @@ pub struct InterfaceEndpoint<V: VpcMarker, T: InterfaceTarget<V::Stack>> {
     #[builder(default, setter(transform = |list: impl IntoIterator<Item = impl AsHandle<SecurityGroupRef<V>>>| groups(list)))]
     security_groups: Vec<SecurityGroupRef<V>>,
     /// `PrivateDnsEnabled`: the service's usual hostname resolves to the endpoint inside the
-    /// VPC. Default: on for AWS services that support it, off for endpoint services (whose
-    /// private DNS name, if any, the provider must verify first) and for S3 and DynamoDB.
-    #[builder(default, setter(strip_option))]
+    /// VPC. Default: on for AWS services that support it and for a
+    /// [`PrivateDnsServiceName`]; off for S3 (see [`S3`](crate::services::S3)). Only services
+    /// that can have private DNS ([`PrivateDnsCapable`]) accept this setter: DynamoDB and
+    /// endpoint services without a private DNS name do not compile.
+    #[builder(default, setter(fn transform(enabled: bool) -> Option<bool> where T: PrivateDnsCapable { Some(enabled) }))]
     private_dns: Option<bool>,
+    /// `ServiceRegion`: the endpoint service's region, for cross-region PrivateLink. Default:
+    /// the endpoint's own region.
+    #[builder(default, setter(strip_option, into))]
+    service_region: Option<String>,
     /// An endpoint policy document (IAM JSON). Default: none (full access).
     #[builder(default, setter(strip_option))]
     policy: Option<serde_json::Value>,
@@ -195,6 +251,7 @@ impl<V: VpcMarker, T: InterfaceTarget<V::Stack>> Construct<V::Stack> for Interfa
             target,
             subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
             security_groups: self.security_groups.into_iter().map(|g| g.handle).collect(),
+            service_region: self.service_region,
             policy: self.policy,
         });
         handle
@@ -202,13 +259,55 @@ impl<V: VpcMarker, T: InterfaceTarget<V::Stack>> Construct<V::Stack> for Interfa
 }
 
 pub(crate) struct InterfaceEndpointNode {
-    id: Arc<str>,
-    vpc: Handle,
+    pub(crate) id: Arc<str>,
+    pub(crate) vpc: Handle,
     pub(crate) target: TargetDef,
     pub(crate) subnets: Vec<Handle>,
     pub(crate) security_groups: Vec<Handle>,
     pub(crate) private_dns: bool,
+    pub(crate) service_region: Option<String>,
     policy: Option<serde_json::Value>,
+}
+
+impl InterfaceEndpointNode {
+    /// Private DNS needs a service that has it, a VPC with DNS on, and no other endpoint of the
+    /// VPC claiming the same names.
+    fn check_private_dns(&self, check: &mut Check<'_>) {
+        if !self.target.private_dns_supported {
+            check.report(SynthError::PrivateDnsUnsupported {
+                construct: check.path(&self.id),
+                service: self.target.label.clone(),
+            });
+            return;
+        }
+        if let Some(vpc) = check.stack.vpcs.get(&self.vpc.id) {
+            let off = [
+                (!vpc.dns_support).then_some("enableDnsSupport"),
+                (!vpc.dns_hostnames).then_some("enableDnsHostnames"),
+            ];
+            for attribute in off.into_iter().flatten() {
+                check.report(SynthError::PrivateDnsWithoutVpcDns {
+                    construct: check.path(&self.id),
+                    vpc: check.path(&self.vpc.id),
+                    attribute,
+                });
+            }
+        }
+        let conflict = check
+            .earlier::<InterfaceEndpointNode>(&self.id)
+            .find(|other| {
+                other.private_dns
+                    && other.vpc == self.vpc
+                    && other.target.service_name == self.target.service_name
+            });
+        if let Some(other) = conflict {
+            check.report(SynthError::PrivateDnsConflict {
+                construct: check.path(&self.id),
+                service: self.target.label.clone(),
+                other: check.path(&other.id),
+            });
+        }
+    }
 }
 
 impl Node for InterfaceEndpointNode {
@@ -234,6 +333,21 @@ impl Node for InterfaceEndpointNode {
         if let Some(service) = &self.target.endpoint_service {
             check.handle(&self.id, "ServiceName", service, None);
         }
+        check_one_subnet_per_az(check, &self.id, &self.subnets);
+        if self.subnets.len() == 1 {
+            check.warn(SynthWarning::SingleAz {
+                construct: check.path(&self.id),
+            });
+        }
+        if self.security_groups.is_empty() {
+            check.warn(SynthWarning::DefaultSecurityGroup {
+                construct: check.path(&self.id),
+            });
+        }
+        check_open_ingress(check, &self.id, &self.security_groups);
+        if self.private_dns {
+            self.check_private_dns(check);
+        }
     }
 
     fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
@@ -255,6 +369,7 @@ impl Node for InterfaceEndpointNode {
             &*self.id,
             endpoint
                 .property("PrivateDnsEnabled", self.private_dns)
+                .property_opt("ServiceRegion", self.service_region.as_deref())
                 .property_opt("PolicyDocument", self.policy.clone().map(Value::from))
                 .property("Tags", name_tag(stack, &self.id)),
         )

@@ -9,7 +9,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::network_load_balancer::NetworkLoadBalancerRef;
 use super::target_group::TargetGroupRef;
 use crate::VpcMarker;
-use crate::handle::{Handle, handle};
+use crate::handle::{AsHandle, Handle, handle};
 use crate::stack::{Check, Construct, Node, StackDef};
 
 /// A TCP listener (`AWS::ElasticLoadBalancingV2::Listener`) forwarding to a target group of the
@@ -41,8 +41,8 @@ pub struct Listener<V: VpcMarker> {
     load_balancer: NetworkLoadBalancerRef<V>,
     /// The port to listen on. Required.
     port: u16,
-    /// Where connections go. Required.
-    #[builder(setter(into))]
+    /// Where connections go: a target group of the same VPC. Required.
+    #[builder(setter(transform = |group: impl AsHandle<TargetGroupRef<V>>| group.as_handle().clone()))]
     default_target_group: TargetGroupRef<V>,
 }
 

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
-use super::security_group::{SecurityGroupRef, groups};
-use super::subnet::SubnetRef;
-use crate::VpcMarker;
+use super::security_group::{SecurityGroupRef, check_open_ingress, groups};
+use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::{SynthWarning, VpcMarker};
 
 /// Whether the load balancer answers inside the VPC only or on the internet.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -133,7 +133,7 @@ impl<V: VpcMarker> Construct<V::Stack> for NetworkLoadBalancer<V> {
 }
 
 pub(crate) struct NetworkLoadBalancerNode {
-    id: Arc<str>,
+    pub(crate) id: Arc<str>,
     vpc: Arc<str>,
     pub(crate) subnets: Vec<Handle>,
     pub(crate) security_groups: Vec<Handle>,
@@ -160,6 +160,13 @@ impl Node for NetworkLoadBalancerNode {
             &self.security_groups,
             Some(&self.vpc),
         );
+        check_one_subnet_per_az(check, &self.id, &self.subnets);
+        if self.security_groups.is_empty() {
+            check.warn(SynthWarning::LoadBalancerWithoutSecurityGroups {
+                construct: check.path(&self.id),
+            });
+        }
+        check_open_ingress(check, &self.id, &self.security_groups);
     }
 
     fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {

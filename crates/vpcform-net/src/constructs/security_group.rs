@@ -9,7 +9,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::{CidrBlock, VpcMarker};
+use crate::{CidrBlock, SynthError, VpcMarker};
 
 /// Protocol and ports of a rule.
 ///
@@ -190,6 +190,7 @@ pub struct Rule<V> {
     port: Port,
     peer: Peer<V>,
     description: Option<String>,
+    allow_from_anywhere: bool,
 }
 
 impl<V> Rule<V> {
@@ -205,7 +206,21 @@ impl<V> Rule<V> {
             port,
             peer,
             description: None,
+            allow_from_anywhere: false,
         }
+    }
+
+    /// Says that an ingress rule from `0.0.0.0/0` or `::/0` is intended. Without it, synthesis
+    /// rejects such a rule on the security group of an endpoint or a load balancer.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// let public = Rule::<A>::new(Port::tcp(443), Peer::any_ipv4()).allow_from_anywhere();
+    /// ```
+    pub fn allow_from_anywhere(mut self) -> Rule<V> {
+        self.allow_from_anywhere = true;
+        self
     }
 
     /// Sets the rule's description, shown in the console.
@@ -230,6 +245,7 @@ impl<V> Rule<V> {
                 Peer::PrefixList(id) => PeerDef::PrefixList(id),
             },
             description: self.description,
+            allow_from_anywhere: self.allow_from_anywhere,
         }
     }
 }
@@ -342,6 +358,40 @@ pub(crate) struct RuleDef {
     pub(crate) port: Port,
     pub(crate) peer: PeerDef,
     pub(crate) description: Option<String>,
+    pub(crate) allow_from_anywhere: bool,
+}
+
+impl RuleDef {
+    /// `0.0.0.0/0` or `::/0` when the rule's peer is every address of its family.
+    pub(crate) fn anywhere(&self) -> Option<&'static str> {
+        match &self.peer {
+            PeerDef::Ipv4(cidr) if cidr.parsed().is_ok_and(|c| c.is_any()) => Some("0.0.0.0/0"),
+            PeerDef::Ipv6(cidr) if cidr.trim() == "::/0" => Some("::/0"),
+            _ => None,
+        }
+    }
+}
+
+/// Rejects ingress from anywhere on the security groups of an endpoint or load balancer,
+/// unless the rule says [`Rule::allow_from_anywhere`].
+pub(crate) fn check_open_ingress(check: &mut Check<'_>, construct: &str, groups: &[Handle]) {
+    for group in groups {
+        let Some(node) = check.node::<SecurityGroupNode>(&group.id) else {
+            continue;
+        };
+        for rule in &node.ingress {
+            if let Some(peer) = rule.anywhere()
+                && !rule.allow_from_anywhere
+            {
+                check.report(SynthError::OpenIngress {
+                    construct: check.path(construct),
+                    group: group.path(),
+                    peer: peer.to_string(),
+                    port: rule.port.to_string(),
+                });
+            }
+        }
+    }
 }
 
 pub(crate) enum PeerDef {

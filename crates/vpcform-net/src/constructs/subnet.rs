@@ -140,6 +140,7 @@ impl<V: VpcMarker> Construct<V::Stack> for Subnet<V> {
             SubnetFacts {
                 vpc: vpc.clone(),
                 cidr: self.cidr.parsed().ok(),
+                az: self.availability_zone.clone(),
             },
         );
         let mut handle = SubnetRef::new(stack.handle(&id, &vpc));
@@ -225,5 +226,28 @@ impl Node for SubnetNode {
                 .property("MapPublicIpOnLaunch", self.map_public_ip_on_launch)
                 .property("Tags", name_tag(stack, &self.id)),
         )
+    }
+}
+
+/// The subnets' availability zones, as far as the stack knows them.
+pub(crate) fn zones<'a>(check: &Check<'a>, subnets: &'a [Handle]) -> Vec<(&'a Handle, &'a Az)> {
+    subnets
+        .iter()
+        .filter_map(|s| check.stack.subnets.get(&s.id).map(|facts| (s, &facts.az)))
+        .collect()
+}
+
+/// Interface endpoints and load balancers take one subnet per availability zone.
+pub(crate) fn check_one_subnet_per_az(check: &mut Check<'_>, construct: &str, subnets: &[Handle]) {
+    let zones = zones(check, subnets);
+    for (i, (subnet, az)) in zones.iter().enumerate() {
+        if let Some((first, _)) = zones[..i].iter().find(|(_, other)| other == az) {
+            check.report(SynthError::DuplicateSubnetsInSameZone {
+                construct: check.path(construct),
+                az: az.to_string(),
+                first: first.path(),
+                second: subnet.path(),
+            });
+        }
     }
 }

@@ -79,7 +79,14 @@ impl<V: VpcMarker> Construct<V::Stack> for Vpc<V> {
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> VpcRef<V> {
         let cidr = self.cidr.parsed().ok();
-        stack.vpcs.insert(id.clone(), VpcFacts { cidr });
+        stack.vpcs.insert(
+            id.clone(),
+            VpcFacts {
+                cidr,
+                dns_support: self.enable_dns_support,
+                dns_hostnames: self.enable_dns_hostnames,
+            },
+        );
         let mut handle = VpcRef::new(stack.handle(&id, &id));
         handle.cidr = cidr;
         stack.push(VpcNode {

@@ -16,7 +16,9 @@ struct Two {
     subnet_a: vpcform_net::SubnetRef<VpcA>,
     subnet_b: vpcform_net::SubnetRef<VpcB>,
     routes_b: vpcform_net::RouteTableRef<VpcB>,
+    sg_a: vpcform_net::SecurityGroupRef<VpcA>,
     sg_b: vpcform_net::SecurityGroupRef<VpcB>,
+    targets_b: vpcform_net::TargetGroupRef<VpcB>,
 }
 
 #[allow(dead_code)]
@@ -34,6 +36,8 @@ fn two() -> Two {
         Subnet::builder().vpc(&vpc_a).cidr(cidr!("10.0.1.0/24")).availability_zone(Az::index(0)).build(),
     );
     let routes_b = provider.add("RoutesB", RouteTable::builder().vpc(&vpc_b).build());
+    let sg_a = consumer.add("SgA", SecurityGroup::builder().vpc(&vpc_a).build());
     let sg_b = provider.add("SgB", SecurityGroup::builder().vpc(&vpc_b).build());
-    Two { provider, consumer, vpc_a, vpc_b, subnet_a, subnet_b, routes_b, sg_b }
+    let targets_b = provider.add("TargetsB", TargetGroup::builder().vpc(&vpc_b).port(443).build());
+    Two { provider, consumer, vpc_a, vpc_b, subnet_a, subnet_b, routes_b, sg_a, sg_b, targets_b }
 }
