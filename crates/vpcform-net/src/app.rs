@@ -147,16 +147,12 @@ fn order_stacks(
     templates: Vec<(String, Template)>,
     errors: &mut Vec<SynthError>,
 ) -> Vec<SynthesizedStack> {
+    // Export names are `<stack>-<output>`: unique, since stack names and a stack's output names
+    // are (both checked), and stack names are unique in an account and region.
     let mut exporters: IndexMap<&str, &str> = IndexMap::new();
     for (name, template) in &templates {
         for export in template.exports() {
-            if let Some(first) = exporters.insert(export, name) {
-                errors.push(SynthError::DuplicateExport {
-                    export: export.to_string(),
-                    first: first.to_string(),
-                    second: name.clone(),
-                });
-            }
+            exporters.insert(export, name);
         }
     }
     let mut depends: Vec<Vec<String>> = Vec::new();

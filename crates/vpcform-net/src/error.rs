@@ -188,18 +188,6 @@ pub enum SynthError {
         /// The export name.
         export: String,
     },
-    /// Two stacks exporting one name.
-    #[error(
-        "export name {export:?} is exported by both {first:?} and {second:?}; export names are unique per account and region"
-    )]
-    DuplicateExport {
-        /// The export name.
-        export: String,
-        /// The first stack.
-        first: String,
-        /// The second stack.
-        second: String,
-    },
     /// Stacks that import from each other in a cycle; CloudFormation cannot create them.
     #[error("stacks import from each other in a cycle: {}", cycle.join(" -> "))]
     StackCycle {
@@ -332,6 +320,23 @@ pub enum SynthError {
         /// The VPC.
         vpc: String,
         /// How many.
+        count: usize,
+    },
+    /// Subnets that together need more addresses than their VPC has.
+    #[error(
+        "{vpc}: its {count} subnets need {needed} addresses but its CIDR {cidr} has {available} \
+         — use fewer or smaller subnets, or a larger VPC block"
+    )]
+    SubnetsExceedVpc {
+        /// The VPC.
+        vpc: String,
+        /// Its block.
+        cidr: String,
+        /// Addresses in the block.
+        available: u64,
+        /// Addresses the subnets span.
+        needed: u64,
+        /// How many subnets.
         count: usize,
     },
     /// A template with more resources than CloudFormation accepts.

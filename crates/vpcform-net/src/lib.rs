@@ -59,7 +59,7 @@ pub use constructs::target_group::{HealthCheck, Target, TargetGroup, TargetGroup
 pub use constructs::vpc::{Vpc, VpcRef};
 pub use error::{SynthError, SynthErrors, SynthWarning};
 pub use handle::AsHandle;
-pub use markers::{StackMarker, VpcMarker};
+pub use markers::{DynamicStack, DynamicVpc, StackMarker, VpcMarker};
 pub use services::{AwsService, GatewayService, InterfaceService, PrivateDnsCapable};
 pub use stack::{Construct, Export, Imported, Stack, StackDef};
 pub use vpcform_cfn::{Pseudo, Value};

@@ -56,3 +56,41 @@ macro_rules! topology {
         )*
     )*};
 }
+
+/// The escape hatch for topologies known only at run time (VPCs read from a configuration
+/// file): every stack is a `Stack<DynamicStack>` and every VPC a `Vpc<DynamicVpc>`.
+///
+/// The compiler can then no longer tell VPCs or stacks apart, so synthesis enforces the same
+/// rules on the handles' run-time identity: a subnet of another VPC, or a handle of another
+/// stack, is a [`SynthError`](crate::SynthError) naming both.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// use vpcform_net::{DynamicStack, DynamicVpc};
+///
+/// let config = [("Blue", "10.0.0.0/16", "10.0.1.0/24"), ("Green", "10.1.0.0/16", "10.1.1.0/24")];
+/// let mut stack = Stack::<DynamicStack>::new("Fleet");
+/// let mut subnets = Vec::new();
+/// for (name, vpc_cidr, subnet_cidr) in config {
+///     let vpc = stack.add(name, Vpc::<DynamicVpc>::builder().cidr(vpc_cidr).build());
+///     subnets.push(stack.add(
+///         &format!("{name}Private"),
+///         Subnet::builder().vpc(&vpc).cidr(subnet_cidr).availability_zone(Az::index(0)).build(),
+///     ));
+/// }
+/// let mut app = App::new("fleet");
+/// app.add_stack(stack);
+/// assert!(app.synth().is_ok());
+/// ```
+#[derive(Debug)]
+pub enum DynamicStack {}
+
+impl StackMarker for DynamicStack {}
+
+/// Every VPC of the run-time form: see [`DynamicStack`].
+#[derive(Debug)]
+pub enum DynamicVpc {}
+
+impl VpcMarker for DynamicVpc {
+    type Stack = DynamicStack;
+}

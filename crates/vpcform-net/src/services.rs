@@ -121,3 +121,66 @@ services! {
 // The only two services with gateway endpoints.
 impl GatewayService for S3 {}
 impl GatewayService for DynamoDb {}
+
+/// An AWS service named at run time (from a configuration file, say), for interface
+/// endpoints: `ByName::new("sqs")` reaches `com.amazonaws.<region>.sqs`.
+///
+/// The compiler cannot tell whether such a service has private DNS, so it accepts
+/// `private_dns(true)`; synthesis then rejects it for services known to have none (DynamoDB).
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack S { vpc A } }
+/// let mut stack = Stack::<S>::new("S");
+/// let vpc = stack.add("A", Vpc::<A>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let sub = stack.add(
+///     "Sub",
+///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.0.0.0/24")).availability_zone(Az::index(0)).build(),
+/// );
+/// for name in ["sqs", "sts"] {
+///     stack.add(
+///         &format!("{}Endpoint", name.to_uppercase()),
+///         InterfaceEndpoint::builder().vpc(&vpc).service(services::ByName::new(name)).subnets([&sub]).build(),
+///     );
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ByName(String);
+
+impl ByName {
+    /// A service by its endpoint name, such as `sqs` or `ecr.api`.
+    ///
+    /// ```
+    /// let sqs = vpcform_net::services::ByName::new("sqs");
+    /// assert_eq!(sqs.name(), "sqs");
+    /// ```
+    pub fn new(name: impl Into<String>) -> ByName {
+        ByName(name.into())
+    }
+
+    /// The endpoint name.
+    ///
+    /// ```
+    /// assert_eq!(vpcform_net::services::ByName::new("kms").name(), "kms");
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+
+    /// `{"Fn::Sub": "com.amazonaws.${AWS::Region}.<name>"}`.
+    pub(crate) fn service_name(&self) -> Value {
+        Value::sub(format!("com.amazonaws.${{AWS::Region}}.{}", self.0))
+    }
+
+    /// Private DNS is unavailable for DynamoDB's interface endpoints.
+    pub(crate) fn private_dns_supported(&self) -> bool {
+        self.0 != DynamoDb::NAME
+    }
+
+    /// On by default where supported, except S3 (see [`S3`]).
+    pub(crate) fn private_dns_default(&self) -> bool {
+        self.private_dns_supported() && self.0 != S3::NAME
+    }
+}
+
+impl PrivateDnsCapable for ByName {}

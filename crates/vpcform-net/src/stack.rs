@@ -327,6 +327,36 @@ impl StackDef {
             .filter_map(|node| (node.as_ref() as &dyn Any).downcast_ref::<N>())
     }
 
+    /// Per VPC: no more subnets than AWS's quota, and no more addresses in subnets than the VPC
+    /// has (which the overlap check alone would report pair by pair).
+    fn check_subnet_capacity(&self, findings: &mut Findings) {
+        let mut per_vpc: IndexMap<&Arc<str>, (usize, u64)> = IndexMap::new();
+        for subnet in self.subnets.values() {
+            let (count, addresses) = per_vpc.entry(&subnet.vpc).or_default();
+            *count += 1;
+            *addresses += subnet.cidr.map_or(0, |c| c.size());
+        }
+        for (vpc, (count, addresses)) in per_vpc {
+            if count > SUBNETS_PER_VPC {
+                findings.errors.push(SynthError::TooManySubnets {
+                    vpc: self.path(vpc),
+                    count,
+                });
+            }
+            if let Some(cidr) = self.vpcs.get(vpc).and_then(|v| v.cidr)
+                && addresses > cidr.size()
+            {
+                findings.errors.push(SynthError::SubnetsExceedVpc {
+                    vpc: self.path(vpc),
+                    cidr: cidr.to_string(),
+                    available: cidr.size(),
+                    needed: addresses,
+                    count,
+                });
+            }
+        }
+    }
+
     /// Checks, then renders the stack's template.
     pub(crate) fn synth(&self, findings: &mut Findings) -> Option<Template> {
         let before = findings.errors.len();
@@ -347,18 +377,7 @@ impl StackDef {
             }
             node.check(&mut check);
         }
-        let subnets_per_vpc = self.subnets.values().fold(IndexMap::new(), |mut n, s| {
-            *n.entry(s.vpc.clone()).or_insert(0usize) += 1;
-            n
-        });
-        for (vpc, count) in subnets_per_vpc {
-            if count > SUBNETS_PER_VPC {
-                findings.errors.push(SynthError::TooManySubnets {
-                    vpc: self.path(&vpc),
-                    count,
-                });
-            }
-        }
+        self.check_subnet_capacity(findings);
         if findings.errors.len() > before {
             return None;
         }

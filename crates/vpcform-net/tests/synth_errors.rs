@@ -363,3 +363,583 @@ fn every_error_is_reported_at_once() {
     let errors = synth_errors(vec![stack]);
     assert_eq!(errors.len(), 2, "{errors:#?}");
 }
+
+// ── Interface endpoints ─────────────────────────────────────────────────────────────────
+
+#[test]
+fn interface_endpoint_with_two_subnets_in_one_az() {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let b = subnet(&mut stack, &vpc, "A2", "10.0.2.0/24", 0);
+    stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&a, &b])
+            .build(),
+    );
+    let e = one_error(stack);
+    assert!(
+        e.starts_with(
+            "Consumer/Sqs: subnets Consumer/A1 and Consumer/A2 are both in AZ #0 of the region"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("DuplicateSubnetsInSameZone"), "{e}");
+}
+
+#[test]
+fn load_balancer_with_two_subnets_in_one_az() {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 1);
+    let b = subnet(&mut stack, &vpc, "A2", "10.0.2.0/24", 1);
+    let sg = stack.add("Sg", SecurityGroup::builder().vpc(&vpc).build());
+    stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&a, &b])
+            .security_groups([&sg])
+            .build(),
+    );
+    let e = one_error(stack);
+    assert!(
+        e.starts_with("Consumer/Nlb: subnets Consumer/A1 and Consumer/A2 are both in AZ #1"),
+        "{e}"
+    );
+}
+
+fn two_az_consumer() -> (
+    Stack<Consumer>,
+    VpcRef<VpcA>,
+    SubnetRef<VpcA>,
+    SubnetRef<VpcA>,
+) {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let b = subnet(&mut stack, &vpc, "A2", "10.0.2.0/24", 1);
+    (stack, vpc, a, b)
+}
+
+#[test]
+fn two_private_dns_endpoints_for_one_service_in_a_vpc() {
+    let (mut stack, vpc, a, b) = two_az_consumer();
+    stack.add(
+        "SqsOne",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&a, &b])
+            .build(),
+    );
+    stack.add(
+        "SqsTwo",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&a, &b])
+            .build(),
+    );
+    // Without private DNS, a second endpoint is fine.
+    stack.add(
+        "SqsThree",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&a, &b])
+            .private_dns(false)
+            .build(),
+    );
+    let e = one_error(stack);
+    assert!(
+        e.starts_with(
+            "Consumer/SqsTwo: private DNS for AWS service sqs is already enabled by Consumer/SqsOne"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn private_dns_in_a_vpc_without_dns_attributes() {
+    let mut stack = Stack::<Consumer>::new("Consumer");
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder()
+            .cidr(cidr!("10.0.0.0/16"))
+            .enable_dns_hostnames(false)
+            .build(),
+    );
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let b = subnet(&mut stack, &vpc, "A2", "10.0.2.0/24", 1);
+    stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&a, &b])
+            .build(),
+    );
+    let e = one_error(stack);
+    assert!(
+        e.contains("but Consumer/VpcA has enableDnsHostnames off"),
+        "{e}"
+    );
+}
+
+#[test]
+fn private_dns_for_a_service_named_at_run_time_that_has_none() {
+    let (mut stack, vpc, a, b) = two_az_consumer();
+    stack.add(
+        "Ddb",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::ByName::new("dynamodb"))
+            .subnets([&a, &b])
+            .private_dns(true)
+            .build(),
+    );
+    let e = one_error(stack);
+    assert!(
+        e.starts_with("Consumer/Ddb: AWS service dynamodb has no private DNS name"),
+        "{e}"
+    );
+}
+
+// ── Security groups open to the internet ────────────────────────────────────────────────
+
+#[test]
+fn ingress_from_anywhere_on_an_endpoint_or_load_balancer() {
+    let (mut stack, vpc, a, b) = two_az_consumer();
+    let open_v4 = stack.add(
+        "OpenV4",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::any_ipv4())])
+            .build(),
+    );
+    let open_v6 = stack.add(
+        "OpenV6",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::ipv6("::/0"))])
+            .build(),
+    );
+    stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&a, &b])
+            .security_groups([&open_v4])
+            .build(),
+    );
+    stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&a, &b])
+            .security_groups([&open_v6])
+            .build(),
+    );
+    let errors = synth_errors(vec![stack]);
+    assert_eq!(
+        errors,
+        [
+            "Consumer/Sqs: security group Consumer/OpenV4 admits 0.0.0.0/0 on TCP 443 — an endpoint or \
+             load balancer open to any address; narrow the rule to the clients' CIDR blocks, or mark it \
+             with `.allow_from_anywhere()` if the exposure is intended",
+            "Consumer/Nlb: security group Consumer/OpenV6 admits ::/0 on TCP 443 — an endpoint or \
+             load balancer open to any address; narrow the rule to the clients' CIDR blocks, or mark it \
+             with `.allow_from_anywhere()` if the exposure is intended",
+        ]
+    );
+}
+
+#[test]
+fn ingress_from_anywhere_passes_when_marked_or_unattached() {
+    let (mut stack, vpc, a, b) = two_az_consumer();
+    let public = stack.add(
+        "Public",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::any_ipv4()).allow_from_anywhere()])
+            .build(),
+    );
+    // A group on no endpoint or load balancer is not this rule's business.
+    stack.add(
+        "Bastion",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .ingress([Rule::new(Port::tcp(22), Peer::any_ipv4())])
+            .build(),
+    );
+    stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&a, &b])
+            .security_groups([&public])
+            .build(),
+    );
+    assert!(synth_errors(vec![stack]).is_empty());
+}
+
+// ── PrivateLink across stacks ───────────────────────────────────────────────────────────
+
+/// A provider whose NLB has subnets in the given AZ indexes, exporting its service name.
+fn provider_in_azs(
+    azs: &[u32],
+    region: Option<&str>,
+    supported: &[&str],
+) -> (Stack<Provider>, vpcform_net::Export<Provider>) {
+    let mut stack = Stack::<Provider>::new("Provider");
+    if let Some(region) = region {
+        stack = stack.region(region);
+    }
+    let vpc = stack.add(
+        "VpcB",
+        Vpc::<VpcB>::builder().cidr(cidr!("10.1.0.0/16")).build(),
+    );
+    let subnets: Vec<SubnetRef<VpcB>> = azs
+        .iter()
+        .map(|&az| {
+            stack.add(
+                &format!("B{az}"),
+                Subnet::builder()
+                    .vpc(&vpc)
+                    .cidr(format!("10.1.{az}.0/24"))
+                    .availability_zone(Az::index(az))
+                    .build(),
+            )
+        })
+        .collect();
+    let sg = stack.add(
+        "NlbSg",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::ipv4("10.0.0.0/16"))])
+            .build(),
+    );
+    let nlb = stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets(&subnets)
+            .security_groups([&sg])
+            .build(),
+    );
+    let service = stack.add(
+        "Service",
+        EndpointService::builder()
+            .network_load_balancers([&nlb])
+            .supported_regions(supported.iter().copied())
+            .build(),
+    );
+    let export = stack.export("ServiceName", service.service_name());
+    (stack, export)
+}
+
+fn synth_pair(provider: Stack<Provider>, consumer: Stack<Consumer>) -> Vec<String> {
+    let mut app = App::new("pair");
+    app.add_stack(provider);
+    app.add_stack(consumer);
+    match app.synth() {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.errors().iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn endpoint_in_an_az_the_service_does_not_serve() {
+    let (provider, export) = provider_in_azs(&[0, 1], None, &[]);
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let c = subnet(&mut stack, &vpc, "A3", "10.0.3.0/24", 2);
+    let imported = stack.import(&export);
+    stack.add(
+        "Endpoint",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(imported)
+            .subnets([&a, &c])
+            .build(),
+    );
+    let errors = synth_pair(provider, stack);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].starts_with(
+            "Consumer/Endpoint: subnet Consumer/A3 is in AZ #2 of the region, where endpoint service \
+             Provider/Service's load balancer has no subnet"
+        ),
+        "{}",
+        errors[0]
+    );
+
+    // Served AZs only: fine.
+    let (provider, export) = provider_in_azs(&[0, 1], None, &[]);
+    let (mut stack, vpc, a, b) = two_az_consumer();
+    let imported = stack.import(&export);
+    stack.add(
+        "Endpoint",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(imported)
+            .subnets([&a, &b])
+            .build(),
+    );
+    assert!(synth_pair(provider, stack).is_empty());
+}
+
+#[test]
+fn consumer_in_a_region_the_service_does_not_support() {
+    let (provider, export) = provider_in_azs(&[0, 1], Some("us-east-1"), &["us-west-2"]);
+    let (stack, vpc, a, b) = two_az_consumer();
+    let mut stack = stack.region("eu-west-1");
+    let imported = stack.import(&export);
+    stack.add(
+        "Endpoint",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(imported)
+            .subnets([&a, &b])
+            .service_region("us-east-1")
+            .build(),
+    );
+    let errors = synth_pair(provider, stack);
+    assert_eq!(
+        errors,
+        [
+            "Consumer/Endpoint: the endpoint is in eu-west-1, but endpoint service Provider/Service (in \
+          us-east-1) lists only us-west-2 — add eu-west-1 to its supported_regions"
+        ]
+    );
+}
+
+#[test]
+fn cross_region_endpoint_must_name_the_service_region() {
+    let (provider, export) = provider_in_azs(&[0, 1], Some("us-east-1"), &["eu-west-1"]);
+    let (stack, vpc, a, b) = two_az_consumer();
+    let mut stack = stack.region("eu-west-1");
+    let imported = stack.import(&export);
+    stack.add(
+        "Endpoint",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(imported)
+            .subnets([&a, &b])
+            .build(),
+    );
+    let errors = synth_pair(provider, stack);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].ends_with("set service_region(\"us-east-1\") on the endpoint"),
+        "{}",
+        errors[0]
+    );
+}
+
+// ── Capacity and stack limits ───────────────────────────────────────────────────────────
+
+#[test]
+fn subnets_needing_more_addresses_than_the_vpc_has() {
+    let mut stack = Stack::<Consumer>::new("Consumer");
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/24")).build(),
+    );
+    for i in 0..5u32 {
+        subnet(
+            &mut stack,
+            &vpc,
+            &format!("S{i}"),
+            &format!("10.0.0.{}/26", (i % 4) * 64),
+            i,
+        );
+    }
+    let errors = synth_errors(vec![stack]);
+    assert!(
+        errors.iter().any(|e| e
+            == "Consumer/VpcA: its 5 subnets need 320 addresses but its CIDR 10.0.0.0/24 has 256 — use \
+                fewer or smaller subnets, or a larger VPC block"),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn more_subnets_than_the_quota() {
+    let mut stack = Stack::<Consumer>::new("Consumer");
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    for i in 0..201u32 {
+        subnet(
+            &mut stack,
+            &vpc,
+            &format!("S{i}"),
+            &format!("10.0.{}.{}/28", i / 16, (i % 16) * 16),
+            0,
+        );
+    }
+    let errors = synth_errors(vec![stack]);
+    assert_eq!(
+        errors,
+        ["Consumer/VpcA: 201 subnets exceed AWS's default quota of 200 subnets per VPC"]
+    );
+}
+
+#[test]
+fn more_than_500_resources() {
+    let (mut stack, vpc) = consumer();
+    for i in 0..500 {
+        stack.add(
+            &format!("Sg{i}"),
+            SecurityGroup::builder().vpc(&vpc).description("x").build(),
+        );
+    }
+    let errors = synth_errors(vec![stack]);
+    // 501 resources are also over the size limit; both are reported.
+    assert_eq!(
+        errors[0],
+        "Consumer: 501 resources exceed CloudFormation's 500 per stack — split the stack"
+    );
+}
+
+#[test]
+fn more_than_200_outputs() {
+    let (mut stack, vpc) = consumer();
+    for i in 0..201 {
+        stack.output(&format!("Out{i}"), &vpc);
+    }
+    let errors = synth_errors(vec![stack]);
+    assert_eq!(
+        errors,
+        ["Consumer: 201 outputs exceed CloudFormation's 200 per stack"]
+    );
+}
+
+#[test]
+fn template_over_51200_bytes() {
+    let (mut stack, vpc) = consumer();
+    for i in 0..60 {
+        stack.add(
+            &format!("Sg{i}"),
+            SecurityGroup::builder()
+                .vpc(&vpc)
+                .description("d".repeat(1000))
+                .build(),
+        );
+    }
+    let errors = synth_errors(vec![stack]);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].starts_with("Consumer: the template is "),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].contains("deploying it needs an upload to S3 (TemplateURL)"),
+        "{}",
+        errors[0]
+    );
+}
+
+// ── Warnings ────────────────────────────────────────────────────────────────────────────
+
+fn warnings(stacks: Vec<Stack<Consumer>>) -> Vec<String> {
+    let mut app = App::new("test");
+    for stack in stacks {
+        app.add_stack(stack);
+    }
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    assembly
+        .warnings()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn warnings_are_collected_not_fatal() {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&a])
+            .build(),
+    );
+    stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&a])
+            .security_groups(vpcform_net::SecurityGroupRef::none())
+            .build(),
+    );
+    let warnings = warnings(vec![stack]);
+    assert_eq!(
+        warnings,
+        [
+            "Consumer/Sqs: the interface endpoint has a subnet in one availability zone only; clients \
+             in other zones cross AZs, and an outage of that zone cuts them off",
+            "Consumer/Sqs: no security group given, so AWS attaches the VPC's default security group, \
+             whose rules vpcform does not manage",
+            "Consumer/Nlb: the Network Load Balancer has no security group and can never get one; \
+             every client that can route to it reaches its listeners",
+        ]
+    );
+}
+
+#[test]
+fn endpoint_service_acceptance_warnings() {
+    for (principals, expected) in [
+        (vec![], "acceptance is off and no principal is allowed"),
+        (
+            vec!["*"],
+            "allowed principal \"*\" with acceptance off lets any AWS account connect",
+        ),
+    ] {
+        let mut stack = Stack::<Provider>::new("Provider");
+        let vpc = stack.add(
+            "VpcB",
+            Vpc::<VpcB>::builder().cidr(cidr!("10.1.0.0/16")).build(),
+        );
+        let b = stack.add(
+            "B1",
+            Subnet::builder()
+                .vpc(&vpc)
+                .cidr(cidr!("10.1.1.0/24"))
+                .availability_zone(Az::index(0))
+                .build(),
+        );
+        let sg = stack.add("Sg", SecurityGroup::builder().vpc(&vpc).build());
+        let nlb = stack.add(
+            "Nlb",
+            NetworkLoadBalancer::builder()
+                .subnets([&b])
+                .security_groups([&sg])
+                .build(),
+        );
+        stack.add(
+            "Service",
+            EndpointService::builder()
+                .network_load_balancers([&nlb])
+                .acceptance_required(false)
+                .allowed_principals(principals)
+                .build(),
+        );
+        let mut app = App::new("w");
+        app.add_stack(stack);
+        let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+        let warnings: Vec<String> = assembly
+            .warnings()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert!(
+            warnings[0].starts_with(&format!("Provider/Service: {expected}")),
+            "{}",
+            warnings[0]
+        );
+    }
+}

@@ -14,7 +14,7 @@ use super::security_group::{SecurityGroupRef, check_open_ingress, groups};
 use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
-use crate::services::{InterfaceService, PrivateDnsCapable};
+use crate::services::{ByName, InterfaceService, PrivateDnsCapable};
 use crate::stack::{Check, Construct, Imported, Node, StackDef, name_tag};
 use crate::{StackMarker, SynthError, SynthWarning, VpcMarker};
 
@@ -52,6 +52,18 @@ impl<S: StackMarker, T: InterfaceService> InterfaceTarget<S> for T {
             private_dns_default: T::PRIVATE_DNS,
             private_dns_supported: T::PRIVATE_DNS_SUPPORTED,
             label: format!("AWS service {}", T::NAME),
+            endpoint_service: None,
+        }
+    }
+}
+
+impl<S: StackMarker> InterfaceTarget<S> for ByName {
+    fn target(&self) -> TargetDef {
+        TargetDef {
+            service_name: self.service_name(),
+            private_dns_default: self.private_dns_default(),
+            private_dns_supported: self.private_dns_supported(),
+            label: format!("AWS service {}", self.name()),
             endpoint_service: None,
         }
     }

@@ -1,0 +1,169 @@
+//! The run-time form (`DynamicStack`, `DynamicVpc`): the rules the types enforce elsewhere are
+//! enforced at synthesis.
+
+use vpcform_net::prelude::*;
+use vpcform_net::{DynamicStack, DynamicVpc, SubnetRef};
+
+/// VPCs as a configuration file would give them: name, VPC block, one subnet block.
+const CONFIG: [(&str, &str, &str); 2] = [
+    ("Blue", "10.0.0.0/16", "10.0.1.0/24"),
+    ("Green", "10.1.0.0/16", "10.1.1.0/24"),
+];
+
+/// Each VPC of the fleet with its one private subnet.
+type Fleet = Vec<(VpcRef<DynamicVpc>, SubnetRef<DynamicVpc>)>;
+
+fn fleet(stack_name: &str) -> (Stack<DynamicStack>, Fleet) {
+    let mut stack = Stack::<DynamicStack>::new(stack_name);
+    let mut vpcs = Vec::new();
+    for (name, vpc_cidr, subnet_cidr) in CONFIG {
+        let vpc = stack.add(
+            &format!("{stack_name}{name}"),
+            Vpc::<DynamicVpc>::builder().cidr(vpc_cidr).build(),
+        );
+        let subnet = stack.add(
+            &format!("{stack_name}{name}Private"),
+            Subnet::builder()
+                .vpc(&vpc)
+                .cidr(subnet_cidr)
+                .availability_zone(Az::index(0))
+                .build(),
+        );
+        vpcs.push((vpc, subnet));
+    }
+    (stack, vpcs)
+}
+
+fn errors(stacks: Vec<Stack<DynamicStack>>) -> Vec<String> {
+    let mut app = App::new("fleet");
+    for stack in stacks {
+        app.add_stack(stack);
+    }
+    match app.synth() {
+        Ok(_) => Vec::new(),
+        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn a_valid_runtime_topology_synthesizes() {
+    let (mut stack, vpcs) = fleet("Fleet");
+    for (vpc, subnet) in &vpcs {
+        let id = format!("{}S3", vpc.logical_id());
+        let routes = stack.add(
+            &format!("{id}Routes"),
+            RouteTable::builder().vpc(vpc).subnets([subnet]).build(),
+        );
+        stack.add(
+            &id,
+            GatewayEndpoint::builder()
+                .vpc(vpc)
+                .service(services::S3)
+                .route_tables([&routes])
+                .build(),
+        );
+    }
+    assert!(errors(vec![stack]).is_empty());
+}
+
+#[test]
+fn a_subnet_of_another_vpc_is_rejected_at_synth() {
+    let (mut stack, vpcs) = fleet("Fleet");
+    let (blue, _) = &vpcs[0];
+    let (_, green_subnet) = &vpcs[1];
+    stack.add(
+        "BlueSqs",
+        InterfaceEndpoint::builder()
+            .vpc(blue)
+            .service(services::Sqs)
+            .subnets([green_subnet])
+            .build(),
+    );
+    let errors = errors(vec![stack]);
+    assert_eq!(
+        errors,
+        [
+            "Fleet/BlueSqs: SubnetIds refers to Fleet/FleetGreenPrivate, which is in VPC Fleet/FleetGreen, \
+          not in Fleet/FleetBlue"
+        ]
+    );
+}
+
+#[test]
+fn a_route_table_of_another_vpc_is_rejected_at_synth() {
+    let (mut stack, vpcs) = fleet("Fleet");
+    let green_routes = stack.add("GreenRoutes", RouteTable::builder().vpc(&vpcs[1].0).build());
+    stack.add(
+        "BlueS3",
+        GatewayEndpoint::builder()
+            .vpc(&vpcs[0].0)
+            .service(services::S3)
+            .route_tables([&green_routes])
+            .build(),
+    );
+    let errors = errors(vec![stack]);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].starts_with(
+            "Fleet/BlueS3: RouteTableIds refers to Fleet/GreenRoutes, which is in VPC"
+        ),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn a_handle_of_another_stack_is_rejected_at_synth() {
+    let (one, one_vpcs) = fleet("One");
+    let (mut two, two_vpcs) = fleet("Two");
+    two.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&two_vpcs[0].0)
+            .service(services::Sqs)
+            .subnets([&one_vpcs[0].1])
+            .build(),
+    );
+    let errors = errors(vec![one, two]);
+    assert_eq!(
+        errors,
+        [
+            "Two/Sqs: SubnetIds refers to One/OneBluePrivate, which belongs to stack \"One\" — pass values \
+          across stacks with `export` and `import`"
+        ]
+    );
+}
+
+#[test]
+fn an_endpoint_service_of_another_stack_is_rejected_at_synth() {
+    let (mut provider, provider_vpcs) = fleet("Provider");
+    let (mut consumer, consumer_vpcs) = fleet("Consumer");
+    let sg = provider.add(
+        "NlbSg",
+        SecurityGroup::builder().vpc(&provider_vpcs[0].0).build(),
+    );
+    let nlb = provider.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&provider_vpcs[0].1])
+            .security_groups([&sg])
+            .build(),
+    );
+    let service = provider.add(
+        "Service",
+        EndpointService::builder()
+            .network_load_balancers([&nlb])
+            .build(),
+    );
+    consumer.add(
+        "Endpoint",
+        InterfaceEndpoint::builder()
+            .vpc(&consumer_vpcs[0].0)
+            .service(service)
+            .subnets([&consumer_vpcs[0].1])
+            .build(),
+    );
+    let errors = errors(vec![provider, consumer]);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].starts_with("Consumer/Endpoint: ServiceName refers to Provider/Service, which belongs to stack \"Provider\""), "{}", errors[0]);
+}
