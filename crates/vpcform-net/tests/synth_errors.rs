@@ -943,3 +943,45 @@ fn endpoint_service_acceptance_warnings() {
         );
     }
 }
+
+#[test]
+fn endpoint_service_without_load_balancer_and_nlb_without_subnets() {
+    let mut stack = Stack::<Provider>::new("Provider");
+    let vpc = stack.add(
+        "VpcB",
+        Vpc::<VpcB>::builder().cidr(cidr!("10.1.0.0/16")).build(),
+    );
+    let sg = stack.add("Sg", SecurityGroup::builder().vpc(&vpc).build());
+    let no_subnets: [&SubnetRef<VpcB>; 0] = [];
+    stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets(no_subnets)
+            .security_groups([&sg])
+            .build(),
+    );
+    let no_nlbs: [&vpcform_net::NetworkLoadBalancerRef<VpcB>; 0] = [];
+    stack.add(
+        "Service",
+        EndpointService::builder()
+            .network_load_balancers(no_nlbs)
+            .build(),
+    );
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let errors: Vec<String> = app
+        .synth()
+        .expect_err("empty lists")
+        .errors()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "Provider/Nlb: Subnets is empty — give one subnet per availability zone the load balancer serves",
+            "Provider/Service: NetworkLoadBalancerArns is empty — give the Network Load Balancer that serves \
+             the service",
+        ]
+    );
+}

@@ -112,11 +112,13 @@ impl<V: VpcMarker> Construct<V::Stack> for NetworkLoadBalancer<V> {
     type Handle = NetworkLoadBalancerRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> NetworkLoadBalancerRef<V> {
-        // The VPC is the subnets'; with none (reported at synth) the ID stands in.
+        // The VPC is the subnets' (or, with none, which synth reports, the security groups').
         let vpc = self
             .subnets
             .first()
-            .map(|s| s.handle.vpc.clone())
+            .map(|s| &s.handle)
+            .or(self.security_groups.first().map(|g| &g.handle))
+            .map(|h| h.vpc.clone())
             .unwrap_or_else(|| id.clone());
         let handle = NetworkLoadBalancerRef::new(stack.handle(&id, &vpc));
         stack.push(NetworkLoadBalancerNode {
