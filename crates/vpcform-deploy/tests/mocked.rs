@@ -1,0 +1,830 @@
+//! The real SDK client, answered by aws-smithy-mocks: the CloudFormation states no emulator
+//! produces (rollbacks, empty change sets, throttling, paginated events, stuck stacks).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_cloudformation::Client;
+use aws_sdk_cloudformation::config::retry::RetryConfig;
+use aws_sdk_cloudformation::error::ErrorMetadata;
+use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
+use aws_sdk_cloudformation::operation::delete_change_set::DeleteChangeSetOutput;
+use aws_sdk_cloudformation::operation::delete_stack::DeleteStackOutput;
+use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
+use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
+use aws_sdk_cloudformation::operation::describe_stacks::{
+    DescribeStacksError, DescribeStacksOutput,
+};
+use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetOutput;
+use aws_sdk_cloudformation::operation::list_stack_resources::ListStackResourcesOutput;
+use aws_sdk_cloudformation::operation::update_termination_protection::UpdateTerminationProtectionOutput;
+use aws_sdk_cloudformation::primitives::DateTime;
+use aws_sdk_cloudformation::types::{
+    Change, ChangeAction, ChangeSetStatus, ChangeSetType, ChangeType, OnStackFailure, Output,
+    Replacement, ResourceChange, ResourceStatus, Stack, StackEvent, StackStatus,
+};
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use vpcform_deploy::{
+    DeployError, DeployOptions, Deployer, RecordingUi, StackOutcome, StackTemplate,
+};
+
+const BODY: &str =
+    r#"{"Resources":{"Vpc":{"Type":"AWS::EC2::VPC","Properties":{"CidrBlock":"10.0.0.0/16"}}}}"#;
+
+fn client(rules: &[&Rule]) -> Client {
+    mock_client!(
+        aws_sdk_cloudformation,
+        RuleMode::MatchAny,
+        rules,
+        |config| {
+            config.retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(4)
+                    .with_initial_backoff(Duration::from_millis(1)),
+            )
+        }
+    )
+}
+
+fn deployer(client: Client, ui: Arc<RecordingUi>, yes: bool) -> Deployer {
+    let options = DeployOptions {
+        yes,
+        poll_interval: Duration::from_millis(5),
+        ..DeployOptions::default()
+    };
+    Deployer::new(client, ui, options)
+}
+
+fn now() -> DateTime {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    DateTime::from_secs(secs + 5)
+}
+
+fn stack(status: StackStatus) -> DescribeStacksOutput {
+    DescribeStacksOutput::builder()
+        .stacks(
+            Stack::builder()
+                .stack_name("Net")
+                .stack_id("arn:aws:cloudformation:us-east-1:123456789012:stack/Net/1")
+                .stack_status(status)
+                .creation_time(now())
+                .outputs(
+                    Output::builder()
+                        .output_key("VpcId")
+                        .output_value("vpc-123")
+                        .build(),
+                )
+                .build(),
+        )
+        .build()
+}
+
+fn missing() -> DescribeStacksError {
+    DescribeStacksError::generic(
+        ErrorMetadata::builder()
+            .code("ValidationError")
+            .message("Stack with id Net does not exist")
+            .build(),
+    )
+}
+
+fn change(action: ChangeAction, id: &str, kind: &str, replacement: Option<Replacement>) -> Change {
+    let mut rc = ResourceChange::builder()
+        .action(action)
+        .logical_resource_id(id)
+        .resource_type(kind);
+    if let Some(r) = replacement {
+        rc = rc.replacement(r);
+    }
+    Change::builder()
+        .r#type(ChangeType::Resource)
+        .resource_change(rc.build())
+        .build()
+}
+
+fn event(id: &str, logical: &str, kind: &str, status: ResourceStatus, reason: &str) -> StackEvent {
+    StackEvent::builder()
+        .event_id(id)
+        .stack_id("arn:aws:cloudformation:us-east-1:123456789012:stack/Net/1")
+        .stack_name("Net")
+        .logical_resource_id(logical)
+        .resource_type(kind)
+        .resource_status(status)
+        .resource_status_reason(reason)
+        .timestamp(now())
+        .build()
+}
+
+fn change_set_ready(changes: Vec<Change>) -> Rule {
+    mock!(Client::describe_change_set).then_output(move || {
+        let mut out = DescribeChangeSetOutput::builder().status(ChangeSetStatus::CreateComplete);
+        for c in &changes {
+            out = out.changes(c.clone());
+        }
+        out.build()
+    })
+}
+
+fn created(kind: ChangeSetType) -> Rule {
+    mock!(Client::create_change_set)
+        .match_requests(move |req| req.change_set_type() == Some(&kind))
+        .then_output(|| {
+            CreateChangeSetOutput::builder()
+                .id("arn:changeset")
+                .stack_id("arn:aws:cloudformation:us-east-1:123456789012:stack/Net/1")
+                .build()
+        })
+}
+
+fn delete_change_set() -> Rule {
+    mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build())
+}
+
+fn executes() -> Rule {
+    mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build())
+}
+
+fn template(name: &str) -> StackTemplate {
+    StackTemplate::new(name, BODY)
+}
+
+#[tokio::test]
+async fn an_empty_change_set_means_no_changes_and_is_deleted() {
+    let describe =
+        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
+    let create = created(ChangeSetType::Update);
+    let empty = mock!(Client::describe_change_set).then_output(|| {
+        DescribeChangeSetOutput::builder()
+            .status(ChangeSetStatus::Failed)
+            .status_reason(
+                "The submitted information didn't contain changes. Submit different information to \
+                 create a change set.",
+            )
+            .build()
+    });
+    let delete = delete_change_set();
+    let execute = executes();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &empty, &delete, &execute]),
+        ui.clone(),
+        false,
+    );
+    let outcome = d
+        .deploy_stack(&template("Net"))
+        .await
+        .expect("no changes is success");
+    assert_eq!(outcome, StackOutcome::NoChanges);
+    assert_eq!(delete.num_calls(), 1, "the empty change set is deleted");
+    assert_eq!(execute.num_calls(), 0);
+    assert!(
+        ui.lines().contains(&"Net: no changes".to_string()),
+        "{:#?}",
+        ui.lines()
+    );
+}
+
+#[tokio::test]
+async fn a_failed_creation_is_deleted_and_diagnosed_from_the_first_failed_resource() {
+    // prepare: not there; follow: gone again (OnStackFailure=DELETE removed it).
+    let describe = mock!(Client::describe_stacks).then_error(missing);
+    let create = mock!(Client::create_change_set)
+        .match_requests(|req| {
+            req.change_set_type() == Some(&ChangeSetType::Create)
+                && req.on_stack_failure() == Some(&OnStackFailure::Delete)
+        })
+        .then_output(|| {
+            CreateChangeSetOutput::builder()
+                .stack_id("arn:aws:cloudformation:us-east-1:123456789012:stack/Net/1")
+                .build()
+        });
+    let ready = change_set_ready(vec![
+        change(ChangeAction::Add, "Vpc", "AWS::EC2::VPC", None),
+        change(ChangeAction::Add, "Endpoint", "AWS::EC2::VPCEndpoint", None),
+    ]);
+    let execute = executes();
+    // Newest first, as CloudFormation returns them: the cancellation follows the real cause.
+    let events = mock!(Client::describe_stack_events).then_output(|| {
+        DescribeStackEventsOutput::builder()
+            .stack_events(event(
+                "e4",
+                "Net",
+                "AWS::CloudFormation::Stack",
+                ResourceStatus::DeleteComplete,
+                "",
+            ))
+            .stack_events(event(
+                "e3",
+                "Vpc",
+                "AWS::EC2::VPC",
+                ResourceStatus::CreateFailed,
+                "Resource creation cancelled",
+            ))
+            .stack_events(event(
+                "e2",
+                "Endpoint",
+                "AWS::EC2::VPCEndpoint",
+                ResourceStatus::CreateFailed,
+                "The Vpc Endpoint Service 'com.amazonaws.vpce.us-east-1.vpce-svc-0' does not exist",
+            ))
+            .stack_events(event(
+                "e1",
+                "Net",
+                "AWS::CloudFormation::Stack",
+                ResourceStatus::CreateInProgress,
+                "User Initiated",
+            ))
+            .build()
+    });
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &ready, &execute, &events]),
+        ui.clone(),
+        false,
+    );
+    let error = d
+        .deploy_stack(&template("Net"))
+        .await
+        .expect_err("creation fails");
+    let DeployError::StackFailed {
+        status,
+        cause,
+        operation,
+        ..
+    } = &error
+    else {
+        panic!("{error}")
+    };
+    assert_eq!(*operation, "create");
+    assert!(status.contains("OnStackFailure=DELETE"), "{status}");
+    let cause = cause.as_ref().expect("diagnosed");
+    assert_eq!(cause.logical_id, "Endpoint");
+    assert_eq!(cause.resource_type, "AWS::EC2::VPCEndpoint");
+    assert!(cause.reason.contains("does not exist"));
+    assert_eq!(
+        create.num_calls(),
+        1,
+        "a CREATE change set with OnStackFailure=DELETE"
+    );
+    // Each event printed once, oldest first.
+    let lines = ui.lines();
+    let positions: Vec<usize> = ["User Initiated", "does not exist", "creation cancelled"]
+        .iter()
+        .map(|needle| lines.iter().position(|l| l.contains(needle)).expect(needle))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{lines:#?}");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("creation cancelled"))
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_failed_update_rolls_back_and_is_diagnosed() {
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .output(|| stack(StackStatus::UpdateComplete)) // prepare
+        .output(|| stack(StackStatus::UpdateRollbackInProgress)) // first poll
+        .output(|| stack(StackStatus::UpdateRollbackComplete))
+        .repeatedly()
+        .build();
+    let create = created(ChangeSetType::Update);
+    let ready = change_set_ready(vec![change(
+        ChangeAction::Modify,
+        "Sg",
+        "AWS::EC2::SecurityGroup",
+        Some(Replacement::False),
+    )]);
+    let execute = executes();
+    let events = mock!(Client::describe_stack_events).then_output(|| {
+        DescribeStackEventsOutput::builder()
+            .stack_events(event(
+                "u2",
+                "Sg",
+                "AWS::EC2::SecurityGroup",
+                ResourceStatus::UpdateFailed,
+                "The security group 'sg-1' does not exist",
+            ))
+            .stack_events(event(
+                "u1",
+                "Net",
+                "AWS::CloudFormation::Stack",
+                ResourceStatus::UpdateInProgress,
+                "User Initiated",
+            ))
+            .build()
+    });
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &ready, &execute, &events]),
+        ui,
+        false,
+    );
+    let error = d
+        .deploy_stack(&template("Net"))
+        .await
+        .expect_err("update fails");
+    assert_eq!(
+        error.to_string(),
+        "Net: update failed; the stack is UPDATE_ROLLBACK_COMPLETE. First failure: Sg \
+         (AWS::EC2::SecurityGroup) UPDATE_FAILED: The security group 'sg-1' does not exist"
+    );
+}
+
+#[tokio::test]
+async fn a_stack_left_in_rollback_complete_is_deleted_then_created() {
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .output(|| stack(StackStatus::RollbackComplete)) // prepare
+        .output(|| stack(StackStatus::RollbackComplete)) // delete_and_wait: its id
+        .error(missing) // following the delete: gone
+        .output(|| stack(StackStatus::CreateComplete)) // following the create
+        .repeatedly()
+        .build();
+    let delete_stack =
+        mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
+    let resources = mock!(Client::list_stack_resources)
+        .then_output(|| ListStackResourcesOutput::builder().build());
+    let events = mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let create = created(ChangeSetType::Create);
+    let ready = change_set_ready(vec![change(
+        ChangeAction::Add,
+        "Vpc",
+        "AWS::EC2::VPC",
+        None,
+    )]);
+    let execute = executes();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[
+            &describe,
+            &delete_stack,
+            &resources,
+            &events,
+            &create,
+            &ready,
+            &execute,
+        ]),
+        ui.clone(),
+        false,
+    );
+    let outcome = d.deploy_stack(&template("Net")).await.expect("recovers");
+    let StackOutcome::Deployed { outputs, .. } = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(outputs, [("VpcId".to_string(), "vpc-123".to_string())]);
+    assert_eq!(delete_stack.num_calls(), 1);
+    assert_eq!(create.num_calls(), 1);
+    assert!(
+        ui.lines()
+            .iter()
+            .any(|l| l.contains("found ROLLBACK_COMPLETE")),
+        "{:#?}",
+        ui.lines()
+    );
+    assert_eq!(ui.progress("Net"), Some((1, 1)));
+}
+
+#[tokio::test]
+async fn throttling_is_retried_until_it_succeeds() {
+    let throttled = r#"<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+        <Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>
+        <RequestId>1</RequestId></ErrorResponse>"#;
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .http_status(400, Some(throttled.to_string()))
+        .times(2)
+        .output(|| stack(StackStatus::UpdateComplete))
+        .repeatedly()
+        .build();
+    let create = created(ChangeSetType::Update);
+    let empty = mock!(Client::describe_change_set).then_output(|| {
+        DescribeChangeSetOutput::builder()
+            .status(ChangeSetStatus::Failed)
+            .status_reason("No updates are to be performed.")
+            .build()
+    });
+    let delete = delete_change_set();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(client(&[&describe, &create, &empty, &delete]), ui, false);
+    let outcome = d.deploy_stack(&template("Net")).await.expect("retried");
+    assert_eq!(outcome, StackOutcome::NoChanges);
+    assert_eq!(
+        describe.num_calls(),
+        3,
+        "two throttled attempts, then success"
+    );
+}
+
+#[tokio::test]
+async fn events_are_paginated_and_each_printed_once() {
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .output(|| stack(StackStatus::UpdateComplete)) // prepare
+        .output(|| stack(StackStatus::UpdateInProgress)) // poll 1
+        .output(|| stack(StackStatus::UpdateComplete))
+        .repeatedly()
+        .build();
+    let create = created(ChangeSetType::Update);
+    let ready = change_set_ready(vec![
+        change(
+            ChangeAction::Modify,
+            "A",
+            "AWS::EC2::Subnet",
+            Some(Replacement::False),
+        ),
+        change(
+            ChangeAction::Modify,
+            "B",
+            "AWS::EC2::Subnet",
+            Some(Replacement::False),
+        ),
+    ]);
+    let execute = executes();
+    // Poll 1: two pages (4 events). Poll 2: one new event on top of the old first page.
+    let first_page = mock!(Client::describe_stack_events)
+        .match_requests(|req| req.next_token().is_none())
+        .sequence()
+        .output(|| {
+            DescribeStackEventsOutput::builder()
+                .stack_events(event(
+                    "p4",
+                    "B",
+                    "AWS::EC2::Subnet",
+                    ResourceStatus::UpdateInProgress,
+                    "",
+                ))
+                .stack_events(event(
+                    "p3",
+                    "A",
+                    "AWS::EC2::Subnet",
+                    ResourceStatus::UpdateComplete,
+                    "",
+                ))
+                .next_token("page2")
+                .build()
+        })
+        .output(|| {
+            DescribeStackEventsOutput::builder()
+                .stack_events(event(
+                    "p5",
+                    "B",
+                    "AWS::EC2::Subnet",
+                    ResourceStatus::UpdateComplete,
+                    "",
+                ))
+                .stack_events(event(
+                    "p4",
+                    "B",
+                    "AWS::EC2::Subnet",
+                    ResourceStatus::UpdateInProgress,
+                    "",
+                ))
+                .stack_events(event(
+                    "p3",
+                    "A",
+                    "AWS::EC2::Subnet",
+                    ResourceStatus::UpdateComplete,
+                    "",
+                ))
+                .next_token("page2")
+                .build()
+        })
+        .repeatedly()
+        .build();
+    let second_page = mock!(Client::describe_stack_events)
+        .match_requests(|req| req.next_token() == Some("page2"))
+        .then_output(|| {
+            DescribeStackEventsOutput::builder()
+                .stack_events(event(
+                    "p2",
+                    "A",
+                    "AWS::EC2::Subnet",
+                    ResourceStatus::UpdateInProgress,
+                    "",
+                ))
+                .stack_events(event(
+                    "p1",
+                    "Net",
+                    "AWS::CloudFormation::Stack",
+                    ResourceStatus::UpdateInProgress,
+                    "User Initiated",
+                ))
+                .build()
+        });
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[
+            &describe,
+            &create,
+            &ready,
+            &execute,
+            &first_page,
+            &second_page,
+        ]),
+        ui.clone(),
+        false,
+    );
+    d.deploy_stack(&template("Net")).await.expect("deploys");
+    let events: Vec<String> = ui
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("AWS::EC2::Subnet ") || l.contains("AWS::CloudFormation::Stack"))
+        .filter(|l| l.contains("UPDATE_"))
+        .collect();
+    assert_eq!(events.len(), 5, "{events:#?}");
+    let order: Vec<bool> = vec![
+        events[0].contains("User Initiated"),
+        events[1].contains("UPDATE_IN_PROGRESS") && events[1].ends_with(" A"),
+        events[2].contains("UPDATE_COMPLETE") && events[2].ends_with(" A"),
+        events[3].contains("UPDATE_IN_PROGRESS") && events[3].ends_with(" B"),
+        events[4].contains("UPDATE_COMPLETE") && events[4].ends_with(" B"),
+    ];
+    assert!(order.iter().all(|ok| *ok), "{events:#?}");
+    assert_eq!(
+        second_page.num_calls(),
+        1,
+        "the second poll stops at the first event seen"
+    );
+    assert_eq!(ui.progress("Net"), Some((2, 2)));
+}
+
+#[tokio::test]
+async fn replacements_need_confirmation_and_without_a_terminal_nothing_is_executed() {
+    let describe =
+        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
+    let create = created(ChangeSetType::Update);
+    let ready = change_set_ready(vec![
+        change(
+            ChangeAction::Modify,
+            "Subnet",
+            "AWS::EC2::Subnet",
+            Some(Replacement::True),
+        ),
+        change(ChangeAction::Remove, "Old", "AWS::EC2::VPCEndpoint", None),
+    ]);
+    let delete = delete_change_set();
+    let execute = executes();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &ready, &delete, &execute]),
+        ui.clone(),
+        false,
+    );
+    let error = d
+        .deploy_stack(&template("Net"))
+        .await
+        .expect_err("needs --yes");
+    assert!(
+        matches!(error, DeployError::ConfirmationRequired { .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("pass --yes"), "{error}");
+    assert_eq!(execute.num_calls(), 0);
+    assert_eq!(delete.num_calls(), 1, "no stray change set");
+    let lines = ui.lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("~ Modify") && l.contains("Subnet (replacement)")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("- Remove") && l.contains("Old")),
+        "{lines:#?}"
+    );
+
+    // With --yes it executes.
+    let describe =
+        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
+    let create = created(ChangeSetType::Update);
+    let ready = change_set_ready(vec![change(
+        ChangeAction::Remove,
+        "Old",
+        "AWS::EC2::VPCEndpoint",
+        None,
+    )]);
+    let execute = executes();
+    let events = mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &ready, &execute, &events]),
+        ui,
+        true,
+    );
+    d.deploy_stack(&template("Net"))
+        .await
+        .expect("deploys with --yes");
+    assert_eq!(execute.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn termination_protection_blocks_destroy_and_is_set_on_deploy() {
+    let protected = mock!(Client::describe_stacks).then_output(|| {
+        DescribeStacksOutput::builder()
+            .stacks(
+                Stack::builder()
+                    .stack_name("Net")
+                    .stack_status(StackStatus::CreateComplete)
+                    .creation_time(now())
+                    .enable_termination_protection(true)
+                    .build(),
+            )
+            .build()
+    });
+    let delete = mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(client(&[&protected, &delete]), ui, true);
+    let error = d
+        .destroy(&[template("Net")], &[])
+        .await
+        .expect_err("protected");
+    assert!(
+        matches!(error, DeployError::TerminationProtected { .. }),
+        "{error}"
+    );
+    assert_eq!(delete.num_calls(), 0);
+
+    // Deploying a stack that asks for protection sets it, even with no changes.
+    let describe =
+        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
+    let create = created(ChangeSetType::Update);
+    let empty = mock!(Client::describe_change_set).then_output(|| {
+        DescribeChangeSetOutput::builder()
+            .status(ChangeSetStatus::Failed)
+            .status_reason("The submitted information didn't contain changes.")
+            .build()
+    });
+    let delete_cs = delete_change_set();
+    let protect = mock!(Client::update_termination_protection)
+        .match_requests(|req| req.enable_termination_protection() == Some(true))
+        .then_output(|| UpdateTerminationProtectionOutput::builder().build());
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &empty, &delete_cs, &protect]),
+        ui,
+        false,
+    );
+    let mut stack = template("Net");
+    stack.termination_protection = Some(true);
+    d.deploy_stack(&stack).await.expect("no changes");
+    assert_eq!(protect.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn destroy_without_a_terminal_needs_yes() {
+    let ui = Arc::new(RecordingUi::answering(None));
+    let describe =
+        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::CreateComplete));
+    let d = deployer(client(&[&describe]), ui, false);
+    let error = d
+        .destroy(&[template("Net")], &[])
+        .await
+        .expect_err("needs --yes");
+    assert!(
+        matches!(error, DeployError::ConfirmationRequired { .. }),
+        "{error}"
+    );
+    assert_eq!(describe.num_calls(), 0, "asked before touching anything");
+}
+
+#[tokio::test]
+async fn interrupting_while_following_reports_the_state_and_leaves_cloudformation_working() {
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .output(|| stack(StackStatus::UpdateComplete))
+        .output(|| stack(StackStatus::UpdateInProgress))
+        .repeatedly()
+        .build();
+    let create = created(ChangeSetType::Update);
+    let ready = change_set_ready(vec![change(
+        ChangeAction::Add,
+        "Vpc",
+        "AWS::EC2::VPC",
+        None,
+    )]);
+    let execute = executes();
+    let events = mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &ready, &execute, &events]),
+        ui,
+        false,
+    );
+    let stopper = d.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        stopper.interrupt();
+    });
+    let error = d
+        .deploy_stack(&template("Net"))
+        .await
+        .expect_err("interrupted");
+    assert_eq!(
+        error.to_string(),
+        "Net: interrupted; the stack is UPDATE_IN_PROGRESS and CloudFormation carries on without us \
+         — follow it in the console or run the command again when it settles"
+    );
+}
+
+#[tokio::test]
+async fn interrupting_before_execution_deletes_the_change_set() {
+    let describe =
+        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
+    let create = created(ChangeSetType::Update);
+    // The change set stays CREATE_PENDING: the interrupt comes while waiting for it.
+    let pending = mock!(Client::describe_change_set).then_output(|| {
+        DescribeChangeSetOutput::builder()
+            .status(ChangeSetStatus::CreatePending)
+            .build()
+    });
+    let delete = delete_change_set();
+    let execute = executes();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &pending, &delete, &execute]),
+        ui,
+        false,
+    );
+    let stopper = d.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        stopper.interrupt();
+    });
+    let error = d
+        .deploy_stack(&template("Net"))
+        .await
+        .expect_err("interrupted");
+    assert!(
+        matches!(error, DeployError::InterruptedBeforeExecution { .. }),
+        "{error}"
+    );
+    assert_eq!(delete.num_calls(), 1);
+    assert_eq!(execute.num_calls(), 0);
+}
+
+#[tokio::test]
+async fn a_template_over_the_limit_is_refused_before_any_call() {
+    let describe =
+        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(client(&[&describe]), ui, true);
+    let big = StackTemplate::new("Net", "x".repeat(51_201));
+    let error = d.deploy_stack(&big).await.expect_err("too large");
+    assert!(error.to_string().contains("51201 bytes"), "{error}");
+    assert_eq!(describe.num_calls(), 0);
+}
+
+#[tokio::test]
+async fn stacks_deploy_in_dependency_order_and_dependents_of_a_failure_are_skipped() {
+    // Every stack: not there, then its change set fails for a reason other than "no changes".
+    let describe = mock!(Client::describe_stacks).then_error(missing);
+    let create =
+        mock!(Client::create_change_set).then_output(|| CreateChangeSetOutput::builder().build());
+    let failed = mock!(Client::describe_change_set).then_output(|| {
+        DescribeChangeSetOutput::builder()
+            .status(ChangeSetStatus::Failed)
+            .status_reason("Template format error: Unresolved resource dependencies [X]")
+            .build()
+    });
+    let delete = delete_change_set();
+    let delete_stack =
+        mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &failed, &delete, &delete_stack]),
+        ui.clone(),
+        true,
+    );
+    let provider = template("Provider");
+    let mut consumer = template("Consumer");
+    consumer.depends_on = vec!["Provider".into()];
+    let error = d
+        .deploy(&[provider, consumer], &[])
+        .await
+        .expect_err("fails");
+    assert!(
+        error
+            .to_string()
+            .starts_with("Provider: the change set failed: Template format error"),
+        "{error}"
+    );
+    assert_eq!(create.num_calls(), 1, "Consumer never starts");
+    assert!(
+        ui.lines()
+            .contains(&"Consumer: skipped: Provider did not complete".to_string()),
+        "{:#?}",
+        ui.lines()
+    );
+}
