@@ -1,9 +1,10 @@
 //! vpcform: AWS network infrastructure — VPCs, gateway and interface endpoints, PrivateLink —
 //! as ordinary, typed Rust programs that synthesize CloudFormation.
 //!
-//! This facade re-exports the layers (see `ARCHITECTURE.md`): [`cfn`], the template model, and
-//! the network builders at the crate root, plus [`AppExt::run`], the command line every
-//! vpcform program gets.
+//! This facade re-exports the layers (see `ARCHITECTURE.md`): [`cfn`], the template model; the
+//! network builders at the crate root; with the `deploy` feature (on by default), [`deploy`];
+//! and [`AppExt::run`], the command line every vpcform program gets:
+//! `synth` (the default), `diff`, `deploy` and `destroy`.
 //!
 //! ```no_run
 //! use vpcform::prelude::*;
@@ -16,16 +17,18 @@
 //!     network.output("VpcId", &vpc);
 //!     let mut app = App::new("network");
 //!     app.add_stack(network);
-//!     app.run() // `cargo run -- --out DIR` writes the templates
+//!     app.run() // `cargo run -- deploy --yes`, `cargo run -- --out DIR`, …
 //! }
 //! ```
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 pub use vpcform_cfn as cfn;
+#[cfg(feature = "deploy")]
+pub use vpcform_deploy as deploy;
 pub use vpcform_net::*;
 
 /// Everything a vpcform program usually needs: `use vpcform::prelude::*;`.
@@ -36,7 +39,7 @@ pub mod prelude {
 
 /// The command line of a vpcform program.
 #[derive(Debug, Parser)]
-#[command(about = "Synthesize this vpcform app's CloudFormation templates")]
+#[command(about = "Synthesize, diff, deploy and destroy this vpcform app's stacks")]
 pub struct Cli {
     /// What to do; `synth` when omitted.
     #[command(subcommand)]
@@ -51,12 +54,39 @@ pub struct Cli {
 pub enum Command {
     /// Check the app and write one template per stack plus manifest.json (the default).
     Synth,
+    /// Compare the local templates with the deployed ones; exit 1 when they differ.
+    Diff {
+        /// Stacks to compare (default: all).
+        stacks: Vec<String>,
+    },
+    /// Deploy stacks through change sets, in dependency order.
+    Deploy {
+        /// Stacks to deploy (default: all).
+        stacks: Vec<String>,
+        /// Replace or remove resources without asking.
+        #[arg(long)]
+        yes: bool,
+        /// Create and print the change sets; do not execute them.
+        #[arg(long)]
+        no_execute: bool,
+        /// How many independent stacks deploy at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+    },
+    /// Delete stacks, in reverse dependency order.
+    Destroy {
+        /// Stacks to destroy (default: all).
+        stacks: Vec<String>,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// Runs an [`App`] as a command-line program.
 pub trait AppExt {
-    /// Parses the process's arguments (see [`Cli`]) and acts on the app: prints a summary and
-    /// returns success, or prints every error and returns failure without writing anything.
+    /// Parses the process's arguments (see [`Cli`]) and acts on the app. Synthesis errors are
+    /// printed, nothing is written, and the exit code is 1.
     ///
     /// ```no_run
     /// use vpcform::prelude::*;
@@ -101,26 +131,41 @@ impl AppExt for App {
                 };
             }
         };
+        let Some(assembly) = synth(&self, &cli.out) else {
+            return ExitCode::FAILURE;
+        };
         match cli.command.unwrap_or(Command::Synth) {
-            Command::Synth => synth(&self, &cli.out),
+            Command::Synth => ExitCode::SUCCESS,
+            #[cfg(feature = "deploy")]
+            verb => cli_deploy::run(&assembly, verb),
+            #[cfg(not(feature = "deploy"))]
+            _ => {
+                let _ = assembly;
+                eprintln!(
+                    "error: this program was built without vpcform's `deploy` feature; \
+                     only `synth` is available"
+                );
+                ExitCode::from(2)
+            }
         }
     }
 }
 
-fn synth(app: &App, out: &std::path::Path) -> ExitCode {
+/// Synthesizes and writes the assembly, printing the summary and warnings; `None` on error.
+fn synth(app: &App, out: &Path) -> Option<Assembly> {
     if app.is_empty() {
         eprintln!(
             "error: app {:?} has no stacks: add one with App::add_stack",
             app.name()
         );
-        return ExitCode::FAILURE;
+        return None;
     }
     let assembly = match app.synth() {
         Ok(assembly) => assembly,
         Err(errors) => {
             eprintln!("error: {errors}");
             eprintln!("nothing was written");
-            return ExitCode::FAILURE;
+            return None;
         }
     };
     for warning in assembly.warnings() {
@@ -130,11 +175,133 @@ fn synth(app: &App, out: &std::path::Path) -> ExitCode {
         Ok(_) => {
             print!("{}", assembly.summary(out));
             println!("manifest -> {}", out.join("manifest.json").display());
-            ExitCode::SUCCESS
+            Some(assembly)
         }
         Err(e) => {
             eprintln!("error: could not write the assembly: {e}");
-            ExitCode::FAILURE
+            None
+        }
+    }
+}
+
+/// Converts an assembly into what the deployer takes: the deployer knows nothing of builders.
+#[cfg(feature = "deploy")]
+pub fn stack_templates(
+    assembly: &Assembly,
+) -> Result<Vec<vpcform_deploy::StackTemplate>, vpcform_cfn::TemplateError> {
+    assembly
+        .stacks()
+        .iter()
+        .map(|stack| {
+            Ok(vpcform_deploy::StackTemplate {
+                name: stack.name().to_string(),
+                body: stack.template().to_json_compact()?,
+                depends_on: stack.depends_on().to_vec(),
+                tags: stack.tags().to_vec(),
+                termination_protection: stack.termination_protection(),
+                capabilities: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(feature = "deploy")]
+mod cli_deploy {
+    use std::process::ExitCode;
+    use std::sync::Arc;
+
+    use vpcform_deploy::{DeployOptions, Deployer, StackOutcome, TerminalUi};
+
+    use crate::{Assembly, Command, stack_templates};
+
+    pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
+        let stacks = match stack_templates(assembly) {
+            Ok(stacks) => stacks,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(e) => {
+                eprintln!("error: could not start the async runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        runtime.block_on(async move {
+            let mut options = DeployOptions::default();
+            match &verb {
+                Command::Deploy {
+                    yes,
+                    no_execute,
+                    concurrency,
+                    ..
+                } => {
+                    options.yes = *yes;
+                    options.no_execute = *no_execute;
+                    options.concurrency = *concurrency;
+                }
+                Command::Destroy { yes, .. } => options.yes = *yes,
+                Command::Diff { .. } | Command::Synth => {}
+            }
+            let deployer = Deployer::from_env(Arc::new(TerminalUi::new()), options).await;
+            deployer.interrupt_on_ctrl_c();
+            match verb {
+                Command::Synth => ExitCode::SUCCESS,
+                Command::Diff { stacks: only } => match deployer.diff(&stacks, &only).await {
+                    Ok(diffs) => {
+                        for diff in &diffs {
+                            print!("{diff}");
+                        }
+                        if diffs.iter().all(|d| d.is_empty()) {
+                            ExitCode::SUCCESS
+                        } else {
+                            ExitCode::from(1)
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(2)
+                    }
+                },
+                Command::Deploy { stacks: only, .. } => {
+                    report(deployer.deploy(&stacks, &only).await)
+                }
+                Command::Destroy { stacks: only, .. } => {
+                    report(deployer.destroy(&stacks, &only).await)
+                }
+            }
+        })
+    }
+
+    fn report(
+        result: Result<Vec<(String, StackOutcome)>, vpcform_deploy::DeployError>,
+    ) -> ExitCode {
+        match result {
+            Ok(outcomes) => {
+                for (stack, outcome) in outcomes {
+                    let what = match outcome {
+                        StackOutcome::NoChanges => "no changes".to_string(),
+                        StackOutcome::Deployed { duration, .. } => {
+                            format!("deployed in {:.1}s", duration.as_secs_f64())
+                        }
+                        StackOutcome::ChangeSetCreated { change_set } => {
+                            format!("change set {change_set} created, not executed")
+                        }
+                        StackOutcome::Destroyed => "destroyed".to_string(),
+                    };
+                    println!("{stack}: {what}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -4,6 +4,10 @@
 #[path = "../examples/privatelink.rs"]
 mod privatelink;
 
+#[allow(dead_code)]
+#[path = "../examples/private_endpoints.rs"]
+mod private_endpoints;
+
 use vpcform::prelude::*;
 
 /// Snapshots each template of an app, and its manifest, under `<example>-<stack>`.
@@ -18,6 +22,11 @@ fn snapshot_app(example: &str, app: &App) {
 #[test]
 fn privatelink_templates() {
     snapshot_app("privatelink", &privatelink::app());
+}
+
+#[test]
+fn private_endpoints_templates() {
+    snapshot_app("private_endpoints", &private_endpoints::app(false));
 }
 
 #[test]

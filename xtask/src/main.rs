@@ -5,20 +5,23 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-/// cfn-lint carries AWS's resource schemas; pinned so a new release cannot fail CI unannounced.
-const CFN_LINT: &str = "cfn-lint==1.58.0";
+/// cfn-lint carries AWS's resource schemas; moto emulates CloudFormation for the end-to-end
+/// deploy tests. Both pinned so a new release cannot fail CI unannounced.
+const PYTHON_TOOLS: [&str; 2] = ["cfn-lint==1.58.0", "moto[server]==5.2.5"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("lint-templates") => lint_templates(),
+        Some("demo") => demo(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
-                 ci              fmt check, clippy, tests (INSTA_UPDATE=no), cfn-lint of every example\n  \
-                 lint-templates  synthesize every example and run cfn-lint over the templates"
+                 ci              fmt check, clippy, tests (INSTA_UPDATE=no, moto), cfn-lint of every example\n  \
+                 lint-templates  synthesize every example and run cfn-lint over the templates\n  \
+                 demo            deploy examples/private_endpoints.rs to a local moto server and back"
             );
             return ExitCode::from(2);
         }
@@ -89,7 +92,7 @@ fn ci() -> Result {
 /// Synthesizes each example into `target/xtask/synth/<example>` and runs cfn-lint over every
 /// template; any finding (error, warning or informational) fails.
 fn lint_templates() -> Result {
-    let cfn_lint = ensure_cfn_lint()?;
+    let cfn_lint = ensure_python_tools()?.join("bin/cfn-lint");
     let out = root().join("target/xtask/synth");
     let _ = std::fs::remove_dir_all(&out);
     let mut templates = Vec::new();
@@ -143,14 +146,15 @@ fn examples() -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Creates `target/xtask/venv` with the pinned cfn-lint unless it is there already.
-fn ensure_cfn_lint() -> Result<PathBuf> {
+/// Creates `target/xtask/venv` with the pinned Python tools unless it has them already, and
+/// returns the virtualenv's directory.
+fn ensure_python_tools() -> Result<PathBuf> {
     let venv = root().join("target/xtask/venv");
-    let bin = venv.join("bin/cfn-lint");
     let stamp = venv.join(".installed");
+    let wanted = PYTHON_TOOLS.join(" ");
     let installed = std::fs::read_to_string(&stamp).unwrap_or_default();
-    if bin.exists() && installed.trim() == CFN_LINT {
-        return Ok(bin);
+    if installed.trim() == wanted && venv.join("bin/cfn-lint").exists() {
+        return Ok(venv);
     }
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     run(
@@ -158,14 +162,108 @@ fn ensure_cfn_lint() -> Result<PathBuf> {
         Command::new(&python).arg("-m").arg("venv").arg(&venv),
     )?;
     run(
-        &format!("pip install {CFN_LINT}"),
-        Command::new(venv.join("bin/pip")).args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            CFN_LINT,
-        ]),
+        &format!("pip install {wanted}"),
+        Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .args(PYTHON_TOOLS),
     )?;
-    std::fs::write(&stamp, CFN_LINT).map_err(|e| format!("{}: {e}", stamp.display()))?;
-    Ok(bin)
+    std::fs::write(&stamp, &wanted).map_err(|e| format!("{}: {e}", stamp.display()))?;
+    Ok(venv)
 }
+
+/// A moto server on a free loopback port, stopped when dropped.
+struct Moto {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Moto {
+    fn start(venv: &Path) -> Result<Moto> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .map_err(|e| format!("no free port: {e}"))?;
+        let child = Command::new(venv.join("bin/moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| format!("moto_server: {e}"))?;
+        let moto = Moto {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if std::time::Instant::now() > deadline {
+                return Err("moto did not start within 30 s".into());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        eprintln!("moto listening on {}", moto.url);
+        Ok(moto)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        eprintln!("moto stopped");
+    }
+}
+
+/// For a newcomer without an AWS account: deploys `examples/private_endpoints.rs` to a local
+/// moto server with live progress, lists the endpoints it made, destroys it, stops the server.
+fn demo() -> Result {
+    let venv = ensure_python_tools()?;
+    let moto = Moto::start(&venv)?;
+    let example = |verb: &[&str]| {
+        let mut cmd = cargo();
+        cmd.args(["run", "--quiet", "--example", "private_endpoints", "--"])
+            .args(verb)
+            .env("AWS_ENDPOINT_URL", &moto.url)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env_remove("AWS_PROFILE");
+        cmd
+    };
+    run("deploy to moto", &mut example(&["deploy", "--yes"]))?;
+    run(
+        "list the VPC endpoints",
+        Command::new(venv.join("bin/python")).args(["-c", LIST_ENDPOINTS, &moto.url]),
+    )?;
+    if let Err(e) = run("destroy", &mut example(&["destroy", "--yes"])) {
+        // moto never deletes route tables: its DeleteStack then reports DependencyViolation and
+        // drops the stack anyway (shared/docs/emulator.md). Real CloudFormation does not.
+        run(
+            "check the stack is gone",
+            Command::new(venv.join("bin/python")).args(["-c", STACK_GONE, &moto.url]),
+        )
+        .map_err(|_| e)?;
+        eprintln!("(moto keeps route tables it cannot delete; the stack itself is gone)");
+    }
+    Ok(())
+}
+
+/// Exits 0 when the demo's stack no longer exists.
+const STACK_GONE: &str = r#"
+import sys, boto3
+cfn = boto3.client("cloudformation", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+try:
+    cfn.describe_stacks(StackName="PrivateEndpoints")
+except cfn.exceptions.ClientError as e:
+    sys.exit(0 if "does not exist" in str(e) else 1)
+sys.exit(1)
+"#;
+
+/// Lists VPC endpoints through EC2's API (boto3 comes with moto).
+const LIST_ENDPOINTS: &str = r#"
+import sys, boto3
+ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="testing", aws_secret_access_key="testing")
+for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]:
+    print(f'  {e["VpcEndpointId"]}  {e["VpcEndpointType"]:<9}  {e["ServiceName"]}')
+"#;

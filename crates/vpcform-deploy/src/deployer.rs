@@ -209,7 +209,7 @@ impl Deployer {
     /// concurrently. A stack whose dependency fails is skipped.
     ///
     /// # Errors
-    /// The first error, after every started stack has finished; each stack's error was also
+    /// The first error, after every started stack has finished; later stacks' errors are
     /// reported through the UI.
     pub async fn deploy(
         &self,
@@ -387,9 +387,13 @@ impl Deployer {
                     outcomes.push((name, outcome));
                 }
                 Ok((name, Err(error))) => {
-                    self.ui.line(&name, &format!("error: {error}"));
-                    failed.push(name);
-                    first_error.get_or_insert(error);
+                    failed.push(name.clone());
+                    // The first error is returned for the caller to report; later ones are
+                    // reported here so that none is lost.
+                    match first_error {
+                        None => first_error = Some(error),
+                        Some(_) => self.ui.line(&name, &format!("error: {error}")),
+                    }
                 }
                 Err(join_error) => {
                     first_error.get_or_insert(DeployError::Aws {

@@ -118,11 +118,13 @@ impl App {
         if !errors.is_empty() {
             return Err(SynthErrors(errors));
         }
-        let templates: Vec<(String, Template)> = templates
-            .into_iter()
-            .filter_map(|(name, template)| template.map(|t| (name, t)))
+        let templates: Vec<(&StackDef, Template)> = self
+            .stacks
+            .iter()
+            .zip(templates)
+            .filter_map(|(def, (_, template))| template.map(|t| (def, t)))
             .collect();
-        let stacks = order_stacks(templates, &mut errors);
+        let stacks = order_stacks(templates, &self.name, &mut errors);
         if !errors.is_empty() {
             return Err(SynthErrors(errors));
         }
@@ -144,19 +146,24 @@ fn valid_stack_name(name: &str) -> bool {
 /// Finds each stack's dependencies from its imports and sorts the stacks so that each follows
 /// those it imports from, keeping the app's order otherwise.
 fn order_stacks(
-    templates: Vec<(String, Template)>,
+    templates: Vec<(&StackDef, Template)>,
+    app: &str,
     errors: &mut Vec<SynthError>,
 ) -> Vec<SynthesizedStack> {
+    let templates: Vec<(String, Template, &StackDef)> = templates
+        .into_iter()
+        .map(|(def, t)| (def.name.to_string(), t, def))
+        .collect();
     // Export names are `<stack>-<output>`: unique, since stack names and a stack's output names
     // are (both checked), and stack names are unique in an account and region.
     let mut exporters: IndexMap<&str, &str> = IndexMap::new();
-    for (name, template) in &templates {
+    for (name, template, _) in &templates {
         for export in template.exports() {
             exporters.insert(export, name);
         }
     }
     let mut depends: Vec<Vec<String>> = Vec::new();
-    for (name, template) in &templates {
+    for (name, template, _) in &templates {
         let mut deps: Vec<String> = Vec::new();
         for import in template.imports() {
             match exporters.get(import) {
@@ -191,14 +198,22 @@ fn order_stacks(
             }
         }
     }
-    let mut slots: Vec<Option<(String, Template)>> = templates.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<(String, Template, &StackDef)>> =
+        templates.into_iter().map(Some).collect();
     placed
         .into_iter()
         .filter_map(|i| {
-            slots[i].take().map(|(name, template)| SynthesizedStack {
-                depends_on: std::mem::take(&mut depends[i]),
-                name,
-                template,
+            slots[i].take().map(|(name, template, def)| {
+                let mut tags = vec![("vpcform:app".to_string(), app.to_string())];
+                tags.extend(def.tags.iter().cloned());
+                SynthesizedStack {
+                    depends_on: std::mem::take(&mut depends[i]),
+                    name,
+                    template,
+                    region: def.region.clone(),
+                    tags,
+                    termination_protection: def.termination_protection,
+                }
             })
         })
         .collect()
@@ -218,6 +233,9 @@ pub struct SynthesizedStack {
     name: String,
     template: Template,
     depends_on: Vec<String>,
+    region: Option<String>,
+    tags: Vec<(String, String)>,
+    termination_protection: Option<bool>,
 }
 
 impl SynthesizedStack {
@@ -240,6 +258,27 @@ impl SynthesizedStack {
     /// See [`Assembly`] for an example.
     pub fn depends_on(&self) -> &[String] {
         &self.depends_on
+    }
+
+    /// The region the program pinned the stack to, if any.
+    ///
+    /// See [`Assembly`] for an example.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// Stack tags: `vpcform:app` = the app's name, then the program's.
+    ///
+    /// See [`Assembly`] for an example.
+    pub fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+
+    /// Termination protection to set at deploy, if the program chose.
+    ///
+    /// See [`Assembly`] for an example.
+    pub fn termination_protection(&self) -> Option<bool> {
+        self.termination_protection
     }
 
     /// The template's resources counted by type, in order of first appearance.
@@ -287,6 +326,14 @@ pub struct ManifestStack {
     pub exports: Vec<String>,
     /// The export names this stack imports.
     pub imports: Vec<String>,
+    /// The region the stack is pinned to; `None`: the deploying credentials' region.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Stack tags.
+    pub tags: IndexMap<String, String>,
+    /// Termination protection to set at deploy, if chosen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub termination_protection: Option<bool>,
 }
 
 impl Assembly {
@@ -333,6 +380,9 @@ impl Assembly {
     /// assert_eq!(assembly.app(), "demo");
     /// assert_eq!(network.template_file(), "Network.template.json");
     /// assert!(network.depends_on().is_empty());
+    /// assert_eq!(network.tags()[0], ("vpcform:app".to_string(), "demo".to_string()));
+    /// assert_eq!(network.region(), None);
+    /// assert_eq!(network.termination_protection(), None);
     /// assert_eq!(network.template().resources().len(), 1);
     /// # Ok::<(), vpcform_net::SynthErrors>(())
     /// ```
@@ -383,6 +433,9 @@ impl Assembly {
                     depends_on: s.depends_on.clone(),
                     exports: s.template.exports().iter().map(|e| e.to_string()).collect(),
                     imports: s.template.imports().iter().map(|e| e.to_string()).collect(),
+                    region: s.region.clone(),
+                    tags: s.tags.iter().cloned().collect(),
+                    termination_protection: s.termination_protection,
                 })
                 .collect(),
         }

@@ -45,6 +45,8 @@ impl<S: StackMarker> Stack<S> {
                 description: format!("{name} (synthesized by vpcform)"),
                 name: name.into(),
                 region: None,
+                tags: Vec::new(),
+                termination_protection: None,
                 nodes: Vec::new(),
                 outputs: IndexMap::new(),
                 vpcs: IndexMap::new(),
@@ -74,6 +76,29 @@ impl<S: StackMarker> Stack<S> {
     /// ```
     pub fn region(mut self, region: impl Into<String>) -> Stack<S> {
         self.def.region = Some(region.into());
+        self
+    }
+
+    /// Adds a stack tag: CloudFormation copies stack tags to every resource that takes tags.
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Network {} }
+    /// let stack = vpcform_net::Stack::<Network>::new("Network").tag("team", "platform");
+    /// ```
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Stack<S> {
+        self.def.tags.push((key.into(), value.into()));
+        self
+    }
+
+    /// Turns termination protection on (or explicitly off) at each deploy. Default: left as it
+    /// is (off for a new stack).
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Network {} }
+    /// let stack = vpcform_net::Stack::<Network>::new("Network").termination_protection(true);
+    /// ```
+    pub fn termination_protection(mut self, enabled: bool) -> Stack<S> {
+        self.def.termination_protection = Some(enabled);
         self
     }
 
@@ -271,6 +296,8 @@ pub struct StackDef {
     pub(crate) name: Arc<str>,
     pub(crate) description: String,
     pub(crate) region: Option<String>,
+    pub(crate) tags: Vec<(String, String)>,
+    pub(crate) termination_protection: Option<bool>,
     pub(crate) nodes: Vec<Box<dyn Node>>,
     pub(crate) outputs: IndexMap<String, OutputDef>,
     /// What synthesis needs to know of each VPC and subnet, by logical ID.

@@ -1,0 +1,332 @@
+//! End to end over HTTP: deploy, redeploy, change, diff and destroy against a moto server that
+//! this harness starts on 127.0.0.1 and stops afterwards. See `../shared/docs/emulator.md` for
+//! what moto emulates; the states it cannot produce are tested with mocks in vpcform-deploy.
+#![cfg(feature = "deploy")]
+
+#[allow(dead_code)]
+#[path = "../examples/private_endpoints.rs"]
+mod private_endpoints;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_sdk_cloudformation::Client;
+use aws_sdk_cloudformation::config::{BehaviorVersion, Credentials, Region};
+use vpcform::deploy::{DeployOptions, Deployer, RecordingUi, ResourceChange, StackOutcome};
+use vpcform::prelude::*;
+
+/// A moto server on a free loopback port, killed on drop.
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Moto {
+    /// Starts moto, or returns `None` when it is not installed and not required
+    /// (`cargo xtask ci` installs it and sets VPCFORM_REQUIRE_MOTO=1).
+    fn start() -> Option<Moto> {
+        let binary = std::env::var_os("VPCFORM_MOTO_SERVER")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/xtask/venv/bin/moto_server")
+            });
+        if !binary.exists() {
+            assert!(
+                std::env::var_os("VPCFORM_REQUIRE_MOTO").is_none(),
+                "moto_server not found at {}",
+                binary.display()
+            );
+            eprintln!("skipped: moto not installed (cargo xtask ci installs it)");
+            return None;
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let child = Command::new(&binary)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let moto = Moto { child, port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !moto.ready() {
+            assert!(Instant::now() < deadline, "moto did not answer within 30 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(moto)
+    }
+
+    fn ready(&self) -> bool {
+        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
+            return false;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+        let request = "GET /moto-api/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+        let mut response = [0u8; 12];
+        stream.write_all(request.as_bytes()).is_ok()
+            && stream.read_exact(&mut response).is_ok()
+            && response.starts_with(b"HTTP/1.")
+    }
+
+    fn client(&self) -> Client {
+        let config = aws_sdk_cloudformation::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(format!("http://127.0.0.1:{}", self.port))
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+            .build();
+        Client::from_conf(config)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn deployer(client: &Client, ui: Arc<RecordingUi>) -> Deployer {
+    let options = DeployOptions {
+        yes: true,
+        poll_interval: Duration::from_millis(200),
+        ..DeployOptions::default()
+    };
+    Deployer::new(client.clone(), ui, options)
+}
+
+fn templates(app: &App) -> Vec<vpcform::deploy::StackTemplate> {
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    vpcform::stack_templates(&assembly).expect("templates")
+}
+
+/// Destroys the stacks. moto never deletes a route table, so its DeleteStack answers
+/// DependencyViolation for the VPC and then drops the stack anyway (emulator.md, "Partial or
+/// wrong"); that one answer is accepted, any other error fails the test.
+async fn destroy(d: &Deployer, stacks: &[vpcform::deploy::StackTemplate]) {
+    match d.destroy(stacks, &[]).await {
+        Ok(_) => {}
+        Err(vpcform::deploy::DeployError::Aws {
+            operation: "DeleteStack",
+            code,
+            ..
+        }) if code == "DependencyViolation" => {}
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// The stack's status and its resources' logical IDs, through CloudFormation's API.
+async fn deployed(client: &Client, stack: &str) -> Option<(String, Vec<String>)> {
+    let stacks = client
+        .describe_stacks()
+        .stack_name(stack)
+        .send()
+        .await
+        .ok()?;
+    let status = stacks
+        .stacks()
+        .first()?
+        .stack_status()?
+        .as_str()
+        .to_string();
+    let resources = client
+        .list_stack_resources()
+        .stack_name(stack)
+        .send()
+        .await
+        .expect("list resources");
+    let mut ids: Vec<String> = resources
+        .stack_resource_summaries()
+        .iter()
+        .filter_map(|r| r.logical_resource_id().map(str::to_string))
+        .collect();
+    ids.sort();
+    Some((status, ids))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn private_endpoints_deploy_redeploy_change_diff_destroy() {
+    let Some(moto) = Moto::start() else { return };
+    let client = moto.client();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(&client, ui.clone());
+    let first = templates(&private_endpoints::app(false));
+
+    // Deploy.
+    let outcomes = d
+        .deploy(&first, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    assert!(
+        matches!(outcomes[0].1, StackOutcome::Deployed { .. }),
+        "{outcomes:?}"
+    );
+    let (status, ids) = deployed(&client, "PrivateEndpoints")
+        .await
+        .expect("stack exists");
+    assert_eq!(status, "CREATE_COMPLETE");
+    assert_eq!(ids.len(), 12, "{ids:?}");
+    for id in [
+        "S3Gateway",
+        "DynamoDbGateway",
+        "SqsEndpoint",
+        "EcrApiEndpoint",
+        "Workload",
+    ] {
+        assert!(ids.contains(&id.to_string()), "{id} in {ids:?}");
+    }
+    // moto reports no Outputs for stacks made through change sets (the mocked tests cover
+    // outputs); the VPC's physical ID comes from the stack's resources instead.
+    let vpc = client
+        .describe_stack_resource()
+        .stack_name("PrivateEndpoints")
+        .logical_resource_id("Workload")
+        .send()
+        .await
+        .expect("VPC resource");
+    let vpc_id = vpc
+        .stack_resource_detail()
+        .and_then(|r| r.physical_resource_id())
+        .unwrap_or_default();
+    assert!(vpc_id.starts_with("vpc-"), "{vpc_id}");
+
+    // Deploy again: no changes.
+    let outcomes = d.deploy(&first, &[]).await.expect("redeploy");
+    assert_eq!(outcomes[0].1, StackOutcome::NoChanges);
+
+    // Change: add an STS endpoint; diff shows exactly that.
+    let second = templates(&private_endpoints::app(true));
+    let diffs = d.diff(&second, &[]).await.expect("diff");
+    let added: Vec<&str> = diffs[0]
+        .resources
+        .iter()
+        .filter(|r| r.change == ResourceChange::Added)
+        .map(|r| r.logical_id.as_str())
+        .collect();
+    assert_eq!(added, ["StsEndpoint"], "{}", diffs[0]);
+    assert_eq!(diffs[0].resources.len(), 1, "{}", diffs[0]);
+    assert!(
+        diffs[0]
+            .other
+            .iter()
+            .any(|c| c.path == "Outputs.StsEndpointId"),
+        "{}",
+        diffs[0]
+    );
+
+    // Deploy the change.
+    let outcomes = d.deploy(&second, &[]).await.expect("update");
+    assert!(
+        matches!(outcomes[0].1, StackOutcome::Deployed { .. }),
+        "{outcomes:?}"
+    );
+    let (status, ids) = deployed(&client, "PrivateEndpoints")
+        .await
+        .expect("stack exists");
+    assert_eq!(status, "UPDATE_COMPLETE");
+    assert!(ids.contains(&"StsEndpoint".to_string()), "{ids:?}");
+    assert!(d.diff(&second, &[]).await.expect("diff")[0].is_empty());
+
+    // Destroy.
+    destroy(&d, &second).await;
+    assert!(
+        deployed(&client, "PrivateEndpoints").await.is_none(),
+        "stack gone"
+    );
+}
+
+/// The consumer half of the PrivateLink topology, as a consumer in another account deploys it:
+/// the provider's service name arrives as text.
+fn consumer_with_service_name() -> App {
+    vpcform::topology! { stack Consumer { vpc VpcA } }
+    let mut consumer = Stack::<Consumer>::new("Consumer");
+    let vpc = consumer.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let a1 = consumer.add(
+        "PrivateA1",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.0.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let a2 = consumer.add(
+        "PrivateA2",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.0.2.0/24"))
+            .availability_zone(Az::index(1))
+            .build(),
+    );
+    let routes = consumer.add(
+        "RoutesA",
+        RouteTable::builder().vpc(&vpc).subnets([&a1, &a2]).build(),
+    );
+    let sg = consumer.add(
+        "EndpointSecurityGroup",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::ipv4(cidr!("10.0.0.0/16")))])
+            .build(),
+    );
+    let endpoint = consumer.add(
+        "ServiceEndpoint",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(ServiceName::new(
+                "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
+            ))
+            .subnets([&a1, &a2])
+            .security_groups([&sg])
+            .build(),
+    );
+    consumer.add(
+        "S3Gateway",
+        GatewayEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::S3)
+            .route_tables([&routes])
+            .build(),
+    );
+    consumer.output("ServiceEndpointId", &endpoint);
+    let mut app = App::new("consumer");
+    app.add_stack(consumer);
+    app
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn privatelink_consumer_with_a_service_name_given_as_text() {
+    let Some(moto) = Moto::start() else { return };
+    let client = moto.client();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(&client, ui.clone());
+    let stacks = templates(&consumer_with_service_name());
+    d.deploy(&stacks, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    let (status, ids) = deployed(&client, "Consumer").await.expect("stack exists");
+    assert_eq!(status, "CREATE_COMPLETE");
+    assert!(ids.contains(&"ServiceEndpoint".to_string()), "{ids:?}");
+    let endpoint = client
+        .describe_stack_resource()
+        .stack_name("Consumer")
+        .logical_resource_id("ServiceEndpoint")
+        .send()
+        .await
+        .expect("endpoint resource");
+    let physical = endpoint
+        .stack_resource_detail()
+        .and_then(|r| r.physical_resource_id())
+        .unwrap_or_default();
+    assert!(physical.starts_with("vpce-"), "{physical}");
+    destroy(&d, &stacks).await;
+    assert!(deployed(&client, "Consumer").await.is_none());
+}
