@@ -199,7 +199,7 @@ pub fn stack_templates(
                 depends_on: stack.depends_on().to_vec(),
                 tags: stack.tags().to_vec(),
                 termination_protection: stack.termination_protection(),
-                capabilities: Vec::new(),
+                capabilities: stack.capabilities().to_vec(),
             })
         })
         .collect()

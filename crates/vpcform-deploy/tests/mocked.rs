@@ -828,3 +828,57 @@ async fn stacks_deploy_in_dependency_order_and_dependents_of_a_failure_are_skipp
         ui.lines()
     );
 }
+
+#[tokio::test]
+async fn a_stack_left_in_review_in_progress_gets_a_create_change_set() {
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .output(|| stack(StackStatus::ReviewInProgress)) // prepare
+        .output(|| stack(StackStatus::CreateComplete))
+        .repeatedly()
+        .build();
+    let create = mock!(Client::create_change_set)
+        .match_requests(|req| {
+            req.change_set_type() == Some(&ChangeSetType::Create)
+                && req
+                    .capabilities()
+                    .iter()
+                    .any(|c| c.as_str() == "CAPABILITY_IAM")
+                && req
+                    .tags()
+                    .iter()
+                    .any(|t| t.key() == Some("team") && t.value() == Some("net"))
+        })
+        .then_output(|| CreateChangeSetOutput::builder().build());
+    let ready = change_set_ready(vec![change(
+        ChangeAction::Add,
+        "Vpc",
+        "AWS::EC2::VPC",
+        None,
+    )]);
+    let execute = executes();
+    let events = mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &ready, &execute, &events]),
+        ui.clone(),
+        false,
+    );
+    let mut stack = template("Net");
+    stack.capabilities = vec!["CAPABILITY_IAM".into()];
+    stack.tags = vec![("team".into(), "net".into())];
+    d.deploy_stack(&stack).await.expect("created");
+    assert_eq!(
+        create.num_calls(),
+        1,
+        "CREATE with the stack's tags and capabilities"
+    );
+    assert!(
+        ui.lines()
+            .iter()
+            .any(|l| l.contains("found REVIEW_IN_PROGRESS")),
+        "{:#?}",
+        ui.lines()
+    );
+}

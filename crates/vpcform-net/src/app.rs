@@ -213,6 +213,7 @@ fn order_stacks(
                     region: def.region.clone(),
                     tags,
                     termination_protection: def.termination_protection,
+                    capabilities: def.capabilities.clone(),
                 }
             })
         })
@@ -236,6 +237,7 @@ pub struct SynthesizedStack {
     region: Option<String>,
     tags: Vec<(String, String)>,
     termination_protection: Option<bool>,
+    capabilities: Vec<String>,
 }
 
 impl SynthesizedStack {
@@ -279,6 +281,13 @@ impl SynthesizedStack {
     /// See [`Assembly`] for an example.
     pub fn termination_protection(&self) -> Option<bool> {
         self.termination_protection
+    }
+
+    /// Capabilities to acknowledge at deploy.
+    ///
+    /// See [`Assembly`] for an example.
+    pub fn capabilities(&self) -> &[String] {
+        &self.capabilities
     }
 
     /// The template's resources counted by type, in order of first appearance.
@@ -334,6 +343,9 @@ pub struct ManifestStack {
     /// Termination protection to set at deploy, if chosen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_protection: Option<bool>,
+    /// Capabilities acknowledged at deploy.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub capabilities: Vec<String>,
 }
 
 impl Assembly {
@@ -383,6 +395,7 @@ impl Assembly {
     /// assert_eq!(network.tags()[0], ("vpcform:app".to_string(), "demo".to_string()));
     /// assert_eq!(network.region(), None);
     /// assert_eq!(network.termination_protection(), None);
+    /// assert!(network.capabilities().is_empty());
     /// assert_eq!(network.template().resources().len(), 1);
     /// # Ok::<(), vpcform_net::SynthErrors>(())
     /// ```
@@ -436,6 +449,7 @@ impl Assembly {
                     region: s.region.clone(),
                     tags: s.tags.iter().cloned().collect(),
                     termination_protection: s.termination_protection,
+                    capabilities: s.capabilities.clone(),
                 })
                 .collect(),
         }

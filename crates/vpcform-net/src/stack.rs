@@ -47,6 +47,7 @@ impl<S: StackMarker> Stack<S> {
                 region: None,
                 tags: Vec::new(),
                 termination_protection: None,
+                capabilities: Vec::new(),
                 nodes: Vec::new(),
                 outputs: IndexMap::new(),
                 vpcs: IndexMap::new(),
@@ -99,6 +100,18 @@ impl<S: StackMarker> Stack<S> {
     /// ```
     pub fn termination_protection(mut self, enabled: bool) -> Stack<S> {
         self.def.termination_protection = Some(enabled);
+        self
+    }
+
+    /// Acknowledges a capability at deploy, such as `CAPABILITY_IAM`. Default: none — a stack
+    /// that needs one fails its change set until the program says so.
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Network {} }
+    /// let stack = vpcform_net::Stack::<Network>::new("Network").capability("CAPABILITY_IAM");
+    /// ```
+    pub fn capability(mut self, capability: impl Into<String>) -> Stack<S> {
+        self.def.capabilities.push(capability.into());
         self
     }
 
@@ -298,6 +311,7 @@ pub struct StackDef {
     pub(crate) region: Option<String>,
     pub(crate) tags: Vec<(String, String)>,
     pub(crate) termination_protection: Option<bool>,
+    pub(crate) capabilities: Vec<String>,
     pub(crate) nodes: Vec<Box<dyn Node>>,
     pub(crate) outputs: IndexMap<String, OutputDef>,
     /// What synthesis needs to know of each VPC and subnet, by logical ID.
