@@ -242,7 +242,7 @@ impl Deployer {
             match self.ui.confirm(&names.join(","), &question) {
                 Some(true) => {}
                 Some(false) => {
-                    return Err(DeployError::Declined {
+                    return Err(DeployError::DestroyDeclined {
                         stack: names.join(","),
                     });
                 }

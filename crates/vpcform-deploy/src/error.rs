@@ -81,6 +81,12 @@ pub enum DeployError {
         /// The stack.
         stack: String,
     },
+    /// The user declined a destroy.
+    #[error("{stack}: not destroyed: declined")]
+    DestroyDeclined {
+        /// The stacks.
+        stack: String,
+    },
     /// The stack operation failed.
     #[error(
         "{stack}: {operation} failed; the stack is {status}{}",
@@ -161,6 +167,7 @@ impl DeployError {
             | DeployError::ChangeSetFailed { stack, .. }
             | DeployError::ConfirmationRequired { stack }
             | DeployError::Declined { stack }
+            | DeployError::DestroyDeclined { stack }
             | DeployError::StackFailed { stack, .. }
             | DeployError::Interrupted { stack, .. }
             | DeployError::InterruptedBeforeExecution { stack }
