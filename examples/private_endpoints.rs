@@ -12,7 +12,7 @@ vpcform::topology! {
     /// The only stack.
     pub stack PrivateEndpoints {
         /// The workload VPC.
-        vpc Workload
+        vpc AppVpc
     }
 }
 
@@ -23,10 +23,7 @@ pub fn app(with_sts: bool) -> App {
     let mut stack = Stack::<PrivateEndpoints>::new("PrivateEndpoints")
         .description("A private VPC reaching S3, DynamoDB, SQS and ECR through VPC endpoints")
         .tag("purpose", "vpcform-example");
-    let vpc = stack.add(
-        "Workload",
-        Vpc::<Workload>::builder().cidr(VPC_CIDR).build(),
-    );
+    let vpc = stack.add("Workload", Vpc::<AppVpc>::builder().cidr(VPC_CIDR).build());
     let mut subnets = Vec::new();
     let mut route_tables = Vec::new();
     for (i, cidr) in ["10.20.1.0/24", "10.20.2.0/24"].into_iter().enumerate() {

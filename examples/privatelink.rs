@@ -11,7 +11,9 @@
 //!  └────────────────────────────────────┘
 //! ```
 //!
-//! `cargo run --example privatelink` writes `vpcform.out/{Provider,Consumer}.template.json`.
+//! `cargo run --example privatelink` writes `vpcform.out/{Provider,Consumer}.template.json`,
+//! the traffic analysis, the cost estimate and the diagram; it fails if any of the pods' flows
+//! would leave AWS.
 
 use vpcform::prelude::*;
 
@@ -164,6 +166,8 @@ pub fn app() -> App {
             .security_groups([&endpoint_sg])
             .build(),
     );
+    // The EKS pods, and what they talk to: all of it must stay inside AWS.
+    let pods = consumer.add("EksPods", Workload::builder().subnets([&a1, &a2]).build());
     consumer.output("VpcId", &vpc_a);
     consumer.output(
         "SubnetIds",
@@ -177,6 +181,11 @@ pub fn app() -> App {
     let mut app = App::new("privatelink");
     app.add_stack(provider);
     app.add_stack(consumer);
+    app.flow(Flow::new(&pods, &service, HTTPS).gb_per_month(200.0));
+    app.flow(Flow::new(&pods, services::S3, HTTPS).gb_per_month(500.0));
+    app.flow(Flow::new(&pods, services::DynamoDb, HTTPS).gb_per_month(50.0));
+    app.flow(Flow::new(&pods, services::Sqs, HTTPS).gb_per_month(20.0));
+    app.require_private_traffic();
     app
 }
 

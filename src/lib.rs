@@ -47,6 +47,10 @@ pub struct Cli {
     /// Where templates and manifest.json are written.
     #[arg(long, global = true, default_value = "vpcform.out")]
     pub out: PathBuf,
+    /// Unit prices for the cost estimate (JSON, the shape of vpcform-net's
+    /// prices/us-east-1.json). Default: the bundled us-east-1 list prices.
+    #[arg(long, global = true)]
+    pub prices: Option<PathBuf>,
 }
 
 /// The verbs of [`Cli`].
@@ -131,7 +135,17 @@ impl AppExt for App {
                 };
             }
         };
-        let Some(assembly) = synth(&self, &cli.out) else {
+        let mut app = self;
+        if let Some(path) = &cli.prices {
+            match Prices::from_file(path) {
+                Ok(prices) => app.prices(prices),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        let Some(assembly) = synth(&app, &cli.out) else {
             return ExitCode::FAILURE;
         };
         match cli.command.unwrap_or(Command::Synth) {
@@ -174,6 +188,21 @@ fn synth(app: &App, out: &Path) -> Option<Assembly> {
     match assembly.write_to(out) {
         Ok(_) => {
             print!("{}", assembly.summary(out));
+            if !assembly.traffic().flows.is_empty() {
+                println!("traffic -> {}", out.join("traffic.json").display());
+                print!("{}", indent(&assembly.traffic().table()));
+            }
+            println!("cost -> {}", out.join("cost.json").display());
+            let cost = assembly.cost();
+            println!(
+                "  total ${:.2}/month; traffic to AWS services through endpoints: ${:.2}/month, the same through NAT: ${:.2}/month",
+                cost.total, cost.endpoints, cost.nat_alternative
+            );
+            println!(
+                "diagram -> {} (Graphviz), {} (Mermaid)",
+                out.join(format!("{}.dot", assembly.app())).display(),
+                out.join(format!("{}.mmd", assembly.app())).display()
+            );
             println!("manifest -> {}", out.join("manifest.json").display());
             Some(assembly)
         }
@@ -182,6 +211,10 @@ fn synth(app: &App, out: &Path) -> Option<Assembly> {
             None
         }
     }
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
 }
 
 /// Converts an assembly into what the deployer takes: the deployer knows nothing of builders.

@@ -8,15 +8,27 @@ mod privatelink;
 #[path = "../examples/private_endpoints.rs"]
 mod private_endpoints;
 
+#[allow(dead_code)]
+#[path = "../examples/before_endpoints.rs"]
+mod before_endpoints;
+
 use vpcform::prelude::*;
 
-/// Snapshots each template of an app, and its manifest, under `<example>-<stack>`.
+/// Snapshots each template of an app under `<example>-<stack>`, and its manifest, traffic
+/// report, cost report and diagram.
 fn snapshot_app(example: &str, app: &App) {
     let assembly = app.synth().unwrap_or_else(|e| panic!("{example}: {e}"));
     for stack in assembly.stacks() {
         insta::assert_json_snapshot!(format!("{example}-{}", stack.name()), stack.template());
     }
     insta::assert_json_snapshot!(format!("{example}-manifest"), assembly.manifest());
+    insta::assert_json_snapshot!(format!("{example}-traffic"), assembly.traffic());
+    insta::assert_snapshot!(
+        format!("{example}-traffic-table"),
+        assembly.traffic().table()
+    );
+    insta::assert_snapshot!(format!("{example}-cost"), assembly.cost().to_string());
+    insta::assert_snapshot!(format!("{example}-dot"), assembly.diagram_dot());
 }
 
 #[test]
@@ -27,6 +39,11 @@ fn privatelink_templates() {
 #[test]
 fn private_endpoints_templates() {
     snapshot_app("private_endpoints", &private_endpoints::app(false));
+}
+
+#[test]
+fn before_endpoints_templates() {
+    snapshot_app("before_endpoints", &before_endpoints::app());
 }
 
 #[test]

@@ -15,13 +15,15 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("lint-templates") => lint_templates(),
         Some("demo") => demo(),
+        Some("diagram") => diagram(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
                  ci              fmt check, clippy, tests (INSTA_UPDATE=no, moto), cfn-lint of every example\n  \
                  lint-templates  synthesize every example and run cfn-lint over the templates\n  \
-                 demo            deploy examples/private_endpoints.rs to a local moto server and back"
+                 demo            deploy examples/private_endpoints.rs to a local moto server and back\n  \
+                 diagram         render each example's diagram to docs/<example>.svg with Graphviz"
             );
             return ExitCode::from(2);
         }
@@ -169,6 +171,52 @@ fn ensure_python_tools() -> Result<PathBuf> {
     )?;
     std::fs::write(&stamp, &wanted).map_err(|e| format!("{}: {e}", stamp.display()))?;
     Ok(venv)
+}
+
+/// Synthesizes each example and renders its Graphviz diagram to `docs/<example>.svg`.
+fn diagram() -> Result {
+    if Command::new("dot").arg("-V").output().is_err() {
+        return Err(
+            "Graphviz's `dot` is not installed: `apt-get install graphviz` (Debian), then retry"
+                .into(),
+        );
+    }
+    let out = root().join("target/xtask/diagram");
+    let docs = root().join("docs");
+    std::fs::create_dir_all(&docs).map_err(|e| format!("{}: {e}", docs.display()))?;
+    for example in examples()? {
+        let dir = out.join(&example);
+        run(
+            &format!("synthesize example {example}"),
+            cargo()
+                .args([
+                    "run",
+                    "--quiet",
+                    "--example",
+                    &example,
+                    "--",
+                    "synth",
+                    "--out",
+                ])
+                .arg(&dir),
+        )?;
+        let dot = std::fs::read_dir(&dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "dot"))
+            .ok_or_else(|| format!("example {example} wrote no .dot file"))?;
+        let svg = docs.join(format!("{example}.svg"));
+        run(
+            &format!("render {}", svg.display()),
+            Command::new("dot")
+                .arg("-Tsvg")
+                .arg(&dot)
+                .arg("-o")
+                .arg(&svg),
+        )?;
+    }
+    Ok(())
 }
 
 /// A moto server on a free loopback port, stopped when dropped.

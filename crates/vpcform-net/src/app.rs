@@ -7,7 +7,9 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use vpcform_cfn::Template;
 
+use crate::cost::{CostReport, Prices};
 use crate::stack::{Findings, StackDef};
+use crate::traffic::{Flow, TrafficReport};
 use crate::{Stack, StackMarker, SynthError, SynthErrors, SynthWarning};
 
 /// An app: the stacks one program defines, synthesized and deployed together.
@@ -27,6 +29,9 @@ use crate::{Stack, StackMarker, SynthError, SynthErrors, SynthWarning};
 pub struct App {
     name: String,
     stacks: Vec<StackDef>,
+    flows: Vec<Flow>,
+    require_private_traffic: bool,
+    prices: Option<Prices>,
 }
 
 impl App {
@@ -40,6 +45,9 @@ impl App {
         App {
             name: name.into(),
             stacks: Vec::new(),
+            flows: Vec::new(),
+            require_private_traffic: false,
+            prices: None,
         }
     }
 
@@ -70,6 +78,54 @@ impl App {
     /// ```
     pub fn add_stack<S: StackMarker>(&mut self, stack: Stack<S>) {
         self.stacks.push(stack.def);
+    }
+
+    /// Declares a flow for the traffic analysis (see [`Flow`]).
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// vpcform_net::topology! { stack S { vpc A } }
+    /// let mut stack = Stack::<S>::new("S");
+    /// let vpc = stack.add("A", Vpc::<A>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// let sub = stack.add(
+    ///     "Sub",
+    ///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.0.0.0/24")).availability_zone(Az::index(0)).build(),
+    /// );
+    /// let routes = stack.add("Routes", RouteTable::builder().vpc(&vpc).subnets([&sub]).build());
+    /// stack.add("S3", GatewayEndpoint::builder().vpc(&vpc).service(services::S3).route_tables([&routes]).build());
+    /// let pods = stack.add("Pods", Workload::builder().subnets([&sub]).build());
+    /// let mut app = App::new("demo");
+    /// app.add_stack(stack);
+    /// app.flow(Flow::new(&pods, services::S3, Port::tcp(443)));
+    /// let report = app.synth()?.traffic().clone();
+    /// assert_eq!(report.flows[0].path, vpcform_net::PathKind::GatewayEndpoint);
+    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// ```
+    pub fn flow(&mut self, flow: Flow) {
+        self.flows.push(flow);
+    }
+
+    /// Makes every declared flow that is public or unreachable a synthesis error naming the
+    /// flow and the missing piece.
+    ///
+    /// ```
+    /// let mut app = vpcform_net::App::new("x");
+    /// app.require_private_traffic();
+    /// ```
+    pub fn require_private_traffic(&mut self) {
+        self.require_private_traffic = true;
+    }
+
+    /// Uses these unit prices for the cost estimate. Default: the bundled us-east-1 list prices
+    /// ([`Prices::us_east_1`]).
+    ///
+    /// ```
+    /// let mut app = vpcform_net::App::new("x");
+    /// app.prices(vpcform_net::Prices::us_east_1()?);
+    /// # Ok::<(), vpcform_net::PricesError>(())
+    /// ```
+    pub fn prices(&mut self, prices: Prices) {
+        self.prices = Some(prices);
     }
 
     /// Checks every stack and renders its template; stacks are ordered so that each comes after
@@ -111,6 +167,12 @@ impl App {
             .map(|stack| (stack.name.to_string(), stack.synth(&mut findings)))
             .collect();
         crate::privatelink::check_links(&self.stacks, &mut findings);
+        let traffic = crate::traffic::analyze(
+            &self.stacks,
+            &self.flows,
+            self.require_private_traffic,
+            &mut findings,
+        );
         let Findings {
             mut errors,
             warnings,
@@ -128,10 +190,21 @@ impl App {
         if !errors.is_empty() {
             return Err(SynthErrors(errors));
         }
+        let prices = match &self.prices {
+            Some(prices) => prices.clone(),
+            None => Prices::us_east_1().map_err(|e| SynthErrors(vec![SynthError::Prices(e)]))?,
+        };
+        let cost = crate::cost::estimate(&self.stacks, &self.flows, &traffic, &prices);
+        let dot = crate::diagram::dot(&self.name, &self.stacks, &traffic);
+        let mermaid = crate::diagram::mermaid(&self.stacks, &traffic);
         Ok(Assembly {
             app: self.name.clone(),
             stacks,
             warnings,
+            traffic,
+            cost,
+            dot,
+            mermaid,
         })
     }
 }
@@ -226,6 +299,10 @@ pub struct Assembly {
     app: String,
     stacks: Vec<SynthesizedStack>,
     warnings: Vec<SynthWarning>,
+    traffic: TrafficReport,
+    cost: CostReport,
+    dot: String,
+    mermaid: String,
 }
 
 /// One stack's template and the stacks it must be deployed after.
@@ -356,6 +433,62 @@ impl Assembly {
         &self.app
     }
 
+    /// The analysis of the app's declared flows (empty without flows).
+    ///
+    /// See [`App::flow`] for an example.
+    pub fn traffic(&self) -> &TrafficReport {
+        &self.traffic
+    }
+
+    /// The monthly cost estimate, with the NAT alternative beside it.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack Network { vpc Main } }
+    /// # let mut stack = Stack::<Network>::new("Network");
+    /// # stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// # let mut app = App::new("demo");
+    /// # app.add_stack(stack);
+    /// let cost = app.synth()?.cost().clone();
+    /// assert_eq!(cost.total, 0.0);
+    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// ```
+    pub fn cost(&self) -> &CostReport {
+        &self.cost
+    }
+
+    /// The diagram in Graphviz DOT (written as `<app>.dot`).
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack Network { vpc Main } }
+    /// # let mut stack = Stack::<Network>::new("Network");
+    /// # stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// # let mut app = App::new("demo");
+    /// # app.add_stack(stack);
+    /// assert!(app.synth()?.diagram_dot().starts_with("digraph \"demo\""));
+    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// ```
+    pub fn diagram_dot(&self) -> &str {
+        &self.dot
+    }
+
+    /// The diagram as a Mermaid flowchart (written as `<app>.mmd`).
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack Network { vpc Main } }
+    /// # let mut stack = Stack::<Network>::new("Network");
+    /// # stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// # let mut app = App::new("demo");
+    /// # app.add_stack(stack);
+    /// assert!(app.synth()?.diagram_mermaid().starts_with("flowchart LR"));
+    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// ```
+    pub fn diagram_mermaid(&self) -> &str {
+        &self.mermaid
+    }
+
     /// What synthesis let through but a reviewer should see.
     ///
     /// ```
@@ -455,8 +588,9 @@ impl Assembly {
         }
     }
 
-    /// Writes `<Stack>.template.json` for each stack and `manifest.json` into `dir` (created if
-    /// missing) and returns the files written, manifest last.
+    /// Writes into `dir` (created if missing) `<Stack>.template.json` for each stack,
+    /// `traffic.json` when flows are declared, `cost.json`, the diagrams `<app>.dot` and
+    /// `<app>.mmd`, and `manifest.json`; returns the files written, manifest last.
     ///
     /// # Errors
     /// An I/O error naming the file that could not be written.
@@ -479,6 +613,25 @@ impl Assembly {
                 .to_json_pretty()
                 .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
             std::fs::write(&path, json).map_err(|e| with_path(&path, e))?;
+            written.push(path);
+        }
+        if !self.traffic.flows.is_empty() {
+            let path = dir.join("traffic.json");
+            let mut json = serde_json::to_string_pretty(&self.traffic)
+                .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+            json.push('\n');
+            std::fs::write(&path, json).map_err(|e| with_path(&path, e))?;
+            written.push(path);
+        }
+        let path = dir.join("cost.json");
+        let mut json = serde_json::to_string_pretty(&self.cost)
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+        json.push('\n');
+        std::fs::write(&path, json).map_err(|e| with_path(&path, e))?;
+        written.push(path);
+        for (extension, text) in [("dot", &self.dot), ("mmd", &self.mermaid)] {
+            let path = dir.join(format!("{}.{extension}", self.app));
+            std::fs::write(&path, text).map_err(|e| with_path(&path, e))?;
             written.push(path);
         }
         let path = dir.join("manifest.json");

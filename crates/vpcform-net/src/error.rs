@@ -366,6 +366,22 @@ pub enum SynthError {
         /// The compact template's size.
         bytes: usize,
     },
+    /// A flow that leaves AWS's network or does not arrive, in an app that requires private
+    /// traffic.
+    #[error("traffic {flow} is {path}: {reason} — {fix}")]
+    TrafficNotPrivate {
+        /// The flow, `workload -> destination (port)`.
+        flow: String,
+        /// Its path.
+        path: String,
+        /// Why.
+        reason: String,
+        /// The missing piece.
+        fix: String,
+    },
+    /// The prices for the cost estimate could not be read.
+    #[error("cost estimate: {0}")]
+    Prices(crate::PricesError),
     /// A problem the template model found.
     #[error("{stack}: {source}")]
     Template {

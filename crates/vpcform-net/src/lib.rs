@@ -35,12 +35,15 @@
 mod app;
 mod cidr;
 mod constructs;
+mod cost;
+mod diagram;
 mod error;
 mod handle;
 mod markers;
 mod privatelink;
 pub mod services;
 mod stack;
+mod traffic;
 
 pub use app::{App, Assembly, Manifest, ManifestStack, SynthesizedStack};
 pub use cidr::{CidrBlock, CidrError, Ipv4Cidr};
@@ -50,27 +53,35 @@ pub use constructs::interface_endpoint::{
     InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget, PrivateDnsServiceName, ServiceName,
     TargetDef,
 };
+pub use constructs::internet_gateway::{InternetGateway, InternetGatewayRef};
 pub use constructs::listener::{Listener, ListenerRef};
+pub use constructs::nat_gateway::{NatGateway, NatGatewayRef};
 pub use constructs::network_load_balancer::{NetworkLoadBalancer, NetworkLoadBalancerRef, Scheme};
+pub use constructs::route::{Route, RouteTarget};
 pub use constructs::route_table::{RouteTable, RouteTableRef};
 pub use constructs::security_group::{Peer, Port, Rule, SecurityGroup, SecurityGroupRef};
 pub use constructs::subnet::{Az, Subnet, SubnetRef};
 pub use constructs::target_group::{HealthCheck, Target, TargetGroup, TargetGroupRef, TargetType};
 pub use constructs::vpc::{Vpc, VpcRef};
+pub use constructs::workload::{Workload, WorkloadRef};
+pub use cost::{CostItem, CostReport, Prices, PricesError, StackCost};
 pub use error::{SynthError, SynthErrors, SynthWarning};
 pub use handle::AsHandle;
 pub use markers::{DynamicStack, DynamicVpc, StackMarker, VpcMarker};
 pub use services::{AwsService, GatewayService, InterfaceService, PrivateDnsCapable};
 pub use stack::{Construct, Export, Imported, Stack, StackDef};
+pub use traffic::{
+    Destination, Flow, FlowDestination, FlowReport, PathKind, SubnetPath, TrafficReport,
+};
 pub use vpcform_cfn::{Pseudo, Value};
 
 /// Everything a program usually needs: `use vpcform_net::prelude::*;`.
 pub mod prelude {
     pub use crate::services;
     pub use crate::{
-        App, Az, EndpointService, GatewayEndpoint, HealthCheck, InterfaceEndpoint, Ipv4Cidr,
-        Listener, NetworkLoadBalancer, Peer, Port, RouteTable, Rule, SecurityGroup,
-        SecurityGroupRef, ServiceName, Stack, Subnet, SynthError, SynthErrors, Target, TargetGroup,
-        Value, Vpc, VpcMarker, VpcRef, cidr,
+        App, Az, EndpointService, Flow, GatewayEndpoint, HealthCheck, InterfaceEndpoint,
+        InternetGateway, Ipv4Cidr, Listener, NatGateway, NetworkLoadBalancer, Peer, Port, Route,
+        RouteTable, Rule, SecurityGroup, SecurityGroupRef, ServiceName, Stack, Subnet, SynthError,
+        SynthErrors, Target, TargetGroup, Value, Vpc, VpcMarker, VpcRef, Workload, cidr,
     };
 }

@@ -23,7 +23,7 @@ pub(crate) fn check_links(stacks: &[StackDef], findings: &mut Findings) {
 
 /// The endpoint service an endpoint connects to: the same stack's by handle, or another stack's
 /// through the export it imports.
-fn resolve<'a>(
+pub(crate) fn resolve<'a>(
     stacks: &'a [StackDef],
     consumer: &'a StackDef,
     endpoint: &InterfaceEndpointNode,

@@ -45,6 +45,7 @@ impl<S: StackMarker> Stack<S> {
                 description: format!("{name} (synthesized by vpcform)"),
                 name: name.into(),
                 region: None,
+                account: None,
                 tags: Vec::new(),
                 termination_protection: None,
                 capabilities: Vec::new(),
@@ -77,6 +78,19 @@ impl<S: StackMarker> Stack<S> {
     /// ```
     pub fn region(mut self, region: impl Into<String>) -> Stack<S> {
         self.def.region = Some(region.into());
+        self
+    }
+
+    /// Names the AWS account (12 digits) the stack is deployed to. Default: unknown at synth.
+    /// Knowing a consumer's account lets the traffic analysis check that an endpoint service
+    /// allows it.
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Network {} }
+    /// let stack = vpcform_net::Stack::<Network>::new("Network").account("111122223333");
+    /// ```
+    pub fn account(mut self, account: impl Into<String>) -> Stack<S> {
+        self.def.account = Some(account.into());
         self
     }
 
@@ -309,6 +323,7 @@ pub struct StackDef {
     pub(crate) name: Arc<str>,
     pub(crate) description: String,
     pub(crate) region: Option<String>,
+    pub(crate) account: Option<String>,
     pub(crate) tags: Vec<(String, String)>,
     pub(crate) termination_protection: Option<bool>,
     pub(crate) capabilities: Vec<String>,

@@ -142,7 +142,7 @@ impl<V: VpcMarker> Construct<V::Stack> for EndpointService<V> {
 
 pub(crate) struct EndpointServiceNode {
     pub(crate) id: Arc<str>,
-    vpc: Arc<str>,
+    pub(crate) vpc: Arc<str>,
     pub(crate) network_load_balancers: Vec<Handle>,
     pub(crate) acceptance_required: bool,
     pub(crate) allowed_principals: Vec<String>,

@@ -92,8 +92,8 @@ impl<V: VpcMarker, T: GatewayService> Construct<V::Stack> for GatewayEndpoint<V,
 }
 
 pub(crate) struct GatewayEndpointNode {
-    id: Arc<str>,
-    vpc: Handle,
+    pub(crate) id: Arc<str>,
+    pub(crate) vpc: Handle,
     pub(crate) service: &'static str,
     service_name: Value,
     pub(crate) route_tables: Vec<Handle>,

@@ -41,6 +41,8 @@ pub struct TargetDef {
     pub(crate) private_dns_supported: bool,
     /// How error messages name the service.
     pub(crate) label: String,
+    /// The AWS service's endpoint name (`sqs`, `ecr.api`), for AWS services.
+    pub(crate) aws_service: Option<String>,
     /// The endpoint service, when it is in the same stack.
     pub(crate) endpoint_service: Option<Handle>,
 }
@@ -52,6 +54,7 @@ impl<S: StackMarker, T: InterfaceService> InterfaceTarget<S> for T {
             private_dns_default: T::PRIVATE_DNS,
             private_dns_supported: T::PRIVATE_DNS_SUPPORTED,
             label: format!("AWS service {}", T::NAME),
+            aws_service: Some(T::NAME.to_string()),
             endpoint_service: None,
         }
     }
@@ -64,6 +67,7 @@ impl<S: StackMarker> InterfaceTarget<S> for ByName {
             private_dns_default: self.private_dns_default(),
             private_dns_supported: self.private_dns_supported(),
             label: format!("AWS service {}", self.name()),
+            aws_service: Some(self.name().to_string()),
             endpoint_service: None,
         }
     }
@@ -76,6 +80,7 @@ impl<W: VpcMarker> InterfaceTarget<W::Stack> for EndpointServiceRef<W> {
             private_dns_default: false,
             private_dns_supported: false,
             label: format!("endpoint service {}", self.path()),
+            aws_service: None,
             endpoint_service: Some(self.handle.clone()),
         }
     }
@@ -88,6 +93,7 @@ impl<S: StackMarker> InterfaceTarget<S> for Imported<S> {
             private_dns_default: false,
             private_dns_supported: false,
             label: format!("imported endpoint service {}", self.export_name()),
+            aws_service: None,
             endpoint_service: None,
         }
     }
@@ -134,6 +140,7 @@ impl<S: StackMarker> InterfaceTarget<S> for ServiceName {
             private_dns_default: false,
             private_dns_supported: false,
             label: "endpoint service given by name".to_string(),
+            aws_service: None,
             endpoint_service: None,
         }
     }
@@ -154,6 +161,7 @@ impl<S: StackMarker> InterfaceTarget<S> for PrivateDnsServiceName {
             private_dns_default: true,
             private_dns_supported: true,
             label: format!("endpoint service {}", self.dns_name),
+            aws_service: None,
             endpoint_service: None,
         }
     }

@@ -68,7 +68,7 @@ impl<V: VpcMarker> Construct<V::Stack> for Listener<V> {
 }
 
 pub(crate) struct ListenerNode {
-    id: Arc<str>,
+    pub(crate) id: Arc<str>,
     pub(crate) load_balancer: Handle,
     pub(crate) port: u16,
     target_group: Handle,

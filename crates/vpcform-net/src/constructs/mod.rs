@@ -3,10 +3,14 @@
 pub(crate) mod endpoint_service;
 pub(crate) mod gateway_endpoint;
 pub(crate) mod interface_endpoint;
+pub(crate) mod internet_gateway;
 pub(crate) mod listener;
+pub(crate) mod nat_gateway;
 pub(crate) mod network_load_balancer;
+pub(crate) mod route;
 pub(crate) mod route_table;
 pub(crate) mod security_group;
 pub(crate) mod subnet;
 pub(crate) mod target_group;
 pub(crate) mod vpc;
+pub(crate) mod workload;

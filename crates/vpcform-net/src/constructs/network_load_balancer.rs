@@ -136,7 +136,7 @@ impl<V: VpcMarker> Construct<V::Stack> for NetworkLoadBalancer<V> {
 
 pub(crate) struct NetworkLoadBalancerNode {
     pub(crate) id: Arc<str>,
-    vpc: Arc<str>,
+    pub(crate) vpc: Arc<str>,
     pub(crate) subnets: Vec<Handle>,
     pub(crate) security_groups: Vec<Handle>,
     scheme: Scheme,

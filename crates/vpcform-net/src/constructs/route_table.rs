@@ -61,10 +61,10 @@ impl<V: VpcMarker> Construct<V::Stack> for RouteTable<V> {
     }
 }
 
-struct RouteTableNode {
-    id: Arc<str>,
-    vpc: Handle,
-    subnets: Vec<Handle>,
+pub(crate) struct RouteTableNode {
+    pub(crate) id: Arc<str>,
+    pub(crate) vpc: Handle,
+    pub(crate) subnets: Vec<Handle>,
 }
 
 impl RouteTableNode {

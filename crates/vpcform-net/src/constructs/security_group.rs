@@ -79,6 +79,20 @@ impl Port {
         Port::AllTraffic
     }
 
+    /// Whether this rule port admits all of `other`'s traffic.
+    ///
+    /// ```
+    /// use vpcform_net::Port;
+    /// assert!(Port::tcp_range(400, 500).covers(&Port::tcp(443)));
+    /// assert!(Port::all_traffic().covers(&Port::udp(53)));
+    /// assert!(!Port::tcp(443).covers(&Port::udp(443)));
+    /// ```
+    pub fn covers(&self, other: &Port) -> bool {
+        let (protocol, from, to) = self.ec2();
+        let (other_protocol, other_from, other_to) = other.ec2();
+        protocol == "-1" || (protocol == other_protocol && from <= other_from && other_to <= to)
+    }
+
     /// `(IpProtocol, FromPort, ToPort)` as the EC2 API spells them.
     fn ec2(self) -> (&'static str, i64, i64) {
         match self {
@@ -362,6 +376,17 @@ pub(crate) struct RuleDef {
 }
 
 impl RuleDef {
+    /// Whether this ingress rule admits traffic on `port` from the block `source` (all of it)
+    /// or from members of `groups`.
+    pub(crate) fn admits(&self, source: crate::Ipv4Cidr, groups: &[Handle], port: &Port) -> bool {
+        self.port.covers(port)
+            && match &self.peer {
+                PeerDef::Ipv4(cidr) => cidr.parsed().is_ok_and(|c| c.contains(&source)),
+                PeerDef::SecurityGroup(group) => groups.contains(group),
+                PeerDef::Ipv6(_) | PeerDef::PrefixList(_) => false,
+            }
+    }
+
     /// `0.0.0.0/0` or `::/0` when the rule's peer is every address of its family.
     pub(crate) fn anywhere(&self) -> Option<&'static str> {
         match &self.peer {
@@ -403,7 +428,7 @@ pub(crate) enum PeerDef {
 
 pub(crate) struct SecurityGroupNode {
     pub(crate) id: Arc<str>,
-    vpc: Handle,
+    pub(crate) vpc: Handle,
     description: String,
     pub(crate) ingress: Vec<RuleDef>,
     pub(crate) egress: Option<Vec<RuleDef>>,

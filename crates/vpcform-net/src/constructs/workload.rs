@@ -1,0 +1,98 @@
+//! `Workload`: where traffic starts — pods, instances or functions in some subnets. It creates
+//! no resource; flows from it are analysed at synth.
+
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Template, TemplateError};
+
+use super::security_group::{SecurityGroupRef, groups};
+use super::subnet::SubnetRef;
+use crate::VpcMarker;
+use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::stack::{Check, Construct, Node, StackDef};
+
+/// A workload in subnets of VPC `V`: the source of [`Flow`](crate::Flow)s. It synthesizes
+/// nothing; it tells the traffic analysis where requests start.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Consumer { vpc VpcA } }
+/// let mut stack = Stack::<Consumer>::new("Consumer");
+/// let vpc = stack.add("VpcA", Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let a1 = stack.add(
+///     "PrivateA1",
+///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.0.1.0/24")).availability_zone(Az::index(0)).build(),
+/// );
+/// let pods = stack.add("EksPods", Workload::builder().subnets([&a1]).build());
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct Workload<V: VpcMarker> {
+    /// The subnets it runs in. Required.
+    #[builder(setter(transform = |subnets: impl IntoIterator<Item = impl AsHandle<SubnetRef<V>>>| collect(subnets)))]
+    subnets: Vec<SubnetRef<V>>,
+    /// Its security groups: rules that admit these groups admit the workload. Default: none
+    /// (rules must then admit its subnets' blocks).
+    #[builder(default, setter(transform = |list: impl IntoIterator<Item = impl AsHandle<SecurityGroupRef<V>>>| groups(list)))]
+    security_groups: Vec<SecurityGroupRef<V>>,
+}
+
+handle! {
+    /// A handle to a [`Workload`] added to a stack.
+    WorkloadRef
+}
+
+impl<V: VpcMarker> Construct<V::Stack> for Workload<V> {
+    type Handle = WorkloadRef<V>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> WorkloadRef<V> {
+        let vpc = self
+            .subnets
+            .first()
+            .map(|s| s.handle.vpc.clone())
+            .unwrap_or_else(|| id.clone());
+        let handle = WorkloadRef::new(stack.handle(&id, &vpc));
+        stack.push(WorkloadNode {
+            id,
+            vpc,
+            subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
+            security_groups: self.security_groups.into_iter().map(|g| g.handle).collect(),
+        });
+        handle
+    }
+}
+
+pub(crate) struct WorkloadNode {
+    pub(crate) id: Arc<str>,
+    pub(crate) vpc: Arc<str>,
+    pub(crate) subnets: Vec<Handle>,
+    pub(crate) security_groups: Vec<Handle>,
+}
+
+impl Node for WorkloadNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        check.non_empty(
+            &self.id,
+            "subnets",
+            &self.subnets,
+            "give the subnets the workload runs in",
+        );
+        check.handles(&self.id, "subnets", &self.subnets, Some(&self.vpc));
+        check.handles(
+            &self.id,
+            "security_groups",
+            &self.security_groups,
+            Some(&self.vpc),
+        );
+    }
+
+    fn render(&self, _stack: &StackDef, _template: &mut Template) -> Result<(), TemplateError> {
+        // Not an AWS resource: it only feeds the traffic analysis.
+        Ok(())
+    }
+}

@@ -1,0 +1,387 @@
+//! Monthly cost estimate: endpoints, load balancers and NAT gateways of each stack, and beside
+//! them what the same AWS-service traffic would cost through NAT gateways.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::constructs::gateway_endpoint::GatewayEndpointNode;
+use crate::constructs::interface_endpoint::InterfaceEndpointNode;
+use crate::constructs::nat_gateway::NatGatewayNode;
+use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
+use crate::stack::StackDef;
+use crate::traffic::{Flow, PathKind, TrafficReport};
+
+/// Unit prices for one region, with where they come from. `Prices::us_east_1()` is the bundled
+/// default; load your own with [`Prices::from_json`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Prices {
+    /// The region the prices are for.
+    pub region: String,
+    /// The currency, e.g. `USD`.
+    pub currency: String,
+    /// When they were read.
+    pub retrieved: String,
+    /// Where they come from.
+    pub source: String,
+    /// Hours billed in a month.
+    pub hours_per_month: f64,
+    /// Interface endpoint, per endpoint per AZ-hour.
+    pub interface_endpoint_per_az_hour: f64,
+    /// Interface endpoint, per GB processed (first tier).
+    pub interface_endpoint_per_gb: f64,
+    /// Gateway endpoint, per hour (free).
+    pub gateway_endpoint_per_hour: f64,
+    /// NAT gateway, per hour.
+    pub nat_gateway_per_hour: f64,
+    /// NAT gateway, per GB processed.
+    pub nat_gateway_per_gb: f64,
+    /// Network Load Balancer, per hour.
+    pub nlb_per_hour: f64,
+    /// Network Load Balancer, per NLCU-hour.
+    pub nlb_per_nlcu_hour: f64,
+    /// Data transfer between AZs, per GB each way.
+    pub cross_az_per_gb: f64,
+}
+
+/// Why a prices file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PricesError {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The JSON does not describe prices.
+    #[error("prices file {path}: {source}")]
+    Parse {
+        /// The file (or `bundled` for the default).
+        path: String,
+        /// The parse error.
+        source: serde_json::Error,
+    },
+}
+
+const US_EAST_1: &str = include_str!("../prices/us-east-1.json");
+
+impl Prices {
+    /// The bundled us-east-1 list prices (see `prices/us-east-1.json` for source and date).
+    ///
+    /// # Errors
+    /// Only if the bundled file were malformed, which a test rules out.
+    ///
+    /// ```
+    /// let prices = vpcform_net::Prices::us_east_1()?;
+    /// assert_eq!(prices.region, "us-east-1");
+    /// # Ok::<(), vpcform_net::PricesError>(())
+    /// ```
+    pub fn us_east_1() -> Result<Prices, PricesError> {
+        Prices::from_json(US_EAST_1, "bundled us-east-1.json")
+    }
+
+    /// Prices from JSON text of the bundled file's shape.
+    ///
+    /// # Errors
+    /// [`PricesError::Parse`] naming `origin`.
+    ///
+    /// ```
+    /// let text = include_str!("../prices/us-east-1.json").replace("0.045", "0.05");
+    /// let prices = vpcform_net::Prices::from_json(&text, "mine.json")?;
+    /// assert_eq!(prices.nat_gateway_per_hour, 0.05);
+    /// # Ok::<(), vpcform_net::PricesError>(())
+    /// ```
+    pub fn from_json(text: &str, origin: &str) -> Result<Prices, PricesError> {
+        serde_json::from_str(text).map_err(|source| PricesError::Parse {
+            path: origin.to_string(),
+            source,
+        })
+    }
+
+    /// Prices from a JSON file.
+    ///
+    /// # Errors
+    /// [`PricesError::Read`] or [`PricesError::Parse`] naming the file.
+    ///
+    /// ```no_run
+    /// let prices = vpcform_net::Prices::from_file("prices/eu-west-1.json".as_ref())?;
+    /// # Ok::<(), vpcform_net::PricesError>(())
+    /// ```
+    pub fn from_file(path: &Path) -> Result<Prices, PricesError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PricesError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Prices::from_json(&text, &path.display().to_string())
+    }
+}
+
+/// One billed item.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CostItem {
+    /// The resource, `Stack/Id`.
+    pub resource: String,
+    /// What is billed, e.g. `2 AZs x 730 h x $0.01`.
+    pub basis: String,
+    /// Per month.
+    pub monthly: f64,
+}
+
+/// A stack's items and total.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StackCost {
+    /// The stack.
+    pub stack: String,
+    /// Its billed items.
+    pub items: Vec<CostItem>,
+    /// Their sum, per month.
+    pub total: f64,
+}
+
+/// The app's monthly estimate; written as `cost.json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CostReport {
+    /// The prices used.
+    pub prices: Prices,
+    /// Per stack.
+    pub stacks: Vec<StackCost>,
+    /// All stacks, per month.
+    pub total: f64,
+    /// The app's traffic to AWS services through VPC endpoints, per month.
+    pub endpoints: f64,
+    /// The same traffic through NAT gateways (one per VPC and AZ of the workloads), per month.
+    pub nat_alternative: f64,
+    /// How the estimate was made, and what it leaves out.
+    pub notes: Vec<String>,
+}
+
+impl fmt::Display for CostReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = &self.prices;
+        writeln!(
+            f,
+            "monthly estimate ({}, {} list prices of {}):",
+            p.currency, p.region, p.retrieved
+        )?;
+        for stack in &self.stacks {
+            writeln!(f, "  {}: ${:.2}", stack.stack, stack.total)?;
+            for item in &stack.items {
+                writeln!(
+                    f,
+                    "    ${:>9.2}  {}  ({})",
+                    item.monthly, item.resource, item.basis
+                )?;
+            }
+        }
+        writeln!(
+            f,
+            "  traffic to AWS services through endpoints: ${:.2}/month; the same traffic through NAT: ${:.2}/month",
+            self.endpoints, self.nat_alternative
+        )
+    }
+}
+
+/// Rounds to cents, so reports compare and serialize stably.
+fn cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// The GB a month of each flow that goes through `resource` (a flow's volume split evenly over
+/// its workload's subnets).
+fn gb_through(report: &TrafficReport, flows: &[Flow], resource: &str) -> f64 {
+    report
+        .flows
+        .iter()
+        .zip(flows)
+        .map(|(r, flow)| {
+            let share = flow.gb() / r.subnets.len().max(1) as f64;
+            r.subnets
+                .iter()
+                .filter(|s| s.via.as_deref() == Some(resource))
+                .count() as f64
+                * share
+        })
+        .sum()
+}
+
+pub(crate) fn estimate(
+    stacks: &[StackDef],
+    flows: &[Flow],
+    traffic: &TrafficReport,
+    prices: &Prices,
+) -> CostReport {
+    let hours = prices.hours_per_month;
+    let mut stack_costs = Vec::new();
+    for stack in stacks {
+        let mut items = Vec::new();
+        for e in stack.nodes_of::<InterfaceEndpointNode>() {
+            let path = stack.path(&e.id);
+            let azs = e.subnets.len() as f64;
+            let gb = gb_through(traffic, flows, &path);
+            let monthly = azs * hours * prices.interface_endpoint_per_az_hour
+                + gb * prices.interface_endpoint_per_gb;
+            items.push(CostItem {
+                basis: format!(
+                    "interface endpoint: {azs} AZ x {hours} h x ${} + {gb} GB x ${}",
+                    prices.interface_endpoint_per_az_hour, prices.interface_endpoint_per_gb
+                ),
+                resource: path,
+                monthly: cents(monthly),
+            });
+        }
+        for g in stack.nodes_of::<GatewayEndpointNode>() {
+            items.push(CostItem {
+                resource: stack.path(&g.id),
+                basis: "gateway endpoint: free".to_string(),
+                monthly: 0.0,
+            });
+        }
+        for nlb in stack.nodes_of::<NetworkLoadBalancerNode>() {
+            let path = stack.path(&nlb.id);
+            // PrivateLink traffic to this NLB: flows whose endpoint leads to it. Approximated by
+            // the flows to endpoint services on it; NLCUs by bytes only (1 GB = 1 NLCU-hour).
+            let gb: f64 = traffic
+                .flows
+                .iter()
+                .zip(flows)
+                .filter(|(r, _)| {
+                    r.path == PathKind::InterfaceEndpoint && !is_aws_service(&r.destination)
+                })
+                .filter(|(r, _)| serves(&r.destination, stack, &nlb.id))
+                .map(|(_, f)| f.gb())
+                .sum();
+            let monthly = hours * prices.nlb_per_hour + gb * prices.nlb_per_nlcu_hour;
+            items.push(CostItem {
+                basis: format!(
+                    "NLB: {hours} h x ${} + ~{gb} NLCU-h x ${} (bytes only)",
+                    prices.nlb_per_hour, prices.nlb_per_nlcu_hour
+                ),
+                resource: path,
+                monthly: cents(monthly),
+            });
+        }
+        for nat in stack.nodes_of::<NatGatewayNode>() {
+            let path = stack.path(&nat.id);
+            let gb = gb_through(traffic, flows, &path);
+            let monthly = hours * prices.nat_gateway_per_hour + gb * prices.nat_gateway_per_gb;
+            items.push(CostItem {
+                basis: format!(
+                    "NAT gateway: {hours} h x ${} + {gb} GB x ${}",
+                    prices.nat_gateway_per_hour, prices.nat_gateway_per_gb
+                ),
+                resource: path,
+                monthly: cents(monthly),
+            });
+        }
+        let total = cents(items.iter().map(|i| i.monthly).sum());
+        stack_costs.push(StackCost {
+            stack: stack.name.to_string(),
+            items,
+            total,
+        });
+    }
+
+    // The comparison, for the app's traffic to AWS services whatever its path today: all of it
+    // through VPC endpoints (gateway endpoints free; one interface endpoint per VPC and
+    // service, in the AZs the workloads use unless one exists), or all of it through NAT
+    // gateways (one per VPC and AZ the workloads use).
+    let mut nat_azs: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut interface_azs: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut aws_gb = 0.0;
+    let mut interface_gb = 0.0;
+    for (report, flow) in traffic.flows.iter().zip(flows) {
+        if !is_aws_service(&report.destination) {
+            continue;
+        }
+        aws_gb += flow.gb();
+        let gateway = report.destination == "s3" || report.destination == "dynamodb";
+        if !gateway {
+            interface_gb += flow.gb();
+        }
+        for subnet in &report.subnets {
+            if let Some((stack, id)) = subnet.subnet.split_once('/')
+                && let Some(def) = stacks.iter().find(|s| &*s.name == stack)
+                && let Some(facts) = def.subnets.get(id)
+            {
+                let vpc = format!("{stack}/{}", facts.vpc);
+                nat_azs.insert((vpc.clone(), facts.az.to_string()));
+                if !gateway {
+                    interface_azs
+                        .entry((vpc, report.destination.clone()))
+                        .or_default()
+                        .insert(facts.az.to_string());
+                }
+            }
+        }
+    }
+    let endpoint_az_hours: f64 = interface_azs
+        .iter()
+        .map(|((vpc, service), azs)| {
+            existing_endpoint_azs(stacks, vpc, service).unwrap_or(azs.len()) as f64
+        })
+        .sum::<f64>()
+        * hours;
+    let endpoints = endpoint_az_hours * prices.interface_endpoint_per_az_hour
+        + interface_gb * prices.interface_endpoint_per_gb;
+    let nat_alternative = nat_azs.len() as f64 * hours * prices.nat_gateway_per_hour
+        + aws_gb * prices.nat_gateway_per_gb;
+    CostReport {
+        prices: prices.clone(),
+        total: cents(stack_costs.iter().map(|s| s.total).sum()),
+        stacks: stack_costs,
+        endpoints: cents(endpoints),
+        nat_alternative: cents(nat_alternative),
+        notes: vec![
+            "Volumes are the flows' declared GB a month; a flow without one counts 0 GB.".into(),
+            "The comparison carries all traffic to AWS services either through VPC endpoints (gateway endpoints free; an interface endpoint per VPC and service) or through one NAT gateway per VPC and AZ the workloads use; it excludes internet egress charges.".into(),
+            "Flows to endpoint services have no NAT equivalent and are left out of the comparison (not of the totals); NLB capacity units are approximated by bytes (1 GB = 1 NLCU-hour).".into(),
+            "Cross-AZ data transfer and the interface endpoint volume tiers above 1 PB are not included.".into(),
+        ],
+    }
+}
+
+/// The AZ count of an existing interface endpoint for `service` in `vpc` (`Stack/VpcId`).
+fn existing_endpoint_azs(stacks: &[StackDef], vpc: &str, service: &str) -> Option<usize> {
+    let (stack, vpc_id) = vpc.split_once('/')?;
+    let def = stacks.iter().find(|s| &*s.name == stack)?;
+    def.nodes_of::<InterfaceEndpointNode>()
+        .find(|e| &*e.vpc.id == vpc_id && e.target.aws_service.as_deref() == Some(service))
+        .map(|e| e.subnets.len())
+}
+
+/// Flow destinations name AWS services by endpoint name and endpoint services by `Stack/Id`.
+fn is_aws_service(destination: &str) -> bool {
+    !destination.contains('/')
+}
+
+/// Whether the endpoint service `destination` (`Stack/Id`) runs on the NLB `nlb` of `stack`.
+fn serves(destination: &str, stack: &StackDef, nlb: &str) -> bool {
+    let Some((service_stack, service_id)) = destination.split_once('/') else {
+        return false;
+    };
+    service_stack == &*stack.name
+        && stack
+            .node::<crate::constructs::endpoint_service::EndpointServiceNode>(service_id)
+            .is_some_and(|svc| svc.network_load_balancers.iter().any(|h| &*h.id == nlb))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_prices_parse_and_name_their_source() {
+        let prices = Prices::us_east_1().expect("bundled prices parse");
+        assert_eq!(prices.region, "us-east-1");
+        assert_eq!(prices.hours_per_month, 730.0);
+        assert!(prices.source.contains("privatelink/pricing"));
+        assert_eq!(prices.retrieved, "2026-11-26");
+    }
+}

@@ -1,0 +1,359 @@
+//! Diagrams of the app: VPCs as clusters holding their subnets, endpoints, load balancers and
+//! gateways, and the declared flows coloured by the path they take. Graphviz DOT and Mermaid.
+
+use std::fmt::Write as _;
+
+use crate::constructs::endpoint_service::EndpointServiceNode;
+use crate::constructs::gateway_endpoint::GatewayEndpointNode;
+use crate::constructs::interface_endpoint::InterfaceEndpointNode;
+use crate::constructs::internet_gateway::InternetGatewayNode;
+use crate::constructs::nat_gateway::NatGatewayNode;
+use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
+use crate::constructs::workload::WorkloadNode;
+use crate::stack::StackDef;
+use crate::traffic::{PathKind, TrafficReport};
+
+/// A box in the diagram.
+struct Box_ {
+    id: String,
+    label: String,
+    shape: &'static str,
+}
+
+/// A line between two boxes.
+struct Line {
+    from: String,
+    to: String,
+    label: String,
+    color: &'static str,
+    dashed: bool,
+}
+
+/// The diagram's content, independent of its notation.
+struct Model {
+    clusters: Vec<(String, Vec<Box_>)>,
+    outside: Vec<Box_>,
+    lines: Vec<Line>,
+}
+
+fn color(path: PathKind) -> &'static str {
+    match path {
+        PathKind::GatewayEndpoint => "#2e7d32",
+        PathKind::InterfaceEndpoint => "#1565c0",
+        PathKind::NatGateway | PathKind::InternetGateway => "#ef6c00",
+        PathKind::Unreachable => "#c62828",
+    }
+}
+
+fn model(stacks: &[StackDef], traffic: &TrafficReport) -> Model {
+    let mut clusters = Vec::new();
+    let mut outside: Vec<Box_> = Vec::new();
+    let mut lines = Vec::new();
+    let aws = |name: &str, outside: &mut Vec<Box_>| {
+        let id = format!("aws:{name}");
+        if !outside.iter().any(|b| b.id == id) {
+            outside.push(Box_ {
+                id: id.clone(),
+                label: format!("AWS {name}"),
+                shape: "cylinder",
+            });
+        }
+        id
+    };
+    for stack in stacks {
+        for (vpc, facts) in &stack.vpcs {
+            let in_vpc = |v: &str| v == &**vpc;
+            let mut boxes = Vec::new();
+            for (id, subnet) in stack.subnets.iter().filter(|(_, s)| in_vpc(&s.vpc)) {
+                let cidr = subnet.cidr.map(|c| c.to_string()).unwrap_or_default();
+                boxes.push(Box_ {
+                    id: stack.path(id),
+                    label: format!("{id}\\n{cidr}\\n{}", subnet.az),
+                    shape: "box",
+                });
+            }
+            for w in stack.nodes_of::<WorkloadNode>().filter(|w| in_vpc(&w.vpc)) {
+                boxes.push(Box_ {
+                    id: stack.path(&w.id),
+                    label: format!("{}\\nworkload", w.id),
+                    shape: "oval",
+                });
+            }
+            for e in stack
+                .nodes_of::<GatewayEndpointNode>()
+                .filter(|e| in_vpc(&e.vpc.id))
+            {
+                boxes.push(Box_ {
+                    id: stack.path(&e.id),
+                    label: format!("{}\\ngateway endpoint", e.id),
+                    shape: "diamond",
+                });
+                let target = aws(e.service, &mut outside);
+                lines.push(Line {
+                    from: stack.path(&e.id),
+                    to: target,
+                    label: String::new(),
+                    color: "#9e9e9e",
+                    dashed: true,
+                });
+            }
+            for e in stack
+                .nodes_of::<InterfaceEndpointNode>()
+                .filter(|e| in_vpc(&e.vpc.id))
+            {
+                boxes.push(Box_ {
+                    id: stack.path(&e.id),
+                    label: format!("{}\\ninterface endpoint", e.id),
+                    shape: "hexagon",
+                });
+                let target = match &e.target.aws_service {
+                    Some(service) => Some(aws(service, &mut outside)),
+                    None => crate::privatelink::resolve(stacks, stack, e)
+                        .map(|(provider, service)| provider.path(&service.id)),
+                };
+                if let Some(target) = target {
+                    lines.push(Line {
+                        from: stack.path(&e.id),
+                        to: target,
+                        label: if e.target.aws_service.is_some() {
+                            String::new()
+                        } else {
+                            "PrivateLink".into()
+                        },
+                        color: "#9e9e9e",
+                        dashed: true,
+                    });
+                }
+            }
+            for nlb in stack
+                .nodes_of::<NetworkLoadBalancerNode>()
+                .filter(|n| in_vpc(&n.vpc))
+            {
+                boxes.push(Box_ {
+                    id: stack.path(&nlb.id),
+                    label: format!("{}\\nNetwork Load Balancer", nlb.id),
+                    shape: "component",
+                });
+            }
+            for svc in stack
+                .nodes_of::<EndpointServiceNode>()
+                .filter(|s| in_vpc(&s.vpc))
+            {
+                boxes.push(Box_ {
+                    id: stack.path(&svc.id),
+                    label: format!("{}\\nendpoint service", svc.id),
+                    shape: "doubleoctagon",
+                });
+                for nlb in &svc.network_load_balancers {
+                    lines.push(Line {
+                        from: stack.path(&svc.id),
+                        to: nlb.path(),
+                        label: String::new(),
+                        color: "#9e9e9e",
+                        dashed: true,
+                    });
+                }
+            }
+            for igw in stack
+                .nodes_of::<InternetGatewayNode>()
+                .filter(|g| in_vpc(&g.vpc.id))
+            {
+                boxes.push(Box_ {
+                    id: stack.path(&igw.id),
+                    label: format!("{}\\ninternet gateway", igw.id),
+                    shape: "invtrapezium",
+                });
+            }
+            for nat in stack
+                .nodes_of::<NatGatewayNode>()
+                .filter(|n| in_vpc(&n.subnet.vpc))
+            {
+                boxes.push(Box_ {
+                    id: stack.path(&nat.id),
+                    label: format!("{}\\nNAT gateway", nat.id),
+                    shape: "trapezium",
+                });
+            }
+            let cidr = facts.cidr.map(|c| c.to_string()).unwrap_or_default();
+            clusters.push((format!("{} / {vpc} {cidr}", stack.name), boxes));
+        }
+    }
+    for flow in &traffic.flows {
+        let destination = if flow.destination.contains('/') {
+            flow.destination.clone()
+        } else {
+            aws(&flow.destination, &mut outside)
+        };
+        // One line per distinct (path, via): subnets that agree are drawn once.
+        let mut drawn: Vec<(PathKind, Option<String>)> = Vec::new();
+        for subnet in &flow.subnets {
+            let key = (subnet.path, subnet.via.clone());
+            if drawn.contains(&key) {
+                continue;
+            }
+            drawn.push(key);
+            let short = flow
+                .destination
+                .rsplit('/')
+                .next()
+                .unwrap_or(&flow.destination);
+            let label = format!("{short} {}", flow.port);
+            let to = subnet.via.clone().unwrap_or_else(|| destination.clone());
+            lines.push(Line {
+                from: flow.workload.clone(),
+                to: to.clone(),
+                label,
+                color: color(subnet.path),
+                dashed: subnet.path == PathKind::Unreachable,
+            });
+            // Public paths go on from the gateway to the service, over the internet.
+            if matches!(
+                subnet.path,
+                PathKind::NatGateway | PathKind::InternetGateway
+            ) && !lines.iter().any(|l| l.from == to && l.to == destination)
+            {
+                lines.push(Line {
+                    from: to,
+                    to: destination.clone(),
+                    label: "internet".into(),
+                    color: color(subnet.path),
+                    dashed: false,
+                });
+            }
+        }
+    }
+    Model {
+        clusters,
+        outside,
+        lines,
+    }
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\\\""))
+}
+
+/// The app as Graphviz DOT.
+pub(crate) fn dot(app: &str, stacks: &[StackDef], traffic: &TrafficReport) -> String {
+    let model = model(stacks, traffic);
+    let mut out = String::new();
+    let _ = writeln!(out, "digraph {} {{", quote(app));
+    let _ = writeln!(out, "  rankdir=LR;");
+    let _ = writeln!(
+        out,
+        "  node [fontname=\"Helvetica\", fontsize=10, style=filled, fillcolor=\"#ffffff\"];"
+    );
+    let _ = writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=9];");
+    for (i, (label, boxes)) in model.clusters.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph cluster_{i} {{");
+        let _ = writeln!(
+            out,
+            "    label={}; style=\"rounded,filled\"; fillcolor=\"#f5f7fa\";",
+            quote(label)
+        );
+        for b in boxes {
+            let _ = writeln!(
+                out,
+                "    {} [label={}, shape={}];",
+                quote(&b.id),
+                quote(&b.label),
+                b.shape
+            );
+        }
+        let _ = writeln!(out, "  }}");
+    }
+    for b in &model.outside {
+        let _ = writeln!(
+            out,
+            "  {} [label={}, shape={}, fillcolor=\"#fff8e1\"];",
+            quote(&b.id),
+            quote(&b.label),
+            b.shape
+        );
+    }
+    for l in &model.lines {
+        let _ = writeln!(
+            out,
+            "  {} -> {} [label={}, color={}, fontcolor={}{}];",
+            quote(&l.from),
+            quote(&l.to),
+            quote(&l.label),
+            quote(l.color),
+            quote(l.color),
+            if l.dashed {
+                ", style=dashed"
+            } else {
+                ", penwidth=2"
+            }
+        );
+    }
+    if !traffic.flows.is_empty() {
+        let _ = writeln!(
+            out,
+            "  legend [shape=note, fillcolor=\"#fafafa\", label=\"flows\\lgreen: private, gateway endpoint\\lblue: private, interface endpoint\\lorange: public internet (NAT or internet gateway)\\lred, dashed: unreachable\\l\"];"
+        );
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// Mermaid node IDs: letters, digits and underscores.
+fn mermaid_id(id: &str) -> String {
+    id.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+/// The app as a Mermaid flowchart.
+pub(crate) fn mermaid(stacks: &[StackDef], traffic: &TrafficReport) -> String {
+    let model = model(stacks, traffic);
+    let mut out = String::from("flowchart LR\n");
+    let node = |b: &Box_| {
+        // Mermaid reads `#…;` as an entity: write `#` as one.
+        let label = b
+            .label
+            .replace('#', "#35;")
+            .replace("\\n", "<br/>")
+            .replace('"', "'");
+        let (open, close) = match b.shape {
+            "oval" => ("([", "])"),
+            "cylinder" => ("[(", ")]"),
+            "diamond" => ("{", "}"),
+            "hexagon" => ("{{", "}}"),
+            "doubleoctagon" => ("[[", "]]"),
+            _ => ("[", "]"),
+        };
+        format!("{}{open}\"{label}\"{close}", mermaid_id(&b.id))
+    };
+    for (i, (label, boxes)) in model.clusters.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph vpc{i}[\"{}\"]", label.replace('"', "'"));
+        for b in boxes {
+            let _ = writeln!(out, "    {}", node(b));
+        }
+        let _ = writeln!(out, "  end");
+    }
+    for b in &model.outside {
+        let _ = writeln!(out, "  {}", node(b));
+    }
+    for (i, l) in model.lines.iter().enumerate() {
+        let arrow = if l.dashed { "-.->" } else { "==>" };
+        if l.label.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {} {arrow} {}",
+                mermaid_id(&l.from),
+                mermaid_id(&l.to)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "  {} {arrow}|\"{}\"| {}",
+                mermaid_id(&l.from),
+                l.label,
+                mermaid_id(&l.to)
+            );
+        }
+        let _ = writeln!(out, "  linkStyle {i} stroke:{}", l.color);
+    }
+    out
+}

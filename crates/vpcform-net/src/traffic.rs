@@ -1,0 +1,681 @@
+//! Flow analysis: for each declared flow, the path its packets take — through a gateway
+//! endpoint, an interface endpoint, a NAT or internet gateway — or why they cannot arrive,
+//! found from the route tables, endpoints, security groups and load balancers of the app.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::constructs::endpoint_service::{EndpointServiceNode, EndpointServiceRef};
+use crate::constructs::gateway_endpoint::GatewayEndpointNode;
+use crate::constructs::interface_endpoint::InterfaceEndpointNode;
+use crate::constructs::listener::ListenerNode;
+use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
+use crate::constructs::route::{RouteNode, TargetNode};
+use crate::constructs::route_table::RouteTableNode;
+use crate::constructs::security_group::SecurityGroupNode;
+use crate::constructs::workload::{WorkloadNode, WorkloadRef};
+use crate::handle::Handle;
+use crate::services::{AwsService, ByName};
+use crate::stack::{Findings, StackDef};
+use crate::{Ipv4Cidr, Port, SynthError};
+
+/// What a workload talks to: see [`FlowDestination`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Destination(DestinationDef);
+
+#[derive(Clone, Debug, PartialEq)]
+enum DestinationDef {
+    /// An AWS service by endpoint name (`s3`, `sqs`, `ecr.api`).
+    AwsService(String),
+    /// An endpoint service of the app.
+    EndpointService(Handle),
+}
+
+/// Anything a [`Flow`] can go to: an AWS service type, [`ByName`], or an
+/// [`EndpointServiceRef`] of any stack of the app.
+pub trait FlowDestination {
+    /// The destination.
+    fn destination(&self) -> Destination;
+}
+
+impl<T: AwsService> FlowDestination for T {
+    fn destination(&self) -> Destination {
+        Destination(DestinationDef::AwsService(T::NAME.to_string()))
+    }
+}
+
+impl FlowDestination for ByName {
+    fn destination(&self) -> Destination {
+        Destination(DestinationDef::AwsService(self.name().to_string()))
+    }
+}
+
+impl<W> FlowDestination for &EndpointServiceRef<W> {
+    fn destination(&self) -> Destination {
+        Destination(DestinationDef::EndpointService(self.handle.clone()))
+    }
+}
+
+/// Traffic a workload sends: to a destination, on a port, with an expected monthly volume.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Consumer { vpc VpcA } }
+/// let mut stack = Stack::<Consumer>::new("Consumer");
+/// let vpc = stack.add("VpcA", Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let a1 = stack.add(
+///     "PrivateA1",
+///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.0.1.0/24")).availability_zone(Az::index(0)).build(),
+/// );
+/// let pods = stack.add("EksPods", Workload::builder().subnets([&a1]).build());
+/// let flow = Flow::new(&pods, services::S3, Port::tcp(443)).gb_per_month(500.0);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Flow {
+    workload: Handle,
+    destination: DestinationDef,
+    port: Port,
+    gb_per_month: Option<f64>,
+    via_endpoint_dns: bool,
+}
+
+impl Flow {
+    /// A flow from `workload` to `destination` on `port`.
+    ///
+    /// See [`Flow`] for an example.
+    pub fn new<V>(
+        workload: &WorkloadRef<V>,
+        destination: impl FlowDestination,
+        port: Port,
+    ) -> Flow {
+        Flow {
+            workload: workload.handle.clone(),
+            destination: destination.destination().0,
+            port,
+            gb_per_month: None,
+            via_endpoint_dns: false,
+        }
+    }
+
+    /// The expected volume, in GB a month, for the cost estimate. Default: unknown (0).
+    ///
+    /// See [`Flow`] for an example.
+    pub fn gb_per_month(mut self, gb: f64) -> Flow {
+        self.gb_per_month = Some(gb);
+        self
+    }
+
+    /// The workload addresses an interface endpoint by the endpoint's own DNS name, so the
+    /// endpoint carries the flow even with private DNS off. Default: the service's usual name.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// # let mut stack = Stack::<S>::new("S");
+    /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());
+    /// # let sub = stack.add("Sub", Subnet::builder().vpc(&vpc).cidr("10.0.0.0/24").availability_zone(Az::index(0)).build());
+    /// # let pods = stack.add("Pods", Workload::builder().subnets([&sub]).build());
+    /// let flow = Flow::new(&pods, services::DynamoDb, Port::tcp(443)).via_endpoint_dns();
+    /// ```
+    pub fn via_endpoint_dns(mut self) -> Flow {
+        self.via_endpoint_dns = true;
+        self
+    }
+
+    pub(crate) fn gb(&self) -> f64 {
+        self.gb_per_month.unwrap_or(0.0)
+    }
+}
+
+/// How a flow's packets travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PathKind {
+    /// Private: a gateway endpoint's prefix-list route.
+    GatewayEndpoint,
+    /// Private: an interface endpoint (AWS PrivateLink).
+    InterfaceEndpoint,
+    /// Public internet, through a NAT gateway.
+    NatGateway,
+    /// Public internet, through an internet gateway.
+    InternetGateway,
+    /// The packets do not arrive.
+    Unreachable,
+}
+
+impl PathKind {
+    /// Whether the traffic stays inside AWS's network.
+    ///
+    /// ```
+    /// assert!(vpcform_net::PathKind::GatewayEndpoint.is_private());
+    /// assert!(!vpcform_net::PathKind::NatGateway.is_private());
+    /// ```
+    pub fn is_private(self) -> bool {
+        matches!(
+            self,
+            PathKind::GatewayEndpoint | PathKind::InterfaceEndpoint
+        )
+    }
+
+    fn severity(self) -> u8 {
+        match self {
+            PathKind::GatewayEndpoint | PathKind::InterfaceEndpoint => 0,
+            PathKind::NatGateway | PathKind::InternetGateway => 1,
+            PathKind::Unreachable => 2,
+        }
+    }
+}
+
+impl fmt::Display for PathKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PathKind::GatewayEndpoint => "private (gateway endpoint)",
+            PathKind::InterfaceEndpoint => "private (interface endpoint)",
+            PathKind::NatGateway => "PUBLIC (NAT gateway)",
+            PathKind::InternetGateway => "PUBLIC (internet gateway)",
+            PathKind::Unreachable => "UNREACHABLE",
+        })
+    }
+}
+
+/// The path from one subnet of the workload.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubnetPath {
+    /// The subnet, `Stack/Id`.
+    pub subnet: String,
+    /// How the packets travel.
+    pub path: PathKind,
+    /// The resource they go through (`Stack/Id`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// Why the path is public or unreachable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What to add or change to make it private.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+/// One flow's analysis: its worst path over the workload's subnets, and each subnet's.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowReport {
+    /// The workload, `Stack/Id`.
+    pub workload: String,
+    /// The destination: `s3`, or the endpoint service's `Stack/Id`.
+    pub destination: String,
+    /// The port, e.g. `TCP 443`.
+    pub port: String,
+    /// Expected GB a month, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gb_per_month: Option<f64>,
+    /// The worst path over the subnets.
+    pub path: PathKind,
+    /// Per subnet.
+    pub subnets: Vec<SubnetPath>,
+}
+
+impl FlowReport {
+    /// `workload -> destination (port)`.
+    ///
+    /// See [`TrafficReport`] for an example.
+    pub fn name(&self) -> String {
+        format!("{} -> {} ({})", self.workload, self.destination, self.port)
+    }
+}
+
+/// Every flow's analysis; written as `traffic.json`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TrafficReport {
+    /// The flows, in the order declared.
+    pub flows: Vec<FlowReport>,
+}
+
+impl TrafficReport {
+    /// A table: each flow, its path and what it goes through (or why not).
+    ///
+    /// ```
+    /// let report = vpcform_net::TrafficReport::default();
+    /// assert_eq!(report.table(), "");
+    /// ```
+    pub fn table(&self) -> String {
+        let mut rows: Vec<[String; 3]> = Vec::new();
+        for flow in &self.flows {
+            let first = &flow.subnets;
+            let same = first
+                .windows(2)
+                .all(|w| w[0].path == w[1].path && w[0].via == w[1].via);
+            let shown: Vec<&SubnetPath> = if same {
+                first.iter().take(1).collect()
+            } else {
+                first.iter().collect()
+            };
+            for (i, subnet) in shown.iter().enumerate() {
+                let name = if i == 0 { flow.name() } else { String::new() };
+                let mut detail = subnet.via.clone().unwrap_or_default();
+                if let Some(reason) = &subnet.reason {
+                    detail = if detail.is_empty() {
+                        reason.clone()
+                    } else {
+                        format!("{detail}: {reason}")
+                    };
+                }
+                if let Some(fix) = &subnet.fix {
+                    detail = format!("{detail} (fix: {fix})");
+                }
+                if !same {
+                    detail = format!("[{}] {detail}", subnet.subnet);
+                }
+                rows.push([name, subnet.path.to_string(), detail]);
+            }
+        }
+        let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
+        let w1 = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
+        rows.iter()
+            .map(|[a, b, c]| format!("{a:<w0$}  {b:<w1$}  {c}").trim_end().to_string() + "\n")
+            .collect()
+    }
+}
+
+/// Analyses every flow of the app; with `require_private`, each flow not private is an error.
+pub(crate) fn analyze(
+    stacks: &[StackDef],
+    flows: &[Flow],
+    require_private: bool,
+    findings: &mut Findings,
+) -> TrafficReport {
+    let mut report = TrafficReport::default();
+    for flow in flows {
+        let Some((stack, workload)) = find::<WorkloadNode>(stacks, &flow.workload) else {
+            continue; // A workload of a stack not in the app: its stack reports nothing to check.
+        };
+        let destination = match &flow.destination {
+            DestinationDef::AwsService(name) => name.clone(),
+            DestinationDef::EndpointService(handle) => handle.path(),
+        };
+        let subnets: Vec<SubnetPath> = workload
+            .subnets
+            .iter()
+            .map(|subnet| {
+                let context = Context {
+                    stacks,
+                    stack,
+                    workload,
+                    subnet,
+                    flow,
+                };
+                context.path()
+            })
+            .collect();
+        let path = subnets
+            .iter()
+            .map(|s| s.path)
+            .max_by_key(|p| p.severity())
+            .unwrap_or(PathKind::Unreachable);
+        let flow_report = FlowReport {
+            workload: flow.workload.path(),
+            destination,
+            port: flow.port.to_string(),
+            gb_per_month: flow.gb_per_month,
+            path,
+            subnets,
+        };
+        if require_private && !path.is_private() {
+            let worst = flow_report.subnets.iter().find(|s| s.path == path).cloned();
+            findings.errors.push(SynthError::TrafficNotPrivate {
+                flow: flow_report.name(),
+                path: path.to_string(),
+                reason: worst
+                    .as_ref()
+                    .and_then(|s| {
+                        s.reason
+                            .clone()
+                            .or(s.via.clone().map(|v| format!("through {v}")))
+                    })
+                    .unwrap_or_default(),
+                fix: worst.and_then(|s| s.fix).unwrap_or_default(),
+            });
+        }
+        report.flows.push(flow_report);
+    }
+    report
+}
+
+/// The node of type `N` a handle names, and its stack.
+fn find<'a, N: crate::stack::Node>(
+    stacks: &'a [StackDef],
+    handle: &Handle,
+) -> Option<(&'a StackDef, &'a N)> {
+    let stack = stacks.iter().find(|s| s.name == handle.stack)?;
+    stack.node::<N>(&handle.id).map(|node| (stack, node))
+}
+
+/// One subnet of one flow's workload, being analysed.
+struct Context<'a> {
+    stacks: &'a [StackDef],
+    stack: &'a StackDef,
+    workload: &'a WorkloadNode,
+    subnet: &'a Handle,
+    flow: &'a Flow,
+}
+
+impl Context<'_> {
+    fn path(&self) -> SubnetPath {
+        let route_table = self
+            .stack
+            .nodes_of::<RouteTableNode>()
+            .find(|table| table.subnets.contains(self.subnet));
+        match &self.flow.destination {
+            DestinationDef::AwsService(service) => self.to_aws_service(service, route_table),
+            DestinationDef::EndpointService(handle) => self.to_endpoint_service(handle),
+        }
+    }
+
+    fn cidr(&self) -> Option<Ipv4Cidr> {
+        self.stack.subnets.get(&self.subnet.id).and_then(|s| s.cidr)
+    }
+
+    fn result(
+        &self,
+        path: PathKind,
+        via: Option<String>,
+        reason: Option<String>,
+        fix: Option<String>,
+    ) -> SubnetPath {
+        SubnetPath {
+            subnet: self.subnet.path(),
+            path,
+            via,
+            reason,
+            fix,
+        }
+    }
+
+    /// Whether the security groups admit this subnet (or the workload's groups) on the port;
+    /// `Err` names the groups when they do not.
+    fn admitted(&self, groups: &[Handle]) -> Result<(), String> {
+        let Some(cidr) = self.cidr() else {
+            return Ok(()); // An unparsable block is reported by synthesis itself.
+        };
+        let admits = groups.iter().any(|group| {
+            self.stack
+                .node::<SecurityGroupNode>(&group.id)
+                .is_some_and(|sg| {
+                    sg.ingress.iter().any(|rule| {
+                        rule.admits(cidr, &self.workload.security_groups, &self.flow.port)
+                    })
+                })
+        });
+        if admits {
+            Ok(())
+        } else {
+            Err(groups
+                .iter()
+                .map(Handle::path)
+                .collect::<Vec<_>>()
+                .join(", "))
+        }
+    }
+
+    fn to_aws_service(&self, service: &str, route_table: Option<&RouteTableNode>) -> SubnetPath {
+        let vpc = &self.subnet.vpc;
+        let table_name = route_table
+            .map(|t| self.stack.path(&t.id))
+            .unwrap_or_else(|| format!("{} (the VPC's main route table)", self.stack.path(vpc)));
+        let has_gateway = service == "s3" || service == "dynamodb";
+        let gateways: Vec<&GatewayEndpointNode> = self
+            .stack
+            .nodes_of::<GatewayEndpointNode>()
+            .filter(|g| g.service == service && g.vpc.id == *vpc)
+            .collect();
+        // 1. A gateway endpoint on the subnet's route table: its prefix-list route is more
+        //    specific than any default route, so it wins.
+        if let Some(table) = route_table
+            && let Some(gateway) = gateways
+                .iter()
+                .find(|g| g.route_tables.iter().any(|t| t.id == table.id))
+        {
+            return self.result(
+                PathKind::GatewayEndpoint,
+                Some(self.stack.path(&gateway.id)),
+                None,
+                None,
+            );
+        }
+        let mut notes: Vec<String> = gateways
+            .iter()
+            .map(|g| {
+                format!(
+                    "gateway endpoint {} is not on route table {table_name}",
+                    self.stack.path(&g.id)
+                )
+            })
+            .collect();
+        // 2. An interface endpoint in the VPC, used through private DNS (or its own DNS name).
+        let interfaces: Vec<&InterfaceEndpointNode> = self
+            .stack
+            .nodes_of::<InterfaceEndpointNode>()
+            .filter(|e| e.vpc.id == *vpc && e.target.aws_service.as_deref() == Some(service))
+            .collect();
+        if let Some(endpoint) = interfaces
+            .iter()
+            .find(|e| e.private_dns || self.flow.via_endpoint_dns)
+        {
+            let via = self.stack.path(&endpoint.id);
+            return match self.admitted(&endpoint.security_groups) {
+                Ok(()) => self.result(PathKind::InterfaceEndpoint, Some(via), None, None),
+                Err(groups) => {
+                    self.unreachable_by_security_group(via, &groups, &endpoint.security_groups)
+                }
+            };
+        }
+        notes.extend(interfaces.iter().map(|e| {
+            format!(
+                "interface endpoint {} has private DNS off, so clients resolve {service}'s public name",
+                self.stack.path(&e.id)
+            )
+        }));
+        let fix = if has_gateway {
+            format!("add a GatewayEndpoint for {service} on route table {table_name} (free)")
+        } else {
+            format!(
+                "add an InterfaceEndpoint for {service} with private DNS in VPC {}",
+                self.stack.path(vpc)
+            )
+        };
+        // 3. The default route.
+        let default_route = route_table.and_then(|table| {
+            self.stack.nodes_of::<RouteNode>().find(|r| {
+                r.route_table.id == table.id && r.destination.parsed().is_ok_and(|c| c.is_any())
+            })
+        });
+        let reason = |base: String| {
+            if notes.is_empty() {
+                base
+            } else {
+                format!("{base}; {}", notes.join("; "))
+            }
+        };
+        match default_route.map(|r| &r.target) {
+            Some(TargetNode::NatGateway(nat)) => self.result(
+                PathKind::NatGateway,
+                Some(nat.path()),
+                Some(reason(format!("{service} is reached over the internet through the NAT gateway"))),
+                Some(fix),
+            ),
+            Some(TargetNode::InternetGateway(igw)) => self.result(
+                PathKind::InternetGateway,
+                Some(igw.path()),
+                Some(reason(format!("{service} is reached over the internet through the internet gateway"))),
+                Some(fix),
+            ),
+            None => self.result(
+                PathKind::Unreachable,
+                None,
+                Some(reason(format!(
+                    "no route: route table {table_name} has no endpoint for {service} and no 0.0.0.0/0 route"
+                ))),
+                Some(fix),
+            ),
+        }
+    }
+
+    fn unreachable_by_security_group(
+        &self,
+        via: String,
+        groups: &str,
+        handles: &[Handle],
+    ) -> SubnetPath {
+        let cidr = self.cidr().map(|c| c.to_string()).unwrap_or_default();
+        let reason = if handles.is_empty() {
+            format!(
+                "the endpoint has no security group of ours (the VPC's default group decides) and none admits {cidr}"
+            )
+        } else {
+            format!(
+                "the endpoint's security group {groups} does not admit {cidr} on {}",
+                self.flow.port
+            )
+        };
+        let fix = format!("admit {cidr} on {} in {groups}", self.flow.port);
+        self.result(PathKind::Unreachable, Some(via), Some(reason), Some(fix))
+    }
+
+    fn to_endpoint_service(&self, service: &Handle) -> SubnetPath {
+        let vpc = &self.subnet.vpc;
+        let service_path = service.path();
+        let Some((provider, service_node)) = find::<EndpointServiceNode>(self.stacks, service)
+        else {
+            return self.result(
+                PathKind::Unreachable,
+                None,
+                Some(format!("endpoint service {service_path} is not in the app")),
+                None,
+            );
+        };
+        // 1. An interface endpoint in the workload's VPC connected to this service.
+        let endpoint = self
+            .stack
+            .nodes_of::<InterfaceEndpointNode>()
+            .filter(|e| e.vpc.id == *vpc)
+            .find(|e| {
+                crate::privatelink::resolve(self.stacks, self.stack, e)
+                    .is_some_and(|(p, s)| p.name == provider.name && s.id == service_node.id)
+            });
+        let Some(endpoint) = endpoint else {
+            return self.result(
+                PathKind::Unreachable,
+                None,
+                Some(format!(
+                    "no interface endpoint to {service_path} in VPC {}",
+                    self.stack.path(vpc)
+                )),
+                Some(format!(
+                    "add an InterfaceEndpoint to {service_path} in VPC {}",
+                    self.stack.path(vpc)
+                )),
+            );
+        };
+        let via = self.stack.path(&endpoint.id);
+        // 2. The endpoint's security groups admit the workload.
+        if let Err(groups) = self.admitted(&endpoint.security_groups) {
+            return self.unreachable_by_security_group(via, &groups, &endpoint.security_groups);
+        }
+        // 3. A listener on the port, on one of the service's load balancers.
+        let port = match self.flow.port {
+            Port::Tcp(port) => Some(port),
+            _ => None,
+        };
+        let nlbs: Vec<&NetworkLoadBalancerNode> = service_node
+            .network_load_balancers
+            .iter()
+            .filter_map(|h| provider.node::<NetworkLoadBalancerNode>(&h.id))
+            .collect();
+        let listening: Vec<&NetworkLoadBalancerNode> = nlbs
+            .iter()
+            .copied()
+            .filter(|nlb| {
+                provider
+                    .nodes_of::<ListenerNode>()
+                    .any(|l| l.load_balancer.id == nlb.id && Some(l.port) == port)
+            })
+            .collect();
+        if listening.is_empty() {
+            return self.result(
+                PathKind::Unreachable,
+                Some(via),
+                Some(format!(
+                    "no listener on {} on {service_path}'s load balancer",
+                    self.flow.port
+                )),
+                Some(format!(
+                    "add a Listener on {} to the load balancer",
+                    self.flow.port
+                )),
+            );
+        }
+        // 4. The NLB's security groups, evaluated on the client's own IP (PrivateLink traffic
+        //    presents the consumer's address when enforcement is on).
+        let cidr = self.cidr();
+        for nlb in &listening {
+            if nlb.security_groups.is_empty() || !nlb.enforce_on_private_link {
+                continue;
+            }
+            let admits = cidr.is_none_or(|cidr| {
+                nlb.security_groups.iter().any(|g| {
+                    provider.node::<SecurityGroupNode>(&g.id).is_some_and(|sg| {
+                        sg.ingress
+                            .iter()
+                            .any(|rule| rule.admits(cidr, &[], &self.flow.port))
+                    })
+                })
+            });
+            if !admits {
+                let groups: Vec<String> = nlb.security_groups.iter().map(Handle::path).collect();
+                let cidr = cidr.map(|c| c.to_string()).unwrap_or_default();
+                return self.result(
+                    PathKind::Unreachable,
+                    Some(via),
+                    Some(format!(
+                        "the NLB's security group {} does not admit the PrivateLink traffic: AWS \
+                         evaluates it on the client's IP, {cidr}, on {}",
+                        groups.join(", "),
+                        self.flow.port
+                    )),
+                    Some(format!(
+                        "admit {cidr} on {} in {}, or turn EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic off",
+                        self.flow.port,
+                        groups.join(", ")
+                    )),
+                );
+            }
+        }
+        // 5. The service allows the consumer's account, when both accounts are known.
+        if let (Some(consumer), Some(owner)) = (&self.stack.account, &provider.account)
+            && consumer != owner
+        {
+            let allowed = service_node
+                .allowed_principals
+                .iter()
+                .any(|p| p == "*" || p.split(':').nth(4) == Some(consumer.as_str()));
+            if !allowed {
+                return self.result(
+                    PathKind::Unreachable,
+                    Some(via),
+                    Some(format!(
+                        "endpoint service {service_path} does not allow account {consumer} (allowed: {})",
+                        if service_node.allowed_principals.is_empty() {
+                            "its own account only".to_string()
+                        } else {
+                            service_node.allowed_principals.join(", ")
+                        }
+                    )),
+                    Some(format!("add arn:aws:iam::{consumer}:root to its allowed_principals")),
+                );
+            }
+        }
+        self.result(PathKind::InterfaceEndpoint, Some(via), None, None)
+    }
+}

@@ -1,0 +1,478 @@
+//! The traffic analysis: each way a flow can go, found from the synthesized topology.
+
+use vpcform_net::prelude::*;
+use vpcform_net::{PathKind, SubnetRef, VpcRef, WorkloadRef};
+
+vpcform_net::topology! {
+    stack Provider { vpc VpcB }
+    stack Consumer { vpc VpcA }
+}
+
+/// VPC A with a public subnet (internet gateway, NAT gateway) and a private one whose route
+/// table sends 0.0.0.0/0 to the NAT gateway; the workload runs in the private subnet.
+struct NatConsumer {
+    stack: Stack<Consumer>,
+    vpc: VpcRef<VpcA>,
+    private: SubnetRef<VpcA>,
+    routes: vpcform_net::RouteTableRef<VpcA>,
+    pods: WorkloadRef<VpcA>,
+}
+
+fn consumer_behind_nat() -> NatConsumer {
+    let mut stack = Stack::<Consumer>::new("Consumer");
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let public = stack.add(
+        "Public",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.0.0.0/24"))
+            .availability_zone(Az::index(0))
+            .map_public_ip_on_launch(true)
+            .build(),
+    );
+    let private = stack.add(
+        "Private",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.0.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let igw = stack.add("Internet", InternetGateway::builder().vpc(&vpc).build());
+    let public_routes = stack.add(
+        "PublicRoutes",
+        RouteTable::builder().vpc(&vpc).subnets([&public]).build(),
+    );
+    stack.add(
+        "PublicDefault",
+        Route::builder()
+            .route_table(&public_routes)
+            .destination(cidr!("0.0.0.0/0"))
+            .target(&igw)
+            .build(),
+    );
+    let nat = stack.add("Nat", NatGateway::builder().subnet(&public).build());
+    let routes = stack.add(
+        "PrivateRoutes",
+        RouteTable::builder().vpc(&vpc).subnets([&private]).build(),
+    );
+    stack.add(
+        "PrivateDefault",
+        Route::builder()
+            .route_table(&routes)
+            .destination(cidr!("0.0.0.0/0"))
+            .target(&nat)
+            .build(),
+    );
+    let pods = stack.add("Pods", Workload::builder().subnets([&private]).build());
+    NatConsumer {
+        stack,
+        vpc,
+        private,
+        routes,
+        pods,
+    }
+}
+
+fn analyse(app: &App) -> Vec<(PathKind, Option<String>, Option<String>)> {
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    assembly
+        .traffic()
+        .flows
+        .iter()
+        .map(|f| {
+            (
+                f.path,
+                f.subnets[0].via.clone(),
+                f.subnets[0].reason.clone(),
+            )
+        })
+        .collect()
+}
+
+fn one_stack_app(stack: Stack<Consumer>) -> App {
+    let mut app = App::new("traffic");
+    app.add_stack(stack);
+    app
+}
+
+#[test]
+fn nat_default_route_and_no_s3_endpoint_is_public() {
+    let c = consumer_behind_nat();
+    let mut app = one_stack_app(c.stack);
+    app.flow(Flow::new(&c.pods, services::S3, Port::tcp(443)).gb_per_month(100.0));
+    let paths = analyse(&app);
+    assert_eq!(paths[0].0, PathKind::NatGateway);
+    assert_eq!(paths[0].1.as_deref(), Some("Consumer/Nat"));
+    let assembly = app.synth().expect("synth");
+    assert_eq!(
+        assembly.traffic().flows[0].subnets[0].fix.as_deref(),
+        Some("add a GatewayEndpoint for s3 on route table Consumer/PrivateRoutes (free)")
+    );
+    // The NAT gateway carries the 100 GB: 730 h x $0.045 + 100 GB x $0.045.
+    let nat = &assembly.cost().stacks[0]
+        .items
+        .iter()
+        .find(|i| i.resource == "Consumer/Nat")
+        .expect("nat item");
+    assert_eq!(nat.monthly, 37.35);
+}
+
+#[test]
+fn a_gateway_endpoint_on_the_route_table_makes_it_private_despite_the_nat_route() {
+    let mut c = consumer_behind_nat();
+    c.stack.add(
+        "S3",
+        GatewayEndpoint::builder()
+            .vpc(&c.vpc)
+            .service(services::S3)
+            .route_tables([&c.routes])
+            .build(),
+    );
+    let mut app = one_stack_app(c.stack);
+    app.flow(Flow::new(&c.pods, services::S3, Port::tcp(443)));
+    assert_eq!(analyse(&app)[0].0, PathKind::GatewayEndpoint);
+    assert_eq!(analyse(&app)[0].1.as_deref(), Some("Consumer/S3"));
+}
+
+#[test]
+fn a_gateway_endpoint_on_another_route_table_does_not_count() {
+    let mut c = consumer_behind_nat();
+    let other = c
+        .stack
+        .add("OtherRoutes", RouteTable::builder().vpc(&c.vpc).build());
+    c.stack.add(
+        "S3",
+        GatewayEndpoint::builder()
+            .vpc(&c.vpc)
+            .service(services::S3)
+            .route_tables([&other])
+            .build(),
+    );
+    let mut app = one_stack_app(c.stack);
+    app.flow(Flow::new(&c.pods, services::S3, Port::tcp(443)));
+    let paths = analyse(&app);
+    assert_eq!(paths[0].0, PathKind::NatGateway);
+    assert!(
+        paths[0]
+            .2
+            .as_deref()
+            .unwrap_or_default()
+            .contains("gateway endpoint Consumer/S3 is not on route table Consumer/PrivateRoutes"),
+        "{paths:?}"
+    );
+}
+
+#[test]
+fn no_route_at_all_is_unreachable() {
+    let mut stack = Stack::<Consumer>::new("Consumer");
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let private = stack.add(
+        "Private",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.0.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    stack.add(
+        "Routes",
+        RouteTable::builder().vpc(&vpc).subnets([&private]).build(),
+    );
+    let pods = stack.add("Pods", Workload::builder().subnets([&private]).build());
+    let mut app = one_stack_app(stack);
+    app.flow(Flow::new(&pods, services::Sqs, Port::tcp(443)));
+    let paths = analyse(&app);
+    assert_eq!(paths[0].0, PathKind::Unreachable);
+    assert_eq!(
+        paths[0].2.as_deref(),
+        Some(
+            "no route: route table Consumer/Routes has no endpoint for sqs and no 0.0.0.0/0 route"
+        )
+    );
+}
+
+fn with_sqs_endpoint(c: &mut NatConsumer, admitted: &str) {
+    let sg = c.stack.add(
+        "EndpointSg",
+        SecurityGroup::builder()
+            .vpc(&c.vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::ipv4(admitted))])
+            .build(),
+    );
+    c.stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&c.vpc)
+            .service(services::Sqs)
+            .subnets([&c.private])
+            .security_groups([&sg])
+            .build(),
+    );
+}
+
+#[test]
+fn an_interface_endpoint_whose_security_group_admits_the_workload_is_private() {
+    let mut c = consumer_behind_nat();
+    with_sqs_endpoint(&mut c, "10.0.0.0/16");
+    let mut app = one_stack_app(c.stack);
+    app.flow(Flow::new(&c.pods, services::Sqs, Port::tcp(443)));
+    assert_eq!(analyse(&app)[0].0, PathKind::InterfaceEndpoint);
+}
+
+#[test]
+fn an_endpoint_security_group_not_admitting_the_workload_is_unreachable_with_that_reason() {
+    let mut c = consumer_behind_nat();
+    with_sqs_endpoint(&mut c, "10.0.200.0/24");
+    let mut app = one_stack_app(c.stack);
+    app.flow(Flow::new(&c.pods, services::Sqs, Port::tcp(443)));
+    let paths = analyse(&app);
+    assert_eq!(paths[0].0, PathKind::Unreachable);
+    assert_eq!(
+        paths[0].2.as_deref(),
+        Some(
+            "the endpoint's security group Consumer/EndpointSg does not admit 10.0.1.0/24 on TCP 443"
+        )
+    );
+}
+
+#[test]
+fn a_security_group_peer_admits_the_workloads_group() {
+    let mut c = consumer_behind_nat();
+    let pods_sg = c
+        .stack
+        .add("PodsSg", SecurityGroup::builder().vpc(&c.vpc).build());
+    let sg = c.stack.add(
+        "EndpointSg",
+        SecurityGroup::builder()
+            .vpc(&c.vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::security_group(&pods_sg))])
+            .build(),
+    );
+    c.stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&c.vpc)
+            .service(services::Sqs)
+            .subnets([&c.private])
+            .security_groups([&sg])
+            .build(),
+    );
+    let pods = c.stack.add(
+        "PodsWithSg",
+        Workload::builder()
+            .subnets([&c.private])
+            .security_groups([&pods_sg])
+            .build(),
+    );
+    let mut app = one_stack_app(c.stack);
+    app.flow(Flow::new(&pods, services::Sqs, Port::tcp(443)));
+    assert_eq!(analyse(&app)[0].0, PathKind::InterfaceEndpoint);
+}
+
+/// A provider whose NLB group admits `admitted` on 443, and a consumer with an endpoint to it.
+fn privatelink(
+    admitted: &str,
+    listener_port: u16,
+    provider_account: Option<&str>,
+    principals: &[&str],
+) -> (App, PathKind, Option<String>) {
+    let mut provider = Stack::<Provider>::new("Provider");
+    if let Some(account) = provider_account {
+        provider = provider.account(account);
+    }
+    let vpc_b = provider.add(
+        "VpcB",
+        Vpc::<VpcB>::builder().cidr(cidr!("10.1.0.0/16")).build(),
+    );
+    let b1 = provider.add(
+        "B1",
+        Subnet::builder()
+            .vpc(&vpc_b)
+            .cidr(cidr!("10.1.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let nlb_sg = provider.add(
+        "NlbSg",
+        SecurityGroup::builder()
+            .vpc(&vpc_b)
+            .ingress([Rule::new(Port::tcp(443), Peer::ipv4(admitted))])
+            .build(),
+    );
+    let nlb = provider.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&b1])
+            .security_groups([&nlb_sg])
+            .build(),
+    );
+    let targets = provider.add(
+        "Targets",
+        TargetGroup::builder().vpc(&vpc_b).port(443).build(),
+    );
+    provider.add(
+        "Listener",
+        Listener::builder()
+            .load_balancer(&nlb)
+            .port(listener_port)
+            .default_target_group(&targets)
+            .build(),
+    );
+    let service = provider.add(
+        "Service",
+        EndpointService::builder()
+            .network_load_balancers([&nlb])
+            .allowed_principals(principals.iter().copied())
+            .build(),
+    );
+    let name = provider.export("ServiceName", service.service_name());
+
+    let mut consumer = Stack::<Consumer>::new("Consumer").account("111122223333");
+    let vpc_a = consumer.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let a1 = consumer.add(
+        "A1",
+        Subnet::builder()
+            .vpc(&vpc_a)
+            .cidr(cidr!("10.0.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let sg = consumer.add(
+        "EndpointSg",
+        SecurityGroup::builder()
+            .vpc(&vpc_a)
+            .ingress([Rule::new(Port::tcp(443), Peer::ipv4("10.0.0.0/16"))])
+            .build(),
+    );
+    let imported = consumer.import(&name);
+    consumer.add(
+        "Endpoint",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc_a)
+            .service(imported)
+            .subnets([&a1])
+            .security_groups([&sg])
+            .build(),
+    );
+    let pods = consumer.add("Pods", Workload::builder().subnets([&a1]).build());
+    let mut app = App::new("pl");
+    app.add_stack(provider);
+    app.add_stack(consumer);
+    app.flow(Flow::new(&pods, &service, Port::tcp(443)).gb_per_month(10.0));
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let flow = &assembly.traffic().flows[0];
+    (app, flow.path, flow.subnets[0].reason.clone())
+}
+
+#[test]
+fn privatelink_to_an_nlb_admitting_the_consumer_is_private() {
+    let (_, path, reason) = privatelink("10.0.0.0/16", 443, None, &[]);
+    assert_eq!(path, PathKind::InterfaceEndpoint, "{reason:?}");
+}
+
+#[test]
+fn an_nlb_security_group_not_admitting_the_privatelink_traffic_is_unreachable() {
+    // Admitting the provider's own VPC — the CDK default's trap.
+    let (_, path, reason) = privatelink("10.1.0.0/16", 443, None, &[]);
+    assert_eq!(path, PathKind::Unreachable);
+    assert_eq!(
+        reason.as_deref(),
+        Some(
+            "the NLB's security group Provider/NlbSg does not admit the PrivateLink traffic: AWS \
+             evaluates it on the client's IP, 10.0.1.0/24, on TCP 443"
+        )
+    );
+}
+
+#[test]
+fn no_listener_on_the_port_is_unreachable() {
+    let (_, path, reason) = privatelink("10.0.0.0/16", 8443, None, &[]);
+    assert_eq!(path, PathKind::Unreachable);
+    assert!(
+        reason
+            .unwrap_or_default()
+            .starts_with("no listener on TCP 443")
+    );
+}
+
+#[test]
+fn an_endpoint_service_not_allowing_the_consumer_account_is_unreachable() {
+    let (_, path, reason) = privatelink(
+        "10.0.0.0/16",
+        443,
+        Some("444455556666"),
+        &["arn:aws:iam::999999999999:root"],
+    );
+    assert_eq!(path, PathKind::Unreachable);
+    assert!(
+        reason
+            .unwrap_or_default()
+            .contains("does not allow account 111122223333")
+    );
+    let (_, path, _) = privatelink(
+        "10.0.0.0/16",
+        443,
+        Some("444455556666"),
+        &["arn:aws:iam::111122223333:root"],
+    );
+    assert_eq!(path, PathKind::InterfaceEndpoint);
+}
+
+#[test]
+fn require_private_traffic_fails_on_a_public_flow_naming_the_missing_piece() {
+    let c = consumer_behind_nat();
+    let mut app = one_stack_app(c.stack);
+    app.flow(Flow::new(&c.pods, services::S3, Port::tcp(443)));
+    app.require_private_traffic();
+    let errors = app.synth().expect_err("public traffic");
+    assert_eq!(
+        errors.errors()[0].to_string(),
+        "traffic Consumer/Pods -> s3 (TCP 443) is PUBLIC (NAT gateway): s3 is reached over the \
+         internet through the NAT gateway — add a GatewayEndpoint for s3 on route table \
+         Consumer/PrivateRoutes (free)"
+    );
+}
+
+#[test]
+fn require_private_traffic_passes_when_every_flow_is_private() {
+    let mut c = consumer_behind_nat();
+    c.stack.add(
+        "S3",
+        GatewayEndpoint::builder()
+            .vpc(&c.vpc)
+            .service(services::S3)
+            .route_tables([&c.routes])
+            .build(),
+    );
+    let mut app = one_stack_app(c.stack);
+    app.flow(Flow::new(&c.pods, services::S3, Port::tcp(443)));
+    app.require_private_traffic();
+    assert!(app.synth().is_ok());
+}
+
+#[test]
+fn the_nat_alternative_is_priced_beside_the_endpoints() {
+    let mut c = consumer_behind_nat();
+    with_sqs_endpoint(&mut c, "10.0.0.0/16");
+    let mut app = one_stack_app(c.stack);
+    app.flow(Flow::new(&c.pods, services::Sqs, Port::tcp(443)).gb_per_month(1000.0));
+    let assembly = app.synth().expect("synth");
+    let cost = assembly.cost();
+    // Endpoint: 1 AZ x 730 h x $0.01 + 1000 GB x $0.01 = 17.30.
+    assert_eq!(cost.endpoints, 17.3);
+    // NAT: 1 AZ x 730 h x $0.045 + 1000 GB x $0.045 = 77.85.
+    assert_eq!(cost.nat_alternative, 77.85);
+    assert!(cost.to_string().contains(
+        "traffic to AWS services through endpoints: $17.30/month; the same traffic through NAT: $77.85/month"
+    ));
+}
