@@ -20,15 +20,26 @@ pub enum RouteTarget<V> {
     NatGateway(NatGatewayRef<V>),
 }
 
-impl<V> From<&InternetGatewayRef<V>> for RouteTarget<V> {
-    fn from(igw: &InternetGatewayRef<V>) -> Self {
-        RouteTarget::InternetGateway(igw.clone())
+/// What a route of VPC `V` can send traffic to.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the target of a route in this route table",
+    label = "not an internet or NAT gateway of the route table's VPC",
+    note = "a route sends traffic to an `InternetGateway` or `NatGateway` of the same VPC"
+)]
+pub trait IntoRouteTarget<V> {
+    /// The target.
+    fn into_route_target(self) -> RouteTarget<V>;
+}
+
+impl<V> IntoRouteTarget<V> for &InternetGatewayRef<V> {
+    fn into_route_target(self) -> RouteTarget<V> {
+        RouteTarget::InternetGateway(self.clone())
     }
 }
 
-impl<V> From<&NatGatewayRef<V>> for RouteTarget<V> {
-    fn from(nat: &NatGatewayRef<V>) -> Self {
-        RouteTarget::NatGateway(nat.clone())
+impl<V> IntoRouteTarget<V> for &NatGatewayRef<V> {
+    fn into_route_target(self) -> RouteTarget<V> {
+        RouteTarget::NatGateway(self.clone())
     }
 }
 
@@ -55,8 +66,8 @@ pub struct Route<V: VpcMarker> {
     /// The destination block, e.g. `0.0.0.0/0` for a default route. Required.
     #[builder(setter(into))]
     destination: CidrBlock,
-    /// The gateway traffic goes to. Required.
-    #[builder(setter(into))]
+    /// The gateway traffic goes to: an internet or NAT gateway of the same VPC. Required.
+    #[builder(setter(transform = |target: impl IntoRouteTarget<V>| target.into_route_target()))]
     target: RouteTarget<V>,
 }
 
