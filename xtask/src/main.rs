@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Some("lint-templates") => lint_templates(),
         Some("demo") => demo(),
         Some("diagram") => diagram(),
+        Some("bench") => bench::main(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -23,7 +24,8 @@ fn main() -> ExitCode {
                  ci              fmt check, clippy, tests (INSTA_UPDATE=no, moto), cfn-lint of every example\n  \
                  lint-templates  synthesize every example and run cfn-lint over the templates\n  \
                  demo            deploy examples/private_endpoints.rs to a local moto server and back\n  \
-                 diagram         render each example's diagram to docs/<example>.svg with Graphviz"
+                 diagram         render each example's diagram to docs/<example>.svg with Graphviz\n  \
+                 bench [--cold] [--deploy]  whole-process timings and peak RSS; writes BENCHMARKS.md"
             );
             return ExitCode::from(2);
         }
@@ -38,6 +40,8 @@ fn main() -> ExitCode {
 }
 
 type Result<T = ()> = std::result::Result<T, String>;
+
+mod bench;
 
 fn root() -> PathBuf {
     // xtask/ sits at the workspace root.

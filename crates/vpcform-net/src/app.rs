@@ -176,6 +176,7 @@ impl App {
         let Findings {
             mut errors,
             warnings,
+            ..
         } = findings;
         if !errors.is_empty() {
             return Err(SynthErrors(errors));
@@ -235,10 +236,16 @@ fn order_stacks(
             exporters.insert(export, name);
         }
     }
+    // Each template's imports, walked once: they are every value of every resource.
+    let mut imports: Vec<Vec<String>> = templates
+        .iter()
+        .map(|(_, t, _)| t.imports().into_iter().map(str::to_string).collect())
+        .collect();
     let mut depends: Vec<Vec<String>> = Vec::new();
-    for (name, template, _) in &templates {
+    for ((name, _, _), stack_imports) in templates.iter().zip(&imports) {
         let mut deps: Vec<String> = Vec::new();
-        for import in template.imports() {
+        for import in stack_imports {
+            let import = import.as_str();
             match exporters.get(import) {
                 Some(&from) if !deps.iter().any(|d| d == from) => deps.push(from.to_string()),
                 Some(_) => {}
@@ -281,6 +288,7 @@ fn order_stacks(
                 tags.extend(def.tags.iter().cloned());
                 SynthesizedStack {
                     depends_on: std::mem::take(&mut depends[i]),
+                    imports: std::mem::take(&mut imports[i]),
                     name,
                     template,
                     region: def.region.clone(),
@@ -311,6 +319,7 @@ pub struct SynthesizedStack {
     name: String,
     template: Template,
     depends_on: Vec<String>,
+    imports: Vec<String>,
     region: Option<String>,
     tags: Vec<(String, String)>,
     termination_protection: Option<bool>,
@@ -578,7 +587,7 @@ impl Assembly {
                     template: s.template_file(),
                     depends_on: s.depends_on.clone(),
                     exports: s.template.exports().iter().map(|e| e.to_string()).collect(),
-                    imports: s.template.imports().iter().map(|e| e.to_string()).collect(),
+                    imports: s.imports.clone(),
                     region: s.region.clone(),
                     tags: s.tags.iter().cloned().collect(),
                     termination_protection: s.termination_protection,

@@ -61,51 +61,55 @@ fn model(stacks: &[StackDef], traffic: &TrafficReport) -> Model {
         id
     };
     for stack in stacks {
-        for (vpc, facts) in &stack.vpcs {
-            let in_vpc = |v: &str| v == &**vpc;
-            let mut boxes = Vec::new();
-            for (id, subnet) in stack.subnets.iter().filter(|(_, s)| in_vpc(&s.vpc)) {
-                let cidr = subnet.cidr.map(|c| c.to_string()).unwrap_or_default();
-                boxes.push(Box_ {
+        // One pass over the stack: each box into its VPC's cluster, in the order added.
+        let mut vpc_boxes: indexmap::IndexMap<&str, Vec<Box_>> =
+            stack.vpcs.keys().map(|v| (&**v, Vec::new())).collect();
+        let mut put = |vpc: &str, b: Box_| {
+            if let Some(boxes) = vpc_boxes.get_mut(vpc) {
+                boxes.push(b);
+            }
+        };
+        for (id, subnet) in &stack.subnets {
+            let cidr = subnet.cidr.map(|c| c.to_string()).unwrap_or_default();
+            put(
+                &subnet.vpc,
+                Box_ {
                     id: stack.path(id),
                     label: format!("{id}\\n{cidr}\\n{}", subnet.az),
                     shape: "box",
-                });
-            }
-            for w in stack.nodes_of::<WorkloadNode>().filter(|w| in_vpc(&w.vpc)) {
-                boxes.push(Box_ {
-                    id: stack.path(&w.id),
-                    label: format!("{}\\nworkload", w.id),
-                    shape: "oval",
-                });
-            }
-            for e in stack
-                .nodes_of::<GatewayEndpointNode>()
-                .filter(|e| in_vpc(&e.vpc.id))
-            {
-                boxes.push(Box_ {
-                    id: stack.path(&e.id),
-                    label: format!("{}\\ngateway endpoint", e.id),
-                    shape: "diamond",
-                });
+                },
+            );
+        }
+        for node in &stack.nodes {
+            let any = node.as_ref() as &dyn std::any::Any;
+            let path = stack.path(node.id());
+            if let Some(w) = any.downcast_ref::<WorkloadNode>() {
+                put(
+                    &w.vpc,
+                    Box_ {
+                        id: path,
+                        label: format!("{}\\nworkload", w.id),
+                        shape: "oval",
+                    },
+                );
+            } else if let Some(e) = any.downcast_ref::<GatewayEndpointNode>() {
                 let target = aws(e.service, &mut outside);
                 lines.push(Line {
-                    from: stack.path(&e.id),
+                    from: path.clone(),
                     to: target,
                     label: String::new(),
                     color: "#9e9e9e",
                     dashed: true,
                 });
-            }
-            for e in stack
-                .nodes_of::<InterfaceEndpointNode>()
-                .filter(|e| in_vpc(&e.vpc.id))
-            {
-                boxes.push(Box_ {
-                    id: stack.path(&e.id),
-                    label: format!("{}\\ninterface endpoint", e.id),
-                    shape: "hexagon",
-                });
+                put(
+                    &e.vpc.id,
+                    Box_ {
+                        id: path,
+                        label: format!("{}\\ngateway endpoint", e.id),
+                        shape: "diamond",
+                    },
+                );
+            } else if let Some(e) = any.downcast_ref::<InterfaceEndpointNode>() {
                 let target = match &e.target.aws_service {
                     Some(service) => Some(aws(service, &mut outside)),
                     None => crate::privatelink::resolve(stacks, stack, e)
@@ -113,7 +117,7 @@ fn model(stacks: &[StackDef], traffic: &TrafficReport) -> Model {
                 };
                 if let Some(target) = target {
                     lines.push(Line {
-                        from: stack.path(&e.id),
+                        from: path.clone(),
                         to: target,
                         label: if e.target.aws_service.is_some() {
                             String::new()
@@ -124,57 +128,68 @@ fn model(stacks: &[StackDef], traffic: &TrafficReport) -> Model {
                         dashed: true,
                     });
                 }
-            }
-            for nlb in stack
-                .nodes_of::<NetworkLoadBalancerNode>()
-                .filter(|n| in_vpc(&n.vpc))
-            {
-                boxes.push(Box_ {
-                    id: stack.path(&nlb.id),
-                    label: format!("{}\\nNetwork Load Balancer", nlb.id),
-                    shape: "component",
-                });
-            }
-            for svc in stack
-                .nodes_of::<EndpointServiceNode>()
-                .filter(|s| in_vpc(&s.vpc))
-            {
-                boxes.push(Box_ {
-                    id: stack.path(&svc.id),
-                    label: format!("{}\\nendpoint service", svc.id),
-                    shape: "doubleoctagon",
-                });
+                put(
+                    &e.vpc.id,
+                    Box_ {
+                        id: path,
+                        label: format!("{}\\ninterface endpoint", e.id),
+                        shape: "hexagon",
+                    },
+                );
+            } else if let Some(nlb) = any.downcast_ref::<NetworkLoadBalancerNode>() {
+                put(
+                    &nlb.vpc,
+                    Box_ {
+                        id: path,
+                        label: format!("{}\\nNetwork Load Balancer", nlb.id),
+                        shape: "component",
+                    },
+                );
+            } else if let Some(svc) = any.downcast_ref::<EndpointServiceNode>() {
                 for nlb in &svc.network_load_balancers {
                     lines.push(Line {
-                        from: stack.path(&svc.id),
+                        from: path.clone(),
                         to: nlb.path(),
                         label: String::new(),
                         color: "#9e9e9e",
                         dashed: true,
                     });
                 }
+                put(
+                    &svc.vpc,
+                    Box_ {
+                        id: path,
+                        label: format!("{}\\nendpoint service", svc.id),
+                        shape: "doubleoctagon",
+                    },
+                );
+            } else if let Some(igw) = any.downcast_ref::<InternetGatewayNode>() {
+                put(
+                    &igw.vpc.id,
+                    Box_ {
+                        id: path,
+                        label: format!("{}\\ninternet gateway", igw.id),
+                        shape: "invtrapezium",
+                    },
+                );
+            } else if let Some(nat) = any.downcast_ref::<NatGatewayNode>() {
+                put(
+                    &nat.subnet.vpc,
+                    Box_ {
+                        id: path,
+                        label: format!("{}\\nNAT gateway", nat.id),
+                        shape: "trapezium",
+                    },
+                );
             }
-            for igw in stack
-                .nodes_of::<InternetGatewayNode>()
-                .filter(|g| in_vpc(&g.vpc.id))
-            {
-                boxes.push(Box_ {
-                    id: stack.path(&igw.id),
-                    label: format!("{}\\ninternet gateway", igw.id),
-                    shape: "invtrapezium",
-                });
-            }
-            for nat in stack
-                .nodes_of::<NatGatewayNode>()
-                .filter(|n| in_vpc(&n.subnet.vpc))
-            {
-                boxes.push(Box_ {
-                    id: stack.path(&nat.id),
-                    label: format!("{}\\nNAT gateway", nat.id),
-                    shape: "trapezium",
-                });
-            }
-            let cidr = facts.cidr.map(|c| c.to_string()).unwrap_or_default();
+        }
+        for (vpc, boxes) in vpc_boxes {
+            let cidr = stack
+                .vpcs
+                .get(vpc)
+                .and_then(|f| f.cidr)
+                .map(|c| c.to_string())
+                .unwrap_or_default();
             clusters.push((format!("{} / {vpc} {cidr}", stack.name), boxes));
         }
     }

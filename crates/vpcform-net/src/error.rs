@@ -355,10 +355,10 @@ pub enum SynthError {
         /// How many.
         count: usize,
     },
-    /// A template too large to send as `TemplateBody`.
+    /// A template too large for CloudFormation at all.
     #[error(
-        "{stack}: the template is {bytes} bytes, over CloudFormation's 51,200-byte TemplateBody \
-         limit — deploying it needs an upload to S3 (TemplateURL), or split the stack"
+        "{stack}: the template is {bytes} bytes, over CloudFormation's 1 MB limit even for \
+         templates uploaded to S3 (TemplateURL) — split the stack"
     )]
     TemplateTooLarge {
         /// The stack.
@@ -423,6 +423,18 @@ pub enum SynthWarning {
     LoadBalancerWithoutSecurityGroups {
         /// The load balancer.
         construct: String,
+    },
+    /// A template too large to send in the request: deploying it needs an upload to S3.
+    #[error(
+        "{stack}: the template is {bytes} bytes, over CloudFormation's 51,200-byte TemplateBody \
+         limit — deploying it needs an upload to S3 (TemplateURL), which vpcform's deployer does \
+         not do yet; split the stack to deploy it with vpcform"
+    )]
+    TemplateNeedsS3Upload {
+        /// The stack.
+        stack: String,
+        /// The compact template's size.
+        bytes: usize,
     },
     /// An endpoint service that accepts every connection and names no principal.
     #[error(

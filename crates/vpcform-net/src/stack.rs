@@ -1,8 +1,10 @@
 //! Stacks: the unit of deployment, holding constructs and outputs; one template each.
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 use vpcform_cfn::{Output, Template, TemplateError, Value};
@@ -50,6 +52,7 @@ impl<S: StackMarker> Stack<S> {
                 termination_protection: None,
                 capabilities: Vec::new(),
                 nodes: Vec::new(),
+                index: OnceLock::new(),
                 outputs: IndexMap::new(),
                 vpcs: IndexMap::new(),
                 subnets: IndexMap::new(),
@@ -328,6 +331,8 @@ pub struct StackDef {
     pub(crate) termination_protection: Option<bool>,
     pub(crate) capabilities: Vec<String>,
     pub(crate) nodes: Vec<Box<dyn Node>>,
+    /// Node positions by ID (duplicates are reported at synth), built on first lookup.
+    pub(crate) index: OnceLock<HashMap<Arc<str>, Vec<usize>>>,
     pub(crate) outputs: IndexMap<String, OutputDef>,
     /// What synthesis needs to know of each VPC and subnet, by logical ID.
     pub(crate) vpcs: IndexMap<Arc<str>, VpcFacts>,
@@ -362,18 +367,27 @@ impl StackDef {
 
     pub(crate) fn push(&mut self, node: impl Node) {
         self.nodes.push(Box::new(node));
+        self.index.take();
     }
 
     pub(crate) fn path(&self, id: &str) -> String {
         format!("{}/{}", self.name, id)
     }
 
-    /// The construct of type `N` with ID `id`, if any.
+    /// The construct of type `N` with ID `id`, if any; through an index built on first use,
+    /// so lookups stay O(1) in stacks of hundreds of constructs.
     pub(crate) fn node<N: Node>(&self, id: &str) -> Option<&N> {
-        self.nodes
+        let index = self.index.get_or_init(|| {
+            let mut index: HashMap<Arc<str>, Vec<usize>> = HashMap::with_capacity(self.nodes.len());
+            for (i, node) in self.nodes.iter().enumerate() {
+                index.entry(Arc::from(node.id())).or_default().push(i);
+            }
+            index
+        });
+        index
+            .get(id)?
             .iter()
-            .filter(|node| node.id() == id)
-            .find_map(|node| (node.as_ref() as &dyn Any).downcast_ref::<N>())
+            .find_map(|&i| (self.nodes[i].as_ref() as &dyn Any).downcast_ref::<N>())
     }
 
     /// Every construct of type `N`, in the order added.
@@ -452,21 +466,20 @@ impl StackDef {
                 })
             })
             .and_then(|()| template.check());
-        let errors = &mut findings.errors;
         match rendered {
             Ok(()) => {
-                check_limits(&self.name, &template, errors);
+                check_limits(&self.name, &template, findings);
                 Some(template)
             }
             Err(TemplateError::DuplicateLogicalId { logical_id }) => {
-                errors.push(SynthError::DuplicateId {
+                findings.errors.push(SynthError::DuplicateId {
                     stack: self.name.to_string(),
                     id: logical_id,
                 });
                 None
             }
             Err(source) => {
-                errors.push(SynthError::Template {
+                findings.errors.push(SynthError::Template {
                     stack: self.name.to_string(),
                     source,
                 });
@@ -484,9 +497,12 @@ pub(crate) const SUBNETS_PER_VPC: usize = 200;
 pub(crate) const MAX_RESOURCES: usize = 500;
 pub(crate) const MAX_OUTPUTS: usize = 200;
 pub(crate) const MAX_TEMPLATE_BODY_BYTES: usize = 51_200;
+/// The size limit of a template uploaded to S3 (`TemplateURL`): 1 MB.
+pub(crate) const MAX_TEMPLATE_URL_BYTES: usize = 1_000_000;
 
 /// The stack limits CloudFormation enforces on a rendered template.
-fn check_limits(stack: &str, template: &Template, errors: &mut Vec<SynthError>) {
+fn check_limits(stack: &str, template: &Template, findings: &mut Findings) {
+    let errors = &mut findings.errors;
     let resources = template.resources().len();
     if resources > MAX_RESOURCES {
         errors.push(SynthError::TooManyResources {
@@ -503,11 +519,20 @@ fn check_limits(stack: &str, template: &Template, errors: &mut Vec<SynthError>) 
     }
     // The deployer sends the compact form; that is the size CloudFormation counts.
     match template.to_json_compact() {
-        Ok(body) if body.len() > MAX_TEMPLATE_BODY_BYTES => {
+        Ok(body) if body.len() > MAX_TEMPLATE_URL_BYTES => {
             errors.push(SynthError::TemplateTooLarge {
                 stack: stack.to_string(),
                 bytes: body.len(),
             })
+        }
+        // Deployable, but not in the request itself: CloudFormation takes it from S3.
+        Ok(body) if body.len() > MAX_TEMPLATE_BODY_BYTES => {
+            findings
+                .warnings
+                .push(crate::SynthWarning::TemplateNeedsS3Upload {
+                    stack: stack.to_string(),
+                    bytes: body.len(),
+                })
         }
         Ok(_) => {}
         Err(source) => errors.push(SynthError::Template {
@@ -522,6 +547,8 @@ fn check_limits(stack: &str, template: &Template, errors: &mut Vec<SynthError>) 
 pub(crate) struct Findings {
     pub(crate) errors: Vec<SynthError>,
     pub(crate) warnings: Vec<crate::SynthWarning>,
+    /// Keys claimed by constructs (see [`Check::claim`]), namespaced per stack by the caller.
+    pub(crate) claims: HashMap<String, String>,
 }
 
 /// A construct recorded in a stack: it checks itself, then renders its resources.
@@ -639,19 +666,20 @@ impl<'a> Check<'a> {
         self.stack.node(id)
     }
 
-    /// The constructs of type `N` added to the stack before the one with ID `id`: what rules
-    /// about pairs ("the same subnet in two route tables") compare against, reporting each
-    /// pair once, on the later construct.
-    pub(crate) fn earlier<'b, N: Node>(
-        &self,
-        id: &'b str,
-    ) -> impl Iterator<Item = &'a N> + use<'a, 'b, N> {
-        let stack: &'a StackDef = self.stack;
-        stack
-            .nodes
-            .iter()
-            .take_while(move |node| node.id() != id)
-            .filter_map(|node| (node.as_ref() as &dyn Any).downcast_ref::<N>())
+    /// Claims `key` for construct `id` and returns the construct that claimed it first, if
+    /// another did: what rules about pairs ("one subnet in two route tables") use, in O(1),
+    /// reporting each pair once, on the construct added later (constructs are checked in order).
+    pub(crate) fn claim(&mut self, key: String, id: &str) -> Option<String> {
+        match self.findings.claims.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) if first.get() != id => {
+                Some(first.get().clone())
+            }
+            std::collections::hash_map::Entry::Occupied(_) => None,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(id.to_string());
+                None
+            }
+        }
     }
 }
 

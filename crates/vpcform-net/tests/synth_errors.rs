@@ -815,32 +815,6 @@ fn more_than_200_outputs() {
     );
 }
 
-#[test]
-fn template_over_51200_bytes() {
-    let (mut stack, vpc) = consumer();
-    for i in 0..60 {
-        stack.add(
-            &format!("Sg{i}"),
-            SecurityGroup::builder()
-                .vpc(&vpc)
-                .description("d".repeat(1000))
-                .build(),
-        );
-    }
-    let errors = synth_errors(vec![stack]);
-    assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(
-        errors[0].starts_with("Consumer: the template is "),
-        "{}",
-        errors[0]
-    );
-    assert!(
-        errors[0].contains("deploying it needs an upload to S3 (TemplateURL)"),
-        "{}",
-        errors[0]
-    );
-}
-
 // ── Warnings ────────────────────────────────────────────────────────────────────────────
 
 fn warnings(stacks: Vec<Stack<Consumer>>) -> Vec<String> {
@@ -854,6 +828,54 @@ fn warnings(stacks: Vec<Stack<Consumer>>) -> Vec<String> {
         .iter()
         .map(ToString::to_string)
         .collect()
+}
+
+#[test]
+fn template_over_51200_bytes_warns_that_deploy_needs_s3() {
+    let (mut stack, vpc) = consumer();
+    for i in 0..60 {
+        stack.add(
+            &format!("Sg{i}"),
+            SecurityGroup::builder()
+                .vpc(&vpc)
+                .description("d".repeat(1000))
+                .build(),
+        );
+    }
+    let warnings = warnings(vec![stack]);
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].starts_with("Consumer: the template is "),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[0].contains("deploying it needs an upload to S3 (TemplateURL)"),
+        "{}",
+        warnings[0]
+    );
+}
+
+#[test]
+fn template_over_1_mb_is_an_error() {
+    let (mut stack, vpc) = consumer();
+    // 250 groups with 4,000-byte descriptions: about 1 MB.
+    for i in 0..260 {
+        stack.add(
+            &format!("Sg{i}"),
+            SecurityGroup::builder()
+                .vpc(&vpc)
+                .description("d".repeat(4000))
+                .build(),
+        );
+    }
+    let errors = synth_errors(vec![stack]);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("over CloudFormation's 1 MB limit"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]

@@ -117,15 +117,16 @@ impl Node for GatewayEndpointNode {
             check.handle(&self.id, "RouteTableIds", table, Some(&self.vpc.id));
             // AWS: RouteAlreadyExists, one prefix-list route per service and table
             // (seen in the wild: github.com/eksctl-io/eksctl/issues/4377).
-            let earlier = check
-                .earlier::<GatewayEndpointNode>(&self.id)
-                .find(|other| other.service == self.service && other.route_tables.contains(table));
-            if let Some(other) = earlier {
+            let key = format!(
+                "{}\0gateway-route\0{}\0{}",
+                check.stack.name, self.service, table.id
+            );
+            if let Some(other) = check.claim(key, &self.id) {
                 check.report(SynthError::DuplicateGatewayRoute {
                     construct: check.path(&self.id),
                     service: self.service,
                     route_table: table.path(),
-                    other: check.path(&other.id),
+                    other: check.path(&other),
                 });
             }
         }

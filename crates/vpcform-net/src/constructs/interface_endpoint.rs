@@ -313,18 +313,16 @@ impl InterfaceEndpointNode {
                 });
             }
         }
-        let conflict = check
-            .earlier::<InterfaceEndpointNode>(&self.id)
-            .find(|other| {
-                other.private_dns
-                    && other.vpc == self.vpc
-                    && other.target.service_name == self.target.service_name
-            });
-        if let Some(other) = conflict {
+        let service = serde_json::to_string(&self.target.service_name).unwrap_or_default();
+        let key = format!(
+            "{}\0private-dns\0{}\0{service}",
+            check.stack.name, self.vpc.id
+        );
+        if let Some(other) = check.claim(key, &self.id) {
             check.report(SynthError::PrivateDnsConflict {
                 construct: check.path(&self.id),
                 service: self.target.label.clone(),
-                other: check.path(&other.id),
+                other: check.path(&other),
             });
         }
     }

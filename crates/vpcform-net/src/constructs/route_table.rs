@@ -81,16 +81,14 @@ impl Node for RouteTableNode {
     fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
         check.handles(&self.id, "subnets", &self.subnets, Some(&self.vpc.id));
-        // A subnet has exactly one route table: find earlier tables claiming the same subnet.
+        // A subnet has exactly one route table.
         for subnet in &self.subnets {
-            let earlier = check
-                .earlier::<RouteTableNode>(&self.id)
-                .find(|table| table.subnets.contains(subnet));
-            if let Some(other) = earlier {
+            let key = format!("{}\0route-table-of\0{}", check.stack.name, subnet.id);
+            if let Some(other) = check.claim(key, &self.id) {
                 check.report(SynthError::SubnetAlreadyAssociated {
                     construct: check.path(&self.id),
                     subnet: subnet.path(),
-                    other: check.path(&other.id),
+                    other: check.path(&other),
                 });
             }
         }
