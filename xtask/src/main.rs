@@ -102,22 +102,7 @@ fn lint_templates() -> Result {
     let out = root().join("target/xtask/synth");
     let _ = std::fs::remove_dir_all(&out);
     let mut templates = Vec::new();
-    for example in examples()? {
-        let dir = out.join(&example);
-        run(
-            &format!("synthesize example {example}"),
-            cargo()
-                .args([
-                    "run",
-                    "--quiet",
-                    "--example",
-                    &example,
-                    "--",
-                    "synth",
-                    "--out",
-                ])
-                .arg(&dir),
-        )?;
+    for (_, dir) in synthesize_examples(&out)? {
         let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         for entry in entries.flatten() {
             let path = entry.path();
@@ -136,6 +121,30 @@ fn lint_templates() -> Result {
     )?;
     eprintln!("cfn-lint: {} templates, no findings", templates.len());
     Ok(())
+}
+
+/// Runs each example's `synth` into `out/<example>`; returns each example and its directory.
+fn synthesize_examples(out: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut dirs = Vec::new();
+    for example in examples()? {
+        let dir = out.join(&example);
+        run(
+            &format!("synthesize example {example}"),
+            cargo()
+                .args([
+                    "run",
+                    "--quiet",
+                    "--example",
+                    &example,
+                    "--",
+                    "synth",
+                    "--out",
+                ])
+                .arg(&dir),
+        )?;
+        dirs.push((example, dir));
+    }
+    Ok(dirs)
 }
 
 fn examples() -> Result<Vec<String>> {
@@ -188,22 +197,7 @@ fn diagram() -> Result {
     let out = root().join("target/xtask/diagram");
     let docs = root().join("docs");
     std::fs::create_dir_all(&docs).map_err(|e| format!("{}: {e}", docs.display()))?;
-    for example in examples()? {
-        let dir = out.join(&example);
-        run(
-            &format!("synthesize example {example}"),
-            cargo()
-                .args([
-                    "run",
-                    "--quiet",
-                    "--example",
-                    &example,
-                    "--",
-                    "synth",
-                    "--out",
-                ])
-                .arg(&dir),
-        )?;
+    for (example, dir) in synthesize_examples(&out)? {
         let dot = std::fs::read_dir(&dir)
             .map_err(|e| format!("{}: {e}", dir.display()))?
             .flatten()
