@@ -67,7 +67,7 @@ pub use constructs::workload::{Workload, WorkloadRef};
 pub use cost::{CostItem, CostReport, Prices, PricesError, StackCost};
 pub use error::{SynthError, SynthErrors, SynthWarning};
 pub use handle::AsHandle;
-pub use markers::{DynamicStack, DynamicVpc, StackMarker, VpcMarker};
+pub use markers::{DynamicStack, DynamicVpc, InStack, StackMarker, VpcMarker};
 pub use services::{AwsService, GatewayService, InterfaceService, PrivateDnsCapable};
 pub use stack::{Construct, Export, Imported, Stack, StackDef};
 pub use traffic::{

@@ -16,10 +16,20 @@ pub trait StackMarker: 'static {}
     message = "`{Self}` is not a VPC marker",
     note = "declare VPCs inside their stack with `vpcform::topology! {{ stack Provider {{ vpc VpcB }} }}`"
 )]
-pub trait VpcMarker: 'static {
+pub trait VpcMarker: 'static + InStack<<Self as VpcMarker>::Stack> {
     /// The stack whose template holds this VPC and everything in it.
     type Stack: StackMarker;
 }
+
+/// Holds for a VPC marker and the stack it lives in: what lets a construct of VPC `V` be added
+/// to stack `S`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a VPC of another stack than `{S}`",
+    label = "this construct belongs to a VPC of another stack",
+    note = "`topology!` names each VPC's stack: add the construct to that stack, or pass values \
+            between stacks with `export` and `import`"
+)]
+pub trait InStack<S> {}
 
 /// Declares the stacks of an app and the VPCs each holds, as marker types.
 ///
@@ -53,6 +63,7 @@ macro_rules! topology {
             impl $crate::VpcMarker for $vpc {
                 type Stack = $stack;
             }
+            impl $crate::InStack<$stack> for $vpc {}
         )*
     )*};
 }
@@ -94,3 +105,5 @@ pub enum DynamicVpc {}
 impl VpcMarker for DynamicVpc {
     type Stack = DynamicStack;
 }
+
+impl InStack<DynamicStack> for DynamicVpc {}

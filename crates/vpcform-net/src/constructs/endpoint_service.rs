@@ -9,7 +9,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::network_load_balancer::NetworkLoadBalancerRef;
 use crate::handle::{Handle, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::{SynthError, SynthWarning, VpcMarker};
+use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
 /// What an endpoint service can run on: a Network Load Balancer of the same VPC (AWS also
 /// allows Gateway Load Balancers, for appliance fleets).
@@ -114,7 +114,7 @@ impl<V> EndpointServiceRef<V> {
     }
 }
 
-impl<V: VpcMarker> Construct<V::Stack> for EndpointService<V> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for EndpointService<V> {
     type Handle = EndpointServiceRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> EndpointServiceRef<V> {

@@ -10,7 +10,7 @@ use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::services::GatewayService;
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::{SynthError, VpcMarker};
+use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A gateway endpoint (`AWS::EC2::VPCEndpoint`, type `Gateway`) for S3 or DynamoDB.
 ///
@@ -67,7 +67,9 @@ handle! {
     GatewayEndpointRef
 }
 
-impl<V: VpcMarker, T: GatewayService> Construct<V::Stack> for GatewayEndpoint<V, T> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>, T: GatewayService> Construct<S>
+    for GatewayEndpoint<V, T>
+{
     type Handle = GatewayEndpointRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> GatewayEndpointRef<V> {

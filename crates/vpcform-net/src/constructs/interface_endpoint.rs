@@ -16,7 +16,7 @@ use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::services::{ByName, InterfaceService, PrivateDnsCapable};
 use crate::stack::{Check, Construct, Imported, Node, StackDef, name_tag};
-use crate::{StackMarker, SynthError, SynthWarning, VpcMarker};
+use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
 /// What an interface endpoint in stack `S` can connect to: an AWS service, an
 /// [`EndpointService`](crate::EndpointService) of the same stack, an endpoint service's name
@@ -257,7 +257,9 @@ impl<V> InterfaceEndpointRef<V> {
     }
 }
 
-impl<V: VpcMarker, T: InterfaceTarget<V::Stack>> Construct<V::Stack> for InterfaceEndpoint<V, T> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>, T: InterfaceTarget<V::Stack>> Construct<S>
+    for InterfaceEndpoint<V, T>
+{
     type Handle = InterfaceEndpointRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> InterfaceEndpointRef<V> {

@@ -6,9 +6,9 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError};
 
 use super::vpc::VpcRef;
-use crate::VpcMarker;
 use crate::handle::{Handle, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::{InStack, StackMarker, VpcMarker};
 
 /// An internet gateway (`AWS::EC2::InternetGateway`) attached to VPC `V`
 /// (`AWS::EC2::VPCGatewayAttachment`, logical ID `<Id>Attachment`).
@@ -36,7 +36,7 @@ handle! {
     InternetGatewayRef
 }
 
-impl<V: VpcMarker> Construct<V::Stack> for InternetGateway<V> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for InternetGateway<V> {
     type Handle = InternetGatewayRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> InternetGatewayRef<V> {

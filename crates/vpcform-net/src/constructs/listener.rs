@@ -8,9 +8,9 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::network_load_balancer::NetworkLoadBalancerRef;
 use super::target_group::TargetGroupRef;
-use crate::VpcMarker;
 use crate::handle::{AsHandle, Handle, handle};
 use crate::stack::{Check, Construct, Node, StackDef};
+use crate::{InStack, StackMarker, VpcMarker};
 
 /// A TCP listener (`AWS::ElasticLoadBalancingV2::Listener`) forwarding to a target group of the
 /// same VPC. Endpoint services carry TCP only
@@ -51,7 +51,7 @@ handle! {
     ListenerRef
 }
 
-impl<V: VpcMarker> Construct<V::Stack> for Listener<V> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Listener<V> {
     type Handle = ListenerRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> ListenerRef<V> {

@@ -6,9 +6,9 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::subnet::SubnetRef;
-use crate::VpcMarker;
 use crate::handle::{Handle, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::{InStack, StackMarker, VpcMarker};
 
 /// A public NAT gateway (`AWS::EC2::NatGateway`) in a public subnet of VPC `V`, with its
 /// Elastic IP (`AWS::EC2::EIP`, logical ID `<Id>Eip`).
@@ -41,7 +41,7 @@ handle! {
     NatGatewayRef
 }
 
-impl<V: VpcMarker> Construct<V::Stack> for NatGateway<V> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for NatGateway<V> {
     type Handle = NatGatewayRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> NatGatewayRef<V> {

@@ -9,7 +9,7 @@ use super::security_group::{SecurityGroupRef, check_open_ingress, groups};
 use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::{SynthWarning, VpcMarker};
+use crate::{InStack, StackMarker, SynthWarning, VpcMarker};
 
 /// Whether the load balancer answers inside the VPC only or on the internet.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -108,7 +108,7 @@ impl<V> NetworkLoadBalancerRef<V> {
     }
 }
 
-impl<V: VpcMarker> Construct<V::Stack> for NetworkLoadBalancer<V> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for NetworkLoadBalancer<V> {
     type Handle = NetworkLoadBalancerRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> NetworkLoadBalancerRef<V> {

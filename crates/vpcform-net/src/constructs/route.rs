@@ -10,7 +10,7 @@ use super::nat_gateway::NatGatewayRef;
 use super::route_table::RouteTableRef;
 use crate::handle::Handle;
 use crate::stack::{Check, Construct, Node, StackDef};
-use crate::{CidrBlock, VpcMarker};
+use crate::{CidrBlock, InStack, StackMarker, VpcMarker};
 
 /// Where a route sends traffic.
 pub enum RouteTarget<V> {
@@ -71,7 +71,7 @@ pub struct Route<V: VpcMarker> {
     target: RouteTarget<V>,
 }
 
-impl<V: VpcMarker> Construct<V::Stack> for Route<V> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Route<V> {
     type Handle = ();
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) {

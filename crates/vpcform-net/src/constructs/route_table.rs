@@ -9,7 +9,7 @@ use super::subnet::SubnetRef;
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::{SynthError, VpcMarker};
+use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A route table (`AWS::EC2::RouteTable`) of VPC `V`, with a
 /// `AWS::EC2::SubnetRouteTableAssociation` for each subnet given.
@@ -46,7 +46,7 @@ handle! {
     RouteTableRef
 }
 
-impl<V: VpcMarker> Construct<V::Stack> for RouteTable<V> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for RouteTable<V> {
     type Handle = RouteTableRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> RouteTableRef<V> {

@@ -9,7 +9,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::{CidrBlock, SynthError, VpcMarker};
+use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 
 /// Protocol and ports of a rule.
 ///
@@ -349,7 +349,7 @@ pub(crate) fn groups<V>(
     collect(groups)
 }
 
-impl<V: VpcMarker> Construct<V::Stack> for SecurityGroup<V> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for SecurityGroup<V> {
     type Handle = SecurityGroupRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> SecurityGroupRef<V> {

@@ -8,7 +8,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::vpc::{VpcRef, check_prefix};
 use crate::handle::{Handle, handle};
 use crate::stack::{Check, Construct, Node, StackDef, SubnetFacts, name_tag};
-use crate::{CidrBlock, SynthError, VpcMarker};
+use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 
 /// Where a subnet is placed.
 ///
@@ -130,7 +130,7 @@ impl<V> SubnetRef<V> {
     }
 }
 
-impl<V: VpcMarker> Construct<V::Stack> for Subnet<V> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Subnet<V> {
     type Handle = SubnetRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> SubnetRef<V> {

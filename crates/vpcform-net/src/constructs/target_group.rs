@@ -7,9 +7,9 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::vpc::VpcRef;
-use crate::VpcMarker;
 use crate::handle::{Handle, handle};
 use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::{InStack, StackMarker, VpcMarker};
 
 /// How targets are registered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -186,7 +186,7 @@ handle! {
     TargetGroupRef
 }
 
-impl<V: VpcMarker> Construct<V::Stack> for TargetGroup<V> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for TargetGroup<V> {
     type Handle = TargetGroupRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> TargetGroupRef<V> {

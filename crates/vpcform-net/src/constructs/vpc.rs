@@ -8,7 +8,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use crate::handle::handle;
 use crate::stack::{Check, Construct, Node, StackDef, VpcFacts, name_tag};
-use crate::{CidrBlock, SynthError, VpcMarker};
+use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 
 /// A VPC (`AWS::EC2::VPC`), typed by its [`VpcMarker`] `V`.
 ///
@@ -74,7 +74,7 @@ impl<V> VpcRef<V> {
     }
 }
 
-impl<V: VpcMarker> Construct<V::Stack> for Vpc<V> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Vpc<V> {
     type Handle = VpcRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> VpcRef<V> {

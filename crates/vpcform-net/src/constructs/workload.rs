@@ -8,9 +8,9 @@ use vpcform_cfn::{Template, TemplateError};
 
 use super::security_group::{SecurityGroupRef, groups};
 use super::subnet::SubnetRef;
-use crate::VpcMarker;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::stack::{Check, Construct, Node, StackDef};
+use crate::{InStack, StackMarker, VpcMarker};
 
 /// A workload in subnets of VPC `V`: the source of [`Flow`](crate::Flow)s. It synthesizes
 /// nothing; it tells the traffic analysis where requests start.
@@ -43,7 +43,7 @@ handle! {
     WorkloadRef
 }
 
-impl<V: VpcMarker> Construct<V::Stack> for Workload<V> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Workload<V> {
     type Handle = WorkloadRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> WorkloadRef<V> {
