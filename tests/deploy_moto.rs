@@ -199,7 +199,9 @@ async fn private_endpoints_deploy_redeploy_change_diff_destroy() {
     // Deploy again: no changes.
     let outcomes = d.deploy(&first, &[]).await.expect("redeploy");
     assert_eq!(outcomes[0].1, StackOutcome::NoChanges);
-    let (status, unchanged) = deployed(&client, "PrivateEndpoints").await.expect("stack exists");
+    let (status, unchanged) = deployed(&client, "PrivateEndpoints")
+        .await
+        .expect("stack exists");
     assert_eq!(status, "CREATE_COMPLETE", "no update was executed");
     assert_eq!(unchanged, ids);
 

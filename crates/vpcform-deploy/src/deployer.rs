@@ -805,13 +805,10 @@ impl Deployer {
                 }
                 Some(status) if status.status.ends_with("_IN_PROGRESS") => {}
                 Some(status) => {
-                    let ok = matches!(
-                        status.status.as_str(),
-                        "CREATE_COMPLETE"
-                            | "UPDATE_COMPLETE"
-                            | "IMPORT_COMPLETE"
-                            | "DELETE_COMPLETE"
-                    );
+                    // Success is the operation's own *_COMPLETE: a creation that ends in
+                    // DELETE_COMPLETE was rolled back and deleted (OnStackFailure=DELETE; a
+                    // stack ID stays describable after deletion).
+                    let ok = status.status == format!("{}_COMPLETE", operation.to_uppercase());
                     break if ok {
                         Ok(Settled {
                             status: status.status,

@@ -882,3 +882,49 @@ async fn a_stack_left_in_review_in_progress_gets_a_create_change_set() {
         ui.lines()
     );
 }
+
+#[tokio::test]
+async fn a_failed_creation_seen_as_delete_complete_is_a_failure() {
+    // Real CloudFormation keeps a deleted stack describable by ID: DELETE_COMPLETE.
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing) // prepare: not there
+        .output(|| stack(StackStatus::DeleteInProgress))
+        .output(|| stack(StackStatus::DeleteComplete))
+        .repeatedly()
+        .build();
+    let create = created(ChangeSetType::Create);
+    let ready = change_set_ready(vec![change(
+        ChangeAction::Add,
+        "Vpc",
+        "AWS::EC2::VPC",
+        None,
+    )]);
+    let execute = executes();
+    let events = mock!(Client::describe_stack_events).then_output(|| {
+        DescribeStackEventsOutput::builder()
+            .stack_events(event(
+                "f1",
+                "Vpc",
+                "AWS::EC2::VPC",
+                ResourceStatus::CreateFailed,
+                "The CIDR '10.0.0.0/33' is invalid.",
+            ))
+            .build()
+    });
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &ready, &execute, &events]),
+        ui,
+        false,
+    );
+    let error = d
+        .deploy_stack(&template("Net"))
+        .await
+        .expect_err("creation failed");
+    assert_eq!(
+        error.to_string(),
+        "Net: create failed; the stack is DELETE_COMPLETE. First failure: Vpc (AWS::EC2::VPC) \
+         CREATE_FAILED: The CIDR '10.0.0.0/33' is invalid."
+    );
+}
