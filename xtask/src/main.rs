@@ -86,13 +86,53 @@ fn ci() -> Result {
             "warnings",
         ]),
     )?;
+    synth_only_builds_no_aws_sdk()?;
+    // Before the tests: the end-to-end deploy tests need moto, and must fail, not skip,
+    // without it.
+    let venv = ensure_python_tools()?;
     run(
         "cargo test",
         cargo()
             .args(["test", "--workspace"])
-            .env("INSTA_UPDATE", "no"),
+            .env("INSTA_UPDATE", "no")
+            .env("VPCFORM_REQUIRE_MOTO", "1")
+            .env("VPCFORM_MOTO_SERVER", venv.join("bin/moto_server")),
     )?;
     lint_templates()
+}
+
+/// A synth-only user (`default-features = false`) must not compile the AWS SDK or tokio.
+fn synth_only_builds_no_aws_sdk() -> Result {
+    eprintln!("==> the synth-only dependency tree has no AWS SDK");
+    let output = cargo()
+        .args([
+            "tree",
+            "--package",
+            "vpcform",
+            "--no-default-features",
+            "--edges",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .output()
+        .map_err(|e| format!("cargo tree: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo tree failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let tree = String::from_utf8_lossy(&output.stdout);
+    match tree
+        .lines()
+        .find(|l| l.starts_with("aws-") || l.starts_with("tokio "))
+    {
+        Some(line) => Err(format!(
+            "`vpcform` without default features depends on {line}"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Synthesizes each example into `target/xtask/synth/<example>` and runs cfn-lint over every
