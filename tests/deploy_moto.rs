@@ -121,6 +121,22 @@ async fn destroy(d: &Deployer, stacks: &[vpcform::deploy::StackTemplate]) {
     }
 }
 
+/// A resource's physical ID, through CloudFormation's API.
+async fn physical_id(client: &Client, stack: &str, logical_id: &str) -> String {
+    let resource = client
+        .describe_stack_resource()
+        .stack_name(stack)
+        .logical_resource_id(logical_id)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{stack}/{logical_id}: {e}"));
+    resource
+        .stack_resource_detail()
+        .and_then(|r| r.physical_resource_id())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The stack's status and its resources' logical IDs, through CloudFormation's API.
 async fn deployed(client: &Client, stack: &str) -> Option<(String, Vec<String>)> {
     let stacks = client
@@ -183,17 +199,7 @@ async fn private_endpoints_deploy_redeploy_change_diff_destroy() {
     }
     // moto reports no Outputs for stacks made through change sets (the mocked tests cover
     // outputs); the VPC's physical ID comes from the stack's resources instead.
-    let vpc = client
-        .describe_stack_resource()
-        .stack_name("PrivateEndpoints")
-        .logical_resource_id("Workload")
-        .send()
-        .await
-        .expect("VPC resource");
-    let vpc_id = vpc
-        .stack_resource_detail()
-        .and_then(|r| r.physical_resource_id())
-        .unwrap_or_default();
+    let vpc_id = physical_id(&client, "PrivateEndpoints", "Workload").await;
     assert!(vpc_id.starts_with("vpc-"), "{vpc_id}");
 
     // Deploy again: no changes.
@@ -320,17 +326,7 @@ async fn privatelink_consumer_with_a_service_name_given_as_text() {
     let (status, ids) = deployed(&client, "Consumer").await.expect("stack exists");
     assert_eq!(status, "CREATE_COMPLETE");
     assert!(ids.contains(&"ServiceEndpoint".to_string()), "{ids:?}");
-    let endpoint = client
-        .describe_stack_resource()
-        .stack_name("Consumer")
-        .logical_resource_id("ServiceEndpoint")
-        .send()
-        .await
-        .expect("endpoint resource");
-    let physical = endpoint
-        .stack_resource_detail()
-        .and_then(|r| r.physical_resource_id())
-        .unwrap_or_default();
+    let physical = physical_id(&client, "Consumer", "ServiceEndpoint").await;
     assert!(physical.starts_with("vpce-"), "{physical}");
     destroy(&d, &stacks).await;
     assert!(deployed(&client, "Consumer").await.is_none());

@@ -29,6 +29,19 @@ struct Line {
     dashed: bool,
 }
 
+impl Line {
+    /// A grey dashed line: how the topology is wired, not a flow.
+    fn structural(from: &str, to: String, label: &str) -> Line {
+        Line {
+            from: from.to_string(),
+            to,
+            label: label.to_string(),
+            color: "#9e9e9e",
+            dashed: true,
+        }
+    }
+}
+
 /// The diagram's content, independent of its notation.
 struct Model {
     clusters: Vec<(String, Vec<Box_>)>,
@@ -94,13 +107,7 @@ fn model(stacks: &[StackDef], traffic: &TrafficReport) -> Model {
                 );
             } else if let Some(e) = any.downcast_ref::<GatewayEndpointNode>() {
                 let target = aws(e.service, &mut outside);
-                lines.push(Line {
-                    from: path.clone(),
-                    to: target,
-                    label: String::new(),
-                    color: "#9e9e9e",
-                    dashed: true,
-                });
+                lines.push(Line::structural(&path, target, ""));
                 put(
                     &e.vpc.id,
                     Box_ {
@@ -116,17 +123,12 @@ fn model(stacks: &[StackDef], traffic: &TrafficReport) -> Model {
                         .map(|(provider, service)| provider.path(&service.id)),
                 };
                 if let Some(target) = target {
-                    lines.push(Line {
-                        from: path.clone(),
-                        to: target,
-                        label: if e.target.aws_service.is_some() {
-                            String::new()
-                        } else {
-                            "PrivateLink".into()
-                        },
-                        color: "#9e9e9e",
-                        dashed: true,
-                    });
+                    let label = if e.target.aws_service.is_some() {
+                        ""
+                    } else {
+                        "PrivateLink"
+                    };
+                    lines.push(Line::structural(&path, target, label));
                 }
                 put(
                     &e.vpc.id,
@@ -147,13 +149,7 @@ fn model(stacks: &[StackDef], traffic: &TrafficReport) -> Model {
                 );
             } else if let Some(svc) = any.downcast_ref::<EndpointServiceNode>() {
                 for nlb in &svc.network_load_balancers {
-                    lines.push(Line {
-                        from: path.clone(),
-                        to: nlb.path(),
-                        label: String::new(),
-                        color: "#9e9e9e",
-                        dashed: true,
-                    });
+                    lines.push(Line::structural(&path, nlb.path(), ""));
                 }
                 put(
                     &svc.vpc,
