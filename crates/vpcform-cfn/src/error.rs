@@ -31,6 +31,15 @@ pub enum TemplateError {
         target: String,
     },
     /// CloudFormation rejects a template with no resources.
+    /// A property override whose path cannot be applied.
+    #[error("property override {path:?}: {reason}")]
+    InvalidOverride {
+        /// The dotted path.
+        path: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A template without resources.
     #[error("the template has no resources; CloudFormation requires at least one")]
     NoResources,
     /// Serialization failed.

@@ -250,8 +250,30 @@ impl Template {
     /// # Ok::<(), TemplateError>(())
     /// ```
     pub fn check(&self) -> Result<(), TemplateError> {
+        match self.problems().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem [`Template::check`] looks for, not just the first.
+    ///
+    /// ```
+    /// use vpcform_cfn::{Resource, Template, Value};
+    /// let mut t = Template::new("t");
+    /// t.add_resource(
+    ///     "Subnet",
+    ///     Resource::new("AWS::EC2::Subnet")
+    ///         .property("VpcId", Value::reference("Vpc"))
+    ///         .property("RouteTableId", Value::reference("Routes")),
+    /// )?;
+    /// assert_eq!(t.problems().len(), 2);
+    /// # Ok::<(), vpcform_cfn::TemplateError>(())
+    /// ```
+    pub fn problems(&self) -> Vec<TemplateError> {
+        let mut problems = Vec::new();
         if self.resources.is_empty() {
-            return Err(TemplateError::NoResources);
+            problems.push(TemplateError::NoResources);
         }
         let exists = |name: &str| {
             self.resources.contains_key(name)
@@ -266,7 +288,7 @@ impl Template {
                 .chain(resource.depends_on.iter().cloned())
             {
                 if !exists(&target) {
-                    return Err(TemplateError::UnresolvedReference {
+                    problems.push(TemplateError::UnresolvedReference {
                         from: logical_id.clone(),
                         target,
                     });
@@ -276,14 +298,28 @@ impl Template {
         for (name, output) in &self.outputs {
             for target in output.value.references() {
                 if !exists(&target) {
-                    return Err(TemplateError::UnresolvedReference {
+                    problems.push(TemplateError::UnresolvedReference {
                         from: format!("output {name}"),
                         target,
                     });
                 }
             }
         }
-        Ok(())
+        problems
+    }
+
+    /// A resource, to change after it was added (property overrides).
+    ///
+    /// ```
+    /// use vpcform_cfn::{Resource, Template};
+    /// let mut t = Template::new("t");
+    /// t.add_resource("Vpc", Resource::new("AWS::EC2::VPC"))?;
+    /// t.resource_mut("Vpc").expect("added").override_property("CidrBlock", "10.0.0.0/16".into())?;
+    /// assert!(t.resources()["Vpc"].get("CidrBlock").is_some());
+    /// # Ok::<(), vpcform_cfn::TemplateError>(())
+    /// ```
+    pub fn resource_mut(&mut self, logical_id: &str) -> Option<&mut Resource> {
+        self.resources.get_mut(logical_id)
     }
 
     /// The template as pretty-printed JSON (two-space indent), ending in a newline.
@@ -397,6 +433,45 @@ impl Resource {
     pub fn property(mut self, name: impl Into<String>, value: impl Into<Value>) -> Resource {
         self.properties.insert(name.into(), value.into());
         self
+    }
+
+    /// Sets a property at a dotted path (`DnsOptions.DnsRecordIpType`), creating the maps on
+    /// the way: CDK's `addPropertyOverride`, for properties a builder does not model.
+    ///
+    /// # Errors
+    /// [`TemplateError::InvalidOverride`] for an empty path or segment, or a path that runs
+    /// through a value that is not a map.
+    ///
+    /// ```
+    /// use vpcform_cfn::{Resource, Value};
+    /// let mut r = Resource::new("AWS::EC2::VPCEndpoint");
+    /// r.override_property("DnsOptions.DnsRecordIpType", Value::from("ipv4"))?;
+    /// assert!(matches!(r.get("DnsOptions"), Some(Value::Map(_))));
+    /// assert!(r.override_property("DnsOptions.DnsRecordIpType.X", Value::from(1i64)).is_err());
+    /// # Ok::<(), vpcform_cfn::TemplateError>(())
+    /// ```
+    pub fn override_property(&mut self, path: &str, value: Value) -> Result<(), TemplateError> {
+        let invalid = |reason: &'static str| TemplateError::InvalidOverride {
+            path: path.to_string(),
+            reason,
+        };
+        let segments: Vec<&str> = path.split('.').collect();
+        if segments.iter().any(|s| s.is_empty()) {
+            return Err(invalid("empty path segment"));
+        }
+        let (last, parents) = segments.split_last().ok_or(invalid("empty path"))?;
+        let mut map = &mut self.properties;
+        for segment in parents {
+            let entry = map
+                .entry((*segment).to_string())
+                .or_insert_with(|| Value::Map(IndexMap::new()));
+            map = match entry {
+                Value::Map(inner) => inner,
+                _ => return Err(invalid("the path runs through a value that is not a map")),
+            };
+        }
+        map.insert((*last).to_string(), value);
+        Ok(())
     }
 
     /// Sets a property when `value` is `Some`.

@@ -7,7 +7,11 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use vpcform_cfn::Template;
 
+use std::collections::HashMap;
+
 use crate::cost::{CostReport, Prices};
+use crate::handle::StackKey;
+use crate::model::Model;
 use crate::stack::{Findings, StackDef};
 use crate::traffic::{Flow, TrafficReport};
 use crate::{Stack, StackMarker, SynthError, SynthErrors, SynthWarning};
@@ -146,29 +150,35 @@ impl App {
     /// ```
     pub fn synth(&self) -> Result<Assembly, SynthErrors> {
         let mut findings = Findings::default();
-        let errors = &mut findings.errors;
-        let mut names: Vec<&str> = Vec::new();
+        if !valid_app_name(&self.name) {
+            findings.errors.push(SynthError::InvalidAppName {
+                name: self.name.clone(),
+            });
+        }
+        let mut names: HashMap<&str, ()> = HashMap::with_capacity(self.stacks.len());
         for stack in &self.stacks {
             if !valid_stack_name(&stack.name) {
-                errors.push(SynthError::InvalidStackName {
+                findings.errors.push(SynthError::InvalidStackName {
                     name: stack.name.to_string(),
                 });
             }
-            if names.contains(&&*stack.name) {
-                errors.push(SynthError::DuplicateStackName {
+            if names.insert(&stack.name, ()).is_some() {
+                findings.errors.push(SynthError::DuplicateStackName {
                     name: stack.name.to_string(),
                 });
             }
-            names.push(&stack.name);
+            check_tags(stack, &mut findings.errors);
         }
-        let templates: Vec<(String, Option<Template>)> = self
+        let model = Model::new(&self.stacks);
+        let templates: Vec<Option<Template>> = self
             .stacks
             .iter()
-            .map(|stack| (stack.name.to_string(), stack.synth(&mut findings)))
+            .map(|stack| stack.synth(&model, &mut findings))
             .collect();
-        crate::privatelink::check_links(&self.stacks, &mut findings);
+        let depends = check_imports(&model, &mut findings.errors);
+        crate::privatelink::check_links(&model, &mut findings);
         let traffic = crate::traffic::analyze(
-            &self.stacks,
+            &model,
             &self.flows,
             self.require_private_traffic,
             &mut findings,
@@ -178,127 +188,242 @@ impl App {
             warnings,
             ..
         } = findings;
-        if !errors.is_empty() {
-            return Err(SynthErrors(errors));
+        if errors.is_empty() {
+            // Only after every other check: an error above may have left an import dangling.
+            let order = order_stacks(&self.stacks, &depends, &mut errors);
+            if errors.is_empty() {
+                let prices = match &self.prices {
+                    Some(prices) => prices.clone(),
+                    None => {
+                        Prices::us_east_1().map_err(|e| SynthErrors(vec![SynthError::Prices(e)]))?
+                    }
+                };
+                let cost = crate::cost::estimate(&model, &traffic, &prices);
+                let dot = crate::diagram::dot(&self.name, &model, &traffic);
+                let mermaid = crate::diagram::mermaid(&model, &traffic);
+                let mut templates: Vec<Option<Template>> = templates;
+                let stacks = order
+                    .into_iter()
+                    .filter_map(|i| {
+                        let template = templates[i].take()?;
+                        Some(self.synthesized(i, template, &depends[i]))
+                    })
+                    .collect();
+                return Ok(Assembly {
+                    app: self.name.clone(),
+                    stacks,
+                    warnings,
+                    traffic: traffic.report,
+                    cost,
+                    dot,
+                    mermaid,
+                });
+            }
         }
-        let templates: Vec<(&StackDef, Template)> = self
-            .stacks
-            .iter()
-            .zip(templates)
-            .filter_map(|(def, (_, template))| template.map(|t| (def, t)))
-            .collect();
-        let stacks = order_stacks(templates, &self.name, &mut errors);
-        if !errors.is_empty() {
-            return Err(SynthErrors(errors));
+        Err(SynthErrors(errors))
+    }
+
+    fn synthesized(&self, i: usize, template: Template, depends: &[usize]) -> SynthesizedStack {
+        let def = &self.stacks[i];
+        let mut tags = vec![("vpcform:app".to_string(), self.name.clone())];
+        tags.extend(def.tags.iter().cloned());
+        let mut imports: Vec<String> = def.imports.iter().map(|i| i.export_name.clone()).collect();
+        imports.dedup();
+        SynthesizedStack {
+            name: def.name.to_string(),
+            template,
+            depends_on: depends
+                .iter()
+                .map(|&d| self.stacks[d].name.to_string())
+                .collect(),
+            imports,
+            region: def.region.clone(),
+            tags,
+            termination_protection: def.termination_protection,
+            capabilities: def.capabilities.clone(),
         }
-        let prices = match &self.prices {
-            Some(prices) => prices.clone(),
-            None => Prices::us_east_1().map_err(|e| SynthErrors(vec![SynthError::Prices(e)]))?,
-        };
-        let cost = crate::cost::estimate(&self.stacks, &self.flows, &traffic, &prices);
-        let dot = crate::diagram::dot(&self.name, &self.stacks, &traffic);
-        let mermaid = crate::diagram::mermaid(&self.stacks, &traffic);
-        Ok(Assembly {
-            app: self.name.clone(),
-            stacks,
-            warnings,
-            traffic,
-            cost,
-            dot,
-            mermaid,
-        })
     }
 }
 
-/// CloudFormation stack names: a letter, then letters, digits and hyphens; at most 128.
+/// CloudFormation stack names: a letter, then letters, digits and hyphens; at most 128
+/// (CloudFormation CreateStack, StackName).
 fn valid_stack_name(name: &str) -> bool {
     name.len() <= 128
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
-/// Finds each stack's dependencies from its imports and sorts the stacks so that each follows
-/// those it imports from, keeping the app's order otherwise.
-fn order_stacks(
-    templates: Vec<(&StackDef, Template)>,
-    app: &str,
-    errors: &mut Vec<SynthError>,
-) -> Vec<SynthesizedStack> {
-    let templates: Vec<(String, Template, &StackDef)> = templates
-        .into_iter()
-        .map(|(def, t)| (def.name.to_string(), t, def))
-        .collect();
-    // Export names are `<stack>-<output>`: unique, since stack names and a stack's output names
-    // are (both checked), and stack names are unique in an account and region.
-    let mut exporters: IndexMap<&str, &str> = IndexMap::new();
-    for (name, template, _) in &templates {
-        for export in template.exports() {
-            exporters.insert(export, name);
+/// The app's name names the diagram files (`<app>.dot`): a plain file name, no path.
+fn valid_app_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Stack tags: at most 50 (with `vpcform:app`), keys 1–128 characters, values at most 256,
+/// unique keys, no `aws:` prefix (CloudFormation `Tag`; AWS tagging rules, docs/aws-rules.md
+/// §12).
+fn check_tags(stack: &StackDef, errors: &mut Vec<SynthError>) {
+    let mut error = |key: &str, reason: String| {
+        errors.push(SynthError::InvalidTag {
+            stack: stack.name.to_string(),
+            key: key.to_string(),
+            reason,
+        })
+    };
+    if stack.tags.len() + 1 > 50 {
+        error(
+            "",
+            format!(
+                "{} tags with vpcform:app; AWS allows 50",
+                stack.tags.len() + 1
+            ),
+        );
+    }
+    let mut seen: HashMap<&str, ()> = HashMap::with_capacity(stack.tags.len());
+    for (key, value) in &stack.tags {
+        let length = key.chars().count();
+        if !(1..=128).contains(&length) {
+            error(
+                key,
+                format!("keys are 1 to 128 characters, this one {length}"),
+            );
+        }
+        if key.to_ascii_lowercase().starts_with("aws:") {
+            error(key, "the aws: prefix is reserved for AWS".to_string());
+        }
+        if key == "vpcform:app" {
+            error(
+                key,
+                "vpcform sets vpcform:app to the app's name".to_string(),
+            );
+        }
+        if value.chars().count() > 256 {
+            error(
+                key,
+                format!(
+                    "values are at most 256 characters, this one {}",
+                    value.chars().count()
+                ),
+            );
+        }
+        if seen.insert(key.as_str(), ()).is_some() {
+            error(key, "the key is given twice".to_string());
         }
     }
-    // Each template's imports, walked once: they are every value of every resource.
-    let mut imports: Vec<Vec<String>> = templates
+}
+
+/// Each stack's imports, resolved to the exporting stacks (by position): an import from a
+/// stack not in the app, from the stack itself, or across accounts or regions is an error.
+fn check_imports(model: &Model<'_>, errors: &mut Vec<SynthError>) -> Vec<Vec<usize>> {
+    let positions: HashMap<StackKey, usize> = model
+        .stacks
         .iter()
-        .map(|(_, t, _)| t.imports().into_iter().map(str::to_string).collect())
+        .enumerate()
+        .map(|(i, s)| (s.key, i))
         .collect();
-    let mut depends: Vec<Vec<String>> = Vec::new();
-    for ((name, _, _), stack_imports) in templates.iter().zip(&imports) {
-        let mut deps: Vec<String> = Vec::new();
-        for import in stack_imports {
-            let import = import.as_str();
-            match exporters.get(import) {
-                Some(&from) if !deps.iter().any(|d| d == from) => deps.push(from.to_string()),
-                Some(_) => {}
-                None => errors.push(SynthError::UnknownExport {
-                    stack: name.clone(),
-                    export: import.to_string(),
-                }),
+    let mut depends = Vec::with_capacity(model.stacks.len());
+    for stack in model.stacks {
+        let mut deps: Vec<usize> = Vec::new();
+        for import in &stack.imports {
+            let Some(&from) = positions.get(&import.from) else {
+                errors.push(SynthError::UnknownExport {
+                    stack: stack.name.to_string(),
+                    export: import.export_name.clone(),
+                    from: import.from_name.clone(),
+                });
+                continue;
+            };
+            let exporter = &model.stacks[from];
+            let mut invalid = |why: String| {
+                errors.push(SynthError::InvalidImport {
+                    stack: stack.name.to_string(),
+                    export: import.export_name.clone(),
+                    from: exporter.name.to_string(),
+                    why,
+                })
+            };
+            if exporter.key == stack.key {
+                invalid(
+                    "itself: a stack cannot import its own export; use the value directly".into(),
+                );
+                continue;
+            }
+            for (what, mine, theirs) in [
+                ("region", &stack.region, &exporter.region),
+                ("account", &stack.account, &exporter.account),
+            ] {
+                if let (Some(mine), Some(theirs)) = (mine, theirs)
+                    && mine != theirs
+                {
+                    invalid(format!(
+                        "which is in {what} {theirs} while this stack is in {mine}; pass the value \
+                         as text (a `ServiceName`, an ID) or a parameter instead"
+                    ));
+                }
+            }
+            if !deps.contains(&from) {
+                deps.push(from);
             }
         }
         depends.push(deps);
     }
-    // Repeatedly take the first stack (in app order) whose dependencies are all placed.
-    let mut placed: Vec<usize> = Vec::new();
-    while placed.len() < templates.len() {
-        let next = (0..templates.len()).find(|&i| {
-            !placed.contains(&i)
-                && depends[i]
-                    .iter()
-                    .all(|d| placed.iter().any(|&p| templates[p].0 == *d))
-        });
+    depends
+}
+
+/// Orders the stacks so that each follows those it imports from, keeping the app's order
+/// otherwise; a cycle is an error naming the stacks around it.
+fn order_stacks(
+    stacks: &[StackDef],
+    depends: &[Vec<usize>],
+    errors: &mut Vec<SynthError>,
+) -> Vec<usize> {
+    let mut placed = vec![false; stacks.len()];
+    let mut order: Vec<usize> = Vec::with_capacity(stacks.len());
+    while order.len() < stacks.len() {
+        let next = (0..stacks.len()).find(|&i| !placed[i] && depends[i].iter().all(|&d| placed[d]));
         match next {
-            Some(i) => placed.push(i),
+            Some(i) => {
+                placed[i] = true;
+                order.push(i);
+            }
             None => {
-                let cycle = (0..templates.len())
-                    .filter(|i| !placed.contains(i))
-                    .map(|i| templates[i].0.clone())
-                    .collect();
-                errors.push(SynthError::StackCycle { cycle });
+                errors.push(SynthError::StackCycle {
+                    cycle: find_cycle(stacks, depends, &placed),
+                });
                 break;
             }
         }
     }
-    let mut slots: Vec<Option<(String, Template, &StackDef)>> =
-        templates.into_iter().map(Some).collect();
-    placed
-        .into_iter()
-        .filter_map(|i| {
-            slots[i].take().map(|(name, template, def)| {
-                let mut tags = vec![("vpcform:app".to_string(), app.to_string())];
-                tags.extend(def.tags.iter().cloned());
-                SynthesizedStack {
-                    depends_on: std::mem::take(&mut depends[i]),
-                    imports: std::mem::take(&mut imports[i]),
-                    name,
-                    template,
-                    region: def.region.clone(),
-                    tags,
-                    termination_protection: def.termination_protection,
-                    capabilities: def.capabilities.clone(),
-                }
-            })
-        })
-        .collect()
+    order
+}
+
+/// A cycle among the unplaced stacks, as names, first stack repeated at the end: follow
+/// unplaced dependencies from any unplaced stack until one repeats.
+fn find_cycle(stacks: &[StackDef], depends: &[Vec<usize>], placed: &[bool]) -> Vec<String> {
+    let Some(mut at) = (0..stacks.len()).find(|&i| !placed[i]) else {
+        return Vec::new();
+    };
+    let mut path: Vec<usize> = Vec::new();
+    loop {
+        if let Some(start) = path.iter().position(|&p| p == at) {
+            let mut cycle: Vec<String> = path[start..]
+                .iter()
+                .map(|&i| stacks[i].name.to_string())
+                .collect();
+            cycle.push(stacks[at].name.to_string());
+            return cycle;
+        }
+        path.push(at);
+        // Every unplaced stack has an unplaced dependency, or it would have been placed.
+        match depends[at].iter().find(|&&d| !placed[d]) {
+            Some(&d) => at = d,
+            None => return path.iter().map(|&i| stacks[i].name.to_string()).collect(),
+        }
+    }
 }
 
 /// The synthesized app: one template per stack, in deployment order.

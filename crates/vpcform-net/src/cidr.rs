@@ -35,6 +35,10 @@ pub enum CidrError {
     /// Bits set after the prefix: `10.0.0.1/16` rather than `10.0.0.0/16`.
     #[error("host bits are set after the prefix: AWS expects the network address")]
     HostBits,
+    /// A number written with a leading zero (`010.0.0.0/16`): what is checked must be what is
+    /// written, and some parsers read a leading zero as octal.
+    #[error("a number has a leading zero: write the canonical form, e.g. 10.0.0.0/16")]
+    LeadingZero,
 }
 
 impl CidrError {
@@ -50,6 +54,9 @@ impl CidrError {
             CidrError::Prefix => "invalid CIDR: the prefix length is above 32",
             CidrError::HostBits => {
                 "invalid CIDR: host bits are set after the prefix (write the network address)"
+            }
+            CidrError::LeadingZero => {
+                "invalid CIDR: a number has a leading zero (write the canonical form, e.g. 10.0.0.0/16)"
             }
         }
     }
@@ -77,6 +84,9 @@ impl Ipv4Cidr {
                 Some(parsed) => parsed,
                 None => return Err(CidrError::Syntax),
             };
+            if next - i > 1 && b[i] == b'0' {
+                return Err(CidrError::LeadingZero);
+            }
             if value > 255 {
                 return Err(CidrError::Octet);
             }
@@ -94,6 +104,9 @@ impl Ipv4Cidr {
         };
         if end != b.len() {
             return Err(CidrError::Syntax);
+        }
+        if end - i > 1 && b[i] == b'0' {
+            return Err(CidrError::LeadingZero);
         }
         if prefix > 32 {
             return Err(CidrError::Prefix);
@@ -174,6 +187,16 @@ impl Ipv4Cidr {
     /// ```
     pub const fn is_any(&self) -> bool {
         self.prefix == 0
+    }
+
+    /// The first address, as a number (for sorting blocks).
+    pub(crate) const fn first(self) -> u32 {
+        self.network
+    }
+
+    /// The last address, as a number.
+    pub(crate) const fn last(self) -> u32 {
+        self.network | !self.mask()
     }
 }
 
@@ -311,6 +334,20 @@ mod tests {
         assert_eq!("10.0.0.0/33".parse::<Ipv4Cidr>(), Err(CidrError::Prefix));
         assert_eq!("10.0.0.256/32".parse::<Ipv4Cidr>(), Err(CidrError::Octet));
         assert_eq!("10.0.0.1/16".parse::<Ipv4Cidr>(), Err(CidrError::HostBits));
+        assert_eq!(
+            "010.0.0.0/16".parse::<Ipv4Cidr>(),
+            Err(CidrError::LeadingZero)
+        );
+        assert_eq!(
+            "10.0.0.0/016".parse::<Ipv4Cidr>(),
+            Err(CidrError::LeadingZero)
+        );
+        assert_eq!(
+            "10.0.00.0/16".parse::<Ipv4Cidr>(),
+            Err(CidrError::LeadingZero)
+        );
+        let block = "10.0.0.0/16".parse::<Ipv4Cidr>().expect("parses");
+        assert_eq!((block.first(), block.last()), (0x0a00_0000, 0x0a00_ffff));
         for bad in [
             "",
             "10.0.0.0",

@@ -7,12 +7,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::constructs::gateway_endpoint::GatewayEndpointNode;
+use crate::constructs::endpoint_service::EndpointServiceNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
-use crate::constructs::nat_gateway::NatGatewayNode;
-use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
-use crate::stack::StackDef;
-use crate::traffic::{Flow, PathKind, TrafficReport};
+use crate::constructs::subnet::SubnetNode;
+use crate::handle::NodeKey;
+use crate::model::{Model, Node};
+use crate::traffic::{FlowOutcome, PathKind, Target, Traffic};
 
 /// Unit prices for one region, with where they come from. `Prices::us_east_1()` is the bundled
 /// default; load your own with [`Prices::from_json`].
@@ -65,6 +65,16 @@ pub enum PricesError {
         /// The parse error.
         source: serde_json::Error,
     },
+    /// A price or the hours of a month that is not a finite, non-negative number.
+    #[error("prices file {path}: {field} is {value}; prices are finite numbers ≥ 0")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// The field.
+        field: &'static str,
+        /// The value.
+        value: f64,
+    },
 }
 
 const US_EAST_1: &str = include_str!("../prices/us-east-1.json");
@@ -96,10 +106,39 @@ impl Prices {
     /// # Ok::<(), vpcform_net::PricesError>(())
     /// ```
     pub fn from_json(text: &str, origin: &str) -> Result<Prices, PricesError> {
-        serde_json::from_str(text).map_err(|source| PricesError::Parse {
+        let prices: Prices = serde_json::from_str(text).map_err(|source| PricesError::Parse {
             path: origin.to_string(),
             source,
-        })
+        })?;
+        for (field, value) in [
+            ("hours_per_month", prices.hours_per_month),
+            (
+                "interface_endpoint_per_az_hour",
+                prices.interface_endpoint_per_az_hour,
+            ),
+            (
+                "interface_endpoint_per_gb",
+                prices.interface_endpoint_per_gb,
+            ),
+            (
+                "gateway_endpoint_per_hour",
+                prices.gateway_endpoint_per_hour,
+            ),
+            ("nat_gateway_per_hour", prices.nat_gateway_per_hour),
+            ("nat_gateway_per_gb", prices.nat_gateway_per_gb),
+            ("nlb_per_hour", prices.nlb_per_hour),
+            ("nlb_per_nlcu_hour", prices.nlb_per_nlcu_hour),
+            ("cross_az_per_gb", prices.cross_az_per_gb),
+        ] {
+            if !(value.is_finite() && value >= 0.0) {
+                return Err(PricesError::Invalid {
+                    path: origin.to_string(),
+                    field,
+                    value,
+                });
+            }
+        }
+        Ok(prices)
     }
 
     /// Prices from a JSON file.
@@ -189,96 +228,114 @@ impl fmt::Display for CostReport {
 }
 
 /// Rounds to cents, so reports compare and serialize stably.
+/// Rounded to cents; `+ 0.0` turns -0 into 0.
 fn cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// The GB a month of each flow that goes through `resource` (a flow's volume split evenly over
 /// its workload's subnets).
-fn gb_through(report: &TrafficReport, flows: &[Flow], resource: &str) -> f64 {
-    report
-        .flows
+/// GB a month through the construct `via`: each flow's volume shared evenly among its
+/// workload's subnets, counted for the subnets whose path goes through `via`.
+fn gb_through(outcomes: &[FlowOutcome], via: NodeKey) -> f64 {
+    outcomes
         .iter()
-        .zip(flows)
-        .map(|(r, flow)| {
-            let share = flow.gb() / r.subnets.len().max(1) as f64;
-            r.subnets
-                .iter()
-                .filter(|s| s.via.as_deref() == Some(resource))
-                .count() as f64
-                * share
+        .map(|flow| {
+            let share = flow.gb / flow.subnets.len().max(1) as f64;
+            flow.subnets.iter().filter(|s| s.via == Some(via)).count() as f64 * share
         })
-        .sum()
+        // A float sum starts at -0: `+ 0.0` keeps "-0 GB" out of the report.
+        .sum::<f64>()
+        + 0.0
 }
 
-pub(crate) fn estimate(
-    stacks: &[StackDef],
-    flows: &[Flow],
-    traffic: &TrafficReport,
-    prices: &Prices,
-) -> CostReport {
+/// Whether every subnet of the flow reaches its destination through an interface endpoint.
+fn private_link(flow: &FlowOutcome) -> bool {
+    !flow.subnets.is_empty()
+        && flow
+            .subnets
+            .iter()
+            .all(|s| s.path == PathKind::InterfaceEndpoint)
+}
+
+pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) -> CostReport {
+    let outcomes = &traffic.outcomes;
     let hours = prices.hours_per_month;
     let mut stack_costs = Vec::new();
-    for stack in stacks {
+    for stack in model.stacks {
         let mut items = Vec::new();
-        for e in stack.nodes_of::<InterfaceEndpointNode>() {
-            let path = stack.path(&e.id);
-            let azs = e.subnets.len() as f64;
-            let gb = gb_through(traffic, flows, &path);
-            let monthly = azs * hours * prices.interface_endpoint_per_az_hour
-                + gb * prices.interface_endpoint_per_gb;
-            items.push(CostItem {
-                basis: format!(
-                    "interface endpoint: {azs} AZ x {hours} h x ${} + {gb} GB x ${}",
-                    prices.interface_endpoint_per_az_hour, prices.interface_endpoint_per_gb
-                ),
-                resource: path,
-                monthly: cents(monthly),
-            });
-        }
-        for g in stack.nodes_of::<GatewayEndpointNode>() {
-            items.push(CostItem {
-                resource: stack.path(&g.id),
-                basis: "gateway endpoint: free".to_string(),
-                monthly: 0.0,
-            });
-        }
-        for nlb in stack.nodes_of::<NetworkLoadBalancerNode>() {
-            let path = stack.path(&nlb.id);
-            // PrivateLink traffic to this NLB: flows whose endpoint leads to it. Approximated by
-            // the flows to endpoint services on it; NLCUs by bytes only (1 GB = 1 NLCU-hour).
-            let gb: f64 = traffic
-                .flows
-                .iter()
-                .zip(flows)
-                .filter(|(r, _)| {
-                    r.path == PathKind::InterfaceEndpoint && !is_aws_service(&r.destination)
-                })
-                .filter(|(r, _)| serves(&r.destination, stack, &nlb.id))
-                .map(|(_, f)| f.gb())
-                .sum();
-            let monthly = hours * prices.nlb_per_hour + gb * prices.nlb_per_nlcu_hour;
-            items.push(CostItem {
-                basis: format!(
-                    "NLB: {hours} h x ${} + ~{gb} NLCU-h x ${} (bytes only)",
-                    prices.nlb_per_hour, prices.nlb_per_nlcu_hour
-                ),
-                resource: path,
-                monthly: cents(monthly),
-            });
-        }
-        for nat in stack.nodes_of::<NatGatewayNode>() {
-            let path = stack.path(&nat.id);
-            let gb = gb_through(traffic, flows, &path);
-            let monthly = hours * prices.nat_gateway_per_hour + gb * prices.nat_gateway_per_gb;
-            items.push(CostItem {
-                basis: format!(
-                    "NAT gateway: {hours} h x ${} + {gb} GB x ${}",
-                    prices.nat_gateway_per_hour, prices.nat_gateway_per_gb
-                ),
-                resource: path,
-                monthly: cents(monthly),
-            });
+        for (key, node) in stack.keyed_nodes() {
+            let resource = stack.path(node.id());
+            let item = match node {
+                Node::InterfaceEndpoint(e) => {
+                    let azs = e.subnets.len() as f64;
+                    let gb = gb_through(outcomes, key);
+                    Some((
+                        format!(
+                            "interface endpoint: {azs} AZ x {hours} h x ${} + {gb} GB x ${}",
+                            prices.interface_endpoint_per_az_hour, prices.interface_endpoint_per_gb
+                        ),
+                        azs * hours * prices.interface_endpoint_per_az_hour
+                            + gb * prices.interface_endpoint_per_gb,
+                    ))
+                }
+                Node::GatewayEndpoint(_) => Some(("gateway endpoint: free".to_string(), 0.0)),
+                Node::NetworkLoadBalancer(_) => {
+                    // PrivateLink traffic to this NLB: flows to endpoint services on it that
+                    // arrive; NLCUs by bytes only (1 GB = 1 NLCU-hour).
+                    let gb: f64 = outcomes
+                        .iter()
+                        .filter(|flow| private_link(flow))
+                        .filter(|flow| match flow.destination {
+                            Target::EndpointService(service) => model
+                                .get_key::<EndpointServiceNode>(service)
+                                .is_some_and(|s| {
+                                    s.network_load_balancers.iter().any(|h| h.key == key)
+                                }),
+                            Target::AwsService(_) => false,
+                        })
+                        .map(|flow| flow.gb)
+                        .sum::<f64>()
+                        + 0.0;
+                    Some((
+                        format!(
+                            "NLB: {hours} h x ${} + ~{gb} NLCU-h x ${} (bytes only)",
+                            prices.nlb_per_hour, prices.nlb_per_nlcu_hour
+                        ),
+                        hours * prices.nlb_per_hour + gb * prices.nlb_per_nlcu_hour,
+                    ))
+                }
+                Node::NatGateway(_) => {
+                    let gb = gb_through(outcomes, key);
+                    Some((
+                        format!(
+                            "NAT gateway: {hours} h x ${} + {gb} GB x ${}",
+                            prices.nat_gateway_per_hour, prices.nat_gateway_per_gb
+                        ),
+                        hours * prices.nat_gateway_per_hour + gb * prices.nat_gateway_per_gb,
+                    ))
+                }
+                // Free, or not priced here (an endpoint service is billed to its NLB; a raw
+                // resource is outside the network model).
+                Node::Vpc(_)
+                | Node::Subnet(_)
+                | Node::RouteTable(_)
+                | Node::Route(_)
+                | Node::SecurityGroup(_)
+                | Node::TargetGroup(_)
+                | Node::Listener(_)
+                | Node::EndpointService(_)
+                | Node::InternetGateway(_)
+                | Node::Workload(_)
+                | Node::Resource(_) => None,
+            };
+            if let Some((basis, monthly)) = item {
+                items.push(CostItem {
+                    resource,
+                    basis,
+                    monthly: cents(monthly),
+                });
+            }
         }
         let total = cents(items.iter().map(|i| i.monthly).sum());
         stack_costs.push(StackCost {
@@ -292,39 +349,42 @@ pub(crate) fn estimate(
     // through VPC endpoints (gateway endpoints free; one interface endpoint per VPC and
     // service, in the AZs the workloads use unless one exists), or all of it through NAT
     // gateways (one per VPC and AZ the workloads use).
-    let mut nat_azs: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut interface_azs: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut nat_azs: BTreeSet<(NodeKey, String)> = BTreeSet::new();
+    let mut interface_azs: BTreeMap<(NodeKey, &str), BTreeSet<String>> = BTreeMap::new();
     let mut aws_gb = 0.0;
     let mut interface_gb = 0.0;
-    for (report, flow) in traffic.flows.iter().zip(flows) {
-        if !is_aws_service(&report.destination) {
+    for flow in outcomes {
+        let Target::AwsService(service) = &flow.destination else {
             continue;
-        }
-        aws_gb += flow.gb();
-        let gateway = report.destination == "s3" || report.destination == "dynamodb";
+        };
+        aws_gb += flow.gb;
+        let gateway = service == "s3" || service == "dynamodb";
         if !gateway {
-            interface_gb += flow.gb();
+            interface_gb += flow.gb;
         }
-        for subnet in &report.subnets {
-            if let Some((stack, id)) = subnet.subnet.split_once('/')
-                && let Some(def) = stacks.iter().find(|s| &*s.name == stack)
-                && let Some(facts) = def.subnets.get(id)
-            {
-                let vpc = format!("{stack}/{}", facts.vpc);
-                nat_azs.insert((vpc.clone(), facts.az.to_string()));
-                if !gateway {
-                    interface_azs
-                        .entry((vpc, report.destination.clone()))
-                        .or_default()
-                        .insert(facts.az.to_string());
-                }
+        for outcome in &flow.subnets {
+            let Some(subnet) = model.get_key::<SubnetNode>(outcome.subnet) else {
+                continue;
+            };
+            let Some(vpc) = subnet.vpc.vpc else {
+                continue;
+            };
+            nat_azs.insert((vpc, subnet.az.to_string()));
+            if !gateway {
+                interface_azs
+                    .entry((vpc, service.as_str()))
+                    .or_default()
+                    .insert(subnet.az.to_string());
             }
         }
     }
     let endpoint_az_hours: f64 = interface_azs
         .iter()
         .map(|((vpc, service), azs)| {
-            existing_endpoint_azs(stacks, vpc, service).unwrap_or(azs.len()) as f64
+            model
+                .in_vpc::<InterfaceEndpointNode>(*vpc)
+                .find(|(_, e)| e.target.aws_service.as_deref() == Some(*service))
+                .map_or(azs.len(), |(_, e)| e.subnets.len()) as f64
         })
         .sum::<f64>()
         * hours;
@@ -347,31 +407,6 @@ pub(crate) fn estimate(
     }
 }
 
-/// The AZ count of an existing interface endpoint for `service` in `vpc` (`Stack/VpcId`).
-fn existing_endpoint_azs(stacks: &[StackDef], vpc: &str, service: &str) -> Option<usize> {
-    let (stack, vpc_id) = vpc.split_once('/')?;
-    let def = stacks.iter().find(|s| &*s.name == stack)?;
-    def.nodes_of::<InterfaceEndpointNode>()
-        .find(|e| &*e.vpc.id == vpc_id && e.target.aws_service.as_deref() == Some(service))
-        .map(|e| e.subnets.len())
-}
-
-/// Flow destinations name AWS services by endpoint name and endpoint services by `Stack/Id`.
-fn is_aws_service(destination: &str) -> bool {
-    !destination.contains('/')
-}
-
-/// Whether the endpoint service `destination` (`Stack/Id`) runs on the NLB `nlb` of `stack`.
-fn serves(destination: &str, stack: &StackDef, nlb: &str) -> bool {
-    let Some((service_stack, service_id)) = destination.split_once('/') else {
-        return false;
-    };
-    service_stack == &*stack.name
-        && stack
-            .node::<crate::constructs::endpoint_service::EndpointServiceNode>(service_id)
-            .is_some_and(|svc| svc.network_load_balancers.iter().any(|h| &*h.id == nlb))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,5 +418,23 @@ mod tests {
         assert_eq!(prices.hours_per_month, 730.0);
         assert!(prices.source.contains("privatelink/pricing"));
         assert_eq!(prices.retrieved, "2026-11-26");
+    }
+
+    #[test]
+    fn negative_or_unbounded_prices_are_refused() {
+        let json = US_EAST_1.replace(
+            "\"nat_gateway_per_gb\": 0.045",
+            "\"nat_gateway_per_gb\": -0.045",
+        );
+        assert_ne!(json, US_EAST_1, "the bundled file names the field");
+        assert!(matches!(
+            Prices::from_json(&json, "test"),
+            Err(PricesError::Invalid {
+                field: "nat_gateway_per_gb",
+                ..
+            })
+        ));
+        let json = US_EAST_1.replace("\"hours_per_month\": 730", "\"hours_per_month\": 1e999");
+        assert!(Prices::from_json(&json, "test").is_err());
     }
 }

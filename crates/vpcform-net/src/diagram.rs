@@ -3,15 +3,9 @@
 
 use std::fmt::Write as _;
 
-use crate::constructs::endpoint_service::EndpointServiceNode;
-use crate::constructs::gateway_endpoint::GatewayEndpointNode;
-use crate::constructs::interface_endpoint::InterfaceEndpointNode;
-use crate::constructs::internet_gateway::InternetGatewayNode;
-use crate::constructs::nat_gateway::NatGatewayNode;
-use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
-use crate::constructs::workload::WorkloadNode;
-use crate::stack::StackDef;
-use crate::traffic::{PathKind, TrafficReport};
+use crate::handle::NodeKey;
+use crate::model::{Model as NetworkModel, Node};
+use crate::traffic::{PathKind, Target, Traffic};
 
 /// A box in the diagram.
 struct Box_ {
@@ -43,7 +37,7 @@ impl Line {
 }
 
 /// The diagram's content, independent of its notation.
-struct Model {
+struct Picture {
     clusters: Vec<(String, Vec<Box_>)>,
     outside: Vec<Box_>,
     lines: Vec<Line>,
@@ -58,7 +52,7 @@ fn color(path: PathKind) -> &'static str {
     }
 }
 
-fn model(stacks: &[StackDef], traffic: &TrafficReport) -> Model {
+fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
     let mut clusters = Vec::new();
     let mut outside: Vec<Box_> = Vec::new();
     let mut lines = Vec::new();
@@ -73,145 +67,111 @@ fn model(stacks: &[StackDef], traffic: &TrafficReport) -> Model {
         }
         id
     };
-    for stack in stacks {
+    for stack in model.stacks {
         // One pass over the stack: each box into its VPC's cluster, in the order added.
-        let mut vpc_boxes: indexmap::IndexMap<&str, Vec<Box_>> =
-            stack.vpcs.keys().map(|v| (&**v, Vec::new())).collect();
-        let mut put = |vpc: &str, b: Box_| {
-            if let Some(boxes) = vpc_boxes.get_mut(vpc) {
-                boxes.push(b);
+        let mut vpc_boxes: indexmap::IndexMap<NodeKey, (String, Vec<Box_>)> =
+            indexmap::IndexMap::new();
+        for (key, node) in stack.keyed_nodes() {
+            if let Node::Vpc(vpc) = node {
+                let cidr = vpc.parsed.map(|c| c.to_string()).unwrap_or_default();
+                vpc_boxes.insert(
+                    key,
+                    (format!("{} / {} {cidr}", stack.name, vpc.id), Vec::new()),
+                );
             }
-        };
-        for (id, subnet) in &stack.subnets {
-            let cidr = subnet.cidr.map(|c| c.to_string()).unwrap_or_default();
-            put(
-                &subnet.vpc,
-                Box_ {
-                    id: stack.path(id),
-                    label: format!("{id}\\n{cidr}\\n{}", subnet.az),
-                    shape: "box",
-                },
-            );
         }
-        for node in &stack.nodes {
-            let any = node.as_ref() as &dyn std::any::Any;
+        // Subnets first in each cluster, then the rest in the order added.
+        let mut nodes: Vec<(NodeKey, &Node)> = stack.keyed_nodes().collect();
+        nodes.sort_by_key(|(_, node)| !matches!(node, Node::Subnet(_)));
+        for (key, node) in nodes {
             let path = stack.path(node.id());
-            if let Some(w) = any.downcast_ref::<WorkloadNode>() {
-                put(
-                    &w.vpc,
-                    Box_ {
-                        id: path,
-                        label: format!("{}\\nworkload", w.id),
-                        shape: "oval",
-                    },
-                );
-            } else if let Some(e) = any.downcast_ref::<GatewayEndpointNode>() {
-                let target = aws(e.service, &mut outside);
-                lines.push(Line::structural(&path, target, ""));
-                put(
-                    &e.vpc.id,
-                    Box_ {
-                        id: path,
-                        label: format!("{}\\ngateway endpoint", e.id),
-                        shape: "diamond",
-                    },
-                );
-            } else if let Some(e) = any.downcast_ref::<InterfaceEndpointNode>() {
-                let target = match &e.target.aws_service {
-                    Some(service) => Some(aws(service, &mut outside)),
-                    None => crate::privatelink::resolve(stacks, stack, e)
-                        .map(|(provider, service)| provider.path(&service.id)),
-                };
-                if let Some(target) = target {
-                    let label = if e.target.aws_service.is_some() {
-                        ""
-                    } else {
-                        "PrivateLink"
+            let id = node.id();
+            let drawn = match node {
+                Node::Subnet(subnet) => {
+                    let cidr = subnet.parsed.map(|c| c.to_string()).unwrap_or_default();
+                    Some((format!("{id}\\n{cidr}\\n{}", subnet.az), "box"))
+                }
+                Node::Workload(_) => Some((format!("{id}\\nworkload"), "oval")),
+                Node::GatewayEndpoint(e) => {
+                    let target = aws(e.service, &mut outside);
+                    lines.push(Line::structural(&path, target, ""));
+                    Some((format!("{id}\\ngateway endpoint"), "diamond"))
+                }
+                Node::InterfaceEndpoint(e) => {
+                    let target = match &e.target.aws_service {
+                        Some(service) => Some((aws(service, &mut outside), "")),
+                        None => model
+                            .service_of(key)
+                            .map(|(service, _)| (model.path(service), "PrivateLink")),
                     };
-                    lines.push(Line::structural(&path, target, label));
+                    if let Some((target, label)) = target {
+                        lines.push(Line::structural(&path, target, label));
+                    }
+                    Some((format!("{id}\\ninterface endpoint"), "hexagon"))
                 }
-                put(
-                    &e.vpc.id,
-                    Box_ {
-                        id: path,
-                        label: format!("{}\\ninterface endpoint", e.id),
-                        shape: "hexagon",
-                    },
-                );
-            } else if let Some(nlb) = any.downcast_ref::<NetworkLoadBalancerNode>() {
-                put(
-                    &nlb.vpc,
-                    Box_ {
-                        id: path,
-                        label: format!("{}\\nNetwork Load Balancer", nlb.id),
-                        shape: "component",
-                    },
-                );
-            } else if let Some(svc) = any.downcast_ref::<EndpointServiceNode>() {
-                for nlb in &svc.network_load_balancers {
-                    lines.push(Line::structural(&path, nlb.path(), ""));
+                Node::NetworkLoadBalancer(_) => {
+                    Some((format!("{id}\\nNetwork Load Balancer"), "component"))
                 }
-                put(
-                    &svc.vpc,
-                    Box_ {
-                        id: path,
-                        label: format!("{}\\nendpoint service", svc.id),
-                        shape: "doubleoctagon",
-                    },
-                );
-            } else if let Some(igw) = any.downcast_ref::<InternetGatewayNode>() {
-                put(
-                    &igw.vpc.id,
-                    Box_ {
-                        id: path,
-                        label: format!("{}\\ninternet gateway", igw.id),
-                        shape: "invtrapezium",
-                    },
-                );
-            } else if let Some(nat) = any.downcast_ref::<NatGatewayNode>() {
-                put(
-                    &nat.subnet.vpc,
-                    Box_ {
-                        id: path,
-                        label: format!("{}\\nNAT gateway", nat.id),
-                        shape: "trapezium",
-                    },
-                );
+                Node::EndpointService(svc) => {
+                    for nlb in &svc.network_load_balancers {
+                        lines.push(Line::structural(&path, nlb.path(), ""));
+                    }
+                    Some((format!("{id}\\nendpoint service"), "doubleoctagon"))
+                }
+                Node::InternetGateway(_) => {
+                    Some((format!("{id}\\ninternet gateway"), "invtrapezium"))
+                }
+                Node::NatGateway(_) => Some((format!("{id}\\nNAT gateway"), "trapezium")),
+                // Structure drawn through the boxes above (tables, routes, groups, listeners,
+                // target groups), the VPC itself as the cluster, raw resources not at all.
+                Node::Vpc(_)
+                | Node::RouteTable(_)
+                | Node::Route(_)
+                | Node::SecurityGroup(_)
+                | Node::TargetGroup(_)
+                | Node::Listener(_)
+                | Node::Resource(_) => None,
+            };
+            if let Some((label, shape)) = drawn
+                && let Some(vpc) = node.vpc(key)
+                && let Some((_, boxes)) = vpc_boxes.get_mut(&vpc)
+            {
+                boxes.push(Box_ {
+                    id: path,
+                    label,
+                    shape,
+                });
             }
         }
-        for (vpc, boxes) in vpc_boxes {
-            let cidr = stack
-                .vpcs
-                .get(vpc)
-                .and_then(|f| f.cidr)
-                .map(|c| c.to_string())
-                .unwrap_or_default();
-            clusters.push((format!("{} / {vpc} {cidr}", stack.name), boxes));
-        }
+        clusters.extend(vpc_boxes.into_values());
     }
-    for flow in &traffic.flows {
-        let destination = if flow.destination.contains('/') {
-            flow.destination.clone()
-        } else {
-            aws(&flow.destination, &mut outside)
+    for flow in &traffic.outcomes {
+        let (destination, short) = match &flow.destination {
+            Target::AwsService(service) => (aws(service, &mut outside), service.clone()),
+            Target::EndpointService(service) => (
+                model.path(*service),
+                model
+                    .node(*service)
+                    .map(|n| n.id().to_string())
+                    .unwrap_or_default(),
+            ),
         };
+        let workload = model.path(flow.workload);
         // One line per distinct (path, via): subnets that agree are drawn once.
-        let mut drawn: Vec<(PathKind, Option<String>)> = Vec::new();
+        let mut drawn: Vec<(PathKind, Option<NodeKey>)> = Vec::new();
         for subnet in &flow.subnets {
-            let key = (subnet.path, subnet.via.clone());
+            let key = (subnet.path, subnet.via);
             if drawn.contains(&key) {
                 continue;
             }
             drawn.push(key);
-            let short = flow
-                .destination
-                .rsplit('/')
-                .next()
-                .unwrap_or(&flow.destination);
             let label = format!("{short} {}", flow.port);
-            let to = subnet.via.clone().unwrap_or_else(|| destination.clone());
+            let to = subnet
+                .via
+                .map(|v| model.path(v))
+                .unwrap_or_else(|| destination.clone());
             lines.push(Line {
-                from: flow.workload.clone(),
+                from: workload.clone(),
                 to: to.clone(),
                 label,
                 color: color(subnet.path),
@@ -233,7 +193,7 @@ fn model(stacks: &[StackDef], traffic: &TrafficReport) -> Model {
             }
         }
     }
-    Model {
+    Picture {
         clusters,
         outside,
         lines,
@@ -245,8 +205,8 @@ fn quote(s: &str) -> String {
 }
 
 /// The app as Graphviz DOT.
-pub(crate) fn dot(app: &str, stacks: &[StackDef], traffic: &TrafficReport) -> String {
-    let model = model(stacks, traffic);
+pub(crate) fn dot(app: &str, network: &NetworkModel<'_>, traffic: &Traffic) -> String {
+    let model = picture(network, traffic);
     let mut out = String::new();
     let _ = writeln!(out, "digraph {} {{", quote(app));
     let _ = writeln!(out, "  rankdir=LR;");
@@ -298,7 +258,7 @@ pub(crate) fn dot(app: &str, stacks: &[StackDef], traffic: &TrafficReport) -> St
             }
         );
     }
-    if !traffic.flows.is_empty() {
+    if !traffic.outcomes.is_empty() {
         let _ = writeln!(
             out,
             "  legend [shape=note, fillcolor=\"#fafafa\", label=\"flows\\lgreen: private, gateway endpoint\\lblue: private, interface endpoint\\lorange: public internet (NAT or internet gateway)\\lred, dashed: unreachable\\l\"];"
@@ -316,8 +276,8 @@ fn mermaid_id(id: &str) -> String {
 }
 
 /// The app as a Mermaid flowchart.
-pub(crate) fn mermaid(stacks: &[StackDef], traffic: &TrafficReport) -> String {
-    let model = model(stacks, traffic);
+pub(crate) fn mermaid(network: &NetworkModel<'_>, traffic: &Traffic) -> String {
+    let model = picture(network, traffic);
     let mut out = String::from("flowchart LR\n");
     let node = |b: &Box_| {
         // Mermaid reads `#…;` as an entity: write `#` as one.

@@ -74,12 +74,332 @@ pub enum SynthError {
         reason: String,
     },
     /// Two constructs of one stack with the same ID (or a generated ID colliding with a given one).
-    #[error("{stack}: two constructs have the ID {id:?} — give each its own")]
+    #[error(
+        "{stack}: logical ID {id:?} is used by both {other} and {construct} — give each construct \
+         its own ID (generated IDs append a suffix such as `Attachment` or `Eip` to the construct's)"
+    )]
     DuplicateId {
         /// The stack.
         stack: String,
-        /// The ID used twice.
+        /// The logical ID used twice.
         id: String,
+        /// The construct that rendered it second, with its kind.
+        construct: String,
+        /// The construct that rendered it first, with its kind.
+        other: String,
+    },
+    /// Two outputs of one stack with the same name.
+    #[error("{stack}: two outputs are named {name:?} — give each its own name")]
+    DuplicateOutput {
+        /// The stack.
+        stack: String,
+        /// The name.
+        name: String,
+    },
+    /// An output name CloudFormation rejects.
+    #[error("{stack}: output name {name:?} is invalid: {reason}")]
+    InvalidOutputName {
+        /// The stack.
+        stack: String,
+        /// The name.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+    /// A property override that cannot be applied.
+    #[error("{construct}: property override {path:?} cannot be applied: {reason}")]
+    InvalidOverride {
+        /// The construct overridden.
+        construct: String,
+        /// The dotted path.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A handle whose stack is not part of this app.
+    #[error(
+        "{construct}: {property} refers to {target}, whose stack is not part of this app (a \
+         handle of another `App`, or of a stack never added) — add that stack to this app, or \
+         use a handle of this app's stack"
+    )]
+    HandleNotInApp {
+        /// The construct holding the handle.
+        construct: String,
+        /// The property.
+        property: &'static str,
+        /// The handle's construct path.
+        target: String,
+    },
+    /// A handle that names a construct of another kind than its own.
+    #[error(
+        "{construct}: {property} refers to {target} as a {expected}, but that ID names {found} \
+         in this app — use the handle the construct's `add` returned"
+    )]
+    HandleKindMismatch {
+        /// The construct holding the handle.
+        construct: String,
+        /// The property.
+        property: &'static str,
+        /// The handle's construct path.
+        target: String,
+        /// The handle's kind.
+        expected: String,
+        /// What the app has there.
+        found: String,
+    },
+    /// Two routes to one destination in one route table.
+    #[error(
+        "{construct}: route table {route_table} already has a route to {destination} ({other}) — \
+         a route table takes one route per destination (AWS: RouteAlreadyExists)"
+    )]
+    DuplicateRoute {
+        /// The later route.
+        construct: String,
+        /// The route table.
+        route_table: String,
+        /// The destination, canonical.
+        destination: String,
+        /// The earlier route.
+        other: String,
+    },
+    /// A gateway route whose destination is inside the VPC's block.
+    #[error(
+        "{construct}: destination {destination} is inside VPC {vpc}'s block {vpc_cidr}, which its \
+         local route carries — route only addresses outside {vpc_cidr} to a gateway (AWS allows \
+         a more specific route only to a NAT gateway, and only for one whole subnet's block)"
+    )]
+    RouteInsideVpc {
+        /// The route.
+        construct: String,
+        /// Its destination.
+        destination: String,
+        /// The VPC.
+        vpc: String,
+        /// The VPC's block.
+        vpc_cidr: String,
+    },
+    /// A second internet gateway for one VPC.
+    #[error(
+        "{construct}: VPC {vpc} already has internet gateway {other} — a VPC takes one internet \
+         gateway (AWS: \"Network vpc-… already has an internet gateway attached\")"
+    )]
+    SecondInternetGateway {
+        /// The later gateway.
+        construct: String,
+        /// The VPC.
+        vpc: String,
+        /// The earlier gateway.
+        other: String,
+    },
+    /// A construct that needs its VPC's internet gateway, in a VPC without one.
+    #[error(
+        "{construct}: {what} needs an internet gateway attached to its VPC {vpc}, which has none \
+         — add an `InternetGateway` to {vpc}"
+    )]
+    NoInternetGateway {
+        /// The construct.
+        construct: String,
+        /// What it is.
+        what: &'static str,
+        /// The VPC.
+        vpc: String,
+    },
+    /// An IPv6 block that does not parse, or is not written canonically.
+    #[error("{construct}: {property} {value:?} is not a valid IPv6 CIDR block: {reason}")]
+    InvalidIpv6Cidr {
+        /// The construct.
+        construct: String,
+        /// The property.
+        property: &'static str,
+        /// The text given.
+        value: String,
+        /// What is wrong, with the form to write.
+        reason: String,
+    },
+    /// A port range whose start is above its end.
+    #[error("{construct}: {property} port range {from}-{to} is reversed — write {to}-{from}")]
+    PortRangeReversed {
+        /// The construct.
+        construct: String,
+        /// The property.
+        property: &'static str,
+        /// The start given.
+        from: u16,
+        /// The end given.
+        to: u16,
+    },
+    /// A port AWS does not accept (0).
+    #[error("{construct}: {property} {port} is not a port AWS accepts — use 1 to 65535")]
+    PortOutOfRange {
+        /// The construct.
+        construct: String,
+        /// The property.
+        property: &'static str,
+        /// The port.
+        port: u16,
+    },
+    /// A text property outside AWS's length or character set.
+    #[error("{construct}: {property} {value:?} is not accepted by AWS: {reason}")]
+    InvalidText {
+        /// The construct.
+        construct: String,
+        /// The property.
+        property: &'static str,
+        /// The text.
+        value: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Two listeners on one port of one load balancer.
+    #[error(
+        "{construct}: load balancer {load_balancer} already listens on port {port} ({other}) — \
+         one listener per port (AWS: DuplicateListener)"
+    )]
+    DuplicateListener {
+        /// The later listener.
+        construct: String,
+        /// The load balancer.
+        load_balancer: String,
+        /// The port.
+        port: u16,
+        /// The earlier listener.
+        other: String,
+    },
+    /// A number outside AWS's bounds.
+    #[error("{construct}: {property} is {value}; AWS accepts {min} to {max}")]
+    OutOfBounds {
+        /// The construct.
+        construct: String,
+        /// The property.
+        property: &'static str,
+        /// The value.
+        value: i64,
+        /// The least accepted.
+        min: i64,
+        /// The most accepted.
+        max: i64,
+    },
+    /// A health check whose timeout is not below its interval.
+    #[error(
+        "{construct}: health check timeout {timeout} s is not below the interval {interval} s — \
+         AWS: \"Health check interval must be greater than the timeout\""
+    )]
+    HealthCheckTimeoutNotBelowInterval {
+        /// The target group.
+        construct: String,
+        /// The timeout.
+        timeout: u16,
+        /// The interval.
+        interval: u16,
+    },
+    /// A target AWS does not accept for the group's target type.
+    #[error("{construct}: target {target:?} is not {expected}")]
+    InvalidTarget {
+        /// The target group.
+        construct: String,
+        /// The target given.
+        target: String,
+        /// What the group takes.
+        expected: &'static str,
+    },
+    /// An S3 interface endpoint with private DNS for inbound resolvers only, in a VPC without
+    /// an S3 gateway endpoint.
+    #[error(
+        "{construct}: an S3 interface endpoint with private DNS (inbound resolver only, AWS's \
+         default) needs a gateway endpoint for S3 in VPC {vpc} — add a `GatewayEndpoint` for S3, \
+         or set `DnsOptions::private_dns_only_for_inbound_resolver_endpoint(false)` (AWS: \
+         InvalidParameter, \"must have a Gateway endpoint for the service\")"
+    )]
+    S3PrivateDnsWithoutGateway {
+        /// The endpoint.
+        construct: String,
+        /// Its VPC.
+        vpc: String,
+    },
+    /// An endpoint service name that has neither AWS form.
+    #[error(
+        "{construct}: service name {name:?} is not a VPC endpoint service name — write \
+         com.amazonaws.vpce.<region>.vpce-svc-<17 hex digits> for an endpoint service, or use \
+         `services::…` for an AWS service"
+    )]
+    InvalidServiceName {
+        /// The endpoint.
+        construct: String,
+        /// The name given.
+        name: String,
+    },
+    /// A DNS option the endpoint's service does not have.
+    #[error(
+        "{construct}: {option} applies only to S3 interface endpoints, not to {service} — remove it"
+    )]
+    DnsOptionNotForService {
+        /// The endpoint.
+        construct: String,
+        /// The option.
+        option: &'static str,
+        /// The service.
+        service: String,
+    },
+    /// A flow whose workload or destination is not part of the app.
+    #[error("flow {flow}: {missing} is not part of this app — add its stack to the app")]
+    FlowNotInApp {
+        /// The flow, `workload -> destination`.
+        flow: String,
+        /// What is missing.
+        missing: String,
+    },
+    /// A flow volume that is not a finite, non-negative number.
+    #[error("flow {flow}: {value} GB a month is not a volume — give a finite number ≥ 0")]
+    InvalidVolume {
+        /// The flow.
+        flow: String,
+        /// The value.
+        value: f64,
+    },
+    /// An import that CloudFormation cannot resolve: from another region or account, or from
+    /// the importing stack itself.
+    #[error(
+        "stack {stack:?} imports {export:?} from stack {from:?}, {why} — `Fn::ImportValue` \
+         resolves only exports of other stacks in the same account and region"
+    )]
+    InvalidImport {
+        /// The importing stack.
+        stack: String,
+        /// The export.
+        export: String,
+        /// The exporting stack.
+        from: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// An availability zone that does not exist in the stack's region.
+    #[error("{construct}: {az} {reason}")]
+    InvalidAz {
+        /// The subnet.
+        construct: String,
+        /// The zone as given.
+        az: String,
+        /// Why, with the zones the region has.
+        reason: String,
+    },
+    /// An app name that cannot name the files it writes.
+    #[error(
+        "app name {name:?} cannot name the diagram files it writes: use letters, digits, `-`, `_` \
+         and `.`, not starting with `.`, at most 100 characters"
+    )]
+    InvalidAppName {
+        /// The name.
+        name: String,
+    },
+    /// A stack tag AWS rejects.
+    #[error("stack {stack}: tag {key:?} is not accepted by AWS: {reason}")]
+    InvalidTag {
+        /// The stack.
+        stack: String,
+        /// The key.
+        key: String,
+        /// Why.
+        reason: String,
     },
     /// A stack name CloudFormation rejects.
     #[error(
@@ -179,17 +499,22 @@ pub enum SynthError {
     },
     /// An `import` of an export that no stack of the app defines.
     #[error(
-        "stack {stack:?} imports export {export:?}, but no stack of the app exports it — add the \
-         exporting stack to the app"
+        "stack {stack:?} imports export {export:?} of stack {from:?}, which is not part of this \
+         app — add stack {from:?} to the app"
     )]
     UnknownExport {
         /// The importing stack.
         stack: String,
         /// The export name.
         export: String,
+        /// The exporting stack's name.
+        from: String,
     },
     /// Stacks that import from each other in a cycle; CloudFormation cannot create them.
-    #[error("stacks import from each other in a cycle: {}", cycle.join(" -> "))]
+    #[error(
+        "stacks import from each other in a cycle: {} — remove one of these imports",
+        cycle.join(" -> ")
+    )]
     StackCycle {
         /// The stacks in the cycle.
         cycle: Vec<String>,

@@ -1,20 +1,58 @@
 //! Handles: cheap, typed references to constructs already added to a stack.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use vpcform_cfn::Value;
 
-/// What every handle carries at run time: its stack, its logical ID and its VPC's logical ID.
-///
-/// The marker types make most misuse a compile error; these strings let synthesis check the
-/// rest (and the run-time topologies of the escape hatch) with the same rules.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Handle {
-    pub(crate) stack: Arc<str>,
-    pub(crate) id: Arc<str>,
-    /// The VPC the construct lives in (the VPC's own ID for a VPC).
-    pub(crate) vpc: Arc<str>,
+use crate::model::Kind;
+
+/// A stack's identity: unique in the process, so that handles of two apps, or of two stacks
+/// with the same name, never resolve to each other's constructs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct StackKey(u64);
+
+impl StackKey {
+    pub(crate) fn fresh() -> StackKey {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        StackKey(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
 }
+
+/// A construct's identity: its stack's key and its position in that stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct NodeKey {
+    pub(crate) stack: StackKey,
+    pub(crate) index: u32,
+}
+
+/// What every handle carries at run time: the construct's identity and kind, its VPC's
+/// identity, and the names error messages use.
+///
+/// The marker types make most misuse a compile error; the identity lets synthesis check the
+/// rest (and the run-time topologies of the escape hatch) without comparing strings: a handle
+/// resolves to exactly the construct it was made for, or synthesis says why not.
+#[derive(Clone, Debug)]
+#[doc(hidden)]
+pub struct Handle {
+    pub(crate) key: NodeKey,
+    pub(crate) kind: Kind,
+    /// The VPC the construct lives in (the VPC's own key for a VPC); `None` when it has none
+    /// (raw resources) or none could be told (a load balancer without subnets).
+    pub(crate) vpc: Option<NodeKey>,
+    /// The stack's name, for messages.
+    pub(crate) stack: Arc<str>,
+    /// The logical ID.
+    pub(crate) id: Arc<str>,
+}
+
+impl PartialEq for Handle {
+    fn eq(&self, other: &Handle) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Handle {}
 
 impl Handle {
     pub(crate) fn path(&self) -> String {
@@ -26,9 +64,9 @@ impl Handle {
     }
 }
 
-/// Declares a handle type generic over a VPC marker.
+/// Declares a handle type generic over a VPC marker, and what an export of it carries.
 macro_rules! handle {
-    ($(#[$meta:meta])* $name:ident $({ $($field:ident : $ty:ty),* $(,)? })?) => {
+    ($(#[$meta:meta])* $name:ident $(exports $carries:ty)? $({ $($field:ident : $ty:ty),* $(,)? })?) => {
         $(#[$meta])*
         pub struct $name<V> {
             pub(crate) handle: $crate::handle::Handle,
@@ -37,10 +75,10 @@ macro_rules! handle {
         }
 
         impl<V> $name<V> {
-            pub(crate) fn new(handle: $crate::handle::Handle) -> Self {
+            pub(crate) fn new(handle: $crate::handle::Handle $($(, $field: $ty)*)?) -> Self {
                 $name {
                     handle,
-                    $($($field: ::std::default::Default::default(),)*)?
+                    $($($field,)*)?
                     _vpc: ::std::marker::PhantomData,
                 }
             }
@@ -77,6 +115,12 @@ macro_rules! handle {
             }
         }
 
+        impl<V> $crate::stack::AnyHandle for $name<V> {
+            fn any_handle(&self) -> &$crate::handle::Handle {
+                &self.handle
+            }
+        }
+
         impl<V> From<&$name<V>> for $name<V> {
             fn from(handle: &$name<V>) -> Self {
                 handle.clone()
@@ -88,6 +132,16 @@ macro_rules! handle {
                 handle.reference()
             }
         }
+
+        $(
+            impl<V> $crate::export::Exportable for &$name<V> {
+                type Carries = $carries;
+
+                fn output_value(self) -> $crate::export::OutputValue {
+                    $crate::export::OutputValue::of_handle(&self.handle, self.reference())
+                }
+            }
+        )?
     };
 }
 

@@ -38,8 +38,10 @@ mod constructs;
 mod cost;
 mod diagram;
 mod error;
+pub mod export;
 mod handle;
 mod markers;
+mod model;
 mod privatelink;
 pub mod services;
 mod stack;
@@ -50,8 +52,8 @@ pub use cidr::{CidrBlock, CidrError, Ipv4Cidr};
 pub use constructs::endpoint_service::{EndpointService, EndpointServiceRef, ServiceLoadBalancer};
 pub use constructs::gateway_endpoint::{GatewayEndpoint, GatewayEndpointRef};
 pub use constructs::interface_endpoint::{
-    InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget, PrivateDnsServiceName, ServiceName,
-    TargetDef,
+    DnsOptions, DnsRecordIpType, InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget,
+    PrivateDnsServiceName, ServiceName, TargetDef,
 };
 pub use constructs::internet_gateway::{InternetGateway, InternetGatewayRef};
 pub use constructs::listener::{Listener, ListenerRef};
@@ -66,13 +68,15 @@ pub use constructs::vpc::{Vpc, VpcRef};
 pub use constructs::workload::{Workload, WorkloadRef};
 pub use cost::{CostItem, CostReport, Prices, PricesError, StackCost};
 pub use error::{SynthError, SynthErrors, SynthWarning};
+pub use export::{Export, Exportable, Imported};
 pub use handle::AsHandle;
 pub use markers::{DynamicStack, DynamicVpc, InStack, StackMarker, VpcMarker};
 pub use services::{AwsService, GatewayService, InterfaceService, PrivateDnsCapable};
-pub use stack::{Construct, Export, Imported, Stack, StackDef};
+pub use stack::{AnyHandle, Construct, RawResourceRef, Stack, StackDef};
 pub use traffic::{
     Destination, Flow, FlowDestination, FlowReport, PathKind, SubnetPath, TrafficReport,
 };
+pub use vpcform_cfn as cfn;
 pub use vpcform_cfn::{Pseudo, Value};
 
 /// Everything a program usually needs: `use vpcform_net::prelude::*;`.

@@ -4,119 +4,112 @@
 use crate::constructs::endpoint_service::EndpointServiceNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
+use crate::constructs::subnet::SubnetNode;
+use crate::handle::NodeKey;
+use crate::model::{Model, Node};
 use crate::stack::{Findings, StackDef};
-use crate::{Az, SynthError, Value};
+use crate::{Az, SynthError};
 
-/// Checks each interface endpoint whose endpoint service is defined in the app: the endpoint's
-/// zones must be served by the service's load balancers, and a consumer in another region must
-/// be supported by the service and name its region.
-pub(crate) fn check_links(stacks: &[StackDef], findings: &mut Findings) {
-    for consumer in stacks {
-        for endpoint in consumer.nodes_of::<InterfaceEndpointNode>() {
-            if let Some((provider, service)) = resolve(stacks, consumer, endpoint) {
-                check_zones(consumer, endpoint, provider, service, findings);
-                check_regions(consumer, endpoint, provider, service, findings);
+/// For every interface endpoint connected to an endpoint service of the app (directly or
+/// through a typed import), the checks that need both ends.
+pub(crate) fn check_links(model: &Model<'_>, findings: &mut Findings) {
+    for consumer in model.stacks {
+        for (key, node) in consumer.keyed_nodes() {
+            let Node::InterfaceEndpoint(endpoint) = node else {
+                continue;
+            };
+            let Some((service_key, service)) = model.service_of(key) else {
+                continue;
+            };
+            let Some(provider) = model.stack(service_key.stack) else {
+                continue;
+            };
+            let link = Link {
+                model,
+                consumer,
+                endpoint,
+                provider,
+                service_key,
+                service,
+            };
+            link.check_zones(findings);
+            link.check_regions(findings);
+        }
+    }
+}
+
+struct Link<'a> {
+    model: &'a Model<'a>,
+    consumer: &'a StackDef,
+    endpoint: &'a InterfaceEndpointNode,
+    provider: &'a StackDef,
+    service_key: NodeKey,
+    service: &'a EndpointServiceNode,
+}
+
+impl Link<'_> {
+    /// Consumers see only the AZs they share with the provider (aws-facts §1 [17]).
+    fn check_zones(&self, findings: &mut Findings) {
+        let model = self.model;
+        let served: Vec<&Az> = self
+            .service
+            .network_load_balancers
+            .iter()
+            .filter_map(|nlb| model.get::<NetworkLoadBalancerNode>(nlb))
+            .flat_map(|nlb| &nlb.subnets)
+            .filter_map(|subnet| model.get::<SubnetNode>(subnet).map(|s| &s.az))
+            .collect();
+        for subnet in &self.endpoint.subnets {
+            let Some(az) = model.get::<SubnetNode>(subnet).map(|s| &s.az) else {
+                continue;
+            };
+            let comparable = served
+                .iter()
+                .any(|s| std::mem::discriminant(*s) == std::mem::discriminant(az));
+            if comparable && !served.contains(&az) {
+                let served_list: Vec<String> = served.iter().map(|az| az.to_string()).collect();
+                findings.errors.push(SynthError::EndpointAzNotServed {
+                    construct: self.consumer.path(&self.endpoint.id),
+                    subnet: subnet.path(),
+                    az: az.to_string(),
+                    service: model.path(self.service_key),
+                    served: served_list.join(", "),
+                });
             }
         }
     }
-}
 
-/// The endpoint service an endpoint connects to: the same stack's by handle, or another stack's
-/// through the export it imports.
-pub(crate) fn resolve<'a>(
-    stacks: &'a [StackDef],
-    consumer: &'a StackDef,
-    endpoint: &InterfaceEndpointNode,
-) -> Option<(&'a StackDef, &'a EndpointServiceNode)> {
-    if let Some(handle) = &endpoint.target.endpoint_service {
-        return consumer.node(&handle.id).map(|service| (consumer, service));
-    }
-    let Value::ImportValue(name) = &endpoint.target.service_name else {
-        return None;
-    };
-    let export = name.as_str()?;
-    stacks.iter().find_map(|provider| {
-        let output = provider
-            .outputs
-            .values()
-            .find(|o| o.export.as_deref() == Some(export))?;
-        output
-            .value
-            .references()
-            .iter()
-            .find_map(|id| provider.node::<EndpointServiceNode>(id))
-            .map(|service| (provider, service))
-    })
-}
-
-/// AZs are compared as written: two `Az::index` values, two names or two IDs. AZ names and
-/// indexes map to physical zones per account, so across accounts only AZ IDs are reliable.
-fn check_zones(
-    consumer: &StackDef,
-    endpoint: &InterfaceEndpointNode,
-    provider: &StackDef,
-    service: &EndpointServiceNode,
-    findings: &mut Findings,
-) {
-    let served: Vec<&Az> = service
-        .network_load_balancers
-        .iter()
-        .filter_map(|nlb| provider.node::<NetworkLoadBalancerNode>(&nlb.id))
-        .flat_map(|nlb| &nlb.subnets)
-        .filter_map(|subnet| provider.subnets.get(&subnet.id).map(|facts| &facts.az))
-        .collect();
-    for subnet in &endpoint.subnets {
-        let Some(az) = consumer.subnets.get(&subnet.id).map(|facts| &facts.az) else {
-            continue;
+    /// Cross-region PrivateLink: the provider lists the consumer's region, the consumer names
+    /// the provider's (aws-facts §1 [16][22][23]).
+    fn check_regions(&self, findings: &mut Findings) {
+        let (Some(region), Some(service_region)) = (&self.consumer.region, &self.provider.region)
+        else {
+            return;
         };
-        let comparable = served
-            .iter()
-            .any(|s| std::mem::discriminant(*s) == std::mem::discriminant(az));
-        if comparable && !served.contains(&az) {
-            let served_list: Vec<String> = served.iter().map(|az| az.to_string()).collect();
-            findings.errors.push(SynthError::EndpointAzNotServed {
-                construct: consumer.path(&endpoint.id),
-                subnet: subnet.path(),
-                az: az.to_string(),
-                service: provider.path(&service.id),
-                served: served_list.join(", "),
+        if region == service_region {
+            return;
+        }
+        let service = self.model.path(self.service_key);
+        if !self.service.supported_regions.contains(region) {
+            findings.errors.push(SynthError::RegionNotSupported {
+                construct: self.consumer.path(&self.endpoint.id),
+                region: region.clone(),
+                service: service.clone(),
+                service_region: service_region.clone(),
+                supported: if self.service.supported_regions.is_empty() {
+                    format!("its own region ({service_region})")
+                } else {
+                    self.service.supported_regions.join(", ")
+                },
             });
         }
-    }
-}
-
-fn check_regions(
-    consumer: &StackDef,
-    endpoint: &InterfaceEndpointNode,
-    provider: &StackDef,
-    service: &EndpointServiceNode,
-    findings: &mut Findings,
-) {
-    let (Some(region), Some(service_region)) = (&consumer.region, &provider.region) else {
-        return;
-    };
-    if region == service_region {
-        return;
-    }
-    if !service.supported_regions.contains(region) {
-        findings.errors.push(SynthError::RegionNotSupported {
-            construct: consumer.path(&endpoint.id),
-            region: region.clone(),
-            service: provider.path(&service.id),
-            service_region: service_region.clone(),
-            supported: if service.supported_regions.is_empty() {
-                format!("its own region ({service_region})")
-            } else {
-                service.supported_regions.join(", ")
-            },
-        });
-    }
-    if endpoint.service_region.as_ref() != Some(service_region) {
-        findings.errors.push(SynthError::ServiceRegionMissing {
-            construct: consumer.path(&endpoint.id),
-            service: provider.path(&service.id),
-            service_region: service_region.clone(),
-            region: region.clone(),
-        });
+        if self.endpoint.service_region.as_ref() != Some(service_region) {
+            findings.errors.push(SynthError::ServiceRegionMissing {
+                construct: self.consumer.path(&self.endpoint.id),
+                service,
+                service_region: service_region.clone(),
+                region: region.clone(),
+            });
+        }
     }
 }

@@ -1,16 +1,15 @@
 //! Stacks: the unit of deployment, holding constructs and outputs; one template each.
 
-use std::any::Any;
 use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::sync::OnceLock;
 
-use indexmap::IndexMap;
-use vpcform_cfn::{Output, Template, TemplateError, Value};
+use vpcform_cfn::{Output, Resource, Template, TemplateError, Value};
 
-use crate::handle::Handle;
-use crate::{Ipv4Cidr, StackMarker, SynthError};
+use crate::export::{Export, Exportable, Imported, OutputValue};
+use crate::handle::{Handle, NodeKey, StackKey};
+use crate::model::{Check, Claim, Model, Node, Render};
+use crate::{StackMarker, SynthError};
 
 /// A CloudFormation stack under construction, typed by its [`StackMarker`].
 ///
@@ -44,6 +43,7 @@ impl<S: StackMarker> Stack<S> {
         let name: String = name.into();
         Stack {
             def: StackDef {
+                key: StackKey::fresh(),
                 description: format!("{name} (synthesized by vpcform)"),
                 name: name.into(),
                 region: None,
@@ -52,10 +52,9 @@ impl<S: StackMarker> Stack<S> {
                 termination_protection: None,
                 capabilities: Vec::new(),
                 nodes: Vec::new(),
-                index: OnceLock::new(),
-                outputs: IndexMap::new(),
-                vpcs: IndexMap::new(),
-                subnets: IndexMap::new(),
+                outputs: Vec::new(),
+                imports: Vec::new(),
+                overrides: Vec::new(),
             },
             _stack: PhantomData,
         }
@@ -163,7 +162,8 @@ impl<S: StackMarker> Stack<S> {
         construct.add_to(&mut self.def, Arc::from(id))
     }
 
-    /// Adds an output: the value is shown by `describe-stacks` after deploy.
+    /// Adds an output: the value is shown by `describe-stacks` after deploy. A handle's output
+    /// must be of this stack (checked at synth).
     ///
     /// ```
     /// use vpcform_net::prelude::*;
@@ -172,45 +172,50 @@ impl<S: StackMarker> Stack<S> {
     /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
     /// stack.output("VpcId", &vpc);
     /// ```
-    pub fn output(&mut self, name: &str, value: impl Into<Value>) {
-        self.def.outputs.insert(
+    pub fn output(&mut self, name: &str, value: impl Exportable) {
+        self.def.outputs.push((
             name.to_string(),
             OutputDef {
-                value: value.into(),
+                value: value.output_value(),
                 export: None,
             },
-        );
+        ));
     }
 
     /// Adds an output exported as `<stack name>-<name>`, for another stack to
-    /// [`import`](Stack::import). This is the only way a value crosses stacks.
+    /// [`import`](Stack::import). This is the only way a value crosses stacks. The export is
+    /// typed by what it carries: a VPC's export is an `Export<S, VpcId>`, an endpoint service
+    /// name's an `Export<S, ServiceName>`.
     ///
     /// ```
     /// use vpcform_net::prelude::*;
     /// vpcform_net::topology! { stack Provider {} stack Consumer {} }
     /// let mut provider = Stack::<Provider>::new("Provider");
-    /// let name = provider.export("ServiceName", "com.amazonaws.vpce.us-east-1.vpce-svc-0123");
+    /// let name = provider.export(
+    ///     "ServiceName",
+    ///     ServiceName::new("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"),
+    /// );
     /// assert_eq!(name.export_name(), "Provider-ServiceName");
     /// let mut consumer = Stack::<Consumer>::new("Consumer");
     /// let imported = consumer.import(&name);
     /// ```
-    pub fn export(&mut self, name: &str, value: impl Into<Value>) -> Export<S> {
+    pub fn export<T: Exportable>(&mut self, name: &str, value: T) -> Export<S, T::Carries> {
         let export_name = format!("{}-{}", self.def.name, name);
-        self.def.outputs.insert(
+        let value = value.output_value();
+        let source = value.source.clone();
+        self.def.outputs.push((
             name.to_string(),
             OutputDef {
-                value: value.into(),
+                value,
                 export: Some(export_name.clone()),
             },
-        );
-        Export {
-            export_name,
-            _stack: PhantomData,
-        }
+        ));
+        Export::new(export_name, self.def.key, self.def.name.to_string(), source)
     }
 
     /// Imports another stack's export (`Fn::ImportValue`); the app deploys the exporting stack
-    /// first and refuses to delete it while this one imports from it.
+    /// first and refuses to delete it while this one imports from it. The imported value
+    /// carries what the export carries.
     ///
     /// ```
     /// use vpcform_net::prelude::*;
@@ -221,84 +226,127 @@ impl<S: StackMarker> Stack<S> {
     /// let service = consumer.import(&name);
     /// assert_eq!(service.value(), &vpcform_net::Value::import_value("Provider-ServiceName"));
     /// ```
-    pub fn import<T>(&mut self, export: &Export<T>) -> Imported<S> {
-        Imported {
+    pub fn import<E, T>(&mut self, export: &Export<E, T>) -> Imported<S, T> {
+        self.def.imports.push(ImportDef {
             export_name: export.export_name.clone(),
-            value: Value::import_value(export.export_name.as_str()),
-            _stack: PhantomData,
-        }
+            from: export.stack,
+            from_name: export.stack_name.clone(),
+        });
+        Imported::new(export.export_name.clone(), export.source.clone())
     }
-}
 
-/// An exported output of stack `S`: import it into another stack with [`Stack::import`].
-#[derive(Debug)]
-pub struct Export<S> {
-    export_name: String,
-    _stack: PhantomData<fn() -> S>,
-}
-
-impl<S> Export<S> {
-    /// The export name, `<stack name>-<output name>`.
+    /// Adds a CloudFormation resource vpcform does not model (yet), under `id`: the escape
+    /// hatch. Its `Ref`s and `Fn::GetAtt`s must name resources of this stack (checked at
+    /// synth, with every other error); the traffic analysis and diagram do not see into it.
+    ///
+    /// Use it for resources outside the network model (a Route 53 record, an IAM role); for a
+    /// property a vpcform construct does not offer, prefer [`Stack::override_property`], which
+    /// keeps the construct's checks.
     ///
     /// ```
-    /// vpcform_net::topology! { stack Provider {} }
-    /// let mut p = vpcform_net::Stack::<Provider>::new("Provider");
-    /// assert_eq!(p.export("X", "v").export_name(), "Provider-X");
+    /// use vpcform_net::prelude::*;
+    /// vpcform_net::topology! { stack Network { vpc Main } }
+    /// let mut stack = Stack::<Network>::new("Network");
+    /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// let logs = stack.add_resource(
+    ///     "FlowLogs",
+    ///     vpcform_net::cfn::Resource::new("AWS::EC2::FlowLog")
+    ///         .property("ResourceId", vpc.reference())
+    ///         .property("ResourceType", "VPC")
+    ///         .property("TrafficType", "ALL")
+    ///         .property("LogDestinationType", "s3")
+    ///         .property("LogDestination", "arn:aws:s3:::my-flow-logs"),
+    /// );
+    /// assert_eq!(logs.logical_id(), "FlowLogs");
     /// ```
-    pub fn export_name(&self) -> &str {
-        &self.export_name
+    pub fn add_resource(&mut self, id: &str, resource: Resource) -> RawResourceRef {
+        let handle = self
+            .def
+            .push(Node::Resource(crate::constructs::resource::ResourceNode {
+                id: Arc::from(id),
+                resource,
+            }));
+        RawResourceRef { handle }
     }
-}
 
-/// A value imported into stack `S` from another stack's export.
-#[derive(Debug)]
-pub struct Imported<S> {
-    export_name: String,
-    value: Value,
-    _stack: PhantomData<fn() -> S>,
-}
-
-impl<S> Imported<S> {
-    /// The name of the export imported.
+    /// Sets a property of a construct's main resource at a dotted path, after rendering: CDK's
+    /// `addPropertyOverride`, for a property vpcform does not model yet. The construct must be
+    /// of this stack and render a resource (checked at synth).
+    ///
+    /// vpcform's checks do not see overridden values: prefer a builder property where there is
+    /// one, and file an issue for the one that is missing.
     ///
     /// ```
-    /// vpcform_net::topology! { stack A {} stack B {} }
-    /// let mut a = vpcform_net::Stack::<A>::new("A");
-    /// let e = a.export("X", "v");
-    /// let mut b = vpcform_net::Stack::<B>::new("B");
-    /// assert_eq!(b.import(&e).export_name(), "A-X");
+    /// use vpcform_net::prelude::*;
+    /// vpcform_net::topology! { stack Network { vpc Main } }
+    /// let mut stack = Stack::<Network>::new("Network");
+    /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// stack.override_property(&vpc, "InstanceTenancy", "default");
     /// ```
-    pub fn export_name(&self) -> &str {
-        &self.export_name
+    pub fn override_property(
+        &mut self,
+        construct: &impl AnyHandle,
+        path: &str,
+        value: impl Into<Value>,
+    ) {
+        self.def.overrides.push(OverrideDef {
+            target: construct.any_handle().clone(),
+            path: path.to_string(),
+            value: value.into(),
+        });
+    }
+}
+
+/// Any construct's handle: what [`Stack::override_property`] takes.
+pub trait AnyHandle {
+    /// The run-time handle.
+    #[doc(hidden)]
+    fn any_handle(&self) -> &Handle;
+}
+
+/// A handle to a resource added with [`Stack::add_resource`].
+#[derive(Clone, Debug)]
+pub struct RawResourceRef {
+    handle: Handle,
+}
+
+impl RawResourceRef {
+    /// The logical ID given.
+    ///
+    /// See [`Stack::add_resource`] for an example.
+    pub fn logical_id(&self) -> &str {
+        &self.handle.id
     }
 
-    /// The `Fn::ImportValue` expression.
+    /// `{"Ref": logical_id}`.
     ///
     /// ```
-    /// vpcform_net::topology! { stack A {} stack B {} }
-    /// let mut a = vpcform_net::Stack::<A>::new("A");
-    /// let e = a.export("X", "v");
-    /// let mut b = vpcform_net::Stack::<B>::new("B");
-    /// assert!(matches!(b.import(&e).value(), vpcform_net::Value::ImportValue(_)));
+    /// # vpcform_net::topology! { stack Network {} }
+    /// # let mut stack = vpcform_net::Stack::<Network>::new("Network");
+    /// let zone = stack.add_resource("Zone", vpcform_net::cfn::Resource::new("AWS::Route53::HostedZone"));
+    /// assert_eq!(zone.reference(), vpcform_net::Value::reference("Zone"));
     /// ```
-    pub fn value(&self) -> &Value {
-        &self.value
+    pub fn reference(&self) -> Value {
+        self.handle.reference()
     }
 }
 
-impl<S> Clone for Imported<S> {
-    fn clone(&self) -> Self {
-        Imported {
-            export_name: self.export_name.clone(),
-            value: self.value.clone(),
-            _stack: PhantomData,
-        }
+impl AnyHandle for RawResourceRef {
+    fn any_handle(&self) -> &Handle {
+        &self.handle
     }
 }
 
-impl<S> From<&Imported<S>> for Value {
-    fn from(imported: &Imported<S>) -> Self {
-        imported.value.clone()
+impl From<&RawResourceRef> for Value {
+    fn from(handle: &RawResourceRef) -> Self {
+        handle.reference()
+    }
+}
+
+impl Exportable for &RawResourceRef {
+    type Carries = crate::export::Raw;
+    fn output_value(self) -> OutputValue {
+        OutputValue::of_handle(&self.handle, self.reference())
     }
 }
 
@@ -323,6 +371,7 @@ pub trait Construct<S>: Sized {
 /// A stack's contents with the marker types erased. Internal: reached only through [`Stack`].
 #[doc(hidden)]
 pub struct StackDef {
+    pub(crate) key: StackKey,
     pub(crate) name: Arc<str>,
     pub(crate) description: String,
     pub(crate) region: Option<String>,
@@ -330,113 +379,73 @@ pub struct StackDef {
     pub(crate) tags: Vec<(String, String)>,
     pub(crate) termination_protection: Option<bool>,
     pub(crate) capabilities: Vec<String>,
-    pub(crate) nodes: Vec<Box<dyn Node>>,
-    /// Node positions by ID (duplicates are reported at synth), built on first lookup.
-    pub(crate) index: OnceLock<HashMap<Arc<str>, Vec<usize>>>,
-    pub(crate) outputs: IndexMap<String, OutputDef>,
-    /// What synthesis needs to know of each VPC and subnet, by logical ID.
-    pub(crate) vpcs: IndexMap<Arc<str>, VpcFacts>,
-    pub(crate) subnets: IndexMap<Arc<str>, SubnetFacts>,
+    /// The constructs in the order added; a handle's key indexes this.
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) outputs: Vec<(String, OutputDef)>,
+    pub(crate) imports: Vec<ImportDef>,
+    pub(crate) overrides: Vec<OverrideDef>,
 }
 
 pub(crate) struct OutputDef {
-    pub(crate) value: Value,
+    pub(crate) value: OutputValue,
     pub(crate) export: Option<String>,
 }
 
-pub(crate) struct VpcFacts {
-    pub(crate) cidr: Option<Ipv4Cidr>,
-    pub(crate) dns_support: bool,
-    pub(crate) dns_hostnames: bool,
+/// An import, as recorded when the program made it.
+pub(crate) struct ImportDef {
+    pub(crate) export_name: String,
+    pub(crate) from: StackKey,
+    pub(crate) from_name: String,
 }
 
-pub(crate) struct SubnetFacts {
-    pub(crate) vpc: Arc<str>,
-    pub(crate) cidr: Option<Ipv4Cidr>,
-    pub(crate) az: crate::Az,
+pub(crate) struct OverrideDef {
+    pub(crate) target: Handle,
+    pub(crate) path: String,
+    pub(crate) value: Value,
 }
 
 impl StackDef {
-    pub(crate) fn handle(&self, id: &Arc<str>, vpc: &Arc<str>) -> Handle {
-        Handle {
+    /// Records a construct and returns its handle.
+    pub(crate) fn push(&mut self, node: Node) -> Handle {
+        let key = NodeKey {
+            stack: self.key,
+            index: u32::try_from(self.nodes.len()).unwrap_or(u32::MAX),
+        };
+        let handle = Handle {
+            key,
+            kind: node.kind(),
+            vpc: node.vpc(key),
             stack: self.name.clone(),
-            id: id.clone(),
-            vpc: vpc.clone(),
-        }
-    }
-
-    pub(crate) fn push(&mut self, node: impl Node) {
-        self.nodes.push(Box::new(node));
-        self.index.take();
+            id: Arc::from(node.id()),
+        };
+        self.nodes.push(node);
+        handle
     }
 
     pub(crate) fn path(&self, id: &str) -> String {
         format!("{}/{}", self.name, id)
     }
 
-    /// The construct of type `N` with ID `id`, if any; through an index built on first use,
-    /// so lookups stay O(1) in stacks of hundreds of constructs.
-    pub(crate) fn node<N: Node>(&self, id: &str) -> Option<&N> {
-        let index = self.index.get_or_init(|| {
-            let mut index: HashMap<Arc<str>, Vec<usize>> = HashMap::with_capacity(self.nodes.len());
-            for (i, node) in self.nodes.iter().enumerate() {
-                index.entry(Arc::from(node.id())).or_default().push(i);
-            }
-            index
-        });
-        index
-            .get(id)?
-            .iter()
-            .find_map(|&i| (self.nodes[i].as_ref() as &dyn Any).downcast_ref::<N>())
+    /// Every construct with its key.
+    pub(crate) fn keyed_nodes(&self) -> impl Iterator<Item = (NodeKey, &Node)> {
+        let stack = self.key;
+        self.nodes.iter().enumerate().map(move |(i, node)| {
+            (
+                NodeKey {
+                    stack,
+                    index: i as u32,
+                },
+                node,
+            )
+        })
     }
 
-    /// Every construct of type `N`, in the order added.
-    pub(crate) fn nodes_of<N: Node>(&self) -> impl Iterator<Item = &N> {
-        self.nodes
-            .iter()
-            .filter_map(|node| (node.as_ref() as &dyn Any).downcast_ref::<N>())
-    }
-
-    /// Per VPC: no more subnets than AWS's quota, and no more addresses in subnets than the VPC
-    /// has (which the overlap check alone would report pair by pair).
-    fn check_subnet_capacity(&self, findings: &mut Findings) {
-        let mut per_vpc: IndexMap<&Arc<str>, (usize, u64)> = IndexMap::new();
-        for subnet in self.subnets.values() {
-            let (count, addresses) = per_vpc.entry(&subnet.vpc).or_default();
-            *count += 1;
-            *addresses += subnet.cidr.map_or(0, |c| c.size());
-        }
-        for (vpc, (count, addresses)) in per_vpc {
-            if count > SUBNETS_PER_VPC {
-                findings.errors.push(SynthError::TooManySubnets {
-                    vpc: self.path(vpc),
-                    count,
-                });
-            }
-            if let Some(cidr) = self.vpcs.get(vpc).and_then(|v| v.cidr)
-                && addresses > cidr.size()
-            {
-                findings.errors.push(SynthError::SubnetsExceedVpc {
-                    vpc: self.path(vpc),
-                    cidr: cidr.to_string(),
-                    available: cidr.size(),
-                    needed: addresses,
-                    count,
-                });
-            }
-        }
-    }
-
-    /// Checks, then renders the stack's template.
-    pub(crate) fn synth(&self, findings: &mut Findings) -> Option<Template> {
+    /// Checks, then renders the stack's template; every problem goes to `findings`.
+    pub(crate) fn synth(&self, model: &Model<'_>, findings: &mut Findings) -> Option<Template> {
         let before = findings.errors.len();
-        let mut check = Check {
-            stack: self,
-            findings,
-        };
-        for node in &self.nodes {
+        for (key, node) in self.keyed_nodes() {
             if let Err(e) = vpcform_cfn::validate_logical_id(node.id()) {
-                check.report(SynthError::InvalidId {
+                findings.errors.push(SynthError::InvalidId {
                     stack: self.name.to_string(),
                     id: node.id().to_string(),
                     reason: match e {
@@ -445,46 +454,153 @@ impl StackDef {
                     },
                 });
             }
+            let mut check = Check {
+                model,
+                stack: self,
+                key,
+                findings,
+            };
             node.check(&mut check);
         }
-        self.check_subnet_capacity(findings);
+        self.check_outputs(model, findings);
+        let template = self.render(model, findings, before);
         if findings.errors.len() > before {
             return None;
         }
-        let mut template = Template::new(self.description.clone());
-        let rendered = self
-            .nodes
-            .iter()
-            .try_for_each(|node| node.render(self, &mut template))
-            .and_then(|()| {
-                self.outputs.iter().try_for_each(|(name, output)| {
-                    let mut out = Output::new(output.value.clone());
-                    if let Some(export) = &output.export {
-                        out = out.export(export.as_str());
-                    }
-                    template.add_output(name.as_str(), out)
-                })
-            })
-            .and_then(|()| template.check());
-        match rendered {
-            Ok(()) => {
-                check_limits(&self.name, &template, findings);
-                Some(template)
-            }
-            Err(TemplateError::DuplicateLogicalId { logical_id }) => {
-                findings.errors.push(SynthError::DuplicateId {
+        check_limits(&self.name, &template, findings);
+        Some(template)
+    }
+
+    /// Outputs: names unique and valid, handles of this stack.
+    fn check_outputs(&self, model: &Model<'_>, findings: &mut Findings) {
+        let mut seen: HashMap<&str, ()> = HashMap::with_capacity(self.outputs.len());
+        for (name, output) in &self.outputs {
+            if seen.insert(name.as_str(), ()).is_some() {
+                findings.errors.push(SynthError::DuplicateOutput {
                     stack: self.name.to_string(),
-                    id: logical_id,
+                    name: name.clone(),
                 });
-                None
             }
-            Err(source) => {
+            if let Some(source) = &output.value.source {
+                let mut check = Check {
+                    model,
+                    stack: self,
+                    key: source.key,
+                    findings,
+                };
+                let construct = format!("output {name}");
+                check.handle(&construct, "Value", source, None);
+            }
+        }
+    }
+
+    /// Renders every construct, the outputs and the overrides, reporting every duplicate ID
+    /// with the constructs that both claimed it, and every dangling reference.
+    fn render(&self, model: &Model<'_>, findings: &mut Findings, before: usize) -> Template {
+        let checked_clean = findings.errors.len() == before;
+        let ctx = Render { model, stack: self };
+        let mut template = Template::new(self.description.clone());
+        // Which construct rendered each logical ID, to name both ends of a duplicate.
+        let mut owners: HashMap<String, &Node> = HashMap::with_capacity(self.nodes.len() * 2);
+        let name = |node: &Node| format!("{} (a {})", self.path(node.id()), node.kind());
+        for node in &self.nodes {
+            let before = template.resources().len();
+            let result = node.render(&ctx, &mut template);
+            for id in template.resources().keys().skip(before) {
+                owners.insert(id.clone(), node);
+            }
+            match result {
+                Ok(()) => {}
+                Err(TemplateError::DuplicateLogicalId { logical_id }) => {
+                    findings.errors.push(SynthError::DuplicateId {
+                        stack: self.name.to_string(),
+                        other: owners.get(&logical_id).map(|o| name(o)).unwrap_or_default(),
+                        construct: name(node),
+                        id: logical_id,
+                    })
+                }
+                // Invalid IDs were reported above, with the construct's own ID.
+                Err(TemplateError::InvalidLogicalId { .. }) => {}
+                Err(source) => findings.errors.push(SynthError::Template {
+                    stack: self.name.to_string(),
+                    source,
+                }),
+            }
+        }
+        for (name, output) in &self.outputs {
+            let mut out = Output::new(output.value.value.clone());
+            if let Some(export) = &output.export {
+                out = out.export(export.as_str());
+            }
+            match template.add_output(name.as_str(), out) {
+                Ok(()) | Err(TemplateError::DuplicateLogicalId { .. }) => {}
+                Err(source) => findings.errors.push(SynthError::InvalidOutputName {
+                    stack: self.name.to_string(),
+                    name: name.clone(),
+                    reason: source.to_string(),
+                }),
+            }
+        }
+        for o in &self.overrides {
+            self.apply_override(model, o, &mut template, findings);
+        }
+        // A dangling reference from a construct follows from a handle problem already
+        // reported (one mistake, one error); a raw resource's are its own.
+        let raw = |from: &str| {
+            self.nodes
+                .iter()
+                .any(|n| matches!(n, Node::Resource(_)) && n.id() == from)
+        };
+        for source in template.problems() {
+            let own = match &source {
+                TemplateError::UnresolvedReference { from, .. } => raw(from),
+                _ => false,
+            };
+            if own || checked_clean {
                 findings.errors.push(SynthError::Template {
                     stack: self.name.to_string(),
                     source,
                 });
-                None
             }
+        }
+        template
+    }
+
+    fn apply_override(
+        &self,
+        model: &Model<'_>,
+        o: &OverrideDef,
+        template: &mut Template,
+        findings: &mut Findings,
+    ) {
+        let construct = format!("property override {:?}", o.path);
+        let before = findings.errors.len();
+        let mut check = Check {
+            model,
+            stack: self,
+            key: o.target.key,
+            findings,
+        };
+        check.handle(&construct, "construct", &o.target, None);
+        if findings.errors.len() > before {
+            return;
+        }
+        let error = match template.resource_mut(&o.target.id) {
+            None => Some(format!(
+                "{} renders no resource of its own (a workload is not an AWS resource)",
+                o.target.path()
+            )),
+            Some(resource) => resource
+                .override_property(&o.path, o.value.clone())
+                .err()
+                .map(|e| e.to_string()),
+        };
+        if let Some(reason) = error {
+            findings.errors.push(SynthError::InvalidOverride {
+                construct: o.target.path(),
+                path: o.path.clone(),
+                reason,
+            });
         }
     }
 }
@@ -547,145 +663,13 @@ fn check_limits(stack: &str, template: &Template, findings: &mut Findings) {
 pub(crate) struct Findings {
     pub(crate) errors: Vec<SynthError>,
     pub(crate) warnings: Vec<crate::SynthWarning>,
-    /// Keys claimed by constructs (see [`Check::claim`]), namespaced per stack by the caller.
-    pub(crate) claims: HashMap<String, String>,
-}
-
-/// A construct recorded in a stack: it checks itself, then renders its resources.
-pub(crate) trait Node: Any {
-    /// The construct's ID (its main resource's logical ID).
-    fn id(&self) -> &str;
-    /// Reports every problem with the construct's properties.
-    fn check(&self, check: &mut Check<'_>);
-    /// Adds the construct's resources to the template.
-    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError>;
-}
-
-/// What a node's [`Node::check`] sees: its stack, and where to report.
-pub(crate) struct Check<'a> {
-    pub(crate) stack: &'a StackDef,
-    pub(crate) findings: &'a mut Findings,
-}
-
-impl Check<'_> {
-    pub(crate) fn path(&self, id: &str) -> String {
-        self.stack.path(id)
-    }
-
-    pub(crate) fn report(&mut self, error: SynthError) {
-        self.findings.errors.push(error);
-    }
-
-    pub(crate) fn warn(&mut self, warning: crate::SynthWarning) {
-        self.findings.warnings.push(warning);
-    }
-
-    /// Checks that `handle` comes from this stack and, when `vpc` is given, from that VPC.
-    pub(crate) fn handle(
-        &mut self,
-        construct: &str,
-        property: &'static str,
-        handle: &Handle,
-        vpc: Option<&str>,
-    ) {
-        if handle.stack != self.stack.name {
-            self.findings.errors.push(SynthError::ForeignHandle {
-                construct: self.path(construct),
-                property,
-                target: handle.path(),
-                target_stack: handle.stack.to_string(),
-            });
-        } else if let Some(vpc) = vpc
-            && *handle.vpc != *vpc
-        {
-            self.findings.errors.push(SynthError::WrongVpc {
-                construct: self.path(construct),
-                property,
-                target: handle.path(),
-                target_vpc: self.path(&handle.vpc),
-                vpc: self.path(vpc),
-            });
-        }
-    }
-
-    /// [`Check::handle`] for each handle of a list property.
-    pub(crate) fn handles(
-        &mut self,
-        construct: &str,
-        property: &'static str,
-        handles: &[Handle],
-        vpc: Option<&str>,
-    ) {
-        for handle in handles {
-            self.handle(construct, property, handle, vpc);
-        }
-    }
-
-    /// Parses a CIDR property, reporting it if it does not parse.
-    pub(crate) fn cidr(
-        &mut self,
-        construct: &str,
-        property: &'static str,
-        block: &crate::CidrBlock,
-    ) -> Option<Ipv4Cidr> {
-        match block.parsed() {
-            Ok(cidr) => Some(cidr),
-            Err(reason) => {
-                self.findings.errors.push(SynthError::InvalidCidr {
-                    construct: self.path(construct),
-                    property,
-                    value: block.text().to_string(),
-                    reason,
-                });
-                None
-            }
-        }
-    }
-
-    /// Reports an empty list property.
-    pub(crate) fn non_empty<T>(
-        &mut self,
-        construct: &str,
-        property: &'static str,
-        items: &[T],
-        fix: &'static str,
-    ) {
-        if items.is_empty() {
-            self.findings.errors.push(SynthError::Empty {
-                construct: self.path(construct),
-                property,
-                fix,
-            });
-        }
-    }
-}
-
-impl<'a> Check<'a> {
-    /// The construct of type `N` with ID `id` in this stack, if any.
-    pub(crate) fn node<N: Node>(&self, id: &str) -> Option<&'a N> {
-        self.stack.node(id)
-    }
-
-    /// Claims `key` for construct `id` and returns the construct that claimed it first, if
-    /// another did: what rules about pairs ("one subnet in two route tables") use, in O(1),
-    /// reporting each pair once, on the construct added later (constructs are checked in order).
-    pub(crate) fn claim(&mut self, key: String, id: &str) -> Option<String> {
-        match self.findings.claims.entry(key) {
-            std::collections::hash_map::Entry::Occupied(first) if first.get() != id => {
-                Some(first.get().clone())
-            }
-            std::collections::hash_map::Entry::Occupied(_) => None,
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(id.to_string());
-                None
-            }
-        }
-    }
+    /// Pair rules' keys and the construct that claimed each first (see [`Check::claim`]).
+    pub(crate) claims: HashMap<Claim, NodeKey>,
 }
 
 /// `[{"Key": "Name", "Value": "<Stack>/<Id>"}]`: how the console shows the resource.
 pub(crate) fn name_tag(stack: &StackDef, id: &str) -> Value {
-    let mut tag = IndexMap::new();
+    let mut tag = indexmap::IndexMap::new();
     tag.insert("Key".to_string(), Value::from("Name"));
     tag.insert("Value".to_string(), Value::from(stack.path(id)));
     Value::List(vec![Value::Map(tag)])

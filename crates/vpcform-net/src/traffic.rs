@@ -9,13 +9,13 @@ use serde::Serialize;
 use crate::constructs::endpoint_service::{EndpointServiceNode, EndpointServiceRef};
 use crate::constructs::gateway_endpoint::GatewayEndpointNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
-use crate::constructs::listener::ListenerNode;
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
-use crate::constructs::route::{RouteNode, TargetNode};
-use crate::constructs::route_table::RouteTableNode;
+use crate::constructs::route::TargetNode;
 use crate::constructs::security_group::SecurityGroupNode;
+use crate::constructs::subnet::SubnetNode;
 use crate::constructs::workload::{WorkloadNode, WorkloadRef};
-use crate::handle::Handle;
+use crate::handle::{Handle, NodeKey};
+use crate::model::Model;
 use crate::services::{AwsService, ByName};
 use crate::stack::{Findings, StackDef};
 use crate::{Ipv4Cidr, Port, SynthError};
@@ -102,7 +102,8 @@ impl Flow {
     ///
     /// See [`Flow`] for an example.
     pub fn gb_per_month(mut self, gb: f64) -> Flow {
-        self.gb_per_month = Some(gb);
+        // `+ 0.0` turns -0 into 0: a report never shows "-0".
+        self.gb_per_month = Some(gb + 0.0);
         self
     }
 
@@ -279,48 +280,120 @@ impl TrafficReport {
     }
 }
 
+/// One subnet's path, typed: what the cost estimate and the diagram read.
+#[derive(Clone, Debug)]
+pub(crate) struct SubnetOutcome {
+    pub(crate) subnet: NodeKey,
+    pub(crate) path: PathKind,
+    /// The construct the packets go through, if any.
+    pub(crate) via: Option<NodeKey>,
+}
+
+/// One flow's analysis, typed.
+#[derive(Clone, Debug)]
+pub(crate) struct FlowOutcome {
+    pub(crate) workload: NodeKey,
+    pub(crate) destination: Target,
+    pub(crate) gb: f64,
+    pub(crate) port: Port,
+    pub(crate) subnets: Vec<SubnetOutcome>,
+}
+
+/// A flow's destination, resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    AwsService(String),
+    EndpointService(NodeKey),
+}
+
+/// The traffic analysis: the report users read, and the typed outcomes the cost estimate and
+/// diagram use, one per flow of the report, in the same order.
+pub(crate) struct Traffic {
+    pub(crate) report: TrafficReport,
+    pub(crate) outcomes: Vec<FlowOutcome>,
+}
+
 /// Analyses every flow of the app; with `require_private`, each flow not private is an error.
+/// A flow whose workload or destination is not in the app is an error, never dropped.
 pub(crate) fn analyze(
-    stacks: &[StackDef],
+    model: &Model<'_>,
     flows: &[Flow],
     require_private: bool,
     findings: &mut Findings,
-) -> TrafficReport {
+) -> Traffic {
     let mut report = TrafficReport::default();
+    let mut outcomes = Vec::with_capacity(flows.len());
     for flow in flows {
-        let Some((stack, workload)) = find::<WorkloadNode>(stacks, &flow.workload) else {
-            continue; // A workload of a stack not in the app: its stack reports nothing to check.
-        };
-        let destination = match &flow.destination {
+        let destination_name = match &flow.destination {
             DestinationDef::AwsService(name) => name.clone(),
             DestinationDef::EndpointService(handle) => handle.path(),
         };
-        let subnets: Vec<SubnetPath> = workload
-            .subnets
-            .iter()
-            .map(|subnet| {
-                let context = Context {
-                    stacks,
-                    stack,
-                    workload,
-                    subnet,
-                    flow,
-                };
-                context.path()
-            })
-            .collect();
-        let path = subnets
+        let name = format!(
+            "{} -> {destination_name} ({})",
+            flow.workload.path(),
+            flow.port
+        );
+        if let Some(gb) = flow.gb_per_month
+            && !(gb.is_finite() && gb >= 0.0)
+        {
+            findings.errors.push(SynthError::InvalidVolume {
+                flow: name.clone(),
+                value: gb,
+            });
+        }
+        let Some(workload) = model.get::<WorkloadNode>(&flow.workload) else {
+            findings.errors.push(SynthError::FlowNotInApp {
+                flow: name,
+                missing: format!("workload {}", flow.workload.path()),
+            });
+            continue;
+        };
+        let target = match &flow.destination {
+            DestinationDef::AwsService(service) => Target::AwsService(service.clone()),
+            DestinationDef::EndpointService(handle) => {
+                if model.get::<EndpointServiceNode>(handle).is_none() {
+                    findings.errors.push(SynthError::FlowNotInApp {
+                        flow: name,
+                        missing: format!("endpoint service {}", handle.path()),
+                    });
+                    continue;
+                }
+                Target::EndpointService(handle.key)
+            }
+        };
+        let Some(stack) = model.stack(flow.workload.key.stack) else {
+            continue; // Resolved above: the stack is the app's.
+        };
+        let mut paths: Vec<SubnetPath> = Vec::with_capacity(workload.subnets.len());
+        let mut typed: Vec<SubnetOutcome> = Vec::with_capacity(workload.subnets.len());
+        for subnet in &workload.subnets {
+            let context = Context {
+                model,
+                stack,
+                workload,
+                subnet,
+                flow,
+            };
+            let (path, via) = context.path();
+            typed.push(SubnetOutcome {
+                subnet: subnet.key,
+                path: path.path,
+                via,
+            });
+            paths.push(path);
+        }
+        let path = paths
             .iter()
             .map(|s| s.path)
             .max_by_key(|p| p.severity())
             .unwrap_or(PathKind::Unreachable);
         let flow_report = FlowReport {
             workload: flow.workload.path(),
-            destination,
+            destination: destination_name,
             port: flow.port.to_string(),
             gb_per_month: flow.gb_per_month,
             path,
-            subnets,
+            subnets: paths,
         };
         if require_private && !path.is_private() {
             let worst = flow_report.subnets.iter().find(|s| s.path == path).cloned();
@@ -339,58 +412,60 @@ pub(crate) fn analyze(
             });
         }
         report.flows.push(flow_report);
+        outcomes.push(FlowOutcome {
+            workload: flow.workload.key,
+            destination: target,
+            gb: flow.gb(),
+            port: flow.port,
+            subnets: typed,
+        });
     }
-    report
-}
-
-/// The node of type `N` a handle names, and its stack.
-fn find<'a, N: crate::stack::Node>(
-    stacks: &'a [StackDef],
-    handle: &Handle,
-) -> Option<(&'a StackDef, &'a N)> {
-    let stack = stacks.iter().find(|s| s.name == handle.stack)?;
-    stack.node::<N>(&handle.id).map(|node| (stack, node))
+    Traffic { report, outcomes }
 }
 
 /// One subnet of one flow's workload, being analysed.
 struct Context<'a> {
-    stacks: &'a [StackDef],
+    model: &'a Model<'a>,
     stack: &'a StackDef,
     workload: &'a WorkloadNode,
     subnet: &'a Handle,
     flow: &'a Flow,
 }
 
+/// A subnet's path for the report, and the construct it goes through.
+type Outcome = (SubnetPath, Option<NodeKey>);
+
 impl Context<'_> {
-    fn path(&self) -> SubnetPath {
-        let route_table = self
-            .stack
-            .nodes_of::<RouteTableNode>()
-            .find(|table| table.subnets.contains(self.subnet));
+    fn path(&self) -> Outcome {
         match &self.flow.destination {
-            DestinationDef::AwsService(service) => self.to_aws_service(service, route_table),
+            DestinationDef::AwsService(service) => self.to_aws_service(service),
             DestinationDef::EndpointService(handle) => self.to_endpoint_service(handle),
         }
     }
 
     fn cidr(&self) -> Option<Ipv4Cidr> {
-        self.stack.subnets.get(&self.subnet.id).and_then(|s| s.cidr)
+        self.model
+            .get::<SubnetNode>(self.subnet)
+            .and_then(|s| s.parsed)
     }
 
     fn result(
         &self,
         path: PathKind,
-        via: Option<String>,
+        via: Option<NodeKey>,
         reason: Option<String>,
         fix: Option<String>,
-    ) -> SubnetPath {
-        SubnetPath {
-            subnet: self.subnet.path(),
-            path,
+    ) -> Outcome {
+        (
+            SubnetPath {
+                subnet: self.subnet.path(),
+                path,
+                via: via.map(|v| self.model.path(v)),
+                reason,
+                fix,
+            },
             via,
-            reason,
-            fix,
-        }
+        )
     }
 
     /// Whether the security groups admit this subnet (or the workload's groups) on the port;
@@ -400,8 +475,8 @@ impl Context<'_> {
             return Ok(()); // An unparsable block is reported by synthesis itself.
         };
         let admits = groups.iter().any(|group| {
-            self.stack
-                .node::<SecurityGroupNode>(&group.id)
+            self.model
+                .get::<SecurityGroupNode>(group)
                 .is_some_and(|sg| {
                     sg.ingress.iter().any(|rule| {
                         rule.admits(cidr, &self.workload.security_groups, &self.flow.port)
@@ -419,77 +494,77 @@ impl Context<'_> {
         }
     }
 
-    fn to_aws_service(&self, service: &str, route_table: Option<&RouteTableNode>) -> SubnetPath {
-        let vpc = &self.subnet.vpc;
+    fn to_aws_service(&self, service: &str) -> Outcome {
+        let Some(vpc) = self.subnet.vpc else {
+            return self.result(
+                PathKind::Unreachable,
+                None,
+                Some("the subnet has no VPC".into()),
+                None,
+            );
+        };
+        let vpc_path = self.model.path(vpc);
+        let route_table = self.model.route_table_of(self.subnet.key);
         let table_name = route_table
-            .map(|t| self.stack.path(&t.id))
-            .unwrap_or_else(|| format!("{} (the VPC's main route table)", self.stack.path(vpc)));
+            .map(|(key, _)| self.model.path(key))
+            .unwrap_or_else(|| format!("{vpc_path} (the VPC's main route table)"));
         let has_gateway = service == "s3" || service == "dynamodb";
-        let gateways: Vec<&GatewayEndpointNode> = self
-            .stack
-            .nodes_of::<GatewayEndpointNode>()
-            .filter(|g| g.service == service && g.vpc.id == *vpc)
+        let gateways: Vec<(NodeKey, &GatewayEndpointNode)> = self
+            .model
+            .in_vpc::<GatewayEndpointNode>(vpc)
+            .filter(|(_, g)| g.service == service)
             .collect();
         // 1. A gateway endpoint on the subnet's route table: its prefix-list route is more
         //    specific than any default route, so it wins.
-        if let Some(table) = route_table
-            && let Some(gateway) = gateways
+        if let Some((table, _)) = route_table
+            && let Some((gateway, _)) = gateways
                 .iter()
-                .find(|g| g.route_tables.iter().any(|t| t.id == table.id))
+                .find(|(_, g)| g.route_tables.iter().any(|t| t.key == table))
         {
-            return self.result(
-                PathKind::GatewayEndpoint,
-                Some(self.stack.path(&gateway.id)),
-                None,
-                None,
-            );
+            return self.result(PathKind::GatewayEndpoint, Some(*gateway), None, None);
         }
         let mut notes: Vec<String> = gateways
             .iter()
-            .map(|g| {
+            .map(|(key, _)| {
                 format!(
                     "gateway endpoint {} is not on route table {table_name}",
-                    self.stack.path(&g.id)
+                    self.model.path(*key)
                 )
             })
             .collect();
         // 2. An interface endpoint in the VPC, used through private DNS (or its own DNS name).
-        let interfaces: Vec<&InterfaceEndpointNode> = self
-            .stack
-            .nodes_of::<InterfaceEndpointNode>()
-            .filter(|e| e.vpc.id == *vpc && e.target.aws_service.as_deref() == Some(service))
+        let interfaces: Vec<(NodeKey, &InterfaceEndpointNode)> = self
+            .model
+            .in_vpc::<InterfaceEndpointNode>(vpc)
+            .filter(|(_, e)| e.target.aws_service.as_deref() == Some(service))
             .collect();
-        if let Some(endpoint) = interfaces
+        if let Some((key, endpoint)) = interfaces
             .iter()
-            .find(|e| e.private_dns || self.flow.via_endpoint_dns)
+            .find(|(_, e)| e.private_dns || self.flow.via_endpoint_dns)
         {
-            let via = self.stack.path(&endpoint.id);
             return match self.admitted(&endpoint.security_groups) {
-                Ok(()) => self.result(PathKind::InterfaceEndpoint, Some(via), None, None),
+                Ok(()) => self.result(PathKind::InterfaceEndpoint, Some(*key), None, None),
                 Err(groups) => {
-                    self.unreachable_by_security_group(via, &groups, &endpoint.security_groups)
+                    self.unreachable_by_security_group(*key, &groups, &endpoint.security_groups)
                 }
             };
         }
-        notes.extend(interfaces.iter().map(|e| {
+        notes.extend(interfaces.iter().map(|(key, _)| {
             format!(
                 "interface endpoint {} has private DNS off, so clients resolve {service}'s public name",
-                self.stack.path(&e.id)
+                self.model.path(*key)
             )
         }));
         let fix = if has_gateway {
             format!("add a GatewayEndpoint for {service} on route table {table_name} (free)")
         } else {
-            format!(
-                "add an InterfaceEndpoint for {service} with private DNS in VPC {}",
-                self.stack.path(vpc)
-            )
+            format!("add an InterfaceEndpoint for {service} with private DNS in VPC {vpc_path}")
         };
         // 3. The default route.
-        let default_route = route_table.and_then(|table| {
-            self.stack.nodes_of::<RouteNode>().find(|r| {
-                r.route_table.id == table.id && r.destination.parsed().is_ok_and(|c| c.is_any())
-            })
+        let default_route = route_table.and_then(|(table, _)| {
+            self.model
+                .routes_of(table)
+                .find(|r| r.destination.parsed().is_ok_and(|c| c.is_any()))
         });
         let reason = |base: String| {
             if notes.is_empty() {
@@ -501,13 +576,13 @@ impl Context<'_> {
         match default_route.map(|r| &r.target) {
             Some(TargetNode::NatGateway(nat)) => self.result(
                 PathKind::NatGateway,
-                Some(nat.path()),
+                Some(nat.key),
                 Some(reason(format!("{service} is reached over the internet through the NAT gateway"))),
                 Some(fix),
             ),
             Some(TargetNode::InternetGateway(igw)) => self.result(
                 PathKind::InternetGateway,
-                Some(igw.path()),
+                Some(igw.key),
                 Some(reason(format!("{service} is reached over the internet through the internet gateway"))),
                 Some(fix),
             ),
@@ -524,10 +599,10 @@ impl Context<'_> {
 
     fn unreachable_by_security_group(
         &self,
-        via: String,
+        via: NodeKey,
         groups: &str,
         handles: &[Handle],
-    ) -> SubnetPath {
+    ) -> Outcome {
         let cidr = self.cidr().map(|c| c.to_string()).unwrap_or_default();
         let reason = if handles.is_empty() {
             format!(
@@ -543,69 +618,69 @@ impl Context<'_> {
         self.result(PathKind::Unreachable, Some(via), Some(reason), Some(fix))
     }
 
-    fn to_endpoint_service(&self, service: &Handle) -> SubnetPath {
-        let vpc = &self.subnet.vpc;
+    fn to_endpoint_service(&self, service: &Handle) -> Outcome {
         let service_path = service.path();
-        let Some((provider, service_node)) = find::<EndpointServiceNode>(self.stacks, service)
-        else {
+        let (Some(service_node), Some(provider)) = (
+            self.model.get::<EndpointServiceNode>(service),
+            self.model.stack(service.key.stack),
+        ) else {
+            // Reported by `analyze` as a flow not in the app.
+            return self.result(PathKind::Unreachable, None, None, None);
+        };
+        let Some(vpc) = self.subnet.vpc else {
             return self.result(
                 PathKind::Unreachable,
                 None,
-                Some(format!("endpoint service {service_path} is not in the app")),
+                Some("the subnet has no VPC".into()),
                 None,
             );
         };
+        let vpc_path = self.model.path(vpc);
         // 1. An interface endpoint in the workload's VPC connected to this service.
         let endpoint = self
-            .stack
-            .nodes_of::<InterfaceEndpointNode>()
-            .filter(|e| e.vpc.id == *vpc)
-            .find(|e| {
-                crate::privatelink::resolve(self.stacks, self.stack, e)
-                    .is_some_and(|(p, s)| p.name == provider.name && s.id == service_node.id)
+            .model
+            .in_vpc::<InterfaceEndpointNode>(vpc)
+            .find(|(key, _)| {
+                self.model
+                    .service_of(*key)
+                    .is_some_and(|(s, _)| s == service.key)
             });
-        let Some(endpoint) = endpoint else {
+        let Some((endpoint_key, endpoint)) = endpoint else {
             return self.result(
                 PathKind::Unreachable,
                 None,
                 Some(format!(
-                    "no interface endpoint to {service_path} in VPC {}",
-                    self.stack.path(vpc)
+                    "no interface endpoint to {service_path} in VPC {vpc_path}"
                 )),
                 Some(format!(
-                    "add an InterfaceEndpoint to {service_path} in VPC {}",
-                    self.stack.path(vpc)
+                    "add an InterfaceEndpoint to {service_path} in VPC {vpc_path}"
                 )),
             );
         };
-        let via = self.stack.path(&endpoint.id);
+        let via = Some(endpoint_key);
         // 2. The endpoint's security groups admit the workload.
         if let Err(groups) = self.admitted(&endpoint.security_groups) {
-            return self.unreachable_by_security_group(via, &groups, &endpoint.security_groups);
+            return self.unreachable_by_security_group(
+                endpoint_key,
+                &groups,
+                &endpoint.security_groups,
+            );
         }
         // 3. A listener on the port, on one of the service's load balancers.
         let port = match self.flow.port {
             Port::Tcp(port) => Some(port),
             _ => None,
         };
-        let nlbs: Vec<&NetworkLoadBalancerNode> = service_node
+        let listening: Vec<&NetworkLoadBalancerNode> = service_node
             .network_load_balancers
             .iter()
-            .filter_map(|h| provider.node::<NetworkLoadBalancerNode>(&h.id))
-            .collect();
-        let listening: Vec<&NetworkLoadBalancerNode> = nlbs
-            .iter()
-            .copied()
-            .filter(|nlb| {
-                provider
-                    .nodes_of::<ListenerNode>()
-                    .any(|l| l.load_balancer.id == nlb.id && Some(l.port) == port)
-            })
+            .filter(|h| self.model.listeners_of(h.key).any(|l| Some(l.port) == port))
+            .filter_map(|h| self.model.get::<NetworkLoadBalancerNode>(h))
             .collect();
         if listening.is_empty() {
             return self.result(
                 PathKind::Unreachable,
-                Some(via),
+                via,
                 Some(format!(
                     "no listener on {} on {service_path}'s load balancer",
                     self.flow.port
@@ -625,7 +700,7 @@ impl Context<'_> {
             }
             let admits = cidr.is_none_or(|cidr| {
                 nlb.security_groups.iter().any(|g| {
-                    provider.node::<SecurityGroupNode>(&g.id).is_some_and(|sg| {
+                    self.model.get::<SecurityGroupNode>(g).is_some_and(|sg| {
                         sg.ingress
                             .iter()
                             .any(|rule| rule.admits(cidr, &[], &self.flow.port))
@@ -637,7 +712,7 @@ impl Context<'_> {
                 let cidr = cidr.map(|c| c.to_string()).unwrap_or_default();
                 return self.result(
                     PathKind::Unreachable,
-                    Some(via),
+                    via,
                     Some(format!(
                         "the NLB's security group {} does not admit the PrivateLink traffic: AWS \
                          evaluates it on the client's IP, {cidr}, on {}",
@@ -663,7 +738,7 @@ impl Context<'_> {
             if !allowed {
                 return self.result(
                     PathKind::Unreachable,
-                    Some(via),
+                    via,
                     Some(format!(
                         "endpoint service {service_path} does not allow account {consumer} (allowed: {})",
                         if service_node.allowed_principals.is_empty() {
@@ -676,6 +751,6 @@ impl Context<'_> {
                 );
             }
         }
-        self.result(PathKind::InterfaceEndpoint, Some(via), None, None)
+        self.result(PathKind::InterfaceEndpoint, via, None, None)
     }
 }

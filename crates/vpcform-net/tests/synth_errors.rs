@@ -136,7 +136,9 @@ fn invalid_and_duplicate_ids() {
     let e = one_error(stack);
     assert_eq!(
         e,
-        "Consumer: two constructs have the ID \"A1\" — give each its own"
+        "Consumer: logical ID \"A1\" is used by both Consumer/A1 (a subnet) and Consumer/A1 \
+         (a subnet) — give each construct its own ID (generated IDs append a suffix such as \
+         `Attachment` or `Eip` to the construct's)"
     );
 }
 
@@ -293,7 +295,10 @@ fn malformed_principal_arn() {
 #[test]
 fn import_of_an_export_no_stack_defines() {
     let mut provider = Stack::<Provider>::new("Provider");
-    let export = provider.export("ServiceName", "com.amazonaws.vpce.us-east-1.vpce-svc-0123");
+    let export = provider.export(
+        "ServiceName",
+        ServiceName::new("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"),
+    );
     let (mut stack, vpc) = consumer();
     let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
     let imported = stack.import(&export);
@@ -307,7 +312,12 @@ fn import_of_an_export_no_stack_defines() {
     );
     // The provider stack is not added to the app.
     let e = one_error(stack);
-    assert!(e.contains("stack \"Consumer\" imports export \"Provider-ServiceName\", but no stack of the app exports it"), "{e}");
+    assert!(
+        e.contains(
+            "stack \"Consumer\" imports export \"Provider-ServiceName\" of stack \"Provider\", which is not part of this app"
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -589,7 +599,10 @@ fn provider_in_azs(
     azs: &[u32],
     region: Option<&str>,
     supported: &[&str],
-) -> (Stack<Provider>, vpcform_net::Export<Provider>) {
+) -> (
+    Stack<Provider>,
+    vpcform_net::Export<Provider, vpcform_net::ServiceName>,
+) {
     let mut stack = Stack::<Provider>::new("Provider");
     if let Some(region) = region {
         stack = stack.region(region);
@@ -703,9 +716,12 @@ fn consumer_in_a_region_the_service_does_not_support() {
             .build(),
     );
     let errors = synth_pair(provider, stack);
+    // The import itself cannot cross regions (Fn::ImportValue), and the region rules are
+    // reported with it, so that one run names everything to change.
     assert_eq!(
         errors,
         [
+            CROSS_REGION_IMPORT,
             "Consumer/Endpoint: the endpoint is in eu-west-1, but endpoint service Provider/Service (in \
           us-east-1) lists only us-west-2 — add eu-west-1 to its supported_regions"
         ]
@@ -727,13 +743,19 @@ fn cross_region_endpoint_must_name_the_service_region() {
             .build(),
     );
     let errors = synth_pair(provider, stack);
-    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(errors[0], CROSS_REGION_IMPORT);
     assert!(
-        errors[0].ends_with("set service_region(\"us-east-1\") on the endpoint"),
+        errors[1].ends_with("set service_region(\"us-east-1\") on the endpoint"),
         "{}",
-        errors[0]
+        errors[1]
     );
 }
+
+const CROSS_REGION_IMPORT: &str = "stack \"Consumer\" imports \"Provider-ServiceName\" from stack \
+    \"Provider\", which is in region us-east-1 while this stack is in eu-west-1; pass the value as \
+    text (a `ServiceName`, an ID) or a parameter instead — `Fn::ImportValue` resolves only \
+    exports of other stacks in the same account and region";
 
 // ── Capacity and stack limits ───────────────────────────────────────────────────────────
 
@@ -830,17 +852,26 @@ fn warnings(stacks: Vec<Stack<Consumer>>) -> Vec<String> {
         .collect()
 }
 
+/// A security group of `rules` ingress rules with 250-character descriptions (AWS's limit is
+/// 255): about `rules` × 300 bytes of template.
+fn bulky_group(stack: &mut Stack<Consumer>, vpc: &VpcRef<VpcA>, i: usize, rules: u16) {
+    stack.add(
+        &format!("Sg{i}"),
+        SecurityGroup::builder()
+            .vpc(vpc)
+            .ingress((1..=rules).map(|port| {
+                Rule::new(Port::tcp(port), Peer::ipv4(cidr!("10.0.0.0/16")))
+                    .description("d".repeat(250))
+            }))
+            .build(),
+    );
+}
+
 #[test]
 fn template_over_51200_bytes_warns_that_deploy_needs_s3() {
     let (mut stack, vpc) = consumer();
     for i in 0..60 {
-        stack.add(
-            &format!("Sg{i}"),
-            SecurityGroup::builder()
-                .vpc(&vpc)
-                .description("d".repeat(1000))
-                .build(),
-        );
+        bulky_group(&mut stack, &vpc, i, 4);
     }
     let warnings = warnings(vec![stack]);
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
@@ -859,15 +890,9 @@ fn template_over_51200_bytes_warns_that_deploy_needs_s3() {
 #[test]
 fn template_over_1_mb_is_an_error() {
     let (mut stack, vpc) = consumer();
-    // 250 groups with 4,000-byte descriptions: about 1 MB.
+    // 260 groups with 16 rules of 250-byte descriptions: about 1 MB.
     for i in 0..260 {
-        stack.add(
-            &format!("Sg{i}"),
-            SecurityGroup::builder()
-                .vpc(&vpc)
-                .description("d".repeat(4000))
-                .build(),
-        );
+        bulky_group(&mut stack, &vpc, i, 16);
     }
     let errors = synth_errors(vec![stack]);
     assert_eq!(errors.len(), 1, "{errors:#?}");

@@ -332,7 +332,8 @@ fn privatelink(
             .allowed_principals(principals.iter().copied())
             .build(),
     );
-    let name = provider.export("ServiceName", service.service_name());
+    // Another account: no import reaches it, so the consumer is given the deployed name.
+    let name = service.deployed_name("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0");
 
     let mut consumer = Stack::<Consumer>::new("Consumer").account("111122223333");
     let vpc_a = consumer.add(
@@ -354,7 +355,7 @@ fn privatelink(
             .ingress([Rule::new(Port::tcp(443), Peer::ipv4("10.0.0.0/16"))])
             .build(),
     );
-    let imported = consumer.import(&name);
+    let imported = name;
     consumer.add(
         "Endpoint",
         InterfaceEndpoint::builder()

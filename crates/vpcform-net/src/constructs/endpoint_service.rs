@@ -8,7 +8,8 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::network_load_balancer::NetworkLoadBalancerRef;
 use crate::handle::{Handle, handle};
-use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::model::{Check, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
 use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
 /// What an endpoint service can run on: a Network Load Balancer of the same VPC (AWS also
@@ -85,7 +86,7 @@ pub struct EndpointService<V: VpcMarker> {
 
 handle! {
     /// A handle to an [`EndpointService`] added to a stack; `Ref` gives its `vpce-svc-…` ID.
-    EndpointServiceRef
+    EndpointServiceRef exports crate::export::EndpointServiceId
 }
 
 impl<V> EndpointServiceRef<V> {
@@ -104,13 +105,39 @@ impl<V> EndpointServiceRef<V> {
     /// # let sub = stack.add("Sub", Subnet::builder().vpc(&vpc).cidr("10.0.0.0/24").availability_zone(Az::index(0)).build());
     /// # let nlb = stack.add("Nlb", NetworkLoadBalancer::builder().subnets([&sub]).security_groups(SecurityGroupRef::none()).build());
     /// let service = stack.add("Svc", EndpointService::builder().network_load_balancers([&nlb]).build());
-    /// assert_eq!(service.service_name(), vpcform_net::Value::sub("com.amazonaws.vpce.${AWS::Region}.${Svc}"));
+    /// assert_eq!(service.service_name().value(), &vpcform_net::Value::sub("com.amazonaws.vpce.${AWS::Region}.${Svc}"));
     /// ```
-    pub fn service_name(&self) -> Value {
-        Value::sub(format!(
-            "com.amazonaws.vpce.${{AWS::Region}}.${{{}}}",
-            self.logical_id()
-        ))
+    pub fn service_name(&self) -> crate::ServiceName {
+        crate::ServiceName {
+            value: Value::sub(format!(
+                "com.amazonaws.vpce.${{AWS::Region}}.${{{}}}",
+                self.logical_id()
+            )),
+            source: Some(self.handle.clone()),
+        }
+    }
+
+    /// The service's name as deployed (`com.amazonaws.vpce.<region>.vpce-svc-…`), for a
+    /// consumer in another account or region, where no import reaches: the endpoint gets the
+    /// text, and the analysis still knows which service of the app it is (accounts allowed,
+    /// zones, regions, listeners).
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack Provider { vpc VpcB } }
+    /// # let mut provider = Stack::<Provider>::new("Provider");
+    /// # let vpc = provider.add("VpcB", Vpc::<VpcB>::builder().cidr(cidr!("10.1.0.0/16")).build());
+    /// # let b1 = provider.add("B1", Subnet::builder().vpc(&vpc).cidr(cidr!("10.1.1.0/24")).availability_zone(Az::index(0)).build());
+    /// # let nlb = provider.add("Nlb", NetworkLoadBalancer::builder().subnets([&b1]).security_groups(SecurityGroupRef::none()).build());
+    /// let service = provider.add("Service", EndpointService::builder().network_load_balancers([&nlb]).build());
+    /// let name = service.deployed_name("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0");
+    /// assert!(name.value().as_str().is_some());
+    /// ```
+    pub fn deployed_name(&self, name: impl Into<String>) -> crate::ServiceName {
+        crate::ServiceName {
+            value: Value::from(name.into()),
+            source: Some(self.handle.clone()),
+        }
     }
 }
 
@@ -118,31 +145,24 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for EndpointService
     type Handle = EndpointServiceRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> EndpointServiceRef<V> {
-        let vpc = self
-            .network_load_balancers
-            .first()
-            .map(|nlb| nlb.handle.vpc.clone())
-            .unwrap_or_else(|| id.clone());
-        let handle = EndpointServiceRef::new(stack.handle(&id, &vpc));
-        stack.push(EndpointServiceNode {
-            id,
-            vpc,
-            network_load_balancers: self
-                .network_load_balancers
-                .into_iter()
-                .map(|nlb| nlb.handle)
-                .collect(),
-            acceptance_required: self.acceptance_required,
-            allowed_principals: self.allowed_principals,
-            supported_regions: self.supported_regions,
-        });
-        handle
+        EndpointServiceRef::new(
+            stack.push(Node::EndpointService(EndpointServiceNode {
+                id,
+                network_load_balancers: self
+                    .network_load_balancers
+                    .into_iter()
+                    .map(|nlb| nlb.handle)
+                    .collect(),
+                acceptance_required: self.acceptance_required,
+                allowed_principals: self.allowed_principals,
+                supported_regions: self.supported_regions,
+            })),
+        )
     }
 }
 
 pub(crate) struct EndpointServiceNode {
     pub(crate) id: Arc<str>,
-    pub(crate) vpc: Arc<str>,
     pub(crate) network_load_balancers: Vec<Handle>,
     pub(crate) acceptance_required: bool,
     pub(crate) allowed_principals: Vec<String>,
@@ -153,10 +173,26 @@ impl EndpointServiceNode {
     fn permissions_id(&self) -> String {
         format!("{}Permissions", self.id)
     }
+
+    /// The VPC: its load balancers'.
+    pub(crate) fn vpc(&self) -> Option<crate::handle::NodeKey> {
+        self.network_load_balancers.first().and_then(|h| h.vpc)
+    }
 }
 
-/// Whether `principal` is `*` or an IAM principal ARN: `arn:<partition>:iam::<12 digits>:` then
-/// `root`, `role/…` or `user/…` (<https://docs.aws.amazon.com/vpc/latest/privatelink/add-endpoint-service-permissions.html>).
+/// The AWS partitions an IAM principal ARN can name (docs/aws-rules.md §13: botocore
+/// `partitions.json`; partitions are hard IAM boundaries).
+pub(crate) const PARTITIONS: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
 pub(crate) fn valid_principal(principal: &str) -> bool {
     if principal == "*" {
         return true;
@@ -177,18 +213,14 @@ pub(crate) fn valid_principal(principal: &str) -> bool {
             .strip_prefix(prefix)
             .is_some_and(|name| !name.is_empty() && !name.contains(char::is_whitespace))
     };
-    partition.starts_with("aws")
+    PARTITIONS.contains(&partition)
         && account.len() == 12
         && account.bytes().all(|b| b.is_ascii_digit())
         && (resource == "root" || named("role/") || named("user/"))
 }
 
-impl Node for EndpointServiceNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
+impl EndpointServiceNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.non_empty(
             &self.id,
             "NetworkLoadBalancerArns",
@@ -199,7 +231,7 @@ impl Node for EndpointServiceNode {
             &self.id,
             "NetworkLoadBalancerArns",
             &self.network_load_balancers,
-            Some(&self.vpc),
+            self.vpc(),
         );
         if !self.acceptance_required {
             if self.allowed_principals.is_empty() {
@@ -222,7 +254,11 @@ impl Node for EndpointServiceNode {
         }
     }
 
-    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         let mut service = Resource::new("AWS::EC2::VPCEndpointService")
             .property("AcceptanceRequired", self.acceptance_required)
             .property(
@@ -239,7 +275,7 @@ impl Node for EndpointServiceNode {
         }
         template.add_resource(
             &*self.id,
-            service.property("Tags", name_tag(stack, &self.id)),
+            service.property("Tags", name_tag(ctx.stack, &self.id)),
         )?;
         if !self.allowed_principals.is_empty() {
             template.add_resource(
@@ -273,6 +309,8 @@ mod tests {
             "arn:aws:iam::111122223333:group/x",
             "arn:aws:iam::111122223333:role/",
             "arn:aws:s3:::bucket",
+            "arn:awsx:iam::111122223333:root",
+            "arn:aws-foo:iam::111122223333:root",
         ] {
             assert!(!valid_principal(bad), "{bad}");
         }

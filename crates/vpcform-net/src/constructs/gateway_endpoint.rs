@@ -8,8 +8,9 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::route_table::RouteTableRef;
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::model::{Check, Claim, Node, Render};
 use crate::services::GatewayService;
-use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::stack::{Construct, StackDef, name_tag};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A gateway endpoint (`AWS::EC2::VPCEndpoint`, type `Gateway`) for S3 or DynamoDB.
@@ -64,7 +65,7 @@ pub struct GatewayEndpoint<V: VpcMarker, T: GatewayService> {
 
 handle! {
     /// A handle to a [`GatewayEndpoint`] added to a stack.
-    GatewayEndpointRef
+    GatewayEndpointRef exports crate::export::VpcEndpointId
 }
 
 impl<S: StackMarker, V: VpcMarker + InStack<S>, T: GatewayService> Construct<S>
@@ -79,17 +80,14 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, T: GatewayService> Construct<S>
             route_tables,
             policy,
         } = self;
-        let vpc = vpc.handle;
-        let handle = GatewayEndpointRef::new(stack.handle(&id, &vpc.id));
-        stack.push(GatewayEndpointNode {
+        GatewayEndpointRef::new(stack.push(Node::GatewayEndpoint(GatewayEndpointNode {
             id,
-            vpc,
+            vpc: vpc.handle,
             service: service.name(),
             service_name: T::service_name(),
             route_tables: route_tables.into_iter().map(|t| t.handle).collect(),
             policy,
-        });
-        handle
+        })))
     }
 }
 
@@ -102,12 +100,8 @@ pub(crate) struct GatewayEndpointNode {
     policy: Option<serde_json::Value>,
 }
 
-impl Node for GatewayEndpointNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
+impl GatewayEndpointNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
         check.non_empty(
             &self.id,
@@ -116,25 +110,29 @@ impl Node for GatewayEndpointNode {
             "give the route tables of the subnets that should reach the service",
         );
         for table in &self.route_tables {
-            check.handle(&self.id, "RouteTableIds", table, Some(&self.vpc.id));
+            check.handle(&self.id, "RouteTableIds", table, self.vpc.vpc);
             // AWS: RouteAlreadyExists, one prefix-list route per service and table
-            // (seen in the wild: github.com/eksctl-io/eksctl/issues/4377).
-            let key = format!(
-                "{}\0gateway-route\0{}\0{}",
-                check.stack.name, self.service, table.id
-            );
-            if let Some(other) = check.claim(key, &self.id) {
+            // (aws-facts §1 [13]).
+            let claim = Claim::GatewayRoute {
+                table: table.key,
+                service: self.service,
+            };
+            if let Some(other) = check.claim(claim) {
                 check.report(SynthError::DuplicateGatewayRoute {
                     construct: check.path(&self.id),
                     service: self.service,
                     route_table: table.path(),
-                    other: check.path(&other),
+                    other,
                 });
             }
         }
     }
 
-    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         let route_tables = self
             .route_tables
             .iter()
@@ -148,7 +146,7 @@ impl Node for GatewayEndpointNode {
                 .property("VpcEndpointType", "Gateway")
                 .property("RouteTableIds", Value::List(route_tables))
                 .property_opt("PolicyDocument", self.policy.clone().map(Value::from))
-                .property("Tags", name_tag(stack, &self.id)),
+                .property("Tags", name_tag(ctx.stack, &self.id)),
         )
     }
 }

@@ -10,12 +10,15 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::endpoint_service::EndpointServiceRef;
+use super::gateway_endpoint::GatewayEndpointNode;
 use super::security_group::{SecurityGroupRef, check_open_ingress, groups};
 use super::subnet::{SubnetRef, check_one_subnet_per_az};
-use super::vpc::VpcRef;
+use super::vpc::{VpcNode, VpcRef};
+use crate::export::Imported;
 use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::model::{Check, Claim, Node, Render, ServiceKey};
 use crate::services::{ByName, InterfaceService, PrivateDnsCapable};
-use crate::stack::{Check, Construct, Imported, Node, StackDef, name_tag};
+use crate::stack::{Construct, StackDef, name_tag};
 use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
 /// What an interface endpoint in stack `S` can connect to: an AWS service, an
@@ -76,7 +79,7 @@ impl<S: StackMarker> InterfaceTarget<S> for ByName {
 impl<W: VpcMarker> InterfaceTarget<W::Stack> for EndpointServiceRef<W> {
     fn target(&self) -> TargetDef {
         TargetDef {
-            service_name: self.service_name(),
+            service_name: self.service_name().value,
             private_dns_default: false,
             private_dns_supported: false,
             label: format!("endpoint service {}", self.path()),
@@ -86,7 +89,7 @@ impl<W: VpcMarker> InterfaceTarget<W::Stack> for EndpointServiceRef<W> {
     }
 }
 
-impl<S: StackMarker> InterfaceTarget<S> for Imported<S> {
+impl<S: StackMarker> InterfaceTarget<S> for Imported<S, ServiceName> {
     fn target(&self) -> TargetDef {
         TargetDef {
             service_name: self.value().clone(),
@@ -94,7 +97,7 @@ impl<S: StackMarker> InterfaceTarget<S> for Imported<S> {
             private_dns_supported: false,
             label: format!("imported endpoint service {}", self.export_name()),
             aws_service: None,
-            endpoint_service: None,
+            endpoint_service: self.source.clone(),
         }
     }
 }
@@ -106,7 +109,17 @@ impl<S: StackMarker> InterfaceTarget<S> for Imported<S> {
 /// let name = vpcform_net::ServiceName::new("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0");
 /// ```
 #[derive(Clone, Debug, PartialEq)]
-pub struct ServiceName(Value);
+pub struct ServiceName {
+    pub(crate) value: Value,
+    /// The endpoint service of the app it names, when it comes from one.
+    pub(crate) source: Option<Handle>,
+}
+
+impl From<ServiceName> for Value {
+    fn from(name: ServiceName) -> Value {
+        name.value
+    }
+}
 
 impl ServiceName {
     /// A service name, as text or any [`Value`].
@@ -115,7 +128,20 @@ impl ServiceName {
     /// let name = vpcform_net::ServiceName::new("com.amazonaws.vpce.eu-west-1.vpce-svc-0abc");
     /// ```
     pub fn new(name: impl Into<Value>) -> ServiceName {
-        ServiceName(name.into())
+        ServiceName {
+            value: name.into(),
+            source: None,
+        }
+    }
+
+    /// The name as a CloudFormation value.
+    ///
+    /// ```
+    /// let name = vpcform_net::ServiceName::new("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0");
+    /// assert!(name.value().as_str().is_some());
+    /// ```
+    pub fn value(&self) -> &Value {
+        &self.value
     }
 
     /// The service has a verified private DNS name (such as `api.example.com`), so endpoints
@@ -127,7 +153,8 @@ impl ServiceName {
     /// ```
     pub fn with_private_dns_name(self, dns_name: impl Into<String>) -> PrivateDnsServiceName {
         PrivateDnsServiceName {
-            service_name: self.0,
+            service_name: self.value,
+            source: self.source,
             dns_name: dns_name.into(),
         }
     }
@@ -136,12 +163,15 @@ impl ServiceName {
 impl<S: StackMarker> InterfaceTarget<S> for ServiceName {
     fn target(&self) -> TargetDef {
         TargetDef {
-            service_name: self.0.clone(),
+            service_name: self.value.clone(),
             private_dns_default: false,
             private_dns_supported: false,
-            label: "endpoint service given by name".to_string(),
+            label: match &self.source {
+                Some(service) => format!("endpoint service {}", service.path()),
+                None => "endpoint service given by name".to_string(),
+            },
             aws_service: None,
-            endpoint_service: None,
+            endpoint_service: self.source.clone(),
         }
     }
 }
@@ -151,6 +181,7 @@ impl<S: StackMarker> InterfaceTarget<S> for ServiceName {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PrivateDnsServiceName {
     service_name: Value,
+    source: Option<Handle>,
     dns_name: String,
 }
 
@@ -162,7 +193,7 @@ impl<S: StackMarker> InterfaceTarget<S> for PrivateDnsServiceName {
             private_dns_supported: true,
             label: format!("endpoint service {}", self.dns_name),
             aws_service: None,
-            endpoint_service: None,
+            endpoint_service: self.source.clone(),
         }
     }
 }
@@ -232,11 +263,125 @@ pub struct InterfaceEndpoint<V: VpcMarker, T: InterfaceTarget<V::Stack>> {
     /// An endpoint policy document (IAM JSON). Default: none (full access).
     #[builder(default, setter(strip_option))]
     policy: Option<serde_json::Value>,
+    /// `DnsOptions`. Default: AWS's, except that an S3 endpoint with private DNS states
+    /// `PrivateDnsOnlyForInboundResolverEndpoint` explicitly (see [`DnsOptions`]).
+    #[builder(default)]
+    dns_options: DnsOptions,
+}
+
+/// An interface endpoint's `DnsOptions` (AWS::EC2::VPCEndpoint DnsOptionsSpecification).
+///
+/// `private_dns_only_for_inbound_resolver_endpoint` applies only to services with both
+/// gateway and interface endpoints (S3): with it on (AWS's default when private DNS is on),
+/// the VPC's own clients keep using the gateway endpoint and only on-premises clients, through
+/// a Route 53 inbound resolver, use the interface endpoint; AWS then requires a gateway
+/// endpoint for S3 in the VPC (aws-facts §1 [7][8][9]).
+///
+/// ```
+/// use vpcform_net::{DnsOptions, DnsRecordIpType};
+/// let options = DnsOptions::default()
+///     .dns_record_ip_type(DnsRecordIpType::Ipv4)
+///     .private_dns_only_for_inbound_resolver_endpoint(false);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DnsOptions {
+    dns_record_ip_type: Option<DnsRecordIpType>,
+    inbound_resolver_only: Option<bool>,
+}
+
+impl DnsOptions {
+    /// `DnsRecordIpType`. Default: AWS's (`ipv4` for an IPv4 endpoint).
+    ///
+    /// See [`DnsOptions`] for an example.
+    pub fn dns_record_ip_type(mut self, ip_type: DnsRecordIpType) -> DnsOptions {
+        self.dns_record_ip_type = Some(ip_type);
+        self
+    }
+
+    /// `PrivateDnsOnlyForInboundResolverEndpoint`: `true` renders `OnlyInboundResolver`,
+    /// `false` `AllResolvers`. S3 only.
+    ///
+    /// See [`DnsOptions`] for an example.
+    pub fn private_dns_only_for_inbound_resolver_endpoint(mut self, only: bool) -> DnsOptions {
+        self.inbound_resolver_only = Some(only);
+        self
+    }
+}
+
+/// The IP version of an endpoint's DNS records (CloudFormation enum values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DnsRecordIpType {
+    /// `ipv4`: A records.
+    Ipv4,
+    /// `ipv6`: AAAA records.
+    Ipv6,
+    /// `dualstack`: both.
+    Dualstack,
+    /// `service-defined`: as the service says.
+    ServiceDefined,
+}
+
+impl DnsRecordIpType {
+    fn as_str(self) -> &'static str {
+        match self {
+            DnsRecordIpType::Ipv4 => "ipv4",
+            DnsRecordIpType::Ipv6 => "ipv6",
+            DnsRecordIpType::Dualstack => "dualstack",
+            DnsRecordIpType::ServiceDefined => "service-defined",
+        }
+    }
+}
+
+/// Whether `name` has the form of a VPC endpoint service name: an AWS service's
+/// `com.amazonaws.<region>.<service>` (`cn.com.amazonaws.` in China), or an endpoint service's
+/// `com.amazonaws.vpce.<region>.vpce-svc-<8 or 17 hex>` (aws-facts §1 [20];
+/// docs/aws-rules.md §11).
+pub(crate) fn valid_service_name(name: &str) -> bool {
+    let rest = name
+        .strip_prefix("cn.com.amazonaws.")
+        .or_else(|| name.strip_prefix("com.amazonaws."));
+    let Some(rest) = rest else {
+        return false;
+    };
+    let region_ok = |r: &str| {
+        let parts: Vec<&str> = r.split('-').collect();
+        parts.len() >= 3
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            })
+            && parts
+                .last()
+                .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if let Some(vpce) = rest.strip_prefix("vpce.") {
+        let Some((region, id)) = vpce.split_once('.') else {
+            return false;
+        };
+        return region_ok(region)
+            && id.strip_prefix("vpce-svc-").is_some_and(|hex| {
+                matches!(hex.len(), 8 | 17)
+                    && hex
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            });
+    }
+    let Some((region, service)) = rest.split_once('.') else {
+        return false;
+    };
+    region_ok(region)
+        && !service.is_empty()
+        && service.split('.').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
 
 handle! {
     /// A handle to an [`InterfaceEndpoint`] added to a stack.
-    InterfaceEndpointRef
+    InterfaceEndpointRef exports crate::export::VpcEndpointId
 }
 
 impl<V> InterfaceEndpointRef<V> {
@@ -263,20 +408,18 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, T: InterfaceTarget<V::Stack>> Co
     type Handle = InterfaceEndpointRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> InterfaceEndpointRef<V> {
-        let vpc = self.vpc.handle;
-        let handle = InterfaceEndpointRef::new(stack.handle(&id, &vpc.id));
         let target = self.service.target();
-        stack.push(InterfaceEndpointNode {
+        InterfaceEndpointRef::new(stack.push(Node::InterfaceEndpoint(InterfaceEndpointNode {
             id,
-            vpc,
+            vpc: self.vpc.handle,
             private_dns: self.private_dns.unwrap_or(target.private_dns_default),
             target,
             subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
             security_groups: self.security_groups.into_iter().map(|g| g.handle).collect(),
             service_region: self.service_region,
             policy: self.policy,
-        });
-        handle
+            dns_options: self.dns_options,
+        })))
     }
 }
 
@@ -289,11 +432,25 @@ pub(crate) struct InterfaceEndpointNode {
     pub(crate) private_dns: bool,
     pub(crate) service_region: Option<String>,
     policy: Option<serde_json::Value>,
+    dns_options: DnsOptions,
 }
 
 impl InterfaceEndpointNode {
-    /// Private DNS needs a service that has it, a VPC with DNS on, and no other endpoint of the
-    /// VPC claiming the same names.
+    /// What the endpoint reaches, for comparing endpoints.
+    pub(crate) fn service_key(&self) -> ServiceKey {
+        match (&self.target.aws_service, &self.target.endpoint_service) {
+            (Some(name), _) => ServiceKey::Aws(name.clone()),
+            (None, Some(service)) => ServiceKey::EndpointService(service.key),
+            (None, None) => ServiceKey::Name(
+                serde_json::to_string(&self.target.service_name).unwrap_or_default(),
+            ),
+        }
+    }
+
+    fn is_s3(&self) -> bool {
+        self.target.aws_service.as_deref() == Some("s3")
+    }
+
     fn check_private_dns(&self, check: &mut Check<'_>) {
         if !self.target.private_dns_supported {
             check.report(SynthError::PrivateDnsUnsupported {
@@ -302,40 +459,51 @@ impl InterfaceEndpointNode {
             });
             return;
         }
-        if let Some(vpc) = check.stack.vpcs.get(&self.vpc.id) {
+        if let Some(vpc) = check.get::<VpcNode>(&self.vpc) {
             let off = [
-                (!vpc.dns_support).then_some("enableDnsSupport"),
-                (!vpc.dns_hostnames).then_some("enableDnsHostnames"),
+                (!vpc.enable_dns_support).then_some("enableDnsSupport"),
+                (!vpc.enable_dns_hostnames).then_some("enableDnsHostnames"),
             ];
             for attribute in off.into_iter().flatten() {
                 check.report(SynthError::PrivateDnsWithoutVpcDns {
                     construct: check.path(&self.id),
-                    vpc: check.path(&self.vpc.id),
+                    vpc: self.vpc.path(),
                     attribute,
                 });
             }
         }
-        let service = serde_json::to_string(&self.target.service_name).unwrap_or_default();
-        let key = format!(
-            "{}\0private-dns\0{}\0{service}",
-            check.stack.name, self.vpc.id
-        );
-        if let Some(other) = check.claim(key, &self.id) {
-            check.report(SynthError::PrivateDnsConflict {
+        if let Some(vpc) = self.vpc.vpc {
+            let claim = Claim::PrivateDns {
+                vpc,
+                service: self.service_key(),
+            };
+            if let Some(other) = check.claim(claim) {
+                check.report(SynthError::PrivateDnsConflict {
+                    construct: check.path(&self.id),
+                    service: self.target.label.clone(),
+                    other,
+                });
+            }
+        }
+        // S3 with private DNS and inbound-resolver-only DNS (AWS's default): the VPC needs a
+        // gateway endpoint for S3, or AWS answers `InvalidParameter` ("... must have a Gateway
+        // endpoint for the service", aws-facts §1 [7]).
+        if self.is_s3()
+            && self.dns_options.inbound_resolver_only != Some(false)
+            && let Some(vpc) = self.vpc.vpc
+            && !check
+                .model
+                .in_vpc::<GatewayEndpointNode>(vpc)
+                .any(|(_, g)| g.service == "s3")
+        {
+            check.report(SynthError::S3PrivateDnsWithoutGateway {
                 construct: check.path(&self.id),
-                service: self.target.label.clone(),
-                other: check.path(&other),
+                vpc: self.vpc.path(),
             });
         }
     }
-}
 
-impl Node for InterfaceEndpointNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
         check.non_empty(
             &self.id,
@@ -343,15 +511,39 @@ impl Node for InterfaceEndpointNode {
             &self.subnets,
             "give one subnet per availability zone the clients run in",
         );
-        check.handles(&self.id, "SubnetIds", &self.subnets, Some(&self.vpc.id));
+        check.handles(&self.id, "SubnetIds", &self.subnets, self.vpc.vpc);
         check.handles(
             &self.id,
             "SecurityGroupIds",
             &self.security_groups,
-            Some(&self.vpc.id),
+            self.vpc.vpc,
         );
         if let Some(service) = &self.target.endpoint_service {
-            check.handle(&self.id, "ServiceName", service, None);
+            if self.target.service_name.references().is_empty() {
+                // Imported, or its deployed name as text: the service must be of the app (an
+                // import's own rules, same account and region, are the app's).
+                if check.model.resolve(service).is_err() {
+                    check.handle(&self.id, "ServiceName", service, None);
+                }
+            } else {
+                // Referenced in this template: it must be of this stack.
+                check.handle(&self.id, "ServiceName", service, None);
+            }
+        }
+        if let Some(name) = self.target.service_name.as_str()
+            && !valid_service_name(name)
+        {
+            check.report(SynthError::InvalidServiceName {
+                construct: check.path(&self.id),
+                name: name.to_string(),
+            });
+        }
+        if self.dns_options.inbound_resolver_only.is_some() && !self.is_s3() {
+            check.report(SynthError::DnsOptionNotForService {
+                construct: check.path(&self.id),
+                option: "PrivateDnsOnlyForInboundResolverEndpoint",
+                service: self.target.label.clone(),
+            });
         }
         check_one_subnet_per_az(check, &self.id, &self.subnets);
         if self.subnets.len() == 1 {
@@ -370,7 +562,35 @@ impl Node for InterfaceEndpointNode {
         }
     }
 
-    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    fn dns_options_value(&self) -> Option<Value> {
+        let mut options = indexmap::IndexMap::new();
+        if let Some(ip_type) = self.dns_options.dns_record_ip_type {
+            options.insert("DnsRecordIpType".to_string(), Value::from(ip_type.as_str()));
+        }
+        // Stated explicitly for S3 with private DNS: AWS's default is not documented.
+        let inbound_only = match self.dns_options.inbound_resolver_only {
+            Some(only) => Some(only),
+            None if self.is_s3() && self.private_dns => Some(true),
+            None => None,
+        };
+        if let Some(only) = inbound_only {
+            options.insert(
+                "PrivateDnsOnlyForInboundResolverEndpoint".to_string(),
+                Value::from(if only {
+                    "OnlyInboundResolver"
+                } else {
+                    "AllResolvers"
+                }),
+            );
+        }
+        (!options.is_empty()).then_some(Value::Map(options))
+    }
+
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         let mut endpoint = Resource::new("AWS::EC2::VPCEndpoint")
             .property("VpcId", self.vpc.reference())
             .property("ServiceName", self.target.service_name.clone())
@@ -391,7 +611,8 @@ impl Node for InterfaceEndpointNode {
                 .property("PrivateDnsEnabled", self.private_dns)
                 .property_opt("ServiceRegion", self.service_region.as_deref())
                 .property_opt("PolicyDocument", self.policy.clone().map(Value::from))
-                .property("Tags", name_tag(stack, &self.id)),
+                .property_opt("DnsOptions", self.dns_options_value())
+                .property("Tags", name_tag(ctx.stack, &self.id)),
         )
     }
 }

@@ -6,9 +6,10 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError};
 
 use super::vpc::VpcRef;
-use crate::handle::{Handle, handle};
-use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::{InStack, StackMarker, VpcMarker};
+use crate::handle::{Handle, NodeKey, handle};
+use crate::model::{Check, Claim, Model, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
+use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// An internet gateway (`AWS::EC2::InternetGateway`) attached to VPC `V`
 /// (`AWS::EC2::VPCGatewayAttachment`, logical ID `<Id>Attachment`).
@@ -33,17 +34,17 @@ pub struct InternetGateway<V: VpcMarker> {
 
 handle! {
     /// A handle to an [`InternetGateway`] added to a stack.
-    InternetGatewayRef
+    InternetGatewayRef exports crate::export::InternetGatewayId
 }
 
 impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for InternetGateway<V> {
     type Handle = InternetGatewayRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> InternetGatewayRef<V> {
-        let vpc = self.vpc.handle;
-        let handle = InternetGatewayRef::new(stack.handle(&id, &vpc.id));
-        stack.push(InternetGatewayNode { id, vpc });
-        handle
+        InternetGatewayRef::new(stack.push(Node::InternetGateway(InternetGatewayNode {
+            id,
+            vpc: self.vpc.handle,
+        })))
     }
 }
 
@@ -53,25 +54,41 @@ pub(crate) struct InternetGatewayNode {
 }
 
 impl InternetGatewayNode {
-    /// The attachment's logical ID: routes to the gateway wait for it.
     pub(crate) fn attachment_id(id: &str) -> String {
         format!("{id}Attachment")
     }
-}
 
-impl Node for InternetGatewayNode {
-    fn id(&self) -> &str {
-        &self.id
+    /// The attachment of the internet gateway of `vpc`, if it has one: what NAT gateways,
+    /// internet-facing load balancers and routes to the gateway must wait for (`DependsOn`).
+    pub(crate) fn attachment_of(model: &Model<'_>, vpc: Option<NodeKey>) -> Option<String> {
+        let (_, igw) = model.in_vpc::<InternetGatewayNode>(vpc?).next()?;
+        Some(InternetGatewayNode::attachment_id(&igw.id))
     }
 
-    fn check(&self, check: &mut Check<'_>) {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
+        // A VPC takes one internet gateway: attaching a second fails
+        // (`Resource.AlreadyAssociated`, EC2 AttachInternetGateway).
+        if let Some(vpc) = self.vpc.vpc
+            && let Some(other) = check.claim(Claim::InternetGateway { vpc })
+        {
+            check.report(SynthError::SecondInternetGateway {
+                construct: check.path(&self.id),
+                vpc: self.vpc.path(),
+                other,
+            });
+        }
     }
 
-    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         template.add_resource(
             &*self.id,
-            Resource::new("AWS::EC2::InternetGateway").property("Tags", name_tag(stack, &self.id)),
+            Resource::new("AWS::EC2::InternetGateway")
+                .property("Tags", name_tag(ctx.stack, &self.id)),
         )?;
         template.add_resource(
             InternetGatewayNode::attachment_id(&self.id),

@@ -9,8 +9,9 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::network_load_balancer::NetworkLoadBalancerRef;
 use super::target_group::TargetGroupRef;
 use crate::handle::{AsHandle, Handle, handle};
-use crate::stack::{Check, Construct, Node, StackDef};
-use crate::{InStack, StackMarker, VpcMarker};
+use crate::model::{Check, Claim, Node, Render};
+use crate::stack::{Construct, StackDef};
+use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A TCP listener (`AWS::ElasticLoadBalancingV2::Listener`) forwarding to a target group of the
 /// same VPC. Endpoint services carry TCP only
@@ -48,22 +49,19 @@ pub struct Listener<V: VpcMarker> {
 
 handle! {
     /// A handle to a [`Listener`] added to a stack; `Ref` gives its ARN.
-    ListenerRef
+    ListenerRef exports crate::export::ElbArn
 }
 
 impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Listener<V> {
     type Handle = ListenerRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> ListenerRef<V> {
-        let load_balancer = self.load_balancer.handle;
-        let handle = ListenerRef::new(stack.handle(&id, &load_balancer.vpc));
-        stack.push(ListenerNode {
+        ListenerRef::new(stack.push(Node::Listener(ListenerNode {
             id,
-            load_balancer,
+            load_balancer: self.load_balancer.handle,
             port: self.port,
             target_group: self.default_target_group.handle,
-        });
-        handle
+        })))
     }
 }
 
@@ -74,22 +72,44 @@ pub(crate) struct ListenerNode {
     target_group: Handle,
 }
 
-impl Node for ListenerNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
+impl ListenerNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "LoadBalancerArn", &self.load_balancer, None);
         check.handle(
             &self.id,
             "DefaultActions",
             &self.target_group,
-            Some(&self.load_balancer.vpc),
+            self.load_balancer.vpc,
         );
+        // Ports 1–65535 (AWS::ElasticLoadBalancingV2::Listener, Port: minimum 1).
+        if self.port == 0 {
+            check.report(SynthError::PortOutOfRange {
+                construct: check.path(&self.id),
+                property: "Port",
+                port: 0,
+            });
+        }
+        // One listener per port on a load balancer: ELB CreateListener answers a second with
+        // `DuplicateListener`.
+        let claim = Claim::Listener {
+            load_balancer: self.load_balancer.key,
+            port: self.port,
+        };
+        if let Some(other) = check.claim(claim) {
+            check.report(SynthError::DuplicateListener {
+                construct: check.path(&self.id),
+                load_balancer: self.load_balancer.path(),
+                port: self.port,
+                other,
+            });
+        }
     }
 
-    fn render(&self, _stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    pub(crate) fn render(
+        &self,
+        _ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         let mut forward = IndexMap::new();
         forward.insert("Type".to_string(), Value::from("forward"));
         forward.insert("TargetGroupArn".to_string(), self.target_group.reference());

@@ -7,6 +7,7 @@ pub(crate) mod internet_gateway;
 pub(crate) mod listener;
 pub(crate) mod nat_gateway;
 pub(crate) mod network_load_balancer;
+pub(crate) mod resource;
 pub(crate) mod route;
 pub(crate) mod route_table;
 pub(crate) mod security_group;

@@ -5,10 +5,12 @@ use std::sync::Arc;
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
+use super::internet_gateway::InternetGatewayNode;
 use super::subnet::SubnetRef;
 use crate::handle::{Handle, handle};
-use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::{InStack, StackMarker, VpcMarker};
+use crate::model::{Check, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
+use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A public NAT gateway (`AWS::EC2::NatGateway`) in a public subnet of VPC `V`, with its
 /// Elastic IP (`AWS::EC2::EIP`, logical ID `<Id>Eip`).
@@ -38,17 +40,17 @@ pub struct NatGateway<V: VpcMarker> {
 
 handle! {
     /// A handle to a [`NatGateway`] added to a stack.
-    NatGatewayRef
+    NatGatewayRef exports crate::export::NatGatewayId
 }
 
 impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for NatGateway<V> {
     type Handle = NatGatewayRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> NatGatewayRef<V> {
-        let subnet = self.subnet.handle;
-        let handle = NatGatewayRef::new(stack.handle(&id, &subnet.vpc));
-        stack.push(NatGatewayNode { id, subnet });
-        handle
+        NatGatewayRef::new(stack.push(Node::NatGateway(NatGatewayNode {
+            id,
+            subnet: self.subnet.handle,
+        })))
     }
 }
 
@@ -57,30 +59,45 @@ pub(crate) struct NatGatewayNode {
     pub(crate) subnet: Handle,
 }
 
-impl Node for NatGatewayNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
+impl NatGatewayNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "SubnetId", &self.subnet, None);
+        // A public NAT gateway reaches the internet through its VPC's internet gateway; without
+        // one, creation fails ("Network vpc-… has no Internet gateway attached").
+        if InternetGatewayNode::attachment_of(check.model, self.subnet.vpc).is_none() {
+            check.report(SynthError::NoInternetGateway {
+                construct: check.path(&self.id),
+                what: "a public NAT gateway",
+                vpc: self
+                    .subnet
+                    .vpc
+                    .map_or_else(|| self.subnet.path(), |v| check.model.path(v)),
+            });
+        }
     }
 
-    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         let eip = format!("{}Eip", self.id);
-        template.add_resource(
-            &eip,
-            Resource::new("AWS::EC2::EIP")
-                .property("Domain", "vpc")
-                .property("Tags", name_tag(stack, &eip)),
-        )?;
-        template.add_resource(
-            &*self.id,
-            Resource::new("AWS::EC2::NatGateway")
-                .property("AllocationId", Value::get_att(&eip, "AllocationId"))
-                .property("SubnetId", self.subnet.reference())
-                .property("ConnectivityType", "public")
-                .property("Tags", name_tag(stack, &self.id)),
-        )
+        let attachment = InternetGatewayNode::attachment_of(ctx.model, self.subnet.vpc);
+        let mut address = Resource::new("AWS::EC2::EIP")
+            .property("Domain", "vpc")
+            .property("Tags", name_tag(ctx.stack, &eip));
+        let mut nat = Resource::new("AWS::EC2::NatGateway")
+            .property("AllocationId", Value::get_att(&eip, "AllocationId"))
+            .property("SubnetId", self.subnet.reference())
+            .property("ConnectivityType", "public")
+            .property("Tags", name_tag(ctx.stack, &self.id));
+        // CloudFormation: an EIP or NAT gateway in a VPC with an internet gateway must depend
+        // on the gateway's attachment (AWS::EC2::EIP reference, "DependsOn attribute").
+        if let Some(attachment) = attachment {
+            address = address.depends_on(attachment.clone());
+            nat = nat.depends_on(attachment);
+        }
+        template.add_resource(&eip, address)?;
+        template.add_resource(&*self.id, nat)
     }
 }

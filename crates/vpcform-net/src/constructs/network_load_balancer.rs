@@ -5,11 +5,14 @@ use std::sync::Arc;
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
+use super::internet_gateway::InternetGatewayNode;
 use super::security_group::{SecurityGroupRef, check_open_ingress, groups};
 use super::subnet::{SubnetRef, check_one_subnet_per_az};
+use crate::handle::NodeKey;
 use crate::handle::{AsHandle, Handle, collect, handle};
-use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::{InStack, StackMarker, SynthWarning, VpcMarker};
+use crate::model::{Check, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
+use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
 /// Whether the load balancer answers inside the VPC only or on the internet.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -88,7 +91,7 @@ pub struct NetworkLoadBalancer<V: VpcMarker> {
 
 handle! {
     /// A handle to a [`NetworkLoadBalancer`] added to a stack; `Ref` gives its ARN.
-    NetworkLoadBalancerRef
+    NetworkLoadBalancerRef exports crate::export::ElbArn
 }
 
 impl<V> NetworkLoadBalancerRef<V> {
@@ -112,55 +115,49 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for NetworkLoadBala
     type Handle = NetworkLoadBalancerRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> NetworkLoadBalancerRef<V> {
-        // The VPC is the subnets' (or, with none, which synth reports, the security groups').
-        let vpc = self
-            .subnets
-            .first()
-            .map(|s| &s.handle)
-            .or(self.security_groups.first().map(|g| &g.handle))
-            .map(|h| h.vpc.clone())
-            .unwrap_or_else(|| id.clone());
-        let handle = NetworkLoadBalancerRef::new(stack.handle(&id, &vpc));
-        stack.push(NetworkLoadBalancerNode {
-            id,
-            vpc,
-            subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
-            security_groups: self.security_groups.into_iter().map(|g| g.handle).collect(),
-            scheme: self.scheme,
-            enforce_on_private_link: self
-                .enforce_security_group_inbound_rules_on_private_link_traffic,
-        });
-        handle
+        NetworkLoadBalancerRef::new(stack.push(Node::NetworkLoadBalancer(
+            NetworkLoadBalancerNode {
+                id,
+                subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
+                security_groups: self.security_groups.into_iter().map(|g| g.handle).collect(),
+                scheme: self.scheme,
+                enforce_on_private_link:
+                    self.enforce_security_group_inbound_rules_on_private_link_traffic,
+            },
+        )))
     }
 }
 
 pub(crate) struct NetworkLoadBalancerNode {
     pub(crate) id: Arc<str>,
-    pub(crate) vpc: Arc<str>,
     pub(crate) subnets: Vec<Handle>,
     pub(crate) security_groups: Vec<Handle>,
     scheme: Scheme,
     pub(crate) enforce_on_private_link: bool,
 }
 
-impl Node for NetworkLoadBalancerNode {
-    fn id(&self) -> &str {
-        &self.id
+impl NetworkLoadBalancerNode {
+    /// The VPC: the subnets' (or, with none, which synth reports, the security groups').
+    pub(crate) fn vpc(&self) -> Option<NodeKey> {
+        self.subnets
+            .first()
+            .or(self.security_groups.first())
+            .and_then(|h| h.vpc)
     }
 
-    fn check(&self, check: &mut Check<'_>) {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.non_empty(
             &self.id,
             "Subnets",
             &self.subnets,
             "give one subnet per availability zone the load balancer serves",
         );
-        check.handles(&self.id, "Subnets", &self.subnets, Some(&self.vpc));
+        check.handles(&self.id, "Subnets", &self.subnets, self.vpc());
         check.handles(
             &self.id,
             "SecurityGroups",
             &self.security_groups,
-            Some(&self.vpc),
+            self.vpc(),
         );
         check_one_subnet_per_az(check, &self.id, &self.subnets);
         if self.security_groups.is_empty() {
@@ -169,9 +166,25 @@ impl Node for NetworkLoadBalancerNode {
             });
         }
         check_open_ingress(check, &self.id, &self.security_groups);
+        // An internet-facing load balancer needs an internet gateway in its VPC: ELB
+        // CreateLoadBalancer answers `InvalidSubnet` ("VPC vpc-… has no internet gateway").
+        if self.scheme == Scheme::InternetFacing
+            && let Some(vpc) = self.vpc()
+            && InternetGatewayNode::attachment_of(check.model, Some(vpc)).is_none()
+        {
+            check.report(SynthError::NoInternetGateway {
+                construct: check.path(&self.id),
+                what: "an internet-facing load balancer",
+                vpc: check.model.path(vpc),
+            });
+        }
     }
 
-    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         let mut nlb = Resource::new("AWS::ElasticLoadBalancingV2::LoadBalancer")
             .property("Type", "network")
             .property(
@@ -200,6 +213,14 @@ impl Node for NetworkLoadBalancerNode {
                     },
                 );
         }
-        template.add_resource(&*self.id, nlb.property("Tags", name_tag(stack, &self.id)))
+        if self.scheme == Scheme::InternetFacing
+            && let Some(attachment) = InternetGatewayNode::attachment_of(ctx.model, self.vpc())
+        {
+            nlb = nlb.depends_on(attachment);
+        }
+        template.add_resource(
+            &*self.id,
+            nlb.property("Tags", name_tag(ctx.stack, &self.id)),
+        )
     }
 }

@@ -8,9 +8,12 @@ use vpcform_cfn::{Resource, Template, TemplateError};
 use super::internet_gateway::{InternetGatewayNode, InternetGatewayRef};
 use super::nat_gateway::NatGatewayRef;
 use super::route_table::RouteTableRef;
+use super::subnet::SubnetNode;
+use super::vpc::VpcNode;
 use crate::handle::Handle;
-use crate::stack::{Check, Construct, Node, StackDef};
-use crate::{CidrBlock, InStack, StackMarker, VpcMarker};
+use crate::model::{Check, Claim, Node, Render};
+use crate::stack::{Construct, StackDef};
+use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 
 /// Where a route sends traffic.
 pub enum RouteTarget<V> {
@@ -75,17 +78,16 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Route<V> {
     type Handle = ();
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) {
-        let route_table = self.route_table.handle;
         let target = match self.target {
             RouteTarget::InternetGateway(igw) => TargetNode::InternetGateway(igw.handle),
             RouteTarget::NatGateway(nat) => TargetNode::NatGateway(nat.handle),
         };
-        stack.push(RouteNode {
+        stack.push(Node::Route(RouteNode {
             id,
-            route_table,
+            route_table: self.route_table.handle,
             destination: self.destination,
             target,
-        });
+        }));
     }
 }
 
@@ -109,23 +111,65 @@ pub(crate) struct RouteNode {
     pub(crate) target: TargetNode,
 }
 
-impl Node for RouteNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
+impl RouteNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "RouteTableId", &self.route_table, None);
         check.handle(
             &self.id,
             "target",
             self.target.handle(),
-            Some(&self.route_table.vpc),
+            self.route_table.vpc,
         );
-        check.cidr(&self.id, "DestinationCidrBlock", &self.destination);
+        let Some(destination) = check.cidr(&self.id, "DestinationCidrBlock", &self.destination)
+        else {
+            return;
+        };
+        // One route per destination in a route table: EC2 CreateRoute answers a second with
+        // `RouteAlreadyExists`.
+        let claim = Claim::Route {
+            table: self.route_table.key,
+            destination,
+        };
+        if let Some(other) = check.claim(claim) {
+            check.report(SynthError::DuplicateRoute {
+                construct: check.path(&self.id),
+                route_table: self.route_table.path(),
+                destination: destination.to_string(),
+                other,
+            });
+        }
+        // The VPC's own block is routed by its `local` route. A more specific route is allowed
+        // only to a NAT gateway (among our targets) and only for exactly one subnet's block;
+        // an internet gateway never (docs/aws-rules.md §3: VPC user guide, "Subnet route
+        // tables", rules and considerations; EC2 answers `InvalidParameterValue`).
+        let Some(vpc_key) = self.route_table.vpc else {
+            return;
+        };
+        if let Some(vpc) = check.model.get_key::<VpcNode>(vpc_key)
+            && let Some(vpc_cidr) = vpc.parsed
+            && vpc_cidr.contains(&destination)
+        {
+            let whole_subnet = matches!(self.target, TargetNode::NatGateway(_))
+                && check
+                    .model
+                    .in_vpc::<SubnetNode>(vpc_key)
+                    .any(|(_, s)| s.parsed == Some(destination));
+            if !whole_subnet {
+                check.report(SynthError::RouteInsideVpc {
+                    construct: check.path(&self.id),
+                    destination: destination.to_string(),
+                    vpc: check.model.path(vpc_key),
+                    vpc_cidr: vpc_cidr.to_string(),
+                });
+            }
+        }
     }
 
-    fn render(&self, _stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    pub(crate) fn render(
+        &self,
+        _ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         let route = Resource::new("AWS::EC2::Route")
             .property("RouteTableId", self.route_table.reference())
             .property("DestinationCidrBlock", self.destination.text());

@@ -8,7 +8,8 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::subnet::SubnetRef;
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
-use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::model::{Check, Claim, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A route table (`AWS::EC2::RouteTable`) of VPC `V`, with a
@@ -43,21 +44,18 @@ pub struct RouteTable<V: VpcMarker> {
 
 handle! {
     /// A handle to a [`RouteTable`] added to a stack.
-    RouteTableRef
+    RouteTableRef exports crate::export::RouteTableId
 }
 
 impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for RouteTable<V> {
     type Handle = RouteTableRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> RouteTableRef<V> {
-        let vpc = self.vpc.handle;
-        let handle = RouteTableRef::new(stack.handle(&id, &vpc.id));
-        stack.push(RouteTableNode {
+        RouteTableRef::new(stack.push(Node::RouteTable(RouteTableNode {
             id,
-            vpc,
+            vpc: self.vpc.handle,
             subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
-        });
-        handle
+        })))
     }
 }
 
@@ -71,35 +69,33 @@ impl RouteTableNode {
     fn association_id(&self, subnet: &Handle) -> String {
         format!("{}{}Association", self.id, subnet.id)
     }
-}
 
-impl Node for RouteTableNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
-        check.handles(&self.id, "subnets", &self.subnets, Some(&self.vpc.id));
-        // A subnet has exactly one route table.
+        check.handles(&self.id, "subnets", &self.subnets, self.vpc.vpc);
+        // A subnet is associated with one route table: a second association of the same
+        // subnet fails (`Resource.AlreadyAssociated`, EC2 AssociateRouteTable).
         for subnet in &self.subnets {
-            let key = format!("{}\0route-table-of\0{}", check.stack.name, subnet.id);
-            if let Some(other) = check.claim(key, &self.id) {
+            if let Some(other) = check.claim(Claim::RouteTableOf(subnet.key)) {
                 check.report(SynthError::SubnetAlreadyAssociated {
                     construct: check.path(&self.id),
                     subnet: subnet.path(),
-                    other: check.path(&other),
+                    other,
                 });
             }
         }
     }
 
-    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         template.add_resource(
             &*self.id,
             Resource::new("AWS::EC2::RouteTable")
                 .property("VpcId", self.vpc.reference())
-                .property("Tags", name_tag(stack, &self.id)),
+                .property("Tags", name_tag(ctx.stack, &self.id)),
         )?;
         for subnet in &self.subnets {
             template.add_resource(

@@ -8,7 +8,8 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
-use crate::stack::{Check, Construct, Node, StackDef, name_tag};
+use crate::model::{Check, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
 use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 
 /// Protocol and ports of a rule.
@@ -305,7 +306,7 @@ pub struct SecurityGroup<V: VpcMarker> {
 
 handle! {
     /// A handle to a [`SecurityGroup`] added to a stack.
-    SecurityGroupRef
+    SecurityGroupRef exports crate::export::SecurityGroupId
 }
 
 impl<V> SecurityGroupRef<V> {
@@ -353,18 +354,18 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for SecurityGroup<V
     type Handle = SecurityGroupRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> SecurityGroupRef<V> {
-        let vpc = self.vpc.handle;
-        let handle = SecurityGroupRef::new(stack.handle(&id, &vpc.id));
-        stack.push(SecurityGroupNode {
-            description: self.description.unwrap_or_else(|| stack.path(&id)),
-            id,
-            vpc,
-            ingress: self.ingress.into_iter().map(Rule::erase).collect(),
-            egress: self
-                .egress
-                .map(|rules| rules.into_iter().map(Rule::erase).collect()),
-        });
-        handle
+        let description = self.description.unwrap_or_else(|| stack.path(&id));
+        SecurityGroupRef::new(
+            stack.push(Node::SecurityGroup(SecurityGroupNode {
+                description,
+                id,
+                vpc: self.vpc.handle,
+                ingress: self.ingress.into_iter().map(Rule::erase).collect(),
+                egress: self
+                    .egress
+                    .map(|rules| rules.into_iter().map(Rule::erase).collect()),
+            })),
+        )
     }
 }
 
@@ -388,35 +389,103 @@ impl RuleDef {
     }
 
     /// `0.0.0.0/0` or `::/0` when the rule's peer is every address of its family.
+    /// The whole address space, in whatever spelling (`0.0.0.0/0`, `::/0`, `0::/0`).
     pub(crate) fn anywhere(&self) -> Option<&'static str> {
         match &self.peer {
             PeerDef::Ipv4(cidr) if cidr.parsed().is_ok_and(|c| c.is_any()) => Some("0.0.0.0/0"),
-            PeerDef::Ipv6(cidr) if cidr.trim() == "::/0" => Some("::/0"),
+            PeerDef::Ipv6(cidr) if ipv6(cidr).is_ok_and(|net| net.prefix_len() == 0) => {
+                Some("::/0")
+            }
             _ => None,
         }
     }
 }
 
-/// Rejects ingress from anywhere on the security groups of an endpoint or load balancer,
-/// unless the rule says [`Rule::allow_from_anywhere`].
+/// Parses an IPv6 block, refusing host bits and non-canonical text (what is checked must be
+/// what is written): `Err` names the canonical form.
+pub(crate) fn ipv6(text: &str) -> Result<ipnet::Ipv6Net, String> {
+    let net: ipnet::Ipv6Net = text
+        .parse()
+        .map_err(|_| "expected the form x:x::/n, e.g. 2001:db8::/32".to_string())?;
+    if net.trunc() != net {
+        return Err(format!(
+            "host bits are set after the prefix: write the network address, {}",
+            net.trunc()
+        ));
+    }
+    if net.to_string() != text {
+        return Err(format!("not in canonical form: write {net}"));
+    }
+    Ok(net)
+}
+
+/// Rules open to the whole internet, unless marked `allow_from_anywhere`: each one spelled
+/// as the whole space, and sets of narrower blocks of one group that together cover it
+/// (`0.0.0.0/1` + `128.0.0.0/1`). Sorted merge per group: linear in the rules.
 pub(crate) fn check_open_ingress(check: &mut Check<'_>, construct: &str, groups: &[Handle]) {
     for group in groups {
-        let Some(node) = check.node::<SecurityGroupNode>(&group.id) else {
+        let Some(node) = check.get::<SecurityGroupNode>(group) else {
             continue;
         };
+        let mut v4: Vec<(u128, u128)> = Vec::new();
+        let mut v6: Vec<(u128, u128)> = Vec::new();
         for rule in &node.ingress {
-            if let Some(peer) = rule.anywhere()
-                && !rule.allow_from_anywhere
-            {
+            if rule.allow_from_anywhere {
+                continue;
+            }
+            if let Some(peer) = rule.anywhere() {
                 check.report(SynthError::OpenIngress {
                     construct: check.path(construct),
                     group: group.path(),
                     peer: peer.to_string(),
                     port: rule.port.to_string(),
                 });
+                continue;
+            }
+            match &rule.peer {
+                PeerDef::Ipv4(cidr) => {
+                    if let Ok(c) = cidr.parsed() {
+                        v4.push((c.first().into(), c.last().into()));
+                    }
+                }
+                PeerDef::Ipv6(text) => {
+                    if let Ok(net) = ipv6(text) {
+                        v6.push((u128::from(net.network()), u128::from(net.broadcast())));
+                    }
+                }
+                PeerDef::SecurityGroup(_) | PeerDef::PrefixList(_) => {}
+            }
+        }
+        for (blocks, last, whole) in [
+            (v4, u128::from(u32::MAX), "0.0.0.0/0"),
+            (v6, u128::MAX, "::/0"),
+        ] {
+            if blocks.len() > 1 && covers_everything(blocks, last) {
+                check.report(SynthError::OpenIngress {
+                    construct: check.path(construct),
+                    group: group.path(),
+                    peer: format!("{whole} (in narrower blocks that together cover it)"),
+                    port: "its ports".to_string(),
+                });
             }
         }
     }
+}
+
+/// Whether the blocks `(first, last)` cover every address from 0 to `last`.
+fn covers_everything(mut blocks: Vec<(u128, u128)>, last: u128) -> bool {
+    blocks.sort_unstable();
+    let mut next = 0u128;
+    for (first, end) in blocks {
+        if first > next {
+            return false;
+        }
+        if end >= last {
+            return true;
+        }
+        next = next.max(end + 1);
+    }
+    false
 }
 
 pub(crate) enum PeerDef {
@@ -462,13 +531,40 @@ impl RuleDef {
     }
 }
 
-impl Node for SecurityGroupNode {
-    fn id(&self) -> &str {
-        &self.id
+/// GroupDescription and rule descriptions: at most 255 characters of
+/// `a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*` (EC2 CreateSecurityGroup, AuthorizeSecurityGroupIngress).
+pub(crate) fn check_description(
+    check: &mut Check<'_>,
+    construct: &str,
+    property: &'static str,
+    text: &str,
+) {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c);
+    let bad: Option<char> = text.chars().find(|c| !allowed(*c));
+    let length = text.chars().count();
+    if length > 255 || bad.is_some() {
+        // A long value is shown by its start: the message names it, not repeats it.
+        let shown: String = if length > 60 {
+            text.chars().take(57).chain("...".chars()).collect()
+        } else {
+            text.to_string()
+        };
+        check.report(SynthError::InvalidText {
+            construct: check.path(construct),
+            property,
+            value: shown,
+            reason: match bad {
+                Some(c) => format!("{c:?} is not allowed (allowed: a-z A-Z 0-9 space . _ - : / ( ) # , @ [ ] + = & ; {{ }} ! $ *)"),
+                None => format!("{length} characters; at most 255"),
+            },
+        });
     }
+}
 
-    fn check(&self, check: &mut Check<'_>) {
+impl SecurityGroupNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
+        check_description(check, &self.id, "GroupDescription", &self.description);
         let rules = self
             .ingress
             .iter()
@@ -484,15 +580,43 @@ impl Node for SecurityGroupNode {
                 PeerDef::Ipv4(cidr) => {
                     check.cidr(&self.id, property, cidr);
                 }
-                PeerDef::SecurityGroup(group) => {
-                    check.handle(&self.id, property, group, Some(&self.vpc.id))
+                PeerDef::Ipv6(text) => {
+                    if let Err(reason) = ipv6(text) {
+                        check.report(SynthError::InvalidIpv6Cidr {
+                            construct: check.path(&self.id),
+                            property,
+                            value: text.clone(),
+                            reason,
+                        });
+                    }
                 }
-                PeerDef::Ipv6(_) | PeerDef::PrefixList(_) => {}
+                PeerDef::SecurityGroup(group) => {
+                    check.handle(&self.id, property, group, self.vpc.vpc)
+                }
+                PeerDef::PrefixList(_) => {}
+            }
+            // FromPort ≤ ToPort (EC2 AuthorizeSecurityGroupIngress: InvalidParameterValue).
+            if let Port::TcpRange(from, to) | Port::UdpRange(from, to) = rule.port
+                && from > to
+            {
+                check.report(SynthError::PortRangeReversed {
+                    construct: check.path(&self.id),
+                    property,
+                    from,
+                    to,
+                });
+            }
+            if let Some(description) = &rule.description {
+                check_description(check, &self.id, property, description);
             }
         }
     }
 
-    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         let mut group = Resource::new("AWS::EC2::SecurityGroup")
             .property("GroupDescription", self.description.as_str())
             .property("VpcId", self.vpc.reference());
@@ -513,7 +637,10 @@ impl Node for SecurityGroupNode {
             };
             group = group.property("SecurityGroupEgress", Value::List(rules));
         }
-        template.add_resource(&*self.id, group.property("Tags", name_tag(stack, &self.id)))
+        template.add_resource(
+            &*self.id,
+            group.property("Tags", name_tag(ctx.stack, &self.id)),
+        )
     }
 }
 

@@ -5,10 +5,11 @@ use std::sync::Arc;
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
-use super::vpc::{VpcRef, check_prefix};
+use super::vpc::{VpcNode, VpcRef, check_prefix};
 use crate::handle::{Handle, handle};
-use crate::stack::{Check, Construct, Node, StackDef, SubnetFacts, name_tag};
-use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
+use crate::model::{Check, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
+use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 
 /// Where a subnet is placed.
 ///
@@ -107,7 +108,7 @@ pub struct Subnet<V: VpcMarker> {
 
 handle! {
     /// A handle to a [`Subnet`] added to a stack.
-    SubnetRef { az: Option<Az> }
+    SubnetRef exports crate::export::SubnetId { az: Az }
 }
 
 impl<V> SubnetRef<V> {
@@ -125,8 +126,7 @@ impl<V> SubnetRef<V> {
     /// assert_eq!(subnet.availability_zone(), &Az::index(1));
     /// ```
     pub fn availability_zone(&self) -> &Az {
-        // Always set by `Subnet::add_to`; the Option only serves the handle macro's default.
-        self.az.as_ref().unwrap_or(&Az::Index(0))
+        &self.az
     }
 }
 
@@ -134,82 +134,56 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Subnet<V> {
     type Handle = SubnetRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> SubnetRef<V> {
-        let vpc = self.vpc.handle.id.clone();
-        stack.subnets.insert(
-            id.clone(),
-            SubnetFacts {
-                vpc: vpc.clone(),
-                cidr: self.cidr.parsed().ok(),
-                az: self.availability_zone.clone(),
-            },
-        );
-        let mut handle = SubnetRef::new(stack.handle(&id, &vpc));
-        handle.az = Some(self.availability_zone.clone());
-        stack.push(SubnetNode {
+        let az = self.availability_zone.clone();
+        let handle = stack.push(Node::Subnet(SubnetNode {
             id,
             vpc: self.vpc.handle,
+            parsed: self.cidr.parsed().ok(),
             cidr: self.cidr,
             az: self.availability_zone,
             map_public_ip_on_launch: self.map_public_ip_on_launch,
-        });
-        handle
+        }));
+        SubnetRef::new(handle, az)
     }
 }
 
-struct SubnetNode {
-    id: Arc<str>,
-    vpc: Handle,
+pub(crate) struct SubnetNode {
+    pub(crate) id: Arc<str>,
+    pub(crate) vpc: Handle,
     cidr: CidrBlock,
-    az: Az,
+    /// The block, when it parses (an unparsable one is reported by `check`).
+    pub(crate) parsed: Option<Ipv4Cidr>,
+    pub(crate) az: Az,
     map_public_ip_on_launch: bool,
 }
 
-impl Node for SubnetNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
+impl SubnetNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
         let Some(cidr) = check.cidr(&self.id, "CidrBlock", &self.cidr) else {
             return;
         };
         check_prefix(check, &self.id, cidr);
-        let vpc_id = &self.vpc.id;
-        if let Some(vpc_cidr) = check.stack.vpcs.get(vpc_id).and_then(|v| v.cidr)
+        // A subnet must equal or sit inside its VPC's block (aws-facts §1 [1]). Overlaps
+        // between subnets are the VPC's check (one sorted pass, not pairs).
+        if let Some(vpc) = check.get::<VpcNode>(&self.vpc)
+            && let Some(vpc_cidr) = vpc.parsed
             && !vpc_cidr.contains(&cidr)
         {
             check.report(SynthError::SubnetOutsideVpc {
                 construct: check.path(&self.id),
                 subnet: cidr.to_string(),
-                vpc: check.path(vpc_id),
+                vpc: self.vpc.path(),
                 vpc_cidr: vpc_cidr.to_string(),
-            });
-        }
-        // Compare with the subnets of the same VPC added before this one.
-        let earlier = check
-            .stack
-            .subnets
-            .iter()
-            .take_while(|(id, _)| **id != self.id)
-            .filter(|(_, facts)| facts.vpc == *vpc_id)
-            .find_map(|(id, facts)| {
-                facts
-                    .cidr
-                    .filter(|other| other.overlaps(&cidr))
-                    .map(|other| (id.clone(), other))
-            });
-        if let Some((other, other_cidr)) = earlier {
-            check.report(SynthError::OverlappingSubnets {
-                construct: check.path(&self.id),
-                cidr: cidr.to_string(),
-                other: check.path(&other),
-                other_cidr: other_cidr.to_string(),
             });
         }
     }
 
-    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         let mut subnet = Resource::new("AWS::EC2::Subnet")
             .property("VpcId", self.vpc.reference())
             .property("CidrBlock", self.cidr.text());
@@ -224,30 +198,33 @@ impl Node for SubnetNode {
             &*self.id,
             subnet
                 .property("MapPublicIpOnLaunch", self.map_public_ip_on_launch)
-                .property("Tags", name_tag(stack, &self.id)),
+                .property("Tags", name_tag(ctx.stack, &self.id)),
         )
     }
 }
 
-/// The subnets' availability zones, as far as the stack knows them.
-pub(crate) fn zones<'a>(check: &Check<'a>, subnets: &'a [Handle]) -> Vec<(&'a Handle, &'a Az)> {
-    subnets
-        .iter()
-        .filter_map(|s| check.stack.subnets.get(&s.id).map(|facts| (s, &facts.az)))
-        .collect()
-}
-
-/// Interface endpoints and load balancers take one subnet per availability zone.
+/// Interface endpoints and load balancers take one subnet per availability zone: AWS answers a
+/// second with `DuplicateSubnetsInSameZone` (aws-facts §1 [3]).
 pub(crate) fn check_one_subnet_per_az(check: &mut Check<'_>, construct: &str, subnets: &[Handle]) {
-    let zones = zones(check, subnets);
-    for (i, (subnet, az)) in zones.iter().enumerate() {
-        if let Some((first, _)) = zones[..i].iter().find(|(_, other)| other == az) {
-            check.report(SynthError::DuplicateSubnetsInSameZone {
-                construct: check.path(construct),
-                az: az.to_string(),
-                first: first.path(),
-                second: subnet.path(),
-            });
+    let mut seen: std::collections::HashMap<&Az, &Handle> =
+        std::collections::HashMap::with_capacity(subnets.len());
+    for subnet in subnets {
+        let Some(node) = check.get::<SubnetNode>(subnet) else {
+            continue;
+        };
+        match seen.entry(&node.az) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let first = first.get().path();
+                check.report(SynthError::DuplicateSubnetsInSameZone {
+                    construct: check.path(construct),
+                    az: node.az.to_string(),
+                    first,
+                    second: subnet.path(),
+                });
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(subnet);
+            }
         }
     }
 }

@@ -6,10 +6,12 @@ use indexmap::IndexMap;
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
+use super::vpc::VpcNode;
 use super::vpc::VpcRef;
 use crate::handle::{Handle, handle};
-use crate::stack::{Check, Construct, Node, StackDef, name_tag};
-use crate::{InStack, StackMarker, VpcMarker};
+use crate::model::{Check, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
+use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// How targets are registered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -78,6 +80,7 @@ impl Target {
 pub struct HealthCheck {
     port: Option<u16>,
     interval_seconds: u16,
+    timeout_seconds: Option<u16>,
     healthy_threshold: u16,
     unhealthy_threshold: u16,
 }
@@ -93,6 +96,7 @@ impl HealthCheck {
         HealthCheck {
             port: None,
             interval_seconds: 10,
+            timeout_seconds: None,
             healthy_threshold: 3,
             unhealthy_threshold: 3,
         }
@@ -115,6 +119,17 @@ impl HealthCheck {
     /// ```
     pub fn interval_seconds(mut self, seconds: u16) -> HealthCheck {
         self.interval_seconds = seconds;
+        self
+    }
+
+    /// Seconds without a response after which a check fails: 2–120, less than the interval.
+    /// Default: AWS's (10 s for TCP).
+    ///
+    /// ```
+    /// let check = vpcform_net::HealthCheck::tcp().interval_seconds(30).timeout_seconds(5);
+    /// ```
+    pub fn timeout_seconds(mut self, seconds: u16) -> HealthCheck {
+        self.timeout_seconds = Some(seconds);
         self
     }
 
@@ -183,46 +198,139 @@ pub struct TargetGroup<V: VpcMarker> {
 
 handle! {
     /// A handle to a [`TargetGroup`] added to a stack; `Ref` gives its ARN.
-    TargetGroupRef
+    TargetGroupRef exports crate::export::ElbArn
 }
 
 impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for TargetGroup<V> {
     type Handle = TargetGroupRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> TargetGroupRef<V> {
-        let vpc = self.vpc.handle;
-        let handle = TargetGroupRef::new(stack.handle(&id, &vpc.id));
-        stack.push(TargetGroupNode {
+        TargetGroupRef::new(stack.push(Node::TargetGroup(TargetGroupNode {
             id,
-            vpc,
+            vpc: self.vpc.handle,
             port: self.port,
             target_type: self.target_type,
             health_check: self.health_check,
             targets: self.targets,
-        });
-        handle
+        })))
     }
 }
 
-struct TargetGroupNode {
-    id: Arc<str>,
-    vpc: Handle,
+pub(crate) struct TargetGroupNode {
+    pub(crate) id: Arc<str>,
+    pub(crate) vpc: Handle,
     port: u16,
     target_type: TargetType,
     health_check: HealthCheck,
     targets: Vec<Target>,
 }
 
-impl Node for TargetGroupNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
+/// Whether an address is one AWS takes as an IP target: in the target group's VPC, or in
+/// RFC 1918 or RFC 6598 space; "you can't specify publicly routable IP addresses"
+/// (docs/aws-rules.md §7: ELB "Target groups for your Network Load Balancers", target type).
+fn private_target(address: std::net::Ipv4Addr, vpc: Option<crate::Ipv4Cidr>) -> bool {
+    let private = [
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+    ];
+    let as_block = |a: std::net::Ipv4Addr| format!("{a}/32").parse::<crate::Ipv4Cidr>().ok();
+    let Some(host) = as_block(address) else {
+        return false;
+    };
+    private
+        .iter()
+        .filter_map(|b| b.parse::<crate::Ipv4Cidr>().ok())
+        .chain(vpc)
+        .any(|block| block.contains(&host))
+}
 
-    fn check(&self, check: &mut Check<'_>) {
+impl TargetGroupNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
+        let port = |check: &mut Check<'_>, property: &'static str, port: u16| {
+            // Ports 1–65535 (AWS::ElasticLoadBalancingV2::TargetGroup schema).
+            if port == 0 {
+                check.report(SynthError::PortOutOfRange {
+                    construct: check.path(&self.id),
+                    property,
+                    port,
+                });
+            }
+        };
+        port(check, "Port", self.port);
+        let health = &self.health_check;
+        if let Some(p) = health.port {
+            port(check, "HealthCheckPort", p);
+        }
+        // Bounds from ELB CreateTargetGroup (docs/aws-rules.md §6); the older NLB-only limits
+        // (10 or 30 s, equal thresholds) were lifted in November 2022.
+        let mut bound = |property: &'static str, value: u16, min: u16, max: u16| {
+            if !(min..=max).contains(&value) {
+                check.report(SynthError::OutOfBounds {
+                    construct: check.path(&self.id),
+                    property,
+                    value: value.into(),
+                    min: min.into(),
+                    max: max.into(),
+                });
+            }
+        };
+        bound(
+            "HealthCheckIntervalSeconds",
+            health.interval_seconds,
+            5,
+            300,
+        );
+        bound("HealthyThresholdCount", health.healthy_threshold, 2, 10);
+        bound("UnhealthyThresholdCount", health.unhealthy_threshold, 2, 10);
+        if let Some(timeout) = health.timeout_seconds {
+            bound("HealthCheckTimeoutSeconds", timeout, 2, 120);
+            // `ValidationError`: "Health check interval must be greater than the timeout."
+            if timeout >= health.interval_seconds {
+                check.report(SynthError::HealthCheckTimeoutNotBelowInterval {
+                    construct: check.path(&self.id),
+                    timeout,
+                    interval: health.interval_seconds,
+                });
+            }
+        }
+        let vpc_cidr = check.get::<VpcNode>(&self.vpc).and_then(|v| v.parsed);
+        for target in &self.targets {
+            if let Some(p) = target.port {
+                port(check, "Targets.Port", p);
+            }
+            let Some(text) = target.id.as_str() else {
+                continue; // A reference or function: resolved at deploy.
+            };
+            let valid = match self.target_type {
+                TargetType::Ip => text
+                    .parse::<std::net::Ipv4Addr>()
+                    .is_ok_and(|a| private_target(a, vpc_cidr)),
+                // Instance IDs: `i-` and 8 or 17 hex digits (EC2 resource IDs).
+                TargetType::Instance => text.strip_prefix("i-").is_some_and(|hex| {
+                    matches!(hex.len(), 8 | 17) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+                }),
+            };
+            if !valid {
+                check.report(SynthError::InvalidTarget {
+                    construct: check.path(&self.id),
+                    target: text.to_string(),
+                    expected: match self.target_type {
+                        TargetType::Ip => "a private IPv4 address (in the VPC, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10); AWS refuses publicly routable ones",
+                        TargetType::Instance => "an instance ID, i- and 8 or 17 hex digits",
+                    },
+                });
+            }
+        }
     }
 
-    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         let check = &self.health_check;
         let health_port = match check.port {
             Some(port) => port.to_string(),
@@ -243,6 +351,7 @@ impl Node for TargetGroupNode {
             .property("HealthCheckProtocol", "TCP")
             .property("HealthCheckPort", health_port)
             .property("HealthCheckIntervalSeconds", check.interval_seconds)
+            .property_opt("HealthCheckTimeoutSeconds", check.timeout_seconds)
             .property("HealthyThresholdCount", check.healthy_threshold)
             .property("UnhealthyThresholdCount", check.unhealthy_threshold);
         if !self.targets.is_empty() {
@@ -260,6 +369,9 @@ impl Node for TargetGroupNode {
                 .collect();
             group = group.property("Targets", Value::List(targets));
         }
-        template.add_resource(&*self.id, group.property("Tags", name_tag(stack, &self.id)))
+        template.add_resource(
+            &*self.id,
+            group.property("Tags", name_tag(ctx.stack, &self.id)),
+        )
     }
 }

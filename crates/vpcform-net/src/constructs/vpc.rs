@@ -6,9 +6,11 @@ use std::sync::Arc;
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
-use crate::handle::handle;
-use crate::stack::{Check, Construct, Node, StackDef, VpcFacts, name_tag};
-use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
+use super::subnet::SubnetNode;
+use crate::handle::{NodeKey, handle};
+use crate::model::{Check, Node, Render};
+use crate::stack::{Construct, SUBNETS_PER_VPC, StackDef, name_tag};
+use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 
 /// A VPC (`AWS::EC2::VPC`), typed by its [`VpcMarker`] `V`.
 ///
@@ -43,7 +45,7 @@ pub struct Vpc<V: VpcMarker> {
 
 handle! {
     /// A handle to a [`Vpc`] added to a stack.
-    VpcRef { cidr: Option<crate::Ipv4Cidr> }
+    VpcRef exports crate::export::VpcId { cidr: Option<crate::Ipv4Cidr> }
 }
 
 impl<V> VpcRef<V> {
@@ -79,36 +81,28 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Vpc<V> {
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> VpcRef<V> {
         let cidr = self.cidr.parsed().ok();
-        stack.vpcs.insert(
-            id.clone(),
-            VpcFacts {
-                cidr,
-                dns_support: self.enable_dns_support,
-                dns_hostnames: self.enable_dns_hostnames,
-            },
-        );
-        let mut handle = VpcRef::new(stack.handle(&id, &id));
-        handle.cidr = cidr;
-        stack.push(VpcNode {
+        let handle = stack.push(Node::Vpc(VpcNode {
             id,
             cidr: self.cidr,
+            parsed: cidr,
             enable_dns_support: self.enable_dns_support,
             enable_dns_hostnames: self.enable_dns_hostnames,
-        });
-        handle
+        }));
+        VpcRef::new(handle, cidr)
     }
 }
 
-struct VpcNode {
-    id: Arc<str>,
+pub(crate) struct VpcNode {
+    pub(crate) id: Arc<str>,
     cidr: CidrBlock,
-    enable_dns_support: bool,
-    enable_dns_hostnames: bool,
+    /// The block, when it parses (an unparsable one is reported by `check`).
+    pub(crate) parsed: Option<Ipv4Cidr>,
+    pub(crate) enable_dns_support: bool,
+    pub(crate) enable_dns_hostnames: bool,
 }
 
-/// AWS allows VPC and subnet blocks from /16 to /28 (EC2 API reference, CreateVpc and
-/// CreateSubnet: "between /16 and /28").
-pub(crate) fn check_prefix(check: &mut Check<'_>, id: &str, cidr: crate::Ipv4Cidr) {
+/// IPv4 VPC and subnet blocks are /16 to /28 (aws-facts §1 [1]: CreateVpc, CreateSubnet).
+pub(crate) fn check_prefix(check: &mut Check<'_>, id: &str, cidr: Ipv4Cidr) {
     if !(16..=28).contains(&cidr.prefix_len()) {
         check.report(SynthError::CidrPrefixOutOfRange {
             construct: check.path(id),
@@ -118,25 +112,85 @@ pub(crate) fn check_prefix(check: &mut Check<'_>, id: &str, cidr: crate::Ipv4Cid
     }
 }
 
-impl Node for VpcNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
+impl VpcNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         if let Some(cidr) = check.cidr(&self.id, "CidrBlock", &self.cidr) {
             check_prefix(check, &self.id, cidr);
         }
+        self.check_subnets(check);
     }
 
-    fn render(&self, stack: &StackDef, template: &mut Template) -> Result<(), TemplateError> {
+    /// The VPC's subnets: no two overlap, no more than AWS's quota, no more addresses than the
+    /// VPC has. Sorted by address once, so the overlap check is O(n log n), not pairwise.
+    fn check_subnets(&self, check: &mut Check<'_>) {
+        let model = check.model;
+        let mut blocks: Vec<(Ipv4Cidr, NodeKey)> = Vec::new();
+        let mut count = 0;
+        let mut addresses = 0u64;
+        for (key, subnet) in model.in_vpc::<SubnetNode>(check.key) {
+            count += 1;
+            if let Some(cidr) = subnet.parsed {
+                addresses += cidr.size();
+                blocks.push((cidr, key));
+            }
+        }
+        // Source: Amazon VPC quotas, 200 subnets per VPC (aws-facts §1 [2]).
+        if count > SUBNETS_PER_VPC {
+            check.report(SynthError::TooManySubnets {
+                vpc: check.path(&self.id),
+                count,
+            });
+        }
+        if let Some(cidr) = self.parsed
+            && addresses > cidr.size()
+        {
+            check.report(SynthError::SubnetsExceedVpc {
+                vpc: check.path(&self.id),
+                cidr: cidr.to_string(),
+                available: cidr.size(),
+                needed: addresses,
+                count,
+            });
+        }
+        // Subnets must not overlap (aws-facts §1 [1]). Sorted by first address, a block
+        // overlaps an earlier one exactly when it starts before the widest end so far.
+        blocks.sort_by_key(|(cidr, key)| (cidr.first(), *key));
+        let mut widest: Option<(Ipv4Cidr, NodeKey)> = None;
+        for (cidr, key) in blocks {
+            if let Some((other, other_key)) = widest
+                && cidr.first() <= other.last()
+            {
+                // Reported on the subnet added later, naming the earlier one.
+                let (later, later_cidr, earlier, earlier_cidr) = if key > other_key {
+                    (key, cidr, other_key, other)
+                } else {
+                    (other_key, other, key, cidr)
+                };
+                check.report(SynthError::OverlappingSubnets {
+                    construct: model.path(later),
+                    cidr: later_cidr.to_string(),
+                    other: model.path(earlier),
+                    other_cidr: earlier_cidr.to_string(),
+                });
+            }
+            if widest.is_none_or(|(w, _)| cidr.last() > w.last()) {
+                widest = Some((cidr, key));
+            }
+        }
+    }
+
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
         template.add_resource(
             &*self.id,
             Resource::new("AWS::EC2::VPC")
                 .property("CidrBlock", self.cidr.text())
                 .property("EnableDnsSupport", self.enable_dns_support)
                 .property("EnableDnsHostnames", self.enable_dns_hostnames)
-                .property("Tags", name_tag(stack, &self.id)),
+                .property("Tags", name_tag(ctx.stack, &self.id)),
         )
     }
 }

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use typed_builder::TypedBuilder;
-use vpcform_cfn::{Template, TemplateError};
 
 use super::security_group::{SecurityGroupRef, groups};
 use super::subnet::SubnetRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
-use crate::stack::{Check, Construct, Node, StackDef};
+use crate::model::{Check, Node};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, VpcMarker};
 
 /// A workload in subnets of VPC `V`: the source of [`Flow`](crate::Flow)s. It synthesizes
@@ -47,52 +47,39 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Workload<V> {
     type Handle = WorkloadRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> WorkloadRef<V> {
-        let vpc = self
-            .subnets
-            .first()
-            .map(|s| s.handle.vpc.clone())
-            .unwrap_or_else(|| id.clone());
-        let handle = WorkloadRef::new(stack.handle(&id, &vpc));
-        stack.push(WorkloadNode {
+        WorkloadRef::new(stack.push(Node::Workload(WorkloadNode {
             id,
-            vpc,
             subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
             security_groups: self.security_groups.into_iter().map(|g| g.handle).collect(),
-        });
-        handle
+        })))
     }
 }
 
 pub(crate) struct WorkloadNode {
     pub(crate) id: Arc<str>,
-    pub(crate) vpc: Arc<str>,
     pub(crate) subnets: Vec<Handle>,
     pub(crate) security_groups: Vec<Handle>,
 }
 
-impl Node for WorkloadNode {
-    fn id(&self) -> &str {
-        &self.id
+impl WorkloadNode {
+    /// The VPC: its subnets'.
+    pub(crate) fn vpc(&self) -> Option<crate::handle::NodeKey> {
+        self.subnets.first().and_then(|s| s.vpc)
     }
 
-    fn check(&self, check: &mut Check<'_>) {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.non_empty(
             &self.id,
             "subnets",
             &self.subnets,
             "give the subnets the workload runs in",
         );
-        check.handles(&self.id, "subnets", &self.subnets, Some(&self.vpc));
+        check.handles(&self.id, "subnets", &self.subnets, self.vpc());
         check.handles(
             &self.id,
             "security_groups",
             &self.security_groups,
-            Some(&self.vpc),
+            self.vpc(),
         );
-    }
-
-    fn render(&self, _stack: &StackDef, _template: &mut Template) -> Result<(), TemplateError> {
-        // Not an AWS resource: it only feeds the traffic analysis.
-        Ok(())
     }
 }

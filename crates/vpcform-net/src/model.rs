@@ -1,0 +1,541 @@
+//! The network model: every construct of the app as one variant of a closed set, with typed
+//! relations between them, built once per synthesis. Checks, rendering, the traffic analysis,
+//! the cost estimate and the diagram all read it; none looks constructs up by string.
+//!
+//! Adding a construct: one file under `constructs/` with its node struct, one line in
+//! [`nodes!`] below; the compiler then lists every `match` that must say what the construct
+//! means (its VPC, its checks, its rendering, its box in the diagram, its cost).
+
+use std::collections::HashMap;
+
+use vpcform_cfn::{Template, TemplateError};
+
+use crate::SynthError;
+use crate::constructs::endpoint_service::EndpointServiceNode;
+use crate::constructs::gateway_endpoint::GatewayEndpointNode;
+use crate::constructs::interface_endpoint::InterfaceEndpointNode;
+use crate::constructs::internet_gateway::InternetGatewayNode;
+use crate::constructs::listener::ListenerNode;
+use crate::constructs::nat_gateway::NatGatewayNode;
+use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
+use crate::constructs::resource::ResourceNode;
+use crate::constructs::route::RouteNode;
+use crate::constructs::route_table::RouteTableNode;
+use crate::constructs::security_group::SecurityGroupNode;
+use crate::constructs::subnet::SubnetNode;
+use crate::constructs::target_group::TargetGroupNode;
+use crate::constructs::vpc::VpcNode;
+use crate::constructs::workload::WorkloadNode;
+use crate::handle::{Handle, NodeKey, StackKey};
+use crate::stack::{Findings, StackDef};
+
+/// Declares the closed set of constructs: the [`Node`] enum, its [`Kind`]s, and typed access
+/// to each variant ([`Variant`]).
+macro_rules! nodes {
+    ($($variant:ident($ty:ty)),* $(,)?) => {
+        /// A construct recorded in a stack.
+        pub(crate) enum Node {
+            $($variant($ty),)*
+        }
+
+        /// What kind of construct a node (or a handle) is.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub(crate) enum Kind {
+            $($variant,)*
+        }
+
+        impl Node {
+            pub(crate) fn kind(&self) -> Kind {
+                match self {
+                    $(Node::$variant(_) => Kind::$variant,)*
+                }
+            }
+
+            /// The construct's ID: its main resource's logical ID.
+            pub(crate) fn id(&self) -> &str {
+                match self {
+                    $(Node::$variant(node) => &node.id,)*
+                }
+            }
+        }
+
+        $(
+            impl Variant for $ty {
+                fn of(node: &Node) -> Option<&Self> {
+                    match node {
+                        Node::$variant(inner) => Some(inner),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+            }
+        )*
+    };
+}
+
+nodes! {
+    Vpc(VpcNode),
+    Subnet(SubnetNode),
+    RouteTable(RouteTableNode),
+    Route(RouteNode),
+    SecurityGroup(SecurityGroupNode),
+    GatewayEndpoint(GatewayEndpointNode),
+    InterfaceEndpoint(InterfaceEndpointNode),
+    TargetGroup(TargetGroupNode),
+    NetworkLoadBalancer(NetworkLoadBalancerNode),
+    Listener(ListenerNode),
+    EndpointService(EndpointServiceNode),
+    InternetGateway(InternetGatewayNode),
+    NatGateway(NatGatewayNode),
+    Workload(WorkloadNode),
+    Resource(ResourceNode),
+}
+
+/// One variant's node type, reached from a [`Node`] by a `match`, never a downcast.
+pub(crate) trait Variant: Sized + 'static {
+    fn of(node: &Node) -> Option<&Self>;
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Kind::Vpc => "VPC",
+            Kind::Subnet => "subnet",
+            Kind::RouteTable => "route table",
+            Kind::Route => "route",
+            Kind::SecurityGroup => "security group",
+            Kind::GatewayEndpoint => "gateway endpoint",
+            Kind::InterfaceEndpoint => "interface endpoint",
+            Kind::TargetGroup => "target group",
+            Kind::NetworkLoadBalancer => "Network Load Balancer",
+            Kind::Listener => "listener",
+            Kind::EndpointService => "endpoint service",
+            Kind::InternetGateway => "internet gateway",
+            Kind::NatGateway => "NAT gateway",
+            Kind::Workload => "workload",
+            Kind::Resource => "resource",
+        })
+    }
+}
+
+impl Node {
+    /// The VPC the construct lives in, when it has one.
+    pub(crate) fn vpc(&self, own: NodeKey) -> Option<NodeKey> {
+        let first = |handles: &[Handle]| handles.first().and_then(|h| h.vpc);
+        match self {
+            Node::Vpc(_) => Some(own),
+            Node::Subnet(n) => n.vpc.vpc,
+            Node::RouteTable(n) => n.vpc.vpc,
+            Node::Route(n) => n.route_table.vpc,
+            Node::SecurityGroup(n) => n.vpc.vpc,
+            Node::GatewayEndpoint(n) => n.vpc.vpc,
+            Node::InterfaceEndpoint(n) => n.vpc.vpc,
+            Node::TargetGroup(n) => n.vpc.vpc,
+            // The subnets' VPC, or with none (which synthesis reports) the security groups'.
+            Node::NetworkLoadBalancer(n) => first(&n.subnets).or(first(&n.security_groups)),
+            Node::Listener(n) => n.load_balancer.vpc,
+            Node::EndpointService(n) => first(&n.network_load_balancers),
+            Node::InternetGateway(n) => n.vpc.vpc,
+            Node::NatGateway(n) => n.subnet.vpc,
+            Node::Workload(n) => first(&n.subnets),
+            Node::Resource(_) => None,
+        }
+    }
+
+    /// Reports every problem with the construct's properties.
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
+        match self {
+            Node::Vpc(n) => n.check(check),
+            Node::Subnet(n) => n.check(check),
+            Node::RouteTable(n) => n.check(check),
+            Node::Route(n) => n.check(check),
+            Node::SecurityGroup(n) => n.check(check),
+            Node::GatewayEndpoint(n) => n.check(check),
+            Node::InterfaceEndpoint(n) => n.check(check),
+            Node::TargetGroup(n) => n.check(check),
+            Node::NetworkLoadBalancer(n) => n.check(check),
+            Node::Listener(n) => n.check(check),
+            Node::EndpointService(n) => n.check(check),
+            Node::InternetGateway(n) => n.check(check),
+            Node::NatGateway(n) => n.check(check),
+            Node::Workload(n) => n.check(check),
+            Node::Resource(n) => n.check(check),
+        }
+    }
+
+    /// Adds the construct's resources to the template.
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
+        match self {
+            Node::Vpc(n) => n.render(ctx, template),
+            Node::Subnet(n) => n.render(ctx, template),
+            Node::RouteTable(n) => n.render(ctx, template),
+            Node::Route(n) => n.render(ctx, template),
+            Node::SecurityGroup(n) => n.render(ctx, template),
+            Node::GatewayEndpoint(n) => n.render(ctx, template),
+            Node::InterfaceEndpoint(n) => n.render(ctx, template),
+            Node::TargetGroup(n) => n.render(ctx, template),
+            Node::NetworkLoadBalancer(n) => n.render(ctx, template),
+            Node::Listener(n) => n.render(ctx, template),
+            Node::EndpointService(n) => n.render(ctx, template),
+            Node::InternetGateway(n) => n.render(ctx, template),
+            Node::NatGateway(n) => n.render(ctx, template),
+            // Not an AWS resource: a workload only feeds the traffic analysis.
+            Node::Workload(_) => Ok(()),
+            Node::Resource(n) => n.render(ctx, template),
+        }
+    }
+}
+
+/// Why a handle does not resolve in this app.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Unresolved {
+    /// Its stack is not one of the app's (another `App`'s, or never added).
+    NotInApp,
+    /// It names a construct of another kind (or none at all).
+    WrongKind(Option<Kind>),
+}
+
+/// The model of the app: its stacks' constructs and the relations between them.
+pub(crate) struct Model<'a> {
+    pub(crate) stacks: &'a [StackDef],
+    positions: HashMap<StackKey, usize>,
+    /// Subnet → the route table it is associated with (the first to claim it).
+    route_table_of: HashMap<NodeKey, NodeKey>,
+    /// Route table → its routes, in the order added.
+    routes_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// VPC → every construct in it, in the order added.
+    in_vpc: HashMap<NodeKey, Vec<NodeKey>>,
+    /// Load balancer → its listeners.
+    listeners_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// Interface endpoint → the endpoint service of the app it connects to.
+    service_of: HashMap<NodeKey, NodeKey>,
+}
+
+impl<'a> Model<'a> {
+    /// Builds the relations in one pass over every construct.
+    pub(crate) fn new(stacks: &'a [StackDef]) -> Model<'a> {
+        let mut model = Model {
+            stacks,
+            positions: HashMap::with_capacity(stacks.len()),
+            route_table_of: HashMap::new(),
+            routes_of: HashMap::new(),
+            in_vpc: HashMap::new(),
+            listeners_of: HashMap::new(),
+            service_of: HashMap::new(),
+        };
+        for (position, stack) in stacks.iter().enumerate() {
+            model.positions.entry(stack.key).or_insert(position);
+        }
+        for stack in stacks {
+            for (key, node) in stack.keyed_nodes() {
+                if let Some(vpc) = node.vpc(key) {
+                    model.in_vpc.entry(vpc).or_default().push(key);
+                }
+                match node {
+                    Node::RouteTable(table) => {
+                        for subnet in &table.subnets {
+                            model.route_table_of.entry(subnet.key).or_insert(key);
+                        }
+                    }
+                    Node::Route(route) => {
+                        model
+                            .routes_of
+                            .entry(route.route_table.key)
+                            .or_default()
+                            .push(key);
+                    }
+                    Node::Listener(listener) => {
+                        model
+                            .listeners_of
+                            .entry(listener.load_balancer.key)
+                            .or_default()
+                            .push(key);
+                    }
+                    Node::InterfaceEndpoint(endpoint) => {
+                        if let Some(service) = &endpoint.target.endpoint_service {
+                            model.service_of.insert(key, service.key);
+                        }
+                    }
+                    Node::Vpc(_)
+                    | Node::Subnet(_)
+                    | Node::SecurityGroup(_)
+                    | Node::GatewayEndpoint(_)
+                    | Node::TargetGroup(_)
+                    | Node::NetworkLoadBalancer(_)
+                    | Node::EndpointService(_)
+                    | Node::InternetGateway(_)
+                    | Node::NatGateway(_)
+                    | Node::Workload(_)
+                    | Node::Resource(_) => {}
+                }
+            }
+        }
+        model
+    }
+
+    /// The stack a key belongs to, if it is one of the app's.
+    pub(crate) fn stack(&self, key: StackKey) -> Option<&'a StackDef> {
+        self.positions.get(&key).map(|&p| &self.stacks[p])
+    }
+
+    /// The construct a key names, if it is one of the app's.
+    pub(crate) fn node(&self, key: NodeKey) -> Option<&'a Node> {
+        self.stack(key.stack)?.nodes.get(key.index as usize)
+    }
+
+    /// The construct a handle names, or why it names none here.
+    pub(crate) fn resolve(&self, handle: &Handle) -> Result<&'a Node, Unresolved> {
+        let stack = self.stack(handle.key.stack).ok_or(Unresolved::NotInApp)?;
+        match stack.nodes.get(handle.key.index as usize) {
+            Some(node) if node.kind() == handle.kind && node.id() == &*handle.id => Ok(node),
+            Some(node) => Err(Unresolved::WrongKind(Some(node.kind()))),
+            None => Err(Unresolved::WrongKind(None)),
+        }
+    }
+
+    /// The construct of type `N` a handle names, if it resolves to one.
+    pub(crate) fn get<N: Variant>(&self, handle: &Handle) -> Option<&'a N> {
+        self.resolve(handle).ok().and_then(N::of)
+    }
+
+    /// The construct of type `N` a key names.
+    pub(crate) fn get_key<N: Variant>(&self, key: NodeKey) -> Option<&'a N> {
+        self.node(key).and_then(N::of)
+    }
+
+    /// `Stack/Id` of a key, for messages.
+    pub(crate) fn path(&self, key: NodeKey) -> String {
+        match (self.stack(key.stack), self.node(key)) {
+            (Some(stack), Some(node)) => stack.path(node.id()),
+            _ => "(a construct of another app)".to_string(),
+        }
+    }
+
+    /// The route table a subnet is associated with.
+    pub(crate) fn route_table_of(&self, subnet: NodeKey) -> Option<(NodeKey, &'a RouteTableNode)> {
+        let key = *self.route_table_of.get(&subnet)?;
+        self.get_key(key).map(|t| (key, t))
+    }
+
+    /// A route table's routes.
+    pub(crate) fn routes_of(&self, table: NodeKey) -> impl Iterator<Item = &'a RouteNode> + '_ {
+        self.keys(self.routes_of.get(&table))
+    }
+
+    /// The constructs of type `N` in a VPC, in the order added.
+    pub(crate) fn in_vpc<N: Variant>(
+        &self,
+        vpc: NodeKey,
+    ) -> impl Iterator<Item = (NodeKey, &'a N)> + '_ {
+        self.in_vpc
+            .get(&vpc)
+            .into_iter()
+            .flatten()
+            .filter_map(move |&key| self.get_key::<N>(key).map(|n| (key, n)))
+    }
+
+    /// A load balancer's listeners.
+    pub(crate) fn listeners_of(&self, nlb: NodeKey) -> impl Iterator<Item = &'a ListenerNode> + '_ {
+        self.keys(self.listeners_of.get(&nlb))
+    }
+
+    /// The endpoint service of the app an interface endpoint connects to.
+    pub(crate) fn service_of(
+        &self,
+        endpoint: NodeKey,
+    ) -> Option<(NodeKey, &'a EndpointServiceNode)> {
+        let key = *self.service_of.get(&endpoint)?;
+        self.get_key(key).map(|s| (key, s))
+    }
+
+    fn keys<'s, N: Variant>(
+        &'s self,
+        keys: Option<&'s Vec<NodeKey>>,
+    ) -> impl Iterator<Item = &'a N> + 's {
+        keys.into_iter()
+            .flatten()
+            .filter_map(|&k| self.get_key::<N>(k))
+    }
+}
+
+/// A pair rule's key: what at most one construct may have ("one route table per subnet").
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Claim {
+    /// A subnet's route table association.
+    RouteTableOf(NodeKey),
+    /// A gateway endpoint's prefix-list route for a service in a route table.
+    GatewayRoute {
+        table: NodeKey,
+        service: &'static str,
+    },
+    /// A route's destination in a route table.
+    Route {
+        table: NodeKey,
+        destination: crate::Ipv4Cidr,
+    },
+    /// A private-DNS name for a service in a VPC.
+    PrivateDns { vpc: NodeKey, service: ServiceKey },
+    /// A listener's port on a load balancer.
+    Listener { load_balancer: NodeKey, port: u16 },
+    /// A VPC's internet gateway.
+    InternetGateway { vpc: NodeKey },
+}
+
+/// What an interface endpoint reaches, for comparing endpoints.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ServiceKey {
+    Aws(String),
+    EndpointService(NodeKey),
+    Name(String),
+}
+
+/// What a node's `check` sees: the model, its stack, and where to report.
+pub(crate) struct Check<'a> {
+    pub(crate) model: &'a Model<'a>,
+    pub(crate) stack: &'a StackDef,
+    /// The construct being checked.
+    pub(crate) key: NodeKey,
+    pub(crate) findings: &'a mut Findings,
+}
+
+impl<'a> Check<'a> {
+    pub(crate) fn path(&self, id: &str) -> String {
+        self.stack.path(id)
+    }
+
+    pub(crate) fn report(&mut self, error: SynthError) {
+        self.findings.errors.push(error);
+    }
+
+    pub(crate) fn warn(&mut self, warning: crate::SynthWarning) {
+        self.findings.warnings.push(warning);
+    }
+
+    /// The construct of type `N` a handle names, if it resolves to one.
+    pub(crate) fn get<N: Variant>(&self, handle: &Handle) -> Option<&'a N> {
+        self.model.get(handle)
+    }
+
+    /// Checks that `handle` resolves in this app, to a construct of its kind, of this stack
+    /// and, when `vpc` is given, of that VPC.
+    pub(crate) fn handle(
+        &mut self,
+        construct: &str,
+        property: &'static str,
+        handle: &Handle,
+        vpc: Option<NodeKey>,
+    ) {
+        let error = match self.model.resolve(handle) {
+            Err(Unresolved::NotInApp) => Some(SynthError::HandleNotInApp {
+                construct: self.path(construct),
+                property,
+                target: handle.path(),
+            }),
+            Err(Unresolved::WrongKind(found)) => Some(SynthError::HandleKindMismatch {
+                construct: self.path(construct),
+                property,
+                target: handle.path(),
+                expected: handle.kind.to_string(),
+                found: found.map_or("nothing".to_string(), |k| format!("a {k}")),
+            }),
+            Ok(_) if handle.key.stack != self.stack.key => Some(SynthError::ForeignHandle {
+                construct: self.path(construct),
+                property,
+                target: handle.path(),
+                target_stack: handle.stack.to_string(),
+            }),
+            Ok(_) => match vpc {
+                Some(vpc) if handle.vpc != Some(vpc) => Some(SynthError::WrongVpc {
+                    construct: self.path(construct),
+                    property,
+                    target: handle.path(),
+                    target_vpc: handle
+                        .vpc
+                        .map_or_else(|| "no VPC".to_string(), |v| self.model.path(v)),
+                    vpc: self.model.path(vpc),
+                }),
+                _ => None,
+            },
+        };
+        if let Some(error) = error {
+            self.report(error);
+        }
+    }
+
+    /// [`Check::handle`] for each handle of a list property.
+    pub(crate) fn handles(
+        &mut self,
+        construct: &str,
+        property: &'static str,
+        handles: &[Handle],
+        vpc: Option<NodeKey>,
+    ) {
+        for handle in handles {
+            self.handle(construct, property, handle, vpc);
+        }
+    }
+
+    /// Parses a CIDR property, reporting it if it does not parse.
+    pub(crate) fn cidr(
+        &mut self,
+        construct: &str,
+        property: &'static str,
+        block: &crate::CidrBlock,
+    ) -> Option<crate::Ipv4Cidr> {
+        match block.parsed() {
+            Ok(cidr) => Some(cidr),
+            Err(reason) => {
+                self.report(SynthError::InvalidCidr {
+                    construct: self.path(construct),
+                    property,
+                    value: block.text().to_string(),
+                    reason,
+                });
+                None
+            }
+        }
+    }
+
+    /// Reports an empty list property.
+    pub(crate) fn non_empty<T>(
+        &mut self,
+        construct: &str,
+        property: &'static str,
+        items: &[T],
+        fix: &'static str,
+    ) {
+        if items.is_empty() {
+            self.report(SynthError::Empty {
+                construct: self.path(construct),
+                property,
+                fix,
+            });
+        }
+    }
+
+    /// Claims `claim` for the construct being checked and returns the construct that claimed
+    /// it first, if another did: what rules about pairs ("one subnet in two route tables")
+    /// use, in O(1), reporting each pair once, on the construct added later.
+    pub(crate) fn claim(&mut self, claim: Claim) -> Option<String> {
+        match self.findings.claims.entry(claim) {
+            std::collections::hash_map::Entry::Occupied(first) if *first.get() != self.key => {
+                Some(self.model.path(*first.get()))
+            }
+            std::collections::hash_map::Entry::Occupied(_) => None,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(self.key);
+                None
+            }
+        }
+    }
+}
+
+/// What a node's `render` sees.
+pub(crate) struct Render<'a> {
+    pub(crate) model: &'a Model<'a>,
+    pub(crate) stack: &'a StackDef,
+}
