@@ -72,6 +72,9 @@ pub trait Exportable {
 pub struct OutputValue {
     pub(crate) value: Value,
     pub(crate) source: Option<Handle>,
+    /// Whether `source` is referenced by the value, so must be of the outputting stack (an
+    /// imported value or a deployed name carries its source only for the analysis).
+    pub(crate) referenced: bool,
 }
 
 impl OutputValue {
@@ -79,6 +82,7 @@ impl OutputValue {
         OutputValue {
             value,
             source: Some(handle.clone()),
+            referenced: true,
         }
     }
 
@@ -86,6 +90,7 @@ impl OutputValue {
         OutputValue {
             value,
             source: None,
+            referenced: false,
         }
     }
 }
@@ -122,6 +127,7 @@ impl Exportable for ServiceName {
     type Carries = ServiceName;
     fn output_value(self) -> OutputValue {
         OutputValue {
+            referenced: !self.value.references().is_empty(),
             value: self.value,
             source: self.source,
         }
@@ -141,6 +147,7 @@ impl<S, T> Exportable for &Imported<S, T> {
         OutputValue {
             value: self.value.clone(),
             source: self.source.clone(),
+            referenced: false,
         }
     }
 }

@@ -481,7 +481,9 @@ impl StackDef {
                     name: name.clone(),
                 });
             }
-            if let Some(source) = &output.value.source {
+            if let Some(source) = &output.value.source
+                && output.value.referenced
+            {
                 let mut check = Check {
                     model,
                     stack: self,

@@ -393,7 +393,12 @@ impl RuleDef {
     pub(crate) fn anywhere(&self) -> Option<&'static str> {
         match &self.peer {
             PeerDef::Ipv4(cidr) if cidr.parsed().is_ok_and(|c| c.is_any()) => Some("0.0.0.0/0"),
-            PeerDef::Ipv6(cidr) if ipv6(cidr).is_ok_and(|net| net.prefix_len() == 0) => {
+            // Parsed leniently: `0::/0` is reported as not canonical, and as open here.
+            PeerDef::Ipv6(cidr)
+                if cidr
+                    .parse::<ipnet::Ipv6Net>()
+                    .is_ok_and(|net| net.prefix_len() == 0) =>
+            {
                 Some("::/0")
             }
             _ => None,

@@ -1,0 +1,786 @@
+//! The typed network model's guarantees (handle identity, typed exports, the escape hatch) and
+//! the AWS rules it added: each test fails when its rule is removed.
+
+use vpcform_net::prelude::*;
+use vpcform_net::{
+    DnsOptions, InternetGatewayRef, NatGatewayRef, RouteTableRef, Scheme, SubnetRef, cfn,
+};
+
+vpcform_net::topology! {
+    stack Provider { vpc VpcB }
+    stack Consumer { vpc VpcA }
+}
+
+fn consumer() -> (Stack<Consumer>, VpcRef<VpcA>) {
+    let mut stack = Stack::<Consumer>::new("Consumer");
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    (stack, vpc)
+}
+
+fn subnet(
+    stack: &mut Stack<Consumer>,
+    vpc: &VpcRef<VpcA>,
+    id: &str,
+    cidr: &str,
+    az: u32,
+) -> SubnetRef<VpcA> {
+    stack.add(
+        id,
+        Subnet::builder()
+            .vpc(vpc)
+            .cidr(cidr)
+            .availability_zone(Az::index(az))
+            .build(),
+    )
+}
+
+fn errors_of(app: &App) -> Vec<String> {
+    match app.synth() {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.errors().iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn errors(stack: Stack<Consumer>) -> Vec<String> {
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    errors_of(&app)
+}
+
+fn one_error(stack: Stack<Consumer>) -> String {
+    let errors = errors(stack);
+    assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
+    errors.into_iter().next().unwrap_or_default()
+}
+
+/// A consumer stack with a public subnet, its route table and (optionally) an internet gateway.
+type Public = (
+    Stack<Consumer>,
+    VpcRef<VpcA>,
+    SubnetRef<VpcA>,
+    RouteTableRef<VpcA>,
+    Option<InternetGatewayRef<VpcA>>,
+);
+
+fn public(with_igw: bool) -> Public {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "Public", "10.0.0.0/24", 0);
+    let routes = stack.add(
+        "Routes",
+        RouteTable::builder().vpc(&vpc).subnets([&a]).build(),
+    );
+    let igw = with_igw.then(|| stack.add("Igw", InternetGateway::builder().vpc(&vpc).build()));
+    (stack, vpc, a, routes, igw)
+}
+
+// ── Identity ────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn a_handle_of_another_app_with_the_same_stack_name_is_an_error() {
+    // Two programs' worth of the same stack: IDs and names agree, identities do not.
+    let (mut other, other_vpc) = consumer();
+    let foreign = subnet(&mut other, &other_vpc, "A1", "10.0.1.0/24", 0);
+    let (mut stack, vpc) = consumer();
+    subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    stack.add(
+        "Routes",
+        RouteTable::builder().vpc(&vpc).subnets([&foreign]).build(),
+    );
+    let e = one_error(stack);
+    assert!(
+        e.starts_with(
+            "Consumer/Routes: subnets refers to Consumer/A1, whose stack is not part of this app"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_output_of_another_stacks_handle_is_an_error() {
+    // A stack of the same name and IDs, never added: its handle must not resolve here.
+    let (mut other, other_vpc) = consumer();
+    let (mut stack, vpc) = consumer();
+    let theirs = subnet(&mut other, &other_vpc, "A1", "10.0.1.0/24", 0);
+    subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    stack.output("SubnetId", &theirs);
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let errors = errors_of(&app);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].starts_with("Consumer/output SubnetId: Value refers to Consumer/A1, whose stack is not part of this app"), "{}", errors[0]);
+}
+
+#[test]
+fn a_flow_whose_workload_is_not_in_the_app_is_an_error() {
+    let (mut other, vpc) = consumer();
+    let a = subnet(&mut other, &vpc, "A1", "10.0.1.0/24", 0);
+    let pods = other.add("Pods", Workload::builder().subnets([&a]).build());
+    let (stack, _) = consumer();
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    app.flow(Flow::new(&pods, services::S3, Port::tcp(443)));
+    let errors = errors_of(&app);
+    assert_eq!(
+        errors,
+        [
+            "flow Consumer/Pods -> s3 (TCP 443): workload Consumer/Pods is not part of this app — add its stack to the app"
+        ]
+    );
+}
+
+#[test]
+fn a_negative_or_infinite_volume_is_an_error() {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let pods = stack.add("Pods", Workload::builder().subnets([&a]).build());
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    app.flow(Flow::new(&pods, services::S3, Port::tcp(443)).gb_per_month(-1.0));
+    app.flow(Flow::new(&pods, services::S3, Port::tcp(443)).gb_per_month(f64::NAN));
+    let errors = errors_of(&app);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].contains("-1 GB a month is not a volume"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].contains("NaN GB a month is not a volume"),
+        "{}",
+        errors[1]
+    );
+}
+
+#[test]
+fn importing_ones_own_export_and_imports_of_other_accounts_are_errors() {
+    let (mut stack, vpc) = consumer();
+    let export = stack.export("VpcId", &vpc);
+    let imported = stack.import(&export);
+    stack.output("Again", &imported);
+    let errors = errors(stack);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("from stack \"Consumer\", itself")),
+        "{errors:#?}"
+    );
+
+    let mut provider = Stack::<Provider>::new("Provider").account("444455556666");
+    let vpc_b = provider.add(
+        "VpcB",
+        Vpc::<VpcB>::builder().cidr(cidr!("10.1.0.0/16")).build(),
+    );
+    let export = provider.export("VpcId", &vpc_b);
+    let (stack, _) = consumer();
+    let mut stack = stack.account("111122223333");
+    let imported = stack.import(&export);
+    stack.output("ProviderVpc", &imported);
+    let mut app = App::new("test");
+    app.add_stack(provider);
+    app.add_stack(stack);
+    let errors = errors_of(&app);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].contains("which is in account 444455556666 while this stack is in 111122223333"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn duplicate_outputs_are_reported() {
+    let (mut stack, vpc) = consumer();
+    stack.output("VpcId", &vpc);
+    stack.output("VpcId", &vpc);
+    assert_eq!(
+        one_error(stack),
+        "Consumer: two outputs are named \"VpcId\" — give each its own name"
+    );
+}
+
+#[test]
+fn a_generated_id_colliding_with_a_given_one_names_both_constructs() {
+    let (mut stack, vpc, _, _, _) = public(true);
+    // `Igw` renders `IgwAttachment`; a subnet given that ID collides with it.
+    subnet(&mut stack, &vpc, "IgwAttachment", "10.0.9.0/24", 0);
+    let e = one_error(stack);
+    assert!(
+        e.contains("\"IgwAttachment\" is used by both Consumer/Igw (a internet gateway) and Consumer/IgwAttachment (a subnet)")
+            || e.contains("\"IgwAttachment\" is used by both Consumer/IgwAttachment (a subnet) and Consumer/Igw"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_stack_cycle_names_the_cycle() {
+    vpcform_net::topology! { stack A {} stack B {} stack C {} }
+    let mut a = Stack::<A>::new("A");
+    let mut b = Stack::<B>::new("B");
+    let mut c = Stack::<C>::new("C");
+    c.add_resource("Topic", cfn::Resource::new("AWS::SNS::Topic"));
+    let from_a = a.export("X", "x");
+    let from_b = b.export("Y", "y");
+    let in_b = b.import(&from_a);
+    b.output("Z", &in_b);
+    let in_a = a.import(&from_b);
+    a.output("W", &in_a);
+    a.add_resource("Topic", cfn::Resource::new("AWS::SNS::Topic"));
+    b.add_resource("Topic", cfn::Resource::new("AWS::SNS::Topic"));
+    let mut app = App::new("test");
+    app.add_stack(c);
+    app.add_stack(a);
+    app.add_stack(b);
+    let errors = errors_of(&app);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("stacks import from each other in a cycle: A -> B -> A")),
+        "{errors:#?}"
+    );
+}
+
+// ── Escape hatch ────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn raw_resources_and_overrides_render_and_their_references_are_checked() {
+    let (mut stack, vpc) = consumer();
+    stack.add_resource(
+        "FlowLogs",
+        cfn::Resource::new("AWS::EC2::FlowLog")
+            .property("ResourceId", vpc.reference())
+            .property("ResourceType", "VPC"),
+    );
+    stack.override_property(&vpc, "InstanceTenancy", "default");
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let template = assembly.stacks()[0].template();
+    assert_eq!(
+        template.resources()["FlowLogs"].resource_type(),
+        "AWS::EC2::FlowLog"
+    );
+    assert_eq!(
+        template.resources()["VpcA"].get("InstanceTenancy"),
+        Some(&Value::from("default"))
+    );
+
+    let (mut stack, _) = consumer();
+    stack.add_resource(
+        "FlowLogs",
+        cfn::Resource::new("AWS::EC2::FlowLog").property("ResourceId", Value::reference("Nope")),
+    );
+    let e = one_error(stack);
+    assert!(e.contains("FlowLogs refers to \"Nope\""), "{e}");
+}
+
+#[test]
+fn an_override_of_a_workload_or_through_a_scalar_is_an_error() {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let pods = stack.add("Pods", Workload::builder().subnets([&a]).build());
+    stack.override_property(&pods, "X", "y");
+    stack.override_property(&a, "CidrBlock.Inner", "y");
+    let errors = errors(stack);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].contains("renders no resource of its own"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].contains("runs through a value that is not a map"),
+        "{}",
+        errors[1]
+    );
+}
+
+// ── Routes, gateways ────────────────────────────────────────────────────────────────────
+
+fn route(
+    stack: &mut Stack<Consumer>,
+    id: &str,
+    table: &RouteTableRef<VpcA>,
+    destination: &str,
+    igw: &InternetGatewayRef<VpcA>,
+) {
+    stack.add(
+        id,
+        Route::builder()
+            .route_table(table)
+            .destination(destination)
+            .target(igw)
+            .build(),
+    );
+}
+
+#[test]
+fn one_route_per_destination_in_a_table() {
+    let (mut stack, _, _, routes, igw) = public(true);
+    let igw = igw.expect("with an internet gateway");
+    route(&mut stack, "Default", &routes, "0.0.0.0/0", &igw);
+    route(&mut stack, "Again", &routes, "0.0.0.0/0", &igw);
+    let e = one_error(stack);
+    assert!(e.starts_with("Consumer/Again: route table Consumer/Routes already has a route to 0.0.0.0/0 (Consumer/Default)"), "{e}");
+}
+
+#[test]
+fn a_gateway_route_inside_the_vpc_block_is_an_error_but_a_nat_route_to_a_whole_subnet_is_not() {
+    let (mut stack, _, _, routes, igw) = public(true);
+    route(
+        &mut stack,
+        "Inside",
+        &routes,
+        "10.0.5.0/24",
+        &igw.expect("igw"),
+    );
+    let e = one_error(stack);
+    assert!(e.starts_with("Consumer/Inside: destination 10.0.5.0/24 is inside VPC Consumer/VpcA's block 10.0.0.0/16"), "{e}");
+
+    let (mut stack, vpc, public_subnet, routes, _) = public(true);
+    let private = subnet(&mut stack, &vpc, "Private", "10.0.1.0/24", 0);
+    let nat: NatGatewayRef<VpcA> =
+        stack.add("Nat", NatGateway::builder().subnet(&public_subnet).build());
+    stack.add(
+        "ToPrivate",
+        Route::builder()
+            .route_table(&routes)
+            .destination("10.0.1.0/24")
+            .target(&nat)
+            .build(),
+    );
+    let _ = private;
+    assert_eq!(errors(stack), Vec::<String>::new());
+}
+
+#[test]
+fn one_internet_gateway_per_vpc() {
+    let (mut stack, vpc, _, _, _) = public(true);
+    stack.add("Igw2", InternetGateway::builder().vpc(&vpc).build());
+    let e = one_error(stack);
+    assert!(
+        e.starts_with("Consumer/Igw2: VPC Consumer/VpcA already has internet gateway Consumer/Igw"),
+        "{e}"
+    );
+}
+
+#[test]
+fn nat_gateways_and_internet_facing_nlbs_need_an_internet_gateway_and_wait_for_it() {
+    let (mut stack, _, a, _, _) = public(false);
+    stack.add("Nat", NatGateway::builder().subnet(&a).build());
+    stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&a])
+            .security_groups(SecurityGroupRef::none())
+            .scheme(Scheme::InternetFacing)
+            .build(),
+    );
+    let errors = errors(stack);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].starts_with("Consumer/Nat: a public NAT gateway needs an internet gateway"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with(
+            "Consumer/Nlb: an internet-facing load balancer needs an internet gateway"
+        ),
+        "{}",
+        errors[1]
+    );
+
+    let (mut stack, _, a, _, _) = public(true);
+    stack.add("Nat", NatGateway::builder().subnet(&a).build());
+    stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&a])
+            .security_groups(SecurityGroupRef::none())
+            .scheme(Scheme::InternetFacing)
+            .build(),
+    );
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let resources = assembly.stacks()[0].template().resources();
+    for id in ["Nat", "NatEip", "Nlb"] {
+        assert_eq!(resources[id].dependencies(), ["IgwAttachment"], "{id}");
+    }
+}
+
+// ── Load balancing ──────────────────────────────────────────────────────────────────────
+
+fn nlb_stack(health: HealthCheck, targets: Vec<Target>, ports: &[u16]) -> Stack<Consumer> {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let nlb = stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&a])
+            .security_groups(SecurityGroupRef::none())
+            .build(),
+    );
+    let group = stack.add(
+        "Targets",
+        TargetGroup::builder()
+            .vpc(&vpc)
+            .port(443)
+            .health_check(health)
+            .targets(targets)
+            .build(),
+    );
+    for (i, port) in ports.iter().enumerate() {
+        stack.add(
+            &format!("Listener{i}"),
+            Listener::builder()
+                .load_balancer(&nlb)
+                .port(*port)
+                .default_target_group(&group)
+                .build(),
+        );
+    }
+    stack
+}
+
+#[test]
+fn one_listener_per_port_and_no_port_zero() {
+    let e = errors(nlb_stack(HealthCheck::tcp(), vec![], &[443, 443, 0]));
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(e[0].starts_with("Consumer/Listener1: load balancer Consumer/Nlb already listens on port 443 (Consumer/Listener0)"), "{}", e[0]);
+    assert!(
+        e[1].starts_with("Consumer/Listener2: Port 0 is not a port AWS accepts"),
+        "{}",
+        e[1]
+    );
+}
+
+#[test]
+fn health_check_bounds() {
+    let e = errors(nlb_stack(
+        HealthCheck::tcp()
+            .interval_seconds(4)
+            .healthy_threshold(11)
+            .unhealthy_threshold(1)
+            .timeout_seconds(121),
+        vec![],
+        &[443],
+    ));
+    assert_eq!(
+        e,
+        [
+            "Consumer/Targets: HealthCheckIntervalSeconds is 4; AWS accepts 5 to 300",
+            "Consumer/Targets: HealthyThresholdCount is 11; AWS accepts 2 to 10",
+            "Consumer/Targets: UnhealthyThresholdCount is 1; AWS accepts 2 to 10",
+            "Consumer/Targets: HealthCheckTimeoutSeconds is 121; AWS accepts 2 to 120",
+            "Consumer/Targets: health check timeout 121 s is not below the interval 4 s — AWS: \"Health check interval must be greater than the timeout\"",
+        ]
+    );
+    let ok = errors(nlb_stack(
+        HealthCheck::tcp().interval_seconds(30).timeout_seconds(10),
+        vec![],
+        &[443],
+    ));
+    assert_eq!(ok, Vec::<String>::new());
+}
+
+#[test]
+fn ip_targets_must_be_private() {
+    let e = errors(nlb_stack(
+        HealthCheck::tcp(),
+        vec![
+            Target::ip("10.0.1.10"),
+            Target::ip("100.64.0.1"),
+            Target::ip("8.8.8.8"),
+            Target::ip("i-0123456789abcdef0"),
+            Target::ip("10.0.1.11").port(0),
+        ],
+        &[443],
+    ));
+    assert_eq!(e.len(), 3, "{e:#?}");
+    assert!(
+        e[0].starts_with("Consumer/Targets: target \"8.8.8.8\" is not a private IPv4 address"),
+        "{}",
+        e[0]
+    );
+    assert!(
+        e[1].starts_with("Consumer/Targets: target \"i-0123456789abcdef0\" is not a private IPv4"),
+        "{}",
+        e[1]
+    );
+    assert!(
+        e[2].starts_with("Consumer/Targets: Targets.Port 0 is not a port AWS accepts"),
+        "{}",
+        e[2]
+    );
+}
+
+// ── Interface endpoints ─────────────────────────────────────────────────────────────────
+
+#[test]
+fn s3_private_dns_needs_a_gateway_endpoint_or_all_resolvers() {
+    let build = |gateway: bool, options: DnsOptions| {
+        let (mut stack, vpc) = consumer();
+        let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+        let b = subnet(&mut stack, &vpc, "B1", "10.0.2.0/24", 1);
+        let routes = stack.add(
+            "Routes",
+            RouteTable::builder().vpc(&vpc).subnets([&a, &b]).build(),
+        );
+        if gateway {
+            stack.add(
+                "S3Gateway",
+                GatewayEndpoint::builder()
+                    .vpc(&vpc)
+                    .service(services::S3)
+                    .route_tables([&routes])
+                    .build(),
+            );
+        }
+        let sg = stack.add("Sg", SecurityGroup::builder().vpc(&vpc).build());
+        stack.add(
+            "S3Interface",
+            InterfaceEndpoint::builder()
+                .vpc(&vpc)
+                .service(services::S3)
+                .subnets([&a, &b])
+                .security_groups([&sg])
+                .private_dns(true)
+                .dns_options(options)
+                .build(),
+        );
+        stack
+    };
+    let e = one_error(build(false, DnsOptions::default()));
+    assert!(
+        e.starts_with("Consumer/S3Interface: an S3 interface endpoint with private DNS"),
+        "{e}"
+    );
+    assert_eq!(
+        errors(build(
+            false,
+            DnsOptions::default().private_dns_only_for_inbound_resolver_endpoint(false)
+        )),
+        Vec::<String>::new()
+    );
+
+    let mut app = App::new("test");
+    app.add_stack(build(true, DnsOptions::default()));
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let endpoint = &assembly.stacks()[0].template().resources()["S3Interface"];
+    let Some(Value::Map(options)) = endpoint.get("DnsOptions") else {
+        panic!("DnsOptions rendered: {endpoint:?}");
+    };
+    assert_eq!(
+        options["PrivateDnsOnlyForInboundResolverEndpoint"],
+        Value::from("OnlyInboundResolver")
+    );
+}
+
+#[test]
+fn inbound_resolver_option_is_for_s3_only_and_service_names_are_checked() {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let sg = stack.add("Sg", SecurityGroup::builder().vpc(&vpc).build());
+    stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&a])
+            .security_groups([&sg])
+            .dns_options(DnsOptions::default().private_dns_only_for_inbound_resolver_endpoint(true))
+            .build(),
+    );
+    for (id, name) in [
+        ("Typo", "com.amazonaws.vpce.us-east-1.vpce-svc-0123"),
+        ("VpcId", "vpc-0123456789abcdef0"),
+    ] {
+        stack.add(
+            id,
+            InterfaceEndpoint::builder()
+                .vpc(&vpc)
+                .service(ServiceName::new(name))
+                .subnets([&a])
+                .security_groups([&sg])
+                .build(),
+        );
+    }
+    stack.add(
+        "Fine",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(ServiceName::new(
+                "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
+            ))
+            .subnets([&a])
+            .security_groups([&sg])
+            .build(),
+    );
+    let e = errors(stack);
+    assert_eq!(e.len(), 3, "{e:#?}");
+    assert!(
+        e[0].starts_with(
+            "Consumer/Sqs: PrivateDnsOnlyForInboundResolverEndpoint applies only to S3"
+        ),
+        "{}",
+        e[0]
+    );
+    assert!(
+        e[1].starts_with(
+            "Consumer/Typo: service name \"com.amazonaws.vpce.us-east-1.vpce-svc-0123\" is not"
+        ),
+        "{}",
+        e[1]
+    );
+    assert!(
+        e[2].starts_with("Consumer/VpcId: service name \"vpc-0123456789abcdef0\""),
+        "{}",
+        e[2]
+    );
+}
+
+// ── Security groups ─────────────────────────────────────────────────────────────────────
+
+fn group_on_endpoint(rules: Vec<Rule<VpcA>>, description: Option<&str>) -> Vec<String> {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let sg = match description {
+        Some(d) => stack.add(
+            "Sg",
+            SecurityGroup::builder()
+                .vpc(&vpc)
+                .description(d)
+                .ingress(rules)
+                .build(),
+        ),
+        None => stack.add(
+            "Sg",
+            SecurityGroup::builder().vpc(&vpc).ingress(rules).build(),
+        ),
+    };
+    stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&a])
+            .security_groups([&sg])
+            .build(),
+    );
+    errors(stack)
+}
+
+#[test]
+fn every_spelling_of_open_to_the_world_is_caught() {
+    let e = group_on_endpoint(vec![Rule::new(Port::tcp(443), Peer::ipv6("::/0"))], None);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("::/0"), "{}", e[0]);
+    // `0::/0` is not canonical (an error of its own) and still open to the world.
+    let e = group_on_endpoint(vec![Rule::new(Port::tcp(443), Peer::ipv6("0::/0"))], None);
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e.iter()
+            .any(|e| e.contains("not in canonical form: write ::/0")),
+        "{e:#?}"
+    );
+    let halves = vec![
+        Rule::new(Port::tcp(443), Peer::ipv4(cidr!("0.0.0.0/1"))),
+        Rule::new(Port::tcp(443), Peer::ipv4(cidr!("128.0.0.0/1"))),
+    ];
+    let e = group_on_endpoint(halves, None);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("0.0.0.0/0 (in narrower blocks that together cover it)"),
+        "{}",
+        e[0]
+    );
+    let not_all = vec![
+        Rule::new(Port::tcp(443), Peer::ipv4(cidr!("0.0.0.0/1"))),
+        Rule::new(Port::tcp(443), Peer::ipv4(cidr!("128.0.0.0/2"))),
+    ];
+    assert_eq!(group_on_endpoint(not_all, None), Vec::<String>::new());
+}
+
+#[test]
+fn ipv6_blocks_reversed_ranges_and_descriptions_are_checked() {
+    let e = group_on_endpoint(
+        vec![
+            Rule::new(Port::tcp(443), Peer::ipv6("2001:db8::1/64")),
+            Rule::new(Port::tcp(443), Peer::ipv6("2001:DB8::/32")),
+            Rule::new(
+                Port::tcp_range(2000, 1000),
+                Peer::ipv4(cidr!("10.0.0.0/16")),
+            ),
+            Rule::new(Port::tcp(443), Peer::ipv4(cidr!("10.0.0.0/16"))).description("caf\u{e9}"),
+        ],
+        Some(&"x".repeat(256)),
+    );
+    assert_eq!(e.len(), 5, "{e:#?}");
+    assert!(
+        e[0].contains("GroupDescription") && e[0].contains("256 characters; at most 255"),
+        "{}",
+        e[0]
+    );
+    assert!(
+        e[1].contains(
+            "host bits are set after the prefix: write the network address, 2001:db8::/64"
+        ),
+        "{}",
+        e[1]
+    );
+    assert!(
+        e[2].contains("not in canonical form: write 2001:db8::/32"),
+        "{}",
+        e[2]
+    );
+    assert!(
+        e[3].contains("port range 2000-1000 is reversed"),
+        "{}",
+        e[3]
+    );
+    assert!(e[4].contains("'é' is not allowed"), "{}", e[4]);
+}
+
+#[test]
+fn cidr_text_with_leading_zeros_is_rejected() {
+    let (mut stack, vpc) = consumer();
+    subnet(&mut stack, &vpc, "A1", "10.0.01.0/24", 0);
+    let e = one_error(stack);
+    assert!(e.contains("a number has a leading zero"), "{e}");
+}
+
+// ── App ─────────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn app_names_and_stack_tags_are_checked() {
+    let (stack, _) = consumer();
+    let stack = stack
+        .tag("aws:owner", "me")
+        .tag("team", "a")
+        .tag("team", "b")
+        .tag("", "x");
+    let mut app = App::new("../escape");
+    app.add_stack(stack);
+    let e = errors_of(&app);
+    assert_eq!(e.len(), 4, "{e:#?}");
+    assert!(
+        e[0].starts_with("app name \"../escape\" cannot name the diagram files"),
+        "{}",
+        e[0]
+    );
+    assert!(
+        e[1].contains("tag \"aws:owner\"") && e[1].contains("reserved"),
+        "{}",
+        e[1]
+    );
+    assert!(
+        e[2].contains("tag \"team\"") && e[2].contains("given twice"),
+        "{}",
+        e[2]
+    );
+    assert!(e[3].contains("keys are 1 to 128 characters"), "{}", e[3]);
+}
