@@ -121,7 +121,6 @@ impl std::fmt::Display for Kind {
 impl Node {
     /// The VPC the construct lives in, when it has one.
     pub(crate) fn vpc(&self, own: NodeKey) -> Option<NodeKey> {
-        let first = |handles: &[Handle]| handles.first().and_then(|h| h.vpc);
         match self {
             Node::Vpc(_) => Some(own),
             Node::Subnet(n) => n.vpc.vpc,
@@ -131,13 +130,12 @@ impl Node {
             Node::GatewayEndpoint(n) => n.vpc.vpc,
             Node::InterfaceEndpoint(n) => n.vpc.vpc,
             Node::TargetGroup(n) => n.vpc.vpc,
-            // The subnets' VPC, or with none (which synthesis reports) the security groups'.
-            Node::NetworkLoadBalancer(n) => first(&n.subnets).or(first(&n.security_groups)),
+            Node::NetworkLoadBalancer(n) => n.vpc(),
             Node::Listener(n) => n.load_balancer.vpc,
-            Node::EndpointService(n) => first(&n.network_load_balancers),
+            Node::EndpointService(n) => n.vpc(),
             Node::InternetGateway(n) => n.vpc.vpc,
             Node::NatGateway(n) => n.subnet.vpc,
-            Node::Workload(n) => first(&n.subnets),
+            Node::Workload(n) => n.vpc(),
             Node::Resource(_) => None,
         }
     }

@@ -502,21 +502,24 @@ impl StackDef {
         let checked_clean = findings.errors.len() == before;
         let ctx = Render { model, stack: self };
         let mut template = Template::new(self.description.clone());
-        // Which construct rendered each logical ID, to name both ends of a duplicate.
-        let mut owners: HashMap<String, &Node> = HashMap::with_capacity(self.nodes.len() * 2);
+        // Which construct rendered which resources (by position in the template), to name
+        // both ends of a duplicate without indexing every logical ID.
+        let mut rendered: Vec<(usize, &Node)> = Vec::with_capacity(self.nodes.len());
         let name = |node: &Node| format!("{} (a {})", self.path(node.id()), node.kind());
         for node in &self.nodes {
-            let before = template.resources().len();
-            let result = node.render(&ctx, &mut template);
-            for id in template.resources().keys().skip(before) {
-                owners.insert(id.clone(), node);
-            }
-            match result {
+            rendered.push((template.resources().len(), node));
+            match node.render(&ctx, &mut template) {
                 Ok(()) => {}
                 Err(TemplateError::DuplicateLogicalId { logical_id }) => {
+                    let other = template
+                        .resources()
+                        .get_index_of(&logical_id)
+                        .and_then(|at| rendered.iter().rev().find(|(start, _)| *start <= at))
+                        .map(|(_, owner)| name(owner))
+                        .unwrap_or_default();
                     findings.errors.push(SynthError::DuplicateId {
                         stack: self.name.to_string(),
-                        other: owners.get(&logical_id).map(|o| name(o)).unwrap_or_default(),
+                        other,
                         construct: name(node),
                         id: logical_id,
                     })

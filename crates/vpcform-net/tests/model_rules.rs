@@ -6,36 +6,7 @@ use vpcform_net::{
     DnsOptions, InternetGatewayRef, NatGatewayRef, RouteTableRef, Scheme, SubnetRef, cfn,
 };
 
-vpcform_net::topology! {
-    stack Provider { vpc VpcB }
-    stack Consumer { vpc VpcA }
-}
-
-fn consumer() -> (Stack<Consumer>, VpcRef<VpcA>) {
-    let mut stack = Stack::<Consumer>::new("Consumer");
-    let vpc = stack.add(
-        "VpcA",
-        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
-    );
-    (stack, vpc)
-}
-
-fn subnet(
-    stack: &mut Stack<Consumer>,
-    vpc: &VpcRef<VpcA>,
-    id: &str,
-    cidr: &str,
-    az: u32,
-) -> SubnetRef<VpcA> {
-    stack.add(
-        id,
-        Subnet::builder()
-            .vpc(vpc)
-            .cidr(cidr)
-            .availability_zone(Az::index(az))
-            .build(),
-    )
-}
+include!("common/consumer.rs");
 
 fn errors_of(app: &App) -> Vec<String> {
     match app.synth() {
