@@ -187,23 +187,24 @@ fn synth(app: &App, out: &Path) -> Option<Assembly> {
     }
     match assembly.write_to(out) {
         Ok(_) => {
-            print!("{}", assembly.summary(out));
+            let mut text = assembly.summary(out);
             if !assembly.traffic().flows.is_empty() {
-                println!("traffic -> {}", out.join("traffic.json").display());
-                print!("{}", indent(&assembly.traffic().table()));
+                text += &format!("traffic -> {}\n", out.join("traffic.json").display());
+                text += &indent(&assembly.traffic().table());
             }
-            println!("cost -> {}", out.join("cost.json").display());
+            text += &format!("cost -> {}\n", out.join("cost.json").display());
             let cost = assembly.cost();
-            println!(
-                "  total ${:.2}/month; traffic to AWS services through endpoints: ${:.2}/month, the same through NAT: ${:.2}/month",
+            text += &format!(
+                "  total ${:.2}/month; traffic to AWS services through endpoints: ${:.2}/month, the same through NAT: ${:.2}/month\n",
                 cost.total, cost.endpoints, cost.nat_alternative
             );
-            println!(
-                "diagram -> {} (Graphviz), {} (Mermaid)",
+            text += &format!(
+                "diagram -> {} (Graphviz), {} (Mermaid)\n",
                 out.join(format!("{}.dot", assembly.app())).display(),
                 out.join(format!("{}.mmd", assembly.app())).display()
             );
-            println!("manifest -> {}", out.join("manifest.json").display());
+            text += &format!("manifest -> {}\n", out.join("manifest.json").display());
+            stdout(&text);
             Some(assembly)
         }
         Err(e) => {
@@ -211,6 +212,15 @@ fn synth(app: &App, out: &Path) -> Option<Assembly> {
             None
         }
     }
+}
+
+/// Prints to stdout. A closed stdout (`| head`, a pipeline that stopped reading) loses the
+/// text, never the work: the assembly is written or the deploy went on regardless, so this
+/// is not the panic `print!` would make of it.
+fn stdout(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 fn indent(text: &str) -> String {
@@ -288,7 +298,7 @@ mod cli_deploy {
                 Command::Diff { stacks: only } => match deployer.diff(&stacks, &only).await {
                     Ok(diffs) => {
                         for diff in &diffs {
-                            print!("{diff}");
+                            crate::stdout(&diff.to_string());
                         }
                         if diffs.iter().all(|d| d.is_empty()) {
                             ExitCode::SUCCESS
@@ -327,7 +337,7 @@ mod cli_deploy {
                         }
                         StackOutcome::Destroyed => "destroyed".to_string(),
                     };
-                    println!("{stack}: {what}");
+                    crate::stdout(&format!("{stack}: {what}\n"));
                 }
                 ExitCode::SUCCESS
             }

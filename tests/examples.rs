@@ -114,3 +114,30 @@ fn cli_writes_nothing_when_synthesis_fails() {
     assert_eq!(code, std::process::ExitCode::FAILURE);
     assert!(!dir.exists(), "nothing may be written on error");
 }
+
+/// `program | head` closes stdout early: the summary is lost, the work is not, no panic.
+#[test]
+fn cli_with_a_closed_stdout_writes_the_assembly_without_panicking() {
+    // Examples are built beside the test binary (target/debug/deps/..).
+    let exe = std::env::current_exe().expect("test binary");
+    let example = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|debug| debug.join("examples").join("privatelink"))
+        .expect("target dir");
+    let dir = std::env::temp_dir().join(format!("vpcform-cli-epipe-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader); // no one reads: every write to stdout fails with EPIPE
+    let output = std::process::Command::new(&example)
+        .args(["synth", "--out"])
+        .arg(&dir)
+        .stdout(writer)
+        .output()
+        .expect("run the example");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(dir.join("manifest.json").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

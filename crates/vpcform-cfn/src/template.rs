@@ -351,6 +351,34 @@ impl Template {
     pub fn to_json_compact(&self) -> Result<String, TemplateError> {
         Ok(serde_json::to_string(self)?)
     }
+
+    /// The length in bytes of [`Template::to_json_compact`], counted without building the
+    /// string: CloudFormation's template-size quotas are on this form.
+    ///
+    /// # Errors
+    /// As [`Template::to_json_pretty`].
+    ///
+    /// ```
+    /// let template = vpcform_cfn::Template::new("d");
+    /// assert_eq!(template.compact_json_len()?, template.to_json_compact()?.len());
+    /// # Ok::<(), vpcform_cfn::TemplateError>(())
+    /// ```
+    pub fn compact_json_len(&self) -> Result<usize, TemplateError> {
+        /// Counts what serde_json writes and keeps none of it.
+        struct Count(usize);
+        impl std::io::Write for Count {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0 += buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut count = Count(0);
+        serde_json::to_writer(&mut count, self)?;
+        Ok(count.0)
+    }
 }
 
 /// CloudFormation logical IDs: alphanumeric (A–Z, a–z, 0–9), at most 255 characters.

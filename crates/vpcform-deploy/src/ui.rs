@@ -51,7 +51,9 @@ impl Ui for TerminalUi {
     fn line(&self, stack: &str, text: &str) {
         let line = format!("{stack}: {text}");
         if self.multi.is_hidden() {
-            println!("{line}");
+            // A closed stdout loses the line, not the deploy (print! would panic).
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stdout().lock(), "{line}");
         } else {
             let _ = self.multi.println(line);
         }

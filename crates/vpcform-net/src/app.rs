@@ -8,6 +8,7 @@ use serde::Serialize;
 use vpcform_cfn::Template;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::cost::{CostReport, Prices};
 use crate::handle::StackKey;
@@ -167,6 +168,19 @@ impl App {
                     name: stack.name.to_string(),
                 });
             }
+            if let Some(region) = &stack.region {
+                if !crate::regions::is_region_code(region) {
+                    findings.errors.push(SynthError::InvalidRegion {
+                        stack: stack.name.to_string(),
+                        region: region.clone(),
+                    });
+                } else if crate::regions::zone_letters(region).is_none() {
+                    findings.warnings.push(SynthWarning::RegionNotInTable {
+                        stack: stack.name.to_string(),
+                        region: region.clone(),
+                    });
+                }
+            }
             check_tags(stack, &mut findings.errors);
         }
         let model = Model::new(&self.stacks);
@@ -199,8 +213,8 @@ impl App {
                     }
                 };
                 let cost = crate::cost::estimate(&model, &traffic, &prices);
-                let dot = crate::diagram::dot(&self.name, &model, &traffic);
-                let mermaid = crate::diagram::mermaid(&model, &traffic);
+                let diagram = crate::diagram::picture(&model, &traffic);
+                let flows = !traffic.outcomes.is_empty();
                 let mut templates: Vec<Option<Template>> = templates;
                 let stacks = order
                     .into_iter()
@@ -215,8 +229,10 @@ impl App {
                     warnings,
                     traffic: traffic.report,
                     cost,
-                    dot,
-                    mermaid,
+                    diagram,
+                    flows,
+                    dot: OnceLock::new(),
+                    mermaid: OnceLock::new(),
                 });
             }
         }
@@ -243,6 +259,35 @@ impl App {
             capabilities: def.capabilities.clone(),
         }
     }
+}
+
+/// The template files a previous synthesis's manifest lists (none if there is none or it cannot
+/// be read): only names of the `<Stack>.template.json` form, never a path.
+fn previous_templates(manifest: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(manifest) else {
+        return Vec::new();
+    };
+    /// The one field read back: the rest of the format may change freely.
+    #[derive(serde::Deserialize)]
+    struct Previous {
+        stacks: Vec<PreviousStack>,
+    }
+    #[derive(serde::Deserialize)]
+    struct PreviousStack {
+        template: String,
+    }
+    let Ok(manifest) = serde_json::from_str::<Previous>(&text) else {
+        return Vec::new();
+    };
+    manifest
+        .stacks
+        .into_iter()
+        .map(|s| s.template)
+        .filter(|t| {
+            t.strip_suffix(".template.json")
+                .is_some_and(valid_stack_name)
+        })
+        .collect()
 }
 
 /// CloudFormation stack names: a letter, then letters, digits and hyphens; at most 128
@@ -434,8 +479,13 @@ pub struct Assembly {
     warnings: Vec<SynthWarning>,
     traffic: TrafficReport,
     cost: CostReport,
-    dot: String,
-    mermaid: String,
+    /// The diagram's content; drawn in DOT or Mermaid on first use, so a program that never
+    /// asks for a diagram never pays for one.
+    diagram: crate::diagram::Picture,
+    /// Whether flows were declared (the DOT legend explains their colours).
+    flows: bool,
+    dot: OnceLock<String>,
+    mermaid: OnceLock<String>,
 }
 
 /// One stack's template and the stacks it must be deployed after.
@@ -604,7 +654,8 @@ impl Assembly {
     /// # Ok::<(), vpcform_net::SynthErrors>(())
     /// ```
     pub fn diagram_dot(&self) -> &str {
-        &self.dot
+        self.dot
+            .get_or_init(|| crate::diagram::dot(&self.app, &self.diagram, self.flows))
     }
 
     /// The diagram as a Mermaid flowchart (written as `<app>.mmd`).
@@ -620,7 +671,8 @@ impl Assembly {
     /// # Ok::<(), vpcform_net::SynthErrors>(())
     /// ```
     pub fn diagram_mermaid(&self) -> &str {
-        &self.mermaid
+        self.mermaid
+            .get_or_init(|| crate::diagram::mermaid(&self.diagram))
     }
 
     /// What synthesis let through but a reviewer should see.
@@ -726,8 +778,13 @@ impl Assembly {
     /// `traffic.json` when flows are declared, `cost.json`, the diagrams `<app>.dot` and
     /// `<app>.mmd`, and `manifest.json`; returns the files written, manifest last.
     ///
+    /// Nothing is half-written: every file goes first into a staging directory inside `dir`
+    /// and is moved into place (a rename) only once all of them were written; on an error
+    /// `dir` keeps what it held. Templates of stacks the previous manifest listed and this
+    /// assembly no longer has are removed, so `dir` never holds a stale stack.
+    ///
     /// # Errors
-    /// An I/O error naming the file that could not be written.
+    /// An I/O error naming the file that could not be written or moved.
     ///
     /// ```no_run
     /// # fn demo(assembly: vpcform_net::Assembly) -> std::io::Result<()> {
@@ -739,42 +796,91 @@ impl Assembly {
             std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
         };
         std::fs::create_dir_all(dir).map_err(|e| with_path(dir, e))?;
-        let mut written = Vec::new();
+        // Inside `dir`, so the final renames never cross a file system.
+        let staging = dir.join(format!(".vpcform-staging-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(|e| with_path(&staging, e))?;
+        }
+        std::fs::create_dir(&staging).map_err(|e| with_path(&staging, e))?;
+        let files = match self.files() {
+            Ok(files) => files,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        for (name, content) in &files {
+            let path = staging.join(name);
+            if let Err(e) = std::fs::write(&path, content) {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(with_path(&dir.join(name), e));
+            }
+        }
+        // A rename onto a directory fails: find that before moving anything.
+        if let Some((name, _)) = files.iter().find(|(name, _)| dir.join(name).is_dir()) {
+            let _ = std::fs::remove_dir_all(&staging);
+            let path = dir.join(name);
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                format!(
+                    "{}: is a directory; move it away and synthesize again",
+                    path.display()
+                ),
+            ));
+        }
+        let stale = previous_templates(&dir.join("manifest.json"));
+        let mut written = Vec::with_capacity(files.len());
+        for (name, _) in &files {
+            let path = dir.join(name);
+            if let Err(e) = std::fs::rename(staging.join(name), &path) {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(with_path(&path, e));
+            }
+            written.push(path);
+        }
+        let _ = std::fs::remove_dir(&staging);
+        for name in stale {
+            if !files.iter().any(|(file, _)| *file == name) {
+                let _ = std::fs::remove_file(dir.join(name));
+            }
+        }
+        Ok(written)
+    }
+
+    /// Every file of the assembly, named and rendered, manifest last.
+    fn files(&self) -> std::io::Result<Vec<(String, String)>> {
+        fn pretty(name: &str, value: &impl serde::Serialize) -> std::io::Result<String> {
+            let mut json = serde_json::to_string_pretty(value)
+                .map_err(|e| std::io::Error::other(format!("{name}: {e}")))?;
+            json.push('\n');
+            Ok(json)
+        }
+        let mut files = Vec::with_capacity(self.stacks.len() + 5);
         for stack in &self.stacks {
-            let path = dir.join(stack.template_file());
+            let name = stack.template_file();
             let json = stack
                 .template
                 .to_json_pretty()
-                .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
-            std::fs::write(&path, json).map_err(|e| with_path(&path, e))?;
-            written.push(path);
+                .map_err(|e| std::io::Error::other(format!("{name}: {e}")))?;
+            files.push((name, json));
         }
         if !self.traffic.flows.is_empty() {
-            let path = dir.join("traffic.json");
-            let mut json = serde_json::to_string_pretty(&self.traffic)
-                .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
-            json.push('\n');
-            std::fs::write(&path, json).map_err(|e| with_path(&path, e))?;
-            written.push(path);
+            files.push((
+                "traffic.json".into(),
+                pretty("traffic.json", &self.traffic)?,
+            ));
         }
-        let path = dir.join("cost.json");
-        let mut json = serde_json::to_string_pretty(&self.cost)
-            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
-        json.push('\n');
-        std::fs::write(&path, json).map_err(|e| with_path(&path, e))?;
-        written.push(path);
-        for (extension, text) in [("dot", &self.dot), ("mmd", &self.mermaid)] {
-            let path = dir.join(format!("{}.{extension}", self.app));
-            std::fs::write(&path, text).map_err(|e| with_path(&path, e))?;
-            written.push(path);
-        }
-        let path = dir.join("manifest.json");
-        let mut json = serde_json::to_string_pretty(&self.manifest())
-            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
-        json.push('\n');
-        std::fs::write(&path, json).map_err(|e| with_path(&path, e))?;
-        written.push(path);
-        Ok(written)
+        files.push(("cost.json".into(), pretty("cost.json", &self.cost)?));
+        files.push((format!("{}.dot", self.app), self.diagram_dot().to_string()));
+        files.push((
+            format!("{}.mmd", self.app),
+            self.diagram_mermaid().to_string(),
+        ));
+        files.push((
+            "manifest.json".into(),
+            pretty("manifest.json", &self.manifest())?,
+        ));
+        Ok(files)
     }
 
     /// A short human summary: each stack, its template file, its resources counted by type, and

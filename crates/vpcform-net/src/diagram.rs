@@ -8,6 +8,7 @@ use crate::model::{Model as NetworkModel, Node};
 use crate::traffic::{PathKind, Target, Traffic};
 
 /// A box in the diagram.
+#[derive(Debug)]
 struct Box_ {
     id: String,
     label: String,
@@ -15,6 +16,7 @@ struct Box_ {
 }
 
 /// A line between two boxes.
+#[derive(Debug)]
 struct Line {
     from: String,
     to: String,
@@ -36,8 +38,10 @@ impl Line {
     }
 }
 
-/// The diagram's content, independent of its notation.
-struct Picture {
+/// The diagram's content, independent of its notation: built once per synthesis, drawn in
+/// DOT or Mermaid only when asked for.
+#[derive(Debug)]
+pub(crate) struct Picture {
     clusters: Vec<(String, Vec<Box_>)>,
     outside: Vec<Box_>,
     lines: Vec<Line>,
@@ -52,10 +56,13 @@ fn color(path: PathKind) -> &'static str {
     }
 }
 
-fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
+pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
     let mut clusters = Vec::new();
     let mut outside: Vec<Box_> = Vec::new();
     let mut lines = Vec::new();
+    // Internet legs already drawn (gateway → service): a set, not a scan of every line.
+    let mut internet_legs: std::collections::HashSet<(String, String)> =
+        std::collections::HashSet::new();
     let aws = |name: &str, outside: &mut Vec<Box_>| {
         let id = format!("aws:{name}");
         if !outside.iter().any(|b| b.id == id) {
@@ -181,7 +188,7 @@ fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
             if matches!(
                 subnet.path,
                 PathKind::NatGateway | PathKind::InternetGateway
-            ) && !lines.iter().any(|l| l.from == to && l.to == destination)
+            ) && internet_legs.insert((to.clone(), destination.clone()))
             {
                 lines.push(Line {
                     from: to,
@@ -200,13 +207,28 @@ fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
     }
 }
 
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\\\""))
+/// A DOT string: quoted, inner quotes escaped.
+struct Quoted<'a>(&'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_char('"')?;
+        for (i, part) in self.0.split('"').enumerate() {
+            if i > 0 {
+                f.write_str("\\\"")?;
+            }
+            f.write_str(part)?;
+        }
+        f.write_char('"')
+    }
+}
+
+fn quote(s: &str) -> Quoted<'_> {
+    Quoted(s)
 }
 
 /// The app as Graphviz DOT.
-pub(crate) fn dot(app: &str, network: &NetworkModel<'_>, traffic: &Traffic) -> String {
-    let model = picture(network, traffic);
+pub(crate) fn dot(app: &str, model: &Picture, flows: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "digraph {} {{", quote(app));
     let _ = writeln!(out, "  rankdir=LR;");
@@ -258,7 +280,7 @@ pub(crate) fn dot(app: &str, network: &NetworkModel<'_>, traffic: &Traffic) -> S
             }
         );
     }
-    if !traffic.outcomes.is_empty() {
+    if flows {
         let _ = writeln!(
             out,
             "  legend [shape=note, fillcolor=\"#fafafa\", label=\"flows\\lgreen: private, gateway endpoint\\lblue: private, interface endpoint\\lorange: public internet (NAT or internet gateway)\\lred, dashed: unreachable\\l\"];"
@@ -276,8 +298,7 @@ fn mermaid_id(id: &str) -> String {
 }
 
 /// The app as a Mermaid flowchart.
-pub(crate) fn mermaid(network: &NetworkModel<'_>, traffic: &Traffic) -> String {
-    let model = picture(network, traffic);
+pub(crate) fn mermaid(model: &Picture) -> String {
     let mut out = String::from("flowchart LR\n");
     let node = |b: &Box_| {
         // Mermaid reads `#…;` as an entity: write `#` as one.

@@ -401,6 +401,27 @@ pub enum SynthError {
         /// Why.
         reason: String,
     },
+    /// A stack pinned to something that is not a region code.
+    #[error(
+        "stack {stack}: region {region:?} is not a region code — AWS region codes look like \
+         us-east-1 or eu-central-2 (lowercase words and hyphens, ending in a number)"
+    )]
+    InvalidRegion {
+        /// The stack.
+        stack: String,
+        /// The region given.
+        region: String,
+    },
+    /// A subnet's Availability Zone that its stack's region does not have.
+    #[error("{construct}: availability zone {az} {reason}")]
+    InvalidAvailabilityZone {
+        /// The subnet.
+        construct: String,
+        /// The zone as written (`us-east-1a`, `AZ ID use1-az1`, `AZ #3 of the region`).
+        az: String,
+        /// What is wrong, what AWS would say, and the fix.
+        reason: String,
+    },
     /// A stack name CloudFormation rejects.
     #[error(
         "stack name {name:?} is invalid: CloudFormation stack names start with a letter and hold \
@@ -748,6 +769,17 @@ pub enum SynthWarning {
     LoadBalancerWithoutSecurityGroups {
         /// The load balancer.
         construct: String,
+    },
+    /// A pinned region vpcform's zone table does not list: its zones cannot be checked.
+    #[error(
+        "stack {stack}: region {region} is not in vpcform's table of regions (cfn-lint 1.58.0); \
+         its availability zones are not checked"
+    )]
+    RegionNotInTable {
+        /// The stack.
+        stack: String,
+        /// The region.
+        region: String,
     },
     /// A template too large to send in the request: deploying it needs an upload to S3.
     #[error(

@@ -43,6 +43,7 @@ mod handle;
 mod markers;
 mod model;
 mod privatelink;
+mod regions;
 pub mod services;
 mod stack;
 mod traffic;

@@ -639,20 +639,18 @@ fn check_limits(stack: &str, template: &Template, findings: &mut Findings) {
         });
     }
     // The deployer sends the compact form; that is the size CloudFormation counts.
-    match template.to_json_compact() {
-        Ok(body) if body.len() > MAX_TEMPLATE_URL_BYTES => {
-            errors.push(SynthError::TemplateTooLarge {
-                stack: stack.to_string(),
-                bytes: body.len(),
-            })
-        }
+    match template.compact_json_len() {
+        Ok(bytes) if bytes > MAX_TEMPLATE_URL_BYTES => errors.push(SynthError::TemplateTooLarge {
+            stack: stack.to_string(),
+            bytes,
+        }),
         // Deployable, but not in the request itself: CloudFormation takes it from S3.
-        Ok(body) if body.len() > MAX_TEMPLATE_BODY_BYTES => {
+        Ok(bytes) if bytes > MAX_TEMPLATE_BODY_BYTES => {
             findings
                 .warnings
                 .push(crate::SynthWarning::TemplateNeedsS3Upload {
                     stack: stack.to_string(),
-                    bytes: body.len(),
+                    bytes,
                 })
         }
         Ok(_) => {}

@@ -755,3 +755,187 @@ fn app_names_and_stack_tags_are_checked() {
     );
     assert!(e[3].contains("keys are 1 to 128 characters"), "{}", e[3]);
 }
+
+// ── Regions and Availability Zones ─────────────────────────────────────────────────────────
+
+/// The errors of a consumer stack (pinned to `region`, if any) with one subnet in `az`.
+fn zone_errors(region: Option<&str>, az: Az) -> Vec<String> {
+    let mut stack = Stack::<Consumer>::new("Consumer");
+    if let Some(region) = region {
+        stack = stack.region(region);
+    }
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    stack.add(
+        "A1",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.0.1.0/24"))
+            .availability_zone(az)
+            .build(),
+    );
+    errors(stack)
+}
+
+#[test]
+fn zone_indexes_must_exist_in_the_pinned_region() {
+    // us-west-1 shows two zones: index 2 fails at deploy with Fn::Select's error.
+    let e = zone_errors(Some("us-west-1"), Az::index(2));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].starts_with(
+            "Consumer/A1: availability zone AZ #2 of the region is past the 2 zones of us-west-1"
+        ),
+        "{}",
+        e[0]
+    );
+    assert!(zone_errors(Some("us-west-1"), Az::index(1)).is_empty());
+    assert!(zone_errors(Some("us-east-1"), Az::index(5)).is_empty());
+    // Unpinned: only what no region has.
+    assert!(zone_errors(None, Az::index(5)).is_empty());
+    let e = zone_errors(None, Az::index(6));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("past the zones of every region"), "{}", e[0]);
+}
+
+#[test]
+fn zone_names_must_be_of_the_pinned_region_and_exist() {
+    let e = zone_errors(Some("eu-west-1"), Az::name("us-east-1a"));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("is in us-east-1, but the stack is pinned to eu-west-1"),
+        "{}",
+        e[0]
+    );
+    let e = zone_errors(None, Az::name("us-west-1b"));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("does not exist: us-west-1 has zones us-west-1a, us-west-1c"),
+        "{}",
+        e[0]
+    );
+    let e = zone_errors(None, Az::name("use1-az1"));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("use Az::id"), "{}", e[0]);
+    assert!(zone_errors(Some("eu-west-1"), Az::name("eu-west-1c")).is_empty());
+    // A region newer than the table: the name's form is all that is checked.
+    assert!(zone_errors(None, Az::name("me-west-1a")).is_empty());
+}
+
+#[test]
+fn zone_ids_and_region_codes_are_checked_for_form() {
+    let e = zone_errors(None, Az::id("us-east-1a"));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("is not a zone ID") && e[0].contains("use Az::name"),
+        "{}",
+        e[0]
+    );
+    assert!(zone_errors(Some("ap-northeast-1"), Az::id("apne1-az4")).is_empty());
+    let e = zone_errors(Some("us-east1"), Az::index(0));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].starts_with("stack Consumer: region \"us-east1\" is not a region code"),
+        "{}",
+        e[0]
+    );
+}
+
+#[test]
+fn a_region_not_in_the_table_is_a_warning() {
+    let (stack, _) = consumer();
+    let mut app = App::new("test");
+    app.add_stack(stack.region("me-west-1"));
+    let warnings: Vec<String> = match app.synth() {
+        Ok(assembly) => assembly
+            .warnings()
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        Err(e) => panic!("{e}"),
+    };
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("region me-west-1 is not in vpcform's table")),
+        "{warnings:#?}"
+    );
+}
+
+// ── Writing the assembly ───────────────────────────────────────────────────────────────────
+
+fn synthesized(stacks: Vec<Stack<Consumer>>) -> vpcform_net::Assembly {
+    let mut app = App::new("test");
+    for stack in stacks {
+        app.add_stack(stack);
+    }
+    match app.synth() {
+        Ok(assembly) => assembly,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_assembly_replaces_stale_templates_and_leaves_no_staging_behind() {
+    let dir = std::env::temp_dir().join(format!("vpcform-write-stale-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (first, _) = consumer();
+    let mut old = Stack::<Consumer>::new("Old");
+    old.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.1.0.0/16")).build(),
+    );
+    if let Err(e) = synthesized(vec![first, old]).write_to(&dir) {
+        panic!("{e}");
+    }
+    assert!(dir.join("Old.template.json").exists());
+    // A user's own file in the directory is not the assembly's to remove.
+    std::fs::write(dir.join("notes.txt"), "mine").ok();
+    let (again, _) = consumer();
+    if let Err(e) = synthesized(vec![again]).write_to(&dir) {
+        panic!("{e}");
+    }
+    assert_eq!(
+        listing(&dir),
+        [
+            "Consumer.template.json",
+            "cost.json",
+            "manifest.json",
+            "notes.txt",
+            "test.dot",
+            "test.mmd"
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_file_that_cannot_be_put_in_place_leaves_the_directory_as_it_was() {
+    let dir = std::env::temp_dir().join(format!("vpcform-write-fail-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("cost.json")).ok();
+    std::fs::write(dir.join("cost.json").join("keep"), "x").ok();
+    let (stack, _) = consumer();
+    let e = match synthesized(vec![stack]).write_to(&dir) {
+        Ok(files) => panic!("wrote {files:?}"),
+        Err(e) => e.to_string(),
+    };
+    assert!(e.contains("cost.json: is a directory"), "{e}");
+    assert_eq!(listing(&dir), ["cost.json"], "nothing else written");
+    let _ = std::fs::remove_dir_all(&dir);
+}

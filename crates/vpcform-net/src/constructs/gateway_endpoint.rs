@@ -1,5 +1,8 @@
 //! `GatewayEndpoint`: S3 or DynamoDB through the route tables, free of charge.
 
+// rustc's `unused_braces` misfires on typed-builder's expansion of the `service` setter.
+#![allow(unused_braces)]
+
 use std::sync::Arc;
 
 use typed_builder::TypedBuilder;
@@ -46,13 +49,15 @@ use crate::{InStack, StackMarker, SynthError, VpcMarker};
 /// ```
 #[derive(TypedBuilder)]
 #[builder(doc)]
-pub struct GatewayEndpoint<V: VpcMarker, T: GatewayService> {
+pub struct GatewayEndpoint<V: VpcMarker, T> {
     /// The VPC. Required.
     #[builder(setter(into))]
     vpc: VpcRef<V>,
     /// The service: [`S3`](crate::services::S3) or [`DynamoDb`](crate::services::DynamoDb).
     /// Required.
-    service: T,
+    // The bound sits on this setter alone: a wrong service is one error, at `.service(..)`.
+    #[builder(setter(fn transform(service: T) -> ChosenGateway<T> where T: GatewayService { ChosenGateway::of(service) }))]
+    service: ChosenGateway<T>,
     /// The route tables that get the service's prefix-list route. Required, at least one: a
     /// gateway endpoint on no route table carries no traffic.
     #[builder(setter(transform = |tables: impl IntoIterator<Item = impl AsHandle<RouteTableRef<V>>>| collect(tables)))]
@@ -68,9 +73,26 @@ handle! {
     GatewayEndpointRef exports crate::export::VpcEndpointId
 }
 
-impl<S: StackMarker, V: VpcMarker + InStack<S>, T: GatewayService> Construct<S>
-    for GatewayEndpoint<V, T>
-{
+/// The gateway service an endpoint was given, resolved when it was given.
+#[doc(hidden)]
+pub struct ChosenGateway<T> {
+    name: &'static str,
+    service_name: Value,
+    service: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: GatewayService> ChosenGateway<T> {
+    fn of(service: T) -> ChosenGateway<T> {
+        ChosenGateway {
+            name: service.name(),
+            service_name: T::service_name(),
+            service: std::marker::PhantomData,
+        }
+    }
+}
+
+// Only `.service(..)` can make a `ChosenGateway`, and it requires `T: GatewayService`.
+impl<S: StackMarker, V: VpcMarker + InStack<S>, T> Construct<S> for GatewayEndpoint<V, T> {
     type Handle = GatewayEndpointRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> GatewayEndpointRef<V> {
@@ -83,8 +105,8 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, T: GatewayService> Construct<S>
         GatewayEndpointRef::new(stack.push(Node::GatewayEndpoint(GatewayEndpointNode {
             id,
             vpc: vpc.handle,
-            service: service.name(),
-            service_name: T::service_name(),
+            service: service.name,
+            service_name: service.service_name,
             route_tables: route_tables.into_iter().map(|t| t.handle).collect(),
             policy,
         })))

@@ -234,14 +234,17 @@ impl PrivateDnsCapable for PrivateDnsServiceName {}
 /// ```
 #[derive(TypedBuilder)]
 #[builder(doc)]
-pub struct InterfaceEndpoint<V: VpcMarker, T: InterfaceTarget<V::Stack>> {
+pub struct InterfaceEndpoint<V: VpcMarker, T> {
     /// The VPC. Required.
     #[builder(setter(into))]
     vpc: VpcRef<V>,
     /// The service: an AWS service type from [`services`](crate::services), an
     /// [`EndpointServiceRef`] of the same stack, an [`Imported`] service name, or a
     /// [`ServiceName`]. Required.
-    service: T,
+    // The bound sits on this setter alone, not on the struct: a wrong service is one error,
+    // at `.service(..)`, instead of one per builder method that carries the struct's bounds.
+    #[builder(setter(fn transform(service: T) -> ChosenService<T> where T: InterfaceTarget<V::Stack> { ChosenService::new(service.target()) }))]
+    service: ChosenService<T>,
     /// Subnets for the endpoint's ENIs, at most one per AZ. Required.
     #[builder(setter(transform = |subnets: impl IntoIterator<Item = impl AsHandle<SubnetRef<V>>>| collect(subnets)))]
     subnets: Vec<SubnetRef<V>>,
@@ -402,13 +405,29 @@ impl<V> InterfaceEndpointRef<V> {
     }
 }
 
-impl<S: StackMarker, V: VpcMarker + InStack<S>, T: InterfaceTarget<V::Stack>> Construct<S>
-    for InterfaceEndpoint<V, T>
-{
+/// The service an endpoint was given, resolved when it was given; `T` stays in the type for
+/// the setters that depend on it (`private_dns`).
+#[doc(hidden)]
+pub struct ChosenService<T> {
+    target: TargetDef,
+    service: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> ChosenService<T> {
+    fn new(target: TargetDef) -> ChosenService<T> {
+        ChosenService {
+            target,
+            service: std::marker::PhantomData,
+        }
+    }
+}
+
+// Only `.service(..)` can make a `ChosenService`, and it requires `T: InterfaceTarget`.
+impl<S: StackMarker, V: VpcMarker + InStack<S>, T> Construct<S> for InterfaceEndpoint<V, T> {
     type Handle = InterfaceEndpointRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> InterfaceEndpointRef<V> {
-        let target = self.service.target();
+        let target = self.service.target;
         InterfaceEndpointRef::new(stack.push(Node::InterfaceEndpoint(InterfaceEndpointNode {
             id,
             vpc: self.vpc.handle,

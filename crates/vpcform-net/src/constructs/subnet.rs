@@ -160,6 +160,13 @@ pub(crate) struct SubnetNode {
 impl SubnetNode {
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
+        if let Some(reason) = zone_problem(&self.az, check.stack.region.as_deref()) {
+            check.report(SynthError::InvalidAvailabilityZone {
+                construct: check.path(&self.id),
+                az: self.az.to_string(),
+                reason,
+            });
+        }
         let Some(cidr) = check.cidr(&self.id, "CidrBlock", &self.cidr) else {
             return;
         };
@@ -205,6 +212,75 @@ impl SubnetNode {
 
 /// Interface endpoints and load balancers take one subnet per availability zone: AWS answers a
 /// second with `DuplicateSubnetsInSameZone` (aws-facts §1 [3]).
+/// What is wrong with a zone for a stack in `region` (`None`: not pinned), if anything.
+///
+/// Sources (docs/aws-rules.md §9): AZ names are the region code plus one letter and AZ IDs
+/// `use1-az1` ("AWS Availability Zones",
+/// <https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html>);
+/// the zones per region are cfn-lint's table; an index past the region's zones fails the stack
+/// with "Template error: Fn::Select cannot select nonexistent value at index N".
+fn zone_problem(az: &Az, region: Option<&str>) -> Option<String> {
+    let letters = region.and_then(crate::regions::zone_letters);
+    match az {
+        Az::Index(n) => {
+            let n = *n as usize;
+            match (region, letters) {
+                (Some(region), Some(letters)) if n >= letters.len() => Some(format!(
+                    "is past the {count} zones of {region} (indexes 0 to {last}): CloudFormation \
+                     fails the stack with \"Fn::Select cannot select nonexistent value at index \
+                     {n}\" — use an index below {count}",
+                    count = letters.len(),
+                    last = letters.len() - 1,
+                )),
+                _ if n >= crate::regions::MOST_ZONES => Some(format!(
+                    "is past the zones of every region (at most {most}, in us-east-1): \
+                     CloudFormation fails the stack with \"Fn::Select cannot select nonexistent \
+                     value at index {n}\" — use an index below the region's zone count",
+                    most = crate::regions::MOST_ZONES,
+                )),
+                _ => None,
+            }
+        }
+        Az::Name(name) => {
+            let (code, letter) = match name.char_indices().last() {
+                Some((i, c)) if c.is_ascii_lowercase() => (&name[..i], c),
+                _ => ("", ' '),
+            };
+            if !crate::regions::is_region_code(code) {
+                return Some(
+                    "is not a zone name: AWS names zones by their region and a letter \
+                     (us-east-1a); for a zone ID (use1-az1) use Az::id"
+                        .to_string(),
+                );
+            }
+            match region {
+                Some(region) if region != code => Some(format!(
+                    "is in {code}, but the stack is pinned to {region}: a subnet is created in \
+                     its stack's region — use one of {region}'s zones or Az::index"
+                )),
+                _ => match crate::regions::zone_letters(code) {
+                    Some(letters) if !letters.contains(letter) => Some(format!(
+                        "does not exist: {code} has zones {} — AWS refuses the subnet \
+                         (\"Value ({name}) for parameter availabilityZone is invalid\")",
+                        letters
+                            .chars()
+                            .map(|l| format!("{code}{l}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                    _ => None,
+                },
+            }
+        }
+        Az::Id(id) if !crate::regions::is_zone_id(id) => Some(
+            "is not a zone ID: AWS zone IDs are a region abbreviation, its number, -az and a \
+             number (use1-az1, apne1-az4); for a zone name (us-east-1a) use Az::name"
+                .to_string(),
+        ),
+        Az::Id(_) => None,
+    }
+}
+
 pub(crate) fn check_one_subnet_per_az(check: &mut Check<'_>, construct: &str, subnets: &[Handle]) {
     let mut seen: std::collections::HashMap<&Az, &Handle> =
         std::collections::HashMap::with_capacity(subnets.len());
