@@ -12,6 +12,10 @@ mod private_endpoints;
 #[path = "../examples/before_endpoints.rs"]
 mod before_endpoints;
 
+#[allow(dead_code)]
+#[path = "../examples/centralized_endpoints.rs"]
+mod centralized_endpoints;
+
 use vpcform::prelude::*;
 
 /// Snapshots each template of an app under `<example>-<stack>`, and its manifest, traffic
@@ -44,6 +48,11 @@ fn private_endpoints_templates() {
 #[test]
 fn before_endpoints_templates() {
     snapshot_app("before_endpoints", &before_endpoints::app());
+}
+
+#[test]
+fn centralized_endpoints_templates() {
+    snapshot_app("centralized_endpoints", &centralized_endpoints::app());
 }
 
 #[test]

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("diagram") => diagram(),
         Some("bench") => bench::main(&args[1..]),
+        Some("mutants") => mutants(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -25,7 +26,8 @@ fn main() -> ExitCode {
                  lint-templates  synthesize every example and run cfn-lint over the templates\n  \
                  demo            deploy examples/private_endpoints.rs to a local moto server and back\n  \
                  diagram         render each example's diagram to docs/<example>.svg with Graphviz\n  \
-                 bench [--cold] [--deploy]  whole-process timings and peak RSS; writes BENCHMARKS.md"
+                 bench [--cold] [--deploy]  whole-process timings and peak RSS; writes BENCHMARKS.md\n  \
+                 mutants [rules|model] [ARGS]  cargo-mutants over the network crate (slow; not in CI)"
             );
             return ExitCode::from(2);
         }
@@ -99,6 +101,103 @@ fn ci() -> Result {
             .env("VPCFORM_MOTO_SERVER", venv.join("bin/moto_server")),
     )?;
     lint_templates()
+}
+
+/// The functions that hold AWS's rules and the model's guarantees: every check, validation,
+/// claim and resolution in the network crate (matched against cargo-mutants' names).
+const MUTANTS_RULES: &str =
+    "check|valid|zone_problem|claim|resolve|is_region_code|is_zone_id|open|overlap";
+
+/// The analyses read off the model, mutated whole: relations, traffic, cost, PrivateLink.
+const MUTANTS_MODEL_FILES: [&str; 4] = [
+    "crates/vpcform-net/src/model.rs",
+    "crates/vpcform-net/src/traffic.rs",
+    "crates/vpcform-net/src/cost.rs",
+    "crates/vpcform-net/src/privatelink.rs",
+];
+
+/// cargo-mutants over `vpcform-net` in two passes, the rules (every file, functions matching
+/// [`MUTANTS_RULES`]) into `mutants.out/rules`, the model and its analyses (whole files) into
+/// `mutants.out/model`: each must have a test that fails when it is changed. Runs the crate's
+/// unit and integration tests (not doctests, not trybuild: neither sees a synth-time rule).
+/// `cargo xtask mutants rules` or `… model` runs one pass; other arguments go to cargo-mutants
+/// (`--list`, `--shard 1/2`). TESTING.md has the results.
+fn mutants(args: &[String]) -> Result {
+    let only = args
+        .first()
+        .filter(|a| matches!(a.as_str(), "rules" | "model"))
+        .cloned();
+    let extra = if only.is_some() { &args[1..] } else { args };
+    let installed = cargo()
+        .args(["mutants", "--version"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !installed {
+        return Err(
+            "cargo-mutants is not installed: `cargo install cargo-mutants --locked`".into(),
+        );
+    }
+    // Every integration test but trybuild's, which rebuilds the crate per run and checks only
+    // compile-time rules.
+    let tests = root().join("crates/vpcform-net/tests");
+    let mut names: Vec<String> = std::fs::read_dir(&tests)
+        .map_err(|e| format!("{}: {e}", tests.display()))?
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".rs").map(str::to_string)
+        })
+        .filter(|name| name != "trybuild")
+        .collect();
+    names.sort();
+    let pass = |name: &str, scope: &[String]| {
+        let _ = std::fs::create_dir_all(root().join("mutants.out").join(name));
+        let mut cmd = cargo();
+        cmd.args(["mutants", "--package", "vpcform-net", "--jobs", "1"])
+            .arg("--output")
+            .arg(root().join("mutants.out").join(name))
+            .arg("--cargo-test-arg=--lib");
+        for test in &names {
+            cmd.arg(format!("--cargo-test-arg=--test={test}"));
+        }
+        cmd.args(scope).args(extra);
+        // cargo-mutants exits non-zero when any mutant is missed: the ratio is what counts.
+        let _ = run(&format!("cargo mutants ({name})"), &mut cmd);
+    };
+    let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);
+    if wanted("rules") {
+        pass("rules", &["--re".to_string(), MUTANTS_RULES.to_string()]);
+    }
+    if wanted("model") {
+        let files: Vec<String> = MUTANTS_MODEL_FILES
+            .iter()
+            .flat_map(|f| ["--file".to_string(), f.to_string()])
+            .collect();
+        pass("model", &files);
+    }
+    for name in ["rules", "model"] {
+        let dir = root().join("mutants.out").join(name).join("mutants.out");
+        let count = |file: &str| {
+            std::fs::read_to_string(dir.join(file))
+                .map(|t| t.lines().filter(|l| !l.trim().is_empty()).count())
+                .unwrap_or(0)
+        };
+        let (caught, missed, timeout) = (
+            count("caught.txt"),
+            count("missed.txt"),
+            count("timeout.txt"),
+        );
+        let tested = caught + missed + timeout;
+        if tested > 0 {
+            eprintln!(
+                "{name}: {caught} of {tested} viable mutants caught ({:.1} %); missed: {}",
+                100.0 * caught as f64 / tested as f64,
+                dir.join("missed.txt").display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A synth-only user (`default-features = false`) must not compile the AWS SDK or tokio.

@@ -68,6 +68,13 @@ pub enum Value {
     },
     /// `{"Fn::GetAZs": region}`; an empty string means the stack's region.
     GetAzs(Box<Value>),
+    /// `{"Fn::Split": [delimiter, source]}`.
+    Split {
+        /// The delimiter.
+        delimiter: String,
+        /// The string to split.
+        source: Box<Value>,
+    },
     /// `{"Fn::ImportValue": export_name}`.
     ImportValue(Box<Value>),
 }
@@ -210,6 +217,23 @@ impl Value {
         }
     }
 
+    /// `{"Fn::Split": [delimiter, source]}`.
+    ///
+    /// ```
+    /// use vpcform_cfn::Value;
+    /// let v = Value::select(1, Value::split(":", Value::get_att("Ep", "Entry")));
+    /// assert_eq!(
+    ///     serde_json::to_string(&v).unwrap(),
+    ///     r#"{"Fn::Select":[1,{"Fn::Split":[":",{"Fn::GetAtt":["Ep","Entry"]}]}]}"#
+    /// );
+    /// ```
+    pub fn split(delimiter: impl Into<String>, source: Value) -> Value {
+        Value::Split {
+            delimiter: delimiter.into(),
+            source: Box::new(source),
+        }
+    }
+
     /// `{"Fn::GetAZs": ""}`: the availability zones of the stack's region.
     ///
     /// An empty string rather than `{"Ref": "AWS::Region"}`: both mean the same to
@@ -267,6 +291,7 @@ impl Value {
                 map.values().for_each(|v| v.walk(visit))
             }
             Value::Select { list: inner, .. }
+            | Value::Split { source: inner, .. }
             | Value::GetAzs(inner)
             | Value::ImportValue(inner) => inner.walk(visit),
             Value::Null
@@ -445,6 +470,9 @@ impl Serialize for Value {
             }
             Value::Select { index, list } => single(serializer, "Fn::Select", &Pair(index, list)),
             Value::GetAzs(region) => single(serializer, "Fn::GetAZs", region),
+            Value::Split { delimiter, source } => {
+                single(serializer, "Fn::Split", &Pair(delimiter, source))
+            }
             Value::ImportValue(name) => single(serializer, "Fn::ImportValue", name),
         }
     }

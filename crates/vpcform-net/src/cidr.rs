@@ -322,6 +322,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn overlap_either_way_or_not_at_all() {
+        let wide: Ipv4Cidr = "10.0.0.0/16".parse().unwrap_or_else(|e| panic!("{e:?}"));
+        let inside: Ipv4Cidr = "10.0.1.0/24".parse().unwrap_or_else(|e| panic!("{e:?}"));
+        let apart: Ipv4Cidr = "10.1.0.0/24".parse().unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(wide.overlaps(&inside));
+        assert!(inside.overlaps(&wide));
+        assert!(!wide.overlaps(&apart));
+        assert!(!apart.overlaps(&inside));
+    }
+
+    #[test]
     fn parses_and_rejects() {
         assert_eq!(
             "10.0.0.0/16".parse::<Ipv4Cidr>().map(|c| c.to_string()),

@@ -44,6 +44,10 @@ pub struct Prices {
     pub nlb_per_nlcu_hour: f64,
     /// Data transfer between AZs, per GB each way.
     pub cross_az_per_gb: f64,
+    /// Transit gateway, per attachment-hour.
+    pub transit_gateway_attachment_per_hour: f64,
+    /// Transit gateway, per GB sent to it from a VPC.
+    pub transit_gateway_per_gb: f64,
 }
 
 /// Why a prices file could not be used.
@@ -129,6 +133,11 @@ impl Prices {
             ("nlb_per_hour", prices.nlb_per_hour),
             ("nlb_per_nlcu_hour", prices.nlb_per_nlcu_hour),
             ("cross_az_per_gb", prices.cross_az_per_gb),
+            (
+                "transit_gateway_attachment_per_hour",
+                prices.transit_gateway_attachment_per_hour,
+            ),
+            ("transit_gateway_per_gb", prices.transit_gateway_per_gb),
         ] {
             if !(value.is_finite() && value >= 0.0) {
                 return Err(PricesError::Invalid {
@@ -242,7 +251,12 @@ fn gb_through(outcomes: &[FlowOutcome], via: NodeKey) -> f64 {
         .iter()
         .map(|flow| {
             let share = flow.gb / flow.subnets.len().max(1) as f64;
-            flow.subnets.iter().filter(|s| s.via == Some(via)).count() as f64 * share
+            // Through it, or into the transit gateway through it (billed where it enters).
+            flow.subnets
+                .iter()
+                .filter(|s| s.via == Some(via) || s.hops.first() == Some(&via))
+                .count() as f64
+                * share
         })
         // A float sum starts at -0: `+ 0.0` keeps "-0 GB" out of the report.
         .sum::<f64>()
@@ -315,6 +329,18 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                         hours * prices.nat_gateway_per_hour + gb * prices.nat_gateway_per_gb,
                     ))
                 }
+                Node::TransitGatewayAttachment(_) => {
+                    let gb = gb_through(outcomes, key);
+                    Some((
+                        format!(
+                            "transit gateway attachment: {hours} h x ${} + {gb} GB x ${}",
+                            prices.transit_gateway_attachment_per_hour,
+                            prices.transit_gateway_per_gb
+                        ),
+                        hours * prices.transit_gateway_attachment_per_hour
+                            + gb * prices.transit_gateway_per_gb,
+                    ))
+                }
                 // Free, or not priced here (an endpoint service is billed to its NLB; a raw
                 // resource is outside the network model).
                 Node::Vpc(_)
@@ -326,6 +352,12 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                 | Node::Listener(_)
                 | Node::EndpointService(_)
                 | Node::InternetGateway(_)
+                // Billed through its attachments.
+                | Node::TransitGateway(_)
+                // Free; data across AZs or regions is billed as data transfer.
+                | Node::VpcPeering(_)
+                // Billed per zone and per query, outside this network estimate.
+                | Node::PrivateHostedZone(_)
                 | Node::Workload(_)
                 | Node::Resource(_) => None,
             };

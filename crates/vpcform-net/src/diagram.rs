@@ -129,6 +129,41 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                     Some((format!("{id}\\ninternet gateway"), "invtrapezium"))
                 }
                 Node::NatGateway(_) => Some((format!("{id}\\nNAT gateway"), "trapezium")),
+                // Regional: drawn between the VPCs it connects.
+                Node::TransitGateway(_) => {
+                    if !outside.iter().any(|b| b.id == path) {
+                        outside.push(Box_ {
+                            id: path.clone(),
+                            label: format!("{id}\\ntransit gateway"),
+                            shape: "octagon",
+                        });
+                    }
+                    None
+                }
+                Node::PrivateHostedZone(_) => {
+                    Some((format!("{id}\\nprivate hosted zone"), "folder"))
+                }
+                Node::VpcPeering(peering) => {
+                    // Its box in the requester's cluster, a line to a box in the peer's.
+                    if let Some(peer) = peering.peer_vpc()
+                        && let Some((_, boxes)) = vpc_boxes.get_mut(&peer)
+                    {
+                        let accepter = format!("{path}/accepter");
+                        boxes.push(Box_ {
+                            id: accepter.clone(),
+                            label: format!("{id}\\npeering (accepter)"),
+                            shape: "cds",
+                        });
+                        lines.push(Line::structural(&path, accepter, "peering"));
+                    }
+                    Some((format!("{id}\\nVPC peering"), "cds"))
+                }
+                Node::TransitGatewayAttachment(attachment) => {
+                    if let Some(tgw) = attachment.transit_gateway_key() {
+                        lines.push(Line::structural(&path, model.path(tgw), ""));
+                    }
+                    Some((format!("{id}\\ntransit gateway attachment"), "cds"))
+                }
                 // Structure drawn through the boxes above (tables, routes, groups, listeners,
                 // target groups), the VPC itself as the cluster, raw resources not at all.
                 Node::Vpc(_)

@@ -540,6 +540,101 @@ pub enum SynthError {
         /// The stacks in the cycle.
         cycle: Vec<String>,
     },
+    /// A private hosted zone for an endpoint that is not an AWS service's.
+    #[error(
+        "{construct}: interface endpoint {endpoint} is not an AWS service's, so there is no \
+         AWS service name to hold — give the endpoint service a private DNS name instead"
+    )]
+    ZoneForNonAwsService {
+        /// The zone.
+        construct: String,
+        /// The endpoint.
+        endpoint: String,
+    },
+    /// A private hosted zone associated with a VPC of another account.
+    #[error(
+        "{construct}: VPC {vpc} is in account {account}, not the zone's: CloudFormation cannot \
+         associate it (CreateVPCAssociationAuthorization and AssociateVPCWithHostedZone have no \
+         resource) — associate it out of band with those two API calls, or create the zone in \
+         that account's stack"
+    )]
+    CrossAccountZoneAssociation {
+        /// The zone.
+        construct: String,
+        /// The VPC.
+        vpc: String,
+        /// Its account.
+        account: String,
+    },
+    /// A private hosted zone for a service associated with a VPC whose own endpoint for that
+    /// service has private DNS on.
+    #[error(
+        "{construct}: VPC {vpc} already resolves {service} through interface endpoint \
+         {endpoint}'s private DNS — a VPC takes one zone per name (Route 53: \
+         ConflictingDomainExists); turn private DNS off on {endpoint}, or do not associate \
+         {vpc}"
+    )]
+    ZoneConflictsWithPrivateDns {
+        /// The zone.
+        construct: String,
+        /// The VPC.
+        vpc: String,
+        /// The service.
+        service: String,
+        /// The endpoint with private DNS.
+        endpoint: String,
+    },
+    /// Two private hosted zones for one service associated with one VPC.
+    #[error(
+        "{construct}: VPC {vpc} is already associated with {other}, a zone for {service} — a \
+         VPC takes one zone per name (Route 53: ConflictingDomainExists)"
+    )]
+    DuplicateServiceZone {
+        /// The later zone.
+        construct: String,
+        /// The VPC.
+        vpc: String,
+        /// The service.
+        service: String,
+        /// The earlier zone.
+        other: String,
+    },
+    /// Two VPCs connected by a transit gateway or a peering connection whose blocks overlap.
+    #[error(
+        "{construct}: VPC {vpc} ({cidr}) overlaps VPC {other} ({other_cidr}), and the two are \
+         connected — traffic for the overlap reaches only one of them (AWS refuses overlapping \
+         peering; a transit gateway does not propagate the second block); {fix}"
+    )]
+    ConnectedVpcsOverlap {
+        /// The transit gateway or peering connection.
+        construct: String,
+        /// One VPC.
+        vpc: String,
+        /// Its block.
+        cidr: String,
+        /// The other VPC.
+        other: String,
+        /// Its block.
+        other_cidr: String,
+        /// What to do.
+        fix: String,
+    },
+    /// A second attachment of one VPC to one transit gateway.
+    #[error(
+        "{construct}: VPC {vpc} is already attached to transit gateway {transit_gateway} by \
+         {other} — a VPC has one attachment per transit gateway; add subnets to that one \
+         (AWS: DuplicateTransitGatewayAttachment)"
+    )]
+    DuplicateTransitGatewayAttachment {
+        /// The second attachment.
+        construct: String,
+        /// The VPC.
+        vpc: String,
+        /// The transit gateway.
+        transit_gateway: String,
+        /// The first attachment.
+        other: String,
+    },
     /// Two subnets of one interface endpoint in the same availability zone.
     #[error(
         "{construct}: subnets {first} and {second} are both in {az} — an interface endpoint takes \
@@ -769,6 +864,21 @@ pub enum SynthWarning {
     LoadBalancerWithoutSecurityGroups {
         /// The load balancer.
         construct: String,
+    },
+    /// A route to a transit gateway or peering connection that no VPC on the other side covers.
+    #[error(
+        "{construct}: destination {destination} through {target} reaches no VPC on the other \
+         side (connected: {connected}); the traffic is dropped"
+    )]
+    RouteReachesNoVpc {
+        /// The route.
+        construct: String,
+        /// Its destination.
+        destination: String,
+        /// The attachment or peering connection.
+        target: String,
+        /// The blocks on the other side.
+        connected: String,
     },
     /// A pinned region vpcform's zone table does not list: its zones cannot be checked.
     #[error(

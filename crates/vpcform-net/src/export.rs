@@ -37,6 +37,11 @@ pub enum ElbArn {}
 /// What an export of an internet gateway carries: its ID (`igw-…`).
 #[derive(Debug)]
 pub enum InternetGatewayId {}
+/// What an export of a transit gateway carries: its ID (`tgw-…`); an attachment in another
+/// stack takes it imported.
+pub enum TransitGatewayId {}
+/// What an export of a transit gateway attachment carries: its ID (`tgw-attach-…`).
+pub enum TransitGatewayAttachmentId {}
 /// What an export of a NAT gateway carries: its ID (`nat-…`).
 #[derive(Debug)]
 pub enum NatGatewayId {}

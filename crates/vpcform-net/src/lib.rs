@@ -52,6 +52,9 @@ pub use app::{App, Assembly, Manifest, ManifestStack, SynthesizedStack};
 pub use cidr::{CidrBlock, CidrError, Ipv4Cidr};
 pub use constructs::endpoint_service::{EndpointService, EndpointServiceRef, ServiceLoadBalancer};
 pub use constructs::gateway_endpoint::{GatewayEndpoint, GatewayEndpointRef};
+pub use constructs::hosted_zone::{
+    IntoZoneVpc, PrivateHostedZone, PrivateHostedZoneRef, ZoneVpc, ZoneVpcDef,
+};
 pub use constructs::interface_endpoint::{
     DnsOptions, DnsRecordIpType, InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget,
     PrivateDnsServiceName, ServiceName, TargetDef,
@@ -65,7 +68,16 @@ pub use constructs::route_table::{RouteTable, RouteTableRef};
 pub use constructs::security_group::{Peer, Port, Rule, SecurityGroup, SecurityGroupRef};
 pub use constructs::subnet::{Az, Subnet, SubnetRef};
 pub use constructs::target_group::{HealthCheck, Target, TargetGroup, TargetGroupRef, TargetType};
+pub use constructs::transit_gateway::{
+    IntoTransitGateway, SameStack, TransitGateway, TransitGatewayRef, TransitGatewaySource,
+};
+pub use constructs::transit_gateway_attachment::{
+    TransitGatewayAttachment, TransitGatewayAttachmentRef,
+};
 pub use constructs::vpc::{Vpc, VpcRef};
+pub use constructs::vpc_peering::{
+    ExternalVpc, IntoPeer, PeerDef, PeerIn, PeeringAccepter, VpcPeering, VpcPeeringRef,
+};
 pub use constructs::workload::{Workload, WorkloadRef};
 pub use cost::{CostItem, CostReport, Prices, PricesError, StackCost};
 pub use error::{SynthError, SynthErrors, SynthWarning};
@@ -85,8 +97,10 @@ pub mod prelude {
     pub use crate::services;
     pub use crate::{
         App, Az, EndpointService, Flow, GatewayEndpoint, HealthCheck, InterfaceEndpoint,
-        InternetGateway, Ipv4Cidr, Listener, NatGateway, NetworkLoadBalancer, Peer, Port, Route,
-        RouteTable, Rule, SecurityGroup, SecurityGroupRef, ServiceName, Stack, Subnet, SynthError,
-        SynthErrors, Target, TargetGroup, Value, Vpc, VpcMarker, VpcRef, Workload, cidr,
+        InternetGateway, Ipv4Cidr, Listener, NatGateway, NetworkLoadBalancer, Peer, Port,
+        PrivateHostedZone, Route, RouteTable, Rule, SecurityGroup, SecurityGroupRef, ServiceName,
+        Stack, Subnet, SynthError, SynthErrors, Target, TargetGroup, TransitGateway,
+        TransitGatewayAttachment, Value, Vpc, VpcMarker, VpcPeering, VpcRef, Workload, ZoneVpc,
+        cidr,
     };
 }

@@ -13,6 +13,7 @@ use vpcform_cfn::{Template, TemplateError};
 use crate::SynthError;
 use crate::constructs::endpoint_service::EndpointServiceNode;
 use crate::constructs::gateway_endpoint::GatewayEndpointNode;
+use crate::constructs::hosted_zone::PrivateHostedZoneNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::internet_gateway::InternetGatewayNode;
 use crate::constructs::listener::ListenerNode;
@@ -24,7 +25,10 @@ use crate::constructs::route_table::RouteTableNode;
 use crate::constructs::security_group::SecurityGroupNode;
 use crate::constructs::subnet::SubnetNode;
 use crate::constructs::target_group::TargetGroupNode;
+use crate::constructs::transit_gateway::TransitGatewayNode;
+use crate::constructs::transit_gateway_attachment::TransitGatewayAttachmentNode;
 use crate::constructs::vpc::VpcNode;
+use crate::constructs::vpc_peering::VpcPeeringNode;
 use crate::constructs::workload::WorkloadNode;
 use crate::handle::{Handle, NodeKey, StackKey};
 use crate::stack::{Findings, StackDef};
@@ -87,6 +91,10 @@ nodes! {
     EndpointService(EndpointServiceNode),
     InternetGateway(InternetGatewayNode),
     NatGateway(NatGatewayNode),
+    TransitGateway(TransitGatewayNode),
+    TransitGatewayAttachment(TransitGatewayAttachmentNode),
+    VpcPeering(VpcPeeringNode),
+    PrivateHostedZone(PrivateHostedZoneNode),
     Workload(WorkloadNode),
     Resource(ResourceNode),
 }
@@ -112,6 +120,10 @@ impl std::fmt::Display for Kind {
             Kind::EndpointService => "endpoint service",
             Kind::InternetGateway => "internet gateway",
             Kind::NatGateway => "NAT gateway",
+            Kind::TransitGateway => "transit gateway",
+            Kind::TransitGatewayAttachment => "transit gateway attachment",
+            Kind::VpcPeering => "VPC peering connection",
+            Kind::PrivateHostedZone => "private hosted zone",
             Kind::Workload => "workload",
             Kind::Resource => "resource",
         })
@@ -135,6 +147,13 @@ impl Node {
             Node::EndpointService(n) => n.vpc(),
             Node::InternetGateway(n) => n.vpc.vpc,
             Node::NatGateway(n) => n.subnet.vpc,
+            // Regional, in no VPC: it connects VPCs through their attachments.
+            Node::TransitGateway(_) => None,
+            Node::TransitGatewayAttachment(n) => n.vpc.vpc,
+            // The requester's: the stack that creates it.
+            Node::VpcPeering(n) => n.vpc.vpc,
+            // Its endpoint's (the hub's); the VPCs it serves are its associations.
+            Node::PrivateHostedZone(n) => n.endpoint.vpc,
             Node::Workload(n) => n.vpc(),
             Node::Resource(_) => None,
         }
@@ -156,6 +175,10 @@ impl Node {
             Node::EndpointService(n) => n.check(check),
             Node::InternetGateway(n) => n.check(check),
             Node::NatGateway(n) => n.check(check),
+            Node::TransitGateway(n) => n.check(check),
+            Node::TransitGatewayAttachment(n) => n.check(check),
+            Node::VpcPeering(n) => n.check(check),
+            Node::PrivateHostedZone(n) => n.check(check),
             Node::Workload(n) => n.check(check),
             Node::Resource(n) => n.check(check),
         }
@@ -181,6 +204,10 @@ impl Node {
             Node::EndpointService(n) => n.render(ctx, template),
             Node::InternetGateway(n) => n.render(ctx, template),
             Node::NatGateway(n) => n.render(ctx, template),
+            Node::TransitGateway(n) => n.render(ctx, template),
+            Node::TransitGatewayAttachment(n) => n.render(ctx, template),
+            Node::VpcPeering(n) => n.render(ctx, template),
+            Node::PrivateHostedZone(n) => n.render(ctx, template),
             // Not an AWS resource: a workload only feeds the traffic analysis.
             Node::Workload(_) => Ok(()),
             Node::Resource(n) => n.render(ctx, template),
@@ -211,6 +238,10 @@ pub(crate) struct Model<'a> {
     listeners_of: HashMap<NodeKey, Vec<NodeKey>>,
     /// Interface endpoint → the endpoint service of the app it connects to.
     service_of: HashMap<NodeKey, NodeKey>,
+    /// Transit gateway → its attachments (of any stack), in the order added.
+    attachments_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// VPC → the private hosted zones (of any stack) associated with it.
+    zones_of: HashMap<NodeKey, Vec<NodeKey>>,
 }
 
 impl<'a> Model<'a> {
@@ -224,6 +255,8 @@ impl<'a> Model<'a> {
             in_vpc: HashMap::new(),
             listeners_of: HashMap::new(),
             service_of: HashMap::new(),
+            attachments_of: HashMap::new(),
+            zones_of: HashMap::new(),
         };
         for (position, stack) in stacks.iter().enumerate() {
             model.positions.entry(stack.key).or_insert(position);
@@ -258,6 +291,16 @@ impl<'a> Model<'a> {
                             model.service_of.insert(key, service.key);
                         }
                     }
+                    Node::TransitGatewayAttachment(attachment) => {
+                        if let Some(tgw) = attachment.transit_gateway_key() {
+                            model.attachments_of.entry(tgw).or_default().push(key);
+                        }
+                    }
+                    Node::PrivateHostedZone(zone) => {
+                        for vpc in zone.vpc_keys() {
+                            model.zones_of.entry(vpc).or_default().push(key);
+                        }
+                    }
                     Node::Vpc(_)
                     | Node::Subnet(_)
                     | Node::SecurityGroup(_)
@@ -267,6 +310,8 @@ impl<'a> Model<'a> {
                     | Node::EndpointService(_)
                     | Node::InternetGateway(_)
                     | Node::NatGateway(_)
+                    | Node::TransitGateway(_)
+                    | Node::VpcPeering(_)
                     | Node::Workload(_)
                     | Node::Resource(_) => {}
                 }
@@ -311,6 +356,30 @@ impl<'a> Model<'a> {
             (Some(stack), Some(node)) => stack.path(node.id()),
             _ => "(a construct of another app)".to_string(),
         }
+    }
+
+    /// A transit gateway's attachments, of every stack, in the order added.
+    pub(crate) fn attachments_of(
+        &self,
+        transit_gateway: NodeKey,
+    ) -> impl Iterator<Item = (NodeKey, &'a TransitGatewayAttachmentNode)> + '_ {
+        self.attachments_of
+            .get(&transit_gateway)
+            .into_iter()
+            .flatten()
+            .filter_map(|&key| self.get_key(key).map(|n| (key, n)))
+    }
+
+    /// The private hosted zones associated with a VPC, of every stack.
+    pub(crate) fn zones_of(
+        &self,
+        vpc: NodeKey,
+    ) -> impl Iterator<Item = (NodeKey, &'a PrivateHostedZoneNode)> + '_ {
+        self.zones_of
+            .get(&vpc)
+            .into_iter()
+            .flatten()
+            .filter_map(|&key| self.get_key(key).map(|n| (key, n)))
     }
 
     /// The route table a subnet is associated with.
@@ -381,6 +450,13 @@ pub(crate) enum Claim {
     Listener { load_balancer: NodeKey, port: u16 },
     /// A VPC's internet gateway.
     InternetGateway { vpc: NodeKey },
+    /// A private hosted zone for an AWS service's name in a VPC.
+    ServiceZone { vpc: NodeKey, service: ServiceKey },
+    /// A VPC's attachment to a transit gateway.
+    TransitGatewayAttachment {
+        vpc: NodeKey,
+        transit_gateway: NodeKey,
+    },
 }
 
 /// What an interface endpoint reaches, for comparing endpoints.
@@ -536,4 +612,39 @@ impl<'a> Check<'a> {
 pub(crate) struct Render<'a> {
     pub(crate) model: &'a Model<'a>,
     pub(crate) stack: &'a StackDef,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+
+    crate::topology! { stack Network { vpc Main } }
+
+    /// A handle altered after the fact (its kind or its ID) resolves to nothing: the guard
+    /// behind `HandleKindMismatch`, which typed handles never reach from outside.
+    #[test]
+    fn a_handle_resolves_only_to_its_own_kind_and_id() {
+        let mut stack = Stack::<Network>::new("Network");
+        let vpc = stack.add(
+            "Main",
+            Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+        );
+        let stacks = [stack.def];
+        let model = Model::new(&stacks);
+        let handle = vpc.handle.clone();
+        assert!(model.resolve(&handle).is_ok());
+        let mut wrong_kind = handle.clone();
+        wrong_kind.kind = Kind::Subnet;
+        assert_eq!(
+            model.resolve(&wrong_kind).err(),
+            Some(Unresolved::WrongKind(Some(Kind::Vpc)))
+        );
+        let mut wrong_id = handle;
+        wrong_id.id = "Other".into();
+        assert_eq!(
+            model.resolve(&wrong_id).err(),
+            Some(Unresolved::WrongKind(Some(Kind::Vpc)))
+        );
+    }
 }

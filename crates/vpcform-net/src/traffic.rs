@@ -10,9 +10,12 @@ use crate::constructs::endpoint_service::{EndpointServiceNode, EndpointServiceRe
 use crate::constructs::gateway_endpoint::GatewayEndpointNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
-use crate::constructs::route::TargetNode;
+use crate::constructs::route::{RouteNode, TargetNode};
 use crate::constructs::security_group::SecurityGroupNode;
 use crate::constructs::subnet::SubnetNode;
+use crate::constructs::transit_gateway::TransitGatewayNode;
+use crate::constructs::transit_gateway_attachment::TransitGatewayAttachmentNode;
+use crate::constructs::vpc_peering::VpcPeeringNode;
 use crate::constructs::workload::{WorkloadNode, WorkloadRef};
 use crate::handle::{Handle, NodeKey};
 use crate::model::Model;
@@ -197,6 +200,10 @@ pub struct SubnetPath {
     /// What to add or change to make it private.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// The constructs it crosses on the way to `via`, when it leaves its VPC (`Stack/Id`:
+    /// attachment, transit gateway, hub attachment; or the peering connection).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hops: Vec<String>,
 }
 
 /// One flow's analysis: its worst path over the workload's subnets, and each subnet's.
@@ -256,6 +263,9 @@ impl TrafficReport {
             for (i, subnet) in shown.iter().enumerate() {
                 let name = if i == 0 { flow.name() } else { String::new() };
                 let mut detail = subnet.via.clone().unwrap_or_default();
+                if !subnet.hops.is_empty() {
+                    detail = format!("{detail} (over {})", subnet.hops.join(" -> "));
+                }
                 if let Some(reason) = &subnet.reason {
                     detail = if detail.is_empty() {
                         reason.clone()
@@ -287,6 +297,8 @@ pub(crate) struct SubnetOutcome {
     pub(crate) path: PathKind,
     /// The construct the packets go through, if any.
     pub(crate) via: Option<NodeKey>,
+    /// The constructs crossed before `via`, when the flow leaves its VPC.
+    pub(crate) hops: Vec<NodeKey>,
 }
 
 /// One flow's analysis, typed.
@@ -374,11 +386,13 @@ pub(crate) fn analyze(
                 subnet,
                 flow,
             };
-            let (path, via) = context.path();
+            let (mut path, via, hops) = context.path();
+            path.hops = hops.iter().map(|&h| model.path(h)).collect();
             typed.push(SubnetOutcome {
                 subnet: subnet.key,
                 path: path.path,
                 via,
+                hops,
             });
             paths.push(path);
         }
@@ -432,8 +446,9 @@ struct Context<'a> {
     flow: &'a Flow,
 }
 
-/// A subnet's path for the report, and the construct it goes through.
-type Outcome = (SubnetPath, Option<NodeKey>);
+/// A subnet's path for the report, the construct it goes through, and the constructs crossed
+/// on the way when it leaves its VPC.
+type Outcome = (SubnetPath, Option<NodeKey>, Vec<NodeKey>);
 
 impl Context<'_> {
     fn path(&self) -> Outcome {
@@ -463,9 +478,265 @@ impl Context<'_> {
                 via: via.map(|v| self.model.path(v)),
                 reason,
                 fix,
+                hops: Vec::new(),
             },
             via,
+            Vec::new(),
         )
+    }
+
+    /// 2b. A private hosted zone for the service associated with the VPC resolves it to the
+    /// zone's endpoint: in this VPC, or in a hub reached over a transit gateway or peering
+    /// (the whitepaper's centralized endpoints).
+    fn through_zone(&self, vpc: NodeKey, service: &str) -> Option<Outcome> {
+        let (_, zone) = self
+            .model
+            .zones_of(vpc)
+            .find(|(_, z)| z.service(self.model) == Some(service))?;
+        let endpoint = self.model.get::<InterfaceEndpointNode>(&zone.endpoint)?;
+        let endpoint_key = zone.endpoint.key;
+        let hub = zone.endpoint.vpc?;
+        let hops = if hub == vpc {
+            Vec::new()
+        } else {
+            match self.cross_vpc(vpc, hub, endpoint_key, endpoint) {
+                Ok(hops) => hops,
+                Err(outcome) => return Some(*outcome),
+            }
+        };
+        let (path, via, _) = match self.admitted(&endpoint.security_groups) {
+            Ok(()) => self.result(PathKind::InterfaceEndpoint, Some(endpoint_key), None, None),
+            Err(groups) => {
+                self.unreachable_by_security_group(endpoint_key, &groups, &endpoint.security_groups)
+            }
+        };
+        Some((path, via, hops))
+    }
+
+    /// The most specific route of `table` whose destination holds `block`.
+    fn route_for(&self, table: NodeKey, block: Ipv4Cidr) -> Option<&RouteNode> {
+        self.model
+            .routes_of(table)
+            .filter_map(|r| Some((r.destination.parsed().ok()?, r)))
+            .filter(|(destination, _)| destination.contains(&block))
+            .max_by_key(|(destination, _)| destination.prefix_len())
+            .map(|(_, r)| r)
+    }
+
+    /// The way from this subnet in `from` to the endpoint's ENIs in `hub` and back: a route
+    /// to the hub's endpoint subnets through a transit gateway both VPCs are attached to (an
+    /// attachment subnet in this subnet's AZ) or a peering connection between them, and the
+    /// hub subnets' routes back. `Err` is the unreachable outcome naming the missing piece.
+    fn cross_vpc(
+        &self,
+        from: NodeKey,
+        hub: NodeKey,
+        endpoint_key: NodeKey,
+        endpoint: &InterfaceEndpointNode,
+    ) -> Result<Vec<NodeKey>, Box<Outcome>> {
+        let unreachable = |reason: String, fix: String| {
+            Box::new(self.result(
+                PathKind::Unreachable,
+                Some(endpoint_key),
+                Some(reason),
+                Some(fix),
+            ))
+        };
+        let hub_path = self.model.path(hub);
+        let own_cidr = self.cidr();
+        let Some((table, _)) = self.model.route_table_of(self.subnet.key) else {
+            return Err(unreachable(
+                format!("the subnet has no route table of the app, so no route to {hub_path}"),
+                format!(
+                    "associate the subnet with a route table that routes {hub_path}'s block to the transit gateway or peering connection"
+                ),
+            ));
+        };
+        let table_path = self.model.path(table);
+        // Each endpoint subnet: the route there, the same connection for all.
+        let mut connection: Option<&TargetNode> = None;
+        for subnet in &endpoint.subnets {
+            let Some(block) = self.model.get::<SubnetNode>(subnet).and_then(|s| s.parsed) else {
+                continue;
+            };
+            let Some(route) = self.route_for(table, block) else {
+                return Err(unreachable(
+                    format!(
+                        "route table {table_path} has no route to {block}, where hub endpoint {} has its interface",
+                        self.model.path(endpoint_key)
+                    ),
+                    format!(
+                        "add a route to {hub_path}'s block through the VPC's transit gateway attachment or peering connection"
+                    ),
+                ));
+            };
+            match connection {
+                Some(first) if first.handle().key != route.target.handle().key => {
+                    return Err(unreachable(
+                        format!(
+                            "route table {table_path} sends the hub endpoint's subnets to different targets"
+                        ),
+                        format!("route {hub_path}'s whole block through one connection"),
+                    ));
+                }
+                _ => connection = Some(&route.target),
+            }
+        }
+        let Some(connection) = connection else {
+            return Err(unreachable(
+                format!(
+                    "hub endpoint {} has no subnet",
+                    self.model.path(endpoint_key)
+                ),
+                "give the hub endpoint subnets".into(),
+            ));
+        };
+        let (hops, back) = match connection {
+            TargetNode::TransitGateway(attachment) => {
+                self.over_transit_gateway(hub, attachment, &unreachable)?
+            }
+            TargetNode::VpcPeering(peering) => {
+                let node = self.model.get::<VpcPeeringNode>(peering);
+                match node.and_then(|n| n.other_side(self.model, from)) {
+                    Some((Some(other), _)) if other == hub => {}
+                    _ => {
+                        return Err(unreachable(
+                            format!(
+                                "peering connection {} does not connect to {hub_path}",
+                                peering.path()
+                            ),
+                            format!("route {hub_path}'s block through a connection to it"),
+                        ));
+                    }
+                }
+                (vec![peering.key], peering.key)
+            }
+            TargetNode::NatGateway(gateway) | TargetNode::InternetGateway(gateway) => {
+                return Err(unreachable(
+                    format!(
+                        "route table {table_path} sends the hub endpoint's subnets to {}, not to the hub",
+                        gateway.path()
+                    ),
+                    format!(
+                        "route {hub_path}'s block through the VPC's transit gateway attachment or peering connection"
+                    ),
+                ));
+            }
+        };
+        // The way back: each hub endpoint subnet's table routes this subnet over the same
+        // connection (the transit gateway, or the peering connection).
+        if let Some(own) = own_cidr {
+            for subnet in &endpoint.subnets {
+                let Some((hub_table, _)) = self.model.route_table_of(subnet.key) else {
+                    return Err(unreachable(
+                        format!(
+                            "hub subnet {} has no route table of the app, so no route back to {own}",
+                            subnet.path()
+                        ),
+                        format!(
+                            "associate {} with a route table that routes {own} back",
+                            subnet.path()
+                        ),
+                    ));
+                };
+                let returns = self
+                    .route_for(hub_table, own)
+                    .is_some_and(|r| match &r.target {
+                        TargetNode::TransitGateway(a) => {
+                            self.model
+                                .get::<TransitGatewayAttachmentNode>(a)
+                                .and_then(|a| a.transit_gateway_key())
+                                == Some(back)
+                        }
+                        TargetNode::VpcPeering(p) => p.key == back,
+                        TargetNode::NatGateway(_) | TargetNode::InternetGateway(_) => false,
+                    });
+                if !returns {
+                    return Err(unreachable(
+                        format!(
+                            "no way back: route table {} of hub subnet {} has no route to {own} over the same connection",
+                            self.model.path(hub_table),
+                            subnet.path()
+                        ),
+                        format!(
+                            "add a route to {own} (or the spokes' block) to {}",
+                            self.model.path(hub_table)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(hops)
+    }
+
+    /// Over a transit gateway: both VPCs attached to it, its default route table on, an
+    /// attachment subnet in this subnet's AZ. Returns the hops and the transit gateway's key.
+    fn over_transit_gateway(
+        &self,
+        hub: NodeKey,
+        attachment: &Handle,
+        unreachable: &dyn Fn(String, String) -> Box<Outcome>,
+    ) -> Result<(Vec<NodeKey>, NodeKey), Box<Outcome>> {
+        let hub_path = self.model.path(hub);
+        let Some(own) = self.model.get::<TransitGatewayAttachmentNode>(attachment) else {
+            return Err(unreachable(
+                format!("attachment {} is not in the app", attachment.path()),
+                "attach the VPC to the transit gateway".into(),
+            ));
+        };
+        let Some(tgw) = own.transit_gateway_key() else {
+            return Err(unreachable(
+                format!(
+                    "the transit gateway of {} is not in the app",
+                    attachment.path()
+                ),
+                "import the transit gateway's ID from the stack that creates it".into(),
+            ));
+        };
+        let tgw_path = self.model.path(tgw);
+        if self
+            .model
+            .get_key::<TransitGatewayNode>(tgw)
+            .is_some_and(|t| !t.default_route_table)
+        {
+            return Err(unreachable(
+                format!(
+                    "transit gateway {tgw_path} has its default route table off, so its attachments route nothing"
+                ),
+                format!("turn default_route_table on for {tgw_path}"),
+            ));
+        }
+        let Some((hub_attachment, _)) = self
+            .model
+            .attachments_of(tgw)
+            .find(|(_, a)| a.vpc.vpc == Some(hub))
+        else {
+            return Err(unreachable(
+                format!("{hub_path} is not attached to transit gateway {tgw_path}"),
+                format!("add a TransitGatewayAttachment of {hub_path} to {tgw_path}"),
+            ));
+        };
+        // "traffic is forwarded to the transit gateway only when the transit gateway has an
+        // attachment in a subnet in the same Availability Zone" (Transit Gateway guide, VPC
+        // attachments; docs/aws-rules.md §18.2).
+        if let Some(subnet) = self.model.get::<SubnetNode>(self.subnet) {
+            let covered = own.subnets.iter().any(|s| {
+                self.model
+                    .get::<SubnetNode>(s)
+                    .is_some_and(|a| a.az == subnet.az)
+            });
+            if !covered {
+                return Err(unreachable(
+                    format!(
+                        "attachment {} has no subnet in {}, so the transit gateway does not take this subnet's traffic",
+                        attachment.path(),
+                        subnet.az
+                    ),
+                    format!("add a subnet in {} to {}", subnet.az, attachment.path()),
+                ));
+            }
+        }
+        Ok((vec![attachment.key, tgw, hub_attachment], tgw))
     }
 
     /// Whether the security groups admit this subnet (or the workload's groups) on the port;
@@ -549,6 +820,9 @@ impl Context<'_> {
                 }
             };
         }
+        if let Some(outcome) = self.through_zone(vpc, service) {
+            return outcome;
+        }
         notes.extend(interfaces.iter().map(|(key, _)| {
             format!(
                 "interface endpoint {} has private DNS off, so clients resolve {service}'s public name",
@@ -584,6 +858,35 @@ impl Context<'_> {
                 PathKind::InternetGateway,
                 Some(igw.key),
                 Some(reason(format!("{service} is reached over the internet through the internet gateway"))),
+                Some(fix),
+            ),
+            // A transit gateway's default route table holds the attached VPCs' blocks only
+            // (propagation), never the public addresses of an AWS service: the flow is
+            // dropped there (Transit Gateway guide, "Route tables"; docs/aws-rules.md §18.3).
+            Some(TargetNode::TransitGateway(attachment)) => self.result(
+                PathKind::Unreachable,
+                Some(attachment.key),
+                Some(reason(format!(
+                    "the default route goes to the transit gateway through {}, whose route table \
+                     holds only the attached VPCs' blocks, not {service}'s public addresses",
+                    attachment.path()
+                ))),
+                Some(format!(
+                    "{fix}, or centralize it: an interface endpoint in a hub VPC attached to the \
+                     transit gateway, with a private hosted zone for {service} associated with \
+                     VPC {vpc_path}"
+                )),
+            ),
+            // Peering carries only the two VPCs' blocks, never onward to the internet (no
+            // edge-to-edge routing: VPC peering guide, docs/aws-rules.md §18.5).
+            Some(TargetNode::VpcPeering(peering)) => self.result(
+                PathKind::Unreachable,
+                Some(peering.key),
+                Some(reason(format!(
+                    "the default route goes to peering connection {}, which carries only the \
+                     peer VPC's block, not {service}'s public addresses",
+                    peering.path()
+                ))),
                 Some(fix),
             ),
             None => self.result(

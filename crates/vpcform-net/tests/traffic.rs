@@ -283,6 +283,16 @@ fn privatelink(
     provider_account: Option<&str>,
     principals: &[&str],
 ) -> (App, PathKind, Option<String>) {
+    privatelink_enforcing(admitted, listener_port, provider_account, principals, true)
+}
+
+fn privatelink_enforcing(
+    admitted: &str,
+    listener_port: u16,
+    provider_account: Option<&str>,
+    principals: &[&str],
+    enforce: bool,
+) -> (App, PathKind, Option<String>) {
     let mut provider = Stack::<Provider>::new("Provider");
     if let Some(account) = provider_account {
         provider = provider.account(account);
@@ -311,6 +321,7 @@ fn privatelink(
         NetworkLoadBalancer::builder()
             .subnets([&b1])
             .security_groups([&nlb_sg])
+            .enforce_security_group_inbound_rules_on_private_link_traffic(enforce)
             .build(),
     );
     let targets = provider.add(
@@ -476,4 +487,155 @@ fn the_nat_alternative_is_priced_beside_the_endpoints() {
     assert!(cost.to_string().contains(
         "traffic to AWS services through endpoints: $17.30/month; the same traffic through NAT: $77.85/month"
     ));
+}
+
+/// Prices that tell every term apart: no price is 0 or 1, no two are equal.
+fn test_prices() -> vpcform_net::Prices {
+    let text = r#"{
+        "region": "test-region-1", "currency": "USD", "retrieved": "2026-11-26",
+        "source": "made up for the test", "hours_per_month": 100,
+        "interface_endpoint_per_az_hour": 0.1, "interface_endpoint_per_gb": 0.01,
+        "gateway_endpoint_per_hour": 0.0, "nat_gateway_per_hour": 0.5,
+        "nat_gateway_per_gb": 0.05, "nlb_per_hour": 0.2, "nlb_per_nlcu_hour": 0.003,
+        "cross_az_per_gb": 0.04, "transit_gateway_attachment_per_hour": 0.07,
+        "transit_gateway_per_gb": 0.02
+    }"#;
+    vpcform_net::Prices::from_json(text, "test").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn items(cost: &vpcform_net::CostReport) -> Vec<(String, f64)> {
+    cost.stacks
+        .iter()
+        .flat_map(|s| s.items.iter().map(|i| (i.resource.clone(), i.monthly)))
+        .collect()
+}
+
+#[test]
+fn each_item_is_priced_from_its_hours_and_the_gigabytes_that_go_through_it() {
+    let mut c = consumer_behind_nat();
+    with_sqs_endpoint(&mut c, "10.0.0.0/16");
+    let mut app = one_stack_app(c.stack);
+    app.prices(test_prices());
+    app.flow(Flow::new(&c.pods, services::Sqs, Port::tcp(443)).gb_per_month(1000.0));
+    app.flow(Flow::new(&c.pods, services::S3, Port::tcp(443)).gb_per_month(500.0));
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let cost = assembly.cost();
+    assert_eq!(
+        items(cost),
+        [
+            // 100 h x $0.5 + 500 GB (S3, no gateway endpoint) x $0.05
+            ("Consumer/Nat".to_string(), 75.0),
+            // 1 AZ x 100 h x $0.1 + 1000 GB x $0.01
+            ("Consumer/Sqs".to_string(), 20.0),
+        ]
+    );
+    // NAT: 100 h x $0.5 + 500 GB x $0.05 = 75; the endpoint: 10 + 10 = 20.
+    assert_eq!(cost.stacks[0].total, 95.0);
+    assert_eq!(cost.total, 95.0);
+    // All AWS-service traffic through endpoints: S3 by gateway (free), SQS as today: 20.
+    assert_eq!(cost.endpoints, 20.0);
+    // All of it through NAT: one NAT (1 VPC x 1 AZ) 100 h x $0.5 + 1500 GB x $0.05 = 125.
+    assert_eq!(cost.nat_alternative, 125.0);
+}
+
+#[test]
+fn privatelink_bills_the_consumers_endpoint_and_the_providers_load_balancer() {
+    let (mut app, path, _) = privatelink("10.0.0.0/16", 443, None, &[]);
+    assert_eq!(path, PathKind::InterfaceEndpoint);
+    app.prices(test_prices());
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let cost = assembly.cost();
+    assert_eq!(
+        items(cost),
+        [
+            // 100 h x $0.2 + 10 GB as NLCU-hours x $0.003
+            ("Provider/Nlb".to_string(), 20.03),
+            // 1 AZ x 100 h x $0.1 + 10 GB x $0.01
+            ("Consumer/Endpoint".to_string(), 10.1),
+        ]
+    );
+    assert_eq!(cost.total, 30.13);
+    // No AWS-service traffic: nothing to compare.
+    assert_eq!((cost.endpoints, cost.nat_alternative), (0.0, 0.0));
+}
+
+#[test]
+fn with_enforcement_off_the_nlb_group_does_not_judge_privatelink_traffic() {
+    let (_, path, reason) = privatelink_enforcing("10.1.0.0/16", 443, None, &[], false);
+    assert_eq!(path, PathKind::InterfaceEndpoint, "{reason:?}");
+}
+
+#[test]
+fn a_flow_takes_its_worst_subnet_and_the_table_shows_subnets_that_differ() {
+    let mut c = consumer_behind_nat();
+    // A second private subnet whose table has the S3 gateway endpoint.
+    let other = c.stack.add(
+        "Private2",
+        Subnet::builder()
+            .vpc(&c.vpc)
+            .cidr(cidr!("10.0.2.0/24"))
+            .availability_zone(Az::index(1))
+            .build(),
+    );
+    let with_s3 = c.stack.add(
+        "S3Routes",
+        RouteTable::builder().vpc(&c.vpc).subnets([&other]).build(),
+    );
+    c.stack.add(
+        "S3",
+        GatewayEndpoint::builder()
+            .vpc(&c.vpc)
+            .service(services::S3)
+            .route_tables([&with_s3])
+            .build(),
+    );
+    let both = c.stack.add(
+        "Both",
+        Workload::builder().subnets([&other, &c.private]).build(),
+    );
+    let only = c
+        .stack
+        .add("Only", Workload::builder().subnets([&other]).build());
+    let mut app = one_stack_app(c.stack);
+    app.flow(Flow::new(&both, services::S3, Port::tcp(443)).gb_per_month(-0.0));
+    app.flow(Flow::new(&only, services::S3, Port::tcp(443)));
+    app.flow(Flow::new(&only, services::DynamoDb, Port::tcp(443)));
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let traffic = assembly.traffic();
+    // The worst of private (gateway endpoint) and public (NAT) is public.
+    assert_eq!(traffic.flows[0].path, PathKind::NatGateway);
+    assert_eq!(traffic.flows[1].path, PathKind::GatewayEndpoint);
+    // -0 GB is 0 GB: a report never shows "-0".
+    let gb = traffic.flows[0].gb_per_month.unwrap_or(f64::NAN);
+    assert!(gb == 0.0 && gb.is_sign_positive(), "{gb}");
+    let fix = traffic.flows[2].subnets[0].fix.clone().unwrap_or_default();
+    assert!(
+        fix.starts_with("add a GatewayEndpoint for dynamodb"),
+        "{fix}"
+    );
+    let table = traffic.table();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 4, "{table}");
+    // Subnets that differ: one row each, named.
+    assert_eq!(
+        lines[0],
+        "Consumer/Both -> s3 (TCP 443)        private (gateway endpoint)  [Consumer/Private2] Consumer/S3"
+    );
+    assert!(
+        lines[1].starts_with("                                     PUBLIC (NAT gateway)        [Consumer/Private] Consumer/Nat: s3 is reached over the internet through the NAT gateway; gateway endpoint Consumer/S3 is not on route table Consumer/PrivateRoutes (fix: add a GatewayEndpoint for s3"),
+        "{}",
+        lines[1]
+    );
+    // One subnet: one row, no subnet named.
+    assert_eq!(
+        lines[2],
+        "Consumer/Only -> s3 (TCP 443)        private (gateway endpoint)  Consumer/S3"
+    );
+    assert!(
+        lines[3].starts_with(
+            "Consumer/Only -> dynamodb (TCP 443)  UNREACHABLE                 no route:"
+        ),
+        "{}",
+        lines[3]
+    );
 }

@@ -338,11 +338,15 @@ impl DnsRecordIpType {
 /// Whether `name` has the form of a VPC endpoint service name: an AWS service's
 /// `com.amazonaws.<region>.<service>` (`cn.com.amazonaws.` in China), or an endpoint service's
 /// `com.amazonaws.vpce.<region>.vpce-svc-<8 or 17 hex>` (aws-facts §1 [20];
-/// docs/aws-rules.md §11).
+/// docs/aws-rules.md §11). SageMaker's notebook and studio endpoints are
+/// `aws.sagemaker.<region>.<service>`
+/// (<https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-interface-endpoint.html>; CDK's
+/// `SAGEMAKER_NOTEBOOK`, aws-cdk commit aec8ec2).
 pub(crate) fn valid_service_name(name: &str) -> bool {
     let rest = name
         .strip_prefix("cn.com.amazonaws.")
-        .or_else(|| name.strip_prefix("com.amazonaws."));
+        .or_else(|| name.strip_prefix("com.amazonaws."))
+        .or_else(|| name.strip_prefix("aws.sagemaker."));
     let Some(rest) = rest else {
         return false;
     };
@@ -633,5 +637,46 @@ impl InterfaceEndpointNode {
                 .property_opt("DnsOptions", self.dns_options_value())
                 .property("Tags", name_tag(ctx.stack, &self.id)),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_service_name;
+
+    /// Each part of the two forms on its own (docs/aws-rules.md §11).
+    #[test]
+    fn service_names_of_both_forms_and_each_way_to_miss_them() {
+        for good in [
+            "com.amazonaws.us-east-1.s3",
+            "com.amazonaws.us-gov-west-1.ecr.api",
+            "com.amazonaws.eu-west-1.bedrock-runtime",
+            "aws.sagemaker.us-east-1.notebook",
+            "cn.com.amazonaws.cn-north-1.s3",
+            "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
+            "com.amazonaws.vpce.eu-west-1.vpce-svc-0123abcd",
+        ] {
+            assert!(valid_service_name(good), "{good}");
+        }
+        for bad in [
+            "s3",
+            "com.amazonaws.useast1.s3",
+            "com.amazonaws.us--east-1.s3",
+            "com.amazonaws.US-east-1.s3",
+            "com.amazonaws.us-east-x.s3",
+            "com.amazonaws.us-east-1",
+            "com.amazonaws.us-east-1.",
+            "com.amazonaws.us-east-1.ecr..api",
+            "com.amazonaws.us-east-1.S3",
+            "com.amazonaws.us-east-1.s3_x",
+            "com.amazonaws.vpce.eu-west-1",
+            "com.amazonaws.vpce.euwest1.vpce-svc-0123456789abcdef0",
+            "com.amazonaws.vpce.eu-west-1.vpce-svc-0123",
+            "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789ABCDEF0",
+            "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdefg",
+            "com.amazonaws.vpce.eu-west-1.svc-0123456789abcdef0",
+        ] {
+            assert!(!valid_service_name(bad), "{bad}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 pub(crate) mod endpoint_service;
 pub(crate) mod gateway_endpoint;
+pub(crate) mod hosted_zone;
 pub(crate) mod interface_endpoint;
 pub(crate) mod internet_gateway;
 pub(crate) mod listener;
@@ -13,5 +14,8 @@ pub(crate) mod route_table;
 pub(crate) mod security_group;
 pub(crate) mod subnet;
 pub(crate) mod target_group;
+pub(crate) mod transit_gateway;
+pub(crate) mod transit_gateway_attachment;
 pub(crate) mod vpc;
+pub(crate) mod vpc_peering;
 pub(crate) mod workload;

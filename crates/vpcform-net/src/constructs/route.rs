@@ -9,7 +9,11 @@ use super::internet_gateway::{InternetGatewayNode, InternetGatewayRef};
 use super::nat_gateway::NatGatewayRef;
 use super::route_table::RouteTableRef;
 use super::subnet::SubnetNode;
+use super::transit_gateway_attachment::{
+    TransitGatewayAttachmentNode, TransitGatewayAttachmentRef,
+};
 use super::vpc::VpcNode;
+use super::vpc_peering::{PeeringAccepter, VpcPeeringNode, VpcPeeringRef};
 use crate::handle::Handle;
 use crate::model::{Check, Claim, Node, Render};
 use crate::stack::{Construct, StackDef};
@@ -21,13 +25,19 @@ pub enum RouteTarget<V> {
     InternetGateway(InternetGatewayRef<V>),
     /// A NAT gateway: outbound to the internet through its Elastic IP.
     NatGateway(NatGatewayRef<V>),
+    /// The transit gateway of one of the VPC's attachments: to the other attached VPCs.
+    TransitGateway(TransitGatewayAttachmentRef<V>),
+    /// A peering connection the VPC is a side of: to the other side's VPC.
+    VpcPeering(Handle),
 }
 
 /// What a route of VPC `V` can send traffic to.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the target of a route in this route table",
-    label = "not an internet or NAT gateway of the route table's VPC",
-    note = "a route sends traffic to an `InternetGateway` or `NatGateway` of the same VPC"
+    label = "not a gateway, attachment or peering connection of the route table's VPC",
+    note = "a route sends traffic to an `InternetGateway`, a `NatGateway`, a \
+            `TransitGatewayAttachment` of the same VPC, or a `VpcPeering` it is a side of \
+            (the accepter's routes name `peering.accepter()`)"
 )]
 pub trait IntoRouteTarget<V> {
     /// The target.
@@ -43,6 +53,28 @@ impl<V> IntoRouteTarget<V> for &InternetGatewayRef<V> {
 impl<V> IntoRouteTarget<V> for &NatGatewayRef<V> {
     fn into_route_target(self) -> RouteTarget<V> {
         RouteTarget::NatGateway(self.clone())
+    }
+}
+
+/// The requester's routes to its peer.
+impl<V, W> IntoRouteTarget<V> for &VpcPeeringRef<V, W> {
+    fn into_route_target(self) -> RouteTarget<V> {
+        RouteTarget::VpcPeering(self.handle.clone())
+    }
+}
+
+/// The accepter's routes back.
+impl<W> IntoRouteTarget<W> for PeeringAccepter<W> {
+    fn into_route_target(self) -> RouteTarget<W> {
+        RouteTarget::VpcPeering(self.handle)
+    }
+}
+
+/// A route to a transit gateway names the VPC's attachment to it: only a transit gateway the
+/// VPC is attached to can be a target, and the route waits for the attachment.
+impl<V> IntoRouteTarget<V> for &TransitGatewayAttachmentRef<V> {
+    fn into_route_target(self) -> RouteTarget<V> {
+        RouteTarget::TransitGateway(self.clone())
     }
 }
 
@@ -69,7 +101,8 @@ pub struct Route<V: VpcMarker> {
     /// The destination block, e.g. `0.0.0.0/0` for a default route. Required.
     #[builder(setter(into))]
     destination: CidrBlock,
-    /// The gateway traffic goes to: an internet or NAT gateway of the same VPC. Required.
+    /// Where traffic goes: an internet or NAT gateway of the same VPC, or the transit gateway
+    /// of one of its attachments. Required.
     #[builder(setter(transform = |target: impl IntoRouteTarget<V>| target.into_route_target()))]
     target: RouteTarget<V>,
 }
@@ -81,6 +114,10 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Route<V> {
         let target = match self.target {
             RouteTarget::InternetGateway(igw) => TargetNode::InternetGateway(igw.handle),
             RouteTarget::NatGateway(nat) => TargetNode::NatGateway(nat.handle),
+            RouteTarget::TransitGateway(attachment) => {
+                TargetNode::TransitGateway(attachment.handle)
+            }
+            RouteTarget::VpcPeering(peering) => TargetNode::VpcPeering(peering),
         };
         stack.push(Node::Route(RouteNode {
             id,
@@ -94,12 +131,19 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Route<V> {
 pub(crate) enum TargetNode {
     InternetGateway(Handle),
     NatGateway(Handle),
+    /// The attachment through which the VPC reaches its transit gateway.
+    TransitGateway(Handle),
+    /// A peering connection the VPC is a side of.
+    VpcPeering(Handle),
 }
 
 impl TargetNode {
     pub(crate) fn handle(&self) -> &Handle {
         match self {
-            TargetNode::InternetGateway(h) | TargetNode::NatGateway(h) => h,
+            TargetNode::InternetGateway(h)
+            | TargetNode::NatGateway(h)
+            | TargetNode::TransitGateway(h)
+            | TargetNode::VpcPeering(h) => h,
         }
     }
 }
@@ -112,18 +156,83 @@ pub(crate) struct RouteNode {
 }
 
 impl RouteNode {
+    /// A route to a transit gateway or peering connection should reach a VPC on the other side:
+    /// a destination no connected VPC covers sends traffic nowhere (the transit gateway drops
+    /// it; a peering connection carries only the peer's block, docs/aws-rules.md §18.5).
+    fn check_connected(&self, check: &mut Check<'_>, destination: crate::Ipv4Cidr) {
+        let Some(own) = self.route_table.vpc else {
+            return;
+        };
+        let (target, blocks): (&Handle, Vec<crate::Ipv4Cidr>) = match &self.target {
+            TargetNode::TransitGateway(attachment) => {
+                let Some(tgw) = check
+                    .model
+                    .get::<TransitGatewayAttachmentNode>(attachment)
+                    .and_then(|a| a.transit_gateway_key())
+                else {
+                    return; // An imported transit gateway of no app construct: unknown.
+                };
+                let blocks = check
+                    .model
+                    .attachments_of(tgw)
+                    .filter_map(|(_, a)| a.vpc.vpc)
+                    .filter(|&vpc| vpc != own)
+                    .filter_map(|vpc| check.model.get_key::<VpcNode>(vpc)?.parsed)
+                    .collect();
+                (attachment, blocks)
+            }
+            TargetNode::VpcPeering(peering) => {
+                let Some(node) = check.model.get::<VpcPeeringNode>(peering) else {
+                    return;
+                };
+                match node.other_side(check.model, own) {
+                    Some((_, Some(block))) => (peering, vec![block]),
+                    Some((_, None)) => return,
+                    None => {
+                        check.report(SynthError::WrongVpc {
+                            construct: check.path(&self.id),
+                            property: "VpcPeeringConnectionId",
+                            target: peering.path(),
+                            target_vpc: "two other VPCs".into(),
+                            vpc: check.model.path(own),
+                        });
+                        return;
+                    }
+                }
+            }
+            TargetNode::InternetGateway(_) | TargetNode::NatGateway(_) => return,
+        };
+        if !blocks.iter().any(|block| block.overlaps(&destination)) {
+            check.warn(crate::SynthWarning::RouteReachesNoVpc {
+                construct: check.path(&self.id),
+                destination: destination.to_string(),
+                target: target.path(),
+                connected: if blocks.is_empty() {
+                    "no other VPC".to_string()
+                } else {
+                    blocks
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            });
+        }
+    }
+
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "RouteTableId", &self.route_table, None);
-        check.handle(
-            &self.id,
-            "target",
-            self.target.handle(),
-            self.route_table.vpc,
-        );
+        // A peering connection belongs to both its VPCs: its side is checked below.
+        let same_vpc = match self.target {
+            TargetNode::VpcPeering(_) => None,
+            _ => self.route_table.vpc,
+        };
+        check.handle(&self.id, "target", self.target.handle(), same_vpc);
         let Some(destination) = check.cidr(&self.id, "DestinationCidrBlock", &self.destination)
         else {
             return;
         };
+        self.check_connected(check, destination);
         // One route per destination in a route table: EC2 CreateRoute answers a second with
         // `RouteAlreadyExists`.
         let claim = Claim::Route {
@@ -167,7 +276,7 @@ impl RouteNode {
 
     pub(crate) fn render(
         &self,
-        _ctx: &Render<'_>,
+        ctx: &Render<'_>,
         template: &mut Template,
     ) -> Result<(), TemplateError> {
         let route = Resource::new("AWS::EC2::Route")
@@ -179,6 +288,20 @@ impl RouteNode {
                 .property("GatewayId", igw.reference())
                 .depends_on(InternetGatewayNode::attachment_id(&igw.id)),
             TargetNode::NatGateway(nat) => route.property("NatGatewayId", nat.reference()),
+            // `TransitGatewayId`, and `DependsOn` the attachment: a route created before the
+            // attachment is available fails with InvalidTransitGatewayID.NotFound
+            // (aws-cdk#8584; docs/aws-rules.md §18.4).
+            TargetNode::TransitGateway(attachment) => {
+                match ctx.model.get::<TransitGatewayAttachmentNode>(attachment) {
+                    Some(node) => route
+                        .property("TransitGatewayId", node.transit_gateway.value.clone())
+                        .depends_on(attachment.id.to_string()),
+                    None => route,
+                }
+            }
+            TargetNode::VpcPeering(peering) => {
+                route.property("VpcPeeringConnectionId", peering.reference())
+            }
         };
         template.add_resource(&*self.id, route)
     }

@@ -1,0 +1,418 @@
+//! `PrivateHostedZone`: an AWS service's name resolved to a central interface endpoint, in
+//! every VPC associated with the zone.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::interface_endpoint::{InterfaceEndpointNode, InterfaceEndpointRef};
+use super::vpc::{VpcNode, VpcRef};
+use crate::export::{Imported, VpcId};
+use crate::handle::{Handle, NodeKey};
+use crate::model::{Check, Claim, Node, Render, ServiceKey};
+use crate::stack::{AnyHandle, Construct, StackDef};
+use crate::{InStack, StackMarker, SynthError, VpcMarker};
+
+/// A Route 53 private hosted zone (`AWS::Route53::HostedZone`) named after an AWS service's
+/// endpoint name (`sqs.<region>.amazonaws.com`), with an alias record
+/// (`AWS::Route53::RecordSet`, logical ID `<Id>Alias`) to an interface endpoint of this stack:
+/// the centralized endpoints of AWS's whitepaper "Building a Scalable and Secure Multi-VPC AWS
+/// Network Infrastructure". Associated with the spoke VPCs, the zone makes their clients
+/// resolve the service to the hub endpoint, reached over a transit gateway or peering.
+///
+/// The hub endpoint has private DNS off: with it on, AWS's own zone for the name is already
+/// associated with the hub VPC and this one conflicts (`ConflictingDomainExists`, checked at
+/// synth). A VPC of another account cannot be associated from CloudFormation (there is no
+/// resource for `CreateVPCAssociationAuthorization`): synthesis says so rather than emit a
+/// template that fails.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// use vpcform_net::ZoneVpc;
+/// vpcform_net::topology! { stack Hub { vpc HubVpc } }
+/// let mut hub = Stack::<Hub>::new("Hub");
+/// let vpc = hub.add("HubVpc", Vpc::<HubVpc>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let a = hub.add(
+///     "HubA",
+///     Subnet::builder().vpc(&vpc).cidr(cidr!("10.0.0.0/24")).availability_zone(Az::index(0)).build(),
+/// );
+/// let sqs = hub.add(
+///     "Sqs",
+///     InterfaceEndpoint::builder().vpc(&vpc).service(services::Sqs).subnets([&a]).private_dns(false).build(),
+/// );
+/// hub.add(
+///     "SqsZone",
+///     PrivateHostedZone::builder().endpoint(&sqs).vpcs([ZoneVpc::of(&vpc)]).build(),
+/// );
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct PrivateHostedZone<V: VpcMarker> {
+    /// The interface endpoint (of an AWS service, in this stack) the zone's name resolves to.
+    /// Required.
+    #[builder(setter(into))]
+    endpoint: InterfaceEndpointRef<V>,
+    /// `VPCs`: the VPCs whose clients resolve the name through this zone — the spokes, and the
+    /// hub itself when its endpoint has private DNS off. Required, at least one (a private
+    /// zone is created with its VPCs).
+    #[builder(setter(transform = |vpcs: impl IntoIterator<Item = ZoneVpc<V::Stack>>| vpcs.into_iter().map(|v| v.def).collect()))]
+    vpcs: Vec<ZoneVpcDef>,
+    /// Also a `*.<name>` alias, for services whose clients use names under the service's
+    /// (ECR's `dkr` registry: `<account>.dkr.ecr.<region>.amazonaws.com`). Default: off.
+    #[builder(default)]
+    wildcard: bool,
+}
+
+/// A VPC associated with a [`PrivateHostedZone`] of stack `S`: one of `S`, one imported from
+/// another stack's export, or one outside the app by ID.
+///
+/// ```
+/// use vpcform_net::ZoneVpc;
+/// vpcform_net::topology! { stack Hub {} }
+/// let outside = ZoneVpc::<Hub>::external("vpc-0123456789abcdef0");
+/// ```
+pub struct ZoneVpc<S> {
+    def: ZoneVpcDef,
+    _stack: PhantomData<fn() -> S>,
+}
+
+#[doc(hidden)]
+pub struct ZoneVpcDef {
+    value: Value,
+    /// The VPC's construct, when the app has it.
+    source: Option<Handle>,
+    /// Whether the VPC is this stack's own (a `Ref`).
+    local: bool,
+    /// The VPC's account, when it is outside the app and says so.
+    account: Option<String>,
+    /// `VPCRegion`. Default: the stack's.
+    region: Option<String>,
+}
+
+/// What [`ZoneVpc::of`] takes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a VPC that a hosted zone of stack `{S}` can name",
+    note = "give a `&VpcRef` of the zone's stack, or a VPC ID imported from another stack's \
+            export (`hub.import(&spoke.export(\"VpcId\", &vpc))`)"
+)]
+pub trait IntoZoneVpc<S> {
+    #[doc(hidden)]
+    fn zone_vpc(self) -> ZoneVpcDef;
+}
+
+impl<S, V: VpcMarker + InStack<S>> IntoZoneVpc<S> for &VpcRef<V> {
+    fn zone_vpc(self) -> ZoneVpcDef {
+        ZoneVpcDef {
+            value: self.reference(),
+            source: Some(self.any_handle().clone()),
+            local: true,
+            account: None,
+            region: None,
+        }
+    }
+}
+
+impl<S> IntoZoneVpc<S> for Imported<S, VpcId> {
+    fn zone_vpc(self) -> ZoneVpcDef {
+        ZoneVpcDef {
+            value: self.value,
+            source: self.source,
+            local: false,
+            account: None,
+            region: None,
+        }
+    }
+}
+
+impl<S> ZoneVpc<S> {
+    /// A VPC of the zone's stack, or one imported from another stack.
+    ///
+    /// See [`PrivateHostedZone`] for an example.
+    pub fn of(vpc: impl IntoZoneVpc<S>) -> ZoneVpc<S> {
+        ZoneVpc {
+            def: vpc.zone_vpc(),
+            _stack: PhantomData,
+        }
+    }
+
+    /// A VPC outside the app, by ID (`vpc-` and 8 or 17 hex digits), in the zone's account.
+    ///
+    /// See [`ZoneVpc`] for an example.
+    pub fn external(vpc_id: impl Into<String>) -> ZoneVpc<S> {
+        ZoneVpc {
+            def: ZoneVpcDef {
+                value: Value::String(vpc_id.into()),
+                source: None,
+                local: false,
+                account: None,
+                region: None,
+            },
+            _stack: PhantomData,
+        }
+    }
+
+    /// The account of an external VPC, when it is not the zone's (synthesis then explains
+    /// why CloudFormation cannot associate it).
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Hub {} }
+    /// let other = vpcform_net::ZoneVpc::<Hub>::external("vpc-0123456789abcdef0").account("111122223333");
+    /// ```
+    pub fn account(mut self, account: impl Into<String>) -> ZoneVpc<S> {
+        self.def.account = Some(account.into());
+        self
+    }
+
+    /// `VPCRegion`, when the VPC is in another region than the zone's stack.
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Hub {} }
+    /// let west = vpcform_net::ZoneVpc::<Hub>::external("vpc-0123456789abcdef0").region("us-west-2");
+    /// ```
+    pub fn region(mut self, region: impl Into<String>) -> ZoneVpc<S> {
+        self.def.region = Some(region.into());
+        self
+    }
+}
+
+/// A handle to a [`PrivateHostedZone`] added to a stack.
+#[derive(Clone, Debug)]
+pub struct PrivateHostedZoneRef {
+    pub(crate) handle: Handle,
+}
+
+impl PrivateHostedZoneRef {
+    /// The CloudFormation logical ID.
+    pub fn logical_id(&self) -> &str {
+        &self.handle.id
+    }
+
+    /// `{"Ref": logical_id}`: the zone's ID.
+    pub fn reference(&self) -> Value {
+        self.handle.reference()
+    }
+}
+
+impl AnyHandle for PrivateHostedZoneRef {
+    fn any_handle(&self) -> &Handle {
+        &self.handle
+    }
+}
+
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for PrivateHostedZone<V> {
+    type Handle = PrivateHostedZoneRef;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> PrivateHostedZoneRef {
+        PrivateHostedZoneRef {
+            handle: stack.push(Node::PrivateHostedZone(PrivateHostedZoneNode {
+                id,
+                endpoint: self.endpoint.handle,
+                vpcs: self.vpcs,
+                wildcard: self.wildcard,
+            })),
+        }
+    }
+}
+
+pub(crate) struct PrivateHostedZoneNode {
+    pub(crate) id: Arc<str>,
+    pub(crate) endpoint: Handle,
+    vpcs: Vec<ZoneVpcDef>,
+    wildcard: bool,
+}
+
+impl PrivateHostedZoneNode {
+    /// The app's VPCs associated with the zone.
+    pub(crate) fn vpc_keys(&self) -> impl Iterator<Item = NodeKey> + '_ {
+        self.vpcs
+            .iter()
+            .filter_map(|v| v.source.as_ref().and_then(|h| h.vpc))
+    }
+
+    /// The AWS service whose name the zone holds, when its endpoint is one.
+    pub(crate) fn service<'m>(&self, model: &crate::model::Model<'m>) -> Option<&'m str> {
+        model
+            .get::<InterfaceEndpointNode>(&self.endpoint)?
+            .target
+            .aws_service
+            .as_deref()
+    }
+
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
+        check.handle(&self.id, "AliasTarget", &self.endpoint, None);
+        check.non_empty(
+            &self.id,
+            "VPCs",
+            &self.vpcs,
+            "associate the VPCs whose clients should resolve the name (a private zone is created with them)",
+        );
+        let Some(endpoint) = check.get::<InterfaceEndpointNode>(&self.endpoint) else {
+            return;
+        };
+        let Some(service) = endpoint.target.aws_service.clone() else {
+            check.report(SynthError::ZoneForNonAwsService {
+                construct: check.path(&self.id),
+                endpoint: self.endpoint.path(),
+            });
+            return;
+        };
+        for vpc in &self.vpcs {
+            self.check_vpc(check, vpc, &service);
+        }
+    }
+
+    fn check_vpc(&self, check: &mut Check<'_>, vpc: &ZoneVpcDef, service: &str) {
+        if let Some(source) = &vpc.source
+            && vpc.local
+        {
+            check.handle(&self.id, "VPCs", source, None);
+        }
+        // Another account: only CreateVPCAssociationAuthorization + AssociateVPCWithHostedZone
+        // can associate it, and neither has a CloudFormation resource (docs/aws-rules.md §18.7).
+        // An unpinned stack's account is unknown: a VPC that names its account must match a
+        // pinned one.
+        if let Some(account) = &vpc.account
+            && Some(account) != check.stack.account.as_ref()
+        {
+            check.report(SynthError::CrossAccountZoneAssociation {
+                construct: check.path(&self.id),
+                vpc: vpc.value.as_str().unwrap_or_default().to_string(),
+                account: account.clone(),
+            });
+        }
+        if let Some(text) = vpc.value.as_str()
+            && !valid_vpc_id(text)
+        {
+            check.report(SynthError::InvalidText {
+                construct: check.path(&self.id),
+                property: "VPCs.VPCId",
+                value: text.to_string(),
+                reason: "a VPC ID is vpc- and 8 or 17 lowercase hex digits".into(),
+            });
+        }
+        let Some(key) = vpc.source.as_ref().and_then(|h| h.vpc) else {
+            return;
+        };
+        let vpc_path = check.model.path(key);
+        // "To use private hosted zones, you must set … enableDnsHostnames, enableDnsSupport"
+        // (Route 53 guide, private hosted zone considerations).
+        if let Some(node) = check.model.get_key::<VpcNode>(key) {
+            for (on, attribute) in [
+                (node.enable_dns_support, "enableDnsSupport"),
+                (node.enable_dns_hostnames, "enableDnsHostnames"),
+            ] {
+                if !on {
+                    check.report(SynthError::PrivateDnsWithoutVpcDns {
+                        construct: check.path(&self.id),
+                        vpc: vpc_path.clone(),
+                        attribute,
+                    });
+                }
+            }
+        }
+        // A VPC holds one zone per name: a private-DNS endpoint's (AWS-managed) or another of
+        // ours conflicts (Route 53 ConflictingDomainExists).
+        let service_key = ServiceKey::Aws(service.to_string());
+        if let Some((endpoint, _)) = check
+            .model
+            .in_vpc::<InterfaceEndpointNode>(key)
+            .find(|(_, e)| e.private_dns && e.service_key() == service_key)
+        {
+            check.report(SynthError::ZoneConflictsWithPrivateDns {
+                construct: check.path(&self.id),
+                vpc: vpc_path.clone(),
+                service: service.to_string(),
+                endpoint: check.model.path(endpoint),
+            });
+        }
+        if let Some(other) = check.claim(Claim::ServiceZone {
+            vpc: key,
+            service: service_key,
+        }) {
+            check.report(SynthError::DuplicateServiceZone {
+                construct: check.path(&self.id),
+                vpc: vpc_path,
+                service: service.to_string(),
+                other,
+            });
+        }
+    }
+
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
+        let Some(service) = self.service(ctx.model) else {
+            return Ok(()); // Reported by the check.
+        };
+        let name = Value::sub(format!("{service}.${{AWS::Region}}.amazonaws.com"));
+        let vpcs: Vec<Value> = self
+            .vpcs
+            .iter()
+            .map(|vpc| {
+                let mut map = indexmap::IndexMap::new();
+                map.insert("VPCId".to_string(), vpc.value.clone());
+                map.insert(
+                    "VPCRegion".to_string(),
+                    vpc.region
+                        .clone()
+                        .map_or_else(|| Value::reference("AWS::Region"), Value::String),
+                );
+                Value::Map(map)
+            })
+            .collect();
+        let mut config = indexmap::IndexMap::new();
+        config.insert(
+            "Comment".to_string(),
+            Value::from(format!(
+                "{service} through interface endpoint {}",
+                ctx.stack.path(&self.endpoint.id)
+            )),
+        );
+        template.add_resource(
+            &*self.id,
+            Resource::new("AWS::Route53::HostedZone")
+                .property("Name", name.clone())
+                .property("VPCs", Value::List(vpcs))
+                .property("HostedZoneConfig", Value::Map(config)),
+        )?;
+        // The endpoint's first DNS entry, "<zone id>:<regional name>" (aws-facts §2;
+        // docs/aws-rules.md §18.7).
+        let entry = Value::select(0, Value::get_att(&*self.endpoint.id, "DnsEntries"));
+        let part = |i: u32| Value::select(i, Value::split(":", entry.clone()));
+        let mut alias = indexmap::IndexMap::new();
+        alias.insert("DNSName".to_string(), part(1));
+        alias.insert("HostedZoneId".to_string(), part(0));
+        alias.insert("EvaluateTargetHealth".to_string(), Value::Bool(false));
+        let record = |record_name: Value| {
+            Resource::new("AWS::Route53::RecordSet")
+                .property("HostedZoneId", Value::reference(&*self.id))
+                .property("Name", record_name)
+                .property("Type", "A")
+                .property("AliasTarget", Value::Map(alias.clone()))
+        };
+        template.add_resource(format!("{}Alias", self.id), record(name))?;
+        if self.wildcard {
+            template.add_resource(
+                format!("{}Wildcard", self.id),
+                record(Value::sub(format!(
+                    "*.{service}.${{AWS::Region}}.amazonaws.com"
+                ))),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// `vpc-` and 8 or 17 lowercase hex digits (EC2 resource IDs).
+fn valid_vpc_id(text: &str) -> bool {
+    text.strip_prefix("vpc-").is_some_and(|hex| {
+        matches!(hex.len(), 8 | 17)
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}

@@ -1,0 +1,135 @@
+//! `TransitGatewayAttachment`: a VPC attached to a transit gateway through one subnet per AZ.
+
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError};
+
+use super::subnet::{SubnetRef, check_one_subnet_per_az};
+use super::transit_gateway::{IntoTransitGateway, TransitGatewaySource};
+use super::vpc::VpcRef;
+use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::model::{Check, Claim, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
+use crate::{InStack, StackMarker, SynthError, VpcMarker};
+
+/// A VPC attachment (`AWS::EC2::TransitGatewayAttachment`) of VPC `V` to a transit gateway.
+///
+/// The transit gateway puts an interface in each subnet given, one per Availability Zone, and
+/// reaches the VPC's workloads only in those zones: give a subnet in every zone with
+/// workloads. Routes of `V`'s route tables send traffic to the transit gateway by naming this
+/// attachment, so a route can only use a transit gateway its VPC is attached to (another VPC's
+/// attachment does not compile), and waits for the attachment (`DependsOn`).
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Network { vpc Hub } }
+/// let mut network = Stack::<Network>::new("Network");
+/// let tgw = network.add("Tgw", TransitGateway::builder().build());
+/// let hub = network.add("Hub", Vpc::<Hub>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let a = network.add(
+///     "HubA",
+///     Subnet::builder().vpc(&hub).cidr(cidr!("10.0.0.0/28")).availability_zone(Az::index(0)).build(),
+/// );
+/// let attachment = network.add(
+///     "HubAttachment",
+///     TransitGatewayAttachment::builder().vpc(&hub).transit_gateway(&tgw).subnets([&a]).build(),
+/// );
+/// let routes = network.add("HubRoutes", RouteTable::builder().vpc(&hub).subnets([&a]).build());
+/// network.add(
+///     "ToSpokes",
+///     Route::builder().route_table(&routes).destination(cidr!("10.16.0.0/12")).target(&attachment).build(),
+/// );
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct TransitGatewayAttachment<V: VpcMarker> {
+    /// The VPC. Required.
+    #[builder(setter(into))]
+    vpc: VpcRef<V>,
+    /// The transit gateway: a [`TransitGatewayRef`](crate::TransitGatewayRef) of the same
+    /// stack, or its ID imported from another stack's export. Required.
+    #[builder(setter(transform = |tgw: impl IntoTransitGateway<V::Stack>| tgw.transit_gateway()))]
+    transit_gateway: TransitGatewaySource,
+    /// `SubnetIds`: one subnet per Availability Zone for the transit gateway's interfaces (a
+    /// small dedicated /28 each is AWS's advice). Required, at least one.
+    #[builder(setter(transform = |subnets: impl IntoIterator<Item = impl AsHandle<SubnetRef<V>>>| collect(subnets)))]
+    subnets: Vec<SubnetRef<V>>,
+}
+
+handle! {
+    /// A handle to a [`TransitGatewayAttachment`] of VPC `V`: the target of `V`'s routes to
+    /// the transit gateway.
+    TransitGatewayAttachmentRef exports crate::export::TransitGatewayAttachmentId
+}
+
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for TransitGatewayAttachment<V> {
+    type Handle = TransitGatewayAttachmentRef<V>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> TransitGatewayAttachmentRef<V> {
+        TransitGatewayAttachmentRef::new(stack.push(Node::TransitGatewayAttachment(
+            TransitGatewayAttachmentNode {
+                id,
+                transit_gateway: self.transit_gateway,
+                vpc: self.vpc.handle,
+                subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
+            },
+        )))
+    }
+}
+
+pub(crate) struct TransitGatewayAttachmentNode {
+    pub(crate) id: Arc<str>,
+    pub(crate) transit_gateway: TransitGatewaySource,
+    pub(crate) vpc: Handle,
+    pub(crate) subnets: Vec<Handle>,
+}
+
+impl TransitGatewayAttachmentNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        check.handles(&self.id, "SubnetIds", &self.subnets, self.vpc.vpc);
+        check.non_empty(
+            &self.id,
+            "SubnetIds",
+            &self.subnets,
+            "give one subnet in each Availability Zone the VPC's workloads use",
+        );
+        // One subnet per AZ (EC2 CreateTransitGatewayVpcAttachment: DuplicateSubnetsInSameZone).
+        check_one_subnet_per_az(check, &self.id, &self.subnets);
+        if let Some(tgw) = &self.transit_gateway.source {
+            if self.transit_gateway.local {
+                check.handle(&self.id, "TransitGatewayId", tgw, None);
+            }
+            // One attachment per VPC and transit gateway: EC2 refuses a second
+            // (DuplicateTransitGatewayAttachment; docs/aws-rules.md §18.2).
+            if let Some(vpc) = self.vpc.vpc
+                && let Some(first) = check.claim(Claim::TransitGatewayAttachment {
+                    vpc,
+                    transit_gateway: tgw.key,
+                })
+            {
+                check.report(SynthError::DuplicateTransitGatewayAttachment {
+                    construct: check.path(&self.id),
+                    vpc: self.vpc.path(),
+                    transit_gateway: tgw.path(),
+                    other: first,
+                });
+            }
+        }
+    }
+
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
+        let subnets: Vec<vpcform_cfn::Value> = self.subnets.iter().map(Handle::reference).collect();
+        let resource = Resource::new("AWS::EC2::TransitGatewayAttachment")
+            .property("TransitGatewayId", self.transit_gateway.value.clone())
+            .property("VpcId", self.vpc.reference())
+            .property("SubnetIds", vpcform_cfn::Value::List(subnets))
+            .property("Tags", name_tag(ctx.stack, &self.id));
+        template.add_resource(&*self.id, resource)
+    }
+}

@@ -1,0 +1,492 @@
+//! Centralized endpoints: a hub endpoint, a private hosted zone associated with a spoke, and
+//! the way between them — every rule of the zone, every reason a spoke's flow does not arrive.
+
+use vpcform_net::prelude::*;
+use vpcform_net::{PathKind, SubnetRef, cfn};
+
+vpcform_net::topology! {
+    stack Core {}
+    stack Shared { vpc Hub }
+    stack Spoke { vpc A }
+}
+
+/// What to leave out or change in the fixture, one piece at a time.
+#[derive(Default, Clone, Copy)]
+struct Break {
+    spoke_route: bool,
+    hub_attachment: bool,
+    return_route: bool,
+    spoke_az_b_attachment: bool,
+    admit_spoke: bool,
+    default_route_table_off: bool,
+    spoke_route_to_nat: bool,
+    hub_private_dns: bool,
+}
+
+struct Built {
+    app: App,
+}
+
+/// Core: the transit gateway. Spoke A (10.1.0.0/16): workload subnets in AZs 0 and 1, the
+/// attachment in both, a route to the hub. Shared: the hub (10.0.0.0/16), its attachment, a
+/// route back to 10.0.0.0/8, an SQS endpoint with private DNS off, and its zone associated
+/// with the hub and spoke A.
+fn build(b: Break) -> Built {
+    let mut core = Stack::<Core>::new("Core");
+    let tgw = core.add(
+        "Tgw",
+        TransitGateway::builder()
+            .default_route_table(!b.default_route_table_off)
+            .build(),
+    );
+    let tgw_id = core.export("TgwId", &tgw);
+
+    let mut spoke = Stack::<Spoke>::new("Spoke");
+    let a = spoke.add("A", Vpc::<A>::builder().cidr(cidr!("10.1.0.0/16")).build());
+    let subnet = |stack: &mut Stack<Spoke>, id: &str, cidr: &str, az: u32| -> SubnetRef<A> {
+        stack.add(
+            id,
+            Subnet::builder()
+                .vpc(&a)
+                .cidr(cidr)
+                .availability_zone(Az::index(az))
+                .build(),
+        )
+    };
+    let w1 = subnet(&mut spoke, "Work1", "10.1.1.0/24", 0);
+    let w2 = subnet(&mut spoke, "Work2", "10.1.2.0/24", 1);
+    let public = subnet(&mut spoke, "Public", "10.1.9.0/24", 0);
+    let imported = spoke.import(&tgw_id);
+    let attachment_subnets = if b.spoke_az_b_attachment {
+        vec![&w1]
+    } else {
+        vec![&w1, &w2]
+    };
+    let attachment = spoke.add(
+        "AAttachment",
+        TransitGatewayAttachment::builder()
+            .vpc(&a)
+            .transit_gateway(imported)
+            .subnets(attachment_subnets)
+            .build(),
+    );
+    let routes = spoke.add(
+        "ARoutes",
+        RouteTable::builder().vpc(&a).subnets([&w1, &w2]).build(),
+    );
+    if b.spoke_route_to_nat {
+        spoke.add("Igw", InternetGateway::builder().vpc(&a).build());
+        let nat = spoke.add("Nat", NatGateway::builder().subnet(&public).build());
+        spoke.add(
+            "ToHub",
+            Route::builder()
+                .route_table(&routes)
+                .destination(cidr!("0.0.0.0/0"))
+                .target(&nat)
+                .build(),
+        );
+    } else if !b.spoke_route {
+        spoke.add(
+            "ToHub",
+            Route::builder()
+                .route_table(&routes)
+                .destination(cidr!("10.0.0.0/16"))
+                .target(&attachment)
+                .build(),
+        );
+    }
+    let pods = spoke.add("Pods", Workload::builder().subnets([&w1, &w2]).build());
+    let spoke_id = spoke.export("VpcId", &a);
+
+    let mut shared = Stack::<Shared>::new("Shared");
+    let hub = shared.add(
+        "Hub",
+        Vpc::<Hub>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let h1 = shared.add(
+        "H1",
+        Subnet::builder()
+            .vpc(&hub)
+            .cidr(cidr!("10.0.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let hub_routes = shared.add(
+        "HubRoutes",
+        RouteTable::builder().vpc(&hub).subnets([&h1]).build(),
+    );
+    if !b.hub_attachment {
+        let hub_tgw = shared.import(&tgw_id);
+        let hub_attachment = shared.add(
+            "HubAttachment",
+            TransitGatewayAttachment::builder()
+                .vpc(&hub)
+                .transit_gateway(hub_tgw)
+                .subnets([&h1])
+                .build(),
+        );
+        if !b.return_route {
+            shared.add(
+                "Back",
+                Route::builder()
+                    .route_table(&hub_routes)
+                    .destination(cidr!("10.0.0.0/8"))
+                    .target(&hub_attachment)
+                    .build(),
+            );
+        }
+    }
+    let admitted = if b.admit_spoke {
+        "10.0.0.0/16"
+    } else {
+        "10.0.0.0/8"
+    };
+    let sg = shared.add(
+        "EndpointSg",
+        SecurityGroup::builder()
+            .vpc(&hub)
+            .ingress([Rule::new(Port::tcp(443), Peer::ipv4(admitted))])
+            .build(),
+    );
+    let sqs = shared.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&hub)
+            .service(services::Sqs)
+            .subnets([&h1])
+            .security_groups([&sg])
+            .private_dns(b.hub_private_dns)
+            .build(),
+    );
+    let spoke_vpc = shared.import(&spoke_id);
+    shared.add(
+        "SqsZone",
+        PrivateHostedZone::builder()
+            .endpoint(&sqs)
+            .vpcs([ZoneVpc::of(&hub), ZoneVpc::of(spoke_vpc)])
+            .build(),
+    );
+
+    let mut app = App::new("central");
+    app.add_stack(core);
+    app.add_stack(spoke);
+    app.add_stack(shared);
+    app.flow(Flow::new(&pods, services::Sqs, Port::tcp(443)).gb_per_month(100.0));
+    Built { app }
+}
+
+/// The flow's worst subnet: its path, reason and fix.
+fn flow(b: Break) -> (PathKind, String, String, Vec<String>) {
+    let built = build(b);
+    let assembly = built.app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let flow = &assembly.traffic().flows[0];
+    let worst = flow
+        .subnets
+        .iter()
+        .find(|s| s.path == flow.path)
+        .cloned()
+        .unwrap_or_else(|| panic!("no subnet"));
+    (
+        flow.path,
+        worst.reason.unwrap_or_default(),
+        worst.fix.unwrap_or_default(),
+        worst.hops,
+    )
+}
+
+#[test]
+fn a_spoke_reaches_the_hub_endpoint_through_the_zone_and_the_transit_gateway() {
+    let (path, reason, _, hops) = flow(Break::default());
+    assert_eq!(path, PathKind::InterfaceEndpoint, "{reason}");
+    assert_eq!(
+        hops,
+        ["Spoke/AAttachment", "Core/Tgw", "Shared/HubAttachment"]
+    );
+}
+
+#[test]
+fn every_missing_piece_is_named() {
+    let cases: [(Break, &str, &str); 7] = [
+        (
+            Break {
+                spoke_route: true,
+                ..Break::default()
+            },
+            "route table Spoke/ARoutes has no route to 10.0.1.0/24",
+            "add a route to Shared/Hub's block",
+        ),
+        (
+            Break {
+                hub_attachment: true,
+                ..Break::default()
+            },
+            "Shared/Hub is not attached to transit gateway Core/Tgw",
+            "add a TransitGatewayAttachment of Shared/Hub",
+        ),
+        (
+            Break {
+                return_route: true,
+                ..Break::default()
+            },
+            "no way back: route table Shared/HubRoutes of hub subnet Shared/H1 has no route to 10.1.",
+            "add a route to 10.1.",
+        ),
+        (
+            Break {
+                spoke_az_b_attachment: true,
+                ..Break::default()
+            },
+            "attachment Spoke/AAttachment has no subnet in AZ #1 of the region",
+            "add a subnet in AZ #1 of the region",
+        ),
+        (
+            Break {
+                admit_spoke: true,
+                ..Break::default()
+            },
+            "the endpoint's security group Shared/EndpointSg does not admit 10.1.",
+            "admit 10.1.",
+        ),
+        (
+            Break {
+                default_route_table_off: true,
+                ..Break::default()
+            },
+            "transit gateway Core/Tgw has its default route table off",
+            "turn default_route_table on",
+        ),
+        (
+            Break {
+                spoke_route_to_nat: true,
+                ..Break::default()
+            },
+            "route table Spoke/ARoutes sends the hub endpoint's subnets to Spoke/Nat, not to the hub",
+            "route Shared/Hub's block through",
+        ),
+    ];
+    for (b, reason_start, fix_start) in cases {
+        let (path, reason, fix, _) = flow(b);
+        assert_eq!(path, PathKind::Unreachable, "{reason}");
+        assert!(reason.starts_with(reason_start), "{reason}");
+        assert!(fix.starts_with(fix_start), "{fix}");
+    }
+}
+
+fn errors(b: Break) -> Vec<String> {
+    match build(b).app.synth() {
+        Ok(_) => Vec::new(),
+        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn a_zone_where_the_endpoint_already_has_private_dns_conflicts() {
+    let e = errors(Break {
+        hub_private_dns: true,
+        ..Break::default()
+    });
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].starts_with("Shared/SqsZone: VPC Shared/Hub already resolves sqs through interface endpoint Shared/Sqs's private DNS"),
+        "{}",
+        e[0]
+    );
+}
+
+#[test]
+fn the_zone_and_its_alias_are_rendered() {
+    let built = build(Break::default());
+    let assembly = built.app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let shared = assembly
+        .stack("Shared")
+        .unwrap_or_else(|| panic!("no Shared"));
+    let template = shared.template();
+    let zone = &template.resources()["SqsZone"];
+    assert_eq!(zone.resource_type(), "AWS::Route53::HostedZone");
+    let name = cfn::Value::sub("sqs.${AWS::Region}.amazonaws.com");
+    assert_eq!(zone.get("Name"), Some(&name));
+    let json = template.to_json_compact().unwrap_or_default();
+    assert!(
+        json.contains(r#""VPCs":[{"VPCId":{"Ref":"Hub"},"VPCRegion":{"Ref":"AWS::Region"}},{"VPCId":{"Fn::ImportValue":"Spoke-VpcId"},"VPCRegion":{"Ref":"AWS::Region"}}]"#),
+        "{json}"
+    );
+    assert!(
+        json.contains(r#""AliasTarget":{"DNSName":{"Fn::Select":[1,{"Fn::Split":[":",{"Fn::Select":[0,{"Fn::GetAtt":["Sqs","DnsEntries"]}]}]}]},"HostedZoneId":{"Fn::Select":[0,{"Fn::Split":[":",{"Fn::Select":[0,{"Fn::GetAtt":["Sqs","DnsEntries"]}]}]}]},"EvaluateTargetHealth":false}"#),
+        "{json}"
+    );
+    assert_eq!(
+        template.resources()["SqsZoneAlias"].get("Name"),
+        Some(&name)
+    );
+    // Order: the hub imports the spoke's VPC ID, the spoke the transit gateway's.
+    let order: Vec<&str> = assembly.stacks().iter().map(|s| s.name()).collect();
+    assert_eq!(order, ["Core", "Spoke", "Shared"]);
+}
+
+// ── The zone's own rules ──────────────────────────────────────────────────────────────────
+
+vpcform_net::topology! { stack Lone { vpc L } }
+
+fn lone(
+    configure: impl FnOnce(&mut Stack<Lone>, &VpcRef<L>, &vpcform_net::InterfaceEndpointRef<L>),
+) -> Vec<String> {
+    let mut stack = Stack::<Lone>::new("Lone").account("111122223333");
+    let vpc = stack.add("L", Vpc::<L>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    let s = stack.add(
+        "S",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.0.0.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let endpoint = stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&s])
+            .private_dns(false)
+            .build(),
+    );
+    configure(&mut stack, &vpc, &endpoint);
+    let mut app = App::new("lone");
+    app.add_stack(stack);
+    match app.synth() {
+        Ok(_) => Vec::new(),
+        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn a_zone_needs_vpcs_and_one_zone_per_name_and_vpc() {
+    let e = lone(|stack, vpc, endpoint| {
+        stack.add(
+            "Empty",
+            PrivateHostedZone::builder()
+                .endpoint(endpoint)
+                .vpcs(Vec::<ZoneVpc<Lone>>::new())
+                .build(),
+        );
+        stack.add(
+            "First",
+            PrivateHostedZone::builder()
+                .endpoint(endpoint)
+                .vpcs([ZoneVpc::of(vpc)])
+                .build(),
+        );
+        stack.add(
+            "Second",
+            PrivateHostedZone::builder()
+                .endpoint(endpoint)
+                .vpcs([ZoneVpc::of(vpc)])
+                .build(),
+        );
+    });
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(e[0].starts_with("Lone/Empty: VPCs"), "{}", e[0]);
+    assert!(
+        e[1].starts_with(
+            "Lone/Second: VPC Lone/L is already associated with Lone/First, a zone for sqs"
+        ),
+        "{}",
+        e[1]
+    );
+}
+
+#[test]
+fn a_vpc_of_another_account_cannot_be_associated_from_cloudformation() {
+    let e = lone(|stack, _, endpoint| {
+        stack.add(
+            "Zone",
+            PrivateHostedZone::builder()
+                .endpoint(endpoint)
+                .vpcs([
+                    ZoneVpc::external("vpc-0123456789abcdef0").account("444455556666"),
+                    ZoneVpc::external("vpc-0123456789abcdef1").account("111122223333"),
+                    ZoneVpc::external("vpc-XYZ"),
+                ])
+                .build(),
+        );
+    });
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e[0].starts_with("Lone/Zone: VPC vpc-0123456789abcdef0 is in account 444455556666, not the zone's: CloudFormation cannot associate it"),
+        "{}",
+        e[0]
+    );
+    assert!(e[1].contains("VPCs.VPCId \"vpc-XYZ\""), "{}", e[1]);
+}
+
+#[test]
+fn a_zone_needs_vpc_dns_and_an_aws_service() {
+    vpcform_net::topology! { stack Quiet { vpc Q } }
+    let mut stack = Stack::<Quiet>::new("Quiet");
+    let vpc = stack.add(
+        "Q",
+        Vpc::<Q>::builder()
+            .cidr(cidr!("10.0.0.0/16"))
+            .enable_dns_hostnames(false)
+            .build(),
+    );
+    let s = stack.add(
+        "S",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.0.0.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let endpoint = stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&s])
+            .private_dns(false)
+            .build(),
+    );
+    let custom = stack.add(
+        "Custom",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(ServiceName::new(
+                "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
+            ))
+            .subnets([&s])
+            .build(),
+    );
+    stack.add(
+        "Zone",
+        PrivateHostedZone::builder()
+            .endpoint(&endpoint)
+            .vpcs([ZoneVpc::of(&vpc)])
+            .build(),
+    );
+    stack.add(
+        "CustomZone",
+        PrivateHostedZone::builder()
+            .endpoint(&custom)
+            .vpcs([ZoneVpc::of(&vpc)])
+            .build(),
+    );
+    let mut app = App::new("quiet");
+    app.add_stack(stack);
+    let e: Vec<String> = match app.synth() {
+        Ok(_) => Vec::new(),
+        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
+    };
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e[0].starts_with("Quiet/Zone: private DNS needs the VPC attributes enableDnsSupport and enableDnsHostnames, but Quiet/Q has enableDnsHostnames off"),
+        "{}",
+        e[0]
+    );
+    assert!(
+        e[1].starts_with(
+            "Quiet/CustomZone: interface endpoint Quiet/Custom is not an AWS service's"
+        ),
+        "{}",
+        e[1]
+    );
+}

@@ -1,0 +1,571 @@
+//! Beyond one VPC: transit gateways, their attachments and routes, VPC peering — each rule
+//! with a test that fails without it.
+
+use vpcform_net::prelude::*;
+use vpcform_net::{
+    ExternalVpc, PathKind, RouteTableRef, SubnetRef, TransitGatewayAttachmentRef,
+    TransitGatewayRef, cfn,
+};
+
+vpcform_net::topology! {
+    stack Network { vpc Hub }
+    stack SpokeA { vpc A }
+    stack Peers { vpc Left, vpc Right }
+}
+
+fn synth(app: &App) -> Result<vpcform_net::Assembly, Vec<String>> {
+    app.synth()
+        .map_err(|e| e.errors().iter().map(ToString::to_string).collect())
+}
+
+fn errors(app: &App) -> Vec<String> {
+    synth(app).err().unwrap_or_default()
+}
+
+fn warnings(app: &App) -> Vec<String> {
+    match app.synth() {
+        Ok(assembly) => assembly
+            .warnings()
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A VPC with one subnet per AZ index given, one route table for them all.
+struct Built<V> {
+    vpc: VpcRef<V>,
+    subnets: Vec<SubnetRef<V>>,
+    routes: RouteTableRef<V>,
+}
+
+fn vpc<S: vpcform_net::StackMarker, V: VpcMarker<Stack = S> + vpcform_net::InStack<S>>(
+    stack: &mut Stack<S>,
+    name: &str,
+    cidr: &str,
+    azs: &[u32],
+) -> Built<V> {
+    let vpc = stack.add(name, Vpc::<V>::builder().cidr(cidr).build());
+    let base: Ipv4Cidr = cidr.parse().unwrap_or_else(|e| panic!("{e}"));
+    let subnets: Vec<SubnetRef<V>> = azs
+        .iter()
+        .enumerate()
+        .map(|(i, az)| {
+            let octets = base.network().octets();
+            stack.add(
+                &format!("{name}Subnet{i}"),
+                Subnet::builder()
+                    .vpc(&vpc)
+                    .cidr(format!(
+                        "{}.{}.{}.0/24",
+                        octets[0],
+                        octets[1],
+                        usize::from(octets[2]) + i
+                    ))
+                    .availability_zone(Az::index(*az))
+                    .build(),
+            )
+        })
+        .collect();
+    let routes = stack.add(
+        &format!("{name}Routes"),
+        RouteTable::builder().vpc(&vpc).subnets(&subnets).build(),
+    );
+    Built {
+        vpc,
+        subnets,
+        routes,
+    }
+}
+
+/// The hub stack with a transit gateway, the hub VPC attached; a spoke stack importing the
+/// transit gateway and attaching `spoke_cidr`.
+struct HubAndSpoke {
+    network: Stack<Network>,
+    spoke: Stack<SpokeA>,
+    tgw: TransitGatewayRef<Network>,
+    hub: Built<Hub>,
+    hub_attachment: TransitGatewayAttachmentRef<Hub>,
+    a: Built<A>,
+    a_attachment: TransitGatewayAttachmentRef<A>,
+}
+
+fn hub_and_spoke(spoke_cidr: &str) -> HubAndSpoke {
+    let mut network = Stack::<Network>::new("Network");
+    let tgw = network.add("Tgw", TransitGateway::builder().build());
+    let hub = vpc::<Network, Hub>(&mut network, "Hub", "10.0.0.0/16", &[0, 1]);
+    let hub_attachment = network.add(
+        "HubAttachment",
+        TransitGatewayAttachment::builder()
+            .vpc(&hub.vpc)
+            .transit_gateway(&tgw)
+            .subnets(&hub.subnets)
+            .build(),
+    );
+    let tgw_id = network.export("TransitGatewayId", &tgw);
+    let mut spoke = Stack::<SpokeA>::new("SpokeA");
+    let a = vpc::<SpokeA, A>(&mut spoke, "A", spoke_cidr, &[0, 1]);
+    let imported = spoke.import(&tgw_id);
+    let a_attachment = spoke.add(
+        "AAttachment",
+        TransitGatewayAttachment::builder()
+            .vpc(&a.vpc)
+            .transit_gateway(imported)
+            .subnets(&a.subnets)
+            .build(),
+    );
+    HubAndSpoke {
+        network,
+        spoke,
+        tgw,
+        hub,
+        hub_attachment,
+        a,
+        a_attachment,
+    }
+}
+
+fn app(h: HubAndSpoke) -> App {
+    let mut app = App::new("multi");
+    app.add_stack(h.network);
+    app.add_stack(h.spoke);
+    app
+}
+
+// ── Transit gateways ──────────────────────────────────────────────────────────────────────
+
+#[test]
+fn a_spoke_attaches_to_an_imported_transit_gateway_and_routes_wait_for_the_attachment() {
+    let mut h = hub_and_spoke("10.1.0.0/16");
+    h.spoke.add(
+        "ToHub",
+        Route::builder()
+            .route_table(&h.a.routes)
+            .destination(cidr!("10.0.0.0/16"))
+            .target(&h.a_attachment)
+            .build(),
+    );
+    let app = app(h);
+    let assembly = synth(&app).unwrap_or_else(|e| panic!("{e:#?}"));
+    let spoke = assembly
+        .stack("SpokeA")
+        .unwrap_or_else(|| panic!("no spoke"));
+    assert_eq!(spoke.depends_on(), ["Network"]);
+    let template = spoke.template();
+    let attachment = &template.resources()["AAttachment"];
+    assert_eq!(
+        attachment.resource_type(),
+        "AWS::EC2::TransitGatewayAttachment"
+    );
+    assert_eq!(
+        attachment.get("TransitGatewayId"),
+        Some(&cfn::Value::import_value("Network-TransitGatewayId"))
+    );
+    let route = &template.resources()["ToHub"];
+    assert_eq!(
+        route.get("TransitGatewayId"),
+        Some(&cfn::Value::import_value("Network-TransitGatewayId"))
+    );
+    assert_eq!(route.dependencies(), ["AAttachment"]);
+    let network = assembly
+        .stack("Network")
+        .unwrap_or_else(|| panic!("no network"));
+    let tgw = &network.template().resources()["Tgw"];
+    assert_eq!(
+        tgw.get("DefaultRouteTablePropagation"),
+        Some(&cfn::Value::from("enable"))
+    );
+}
+
+#[test]
+fn vpcs_attached_to_one_transit_gateway_must_not_overlap() {
+    let e = errors(&app(hub_and_spoke("10.0.128.0/17")));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].starts_with(
+            "Network/Tgw: VPC SpokeA/A (10.0.128.0/17) overlaps VPC Network/Hub (10.0.0.0/16)"
+        ),
+        "{}",
+        e[0]
+    );
+}
+
+#[test]
+fn one_attachment_per_vpc_and_transit_gateway_and_one_subnet_per_az() {
+    let mut h = hub_and_spoke("10.1.0.0/16");
+    h.network.add(
+        "Again",
+        TransitGatewayAttachment::builder()
+            .vpc(&h.hub.vpc)
+            .transit_gateway(&h.tgw)
+            .subnets([&h.hub.subnets[0]])
+            .build(),
+    );
+    let same_az = h.network.add(
+        "HubSameAz",
+        Subnet::builder()
+            .vpc(&h.hub.vpc)
+            .cidr(cidr!("10.0.9.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let other_tgw = h.network.add(
+        "Other",
+        TransitGateway::builder().amazon_side_asn(64000).build(),
+    );
+    h.network.add(
+        "Doubled",
+        TransitGatewayAttachment::builder()
+            .vpc(&h.hub.vpc)
+            .transit_gateway(&other_tgw)
+            .subnets([&h.hub.subnets[0], &same_az])
+            .build(),
+    );
+    let e = errors(&app(h));
+    assert_eq!(e.len(), 3, "{e:#?}");
+    assert!(
+        e.iter()
+            .any(|e| e.starts_with("Network/Other: AmazonSideAsn \"64000\"")),
+        "{e:#?}"
+    );
+    assert!(
+        e.iter().any(|e| e.starts_with(
+            "Network/Again: VPC Network/Hub is already attached to transit gateway Network/Tgw by Network/HubAttachment"
+        )),
+        "{e:#?}"
+    );
+    assert!(
+        e.iter().any(|e| e.starts_with("Network/Doubled: subnets")
+            && e.contains("DuplicateSubnetsInSameZone")),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn asns_at_the_edges_of_the_private_ranges() {
+    for (asn, ok) in [
+        (64511, false),
+        (64512, true),
+        (65534, true),
+        (65535, false),
+        (4_199_999_999, false),
+        (4_200_000_000, true),
+        (4_294_967_294, true),
+        (4_294_967_295, false),
+    ] {
+        let mut network = Stack::<Network>::new("Network");
+        network.add(
+            "Tgw",
+            TransitGateway::builder().amazon_side_asn(asn).build(),
+        );
+        let mut app = App::new("asn");
+        app.add_stack(network);
+        assert_eq!(errors(&app).is_empty(), ok, "{asn}");
+    }
+}
+
+#[test]
+fn an_attachment_needs_subnets() {
+    let mut network = Stack::<Network>::new("Network");
+    let tgw = network.add("Tgw", TransitGateway::builder().build());
+    let hub = network.add(
+        "Hub",
+        Vpc::<Hub>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    network.add(
+        "Bare",
+        TransitGatewayAttachment::builder()
+            .vpc(&hub)
+            .transit_gateway(&tgw)
+            .subnets(Vec::<SubnetRef<Hub>>::new())
+            .build(),
+    );
+    let mut app = App::new("bare");
+    app.add_stack(network);
+    let e = errors(&app);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("SubnetIds"), "{}", e[0]);
+}
+
+#[test]
+fn a_route_to_the_transit_gateway_should_reach_an_attached_vpc() {
+    let mut h = hub_and_spoke("10.1.0.0/16");
+    h.spoke.add(
+        "ToNowhere",
+        Route::builder()
+            .route_table(&h.a.routes)
+            .destination(cidr!("192.168.0.0/16"))
+            .target(&h.a_attachment)
+            .build(),
+    );
+    h.network.add(
+        "ToSpokes",
+        Route::builder()
+            .route_table(&h.hub.routes)
+            .destination(cidr!("10.0.0.0/8"))
+            .target(&h.hub_attachment)
+            .build(),
+    );
+    let w = warnings(&app(h));
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert!(
+        w[0].starts_with("SpokeA/ToNowhere: destination 192.168.0.0/16 through SpokeA/AAttachment reaches no VPC on the other side (connected: 10.0.0.0/16)"),
+        "{}",
+        w[0]
+    );
+}
+
+#[test]
+fn a_route_to_the_transit_gateway_inside_the_own_block_is_refused() {
+    let mut h = hub_and_spoke("10.1.0.0/16");
+    h.spoke.add(
+        "Inside",
+        Route::builder()
+            .route_table(&h.a.routes)
+            .destination(cidr!("10.1.5.0/24"))
+            .target(&h.a_attachment)
+            .build(),
+    );
+    let e = errors(&app(h));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("inside VPC SpokeA/A"), "{}", e[0]);
+}
+
+#[test]
+fn a_default_route_to_the_transit_gateway_does_not_reach_aws_services() {
+    let mut h = hub_and_spoke("10.1.0.0/16");
+    h.spoke.add(
+        "Default",
+        Route::builder()
+            .route_table(&h.a.routes)
+            .destination(cidr!("0.0.0.0/0"))
+            .target(&h.a_attachment)
+            .build(),
+    );
+    let pods = h.spoke.add(
+        "Pods",
+        Workload::builder().subnets([&h.a.subnets[0]]).build(),
+    );
+    let mut app = app(h);
+    app.flow(Flow::new(&pods, services::Sqs, Port::tcp(443)).gb_per_month(100.0));
+    let assembly = synth(&app).unwrap_or_else(|e| panic!("{e:#?}"));
+    let flow = &assembly.traffic().flows[0];
+    assert_eq!(flow.path, PathKind::Unreachable);
+    let reason = flow.subnets[0].reason.clone().unwrap_or_default();
+    assert!(
+        reason.contains("goes to the transit gateway through SpokeA/AAttachment"),
+        "{reason}"
+    );
+    let fix = flow.subnets[0].fix.clone().unwrap_or_default();
+    assert!(fix.contains("centralize it"), "{fix}");
+}
+
+#[test]
+fn attachments_are_billed_by_the_hour() {
+    let h = hub_and_spoke("10.1.0.0/16");
+    let assembly = synth(&app(h)).unwrap_or_else(|e| panic!("{e:#?}"));
+    let items: Vec<(String, f64)> = assembly
+        .cost()
+        .stacks
+        .iter()
+        .flat_map(|s| s.items.iter().map(|i| (i.resource.clone(), i.monthly)))
+        .collect();
+    // 730 h x $0.05 each.
+    assert_eq!(
+        items,
+        [
+            ("Network/HubAttachment".to_string(), 36.5),
+            ("SpokeA/AAttachment".to_string(), 36.5)
+        ]
+    );
+}
+
+// ── VPC peering ───────────────────────────────────────────────────────────────────────────
+
+fn peers(right_cidr: &str) -> (Stack<Peers>, Built<Left>, Built<Right>) {
+    let mut stack = Stack::<Peers>::new("Peers");
+    let left = vpc::<Peers, Left>(&mut stack, "Left", "10.0.0.0/16", &[0]);
+    let right = vpc::<Peers, Right>(&mut stack, "Right", right_cidr, &[0]);
+    (stack, left, right)
+}
+
+fn one(stack: Stack<Peers>) -> App {
+    let mut app = App::new("peers");
+    app.add_stack(stack);
+    app
+}
+
+#[test]
+fn peering_routes_on_both_sides() {
+    let (mut stack, left, right) = peers("10.1.0.0/16");
+    let peering = stack.add(
+        "LeftRight",
+        VpcPeering::builder()
+            .vpc(&left.vpc)
+            .peer(&right.vpc)
+            .build(),
+    );
+    stack.add(
+        "LeftToRight",
+        Route::builder()
+            .route_table(&left.routes)
+            .destination(cidr!("10.1.0.0/16"))
+            .target(&peering)
+            .build(),
+    );
+    stack.add(
+        "RightToLeft",
+        Route::builder()
+            .route_table(&right.routes)
+            .destination(cidr!("10.0.0.0/16"))
+            .target(peering.accepter())
+            .build(),
+    );
+    let app = one(stack);
+    let assembly = synth(&app).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert!(assembly.warnings().is_empty(), "{:#?}", assembly.warnings());
+    let template = assembly.stacks()[0].template();
+    let connection = &template.resources()["LeftRight"];
+    assert_eq!(connection.resource_type(), "AWS::EC2::VPCPeeringConnection");
+    assert_eq!(
+        connection.get("PeerVpcId"),
+        Some(&cfn::Value::reference("Right"))
+    );
+    for route in ["LeftToRight", "RightToLeft"] {
+        assert_eq!(
+            template.resources()[route].get("VpcPeeringConnectionId"),
+            Some(&cfn::Value::reference("LeftRight")),
+            "{route}"
+        );
+    }
+}
+
+#[test]
+fn peered_vpcs_must_not_overlap_nor_be_one_vpc() {
+    let (mut stack, left, right) = peers("10.0.128.0/17");
+    stack.add(
+        "Overlap",
+        VpcPeering::builder()
+            .vpc(&left.vpc)
+            .peer(&right.vpc)
+            .build(),
+    );
+    stack.add(
+        "Itself",
+        VpcPeering::builder().vpc(&left.vpc).peer(&left.vpc).build(),
+    );
+    let e = errors(&one(stack));
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e[0].starts_with(
+            "Peers/Overlap: VPC Peers/Left (10.0.0.0/16) overlaps VPC Peers/Right (10.0.128.0/17)"
+        ),
+        "{}",
+        e[0]
+    );
+    assert!(
+        e[1].starts_with("Peers/Itself: PeerVpcId")
+            && e[1].contains("a VPC cannot peer with itself"),
+        "{}",
+        e[1]
+    );
+}
+
+#[test]
+fn an_external_peer_is_checked_and_rendered() {
+    let (mut stack, left, _) = peers("10.1.0.0/16");
+    stack.add(
+        "Bad",
+        VpcPeering::builder()
+            .vpc(&left.vpc)
+            .peer(
+                ExternalVpc::new("vpc-XYZ", cidr!("10.9.0.0/16"))
+                    .owner("12345")
+                    .region("eu-west1"),
+            )
+            .build(),
+    );
+    let e = errors(&one(stack));
+    assert_eq!(e.len(), 4, "{e:#?}");
+    assert!(e[0].contains("PeerVpcId \"vpc-XYZ\""), "{}", e[0]);
+    assert!(e[1].contains("PeerOwnerId \"12345\""), "{}", e[1]);
+    assert!(e[2].contains("PeerRegion \"eu-west1\""), "{}", e[2]);
+    assert!(
+        e[3].contains("PeerRoleArn") && e[3].contains("another account"),
+        "{}",
+        e[3]
+    );
+
+    let (mut stack, left, _) = peers("10.1.0.0/16");
+    let stack_ref = &mut stack;
+    let shared = stack_ref.add(
+        "Shared",
+        VpcPeering::builder()
+            .vpc(&left.vpc)
+            .peer(
+                ExternalVpc::new("vpc-0123456789abcdef0", cidr!("10.50.0.0/16"))
+                    .owner("123456789012")
+                    .role_arn("arn:aws:iam::123456789012:role/peering")
+                    .region("eu-west-1"),
+            )
+            .build(),
+    );
+    stack.add(
+        "ToShared",
+        Route::builder()
+            .route_table(&left.routes)
+            .destination(cidr!("10.60.0.0/16"))
+            .target(&shared)
+            .build(),
+    );
+    let app = one(stack);
+    let assembly = synth(&app).unwrap_or_else(|e| panic!("{e:#?}"));
+    let connection = &assembly.stacks()[0].template().resources()["Shared"];
+    assert_eq!(
+        connection.get("PeerOwnerId"),
+        Some(&cfn::Value::from("123456789012"))
+    );
+    assert_eq!(
+        connection.get("PeerRegion"),
+        Some(&cfn::Value::from("eu-west-1"))
+    );
+    let w: Vec<String> = assembly
+        .warnings()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert!(w[0].contains("(connected: 10.50.0.0/16)"), "{}", w[0]);
+}
+
+#[test]
+fn a_default_route_to_a_peering_connection_does_not_reach_aws_services() {
+    let (mut stack, left, right) = peers("10.1.0.0/16");
+    let peering = stack.add(
+        "LeftRight",
+        VpcPeering::builder()
+            .vpc(&left.vpc)
+            .peer(&right.vpc)
+            .build(),
+    );
+    stack.add(
+        "Default",
+        Route::builder()
+            .route_table(&left.routes)
+            .destination(cidr!("0.0.0.0/0"))
+            .target(&peering)
+            .build(),
+    );
+    let pods = stack.add("Pods", Workload::builder().subnets(&left.subnets).build());
+    let mut app = one(stack);
+    app.flow(Flow::new(&pods, services::Sqs, Port::tcp(443)));
+    let assembly = synth(&app).unwrap_or_else(|e| panic!("{e:#?}"));
+    let flow = &assembly.traffic().flows[0];
+    assert_eq!(flow.path, PathKind::Unreachable);
+    let reason = flow.subnets[0].reason.clone().unwrap_or_default();
+    assert!(
+        reason.contains("peering connection Peers/LeftRight"),
+        "{reason}"
+    );
+}

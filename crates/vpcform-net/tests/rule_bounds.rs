@@ -1,0 +1,406 @@
+//! The edges of AWS's rules: each limit at its value (accepted) and one past it (refused), and
+//! each part of a compound rule on its own. Written from what cargo-mutants found untested
+//! (`cargo xtask mutants`, TESTING.md).
+
+use vpcform_net::prelude::*;
+use vpcform_net::{NatGatewayRef, TargetType, cfn};
+
+include!("common/consumer.rs");
+
+fn errors_of(app: &App) -> Vec<String> {
+    match app.synth() {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.errors().iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn errors(stack: Stack<Consumer>) -> Vec<String> {
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    errors_of(&app)
+}
+
+fn warnings(stack: Stack<Consumer>) -> Vec<String> {
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    match app.synth() {
+        Ok(assembly) => assembly
+            .warnings()
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+// ── Names and tags ─────────────────────────────────────────────────────────────────────────
+
+fn named(stack: &str, app: &str) -> Vec<String> {
+    let mut s = Stack::<Consumer>::new(stack);
+    s.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let mut a = App::new(app);
+    a.add_stack(s);
+    errors_of(&a)
+}
+
+#[test]
+fn stack_names_at_and_past_their_limits() {
+    assert!(named(&format!("S{}", "a".repeat(127)), "test").is_empty());
+    let e = named(&format!("S{}", "a".repeat(128)), "test");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("is invalid"), "{}", e[0]);
+    assert!(named("My-Stack-2", "test").is_empty());
+    assert_eq!(named("My_Stack", "test").len(), 1);
+    assert_eq!(named("2Stack", "test").len(), 1);
+}
+
+#[test]
+fn app_names_at_and_past_their_limits() {
+    assert!(named("Consumer", &"a".repeat(100)).is_empty());
+    let e = named("Consumer", &"a".repeat(101));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("cannot name the diagram files"), "{}", e[0]);
+    assert_eq!(named("Consumer", "").len(), 1);
+    assert_eq!(named("Consumer", ".hidden").len(), 1);
+    assert!(named("Consumer", "my_app-1.0").is_empty());
+}
+
+fn tagged(count: usize, value_length: usize) -> Vec<String> {
+    let (mut stack, _) = consumer();
+    for i in 0..count {
+        stack = stack.tag(format!("k{i}"), "v".repeat(value_length));
+    }
+    errors(stack)
+}
+
+#[test]
+fn stack_tags_at_and_past_their_limits() {
+    // 49 of the user's and vpcform:app make AWS's 50.
+    assert!(tagged(49, 1).is_empty());
+    let e = tagged(50, 1);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("51 tags with vpcform:app; AWS allows 50"),
+        "{}",
+        e[0]
+    );
+    assert!(tagged(1, 256).is_empty());
+    let e = tagged(1, 257);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("257"), "{}", e[0]);
+}
+
+// ── Template limits ────────────────────────────────────────────────────────────────────────
+
+/// A consumer stack with `raw` extra resources and `outputs` outputs.
+fn sized(raw: usize, outputs: usize) -> Stack<Consumer> {
+    let (mut stack, vpc) = consumer();
+    for i in 0..raw {
+        stack.add_resource(
+            &format!("Log{i}"),
+            cfn::Resource::new("AWS::Logs::LogGroup"),
+        );
+    }
+    for i in 0..outputs {
+        stack.output(&format!("Vpc{i}"), &vpc);
+    }
+    stack
+}
+
+#[test]
+fn resources_and_outputs_at_and_past_cloudformations_limits() {
+    assert!(
+        errors(sized(499, 0)).is_empty(),
+        "500 resources are allowed"
+    );
+    let e = errors(sized(500, 0));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("501"), "{}", e[0]);
+    assert!(errors(sized(0, 200)).is_empty(), "200 outputs are allowed");
+    let e = errors(sized(0, 201));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("201"), "{}", e[0]);
+}
+
+/// A consumer stack whose compact template is exactly `bytes` long (padded in a raw resource).
+fn of_size(bytes: usize) -> Stack<Consumer> {
+    let padded = |pad: usize| {
+        let (mut stack, _) = consumer();
+        stack.add_resource(
+            "Pad",
+            cfn::Resource::new("AWS::Logs::LogGroup").property("LogGroupName", "p".repeat(pad)),
+        );
+        stack
+    };
+    let mut app = App::new("test");
+    app.add_stack(padded(0));
+    let base = match app.synth() {
+        Ok(assembly) => assembly.stacks()[0]
+            .template()
+            .compact_json_len()
+            .unwrap_or_else(|e| panic!("{e}")),
+        Err(e) => panic!("{e}"),
+    };
+    padded(bytes - base)
+}
+
+#[test]
+fn template_sizes_at_and_past_cloudformations_limits() {
+    let s3 = |w: &Vec<String>| w.iter().any(|w| w.contains("TemplateBody"));
+    assert!(
+        !s3(&warnings(of_size(51_200))),
+        "51,200 bytes go in the request"
+    );
+    assert!(s3(&warnings(of_size(51_201))), "51,201 bytes need S3");
+    assert!(errors(of_size(1_000_000)).is_empty(), "1 MB is allowed");
+    let e = errors(of_size(1_000_001));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("1000001"), "{}", e[0]);
+}
+
+#[test]
+fn a_raw_resources_dangling_reference_is_reported_beside_other_errors() {
+    let (mut stack, vpc) = consumer();
+    subnet(&mut stack, &vpc, "Outside", "10.9.0.0/24", 0);
+    stack.add_resource(
+        "FlowLogs",
+        cfn::Resource::new("AWS::EC2::FlowLog")
+            .property("ResourceId", cfn::Value::reference("Nope")),
+    );
+    let e = errors(stack);
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e.iter().any(|e| e.contains("FlowLogs refers to \"Nope\"")),
+        "{e:#?}"
+    );
+}
+
+// ── VPCs, subnets, routes ──────────────────────────────────────────────────────────────────
+
+#[test]
+fn subnets_at_and_past_the_vpcs_limits() {
+    // 200 subnets per VPC (Amazon VPC quotas).
+    let many = |n: usize| {
+        let (mut stack, vpc) = consumer();
+        for i in 0..n {
+            subnet(
+                &mut stack,
+                &vpc,
+                &format!("S{i}"),
+                &format!("10.0.{i}.0/24"),
+                0,
+            );
+        }
+        errors(stack)
+    };
+    assert!(many(200).is_empty());
+    let e = many(201);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("201"), "{}", e[0]);
+    // Subnets that fill the VPC's block exactly.
+    let mut stack = Stack::<Consumer>::new("Consumer");
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/24")).build(),
+    );
+    for i in 0..16 {
+        subnet(
+            &mut stack,
+            &vpc,
+            &format!("S{i}"),
+            &format!("10.0.0.{}/28", i * 16),
+            0,
+        );
+    }
+    assert_eq!(errors(stack), Vec::<String>::new());
+}
+
+#[test]
+fn an_overlap_is_found_after_a_wider_block_ends_later() {
+    let (mut stack, vpc) = consumer();
+    subnet(&mut stack, &vpc, "A", "10.0.0.0/24", 0);
+    subnet(&mut stack, &vpc, "B", "10.0.1.0/24", 0);
+    subnet(&mut stack, &vpc, "C", "10.0.1.128/25", 1);
+    let e = errors(stack);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].starts_with("Consumer/C:") && e[0].contains("Consumer/B"),
+        "{}",
+        e[0]
+    );
+    // Two blocks inside a wider one: both reported against it.
+    let (mut stack, vpc) = consumer();
+    subnet(&mut stack, &vpc, "X", "10.0.0.0/20", 0);
+    subnet(&mut stack, &vpc, "Y", "10.0.8.0/24", 1);
+    subnet(&mut stack, &vpc, "Z", "10.0.9.0/24", 2);
+    let e = errors(stack);
+    assert_eq!(e.len(), 2, "{e:#?}");
+}
+
+#[test]
+fn a_zone_name_without_a_letter_is_not_a_zone_name() {
+    let (mut stack, vpc) = consumer();
+    stack.add(
+        "A1",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.0.1.0/24"))
+            .availability_zone(Az::name("us-east-11"))
+            .build(),
+    );
+    let e = errors(stack);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("is not a zone name"), "{}", e[0]);
+}
+
+#[test]
+fn gateway_and_nat_routes_to_blocks_inside_the_vpc() {
+    let public = || {
+        let (mut stack, vpc) = consumer();
+        let public = subnet(&mut stack, &vpc, "Public", "10.0.0.0/24", 0);
+        subnet(&mut stack, &vpc, "Private", "10.0.1.0/24", 1);
+        let routes = stack.add(
+            "Routes",
+            RouteTable::builder().vpc(&vpc).subnets([&public]).build(),
+        );
+        let igw = stack.add("Igw", InternetGateway::builder().vpc(&vpc).build());
+        let nat: NatGatewayRef<VpcA> =
+            stack.add("Nat", NatGateway::builder().subnet(&public).build());
+        (stack, routes, igw, nat)
+    };
+    // An internet gateway route to a whole subnet's block: still inside the VPC.
+    let (mut stack, routes, igw, _) = public();
+    stack.add(
+        "ToPrivate",
+        Route::builder()
+            .route_table(&routes)
+            .destination("10.0.1.0/24")
+            .target(&igw)
+            .build(),
+    );
+    let e = errors(stack);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("inside VPC"), "{}", e[0]);
+    // A NAT route to a block that is no subnet's.
+    let (mut stack, routes, _, nat) = public();
+    stack.add(
+        "ToNowhere",
+        Route::builder()
+            .route_table(&routes)
+            .destination("10.0.5.0/24")
+            .target(&nat)
+            .build(),
+    );
+    let e = errors(stack);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("inside VPC"), "{}", e[0]);
+}
+
+#[test]
+fn a_subnet_listed_twice_by_one_route_table_is_not_in_two_tables() {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    stack.add(
+        "Routes",
+        RouteTable::builder().vpc(&vpc).subnets([&a, &a]).build(),
+    );
+    let e = errors(stack);
+    assert!(
+        !e.iter()
+            .any(|e| e.contains("Consumer/Routes") && e.contains("already")),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn a_workload_needs_subnets() {
+    let (mut stack, _) = consumer();
+    stack.add(
+        "Pods",
+        Workload::builder()
+            .subnets(Vec::<vpcform_net::SubnetRef<VpcA>>::new())
+            .build(),
+    );
+    let e = errors(stack);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("give the subnets the workload runs in"),
+        "{}",
+        e[0]
+    );
+}
+
+// ── Security groups and targets ────────────────────────────────────────────────────────────
+
+fn group(rules: Vec<Rule<VpcA>>, description: &str) -> Vec<String> {
+    let (mut stack, vpc) = consumer();
+    stack.add(
+        "Sg",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .description(description)
+            .ingress(rules)
+            .build(),
+    );
+    errors(stack)
+}
+
+#[test]
+fn descriptions_at_and_past_255_characters_and_how_they_are_shown() {
+    let vpc_rule = || vec![Rule::new(Port::tcp(443), Peer::ipv4(cidr!("10.0.0.0/16")))];
+    assert!(group(vpc_rule(), &"x".repeat(255)).is_empty());
+    let e = group(vpc_rule(), &"y".repeat(300));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains(&format!("{}...", "y".repeat(57))), "{}", e[0]);
+    assert!(
+        !e[0].contains(&"y".repeat(58)),
+        "shown by its start: {}",
+        e[0]
+    );
+    // A short bad description is shown whole.
+    let short = format!("{}é", "z".repeat(59));
+    let e = group(vpc_rule(), &short);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains(&short), "{}", e[0]);
+}
+
+#[test]
+fn a_one_port_range_is_not_reversed() {
+    let rules = vec![Rule::new(
+        Port::tcp_range(8080, 8080),
+        Peer::ipv4(cidr!("10.0.0.0/16")),
+    )];
+    assert!(group(rules, "one port").is_empty());
+}
+
+#[test]
+fn instance_targets_are_i_and_8_or_17_hex_digits() {
+    let with_targets = |targets: Vec<Target>| {
+        let (mut stack, vpc) = consumer();
+        stack.add(
+            "Targets",
+            TargetGroup::builder()
+                .vpc(&vpc)
+                .port(443)
+                .target_type(TargetType::Instance)
+                .targets(targets)
+                .build(),
+        );
+        errors(stack)
+    };
+    assert!(
+        with_targets(vec![
+            Target::instance("i-0123abcd"),
+            Target::instance("i-0123456789abcdef0"),
+        ])
+        .is_empty()
+    );
+    let e = with_targets(vec![
+        Target::instance("i-xyzxyzxy"),
+        Target::instance("i-0123"),
+    ]);
+    assert_eq!(e.len(), 2, "{e:#?}");
+}
