@@ -252,9 +252,9 @@ impl TrafficReport {
         let mut rows: Vec<[String; 3]> = Vec::new();
         for flow in &self.flows {
             let first = &flow.subnets;
-            let same = first
-                .windows(2)
-                .all(|w| w[0].path == w[1].path && w[0].via == w[1].via);
+            let same = first.windows(2).all(|w| {
+                w[0].path == w[1].path && w[0].via == w[1].via && w[0].reason == w[1].reason
+            });
             let shown: Vec<&SubnetPath> = if same {
                 first.iter().take(1).collect()
             } else {

@@ -557,6 +557,15 @@ fn privatelink_bills_the_consumers_endpoint_and_the_providers_load_balancer() {
     assert_eq!(cost.total, 30.13);
     // No AWS-service traffic: nothing to compare.
     assert_eq!((cost.endpoints, cost.nat_alternative), (0.0, 0.0));
+    // A flow that does not arrive (no listener on its port) adds no NLCUs.
+    let (mut app, path, _) = privatelink("10.0.0.0/16", 8443, None, &[]);
+    assert_eq!(path, PathKind::Unreachable);
+    app.prices(test_prices());
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        items(assembly.cost())[0],
+        ("Provider/Nlb".to_string(), 20.0)
+    );
 }
 
 #[test]
@@ -589,9 +598,27 @@ fn a_flow_takes_its_worst_subnet_and_the_table_shows_subnets_that_differ() {
             .route_tables([&with_s3])
             .build(),
     );
+    let other2 = c.stack.add(
+        "Private3",
+        Subnet::builder()
+            .vpc(&c.vpc)
+            .cidr(cidr!("10.0.3.0/24"))
+            .availability_zone(Az::index(2))
+            .build(),
+    );
+    c.stack.add(
+        "S3Routes3",
+        RouteTable::builder().vpc(&c.vpc).subnets([&other2]).build(),
+    );
+    // The public subnet first: the worst path wins whatever the order.
     let both = c.stack.add(
         "Both",
-        Workload::builder().subnets([&other, &c.private]).build(),
+        Workload::builder().subnets([&c.private, &other]).build(),
+    );
+    // Two subnets that agree on the path but not on the way: shown apart.
+    let apart = c.stack.add(
+        "Apart",
+        Workload::builder().subnets([&other, &other2]).build(),
     );
     let only = c
         .stack
@@ -600,6 +627,7 @@ fn a_flow_takes_its_worst_subnet_and_the_table_shows_subnets_that_differ() {
     app.flow(Flow::new(&both, services::S3, Port::tcp(443)).gb_per_month(-0.0));
     app.flow(Flow::new(&only, services::S3, Port::tcp(443)));
     app.flow(Flow::new(&only, services::DynamoDb, Port::tcp(443)));
+    app.flow(Flow::new(&apart, services::Sqs, Port::tcp(443)));
     let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
     let traffic = assembly.traffic();
     // The worst of private (gateway endpoint) and public (NAT) is public.
@@ -615,16 +643,16 @@ fn a_flow_takes_its_worst_subnet_and_the_table_shows_subnets_that_differ() {
     );
     let table = traffic.table();
     let lines: Vec<&str> = table.lines().collect();
-    assert_eq!(lines.len(), 4, "{table}");
+    assert_eq!(lines.len(), 6, "{table}");
     // Subnets that differ: one row each, named.
-    assert_eq!(
-        lines[0],
-        "Consumer/Both -> s3 (TCP 443)        private (gateway endpoint)  [Consumer/Private2] Consumer/S3"
-    );
     assert!(
-        lines[1].starts_with("                                     PUBLIC (NAT gateway)        [Consumer/Private] Consumer/Nat: s3 is reached over the internet through the NAT gateway; gateway endpoint Consumer/S3 is not on route table Consumer/PrivateRoutes (fix: add a GatewayEndpoint for s3"),
+        lines[0].starts_with("Consumer/Both -> s3 (TCP 443)        PUBLIC (NAT gateway)        [Consumer/Private] Consumer/Nat: s3 is reached over the internet through the NAT gateway; gateway endpoint Consumer/S3 is not on route table Consumer/PrivateRoutes (fix: add a GatewayEndpoint for s3"),
         "{}",
-        lines[1]
+        lines[0]
+    );
+    assert_eq!(
+        lines[1],
+        "                                     private (gateway endpoint)  [Consumer/Private2] Consumer/S3"
     );
     // One subnet: one row, no subnet named.
     assert_eq!(
