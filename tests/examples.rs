@@ -33,6 +33,7 @@ fn snapshot_app(example: &str, app: &App) {
     );
     insta::assert_snapshot!(format!("{example}-cost"), assembly.cost().to_string());
     insta::assert_snapshot!(format!("{example}-dot"), assembly.diagram_dot());
+    insta::assert_snapshot!(format!("{example}-mermaid"), assembly.diagram_mermaid());
 }
 
 #[test]

@@ -261,6 +261,10 @@ impl App {
     }
 }
 
+/// From this many stacks on, templates are serialized on every core (below it, threads cost
+/// more than they save).
+const PARALLEL_STACKS: usize = 4;
+
 /// The template files a previous synthesis's manifest lists (none if there is none or it cannot
 /// be read): only names of the `<Stack>.template.json` form, never a path.
 fn previous_templates(manifest: &Path) -> Vec<String> {
@@ -810,8 +814,7 @@ impl Assembly {
             }
         };
         for (name, content) in &files {
-            let path = staging.join(name);
-            if let Err(e) = std::fs::write(&path, content) {
+            if let Err(e) = std::fs::write(staging.join(name), content.as_bytes()) {
                 let _ = std::fs::remove_dir_all(&staging);
                 return Err(with_path(&dir.join(name), e));
             }
@@ -848,37 +851,81 @@ impl Assembly {
     }
 
     /// Every file of the assembly, named and rendered, manifest last.
-    fn files(&self) -> std::io::Result<Vec<(String, String)>> {
+    fn files(&self) -> std::io::Result<Vec<(String, std::borrow::Cow<'_, str>)>> {
+        use std::borrow::Cow;
         fn pretty(name: &str, value: &impl serde::Serialize) -> std::io::Result<String> {
             let mut json = serde_json::to_string_pretty(value)
                 .map_err(|e| std::io::Error::other(format!("{name}: {e}")))?;
             json.push('\n');
             Ok(json)
         }
-        let mut files = Vec::with_capacity(self.stacks.len() + 5);
-        for stack in &self.stacks {
+        let template = |stack: &SynthesizedStack| {
             let name = stack.template_file();
             let json = stack
                 .template
                 .to_json_pretty()
                 .map_err(|e| std::io::Error::other(format!("{name}: {e}")))?;
-            files.push((name, json));
+            Ok::<_, std::io::Error>((name, Cow::Owned(json)))
+        };
+        let mut files = Vec::with_capacity(self.stacks.len() + 5);
+        // Many stacks: the templates (the bulk of the work) on every core and the diagrams on
+        // a thread of their own, joined in order so the files are the same whatever the cores.
+        if self.stacks.len() >= PARALLEL_STACKS {
+            let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+            let chunk = self.stacks.len().div_ceil(workers.max(1));
+            let rendered = std::thread::scope(|scope| {
+                let diagrams = scope.spawn(|| {
+                    self.diagram_dot();
+                    self.diagram_mermaid();
+                });
+                let parts: Vec<_> = self
+                    .stacks
+                    .chunks(chunk.max(1))
+                    .map(|part| scope.spawn(move || part.iter().map(template).collect::<Vec<_>>()))
+                    .collect();
+                let mut all = Vec::with_capacity(self.stacks.len());
+                for part in parts {
+                    match part.join() {
+                        Ok(done) => all.extend(done),
+                        Err(_) => all.push(Err(std::io::Error::other(
+                            "a thread writing templates panicked",
+                        ))),
+                    }
+                }
+                if diagrams.join().is_err() {
+                    all.push(Err(std::io::Error::other("the thread drawing the diagrams panicked")));
+                }
+                all
+            });
+            for file in rendered {
+                files.push(file?);
+            }
+        } else {
+            for stack in &self.stacks {
+                files.push(template(stack)?);
+            }
         }
         if !self.traffic.flows.is_empty() {
             files.push((
                 "traffic.json".into(),
-                pretty("traffic.json", &self.traffic)?,
+                Cow::Owned(pretty("traffic.json", &self.traffic)?),
             ));
         }
-        files.push(("cost.json".into(), pretty("cost.json", &self.cost)?));
-        files.push((format!("{}.dot", self.app), self.diagram_dot().to_string()));
+        files.push((
+            "cost.json".into(),
+            Cow::Owned(pretty("cost.json", &self.cost)?),
+        ));
+        files.push((
+            format!("{}.dot", self.app),
+            Cow::Borrowed(self.diagram_dot()),
+        ));
         files.push((
             format!("{}.mmd", self.app),
-            self.diagram_mermaid().to_string(),
+            Cow::Borrowed(self.diagram_mermaid()),
         ));
         files.push((
             "manifest.json".into(),
-            pretty("manifest.json", &self.manifest())?,
+            Cow::Owned(pretty("manifest.json", &self.manifest())?),
         ));
         Ok(files)
     }

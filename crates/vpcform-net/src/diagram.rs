@@ -325,23 +325,50 @@ pub(crate) fn dot(app: &str, model: &Picture, flows: bool) -> String {
     out
 }
 
-/// Mermaid node IDs: letters, digits and underscores.
-fn mermaid_id(id: &str) -> String {
-    id.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
+/// A Mermaid node ID: letters, digits and underscores (written without an intermediate string).
+struct MermaidId<'a>(&'a str);
+
+impl std::fmt::Display for MermaidId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for c in self.0.chars() {
+            f.write_char(if c.is_ascii_alphanumeric() { c } else { '_' })?;
+        }
+        Ok(())
+    }
+}
+
+fn mermaid_id(id: &str) -> MermaidId<'_> {
+    MermaidId(id)
+}
+
+/// A Mermaid label: `#` as the entity `#35;` (Mermaid reads `#…;` as one), DOT's `\n` as
+/// `<br/>`, `"` as `'`.
+struct MermaidLabel<'a>(&'a str);
+
+impl std::fmt::Display for MermaidLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut rest = self.0;
+        while let Some(c) = rest.chars().next() {
+            if let Some(after) = rest.strip_prefix("\\n") {
+                f.write_str("<br/>")?;
+                rest = after;
+                continue;
+            }
+            match c {
+                '#' => f.write_str("#35;")?,
+                '"' => f.write_char('\'')?,
+                c => f.write_char(c)?,
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+        Ok(())
+    }
 }
 
 /// The app as a Mermaid flowchart.
 pub(crate) fn mermaid(model: &Picture) -> String {
     let mut out = String::from("flowchart LR\n");
-    let node = |b: &Box_| {
-        // Mermaid reads `#…;` as an entity: write `#` as one.
-        let label = b
-            .label
-            .replace('#', "#35;")
-            .replace("\\n", "<br/>")
-            .replace('"', "'");
+    let node = |out: &mut String, indent: &str, b: &Box_| {
         let (open, close) = match b.shape {
             "oval" => ("([", "])"),
             "cylinder" => ("[(", ")]"),
@@ -350,17 +377,22 @@ pub(crate) fn mermaid(model: &Picture) -> String {
             "doubleoctagon" => ("[[", "]]"),
             _ => ("[", "]"),
         };
-        format!("{}{open}\"{label}\"{close}", mermaid_id(&b.id))
+        let _ = writeln!(
+            out,
+            "{indent}{}{open}\"{}\"{close}",
+            mermaid_id(&b.id),
+            MermaidLabel(&b.label)
+        );
     };
     for (i, (label, boxes)) in model.clusters.iter().enumerate() {
         let _ = writeln!(out, "  subgraph vpc{i}[\"{}\"]", label.replace('"', "'"));
         for b in boxes {
-            let _ = writeln!(out, "    {}", node(b));
+            node(&mut out, "    ", b);
         }
         let _ = writeln!(out, "  end");
     }
     for b in &model.outside {
-        let _ = writeln!(out, "  {}", node(b));
+        node(&mut out, "  ", b);
     }
     for (i, l) in model.lines.iter().enumerate() {
         let arrow = if l.dashed { "-.->" } else { "==>" };
