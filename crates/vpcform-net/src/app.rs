@@ -893,7 +893,9 @@ impl Assembly {
                     }
                 }
                 if diagrams.join().is_err() {
-                    all.push(Err(std::io::Error::other("the thread drawing the diagrams panicked")));
+                    all.push(Err(std::io::Error::other(
+                        "the thread drawing the diagrams panicked",
+                    )));
                 }
                 all
             });
