@@ -44,10 +44,28 @@ pub struct Prices {
     pub nlb_per_nlcu_hour: f64,
     /// Data transfer between AZs, per GB each way.
     pub cross_az_per_gb: f64,
-    /// Transit gateway, per attachment-hour.
+    /// Transit gateway, per attachment-hour. Default (a prices file without it): the bundled
+    /// us-east-1 price.
+    #[serde(default = "us_east_1_transit_gateway_attachment_per_hour")]
     pub transit_gateway_attachment_per_hour: f64,
-    /// Transit gateway, per GB sent to it from a VPC.
+    /// Transit gateway, per GB sent to it from a VPC. Default: the bundled us-east-1 price.
+    #[serde(default = "us_east_1_transit_gateway_per_gb")]
     pub transit_gateway_per_gb: f64,
+    /// Route 53 hosted zone, per zone-month (first 25). Default: the bundled us-east-1 price.
+    #[serde(default = "us_east_1_hosted_zone_per_month")]
+    pub hosted_zone_per_month: f64,
+}
+
+// Prices added after the file format: a file of the earlier shape gets these (us-east-1,
+// docs/aws-rules.md §18.9).
+fn us_east_1_transit_gateway_attachment_per_hour() -> f64 {
+    0.05
+}
+fn us_east_1_transit_gateway_per_gb() -> f64 {
+    0.02
+}
+fn us_east_1_hosted_zone_per_month() -> f64 {
+    0.50
 }
 
 /// Why a prices file could not be used.
@@ -138,6 +156,7 @@ impl Prices {
                 prices.transit_gateway_attachment_per_hour,
             ),
             ("transit_gateway_per_gb", prices.transit_gateway_per_gb),
+            ("hosted_zone_per_month", prices.hosted_zone_per_month),
         ] {
             if !(value.is_finite() && value >= 0.0) {
                 return Err(PricesError::Invalid {
@@ -251,9 +270,11 @@ fn gb_through(outcomes: &[FlowOutcome], via: NodeKey) -> f64 {
         .iter()
         .map(|flow| {
             let share = flow.gb / flow.subnets.len().max(1) as f64;
-            // Through it, or into the transit gateway through it (billed where it enters).
+            // Through it, or into the transit gateway through it (billed where it enters);
+            // traffic that does not arrive is not billed.
             flow.subnets
                 .iter()
+                .filter(|s| s.path != PathKind::Unreachable)
                 .filter(|s| s.via == Some(via) || s.hops.first() == Some(&via))
                 .count() as f64
                 * share
@@ -341,6 +362,14 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                             + gb * prices.transit_gateway_per_gb,
                     ))
                 }
+                // Queries to a private zone are billed too, by the million: left out.
+                Node::PrivateHostedZone(_) => Some((
+                    format!(
+                        "private hosted zone: ${}/month (queries not included)",
+                        prices.hosted_zone_per_month
+                    ),
+                    prices.hosted_zone_per_month,
+                )),
                 // Free, or not priced here (an endpoint service is billed to its NLB; a raw
                 // resource is outside the network model).
                 Node::Vpc(_)
@@ -356,8 +385,7 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                 | Node::TransitGateway(_)
                 // Free; data across AZs or regions is billed as data transfer.
                 | Node::VpcPeering(_)
-                // Billed per zone and per query, outside this network estimate.
-                | Node::PrivateHostedZone(_)
+
                 | Node::Workload(_)
                 | Node::Resource(_) => None,
             };

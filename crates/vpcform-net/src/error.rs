@@ -867,8 +867,9 @@ pub enum SynthWarning {
     },
     /// A route to a transit gateway or peering connection that no VPC on the other side covers.
     #[error(
-        "{construct}: destination {destination} through {target} reaches no VPC on the other \
-         side (connected: {connected}); the traffic is dropped"
+        "{construct}: destination {destination} through {target} reaches no VPC of this app on \
+         the other side (connected: {connected}); unless a VPN, Direct Connect or another app's \
+         VPC is behind it, the traffic is dropped — route the connected VPCs' blocks"
     )]
     RouteReachesNoVpc {
         /// The route.

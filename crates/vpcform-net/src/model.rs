@@ -242,6 +242,10 @@ pub(crate) struct Model<'a> {
     attachments_of: HashMap<NodeKey, Vec<NodeKey>>,
     /// VPC → the private hosted zones (of any stack) associated with it.
     zones_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// (transit gateway, VPC) → the VPC's (first) attachment to it.
+    attachment_of: HashMap<(NodeKey, NodeKey), NodeKey>,
+    /// Transit gateway → the attached VPCs' blocks, sorted by first address.
+    attached_blocks: HashMap<NodeKey, Vec<(crate::Ipv4Cidr, NodeKey)>>,
 }
 
 impl<'a> Model<'a> {
@@ -257,6 +261,8 @@ impl<'a> Model<'a> {
             service_of: HashMap::new(),
             attachments_of: HashMap::new(),
             zones_of: HashMap::new(),
+            attachment_of: HashMap::new(),
+            attached_blocks: HashMap::new(),
         };
         for (position, stack) in stacks.iter().enumerate() {
             model.positions.entry(stack.key).or_insert(position);
@@ -294,6 +300,9 @@ impl<'a> Model<'a> {
                     Node::TransitGatewayAttachment(attachment) => {
                         if let Some(tgw) = attachment.transit_gateway_key() {
                             model.attachments_of.entry(tgw).or_default().push(key);
+                            if let Some(vpc) = attachment.vpc.vpc {
+                                model.attachment_of.entry((tgw, vpc)).or_insert(key);
+                            }
                         }
                     }
                     Node::PrivateHostedZone(zone) => {
@@ -317,6 +326,19 @@ impl<'a> Model<'a> {
                 }
             }
         }
+        // Each transit gateway's VPC blocks, sorted once for the overlap check and the routes.
+        let mut attached_blocks = HashMap::with_capacity(model.attachments_of.len());
+        for (&tgw, attachments) in &model.attachments_of {
+            let mut blocks: Vec<(crate::Ipv4Cidr, NodeKey)> = attachments
+                .iter()
+                .filter_map(|&a| model.get_key::<TransitGatewayAttachmentNode>(a)?.vpc.vpc)
+                .filter_map(|vpc| Some((model.get_key::<VpcNode>(vpc)?.parsed?, vpc)))
+                .collect();
+            blocks.sort_by_key(|(cidr, vpc)| (cidr.first(), *vpc));
+            blocks.dedup_by_key(|(_, vpc)| *vpc);
+            attached_blocks.insert(tgw, blocks);
+        }
+        model.attached_blocks = attached_blocks;
         model
     }
 
@@ -358,16 +380,19 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// A transit gateway's attachments, of every stack, in the order added.
-    pub(crate) fn attachments_of(
+    /// A VPC's attachment to a transit gateway, if it has one.
+    pub(crate) fn attachment_of(&self, transit_gateway: NodeKey, vpc: NodeKey) -> Option<NodeKey> {
+        self.attachment_of.get(&(transit_gateway, vpc)).copied()
+    }
+
+    /// The blocks of the VPCs attached to a transit gateway, sorted by first address.
+    pub(crate) fn attached_blocks(
         &self,
         transit_gateway: NodeKey,
-    ) -> impl Iterator<Item = (NodeKey, &'a TransitGatewayAttachmentNode)> + '_ {
-        self.attachments_of
+    ) -> &[(crate::Ipv4Cidr, NodeKey)] {
+        self.attached_blocks
             .get(&transit_gateway)
-            .into_iter()
-            .flatten()
-            .filter_map(|&key| self.get_key(key).map(|n| (key, n)))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The private hosted zones associated with a VPC, of every stack.

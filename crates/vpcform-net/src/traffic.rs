@@ -593,7 +593,7 @@ impl Context<'_> {
         };
         let (hops, back) = match connection {
             TargetNode::TransitGateway(attachment) => {
-                self.over_transit_gateway(hub, attachment, &unreachable)?
+                self.over_transit_gateway(hub, endpoint_key, attachment, &unreachable)?
             }
             TargetNode::VpcPeering(peering) => {
                 let node = self.model.get::<VpcPeeringNode>(peering);
@@ -674,10 +674,17 @@ impl Context<'_> {
     fn over_transit_gateway(
         &self,
         hub: NodeKey,
+        endpoint_key: NodeKey,
         attachment: &Handle,
         unreachable: &dyn Fn(String, String) -> Box<Outcome>,
     ) -> Result<(Vec<NodeKey>, NodeKey), Box<Outcome>> {
         let hub_path = self.model.path(hub);
+        let endpoint = self
+            .model
+            .get_key::<InterfaceEndpointNode>(endpoint_key)
+            .ok_or_else(|| {
+                unreachable("the hub endpoint is not in the app".into(), String::new())
+            })?;
         let Some(own) = self.model.get::<TransitGatewayAttachmentNode>(attachment) else {
             return Err(unreachable(
                 format!("attachment {} is not in the app", attachment.path()),
@@ -706,11 +713,7 @@ impl Context<'_> {
                 format!("turn default_route_table on for {tgw_path}"),
             ));
         }
-        let Some((hub_attachment, _)) = self
-            .model
-            .attachments_of(tgw)
-            .find(|(_, a)| a.vpc.vpc == Some(hub))
-        else {
+        let Some(hub_attachment) = self.model.attachment_of(tgw, hub) else {
             return Err(unreachable(
                 format!("{hub_path} is not attached to transit gateway {tgw_path}"),
                 format!("add a TransitGatewayAttachment of {hub_path} to {tgw_path}"),
@@ -718,25 +721,59 @@ impl Context<'_> {
         };
         // "traffic is forwarded to the transit gateway only when the transit gateway has an
         // attachment in a subnet in the same Availability Zone" (Transit Gateway guide, VPC
-        // attachments; docs/aws-rules.md §18.2).
-        if let Some(subnet) = self.model.get::<SubnetNode>(self.subnet) {
-            let covered = own.subnets.iter().any(|s| {
-                self.model
-                    .get::<SubnetNode>(s)
-                    .is_some_and(|a| a.az == subnet.az)
-            });
-            if !covered {
+        // attachments; docs/aws-rules.md §18.2): this subnet's AZ on the way there, each of the
+        // endpoint's AZs on the way back.
+        if let Some(subnet) = self.model.get::<SubnetNode>(self.subnet)
+            && let Some(missing) = self.uncovered(&own.subnets, [&subnet.az])
+        {
+            return Err(unreachable(
+                format!(
+                    "attachment {} has no subnet in {missing}, so the transit gateway does not take this subnet's traffic",
+                    attachment.path()
+                ),
+                format!("add a subnet in {missing} to {}", attachment.path()),
+            ));
+        }
+        if let Some(hub_node) = self
+            .model
+            .get_key::<TransitGatewayAttachmentNode>(hub_attachment)
+        {
+            let endpoint_azs: Vec<&crate::Az> = endpoint
+                .subnets
+                .iter()
+                .filter_map(|s| self.model.get::<SubnetNode>(s).map(|n| &n.az))
+                .collect();
+            if let Some(missing) = self.uncovered(&hub_node.subnets, endpoint_azs) {
+                let hub_path = self.model.path(hub_attachment);
                 return Err(unreachable(
                     format!(
-                        "attachment {} has no subnet in {}, so the transit gateway does not take this subnet's traffic",
-                        attachment.path(),
-                        subnet.az
+                        "hub attachment {hub_path} has no subnet in {missing}, where the endpoint has an interface, so its answers cannot return"
                     ),
-                    format!("add a subnet in {} to {}", subnet.az, attachment.path()),
+                    format!("add a subnet in {missing} to {hub_path}"),
                 ));
             }
         }
         Ok((vec![attachment.key, tgw, hub_attachment], tgw))
+    }
+
+    /// The first of `azs` that no subnet of `attachment` is in, when the two are written the
+    /// same way (an index, a name and an ID cannot be compared before deploy: unknown is not
+    /// missing).
+    fn uncovered<'z>(
+        &self,
+        attachment: &[Handle],
+        azs: impl IntoIterator<Item = &'z crate::Az>,
+    ) -> Option<&'z crate::Az> {
+        let covered: Vec<&crate::Az> = attachment
+            .iter()
+            .filter_map(|s| self.model.get::<SubnetNode>(s).map(|n| &n.az))
+            .collect();
+        azs.into_iter().find(|az| {
+            let comparable = covered
+                .iter()
+                .any(|c| std::mem::discriminant(*c) == std::mem::discriminant(*az));
+            comparable && !covered.contains(az)
+        })
     }
 
     /// Whether the security groups admit this subnet (or the workload's groups) on the port;
@@ -785,6 +822,12 @@ impl Context<'_> {
             .in_vpc::<GatewayEndpointNode>(vpc)
             .filter(|(_, g)| g.service == service)
             .collect();
+        // 0. A private hosted zone for the service associated with the VPC: DNS answers with
+        //    its endpoint's private addresses, so not even a gateway endpoint's prefix-list
+        //    route applies.
+        if let Some(outcome) = self.through_zone(vpc, service) {
+            return outcome;
+        }
         // 1. A gateway endpoint on the subnet's route table: its prefix-list route is more
         //    specific than any default route, so it wins.
         if let Some((table, _)) = route_table
@@ -819,9 +862,6 @@ impl Context<'_> {
                     self.unreachable_by_security_group(*key, &groups, &endpoint.security_groups)
                 }
             };
-        }
-        if let Some(outcome) = self.through_zone(vpc, service) {
-            return outcome;
         }
         notes.extend(interfaces.iter().map(|(key, _)| {
             format!(

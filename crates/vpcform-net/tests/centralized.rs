@@ -13,6 +13,8 @@ vpcform_net::topology! {
 /// What to leave out or change in the fixture, one piece at a time.
 #[derive(Default, Clone, Copy)]
 struct Break {
+    hub_attachment_one_az: bool,
+    spoke_s3_gateway: bool,
     spoke_route: bool,
     hub_attachment: bool,
     return_route: bool,
@@ -95,6 +97,16 @@ fn build(b: Break) -> Built {
                 .build(),
         );
     }
+    if b.spoke_s3_gateway {
+        spoke.add(
+            "S3Gateway",
+            GatewayEndpoint::builder()
+                .vpc(&a)
+                .service(services::S3)
+                .route_tables([&routes])
+                .build(),
+        );
+    }
     let pods = spoke.add("Pods", Workload::builder().subnets([&w1, &w2]).build());
     let spoke_id = spoke.export("VpcId", &a);
 
@@ -111,9 +123,17 @@ fn build(b: Break) -> Built {
             .availability_zone(Az::index(0))
             .build(),
     );
+    let h2 = shared.add(
+        "H2",
+        Subnet::builder()
+            .vpc(&hub)
+            .cidr(cidr!("10.0.2.0/24"))
+            .availability_zone(Az::index(1))
+            .build(),
+    );
     let hub_routes = shared.add(
         "HubRoutes",
-        RouteTable::builder().vpc(&hub).subnets([&h1]).build(),
+        RouteTable::builder().vpc(&hub).subnets([&h1, &h2]).build(),
     );
     if !b.hub_attachment {
         let hub_tgw = shared.import(&tgw_id);
@@ -122,7 +142,11 @@ fn build(b: Break) -> Built {
             TransitGatewayAttachment::builder()
                 .vpc(&hub)
                 .transit_gateway(hub_tgw)
-                .subnets([&h1])
+                .subnets(if b.hub_attachment_one_az {
+                    vec![&h1]
+                } else {
+                    vec![&h1, &h2]
+                })
                 .build(),
         );
         if !b.return_route {
@@ -153,9 +177,44 @@ fn build(b: Break) -> Built {
         InterfaceEndpoint::builder()
             .vpc(&hub)
             .service(services::Sqs)
-            .subnets([&h1])
+            .subnets([&h1, &h2])
             .security_groups([&sg])
             .private_dns(b.hub_private_dns)
+            .build(),
+    );
+    // S3 centralized too: a zone for it wins over a spoke's own gateway endpoint.
+    let s3 = shared.add(
+        "S3",
+        InterfaceEndpoint::builder()
+            .vpc(&hub)
+            .service(services::S3)
+            .subnets([&h1, &h2])
+            .security_groups([&sg])
+            .build(),
+    );
+    let spoke_vpc_for_s3 = shared.import(&spoke_id);
+    shared.add(
+        "S3Zone",
+        PrivateHostedZone::builder()
+            .endpoint(&s3)
+            .vpcs([ZoneVpc::of(spoke_vpc_for_s3)])
+            .build(),
+    );
+    let ecr = shared.add(
+        "EcrApi",
+        InterfaceEndpoint::builder()
+            .vpc(&hub)
+            .service(services::EcrApi)
+            .subnets([&h1, &h2])
+            .security_groups([&sg])
+            .private_dns(false)
+            .build(),
+    );
+    shared.add(
+        "EcrApiZone",
+        PrivateHostedZone::builder()
+            .endpoint(&ecr)
+            .vpcs([ZoneVpc::of(&hub)])
             .build(),
     );
     let spoke_vpc = shared.import(&spoke_id);
@@ -172,6 +231,7 @@ fn build(b: Break) -> Built {
     app.add_stack(spoke);
     app.add_stack(shared);
     app.flow(Flow::new(&pods, services::Sqs, Port::tcp(443)).gb_per_month(100.0));
+    app.flow(Flow::new(&pods, services::S3, Port::tcp(443)).gb_per_month(10.0));
     Built { app }
 }
 
@@ -206,7 +266,15 @@ fn a_spoke_reaches_the_hub_endpoint_through_the_zone_and_the_transit_gateway() {
 
 #[test]
 fn every_missing_piece_is_named() {
-    let cases: [(Break, &str, &str); 7] = [
+    let cases: [(Break, &str, &str); 8] = [
+        (
+            Break {
+                hub_attachment_one_az: true,
+                ..Break::default()
+            },
+            "hub attachment Shared/HubAttachment has no subnet in AZ #1 of the region, where the endpoint has an interface",
+            "add a subnet in AZ #1 of the region to Shared/HubAttachment",
+        ),
         (
             Break {
                 spoke_route: true,
@@ -303,7 +371,7 @@ fn the_zone_and_its_alias_are_rendered() {
     let template = shared.template();
     let zone = &template.resources()["SqsZone"];
     assert_eq!(zone.resource_type(), "AWS::Route53::HostedZone");
-    let name = cfn::Value::sub("sqs.${AWS::Region}.amazonaws.com");
+    let name = cfn::Value::sub("sqs.${AWS::Region}.${AWS::URLSuffix}");
     assert_eq!(zone.get("Name"), Some(&name));
     let json = template.to_json_compact().unwrap_or_default();
     assert!(
@@ -488,5 +556,31 @@ fn a_zone_needs_vpc_dns_and_an_aws_service() {
         ),
         "{}",
         e[1]
+    );
+}
+
+#[test]
+fn a_zone_for_s3_wins_over_the_spokes_own_gateway_endpoint() {
+    let built = build(Break {
+        spoke_s3_gateway: true,
+        ..Break::default()
+    });
+    let assembly = built.app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let s3 = &assembly.traffic().flows[1];
+    assert_eq!(s3.path, PathKind::InterfaceEndpoint);
+    assert_eq!(s3.subnets[0].via.as_deref(), Some("Shared/S3"));
+}
+
+#[test]
+fn a_zone_is_named_after_the_services_dns_name() {
+    let built = build(Break::default());
+    let assembly = built.app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let shared = assembly
+        .stack("Shared")
+        .unwrap_or_else(|| panic!("no Shared"));
+    // ecr.api's DNS name is api.ecr.<region>.amazonaws.com.
+    assert_eq!(
+        shared.template().resources()["EcrApiZone"].get("Name"),
+        Some(&cfn::Value::sub("api.ecr.${AWS::Region}.${AWS::URLSuffix}"))
     );
 }

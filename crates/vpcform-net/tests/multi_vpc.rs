@@ -310,7 +310,7 @@ fn a_route_to_the_transit_gateway_should_reach_an_attached_vpc() {
     let w = warnings(&app(h));
     assert_eq!(w.len(), 1, "{w:#?}");
     assert!(
-        w[0].starts_with("SpokeA/ToNowhere: destination 192.168.0.0/16 through SpokeA/AAttachment reaches no VPC on the other side (connected: 10.0.0.0/16)"),
+        w[0].starts_with("SpokeA/ToNowhere: destination 192.168.0.0/16 through SpokeA/AAttachment reaches no VPC of this app on the other side (connected: 10.0.0.0/16)"),
         "{}",
         w[0]
     );
@@ -567,5 +567,35 @@ fn a_default_route_to_a_peering_connection_does_not_reach_aws_services() {
     assert!(
         reason.contains("peering connection Peers/LeftRight"),
         "{reason}"
+    );
+}
+
+#[test]
+fn a_route_target_made_by_hand_from_another_kind_is_an_error() {
+    use vpcform_net::{AnyHandle, IntoRouteTarget, RouteTarget};
+    /// A target built outside the typed API: a subnet's handle posing as a peering.
+    struct Posing(RouteTarget<Left>);
+    impl IntoRouteTarget<Left> for Posing {
+        fn into_route_target(self) -> RouteTarget<Left> {
+            self.0
+        }
+    }
+    let (mut stack, left, _) = peers("10.1.0.0/16");
+    stack.add(
+        "Forged",
+        Route::builder()
+            .route_table(&left.routes)
+            .destination(cidr!("10.1.0.0/16"))
+            .target(Posing(RouteTarget::VpcPeering(
+                left.subnets[0].any_handle().clone(),
+            )))
+            .build(),
+    );
+    let e = errors(&one(stack));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].starts_with("Peers/Forged: target refers to Peers/LeftSubnet0"),
+        "{}",
+        e[0]
     );
 }

@@ -498,7 +498,7 @@ fn test_prices() -> vpcform_net::Prices {
         "gateway_endpoint_per_hour": 0.0, "nat_gateway_per_hour": 0.5,
         "nat_gateway_per_gb": 0.05, "nlb_per_hour": 0.2, "nlb_per_nlcu_hour": 0.003,
         "cross_az_per_gb": 0.04, "transit_gateway_attachment_per_hour": 0.07,
-        "transit_gateway_per_gb": 0.02
+        "transit_gateway_per_gb": 0.02, "hosted_zone_per_month": 0.3
     }"#;
     vpcform_net::Prices::from_json(text, "test").unwrap_or_else(|e| panic!("{e}"))
 }
@@ -666,4 +666,20 @@ fn a_flow_takes_its_worst_subnet_and_the_table_shows_subnets_that_differ() {
         "{}",
         lines[3]
     );
+}
+
+#[test]
+fn a_prices_file_of_the_earlier_shape_gets_the_newer_prices_bundled() {
+    let text = r#"{
+        "region": "eu-west-1", "currency": "USD", "retrieved": "2026-01-01",
+        "source": "an older file", "hours_per_month": 730,
+        "interface_endpoint_per_az_hour": 0.011, "interface_endpoint_per_gb": 0.01,
+        "gateway_endpoint_per_hour": 0.0, "nat_gateway_per_hour": 0.048,
+        "nat_gateway_per_gb": 0.048, "nlb_per_hour": 0.0252, "nlb_per_nlcu_hour": 0.006,
+        "cross_az_per_gb": 0.01
+    }"#;
+    let prices = vpcform_net::Prices::from_json(text, "old.json").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(prices.transit_gateway_attachment_per_hour, 0.05);
+    assert_eq!(prices.transit_gateway_per_gb, 0.02);
+    assert_eq!(prices.hosted_zone_per_month, 0.5);
 }

@@ -348,7 +348,10 @@ impl PrivateHostedZoneNode {
         let Some(service) = self.service(ctx.model) else {
             return Ok(()); // Reported by the check.
         };
-        let name = Value::sub(format!("{service}.${{AWS::Region}}.amazonaws.com"));
+        let name = Value::sub(format!(
+            "{}.${{AWS::Region}}.${{AWS::URLSuffix}}",
+            dns_label(service)
+        ));
         let vpcs: Vec<Value> = self
             .vpcs
             .iter()
@@ -365,13 +368,15 @@ impl PrivateHostedZoneNode {
             })
             .collect();
         let mut config = indexmap::IndexMap::new();
-        config.insert(
-            "Comment".to_string(),
-            Value::from(format!(
-                "{service} through interface endpoint {}",
-                ctx.stack.path(&self.endpoint.id)
-            )),
-        );
+        // HostedZoneConfig.Comment: at most 256 characters (docs/aws-rules.md §18.7).
+        let comment: String = format!(
+            "{service} through interface endpoint {}",
+            ctx.stack.path(&self.endpoint.id)
+        )
+        .chars()
+        .take(256)
+        .collect();
+        config.insert("Comment".to_string(), Value::from(comment));
         template.add_resource(
             &*self.id,
             Resource::new("AWS::Route53::HostedZone")
@@ -399,12 +404,21 @@ impl PrivateHostedZoneNode {
             template.add_resource(
                 format!("{}Wildcard", self.id),
                 record(Value::sub(format!(
-                    "*.{service}.${{AWS::Region}}.amazonaws.com"
+                    "*.{}.${{AWS::Region}}.${{AWS::URLSuffix}}",
+                    dns_label(service)
                 ))),
             )?;
         }
         Ok(())
     }
+}
+
+/// The service's part of its regional DNS name: the endpoint name's dotted parts reversed —
+/// `ecr.api` is `api.ecr.<region>.amazonaws.com`, `ecr.dkr` `dkr.ecr.…`, `sqs` `sqs.…`
+/// (AWS PrivateLink guide, "AWS services that integrate with AWS PrivateLink": the private DNS
+/// name of each service; docs/aws-rules.md §18.7).
+fn dns_label(service: &str) -> String {
+    service.rsplit('.').collect::<Vec<_>>().join(".")
 }
 
 /// `vpc-` and 8 or 17 lowercase hex digits (EC2 resource IDs).

@@ -9,13 +9,14 @@ use super::internet_gateway::{InternetGatewayNode, InternetGatewayRef};
 use super::nat_gateway::NatGatewayRef;
 use super::route_table::RouteTableRef;
 use super::subnet::SubnetNode;
+use super::transit_gateway::TransitGatewayNode;
 use super::transit_gateway_attachment::{
     TransitGatewayAttachmentNode, TransitGatewayAttachmentRef,
 };
 use super::vpc::VpcNode;
 use super::vpc_peering::{PeeringAccepter, VpcPeeringNode, VpcPeeringRef};
 use crate::handle::Handle;
-use crate::model::{Check, Claim, Node, Render};
+use crate::model::{Check, Claim, Kind, Node, Render};
 use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 
@@ -163,7 +164,7 @@ impl RouteNode {
         let Some(own) = self.route_table.vpc else {
             return;
         };
-        let (target, blocks): (&Handle, Vec<crate::Ipv4Cidr>) = match &self.target {
+        let (target, reaches, connected) = match &self.target {
             TargetNode::TransitGateway(attachment) => {
                 let Some(tgw) = check
                     .model
@@ -172,29 +173,57 @@ impl RouteNode {
                 else {
                     return; // An imported transit gateway of no app construct: unknown.
                 };
-                let blocks = check
+                // Own route tables (default off) may route anywhere: not judged here.
+                if check
                     .model
-                    .attachments_of(tgw)
-                    .filter_map(|(_, a)| a.vpc.vpc)
-                    .filter(|&vpc| vpc != own)
-                    .filter_map(|vpc| check.model.get_key::<VpcNode>(vpc)?.parsed)
-                    .collect();
-                (attachment, blocks)
+                    .get_key::<TransitGatewayNode>(tgw)
+                    .is_some_and(|t| !t.default_route_table)
+                {
+                    return;
+                }
+                // The blocks are sorted and (checked) disjoint: those overlapping the
+                // destination are one run, found by a binary search.
+                let blocks = check.model.attached_blocks(tgw);
+                let start = blocks.partition_point(|(b, _)| b.last() < destination.first());
+                let reaches = blocks[start..]
+                    .iter()
+                    .take_while(|(b, _)| b.first() <= destination.last())
+                    .any(|(_, vpc)| *vpc != own);
+                let connected = || {
+                    blocks
+                        .iter()
+                        .filter(|(_, vpc)| *vpc != own)
+                        .map(|(b, _)| b.to_string())
+                        .collect::<Vec<_>>()
+                };
+                (
+                    attachment,
+                    reaches,
+                    if reaches { Vec::new() } else { connected() },
+                )
             }
             TargetNode::VpcPeering(peering) => {
                 let Some(node) = check.model.get::<VpcPeeringNode>(peering) else {
                     return;
                 };
                 match node.other_side(check.model, own) {
-                    Some((_, Some(block))) => (peering, vec![block]),
+                    Some((_, Some(block))) => (
+                        peering,
+                        block.overlaps(&destination),
+                        vec![block.to_string()],
+                    ),
                     Some((_, None)) => return,
                     None => {
-                        check.report(SynthError::WrongVpc {
+                        check.report(SynthError::InvalidText {
                             construct: check.path(&self.id),
                             property: "VpcPeeringConnectionId",
-                            target: peering.path(),
-                            target_vpc: "two other VPCs".into(),
-                            vpc: check.model.path(own),
+                            value: peering.path(),
+                            reason: format!(
+                                "route table {}'s VPC {} is neither side of the peering \
+                                 connection; route through a connection of that VPC",
+                                self.route_table.path(),
+                                check.model.path(own)
+                            ),
                         });
                         return;
                     }
@@ -202,19 +231,15 @@ impl RouteNode {
             }
             TargetNode::InternetGateway(_) | TargetNode::NatGateway(_) => return,
         };
-        if !blocks.iter().any(|block| block.overlaps(&destination)) {
+        if !reaches {
             check.warn(crate::SynthWarning::RouteReachesNoVpc {
                 construct: check.path(&self.id),
                 destination: destination.to_string(),
                 target: target.path(),
-                connected: if blocks.is_empty() {
-                    "no other VPC".to_string()
+                connected: if connected.is_empty() {
+                    "none".to_string()
                 } else {
-                    blocks
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    connected.join(", ")
                 },
             });
         }
@@ -228,6 +253,24 @@ impl RouteNode {
             _ => self.route_table.vpc,
         };
         check.handle(&self.id, "target", self.target.handle(), same_vpc);
+        // Each target variant names one kind of construct (a handle made by hand may not).
+        let expected = match self.target {
+            TargetNode::InternetGateway(_) => Kind::InternetGateway,
+            TargetNode::NatGateway(_) => Kind::NatGateway,
+            TargetNode::TransitGateway(_) => Kind::TransitGatewayAttachment,
+            TargetNode::VpcPeering(_) => Kind::VpcPeering,
+        };
+        let target = self.target.handle();
+        if target.kind != expected {
+            check.report(SynthError::HandleKindMismatch {
+                construct: check.path(&self.id),
+                property: "target",
+                target: target.path(),
+                expected: expected.to_string(),
+                found: format!("a {}", target.kind),
+            });
+            return;
+        }
         let Some(destination) = check.cidr(&self.id, "DestinationCidrBlock", &self.destination)
         else {
             return;

@@ -6,7 +6,6 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::transit_gateway_attachment::TransitGatewayAttachmentNode;
-use super::vpc::VpcNode;
 use crate::export::Imported;
 use crate::handle::{Handle, NodeKey, handle};
 use crate::model::{Check, Node, Render};
@@ -155,21 +154,15 @@ impl TransitGatewayNode {
 
     /// VPCs attached to one transit gateway must not overlap: with default propagation the
     /// second block is not propagated and traffic for it goes to the first VPC (Transit
-    /// Gateway guide, "Route propagation"; docs/aws-rules.md §18.6). One sorted pass.
+    /// Gateway guide, "Route propagation"; docs/aws-rules.md §18.6). Route tables of one's own
+    /// (default route table off) may keep overlapping VPCs apart: not checked then. One pass
+    /// over the blocks sorted once by the model.
     fn check_overlaps(&self, check: &mut Check<'_>) {
-        let mut blocks: Vec<(Ipv4Cidr, NodeKey)> = check
-            .model
-            .attachments_of(check.key)
-            .filter_map(|(_, attachment)| {
-                let vpc = attachment.vpc.vpc?;
-                let cidr = check.model.get_key::<VpcNode>(vpc)?.parsed?;
-                Some((cidr, vpc))
-            })
-            .collect();
-        blocks.sort_by_key(|(cidr, key)| (cidr.first(), *key));
-        blocks.dedup_by_key(|(_, key)| *key);
+        if !self.default_route_table {
+            return;
+        }
         let mut widest: Option<(Ipv4Cidr, NodeKey)> = None;
-        for (cidr, vpc) in blocks {
+        for &(cidr, vpc) in check.model.attached_blocks(check.key) {
             if let Some((other, other_vpc)) = widest
                 && cidr.first() <= other.last()
             {

@@ -222,7 +222,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, W: PeerIn<S>> Construct<S> for V
 #[diagnostic::on_unimplemented(
     message = "VPC `{Self}` is not in stack `{S}`",
     note = "peer two VPCs of one stack, or give the other VPC as an `ExternalVpc` (its ID and \
-            block, imported or typed in)"
+            block)"
 )]
 pub trait PeerIn<S> {}
 
@@ -293,7 +293,7 @@ impl VpcPeeringNode {
                 self.check_external(check, external);
                 (
                     external.vpc_id.clone(),
-                    check.cidr(&self.id, "PeerVpc CIDR", &external.cidr),
+                    check.cidr(&self.id, "ExternalVpc cidr", &external.cidr),
                 )
             }
         };
@@ -354,7 +354,7 @@ impl VpcPeeringNode {
         if other_account && external.role_arn.is_none() {
             invalid(
                 "PeerRoleArn",
-                "",
+                "(none)",
                 "required for a VPC of another account: give the accepter's role with \
                  ExternalVpc::role_arn (CloudFormation: \"VpcPeeringConnection failed to \
                  stabilize\")",
