@@ -881,6 +881,22 @@ pub enum SynthWarning {
         /// The blocks on the other side.
         connected: String,
     },
+    /// A subnet routed to a transit gateway in a zone its VPC's attachment has no subnet in.
+    #[error(
+        "{construct}: subnet {subnet} is in {az}, where attachment {attachment} has no subnet — \
+         the transit gateway does not take traffic from that zone; add a subnet in {az} to the \
+         attachment"
+    )]
+    TransitGatewayAzNotAttached {
+        /// The route.
+        construct: String,
+        /// The subnet.
+        subnet: String,
+        /// Its zone.
+        az: String,
+        /// The attachment.
+        attachment: String,
+    },
     /// A pinned region vpcform's zone table does not list: its zones cannot be checked.
     #[error(
         "stack {stack}: region {region} is not in vpcform's table of regions (cfn-lint 1.58.0); \

@@ -447,11 +447,16 @@ fn a_zone_needs_vpcs_and_one_zone_per_name_and_vpc() {
             "Second",
             PrivateHostedZone::builder()
                 .endpoint(endpoint)
-                .vpcs([ZoneVpc::of(vpc)])
+                .vpcs([ZoneVpc::of(vpc), ZoneVpc::of(vpc)])
                 .build(),
         );
     });
-    assert_eq!(e.len(), 2, "{e:#?}");
+    assert_eq!(e.len(), 3, "{e:#?}");
+    assert!(
+        e[2].starts_with("Lone/Second: VPCs \"Lone/L\" is not accepted by AWS: the VPC is listed twice"),
+        "{}",
+        e[2]
+    );
     assert!(e[0].starts_with("Lone/Empty: VPCs"), "{}", e[0]);
     assert!(
         e[1].starts_with(
@@ -582,5 +587,26 @@ fn a_zone_is_named_after_the_services_dns_name() {
     assert_eq!(
         shared.template().resources()["EcrApiZone"].get("Name"),
         Some(&cfn::Value::sub("api.ecr.${AWS::Region}.${AWS::URLSuffix}"))
+    );
+}
+
+#[test]
+fn a_routed_subnet_in_a_zone_without_an_attachment_subnet_is_a_warning() {
+    let warnings = |b: Break| -> Vec<String> {
+        match build(b).app.synth() {
+            Ok(assembly) => assembly.warnings().iter().map(ToString::to_string).collect(),
+            Err(e) => panic!("{e}"),
+        }
+    };
+    assert!(warnings(Break::default()).is_empty());
+    let w = warnings(Break {
+        spoke_az_b_attachment: true,
+        ..Break::default()
+    });
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert!(
+        w[0].starts_with("Spoke/ToHub: subnet Spoke/Work2 is in AZ #1 of the region, where attachment Spoke/AAttachment has no subnet"),
+        "{}",
+        w[0]
     );
 }

@@ -258,7 +258,22 @@ impl PrivateHostedZoneNode {
             });
             return;
         };
+        let mut seen: Vec<NodeKey> = Vec::with_capacity(self.vpcs.len());
         for vpc in &self.vpcs {
+            // A VPC given twice: its second association would be refused, and our own claim
+            // cannot see it (the same zone).
+            if let Some(key) = vpc.source.as_ref().and_then(|h| h.vpc) {
+                if seen.contains(&key) {
+                    check.report(SynthError::InvalidText {
+                        construct: check.path(&self.id),
+                        property: "VPCs",
+                        value: check.model.path(key),
+                        reason: "the VPC is listed twice; list it once".into(),
+                    });
+                    continue;
+                }
+                seen.push(key);
+            }
             self.check_vpc(check, vpc, &service);
         }
     }

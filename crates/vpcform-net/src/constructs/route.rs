@@ -7,7 +7,7 @@ use vpcform_cfn::{Resource, Template, TemplateError};
 
 use super::internet_gateway::{InternetGatewayNode, InternetGatewayRef};
 use super::nat_gateway::NatGatewayRef;
-use super::route_table::RouteTableRef;
+use super::route_table::{RouteTableNode, RouteTableRef};
 use super::subnet::SubnetNode;
 use super::transit_gateway::TransitGatewayNode;
 use super::transit_gateway_attachment::{
@@ -245,6 +245,46 @@ impl RouteNode {
         }
     }
 
+    /// "traffic is forwarded to the transit gateway only when the transit gateway has an
+    /// attachment in a subnet in the same Availability Zone" (Transit Gateway guide, VPC
+    /// attachments; docs/aws-rules.md §18.2): each subnet of the table in a zone the
+    /// attachment has no subnet in loses this route's traffic. Zones written differently (an
+    /// index and a name) cannot be compared before deploy and are not judged.
+    fn check_attachment_azs(&self, check: &mut Check<'_>) {
+        let TargetNode::TransitGateway(attachment) = &self.target else {
+            return;
+        };
+        let (Some(node), Some(table)) = (
+            check.model.get::<TransitGatewayAttachmentNode>(attachment),
+            check.model.get::<RouteTableNode>(&self.route_table),
+        ) else {
+            return;
+        };
+        let covered: Vec<&crate::Az> = node
+            .subnets
+            .iter()
+            .filter_map(|s| check.model.get::<SubnetNode>(s).map(|n| &n.az))
+            .collect();
+        let mut warned: Vec<&crate::Az> = Vec::new();
+        for subnet in &table.subnets {
+            let Some(az) = check.model.get::<SubnetNode>(subnet).map(|n| &n.az) else {
+                continue;
+            };
+            let comparable = covered
+                .iter()
+                .any(|c| std::mem::discriminant(*c) == std::mem::discriminant(az));
+            if comparable && !covered.contains(&az) && !warned.contains(&az) {
+                warned.push(az);
+                check.warn(crate::SynthWarning::TransitGatewayAzNotAttached {
+                    construct: check.path(&self.id),
+                    subnet: subnet.path(),
+                    az: az.to_string(),
+                    attachment: attachment.path(),
+                });
+            }
+        }
+    }
+
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "RouteTableId", &self.route_table, None);
         // A peering connection belongs to both its VPCs: its side is checked below.
@@ -276,6 +316,7 @@ impl RouteNode {
             return;
         };
         self.check_connected(check, destination);
+        self.check_attachment_azs(check);
         // One route per destination in a route table: EC2 CreateRoute answers a second with
         // `RouteAlreadyExists`.
         let claim = Claim::Route {
