@@ -225,8 +225,31 @@ pub struct CostReport {
     pub endpoints: f64,
     /// The same traffic through NAT gateways (one per VPC and AZ of the workloads), per month.
     pub nat_alternative: f64,
+    /// Each hub endpoint that VPCs reach across a transit gateway or peering: what it costs
+    /// centralized, and what the same traffic would cost with an endpoint in each of them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub centralized: Vec<CentralizedEndpoint>,
     /// How the estimate was made, and what it leaves out.
     pub notes: Vec<String>,
+}
+
+/// A centralized interface endpoint against an endpoint in every VPC that uses it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CentralizedEndpoint {
+    /// The hub endpoint, `Stack/Id`.
+    pub endpoint: String,
+    /// The AWS service.
+    pub service: String,
+    /// The VPCs that reach it from outside its own.
+    pub vpcs: usize,
+    /// Their traffic through it, GB a month.
+    pub gb: f64,
+    /// Per month as built: the hub endpoint's AZ-hours and GB, and the transit gateway's GB.
+    pub centralized: f64,
+    /// Per month with an endpoint in each of those VPCs instead (in the AZs their workloads
+    /// use), and no transit gateway processing.
+    pub distributed: f64,
 }
 
 impl fmt::Display for CostReport {
@@ -251,7 +274,20 @@ impl fmt::Display for CostReport {
             f,
             "  traffic to AWS services through endpoints: ${:.2}/month; the same traffic through NAT: ${:.2}/month",
             self.endpoints, self.nat_alternative
-        )
+        )?;
+        for c in &self.centralized {
+            let (verdict, by) = if c.centralized <= c.distributed {
+                ("saves", c.distributed - c.centralized)
+            } else {
+                ("costs", c.centralized - c.distributed)
+            };
+            writeln!(
+                f,
+                "  {} ({}): ${:.2}/month centralized for {} VPC(s), ${:.2} with an endpoint in each — centralizing {verdict} ${:.2}",
+                c.endpoint, c.service, c.centralized, c.vpcs, c.distributed, by
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -291,6 +327,69 @@ fn private_link(flow: &FlowOutcome) -> bool {
             .subnets
             .iter()
             .all(|s| s.path == PathKind::InterfaceEndpoint)
+}
+
+/// Hub endpoints reached from other VPCs (flows with hops), against an endpoint in each of
+/// those VPCs: where centralizing wins (few GB, many VPCs) and where it loses (the transit
+/// gateway's per-GB charge on heavy traffic).
+fn centralized(
+    model: &Model<'_>,
+    outcomes: &[FlowOutcome],
+    prices: &Prices,
+) -> Vec<CentralizedEndpoint> {
+    let hours = prices.hours_per_month;
+    /// A hub endpoint's use from other VPCs: its service, the GB, each VPC's AZs.
+    type Use = (String, f64, BTreeMap<NodeKey, BTreeSet<String>>);
+    let mut by_endpoint: BTreeMap<NodeKey, Use> = BTreeMap::new();
+    for flow in outcomes {
+        let Target::AwsService(service) = &flow.destination else {
+            continue;
+        };
+        let share = flow.gb / flow.subnets.len().max(1) as f64;
+        for outcome in &flow.subnets {
+            let (Some(endpoint), false, PathKind::InterfaceEndpoint) =
+                (outcome.via, outcome.hops.is_empty(), outcome.path)
+            else {
+                continue;
+            };
+            let Some(subnet) = model.get_key::<SubnetNode>(outcome.subnet) else {
+                continue;
+            };
+            let Some(vpc) = subnet.vpc.vpc else {
+                continue;
+            };
+            let entry = by_endpoint
+                .entry(endpoint)
+                .or_insert_with(|| (service.clone(), 0.0, BTreeMap::new()));
+            entry.1 += share;
+            entry
+                .2
+                .entry(vpc)
+                .or_default()
+                .insert(subnet.az.to_string());
+        }
+    }
+    by_endpoint
+        .into_iter()
+        .filter_map(|(endpoint, (service, gb, vpcs))| {
+            let node = model.get_key::<InterfaceEndpointNode>(endpoint)?;
+            let hub_azs = node.subnets.len() as f64;
+            let centralized = hub_azs * hours * prices.interface_endpoint_per_az_hour
+                + gb * (prices.interface_endpoint_per_gb + prices.transit_gateway_per_gb);
+            let spoke_az_hours: f64 =
+                vpcs.values().map(|azs| azs.len() as f64).sum::<f64>() * hours;
+            let distributed = spoke_az_hours * prices.interface_endpoint_per_az_hour
+                + gb * prices.interface_endpoint_per_gb;
+            Some(CentralizedEndpoint {
+                endpoint: model.path(endpoint),
+                service,
+                vpcs: vpcs.len(),
+                gb: cents(gb),
+                centralized: cents(centralized),
+                distributed: cents(distributed),
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) -> CostReport {
@@ -452,7 +551,9 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
         + interface_gb * prices.interface_endpoint_per_gb;
     let nat_alternative = nat_azs.len() as f64 * hours * prices.nat_gateway_per_hour
         + aws_gb * prices.nat_gateway_per_gb;
+    let centralized = centralized(model, outcomes, prices);
     CostReport {
+        centralized,
         prices: prices.clone(),
         total: cents(stack_costs.iter().map(|s| s.total).sum()),
         stacks: stack_costs,

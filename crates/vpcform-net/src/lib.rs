@@ -79,7 +79,7 @@ pub use constructs::vpc_peering::{
     ExternalVpc, IntoPeer, PeerDef, PeerIn, PeeringAccepter, VpcPeering, VpcPeeringRef,
 };
 pub use constructs::workload::{Workload, WorkloadRef};
-pub use cost::{CostItem, CostReport, Prices, PricesError, StackCost};
+pub use cost::{CentralizedEndpoint, CostItem, CostReport, Prices, PricesError, StackCost};
 pub use error::{SynthError, SynthErrors, SynthWarning};
 pub use export::{Export, Exportable, Imported};
 pub use handle::AsHandle;

@@ -453,7 +453,9 @@ fn a_zone_needs_vpcs_and_one_zone_per_name_and_vpc() {
     });
     assert_eq!(e.len(), 3, "{e:#?}");
     assert!(
-        e[2].starts_with("Lone/Second: VPCs \"Lone/L\" is not accepted by AWS: the VPC is listed twice"),
+        e[2].starts_with(
+            "Lone/Second: VPCs \"Lone/L\" is not accepted by AWS: the VPC is listed twice"
+        ),
         "{}",
         e[2]
     );
@@ -594,7 +596,11 @@ fn a_zone_is_named_after_the_services_dns_name() {
 fn a_routed_subnet_in_a_zone_without_an_attachment_subnet_is_a_warning() {
     let warnings = |b: Break| -> Vec<String> {
         match build(b).app.synth() {
-            Ok(assembly) => assembly.warnings().iter().map(ToString::to_string).collect(),
+            Ok(assembly) => assembly
+                .warnings()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
             Err(e) => panic!("{e}"),
         }
     };
@@ -608,5 +614,29 @@ fn a_routed_subnet_in_a_zone_without_an_attachment_subnet_is_a_warning() {
         w[0].starts_with("Spoke/ToHub: subnet Spoke/Work2 is in AZ #1 of the region, where attachment Spoke/AAttachment has no subnet"),
         "{}",
         w[0]
+    );
+}
+
+#[test]
+fn a_hub_endpoint_is_priced_against_an_endpoint_in_each_vpc_that_uses_it() {
+    let built = build(Break::default());
+    let assembly = built.app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let cost = assembly.cost();
+    let sqs = cost
+        .centralized
+        .iter()
+        .find(|c| c.service == "sqs")
+        .unwrap_or_else(|| panic!("{:#?}", cost.centralized));
+    assert_eq!(sqs.endpoint, "Shared/Sqs");
+    assert_eq!((sqs.vpcs, sqs.gb), (1, 100.0));
+    // Hub: 2 AZ x 730 h x $0.01 + 100 GB x ($0.01 endpoint + $0.02 transit gateway).
+    assert_eq!(sqs.centralized, 17.6);
+    // Spoke instead: 2 AZ x 730 h x $0.01 + 100 GB x $0.01.
+    assert_eq!(sqs.distributed, 15.6);
+    assert!(
+        cost.to_string().contains(
+            "Shared/Sqs (sqs): $17.60/month centralized for 1 VPC(s), $15.60 with an endpoint in each — centralizing costs $2.00"
+        ),
+        "{cost}"
     );
 }
