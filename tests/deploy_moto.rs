@@ -331,3 +331,102 @@ async fn privatelink_consumer_with_a_service_name_given_as_text() {
     destroy(&d, &stacks).await;
     assert!(deployed(&client, "Consumer").await.is_none());
 }
+
+vpcform::topology! {
+    stack Routed { vpc Left, vpc Right }
+}
+
+/// Two VPCs peered, each routing the other's block to the connection, and a transit gateway
+/// the left VPC routes 10.16.0.0/12 to through its attachment: what moto models of the
+/// multi-VPC constructs (emulator.md, "Multi-VPC resources": the attachment itself is
+/// skipped by moto, the routes are created).
+fn routed() -> App {
+    let mut stack = Stack::<Routed>::new("Routed");
+    let left = stack.add(
+        "Left",
+        Vpc::<Left>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let right = stack.add(
+        "Right",
+        Vpc::<Right>::builder().cidr(cidr!("10.1.0.0/16")).build(),
+    );
+    let l1 = stack.add(
+        "L1",
+        Subnet::builder()
+            .vpc(&left)
+            .cidr(cidr!("10.0.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let left_routes = stack.add(
+        "LeftRoutes",
+        RouteTable::builder().vpc(&left).subnets([&l1]).build(),
+    );
+    let right_routes = stack.add("RightRoutes", RouteTable::builder().vpc(&right).build());
+    let peering = stack.add(
+        "LeftRight",
+        VpcPeering::builder().vpc(&left).peer(&right).build(),
+    );
+    stack.add(
+        "LeftToRight",
+        Route::builder()
+            .route_table(&left_routes)
+            .destination(cidr!("10.1.0.0/16"))
+            .target(&peering)
+            .build(),
+    );
+    stack.add(
+        "RightToLeft",
+        Route::builder()
+            .route_table(&right_routes)
+            .destination(cidr!("10.0.0.0/16"))
+            .target(peering.accepter())
+            .build(),
+    );
+    // moto needs a Description on a transit gateway (emulator.md).
+    let tgw = stack.add(
+        "Tgw",
+        TransitGateway::builder().description("to the rest").build(),
+    );
+    let attachment = stack.add(
+        "LeftAttachment",
+        TransitGatewayAttachment::builder()
+            .vpc(&left)
+            .transit_gateway(&tgw)
+            .subnets([&l1])
+            .build(),
+    );
+    stack.add(
+        "ToTgw",
+        Route::builder()
+            .route_table(&left_routes)
+            .destination(cidr!("10.16.0.0/12"))
+            .target(&attachment)
+            .build(),
+    );
+    let mut app = App::new("routed");
+    app.add_stack(stack);
+    app
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn peering_and_transit_gateway_routes_deploy() {
+    let Some(moto) = Moto::start() else { return };
+    let client = moto.client();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(&client, ui.clone());
+    let stacks = templates(&routed());
+    d.deploy(&stacks, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    let (status, ids) = deployed(&client, "Routed").await.expect("stack exists");
+    assert_eq!(status, "CREATE_COMPLETE");
+    for id in ["LeftRight", "LeftToRight", "RightToLeft", "Tgw", "ToTgw"] {
+        assert!(ids.contains(&id.to_string()), "{id} in {ids:?}");
+    }
+    let pcx = physical_id(&client, "Routed", "LeftRight").await;
+    assert!(pcx.starts_with("pcx-"), "{pcx}");
+    let tgw = physical_id(&client, "Routed", "Tgw").await;
+    assert!(tgw.starts_with("tgw-"), "{tgw}");
+    destroy(&d, &stacks).await;
+}
