@@ -482,6 +482,8 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                 | Node::InternetGateway(_)
                 // Billed through its attachments.
                 | Node::TransitGateway(_)
+                | Node::TransitGatewayRouteTable(_)
+                | Node::TransitGatewayRoute(_)
                 // Free; data across AZs or regions is billed as data transfer.
                 | Node::VpcPeering(_)
 

@@ -140,6 +140,8 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                     }
                     None
                 }
+                // Routing inside the transit gateway: not drawn.
+                Node::TransitGatewayRouteTable(_) | Node::TransitGatewayRoute(_) => None,
                 Node::PrivateHostedZone(_) => {
                     Some((format!("{id}\\nprivate hosted zone"), "folder"))
                 }

@@ -897,6 +897,17 @@ pub enum SynthWarning {
         /// The attachment.
         attachment: String,
     },
+    /// An attachment of a transit gateway whose default route table is off, associated with
+    /// no route table of its own.
+    #[error(
+        "{construct}: the transit gateway's default route table is off and the attachment is \
+         associated with no route table, so the transit gateway routes none of its traffic — \
+         give it .association(…)"
+    )]
+    AttachmentRoutesNothing {
+        /// The attachment.
+        construct: String,
+    },
     /// A pinned region vpcform's zone table does not list: its zones cannot be checked.
     #[error(
         "stack {stack}: region {region} is not in vpcform's table of regions (cfn-lint 1.58.0); \

@@ -40,6 +40,9 @@ pub enum InternetGatewayId {}
 /// What an export of a transit gateway carries: its ID (`tgw-…`); an attachment in another
 /// stack takes it imported.
 pub enum TransitGatewayId {}
+/// What an export of a transit gateway route table carries: its ID (`tgw-rtb-…`); an
+/// attachment or route in another stack takes it imported.
+pub enum TransitGatewayRouteTableId {}
 /// What an export of a transit gateway attachment carries: its ID (`tgw-attach-…`).
 pub enum TransitGatewayAttachmentId {}
 /// What an export of a NAT gateway carries: its ID (`nat-…`).

@@ -74,6 +74,13 @@ pub use constructs::transit_gateway::{
 pub use constructs::transit_gateway_attachment::{
     TransitGatewayAttachment, TransitGatewayAttachmentRef,
 };
+pub use constructs::transit_gateway_route::{
+    Blackhole, IntoTgwRouteTarget, TgwTarget, TransitGatewayRoute,
+};
+pub use constructs::transit_gateway_route_table::{
+    IntoTgwRouteTable, TgwRouteTable, TgwRouteTableSource, TransitGatewayRouteTable,
+    TransitGatewayRouteTableRef,
+};
 pub use constructs::vpc::{Vpc, VpcRef};
 pub use constructs::vpc_peering::{
     ExternalVpc, IntoPeer, PeerDef, PeerIn, PeeringAccepter, VpcPeering, VpcPeeringRef,
@@ -100,7 +107,7 @@ pub mod prelude {
         InternetGateway, Ipv4Cidr, Listener, NatGateway, NetworkLoadBalancer, Peer, Port,
         PrivateHostedZone, Route, RouteTable, Rule, SecurityGroup, SecurityGroupRef, ServiceName,
         Stack, Subnet, SynthError, SynthErrors, Target, TargetGroup, TransitGateway,
-        TransitGatewayAttachment, Value, Vpc, VpcMarker, VpcPeering, VpcRef, Workload, ZoneVpc,
-        cidr,
+        TransitGatewayAttachment, TransitGatewayRoute, TransitGatewayRouteTable, Value, Vpc,
+        VpcMarker, VpcPeering, VpcRef, Workload, ZoneVpc, cidr,
     };
 }

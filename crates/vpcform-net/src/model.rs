@@ -27,6 +27,8 @@ use crate::constructs::subnet::SubnetNode;
 use crate::constructs::target_group::TargetGroupNode;
 use crate::constructs::transit_gateway::TransitGatewayNode;
 use crate::constructs::transit_gateway_attachment::TransitGatewayAttachmentNode;
+use crate::constructs::transit_gateway_route::TransitGatewayRouteNode;
+use crate::constructs::transit_gateway_route_table::TransitGatewayRouteTableNode;
 use crate::constructs::vpc::VpcNode;
 use crate::constructs::vpc_peering::VpcPeeringNode;
 use crate::constructs::workload::WorkloadNode;
@@ -93,6 +95,8 @@ nodes! {
     NatGateway(NatGatewayNode),
     TransitGateway(TransitGatewayNode),
     TransitGatewayAttachment(TransitGatewayAttachmentNode),
+    TransitGatewayRouteTable(TransitGatewayRouteTableNode),
+    TransitGatewayRoute(TransitGatewayRouteNode),
     VpcPeering(VpcPeeringNode),
     PrivateHostedZone(PrivateHostedZoneNode),
     Workload(WorkloadNode),
@@ -122,6 +126,8 @@ impl std::fmt::Display for Kind {
             Kind::NatGateway => "NAT gateway",
             Kind::TransitGateway => "transit gateway",
             Kind::TransitGatewayAttachment => "transit gateway attachment",
+            Kind::TransitGatewayRouteTable => "transit gateway route table",
+            Kind::TransitGatewayRoute => "transit gateway route",
             Kind::VpcPeering => "VPC peering connection",
             Kind::PrivateHostedZone => "private hosted zone",
             Kind::Workload => "workload",
@@ -150,6 +156,8 @@ impl Node {
             // Regional, in no VPC: it connects VPCs through their attachments.
             Node::TransitGateway(_) => None,
             Node::TransitGatewayAttachment(n) => n.vpc.vpc,
+            // Regional, like their transit gateway.
+            Node::TransitGatewayRouteTable(_) | Node::TransitGatewayRoute(_) => None,
             // The requester's: the stack that creates it.
             Node::VpcPeering(n) => n.vpc.vpc,
             // Its endpoint's (the hub's); the VPCs it serves are its associations.
@@ -177,6 +185,8 @@ impl Node {
             Node::NatGateway(n) => n.check(check),
             Node::TransitGateway(n) => n.check(check),
             Node::TransitGatewayAttachment(n) => n.check(check),
+            Node::TransitGatewayRouteTable(n) => n.check(check),
+            Node::TransitGatewayRoute(n) => n.check(check),
             Node::VpcPeering(n) => n.check(check),
             Node::PrivateHostedZone(n) => n.check(check),
             Node::Workload(n) => n.check(check),
@@ -206,6 +216,8 @@ impl Node {
             Node::NatGateway(n) => n.render(ctx, template),
             Node::TransitGateway(n) => n.render(ctx, template),
             Node::TransitGatewayAttachment(n) => n.render(ctx, template),
+            Node::TransitGatewayRouteTable(n) => n.render(ctx, template),
+            Node::TransitGatewayRoute(n) => n.render(ctx, template),
             Node::VpcPeering(n) => n.render(ctx, template),
             Node::PrivateHostedZone(n) => n.render(ctx, template),
             // Not an AWS resource: a workload only feeds the traffic analysis.
@@ -213,6 +225,15 @@ impl Node {
             Node::Resource(n) => n.render(ctx, template),
         }
     }
+}
+
+/// Where a transit gateway route table sends traffic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TgwHop {
+    /// To this attachment's VPC.
+    Attachment(NodeKey),
+    /// Dropped.
+    Blackhole,
 }
 
 /// Why a handle does not resolve in this app.
@@ -244,6 +265,10 @@ pub(crate) struct Model<'a> {
     zones_of: HashMap<NodeKey, Vec<NodeKey>>,
     /// (transit gateway, VPC) → the VPC's (first) attachment to it.
     attachment_of: HashMap<(NodeKey, NodeKey), NodeKey>,
+    /// Transit gateway route table → its static routes.
+    tgw_routes_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// Transit gateway route table → the attachments propagating into it.
+    propagating_into: HashMap<NodeKey, Vec<NodeKey>>,
     /// Transit gateway → the attached VPCs' blocks, sorted by first address.
     attached_blocks: HashMap<NodeKey, Vec<(crate::Ipv4Cidr, NodeKey)>>,
 }
@@ -262,6 +287,8 @@ impl<'a> Model<'a> {
             attachments_of: HashMap::new(),
             zones_of: HashMap::new(),
             attachment_of: HashMap::new(),
+            tgw_routes_of: HashMap::new(),
+            propagating_into: HashMap::new(),
             attached_blocks: HashMap::new(),
         };
         for (position, stack) in stacks.iter().enumerate() {
@@ -304,6 +331,22 @@ impl<'a> Model<'a> {
                                 model.attachment_of.entry((tgw, vpc)).or_insert(key);
                             }
                         }
+                        for table in attachment
+                            .propagations
+                            .iter()
+                            .filter_map(|t| t.source.as_ref())
+                        {
+                            model
+                                .propagating_into
+                                .entry(table.key)
+                                .or_default()
+                                .push(key);
+                        }
+                    }
+                    Node::TransitGatewayRoute(route) => {
+                        if let Some(table) = &route.route_table.source {
+                            model.tgw_routes_of.entry(table.key).or_default().push(key);
+                        }
                     }
                     Node::PrivateHostedZone(zone) => {
                         for vpc in zone.vpc_keys() {
@@ -320,6 +363,7 @@ impl<'a> Model<'a> {
                     | Node::InternetGateway(_)
                     | Node::NatGateway(_)
                     | Node::TransitGateway(_)
+                    | Node::TransitGatewayRouteTable(_)
                     | Node::VpcPeering(_)
                     | Node::Workload(_)
                     | Node::Resource(_) => {}
@@ -383,6 +427,41 @@ impl<'a> Model<'a> {
     /// A VPC's attachment to a transit gateway, if it has one.
     pub(crate) fn attachment_of(&self, transit_gateway: NodeKey, vpc: NodeKey) -> Option<NodeKey> {
         self.attachment_of.get(&(transit_gateway, vpc)).copied()
+    }
+
+    /// Where a transit gateway route table sends `block`: the most specific of its static
+    /// routes and the blocks propagated into it (a static route wins a tie: Transit Gateway
+    /// guide, "Route evaluation order"); `None` when nothing matches.
+    pub(crate) fn tgw_route(&self, table: NodeKey, block: crate::Ipv4Cidr) -> Option<TgwHop> {
+        use crate::constructs::transit_gateway_route::TgwTarget;
+        let statics = self
+            .keys::<TransitGatewayRouteNode>(self.tgw_routes_of.get(&table))
+            .filter_map(|r| {
+                let destination = r.destination.parsed().ok()?;
+                let hop = match &r.target {
+                    TgwTarget::Attachment(a) => TgwHop::Attachment(a.key),
+                    TgwTarget::Blackhole => TgwHop::Blackhole,
+                };
+                Some((destination, 1u8, hop))
+            });
+        let propagated = self
+            .propagating_into
+            .get(&table)
+            .into_iter()
+            .flatten()
+            .filter_map(|&a| {
+                let vpc = self.get_key::<TransitGatewayAttachmentNode>(a)?.vpc.vpc?;
+                Some((
+                    self.get_key::<VpcNode>(vpc)?.parsed?,
+                    0u8,
+                    TgwHop::Attachment(a),
+                ))
+            });
+        statics
+            .chain(propagated)
+            .filter(|(destination, _, _)| destination.contains(&block))
+            .max_by_key(|(destination, rank, _)| (destination.prefix_len(), *rank))
+            .map(|(_, _, hop)| hop)
     }
 
     /// The blocks of the VPCs attached to a transit gateway, sorted by first address.
@@ -477,6 +556,11 @@ pub(crate) enum Claim {
     InternetGateway { vpc: NodeKey },
     /// A private hosted zone for an AWS service's name in a VPC.
     ServiceZone { vpc: NodeKey, service: ServiceKey },
+    /// A static route's destination in a transit gateway route table.
+    TransitGatewayRoute {
+        table: NodeKey,
+        destination: crate::Ipv4Cidr,
+    },
     /// A VPC's attachment to a transit gateway.
     TransitGatewayAttachment {
         vpc: NodeKey,

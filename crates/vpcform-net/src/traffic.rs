@@ -701,24 +701,27 @@ impl Context<'_> {
             ));
         };
         let tgw_path = self.model.path(tgw);
-        if self
+        let default_route_table = self
             .model
             .get_key::<TransitGatewayNode>(tgw)
-            .is_some_and(|t| !t.default_route_table)
-        {
-            return Err(unreachable(
-                format!(
-                    "transit gateway {tgw_path} has its default route table off, so its attachments route nothing"
-                ),
-                format!("turn default_route_table on for {tgw_path}"),
-            ));
-        }
+            .is_none_or(|t| t.default_route_table);
         let Some(hub_attachment) = self.model.attachment_of(tgw, hub) else {
             return Err(unreachable(
                 format!("{hub_path} is not attached to transit gateway {tgw_path}"),
                 format!("add a TransitGatewayAttachment of {hub_path} to {tgw_path}"),
             ));
         };
+        // Route tables of one's own (default off): the spoke's table must send the hub
+        // endpoint's subnets to the hub attachment, the hub's table this subnet back.
+        if !default_route_table {
+            self.through_tgw_tables(
+                attachment,
+                own,
+                hub_attachment,
+                &endpoint.subnets,
+                unreachable,
+            )?;
+        }
         // "traffic is forwarded to the transit gateway only when the transit gateway has an
         // attachment in a subnet in the same Availability Zone" (Transit Gateway guide, VPC
         // attachments; docs/aws-rules.md §18.2): this subnet's AZ on the way there, each of the
@@ -754,6 +757,118 @@ impl Context<'_> {
             }
         }
         Ok((vec![attachment.key, tgw, hub_attachment], tgw))
+    }
+
+    /// Over a transit gateway with route tables of its own: each attachment's associated
+    /// table routes the other side's blocks to the other attachment.
+    fn through_tgw_tables(
+        &self,
+        attachment: &Handle,
+        own: &TransitGatewayAttachmentNode,
+        hub_attachment: NodeKey,
+        endpoint_subnets: &[Handle],
+        unreachable: &dyn Fn(String, String) -> Box<Outcome>,
+    ) -> Result<(), Box<Outcome>> {
+        let hub_path = self.model.path(hub_attachment);
+        let leg = |from: &Handle,
+                   from_node: &TransitGatewayAttachmentNode,
+                   to: NodeKey,
+                   block: Ipv4Cidr| {
+            let Some(table) = from_node
+                .association
+                .as_ref()
+                .and_then(|t| t.source.as_ref())
+            else {
+                return Err(unreachable(
+                    format!(
+                        "attachment {} is associated with no transit gateway route table",
+                        from.path()
+                    ),
+                    format!(
+                        "give {} an .association(…) whose table routes {block}",
+                        from.path()
+                    ),
+                ));
+            };
+            match self.model.tgw_route(table.key, block) {
+                Some(crate::model::TgwHop::Attachment(a)) if a == to => Ok(()),
+                Some(crate::model::TgwHop::Attachment(a)) => Err(unreachable(
+                    format!(
+                        "transit gateway route table {} sends {block} to {}, not {}",
+                        table.path(),
+                        self.model.path(a),
+                        self.model.path(to)
+                    ),
+                    format!(
+                        "route {block} to {} in {}",
+                        self.model.path(to),
+                        table.path()
+                    ),
+                )),
+                Some(crate::model::TgwHop::Blackhole) => Err(unreachable(
+                    format!(
+                        "transit gateway route table {} blackholes {block}",
+                        table.path()
+                    ),
+                    format!(
+                        "remove the blackhole route or add a more specific one to {}",
+                        self.model.path(to)
+                    ),
+                )),
+                None => Err(unreachable(
+                    format!(
+                        "transit gateway route table {} has no route to {block}",
+                        table.path()
+                    ),
+                    format!(
+                        "propagate {}'s attachment into {} or add a TransitGatewayRoute",
+                        self.model.path(to),
+                        table.path()
+                    ),
+                )),
+            }
+        };
+        for subnet in endpoint_subnets {
+            if let Some(block) = self.model.get::<SubnetNode>(subnet).and_then(|s| s.parsed) {
+                leg(attachment, own, hub_attachment, block)?;
+            }
+        }
+        if let (Some(block), Some(hub_node)) = (
+            self.cidr(),
+            self.model
+                .get_key::<TransitGatewayAttachmentNode>(hub_attachment),
+        ) {
+            let Some(hub_table) = hub_node
+                .association
+                .as_ref()
+                .and_then(|t| t.source.as_ref())
+            else {
+                return Err(unreachable(
+                    format!(
+                        "hub attachment {hub_path} is associated with no transit gateway route table, so answers cannot return"
+                    ),
+                    format!("give {hub_path} an .association(…) whose table routes {block}"),
+                ));
+            };
+            match self.model.tgw_route(hub_table.key, block) {
+                Some(crate::model::TgwHop::Attachment(a)) if a == attachment.key => {}
+                _ => {
+                    return Err(unreachable(
+                        format!(
+                            "no way back: transit gateway route table {} does not send {block} to {}",
+                            hub_table.path(),
+                            attachment.path()
+                        ),
+                        format!(
+                            "propagate {} into {} or add a TransitGatewayRoute",
+                            attachment.path(),
+                            hub_table.path()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The first of `azs` that no subnet of `attachment` is in, when the two are written the

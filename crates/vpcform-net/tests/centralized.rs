@@ -320,8 +320,8 @@ fn every_missing_piece_is_named() {
                 default_route_table_off: true,
                 ..Break::default()
             },
-            "transit gateway Core/Tgw has its default route table off",
-            "turn default_route_table on",
+            "attachment Spoke/AAttachment is associated with no transit gateway route table",
+            "give Spoke/AAttachment an .association(…)",
         ),
         (
             Break {

@@ -16,6 +16,8 @@ pub(crate) mod subnet;
 pub(crate) mod target_group;
 pub(crate) mod transit_gateway;
 pub(crate) mod transit_gateway_attachment;
+pub(crate) mod transit_gateway_route;
+pub(crate) mod transit_gateway_route_table;
 pub(crate) mod vpc;
 pub(crate) mod vpc_peering;
 pub(crate) mod workload;

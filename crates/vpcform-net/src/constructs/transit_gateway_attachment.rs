@@ -3,10 +3,13 @@
 use std::sync::Arc;
 
 use typed_builder::TypedBuilder;
-use vpcform_cfn::{Resource, Template, TemplateError};
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::subnet::{SubnetRef, check_one_subnet_per_az};
-use super::transit_gateway::{IntoTransitGateway, TransitGatewaySource};
+use super::transit_gateway::{IntoTransitGateway, TransitGatewayNode, TransitGatewaySource};
+use super::transit_gateway_route_table::{
+    IntoTgwRouteTable, TgwRouteTable, TgwRouteTableSource, TransitGatewayRouteTableNode,
+};
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Claim, Node, Render};
@@ -55,6 +58,15 @@ pub struct TransitGatewayAttachment<V: VpcMarker> {
     /// small dedicated /28 each is AWS's advice). Required, at least one.
     #[builder(setter(transform = |subnets: impl IntoIterator<Item = impl AsHandle<SubnetRef<V>>>| collect(subnets)))]
     subnets: Vec<SubnetRef<V>>,
+    /// The transit gateway route table this attachment's traffic is routed by
+    /// (`AWS::EC2::TransitGatewayRouteTableAssociation`, logical ID `<Id>Association`), when
+    /// the transit gateway's default route table is off. Default: none.
+    #[builder(default, setter(transform = |table: impl IntoTgwRouteTable<V::Stack>| Some(table.route_table())))]
+    association: Option<TgwRouteTableSource>,
+    /// The route tables this attachment's VPC block is propagated into
+    /// (`AWS::EC2::TransitGatewayRouteTablePropagation`, `<Id>Propagation<n>`). Default: none.
+    #[builder(default, setter(transform = |tables: impl IntoIterator<Item = TgwRouteTable<V::Stack>>| tables.into_iter().map(|t| t.source).collect()))]
+    propagations: Vec<TgwRouteTableSource>,
 }
 
 handle! {
@@ -73,6 +85,8 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for TransitGatewayA
                 transit_gateway: self.transit_gateway,
                 vpc: self.vpc.handle,
                 subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
+                association: self.association,
+                propagations: self.propagations,
             },
         )))
     }
@@ -83,6 +97,8 @@ pub(crate) struct TransitGatewayAttachmentNode {
     pub(crate) transit_gateway: TransitGatewaySource,
     pub(crate) vpc: Handle,
     pub(crate) subnets: Vec<Handle>,
+    pub(crate) association: Option<TgwRouteTableSource>,
+    pub(crate) propagations: Vec<TgwRouteTableSource>,
 }
 
 impl TransitGatewayAttachmentNode {
@@ -117,6 +133,83 @@ impl TransitGatewayAttachmentNode {
                 });
             }
         }
+        self.check_route_tables(check);
+    }
+
+    /// Associations and propagations: route tables of the same transit gateway, an
+    /// association only with its default route table off ("already associated" otherwise:
+    /// docs/aws-rules.md §18.3), each table once.
+    fn check_route_tables(&self, check: &mut Check<'_>) {
+        let own_tgw = self.transit_gateway_key();
+        let default_on = own_tgw
+            .and_then(|t| check.model.get_key::<TransitGatewayNode>(t))
+            .map(|t| t.default_route_table);
+        let mut propagated: Vec<crate::handle::NodeKey> = Vec::new();
+        let tables = self
+            .association
+            .iter()
+            .map(|t| (true, t))
+            .chain(self.propagations.iter().map(|t| (false, t)));
+        for (association, table) in tables {
+            let property = if association {
+                "TransitGatewayRouteTableAssociation"
+            } else {
+                "TransitGatewayRouteTablePropagation"
+            };
+            let Some(source) = &table.source else {
+                continue;
+            };
+            if table.local {
+                check.handle(&self.id, property, source, None);
+            }
+            let table_tgw = check
+                .model
+                .get::<TransitGatewayRouteTableNode>(source)
+                .and_then(|t| t.transit_gateway_key());
+            if let (Some(a), Some(b)) = (own_tgw, table_tgw)
+                && a != b
+            {
+                check.report(SynthError::InvalidText {
+                    construct: check.path(&self.id),
+                    property,
+                    value: source.path(),
+                    reason: format!(
+                        "the route table belongs to transit gateway {}, the attachment to {}; \
+                         use a route table of the attachment's transit gateway",
+                        check.model.path(b),
+                        check.model.path(a)
+                    ),
+                });
+            }
+            if association {
+                if default_on == Some(true) {
+                    check.report(SynthError::InvalidText {
+                        construct: check.path(&self.id),
+                        property,
+                        value: source.path(),
+                        reason: "the transit gateway's default route table is on, so the \
+                                 attachment is already associated with it (AWS: \"is already \
+                                 associated to a route table\"); turn default_route_table off \
+                                 on the transit gateway"
+                            .into(),
+                    });
+                }
+            } else if propagated.contains(&source.key) {
+                check.report(SynthError::InvalidText {
+                    construct: check.path(&self.id),
+                    property,
+                    value: source.path(),
+                    reason: "the route table is listed twice; list it once".into(),
+                });
+            } else {
+                propagated.push(source.key);
+            }
+        }
+        if default_on == Some(false) && self.association.is_none() {
+            check.warn(crate::SynthWarning::AttachmentRoutesNothing {
+                construct: check.path(&self.id),
+            });
+        }
     }
 
     pub(crate) fn render(
@@ -130,6 +223,23 @@ impl TransitGatewayAttachmentNode {
             .property("VpcId", self.vpc.reference())
             .property("SubnetIds", vpcform_cfn::Value::List(subnets))
             .property("Tags", name_tag(ctx.stack, &self.id));
-        template.add_resource(&*self.id, resource)
+        template.add_resource(&*self.id, resource)?;
+        if let Some(table) = &self.association {
+            template.add_resource(
+                format!("{}Association", self.id),
+                Resource::new("AWS::EC2::TransitGatewayRouteTableAssociation")
+                    .property("TransitGatewayAttachmentId", Value::reference(&*self.id))
+                    .property("TransitGatewayRouteTableId", table.value.clone()),
+            )?;
+        }
+        for (i, table) in self.propagations.iter().enumerate() {
+            template.add_resource(
+                format!("{}Propagation{}", self.id, i + 1),
+                Resource::new("AWS::EC2::TransitGatewayRouteTablePropagation")
+                    .property("TransitGatewayAttachmentId", Value::reference(&*self.id))
+                    .property("TransitGatewayRouteTableId", table.value.clone()),
+            )?;
+        }
+        Ok(())
     }
 }

@@ -1,0 +1,178 @@
+//! `TransitGatewayRoute`: a static or blackhole route in a transit gateway route table.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::transit_gateway_attachment::{
+    TransitGatewayAttachmentNode, TransitGatewayAttachmentRef,
+};
+use super::transit_gateway_route_table::{
+    IntoTgwRouteTable, TgwRouteTableSource, TransitGatewayRouteTableNode,
+};
+use crate::handle::Handle;
+use crate::model::{Check, Claim, Node, Render};
+use crate::stack::{Construct, StackDef};
+use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
+
+/// A static route (`AWS::EC2::TransitGatewayRoute`) in a transit gateway route table of stack
+/// `S`: a destination sent to an attachment of this stack, or dropped ([`Blackhole`]).
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// use vpcform_net::Blackhole;
+/// vpcform_net::topology! { stack Network {} }
+/// let mut network = Stack::<Network>::new("Network");
+/// let tgw = network.add("Tgw", TransitGateway::builder().default_route_table(false).build());
+/// let table = network.add("Routes", TransitGatewayRouteTable::builder().transit_gateway(&tgw).build());
+/// network.add(
+///     "NoOnPremises",
+///     TransitGatewayRoute::builder().route_table(&table).destination(cidr!("192.168.0.0/16")).target(Blackhole).build(),
+/// );
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct TransitGatewayRoute<S> {
+    /// `TransitGatewayRouteTableId`: a route table of this stack, or its ID imported. Required.
+    #[builder(setter(transform = |table: impl IntoTgwRouteTable<S>| table.route_table()))]
+    route_table: TgwRouteTableSource,
+    /// `DestinationCidrBlock`. Required.
+    #[builder(setter(into))]
+    destination: CidrBlock,
+    /// An attachment of this stack (`TransitGatewayAttachmentId`), or [`Blackhole`]. Required.
+    #[builder(setter(transform = |target: impl IntoTgwRouteTarget<S>| target.tgw_route_target()))]
+    target: TgwTarget,
+    #[builder(default, setter(skip))]
+    _stack: PhantomData<fn() -> S>,
+}
+
+/// A transit gateway route that drops its traffic (`Blackhole: true`).
+#[derive(Clone, Copy, Debug)]
+pub struct Blackhole;
+
+/// Where a transit gateway route sends traffic.
+#[doc(hidden)]
+pub enum TgwTarget {
+    Attachment(Handle),
+    Blackhole,
+}
+
+/// What a transit gateway route of stack `S` can send traffic to.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the target of a transit gateway route in stack `{S}`",
+    note = "give an attachment of this stack, or `Blackhole` to drop the traffic"
+)]
+pub trait IntoTgwRouteTarget<S> {
+    #[doc(hidden)]
+    fn tgw_route_target(self) -> TgwTarget;
+}
+
+impl<S, V: VpcMarker + InStack<S>> IntoTgwRouteTarget<S> for &TransitGatewayAttachmentRef<V> {
+    fn tgw_route_target(self) -> TgwTarget {
+        TgwTarget::Attachment(self.handle.clone())
+    }
+}
+
+impl<S> IntoTgwRouteTarget<S> for Blackhole {
+    fn tgw_route_target(self) -> TgwTarget {
+        TgwTarget::Blackhole
+    }
+}
+
+impl<S: StackMarker> Construct<S> for TransitGatewayRoute<S> {
+    type Handle = ();
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) {
+        stack.push(Node::TransitGatewayRoute(TransitGatewayRouteNode {
+            id,
+            route_table: self.route_table,
+            destination: self.destination,
+            target: self.target,
+        }));
+    }
+}
+
+pub(crate) struct TransitGatewayRouteNode {
+    pub(crate) id: Arc<str>,
+    pub(crate) route_table: TgwRouteTableSource,
+    pub(crate) destination: CidrBlock,
+    pub(crate) target: TgwTarget,
+}
+
+impl TransitGatewayRouteNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
+        if let Some(table) = &self.route_table.source
+            && self.route_table.local
+        {
+            check.handle(&self.id, "TransitGatewayRouteTableId", table, None);
+        }
+        if let TgwTarget::Attachment(attachment) = &self.target {
+            check.handle(&self.id, "TransitGatewayAttachmentId", attachment, None);
+            // The attachment and the table must be of one transit gateway.
+            let table_tgw = self
+                .route_table
+                .source
+                .as_ref()
+                .and_then(|t| check.model.get::<TransitGatewayRouteTableNode>(t))
+                .and_then(|t| t.transit_gateway_key());
+            let attachment_tgw = check
+                .model
+                .get::<TransitGatewayAttachmentNode>(attachment)
+                .and_then(|a| a.transit_gateway_key());
+            if let (Some(a), Some(b)) = (table_tgw, attachment_tgw)
+                && a != b
+            {
+                check.report(SynthError::InvalidText {
+                    construct: check.path(&self.id),
+                    property: "TransitGatewayAttachmentId",
+                    value: attachment.path(),
+                    reason: format!(
+                        "the attachment is to transit gateway {}, the route table of {}; route \\
+                         to an attachment of the table's transit gateway",
+                        check.model.path(b),
+                        check.model.path(a)
+                    ),
+                });
+            }
+        }
+        let Some(destination) = check.cidr(&self.id, "DestinationCidrBlock", &self.destination)
+        else {
+            return;
+        };
+        // One route per (table, destination): the resource's identifier is the pair
+        // (AWS::EC2::TransitGatewayRoute; docs/aws-rules.md §18.3).
+        if let Some(table) = &self.route_table.source
+            && let Some(other) = check.claim(Claim::TransitGatewayRoute {
+                table: table.key,
+                destination,
+            })
+        {
+            check.report(SynthError::DuplicateRoute {
+                construct: check.path(&self.id),
+                route_table: table.path(),
+                destination: destination.to_string(),
+                other,
+            });
+        }
+    }
+
+    pub(crate) fn render(
+        &self,
+        _ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
+        let route = Resource::new("AWS::EC2::TransitGatewayRoute")
+            .property("TransitGatewayRouteTableId", self.route_table.value.clone())
+            .property("DestinationCidrBlock", self.destination.text());
+        let route = match &self.target {
+            TgwTarget::Attachment(attachment) => route.property(
+                "TransitGatewayAttachmentId",
+                Value::reference(&*attachment.id),
+            ),
+            TgwTarget::Blackhole => route.property("Blackhole", true),
+        };
+        template.add_resource(&*self.id, route)
+    }
+}

@@ -1,0 +1,160 @@
+//! `TransitGatewayRouteTable`: a route table of a transit gateway, for segmented networks.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::transit_gateway::{IntoTransitGateway, SameStack, TransitGatewaySource};
+use crate::StackMarker;
+use crate::export::{Imported, TransitGatewayRouteTableId};
+use crate::handle::{Handle, handle};
+use crate::model::{Check, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
+
+/// A transit gateway route table (`AWS::EC2::TransitGatewayRouteTable`) in stack `S`: with the
+/// transit gateway's default route table off, each attachment is associated with one table
+/// (its traffic is routed by it) and propagates its VPC's block into any number of them; a
+/// [`TransitGatewayRoute`](crate::TransitGatewayRoute) adds a static or blackhole route. The
+/// segmented layouts of AWS's Transit Gateway guide ("isolated VPCs with shared services")
+/// are built from these.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Network {} }
+/// let mut network = Stack::<Network>::new("Network");
+/// let tgw = network.add("Tgw", TransitGateway::builder().default_route_table(false).build());
+/// let shared = network.add("SharedRoutes", TransitGatewayRouteTable::builder().transit_gateway(&tgw).build());
+/// let id = network.export("SharedRoutesId", &shared); // attachments of other stacks import it
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct TransitGatewayRouteTable<S> {
+    /// The transit gateway: a handle of this stack, or its ID imported. Required.
+    #[builder(setter(transform = |tgw: impl IntoTransitGateway<S>| tgw.transit_gateway()))]
+    transit_gateway: TransitGatewaySource,
+    #[builder(default, setter(skip))]
+    _stack: PhantomData<fn() -> S>,
+}
+
+handle! {
+    /// A handle to a [`TransitGatewayRouteTable`] of stack `S`.
+    TransitGatewayRouteTableRef exports TransitGatewayRouteTableId
+}
+
+impl<S: StackMarker> Construct<S> for TransitGatewayRouteTable<S> {
+    type Handle = TransitGatewayRouteTableRef<S>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> TransitGatewayRouteTableRef<S> {
+        TransitGatewayRouteTableRef::new(stack.push(Node::TransitGatewayRouteTable(
+            TransitGatewayRouteTableNode {
+                id,
+                transit_gateway: self.transit_gateway,
+            },
+        )))
+    }
+}
+
+/// What an attachment or route in stack `S` can name as a transit gateway route table: one of
+/// the same stack, or one imported from another stack's export.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a transit gateway route table of stack `{S}`",
+    label = "not a route table here",
+    note = "a route table of another stack crosses stacks by its ID: \
+            `let id = network.export(\"RoutesId\", &table);` then `spoke.import(&id)`"
+)]
+pub trait IntoTgwRouteTable<S> {
+    #[doc(hidden)]
+    fn route_table(self) -> TgwRouteTableSource;
+}
+
+/// A transit gateway route table as an attachment or route names it.
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct TgwRouteTableSource {
+    pub(crate) value: Value,
+    pub(crate) source: Option<Handle>,
+    pub(crate) local: bool,
+}
+
+impl<S: SameStack<T>, T> IntoTgwRouteTable<T> for &TransitGatewayRouteTableRef<S> {
+    fn route_table(self) -> TgwRouteTableSource {
+        TgwRouteTableSource {
+            value: self.reference(),
+            source: Some(self.handle.clone()),
+            local: true,
+        }
+    }
+}
+
+impl<S> IntoTgwRouteTable<S> for Imported<S, TransitGatewayRouteTableId> {
+    fn route_table(self) -> TgwRouteTableSource {
+        TgwRouteTableSource {
+            value: self.value,
+            source: self.source,
+            local: false,
+        }
+    }
+}
+
+/// A transit gateway route table for an attachment of stack `S` to propagate into.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// use vpcform_net::TgwRouteTable;
+/// vpcform_net::topology! { stack Network {} }
+/// let mut network = Stack::<Network>::new("Network");
+/// let tgw = network.add("Tgw", TransitGateway::builder().default_route_table(false).build());
+/// let table = network.add("Routes", TransitGatewayRouteTable::builder().transit_gateway(&tgw).build());
+/// let propagations = [TgwRouteTable::<Network>::of(&table)];
+/// ```
+pub struct TgwRouteTable<S> {
+    pub(crate) source: TgwRouteTableSource,
+    _stack: PhantomData<fn() -> S>,
+}
+
+impl<S> TgwRouteTable<S> {
+    /// A route table of this stack, or one imported.
+    ///
+    /// See [`TgwRouteTable`] for an example.
+    pub fn of(table: impl IntoTgwRouteTable<S>) -> TgwRouteTable<S> {
+        TgwRouteTable {
+            source: table.route_table(),
+            _stack: PhantomData,
+        }
+    }
+}
+
+pub(crate) struct TransitGatewayRouteTableNode {
+    pub(crate) id: Arc<str>,
+    pub(crate) transit_gateway: TransitGatewaySource,
+}
+
+impl TransitGatewayRouteTableNode {
+    /// The transit gateway's construct, when the app has it.
+    pub(crate) fn transit_gateway_key(&self) -> Option<crate::handle::NodeKey> {
+        self.transit_gateway.source.as_ref().map(|h| h.key)
+    }
+
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
+        if let Some(tgw) = &self.transit_gateway.source
+            && self.transit_gateway.local
+        {
+            check.handle(&self.id, "TransitGatewayId", tgw, None);
+        }
+    }
+
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
+        template.add_resource(
+            &*self.id,
+            Resource::new("AWS::EC2::TransitGatewayRouteTable")
+                .property("TransitGatewayId", self.transit_gateway.value.clone())
+                .property("Tags", name_tag(ctx.stack, &self.id)),
+        )
+    }
+}
