@@ -16,6 +16,10 @@ mod before_endpoints;
 #[path = "../examples/centralized_endpoints.rs"]
 mod centralized_endpoints;
 
+#[allow(dead_code)]
+#[path = "../examples/segmented_network.rs"]
+mod segmented_network;
+
 use vpcform::prelude::*;
 
 /// Snapshots each template of an app under `<example>-<stack>`, and its manifest, traffic
@@ -54,6 +58,11 @@ fn before_endpoints_templates() {
 #[test]
 fn centralized_endpoints_templates() {
     snapshot_app("centralized_endpoints", &centralized_endpoints::app());
+}
+
+#[test]
+fn segmented_network_templates() {
+    snapshot_app("segmented_network", &segmented_network::app());
 }
 
 #[test]
