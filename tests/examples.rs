@@ -20,6 +20,10 @@ mod centralized_endpoints;
 #[path = "../examples/segmented_network.rs"]
 mod segmented_network;
 
+#[allow(dead_code)]
+#[path = "../examples/lattice_resource.rs"]
+mod lattice_resource;
+
 use vpcform::prelude::*;
 
 /// Snapshots each template of an app under `<example>-<stack>`, and its manifest, traffic
@@ -63,6 +67,11 @@ fn centralized_endpoints_templates() {
 #[test]
 fn segmented_network_templates() {
     snapshot_app("segmented_network", &segmented_network::app());
+}
+
+#[test]
+fn lattice_resource_templates() {
+    snapshot_app("lattice_resource", &lattice_resource::app());
 }
 
 #[test]

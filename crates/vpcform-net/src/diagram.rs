@@ -142,6 +142,16 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                 }
                 // Routing inside the transit gateway: not drawn.
                 Node::TransitGatewayRouteTable(_) | Node::TransitGatewayRoute(_) => None,
+                Node::ResourceGateway(_) => Some((format!("{id}\\nresource gateway"), "cds")),
+                Node::ResourceConfiguration(_) => {
+                    Some((format!("{id}\\nresource configuration"), "cylinder"))
+                }
+                Node::ResourceEndpoint(endpoint) => {
+                    if let Some(configuration) = endpoint.configuration() {
+                        lines.push(Line::structural(&path, configuration.path(), "Lattice"));
+                    }
+                    Some((format!("{id}\\nresource endpoint"), "hexagon"))
+                }
                 Node::PrivateHostedZone(_) => {
                     Some((format!("{id}\\nprivate hosted zone"), "folder"))
                 }

@@ -40,6 +40,9 @@ pub enum InternetGatewayId {}
 /// What an export of a transit gateway carries: its ID (`tgw-…`); an attachment in another
 /// stack takes it imported.
 pub enum TransitGatewayId {}
+/// What an export of a VPC Lattice resource configuration carries: its ARN, what a
+/// [`ResourceEndpoint`](crate::ResourceEndpoint) of another stack takes imported.
+pub enum ResourceConfigurationArn {}
 /// What an export of a transit gateway route table carries: its ID (`tgw-rtb-…`); an
 /// attachment or route in another stack takes it imported.
 pub enum TransitGatewayRouteTableId {}

@@ -63,6 +63,13 @@ pub use constructs::internet_gateway::{InternetGateway, InternetGatewayRef};
 pub use constructs::listener::{Listener, ListenerRef};
 pub use constructs::nat_gateway::{NatGateway, NatGatewayRef};
 pub use constructs::network_load_balancer::{NetworkLoadBalancer, NetworkLoadBalancerRef, Scheme};
+pub use constructs::resource_configuration::{
+    LatticeResource, ResourceConfiguration, ResourceConfigurationRef,
+};
+pub use constructs::resource_endpoint::{
+    IntoResourceConfiguration, ResourceEndpoint, ResourceEndpointRef, ResourceSource,
+};
+pub use constructs::resource_gateway::{ResourceGateway, ResourceGatewayRef};
 pub use constructs::route::{IntoRouteTarget, Route, RouteTarget};
 pub use constructs::route_table::{RouteTable, RouteTableRef};
 pub use constructs::security_group::{Peer, Port, Rule, SecurityGroup, SecurityGroupRef};

@@ -20,6 +20,9 @@ use crate::constructs::listener::ListenerNode;
 use crate::constructs::nat_gateway::NatGatewayNode;
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
 use crate::constructs::resource::ResourceNode;
+use crate::constructs::resource_configuration::ResourceConfigurationNode;
+use crate::constructs::resource_endpoint::ResourceEndpointNode;
+use crate::constructs::resource_gateway::ResourceGatewayNode;
 use crate::constructs::route::RouteNode;
 use crate::constructs::route_table::RouteTableNode;
 use crate::constructs::security_group::SecurityGroupNode;
@@ -99,6 +102,9 @@ nodes! {
     TransitGatewayRoute(TransitGatewayRouteNode),
     VpcPeering(VpcPeeringNode),
     PrivateHostedZone(PrivateHostedZoneNode),
+    ResourceGateway(ResourceGatewayNode),
+    ResourceConfiguration(ResourceConfigurationNode),
+    ResourceEndpoint(ResourceEndpointNode),
     Workload(WorkloadNode),
     Resource(ResourceNode),
 }
@@ -130,6 +136,9 @@ impl std::fmt::Display for Kind {
             Kind::TransitGatewayRoute => "transit gateway route",
             Kind::VpcPeering => "VPC peering connection",
             Kind::PrivateHostedZone => "private hosted zone",
+            Kind::ResourceGateway => "resource gateway",
+            Kind::ResourceConfiguration => "resource configuration",
+            Kind::ResourceEndpoint => "resource endpoint",
             Kind::Workload => "workload",
             Kind::Resource => "resource",
         })
@@ -162,6 +171,10 @@ impl Node {
             Node::VpcPeering(n) => n.vpc.vpc,
             // Its endpoint's (the hub's); the VPCs it serves are its associations.
             Node::PrivateHostedZone(n) => n.endpoint.vpc,
+            Node::ResourceGateway(n) => n.vpc.vpc,
+            // Its gateway's: the resource it offers is in that VPC.
+            Node::ResourceConfiguration(n) => n.gateway.vpc,
+            Node::ResourceEndpoint(n) => n.vpc.vpc,
             Node::Workload(n) => n.vpc(),
             Node::Resource(_) => None,
         }
@@ -189,6 +202,9 @@ impl Node {
             Node::TransitGatewayRoute(n) => n.check(check),
             Node::VpcPeering(n) => n.check(check),
             Node::PrivateHostedZone(n) => n.check(check),
+            Node::ResourceGateway(n) => n.check(check),
+            Node::ResourceConfiguration(n) => n.check(check),
+            Node::ResourceEndpoint(n) => n.check(check),
             Node::Workload(n) => n.check(check),
             Node::Resource(n) => n.check(check),
         }
@@ -220,6 +236,9 @@ impl Node {
             Node::TransitGatewayRoute(n) => n.render(ctx, template),
             Node::VpcPeering(n) => n.render(ctx, template),
             Node::PrivateHostedZone(n) => n.render(ctx, template),
+            Node::ResourceGateway(n) => n.render(ctx, template),
+            Node::ResourceConfiguration(n) => n.render(ctx, template),
+            Node::ResourceEndpoint(n) => n.render(ctx, template),
             // Not an AWS resource: a workload only feeds the traffic analysis.
             Node::Workload(_) => Ok(()),
             Node::Resource(n) => n.render(ctx, template),
@@ -364,6 +383,9 @@ impl<'a> Model<'a> {
                     | Node::NatGateway(_)
                     | Node::TransitGateway(_)
                     | Node::TransitGatewayRouteTable(_)
+                    | Node::ResourceGateway(_)
+                    | Node::ResourceConfiguration(_)
+                    | Node::ResourceEndpoint(_)
                     | Node::VpcPeering(_)
                     | Node::Workload(_)
                     | Node::Resource(_) => {}

@@ -1,0 +1,228 @@
+//! `ResourceEndpoint`: a VPC endpoint of type `Resource`, reaching one VPC Lattice resource
+//! configuration from a consumer VPC.
+
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::resource_configuration::{ResourceConfigurationNode, ResourceConfigurationRef};
+use super::resource_gateway::ResourceGatewayNode;
+use super::security_group::{SecurityGroupRef, groups};
+use super::subnet::{SubnetNode, SubnetRef, check_one_subnet_per_az};
+use super::vpc::VpcRef;
+use crate::export::{Imported, ResourceConfigurationArn};
+use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::model::{Check, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
+use crate::{InStack, StackMarker, SynthError, VpcMarker};
+
+/// A resource endpoint (`AWS::EC2::VPCEndpoint`, `VpcEndpointType: Resource`) in VPC `V`:
+/// network interfaces in the consumer's subnets through which its clients reach one
+/// [`ResourceConfiguration`](crate::ResourceConfiguration) — of this stack, or of another by
+/// its exported ARN. At least one of the endpoint's zones must be one of the resource
+/// gateway's (checked at synth when both are in the app).
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// use vpcform_net::{LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway};
+/// vpcform_net::topology! { stack Data { vpc DataVpc } stack App { vpc AppVpc } }
+/// let mut data = Stack::<Data>::new("Data");
+/// let vpc = data.add("DataVpc", Vpc::<DataVpc>::builder().cidr(cidr!("10.5.0.0/16")).build());
+/// let a = data.add("DataA", Subnet::builder().vpc(&vpc).cidr(cidr!("10.5.1.0/24")).availability_zone(Az::index(0)).build());
+/// let gateway = data.add("Gateway", ResourceGateway::builder().name("data-gateway").vpc(&vpc).subnets([&a]).build());
+/// let db = data.add(
+///     "Database",
+///     ResourceConfiguration::builder().name("orders-db").gateway(&gateway)
+///         .resource(LatticeResource::ip("10.5.1.20")).ports([(5432, 5432)]).build(),
+/// );
+/// let arn = data.export("DatabaseArn", &db);
+///
+/// let mut app = Stack::<App>::new("App");
+/// let app_vpc = app.add("AppVpc", Vpc::<AppVpc>::builder().cidr(cidr!("10.6.0.0/16")).build());
+/// let b = app.add("AppA", Subnet::builder().vpc(&app_vpc).cidr(cidr!("10.6.1.0/24")).availability_zone(Az::index(0)).build());
+/// let imported = app.import(&arn);
+/// app.add("OrdersDb", ResourceEndpoint::builder().vpc(&app_vpc).resource(imported).subnets([&b]).build());
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct ResourceEndpoint<V: VpcMarker> {
+    /// `VpcId`. Required.
+    #[builder(setter(into))]
+    vpc: VpcRef<V>,
+    /// `ResourceConfigurationArn`: a configuration of this stack, or its ARN imported.
+    /// Required.
+    #[builder(setter(transform = |resource: impl IntoResourceConfiguration<V::Stack>| resource.resource_configuration()))]
+    resource: ResourceSource,
+    /// `SubnetIds`, one per Availability Zone. Required, at least one.
+    #[builder(setter(transform = |subnets: impl IntoIterator<Item = impl AsHandle<SubnetRef<V>>>| collect(subnets)))]
+    subnets: Vec<SubnetRef<V>>,
+    /// `SecurityGroupIds`. Default: none given, and AWS uses the VPC's default group.
+    #[builder(default, setter(transform = |list: impl IntoIterator<Item = impl AsHandle<SecurityGroupRef<V>>>| groups(list)))]
+    security_groups: Vec<SecurityGroupRef<V>>,
+}
+
+/// What a resource endpoint in stack `S` can connect to.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a resource configuration a resource endpoint of stack `{S}` can name",
+    note = "give a `&ResourceConfigurationRef` of this stack, or its ARN imported: \
+            `app.import(&data.export(\"DatabaseArn\", &configuration))`"
+)]
+pub trait IntoResourceConfiguration<S> {
+    #[doc(hidden)]
+    fn resource_configuration(self) -> ResourceSource;
+}
+
+/// The resource configuration an endpoint names.
+#[doc(hidden)]
+pub struct ResourceSource {
+    value: Value,
+    source: Option<Handle>,
+    local: bool,
+}
+
+impl<S, W: VpcMarker + InStack<S>> IntoResourceConfiguration<S> for &ResourceConfigurationRef<W> {
+    fn resource_configuration(self) -> ResourceSource {
+        ResourceSource {
+            value: Value::get_att(self.logical_id(), "Arn"),
+            source: Some(self.handle.clone()),
+            local: true,
+        }
+    }
+}
+
+impl<S> IntoResourceConfiguration<S> for Imported<S, ResourceConfigurationArn> {
+    fn resource_configuration(self) -> ResourceSource {
+        ResourceSource {
+            value: self.value,
+            source: self.source,
+            local: false,
+        }
+    }
+}
+
+handle! {
+    /// A handle to a [`ResourceEndpoint`] of VPC `V`.
+    ResourceEndpointRef exports crate::export::VpcEndpointId
+}
+
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ResourceEndpoint<V> {
+    type Handle = ResourceEndpointRef<V>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> ResourceEndpointRef<V> {
+        ResourceEndpointRef::new(stack.push(Node::ResourceEndpoint(ResourceEndpointNode {
+            id,
+            vpc: self.vpc.handle,
+            resource: self.resource,
+            subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
+            security_groups: self.security_groups.into_iter().map(|g| g.handle).collect(),
+        })))
+    }
+}
+
+pub(crate) struct ResourceEndpointNode {
+    pub(crate) id: Arc<str>,
+    pub(crate) vpc: Handle,
+    resource: ResourceSource,
+    pub(crate) subnets: Vec<Handle>,
+    security_groups: Vec<Handle>,
+}
+
+impl ResourceEndpointNode {
+    /// The resource configuration's construct, when the app has it.
+    pub(crate) fn configuration(&self) -> Option<&Handle> {
+        self.resource.source.as_ref()
+    }
+
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        check.handles(&self.id, "SubnetIds", &self.subnets, self.vpc.vpc);
+        check.handles(
+            &self.id,
+            "SecurityGroupIds",
+            &self.security_groups,
+            self.vpc.vpc,
+        );
+        check.non_empty(
+            &self.id,
+            "SubnetIds",
+            &self.subnets,
+            "give the subnets, one per Availability Zone, for the endpoint's interfaces",
+        );
+        check_one_subnet_per_az(check, &self.id, &self.subnets);
+        let Some(source) = &self.resource.source else {
+            return;
+        };
+        if self.resource.local {
+            check.handle(&self.id, "ResourceConfigurationArn", source, None);
+        }
+        // "at least one AZ of the VPC endpoint and the resource gateway must overlap"
+        // (VPC Lattice guide, resource gateways; docs/aws-rules.md §18.8). Zones written
+        // differently (an index and a name) cannot be compared before deploy.
+        let gateway = check
+            .model
+            .get::<ResourceConfigurationNode>(source)
+            .and_then(|c| {
+                check
+                    .model
+                    .get::<ResourceGatewayNode>(&c.gateway)
+                    .map(|g| (&c.gateway, g))
+            });
+        let Some((gateway_handle, gateway)) = gateway else {
+            return;
+        };
+        let azs = |handles: &[Handle]| -> Vec<&crate::Az> {
+            handles
+                .iter()
+                .filter_map(|s| check.model.get::<SubnetNode>(s).map(|n| &n.az))
+                .collect()
+        };
+        let ours = azs(&self.subnets);
+        let theirs = azs(&gateway.subnets);
+        let comparable = ours.iter().any(|a| {
+            theirs
+                .iter()
+                .any(|b| std::mem::discriminant(*a) == std::mem::discriminant(*b))
+        });
+        if comparable && !ours.iter().any(|a| theirs.contains(a)) {
+            let list = |azs: &[&crate::Az]| {
+                azs.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            check.report(SynthError::InvalidText {
+                construct: check.path(&self.id),
+                property: "SubnetIds",
+                value: list(&ours),
+                reason: format!(
+                    "no zone in common with resource gateway {} ({}): AWS requires at least one; \
+                     add a subnet in one of its zones",
+                    gateway_handle.path(),
+                    list(&theirs)
+                ),
+            });
+        }
+    }
+
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
+        let list =
+            |handles: &[Handle]| Value::List(handles.iter().map(Handle::reference).collect());
+        let mut resource = Resource::new("AWS::EC2::VPCEndpoint")
+            .property("VpcEndpointType", "Resource")
+            .property("VpcId", self.vpc.reference())
+            .property("ResourceConfigurationArn", self.resource.value.clone())
+            .property("SubnetIds", list(&self.subnets));
+        if !self.security_groups.is_empty() {
+            resource = resource.property("SecurityGroupIds", list(&self.security_groups));
+        }
+        template.add_resource(
+            &*self.id,
+            resource.property("Tags", name_tag(ctx.stack, &self.id)),
+        )
+    }
+}

@@ -1,0 +1,182 @@
+//! VPC Lattice resources: a resource gateway and configuration in a data VPC, a resource
+//! endpoint in a consumer VPC of another stack — their rules and their templates.
+
+use vpcform_net::prelude::*;
+use vpcform_net::{LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway, cfn};
+
+vpcform_net::topology! {
+    stack Data { vpc DataVpc }
+    stack Consumer { vpc AppVpc }
+}
+
+#[derive(Clone)]
+struct Setup {
+    gateway_name: &'static str,
+    configuration_name: &'static str,
+    resource: LatticeResource,
+    ports: Vec<(u16, u16)>,
+    endpoint_az: u32,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            gateway_name: "data-gateway",
+            configuration_name: "orders-db",
+            resource: LatticeResource::ip("10.5.1.20"),
+            ports: vec![(5432, 5432)],
+            endpoint_az: 0,
+        }
+    }
+}
+
+fn app(s: Setup) -> App {
+    let mut data = Stack::<Data>::new("Data");
+    let vpc = data.add(
+        "DataVpc",
+        Vpc::<DataVpc>::builder().cidr(cidr!("10.5.0.0/16")).build(),
+    );
+    let a = data.add(
+        "DataA",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.5.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let gateway = data.add(
+        "Gateway",
+        ResourceGateway::builder()
+            .name(s.gateway_name)
+            .vpc(&vpc)
+            .subnets([&a])
+            .build(),
+    );
+    let db = data.add(
+        "Database",
+        ResourceConfiguration::builder()
+            .name(s.configuration_name)
+            .gateway(&gateway)
+            .resource(s.resource)
+            .ports(s.ports)
+            .build(),
+    );
+    let arn = data.export("DatabaseArn", &db);
+    let mut consumer = Stack::<Consumer>::new("Consumer");
+    let app_vpc = consumer.add(
+        "AppVpc",
+        Vpc::<AppVpc>::builder().cidr(cidr!("10.6.0.0/16")).build(),
+    );
+    let b = consumer.add(
+        "AppA",
+        Subnet::builder()
+            .vpc(&app_vpc)
+            .cidr(cidr!("10.6.1.0/24"))
+            .availability_zone(Az::index(s.endpoint_az))
+            .build(),
+    );
+    let imported = consumer.import(&arn);
+    consumer.add(
+        "OrdersDb",
+        ResourceEndpoint::builder()
+            .vpc(&app_vpc)
+            .resource(imported)
+            .subnets([&b])
+            .build(),
+    );
+    let mut app = App::new("lattice");
+    app.add_stack(consumer);
+    app.add_stack(data);
+    app
+}
+
+fn errors(s: Setup) -> Vec<String> {
+    match app(s).synth() {
+        Ok(_) => Vec::new(),
+        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn gateway_configuration_and_endpoint_are_rendered_and_ordered() {
+    let assembly = app(Setup::default())
+        .synth()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let order: Vec<&str> = assembly.stacks().iter().map(|s| s.name()).collect();
+    assert_eq!(order, ["Data", "Consumer"]);
+    let data = assembly.stack("Data").unwrap_or_else(|| panic!("no Data"));
+    let json = data.template().to_json_compact().unwrap_or_default();
+    assert!(
+        json.contains(r#""Database":{"Type":"AWS::VpcLattice::ResourceConfiguration","Properties":{"Name":"orders-db","ResourceConfigurationType":"SINGLE","ResourceGatewayId":{"Fn::GetAtt":["Gateway","Id"]},"ProtocolType":"TCP","PortRanges":["5432"],"ResourceConfigurationDefinition":{"IpResource":"10.5.1.20"}}}"#),
+        "{json}"
+    );
+    assert!(
+        json.contains(
+            r#""Value":{"Fn::GetAtt":["Database","Arn"]},"Export":{"Name":"Data-DatabaseArn"}"#
+        ),
+        "{json}"
+    );
+    let consumer = assembly
+        .stack("Consumer")
+        .unwrap_or_else(|| panic!("no Consumer"));
+    let endpoint = &consumer.template().resources()["OrdersDb"];
+    assert_eq!(
+        endpoint.get("VpcEndpointType"),
+        Some(&cfn::Value::from("Resource"))
+    );
+    assert_eq!(
+        endpoint.get("ResourceConfigurationArn"),
+        Some(&cfn::Value::import_value("Data-DatabaseArn"))
+    );
+}
+
+#[test]
+fn names_addresses_and_ports_are_checked() {
+    let e = errors(Setup {
+        gateway_name: "rgw-data",
+        configuration_name: "Orders_DB",
+        resource: LatticeResource::ip("10.9.0.1"),
+        ports: vec![(0, 10), (6000, 5000)],
+        ..Setup::default()
+    });
+    assert_eq!(e.len(), 5, "{e:#?}");
+    assert!(
+        e[0].contains("Name \"rgw-data\"") && e[0].contains("rgw- are AWS's"),
+        "{}",
+        e[0]
+    );
+    assert!(e[1].contains("Name \"Orders_DB\""), "{}", e[1]);
+    assert!(e[2].contains("PortRanges \"0-10\""), "{}", e[2]);
+    assert!(e[3].contains("PortRanges \"6000-5000\""), "{}", e[3]);
+    assert!(
+        e[4].contains("IpResource \"10.9.0.1\"")
+            && e[4].contains("outside the gateway's VPC Data/DataVpc (10.5.0.0/16)"),
+        "{}",
+        e[4]
+    );
+    let e = errors(Setup {
+        resource: LatticeResource::dns("x"),
+        ports: vec![],
+        ..Setup::default()
+    });
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(e[0].contains("PortRanges"), "{}", e[0]);
+    assert!(e[1].contains("DnsResource.DomainName \"x\""), "{}", e[1]);
+}
+
+#[test]
+fn the_endpoint_shares_a_zone_with_the_gateway() {
+    let e = errors(Setup {
+        endpoint_az: 1,
+        ..Setup::default()
+    });
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].starts_with("Consumer/OrdersDb: SubnetIds \"AZ #1 of the region\"")
+            && e[0].contains(
+                "no zone in common with resource gateway Data/Gateway (AZ #0 of the region)"
+            ),
+        "{}",
+        e[0]
+    );
+}
