@@ -229,6 +229,9 @@ pub struct CostReport {
     /// centralized, and what the same traffic would cost with an endpoint in each of them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub centralized: Vec<CentralizedEndpoint>,
+    /// Billed resources the estimate does not price (`Stack/Id`): its totals leave them out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unpriced: Vec<String>,
     /// How the estimate was made, and what it leaves out.
     pub notes: Vec<String>,
 }
@@ -275,6 +278,13 @@ impl fmt::Display for CostReport {
             "  traffic to AWS services through endpoints: ${:.2}/month; the same traffic through NAT: ${:.2}/month",
             self.endpoints, self.nat_alternative
         )?;
+        if !self.unpriced.is_empty() {
+            writeln!(
+                f,
+                "  not priced (left out of the totals): {}",
+                self.unpriced.join(", ")
+            )?;
+        }
         for c in &self.centralized {
             let (verdict, by) = if c.centralized <= c.distributed {
                 ("saves", c.distributed - c.centralized)
@@ -396,6 +406,7 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
     let outcomes = &traffic.outcomes;
     let hours = prices.hours_per_month;
     let mut stack_costs = Vec::new();
+    let mut unpriced = Vec::new();
     for stack in model.stacks {
         let mut items = Vec::new();
         for (key, node) in stack.keyed_nodes() {
@@ -465,7 +476,10 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                 // docs/aws-rules.md §18.9): left out, and said so in the notes.
                 Node::ResourceGateway(_)
                 | Node::ResourceConfiguration(_)
-                | Node::ResourceEndpoint(_) => None,
+                | Node::ResourceEndpoint(_) => {
+                    unpriced.push(resource.clone());
+                    None
+                }
                 // Queries to a private zone are billed too, by the million: left out.
                 Node::PrivateHostedZone(_) => Some((
                     format!(
@@ -561,6 +575,7 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
     let centralized = centralized(model, outcomes, prices);
     CostReport {
         centralized,
+        unpriced,
         prices: prices.clone(),
         total: cents(stack_costs.iter().map(|s| s.total).sum()),
         stacks: stack_costs,
