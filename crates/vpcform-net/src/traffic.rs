@@ -884,9 +884,7 @@ impl Context<'_> {
             .filter_map(|s| self.model.get::<SubnetNode>(s).map(|n| &n.az))
             .collect();
         azs.into_iter().find(|az| {
-            let comparable = covered
-                .iter()
-                .any(|c| std::mem::discriminant(*c) == std::mem::discriminant(*az));
+            let comparable = covered.iter().any(|c| c.comparable(az));
             comparable && !covered.contains(az)
         })
     }

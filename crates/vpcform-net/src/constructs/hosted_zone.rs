@@ -436,12 +436,7 @@ fn dns_label(service: &str) -> String {
     service.rsplit('.').collect::<Vec<_>>().join(".")
 }
 
-/// `vpc-` and 8 or 17 lowercase hex digits (EC2 resource IDs).
+/// `vpc-` and 8 or 17 lowercase hex digits.
 fn valid_vpc_id(text: &str) -> bool {
-    text.strip_prefix("vpc-").is_some_and(|hex| {
-        matches!(hex.len(), 8 | 17)
-            && hex
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
+    super::ec2_id(text, "vpc-")
 }

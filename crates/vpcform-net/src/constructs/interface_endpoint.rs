@@ -366,13 +366,7 @@ pub(crate) fn valid_service_name(name: &str) -> bool {
         let Some((region, id)) = vpce.split_once('.') else {
             return false;
         };
-        return region_ok(region)
-            && id.strip_prefix("vpce-svc-").is_some_and(|hex| {
-                matches!(hex.len(), 8 | 17)
-                    && hex
-                        .bytes()
-                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-            });
+        return region_ok(region) && super::ec2_id(id, "vpce-svc-");
     }
     let Some((region, service)) = rest.split_once('.') else {
         return false;

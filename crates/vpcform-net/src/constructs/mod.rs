@@ -1,5 +1,16 @@
 //! The constructs: one file each, each with its builder, its handle and its synthesis.
 
+/// Whether `text` is an EC2 resource ID: `prefix` then 8 or 17 lowercase hex digits ("long
+/// IDs" since 2016; EC2 user guide, "Resource IDs"; docs/aws-rules.md §11).
+pub(crate) fn ec2_id(text: &str, prefix: &str) -> bool {
+    text.strip_prefix(prefix).is_some_and(|hex| {
+        matches!(hex.len(), 8 | 17)
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
 pub(crate) mod endpoint_service;
 pub(crate) mod gateway_endpoint;
 pub(crate) mod hosted_zone;

@@ -179,11 +179,7 @@ impl ResourceEndpointNode {
         };
         let ours = azs(&self.subnets);
         let theirs = azs(&gateway.subnets);
-        let comparable = ours.iter().any(|a| {
-            theirs
-                .iter()
-                .any(|b| std::mem::discriminant(*a) == std::mem::discriminant(*b))
-        });
+        let comparable = ours.iter().any(|a| theirs.iter().any(|b| a.comparable(b)));
         if comparable && !ours.iter().any(|a| theirs.contains(a)) {
             let list = |azs: &[&crate::Az]| {
                 azs.iter()

@@ -270,9 +270,7 @@ impl RouteNode {
             let Some(az) = check.model.get::<SubnetNode>(subnet).map(|n| &n.az) else {
                 continue;
             };
-            let comparable = covered
-                .iter()
-                .any(|c| std::mem::discriminant(*c) == std::mem::discriminant(az));
+            let comparable = covered.iter().any(|c| c.comparable(az));
             if comparable && !covered.contains(&az) && !warned.contains(&az) {
                 warned.push(az);
                 check.warn(crate::SynthWarning::TransitGatewayAzNotAttached {

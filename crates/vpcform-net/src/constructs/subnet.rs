@@ -63,6 +63,14 @@ impl Az {
     }
 }
 
+impl Az {
+    /// Whether two zones are written the same way (both indexes, names or IDs), so that
+    /// "equal" means "the same zone" before deploy; an index and a name are not comparable.
+    pub(crate) fn comparable(&self, other: &Az) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
 impl std::fmt::Display for Az {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

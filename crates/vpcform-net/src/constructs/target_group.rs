@@ -309,9 +309,7 @@ impl TargetGroupNode {
                     .parse::<std::net::Ipv4Addr>()
                     .is_ok_and(|a| private_target(a, vpc_cidr)),
                 // Instance IDs: `i-` and 8 or 17 hex digits (EC2 resource IDs).
-                TargetType::Instance => text.strip_prefix("i-").is_some_and(|hex| {
-                    matches!(hex.len(), 8 | 17) && hex.bytes().all(|b| b.is_ascii_hexdigit())
-                }),
+                TargetType::Instance => super::ec2_id(text, "i-"),
             };
             if !valid {
                 check.report(SynthError::InvalidTarget {

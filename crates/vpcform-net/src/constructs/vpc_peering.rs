@@ -319,15 +319,7 @@ impl VpcPeeringNode {
         let mut invalid = |property: &'static str, value: &str, reason: &'static str| {
             problems.push((property, value.to_string(), reason));
         };
-        let hex_id = |text: &str, prefix: &str| {
-            text.strip_prefix(prefix).is_some_and(|hex| {
-                matches!(hex.len(), 8 | 17)
-                    && hex
-                        .bytes()
-                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-            })
-        };
-        if !hex_id(&external.vpc_id, "vpc-") {
+        if !super::ec2_id(&external.vpc_id, "vpc-") {
             invalid(
                 "PeerVpcId",
                 &external.vpc_id,
