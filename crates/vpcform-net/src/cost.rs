@@ -533,6 +533,9 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
     let mut interface_azs: BTreeMap<(NodeKey, &str), BTreeSet<String>> = BTreeMap::new();
     let mut aws_gb = 0.0;
     let mut interface_gb = 0.0;
+    // Traffic served by a hub endpoint across a transit gateway: the hub's endpoint is the
+    // one counted (not one per VPC), and its GB pay the transit gateway too.
+    let mut hub_gb = 0.0;
     for flow in outcomes {
         let Target::AwsService(service) = &flow.destination else {
             continue;
@@ -551,8 +554,14 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
             };
             nat_azs.insert((vpc, subnet.az.to_string()));
             if !gateway {
+                let hub = (!outcome.hops.is_empty())
+                    .then(|| outcome.via.and_then(|v| model.node(v)?.vpc(v)))
+                    .flatten();
+                if hub.is_some() {
+                    hub_gb += flow.gb / flow.subnets.len().max(1) as f64;
+                }
                 interface_azs
-                    .entry((vpc, service.as_str()))
+                    .entry((hub.unwrap_or(vpc), service.as_str()))
                     .or_default()
                     .insert(subnet.az.to_string());
             }
@@ -569,7 +578,8 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
         .sum::<f64>()
         * hours;
     let endpoints = endpoint_az_hours * prices.interface_endpoint_per_az_hour
-        + interface_gb * prices.interface_endpoint_per_gb;
+        + interface_gb * prices.interface_endpoint_per_gb
+        + hub_gb * prices.transit_gateway_per_gb;
     let nat_alternative = nat_azs.len() as f64 * hours * prices.nat_gateway_per_hour
         + aws_gb * prices.nat_gateway_per_gb;
     let centralized = centralized(model, outcomes, prices);
@@ -583,7 +593,7 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
         nat_alternative: cents(nat_alternative),
         notes: vec![
             "Volumes are the flows' declared GB a month; a flow without one counts 0 GB.".into(),
-            "The comparison carries all traffic to AWS services either through VPC endpoints (gateway endpoints free; an interface endpoint per VPC and service) or through one NAT gateway per VPC and AZ the workloads use; it excludes internet egress charges.".into(),
+            "The comparison carries all traffic to AWS services either through VPC endpoints (gateway endpoints free; an interface endpoint per VPC and service, or the hub's with the transit gateway's GB for flows it serves) or through one NAT gateway per VPC and AZ the workloads use; it excludes internet egress charges.".into(),
             "Flows to endpoint services have no NAT equivalent and are left out of the comparison (not of the totals); NLB capacity units are approximated by bytes (1 GB = 1 NLCU-hour).".into(),
             "Cross-AZ data transfer and the interface endpoint volume tiers above 1 PB are not included.".into(),
             "VPC Lattice resource gateways, configurations and resource endpoints are not priced.".into(),

@@ -633,6 +633,9 @@ fn a_hub_endpoint_is_priced_against_an_endpoint_in_each_vpc_that_uses_it() {
     assert_eq!(sqs.centralized, 17.6);
     // Spoke instead: 2 AZ x 730 h x $0.01 + 100 GB x $0.01.
     assert_eq!(sqs.distributed, 15.6);
+    // The comparison with NAT counts the hub's endpoint and the transit gateway's GB for the
+    // flows it serves, not an endpoint per VPC: 14.6 + 1 + 2.
+    assert_eq!(cost.endpoints, 17.6);
     assert!(
         cost.to_string().contains(
             "Shared/Sqs (sqs): $17.60/month centralized for 1 VPC(s), $15.60 with an endpoint in each — centralizing costs $2.00"
