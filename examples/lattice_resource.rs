@@ -93,6 +93,10 @@ pub fn app() -> App {
             .build(),
     );
     let imported = application.import(&arn);
+    let orders = application.add(
+        "OrdersService",
+        Workload::builder().subnets([&x, &y]).build(),
+    );
     application.add(
         "OrdersDbEndpoint",
         ResourceEndpoint::builder()
@@ -106,6 +110,8 @@ pub fn app() -> App {
     let mut app = App::new("lattice");
     app.add_stack(data);
     app.add_stack(application);
+    app.flow(Flow::new(&orders, &database, POSTGRES).gb_per_month(50.0));
+    app.require_private_traffic();
     app
 }
 

@@ -437,7 +437,7 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                                 .is_some_and(|s| {
                                     s.network_load_balancers.iter().any(|h| h.key == key)
                                 }),
-                            Target::AwsService(_) => false,
+                            Target::AwsService(_) | Target::Resource(_) => false,
                         })
                         .map(|flow| flow.gb)
                         .sum::<f64>()

@@ -202,7 +202,7 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
     for flow in &traffic.outcomes {
         let (destination, short) = match &flow.destination {
             Target::AwsService(service) => (aws(service, &mut outside), service.clone()),
-            Target::EndpointService(service) => (
+            Target::EndpointService(service) | Target::Resource(service) => (
                 model.path(*service),
                 model
                     .node(*service)

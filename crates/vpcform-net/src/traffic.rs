@@ -10,6 +10,8 @@ use crate::constructs::endpoint_service::{EndpointServiceNode, EndpointServiceRe
 use crate::constructs::gateway_endpoint::GatewayEndpointNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
+use crate::constructs::resource_configuration::ResourceConfigurationNode;
+use crate::constructs::resource_endpoint::ResourceEndpointNode;
 use crate::constructs::route::{RouteNode, TargetNode};
 use crate::constructs::security_group::SecurityGroupNode;
 use crate::constructs::subnet::SubnetNode;
@@ -33,10 +35,13 @@ enum DestinationDef {
     AwsService(String),
     /// An endpoint service of the app.
     EndpointService(Handle),
+    /// A VPC Lattice resource configuration of the app.
+    Resource(Handle),
 }
 
-/// Anything a [`Flow`] can go to: an AWS service type, [`ByName`], or an
-/// [`EndpointServiceRef`] of any stack of the app.
+/// Anything a [`Flow`] can go to: an AWS service type, [`ByName`], an [`EndpointServiceRef`]
+/// or a VPC Lattice [`ResourceConfigurationRef`](crate::ResourceConfigurationRef) of any stack
+/// of the app.
 pub trait FlowDestination {
     /// The destination.
     fn destination(&self) -> Destination;
@@ -57,6 +62,12 @@ impl FlowDestination for ByName {
 impl<W> FlowDestination for &EndpointServiceRef<W> {
     fn destination(&self) -> Destination {
         Destination(DestinationDef::EndpointService(self.handle.clone()))
+    }
+}
+
+impl<W> FlowDestination for &crate::ResourceConfigurationRef<W> {
+    fn destination(&self) -> Destination {
+        Destination(DestinationDef::Resource(self.handle.clone()))
     }
 }
 
@@ -316,6 +327,7 @@ pub(crate) struct FlowOutcome {
 pub(crate) enum Target {
     AwsService(String),
     EndpointService(NodeKey),
+    Resource(NodeKey),
 }
 
 /// The traffic analysis: the report users read, and the typed outcomes the cost estimate and
@@ -338,7 +350,9 @@ pub(crate) fn analyze(
     for flow in flows {
         let destination_name = match &flow.destination {
             DestinationDef::AwsService(name) => name.clone(),
-            DestinationDef::EndpointService(handle) => handle.path(),
+            DestinationDef::EndpointService(handle) | DestinationDef::Resource(handle) => {
+                handle.path()
+            }
         };
         let name = format!(
             "{} -> {destination_name} ({})",
@@ -371,6 +385,16 @@ pub(crate) fn analyze(
                     continue;
                 }
                 Target::EndpointService(handle.key)
+            }
+            DestinationDef::Resource(handle) => {
+                if model.get::<ResourceConfigurationNode>(handle).is_none() {
+                    findings.errors.push(SynthError::FlowNotInApp {
+                        flow: name,
+                        missing: format!("resource configuration {}", handle.path()),
+                    });
+                    continue;
+                }
+                Target::Resource(handle.key)
             }
         };
         let Some(stack) = model.stack(flow.workload.key.stack) else {
@@ -455,6 +479,7 @@ impl Context<'_> {
         match &self.flow.destination {
             DestinationDef::AwsService(service) => self.to_aws_service(service),
             DestinationDef::EndpointService(handle) => self.to_endpoint_service(handle),
+            DestinationDef::Resource(handle) => self.to_resource(handle),
         }
     }
 
@@ -1051,6 +1076,63 @@ impl Context<'_> {
                 Some(fix),
             ),
         }
+    }
+
+    /// A VPC Lattice resource: a resource endpoint to it in the workload's VPC, whose
+    /// security groups admit the workload and whose resource offers the port.
+    fn to_resource(&self, configuration: &Handle) -> Outcome {
+        let path = configuration.path();
+        let Some(vpc) = self.subnet.vpc else {
+            return self.result(
+                PathKind::Unreachable,
+                None,
+                Some("the subnet has no VPC".into()),
+                None,
+            );
+        };
+        let vpc_path = self.model.path(vpc);
+        let Some((key, endpoint)) =
+            self.model
+                .in_vpc::<ResourceEndpointNode>(vpc)
+                .find(|(_, e)| {
+                    e.configuration()
+                        .is_some_and(|c| c.key == configuration.key)
+                })
+        else {
+            return self.result(
+                PathKind::Unreachable,
+                None,
+                Some(format!("no resource endpoint to {path} in VPC {vpc_path}")),
+                Some(format!(
+                    "add a ResourceEndpoint to {path} in VPC {vpc_path}"
+                )),
+            );
+        };
+        if let Err(groups) = self.admitted(&endpoint.security_groups) {
+            return self.unreachable_by_security_group(key, &groups, &endpoint.security_groups);
+        }
+        let offered = self
+            .model
+            .get::<ResourceConfigurationNode>(configuration)
+            .is_some_and(|c| match self.flow.port {
+                Port::Tcp(port) => c
+                    .ports
+                    .iter()
+                    .any(|&(from, to)| (from..=to).contains(&port)),
+                _ => false,
+            });
+        if !offered {
+            return self.result(
+                PathKind::Unreachable,
+                Some(key),
+                Some(format!(
+                    "resource configuration {path} does not offer {} (VPC Lattice resources are TCP, on their port ranges)",
+                    self.flow.port
+                )),
+                Some(format!("add {} to {path}'s ports", self.flow.port)),
+            );
+        }
+        self.result(PathKind::InterfaceEndpoint, Some(key), None, None)
     }
 
     fn unreachable_by_security_group(

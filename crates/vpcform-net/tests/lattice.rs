@@ -180,3 +180,101 @@ fn the_endpoint_shares_a_zone_with_the_gateway() {
         e[0]
     );
 }
+
+/// The consumer's workload and flows to the database on `port`, with the endpoint's group
+/// admitting `admitted`.
+fn flow_to_db(port: u16, admitted: &str, with_endpoint: bool) -> (vpcform_net::PathKind, String) {
+    let mut data = Stack::<Data>::new("Data");
+    let vpc = data.add(
+        "DataVpc",
+        Vpc::<DataVpc>::builder().cidr(cidr!("10.5.0.0/16")).build(),
+    );
+    let a = data.add(
+        "DataA",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.5.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let gateway = data.add(
+        "Gateway",
+        ResourceGateway::builder()
+            .name("data-gateway")
+            .vpc(&vpc)
+            .subnets([&a])
+            .build(),
+    );
+    let db = data.add(
+        "Database",
+        ResourceConfiguration::builder()
+            .name("orders-db")
+            .gateway(&gateway)
+            .resource(LatticeResource::ip("10.5.1.20"))
+            .ports([(5432, 5433)])
+            .build(),
+    );
+    let arn = data.export("DatabaseArn", &db);
+    let mut consumer = Stack::<Consumer>::new("Consumer");
+    let app_vpc = consumer.add(
+        "AppVpc",
+        Vpc::<AppVpc>::builder().cidr(cidr!("10.6.0.0/16")).build(),
+    );
+    let b = consumer.add(
+        "AppA",
+        Subnet::builder()
+            .vpc(&app_vpc)
+            .cidr(cidr!("10.6.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let sg = consumer.add(
+        "EndpointSg",
+        SecurityGroup::builder()
+            .vpc(&app_vpc)
+            .ingress([Rule::new(Port::tcp(port), Peer::ipv4(admitted))])
+            .build(),
+    );
+    if with_endpoint {
+        let imported = consumer.import(&arn);
+        consumer.add(
+            "OrdersDb",
+            ResourceEndpoint::builder()
+                .vpc(&app_vpc)
+                .resource(imported)
+                .subnets([&b])
+                .security_groups([&sg])
+                .build(),
+        );
+    }
+    let pods = consumer.add("Pods", Workload::builder().subnets([&b]).build());
+    let mut app = App::new("lattice");
+    app.add_stack(data);
+    app.add_stack(consumer);
+    app.flow(Flow::new(&pods, &db, Port::tcp(port)));
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let subnet = assembly.traffic().flows[0].subnets[0].clone();
+    (subnet.path, subnet.reason.unwrap_or_default())
+}
+
+#[test]
+fn a_flow_reaches_a_lattice_resource_through_its_endpoint_or_says_why_not() {
+    use vpcform_net::PathKind;
+    let (path, reason) = flow_to_db(5433, "10.6.0.0/16", true);
+    assert_eq!(path, PathKind::InterfaceEndpoint, "{reason}");
+    let (path, reason) = flow_to_db(443, "10.6.0.0/16", true);
+    assert_eq!(path, PathKind::Unreachable);
+    assert!(
+        reason.starts_with("resource configuration Data/Database does not offer TCP 443"),
+        "{reason}"
+    );
+    let (path, reason) = flow_to_db(5432, "10.7.0.0/16", true);
+    assert_eq!(path, PathKind::Unreachable);
+    assert!(reason.contains("does not admit 10.6.1.0/24"), "{reason}");
+    let (path, reason) = flow_to_db(5432, "10.6.0.0/16", false);
+    assert_eq!(path, PathKind::Unreachable);
+    assert!(
+        reason.starts_with("no resource endpoint to Data/Database in VPC Consumer/AppVpc"),
+        "{reason}"
+    );
+}

@@ -126,7 +126,7 @@ pub(crate) struct ResourceConfigurationNode {
     name: String,
     pub(crate) gateway: Handle,
     resource: LatticeResource,
-    ports: Vec<(u16, u16)>,
+    pub(crate) ports: Vec<(u16, u16)>,
 }
 
 impl ResourceConfigurationNode {

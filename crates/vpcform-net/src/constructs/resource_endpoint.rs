@@ -125,7 +125,7 @@ pub(crate) struct ResourceEndpointNode {
     pub(crate) vpc: Handle,
     resource: ResourceSource,
     pub(crate) subnets: Vec<Handle>,
-    security_groups: Vec<Handle>,
+    pub(crate) security_groups: Vec<Handle>,
 }
 
 impl ResourceEndpointNode {
