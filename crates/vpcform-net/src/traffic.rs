@@ -846,7 +846,7 @@ impl Context<'_> {
                         table.path()
                     ),
                     format!(
-                        "propagate {}'s attachment into {} or add a TransitGatewayRoute",
+                        "propagate {} into {} or add a TransitGatewayRoute",
                         self.model.path(to),
                         table.path()
                     ),

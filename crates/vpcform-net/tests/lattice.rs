@@ -278,3 +278,53 @@ fn a_flow_reaches_a_lattice_resource_through_its_endpoint_or_says_why_not() {
         "{reason}"
     );
 }
+
+#[test]
+fn a_resource_gateway_takes_at_most_five_security_groups() {
+    let with_groups = |n: usize| -> Vec<String> {
+        let mut data = Stack::<Data>::new("Data");
+        let vpc = data.add(
+            "DataVpc",
+            Vpc::<DataVpc>::builder().cidr(cidr!("10.5.0.0/16")).build(),
+        );
+        let a = data.add(
+            "DataA",
+            Subnet::builder()
+                .vpc(&vpc)
+                .cidr(cidr!("10.5.1.0/24"))
+                .availability_zone(Az::index(0))
+                .build(),
+        );
+        let groups: Vec<_> = (0..n)
+            .map(|i| {
+                data.add(
+                    &format!("Sg{i}"),
+                    SecurityGroup::builder().vpc(&vpc).build(),
+                )
+            })
+            .collect();
+        data.add(
+            "Gateway",
+            ResourceGateway::builder()
+                .name("data-gateway")
+                .vpc(&vpc)
+                .subnets([&a])
+                .security_groups(&groups)
+                .build(),
+        );
+        let mut app = App::new("groups");
+        app.add_stack(data);
+        match app.synth() {
+            Ok(_) => Vec::new(),
+            Err(e) => e.errors().iter().map(ToString::to_string).collect(),
+        }
+    };
+    assert!(with_groups(5).is_empty());
+    let e = with_groups(6);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("SecurityGroupIds is 6; AWS accepts 0 to 5"),
+        "{}",
+        e[0]
+    );
+}

@@ -599,3 +599,103 @@ fn a_route_target_made_by_hand_from_another_kind_is_an_error() {
         e[0]
     );
 }
+
+// ── Edges the mutation tests found ────────────────────────────────────────────────────────
+
+#[test]
+fn an_overlap_after_a_wider_attached_block_is_found() {
+    vpcform_net::topology! { stack Three { vpc X, vpc Y, vpc Z } }
+    let mut stack = Stack::<Three>::new("Three");
+    let tgw = stack.add("Tgw", TransitGateway::builder().build());
+    let x = vpc::<Three, X>(&mut stack, "X", "10.0.0.0/16", &[0]);
+    let y = vpc::<Three, Y>(&mut stack, "Y", "10.1.0.0/16", &[0]);
+    let z = vpc::<Three, Z>(&mut stack, "Z", "10.1.128.0/17", &[0]);
+    stack.add(
+        "XAtt",
+        TransitGatewayAttachment::builder()
+            .vpc(&x.vpc)
+            .transit_gateway(&tgw)
+            .subnets(&x.subnets)
+            .build(),
+    );
+    stack.add(
+        "YAtt",
+        TransitGatewayAttachment::builder()
+            .vpc(&y.vpc)
+            .transit_gateway(&tgw)
+            .subnets(&y.subnets)
+            .build(),
+    );
+    stack.add(
+        "ZAtt",
+        TransitGatewayAttachment::builder()
+            .vpc(&z.vpc)
+            .transit_gateway(&tgw)
+            .subnets(&z.subnets)
+            .build(),
+    );
+    let mut app = App::new("three");
+    app.add_stack(stack);
+    let e = errors(&app);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].starts_with(
+            "Three/Tgw: VPC Three/Z (10.1.128.0/17) overlaps VPC Three/Y (10.1.0.0/16)"
+        ),
+        "{}",
+        e[0]
+    );
+}
+
+#[test]
+fn a_route_to_the_last_address_of_an_attached_block_reaches_it() {
+    let mut h = hub_and_spoke("10.1.0.0/16");
+    h.spoke.add(
+        "ToLast",
+        Route::builder()
+            .route_table(&h.a.routes)
+            .destination(cidr!("10.0.255.255/32"))
+            .target(&h.a_attachment)
+            .build(),
+    );
+    assert!(warnings(&app(h)).is_empty());
+}
+
+#[test]
+fn a_route_table_of_a_transit_gateway_not_in_the_app_is_an_error() {
+    let mut other = Stack::<Network>::new("Network");
+    let foreign = other.add("Tgw", TransitGateway::builder().build());
+    let mut network = Stack::<Network>::new("Network");
+    network.add(
+        "Routes",
+        vpcform_net::TransitGatewayRouteTable::builder()
+            .transit_gateway(&foreign)
+            .build(),
+    );
+    let mut app = App::new("foreign");
+    app.add_stack(network);
+    let e = errors(&app);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("whose stack is not part of this app"),
+        "{}",
+        e[0]
+    );
+}
+
+#[test]
+fn an_external_peer_of_the_stacks_own_account_needs_no_role() {
+    let mut stack = Stack::<Peers>::new("Peers").account("123456789012");
+    let left = vpc::<Peers, Left>(&mut stack, "Left", "10.0.0.0/16", &[0]);
+    stack.add(
+        "Own",
+        VpcPeering::builder()
+            .vpc(&left.vpc)
+            .peer(
+                ExternalVpc::new("vpc-0123456789abcdef0", cidr!("10.50.0.0/16"))
+                    .owner("123456789012"),
+            )
+            .build(),
+    );
+    assert!(errors(&one(stack)).is_empty());
+}
