@@ -63,6 +63,9 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
     // Internet legs already drawn (gateway → service): a set, not a scan of every line.
     let mut internet_legs: std::collections::HashSet<(String, String)> =
         std::collections::HashSet::new();
+    // Legs inside the transit network (between hops) already drawn.
+    let mut transit_legs: std::collections::HashSet<(String, String)> =
+        std::collections::HashSet::new();
     let aws = |name: &str, outside: &mut Vec<Box_>| {
         let id = format!("aws:{name}");
         if !outside.iter().any(|b| b.id == id) {
@@ -224,13 +227,46 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                 .via
                 .map(|v| model.path(v))
                 .unwrap_or_else(|| destination.clone());
-            lines.push(Line {
-                from: workload.clone(),
-                to: to.clone(),
-                label,
-                color: color(subnet.path),
-                dashed: subnet.path == PathKind::Unreachable,
-            });
+            // Across VPCs the line goes through the hops (attachment, transit gateway, hub
+            // attachment; or the peering connection), each leg drawn once.
+            let mut from = workload.clone();
+            let mut label = Some(label);
+            for hop in subnet.hops.iter().map(|&h| model.path(h)) {
+                if let Some(label) = label.take() {
+                    lines.push(Line {
+                        from: from.clone(),
+                        to: hop.clone(),
+                        label,
+                        color: color(subnet.path),
+                        dashed: subnet.path == PathKind::Unreachable,
+                    });
+                } else if transit_legs.insert((from.clone(), hop.clone())) {
+                    lines.push(Line {
+                        from: from.clone(),
+                        to: hop.clone(),
+                        label: String::new(),
+                        color: color(subnet.path),
+                        dashed: subnet.path == PathKind::Unreachable,
+                    });
+                }
+                from = hop;
+            }
+            // The last leg: labelled when it is the only one, drawn once when it follows hops.
+            let last = match label {
+                Some(label) => Some(label),
+                None => transit_legs
+                    .insert((from.clone(), to.clone()))
+                    .then(String::new),
+            };
+            if let Some(label) = last {
+                lines.push(Line {
+                    from,
+                    to: to.clone(),
+                    label,
+                    color: color(subnet.path),
+                    dashed: subnet.path == PathKind::Unreachable,
+                });
+            }
             // Public paths go on from the gateway to the service, over the internet.
             if matches!(
                 subnet.path,
