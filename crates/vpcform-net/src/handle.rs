@@ -180,3 +180,54 @@ pub(crate) fn collect<T: Clone>(items: impl IntoIterator<Item = impl AsHandle<T>
         .map(|item| item.as_handle().clone())
         .collect()
 }
+
+/// A value naming another construct: a `Ref` to one of the same stack, or an imported value,
+/// with the construct itself when the app has it (for checks and the analysis).
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct Linked {
+    pub(crate) value: Value,
+    pub(crate) source: Option<Handle>,
+    /// A handle of the naming construct's own stack (a `Ref`), not an import.
+    pub(crate) local: bool,
+}
+
+impl Linked {
+    /// A handle of the same stack, named by `value` (its `Ref` or an attribute).
+    pub(crate) fn local(handle: &Handle, value: Value) -> Linked {
+        Linked {
+            value,
+            source: Some(handle.clone()),
+            local: true,
+        }
+    }
+
+    /// A value imported from another stack's export.
+    pub(crate) fn imported<S, T>(imported: crate::export::Imported<S, T>) -> Linked {
+        Linked {
+            value: imported.value,
+            source: imported.source,
+            local: false,
+        }
+    }
+
+    /// The construct's key, when the app has it.
+    pub(crate) fn key(&self) -> Option<NodeKey> {
+        self.source.as_ref().map(|h| h.key)
+    }
+
+    /// Checks a same-stack handle like any other property's (an import is the app's import
+    /// rules' to check).
+    pub(crate) fn check(
+        &self,
+        check: &mut crate::model::Check<'_>,
+        construct: &str,
+        property: &'static str,
+    ) {
+        if let Some(source) = &self.source
+            && self.local
+        {
+            check.handle(construct, property, source, None);
+        }
+    }
+}

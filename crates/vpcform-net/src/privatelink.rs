@@ -63,8 +63,7 @@ impl Link<'_> {
             let Some(az) = model.get::<SubnetNode>(subnet).map(|s| &s.az) else {
                 continue;
             };
-            let comparable = served.iter().any(|s| s.comparable(az));
-            if comparable && !served.contains(&az) {
+            if az.missing_from(&served) {
                 let served_list: Vec<String> = served.iter().map(|az| az.to_string()).collect();
                 findings.errors.push(SynthError::EndpointAzNotServed {
                     construct: self.consumer.path(&self.endpoint.id),

@@ -618,7 +618,7 @@ impl Context<'_> {
         };
         let (hops, back) = match connection {
             TargetNode::TransitGateway(attachment) => {
-                self.over_transit_gateway(hub, endpoint_key, attachment, &unreachable)?
+                self.over_transit_gateway(hub, endpoint, attachment, &unreachable)?
             }
             TargetNode::VpcPeering(peering) => {
                 let node = self.model.get::<VpcPeeringNode>(peering);
@@ -699,17 +699,11 @@ impl Context<'_> {
     fn over_transit_gateway(
         &self,
         hub: NodeKey,
-        endpoint_key: NodeKey,
+        endpoint: &InterfaceEndpointNode,
         attachment: &Handle,
         unreachable: &dyn Fn(String, String) -> Box<Outcome>,
     ) -> Result<(Vec<NodeKey>, NodeKey), Box<Outcome>> {
         let hub_path = self.model.path(hub);
-        let endpoint = self
-            .model
-            .get_key::<InterfaceEndpointNode>(endpoint_key)
-            .ok_or_else(|| {
-                unreachable("the hub endpoint is not in the app".into(), String::new())
-            })?;
         let Some(own) = self.model.get::<TransitGatewayAttachmentNode>(attachment) else {
             return Err(unreachable(
                 format!("attachment {} is not in the app", attachment.path()),
@@ -904,14 +898,8 @@ impl Context<'_> {
         attachment: &[Handle],
         azs: impl IntoIterator<Item = &'z crate::Az>,
     ) -> Option<&'z crate::Az> {
-        let covered: Vec<&crate::Az> = attachment
-            .iter()
-            .filter_map(|s| self.model.get::<SubnetNode>(s).map(|n| &n.az))
-            .collect();
-        azs.into_iter().find(|az| {
-            let comparable = covered.iter().any(|c| c.comparable(az));
-            comparable && !covered.contains(az)
-        })
+        let covered = crate::constructs::subnet::zones_of(self.model, attachment);
+        azs.into_iter().find(|az| az.missing_from(&covered))
     }
 
     /// Whether the security groups admit this subnet (or the workload's groups) on the port;

@@ -10,7 +10,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::interface_endpoint::{InterfaceEndpointNode, InterfaceEndpointRef};
 use super::vpc::{VpcNode, VpcRef};
 use crate::export::{Imported, VpcId};
-use crate::handle::{Handle, NodeKey};
+use crate::handle::{Handle, Linked, NodeKey};
 use crate::model::{Check, Claim, Node, Render, ServiceKey};
 use crate::stack::{AnyHandle, Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
@@ -80,11 +80,8 @@ pub struct ZoneVpc<S> {
 
 #[doc(hidden)]
 pub struct ZoneVpcDef {
-    value: Value,
-    /// The VPC's construct, when the app has it.
-    source: Option<Handle>,
-    /// Whether the VPC is this stack's own (a `Ref`).
-    local: bool,
+    /// The VPC's ID, and its construct when the app has it.
+    link: Linked,
     /// The VPC's account, when it is outside the app and says so.
     account: Option<String>,
     /// `VPCRegion`. Default: the stack's.
@@ -105,9 +102,7 @@ pub trait IntoZoneVpc<S> {
 impl<S, V: VpcMarker + InStack<S>> IntoZoneVpc<S> for &VpcRef<V> {
     fn zone_vpc(self) -> ZoneVpcDef {
         ZoneVpcDef {
-            value: self.reference(),
-            source: Some(self.any_handle().clone()),
-            local: true,
+            link: Linked::local(self.any_handle(), self.reference()),
             account: None,
             region: None,
         }
@@ -117,9 +112,7 @@ impl<S, V: VpcMarker + InStack<S>> IntoZoneVpc<S> for &VpcRef<V> {
 impl<S> IntoZoneVpc<S> for Imported<S, VpcId> {
     fn zone_vpc(self) -> ZoneVpcDef {
         ZoneVpcDef {
-            value: self.value,
-            source: self.source,
-            local: false,
+            link: Linked::imported(self),
             account: None,
             region: None,
         }
@@ -143,9 +136,11 @@ impl<S> ZoneVpc<S> {
     pub fn external(vpc_id: impl Into<String>) -> ZoneVpc<S> {
         ZoneVpc {
             def: ZoneVpcDef {
-                value: Value::String(vpc_id.into()),
-                source: None,
-                local: false,
+                link: Linked {
+                    value: Value::String(vpc_id.into()),
+                    source: None,
+                    local: false,
+                },
                 account: None,
                 region: None,
             },
@@ -228,7 +223,7 @@ impl PrivateHostedZoneNode {
     pub(crate) fn vpc_keys(&self) -> impl Iterator<Item = NodeKey> + '_ {
         self.vpcs
             .iter()
-            .filter_map(|v| v.source.as_ref().and_then(|h| h.vpc))
+            .filter_map(|v| v.link.source.as_ref().and_then(|h| h.vpc))
     }
 
     /// The AWS service whose name the zone holds, when its endpoint is one.
@@ -262,7 +257,7 @@ impl PrivateHostedZoneNode {
         for vpc in &self.vpcs {
             // A VPC given twice: its second association would be refused, and our own claim
             // cannot see it (the same zone).
-            if let Some(key) = vpc.source.as_ref().and_then(|h| h.vpc) {
+            if let Some(key) = vpc.link.source.as_ref().and_then(|h| h.vpc) {
                 if seen.contains(&key) {
                     check.report(SynthError::InvalidText {
                         construct: check.path(&self.id),
@@ -279,11 +274,7 @@ impl PrivateHostedZoneNode {
     }
 
     fn check_vpc(&self, check: &mut Check<'_>, vpc: &ZoneVpcDef, service: &str) {
-        if let Some(source) = &vpc.source
-            && vpc.local
-        {
-            check.handle(&self.id, "VPCs", source, None);
-        }
+        vpc.link.check(check, &self.id, "VPCs");
         // Another account: only CreateVPCAssociationAuthorization + AssociateVPCWithHostedZone
         // can associate it, and neither has a CloudFormation resource (docs/aws-rules.md §18.7).
         // An unpinned stack's account is unknown: a VPC that names its account must match a
@@ -293,11 +284,11 @@ impl PrivateHostedZoneNode {
         {
             check.report(SynthError::CrossAccountZoneAssociation {
                 construct: check.path(&self.id),
-                vpc: vpc.value.as_str().unwrap_or_default().to_string(),
+                vpc: vpc.link.value.as_str().unwrap_or_default().to_string(),
                 account: account.clone(),
             });
         }
-        if let Some(text) = vpc.value.as_str()
+        if let Some(text) = vpc.link.value.as_str()
             && !valid_vpc_id(text)
         {
             check.report(SynthError::InvalidText {
@@ -307,7 +298,7 @@ impl PrivateHostedZoneNode {
                 reason: "a VPC ID is vpc- and 8 or 17 lowercase hex digits".into(),
             });
         }
-        let Some(key) = vpc.source.as_ref().and_then(|h| h.vpc) else {
+        let Some(key) = vpc.link.source.as_ref().and_then(|h| h.vpc) else {
             return;
         };
         let vpc_path = check.model.path(key);
@@ -372,7 +363,7 @@ impl PrivateHostedZoneNode {
             .iter()
             .map(|vpc| {
                 let mut map = indexmap::IndexMap::new();
-                map.insert("VPCId".to_string(), vpc.value.clone());
+                map.insert("VPCId".to_string(), vpc.link.value.clone());
                 map.insert(
                     "VPCRegion".to_string(),
                     vpc.region

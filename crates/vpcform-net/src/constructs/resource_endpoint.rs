@@ -9,7 +9,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::resource_configuration::{ResourceConfigurationNode, ResourceConfigurationRef};
 use super::resource_gateway::ResourceGatewayNode;
 use super::security_group::{SecurityGroupRef, groups};
-use super::subnet::{SubnetNode, SubnetRef, check_one_subnet_per_az};
+use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use super::vpc::VpcRef;
 use crate::export::{Imported, ResourceConfigurationArn};
 use crate::handle::{AsHandle, Handle, collect, handle};
@@ -75,29 +75,17 @@ pub trait IntoResourceConfiguration<S> {
 
 /// The resource configuration an endpoint names.
 #[doc(hidden)]
-pub struct ResourceSource {
-    value: Value,
-    source: Option<Handle>,
-    local: bool,
-}
+pub type ResourceSource = crate::handle::Linked;
 
 impl<S, W: VpcMarker + InStack<S>> IntoResourceConfiguration<S> for &ResourceConfigurationRef<W> {
     fn resource_configuration(self) -> ResourceSource {
-        ResourceSource {
-            value: Value::get_att(self.logical_id(), "Arn"),
-            source: Some(self.handle.clone()),
-            local: true,
-        }
+        crate::handle::Linked::local(&self.handle, Value::get_att(self.logical_id(), "Arn"))
     }
 }
 
 impl<S> IntoResourceConfiguration<S> for Imported<S, ResourceConfigurationArn> {
     fn resource_configuration(self) -> ResourceSource {
-        ResourceSource {
-            value: self.value,
-            source: self.source,
-            local: false,
-        }
+        crate::handle::Linked::imported(self)
     }
 }
 
@@ -153,9 +141,8 @@ impl ResourceEndpointNode {
         let Some(source) = &self.resource.source else {
             return;
         };
-        if self.resource.local {
-            check.handle(&self.id, "ResourceConfigurationArn", source, None);
-        }
+        self.resource
+            .check(check, &self.id, "ResourceConfigurationArn");
         // "at least one AZ of the VPC endpoint and the resource gateway must overlap"
         // (VPC Lattice guide, resource gateways; docs/aws-rules.md §18.8). Zones written
         // differently (an index and a name) cannot be compared before deploy.
@@ -171,14 +158,8 @@ impl ResourceEndpointNode {
         let Some((gateway_handle, gateway)) = gateway else {
             return;
         };
-        let azs = |handles: &[Handle]| -> Vec<&crate::Az> {
-            handles
-                .iter()
-                .filter_map(|s| check.model.get::<SubnetNode>(s).map(|n| &n.az))
-                .collect()
-        };
-        let ours = azs(&self.subnets);
-        let theirs = azs(&gateway.subnets);
+        let ours = super::subnet::zones_of(check.model, &self.subnets);
+        let theirs = super::subnet::zones_of(check.model, &gateway.subnets);
         let comparable = ours.iter().any(|a| theirs.iter().any(|b| a.comparable(b)));
         if comparable && !ours.iter().any(|a| theirs.contains(a)) {
             let list = |azs: &[&crate::Az]| {

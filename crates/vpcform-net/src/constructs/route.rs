@@ -260,18 +260,13 @@ impl RouteNode {
         ) else {
             return;
         };
-        let covered: Vec<&crate::Az> = node
-            .subnets
-            .iter()
-            .filter_map(|s| check.model.get::<SubnetNode>(s).map(|n| &n.az))
-            .collect();
+        let covered = super::subnet::zones_of(check.model, &node.subnets);
         let mut warned: Vec<&crate::Az> = Vec::new();
         for subnet in &table.subnets {
             let Some(az) = check.model.get::<SubnetNode>(subnet).map(|n| &n.az) else {
                 continue;
             };
-            let comparable = covered.iter().any(|c| c.comparable(az));
-            if comparable && !covered.contains(&az) && !warned.contains(&az) {
+            if az.missing_from(&covered) && !warned.contains(&az) {
                 warned.push(az);
                 check.warn(crate::SynthWarning::TransitGatewayAzNotAttached {
                     construct: check.path(&self.id),

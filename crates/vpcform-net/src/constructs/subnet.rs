@@ -69,6 +69,20 @@ impl Az {
     pub(crate) fn comparable(&self, other: &Az) -> bool {
         std::mem::discriminant(self) == std::mem::discriminant(other)
     }
+
+    /// Whether this zone is known to be none of `covered`: written like them and not among
+    /// them (unknown is not missing).
+    pub(crate) fn missing_from(&self, covered: &[&Az]) -> bool {
+        covered.iter().any(|c| c.comparable(self)) && !covered.contains(&self)
+    }
+}
+
+/// The zones of the app's subnets among `subnets`.
+pub(crate) fn zones_of<'m>(model: &crate::model::Model<'m>, subnets: &[Handle]) -> Vec<&'m Az> {
+    subnets
+        .iter()
+        .filter_map(|s| model.get::<SubnetNode>(s).map(|n| &n.az))
+        .collect()
 }
 
 impl std::fmt::Display for Az {

@@ -3,11 +3,10 @@
 use std::sync::Arc;
 
 use typed_builder::TypedBuilder;
-use vpcform_cfn::{Resource, Template, TemplateError, Value};
+use vpcform_cfn::{Resource, Template, TemplateError};
 
-use super::transit_gateway_attachment::TransitGatewayAttachmentNode;
 use crate::export::Imported;
-use crate::handle::{Handle, NodeKey, handle};
+use crate::handle::{NodeKey, handle};
 use crate::model::{Check, Node, Render};
 use crate::stack::{Construct, StackDef, name_tag};
 use crate::{Ipv4Cidr, StackMarker, SynthError};
@@ -88,13 +87,7 @@ pub trait IntoTransitGateway<S> {
 
 /// The transit gateway an attachment names: its ID and, when the app has it, its construct.
 #[doc(hidden)]
-#[derive(Clone)]
-pub struct TransitGatewaySource {
-    pub(crate) value: Value,
-    pub(crate) source: Option<Handle>,
-    /// Whether it is a handle of the attachment's own stack (a `Ref`), not an import.
-    pub(crate) local: bool,
-}
+pub type TransitGatewaySource = crate::handle::Linked;
 
 /// Holds when stack `Self` is stack `S`: a transit gateway handle works only in its own stack.
 #[diagnostic::on_unimplemented(
@@ -109,21 +102,13 @@ impl<S> SameStack<S> for S {}
 
 impl<S: SameStack<T>, T> IntoTransitGateway<T> for &TransitGatewayRef<S> {
     fn transit_gateway(self) -> TransitGatewaySource {
-        TransitGatewaySource {
-            value: self.reference(),
-            source: Some(self.handle.clone()),
-            local: true,
-        }
+        crate::handle::Linked::local(&self.handle, self.reference())
     }
 }
 
 impl<S> IntoTransitGateway<S> for Imported<S, crate::export::TransitGatewayId> {
     fn transit_gateway(self) -> TransitGatewaySource {
-        TransitGatewaySource {
-            value: self.value,
-            source: self.source,
-            local: false,
-        }
+        crate::handle::Linked::imported(self)
     }
 }
 
@@ -201,12 +186,5 @@ impl TransitGatewayNode {
             .property("DnsSupport", enable(self.dns_support))
             .property("Tags", name_tag(ctx.stack, &self.id));
         template.add_resource(&*self.id, resource)
-    }
-}
-
-impl TransitGatewayAttachmentNode {
-    /// The transit gateway construct this attachment names, when the app has it.
-    pub(crate) fn transit_gateway_key(&self) -> Option<NodeKey> {
-        self.transit_gateway.source.as_ref().map(|h| h.key)
     }
 }

@@ -11,7 +11,7 @@ use super::transit_gateway_route_table::{
     IntoTgwRouteTable, TgwRouteTable, TgwRouteTableSource, TransitGatewayRouteTableNode,
 };
 use super::vpc::VpcRef;
-use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::handle::{AsHandle, Handle, NodeKey, collect, handle};
 use crate::model::{Check, Claim, Node, Render};
 use crate::stack::{Construct, StackDef, name_tag};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
@@ -92,6 +92,13 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for TransitGatewayA
     }
 }
 
+impl TransitGatewayAttachmentNode {
+    /// The transit gateway construct this attachment names, when the app has it.
+    pub(crate) fn transit_gateway_key(&self) -> Option<NodeKey> {
+        self.transit_gateway.key()
+    }
+}
+
 pub(crate) struct TransitGatewayAttachmentNode {
     pub(crate) id: Arc<str>,
     pub(crate) transit_gateway: TransitGatewaySource,
@@ -113,10 +120,9 @@ impl TransitGatewayAttachmentNode {
         );
         // One subnet per AZ (EC2 CreateTransitGatewayVpcAttachment: DuplicateSubnetsInSameZone).
         check_one_subnet_per_az(check, &self.id, &self.subnets);
+        self.transit_gateway
+            .check(check, &self.id, "TransitGatewayId");
         if let Some(tgw) = &self.transit_gateway.source {
-            if self.transit_gateway.local {
-                check.handle(&self.id, "TransitGatewayId", tgw, None);
-            }
             // One attachment per VPC and transit gateway: EC2 refuses a second
             // (DuplicateTransitGatewayAttachment; docs/aws-rules.md §18.2).
             if let Some(vpc) = self.vpc.vpc
@@ -144,7 +150,7 @@ impl TransitGatewayAttachmentNode {
         let default_on = own_tgw
             .and_then(|t| check.model.get_key::<TransitGatewayNode>(t))
             .map(|t| t.default_route_table);
-        let mut propagated: Vec<crate::handle::NodeKey> = Vec::new();
+        let mut propagated: Vec<NodeKey> = Vec::new();
         let tables = self
             .association
             .iter()
@@ -159,9 +165,7 @@ impl TransitGatewayAttachmentNode {
             let Some(source) = &table.source else {
                 continue;
             };
-            if table.local {
-                check.handle(&self.id, property, source, None);
-            }
+            table.check(check, &self.id, property);
             let table_tgw = check
                 .model
                 .get::<TransitGatewayRouteTableNode>(source)

@@ -103,11 +103,8 @@ pub(crate) struct TransitGatewayRouteNode {
 
 impl TransitGatewayRouteNode {
     pub(crate) fn check(&self, check: &mut Check<'_>) {
-        if let Some(table) = &self.route_table.source
-            && self.route_table.local
-        {
-            check.handle(&self.id, "TransitGatewayRouteTableId", table, None);
-        }
+        self.route_table
+            .check(check, &self.id, "TransitGatewayRouteTableId");
         if let TgwTarget::Attachment(attachment) = &self.target {
             check.handle(&self.id, "TransitGatewayAttachmentId", attachment, None);
             // The attachment and the table must be of one transit gateway.

@@ -4,12 +4,12 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use typed_builder::TypedBuilder;
-use vpcform_cfn::{Resource, Template, TemplateError, Value};
+use vpcform_cfn::{Resource, Template, TemplateError};
 
 use super::transit_gateway::{IntoTransitGateway, SameStack, TransitGatewaySource};
 use crate::StackMarker;
 use crate::export::{Imported, TransitGatewayRouteTableId};
-use crate::handle::{Handle, handle};
+use crate::handle::handle;
 use crate::model::{Check, Node, Render};
 use crate::stack::{Construct, StackDef, name_tag};
 
@@ -71,30 +71,17 @@ pub trait IntoTgwRouteTable<S> {
 
 /// A transit gateway route table as an attachment or route names it.
 #[doc(hidden)]
-#[derive(Clone)]
-pub struct TgwRouteTableSource {
-    pub(crate) value: Value,
-    pub(crate) source: Option<Handle>,
-    pub(crate) local: bool,
-}
+pub type TgwRouteTableSource = crate::handle::Linked;
 
 impl<S: SameStack<T>, T> IntoTgwRouteTable<T> for &TransitGatewayRouteTableRef<S> {
     fn route_table(self) -> TgwRouteTableSource {
-        TgwRouteTableSource {
-            value: self.reference(),
-            source: Some(self.handle.clone()),
-            local: true,
-        }
+        crate::handle::Linked::local(&self.handle, self.reference())
     }
 }
 
 impl<S> IntoTgwRouteTable<S> for Imported<S, TransitGatewayRouteTableId> {
     fn route_table(self) -> TgwRouteTableSource {
-        TgwRouteTableSource {
-            value: self.value,
-            source: self.source,
-            local: false,
-        }
+        crate::handle::Linked::imported(self)
     }
 }
 
@@ -134,15 +121,12 @@ pub(crate) struct TransitGatewayRouteTableNode {
 impl TransitGatewayRouteTableNode {
     /// The transit gateway's construct, when the app has it.
     pub(crate) fn transit_gateway_key(&self) -> Option<crate::handle::NodeKey> {
-        self.transit_gateway.source.as_ref().map(|h| h.key)
+        self.transit_gateway.key()
     }
 
     pub(crate) fn check(&self, check: &mut Check<'_>) {
-        if let Some(tgw) = &self.transit_gateway.source
-            && self.transit_gateway.local
-        {
-            check.handle(&self.id, "TransitGatewayId", tgw, None);
-        }
+        self.transit_gateway
+            .check(check, &self.id, "TransitGatewayId");
     }
 
     pub(crate) fn render(
