@@ -4,6 +4,8 @@
 use vpcform_net::prelude::*;
 use vpcform_net::{PathKind, SubnetRef, cfn};
 
+include!("common/report.rs");
+
 vpcform_net::topology! {
     stack Core {}
     stack Shared { vpc Hub }
@@ -341,10 +343,7 @@ fn every_missing_piece_is_named() {
 }
 
 fn errors(b: Break) -> Vec<String> {
-    match build(b).app.synth() {
-        Ok(_) => Vec::new(),
-        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
-    }
+    error_messages(&build(b).app)
 }
 
 #[test]
@@ -420,10 +419,7 @@ fn lone(
     configure(&mut stack, &vpc, &endpoint);
     let mut app = App::new("lone");
     app.add_stack(stack);
-    match app.synth() {
-        Ok(_) => Vec::new(),
-        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
-    }
+    error_messages(&app)
 }
 
 #[test]
@@ -547,10 +543,7 @@ fn a_zone_needs_vpc_dns_and_an_aws_service() {
     );
     let mut app = App::new("quiet");
     app.add_stack(stack);
-    let e: Vec<String> = match app.synth() {
-        Ok(_) => Vec::new(),
-        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
-    };
+    let e: Vec<String> = error_messages(&app);
     assert_eq!(e.len(), 2, "{e:#?}");
     assert!(
         e[0].starts_with("Quiet/Zone: private DNS needs the VPC attributes enableDnsSupport and enableDnsHostnames, but Quiet/Q has enableDnsHostnames off"),
@@ -594,16 +587,7 @@ fn a_zone_is_named_after_the_services_dns_name() {
 
 #[test]
 fn a_routed_subnet_in_a_zone_without_an_attachment_subnet_is_a_warning() {
-    let warnings = |b: Break| -> Vec<String> {
-        match build(b).app.synth() {
-            Ok(assembly) => assembly
-                .warnings()
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
-            Err(e) => panic!("{e}"),
-        }
-    };
+    let warnings = |b: Break| -> Vec<String> { warning_messages(&build(b).app) };
     assert!(warnings(Break::default()).is_empty());
     let w = warnings(Break {
         spoke_az_b_attachment: true,

@@ -4,6 +4,8 @@
 use vpcform_net::prelude::*;
 use vpcform_net::{DynamicStack, DynamicVpc, SubnetRef};
 
+include!("common/report.rs");
+
 /// VPCs as a configuration file would give them: name, VPC block, one subnet block.
 const CONFIG: [(&str, &str, &str); 2] = [
     ("Blue", "10.0.0.0/16", "10.0.1.0/24"),
@@ -39,10 +41,7 @@ fn errors(stacks: Vec<Stack<DynamicStack>>) -> Vec<String> {
     for stack in stacks {
         app.add_stack(stack);
     }
-    match app.synth() {
-        Ok(_) => Vec::new(),
-        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
-    }
+    error_messages(&app)
 }
 
 #[test]

@@ -4,6 +4,8 @@
 use vpcform_net::prelude::*;
 use vpcform_net::{LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway, cfn};
 
+include!("common/report.rs");
+
 vpcform_net::topology! {
     stack Data { vpc DataVpc }
     stack Consumer { vpc AppVpc }
@@ -91,10 +93,7 @@ fn app(s: Setup) -> App {
 }
 
 fn errors(s: Setup) -> Vec<String> {
-    match app(s).synth() {
-        Ok(_) => Vec::new(),
-        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
-    }
+    error_messages(&app(s))
 }
 
 #[test]
@@ -314,10 +313,7 @@ fn a_resource_gateway_takes_at_most_five_security_groups() {
         );
         let mut app = App::new("groups");
         app.add_stack(data);
-        match app.synth() {
-            Ok(_) => Vec::new(),
-            Err(e) => e.errors().iter().map(ToString::to_string).collect(),
-        }
+        error_messages(&app)
     };
     assert!(with_groups(5).is_empty());
     let e = with_groups(6);

@@ -7,12 +7,10 @@ use vpcform_net::{
 };
 
 include!("common/consumer.rs");
+include!("common/report.rs");
 
 fn errors_of(app: &App) -> Vec<String> {
-    match app.synth() {
-        Ok(_) => Vec::new(),
-        Err(errors) => errors.errors().iter().map(ToString::to_string).collect(),
-    }
+    error_messages(app)
 }
 
 fn errors(stack: Stack<Consumer>) -> Vec<String> {
@@ -848,14 +846,7 @@ fn a_region_not_in_the_table_is_a_warning() {
     let (stack, _) = consumer();
     let mut app = App::new("test");
     app.add_stack(stack.region("me-west-1"));
-    let warnings: Vec<String> = match app.synth() {
-        Ok(assembly) => assembly
-            .warnings()
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
-        Err(e) => panic!("{e}"),
-    };
+    let warnings: Vec<String> = warning_messages(&app);
     assert!(
         warnings
             .iter()

@@ -7,6 +7,8 @@ use vpcform_net::{
     TransitGatewayRef, cfn,
 };
 
+include!("common/report.rs");
+
 vpcform_net::topology! {
     stack Network { vpc Hub }
     stack SpokeA { vpc A }
@@ -19,18 +21,11 @@ fn synth(app: &App) -> Result<vpcform_net::Assembly, Vec<String>> {
 }
 
 fn errors(app: &App) -> Vec<String> {
-    synth(app).err().unwrap_or_default()
+    error_messages(app)
 }
 
 fn warnings(app: &App) -> Vec<String> {
-    match app.synth() {
-        Ok(assembly) => assembly
-            .warnings()
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
-        Err(e) => panic!("{e}"),
-    }
+    warning_messages(app)
 }
 
 /// A VPC with one subnet per AZ index given, one route table for them all.

@@ -6,12 +6,10 @@ use vpcform_net::prelude::*;
 use vpcform_net::{NatGatewayRef, TargetType, cfn};
 
 include!("common/consumer.rs");
+include!("common/report.rs");
 
 fn errors_of(app: &App) -> Vec<String> {
-    match app.synth() {
-        Ok(_) => Vec::new(),
-        Err(errors) => errors.errors().iter().map(ToString::to_string).collect(),
-    }
+    error_messages(app)
 }
 
 fn errors(stack: Stack<Consumer>) -> Vec<String> {
@@ -23,14 +21,7 @@ fn errors(stack: Stack<Consumer>) -> Vec<String> {
 fn warnings(stack: Stack<Consumer>) -> Vec<String> {
     let mut app = App::new("test");
     app.add_stack(stack);
-    match app.synth() {
-        Ok(assembly) => assembly
-            .warnings()
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
-        Err(e) => panic!("{e}"),
-    }
+    warning_messages(&app)
 }
 
 // ── Names and tags ─────────────────────────────────────────────────────────────────────────

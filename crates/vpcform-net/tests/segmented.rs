@@ -4,6 +4,8 @@
 use vpcform_net::prelude::*;
 use vpcform_net::{Blackhole, PathKind, TgwRouteTable, cfn};
 
+include!("common/report.rs");
+
 vpcform_net::topology! {
     stack Seg { vpc Hub, vpc Spoke }
 }
@@ -175,10 +177,7 @@ fn flow(c: Change) -> (PathKind, String, Vec<String>) {
 }
 
 fn errors(c: Change) -> Vec<String> {
-    match app(c).synth() {
-        Ok(_) => Vec::new(),
-        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
-    }
+    error_messages(&app(c))
 }
 
 #[test]
@@ -303,12 +302,7 @@ fn an_attachment_without_an_association_routes_nothing() {
     );
     let mut app = App::new("bare");
     app.add_stack(stack);
-    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
-    let w: Vec<String> = assembly
-        .warnings()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let w: Vec<String> = warning_messages(&app);
     assert_eq!(w.len(), 1, "{w:#?}");
     assert!(
         w[0].starts_with("Bare/Att: the transit gateway's default route table is off"),

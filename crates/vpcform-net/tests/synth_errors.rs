@@ -4,16 +4,14 @@ use vpcform_net::prelude::*;
 use vpcform_net::{RouteTableRef, SubnetRef};
 
 include!("common/consumer.rs");
+include!("common/report.rs");
 
 fn synth_errors(stacks: Vec<Stack<Consumer>>) -> Vec<String> {
     let mut app = App::new("test");
     for stack in stacks {
         app.add_stack(stack);
     }
-    match app.synth() {
-        Ok(_) => Vec::new(),
-        Err(errors) => errors.errors().iter().map(ToString::to_string).collect(),
-    }
+    error_messages(&app)
 }
 
 fn one_error(stack: Stack<Consumer>) -> String {
@@ -624,10 +622,7 @@ fn synth_pair(provider: Stack<Provider>, consumer: Stack<Consumer>) -> Vec<Strin
     let mut app = App::new("pair");
     app.add_stack(provider);
     app.add_stack(consumer);
-    match app.synth() {
-        Ok(_) => Vec::new(),
-        Err(errors) => errors.errors().iter().map(ToString::to_string).collect(),
-    }
+    error_messages(&app)
 }
 
 #[test]
@@ -815,12 +810,7 @@ fn warnings(stacks: Vec<Stack<Consumer>>) -> Vec<String> {
     for stack in stacks {
         app.add_stack(stack);
     }
-    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
-    assembly
-        .warnings()
-        .iter()
-        .map(ToString::to_string)
-        .collect()
+    warning_messages(&app)
 }
 
 /// A security group of `rules` ingress rules with 250-character descriptions (AWS's limit is
