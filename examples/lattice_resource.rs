@@ -1,15 +1,22 @@
-//! A database shared over VPC Lattice (PrivateLink for resources): a resource gateway and a
-//! resource configuration in the data VPC, a resource endpoint (`VpcEndpointType: Resource`) in
-//! an application VPC of another stack — no load balancer, no endpoint service.
+//! Databases shared over VPC Lattice (PrivateLink for resources): a resource gateway and two
+//! resource configurations in the data VPC — no load balancer, no endpoint service. An
+//! application VPC reaches the orders database through a resource endpoint
+//! (`VpcEndpointType: Resource`, one per resource); an analytics VPC reaches both databases
+//! through one service-network endpoint (`VpcEndpointType: ServiceNetwork`) to a service
+//! network they join.
 //!
 //! ```text
-//!  Data 10.5.0.0/16: resource gateway ─ resource configuration (10.5.1.20:5432)
-//!                                              ▲ ARN exported
-//!  App 10.6.0.0/16:  resource endpoint ────────┘
+//!  Data 10.5.0.0/16:  resource gateway ─ orders-db (10.5.1.20:5432) ── reports-db (10.5.2.30:5432)
+//!                                          ▲ ARN exported  └─ service network "data" ─┘
+//!  App 10.6.0.0/16:   resource endpoint ───┘                   ▲ ARN exported
+//!  Analytics 10.7.0.0/16: service network endpoint ────────────┘
 //! ```
 
 use vpcform::prelude::*;
-use vpcform::{LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway};
+use vpcform::{
+    LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway, ServiceNetwork,
+    ServiceNetworkEndpoint, ServiceNetworkResourceAssociation,
+};
 
 vpcform::topology! {
     /// The data VPC, where the database runs.
@@ -21,6 +28,11 @@ vpcform::topology! {
     pub stack Application {
         /// 10.6.0.0/16.
         vpc AppVpc
+    }
+    /// The analytics VPC, reading both databases.
+    pub stack Analytics {
+        /// 10.7.0.0/16.
+        vpc AnalyticsVpc
     }
 }
 
@@ -45,7 +57,8 @@ pub fn app() -> App {
             .vpc(&vpc)
             .description("Resource gateway: to the database only")
             .egress([
-                Rule::new(POSTGRES, Peer::ipv4(cidr!("10.5.1.20/32"))).description("Orders DB")
+                Rule::new(POSTGRES, Peer::ipv4(cidr!("10.5.1.20/32"))).description("Orders DB"),
+                Rule::new(POSTGRES, Peer::ipv4(cidr!("10.5.2.30/32"))).description("Reports DB"),
             ])
             .build(),
     );
@@ -68,6 +81,32 @@ pub fn app() -> App {
             .build(),
     );
     let arn = data.export("OrdersDbArn", &database);
+    let reports = data.add(
+        "ReportsDb",
+        ResourceConfiguration::builder()
+            .name("reports-db")
+            .gateway(&gateway)
+            .resource(LatticeResource::ip("10.5.2.30"))
+            .ports([(5432, 5432)])
+            .build(),
+    );
+    let network = data.add(
+        "DataNetwork",
+        ServiceNetwork::builder().name("data").build(),
+    );
+    for (id, configuration) in [
+        ("OrdersDbInNetwork", &database),
+        ("ReportsDbInNetwork", &reports),
+    ] {
+        data.add(
+            id,
+            ServiceNetworkResourceAssociation::builder()
+                .service_network(&network)
+                .resource(configuration)
+                .build(),
+        );
+    }
+    let network_arn = data.export("DataNetworkArn", &network);
 
     let mut application = Stack::<Application>::new("Application")
         .description("An application reaching the database through a resource endpoint");
@@ -107,10 +146,58 @@ pub fn app() -> App {
             .build(),
     );
 
+    let mut analytics = Stack::<Analytics>::new("Analytics")
+        .description("Analytics reaching every database of the data network through one endpoint");
+    let analytics_vpc = analytics.add(
+        "AnalyticsVpc",
+        Vpc::<AnalyticsVpc>::builder()
+            .cidr(cidr!("10.7.0.0/16"))
+            .build(),
+    );
+    let m = analytics.add(
+        "AnalyticsA",
+        subnet(&analytics_vpc, cidr!("10.7.1.0/24"), 0),
+    );
+    let n = analytics.add(
+        "AnalyticsB",
+        subnet(&analytics_vpc, cidr!("10.7.2.0/24"), 1),
+    );
+    analytics.add(
+        "AnalyticsRoutes",
+        RouteTable::builder()
+            .vpc(&analytics_vpc)
+            .subnets([&m, &n])
+            .build(),
+    );
+    let network_sg = analytics.add(
+        "NetworkEndpointSecurityGroup",
+        SecurityGroup::builder()
+            .vpc(&analytics_vpc)
+            .description("Service network endpoint: PostgreSQL from this VPC")
+            .ingress([
+                Rule::new(POSTGRES, Peer::ipv4(cidr!("10.7.0.0/16"))).description("Analytics")
+            ])
+            .build(),
+    );
+    let imported_network = analytics.import(&network_arn);
+    analytics.add(
+        "DataNetworkEndpoint",
+        ServiceNetworkEndpoint::builder()
+            .vpc(&analytics_vpc)
+            .service_network(imported_network)
+            .subnets([&m, &n])
+            .security_groups([&network_sg])
+            .build(),
+    );
+    let jobs = analytics.add("ReportJobs", Workload::builder().subnets([&m, &n]).build());
+
     let mut app = App::new("lattice");
     app.add_stack(data);
     app.add_stack(application);
+    app.add_stack(analytics);
     app.flow(Flow::new(&orders, &database, POSTGRES).gb_per_month(50.0));
+    app.flow(Flow::new(&jobs, &database, POSTGRES).gb_per_month(20.0));
+    app.flow(Flow::new(&jobs, &reports, POSTGRES).gb_per_month(80.0));
     app.require_private_traffic();
     app
 }

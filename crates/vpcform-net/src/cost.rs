@@ -476,7 +476,10 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                 // docs/aws-rules.md §18.9): left out, and said so in the notes.
                 Node::ResourceGateway(_)
                 | Node::ResourceConfiguration(_)
-                | Node::ResourceEndpoint(_) => {
+                | Node::ResourceEndpoint(_)
+                | Node::ServiceNetwork(_)
+                | Node::ServiceNetworkResourceAssociation(_)
+                | Node::ServiceNetworkEndpoint(_) => {
                     unpriced.push(resource.clone());
                     None
                 }
@@ -596,7 +599,7 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
             "The comparison carries all traffic to AWS services either through VPC endpoints (gateway endpoints free; an interface endpoint per VPC and service, or the hub's with the transit gateway's GB for flows it serves) or through one NAT gateway per VPC and AZ the workloads use; it excludes internet egress charges.".into(),
             "Flows to endpoint services have no NAT equivalent and are left out of the comparison (not of the totals); NLB capacity units are approximated by bytes (1 GB = 1 NLCU-hour).".into(),
             "Cross-AZ data transfer and the interface endpoint volume tiers above 1 PB are not included.".into(),
-            "VPC Lattice resource gateways, configurations and resource endpoints are not priced.".into(),
+            "VPC Lattice resource gateways, configurations, service networks and their endpoints are not priced (rates unconfirmed).".into(),
         ],
     }
 }

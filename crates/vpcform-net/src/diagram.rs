@@ -51,6 +51,7 @@ fn color(path: PathKind) -> &'static str {
     match path {
         PathKind::GatewayEndpoint => "#2e7d32",
         PathKind::InterfaceEndpoint => "#1565c0",
+        PathKind::LatticeEndpoint => "#6a1b9a",
         PathKind::NatGateway | PathKind::InternetGateway => "#ef6c00",
         PathKind::Unreachable => "#c62828",
     }
@@ -157,6 +158,32 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                 }
                 Node::PrivateHostedZone(_) => {
                     Some((format!("{id}\\nprivate hosted zone"), "folder"))
+                }
+                // Regional, like a transit gateway: drawn outside the VPCs, with a line to
+                // each resource that joins it and from each endpoint that reaches it.
+                Node::ServiceNetwork(_) => {
+                    outside.push(Box_ {
+                        id: path.clone(),
+                        label: format!("{id}\\nservice network"),
+                        shape: "octagon",
+                    });
+                    None
+                }
+                Node::ServiceNetworkResourceAssociation(association) => {
+                    if let Some(network) = &association.service_network.source {
+                        lines.push(Line::structural(
+                            &network.path(),
+                            association.resource.path(),
+                            "Lattice",
+                        ));
+                    }
+                    None
+                }
+                Node::ServiceNetworkEndpoint(endpoint) => {
+                    if let Some(network) = &endpoint.service_network.source {
+                        lines.push(Line::structural(&path, network.path(), "Lattice"));
+                    }
+                    Some((format!("{id}\\nservice network endpoint"), "hexagon"))
                 }
                 Node::VpcPeering(peering) => {
                     // Its box in the requester's cluster, a line to a box in the peer's.

@@ -908,6 +908,26 @@ pub enum SynthWarning {
         /// The attachment.
         construct: String,
     },
+    /// A service-network endpoint sharing no zone with the gateway of a resource in its
+    /// network: that resource is out of its reach.
+    #[error(
+        "{construct}: the endpoint's zones ({zones}) have none in common with resource gateway \
+         {gateway} ({gateway_zones}) of {resource}, which joins the endpoint's service network; \
+         AWS requires at least one common zone, so clients cannot reach {resource} through this \
+         endpoint — add a subnet in one of the gateway's zones to either side"
+    )]
+    LatticeZoneMismatch {
+        /// The service-network endpoint.
+        construct: String,
+        /// Its zones.
+        zones: String,
+        /// The resource configuration.
+        resource: String,
+        /// Its resource gateway.
+        gateway: String,
+        /// The gateway's zones.
+        gateway_zones: String,
+    },
     /// A pinned region vpcform's zone table does not list: its zones cannot be checked.
     #[error(
         "stack {stack}: region {region} is not in vpcform's table of regions (cfn-lint 1.58.0); \

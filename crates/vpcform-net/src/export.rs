@@ -43,6 +43,11 @@ pub enum TransitGatewayId {}
 /// What an export of a VPC Lattice resource configuration carries: its ARN, what a
 /// [`ResourceEndpoint`](crate::ResourceEndpoint) of another stack takes imported.
 pub enum ResourceConfigurationArn {}
+/// What an export of a VPC Lattice service network carries: its ARN, what a
+/// [`ServiceNetworkEndpoint`](crate::ServiceNetworkEndpoint) or
+/// [`ServiceNetworkResourceAssociation`](crate::ServiceNetworkResourceAssociation) of another
+/// stack takes imported.
+pub enum ServiceNetworkArn {}
 /// What an export of a transit gateway route table carries: its ID (`tgw-rtb-…`); an
 /// attachment or route in another stack takes it imported.
 pub enum TransitGatewayRouteTableId {}

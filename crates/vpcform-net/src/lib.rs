@@ -73,6 +73,13 @@ pub use constructs::resource_gateway::{ResourceGateway, ResourceGatewayRef};
 pub use constructs::route::{IntoRouteTarget, Route, RouteTarget};
 pub use constructs::route_table::{RouteTable, RouteTableRef};
 pub use constructs::security_group::{Peer, Port, Rule, SecurityGroup, SecurityGroupRef};
+pub use constructs::service_network::{
+    IntoServiceNetwork, ServiceNetwork, ServiceNetworkRef, ServiceNetworkStack,
+};
+pub use constructs::service_network_association::{
+    ServiceNetworkResourceAssociation, ServiceNetworkResourceAssociationRef,
+};
+pub use constructs::service_network_endpoint::{ServiceNetworkEndpoint, ServiceNetworkEndpointRef};
 pub use constructs::subnet::{Az, Subnet, SubnetRef};
 pub use constructs::target_group::{HealthCheck, Target, TargetGroup, TargetGroupRef, TargetType};
 pub use constructs::transit_gateway::{

@@ -26,6 +26,9 @@ use crate::constructs::resource_gateway::ResourceGatewayNode;
 use crate::constructs::route::RouteNode;
 use crate::constructs::route_table::RouteTableNode;
 use crate::constructs::security_group::SecurityGroupNode;
+use crate::constructs::service_network::ServiceNetworkNode;
+use crate::constructs::service_network_association::ServiceNetworkResourceAssociationNode;
+use crate::constructs::service_network_endpoint::ServiceNetworkEndpointNode;
 use crate::constructs::subnet::SubnetNode;
 use crate::constructs::target_group::TargetGroupNode;
 use crate::constructs::transit_gateway::TransitGatewayNode;
@@ -105,6 +108,9 @@ nodes! {
     ResourceGateway(ResourceGatewayNode),
     ResourceConfiguration(ResourceConfigurationNode),
     ResourceEndpoint(ResourceEndpointNode),
+    ServiceNetwork(ServiceNetworkNode),
+    ServiceNetworkResourceAssociation(ServiceNetworkResourceAssociationNode),
+    ServiceNetworkEndpoint(ServiceNetworkEndpointNode),
     Workload(WorkloadNode),
     Resource(ResourceNode),
 }
@@ -139,6 +145,9 @@ impl std::fmt::Display for Kind {
             Kind::ResourceGateway => "resource gateway",
             Kind::ResourceConfiguration => "resource configuration",
             Kind::ResourceEndpoint => "resource endpoint",
+            Kind::ServiceNetwork => "service network",
+            Kind::ServiceNetworkResourceAssociation => "service network resource association",
+            Kind::ServiceNetworkEndpoint => "service network endpoint",
             Kind::Workload => "workload",
             Kind::Resource => "resource",
         })
@@ -175,6 +184,11 @@ impl Node {
             // Its gateway's: the resource it offers is in that VPC.
             Node::ResourceConfiguration(n) => n.gateway.vpc,
             Node::ResourceEndpoint(n) => n.vpc.vpc,
+            // Regional, in no VPC: consumer VPCs reach it through their endpoints.
+            Node::ServiceNetwork(_) => None,
+            // Its configuration's: the resource it adds to the network is there.
+            Node::ServiceNetworkResourceAssociation(n) => n.resource.vpc,
+            Node::ServiceNetworkEndpoint(n) => n.vpc.vpc,
             Node::Workload(n) => n.vpc(),
             Node::Resource(_) => None,
         }
@@ -205,6 +219,9 @@ impl Node {
             Node::ResourceGateway(n) => n.check(check),
             Node::ResourceConfiguration(n) => n.check(check),
             Node::ResourceEndpoint(n) => n.check(check),
+            Node::ServiceNetwork(n) => n.check(check),
+            Node::ServiceNetworkResourceAssociation(n) => n.check(check),
+            Node::ServiceNetworkEndpoint(n) => n.check(check),
             Node::Workload(n) => n.check(check),
             Node::Resource(n) => n.check(check),
         }
@@ -239,6 +256,9 @@ impl Node {
             Node::ResourceGateway(n) => n.render(ctx, template),
             Node::ResourceConfiguration(n) => n.render(ctx, template),
             Node::ResourceEndpoint(n) => n.render(ctx, template),
+            Node::ServiceNetwork(n) => n.render(ctx, template),
+            Node::ServiceNetworkResourceAssociation(n) => n.render(ctx, template),
+            Node::ServiceNetworkEndpoint(n) => n.render(ctx, template),
             // Not an AWS resource: a workload only feeds the traffic analysis.
             Node::Workload(_) => Ok(()),
             Node::Resource(n) => n.render(ctx, template),
@@ -290,6 +310,8 @@ pub(crate) struct Model<'a> {
     propagating_into: HashMap<NodeKey, Vec<NodeKey>>,
     /// Transit gateway → the attached VPCs' blocks, sorted by first address.
     attached_blocks: HashMap<NodeKey, Vec<(crate::Ipv4Cidr, NodeKey)>>,
+    /// VPC Lattice service network → its resource associations.
+    associations_of: HashMap<NodeKey, Vec<NodeKey>>,
 }
 
 impl<'a> Model<'a> {
@@ -309,6 +331,7 @@ impl<'a> Model<'a> {
             tgw_routes_of: HashMap::new(),
             propagating_into: HashMap::new(),
             attached_blocks: HashMap::new(),
+            associations_of: HashMap::new(),
         };
         for (position, stack) in stacks.iter().enumerate() {
             model.positions.entry(stack.key).or_insert(position);
@@ -372,6 +395,11 @@ impl<'a> Model<'a> {
                             model.zones_of.entry(vpc).or_default().push(key);
                         }
                     }
+                    Node::ServiceNetworkResourceAssociation(association) => {
+                        if let Some(network) = association.service_network.key() {
+                            model.associations_of.entry(network).or_default().push(key);
+                        }
+                    }
                     Node::Vpc(_)
                     | Node::Subnet(_)
                     | Node::SecurityGroup(_)
@@ -386,6 +414,8 @@ impl<'a> Model<'a> {
                     | Node::ResourceGateway(_)
                     | Node::ResourceConfiguration(_)
                     | Node::ResourceEndpoint(_)
+                    | Node::ServiceNetwork(_)
+                    | Node::ServiceNetworkEndpoint(_)
                     | Node::VpcPeering(_)
                     | Node::Workload(_)
                     | Node::Resource(_) => {}
@@ -543,6 +573,15 @@ impl<'a> Model<'a> {
     ) -> Option<(NodeKey, &'a EndpointServiceNode)> {
         let key = *self.service_of.get(&endpoint)?;
         self.get_key(key).map(|s| (key, s))
+    }
+
+    /// The resource configurations associated with a VPC Lattice service network.
+    pub(crate) fn configurations_in(
+        &self,
+        network: NodeKey,
+    ) -> impl Iterator<Item = &'a Handle> + '_ {
+        self.keys::<ServiceNetworkResourceAssociationNode>(self.associations_of.get(&network))
+            .map(|a| &a.resource)
     }
 
     fn keys<'s, N: Variant>(

@@ -12,8 +12,10 @@ use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
 use crate::constructs::resource_configuration::ResourceConfigurationNode;
 use crate::constructs::resource_endpoint::ResourceEndpointNode;
+use crate::constructs::resource_gateway::ResourceGatewayNode;
 use crate::constructs::route::{RouteNode, TargetNode};
 use crate::constructs::security_group::SecurityGroupNode;
+use crate::constructs::service_network_endpoint::{ServiceNetworkEndpointNode, zone_mismatch};
 use crate::constructs::subnet::SubnetNode;
 use crate::constructs::transit_gateway::TransitGatewayNode;
 use crate::constructs::transit_gateway_attachment::TransitGatewayAttachmentNode;
@@ -151,6 +153,9 @@ pub enum PathKind {
     GatewayEndpoint,
     /// Private: an interface endpoint (AWS PrivateLink).
     InterfaceEndpoint,
+    /// Private: a VPC Lattice resource or service-network endpoint (PrivateLink for
+    /// resources).
+    LatticeEndpoint,
     /// Public internet, through a NAT gateway.
     NatGateway,
     /// Public internet, through an internet gateway.
@@ -169,13 +174,15 @@ impl PathKind {
     pub fn is_private(self) -> bool {
         matches!(
             self,
-            PathKind::GatewayEndpoint | PathKind::InterfaceEndpoint
+            PathKind::GatewayEndpoint | PathKind::InterfaceEndpoint | PathKind::LatticeEndpoint
         )
     }
 
     fn severity(self) -> u8 {
         match self {
-            PathKind::GatewayEndpoint | PathKind::InterfaceEndpoint => 0,
+            PathKind::GatewayEndpoint | PathKind::InterfaceEndpoint | PathKind::LatticeEndpoint => {
+                0
+            }
             PathKind::NatGateway | PathKind::InternetGateway => 1,
             PathKind::Unreachable => 2,
         }
@@ -187,6 +194,7 @@ impl fmt::Display for PathKind {
         f.write_str(match self {
             PathKind::GatewayEndpoint => "private (gateway endpoint)",
             PathKind::InterfaceEndpoint => "private (interface endpoint)",
+            PathKind::LatticeEndpoint => "private (VPC Lattice endpoint)",
             PathKind::NatGateway => "PUBLIC (NAT gateway)",
             PathKind::InternetGateway => "PUBLIC (internet gateway)",
             PathKind::Unreachable => "UNREACHABLE",
@@ -1066,8 +1074,9 @@ impl Context<'_> {
         }
     }
 
-    /// A VPC Lattice resource: a resource endpoint to it in the workload's VPC, whose
-    /// security groups admit the workload and whose resource offers the port.
+    /// A VPC Lattice resource: a resource endpoint to it in the workload's VPC, or a
+    /// service-network endpoint to a network it joins, whose security groups admit the
+    /// workload and whose resource offers the port.
     fn to_resource(&self, configuration: &Handle) -> Outcome {
         let path = configuration.path();
         let Some(vpc) = self.subnet.vpc else {
@@ -1079,25 +1088,92 @@ impl Context<'_> {
             );
         };
         let vpc_path = self.model.path(vpc);
-        let Some((key, endpoint)) =
+        if let Some((key, endpoint)) =
             self.model
                 .in_vpc::<ResourceEndpointNode>(vpc)
                 .find(|(_, e)| {
                     e.configuration()
                         .is_some_and(|c| c.key == configuration.key)
                 })
-        else {
+        {
+            return self.through_lattice(key, &endpoint.security_groups, configuration);
+        }
+        // Through a service network the resource joins: the first endpoint to one.
+        let mut without_association = None;
+        for (key, endpoint) in self.model.in_vpc::<ServiceNetworkEndpointNode>(vpc) {
+            // A service network's ARN is exported from its handle only, so an import always
+            // carries the network.
+            let Some(network) = &endpoint.service_network.source else {
+                continue;
+            };
+            if !self
+                .model
+                .configurations_in(network.key)
+                .any(|c| c.key == configuration.key)
+            {
+                without_association.get_or_insert((key, network));
+                continue;
+            }
+            let gateway = self
+                .model
+                .get::<ResourceConfigurationNode>(configuration)
+                .and_then(|c| self.model.get::<ResourceGatewayNode>(&c.gateway));
+            if let Some(gateway) = gateway
+                && let Some((ours, theirs)) = zone_mismatch(self.model, &endpoint.subnets, gateway)
+            {
+                return self.result(
+                    PathKind::Unreachable,
+                    Some(key),
+                    Some(format!(
+                        "service network endpoint {} ({ours}) shares no zone with the resource \
+                         gateway of {path} ({theirs})",
+                        self.model.path(key)
+                    )),
+                    Some("add a subnet in one of the gateway's zones to either side".into()),
+                );
+            }
+            return self.through_lattice(key, &endpoint.security_groups, configuration);
+        }
+        if let Some((key, network)) = without_association {
+            let network = network.path();
             return self.result(
                 PathKind::Unreachable,
-                None,
-                Some(format!("no resource endpoint to {path} in VPC {vpc_path}")),
+                Some(key),
                 Some(format!(
-                    "add a ResourceEndpoint to {path} in VPC {vpc_path}"
+                    "resource configuration {path} has no association with service network \
+                     {network}, the one endpoint {} reaches",
+                    self.model.path(key)
+                )),
+                Some(format!(
+                    "add a ServiceNetworkResourceAssociation of {path} with service network {network}"
                 )),
             );
-        };
-        if let Err(groups) = self.admitted(&endpoint.security_groups) {
-            return self.unreachable_by_security_group(key, &groups, &endpoint.security_groups);
+        }
+        self.result(
+            PathKind::Unreachable,
+            None,
+            Some(format!(
+                "no resource endpoint to {path} and no service network endpoint to a network it \
+                 joins in VPC {vpc_path}"
+            )),
+            Some(format!(
+                "add a ResourceEndpoint to {path} in VPC {vpc_path}, or a ServiceNetworkEndpoint \
+                 to a service network {path} is associated with"
+            )),
+        )
+    }
+
+    /// The last legs to a VPC Lattice resource, from the endpoint that reaches it: the
+    /// endpoint's security groups, then the resource's ports.
+    fn through_lattice(
+        &self,
+        key: NodeKey,
+        security_groups: &[Handle],
+        configuration: &Handle,
+    ) -> Outcome {
+        let path = configuration.path();
+        if let Err(groups) = self.admitted(security_groups) {
+            return self.unreachable_by_security_group(key, &groups, security_groups);
         }
         let offered = self
             .model
@@ -1120,7 +1196,7 @@ impl Context<'_> {
                 Some(format!("add {} to {path}'s ports", self.flow.port)),
             );
         }
-        self.result(PathKind::InterfaceEndpoint, Some(key), None, None)
+        self.result(PathKind::LatticeEndpoint, Some(key), None, None)
     }
 
     fn unreachable_by_security_group(

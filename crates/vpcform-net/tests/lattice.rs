@@ -260,7 +260,7 @@ fn flow_to_db(port: u16, admitted: &str, with_endpoint: bool) -> (vpcform_net::P
 fn a_flow_reaches_a_lattice_resource_through_its_endpoint_or_says_why_not() {
     use vpcform_net::PathKind;
     let (path, reason) = flow_to_db(5433, "10.6.0.0/16", true);
-    assert_eq!(path, PathKind::InterfaceEndpoint, "{reason}");
+    assert_eq!(path, PathKind::LatticeEndpoint, "{reason}");
     let (path, reason) = flow_to_db(443, "10.6.0.0/16", true);
     assert_eq!(path, PathKind::Unreachable);
     assert!(
@@ -273,7 +273,10 @@ fn a_flow_reaches_a_lattice_resource_through_its_endpoint_or_says_why_not() {
     let (path, reason) = flow_to_db(5432, "10.6.0.0/16", false);
     assert_eq!(path, PathKind::Unreachable);
     assert!(
-        reason.starts_with("no resource endpoint to Data/Database in VPC Consumer/AppVpc"),
+        reason.starts_with(
+            "no resource endpoint to Data/Database and no service network endpoint to a network \
+             it joins in VPC Consumer/AppVpc"
+        ),
         "{reason}"
     );
 }

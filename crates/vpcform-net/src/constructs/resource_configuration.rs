@@ -58,6 +58,11 @@ pub struct ResourceConfiguration<V: VpcMarker> {
     /// least one.
     #[builder(setter(transform = |ranges: impl IntoIterator<Item = (u16, u16)>| ranges.into_iter().collect()))]
     ports: Vec<(u16, u16)>,
+    /// `AllowAssociationToSharableServiceNetwork`: whether the configuration may join a
+    /// [`ServiceNetwork`](crate::ServiceNetwork) that is shareable with other accounts.
+    /// Default: no, AWS's default.
+    #[builder(default)]
+    shareable_service_networks: bool,
 }
 
 /// What a [`ResourceConfiguration`] offers.
@@ -116,6 +121,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ResourceConfigu
                 gateway: self.gateway.handle,
                 resource: self.resource,
                 ports: self.ports,
+                shareable_networks: self.shareable_service_networks,
             },
         )))
     }
@@ -127,6 +133,7 @@ pub(crate) struct ResourceConfigurationNode {
     pub(crate) gateway: Handle,
     resource: LatticeResource,
     pub(crate) ports: Vec<(u16, u16)>,
+    pub(crate) shareable_networks: bool,
 }
 
 impl ResourceConfigurationNode {
@@ -233,15 +240,16 @@ impl ResourceConfigurationNode {
                 })
                 .collect(),
         );
-        template.add_resource(
-            &*self.id,
-            Resource::new("AWS::VpcLattice::ResourceConfiguration")
-                .property("Name", self.name.as_str())
-                .property("ResourceConfigurationType", "SINGLE")
-                .property("ResourceGatewayId", Value::get_att(&*self.gateway.id, "Id"))
-                .property("ProtocolType", "TCP")
-                .property("PortRanges", ports)
-                .property("ResourceConfigurationDefinition", Value::Map(definition)),
-        )
+        let mut resource = Resource::new("AWS::VpcLattice::ResourceConfiguration")
+            .property("Name", self.name.as_str())
+            .property("ResourceConfigurationType", "SINGLE")
+            .property("ResourceGatewayId", Value::get_att(&*self.gateway.id, "Id"))
+            .property("ProtocolType", "TCP")
+            .property("PortRanges", ports)
+            .property("ResourceConfigurationDefinition", Value::Map(definition));
+        if self.shareable_networks {
+            resource = resource.property("AllowAssociationToSharableServiceNetwork", true);
+        }
+        template.add_resource(&*self.id, resource)
     }
 }

@@ -158,25 +158,17 @@ impl ResourceEndpointNode {
         let Some((gateway_handle, gateway)) = gateway else {
             return;
         };
-        let ours = super::subnet::zones_of(check.model, &self.subnets);
-        let theirs = super::subnet::zones_of(check.model, &gateway.subnets);
-        let comparable = ours.iter().any(|a| theirs.iter().any(|b| a.comparable(b)));
-        if comparable && !ours.iter().any(|a| theirs.contains(a)) {
-            let list = |azs: &[&crate::Az]| {
-                azs.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+        if let Some((ours, theirs)) =
+            super::service_network_endpoint::zone_mismatch(check.model, &self.subnets, gateway)
+        {
             check.report(SynthError::InvalidText {
                 construct: check.path(&self.id),
                 property: "SubnetIds",
-                value: list(&ours),
+                value: ours,
                 reason: format!(
-                    "no zone in common with resource gateway {} ({}): AWS requires at least one; \
-                     add a subnet in one of its zones",
+                    "no zone in common with resource gateway {} ({theirs}): AWS requires at \
+                     least one; add a subnet in one of its zones",
                     gateway_handle.path(),
-                    list(&theirs)
                 ),
             });
         }

@@ -1,0 +1,136 @@
+//! `ServiceNetworkResourceAssociation`: a resource configuration joining a VPC Lattice
+//! service network.
+
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::resource_configuration::{ResourceConfigurationNode, ResourceConfigurationRef};
+use super::service_network::{IntoServiceNetwork, ServiceNetworkNode};
+use crate::handle::{Handle, Linked, handle};
+use crate::model::{Check, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
+use crate::{InStack, StackMarker, SynthError, VpcMarker};
+
+/// A service-network resource association
+/// (`AWS::VpcLattice::ServiceNetworkResourceAssociation`): makes a
+/// [`ResourceConfiguration`](crate::ResourceConfiguration) of this stack reachable through a
+/// [`ServiceNetwork`](crate::ServiceNetwork) — of this stack, or of another by its exported
+/// ARN — and so through every [`ServiceNetworkEndpoint`](crate::ServiceNetworkEndpoint) to
+/// that network ("This allows the resource configuration to receive connections through the
+/// service network, including through a service network VPC endpoint": VPC Lattice API,
+/// `CreateServiceNetworkResourceAssociation`).
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// use vpcform_net::{
+///     LatticeResource, ResourceConfiguration, ResourceGateway, ServiceNetwork,
+///     ServiceNetworkResourceAssociation,
+/// };
+/// vpcform_net::topology! { stack Data { vpc DataVpc } }
+/// let mut data = Stack::<Data>::new("Data");
+/// let vpc = data.add("DataVpc", Vpc::<DataVpc>::builder().cidr(cidr!("10.5.0.0/16")).build());
+/// let a = data.add("DataA", Subnet::builder().vpc(&vpc).cidr(cidr!("10.5.1.0/24")).availability_zone(Az::index(0)).build());
+/// let gateway = data.add("Gateway", ResourceGateway::builder().name("data-gateway").vpc(&vpc).subnets([&a]).build());
+/// let db = data.add(
+///     "Database",
+///     ResourceConfiguration::builder().name("orders-db").gateway(&gateway)
+///         .resource(LatticeResource::ip("10.5.1.20")).ports([(5432, 5432)]).build(),
+/// );
+/// let network = data.add("Databases", ServiceNetwork::builder().name("databases").build());
+/// data.add(
+///     "DatabaseInNetwork",
+///     ServiceNetworkResourceAssociation::builder().service_network(&network).resource(&db).build(),
+/// );
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct ServiceNetworkResourceAssociation<V: VpcMarker> {
+    /// `ServiceNetworkId`: a network of this stack, or its ARN imported. Required.
+    #[builder(setter(transform = |network: impl IntoServiceNetwork<V::Stack>| network.service_network()))]
+    service_network: Linked,
+    /// `ResourceConfigurationId`: a configuration of this stack (AWS takes its ID, not its
+    /// ARN). Required.
+    #[builder(setter(into))]
+    resource: ResourceConfigurationRef<V>,
+}
+
+handle! {
+    /// A handle to a [`ServiceNetworkResourceAssociation`] of a configuration in VPC `V`.
+    ServiceNetworkResourceAssociationRef
+}
+
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S>
+    for ServiceNetworkResourceAssociation<V>
+{
+    type Handle = ServiceNetworkResourceAssociationRef<V>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> ServiceNetworkResourceAssociationRef<V> {
+        ServiceNetworkResourceAssociationRef::new(stack.push(
+            Node::ServiceNetworkResourceAssociation(ServiceNetworkResourceAssociationNode {
+                id,
+                service_network: self.service_network,
+                resource: self.resource.handle,
+            }),
+        ))
+    }
+}
+
+pub(crate) struct ServiceNetworkResourceAssociationNode {
+    pub(crate) id: Arc<str>,
+    pub(crate) service_network: Linked,
+    pub(crate) resource: Handle,
+}
+
+impl ServiceNetworkResourceAssociationNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
+        check.handle(&self.id, "ResourceConfigurationId", &self.resource, None);
+        self.service_network
+            .check(check, &self.id, "ServiceNetworkId");
+        // CreateResourceConfiguration, `allowAssociationToShareableServiceNetwork`: "Specifies
+        // whether the resource configuration can be associated with a sharable service
+        // network. The default is false." (VPC Lattice API reference; docs/aws-rules.md §18.8).
+        let network = self
+            .service_network
+            .source
+            .as_ref()
+            .and_then(|h| check.model.get::<ServiceNetworkNode>(h).map(|n| (h, n)));
+        let configuration = check.model.get::<ResourceConfigurationNode>(&self.resource);
+        if let Some((network_handle, network)) = network
+            && let Some(configuration) = configuration
+            && network.shareable
+            && !configuration.shareable_networks
+        {
+            check.report(SynthError::InvalidText {
+                construct: check.path(&self.id),
+                property: "ResourceConfigurationId",
+                value: self.resource.path(),
+                reason: format!(
+                    "service network {} is shareable, and AWS lets a resource configuration join \
+                     a shareable network only when it allows it: set \
+                     `.shareable_service_networks(true)` on {}, or make the network not shareable",
+                    network_handle.path(),
+                    self.resource.path()
+                ),
+            });
+        }
+    }
+
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
+        template.add_resource(
+            &*self.id,
+            Resource::new("AWS::VpcLattice::ServiceNetworkResourceAssociation")
+                .property("ServiceNetworkId", self.service_network.value.clone())
+                .property(
+                    "ResourceConfigurationId",
+                    Value::get_att(&*self.resource.id, "Id"),
+                )
+                .property("Tags", name_tag(ctx.stack, &self.id)),
+        )
+    }
+}

@@ -1,0 +1,182 @@
+//! `ServiceNetworkEndpoint`: a VPC endpoint of type `ServiceNetwork`, reaching every resource
+//! of one VPC Lattice service network from a consumer VPC.
+
+use std::sync::Arc;
+
+use typed_builder::TypedBuilder;
+use vpcform_cfn::{Resource, Template, TemplateError, Value};
+
+use super::resource_configuration::ResourceConfigurationNode;
+use super::resource_gateway::ResourceGatewayNode;
+use super::security_group::{SecurityGroupRef, groups};
+use super::service_network::IntoServiceNetwork;
+use super::subnet::{SubnetRef, check_one_subnet_per_az, zones_of};
+use super::vpc::VpcRef;
+use crate::handle::{AsHandle, Handle, Linked, collect, handle};
+use crate::model::{Check, Node, Render};
+use crate::stack::{Construct, StackDef, name_tag};
+use crate::{InStack, StackMarker, SynthWarning, VpcMarker};
+
+/// A service-network endpoint (`AWS::EC2::VPCEndpoint`, `VpcEndpointType: ServiceNetwork`) in
+/// VPC `V`: network interfaces in the consumer's subnets through which its clients reach every
+/// resource configuration associated with one [`ServiceNetwork`](crate::ServiceNetwork) — of
+/// this stack, or of another by its exported ARN. An endpoint connects to exactly one service
+/// network (PrivateLink guide, "Access service networks"); one endpoint then serves any number
+/// of resources, where [`ResourceEndpoint`](crate::ResourceEndpoint)s take one each.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// use vpcform_net::{ServiceNetwork, ServiceNetworkEndpoint};
+/// vpcform_net::topology! { stack Shared {} stack App { vpc AppVpc } }
+/// let mut shared = Stack::<Shared>::new("Shared");
+/// let network = shared.add("Databases", ServiceNetwork::builder().name("databases").build());
+/// let arn = shared.export("DatabasesArn", &network);
+///
+/// let mut app = Stack::<App>::new("App");
+/// let vpc = app.add("AppVpc", Vpc::<AppVpc>::builder().cidr(cidr!("10.6.0.0/16")).build());
+/// let a = app.add("AppA", Subnet::builder().vpc(&vpc).cidr(cidr!("10.6.1.0/24")).availability_zone(Az::index(0)).build());
+/// let imported = app.import(&arn);
+/// app.add(
+///     "DatabasesEndpoint",
+///     ServiceNetworkEndpoint::builder().vpc(&vpc).service_network(imported).subnets([&a]).build(),
+/// );
+/// ```
+#[derive(TypedBuilder)]
+#[builder(doc)]
+pub struct ServiceNetworkEndpoint<V: VpcMarker> {
+    /// `VpcId`. Required.
+    #[builder(setter(into))]
+    vpc: VpcRef<V>,
+    /// `ServiceNetworkArn`: a network of this stack, or its ARN imported. Required.
+    #[builder(setter(transform = |network: impl IntoServiceNetwork<V::Stack>| network.service_network()))]
+    service_network: Linked,
+    /// `SubnetIds`, one per Availability Zone. Required, at least one.
+    #[builder(setter(transform = |subnets: impl IntoIterator<Item = impl AsHandle<SubnetRef<V>>>| collect(subnets)))]
+    subnets: Vec<SubnetRef<V>>,
+    /// `SecurityGroupIds`. Default: none given, and AWS uses the VPC's default group.
+    #[builder(default, setter(transform = |list: impl IntoIterator<Item = impl AsHandle<SecurityGroupRef<V>>>| groups(list)))]
+    security_groups: Vec<SecurityGroupRef<V>>,
+}
+
+handle! {
+    /// A handle to a [`ServiceNetworkEndpoint`] of VPC `V`.
+    ServiceNetworkEndpointRef exports crate::export::VpcEndpointId
+}
+
+impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ServiceNetworkEndpoint<V> {
+    type Handle = ServiceNetworkEndpointRef<V>;
+
+    fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> ServiceNetworkEndpointRef<V> {
+        ServiceNetworkEndpointRef::new(stack.push(Node::ServiceNetworkEndpoint(
+            ServiceNetworkEndpointNode {
+                id,
+                vpc: self.vpc.handle,
+                service_network: self.service_network,
+                subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
+                security_groups: self.security_groups.into_iter().map(|g| g.handle).collect(),
+            },
+        )))
+    }
+}
+
+pub(crate) struct ServiceNetworkEndpointNode {
+    pub(crate) id: Arc<str>,
+    pub(crate) vpc: Handle,
+    pub(crate) service_network: Linked,
+    pub(crate) subnets: Vec<Handle>,
+    pub(crate) security_groups: Vec<Handle>,
+}
+
+/// A resource gateway with no zone in common with an endpoint's subnets: the zones of both,
+/// when they can be compared (an index and a name cannot before deploy).
+pub(crate) fn zone_mismatch(
+    model: &crate::model::Model<'_>,
+    subnets: &[Handle],
+    gateway: &ResourceGatewayNode,
+) -> Option<(String, String)> {
+    let ours = zones_of(model, subnets);
+    let theirs = zones_of(model, &gateway.subnets);
+    let comparable = ours.iter().any(|a| theirs.iter().any(|b| a.comparable(b)));
+    if !comparable || ours.iter().any(|a| theirs.contains(a)) {
+        return None;
+    }
+    let list = |azs: &[&crate::Az]| {
+        azs.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Some((list(&ours), list(&theirs)))
+}
+
+impl ServiceNetworkEndpointNode {
+    pub(crate) fn check(&self, check: &mut Check<'_>) {
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        check.handles(&self.id, "SubnetIds", &self.subnets, self.vpc.vpc);
+        check.handles(
+            &self.id,
+            "SecurityGroupIds",
+            &self.security_groups,
+            self.vpc.vpc,
+        );
+        check.non_empty(
+            &self.id,
+            "SubnetIds",
+            &self.subnets,
+            "give the subnets, one per Availability Zone, for the endpoint's interfaces",
+        );
+        check_one_subnet_per_az(check, &self.id, &self.subnets);
+        self.service_network
+            .check(check, &self.id, "ServiceNetworkArn");
+        // "at least one AZ of the VPC endpoint and the resource gateway must overlap" (VPC
+        // Lattice guide, resource gateways; docs/aws-rules.md §18.8). AWS creates the endpoint
+        // anyway (the resources join the network separately), so each resource it cannot
+        // reach is a warning here and unreachable in the traffic analysis.
+        let Some(network) = self.service_network.key() else {
+            return;
+        };
+        for configuration in check.model.configurations_in(network) {
+            let gateway = check
+                .model
+                .get::<ResourceConfigurationNode>(configuration)
+                .and_then(|c| {
+                    check
+                        .model
+                        .get::<ResourceGatewayNode>(&c.gateway)
+                        .map(|g| (&c.gateway, g))
+                });
+            if let Some((gateway_handle, gateway)) = gateway
+                && let Some((ours, theirs)) = zone_mismatch(check.model, &self.subnets, gateway)
+            {
+                check.warn(SynthWarning::LatticeZoneMismatch {
+                    construct: check.path(&self.id),
+                    zones: ours,
+                    resource: configuration.path(),
+                    gateway: gateway_handle.path(),
+                    gateway_zones: theirs,
+                });
+            }
+        }
+    }
+
+    pub(crate) fn render(
+        &self,
+        ctx: &Render<'_>,
+        template: &mut Template,
+    ) -> Result<(), TemplateError> {
+        let list =
+            |handles: &[Handle]| Value::List(handles.iter().map(Handle::reference).collect());
+        let mut resource = Resource::new("AWS::EC2::VPCEndpoint")
+            .property("VpcEndpointType", "ServiceNetwork")
+            .property("VpcId", self.vpc.reference())
+            .property("ServiceNetworkArn", self.service_network.value.clone())
+            .property("SubnetIds", list(&self.subnets));
+        if !self.security_groups.is_empty() {
+            resource = resource.property("SecurityGroupIds", list(&self.security_groups));
+        }
+        template.add_resource(
+            &*self.id,
+            resource.property("Tags", name_tag(ctx.stack, &self.id)),
+        )
+    }
+}
