@@ -330,6 +330,34 @@ fn gb_through(outcomes: &[FlowOutcome], via: NodeKey) -> f64 {
         + 0.0
 }
 
+/// GB a month over a peering connection, and the part of it that crosses AZs: a subnet's
+/// share stays in its zone when the endpoint it reaches has a subnet in the same zone
+/// (written the same way); otherwise, or when that cannot be told, it counts as crossing.
+fn peering_gb(model: &Model<'_>, outcomes: &[FlowOutcome], peering: NodeKey) -> (f64, f64) {
+    let (mut gb, mut crossing) = (0.0, 0.0);
+    for flow in outcomes {
+        let share = flow.gb / flow.subnets.len().max(1) as f64;
+        for outcome in flow
+            .subnets
+            .iter()
+            .filter(|s| s.path != PathKind::Unreachable && s.hops.contains(&peering))
+        {
+            gb += share;
+            let from = model.get_key::<SubnetNode>(outcome.subnet).map(|s| &s.az);
+            let to = outcome
+                .via
+                .and_then(|via| model.get_key::<InterfaceEndpointNode>(via))
+                .map(|e| crate::constructs::subnet::zones_of(model, &e.subnets))
+                .unwrap_or_default();
+            if !from.is_some_and(|az| to.contains(&az)) {
+                crossing += share;
+            }
+        }
+    }
+    // A float sum starts at -0: `+ 0.0` keeps "-0 GB" out of the report.
+    (gb + 0.0, crossing + 0.0)
+}
+
 /// Whether every subnet of the flow reaches its destination through an interface endpoint.
 fn private_link(flow: &FlowOutcome) -> bool {
     !flow.subnets.is_empty()
@@ -460,6 +488,20 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                         hours * prices.nat_gateway_per_hour + gb * prices.nat_gateway_per_gb,
                     ))
                 }
+                // No hourly charge; "data transfer over a VPC peering connection that stays
+                // within an Availability Zone … is free", across AZs it is billed in each
+                // direction (AWS networking blog, "Demystifying VPC peering charges";
+                // docs/aws-rules.md §18.9).
+                Node::VpcPeering(_) => {
+                    let (gb, crossing) = peering_gb(model, outcomes, key);
+                    Some((
+                        format!(
+                            "VPC peering: no hourly charge; {crossing} of {gb} GB cross AZs x 2 directions x ${}",
+                            prices.cross_az_per_gb
+                        ),
+                        crossing * 2.0 * prices.cross_az_per_gb,
+                    ))
+                }
                 Node::TransitGatewayAttachment(_) => {
                     let gb = gb_through(outcomes, key);
                     Some((
@@ -506,9 +548,6 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                 | Node::TransitGateway(_)
                 | Node::TransitGatewayRouteTable(_)
                 | Node::TransitGatewayRoute(_)
-                // Free; data across AZs or regions is billed as data transfer.
-                | Node::VpcPeering(_)
-
                 | Node::Workload(_)
                 | Node::Resource(_) => None,
             };
@@ -598,7 +637,7 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
             "Volumes are the flows' declared GB a month; a flow without one counts 0 GB.".into(),
             "The comparison carries all traffic to AWS services either through VPC endpoints (gateway endpoints free; an interface endpoint per VPC and service, or the hub's with the transit gateway's GB for flows it serves) or through one NAT gateway per VPC and AZ the workloads use; it excludes internet egress charges.".into(),
             "Flows to endpoint services have no NAT equivalent and are left out of the comparison (not of the totals); NLB capacity units are approximated by bytes (1 GB = 1 NLCU-hour).".into(),
-            "Cross-AZ data transfer and the interface endpoint volume tiers above 1 PB are not included.".into(),
+            "Cross-AZ data transfer inside a VPC and the interface endpoint volume tiers above 1 PB are not included; over a peering connection, a subnet's traffic to an endpoint without a subnet in its zone is counted as crossing AZs.".into(),
             "VPC Lattice resource gateways, configurations, service networks and their endpoints are not priced (rates unconfirmed).".into(),
         ],
     }

@@ -694,3 +694,84 @@ fn an_external_peer_of_the_stacks_own_account_needs_no_role() {
     );
     assert!(errors(&one(stack)).is_empty());
 }
+
+#[test]
+fn traffic_over_a_peering_connection_is_billed_where_it_crosses_azs() {
+    // Left has a subnet in AZ 0 and two in AZ 1; Right's STS endpoint is only in AZ 0.
+    let mut stack = Stack::<Peers>::new("Peers");
+    let left = vpc::<Peers, Left>(&mut stack, "Left", "10.0.0.0/16", &[0, 1, 1]);
+    let right = vpc::<Peers, Right>(&mut stack, "Right", "10.1.0.0/16", &[0]);
+    let peering = stack.add(
+        "LeftRight",
+        VpcPeering::builder()
+            .vpc(&left.vpc)
+            .peer(&right.vpc)
+            .build(),
+    );
+    stack.add(
+        "LeftToRight",
+        Route::builder()
+            .route_table(&left.routes)
+            .destination(cidr!("10.1.0.0/16"))
+            .target(&peering)
+            .build(),
+    );
+    stack.add(
+        "RightToLeft",
+        Route::builder()
+            .route_table(&right.routes)
+            .destination(cidr!("10.0.0.0/16"))
+            .target(peering.accepter())
+            .build(),
+    );
+    let sg = stack.add(
+        "StsSg",
+        SecurityGroup::builder()
+            .vpc(&right.vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::ipv4(cidr!("10.0.0.0/16")))])
+            .build(),
+    );
+    let sts = stack.add(
+        "Sts",
+        InterfaceEndpoint::builder()
+            .vpc(&right.vpc)
+            .service(services::Sts)
+            .subnets(&right.subnets)
+            .security_groups([&sg])
+            .private_dns(false)
+            .build(),
+    );
+    stack.add(
+        "StsZone",
+        PrivateHostedZone::builder()
+            .endpoint(&sts)
+            .vpcs([ZoneVpc::of(&left.vpc)])
+            .build(),
+    );
+    let pods = stack.add("Pods", Workload::builder().subnets(&left.subnets).build());
+    let mut app = one(stack);
+    app.flow(Flow::new(&pods, services::Sts, Port::tcp(443)).gb_per_month(90.0));
+    let assembly = synth(&app).unwrap_or_else(|e| panic!("{e:#?}"));
+    let subnets = &assembly.traffic().flows[0].subnets;
+    assert_eq!(subnets.len(), 3);
+    for subnet in subnets {
+        assert_eq!(subnet.path, PathKind::InterfaceEndpoint, "{subnet:?}");
+        assert_eq!(subnet.hops, ["Peers/LeftRight"], "{subnet:?}");
+    }
+    let cost = assembly.cost();
+    let item = cost
+        .stacks
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|i| i.resource == "Peers/LeftRight")
+        .unwrap_or_else(|| panic!("{cost}"));
+    // AZ 1's 60 GB cross to the endpoint in AZ 0: 60 GB x 2 directions x $0.01; AZ 0's 30 GB
+    // stay in their zone, free.
+    assert_eq!(item.monthly, 1.2, "{item:?}");
+    assert!(
+        item.basis
+            .contains("60 of 90 GB cross AZs x 2 directions x $0.01"),
+        "{}",
+        item.basis
+    );
+}
