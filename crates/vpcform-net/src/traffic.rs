@@ -556,6 +556,28 @@ impl Context<'_> {
             .map(|(_, r)| r)
     }
 
+    /// A route of `table` more specific than `block` that sends part of it elsewhere than
+    /// `chosen` does: its destination and target. Where in a subnet an interface gets its
+    /// address is AWS's choice, so a split block is not reliably reachable (VPC route tables
+    /// use the most specific route: VPC user guide, "Route priority").
+    fn split(
+        &self,
+        table: NodeKey,
+        block: Ipv4Cidr,
+        chosen: Option<&RouteNode>,
+    ) -> Option<(Ipv4Cidr, String)> {
+        let target = chosen.map(|r| r.target.handle().key);
+        self.model
+            .routes_of(table)
+            .filter_map(|r| Some((r.destination.parsed().ok()?, r)))
+            .find(|(destination, r)| {
+                destination.prefix_len() > block.prefix_len()
+                    && block.contains(destination)
+                    && Some(r.target.handle().key) != target
+            })
+            .map(|(destination, r)| (destination, r.target.handle().path()))
+    }
+
     /// The way from this subnet in `from` to the endpoint's ENIs in `hub` and back: a route
     /// to the hub's endpoint subnets through a transit gateway both VPCs are attached to (an
     /// attachment subnet in this subnet's AZ) or a peering connection between them, and the
@@ -592,7 +614,19 @@ impl Context<'_> {
             let Some(block) = self.model.get::<SubnetNode>(subnet).and_then(|s| s.parsed) else {
                 continue;
             };
-            let Some(route) = self.route_for(table, block) else {
+            let chosen = self.route_for(table, block);
+            if let Some((part, target)) = self.split(table, block, chosen) {
+                return Err(unreachable(
+                    format!(
+                        "route table {table_path} sends {part}, part of hub endpoint subnet \
+                         {block}, to {target}, so the endpoint's interface there may be out of reach"
+                    ),
+                    format!(
+                        "route the whole of {block} the same way: remove or widen the route to {part}"
+                    ),
+                ));
+            }
+            let Some(route) = chosen else {
                 return Err(unreachable(
                     format!(
                         "route table {table_path} has no route to {block}, where hub endpoint {} has its interface",
@@ -672,18 +706,30 @@ impl Context<'_> {
                         ),
                     ));
                 };
-                let returns = self
-                    .route_for(hub_table, own)
-                    .is_some_and(|r| match &r.target {
-                        TargetNode::TransitGateway(a) => {
-                            self.model
-                                .get::<TransitGatewayAttachmentNode>(a)
-                                .and_then(|a| a.transit_gateway_key())
-                                == Some(back)
-                        }
-                        TargetNode::VpcPeering(p) => p.key == back,
-                        TargetNode::NatGateway(_) | TargetNode::InternetGateway(_) => false,
-                    });
+                let chosen = self.route_for(hub_table, own);
+                if let Some((part, target)) = self.split(hub_table, own, chosen) {
+                    return Err(unreachable(
+                        format!(
+                            "route table {} of hub subnet {} sends {part}, part of {own}, to \
+                             {target}, so replies to some of the subnet's addresses go astray",
+                            self.model.path(hub_table),
+                            subnet.path()
+                        ),
+                        format!(
+                            "route the whole of {own} back the same way: remove or widen the route to {part}"
+                        ),
+                    ));
+                }
+                let returns = chosen.is_some_and(|r| match &r.target {
+                    TargetNode::TransitGateway(a) => {
+                        self.model
+                            .get::<TransitGatewayAttachmentNode>(a)
+                            .and_then(|a| a.transit_gateway_key())
+                            == Some(back)
+                    }
+                    TargetNode::VpcPeering(p) => p.key == back,
+                    TargetNode::NatGateway(_) | TargetNode::InternetGateway(_) => false,
+                });
                 if !returns {
                     return Err(unreachable(
                         format!(

@@ -4,7 +4,7 @@
 use vpcform_net::prelude::*;
 use vpcform_net::{
     ExternalVpc, PathKind, RouteTableRef, SubnetRef, TransitGatewayAttachmentRef,
-    TransitGatewayRef, cfn,
+    TransitGatewayRef, VpcPeeringRef, cfn,
 };
 
 include!("common/report.rs");
@@ -695,9 +695,12 @@ fn an_external_peer_of_the_stacks_own_account_needs_no_role() {
     assert!(errors(&one(stack)).is_empty());
 }
 
-#[test]
-fn traffic_over_a_peering_connection_is_billed_where_it_crosses_azs() {
-    // Left has a subnet in AZ 0 and two in AZ 1; Right's STS endpoint is only in AZ 0.
+/// Left (a subnet in AZ 0, two in AZ 1) peered with Right, whose STS endpoint is in AZ 0 only,
+/// routes both ways, a zone for STS in Left; `change` adds to the stack; 90 GB a month from
+/// Left's workload to STS.
+fn peered_sts(
+    change: impl FnOnce(&mut Stack<Peers>, &Built<Left>, &Built<Right>, &VpcPeeringRef<Left, Right>),
+) -> App {
     let mut stack = Stack::<Peers>::new("Peers");
     let left = vpc::<Peers, Left>(&mut stack, "Left", "10.0.0.0/16", &[0, 1, 1]);
     let right = vpc::<Peers, Right>(&mut stack, "Right", "10.1.0.0/16", &[0]);
@@ -749,8 +752,15 @@ fn traffic_over_a_peering_connection_is_billed_where_it_crosses_azs() {
             .build(),
     );
     let pods = stack.add("Pods", Workload::builder().subnets(&left.subnets).build());
+    change(&mut stack, &left, &right, &peering);
     let mut app = one(stack);
     app.flow(Flow::new(&pods, services::Sts, Port::tcp(443)).gb_per_month(90.0));
+    app
+}
+
+#[test]
+fn traffic_over_a_peering_connection_is_billed_where_it_crosses_azs() {
+    let app = peered_sts(|_, _, _, _| {});
     let assembly = synth(&app).unwrap_or_else(|e| panic!("{e:#?}"));
     let subnets = &assembly.traffic().flows[0].subnets;
     assert_eq!(subnets.len(), 3);
@@ -774,4 +784,87 @@ fn traffic_over_a_peering_connection_is_billed_where_it_crosses_azs() {
         "{}",
         item.basis
     );
+}
+
+#[test]
+fn a_more_specific_route_splitting_an_endpoint_subnet_or_the_way_back_is_named() {
+    // Part of the hub endpoint's subnet (10.1.0.0/24) sent to an internet gateway.
+    let app = peered_sts(|stack, left, _, _| {
+        let igw = stack.add(
+            "LeftIgw",
+            vpcform_net::InternetGateway::builder()
+                .vpc(&left.vpc)
+                .build(),
+        );
+        stack.add(
+            "Split",
+            Route::builder()
+                .route_table(&left.routes)
+                .destination(cidr!("10.1.0.128/25"))
+                .target(&igw)
+                .build(),
+        );
+    });
+    let assembly = synth(&app).unwrap_or_else(|e| panic!("{e:#?}"));
+    let subnet = &assembly.traffic().flows[0].subnets[0];
+    assert_eq!(subnet.path, PathKind::Unreachable);
+    let reason = subnet.reason.clone().unwrap_or_default();
+    assert!(
+        reason.starts_with(
+            "route table Peers/LeftRoutes sends 10.1.0.128/25, part of hub endpoint subnet \
+             10.1.0.0/24, to Peers/LeftIgw"
+        ),
+        "{reason}"
+    );
+    assert!(
+        subnet
+            .fix
+            .as_deref()
+            .is_some_and(|f| f.starts_with("route the whole of 10.1.0.0/24 the same way")),
+        "{subnet:?}"
+    );
+    // A more specific route over the same connection splits nothing.
+    let app = peered_sts(|stack, left, _, peering| {
+        stack.add(
+            "Narrower",
+            Route::builder()
+                .route_table(&left.routes)
+                .destination(cidr!("10.1.0.128/25"))
+                .target(peering)
+                .build(),
+        );
+    });
+    let assembly = synth(&app).unwrap_or_else(|e| panic!("{e:#?}"));
+    let subnet = &assembly.traffic().flows[0].subnets[0];
+    assert_eq!(subnet.path, PathKind::InterfaceEndpoint, "{subnet:?}");
+    // Part of the workload's first subnet (10.0.0.0/24) answered elsewhere on the way back.
+    let app = peered_sts(|stack, _, right, _| {
+        let igw = stack.add(
+            "RightIgw",
+            vpcform_net::InternetGateway::builder()
+                .vpc(&right.vpc)
+                .build(),
+        );
+        stack.add(
+            "SplitBack",
+            Route::builder()
+                .route_table(&right.routes)
+                .destination(cidr!("10.0.0.0/25"))
+                .target(&igw)
+                .build(),
+        );
+    });
+    let assembly = synth(&app).unwrap_or_else(|e| panic!("{e:#?}"));
+    let subnets = &assembly.traffic().flows[0].subnets;
+    let reason = subnets[0].reason.clone().unwrap_or_default();
+    assert_eq!(subnets[0].path, PathKind::Unreachable, "{reason}");
+    assert!(
+        reason.starts_with(
+            "route table Peers/RightRoutes of hub subnet Peers/RightSubnet0 sends 10.0.0.0/25, \
+             part of 10.0.0.0/24, to Peers/RightIgw"
+        ),
+        "{reason}"
+    );
+    // The other subnets are not split.
+    assert_eq!(subnets[1].path, PathKind::InterfaceEndpoint);
 }
