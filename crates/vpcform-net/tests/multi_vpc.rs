@@ -697,7 +697,7 @@ fn an_external_peer_of_the_stacks_own_account_needs_no_role() {
 
 /// Left (a subnet in AZ 0, two in AZ 1) peered with Right, whose STS endpoint is in AZ 0 only,
 /// routes both ways, a zone for STS in Left; `change` adds to the stack; 90 GB a month from
-/// Left's workload to STS.
+/// Left's workload to STS, 10 GB from Right's.
 fn peered_sts(
     change: impl FnOnce(&mut Stack<Peers>, &Built<Left>, &Built<Right>, &VpcPeeringRef<Left, Right>),
 ) -> App {
@@ -752,9 +752,12 @@ fn peered_sts(
             .build(),
     );
     let pods = stack.add("Pods", Workload::builder().subnets(&left.subnets).build());
+    // Right's own workload reaches the endpoint without the peering connection.
+    let jobs = stack.add("Jobs", Workload::builder().subnets(&right.subnets).build());
     change(&mut stack, &left, &right, &peering);
     let mut app = one(stack);
     app.flow(Flow::new(&pods, services::Sts, Port::tcp(443)).gb_per_month(90.0));
+    app.flow(Flow::new(&jobs, services::Sts, Port::tcp(443)).gb_per_month(10.0));
     app
 }
 

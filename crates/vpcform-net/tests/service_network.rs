@@ -187,6 +187,10 @@ fn network_association_and_endpoint_are_rendered() {
         Some(&cfn::Value::import_value("Data-DatabasesArn"))
     );
     assert_eq!(endpoint.get("ServiceName"), None);
+    assert_eq!(
+        endpoint.get("SecurityGroupIds"),
+        Some(&cfn::Value::List(vec![cfn::Value::reference("EndpointSg")]))
+    );
 }
 
 #[test]
