@@ -76,6 +76,11 @@ pub enum Command {
         /// How many independent stacks deploy at once.
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
+        /// A template parameter's value, `STACK:NAME=VALUE` (repeat for more): for existing
+        /// resources given as `ExistingId::parameter()`. Not given, a parameter keeps its
+        /// previous value on an update.
+        #[arg(long = "parameters", value_name = "STACK:NAME=VALUE")]
+        parameters: Vec<String>,
     },
     /// Delete stacks, in reverse dependency order.
     Destroy {
@@ -254,6 +259,47 @@ fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
 }
 
+/// Adds `STACK:NAME=VALUE` parameter values to the stacks they name.
+///
+/// # Errors
+/// A value not of that form, or naming a stack the app does not have.
+///
+/// ```
+/// # #[cfg(feature = "deploy")] {
+/// let mut stacks = vec![vpcform_deploy::StackTemplate::new("Net", "{}")];
+/// vpcform::apply_parameters(&mut stacks, &["Net:LandingVpc=vpc-0a1b2c3d".to_string()])?;
+/// assert_eq!(stacks[0].parameters, [("LandingVpc".to_string(), "vpc-0a1b2c3d".to_string())]);
+/// assert!(vpcform::apply_parameters(&mut stacks, &["Other:X=1".to_string()]).is_err());
+/// # }
+/// # Ok::<(), String>(())
+/// ```
+#[cfg(feature = "deploy")]
+pub fn apply_parameters(
+    stacks: &mut [vpcform_deploy::StackTemplate],
+    values: &[String],
+) -> Result<(), String> {
+    for text in values {
+        let parsed = text
+            .split_once(':')
+            .and_then(|(stack, rest)| rest.split_once('=').map(|(k, v)| (stack, k, v)))
+            .filter(|(stack, key, _)| !stack.is_empty() && !key.is_empty());
+        let Some((stack, key, value)) = parsed else {
+            return Err(format!(
+                "--parameters {text:?}: expected STACK:NAME=VALUE, e.g. Endpoints:LandingVpc=vpc-0a1b2c3d"
+            ));
+        };
+        let Some(target) = stacks.iter_mut().find(|s| s.name == stack) else {
+            let names: Vec<&str> = stacks.iter().map(|s| s.name.as_str()).collect();
+            return Err(format!(
+                "--parameters {text:?}: no stack named {stack} (stacks: {})",
+                names.join(", ")
+            ));
+        };
+        target.parameters.push((key.to_string(), value.to_string()));
+    }
+    Ok(())
+}
+
 /// Converts an assembly into what the deployer takes: the deployer knows nothing of builders.
 #[cfg(feature = "deploy")]
 pub fn stack_templates(
@@ -270,6 +316,7 @@ pub fn stack_templates(
                 tags: stack.tags().to_vec(),
                 termination_protection: stack.termination_protection(),
                 capabilities: stack.capabilities().to_vec(),
+                parameters: Vec::new(),
             })
         })
         .collect()
@@ -285,13 +332,19 @@ mod cli_deploy {
     use crate::{Assembly, Command, stack_templates};
 
     pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
-        let stacks = match stack_templates(assembly) {
+        let mut stacks = match stack_templates(assembly) {
             Ok(stacks) => stacks,
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::FAILURE;
             }
         };
+        if let Command::Deploy { parameters, .. } = &verb
+            && let Err(e) = crate::apply_parameters(&mut stacks, parameters)
+        {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
         let runtime = match tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()

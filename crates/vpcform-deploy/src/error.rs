@@ -50,6 +50,30 @@ pub enum DeployError {
         /// The template's size.
         bytes: usize,
     },
+    /// A value was given for a parameter the stack's template does not declare.
+    #[error(
+        "{stack}: no template parameter named {parameter} (declared: {declared}); check the name \
+         given with --parameters {stack}:NAME=VALUE"
+    )]
+    UnknownParameter {
+        /// The stack.
+        stack: String,
+        /// The name given.
+        parameter: String,
+        /// The template's parameters.
+        declared: String,
+    },
+    /// A new stack's parameter has neither a value nor a default.
+    #[error(
+        "{stack}: parameter {parameter} has no value and no default, so the stack cannot be \
+         created; give it with --parameters {stack}:{parameter}=VALUE (nothing was created)"
+    )]
+    MissingParameter {
+        /// The stack.
+        stack: String,
+        /// The parameter.
+        parameter: String,
+    },
     /// The stack is in the middle of another operation.
     #[error("{stack}: the stack is {status}; wait for that operation to finish, then try again")]
     StackBusy {
@@ -163,6 +187,8 @@ impl DeployError {
         match self {
             DeployError::Aws { stack, .. }
             | DeployError::TemplateTooLarge { stack, .. }
+            | DeployError::UnknownParameter { stack, .. }
+            | DeployError::MissingParameter { stack, .. }
             | DeployError::StackBusy { stack, .. }
             | DeployError::ChangeSetFailed { stack, .. }
             | DeployError::ConfirmationRequired { stack }

@@ -928,3 +928,72 @@ async fn a_failed_creation_seen_as_delete_complete_is_a_failure() {
          CREATE_FAILED: The CIDR '10.0.0.0/33' is invalid."
     );
 }
+
+/// A template with an existing VPC's parameter (no default) and a subnet's (with one).
+const WITH_PARAMETERS: &str = r#"{"Parameters":{"LandingVpc":{"Type":"AWS::EC2::VPC::Id"},"PrivateA":{"Type":"AWS::EC2::Subnet::Id","Default":"subnet-0a1b2c3d"}},"Resources":{}}"#;
+
+#[tokio::test]
+async fn parameter_values_are_sent_and_a_new_stack_without_one_is_not_started() {
+    // Created with the value given; the defaulted parameter left to its default.
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::CreateComplete))
+        .repeatedly()
+        .build();
+    let create = mock!(Client::create_change_set)
+        .match_requests(|req| {
+            let p = req.parameters();
+            p.len() == 1
+                && p[0].parameter_key() == Some("LandingVpc")
+                && p[0].parameter_value() == Some("vpc-0a1b2c3d")
+        })
+        .then_output(|| CreateChangeSetOutput::builder().build());
+    let ready = change_set_ready(vec![]);
+    let execute = executes();
+    let events = mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &ready, &execute, &events]),
+        ui.clone(),
+        false,
+    );
+    let mut net = StackTemplate::new("Net", WITH_PARAMETERS);
+    net.parameters = vec![("LandingVpc".into(), "vpc-0a1b2c3d".into())];
+    let _ = d.deploy_stack(&net).await;
+    assert_eq!(create.num_calls(), 1, "the value went with the change set");
+
+    // Not given: a new stack stops before any change set.
+    let describe = mock!(Client::describe_stacks).then_error(missing);
+    let create = created(ChangeSetType::Create);
+    let d = deployer(client(&[&describe, &create]), ui.clone(), false);
+    let error = d
+        .deploy_stack(&StackTemplate::new("Net", WITH_PARAMETERS))
+        .await
+        .expect_err("no value");
+    assert_eq!(
+        error.to_string(),
+        "Net: parameter LandingVpc has no value and no default, so the stack cannot be created; \
+         give it with --parameters Net:LandingVpc=VALUE (nothing was created)"
+    );
+    assert_eq!(create.num_calls(), 0);
+
+    // An update keeps the previous value.
+    let params = StackTemplate::new("Net", WITH_PARAMETERS)
+        .change_set_parameters(false)
+        .expect("update");
+    assert_eq!(params.len(), 1);
+    assert_eq!(params[0].parameter_key(), Some("LandingVpc"));
+    assert_eq!(params[0].use_previous_value(), Some(true));
+
+    // A misspelt name is refused, naming the template's parameters.
+    let mut typo = StackTemplate::new("Net", WITH_PARAMETERS);
+    typo.parameters = vec![("LandingVcp".into(), "vpc-0a1b2c3d".into())];
+    let error = typo.change_set_parameters(true).expect_err("typo");
+    assert_eq!(
+        error.to_string(),
+        "Net: no template parameter named LandingVcp (declared: LandingVpc, PrivateA); check the \
+         name given with --parameters Net:NAME=VALUE"
+    );
+}

@@ -53,6 +53,7 @@ fn color(path: PathKind) -> &'static str {
         PathKind::InterfaceEndpoint => "#1565c0",
         PathKind::LatticeEndpoint => "#6a1b9a",
         PathKind::NatGateway | PathKind::InternetGateway => "#ef6c00",
+        PathKind::Unknown => "#757575",
         PathKind::Unreachable => "#c62828",
     }
 }

@@ -51,6 +51,9 @@ mod traffic;
 pub use app::{App, Assembly, Manifest, ManifestStack, SynthesizedStack};
 pub use cidr::{CidrBlock, CidrError, Ipv4Cidr};
 pub use constructs::endpoint_service::{EndpointService, EndpointServiceRef, ServiceLoadBalancer};
+pub use constructs::existing::{
+    ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc,
+};
 pub use constructs::gateway_endpoint::{GatewayEndpoint, GatewayEndpointRef};
 pub use constructs::hosted_zone::{
     IntoZoneVpc, PrivateHostedZone, PrivateHostedZoneRef, ZoneVpc, ZoneVpcDef,

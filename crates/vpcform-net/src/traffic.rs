@@ -14,6 +14,7 @@ use crate::constructs::resource_configuration::ResourceConfigurationNode;
 use crate::constructs::resource_endpoint::ResourceEndpointNode;
 use crate::constructs::resource_gateway::ResourceGatewayNode;
 use crate::constructs::route::{RouteNode, TargetNode};
+use crate::constructs::route_table::RouteTableNode;
 use crate::constructs::security_group::SecurityGroupNode;
 use crate::constructs::service_network_endpoint::{ServiceNetworkEndpointNode, zone_mismatch};
 use crate::constructs::subnet::SubnetNode;
@@ -160,6 +161,9 @@ pub enum PathKind {
     NatGateway,
     /// Public internet, through an internet gateway.
     InternetGateway,
+    /// Not known: the path depends on an existing resource's routes or rules, which vpcform
+    /// was not told (the reason names it). Not private, so `require_private_traffic` fails.
+    Unknown,
     /// The packets do not arrive.
     Unreachable,
 }
@@ -184,7 +188,8 @@ impl PathKind {
                 0
             }
             PathKind::NatGateway | PathKind::InternetGateway => 1,
-            PathKind::Unreachable => 2,
+            PathKind::Unknown => 2,
+            PathKind::Unreachable => 3,
         }
     }
 }
@@ -197,6 +202,7 @@ impl fmt::Display for PathKind {
             PathKind::LatticeEndpoint => "private (VPC Lattice endpoint)",
             PathKind::NatGateway => "PUBLIC (NAT gateway)",
             PathKind::InternetGateway => "PUBLIC (internet gateway)",
+            PathKind::Unknown => "UNKNOWN (existing resource)",
             PathKind::Unreachable => "UNREACHABLE",
         })
     }
@@ -488,6 +494,21 @@ impl Context<'_> {
             DestinationDef::AwsService(service) => self.to_aws_service(service),
             DestinationDef::EndpointService(handle) => self.to_endpoint_service(handle),
             DestinationDef::Resource(handle) => self.to_resource(handle),
+        }
+    }
+
+    /// Whether the subnet's routes are partly unknown: its table is an existing one, or it is
+    /// an existing subnet whose table was not declared (its main route table, unknown).
+    fn routes_unknown(&self, table: Option<NodeKey>) -> bool {
+        match table {
+            Some(table) => self
+                .model
+                .get_key::<RouteTableNode>(table)
+                .is_some_and(|t| t.existing.is_some()),
+            None => self
+                .model
+                .get::<SubnetNode>(self.subnet)
+                .is_some_and(|s| s.existing.is_some()),
         }
     }
 
@@ -1109,6 +1130,17 @@ impl Context<'_> {
                 ))),
                 Some(fix),
             ),
+            // An existing table (or an existing subnet's table not declared) may have routes
+            // vpcform was not told of: unknown, not unreachable.
+            None if self.routes_unknown(route_table.map(|(key, _)| key)) => self.result(
+                PathKind::Unknown,
+                None,
+                Some(reason(format!(
+                    "route table {table_name} is an existing one: vpcform knows no endpoint for \
+                     {service} and no 0.0.0.0/0 route on it, and its other routes are unknown"
+                ))),
+                Some(fix),
+            ),
             None => self.result(
                 PathKind::Unreachable,
                 None,
@@ -1262,6 +1294,31 @@ impl Context<'_> {
                 self.flow.port
             )
         };
+        let existing: Vec<String> = handles
+            .iter()
+            .filter(|h| {
+                self.model
+                    .get::<SecurityGroupNode>(h)
+                    .is_some_and(|g| g.existing.is_some())
+            })
+            .map(Handle::path)
+            .collect();
+        if !existing.is_empty() {
+            return self.result(
+                PathKind::Unknown,
+                Some(via),
+                Some(format!(
+                    "whether {cidr} is admitted on {} depends on existing security group {}, whose rules vpcform does not know",
+                    self.flow.port,
+                    existing.join(", ")
+                )),
+                Some(format!(
+                    "check that {} admits {cidr} on {}, or add a security group of vpcform's that does",
+                    existing.join(", "),
+                    self.flow.port
+                )),
+            );
+        }
         let fix = format!("admit {cidr} on {} in {groups}", self.flow.port);
         self.result(PathKind::Unreachable, Some(via), Some(reason), Some(fix))
     }

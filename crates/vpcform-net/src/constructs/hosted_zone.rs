@@ -309,7 +309,7 @@ impl PrivateHostedZoneNode {
                 (node.enable_dns_support, "enableDnsSupport"),
                 (node.enable_dns_hostnames, "enableDnsHostnames"),
             ] {
-                if !on {
+                if on == Some(false) {
                     check.report(SynthError::PrivateDnsWithoutVpcDns {
                         construct: check.path(&self.id),
                         vpc: vpc_path.clone(),

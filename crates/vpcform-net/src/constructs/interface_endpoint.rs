@@ -478,8 +478,8 @@ impl InterfaceEndpointNode {
         }
         if let Some(vpc) = check.get::<VpcNode>(&self.vpc) {
             let off = [
-                (!vpc.enable_dns_support).then_some("enableDnsSupport"),
-                (!vpc.enable_dns_hostnames).then_some("enableDnsHostnames"),
+                (vpc.enable_dns_support == Some(false)).then_some("enableDnsSupport"),
+                (vpc.enable_dns_hostnames == Some(false)).then_some("enableDnsHostnames"),
             ];
             for attribute in off.into_iter().flatten() {
                 check.report(SynthError::PrivateDnsWithoutVpcDns {

@@ -55,6 +55,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for RouteTable<V> {
             id,
             vpc: self.vpc.handle,
             subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
+            existing: None,
         })))
     }
 }
@@ -62,7 +63,11 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for RouteTable<V> {
 pub(crate) struct RouteTableNode {
     pub(crate) id: Arc<str>,
     pub(crate) vpc: Handle,
+    /// The subnets associated with it: written as associations for a created table, facts
+    /// for an existing one.
     pub(crate) subnets: Vec<Handle>,
+    /// Where an existing table's ID comes from; `None` for one this stack creates.
+    pub(crate) existing: Option<super::existing::ExistingId>,
 }
 
 impl RouteTableNode {
@@ -73,6 +78,9 @@ impl RouteTableNode {
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
         check.handles(&self.id, "subnets", &self.subnets, self.vpc.vpc);
+        if let Some(existing) = &self.existing {
+            existing.check(check, &self.id, super::existing::ExistingKind::RouteTable);
+        }
         // A subnet is associated with one route table: a second association of the same
         // subnet fails (`Resource.AlreadyAssociated`, EC2 AssociateRouteTable).
         for subnet in &self.subnets {
@@ -91,6 +99,15 @@ impl RouteTableNode {
         ctx: &Render<'_>,
         template: &mut Template,
     ) -> Result<(), TemplateError> {
+        if let Some(existing) = &self.existing {
+            // The subnets it serves are facts: their associations exist already.
+            return existing.render(
+                template,
+                &self.id,
+                &ctx.stack.path(&self.id),
+                super::existing::ExistingKind::RouteTable,
+            );
+        }
         template.add_resource(
             &*self.id,
             Resource::new("AWS::EC2::RouteTable")

@@ -306,7 +306,7 @@ pub struct SecurityGroup<V: VpcMarker> {
 
 handle! {
     /// A handle to a [`SecurityGroup`] added to a stack.
-    SecurityGroupRef exports crate::export::SecurityGroupId
+    SecurityGroupRef exports crate::export::SecurityGroupId { existing: bool }
 }
 
 impl<V> SecurityGroupRef<V> {
@@ -339,6 +339,10 @@ impl<V> SecurityGroupRef<V> {
     /// assert_eq!(sg.group_id(), vpcform_net::Value::get_att("Sg", "GroupId"));
     /// ```
     pub fn group_id(&self) -> Value {
+        if self.existing {
+            // A parameter of type AWS::EC2::SecurityGroup::Id: its value is the ID.
+            return self.reference();
+        }
         Value::get_att(self.logical_id(), "GroupId")
     }
 }
@@ -364,7 +368,9 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for SecurityGroup<V
                 egress: self
                     .egress
                     .map(|rules| rules.into_iter().map(Rule::erase).collect()),
+                existing: None,
             })),
+            false,
         )
     }
 }
@@ -506,6 +512,27 @@ pub(crate) struct SecurityGroupNode {
     description: String,
     pub(crate) ingress: Vec<RuleDef>,
     pub(crate) egress: Option<Vec<RuleDef>>,
+    /// Where an existing group's ID comes from; `None` for one this stack creates. An existing
+    /// group's rules are unknown.
+    pub(crate) existing: Option<super::existing::ExistingId>,
+}
+
+impl SecurityGroupNode {
+    /// An existing group: rules unknown.
+    pub(crate) fn existing(
+        id: Arc<str>,
+        vpc: Handle,
+        existing: super::existing::ExistingId,
+    ) -> SecurityGroupNode {
+        SecurityGroupNode {
+            description: String::new(),
+            id,
+            vpc,
+            ingress: Vec::new(),
+            egress: None,
+            existing: Some(existing),
+        }
+    }
 }
 
 impl RuleDef {
@@ -569,6 +596,14 @@ pub(crate) fn check_description(
 impl SecurityGroupNode {
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
+        if let Some(existing) = &self.existing {
+            existing.check(
+                check,
+                &self.id,
+                super::existing::ExistingKind::SecurityGroup,
+            );
+            return;
+        }
         check_description(check, &self.id, "GroupDescription", &self.description);
         let rules = self
             .ingress
@@ -622,6 +657,14 @@ impl SecurityGroupNode {
         ctx: &Render<'_>,
         template: &mut Template,
     ) -> Result<(), TemplateError> {
+        if let Some(existing) = &self.existing {
+            return existing.render(
+                template,
+                &self.id,
+                &ctx.stack.path(&self.id),
+                super::existing::ExistingKind::SecurityGroup,
+            );
+        }
         let mut group = Resource::new("AWS::EC2::SecurityGroup")
             .property("GroupDescription", self.description.as_str())
             .property("VpcId", self.vpc.reference());

@@ -164,6 +164,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Subnet<V> {
             cidr: self.cidr,
             az: self.availability_zone,
             map_public_ip_on_launch: self.map_public_ip_on_launch,
+            existing: None,
         }));
         SubnetRef::new(handle, az)
     }
@@ -177,11 +178,35 @@ pub(crate) struct SubnetNode {
     pub(crate) parsed: Option<Ipv4Cidr>,
     pub(crate) az: Az,
     map_public_ip_on_launch: bool,
+    /// Where an existing subnet's ID comes from; `None` for one this stack creates.
+    pub(crate) existing: Option<super::existing::ExistingId>,
 }
 
 impl SubnetNode {
+    /// An existing subnet: its facts, and where its ID comes from.
+    pub(crate) fn existing(
+        id: Arc<str>,
+        vpc: Handle,
+        cidr: CidrBlock,
+        az: Az,
+        existing: super::existing::ExistingId,
+    ) -> SubnetNode {
+        SubnetNode {
+            id,
+            vpc,
+            parsed: cidr.parsed().ok(),
+            cidr,
+            az,
+            map_public_ip_on_launch: false,
+            existing: Some(existing),
+        }
+    }
+
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
+        if let Some(existing) = &self.existing {
+            existing.check(check, &self.id, super::existing::ExistingKind::Subnet);
+        }
         if let Some(reason) = zone_problem(&self.az, check.stack.region.as_deref()) {
             check.report(SynthError::InvalidAvailabilityZone {
                 construct: check.path(&self.id),
@@ -213,6 +238,14 @@ impl SubnetNode {
         ctx: &Render<'_>,
         template: &mut Template,
     ) -> Result<(), TemplateError> {
+        if let Some(existing) = &self.existing {
+            return existing.render(
+                template,
+                &self.id,
+                &ctx.stack.path(&self.id),
+                super::existing::ExistingKind::Subnet,
+            );
+        }
         let mut subnet = Resource::new("AWS::EC2::Subnet")
             .property("VpcId", self.vpc.reference())
             .property("CidrBlock", self.cidr.text());

@@ -45,7 +45,7 @@ pub struct Vpc<V: VpcMarker> {
 
 handle! {
     /// A handle to a [`Vpc`] added to a stack.
-    VpcRef exports crate::export::VpcId { cidr: Option<crate::Ipv4Cidr> }
+    VpcRef exports crate::export::VpcId { cidr: Option<crate::Ipv4Cidr>, existing: bool }
 }
 
 impl<V> VpcRef<V> {
@@ -62,7 +62,8 @@ impl<V> VpcRef<V> {
         self.cidr
     }
 
-    /// `{"Fn::GetAtt": [id, "CidrBlock"]}`.
+    /// `{"Fn::GetAtt": [id, "CidrBlock"]}`; for an [`ExistingVpc`](crate::ExistingVpc), the
+    /// block it was declared with.
     ///
     /// ```
     /// # use vpcform_net::prelude::*;
@@ -72,7 +73,10 @@ impl<V> VpcRef<V> {
     /// assert_eq!(vpc.cidr_block(), vpcform_net::Value::get_att("A", "CidrBlock"));
     /// ```
     pub fn cidr_block(&self) -> Value {
-        Value::get_att(self.logical_id(), "CidrBlock")
+        match (self.existing, self.cidr) {
+            (true, Some(cidr)) => Value::from(cidr.to_string()),
+            _ => Value::get_att(self.logical_id(), "CidrBlock"),
+        }
     }
 }
 
@@ -85,20 +89,24 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Vpc<V> {
             id,
             cidr: self.cidr,
             parsed: cidr,
-            enable_dns_support: self.enable_dns_support,
-            enable_dns_hostnames: self.enable_dns_hostnames,
+            enable_dns_support: Some(self.enable_dns_support),
+            enable_dns_hostnames: Some(self.enable_dns_hostnames),
+            existing: None,
         }));
-        VpcRef::new(handle, cidr)
+        VpcRef::new(handle, cidr, false)
     }
 }
 
 pub(crate) struct VpcNode {
     pub(crate) id: Arc<str>,
-    cidr: CidrBlock,
+    pub(crate) cidr: CidrBlock,
     /// The block, when it parses (an unparsable one is reported by `check`).
     pub(crate) parsed: Option<Ipv4Cidr>,
-    pub(crate) enable_dns_support: bool,
-    pub(crate) enable_dns_hostnames: bool,
+    /// `None`: an existing VPC's attribute nobody stated.
+    pub(crate) enable_dns_support: Option<bool>,
+    pub(crate) enable_dns_hostnames: Option<bool>,
+    /// Where an existing VPC's ID comes from; `None` for a VPC this stack creates.
+    pub(crate) existing: Option<super::existing::ExistingId>,
 }
 
 /// IPv4 VPC and subnet blocks are /16 to /28 (aws-facts §1 [1]: CreateVpc, CreateSubnet).
@@ -114,6 +122,9 @@ pub(crate) fn check_prefix(check: &mut Check<'_>, id: &str, cidr: Ipv4Cidr) {
 
 impl VpcNode {
     pub(crate) fn check(&self, check: &mut Check<'_>) {
+        if let Some(existing) = &self.existing {
+            existing.check(check, &self.id, super::existing::ExistingKind::Vpc);
+        }
         if let Some(cidr) = check.cidr(&self.id, "CidrBlock", &self.cidr) {
             check_prefix(check, &self.id, cidr);
         }
@@ -184,12 +195,23 @@ impl VpcNode {
         ctx: &Render<'_>,
         template: &mut Template,
     ) -> Result<(), TemplateError> {
+        if let Some(existing) = &self.existing {
+            return existing.render(
+                template,
+                &self.id,
+                &ctx.stack.path(&self.id),
+                super::existing::ExistingKind::Vpc,
+            );
+        }
         template.add_resource(
             &*self.id,
             Resource::new("AWS::EC2::VPC")
                 .property("CidrBlock", self.cidr.text())
-                .property("EnableDnsSupport", self.enable_dns_support)
-                .property("EnableDnsHostnames", self.enable_dns_hostnames)
+                .property("EnableDnsSupport", self.enable_dns_support.unwrap_or(true))
+                .property(
+                    "EnableDnsHostnames",
+                    self.enable_dns_hostnames.unwrap_or(true),
+                )
                 .property("Tags", name_tag(ctx.stack, &self.id)),
         )
     }

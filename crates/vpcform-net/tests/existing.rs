@@ -1,0 +1,334 @@
+//! Existing VPCs, subnets, route tables and security groups: typed like created ones, rendered
+//! as AWS-specific template parameters, their IDs checked, their unknown routes and rules
+//! reported as unknown by the traffic analysis.
+
+use vpcform_net::prelude::*;
+use vpcform_net::{
+    ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc, PathKind,
+    cfn,
+};
+
+include!("common/report.rs");
+
+vpcform_net::topology! {
+    stack Endpoints { vpc Landing }
+}
+
+#[derive(Clone)]
+struct Setup {
+    vpc_id: ExistingId,
+    subnet_id: ExistingId,
+    table_id: ExistingId,
+    group_id: ExistingId,
+    /// The existing table serves the subnet.
+    table_serves_subnet: bool,
+    /// The SQS endpoint's group: vpcform's (admitting the VPC) or only the existing one.
+    own_group: bool,
+    dns_support: Option<bool>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            vpc_id: ExistingId::parameter(),
+            subnet_id: ExistingId::id("subnet-0a1b2c3d4e5f60718"),
+            table_id: ExistingId::ssm("/landing/private-routes"),
+            group_id: ExistingId::id("sg-0a1b2c3d"),
+            table_serves_subnet: true,
+            own_group: true,
+            dns_support: None,
+        }
+    }
+}
+
+/// An existing VPC, subnet, route table and group; an S3 gateway endpoint on the table, an SQS
+/// interface endpoint in the subnet; flows from a workload in the subnet to S3, SQS and STS
+/// (no endpoint).
+fn app(s: Setup) -> App {
+    let mut stack = Stack::<Endpoints>::new("Endpoints");
+    let vpc = ExistingVpc::<Landing>::builder()
+        .id(s.vpc_id)
+        .cidr(cidr!("10.20.0.0/16"));
+    let vpc = match s.dns_support {
+        Some(on) => stack.add(
+            "LandingVpc",
+            vpc.dns_support(on).dns_hostnames(true).build(),
+        ),
+        None => stack.add("LandingVpc", vpc.build()),
+    };
+    let a = stack.add(
+        "PrivateA",
+        ExistingSubnet::builder()
+            .vpc(&vpc)
+            .id(s.subnet_id)
+            .cidr(cidr!("10.20.1.0/24"))
+            .availability_zone(Az::name("us-east-1a"))
+            .build(),
+    );
+    let serves: Vec<_> = if s.table_serves_subnet {
+        vec![a.clone()]
+    } else {
+        Vec::new()
+    };
+    let routes = stack.add(
+        "PrivateRoutes",
+        ExistingRouteTable::builder()
+            .vpc(&vpc)
+            .id(s.table_id)
+            .serves(serves)
+            .build(),
+    );
+    let existing_sg = stack.add(
+        "SharedSg",
+        ExistingSecurityGroup::builder()
+            .vpc(&vpc)
+            .id(s.group_id)
+            .build(),
+    );
+    stack.add(
+        "S3",
+        GatewayEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::S3)
+            .route_tables([&routes])
+            .build(),
+    );
+    let groups = if s.own_group {
+        vec![
+            stack.add(
+                "EndpointSg",
+                SecurityGroup::builder()
+                    .vpc(&vpc)
+                    .ingress([Rule::new(Port::tcp(443), Peer::ipv4(cidr!("10.20.0.0/16")))])
+                    .build(),
+            ),
+        ]
+    } else {
+        vec![existing_sg]
+    };
+    stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&a])
+            .security_groups(&groups)
+            .build(),
+    );
+    let pods = stack.add("Pods", Workload::builder().subnets([&a]).build());
+    let mut app = App::new("existing");
+    app.add_stack(stack);
+    app.flow(Flow::new(&pods, services::S3, Port::tcp(443)));
+    app.flow(Flow::new(&pods, services::Sqs, Port::tcp(443)));
+    app.flow(Flow::new(&pods, services::Sts, Port::tcp(443)));
+    app
+}
+
+fn parameter(template: &cfn::Template, name: &str) -> serde_json::Value {
+    serde_json::to_value(&template.parameters()[name]).unwrap_or_default()
+}
+
+#[test]
+fn existing_resources_are_typed_parameters_and_referenced_like_created_ones() {
+    let assembly = app(Setup::default())
+        .synth()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let template = assembly.stacks()[0].template();
+    assert_eq!(
+        parameter(template, "LandingVpc"),
+        serde_json::json!({"Type": "AWS::EC2::VPC::Id", "Description": "Existing VPC Endpoints/LandingVpc (vpcform)"})
+    );
+    assert_eq!(
+        parameter(template, "PrivateA"),
+        serde_json::json!({"Type": "AWS::EC2::Subnet::Id", "Description": "Existing subnet Endpoints/PrivateA (vpcform)", "Default": "subnet-0a1b2c3d4e5f60718"})
+    );
+    assert_eq!(
+        parameter(template, "PrivateRoutes"),
+        serde_json::json!({"Type": "AWS::SSM::Parameter::Value<String>", "Description": "Existing route table Endpoints/PrivateRoutes (vpcform)", "Default": "/landing/private-routes"})
+    );
+    assert_eq!(
+        parameter(template, "SharedSg")["Type"],
+        "AWS::EC2::SecurityGroup::Id"
+    );
+    let resources = template.resources();
+    // Only what the stack creates is a resource: no VPC, subnet, table, group or association.
+    let mut types: Vec<&str> = resources.values().map(|r| r.resource_type()).collect();
+    types.sort_unstable();
+    assert_eq!(
+        types,
+        [
+            "AWS::EC2::SecurityGroup",
+            "AWS::EC2::VPCEndpoint",
+            "AWS::EC2::VPCEndpoint"
+        ]
+    );
+    assert_eq!(
+        resources["S3"].get("RouteTableIds"),
+        Some(&cfn::Value::List(vec![cfn::Value::reference(
+            "PrivateRoutes"
+        )]))
+    );
+    assert_eq!(
+        resources["Sqs"].get("VpcId"),
+        Some(&cfn::Value::reference("LandingVpc"))
+    );
+}
+
+#[test]
+fn an_existing_vpcs_block_and_groups_id_are_values_not_attributes_of_a_parameter() {
+    let mut stack = Stack::<Endpoints>::new("Endpoints");
+    let vpc = stack.add(
+        "LandingVpc",
+        ExistingVpc::<Landing>::builder()
+            .id(ExistingId::parameter())
+            .cidr(cidr!("10.20.0.0/16"))
+            .build(),
+    );
+    assert_eq!(vpc.cidr_block(), cfn::Value::from("10.20.0.0/16"));
+    let sg = stack.add(
+        "SharedSg",
+        ExistingSecurityGroup::builder()
+            .vpc(&vpc)
+            .id(ExistingId::parameter())
+            .build(),
+    );
+    assert_eq!(sg.group_id(), cfn::Value::reference("SharedSg"));
+}
+
+#[test]
+fn existing_ids_and_ssm_names_are_checked() {
+    let e = error_messages(&app(Setup {
+        vpc_id: ExistingId::id("vpc-123"),
+        subnet_id: ExistingId::id("sg-0a1b2c3d"),
+        table_id: ExistingId::ssm("landing/routes"),
+        group_id: ExistingId::ssm("/has space"),
+        ..Setup::default()
+    }));
+    assert_eq!(e.len(), 4, "{e:#?}");
+    assert!(
+        e[0].starts_with("Endpoints/LandingVpc: Id \"vpc-123\"")
+            && e[0].contains("an existing VPC ID is vpc- and 8 or 17 lowercase hex digits"),
+        "{}",
+        e[0]
+    );
+    assert!(
+        e[1].starts_with("Endpoints/PrivateA: Id \"sg-0a1b2c3d\"")
+            && e[1].contains("subnet- and 8 or 17"),
+        "{}",
+        e[1]
+    );
+    assert!(
+        e[2].starts_with("Endpoints/PrivateRoutes: Ssm \"landing/routes\"")
+            && e[2].contains("starts with /"),
+        "{}",
+        e[2]
+    );
+    assert!(
+        e[3].starts_with("Endpoints/SharedSg: Ssm \"/has space\"") && e[3].contains("' '"),
+        "{}",
+        e[3]
+    );
+    let deep = format!("/{}", vec!["l"; 16].join("/"));
+    let e = error_messages(&app(Setup {
+        table_id: ExistingId::ssm(&deep),
+        ..Setup::default()
+    }));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("16 levels; AWS allows at most 15"),
+        "{}",
+        e[0]
+    );
+    let fifteen = format!("/{}", vec!["l"; 15].join("/"));
+    assert!(
+        error_messages(&app(Setup {
+            table_id: ExistingId::ssm(&fifteen),
+            vpc_id: ExistingId::id("vpc-0a1b2c3d"),
+            ..Setup::default()
+        }))
+        .is_empty()
+    );
+}
+
+/// Each flow's first subnet: path, reason, fix.
+fn flows(s: Setup) -> Vec<(PathKind, String, String)> {
+    let assembly = app(s).synth().unwrap_or_else(|e| panic!("{e}"));
+    assembly
+        .traffic()
+        .flows
+        .iter()
+        .map(|f| {
+            let s = &f.subnets[0];
+            (
+                s.path,
+                s.reason.clone().unwrap_or_default(),
+                s.fix.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn what_depends_on_unknown_routes_or_rules_is_unknown_not_unreachable() {
+    let f = flows(Setup::default());
+    assert_eq!(f[0].0, PathKind::GatewayEndpoint, "{f:?}");
+    assert_eq!(f[1].0, PathKind::InterfaceEndpoint, "{f:?}");
+    assert_eq!(f[2].0, PathKind::Unknown, "{f:?}");
+    assert!(
+        f[2].1.starts_with(
+            "route table Endpoints/PrivateRoutes is an existing one: vpcform knows no endpoint \
+             for sts and no 0.0.0.0/0 route on it, and its other routes are unknown"
+        ),
+        "{}",
+        f[2].1
+    );
+    assert!(
+        f[2].2.contains("add an InterfaceEndpoint for sts"),
+        "{}",
+        f[2].2
+    );
+
+    // The table does not say it serves the subnet: the subnet's table is unknown, so S3's
+    // gateway endpoint is not known to apply either.
+    let f = flows(Setup {
+        table_serves_subnet: false,
+        ..Setup::default()
+    });
+    assert_eq!(f[0].0, PathKind::Unknown, "{f:?}");
+    assert!(f[0].1.contains("is an existing one"), "{}", f[0].1);
+
+    // Only the existing group on the endpoint: its rules decide, unknown.
+    let f = flows(Setup {
+        own_group: false,
+        ..Setup::default()
+    });
+    assert_eq!(f[1].0, PathKind::Unknown, "{f:?}");
+    assert!(
+        f[1].1.starts_with(
+            "whether 10.20.1.0/24 is admitted on TCP 443 depends on existing security group \
+             Endpoints/SharedSg"
+        ),
+        "{}",
+        f[1].1
+    );
+}
+
+#[test]
+fn unknown_is_not_private() {
+    let mut app = app(Setup::default());
+    app.require_private_traffic();
+    let e = error_messages(&app);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("UNKNOWN"), "{}", e[0]);
+}
+
+#[test]
+fn a_stated_dns_attribute_is_checked_an_unstated_one_is_not_assumed_off() {
+    let e = error_messages(&app(Setup {
+        dns_support: Some(false),
+        ..Setup::default()
+    }));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("enableDnsSupport"), "{}", e[0]);
+    assert!(error_messages(&app(Setup::default())).is_empty());
+}
