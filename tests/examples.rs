@@ -24,6 +24,10 @@ mod segmented_network;
 #[path = "../examples/lattice_resource.rs"]
 mod lattice_resource;
 
+#[allow(dead_code)]
+#[path = "../examples/existing_vpc.rs"]
+mod existing_vpc;
+
 use vpcform::prelude::*;
 
 /// Snapshots each template of an app under `<example>-<stack>`, and its manifest, traffic
@@ -48,6 +52,11 @@ fn snapshot_app(example: &str, app: &App) {
     insta::assert_snapshot!(format!("{example}-cost"), assembly.cost().to_string());
     insta::assert_snapshot!(format!("{example}-dot"), assembly.diagram_dot());
     insta::assert_snapshot!(format!("{example}-mermaid"), assembly.diagram_mermaid());
+}
+
+#[test]
+fn existing_vpc_templates() {
+    snapshot_app("existing_vpc", &existing_vpc::app());
 }
 
 #[test]

@@ -88,7 +88,19 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                 let cidr = vpc.parsed.map(|c| c.to_string()).unwrap_or_default();
                 vpc_boxes.insert(
                     key,
-                    (format!("{} / {} {cidr}", stack.name, vpc.id), Vec::new()),
+                    (
+                        format!(
+                            "{} / {} {cidr}{}",
+                            stack.name,
+                            vpc.id,
+                            if vpc.existing.is_some() {
+                                " (existing)"
+                            } else {
+                                ""
+                            }
+                        ),
+                        Vec::new(),
+                    ),
                 );
             }
         }
