@@ -683,6 +683,17 @@ impl Parameter {
         self
     }
 
+    /// The default value, if any.
+    ///
+    /// ```
+    /// let p = vpcform_cfn::Parameter::string().default_value("x");
+    /// assert_eq!(p.default(), Some(&vpcform_cfn::Value::from("x")));
+    /// assert_eq!(vpcform_cfn::Parameter::string().default(), None);
+    /// ```
+    pub fn default(&self) -> Option<&Value> {
+        self.default.as_ref()
+    }
+
     /// Sets the pattern a value must match.
     ///
     /// ```

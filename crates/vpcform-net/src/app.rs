@@ -962,6 +962,28 @@ impl Assembly {
                 let _ = write!(out, " (after {})", stack.depends_on.join(", "));
             }
             out.push('\n');
+            // Existing resources are parameters: say which, and which need a value at deploy.
+            let parameters = stack.template.parameters();
+            if !parameters.is_empty() {
+                let needed: Vec<&str> = parameters
+                    .iter()
+                    .filter(|(_, p)| p.default().is_none())
+                    .map(|(name, _)| name.as_str())
+                    .collect();
+                let _ = write!(out, "  {:>3} parameters", parameters.len());
+                if !needed.is_empty() {
+                    let _ = write!(
+                        out,
+                        " (give at deploy: {})",
+                        needed
+                            .iter()
+                            .map(|n| format!("--parameters {}:{n}=…", stack.name))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    );
+                }
+                out.push('\n');
+            }
             for (resource_type, n) in counts {
                 let _ = writeln!(out, "  {n:>3} {resource_type}");
             }

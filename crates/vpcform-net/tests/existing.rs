@@ -172,6 +172,13 @@ fn existing_resources_are_typed_parameters_and_referenced_like_created_ones() {
         resources["Sqs"].get("VpcId"),
         Some(&cfn::Value::reference("LandingVpc"))
     );
+    // The summary says which parameters need a value at deploy (only the one without default).
+    let summary = assembly.summary("out".as_ref());
+    assert!(
+        summary
+            .contains("    4 parameters (give at deploy: --parameters Endpoints:LandingVpc=…)\n"),
+        "{summary}"
+    );
 }
 
 #[test]
