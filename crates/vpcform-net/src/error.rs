@@ -928,6 +928,18 @@ pub enum SynthWarning {
         /// The gateway's zones.
         gateway_zones: String,
     },
+    /// Private DNS or a private zone in an existing VPC whose DNS attributes were not stated.
+    #[error(
+        "{construct}: needs enableDnsSupport and enableDnsHostnames on in existing VPC {vpc}, \
+         which were not stated, so not checked — state them with .dns_support(…) and \
+         .dns_hostnames(…) on the ExistingVpc"
+    )]
+    VpcDnsUnknown {
+        /// The endpoint or zone.
+        construct: String,
+        /// The existing VPC.
+        vpc: String,
+    },
     /// A pinned region vpcform's zone table does not list: its zones cannot be checked.
     #[error(
         "stack {stack}: region {region} is not in vpcform's table of regions (cfn-lint 1.58.0); \

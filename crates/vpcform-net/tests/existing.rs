@@ -337,5 +337,30 @@ fn a_stated_dns_attribute_is_checked_an_unstated_one_is_not_assumed_off() {
     }));
     assert_eq!(e.len(), 1, "{e:#?}");
     assert!(e[0].contains("enableDnsSupport"), "{}", e[0]);
+    // Unstated: not an error, a warning on the endpoint with private DNS (SQS).
     assert!(error_messages(&app(Setup::default())).is_empty());
+    // (Besides the single-AZ warning every run of this app has.)
+    let dns_warnings = |s: Setup| -> Vec<String> {
+        warning_messages(&app(s))
+            .into_iter()
+            .filter(|w| w.contains("enableDns"))
+            .collect()
+    };
+    let w = dns_warnings(Setup::default());
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert!(
+        w[0].starts_with(
+            "Endpoints/Sqs: needs enableDnsSupport and enableDnsHostnames on in existing VPC \
+             Endpoints/LandingVpc, which were not stated"
+        ),
+        "{}",
+        w[0]
+    );
+    assert!(
+        dns_warnings(Setup {
+            dns_support: Some(true),
+            ..Setup::default()
+        })
+        .is_empty()
+    );
 }

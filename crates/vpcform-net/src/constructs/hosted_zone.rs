@@ -305,6 +305,12 @@ impl PrivateHostedZoneNode {
         // "To use private hosted zones, you must set … enableDnsHostnames, enableDnsSupport"
         // (Route 53 guide, private hosted zone considerations).
         if let Some(node) = check.model.get_key::<VpcNode>(key) {
+            if node.enable_dns_support.is_none() || node.enable_dns_hostnames.is_none() {
+                check.warn(crate::SynthWarning::VpcDnsUnknown {
+                    construct: check.path(&self.id),
+                    vpc: vpc_path.clone(),
+                });
+            }
             for (on, attribute) in [
                 (node.enable_dns_support, "enableDnsSupport"),
                 (node.enable_dns_hostnames, "enableDnsHostnames"),

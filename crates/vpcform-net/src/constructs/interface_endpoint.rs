@@ -477,6 +477,12 @@ impl InterfaceEndpointNode {
             return;
         }
         if let Some(vpc) = check.get::<VpcNode>(&self.vpc) {
+            if vpc.enable_dns_support.is_none() || vpc.enable_dns_hostnames.is_none() {
+                check.warn(crate::SynthWarning::VpcDnsUnknown {
+                    construct: check.path(&self.id),
+                    vpc: self.vpc.path(),
+                });
+            }
             let off = [
                 (vpc.enable_dns_support == Some(false)).then_some("enableDnsSupport"),
                 (vpc.enable_dns_hostnames == Some(false)).then_some("enableDnsHostnames"),
