@@ -5,6 +5,7 @@ use vpcform_net::prelude::*;
 use vpcform_net::{LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway, cfn};
 
 include!("common/report.rs");
+include!("common/lattice_data.rs");
 
 vpcform_net::topology! {
     stack Data { vpc DataVpc }
@@ -33,27 +34,7 @@ impl Default for Setup {
 }
 
 fn app(s: Setup) -> App {
-    let mut data = Stack::<Data>::new("Data");
-    let vpc = data.add(
-        "DataVpc",
-        Vpc::<DataVpc>::builder().cidr(cidr!("10.5.0.0/16")).build(),
-    );
-    let a = data.add(
-        "DataA",
-        Subnet::builder()
-            .vpc(&vpc)
-            .cidr(cidr!("10.5.1.0/24"))
-            .availability_zone(Az::index(0))
-            .build(),
-    );
-    let gateway = data.add(
-        "Gateway",
-        ResourceGateway::builder()
-            .name(s.gateway_name)
-            .vpc(&vpc)
-            .subnets([&a])
-            .build(),
-    );
+    let (mut data, gateway) = data_stack(s.gateway_name);
     let db = data.add(
         "Database",
         ResourceConfiguration::builder()
@@ -183,27 +164,7 @@ fn the_endpoint_shares_a_zone_with_the_gateway() {
 /// The consumer's workload and flows to the database on `port`, with the endpoint's group
 /// admitting `admitted`.
 fn flow_to_db(port: u16, admitted: &str, with_endpoint: bool) -> (vpcform_net::PathKind, String) {
-    let mut data = Stack::<Data>::new("Data");
-    let vpc = data.add(
-        "DataVpc",
-        Vpc::<DataVpc>::builder().cidr(cidr!("10.5.0.0/16")).build(),
-    );
-    let a = data.add(
-        "DataA",
-        Subnet::builder()
-            .vpc(&vpc)
-            .cidr(cidr!("10.5.1.0/24"))
-            .availability_zone(Az::index(0))
-            .build(),
-    );
-    let gateway = data.add(
-        "Gateway",
-        ResourceGateway::builder()
-            .name("data-gateway")
-            .vpc(&vpc)
-            .subnets([&a])
-            .build(),
-    );
+    let (mut data, gateway) = data_stack("data-gateway");
     let db = data.add(
         "Database",
         ResourceConfiguration::builder()

@@ -4,11 +4,12 @@
 
 use vpcform_net::prelude::*;
 use vpcform_net::{
-    LatticeResource, PathKind, ResourceConfiguration, ResourceGateway, ServiceNetwork,
-    ServiceNetworkEndpoint, ServiceNetworkResourceAssociation, cfn,
+    LatticeResource, PathKind, ResourceConfiguration, ServiceNetwork, ServiceNetworkEndpoint,
+    ServiceNetworkResourceAssociation, cfn,
 };
 
 include!("common/report.rs");
+include!("common/lattice_data.rs");
 
 vpcform_net::topology! {
     stack Data { vpc DataVpc }
@@ -42,27 +43,7 @@ impl Default for Setup {
 /// Consumer: a workload in `AppA` and an endpoint to the network, its group admitting
 /// `s.admitted` on 5432–5433; a flow from the workload to the database on `port`.
 fn app(s: Setup, port: u16) -> App {
-    let mut data = Stack::<Data>::new("Data");
-    let vpc = data.add(
-        "DataVpc",
-        Vpc::<DataVpc>::builder().cidr(cidr!("10.5.0.0/16")).build(),
-    );
-    let a = data.add(
-        "DataA",
-        Subnet::builder()
-            .vpc(&vpc)
-            .cidr(cidr!("10.5.1.0/24"))
-            .availability_zone(Az::index(0))
-            .build(),
-    );
-    let gateway = data.add(
-        "Gateway",
-        ResourceGateway::builder()
-            .name("data-gateway")
-            .vpc(&vpc)
-            .subnets([&a])
-            .build(),
-    );
+    let (mut data, gateway) = data_stack("data-gateway");
     let db = data.add(
         "Database",
         ResourceConfiguration::builder()

@@ -18,7 +18,7 @@ use super::security_group::{SecurityGroupNode, SecurityGroupRef};
 use super::subnet::{Az, SubnetNode, SubnetRef};
 use super::vpc::{VpcNode, VpcRef};
 use crate::handle::{AsHandle, collect};
-use crate::model::{Check, Node};
+use crate::model::{Check, Node, Render};
 use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 
@@ -94,12 +94,12 @@ impl ExistingId {
     /// The template parameter standing for the resource, named `id`.
     pub(crate) fn render(
         &self,
+        ctx: &Render<'_>,
         template: &mut Template,
         id: &str,
-        path: &str,
         kind: ExistingKind,
     ) -> Result<(), TemplateError> {
-        let description = format!("Existing {} {path} (vpcform)", kind.label());
+        let description = format!("Existing {} {} (vpcform)", kind.label(), ctx.stack.path(id));
         let parameter = match self {
             ExistingId::Id(value) => {
                 Parameter::new(kind.parameter_type()).default_value(value.as_str())

@@ -9,7 +9,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::resource_configuration::{ResourceConfigurationNode, ResourceConfigurationRef};
 use super::resource_gateway::ResourceGatewayNode;
 use super::security_group::{SecurityGroupRef, groups};
-use super::subnet::{SubnetRef, check_one_subnet_per_az};
+use super::subnet::{SubnetRef, check_one_subnet_per_az, zones_of};
 use super::vpc::VpcRef;
 use crate::export::{Imported, ResourceConfigurationArn};
 use crate::handle::{AsHandle, Handle, collect, handle};
@@ -123,21 +123,13 @@ impl ResourceEndpointNode {
     }
 
     pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "VpcId", &self.vpc, None);
-        check.handles(&self.id, "SubnetIds", &self.subnets, self.vpc.vpc);
-        check.handles(
+        check_placement(
+            check,
             &self.id,
-            "SecurityGroupIds",
-            &self.security_groups,
-            self.vpc.vpc,
-        );
-        check.non_empty(
-            &self.id,
-            "SubnetIds",
+            &self.vpc,
             &self.subnets,
-            "give the subnets, one per Availability Zone, for the endpoint's interfaces",
+            &self.security_groups,
         );
-        check_one_subnet_per_az(check, &self.id, &self.subnets);
         let Some(source) = &self.resource.source else {
             return;
         };
@@ -158,9 +150,7 @@ impl ResourceEndpointNode {
         let Some((gateway_handle, gateway)) = gateway else {
             return;
         };
-        if let Some((ours, theirs)) =
-            super::service_network_endpoint::zone_mismatch(check.model, &self.subnets, gateway)
-        {
+        if let Some((ours, theirs)) = zone_mismatch(check.model, &self.subnets, gateway) {
             check.report(SynthError::InvalidText {
                 construct: check.path(&self.id),
                 property: "SubnetIds",
@@ -179,19 +169,82 @@ impl ResourceEndpointNode {
         ctx: &Render<'_>,
         template: &mut Template,
     ) -> Result<(), TemplateError> {
-        let list =
-            |handles: &[Handle]| Value::List(handles.iter().map(Handle::reference).collect());
-        let mut resource = Resource::new("AWS::EC2::VPCEndpoint")
-            .property("VpcEndpointType", "Resource")
-            .property("VpcId", self.vpc.reference())
-            .property("ResourceConfigurationArn", self.resource.value.clone())
-            .property("SubnetIds", list(&self.subnets));
-        if !self.security_groups.is_empty() {
-            resource = resource.property("SecurityGroupIds", list(&self.security_groups));
-        }
-        template.add_resource(
-            &*self.id,
-            resource.property("Tags", name_tag(ctx.stack, &self.id)),
+        render_endpoint(
+            ctx,
+            template,
+            &self.id,
+            ("Resource", "ResourceConfigurationArn", &self.resource.value),
+            &self.vpc,
+            &self.subnets,
+            &self.security_groups,
         )
     }
+}
+
+// The VPC Lattice endpoints' shared pieces (resource and service-network endpoints).
+
+/// Where a Lattice endpoint's interfaces go: its VPC's subnets, one per zone, at least one, and
+/// its VPC's groups.
+pub(crate) fn check_placement(
+    check: &mut Check<'_>,
+    id: &str,
+    vpc: &Handle,
+    subnets: &[Handle],
+    security_groups: &[Handle],
+) {
+    check.handle(id, "VpcId", vpc, None);
+    check.handles(id, "SubnetIds", subnets, vpc.vpc);
+    check.handles(id, "SecurityGroupIds", security_groups, vpc.vpc);
+    check.non_empty(
+        id,
+        "SubnetIds",
+        subnets,
+        "give the subnets, one per Availability Zone, for the endpoint's interfaces",
+    );
+    check_one_subnet_per_az(check, id, subnets);
+}
+
+/// A Lattice endpoint's `AWS::EC2::VPCEndpoint`: its type, and the property naming what it
+/// reaches with its value.
+pub(crate) fn render_endpoint(
+    ctx: &Render<'_>,
+    template: &mut Template,
+    id: &str,
+    (endpoint_type, property, value): (&str, &str, &Value),
+    vpc: &Handle,
+    subnets: &[Handle],
+    security_groups: &[Handle],
+) -> Result<(), TemplateError> {
+    let list = |handles: &[Handle]| Value::List(handles.iter().map(Handle::reference).collect());
+    let mut resource = Resource::new("AWS::EC2::VPCEndpoint")
+        .property("VpcEndpointType", endpoint_type)
+        .property("VpcId", vpc.reference())
+        .property(property, value.clone())
+        .property("SubnetIds", list(subnets));
+    if !security_groups.is_empty() {
+        resource = resource.property("SecurityGroupIds", list(security_groups));
+    }
+    template.add_resource(id, resource.property("Tags", name_tag(ctx.stack, id)))
+}
+
+/// A resource gateway with no zone in common with an endpoint's subnets: the zones of both,
+/// when they can be compared (an index and a name cannot before deploy).
+pub(crate) fn zone_mismatch(
+    model: &crate::model::Model<'_>,
+    subnets: &[Handle],
+    gateway: &ResourceGatewayNode,
+) -> Option<(String, String)> {
+    let ours = zones_of(model, subnets);
+    let theirs = zones_of(model, &gateway.subnets);
+    let comparable = ours.iter().any(|a| theirs.iter().any(|b| a.comparable(b)));
+    if !comparable || ours.iter().any(|a| theirs.contains(a)) {
+        return None;
+    }
+    let list = |azs: &[&crate::Az]| {
+        azs.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Some((list(&ours), list(&theirs)))
 }

@@ -102,9 +102,9 @@ impl RouteTableNode {
         if let Some(existing) = &self.existing {
             // The subnets it serves are facts: their associations exist already.
             return existing.render(
+                ctx,
                 template,
                 &self.id,
-                &ctx.stack.path(&self.id),
                 super::existing::ExistingKind::RouteTable,
             );
         }

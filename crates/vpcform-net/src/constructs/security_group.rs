@@ -659,9 +659,9 @@ impl SecurityGroupNode {
     ) -> Result<(), TemplateError> {
         if let Some(existing) = &self.existing {
             return existing.render(
+                ctx,
                 template,
                 &self.id,
-                &ctx.stack.path(&self.id),
                 super::existing::ExistingKind::SecurityGroup,
             );
         }

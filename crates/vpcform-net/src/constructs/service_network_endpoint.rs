@@ -4,17 +4,18 @@
 use std::sync::Arc;
 
 use typed_builder::TypedBuilder;
-use vpcform_cfn::{Resource, Template, TemplateError, Value};
+use vpcform_cfn::{Template, TemplateError};
 
 use super::resource_configuration::ResourceConfigurationNode;
+use super::resource_endpoint::{check_placement, render_endpoint, zone_mismatch};
 use super::resource_gateway::ResourceGatewayNode;
 use super::security_group::{SecurityGroupRef, groups};
 use super::service_network::IntoServiceNetwork;
-use super::subnet::{SubnetRef, check_one_subnet_per_az, zones_of};
+use super::subnet::SubnetRef;
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, Linked, collect, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthWarning, VpcMarker};
 
 /// A service-network endpoint (`AWS::EC2::VPCEndpoint`, `VpcEndpointType: ServiceNetwork`) in
@@ -87,45 +88,15 @@ pub(crate) struct ServiceNetworkEndpointNode {
     pub(crate) security_groups: Vec<Handle>,
 }
 
-/// A resource gateway with no zone in common with an endpoint's subnets: the zones of both,
-/// when they can be compared (an index and a name cannot before deploy).
-pub(crate) fn zone_mismatch(
-    model: &crate::model::Model<'_>,
-    subnets: &[Handle],
-    gateway: &ResourceGatewayNode,
-) -> Option<(String, String)> {
-    let ours = zones_of(model, subnets);
-    let theirs = zones_of(model, &gateway.subnets);
-    let comparable = ours.iter().any(|a| theirs.iter().any(|b| a.comparable(b)));
-    if !comparable || ours.iter().any(|a| theirs.contains(a)) {
-        return None;
-    }
-    let list = |azs: &[&crate::Az]| {
-        azs.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    Some((list(&ours), list(&theirs)))
-}
-
 impl ServiceNetworkEndpointNode {
     pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "VpcId", &self.vpc, None);
-        check.handles(&self.id, "SubnetIds", &self.subnets, self.vpc.vpc);
-        check.handles(
+        check_placement(
+            check,
             &self.id,
-            "SecurityGroupIds",
-            &self.security_groups,
-            self.vpc.vpc,
-        );
-        check.non_empty(
-            &self.id,
-            "SubnetIds",
+            &self.vpc,
             &self.subnets,
-            "give the subnets, one per Availability Zone, for the endpoint's interfaces",
+            &self.security_groups,
         );
-        check_one_subnet_per_az(check, &self.id, &self.subnets);
         self.service_network
             .check(check, &self.id, "ServiceNetworkArn");
         // "at least one AZ of the VPC endpoint and the resource gateway must overlap" (VPC
@@ -164,19 +135,18 @@ impl ServiceNetworkEndpointNode {
         ctx: &Render<'_>,
         template: &mut Template,
     ) -> Result<(), TemplateError> {
-        let list =
-            |handles: &[Handle]| Value::List(handles.iter().map(Handle::reference).collect());
-        let mut resource = Resource::new("AWS::EC2::VPCEndpoint")
-            .property("VpcEndpointType", "ServiceNetwork")
-            .property("VpcId", self.vpc.reference())
-            .property("ServiceNetworkArn", self.service_network.value.clone())
-            .property("SubnetIds", list(&self.subnets));
-        if !self.security_groups.is_empty() {
-            resource = resource.property("SecurityGroupIds", list(&self.security_groups));
-        }
-        template.add_resource(
-            &*self.id,
-            resource.property("Tags", name_tag(ctx.stack, &self.id)),
+        render_endpoint(
+            ctx,
+            template,
+            &self.id,
+            (
+                "ServiceNetwork",
+                "ServiceNetworkArn",
+                &self.service_network.value,
+            ),
+            &self.vpc,
+            &self.subnets,
+            &self.security_groups,
         )
     }
 }

@@ -240,9 +240,9 @@ impl SubnetNode {
     ) -> Result<(), TemplateError> {
         if let Some(existing) = &self.existing {
             return existing.render(
+                ctx,
                 template,
                 &self.id,
-                &ctx.stack.path(&self.id),
                 super::existing::ExistingKind::Subnet,
             );
         }

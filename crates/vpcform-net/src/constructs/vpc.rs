@@ -196,12 +196,7 @@ impl VpcNode {
         template: &mut Template,
     ) -> Result<(), TemplateError> {
         if let Some(existing) = &self.existing {
-            return existing.render(
-                template,
-                &self.id,
-                &ctx.stack.path(&self.id),
-                super::existing::ExistingKind::Vpc,
-            );
+            return existing.render(ctx, template, &self.id, super::existing::ExistingKind::Vpc);
         }
         template.add_resource(
             &*self.id,
