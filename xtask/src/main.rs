@@ -1,6 +1,7 @@
 //! Project tasks: `cargo xtask ci` runs everything CI checks.
 //!
-//! Plain `std`: the task runner must build in seconds on a clean machine.
+//! `std` and serde_json (for the service catalogue): the task runner must build in seconds on a
+//! clean machine.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
         Some("diagram") => diagram(),
         Some("bench") => bench::main(&args[1..]),
         Some("mutants") => mutants(&args[1..]),
+        Some("catalogue") => catalogue::main(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -27,7 +29,10 @@ fn main() -> ExitCode {
                  demo            deploy examples/private_endpoints.rs to a local moto server and back\n  \
                  diagram         render each example's diagram to docs/<example>.svg with Graphviz\n  \
                  bench [--cold] [--deploy]  whole-process timings and peak RSS; writes BENCHMARKS.md\n  \
-                 mutants [rules|model] [ARGS]  cargo-mutants over the network crate (slow; not in CI)"
+                 mutants [rules|model] [ARGS]  cargo-mutants over the network crate (slow; not in CI)\n  \
+                 catalogue [--check] [--from-dump FILE --date YYYY-MM-DD [--region R]]\n                  \
+                 regenerate the AWS service types from the vendored catalogue, merging a\n                  \
+                 describe-vpc-endpoint-services dump first when given"
             );
             return ExitCode::from(2);
         }
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
 type Result<T = ()> = std::result::Result<T, String>;
 
 mod bench;
+mod catalogue;
 
 fn root() -> PathBuf {
     // xtask/ sits at the workspace root.
@@ -88,6 +94,7 @@ fn ci() -> Result {
             "warnings",
         ]),
     )?;
+    catalogue::main(&["--check".to_string()])?;
     synth_only_builds_no_aws_sdk()?;
     // Before the tests: the end-to-end deploy tests need moto, and must fail, not skip,
     // without it.

@@ -583,7 +583,8 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
             continue;
         };
         aws_gb += flow.gb;
-        let gateway = service == "s3" || service == "dynamodb";
+        let gateway = crate::services::lookup(service)
+            .is_some_and(crate::services::ServiceInfo::has_gateway_endpoint);
         if !gateway {
             interface_gb += flow.gb;
         }
@@ -614,7 +615,7 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
         .map(|((vpc, service), azs)| {
             model
                 .in_vpc::<InterfaceEndpointNode>(*vpc)
-                .find(|(_, e)| e.target.aws_service.as_deref() == Some(*service))
+                .find(|(_, e)| e.target.aws_name() == Some(*service))
                 .map_or(azs.len(), |(_, e)| e.subnets.len()) as f64
         })
         .sum::<f64>()

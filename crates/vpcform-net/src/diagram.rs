@@ -122,7 +122,7 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                     Some((format!("{id}\\ngateway endpoint"), "diamond"))
                 }
                 Node::InterfaceEndpoint(e) => {
-                    let target = match &e.target.aws_service {
+                    let target = match e.target.aws_name() {
                         Some(service) => Some((aws(service, &mut outside), "")),
                         None => model
                             .service_of(key)

@@ -328,6 +328,23 @@ pub enum SynthError {
         /// The name given.
         name: String,
     },
+    /// An AWS service name the catalogue does not list: a typo, or a service newer than it.
+    #[error(
+        "{construct}: {name:?} is not an AWS service in vpcform's catalogue (retrieved \
+         {retrieved}){} — use a `services::…` type, or `ByName::unlisted({name:?})` for a \
+         service newer than the catalogue",
+        suggestion.map(|s| format!("; did you mean {s:?}?")).unwrap_or_default()
+    )]
+    UnknownAwsService {
+        /// The endpoint or flow that names it.
+        construct: String,
+        /// The name given.
+        name: String,
+        /// The closest name the catalogue lists.
+        suggestion: Option<&'static str>,
+        /// When the catalogue was retrieved.
+        retrieved: &'static str,
+    },
     /// A DNS option the endpoint's service does not have.
     #[error(
         "{construct}: {option} applies only to S3 interface endpoints, not to {service} — remove it"

@@ -25,7 +25,7 @@ use crate::constructs::vpc_peering::VpcPeeringNode;
 use crate::constructs::workload::{WorkloadNode, WorkloadRef};
 use crate::handle::{Handle, NodeKey};
 use crate::model::Model;
-use crate::services::{AwsService, ByName};
+use crate::services::{AwsService, AwsTarget, ByName};
 use crate::stack::{Findings, StackDef};
 use crate::{Ipv4Cidr, Port, SynthError};
 
@@ -35,8 +35,8 @@ pub struct Destination(DestinationDef);
 
 #[derive(Clone, Debug, PartialEq)]
 enum DestinationDef {
-    /// An AWS service by endpoint name (`s3`, `sqs`, `ecr.api`).
-    AwsService(String),
+    /// An AWS service (`s3`, `sqs`, `ecr.api`).
+    AwsService(AwsTarget),
     /// An endpoint service of the app.
     EndpointService(Handle),
     /// A VPC Lattice resource configuration of the app.
@@ -53,13 +53,13 @@ pub trait FlowDestination {
 
 impl<T: AwsService> FlowDestination for T {
     fn destination(&self) -> Destination {
-        Destination(DestinationDef::AwsService(T::NAME.to_string()))
+        Destination(DestinationDef::AwsService(AwsTarget::of::<T>()))
     }
 }
 
 impl FlowDestination for ByName {
     fn destination(&self) -> Destination {
-        Destination(DestinationDef::AwsService(self.name().to_string()))
+        Destination(DestinationDef::AwsService(self.target().clone()))
     }
 }
 
@@ -364,7 +364,7 @@ pub(crate) fn analyze(
     let mut outcomes = Vec::with_capacity(flows.len());
     for flow in flows {
         let destination_name = match &flow.destination {
-            DestinationDef::AwsService(name) => name.clone(),
+            DestinationDef::AwsService(aws) => aws.name.clone(),
             DestinationDef::EndpointService(handle) | DestinationDef::Resource(handle) => {
                 handle.path()
             }
@@ -390,7 +390,13 @@ pub(crate) fn analyze(
             continue;
         };
         let target = match &flow.destination {
-            DestinationDef::AwsService(service) => Target::AwsService(service.clone()),
+            DestinationDef::AwsService(aws) => {
+                if let Some(error) = aws.unknown_error(name) {
+                    findings.errors.push(error);
+                    continue;
+                }
+                Target::AwsService(aws.name.clone())
+            }
             DestinationDef::EndpointService(handle) => {
                 if model.get::<EndpointServiceNode>(handle).is_none() {
                     findings.errors.push(SynthError::FlowNotInApp {
@@ -492,7 +498,7 @@ type Outcome = (SubnetPath, Option<NodeKey>, Vec<NodeKey>);
 impl Context<'_> {
     fn path(&self) -> Outcome {
         match &self.flow.destination {
-            DestinationDef::AwsService(service) => self.to_aws_service(service),
+            DestinationDef::AwsService(service) => self.to_aws_service(&service.name),
             DestinationDef::EndpointService(handle) => self.to_endpoint_service(handle),
             DestinationDef::Resource(handle) => self.to_resource(handle),
         }
@@ -1018,7 +1024,8 @@ impl Context<'_> {
         let table_name = route_table
             .map(|(key, _)| self.model.path(key))
             .unwrap_or_else(|| format!("{vpc_path} (the VPC's main route table)"));
-        let has_gateway = service == "s3" || service == "dynamodb";
+        let has_gateway = crate::services::lookup(service)
+            .is_some_and(crate::services::ServiceInfo::has_gateway_endpoint);
         let gateways: Vec<(NodeKey, &GatewayEndpointNode)> = self
             .model
             .in_vpc::<GatewayEndpointNode>(vpc)
@@ -1052,7 +1059,7 @@ impl Context<'_> {
         let interfaces: Vec<(NodeKey, &InterfaceEndpointNode)> = self
             .model
             .in_vpc::<InterfaceEndpointNode>(vpc)
-            .filter(|(_, e)| e.target.aws_service.as_deref() == Some(service))
+            .filter(|(_, e)| e.target.aws_name() == Some(service))
             .collect();
         if let Some((key, endpoint)) = interfaces
             .iter()

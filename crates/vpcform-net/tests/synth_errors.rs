@@ -484,6 +484,162 @@ fn private_dns_for_a_service_named_at_run_time_that_has_none() {
     );
 }
 
+// ── The service catalogue ───────────────────────────────────────────────────────────────
+
+/// `ByName` names are checked against the catalogue, with the closest name suggested.
+#[test]
+fn a_misspelt_service_name_is_refused_with_a_suggestion() {
+    for (given, suggestion) in [
+        ("ssmmesages", Some("ssmmessages")),
+        ("com.amazonaws.eu-west-1.ecr.dkr", Some("ecr.dkr")),
+        ("Bedrock-Runtime", Some("bedrock-runtime")),
+        ("not-a-service-at-all", None),
+    ] {
+        let (mut stack, vpc, a, b) = two_az_consumer();
+        stack.add(
+            "Endpoint",
+            InterfaceEndpoint::builder()
+                .vpc(&vpc)
+                .service(services::ByName::new(given))
+                .subnets([&a, &b])
+                .build(),
+        );
+        let errors = synth_errors(vec![stack]);
+        let e = errors
+            .iter()
+            .find(|e| e.contains("catalogue"))
+            .unwrap_or_else(|| panic!("{given}: {errors:#?}"));
+        assert!(
+            e.starts_with(&format!(
+                "Consumer/Endpoint: {given:?} is not an AWS service in vpcform's catalogue (retrieved {})",
+                services::CATALOGUE_RETRIEVED
+            )),
+            "{e}"
+        );
+        match suggestion {
+            Some(s) => assert!(e.contains(&format!("did you mean {s:?}?")), "{e}"),
+            None => assert!(!e.contains("did you mean"), "{e}"),
+        }
+        assert!(e.contains(&format!("ByName::unlisted({given:?})")), "{e}");
+    }
+}
+
+/// A flow to a misspelt service is refused too, naming the flow.
+#[test]
+fn a_flow_to_a_misspelt_service_is_refused() {
+    let (mut stack, _vpc, a, b) = two_az_consumer();
+    let pods = stack.add("Pods", Workload::builder().subnets([&a, &b]).build());
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    app.flow(Flow::new(
+        &pods,
+        services::ByName::new("sqss"),
+        Port::tcp(443),
+    ));
+    let errors = error_messages(&app);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].starts_with("Consumer/Pods -> sqss (TCP 443): \"sqss\" is not an AWS service")
+            && errors[0].contains("did you mean \"sqs\"?"),
+        "{}",
+        errors[0]
+    );
+}
+
+/// `ByName::unlisted` is not checked; its name is written with the given prefix, and its form
+/// is still checked.
+#[test]
+fn an_unlisted_service_is_written_as_given_and_its_form_checked() {
+    let (mut stack, vpc, a, b) = two_az_consumer();
+    stack.add(
+        "New",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::ByName::unlisted("brand-new").prefix("aws.api"))
+            .subnets([&a, &b])
+            .build(),
+    );
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let template = serde_json::to_value(assembly.stacks()[0].template()).unwrap_or_default();
+    assert_eq!(
+        template["Resources"]["New"]["Properties"]["ServiceName"],
+        serde_json::json!({"Fn::Sub": "aws.api.${AWS::Region}.brand-new"})
+    );
+
+    let (mut stack, vpc, a, b) = two_az_consumer();
+    stack.add(
+        "New",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::ByName::unlisted("Brand New"))
+            .subnets([&a, &b])
+            .build(),
+    );
+    let e = one_error(stack);
+    assert!(
+        e.starts_with("Consumer/New: service name \"com.amazonaws.us-east-1.Brand New\""),
+        "{e}"
+    );
+}
+
+/// A stack pinned to a region writes each AWS service's name in full, with the region's own
+/// prefix where it has one (China, here); an unpinned stack's follows `AWS::Region`.
+#[test]
+fn a_pinned_region_gets_the_partition_correct_service_name() {
+    for (region, sqs, gateway) in [
+        (
+            Some("cn-north-1"),
+            serde_json::json!("cn.com.amazonaws.cn-north-1.sqs"),
+            serde_json::json!("com.amazonaws.cn-north-1.dynamodb"),
+        ),
+        (
+            None,
+            serde_json::json!({"Fn::Sub": "com.amazonaws.${AWS::Region}.sqs"}),
+            serde_json::json!({"Fn::Sub": "com.amazonaws.${AWS::Region}.dynamodb"}),
+        ),
+    ] {
+        let (stack, vpc, a, b) = two_az_consumer();
+        let mut stack = match region {
+            Some(region) => stack.region(region),
+            None => stack,
+        };
+        stack.add(
+            "Sqs",
+            InterfaceEndpoint::builder()
+                .vpc(&vpc)
+                .service(services::ByName::new("sqs"))
+                .subnets([&a, &b])
+                .build(),
+        );
+        let routes = stack.add(
+            "Routes",
+            RouteTable::builder().vpc(&vpc).subnets([&a, &b]).build(),
+        );
+        stack.add(
+            "Ddb",
+            GatewayEndpoint::builder()
+                .vpc(&vpc)
+                .service(services::DynamoDb)
+                .route_tables([&routes])
+                .build(),
+        );
+        let mut app = App::new("test");
+        app.add_stack(stack);
+        let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+        let template = serde_json::to_value(assembly.stacks()[0].template()).unwrap_or_default();
+        assert_eq!(
+            template["Resources"]["Sqs"]["Properties"]["ServiceName"],
+            sqs
+        );
+        assert_eq!(
+            template["Resources"]["Ddb"]["Properties"]["ServiceName"],
+            gateway
+        );
+    }
+}
+
 // ── Security groups open to the internet ────────────────────────────────────────────────
 
 #[test]

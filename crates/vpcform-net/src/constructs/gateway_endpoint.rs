@@ -12,7 +12,7 @@ use super::route_table::RouteTableRef;
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Claim, Node, Render};
-use crate::services::GatewayService;
+use crate::services::{GatewayService, ServiceInfo};
 use crate::stack::{Construct, StackDef, name_tag};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -53,7 +53,8 @@ pub struct GatewayEndpoint<V: VpcMarker, T> {
     /// The VPC. Required.
     #[builder(setter(into))]
     vpc: VpcRef<V>,
-    /// The service: [`S3`](crate::services::S3) or [`DynamoDb`](crate::services::DynamoDb).
+    /// The service: [`S3`](crate::services::S3), [`DynamoDb`](crate::services::DynamoDb) or
+    /// [`S3Express`](crate::services::S3Express).
     /// Required.
     // The bound sits on this setter alone: a wrong service is one error, at `.service(..)`.
     #[builder(setter(fn transform(service: T) -> ChosenGateway<T> where T: GatewayService { ChosenGateway::of(service) }))]
@@ -76,16 +77,14 @@ handle! {
 /// The gateway service an endpoint was given, resolved when it was given.
 #[doc(hidden)]
 pub struct ChosenGateway<T> {
-    name: &'static str,
-    service_name: Value,
+    info: &'static ServiceInfo,
     service: std::marker::PhantomData<fn() -> T>,
 }
 
 impl<T: GatewayService> ChosenGateway<T> {
-    fn of(service: T) -> ChosenGateway<T> {
+    fn of(_: T) -> ChosenGateway<T> {
         ChosenGateway {
-            name: service.name(),
-            service_name: T::service_name(),
+            info: T::INFO,
             service: std::marker::PhantomData,
         }
     }
@@ -105,8 +104,8 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, T> Construct<S> for GatewayEndpo
         GatewayEndpointRef::new(stack.push(Node::GatewayEndpoint(GatewayEndpointNode {
             id,
             vpc: vpc.handle,
-            service: service.name,
-            service_name: service.service_name,
+            service: service.info.name(),
+            info: service.info,
             route_tables: route_tables.into_iter().map(|t| t.handle).collect(),
             policy,
         })))
@@ -117,7 +116,7 @@ pub(crate) struct GatewayEndpointNode {
     pub(crate) id: Arc<str>,
     pub(crate) vpc: Handle,
     pub(crate) service: &'static str,
-    service_name: Value,
+    info: &'static ServiceInfo,
     pub(crate) route_tables: Vec<Handle>,
     policy: Option<serde_json::Value>,
 }
@@ -164,7 +163,10 @@ impl GatewayEndpointNode {
             &*self.id,
             Resource::new("AWS::EC2::VPCEndpoint")
                 .property("VpcId", self.vpc.reference())
-                .property("ServiceName", self.service_name.clone())
+                .property(
+                    "ServiceName",
+                    self.info.service_name(ctx.stack.region.as_deref()),
+                )
                 .property("VpcEndpointType", "Gateway")
                 .property("RouteTableIds", Value::List(route_tables))
                 .property_opt("PolicyDocument", self.policy.clone().map(Value::from))

@@ -231,8 +231,7 @@ impl PrivateHostedZoneNode {
         model
             .get::<InterfaceEndpointNode>(&self.endpoint)?
             .target
-            .aws_service
-            .as_deref()
+            .aws_name()
     }
 
     pub(crate) fn check(&self, check: &mut Check<'_>) {
@@ -246,7 +245,7 @@ impl PrivateHostedZoneNode {
         let Some(endpoint) = check.get::<InterfaceEndpointNode>(&self.endpoint) else {
             return;
         };
-        let Some(service) = endpoint.target.aws_service.clone() else {
+        let Some(service) = endpoint.target.aws_name().map(str::to_string) else {
             check.report(SynthError::ZoneForNonAwsService {
                 construct: check.path(&self.id),
                 endpoint: self.endpoint.path(),

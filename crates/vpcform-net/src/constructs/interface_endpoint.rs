@@ -17,7 +17,7 @@ use super::vpc::{VpcNode, VpcRef};
 use crate::export::Imported;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Claim, Node, Render, ServiceKey};
-use crate::services::{ByName, InterfaceService, PrivateDnsCapable};
+use crate::services::{AwsTarget, ByName, InterfaceService, PrivateDnsCapable};
 use crate::stack::{Construct, StackDef, name_tag};
 use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
@@ -39,15 +39,33 @@ pub trait InterfaceTarget<S> {
 /// What an interface endpoint needs to know of its service.
 #[doc(hidden)]
 pub struct TargetDef {
+    /// The `ServiceName` of an endpoint service; for an AWS service, its name in a stack whose
+    /// region is not pinned (rendering uses [`TargetDef::aws`] and the stack's region).
     pub(crate) service_name: Value,
     pub(crate) private_dns_default: bool,
     pub(crate) private_dns_supported: bool,
     /// How error messages name the service.
     pub(crate) label: String,
-    /// The AWS service's endpoint name (`sqs`, `ecr.api`), for AWS services.
-    pub(crate) aws_service: Option<String>,
+    /// The AWS service, for AWS services.
+    pub(crate) aws: Option<AwsTarget>,
     /// The endpoint service, when it is in the same stack.
     pub(crate) endpoint_service: Option<Handle>,
+}
+
+impl TargetDef {
+    /// The AWS service's endpoint name (`sqs`, `ecr.api`), for AWS services.
+    pub(crate) fn aws_name(&self) -> Option<&str> {
+        self.aws.as_ref().map(|aws| aws.name.as_str())
+    }
+
+    /// The `ServiceName` to write in `stack`'s template: an AWS service's in the stack's region
+    /// when it is pinned (with the region's prefix).
+    pub(crate) fn service_name_in(&self, stack: &StackDef) -> Value {
+        match &self.aws {
+            Some(aws) => aws.service_name(stack.region.as_deref()),
+            None => self.service_name.clone(),
+        }
+    }
 }
 
 impl<S: StackMarker, T: InterfaceService> InterfaceTarget<S> for T {
@@ -57,7 +75,7 @@ impl<S: StackMarker, T: InterfaceService> InterfaceTarget<S> for T {
             private_dns_default: T::PRIVATE_DNS,
             private_dns_supported: T::PRIVATE_DNS_SUPPORTED,
             label: format!("AWS service {}", T::NAME),
-            aws_service: Some(T::NAME.to_string()),
+            aws: Some(AwsTarget::of::<T>()),
             endpoint_service: None,
         }
     }
@@ -66,11 +84,11 @@ impl<S: StackMarker, T: InterfaceService> InterfaceTarget<S> for T {
 impl<S: StackMarker> InterfaceTarget<S> for ByName {
     fn target(&self) -> TargetDef {
         TargetDef {
-            service_name: self.service_name(),
+            service_name: self.target().service_name(None),
             private_dns_default: self.private_dns_default(),
             private_dns_supported: self.private_dns_supported(),
             label: format!("AWS service {}", self.name()),
-            aws_service: Some(self.name().to_string()),
+            aws: Some(self.target().clone()),
             endpoint_service: None,
         }
     }
@@ -83,7 +101,7 @@ impl<W: VpcMarker> InterfaceTarget<W::Stack> for EndpointServiceRef<W> {
             private_dns_default: false,
             private_dns_supported: false,
             label: format!("endpoint service {}", self.path()),
-            aws_service: None,
+            aws: None,
             endpoint_service: Some(self.handle.clone()),
         }
     }
@@ -96,7 +114,7 @@ impl<S: StackMarker> InterfaceTarget<S> for Imported<S, ServiceName> {
             private_dns_default: false,
             private_dns_supported: false,
             label: format!("imported endpoint service {}", self.export_name()),
-            aws_service: None,
+            aws: None,
             endpoint_service: self.source.clone(),
         }
     }
@@ -170,7 +188,7 @@ impl<S: StackMarker> InterfaceTarget<S> for ServiceName {
                 Some(service) => format!("endpoint service {}", service.path()),
                 None => "endpoint service given by name".to_string(),
             },
-            aws_service: None,
+            aws: None,
             endpoint_service: self.source.clone(),
         }
     }
@@ -192,7 +210,7 @@ impl<S: StackMarker> InterfaceTarget<S> for PrivateDnsServiceName {
             private_dns_default: true,
             private_dns_supported: true,
             label: format!("endpoint service {}", self.dns_name),
-            aws_service: None,
+            aws: None,
             endpoint_service: self.source.clone(),
         }
     }
@@ -336,20 +354,18 @@ impl DnsRecordIpType {
 }
 
 /// Whether `name` has the form of a VPC endpoint service name: an AWS service's
-/// `com.amazonaws.<region>.<service>` (`cn.com.amazonaws.` in China), or an endpoint service's
+/// `<prefix>.<region>.<service>` with a prefix the catalogue knows (`com.amazonaws`,
+/// `cn.com.amazonaws` in China, `aws.sagemaker`, `aws.api`, the ISO partitions' …), a global
+/// service's name as the catalogue lists it (`com.amazonaws.iam`), or an endpoint service's
 /// `com.amazonaws.vpce.<region>.vpce-svc-<8 or 17 hex>` (aws-facts §1 [20];
-/// docs/aws-rules.md §11). SageMaker's notebook and studio endpoints are
-/// `aws.sagemaker.<region>.<service>`
-/// (<https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-interface-endpoint.html>; CDK's
-/// `SAGEMAKER_NOTEBOOK`, aws-cdk commit aec8ec2).
+/// docs/aws-rules.md §11).
 pub(crate) fn valid_service_name(name: &str) -> bool {
-    let rest = name
-        .strip_prefix("cn.com.amazonaws.")
-        .or_else(|| name.strip_prefix("com.amazonaws."))
-        .or_else(|| name.strip_prefix("aws.sagemaker."));
-    let Some(rest) = rest else {
-        return false;
-    };
+    if crate::services::all()
+        .iter()
+        .any(|s| s.is_global() && s.service_name_in("") == name)
+    {
+        return true;
+    }
     let region_ok = |r: &str| {
         let parts: Vec<&str> = r.split('-').collect();
         parts.len() >= 3
@@ -362,22 +378,30 @@ pub(crate) fn valid_service_name(name: &str) -> bool {
                 .last()
                 .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
     };
-    if let Some(vpce) = rest.strip_prefix("vpce.") {
+    if let Some(vpce) = name.strip_prefix("com.amazonaws.vpce.") {
         let Some((region, id)) = vpce.split_once('.') else {
             return false;
         };
         return region_ok(region) && super::ec2_id(id, "vpce-svc-");
     }
-    let Some((region, service)) = rest.split_once('.') else {
-        return false;
-    };
-    region_ok(region)
-        && !service.is_empty()
-        && service.split('.').all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
+    crate::services::prefixes().any(|prefix| {
+        let Some(rest) = name
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('.'))
+        else {
+            return false;
+        };
+        let Some((region, service)) = rest.split_once('.') else {
+            return false;
+        };
+        region_ok(region)
+            && !service.is_empty()
+            && service.split('.').all(|p| {
+                !p.is_empty()
+                    && p.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+    })
 }
 
 handle! {
@@ -455,8 +479,8 @@ pub(crate) struct InterfaceEndpointNode {
 impl InterfaceEndpointNode {
     /// What the endpoint reaches, for comparing endpoints.
     pub(crate) fn service_key(&self) -> ServiceKey {
-        match (&self.target.aws_service, &self.target.endpoint_service) {
-            (Some(name), _) => ServiceKey::Aws(name.clone()),
+        match (&self.target.aws, &self.target.endpoint_service) {
+            (Some(aws), _) => ServiceKey::Aws(aws.name.clone()),
             (None, Some(service)) => ServiceKey::EndpointService(service.key),
             (None, None) => ServiceKey::Name(
                 serde_json::to_string(&self.target.service_name).unwrap_or_default(),
@@ -465,7 +489,7 @@ impl InterfaceEndpointNode {
     }
 
     fn is_s3(&self) -> bool {
-        self.target.aws_service.as_deref() == Some("s3")
+        self.target.aws_name() == Some("s3")
     }
 
     fn check_private_dns(&self, check: &mut Check<'_>) {
@@ -553,7 +577,17 @@ impl InterfaceEndpointNode {
                 check.handle(&self.id, "ServiceName", service, None);
             }
         }
-        if let Some(name) = self.target.service_name.as_str()
+        if let Some(aws) = &self.target.aws
+            && let Some(error) = aws.unknown_error(check.path(&self.id))
+        {
+            check.report(error);
+        }
+        // An unlisted service's name is the user's: its form is checked as any other's.
+        let name = match &self.target.aws {
+            Some(aws) => aws.service_name(Some("us-east-1")),
+            None => self.target.service_name.clone(),
+        };
+        if let Some(name) = name.as_str()
             && !valid_service_name(name)
         {
             check.report(SynthError::InvalidServiceName {
@@ -616,7 +650,7 @@ impl InterfaceEndpointNode {
     ) -> Result<(), TemplateError> {
         let mut endpoint = Resource::new("AWS::EC2::VPCEndpoint")
             .property("VpcId", self.vpc.reference())
-            .property("ServiceName", self.target.service_name.clone())
+            .property("ServiceName", self.target.service_name_in(ctx.stack))
             .property("VpcEndpointType", "Interface")
             .property(
                 "SubnetIds",
