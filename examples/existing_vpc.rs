@@ -11,8 +11,12 @@
 //!     --parameters Endpoints:PrivateB=subnet-0b1c2d3e4f5a60718
 //! ```
 
+use vpcform::policy::{Condition, EndpointPolicy, PolicyResource, Principal, Statement};
 use vpcform::prelude::*;
-use vpcform::{ExistingId, ExistingRouteTable, ExistingSubnet, ExistingVpc};
+use vpcform::{ExistingId, ExistingRouteTable, ExistingSubnet, ExistingVpc, Value};
+
+/// The landing zone's AWS Organizations ID.
+const ORGANIZATION: &str = "o-a1b2c3d4e5";
 
 vpcform::topology! {
     /// The endpoints, in the landing zone's VPC.
@@ -73,6 +77,29 @@ pub fn app() -> App {
             .vpc(&vpc)
             .service(services::S3)
             .route_tables([&routes])
+            // A data perimeter: the organization's principals reach the organization's
+            // buckets, and ECR's image layers (AWS's bucket) for the ECR endpoints below.
+            .policy(
+                EndpointPolicy::new()
+                    .statement(
+                        Statement::allow()
+                            .sid("OrganizationBuckets")
+                            .principal(Principal::Any)
+                            .actions(["s3:*"])
+                            .resources([PolicyResource::any()])
+                            .condition(Condition::principal_org_id(ORGANIZATION))
+                            .condition(Condition::resource_org_id(ORGANIZATION)),
+                    )
+                    .statement(
+                        Statement::allow()
+                            .sid("EcrImageLayers")
+                            .principal(Principal::Any)
+                            .actions(["s3:GetObject"])
+                            .resources([PolicyResource::arn(Value::sub(
+                                "arn:${AWS::Partition}:s3:::prod-${AWS::Region}-starport-layer-bucket/*",
+                            ))]),
+                    ),
+            )
             .build(),
     );
     let https_from_vpc = stack.add(

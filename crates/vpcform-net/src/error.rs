@@ -328,6 +328,26 @@ pub enum SynthError {
         /// The name given.
         name: String,
     },
+    /// An endpoint policy AWS would refuse, or one that lets nothing through.
+    #[error("{construct}: endpoint policy: {problem}")]
+    EndpointPolicy {
+        /// The endpoint.
+        construct: String,
+        /// What is wrong.
+        problem: crate::policy::PolicyProblem,
+    },
+    /// An endpoint policy on an endpoint whose service takes only the full-access policy.
+    #[error(
+        "{construct}: {service} accepts only the full-access endpoint policy \
+         (VpcEndpointPolicySupported is false) — remove the policy and restrict access with \
+         security groups and IAM"
+    )]
+    EndpointPolicyUnsupported {
+        /// The endpoint.
+        construct: String,
+        /// The service.
+        service: String,
+    },
     /// An AWS service name the catalogue does not list: a typo, or a service newer than it.
     #[error(
         "{construct}: {name:?} is not an AWS service in vpcform's catalogue (retrieved \

@@ -42,6 +42,7 @@ pub mod export;
 mod handle;
 mod markers;
 mod model;
+pub mod policy;
 mod privatelink;
 mod regions;
 pub mod services;
@@ -108,6 +109,7 @@ pub use error::{SynthError, SynthErrors, SynthWarning};
 pub use export::{Export, Exportable, Imported};
 pub use handle::AsHandle;
 pub use markers::{DynamicStack, DynamicVpc, InStack, StackMarker, VpcMarker};
+pub use policy::EndpointPolicy;
 pub use services::{AwsService, GatewayService, InterfaceService, PrivateDnsCapable};
 pub use stack::{AnyHandle, Construct, RawResourceRef, Stack, StackDef};
 pub use traffic::{

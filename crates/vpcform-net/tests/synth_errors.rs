@@ -640,6 +640,105 @@ fn a_pinned_region_gets_the_partition_correct_service_name() {
     }
 }
 
+// ── Endpoint policies ───────────────────────────────────────────────────────────────────
+
+fn gateway_with_policy(policy: impl Into<vpcform_net::EndpointPolicy>) -> Vec<String> {
+    let (mut stack, vpc, a, b) = two_az_consumer();
+    let routes = stack.add(
+        "Routes",
+        RouteTable::builder().vpc(&vpc).subnets([&a, &b]).build(),
+    );
+    stack.add(
+        "S3",
+        GatewayEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::S3)
+            .route_tables([&routes])
+            .policy(policy)
+            .build(),
+    );
+    synth_errors(vec![stack])
+}
+
+/// The three mistakes the issue names, in the JSON form, each an error naming the endpoint.
+#[test]
+fn endpoint_policy_mistakes_are_synth_errors() {
+    use serde_json::json;
+    let cases = [
+        (
+            json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "*"}]}),
+            "Consumer/S3: endpoint policy: the policy has no Allow statement",
+        ),
+        (
+            json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Actions": "s3:GetObject", "Resource": "*"}]}),
+            "Consumer/S3: endpoint policy: statement 1 has the key \"Actions\", which is not in the IAM policy grammar — did you mean \"Action\"?",
+        ),
+        (
+            json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": ["my-bucket", "arn:aws:s3:::my-bucket/*"]}]}),
+            "Consumer/S3: endpoint policy: statement 1: Resource \"my-bucket\" is not an ARN",
+        ),
+    ];
+    for (policy, expected) in cases {
+        let errors = gateway_with_policy(policy);
+        assert!(
+            errors.iter().any(|e| e.starts_with(expected)),
+            "{expected}: {errors:#?}"
+        );
+    }
+}
+
+/// A typed policy: written as IAM JSON, partition-neutral; the same checks apply.
+#[test]
+fn a_typed_endpoint_policy_is_checked_and_written() {
+    use vpcform_net::policy::{Condition, EndpointPolicy, PolicyResource, Principal, Statement};
+    let good = EndpointPolicy::new().statement(
+        Statement::allow()
+            .principal(Principal::Any)
+            .actions(["s3:GetObject"])
+            .resources([PolicyResource::s3_objects("artifacts")])
+            .condition(Condition::principal_org_id("o-a1b2c3d4e5")),
+    );
+    assert_eq!(gateway_with_policy(good), Vec::<String>::new());
+    let only_deny = Statement::deny()
+        .principal(Principal::Any)
+        .actions(["s3:*"])
+        .resources([PolicyResource::any()]);
+    let errors = gateway_with_policy(only_deny);
+    assert!(
+        errors.len() == 1 && errors[0].contains("no Allow statement"),
+        "{errors:#?}"
+    );
+    let account = Statement::allow()
+        .principal(Principal::aws(["111122223333"]))
+        .actions(["s3:GetObject"])
+        .resources([PolicyResource::s3_objects("artifacts")]);
+    let errors = gateway_with_policy(account);
+    assert!(
+        errors.len() == 1 && errors[0].contains("takes only the principal \"*\""),
+        "{errors:#?}"
+    );
+}
+
+/// A service the catalogue marks as taking only the full-access policy.
+#[test]
+fn an_endpoint_policy_for_a_service_without_policy_support() {
+    let (mut stack, vpc, a, b) = two_az_consumer();
+    stack.add(
+        "Streaming",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::AppStreamStreaming)
+            .subnets([&a, &b])
+            .policy(vpcform_net::policy::EndpointPolicy::full_access())
+            .build(),
+    );
+    let e = one_error(stack);
+    assert!(
+        e.starts_with("Consumer/Streaming: AWS service appstream.streaming accepts only the full-access endpoint policy"),
+        "{e}"
+    );
+}
+
 // ── Security groups open to the internet ────────────────────────────────────────────────
 
 #[test]

@@ -12,6 +12,7 @@ use super::route_table::RouteTableRef;
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Claim, Node, Render};
+use crate::policy::EndpointPolicy;
 use crate::services::{GatewayService, ServiceInfo};
 use crate::stack::{Construct, StackDef, name_tag};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
@@ -63,10 +64,12 @@ pub struct GatewayEndpoint<V: VpcMarker, T> {
     /// gateway endpoint on no route table carries no traffic.
     #[builder(setter(transform = |tables: impl IntoIterator<Item = impl AsHandle<RouteTableRef<V>>>| collect(tables)))]
     route_tables: Vec<RouteTableRef<V>>,
-    /// An endpoint policy document (IAM JSON) restricting what the endpoint may be used for.
-    /// Default: none, which AWS treats as full access to the service.
-    #[builder(default, setter(strip_option))]
-    policy: Option<serde_json::Value>,
+    /// An endpoint policy restricting what the endpoint may be used for: typed statements
+    /// ([`EndpointPolicy`]) or IAM JSON (`serde_json::Value`); checked at synthesis. Its
+    /// principal must be `"*"` (narrowed by conditions). Default: none, which AWS treats as
+    /// full access to the service.
+    #[builder(default, setter(strip_option, into))]
+    policy: Option<EndpointPolicy>,
 }
 
 handle! {
@@ -118,12 +121,15 @@ pub(crate) struct GatewayEndpointNode {
     pub(crate) service: &'static str,
     info: &'static ServiceInfo,
     pub(crate) route_tables: Vec<Handle>,
-    policy: Option<serde_json::Value>,
+    policy: Option<EndpointPolicy>,
 }
 
 impl GatewayEndpointNode {
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
+        if let Some(policy) = &self.policy {
+            check_policy(check, &self.id, policy, true, Some(self.info));
+        }
         check.non_empty(
             &self.id,
             "RouteTableIds",
@@ -169,8 +175,37 @@ impl GatewayEndpointNode {
                 )
                 .property("VpcEndpointType", "Gateway")
                 .property("RouteTableIds", Value::List(route_tables))
-                .property_opt("PolicyDocument", self.policy.clone().map(Value::from))
+                .property_opt(
+                    "PolicyDocument",
+                    self.policy.as_ref().map(EndpointPolicy::to_value),
+                )
                 .property("Tags", name_tag(ctx.stack, &self.id)),
         )
+    }
+}
+
+/// An endpoint's policy: its problems, and whether the service takes one at all (the
+/// catalogue's `endpoint_policy`; AWS: "only supports the full-access endpoint policy").
+pub(crate) fn check_policy(
+    check: &mut Check<'_>,
+    id: &str,
+    policy: &EndpointPolicy,
+    gateway: bool,
+    service: Option<&'static ServiceInfo>,
+) {
+    if let Some(info) = service
+        && info.endpoint_policy() == crate::services::Support::No
+    {
+        check.report(SynthError::EndpointPolicyUnsupported {
+            construct: check.path(id),
+            service: format!("AWS service {}", info.name()),
+        });
+        return;
+    }
+    for problem in policy.problems(gateway) {
+        check.report(SynthError::EndpointPolicy {
+            construct: check.path(id),
+            problem,
+        });
     }
 }

@@ -17,6 +17,7 @@ use super::vpc::{VpcNode, VpcRef};
 use crate::export::Imported;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Claim, Node, Render, ServiceKey};
+use crate::policy::EndpointPolicy;
 use crate::services::{AwsTarget, ByName, InterfaceService, PrivateDnsCapable};
 use crate::stack::{Construct, StackDef, name_tag};
 use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
@@ -281,9 +282,10 @@ pub struct InterfaceEndpoint<V: VpcMarker, T> {
     /// the endpoint's own region.
     #[builder(default, setter(strip_option, into))]
     service_region: Option<String>,
-    /// An endpoint policy document (IAM JSON). Default: none (full access).
-    #[builder(default, setter(strip_option))]
-    policy: Option<serde_json::Value>,
+    /// An endpoint policy: typed statements ([`EndpointPolicy`]) or IAM JSON
+    /// (`serde_json::Value`), checked at synthesis. Default: none (AWS's full access).
+    #[builder(default, setter(strip_option, into))]
+    policy: Option<EndpointPolicy>,
     /// `DnsOptions`. Default: AWS's, except that an S3 endpoint with private DNS states
     /// `PrivateDnsOnlyForInboundResolverEndpoint` explicitly (see [`DnsOptions`]).
     #[builder(default)]
@@ -472,7 +474,7 @@ pub(crate) struct InterfaceEndpointNode {
     pub(crate) security_groups: Vec<Handle>,
     pub(crate) private_dns: bool,
     pub(crate) service_region: Option<String>,
-    policy: Option<serde_json::Value>,
+    policy: Option<EndpointPolicy>,
     dns_options: DnsOptions,
 }
 
@@ -602,6 +604,10 @@ impl InterfaceEndpointNode {
                 service: self.target.label.clone(),
             });
         }
+        if let Some(policy) = &self.policy {
+            let info = self.target.aws.as_ref().and_then(|aws| aws.info);
+            super::gateway_endpoint::check_policy(check, &self.id, policy, false, info);
+        }
         check_one_subnet_per_az(check, &self.id, &self.subnets);
         if self.subnets.len() == 1 {
             check.warn(SynthWarning::SingleAz {
@@ -667,7 +673,10 @@ impl InterfaceEndpointNode {
             endpoint
                 .property("PrivateDnsEnabled", self.private_dns)
                 .property_opt("ServiceRegion", self.service_region.as_deref())
-                .property_opt("PolicyDocument", self.policy.clone().map(Value::from))
+                .property_opt(
+                    "PolicyDocument",
+                    self.policy.as_ref().map(EndpointPolicy::to_value),
+                )
                 .property_opt("DnsOptions", self.dns_options_value())
                 .property("Tags", name_tag(ctx.stack, &self.id)),
         )
