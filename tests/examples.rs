@@ -28,6 +28,10 @@ mod lattice_resource;
 #[path = "../examples/existing_vpc.rs"]
 mod existing_vpc;
 
+#[allow(dead_code)]
+#[path = "../examples/dual_stack.rs"]
+mod dual_stack;
+
 use vpcform::prelude::*;
 
 /// Snapshots each template of an app under `<example>-<stack>`, and its manifest, traffic
@@ -52,6 +56,11 @@ fn snapshot_app(example: &str, app: &App) {
     insta::assert_snapshot!(format!("{example}-cost"), assembly.cost().to_string());
     insta::assert_snapshot!(format!("{example}-dot"), assembly.diagram_dot());
     insta::assert_snapshot!(format!("{example}-mermaid"), assembly.diagram_mermaid());
+}
+
+#[test]
+fn dual_stack_templates() {
+    snapshot_app("dual_stack", &dual_stack::app());
 }
 
 #[test]

@@ -217,6 +217,30 @@ impl Value {
         }
     }
 
+    /// `{"Fn::Cidr": [ip_block, count, cidr_bits]}`: `count` blocks of `cidr_bits` host bits
+    /// each (64 for IPv6 /64s) carved from `ip_block`.
+    ///
+    /// ```
+    /// use vpcform_cfn::Value;
+    /// let blocks = Value::cidr(Value::select(0, Value::get_att("Vpc", "Ipv6CidrBlocks")), 256, 64);
+    /// assert_eq!(
+    ///     serde_json::to_string(&blocks).unwrap(),
+    ///     r#"{"Fn::Cidr":[{"Fn::Select":[0,{"Fn::GetAtt":["Vpc","Ipv6CidrBlocks"]}]},256,"64"]}"#
+    /// );
+    /// ```
+    pub fn cidr(ip_block: Value, count: u32, cidr_bits: u32) -> Value {
+        let mut map = IndexMap::new();
+        map.insert(
+            "Fn::Cidr".to_string(),
+            Value::List(vec![
+                ip_block,
+                Value::from(count),
+                Value::from(cidr_bits.to_string()),
+            ]),
+        );
+        Value::Map(map)
+    }
+
     /// `{"Fn::Split": [delimiter, source]}`.
     ///
     /// ```

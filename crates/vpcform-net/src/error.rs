@@ -328,6 +328,75 @@ pub enum SynthError {
         /// The name given.
         name: String,
     },
+    /// A dual-stack subnet in a VPC without an IPv6 block.
+    #[error(
+        "{construct}: uses the IPv6 block of VPC {vpc}, which has none — give the VPC \
+         `.ipv6(Ipv6Block::AmazonProvided)` (or an IPAM pool)"
+    )]
+    Ipv6WithoutVpcBlock {
+        /// The subnet.
+        construct: String,
+        /// The VPC.
+        vpc: String,
+    },
+    /// IPv6 asked of a subnet that has no IPv6 block.
+    #[error(
+        "{construct}: {what} needs IPv6 in every subnet, but {subnet} has no IPv6 block — give \
+         it `.ipv6_index(n)` (its VPC needs an IPv6 block)"
+    )]
+    SubnetWithoutIpv6 {
+        /// The endpoint or load balancer.
+        construct: String,
+        /// What needs it: `IpAddressType dualstack`, ….
+        what: String,
+        /// The subnet.
+        subnet: String,
+    },
+    /// `IpAddressType: ipv6` on an endpoint: it needs IPv6-only subnets.
+    #[error(
+        "{construct}: IpAddressType ipv6 needs IPv6-only subnets, and vpcform's subnets all have \
+         an IPv4 block — use IpAddressType::Dualstack"
+    )]
+    Ipv6OnlyEndpoint {
+        /// The endpoint.
+        construct: String,
+    },
+    /// IPv6 asked of a service that does not accept it.
+    #[error("{construct}: {service} does not accept IPv6 ({reason}) — use IpAddressType::Ipv4")]
+    ServiceWithoutIpv6 {
+        /// The endpoint.
+        construct: String,
+        /// The service.
+        service: String,
+        /// Where that is known from.
+        reason: String,
+    },
+    /// A DNS record IP type the endpoint's IP address type cannot have.
+    #[error(
+        "{construct}: DnsRecordIpType {record} needs IpAddressType {needs}, but the endpoint's is \
+         {ip} — change one of them"
+    )]
+    DnsRecordIpTypeMismatch {
+        /// The endpoint.
+        construct: String,
+        /// The record type.
+        record: &'static str,
+        /// The IP address types it allows.
+        needs: &'static str,
+        /// The endpoint's.
+        ip: &'static str,
+    },
+    /// An endpoint service offering IPv6 behind a load balancer that is not dual-stack.
+    #[error(
+        "{construct}: the endpoint service supports IPv6, but its load balancer {load_balancer} \
+         is IPv4 only — make it `.dualstack(true)` (its subnets need IPv6 blocks)"
+    )]
+    EndpointServiceIpv6WithoutDualstack {
+        /// The endpoint service.
+        construct: String,
+        /// The NLB.
+        load_balancer: String,
+    },
     /// An endpoint policy AWS would refuse, or one that lets nothing through.
     #[error("{construct}: endpoint policy: {problem}")]
     EndpointPolicy {
@@ -875,6 +944,17 @@ pub enum SynthError {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SynthWarning {
+    /// IPv6 through an endpoint to a service the catalogue does not know the IPv6 support of.
+    #[error(
+        "{construct}: whether {service} accepts IPv6 is not known to vpcform's catalogue; if it \
+         does not, AWS refuses the endpoint at deploy"
+    )]
+    Ipv6SupportUnknown {
+        /// The endpoint.
+        construct: String,
+        /// The service.
+        service: String,
+    },
     /// An interface endpoint in one availability zone: an outage of that zone cuts it off.
     #[error(
         "{construct}: the interface endpoint has a subnet in one availability zone only; clients \

@@ -61,7 +61,7 @@ pub use constructs::hosted_zone::{
 };
 pub use constructs::interface_endpoint::{
     DnsOptions, DnsRecordIpType, InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget,
-    PrivateDnsServiceName, ServiceName, TargetDef,
+    IpAddressType, PrivateDnsServiceName, ServiceName, TargetDef,
 };
 pub use constructs::internet_gateway::{InternetGateway, InternetGatewayRef};
 pub use constructs::listener::{Listener, ListenerRef};
@@ -99,7 +99,7 @@ pub use constructs::transit_gateway_route_table::{
     IntoTgwRouteTable, TgwRouteTable, TgwRouteTableSource, TransitGatewayRouteTable,
     TransitGatewayRouteTableRef,
 };
-pub use constructs::vpc::{Vpc, VpcRef};
+pub use constructs::vpc::{Ipv6Block, Vpc, VpcRef};
 pub use constructs::vpc_peering::{
     ExternalVpc, IntoPeer, PeerDef, PeerIn, PeeringAccepter, VpcPeering, VpcPeeringRef,
 };
@@ -122,11 +122,12 @@ pub use vpcform_cfn::{Pseudo, Value};
 pub mod prelude {
     pub use crate::services;
     pub use crate::{
-        App, Az, EndpointService, Flow, GatewayEndpoint, HealthCheck, InterfaceEndpoint,
-        InternetGateway, Ipv4Cidr, Listener, NatGateway, NetworkLoadBalancer, Peer, Port,
-        PrivateHostedZone, Route, RouteTable, Rule, SecurityGroup, SecurityGroupRef, ServiceName,
-        Stack, Subnet, SynthError, SynthErrors, Target, TargetGroup, TransitGateway,
-        TransitGatewayAttachment, TransitGatewayRoute, TransitGatewayRouteTable, Value, Vpc,
-        VpcMarker, VpcPeering, VpcRef, Workload, ZoneVpc, cidr,
+        App, Az, DnsOptions, DnsRecordIpType, EndpointPolicy, EndpointService, Flow,
+        GatewayEndpoint, HealthCheck, InterfaceEndpoint, InternetGateway, IpAddressType, Ipv4Cidr,
+        Ipv6Block, Listener, NatGateway, NetworkLoadBalancer, Peer, Port, PrivateHostedZone, Route,
+        RouteTable, Rule, SecurityGroup, SecurityGroupRef, ServiceName, Stack, Subnet, SynthError,
+        SynthErrors, Target, TargetGroup, TransitGateway, TransitGatewayAttachment,
+        TransitGatewayRoute, TransitGatewayRouteTable, Value, Vpc, VpcMarker, VpcPeering, VpcRef,
+        Workload, ZoneVpc, cidr,
     };
 }

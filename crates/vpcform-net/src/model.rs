@@ -615,6 +615,8 @@ pub(crate) enum Claim {
     Listener { load_balancer: NodeKey, port: u16 },
     /// A VPC's internet gateway.
     InternetGateway { vpc: NodeKey },
+    /// A /64 of a VPC's IPv6 block, by index.
+    Ipv6Subnet { vpc: NodeKey, index: u8 },
     /// A private hosted zone for an AWS service's name in a VPC.
     ServiceZone { vpc: NodeKey, service: ServiceKey },
     /// A static route's destination in a transit gateway route table.

@@ -1248,3 +1248,241 @@ fn endpoint_service_without_load_balancer_and_nlb_without_subnets() {
         ]
     );
 }
+
+// ── Dual-stack ──────────────────────────────────────────────────────────────────────────
+
+/// A dual-stack consumer VPC: an Amazon-provided IPv6 block, two dual-stack subnets.
+fn dual_stack_consumer(
+    ipv6: bool,
+    indexes: [Option<u8>; 2],
+) -> (
+    Stack<Consumer>,
+    VpcRef<VpcA>,
+    SubnetRef<VpcA>,
+    SubnetRef<VpcA>,
+) {
+    let mut stack = Stack::<Consumer>::new("Consumer");
+    let vpc = match ipv6 {
+        true => Vpc::<VpcA>::builder()
+            .cidr("10.0.0.0/16")
+            .ipv6(vpcform_net::Ipv6Block::AmazonProvided)
+            .build(),
+        false => Vpc::<VpcA>::builder().cidr("10.0.0.0/16").build(),
+    };
+    let vpc = stack.add("VpcA", vpc);
+    let mut subnets = Vec::new();
+    for (i, index) in indexes.into_iter().enumerate() {
+        let id = format!("A{}", i + 1);
+        let cidr = format!("10.0.{}.0/24", i + 1);
+        let subnet = match index {
+            Some(n) => Subnet::builder()
+                .vpc(&vpc)
+                .cidr(cidr.as_str())
+                .availability_zone(Az::index(i as u32))
+                .ipv6_index(n)
+                .build(),
+            None => Subnet::builder()
+                .vpc(&vpc)
+                .cidr(cidr.as_str())
+                .availability_zone(Az::index(i as u32))
+                .build(),
+        };
+        subnets.push(stack.add(&id, subnet));
+    }
+    let b = subnets.pop().unwrap_or_else(|| unreachable!());
+    let a = subnets.pop().unwrap_or_else(|| unreachable!());
+    (stack, vpc, a, b)
+}
+
+/// The IPv6 block, the subnets' /64s (Fn::Cidr, DependsOn the block) and a dual-stack
+/// endpoint with AAAA records, written as AWS's own Fn::Cidr example writes them.
+#[test]
+fn a_dual_stack_endpoint_synthesizes() {
+    let (mut stack, vpc, a, b) = dual_stack_consumer(true, [Some(0), Some(1)]);
+    let sg = stack.add(
+        "EndpointSg",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .ingress([
+                Rule::new(Port::tcp(443), Peer::ipv4("10.0.0.0/16")),
+                Rule::new(Port::tcp(443), Peer::vpc_ipv6(&vpc)),
+            ])
+            .build(),
+    );
+    stack.add(
+        "Ssm",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Ssm)
+            .subnets([&a, &b])
+            .security_groups([&sg])
+            .ip_address_type(IpAddressType::Dualstack)
+            .dns_options(DnsOptions::default().dns_record_ip_type(DnsRecordIpType::Dualstack))
+            .build(),
+    );
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let t = serde_json::to_value(assembly.stacks()[0].template()).unwrap_or_default();
+    assert_eq!(
+        t["Resources"]["VpcAIpv6Block"],
+        serde_json::json!({"Type": "AWS::EC2::VPCCidrBlock", "Properties": {"VpcId": {"Ref": "VpcA"}, "AmazonProvidedIpv6CidrBlock": true}})
+    );
+    assert_eq!(
+        t["Resources"]["A2"]["Properties"]["Ipv6CidrBlock"],
+        serde_json::json!({"Fn::Select": [1, {"Fn::Cidr": [{"Fn::Select": [0, {"Fn::GetAtt": ["VpcA", "Ipv6CidrBlocks"]}]}, 256, "64"]}]})
+    );
+    assert_eq!(
+        t["Resources"]["A2"]["DependsOn"],
+        serde_json::json!(["VpcAIpv6Block"])
+    );
+    assert_eq!(
+        t["Resources"]["EndpointSg"]["DependsOn"],
+        serde_json::json!(["VpcAIpv6Block"])
+    );
+    assert_eq!(
+        t["Resources"]["Ssm"]["Properties"]["IpAddressType"],
+        "dualstack"
+    );
+    assert_eq!(
+        t["Resources"]["EndpointSg"]["Properties"]["SecurityGroupIngress"][1]["CidrIpv6"],
+        serde_json::json!({"Fn::Select": [0, {"Fn::GetAtt": ["VpcA", "Ipv6CidrBlocks"]}]})
+    );
+}
+
+/// Each dual-stack mistake, one error each, naming the construct and the fix.
+#[test]
+fn dual_stack_mistakes() {
+    // A /64 in a VPC without an IPv6 block.
+    let (stack, ..) = dual_stack_consumer(false, [Some(0), None]);
+    let e = one_error(stack);
+    assert!(
+        e.starts_with("Consumer/A1: uses the IPv6 block of VPC Consumer/VpcA, which has none"),
+        "{e}"
+    );
+
+    // Two subnets on one /64.
+    let (stack, ..) = dual_stack_consumer(true, [Some(3), Some(3)]);
+    let e = one_error(stack);
+    assert!(
+        e.starts_with("Consumer/A2: subnet CIDR IPv6 /64 #3 overlaps Consumer/A1"),
+        "{e}"
+    );
+
+    // A dual-stack endpoint with an IPv4-only subnet.
+    let (mut stack, vpc, a, b) = dual_stack_consumer(true, [Some(0), None]);
+    stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&a, &b])
+            .ip_address_type(IpAddressType::Dualstack)
+            .build(),
+    );
+    let e = one_error(stack);
+    assert!(e.starts_with("Consumer/Sqs: IpAddressType dualstack needs IPv6 in every subnet, but Consumer/A2 has no IPv6 block"), "{e}");
+
+    // A service the catalogue says has no IPv6 (EC2's API).
+    let (mut stack, vpc, a, b) = dual_stack_consumer(true, [Some(0), Some(1)]);
+    stack.add(
+        "Ec2",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Ec2)
+            .subnets([&a, &b])
+            .ip_address_type(IpAddressType::Dualstack)
+            .build(),
+    );
+    let e = one_error(stack);
+    assert!(
+        e.starts_with("Consumer/Ec2: AWS service ec2 does not accept IPv6 (vpcform's catalogue"),
+        "{e}"
+    );
+
+    // DNS records of a type the endpoint's addresses cannot have; IPv6-only endpoints.
+    let (mut stack, vpc, a, b) = dual_stack_consumer(true, [Some(0), Some(1)]);
+    stack.add(
+        "Sts",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sts)
+            .subnets([&a, &b])
+            .dns_options(DnsOptions::default().dns_record_ip_type(DnsRecordIpType::ServiceDefined))
+            .build(),
+    );
+    stack.add(
+        "Logs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Logs)
+            .subnets([&a, &b])
+            .ip_address_type(IpAddressType::Ipv6)
+            .build(),
+    );
+    let errors = synth_errors(vec![stack]);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors[0].starts_with("Consumer/Sts: DnsRecordIpType service-defined needs IpAddressType dualstack, but the endpoint's is ipv4"), "{}", errors[0]);
+    assert!(
+        errors[1].starts_with("Consumer/Logs: IpAddressType ipv6 needs IPv6-only subnets"),
+        "{}",
+        errors[1]
+    );
+}
+
+/// An endpoint service offering IPv6 needs dual-stack load balancers, whose subnets need IPv6;
+/// a dual-stack endpoint to a service of the app that offers only IPv4 is refused.
+#[test]
+fn dual_stack_privatelink_needs_it_on_both_sides() {
+    let (mut stack, vpc, a, b) = dual_stack_consumer(true, [Some(0), None]);
+    let nlb = stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&a, &b])
+            .security_groups(SecurityGroupRef::none())
+            .dualstack(true)
+            .build(),
+    );
+    let ipv4_nlb = stack.add(
+        "Ipv4Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&a])
+            .security_groups(SecurityGroupRef::none())
+            .build(),
+    );
+    stack.add(
+        "Service",
+        EndpointService::builder()
+            .network_load_balancers([&nlb, &ipv4_nlb])
+            .supports_ipv6(true)
+            .build(),
+    );
+    let ipv4_only = stack.add(
+        "Ipv4Service",
+        EndpointService::builder()
+            .network_load_balancers([&ipv4_nlb])
+            .build(),
+    );
+    stack.add(
+        "Endpoint",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(ipv4_only)
+            .subnets([&a])
+            .ip_address_type(IpAddressType::Dualstack)
+            .build(),
+    );
+    let errors: Vec<String> = synth_errors(vec![stack])
+        .into_iter()
+        .filter(|e| e.contains("IPv6") || e.contains("dual-stack"))
+        .collect();
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert!(
+        errors.iter().any(|e| e.starts_with(
+            "Consumer/Nlb: a dual-stack load balancer needs IPv6 in every subnet, but Consumer/A2"
+        )),
+        "{errors:#?}"
+    );
+    assert!(errors.iter().any(|e| e.starts_with("Consumer/Service: the endpoint service supports IPv6, but its load balancer Consumer/Ipv4Nlb is IPv4 only")), "{errors:#?}");
+    assert!(errors.iter().any(|e| e.starts_with("Consumer/Endpoint: endpoint service Consumer/Ipv4Service does not accept IPv6 (its SupportedIpAddressTypes is ipv4 only")), "{errors:#?}");
+}

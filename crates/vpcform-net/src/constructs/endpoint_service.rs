@@ -82,6 +82,10 @@ pub struct EndpointService<V: VpcMarker> {
     /// (`SupportedRegions`, cross-region PrivateLink). Default: none, the service's region only.
     #[builder(default, setter(transform = |regions: impl IntoIterator<Item = impl Into<String>>| regions.into_iter().map(Into::into).collect()))]
     supported_regions: Vec<String>,
+    /// `SupportedIpAddressTypes: [ipv4, ipv6]`: consumers may connect with dual-stack
+    /// endpoints. Every load balancer must be dual-stack. Default `false` (IPv4 only).
+    #[builder(default = false)]
+    supports_ipv6: bool,
 }
 
 handle! {
@@ -156,6 +160,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for EndpointService
                 acceptance_required: self.acceptance_required,
                 allowed_principals: self.allowed_principals,
                 supported_regions: self.supported_regions,
+                supports_ipv6: self.supports_ipv6,
             })),
         )
     }
@@ -167,6 +172,7 @@ pub(crate) struct EndpointServiceNode {
     pub(crate) acceptance_required: bool,
     pub(crate) allowed_principals: Vec<String>,
     pub(crate) supported_regions: Vec<String>,
+    pub(crate) supports_ipv6: bool,
 }
 
 impl EndpointServiceNode {
@@ -244,6 +250,21 @@ impl EndpointServiceNode {
                 });
             }
         }
+        if self.supports_ipv6 {
+            // An endpoint service supports IPv6 only if its load balancers are dual-stack
+            // (PrivateLink guide, "IP address types" of endpoint services; docs/aws-rules.md §22).
+            for nlb in &self.network_load_balancers {
+                if check
+                    .get::<super::network_load_balancer::NetworkLoadBalancerNode>(nlb)
+                    .is_some_and(|n| !n.dualstack)
+                {
+                    check.report(SynthError::EndpointServiceIpv6WithoutDualstack {
+                        construct: check.path(&self.id),
+                        load_balancer: nlb.path(),
+                    });
+                }
+            }
+        }
         for principal in &self.allowed_principals {
             if !valid_principal(principal) {
                 check.report(SynthError::InvalidPrincipal {
@@ -272,6 +293,9 @@ impl EndpointServiceNode {
             );
         if !self.supported_regions.is_empty() {
             service = service.property("SupportedRegions", self.supported_regions.clone());
+        }
+        if self.supports_ipv6 {
+            service = service.property("SupportedIpAddressTypes", vec!["ipv4", "ipv6"]);
         }
         template.add_resource(
             &*self.id,

@@ -231,6 +231,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ExistingVpc<V> 
             parsed: cidr,
             enable_dns_support: self.dns_support,
             enable_dns_hostnames: self.dns_hostnames,
+            ipv6: None,
             existing: Some(self.id),
         }));
         VpcRef::new(handle, cidr, true)

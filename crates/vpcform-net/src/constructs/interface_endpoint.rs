@@ -9,7 +9,7 @@ use std::sync::Arc;
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
-use super::endpoint_service::EndpointServiceRef;
+use super::endpoint_service::{EndpointServiceNode, EndpointServiceRef};
 use super::gateway_endpoint::GatewayEndpointNode;
 use super::security_group::{SecurityGroupRef, check_open_ingress, groups};
 use super::subnet::{SubnetRef, check_one_subnet_per_az};
@@ -290,6 +290,40 @@ pub struct InterfaceEndpoint<V: VpcMarker, T> {
     /// `PrivateDnsOnlyForInboundResolverEndpoint` explicitly (see [`DnsOptions`]).
     #[builder(default)]
     dns_options: DnsOptions,
+    /// `IpAddressType`: the addresses of the endpoint's network interfaces. `Dualstack` needs
+    /// every subnet dual-stack and a service that accepts IPv6 (checked against the catalogue,
+    /// or the endpoint service's `supports_ipv6`). Default: none written (AWS uses IPv4).
+    #[builder(default, setter(strip_option))]
+    ip_address_type: Option<IpAddressType>,
+}
+
+/// An interface endpoint's `IpAddressType` (docs/aws-rules.md §22).
+///
+/// ```
+/// use vpcform_net::IpAddressType;
+/// assert_eq!(IpAddressType::Dualstack.as_str(), "dualstack");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IpAddressType {
+    /// `ipv4`: every subnet has IPv4 (all of vpcform's do).
+    Ipv4,
+    /// `dualstack`: IPv4 and IPv6 addresses; every subnet must be dual-stack.
+    Dualstack,
+    /// `ipv6`: IPv6-only subnets, which vpcform does not create.
+    Ipv6,
+}
+
+impl IpAddressType {
+    /// The CloudFormation value.
+    ///
+    /// See [`IpAddressType`] for an example.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IpAddressType::Ipv4 => "ipv4",
+            IpAddressType::Dualstack => "dualstack",
+            IpAddressType::Ipv6 => "ipv6",
+        }
+    }
 }
 
 /// An interface endpoint's `DnsOptions` (AWS::EC2::VPCEndpoint DnsOptionsSpecification).
@@ -345,7 +379,7 @@ pub enum DnsRecordIpType {
 }
 
 impl DnsRecordIpType {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             DnsRecordIpType::Ipv4 => "ipv4",
             DnsRecordIpType::Ipv6 => "ipv6",
@@ -462,6 +496,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, T> Construct<S> for InterfaceEnd
             service_region: self.service_region,
             policy: self.policy,
             dns_options: self.dns_options,
+            ip_address_type: self.ip_address_type,
         })))
     }
 }
@@ -476,6 +511,7 @@ pub(crate) struct InterfaceEndpointNode {
     pub(crate) service_region: Option<String>,
     policy: Option<EndpointPolicy>,
     dns_options: DnsOptions,
+    pub(crate) ip_address_type: Option<IpAddressType>,
 }
 
 impl InterfaceEndpointNode {
@@ -604,6 +640,7 @@ impl InterfaceEndpointNode {
                 service: self.target.label.clone(),
             });
         }
+        self.check_ip_types(check);
         if let Some(policy) = &self.policy {
             let info = self.target.aws.as_ref().and_then(|aws| aws.info);
             super::gateway_endpoint::check_policy(check, &self.id, policy, false, info);
@@ -622,6 +659,82 @@ impl InterfaceEndpointNode {
         check_open_ingress(check, &self.id, &self.security_groups);
         if self.private_dns {
             self.check_private_dns(check);
+        }
+    }
+
+    /// `IpAddressType` and `DnsRecordIpType` against the subnets, the service and each other
+    /// (docs/aws-rules.md §22: AWS's wording as CDK's `VpcEndpointIpAddressType` and
+    /// `VpcEndpointDnsRecordIpType` carry it).
+    fn check_ip_types(&self, check: &mut Check<'_>) {
+        let ip = self.ip_address_type.unwrap_or(IpAddressType::Ipv4);
+        if let Some(record) = self.dns_options.dns_record_ip_type {
+            let (allowed, needs): (&[IpAddressType], &'static str) = match record {
+                DnsRecordIpType::Ipv4 => (
+                    &[IpAddressType::Ipv4, IpAddressType::Dualstack],
+                    "ipv4 or dualstack",
+                ),
+                DnsRecordIpType::Ipv6 => (
+                    &[IpAddressType::Ipv6, IpAddressType::Dualstack],
+                    "ipv6 or dualstack",
+                ),
+                DnsRecordIpType::Dualstack | DnsRecordIpType::ServiceDefined => {
+                    (&[IpAddressType::Dualstack], "dualstack")
+                }
+            };
+            if !allowed.contains(&ip) {
+                check.report(SynthError::DnsRecordIpTypeMismatch {
+                    construct: check.path(&self.id),
+                    record: record.as_str(),
+                    needs,
+                    ip: ip.as_str(),
+                });
+            }
+        }
+        match ip {
+            IpAddressType::Ipv4 => return,
+            IpAddressType::Ipv6 => {
+                check.report(SynthError::Ipv6OnlyEndpoint {
+                    construct: check.path(&self.id),
+                });
+            }
+            IpAddressType::Dualstack => {
+                super::subnet::check_ipv6_subnets(
+                    check,
+                    &self.id,
+                    &self.subnets,
+                    "IpAddressType dualstack",
+                );
+            }
+        }
+        // The service must accept IPv6.
+        if let Some(aws) = &self.target.aws {
+            match aws.info.map(crate::services::ServiceInfo::ipv6) {
+                Some(crate::services::Support::No) => {
+                    check.report(SynthError::ServiceWithoutIpv6 {
+                        construct: check.path(&self.id),
+                        service: self.target.label.clone(),
+                        reason: format!(
+                            "vpcform's catalogue, retrieved {}",
+                            crate::services::CATALOGUE_RETRIEVED
+                        ),
+                    })
+                }
+                Some(crate::services::Support::Yes) => {}
+                _ => check.warn(SynthWarning::Ipv6SupportUnknown {
+                    construct: check.path(&self.id),
+                    service: self.target.label.clone(),
+                }),
+            }
+        } else if let Some(service) = &self.target.endpoint_service
+            && let Some(node) = check.model.get::<EndpointServiceNode>(service)
+            && !node.supports_ipv6
+        {
+            check.report(SynthError::ServiceWithoutIpv6 {
+                construct: check.path(&self.id),
+                service: self.target.label.clone(),
+                reason: "its SupportedIpAddressTypes is ipv4 only: give it `.supports_ipv6(true)`"
+                    .into(),
+            });
         }
     }
 
@@ -678,6 +791,10 @@ impl InterfaceEndpointNode {
                     self.policy.as_ref().map(EndpointPolicy::to_value),
                 )
                 .property_opt("DnsOptions", self.dns_options_value())
+                .property_opt(
+                    "IpAddressType",
+                    self.ip_address_type.map(IpAddressType::as_str),
+                )
                 .property("Tags", name_tag(ctx.stack, &self.id)),
         )
     }

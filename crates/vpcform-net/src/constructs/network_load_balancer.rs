@@ -87,6 +87,10 @@ pub struct NetworkLoadBalancer<V: VpcMarker> {
     /// (AWS's default too); see above for the source address they see.
     #[builder(default = true)]
     enforce_security_group_inbound_rules_on_private_link_traffic: bool,
+    /// `IpAddressType: dualstack`: clients reach it over IPv4 and IPv6, and an endpoint
+    /// service on it can offer IPv6. Every subnet needs an IPv6 block. Default `false` (`ipv4`).
+    #[builder(default = false)]
+    dualstack: bool,
 }
 
 handle! {
@@ -123,6 +127,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for NetworkLoadBala
                 scheme: self.scheme,
                 enforce_on_private_link:
                     self.enforce_security_group_inbound_rules_on_private_link_traffic,
+                dualstack: self.dualstack,
             },
         )))
     }
@@ -134,6 +139,7 @@ pub(crate) struct NetworkLoadBalancerNode {
     pub(crate) security_groups: Vec<Handle>,
     scheme: Scheme,
     pub(crate) enforce_on_private_link: bool,
+    pub(crate) dualstack: bool,
 }
 
 impl NetworkLoadBalancerNode {
@@ -160,6 +166,16 @@ impl NetworkLoadBalancerNode {
             self.vpc(),
         );
         check_one_subnet_per_az(check, &self.id, &self.subnets);
+        if self.dualstack {
+            // "The VPC and subnets that you specify for the load balancer must have associated
+            // IPv6 CIDR blocks" (ELB guide, dual-stack Network Load Balancers).
+            super::subnet::check_ipv6_subnets(
+                check,
+                &self.id,
+                &self.subnets,
+                "a dual-stack load balancer",
+            );
+        }
         if self.security_groups.is_empty() {
             check.warn(SynthWarning::LoadBalancerWithoutSecurityGroups {
                 construct: check.path(&self.id),
@@ -212,6 +228,9 @@ impl NetworkLoadBalancerNode {
                         "off"
                     },
                 );
+        }
+        if self.dualstack {
+            nlb = nlb.property("IpAddressType", "dualstack");
         }
         if self.scheme == Scheme::InternetFacing
             && let Some(attachment) = InternetGatewayNode::attachment_of(ctx.model, self.vpc())

@@ -135,9 +135,26 @@ pub enum Peer<V> {
     SecurityGroup(SecurityGroupRef<V>),
     /// A managed prefix list (`pl-…`), such as an AWS service's.
     PrefixList(Value),
+    /// The VPC's own IPv6 block (`Fn::Select [0, Fn::GetAtt [Vpc, Ipv6CidrBlocks]]`): the
+    /// IPv6 counterpart of `Peer::ipv4(vpc.cidr())`, for a block AWS chooses at deploy.
+    VpcIpv6(super::vpc::VpcRef<V>),
 }
 
 impl<V> Peer<V> {
+    /// The VPC's IPv6 block, which must be [`Ipv6Block`](crate::Ipv6Block)-enabled and of this
+    /// stack.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// # let mut stack = Stack::<S>::new("S");
+    /// let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").ipv6(vpcform_net::Ipv6Block::AmazonProvided).build());
+    /// let rule = Rule::new(Port::tcp(443), Peer::vpc_ipv6(&vpc));
+    /// ```
+    pub fn vpc_ipv6(vpc: &super::vpc::VpcRef<V>) -> Peer<V> {
+        Peer::VpcIpv6(vpc.clone())
+    }
+
     /// An IPv4 block.
     ///
     /// ```
@@ -258,6 +275,7 @@ impl<V> Rule<V> {
                 Peer::Ipv6(cidr) => PeerDef::Ipv6(cidr),
                 Peer::SecurityGroup(group) => PeerDef::SecurityGroup(group.handle),
                 Peer::PrefixList(id) => PeerDef::PrefixList(id),
+                Peer::VpcIpv6(vpc) => PeerDef::VpcIpv6(vpc.handle),
             },
             description: self.description,
             allow_from_anywhere: self.allow_from_anywhere,
@@ -390,7 +408,7 @@ impl RuleDef {
             && match &self.peer {
                 PeerDef::Ipv4(cidr) => cidr.parsed().is_ok_and(|c| c.contains(&source)),
                 PeerDef::SecurityGroup(group) => groups.contains(group),
-                PeerDef::Ipv6(_) | PeerDef::PrefixList(_) => false,
+                PeerDef::Ipv6(_) | PeerDef::PrefixList(_) | PeerDef::VpcIpv6(_) => false,
             }
     }
 
@@ -464,7 +482,7 @@ pub(crate) fn check_open_ingress(check: &mut Check<'_>, construct: &str, groups:
                         v6.push((u128::from(net.network()), u128::from(net.broadcast())));
                     }
                 }
-                PeerDef::SecurityGroup(_) | PeerDef::PrefixList(_) => {}
+                PeerDef::SecurityGroup(_) | PeerDef::PrefixList(_) | PeerDef::VpcIpv6(_) => {}
             }
         }
         for (blocks, last, whole) in [
@@ -504,6 +522,7 @@ pub(crate) enum PeerDef {
     Ipv6(String),
     SecurityGroup(Handle),
     PrefixList(Value),
+    VpcIpv6(Handle),
 }
 
 pub(crate) struct SecurityGroupNode {
@@ -554,6 +573,10 @@ impl RuleDef {
             }
             (PeerDef::PrefixList(id), true) => ("SourcePrefixListId", id.clone()),
             (PeerDef::PrefixList(id), false) => ("DestinationPrefixListId", id.clone()),
+            (PeerDef::VpcIpv6(vpc), _) => (
+                "CidrIpv6",
+                Value::select(0, Value::get_att(&*vpc.id, "Ipv6CidrBlocks")),
+            ),
         };
         rule.insert(key.to_string(), value);
         if let Some(description) = &self.description {
@@ -634,6 +657,18 @@ impl SecurityGroupNode {
                     check.handle(&self.id, property, group, self.vpc.vpc)
                 }
                 PeerDef::PrefixList(_) => {}
+                PeerDef::VpcIpv6(vpc) => {
+                    check.handle(&self.id, property, vpc, self.vpc.vpc);
+                    if check
+                        .get::<super::vpc::VpcNode>(vpc)
+                        .is_some_and(|v| v.ipv6.is_none())
+                    {
+                        check.report(SynthError::Ipv6WithoutVpcBlock {
+                            construct: check.path(&self.id),
+                            vpc: vpc.path(),
+                        });
+                    }
+                }
             }
             // FromPort ≤ ToPort (EC2 AuthorizeSecurityGroupIngress: InvalidParameterValue).
             if let Port::TcpRange(from, to) | Port::UdpRange(from, to) = rule.port
@@ -684,6 +719,22 @@ impl SecurityGroupNode {
                 egress.iter().map(|r| r.render(false)).collect()
             };
             group = group.property("SecurityGroupEgress", Value::List(rules));
+        }
+        // A VPC's Ipv6CidrBlocks is empty until its IPv6 block is associated: a rule naming it
+        // waits for the association (as subnets do).
+        let mut blocks: Vec<String> = self
+            .ingress
+            .iter()
+            .chain(self.egress.iter().flatten())
+            .filter_map(|rule| match &rule.peer {
+                PeerDef::VpcIpv6(vpc) => Some(super::vpc::ipv6_block_id(&vpc.id)),
+                _ => None,
+            })
+            .collect();
+        blocks.sort();
+        blocks.dedup();
+        for block in blocks {
+            group = group.depends_on(block);
         }
         template.add_resource(
             &*self.id,

@@ -126,6 +126,13 @@ pub struct Subnet<V: VpcMarker> {
     /// `MapPublicIpOnLaunch`. Default `false`: subnets are private unless said otherwise.
     #[builder(default = false)]
     map_public_ip_on_launch: bool,
+    /// Makes the subnet dual-stack: its `Ipv6CidrBlock` is the n-th /64 of its VPC's IPv6
+    /// block (`Fn::Cidr`, as AWS's own example and CDK write it), and instances get an IPv6
+    /// address (`AssignIpv6AddressOnCreation`). The VPC needs an
+    /// [`Ipv6Block`](crate::Ipv6Block); no two subnets of a VPC take the same index. Default:
+    /// none (IPv4 only).
+    #[builder(default, setter(strip_option))]
+    ipv6_index: Option<u8>,
 }
 
 handle! {
@@ -164,6 +171,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Subnet<V> {
             cidr: self.cidr,
             az: self.availability_zone,
             map_public_ip_on_launch: self.map_public_ip_on_launch,
+            ipv6_index: self.ipv6_index,
             existing: None,
         }));
         SubnetRef::new(handle, az)
@@ -178,6 +186,8 @@ pub(crate) struct SubnetNode {
     pub(crate) parsed: Option<Ipv4Cidr>,
     pub(crate) az: Az,
     map_public_ip_on_launch: bool,
+    /// The index of its /64 in the VPC's IPv6 block: a dual-stack subnet.
+    pub(crate) ipv6_index: Option<u8>,
     /// Where an existing subnet's ID comes from; `None` for one this stack creates.
     pub(crate) existing: Option<super::existing::ExistingId>,
 }
@@ -198,6 +208,7 @@ impl SubnetNode {
             cidr,
             az,
             map_public_ip_on_launch: false,
+            ipv6_index: None,
             existing: Some(existing),
         }
     }
@@ -213,6 +224,9 @@ impl SubnetNode {
                 az: self.az.to_string(),
                 reason,
             });
+        }
+        if let Some(index) = self.ipv6_index {
+            self.check_ipv6(check, index);
         }
         let Some(cidr) = check.cidr(&self.id, "CidrBlock", &self.cidr) else {
             return;
@@ -256,12 +270,78 @@ impl SubnetNode {
             Az::Name(name) => subnet.property("AvailabilityZone", name.as_str()),
             Az::Id(id) => subnet.property("AvailabilityZoneId", id.as_str()),
         };
+        subnet = subnet.property("MapPublicIpOnLaunch", self.map_public_ip_on_launch);
+        if let Some(index) = self.ipv6_index
+            && let Some(block) = ctx
+                .model
+                .get::<VpcNode>(&self.vpc)
+                .and_then(|v| v.ipv6.as_ref())
+        {
+            let vpc = self.vpc.id.to_string();
+            let blocks = Value::cidr(
+                Value::select(0, Value::get_att(&vpc, "Ipv6CidrBlocks")),
+                block.subnet_count(),
+                64,
+            );
+            subnet = subnet
+                .property("Ipv6CidrBlock", Value::select(u32::from(index), blocks))
+                .property("AssignIpv6AddressOnCreation", true)
+                // The VPC's Ipv6CidrBlocks is empty until its block is associated.
+                .depends_on(super::vpc::ipv6_block_id(&vpc));
+        }
         template.add_resource(
             &*self.id,
-            subnet
-                .property("MapPublicIpOnLaunch", self.map_public_ip_on_launch)
-                .property("Tags", name_tag(ctx.stack, &self.id)),
+            subnet.property("Tags", name_tag(ctx.stack, &self.id)),
         )
+    }
+
+    /// A dual-stack subnet: its VPC has an IPv6 block, its index is inside it and no other
+    /// subnet of the VPC has it (docs/aws-rules.md §22).
+    fn check_ipv6(&self, check: &mut Check<'_>, index: u8) {
+        let Some(vpc) = check.get::<VpcNode>(&self.vpc) else {
+            return;
+        };
+        let Some(block) = &vpc.ipv6 else {
+            check.report(SynthError::Ipv6WithoutVpcBlock {
+                construct: check.path(&self.id),
+                vpc: self.vpc.path(),
+            });
+            return;
+        };
+        if u32::from(index) >= block.subnet_count() {
+            check.report(SynthError::InvalidText {
+                construct: check.path(&self.id),
+                property: "Ipv6CidrBlock",
+                value: format!("index {index}"),
+                reason: format!(
+                    "the VPC's IPv6 block holds {} /64 subnets: choose an index below that",
+                    block.subnet_count()
+                ),
+            });
+        }
+        if let Some(vpc_key) = self.vpc.vpc {
+            let claim = crate::model::Claim::Ipv6Subnet {
+                vpc: vpc_key,
+                index,
+            };
+            if let Some(other) = check.claim(claim) {
+                check.report(SynthError::OverlappingSubnets {
+                    construct: check.path(&self.id),
+                    cidr: format!("IPv6 /64 #{index}"),
+                    other,
+                    other_cidr: format!("IPv6 /64 #{index}"),
+                });
+            }
+        }
+    }
+
+    /// Whether the subnet has an IPv6 block: `None` when nobody said (an existing subnet).
+    pub(crate) fn has_ipv6(&self) -> Option<bool> {
+        match (&self.existing, self.ipv6_index) {
+            (_, Some(_)) => Some(true),
+            (Some(_), None) => None,
+            (None, None) => Some(false),
+        }
     }
 }
 
@@ -356,6 +436,28 @@ pub(crate) fn check_one_subnet_per_az(check: &mut Check<'_>, construct: &str, su
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(subnet);
             }
+        }
+    }
+}
+
+/// Every subnet given to `construct` that is known to lack IPv6 is an error naming `what`
+/// needs it; an existing subnet's IPv6 is not known, so not checked.
+pub(crate) fn check_ipv6_subnets(
+    check: &mut Check<'_>,
+    construct: &str,
+    subnets: &[Handle],
+    what: &str,
+) {
+    for subnet in subnets {
+        if check
+            .get::<SubnetNode>(subnet)
+            .is_some_and(|node| node.has_ipv6() == Some(false))
+        {
+            check.report(SynthError::SubnetWithoutIpv6 {
+                construct: check.path(construct),
+                what: what.to_string(),
+                subnet: subnet.path(),
+            });
         }
     }
 }

@@ -39,8 +39,65 @@ pub struct Vpc<V: VpcMarker> {
     /// interface endpoints needs it as well.
     #[builder(default = true)]
     enable_dns_hostnames: bool,
+    /// An IPv6 block (`AWS::EC2::VPCCidrBlock`), for dual-stack subnets
+    /// ([`Subnet::ipv6_index`](crate::Subnet)). Default: none (IPv4 only).
+    #[builder(default, setter(strip_option))]
+    ipv6: Option<Ipv6Block>,
     #[builder(default, setter(skip))]
     _vpc: PhantomData<fn() -> V>,
+}
+
+/// Where a VPC's IPv6 block comes from (`AWS::EC2::VPCCidrBlock`; docs/aws-rules.md §22).
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// use vpcform_net::Ipv6Block;
+/// vpcform_net::topology! { stack S { vpc A } }
+/// let mut stack = Stack::<S>::new("S");
+/// let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").ipv6(Ipv6Block::AmazonProvided).build());
+/// let from_ipam = Ipv6Block::ipam("ipam-pool-0123456789abcdef0", 56);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ipv6Block {
+    /// `AmazonProvidedIpv6CidrBlock`: a /56 of Amazon's addresses, chosen by AWS.
+    AmazonProvided,
+    /// `Ipv6IpamPoolId` + `Ipv6NetmaskLength`: allocated from an IPAM pool.
+    Ipam {
+        /// The pool, `ipam-pool-…`.
+        pool_id: String,
+        /// The block's prefix length.
+        netmask_length: u8,
+    },
+}
+
+impl Ipv6Block {
+    /// A block of `netmask_length` from an IPAM pool.
+    ///
+    /// See [`Ipv6Block`] for an example.
+    pub fn ipam(pool_id: impl Into<String>, netmask_length: u8) -> Ipv6Block {
+        Ipv6Block::Ipam {
+            pool_id: pool_id.into(),
+            netmask_length,
+        }
+    }
+
+    /// How many /64 subnets the block holds, at most 256 (what `Fn::Cidr` can carve at once).
+    pub(crate) fn subnet_count(&self) -> u32 {
+        let prefix = match self {
+            Ipv6Block::AmazonProvided => 56,
+            Ipv6Block::Ipam { netmask_length, .. } => *netmask_length,
+        };
+        match 64u8.checked_sub(prefix) {
+            Some(bits) if bits >= 8 => 256,
+            Some(bits) => 1 << bits,
+            None => 0,
+        }
+    }
+}
+
+/// The logical ID of a VPC's IPv6 block resource.
+pub(crate) fn ipv6_block_id(vpc: &str) -> String {
+    format!("{vpc}Ipv6Block")
 }
 
 handle! {
@@ -91,6 +148,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Vpc<V> {
             parsed: cidr,
             enable_dns_support: Some(self.enable_dns_support),
             enable_dns_hostnames: Some(self.enable_dns_hostnames),
+            ipv6: self.ipv6,
             existing: None,
         }));
         VpcRef::new(handle, cidr, false)
@@ -105,6 +163,7 @@ pub(crate) struct VpcNode {
     /// `None`: an existing VPC's attribute nobody stated.
     pub(crate) enable_dns_support: Option<bool>,
     pub(crate) enable_dns_hostnames: Option<bool>,
+    pub(crate) ipv6: Option<Ipv6Block>,
     /// Where an existing VPC's ID comes from; `None` for a VPC this stack creates.
     pub(crate) existing: Option<super::existing::ExistingId>,
 }
@@ -127,6 +186,30 @@ impl VpcNode {
         }
         if let Some(cidr) = check.cidr(&self.id, "CidrBlock", &self.cidr) {
             check_prefix(check, &self.id, cidr);
+        }
+        if let Some(Ipv6Block::Ipam {
+            pool_id,
+            netmask_length,
+        }) = &self.ipv6
+        {
+            // IPAM pool IDs are `ipam-pool-` + 17 hex (EC2 API, IpamPool.IpamPoolId).
+            if !super::ec2_id(pool_id, "ipam-pool-") {
+                check.report(SynthError::InvalidText {
+                    construct: check.path(&self.id),
+                    property: "Ipv6IpamPoolId",
+                    value: pool_id.clone(),
+                    reason: "an IPAM pool ID is ipam-pool- and 8 or 17 lowercase hex digits".into(),
+                });
+            }
+            // Subnets are /64s carved from the block (docs/aws-rules.md §22).
+            if *netmask_length > 64 {
+                check.report(SynthError::InvalidText {
+                    construct: check.path(&self.id),
+                    property: "Ipv6NetmaskLength",
+                    value: netmask_length.to_string(),
+                    reason: "the VPC's IPv6 block must hold /64 subnets: give a length of 64 or less (an Amazon-provided block is /56)".into(),
+                });
+            }
         }
         self.check_subnets(check);
     }
@@ -208,6 +291,21 @@ impl VpcNode {
                     self.enable_dns_hostnames.unwrap_or(true),
                 )
                 .property("Tags", name_tag(ctx.stack, &self.id)),
-        )
+        )?;
+        if let Some(ipv6) = &self.ipv6 {
+            let block = Resource::new("AWS::EC2::VPCCidrBlock")
+                .property("VpcId", Value::reference(&*self.id));
+            let block = match ipv6 {
+                Ipv6Block::AmazonProvided => block.property("AmazonProvidedIpv6CidrBlock", true),
+                Ipv6Block::Ipam {
+                    pool_id,
+                    netmask_length,
+                } => block
+                    .property("Ipv6IpamPoolId", pool_id.as_str())
+                    .property("Ipv6NetmaskLength", u32::from(*netmask_length)),
+            };
+            template.add_resource(ipv6_block_id(&self.id), block)?;
+        }
+        Ok(())
     }
 }
