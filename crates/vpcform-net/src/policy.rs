@@ -582,11 +582,11 @@ fn unknown_keys(
     }
 }
 
-/// A string or list of strings, as IAM takes them; `None` for another shape.
-fn strings(value: &serde_json::Value) -> Option<Vec<&serde_json::Value>> {
+/// A value or list of values, as IAM takes them: the list's items, or the value alone.
+fn strings(value: &serde_json::Value) -> Vec<&serde_json::Value> {
     match value {
-        serde_json::Value::Array(items) => Some(items.iter().collect()),
-        other => Some(vec![other]),
+        serde_json::Value::Array(items) => items.iter().collect(),
+        other => vec![other],
     }
 }
 
@@ -680,7 +680,7 @@ fn check_document(doc: &serde_json::Value, gateway: bool, problems: &mut Vec<Pol
             check_principal(principal, gateway, &place, problems);
         }
         for key in ["Action", "NotAction"] {
-            for action in s.get(key).and_then(strings).unwrap_or_default() {
+            for action in s.get(key).map(strings).unwrap_or_default() {
                 let ok = action.as_str().is_some_and(valid_action);
                 if !ok {
                     problems.push(PolicyProblem::Malformed {
@@ -691,7 +691,7 @@ fn check_document(doc: &serde_json::Value, gateway: bool, problems: &mut Vec<Pol
             }
         }
         for key in ["Resource", "NotResource"] {
-            for resource in s.get(key).and_then(strings).unwrap_or_default() {
+            for resource in s.get(key).map(strings).unwrap_or_default() {
                 match text_of(resource) {
                     Some("*") => {}
                     Some(text) if text.starts_with("arn:") => {}
@@ -819,7 +819,6 @@ fn check_condition(condition: &serde_json::Value, place: &str, problems: &mut Ve
             }
             let identifier = IDENTIFIER_KEYS.contains(&key.to_ascii_lowercase().as_str());
             let wildcard = strings(values)
-                .unwrap_or_default()
                 .iter()
                 .any(|v| v.as_str().is_some_and(|s| s.contains(['*', '?'])));
             if identifier && (base.starts_with("Numeric") || (wildcard && base.contains("Like"))) {
