@@ -40,6 +40,7 @@ fn snapshot_app(example: &str, app: &App) {
     let assembly = app.synth().unwrap_or_else(|e| panic!("{example}: {e}"));
     for stack in assembly.stacks() {
         insta::assert_json_snapshot!(format!("{example}-{}", stack.name()), stack.template());
+        every_taggable_resource_is_named(example, stack.template());
     }
     insta::assert_json_snapshot!(format!("{example}-manifest"), assembly.manifest());
     // An example without flows has no traffic to snapshot (a snapshot of nothing proves
@@ -56,6 +57,50 @@ fn snapshot_app(example: &str, app: &App) {
     insta::assert_snapshot!(format!("{example}-cost"), assembly.cost().to_string());
     insta::assert_snapshot!(format!("{example}-dot"), assembly.diagram_dot());
     insta::assert_snapshot!(format!("{example}-mermaid"), assembly.diagram_mermaid());
+}
+
+/// Types whose CloudFormation schema takes no tags (cfn-lint's schemas;
+/// docs/research/tags-logs-checkov.md §1.1).
+const NOT_TAGGABLE: &[&str] = &[
+    "AWS::EC2::Route",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::VPCGatewayAttachment",
+    "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::EC2::VPCEndpointServicePermissions",
+    "AWS::EC2::VPCCidrBlock",
+    "AWS::EC2::TransitGatewayRoute",
+    "AWS::EC2::TransitGatewayRouteTableAssociation",
+    "AWS::EC2::TransitGatewayRouteTablePropagation",
+    "AWS::ElasticLoadBalancingV2::Listener",
+    "AWS::Route53::RecordSet",
+    "AWS::S3::BucketPolicy",
+    "AWS::IAM::Policy",
+];
+
+/// Every resource of a taggable type carries a `Name` tag (in `HostedZoneTags` for Route 53
+/// zones); cfn-lint proves the others carry none (E3002).
+fn every_taggable_resource_is_named(example: &str, template: &vpcform::cfn::Template) {
+    let json = serde_json::to_value(template).unwrap_or_default();
+    let resources = json["Resources"].as_object().cloned().unwrap_or_default();
+    for (id, resource) in resources {
+        let kind = resource["Type"].as_str().unwrap_or_default();
+        if NOT_TAGGABLE.contains(&kind) {
+            continue;
+        }
+        let property = if kind == "AWS::Route53::HostedZone" {
+            "HostedZoneTags"
+        } else {
+            "Tags"
+        };
+        let named = resource["Properties"][property]
+            .as_array()
+            .is_some_and(|tags| tags.iter().any(|t| t["Key"] == "Name"));
+        assert!(
+            named,
+            "{example}: {id} ({kind}) has no Name tag in {property}"
+        );
+    }
 }
 
 #[test]

@@ -181,7 +181,7 @@ impl App {
                     });
                 }
             }
-            check_tags(stack, &mut findings.errors);
+            crate::tags::check_stack(stack, &mut findings.errors);
         }
         let model = Model::new(&self.stacks);
         let templates: Vec<Option<Template>> = self
@@ -310,59 +310,6 @@ fn valid_app_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-/// Stack tags: at most 50 (with `vpcform:app`), keys 1–128 characters, values at most 256,
-/// unique keys, no `aws:` prefix (CloudFormation `Tag`; AWS tagging rules, docs/aws-rules.md
-/// §12).
-fn check_tags(stack: &StackDef, errors: &mut Vec<SynthError>) {
-    let mut error = |key: &str, reason: String| {
-        errors.push(SynthError::InvalidTag {
-            stack: stack.name.to_string(),
-            key: key.to_string(),
-            reason,
-        })
-    };
-    if stack.tags.len() + 1 > 50 {
-        error(
-            "",
-            format!(
-                "{} tags with vpcform:app; AWS allows 50",
-                stack.tags.len() + 1
-            ),
-        );
-    }
-    let mut seen: HashMap<&str, ()> = HashMap::with_capacity(stack.tags.len());
-    for (key, value) in &stack.tags {
-        let length = key.chars().count();
-        if !(1..=128).contains(&length) {
-            error(
-                key,
-                format!("keys are 1 to 128 characters, this one {length}"),
-            );
-        }
-        if key.to_ascii_lowercase().starts_with("aws:") {
-            error(key, "the aws: prefix is reserved for AWS".to_string());
-        }
-        if key == "vpcform:app" {
-            error(
-                key,
-                "vpcform sets vpcform:app to the app's name".to_string(),
-            );
-        }
-        if value.chars().count() > 256 {
-            error(
-                key,
-                format!(
-                    "values are at most 256 characters, this one {}",
-                    value.chars().count()
-                ),
-            );
-        }
-        if seen.insert(key.as_str(), ()).is_some() {
-            error(key, "the key is given twice".to_string());
-        }
-    }
 }
 
 /// Each stack's imports, resolved to the exporting stacks (by position): an import from a

@@ -497,11 +497,11 @@ pub enum SynthError {
         /// The name.
         name: String,
     },
-    /// A stack tag AWS rejects.
-    #[error("stack {stack}: tag {key:?} is not accepted by AWS: {reason}")]
+    /// A stack's or a construct's tag AWS rejects.
+    #[error("{at}: tag {key:?} is not accepted by AWS: {reason}")]
     InvalidTag {
-        /// The stack.
-        stack: String,
+        /// `stack Name`, or the construct's path.
+        at: String,
         /// The key.
         key: String,
         /// Why.

@@ -47,6 +47,7 @@ mod privatelink;
 mod regions;
 pub mod services;
 mod stack;
+mod tags;
 mod traffic;
 
 pub use app::{App, Assembly, Manifest, ManifestStack, SynthesizedStack};
@@ -112,6 +113,7 @@ pub use markers::{DynamicStack, DynamicVpc, InStack, StackMarker, VpcMarker};
 pub use policy::EndpointPolicy;
 pub use services::{AwsService, GatewayService, InterfaceService, PrivateDnsCapable};
 pub use stack::{AnyHandle, Construct, RawResourceRef, Stack, StackDef};
+pub use tags::Tags;
 pub use traffic::{
     Destination, Flow, FlowDestination, FlowReport, PathKind, SubnetPath, TrafficReport,
 };
@@ -126,7 +128,7 @@ pub mod prelude {
         GatewayEndpoint, HealthCheck, InterfaceEndpoint, InternetGateway, IpAddressType, Ipv4Cidr,
         Ipv6Block, Listener, NatGateway, NetworkLoadBalancer, Peer, Port, PrivateHostedZone, Route,
         RouteTable, Rule, SecurityGroup, SecurityGroupRef, ServiceName, Stack, Subnet, SynthError,
-        SynthErrors, Target, TargetGroup, TransitGateway, TransitGatewayAttachment,
+        SynthErrors, Tags, Target, TargetGroup, TransitGateway, TransitGatewayAttachment,
         TransitGatewayRoute, TransitGatewayRouteTable, Value, Vpc, VpcMarker, VpcPeering, VpcRef,
         Workload, ZoneVpc, cidr,
     };

@@ -69,6 +69,13 @@ macro_rules! nodes {
                     $(Node::$variant(node) => &node.id,)*
                 }
             }
+
+            /// The construct's own tags, when it renders a taggable resource.
+            pub(crate) fn tags(&self) -> Option<&crate::Tags> {
+                match self {
+                    $(Node::$variant(node) => Tagged::tags(node),)*
+                }
+            }
         }
 
         $(
@@ -113,6 +120,42 @@ nodes! {
     ServiceNetworkEndpoint(ServiceNetworkEndpointNode),
     Workload(WorkloadNode),
     Resource(ResourceNode),
+}
+
+/// Whether a construct's resources take tags (their CloudFormation schema is taggable), and
+/// the tags the program gave it. Every node type answers, so a new construct cannot forget.
+pub(crate) trait Tagged {
+    fn tags(&self) -> Option<&crate::Tags>;
+}
+
+/// `Tagged` for nodes with a `tags` field, and for nodes rendering nothing taggable.
+macro_rules! tagged {
+    (tags: $($ty:ty),* ; none: $($none:ty),* $(,)?) => {
+        $(impl Tagged for $ty {
+            fn tags(&self) -> Option<&crate::Tags> {
+                Some(&self.tags)
+            }
+        })*
+        $(impl Tagged for $none {
+            fn tags(&self) -> Option<&crate::Tags> {
+                None
+            }
+        })*
+    };
+}
+
+tagged! {
+    tags: VpcNode, SubnetNode, RouteTableNode, SecurityGroupNode, GatewayEndpointNode,
+        InterfaceEndpointNode, TargetGroupNode, NetworkLoadBalancerNode, EndpointServiceNode,
+        InternetGatewayNode, NatGatewayNode, TransitGatewayNode, TransitGatewayAttachmentNode,
+        TransitGatewayRouteTableNode, VpcPeeringNode, PrivateHostedZoneNode, ResourceGatewayNode,
+        ResourceConfigurationNode, ResourceEndpointNode, ServiceNetworkNode,
+        ServiceNetworkResourceAssociationNode, ServiceNetworkEndpointNode;
+    // AWS::EC2::Route, AWS::ElasticLoadBalancingV2::Listener and
+    // AWS::EC2::TransitGatewayRoute are not taggable (their schemas: taggable false,
+    // docs/research/tags-logs-checkov.md §1.1); a workload renders nothing; a raw resource's
+    // properties are the program's.
+    none: RouteNode, ListenerNode, TransitGatewayRouteNode, WorkloadNode, ResourceNode,
 }
 
 /// One variant's node type, reached from a [`Node`] by a `match`, never a downcast.
@@ -784,6 +827,14 @@ impl<'a> Check<'a> {
 pub(crate) struct Render<'a> {
     pub(crate) model: &'a Model<'a>,
     pub(crate) stack: &'a StackDef,
+}
+
+impl Render<'_> {
+    /// The `Tags` of a resource of construct `id` with the construct's own tags `own`:
+    /// `Name`, the stack's, the construct's (see `tags`).
+    pub(crate) fn tags(&self, id: &str, own: &crate::Tags) -> vpcform_cfn::Value {
+        crate::tags::render(self.stack, id, own)
+    }
 }
 
 #[cfg(test)]

@@ -454,6 +454,9 @@ impl StackDef {
                     },
                 });
             }
+            if let Some(tags) = node.tags() {
+                crate::tags::check_construct(self, node.id(), tags, &mut findings.errors);
+            }
             let mut check = Check {
                 model,
                 stack: self,
@@ -668,12 +671,4 @@ pub(crate) struct Findings {
     pub(crate) warnings: Vec<crate::SynthWarning>,
     /// Pair rules' keys and the construct that claimed each first (see [`Check::claim`]).
     pub(crate) claims: HashMap<Claim, NodeKey>,
-}
-
-/// `[{"Key": "Name", "Value": "<Stack>/<Id>"}]`: how the console shows the resource.
-pub(crate) fn name_tag(stack: &StackDef, id: &str) -> Value {
-    let mut tag = indexmap::IndexMap::new();
-    tag.insert("Key".to_string(), Value::from("Name"));
-    tag.insert("Value".to_string(), Value::from(stack.path(id)));
-    Value::List(vec![Value::Map(tag)])
 }

@@ -87,7 +87,7 @@ fn gateway_configuration_and_endpoint_are_rendered_and_ordered() {
     let data = assembly.stack("Data").unwrap_or_else(|| panic!("no Data"));
     let json = data.template().to_json_compact().unwrap_or_default();
     assert!(
-        json.contains(r#""Database":{"Type":"AWS::VpcLattice::ResourceConfiguration","Properties":{"Name":"orders-db","ResourceConfigurationType":"SINGLE","ResourceGatewayId":{"Fn::GetAtt":["Gateway","Id"]},"ProtocolType":"TCP","PortRanges":["5432"],"ResourceConfigurationDefinition":{"IpResource":"10.5.1.20"}}}"#),
+        json.contains(r#""Database":{"Type":"AWS::VpcLattice::ResourceConfiguration","Properties":{"Name":"orders-db","ResourceConfigurationType":"SINGLE","ResourceGatewayId":{"Fn::GetAtt":["Gateway","Id"]},"ProtocolType":"TCP","PortRanges":["5432"],"ResourceConfigurationDefinition":{"IpResource":"10.5.1.20"},"Tags":[{"Key":"Name","Value":"Data/Database"}]}}"#),
         "{json}"
     );
     assert!(

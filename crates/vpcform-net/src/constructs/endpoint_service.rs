@@ -9,7 +9,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::network_load_balancer::NetworkLoadBalancerRef;
 use crate::handle::{Handle, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
 /// What an endpoint service can run on: a Network Load Balancer of the same VPC (AWS also
@@ -86,6 +86,11 @@ pub struct EndpointService<V: VpcMarker> {
     /// endpoints. Every load balancer must be dual-stack. Default `false` (IPv4 only).
     #[builder(default = false)]
     supports_ipv6: bool,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -151,6 +156,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for EndpointService
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> EndpointServiceRef<V> {
         EndpointServiceRef::new(
             stack.push(Node::EndpointService(EndpointServiceNode {
+                tags: self.tags,
                 id,
                 network_load_balancers: self
                     .network_load_balancers
@@ -173,6 +179,8 @@ pub(crate) struct EndpointServiceNode {
     pub(crate) allowed_principals: Vec<String>,
     pub(crate) supported_regions: Vec<String>,
     pub(crate) supports_ipv6: bool,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl EndpointServiceNode {
@@ -299,7 +307,7 @@ impl EndpointServiceNode {
         }
         template.add_resource(
             &*self.id,
-            service.property("Tags", name_tag(ctx.stack, &self.id)),
+            service.property("Tags", ctx.tags(&self.id, &self.tags)),
         )?;
         if !self.allowed_principals.is_empty() {
             template.add_resource(

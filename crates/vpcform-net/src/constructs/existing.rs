@@ -226,6 +226,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ExistingVpc<V> 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> VpcRef<V> {
         let cidr = self.cidr.parsed().ok();
         let handle = stack.push(Node::Vpc(VpcNode {
+            tags: crate::Tags::new(),
             id,
             cidr: self.cidr,
             parsed: cidr,
@@ -336,6 +337,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ExistingRouteTa
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> RouteTableRef<V> {
         RouteTableRef::new(stack.push(Node::RouteTable(RouteTableNode {
+            tags: crate::Tags::new(),
             id,
             vpc: self.vpc.handle,
             subnets: self.serves.into_iter().map(|s| s.handle).collect(),

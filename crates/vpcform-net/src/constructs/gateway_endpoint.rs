@@ -14,7 +14,7 @@ use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Claim, Node, Render};
 use crate::policy::EndpointPolicy;
 use crate::services::{GatewayService, ServiceInfo};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A gateway endpoint (`AWS::EC2::VPCEndpoint`, type `Gateway`) for S3 or DynamoDB.
@@ -70,6 +70,11 @@ pub struct GatewayEndpoint<V: VpcMarker, T> {
     /// full access to the service.
     #[builder(default, setter(strip_option, into))]
     policy: Option<EndpointPolicy>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -103,8 +108,10 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, T> Construct<S> for GatewayEndpo
             service,
             route_tables,
             policy,
+            tags,
         } = self;
         GatewayEndpointRef::new(stack.push(Node::GatewayEndpoint(GatewayEndpointNode {
+            tags,
             id,
             vpc: vpc.handle,
             service: service.info.name(),
@@ -122,6 +129,8 @@ pub(crate) struct GatewayEndpointNode {
     info: &'static ServiceInfo,
     pub(crate) route_tables: Vec<Handle>,
     policy: Option<EndpointPolicy>,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl GatewayEndpointNode {
@@ -179,7 +188,7 @@ impl GatewayEndpointNode {
                     "PolicyDocument",
                     self.policy.as_ref().map(EndpointPolicy::to_value),
                 )
-                .property("Tags", name_tag(ctx.stack, &self.id)),
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
     }
 }

@@ -63,6 +63,11 @@ pub struct PrivateHostedZone<V: VpcMarker> {
     /// (ECR's `dkr` registry: `<account>.dkr.ecr.<region>.amazonaws.com`). Default: off.
     #[builder(default)]
     wildcard: bool,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 /// A VPC associated with a [`PrivateHostedZone`] of stack `S`: one of `S`, one imported from
@@ -202,6 +207,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for PrivateHostedZo
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> PrivateHostedZoneRef {
         PrivateHostedZoneRef {
             handle: stack.push(Node::PrivateHostedZone(PrivateHostedZoneNode {
+                tags: self.tags,
                 id,
                 endpoint: self.endpoint.handle,
                 vpcs: self.vpcs,
@@ -216,6 +222,8 @@ pub(crate) struct PrivateHostedZoneNode {
     pub(crate) endpoint: Handle,
     vpcs: Vec<ZoneVpcDef>,
     wildcard: bool,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl PrivateHostedZoneNode {
@@ -393,7 +401,9 @@ impl PrivateHostedZoneNode {
             Resource::new("AWS::Route53::HostedZone")
                 .property("Name", name.clone())
                 .property("VPCs", Value::List(vpcs))
-                .property("HostedZoneConfig", Value::Map(config)),
+                .property("HostedZoneConfig", Value::Map(config))
+                // Route 53 zones name their tags HostedZoneTags (the resource's schema).
+                .property("HostedZoneTags", ctx.tags(&self.id, &self.tags)),
         )?;
         // The endpoint's first DNS entry, "<zone id>:<regional name>" (aws-facts §2;
         // docs/aws-rules.md §18.7).

@@ -19,7 +19,7 @@ use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Claim, Node, Render, ServiceKey};
 use crate::policy::EndpointPolicy;
 use crate::services::{AwsTarget, ByName, InterfaceService, PrivateDnsCapable};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
 /// What an interface endpoint in stack `S` can connect to: an AWS service, an
@@ -295,6 +295,11 @@ pub struct InterfaceEndpoint<V: VpcMarker, T> {
     /// or the endpoint service's `supports_ipv6`). Default: none written (AWS uses IPv4).
     #[builder(default, setter(strip_option))]
     ip_address_type: Option<IpAddressType>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 /// An interface endpoint's `IpAddressType` (docs/aws-rules.md §22).
@@ -487,6 +492,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, T> Construct<S> for InterfaceEnd
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> InterfaceEndpointRef<V> {
         let target = self.service.target;
         InterfaceEndpointRef::new(stack.push(Node::InterfaceEndpoint(InterfaceEndpointNode {
+            tags: self.tags,
             id,
             vpc: self.vpc.handle,
             private_dns: self.private_dns.unwrap_or(target.private_dns_default),
@@ -512,6 +518,8 @@ pub(crate) struct InterfaceEndpointNode {
     policy: Option<EndpointPolicy>,
     dns_options: DnsOptions,
     pub(crate) ip_address_type: Option<IpAddressType>,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl InterfaceEndpointNode {
@@ -795,7 +803,7 @@ impl InterfaceEndpointNode {
                     "IpAddressType",
                     self.ip_address_type.map(IpAddressType::as_str),
                 )
-                .property("Tags", name_tag(ctx.stack, &self.id)),
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
     }
 }

@@ -8,7 +8,7 @@ use vpcform_cfn::{Resource, Template, TemplateError};
 use super::vpc::VpcRef;
 use crate::handle::{Handle, NodeKey, handle};
 use crate::model::{Check, Claim, Model, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// An internet gateway (`AWS::EC2::InternetGateway`) attached to VPC `V`
@@ -30,6 +30,11 @@ pub struct InternetGateway<V: VpcMarker> {
     /// The VPC it is attached to. Required.
     #[builder(setter(into))]
     vpc: VpcRef<V>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -42,6 +47,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for InternetGateway
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> InternetGatewayRef<V> {
         InternetGatewayRef::new(stack.push(Node::InternetGateway(InternetGatewayNode {
+            tags: self.tags,
             id,
             vpc: self.vpc.handle,
         })))
@@ -51,6 +57,8 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for InternetGateway
 pub(crate) struct InternetGatewayNode {
     pub(crate) id: Arc<str>,
     pub(crate) vpc: Handle,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl InternetGatewayNode {
@@ -88,7 +96,7 @@ impl InternetGatewayNode {
         template.add_resource(
             &*self.id,
             Resource::new("AWS::EC2::InternetGateway")
-                .property("Tags", name_tag(ctx.stack, &self.id)),
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
         )?;
         template.add_resource(
             InternetGatewayNode::attachment_id(&self.id),

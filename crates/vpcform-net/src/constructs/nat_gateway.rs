@@ -9,7 +9,7 @@ use super::internet_gateway::InternetGatewayNode;
 use super::subnet::SubnetRef;
 use crate::handle::{Handle, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A public NAT gateway (`AWS::EC2::NatGateway`) in a public subnet of VPC `V`, with its
@@ -36,6 +36,11 @@ pub struct NatGateway<V: VpcMarker> {
     /// Required.
     #[builder(setter(into))]
     subnet: SubnetRef<V>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -48,6 +53,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for NatGateway<V> {
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> NatGatewayRef<V> {
         NatGatewayRef::new(stack.push(Node::NatGateway(NatGatewayNode {
+            tags: self.tags,
             id,
             subnet: self.subnet.handle,
         })))
@@ -57,6 +63,8 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for NatGateway<V> {
 pub(crate) struct NatGatewayNode {
     pub(crate) id: Arc<str>,
     pub(crate) subnet: Handle,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl NatGatewayNode {
@@ -85,12 +93,12 @@ impl NatGatewayNode {
         let attachment = InternetGatewayNode::attachment_of(ctx.model, self.subnet.vpc);
         let mut address = Resource::new("AWS::EC2::EIP")
             .property("Domain", "vpc")
-            .property("Tags", name_tag(ctx.stack, &eip));
+            .property("Tags", ctx.tags(&eip, &self.tags));
         let mut nat = Resource::new("AWS::EC2::NatGateway")
             .property("AllocationId", Value::get_att(&eip, "AllocationId"))
             .property("SubnetId", self.subnet.reference())
             .property("ConnectivityType", "public")
-            .property("Tags", name_tag(ctx.stack, &self.id));
+            .property("Tags", ctx.tags(&self.id, &self.tags));
         // CloudFormation: an EIP or NAT gateway in a VPC with an internet gateway must depend
         // on the gateway's attachment (AWS::EC2::EIP reference, "DependsOn attribute").
         if let Some(attachment) = attachment {

@@ -11,7 +11,7 @@ use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use crate::handle::NodeKey;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
 /// Whether the load balancer answers inside the VPC only or on the internet.
@@ -91,6 +91,11 @@ pub struct NetworkLoadBalancer<V: VpcMarker> {
     /// service on it can offer IPv6. Every subnet needs an IPv6 block. Default `false` (`ipv4`).
     #[builder(default = false)]
     dualstack: bool,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -121,6 +126,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for NetworkLoadBala
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> NetworkLoadBalancerRef<V> {
         NetworkLoadBalancerRef::new(stack.push(Node::NetworkLoadBalancer(
             NetworkLoadBalancerNode {
+                tags: self.tags,
                 id,
                 subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
                 security_groups: self.security_groups.into_iter().map(|g| g.handle).collect(),
@@ -140,6 +146,8 @@ pub(crate) struct NetworkLoadBalancerNode {
     scheme: Scheme,
     pub(crate) enforce_on_private_link: bool,
     pub(crate) dualstack: bool,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl NetworkLoadBalancerNode {
@@ -239,7 +247,7 @@ impl NetworkLoadBalancerNode {
         }
         template.add_resource(
             &*self.id,
-            nlb.property("Tags", name_tag(ctx.stack, &self.id)),
+            nlb.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
     }
 }

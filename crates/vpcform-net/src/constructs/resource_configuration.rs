@@ -63,6 +63,11 @@ pub struct ResourceConfiguration<V: VpcMarker> {
     /// Default: no, AWS's default.
     #[builder(default)]
     shareable_service_networks: bool,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 /// What a [`ResourceConfiguration`] offers.
@@ -116,6 +121,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ResourceConfigu
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> ResourceConfigurationRef<V> {
         ResourceConfigurationRef::new(stack.push(Node::ResourceConfiguration(
             ResourceConfigurationNode {
+                tags: self.tags,
                 id,
                 name: self.name,
                 gateway: self.gateway.handle,
@@ -134,6 +140,8 @@ pub(crate) struct ResourceConfigurationNode {
     resource: LatticeResource,
     pub(crate) ports: Vec<(u16, u16)>,
     pub(crate) shareable_networks: bool,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl ResourceConfigurationNode {
@@ -210,7 +218,7 @@ impl ResourceConfigurationNode {
 
     pub(crate) fn render(
         &self,
-        _ctx: &Render<'_>,
+        ctx: &Render<'_>,
         template: &mut Template,
     ) -> Result<(), TemplateError> {
         let definition = match &self.resource {
@@ -250,6 +258,9 @@ impl ResourceConfigurationNode {
         if self.shareable_networks {
             resource = resource.property("AllowAssociationToSharableServiceNetwork", true);
         }
-        template.add_resource(&*self.id, resource)
+        template.add_resource(
+            &*self.id,
+            resource.property("Tags", ctx.tags(&self.id, &self.tags)),
+        )
     }
 }

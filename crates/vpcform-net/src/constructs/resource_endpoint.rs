@@ -14,7 +14,7 @@ use super::vpc::VpcRef;
 use crate::export::{Imported, ResourceConfigurationArn};
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A resource endpoint (`AWS::EC2::VPCEndpoint`, `VpcEndpointType: Resource`) in VPC `V`:
@@ -60,6 +60,11 @@ pub struct ResourceEndpoint<V: VpcMarker> {
     /// `SecurityGroupIds`. Default: none given, and AWS uses the VPC's default group.
     #[builder(default, setter(transform = |list: impl IntoIterator<Item = impl AsHandle<SecurityGroupRef<V>>>| groups(list)))]
     security_groups: Vec<SecurityGroupRef<V>>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 /// What a resource endpoint in stack `S` can connect to.
@@ -99,6 +104,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ResourceEndpoin
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> ResourceEndpointRef<V> {
         ResourceEndpointRef::new(stack.push(Node::ResourceEndpoint(ResourceEndpointNode {
+            tags: self.tags,
             id,
             vpc: self.vpc.handle,
             resource: self.resource,
@@ -114,6 +120,8 @@ pub(crate) struct ResourceEndpointNode {
     resource: ResourceSource,
     pub(crate) subnets: Vec<Handle>,
     pub(crate) security_groups: Vec<Handle>,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl ResourceEndpointNode {
@@ -172,7 +180,7 @@ impl ResourceEndpointNode {
         render_endpoint(
             ctx,
             template,
-            &self.id,
+            (&self.id, &self.tags),
             ("Resource", "ResourceConfigurationArn", &self.resource.value),
             &self.vpc,
             &self.subnets,
@@ -204,12 +212,12 @@ pub(crate) fn check_placement(
     check_one_subnet_per_az(check, id, subnets);
 }
 
-/// A Lattice endpoint's `AWS::EC2::VPCEndpoint`: its type, and the property naming what it
-/// reaches with its value.
+/// A Lattice endpoint's `AWS::EC2::VPCEndpoint` (its ID and own tags): its type, and the
+/// property naming what it reaches with its value.
 pub(crate) fn render_endpoint(
     ctx: &Render<'_>,
     template: &mut Template,
-    id: &str,
+    (id, tags): (&str, &crate::Tags),
     (endpoint_type, property, value): (&str, &str, &Value),
     vpc: &Handle,
     subnets: &[Handle],
@@ -224,7 +232,7 @@ pub(crate) fn render_endpoint(
     if !security_groups.is_empty() {
         resource = resource.property("SecurityGroupIds", list(security_groups));
     }
-    template.add_resource(id, resource.property("Tags", name_tag(ctx.stack, id)))
+    template.add_resource(id, resource.property("Tags", ctx.tags(id, tags)))
 }
 
 /// A resource gateway with no zone in common with an endpoint's subnets: the zones of both,

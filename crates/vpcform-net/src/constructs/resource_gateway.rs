@@ -10,7 +10,7 @@ use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A VPC Lattice resource gateway (`AWS::VpcLattice::ResourceGateway`) in VPC `V`: the network
@@ -50,6 +50,11 @@ pub struct ResourceGateway<V: VpcMarker> {
     /// `SecurityGroupIds`, at most 5, of the same VPC. Default: none.
     #[builder(default, setter(transform = |list: impl IntoIterator<Item = impl AsHandle<SecurityGroupRef<V>>>| groups(list)))]
     security_groups: Vec<SecurityGroupRef<V>>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -62,6 +67,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ResourceGateway
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> ResourceGatewayRef<V> {
         ResourceGatewayRef::new(stack.push(Node::ResourceGateway(ResourceGatewayNode {
+            tags: self.tags,
             id,
             name: self.name,
             vpc: self.vpc.handle,
@@ -77,6 +83,8 @@ pub(crate) struct ResourceGatewayNode {
     pub(crate) vpc: Handle,
     pub(crate) subnets: Vec<Handle>,
     security_groups: Vec<Handle>,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 /// A VPC Lattice name: `min..=max` lowercase letters, digits and hyphens, no leading, trailing
@@ -163,7 +171,7 @@ impl ResourceGatewayNode {
         }
         template.add_resource(
             &*self.id,
-            resource.property("Tags", name_tag(ctx.stack, &self.id)),
+            resource.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
     }
 }

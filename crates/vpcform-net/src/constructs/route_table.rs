@@ -9,7 +9,7 @@ use super::subnet::SubnetRef;
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Claim, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A route table (`AWS::EC2::RouteTable`) of VPC `V`, with a
@@ -40,6 +40,11 @@ pub struct RouteTable<V: VpcMarker> {
     /// table unused until a subnet is associated.
     #[builder(default, setter(transform = |subnets: impl IntoIterator<Item = impl AsHandle<SubnetRef<V>>>| collect(subnets)))]
     subnets: Vec<SubnetRef<V>>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -52,6 +57,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for RouteTable<V> {
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> RouteTableRef<V> {
         RouteTableRef::new(stack.push(Node::RouteTable(RouteTableNode {
+            tags: self.tags,
             id,
             vpc: self.vpc.handle,
             subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
@@ -68,6 +74,8 @@ pub(crate) struct RouteTableNode {
     pub(crate) subnets: Vec<Handle>,
     /// Where an existing table's ID comes from; `None` for one this stack creates.
     pub(crate) existing: Option<super::existing::ExistingId>,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl RouteTableNode {
@@ -112,7 +120,7 @@ impl RouteTableNode {
             &*self.id,
             Resource::new("AWS::EC2::RouteTable")
                 .property("VpcId", self.vpc.reference())
-                .property("Tags", name_tag(ctx.stack, &self.id)),
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
         )?;
         for subnet in &self.subnets {
             template.add_resource(

@@ -9,7 +9,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 
 /// Protocol and ports of a rule.
@@ -320,6 +320,11 @@ pub struct SecurityGroup<V: VpcMarker> {
     /// Default: AWS's own default rule, all traffic to anywhere.
     #[builder(default, setter(transform = |rules: impl IntoIterator<Item = Rule<V>>| Some(rules.into_iter().collect())))]
     egress: Option<Vec<Rule<V>>>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -379,6 +384,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for SecurityGroup<V
         let description = self.description.unwrap_or_else(|| stack.path(&id));
         SecurityGroupRef::new(
             stack.push(Node::SecurityGroup(SecurityGroupNode {
+                tags: self.tags,
                 description,
                 id,
                 vpc: self.vpc.handle,
@@ -534,6 +540,8 @@ pub(crate) struct SecurityGroupNode {
     /// Where an existing group's ID comes from; `None` for one this stack creates. An existing
     /// group's rules are unknown.
     pub(crate) existing: Option<super::existing::ExistingId>,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl SecurityGroupNode {
@@ -544,6 +552,7 @@ impl SecurityGroupNode {
         existing: super::existing::ExistingId,
     ) -> SecurityGroupNode {
         SecurityGroupNode {
+            tags: crate::Tags::new(),
             description: String::new(),
             id,
             vpc,
@@ -738,7 +747,7 @@ impl SecurityGroupNode {
         }
         template.add_resource(
             &*self.id,
-            group.property("Tags", name_tag(ctx.stack, &self.id)),
+            group.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
     }
 }

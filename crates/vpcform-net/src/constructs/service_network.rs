@@ -10,7 +10,7 @@ use super::resource_gateway::lattice_name;
 use crate::export::{Exportable, Imported, OutputValue, ServiceNetworkArn};
 use crate::handle::{Linked, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{StackMarker, SynthError};
 
 /// A VPC Lattice service network (`AWS::VpcLattice::ServiceNetwork`) in stack `S`: resource
@@ -45,6 +45,11 @@ pub struct ServiceNetwork {
     /// Default: not shareable (written out, so the template does not depend on AWS's default).
     #[builder(default)]
     shareable: bool,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -67,6 +72,7 @@ impl<S: StackMarker> Construct<S> for ServiceNetwork {
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> ServiceNetworkRef<S> {
         ServiceNetworkRef::new(stack.push(Node::ServiceNetwork(ServiceNetworkNode {
+            tags: self.tags,
             id,
             name: self.name,
             iam_auth: self.iam_auth,
@@ -116,6 +122,8 @@ pub(crate) struct ServiceNetworkNode {
     name: String,
     iam_auth: bool,
     pub(crate) shareable: bool,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl ServiceNetworkNode {
@@ -145,7 +153,7 @@ impl ServiceNetworkNode {
                 .property("Name", self.name.as_str())
                 .property("AuthType", if self.iam_auth { "AWS_IAM" } else { "NONE" })
                 .property("SharingConfig", Value::Map(sharing))
-                .property("Tags", name_tag(ctx.stack, &self.id)),
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
     }
 }

@@ -10,7 +10,7 @@ use super::resource_configuration::{ResourceConfigurationNode, ResourceConfigura
 use super::service_network::{IntoServiceNetwork, ServiceNetworkNode};
 use crate::handle::{Handle, Linked, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A service-network resource association
@@ -54,6 +54,11 @@ pub struct ServiceNetworkResourceAssociation<V: VpcMarker> {
     /// ARN). Required.
     #[builder(setter(into))]
     resource: ResourceConfigurationRef<V>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -69,6 +74,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S>
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> ServiceNetworkResourceAssociationRef<V> {
         ServiceNetworkResourceAssociationRef::new(stack.push(
             Node::ServiceNetworkResourceAssociation(ServiceNetworkResourceAssociationNode {
+                tags: self.tags,
                 id,
                 service_network: self.service_network,
                 resource: self.resource.handle,
@@ -81,6 +87,8 @@ pub(crate) struct ServiceNetworkResourceAssociationNode {
     pub(crate) id: Arc<str>,
     pub(crate) service_network: Linked,
     pub(crate) resource: Handle,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl ServiceNetworkResourceAssociationNode {
@@ -130,7 +138,7 @@ impl ServiceNetworkResourceAssociationNode {
                     "ResourceConfigurationId",
                     Value::get_att(&*self.resource.id, "Id"),
                 )
-                .property("Tags", name_tag(ctx.stack, &self.id)),
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
     }
 }

@@ -57,6 +57,11 @@ pub struct ServiceNetworkEndpoint<V: VpcMarker> {
     /// `SecurityGroupIds`. Default: none given, and AWS uses the VPC's default group.
     #[builder(default, setter(transform = |list: impl IntoIterator<Item = impl AsHandle<SecurityGroupRef<V>>>| groups(list)))]
     security_groups: Vec<SecurityGroupRef<V>>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -70,6 +75,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ServiceNetworkE
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> ServiceNetworkEndpointRef<V> {
         ServiceNetworkEndpointRef::new(stack.push(Node::ServiceNetworkEndpoint(
             ServiceNetworkEndpointNode {
+                tags: self.tags,
                 id,
                 vpc: self.vpc.handle,
                 service_network: self.service_network,
@@ -86,6 +92,8 @@ pub(crate) struct ServiceNetworkEndpointNode {
     pub(crate) service_network: Linked,
     pub(crate) subnets: Vec<Handle>,
     pub(crate) security_groups: Vec<Handle>,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl ServiceNetworkEndpointNode {
@@ -138,7 +146,7 @@ impl ServiceNetworkEndpointNode {
         render_endpoint(
             ctx,
             template,
-            &self.id,
+            (&self.id, &self.tags),
             (
                 "ServiceNetwork",
                 "ServiceNetworkArn",

@@ -8,7 +8,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::vpc::{VpcNode, VpcRef, check_prefix};
 use crate::handle::{Handle, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 
 /// Where a subnet is placed.
@@ -133,6 +133,11 @@ pub struct Subnet<V: VpcMarker> {
     /// none (IPv4 only).
     #[builder(default, setter(strip_option))]
     ipv6_index: Option<u8>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -165,6 +170,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Subnet<V> {
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> SubnetRef<V> {
         let az = self.availability_zone.clone();
         let handle = stack.push(Node::Subnet(SubnetNode {
+            tags: self.tags,
             id,
             vpc: self.vpc.handle,
             parsed: self.cidr.parsed().ok(),
@@ -190,6 +196,8 @@ pub(crate) struct SubnetNode {
     pub(crate) ipv6_index: Option<u8>,
     /// Where an existing subnet's ID comes from; `None` for one this stack creates.
     pub(crate) existing: Option<super::existing::ExistingId>,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl SubnetNode {
@@ -202,6 +210,7 @@ impl SubnetNode {
         existing: super::existing::ExistingId,
     ) -> SubnetNode {
         SubnetNode {
+            tags: crate::Tags::new(),
             id,
             vpc,
             parsed: cidr.parsed().ok(),
@@ -291,7 +300,7 @@ impl SubnetNode {
         }
         template.add_resource(
             &*self.id,
-            subnet.property("Tags", name_tag(ctx.stack, &self.id)),
+            subnet.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
     }
 

@@ -10,7 +10,7 @@ use super::vpc::VpcNode;
 use super::vpc::VpcRef;
 use crate::handle::{Handle, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// How targets are registered.
@@ -194,6 +194,11 @@ pub struct TargetGroup<V: VpcMarker> {
     /// Targets registered with the group. Default: none (register them later, e.g. from EKS).
     #[builder(default, setter(transform = |targets: impl IntoIterator<Item = Target>| targets.into_iter().collect()))]
     targets: Vec<Target>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -206,6 +211,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for TargetGroup<V> 
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> TargetGroupRef<V> {
         TargetGroupRef::new(stack.push(Node::TargetGroup(TargetGroupNode {
+            tags: self.tags,
             id,
             vpc: self.vpc.handle,
             port: self.port,
@@ -223,6 +229,8 @@ pub(crate) struct TargetGroupNode {
     target_type: TargetType,
     health_check: HealthCheck,
     targets: Vec<Target>,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 /// Whether an address is one AWS takes as an IP target: in the target group's VPC, or in
@@ -369,7 +377,7 @@ impl TargetGroupNode {
         }
         template.add_resource(
             &*self.id,
-            group.property("Tags", name_tag(ctx.stack, &self.id)),
+            group.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
     }
 }

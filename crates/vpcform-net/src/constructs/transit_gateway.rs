@@ -8,7 +8,7 @@ use vpcform_cfn::{Resource, Template, TemplateError};
 use crate::export::Imported;
 use crate::handle::{NodeKey, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{Ipv4Cidr, StackMarker, SynthError};
 
 /// A transit gateway (`AWS::EC2::TransitGateway`) in stack `S`: VPCs attach to it with a
@@ -51,6 +51,11 @@ pub struct TransitGateway {
     /// addresses. Default: on (AWS's default).
     #[builder(default = true)]
     dns_support: bool,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -63,6 +68,7 @@ impl<S: StackMarker> Construct<S> for TransitGateway {
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> TransitGatewayRef<S> {
         TransitGatewayRef::new(stack.push(Node::TransitGateway(TransitGatewayNode {
+            tags: self.tags,
             id,
             amazon_side_asn: self.amazon_side_asn,
             description: self.description,
@@ -118,6 +124,8 @@ pub(crate) struct TransitGatewayNode {
     description: Option<String>,
     pub(crate) default_route_table: bool,
     dns_support: bool,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl TransitGatewayNode {
@@ -184,7 +192,7 @@ impl TransitGatewayNode {
                 enable(self.default_route_table),
             )
             .property("DnsSupport", enable(self.dns_support))
-            .property("Tags", name_tag(ctx.stack, &self.id));
+            .property("Tags", ctx.tags(&self.id, &self.tags));
         template.add_resource(&*self.id, resource)
     }
 }

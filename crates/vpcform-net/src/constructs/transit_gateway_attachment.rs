@@ -13,7 +13,7 @@ use super::transit_gateway_route_table::{
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, NodeKey, collect, handle};
 use crate::model::{Check, Claim, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A VPC attachment (`AWS::EC2::TransitGatewayAttachment`) of VPC `V` to a transit gateway.
@@ -67,6 +67,11 @@ pub struct TransitGatewayAttachment<V: VpcMarker> {
     /// (`AWS::EC2::TransitGatewayRouteTablePropagation`, `<Id>Propagation<n>`). Default: none.
     #[builder(default, setter(transform = |tables: impl IntoIterator<Item = TgwRouteTable<V::Stack>>| tables.into_iter().map(|t| t.source).collect()))]
     propagations: Vec<TgwRouteTableSource>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 handle! {
@@ -81,6 +86,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for TransitGatewayA
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> TransitGatewayAttachmentRef<V> {
         TransitGatewayAttachmentRef::new(stack.push(Node::TransitGatewayAttachment(
             TransitGatewayAttachmentNode {
+                tags: self.tags,
                 id,
                 transit_gateway: self.transit_gateway,
                 vpc: self.vpc.handle,
@@ -106,6 +112,8 @@ pub(crate) struct TransitGatewayAttachmentNode {
     pub(crate) subnets: Vec<Handle>,
     pub(crate) association: Option<TgwRouteTableSource>,
     pub(crate) propagations: Vec<TgwRouteTableSource>,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl TransitGatewayAttachmentNode {
@@ -226,7 +234,7 @@ impl TransitGatewayAttachmentNode {
             .property("TransitGatewayId", self.transit_gateway.value.clone())
             .property("VpcId", self.vpc.reference())
             .property("SubnetIds", vpcform_cfn::Value::List(subnets))
-            .property("Tags", name_tag(ctx.stack, &self.id));
+            .property("Tags", ctx.tags(&self.id, &self.tags));
         template.add_resource(&*self.id, resource)?;
         if let Some(table) = &self.association {
             template.add_resource(

@@ -11,7 +11,7 @@ use crate::StackMarker;
 use crate::export::{Imported, TransitGatewayRouteTableId};
 use crate::handle::handle;
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, StackDef, name_tag};
+use crate::stack::{Construct, StackDef};
 
 /// A transit gateway route table (`AWS::EC2::TransitGatewayRouteTable`) in stack `S`: with the
 /// transit gateway's default route table off, each attachment is associated with one table
@@ -34,6 +34,11 @@ pub struct TransitGatewayRouteTable<S> {
     /// The transit gateway: a handle of this stack, or its ID imported. Required.
     #[builder(setter(transform = |tgw: impl IntoTransitGateway<S>| tgw.transit_gateway()))]
     transit_gateway: TransitGatewaySource,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
     #[builder(default, setter(skip))]
     _stack: PhantomData<fn() -> S>,
 }
@@ -49,6 +54,7 @@ impl<S: StackMarker> Construct<S> for TransitGatewayRouteTable<S> {
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> TransitGatewayRouteTableRef<S> {
         TransitGatewayRouteTableRef::new(stack.push(Node::TransitGatewayRouteTable(
             TransitGatewayRouteTableNode {
+                tags: self.tags,
                 id,
                 transit_gateway: self.transit_gateway,
             },
@@ -116,6 +122,8 @@ impl<S> TgwRouteTable<S> {
 pub(crate) struct TransitGatewayRouteTableNode {
     pub(crate) id: Arc<str>,
     pub(crate) transit_gateway: TransitGatewaySource,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl TransitGatewayRouteTableNode {
@@ -138,7 +146,7 @@ impl TransitGatewayRouteTableNode {
             &*self.id,
             Resource::new("AWS::EC2::TransitGatewayRouteTable")
                 .property("TransitGatewayId", self.transit_gateway.value.clone())
-                .property("Tags", name_tag(ctx.stack, &self.id)),
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
     }
 }

@@ -9,7 +9,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::subnet::SubnetNode;
 use crate::handle::{NodeKey, handle};
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, SUBNETS_PER_VPC, StackDef, name_tag};
+use crate::stack::{Construct, SUBNETS_PER_VPC, StackDef};
 use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 
 /// A VPC (`AWS::EC2::VPC`), typed by its [`VpcMarker`] `V`.
@@ -43,6 +43,11 @@ pub struct Vpc<V: VpcMarker> {
     /// ([`Subnet::ipv6_index`](crate::Subnet)). Default: none (IPv4 only).
     #[builder(default, setter(strip_option))]
     ipv6: Option<Ipv6Block>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
     #[builder(default, setter(skip))]
     _vpc: PhantomData<fn() -> V>,
 }
@@ -143,6 +148,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Vpc<V> {
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> VpcRef<V> {
         let cidr = self.cidr.parsed().ok();
         let handle = stack.push(Node::Vpc(VpcNode {
+            tags: self.tags,
             id,
             cidr: self.cidr,
             parsed: cidr,
@@ -166,6 +172,8 @@ pub(crate) struct VpcNode {
     pub(crate) ipv6: Option<Ipv6Block>,
     /// Where an existing VPC's ID comes from; `None` for a VPC this stack creates.
     pub(crate) existing: Option<super::existing::ExistingId>,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 /// IPv4 VPC and subnet blocks are /16 to /28 (aws-facts §1 [1]: CreateVpc, CreateSubnet).
@@ -290,7 +298,7 @@ impl VpcNode {
                     "EnableDnsHostnames",
                     self.enable_dns_hostnames.unwrap_or(true),
                 )
-                .property("Tags", name_tag(ctx.stack, &self.id)),
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
         )?;
         if let Some(ipv6) = &self.ipv6 {
             let block = Resource::new("AWS::EC2::VPCCidrBlock")

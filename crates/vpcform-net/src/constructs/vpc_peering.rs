@@ -9,7 +9,7 @@ use vpcform_cfn::{Resource, Template, TemplateError};
 use super::vpc::{VpcNode, VpcRef};
 use crate::handle::{Handle, NodeKey};
 use crate::model::{Check, Node, Render};
-use crate::stack::{AnyHandle, Construct, StackDef, name_tag};
+use crate::stack::{AnyHandle, Construct, StackDef};
 use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 
 /// A VPC peering connection (`AWS::EC2::VPCPeeringConnection`) from VPC `V` (the requester)
@@ -43,6 +43,11 @@ pub struct VpcPeering<V: VpcMarker, W> {
     /// The accepter: a [`VpcRef`] of the same stack, or an [`ExternalVpc`]. Required.
     #[builder(setter(transform = |peer: impl IntoPeer<W>| peer.into_peer()))]
     peer: PeerDef<W>,
+    /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
+    /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
+    /// `Stack/Id`) and the stack's.
+    #[builder(default, setter(into))]
+    tags: crate::Tags,
 }
 
 /// What a peering connection can connect to.
@@ -207,6 +212,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, W: PeerIn<S>> Construct<S> for V
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> VpcPeeringRef<V, W> {
         let handle = stack.push(Node::VpcPeering(VpcPeeringNode {
+            tags: self.tags,
             id,
             vpc: self.vpc.handle,
             peer: self.peer.peer,
@@ -233,6 +239,8 @@ pub(crate) struct VpcPeeringNode {
     pub(crate) id: Arc<str>,
     pub(crate) vpc: Handle,
     peer: Peer,
+    /// The construct's own tags (see `tags`).
+    pub(crate) tags: crate::Tags,
 }
 
 impl VpcPeeringNode {
@@ -379,7 +387,7 @@ impl VpcPeeringNode {
         };
         template.add_resource(
             &*self.id,
-            resource.property("Tags", name_tag(ctx.stack, &self.id)),
+            resource.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
     }
 }

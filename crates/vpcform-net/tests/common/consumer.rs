@@ -4,6 +4,7 @@ vpcform_net::topology! {
     stack Consumer { vpc VpcA }
 }
 
+#[allow(dead_code)]
 fn consumer() -> (Stack<Consumer>, VpcRef<VpcA>) {
     let mut stack = Stack::<Consumer>::new("Consumer");
     let vpc = stack.add(
