@@ -398,3 +398,85 @@ fn instance_targets_are_i_and_8_or_17_hex_digits() {
     ]);
     assert_eq!(e.len(), 2, "{e:#?}");
 }
+
+/// Rules without a description get one saying what they admit (CDK's form), in the characters
+/// EC2 accepts and at most 255 of them; a given description is kept.
+#[test]
+fn rules_without_a_description_say_what_they_admit() {
+    let (mut stack, vpc) = consumer();
+    let peer_group = stack.add("Clients", SecurityGroup::builder().vpc(&vpc).build());
+    stack.add(
+        "Sg",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .ingress([
+                Rule::new(Port::tcp(443), Peer::ipv4(cidr!("10.0.0.0/16"))),
+                Rule::new(Port::udp_range(53, 54), Peer::ipv6("2001:db8::/32")),
+                Rule::new(Port::AllTraffic, Peer::security_group(&peer_group)),
+                Rule::new(Port::tcp(443), Peer::prefix_list("pl-63a5400a")).description("kept"),
+            ])
+            .egress([Rule::new(
+                Port::tcp(443),
+                Peer::prefix_list(Value::sub("pl-${AWS::Region}")),
+            )])
+            .build(),
+    );
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let json = serde_json::to_value(assembly.stacks()[0].template()).unwrap_or_default();
+    let descriptions = |property: &str| -> Vec<String> {
+        json["Resources"]["Sg"]["Properties"][property]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|r| r["Description"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(
+        descriptions("SecurityGroupIngress"),
+        [
+            "from 10.0.0.0/16:TCP 443",
+            "from 2001:db8::/32:UDP 53-54",
+            "from members of Consumer/Clients:all traffic",
+            "kept",
+        ]
+    );
+    assert_eq!(
+        descriptions("SecurityGroupEgress"),
+        ["to a prefix list:TCP 443"]
+    );
+}
+
+#[test]
+fn a_default_rule_description_stops_at_255_characters() {
+    let mut stack = Stack::<Consumer>::new(format!("S{}", "a".repeat(127)));
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let long = "G".repeat(200);
+    let peer_group = stack.add(&long, SecurityGroup::builder().vpc(&vpc).build());
+    stack.add(
+        "Sg",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::security_group(&peer_group))])
+            .build(),
+    );
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let json = serde_json::to_value(assembly.stacks()[0].template()).unwrap_or_default();
+    let description =
+        json["Resources"]["Sg"]["Properties"]["SecurityGroupIngress"][0]["Description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+    assert_eq!(description.chars().count(), 255, "{description}");
+    assert!(
+        description.starts_with("from members of S"),
+        "{description}"
+    );
+}

@@ -255,7 +255,8 @@ impl<V> Rule<V> {
         self
     }
 
-    /// Sets the rule's description, shown in the console.
+    /// Sets the rule's description, shown in the console. Default: what the rule admits, as
+    /// CDK writes it — `from 10.0.0.0/16:TCP 443` (ingress), `to …` (egress).
     ///
     /// ```
     /// # use vpcform_net::prelude::*;
@@ -310,7 +311,7 @@ pub struct SecurityGroup<V: VpcMarker> {
     #[builder(setter(into))]
     vpc: VpcRef<V>,
     /// `GroupDescription` (cannot change without replacing the group). Default: the construct
-    /// path, `Stack/Id`.
+    /// path, `Stack/Id` (its first 255 characters).
     #[builder(default, setter(strip_option, into))]
     description: Option<String>,
     /// Inbound rules. Default: none, so nothing gets in.
@@ -381,7 +382,10 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for SecurityGroup<V
     type Handle = SecurityGroupRef<V>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> SecurityGroupRef<V> {
-        let description = self.description.unwrap_or_else(|| stack.path(&id));
+        // The default, the group's path, stops at GroupDescription's 255 characters.
+        let description = self
+            .description
+            .unwrap_or_else(|| stack.path(&id).chars().take(255).collect());
         SecurityGroupRef::new(
             stack.push(Node::SecurityGroup(SecurityGroupNode {
                 tags: self.tags,
@@ -588,10 +592,34 @@ impl RuleDef {
             ),
         };
         rule.insert(key.to_string(), value);
-        if let Some(description) = &self.description {
-            rule.insert("Description".to_string(), Value::from(description.as_str()));
-        }
+        let description = match &self.description {
+            Some(description) => description.clone(),
+            None => self.default_description(inbound),
+        };
+        rule.insert("Description".to_string(), Value::from(description));
         Value::Map(rule)
+    }
+
+    /// A rule without a description gets one, as CDK writes them (`from 10.0.0.0/16:TCP 443`):
+    /// the console and security scanners (checkov CKV_AWS_23) expect every rule to say what it
+    /// admits. Only characters EC2 allows in rule descriptions (`check_description`).
+    fn default_description(&self, inbound: bool) -> String {
+        let peer = match &self.peer {
+            PeerDef::Ipv4(cidr) => cidr.text().to_string(),
+            PeerDef::Ipv6(cidr) => cidr.clone(),
+            PeerDef::SecurityGroup(group) => format!("members of {}", group.path()),
+            PeerDef::PrefixList(id) => match id.as_str() {
+                Some(id) => format!("prefix list {id}"),
+                None => "a prefix list".to_string(),
+            },
+            PeerDef::VpcIpv6(vpc) => format!("the IPv6 block of {}", vpc.path()),
+        };
+        let direction = if inbound { "from" } else { "to" };
+        // At most 255 characters (a long stack and group name could pass it).
+        format!("{direction} {peer}:{}", self.port)
+            .chars()
+            .take(255)
+            .collect()
     }
 }
 
