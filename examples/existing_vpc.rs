@@ -43,6 +43,20 @@ pub fn app() -> App {
             .dns_hostnames(true)
             .build(),
     );
+    // The VPC's traffic to CloudWatch Logs, a year, encrypted with the key the landing zone
+    // publishes in Parameter Store (resolved at deploy). vpcform creates the log group and the
+    // role flow logs deliver with, and asks for CAPABILITY_IAM.
+    stack.add(
+        "LandingFlowLog",
+        FlowLog::builder()
+            .resource(&vpc)
+            .destination(
+                FlowLogDestination::cloud_watch_logs()
+                    .retention_days(365)
+                    .kms_key("{{resolve:ssm:/landing-zone/network-log-key-arn}}"),
+            )
+            .build(),
+    );
     let subnets: Vec<_> = [
         ("PrivateA", "10.40.1.0/24", "use1-az1"),
         ("PrivateB", "10.40.2.0/24", "use1-az2"),

@@ -35,6 +35,10 @@ const CONSUMER_ACCOUNT: &str = "arn:aws:iam::111122223333:root";
 const VPC_A_CIDR: Ipv4Cidr = cidr!("10.0.0.0/16");
 const VPC_B_CIDR: Ipv4Cidr = cidr!("10.1.0.0/16");
 const HTTPS: Port = Port::tcp(443);
+/// The organization's central log bucket (its policy lets `delivery.logs.amazonaws.com` write):
+/// flow logs go to it by ARN, load balancer access logs by name.
+const LOG_BUCKET: &str = "example-central-network-logs";
+const LOG_BUCKET_ARN: &str = "arn:aws:s3:::example-central-network-logs";
 
 /// Builds the app: the provider stack, then the consumer stack that imports its service name.
 pub fn app() -> App {
@@ -42,6 +46,14 @@ pub fn app() -> App {
     let mut provider = Stack::<Provider>::new("Provider")
         .description("VPC B: a custom service behind an NLB, offered over AWS PrivateLink");
     let vpc_b = provider.add("VpcB", Vpc::<VpcB>::builder().cidr(VPC_B_CIDR).build());
+    // Every connection into VPC B, accepted or rejected, for the security team.
+    provider.add(
+        "VpcBFlowLog",
+        FlowLog::builder()
+            .resource(&vpc_b)
+            .destination(FlowLogDestination::s3(LOG_BUCKET_ARN).prefix("flow-logs/provider"))
+            .build(),
+    );
     let b1 = provider.add("PrivateB1", private_subnet(&vpc_b, cidr!("10.1.1.0/24"), 0));
     let b2 = provider.add("PrivateB2", private_subnet(&vpc_b, cidr!("10.1.2.0/24"), 1));
     provider.add(
@@ -73,6 +85,11 @@ pub fn app() -> App {
         NetworkLoadBalancer::builder()
             .subnets([&b1, &b2])
             .security_groups([&nlb_sg])
+            // What scanners look for (checkov CKV_AWS_91). AWS writes NLB access logs for TLS
+            // listeners only, so with this TCP listener synthesis warns that they stay empty:
+            // the flow log above is what records the service's connections.
+            .access_logs(AccessLogs::s3(LOG_BUCKET).prefix("access-logs/privatelink"))
+            .tags([("service", "orders-api")])
             .build(),
     );
     let targets = provider.add(
@@ -97,6 +114,7 @@ pub fn app() -> App {
         EndpointService::builder()
             .network_load_balancers([&nlb])
             .allowed_principals([CONSUMER_ACCOUNT])
+            .tags([("service", "orders-api")])
             .build(),
     );
     provider.output("VpcId", &vpc_b);
@@ -112,6 +130,13 @@ pub fn app() -> App {
         "VPC A: EKS pods reaching the provider's service, S3, DynamoDB and SQS privately",
     );
     let vpc_a = consumer.add("VpcA", Vpc::<VpcA>::builder().cidr(VPC_A_CIDR).build());
+    consumer.add(
+        "VpcAFlowLog",
+        FlowLog::builder()
+            .resource(&vpc_a)
+            .destination(FlowLogDestination::s3(LOG_BUCKET_ARN).prefix("flow-logs/consumer"))
+            .build(),
+    );
     let a1 = consumer.add("PrivateA1", private_subnet(&vpc_a, cidr!("10.0.1.0/24"), 0));
     let a2 = consumer.add("PrivateA2", private_subnet(&vpc_a, cidr!("10.0.2.0/24"), 1));
     let routes_a1 = consumer.add(

@@ -10,6 +10,10 @@ use std::process::{Command, ExitCode};
 /// deploy tests. Both pinned so a new release cannot fail CI unannounced.
 const PYTHON_TOOLS: [&str; 2] = ["cfn-lint==1.58.0", "moto[server]==5.2.5"];
 
+/// checkov, the security scanner users run over templates, in a virtualenv of its own (its
+/// dependencies pin versions cfn-lint and moto do not share).
+const CHECKOV: &str = "checkov==3.3.30";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
@@ -24,8 +28,8 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
-                 ci              fmt check, clippy, tests (INSTA_UPDATE=no, moto), cfn-lint of every example\n  \
-                 lint-templates  synthesize every example and run cfn-lint over the templates\n  \
+                 ci              fmt check, clippy, tests (INSTA_UPDATE=no, moto), cfn-lint and checkov of every example\n  \
+                 lint-templates  synthesize every example and run cfn-lint and checkov over the templates\n  \
                  demo            deploy examples/private_endpoints.rs to a local moto server and back\n  \
                  diagram         render each example's diagram to docs/<example>.svg with Graphviz\n  \
                  bench [--cold] [--deploy]  whole-process timings and peak RSS; writes BENCHMARKS.md\n  \
@@ -266,6 +270,23 @@ fn lint_templates() -> Result {
         Command::new(&cfn_lint).args(&templates),
     )?;
     eprintln!("cfn-lint: {} templates, no findings", templates.len());
+    // Offline (`--skip-download`: no call to Prisma Cloud); exits 1 on any failed check.
+    let checkov =
+        ensure_venv("target/xtask/checkov-venv", &[CHECKOV], "checkov")?.join("bin/checkov");
+    run(
+        &format!("checkov over {} templates", templates.len()),
+        Command::new(&checkov)
+            .args([
+                "--framework",
+                "cloudformation",
+                "--skip-download",
+                "--compact",
+                "--quiet",
+            ])
+            .arg("-f")
+            .args(&templates),
+    )?;
+    eprintln!("checkov: {} templates, no failed check", templates.len());
     Ok(())
 }
 
@@ -310,11 +331,17 @@ fn examples() -> Result<Vec<String>> {
 /// Creates `target/xtask/venv` with the pinned Python tools unless it has them already, and
 /// returns the virtualenv's directory.
 fn ensure_python_tools() -> Result<PathBuf> {
-    let venv = root().join("target/xtask/venv");
+    ensure_venv("target/xtask/venv", &PYTHON_TOOLS, "cfn-lint")
+}
+
+/// Creates the virtualenv `dir` with the pinned `tools` unless it has them already (a stamp
+/// file and the `program` it runs), and returns its directory.
+fn ensure_venv(dir: &str, tools: &[&str], program: &str) -> Result<PathBuf> {
+    let venv = root().join(dir);
     let stamp = venv.join(".installed");
-    let wanted = PYTHON_TOOLS.join(" ");
+    let wanted = tools.join(" ");
     let installed = std::fs::read_to_string(&stamp).unwrap_or_default();
-    if installed.trim() == wanted && venv.join("bin/cfn-lint").exists() {
+    if installed.trim() == wanted && venv.join("bin").join(program).exists() {
         return Ok(venv);
     }
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
@@ -326,7 +353,7 @@ fn ensure_python_tools() -> Result<PathBuf> {
         &format!("pip install {wanted}"),
         Command::new(venv.join("bin/pip"))
             .args(["install", "--quiet", "--disable-pip-version-check"])
-            .args(PYTHON_TOOLS),
+            .args(tools),
     )?;
     std::fs::write(&stamp, &wanted).map_err(|e| format!("{}: {e}", stamp.display()))?;
     Ok(venv)

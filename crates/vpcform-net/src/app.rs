@@ -243,6 +243,7 @@ impl App {
         let def = &self.stacks[i];
         let mut tags = vec![("vpcform:app".to_string(), self.name.clone())];
         tags.extend(def.tags.iter().cloned());
+        let capabilities = capabilities(def, &template);
         let mut imports: Vec<String> = def.imports.iter().map(|i| i.export_name.clone()).collect();
         imports.dedup();
         SynthesizedStack {
@@ -256,9 +257,28 @@ impl App {
             region: def.region.clone(),
             tags,
             termination_protection: def.termination_protection,
-            capabilities: def.capabilities.clone(),
+            capabilities,
         }
     }
+}
+
+/// The program's capabilities, plus `CAPABILITY_IAM` when the template creates IAM resources
+/// (a flow log's delivery role): CreateChangeSet refuses such a template without it
+/// (InsufficientCapabilities). vpcform's roles are unnamed, so `CAPABILITY_NAMED_IAM` is not
+/// needed; a raw resource with a name still needs the program to say so.
+fn capabilities(def: &StackDef, template: &Template) -> Vec<String> {
+    let mut capabilities = def.capabilities.clone();
+    let iam = template
+        .resources()
+        .values()
+        .any(|r| r.resource_type().starts_with("AWS::IAM::"));
+    let acknowledged = capabilities
+        .iter()
+        .any(|c| c == "CAPABILITY_IAM" || c == "CAPABILITY_NAMED_IAM");
+    if iam && !acknowledged {
+        capabilities.push("CAPABILITY_IAM".to_string());
+    }
+    capabilities
 }
 
 /// From this many stacks on, templates are serialized on every core (below it, threads cost

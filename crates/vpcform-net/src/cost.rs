@@ -521,7 +521,9 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                 | Node::ResourceEndpoint(_)
                 | Node::ServiceNetwork(_)
                 | Node::ServiceNetworkResourceAssociation(_)
-                | Node::ServiceNetworkEndpoint(_) => {
+                | Node::ServiceNetworkEndpoint(_)
+                // Billed by the GB of records delivered, which the flows do not tell.
+                | Node::FlowLog(_) => {
                     unpriced.push(resource.clone());
                     None
                 }

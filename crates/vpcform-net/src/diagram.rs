@@ -227,6 +227,8 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                 | Node::SecurityGroup(_)
                 | Node::TargetGroup(_)
                 | Node::Listener(_)
+                // Observes the network, carries no traffic.
+                | Node::FlowLog(_)
                 | Node::Resource(_) => None,
             };
             if let Some((label, shape)) = drawn

@@ -944,6 +944,16 @@ pub enum SynthError {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SynthWarning {
+    /// NLB access logs with no TLS listener: AWS writes none.
+    #[error(
+        "{construct}: access logs are on, but AWS writes Network Load Balancer access logs for \
+         TLS listeners only and this load balancer's listeners are TCP, so the log stays empty; \
+         flow logs of its VPC or subnets record its connections"
+    )]
+    AccessLogsWithoutTls {
+        /// The load balancer.
+        construct: String,
+    },
     /// IPv6 through an endpoint to a service the catalogue does not know the IPv6 support of.
     #[error(
         "{construct}: whether {service} accepts IPv6 is not known to vpcform's catalogue; if it \

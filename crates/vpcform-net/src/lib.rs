@@ -56,6 +56,9 @@ pub use constructs::endpoint_service::{EndpointService, EndpointServiceRef, Serv
 pub use constructs::existing::{
     ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc,
 };
+pub use constructs::flow_log::{
+    AggregationInterval, FlowLog, FlowLogDestination, FlowLogResource, TrafficType,
+};
 pub use constructs::gateway_endpoint::{GatewayEndpoint, GatewayEndpointRef};
 pub use constructs::hosted_zone::{
     IntoZoneVpc, PrivateHostedZone, PrivateHostedZoneRef, ZoneVpc, ZoneVpcDef,
@@ -67,6 +70,7 @@ pub use constructs::interface_endpoint::{
 pub use constructs::internet_gateway::{InternetGateway, InternetGatewayRef};
 pub use constructs::listener::{Listener, ListenerRef};
 pub use constructs::nat_gateway::{NatGateway, NatGatewayRef};
+pub use constructs::network_load_balancer::AccessLogs;
 pub use constructs::network_load_balancer::{NetworkLoadBalancer, NetworkLoadBalancerRef, Scheme};
 pub use constructs::resource_configuration::{
     LatticeResource, ResourceConfiguration, ResourceConfigurationRef,
@@ -124,12 +128,13 @@ pub use vpcform_cfn::{Pseudo, Value};
 pub mod prelude {
     pub use crate::services;
     pub use crate::{
-        App, Az, DnsOptions, DnsRecordIpType, EndpointPolicy, EndpointService, Flow,
-        GatewayEndpoint, HealthCheck, InterfaceEndpoint, InternetGateway, IpAddressType, Ipv4Cidr,
-        Ipv6Block, Listener, NatGateway, NetworkLoadBalancer, Peer, Port, PrivateHostedZone, Route,
-        RouteTable, Rule, SecurityGroup, SecurityGroupRef, ServiceName, Stack, Subnet, SynthError,
-        SynthErrors, Tags, Target, TargetGroup, TransitGateway, TransitGatewayAttachment,
-        TransitGatewayRoute, TransitGatewayRouteTable, Value, Vpc, VpcMarker, VpcPeering, VpcRef,
-        Workload, ZoneVpc, cidr,
+        AccessLogs, App, Az, DnsOptions, DnsRecordIpType, EndpointPolicy, EndpointService, Flow,
+        FlowLog, FlowLogDestination, GatewayEndpoint, HealthCheck, InterfaceEndpoint,
+        InternetGateway, IpAddressType, Ipv4Cidr, Ipv6Block, Listener, NatGateway,
+        NetworkLoadBalancer, Peer, Port, PrivateHostedZone, Route, RouteTable, Rule, SecurityGroup,
+        SecurityGroupRef, ServiceName, Stack, Subnet, SynthError, SynthErrors, Tags, Target,
+        TargetGroup, TransitGateway, TransitGatewayAttachment, TransitGatewayRoute,
+        TransitGatewayRouteTable, Value, Vpc, VpcMarker, VpcPeering, VpcRef, Workload, ZoneVpc,
+        cidr,
     };
 }

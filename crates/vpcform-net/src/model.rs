@@ -12,6 +12,7 @@ use vpcform_cfn::{Template, TemplateError};
 
 use crate::SynthError;
 use crate::constructs::endpoint_service::EndpointServiceNode;
+use crate::constructs::flow_log::FlowLogNode;
 use crate::constructs::gateway_endpoint::GatewayEndpointNode;
 use crate::constructs::hosted_zone::PrivateHostedZoneNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
@@ -118,6 +119,7 @@ nodes! {
     ServiceNetwork(ServiceNetworkNode),
     ServiceNetworkResourceAssociation(ServiceNetworkResourceAssociationNode),
     ServiceNetworkEndpoint(ServiceNetworkEndpointNode),
+    FlowLog(FlowLogNode),
     Workload(WorkloadNode),
     Resource(ResourceNode),
 }
@@ -150,7 +152,7 @@ tagged! {
         InternetGatewayNode, NatGatewayNode, TransitGatewayNode, TransitGatewayAttachmentNode,
         TransitGatewayRouteTableNode, VpcPeeringNode, PrivateHostedZoneNode, ResourceGatewayNode,
         ResourceConfigurationNode, ResourceEndpointNode, ServiceNetworkNode,
-        ServiceNetworkResourceAssociationNode, ServiceNetworkEndpointNode;
+        ServiceNetworkResourceAssociationNode, ServiceNetworkEndpointNode, FlowLogNode;
     // AWS::EC2::Route, AWS::ElasticLoadBalancingV2::Listener and
     // AWS::EC2::TransitGatewayRoute are not taggable (their schemas: taggable false,
     // docs/research/tags-logs-checkov.md §1.1); a workload renders nothing; a raw resource's
@@ -191,6 +193,7 @@ impl std::fmt::Display for Kind {
             Kind::ServiceNetwork => "service network",
             Kind::ServiceNetworkResourceAssociation => "service network resource association",
             Kind::ServiceNetworkEndpoint => "service network endpoint",
+            Kind::FlowLog => "flow log",
             Kind::Workload => "workload",
             Kind::Resource => "resource",
         })
@@ -232,6 +235,8 @@ impl Node {
             // Its configuration's: the resource it adds to the network is there.
             Node::ServiceNetworkResourceAssociation(n) => n.resource.vpc,
             Node::ServiceNetworkEndpoint(n) => n.vpc.vpc,
+            // The VPC it records, or its subnet's.
+            Node::FlowLog(n) => n.resource.vpc,
             Node::Workload(n) => n.vpc(),
             Node::Resource(_) => None,
         }
@@ -265,6 +270,7 @@ impl Node {
             Node::ServiceNetwork(n) => n.check(check),
             Node::ServiceNetworkResourceAssociation(n) => n.check(check),
             Node::ServiceNetworkEndpoint(n) => n.check(check),
+            Node::FlowLog(n) => n.check(check),
             Node::Workload(n) => n.check(check),
             Node::Resource(n) => n.check(check),
         }
@@ -302,6 +308,7 @@ impl Node {
             Node::ServiceNetwork(n) => n.render(ctx, template),
             Node::ServiceNetworkResourceAssociation(n) => n.render(ctx, template),
             Node::ServiceNetworkEndpoint(n) => n.render(ctx, template),
+            Node::FlowLog(n) => n.render(ctx, template),
             // Not an AWS resource: a workload only feeds the traffic analysis.
             Node::Workload(_) => Ok(()),
             Node::Resource(n) => n.render(ctx, template),
@@ -460,6 +467,7 @@ impl<'a> Model<'a> {
                     | Node::ServiceNetwork(_)
                     | Node::ServiceNetworkEndpoint(_)
                     | Node::VpcPeering(_)
+                    | Node::FlowLog(_)
                     | Node::Workload(_)
                     | Node::Resource(_) => {}
                 }

@@ -13,6 +13,7 @@ pub(crate) fn ec2_id(text: &str, prefix: &str) -> bool {
 
 pub(crate) mod endpoint_service;
 pub(crate) mod existing;
+pub(crate) mod flow_log;
 pub(crate) mod gateway_endpoint;
 pub(crate) mod hosted_zone;
 pub(crate) mod interface_endpoint;

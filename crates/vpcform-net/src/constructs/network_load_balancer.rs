@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use indexmap::IndexMap;
+
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
@@ -91,6 +93,11 @@ pub struct NetworkLoadBalancer<V: VpcMarker> {
     /// service on it can offer IPv6. Every subnet needs an IPv6 block. Default `false` (`ipv4`).
     #[builder(default = false)]
     dualstack: bool,
+    /// Access logs to an S3 bucket (`access_logs.s3.*` attributes). AWS writes them for TLS
+    /// listeners only: with TCP listeners the log stays empty (synthesis warns), and the
+    /// subnets' [`FlowLog`](crate::FlowLog)s are what record connections. Default: off.
+    #[builder(default, setter(strip_option))]
+    access_logs: Option<AccessLogs>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
     /// `Stack/Id`) and the stack's.
@@ -134,6 +141,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for NetworkLoadBala
                 enforce_on_private_link:
                     self.enforce_security_group_inbound_rules_on_private_link_traffic,
                 dualstack: self.dualstack,
+                access_logs: self.access_logs,
             },
         )))
     }
@@ -146,8 +154,98 @@ pub(crate) struct NetworkLoadBalancerNode {
     scheme: Scheme,
     pub(crate) enforce_on_private_link: bool,
     pub(crate) dualstack: bool,
+    access_logs: Option<AccessLogs>,
     /// The construct's own tags (see `tags`).
     pub(crate) tags: crate::Tags,
+}
+
+/// Where a load balancer writes its access logs: an S3 bucket in its region, by name, and a
+/// folder. The bucket's policy must let `delivery.logs.amazonaws.com` write (ELB guide,
+/// "Enable access logs for your Network Load Balancer").
+///
+/// ```
+/// use vpcform_net::AccessLogs;
+/// let logs = AccessLogs::s3("central-elb-logs").prefix("privatelink");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccessLogs {
+    bucket: Value,
+    prefix: Option<String>,
+}
+
+impl AccessLogs {
+    /// Logs to `bucket` (its name, or a `Value` resolving to it).
+    ///
+    /// See [`AccessLogs`] for an example.
+    pub fn s3(bucket: impl Into<Value>) -> AccessLogs {
+        AccessLogs {
+            bucket: bucket.into(),
+            prefix: None,
+        }
+    }
+
+    /// Writes under a folder of the bucket (not containing `AWSLogs`, which AWS appends).
+    ///
+    /// See [`AccessLogs`] for an example.
+    pub fn prefix(mut self, prefix: impl Into<String>) -> AccessLogs {
+        self.prefix = Some(prefix.into());
+        self
+    }
+
+    fn check(&self, check: &mut Check<'_>, id: &str) {
+        if let Some(bucket) = self.bucket.as_str()
+            && !super::flow_log::dynamic_reference(bucket)
+            && !super::flow_log::valid_bucket_name(bucket)
+        {
+            let reason = match bucket.strip_prefix("arn:").and_then(|r| r.split_once(":s3:::")) {
+                Some((_, name)) => format!("give the bucket's name, {name}, not its ARN"),
+                None => "a bucket name is 3 to 63 lowercase letters, digits, dots and hyphens,                          starting and ending with a letter or digit"
+                    .to_string(),
+            };
+            check.report(SynthError::InvalidText {
+                construct: check.path(id),
+                property: "access_logs.s3.bucket",
+                value: bucket.to_string(),
+                reason,
+            });
+        }
+        if let Some(prefix) = &self.prefix
+            && let Some(reason) = super::flow_log::prefix_problem(prefix)
+        {
+            check.report(SynthError::InvalidText {
+                construct: check.path(id),
+                property: "access_logs.s3.prefix",
+                value: prefix.clone(),
+                reason: reason.into(),
+            });
+        }
+        // "Access logs are created only if the load balancer has a TLS listener" (ELB guide,
+        // "Access logs for your Network Load Balancer"); vpcform's listeners are TCP.
+        check.warn(SynthWarning::AccessLogsWithoutTls {
+            construct: check.path(id),
+        });
+    }
+
+    /// The `LoadBalancerAttributes` entries.
+    fn attributes(&self) -> Vec<Value> {
+        let attribute = |key: &str, value: Value| {
+            let mut entry = IndexMap::new();
+            entry.insert("Key".to_string(), Value::from(key));
+            entry.insert("Value".to_string(), value);
+            Value::Map(entry)
+        };
+        let mut attributes = vec![
+            attribute("access_logs.s3.enabled", Value::from("true")),
+            attribute("access_logs.s3.bucket", self.bucket.clone()),
+        ];
+        if let Some(prefix) = &self.prefix {
+            attributes.push(attribute(
+                "access_logs.s3.prefix",
+                Value::from(prefix.as_str()),
+            ));
+        }
+        attributes
+    }
 }
 
 impl NetworkLoadBalancerNode {
@@ -190,6 +288,9 @@ impl NetworkLoadBalancerNode {
             });
         }
         check_open_ingress(check, &self.id, &self.security_groups);
+        if let Some(logs) = &self.access_logs {
+            logs.check(check, &self.id);
+        }
         // An internet-facing load balancer needs an internet gateway in its VPC: ELB
         // CreateLoadBalancer answers `InvalidSubnet` ("VPC vpc-… has no internet gateway").
         if self.scheme == Scheme::InternetFacing
@@ -239,6 +340,9 @@ impl NetworkLoadBalancerNode {
         }
         if self.dualstack {
             nlb = nlb.property("IpAddressType", "dualstack");
+        }
+        if let Some(logs) = &self.access_logs {
+            nlb = nlb.property("LoadBalancerAttributes", Value::List(logs.attributes()));
         }
         if self.scheme == Scheme::InternetFacing
             && let Some(attachment) = InternetGatewayNode::attachment_of(ctx.model, self.vpc())
