@@ -46,9 +46,23 @@ pub fn app() -> App {
             )
         })
         .collect();
-    stack.add(
+    let routes = stack.add(
         "PrivateRoutes",
         RouteTable::builder().vpc(&vpc).subnets(&subnets).build(),
+    );
+    // IPv6 out to the internet, nothing in: the egress-only gateway is IPv6's NAT, free of
+    // hourly charges.
+    let egress = stack.add(
+        "Egress6",
+        EgressOnlyInternetGateway::builder().vpc(&vpc).build(),
+    );
+    stack.add(
+        "DefaultRoute6",
+        Route::builder()
+            .route_table(&routes)
+            .destination(RouteDestination::any_ipv6())
+            .target(&egress)
+            .build(),
     );
     let https_from_vpc = stack.add(
         "HttpsFromVpc",
@@ -123,9 +137,23 @@ pub fn app() -> App {
     );
     stack.output("InternalServiceId", &service);
     stack.output("VpcId", &vpc);
+    let instances = stack.add(
+        "Instances",
+        vpcform::Workload::builder().subnets(&subnets).build(),
+    );
 
     let mut app = App::new("dual-stack");
     app.add_stack(stack);
+    // Session Manager over both families: private either way.
+    app.flow(Flow::new(
+        &instances,
+        services::ByName::new("ssm"),
+        Port::tcp(443),
+    ));
+    app.flow(Flow::new(&instances, services::ByName::new("ssm"), Port::tcp(443)).ipv6());
+    // S3 over IPv6 has no endpoint here: the analysis shows it leaving through the egress-only
+    // internet gateway.
+    app.flow(Flow::new(&instances, services::S3, Port::tcp(443)).ipv6());
     app
 }
 

@@ -546,6 +546,8 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                 | Node::Listener(_)
                 | Node::EndpointService(_)
                 | Node::InternetGateway(_)
+                // No hourly charge; data out to the internet is billed as for any instance.
+                | Node::EgressOnlyInternetGateway(_)
                 // Billed through its attachments.
                 | Node::TransitGateway(_)
                 | Node::TransitGatewayRouteTable(_)

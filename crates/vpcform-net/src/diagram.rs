@@ -146,6 +146,9 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                     Some((format!("{id}\\ninternet gateway"), "invtrapezium"))
                 }
                 Node::NatGateway(_) => Some((format!("{id}\\nNAT gateway"), "trapezium")),
+                Node::EgressOnlyInternetGateway(_) => {
+                    Some((format!("{id}\\negress-only internet gateway"), "invtrapezium"))
+                }
                 // Regional: drawn between the VPCs it connects.
                 Node::TransitGateway(_) => {
                     if !outside.iter().any(|b| b.id == path) {
@@ -264,7 +267,7 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                 continue;
             }
             drawn.push(key);
-            let label = format!("{short} {}", flow.port);
+            let label = format!("{short} {}", flow.port_label);
             let to = subnet
                 .via
                 .map(|v| model.path(v))

@@ -37,6 +37,9 @@ pub enum ElbArn {}
 /// What an export of an internet gateway carries: its ID (`igw-…`).
 #[derive(Debug)]
 pub enum InternetGatewayId {}
+/// What an export of an egress-only internet gateway carries: its ID (`eigw-…`).
+#[derive(Debug)]
+pub enum EgressOnlyInternetGatewayId {}
 /// What an export of a transit gateway carries: its ID (`tgw-…`); an attachment in another
 /// stack takes it imported.
 pub enum TransitGatewayId {}

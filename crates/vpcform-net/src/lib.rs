@@ -52,6 +52,9 @@ mod traffic;
 
 pub use app::{App, Assembly, Manifest, ManifestStack, SynthesizedStack};
 pub use cidr::{CidrBlock, CidrError, Ipv4Cidr};
+pub use constructs::egress_only_internet_gateway::{
+    EgressOnlyInternetGateway, EgressOnlyInternetGatewayRef,
+};
 pub use constructs::endpoint_service::{EndpointService, EndpointServiceRef, ServiceLoadBalancer};
 pub use constructs::existing::{
     ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc,
@@ -79,7 +82,7 @@ pub use constructs::resource_endpoint::{
     IntoResourceConfiguration, ResourceEndpoint, ResourceEndpointRef, ResourceSource,
 };
 pub use constructs::resource_gateway::{ResourceGateway, ResourceGatewayRef};
-pub use constructs::route::{IntoRouteTarget, Route, RouteTarget};
+pub use constructs::route::{IntoRouteTarget, Route, RouteDestination, RouteTarget};
 pub use constructs::route_table::{RouteTable, RouteTableRef};
 pub use constructs::security_group::{Peer, Port, Rule, SecurityGroup, SecurityGroupRef};
 pub use constructs::service_network::{
@@ -128,13 +131,13 @@ pub use vpcform_cfn::{Pseudo, Value};
 pub mod prelude {
     pub use crate::services;
     pub use crate::{
-        AccessLogs, App, Az, DnsOptions, DnsRecordIpType, EndpointPolicy, EndpointService, Flow,
-        FlowLog, FlowLogDestination, GatewayEndpoint, HealthCheck, InterfaceEndpoint,
-        InternetGateway, IpAddressType, Ipv4Cidr, Ipv6Block, Listener, NatGateway,
-        NetworkLoadBalancer, Peer, Port, PrivateHostedZone, Route, RouteTable, Rule, SecurityGroup,
-        SecurityGroupRef, ServiceName, Stack, Subnet, SynthError, SynthErrors, Tags, Target,
-        TargetGroup, TransitGateway, TransitGatewayAttachment, TransitGatewayRoute,
-        TransitGatewayRouteTable, Value, Vpc, VpcMarker, VpcPeering, VpcRef, Workload, ZoneVpc,
-        cidr,
+        AccessLogs, App, Az, DnsOptions, DnsRecordIpType, EgressOnlyInternetGateway,
+        EndpointPolicy, EndpointService, Flow, FlowLog, FlowLogDestination, GatewayEndpoint,
+        HealthCheck, InterfaceEndpoint, InternetGateway, IpAddressType, Ipv4Cidr, Ipv6Block,
+        Listener, NatGateway, NetworkLoadBalancer, Peer, Port, PrivateHostedZone, Route,
+        RouteDestination, RouteTable, Rule, SecurityGroup, SecurityGroupRef, ServiceName, Stack,
+        Subnet, SynthError, SynthErrors, Tags, Target, TargetGroup, TransitGateway,
+        TransitGatewayAttachment, TransitGatewayRoute, TransitGatewayRouteTable, Value, Vpc,
+        VpcMarker, VpcPeering, VpcRef, Workload, ZoneVpc, cidr,
     };
 }

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use vpcform_cfn::{Template, TemplateError};
 
 use crate::SynthError;
+use crate::constructs::egress_only_internet_gateway::EgressOnlyInternetGatewayNode;
 use crate::constructs::endpoint_service::EndpointServiceNode;
 use crate::constructs::flow_log::FlowLogNode;
 use crate::constructs::gateway_endpoint::GatewayEndpointNode;
@@ -106,6 +107,7 @@ nodes! {
     Listener(ListenerNode),
     EndpointService(EndpointServiceNode),
     InternetGateway(InternetGatewayNode),
+    EgressOnlyInternetGateway(EgressOnlyInternetGatewayNode),
     NatGateway(NatGatewayNode),
     TransitGateway(TransitGatewayNode),
     TransitGatewayAttachment(TransitGatewayAttachmentNode),
@@ -149,7 +151,7 @@ macro_rules! tagged {
 tagged! {
     tags: VpcNode, SubnetNode, RouteTableNode, SecurityGroupNode, GatewayEndpointNode,
         InterfaceEndpointNode, TargetGroupNode, NetworkLoadBalancerNode, EndpointServiceNode,
-        InternetGatewayNode, NatGatewayNode, TransitGatewayNode, TransitGatewayAttachmentNode,
+        InternetGatewayNode, EgressOnlyInternetGatewayNode, NatGatewayNode, TransitGatewayNode, TransitGatewayAttachmentNode,
         TransitGatewayRouteTableNode, VpcPeeringNode, PrivateHostedZoneNode, ResourceGatewayNode,
         ResourceConfigurationNode, ResourceEndpointNode, ServiceNetworkNode,
         ServiceNetworkResourceAssociationNode, ServiceNetworkEndpointNode, FlowLogNode;
@@ -180,6 +182,7 @@ impl std::fmt::Display for Kind {
             Kind::Listener => "listener",
             Kind::EndpointService => "endpoint service",
             Kind::InternetGateway => "internet gateway",
+            Kind::EgressOnlyInternetGateway => "egress-only internet gateway",
             Kind::NatGateway => "NAT gateway",
             Kind::TransitGateway => "transit gateway",
             Kind::TransitGatewayAttachment => "transit gateway attachment",
@@ -216,6 +219,7 @@ impl Node {
             Node::Listener(n) => n.load_balancer.vpc,
             Node::EndpointService(n) => n.vpc(),
             Node::InternetGateway(n) => n.vpc.vpc,
+            Node::EgressOnlyInternetGateway(n) => n.vpc.vpc,
             Node::NatGateway(n) => n.subnet.vpc,
             // Regional, in no VPC: it connects VPCs through their attachments.
             Node::TransitGateway(_) => None,
@@ -271,6 +275,7 @@ impl Node {
             Node::ServiceNetworkResourceAssociation(n) => n.check(check),
             Node::ServiceNetworkEndpoint(n) => n.check(check),
             Node::FlowLog(n) => n.check(check),
+            Node::EgressOnlyInternetGateway(n) => n.check(check),
             Node::Workload(n) => n.check(check),
             Node::Resource(n) => n.check(check),
         }
@@ -309,6 +314,7 @@ impl Node {
             Node::ServiceNetworkResourceAssociation(n) => n.render(ctx, template),
             Node::ServiceNetworkEndpoint(n) => n.render(ctx, template),
             Node::FlowLog(n) => n.render(ctx, template),
+            Node::EgressOnlyInternetGateway(n) => n.render(ctx, template),
             // Not an AWS resource: a workload only feeds the traffic analysis.
             Node::Workload(_) => Ok(()),
             Node::Resource(n) => n.render(ctx, template),
@@ -468,6 +474,7 @@ impl<'a> Model<'a> {
                     | Node::ServiceNetworkEndpoint(_)
                     | Node::VpcPeering(_)
                     | Node::FlowLog(_)
+                    | Node::EgressOnlyInternetGateway(_)
                     | Node::Workload(_)
                     | Node::Resource(_) => {}
                 }
@@ -659,6 +666,11 @@ pub(crate) enum Claim {
     Route {
         table: NodeKey,
         destination: crate::Ipv4Cidr,
+    },
+    /// A route's IPv6 destination in a route table.
+    Ipv6Route {
+        table: NodeKey,
+        destination: ipnet::Ipv6Net,
     },
     /// A private-DNS name for a service in a VPC.
     PrivateDns { vpc: NodeKey, service: ServiceKey },

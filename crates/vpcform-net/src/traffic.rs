@@ -96,6 +96,7 @@ pub struct Flow {
     port: Port,
     gb_per_month: Option<f64>,
     via_endpoint_dns: bool,
+    ipv6: bool,
 }
 
 impl Flow {
@@ -113,6 +114,34 @@ impl Flow {
             port,
             gb_per_month: None,
             via_endpoint_dns: false,
+            ipv6: false,
+        }
+    }
+
+    /// The workload connects over IPv6: its subnets need IPv6 blocks, the endpoint IPv6
+    /// addresses and AAAA records, the security groups an IPv6 rule, and a flow to the
+    /// internet a `::/0` route. Default: IPv4.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// # let mut stack = Stack::<S>::new("S");
+    /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").ipv6(Ipv6Block::AmazonProvided).build());
+    /// # let sub = stack.add("Sub", Subnet::builder().vpc(&vpc).cidr("10.0.0.0/24").ipv6_index(0).availability_zone(Az::index(0)).build());
+    /// # let pods = stack.add("Pods", Workload::builder().subnets([&sub]).build());
+    /// let flow = Flow::new(&pods, services::Sqs, Port::tcp(443)).ipv6();
+    /// ```
+    pub fn ipv6(mut self) -> Flow {
+        self.ipv6 = true;
+        self
+    }
+
+    /// The port as reports show it, with the IP version when it is IPv6.
+    fn port_label(&self) -> String {
+        if self.ipv6 {
+            format!("{}, IPv6", self.port)
+        } else {
+            self.port.to_string()
         }
     }
 
@@ -240,7 +269,7 @@ pub struct FlowReport {
     pub workload: String,
     /// The destination: `s3`, or the endpoint service's `Stack/Id`.
     pub destination: String,
-    /// The port, e.g. `TCP 443`.
+    /// The port, e.g. `TCP 443` (`TCP 443, IPv6` for an IPv6 flow).
     pub port: String,
     /// Expected GB a month, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -333,7 +362,8 @@ pub(crate) struct FlowOutcome {
     pub(crate) workload: NodeKey,
     pub(crate) destination: Target,
     pub(crate) gb: f64,
-    pub(crate) port: Port,
+    /// The port as reports show it (`TCP 443, IPv6` for an IPv6 flow).
+    pub(crate) port_label: String,
     pub(crate) subnets: Vec<SubnetOutcome>,
 }
 
@@ -372,7 +402,7 @@ pub(crate) fn analyze(
         let name = format!(
             "{} -> {destination_name} ({})",
             flow.workload.path(),
-            flow.port
+            flow.port_label()
         );
         if let Some(gb) = flow.gb_per_month
             && !(gb.is_finite() && gb >= 0.0)
@@ -449,7 +479,7 @@ pub(crate) fn analyze(
         let flow_report = FlowReport {
             workload: flow.workload.path(),
             destination: destination_name,
-            port: flow.port.to_string(),
+            port: flow.port_label(),
             gb_per_month: flow.gb_per_month,
             path,
             subnets: paths,
@@ -475,7 +505,7 @@ pub(crate) fn analyze(
             workload: flow.workload.key,
             destination: target,
             gb: flow.gb(),
-            port: flow.port,
+            port_label: flow.port_label(),
             subnets: typed,
         });
     }
@@ -497,6 +527,11 @@ type Outcome = (SubnetPath, Option<NodeKey>, Vec<NodeKey>);
 
 impl Context<'_> {
     fn path(&self) -> Outcome {
+        if self.flow.ipv6
+            && let Some(outcome) = self.without_ipv6()
+        {
+            return outcome;
+        }
         match &self.flow.destination {
             DestinationDef::AwsService(service) => self.to_aws_service(&service.name),
             DestinationDef::EndpointService(handle) => self.to_endpoint_service(handle),
@@ -578,7 +613,7 @@ impl Context<'_> {
     fn route_for(&self, table: NodeKey, block: Ipv4Cidr) -> Option<&RouteNode> {
         self.model
             .routes_of(table)
-            .filter_map(|r| Some((r.destination.parsed().ok()?, r)))
+            .filter_map(|r| Some((r.ipv4()?, r)))
             .filter(|(destination, _)| destination.contains(&block))
             .max_by_key(|(destination, _)| destination.prefix_len())
             .map(|(_, r)| r)
@@ -597,7 +632,7 @@ impl Context<'_> {
         let target = chosen.map(|r| r.target.handle().key);
         self.model
             .routes_of(table)
-            .filter_map(|r| Some((r.destination.parsed().ok()?, r)))
+            .filter_map(|r| Some((r.ipv4()?, r)))
             .find(|(destination, r)| {
                 destination.prefix_len() > block.prefix_len()
                     && block.contains(destination)
@@ -706,7 +741,9 @@ impl Context<'_> {
                 }
                 (vec![peering.key], peering.key)
             }
-            TargetNode::NatGateway(gateway) | TargetNode::InternetGateway(gateway) => {
+            TargetNode::NatGateway(gateway)
+            | TargetNode::InternetGateway(gateway)
+            | TargetNode::EgressOnlyInternetGateway(gateway) => {
                 return Err(unreachable(
                     format!(
                         "route table {table_path} sends the hub endpoint's subnets to {}, not to the hub",
@@ -756,7 +793,9 @@ impl Context<'_> {
                             == Some(back)
                     }
                     TargetNode::VpcPeering(p) => p.key == back,
-                    TargetNode::NatGateway(_) | TargetNode::InternetGateway(_) => false,
+                    TargetNode::NatGateway(_)
+                    | TargetNode::InternetGateway(_)
+                    | TargetNode::EgressOnlyInternetGateway(_) => false,
                 });
                 if !returns {
                     return Err(unreachable(
@@ -987,6 +1026,9 @@ impl Context<'_> {
     /// Whether the security groups admit this subnet (or the workload's groups) on the port;
     /// `Err` names the groups when they do not.
     fn admitted(&self, groups: &[Handle]) -> Result<(), String> {
+        if self.flow.ipv6 {
+            return self.admitted_ipv6(groups);
+        }
         let Some(cidr) = self.cidr() else {
             return Ok(()); // An unparsable block is reported by synthesis itself.
         };
@@ -1010,7 +1052,197 @@ impl Context<'_> {
         }
     }
 
+    /// What IPv6 needs before any path: a subnet with an IPv6 block; a destination vpcform
+    /// analyses over IPv6 (not VPC Lattice's). `None` when the flow may go on.
+    fn without_ipv6(&self) -> Option<Outcome> {
+        let subnet = self.model.get::<SubnetNode>(self.subnet)?;
+        if subnet.existing.is_some() {
+            return Some(self.result(
+                PathKind::Unknown,
+                None,
+                Some(format!(
+                    "existing subnet {} was declared without its IPv6 block, so vpcform cannot tell whether it has one",
+                    self.subnet.path()
+                )),
+                Some("analyse the flow over IPv4, or create the subnet with vpcform".into()),
+            ));
+        }
+        if subnet.ipv6_index.is_none() {
+            return Some(self.result(
+                PathKind::Unreachable,
+                None,
+                Some(format!("subnet {} has no IPv6 block", self.subnet.path())),
+                Some(format!(
+                    "give {} .ipv6_index(n) (its VPC needs an IPv6 block)",
+                    self.subnet.path()
+                )),
+            ));
+        }
+        if let DestinationDef::Resource(_) = self.flow.destination {
+            return Some(self.result(
+                PathKind::Unknown,
+                None,
+                Some("vpcform analyses flows to VPC Lattice resources over IPv4 only".into()),
+                Some("analyse the flow over IPv4".into()),
+            ));
+        }
+        None
+    }
+
+    /// [`Self::admitted`] for IPv6: a rule from `::/0`, from the VPC's IPv6 block
+    /// (`Peer::vpc_ipv6`) or from the workload's groups admits; a rule from another IPv6 block
+    /// cannot be judged against addresses AWS assigns at deploy, and is said so.
+    fn admitted_ipv6(&self, groups: &[Handle]) -> Result<(), String> {
+        let mut undecided = None;
+        for group in groups {
+            let Some(sg) = self.model.get::<SecurityGroupNode>(group) else {
+                continue;
+            };
+            for rule in &sg.ingress {
+                match rule.admits_ipv6(
+                    self.subnet.vpc,
+                    &self.workload.security_groups,
+                    &self.flow.port,
+                ) {
+                    Some(true) => return Ok(()),
+                    None => undecided = Some(group.path()),
+                    Some(false) => {}
+                }
+            }
+        }
+        Err(match undecided {
+            Some(group) => format!(
+                "{group} (its IPv6 rules name blocks vpcform cannot compare with the subnet's AWS-assigned addresses)"
+            ),
+            None => groups
+                .iter()
+                .map(Handle::path)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+
+    /// An AWS service over IPv6: an interface endpoint in the VPC whose addresses and records
+    /// include IPv6, or a `::/0` route to an internet or egress-only internet gateway.
+    /// Gateway endpoints and private hosted zones (alias A records) carry IPv4 only here.
+    fn to_aws_service_ipv6(&self, service: &str, vpc: NodeKey) -> Outcome {
+        let vpc_path = self.model.path(vpc);
+        let route_table = self.model.route_table_of(self.subnet.key);
+        let table_name = route_table
+            .map(|(key, _)| self.model.path(key))
+            .unwrap_or_else(|| format!("{vpc_path} (the VPC's main route table)"));
+        let mut notes: Vec<String> = Vec::new();
+        if let Some((zone, _)) = self
+            .model
+            .zones_of(vpc)
+            .find(|(_, z)| z.service(self.model) == Some(service))
+        {
+            notes.push(format!(
+                "private hosted zone {} answers {service} with an IPv4 alias (A) record only",
+                self.model.path(zone)
+            ));
+        }
+        notes.extend(
+            self.model
+                .in_vpc::<GatewayEndpointNode>(vpc)
+                .filter(|(_, g)| g.service == service)
+                .map(|(key, _)| {
+                    format!(
+                        "gateway endpoint {} routes IPv4 only (vpcform sets no IP address type on gateway endpoints)",
+                        self.model.path(key)
+                    )
+                }),
+        );
+        let private_name = !self.flow.via_endpoint_dns;
+        let endpoint = self
+            .model
+            .in_vpc::<InterfaceEndpointNode>(vpc)
+            .find(|(_, e)| {
+                e.target.aws_name() == Some(service) && (e.private_dns || !private_name)
+            });
+        if let Some((key, endpoint)) = endpoint {
+            return match endpoint.answers_ipv6(private_name) {
+                Ok(()) => match self.admitted(&endpoint.security_groups) {
+                    Ok(()) => self.result(PathKind::InterfaceEndpoint, Some(key), None, None),
+                    Err(groups) => {
+                        self.unreachable_by_security_group(key, &groups, &endpoint.security_groups)
+                    }
+                },
+                // The endpoint's private zone answers the name: without AAAA there, the
+                // client has no IPv6 address to connect to.
+                Err((why, fix)) => self.result(
+                    PathKind::Unreachable,
+                    Some(key),
+                    Some(format!(
+                        "interface endpoint {} answers {service} over IPv4 only: {why}",
+                        self.model.path(key)
+                    )),
+                    Some(format!("{fix} (endpoint {})", self.model.path(key))),
+                ),
+            };
+        }
+        let fix = format!(
+            "add an InterfaceEndpoint for {service} in VPC {vpc_path} with IpAddressType dualstack and DNS record IP type dualstack"
+        );
+        let reason = |base: String| {
+            if notes.is_empty() {
+                base
+            } else {
+                format!("{base}; {}", notes.join("; "))
+            }
+        };
+        let default_route = route_table.and_then(|(table, _)| {
+            self.model
+                .routes_of(table)
+                .find(|r| r.ipv6().is_some_and(|net| net.prefix_len() == 0))
+        });
+        match default_route.map(|r| &r.target) {
+            Some(TargetNode::InternetGateway(gateway))
+            | Some(TargetNode::EgressOnlyInternetGateway(gateway)) => self.result(
+                PathKind::InternetGateway,
+                Some(gateway.key),
+                Some(reason(format!(
+                    "{service} is reached over the internet through {} {}",
+                    gateway.kind,
+                    gateway.path()
+                ))),
+                Some(fix),
+            ),
+            Some(other) => self.result(
+                PathKind::Unreachable,
+                Some(other.handle().key),
+                Some(reason(format!(
+                    "the ::/0 route goes to {} {}, which carries no traffic to {service}'s public addresses",
+                    other.handle().kind,
+                    other.handle().path()
+                ))),
+                Some(fix),
+            ),
+            None if self.routes_unknown(route_table.map(|(key, _)| key)) => self.result(
+                PathKind::Unknown,
+                None,
+                Some(reason(format!(
+                    "route table {table_name} is an existing one: its IPv6 routes are unknown"
+                ))),
+                Some(fix),
+            ),
+            None => self.result(
+                PathKind::Unreachable,
+                None,
+                Some(reason(format!(
+                    "no route: route table {table_name} has no IPv6 endpoint for {service} and no ::/0 route"
+                ))),
+                Some(fix),
+            ),
+        }
+    }
+
     fn to_aws_service(&self, service: &str) -> Outcome {
+        if self.flow.ipv6
+            && let Some(vpc) = self.subnet.vpc
+        {
+            return self.to_aws_service_ipv6(service, vpc);
+        }
         let Some(vpc) = self.subnet.vpc else {
             return self.result(
                 PathKind::Unreachable,
@@ -1087,7 +1319,7 @@ impl Context<'_> {
         let default_route = route_table.and_then(|(table, _)| {
             self.model
                 .routes_of(table)
-                .find(|r| r.destination.parsed().is_ok_and(|c| c.is_any()))
+                .find(|r| r.ipv4().is_some_and(|c| c.is_any()))
         });
         let reason = |base: String| {
             if notes.is_empty() {
@@ -1107,6 +1339,12 @@ impl Context<'_> {
                 PathKind::InternetGateway,
                 Some(igw.key),
                 Some(reason(format!("{service} is reached over the internet through the internet gateway"))),
+                Some(fix),
+            ),
+            Some(TargetNode::EgressOnlyInternetGateway(eigw)) => self.result(
+                PathKind::InternetGateway,
+                Some(eigw.key),
+                Some(reason(format!("{service} is reached over the internet through the egress-only internet gateway"))),
                 Some(fix),
             ),
             // A transit gateway's default route table holds the attached VPCs' blocks only
@@ -1291,7 +1529,11 @@ impl Context<'_> {
         groups: &str,
         handles: &[Handle],
     ) -> Outcome {
-        let cidr = self.cidr().map(|c| c.to_string()).unwrap_or_default();
+        let cidr = if self.flow.ipv6 {
+            format!("the IPv6 block of {}", self.subnet.path())
+        } else {
+            self.cidr().map(|c| c.to_string()).unwrap_or_default()
+        };
         let reason = if handles.is_empty() {
             format!(
                 "the endpoint has no security group of ours (the VPC's default group decides) and none admits {cidr}"
@@ -1371,6 +1613,31 @@ impl Context<'_> {
             );
         };
         let via = Some(endpoint_key);
+        // 1b. Over IPv6: the endpoint has IPv6 addresses and AAAA records for its own names,
+        //     and the service accepts IPv6 (SupportedIpAddressTypes).
+        if self.flow.ipv6 {
+            if let Err((why, fix)) = endpoint.answers_ipv6(false) {
+                return self.result(
+                    PathKind::Unreachable,
+                    via,
+                    Some(format!(
+                        "interface endpoint {} connects over IPv4 only: {why}",
+                        self.model.path(endpoint_key)
+                    )),
+                    Some(fix),
+                );
+            }
+            if !service_node.supports_ipv6 {
+                return self.result(
+                    PathKind::Unreachable,
+                    via,
+                    Some(format!("endpoint service {service_path} accepts IPv4 only")),
+                    Some(format!(
+                        "give {service_path} .supports_ipv6(true) over dual-stack load balancers"
+                    )),
+                );
+            }
+        }
         // 2. The endpoint's security groups admit the workload.
         if let Err(groups) = self.admitted(&endpoint.security_groups) {
             return self.unreachable_by_security_group(
@@ -1411,15 +1678,27 @@ impl Context<'_> {
             if nlb.security_groups.is_empty() || !nlb.enforce_on_private_link {
                 continue;
             }
-            let admits = cidr.is_none_or(|cidr| {
+            let admits = if self.flow.ipv6 {
+                // Over IPv6 the NLB sees the client's IPv6 address: an IPv6 rule it cannot
+                // judge counts as admitting (said by the endpoint's own check above).
                 nlb.security_groups.iter().any(|g| {
                     self.model.get::<SecurityGroupNode>(g).is_some_and(|sg| {
-                        sg.ingress
-                            .iter()
-                            .any(|rule| rule.admits(cidr, &[], &self.flow.port))
+                        sg.ingress.iter().any(|rule| {
+                            rule.admits_ipv6(self.subnet.vpc, &[], &self.flow.port) != Some(false)
+                        })
                     })
                 })
-            });
+            } else {
+                cidr.is_none_or(|cidr| {
+                    nlb.security_groups.iter().any(|g| {
+                        self.model.get::<SecurityGroupNode>(g).is_some_and(|sg| {
+                            sg.ingress
+                                .iter()
+                                .any(|rule| rule.admits(cidr, &[], &self.flow.port))
+                        })
+                    })
+                })
+            };
             if !admits {
                 let groups: Vec<String> = nlb.security_groups.iter().map(Handle::path).collect();
                 let cidr = cidr.map(|c| c.to_string()).unwrap_or_default();

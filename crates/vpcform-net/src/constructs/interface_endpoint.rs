@@ -523,6 +523,49 @@ pub(crate) struct InterfaceEndpointNode {
 }
 
 impl InterfaceEndpointNode {
+    /// Whether clients reach the endpoint over IPv6 by the name they use: the endpoint has IPv6
+    /// addresses (`dualstack` or `ipv6`), and its DNS records include AAAA for that name —
+    /// `ipv6` or `dualstack` record types for every name, `service-defined` (assumed when none
+    /// is given) for the Regional and zonal names only (PrivateLink guide, "DNS record IP
+    /// type"; docs/research/dualstack.md §4). `Err` says why not, and the fix.
+    pub(crate) fn answers_ipv6(&self, private_name: bool) -> Result<(), (String, String)> {
+        let ip = self.ip_address_type.unwrap_or(IpAddressType::Ipv4);
+        if ip == IpAddressType::Ipv4 {
+            return Err((
+                "it has IPv4 addresses only (IpAddressType ipv4)".into(),
+                "give it .ip_address_type(IpAddressType::Dualstack) in dual-stack subnets".into(),
+            ));
+        }
+        let record = self
+            .dns_options
+            .dns_record_ip_type
+            .unwrap_or(DnsRecordIpType::ServiceDefined);
+        let aaaa = match record {
+            DnsRecordIpType::Ipv6 | DnsRecordIpType::Dualstack => true,
+            DnsRecordIpType::ServiceDefined => !private_name,
+            DnsRecordIpType::Ipv4 => false,
+        };
+        if aaaa {
+            Ok(())
+        } else {
+            Err((
+                format!(
+                    "its DNS record IP type, {}, gives the {} name no AAAA record",
+                    record.as_str(),
+                    if private_name {
+                        "service's private DNS"
+                    } else {
+                        "endpoint's"
+                    }
+                ),
+                "give it DnsOptions::default().dns_record_ip_type(DnsRecordIpType::Dualstack)"
+                    .into(),
+            ))
+        }
+    }
+}
+
+impl InterfaceEndpointNode {
     /// What the endpoint reaches, for comparing endpoints.
     pub(crate) fn service_key(&self) -> ServiceKey {
         match (&self.target.aws, &self.target.endpoint_service) {

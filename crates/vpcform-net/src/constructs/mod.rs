@@ -11,6 +11,7 @@ pub(crate) fn ec2_id(text: &str, prefix: &str) -> bool {
     })
 }
 
+pub(crate) mod egress_only_internet_gateway;
 pub(crate) mod endpoint_service;
 pub(crate) mod existing;
 pub(crate) mod flow_log;

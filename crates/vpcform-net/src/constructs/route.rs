@@ -5,6 +5,7 @@ use std::sync::Arc;
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError};
 
+use super::egress_only_internet_gateway::EgressOnlyInternetGatewayRef;
 use super::internet_gateway::{InternetGatewayNode, InternetGatewayRef};
 use super::nat_gateway::NatGatewayRef;
 use super::route_table::{RouteTableNode, RouteTableRef};
@@ -24,6 +25,8 @@ use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 pub enum RouteTarget<V> {
     /// An internet gateway: the subnets become public.
     InternetGateway(InternetGatewayRef<V>),
+    /// An egress-only internet gateway: IPv6 out to the internet, nothing in.
+    EgressOnlyInternetGateway(EgressOnlyInternetGatewayRef<V>),
     /// A NAT gateway: outbound to the internet through its Elastic IP.
     NatGateway(NatGatewayRef<V>),
     /// The transit gateway of one of the VPC's attachments: to the other attached VPCs.
@@ -36,7 +39,8 @@ pub enum RouteTarget<V> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the target of a route in this route table",
     label = "not a gateway, attachment or peering connection of the route table's VPC",
-    note = "a route sends traffic to an `InternetGateway`, a `NatGateway`, a \
+    note = "a route sends traffic to an `InternetGateway`, an `EgressOnlyInternetGateway`, a \
+            `NatGateway`, a \
             `TransitGatewayAttachment` of the same VPC, or a `VpcPeering` it is a side of \
             (the accepter's routes name `peering.accepter()`)"
 )]
@@ -48,6 +52,88 @@ pub trait IntoRouteTarget<V> {
 impl<V> IntoRouteTarget<V> for &InternetGatewayRef<V> {
     fn into_route_target(self) -> RouteTarget<V> {
         RouteTarget::InternetGateway(self.clone())
+    }
+}
+
+impl<V> IntoRouteTarget<V> for &EgressOnlyInternetGatewayRef<V> {
+    fn into_route_target(self) -> RouteTarget<V> {
+        RouteTarget::EgressOnlyInternetGateway(self.clone())
+    }
+}
+
+/// Where a route sends traffic: an IPv4 block (`DestinationCidrBlock`) or an IPv6 block
+/// (`DestinationIpv6CidrBlock`). Text with a colon is IPv6.
+///
+/// ```
+/// use vpcform_net::{RouteDestination, cidr};
+/// assert!(matches!(RouteDestination::from("::/0"), RouteDestination::Ipv6(_)));
+/// assert!(matches!(RouteDestination::from(cidr!("0.0.0.0/0")), RouteDestination::Ipv4(_)));
+/// assert_eq!(RouteDestination::nat64(), RouteDestination::ipv6("64:ff9b::/96"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteDestination {
+    /// An IPv4 block.
+    Ipv4(CidrBlock),
+    /// An IPv6 block, as text.
+    Ipv6(String),
+}
+
+impl RouteDestination {
+    /// An IPv6 block.
+    ///
+    /// See [`RouteDestination`] for an example.
+    pub fn ipv6(cidr: impl Into<String>) -> RouteDestination {
+        RouteDestination::Ipv6(cidr.into())
+    }
+
+    /// `::/0`, every IPv6 address: an IPv6 default route.
+    ///
+    /// See [`RouteDestination`] for an example.
+    pub fn any_ipv6() -> RouteDestination {
+        RouteDestination::ipv6("::/0")
+    }
+
+    /// `64:ff9b::/96`, the well-known NAT64 prefix: IPv6-only subnets reach IPv4 addresses
+    /// through a NAT gateway with DNS64 (VPC user guide, "DNS64 and NAT64").
+    ///
+    /// See [`RouteDestination`] for an example.
+    pub fn nat64() -> RouteDestination {
+        RouteDestination::ipv6(NAT64)
+    }
+}
+
+/// The well-known NAT64 prefix (RFC 6052; VPC user guide, "DNS64 and NAT64").
+const NAT64: &str = "64:ff9b::/96";
+
+impl From<CidrBlock> for RouteDestination {
+    fn from(block: CidrBlock) -> RouteDestination {
+        RouteDestination::Ipv4(block)
+    }
+}
+
+impl From<crate::Ipv4Cidr> for RouteDestination {
+    fn from(block: crate::Ipv4Cidr) -> RouteDestination {
+        RouteDestination::Ipv4(block.into())
+    }
+}
+
+impl From<&str> for RouteDestination {
+    fn from(text: &str) -> RouteDestination {
+        if text.contains(':') {
+            RouteDestination::Ipv6(text.to_string())
+        } else {
+            RouteDestination::Ipv4(text.into())
+        }
+    }
+}
+
+impl From<String> for RouteDestination {
+    fn from(text: String) -> RouteDestination {
+        if text.contains(':') {
+            RouteDestination::Ipv6(text)
+        } else {
+            RouteDestination::Ipv4(text.into())
+        }
     }
 }
 
@@ -99,9 +185,10 @@ pub struct Route<V: VpcMarker> {
     /// The route table. Required.
     #[builder(setter(into))]
     route_table: RouteTableRef<V>,
-    /// The destination block, e.g. `0.0.0.0/0` for a default route. Required.
+    /// The destination block: IPv4 (`0.0.0.0/0` for a default route) or IPv6 (`::/0`, written
+    /// with colons or by [`RouteDestination::ipv6`]). Required.
     #[builder(setter(into))]
-    destination: CidrBlock,
+    destination: RouteDestination,
     /// Where traffic goes: an internet or NAT gateway of the same VPC, or the transit gateway
     /// of one of its attachments. Required.
     #[builder(setter(transform = |target: impl IntoRouteTarget<V>| target.into_route_target()))]
@@ -114,6 +201,9 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Route<V> {
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) {
         let target = match self.target {
             RouteTarget::InternetGateway(igw) => TargetNode::InternetGateway(igw.handle),
+            RouteTarget::EgressOnlyInternetGateway(eigw) => {
+                TargetNode::EgressOnlyInternetGateway(eigw.handle)
+            }
             RouteTarget::NatGateway(nat) => TargetNode::NatGateway(nat.handle),
             RouteTarget::TransitGateway(attachment) => {
                 TargetNode::TransitGateway(attachment.handle)
@@ -131,6 +221,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Route<V> {
 
 pub(crate) enum TargetNode {
     InternetGateway(Handle),
+    EgressOnlyInternetGateway(Handle),
     NatGateway(Handle),
     /// The attachment through which the VPC reaches its transit gateway.
     TransitGateway(Handle),
@@ -142,6 +233,7 @@ impl TargetNode {
     pub(crate) fn handle(&self) -> &Handle {
         match self {
             TargetNode::InternetGateway(h)
+            | TargetNode::EgressOnlyInternetGateway(h)
             | TargetNode::NatGateway(h)
             | TargetNode::TransitGateway(h)
             | TargetNode::VpcPeering(h) => h,
@@ -152,11 +244,90 @@ impl TargetNode {
 pub(crate) struct RouteNode {
     pub(crate) id: Arc<str>,
     pub(crate) route_table: Handle,
-    pub(crate) destination: CidrBlock,
+    pub(crate) destination: RouteDestination,
     pub(crate) target: TargetNode,
 }
 
 impl RouteNode {
+    /// The IPv4 destination, when it is one and parses.
+    pub(crate) fn ipv4(&self) -> Option<crate::Ipv4Cidr> {
+        match &self.destination {
+            RouteDestination::Ipv4(block) => block.parsed().ok(),
+            RouteDestination::Ipv6(_) => None,
+        }
+    }
+
+    /// The IPv6 destination, when it is one and parses.
+    pub(crate) fn ipv6(&self) -> Option<ipnet::Ipv6Net> {
+        match &self.destination {
+            RouteDestination::Ipv6(text) => text.parse().ok(),
+            RouteDestination::Ipv4(_) => None,
+        }
+    }
+
+    /// An IPv6 route: a block (its network address), in a VPC with an IPv6 block, once per
+    /// table, to a target that carries IPv6 — every target but a NAT gateway, which takes
+    /// only the NAT64 prefix (AWS::EC2::Route `NatGatewayId`: "IPv4 traffic only", and the
+    /// NAT64 exception, VPC user guide "DNS64 and NAT64"; docs/aws-rules.md §22).
+    fn check_ipv6(&self, check: &mut Check<'_>, text: &str) {
+        let invalid = |check: &mut Check<'_>, reason: String| {
+            check.report(SynthError::InvalidText {
+                construct: check.path(&self.id),
+                property: "DestinationIpv6CidrBlock",
+                value: text.to_string(),
+                reason,
+            });
+        };
+        let Ok(block) = text.parse::<ipnet::Ipv6Net>() else {
+            invalid(
+                check,
+                "not an IPv6 block: write it as address/prefix, ::/0 or 2001:db8::/56 say".into(),
+            );
+            return;
+        };
+        if block.trunc() != block {
+            invalid(
+                check,
+                format!(
+                    "the address has bits set past the /{}: did you mean {}?",
+                    block.prefix_len(),
+                    block.trunc()
+                ),
+            );
+            return;
+        }
+        if matches!(self.target, TargetNode::NatGateway(_)) && text != NAT64 {
+            invalid(
+                check,
+                format!(
+                    "a NAT gateway takes IPv6 traffic only for NAT64, {NAT64}; route other IPv6 blocks to an egress-only internet gateway"
+                ),
+            );
+        }
+        if let Some(vpc_key) = self.route_table.vpc
+            && let Some(vpc) = check.model.get_key::<VpcNode>(vpc_key)
+            && vpc.existing.is_none()
+            && vpc.ipv6.is_none()
+        {
+            check.report(SynthError::Ipv6WithoutVpcBlock {
+                construct: check.path(&self.id),
+                vpc: check.model.path(vpc_key),
+            });
+        }
+        let claim = Claim::Ipv6Route {
+            table: self.route_table.key,
+            destination: block,
+        };
+        if let Some(other) = check.claim(claim) {
+            check.report(SynthError::DuplicateRoute {
+                construct: check.path(&self.id),
+                route_table: self.route_table.path(),
+                destination: block.to_string(),
+                other,
+            });
+        }
+    }
+
     /// A route to a transit gateway or peering connection should reach a VPC on the other side:
     /// a destination no connected VPC covers sends traffic nowhere (the transit gateway drops
     /// it; a peering connection carries only the peer's block, docs/aws-rules.md §18.5).
@@ -229,7 +400,9 @@ impl RouteNode {
                     }
                 }
             }
-            TargetNode::InternetGateway(_) | TargetNode::NatGateway(_) => return,
+            TargetNode::InternetGateway(_)
+            | TargetNode::EgressOnlyInternetGateway(_)
+            | TargetNode::NatGateway(_) => return,
         };
         if !reaches {
             check.warn(crate::SynthWarning::RouteReachesNoVpc {
@@ -289,6 +462,7 @@ impl RouteNode {
         // Each target variant names one kind of construct (a handle made by hand may not).
         let expected = match self.target {
             TargetNode::InternetGateway(_) => Kind::InternetGateway,
+            TargetNode::EgressOnlyInternetGateway(_) => Kind::EgressOnlyInternetGateway,
             TargetNode::NatGateway(_) => Kind::NatGateway,
             TargetNode::TransitGateway(_) => Kind::TransitGatewayAttachment,
             TargetNode::VpcPeering(_) => Kind::VpcPeering,
@@ -304,8 +478,29 @@ impl RouteNode {
             });
             return;
         }
-        let Some(destination) = check.cidr(&self.id, "DestinationCidrBlock", &self.destination)
-        else {
+        let block = match &self.destination {
+            RouteDestination::Ipv4(block) => block,
+            RouteDestination::Ipv6(text) => {
+                self.check_ipv6(check, text);
+                return;
+            }
+        };
+        // An egress-only internet gateway carries IPv6 only (AWS::EC2::Route
+        // `EgressOnlyInternetGatewayId`: "[IPv6 traffic only]").
+        if matches!(self.target, TargetNode::EgressOnlyInternetGateway(_)) {
+            check.report(SynthError::InvalidText {
+                construct: check.path(&self.id),
+                property: "DestinationCidrBlock",
+                value: block.text().to_string(),
+                reason: format!(
+                    "egress-only internet gateway {} carries IPv6 only: route an IPv6 block \
+                     (::/0) to it, and IPv4 to a NAT gateway",
+                    self.target.handle().path()
+                ),
+            });
+            return;
+        }
+        let Some(destination) = check.cidr(&self.id, "DestinationCidrBlock", block) else {
             return;
         };
         self.check_connected(check, destination);
@@ -356,14 +551,34 @@ impl RouteNode {
         ctx: &Render<'_>,
         template: &mut Template,
     ) -> Result<(), TemplateError> {
-        let route = Resource::new("AWS::EC2::Route")
-            .property("RouteTableId", self.route_table.reference())
-            .property("DestinationCidrBlock", self.destination.text());
+        let route =
+            Resource::new("AWS::EC2::Route").property("RouteTableId", self.route_table.reference());
+        let route = match &self.destination {
+            RouteDestination::Ipv4(block) => route.property("DestinationCidrBlock", block.text()),
+            // Like every user of the VPC's IPv6 block, the route waits for it (the block is a
+            // separate resource; ARCHITECTURE.md, dual-stack invariant).
+            RouteDestination::Ipv6(text) => {
+                let route = route.property("DestinationIpv6CidrBlock", text.as_str());
+                match self
+                    .route_table
+                    .vpc
+                    .and_then(|v| ctx.model.get_key::<VpcNode>(v).map(|n| (v, n)))
+                {
+                    Some((_, vpc)) if vpc.ipv6.is_some() && vpc.existing.is_none() => {
+                        route.depends_on(super::vpc::ipv6_block_id(&vpc.id))
+                    }
+                    _ => route,
+                }
+            }
+        };
         let route = match &self.target {
             // A route to an internet gateway fails until the gateway is attached.
             TargetNode::InternetGateway(igw) => route
                 .property("GatewayId", igw.reference())
                 .depends_on(InternetGatewayNode::attachment_id(&igw.id)),
+            TargetNode::EgressOnlyInternetGateway(eigw) => {
+                route.property("EgressOnlyInternetGatewayId", eigw.reference())
+            }
             TargetNode::NatGateway(nat) => route.property("NatGatewayId", nat.reference()),
             // `TransitGatewayId`, and `DependsOn` the attachment: a route created before the
             // attachment is available fails with InvalidTransitGatewayID.NotFound

@@ -422,6 +422,27 @@ impl RuleDef {
             }
     }
 
+    /// Whether the rule admits IPv6 traffic on `port` from a subnet of VPC `vpc` (or from
+    /// members of `groups`): `None` when it names an IPv6 block other than `::/0`, which cannot
+    /// be compared with addresses AWS assigns at deploy.
+    pub(crate) fn admits_ipv6(
+        &self,
+        vpc: Option<crate::handle::NodeKey>,
+        groups: &[Handle],
+        port: &Port,
+    ) -> Option<bool> {
+        if !self.port.covers(port) {
+            return Some(false);
+        }
+        match &self.peer {
+            PeerDef::Ipv6(_) if self.anywhere().is_some() => Some(true),
+            PeerDef::Ipv6(_) => None,
+            PeerDef::VpcIpv6(own) => Some(vpc == Some(own.key)),
+            PeerDef::SecurityGroup(group) => Some(groups.contains(group)),
+            PeerDef::Ipv4(_) | PeerDef::PrefixList(_) => Some(false),
+        }
+    }
+
     /// `0.0.0.0/0` or `::/0` when the rule's peer is every address of its family.
     /// The whole address space, in whatever spelling (`0.0.0.0/0`, `::/0`, `0::/0`).
     pub(crate) fn anywhere(&self) -> Option<&'static str> {

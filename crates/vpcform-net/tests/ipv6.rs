@@ -1,0 +1,414 @@
+//! IPv6 routes (to internet and egress-only internet gateways, NAT64) and IPv6 flows in the
+//! traffic analysis: endpoints with IPv6 addresses and AAAA records, security groups with IPv6
+//! rules, `::/0` routes.
+
+use vpcform_net::prelude::*;
+use vpcform_net::{EgressOnlyInternetGatewayRef, RouteTableRef, SubnetRef};
+
+include!("common/consumer.rs");
+include!("common/report.rs");
+
+struct Dual {
+    stack: Stack<Consumer>,
+    vpc: VpcRef<VpcA>,
+    subnet: SubnetRef<VpcA>,
+    routes: RouteTableRef<VpcA>,
+    egress: EgressOnlyInternetGatewayRef<VpcA>,
+}
+
+/// A dual-stack VPC with one dual-stack subnet, its route table and an egress-only gateway.
+fn dual() -> Dual {
+    let mut stack = Stack::<Consumer>::new("Consumer");
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder()
+            .cidr(cidr!("10.0.0.0/16"))
+            .ipv6(Ipv6Block::AmazonProvided)
+            .build(),
+    );
+    let subnet = stack.add(
+        "Private",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr("10.0.1.0/24")
+            .ipv6_index(0)
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let routes = stack.add(
+        "Routes",
+        RouteTable::builder().vpc(&vpc).subnets([&subnet]).build(),
+    );
+    let egress = stack.add(
+        "Egress6",
+        EgressOnlyInternetGateway::builder().vpc(&vpc).build(),
+    );
+    Dual {
+        stack,
+        vpc,
+        subnet,
+        routes,
+        egress,
+    }
+}
+
+fn errors(stack: Stack<Consumer>) -> Vec<String> {
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    error_messages(&app)
+}
+
+fn route(d: &mut Dual, id: &str, destination: &str) {
+    let (routes, egress) = (d.routes.clone(), d.egress.clone());
+    d.stack.add(
+        id,
+        Route::builder()
+            .route_table(&routes)
+            .destination(destination)
+            .target(&egress)
+            .build(),
+    );
+}
+
+#[test]
+fn an_ipv6_default_route_to_the_egress_only_gateway_waits_for_the_block() {
+    let mut d = dual();
+    route(&mut d, "Default6", "::/0");
+    let mut app = App::new("test");
+    app.add_stack(d.stack);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let json = serde_json::to_value(assembly.stacks()[0].template()).unwrap_or_default();
+    let r = &json["Resources"];
+    assert_eq!(r["Egress6"]["Type"], "AWS::EC2::EgressOnlyInternetGateway");
+    assert_eq!(
+        r["Egress6"]["Properties"]["VpcId"],
+        serde_json::json!({"Ref": "VpcA"})
+    );
+    assert_eq!(
+        r["Default6"],
+        serde_json::json!({
+            "Type": "AWS::EC2::Route",
+            "DependsOn": ["VpcAIpv6Block"],
+            "Properties": {
+                "RouteTableId": {"Ref": "Routes"},
+                "DestinationIpv6CidrBlock": "::/0",
+                "EgressOnlyInternetGatewayId": {"Ref": "Egress6"}
+            }
+        })
+    );
+}
+
+#[test]
+fn each_ipv6_route_mistake_is_named() {
+    // IPv4 to an egress-only gateway.
+    let mut d = dual();
+    route(&mut d, "Default4", "0.0.0.0/0");
+    let e = errors(d.stack);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("egress-only internet gateway Consumer/Egress6 carries IPv6 only"),
+        "{}",
+        e[0]
+    );
+    // Not an IPv6 block; host bits; twice in one table.
+    let mut d = dual();
+    route(&mut d, "Bad", "::g/0");
+    route(&mut d, "HostBits", "2001:db8::1/64");
+    route(&mut d, "A", "::/0");
+    route(&mut d, "B", "::/0");
+    let e = errors(d.stack);
+    assert_eq!(e.len(), 3, "{e:#?}");
+    assert!(
+        e[0].contains("Consumer/Bad: DestinationIpv6CidrBlock \"::g/0\""),
+        "{}",
+        e[0]
+    );
+    assert!(e[1].contains("did you mean 2001:db8::/64?"), "{}", e[1]);
+    assert!(e[2].contains("Consumer/B"), "{}", e[2]);
+    assert!(e[2].contains("Consumer/A"), "{}", e[2]);
+    // A VPC without an IPv6 block.
+    let (mut stack, vpc) = consumer();
+    let routes = stack.add("Routes", RouteTable::builder().vpc(&vpc).build());
+    let egress = stack.add(
+        "Egress6",
+        EgressOnlyInternetGateway::builder().vpc(&vpc).build(),
+    );
+    stack.add(
+        "Default6",
+        Route::builder()
+            .route_table(&routes)
+            .destination(RouteDestination::any_ipv6())
+            .target(&egress)
+            .build(),
+    );
+    let e = errors(stack);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains(
+            "Consumer/Default6: uses the IPv6 block of VPC Consumer/VpcA, which has none"
+        ),
+        "{}",
+        e[0]
+    );
+}
+
+#[test]
+fn a_nat_gateway_takes_ipv6_only_for_nat64() {
+    let with = |destination: RouteDestination| {
+        let mut d = dual();
+        d.stack
+            .add("Igw", InternetGateway::builder().vpc(&d.vpc).build());
+        let nat = d
+            .stack
+            .add("Nat", NatGateway::builder().subnet(&d.subnet).build());
+        d.stack.add(
+            "Route",
+            Route::builder()
+                .route_table(&d.routes)
+                .destination(destination)
+                .target(&nat)
+                .build(),
+        );
+        errors(d.stack)
+    };
+    assert!(with(RouteDestination::nat64()).is_empty());
+    let e = with(RouteDestination::any_ipv6());
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("a NAT gateway takes IPv6 traffic only for NAT64, 64:ff9b::/96"),
+        "{}",
+        e[0]
+    );
+}
+
+/// The dual-stack VPC with an SQS endpoint of `ip`/`record`, behind `rule`, and an IPv6 flow
+/// to SQS; the flow's report line.
+fn sqs_flow(
+    ip: IpAddressType,
+    record: Option<DnsRecordIpType>,
+    rule: fn(&VpcRef<VpcA>) -> Rule<VpcA>,
+    via_endpoint_dns: bool,
+) -> (PathKindText, String) {
+    let mut d = dual();
+    let group = d.stack.add(
+        "EndpointSg",
+        SecurityGroup::builder()
+            .vpc(&d.vpc)
+            .ingress([rule(&d.vpc)])
+            .build(),
+    );
+    let mut options = DnsOptions::default();
+    if let Some(record) = record {
+        options = options.dns_record_ip_type(record);
+    }
+    d.stack.add(
+        "SqsEndpoint",
+        InterfaceEndpoint::builder()
+            .vpc(&d.vpc)
+            .service(services::Sqs)
+            .subnets([&d.subnet])
+            .security_groups([&group])
+            .ip_address_type(ip)
+            .dns_options(options)
+            .build(),
+    );
+    let pods = d
+        .stack
+        .add("Pods", Workload::builder().subnets([&d.subnet]).build());
+    let mut app = App::new("test");
+    app.add_stack(d.stack);
+    let mut flow = Flow::new(&pods, services::Sqs, Port::tcp(443)).ipv6();
+    if via_endpoint_dns {
+        flow = flow.via_endpoint_dns();
+    }
+    app.flow(flow);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let flow = &assembly.traffic().flows[0];
+    (
+        PathKindText(format!("{:?}", flow.path)),
+        assembly.traffic().table(),
+    )
+}
+
+#[derive(Debug, PartialEq)]
+struct PathKindText(String);
+
+fn kind(text: &str) -> PathKindText {
+    PathKindText(text.to_string())
+}
+
+#[test]
+fn an_ipv6_flow_through_a_dual_stack_endpoint_with_aaaa_records_is_private() {
+    let (path, table) = sqs_flow(
+        IpAddressType::Dualstack,
+        Some(DnsRecordIpType::Dualstack),
+        |vpc| Rule::new(Port::tcp(443), Peer::vpc_ipv6(vpc)),
+        false,
+    );
+    assert_eq!(path, kind("InterfaceEndpoint"), "{table}");
+    assert!(
+        table.contains("Consumer/Pods -> sqs (TCP 443, IPv6)"),
+        "{table}"
+    );
+}
+
+#[test]
+fn an_ipv6_flow_is_refused_by_what_lacks_ipv6() {
+    let anywhere6: fn(&VpcRef<VpcA>) -> Rule<VpcA> =
+        |_| Rule::new(Port::tcp(443), Peer::ipv6("::/0")).allow_from_anywhere();
+    // IPv4 addresses only.
+    let (path, table) = sqs_flow(IpAddressType::Ipv4, None, anywhere6, false);
+    assert_eq!(path, kind("Unreachable"), "{table}");
+    assert!(
+        table.contains("answers sqs over IPv4 only: it has IPv4 addresses only"),
+        "{table}"
+    );
+    // Dual-stack, but service-defined records: no AAAA for the private DNS name…
+    let (path, table) = sqs_flow(IpAddressType::Dualstack, None, anywhere6, false);
+    assert_eq!(path, kind("Unreachable"), "{table}");
+    assert!(
+        table.contains("service-defined, gives the service's private DNS name no AAAA record"),
+        "{table}"
+    );
+    // …yet AAAA for the endpoint's own name.
+    let (path, table) = sqs_flow(IpAddressType::Dualstack, None, anywhere6, true);
+    assert_eq!(path, kind("InterfaceEndpoint"), "{table}");
+    // IPv4 records only.
+    let (path, table) = sqs_flow(
+        IpAddressType::Dualstack,
+        Some(DnsRecordIpType::Ipv4),
+        anywhere6,
+        true,
+    );
+    assert_eq!(path, kind("Unreachable"), "{table}");
+    // A group admitting IPv4 only.
+    let (path, table) = sqs_flow(
+        IpAddressType::Dualstack,
+        Some(DnsRecordIpType::Dualstack),
+        |_| Rule::new(Port::tcp(443), Peer::ipv4(cidr!("10.0.0.0/16"))),
+        false,
+    );
+    assert_eq!(path, kind("Unreachable"), "{table}");
+    assert!(
+        table.contains("does not admit the IPv6 block of Consumer/Private"),
+        "{table}"
+    );
+    // A group admitting an IPv6 block vpcform cannot compare with AWS's addresses.
+    let (path, table) = sqs_flow(
+        IpAddressType::Dualstack,
+        Some(DnsRecordIpType::Dualstack),
+        |_| Rule::new(Port::tcp(443), Peer::ipv6("2001:db8::/56")),
+        false,
+    );
+    assert_eq!(path, kind("Unreachable"), "{table}");
+    assert!(
+        table.contains("cannot compare with the subnet's AWS-assigned addresses"),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_group_admitting_the_vpc_s_ipv6_block_admits_its_subnets() {
+    let mut d = dual();
+    let group = d.stack.add(
+        "EndpointSg",
+        SecurityGroup::builder()
+            .vpc(&d.vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::vpc_ipv6(&d.vpc))])
+            .build(),
+    );
+    d.stack.add(
+        "SqsEndpoint",
+        InterfaceEndpoint::builder()
+            .vpc(&d.vpc)
+            .service(services::Sqs)
+            .subnets([&d.subnet])
+            .security_groups([&group])
+            .ip_address_type(IpAddressType::Dualstack)
+            .dns_options(DnsOptions::default().dns_record_ip_type(DnsRecordIpType::Ipv6))
+            .build(),
+    );
+    let pods = d
+        .stack
+        .add("Pods", Workload::builder().subnets([&d.subnet]).build());
+    let mut app = App::new("test");
+    app.add_stack(d.stack);
+    app.flow(Flow::new(&pods, services::Sqs, Port::tcp(443)).ipv6());
+    app.require_private_traffic();
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    assert!(assembly.traffic().flows[0].path.is_private());
+}
+
+#[test]
+fn without_an_endpoint_ipv6_leaves_by_the_default_route_or_goes_nowhere() {
+    let flow_of = |with_route: bool, require_private: bool| {
+        let mut d = dual();
+        if with_route {
+            route(&mut d, "Default6", "::/0");
+        }
+        d.stack.add(
+            "S3",
+            GatewayEndpoint::builder()
+                .vpc(&d.vpc)
+                .service(services::S3)
+                .route_tables([&d.routes])
+                .build(),
+        );
+        let pods = d
+            .stack
+            .add("Pods", Workload::builder().subnets([&d.subnet]).build());
+        let mut app = App::new("test");
+        app.add_stack(d.stack);
+        app.flow(Flow::new(&pods, services::S3, Port::tcp(443)).ipv6());
+        if require_private {
+            app.require_private_traffic();
+        }
+        app
+    };
+    let assembly = flow_of(true, false)
+        .synth()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let table = assembly.traffic().table();
+    assert_eq!(
+        format!("{:?}", assembly.traffic().flows[0].path),
+        "InternetGateway",
+        "{table}"
+    );
+    assert!(
+        table.contains("through egress-only internet gateway Consumer/Egress6"),
+        "{table}"
+    );
+    assert!(
+        table.contains("gateway endpoint Consumer/S3 routes IPv4 only"),
+        "{table}"
+    );
+    let e = error_messages(&flow_of(true, true));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("Consumer/Pods -> s3 (TCP 443, IPv6)"),
+        "{}",
+        e[0]
+    );
+    let assembly = flow_of(false, false)
+        .synth()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let table = assembly.traffic().table();
+    assert!(table.contains("no ::/0 route"), "{table}");
+}
+
+#[test]
+fn an_ipv6_flow_from_an_ipv4_only_subnet_is_unreachable() {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A", "10.0.1.0/24", 0);
+    let pods = stack.add("Pods", Workload::builder().subnets([&a]).build());
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    app.flow(Flow::new(&pods, services::Sqs, Port::tcp(443)).ipv6());
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let table = assembly.traffic().table();
+    assert!(
+        table.contains("subnet Consumer/A has no IPv6 block"),
+        "{table}"
+    );
+    assert!(table.contains("give Consumer/A .ipv6_index(n)"), "{table}");
+}
