@@ -50,6 +50,17 @@ pub fn app() -> App {
         "PrivateRoutes",
         RouteTable::builder().vpc(&vpc).subnets(&subnets).build(),
     );
+    // S3 over both families through its gateway endpoint: dual-stack routes its IPv6 prefix
+    // list too (S3 since 2025-11).
+    stack.add(
+        "S3Gateway",
+        GatewayEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::S3)
+            .route_tables([&routes])
+            .ip_address_type(IpAddressType::Dualstack)
+            .build(),
+    );
     // IPv6 out to the internet, nothing in: the egress-only gateway is IPv6's NAT, free of
     // hourly charges.
     let egress = stack.add(
@@ -151,9 +162,10 @@ pub fn app() -> App {
         Port::tcp(443),
     ));
     app.flow(Flow::new(&instances, services::ByName::new("ssm"), Port::tcp(443)).ipv6());
-    // S3 over IPv6 has no endpoint here: the analysis shows it leaving through the egress-only
-    // internet gateway.
     app.flow(Flow::new(&instances, services::S3, Port::tcp(443)).ipv6());
+    // STS has no endpoint here: over IPv6 the analysis shows it leaving through the
+    // egress-only internet gateway.
+    app.flow(Flow::new(&instances, services::Sts, Port::tcp(443)).ipv6());
     app
 }
 

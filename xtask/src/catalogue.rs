@@ -193,6 +193,12 @@ pub fn generate(catalogue: &Value) -> Result<String> {
                 words(entry, "ipv6"),
             ));
         }
+        if gateway {
+            facts.push_str(&format!(
+                " Gateway endpoint IPv6: {}.",
+                words(entry, "gateway_ipv6")
+            ));
+        }
         facts.push_str(&format!(
             " Endpoint policy: {}.",
             words(entry, "endpoint_policy")
@@ -253,10 +259,11 @@ pub fn generate(catalogue: &Value) -> Result<String> {
         out.push_str(&format!(
             "    {constant} = ServiceInfo {{ name: {name:?}, prefix: {prefix:?}, global: {global}, \
              title: {title:?}, interface: {interface}, gateway: {gateway}, private_dns: {}, \
-             private_dns_default: {private_dns_default}, ipv6: {}, endpoint_policy: {}, fips: {}, \
-             port: {port}, cross_region: {} }} => [{}];\n",
+             private_dns_default: {private_dns_default}, ipv6: {}, gateway_ipv6: {}, \
+             endpoint_policy: {}, fips: {}, port: {port}, cross_region: {} }} => [{}];\n",
             support(entry, "private_dns"),
             support(entry, "ipv6"),
+            support(entry, "gateway_ipv6"),
             support(entry, "endpoint_policy"),
             flag(entry, "fips"),
             flag(entry, "cross_region"),
@@ -389,6 +396,7 @@ pub fn merge_dump(
         gateway: bool,
         private_dns: Option<bool>,
         ipv6: Option<bool>,
+        gateway_ipv6: Option<bool>,
         policy: Option<bool>,
     }
     let existing: BTreeMap<String, (String, bool)> = services(catalogue)?
@@ -447,6 +455,7 @@ pub fn merge_dump(
             gateway: false,
             private_dns: None,
             ipv6: None,
+            gateway_ipv6: None,
             policy: None,
         });
         entry.interface |= interface;
@@ -456,6 +465,16 @@ pub fn merge_dump(
             .and_then(Value::as_bool)
         {
             entry.policy = Some(entry.policy.unwrap_or(false) || policy);
+        }
+        let ipv6 = || {
+            detail
+                .get("SupportedIpAddressTypes")
+                .and_then(Value::as_array)
+                .map(|t| t.iter().any(|t| t.as_str() == Some("ipv6")))
+        };
+        // A gateway detail's IP types are the gateway endpoint's.
+        if types.contains(&"Gateway") && !interface {
+            entry.gateway_ipv6 = ipv6();
         }
         // Private DNS and IPv6 describe the interface endpoint service.
         if interface {
@@ -467,10 +486,7 @@ pub fn merge_dump(
                     .and_then(Value::as_array)
                     .is_some_and(|n| !n.is_empty());
             entry.private_dns = Some(dns);
-            entry.ipv6 = detail
-                .get("SupportedIpAddressTypes")
-                .and_then(Value::as_array)
-                .map(|t| t.iter().any(|t| t.as_str() == Some("ipv6")));
+            entry.ipv6 = ipv6();
         }
     }
 
@@ -529,6 +545,9 @@ pub fn merge_dump(
                 if let Some(ipv6) = f.ipv6 {
                     set("ipv6", json!(ipv6));
                 }
+                if let Some(ipv6) = f.gateway_ipv6 {
+                    set("gateway_ipv6", json!(ipv6));
+                }
                 if let Some(policy) = f.policy {
                     set("endpoint_policy", json!(policy));
                 }
@@ -544,6 +563,9 @@ pub fn merge_dump(
                 map.insert("kinds".into(), Value::Array(kinds));
                 map.insert("private_dns".into(), json!(f.private_dns));
                 map.insert("ipv6".into(), json!(f.ipv6));
+                if f.gateway {
+                    map.insert("gateway_ipv6".into(), json!(f.gateway_ipv6));
+                }
                 map.insert("endpoint_policy".into(), json!(f.policy));
                 map.insert("sources".into(), json!([source]));
                 added.push(format!("{name} ({constant})"));
@@ -722,6 +744,11 @@ mod tests {
             s3["ipv6"],
             json!(false),
             "from the interface detail, not the gateway's"
+        );
+        assert_eq!(
+            s3["gateway_ipv6"],
+            json!(false),
+            "from the gateway detail (ipv4 in the fixture)"
         );
         assert_eq!(
             s3["private_dns_default"],

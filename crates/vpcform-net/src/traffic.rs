@@ -1142,17 +1142,37 @@ impl Context<'_> {
                 self.model.path(zone)
             ));
         }
-        notes.extend(
-            self.model
-                .in_vpc::<GatewayEndpointNode>(vpc)
-                .filter(|(_, g)| g.service == service)
-                .map(|(key, _)| {
-                    format!(
-                        "gateway endpoint {} routes IPv4 only (vpcform sets no IP address type on gateway endpoints)",
-                        self.model.path(key)
-                    )
-                }),
-        );
+        // A dual-stack gateway endpoint on the subnet's table: AWS routes the service's IPv6
+        // prefix list through it, narrower than ::/0 — unless a private zone answers the name
+        // with A records only (the note above).
+        let gateways: Vec<(NodeKey, &GatewayEndpointNode)> = self
+            .model
+            .in_vpc::<GatewayEndpointNode>(vpc)
+            .filter(|(_, g)| g.service == service)
+            .collect();
+        let on_table = |g: &GatewayEndpointNode| {
+            route_table.is_some_and(|(table, _)| g.route_tables.iter().any(|t| t.key == table))
+        };
+        if notes.is_empty()
+            && let Some((key, _)) = gateways
+                .iter()
+                .find(|(_, g)| g.routes_ipv6() && on_table(g))
+        {
+            return self.result(PathKind::GatewayEndpoint, Some(*key), None, None);
+        }
+        notes.extend(gateways.iter().map(|(key, g)| {
+            if g.routes_ipv6() {
+                format!(
+                    "gateway endpoint {} is not on route table {table_name}",
+                    self.model.path(*key)
+                )
+            } else {
+                format!(
+                    "gateway endpoint {} routes IPv4 only (give it .ip_address_type(IpAddressType::Dualstack))",
+                    self.model.path(*key)
+                )
+            }
+        }));
         let private_name = !self.flow.via_endpoint_dns;
         let endpoint = self
             .model

@@ -412,3 +412,151 @@ fn an_ipv6_flow_from_an_ipv4_only_subnet_is_unreachable() {
     );
     assert!(table.contains("give Consumer/A .ipv6_index(n)"), "{table}");
 }
+
+fn s3_gateway(
+    ip: Option<IpAddressType>,
+    record: Option<DnsRecordIpType>,
+) -> (Stack<Consumer>, vpcform_net::WorkloadRef<VpcA>) {
+    let mut d = dual();
+    let builder = GatewayEndpoint::builder()
+        .vpc(&d.vpc)
+        .service(services::S3)
+        .route_tables([&d.routes]);
+    let endpoint = match (ip, record) {
+        (Some(ip), Some(record)) => builder
+            .ip_address_type(ip)
+            .dns_record_ip_type(record)
+            .build(),
+        (Some(ip), None) => builder.ip_address_type(ip).build(),
+        (None, Some(record)) => builder.dns_record_ip_type(record).build(),
+        (None, None) => builder.build(),
+    };
+    d.stack.add("S3", endpoint);
+    let pods = d
+        .stack
+        .add("Pods", Workload::builder().subnets([&d.subnet]).build());
+    (d.stack, pods)
+}
+
+#[test]
+fn a_dual_stack_s3_gateway_endpoint_carries_ipv6_flows() {
+    let (stack, pods) = s3_gateway(Some(IpAddressType::Dualstack), None);
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    app.flow(Flow::new(&pods, services::S3, Port::tcp(443)).ipv6());
+    app.require_private_traffic();
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        format!("{:?}", assembly.traffic().flows[0].path),
+        "GatewayEndpoint",
+        "{}",
+        assembly.traffic().table()
+    );
+    let json = serde_json::to_value(assembly.stacks()[0].template()).unwrap_or_default();
+    assert_eq!(
+        json["Resources"]["S3"]["Properties"]["IpAddressType"],
+        "dualstack"
+    );
+    assert!(json["Resources"]["S3"]["Properties"]["DnsOptions"].is_null());
+    // An IPv4 one does not, and says how to change that.
+    let (stack, pods) = s3_gateway(None, None);
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    app.flow(Flow::new(&pods, services::S3, Port::tcp(443)).ipv6());
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let table = assembly.traffic().table();
+    assert!(table.contains("gateway endpoint Consumer/S3 routes IPv4 only (give it .ip_address_type(IpAddressType::Dualstack))"), "{table}");
+}
+
+#[test]
+fn each_gateway_endpoint_ip_type_mistake_is_named() {
+    let errors_of = |ip, record| errors(s3_gateway(ip, record).0);
+    assert!(
+        errors_of(
+            Some(IpAddressType::Dualstack),
+            Some(DnsRecordIpType::Dualstack)
+        )
+        .is_empty()
+    );
+    assert!(errors_of(None, Some(DnsRecordIpType::Ipv4)).is_empty());
+    let e = errors_of(None, Some(DnsRecordIpType::Dualstack));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("DnsRecordIpType dualstack needs IpAddressType dualstack"),
+        "{}",
+        e[0]
+    );
+    let e = errors_of(Some(IpAddressType::Ipv6), None);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    // DynamoDB's gateway endpoints: IPv4 and service-defined only.
+    let dynamodb = |ip: Option<IpAddressType>, record: Option<DnsRecordIpType>| {
+        let mut d = dual();
+        let builder = GatewayEndpoint::builder()
+            .vpc(&d.vpc)
+            .service(services::DynamoDb)
+            .route_tables([&d.routes]);
+        let endpoint = match (ip, record) {
+            (Some(ip), _) => builder.ip_address_type(ip).build(),
+            (None, Some(record)) => builder.dns_record_ip_type(record).build(),
+            (None, None) => builder.build(),
+        };
+        d.stack.add("Ddb", endpoint);
+        errors(d.stack)
+    };
+    assert!(dynamodb(None, None).is_empty());
+    let e = dynamodb(Some(IpAddressType::Dualstack), None);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("dynamodb's gateway endpoint does not accept IPv6"),
+        "{}",
+        e[0]
+    );
+    let e = dynamodb(None, Some(DnsRecordIpType::Ipv4));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("take only service-defined records"),
+        "{}",
+        e[0]
+    );
+    // Dual-stack needs dual-stack subnets behind the tables.
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A", "10.0.1.0/24", 0);
+    let routes = stack.add(
+        "Routes",
+        RouteTable::builder().vpc(&vpc).subnets([&a]).build(),
+    );
+    stack.add(
+        "S3",
+        GatewayEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::S3)
+            .route_tables([&routes])
+            .ip_address_type(IpAddressType::Dualstack)
+            .build(),
+    );
+    let e = errors(stack);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("Consumer/A has no IPv6 block"), "{}", e[0]);
+    // Records other than service-defined need the VPC's DNS attributes.
+    let mut stack = Stack::<Consumer>::new("Consumer");
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder()
+            .cidr(cidr!("10.0.0.0/16"))
+            .enable_dns_hostnames(false)
+            .build(),
+    );
+    let routes = stack.add("Routes", RouteTable::builder().vpc(&vpc).build());
+    stack.add(
+        "S3",
+        GatewayEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::S3)
+            .route_tables([&routes])
+            .dns_record_ip_type(DnsRecordIpType::Ipv4)
+            .build(),
+    );
+    let e = errors(stack);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("has enableDnsHostnames off"), "{}", e[0]);
+}

@@ -8,14 +8,15 @@ use std::sync::Arc;
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
-use super::route_table::RouteTableRef;
-use super::vpc::VpcRef;
+use super::interface_endpoint::{DnsRecordIpType, IpAddressType};
+use super::route_table::{RouteTableNode, RouteTableRef};
+use super::vpc::{VpcNode, VpcRef};
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Claim, Node, Render};
 use crate::policy::EndpointPolicy;
-use crate::services::{GatewayService, ServiceInfo};
+use crate::services::{GatewayService, ServiceInfo, Support};
 use crate::stack::{Construct, StackDef};
-use crate::{InStack, StackMarker, SynthError, VpcMarker};
+use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
 /// A gateway endpoint (`AWS::EC2::VPCEndpoint`, type `Gateway`) for S3 or DynamoDB.
 ///
@@ -70,6 +71,15 @@ pub struct GatewayEndpoint<V: VpcMarker, T> {
     /// full access to the service.
     #[builder(default, setter(strip_option, into))]
     policy: Option<EndpointPolicy>,
+    /// `IpAddressType`: which of the service's prefix lists AWS routes — `dualstack` adds the
+    /// IPv6 one (S3 since 2025-11; DynamoDB's gateway endpoints are IPv4 only). Every subnet of
+    /// the route tables must then be dual-stack. Default: AWS's, `ipv4`.
+    #[builder(default, setter(strip_option))]
+    ip_address_type: Option<IpAddressType>,
+    /// `DnsOptions.DnsRecordIpType`. Default: AWS's, `service-defined` (the name decides:
+    /// `s3.dualstack.<region>.amazonaws.com` answers A and AAAA).
+    #[builder(default, setter(strip_option))]
+    dns_record_ip_type: Option<DnsRecordIpType>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
     /// `Stack/Id`) and the stack's.
@@ -108,6 +118,8 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, T> Construct<S> for GatewayEndpo
             service,
             route_tables,
             policy,
+            ip_address_type,
+            dns_record_ip_type,
             tags,
         } = self;
         GatewayEndpointRef::new(stack.push(Node::GatewayEndpoint(GatewayEndpointNode {
@@ -118,6 +130,8 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, T> Construct<S> for GatewayEndpo
             info: service.info,
             route_tables: route_tables.into_iter().map(|t| t.handle).collect(),
             policy,
+            ip_address_type,
+            dns_record_ip_type,
         })))
     }
 }
@@ -129,13 +143,118 @@ pub(crate) struct GatewayEndpointNode {
     info: &'static ServiceInfo,
     pub(crate) route_tables: Vec<Handle>,
     policy: Option<EndpointPolicy>,
+    pub(crate) ip_address_type: Option<IpAddressType>,
+    dns_record_ip_type: Option<DnsRecordIpType>,
     /// The construct's own tags (see `tags`).
     pub(crate) tags: crate::Tags,
 }
 
 impl GatewayEndpointNode {
+    /// Whether AWS routes the service's IPv6 prefix list through it.
+    pub(crate) fn routes_ipv6(&self) -> bool {
+        self.ip_address_type == Some(IpAddressType::Dualstack)
+    }
+
+    /// The IP types (PrivateLink guide, "Gateway endpoints": IP address type and DNS record
+    /// IP type; docs/research/dns-ipv6-routes-flowlogs.md §2): `ipv6` needs IPv6-only subnets
+    /// (vpcform makes none); `dualstack` needs the service's support (the catalogue's
+    /// `gateway_ipv6`) and dual-stack subnets behind every route table; an `ipv4` endpoint
+    /// takes `ipv4` or `service-defined` records; a service whose gateway endpoints are IPv4
+    /// only takes `service-defined` only ("DynamoDB only supports the DNS record IP type of
+    /// service-defined"); records other than service-defined need the VPC's DNS attributes.
+    fn check_ip_types(&self, check: &mut Check<'_>) {
+        let ip = self.ip_address_type.unwrap_or(IpAddressType::Ipv4);
+        let service_ipv6 = self.info.gateway_ipv6();
+        match ip {
+            IpAddressType::Ipv4 => {}
+            IpAddressType::Ipv6 => check.report(SynthError::Ipv6OnlyEndpoint {
+                construct: check.path(&self.id),
+            }),
+            IpAddressType::Dualstack => {
+                match service_ipv6 {
+                    Support::No => check.report(SynthError::ServiceWithoutIpv6 {
+                        construct: check.path(&self.id),
+                        service: format!("{}'s gateway endpoint", self.service),
+                        reason: format!(
+                            "vpcform's catalogue, retrieved {}",
+                            crate::services::CATALOGUE_RETRIEVED
+                        ),
+                    }),
+                    Support::Unknown => check.warn(SynthWarning::Ipv6SupportUnknown {
+                        construct: check.path(&self.id),
+                        service: format!("{}'s gateway endpoint", self.service),
+                    }),
+                    Support::Yes => {}
+                }
+                let subnets: Vec<Handle> = self
+                    .route_tables
+                    .iter()
+                    .filter_map(|t| check.model.get::<RouteTableNode>(t))
+                    .flat_map(|t| t.subnets.iter().cloned())
+                    .collect();
+                super::subnet::check_ipv6_subnets(
+                    check,
+                    &self.id,
+                    &subnets,
+                    "IpAddressType dualstack (its route tables' subnets)",
+                );
+            }
+        }
+        let Some(record) = self.dns_record_ip_type else {
+            return;
+        };
+        if record == DnsRecordIpType::ServiceDefined {
+            return;
+        }
+        if service_ipv6 == Support::No {
+            check.report(SynthError::InvalidText {
+                construct: check.path(&self.id),
+                property: "DnsOptions.DnsRecordIpType",
+                value: record.as_str().to_string(),
+                reason: format!(
+                    "{}'s gateway endpoints take only service-defined records (PrivateLink guide, \
+                     Gateway endpoints): leave it unset",
+                    self.service
+                ),
+            });
+            return;
+        }
+        let allowed = match ip {
+            IpAddressType::Ipv4 => record == DnsRecordIpType::Ipv4,
+            IpAddressType::Ipv6 => record == DnsRecordIpType::Ipv6,
+            IpAddressType::Dualstack => true,
+        };
+        if !allowed {
+            check.report(SynthError::DnsRecordIpTypeMismatch {
+                construct: check.path(&self.id),
+                record: record.as_str(),
+                needs: "dualstack",
+                ip: ip.as_str(),
+            });
+        }
+        if let Some(vpc) = check.get::<VpcNode>(&self.vpc) {
+            let off = [
+                (vpc.enable_dns_support == Some(false)).then_some("enableDnsSupport"),
+                (vpc.enable_dns_hostnames == Some(false)).then_some("enableDnsHostnames"),
+            ];
+            for attribute in off.into_iter().flatten() {
+                check.report(SynthError::InvalidText {
+                    construct: check.path(&self.id),
+                    property: "DnsOptions.DnsRecordIpType",
+                    value: record.as_str().to_string(),
+                    reason: format!(
+                        "records other than service-defined need the VPC's enableDnsSupport and \
+                         enableDnsHostnames, and {} has {attribute} off",
+                        self.vpc.path()
+                    ),
+                });
+            }
+        }
+    }
+
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
+        self.check_ip_types(check);
         if let Some(policy) = &self.policy {
             check_policy(check, &self.id, policy, true, Some(self.info));
         }
@@ -187,6 +306,18 @@ impl GatewayEndpointNode {
                 .property_opt(
                     "PolicyDocument",
                     self.policy.as_ref().map(EndpointPolicy::to_value),
+                )
+                .property_opt(
+                    "IpAddressType",
+                    self.ip_address_type.map(|t| Value::from(t.as_str())),
+                )
+                .property_opt(
+                    "DnsOptions",
+                    self.dns_record_ip_type.map(|record| {
+                        let mut options = indexmap::IndexMap::new();
+                        options.insert("DnsRecordIpType".to_string(), Value::from(record.as_str()));
+                        Value::Map(options)
+                    }),
                 )
                 .property("Tags", ctx.tags(&self.id, &self.tags)),
         )

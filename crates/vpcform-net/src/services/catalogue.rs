@@ -10,1149 +10,1149 @@ services! {
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ACCESS_ANALYZER`).
-    AccessAnalyzer = ServiceInfo { name: "access-analyzer", prefix: "com.amazonaws", global: false, title: "IAM Access Analyzer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AccessAnalyzer = ServiceInfo { name: "access-analyzer", prefix: "com.amazonaws", global: false, title: "IAM Access Analyzer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// IAM Access Analyzer: `com.amazonaws.<region>.access-analyzer-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    AccessAnalyzerFips = ServiceInfo { name: "access-analyzer-fips", prefix: "com.amazonaws", global: false, title: "IAM Access Analyzer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AccessAnalyzerFips = ServiceInfo { name: "access-analyzer-fips", prefix: "com.amazonaws", global: false, title: "IAM Access Analyzer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Account Management: `com.amazonaws.<region>.account`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ACCOUNT_MANAGEMENT`).
-    Account = ServiceInfo { name: "account", prefix: "com.amazonaws", global: false, title: "AWS Account Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Account = ServiceInfo { name: "account", prefix: "com.amazonaws", global: false, title: "AWS Account Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Certificate Manager: `com.amazonaws.<region>.acm`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CERTIFICATE_MANAGER`).
-    Acm = ServiceInfo { name: "acm", prefix: "com.amazonaws", global: false, title: "AWS Certificate Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Acm = ServiceInfo { name: "acm", prefix: "com.amazonaws", global: false, title: "AWS Certificate Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Certificate Manager: `com.amazonaws.<region>.acm-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CERTIFICATE_MANAGER_FIPS`).
-    AcmFips = ServiceInfo { name: "acm-fips", prefix: "com.amazonaws", global: false, title: "AWS Certificate Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AcmFips = ServiceInfo { name: "acm-fips", prefix: "com.amazonaws", global: false, title: "AWS Certificate Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Private Certificate Authority: `com.amazonaws.<region>.acm-pca`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PRIVATE_CERTIFICATE_AUTHORITY`).
-    AcmPca = ServiceInfo { name: "acm-pca", prefix: "com.amazonaws", global: false, title: "AWS Private Certificate Authority", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AcmPca = ServiceInfo { name: "acm-pca", prefix: "com.amazonaws", global: false, title: "AWS Private Certificate Authority", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Private Certificate Authority: `com.amazonaws.<region>.acm-pca-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PRIVATE_CERTIFICATE_AUTHORITY_FIPS`).
-    AcmPcaFips = ServiceInfo { name: "acm-pca-fips", prefix: "com.amazonaws", global: false, title: "AWS Private Certificate Authority", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AcmPcaFips = ServiceInfo { name: "acm-pca-fips", prefix: "com.amazonaws", global: false, title: "AWS Private Certificate Authority", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Workflows for Apache Airflow: `com.amazonaws.<region>.airflow.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `AIRFLOW_API`).
-    AirflowApi = ServiceInfo { name: "airflow.api", prefix: "com.amazonaws", global: false, title: "Amazon Managed Workflows for Apache Airflow", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AirflowApi = ServiceInfo { name: "airflow.api", prefix: "com.amazonaws", global: false, title: "Amazon Managed Workflows for Apache Airflow", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Workflows for Apache Airflow: `com.amazonaws.<region>.airflow.api-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `AIRFLOW_API_FIPS`).
-    AirflowApiFips = ServiceInfo { name: "airflow.api-fips", prefix: "com.amazonaws", global: false, title: "Amazon Managed Workflows for Apache Airflow", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AirflowApiFips = ServiceInfo { name: "airflow.api-fips", prefix: "com.amazonaws", global: false, title: "Amazon Managed Workflows for Apache Airflow", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Workflows for Apache Airflow: `com.amazonaws.<region>.airflow.env`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `AIRFLOW_ENV`).
-    AirflowEnv = ServiceInfo { name: "airflow.env", prefix: "com.amazonaws", global: false, title: "Amazon Managed Workflows for Apache Airflow", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AirflowEnv = ServiceInfo { name: "airflow.env", prefix: "com.amazonaws", global: false, title: "Amazon Managed Workflows for Apache Airflow", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Workflows for Apache Airflow: `com.amazonaws.<region>.airflow.env-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `AIRFLOW_ENV_FIPS`).
-    AirflowEnvFips = ServiceInfo { name: "airflow.env-fips", prefix: "com.amazonaws", global: false, title: "Amazon Managed Workflows for Apache Airflow", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AirflowEnvFips = ServiceInfo { name: "airflow.env-fips", prefix: "com.amazonaws", global: false, title: "Amazon Managed Workflows for Apache Airflow", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Workflows for Apache Airflow: `com.amazonaws.<region>.airflow.ops`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `AIRFLOW_OPS`).
-    AirflowOps = ServiceInfo { name: "airflow.ops", prefix: "com.amazonaws", global: false, title: "Amazon Managed Workflows for Apache Airflow", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AirflowOps = ServiceInfo { name: "airflow.ops", prefix: "com.amazonaws", global: false, title: "Amazon Managed Workflows for Apache Airflow", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthOmics: `com.amazonaws.<region>.analytics-omics`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `OMICS_ANALYTICS`).
-    AnalyticsOmics = ServiceInfo { name: "analytics-omics", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AnalyticsOmics = ServiceInfo { name: "analytics-omics", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthOmics: `com.amazonaws.<region>.analytics-omics-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    AnalyticsOmicsFips = ServiceInfo { name: "analytics-omics-fips", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AnalyticsOmicsFips = ServiceInfo { name: "analytics-omics-fips", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon API Gateway: `com.amazonaws.<region>.apigateway`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    ApiGateway = ServiceInfo { name: "apigateway", prefix: "com.amazonaws", global: false, title: "Amazon API Gateway", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ApiGateway = ServiceInfo { name: "apigateway", prefix: "com.amazonaws", global: false, title: "Amazon API Gateway", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Connect: `com.amazonaws.<region>.app-integrations`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CONNECT_APP_INTEGRATIONS`).
-    AppIntegrations = ServiceInfo { name: "app-integrations", prefix: "com.amazonaws", global: false, title: "Amazon Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppIntegrations = ServiceInfo { name: "app-integrations", prefix: "com.amazonaws", global: false, title: "Amazon Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS AppConfig: `com.amazonaws.<region>.appconfig`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APPCONFIG`).
-    AppConfig = ServiceInfo { name: "appconfig", prefix: "com.amazonaws", global: false, title: "AWS AppConfig", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppConfig = ServiceInfo { name: "appconfig", prefix: "com.amazonaws", global: false, title: "AWS AppConfig", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS AppConfig: `com.amazonaws.<region>.appconfig-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    AppConfigFips = ServiceInfo { name: "appconfig-fips", prefix: "com.amazonaws", global: false, title: "AWS AppConfig", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppConfigFips = ServiceInfo { name: "appconfig-fips", prefix: "com.amazonaws", global: false, title: "AWS AppConfig", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS AppConfig: `com.amazonaws.<region>.appconfigdata`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APPCONFIGDATA`).
-    AppConfigData = ServiceInfo { name: "appconfigdata", prefix: "com.amazonaws", global: false, title: "AWS AppConfig", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppConfigData = ServiceInfo { name: "appconfigdata", prefix: "com.amazonaws", global: false, title: "AWS AppConfig", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS AppConfig: `com.amazonaws.<region>.appconfigdata-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    AppConfigDataFips = ServiceInfo { name: "appconfigdata-fips", prefix: "com.amazonaws", global: false, title: "AWS AppConfig", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppConfigDataFips = ServiceInfo { name: "appconfigdata-fips", prefix: "com.amazonaws", global: false, title: "AWS AppConfig", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Application Auto Scaling: `com.amazonaws.<region>.application-autoscaling`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APPLICATION_AUTOSCALING`).
-    ApplicationAutoScaling = ServiceInfo { name: "application-autoscaling", prefix: "com.amazonaws", global: false, title: "Application Auto Scaling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ApplicationAutoScaling = ServiceInfo { name: "application-autoscaling", prefix: "com.amazonaws", global: false, title: "Application Auto Scaling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.application-signals`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUDWATCH_APPLICATION_SIGNALS`).
-    ApplicationSignals = ServiceInfo { name: "application-signals", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ApplicationSignals = ServiceInfo { name: "application-signals", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.applicationinsights`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUDWATCH_APPLICATION_INSIGHTS`).
-    ApplicationInsights = ServiceInfo { name: "applicationinsights", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ApplicationInsights = ServiceInfo { name: "applicationinsights", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS App Mesh: `com.amazonaws.<region>.appmesh`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APP_MESH_OPS`).
-    AppMesh = ServiceInfo { name: "appmesh", prefix: "com.amazonaws", global: false, title: "AWS App Mesh", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppMesh = ServiceInfo { name: "appmesh", prefix: "com.amazonaws", global: false, title: "AWS App Mesh", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS App Mesh: `com.amazonaws.<region>.appmesh-envoy-management`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: no.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APP_MESH_ENVOY_MANAGEMENT`).
-    AppMeshEnvoyManagement = ServiceInfo { name: "appmesh-envoy-management", prefix: "com.amazonaws", global: false, title: "AWS App Mesh", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppMeshEnvoyManagement = ServiceInfo { name: "appmesh-envoy-management", prefix: "com.amazonaws", global: false, title: "AWS App Mesh", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS App Runner: `com.amazonaws.<region>.apprunner`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APP_RUNNER`).
-    AppRunner = ServiceInfo { name: "apprunner", prefix: "com.amazonaws", global: false, title: "AWS App Runner", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppRunner = ServiceInfo { name: "apprunner", prefix: "com.amazonaws", global: false, title: "AWS App Runner", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS App Runner services: `com.amazonaws.<region>.apprunner.requests`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: no.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APP_RUNNER_REQUESTS`).
-    AppRunnerRequests = ServiceInfo { name: "apprunner.requests", prefix: "com.amazonaws", global: false, title: "AWS App Runner services", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppRunnerRequests = ServiceInfo { name: "apprunner.requests", prefix: "com.amazonaws", global: false, title: "AWS App Runner services", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon WorkSpaces Applications: `com.amazonaws.<region>.appstream.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: no.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APPSTREAM_API`).
-    AppStreamApi = ServiceInfo { name: "appstream.api", prefix: "com.amazonaws", global: false, title: "Amazon WorkSpaces Applications", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppStreamApi = ServiceInfo { name: "appstream.api", prefix: "com.amazonaws", global: false, title: "Amazon WorkSpaces Applications", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon WorkSpaces Applications: `com.amazonaws.<region>.appstream.streaming`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: no.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APPSTREAM_STREAMING`).
-    AppStreamStreaming = ServiceInfo { name: "appstream.streaming", prefix: "com.amazonaws", global: false, title: "Amazon WorkSpaces Applications", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppStreamStreaming = ServiceInfo { name: "appstream.streaming", prefix: "com.amazonaws", global: false, title: "Amazon WorkSpaces Applications", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS AppSync: `com.amazonaws.<region>.appsync-api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APP_SYNC`).
-    AppSyncApi = ServiceInfo { name: "appsync-api", prefix: "com.amazonaws", global: false, title: "AWS AppSync", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppSyncApi = ServiceInfo { name: "appsync-api", prefix: "com.amazonaws", global: false, title: "AWS AppSync", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Mainframe Modernization: `com.amazonaws.<region>.apptest`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MAINFRAME_MODERNIZATION_APP_TEST`).
-    AppTest = ServiceInfo { name: "apptest", prefix: "com.amazonaws", global: false, title: "AWS Mainframe Modernization", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AppTest = ServiceInfo { name: "apptest", prefix: "com.amazonaws", global: false, title: "AWS Mainframe Modernization", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Service for Prometheus: `com.amazonaws.<region>.aps`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PROMETHEUS`).
-    Aps = ServiceInfo { name: "aps", prefix: "com.amazonaws", global: false, title: "Amazon Managed Service for Prometheus", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Aps = ServiceInfo { name: "aps", prefix: "com.amazonaws", global: false, title: "Amazon Managed Service for Prometheus", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Service for Prometheus: `com.amazonaws.<region>.aps-workspaces`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PROMETHEUS_WORKSPACES`).
-    ApsWorkSpaces = ServiceInfo { name: "aps-workspaces", prefix: "com.amazonaws", global: false, title: "Amazon Managed Service for Prometheus", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ApsWorkSpaces = ServiceInfo { name: "aps-workspaces", prefix: "com.amazonaws", global: false, title: "Amazon Managed Service for Prometheus", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Application Discovery Service: `com.amazonaws.<region>.arsenal-discovery`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APPLICATION_DISCOVERY_ARSENAL`).
-    ArsenalDiscovery = ServiceInfo { name: "arsenal-discovery", prefix: "com.amazonaws", global: false, title: "AWS Application Discovery Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ArsenalDiscovery = ServiceInfo { name: "arsenal-discovery", prefix: "com.amazonaws", global: false, title: "AWS Application Discovery Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Athena: `com.amazonaws.<region>.athena`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ATHENA`).
-    Athena = ServiceInfo { name: "athena", prefix: "com.amazonaws", global: false, title: "Amazon Athena", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Athena = ServiceInfo { name: "athena", prefix: "com.amazonaws", global: false, title: "Amazon Athena", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Audit Manager: `com.amazonaws.<region>.auditmanager`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `AUDIT_MANAGER`).
-    AuditManager = ServiceInfo { name: "auditmanager", prefix: "com.amazonaws", global: false, title: "AWS Audit Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AuditManager = ServiceInfo { name: "auditmanager", prefix: "com.amazonaws", global: false, title: "AWS Audit Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EC2 Auto Scaling: `com.amazonaws.<region>.autoscaling`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `AUTOSCALING`).
-    AutoScaling = ServiceInfo { name: "autoscaling", prefix: "com.amazonaws", global: false, title: "Amazon EC2 Auto Scaling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AutoScaling = ServiceInfo { name: "autoscaling", prefix: "com.amazonaws", global: false, title: "Amazon EC2 Auto Scaling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EC2 Auto Scaling: `com.amazonaws.<region>.autoscaling-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    AutoScalingFips = ServiceInfo { name: "autoscaling-fips", prefix: "com.amazonaws", global: false, title: "Amazon EC2 Auto Scaling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AutoScalingFips = ServiceInfo { name: "autoscaling-fips", prefix: "com.amazonaws", global: false, title: "Amazon EC2 Auto Scaling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Auto Scaling: `com.amazonaws.<region>.autoscaling-plans`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `AUTOSCALING_PLANS`).
-    AutoScalingPlans = ServiceInfo { name: "autoscaling-plans", prefix: "com.amazonaws", global: false, title: "AWS Auto Scaling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AutoScalingPlans = ServiceInfo { name: "autoscaling-plans", prefix: "com.amazonaws", global: false, title: "AWS Auto Scaling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Connector Service: `com.amazonaws.<region>.awsconnector`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: no.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SERVER_MIGRATION_SERVICE_AWSCONNECTOR`).
-    AwsConnector = ServiceInfo { name: "awsconnector", prefix: "com.amazonaws", global: false, title: "AWS Connector Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    AwsConnector = ServiceInfo { name: "awsconnector", prefix: "com.amazonaws", global: false, title: "AWS Connector Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS B2B Data Interchange: `com.amazonaws.<region>.b2bi`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `B2B_DATA_INTERCHANGE`).
-    B2bi = ServiceInfo { name: "b2bi", prefix: "com.amazonaws", global: false, title: "AWS B2B Data Interchange", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    B2bi = ServiceInfo { name: "b2bi", prefix: "com.amazonaws", global: false, title: "AWS B2B Data Interchange", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Backup: `com.amazonaws.<region>.backup`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BACKUP`).
-    Backup = ServiceInfo { name: "backup", prefix: "com.amazonaws", global: false, title: "AWS Backup", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Backup = ServiceInfo { name: "backup", prefix: "com.amazonaws", global: false, title: "AWS Backup", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Backup: `com.amazonaws.<region>.backup-gateway`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BACKUP_GATEWAY`).
-    BackupGateway = ServiceInfo { name: "backup-gateway", prefix: "com.amazonaws", global: false, title: "AWS Backup", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BackupGateway = ServiceInfo { name: "backup-gateway", prefix: "com.amazonaws", global: false, title: "AWS Backup", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Batch: `com.amazonaws.<region>.batch`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BATCH`).
-    Batch = ServiceInfo { name: "batch", prefix: "com.amazonaws", global: false, title: "AWS Batch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Batch = ServiceInfo { name: "batch", prefix: "com.amazonaws", global: false, title: "AWS Batch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Data Exports: `aws.api.<region>.bcm-data-exports`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DATA_EXPORTS`).
-    BcmDataExports = ServiceInfo { name: "bcm-data-exports", prefix: "aws.api", global: false, title: "AWS Data Exports", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BcmDataExports = ServiceInfo { name: "bcm-data-exports", prefix: "aws.api", global: false, title: "AWS Data Exports", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Data Exports: `com.amazonaws.<region>.bcm-pricing-calculator`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PRICING_CALCULATOR`).
-    BcmPricingCalculator = ServiceInfo { name: "bcm-pricing-calculator", prefix: "com.amazonaws", global: false, title: "AWS Data Exports", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BcmPricingCalculator = ServiceInfo { name: "bcm-pricing-calculator", prefix: "com.amazonaws", global: false, title: "AWS Data Exports", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Bedrock: `com.amazonaws.<region>.bedrock`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BEDROCK`).
-    Bedrock = ServiceInfo { name: "bedrock", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Bedrock = ServiceInfo { name: "bedrock", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Bedrock: `com.amazonaws.<region>.bedrock-agent`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BEDROCK_AGENT`).
-    BedrockAgent = ServiceInfo { name: "bedrock-agent", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BedrockAgent = ServiceInfo { name: "bedrock-agent", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Bedrock: `com.amazonaws.<region>.bedrock-agent-runtime`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BEDROCK_AGENT_RUNTIME`).
-    BedrockAgentRuntime = ServiceInfo { name: "bedrock-agent-runtime", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BedrockAgentRuntime = ServiceInfo { name: "bedrock-agent-runtime", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// bedrock-agentcore: `com.amazonaws.<region>.bedrock-agentcore`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `BEDROCK_AGENTCORE`).
-    BedrockAgentCore = ServiceInfo { name: "bedrock-agentcore", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BedrockAgentCore = ServiceInfo { name: "bedrock-agentcore", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// bedrock-agentcore.gateway: `com.amazonaws.<region>.bedrock-agentcore.gateway`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `BEDROCK_AGENTCORE_GATEWAY`).
-    BedrockAgentCoreGateway = ServiceInfo { name: "bedrock-agentcore.gateway", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BedrockAgentCoreGateway = ServiceInfo { name: "bedrock-agentcore.gateway", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Bedrock: `com.amazonaws.<region>.bedrock-data-automation`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BEDROCK_DATA_AUTOMATION`).
-    BedrockDataAutomation = ServiceInfo { name: "bedrock-data-automation", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BedrockDataAutomation = ServiceInfo { name: "bedrock-data-automation", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Bedrock: `com.amazonaws.<region>.bedrock-data-automation-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BEDROCK_DATA_AUTOMATION_FIPS`).
-    BedrockDataAutomationFips = ServiceInfo { name: "bedrock-data-automation-fips", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BedrockDataAutomationFips = ServiceInfo { name: "bedrock-data-automation-fips", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Bedrock: `com.amazonaws.<region>.bedrock-data-automation-runtime`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BEDROCK_DATA_AUTOMATION_RUNTIME`).
-    BedrockDataAutomationRuntime = ServiceInfo { name: "bedrock-data-automation-runtime", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BedrockDataAutomationRuntime = ServiceInfo { name: "bedrock-data-automation-runtime", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Bedrock: `com.amazonaws.<region>.bedrock-data-automation-runtime-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BEDROCK_DATA_AUTOMATION_RUNTIME_FIPS`).
-    BedrockDataAutomationRuntimeFips = ServiceInfo { name: "bedrock-data-automation-runtime-fips", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BedrockDataAutomationRuntimeFips = ServiceInfo { name: "bedrock-data-automation-runtime-fips", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// bedrock-fips: `com.amazonaws.<region>.bedrock-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK (CDK `BEDROCK_FIPS`).
-    BedrockFips = ServiceInfo { name: "bedrock-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BedrockFips = ServiceInfo { name: "bedrock-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Bedrock: `com.amazonaws.<region>.bedrock-runtime`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BEDROCK_RUNTIME`).
-    BedrockRuntime = ServiceInfo { name: "bedrock-runtime", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BedrockRuntime = ServiceInfo { name: "bedrock-runtime", prefix: "com.amazonaws", global: false, title: "Amazon Bedrock", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// bedrock-runtime-fips: `com.amazonaws.<region>.bedrock-runtime-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK (CDK `BEDROCK_RUNTIME_FIPS`).
-    BedrockRuntimeFips = ServiceInfo { name: "bedrock-runtime-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BedrockRuntimeFips = ServiceInfo { name: "bedrock-runtime-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Billing and Cost Management: `com.amazonaws.<region>.billing`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BILLING`).
-    Billing = ServiceInfo { name: "billing", prefix: "com.amazonaws", global: false, title: "AWS Billing and Cost Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Billing = ServiceInfo { name: "billing", prefix: "com.amazonaws", global: false, title: "AWS Billing and Cost Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Billing Conductor: `com.amazonaws.<region>.billingconductor`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BILLING_CONDUCTOR`).
-    BillingConductor = ServiceInfo { name: "billingconductor", prefix: "com.amazonaws", global: false, title: "AWS Billing Conductor", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    BillingConductor = ServiceInfo { name: "billingconductor", prefix: "com.amazonaws", global: false, title: "AWS Billing Conductor", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Braket: `com.amazonaws.<region>.braket`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BRAKET`).
-    Braket = ServiceInfo { name: "braket", prefix: "com.amazonaws", global: false, title: "Amazon Braket", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Braket = ServiceInfo { name: "braket", prefix: "com.amazonaws", global: false, title: "Amazon Braket", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Connect: `com.amazonaws.<region>.cases`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CONNECT_CASES`).
-    Cases = ServiceInfo { name: "cases", prefix: "com.amazonaws", global: false, title: "Amazon Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Cases = ServiceInfo { name: "cases", prefix: "com.amazonaws", global: false, title: "Amazon Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Keyspaces (for Apache Cassandra): `com.amazonaws.<region>.cassandra`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes. Port 9142.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `KEYSPACES`).
     ///
     /// CDK uses port 9142 (Cassandra CQL over TLS) instead of 443.
-    Cassandra = ServiceInfo { name: "cassandra", prefix: "com.amazonaws", global: false, title: "Amazon Keyspaces (for Apache Cassandra)", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 9142, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Cassandra = ServiceInfo { name: "cassandra", prefix: "com.amazonaws", global: false, title: "Amazon Keyspaces (for Apache Cassandra)", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 9142, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Keyspaces (for Apache Cassandra): `com.amazonaws.<region>.cassandra-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. Port 9142. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `KEYSPACES_FIPS`).
     ///
     /// CDK uses port 9142 instead of 443.
-    CassandraFips = ServiceInfo { name: "cassandra-fips", prefix: "com.amazonaws", global: false, title: "Amazon Keyspaces (for Apache Cassandra)", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 9142, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CassandraFips = ServiceInfo { name: "cassandra-fips", prefix: "com.amazonaws", global: false, title: "Amazon Keyspaces (for Apache Cassandra)", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 9142, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// cassandra-streams: `api.aws.<region>.cassandra-streams`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: PrivateLink guide CLI examples.
     ///
     /// Named only in the PrivateLink Guide CLI examples (api.aws.us-east-1.cassandra-streams); Amazon Keyspaces CDC streams.
-    CassandraStreams = ServiceInfo { name: "cassandra-streams", prefix: "api.aws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CassandraStreams = ServiceInfo { name: "cassandra-streams", prefix: "api.aws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Cost Explorer: `com.amazonaws.<region>.ce`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `COST_EXPLORER`).
-    Ce = ServiceInfo { name: "ce", prefix: "com.amazonaws", global: false, title: "AWS Cost Explorer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Ce = ServiceInfo { name: "ce", prefix: "com.amazonaws", global: false, title: "AWS Cost Explorer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Clean Rooms: `com.amazonaws.<region>.cleanrooms`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLEAN_ROOMS`).
-    CleanRooms = ServiceInfo { name: "cleanrooms", prefix: "com.amazonaws", global: false, title: "AWS Clean Rooms", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CleanRooms = ServiceInfo { name: "cleanrooms", prefix: "com.amazonaws", global: false, title: "AWS Clean Rooms", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Clean Rooms: `com.amazonaws.<region>.cleanrooms-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    CleanRoomsFips = ServiceInfo { name: "cleanrooms-fips", prefix: "com.amazonaws", global: false, title: "AWS Clean Rooms", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CleanRoomsFips = ServiceInfo { name: "cleanrooms-fips", prefix: "com.amazonaws", global: false, title: "AWS Clean Rooms", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Clean Rooms ML: `com.amazonaws.<region>.cleanrooms-ml`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLEAN_ROOMS_ML`).
-    CleanRoomsMl = ServiceInfo { name: "cleanrooms-ml", prefix: "com.amazonaws", global: false, title: "AWS Clean Rooms ML", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CleanRoomsMl = ServiceInfo { name: "cleanrooms-ml", prefix: "com.amazonaws", global: false, title: "AWS Clean Rooms ML", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Cloud Control API: `com.amazonaws.<region>.cloudcontrolapi`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUD_CONTROL_API`).
-    CloudControlApi = ServiceInfo { name: "cloudcontrolapi", prefix: "com.amazonaws", global: false, title: "AWS Cloud Control API", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CloudControlApi = ServiceInfo { name: "cloudcontrolapi", prefix: "com.amazonaws", global: false, title: "AWS Cloud Control API", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Cloud Control API: `com.amazonaws.<region>.cloudcontrolapi-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUD_CONTROL_API_FIPS`).
-    CloudControlApiFips = ServiceInfo { name: "cloudcontrolapi-fips", prefix: "com.amazonaws", global: false, title: "AWS Cloud Control API", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CloudControlApiFips = ServiceInfo { name: "cloudcontrolapi-fips", prefix: "com.amazonaws", global: false, title: "AWS Cloud Control API", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Cloud Directory: `com.amazonaws.<region>.clouddirectory`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUD_DIRECTORY`).
-    CloudDirectory = ServiceInfo { name: "clouddirectory", prefix: "com.amazonaws", global: false, title: "Amazon Cloud Directory", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CloudDirectory = ServiceInfo { name: "clouddirectory", prefix: "com.amazonaws", global: false, title: "Amazon Cloud Directory", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CloudFormation: `com.amazonaws.<region>.cloudformation`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUDFORMATION`).
-    CloudFormation = ServiceInfo { name: "cloudformation", prefix: "com.amazonaws", global: false, title: "AWS CloudFormation", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CloudFormation = ServiceInfo { name: "cloudformation", prefix: "com.amazonaws", global: false, title: "AWS CloudFormation", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CloudFormation: `com.amazonaws.<region>.cloudformation-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    CloudFormationFips = ServiceInfo { name: "cloudformation-fips", prefix: "com.amazonaws", global: false, title: "AWS CloudFormation", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CloudFormationFips = ServiceInfo { name: "cloudformation-fips", prefix: "com.amazonaws", global: false, title: "AWS CloudFormation", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudFront: `com.amazonaws.cloudfront`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
     ///
     /// Global name com.amazonaws.cloudfront (no region).
-    CloudFront = ServiceInfo { name: "cloudfront", prefix: "com.amazonaws", global: true, title: "Amazon CloudFront", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CloudFront = ServiceInfo { name: "cloudfront", prefix: "com.amazonaws", global: true, title: "Amazon CloudFront", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CloudHSM: `com.amazonaws.<region>.cloudhsmv2`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUDHSM`).
-    CloudHsmV2 = ServiceInfo { name: "cloudhsmv2", prefix: "com.amazonaws", global: false, title: "AWS CloudHSM", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CloudHsmV2 = ServiceInfo { name: "cloudhsmv2", prefix: "com.amazonaws", global: false, title: "AWS CloudHSM", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CloudTrail: `com.amazonaws.<region>.cloudtrail`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUDTRAIL`).
-    CloudTrail = ServiceInfo { name: "cloudtrail", prefix: "com.amazonaws", global: false, title: "AWS CloudTrail", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CloudTrail = ServiceInfo { name: "cloudtrail", prefix: "com.amazonaws", global: false, title: "AWS CloudTrail", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeArtifact: `com.amazonaws.<region>.codeartifact.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODEARTIFACT_API`).
-    CodeArtifactApi = ServiceInfo { name: "codeartifact.api", prefix: "com.amazonaws", global: false, title: "AWS CodeArtifact", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeArtifactApi = ServiceInfo { name: "codeartifact.api", prefix: "com.amazonaws", global: false, title: "AWS CodeArtifact", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeArtifact: `com.amazonaws.<region>.codeartifact.repositories`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODEARTIFACT_REPOSITORIES`).
-    CodeArtifactRepositories = ServiceInfo { name: "codeartifact.repositories", prefix: "com.amazonaws", global: false, title: "AWS CodeArtifact", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeArtifactRepositories = ServiceInfo { name: "codeartifact.repositories", prefix: "com.amazonaws", global: false, title: "AWS CodeArtifact", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeBuild: `com.amazonaws.<region>.codebuild`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODEBUILD`).
-    CodeBuild = ServiceInfo { name: "codebuild", prefix: "com.amazonaws", global: false, title: "AWS CodeBuild", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeBuild = ServiceInfo { name: "codebuild", prefix: "com.amazonaws", global: false, title: "AWS CodeBuild", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeBuild: `com.amazonaws.<region>.codebuild-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODEBUILD_FIPS`).
-    CodeBuildFips = ServiceInfo { name: "codebuild-fips", prefix: "com.amazonaws", global: false, title: "AWS CodeBuild", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeBuildFips = ServiceInfo { name: "codebuild-fips", prefix: "com.amazonaws", global: false, title: "AWS CodeBuild", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// codecatalyst: `aws.api.global.codecatalyst`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `CODECATALYST`).
     ///
     /// CDK: prefix aws.api.global, global (no region): full name aws.api.global.codecatalyst.
-    CodeCatalyst = ServiceInfo { name: "codecatalyst", prefix: "aws.api.global", global: true, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeCatalyst = ServiceInfo { name: "codecatalyst", prefix: "aws.api.global", global: true, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// codecatalyst.git: `com.amazonaws.<region>.codecatalyst.git`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `CODECATALYST_GIT`).
-    CodeCatalystGit = ServiceInfo { name: "codecatalyst.git", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeCatalystGit = ServiceInfo { name: "codecatalyst.git", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// codecatalyst.packages: `com.amazonaws.<region>.codecatalyst.packages`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `CODECATALYST_PACKAGES`).
-    CodeCatalystPackages = ServiceInfo { name: "codecatalyst.packages", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeCatalystPackages = ServiceInfo { name: "codecatalyst.packages", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeCommit: `com.amazonaws.<region>.codecommit`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODECOMMIT`).
-    CodeCommit = ServiceInfo { name: "codecommit", prefix: "com.amazonaws", global: false, title: "AWS CodeCommit", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeCommit = ServiceInfo { name: "codecommit", prefix: "com.amazonaws", global: false, title: "AWS CodeCommit", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeCommit: `com.amazonaws.<region>.codecommit-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODECOMMIT_FIPS`).
-    CodeCommitFips = ServiceInfo { name: "codecommit-fips", prefix: "com.amazonaws", global: false, title: "AWS CodeCommit", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeCommitFips = ServiceInfo { name: "codecommit-fips", prefix: "com.amazonaws", global: false, title: "AWS CodeCommit", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeConnections: `com.amazonaws.<region>.codeconnections.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODE_CONNECTIONS`).
-    CodeConnectionsApi = ServiceInfo { name: "codeconnections.api", prefix: "com.amazonaws", global: false, title: "AWS CodeConnections", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeConnectionsApi = ServiceInfo { name: "codeconnections.api", prefix: "com.amazonaws", global: false, title: "AWS CodeConnections", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeDeploy: `com.amazonaws.<region>.codedeploy`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODEDEPLOY`).
-    CodeDeploy = ServiceInfo { name: "codedeploy", prefix: "com.amazonaws", global: false, title: "AWS CodeDeploy", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeDeploy = ServiceInfo { name: "codedeploy", prefix: "com.amazonaws", global: false, title: "AWS CodeDeploy", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeDeploy: `com.amazonaws.<region>.codedeploy-commands-secure`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODEDEPLOY_COMMANDS_SECURE`).
-    CodeDeployCommandsSecure = ServiceInfo { name: "codedeploy-commands-secure", prefix: "com.amazonaws", global: false, title: "AWS CodeDeploy", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeDeployCommandsSecure = ServiceInfo { name: "codedeploy-commands-secure", prefix: "com.amazonaws", global: false, title: "AWS CodeDeploy", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeDeploy: `com.amazonaws.<region>.codedeploy-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    CodeDeployFips = ServiceInfo { name: "codedeploy-fips", prefix: "com.amazonaws", global: false, title: "AWS CodeDeploy", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeDeployFips = ServiceInfo { name: "codedeploy-fips", prefix: "com.amazonaws", global: false, title: "AWS CodeDeploy", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CodeGuru Profiler: `com.amazonaws.<region>.codeguru-profiler`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODEGURU_PROFILER`).
-    CodeguruProfiler = ServiceInfo { name: "codeguru-profiler", prefix: "com.amazonaws", global: false, title: "Amazon CodeGuru Profiler", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeguruProfiler = ServiceInfo { name: "codeguru-profiler", prefix: "com.amazonaws", global: false, title: "Amazon CodeGuru Profiler", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CodeGuru Reviewer: `com.amazonaws.<region>.codeguru-reviewer`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODEGURU_REVIEWER`).
-    CodeguruReviewer = ServiceInfo { name: "codeguru-reviewer", prefix: "com.amazonaws", global: false, title: "Amazon CodeGuru Reviewer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeguruReviewer = ServiceInfo { name: "codeguru-reviewer", prefix: "com.amazonaws", global: false, title: "Amazon CodeGuru Reviewer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodePipeline: `com.amazonaws.<region>.codepipeline`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODEPIPELINE`).
-    CodePipeline = ServiceInfo { name: "codepipeline", prefix: "com.amazonaws", global: false, title: "AWS CodePipeline", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodePipeline = ServiceInfo { name: "codepipeline", prefix: "com.amazonaws", global: false, title: "AWS CodePipeline", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeConnections: `com.amazonaws.<region>.codestar-connections.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODESTAR_CONNECTIONS`).
-    CodeStarConnectionsApi = ServiceInfo { name: "codestar-connections.api", prefix: "com.amazonaws", global: false, title: "AWS CodeConnections", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeStarConnectionsApi = ServiceInfo { name: "codestar-connections.api", prefix: "com.amazonaws", global: false, title: "AWS CodeConnections", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Q Developer: `com.amazonaws.<region>.codewhisperer`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `Q_DEVELOPER_CODE_WHISPERER`).
-    CodeWhisperer = ServiceInfo { name: "codewhisperer", prefix: "com.amazonaws", global: false, title: "Amazon Q Developer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CodeWhisperer = ServiceInfo { name: "codewhisperer", prefix: "com.amazonaws", global: false, title: "Amazon Q Developer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// cognito-identity: `com.amazonaws.<region>.cognito-identity`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `COGNITO_IDENTITY`).
-    CognitoIdentity = ServiceInfo { name: "cognito-identity", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CognitoIdentity = ServiceInfo { name: "cognito-identity", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// cognito-identity-fips: `com.amazonaws.<region>.cognito-identity-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK (CDK `COGNITO_IDENTITY_FIPS`).
-    CognitoIdentityFips = ServiceInfo { name: "cognito-identity-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CognitoIdentityFips = ServiceInfo { name: "cognito-identity-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// cognito-idp: `com.amazonaws.<region>.cognito-idp`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `COGNITO_IDP`).
-    CognitoIdp = ServiceInfo { name: "cognito-idp", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CognitoIdp = ServiceInfo { name: "cognito-idp", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// cognito-idp-fips: `com.amazonaws.<region>.cognito-idp-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK (CDK `COGNITO_IDP_FIPS`).
-    CognitoIdpFips = ServiceInfo { name: "cognito-idp-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CognitoIdpFips = ServiceInfo { name: "cognito-idp-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Comprehend: `com.amazonaws.<region>.comprehend`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `COMPREHEND`).
-    Comprehend = ServiceInfo { name: "comprehend", prefix: "com.amazonaws", global: false, title: "Amazon Comprehend", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Comprehend = ServiceInfo { name: "comprehend", prefix: "com.amazonaws", global: false, title: "Amazon Comprehend", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Comprehend Medical: `com.amazonaws.<region>.comprehendmedical`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `COMPREHEND_MEDICAL`).
-    ComprehendMedical = ServiceInfo { name: "comprehendmedical", prefix: "com.amazonaws", global: false, title: "Amazon Comprehend Medical", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ComprehendMedical = ServiceInfo { name: "comprehendmedical", prefix: "com.amazonaws", global: false, title: "Amazon Comprehend Medical", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Compute Optimizer: `com.amazonaws.<region>.compute-optimizer`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `COMPUTE_OPTIMIZER`).
-    ComputeOptimizer = ServiceInfo { name: "compute-optimizer", prefix: "com.amazonaws", global: false, title: "AWS Compute Optimizer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ComputeOptimizer = ServiceInfo { name: "compute-optimizer", prefix: "com.amazonaws", global: false, title: "AWS Compute Optimizer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Config: `com.amazonaws.<region>.config`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CONFIG`).
-    Config = ServiceInfo { name: "config", prefix: "com.amazonaws", global: false, title: "AWS Config", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Config = ServiceInfo { name: "config", prefix: "com.amazonaws", global: false, title: "AWS Config", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Config: `com.amazonaws.<region>.config-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    ConfigFips = ServiceInfo { name: "config-fips", prefix: "com.amazonaws", global: false, title: "AWS Config", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ConfigFips = ServiceInfo { name: "config-fips", prefix: "com.amazonaws", global: false, title: "AWS Config", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Connect: `com.amazonaws.<region>.connect-campaigns`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CONNECT_CONNECT_CAMPAIGNS`).
-    ConnectCampaigns = ServiceInfo { name: "connect-campaigns", prefix: "com.amazonaws", global: false, title: "Amazon Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ConnectCampaigns = ServiceInfo { name: "connect-campaigns", prefix: "com.amazonaws", global: false, title: "Amazon Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Management Console: `com.amazonaws.<region>.console`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MANAGEMENT_CONSOLE`).
-    Console = ServiceInfo { name: "console", prefix: "com.amazonaws", global: false, title: "AWS Management Console", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Console = ServiceInfo { name: "console", prefix: "com.amazonaws", global: false, title: "AWS Management Console", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthOmics: `com.amazonaws.<region>.control-storage-omics`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `OMICS_CONTROL_STORAGE`).
-    ControlStorageOmics = ServiceInfo { name: "control-storage-omics", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ControlStorageOmics = ServiceInfo { name: "control-storage-omics", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthOmics: `com.amazonaws.<region>.control-storage-omics-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    ControlStorageOmicsFips = ServiceInfo { name: "control-storage-omics-fips", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ControlStorageOmicsFips = ServiceInfo { name: "control-storage-omics-fips", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Control Catalog: `com.amazonaws.<region>.controlcatalog`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CONTROL_CATALOG`).
-    ControlCatalog = ServiceInfo { name: "controlcatalog", prefix: "com.amazonaws", global: false, title: "AWS Control Catalog", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ControlCatalog = ServiceInfo { name: "controlcatalog", prefix: "com.amazonaws", global: false, title: "AWS Control Catalog", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Control Tower: `com.amazonaws.<region>.controltower`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    ControlTower = ServiceInfo { name: "controltower", prefix: "com.amazonaws", global: false, title: "AWS Control Tower", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ControlTower = ServiceInfo { name: "controltower", prefix: "com.amazonaws", global: false, title: "AWS Control Tower", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Control Tower: `com.amazonaws.<region>.controltower-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    ControlTowerFips = ServiceInfo { name: "controltower-fips", prefix: "com.amazonaws", global: false, title: "AWS Control Tower", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ControlTowerFips = ServiceInfo { name: "controltower-fips", prefix: "com.amazonaws", global: false, title: "AWS Control Tower", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Cost Optimization Hub: `com.amazonaws.<region>.cost-optimization-hub`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `COST_OPTIMIZATION_HUB`).
-    CostOptimizationHub = ServiceInfo { name: "cost-optimization-hub", prefix: "com.amazonaws", global: false, title: "AWS Cost Optimization Hub", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    CostOptimizationHub = ServiceInfo { name: "cost-optimization-hub", prefix: "com.amazonaws", global: false, title: "AWS Cost Optimization Hub", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Cloud Map: `com.amazonaws.<region>.data-servicediscovery`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUD_MAP_DATA_SERVICE_DISCOVERY`).
-    DataServiceDiscovery = ServiceInfo { name: "data-servicediscovery", prefix: "com.amazonaws", global: false, title: "AWS Cloud Map", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DataServiceDiscovery = ServiceInfo { name: "data-servicediscovery", prefix: "com.amazonaws", global: false, title: "AWS Cloud Map", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Cloud Map: `com.amazonaws.<region>.data-servicediscovery-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUD_MAP_DATA_SERVICE_DISCOVERY_FIPS`).
-    DataServiceDiscoveryFips = ServiceInfo { name: "data-servicediscovery-fips", prefix: "com.amazonaws", global: false, title: "AWS Cloud Map", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DataServiceDiscoveryFips = ServiceInfo { name: "data-servicediscovery-fips", prefix: "com.amazonaws", global: false, title: "AWS Cloud Map", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Glue DataBrew: `com.amazonaws.<region>.databrew`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `GLUE_DATABREW`).
-    DataBrew = ServiceInfo { name: "databrew", prefix: "com.amazonaws", global: false, title: "AWS Glue DataBrew", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DataBrew = ServiceInfo { name: "databrew", prefix: "com.amazonaws", global: false, title: "AWS Glue DataBrew", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Glue DataBrew: `com.amazonaws.<region>.databrew-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    DataBrewFips = ServiceInfo { name: "databrew-fips", prefix: "com.amazonaws", global: false, title: "AWS Glue DataBrew", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DataBrewFips = ServiceInfo { name: "databrew-fips", prefix: "com.amazonaws", global: false, title: "AWS Glue DataBrew", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Data Exchange: `com.amazonaws.<region>.dataexchange`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DATA_EXCHANGE`).
-    DataExchange = ServiceInfo { name: "dataexchange", prefix: "com.amazonaws", global: false, title: "AWS Data Exchange", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DataExchange = ServiceInfo { name: "dataexchange", prefix: "com.amazonaws", global: false, title: "AWS Data Exchange", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS DataSync: `com.amazonaws.<region>.datasync`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DATASYNC`).
-    DataSync = ServiceInfo { name: "datasync", prefix: "com.amazonaws", global: false, title: "AWS DataSync", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DataSync = ServiceInfo { name: "datasync", prefix: "com.amazonaws", global: false, title: "AWS DataSync", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon DataZone: `com.amazonaws.<region>.datazone`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DATAZONE`).
-    DataZone = ServiceInfo { name: "datazone", prefix: "com.amazonaws", global: false, title: "Amazon DataZone", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DataZone = ServiceInfo { name: "datazone", prefix: "com.amazonaws", global: false, title: "Amazon DataZone", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon DataZone: `com.amazonaws.<region>.datazone-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    DataZoneFips = ServiceInfo { name: "datazone-fips", prefix: "com.amazonaws", global: false, title: "Amazon DataZone", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DataZoneFips = ServiceInfo { name: "datazone-fips", prefix: "com.amazonaws", global: false, title: "Amazon DataZone", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// dax: `com.amazonaws.<region>.dax`.
     ///
     /// Interface endpoints. Private DNS: yes (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: DAX developer guide.
     ///
     /// DynamoDB Accelerator (DAX) management APIs; service name com.amazonaws.region.dax from the DAX developer guide (dax-private-link).
-    Dax = ServiceInfo { name: "dax", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Yes, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Dax = ServiceInfo { name: "dax", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Yes, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Deadline Cloud: `com.amazonaws.<region>.deadline.management`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DEADLINE_CLOUD_MANAGEMENT`).
-    DeadlineManagement = ServiceInfo { name: "deadline.management", prefix: "com.amazonaws", global: false, title: "AWS Deadline Cloud", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DeadlineManagement = ServiceInfo { name: "deadline.management", prefix: "com.amazonaws", global: false, title: "AWS Deadline Cloud", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Deadline Cloud: `com.amazonaws.<region>.deadline.scheduling`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DEADLINE_CLOUD_SCHEDULING`).
-    DeadlineScheduling = ServiceInfo { name: "deadline.scheduling", prefix: "com.amazonaws", global: false, title: "AWS Deadline Cloud", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DeadlineScheduling = ServiceInfo { name: "deadline.scheduling", prefix: "com.amazonaws", global: false, title: "AWS Deadline Cloud", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Detective: `com.amazonaws.<region>.detective`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    Detective = ServiceInfo { name: "detective", prefix: "com.amazonaws", global: false, title: "Amazon Detective", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Detective = ServiceInfo { name: "detective", prefix: "com.amazonaws", global: false, title: "Amazon Detective", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Detective: `com.amazonaws.<region>.detective-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    DetectiveFips = ServiceInfo { name: "detective-fips", prefix: "com.amazonaws", global: false, title: "Amazon Detective", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DetectiveFips = ServiceInfo { name: "detective-fips", prefix: "com.amazonaws", global: false, title: "Amazon Detective", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Core Device Advisor: `com.amazonaws.<region>.deviceadvisor.iot`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_CORE_DEVICE_ADVISOR`).
-    DeviceAdvisorIot = ServiceInfo { name: "deviceadvisor.iot", prefix: "com.amazonaws", global: false, title: "AWS IoT Core Device Advisor", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DeviceAdvisorIot = ServiceInfo { name: "deviceadvisor.iot", prefix: "com.amazonaws", global: false, title: "AWS IoT Core Device Advisor", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon DevOps Guru: `com.amazonaws.<region>.devops-guru`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DEVOPS_GURU`).
-    DevOpsGuru = ServiceInfo { name: "devops-guru", prefix: "com.amazonaws", global: false, title: "Amazon DevOps Guru", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DevOpsGuru = ServiceInfo { name: "devops-guru", prefix: "com.amazonaws", global: false, title: "Amazon DevOps Guru", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthImaging: `com.amazonaws.<region>.dicom-medical-imaging`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `HEALTH_IMAGING_DICOM`).
-    DicomMedicalImaging = ServiceInfo { name: "dicom-medical-imaging", prefix: "com.amazonaws", global: false, title: "AWS HealthImaging", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DicomMedicalImaging = ServiceInfo { name: "dicom-medical-imaging", prefix: "com.amazonaws", global: false, title: "AWS HealthImaging", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Direct Connect: `com.amazonaws.<region>.directconnect`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    DirectConnect = ServiceInfo { name: "directconnect", prefix: "com.amazonaws", global: false, title: "AWS Direct Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DirectConnect = ServiceInfo { name: "directconnect", prefix: "com.amazonaws", global: false, title: "AWS Direct Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Direct Connect: `com.amazonaws.<region>.directconnect-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    DirectConnectFips = ServiceInfo { name: "directconnect-fips", prefix: "com.amazonaws", global: false, title: "AWS Direct Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DirectConnectFips = ServiceInfo { name: "directconnect-fips", prefix: "com.amazonaws", global: false, title: "AWS Direct Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Application Discovery Service: `com.amazonaws.<region>.discovery`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APPLICATION_DISCOVERY_SERVICE`).
-    Discovery = ServiceInfo { name: "discovery", prefix: "com.amazonaws", global: false, title: "AWS Application Discovery Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Discovery = ServiceInfo { name: "discovery", prefix: "com.amazonaws", global: false, title: "AWS Application Discovery Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Data Lifecycle Manager: `com.amazonaws.<region>.dlm`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    Dlm = ServiceInfo { name: "dlm", prefix: "com.amazonaws", global: false, title: "Amazon Data Lifecycle Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Dlm = ServiceInfo { name: "dlm", prefix: "com.amazonaws", global: false, title: "Amazon Data Lifecycle Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Data Lifecycle Manager: `com.amazonaws.<region>.dlm-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    DlmFips = ServiceInfo { name: "dlm-fips", prefix: "com.amazonaws", global: false, title: "Amazon Data Lifecycle Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DlmFips = ServiceInfo { name: "dlm-fips", prefix: "com.amazonaws", global: false, title: "Amazon Data Lifecycle Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Database Migration Service: `com.amazonaws.<region>.dms`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DATABASE_MIGRATION_SERVICE`).
-    Dms = ServiceInfo { name: "dms", prefix: "com.amazonaws", global: false, title: "AWS Database Migration Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Dms = ServiceInfo { name: "dms", prefix: "com.amazonaws", global: false, title: "AWS Database Migration Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Database Migration Service: `com.amazonaws.<region>.dms-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DATABASE_MIGRATION_SERVICE_FIPS`).
-    DmsFips = ServiceInfo { name: "dms-fips", prefix: "com.amazonaws", global: false, title: "AWS Database Migration Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DmsFips = ServiceInfo { name: "dms-fips", prefix: "com.amazonaws", global: false, title: "AWS Database Migration Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Elastic Disaster Recovery: `com.amazonaws.<region>.drs`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ELASTIC_DISASTER_RECOVERY`).
-    Drs = ServiceInfo { name: "drs", prefix: "com.amazonaws", global: false, title: "AWS Elastic Disaster Recovery", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Drs = ServiceInfo { name: "drs", prefix: "com.amazonaws", global: false, title: "AWS Elastic Disaster Recovery", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Directory Service: `com.amazonaws.<region>.ds`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DIRECTORY_SERVICE`).
-    Ds = ServiceInfo { name: "ds", prefix: "com.amazonaws", global: false, title: "AWS Directory Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Ds = ServiceInfo { name: "ds", prefix: "com.amazonaws", global: false, title: "AWS Directory Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Directory Service: `com.amazonaws.<region>.ds-data`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DIRECTORY_SERVICE_DATA`).
-    DsData = ServiceInfo { name: "ds-data", prefix: "com.amazonaws", global: false, title: "AWS Directory Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DsData = ServiceInfo { name: "ds-data", prefix: "com.amazonaws", global: false, title: "AWS Directory Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Directory Service: `com.amazonaws.<region>.ds-data-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    DsDataFips = ServiceInfo { name: "ds-data-fips", prefix: "com.amazonaws", global: false, title: "AWS Directory Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DsDataFips = ServiceInfo { name: "ds-data-fips", prefix: "com.amazonaws", global: false, title: "AWS Directory Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Aurora DSQL: `com.amazonaws.<region>.dsql`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DSQL_MANAGEMENT`).
-    Dsql = ServiceInfo { name: "dsql", prefix: "com.amazonaws", global: false, title: "Amazon Aurora DSQL", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Dsql = ServiceInfo { name: "dsql", prefix: "com.amazonaws", global: false, title: "Amazon Aurora DSQL", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon DynamoDB: `com.amazonaws.<region>.dynamodb`.
     ///
-    /// Interface and gateway endpoints. Private DNS: no (off by default). IPv6: unknown. Endpoint policy: unknown.
+    /// Interface and gateway endpoints. Private DNS: no (off by default). IPv6: unknown. Gateway endpoint IPv6: no. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DYNAMODB`).
     ///
     /// Interface + Gateway. DynamoDB gateway endpoints support only IPv4 and only the service-defined DNS record IP type (PrivateLink Guide 2026). Interface endpoints: private DNS not supported per CDK PR #30162 (quoting the DynamoDB guide, 2024) and a 2026 third-party summary; clients must use the vpce-… endpoint URL.
-    DynamoDb = ServiceInfo { name: "dynamodb", prefix: "com.amazonaws", global: false, title: "Amazon DynamoDB", interface: true, gateway: true, private_dns: Support::No, private_dns_default: false, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService];
+    DynamoDb = ServiceInfo { name: "dynamodb", prefix: "com.amazonaws", global: false, title: "Amazon DynamoDB", interface: true, gateway: true, private_dns: Support::No, private_dns_default: false, ipv6: Support::Unknown, gateway_ipv6: Support::No, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService];
     /// Amazon DynamoDB: `com.amazonaws.<region>.dynamodb-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DYNAMODB_FIPS`).
-    DynamoDbFips = ServiceInfo { name: "dynamodb-fips", prefix: "com.amazonaws", global: false, title: "Amazon DynamoDB", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    DynamoDbFips = ServiceInfo { name: "dynamodb-fips", prefix: "com.amazonaws", global: false, title: "Amazon DynamoDB", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon DynamoDB: `com.amazonaws.<region>.dynamodb-streams`.
     ///
     /// Interface endpoints. Private DNS: no (off by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `DYNAMODB_STREAMS`).
-    DynamoDbStreams = ServiceInfo { name: "dynamodb-streams", prefix: "com.amazonaws", global: false, title: "Amazon DynamoDB", interface: true, gateway: false, private_dns: Support::No, private_dns_default: false, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService];
+    DynamoDbStreams = ServiceInfo { name: "dynamodb-streams", prefix: "com.amazonaws", global: false, title: "Amazon DynamoDB", interface: true, gateway: false, private_dns: Support::No, private_dns_default: false, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService];
     /// Amazon EBS direct APIs: `com.amazonaws.<region>.ebs`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EBS_DIRECT`).
-    Ebs = ServiceInfo { name: "ebs", prefix: "com.amazonaws", global: false, title: "Amazon EBS direct APIs", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Ebs = ServiceInfo { name: "ebs", prefix: "com.amazonaws", global: false, title: "Amazon EBS direct APIs", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EBS direct APIs: `com.amazonaws.<region>.ebs-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    EbsFips = ServiceInfo { name: "ebs-fips", prefix: "com.amazonaws", global: false, title: "Amazon EBS direct APIs", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EbsFips = ServiceInfo { name: "ebs-fips", prefix: "com.amazonaws", global: false, title: "Amazon EBS direct APIs", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EC2: `com.amazonaws.<region>.ec2`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EC2`).
-    Ec2 = ServiceInfo { name: "ec2", prefix: "com.amazonaws", global: false, title: "Amazon EC2", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Ec2 = ServiceInfo { name: "ec2", prefix: "com.amazonaws", global: false, title: "Amazon EC2", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EC2: `com.amazonaws.<region>.ec2-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    Ec2Fips = ServiceInfo { name: "ec2-fips", prefix: "com.amazonaws", global: false, title: "Amazon EC2", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Ec2Fips = ServiceInfo { name: "ec2-fips", prefix: "com.amazonaws", global: false, title: "Amazon EC2", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Systems Manager: `com.amazonaws.<region>.ec2messages`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EC2_MESSAGES`).
-    Ec2Messages = ServiceInfo { name: "ec2messages", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Ec2Messages = ServiceInfo { name: "ec2messages", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// ecr-public.api: `com.amazonaws.<region>.ecr-public.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `ECR_PUBLIC`).
-    EcrPublicApi = ServiceInfo { name: "ecr-public.api", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EcrPublicApi = ServiceInfo { name: "ecr-public.api", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon ECR: `com.amazonaws.<region>.ecr.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ECR`).
-    EcrApi = ServiceInfo { name: "ecr.api", prefix: "com.amazonaws", global: false, title: "Amazon ECR", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
+    EcrApi = ServiceInfo { name: "ecr.api", prefix: "com.amazonaws", global: false, title: "Amazon ECR", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
     /// Amazon ECR: `com.amazonaws.<region>.ecr.dkr`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ECR_DOCKER`).
-    EcrDkr = ServiceInfo { name: "ecr.dkr", prefix: "com.amazonaws", global: false, title: "Amazon ECR", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
+    EcrDkr = ServiceInfo { name: "ecr.dkr", prefix: "com.amazonaws", global: false, title: "Amazon ECR", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
     /// Amazon ECS: `com.amazonaws.<region>.ecs`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ECS`).
-    Ecs = ServiceInfo { name: "ecs", prefix: "com.amazonaws", global: false, title: "Amazon ECS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
+    Ecs = ServiceInfo { name: "ecs", prefix: "com.amazonaws", global: false, title: "Amazon ECS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
     /// Amazon ECS: `com.amazonaws.<region>.ecs-agent`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ECS_AGENT`).
-    EcsAgent = ServiceInfo { name: "ecs-agent", prefix: "com.amazonaws", global: false, title: "Amazon ECS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EcsAgent = ServiceInfo { name: "ecs-agent", prefix: "com.amazonaws", global: false, title: "Amazon ECS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// ecs-fips: `com.amazonaws.<region>.ecs-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: PrivateLink guide CLI examples.
     ///
     /// Named only in the PrivateLink Guide cross-Region CLI example (com.amazonaws.us-west-2.ecs-fips).
-    EcsFips = ServiceInfo { name: "ecs-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EcsFips = ServiceInfo { name: "ecs-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon ECS: `com.amazonaws.<region>.ecs-telemetry`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ECS_TELEMETRY`).
-    EcsTelemetry = ServiceInfo { name: "ecs-telemetry", prefix: "com.amazonaws", global: false, title: "Amazon ECS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EcsTelemetry = ServiceInfo { name: "ecs-telemetry", prefix: "com.amazonaws", global: false, title: "Amazon ECS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EKS: `com.amazonaws.<region>.eks`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EKS`).
-    Eks = ServiceInfo { name: "eks", prefix: "com.amazonaws", global: false, title: "Amazon EKS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Eks = ServiceInfo { name: "eks", prefix: "com.amazonaws", global: false, title: "Amazon EKS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EKS: `com.amazonaws.<region>.eks-auth`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EKS_AUTH`).
-    EksAuth = ServiceInfo { name: "eks-auth", prefix: "com.amazonaws", global: false, title: "Amazon EKS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EksAuth = ServiceInfo { name: "eks-auth", prefix: "com.amazonaws", global: false, title: "Amazon EKS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EKS: `com.amazonaws.<region>.eks-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    EksFips = ServiceInfo { name: "eks-fips", prefix: "com.amazonaws", global: false, title: "Amazon EKS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EksFips = ServiceInfo { name: "eks-fips", prefix: "com.amazonaws", global: false, title: "Amazon EKS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EKS: `com.amazonaws.<region>.eks-proxy`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    EksProxy = ServiceInfo { name: "eks-proxy", prefix: "com.amazonaws", global: false, title: "Amazon EKS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EksProxy = ServiceInfo { name: "eks-proxy", prefix: "com.amazonaws", global: false, title: "Amazon EKS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// elastic-inference.runtime: `com.amazonaws.<region>.elastic-inference.runtime`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `ELASTIC_INFERENCE_RUNTIME`).
-    ElasticInferenceRuntime = ServiceInfo { name: "elastic-inference.runtime", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ElasticInferenceRuntime = ServiceInfo { name: "elastic-inference.runtime", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon ElastiCache: `com.amazonaws.<region>.elasticache`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ELASTICACHE`).
-    ElastiCache = ServiceInfo { name: "elasticache", prefix: "com.amazonaws", global: false, title: "Amazon ElastiCache", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ElastiCache = ServiceInfo { name: "elasticache", prefix: "com.amazonaws", global: false, title: "Amazon ElastiCache", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon ElastiCache: `com.amazonaws.<region>.elasticache-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ELASTICACHE_FIPS`).
-    ElastiCacheFips = ServiceInfo { name: "elasticache-fips", prefix: "com.amazonaws", global: false, title: "Amazon ElastiCache", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ElastiCacheFips = ServiceInfo { name: "elasticache-fips", prefix: "com.amazonaws", global: false, title: "Amazon ElastiCache", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Elastic Beanstalk: `com.amazonaws.<region>.elasticbeanstalk`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ELASTIC_BEANSTALK`).
-    ElasticBeanstalk = ServiceInfo { name: "elasticbeanstalk", prefix: "com.amazonaws", global: false, title: "AWS Elastic Beanstalk", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ElasticBeanstalk = ServiceInfo { name: "elasticbeanstalk", prefix: "com.amazonaws", global: false, title: "AWS Elastic Beanstalk", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Elastic Beanstalk: `com.amazonaws.<region>.elasticbeanstalk-health`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ELASTIC_BEANSTALK_HEALTH`).
-    ElasticBeanstalkHealth = ServiceInfo { name: "elasticbeanstalk-health", prefix: "com.amazonaws", global: false, title: "AWS Elastic Beanstalk", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ElasticBeanstalkHealth = ServiceInfo { name: "elasticbeanstalk-health", prefix: "com.amazonaws", global: false, title: "AWS Elastic Beanstalk", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Elastic File System: `com.amazonaws.<region>.elasticfilesystem`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ELASTIC_FILESYSTEM`).
-    ElasticFileSystem = ServiceInfo { name: "elasticfilesystem", prefix: "com.amazonaws", global: false, title: "Amazon Elastic File System", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ElasticFileSystem = ServiceInfo { name: "elasticfilesystem", prefix: "com.amazonaws", global: false, title: "Amazon Elastic File System", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Elastic File System: `com.amazonaws.<region>.elasticfilesystem-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ELASTIC_FILESYSTEM_FIPS`).
-    ElasticFileSystemFips = ServiceInfo { name: "elasticfilesystem-fips", prefix: "com.amazonaws", global: false, title: "Amazon Elastic File System", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ElasticFileSystemFips = ServiceInfo { name: "elasticfilesystem-fips", prefix: "com.amazonaws", global: false, title: "Amazon Elastic File System", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Elastic Load Balancing: `com.amazonaws.<region>.elasticloadbalancing`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ELASTIC_LOAD_BALANCING`).
-    ElasticLoadBalancing = ServiceInfo { name: "elasticloadbalancing", prefix: "com.amazonaws", global: false, title: "Elastic Load Balancing", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ElasticLoadBalancing = ServiceInfo { name: "elasticloadbalancing", prefix: "com.amazonaws", global: false, title: "Elastic Load Balancing", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EMR: `com.amazonaws.<region>.elasticmapreduce`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EMR`).
-    ElasticMapReduce = ServiceInfo { name: "elasticmapreduce", prefix: "com.amazonaws", global: false, title: "Amazon EMR", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ElasticMapReduce = ServiceInfo { name: "elasticmapreduce", prefix: "com.amazonaws", global: false, title: "Amazon EMR", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EMR: `com.amazonaws.<region>.elasticmapreduce-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    ElasticMapReduceFips = ServiceInfo { name: "elasticmapreduce-fips", prefix: "com.amazonaws", global: false, title: "Amazon EMR", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ElasticMapReduceFips = ServiceInfo { name: "elasticmapreduce-fips", prefix: "com.amazonaws", global: false, title: "Amazon EMR", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// email: `com.amazonaws.<region>.email`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `EMAIL`).
-    Email = ServiceInfo { name: "email", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Email = ServiceInfo { name: "email", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// email-fips: `com.amazonaws.<region>.email-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK (CDK `EMAIL_FIPS`).
-    EmailFips = ServiceInfo { name: "email-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EmailFips = ServiceInfo { name: "email-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SES: `com.amazonaws.<region>.email-smtp`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EMAIL_SMTP`).
     ///
     /// SES SMTP interface; CDK EMAIL_SMTP (SES is a deprecated alias).
-    EmailSmtp = ServiceInfo { name: "email-smtp", prefix: "com.amazonaws", global: false, title: "Amazon SES", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EmailSmtp = ServiceInfo { name: "email-smtp", prefix: "com.amazonaws", global: false, title: "Amazon SES", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EMR on EKS: `com.amazonaws.<region>.emr-containers`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EMR_EKS`).
-    EmrContainers = ServiceInfo { name: "emr-containers", prefix: "com.amazonaws", global: false, title: "Amazon EMR on EKS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EmrContainers = ServiceInfo { name: "emr-containers", prefix: "com.amazonaws", global: false, title: "Amazon EMR on EKS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EMR Serverless: `com.amazonaws.<region>.emr-serverless`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EMR_SERVERLESS`).
-    EmrServerless = ServiceInfo { name: "emr-serverless", prefix: "com.amazonaws", global: false, title: "Amazon EMR Serverless", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EmrServerless = ServiceInfo { name: "emr-serverless", prefix: "com.amazonaws", global: false, title: "Amazon EMR Serverless", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EMR Serverless: `com.amazonaws.<region>.emr-serverless-services.livy`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EMR_SERVERLESS_LIVY`).
-    EmrServerlessServicesLivy = ServiceInfo { name: "emr-serverless-services.livy", prefix: "com.amazonaws", global: false, title: "Amazon EMR Serverless", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EmrServerlessServicesLivy = ServiceInfo { name: "emr-serverless-services.livy", prefix: "com.amazonaws", global: false, title: "Amazon EMR Serverless", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EMR Serverless: `com.amazonaws.<region>.emr-serverless.dashboard`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EMR_SERVERLESS_DASHBOARD`).
-    EmrServerlessDashboard = ServiceInfo { name: "emr-serverless.dashboard", prefix: "com.amazonaws", global: false, title: "Amazon EMR Serverless", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EmrServerlessDashboard = ServiceInfo { name: "emr-serverless.dashboard", prefix: "com.amazonaws", global: false, title: "Amazon EMR Serverless", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// emr-service-cell01: `aws.api.<region>.emr-service-cell01`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: yes.
     /// Sources: PrivateLink guide CLI examples.
     ///
     /// Named only in the PrivateLink Guide CLI examples (aws.api.us-east-1.emr-service-cell01); purpose not documented there.
-    EmrServiceCell01 = ServiceInfo { name: "emr-service-cell01", prefix: "aws.api", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EmrServiceCell01 = ServiceInfo { name: "emr-service-cell01", prefix: "aws.api", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EMR WAL: `com.amazonaws.<region>.emrwal.prod`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EMR_WAL`).
-    EmrWalProd = ServiceInfo { name: "emrwal.prod", prefix: "com.amazonaws", global: false, title: "Amazon EMR WAL", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EmrWalProd = ServiceInfo { name: "emrwal.prod", prefix: "com.amazonaws", global: false, title: "Amazon EMR WAL", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Entity Resolution: `com.amazonaws.<region>.entityresolution`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ENTITY_RESOLUTION`).
-    EntityResolution = ServiceInfo { name: "entityresolution", prefix: "com.amazonaws", global: false, title: "AWS Entity Resolution", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EntityResolution = ServiceInfo { name: "entityresolution", prefix: "com.amazonaws", global: false, title: "AWS Entity Resolution", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Entity Resolution: `com.amazonaws.<region>.entityresolution-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    EntityResolutionFips = ServiceInfo { name: "entityresolution-fips", prefix: "com.amazonaws", global: false, title: "AWS Entity Resolution", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EntityResolutionFips = ServiceInfo { name: "entityresolution-fips", prefix: "com.amazonaws", global: false, title: "AWS Entity Resolution", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EventBridge: `com.amazonaws.<region>.events`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EVENTBRIDGE`).
-    Events = ServiceInfo { name: "events", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Events = ServiceInfo { name: "events", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EventBridge: `com.amazonaws.<region>.events-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    EventsFips = ServiceInfo { name: "events-fips", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EventsFips = ServiceInfo { name: "events-fips", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// evidently: `com.amazonaws.<region>.evidently`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `CLOUDWATCH_EVIDENTLY`).
-    Evidently = ServiceInfo { name: "evidently", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Evidently = ServiceInfo { name: "evidently", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// evidently-dataplane: `com.amazonaws.<region>.evidently-dataplane`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `CLOUDWATCH_EVIDENTLY_DATAPLANE`).
-    EvidentlyDataPlane = ServiceInfo { name: "evidently-dataplane", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EvidentlyDataPlane = ServiceInfo { name: "evidently-dataplane", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Elastic VMware Service: `com.amazonaws.<region>.evs`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    Evs = ServiceInfo { name: "evs", prefix: "com.amazonaws", global: false, title: "Amazon Elastic VMware Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Evs = ServiceInfo { name: "evs", prefix: "com.amazonaws", global: false, title: "Amazon Elastic VMware Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Elastic VMware Service: `com.amazonaws.<region>.evs-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    EvsFips = ServiceInfo { name: "evs-fips", prefix: "com.amazonaws", global: false, title: "Amazon Elastic VMware Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    EvsFips = ServiceInfo { name: "evs-fips", prefix: "com.amazonaws", global: false, title: "Amazon Elastic VMware Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon API Gateway: `com.amazonaws.<region>.execute-api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APIGATEWAY`).
-    ExecuteApi = ServiceInfo { name: "execute-api", prefix: "com.amazonaws", global: false, title: "Amazon API Gateway", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ExecuteApi = ServiceInfo { name: "execute-api", prefix: "com.amazonaws", global: false, title: "Amazon API Gateway", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SageMaker AI: `aws.sagemaker.<region>.experiments`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SAGEMAKER_EXPERIMENTS`).
-    SageMakerExperiments = ServiceInfo { name: "experiments", prefix: "aws.sagemaker", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerExperiments = ServiceInfo { name: "experiments", prefix: "aws.sagemaker", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon FinSpace: `com.amazonaws.<region>.finspace`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `FINSPACE`).
-    FinSpace = ServiceInfo { name: "finspace", prefix: "com.amazonaws", global: false, title: "Amazon FinSpace", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    FinSpace = ServiceInfo { name: "finspace", prefix: "com.amazonaws", global: false, title: "Amazon FinSpace", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon FinSpace: `com.amazonaws.<region>.finspace-api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `FINSPACE_API`).
-    FinSpaceApi = ServiceInfo { name: "finspace-api", prefix: "com.amazonaws", global: false, title: "Amazon FinSpace", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    FinSpaceApi = ServiceInfo { name: "finspace-api", prefix: "com.amazonaws", global: false, title: "Amazon FinSpace", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Fault Injection Service: `com.amazonaws.<region>.fis`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `FAULT_INJECTION_SIMULATOR`).
-    Fis = ServiceInfo { name: "fis", prefix: "com.amazonaws", global: false, title: "AWS Fault Injection Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Fis = ServiceInfo { name: "fis", prefix: "com.amazonaws", global: false, title: "AWS Fault Injection Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Fault Injection Service: `com.amazonaws.<region>.fis-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    FisFips = ServiceInfo { name: "fis-fips", prefix: "com.amazonaws", global: false, title: "AWS Fault Injection Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    FisFips = ServiceInfo { name: "fis-fips", prefix: "com.amazonaws", global: false, title: "AWS Fault Injection Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Firewall Manager: `com.amazonaws.<region>.fms`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    Fms = ServiceInfo { name: "fms", prefix: "com.amazonaws", global: false, title: "AWS Firewall Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Fms = ServiceInfo { name: "fms", prefix: "com.amazonaws", global: false, title: "AWS Firewall Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Firewall Manager: `com.amazonaws.<region>.fms-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    FmsFips = ServiceInfo { name: "fms-fips", prefix: "com.amazonaws", global: false, title: "AWS Firewall Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    FmsFips = ServiceInfo { name: "fms-fips", prefix: "com.amazonaws", global: false, title: "AWS Firewall Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Forecast: `com.amazonaws.<region>.forecast`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `FORECAST`).
-    Forecast = ServiceInfo { name: "forecast", prefix: "com.amazonaws", global: false, title: "Amazon Forecast", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Forecast = ServiceInfo { name: "forecast", prefix: "com.amazonaws", global: false, title: "Amazon Forecast", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Forecast: `com.amazonaws.<region>.forecast-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `FORECAST_FIPS`).
-    ForecastFips = ServiceInfo { name: "forecast-fips", prefix: "com.amazonaws", global: false, title: "Amazon Forecast", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ForecastFips = ServiceInfo { name: "forecast-fips", prefix: "com.amazonaws", global: false, title: "Amazon Forecast", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Forecast: `com.amazonaws.<region>.forecastquery`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `FORECAST_QUERY`).
-    ForecastQuery = ServiceInfo { name: "forecastquery", prefix: "com.amazonaws", global: false, title: "Amazon Forecast", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ForecastQuery = ServiceInfo { name: "forecastquery", prefix: "com.amazonaws", global: false, title: "Amazon Forecast", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Forecast: `com.amazonaws.<region>.forecastquery-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `FORECAST_QUERY_FIPS`).
-    ForecastQueryFips = ServiceInfo { name: "forecastquery-fips", prefix: "com.amazonaws", global: false, title: "Amazon Forecast", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ForecastQueryFips = ServiceInfo { name: "forecastquery-fips", prefix: "com.amazonaws", global: false, title: "Amazon Forecast", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Fraud Detector: `com.amazonaws.<region>.frauddetector`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `FRAUD_DETECTOR`).
-    FraudDetector = ServiceInfo { name: "frauddetector", prefix: "com.amazonaws", global: false, title: "Amazon Fraud Detector", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    FraudDetector = ServiceInfo { name: "frauddetector", prefix: "com.amazonaws", global: false, title: "Amazon Fraud Detector", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Billing and Cost Management: `aws.api.<region>.freetier`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BILLING_AND_COST_MANAGEMENT_FREETIER`).
     ///
     /// Guide table prints com.amazonaws.region.freetier; the guide CLI output and CDK use aws.api.<region>.freetier.
-    FreeTier = ServiceInfo { name: "freetier", prefix: "aws.api", global: false, title: "AWS Billing and Cost Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    FreeTier = ServiceInfo { name: "freetier", prefix: "aws.api", global: false, title: "AWS Billing and Cost Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon FSx: `com.amazonaws.<region>.fsx`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `FSX`).
-    Fsx = ServiceInfo { name: "fsx", prefix: "com.amazonaws", global: false, title: "Amazon FSx", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Fsx = ServiceInfo { name: "fsx", prefix: "com.amazonaws", global: false, title: "Amazon FSx", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon FSx: `com.amazonaws.<region>.fsx-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `FSX_FIPS`).
-    FsxFips = ServiceInfo { name: "fsx-fips", prefix: "com.amazonaws", global: false, title: "Amazon FSx", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    FsxFips = ServiceInfo { name: "fsx-fips", prefix: "com.amazonaws", global: false, title: "Amazon FSx", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon GameLift Servers: `com.amazonaws.<region>.gamelift`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    GameLift = ServiceInfo { name: "gamelift", prefix: "com.amazonaws", global: false, title: "Amazon GameLift Servers", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GameLift = ServiceInfo { name: "gamelift", prefix: "com.amazonaws", global: false, title: "Amazon GameLift Servers", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon GameLift Streams: `com.amazonaws.<region>.gameliftstreams`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    GameLiftStreams = ServiceInfo { name: "gameliftstreams", prefix: "com.amazonaws", global: false, title: "Amazon GameLift Streams", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GameLiftStreams = ServiceInfo { name: "gameliftstreams", prefix: "com.amazonaws", global: false, title: "Amazon GameLift Streams", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Location Service: `com.amazonaws.<region>.geo.geofencing`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LOCATION_SERVICE_GEOFENCING`).
-    GeoGeoFencing = ServiceInfo { name: "geo.geofencing", prefix: "com.amazonaws", global: false, title: "Amazon Location Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GeoGeoFencing = ServiceInfo { name: "geo.geofencing", prefix: "com.amazonaws", global: false, title: "Amazon Location Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Location Service: `com.amazonaws.<region>.geo.maps`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LOCATION_SERVICE_MAPS`).
-    GeoMaps = ServiceInfo { name: "geo.maps", prefix: "com.amazonaws", global: false, title: "Amazon Location Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GeoMaps = ServiceInfo { name: "geo.maps", prefix: "com.amazonaws", global: false, title: "Amazon Location Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Location Service: `com.amazonaws.<region>.geo.metadata`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LOCATION_SERVICE_METADATA`).
-    GeoMetadata = ServiceInfo { name: "geo.metadata", prefix: "com.amazonaws", global: false, title: "Amazon Location Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GeoMetadata = ServiceInfo { name: "geo.metadata", prefix: "com.amazonaws", global: false, title: "Amazon Location Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Location Service: `com.amazonaws.<region>.geo.places`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LOCATION_SERVICE_PLACES`).
-    GeoPlaces = ServiceInfo { name: "geo.places", prefix: "com.amazonaws", global: false, title: "Amazon Location Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GeoPlaces = ServiceInfo { name: "geo.places", prefix: "com.amazonaws", global: false, title: "Amazon Location Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Location Service: `com.amazonaws.<region>.geo.routes`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LOCATION_SERVICE_ROUTE`).
-    GeoRoutes = ServiceInfo { name: "geo.routes", prefix: "com.amazonaws", global: false, title: "Amazon Location Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GeoRoutes = ServiceInfo { name: "geo.routes", prefix: "com.amazonaws", global: false, title: "Amazon Location Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Location Service: `com.amazonaws.<region>.geo.tracking`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LOCATION_SERVICE_TRACKING`).
-    GeoTracking = ServiceInfo { name: "geo.tracking", prefix: "com.amazonaws", global: false, title: "Amazon Location Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GeoTracking = ServiceInfo { name: "geo.tracking", prefix: "com.amazonaws", global: false, title: "Amazon Location Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeCommit: `com.amazonaws.<region>.git-codecommit`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODECOMMIT_GIT`).
-    GitCodeCommit = ServiceInfo { name: "git-codecommit", prefix: "com.amazonaws", global: false, title: "AWS CodeCommit", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GitCodeCommit = ServiceInfo { name: "git-codecommit", prefix: "com.amazonaws", global: false, title: "AWS CodeCommit", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS CodeCommit: `com.amazonaws.<region>.git-codecommit-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CODECOMMIT_GIT_FIPS`).
-    GitCodeCommitFips = ServiceInfo { name: "git-codecommit-fips", prefix: "com.amazonaws", global: false, title: "AWS CodeCommit", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GitCodeCommitFips = ServiceInfo { name: "git-codecommit-fips", prefix: "com.amazonaws", global: false, title: "AWS CodeCommit", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Glue: `com.amazonaws.<region>.glue`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `GLUE`).
-    Glue = ServiceInfo { name: "glue", prefix: "com.amazonaws", global: false, title: "AWS Glue", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Glue = ServiceInfo { name: "glue", prefix: "com.amazonaws", global: false, title: "AWS Glue", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Glue: `com.amazonaws.<region>.glue.dashboard`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `GLUE_DASHBOARD`).
-    GlueDashboard = ServiceInfo { name: "glue.dashboard", prefix: "com.amazonaws", global: false, title: "AWS Glue", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GlueDashboard = ServiceInfo { name: "glue.dashboard", prefix: "com.amazonaws", global: false, title: "AWS Glue", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Grafana: `com.amazonaws.<region>.grafana`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `GRAFANA`).
-    Grafana = ServiceInfo { name: "grafana", prefix: "com.amazonaws", global: false, title: "Amazon Managed Grafana", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Grafana = ServiceInfo { name: "grafana", prefix: "com.amazonaws", global: false, title: "Amazon Managed Grafana", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Grafana: `com.amazonaws.<region>.grafana-workspace`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `GRAFANA_WORKSPACE`).
-    GrafanaWorkspace = ServiceInfo { name: "grafana-workspace", prefix: "com.amazonaws", global: false, title: "Amazon Managed Grafana", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GrafanaWorkspace = ServiceInfo { name: "grafana-workspace", prefix: "com.amazonaws", global: false, title: "Amazon Managed Grafana", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Greengrass: `com.amazonaws.<region>.greengrass`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_GREENGRASS`).
-    Greengrass = ServiceInfo { name: "greengrass", prefix: "com.amazonaws", global: false, title: "AWS IoT Greengrass", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Greengrass = ServiceInfo { name: "greengrass", prefix: "com.amazonaws", global: false, title: "AWS IoT Greengrass", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Ground Station: `com.amazonaws.<region>.groundstation`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `GROUNDSTATION`).
-    GroundStation = ServiceInfo { name: "groundstation", prefix: "com.amazonaws", global: false, title: "AWS Ground Station", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GroundStation = ServiceInfo { name: "groundstation", prefix: "com.amazonaws", global: false, title: "AWS Ground Station", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Ground Station: `com.amazonaws.<region>.groundstation-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    GroundStationFips = ServiceInfo { name: "groundstation-fips", prefix: "com.amazonaws", global: false, title: "AWS Ground Station", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GroundStationFips = ServiceInfo { name: "groundstation-fips", prefix: "com.amazonaws", global: false, title: "AWS Ground Station", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon GuardDuty: `com.amazonaws.<region>.guardduty`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `GUARDDUTY`).
-    GuardDuty = ServiceInfo { name: "guardduty", prefix: "com.amazonaws", global: false, title: "Amazon GuardDuty", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GuardDuty = ServiceInfo { name: "guardduty", prefix: "com.amazonaws", global: false, title: "Amazon GuardDuty", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon GuardDuty: `com.amazonaws.<region>.guardduty-data`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `GUARDDUTY_DATA`).
-    GuardDutyData = ServiceInfo { name: "guardduty-data", prefix: "com.amazonaws", global: false, title: "Amazon GuardDuty", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GuardDutyData = ServiceInfo { name: "guardduty-data", prefix: "com.amazonaws", global: false, title: "Amazon GuardDuty", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon GuardDuty: `com.amazonaws.<region>.guardduty-data-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `GUARDDUTY_DATA_FIPS`).
-    GuardDutyDataFips = ServiceInfo { name: "guardduty-data-fips", prefix: "com.amazonaws", global: false, title: "Amazon GuardDuty", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GuardDutyDataFips = ServiceInfo { name: "guardduty-data-fips", prefix: "com.amazonaws", global: false, title: "Amazon GuardDuty", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon GuardDuty: `com.amazonaws.<region>.guardduty-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `GUARDDUTY_FIPS`).
-    GuardDutyFips = ServiceInfo { name: "guardduty-fips", prefix: "com.amazonaws", global: false, title: "Amazon GuardDuty", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    GuardDutyFips = ServiceInfo { name: "guardduty-fips", prefix: "com.amazonaws", global: false, title: "Amazon GuardDuty", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthLake: `com.amazonaws.<region>.healthlake`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `HEALTHLAKE`).
-    HealthLake = ServiceInfo { name: "healthlake", prefix: "com.amazonaws", global: false, title: "AWS HealthLake", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    HealthLake = ServiceInfo { name: "healthlake", prefix: "com.amazonaws", global: false, title: "AWS HealthLake", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// WorkSpaces streaming: `com.amazonaws.<region>.highlander`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    Highlander = ServiceInfo { name: "highlander", prefix: "com.amazonaws", global: false, title: "WorkSpaces streaming", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Highlander = ServiceInfo { name: "highlander", prefix: "com.amazonaws", global: false, title: "WorkSpaces streaming", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Identity and Access Management (IAM): `com.amazonaws.iam`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
@@ -1161,738 +1161,738 @@ services! {
     /// ipv6: sources disagree (aws-privatelink-guide-2026:ipv6-list=True; ipv6-services-table:AWS Identity and Access Management (IAM)=False); kept True from aws-privatelink-guide-2026:ipv6-list.
     ///
     /// Global: com.amazonaws.iam (no region).
-    Iam = ServiceInfo { name: "iam", prefix: "com.amazonaws", global: true, title: "AWS Identity and Access Management (IAM)", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
+    Iam = ServiceInfo { name: "iam", prefix: "com.amazonaws", global: true, title: "AWS Identity and Access Management (IAM)", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
     /// IAM Identity Center: `com.amazonaws.<region>.identitystore`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IAM_IDENTITY_CENTER`).
-    IdentityStore = ServiceInfo { name: "identitystore", prefix: "com.amazonaws", global: false, title: "IAM Identity Center", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IdentityStore = ServiceInfo { name: "identitystore", prefix: "com.amazonaws", global: false, title: "IAM Identity Center", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// EC2 Image Builder: `com.amazonaws.<region>.imagebuilder`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IMAGE_BUILDER`).
-    ImageBuilder = ServiceInfo { name: "imagebuilder", prefix: "com.amazonaws", global: false, title: "EC2 Image Builder", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ImageBuilder = ServiceInfo { name: "imagebuilder", prefix: "com.amazonaws", global: false, title: "EC2 Image Builder", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Inspector: `com.amazonaws.<region>.inspector-scan`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `INSPECTOR_SCAN`).
-    InspectorScan = ServiceInfo { name: "inspector-scan", prefix: "com.amazonaws", global: false, title: "Amazon Inspector", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    InspectorScan = ServiceInfo { name: "inspector-scan", prefix: "com.amazonaws", global: false, title: "Amazon Inspector", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Inspector: `com.amazonaws.<region>.inspector-scan-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    InspectorScanFips = ServiceInfo { name: "inspector-scan-fips", prefix: "com.amazonaws", global: false, title: "Amazon Inspector", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    InspectorScanFips = ServiceInfo { name: "inspector-scan-fips", prefix: "com.amazonaws", global: false, title: "Amazon Inspector", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Inspector: `com.amazonaws.<region>.inspector2`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `INSPECTOR`).
-    Inspector2 = ServiceInfo { name: "inspector2", prefix: "com.amazonaws", global: false, title: "Amazon Inspector", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Inspector2 = ServiceInfo { name: "inspector2", prefix: "com.amazonaws", global: false, title: "Amazon Inspector", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Inspector: `com.amazonaws.<region>.inspector2-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    Inspector2Fips = ServiceInfo { name: "inspector2-fips", prefix: "com.amazonaws", global: false, title: "Amazon Inspector", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Inspector2Fips = ServiceInfo { name: "inspector2-fips", prefix: "com.amazonaws", global: false, title: "Amazon Inspector", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.internetmonitor`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `INTERNET_MONITOR`).
-    InternetMonitor = ServiceInfo { name: "internetmonitor", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    InternetMonitor = ServiceInfo { name: "internetmonitor", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.internetmonitor-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `INTERNET_MONITOR_FIPS`).
-    InternetMonitorFips = ServiceInfo { name: "internetmonitor-fips", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    InternetMonitorFips = ServiceInfo { name: "internetmonitor-fips", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// invoicing: `com.amazonaws.<region>.invoicing`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `INVOICING`).
-    Invoicing = ServiceInfo { name: "invoicing", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Invoicing = ServiceInfo { name: "invoicing", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Core: `com.amazonaws.<region>.iot-fips.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    IotFipsApi = ServiceInfo { name: "iot-fips.api", prefix: "com.amazonaws", global: false, title: "AWS IoT Core", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotFipsApi = ServiceInfo { name: "iot-fips.api", prefix: "com.amazonaws", global: false, title: "AWS IoT Core", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Device Management secure tunneling: `com.amazonaws.<region>.iot-fips.tunneling.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    IotFipsTunnelingApi = ServiceInfo { name: "iot-fips.tunneling.api", prefix: "com.amazonaws", global: false, title: "AWS IoT Device Management secure tunneling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotFipsTunnelingApi = ServiceInfo { name: "iot-fips.tunneling.api", prefix: "com.amazonaws", global: false, title: "AWS IoT Device Management secure tunneling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Device Management secure tunneling: `com.amazonaws.<region>.iot-fips.tunneling.data`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    IotFipsTunnelingData = ServiceInfo { name: "iot-fips.tunneling.data", prefix: "com.amazonaws", global: false, title: "AWS IoT Device Management secure tunneling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotFipsTunnelingData = ServiceInfo { name: "iot-fips.tunneling.data", prefix: "com.amazonaws", global: false, title: "AWS IoT Device Management secure tunneling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Core: `com.amazonaws.<region>.iot.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    IotApi = ServiceInfo { name: "iot.api", prefix: "com.amazonaws", global: false, title: "AWS IoT Core", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotApi = ServiceInfo { name: "iot.api", prefix: "com.amazonaws", global: false, title: "AWS IoT Core", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Core: `com.amazonaws.<region>.iot.credentials`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_CORE_CREDENTIALS`).
-    IotCredentials = ServiceInfo { name: "iot.credentials", prefix: "com.amazonaws", global: false, title: "AWS IoT Core", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotCredentials = ServiceInfo { name: "iot.credentials", prefix: "com.amazonaws", global: false, title: "AWS IoT Core", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Core: `com.amazonaws.<region>.iot.data`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_CORE`).
-    IotData = ServiceInfo { name: "iot.data", prefix: "com.amazonaws", global: false, title: "AWS IoT Core", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotData = ServiceInfo { name: "iot.data", prefix: "com.amazonaws", global: false, title: "AWS IoT Core", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// iot.fleethub.api: `com.amazonaws.<region>.iot.fleethub.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `IOT_CORE_FLEETHUB_API`).
-    IotFleetHubApi = ServiceInfo { name: "iot.fleethub.api", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotFleetHubApi = ServiceInfo { name: "iot.fleethub.api", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Device Management secure tunneling: `com.amazonaws.<region>.iot.tunneling.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    IotTunnelingApi = ServiceInfo { name: "iot.tunneling.api", prefix: "com.amazonaws", global: false, title: "AWS IoT Device Management secure tunneling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotTunnelingApi = ServiceInfo { name: "iot.tunneling.api", prefix: "com.amazonaws", global: false, title: "AWS IoT Device Management secure tunneling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Device Management secure tunneling: `com.amazonaws.<region>.iot.tunneling.data`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    IotTunnelingData = ServiceInfo { name: "iot.tunneling.data", prefix: "com.amazonaws", global: false, title: "AWS IoT Device Management secure tunneling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotTunnelingData = ServiceInfo { name: "iot.tunneling.data", prefix: "com.amazonaws", global: false, title: "AWS IoT Device Management secure tunneling", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT FleetWise: `com.amazonaws.<region>.iotfleetwise`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_FLEETWISE`).
-    IotFleetWise = ServiceInfo { name: "iotfleetwise", prefix: "com.amazonaws", global: false, title: "AWS IoT FleetWise", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotFleetWise = ServiceInfo { name: "iotfleetwise", prefix: "com.amazonaws", global: false, title: "AWS IoT FleetWise", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Managed integrations for AWS IoT Device Management: `com.amazonaws.<region>.iotmanagedintegrations-fips.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    IotManagedIntegrationsFipsApi = ServiceInfo { name: "iotmanagedintegrations-fips.api", prefix: "com.amazonaws", global: false, title: "Managed integrations for AWS IoT Device Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotManagedIntegrationsFipsApi = ServiceInfo { name: "iotmanagedintegrations-fips.api", prefix: "com.amazonaws", global: false, title: "Managed integrations for AWS IoT Device Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Managed integrations for AWS IoT Device Management: `com.amazonaws.<region>.iotmanagedintegrations.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    IotManagedIntegrationsApi = ServiceInfo { name: "iotmanagedintegrations.api", prefix: "com.amazonaws", global: false, title: "Managed integrations for AWS IoT Device Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotManagedIntegrationsApi = ServiceInfo { name: "iotmanagedintegrations.api", prefix: "com.amazonaws", global: false, title: "Managed integrations for AWS IoT Device Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT RoboRunner: `com.amazonaws.<region>.iotroborunner`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_ROBORUNNER`).
-    IotRoboRunner = ServiceInfo { name: "iotroborunner", prefix: "com.amazonaws", global: false, title: "AWS IoT RoboRunner", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotRoboRunner = ServiceInfo { name: "iotroborunner", prefix: "com.amazonaws", global: false, title: "AWS IoT RoboRunner", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT SiteWise: `com.amazonaws.<region>.iotsitewise.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_SITEWISE_API`).
-    IotSiteWiseApi = ServiceInfo { name: "iotsitewise.api", prefix: "com.amazonaws", global: false, title: "AWS IoT SiteWise", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotSiteWiseApi = ServiceInfo { name: "iotsitewise.api", prefix: "com.amazonaws", global: false, title: "AWS IoT SiteWise", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT SiteWise: `com.amazonaws.<region>.iotsitewise.data`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_SITEWISE_DATA`).
-    IotSiteWiseData = ServiceInfo { name: "iotsitewise.data", prefix: "com.amazonaws", global: false, title: "AWS IoT SiteWise", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotSiteWiseData = ServiceInfo { name: "iotsitewise.data", prefix: "com.amazonaws", global: false, title: "AWS IoT SiteWise", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT TwinMaker: `com.amazonaws.<region>.iottwinmaker.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_TWINMAKER_API`).
-    IotTwinMakerApi = ServiceInfo { name: "iottwinmaker.api", prefix: "com.amazonaws", global: false, title: "AWS IoT TwinMaker", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotTwinMakerApi = ServiceInfo { name: "iottwinmaker.api", prefix: "com.amazonaws", global: false, title: "AWS IoT TwinMaker", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT TwinMaker: `com.amazonaws.<region>.iottwinmaker.data`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_TWINMAKER_DATA`).
-    IotTwinMakerData = ServiceInfo { name: "iottwinmaker.data", prefix: "com.amazonaws", global: false, title: "AWS IoT TwinMaker", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotTwinMakerData = ServiceInfo { name: "iottwinmaker.data", prefix: "com.amazonaws", global: false, title: "AWS IoT TwinMaker", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Core for LoRaWAN: `com.amazonaws.<region>.iotwireless.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_CORE_FOR_LORAWAN`).
-    IotWirelessApi = ServiceInfo { name: "iotwireless.api", prefix: "com.amazonaws", global: false, title: "AWS IoT Core for LoRaWAN", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IotWirelessApi = ServiceInfo { name: "iotwireless.api", prefix: "com.amazonaws", global: false, title: "AWS IoT Core for LoRaWAN", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Interactive Video Service: `com.amazonaws.<region>.ivs.contribute`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    IvsContribute = ServiceInfo { name: "ivs.contribute", prefix: "com.amazonaws", global: false, title: "Amazon Interactive Video Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    IvsContribute = ServiceInfo { name: "ivs.contribute", prefix: "com.amazonaws", global: false, title: "Amazon Interactive Video Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Streaming for Apache Kafka (MSK): `com.amazonaws.<region>.kafka`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `KAFKA`).
-    Kafka = ServiceInfo { name: "kafka", prefix: "com.amazonaws", global: false, title: "Amazon Managed Streaming for Apache Kafka (MSK)", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Kafka = ServiceInfo { name: "kafka", prefix: "com.amazonaws", global: false, title: "Amazon Managed Streaming for Apache Kafka (MSK)", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Streaming for Apache Kafka (MSK): `com.amazonaws.<region>.kafka-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `KAFKA_FIPS`).
-    KafkaFips = ServiceInfo { name: "kafka-fips", prefix: "com.amazonaws", global: false, title: "Amazon Managed Streaming for Apache Kafka (MSK)", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    KafkaFips = ServiceInfo { name: "kafka-fips", prefix: "com.amazonaws", global: false, title: "Amazon Managed Streaming for Apache Kafka (MSK)", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// kafkaconnect: `com.amazonaws.<region>.kafkaconnect`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `KAFKA_CONNECT`).
-    KafkaConnect = ServiceInfo { name: "kafkaconnect", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    KafkaConnect = ServiceInfo { name: "kafkaconnect", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Kendra: `com.amazonaws.<region>.kendra`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `KENDRA`).
-    Kendra = ServiceInfo { name: "kendra", prefix: "com.amazonaws", global: false, title: "Amazon Kendra", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Kendra = ServiceInfo { name: "kendra", prefix: "com.amazonaws", global: false, title: "Amazon Kendra", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Kendra: `aws.api.<region>.kendra-ranking`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `KENDRA_RANKING`).
-    KendraRanking = ServiceInfo { name: "kendra-ranking", prefix: "aws.api", global: false, title: "Amazon Kendra", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    KendraRanking = ServiceInfo { name: "kendra-ranking", prefix: "aws.api", global: false, title: "Amazon Kendra", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Data Firehose: `com.amazonaws.<region>.kinesis-firehose`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `KINESIS_FIREHOSE`).
-    KinesisFirehose = ServiceInfo { name: "kinesis-firehose", prefix: "com.amazonaws", global: false, title: "Amazon Data Firehose", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
+    KinesisFirehose = ServiceInfo { name: "kinesis-firehose", prefix: "com.amazonaws", global: false, title: "Amazon Data Firehose", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Kinesis Data Streams: `com.amazonaws.<region>.kinesis-streams`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `KINESIS_STREAMS`).
-    KinesisStreams = ServiceInfo { name: "kinesis-streams", prefix: "com.amazonaws", global: false, title: "Amazon Kinesis Data Streams", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    KinesisStreams = ServiceInfo { name: "kinesis-streams", prefix: "com.amazonaws", global: false, title: "Amazon Kinesis Data Streams", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Kinesis Data Streams: `com.amazonaws.<region>.kinesis-streams-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `KINESIS_STREAMS_FIPS`).
-    KinesisStreamsFips = ServiceInfo { name: "kinesis-streams-fips", prefix: "com.amazonaws", global: false, title: "Amazon Kinesis Data Streams", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    KinesisStreamsFips = ServiceInfo { name: "kinesis-streams-fips", prefix: "com.amazonaws", global: false, title: "Amazon Kinesis Data Streams", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Service for Apache Flink: `com.amazonaws.<region>.kinesisanalytics`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    KinesisAnalytics = ServiceInfo { name: "kinesisanalytics", prefix: "com.amazonaws", global: false, title: "Amazon Managed Service for Apache Flink", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
+    KinesisAnalytics = ServiceInfo { name: "kinesisanalytics", prefix: "com.amazonaws", global: false, title: "Amazon Managed Service for Apache Flink", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Service for Apache Flink: `com.amazonaws.<region>.kinesisanalytics-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    KinesisAnalyticsFips = ServiceInfo { name: "kinesisanalytics-fips", prefix: "com.amazonaws", global: false, title: "Amazon Managed Service for Apache Flink", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
+    KinesisAnalyticsFips = ServiceInfo { name: "kinesisanalytics-fips", prefix: "com.amazonaws", global: false, title: "Amazon Managed Service for Apache Flink", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
     /// AWS Key Management Service: `com.amazonaws.<region>.kms`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `KMS`).
-    Kms = ServiceInfo { name: "kms", prefix: "com.amazonaws", global: false, title: "AWS Key Management Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
+    Kms = ServiceInfo { name: "kms", prefix: "com.amazonaws", global: false, title: "AWS Key Management Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
     /// AWS Key Management Service: `com.amazonaws.<region>.kms-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `KMS_FIPS`).
-    KmsFips = ServiceInfo { name: "kms-fips", prefix: "com.amazonaws", global: false, title: "AWS Key Management Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
+    KmsFips = ServiceInfo { name: "kms-fips", prefix: "com.amazonaws", global: false, title: "AWS Key Management Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
     /// AWS Lake Formation: `com.amazonaws.<region>.lakeformation`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LAKE_FORMATION`).
-    LakeFormation = ServiceInfo { name: "lakeformation", prefix: "com.amazonaws", global: false, title: "AWS Lake Formation", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LakeFormation = ServiceInfo { name: "lakeformation", prefix: "com.amazonaws", global: false, title: "AWS Lake Formation", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Lambda: `com.amazonaws.<region>.lambda`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LAMBDA`).
-    Lambda = ServiceInfo { name: "lambda", prefix: "com.amazonaws", global: false, title: "AWS Lambda", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
+    Lambda = ServiceInfo { name: "lambda", prefix: "com.amazonaws", global: false, title: "AWS Lambda", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
     /// AWS Launch Wizard: `com.amazonaws.<region>.launchwizard`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LAUNCH_WIZARD`).
-    LaunchWizard = ServiceInfo { name: "launchwizard", prefix: "com.amazonaws", global: false, title: "AWS Launch Wizard", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LaunchWizard = ServiceInfo { name: "launchwizard", prefix: "com.amazonaws", global: false, title: "AWS Launch Wizard", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS License Manager: `com.amazonaws.<region>.license-manager`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LICENSE_MANAGER`).
-    LicenseManager = ServiceInfo { name: "license-manager", prefix: "com.amazonaws", global: false, title: "AWS License Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LicenseManager = ServiceInfo { name: "license-manager", prefix: "com.amazonaws", global: false, title: "AWS License Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS License Manager: `com.amazonaws.<region>.license-manager-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LICENSE_MANAGER_FIPS`).
-    LicenseManagerFips = ServiceInfo { name: "license-manager-fips", prefix: "com.amazonaws", global: false, title: "AWS License Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LicenseManagerFips = ServiceInfo { name: "license-manager-fips", prefix: "com.amazonaws", global: false, title: "AWS License Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS License Manager: `com.amazonaws.<region>.license-manager-linux-subscriptions`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LICENSE_MANAGER_LINUX_SUBSCRIPTIONS`).
-    LicenseManagerLinuxSubscriptions = ServiceInfo { name: "license-manager-linux-subscriptions", prefix: "com.amazonaws", global: false, title: "AWS License Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LicenseManagerLinuxSubscriptions = ServiceInfo { name: "license-manager-linux-subscriptions", prefix: "com.amazonaws", global: false, title: "AWS License Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS License Manager: `com.amazonaws.<region>.license-manager-linux-subscriptions-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LICENSE_MANAGER_LINUX_SUBSCRIPTIONS_FIPS`).
-    LicenseManagerLinuxSubscriptionsFips = ServiceInfo { name: "license-manager-linux-subscriptions-fips", prefix: "com.amazonaws", global: false, title: "AWS License Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LicenseManagerLinuxSubscriptionsFips = ServiceInfo { name: "license-manager-linux-subscriptions-fips", prefix: "com.amazonaws", global: false, title: "AWS License Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS License Manager: `com.amazonaws.<region>.license-manager-user-subscriptions`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LICENSE_MANAGER_USER_SUBSCRIPTIONS`).
-    LicenseManagerUserSubscriptions = ServiceInfo { name: "license-manager-user-subscriptions", prefix: "com.amazonaws", global: false, title: "AWS License Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LicenseManagerUserSubscriptions = ServiceInfo { name: "license-manager-user-subscriptions", prefix: "com.amazonaws", global: false, title: "AWS License Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS License Manager: `com.amazonaws.<region>.license-manager-user-subscriptions-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    LicenseManagerUserSubscriptionsFips = ServiceInfo { name: "license-manager-user-subscriptions-fips", prefix: "com.amazonaws", global: false, title: "AWS License Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LicenseManagerUserSubscriptionsFips = ServiceInfo { name: "license-manager-user-subscriptions-fips", prefix: "com.amazonaws", global: false, title: "AWS License Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Lightsail: `com.amazonaws.<region>.lightsail`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    Lightsail = ServiceInfo { name: "lightsail", prefix: "com.amazonaws", global: false, title: "Amazon Lightsail", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Lightsail = ServiceInfo { name: "lightsail", prefix: "com.amazonaws", global: false, title: "Amazon Lightsail", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch Logs: `com.amazonaws.<region>.logs`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUDWATCH_LOGS`).
-    Logs = ServiceInfo { name: "logs", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch Logs", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Logs = ServiceInfo { name: "logs", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch Logs", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Lookout for Equipment: `com.amazonaws.<region>.lookoutequipment`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LOOKOUT_EQUIPMENT`).
-    LookoutEquipment = ServiceInfo { name: "lookoutequipment", prefix: "com.amazonaws", global: false, title: "Amazon Lookout for Equipment", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LookoutEquipment = ServiceInfo { name: "lookoutequipment", prefix: "com.amazonaws", global: false, title: "Amazon Lookout for Equipment", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// lookoutmetrics: `com.amazonaws.<region>.lookoutmetrics`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `LOOKOUT_METRICS`).
-    LookoutMetrics = ServiceInfo { name: "lookoutmetrics", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LookoutMetrics = ServiceInfo { name: "lookoutmetrics", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Lookout for Vision: `com.amazonaws.<region>.lookoutvision`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LOOKOUT_VISION`).
-    LookoutVision = ServiceInfo { name: "lookoutvision", prefix: "com.amazonaws", global: false, title: "Amazon Lookout for Vision", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LookoutVision = ServiceInfo { name: "lookoutvision", prefix: "com.amazonaws", global: false, title: "Amazon Lookout for Vision", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Core for LoRaWAN: `com.amazonaws.<region>.lorawan.cups`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_LORAWAN_CUPS`).
-    LoraWanCups = ServiceInfo { name: "lorawan.cups", prefix: "com.amazonaws", global: false, title: "AWS IoT Core for LoRaWAN", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LoraWanCups = ServiceInfo { name: "lorawan.cups", prefix: "com.amazonaws", global: false, title: "AWS IoT Core for LoRaWAN", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS IoT Core for LoRaWAN: `com.amazonaws.<region>.lorawan.lns`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IOT_LORAWAN_LNS`).
-    LoraWanLns = ServiceInfo { name: "lorawan.lns", prefix: "com.amazonaws", global: false, title: "AWS IoT Core for LoRaWAN", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    LoraWanLns = ServiceInfo { name: "lorawan.lns", prefix: "com.amazonaws", global: false, title: "AWS IoT Core for LoRaWAN", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Mainframe Modernization: `com.amazonaws.<region>.m2`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MAINFRAME_MODERNIZATION`).
-    M2 = ServiceInfo { name: "m2", prefix: "com.amazonaws", global: false, title: "AWS Mainframe Modernization", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    M2 = ServiceInfo { name: "m2", prefix: "com.amazonaws", global: false, title: "AWS Mainframe Modernization", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Macie: `com.amazonaws.<region>.macie2`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MACIE`).
-    Macie2 = ServiceInfo { name: "macie2", prefix: "com.amazonaws", global: false, title: "Amazon Macie", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Macie2 = ServiceInfo { name: "macie2", prefix: "com.amazonaws", global: false, title: "Amazon Macie", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Macie: `com.amazonaws.<region>.macie2-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    Macie2Fips = ServiceInfo { name: "macie2-fips", prefix: "com.amazonaws", global: false, title: "Amazon Macie", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Macie2Fips = ServiceInfo { name: "macie2-fips", prefix: "com.amazonaws", global: false, title: "Amazon Macie", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SES: `com.amazonaws.<region>.mail-manager`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MAILMANAGER`).
-    MailManager = ServiceInfo { name: "mail-manager", prefix: "com.amazonaws", global: false, title: "Amazon SES", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MailManager = ServiceInfo { name: "mail-manager", prefix: "com.amazonaws", global: false, title: "Amazon SES", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SES: `com.amazonaws.<region>.mail-manager-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MAILMANAGER_FIPS`).
-    MailManagerFips = ServiceInfo { name: "mail-manager-fips", prefix: "com.amazonaws", global: false, title: "Amazon SES", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MailManagerFips = ServiceInfo { name: "mail-manager-fips", prefix: "com.amazonaws", global: false, title: "Amazon SES", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SES: `com.amazonaws.<region>.mail-manager-smtp.auth.fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    MailManagerSmtpAuthFips = ServiceInfo { name: "mail-manager-smtp.auth.fips", prefix: "com.amazonaws", global: false, title: "Amazon SES", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MailManagerSmtpAuthFips = ServiceInfo { name: "mail-manager-smtp.auth.fips", prefix: "com.amazonaws", global: false, title: "Amazon SES", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SES: `com.amazonaws.<region>.mail-manager-smtp.open.fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    MailManagerSmtpOpenFips = ServiceInfo { name: "mail-manager-smtp.open.fips", prefix: "com.amazonaws", global: false, title: "Amazon SES", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MailManagerSmtpOpenFips = ServiceInfo { name: "mail-manager-smtp.open.fips", prefix: "com.amazonaws", global: false, title: "Amazon SES", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Blockchain: `com.amazonaws.<region>.managedblockchain-query`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MANAGED_BLOCKCHAIN_QUERY`).
-    ManagedBlockchainQuery = ServiceInfo { name: "managedblockchain-query", prefix: "com.amazonaws", global: false, title: "Amazon Managed Blockchain", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ManagedBlockchainQuery = ServiceInfo { name: "managedblockchain-query", prefix: "com.amazonaws", global: false, title: "Amazon Managed Blockchain", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Blockchain: `com.amazonaws.<region>.managedblockchain.bitcoin.mainnet`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MANAGED_BLOCKCHAIN_BITCOIN_MAINNET`).
-    ManagedBlockchainBitcoinMainnet = ServiceInfo { name: "managedblockchain.bitcoin.mainnet", prefix: "com.amazonaws", global: false, title: "Amazon Managed Blockchain", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ManagedBlockchainBitcoinMainnet = ServiceInfo { name: "managedblockchain.bitcoin.mainnet", prefix: "com.amazonaws", global: false, title: "Amazon Managed Blockchain", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Managed Blockchain: `com.amazonaws.<region>.managedblockchain.bitcoin.testnet`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MANAGED_BLOCKCHAIN_BITCOIN_TESTNET`).
-    ManagedBlockchainBitcoinTestnet = ServiceInfo { name: "managedblockchain.bitcoin.testnet", prefix: "com.amazonaws", global: false, title: "Amazon Managed Blockchain", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ManagedBlockchainBitcoinTestnet = ServiceInfo { name: "managedblockchain.bitcoin.testnet", prefix: "com.amazonaws", global: false, title: "Amazon Managed Blockchain", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Elemental MediaConnect: `com.amazonaws.<region>.mediaconnect`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ELEMENTAL_MEDIACONNECT`).
-    MediaConnect = ServiceInfo { name: "mediaconnect", prefix: "com.amazonaws", global: false, title: "AWS Elemental MediaConnect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MediaConnect = ServiceInfo { name: "mediaconnect", prefix: "com.amazonaws", global: false, title: "AWS Elemental MediaConnect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Elemental MediaConvert: `com.amazonaws.<region>.mediaconvert`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    MediaConvert = ServiceInfo { name: "mediaconvert", prefix: "com.amazonaws", global: false, title: "AWS Elemental MediaConvert", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MediaConvert = ServiceInfo { name: "mediaconvert", prefix: "com.amazonaws", global: false, title: "AWS Elemental MediaConvert", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Elemental MediaConvert: `com.amazonaws.<region>.mediaconvert-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    MediaConvertFips = ServiceInfo { name: "mediaconvert-fips", prefix: "com.amazonaws", global: false, title: "AWS Elemental MediaConvert", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MediaConvertFips = ServiceInfo { name: "mediaconvert-fips", prefix: "com.amazonaws", global: false, title: "AWS Elemental MediaConvert", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthImaging: `com.amazonaws.<region>.medical-imaging`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `HEALTH_IMAGING`).
-    MedicalImaging = ServiceInfo { name: "medical-imaging", prefix: "com.amazonaws", global: false, title: "AWS HealthImaging", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MedicalImaging = ServiceInfo { name: "medical-imaging", prefix: "com.amazonaws", global: false, title: "AWS HealthImaging", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon MemoryDB: `com.amazonaws.<region>.memory-db`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MEMORY_DB`).
-    MemoryDb = ServiceInfo { name: "memory-db", prefix: "com.amazonaws", global: false, title: "Amazon MemoryDB", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MemoryDb = ServiceInfo { name: "memory-db", prefix: "com.amazonaws", global: false, title: "Amazon MemoryDB", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon MemoryDB: `com.amazonaws.<region>.memorydb-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MEMORY_DB_FIPS`).
-    MemoryDbFips = ServiceInfo { name: "memorydb-fips", prefix: "com.amazonaws", global: false, title: "Amazon MemoryDB", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MemoryDbFips = ServiceInfo { name: "memorydb-fips", prefix: "com.amazonaws", global: false, title: "Amazon MemoryDB", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Marketplace Metering Service: `com.amazonaws.<region>.metering-marketplace`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    MeteringMarketplace = ServiceInfo { name: "metering-marketplace", prefix: "com.amazonaws", global: false, title: "AWS Marketplace Metering Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MeteringMarketplace = ServiceInfo { name: "metering-marketplace", prefix: "com.amazonaws", global: false, title: "AWS Marketplace Metering Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Application Migration Service: `com.amazonaws.<region>.mgn`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `APPLICATION_MIGRATION_SERVICE`).
-    Mgn = ServiceInfo { name: "mgn", prefix: "com.amazonaws", global: false, title: "AWS Application Migration Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Mgn = ServiceInfo { name: "mgn", prefix: "com.amazonaws", global: false, title: "AWS Application Migration Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Migration Hub Orchestrator: `com.amazonaws.<region>.migrationhub-orchestrator`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MIGRATIONHUB_ORCHESTRATOR`).
-    MigrationHubOrchestrator = ServiceInfo { name: "migrationhub-orchestrator", prefix: "com.amazonaws", global: false, title: "AWS Migration Hub Orchestrator", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MigrationHubOrchestrator = ServiceInfo { name: "migrationhub-orchestrator", prefix: "com.amazonaws", global: false, title: "AWS Migration Hub Orchestrator", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Migration Hub Strategy Recommendations: `com.amazonaws.<region>.migrationhub-strategy`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MIGRATIONHUB_STRATEGY`).
-    MigrationHubStrategy = ServiceInfo { name: "migrationhub-strategy", prefix: "com.amazonaws", global: false, title: "Migration Hub Strategy Recommendations", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MigrationHubStrategy = ServiceInfo { name: "migrationhub-strategy", prefix: "com.amazonaws", global: false, title: "Migration Hub Strategy Recommendations", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Lex: `com.amazonaws.<region>.models-v2-lex`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LEX_MODELS`).
-    ModelsV2Lex = ServiceInfo { name: "models-v2-lex", prefix: "com.amazonaws", global: false, title: "Amazon Lex", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ModelsV2Lex = ServiceInfo { name: "models-v2-lex", prefix: "com.amazonaws", global: false, title: "Amazon Lex", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.monitoring`.
     ///
     /// Interface endpoints. Private DNS: yes (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUDWATCH_MONITORING`).
-    Monitoring = ServiceInfo { name: "monitoring", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Yes, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Monitoring = ServiceInfo { name: "monitoring", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Yes, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon MQ: `com.amazonaws.<region>.mq`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MQ`).
-    Mq = ServiceInfo { name: "mq", prefix: "com.amazonaws", global: false, title: "Amazon MQ", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Mq = ServiceInfo { name: "mq", prefix: "com.amazonaws", global: false, title: "Amazon MQ", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon MQ: `com.amazonaws.<region>.mq-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    MqFips = ServiceInfo { name: "mq-fips", prefix: "com.amazonaws", global: false, title: "Amazon MQ", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    MqFips = ServiceInfo { name: "mq-fips", prefix: "com.amazonaws", global: false, title: "Amazon MQ", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Neptune Analytics: `com.amazonaws.<region>.neptune-graph`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `NEPTUNE_ANALYTICS`).
-    NeptuneGraph = ServiceInfo { name: "neptune-graph", prefix: "com.amazonaws", global: false, title: "Amazon Neptune Analytics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    NeptuneGraph = ServiceInfo { name: "neptune-graph", prefix: "com.amazonaws", global: false, title: "Amazon Neptune Analytics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Neptune Analytics: `com.amazonaws.<region>.neptune-graph-data`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `NEPTUNE_ANALYTICS_DATA`).
-    NeptuneGraphData = ServiceInfo { name: "neptune-graph-data", prefix: "com.amazonaws", global: false, title: "Amazon Neptune Analytics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    NeptuneGraphData = ServiceInfo { name: "neptune-graph-data", prefix: "com.amazonaws", global: false, title: "Amazon Neptune Analytics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Neptune Analytics: `com.amazonaws.<region>.neptune-graph-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `NEPTUNE_ANALYTICS_FIPS`).
-    NeptuneGraphFips = ServiceInfo { name: "neptune-graph-fips", prefix: "com.amazonaws", global: false, title: "Amazon Neptune Analytics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    NeptuneGraphFips = ServiceInfo { name: "neptune-graph-fips", prefix: "com.amazonaws", global: false, title: "Amazon Neptune Analytics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Network Firewall: `com.amazonaws.<region>.network-firewall`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `NETWORK_FIREWALL`).
-    NetworkFirewall = ServiceInfo { name: "network-firewall", prefix: "com.amazonaws", global: false, title: "AWS Network Firewall", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    NetworkFirewall = ServiceInfo { name: "network-firewall", prefix: "com.amazonaws", global: false, title: "AWS Network Firewall", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Network Firewall: `com.amazonaws.<region>.network-firewall-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `NETWORK_FIREWALL_FIPS`).
-    NetworkFirewallFips = ServiceInfo { name: "network-firewall-fips", prefix: "com.amazonaws", global: false, title: "AWS Network Firewall", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    NetworkFirewallFips = ServiceInfo { name: "network-firewall-fips", prefix: "com.amazonaws", global: false, title: "AWS Network Firewall", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.networkflowmonitor`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `NETWORK_FLOW_MONITOR`).
-    NetworkFlowMonitor = ServiceInfo { name: "networkflowmonitor", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    NetworkFlowMonitor = ServiceInfo { name: "networkflowmonitor", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.networkflowmonitorreports`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `NETWORK_FLOW_MONITOR_REPORTS`).
-    NetworkFlowMonitorReports = ServiceInfo { name: "networkflowmonitorreports", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    NetworkFlowMonitorReports = ServiceInfo { name: "networkflowmonitorreports", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Cloud WAN / AWS Global Networks for Transit Gateways: `com.amazonaws.<region>.networkmanager`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
     ///
     /// Listed under both AWS Cloud WAN and Global Networks for Transit Gateways.
-    NetworkManager = ServiceInfo { name: "networkmanager", prefix: "com.amazonaws", global: false, title: "AWS Cloud WAN / AWS Global Networks for Transit Gateways", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    NetworkManager = ServiceInfo { name: "networkmanager", prefix: "com.amazonaws", global: false, title: "AWS Cloud WAN / AWS Global Networks for Transit Gateways", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.networkmonitor`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUDWATCH_NETWORK_MONITOR`).
-    NetworkMonitor = ServiceInfo { name: "networkmonitor", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    NetworkMonitor = ServiceInfo { name: "networkmonitor", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// nimble: `com.amazonaws.<region>.nimble`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `NIMBLE_STUDIO`).
-    Nimble = ServiceInfo { name: "nimble", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Nimble = ServiceInfo { name: "nimble", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SageMaker AI: `aws.sagemaker.<region>.notebook`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SAGEMAKER_NOTEBOOK`).
-    SageMakerNotebook = ServiceInfo { name: "notebook", prefix: "aws.sagemaker", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerNotebook = ServiceInfo { name: "notebook", prefix: "aws.sagemaker", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS User Notifications: `com.amazonaws.<region>.notifications`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    Notifications = ServiceInfo { name: "notifications", prefix: "com.amazonaws", global: false, title: "AWS User Notifications", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Notifications = ServiceInfo { name: "notifications", prefix: "com.amazonaws", global: false, title: "AWS User Notifications", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS User Notifications: `com.amazonaws.<region>.notifications-contacts`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    NotificationsContacts = ServiceInfo { name: "notifications-contacts", prefix: "com.amazonaws", global: false, title: "AWS User Notifications", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    NotificationsContacts = ServiceInfo { name: "notifications-contacts", prefix: "com.amazonaws", global: false, title: "AWS User Notifications", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.oam`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    Oam = ServiceInfo { name: "oam", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Oam = ServiceInfo { name: "oam", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.observabilityadmin`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `OBSERVABILITY_ADMIN`).
-    ObservabilityAdmin = ServiceInfo { name: "observabilityadmin", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ObservabilityAdmin = ServiceInfo { name: "observabilityadmin", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Organizations: `com.amazonaws.<region>.organizations`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ORGANIZATIONS`).
-    Organizations = ServiceInfo { name: "organizations", prefix: "com.amazonaws", global: false, title: "AWS Organizations", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Organizations = ServiceInfo { name: "organizations", prefix: "com.amazonaws", global: false, title: "AWS Organizations", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Organizations: `com.amazonaws.<region>.organizations-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `ORGANIZATIONS_FIPS`).
-    OrganizationsFips = ServiceInfo { name: "organizations-fips", prefix: "com.amazonaws", global: false, title: "AWS Organizations", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    OrganizationsFips = ServiceInfo { name: "organizations-fips", prefix: "com.amazonaws", global: false, title: "AWS Organizations", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon OpenSearch Ingestion: `com.amazonaws.<region>.osis`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    Osis = ServiceInfo { name: "osis", prefix: "com.amazonaws", global: false, title: "Amazon OpenSearch Ingestion", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Osis = ServiceInfo { name: "osis", prefix: "com.amazonaws", global: false, title: "Amazon OpenSearch Ingestion", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Outposts: `com.amazonaws.<region>.outposts`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `OUTPOSTS`).
-    Outposts = ServiceInfo { name: "outposts", prefix: "com.amazonaws", global: false, title: "AWS Outposts", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Outposts = ServiceInfo { name: "outposts", prefix: "com.amazonaws", global: false, title: "AWS Outposts", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Panorama: `com.amazonaws.<region>.panorama`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PANORAMA`).
-    Panorama = ServiceInfo { name: "panorama", prefix: "com.amazonaws", global: false, title: "AWS Panorama", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Panorama = ServiceInfo { name: "panorama", prefix: "com.amazonaws", global: false, title: "AWS Panorama", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SageMaker AI: `aws.sagemaker.<region>.partner-app`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SAGEMAKER_PARTNER_APP`).
-    SageMakerPartnerApp = ServiceInfo { name: "partner-app", prefix: "aws.sagemaker", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerPartnerApp = ServiceInfo { name: "partner-app", prefix: "aws.sagemaker", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Payment Cryptography: `com.amazonaws.<region>.payment-cryptography.controlplane`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PAYMENT_CRYPTOGRAPHY_CONTROLPLANE`).
-    PaymentCryptographyControlPlane = ServiceInfo { name: "payment-cryptography.controlplane", prefix: "com.amazonaws", global: false, title: "AWS Payment Cryptography", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PaymentCryptographyControlPlane = ServiceInfo { name: "payment-cryptography.controlplane", prefix: "com.amazonaws", global: false, title: "AWS Payment Cryptography", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Payment Cryptography: `com.amazonaws.<region>.payment-cryptography.dataplane`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PAYMENT_CRYPTOGRAPHY_DATAPLANE`).
-    PaymentCryptographyDataPlane = ServiceInfo { name: "payment-cryptography.dataplane", prefix: "com.amazonaws", global: false, title: "AWS Payment Cryptography", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PaymentCryptographyDataPlane = ServiceInfo { name: "payment-cryptography.dataplane", prefix: "com.amazonaws", global: false, title: "AWS Payment Cryptography", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Private Certificate Authority: `com.amazonaws.<region>.pca-connector-ad`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PRIVATE_CERTIFICATE_AUTHORITY_CONNECTOR_AD`).
-    PcaConnectorAd = ServiceInfo { name: "pca-connector-ad", prefix: "com.amazonaws", global: false, title: "AWS Private Certificate Authority", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PcaConnectorAd = ServiceInfo { name: "pca-connector-ad", prefix: "com.amazonaws", global: false, title: "AWS Private Certificate Authority", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Private Certificate Authority: `com.amazonaws.<region>.pca-connector-scep`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PRIVATE_CERTIFICATE_AUTHORITY_CONNECTOR_SCEP`).
-    PcaConnectorScep = ServiceInfo { name: "pca-connector-scep", prefix: "com.amazonaws", global: false, title: "AWS Private Certificate Authority", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PcaConnectorScep = ServiceInfo { name: "pca-connector-scep", prefix: "com.amazonaws", global: false, title: "AWS Private Certificate Authority", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS PCS: `com.amazonaws.<region>.pcs`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PARALLEL_COMPUTING_SERVICE`).
-    Pcs = ServiceInfo { name: "pcs", prefix: "com.amazonaws", global: false, title: "AWS PCS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Pcs = ServiceInfo { name: "pcs", prefix: "com.amazonaws", global: false, title: "AWS PCS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS PCS: `com.amazonaws.<region>.pcs-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PARALLEL_COMPUTING_SERVICE_FIPS`).
-    PcsFips = ServiceInfo { name: "pcs-fips", prefix: "com.amazonaws", global: false, title: "AWS PCS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PcsFips = ServiceInfo { name: "pcs-fips", prefix: "com.amazonaws", global: false, title: "AWS PCS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Personalize: `com.amazonaws.<region>.personalize`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PERSONALIZE`).
-    Personalize = ServiceInfo { name: "personalize", prefix: "com.amazonaws", global: false, title: "Amazon Personalize", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Personalize = ServiceInfo { name: "personalize", prefix: "com.amazonaws", global: false, title: "Amazon Personalize", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Personalize: `com.amazonaws.<region>.personalize-events`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PERSONALIZE_EVENTS`).
-    PersonalizeEvents = ServiceInfo { name: "personalize-events", prefix: "com.amazonaws", global: false, title: "Amazon Personalize", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PersonalizeEvents = ServiceInfo { name: "personalize-events", prefix: "com.amazonaws", global: false, title: "Amazon Personalize", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Personalize: `com.amazonaws.<region>.personalize-runtime`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PERSONALIZE_RUNTIME`).
-    PersonalizeRuntime = ServiceInfo { name: "personalize-runtime", prefix: "com.amazonaws", global: false, title: "Amazon Personalize", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PersonalizeRuntime = ServiceInfo { name: "personalize-runtime", prefix: "com.amazonaws", global: false, title: "Amazon Personalize", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon RDS Performance Insights: `com.amazonaws.<region>.pi`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `RDS_PERFORMANCE_INSIGHTS`).
-    Pi = ServiceInfo { name: "pi", prefix: "com.amazonaws", global: false, title: "Amazon RDS Performance Insights", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Pi = ServiceInfo { name: "pi", prefix: "com.amazonaws", global: false, title: "Amazon RDS Performance Insights", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon RDS Performance Insights: `com.amazonaws.<region>.pi-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `RDS_PERFORMANCE_INSIGHTS_FIPS`).
-    PiFips = ServiceInfo { name: "pi-fips", prefix: "com.amazonaws", global: false, title: "Amazon RDS Performance Insights", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PiFips = ServiceInfo { name: "pi-fips", prefix: "com.amazonaws", global: false, title: "Amazon RDS Performance Insights", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Pinpoint: `com.amazonaws.<region>.pinpoint`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PINPOINT_V1`).
-    Pinpoint = ServiceInfo { name: "pinpoint", prefix: "com.amazonaws", global: false, title: "Amazon Pinpoint", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Pinpoint = ServiceInfo { name: "pinpoint", prefix: "com.amazonaws", global: false, title: "Amazon Pinpoint", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Pinpoint: `com.amazonaws.<region>.pinpoint-sms-voice-v2`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PINPOINT_SMS_VOICE_V2`).
-    PinpointSmsVoiceV2 = ServiceInfo { name: "pinpoint-sms-voice-v2", prefix: "com.amazonaws", global: false, title: "Amazon Pinpoint", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PinpointSmsVoiceV2 = ServiceInfo { name: "pinpoint-sms-voice-v2", prefix: "com.amazonaws", global: false, title: "Amazon Pinpoint", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EventBridge: `com.amazonaws.<region>.pipes`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PIPES`).
-    Pipes = ServiceInfo { name: "pipes", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Pipes = ServiceInfo { name: "pipes", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EventBridge: `com.amazonaws.<region>.pipes-data`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PIPES_DATA`).
-    PipesData = ServiceInfo { name: "pipes-data", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PipesData = ServiceInfo { name: "pipes-data", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EventBridge: `com.amazonaws.<region>.pipes-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PIPES_FIPS`).
-    PipesFips = ServiceInfo { name: "pipes-fips", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PipesFips = ServiceInfo { name: "pipes-fips", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Polly: `com.amazonaws.<region>.polly`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `POLLY`).
-    Polly = ServiceInfo { name: "polly", prefix: "com.amazonaws", global: false, title: "Amazon Polly", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Polly = ServiceInfo { name: "polly", prefix: "com.amazonaws", global: false, title: "Amazon Polly", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Polly: `com.amazonaws.<region>.polly-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    PollyFips = ServiceInfo { name: "polly-fips", prefix: "com.amazonaws", global: false, title: "Amazon Polly", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PollyFips = ServiceInfo { name: "polly-fips", prefix: "com.amazonaws", global: false, title: "Amazon Polly", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Price List: `com.amazonaws.<region>.pricing.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PRICE_LIST`).
-    PricingApi = ServiceInfo { name: "pricing.api", prefix: "com.amazonaws", global: false, title: "AWS Price List", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PricingApi = ServiceInfo { name: "pricing.api", prefix: "com.amazonaws", global: false, title: "AWS Price List", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// private-networks: `com.amazonaws.<region>.private-networks`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `PRIVATE_5G`).
-    PrivateNetworks = ServiceInfo { name: "private-networks", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    PrivateNetworks = ServiceInfo { name: "private-networks", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Connect: `com.amazonaws.<region>.profile`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CONNECT_PROFILE`).
-    Profile = ServiceInfo { name: "profile", prefix: "com.amazonaws", global: false, title: "Amazon Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Profile = ServiceInfo { name: "profile", prefix: "com.amazonaws", global: false, title: "Amazon Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Proton: `com.amazonaws.<region>.proton`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `PROTON`).
-    Proton = ServiceInfo { name: "proton", prefix: "com.amazonaws", global: false, title: "AWS Proton", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Proton = ServiceInfo { name: "proton", prefix: "com.amazonaws", global: false, title: "AWS Proton", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Q Developer: `com.amazonaws.<region>.q`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `Q_DEVELOPER`).
-    Q = ServiceInfo { name: "q", prefix: "com.amazonaws", global: false, title: "Amazon Q Developer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Q = ServiceInfo { name: "q", prefix: "com.amazonaws", global: false, title: "Amazon Q Developer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Q Developer: `com.amazonaws.<region>.qapps`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `Q_DEVELOPER_QAPPS`).
-    QApps = ServiceInfo { name: "qapps", prefix: "com.amazonaws", global: false, title: "Amazon Q Developer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    QApps = ServiceInfo { name: "qapps", prefix: "com.amazonaws", global: false, title: "Amazon Q Developer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Q Business: `aws.api.<region>.qbusiness`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `Q_BUSSINESS`).
     ///
     /// ipv6: sources disagree (aws-privatelink-guide-2026:ipv6-list=True; ipv6-services-table:Amazon Q Business=False); kept True from aws-privatelink-guide-2026:ipv6-list.
-    QBusiness = ServiceInfo { name: "qbusiness", prefix: "aws.api", global: false, title: "Amazon Q Business", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    QBusiness = ServiceInfo { name: "qbusiness", prefix: "aws.api", global: false, title: "Amazon Q Business", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// qldb.session: `com.amazonaws.<region>.qldb.session`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: yes.
     /// Sources: AWS CDK (CDK `QLDB`).
-    QldbSession = ServiceInfo { name: "qldb.session", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    QldbSession = ServiceInfo { name: "qldb.session", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Quick: `com.amazonaws.<region>.quicksight-website`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `QUICKSIGHT_WEBSITE`).
-    QuickSightWebsite = ServiceInfo { name: "quicksight-website", prefix: "com.amazonaws", global: false, title: "Quick", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    QuickSightWebsite = ServiceInfo { name: "quicksight-website", prefix: "com.amazonaws", global: false, title: "Quick", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Resource Access Manager: `com.amazonaws.<region>.ram`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `RESOURCE_ACCESS_MANAGER`).
-    Ram = ServiceInfo { name: "ram", prefix: "com.amazonaws", global: false, title: "AWS Resource Access Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Ram = ServiceInfo { name: "ram", prefix: "com.amazonaws", global: false, title: "AWS Resource Access Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Resource Access Manager: `com.amazonaws.<region>.ram-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    RamFips = ServiceInfo { name: "ram-fips", prefix: "com.amazonaws", global: false, title: "AWS Resource Access Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RamFips = ServiceInfo { name: "ram-fips", prefix: "com.amazonaws", global: false, title: "AWS Resource Access Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Recycle Bin: `com.amazonaws.<region>.rbin`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `RECYCLE_BIN`).
-    Rbin = ServiceInfo { name: "rbin", prefix: "com.amazonaws", global: false, title: "Recycle Bin", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Rbin = ServiceInfo { name: "rbin", prefix: "com.amazonaws", global: false, title: "Recycle Bin", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Recycle Bin: `com.amazonaws.<region>.rbin-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    RbinFips = ServiceInfo { name: "rbin-fips", prefix: "com.amazonaws", global: false, title: "Recycle Bin", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RbinFips = ServiceInfo { name: "rbin-fips", prefix: "com.amazonaws", global: false, title: "Recycle Bin", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Aurora / Amazon DocumentDB / Amazon RDS: `com.amazonaws.<region>.rds`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `RDS`).
     ///
     /// Same service name serves Amazon RDS, Aurora and DocumentDB management APIs (guide lists it under all three).
-    Rds = ServiceInfo { name: "rds", prefix: "com.amazonaws", global: false, title: "Amazon Aurora / Amazon DocumentDB / Amazon RDS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Rds = ServiceInfo { name: "rds", prefix: "com.amazonaws", global: false, title: "Amazon Aurora / Amazon DocumentDB / Amazon RDS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon RDS Data API: `com.amazonaws.<region>.rds-data`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `RDS_DATA`).
-    RdsData = ServiceInfo { name: "rds-data", prefix: "com.amazonaws", global: false, title: "Amazon RDS Data API", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RdsData = ServiceInfo { name: "rds-data", prefix: "com.amazonaws", global: false, title: "Amazon RDS Data API", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Aurora / Amazon RDS: `com.amazonaws.<region>.rds-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    RdsFips = ServiceInfo { name: "rds-fips", prefix: "com.amazonaws", global: false, title: "Amazon Aurora / Amazon RDS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RdsFips = ServiceInfo { name: "rds-fips", prefix: "com.amazonaws", global: false, title: "Amazon Aurora / Amazon RDS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Redshift: `com.amazonaws.<region>.redshift`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `REDSHIFT`).
-    Redshift = ServiceInfo { name: "redshift", prefix: "com.amazonaws", global: false, title: "Amazon Redshift", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Redshift = ServiceInfo { name: "redshift", prefix: "com.amazonaws", global: false, title: "Amazon Redshift", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Redshift Data API: `com.amazonaws.<region>.redshift-data`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `REDSHIFT_DATA`).
-    RedshiftData = ServiceInfo { name: "redshift-data", prefix: "com.amazonaws", global: false, title: "Amazon Redshift Data API", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RedshiftData = ServiceInfo { name: "redshift-data", prefix: "com.amazonaws", global: false, title: "Amazon Redshift Data API", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Redshift Data API: `com.amazonaws.<region>.redshift-data-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `REDSHIFT_DATA_FIPS`).
-    RedshiftDataFips = ServiceInfo { name: "redshift-data-fips", prefix: "com.amazonaws", global: false, title: "Amazon Redshift Data API", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RedshiftDataFips = ServiceInfo { name: "redshift-data-fips", prefix: "com.amazonaws", global: false, title: "Amazon Redshift Data API", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Redshift: `com.amazonaws.<region>.redshift-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `REDSHIFT_FIPS`).
-    RedshiftFips = ServiceInfo { name: "redshift-fips", prefix: "com.amazonaws", global: false, title: "Amazon Redshift", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RedshiftFips = ServiceInfo { name: "redshift-fips", prefix: "com.amazonaws", global: false, title: "Amazon Redshift", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Redshift: `com.amazonaws.<region>.redshift-serverless`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `REDSHIFT_SERVERLESS`).
-    RedshiftServerless = ServiceInfo { name: "redshift-serverless", prefix: "com.amazonaws", global: false, title: "Amazon Redshift", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RedshiftServerless = ServiceInfo { name: "redshift-serverless", prefix: "com.amazonaws", global: false, title: "Amazon Redshift", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Redshift: `com.amazonaws.<region>.redshift-serverless-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `REDSHIFT_SERVERLESS_FIPS`).
-    RedshiftServerlessFips = ServiceInfo { name: "redshift-serverless-fips", prefix: "com.amazonaws", global: false, title: "Amazon Redshift", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RedshiftServerlessFips = ServiceInfo { name: "redshift-serverless-fips", prefix: "com.amazonaws", global: false, title: "Amazon Redshift", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Migration Hub Refactor Spaces: `com.amazonaws.<region>.refactor-spaces`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MIGRATIONHUB_REFACTOR_SPACES`).
-    RefactorSpaces = ServiceInfo { name: "refactor-spaces", prefix: "com.amazonaws", global: false, title: "AWS Migration Hub Refactor Spaces", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RefactorSpaces = ServiceInfo { name: "refactor-spaces", prefix: "com.amazonaws", global: false, title: "AWS Migration Hub Refactor Spaces", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Rekognition: `com.amazonaws.<region>.rekognition`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `REKOGNITION`).
-    Rekognition = ServiceInfo { name: "rekognition", prefix: "com.amazonaws", global: false, title: "Amazon Rekognition", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Rekognition = ServiceInfo { name: "rekognition", prefix: "com.amazonaws", global: false, title: "Amazon Rekognition", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Rekognition: `com.amazonaws.<region>.rekognition-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `REKOGNITION_FIPS`).
-    RekognitionFips = ServiceInfo { name: "rekognition-fips", prefix: "com.amazonaws", global: false, title: "Amazon Rekognition", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RekognitionFips = ServiceInfo { name: "rekognition-fips", prefix: "com.amazonaws", global: false, title: "Amazon Rekognition", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS re:Post Private: `com.amazonaws.<region>.repostspace`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `REPOST_SPACE`).
-    RepostSpace = ServiceInfo { name: "repostspace", prefix: "com.amazonaws", global: false, title: "AWS re:Post Private", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RepostSpace = ServiceInfo { name: "repostspace", prefix: "com.amazonaws", global: false, title: "AWS re:Post Private", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Resource Explorer: `aws.api.<region>.resource-explorer-2`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
@@ -1901,604 +1901,606 @@ services! {
     /// ipv6: sources disagree (aws-privatelink-guide-2026:ipv6-list=True; ipv6-services-table:AWS Resource Explorer=False); kept True from aws-privatelink-guide-2026:ipv6-list.
     ///
     /// Guide table prints com.amazonaws.region.resource-explorer-2; the guide IPv6 CLI output shows aws.api.us-east-1.resource-explorer-2. Kept the CLI form; the other may also exist.
-    ResourceExplorer2 = ServiceInfo { name: "resource-explorer-2", prefix: "aws.api", global: false, title: "AWS Resource Explorer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ResourceExplorer2 = ServiceInfo { name: "resource-explorer-2", prefix: "aws.api", global: false, title: "AWS Resource Explorer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Resource Explorer: `aws.api.<region>.resource-explorer-2-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
     ///
     /// Guide table prints com.amazonaws.region.resource-explorer-2-fips; CLI output shows aws.api.
-    ResourceExplorer2Fips = ServiceInfo { name: "resource-explorer-2-fips", prefix: "aws.api", global: false, title: "AWS Resource Explorer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ResourceExplorer2Fips = ServiceInfo { name: "resource-explorer-2-fips", prefix: "aws.api", global: false, title: "AWS Resource Explorer", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Resource Groups: `com.amazonaws.<region>.resource-groups`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `RESOURCE_GROUPS`).
-    ResourceGroups = ServiceInfo { name: "resource-groups", prefix: "com.amazonaws", global: false, title: "AWS Resource Groups", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ResourceGroups = ServiceInfo { name: "resource-groups", prefix: "com.amazonaws", global: false, title: "AWS Resource Groups", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Resource Groups: `com.amazonaws.<region>.resource-groups-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `RESOURCE_GROUPS_FIPS`).
-    ResourceGroupsFips = ServiceInfo { name: "resource-groups-fips", prefix: "com.amazonaws", global: false, title: "AWS Resource Groups", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ResourceGroupsFips = ServiceInfo { name: "resource-groups-fips", prefix: "com.amazonaws", global: false, title: "AWS Resource Groups", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// robomaker: `com.amazonaws.<region>.robomaker`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `ROBOMAKER`).
-    RoboMaker = ServiceInfo { name: "robomaker", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RoboMaker = ServiceInfo { name: "robomaker", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// IAM Roles Anywhere: `com.amazonaws.<region>.rolesanywhere`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `IAM_ROLES_ANYWHERE`).
-    RolesAnywhere = ServiceInfo { name: "rolesanywhere", prefix: "com.amazonaws", global: false, title: "IAM Roles Anywhere", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RolesAnywhere = ServiceInfo { name: "rolesanywhere", prefix: "com.amazonaws", global: false, title: "IAM Roles Anywhere", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// IAM Roles Anywhere: `com.amazonaws.<region>.rolesanywhere-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    RolesAnywhereFips = ServiceInfo { name: "rolesanywhere-fips", prefix: "com.amazonaws", global: false, title: "IAM Roles Anywhere", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RolesAnywhereFips = ServiceInfo { name: "rolesanywhere-fips", prefix: "com.amazonaws", global: false, title: "IAM Roles Anywhere", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Route 53: `com.amazonaws.route53`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
     ///
     /// Global name com.amazonaws.route53 (no region); an LZA issue reports it exists only in us-east-1.
-    Route53 = ServiceInfo { name: "route53", prefix: "com.amazonaws", global: true, title: "Amazon Route 53", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
+    Route53 = ServiceInfo { name: "route53", prefix: "com.amazonaws", global: true, title: "Amazon Route 53", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Route 53 Global Resolver: `aws.api.<region>.route53globalresolver`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
     ///
     /// Guide prints aws.api.us-east-2.route53globalresolver (region literally us-east-2).
-    Route53GlobalResolver = ServiceInfo { name: "route53globalresolver", prefix: "aws.api", global: false, title: "Amazon Route 53 Global Resolver", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Route53GlobalResolver = ServiceInfo { name: "route53globalresolver", prefix: "aws.api", global: false, title: "Amazon Route 53 Global Resolver", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Route 53 Global Resolver: `aws.api.<region>.route53globalresolver-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
     ///
     /// Guide prints aws.api.us-east-2.route53globalresolver-fips.
-    Route53GlobalResolverFips = ServiceInfo { name: "route53globalresolver-fips", prefix: "aws.api", global: false, title: "Amazon Route 53 Global Resolver", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Route53GlobalResolverFips = ServiceInfo { name: "route53globalresolver-fips", prefix: "aws.api", global: false, title: "Amazon Route 53 Global Resolver", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.rum`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUDWATCH_RUM`).
-    Rum = ServiceInfo { name: "rum", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Rum = ServiceInfo { name: "rum", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.rum-dataplane`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUDWATCH_RUM_DATAPLANE`).
-    RumDataPlane = ServiceInfo { name: "rum-dataplane", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RumDataPlane = ServiceInfo { name: "rum-dataplane", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthImaging: `com.amazonaws.<region>.runtime-medical-imaging`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `HEALTH_IMAGING_RUNTIME`).
-    RuntimeMedicalImaging = ServiceInfo { name: "runtime-medical-imaging", prefix: "com.amazonaws", global: false, title: "AWS HealthImaging", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RuntimeMedicalImaging = ServiceInfo { name: "runtime-medical-imaging", prefix: "com.amazonaws", global: false, title: "AWS HealthImaging", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Lex: `com.amazonaws.<region>.runtime-v2-lex`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `LEX_RUNTIME`).
-    RuntimeV2Lex = ServiceInfo { name: "runtime-v2-lex", prefix: "com.amazonaws", global: false, title: "Amazon Lex", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    RuntimeV2Lex = ServiceInfo { name: "runtime-v2-lex", prefix: "com.amazonaws", global: false, title: "Amazon Lex", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon S3: `com.amazonaws.<region>.s3`.
     ///
-    /// Interface and gateway endpoints. Private DNS: yes (off by default). IPv6: no. Endpoint policy: yes.
+    /// Interface and gateway endpoints. Private DNS: yes (off by default). IPv6: yes. Gateway endpoint IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `S3`).
     ///
     /// Interface + Gateway. Interface private DNS with DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint=true (console default when private DNS is ticked) requires a gateway endpoint for S3 in the same VPC; S3 is the only service for which the guide documents this option. A gateway endpoint cannot be deleted while that option is set.
-    S3 = ServiceInfo { name: "s3", prefix: "com.amazonaws", global: false, title: "Amazon S3", interface: true, gateway: true, private_dns: Support::Yes, private_dns_default: false, ipv6: Support::No, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
+    ///
+    /// IPv6 on gateway and interface endpoints since 2025-11 (AWS What's New "ipv6-amazon-s3-gateway-interface-vpc-endpoints"; S3 user guide, IPv6 with VPC endpoints; docs/research/dns-ipv6-routes-flowlogs.md §2).
+    S3 = ServiceInfo { name: "s3", prefix: "com.amazonaws", global: false, title: "Amazon S3", interface: true, gateway: true, private_dns: Support::Yes, private_dns_default: false, ipv6: Support::Yes, gateway_ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: true } => [InterfaceService, PrivateDnsCapable];
     /// Amazon S3 Multi-Region Access Points: `com.amazonaws.s3-global.accesspoint`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `S3_MULTI_REGION_ACCESS_POINTS`).
     ///
     /// Global: com.amazonaws.s3-global.accesspoint (S3 Multi-Region Access Points).
-    S3GlobalAccessPoint = ServiceInfo { name: "s3-global.accesspoint", prefix: "com.amazonaws", global: true, title: "Amazon S3 Multi-Region Access Points", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    S3GlobalAccessPoint = ServiceInfo { name: "s3-global.accesspoint", prefix: "com.amazonaws", global: true, title: "Amazon S3 Multi-Region Access Points", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon S3 on Outposts: `com.amazonaws.<region>.s3-outposts`.
     ///
     /// Interface endpoints. Private DNS: no (off by default). IPv6: no. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `S3_OUTPOSTS`).
-    S3Outposts = ServiceInfo { name: "s3-outposts", prefix: "com.amazonaws", global: false, title: "Amazon S3 on Outposts", interface: true, gateway: false, private_dns: Support::No, private_dns_default: false, ipv6: Support::No, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService];
+    S3Outposts = ServiceInfo { name: "s3-outposts", prefix: "com.amazonaws", global: false, title: "Amazon S3 on Outposts", interface: true, gateway: false, private_dns: Support::No, private_dns_default: false, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService];
     /// s3express: `com.amazonaws.<region>.s3express`.
     ///
-    /// Gateway endpoints only. Endpoint policy: unknown.
+    /// Gateway endpoints only. Gateway endpoint IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide.
     ///
     /// Gateway only (S3 Express One Zone directory buckets). Data-plane zonal names e.g. s3express-use2-az1.us-east-2.amazonaws.com.
-    S3Express = ServiceInfo { name: "s3express", prefix: "com.amazonaws", global: false, title: "", interface: false, gateway: true, private_dns: Support::Unknown, private_dns_default: false, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [];
+    S3Express = ServiceInfo { name: "s3express", prefix: "com.amazonaws", global: false, title: "", interface: false, gateway: true, private_dns: Support::Unknown, private_dns_default: false, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [];
     /// Amazon S3: `com.amazonaws.<region>.s3tables`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `S3_TABLES`).
-    S3Tables = ServiceInfo { name: "s3tables", prefix: "com.amazonaws", global: false, title: "Amazon S3", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    S3Tables = ServiceInfo { name: "s3tables", prefix: "com.amazonaws", global: false, title: "Amazon S3", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// s3vectors: `com.amazonaws.<region>.s3vectors`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `S3_VECTORS`).
-    S3Vectors = ServiceInfo { name: "s3vectors", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    S3Vectors = ServiceInfo { name: "s3vectors", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SageMaker AI: `com.amazonaws.<region>.sagemaker-data-science-assistant`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SAGEMAKER_DATA_SCIENCE_ASSISTANT`).
-    SageMakerDataScienceAssistant = ServiceInfo { name: "sagemaker-data-science-assistant", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerDataScienceAssistant = ServiceInfo { name: "sagemaker-data-science-assistant", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// sagemaker-geospatial: `com.amazonaws.<region>.sagemaker-geospatial`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `SAGEMAKER_GEOSPATIAL`).
-    SageMakerGeospatial = ServiceInfo { name: "sagemaker-geospatial", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerGeospatial = ServiceInfo { name: "sagemaker-geospatial", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SageMaker AI: `com.amazonaws.<region>.sagemaker.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SAGEMAKER_API`).
-    SageMakerApi = ServiceInfo { name: "sagemaker.api", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerApi = ServiceInfo { name: "sagemaker.api", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SageMaker AI: `com.amazonaws.<region>.sagemaker.api-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SAGEMAKER_API_FIPS`).
-    SageMakerApiFips = ServiceInfo { name: "sagemaker.api-fips", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerApiFips = ServiceInfo { name: "sagemaker.api-fips", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SageMaker AI: `com.amazonaws.<region>.sagemaker.featurestore-runtime`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SAGEMAKER_FEATURESTORE_RUNTIME`).
-    SageMakerFeatureStoreRuntime = ServiceInfo { name: "sagemaker.featurestore-runtime", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerFeatureStoreRuntime = ServiceInfo { name: "sagemaker.featurestore-runtime", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SageMaker AI: `com.amazonaws.<region>.sagemaker.featurestore-runtime-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    SageMakerFeatureStoreRuntimeFips = ServiceInfo { name: "sagemaker.featurestore-runtime-fips", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerFeatureStoreRuntimeFips = ServiceInfo { name: "sagemaker.featurestore-runtime-fips", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SageMaker AI: `com.amazonaws.<region>.sagemaker.metrics`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SAGEMAKER_METRICS`).
-    SageMakerMetrics = ServiceInfo { name: "sagemaker.metrics", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerMetrics = ServiceInfo { name: "sagemaker.metrics", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SageMaker AI: `com.amazonaws.<region>.sagemaker.runtime`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SAGEMAKER_RUNTIME`).
-    SageMakerRuntime = ServiceInfo { name: "sagemaker.runtime", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerRuntime = ServiceInfo { name: "sagemaker.runtime", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SageMaker AI: `com.amazonaws.<region>.sagemaker.runtime-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SAGEMAKER_RUNTIME_FIPS`).
-    SageMakerRuntimeFips = ServiceInfo { name: "sagemaker.runtime-fips", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerRuntimeFips = ServiceInfo { name: "sagemaker.runtime-fips", prefix: "com.amazonaws", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Savings Plans: `com.amazonaws.savingsplans`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SAVINGS_PLANS`).
     ///
     /// Global: com.amazonaws.savingsplans.
-    SavingsPlans = ServiceInfo { name: "savingsplans", prefix: "com.amazonaws", global: true, title: "Savings Plans", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SavingsPlans = ServiceInfo { name: "savingsplans", prefix: "com.amazonaws", global: true, title: "Savings Plans", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EventBridge Scheduler: `com.amazonaws.<region>.scheduler`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    Scheduler = ServiceInfo { name: "scheduler", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge Scheduler", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Scheduler = ServiceInfo { name: "scheduler", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge Scheduler", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon EventBridge: `com.amazonaws.<region>.schemas`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `EVENTBRIDGE_SCHEMA_REGISTRY`).
-    Schemas = ServiceInfo { name: "schemas", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Schemas = ServiceInfo { name: "schemas", prefix: "com.amazonaws", global: false, title: "Amazon EventBridge", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Supply Chain: `com.amazonaws.<region>.scn`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SUPPLY_CHAIN`).
-    Scn = ServiceInfo { name: "scn", prefix: "com.amazonaws", global: false, title: "AWS Supply Chain", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Scn = ServiceInfo { name: "scn", prefix: "com.amazonaws", global: false, title: "AWS Supply Chain", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Secrets Manager: `com.amazonaws.<region>.secretsmanager`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SECRETS_MANAGER`).
-    SecretsManager = ServiceInfo { name: "secretsmanager", prefix: "com.amazonaws", global: false, title: "AWS Secrets Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SecretsManager = ServiceInfo { name: "secretsmanager", prefix: "com.amazonaws", global: false, title: "AWS Secrets Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Security Hub CSPM: `com.amazonaws.<region>.securityhub`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SECURITYHUB`).
-    SecurityHub = ServiceInfo { name: "securityhub", prefix: "com.amazonaws", global: false, title: "AWS Security Hub CSPM", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SecurityHub = ServiceInfo { name: "securityhub", prefix: "com.amazonaws", global: false, title: "AWS Security Hub CSPM", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Security Hub CSPM: `com.amazonaws.<region>.securityhub-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    SecurityHubFips = ServiceInfo { name: "securityhub-fips", prefix: "com.amazonaws", global: false, title: "AWS Security Hub CSPM", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SecurityHubFips = ServiceInfo { name: "securityhub-fips", prefix: "com.amazonaws", global: false, title: "AWS Security Hub CSPM", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Security Lake: `com.amazonaws.<region>.securitylake`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SECURITYLAKE`).
-    SecurityLake = ServiceInfo { name: "securitylake", prefix: "com.amazonaws", global: false, title: "Amazon Security Lake", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SecurityLake = ServiceInfo { name: "securitylake", prefix: "com.amazonaws", global: false, title: "Amazon Security Lake", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Security Lake: `com.amazonaws.<region>.securitylake-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SECURITYLAKE_FIPS`).
-    SecurityLakeFips = ServiceInfo { name: "securitylake-fips", prefix: "com.amazonaws", global: false, title: "Amazon Security Lake", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SecurityLakeFips = ServiceInfo { name: "securitylake-fips", prefix: "com.amazonaws", global: false, title: "Amazon Security Lake", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Serverless Application Repository: `com.amazonaws.<region>.serverlessrepo`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SERVERLESS_APPLICATION_REPOSITORY`).
-    ServerlessRepo = ServiceInfo { name: "serverlessrepo", prefix: "com.amazonaws", global: false, title: "AWS Serverless Application Repository", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ServerlessRepo = ServiceInfo { name: "serverlessrepo", prefix: "com.amazonaws", global: false, title: "AWS Serverless Application Repository", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Q User Subscriptions: `com.amazonaws.<region>.service.user-subscriptions`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `Q_USER_SUBSCRIPTIONS`).
-    ServiceUserSubscriptions = ServiceInfo { name: "service.user-subscriptions", prefix: "com.amazonaws", global: false, title: "Amazon Q User Subscriptions", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ServiceUserSubscriptions = ServiceInfo { name: "service.user-subscriptions", prefix: "com.amazonaws", global: false, title: "Amazon Q User Subscriptions", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Service Catalog: `com.amazonaws.<region>.servicecatalog`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SERVICE_CATALOG`).
-    ServiceCatalog = ServiceInfo { name: "servicecatalog", prefix: "com.amazonaws", global: false, title: "Service Catalog", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ServiceCatalog = ServiceInfo { name: "servicecatalog", prefix: "com.amazonaws", global: false, title: "Service Catalog", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Service Catalog: `com.amazonaws.<region>.servicecatalog-appregistry`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SERVICE_CATALOG_APPREGISTRY`).
-    ServiceCatalogAppRegistry = ServiceInfo { name: "servicecatalog-appregistry", prefix: "com.amazonaws", global: false, title: "Service Catalog", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ServiceCatalogAppRegistry = ServiceInfo { name: "servicecatalog-appregistry", prefix: "com.amazonaws", global: false, title: "Service Catalog", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Cloud Map: `com.amazonaws.<region>.servicediscovery`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUD_MAP_SERVICE_DISCOVERY`).
-    ServiceDiscovery = ServiceInfo { name: "servicediscovery", prefix: "com.amazonaws", global: false, title: "AWS Cloud Map", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ServiceDiscovery = ServiceInfo { name: "servicediscovery", prefix: "com.amazonaws", global: false, title: "AWS Cloud Map", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Cloud Map: `com.amazonaws.<region>.servicediscovery-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUD_MAP_SERVICE_DISCOVERY_FIPS`).
-    ServiceDiscoveryFips = ServiceInfo { name: "servicediscovery-fips", prefix: "com.amazonaws", global: false, title: "AWS Cloud Map", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ServiceDiscoveryFips = ServiceInfo { name: "servicediscovery-fips", prefix: "com.amazonaws", global: false, title: "AWS Cloud Map", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Service Quotas: `com.amazonaws.<region>.servicequotas`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    ServiceQuotas = ServiceInfo { name: "servicequotas", prefix: "com.amazonaws", global: false, title: "Service Quotas", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ServiceQuotas = ServiceInfo { name: "servicequotas", prefix: "com.amazonaws", global: false, title: "Service Quotas", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// shield: `com.amazonaws.<region>.shield`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `SHIELD`).
-    Shield = ServiceInfo { name: "shield", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Shield = ServiceInfo { name: "shield", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// shield-fips: `com.amazonaws.<region>.shield-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK (CDK `SHIELD_FIPS`).
-    ShieldFips = ServiceInfo { name: "shield-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ShieldFips = ServiceInfo { name: "shield-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Management Console: `com.amazonaws.<region>.signin`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `MANAGEMENT_CONSOLE_SIGNIN`).
-    Signin = ServiceInfo { name: "signin", prefix: "com.amazonaws", global: false, title: "AWS Management Console", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Signin = ServiceInfo { name: "signin", prefix: "com.amazonaws", global: false, title: "AWS Management Console", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS SimSpace Weaver: `com.amazonaws.<region>.simspaceweaver`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SIMSPACE_WEAVER`).
-    SimSpaceWeaver = ServiceInfo { name: "simspaceweaver", prefix: "com.amazonaws", global: false, title: "AWS SimSpace Weaver", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SimSpaceWeaver = ServiceInfo { name: "simspaceweaver", prefix: "com.amazonaws", global: false, title: "AWS SimSpace Weaver", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// sms: `com.amazonaws.<region>.sms`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK (CDK `SERVER_MIGRATION_SERVICE`).
-    Sms = ServiceInfo { name: "sms", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Sms = ServiceInfo { name: "sms", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// sms-fips: `com.amazonaws.<region>.sms-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK (CDK `SERVER_MIGRATION_SERVICE_FIPS`).
-    SmsFips = ServiceInfo { name: "sms-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SmsFips = ServiceInfo { name: "sms-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Snowball Edge Device Management: `com.amazonaws.<region>.snow-device-management`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SNOW_DEVICE_MANAGEMENT`).
-    SnowDeviceManagement = ServiceInfo { name: "snow-device-management", prefix: "com.amazonaws", global: false, title: "AWS Snowball Edge Device Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SnowDeviceManagement = ServiceInfo { name: "snow-device-management", prefix: "com.amazonaws", global: false, title: "AWS Snowball Edge Device Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SNS: `com.amazonaws.<region>.sns`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SNS`).
-    Sns = ServiceInfo { name: "sns", prefix: "com.amazonaws", global: false, title: "Amazon SNS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Sns = ServiceInfo { name: "sns", prefix: "com.amazonaws", global: false, title: "Amazon SNS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS End User Messaging Social: `com.amazonaws.<region>.social-messaging`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: no. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `END_USER_MESSAGING_SOCIAL`).
-    SocialMessaging = ServiceInfo { name: "social-messaging", prefix: "com.amazonaws", global: false, title: "AWS End User Messaging Social", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SocialMessaging = ServiceInfo { name: "social-messaging", prefix: "com.amazonaws", global: false, title: "AWS End User Messaging Social", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::No, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS End User Messaging Social: `com.amazonaws.<region>.social-messaging-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    SocialMessagingFips = ServiceInfo { name: "social-messaging-fips", prefix: "com.amazonaws", global: false, title: "AWS End User Messaging Social", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SocialMessagingFips = ServiceInfo { name: "social-messaging-fips", prefix: "com.amazonaws", global: false, title: "AWS End User Messaging Social", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SQS: `com.amazonaws.<region>.sqs`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SQS`).
-    Sqs = ServiceInfo { name: "sqs", prefix: "com.amazonaws", global: false, title: "Amazon SQS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Sqs = ServiceInfo { name: "sqs", prefix: "com.amazonaws", global: false, title: "Amazon SQS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SQS: `com.amazonaws.<region>.sqs-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SQS_FIPS`).
-    SqsFips = ServiceInfo { name: "sqs-fips", prefix: "com.amazonaws", global: false, title: "Amazon SQS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SqsFips = ServiceInfo { name: "sqs-fips", prefix: "com.amazonaws", global: false, title: "Amazon SQS", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Systems Manager: `com.amazonaws.<region>.ssm`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SSM`).
-    Ssm = ServiceInfo { name: "ssm", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Ssm = ServiceInfo { name: "ssm", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Systems Manager: `com.amazonaws.<region>.ssm-contacts`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SSM_CONTACTS`).
-    SsmContacts = ServiceInfo { name: "ssm-contacts", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SsmContacts = ServiceInfo { name: "ssm-contacts", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// ssm-fips: `com.amazonaws.<region>.ssm-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK (CDK `SSM_FIPS`).
-    SsmFips = ServiceInfo { name: "ssm-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SsmFips = ServiceInfo { name: "ssm-fips", prefix: "com.amazonaws", global: false, title: "", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Systems Manager: `com.amazonaws.<region>.ssm-incidents`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SSM_INCIDENTS`).
-    SsmIncidents = ServiceInfo { name: "ssm-incidents", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SsmIncidents = ServiceInfo { name: "ssm-incidents", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Systems Manager: `com.amazonaws.<region>.ssm-incidents-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    SsmIncidentsFips = ServiceInfo { name: "ssm-incidents-fips", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SsmIncidentsFips = ServiceInfo { name: "ssm-incidents-fips", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Systems Manager: `com.amazonaws.<region>.ssm-quicksetup`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SSM_QUICK_SETUP`).
-    SsmQuickSetup = ServiceInfo { name: "ssm-quicksetup", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SsmQuickSetup = ServiceInfo { name: "ssm-quicksetup", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Systems Manager for SAP: `com.amazonaws.<region>.ssm-sap`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    SsmSap = ServiceInfo { name: "ssm-sap", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager for SAP", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SsmSap = ServiceInfo { name: "ssm-sap", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager for SAP", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Systems Manager for SAP: `com.amazonaws.<region>.ssm-sap-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    SsmSapFips = ServiceInfo { name: "ssm-sap-fips", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager for SAP", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SsmSapFips = ServiceInfo { name: "ssm-sap-fips", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager for SAP", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Systems Manager: `com.amazonaws.<region>.ssmmessages`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SSM_MESSAGES`).
-    SsmMessages = ServiceInfo { name: "ssmmessages", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SsmMessages = ServiceInfo { name: "ssmmessages", prefix: "com.amazonaws", global: false, title: "AWS Systems Manager", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Step Functions: `com.amazonaws.<region>.states`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `STEP_FUNCTIONS`).
-    States = ServiceInfo { name: "states", prefix: "com.amazonaws", global: false, title: "AWS Step Functions", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    States = ServiceInfo { name: "states", prefix: "com.amazonaws", global: false, title: "AWS Step Functions", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthOmics: `com.amazonaws.<region>.storage-omics`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `OMICS_STORAGE`).
-    StorageOmics = ServiceInfo { name: "storage-omics", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    StorageOmics = ServiceInfo { name: "storage-omics", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Storage Gateway: `com.amazonaws.<region>.storagegateway`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `STORAGE_GATEWAY`).
-    StorageGateway = ServiceInfo { name: "storagegateway", prefix: "com.amazonaws", global: false, title: "AWS Storage Gateway", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    StorageGateway = ServiceInfo { name: "storagegateway", prefix: "com.amazonaws", global: false, title: "AWS Storage Gateway", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Rekognition: `com.amazonaws.<region>.streaming-rekognition`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `REKOGNITION_STREAMING`).
-    StreamingRekognition = ServiceInfo { name: "streaming-rekognition", prefix: "com.amazonaws", global: false, title: "Amazon Rekognition", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    StreamingRekognition = ServiceInfo { name: "streaming-rekognition", prefix: "com.amazonaws", global: false, title: "Amazon Rekognition", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Rekognition: `com.amazonaws.<region>.streaming-rekognition-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `REKOGNITION_STREAMING_FIPS`).
-    StreamingRekognitionFips = ServiceInfo { name: "streaming-rekognition-fips", prefix: "com.amazonaws", global: false, title: "Amazon Rekognition", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    StreamingRekognitionFips = ServiceInfo { name: "streaming-rekognition-fips", prefix: "com.amazonaws", global: false, title: "Amazon Rekognition", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Security Token Service: `com.amazonaws.<region>.sts`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `STS`).
-    Sts = ServiceInfo { name: "sts", prefix: "com.amazonaws", global: false, title: "AWS Security Token Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Sts = ServiceInfo { name: "sts", prefix: "com.amazonaws", global: false, title: "AWS Security Token Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Security Token Service: `com.amazonaws.<region>.sts-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `STS_FIPS`).
-    StsFips = ServiceInfo { name: "sts-fips", prefix: "com.amazonaws", global: false, title: "AWS Security Token Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    StsFips = ServiceInfo { name: "sts-fips", prefix: "com.amazonaws", global: false, title: "AWS Security Token Service", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SageMaker AI: `aws.sagemaker.<region>.studio`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SAGEMAKER_STUDIO`).
-    SageMakerStudio = ServiceInfo { name: "studio", prefix: "aws.sagemaker", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SageMakerStudio = ServiceInfo { name: "studio", prefix: "aws.sagemaker", global: false, title: "Amazon SageMaker AI", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SWF: `com.amazonaws.<region>.swf`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SWF`).
-    Swf = ServiceInfo { name: "swf", prefix: "com.amazonaws", global: false, title: "Amazon SWF", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Swf = ServiceInfo { name: "swf", prefix: "com.amazonaws", global: false, title: "Amazon SWF", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon SWF: `com.amazonaws.<region>.swf-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `SWF_FIPS`).
-    SwfFips = ServiceInfo { name: "swf-fips", prefix: "com.amazonaws", global: false, title: "Amazon SWF", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SwfFips = ServiceInfo { name: "swf-fips", prefix: "com.amazonaws", global: false, title: "Amazon SWF", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Step Functions: `com.amazonaws.<region>.sync-states`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `STEP_FUNCTIONS_SYNC`).
-    SyncStates = ServiceInfo { name: "sync-states", prefix: "com.amazonaws", global: false, title: "AWS Step Functions", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SyncStates = ServiceInfo { name: "sync-states", prefix: "com.amazonaws", global: false, title: "AWS Step Functions", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.synthetics`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUDWATCH_SYNTHETICS`).
-    Synthetics = ServiceInfo { name: "synthetics", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Synthetics = ServiceInfo { name: "synthetics", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon CloudWatch: `com.amazonaws.<region>.synthetics-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CLOUDWATCH_SYNTHETICS_FIPS`).
-    SyntheticsFips = ServiceInfo { name: "synthetics-fips", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    SyntheticsFips = ServiceInfo { name: "synthetics-fips", prefix: "com.amazonaws", global: false, title: "Amazon CloudWatch", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Resource Groups Tagging API: `com.amazonaws.<region>.tagging`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `TAGGING`).
-    Tagging = ServiceInfo { name: "tagging", prefix: "com.amazonaws", global: false, title: "AWS Resource Groups Tagging API", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Tagging = ServiceInfo { name: "tagging", prefix: "com.amazonaws", global: false, title: "AWS Resource Groups Tagging API", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthOmics: `com.amazonaws.<region>.tags-omics`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `OMICS_TAGS`).
-    TagsOmics = ServiceInfo { name: "tags-omics", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    TagsOmics = ServiceInfo { name: "tags-omics", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthOmics: `com.amazonaws.<region>.tags-omics-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    TagsOmicsFips = ServiceInfo { name: "tags-omics-fips", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    TagsOmicsFips = ServiceInfo { name: "tags-omics-fips", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Billing and Cost Management: `com.amazonaws.<region>.tax`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `BILLING_AND_COST_MANAGEMENT_TAX`).
-    Tax = ServiceInfo { name: "tax", prefix: "com.amazonaws", global: false, title: "AWS Billing and Cost Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Tax = ServiceInfo { name: "tax", prefix: "com.amazonaws", global: false, title: "AWS Billing and Cost Management", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Textract: `com.amazonaws.<region>.textract`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `TEXTRACT`).
-    Textract = ServiceInfo { name: "textract", prefix: "com.amazonaws", global: false, title: "Amazon Textract", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Textract = ServiceInfo { name: "textract", prefix: "com.amazonaws", global: false, title: "Amazon Textract", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Textract: `com.amazonaws.<region>.textract-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `TEXTRACT_FIPS`).
-    TextractFips = ServiceInfo { name: "textract-fips", prefix: "com.amazonaws", global: false, title: "Amazon Textract", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    TextractFips = ServiceInfo { name: "textract-fips", prefix: "com.amazonaws", global: false, title: "Amazon Textract", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon WorkSpaces Thin Client: `com.amazonaws.<region>.thinclient.api`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `WORKSPACES_THIN_CLIENT`).
-    ThinClientApi = ServiceInfo { name: "thinclient.api", prefix: "com.amazonaws", global: false, title: "Amazon WorkSpaces Thin Client", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ThinClientApi = ServiceInfo { name: "thinclient.api", prefix: "com.amazonaws", global: false, title: "Amazon WorkSpaces Thin Client", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Timestream for InfluxDB: `com.amazonaws.<region>.timestream-influxdb`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `TIMESTREAM_INFLUXDB`).
-    TimestreamInfluxDb = ServiceInfo { name: "timestream-influxdb", prefix: "com.amazonaws", global: false, title: "Amazon Timestream for InfluxDB", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    TimestreamInfluxDb = ServiceInfo { name: "timestream-influxdb", prefix: "com.amazonaws", global: false, title: "Amazon Timestream for InfluxDB", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Timestream for InfluxDB: `com.amazonaws.<region>.timestream-influxdb-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `TIMESTREAM_INFLUXDB_FIPS`).
-    TimestreamInfluxDbFips = ServiceInfo { name: "timestream-influxdb-fips", prefix: "com.amazonaws", global: false, title: "Amazon Timestream for InfluxDB", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    TimestreamInfluxDbFips = ServiceInfo { name: "timestream-influxdb-fips", prefix: "com.amazonaws", global: false, title: "Amazon Timestream for InfluxDB", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Timestream: `com.amazonaws.<region>.timestream.ingest-cell`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
     ///
     /// Printed without a cell number in the guide; real service names are per cell (not confirmed here).
-    TimestreamIngestCell = ServiceInfo { name: "timestream.ingest-cell", prefix: "com.amazonaws", global: false, title: "Amazon Timestream", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    TimestreamIngestCell = ServiceInfo { name: "timestream.ingest-cell", prefix: "com.amazonaws", global: false, title: "Amazon Timestream", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Timestream: `com.amazonaws.<region>.timestream.query-cell`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
     ///
     /// Printed without a cell number in the guide; real service names are per cell (not confirmed here).
-    TimestreamQueryCell = ServiceInfo { name: "timestream.query-cell", prefix: "com.amazonaws", global: false, title: "Amazon Timestream", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    TimestreamQueryCell = ServiceInfo { name: "timestream.query-cell", prefix: "com.amazonaws", global: false, title: "Amazon Timestream", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Telco Network Builder: `com.amazonaws.<region>.tnb`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `TELCO_NETWORK_BUILDER`).
-    Tnb = ServiceInfo { name: "tnb", prefix: "com.amazonaws", global: false, title: "AWS Telco Network Builder", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Tnb = ServiceInfo { name: "tnb", prefix: "com.amazonaws", global: false, title: "AWS Telco Network Builder", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Transcribe / Amazon Transcribe Medical: `com.amazonaws.<region>.transcribe`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `TRANSCRIBE`).
     ///
     /// In cn-north-1/cn-northwest-1 CDK appends ".cn": cn.com.amazonaws.<region>.transcribe.cn.
-    Transcribe = ServiceInfo { name: "transcribe", prefix: "com.amazonaws", global: false, title: "Amazon Transcribe / Amazon Transcribe Medical", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Transcribe = ServiceInfo { name: "transcribe", prefix: "com.amazonaws", global: false, title: "Amazon Transcribe / Amazon Transcribe Medical", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Transcribe / Amazon Transcribe Medical: `com.amazonaws.<region>.transcribestreaming`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `TRANSCRIBE_STREAMING`).
-    TranscribeStreaming = ServiceInfo { name: "transcribestreaming", prefix: "com.amazonaws", global: false, title: "Amazon Transcribe / Amazon Transcribe Medical", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    TranscribeStreaming = ServiceInfo { name: "transcribestreaming", prefix: "com.amazonaws", global: false, title: "Amazon Transcribe / Amazon Transcribe Medical", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Transcribe: `com.amazonaws.<region>.transcribestreaming-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    TranscribeStreamingFips = ServiceInfo { name: "transcribestreaming-fips", prefix: "com.amazonaws", global: false, title: "Amazon Transcribe", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    TranscribeStreamingFips = ServiceInfo { name: "transcribestreaming-fips", prefix: "com.amazonaws", global: false, title: "Amazon Transcribe", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Transfer for SFTP: `com.amazonaws.<region>.transfer`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `TRANSFER`).
-    Transfer = ServiceInfo { name: "transfer", prefix: "com.amazonaws", global: false, title: "AWS Transfer for SFTP", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Transfer = ServiceInfo { name: "transfer", prefix: "com.amazonaws", global: false, title: "AWS Transfer for SFTP", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Transfer for SFTP: `com.amazonaws.<region>.transfer.server`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: no.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `TRANSFER_SERVER`).
-    TransferServer = ServiceInfo { name: "transfer.server", prefix: "com.amazonaws", global: false, title: "AWS Transfer for SFTP", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    TransferServer = ServiceInfo { name: "transfer.server", prefix: "com.amazonaws", global: false, title: "AWS Transfer for SFTP", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Transform: `com.amazonaws.<region>.transform`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    Transform = ServiceInfo { name: "transform", prefix: "com.amazonaws", global: false, title: "AWS Transform", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Transform = ServiceInfo { name: "transform", prefix: "com.amazonaws", global: false, title: "AWS Transform", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Transform custom: `com.amazonaws.<region>.transform-custom`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    TransformCustom = ServiceInfo { name: "transform-custom", prefix: "com.amazonaws", global: false, title: "AWS Transform custom", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    TransformCustom = ServiceInfo { name: "transform-custom", prefix: "com.amazonaws", global: false, title: "AWS Transform custom", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Translate: `com.amazonaws.<region>.translate`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `TRANSLATE`).
-    Translate = ServiceInfo { name: "translate", prefix: "com.amazonaws", global: false, title: "Amazon Translate", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Translate = ServiceInfo { name: "translate", prefix: "com.amazonaws", global: false, title: "Amazon Translate", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Trusted Advisor: `com.amazonaws.<region>.trustedadvisor`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `TRUSTED_ADVISOR`).
-    TrustedAdvisor = ServiceInfo { name: "trustedadvisor", prefix: "com.amazonaws", global: false, title: "AWS Trusted Advisor", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    TrustedAdvisor = ServiceInfo { name: "trustedadvisor", prefix: "com.amazonaws", global: false, title: "AWS Trusted Advisor", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Verified Permissions: `com.amazonaws.<region>.verifiedpermissions`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `VERIFIED_PERMISSIONS`).
-    VerifiedPermissions = ServiceInfo { name: "verifiedpermissions", prefix: "com.amazonaws", global: false, title: "Amazon Verified Permissions", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    VerifiedPermissions = ServiceInfo { name: "verifiedpermissions", prefix: "com.amazonaws", global: false, title: "Amazon Verified Permissions", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Verified Permissions: `com.amazonaws.<region>.verifiedpermissions-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    VerifiedPermissionsFips = ServiceInfo { name: "verifiedpermissions-fips", prefix: "com.amazonaws", global: false, title: "Amazon Verified Permissions", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    VerifiedPermissionsFips = ServiceInfo { name: "verifiedpermissions-fips", prefix: "com.amazonaws", global: false, title: "Amazon Verified Permissions", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Connect: `com.amazonaws.<region>.voiceid`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CONNECT_VOICEID`).
-    VoiceId = ServiceInfo { name: "voiceid", prefix: "com.amazonaws", global: false, title: "Amazon Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    VoiceId = ServiceInfo { name: "voiceid", prefix: "com.amazonaws", global: false, title: "Amazon Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon VPC Lattice: `com.amazonaws.<region>.vpc-lattice`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `VPC_LATTICE`).
-    VpcLattice = ServiceInfo { name: "vpc-lattice", prefix: "com.amazonaws", global: false, title: "Amazon VPC Lattice", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    VpcLattice = ServiceInfo { name: "vpc-lattice", prefix: "com.amazonaws", global: false, title: "Amazon VPC Lattice", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS WAFV2: `com.amazonaws.<region>.wafv2`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `WAFV2`).
-    WafV2 = ServiceInfo { name: "wafv2", prefix: "com.amazonaws", global: false, title: "AWS WAFV2", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    WafV2 = ServiceInfo { name: "wafv2", prefix: "com.amazonaws", global: false, title: "AWS WAFV2", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS WAFV2: `com.amazonaws.<region>.wafv2-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `WAFV2_FIPS`).
-    WafV2Fips = ServiceInfo { name: "wafv2-fips", prefix: "com.amazonaws", global: false, title: "AWS WAFV2", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    WafV2Fips = ServiceInfo { name: "wafv2-fips", prefix: "com.amazonaws", global: false, title: "AWS WAFV2", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Well-Architected Tool: `com.amazonaws.<region>.wellarchitected`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `WELL_ARCHITECTED_TOOL`).
-    WellArchitected = ServiceInfo { name: "wellarchitected", prefix: "com.amazonaws", global: false, title: "AWS Well-Architected Tool", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    WellArchitected = ServiceInfo { name: "wellarchitected", prefix: "com.amazonaws", global: false, title: "AWS Well-Architected Tool", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Connect: `com.amazonaws.<region>.wisdom`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `CONNECT_WISDOM`).
-    Wisdom = ServiceInfo { name: "wisdom", prefix: "com.amazonaws", global: false, title: "Amazon Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    Wisdom = ServiceInfo { name: "wisdom", prefix: "com.amazonaws", global: false, title: "Amazon Connect", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthOmics: `com.amazonaws.<region>.workflows-omics`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `OMICS_WORKFLOWS`).
-    WorkflowsOmics = ServiceInfo { name: "workflows-omics", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    WorkflowsOmics = ServiceInfo { name: "workflows-omics", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS HealthOmics: `com.amazonaws.<region>.workflows-omics-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS PrivateLink guide.
-    WorkflowsOmicsFips = ServiceInfo { name: "workflows-omics-fips", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    WorkflowsOmicsFips = ServiceInfo { name: "workflows-omics-fips", prefix: "com.amazonaws", global: false, title: "AWS HealthOmics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon WorkMail: `com.amazonaws.<region>.workmail`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `WORKMAIL`).
-    WorkMail = ServiceInfo { name: "workmail", prefix: "com.amazonaws", global: false, title: "Amazon WorkMail", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    WorkMail = ServiceInfo { name: "workmail", prefix: "com.amazonaws", global: false, title: "Amazon WorkMail", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon WorkMail: `com.amazonaws.<region>.workmailmessageflow`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.
     /// Sources: AWS PrivateLink guide.
-    WorkMailMessageFlow = ServiceInfo { name: "workmailmessageflow", prefix: "com.amazonaws", global: false, title: "Amazon WorkMail", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    WorkMailMessageFlow = ServiceInfo { name: "workmailmessageflow", prefix: "com.amazonaws", global: false, title: "Amazon WorkMail", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon WorkSpaces: `com.amazonaws.<region>.workspaces`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `WORKSPACES`).
-    WorkSpaces = ServiceInfo { name: "workspaces", prefix: "com.amazonaws", global: false, title: "Amazon WorkSpaces", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    WorkSpaces = ServiceInfo { name: "workspaces", prefix: "com.amazonaws", global: false, title: "Amazon WorkSpaces", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon WorkSpaces Secure Browser: `com.amazonaws.<region>.workspaces-web`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `WORKSPACES_WEB`).
-    WorkSpacesWeb = ServiceInfo { name: "workspaces-web", prefix: "com.amazonaws", global: false, title: "Amazon WorkSpaces Secure Browser", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    WorkSpacesWeb = ServiceInfo { name: "workspaces-web", prefix: "com.amazonaws", global: false, title: "Amazon WorkSpaces Secure Browser", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon WorkSpaces Secure Browser: `com.amazonaws.<region>.workspaces-web-fips`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `WORKSPACES_WEB_FIPS`).
-    WorkSpacesWebFips = ServiceInfo { name: "workspaces-web-fips", prefix: "com.amazonaws", global: false, title: "Amazon WorkSpaces Secure Browser", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    WorkSpacesWebFips = ServiceInfo { name: "workspaces-web-fips", prefix: "com.amazonaws", global: false, title: "Amazon WorkSpaces Secure Browser", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS X-Ray: `com.amazonaws.<region>.xray`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `XRAY`).
-    XRay = ServiceInfo { name: "xray", prefix: "com.amazonaws", global: false, title: "AWS X-Ray", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    XRay = ServiceInfo { name: "xray", prefix: "com.amazonaws", global: false, title: "AWS X-Ray", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Yes, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
 }
 
 // The services with gateway endpoints.

@@ -59,6 +59,7 @@ pub struct ServiceInfo {
     private_dns: Support,
     private_dns_default: bool,
     ipv6: Support,
+    gateway_ipv6: Support,
     endpoint_policy: Support,
     fips: bool,
     port: u16,
@@ -159,6 +160,18 @@ impl ServiceInfo {
     /// ```
     pub fn ipv6(&self) -> Support {
         self.ipv6
+    }
+
+    /// Whether its gateway endpoints take `IpAddressType: dualstack` (S3 since 2025-11;
+    /// DynamoDB's are IPv4 only).
+    ///
+    /// ```
+    /// use vpcform_net::{AwsService, services::{self, Support}};
+    /// assert_eq!(services::S3::INFO.gateway_ipv6(), Support::Yes);
+    /// assert_eq!(services::DynamoDb::INFO.gateway_ipv6(), Support::No);
+    /// ```
+    pub fn gateway_ipv6(&self) -> Support {
+        self.gateway_ipv6
     }
 
     /// Whether its endpoints accept an endpoint policy (`VpcEndpointPolicySupported`).
