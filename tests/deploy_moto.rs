@@ -430,3 +430,83 @@ async fn peering_and_transit_gateway_routes_deploy() {
     assert!(tgw.starts_with("tgw-"), "{tgw}");
     destroy(&d, &stacks).await;
 }
+
+vpcform::topology! {
+    stack Observed { vpc Dual }
+}
+
+/// A VPC with an IPv6 block, an egress-only internet gateway and its `::/0` route, a flow log
+/// to CloudWatch Logs (log group and delivery role, so the stack needs CAPABILITY_IAM, which
+/// synthesis asks for) and construct tags. The subnet stays IPv4: moto answers `Fn::GetAtt`
+/// of a VPC's `Ipv6CidrBlocks` with a ValidationError (emulator.md).
+fn observed() -> App {
+    let mut stack = Stack::<Observed>::new("Observed").tag("team", "network");
+    let vpc = stack.add(
+        "Dual",
+        Vpc::<Dual>::builder()
+            .cidr(cidr!("10.5.0.0/16"))
+            .ipv6(Ipv6Block::AmazonProvided)
+            .tags([("cost-centre", "net-42")])
+            .build(),
+    );
+    let subnet = stack.add(
+        "Private",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.5.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let routes = stack.add(
+        "Routes",
+        RouteTable::builder().vpc(&vpc).subnets([&subnet]).build(),
+    );
+    let egress = stack.add(
+        "Egress6",
+        EgressOnlyInternetGateway::builder().vpc(&vpc).build(),
+    );
+    stack.add(
+        "Default6",
+        Route::builder()
+            .route_table(&routes)
+            .destination(RouteDestination::any_ipv6())
+            .target(&egress)
+            .build(),
+    );
+    stack.add(
+        "DualFlowLog",
+        FlowLog::builder()
+            .resource(&vpc)
+            .destination(FlowLogDestination::cloud_watch_logs().retention_days(30))
+            .build(),
+    );
+    let mut app = App::new("observed");
+    app.add_stack(stack);
+    app
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow_logs_an_egress_only_gateway_and_ipv6_routes_deploy() {
+    let Some(moto) = Moto::start() else { return };
+    let client = moto.client();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(&client, ui.clone());
+    let stacks = templates(&observed());
+    assert_eq!(stacks[0].capabilities, ["CAPABILITY_IAM"]);
+    d.deploy(&stacks, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    let (status, ids) = deployed(&client, "Observed").await.expect("stack exists");
+    assert_eq!(status, "CREATE_COMPLETE");
+    // moto lists the VPC's IPv6 block and the egress-only gateway without their logical IDs
+    // (emulator.md); the route that needs both was created.
+    for id in [
+        "Default6",
+        "DualFlowLogLogGroup",
+        "DualFlowLogRole",
+        "DualFlowLog",
+    ] {
+        assert!(ids.contains(&id.to_string()), "{id} in {ids:?}");
+    }
+    destroy(&d, &stacks).await;
+}
