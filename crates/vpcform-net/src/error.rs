@@ -497,6 +497,16 @@ pub enum SynthError {
         /// The name.
         name: String,
     },
+    /// More tags on a stack or a resource than AWS allows.
+    #[error("{at}: {count} tags; AWS allows 50 per resource and per stack — {fix}")]
+    TooManyTags {
+        /// `stack Name`, or the construct's path.
+        at: String,
+        /// How many each resource would carry.
+        count: usize,
+        /// What to drop.
+        fix: String,
+    },
     /// A stack's or a construct's tag AWS rejects.
     #[error("{at}: tag {key:?} is not accepted by AWS: {reason}")]
     InvalidTag {

@@ -78,6 +78,14 @@ macro_rules! nodes {
                     $(Node::$variant(node) => Tagged::tags(node),)*
                 }
             }
+
+            /// The resource type among the construct's whose tags allow the fewest
+            /// characters, if any (see `tags::check_characters`).
+            pub(crate) fn restricted_tags(&self) -> Option<&'static str> {
+                match self {
+                    $(Node::$variant(node) => Tagged::restricted(node),)*
+                }
+            }
         }
 
         $(
@@ -130,18 +138,37 @@ nodes! {
 /// the tags the program gave it. Every node type answers, so a new construct cannot forget.
 pub(crate) trait Tagged {
     fn tags(&self) -> Option<&crate::Tags>;
+
+    /// The resource type whose tags allow fewer characters than EC2's, when the construct
+    /// renders one (ELBv2 and IAM: `tags::check_characters`).
+    fn restricted(&self) -> Option<&'static str>;
 }
 
-/// `Tagged` for nodes with a `tags` field, and for nodes rendering nothing taggable.
+/// `Tagged` for nodes with a `tags` field (ELBv2's restricted), and for nodes rendering
+/// nothing taggable. A flow log answers itself (its role exists only with CloudWatch Logs).
 macro_rules! tagged {
-    (tags: $($ty:ty),* ; none: $($none:ty),* $(,)?) => {
+    (tags: $($ty:ty),* ; elb: $($elb:ty),* ; none: $($none:ty),* $(,)?) => {
         $(impl Tagged for $ty {
             fn tags(&self) -> Option<&crate::Tags> {
                 Some(&self.tags)
             }
+            fn restricted(&self) -> Option<&'static str> {
+                None
+            }
+        })*
+        $(impl Tagged for $elb {
+            fn tags(&self) -> Option<&crate::Tags> {
+                Some(&self.tags)
+            }
+            fn restricted(&self) -> Option<&'static str> {
+                Some("ELBv2 (AWS::ElasticLoadBalancingV2)")
+            }
         })*
         $(impl Tagged for $none {
             fn tags(&self) -> Option<&crate::Tags> {
+                None
+            }
+            fn restricted(&self) -> Option<&'static str> {
                 None
             }
         })*
@@ -150,11 +177,12 @@ macro_rules! tagged {
 
 tagged! {
     tags: VpcNode, SubnetNode, RouteTableNode, SecurityGroupNode, GatewayEndpointNode,
-        InterfaceEndpointNode, TargetGroupNode, NetworkLoadBalancerNode, EndpointServiceNode,
+        InterfaceEndpointNode, EndpointServiceNode,
         InternetGatewayNode, EgressOnlyInternetGatewayNode, NatGatewayNode, TransitGatewayNode, TransitGatewayAttachmentNode,
         TransitGatewayRouteTableNode, VpcPeeringNode, PrivateHostedZoneNode, ResourceGatewayNode,
         ResourceConfigurationNode, ResourceEndpointNode, ServiceNetworkNode,
-        ServiceNetworkResourceAssociationNode, ServiceNetworkEndpointNode, FlowLogNode;
+        ServiceNetworkResourceAssociationNode, ServiceNetworkEndpointNode;
+    elb: TargetGroupNode, NetworkLoadBalancerNode;
     // AWS::EC2::Route, AWS::ElasticLoadBalancingV2::Listener and
     // AWS::EC2::TransitGatewayRoute are not taggable (their schemas: taggable false,
     // docs/research/tags-logs-checkov.md §1.1); a workload renders nothing; a raw resource's

@@ -443,6 +443,7 @@ impl StackDef {
     /// Checks, then renders the stack's template; every problem goes to `findings`.
     pub(crate) fn synth(&self, model: &Model<'_>, findings: &mut Findings) -> Option<Template> {
         let before = findings.errors.len();
+        crate::tags::check_stack_characters(self, &mut findings.errors);
         for (key, node) in self.keyed_nodes() {
             if let Err(e) = vpcform_cfn::validate_logical_id(node.id()) {
                 findings.errors.push(SynthError::InvalidId {
@@ -455,7 +456,13 @@ impl StackDef {
                 });
             }
             if let Some(tags) = node.tags() {
-                crate::tags::check_construct(self, node.id(), tags, &mut findings.errors);
+                crate::tags::check_construct(
+                    self,
+                    node.id(),
+                    tags,
+                    node.restricted_tags(),
+                    &mut findings.errors,
+                );
             }
             let mut check = Check {
                 model,

@@ -97,7 +97,8 @@ const VPCFORM_APP: &str = "vpcform:app";
 /// The merged tags of one of `id`'s resources, as a key → value map in rendering order.
 fn merged<'a>(stack: &'a StackDef, id: &str, own: &'a Tags) -> IndexMap<&'a str, String> {
     let mut tags: IndexMap<&str, String> = IndexMap::new();
-    tags.insert("Name", stack.path(id));
+    // A stack name (128) and an ID (255) can pass a tag value's 256 characters.
+    tags.insert("Name", stack.path(id).chars().take(256).collect());
     for (key, value) in stack.tags.iter().chain(own.0.iter()) {
         tags.insert(key.as_str(), value.clone());
     }
@@ -179,18 +180,28 @@ pub(crate) fn check_stack(stack: &StackDef, errors: &mut Vec<SynthError>) {
     let at = format!("stack {}", stack.name);
     let count = carried(stack, "", &Tags::new());
     if count > MAX_TAGS {
-        errors.push(SynthError::InvalidTag {
+        errors.push(SynthError::TooManyTags {
             at: at.clone(),
-            key: String::new(),
-            reason: format!(
-                "each resource would carry {count} tags (its Name, vpcform:app and the stack's \
-                 {}); AWS allows {MAX_TAGS} per resource and per stack: drop {}",
+            count,
+            fix: format!(
+                "each resource carries its Name, vpcform:app and the stack's {}: drop {} of the \
+                 stack's",
                 stack.tags.len(),
                 count - MAX_TAGS
             ),
         });
     }
     check_list(&at, &stack.tags, errors);
+    // CreateStack `Tag`: values are 1 to 256 characters (resource tags may be empty).
+    for (key, value) in &stack.tags {
+        if value.is_empty() {
+            errors.push(SynthError::InvalidTag {
+                at: at.clone(),
+                key: key.clone(),
+                reason: "a stack tag's value is 1 to 256 characters: give it one".into(),
+            });
+        }
+    }
 }
 
 /// A construct's own tags, and the number its resources carry once merged with `Name`, the
@@ -200,20 +211,75 @@ pub(crate) fn check_construct(
     stack: &StackDef,
     id: &str,
     own: &Tags,
+    restricted: Option<&str>,
     errors: &mut Vec<SynthError>,
 ) {
     let at = stack.path(id);
     check_list(&at, &own.0, errors);
+    if let Some(resource) = restricted {
+        check_characters(&at, resource, &own.0, errors);
+    }
     let count = carried(stack, id, own);
     if count > MAX_TAGS && carried(stack, id, &Tags::new()) <= MAX_TAGS {
-        errors.push(SynthError::InvalidTag {
-            at,
-            key: String::new(),
-            reason: format!(
-                "its resources would carry {count} tags (Name, vpcform:app, the stack's and its \
-                 own); AWS allows {MAX_TAGS}: drop {} of the construct's",
+        errors.push(SynthError::TooManyTags {
+            at: at.clone(),
+            count,
+            fix: format!(
+                "its resources carry Name, vpcform:app, the stack's and its own: drop {} of the \
+                 construct's",
                 count - MAX_TAGS
             ),
         });
+    }
+}
+
+/// The characters ELBv2's and IAM's tags allow: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (the
+/// AWS::ElasticLoadBalancingV2 and AWS::IAM::Role `Tag` schemas; docs/aws-rules.md §12, §23).
+fn restricted_char(c: char) -> bool {
+    c.is_alphabetic()
+        || c.is_numeric()
+        || (c.is_whitespace() && !c.is_control())
+        || "_.:/=+-@".contains(c)
+}
+
+/// Tags written into a resource whose type allows only [`restricted_char`]s (`resource`),
+/// reported against `at` (the construct, or the stack for its tags).
+pub(crate) fn check_characters(
+    at: &str,
+    resource: &str,
+    tags: &[(String, String)],
+    errors: &mut Vec<SynthError>,
+) {
+    for (key, value) in tags {
+        if let Some(c) = key
+            .chars()
+            .chain(value.chars())
+            .find(|c| !restricted_char(*c))
+        {
+            errors.push(SynthError::InvalidTag {
+                at: at.to_string(),
+                key: key.clone(),
+                reason: format!(
+                    "{c:?} cannot be in a tag of {resource}, whose tags take letters, digits, \
+                     spaces and _ . : / = + - @ only: drop it"
+                ),
+            });
+        }
+    }
+}
+
+/// The stack's tags against the construct that restricts them most, once per stack.
+pub(crate) fn check_stack_characters(stack: &StackDef, errors: &mut Vec<SynthError>) {
+    if let Some((node, resource)) = stack
+        .nodes
+        .iter()
+        .find_map(|n| n.restricted_tags().map(|r| (n, r)))
+    {
+        let at = format!(
+            "stack {} (tags written into {})",
+            stack.name,
+            stack.path(node.id())
+        );
+        check_characters(&at, resource, &stack.tags, errors);
     }
 }

@@ -191,8 +191,9 @@ pub enum PathKind {
     NatGateway,
     /// Public internet, through an internet gateway.
     InternetGateway,
-    /// Not known: the path depends on an existing resource's routes or rules, which vpcform
-    /// was not told (the reason names it). Not private, so `require_private_traffic` fails.
+    /// Not known: the path depends on what vpcform was not told or cannot judge before deploy
+    /// (an existing resource's routes or rules, an IPv6 block AWS assigns); the reason names
+    /// it. Not private, so `require_private_traffic` fails.
     Unknown,
     /// The packets do not arrive.
     Unreachable,
@@ -232,7 +233,7 @@ impl fmt::Display for PathKind {
             PathKind::LatticeEndpoint => "private (VPC Lattice endpoint)",
             PathKind::NatGateway => "PUBLIC (NAT gateway)",
             PathKind::InternetGateway => "PUBLIC (internet gateway)",
-            PathKind::Unknown => "UNKNOWN (existing resource)",
+            PathKind::Unknown => "UNKNOWN",
             PathKind::Unreachable => "UNREACHABLE",
         })
     }
@@ -1090,35 +1091,48 @@ impl Context<'_> {
     }
 
     /// [`Self::admitted`] for IPv6: a rule from `::/0`, from the VPC's IPv6 block
-    /// (`Peer::vpc_ipv6`) or from the workload's groups admits; a rule from another IPv6 block
-    /// cannot be judged against addresses AWS assigns at deploy, and is said so.
+    /// (`Peer::vpc_ipv6`) or from the workload's groups admits.
     fn admitted_ipv6(&self, groups: &[Handle]) -> Result<(), String> {
-        let mut undecided = None;
-        for group in groups {
-            let Some(sg) = self.model.get::<SecurityGroupNode>(group) else {
-                continue;
-            };
-            for rule in &sg.ingress {
-                match rule.admits_ipv6(
-                    self.subnet.vpc,
-                    &self.workload.security_groups,
-                    &self.flow.port,
-                ) {
-                    Some(true) => return Ok(()),
-                    None => undecided = Some(group.path()),
-                    Some(false) => {}
-                }
-            }
-        }
-        Err(match undecided {
-            Some(group) => format!(
-                "{group} (its IPv6 rules name blocks vpcform cannot compare with the subnet's AWS-assigned addresses)"
-            ),
-            None => groups
+        let admits = groups.iter().any(|group| {
+            self.model
+                .get::<SecurityGroupNode>(group)
+                .is_some_and(|sg| {
+                    sg.ingress.iter().any(|rule| {
+                        rule.admits_ipv6(
+                            self.subnet.vpc,
+                            &self.workload.security_groups,
+                            &self.flow.port,
+                        ) == Some(true)
+                    })
+                })
+        });
+        if admits {
+            Ok(())
+        } else {
+            Err(groups
                 .iter()
                 .map(Handle::path)
                 .collect::<Vec<_>>()
-                .join(", "),
+                .join(", "))
+        }
+    }
+
+    /// The first of `groups` with an IPv6 rule vpcform cannot judge (a block other than
+    /// `::/0`, or a prefix list, against addresses AWS assigns at deploy).
+    fn undecided_ipv6(&self, groups: &[Handle]) -> Option<String> {
+        groups.iter().find_map(|group| {
+            let sg = self.model.get::<SecurityGroupNode>(group)?;
+            sg.ingress
+                .iter()
+                .any(|rule| {
+                    rule.admits_ipv6(
+                        self.subnet.vpc,
+                        &self.workload.security_groups,
+                        &self.flow.port,
+                    )
+                    .is_none()
+                })
+                .then(|| group.path())
         })
     }
 
@@ -1131,20 +1145,30 @@ impl Context<'_> {
         let table_name = route_table
             .map(|(key, _)| self.model.path(key))
             .unwrap_or_else(|| format!("{vpc_path} (the VPC's main route table)"));
-        let mut notes: Vec<String> = Vec::new();
+        // A private hosted zone for the service decides its name in this VPC, and holds an
+        // alias A record only (hosted_zone.rs): no AAAA, so no IPv6 address to connect to.
         if let Some((zone, _)) = self
             .model
             .zones_of(vpc)
             .find(|(_, z)| z.service(self.model) == Some(service))
         {
-            notes.push(format!(
-                "private hosted zone {} answers {service} with an IPv4 alias (A) record only",
-                self.model.path(zone)
-            ));
+            return self.result(
+                PathKind::Unreachable,
+                Some(zone),
+                Some(format!(
+                    "private hosted zone {} answers {service} with an IPv4 alias (A) record only, \
+                     so IPv6 clients get no address",
+                    self.model.path(zone)
+                )),
+                Some(format!(
+                    "reach {service} over IPv4, or drop the zone's association with VPC {vpc_path} \
+                     and give the VPC its own dual-stack endpoint"
+                )),
+            );
         }
+        let mut notes: Vec<String> = Vec::new();
         // A dual-stack gateway endpoint on the subnet's table: AWS routes the service's IPv6
-        // prefix list through it, narrower than ::/0 — unless a private zone answers the name
-        // with A records only (the note above).
+        // prefix list through it, narrower than ::/0.
         let gateways: Vec<(NodeKey, &GatewayEndpointNode)> = self
             .model
             .in_vpc::<GatewayEndpointNode>(vpc)
@@ -1153,10 +1177,9 @@ impl Context<'_> {
         let on_table = |g: &GatewayEndpointNode| {
             route_table.is_some_and(|(table, _)| g.route_tables.iter().any(|t| t.key == table))
         };
-        if notes.is_empty()
-            && let Some((key, _)) = gateways
-                .iter()
-                .find(|(_, g)| g.routes_ipv6() && on_table(g))
+        if let Some((key, _)) = gateways
+            .iter()
+            .find(|(_, g)| g.routes_ipv6() && on_table(g))
         {
             return self.result(PathKind::GatewayEndpoint, Some(*key), None, None);
         }
@@ -1564,6 +1587,22 @@ impl Context<'_> {
                 self.flow.port
             )
         };
+        if self.flow.ipv6
+            && let Some(group) = self.undecided_ipv6(handles)
+        {
+            return self.result(
+                PathKind::Unknown,
+                Some(via),
+                Some(format!(
+                    "security group {group} admits IPv6 by a block or prefix list that vpcform \
+                     cannot compare with {cidr}, which AWS assigns at deploy"
+                )),
+                Some(format!(
+                    "check that it covers the VPC's block, or admit it with Peer::vpc_ipv6 on {}",
+                    self.flow.port
+                )),
+            );
+        }
         let existing: Vec<String> = handles
             .iter()
             .filter(|h| {
@@ -1721,7 +1760,11 @@ impl Context<'_> {
             };
             if !admits {
                 let groups: Vec<String> = nlb.security_groups.iter().map(Handle::path).collect();
-                let cidr = cidr.map(|c| c.to_string()).unwrap_or_default();
+                let cidr = if self.flow.ipv6 {
+                    format!("the IPv6 block of {}", self.subnet.path())
+                } else {
+                    cidr.map(|c| c.to_string()).unwrap_or_default()
+                };
                 return self.result(
                     PathKind::Unreachable,
                     via,

@@ -8,6 +8,9 @@ use vpcform_net::{EgressOnlyInternetGatewayRef, RouteTableRef, SubnetRef};
 include!("common/consumer.rs");
 include!("common/report.rs");
 
+/// A rule made from the VPC it belongs to.
+type RuleOf = fn(&VpcRef<VpcA>) -> Rule<VpcA>;
+
 struct Dual {
     stack: Stack<Consumer>,
     vpc: VpcRef<VpcA>,
@@ -123,7 +126,11 @@ fn each_ipv6_route_mistake_is_named() {
         "{}",
         e[0]
     );
-    assert!(e[1].contains("did you mean 2001:db8::/64?"), "{}", e[1]);
+    assert!(
+        e[1].contains("write the network address, 2001:db8::/64"),
+        "{}",
+        e[1]
+    );
     assert!(e[2].contains("Consumer/B"), "{}", e[2]);
     assert!(e[2].contains("Consumer/A"), "{}", e[2]);
     // A VPC without an IPv6 block.
@@ -293,18 +300,27 @@ fn an_ipv6_flow_is_refused_by_what_lacks_ipv6() {
         table.contains("does not admit the IPv6 block of Consumer/Private"),
         "{table}"
     );
-    // A group admitting an IPv6 block vpcform cannot compare with AWS's addresses.
-    let (path, table) = sqs_flow(
-        IpAddressType::Dualstack,
-        Some(DnsRecordIpType::Dualstack),
+    // A group admitting an IPv6 block or a prefix list vpcform cannot compare with AWS's
+    // addresses: unknown, not unreachable.
+    let narrow: [RuleOf; 2] = [
         |_| Rule::new(Port::tcp(443), Peer::ipv6("2001:db8::/56")),
-        false,
-    );
-    assert_eq!(path, kind("Unreachable"), "{table}");
-    assert!(
-        table.contains("cannot compare with the subnet's AWS-assigned addresses"),
-        "{table}"
-    );
+        |_| Rule::new(Port::tcp(443), Peer::prefix_list("pl-0123456789abcdef0")),
+    ];
+    for rule in narrow {
+        let (path, table) = sqs_flow(
+            IpAddressType::Dualstack,
+            Some(DnsRecordIpType::Dualstack),
+            rule,
+            false,
+        );
+        assert_eq!(path, kind("Unknown"), "{table}");
+        assert!(
+            table.contains(
+                "vpcform cannot compare with the IPv6 block of Consumer/Private, which AWS assigns at deploy"
+            ),
+            "{table}"
+        );
+    }
 }
 
 #[test]
@@ -559,4 +575,207 @@ fn each_gateway_endpoint_ip_type_mistake_is_named() {
     let e = errors(stack);
     assert_eq!(e.len(), 1, "{e:#?}");
     assert!(e[0].contains("has enableDnsHostnames off"), "{}", e[0]);
+}
+
+fn one_flow(stack: Stack<Consumer>, flow: impl FnOnce(&mut App)) -> (String, String) {
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    flow(&mut app);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    (
+        format!("{:?}", assembly.traffic().flows[0].path),
+        assembly.traffic().table(),
+    )
+}
+
+#[test]
+fn a_private_zone_answering_a_only_leaves_ipv6_clients_without_an_address() {
+    let mut d = dual();
+    route(&mut d, "Default6", "::/0");
+    let sqs = d.stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&d.vpc)
+            .service(services::Sqs)
+            .subnets([&d.subnet])
+            .private_dns(false)
+            .build(),
+    );
+    d.stack.add(
+        "SqsZone",
+        PrivateHostedZone::builder()
+            .endpoint(&sqs)
+            .vpcs([ZoneVpc::of(&d.vpc)])
+            .build(),
+    );
+    let pods = d
+        .stack
+        .add("Pods", Workload::builder().subnets([&d.subnet]).build());
+    let (path, table) = one_flow(d.stack, |app| {
+        app.flow(Flow::new(&pods, services::Sqs, Port::tcp(443)).ipv6());
+    });
+    assert_eq!(path, "Unreachable", "{table}");
+    assert!(
+        table.contains(
+            "private hosted zone Consumer/SqsZone answers sqs with an IPv4 alias (A) record only"
+        ),
+        "{table}"
+    );
+}
+
+#[test]
+fn an_existing_subnet_s_ipv6_is_unknown() {
+    let (mut stack, vpc) = consumer();
+    let existing = stack.add(
+        "Existing",
+        vpcform_net::ExistingSubnet::builder()
+            .vpc(&vpc)
+            .id(vpcform_net::ExistingId::id("subnet-0123456789abcdef0"))
+            .cidr(cidr!("10.0.9.0/24"))
+            .availability_zone(Az::name("us-east-1a"))
+            .build(),
+    );
+    let pods = stack.add("Pods", Workload::builder().subnets([&existing]).build());
+    let (path, table) = one_flow(stack, |app| {
+        app.flow(Flow::new(&pods, services::Sqs, Port::tcp(443)).ipv6());
+    });
+    assert_eq!(path, "Unknown", "{table}");
+    assert!(
+        table.contains("existing subnet Consumer/Existing was declared without its IPv6 block"),
+        "{table}"
+    );
+}
+
+/// A provider's dual-stack NLB and endpoint service (`supports_ipv6` as given) and a dual-stack
+/// interface endpoint to it, in one VPC; an IPv6 flow to the service.
+fn privatelink_ipv6(supports_ipv6: bool, endpoint_ip: IpAddressType) -> (String, String) {
+    let mut d = dual();
+    let sg = d.stack.add(
+        "Sg",
+        SecurityGroup::builder()
+            .vpc(&d.vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::vpc_ipv6(&d.vpc))])
+            .build(),
+    );
+    let nlb = d.stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&d.subnet])
+            .security_groups([&sg])
+            .dualstack(true)
+            .build(),
+    );
+    let targets = d.stack.add(
+        "Targets",
+        TargetGroup::builder().vpc(&d.vpc).port(443).build(),
+    );
+    d.stack.add(
+        "Listener",
+        Listener::builder()
+            .load_balancer(&nlb)
+            .port(443)
+            .default_target_group(&targets)
+            .build(),
+    );
+    let service = d.stack.add(
+        "Service",
+        EndpointService::builder()
+            .network_load_balancers([&nlb])
+            .supports_ipv6(supports_ipv6)
+            .build(),
+    );
+    let dns = if endpoint_ip == IpAddressType::Ipv4 {
+        DnsOptions::default()
+    } else {
+        DnsOptions::default().dns_record_ip_type(DnsRecordIpType::Dualstack)
+    };
+    d.stack.add(
+        "Endpoint",
+        InterfaceEndpoint::builder()
+            .vpc(&d.vpc)
+            .service(service.clone())
+            .subnets([&d.subnet])
+            .security_groups([&sg])
+            .ip_address_type(endpoint_ip)
+            .dns_options(dns)
+            .build(),
+    );
+    let pods = d
+        .stack
+        .add("Pods", Workload::builder().subnets([&d.subnet]).build());
+    one_flow(d.stack, |app| {
+        app.flow(Flow::new(&pods, &service, Port::tcp(443)).ipv6());
+    })
+}
+
+#[test]
+fn ipv6_over_privatelink_needs_the_endpoint_and_the_service_on_ipv6() {
+    let (path, table) = privatelink_ipv6(true, IpAddressType::Dualstack);
+    assert_eq!(path, "InterfaceEndpoint", "{table}");
+    let (path, table) = privatelink_ipv6(true, IpAddressType::Ipv4);
+    assert_eq!(path, "Unreachable", "{table}");
+    assert!(
+        table.contains("interface endpoint Consumer/Endpoint connects over IPv4 only"),
+        "{table}"
+    );
+}
+
+#[test]
+fn an_ipv6_route_to_an_internet_gateway_waits_for_the_attachment_and_the_block() {
+    let mut d = dual();
+    let igw = d
+        .stack
+        .add("Igw", InternetGateway::builder().vpc(&d.vpc).build());
+    d.stack.add(
+        "Public6",
+        Route::builder()
+            .route_table(&d.routes)
+            .destination("::/0")
+            .target(&igw)
+            .build(),
+    );
+    let mut app = App::new("test");
+    app.add_stack(d.stack);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let json = serde_json::to_value(assembly.stacks()[0].template()).unwrap_or_default();
+    let route = &json["Resources"]["Public6"];
+    assert_eq!(
+        route["Properties"]["GatewayId"],
+        serde_json::json!({"Ref": "Igw"})
+    );
+    let depends = route["DependsOn"].as_array().cloned().unwrap_or_default();
+    assert!(
+        depends.contains(&serde_json::json!("VpcAIpv6Block")),
+        "{route}"
+    );
+    assert!(
+        depends.contains(&serde_json::json!("IgwAttachment")),
+        "{route}"
+    );
+    // NAT64 is written canonically, as every IPv6 block.
+    let mut d = dual();
+    route_to_nat(&mut d, "64:ff9b:0::/96");
+    let e = errors(d.stack);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("not in canonical form: write 64:ff9b::/96"),
+        "{}",
+        e[0]
+    );
+}
+
+fn route_to_nat(d: &mut Dual, destination: &str) {
+    d.stack
+        .add("Igw", InternetGateway::builder().vpc(&d.vpc).build());
+    let nat = d
+        .stack
+        .add("Nat", NatGateway::builder().subnet(&d.subnet).build());
+    d.stack.add(
+        "Nat64",
+        Route::builder()
+            .route_table(&d.routes)
+            .destination(destination)
+            .target(&nat)
+            .build(),
+    );
 }

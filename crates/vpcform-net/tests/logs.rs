@@ -272,3 +272,64 @@ fn dynamic_references_are_resolved_at_deploy_and_not_checked() {
     );
     assert!(errors(nlb_with(AccessLogs::s3("{{resolve:ssm:/org/log-bucket}}"))).is_empty());
 }
+
+#[test]
+fn bucket_names_prefixes_and_keys_at_their_edges() {
+    let flow_errors = |destination| errors(with_flow_log(destination));
+    // Digits and dots are bucket-name characters.
+    assert!(flow_errors(FlowLogDestination::s3("arn:aws:s3:::logs.111122223333")).is_empty());
+    assert!(flow_errors(FlowLogDestination::s3("arn:aws-cn:s3:::logs-1")).is_empty());
+    let refused = |destination: FlowLogDestination, expected: &str| {
+        let e = flow_errors(destination);
+        assert_eq!(e.len(), 1, "{expected}: {e:#?}");
+        assert!(e[0].contains(expected), "{}\nexpected: {expected}", e[0]);
+    };
+    let bucket = || FlowLogDestination::s3("arn:aws:s3:::central-logs");
+    assert!(flow_errors(bucket().prefix("a".repeat(512))).is_empty());
+    refused(
+        bucket().prefix("a".repeat(513)),
+        "a prefix is 1 to 512 characters",
+    );
+    refused(bucket().prefix(""), "a prefix is 1 to 512 characters");
+    refused(bucket().prefix("vpc/"), "without a leading or trailing /");
+    refused(bucket().prefix("a//b"), "no empty folder");
+    refused(
+        FlowLogDestination::s3("arn:other:s3:::central-logs"),
+        "\"other\" is not an AWS partition",
+    );
+    // The nearest retention AWS offers is suggested.
+    refused(
+        FlowLogDestination::cloud_watch_logs().retention_days(100),
+        "120, say",
+    );
+    refused(
+        FlowLogDestination::cloud_watch_logs().retention_days(4000),
+        "3653, say",
+    );
+    // A KMS key ARN names the kms service, a 12-digit account and a key or alias.
+    for key in [
+        "arn:aws:s3:eu-west-1:111122223333:key/1234abcd",
+        "arn:aws:kms:eu-west-1:1111:key/1234abcd",
+        "arn:aws:kms:eu-west-1:111122223333:key/",
+        "arn:aws:kms::111122223333:key/1234abcd",
+        "arn:aws:kms:eu-west-1:111122223333:secret/1234abcd",
+    ] {
+        refused(
+            FlowLogDestination::cloud_watch_logs().kms_key(key),
+            "a log group takes a KMS key's ARN",
+        );
+    }
+    assert!(
+        flow_errors(
+            FlowLogDestination::cloud_watch_logs()
+                .kms_key("arn:aws:kms:eu-west-1:111122223333:alias/logs")
+        )
+        .is_empty()
+    );
+    // An NLB's prefix may not contain AWSLogs anywhere.
+    let e = errors(nlb_with(
+        AccessLogs::s3("central-logs").prefix("old-AWSLogs"),
+    ));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("refuses a prefix containing it"), "{}", e[0]);
+}

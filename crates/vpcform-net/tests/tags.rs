@@ -196,7 +196,7 @@ fn a_construct_s_tags_count_with_the_stack_s() {
     assert_eq!(e.len(), 1, "{e:#?}");
     assert!(
         e[0].contains(
-            "Consumer/VpcA: tag \"\" is not accepted by AWS: its resources would carry 51 tags"
+            "Consumer/VpcA: 51 tags; AWS allows 50 per resource and per stack — its resources carry Name, vpcform:app, the stack's and its own: drop 1 of the construct's"
         ),
         "{}",
         e[0]
@@ -204,4 +204,114 @@ fn a_construct_s_tags_count_with_the_stack_s() {
     // A key the stack has already does not count twice.
     let overlapping = own(46).tag("team", "network");
     assert!(synth(tagged_stack(overlapping)).is_ok());
+}
+
+fn with_nlb(stack_tag: (&str, &str), nlb_tags: Tags) -> Stack<Consumer> {
+    let mut stack = Stack::<Consumer>::new("Consumer").tag(stack_tag.0, stack_tag.1);
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let a = subnet(&mut stack, &vpc, "A", "10.0.1.0/24", 0);
+    stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&a])
+            .security_groups(SecurityGroupRef::none())
+            .tags(nlb_tags)
+            .build(),
+    );
+    stack.add(
+        "Nlb2",
+        NetworkLoadBalancer::builder()
+            .subnets([&a])
+            .security_groups(SecurityGroupRef::none())
+            .build(),
+    );
+    stack
+}
+
+#[test]
+fn tags_written_into_elb_resources_take_its_characters_only() {
+    assert!(errors(with_nlb(("team", "net-1 a_b.c:d/e=f+g@h"), Tags::new())).is_empty());
+    // A construct's own tag: its error.
+    let e = errors(with_nlb(("team", "net"), Tags::from([("cost", "a&b")])));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains(
+            "Consumer/Nlb: tag \"cost\" is not accepted by AWS: '&' cannot be in a tag of ELBv2"
+        ),
+        "{}",
+        e[0]
+    );
+    // A stack tag: one error for the stack, naming where it is written, not one per NLB.
+    let e = errors(with_nlb(("team", "a,b"), Tags::new()));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("stack Consumer (tags written into Consumer/Nlb): tag \"team\""),
+        "{}",
+        e[0]
+    );
+    // The same tag on EC2 resources only is fine.
+    let plain = tagged_stack(Tags::from([("cost", "a&b")]));
+    assert!(errors(plain).is_empty());
+}
+
+#[test]
+fn stack_tag_values_are_not_empty_and_names_stop_at_256() {
+    let (stack, _) = consumer();
+    let e = errors(stack.tag("team", ""));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("a stack tag's value is 1 to 256 characters"),
+        "{}",
+        e[0]
+    );
+    // A construct's tag may be empty (EC2 allows it).
+    assert!(synth(tagged_stack(Tags::from([("flag", "")]))).is_ok());
+    // Name is the path, cut at a tag value's 256 characters.
+    let mut stack = Stack::<Consumer>::new(format!("S{}", "a".repeat(127)));
+    let id = "V".repeat(200);
+    stack.add(
+        &id,
+        Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let assembly = synth(stack).unwrap_or_else(|e| panic!("{e}"));
+    let name = &tags_of(assembly.stacks()[0].template(), &id, "Tags")[0].1;
+    assert_eq!(name.chars().count(), 256);
+}
+
+#[test]
+fn iam_resources_ask_for_capability_iam_unless_the_program_did() {
+    let with_flow_log = |capability: Option<&str>| {
+        let mut stack = Stack::<Consumer>::new("Consumer");
+        if let Some(capability) = capability {
+            stack = stack.capability(capability);
+        }
+        let vpc = stack.add(
+            "VpcA",
+            Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+        );
+        stack.add(
+            "FlowLog",
+            vpcform_net::FlowLog::builder()
+                .resource(&vpc)
+                .destination(vpcform_net::FlowLogDestination::cloud_watch_logs())
+                .build(),
+        );
+        let assembly = synth(stack).unwrap_or_else(|e| panic!("{e}"));
+        assembly.stacks()[0].capabilities().to_vec()
+    };
+    assert_eq!(with_flow_log(None), ["CAPABILITY_IAM"]);
+    assert_eq!(
+        with_flow_log(Some("CAPABILITY_NAMED_IAM")),
+        ["CAPABILITY_NAMED_IAM"]
+    );
+    assert_eq!(with_flow_log(Some("CAPABILITY_IAM")), ["CAPABILITY_IAM"]);
+    // No IAM resource, no capability.
+    assert!(
+        synth(tagged_stack(Tags::new()))
+            .map(|a| a.stacks()[0].capabilities().is_empty())
+            .unwrap_or(false)
+    );
 }

@@ -20,8 +20,9 @@ use crate::{InStack, StackMarker, SynthError, VpcMarker};
 /// deleted, as CDK does) and the role flow logs deliver with (`<Id>Role`, trusted by
 /// `vpc-flow-logs.amazonaws.com` for this account's flow logs only, allowed to write to that
 /// log group only); the stack then needs `CAPABILITY_IAM`, which vpcform asks for. To S3 it
-/// needs no role: AWS attaches the delivery policy to a bucket the deployer owns, otherwise the
-/// bucket's owner must (docs/aws-rules.md §24).
+/// needs no role: AWS attaches the delivery policy to a bucket the deployer owns — replacing
+/// the bucket's policy, by the VPC guide's account, so give a shared bucket the delivery
+/// statements beforehand — otherwise the bucket's owner must (docs/aws-rules.md §24).
 ///
 /// ```
 /// use vpcform_net::prelude::*;
@@ -309,6 +310,18 @@ pub(crate) fn prefix_problem(prefix: &str) -> Option<&'static str> {
         Some("a prefix has no empty folder (//)")
     } else {
         None
+    }
+}
+
+impl crate::model::Tagged for FlowLogNode {
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    /// Its delivery role's tags follow IAM's `Tag` pattern (IAM API `Tag`).
+    fn restricted(&self) -> Option<&'static str> {
+        matches!(self.destination, FlowLogDestination::CloudWatchLogs { .. })
+            .then_some("IAM (the delivery role, AWS::IAM::Role)")
     }
 }
 

@@ -184,7 +184,7 @@ impl AccessLogs {
         }
     }
 
-    /// Writes under a folder of the bucket (not containing `AWSLogs`, which AWS appends).
+    /// Writes under a folder of the bucket (not containing `AWSLogs` anywhere: AWS appends it).
     ///
     /// See [`AccessLogs`] for an example.
     pub fn prefix(mut self, prefix: impl Into<String>) -> AccessLogs {
@@ -197,9 +197,13 @@ impl AccessLogs {
             && !super::flow_log::dynamic_reference(bucket)
             && !super::flow_log::valid_bucket_name(bucket)
         {
-            let reason = match bucket.strip_prefix("arn:").and_then(|r| r.split_once(":s3:::")) {
+            let reason = match bucket
+                .strip_prefix("arn:")
+                .and_then(|r| r.split_once(":s3:::"))
+            {
                 Some((_, name)) => format!("give the bucket's name, {name}, not its ARN"),
-                None => "a bucket name is 3 to 63 lowercase letters, digits, dots and hyphens,                          starting and ending with a letter or digit"
+                None => "a bucket name is 3 to 63 lowercase letters, digits, dots and hyphens, \
+                         starting and ending with a letter or digit"
                     .to_string(),
             };
             check.report(SynthError::InvalidText {
@@ -209,8 +213,18 @@ impl AccessLogs {
                 reason,
             });
         }
+        // "The prefix that you specify must not include AWSLogs" (ELB guide, "Enable access
+        // logs for your Network Load Balancer"): anywhere in it, unlike a flow log's folder.
+        let problem = |prefix: &str| {
+            super::flow_log::prefix_problem(prefix).or_else(|| {
+                prefix.contains("AWSLogs").then_some(
+                    "AWS appends AWSLogs/ after the prefix and refuses a prefix containing it: \
+                     choose another",
+                )
+            })
+        };
         if let Some(prefix) = &self.prefix
-            && let Some(reason) = super::flow_log::prefix_problem(prefix)
+            && let Some(reason) = problem(prefix)
         {
             check.report(SynthError::InvalidText {
                 construct: check.path(id),

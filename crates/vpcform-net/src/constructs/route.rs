@@ -278,25 +278,18 @@ impl RouteNode {
                 reason,
             });
         };
-        let Ok(block) = text.parse::<ipnet::Ipv6Net>() else {
-            invalid(
-                check,
-                "not an IPv6 block: write it as address/prefix, ::/0 or 2001:db8::/56 say".into(),
-            );
-            return;
+        // The same parser as security-group rules: host bits and non-canonical text refused,
+        // so what is checked is what is written.
+        let block = match super::security_group::ipv6(text) {
+            Ok(block) => block,
+            Err(reason) => {
+                invalid(check, reason);
+                return;
+            }
         };
-        if block.trunc() != block {
-            invalid(
-                check,
-                format!(
-                    "the address has bits set past the /{}: did you mean {}?",
-                    block.prefix_len(),
-                    block.trunc()
-                ),
-            );
-            return;
-        }
-        if matches!(self.target, TargetNode::NatGateway(_)) && text != NAT64 {
+        if matches!(self.target, TargetNode::NatGateway(_))
+            && NAT64.parse::<ipnet::Ipv6Net>().ok() != Some(block)
+        {
             invalid(
                 check,
                 format!(
@@ -482,6 +475,7 @@ impl RouteNode {
             RouteDestination::Ipv4(block) => block,
             RouteDestination::Ipv6(text) => {
                 self.check_ipv6(check, text);
+                self.check_attachment_azs(check);
                 return;
             }
         };

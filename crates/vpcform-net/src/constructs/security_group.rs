@@ -423,8 +423,8 @@ impl RuleDef {
     }
 
     /// Whether the rule admits IPv6 traffic on `port` from a subnet of VPC `vpc` (or from
-    /// members of `groups`): `None` when it names an IPv6 block other than `::/0`, which cannot
-    /// be compared with addresses AWS assigns at deploy.
+    /// members of `groups`): `None` when it names an IPv6 block other than `::/0`, or a prefix
+    /// list, which cannot be compared with addresses AWS assigns at deploy.
     pub(crate) fn admits_ipv6(
         &self,
         vpc: Option<crate::handle::NodeKey>,
@@ -439,7 +439,9 @@ impl RuleDef {
             PeerDef::Ipv6(_) => None,
             PeerDef::VpcIpv6(own) => Some(vpc == Some(own.key)),
             PeerDef::SecurityGroup(group) => Some(groups.contains(group)),
-            PeerDef::Ipv4(_) | PeerDef::PrefixList(_) => Some(false),
+            // A customer-managed prefix list may hold IPv6 blocks: not known here.
+            PeerDef::PrefixList(_) => None,
+            PeerDef::Ipv4(_) => Some(false),
         }
     }
 
