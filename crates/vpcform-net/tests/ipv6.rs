@@ -779,3 +779,148 @@ fn route_to_nat(d: &mut Dual, destination: &str) {
             .build(),
     );
 }
+
+/// The dual-stack VPC's subnet with no table of its own but `table`, an SQS endpoint with
+/// private DNS as given, and an IPv6 flow to SQS (by the endpoint's own name or not).
+fn sqs_without_private_dns(via_endpoint_dns: bool) -> (String, String) {
+    let mut d = dual();
+    let sg = d.stack.add(
+        "Sg",
+        SecurityGroup::builder()
+            .vpc(&d.vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::vpc_ipv6(&d.vpc))])
+            .build(),
+    );
+    d.stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&d.vpc)
+            .service(services::Sqs)
+            .subnets([&d.subnet])
+            .security_groups([&sg])
+            .private_dns(false)
+            .ip_address_type(IpAddressType::Dualstack)
+            .dns_options(DnsOptions::default().dns_record_ip_type(DnsRecordIpType::Dualstack))
+            .build(),
+    );
+    let pods = d
+        .stack
+        .add("Pods", Workload::builder().subnets([&d.subnet]).build());
+    one_flow(d.stack, |app| {
+        let flow = Flow::new(&pods, services::Sqs, Port::tcp(443)).ipv6();
+        app.flow(if via_endpoint_dns {
+            flow.via_endpoint_dns()
+        } else {
+            flow
+        });
+    })
+}
+
+#[test]
+fn an_endpoint_with_private_dns_off_serves_only_clients_using_its_own_name() {
+    let (path, table) = sqs_without_private_dns(false);
+    assert_eq!(path, "Unreachable", "{table}");
+    assert!(table.contains("no ::/0 route"), "{table}");
+    let (path, table) = sqs_without_private_dns(true);
+    assert_eq!(path, "InterfaceEndpoint", "{table}");
+}
+
+#[test]
+fn an_ipv4_default_route_does_not_carry_ipv6_and_an_existing_table_is_unknown() {
+    // Only 0.0.0.0/0 to a NAT gateway: IPv6 has no route.
+    let mut d = dual();
+    d.stack
+        .add("Igw", InternetGateway::builder().vpc(&d.vpc).build());
+    let nat = d
+        .stack
+        .add("Nat", NatGateway::builder().subnet(&d.subnet).build());
+    d.stack.add(
+        "Default4",
+        Route::builder()
+            .route_table(&d.routes)
+            .destination(cidr!("0.0.0.0/0"))
+            .target(&nat)
+            .build(),
+    );
+    let pods = d
+        .stack
+        .add("Pods", Workload::builder().subnets([&d.subnet]).build());
+    let (path, table) = one_flow(d.stack, |app| {
+        app.flow(Flow::new(&pods, services::Sts, Port::tcp(443)).ipv6());
+    });
+    assert_eq!(path, "Unreachable", "{table}");
+    assert!(table.contains("no ::/0 route"), "{table}");
+    // A subnet served by an existing table: its IPv6 routes are unknown.
+    let mut stack = Stack::<Consumer>::new("Consumer");
+    let vpc = stack.add(
+        "VpcA",
+        Vpc::<VpcA>::builder()
+            .cidr(cidr!("10.0.0.0/16"))
+            .ipv6(Ipv6Block::AmazonProvided)
+            .build(),
+    );
+    let subnet = stack.add(
+        "Private",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr("10.0.1.0/24")
+            .ipv6_index(0)
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    stack.add(
+        "Routes",
+        vpcform_net::ExistingRouteTable::builder()
+            .vpc(&vpc)
+            .id(vpcform_net::ExistingId::id("rtb-0123456789abcdef0"))
+            .serves([&subnet])
+            .build(),
+    );
+    let pods = stack.add("Pods", Workload::builder().subnets([&subnet]).build());
+    let (path, table) = one_flow(stack, |app| {
+        app.flow(Flow::new(&pods, services::Sts, Port::tcp(443)).ipv6());
+    });
+    assert_eq!(path, "Unknown", "{table}");
+    assert!(table.contains("its IPv6 routes are unknown"), "{table}");
+}
+
+#[test]
+fn a_service_known_to_take_ipv6_raises_no_warning() {
+    let mut d = dual();
+    let sg = d.stack.add(
+        "Sg",
+        SecurityGroup::builder()
+            .vpc(&d.vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::vpc_ipv6(&d.vpc))])
+            .build(),
+    );
+    d.stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&d.vpc)
+            .service(services::Sqs)
+            .subnets([&d.subnet])
+            .security_groups([&sg])
+            .ip_address_type(IpAddressType::Dualstack)
+            .build(),
+    );
+    let mut app = App::new("test");
+    app.add_stack(d.stack);
+    let warnings = warning_messages(&app);
+    assert!(
+        !warnings.iter().any(|w| w.contains("accepts IPv6")),
+        "{warnings:#?}"
+    );
+    // DynamoDB's gateway endpoint takes service-defined records (its only kind).
+    let mut d = dual();
+    d.stack.add(
+        "Ddb",
+        GatewayEndpoint::builder()
+            .vpc(&d.vpc)
+            .service(services::DynamoDb)
+            .route_tables([&d.routes])
+            .dns_record_ip_type(DnsRecordIpType::ServiceDefined)
+            .build(),
+    );
+    assert!(errors(d.stack).is_empty());
+}
