@@ -108,15 +108,23 @@ fn merged<'a>(stack: &'a StackDef, id: &str, own: &'a Tags) -> IndexMap<&'a str,
 /// `[{Key, Value}, …]` for a resource of the construct `id`: `Name`, the stack's tags, the
 /// construct's (see the module docs).
 pub(crate) fn render(stack: &StackDef, id: &str, own: &Tags) -> Value {
+    let tag = |key: &str, value: String| {
+        let mut tag = IndexMap::with_capacity(2);
+        tag.insert("Key".to_string(), Value::from(key));
+        tag.insert("Value".to_string(), Value::from(value));
+        Value::Map(tag)
+    };
+    // Most resources carry their Name only: no map to merge (synthesis renders thousands).
+    if stack.tags.is_empty() && own.0.is_empty() {
+        return Value::List(vec![tag(
+            "Name",
+            stack.path(id).chars().take(256).collect(),
+        )]);
+    }
     Value::List(
         merged(stack, id, own)
             .into_iter()
-            .map(|(key, value)| {
-                let mut tag = IndexMap::new();
-                tag.insert("Key".to_string(), Value::from(key));
-                tag.insert("Value".to_string(), Value::from(value));
-                Value::Map(tag)
-            })
+            .map(|(key, value)| tag(key, value))
             .collect(),
     )
 }
@@ -214,6 +222,10 @@ pub(crate) fn check_construct(
     restricted: Option<&str>,
     errors: &mut Vec<SynthError>,
 ) {
+    // Nothing of its own: the stack's check has counted what its resources carry.
+    if own.0.is_empty() {
+        return;
+    }
     let at = stack.path(id);
     check_list(&at, &own.0, errors);
     if let Some(resource) = restricted {
