@@ -81,6 +81,10 @@ pub enum Command {
         /// previous value on an update.
         #[arg(long = "parameters", value_name = "STACK:NAME=VALUE")]
         parameters: Vec<String>,
+        /// Write the deployed stacks' outputs to this file as JSON, `{"Stack": {"Key":
+        /// "Value"}}` (CDK's `--outputs-file`).
+        #[arg(long, value_name = "FILE")]
+        outputs_file: Option<PathBuf>,
     },
     /// Delete stacks, in reverse dependency order.
     Destroy {
@@ -391,18 +395,56 @@ mod cli_deploy {
                         ExitCode::from(2)
                     }
                 },
-                Command::Deploy { stacks: only, .. } => {
-                    report(deployer.deploy(&stacks, &only).await)
+                Command::Deploy {
+                    stacks: only,
+                    outputs_file,
+                    ..
+                } => {
+                    let result = deployer.deploy(&stacks, &only).await;
+                    // Every deployed stack's outputs: from the deploy, or read back when it had
+                    // no changes.
+                    let mut outputs = Vec::new();
+                    if let Ok(outcomes) = &result {
+                        for (stack, outcome) in outcomes {
+                            let values = match outcome {
+                                StackOutcome::Deployed { outputs, .. } => outputs.clone(),
+                                StackOutcome::NoChanges => match deployer.outputs(stack).await {
+                                    Ok(values) => values.unwrap_or_default(),
+                                    Err(e) => {
+                                        eprintln!("error: {e}");
+                                        return ExitCode::FAILURE;
+                                    }
+                                },
+                                StackOutcome::ChangeSetCreated { .. } | StackOutcome::Destroyed => {
+                                    continue;
+                                }
+                            };
+                            outputs.push((stack.clone(), values));
+                        }
+                    }
+                    let code = report(result, &outputs);
+                    if let Some(path) = outputs_file
+                        && code == ExitCode::SUCCESS
+                    {
+                        if let Err(e) = std::fs::write(&path, crate::outputs_json(&outputs)) {
+                            eprintln!("error: writing the outputs to {}: {e}", path.display());
+                            return ExitCode::FAILURE;
+                        }
+                        crate::stdout(&format!("outputs -> {}\n", path.display()));
+                    }
+                    code
                 }
                 Command::Destroy { stacks: only, .. } => {
-                    report(deployer.destroy(&stacks, &only).await)
+                    report(deployer.destroy(&stacks, &only).await, &[])
                 }
             }
         })
     }
 
+    /// The summary: each stack's outcome, then its outputs (`outputs`, by stack).
     fn report(
         result: Result<Vec<(String, StackOutcome)>, vpcform_deploy::DeployError>,
+        outputs: &[(String, Vec<(String, String)>)],
     ) -> ExitCode {
         match result {
             Ok(outcomes) => {
@@ -418,6 +460,11 @@ mod cli_deploy {
                         StackOutcome::Destroyed => "destroyed".to_string(),
                     };
                     crate::stdout(&format!("{stack}: {what}\n"));
+                    for (_, values) in outputs.iter().filter(|(s, _)| *s == stack) {
+                        for (key, value) in values {
+                            crate::stdout(&format!("  {key} = {value}\n"));
+                        }
+                    }
                 }
                 ExitCode::SUCCESS
             }
@@ -426,6 +473,45 @@ mod cli_deploy {
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+/// Stacks' outputs as CDK's `--outputs-file` writes them: `{"Stack": {"Key": "Value"}}`, in
+/// deployment order, pretty-printed.
+#[cfg(feature = "deploy")]
+fn outputs_json(outputs: &[(String, Vec<(String, String)>)]) -> String {
+    let mut file = serde_json::Map::new();
+    for (stack, values) in outputs {
+        let values: serde_json::Map<String, serde_json::Value> = values
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+            .collect();
+        file.insert(stack.clone(), serde_json::Value::Object(values));
+    }
+    let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(file))
+        .unwrap_or_else(|_| "{}".to_string());
+    text.push('\n');
+    text
+}
+
+#[cfg(all(test, feature = "deploy"))]
+mod outputs_tests {
+    #[test]
+    fn outputs_are_written_by_stack_in_deployment_order() {
+        let outputs = vec![
+            (
+                "Provider".to_string(),
+                vec![(
+                    "ServiceName".to_string(),
+                    "com.amazonaws.vpce.x".to_string(),
+                )],
+            ),
+            ("Consumer".to_string(), vec![]),
+        ];
+        assert_eq!(
+            super::outputs_json(&outputs),
+            "{\n  \"Provider\": {\n    \"ServiceName\": \"com.amazonaws.vpce.x\"\n  },\n  \"Consumer\": {}\n}\n"
+        );
     }
 }
 

@@ -510,3 +510,57 @@ async fn flow_logs_an_egress_only_gateway_and_ipv6_routes_deploy() {
     }
     destroy(&d, &stacks).await;
 }
+
+/// The command line end to end: `deploy --yes --outputs-file F` writes every deployed stack's
+/// outputs as CDK does, and the summary lists the stack (moto answers change-set stacks
+/// without outputs, so the file holds the stack with none: the values are proven by
+/// vpcform-deploy's mocked `outputs_of_a_deployed_stack_and_of_none`).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_writes_the_outputs_file() {
+    let Some(moto) = Moto::start() else { return };
+    let exe = std::env::current_exe().expect("test binary");
+    let example = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|debug| debug.join("examples").join("private_endpoints"))
+        .expect("target dir");
+    let dir = std::env::temp_dir().join(format!("vpcform-outputs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let file = dir.join("outputs.json");
+    let run = |verb: &[&str]| {
+        std::process::Command::new(&example)
+            .args(verb)
+            .arg("--out")
+            .arg(&dir)
+            .env(
+                "AWS_ENDPOINT_URL",
+                format!("http://127.0.0.1:{}", moto.port),
+            )
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("run the example")
+    };
+    let output = run(&["deploy", "--yes", "--outputs-file", &file.to_string_lossy()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("PrivateEndpoints: deployed in"), "{stdout}");
+    assert!(stdout.contains("outputs -> "), "{stdout}");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("outputs file")).expect("JSON");
+    assert!(written["PrivateEndpoints"].is_object(), "{written}");
+    // Again, with no changes: the stack is still in the file (its outputs read back).
+    let _ = std::fs::remove_file(&file);
+    let output = run(&["deploy", "--yes", "--outputs-file", &file.to_string_lossy()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("PrivateEndpoints: no changes"), "{stdout}");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("outputs file")).expect("JSON");
+    assert!(written["PrivateEndpoints"].is_object(), "{written}");
+    // No destroy: moto cannot delete the stack's route tables (emulator.md), and the server
+    // goes with the test.
+    let _ = std::fs::remove_dir_all(&dir);
+}

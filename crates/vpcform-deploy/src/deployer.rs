@@ -488,6 +488,26 @@ impl Deployer {
         }
     }
 
+    /// A deployed stack's outputs, `(key, value)` in CloudFormation's order; `None` when the
+    /// stack does not exist.
+    ///
+    /// ```no_run
+    /// # use std::sync::Arc;
+    /// # use vpcform_deploy::{DeployOptions, Deployer, TerminalUi};
+    /// # async fn demo() -> Result<(), vpcform_deploy::DeployError> {
+    /// let deployer = Deployer::from_env(Arc::new(TerminalUi::new()), DeployOptions::default()).await;
+    /// if let Some(outputs) = deployer.outputs("Provider").await? {
+    ///     for (key, value) in outputs {
+    ///         println!("{key} = {value}");
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn outputs(&self, stack: &str) -> Result<Option<Vec<(String, String)>>, DeployError> {
+        Ok(self.stack_status(stack).await?.map(|s| s.outputs))
+    }
+
     /// Deploys one stack through a change set.
     ///
     /// # Errors
@@ -501,7 +521,7 @@ impl Deployer {
             });
         }
         let change_set_type = self.prepare(name).await?;
-        let change_set = format!("vpcform-{}", unix_millis());
+        let change_set = change_set_name();
         let mut request = self
             .client
             .create_change_set()
@@ -1093,6 +1113,15 @@ fn aws<E: ProvideErrorMetadata + std::error::Error + 'static, R: std::fmt::Debug
     }
 }
 
+/// A change set name no other of this process's shares: the time in milliseconds and a
+/// process-wide sequence number (two stacks in the same millisecond got the same name before).
+/// CloudFormation: `[a-zA-Z][-a-zA-Z0-9]*`, at most 128 characters.
+fn change_set_name() -> String {
+    static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("vpcform-{}-{n}", unix_millis())
+}
+
 fn unix_millis() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -1107,4 +1136,29 @@ fn aws_smithy_types_now() -> aws_sdk_cloudformation::primitives::DateTime {
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default();
     aws_sdk_cloudformation::primitives::DateTime::from_secs(secs - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Two stacks deployed in the same millisecond get different change sets, in
+    /// CloudFormation's form.
+    #[test]
+    fn change_set_names_are_unique_and_well_formed() {
+        let names: Vec<String> = (0..100).map(|_| super::change_set_name()).collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len());
+        for name in &names {
+            assert!(name.len() <= 128, "{name}");
+            assert!(
+                name.starts_with(|c: char| c.is_ascii_alphabetic()),
+                "{name}"
+            );
+            assert!(
+                name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "{name}"
+            );
+        }
+    }
 }

@@ -997,3 +997,26 @@ async fn parameter_values_are_sent_and_a_new_stack_without_one_is_not_started() 
          name given with --parameters Net:NAME=VALUE"
     );
 }
+
+/// `Deployer::outputs` reads a deployed stack's outputs; a stack that does not exist has none.
+#[tokio::test]
+async fn outputs_of_a_deployed_stack_and_of_none() {
+    let describe =
+        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::CreateComplete));
+    let d = deployer(
+        client(&[&describe]),
+        Arc::new(RecordingUi::answering(None)),
+        false,
+    );
+    assert_eq!(
+        d.outputs("Net").await.expect("outputs"),
+        Some(vec![("VpcId".to_string(), "vpc-123".to_string())])
+    );
+    let gone = mock!(Client::describe_stacks).then_error(missing);
+    let d = deployer(
+        client(&[&gone]),
+        Arc::new(RecordingUi::answering(None)),
+        false,
+    );
+    assert_eq!(d.outputs("Net").await.expect("no stack is no error"), None);
+}
