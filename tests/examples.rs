@@ -59,24 +59,7 @@ fn snapshot_app(example: &str, app: &App) {
     insta::assert_snapshot!(format!("{example}-mermaid"), assembly.diagram_mermaid());
 }
 
-/// Types whose CloudFormation schema takes no tags (cfn-lint's schemas;
-/// docs/research/tags-logs-checkov.md §1.1).
-const NOT_TAGGABLE: &[&str] = &[
-    "AWS::EC2::Route",
-    "AWS::EC2::SubnetRouteTableAssociation",
-    "AWS::EC2::VPCGatewayAttachment",
-    "AWS::EC2::SecurityGroupIngress",
-    "AWS::EC2::SecurityGroupEgress",
-    "AWS::EC2::VPCEndpointServicePermissions",
-    "AWS::EC2::VPCCidrBlock",
-    "AWS::EC2::TransitGatewayRoute",
-    "AWS::EC2::TransitGatewayRouteTableAssociation",
-    "AWS::EC2::TransitGatewayRouteTablePropagation",
-    "AWS::ElasticLoadBalancingV2::Listener",
-    "AWS::Route53::RecordSet",
-    "AWS::S3::BucketPolicy",
-    "AWS::IAM::Policy",
-];
+include!("../crates/vpcform-net/tests/common/not_taggable.rs");
 
 /// Every resource of a taggable type carries a `Name` tag (in `HostedZoneTags` for Route 53
 /// zones); cfn-lint proves the others carry none (E3002).

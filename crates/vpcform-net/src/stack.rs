@@ -96,7 +96,9 @@ impl<S: StackMarker> Stack<S> {
         self
     }
 
-    /// Adds a stack tag: CloudFormation copies stack tags to every resource that takes tags.
+    /// Adds a stack tag: passed to CreateStack, and written into every taggable resource of the
+    /// stack as well (CloudFormation does not copy stack tags to every type). Constructs add
+    /// their own with their builders' `.tags(..)`.
     ///
     /// ```
     /// vpcform_net::topology! { stack Network {} }

@@ -94,11 +94,16 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Tags {
 /// The keys vpcform writes itself, which a program's tags may not set.
 const VPCFORM_APP: &str = "vpcform:app";
 
+/// The `Name` tag's value: the construct's path, cut at a tag value's 256 characters (a stack
+/// name of 128 and an ID of 255 can pass it).
+fn name(stack: &StackDef, id: &str) -> String {
+    stack.path(id).chars().take(256).collect()
+}
+
 /// The merged tags of one of `id`'s resources, as a key → value map in rendering order.
 fn merged<'a>(stack: &'a StackDef, id: &str, own: &'a Tags) -> IndexMap<&'a str, String> {
     let mut tags: IndexMap<&str, String> = IndexMap::new();
-    // A stack name (128) and an ID (255) can pass a tag value's 256 characters.
-    tags.insert("Name", stack.path(id).chars().take(256).collect());
+    tags.insert("Name", name(stack, id));
     for (key, value) in stack.tags.iter().chain(own.0.iter()) {
         tags.insert(key.as_str(), value.clone());
     }
@@ -116,10 +121,7 @@ pub(crate) fn render(stack: &StackDef, id: &str, own: &Tags) -> Value {
     };
     // Most resources carry their Name only: no map to merge (synthesis renders thousands).
     if stack.tags.is_empty() && own.0.is_empty() {
-        return Value::List(vec![tag(
-            "Name",
-            stack.path(id).chars().take(256).collect(),
-        )]);
+        return Value::List(vec![tag("Name", name(stack, id))]);
     }
     Value::List(
         merged(stack, id, own)

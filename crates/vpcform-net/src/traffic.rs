@@ -540,6 +540,13 @@ impl Context<'_> {
         }
     }
 
+    /// How reports name the subnet's route table: its path, or the VPC's main table.
+    fn table_name(&self, table: Option<NodeKey>, vpc_path: &str) -> String {
+        table
+            .map(|key| self.model.path(key))
+            .unwrap_or_else(|| format!("{vpc_path} (the VPC's main route table)"))
+    }
+
     /// Whether the subnet's routes are partly unknown: its table is an existing one, or it is
     /// an existing subnet whose table was not declared (its main route table, unknown).
     fn routes_unknown(&self, table: Option<NodeKey>) -> bool {
@@ -1093,20 +1100,10 @@ impl Context<'_> {
     /// [`Self::admitted`] for IPv6: a rule from `::/0`, from the VPC's IPv6 block
     /// (`Peer::vpc_ipv6`) or from the workload's groups admits.
     fn admitted_ipv6(&self, groups: &[Handle]) -> Result<(), String> {
-        let admits = groups.iter().any(|group| {
-            self.model
-                .get::<SecurityGroupNode>(group)
-                .is_some_and(|sg| {
-                    sg.ingress.iter().any(|rule| {
-                        rule.admits_ipv6(
-                            self.subnet.vpc,
-                            &self.workload.security_groups,
-                            &self.flow.port,
-                        ) == Some(true)
-                    })
-                })
-        });
-        if admits {
+        if groups
+            .iter()
+            .any(|g| self.ipv6_answers(g).any(|a| a == Some(true)))
+        {
             Ok(())
         } else {
             Err(groups
@@ -1120,31 +1117,36 @@ impl Context<'_> {
     /// The first of `groups` with an IPv6 rule vpcform cannot judge (a block other than
     /// `::/0`, or a prefix list, against addresses AWS assigns at deploy).
     fn undecided_ipv6(&self, groups: &[Handle]) -> Option<String> {
-        groups.iter().find_map(|group| {
-            let sg = self.model.get::<SecurityGroupNode>(group)?;
-            sg.ingress
-                .iter()
-                .any(|rule| {
-                    rule.admits_ipv6(
-                        self.subnet.vpc,
-                        &self.workload.security_groups,
-                        &self.flow.port,
-                    )
-                    .is_none()
-                })
-                .then(|| group.path())
-        })
+        groups
+            .iter()
+            .find(|g| self.ipv6_answers(g).any(|a| a.is_none()))
+            .map(Handle::path)
+    }
+
+    /// What each inbound rule of `group` answers for this flow over IPv6
+    /// (`RuleDef::admits_ipv6`: admits, does not, cannot tell).
+    fn ipv6_answers<'s>(&'s self, group: &Handle) -> impl Iterator<Item = Option<bool>> + 's {
+        self.model
+            .get::<SecurityGroupNode>(group)
+            .into_iter()
+            .flat_map(|sg| sg.ingress.iter())
+            .map(|rule| {
+                rule.admits_ipv6(
+                    self.subnet.vpc,
+                    &self.workload.security_groups,
+                    &self.flow.port,
+                )
+            })
     }
 
     /// An AWS service over IPv6: an interface endpoint in the VPC whose addresses and records
-    /// include IPv6, or a `::/0` route to an internet or egress-only internet gateway.
-    /// Gateway endpoints and private hosted zones (alias A records) carry IPv4 only here.
+    /// include IPv6, a dual-stack gateway endpoint on the subnet's table, or a `::/0` route to
+    /// an internet or egress-only internet gateway. Private hosted zones (alias A records)
+    /// answer IPv4 only.
     fn to_aws_service_ipv6(&self, service: &str, vpc: NodeKey) -> Outcome {
         let vpc_path = self.model.path(vpc);
         let route_table = self.model.route_table_of(self.subnet.key);
-        let table_name = route_table
-            .map(|(key, _)| self.model.path(key))
-            .unwrap_or_else(|| format!("{vpc_path} (the VPC's main route table)"));
+        let table_name = self.table_name(route_table.map(|(key, _)| key), &vpc_path);
         // A private hosted zone for the service decides its name in this VPC, and holds an
         // alias A record only (hosted_zone.rs): no AAAA, so no IPv6 address to connect to.
         if let Some((zone, _)) = self
@@ -1296,9 +1298,7 @@ impl Context<'_> {
         };
         let vpc_path = self.model.path(vpc);
         let route_table = self.model.route_table_of(self.subnet.key);
-        let table_name = route_table
-            .map(|(key, _)| self.model.path(key))
-            .unwrap_or_else(|| format!("{vpc_path} (the VPC's main route table)"));
+        let table_name = self.table_name(route_table.map(|(key, _)| key), &vpc_path);
         let has_gateway = crate::services::lookup(service)
             .is_some_and(crate::services::ServiceInfo::has_gateway_endpoint);
         let gateways: Vec<(NodeKey, &GatewayEndpointNode)> = self

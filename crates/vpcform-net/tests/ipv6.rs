@@ -55,6 +55,17 @@ fn dual() -> Dual {
     }
 }
 
+/// A group of the dual-stack VPC admitting HTTPS from the VPC's IPv6 block.
+fn https_from_vpc(d: &mut Dual, id: &str) -> vpcform_net::SecurityGroupRef<VpcA> {
+    d.stack.add(
+        id,
+        SecurityGroup::builder()
+            .vpc(&d.vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::vpc_ipv6(&d.vpc))])
+            .build(),
+    )
+}
+
 fn errors(stack: Stack<Consumer>) -> Vec<String> {
     let mut app = App::new("test");
     app.add_stack(stack);
@@ -326,13 +337,7 @@ fn an_ipv6_flow_is_refused_by_what_lacks_ipv6() {
 #[test]
 fn a_group_admitting_the_vpc_s_ipv6_block_admits_its_subnets() {
     let mut d = dual();
-    let group = d.stack.add(
-        "EndpointSg",
-        SecurityGroup::builder()
-            .vpc(&d.vpc)
-            .ingress([Rule::new(Port::tcp(443), Peer::vpc_ipv6(&d.vpc))])
-            .build(),
-    );
+    let group = https_from_vpc(&mut d, "EndpointSg");
     d.stack.add(
         "SqsEndpoint",
         InterfaceEndpoint::builder()
@@ -650,13 +655,7 @@ fn an_existing_subnet_s_ipv6_is_unknown() {
 /// interface endpoint to it, in one VPC; an IPv6 flow to the service.
 fn privatelink_ipv6(supports_ipv6: bool, endpoint_ip: IpAddressType) -> (String, String) {
     let mut d = dual();
-    let sg = d.stack.add(
-        "Sg",
-        SecurityGroup::builder()
-            .vpc(&d.vpc)
-            .ingress([Rule::new(Port::tcp(443), Peer::vpc_ipv6(&d.vpc))])
-            .build(),
-    );
+    let sg = https_from_vpc(&mut d, "Sg");
     let nlb = d.stack.add(
         "Nlb",
         NetworkLoadBalancer::builder()
@@ -784,13 +783,7 @@ fn route_to_nat(d: &mut Dual, destination: &str) {
 /// private DNS as given, and an IPv6 flow to SQS (by the endpoint's own name or not).
 fn sqs_without_private_dns(via_endpoint_dns: bool) -> (String, String) {
     let mut d = dual();
-    let sg = d.stack.add(
-        "Sg",
-        SecurityGroup::builder()
-            .vpc(&d.vpc)
-            .ingress([Rule::new(Port::tcp(443), Peer::vpc_ipv6(&d.vpc))])
-            .build(),
-    );
+    let sg = https_from_vpc(&mut d, "Sg");
     d.stack.add(
         "Sqs",
         InterfaceEndpoint::builder()
@@ -887,13 +880,7 @@ fn an_ipv4_default_route_does_not_carry_ipv6_and_an_existing_table_is_unknown() 
 #[test]
 fn a_service_known_to_take_ipv6_raises_no_warning() {
     let mut d = dual();
-    let sg = d.stack.add(
-        "Sg",
-        SecurityGroup::builder()
-            .vpc(&d.vpc)
-            .ingress([Rule::new(Port::tcp(443), Peer::vpc_ipv6(&d.vpc))])
-            .build(),
-    );
+    let sg = https_from_vpc(&mut d, "Sg");
     d.stack.add(
         "Sqs",
         InterfaceEndpoint::builder()

@@ -128,22 +128,7 @@ fn a_construct_may_name_itself() {
     assert_eq!(tags[0], ("Name".to_string(), "core-vpc".to_string()));
 }
 
-/// Types whose CloudFormation schema is not taggable (`taggable: false` or no Tags property;
-/// cfn-lint's schemas, docs/research/tags-logs-checkov.md §1.1): a `Tags` there fails E3002.
-const NOT_TAGGABLE: &[&str] = &[
-    "AWS::EC2::Route",
-    "AWS::EC2::SubnetRouteTableAssociation",
-    "AWS::EC2::VPCGatewayAttachment",
-    "AWS::EC2::SecurityGroupIngress",
-    "AWS::EC2::SecurityGroupEgress",
-    "AWS::EC2::VPCEndpointServicePermissions",
-    "AWS::EC2::VPCCidrBlock",
-    "AWS::EC2::TransitGatewayRoute",
-    "AWS::EC2::TransitGatewayRouteTableAssociation",
-    "AWS::EC2::TransitGatewayRouteTablePropagation",
-    "AWS::ElasticLoadBalancingV2::Listener",
-    "AWS::Route53::RecordSet",
-];
+include!("common/not_taggable.rs");
 
 #[test]
 fn taggable_resources_carry_tags_and_the_others_none() {

@@ -233,11 +233,7 @@ impl GatewayEndpointNode {
             });
         }
         if let Some(vpc) = check.get::<VpcNode>(&self.vpc) {
-            let off = [
-                (vpc.enable_dns_support == Some(false)).then_some("enableDnsSupport"),
-                (vpc.enable_dns_hostnames == Some(false)).then_some("enableDnsHostnames"),
-            ];
-            for attribute in off.into_iter().flatten() {
+            for attribute in vpc.dns_attributes_off() {
                 check.report(SynthError::InvalidText {
                     construct: check.path(&self.id),
                     property: "DnsOptions.DnsRecordIpType",

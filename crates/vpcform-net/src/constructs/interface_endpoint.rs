@@ -596,11 +596,7 @@ impl InterfaceEndpointNode {
                     vpc: self.vpc.path(),
                 });
             }
-            let off = [
-                (vpc.enable_dns_support == Some(false)).then_some("enableDnsSupport"),
-                (vpc.enable_dns_hostnames == Some(false)).then_some("enableDnsHostnames"),
-            ];
-            for attribute in off.into_iter().flatten() {
+            for attribute in vpc.dns_attributes_off() {
                 check.report(SynthError::PrivateDnsWithoutVpcDns {
                     construct: check.path(&self.id),
                     vpc: self.vpc.path(),

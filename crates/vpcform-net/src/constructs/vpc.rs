@@ -188,6 +188,17 @@ pub(crate) fn check_prefix(check: &mut Check<'_>, id: &str, cidr: Ipv4Cidr) {
 }
 
 impl VpcNode {
+    /// The DNS attributes known to be off (`enableDnsSupport`, `enableDnsHostnames`): private
+    /// DNS and gateway endpoints' non-default record types need both on.
+    pub(crate) fn dns_attributes_off(&self) -> impl Iterator<Item = &'static str> {
+        [
+            (self.enable_dns_support == Some(false)).then_some("enableDnsSupport"),
+            (self.enable_dns_hostnames == Some(false)).then_some("enableDnsHostnames"),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         if let Some(existing) = &self.existing {
             existing.check(check, &self.id, super::existing::ExistingKind::Vpc);
