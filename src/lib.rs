@@ -63,19 +63,34 @@ pub enum Command {
         /// Stacks to compare (default: all).
         stacks: Vec<String>,
     },
-    /// Deploy stacks through change sets, in dependency order.
+    /// Deploy stacks through change sets, in dependency order: the stacks named and what they
+    /// import from.
     Deploy {
-        /// Stacks to deploy (default: all).
+        /// Stacks to deploy (default: all), with the stacks they import from.
         stacks: Vec<String>,
-        /// Replace or remove resources without asking.
+        /// Answer yes to every approval question.
         #[arg(long)]
         yes: bool,
+        /// When to stop for approval: `never`, `any-change`, or `broadening` (a security change
+        /// that widens access, or a replacement or removal).
+        #[arg(long, value_name = "LEVEL", default_value = "broadening")]
+        require_approval: vpcform_deploy_args::RequireApprovalArg,
         /// Create and print the change sets; do not execute them.
         #[arg(long)]
         no_execute: bool,
+        /// Execute this change set (made by `deploy --no-execute`) of the one stack named,
+        /// instead of making a new one.
+        #[arg(long, value_name = "NAME", conflicts_with = "no_execute")]
+        change_set: Option<String>,
+        /// Only the stacks named, not what they import from.
+        #[arg(long)]
+        exclusively: bool,
         /// How many independent stacks deploy at once.
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
+        /// Stop following a stack after this many seconds (CloudFormation carries on).
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<u64>,
         /// A template parameter's value, `STACK:NAME=VALUE` (repeat for more): for existing
         /// resources given as `ExistingId::parameter()`. Not given, a parameter keeps its
         /// previous value on an update.
@@ -85,16 +100,42 @@ pub enum Command {
         /// "Value"}}` (CDK's `--outputs-file`).
         #[arg(long, value_name = "FILE")]
         outputs_file: Option<PathBuf>,
+        /// Print errors with their causes and AWS request IDs.
+        #[arg(long)]
+        verbose: bool,
     },
-    /// Delete stacks, in reverse dependency order.
+    /// Delete stacks, in reverse dependency order: the stacks named and the stacks that import
+    /// from them.
     Destroy {
-        /// Stacks to destroy (default: all).
+        /// Stacks to destroy (default: all), with the stacks that import from them.
         stacks: Vec<String>,
         /// Do not ask for confirmation.
         #[arg(long)]
         yes: bool,
+        /// Only the stacks named: refuse when a deployed stack imports from one of them.
+        #[arg(long)]
+        exclusively: bool,
+        /// Print errors with their causes and AWS request IDs.
+        #[arg(long)]
+        verbose: bool,
     },
 }
+
+/// `--require-approval`'s values, as the command line spells them.
+mod vpcform_deploy_args {
+    /// `never`, `any-change` or `broadening`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+    pub enum RequireApprovalArg {
+        /// Never ask.
+        Never,
+        /// Ask before any change.
+        AnyChange,
+        /// Ask before a change that broadens access, replaces or removes.
+        Broadening,
+    }
+}
+
+pub use vpcform_deploy_args::RequireApprovalArg;
 
 /// Runs an [`App`] as a command-line program.
 pub trait AppExt {
@@ -330,10 +371,16 @@ pub fn stack_templates(
 mod cli_deploy {
     use std::process::ExitCode;
     use std::sync::Arc;
+    use std::time::Duration;
 
-    use vpcform_deploy::{DeployOptions, Deployer, StackOutcome, TerminalUi};
+    use vpcform_deploy::{
+        DeployError, DeployOptions, Deployer, Report, RequireApproval, StackOutcome, TerminalUi,
+    };
 
-    use crate::{Assembly, Command, stack_templates};
+    use crate::{Assembly, Command, RequireApprovalArg, stack_templates};
+
+    /// 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C.
+    const INTERRUPTED: u8 = 130;
 
     pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
         let mut stacks = match stack_templates(assembly) {
@@ -359,22 +406,8 @@ mod cli_deploy {
                 return ExitCode::FAILURE;
             }
         };
-        runtime.block_on(async move {
-            let mut options = DeployOptions::default();
-            match &verb {
-                Command::Deploy {
-                    yes,
-                    no_execute,
-                    concurrency,
-                    ..
-                } => {
-                    options.yes = *yes;
-                    options.no_execute = *no_execute;
-                    options.concurrency = *concurrency;
-                }
-                Command::Destroy { yes, .. } => options.yes = *yes,
-                Command::Diff { .. } | Command::Synth => {}
-            }
+        let code = runtime.block_on(async move {
+            let options = options(&verb);
             let deployer = Deployer::from_env(Arc::new(TerminalUi::new()), options).await;
             deployer.interrupt_on_ctrl_c();
             match verb {
@@ -398,33 +431,35 @@ mod cli_deploy {
                 Command::Deploy {
                     stacks: only,
                     outputs_file,
+                    change_set,
+                    verbose,
                     ..
                 } => {
-                    let result = deployer.deploy(&stacks, &only).await;
+                    let report = match &change_set {
+                        Some(name) => deployer.deploy_change_set(&stacks, &only, name).await,
+                        None => deployer.deploy(&stacks, &only).await,
+                    };
+                    let report = match report {
+                        Ok(report) => report,
+                        Err(e) => return fail(&e, verbose),
+                    };
                     // Every deployed stack's outputs: from the deploy, or read back when it had
                     // no changes.
                     let mut outputs = Vec::new();
-                    if let Ok(outcomes) = &result {
-                        for (stack, outcome) in outcomes {
-                            let values = match outcome {
-                                StackOutcome::Deployed { outputs, .. } => outputs.clone(),
-                                StackOutcome::NoChanges => match deployer.outputs(stack).await {
-                                    Ok(values) => values.unwrap_or_default(),
-                                    Err(e) => {
-                                        eprintln!("error: {e}");
-                                        return ExitCode::FAILURE;
-                                    }
-                                },
-                                StackOutcome::ChangeSetCreated { .. } | StackOutcome::Destroyed => {
-                                    continue;
-                                }
-                            };
-                            outputs.push((stack.clone(), values));
-                        }
+                    for (stack, outcome) in &report.stacks {
+                        let values = match outcome {
+                            Ok(StackOutcome::Deployed { outputs, .. }) => outputs.clone(),
+                            Ok(StackOutcome::NoChanges) => match deployer.outputs(stack).await {
+                                Ok(values) => values.unwrap_or_default(),
+                                Err(e) => return fail(&e, verbose),
+                            },
+                            _ => continue,
+                        };
+                        outputs.push((stack.clone(), values));
                     }
-                    let code = report(result, &outputs);
+                    let code = summary(&report, &outputs, verbose);
                     if let Some(path) = outputs_file
-                        && code == ExitCode::SUCCESS
+                        && report.succeeded()
                     {
                         if let Err(e) = std::fs::write(&path, crate::outputs_json(&outputs)) {
                             eprintln!("error: writing the outputs to {}: {e}", path.display());
@@ -434,44 +469,99 @@ mod cli_deploy {
                     }
                     code
                 }
-                Command::Destroy { stacks: only, .. } => {
-                    report(deployer.destroy(&stacks, &only).await, &[])
-                }
+                Command::Destroy {
+                    stacks: only,
+                    verbose,
+                    ..
+                } => match deployer.destroy(&stacks, &only).await {
+                    Ok(report) => summary(&report, &[], verbose),
+                    Err(e) => fail(&e, verbose),
+                },
             }
-        })
+        });
+        // A question nobody answered holds a thread reading the terminal: do not wait for it.
+        runtime.shutdown_background();
+        code
     }
 
-    /// The summary: each stack's outcome, then its outputs (`outputs`, by stack).
-    fn report(
-        result: Result<Vec<(String, StackOutcome)>, vpcform_deploy::DeployError>,
+    fn options(verb: &Command) -> DeployOptions {
+        let mut options = DeployOptions::default();
+        match verb {
+            Command::Deploy {
+                yes,
+                require_approval,
+                no_execute,
+                exclusively,
+                concurrency,
+                timeout,
+                ..
+            } => {
+                options.yes = *yes;
+                options.require_approval = match require_approval {
+                    RequireApprovalArg::Never => RequireApproval::Never,
+                    RequireApprovalArg::AnyChange => RequireApproval::AnyChange,
+                    RequireApprovalArg::Broadening => RequireApproval::Broadening,
+                };
+                options.no_execute = *no_execute;
+                options.exclusively = *exclusively;
+                options.concurrency = *concurrency;
+                options.timeout = timeout.map(Duration::from_secs);
+            }
+            Command::Destroy {
+                yes, exclusively, ..
+            } => {
+                options.yes = *yes;
+                options.exclusively = *exclusively;
+            }
+            Command::Diff { .. } | Command::Synth => {}
+        }
+        options
+    }
+
+    /// An error before any stack ran: one line (with causes under `--verbose`).
+    fn fail(error: &DeployError, verbose: bool) -> ExitCode {
+        let text = if verbose {
+            error.verbose()
+        } else {
+            error.to_string()
+        };
+        eprintln!("error: {text}");
+        if error.is_interrupt() {
+            ExitCode::from(INTERRUPTED)
+        } else {
+            ExitCode::FAILURE
+        }
+    }
+
+    /// The summary: every stack once, with its final state, then its outputs (`outputs`, by
+    /// stack). Exit 0 when all succeeded, 130 when interrupted, 1 otherwise.
+    fn summary(
+        report: &Report,
         outputs: &[(String, Vec<(String, String)>)],
+        verbose: bool,
     ) -> ExitCode {
-        match result {
-            Ok(outcomes) => {
-                for (stack, outcome) in outcomes {
-                    let what = match outcome {
-                        StackOutcome::NoChanges => "no changes".to_string(),
-                        StackOutcome::Deployed { duration, .. } => {
-                            format!("deployed in {:.1}s", duration.as_secs_f64())
-                        }
-                        StackOutcome::ChangeSetCreated { change_set } => {
-                            format!("change set {change_set} created, not executed")
-                        }
-                        StackOutcome::Destroyed => "destroyed".to_string(),
-                    };
-                    crate::stdout(&format!("{stack}: {what}\n"));
-                    for (_, values) in outputs.iter().filter(|(s, _)| *s == stack) {
-                        for (key, value) in values {
-                            crate::stdout(&format!("  {key} = {value}\n"));
-                        }
-                    }
+        let mut text = String::from("summary:\n");
+        for (stack, result) in &report.stacks {
+            match result {
+                Ok(outcome) => text += &format!("  {stack}: {outcome}\n"),
+                Err(error) if verbose => {
+                    text += &format!("  error: {}\n", error.verbose().replace('\n', "\n  "));
                 }
-                ExitCode::SUCCESS
+                Err(error) => text += &format!("  error: {error}\n"),
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
+            for (_, values) in outputs.iter().filter(|(s, _)| s == stack) {
+                for (key, value) in values {
+                    text += &format!("    {key} = {value}\n");
+                }
             }
+        }
+        crate::stdout(&text);
+        if report.succeeded() {
+            ExitCode::SUCCESS
+        } else if report.interrupted() {
+            ExitCode::from(INTERRUPTED)
+        } else {
+            ExitCode::FAILURE
         }
     }
 }

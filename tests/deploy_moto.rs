@@ -110,7 +110,11 @@ fn templates(app: &App) -> Vec<vpcform::deploy::StackTemplate> {
 /// DependencyViolation for the VPC and then drops the stack anyway (emulator.md, "Partial or
 /// wrong"); that one answer is accepted, any other error fails the test.
 async fn destroy(d: &Deployer, stacks: &[vpcform::deploy::StackTemplate]) {
-    match d.destroy(stacks, &[]).await {
+    match d
+        .destroy(stacks, &[])
+        .await
+        .and_then(vpcform::deploy::Report::into_result)
+    {
         Ok(_) => {}
         Err(vpcform::deploy::DeployError::Aws {
             operation: "DeleteStack",
@@ -178,6 +182,7 @@ async fn private_endpoints_deploy_redeploy_change_diff_destroy() {
     let outcomes = d
         .deploy(&first, &[])
         .await
+        .and_then(vpcform::deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     assert!(
         matches!(outcomes[0].1, StackOutcome::Deployed { .. }),
@@ -203,7 +208,11 @@ async fn private_endpoints_deploy_redeploy_change_diff_destroy() {
     assert!(vpc_id.starts_with("vpc-"), "{vpc_id}");
 
     // Deploy again: no changes.
-    let outcomes = d.deploy(&first, &[]).await.expect("redeploy");
+    let outcomes = d
+        .deploy(&first, &[])
+        .await
+        .and_then(vpcform::deploy::Report::into_result)
+        .expect("redeploy");
     assert_eq!(outcomes[0].1, StackOutcome::NoChanges);
     let (status, unchanged) = deployed(&client, "PrivateEndpoints")
         .await
@@ -232,7 +241,11 @@ async fn private_endpoints_deploy_redeploy_change_diff_destroy() {
     );
 
     // Deploy the change.
-    let outcomes = d.deploy(&second, &[]).await.expect("update");
+    let outcomes = d
+        .deploy(&second, &[])
+        .await
+        .and_then(vpcform::deploy::Report::into_result)
+        .expect("update");
     assert!(
         matches!(outcomes[0].1, StackOutcome::Deployed { .. }),
         "{outcomes:?}"
@@ -322,6 +335,7 @@ async fn privatelink_consumer_with_a_service_name_given_as_text() {
     let stacks = templates(&consumer_with_service_name());
     d.deploy(&stacks, &[])
         .await
+        .and_then(vpcform::deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     let (status, ids) = deployed(&client, "Consumer").await.expect("stack exists");
     assert_eq!(status, "CREATE_COMPLETE");
@@ -418,6 +432,7 @@ async fn peering_and_transit_gateway_routes_deploy() {
     let stacks = templates(&routed());
     d.deploy(&stacks, &[])
         .await
+        .and_then(vpcform::deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     let (status, ids) = deployed(&client, "Routed").await.expect("stack exists");
     assert_eq!(status, "CREATE_COMPLETE");
@@ -495,6 +510,7 @@ async fn flow_logs_an_egress_only_gateway_and_ipv6_routes_deploy() {
     assert_eq!(stacks[0].capabilities, ["CAPABILITY_IAM"]);
     d.deploy(&stacks, &[])
         .await
+        .and_then(vpcform::deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     let (status, ids) = deployed(&client, "Observed").await.expect("stack exists");
     assert_eq!(status, "CREATE_COMPLETE");

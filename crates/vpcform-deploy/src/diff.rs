@@ -48,6 +48,8 @@ pub struct StackDiff {
     pub resources: Vec<ResourceDiff>,
     /// Other top-level sections that differ (`Outputs`, `Description`, …), as property changes.
     pub other: Vec<PropertyChange>,
+    /// Security changes (rules, policies, principals, DNS, routes), broadening ones marked.
+    pub security: Vec<crate::SecurityChange>,
 }
 
 impl StackDiff {
@@ -154,6 +156,7 @@ pub fn diff_templates(stack: &str, deployed: Option<&Value>, local: &Value) -> S
         deployed: deployed.is_some(),
         resources,
         other,
+        security: crate::security_changes(deployed, local),
     }
 }
 
@@ -259,6 +262,9 @@ impl fmt::Display for StackDiff {
                 short(&c.after)
             )?;
         }
+        for line in crate::security_table(&self.security).lines() {
+            writeln!(f, "  {line}")?;
+        }
         Ok(())
     }
 }
@@ -320,6 +326,12 @@ mod tests {
         );
         assert!(text.contains("  + Sqs AWS::EC2::VPCEndpoint"), "{text}");
         assert!(text.contains("  - Old AWS::EC2::Subnet"), "{text}");
+        assert!(
+            text.contains(
+                "  security changes (1 broaden access, marked !):\n    ! + Sg                           ingress TCP 443 from 10.0.0.0/16"
+            ),
+            "{text}"
+        );
         assert!(
             text.contains("Properties.CidrBlock: \"10.0.0.0/16\" -> \"10.1.0.0/16\""),
             "{text}"

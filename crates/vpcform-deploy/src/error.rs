@@ -27,17 +27,30 @@ impl std::fmt::Display for FailedResource {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeployError {
-    /// A CloudFormation API call failed (after the SDK's retries).
-    #[error("{stack}: {operation} failed: {code}: {message}")]
+    /// A CloudFormation API call failed (after the SDK's retries). One line: the stack, the
+    /// operation, AWS's code and message, and a hint where one is known; the SDK's error is
+    /// kept as the source (printed by `--verbose`) with the request ID.
+    #[error(
+        "{stack}: {operation} failed: {code}: {message}{}",
+        hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default()
+    )]
     Aws {
         /// The stack.
         stack: String,
         /// The API operation.
         operation: &'static str,
-        /// The error code, e.g. `ValidationError`.
+        /// AWS's error code, e.g. `ValidationError`; for errors with no response, what failed
+        /// (`NoResponse`, `Timeout`, `RequestNotBuilt`).
         code: String,
-        /// The error message.
+        /// The error message, one line.
         message: String,
+        /// What to do about it, when known.
+        hint: Option<String>,
+        /// The request ID AWS gave the failed request, if it answered.
+        request_id: Option<String>,
+        /// The SDK's error.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
     /// The template is too large to send in the request.
     #[error(
@@ -90,14 +103,17 @@ pub enum DeployError {
         /// CloudFormation's reason.
         reason: String,
     },
-    /// Changes that replace or remove resources need confirmation, and there is no terminal.
+    /// Changes that need approval (see `RequireApproval`), and nobody to give it.
     #[error(
-        "{stack}: the change set replaces or removes resources and there is no terminal to confirm \
-         it; review it and pass --yes to deploy anyway (the change set was deleted)"
+        "{stack}: {reason} and there is no terminal to approve it; review it (the `diff` verb, or \
+         deploy --no-execute) and pass --yes to deploy anyway, or --require-approval never \
+         (nothing was changed)"
     )]
     ConfirmationRequired {
-        /// The stack.
+        /// The stack (or stacks, comma-separated, for a destroy).
         stack: String,
+        /// What needs approval, e.g. "the change set broadens access (2 security changes)".
+        reason: String,
     },
     /// The user declined the changes.
     #[error("{stack}: not deployed: the changes were declined (the change set was deleted)")]
@@ -119,8 +135,8 @@ pub enum DeployError {
     StackFailed {
         /// The stack.
         stack: String,
-        /// What was attempted: `create`, `update` or `delete`.
-        operation: &'static str,
+        /// What was attempted.
+        operation: crate::Operation,
         /// The final status.
         status: String,
         /// The first resource that failed, when the events name one.
@@ -145,6 +161,72 @@ pub enum DeployError {
         /// The stack.
         stack: String,
     },
+    /// Interrupted before the stack's turn came.
+    #[error("{stack}: not started: interrupted before its turn; nothing was changed")]
+    NotStarted {
+        /// The stack.
+        stack: String,
+    },
+    /// Interrupted while an API call was under way (internal: each caller turns it into the
+    /// state the stack was left in).
+    #[error("{stack}: interrupted during {operation}")]
+    Cancelled {
+        /// The stack.
+        stack: String,
+        /// The API operation abandoned.
+        operation: &'static str,
+    },
+    /// The stack did not settle within `--timeout`.
+    #[error(
+        "{stack}: still {status} after {}s (--timeout); CloudFormation carries on without us — \
+         follow it in the console or run the command again when it settles",
+        after.as_secs()
+    )]
+    TimedOut {
+        /// The stack.
+        stack: String,
+        /// Its status when we stopped following.
+        status: String,
+        /// The deadline.
+        after: std::time::Duration,
+    },
+    /// `ExecuteChangeSet` itself failed: the change set was cleaned up (or not, said so).
+    #[error("{stack}: could not execute change set {change_set}: {reason}; {left}")]
+    ExecuteFailed {
+        /// The stack.
+        stack: String,
+        /// The change set.
+        change_set: String,
+        /// AWS's code and message.
+        reason: String,
+        /// What the cleanup left, e.g. "the change set was deleted; the stack is unchanged".
+        left: String,
+        /// The call's error.
+        #[source]
+        source: Box<DeployError>,
+    },
+    /// `--change-set NAME` names a change set that cannot be executed.
+    #[error("{stack}: change set {change_set} cannot be executed: {reason}")]
+    ChangeSetNotExecutable {
+        /// The stack.
+        stack: String,
+        /// The change set named.
+        change_set: String,
+        /// Why, with what to do.
+        reason: String,
+    },
+    /// `destroy --exclusively` on a stack others import from.
+    #[error(
+        "{stack}: {dependents} import from it and are deployed, so CloudFormation would refuse to \
+         delete its exports; destroy them first, or run destroy without --exclusively to include \
+         them (nothing was deleted)"
+    )]
+    DependentsDeployed {
+        /// The stack.
+        stack: String,
+        /// The deployed stacks that import from it.
+        dependents: String,
+    },
     /// Destroy refused by termination protection.
     #[error(
         "{stack}: termination protection is on; turn it off in the program (or with \
@@ -158,6 +240,12 @@ pub enum DeployError {
     /// A stack named on the command line that the app does not define.
     #[error("no stack named {0:?} in this app")]
     UnknownStack(String),
+    /// `--change-set NAME` with other than one stack.
+    #[error("--change-set names one stack's change set: name exactly one stack (given: {given})")]
+    ChangeSetNeedsOneStack {
+        /// The stacks selected.
+        given: String,
+    },
     /// A stack not started because a stack it depends on failed.
     #[error("{stack}: skipped because {dependency} did not deploy")]
     Skipped {
@@ -191,16 +279,61 @@ impl DeployError {
             | DeployError::MissingParameter { stack, .. }
             | DeployError::StackBusy { stack, .. }
             | DeployError::ChangeSetFailed { stack, .. }
-            | DeployError::ConfirmationRequired { stack }
+            | DeployError::ConfirmationRequired { stack, .. }
             | DeployError::Declined { stack }
             | DeployError::DestroyDeclined { stack }
             | DeployError::StackFailed { stack, .. }
             | DeployError::Interrupted { stack, .. }
             | DeployError::InterruptedBeforeExecution { stack }
+            | DeployError::NotStarted { stack }
+            | DeployError::Cancelled { stack, .. }
+            | DeployError::TimedOut { stack, .. }
+            | DeployError::ExecuteFailed { stack, .. }
+            | DeployError::ChangeSetNotExecutable { stack, .. }
+            | DeployError::DependentsDeployed { stack, .. }
             | DeployError::TerminationProtected { stack }
             | DeployError::Skipped { stack, .. }
             | DeployError::TemplateNotJson { stack, .. } => Some(stack),
-            DeployError::UnknownStack(_) => None,
+            DeployError::UnknownStack(_) | DeployError::ChangeSetNeedsOneStack { .. } => None,
         }
+    }
+
+    /// Whether the error is an interrupt (Ctrl-C): the command line exits 130.
+    ///
+    /// ```
+    /// let e = vpcform_deploy::DeployError::NotStarted { stack: "Net".into() };
+    /// assert!(e.is_interrupt());
+    /// ```
+    pub fn is_interrupt(&self) -> bool {
+        matches!(
+            self,
+            DeployError::Interrupted { .. }
+                | DeployError::InterruptedBeforeExecution { .. }
+                | DeployError::NotStarted { .. }
+                | DeployError::Cancelled { .. }
+        )
+    }
+
+    /// The error with its sources and AWS's request ID, one per line: what `--verbose` prints.
+    ///
+    /// ```
+    /// let e = vpcform_deploy::DeployError::UnknownStack("X".into());
+    /// assert_eq!(e.verbose(), "no stack named \"X\" in this app");
+    /// ```
+    pub fn verbose(&self) -> String {
+        let mut text = self.to_string();
+        if let DeployError::Aws {
+            request_id: Some(id),
+            ..
+        } = self
+        {
+            text += &format!("\n  request ID: {id}");
+        }
+        let mut source = std::error::Error::source(self);
+        while let Some(error) = source {
+            text += &format!("\n  caused by: {error}");
+            source = error.source();
+        }
+        text
     }
 }

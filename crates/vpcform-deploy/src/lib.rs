@@ -8,7 +8,14 @@
 //!
 //! Invariant: nothing is left half-done without saying so — a change set not executed is
 //! deleted (with the empty stack a CREATE change set made), an interrupted stack is reported
-//! with its state, and a failure names the first resource that failed.
+//! with its state, a failure names the first resource that failed, and every stack an
+//! operation selected appears in its [`Report`] exactly once.
+//!
+//! Code map: `deployer.rs` (options, verbs, the run), `schedule.rs` (selection and order,
+//! pure), `change_set.rs` (one stack's deploy and destroy), `follow.rs` (events and final
+//! state), `calls.rs` (interruptible calls, retry notices, one-line errors with hints),
+//! `security.rs` (what broadens access), `status.rs` (typed stack states), `diff.rs`,
+//! `template.rs`, `ui.rs`.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -18,22 +25,35 @@
 //! let ui = Arc::new(TerminalUi::new());
 //! let deployer = Deployer::from_env(ui, DeployOptions { yes: true, ..Default::default() }).await;
 //! let body = r#"{"Resources":{"Vpc":{"Type":"AWS::EC2::VPC","Properties":{"CidrBlock":"10.0.0.0/16"}}}}"#;
-//! deployer.deploy(&[StackTemplate::new("Network", body)], &[]).await?;
+//! deployer.deploy(&[StackTemplate::new("Network", body)], &[]).await?.into_result()?;
 //! for diff in deployer.diff(&[StackTemplate::new("Network", body)], &[]).await? {
 //!     print!("{diff}");
 //! }
 //! # Ok(()) }
 //! ```
 
+// A DeployError carries the SDK's error and AWS's words; it is made once per failed stack,
+// never in a loop, so its size costs nothing worth boxing every variant for.
+#![allow(clippy::result_large_err)]
+
+mod calls;
+mod change_set;
 mod deployer;
 mod diff;
 mod error;
+mod follow;
+mod schedule;
+mod security;
+mod status;
+mod template;
 mod ui;
 
 pub use aws_sdk_cloudformation::Client;
-pub use deployer::{
-    DeployOptions, Deployer, MAX_TEMPLATE_BODY_BYTES, PlannedChange, StackOutcome, StackTemplate,
-};
+pub use change_set::{PlannedChange, approval_reason};
+pub use deployer::{DeployOptions, Deployer, Report, RequireApproval, StackOutcome};
 pub use diff::{PropertyChange, ResourceChange, ResourceDiff, StackDiff, diff_templates};
 pub use error::{DeployError, FailedResource};
+pub use security::{SecurityChange, security_changes, security_table};
+pub use status::{Operation, is_busy};
+pub use template::{MAX_TEMPLATE_BODY_BYTES, StackTemplate};
 pub use ui::{RecordingUi, TerminalUi, Ui};

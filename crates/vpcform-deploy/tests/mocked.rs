@@ -16,6 +16,8 @@ use aws_sdk_cloudformation::operation::describe_stacks::{
     DescribeStacksError, DescribeStacksOutput,
 };
 use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetOutput;
+use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
+use aws_sdk_cloudformation::operation::list_change_sets::ListChangeSetsOutput;
 use aws_sdk_cloudformation::operation::list_stack_resources::ListStackResourcesOutput;
 use aws_sdk_cloudformation::operation::update_termination_protection::UpdateTerminationProtectionOutput;
 use aws_sdk_cloudformation::primitives::DateTime;
@@ -25,7 +27,7 @@ use aws_sdk_cloudformation::types::{
 };
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use vpcform_deploy::{
-    DeployError, DeployOptions, Deployer, RecordingUi, StackOutcome, StackTemplate,
+    DeployError, DeployOptions, Deployer, Operation, RecordingUi, StackOutcome, StackTemplate,
 };
 
 const BODY: &str =
@@ -151,6 +153,47 @@ fn template(name: &str) -> StackTemplate {
     StackTemplate::new(name, BODY)
 }
 
+/// GetTemplate: the deployed template is `body` (the security review of an update reads it).
+fn deployed(body: &'static str) -> Rule {
+    mock!(Client::get_template)
+        .then_output(move || GetTemplateOutput::builder().template_body(body).build())
+}
+
+/// ListChangeSets: none left by earlier runs.
+fn no_stale_change_sets() -> Rule {
+    mock!(Client::list_change_sets).then_output(|| ListChangeSetsOutput::builder().build())
+}
+
+/// What an update needs besides its own rules: the deployed template (as the local one) and no
+/// stale change sets.
+fn update_basics() -> [Rule; 2] {
+    [deployed(BODY), no_stale_change_sets()]
+}
+
+/// DescribeStackEvents without a token: `before` (the marker read before executing), then
+/// `after` for every later call.
+fn events_first_page(
+    before: Vec<StackEvent>,
+    after: impl Fn() -> DescribeStackEventsOutput + Send + Sync + 'static,
+) -> Rule {
+    mock!(Client::describe_stack_events)
+        .match_requests(|req| req.next_token().is_none())
+        .sequence()
+        .output(move || {
+            DescribeStackEventsOutput::builder()
+                .set_stack_events(Some(before.clone()))
+                .build()
+        })
+        .output(after)
+        .repeatedly()
+        .build()
+}
+
+fn no_events() -> Rule {
+    mock!(Client::describe_stack_events)
+        .then_output(|| DescribeStackEventsOutput::builder().build())
+}
+
 #[tokio::test]
 async fn an_empty_change_set_means_no_changes_and_is_deleted() {
     let describe =
@@ -167,9 +210,10 @@ async fn an_empty_change_set_means_no_changes_and_is_deleted() {
     });
     let delete = delete_change_set();
     let execute = executes();
+    let stale = no_stale_change_sets();
     let ui = Arc::new(RecordingUi::answering(None));
     let d = deployer(
-        client(&[&describe, &create, &empty, &delete, &execute]),
+        client(&[&describe, &create, &empty, &delete, &execute, &stale]),
         ui.clone(),
         false,
     );
@@ -207,7 +251,7 @@ async fn a_failed_creation_is_deleted_and_diagnosed_from_the_first_failed_resour
     ]);
     let execute = executes();
     // Newest first, as CloudFormation returns them: the cancellation follows the real cause.
-    let events = mock!(Client::describe_stack_events).then_output(|| {
+    let events = events_first_page(vec![], || {
         DescribeStackEventsOutput::builder()
             .stack_events(event(
                 "e4",
@@ -258,7 +302,7 @@ async fn a_failed_creation_is_deleted_and_diagnosed_from_the_first_failed_resour
     else {
         panic!("{error}")
     };
-    assert_eq!(*operation, "create");
+    assert_eq!(*operation, Operation::Create);
     assert!(status.contains("OnStackFailure=DELETE"), "{status}");
     let cause = cause.as_ref().expect("diagnosed");
     assert_eq!(cause.logical_id, "Endpoint");
@@ -302,7 +346,8 @@ async fn a_failed_update_rolls_back_and_is_diagnosed() {
         Some(Replacement::False),
     )]);
     let execute = executes();
-    let events = mock!(Client::describe_stack_events).then_output(|| {
+    let [template_rule, stale] = update_basics();
+    let events = events_first_page(vec![], || {
         DescribeStackEventsOutput::builder()
             .stack_events(event(
                 "u2",
@@ -322,7 +367,15 @@ async fn a_failed_update_rolls_back_and_is_diagnosed() {
     });
     let ui = Arc::new(RecordingUi::answering(None));
     let d = deployer(
-        client(&[&describe, &create, &ready, &execute, &events]),
+        client(&[
+            &describe,
+            &create,
+            &ready,
+            &execute,
+            &events,
+            &template_rule,
+            &stale,
+        ]),
         ui,
         false,
     );
@@ -342,7 +395,6 @@ async fn a_stack_left_in_rollback_complete_is_deleted_then_created() {
     let describe = mock!(Client::describe_stacks)
         .sequence()
         .output(|| stack(StackStatus::RollbackComplete)) // prepare
-        .output(|| stack(StackStatus::RollbackComplete)) // delete_and_wait: its id
         .error(missing) // following the delete: gone
         .output(|| stack(StackStatus::CreateComplete)) // following the create
         .repeatedly()
@@ -413,7 +465,12 @@ async fn throttling_is_retried_until_it_succeeds() {
     });
     let delete = delete_change_set();
     let ui = Arc::new(RecordingUi::answering(None));
-    let d = deployer(client(&[&describe, &create, &empty, &delete]), ui, false);
+    let stale = no_stale_change_sets();
+    let d = deployer(
+        client(&[&describe, &create, &empty, &delete, &stale]),
+        ui,
+        false,
+    );
     let outcome = d.deploy_stack(&template("Net")).await.expect("retried");
     assert_eq!(outcome, StackOutcome::NoChanges);
     assert_eq!(
@@ -452,6 +509,7 @@ async fn events_are_paginated_and_each_printed_once() {
     let first_page = mock!(Client::describe_stack_events)
         .match_requests(|req| req.next_token().is_none())
         .sequence()
+        .output(|| DescribeStackEventsOutput::builder().build()) // before executing: none
         .output(|| {
             DescribeStackEventsOutput::builder()
                 .stack_events(event(
@@ -519,6 +577,7 @@ async fn events_are_paginated_and_each_printed_once() {
                 ))
                 .build()
         });
+    let [template_rule, stale] = update_basics();
     let ui = Arc::new(RecordingUi::answering(None));
     let d = deployer(
         client(&[
@@ -528,6 +587,8 @@ async fn events_are_paginated_and_each_printed_once() {
             &execute,
             &first_page,
             &second_page,
+            &template_rule,
+            &stale,
         ]),
         ui.clone(),
         false,
@@ -572,9 +633,18 @@ async fn replacements_need_confirmation_and_without_a_terminal_nothing_is_execut
     ]);
     let delete = delete_change_set();
     let execute = executes();
+    let [template_rule, stale] = update_basics();
     let ui = Arc::new(RecordingUi::answering(None));
     let d = deployer(
-        client(&[&describe, &create, &ready, &delete, &execute]),
+        client(&[
+            &describe,
+            &create,
+            &ready,
+            &delete,
+            &execute,
+            &template_rule,
+            &stale,
+        ]),
         ui.clone(),
         false,
     );
@@ -614,11 +684,19 @@ async fn replacements_need_confirmation_and_without_a_terminal_nothing_is_execut
         None,
     )]);
     let execute = executes();
-    let events = mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let events = no_events();
+    let [template_rule, stale] = update_basics();
     let ui = Arc::new(RecordingUi::answering(None));
     let d = deployer(
-        client(&[&describe, &create, &ready, &execute, &events]),
+        client(&[
+            &describe,
+            &create,
+            &ready,
+            &execute,
+            &events,
+            &template_rule,
+            &stale,
+        ]),
         ui,
         true,
     );
@@ -645,10 +723,8 @@ async fn termination_protection_blocks_destroy_and_is_set_on_deploy() {
     let delete = mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
     let ui = Arc::new(RecordingUi::answering(None));
     let d = deployer(client(&[&protected, &delete]), ui, true);
-    let error = d
-        .destroy(&[template("Net")], &[])
-        .await
-        .expect_err("protected");
+    let report = d.destroy(&[template("Net")], &[]).await.expect("selected");
+    let error = report.into_result().expect_err("protected");
     assert!(
         matches!(error, DeployError::TerminationProtected { .. }),
         "{error}"
@@ -669,9 +745,10 @@ async fn termination_protection_blocks_destroy_and_is_set_on_deploy() {
     let protect = mock!(Client::update_termination_protection)
         .match_requests(|req| req.enable_termination_protection() == Some(true))
         .then_output(|| UpdateTerminationProtectionOutput::builder().build());
+    let stale = no_stale_change_sets();
     let ui = Arc::new(RecordingUi::answering(None));
     let d = deployer(
-        client(&[&describe, &create, &empty, &delete_cs, &protect]),
+        client(&[&describe, &create, &empty, &delete_cs, &protect, &stale]),
         ui,
         false,
     );
@@ -714,11 +791,19 @@ async fn interrupting_while_following_reports_the_state_and_leaves_cloudformatio
         None,
     )]);
     let execute = executes();
-    let events = mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build());
+    let events = no_events();
+    let [template_rule, stale] = update_basics();
     let ui = Arc::new(RecordingUi::answering(None));
     let d = deployer(
-        client(&[&describe, &create, &ready, &execute, &events]),
+        client(&[
+            &describe,
+            &create,
+            &ready,
+            &execute,
+            &events,
+            &template_rule,
+            &stale,
+        ]),
         ui,
         false,
     );
@@ -752,8 +837,9 @@ async fn interrupting_before_execution_deletes_the_change_set() {
     let delete = delete_change_set();
     let execute = executes();
     let ui = Arc::new(RecordingUi::answering(None));
+    let stale = no_stale_change_sets();
     let d = deployer(
-        client(&[&describe, &create, &pending, &delete, &execute]),
+        client(&[&describe, &create, &pending, &delete, &execute, &stale]),
         ui,
         false,
     );
@@ -810,15 +896,22 @@ async fn stacks_deploy_in_dependency_order_and_dependents_of_a_failure_are_skipp
     let provider = template("Provider");
     let mut consumer = template("Consumer");
     consumer.depends_on = vec!["Provider".into()];
-    let error = d
+    let report = d
         .deploy(&[provider, consumer], &[])
         .await
-        .expect_err("fails");
+        .expect("both selected");
+    assert_eq!(report.stacks.len(), 2, "each stack once");
+    let error = report.stacks[0].1.as_ref().expect_err("Provider fails");
     assert!(
         error
             .to_string()
             .starts_with("Provider: the change set failed: Template format error"),
         "{error}"
+    );
+    assert!(
+        matches!(&report.stacks[1].1, Err(DeployError::Skipped { dependency, .. }) if dependency == "Provider"),
+        "{:?}",
+        report.stacks[1]
     );
     assert_eq!(create.num_calls(), 1, "Consumer never starts");
     assert!(
@@ -901,7 +994,7 @@ async fn a_failed_creation_seen_as_delete_complete_is_a_failure() {
         None,
     )]);
     let execute = executes();
-    let events = mock!(Client::describe_stack_events).then_output(|| {
+    let events = events_first_page(vec![], || {
         DescribeStackEventsOutput::builder()
             .stack_events(event(
                 "f1",
