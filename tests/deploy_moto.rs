@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::config::{BehaviorVersion, Credentials, Region};
-use vpcform::deploy::{DeployOptions, Deployer, RecordingUi, ResourceChange, StackOutcome};
+use vpcform::deploy::{
+    DeployOptions, Deployer, RecordingUi, ResourceChange, S3Access, StackOutcome, StackTemplate,
+};
 use vpcform::prelude::*;
 
 /// A moto server on a free loopback port, killed on drop.
@@ -579,4 +581,215 @@ async fn the_cli_writes_the_outputs_file() {
     // No destroy: moto cannot delete the stack's route tables (emulator.md), and the server
     // goes with the test.
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A VPC and `groups` security groups in it: a template of `groups + 1` resources.
+fn many_groups(groups: usize) -> String {
+    let mut resources = serde_json::Map::new();
+    resources.insert(
+        "Vpc".into(),
+        serde_json::json!({"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}}),
+    );
+    for i in 0..groups {
+        resources.insert(
+            format!("Group{i:03}"),
+            serde_json::json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {
+                "GroupDescription": format!("Application tier {i}: HTTPS from the VPC only"),
+                "VpcId": {"Ref": "Vpc"},
+                "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                    "CidrIp": "10.0.0.0/16", "Description": "HTTPS from the VPC"}],
+                "SecurityGroupEgress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                    "CidrIp": "10.0.0.0/16", "Description": "HTTPS to the VPC"}]}}),
+        );
+    }
+    serde_json::json!({"Resources": resources}).to_string()
+}
+
+/// A 300-resource template (over 51,200 bytes) is uploaded to S3 and deployed by TemplateURL:
+/// the first time through a bootstrap stack vpcform creates; a redeploy reuses the bucket and
+/// finds no changes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_300_resource_stack_deploys_through_s3_and_the_bootstrap_stack() {
+    let Some(moto) = Moto::start() else { return };
+    let client = moto.client();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let s3 = S3Access::new(
+        "us-east-1",
+        Credentials::new("testing", "testing", None, None, "tests"),
+        Some(format!("http://127.0.0.1:{}", moto.port)),
+    );
+    let d = deployer(&client, ui.clone()).with_s3(s3);
+    let body = many_groups(299);
+    assert!(
+        body.len() > vpcform::deploy::MAX_TEMPLATE_BODY_BYTES,
+        "{} bytes",
+        body.len()
+    );
+    let stacks = [StackTemplate::new("Large", body)];
+    let outcomes = d
+        .deploy(&stacks, &[])
+        .await
+        .and_then(vpcform::deploy::Report::into_result)
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    assert!(
+        matches!(outcomes[0].1, StackOutcome::Deployed { .. }),
+        "{outcomes:?}"
+    );
+    let resources: Vec<_> = client
+        .list_stack_resources()
+        .stack_name("Large")
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .expect("resources");
+    assert_eq!(resources.len(), 300);
+    let (status, bootstrap) = deployed(&client, "VpcformToolkit")
+        .await
+        .expect("bootstrap stack");
+    assert_eq!(status, "CREATE_COMPLETE");
+    assert!(
+        bootstrap.contains(&"TemplateBucket".to_string()),
+        "{bootstrap:?}"
+    );
+    let lines = ui.lines();
+    assert!(
+        lines.iter().any(|l| l.starts_with("VpcformToolkit: ")
+            && l.contains("bootstrapping this account and region")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Large: template is ") && l.contains("uploaded to s3://")),
+        "{lines:#?}"
+    );
+
+    // Again: the same object, no second bootstrap, no changes.
+    let ui = Arc::new(RecordingUi::answering(None));
+    let s3 = S3Access::new(
+        "us-east-1",
+        Credentials::new("testing", "testing", None, None, "tests"),
+        Some(format!("http://127.0.0.1:{}", moto.port)),
+    );
+    let d = deployer(&client, ui.clone()).with_s3(s3);
+    let outcomes = d
+        .deploy(&stacks, &[])
+        .await
+        .and_then(vpcform::deploy::Report::into_result)
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    assert_eq!(outcomes[0].1, StackOutcome::NoChanges, "{:#?}", ui.lines());
+    assert!(
+        !ui.lines().iter().any(|l| l.contains("bootstrapping")),
+        "{:#?}",
+        ui.lines()
+    );
+}
+
+/// `deploy Consumer` deploys the Provider it imports from first; `--no-execute` leaves a
+/// change set whose name `deploy Consumer --change-set NAME` then executes, exactly that one.
+#[tokio::test(flavor = "multi_thread")]
+async fn deploying_a_consumer_deploys_its_provider_and_a_reviewed_change_set_executes() {
+    let Some(moto) = Moto::start() else { return };
+    let client = moto.client();
+    let provider = StackTemplate::new(
+        "Provider",
+        serde_json::json!({"Resources": {"Vpc": {"Type": "AWS::EC2::VPC",
+            "Properties": {"CidrBlock": "10.1.0.0/16"}}},
+            "Outputs": {"VpcId": {"Value": {"Ref": "Vpc"}, "Export": {"Name": "Provider-VpcId"}}}})
+        .to_string(),
+    );
+    // moto keeps no exports for stacks made through change sets (TESTING.md), so the
+    // Consumer names its dependency without importing: the order is what is tested.
+    let consumer_with = |groups: &[&str]| {
+        let mut resources = serde_json::Map::new();
+        resources.insert(
+            "Vpc".into(),
+            serde_json::json!({"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.2.0.0/16"}}),
+        );
+        for name in groups {
+            resources.insert(
+                name.to_string(),
+                serde_json::json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {
+                    "GroupDescription": "endpoints", "VpcId": {"Ref": "Vpc"},
+                    "SecurityGroupEgress": []}}),
+            );
+        }
+        let mut stack = StackTemplate::new(
+            "Consumer",
+            serde_json::json!({"Resources": resources}).to_string(),
+        );
+        stack.depends_on = vec!["Provider".into()];
+        stack
+    };
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(&client, ui.clone());
+    let stacks = [provider.clone(), consumer_with(&["Endpoints"])];
+    let report = d
+        .deploy(&stacks, &["Consumer".to_string()])
+        .await
+        .expect("selected");
+    let names: Vec<&str> = report.stacks.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Provider", "Consumer"]);
+    report
+        .into_result()
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    assert!(
+        ui.lines().contains(
+            &"Provider: deployed first: Consumer import from it (--exclusively to skip it)"
+                .to_string()
+        ),
+        "{:#?}",
+        ui.lines()
+    );
+    let consumer_ids = |mut ids: Vec<String>| {
+        ids.retain(|id| id != "Vpc");
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        consumer_ids(deployed(&client, "Consumer").await.expect("deployed").1),
+        ["Endpoints"]
+    );
+
+    // Review: a change set left, not executed.
+    let changed = [provider, consumer_with(&["Endpoints", "Extra"])];
+    let review = Deployer::new(
+        client.clone(),
+        ui.clone(),
+        DeployOptions {
+            no_execute: true,
+            poll_interval: Duration::from_millis(200),
+            ..DeployOptions::default()
+        },
+    );
+    let outcomes = review
+        .deploy(&changed, &["Consumer".to_string()])
+        .await
+        .and_then(vpcform::deploy::Report::into_result)
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    let Some((_, StackOutcome::ChangeSetCreated { change_set })) =
+        outcomes.iter().find(|(n, _)| n == "Consumer")
+    else {
+        panic!("{outcomes:?}")
+    };
+    assert_eq!(
+        consumer_ids(deployed(&client, "Consumer").await.expect("deployed").1),
+        ["Endpoints"],
+        "not executed"
+    );
+    // Execute exactly that one, from templates that no longer matter.
+    let report = d
+        .deploy_change_set(&stacks, &["Consumer".to_string()], change_set)
+        .await
+        .expect("one stack");
+    let outcomes = report
+        .into_result()
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    assert_eq!(outcomes.len(), 1, "only Consumer: {outcomes:?}");
+    assert_eq!(
+        consumer_ids(deployed(&client, "Consumer").await.expect("deployed").1),
+        ["Endpoints", "Extra"]
+    );
 }

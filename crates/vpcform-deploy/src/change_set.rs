@@ -17,7 +17,8 @@ use crate::calls::{aws, does_not_exist};
 use crate::security::{SecurityChange, security_changes, security_table};
 use crate::status::{Operation, is_busy};
 use crate::{
-    DeployError, Deployer, MAX_TEMPLATE_BODY_BYTES, RequireApproval, StackOutcome, StackTemplate,
+    DeployError, Deployer, MAX_TEMPLATE_BODY_BYTES, MAX_TEMPLATE_URL_BYTES, RequireApproval,
+    StackOutcome, StackTemplate,
 };
 
 /// The description vpcform gives its change sets: how it finds the ones it left.
@@ -182,7 +183,7 @@ impl Deployer {
     /// See [`DeployError`]: every path that stops early says what state it left.
     pub async fn deploy_stack(&self, stack: &StackTemplate) -> Result<StackOutcome, DeployError> {
         let name = stack.name.as_str();
-        if stack.body.len() > MAX_TEMPLATE_BODY_BYTES {
+        if stack.body.len() > MAX_TEMPLATE_URL_BYTES {
             return Err(DeployError::TemplateTooLarge {
                 stack: name.to_string(),
                 bytes: stack.body.len(),
@@ -400,7 +401,9 @@ impl Deployer {
             .summaries()
             .iter()
             .filter(|s| {
-                s.description() == Some(DESCRIPTION)
+                // The stack's own only (moto's ListChangeSets answers every stack's).
+                s.stack_name() == Some(name)
+                    && s.description() == Some(DESCRIPTION)
                     && s.execution_status() != Some(&ExecutionStatus::ExecuteInProgress)
             })
             .filter_map(|s| s.change_set_name().map(str::to_string))
@@ -446,7 +449,6 @@ impl Deployer {
             .create_change_set()
             .stack_name(name)
             .change_set_name(change_set)
-            .template_body(&stack.body)
             .change_set_type(change_set_type)
             .description(DESCRIPTION);
         if creating {
@@ -462,6 +464,11 @@ impl Deployer {
         for parameter in stack.change_set_parameters(creating)? {
             request = request.parameters(parameter);
         }
+        request = if stack.body.len() > MAX_TEMPLATE_BODY_BYTES {
+            request.template_url(self.upload_template(stack).await?)
+        } else {
+            request.template_body(&stack.body)
+        };
         let created = self
             .interruptible(name, "CreateChangeSet", request.send())
             .await?
@@ -628,7 +635,17 @@ impl Deployer {
                     stack: name.to_string(),
                     change_set: change_set.to_string(),
                     reason: match &error {
-                        DeployError::Aws { code, message, .. } => format!("{code}: {message}"),
+                        DeployError::Aws {
+                            code,
+                            message,
+                            hint,
+                            ..
+                        } => format!(
+                            "{code}: {message}{}",
+                            hint.as_ref()
+                                .map(|h| format!(" (hint: {h})"))
+                                .unwrap_or_default()
+                        ),
                         other => other.to_string(),
                     },
                     left,
@@ -880,7 +897,10 @@ mod tests {
         };
         use RequireApproval::*;
         assert_eq!(approval_reason(Broadening, &add, &[]), None);
-        assert_eq!(approval_reason(Broadening, &add, std::slice::from_ref(&narrowed)), None);
+        assert_eq!(
+            approval_reason(Broadening, &add, std::slice::from_ref(&narrowed)),
+            None
+        );
         assert_eq!(
             approval_reason(Broadening, &add, &[widened()]).as_deref(),
             Some("the change set broadens access (1 security change(s) marked !)")

@@ -15,7 +15,8 @@ use tokio::task::JoinSet;
 use crate::calls::{RetryNotices, STACK, aws, does_not_exist};
 use crate::diff::{StackDiff, diff_templates};
 use crate::schedule::{Schedule, select_for_deploy, select_for_destroy};
-use crate::{DeployError, StackTemplate, Ui};
+use crate::{DeployError, S3Access, StackTemplate, Ui};
+use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 
 /// When a deploy stops to ask (CDK's `--require-approval`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -70,6 +71,9 @@ pub struct DeployOptions {
     pub poll_interval: Duration,
     /// Stop following a stack after this long (CloudFormation carries on); `None`: wait.
     pub timeout: Option<Duration>,
+    /// The S3 bucket templates over 51,200 bytes are uploaded to; `None`: the bootstrap
+    /// stack's (created once per account and region).
+    pub template_bucket: Option<String>,
 }
 
 impl Default for DeployOptions {
@@ -84,6 +88,7 @@ impl Default for DeployOptions {
             concurrency: 4,
             poll_interval: Duration::from_secs(2),
             timeout: None,
+            template_bucket: None,
         }
     }
 }
@@ -196,6 +201,12 @@ pub struct Deployer {
     interrupt: Arc<watch::Sender<bool>>,
     /// One question at a time, whichever stack asks.
     prompt: Arc<Mutex<()>>,
+    /// How large templates reach S3; `None` without a region or credentials.
+    pub(crate) s3: Option<S3Access>,
+    /// The HTTP connector for uploads, made on first use.
+    pub(crate) http: Arc<std::sync::OnceLock<SharedHttpConnector>>,
+    /// The bootstrap bucket, once known.
+    pub(crate) bootstrap: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl Deployer {
@@ -214,7 +225,10 @@ impl Deployer {
             .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(10))
             .load()
             .await;
-        Deployer::new(Client::new(&config), ui, options)
+        let s3 = S3Access::from_sdk_config(&config);
+        let mut deployer = Deployer::new(Client::new(&config), ui, options);
+        deployer.s3 = s3;
+        deployer
     }
 
     /// A deployer with a given client (tests give one backed by mocks or an emulator). The
@@ -240,7 +254,24 @@ impl Deployer {
             interrupted,
             interrupt: Arc::new(interrupt),
             prompt: Arc::new(Mutex::new(())),
+            s3: None,
+            http: Arc::new(std::sync::OnceLock::new()),
+            bootstrap: Arc::new(tokio::sync::OnceCell::new()),
         }
+    }
+
+    /// Reaches S3 (for templates over 51,200 bytes) this way: [`Deployer::from_env`] takes the
+    /// standard chain's region and credentials and the `AWS_ENDPOINT_URL[_S3]` variables; a
+    /// deployer made with [`Deployer::new`] has no S3 until given one.
+    ///
+    /// ```no_run
+    /// # fn demo(deployer: vpcform_deploy::Deployer, s3: vpcform_deploy::S3Access) {
+    /// let deployer = deployer.with_s3(s3);
+    /// # }
+    /// ```
+    pub fn with_s3(mut self, s3: S3Access) -> Deployer {
+        self.s3 = Some(s3);
+        self
     }
 
     /// Stops, as Ctrl-C does: calls under way are abandoned, questions go unanswered, change

@@ -52,16 +52,31 @@ pub enum DeployError {
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
-    /// The template is too large to send in the request.
+    /// The template is over the 1 MB CloudFormation reads from S3.
     #[error(
-        "{stack}: the template is {bytes} bytes, over CloudFormation's 51,200-byte TemplateBody \
-         limit; it must be uploaded to S3 (TemplateURL), which vpcform does not do yet — split the stack"
+        "{stack}: the template is {bytes} bytes, over CloudFormation's 1 MB limit for a template \
+         in S3 (TemplateURL); split the stack (nothing was deployed)"
     )]
     TemplateTooLarge {
         /// The stack.
         stack: String,
         /// The template's size.
         bytes: usize,
+    },
+    /// A large template could not be uploaded to S3.
+    #[error(
+        "{stack}: could not upload the template to {target}: {reason}{} (nothing was deployed)",
+        hint.as_ref().map(|h| format!(" (hint: {h})")).unwrap_or_default()
+    )]
+    Upload {
+        /// The stack.
+        stack: String,
+        /// Where to: `s3://bucket/key`.
+        target: String,
+        /// S3's code and message, or what failed.
+        reason: String,
+        /// What to do about it, when known.
+        hint: Option<String>,
     },
     /// A value was given for a parameter the stack's template does not declare.
     #[error(
@@ -275,6 +290,7 @@ impl DeployError {
         match self {
             DeployError::Aws { stack, .. }
             | DeployError::TemplateTooLarge { stack, .. }
+            | DeployError::Upload { stack, .. }
             | DeployError::UnknownParameter { stack, .. }
             | DeployError::MissingParameter { stack, .. }
             | DeployError::StackBusy { stack, .. }

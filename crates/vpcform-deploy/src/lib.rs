@@ -47,6 +47,7 @@ mod security;
 mod status;
 mod template;
 mod ui;
+mod upload;
 
 pub use aws_sdk_cloudformation::Client;
 pub use change_set::{PlannedChange, approval_reason};
@@ -57,3 +58,11 @@ pub use security::{SecurityChange, security_changes, security_table};
 pub use status::{Operation, is_busy};
 pub use template::{MAX_TEMPLATE_BODY_BYTES, StackTemplate};
 pub use ui::{RecordingUi, TerminalUi, Ui};
+pub use upload::{BOOTSTRAP_STACK, MAX_TEMPLATE_URL_BYTES, S3Access, bootstrap_stack};
+
+/// The TLS every HTTPS connection of vpcform's uses (CloudFormation, S3).
+pub(crate) fn tls_provider() -> aws_smithy_http_client::tls::Provider {
+    aws_smithy_http_client::tls::Provider::Rustls(
+        aws_smithy_http_client::tls::rustls_provider::CryptoMode::AwsLc,
+    )
+}
