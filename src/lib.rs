@@ -100,6 +100,10 @@ pub enum Command {
         /// "Value"}}` (CDK's `--outputs-file`).
         #[arg(long, value_name = "FILE")]
         outputs_file: Option<PathBuf>,
+        /// The S3 bucket templates over 51,200 bytes are uploaded to (default: the bucket of
+        /// the `VpcformToolkit` stack, created on first need in each account and region).
+        #[arg(long, value_name = "BUCKET")]
+        template_bucket: Option<String>,
         /// Print errors with their causes and AWS request IDs.
         #[arg(long)]
         verbose: bool,
@@ -494,8 +498,10 @@ mod cli_deploy {
                 exclusively,
                 concurrency,
                 timeout,
+                template_bucket,
                 ..
             } => {
+                options.template_bucket = template_bucket.clone();
                 options.yes = *yes;
                 options.require_approval = match require_approval {
                     RequireApprovalArg::Never => RequireApproval::Never,

@@ -82,6 +82,7 @@ impl Moto {
             .region(Region::new("us-east-1"))
             .endpoint_url(format!("http://127.0.0.1:{}", self.port))
             .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+            .http_client(vpcform::deploy::https_client())
             .build();
         Client::from_conf(config)
     }

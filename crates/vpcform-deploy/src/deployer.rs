@@ -222,6 +222,7 @@ impl Deployer {
     /// ```
     pub async fn from_env(ui: Arc<dyn Ui>, options: DeployOptions) -> Deployer {
         let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(crate::https_client())
             .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(10))
             .load()
             .await;

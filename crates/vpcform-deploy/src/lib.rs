@@ -60,9 +60,28 @@ pub use template::{MAX_TEMPLATE_BODY_BYTES, StackTemplate};
 pub use ui::{RecordingUi, TerminalUi, Ui};
 pub use upload::{BOOTSTRAP_STACK, MAX_TEMPLATE_URL_BYTES, S3Access, bootstrap_stack};
 
-/// The TLS every HTTPS connection of vpcform's uses (CloudFormation, S3).
+/// The TLS every HTTPS connection of vpcform's uses (CloudFormation, S3, credentials): rustls
+/// on ring, which builds in seconds where aws-lc-rs's C build took most of a minute.
 pub(crate) fn tls_provider() -> aws_smithy_http_client::tls::Provider {
     aws_smithy_http_client::tls::Provider::Rustls(
-        aws_smithy_http_client::tls::rustls_provider::CryptoMode::AwsLc,
+        aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
     )
+}
+
+/// The HTTPS client vpcform's AWS clients use: rustls on ring, with the system's trust store and
+/// the proxy variables. The SDK has no default one in vpcform's build (see `Cargo.toml`): a
+/// client configured by hand needs this one.
+///
+/// ```
+/// let config = aws_sdk_cloudformation::Config::builder()
+///     .behavior_version(aws_sdk_cloudformation::config::BehaviorVersion::latest())
+///     .region(aws_sdk_cloudformation::config::Region::new("us-east-1"))
+///     .http_client(vpcform_deploy::https_client())
+///     .build();
+/// let client = aws_sdk_cloudformation::Client::from_conf(config);
+/// ```
+pub fn https_client() -> aws_sdk_cloudformation::config::SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls_provider())
+        .build_https()
 }

@@ -860,16 +860,28 @@ async fn interrupting_before_execution_deletes_the_change_set() {
     assert_eq!(execute.num_calls(), 0);
 }
 
+/// Over CloudFormation's 1 MB for a template in S3: refused before any call. Over 51,200
+/// bytes with no way to S3 (a deployer made with `new` and no `with_s3`): refused before any
+/// change set, saying how to give one.
 #[tokio::test]
-async fn a_template_over_the_limit_is_refused_before_any_call() {
-    let describe =
-        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
+async fn a_template_over_the_limits_is_refused_before_any_change() {
+    let describe = mock!(Client::describe_stacks).then_error(missing);
+    let create = created(ChangeSetType::Create);
     let ui = Arc::new(RecordingUi::answering(None));
-    let d = deployer(client(&[&describe]), ui, true);
-    let big = StackTemplate::new("Net", "x".repeat(51_201));
-    let error = d.deploy_stack(&big).await.expect_err("too large");
-    assert!(error.to_string().contains("51201 bytes"), "{error}");
+    let d = deployer(client(&[&describe, &create]), ui, true);
+    let huge = StackTemplate::new("Net", format!("{{\"x\":\"{}\"}}", "x".repeat(1_048_576)));
+    let error = d.deploy_stack(&huge).await.expect_err("too large");
+    assert_eq!(
+        error.to_string(),
+        "Net: the template is 1048584 bytes, over CloudFormation's 1 MB limit for a template in \
+         S3 (TemplateURL); split the stack (nothing was deployed)"
+    );
     assert_eq!(describe.num_calls(), 0);
+    let large = StackTemplate::new("Net", format!("{{\"x\":\"{}\"}}", "x".repeat(60_000)));
+    let error = d.deploy_stack(&large).await.expect_err("no S3");
+    assert!(matches!(error, DeployError::Upload { .. }), "{error}");
+    assert!(error.to_string().contains("Deployer::with_s3"), "{error}");
+    assert_eq!(create.num_calls(), 0);
 }
 
 #[tokio::test]
