@@ -1088,11 +1088,12 @@ pub enum SynthWarning {
         /// The region.
         region: String,
     },
-    /// A template too large to send in the request: deploying it needs an upload to S3.
+    /// A template too large to send in the request: deploying it goes through S3.
     #[error(
         "{stack}: the template is {bytes} bytes, over CloudFormation's 51,200-byte TemplateBody \
-         limit — deploying it needs an upload to S3 (TemplateURL), which vpcform's deployer does \
-         not do yet; split the stack to deploy it with vpcform"
+         limit — it deploys from S3 (TemplateURL): vpcform's deployer uploads it to the bucket \
+         given with --template-bucket or to its bootstrap stack's (VpcformToolkit, created once \
+         per account and region); other tools need the same"
     )]
     TemplateNeedsS3Upload {
         /// The stack.
