@@ -738,7 +738,7 @@ async fn deploying_a_consumer_deploys_its_provider_and_a_reviewed_change_set_exe
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     assert!(
         ui.lines().contains(
-            &"Provider: deployed first: Consumer import from it (--exclusively to skip it)"
+            &"Provider: deployed first: Consumer imports from it (--exclusively to skip it)"
                 .to_string()
         ),
         "{:#?}",

@@ -65,7 +65,14 @@ where
     R: std::fmt::Debug + Send + Sync + 'static,
     SdkError<E, R>: RequestId,
 {
+    let region_missing = {
+        let text = chain(&error).to_ascii_lowercase();
+        text.contains("missing signing region") || text.contains("missing region")
+    };
     let (code, message) = match &error {
+        // The SDK reports a missing region as a dispatch failure when an endpoint URL is set:
+        // nothing was sent.
+        _ if region_missing => ("RequestNotBuilt".to_string(), chain(&error)),
         SdkError::ServiceError(_) => (
             error.code().unwrap_or("Unknown").to_string(),
             error
@@ -128,8 +135,8 @@ where
 {
     let text = message.to_ascii_lowercase();
     let hint = match (error, code) {
-        (SdkError::ConstructionFailure(_), _)
-            if text.contains("region") && !text.contains("credential") =>
+        (SdkError::ConstructionFailure(_) | SdkError::DispatchFailure(_), _)
+            if text.contains("missing signing region") || text.contains("missing region") =>
         {
             "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION), or `region` in the profile \
              AWS_PROFILE names"
@@ -143,8 +150,8 @@ where
                 .to_string()
         }
         (SdkError::DispatchFailure(_) | SdkError::TimeoutError(_), _) => {
-            "CloudFormation's endpoint did not answer: check the network and any proxy \
-             (HTTPS_PROXY), and AWS_ENDPOINT_URL if it is set"
+            "CloudFormation's endpoint did not answer: check the network, and AWS_ENDPOINT_URL \
+             if it is set"
                 .to_string()
         }
         (_, "ExpiredToken" | "ExpiredTokenException" | "RequestExpired") => {
@@ -232,14 +239,20 @@ impl Intercept for RetryNotices {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
-        let failure = match context.output_or_error() {
-            Some(Err(error)) => {
-                let status = context
-                    .response()
-                    .map(|r| format!("HTTP {}: ", r.status().as_u16()))
+        let failure = match (context.output_or_error(), context.response()) {
+            // An answer: AWS's code and message from its XML (the SDK's error text for it is
+            // a struct dump).
+            (Some(Err(_)), Some(response)) => {
+                let status = response.status().as_u16();
+                let body = response
+                    .body()
+                    .bytes()
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
                     .unwrap_or_default();
-                Some(format!("{status}{}", chain(error)))
+                let (code, message) = crate::upload::s3_error(status, &body);
+                Some(format!("HTTP {status}: {code}: {message}"))
             }
+            (Some(Err(error)), None) => Some(chain(error)),
             _ => None,
         };
         if let Some(failure) = failure {
@@ -278,6 +291,18 @@ mod tests {
             "Invalid Configuration: Missing Region",
         ));
         assert!(hint.expect("hint").contains("AWS_REGION"));
+        // With an endpoint URL the SDK calls it a dispatch failure; nothing was sent.
+        let error = aws(
+            "Net",
+            "DescribeStacks",
+            Error::dispatch_failure(ConnectorError::other("missing signing region".into(), None)),
+        );
+        let text = error.to_string();
+        assert!(
+            text.starts_with("Net: DescribeStacks failed: RequestNotBuilt: "),
+            "{text}"
+        );
+        assert!(text.contains("AWS_REGION"), "{text}");
     }
 
     #[test]

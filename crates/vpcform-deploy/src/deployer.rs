@@ -386,8 +386,13 @@ impl Deployer {
                 self.ui.line(
                     &stack.name,
                     &format!(
-                        "deployed first: {} import from it (--exclusively to skip it)",
-                        importers.join(", ")
+                        "deployed first: {} {} from it (--exclusively to skip it)",
+                        importers.join(", "),
+                        if importers.len() == 1 {
+                            "imports"
+                        } else {
+                            "import"
+                        }
                     ),
                 );
             }
@@ -476,9 +481,13 @@ impl Deployer {
                 String::new()
             } else {
                 format!(
-                    " ({} included: {} import from {})",
+                    " ({} included: {} from {})",
                     dependents.join(", "),
-                    if dependents.len() == 1 { "it" } else { "they" },
+                    if dependents.len() == 1 {
+                        "it imports"
+                    } else {
+                        "they import"
+                    },
                     only.join(", ")
                 )
             };

@@ -131,7 +131,7 @@ pub enum DeployError {
         reason: String,
     },
     /// The user declined the changes.
-    #[error("{stack}: not deployed: the changes were declined (the change set was deleted)")]
+    #[error("{stack}: not deployed: the changes were declined; the stack was not changed")]
     Declined {
         /// The stack.
         stack: String,
@@ -169,9 +169,7 @@ pub enum DeployError {
         status: String,
     },
     /// Interrupted before anything was executed.
-    #[error(
-        "{stack}: interrupted before executing; nothing was changed (the change set was deleted)"
-    )]
+    #[error("{stack}: interrupted before executing; the stack was not changed")]
     InterruptedBeforeExecution {
         /// The stack.
         stack: String,
@@ -193,9 +191,8 @@ pub enum DeployError {
     },
     /// The stack did not settle within `--timeout`.
     #[error(
-        "{stack}: still {status} after {}s (--timeout); CloudFormation carries on without us — \
-         follow it in the console or run the command again when it settles",
-        after.as_secs()
+        "{stack}: still {status} after {after:?} (--timeout); CloudFormation carries on without \
+         us — follow it in the console or run the command again when it settles"
     )]
     TimedOut {
         /// The stack.
@@ -232,9 +229,9 @@ pub enum DeployError {
     },
     /// `destroy --exclusively` on a stack others import from.
     #[error(
-        "{stack}: {dependents} import from it and are deployed, so CloudFormation would refuse to \
-         delete its exports; destroy them first, or run destroy without --exclusively to include \
-         them (nothing was deleted)"
+        "{stack}: deployed stacks import from it ({dependents}), so CloudFormation would refuse \
+         to delete its exports; destroy them first, or run destroy without --exclusively to \
+         include them (nothing was deleted)"
     )]
     DependentsDeployed {
         /// The stack.

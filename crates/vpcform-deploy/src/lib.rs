@@ -68,9 +68,9 @@ pub(crate) fn tls_provider() -> aws_smithy_http_client::tls::Provider {
     )
 }
 
-/// The HTTPS client vpcform's AWS clients use: rustls on ring, with the system's trust store and
-/// the proxy variables. The SDK has no default one in vpcform's build (see `Cargo.toml`): a
-/// client configured by hand needs this one.
+/// The HTTPS client vpcform's AWS clients use: rustls on ring, with the system's trust store (and,
+/// as the SDK's default client, no proxy). The SDK has no default one in vpcform's build (see
+/// `Cargo.toml`): a client configured by hand needs this one.
 ///
 /// ```
 /// let config = aws_sdk_cloudformation::Config::builder()

@@ -194,8 +194,9 @@ fn key_for(stack: &str, body: &str) -> String {
     format!("vpcform/{stack}/{}.json", hex::encode(digest))
 }
 
-/// S3's error code and message from its XML answer, or the text as it came.
-fn s3_error(status: u16, body: &str) -> (String, String) {
+/// The error code and message of an AWS XML answer (S3's, CloudFormation's), or the text as it
+/// came.
+pub(crate) fn s3_error(status: u16, body: &str) -> (String, String) {
     let field = |tag: &str| {
         let open = format!("<{tag}>");
         let start = body.find(&open)? + open.len();
@@ -370,7 +371,10 @@ impl Deployer {
             .map_err(|e| {
                 (
                     crate::calls::chain(&e),
-                    Some("S3 did not answer: check the network and any proxy (HTTPS_PROXY)".into()),
+                    Some(
+                        "S3 did not answer: check the network, and AWS_ENDPOINT_URL if it is set"
+                            .into(),
+                    ),
                 )
             })?;
         let status = response.status().as_u16();
@@ -399,12 +403,11 @@ impl Deployer {
     }
 }
 
-/// The HTTP connector uploads go through: the SDK's, with the same TLS and the proxy
-/// variables (`HTTPS_PROXY`, `NO_PROXY`).
+/// The HTTP connector uploads go through: the SDK's, with the same TLS (and, as the SDK's
+/// default client, no proxy).
 pub(crate) fn connector() -> aws_smithy_runtime_api::client::http::SharedHttpConnector {
     aws_smithy_runtime_api::client::http::SharedHttpConnector::new(
         aws_smithy_http_client::Connector::builder()
-            .proxy_config(aws_smithy_http_client::proxy::ProxyConfig::from_env())
             .tls_provider(crate::tls_provider())
             .build(),
     )
