@@ -1097,7 +1097,7 @@ fn template_over_51200_bytes_warns_that_deploy_needs_s3() {
         warnings[0]
     );
     assert!(
-        warnings[0].contains("deploying it needs an upload to S3 (TemplateURL)"),
+        warnings[0].contains("it deploys from S3 (TemplateURL)"),
         "{}",
         warnings[0]
     );
