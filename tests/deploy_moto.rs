@@ -794,3 +794,64 @@ async fn deploying_a_consumer_deploys_its_provider_and_a_reviewed_change_set_exe
         ["Endpoints", "Extra"]
     );
 }
+
+/// Ctrl-C while the SDK retries an endpoint that does not answer (no moto: 127.0.0.1:1 refuses
+/// connections): the program stops at once, its summary says the stack was not changed, and it
+/// exits 130.
+#[test]
+fn ctrl_c_stops_a_retrying_deploy_at_once_with_exit_code_130() {
+    use std::io::BufRead;
+    let exe = std::env::current_exe().expect("test binary");
+    let example = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|debug| debug.join("examples").join("private_endpoints"))
+        .expect("target dir");
+    let dir = std::env::temp_dir().join(format!("vpcform-ctrl-c-{}", std::process::id()));
+    let mut child = Command::new(&example)
+        .args(["deploy", "--out"])
+        .arg(&dir)
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the example");
+    let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    // Wait for the SDK's first retry, then interrupt.
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("utf-8");
+        let retrying = line.contains("retrying DescribeStacks (attempt 2)");
+        seen.push(line);
+        if retrying {
+            break;
+        }
+    }
+    assert!(
+        seen.iter().any(|l| l.contains("retrying DescribeStacks")),
+        "{seen:#?}"
+    );
+    let sent = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("exits");
+    let took = sent.elapsed();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert_eq!(status.code(), Some(130), "{rest:#?}");
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+    assert!(
+        rest.contains(
+            &"  error: PrivateEndpoints: interrupted before executing; the stack was not changed"
+                .to_string()
+        ),
+        "{rest:#?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
