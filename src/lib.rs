@@ -74,7 +74,7 @@ pub enum Command {
         /// When to stop for approval: `never`, `any-change`, or `broadening` (a security change
         /// that widens access, or a replacement or removal).
         #[arg(long, value_name = "LEVEL", default_value = "broadening")]
-        require_approval: vpcform_deploy_args::RequireApprovalArg,
+        require_approval: RequireApprovalArg,
         /// Create and print the change sets; do not execute them.
         #[arg(long)]
         no_execute: bool,
@@ -125,21 +125,24 @@ pub enum Command {
     },
 }
 
-/// `--require-approval`'s values, as the command line spells them.
-mod vpcform_deploy_args {
-    /// `never`, `any-change` or `broadening`.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-    pub enum RequireApprovalArg {
-        /// Never ask.
-        Never,
-        /// Ask before any change.
-        AnyChange,
-        /// Ask before a change that broadens access, replaces or removes.
-        Broadening,
-    }
+/// `deploy --require-approval`'s values, as the command line spells them (`never`, `any-change`,
+/// `broadening`); defined here because the command line exists without the `deploy` feature.
+///
+/// ```
+/// use clap::ValueEnum;
+/// let level = vpcform::RequireApprovalArg::from_str("any-change", false)?;
+/// assert_eq!(level, vpcform::RequireApprovalArg::AnyChange);
+/// # Ok::<(), String>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RequireApprovalArg {
+    /// Never ask.
+    Never,
+    /// Ask before any change.
+    AnyChange,
+    /// Ask before a change that broadens access, replaces or removes.
+    Broadening,
 }
-
-pub use vpcform_deploy_args::RequireApprovalArg;
 
 /// Runs an [`App`] as a command-line program.
 pub trait AppExt {

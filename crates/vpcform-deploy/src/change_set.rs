@@ -138,11 +138,12 @@ pub fn approval_reason(
     let risky = changes.iter().filter(|c| c.is_risky()).count();
     match level {
         RequireApproval::Never => None,
-        RequireApproval::AnyChange if !changes.is_empty() || !security.is_empty() => Some(format!(
+        // Only change sets with changes get here: an empty one is "no changes".
+        RequireApproval::AnyChange => Some(format!(
             "the change set makes {} change(s) and --require-approval is any-change",
             changes.len()
         )),
-        RequireApproval::AnyChange | RequireApproval::Broadening => {
+        RequireApproval::Broadening => {
             let mut parts = Vec::new();
             if broadening > 0 {
                 parts.push(format!(
@@ -537,6 +538,8 @@ impl Deployer {
             None => Err(DeployError::ConfirmationRequired {
                 stack: name.to_string(),
                 reason,
+                fix: "review it (the `diff` verb, or deploy --no-execute) and pass --yes to deploy \
+                      anyway, or --require-approval never",
             }),
         }
     }

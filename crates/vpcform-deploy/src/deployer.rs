@@ -503,6 +503,7 @@ impl Deployer {
                     return Err(DeployError::ConfirmationRequired {
                         stack: who,
                         reason: "destroy deletes the stacks and every resource in them".into(),
+                        fix: "pass --yes to destroy them",
                     });
                 }
                 Err(_) => return Err(DeployError::NotStarted { stack: who }),

@@ -120,15 +120,15 @@ pub enum DeployError {
     },
     /// Changes that need approval (see `RequireApproval`), and nobody to give it.
     #[error(
-        "{stack}: {reason} and there is no terminal to approve it; review it (the `diff` verb, or \
-         deploy --no-execute) and pass --yes to deploy anyway, or --require-approval never \
-         (nothing was changed)"
+        "{stack}: {reason} and there is no terminal to approve it; {fix} (nothing was changed)"
     )]
     ConfirmationRequired {
         /// The stack (or stacks, comma-separated, for a destroy).
         stack: String,
         /// What needs approval, e.g. "the change set broadens access (2 security changes)".
         reason: String,
+        /// How to go ahead.
+        fix: &'static str,
     },
     /// The user declined the changes.
     #[error("{stack}: not deployed: the changes were declined; the stack was not changed")]

@@ -71,9 +71,10 @@ fn close_over<'a>(
     let mut i = 0;
     while i < chosen.len() {
         if let Some(stack) = stacks.iter().find(|s| s.name == chosen[i]) {
+            // A dependency outside the app (an existing stack) is collected too, and dropped by
+            // `in_order`, which keeps the app's stacks only.
             for name in next(stack) {
-                // A dependency outside the app (an existing stack) is not ours to deploy.
-                if !chosen.contains(&name) && stacks.iter().any(|s| s.name == name) {
+                if !chosen.contains(&name) {
                     chosen.push(name);
                 }
             }
@@ -244,6 +245,11 @@ mod tests {
         assert_eq!(names(&chosen), ["Network", "Provider", "Consumer"]);
         let alone = select_for_deploy(&app, &["Consumer".into()], true).expect("known");
         assert_eq!(names(&alone), ["Consumer"]);
+        // A dependency that is not the app's (an existing stack) is not deployed.
+        let mut outside = app.clone();
+        outside[0].depends_on = vec!["Existing".into()];
+        let chosen = select_for_deploy(&outside, &["Consumer".into()], false).expect("known");
+        assert_eq!(names(&chosen), ["Network", "Provider", "Consumer"]);
         assert_eq!(select_for_deploy(&app, &[], false).expect("all").len(), 4);
         assert!(matches!(
             select_for_deploy(&app, &["Nope".into()], false),

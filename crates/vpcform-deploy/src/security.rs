@@ -674,6 +674,18 @@ mod tests {
             Some(json!([])),
         );
         assert!(broadening(Some(&all), &numbered).is_empty());
+        // "-1" means every port whatever FromPort and ToPort say (CloudFormation ignores them).
+        let all_with_ports = sg(
+            json!([{"IpProtocol": "-1", "FromPort": 0, "ToPort": 0, "CidrIp": "10.0.0.0/16"}]),
+            Some(json!([])),
+        );
+        assert!(broadening(Some(&all_with_ports), &numbered).is_empty());
+        // Ports given as text (both are valid in a template) are the same ports.
+        let text_ports = sg(
+            json!([{"IpProtocol": "tcp", "FromPort": "443", "ToPort": "443", "CidrIp": "10.0.0.0/16"}]),
+            Some(json!([])),
+        );
+        assert!(broadening(Some(&wide), &text_ports).is_empty());
         assert_eq!(
             broadening(Some(&numbered), &all),
             ["Sg ingress all traffic from 10.0.0.0/16"]
@@ -772,7 +784,15 @@ mod tests {
             broadening(Some(&service(true, a.clone())), &service(true, ab.clone())),
             ["Perms allowed principal arn:aws:iam::222222222222:root"]
         );
-        assert!(broadening(Some(&service(true, ab)), &service(true, a.clone())).is_empty());
+        assert!(broadening(Some(&service(true, ab.clone())), &service(true, a.clone())).is_empty());
+        let removed = security_changes(Some(&service(true, ab)), &service(true, a.clone()));
+        assert_eq!(
+            removed
+                .iter()
+                .map(|c| format!("{} {} {}", c.sign, c.resource, c.what))
+                .collect::<Vec<_>>(),
+            ["- Perms allowed principal arn:aws:iam::222222222222:root"]
+        );
         assert_eq!(
             broadening(Some(&service(true, a.clone())), &service(false, a.clone())),
             ["Svc acceptance turned off: allowed principals connect without approval"]
