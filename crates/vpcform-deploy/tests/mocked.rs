@@ -1,52 +1,28 @@
 //! The real SDK client, answered by aws-smithy-mocks: the CloudFormation states no emulator
 //! produces (rollbacks, empty change sets, throttling, paginated events, stuck stacks).
 
+mod common;
+use common::*;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::config::retry::RetryConfig;
-use aws_sdk_cloudformation::error::ErrorMetadata;
 use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
-use aws_sdk_cloudformation::operation::delete_change_set::DeleteChangeSetOutput;
 use aws_sdk_cloudformation::operation::delete_stack::DeleteStackOutput;
 use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
 use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
-use aws_sdk_cloudformation::operation::describe_stacks::{
-    DescribeStacksError, DescribeStacksOutput,
-};
-use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetOutput;
-use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
-use aws_sdk_cloudformation::operation::list_change_sets::ListChangeSetsOutput;
+use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksOutput;
 use aws_sdk_cloudformation::operation::list_stack_resources::ListStackResourcesOutput;
 use aws_sdk_cloudformation::operation::update_termination_protection::UpdateTerminationProtectionOutput;
-use aws_sdk_cloudformation::primitives::DateTime;
 use aws_sdk_cloudformation::types::{
-    Change, ChangeAction, ChangeSetStatus, ChangeSetType, ChangeType, OnStackFailure, Output,
-    Replacement, ResourceChange, ResourceStatus, Stack, StackEvent, StackStatus,
+    ChangeAction, ChangeSetStatus, ChangeSetType, OnStackFailure, Replacement, ResourceStatus,
+    Stack, StackEvent, StackStatus,
 };
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
 use vpcform_deploy::{
     DeployError, DeployOptions, Deployer, Operation, RecordingUi, StackOutcome, StackTemplate,
 };
-
-const BODY: &str =
-    r#"{"Resources":{"Vpc":{"Type":"AWS::EC2::VPC","Properties":{"CidrBlock":"10.0.0.0/16"}}}}"#;
-
-fn client(rules: &[&Rule]) -> Client {
-    mock_client!(
-        aws_sdk_cloudformation,
-        RuleMode::MatchAny,
-        rules,
-        |config| {
-            config.retry_config(
-                RetryConfig::standard()
-                    .with_max_attempts(4)
-                    .with_initial_backoff(Duration::from_millis(1)),
-            )
-        }
-    )
-}
 
 fn deployer(client: Client, ui: Arc<RecordingUi>, yes: bool) -> Deployer {
     let options = DeployOptions {
@@ -57,111 +33,8 @@ fn deployer(client: Client, ui: Arc<RecordingUi>, yes: bool) -> Deployer {
     Deployer::new(client, ui, options)
 }
 
-fn now() -> DateTime {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
-    DateTime::from_secs(secs + 5)
-}
-
-fn stack(status: StackStatus) -> DescribeStacksOutput {
-    DescribeStacksOutput::builder()
-        .stacks(
-            Stack::builder()
-                .stack_name("Net")
-                .stack_id("arn:aws:cloudformation:us-east-1:123456789012:stack/Net/1")
-                .stack_status(status)
-                .creation_time(now())
-                .outputs(
-                    Output::builder()
-                        .output_key("VpcId")
-                        .output_value("vpc-123")
-                        .build(),
-                )
-                .build(),
-        )
-        .build()
-}
-
-fn missing() -> DescribeStacksError {
-    DescribeStacksError::generic(
-        ErrorMetadata::builder()
-            .code("ValidationError")
-            .message("Stack with id Net does not exist")
-            .build(),
-    )
-}
-
-fn change(action: ChangeAction, id: &str, kind: &str, replacement: Option<Replacement>) -> Change {
-    let mut rc = ResourceChange::builder()
-        .action(action)
-        .logical_resource_id(id)
-        .resource_type(kind);
-    if let Some(r) = replacement {
-        rc = rc.replacement(r);
-    }
-    Change::builder()
-        .r#type(ChangeType::Resource)
-        .resource_change(rc.build())
-        .build()
-}
-
-fn event(id: &str, logical: &str, kind: &str, status: ResourceStatus, reason: &str) -> StackEvent {
-    StackEvent::builder()
-        .event_id(id)
-        .stack_id("arn:aws:cloudformation:us-east-1:123456789012:stack/Net/1")
-        .stack_name("Net")
-        .logical_resource_id(logical)
-        .resource_type(kind)
-        .resource_status(status)
-        .resource_status_reason(reason)
-        .timestamp(now())
-        .build()
-}
-
-fn change_set_ready(changes: Vec<Change>) -> Rule {
-    mock!(Client::describe_change_set).then_output(move || {
-        let mut out = DescribeChangeSetOutput::builder().status(ChangeSetStatus::CreateComplete);
-        for c in &changes {
-            out = out.changes(c.clone());
-        }
-        out.build()
-    })
-}
-
-fn created(kind: ChangeSetType) -> Rule {
-    mock!(Client::create_change_set)
-        .match_requests(move |req| req.change_set_type() == Some(&kind))
-        .then_output(|| {
-            CreateChangeSetOutput::builder()
-                .id("arn:changeset")
-                .stack_id("arn:aws:cloudformation:us-east-1:123456789012:stack/Net/1")
-                .build()
-        })
-}
-
-fn delete_change_set() -> Rule {
-    mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build())
-}
-
-fn executes() -> Rule {
-    mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build())
-}
-
 fn template(name: &str) -> StackTemplate {
     StackTemplate::new(name, BODY)
-}
-
-/// GetTemplate: the deployed template is `body` (the security review of an update reads it).
-fn deployed(body: &'static str) -> Rule {
-    mock!(Client::get_template)
-        .then_output(move || GetTemplateOutput::builder().template_body(body).build())
-}
-
-/// ListChangeSets: none left by earlier runs.
-fn no_stale_change_sets() -> Rule {
-    mock!(Client::list_change_sets).then_output(|| ListChangeSetsOutput::builder().build())
 }
 
 /// What an update needs besides its own rules: the deployed template (as the local one) and no
@@ -187,11 +60,6 @@ fn events_first_page(
         .output(after)
         .repeatedly()
         .build()
-}
-
-fn no_events() -> Rule {
-    mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build())
 }
 
 #[tokio::test]

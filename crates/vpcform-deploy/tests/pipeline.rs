@@ -3,6 +3,9 @@
 //! turn), retry notices, cleanup after a failed execute, reviewed change sets, `--no-execute`,
 //! reports, `--timeout`, the event marker, deploy and destroy selection, and one-line errors.
 
+mod common;
+use common::*;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -18,30 +21,21 @@ use aws_sdk_cloudformation::operation::describe_change_set::{
     DescribeChangeSetError, DescribeChangeSetOutput,
 };
 use aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput;
-use aws_sdk_cloudformation::operation::describe_stacks::{
-    DescribeStacksError, DescribeStacksOutput,
-};
 use aws_sdk_cloudformation::operation::execute_change_set::{
     ExecuteChangeSetError, ExecuteChangeSetOutput,
 };
-use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
 use aws_sdk_cloudformation::operation::list_change_sets::ListChangeSetsOutput;
 use aws_sdk_cloudformation::operation::list_stack_resources::ListStackResourcesOutput;
-use aws_sdk_cloudformation::primitives::DateTime;
 use aws_sdk_cloudformation::types::{
-    Change, ChangeAction, ChangeSetStatus, ChangeSetSummary, ChangeSetType, ChangeType,
-    ExecutionStatus, Output, Replacement, ResourceChange, ResourceStatus, Stack, StackEvent,
-    StackStatus,
+    Change, ChangeAction, ChangeSetStatus, ChangeSetSummary, ChangeSetType, ExecutionStatus,
+    Replacement, ResourceStatus, StackStatus,
 };
-use aws_smithy_mocks::{MockResponse, Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{MockResponse, Rule, mock};
 use serde_json::json;
 use vpcform_deploy::{
     DeployError, DeployOptions, Deployer, RecordingUi, RequireApproval, StackOutcome,
     StackTemplate, Ui,
 };
-
-const BODY: &str =
-    r#"{"Resources":{"Vpc":{"Type":"AWS::EC2::VPC","Properties":{"CidrBlock":"10.0.0.0/16"}}}}"#;
 
 /// CloudFormation's throttling answer, as the Query protocol sends it.
 const THROTTLED: &str = r#"<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
@@ -49,25 +43,7 @@ const THROTTLED: &str = r#"<ErrorResponse xmlns="http://cloudformation.amazonaws
     <RequestId>1</RequestId></ErrorResponse>"#;
 
 // ---------------------------------------------------------------------------------------------
-// Helpers (as in tests/mocked.rs, generalised to several stacks).
-
-fn client(rules: &[&Rule]) -> Client {
-    client_retrying(
-        rules,
-        RetryConfig::standard()
-            .with_max_attempts(4)
-            .with_initial_backoff(Duration::from_millis(1)),
-    )
-}
-
-fn client_retrying(rules: &[&Rule], retry: RetryConfig) -> Client {
-    mock_client!(
-        aws_sdk_cloudformation,
-        RuleMode::MatchAny,
-        rules,
-        move |config| config.retry_config(retry.clone())
-    )
-}
+// Helpers of this file (the shared ones are in tests/common).
 
 /// Fast polling; `yes` as given; everything else the default.
 fn options(yes: bool) -> DeployOptions {
@@ -82,18 +58,6 @@ fn deployer(client: Client, ui: Arc<dyn Ui>, options: DeployOptions) -> Deployer
     Deployer::new(client, ui, options)
 }
 
-fn now() -> DateTime {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
-    DateTime::from_secs(secs + 5)
-}
-
-fn stack_id(name: &str) -> String {
-    format!("arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/1")
-}
-
 /// The stack a request names, by name or by ID.
 fn name_of(stack: &str) -> String {
     match stack.split_once(":stack/") {
@@ -102,120 +66,9 @@ fn name_of(stack: &str) -> String {
     }
 }
 
-fn stack_named(name: &str, status: StackStatus) -> DescribeStacksOutput {
-    DescribeStacksOutput::builder()
-        .stacks(
-            Stack::builder()
-                .stack_name(name)
-                .stack_id(stack_id(name))
-                .stack_status(status)
-                .creation_time(now())
-                .outputs(
-                    Output::builder()
-                        .output_key("VpcId")
-                        .output_value("vpc-123")
-                        .build(),
-                )
-                .build(),
-        )
-        .build()
-}
-
-fn stack(status: StackStatus) -> DescribeStacksOutput {
-    stack_named("Net", status)
-}
-
-fn missing_named(name: &str) -> DescribeStacksError {
-    DescribeStacksError::generic(
-        ErrorMetadata::builder()
-            .code("ValidationError")
-            .message(format!("Stack with id {name} does not exist"))
-            .build(),
-    )
-}
-
-fn missing() -> DescribeStacksError {
-    missing_named("Net")
-}
-
-fn change(action: ChangeAction, id: &str, kind: &str, replacement: Option<Replacement>) -> Change {
-    let mut rc = ResourceChange::builder()
-        .action(action)
-        .logical_resource_id(id)
-        .resource_type(kind);
-    if let Some(r) = replacement {
-        rc = rc.replacement(r);
-    }
-    Change::builder()
-        .r#type(ChangeType::Resource)
-        .resource_change(rc.build())
-        .build()
-}
-
-fn event(id: &str, logical: &str, kind: &str, status: ResourceStatus, reason: &str) -> StackEvent {
-    StackEvent::builder()
-        .event_id(id)
-        .stack_id(stack_id("Net"))
-        .stack_name("Net")
-        .logical_resource_id(logical)
-        .resource_type(kind)
-        .resource_status(status)
-        .resource_status_reason(reason)
-        .timestamp(now())
-        .build()
-}
-
 /// An event line as the deployer prints it.
 fn event_line(status: &str, kind: &str, logical: &str, reason: &str) -> String {
     format!("Net: {status:<20} {kind:<45} {logical} — {reason}")
-}
-
-fn change_set_ready(changes: Vec<Change>) -> Rule {
-    mock!(Client::describe_change_set).then_output(move || {
-        let mut out = DescribeChangeSetOutput::builder().status(ChangeSetStatus::CreateComplete);
-        for c in &changes {
-            out = out.changes(c.clone());
-        }
-        out.build()
-    })
-}
-
-fn created(kind: ChangeSetType) -> Rule {
-    mock!(Client::create_change_set)
-        .match_requests(move |req| req.change_set_type() == Some(&kind))
-        .then_output(|| {
-            CreateChangeSetOutput::builder()
-                .id("arn:changeset")
-                .stack_id(stack_id("Net"))
-                .build()
-        })
-}
-
-fn delete_change_set() -> Rule {
-    mock!(Client::delete_change_set).then_output(|| DeleteChangeSetOutput::builder().build())
-}
-
-fn executes() -> Rule {
-    mock!(Client::execute_change_set).then_output(|| ExecuteChangeSetOutput::builder().build())
-}
-
-/// GetTemplate: the deployed template is `body`.
-fn deployed(body: String) -> Rule {
-    mock!(Client::get_template).then_output(move || {
-        GetTemplateOutput::builder()
-            .template_body(body.clone())
-            .build()
-    })
-}
-
-/// ListChangeSets: none left by earlier runs.
-fn no_stale_change_sets() -> Rule {
-    mock!(Client::list_change_sets).then_output(|| ListChangeSetsOutput::builder().build())
-}
-
-fn no_events() -> Rule {
-    mock!(Client::describe_stack_events)
-        .then_output(|| DescribeStackEventsOutput::builder().build())
 }
 
 /// DescribeChangeSet: empty (CloudFormation's "no changes" failure).
