@@ -530,6 +530,25 @@ async fn flow_logs_an_egress_only_gateway_and_ipv6_routes_deploy() {
     destroy(&d, &stacks).await;
 }
 
+/// The private_endpoints example's program (cargo test builds the examples), talking to
+/// `endpoint` in us-east-1 with test credentials and no profile.
+fn private_endpoints_command(endpoint: &str) -> Command {
+    let exe = std::env::current_exe().expect("test binary");
+    let example = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|debug| debug.join("examples").join("private_endpoints"))
+        .expect("target dir");
+    let mut command = Command::new(example);
+    command
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE");
+    command
+}
+
 /// The command line end to end: `deploy --yes --outputs-file F` writes every deployed stack's
 /// outputs as CDK does, and the summary lists the stack (moto answers change-set stacks
 /// without outputs, so the file holds the stack with none: the values are proven by
@@ -537,28 +556,14 @@ async fn flow_logs_an_egress_only_gateway_and_ipv6_routes_deploy() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_cli_writes_the_outputs_file() {
     let Some(moto) = Moto::start() else { return };
-    let exe = std::env::current_exe().expect("test binary");
-    let example = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|debug| debug.join("examples").join("private_endpoints"))
-        .expect("target dir");
     let dir = std::env::temp_dir().join(format!("vpcform-outputs-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let file = dir.join("outputs.json");
     let run = |verb: &[&str]| {
-        std::process::Command::new(&example)
+        private_endpoints_command(&format!("http://127.0.0.1:{}", moto.port))
             .args(verb)
             .arg("--out")
             .arg(&dir)
-            .env(
-                "AWS_ENDPOINT_URL",
-                format!("http://127.0.0.1:{}", moto.port),
-            )
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env_remove("AWS_PROFILE")
             .output()
             .expect("run the example")
     };
@@ -614,12 +619,14 @@ async fn a_300_resource_stack_deploys_through_s3_and_the_bootstrap_stack() {
     let Some(moto) = Moto::start() else { return };
     let client = moto.client();
     let ui = Arc::new(RecordingUi::answering(None));
-    let s3 = S3Access::new(
-        "us-east-1",
-        Credentials::new("testing", "testing", None, None, "tests"),
-        Some(format!("http://127.0.0.1:{}", moto.port)),
-    );
-    let d = deployer(&client, ui.clone()).with_s3(s3);
+    let s3 = || {
+        S3Access::new(
+            "us-east-1",
+            Credentials::new("testing", "testing", None, None, "tests"),
+            Some(format!("http://127.0.0.1:{}", moto.port)),
+        )
+    };
+    let d = deployer(&client, ui.clone()).with_s3(s3());
     let body = many_groups(299);
     assert!(
         body.len() > vpcform::deploy::MAX_TEMPLATE_BODY_BYTES,
@@ -669,12 +676,7 @@ async fn a_300_resource_stack_deploys_through_s3_and_the_bootstrap_stack() {
 
     // Again: the same object, no second bootstrap, no changes.
     let ui = Arc::new(RecordingUi::answering(None));
-    let s3 = S3Access::new(
-        "us-east-1",
-        Credentials::new("testing", "testing", None, None, "tests"),
-        Some(format!("http://127.0.0.1:{}", moto.port)),
-    );
-    let d = deployer(&client, ui.clone()).with_s3(s3);
+    let d = deployer(&client, ui.clone()).with_s3(s3());
     let outcomes = d
         .deploy(&stacks, &[])
         .await
@@ -801,21 +803,10 @@ async fn deploying_a_consumer_deploys_its_provider_and_a_reviewed_change_set_exe
 #[test]
 fn ctrl_c_stops_a_retrying_deploy_at_once_with_exit_code_130() {
     use std::io::BufRead;
-    let exe = std::env::current_exe().expect("test binary");
-    let example = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|debug| debug.join("examples").join("private_endpoints"))
-        .expect("target dir");
     let dir = std::env::temp_dir().join(format!("vpcform-ctrl-c-{}", std::process::id()));
-    let mut child = Command::new(&example)
+    let mut child = private_endpoints_command("http://127.0.0.1:1")
         .args(["deploy", "--out"])
         .arg(&dir)
-        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("AWS_PROFILE")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -184,6 +184,21 @@ where
     Some(hint)
 }
 
+/// The error code and message of an AWS XML answer (S3's, CloudFormation's), or the text as it
+/// came.
+pub(crate) fn xml_error(status: u16, body: &str) -> (String, String) {
+    let field = |tag: &str| {
+        let open = format!("<{tag}>");
+        let start = body.find(&open)? + open.len();
+        let end = body[start..].find(&format!("</{tag}>"))? + start;
+        Some(body[start..end].to_string())
+    };
+    (
+        field("Code").unwrap_or_else(|| format!("HTTP {status}")),
+        field("Message").unwrap_or_else(|| body.chars().take(200).collect()),
+    )
+}
+
 /// Announces the SDK's retries ("retrying DescribeStacks (attempt 2): …") so that a slow or
 /// unreachable endpoint is not silence; the stack comes from the worker task's [`STACK`].
 pub(crate) struct RetryNotices {
@@ -249,7 +264,7 @@ impl Intercept for RetryNotices {
                     .bytes()
                     .map(|b| String::from_utf8_lossy(b).into_owned())
                     .unwrap_or_default();
-                let (code, message) = crate::upload::s3_error(status, &body);
+                let (code, message) = xml_error(status, &body);
                 Some(format!("HTTP {status}: {code}: {message}"))
             }
             (Some(Err(error)), None) => Some(chain(error)),

@@ -177,6 +177,16 @@ fn before_execution(stack: &str, error: DeployError) -> DeployError {
     }
 }
 
+/// An interrupt before a deletion started deleted nothing: say so.
+fn before_deletion(stack: &str, error: DeployError) -> DeployError {
+    match error {
+        DeployError::Cancelled { .. } => DeployError::NotStarted {
+            stack: stack.to_string(),
+        },
+        other => other,
+    }
+}
+
 impl Deployer {
     /// Deploys one stack through a change set.
     ///
@@ -759,12 +769,10 @@ impl Deployer {
     /// [`DeployError::TerminationProtected`], or the deletion's failure with its first failed
     /// resource.
     pub async fn destroy_stack(&self, name: &str) -> Result<StackOutcome, DeployError> {
-        let Some(info) = self.stack_info(name).await.map_err(|e| match e {
-            DeployError::Cancelled { .. } => DeployError::NotStarted {
-                stack: name.to_string(),
-            },
-            other => other,
-        })?
+        let Some(info) = self
+            .stack_info(name)
+            .await
+            .map_err(|e| before_deletion(name, e))?
         else {
             self.ui.line(name, "not deployed; nothing to destroy");
             return Ok(StackOutcome::Destroyed);
@@ -786,17 +794,14 @@ impl Deployer {
     }
 
     async fn delete_and_wait(&self, name: &str, stack_id: &str) -> Result<(), DeployError> {
-        let not_started = |e: DeployError| match e {
-            DeployError::Cancelled { .. } => DeployError::NotStarted {
-                stack: name.to_string(),
-            },
-            other => other,
-        };
         let marker = self
             .newest_event(name, stack_id)
             .await
-            .map_err(not_started)?;
-        let total = self.resource_count(name).await.map_err(not_started)?;
+            .map_err(|e| before_deletion(name, e))?;
+        let total = self
+            .resource_count(name)
+            .await
+            .map_err(|e| before_deletion(name, e))?;
         let call = self.client.delete_stack().stack_name(name).send();
         match self.interruptible(name, "DeleteStack", call).await {
             Ok(result) => result.map_err(|e| aws(name, "DeleteStack", e))?,

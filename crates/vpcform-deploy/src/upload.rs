@@ -194,21 +194,6 @@ fn key_for(stack: &str, body: &str) -> String {
     format!("vpcform/{stack}/{}.json", hex::encode(digest))
 }
 
-/// The error code and message of an AWS XML answer (S3's, CloudFormation's), or the text as it
-/// came.
-pub(crate) fn s3_error(status: u16, body: &str) -> (String, String) {
-    let field = |tag: &str| {
-        let open = format!("<{tag}>");
-        let start = body.find(&open)? + open.len();
-        let end = body[start..].find(&format!("</{tag}>"))? + start;
-        Some(body[start..end].to_string())
-    };
-    (
-        field("Code").unwrap_or_else(|| format!("HTTP {status}")),
-        field("Message").unwrap_or_else(|| body.chars().take(200).collect()),
-    )
-}
-
 impl Deployer {
     /// Uploads a large template and returns its `TemplateURL`.
     pub(crate) async fn upload_template(
@@ -386,7 +371,7 @@ impl Deployer {
             .bytes()
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default();
-        let (code, message) = s3_error(status, &text);
+        let (code, message) = crate::calls::xml_error(status, &text);
         let hint = match code.as_str() {
             "AccessDenied" => Some(format!(
                 "these credentials may not call s3:PutObject on {bucket}; grant it, or name \
@@ -476,14 +461,14 @@ mod tests {
         let body = "<?xml version=\"1.0\"?><Error><Code>NoSuchBucket</Code><Message>The specified \
                     bucket does not exist</Message></Error>";
         assert_eq!(
-            s3_error(404, body),
+            crate::calls::xml_error(404, body),
             (
                 "NoSuchBucket".to_string(),
                 "The specified bucket does not exist".to_string()
             )
         );
         assert_eq!(
-            s3_error(503, "slow down"),
+            crate::calls::xml_error(503, "slow down"),
             ("HTTP 503".to_string(), "slow down".to_string())
         );
     }
