@@ -369,9 +369,34 @@ pub fn stack_templates(
                 termination_protection: stack.termination_protection(),
                 capabilities: stack.capabilities().to_vec(),
                 parameters: Vec::new(),
+                environment: environment(stack.environment()),
+                parameter_imports: stack
+                    .parameter_imports()
+                    .iter()
+                    .map(|import| vpcform_deploy::ParameterImport {
+                        parameter: import.parameter.clone(),
+                        stack: import.stack.clone(),
+                        output: import.output.clone(),
+                        environment: assembly
+                            .stack(&import.stack)
+                            .map(|producer| environment(producer.environment()))
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
             })
         })
         .collect()
+}
+
+/// A stack's environment as the deployer takes it.
+#[cfg(feature = "deploy")]
+fn environment(env: &vpcform_net::Environment) -> vpcform_deploy::Environment {
+    vpcform_deploy::Environment {
+        account: env.account.clone(),
+        region: env.region.clone(),
+        profile: env.profile.clone(),
+        role_arn: env.role_arn.clone(),
+    }
 }
 
 #[cfg(feature = "deploy")]
@@ -456,10 +481,16 @@ mod cli_deploy {
                     for (stack, outcome) in &report.stacks {
                         let values = match outcome {
                             Ok(StackOutcome::Deployed { outputs, .. }) => outputs.clone(),
-                            Ok(StackOutcome::NoChanges) => match deployer.outputs(stack).await {
-                                Ok(values) => values.unwrap_or_default(),
-                                Err(e) => return fail(&e, verbose),
-                            },
+                            Ok(StackOutcome::NoChanges) => {
+                                let Some(template) = stacks.iter().find(|s| s.name == *stack)
+                                else {
+                                    continue;
+                                };
+                                match deployer.stack_outputs(template).await {
+                                    Ok(values) => values.unwrap_or_default(),
+                                    Err(e) => return fail(&e, verbose),
+                                }
+                            }
                             _ => continue,
                         };
                         outputs.push((stack.clone(), values));

@@ -116,6 +116,32 @@ impl Template {
         Ok(())
     }
 
+    /// Calls `visit` on every value of the template's resource properties and outputs (see
+    /// [`Value::walk_mut`]): to rewrite a value wherever it is used.
+    ///
+    /// ```
+    /// use vpcform_cfn::{Output, Template, Value};
+    /// let mut t = Template::new("t");
+    /// t.add_output("Service", Output::new(Value::import_value("P-Name")))?;
+    /// t.rewrite_values(&mut |v| {
+    ///     if matches!(v, Value::ImportValue(_)) {
+    ///         *v = Value::from("literal");
+    ///     }
+    /// });
+    /// assert!(t.imports().is_empty());
+    /// # Ok::<(), vpcform_cfn::TemplateError>(())
+    /// ```
+    pub fn rewrite_values(&mut self, visit: &mut dyn FnMut(&mut Value)) {
+        for resource in self.resources.values_mut() {
+            for value in resource.properties.values_mut() {
+                value.walk_mut(visit);
+            }
+        }
+        for output in self.outputs.values_mut() {
+            output.value.walk_mut(visit);
+        }
+    }
+
     /// Adds an output.
     ///
     /// # Errors
@@ -652,6 +678,15 @@ impl Parameter {
             allowed_pattern: None,
             allowed_values: Vec::new(),
         }
+    }
+
+    /// The parameter's type, e.g. `String` or `AWS::EC2::VPC::Id`.
+    ///
+    /// ```
+    /// assert_eq!(vpcform_cfn::Parameter::string().parameter_type(), "String");
+    /// ```
+    pub fn parameter_type(&self) -> &str {
+        &self.parameter_type
     }
 
     /// A `String` parameter.

@@ -327,6 +327,45 @@ impl Value {
         }
     }
 
+    /// Calls `visit` on this value and on every value nested in it, outermost first, for
+    /// changing them in place (what a value becomes is not walked again).
+    ///
+    /// ```
+    /// use vpcform_cfn::Value;
+    /// let mut v = Value::join("", [Value::import_value("A-X"), Value::from("b")]);
+    /// v.walk_mut(&mut |v| {
+    ///     if matches!(v, Value::ImportValue(_)) {
+    ///         *v = Value::reference("X");
+    ///     }
+    /// });
+    /// assert_eq!(v, Value::join("", [Value::reference("X"), Value::from("b")]));
+    /// ```
+    pub fn walk_mut(&mut self, visit: &mut dyn FnMut(&mut Value)) {
+        let before = std::mem::discriminant(self);
+        visit(self);
+        if std::mem::discriminant(self) != before {
+            return;
+        }
+        match self {
+            Value::List(items) | Value::Join { values: items, .. } => {
+                items.iter_mut().for_each(|v| v.walk_mut(visit))
+            }
+            Value::Map(map) | Value::Sub { variables: map, .. } => {
+                map.values_mut().for_each(|v| v.walk_mut(visit))
+            }
+            Value::Select { list: inner, .. }
+            | Value::Split { source: inner, .. }
+            | Value::GetAzs(inner)
+            | Value::ImportValue(inner) => inner.walk_mut(visit),
+            Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::String(_)
+            | Value::Ref(_)
+            | Value::GetAtt { .. } => {}
+        }
+    }
+
     /// The logical IDs and parameter names this value refers to, through `Ref`, `Fn::GetAtt`
     /// and `${Name}` / `${Name.Attribute}` placeholders of `Fn::Sub` (pseudo parameters excluded).
     ///

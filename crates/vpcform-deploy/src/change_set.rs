@@ -13,6 +13,7 @@ use aws_sdk_cloudformation::types::{
     Replacement, RequiresRecreation, StackStatus, Tag,
 };
 
+use crate::Environment;
 use crate::calls::{aws, does_not_exist};
 use crate::security::{SecurityChange, security_changes, security_table};
 use crate::status::{Operation, is_busy};
@@ -194,6 +195,19 @@ impl Deployer {
     /// See [`DeployError`]: every path that stops early says what state it left.
     pub async fn deploy_stack(&self, stack: &StackTemplate) -> Result<StackOutcome, DeployError> {
         let name = stack.name.as_str();
+        if self.environment != Environment::default() {
+            self.ui.line(name, &format!("in {}", self.environment));
+        }
+        let filled;
+        let stack = if stack.parameter_imports.is_empty() {
+            stack
+        } else {
+            filled = self
+                .with_imports(stack)
+                .await
+                .map_err(|e| before_execution(name, e))?;
+            &filled
+        };
         if stack.body.len() > MAX_TEMPLATE_URL_BYTES {
             return Err(DeployError::TemplateTooLarge {
                 stack: name.to_string(),

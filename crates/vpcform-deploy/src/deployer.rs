@@ -12,9 +12,11 @@ use aws_sdk_cloudformation::types::TemplateStage;
 use tokio::sync::{Mutex, watch};
 use tokio::task::JoinSet;
 
-use crate::calls::{RetryNotices, STACK, aws, does_not_exist};
+use crate::calls::{STACK, aws, does_not_exist};
 use crate::diff::{StackDiff, diff_templates};
+use crate::environment::{Connected, Connections};
 use crate::schedule::{Schedule, select_for_deploy, select_for_destroy};
+use crate::{Connect, Connection, Environment, SdkConnect};
 use crate::{DeployError, S3Access, StackTemplate, Ui};
 use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 
@@ -207,6 +209,12 @@ pub struct Deployer {
     pub(crate) http: Arc<std::sync::OnceLock<SharedHttpConnector>>,
     /// The bootstrap bucket, once known.
     pub(crate) bootstrap: Arc<tokio::sync::OnceCell<String>>,
+    /// The environment `client`, `s3` and `bootstrap` are of.
+    pub(crate) environment: Environment,
+    /// Every environment's clients, shared by all clones.
+    pub(crate) connections: Connections,
+    /// Connects to environments not connected yet; `None`: only those given.
+    pub(crate) connector: Option<Arc<dyn Connect>>,
 }
 
 impl Deployer {
@@ -227,9 +235,14 @@ impl Deployer {
             .load()
             .await;
         let s3 = S3Access::from_sdk_config(&config);
-        let mut deployer = Deployer::new(Client::new(&config), ui, options);
-        deployer.s3 = s3;
-        deployer
+        let connection = Connection {
+            cloudformation: Client::new(&config),
+            sts: Some(aws_sdk_sts::Client::new(&config)),
+            s3,
+        };
+        Deployer::new(connection.cloudformation.clone(), ui, options)
+            .with_environment(&Environment::default(), connection)
+            .with_connector(Arc::new(SdkConnect::new()))
     }
 
     /// A deployer with a given client (tests give one backed by mocks or an emulator). The
@@ -242,14 +255,17 @@ impl Deployer {
     /// # }
     /// ```
     pub fn new(client: Client, ui: Arc<dyn Ui>, options: DeployOptions) -> Deployer {
-        let config = client
-            .config()
-            .to_builder()
-            .interceptor(RetryNotices { ui: ui.clone() })
-            .build();
+        let ambient = Connected::new(
+            Connection {
+                cloudformation: client,
+                sts: None,
+                s3: None,
+            },
+            &ui,
+        );
         let (interrupt, interrupted) = watch::channel(false);
         Deployer {
-            client: Client::from_conf(config),
+            client: ambient.connection.cloudformation.clone(),
             ui,
             options,
             interrupted,
@@ -257,7 +273,12 @@ impl Deployer {
             prompt: Arc::new(Mutex::new(())),
             s3: None,
             http: Arc::new(std::sync::OnceLock::new()),
-            bootstrap: Arc::new(tokio::sync::OnceCell::new()),
+            bootstrap: ambient.bootstrap.clone(),
+            environment: Environment::default(),
+            connections: Arc::new(std::sync::Mutex::new(
+                [(Environment::default(), ambient)].into_iter().collect(),
+            )),
+            connector: None,
         }
     }
 
@@ -271,7 +292,12 @@ impl Deployer {
     /// # }
     /// ```
     pub fn with_s3(mut self, s3: S3Access) -> Deployer {
-        self.s3 = Some(s3);
+        self.s3 = Some(s3.clone());
+        if let Ok(mut connections) = self.connections.lock()
+            && let Some(connected) = connections.get_mut(&self.environment)
+        {
+            connected.connection.s3 = Some(s3);
+        }
         self
     }
 
@@ -376,6 +402,8 @@ impl Deployer {
         only: &[String],
     ) -> Result<Report, DeployError> {
         let selected = select_for_deploy(stacks, only, self.options.exclusively)?;
+        self.prepare_environments(&selected.iter().collect::<Vec<_>>())
+            .await?;
         for stack in &selected {
             if !only.is_empty() && !only.contains(&stack.name) {
                 let importers: Vec<&str> = selected
@@ -426,6 +454,8 @@ impl Deployer {
                 },
             });
         }
+        self.prepare_environments(&selected.iter().collect::<Vec<_>>())
+            .await?;
         let change_set = change_set.to_string();
         Ok(self
             .run(selected, false, move |deployer, stack| {
@@ -449,11 +479,17 @@ impl Deployer {
         only: &[String],
     ) -> Result<Report, DeployError> {
         let (mut selected, dependents) = select_for_destroy(stacks, only)?;
+        let involved: Vec<&StackTemplate> = stacks
+            .iter()
+            .filter(|s| selected.iter().any(|t| t.name == s.name))
+            .collect();
+        self.prepare_environments(&involved).await?;
         if self.options.exclusively && !dependents.is_empty() {
             let mut deployed = Vec::new();
-            for name in &dependents {
-                if self.stack_info(name).await?.is_some() {
-                    deployed.push(name.clone());
+            for stack in selected.iter().filter(|s| dependents.contains(&s.name)) {
+                let deployer = self.in_environment(&stack.environment)?;
+                if deployer.stack_info(&stack.name).await?.is_some() {
+                    deployed.push(stack.name.clone());
                 }
             }
             if !deployed.is_empty() {
@@ -526,14 +562,20 @@ impl Deployer {
         only: &[String],
     ) -> Result<Vec<StackDiff>, DeployError> {
         let mut diffs = Vec::new();
-        for stack in select_for_deploy(stacks, only, true)? {
+        let selected = select_for_deploy(stacks, only, true)?;
+        self.prepare_environments(&selected.iter().collect::<Vec<_>>())
+            .await?;
+        for stack in selected {
             let local: serde_json::Value =
                 serde_json::from_str(&stack.body).map_err(|e| DeployError::TemplateNotJson {
                     stack: stack.name.clone(),
                     reason: format!("local template: {e}"),
                 })?;
-            let deployed = self.deployed_template(&stack.name, None).await?;
-            diffs.push(diff_templates(&stack.name, deployed.as_ref(), &local));
+            let deployer = self.in_environment(&stack.environment)?;
+            let deployed = deployer.deployed_template(&stack.name, None).await?;
+            let mut diff = diff_templates(&stack.name, deployed.as_ref(), &local);
+            diff.parameters = deployer.imported_parameter_changes(&stack).await?;
+            diffs.push(diff);
         }
         Ok(diffs)
     }
@@ -589,6 +631,26 @@ impl Deployer {
         Ok(self.stack_info(stack).await?.map(|s| s.outputs))
     }
 
+    /// As [`Deployer::outputs`], read in the stack's environment.
+    ///
+    /// ```no_run
+    /// # async fn demo(deployer: vpcform_deploy::Deployer, stack: vpcform_deploy::StackTemplate) -> Result<(), vpcform_deploy::DeployError> {
+    /// let outputs = deployer.stack_outputs(&stack).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// An API error, or an environment the deployer cannot connect to.
+    pub async fn stack_outputs(
+        &self,
+        stack: &StackTemplate,
+    ) -> Result<Option<Vec<(String, String)>>, DeployError> {
+        self.prepare_environments(&[stack]).await?;
+        self.in_environment(&stack.environment)?
+            .outputs(&stack.name)
+            .await
+    }
+
     /// Runs `action` on each stack once what it waits for has succeeded (see [`Schedule`]),
     /// at most `concurrency` at once, each in its own task that names the stack for retry
     /// notices. Every stack ends in the report exactly once.
@@ -625,7 +687,11 @@ impl Deployer {
             for index in started {
                 let stack = stacks[index].clone();
                 let name = stack.name.clone();
-                let future = action(self.clone(), stack);
+                let future: std::pin::Pin<Box<dyn Future<Output = _> + Send>> =
+                    match self.in_environment(&stack.environment) {
+                        Ok(deployer) => Box::pin(action(deployer, stack)),
+                        Err(error) => Box::pin(async move { Err(error) }),
+                    };
                 let task = running.spawn(STACK.scope(name, async move { (index, future.await) }));
                 tasks.insert(task.id(), index);
             }

@@ -50,6 +50,9 @@ pub struct StackDiff {
     pub other: Vec<PropertyChange>,
     /// Security changes (rules, policies, principals, DNS, routes), broadening ones marked.
     pub security: Vec<crate::SecurityChange>,
+    /// Parameters filled from other stacks' outputs (accounts or regions apart): the deployed
+    /// value and the one a deploy would pass, path `Parameters.<Name>`.
+    pub parameters: Vec<PropertyChange>,
 }
 
 impl StackDiff {
@@ -60,7 +63,10 @@ impl StackDiff {
     /// assert!(!diff.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.deployed && self.resources.is_empty() && self.other.is_empty()
+        self.deployed
+            && self.resources.is_empty()
+            && self.other.is_empty()
+            && self.parameters.iter().all(|p| p.before == p.after)
     }
 }
 
@@ -157,6 +163,7 @@ pub fn diff_templates(stack: &str, deployed: Option<&Value>, local: &Value) -> S
         resources,
         other,
         security: crate::security_changes(deployed, local),
+        parameters: Vec::new(),
     }
 }
 
@@ -224,7 +231,8 @@ fn short(value: &Option<Value>) -> String {
 impl fmt::Display for StackDiff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_empty() {
-            return writeln!(f, "{}: no differences", self.stack);
+            writeln!(f, "{}: no differences", self.stack)?;
+            return self.fmt_parameters(f);
         }
         if !self.deployed {
             writeln!(f, "{}: not deployed; everything would be added", self.stack)?;
@@ -262,8 +270,29 @@ impl fmt::Display for StackDiff {
                 short(&c.after)
             )?;
         }
+        self.fmt_parameters(f)?;
         for line in crate::security_table(&self.security).lines() {
             writeln!(f, "  {line}")?;
+        }
+        Ok(())
+    }
+}
+
+impl StackDiff {
+    /// The imported parameters, resolved: `=` unchanged, `~` changed.
+    fn fmt_parameters(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in &self.parameters {
+            if c.before == c.after {
+                writeln!(f, "  = {}: {}", c.path, short(&c.after))?;
+            } else {
+                writeln!(
+                    f,
+                    "  ~ {}: {} -> {}",
+                    c.path,
+                    short(&c.before),
+                    short(&c.after)
+                )?;
+            }
         }
         Ok(())
     }

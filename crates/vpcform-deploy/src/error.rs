@@ -266,6 +266,51 @@ pub enum DeployError {
         /// The dependency that failed.
         dependency: String,
     },
+    /// The credentials of a stack's environment are of another account than the one pinned.
+    #[error(
+        "{stack}: the stack is pinned to account {expected}, but the credentials for \
+         {environment} are {caller} in account {actual}; nothing was changed — use credentials \
+         of {expected} (a profile, or a role of that account), or pin {actual}"
+    )]
+    AccountMismatch {
+        /// The first stack of the environment.
+        stack: String,
+        /// The pinned account.
+        expected: String,
+        /// The caller's account (STS GetCallerIdentity).
+        actual: String,
+        /// The caller's ARN.
+        caller: String,
+        /// The environment, described.
+        environment: String,
+    },
+    /// An environment the deployer has no clients for.
+    #[error(
+        "no clients for {environment}: a deployer made with Deployer::new has only the \
+         ambient environment's; give it others with with_environment, or use Deployer::from_env"
+    )]
+    NoConnection {
+        /// The environment, described.
+        environment: String,
+    },
+    /// A parameter filled from another stack's output that could not be read.
+    #[error(
+        "{stack}: parameter {parameter} takes {from}'s output {output} ({environment}), but {reason}"
+    )]
+    ImportUnresolved {
+        /// The importing stack.
+        stack: String,
+        /// Its parameter.
+        parameter: String,
+        /// The exporting stack.
+        from: String,
+        /// The output.
+        output: String,
+        /// The exporting stack's environment, described.
+        environment: String,
+        /// What was found instead, and the fix.
+        reason: String,
+    },
     /// A deployed template that is not JSON (written by another tool).
     #[error("{stack}: the deployed template is not JSON ({reason}); vpcform diffs JSON templates")]
     TemplateNotJson {
@@ -306,8 +351,12 @@ impl DeployError {
             | DeployError::DependentsDeployed { stack, .. }
             | DeployError::TerminationProtected { stack }
             | DeployError::Skipped { stack, .. }
+            | DeployError::AccountMismatch { stack, .. }
+            | DeployError::ImportUnresolved { stack, .. }
             | DeployError::TemplateNotJson { stack, .. } => Some(stack),
-            DeployError::UnknownStack(_) | DeployError::ChangeSetNeedsOneStack { .. } => None,
+            DeployError::UnknownStack(_)
+            | DeployError::ChangeSetNeedsOneStack { .. }
+            | DeployError::NoConnection { .. } => None,
         }
     }
 

@@ -103,6 +103,8 @@ pub(crate) struct StackInfo {
     pub(crate) status: StackStatus,
     pub(crate) termination_protection: bool,
     pub(crate) outputs: Vec<(String, String)>,
+    /// The parameters' values as deployed (`NoEcho` ones masked by CloudFormation).
+    pub(crate) parameters: Vec<(String, String)>,
 }
 
 impl StackInfo {
@@ -121,6 +123,16 @@ impl StackInfo {
                     (
                         o.output_key().unwrap_or_default().to_string(),
                         o.output_value().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect(),
+            parameters: stack
+                .parameters()
+                .iter()
+                .map(|p| {
+                    (
+                        p.parameter_key().unwrap_or_default().to_string(),
+                        p.parameter_value().unwrap_or_default().to_string(),
                     )
                 })
                 .collect(),

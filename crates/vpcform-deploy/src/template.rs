@@ -2,7 +2,7 @@
 //!
 //! Invariant: nothing here knows of builders; a template is JSON text.
 
-use crate::DeployError;
+use crate::{DeployError, Environment};
 
 /// CloudFormation's limit on `TemplateBody`, in bytes.
 pub const MAX_TEMPLATE_BODY_BYTES: usize = 51_200;
@@ -25,6 +25,34 @@ pub struct StackTemplate {
     /// Template parameter values (name, value). A parameter without a default that is not
     /// given keeps its previous value on an update, and stops a creation before it starts.
     pub parameters: Vec<(String, String)>,
+    /// Where the stack deploys, and with which credentials.
+    pub environment: Environment,
+    /// Parameters filled at deploy from another stack's output, read in that stack's
+    /// environment: the references that cross accounts or regions.
+    pub parameter_imports: Vec<ParameterImport>,
+}
+
+/// A parameter whose value is another stack's output, read with that stack's credentials
+/// (`Fn::ImportValue` cannot cross accounts or regions).
+///
+/// ```
+/// let import = vpcform_deploy::ParameterImport {
+///     parameter: "ImportProviderServiceName".into(),
+///     stack: "Provider".into(),
+///     output: "ServiceName".into(),
+///     environment: vpcform_deploy::Environment::default(),
+/// };
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterImport {
+    /// The importing stack's parameter.
+    pub parameter: String,
+    /// The stack whose output fills it.
+    pub stack: String,
+    /// That output's key.
+    pub output: String,
+    /// That stack's environment.
+    pub environment: Environment,
 }
 
 impl StackTemplate {
@@ -43,6 +71,8 @@ impl StackTemplate {
             termination_protection: None,
             capabilities: Vec::new(),
             parameters: Vec::new(),
+            environment: Environment::default(),
+            parameter_imports: Vec::new(),
         }
     }
 

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::cost::{CostReport, Prices};
+use crate::environment::{Environment, ParameterImport};
 use crate::handle::StackKey;
 use crate::model::Model;
 use crate::stack::{Findings, StackDef};
@@ -181,6 +182,7 @@ impl App {
                     });
                 }
             }
+            crate::environment::check(stack, &mut findings.errors);
             crate::tags::check_stack(stack, &mut findings.errors);
         }
         let model = Model::new(&self.stacks);
@@ -244,7 +246,12 @@ impl App {
         let mut tags = vec![("vpcform:app".to_string(), self.name.clone())];
         tags.extend(def.tags.iter().cloned());
         let capabilities = capabilities(def, &template);
-        let mut imports: Vec<String> = def.imports.iter().map(|i| i.export_name.clone()).collect();
+        let parameter_imports: Vec<ParameterImport> =
+            crate::environment::parameter_imports(def, &self.stacks)
+                .into_iter()
+                .map(|(_, import, _)| import)
+                .collect();
+        let mut imports: Vec<String> = template.imports().iter().map(|i| i.to_string()).collect();
         imports.dedup();
         SynthesizedStack {
             name: def.name.to_string(),
@@ -254,7 +261,8 @@ impl App {
                 .map(|&d| self.stacks[d].name.to_string())
                 .collect(),
             imports,
-            region: def.region.clone(),
+            parameter_imports,
+            environment: Environment::of(def),
             tags,
             termination_protection: def.termination_protection,
             capabilities,
@@ -333,7 +341,8 @@ fn valid_app_name(name: &str) -> bool {
 }
 
 /// Each stack's imports, resolved to the exporting stacks (by position): an import from a
-/// stack not in the app, from the stack itself, or across accounts or regions is an error.
+/// stack not in the app or from the stack itself is an error. (Across accounts or regions an
+/// import is a parameter: see `environment.rs`.)
 fn check_imports(model: &Model<'_>, errors: &mut Vec<SynthError>) -> Vec<Vec<usize>> {
     let positions: HashMap<StackKey, usize> = model
         .stacks
@@ -367,19 +376,6 @@ fn check_imports(model: &Model<'_>, errors: &mut Vec<SynthError>) -> Vec<Vec<usi
                     "itself: a stack cannot import its own export; use the value directly".into(),
                 );
                 continue;
-            }
-            for (what, mine, theirs) in [
-                ("region", &stack.region, &exporter.region),
-                ("account", &stack.account, &exporter.account),
-            ] {
-                if let (Some(mine), Some(theirs)) = (mine, theirs)
-                    && mine != theirs
-                {
-                    invalid(format!(
-                        "which is in {what} {theirs} while this stack is in {mine}; pass the value \
-                         as text (a `ServiceName`, an ID) or a parameter instead"
-                    ));
-                }
             }
             if !deps.contains(&from) {
                 deps.push(from);
@@ -466,7 +462,8 @@ pub struct SynthesizedStack {
     template: Template,
     depends_on: Vec<String>,
     imports: Vec<String>,
-    region: Option<String>,
+    parameter_imports: Vec<ParameterImport>,
+    environment: Environment,
     tags: Vec<(String, String)>,
     termination_protection: Option<bool>,
     capabilities: Vec<String>,
@@ -498,7 +495,22 @@ impl SynthesizedStack {
     ///
     /// See [`Assembly`] for an example.
     pub fn region(&self) -> Option<&str> {
-        self.region.as_deref()
+        self.environment.region.as_deref()
+    }
+
+    /// Where the stack is deployed and with which credentials (see [`Environment`]).
+    ///
+    /// See [`Environment`] for an example.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    /// The imports from stacks of other accounts or regions, made parameters of this stack
+    /// for the deployer to fill (see [`ParameterImport`]).
+    ///
+    /// See [`ParameterImport`] for an example.
+    pub fn parameter_imports(&self) -> &[ParameterImport] {
+        &self.parameter_imports
     }
 
     /// Stack tags: `vpcform:app` = the app's name, then the program's.
@@ -565,11 +577,14 @@ pub struct ManifestStack {
     pub depends_on: Vec<String>,
     /// The export names this stack defines.
     pub exports: Vec<String>,
-    /// The export names this stack imports.
+    /// The export names this stack imports (`Fn::ImportValue`).
     pub imports: Vec<String>,
-    /// The region the stack is pinned to; `None`: the deploying credentials' region.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    /// Values from stacks of other accounts or regions: parameters the deployer fills.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameter_imports: Vec<ParameterImport>,
+    /// Account, region, profile and role; each missing part is the deploying credentials'.
+    #[serde(flatten)]
+    pub environment: Environment,
     /// Stack tags.
     pub tags: IndexMap<String, String>,
     /// Termination protection to set at deploy, if chosen.
@@ -736,7 +751,8 @@ impl Assembly {
                     depends_on: s.depends_on.clone(),
                     exports: s.template.exports().iter().map(|e| e.to_string()).collect(),
                     imports: s.imports.clone(),
-                    region: s.region.clone(),
+                    parameter_imports: s.parameter_imports.clone(),
+                    environment: s.environment.clone(),
                     tags: s.tags.iter().cloned().collect(),
                     termination_protection: s.termination_protection,
                     capabilities: s.capabilities.clone(),

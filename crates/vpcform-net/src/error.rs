@@ -462,8 +462,7 @@ pub enum SynthError {
         /// The value.
         value: f64,
     },
-    /// An import that CloudFormation cannot resolve: from another region or account, or from
-    /// the importing stack itself.
+    /// An import that CloudFormation cannot resolve: from the importing stack itself.
     #[error(
         "stack {stack:?} imports {export:?} from stack {from:?}, {why} — `Fn::ImportValue` \
          resolves only exports of other stacks in the same account and region"
@@ -516,6 +515,18 @@ pub enum SynthError {
         key: String,
         /// Why.
         reason: String,
+    },
+    /// A stack's account, role or profile that cannot be what it names.
+    #[error("stack {stack}: {what} {value:?} — {fix}")]
+    InvalidEnvironment {
+        /// The stack.
+        stack: String,
+        /// `account`, `role ARN` or `profile`.
+        what: &'static str,
+        /// The value given.
+        value: String,
+        /// What it should look like.
+        fix: String,
     },
     /// A stack pinned to something that is not a region code.
     #[error(

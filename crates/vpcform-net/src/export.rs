@@ -185,6 +185,8 @@ impl<S, T> Exportable for &Imported<S, T> {
 /// ```
 pub struct Export<S, T> {
     pub(crate) export_name: String,
+    /// The output's name in the exporting stack.
+    pub(crate) output: String,
     pub(crate) stack: StackKey,
     pub(crate) stack_name: String,
     pub(crate) source: Option<Handle>,
@@ -194,12 +196,14 @@ pub struct Export<S, T> {
 impl<S, T> Export<S, T> {
     pub(crate) fn new(
         export_name: String,
+        output: String,
         stack: StackKey,
         stack_name: String,
         source: Option<Handle>,
     ) -> Export<S, T> {
         Export {
             export_name,
+            output,
             stack,
             stack_name,
             source,

@@ -37,6 +37,7 @@ mod cidr;
 mod constructs;
 mod cost;
 mod diagram;
+mod environment;
 mod error;
 pub mod export;
 mod handle;
@@ -113,6 +114,7 @@ pub use constructs::vpc_peering::{
 };
 pub use constructs::workload::{Workload, WorkloadRef};
 pub use cost::{CentralizedEndpoint, CostItem, CostReport, Prices, PricesError, StackCost};
+pub use environment::{Environment, ParameterImport};
 pub use error::{SynthError, SynthErrors, SynthWarning};
 pub use export::{Export, Exportable, Imported};
 pub use handle::AsHandle;

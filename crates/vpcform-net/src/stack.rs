@@ -48,6 +48,8 @@ impl<S: StackMarker> Stack<S> {
                 name: name.into(),
                 region: None,
                 account: None,
+                profile: None,
+                role_arn: None,
                 tags: Vec::new(),
                 termination_protection: None,
                 capabilities: Vec::new(),
@@ -93,6 +95,35 @@ impl<S: StackMarker> Stack<S> {
     /// ```
     pub fn account(mut self, account: impl Into<String>) -> Stack<S> {
         self.def.account = Some(account.into());
+        self
+    }
+
+    /// Deploys the stack with this named profile's credentials (and region, unless pinned with
+    /// [`Stack::region`]), from `~/.aws/config`. Default: the ambient credentials
+    /// (`AWS_PROFILE`, environment variables, SSO, instance role).
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Network {} }
+    /// let stack = vpcform_net::Stack::<Network>::new("Network").profile("prod-network");
+    /// ```
+    pub fn profile(mut self, profile: impl Into<String>) -> Stack<S> {
+        self.def.profile = Some(profile.into());
+        self
+    }
+
+    /// Deploys the stack with this IAM role, assumed (STS AssumeRole) with the ambient or the
+    /// [`profile`](Stack::profile)'s credentials: CDK's bootstrap deploy role, for an account
+    /// other than the caller's. The role's account must be the [`account`](Stack::account)
+    /// when both are given (checked at synth). Default: no role.
+    ///
+    /// ```
+    /// vpcform_net::topology! { stack Network {} }
+    /// let stack = vpcform_net::Stack::<Network>::new("Network")
+    ///     .account("111122223333")
+    ///     .role_arn("arn:aws:iam::111122223333:role/vpcform-deploy");
+    /// ```
+    pub fn role_arn(mut self, role_arn: impl Into<String>) -> Stack<S> {
+        self.def.role_arn = Some(role_arn.into());
         self
     }
 
@@ -212,12 +243,24 @@ impl<S: StackMarker> Stack<S> {
                 export: Some(export_name.clone()),
             },
         ));
-        Export::new(export_name, self.def.key, self.def.name.to_string(), source)
+        Export::new(
+            export_name,
+            name.to_string(),
+            self.def.key,
+            self.def.name.to_string(),
+            source,
+        )
     }
 
-    /// Imports another stack's export (`Fn::ImportValue`); the app deploys the exporting stack
-    /// first and refuses to delete it while this one imports from it. The imported value
-    /// carries what the export carries.
+    /// Imports another stack's export; the app deploys the exporting stack first and destroys
+    /// it last. The imported value carries what the export carries.
+    ///
+    /// In the same account and region (both pinned alike, or both left to the same ambient
+    /// credentials) it is `Fn::ImportValue`, and CloudFormation refuses to delete the export
+    /// while it is imported. Anywhere else (another account or region, or one side unknown)
+    /// `Fn::ImportValue` cannot resolve it, so the importing stack gets a `String` parameter,
+    /// `Import<Stack><Output>`, that the deployer fills with the exporting stack's output,
+    /// read with that stack's credentials.
     ///
     /// ```
     /// use vpcform_net::prelude::*;
@@ -231,6 +274,7 @@ impl<S: StackMarker> Stack<S> {
     pub fn import<E, T>(&mut self, export: &Export<E, T>) -> Imported<S, T> {
         self.def.imports.push(ImportDef {
             export_name: export.export_name.clone(),
+            output: export.output.clone(),
             from: export.stack,
             from_name: export.stack_name.clone(),
         });
@@ -378,6 +422,8 @@ pub struct StackDef {
     pub(crate) description: String,
     pub(crate) region: Option<String>,
     pub(crate) account: Option<String>,
+    pub(crate) profile: Option<String>,
+    pub(crate) role_arn: Option<String>,
     pub(crate) tags: Vec<(String, String)>,
     pub(crate) termination_protection: Option<bool>,
     pub(crate) capabilities: Vec<String>,
@@ -396,6 +442,8 @@ pub(crate) struct OutputDef {
 /// An import, as recorded when the program made it.
 pub(crate) struct ImportDef {
     pub(crate) export_name: String,
+    /// The output's name in the exporting stack.
+    pub(crate) output: String,
     pub(crate) from: StackKey,
     pub(crate) from_name: String,
 }
@@ -475,7 +523,13 @@ impl StackDef {
             node.check(&mut check);
         }
         self.check_outputs(model, findings);
-        let template = self.render(model, findings, before);
+        let mut template = self.render(model, findings, before);
+        crate::environment::rewrite_imports(
+            self,
+            model.stacks,
+            &mut template,
+            &mut findings.errors,
+        );
         if findings.errors.len() > before {
             return None;
         }

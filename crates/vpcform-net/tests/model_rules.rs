@@ -124,7 +124,7 @@ fn a_negative_or_infinite_volume_is_an_error() {
 }
 
 #[test]
-fn importing_ones_own_export_and_imports_of_other_accounts_are_errors() {
+fn importing_ones_own_export_is_an_error() {
     let (mut stack, vpc) = consumer();
     let export = stack.export("VpcId", &vpc);
     let imported = stack.import(&export);
@@ -136,7 +136,12 @@ fn importing_ones_own_export_and_imports_of_other_accounts_are_errors() {
             .any(|e| e.contains("from stack \"Consumer\", itself")),
         "{errors:#?}"
     );
+}
 
+/// `Fn::ImportValue` resolves only exports of the same account and region (CloudFormation
+/// User Guide, Fn::ImportValue): across accounts the import is a parameter the deployer fills.
+#[test]
+fn an_import_from_another_account_is_a_parameter_filled_at_deploy() {
     let mut provider = Stack::<Provider>::new("Provider").account("444455556666");
     let vpc_b = provider.add(
         "VpcB",
@@ -150,12 +155,61 @@ fn importing_ones_own_export_and_imports_of_other_accounts_are_errors() {
     let mut app = App::new("test");
     app.add_stack(provider);
     app.add_stack(stack);
-    let errors = errors_of(&app);
-    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let assembly = app.synth().expect("synthesizes");
+    let consumer = assembly.stack("Consumer").expect("consumer");
+    assert!(consumer.template().imports().is_empty());
+    assert_eq!(consumer.depends_on(), ["Provider"]);
+    let parameter = &consumer.template().parameters()["ImportProviderVpcId"];
+    assert_eq!(parameter.parameter_type(), "String");
+    assert_eq!(
+        consumer.template().outputs()["ProviderVpc"].value(),
+        &Value::reference("ImportProviderVpcId")
+    );
+    assert_eq!(
+        consumer.parameter_imports(),
+        [vpcform_net::ParameterImport {
+            parameter: "ImportProviderVpcId".into(),
+            stack: "Provider".into(),
+            output: "VpcId".into(),
+        }]
+    );
+    let manifest = serde_json::to_value(assembly.manifest()).expect("json");
+    assert_eq!(
+        manifest["stacks"][1]["parameterImports"][0]["output"],
+        "VpcId"
+    );
+    assert_eq!(manifest["stacks"][1]["account"], "111122223333");
     assert!(
-        errors[0].contains("which is in account 444455556666 while this stack is in 111122223333"),
-        "{}",
-        errors[0]
+        manifest["stacks"][1]["imports"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+}
+
+#[test]
+fn environments_aws_cannot_deploy_to_are_errors() {
+    let (stack, _) = consumer();
+    let stack = stack
+        .account("1234")
+        .role_arn("arn:aws:iam::111122223333:user/me")
+        .profile("two words");
+    let errors = errors(stack);
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert!(errors[0].contains("account \"1234\" — an AWS account ID is 12 digits"));
+    assert!(
+        errors[1]
+            .contains("role ARN \"arn:aws:iam::111122223333:user/me\" — a role ARN looks like")
+    );
+    assert!(errors[2].contains("profile \"two words\""));
+    let (stack, _) = consumer();
+    let stack = stack
+        .account("111122223333")
+        .role_arn("arn:aws:iam::444455556666:role/deploy");
+    assert_eq!(
+        one_error(stack),
+        "stack Consumer: role ARN \"arn:aws:iam::444455556666:role/deploy\" — the role is in \
+         account 444455556666 but the stack is pinned to account 111122223333: assume a role of \
+         111122223333, or pin 444455556666"
     );
 }
 

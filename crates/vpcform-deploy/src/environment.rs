@@ -1,0 +1,486 @@
+//! Environments: where a stack deploys (account, region) and with which credentials (profile,
+//! role), one connection per environment, and the account check before any change.
+//!
+//! **Invariant:** a stack's calls go through its environment's clients only; an environment
+//! with a pinned account is checked (STS GetCallerIdentity) before any stack of the operation
+//! changes, and a mismatch stops the whole operation.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use aws_config::BehaviorVersion;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
+
+use crate::calls::{RetryNotices, aws};
+use crate::{DeployError, ParameterImport, S3Access, StackTemplate};
+
+/// Where a stack is deployed and with which credentials. Each part left `None` is the ambient
+/// configuration's (`AWS_PROFILE`, `AWS_REGION`, the credential chain).
+///
+/// ```
+/// let env = vpcform_deploy::Environment {
+///     account: Some("111122223333".into()),
+///     region: Some("eu-west-1".into()),
+///     ..Default::default()
+/// };
+/// assert_eq!(env.to_string(), "account 111122223333, eu-west-1");
+/// assert_eq!(vpcform_deploy::Environment::default().to_string(), "the ambient account and region");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Environment {
+    /// The account the stack must be in: checked before any change.
+    pub account: Option<String>,
+    /// The region.
+    pub region: Option<String>,
+    /// A named profile of `~/.aws/config`: its credentials, and its region unless pinned.
+    pub profile: Option<String>,
+    /// An IAM role assumed (STS AssumeRole) with the profile's or the ambient credentials.
+    pub role_arn: Option<String>,
+}
+
+impl Environment {
+    /// What the clients depend on: the account is only checked.
+    fn connection_key(&self) -> Environment {
+        Environment {
+            account: None,
+            ..self.clone()
+        }
+    }
+}
+
+impl fmt::Display for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(account) = &self.account {
+            parts.push(format!("account {account}"));
+        }
+        if let Some(region) = &self.region {
+            parts.push(region.clone());
+        }
+        if let Some(profile) = &self.profile {
+            parts.push(format!("profile {profile}"));
+        }
+        if let Some(role) = &self.role_arn {
+            parts.push(format!("role {role}"));
+        }
+        if parts.is_empty() {
+            f.write_str("the ambient account and region")
+        } else {
+            f.write_str(&parts.join(", "))
+        }
+    }
+}
+
+/// The clients of one environment.
+#[derive(Clone, Debug)]
+pub struct Connection {
+    /// CloudFormation.
+    pub cloudformation: aws_sdk_cloudformation::Client,
+    /// STS, for the account check; `None`: an environment with a pinned account fails.
+    pub sts: Option<aws_sdk_sts::Client>,
+    /// S3, for templates over 51,200 bytes; `None`: such templates fail with a hint.
+    pub s3: Option<S3Access>,
+}
+
+/// The future a [`Connect`] returns.
+pub type Connecting<'a> =
+    Pin<Box<dyn Future<Output = Result<Connection, DeployError>> + Send + 'a>>;
+
+/// Makes the clients of an environment: [`SdkConnect`] from the AWS configuration; tests give
+/// their own.
+pub trait Connect: Send + Sync {
+    /// The clients for `environment` (its account is checked afterwards, not here).
+    fn connect<'a>(&'a self, environment: &'a Environment) -> Connecting<'a>;
+}
+
+/// Connections from the standard AWS configuration chain: the environment's profile and region
+/// on top of it, and its role assumed with STS AssumeRole (session name `vpcform`, refreshed
+/// before it expires: aws-config's `AssumeRoleProvider`).
+///
+/// ```
+/// let connect = vpcform_deploy::SdkConnect::new();
+/// ```
+#[derive(Clone, Debug)]
+pub struct SdkConnect {
+    http: SharedHttpClient,
+    credentials: Option<SharedCredentialsProvider>,
+}
+
+impl Default for SdkConnect {
+    fn default() -> Self {
+        SdkConnect::new()
+    }
+}
+
+impl SdkConnect {
+    /// Over HTTPS ([`crate::https_client`]) with the ambient credentials.
+    ///
+    /// ```
+    /// let connect = vpcform_deploy::SdkConnect::new();
+    /// ```
+    pub fn new() -> SdkConnect {
+        SdkConnect {
+            http: crate::https_client(),
+            credentials: None,
+        }
+    }
+
+    /// Through this HTTP client (tests answer with canned responses).
+    ///
+    /// ```
+    /// let connect = vpcform_deploy::SdkConnect::new().http_client(vpcform_deploy::https_client());
+    /// ```
+    pub fn http_client(mut self, http: SharedHttpClient) -> SdkConnect {
+        self.http = http;
+        self
+    }
+
+    /// With these base credentials instead of the chain's (a role is assumed with them).
+    ///
+    /// ```
+    /// use aws_credential_types::{Credentials, provider::SharedCredentialsProvider};
+    /// let base = SharedCredentialsProvider::new(Credentials::for_tests());
+    /// let connect = vpcform_deploy::SdkConnect::new().credentials(base);
+    /// ```
+    pub fn credentials(mut self, credentials: SharedCredentialsProvider) -> SdkConnect {
+        self.credentials = Some(credentials);
+        self
+    }
+}
+
+impl Connect for SdkConnect {
+    fn connect<'a>(&'a self, environment: &'a Environment) -> Connecting<'a> {
+        Box::pin(async move {
+            let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                .http_client(self.http.clone())
+                .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(10));
+            if let Some(profile) = &environment.profile {
+                loader = loader.profile_name(profile);
+            }
+            if let Some(region) = &environment.region {
+                loader = loader.region(aws_config::Region::new(region.clone()));
+            }
+            if let Some(credentials) = &self.credentials {
+                loader = loader.credentials_provider(credentials.clone());
+            }
+            let mut config = loader.load().await;
+            if let Some(role) = &environment.role_arn {
+                let provider = aws_config::sts::AssumeRoleProvider::builder(role)
+                    .session_name("vpcform")
+                    .configure(&config)
+                    .build()
+                    .await;
+                config = config
+                    .to_builder()
+                    .credentials_provider(SharedCredentialsProvider::new(provider))
+                    .build();
+            }
+            Ok(Connection {
+                cloudformation: aws_sdk_cloudformation::Client::new(&config),
+                sts: Some(aws_sdk_sts::Client::new(&config)),
+                s3: S3Access::from_sdk_config(&config),
+            })
+        })
+    }
+}
+
+/// An environment's connection as the deployer keeps it: the clients, its bootstrap bucket
+/// once known, and the caller's account once asked.
+#[derive(Clone)]
+pub(crate) struct Connected {
+    pub(crate) connection: Connection,
+    pub(crate) bootstrap: Arc<tokio::sync::OnceCell<String>>,
+    pub(crate) caller: Arc<tokio::sync::OnceCell<Caller>>,
+}
+
+/// STS GetCallerIdentity's answer.
+#[derive(Clone, Debug)]
+pub(crate) struct Caller {
+    pub(crate) account: String,
+    pub(crate) arn: String,
+}
+
+impl Connected {
+    pub(crate) fn new(mut connection: Connection, ui: &Arc<dyn crate::Ui>) -> Connected {
+        let config = connection
+            .cloudformation
+            .config()
+            .to_builder()
+            .interceptor(RetryNotices { ui: ui.clone() })
+            .build();
+        connection.cloudformation = aws_sdk_cloudformation::Client::from_conf(config);
+        Connected {
+            connection,
+            bootstrap: Arc::new(tokio::sync::OnceCell::new()),
+            caller: Arc::new(tokio::sync::OnceCell::new()),
+        }
+    }
+}
+
+/// The connections made so far, by environment (less its account).
+pub(crate) type Connections = Arc<std::sync::Mutex<HashMap<Environment, Connected>>>;
+
+impl crate::Deployer {
+    /// Gives the clients of one environment: for tests, or programs that build their own.
+    /// The deployer made by [`Deployer::new`](crate::Deployer::new) has only the ambient
+    /// environment's; [`Deployer::from_env`](crate::Deployer::from_env) connects to any.
+    ///
+    /// ```no_run
+    /// # fn demo(deployer: vpcform_deploy::Deployer, cfn: aws_sdk_cloudformation::Client) {
+    /// use vpcform_deploy::{Connection, Environment};
+    /// let eu = Environment { region: Some("eu-west-1".into()), ..Default::default() };
+    /// let deployer = deployer.with_environment(&eu, Connection { cloudformation: cfn, sts: None, s3: None });
+    /// # }
+    /// ```
+    pub fn with_environment(self, environment: &Environment, connection: Connection) -> Self {
+        let connected = Connected::new(connection, &self.ui);
+        if let Ok(mut connections) = self.connections.lock() {
+            connections.insert(environment.connection_key(), connected);
+        }
+        self
+    }
+
+    /// Connects to environments not connected yet with `connector`.
+    ///
+    /// ```no_run
+    /// # fn demo(deployer: vpcform_deploy::Deployer) {
+    /// let deployer = deployer.with_connector(std::sync::Arc::new(vpcform_deploy::SdkConnect::new()));
+    /// # }
+    /// ```
+    pub fn with_connector(mut self, connector: Arc<dyn Connect>) -> Self {
+        self.connector = Some(connector);
+        self
+    }
+
+    /// This deployer, working in `environment`: its clients, S3 and bootstrap bucket. The
+    /// environment must have been prepared ([`Deployer::prepare_environments`]).
+    pub(crate) fn in_environment(&self, environment: &Environment) -> Result<Self, DeployError> {
+        let key = environment.connection_key();
+        let connected = self
+            .connections
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+            .ok_or_else(|| DeployError::NoConnection {
+                environment: environment.to_string(),
+            })?;
+        let mut deployer = self.clone();
+        deployer.client = connected.connection.cloudformation.clone();
+        deployer.s3 = connected.connection.s3.clone();
+        deployer.bootstrap = connected.bootstrap.clone();
+        deployer.environment = environment.clone();
+        Ok(deployer)
+    }
+
+    /// Connects to every environment `stacks` deploy to or read outputs from, and checks each
+    /// pinned account against the caller's, before anything changes.
+    ///
+    /// # Errors
+    /// [`DeployError::AccountMismatch`] naming the stack, both accounts and the caller;
+    /// a connection's or STS's error.
+    pub(crate) async fn prepare_environments(
+        &self,
+        stacks: &[&StackTemplate],
+    ) -> Result<(), DeployError> {
+        // Every environment once, with the first stack that uses it (for messages).
+        let mut wanted: Vec<(&Environment, &str)> = Vec::new();
+        for stack in stacks {
+            if !wanted.iter().any(|(e, _)| **e == stack.environment) {
+                wanted.push((&stack.environment, &stack.name));
+            }
+            for import in &stack.parameter_imports {
+                if !wanted.iter().any(|(e, _)| **e == import.environment) {
+                    wanted.push((&import.environment, &import.stack));
+                }
+            }
+        }
+        for (environment, stack) in wanted {
+            let connected = self.connect(environment, stack).await?;
+            let Some(expected) = &environment.account else {
+                continue;
+            };
+            let caller = self.caller(&connected, environment, stack).await?;
+            if caller.account != *expected {
+                return Err(DeployError::AccountMismatch {
+                    stack: stack.to_string(),
+                    expected: expected.clone(),
+                    actual: caller.account.clone(),
+                    caller: caller.arn.clone(),
+                    environment: environment.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The environment's connection, made on first use.
+    async fn connect(
+        &self,
+        environment: &Environment,
+        stack: &str,
+    ) -> Result<Connected, DeployError> {
+        let key = environment.connection_key();
+        if let Some(connected) = self
+            .connections
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+        {
+            return Ok(connected);
+        }
+        let Some(connector) = &self.connector else {
+            return Err(DeployError::NoConnection {
+                environment: environment.to_string(),
+            });
+        };
+        let connection = self
+            .interruptible(stack, "connecting", connector.connect(environment))
+            .await??;
+        let connected = Connected::new(connection, &self.ui);
+        if let Ok(mut connections) = self.connections.lock() {
+            connections.insert(key, connected.clone());
+        }
+        Ok(connected)
+    }
+
+    /// Who the connection's credentials are (asked once per connection).
+    async fn caller(
+        &self,
+        connected: &Connected,
+        environment: &Environment,
+        stack: &str,
+    ) -> Result<Caller, DeployError> {
+        let Some(sts) = &connected.connection.sts else {
+            return Err(DeployError::NoConnection {
+                environment: format!("{environment} (no STS client to check the account with)"),
+            });
+        };
+        connected
+            .caller
+            .get_or_try_init(|| async {
+                let output = self
+                    .interruptible(stack, "GetCallerIdentity", sts.get_caller_identity().send())
+                    .await?
+                    .map_err(|e| aws(stack, "GetCallerIdentity", e))?;
+                Ok::<_, DeployError>(Caller {
+                    account: output.account().unwrap_or_default().to_string(),
+                    arn: output.arn().unwrap_or_default().to_string(),
+                })
+            })
+            .await
+            .cloned()
+    }
+}
+
+impl crate::Deployer {
+    /// Each imported parameter of `stack` with its producer's output value, read in the
+    /// producer's environment: `Err` naming what is missing when the producer is not deployed
+    /// or lacks the output.
+    async fn resolve_imports<'s>(
+        &self,
+        stack: &'s StackTemplate,
+    ) -> Result<Vec<(&'s ParameterImport, Result<String, String>)>, DeployError> {
+        let mut out = Vec::with_capacity(stack.parameter_imports.len());
+        for import in &stack.parameter_imports {
+            let producer = self.in_environment(&import.environment)?;
+            let value = match producer.stack_info(&import.stack).await? {
+                None => Err(format!(
+                    "{} is not deployed there: deploy it first (deploy {} deploys it with this \
+                     stack)",
+                    import.stack, stack.name
+                )),
+                Some(info) => info
+                    .outputs
+                    .iter()
+                    .find(|(key, _)| *key == import.output)
+                    .map(|(_, value)| value.clone())
+                    .ok_or_else(|| {
+                        let keys: Vec<&str> =
+                            info.outputs.iter().map(|(k, _)| k.as_str()).collect();
+                        format!(
+                            "{} has no such output (it has: {}); deploy it again so it has",
+                            import.stack,
+                            if keys.is_empty() {
+                                "none".to_string()
+                            } else {
+                                keys.join(", ")
+                            }
+                        )
+                    }),
+            };
+            out.push((import, value));
+        }
+        Ok(out)
+    }
+
+    /// `stack` with its imported parameters filled (a value given with `--parameters` wins).
+    ///
+    /// # Errors
+    /// [`DeployError::ImportUnresolved`] when a producer's output cannot be read.
+    pub(crate) async fn with_imports(
+        &self,
+        stack: &StackTemplate,
+    ) -> Result<StackTemplate, DeployError> {
+        let mut filled = stack.clone();
+        for (import, value) in self.resolve_imports(stack).await? {
+            if stack.parameters.iter().any(|(k, _)| *k == import.parameter) {
+                continue;
+            }
+            let value = value.map_err(|reason| DeployError::ImportUnresolved {
+                stack: stack.name.clone(),
+                parameter: import.parameter.clone(),
+                from: import.stack.clone(),
+                output: import.output.clone(),
+                environment: import.environment.to_string(),
+                reason,
+            })?;
+            self.ui.line(
+                &stack.name,
+                &format!(
+                    "{} = {value} ({}'s output {}, {})",
+                    import.parameter, import.stack, import.output, import.environment
+                ),
+            );
+            filled.parameters.push((import.parameter.clone(), value));
+        }
+        Ok(filled)
+    }
+
+    /// For `diff`: each imported parameter's deployed value and the one a deploy would pass.
+    pub(crate) async fn imported_parameter_changes(
+        &self,
+        stack: &StackTemplate,
+    ) -> Result<Vec<crate::PropertyChange>, DeployError> {
+        if stack.parameter_imports.is_empty() {
+            return Ok(Vec::new());
+        }
+        let deployed = self
+            .stack_info(&stack.name)
+            .await?
+            .map(|info| info.parameters)
+            .unwrap_or_default();
+        Ok(self
+            .resolve_imports(stack)
+            .await?
+            .into_iter()
+            .map(|(import, value)| crate::PropertyChange {
+                path: format!(
+                    "Parameters.{} ({}'s output {})",
+                    import.parameter, import.stack, import.output
+                ),
+                before: deployed
+                    .iter()
+                    .find(|(k, _)| *k == import.parameter)
+                    .map(|(_, v)| serde_json::Value::from(v.as_str())),
+                after: Some(match value {
+                    Ok(value) => serde_json::Value::from(value),
+                    Err(reason) => serde_json::Value::from(format!("(unknown: {reason})")),
+                }),
+            })
+            .collect())
+    }
+}
