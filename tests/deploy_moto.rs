@@ -846,3 +846,111 @@ fn ctrl_c_stops_a_retrying_deploy_at_once_with_exit_code_130() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Two regions and two accounts on one moto: the Provider in us-east-1 of moto's default
+/// account, the Consumer in eu-west-1 of account 111111111111 through a role (moto's STS maps
+/// an assumed role's credentials to the role's account). The Consumer's import is a parameter
+/// filled from the Provider's output, read in the Provider's region; a stack pinned to an
+/// account the credentials are not of stops before any change.
+#[tokio::test(flavor = "multi_thread")]
+async fn stacks_deploy_to_their_own_account_and_region_and_parameters_cross_them() {
+    let Some(moto) = Moto::start() else { return };
+    vpcform::topology! { stack Provider { vpc ProviderVpc } stack Consumer { vpc ConsumerVpc } }
+    let mut provider = Stack::<Provider>::new("Provider").region("us-east-1");
+    let vpc = provider.add(
+        "ProviderVpc",
+        Vpc::<ProviderVpc>::builder()
+            .cidr(cidr!("10.1.0.0/16"))
+            .build(),
+    );
+    let vpc_id = provider.export("VpcId", &vpc);
+    let mut consumer = Stack::<Consumer>::new("Consumer")
+        .region("eu-west-1")
+        .account("111111111111")
+        .role_arn("arn:aws:iam::111111111111:role/vpcform-deploy");
+    consumer.add(
+        "ConsumerVpc",
+        Vpc::<ConsumerVpc>::builder()
+            .cidr(cidr!("10.2.0.0/16"))
+            .build(),
+    );
+    let imported = consumer.import(&vpc_id);
+    consumer.output("ProviderVpc", &imported);
+    let mut app = App::new("regions");
+    app.add_stack(provider);
+    app.add_stack(consumer);
+    let stacks = templates(&app);
+    assert_eq!(
+        stacks[1].parameter_imports[0].parameter,
+        "ImportProviderVpcId"
+    );
+
+    // moto keeps no outputs for stacks made through change sets (TESTING.md): the Provider is
+    // made with CreateStack, as an earlier deploy would have left it.
+    let client = moto.client();
+    client
+        .create_stack()
+        .stack_name("Provider")
+        .template_body(&stacks[0].body)
+        .send()
+        .await
+        .expect("provider");
+    let provider_vpc = physical_id(&client, "Provider", "ProviderVpc").await;
+
+    let connect = vpcform::deploy::SdkConnect::new()
+        .endpoint_url(format!("http://127.0.0.1:{}", moto.port))
+        .credentials(
+            aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::new(
+                "testing", "testing", None, None, "tests",
+            )),
+        );
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(&client, ui.clone()).with_connector(Arc::new(connect.clone()));
+    let options = DeployOptions {
+        yes: true,
+        exclusively: true,
+        poll_interval: Duration::from_millis(200),
+        ..DeployOptions::default()
+    };
+    let only = Deployer::new(client.clone(), ui.clone(), options).with_connector(Arc::new(connect));
+    only.deploy(&stacks, &["Consumer".to_string()])
+        .await
+        .and_then(vpcform::deploy::Report::into_result)
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    assert!(
+        ui.lines().iter().any(|l| l
+            == &format!(
+                "Consumer: ImportProviderVpcId = {provider_vpc} (Provider's output VpcId, us-east-1)"
+            )),
+        "{:#?}",
+        ui.lines()
+    );
+
+    // The Consumer is in eu-west-1 of 111111111111, with the Provider's VPC ID deployed as its
+    // parameter: diff reads both back and finds nothing to change.
+    let diffs = d
+        .diff(&stacks, &["Consumer".to_string()])
+        .await
+        .expect("diff");
+    let text = diffs[0].to_string();
+    assert!(diffs[0].is_empty(), "{text}");
+    assert!(
+        text.contains(&format!(
+            "= Parameters.ImportProviderVpcId (Provider's output VpcId): \"{provider_vpc}\""
+        )),
+        "{text}"
+    );
+    // Not in the ambient account and region.
+    assert!(deployed(&client, "Consumer").await.is_none());
+
+    // Pinned to an account the ambient credentials (moto's 123456789012) are not of.
+    let mut elsewhere = stacks[0].clone();
+    elsewhere.environment.account = Some("999999999999".into());
+    let error = d.deploy(&[elsewhere], &[]).await.expect_err("mismatch");
+    assert!(
+        error
+            .to_string()
+            .contains("in account 123456789012; nothing was changed"),
+        "{error}"
+    );
+}

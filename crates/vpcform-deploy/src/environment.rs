@@ -108,6 +108,7 @@ pub trait Connect: Send + Sync {
 pub struct SdkConnect {
     http: SharedHttpClient,
     credentials: Option<SharedCredentialsProvider>,
+    endpoint_url: Option<String>,
 }
 
 impl Default for SdkConnect {
@@ -126,6 +127,7 @@ impl SdkConnect {
         SdkConnect {
             http: crate::https_client(),
             credentials: None,
+            endpoint_url: None,
         }
     }
 
@@ -136,6 +138,17 @@ impl SdkConnect {
     /// ```
     pub fn http_client(mut self, http: SharedHttpClient) -> SdkConnect {
         self.http = http;
+        self
+    }
+
+    /// Every service at this URL (an emulator such as moto), instead of AWS's endpoints or
+    /// `AWS_ENDPOINT_URL`.
+    ///
+    /// ```
+    /// let connect = vpcform_deploy::SdkConnect::new().endpoint_url("http://127.0.0.1:5000");
+    /// ```
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> SdkConnect {
+        self.endpoint_url = Some(url.into());
         self
     }
 
@@ -166,6 +179,9 @@ impl Connect for SdkConnect {
             }
             if let Some(credentials) = &self.credentials {
                 loader = loader.credentials_provider(credentials.clone());
+            }
+            if let Some(url) = &self.endpoint_url {
+                loader = loader.endpoint_url(url);
             }
             let mut config = loader.load().await;
             if let Some(role) = &environment.role_arn {

@@ -73,9 +73,15 @@ impl S3Access {
     /// variables name (`AWS_ENDPOINT_URL_S3`, then `AWS_ENDPOINT_URL`); `None` without a region
     /// or credentials.
     pub(crate) fn from_sdk_config(config: &aws_config::SdkConfig) -> Option<S3Access> {
-        let endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
-            .iter()
-            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
+        let endpoint = std::env::var("AWS_ENDPOINT_URL_S3")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or_else(|| config.endpoint_url().map(str::to_string))
+            .or_else(|| {
+                std::env::var("AWS_ENDPOINT_URL")
+                    .ok()
+                    .filter(|v| !v.is_empty())
+            });
         Some(S3Access {
             region: config.region()?.to_string(),
             credentials: config.credentials_provider()?,
