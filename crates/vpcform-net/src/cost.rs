@@ -358,13 +358,17 @@ fn peering_gb(model: &Model<'_>, outcomes: &[FlowOutcome], peering: NodeKey) -> 
     (gb + 0.0, crossing + 0.0)
 }
 
-/// Whether every subnet of the flow reaches its destination through an interface endpoint.
+/// Whether every subnet of the flow reaches its destination through an interface endpoint
+/// (accepted or pending acceptance).
 fn private_link(flow: &FlowOutcome) -> bool {
     !flow.subnets.is_empty()
-        && flow
-            .subnets
-            .iter()
-            .all(|s| s.path == PathKind::InterfaceEndpoint)
+        && flow.subnets.iter().all(|s| {
+            // Priced as it will run: once the provider accepts the connection.
+            matches!(
+                s.path,
+                PathKind::InterfaceEndpoint | PathKind::PendingAcceptance
+            )
+        })
 }
 
 /// Hub endpoints reached from other VPCs (flows with hops), against an endpoint in each of

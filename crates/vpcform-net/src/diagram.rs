@@ -50,7 +50,7 @@ pub(crate) struct Picture {
 fn color(path: PathKind) -> &'static str {
     match path {
         PathKind::GatewayEndpoint => "#2e7d32",
-        PathKind::InterfaceEndpoint => "#1565c0",
+        PathKind::InterfaceEndpoint | PathKind::PendingAcceptance => "#1565c0",
         PathKind::LatticeEndpoint => "#6a1b9a",
         PathKind::NatGateway | PathKind::InternetGateway => "#ef6c00",
         PathKind::Unknown => "#757575",

@@ -184,6 +184,10 @@ pub enum PathKind {
     GatewayEndpoint,
     /// Private: an interface endpoint (AWS PrivateLink).
     InterfaceEndpoint,
+    /// Private once the provider accepts the connection: an interface endpoint to an endpoint
+    /// service that requires acceptance, `pendingAcceptance` after deploy (the fix names the
+    /// provider's step). Counts as private for `require_private_traffic`: nothing goes public.
+    PendingAcceptance,
     /// Private: a VPC Lattice resource or service-network endpoint (PrivateLink for
     /// resources).
     LatticeEndpoint,
@@ -209,15 +213,19 @@ impl PathKind {
     pub fn is_private(self) -> bool {
         matches!(
             self,
-            PathKind::GatewayEndpoint | PathKind::InterfaceEndpoint | PathKind::LatticeEndpoint
+            PathKind::GatewayEndpoint
+                | PathKind::InterfaceEndpoint
+                | PathKind::PendingAcceptance
+                | PathKind::LatticeEndpoint
         )
     }
 
     fn severity(self) -> u8 {
         match self {
-            PathKind::GatewayEndpoint | PathKind::InterfaceEndpoint | PathKind::LatticeEndpoint => {
-                0
-            }
+            PathKind::GatewayEndpoint
+            | PathKind::InterfaceEndpoint
+            | PathKind::PendingAcceptance
+            | PathKind::LatticeEndpoint => 0,
             PathKind::NatGateway | PathKind::InternetGateway => 1,
             PathKind::Unknown => 2,
             PathKind::Unreachable => 3,
@@ -230,6 +238,7 @@ impl fmt::Display for PathKind {
         f.write_str(match self {
             PathKind::GatewayEndpoint => "private (gateway endpoint)",
             PathKind::InterfaceEndpoint => "private (interface endpoint)",
+            PathKind::PendingAcceptance => "PENDING ACCEPTANCE (interface endpoint)",
             PathKind::LatticeEndpoint => "private (VPC Lattice endpoint)",
             PathKind::NatGateway => "PUBLIC (NAT gateway)",
             PathKind::InternetGateway => "PUBLIC (internet gateway)",
@@ -1805,6 +1814,27 @@ impl Context<'_> {
                     Some(format!("add arn:aws:iam::{consumer}:root to its allowed_principals")),
                 );
             }
+        }
+        // 6. An acceptance-required service leaves the endpoint `pendingAcceptance` until the
+        // provider accepts it, whoever the consumer is (AWS PrivateLink, "Accept or reject
+        // connection requests"; the endpoint lifecycle's PendingAcceptance state).
+        if service_node.acceptance_required {
+            let endpoint_path = self.model.path(endpoint_key);
+            return self.result(
+                PathKind::PendingAcceptance,
+                via,
+                Some(format!(
+                    "endpoint service {service_path} requires acceptance: {endpoint_path} stays \
+                     pendingAcceptance, and carries nothing, until the provider accepts it"
+                )),
+                Some(format!(
+                    "after deploy, accept it on the provider's side: aws ec2 \
+                     accept-vpc-endpoint-connections --service-id <{service_path}'s ID> \
+                     --vpc-endpoint-ids <{endpoint_path}'s ID> (or the console's Endpoint \
+                     services > Endpoint connections); or set acceptance_required(false) on \
+                     {service_path} with the consumer in allowed_principals"
+                )),
+            );
         }
         self.result(PathKind::InterfaceEndpoint, via, None, None)
     }

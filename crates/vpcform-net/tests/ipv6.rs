@@ -681,6 +681,7 @@ fn privatelink_ipv6(supports_ipv6: bool, endpoint_ip: IpAddressType) -> (String,
         EndpointService::builder()
             .network_load_balancers([&nlb])
             .supports_ipv6(supports_ipv6)
+            .acceptance_required(false)
             .build(),
     );
     let dns = if endpoint_ip == IpAddressType::Ipv4 {

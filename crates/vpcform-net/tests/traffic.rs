@@ -293,6 +293,24 @@ fn privatelink_enforcing(
     principals: &[&str],
     enforce: bool,
 ) -> (App, PathKind, Option<String>) {
+    privatelink_with(
+        admitted,
+        listener_port,
+        provider_account,
+        principals,
+        enforce,
+        false,
+    )
+}
+
+fn privatelink_with(
+    admitted: &str,
+    listener_port: u16,
+    provider_account: Option<&str>,
+    principals: &[&str],
+    enforce: bool,
+    acceptance_required: bool,
+) -> (App, PathKind, Option<String>) {
     let mut provider = Stack::<Provider>::new("Provider");
     if let Some(account) = provider_account {
         provider = provider.account(account);
@@ -341,6 +359,7 @@ fn privatelink_enforcing(
         EndpointService::builder()
             .network_load_balancers([&nlb])
             .allowed_principals(principals.iter().copied())
+            .acceptance_required(acceptance_required)
             .build(),
     );
     // Another account: no import reaches it, so the consumer is given the deployed name.
@@ -390,6 +409,44 @@ fn privatelink_enforcing(
 fn privatelink_to_an_nlb_admitting_the_consumer_is_private() {
     let (_, path, reason) = privatelink("10.0.0.0/16", 443, None, &[]);
     assert_eq!(path, PathKind::InterfaceEndpoint, "{reason:?}");
+}
+
+/// A service that requires acceptance (AWS's and vpcform's default) leaves the endpoint
+/// `pendingAcceptance` after deploy: the report says so and names the provider's step, and
+/// nothing is public, so `require_private_traffic` lets it through.
+#[test]
+fn an_acceptance_required_service_leaves_the_flow_pending_acceptance() {
+    let (mut app, path, reason) = privatelink_with(
+        "10.0.0.0/16",
+        443,
+        Some("444455556666"),
+        &["arn:aws:iam::111122223333:root"],
+        true,
+        true,
+    );
+    assert_eq!(path, PathKind::PendingAcceptance, "{reason:?}");
+    assert_eq!(
+        reason.as_deref(),
+        Some(
+            "endpoint service Provider/Service requires acceptance: Consumer/Endpoint stays \
+             pendingAcceptance, and carries nothing, until the provider accepts it"
+        )
+    );
+    let assembly = app.synth().expect("synthesizes");
+    let fix = assembly.traffic().flows[0].subnets[0]
+        .fix
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        fix.starts_with(
+            "after deploy, accept it on the provider's side: aws ec2 \
+             accept-vpc-endpoint-connections --service-id <Provider/Service's ID>"
+        ),
+        "{fix}"
+    );
+    assert!(assembly.traffic().table().contains("PENDING ACCEPTANCE"));
+    app.require_private_traffic();
+    assert!(app.synth().is_ok(), "pending acceptance is not public");
 }
 
 #[test]
