@@ -368,8 +368,12 @@ pub fn stack_templates(
                 tags: stack.tags().to_vec(),
                 termination_protection: stack.termination_protection(),
                 capabilities: stack.capabilities().to_vec(),
-                parameters: Vec::new(),
+                parameters: stack
+                    .stack_set()
+                    .map(|set| set.parameters.clone())
+                    .unwrap_or_default(),
                 environment: environment(stack.environment()),
+                stack_set: stack.stack_set().map(stack_set),
                 parameter_imports: stack
                     .parameter_imports()
                     .iter()
@@ -386,6 +390,59 @@ pub fn stack_templates(
             })
         })
         .collect()
+}
+
+/// A stack set's settings as the deployer takes them.
+#[cfg(feature = "deploy")]
+fn stack_set(spec: &vpcform_net::StackSetSpec) -> vpcform_deploy::StackSetSpec {
+    use vpcform_deploy as d;
+    use vpcform_net as n;
+    let amount = |a: n::Amount| match a {
+        n::Amount::Count(c) => d::Amount::Count(c),
+        n::Amount::Percentage(p) => d::Amount::Percentage(p),
+    };
+    let p = &spec.preferences;
+    d::StackSetSpec {
+        accounts: spec.targets.account_ids().to_vec(),
+        organizational_units: spec.targets.unit_ids().to_vec(),
+        excluded_accounts: spec.targets.excluded_account_ids().to_vec(),
+        regions: spec.regions.clone(),
+        preferences: d::OperationPreferences {
+            max_concurrent: p.max_concurrent.map(amount),
+            failure_tolerance: p.failure_tolerance.map(amount),
+            soft_failure_tolerance: p.soft_failure_tolerance,
+            parallel_regions: p.parallel_regions,
+            region_order: p.region_order.clone(),
+        },
+        permission_model: match &spec.permission_model {
+            n::PermissionModel::SelfManaged {
+                administration_role_arn,
+                execution_role_name,
+            } => d::PermissionModel::SelfManaged {
+                administration_role_arn: administration_role_arn.clone(),
+                execution_role_name: execution_role_name.clone(),
+            },
+            n::PermissionModel::ServiceManaged {
+                auto_deploy,
+                retain_stacks_on_account_removal,
+                delegated_admin,
+            } => d::PermissionModel::ServiceManaged {
+                auto_deploy: *auto_deploy,
+                retain_stacks_on_account_removal: *retain_stacks_on_account_removal,
+                delegated_admin: *delegated_admin,
+            },
+        },
+        overrides: spec
+            .overrides
+            .iter()
+            .map(|o| d::StackSetOverride {
+                accounts: o.targets.account_ids().to_vec(),
+                organizational_units: o.targets.unit_ids().to_vec(),
+                regions: o.regions.clone(),
+                parameters: o.parameters.clone(),
+            })
+            .collect(),
+    }
 }
 
 /// A stack's environment as the deployer takes it.

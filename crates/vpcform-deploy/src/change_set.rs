@@ -541,7 +541,7 @@ impl Deployer {
     }
 
     /// Asks for approval when the level requires it (`--yes` answers for the user).
-    async fn approve(
+    pub(crate) async fn approve(
         &self,
         name: &str,
         changes: &[PlannedChange],
@@ -853,7 +853,7 @@ impl Deployer {
 /// A change set name no other of this process's shares: the time in milliseconds and a
 /// process-wide sequence number (two stacks in the same millisecond got the same name before).
 /// CloudFormation: `[a-zA-Z][-a-zA-Z0-9]*`, at most 128 characters.
-fn change_set_name() -> String {
+pub(crate) fn change_set_name() -> String {
     static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let millis = std::time::SystemTime::now()

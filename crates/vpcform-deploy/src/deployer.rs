@@ -114,6 +114,16 @@ pub enum StackOutcome {
     },
     /// Destroyed, or not deployed in the first place.
     Destroyed,
+    /// `--no-execute` on a stack set: the plan was shown, nothing changed (stack sets have no
+    /// change sets to leave for review).
+    NotExecuted,
+    /// A stack set created or updated, with its instances.
+    StackSetDeployed {
+        /// Instances deployed now.
+        instances: usize,
+        /// Instances that failed within the failure tolerance, with AWS's reasons.
+        failed: Vec<crate::InstanceFailure>,
+    },
 }
 
 impl std::fmt::Display for StackOutcome {
@@ -129,6 +139,24 @@ impl std::fmt::Display for StackOutcome {
                  --change-set {change_set} to execute it)"
             ),
             StackOutcome::Destroyed => f.write_str("destroyed"),
+            StackOutcome::NotExecuted => f.write_str(
+                "planned, not executed (--no-execute): a stack set has no change set to keep; \
+                 deploy without --no-execute to roll it out",
+            ),
+            StackOutcome::StackSetDeployed { instances, failed } if failed.is_empty() => {
+                write!(f, "stack set deployed: {instances} instances")
+            }
+            StackOutcome::StackSetDeployed { instances, failed } => write!(
+                f,
+                "stack set deployed: {instances} instances; {} failed within the failure \
+                 tolerance: {}",
+                failed.len(),
+                failed
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
         }
     }
 }
@@ -427,7 +455,10 @@ impl Deployer {
         }
         Ok(self
             .run(selected, false, |deployer, stack| async move {
-                deployer.deploy_stack(&stack).await
+                match &stack.stack_set {
+                    Some(spec) => deployer.deploy_stack_set(&stack, spec).await,
+                    None => deployer.deploy_stack(&stack).await,
+                }
             })
             .await)
     }
@@ -547,7 +578,10 @@ impl Deployer {
         }
         Ok(self
             .run(selected, true, |deployer, stack| async move {
-                deployer.destroy_stack(&stack.name).await
+                match &stack.stack_set {
+                    Some(spec) => deployer.destroy_stack_set(&stack.name, spec).await,
+                    None => deployer.destroy_stack(&stack.name).await,
+                }
             })
             .await)
     }
@@ -572,6 +606,10 @@ impl Deployer {
                     reason: format!("local template: {e}"),
                 })?;
             let deployer = self.in_environment(&stack.environment)?;
+            if let Some(spec) = &stack.stack_set {
+                diffs.push(deployer.diff_stack_set(&stack, spec).await?);
+                continue;
+            }
             let deployed = deployer.deployed_template(&stack.name, None).await?;
             let mut diff = diff_templates(&stack.name, deployed.as_ref(), &local);
             diff.parameters = deployer.imported_parameter_changes(&stack).await?;

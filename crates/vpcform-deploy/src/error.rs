@@ -311,6 +311,40 @@ pub enum DeployError {
         /// What was found instead, and the fix.
         reason: String,
     },
+    /// A stack set operation that failed beyond its failure tolerance, or was stopped.
+    #[error(
+        "{stack}: stack set operation {operation_id} ({action}) {status}{}",
+        failures(failed)
+    )]
+    StackSetOperationFailed {
+        /// The stack set.
+        stack: String,
+        /// The operation.
+        operation_id: String,
+        /// What it did: `create instances`, `update`, …
+        action: &'static str,
+        /// Its final status, with AWS's reason.
+        status: String,
+        /// Every instance that failed, with AWS's reason.
+        failed: Vec<crate::InstanceFailure>,
+    },
+    /// Interrupted while CloudFormation rolled a stack set operation out.
+    #[error(
+        "{stack}: interrupted; {}",
+        if *stopping {
+            format!("operation {operation_id} is stopping (StopStackSetOperation): instances under way finish, no new one starts; run deploy again to finish the rollout")
+        } else {
+            format!("operation {operation_id} could not be stopped and carries on: stop it with aws cloudformation stop-stack-set-operation --stack-set-name {stack} --operation-id {operation_id}")
+        }
+    )]
+    StackSetInterrupted {
+        /// The stack set.
+        stack: String,
+        /// The operation.
+        operation_id: String,
+        /// Whether StopStackSetOperation was accepted.
+        stopping: bool,
+    },
     /// A deployed template that is not JSON (written by another tool).
     #[error("{stack}: the deployed template is not JSON ({reason}); vpcform diffs JSON templates")]
     TemplateNotJson {
@@ -352,6 +386,8 @@ impl DeployError {
             | DeployError::TerminationProtected { stack }
             | DeployError::Skipped { stack, .. }
             | DeployError::AccountMismatch { stack, .. }
+            | DeployError::StackSetOperationFailed { stack, .. }
+            | DeployError::StackSetInterrupted { stack, .. }
             | DeployError::ImportUnresolved { stack, .. }
             | DeployError::TemplateNotJson { stack, .. } => Some(stack),
             DeployError::UnknownStack(_)
@@ -373,6 +409,7 @@ impl DeployError {
                 | DeployError::InterruptedBeforeExecution { .. }
                 | DeployError::NotStarted { .. }
                 | DeployError::Cancelled { .. }
+                | DeployError::StackSetInterrupted { .. }
         )
     }
 
@@ -398,4 +435,20 @@ impl DeployError {
         }
         text
     }
+}
+
+/// `: 2 instances failed: 111122223333 us-east-1 FAILED: …; …`, or nothing.
+fn failures(failed: &[crate::InstanceFailure]) -> String {
+    if failed.is_empty() {
+        return String::new();
+    }
+    format!(
+        ": {} instance(s) failed: {}",
+        failed.len(),
+        failed
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    )
 }

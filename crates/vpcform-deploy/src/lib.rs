@@ -45,6 +45,7 @@ mod error;
 mod follow;
 mod schedule;
 mod security;
+mod stack_set;
 mod status;
 mod template;
 mod ui;
@@ -57,6 +58,9 @@ pub use diff::{PropertyChange, ResourceChange, ResourceDiff, StackDiff, diff_tem
 pub use environment::{Connect, Connecting, Connection, Environment, SdkConnect};
 pub use error::{DeployError, FailedResource};
 pub use security::{SecurityChange, security_changes, security_table};
+pub use stack_set::{
+    Amount, InstanceFailure, OperationPreferences, PermissionModel, StackSetOverride, StackSetSpec,
+};
 pub use status::{Operation, is_busy};
 pub use template::{MAX_TEMPLATE_BODY_BYTES, ParameterImport, StackTemplate};
 pub use ui::{RecordingUi, TerminalUi, Ui};

@@ -30,6 +30,9 @@ pub struct StackTemplate {
     /// Parameters filled at deploy from another stack's output, read in that stack's
     /// environment: the references that cross accounts or regions.
     pub parameter_imports: Vec<ParameterImport>,
+    /// Deployed as a StackSet to these targets, rather than as a stack; its `parameters` are
+    /// the set's values for every target.
+    pub stack_set: Option<crate::StackSetSpec>,
 }
 
 /// A parameter whose value is another stack's output, read with that stack's credentials
@@ -73,6 +76,7 @@ impl StackTemplate {
             parameters: Vec::new(),
             environment: Environment::default(),
             parameter_imports: Vec::new(),
+            stack_set: None,
         }
     }
 

@@ -35,6 +35,8 @@ use crate::{Stack, StackMarker, SynthError, SynthErrors, SynthWarning};
 pub struct App {
     name: String,
     stacks: Vec<StackDef>,
+    /// The stack sets' settings, by position in `stacks`.
+    stack_sets: Vec<(usize, crate::stack_set::StackSetDef)>,
     flows: Vec<Flow>,
     require_private_traffic: bool,
     prices: Option<Prices>,
@@ -51,6 +53,7 @@ impl App {
         App {
             name: name.into(),
             stacks: Vec::new(),
+            stack_sets: Vec::new(),
             flows: Vec::new(),
             require_private_traffic: false,
             prices: None,
@@ -84,6 +87,15 @@ impl App {
     /// ```
     pub fn add_stack<S: StackMarker>(&mut self, stack: Stack<S>) {
         self.stacks.push(stack.def);
+    }
+
+    /// Adds a stack deployed as a StackSet (see [`StackSet`](crate::StackSet)): synthesized
+    /// and checked as any stack, and rolled out by CloudFormation to its targets.
+    ///
+    /// See [`StackSet`](crate::StackSet) for an example.
+    pub fn add_stack_set<S: StackMarker>(&mut self, stack_set: crate::StackSet<S>) {
+        self.stack_sets.push((self.stacks.len(), stack_set.set));
+        self.stacks.push(stack_set.def);
     }
 
     /// Declares a flow for the traffic analysis (see [`Flow`]).
@@ -192,6 +204,16 @@ impl App {
             .map(|stack| stack.synth(&model, &mut findings))
             .collect();
         let depends = check_imports(&model, &mut findings.errors);
+        let mut stack_sets: Vec<Option<crate::StackSetSpec>> =
+            (0..self.stacks.len()).map(|_| None).collect();
+        for (index, set) in &self.stack_sets {
+            stack_sets[*index] = Some(crate::stack_set::check(
+                &self.stacks[*index],
+                set,
+                &model,
+                &mut findings.errors,
+            ));
+        }
         crate::privatelink::check_links(&model, &mut findings);
         let traffic = crate::traffic::analyze(
             &model,
@@ -222,7 +244,7 @@ impl App {
                     .into_iter()
                     .filter_map(|i| {
                         let template = templates[i].take()?;
-                        Some(self.synthesized(i, template, &depends[i]))
+                        Some(self.synthesized(i, template, &depends[i], stack_sets[i].take()))
                     })
                     .collect();
                 return Ok(Assembly {
@@ -241,7 +263,13 @@ impl App {
         Err(SynthErrors(errors))
     }
 
-    fn synthesized(&self, i: usize, template: Template, depends: &[usize]) -> SynthesizedStack {
+    fn synthesized(
+        &self,
+        i: usize,
+        template: Template,
+        depends: &[usize],
+        stack_set: Option<crate::StackSetSpec>,
+    ) -> SynthesizedStack {
         let def = &self.stacks[i];
         let mut tags = vec![("vpcform:app".to_string(), self.name.clone())];
         tags.extend(def.tags.iter().cloned());
@@ -263,6 +291,7 @@ impl App {
             imports,
             parameter_imports,
             environment: Environment::of(def),
+            stack_set,
             tags,
             termination_protection: def.termination_protection,
             capabilities,
@@ -464,6 +493,7 @@ pub struct SynthesizedStack {
     imports: Vec<String>,
     parameter_imports: Vec<ParameterImport>,
     environment: Environment,
+    stack_set: Option<crate::StackSetSpec>,
     tags: Vec<(String, String)>,
     termination_protection: Option<bool>,
     capabilities: Vec<String>,
@@ -496,6 +526,14 @@ impl SynthesizedStack {
     /// See [`Assembly`] for an example.
     pub fn region(&self) -> Option<&str> {
         self.environment.region.as_deref()
+    }
+
+    /// The stack set settings, for a stack added with
+    /// [`App::add_stack_set`]; `None` for a plain stack.
+    ///
+    /// See [`StackSet`](crate::StackSet) for an example.
+    pub fn stack_set(&self) -> Option<&crate::StackSetSpec> {
+        self.stack_set.as_ref()
     }
 
     /// Where the stack is deployed and with which credentials (see [`Environment`]).
@@ -585,6 +623,9 @@ pub struct ManifestStack {
     /// Account, region, profile and role; each missing part is the deploying credentials'.
     #[serde(flatten)]
     pub environment: Environment,
+    /// For a stack set: its targets, regions, preferences, permissions and parameter values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack_set: Option<crate::StackSetSpec>,
     /// Stack tags.
     pub tags: IndexMap<String, String>,
     /// Termination protection to set at deploy, if chosen.
@@ -753,6 +794,7 @@ impl Assembly {
                     imports: s.imports.clone(),
                     parameter_imports: s.parameter_imports.clone(),
                     environment: s.environment.clone(),
+                    stack_set: s.stack_set.clone(),
                     tags: s.tags.iter().cloned().collect(),
                     termination_protection: s.termination_protection,
                     capabilities: s.capabilities.clone(),

@@ -516,6 +516,18 @@ pub enum SynthError {
         /// Why.
         reason: String,
     },
+    /// A stack set's setting the StackSets API would refuse.
+    #[error("stack set {stack}: {what} {value:?} — {fix}")]
+    InvalidStackSet {
+        /// The stack set's stack.
+        stack: String,
+        /// What is wrong: `targets`, `region`, `max concurrent`, …
+        what: String,
+        /// The value given.
+        value: String,
+        /// The rule and the fix.
+        fix: String,
+    },
     /// A stack's account, role or profile that cannot be what it names.
     #[error("stack {stack}: {what} {value:?} — {fix}")]
     InvalidEnvironment {

@@ -48,6 +48,7 @@ mod privatelink;
 mod regions;
 pub mod services;
 mod stack;
+mod stack_set;
 mod tags;
 mod traffic;
 
@@ -122,6 +123,10 @@ pub use markers::{DynamicStack, DynamicVpc, InStack, StackMarker, VpcMarker};
 pub use policy::EndpointPolicy;
 pub use services::{AwsService, GatewayService, InterfaceService, PrivateDnsCapable};
 pub use stack::{AnyHandle, Construct, RawResourceRef, Stack, StackDef};
+pub use stack_set::{
+    Amount, OperationPreferences, PermissionModel, StackSet, StackSetOverride, StackSetSpec,
+    StackSetTargets,
+};
 pub use tags::Tags;
 pub use traffic::{
     Destination, Flow, FlowDestination, FlowReport, PathKind, SubnetPath, TrafficReport,

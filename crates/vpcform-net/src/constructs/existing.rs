@@ -64,6 +64,19 @@ impl ExistingId {
         ExistingId::Ssm(name.into())
     }
 
+    /// What is wrong with a literal ID or an SSM name of a `kind` construct, if anything.
+    pub(crate) fn problem(&self, kind: ExistingKind) -> Option<String> {
+        match self {
+            ExistingId::Id(id) if !super::ec2_id(id, kind.prefix()) => Some(format!(
+                "an existing {} ID is {} and 8 or 17 lowercase hex digits",
+                kind.label(),
+                kind.prefix()
+            )),
+            ExistingId::Ssm(name) => ssm_name_problem(name),
+            ExistingId::Id(_) | ExistingId::Parameter => None,
+        }
+    }
+
     /// Reports a malformed ID or SSM parameter name.
     pub(crate) fn check(&self, check: &mut Check<'_>, construct: &str, kind: ExistingKind) {
         let problem = match self {
