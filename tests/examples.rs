@@ -32,6 +32,10 @@ mod existing_vpc;
 #[path = "../examples/dual_stack.rs"]
 mod dual_stack;
 
+#[allow(dead_code)]
+#[path = "../examples/endpoint_baseline.rs"]
+mod endpoint_baseline;
+
 use vpcform::prelude::*;
 
 /// Snapshots each template of an app under `<example>-<stack>`, and its manifest, traffic
@@ -89,6 +93,11 @@ fn every_taggable_resource_is_named(example: &str, template: &vpcform::cfn::Temp
 #[test]
 fn dual_stack_templates() {
     snapshot_app("dual_stack", &dual_stack::app());
+}
+
+#[test]
+fn endpoint_baseline_templates() {
+    snapshot_app("endpoint_baseline", &endpoint_baseline::app());
 }
 
 #[test]

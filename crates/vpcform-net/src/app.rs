@@ -987,6 +987,22 @@ impl Assembly {
                 let _ = write!(out, " (after {})", stack.depends_on.join(", "));
             }
             out.push('\n');
+            if let Some(set) = &stack.stack_set {
+                let targets = &set.targets;
+                let mut to = if targets.unit_ids().is_empty() {
+                    format!("accounts {}", targets.account_ids().join(", "))
+                } else {
+                    format!("every account of {}", targets.unit_ids().join(", "))
+                };
+                if !targets.excluded_account_ids().is_empty() {
+                    to += &format!(" except {}", targets.excluded_account_ids().join(", "));
+                }
+                let _ = writeln!(
+                    out,
+                    "  stack set: {to}, in {} (resources and cost are per instance)",
+                    set.regions.join(", ")
+                );
+            }
             // Existing resources are parameters: say which, and which need a value at deploy.
             let parameters = stack.template.parameters();
             if !parameters.is_empty() {

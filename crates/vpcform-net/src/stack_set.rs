@@ -172,7 +172,11 @@ impl OperationPreferences {
 /// let organizations = PermissionModel::service_managed().auto_deploy(true);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "model")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "model"
+)]
 pub enum PermissionModel {
     /// `SELF_MANAGED`: an administration role in this account assumes an execution role in
     /// each target account (both created beforehand).
