@@ -1,0 +1,258 @@
+//! StackSet declarations: what the StackSets API would refuse is a synthesis error naming the
+//! stack set, the value and the fix; a valid one's spec is what the deployer gets.
+
+use vpcform_net::prelude::*;
+use vpcform_net::{
+    Amount, ExistingId, ExistingSubnet, ExistingVpc, OperationPreferences, PermissionModel,
+    StackSet, StackSetTargets,
+};
+
+vpcform_net::topology! {
+    stack Baseline { vpc Workload }
+}
+
+/// A baseline stack: an existing VPC given by parameter, a subnet by SSM, one endpoint.
+fn baseline() -> (
+    Stack<Baseline>,
+    vpcform_net::VpcRef<Workload>,
+    vpcform_net::SubnetRef<Workload>,
+) {
+    let mut stack = Stack::<Baseline>::new("Baseline");
+    let vpc = stack.add(
+        "Vpc",
+        ExistingVpc::<Workload>::builder()
+            .id(ExistingId::parameter())
+            .cidr(cidr!("10.100.0.0/16"))
+            .build(),
+    );
+    let subnet = stack.add(
+        "PrivateA",
+        ExistingSubnet::builder()
+            .vpc(&vpc)
+            .id(ExistingId::ssm("/network/private-a"))
+            .cidr(cidr!("10.100.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    stack.add(
+        "Logs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::ByName::new("logs"))
+            .subnets([&subnet])
+            .build(),
+    );
+    (stack, vpc, subnet)
+}
+
+fn errors_of(set: StackSet<Baseline>) -> Vec<String> {
+    let mut app = App::new("fleet");
+    app.add_stack_set(set);
+    match app.synth() {
+        Ok(_) => Vec::new(),
+        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn a_valid_stack_set_gives_the_deployer_its_spec() {
+    let (stack, vpc, subnet) = baseline();
+    let set = StackSet::new(stack)
+        .targets(StackSetTargets::accounts(["111111111111", "222222222222"]))
+        .regions(["us-east-1", "eu-west-1"])
+        .preferences(
+            OperationPreferences::default()
+                .max_concurrent(Amount::Count(2))
+                .failure_tolerance(Amount::Count(1)),
+        )
+        .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0"))
+        .override_for(
+            StackSetTargets::accounts(["222222222222"]),
+            ["eu-west-1"],
+            &subnet,
+            ExistingId::ssm("/legacy/private-a"),
+        );
+    let mut app = App::new("fleet");
+    app.add_stack_set(set);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let spec = assembly.stacks()[0].stack_set().expect("a stack set");
+    assert_eq!(spec.regions, ["us-east-1", "eu-west-1"]);
+    assert_eq!(
+        spec.parameters,
+        [("Vpc".to_string(), "vpc-0123456789abcdef0".to_string())]
+    );
+    assert_eq!(
+        spec.overrides[0].parameters,
+        [("PrivateA".to_string(), "/legacy/private-a".to_string())]
+    );
+    assert!(matches!(
+        spec.permission_model,
+        PermissionModel::SelfManaged { .. }
+    ));
+    assert!(
+        assembly
+            .summary("out".as_ref())
+            .contains("stack set: accounts 111111111111, 222222222222, in us-east-1, eu-west-1")
+    );
+}
+
+/// Targets and permissions: `DeploymentTargets` and `CreateStackInstances` (Accounts for
+/// self-managed, OUs for service-managed), 12-digit accounts, OU ID pattern, regions.
+#[test]
+fn targets_the_permission_model_cannot_use_are_errors() {
+    let (stack, vpc, _) = baseline();
+    let errors = errors_of(
+        StackSet::new(stack)
+            .targets(StackSetTargets::accounts(["1234"]))
+            .regions(["us-east-1", "moon-1"])
+            .permission_model(PermissionModel::service_managed())
+            .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0")),
+    );
+    assert_eq!(
+        errors,
+        [
+            "stack set Baseline: account \"1234\" — an account ID is 12 digits",
+            "stack set Baseline: targets \"1234\" — service-managed stack sets target \
+             organizational units: use StackSetTargets::organizational_units (with \
+             except_accounts to leave some out)",
+            "stack set Baseline: region \"moon-1\" — a region code looks like us-east-1",
+        ]
+    );
+    let (stack, vpc, _) = baseline();
+    let errors = errors_of(
+        StackSet::new(stack)
+            .targets(StackSetTargets::organizational_units(["ou-ab-1"]))
+            .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0")),
+    );
+    assert_eq!(
+        errors,
+        [
+            "stack set Baseline: organizational unit \"ou-ab-1\" — an OU ID looks like \
+             ou-ab12-11111111, a root's like r-ab12",
+            "stack set Baseline: targets \"ou-ab-1\" — organizational units need \
+             PermissionModel::service_managed(); self-managed stack sets target accounts",
+            "stack set Baseline: regions \"none\" — give the regions instances go to with \
+             .regions([...])",
+        ]
+    );
+}
+
+/// "MaxConcurrentCount is at most one more than the FailureToleranceCount if you're using
+/// STRICT_FAILURE_TOLERANCE" (StackSetOperationPreferences); percentages are 0–100.
+#[test]
+fn preferences_aws_refuses_are_errors() {
+    let set = |preferences: OperationPreferences| {
+        let (stack, vpc, _) = baseline();
+        StackSet::new(stack)
+            .targets(StackSetTargets::accounts(["111111111111"]))
+            .regions(["us-east-1"])
+            .preferences(preferences)
+            .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0"))
+    };
+    assert_eq!(
+        errors_of(set(OperationPreferences::default()
+            .max_concurrent(Amount::Count(5))
+            .failure_tolerance(Amount::Count(1)))),
+        [
+            "stack set Baseline: max concurrent \"5\" — with strict failure tolerance \
+          CloudFormation runs at most failure tolerance + 1 = 2 accounts at once: raise \
+          failure_tolerance, or use soft_failure_tolerance()"
+        ]
+    );
+    assert!(
+        errors_of(set(OperationPreferences::default()
+            .max_concurrent(Amount::Count(5))
+            .failure_tolerance(Amount::Count(1))
+            .soft_failure_tolerance()))
+        .is_empty()
+    );
+    assert_eq!(
+        errors_of(set(OperationPreferences::default()
+            .max_concurrent(Amount::Percentage(0))
+            .failure_tolerance(Amount::Percentage(101)))),
+        [
+            "stack set Baseline: max concurrent \"0%\" — a percentage is 1 to 100",
+            "stack set Baseline: failure tolerance \"101%\" — a percentage is 0 to 100",
+        ]
+    );
+    assert_eq!(
+        errors_of(set(
+            OperationPreferences::default().region_order(["eu-west-1"])
+        )),
+        [
+            "stack set Baseline: region order \"eu-west-1\" — the order lists only the stack set's \
+          regions (us-east-1)"
+        ]
+    );
+}
+
+/// Per-target values are typed by the existing construct they fill, and checked like its own.
+#[test]
+fn parameter_values_must_fit_the_construct_and_the_targets() {
+    // No value for the VPC declared as a parameter.
+    let (stack, _, _) = baseline();
+    let errors_without = errors_of(
+        StackSet::new(stack)
+            .targets(StackSetTargets::accounts(["111111111111"]))
+            .regions(["us-east-1"]),
+    );
+    assert_eq!(
+        errors_without,
+        [
+            "stack set Baseline: parameter \"Baseline/Vpc\" — it has no value for the stack set's \
+          targets: give one with .parameter(&vpc, ExistingId::id(..)) (and .override_for(..) \
+          where targets differ), or declare it with ExistingId::ssm(..) so each account reads \
+          its own"
+        ]
+    );
+    // A subnet's ID for the VPC, an SSM name where the type takes an ID, an override for an
+    // account and a region the set does not target.
+    let (stack, vpc, subnet) = baseline();
+    let errors = errors_of(
+        StackSet::new(stack)
+            .targets(StackSetTargets::accounts(["111111111111"]))
+            .regions(["us-east-1"])
+            .parameter(&vpc, ExistingId::id("subnet-0123456789abcdef0"))
+            .override_for(
+                StackSetTargets::accounts(["999999999999"]),
+                ["eu-west-1"],
+                &subnet,
+                ExistingId::id("subnet-0123456789abcdef0"),
+            ),
+    );
+    assert_eq!(
+        errors,
+        [
+            "stack set Baseline: value for Baseline/Vpc \"subnet-0123456789abcdef0\" — an \
+             existing VPC ID is vpc- and 8 or 17 lowercase hex digits",
+            "stack set Baseline: override target \"999999999999\" — an override applies to the \
+             stack set's own accounts (111111111111)",
+            "stack set Baseline: override region \"eu-west-1\" — an override applies to the stack \
+             set's regions (us-east-1)",
+            "stack set Baseline: value for Baseline/PrivateA \"subnet-0123456789abcdef0\" — it is \
+             declared with ExistingId::ssm(..), whose type takes an SSM name: give \
+             ExistingId::ssm(..)",
+        ]
+    );
+}
+
+/// A fleet's instances cannot export or import: each account and region would hold its own.
+#[test]
+fn a_stack_set_cannot_export() {
+    let (mut stack, vpc, _) = baseline();
+    stack.export("VpcId", &vpc);
+    let errors = errors_of(
+        StackSet::new(stack)
+            .targets(StackSetTargets::accounts(["111111111111"]))
+            .regions(["us-east-1"])
+            .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0")),
+    );
+    assert_eq!(
+        errors,
+        [
+            "stack set Baseline: exports and imports \"Baseline-VpcId\" — a stack set's instances \
+          cannot import or export (each account and region would hold its own); pass values as \
+          parameters of existing constructs"
+        ]
+    );
+}
