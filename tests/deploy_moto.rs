@@ -954,3 +954,88 @@ async fn stacks_deploy_to_their_own_account_and_region_and_parameters_cross_them
         "{error}"
     );
 }
+
+/// A self-managed stack set on moto: created with an instance in each of two accounts and two
+/// regions, a second deploy changes nothing, diff finds nothing, destroy removes the instances
+/// and the set. (moto's operations succeed at once: failures, tolerance and interrupts are
+/// tested with mocks in crates/vpcform-deploy/tests/stack_sets.rs.)
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stack_set_rolls_out_to_two_accounts_in_two_regions_and_back() {
+    let Some(moto) = Moto::start() else { return };
+    let client = moto.client();
+    let mut baseline = StackTemplate::new(
+        "Baseline",
+        serde_json::json!({"Resources": {"Vpc": {"Type": "AWS::EC2::VPC",
+            "Properties": {"CidrBlock": "10.100.0.0/16"}}}})
+        .to_string(),
+    );
+    baseline.stack_set = Some(vpcform::deploy::StackSetSpec {
+        accounts: vec!["123456789012".into(), "111111111111".into()],
+        regions: vec!["us-east-1".into(), "eu-west-1".into()],
+        ..Default::default()
+    });
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(&client, ui.clone());
+    let outcomes = d
+        .deploy(std::slice::from_ref(&baseline), &[])
+        .await
+        .and_then(vpcform::deploy::Report::into_result)
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    assert_eq!(
+        outcomes[0].1,
+        StackOutcome::StackSetDeployed {
+            instances: 4,
+            failed: vec![]
+        },
+        "{:#?}",
+        ui.lines()
+    );
+    let instances = client
+        .list_stack_instances()
+        .stack_set_name("Baseline")
+        .send()
+        .await
+        .expect("instances");
+    let mut listed: Vec<(String, String)> = instances
+        .summaries()
+        .iter()
+        .map(|i| {
+            (
+                i.account().unwrap_or_default().to_string(),
+                i.region().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    listed.sort();
+    assert_eq!(
+        listed,
+        [
+            ("111111111111".to_string(), "eu-west-1".to_string()),
+            ("111111111111".to_string(), "us-east-1".to_string()),
+            ("123456789012".to_string(), "eu-west-1".to_string()),
+            ("123456789012".to_string(), "us-east-1".to_string()),
+        ]
+    );
+
+    let again = d
+        .deploy(std::slice::from_ref(&baseline), &[])
+        .await
+        .and_then(vpcform::deploy::Report::into_result)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again[0].1, StackOutcome::NoChanges);
+    let diffs = d
+        .diff(std::slice::from_ref(&baseline), &[])
+        .await
+        .expect("diff");
+    assert!(diffs[0].is_empty(), "{}", diffs[0]);
+
+    d.destroy(std::slice::from_ref(&baseline), &[])
+        .await
+        .and_then(vpcform::deploy::Report::into_result)
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    let diffs = d
+        .diff(std::slice::from_ref(&baseline), &[])
+        .await
+        .expect("diff");
+    assert!(!diffs[0].deployed, "{}", diffs[0]);
+}

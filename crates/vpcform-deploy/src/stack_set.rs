@@ -421,12 +421,16 @@ impl Deployer {
                 request.template_body(&stack.body)
             };
             let id = change_set_name();
-            self.interruptible(name, "UpdateStackSet", request.operation_id(&id).send())
+            // The ID AWS answers with names the operation (emulators make their own).
+            let id = self
+                .interruptible(name, "UpdateStackSet", request.operation_id(&id).send())
                 .await
                 .map_err(|_| DeployError::InterruptedBeforeExecution {
                     stack: name.to_string(),
                 })?
-                .map_err(|e| aws(name, "UpdateStackSet", e))?;
+                .map_err(|e| aws(name, "UpdateStackSet", e))?
+                .operation_id()
+                .map_or(id, str::to_string);
             failed.extend(
                 self.follow_operation(name, spec, &id, "update", Scope::Set)
                     .await?,
@@ -455,9 +459,13 @@ impl Deployer {
             } else {
                 request.set_accounts(Some(targets.clone()))
             };
-            self.interruptible(name, "CreateStackInstances", request.send())
+            // The ID AWS answers with names the operation (emulators make their own).
+            let id = self
+                .interruptible(name, "CreateStackInstances", request.send())
                 .await?
-                .map_err(|e| aws(name, "CreateStackInstances", e))?;
+                .map_err(|e| aws(name, "CreateStackInstances", e))?
+                .operation_id()
+                .map_or(id, str::to_string);
             failed.extend(
                 self.follow_operation(
                     name,
@@ -513,9 +521,13 @@ impl Deployer {
             } else {
                 request.set_accounts(Some(targets.clone()))
             };
-            self.interruptible(name, "UpdateStackInstances", request.send())
+            // The ID AWS answers with names the operation (emulators make their own).
+            let id = self
+                .interruptible(name, "UpdateStackInstances", request.send())
                 .await?
-                .map_err(|e| aws(name, "UpdateStackInstances", e))?;
+                .map_err(|e| aws(name, "UpdateStackInstances", e))?
+                .operation_id()
+                .map_or(id, str::to_string);
             failed.extend(
                 self.follow_operation(
                     name,
@@ -689,9 +701,13 @@ impl Deployer {
             } else {
                 request.set_accounts(Some(targets.clone()))
             };
-            self.interruptible(name, "DeleteStackInstances", request.send())
+            // The ID AWS answers with names the operation (emulators make their own).
+            let id = self
+                .interruptible(name, "DeleteStackInstances", request.send())
                 .await?
-                .map_err(|e| aws(name, "DeleteStackInstances", e))?;
+                .map_err(|e| aws(name, "DeleteStackInstances", e))?
+                .operation_id()
+                .map_or(id, str::to_string);
             let failed = self
                 .follow_operation(
                     name,

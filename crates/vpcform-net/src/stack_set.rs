@@ -322,20 +322,24 @@ pub(crate) struct StackSetDef {
 /// let mut stack = Stack::<Baseline>::new("EndpointBaseline");
 /// let vpc = stack.add(
 ///     "WorkloadVpc",
-///     ExistingVpc::<Workload>::builder().id(ExistingId::ssm("/network/vpc-id")).cidr(cidr!("10.0.0.0/8")).build(),
+///     ExistingVpc::<Workload>::builder().id(ExistingId::ssm("/network/vpc-id")).cidr(cidr!("10.100.0.0/16")).build(),
 /// );
+/// stack.add("Endpoints", SecurityGroup::builder().vpc(&vpc).build());
 /// let fleet = StackSet::new(stack)
-///     .targets(StackSetTargets::organizational_units(["ou-ab12-11111111"]))
+///     .targets(StackSetTargets::organizational_units(["ou-ab12-11111111", "ou-ab12-22222222"]))
 ///     .regions(["us-east-1", "eu-west-1"])
 ///     .permission_model(PermissionModel::service_managed().auto_deploy(true))
 ///     .override_for(
-///         StackSetTargets::accounts(["111122223333"]),
+///         StackSetTargets::organizational_units(["ou-ab12-22222222"]),
 ///         ["eu-west-1"],
 ///         &vpc,
 ///         ExistingId::ssm("/legacy/vpc-id"),
 ///     );
 /// let mut app = App::new("baseline");
 /// app.add_stack_set(fleet);
+/// let assembly = app.synth()?;
+/// assert_eq!(assembly.stacks()[0].stack_set().unwrap().overrides.len(), 1);
+/// # Ok::<(), vpcform_net::SynthErrors>(())
 /// ```
 pub struct StackSet<S> {
     pub(crate) def: StackDef,
@@ -409,8 +413,15 @@ impl<S: StackMarker> StackSet<S> {
     /// # use vpcform_net::{ExistingId, ExistingVpc, StackSet};
     /// # vpcform_net::topology! { stack Baseline { vpc Workload } }
     /// let mut stack = Stack::<Baseline>::new("Baseline");
-    /// let vpc = stack.add("Vpc", ExistingVpc::<Workload>::builder().id(ExistingId::parameter()).cidr(cidr!("10.0.0.0/8")).build());
-    /// let fleet = StackSet::new(stack).parameter(&vpc, ExistingId::ssm("/network/vpc-id"));
+    /// let vpc = stack.add("Vpc", ExistingVpc::<Workload>::builder().id(ExistingId::parameter()).cidr(cidr!("10.100.0.0/16")).build());
+    /// stack.add("Endpoints", SecurityGroup::builder().vpc(&vpc).build());
+    /// let fleet = StackSet::new(stack)
+    ///     .targets(vpcform_net::StackSetTargets::accounts(["111122223333"]))
+    ///     .regions(["us-east-1"])
+    ///     .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0"));
+    /// let mut app = App::new("fleet");
+    /// app.add_stack_set(fleet);
+    /// assert!(app.synth().is_ok());
     /// ```
     pub fn parameter(mut self, construct: &impl AnyHandle, value: ExistingId) -> StackSet<S> {
         self.set.values.push(ParameterValue {
