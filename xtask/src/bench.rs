@@ -345,8 +345,7 @@ fn stack_set_overhead() -> Result<(f64, f64, f64, f64, f64, f64)> {
         return Err(format!(
             "cargo bench -p vpcform-deploy --bench stack_set failed: {}",
             String::from_utf8_lossy(&output.stderr)
-        )
-        .into());
+        ));
     }
     let text = String::from_utf8_lossy(&output.stdout);
     let numbers: Vec<f64> = text
@@ -360,7 +359,7 @@ fn stack_set_overhead() -> Result<(f64, f64, f64, f64, f64, f64)> {
         .unwrap_or_default();
     match numbers[..] {
         [a, b, c, d, e, f] => Ok((a, b, c, d, e, f)),
-        _ => Err(format!("unexpected stack_set bench output: {text}").into()),
+        _ => Err(format!("unexpected stack_set bench output: {text}")),
     }
 }
 
