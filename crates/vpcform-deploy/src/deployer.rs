@@ -485,6 +485,15 @@ impl Deployer {
                 },
             });
         }
+        if let Some(set) = selected.iter().find(|s| s.stack_set.is_some()) {
+            return Err(DeployError::ChangeSetNotExecutable {
+                stack: set.name.clone(),
+                change_set: change_set.to_string(),
+                reason: "it is a stack set, which has no change sets: deploy it without \
+                         --change-set (--no-execute shows its plan)"
+                    .into(),
+            });
+        }
         self.prepare_environments(&selected.iter().collect::<Vec<_>>())
             .await?;
         let change_set = change_set.to_string();

@@ -501,3 +501,78 @@ async fn destroy_deletes_the_instances_then_the_set() {
     assert_eq!(outcome[0].1, StackOutcome::Destroyed);
     assert_eq!(delete_set.num_calls(), 0);
 }
+
+/// `--no-execute` shows the plan and changes nothing; `--change-set` does not apply to a set.
+#[tokio::test]
+async fn no_execute_changes_nothing_and_a_set_has_no_change_set_to_execute() {
+    let gone = not_found();
+    let create =
+        mock!(Client::create_stack_set).then_output(|| CreateStackSetOutput::builder().build());
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = Deployer::new(
+        client(&[&gone, &create]),
+        ui.clone(),
+        DeployOptions {
+            no_execute: true,
+            ..DeployOptions::default()
+        },
+    );
+    let outcome = d
+        .deploy(&[baseline(BODY)], &[])
+        .await
+        .expect("runs")
+        .into_result()
+        .expect("planned");
+    assert_eq!(outcome[0].1, StackOutcome::NotExecuted);
+    assert_eq!(create.num_calls(), 0);
+    assert!(
+        ui.lines()
+            .contains(&"Baseline:   Add instance 111111111111 us-east-1".to_string()),
+        "{:#?}",
+        ui.lines()
+    );
+    let error = d
+        .deploy_change_set(&[baseline(BODY)], &["Baseline".into()], "vpcform-1")
+        .await
+        .expect_err("no change sets");
+    assert!(
+        error
+            .to_string()
+            .contains("it is a stack set, which has no change sets"),
+        "{error}"
+    );
+}
+
+/// An account dropped from the targets loses its instances and their stacks: that is a
+/// removal, so it waits for approval; without a terminal nothing is deleted.
+#[tokio::test]
+async fn removing_a_target_needs_approval() {
+    let describe = mock!(Client::describe_stack_set).then_output(|| described(BODY));
+    let listed = all_instances();
+    let delete = mock!(Client::delete_stack_instances).then_output(|| {
+        DeleteStackInstancesOutput::builder()
+            .operation_id("op")
+            .build()
+    });
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = Deployer::new(
+        client(&[&describe, &listed, &delete]),
+        ui.clone(),
+        DeployOptions::default(),
+    );
+    let mut one = baseline(BODY);
+    if let Some(spec) = one.stack_set.as_mut() {
+        spec.accounts.truncate(1);
+    }
+    let error = d
+        .deploy(&[one], &[])
+        .await
+        .expect("runs")
+        .into_result()
+        .expect_err("needs approval");
+    assert!(
+        matches!(error, DeployError::ConfirmationRequired { .. }),
+        "{error}"
+    );
+    assert_eq!(delete.num_calls(), 0, "nothing deleted without approval");
+}
