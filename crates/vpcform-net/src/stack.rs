@@ -74,7 +74,8 @@ impl<S: StackMarker> Stack<S> {
     }
 
     /// Pins the stack to a region (default: the region of the deploying credentials, unknown
-    /// at synth). Knowing both sides' regions lets synthesis check cross-region PrivateLink.
+    /// at synth): the deployer deploys it there, whatever `AWS_REGION` says. Knowing both
+    /// sides' regions lets synthesis check cross-region PrivateLink.
     ///
     /// ```
     /// vpcform_net::topology! { stack Network {} }
@@ -86,8 +87,9 @@ impl<S: StackMarker> Stack<S> {
     }
 
     /// Names the AWS account (12 digits) the stack is deployed to. Default: unknown at synth.
-    /// Knowing a consumer's account lets the traffic analysis check that an endpoint service
-    /// allows it.
+    /// The deployer checks the credentials' account (STS GetCallerIdentity) before any change
+    /// and refuses another. Knowing a consumer's account lets the traffic analysis check that
+    /// an endpoint service allows it.
     ///
     /// ```
     /// vpcform_net::topology! { stack Network {} }
