@@ -9,6 +9,9 @@
 //!
 //! The stack set lives in the organization's delegated administrator account, and AWS
 //! Organizations deploys it (service-managed): accounts that join a unit get the baseline.
+//! An override is set on the accounts a unit has at deploy time; an account that joins the
+//! sandbox later starts with the set's values, until the next deploy gives it the override
+//! (CloudFormation's UpdateStackInstances), so run the deploy when the organization changes.
 //!
 //! ```text
 //! cargo run --example endpoint_baseline -- deploy            # create or update, follow

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::operation::create_stack_instances::CreateStackInstancesOutput;
 use aws_sdk_cloudformation::operation::create_stack_set::CreateStackSetOutput;
+use aws_sdk_cloudformation::operation::describe_stack_instance::DescribeStackInstanceOutput;
 use aws_sdk_cloudformation::operation::describe_stack_set::{
     DescribeStackSetError, DescribeStackSetOutput,
 };
@@ -19,8 +20,9 @@ use aws_sdk_cloudformation::operation::list_stack_instances::ListStackInstancesO
 use aws_sdk_cloudformation::operation::list_stack_set_operation_results::ListStackSetOperationResultsOutput;
 use aws_sdk_cloudformation::types::error::StackSetNotFoundException;
 use aws_sdk_cloudformation::types::{
-    StackInstanceSummary, StackSet, StackSetOperation, StackSetOperationResultStatus,
-    StackSetOperationResultSummary, StackSetOperationStatus, StackSetStatus,
+    StackInstance, StackInstanceStatus, StackInstanceSummary, StackSet, StackSetOperation,
+    StackSetOperationResultStatus, StackSetOperationResultSummary, StackSetOperationStatus,
+    StackSetStatus,
 };
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use vpcform_deploy::{DeployOptions, Deployer, RecordingUi, StackSetSpec, StackTemplate};
@@ -53,6 +55,7 @@ fn instances() -> ListStackInstancesOutput {
                 StackInstanceSummary::builder()
                     .account(&account)
                     .region(region)
+                    .status(StackInstanceStatus::Current)
                     .build(),
             );
         }
@@ -100,6 +103,11 @@ fn rules(created: bool) -> Vec<Rule> {
     vec![
         describe,
         listed,
+        mock!(Client::describe_stack_instance).then_output(|| {
+            DescribeStackInstanceOutput::builder()
+                .stack_instance(StackInstance::builder().build())
+                .build()
+        }),
         mock!(Client::create_stack_set).then_output(|| {
             CreateStackSetOutput::builder()
                 .stack_set_id("Baseline:1")

@@ -119,7 +119,7 @@ pub enum StackOutcome {
     NotExecuted,
     /// A stack set created or updated, with its instances.
     StackSetDeployed {
-        /// Instances deployed now.
+        /// Instances the set has after the deploy (one per account and region).
         instances: usize,
         /// Instances that failed within the failure tolerance, with AWS's reasons.
         failed: Vec<crate::InstanceFailure>,
@@ -257,20 +257,12 @@ impl Deployer {
     /// # }
     /// ```
     pub async fn from_env(ui: Arc<dyn Ui>, options: DeployOptions) -> Deployer {
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .http_client(crate::https_client())
-            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(10))
-            .load()
-            .await;
-        let s3 = S3Access::from_sdk_config(&config);
-        let connection = Connection {
-            cloudformation: Client::new(&config),
-            sts: Some(aws_sdk_sts::Client::new(&config)),
-            s3,
-        };
+        let connect = SdkConnect::new();
+        let ambient = Environment::default();
+        let connection = SdkConnect::connection(&connect.config(&ambient).await);
         Deployer::new(connection.cloudformation.clone(), ui, options)
-            .with_environment(&Environment::default(), connection)
-            .with_connector(Arc::new(SdkConnect::new()))
+            .with_environment(&ambient, connection)
+            .with_connector(Arc::new(connect))
     }
 
     /// A deployer with a given client (tests give one backed by mocks or an emulator). The

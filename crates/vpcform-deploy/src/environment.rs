@@ -165,42 +165,60 @@ impl SdkConnect {
     }
 }
 
+impl SdkConnect {
+    /// The SDK configuration of `environment`: the chain's, with its profile, region and role.
+    pub(crate) async fn config(&self, environment: &Environment) -> aws_config::SdkConfig {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(self.http.clone())
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(10));
+        if let Some(profile) = &environment.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = &environment.region {
+            loader = loader.region(aws_config::Region::new(region.clone()));
+        }
+        if let Some(credentials) = &self.credentials {
+            loader = loader.credentials_provider(credentials.clone());
+        } else if let Some(profile) = &environment.profile {
+            // The profile's own credentials: the default chain would take environment
+            // variables (`AWS_ACCESS_KEY_ID`, set in most pipelines) before any profile.
+            loader = loader.credentials_provider(
+                aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .profile_name(profile)
+                    .build(),
+            );
+        }
+        if let Some(url) = &self.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let mut config = loader.load().await;
+        if let Some(role) = &environment.role_arn {
+            let provider = aws_config::sts::AssumeRoleProvider::builder(role)
+                .session_name("vpcform")
+                .configure(&config)
+                .build()
+                .await;
+            config = config
+                .to_builder()
+                .credentials_provider(SharedCredentialsProvider::new(provider))
+                .build();
+        }
+        config
+    }
+
+    /// The clients of a configuration.
+    pub(crate) fn connection(config: &aws_config::SdkConfig) -> Connection {
+        Connection {
+            cloudformation: aws_sdk_cloudformation::Client::new(config),
+            sts: Some(aws_sdk_sts::Client::new(config)),
+            s3: S3Access::from_sdk_config(config),
+        }
+    }
+}
+
 impl Connect for SdkConnect {
     fn connect<'a>(&'a self, environment: &'a Environment) -> Connecting<'a> {
-        Box::pin(async move {
-            let mut loader = aws_config::defaults(BehaviorVersion::latest())
-                .http_client(self.http.clone())
-                .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(10));
-            if let Some(profile) = &environment.profile {
-                loader = loader.profile_name(profile);
-            }
-            if let Some(region) = &environment.region {
-                loader = loader.region(aws_config::Region::new(region.clone()));
-            }
-            if let Some(credentials) = &self.credentials {
-                loader = loader.credentials_provider(credentials.clone());
-            }
-            if let Some(url) = &self.endpoint_url {
-                loader = loader.endpoint_url(url);
-            }
-            let mut config = loader.load().await;
-            if let Some(role) = &environment.role_arn {
-                let provider = aws_config::sts::AssumeRoleProvider::builder(role)
-                    .session_name("vpcform")
-                    .configure(&config)
-                    .build()
-                    .await;
-                config = config
-                    .to_builder()
-                    .credentials_provider(SharedCredentialsProvider::new(provider))
-                    .build();
-            }
-            Ok(Connection {
-                cloudformation: aws_sdk_cloudformation::Client::new(&config),
-                sts: Some(aws_sdk_sts::Client::new(&config)),
-                s3: S3Access::from_sdk_config(&config),
-            })
-        })
+        Box::pin(async move { Ok(SdkConnect::connection(&self.config(environment).await)) })
     }
 }
 
@@ -252,8 +270,14 @@ impl crate::Deployer {
     /// let deployer = deployer.with_environment(&eu, Connection { cloudformation: cfn, sts: None, s3: None });
     /// # }
     /// ```
-    pub fn with_environment(self, environment: &Environment, connection: Connection) -> Self {
+    pub fn with_environment(mut self, environment: &Environment, connection: Connection) -> Self {
         let connected = Connected::new(connection, &self.ui);
+        // The deployer's own environment: its single-stack calls use these clients too.
+        if environment.connection_key() == self.environment.connection_key() {
+            self.client = connected.connection.cloudformation.clone();
+            self.s3 = connected.connection.s3.clone();
+            self.bootstrap = connected.bootstrap.clone();
+        }
         if let Ok(mut connections) = self.connections.lock() {
             connections.insert(environment.connection_key(), connected);
         }
@@ -371,8 +395,9 @@ impl crate::Deployer {
         stack: &str,
     ) -> Result<Caller, DeployError> {
         let Some(sts) = &connected.connection.sts else {
-            return Err(DeployError::NoConnection {
-                environment: format!("{environment} (no STS client to check the account with)"),
+            return Err(DeployError::NoAccountCheck {
+                stack: stack.to_string(),
+                environment: environment.to_string(),
             });
         };
         connected

@@ -293,6 +293,17 @@ pub enum DeployError {
         /// The environment, described.
         environment: String,
     },
+    /// A pinned account that cannot be checked: the environment's clients have no STS.
+    #[error(
+        "{stack}: cannot check the account pinned for {environment}: its Connection has no STS \
+         client; give one (Connection {{ sts: Some(..), .. }}) or unpin the account"
+    )]
+    NoAccountCheck {
+        /// The first stack of the environment.
+        stack: String,
+        /// The environment, described.
+        environment: String,
+    },
     /// A parameter filled from another stack's output that could not be read.
     #[error(
         "{stack}: parameter {parameter} takes {from}'s output {output} ({environment}), but {reason}"
@@ -386,6 +397,7 @@ impl DeployError {
             | DeployError::TerminationProtected { stack }
             | DeployError::Skipped { stack, .. }
             | DeployError::AccountMismatch { stack, .. }
+            | DeployError::NoAccountCheck { stack, .. }
             | DeployError::StackSetOperationFailed { stack, .. }
             | DeployError::StackSetInterrupted { stack, .. }
             | DeployError::ImportUnresolved { stack, .. }

@@ -12,8 +12,8 @@ use std::fmt;
 
 use aws_sdk_cloudformation::types::{
     AccountFilterType, AutoDeployment, CallAs, Capability, ConcurrencyMode, DeploymentTargets,
-    Parameter, PermissionModels, RegionConcurrencyType, StackSetOperationPreferences,
-    StackSetOperationResultStatus, StackSetOperationStatus,
+    Parameter, PermissionModels, RegionConcurrencyType, StackInstanceStatus,
+    StackSetOperationPreferences, StackSetOperationResultStatus, StackSetOperationStatus,
 };
 
 use crate::calls::aws;
@@ -170,12 +170,27 @@ impl fmt::Display for InstanceFailure {
     }
 }
 
+/// A stack instance, as ListStackInstances tells it.
+#[derive(Clone, Debug)]
+struct Instance {
+    account: String,
+    region: String,
+    /// Its organizational unit (service-managed).
+    unit: Option<String>,
+    /// `Status` `CURRENT`: up to date with the set. `OUTDATED` (an operation failed, was stopped,
+    /// or did not reach it) or `INOPERABLE` need another operation (StackInstanceSummary).
+    current: bool,
+}
+
 /// A deployed stack set, as DescribeStackSet and ListStackInstances tell it.
 struct Deployed {
     template: serde_json::Value,
     parameters: Vec<(String, String)>,
-    /// `(target, region)`: the account (self-managed) or the unit (service-managed).
-    instances: BTreeSet<(String, String)>,
+    administration_role_arn: Option<String>,
+    execution_role_name: Option<String>,
+    /// `AutoDeployment` `(Enabled, RetainStacksOnAccountRemoval)`.
+    auto_deployment: Option<(bool, bool)>,
+    instances: Vec<Instance>,
 }
 
 /// What a target is: an account, or an organizational unit.
@@ -196,7 +211,16 @@ fn call_as(spec: &StackSetSpec) -> CallAs {
     }
 }
 
-/// The pairs the spec asks for.
+/// The target an instance counts for: its account, or its unit (service-managed).
+fn target_of<'i>(spec: &StackSetSpec, instance: &'i Instance) -> &'i str {
+    if service_managed(spec) {
+        instance.unit.as_deref().unwrap_or_default()
+    } else {
+        &instance.account
+    }
+}
+
+/// The `(target, region)` pairs the spec asks for.
 fn desired(spec: &StackSetSpec) -> BTreeSet<(String, String)> {
     let targets = if service_managed(spec) {
         &spec.organizational_units
@@ -207,6 +231,36 @@ fn desired(spec: &StackSetSpec) -> BTreeSet<(String, String)> {
         .iter()
         .flat_map(|t| spec.regions.iter().map(move |r| (t.clone(), r.clone())))
         .collect()
+}
+
+/// Whether an instance stays: its target and region are asked for, and (service-managed) its
+/// account is not excluded.
+fn kept(spec: &StackSetSpec, want: &BTreeSet<(String, String)>, instance: &Instance) -> bool {
+    want.contains(&(
+        target_of(spec, instance).to_string(),
+        instance.region.clone(),
+    )) && !(service_managed(spec) && spec.excluded_accounts.contains(&instance.account))
+}
+
+/// The `ParameterOverrides` the program gives a target in a region: every override that
+/// names both, merged in order (a later one wins), sorted by parameter. CloudFormation resets
+/// a parameter left out of the list to the set's value (UpdateStackInstances), so this is the
+/// whole list an instance must have.
+fn wanted_overrides(spec: &StackSetSpec, target: &str, region: &str) -> Vec<(String, String)> {
+    let mut merged: BTreeMap<String, String> = BTreeMap::new();
+    for o in &spec.overrides {
+        let targets = if service_managed(spec) {
+            &o.organizational_units
+        } else {
+            &o.accounts
+        };
+        if targets.iter().any(|t| t == target) && o.regions.iter().any(|r| r == region) {
+            for (key, value) in &o.parameters {
+                merged.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    merged.into_iter().collect()
 }
 
 /// Pairs grouped into calls: targets that share the same regions go together (a call deploys
@@ -229,8 +283,48 @@ fn calls(pairs: &BTreeSet<(String, String)>) -> Vec<(Vec<String>, Vec<String>)> 
         .collect()
 }
 
-/// The operation preferences as the SDK takes them.
-fn preferences(spec: &StackSetSpec) -> StackSetOperationPreferences {
+/// One instance call: its targets (accounts, or units when creating service-managed ones), the
+/// unit the accounts are in (service-managed updates and deletions), its regions, and the
+/// overrides every instance of it takes.
+#[derive(Debug, PartialEq)]
+struct Call {
+    unit: Option<String>,
+    targets: Vec<String>,
+    regions: Vec<String>,
+    overrides: Vec<(String, String)>,
+}
+
+/// Instances grouped into calls: by unit and by the overrides they take, then targets that
+/// share regions.
+fn group(
+    items: impl IntoIterator<Item = (Option<String>, String, String, Vec<(String, String)>)>,
+) -> Vec<Call> {
+    type Key = (Option<String>, Vec<(String, String)>);
+    let mut groups: BTreeMap<Key, BTreeSet<(String, String)>> = BTreeMap::new();
+    for (unit, target, region, overrides) in items {
+        groups
+            .entry((unit, overrides))
+            .or_default()
+            .insert((target, region));
+    }
+    groups
+        .into_iter()
+        .flat_map(|((unit, overrides), pairs)| {
+            calls(&pairs)
+                .into_iter()
+                .map(move |(targets, regions)| Call {
+                    unit: unit.clone(),
+                    targets,
+                    regions,
+                    overrides: overrides.clone(),
+                })
+        })
+        .collect()
+}
+
+/// The operation preferences as the SDK takes them, the region order cut to the call's
+/// regions.
+fn preferences(spec: &StackSetSpec, regions: Option<&[String]>) -> StackSetOperationPreferences {
     let p = &spec.preferences;
     let mut b = StackSetOperationPreferences::builder();
     match p.max_concurrent {
@@ -249,21 +343,89 @@ fn preferences(spec: &StackSetSpec) -> StackSetOperationPreferences {
     if p.parallel_regions {
         b = b.region_concurrency_type(RegionConcurrencyType::Parallel);
     }
-    if !p.region_order.is_empty() {
-        b = b.set_region_order(Some(p.region_order.clone()));
+    let order: Vec<String> = p
+        .region_order
+        .iter()
+        .filter(|r| regions.is_none_or(|call| call.contains(r)))
+        .cloned()
+        .collect();
+    if !order.is_empty() {
+        b = b.set_region_order(Some(order));
     }
     b.build()
 }
 
-/// `DeploymentTargets` for units, less the excluded accounts (`DIFFERENCE`).
-fn unit_targets(spec: &StackSetSpec, units: Vec<String>) -> DeploymentTargets {
-    let mut b = DeploymentTargets::builder().set_organizational_unit_ids(Some(units));
-    if !spec.excluded_accounts.is_empty() {
-        b = b
-            .set_accounts(Some(spec.excluded_accounts.clone()))
-            .account_filter_type(AccountFilterType::Difference);
+/// What a call names: accounts (self-managed), or `DeploymentTargets` (service-managed): new
+/// instances by unit less the excluded accounts (`DIFFERENCE`), existing ones by account within
+/// their unit (`INTERSECTION`) (DeploymentTargets).
+enum Targets {
+    Accounts(Vec<String>),
+    Units(DeploymentTargets),
+}
+
+fn targets(spec: &StackSetSpec, call: &Call) -> Targets {
+    if !service_managed(spec) {
+        return Targets::Accounts(call.targets.clone());
     }
-    b.build()
+    let b = DeploymentTargets::builder();
+    Targets::Units(match &call.unit {
+        Some(unit) => b
+            .organizational_unit_ids(unit)
+            .set_accounts(Some(call.targets.clone()))
+            .account_filter_type(AccountFilterType::Intersection)
+            .build(),
+        None if spec.excluded_accounts.is_empty() => b
+            .set_organizational_unit_ids(Some(call.targets.clone()))
+            .build(),
+        None => b
+            .set_organizational_unit_ids(Some(call.targets.clone()))
+            .set_accounts(Some(spec.excluded_accounts.clone()))
+            .account_filter_type(AccountFilterType::Difference)
+            .build(),
+    })
+}
+
+/// Sets a call's targets on any of the three instance requests.
+macro_rules! with_targets {
+    ($request:expr, $targets:expr) => {
+        match $targets {
+            Targets::Accounts(accounts) => $request.set_accounts(Some(accounts)),
+            Targets::Units(units) => $request.deployment_targets(units),
+        }
+    };
+}
+
+/// `(key, value)` pairs of SDK parameters.
+fn pairs_of(parameters: &[Parameter]) -> Vec<(String, String)> {
+    parameters
+        .iter()
+        .map(|p| {
+            (
+                p.parameter_key().unwrap_or_default().to_string(),
+                p.parameter_value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn sdk_parameters(pairs: &[(String, String)]) -> Vec<Parameter> {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            Parameter::builder()
+                .parameter_key(k)
+                .parameter_value(v)
+                .build()
+        })
+        .collect()
+}
+
+fn capabilities(stack: &StackTemplate) -> Vec<Capability> {
+    stack
+        .capabilities
+        .iter()
+        .map(|c| Capability::from(c.as_str()))
+        .collect()
 }
 
 /// The changes a template diff stands for, for the approval gate.
@@ -293,76 +455,202 @@ enum Scope<'a> {
     Set,
 }
 
+/// What a deploy would do to a deployed (or new) stack set.
+struct Plan {
+    diff: crate::StackDiff,
+    /// The set's template, parameters or permission settings differ.
+    set_changed: bool,
+    /// `(target, region)` pairs without an instance.
+    missing: BTreeSet<(String, String)>,
+    /// Instances whose target is no longer asked for.
+    extra: Vec<Instance>,
+    /// Instances kept that need an operation: not current, or (`true`) other overrides than
+    /// wanted.
+    stale: Vec<(Instance, bool)>,
+}
+
 impl Deployer {
-    /// Deploys a stack set: creates or updates it, creates the instances its targets lack,
-    /// applies overrides, deletes the instances of targets no longer listed (after approval),
-    /// following each operation.
+    /// What deploying `stack` would do.
+    async fn plan(
+        &self,
+        stack: &StackTemplate,
+        spec: &StackSetSpec,
+        local: &serde_json::Value,
+        deployed: Option<&Deployed>,
+        values: &[(String, String)],
+    ) -> Result<Plan, DeployError> {
+        let name = stack.name.as_str();
+        let diff = diff_templates(name, deployed.map(|d| &d.template), local);
+        let set_changed = match deployed {
+            None => true,
+            Some(d) => {
+                // Only the values given: CloudFormation also lists defaulted parameters.
+                let parameters = values
+                    .iter()
+                    .any(|(k, v)| !d.parameters.iter().any(|(dk, dv)| dk == k && dv == v));
+                let settings = match &spec.permission_model {
+                    PermissionModel::SelfManaged {
+                        administration_role_arn,
+                        execution_role_name,
+                    } => {
+                        administration_role_arn
+                            .as_ref()
+                            .is_some_and(|a| d.administration_role_arn.as_ref() != Some(a))
+                            || execution_role_name
+                                .as_ref()
+                                .is_some_and(|e| d.execution_role_name.as_ref() != Some(e))
+                    }
+                    PermissionModel::ServiceManaged {
+                        auto_deploy,
+                        retain_stacks_on_account_removal,
+                        ..
+                    } => {
+                        d.auto_deployment
+                            != Some((
+                                *auto_deploy,
+                                *auto_deploy && *retain_stacks_on_account_removal,
+                            ))
+                    }
+                };
+                !diff.resources.is_empty() || !diff.other.is_empty() || parameters || settings
+            }
+        };
+        let want = desired(spec);
+        let instances = deployed.map(|d| d.instances.as_slice()).unwrap_or_default();
+        let present: BTreeSet<(String, String)> = instances
+            .iter()
+            .map(|i| (target_of(spec, i).to_string(), i.region.clone()))
+            .collect();
+        let missing = want.difference(&present).cloned().collect();
+        let (kept_instances, extra): (Vec<Instance>, Vec<Instance>) = instances
+            .iter()
+            .cloned()
+            .partition(|i| kept(spec, &want, i));
+        let overrides = self.instance_overrides(name, spec, &kept_instances).await?;
+        let stale = kept_instances
+            .into_iter()
+            .zip(overrides)
+            .map(|(i, o)| {
+                let differs = o != wanted_overrides(spec, target_of(spec, &i), &i.region);
+                (i, differs)
+            })
+            .filter(|(i, differs)| !i.current || *differs)
+            .collect();
+        Ok(Plan {
+            diff,
+            set_changed,
+            missing,
+            extra,
+            stale,
+        })
+    }
+
+    /// Each instance's `ParameterOverrides` (DescribeStackInstance), sorted; ten at a time.
+    async fn instance_overrides(
+        &self,
+        name: &str,
+        spec: &StackSetSpec,
+        instances: &[Instance],
+    ) -> Result<Vec<Vec<(String, String)>>, DeployError> {
+        let mut out = Vec::with_capacity(instances.len());
+        for chunk in instances.chunks(10) {
+            let mut running = tokio::task::JoinSet::new();
+            for (index, instance) in chunk.iter().enumerate() {
+                let call = self
+                    .client
+                    .describe_stack_instance()
+                    .stack_set_name(name)
+                    .stack_instance_account(&instance.account)
+                    .stack_instance_region(&instance.region)
+                    .call_as(call_as(spec))
+                    .send();
+                running.spawn(async move { (index, call.await) });
+            }
+            let mut results = vec![Vec::new(); chunk.len()];
+            while let Some(joined) = self
+                .interruptible(name, "DescribeStackInstance", running.join_next())
+                .await?
+            {
+                let (index, result) = joined.map_err(|e| DeployError::Aws {
+                    stack: name.to_string(),
+                    operation: "DescribeStackInstance",
+                    code: "Panic".into(),
+                    message: e.to_string(),
+                    hint: Some("a bug in vpcform or the HTTP client: please report it".into()),
+                    request_id: None,
+                    source: None,
+                })?;
+                let output = result.map_err(|e| aws(name, "DescribeStackInstance", e))?;
+                let mut overrides = output
+                    .stack_instance()
+                    .map(|i| pairs_of(i.parameter_overrides()))
+                    .unwrap_or_default();
+                overrides.sort();
+                results[index] = overrides;
+            }
+            out.extend(results);
+        }
+        Ok(out)
+    }
+
+    /// Deploys a stack set: creates or updates it, creates the instances its targets lack with
+    /// their overrides, brings stale instances up to date (not current, or other overrides),
+    /// deletes the instances of targets no longer listed (after approval), following each
+    /// operation.
     pub(crate) async fn deploy_stack_set(
         &self,
         stack: &StackTemplate,
         spec: &StackSetSpec,
     ) -> Result<StackOutcome, DeployError> {
         let name = stack.name.as_str();
+        if stack.body.len() > crate::MAX_TEMPLATE_URL_BYTES {
+            return Err(DeployError::TemplateTooLarge {
+                stack: name.to_string(),
+                bytes: stack.body.len(),
+            });
+        }
         let local: serde_json::Value =
             serde_json::from_str(&stack.body).map_err(|e| DeployError::TemplateNotJson {
                 stack: name.to_string(),
                 reason: format!("local template: {e}"),
             })?;
-        let deployed = self.describe_stack_set(name, spec).await?;
+        let before = |e| match e {
+            DeployError::Cancelled { .. } => DeployError::InterruptedBeforeExecution {
+                stack: name.to_string(),
+            },
+            other => other,
+        };
+        let deployed = self.describe_stack_set(name, spec).await.map_err(before)?;
         let parameters = stack.change_set_parameters(true)?;
-        let values: Vec<(String, String)> = parameters
-            .iter()
-            .map(|p| {
-                (
-                    p.parameter_key().unwrap_or_default().to_string(),
-                    p.parameter_value().unwrap_or_default().to_string(),
-                )
-            })
-            .collect();
-        let diff = diff_templates(name, deployed.as_ref().map(|d| &d.template), &local);
-        let template_changed = deployed.as_ref().is_none_or(|d| {
-            !diff.resources.is_empty() || !diff.other.is_empty() || {
-                let mut a = d.parameters.clone();
-                let mut b = values.clone();
-                a.sort();
-                b.sort();
-                a != b
-            }
-        });
-        let existing = deployed
-            .as_ref()
-            .map(|d| d.instances.clone())
-            .unwrap_or_default();
-        let want = desired(spec);
-        let missing: BTreeSet<(String, String)> = want.difference(&existing).cloned().collect();
-        let extra: BTreeSet<(String, String)> = existing.difference(&want).cloned().collect();
-        let mut stale_overrides = Vec::new();
-        for o in &spec.overrides {
-            if !self.override_current(name, spec, o, &missing).await? {
-                stale_overrides.push(o);
-            }
-        }
-        if !template_changed && missing.is_empty() && extra.is_empty() && stale_overrides.is_empty()
+        let values = pairs_of(&parameters);
+        let plan = self
+            .plan(stack, spec, &local, deployed.as_ref(), &values)
+            .await
+            .map_err(before)?;
+        if !plan.set_changed
+            && plan.missing.is_empty()
+            && plan.extra.is_empty()
+            && plan.stale.is_empty()
         {
             self.ui.line(name, "no changes");
             return Ok(StackOutcome::NoChanges);
         }
-        let mut changes = if template_changed {
-            planned(&diff)
+        let mut changes = if plan.set_changed {
+            planned(&plan.diff)
         } else {
             Vec::new()
         };
-        for (target, region) in &extra {
+        for i in &plan.extra {
             changes.push(PlannedChange {
                 action: "Remove".into(),
-                logical_id: format!("instance {target} {region}"),
+                logical_id: format!("instance {} {}", i.account, i.region),
                 resource_type: "AWS::CloudFormation::StackInstance".into(),
                 replacement: None,
                 recreated_by: Vec::new(),
             });
         }
-        if template_changed && !diff.security.is_empty() {
-            for line in crate::security_table(&diff.security).lines() {
+        if plan.set_changed && !plan.diff.security.is_empty() {
+            for line in crate::security_table(&plan.diff.security).lines() {
                 self.ui.line(name, line);
             }
         }
@@ -376,171 +664,63 @@ impl Deployer {
                     ),
                 );
             }
-            for (target, region) in &missing {
+            for (target, region) in &plan.missing {
                 self.ui
                     .line(name, &format!("  Add instance {target} {region}"));
             }
+            for (i, _) in &plan.stale {
+                self.ui.line(
+                    name,
+                    &format!("  Update instance {} {}", i.account, i.region),
+                );
+            }
             return Ok(StackOutcome::NotExecuted);
         }
-        self.approve(name, &changes, &diff.security)
+        self.approve(name, &changes, &plan.diff.security)
             .await
-            .map_err(|e| match e {
-                DeployError::Cancelled { .. } => DeployError::InterruptedBeforeExecution {
-                    stack: name.to_string(),
-                },
-                other => other,
-            })?;
+            .map_err(before)?;
         let mut failed: Vec<InstanceFailure> = Vec::new();
-        if deployed.is_none() {
-            self.create_stack_set(stack, spec, parameters).await?;
-        } else if template_changed {
-            self.ui.line(
-                name,
-                &format!(
-                    "updating the stack set's template and parameters in {} instances",
-                    existing.len()
-                ),
-            );
-            let request = self
-                .client
-                .update_stack_set()
-                .stack_set_name(name)
-                .set_parameters(Some(parameters))
-                .set_capabilities(Some(
-                    stack
-                        .capabilities
-                        .iter()
-                        .map(|c| Capability::from(c.as_str()))
-                        .collect(),
-                ))
-                .operation_preferences(preferences(spec))
-                .call_as(call_as(spec));
-            let request = if stack.body.len() > MAX_TEMPLATE_BODY_BYTES {
-                request.template_url(self.upload_template(stack).await?)
-            } else {
-                request.template_body(&stack.body)
-            };
-            let id = change_set_name();
-            // The ID AWS answers with names the operation (emulators make their own).
-            let id = self
-                .interruptible(name, "UpdateStackSet", request.operation_id(&id).send())
-                .await
-                .map_err(|_| DeployError::InterruptedBeforeExecution {
-                    stack: name.to_string(),
-                })?
-                .map_err(|e| aws(name, "UpdateStackSet", e))?
-                .operation_id()
-                .map_or(id, str::to_string);
-            failed.extend(
-                self.follow_operation(name, spec, &id, "update", Scope::Set)
-                    .await?,
-            );
+        let mut updated_all = false;
+        match &deployed {
+            None => self.create_stack_set(stack, spec, parameters).await?,
+            Some(d) if plan.set_changed => {
+                failed.extend(self.update_stack_set(stack, spec, parameters, d).await?);
+                updated_all = true;
+            }
+            Some(_) => {}
         }
-        for (targets, regions) in calls(&missing) {
-            let id = change_set_name();
-            self.ui.line(
-                name,
-                &format!(
-                    "creating instances: {} in {}",
-                    targets.join(", "),
-                    regions.join(", ")
-                ),
-            );
-            let mut request = self
-                .client
-                .create_stack_instances()
-                .stack_set_name(name)
-                .set_regions(Some(regions.clone()))
-                .operation_preferences(preferences(spec))
-                .operation_id(&id)
-                .call_as(call_as(spec));
-            request = if service_managed(spec) {
-                request.deployment_targets(unit_targets(spec, targets.clone()))
-            } else {
-                request.set_accounts(Some(targets.clone()))
-            };
-            // The ID AWS answers with names the operation (emulators make their own).
-            let id = self
-                .interruptible(name, "CreateStackInstances", request.send())
-                .await?
-                .map_err(|e| aws(name, "CreateStackInstances", e))?
-                .operation_id()
-                .map_or(id, str::to_string);
-            failed.extend(
-                self.follow_operation(
-                    name,
-                    spec,
-                    &id,
-                    "create instances",
-                    Scope::Instances(&targets, &regions),
-                )
-                .await?,
-            );
+        let creates = group(plan.missing.iter().map(|(target, region)| {
+            (
+                None,
+                target.clone(),
+                region.clone(),
+                wanted_overrides(spec, target, region),
+            )
+        }));
+        for call in creates {
+            failed.extend(self.create_instances(name, spec, &call).await?);
         }
-        for o in stale_overrides {
-            let targets = if service_managed(spec) {
-                &o.organizational_units
-            } else {
-                &o.accounts
-            };
-            let id = change_set_name();
-            self.ui.line(
-                name,
-                &format!(
-                    "overriding {} for {} in {}",
-                    o.parameters
-                        .iter()
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    targets.join(", "),
-                    o.regions.join(", ")
-                ),
-            );
-            let mut request = self
-                .client
-                .update_stack_instances()
-                .stack_set_name(name)
-                .set_regions(Some(o.regions.clone()))
-                .set_parameter_overrides(Some(
-                    o.parameters
-                        .iter()
-                        .map(|(k, v)| {
-                            Parameter::builder()
-                                .parameter_key(k)
-                                .parameter_value(v)
-                                .build()
-                        })
-                        .collect(),
-                ))
-                .operation_preferences(preferences(spec))
-                .operation_id(&id)
-                .call_as(call_as(spec));
-            request = if service_managed(spec) {
-                request.deployment_targets(unit_targets(spec, targets.clone()))
-            } else {
-                request.set_accounts(Some(targets.clone()))
-            };
-            // The ID AWS answers with names the operation (emulators make their own).
-            let id = self
-                .interruptible(name, "UpdateStackInstances", request.send())
-                .await?
-                .map_err(|e| aws(name, "UpdateStackInstances", e))?
-                .operation_id()
-                .map_or(id, str::to_string);
-            failed.extend(
-                self.follow_operation(
-                    name,
-                    spec,
-                    &id,
-                    "override",
-                    Scope::Instances(targets, &o.regions),
-                )
-                .await?,
-            );
+        // UpdateStackSet just brought every instance up to date, keeping its overrides: only
+        // other overrides are left to apply.
+        let stale = plan
+            .stale
+            .iter()
+            .filter(|(_, differs)| !updated_all || *differs)
+            .map(|(i, _)| i);
+        let updates = group(stale.map(|i| {
+            let target = target_of(spec, i).to_string();
+            (
+                service_managed(spec).then(|| target.clone()),
+                i.account.clone(),
+                i.region.clone(),
+                wanted_overrides(spec, &target, &i.region),
+            )
+        }));
+        for call in updates {
+            failed.extend(self.update_instances(name, spec, &call).await?);
         }
-        if !extra.is_empty() {
-            self.delete_instances(name, spec, &extra).await?;
+        if !plan.extra.is_empty() {
+            self.delete_instances(name, spec, &plan.extra).await?;
         }
         let instances = self
             .describe_stack_set(name, spec)
@@ -548,6 +728,181 @@ impl Deployer {
             .map(|d| d.instances.len())
             .unwrap_or_default();
         Ok(StackOutcome::StackSetDeployed { instances, failed })
+    }
+
+    /// Starts an operation with the ID `id` and follows it. An interrupt while the request is
+    /// under way may come after AWS started the operation: it is stopped by that ID.
+    #[allow(clippy::too_many_arguments)]
+    async fn operation<T, E, R>(
+        &self,
+        name: &str,
+        spec: &StackSetSpec,
+        operation: &'static str,
+        action: &'static str,
+        id: String,
+        call: impl std::future::Future<
+            Output = Result<T, aws_sdk_cloudformation::error::SdkError<E, R>>,
+        >,
+        operation_id: impl Fn(&T) -> Option<&str>,
+        scope: Scope<'_>,
+    ) -> Result<Vec<InstanceFailure>, DeployError>
+    where
+        E: aws_sdk_cloudformation::error::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+        aws_sdk_cloudformation::error::SdkError<E, R>: aws_sdk_cloudformation::operation::RequestId,
+    {
+        let output = match self.interruptible(name, operation, call).await {
+            Err(_) => return Err(self.stop_operation(name, spec, &id).await),
+            Ok(result) => result.map_err(|e| aws(name, operation, e))?,
+        };
+        // The ID AWS answers with names the operation (emulators make their own).
+        let id = operation_id(&output).map_or(id, str::to_string);
+        self.follow_operation(name, spec, &id, action, scope).await
+    }
+
+    async fn update_stack_set(
+        &self,
+        stack: &StackTemplate,
+        spec: &StackSetSpec,
+        parameters: Vec<Parameter>,
+        deployed: &Deployed,
+    ) -> Result<Vec<InstanceFailure>, DeployError> {
+        let name = stack.name.as_str();
+        self.ui.line(
+            name,
+            &format!(
+                "updating the stack set's template, parameters and settings in {} instances",
+                deployed.instances.len()
+            ),
+        );
+        let id = change_set_name();
+        let mut request = self
+            .client
+            .update_stack_set()
+            .stack_set_name(name)
+            .set_parameters(Some(parameters))
+            .set_capabilities(Some(capabilities(stack)))
+            .operation_preferences(preferences(spec, None))
+            .operation_id(&id)
+            .call_as(call_as(spec));
+        // A custom administration role must be given on every update (UpdateStackSet).
+        request = match &spec.permission_model {
+            PermissionModel::SelfManaged {
+                administration_role_arn,
+                execution_role_name,
+            } => request
+                .set_administration_role_arn(administration_role_arn.clone())
+                .set_execution_role_name(execution_role_name.clone()),
+            PermissionModel::ServiceManaged {
+                auto_deploy,
+                retain_stacks_on_account_removal,
+                ..
+            } => request.auto_deployment(auto_deployment(
+                *auto_deploy,
+                *retain_stacks_on_account_removal,
+            )),
+        };
+        request = if stack.body.len() > MAX_TEMPLATE_BODY_BYTES {
+            request.template_url(self.upload_template(stack).await?)
+        } else {
+            request.template_body(&stack.body)
+        };
+        self.operation(
+            name,
+            spec,
+            "UpdateStackSet",
+            "update",
+            id,
+            request.send(),
+            |o| o.operation_id(),
+            Scope::Set,
+        )
+        .await
+    }
+
+    async fn create_instances(
+        &self,
+        name: &str,
+        spec: &StackSetSpec,
+        call: &Call,
+    ) -> Result<Vec<InstanceFailure>, DeployError> {
+        self.ui.line(
+            name,
+            &format!(
+                "creating instances: {} in {}{}",
+                call.targets.join(", "),
+                call.regions.join(", "),
+                describe_overrides(&call.overrides)
+            ),
+        );
+        let id = change_set_name();
+        let mut request = self
+            .client
+            .create_stack_instances()
+            .stack_set_name(name)
+            .set_regions(Some(call.regions.clone()))
+            .operation_preferences(preferences(spec, Some(&call.regions)))
+            .operation_id(&id)
+            .call_as(call_as(spec));
+        if !call.overrides.is_empty() {
+            request = request.set_parameter_overrides(Some(sdk_parameters(&call.overrides)));
+        }
+        let request = with_targets!(request, targets(spec, call));
+        self.operation(
+            name,
+            spec,
+            "CreateStackInstances",
+            "create instances",
+            id,
+            request.send(),
+            |o| o.operation_id(),
+            Scope::Instances(&call.targets, &call.regions),
+        )
+        .await
+    }
+
+    async fn update_instances(
+        &self,
+        name: &str,
+        spec: &StackSetSpec,
+        call: &Call,
+    ) -> Result<Vec<InstanceFailure>, DeployError> {
+        self.ui.line(
+            name,
+            &format!(
+                "updating instances: {} in {}{}",
+                call.targets.join(", "),
+                call.regions.join(", "),
+                describe_overrides(&call.overrides)
+            ),
+        );
+        let id = change_set_name();
+        // The whole list: a parameter left out goes back to the set's value.
+        let request = self
+            .client
+            .update_stack_instances()
+            .stack_set_name(name)
+            .set_regions(Some(call.regions.clone()))
+            .set_parameter_overrides(Some(sdk_parameters(&call.overrides)))
+            .operation_preferences(preferences(spec, Some(&call.regions)))
+            .operation_id(&id)
+            .call_as(call_as(spec));
+        let request = with_targets!(request, targets(spec, call));
+        self.operation(
+            name,
+            spec,
+            "UpdateStackInstances",
+            "update instances",
+            id,
+            request.send(),
+            |o| o.operation_id(),
+            Scope::Instances(&call.targets, &call.regions),
+        )
+        .await
     }
 
     async fn create_stack_set(
@@ -563,13 +918,7 @@ impl Deployer {
             .create_stack_set()
             .stack_set_name(name)
             .set_parameters(Some(parameters))
-            .set_capabilities(Some(
-                stack
-                    .capabilities
-                    .iter()
-                    .map(|c| Capability::from(c.as_str()))
-                    .collect(),
-            ))
+            .set_capabilities(Some(capabilities(stack)))
             .set_tags(Some(
                 stack
                     .tags
@@ -595,126 +944,80 @@ impl Deployer {
                 auto_deploy,
                 retain_stacks_on_account_removal,
                 ..
-            } => {
-                let mut auto = AutoDeployment::builder().enabled(*auto_deploy);
-                // "Set RetainStacksOnAccountRemoval only when Enabled is true" (AutoDeployment).
-                if *auto_deploy {
-                    auto = auto.retain_stacks_on_account_removal(*retain_stacks_on_account_removal);
-                }
-                request
-                    .permission_model(PermissionModels::ServiceManaged)
-                    .auto_deployment(auto.build())
-            }
+            } => request
+                .permission_model(PermissionModels::ServiceManaged)
+                .auto_deployment(auto_deployment(
+                    *auto_deploy,
+                    *retain_stacks_on_account_removal,
+                )),
         };
         request = if stack.body.len() > MAX_TEMPLATE_BODY_BYTES {
             request.template_url(self.upload_template(stack).await?)
         } else {
             request.template_body(&stack.body)
         };
-        self.interruptible(name, "CreateStackSet", request.send())
+        match self
+            .interruptible(name, "CreateStackSet", request.send())
             .await
-            .map_err(|_| DeployError::InterruptedBeforeExecution {
+        {
+            // The request may have reached AWS: the set may exist, without instances.
+            Err(_) => Err(DeployError::Interrupted {
                 stack: name.to_string(),
-            })?
-            .map_err(|e| aws(name, "CreateStackSet", e))?;
-        Ok(())
-    }
-
-    /// Whether an override is already in place: its first instance, deployed before this run,
-    /// has exactly its values (DescribeStackInstance). Units cannot be asked per instance:
-    /// their overrides are applied on every deploy.
-    async fn override_current(
-        &self,
-        name: &str,
-        spec: &StackSetSpec,
-        o: &StackSetOverride,
-        missing: &BTreeSet<(String, String)>,
-    ) -> Result<bool, DeployError> {
-        let (Some(account), Some(region)) = (o.accounts.first(), o.regions.first()) else {
-            return Ok(false);
-        };
-        if service_managed(spec) || missing.contains(&(account.clone(), region.clone())) {
-            return Ok(false);
+                status: "being created (CreateStackSet was under way): it may exist without \
+                         instances, which the next deploy adds"
+                    .into(),
+            }),
+            Ok(result) => result
+                .map(|_| ())
+                .map_err(|e| aws(name, "CreateStackSet", e)),
         }
-        let call = self
-            .client
-            .describe_stack_instance()
-            .stack_set_name(name)
-            .stack_instance_account(account)
-            .stack_instance_region(region)
-            .call_as(call_as(spec))
-            .send();
-        let Ok(output) = self
-            .interruptible(name, "DescribeStackInstance", call)
-            .await?
-        else {
-            return Ok(false);
-        };
-        let mut deployed: Vec<(String, String)> = output
-            .stack_instance()
-            .map(|i| {
-                i.parameter_overrides()
-                    .iter()
-                    .map(|p| {
-                        (
-                            p.parameter_key().unwrap_or_default().to_string(),
-                            p.parameter_value().unwrap_or_default().to_string(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut wanted = o.parameters.clone();
-        deployed.sort();
-        wanted.sort();
-        Ok(deployed == wanted)
     }
 
-    /// Deletes the instances of `pairs` (their stacks too: `RetainStacks` false).
+    /// Deletes `instances` and their stacks (`RetainStacks` false).
     async fn delete_instances(
         &self,
         name: &str,
         spec: &StackSetSpec,
-        pairs: &BTreeSet<(String, String)>,
+        instances: &[Instance],
     ) -> Result<(), DeployError> {
-        for (targets, regions) in calls(pairs) {
-            let id = change_set_name();
+        let calls = group(instances.iter().map(|i| {
+            (
+                i.unit.clone().filter(|_| service_managed(spec)),
+                i.account.clone(),
+                i.region.clone(),
+                Vec::new(),
+            )
+        }));
+        for call in calls {
             self.ui.line(
                 name,
                 &format!(
                     "deleting instances: {} in {}",
-                    targets.join(", "),
-                    regions.join(", ")
+                    call.targets.join(", "),
+                    call.regions.join(", ")
                 ),
             );
-            let mut request = self
+            let id = change_set_name();
+            let request = self
                 .client
                 .delete_stack_instances()
                 .stack_set_name(name)
-                .set_regions(Some(regions.clone()))
+                .set_regions(Some(call.regions.clone()))
                 .retain_stacks(false)
-                .operation_preferences(preferences(spec))
+                .operation_preferences(preferences(spec, Some(&call.regions)))
                 .operation_id(&id)
                 .call_as(call_as(spec));
-            request = if service_managed(spec) {
-                request.deployment_targets(unit_targets(spec, targets.clone()))
-            } else {
-                request.set_accounts(Some(targets.clone()))
-            };
-            // The ID AWS answers with names the operation (emulators make their own).
-            let id = self
-                .interruptible(name, "DeleteStackInstances", request.send())
-                .await?
-                .map_err(|e| aws(name, "DeleteStackInstances", e))?
-                .operation_id()
-                .map_or(id, str::to_string);
+            let request = with_targets!(request, targets(spec, &call));
             let failed = self
-                .follow_operation(
+                .operation(
                     name,
                     spec,
-                    &id,
+                    "DeleteStackInstances",
                     "delete instances",
-                    Scope::Instances(&targets, &regions),
+                    id.clone(),
+                    request.send(),
+                    |o| o.operation_id(),
+                    Scope::Instances(&call.targets, &call.regions),
                 )
                 .await?;
             if !failed.is_empty() {
@@ -722,7 +1025,9 @@ impl Deployer {
                     stack: name.to_string(),
                     operation_id: id,
                     action: "delete instances",
-                    status: "SUCCEEDED with failures".into(),
+                    status: "SUCCEEDED, but these instances were not deleted and the stack set \
+                             keeps them; fix the reason and run the command again"
+                        .into(),
                     failed,
                 });
             }
@@ -736,9 +1041,18 @@ impl Deployer {
         name: &str,
         spec: &StackSetSpec,
     ) -> Result<StackOutcome, DeployError> {
-        let Some(deployed) = self.describe_stack_set(name, spec).await? else {
-            self.ui.line(name, "not deployed");
-            return Ok(StackOutcome::Destroyed);
+        let deployed = match self.describe_stack_set(name, spec).await {
+            Ok(Some(deployed)) => deployed,
+            Ok(None) => {
+                self.ui.line(name, "not deployed");
+                return Ok(StackOutcome::Destroyed);
+            }
+            Err(DeployError::Cancelled { .. }) => {
+                return Err(DeployError::NotStarted {
+                    stack: name.to_string(),
+                });
+            }
+            Err(e) => return Err(e),
         };
         if !deployed.instances.is_empty() {
             self.delete_instances(name, spec, &deployed.instances)
@@ -759,8 +1073,8 @@ impl Deployer {
         Ok(StackOutcome::Destroyed)
     }
 
-    /// The deployed stack set's template, parameters and instances; `None` when it does not
-    /// exist.
+    /// The deployed stack set's template, parameters, settings and instances; `None` when it
+    /// does not exist.
     async fn describe_stack_set(
         &self,
         name: &str,
@@ -798,17 +1112,7 @@ impl Deployer {
                 reason: e.to_string(),
             }
         })?;
-        let parameters = set
-            .parameters()
-            .iter()
-            .map(|p| {
-                (
-                    p.parameter_key().unwrap_or_default().to_string(),
-                    p.parameter_value().unwrap_or_default().to_string(),
-                )
-            })
-            .collect();
-        let mut instances = BTreeSet::new();
+        let mut instances = Vec::new();
         let mut token: Option<String> = None;
         loop {
             let call = self
@@ -823,13 +1127,13 @@ impl Deployer {
                 .await?
                 .map_err(|e| aws(name, "ListStackInstances", e))?;
             for instance in page.summaries() {
-                let target = if service_managed(spec) {
-                    instance.organizational_unit_id()
-                } else {
-                    instance.account()
-                };
-                if let (Some(target), Some(region)) = (target, instance.region()) {
-                    instances.insert((target.to_string(), region.to_string()));
+                if let (Some(account), Some(region)) = (instance.account(), instance.region()) {
+                    instances.push(Instance {
+                        account: account.to_string(),
+                        region: region.to_string(),
+                        unit: instance.organizational_unit_id().map(str::to_string),
+                        current: instance.status() == Some(&StackInstanceStatus::Current),
+                    });
                 }
             }
             token = page.next_token().map(str::to_string);
@@ -839,7 +1143,15 @@ impl Deployer {
         }
         Ok(Some(Deployed {
             template,
-            parameters,
+            parameters: pairs_of(set.parameters()),
+            administration_role_arn: set.administration_role_arn().map(str::to_string),
+            execution_role_name: set.execution_role_name().map(str::to_string),
+            auto_deployment: set.auto_deployment().map(|a| {
+                (
+                    a.enabled().unwrap_or(false),
+                    a.retain_stacks_on_account_removal().unwrap_or(false),
+                )
+            }),
             instances,
         }))
     }
@@ -1028,7 +1340,8 @@ impl Deployer {
         }
     }
 
-    /// For `diff`: the template difference, and the instances to add and remove.
+    /// For `diff`: the template difference, the parameters given that differ, and the
+    /// instances a deploy would add, update or remove.
     pub(crate) async fn diff_stack_set(
         &self,
         stack: &StackTemplate,
@@ -1040,28 +1353,80 @@ impl Deployer {
                 reason: format!("local template: {e}"),
             })?;
         let deployed = self.describe_stack_set(&stack.name, spec).await?;
-        let mut diff = diff_templates(&stack.name, deployed.as_ref().map(|d| &d.template), &local);
-        let existing = deployed.map(|d| d.instances).unwrap_or_default();
-        let want = desired(spec);
-        let list = |pairs: Vec<&(String, String)>| {
-            serde_json::Value::from(
-                pairs
-                    .into_iter()
-                    .map(|(t, r)| format!("{t} {r}"))
-                    .collect::<Vec<_>>(),
-            )
-        };
-        let added: Vec<&(String, String)> = want.difference(&existing).collect();
-        let removed: Vec<&(String, String)> = existing.difference(&want).collect();
+        let values = stack.parameters.clone();
+        let plan = self
+            .plan(stack, spec, &local, deployed.as_ref(), &values)
+            .await?;
+        let mut diff = plan.diff;
+        if let Some(d) = &deployed {
+            for (key, value) in &values {
+                let before = d.parameters.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+                if before != Some(value) {
+                    diff.other.push(crate::PropertyChange {
+                        path: format!("Parameters.{key}"),
+                        before: before.map(|v| serde_json::Value::from(v.as_str())),
+                        after: Some(serde_json::Value::from(value.as_str())),
+                    });
+                }
+            }
+        }
+        let list = |items: Vec<String>| (!items.is_empty()).then(|| serde_json::Value::from(items));
+        let added: Vec<String> = plan
+            .missing
+            .iter()
+            .map(|(t, r)| format!("{t} {r}"))
+            .collect();
+        let removed: Vec<String> = plan
+            .extra
+            .iter()
+            .map(|i| format!("{} {}", i.account, i.region))
+            .collect();
         if !added.is_empty() || !removed.is_empty() {
             diff.other.push(crate::PropertyChange {
                 path: "StackInstances".into(),
-                before: (!removed.is_empty()).then(|| list(removed)),
-                after: (!added.is_empty()).then(|| list(added)),
+                before: list(removed),
+                after: list(added),
+            });
+        }
+        if !plan.stale.is_empty() {
+            diff.other.push(crate::PropertyChange {
+                path: "StackInstances (outdated, or other overrides)".into(),
+                before: list(
+                    plan.stale
+                        .iter()
+                        .map(|(i, _)| format!("{} {}", i.account, i.region))
+                        .collect(),
+                ),
+                after: Some(serde_json::Value::from("updated by the next deploy")),
             });
         }
         Ok(diff)
     }
+}
+
+/// `AutoDeployment`; `RetainStacksOnAccountRemoval` only when enabled (AutoDeployment).
+fn auto_deployment(enabled: bool, retain: bool) -> AutoDeployment {
+    let auto = AutoDeployment::builder().enabled(enabled);
+    if enabled {
+        auto.retain_stacks_on_account_removal(retain).build()
+    } else {
+        auto.build()
+    }
+}
+
+/// `, overriding K=V, …`, or nothing.
+fn describe_overrides(overrides: &[(String, String)]) -> String {
+    if overrides.is_empty() {
+        return String::new();
+    }
+    format!(
+        ", overriding {}",
+        overrides
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 #[cfg(test)]
@@ -1106,11 +1471,11 @@ mod tests {
                 failure_tolerance: Some(Amount::Count(2)),
                 soft_failure_tolerance: true,
                 parallel_regions: true,
-                region_order: vec!["us-east-1".into()],
+                region_order: vec!["us-east-1".into(), "eu-west-1".into()],
             },
             ..StackSetSpec::default()
         };
-        let p = preferences(&spec);
+        let p = preferences(&spec, None);
         assert_eq!(p.max_concurrent_percentage(), Some(25));
         assert_eq!(p.max_concurrent_count(), None);
         assert_eq!(p.failure_tolerance_count(), Some(2));
@@ -1122,18 +1487,106 @@ mod tests {
             p.region_concurrency_type(),
             Some(&RegionConcurrencyType::Parallel)
         );
-        assert_eq!(p.region_order(), ["us-east-1"]);
-        let units = unit_targets(
-            &StackSetSpec {
-                excluded_accounts: vec!["111122223333".into()],
-                ..StackSetSpec::default()
+        assert_eq!(p.region_order(), ["us-east-1", "eu-west-1"]);
+        // A call to some regions orders only those.
+        let p = preferences(&spec, Some(&["eu-west-1".to_string()]));
+        assert_eq!(p.region_order(), ["eu-west-1"]);
+    }
+
+    fn unit_spec(excluded: &[&str]) -> StackSetSpec {
+        StackSetSpec {
+            organizational_units: vec!["ou-ab12-11111111".into()],
+            excluded_accounts: excluded.iter().map(|a| a.to_string()).collect(),
+            permission_model: PermissionModel::ServiceManaged {
+                auto_deploy: true,
+                retain_stacks_on_account_removal: false,
+                delegated_admin: false,
             },
-            vec!["ou-ab12-11111111".into()],
-        );
+            ..StackSetSpec::default()
+        }
+    }
+
+    /// New instances go to units less the excluded accounts (`DIFFERENCE`); existing ones are
+    /// named by account within their unit (`INTERSECTION`).
+    #[test]
+    fn service_managed_calls_name_units_and_accounts() {
+        let spec = unit_spec(&["111122223333"]);
+        let create = Call {
+            unit: None,
+            targets: vec!["ou-ab12-11111111".into()],
+            regions: vec!["us-east-1".into()],
+            overrides: vec![],
+        };
+        let Targets::Units(t) = targets(&spec, &create) else {
+            panic!("units")
+        };
+        assert_eq!(t.organizational_unit_ids(), ["ou-ab12-11111111"]);
+        assert_eq!(t.accounts(), ["111122223333"]);
         assert_eq!(
-            units.account_filter_type(),
+            t.account_filter_type(),
             Some(&AccountFilterType::Difference)
         );
-        assert_eq!(units.accounts(), ["111122223333"]);
+        let update = Call {
+            unit: Some("ou-ab12-11111111".into()),
+            targets: vec!["444455556666".into()],
+            regions: vec!["us-east-1".into()],
+            overrides: vec![],
+        };
+        let Targets::Units(t) = targets(&spec, &update) else {
+            panic!("units")
+        };
+        assert_eq!(t.accounts(), ["444455556666"]);
+        assert_eq!(
+            t.account_filter_type(),
+            Some(&AccountFilterType::Intersection)
+        );
+        let Targets::Units(t) = targets(&unit_spec(&[]), &create) else {
+            panic!("units")
+        };
+        assert_eq!(t.account_filter_type(), None);
+        let Targets::Accounts(a) = targets(&StackSetSpec::default(), &update) else {
+            panic!("accounts")
+        };
+        assert_eq!(a, ["444455556666"]);
+    }
+
+    /// Overrides naming a target and a region merge in order; a later one wins.
+    #[test]
+    fn overrides_merge_per_target_and_region() {
+        let spec = StackSetSpec {
+            accounts: vec!["111111111111".into(), "222222222222".into()],
+            regions: vec!["us-east-1".into(), "eu-west-1".into()],
+            overrides: vec![
+                StackSetOverride {
+                    accounts: vec!["111111111111".into()],
+                    organizational_units: vec![],
+                    regions: vec!["us-east-1".into(), "eu-west-1".into()],
+                    parameters: vec![("Vpc".into(), "vpc-1".into()), ("Sub".into(), "s-1".into())],
+                },
+                StackSetOverride {
+                    accounts: vec!["111111111111".into()],
+                    organizational_units: vec![],
+                    regions: vec!["eu-west-1".into()],
+                    parameters: vec![("Vpc".into(), "vpc-2".into())],
+                },
+            ],
+            ..StackSetSpec::default()
+        };
+        let o = |t: &str, r: &str| wanted_overrides(&spec, t, r);
+        assert_eq!(
+            o("111111111111", "eu-west-1"),
+            [
+                ("Sub".to_string(), "s-1".to_string()),
+                ("Vpc".to_string(), "vpc-2".to_string())
+            ]
+        );
+        assert_eq!(o("111111111111", "us-east-1")[1].1, "vpc-1");
+        assert!(o("222222222222", "us-east-1").is_empty());
+        // Grouped: the two override sets and no override make three calls.
+        let calls = group(desired(&spec).into_iter().map(|(t, r)| {
+            let overrides = wanted_overrides(&spec, &t, &r);
+            (None, t, r, overrides)
+        }));
+        assert_eq!(calls.len(), 3, "{calls:?}");
     }
 }

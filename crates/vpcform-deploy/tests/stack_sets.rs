@@ -14,6 +14,7 @@ use aws_sdk_cloudformation::operation::create_stack_instances::CreateStackInstan
 use aws_sdk_cloudformation::operation::create_stack_set::CreateStackSetOutput;
 use aws_sdk_cloudformation::operation::delete_stack_instances::DeleteStackInstancesOutput;
 use aws_sdk_cloudformation::operation::delete_stack_set::DeleteStackSetOutput;
+use aws_sdk_cloudformation::operation::describe_stack_instance::DescribeStackInstanceOutput;
 use aws_sdk_cloudformation::operation::describe_stack_set::{
     DescribeStackSetError, DescribeStackSetOutput,
 };
@@ -24,9 +25,9 @@ use aws_sdk_cloudformation::operation::stop_stack_set_operation::StopStackSetOpe
 use aws_sdk_cloudformation::operation::update_stack_set::UpdateStackSetOutput;
 use aws_sdk_cloudformation::types::error::StackSetNotFoundException;
 use aws_sdk_cloudformation::types::{
-    PermissionModels, StackInstanceSummary, StackSet, StackSetOperation,
-    StackSetOperationResultStatus, StackSetOperationResultSummary, StackSetOperationStatus,
-    StackSetStatus,
+    PermissionModels, StackInstance, StackInstanceStatus, StackInstanceSummary, StackSet,
+    StackSetOperation, StackSetOperationResultStatus, StackSetOperationResultSummary,
+    StackSetOperationStatus, StackSetStatus,
 };
 use aws_smithy_mocks::{Rule, mock};
 use vpcform_deploy::{
@@ -102,11 +103,21 @@ fn all_instances() -> Rule {
                     StackInstanceSummary::builder()
                         .account(account)
                         .region(region)
+                        .status(StackInstanceStatus::Current)
                         .build(),
                 );
             }
         }
         out.build()
+    })
+}
+
+/// DescribeStackInstance: no overrides.
+fn no_overrides() -> Rule {
+    mock!(Client::describe_stack_instance).then_output(|| {
+        DescribeStackInstanceOutput::builder()
+            .stack_instance(StackInstance::builder().build())
+            .build()
     })
 }
 
@@ -273,9 +284,12 @@ async fn a_changed_template_updates_every_instance_and_the_same_one_changes_noth
     let done = operation(StackSetOperationStatus::Succeeded);
     let results = results(&[]);
     let listed = all_instances();
+    let overrides = no_overrides();
     let ui = Arc::new(RecordingUi::answering(None));
     let d = deployer(
-        client(&[&describe, &update, &create, &done, &results, &listed]),
+        client(&[
+            &describe, &update, &create, &done, &results, &listed, &overrides,
+        ]),
         ui.clone(),
     );
     let outcome = d
@@ -296,7 +310,8 @@ async fn a_changed_template_updates_every_instance_and_the_same_one_changes_noth
     let update = mock!(Client::update_stack_set)
         .then_output(|| UpdateStackSetOutput::builder().operation_id("op").build());
     let listed = all_instances();
-    let d = deployer(client(&[&same, &update, &listed]), ui.clone());
+    let overrides = no_overrides();
+    let d = deployer(client(&[&same, &update, &listed, &overrides]), ui.clone());
     let outcome = d
         .deploy(&[baseline(BODY)], &[])
         .await
@@ -322,9 +337,10 @@ async fn a_failure_within_the_tolerance_is_reported_with_its_reason() {
         "ResourceLogicalId:Vpc, ResourceType:AWS::EC2::VPC, ResourceStatusReason:The maximum number of VPCs has been reached.",
     )]);
     let listed = all_instances();
+    let overrides = no_overrides();
     let ui = Arc::new(RecordingUi::answering(None));
     let d = deployer(
-        client(&[&describe, &update, &done, &results, &listed]),
+        client(&[&describe, &update, &done, &results, &listed, &overrides]),
         ui.clone(),
     );
     let outcome = d
@@ -373,9 +389,10 @@ async fn a_failure_beyond_the_tolerance_fails_naming_every_instance() {
         ),
     ]);
     let listed = all_instances();
+    let overrides = no_overrides();
     let ui = Arc::new(RecordingUi::answering(None));
     let d = deployer(
-        client(&[&describe, &update, &failed, &results, &listed]),
+        client(&[&describe, &update, &failed, &results, &listed, &overrides]),
         ui.clone(),
     );
     let error = d
@@ -410,11 +427,15 @@ async fn an_interrupt_stops_the_operation() {
     let running = operation(StackSetOperationStatus::Running);
     let results = results(&[]);
     let stop = mock!(Client::stop_stack_set_operation)
+        .match_requests(|r| r.operation_id() == Some("op"))
         .then_output(|| StopStackSetOperationOutput::builder().build());
     let listed = all_instances();
+    let overrides = no_overrides();
     let ui = Arc::new(RecordingUi::answering(None));
     let d = Deployer::new(
-        client(&[&describe, &update, &running, &results, &stop, &listed]),
+        client(&[
+            &describe, &update, &running, &results, &stop, &listed, &overrides,
+        ]),
         ui.clone(),
         DeployOptions {
             yes: true,
@@ -549,6 +570,7 @@ async fn no_execute_changes_nothing_and_a_set_has_no_change_set_to_execute() {
 async fn removing_a_target_needs_approval() {
     let describe = mock!(Client::describe_stack_set).then_output(|| described(BODY));
     let listed = all_instances();
+    let overrides = no_overrides();
     let delete = mock!(Client::delete_stack_instances).then_output(|| {
         DeleteStackInstancesOutput::builder()
             .operation_id("op")
@@ -556,7 +578,7 @@ async fn removing_a_target_needs_approval() {
     });
     let ui = Arc::new(RecordingUi::answering(None));
     let d = Deployer::new(
-        client(&[&describe, &listed, &delete]),
+        client(&[&describe, &listed, &overrides, &delete]),
         ui.clone(),
         DeployOptions::default(),
     );
@@ -575,4 +597,222 @@ async fn removing_a_target_needs_approval() {
         "{error}"
     );
     assert_eq!(delete.num_calls(), 0, "nothing deleted without approval");
+}
+
+/// Overrides: a new instance is created with its overrides merged into one list; an existing
+/// one with other overrides is updated with the whole list (a parameter left out would go back
+/// to the set's value); an outdated one (a stopped or failed operation) is updated again.
+#[tokio::test]
+async fn overrides_and_outdated_instances_are_reconciled() {
+    use aws_sdk_cloudformation::operation::update_stack_instances::UpdateStackInstancesOutput;
+    use aws_sdk_cloudformation::types::Parameter;
+    let describe = mock!(Client::describe_stack_set).then_output(|| described(BODY));
+    // 111111111111 exists in us-east-1 only (current, no overrides); 222222222222 in both,
+    // outdated in eu-west-1.
+    let listed = mock!(Client::list_stack_instances).then_output(|| {
+        let instance = |account: &str, region: &str, status: StackInstanceStatus| {
+            StackInstanceSummary::builder()
+                .account(account)
+                .region(region)
+                .status(status)
+                .build()
+        };
+        ListStackInstancesOutput::builder()
+            .summaries(instance(
+                "111111111111",
+                "us-east-1",
+                StackInstanceStatus::Current,
+            ))
+            .summaries(instance(
+                "222222222222",
+                "us-east-1",
+                StackInstanceStatus::Current,
+            ))
+            .summaries(instance(
+                "222222222222",
+                "eu-west-1",
+                StackInstanceStatus::Outdated,
+            ))
+            .build()
+    });
+    let overrides = no_overrides();
+    let wanted = |p: &[Parameter]| {
+        p.len() == 2
+            && p[0].parameter_key() == Some("Subnet")
+            && p[0].parameter_value() == Some("/legacy/subnet")
+            && p[1].parameter_key() == Some("Vpc")
+            && p[1].parameter_value() == Some("/legacy/vpc")
+    };
+    let create = mock!(Client::create_stack_instances)
+        .match_requests(move |r| {
+            r.accounts() == ["111111111111"]
+                && r.regions() == ["eu-west-1"]
+                && wanted(r.parameter_overrides())
+        })
+        .then_output(|| {
+            CreateStackInstancesOutput::builder()
+                .operation_id("create")
+                .build()
+        });
+    let update_overrides = mock!(Client::update_stack_instances)
+        .match_requests(move |r| {
+            r.accounts() == ["111111111111"]
+                && r.regions() == ["us-east-1"]
+                && wanted(r.parameter_overrides())
+        })
+        .then_output(|| {
+            UpdateStackInstancesOutput::builder()
+                .operation_id("o")
+                .build()
+        });
+    let update_outdated = mock!(Client::update_stack_instances)
+        .match_requests(|r| {
+            r.accounts() == ["222222222222"]
+                && r.regions() == ["eu-west-1"]
+                && r.parameter_overrides().is_empty()
+        })
+        .then_output(|| {
+            UpdateStackInstancesOutput::builder()
+                .operation_id("u")
+                .build()
+        });
+    let done = operation(StackSetOperationStatus::Succeeded);
+    let results = results(&[]);
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[
+            &describe,
+            &listed,
+            &overrides,
+            &create,
+            &update_overrides,
+            &update_outdated,
+            &done,
+            &results,
+        ]),
+        ui.clone(),
+    );
+    let mut stack = baseline(BODY);
+    if let Some(spec) = stack.stack_set.as_mut() {
+        // Two overrides for one account, one parameter each: merged into one list.
+        for (key, value) in [("Vpc", "/legacy/vpc"), ("Subnet", "/legacy/subnet")] {
+            spec.overrides.push(vpcform_deploy::StackSetOverride {
+                accounts: vec!["111111111111".into()],
+                organizational_units: vec![],
+                regions: REGIONS.iter().map(|r| r.to_string()).collect(),
+                parameters: vec![(key.into(), value.into())],
+            });
+        }
+    }
+    d.deploy(&[stack], &[])
+        .await
+        .expect("runs")
+        .into_result()
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    assert_eq!(create.num_calls(), 1, "created with its overrides");
+    assert_eq!(update_overrides.num_calls(), 1, "the whole list, once");
+    assert_eq!(
+        update_outdated.num_calls(),
+        1,
+        "the outdated instance again"
+    );
+}
+
+/// Service-managed: new instances go to the units less the excluded accounts (`DIFFERENCE`);
+/// an instance of an account now excluded is deleted by account within its unit
+/// (`INTERSECTION`), after approval; calls are made as the delegated administrator.
+#[tokio::test]
+async fn service_managed_targets_units_and_removes_excluded_accounts() {
+    use aws_sdk_cloudformation::types::{AccountFilterType, CallAs};
+    const UNIT: &str = "ou-ab12-11111111";
+    let describe = mock!(Client::describe_stack_set).then_output(|| {
+        DescribeStackSetOutput::builder()
+            .stack_set(
+                StackSet::builder()
+                    .stack_set_name("Baseline")
+                    .status(StackSetStatus::Active)
+                    .permission_model(PermissionModels::ServiceManaged)
+                    .auto_deployment(
+                        aws_sdk_cloudformation::types::AutoDeployment::builder()
+                            .enabled(true)
+                            .retain_stacks_on_account_removal(false)
+                            .build(),
+                    )
+                    .template_body(BODY)
+                    .build(),
+            )
+            .build()
+    });
+    let listed = mock!(Client::list_stack_instances).then_output(|| {
+        let instance = |account: &str| {
+            StackInstanceSummary::builder()
+                .account(account)
+                .region("us-east-1")
+                .organizational_unit_id(UNIT)
+                .status(StackInstanceStatus::Current)
+                .build()
+        };
+        ListStackInstancesOutput::builder()
+            .summaries(instance("111111111111"))
+            .summaries(instance("333333333333"))
+            .build()
+    });
+    let overrides = no_overrides();
+    let create = mock!(Client::create_stack_instances)
+        .match_requests(|r| {
+            r.call_as() == Some(&CallAs::DelegatedAdmin)
+                && r.regions() == ["eu-west-1"]
+                && r.deployment_targets().is_some_and(|t| {
+                    t.organizational_unit_ids() == [UNIT]
+                        && t.accounts() == ["333333333333"]
+                        && t.account_filter_type() == Some(&AccountFilterType::Difference)
+                })
+        })
+        .then_output(|| {
+            CreateStackInstancesOutput::builder()
+                .operation_id("c")
+                .build()
+        });
+    let delete = mock!(Client::delete_stack_instances)
+        .match_requests(|r| {
+            r.regions() == ["us-east-1"]
+                && r.deployment_targets().is_some_and(|t| {
+                    t.organizational_unit_ids() == [UNIT]
+                        && t.accounts() == ["333333333333"]
+                        && t.account_filter_type() == Some(&AccountFilterType::Intersection)
+                })
+        })
+        .then_output(|| {
+            DeleteStackInstancesOutput::builder()
+                .operation_id("d")
+                .build()
+        });
+    let done = operation(StackSetOperationStatus::Succeeded);
+    let results = results(&[]);
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[
+            &describe, &listed, &overrides, &create, &delete, &done, &results,
+        ]),
+        ui.clone(),
+    );
+    let mut stack = StackTemplate::new("Baseline", BODY);
+    stack.stack_set = Some(StackSetSpec {
+        organizational_units: vec![UNIT.into()],
+        excluded_accounts: vec!["333333333333".into()],
+        regions: REGIONS.iter().map(|r| r.to_string()).collect(),
+        permission_model: vpcform_deploy::PermissionModel::ServiceManaged {
+            auto_deploy: true,
+            retain_stacks_on_account_removal: false,
+            delegated_admin: true,
+        },
+        ..StackSetSpec::default()
+    });
+    d.deploy(&[stack], &[])
+        .await
+        .expect("runs")
+        .into_result()
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    assert_eq!(create.num_calls(), 1);
+    assert_eq!(delete.num_calls(), 1);
 }

@@ -290,7 +290,16 @@ impl App {
                 .collect(),
             imports,
             parameter_imports,
-            environment: Environment::of(def),
+            environment: Environment {
+                // A stack set's own region is its administrator's (see `StackSetDef`).
+                region: def.region.clone().or_else(|| {
+                    self.stack_sets
+                        .iter()
+                        .find(|(index, _)| *index == i)
+                        .and_then(|(_, set)| set.admin_region.clone())
+                }),
+                ..Environment::of(def)
+            },
             stack_set,
             tags,
             termination_protection: def.termination_protection,

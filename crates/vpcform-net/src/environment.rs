@@ -126,7 +126,7 @@ fn role_account(arn: &str) -> Option<&str> {
 }
 
 /// An AWS account ID: 12 digits (AWS Account Management, "View AWS account identifiers").
-fn is_account_id(text: &str) -> bool {
+pub(crate) fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
@@ -237,13 +237,20 @@ pub(crate) fn parameter_imports(
         {
             continue;
         }
-        let parameter = format!(
+        let mut parameter = format!(
             "Import{}{}",
             exporter
                 .name
                 .replace(|c: char| !c.is_ascii_alphanumeric(), ""),
             import.output
         );
+        // `Net-A` and `NetA` strip to one name: number the later ones.
+        let base = parameter.clone();
+        let mut n = 2;
+        while out.iter().any(|(_, p, _)| p.parameter == parameter) {
+            parameter = format!("{base}{n}");
+            n += 1;
+        }
         out.push((
             import.export_name.clone(),
             ParameterImport {

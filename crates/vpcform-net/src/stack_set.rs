@@ -302,6 +302,9 @@ pub(crate) struct TargetOverride {
 
 /// A stack set's settings, beside its stack's contents.
 pub(crate) struct StackSetDef {
+    /// The administrator's region, where the set lives: the stack's own, taken out of it so
+    /// the template is rendered for every region (`${AWS::Region}`), not for this one.
+    pub(crate) admin_region: Option<String>,
     pub(crate) targets: StackSetTargets,
     pub(crate) regions: Vec<String>,
     pub(crate) preferences: OperationPreferences,
@@ -353,9 +356,10 @@ impl<S: StackMarker> StackSet<S> {
     ///
     /// See [`StackSet`] for an example.
     pub fn new(stack: Stack<S>) -> StackSet<S> {
+        let mut def = stack.def;
         StackSet {
-            def: stack.def,
             set: StackSetDef {
+                admin_region: def.region.take(),
                 targets: StackSetTargets::accounts(Vec::<String>::new()),
                 regions: Vec::new(),
                 preferences: OperationPreferences::default(),
@@ -363,6 +367,7 @@ impl<S: StackMarker> StackSet<S> {
                 values: Vec::new(),
                 overrides: Vec::new(),
             },
+            def,
             _stack: PhantomData,
         }
     }
@@ -528,9 +533,7 @@ fn value_text(value: &ExistingId) -> String {
 }
 
 /// Account IDs: 12 digits (`DeploymentTargets.Accounts`, pattern `^[0-9]{12}$`).
-fn is_account(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
-}
+use crate::environment::is_account_id as is_account;
 
 /// `^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$` (`DeploymentTargets.OrganizationalUnitIds`).
 fn is_unit(text: &str) -> bool {
@@ -607,6 +610,24 @@ pub(crate) fn check(
             targets.organizational_units.join(", "),
             "organizational units need PermissionModel::service_managed(); self-managed stack \
              sets target accounts"
+                .into(),
+        );
+    }
+    if let Some(region) = &set.admin_region
+        && !crate::regions::is_region_code(region)
+    {
+        invalid(
+            "administrator region",
+            region.clone(),
+            "a region code looks like us-east-1".into(),
+        );
+    }
+    if !targets.excluded_accounts.is_empty() && targets.organizational_units.is_empty() {
+        invalid(
+            "excluded accounts",
+            targets.excluded_accounts.join(", "),
+            "except_accounts leaves accounts out of organizational units; with account \
+             targets, leave them out of the list"
                 .into(),
         );
     }
@@ -810,6 +831,21 @@ pub(crate) fn check(
     }
     let mut overrides = Vec::new();
     for o in &set.overrides {
+        if o.regions.is_empty()
+            || (o.targets.accounts.is_empty() && o.targets.organizational_units.is_empty())
+        {
+            errors.push(SynthError::InvalidStackSet {
+                stack: stack.name.to_string(),
+                what: "override".into(),
+                value: o
+                    .values
+                    .iter()
+                    .map(|v| v.construct.path())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                fix: "an override names at least one target and one region".into(),
+            });
+        }
         for account in &o.targets.accounts {
             if !targets.accounts.contains(account) {
                 errors.push(SynthError::InvalidStackSet {

@@ -256,3 +256,47 @@ fn a_stack_set_cannot_export() {
         ]
     );
 }
+
+/// Exclusions only narrow units; an override names targets and regions; the administrator's
+/// region is a region; the template is rendered for every target region, not the
+/// administrator's.
+#[test]
+fn exclusions_overrides_and_the_administrators_region() {
+    let (stack, vpc, subnet) = baseline();
+    let errors = errors_of(
+        StackSet::new(stack.region("moon-1"))
+            .targets(StackSetTargets::accounts(["111111111111"]).except_accounts(["222222222222"]))
+            .regions(["us-east-1"])
+            .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0"))
+            .override_for(
+                StackSetTargets::accounts(Vec::<String>::new()),
+                Vec::<String>::new(),
+                &subnet,
+                ExistingId::ssm("/legacy/private-a"),
+            ),
+    );
+    assert_eq!(
+        errors,
+        [
+            "stack set Baseline: administrator region \"moon-1\" — a region code looks like us-east-1",
+            "stack set Baseline: excluded accounts \"222222222222\" — except_accounts leaves \
+             accounts out of organizational units; with account targets, leave them out of the list",
+            "stack set Baseline: override \"Baseline/PrivateA\" — an override names at least one \
+             target and one region",
+        ]
+    );
+    let (stack, vpc, _) = baseline();
+    let mut app = App::new("fleet");
+    app.add_stack_set(
+        StackSet::new(stack.region("eu-west-1"))
+            .targets(StackSetTargets::accounts(["111111111111"]))
+            .regions(["us-east-1", "ap-south-1"])
+            .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0")),
+    );
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let set = &assembly.stacks()[0];
+    assert_eq!(set.environment().region.as_deref(), Some("eu-west-1"));
+    let json = set.template().to_json_compact().expect("json");
+    assert!(!json.contains("eu-west-1"), "{json}");
+    assert!(json.contains("${AWS::Region}"), "{json}");
+}
