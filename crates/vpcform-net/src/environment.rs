@@ -330,6 +330,14 @@ mod tests {
         };
         assert!(!role.shares_exports_with(&env(None, None)));
         assert!(role.shares_exports_with(&env(b, None)));
+        // Two profiles in one pinned region: accounts unknown, so not shared.
+        let in_region = |profile: &str| Environment {
+            profile: Some(profile.into()),
+            region: Some("us-east-1".into()),
+            ..Environment::default()
+        };
+        assert!(!in_region("prod").shares_exports_with(&in_region("dev")));
+        assert!(in_region("prod").shares_exports_with(&in_region("prod")));
         let profile = Environment {
             profile: Some("prod".into()),
             ..Environment::default()

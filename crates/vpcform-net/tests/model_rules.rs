@@ -152,6 +152,8 @@ fn an_import_from_another_account_is_a_parameter_filled_at_deploy() {
     let mut stack = stack.account("111122223333");
     let imported = stack.import(&export);
     stack.output("ProviderVpc", &imported);
+    let again = stack.import(&export);
+    stack.output("ProviderVpcAgain", &again);
     let mut app = App::new("test");
     app.add_stack(provider);
     app.add_stack(stack);
@@ -174,6 +176,8 @@ fn an_import_from_another_account_is_a_parameter_filled_at_deploy() {
         }]
     );
     let manifest = serde_json::to_value(assembly.manifest()).expect("json");
+    // Imported twice, one parameter.
+    assert_eq!(consumer.template().parameters().len(), 1);
     assert_eq!(
         manifest["stacks"][1]["parameterImports"][0]["output"],
         "VpcId"
@@ -201,6 +205,8 @@ fn environments_aws_cannot_deploy_to_are_errors() {
             .contains("role ARN \"arn:aws:iam::111122223333:user/me\" — a role ARN looks like")
     );
     assert!(errors[2].contains("profile \"two words\""));
+    let (stack, _) = consumer();
+    assert!(one_error(stack.profile("a]b")).contains("profile \"a]b\""));
     let (stack, _) = consumer();
     let stack = stack
         .account("111122223333")

@@ -300,3 +300,158 @@ fn exclusions_overrides_and_the_administrators_region() {
     assert!(!json.contains("eu-west-1"), "{json}");
     assert!(json.contains("${AWS::Region}"), "{json}");
 }
+
+/// Every kind of existing construct takes values per target, and each declared as a parameter
+/// needs one; an SSM name where the type takes an ID is refused.
+#[test]
+fn every_existing_kind_takes_and_needs_values() {
+    use vpcform_net::{ExistingRouteTable, ExistingSecurityGroup};
+    let build = |with_values: bool, vpc_value: ExistingId| {
+        let mut stack = Stack::<Baseline>::new("Baseline");
+        let vpc = stack.add(
+            "Vpc",
+            ExistingVpc::<Workload>::builder()
+                .id(ExistingId::parameter())
+                .cidr(cidr!("10.100.0.0/16"))
+                .build(),
+        );
+        let subnet = stack.add(
+            "Sub",
+            ExistingSubnet::builder()
+                .vpc(&vpc)
+                .id(ExistingId::parameter())
+                .cidr(cidr!("10.100.1.0/24"))
+                .availability_zone(Az::index(0))
+                .build(),
+        );
+        let routes = stack.add(
+            "Routes",
+            ExistingRouteTable::builder()
+                .vpc(&vpc)
+                .id(ExistingId::parameter())
+                .serves([&subnet])
+                .build(),
+        );
+        let group = stack.add(
+            "Group",
+            ExistingSecurityGroup::builder()
+                .vpc(&vpc)
+                .id(ExistingId::parameter())
+                .build(),
+        );
+        stack.add(
+            "S3",
+            GatewayEndpoint::builder()
+                .vpc(&vpc)
+                .service(services::S3)
+                .route_tables([&routes])
+                .build(),
+        );
+        let mut set = StackSet::new(stack)
+            .targets(StackSetTargets::accounts(["111111111111"]))
+            .regions(["us-east-1"]);
+        if with_values {
+            set = set
+                .parameter(&vpc, vpc_value)
+                .parameter(&subnet, ExistingId::id("subnet-0123456789abcdef0"))
+                .parameter(&routes, ExistingId::id("rtb-0123456789abcdef0"))
+                .parameter(&group, ExistingId::id("sg-0123456789abcdef0"));
+        }
+        errors_of(set)
+    };
+    let missing = build(false, ExistingId::parameter());
+    assert_eq!(missing.len(), 4, "{missing:#?}");
+    for (i, path) in [
+        "Baseline/Vpc",
+        "Baseline/Sub",
+        "Baseline/Routes",
+        "Baseline/Group",
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert!(
+            missing[i].starts_with(&format!("stack set Baseline: parameter \"{path}\"")),
+            "{}",
+            missing[i]
+        );
+    }
+    assert!(build(true, ExistingId::id("vpc-0123456789abcdef0")).is_empty());
+    assert_eq!(
+        build(true, ExistingId::ssm("/network/vpc-id")),
+        [
+            "stack set Baseline: value for Baseline/Vpc \"/network/vpc-id\" — it is declared with \
+          ExistingId::parameter(), whose type takes an ID: declare it with ExistingId::ssm(..) \
+          to give SSM names"
+        ]
+    );
+}
+
+/// Bounds: 100 % at once and 0 failures tolerated are AWS's limits, not errors; a count of 0
+/// at once is; an administration role must be a role ARN; an override's unit must be the
+/// set's.
+#[test]
+fn bounds_roles_and_unit_overrides() {
+    let set = |preferences: OperationPreferences, permissions: PermissionModel| {
+        let (stack, vpc, _) = baseline();
+        StackSet::new(stack)
+            .targets(StackSetTargets::accounts(["111111111111"]))
+            .regions(["us-east-1"])
+            .preferences(preferences)
+            .permission_model(permissions)
+            .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0"))
+    };
+    assert!(
+        errors_of(set(
+            OperationPreferences::default()
+                .max_concurrent(Amount::Percentage(100))
+                .failure_tolerance(Amount::Percentage(0)),
+            PermissionModel::self_managed()
+        ))
+        .is_empty()
+    );
+    assert!(
+        errors_of(set(
+            OperationPreferences::default()
+                .max_concurrent(Amount::Count(1))
+                .failure_tolerance(Amount::Count(0)),
+            PermissionModel::self_managed().roles(
+                "arn:aws:iam::111122223333:role/StackSetAdmin",
+                "StackSetExecution"
+            )
+        ))
+        .is_empty()
+    );
+    assert_eq!(
+        errors_of(set(
+            OperationPreferences::default().max_concurrent(Amount::Count(0)),
+            PermissionModel::self_managed().roles("StackSetAdmin", "StackSetExecution")
+        )),
+        [
+            "stack set Baseline: max concurrent \"0\" — at least 1",
+            "stack set Baseline: administration role \"StackSetAdmin\" — a role ARN looks like \
+             arn:aws:iam::111122223333:role/AWSCloudFormationStackSetAdministrationRole",
+        ]
+    );
+    let (stack, vpc, _) = baseline();
+    let errors = errors_of(
+        StackSet::new(stack)
+            .targets(StackSetTargets::organizational_units(["ou-ab12-11111111"]))
+            .regions(["us-east-1"])
+            .permission_model(PermissionModel::service_managed())
+            .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0"))
+            .override_for(
+                StackSetTargets::organizational_units(["ou-ab12-22222222"]),
+                ["us-east-1"],
+                &vpc,
+                ExistingId::id("vpc-0123456789abcdef1"),
+            ),
+    );
+    assert_eq!(
+        errors,
+        [
+            "stack set Baseline: override target \"ou-ab12-22222222\" — an override applies to the \
+          stack set's own units (ou-ab12-11111111)"
+        ]
+    );
+}
