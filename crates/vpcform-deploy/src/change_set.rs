@@ -189,7 +189,9 @@ fn before_deletion(stack: &str, error: DeployError) -> DeployError {
 }
 
 impl Deployer {
-    /// Deploys one stack through a change set.
+    /// Deploys one stack through a change set, with this deployer's clients: its
+    /// [`StackTemplate::environment`] is not connected to nor checked here, as
+    /// [`Deployer::deploy`] does for every stack.
     ///
     /// # Errors
     /// See [`DeployError`]: every path that stops early says what state it left.
@@ -777,7 +779,7 @@ impl Deployer {
         Ok(())
     }
 
-    /// Destroys one stack.
+    /// Destroys one stack, with this deployer's clients (see [`Deployer::deploy_stack`]).
     ///
     /// # Errors
     /// [`DeployError::TerminationProtected`], or the deletion's failure with its first failed

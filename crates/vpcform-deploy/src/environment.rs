@@ -406,7 +406,22 @@ impl crate::Deployer {
                 let output = self
                     .interruptible(stack, "GetCallerIdentity", sts.get_caller_identity().send())
                     .await?
-                    .map_err(|e| aws(stack, "GetCallerIdentity", e))?;
+                    .map_err(|e| {
+                        let mut error = aws(stack, "GetCallerIdentity", e);
+                        // The first call with an assumed role's credentials: its failure is
+                        // often the AssumeRole's.
+                        if let (DeployError::Aws { hint, .. }, Some(role)) =
+                            (&mut error, &environment.role_arn)
+                            && hint.is_none()
+                        {
+                            *hint = Some(format!(
+                                "the credentials come from assuming {role}: check that the \
+                                 caller may assume it (sts:AssumeRole) and that its trust policy \
+                                 names the caller"
+                            ));
+                        }
+                        error
+                    })?;
                 Ok::<_, DeployError>(Caller {
                     account: output.account().unwrap_or_default().to_string(),
                     arn: output.arn().unwrap_or_default().to_string(),
