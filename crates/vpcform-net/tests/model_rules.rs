@@ -190,6 +190,83 @@ fn an_import_from_another_account_is_a_parameter_filled_at_deploy() {
     );
 }
 
+/// In one known account and region an import stays `Fn::ImportValue` (CloudFormation then
+/// guards the export); a valid profile is no error; names that strip to one are numbered.
+#[test]
+fn an_import_in_one_account_and_region_stays_an_import_value() {
+    let mut provider = Stack::<Provider>::new("Provider")
+        .account("111122223333")
+        .region("us-east-1")
+        .profile("network");
+    let vpc_b = provider.add(
+        "VpcB",
+        Vpc::<VpcB>::builder().cidr(cidr!("10.1.0.0/16")).build(),
+    );
+    let export = provider.export("VpcId", &vpc_b);
+    let (stack, _) = consumer();
+    let mut stack = stack
+        .account("111122223333")
+        .region("us-east-1")
+        .profile("network");
+    let imported = stack.import(&export);
+    stack.output("ProviderVpc", &imported);
+    let mut app = App::new("test");
+    app.add_stack(provider);
+    app.add_stack(stack);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let consumer = assembly.stack("Consumer").expect("consumer");
+    assert_eq!(consumer.template().imports(), ["Provider-VpcId"]);
+    assert!(consumer.parameter_imports().is_empty());
+    assert!(consumer.template().parameters().is_empty());
+}
+
+#[test]
+fn import_parameter_names_that_strip_to_one_are_numbered() {
+    use vpcform_net::{DynamicStack, DynamicVpc};
+    let mut stacks = Vec::new();
+    let mut exports = Vec::new();
+    for (i, name) in ["Net-A", "NetA", "N-etA"].into_iter().enumerate() {
+        let mut s = Stack::<DynamicStack>::new(name);
+        let vpc = s.add(
+            "Vpc",
+            Vpc::<DynamicVpc>::builder()
+                .cidr(format!("10.{i}.0.0/16").as_str())
+                .build(),
+        );
+        exports.push(s.export("VpcId", &vpc));
+        stacks.push(s);
+    }
+    let mut d = Stack::<DynamicStack>::new("Consumer").account("444455556666");
+    let vpc = d.add(
+        "Vpc",
+        Vpc::<DynamicVpc>::builder()
+            .cidr(cidr!("10.9.0.0/16"))
+            .build(),
+    );
+    let _ = vpc;
+    for (i, export) in exports.iter().enumerate() {
+        let imported = d.import(export);
+        d.output(&format!("From{i}"), &imported);
+    }
+    let mut app = App::new("test");
+    for s in stacks {
+        app.add_stack(s);
+    }
+    app.add_stack(d);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = assembly
+        .stack("Consumer")
+        .expect("consumer")
+        .parameter_imports()
+        .iter()
+        .map(|p| p.parameter.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["ImportNetAVpcId", "ImportNetAVpcId2", "ImportNetAVpcId3"]
+    );
+}
+
 #[test]
 fn environments_aws_cannot_deploy_to_are_errors() {
     let (stack, _) = consumer();

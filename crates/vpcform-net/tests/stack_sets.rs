@@ -424,6 +424,25 @@ fn bounds_roles_and_unit_overrides() {
     );
     assert_eq!(
         errors_of(set(
+            OperationPreferences::default(),
+            PermissionModel::self_managed()
+                .roles("arn:aws:iam::111122223333:user/admin", "StackSetExecution")
+        ))
+        .len(),
+        1,
+        "a user is not a role"
+    );
+    assert_eq!(
+        errors_of(set(
+            OperationPreferences::default(),
+            PermissionModel::self_managed().roles("arn:aws:sts::111122223333:role/x", "E")
+        ))
+        .len(),
+        1,
+        "an STS ARN is not an IAM role's"
+    );
+    assert_eq!(
+        errors_of(set(
             OperationPreferences::default().max_concurrent(Amount::Count(0)),
             PermissionModel::self_managed().roles("StackSetAdmin", "StackSetExecution")
         )),
