@@ -273,6 +273,12 @@ fn exclusions_overrides_and_the_administrators_region() {
                 Vec::<String>::new(),
                 &subnet,
                 ExistingId::ssm("/legacy/private-a"),
+            )
+            .override_for(
+                StackSetTargets::accounts(["111111111111"]),
+                Vec::<String>::new(),
+                &subnet,
+                ExistingId::ssm("/legacy/private-a"),
             ),
     );
     assert_eq!(
@@ -281,6 +287,8 @@ fn exclusions_overrides_and_the_administrators_region() {
             "stack set Baseline: administrator region \"moon-1\" — a region code looks like us-east-1",
             "stack set Baseline: excluded accounts \"222222222222\" — except_accounts leaves \
              accounts out of organizational units; with account targets, leave them out of the list",
+            "stack set Baseline: override \"Baseline/PrivateA\" — an override names at least one \
+             target and one region",
             "stack set Baseline: override \"Baseline/PrivateA\" — an override names at least one \
              target and one region",
         ]
