@@ -816,3 +816,76 @@ async fn service_managed_targets_units_and_removes_excluded_accounts() {
     assert_eq!(create.num_calls(), 1);
     assert_eq!(delete.num_calls(), 1);
 }
+
+/// A parameter value given for every target that differs from the deployed one updates the set;
+/// a template that removes a resource waits for approval like a stack's.
+#[tokio::test]
+async fn a_new_parameter_value_updates_and_a_removal_waits_for_approval() {
+    use aws_sdk_cloudformation::types::Parameter;
+    const WITH_PARAMETER: &str = r#"{"Parameters":{"Vpc":{"Type":"String"}},"Resources":{"Vpc":{"Type":"AWS::EC2::VPC","Properties":{"CidrBlock":"10.0.0.0/16"}}}}"#;
+    let describe = mock!(Client::describe_stack_set).then_output(|| {
+        DescribeStackSetOutput::builder()
+            .stack_set(
+                StackSet::builder()
+                    .stack_set_name("Baseline")
+                    .status(StackSetStatus::Active)
+                    .template_body(WITH_PARAMETER)
+                    .parameters(
+                        Parameter::builder()
+                            .parameter_key("Vpc")
+                            .parameter_value("vpc-old")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    });
+    let update = mock!(Client::update_stack_set)
+        .match_requests(|r| {
+            r.parameters()
+                .iter()
+                .any(|p| p.parameter_value() == Some("vpc-new"))
+        })
+        .then_output(|| UpdateStackSetOutput::builder().operation_id("op").build());
+    let done = operation(StackSetOperationStatus::Succeeded);
+    let results = results(&[]);
+    let listed = all_instances();
+    let overrides = no_overrides();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &update, &done, &results, &listed, &overrides]),
+        ui.clone(),
+    );
+    let mut stack = baseline(WITH_PARAMETER);
+    stack.parameters = vec![("Vpc".into(), "vpc-new".into())];
+    d.deploy(&[stack], &[])
+        .await
+        .expect("runs")
+        .into_result()
+        .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    assert_eq!(update.num_calls(), 1, "the new value went out");
+
+    // The local template drops a resource the deployed one has: a removal.
+    const TWO: &str = r#"{"Resources":{"Vpc":{"Type":"AWS::EC2::VPC","Properties":{"CidrBlock":"10.0.0.0/16"}},"Other":{"Type":"AWS::EC2::VPC","Properties":{"CidrBlock":"10.1.0.0/16"}}}}"#;
+    let describe = mock!(Client::describe_stack_set).then_output(|| described(TWO));
+    let update = mock!(Client::update_stack_set)
+        .then_output(|| UpdateStackSetOutput::builder().operation_id("op").build());
+    let listed = all_instances();
+    let overrides = no_overrides();
+    let d = Deployer::new(
+        client(&[&describe, &update, &listed, &overrides]),
+        ui,
+        DeployOptions::default(),
+    );
+    let error = d
+        .deploy(&[baseline(BODY)], &[])
+        .await
+        .expect("runs")
+        .into_result()
+        .expect_err("needs approval");
+    assert!(
+        matches!(error, DeployError::ConfirmationRequired { .. }),
+        "{error}"
+    );
+    assert_eq!(update.num_calls(), 0);
+}
