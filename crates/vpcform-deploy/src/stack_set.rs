@@ -294,6 +294,27 @@ struct Call {
     overrides: Vec<(String, String)>,
 }
 
+/// `111111111111, 222222222222 in eu-west-1, us-east-1, overriding Vpc=…`.
+impl fmt::Display for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} in {}",
+            self.targets.join(", "),
+            self.regions.join(", ")
+        )?;
+        if !self.overrides.is_empty() {
+            let overrides: Vec<String> = self
+                .overrides
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            write!(f, ", overriding {}", overrides.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
 /// Instances grouped into calls: by unit and by the overrides they take, then targets that
 /// share regions.
 fn group(
@@ -830,15 +851,7 @@ impl Deployer {
         spec: &StackSetSpec,
         call: &Call,
     ) -> Result<Vec<InstanceFailure>, DeployError> {
-        self.ui.line(
-            name,
-            &format!(
-                "creating instances: {} in {}{}",
-                call.targets.join(", "),
-                call.regions.join(", "),
-                describe_overrides(&call.overrides)
-            ),
-        );
+        self.ui.line(name, &format!("creating instances: {call}"));
         let id = change_set_name();
         let mut request = self
             .client
@@ -871,15 +884,7 @@ impl Deployer {
         spec: &StackSetSpec,
         call: &Call,
     ) -> Result<Vec<InstanceFailure>, DeployError> {
-        self.ui.line(
-            name,
-            &format!(
-                "updating instances: {} in {}{}",
-                call.targets.join(", "),
-                call.regions.join(", "),
-                describe_overrides(&call.overrides)
-            ),
-        );
+        self.ui.line(name, &format!("updating instances: {call}"));
         let id = change_set_name();
         // The whole list: a parameter left out goes back to the set's value.
         let request = self
@@ -989,14 +994,7 @@ impl Deployer {
             )
         }));
         for call in calls {
-            self.ui.line(
-                name,
-                &format!(
-                    "deleting instances: {} in {}",
-                    call.targets.join(", "),
-                    call.regions.join(", ")
-                ),
-            );
+            self.ui.line(name, &format!("deleting instances: {call}"));
             let id = change_set_name();
             let request = self
                 .client
@@ -1412,21 +1410,6 @@ fn auto_deployment(enabled: bool, retain: bool) -> AutoDeployment {
     } else {
         auto.build()
     }
-}
-
-/// `, overriding K=V, …`, or nothing.
-fn describe_overrides(overrides: &[(String, String)]) -> String {
-    if overrides.is_empty() {
-        return String::new();
-    }
-    format!(
-        ", overriding {}",
-        overrides
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
 }
 
 #[cfg(test)]
