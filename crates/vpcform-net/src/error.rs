@@ -73,6 +73,26 @@ pub enum SynthError {
         /// What is wrong.
         reason: String,
     },
+    /// A logical ID a construct generates from its own (its ID plus a fixed suffix such as
+    /// `Eip`, `Attachment` or `<Subnet>Association`) past CloudFormation's 255 characters
+    /// (CloudFormation quotas: "Resource, parameter, output names … 255 characters",
+    /// aws-facts [32]). vpcform never shortens it: a changed logical ID replaces a deployed
+    /// resource.
+    #[error(
+        "{construct}: the logical ID it generates, {id:?}, has {length} characters, more than \
+         CloudFormation's 255 — shorten the construct's ID (or the IDs this one is named after) \
+         by at least {over} characters"
+    )]
+    GeneratedIdTooLong {
+        /// The construct path and kind, `Stack/Id (a NAT gateway)`.
+        construct: String,
+        /// The generated logical ID.
+        id: String,
+        /// Its length.
+        length: usize,
+        /// How many characters past 255.
+        over: usize,
+    },
     /// Two constructs of one stack with the same ID (or a generated ID colliding with a given one).
     #[error(
         "{stack}: logical ID {id:?} is used by both {other} and {construct} — give each construct \

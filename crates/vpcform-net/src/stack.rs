@@ -567,13 +567,20 @@ impl StackDef {
     /// Renders every construct, the outputs and the overrides, reporting every duplicate ID
     /// with the constructs that both claimed it, and every dangling reference.
     fn render(&self, model: &Model<'_>, findings: &mut Findings, before: usize) -> Template {
-        let checked_clean = findings.errors.len() == before;
         let ctx = Render { model, stack: self };
         let mut template = Template::new(self.description.clone());
         // Which construct rendered which resources (by position in the template), to name
         // both ends of a duplicate without indexing every logical ID.
         let mut rendered: Vec<(usize, &Node)> = Vec::with_capacity(self.nodes.len());
-        let name = |node: &Node| format!("{} (a {})", self.path(node.id()), node.kind());
+        let name = |node: &Node| {
+            let kind = node.kind().to_string();
+            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{} ({article} {kind})", self.path(node.id()))
+        };
         for node in &self.nodes {
             rendered.push((template.resources().len(), node));
             match node.render(&ctx, &mut template) {
@@ -592,8 +599,26 @@ impl StackDef {
                         id: logical_id,
                     })
                 }
-                // Invalid IDs were reported above, with the construct's own ID.
-                Err(TemplateError::InvalidLogicalId { .. }) => {}
+                // A construct's own invalid ID was reported by the checks above; an ID it
+                // generates from a valid one can only be too long (the suffixes are
+                // alphanumeric), and must not vanish from the template unsaid.
+                Err(TemplateError::InvalidLogicalId { logical_id, reason }) => {
+                    if vpcform_cfn::validate_logical_id(node.id()).is_ok() {
+                        findings.errors.push(if logical_id.len() > MAX_LOGICAL_ID {
+                            SynthError::GeneratedIdTooLong {
+                                construct: name(node),
+                                length: logical_id.len(),
+                                over: logical_id.len() - MAX_LOGICAL_ID,
+                                id: logical_id,
+                            }
+                        } else {
+                            SynthError::Template {
+                                stack: self.name.to_string(),
+                                source: TemplateError::InvalidLogicalId { logical_id, reason },
+                            }
+                        });
+                    }
+                }
                 Err(source) => findings.errors.push(SynthError::Template {
                     stack: self.name.to_string(),
                     source,
@@ -614,6 +639,9 @@ impl StackDef {
                 }),
             }
         }
+        // Checked and rendered without a problem: a dangling reference is then a problem of
+        // its own, not the trace of a construct left out of the template.
+        let checked_clean = findings.errors.len() == before;
         for o in &self.overrides {
             self.apply_override(model, o, &mut template, findings);
         }
@@ -678,6 +706,8 @@ impl StackDef {
     }
 }
 
+/// The longest logical ID CloudFormation takes (CloudFormation quotas, aws-facts [32]).
+pub(crate) const MAX_LOGICAL_ID: usize = 255;
 /// AWS's default quota of subnets per VPC (aws-facts §1, Amazon VPC quotas).
 pub(crate) const SUBNETS_PER_VPC: usize = 200;
 /// CloudFormation quotas: resources and outputs per template, and the `TemplateBody` size, in

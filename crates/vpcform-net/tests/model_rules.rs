@@ -314,7 +314,7 @@ fn a_generated_id_colliding_with_a_given_one_names_both_constructs() {
     subnet(&mut stack, &vpc, "IgwAttachment", "10.0.9.0/24", 0);
     let e = one_error(stack);
     assert!(
-        e.contains("\"IgwAttachment\" is used by both Consumer/Igw (a internet gateway) and Consumer/IgwAttachment (a subnet)")
+        e.contains("\"IgwAttachment\" is used by both Consumer/Igw (an internet gateway) and Consumer/IgwAttachment (a subnet)")
             || e.contains("\"IgwAttachment\" is used by both Consumer/IgwAttachment (a subnet) and Consumer/Igw"),
         "{e}"
     );
