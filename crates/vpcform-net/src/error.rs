@@ -914,6 +914,51 @@ pub enum SynthError {
         /// The endpoint's region.
         region: String,
     },
+    /// A `ServiceRegion` that is not a region code.
+    #[error(
+        "{construct}: service_region {region:?} is not a region code — give the region the \
+         service is in, such as \"eu-west-1\""
+    )]
+    InvalidServiceRegion {
+        /// The interface endpoint.
+        construct: String,
+        /// The text given.
+        region: String,
+    },
+    /// A `ServiceRegion` in another partition than the endpoint's region: PrivateLink crosses
+    /// regions within one partition only.
+    #[error(
+        "{construct}: the endpoint is in {region} ({partition}) and its service_region \
+         {service_region} is in {service_partition}; PrivateLink crosses regions only within a \
+         partition — choose a region of {partition}"
+    )]
+    ServiceRegionInOtherPartition {
+        /// The interface endpoint.
+        construct: String,
+        /// The endpoint's region.
+        region: String,
+        /// Its partition.
+        partition: &'static str,
+        /// The `ServiceRegion` given.
+        service_region: String,
+        /// Its partition.
+        service_partition: &'static str,
+    },
+    /// An endpoint to an AWS service of another region that AWS does not serve across regions.
+    #[error(
+        "{construct}: AWS service {service} is not among the services AWS PrivateLink reaches \
+         across regions, so an endpoint cannot name service_region {service_region} — create \
+         the endpoint in a VPC of {service_region}, or reach it over peering or a transit \
+         gateway"
+    )]
+    ServiceNotCrossRegion {
+        /// The interface endpoint.
+        construct: String,
+        /// The service's endpoint name.
+        service: String,
+        /// The `ServiceRegion` given.
+        service_region: String,
+    },
     /// More subnets in a VPC than AWS's default quota.
     #[error("{vpc}: {count} subnets exceed AWS's default quota of 200 subnets per VPC")]
     TooManySubnets {

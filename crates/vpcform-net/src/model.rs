@@ -725,7 +725,9 @@ pub(crate) enum Claim {
 /// What an interface endpoint reaches, for comparing endpoints.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum ServiceKey {
-    Aws(String),
+    /// An AWS service by endpoint name, and the region it is reached in when that is not the
+    /// VPC's own (`ServiceRegion`): its private DNS names are that region's.
+    Aws(String, Option<String>),
     EndpointService(NodeKey),
     Name(String),
 }

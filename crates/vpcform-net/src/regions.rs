@@ -68,6 +68,27 @@ pub(crate) fn zone_letters(region: &str) -> Option<&'static str> {
         .map(|i| AVAILABILITY_ZONES[i].1)
 }
 
+/// The partition of a region code, by the region-name patterns of botocore's
+/// `partitions.json` (`regionRegex`: `^cn\-\w+\-\d+$` is aws-cn, `^us\-gov\-…` aws-us-gov,
+/// `^us\-iso\-…` aws-iso, `^us\-isob\-…` aws-iso-b, `^eu\-isoe\-…` aws-iso-e,
+/// `^us\-isof\-…` aws-iso-f, `^eusc\-…` aws-eusc; every other region is aws). Partitions
+/// are hard boundaries: nothing in one reaches a service in another privately.
+pub(crate) fn partition_of(region: &str) -> &'static str {
+    const PREFIXES: [(&str, &str); 7] = [
+        ("cn-", "aws-cn"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-iso-", "aws-iso"),
+        ("us-isob-", "aws-iso-b"),
+        ("eu-isoe-", "aws-iso-e"),
+        ("us-isof-", "aws-iso-f"),
+        ("eusc-", "aws-eusc"),
+    ];
+    PREFIXES
+        .iter()
+        .find(|(prefix, _)| region.starts_with(prefix))
+        .map_or("aws", |(_, partition)| partition)
+}
+
 /// Whether `code` has the form of a region code: lowercase words joined by hyphens, ending in a
 /// number (`us-east-1`, `us-gov-west-1`, `eusc-de-east-1`).
 pub(crate) fn is_region_code(code: &str) -> bool {
@@ -117,6 +138,30 @@ mod tests {
                 .unwrap_or(0),
             MOST_ZONES
         );
+    }
+
+    #[test]
+    fn each_region_is_of_its_partition() {
+        for (region, partition) in [
+            ("us-east-1", "aws"),
+            ("eu-west-1", "aws"),
+            ("cn-north-1", "aws-cn"),
+            ("cn-northwest-1", "aws-cn"),
+            ("us-gov-west-1", "aws-us-gov"),
+            ("us-iso-east-1", "aws-iso"),
+            ("us-isob-east-1", "aws-iso-b"),
+            ("eu-isoe-west-1", "aws-iso-e"),
+            ("us-isof-south-1", "aws-iso-f"),
+            ("eusc-de-east-1", "aws-eusc"),
+        ] {
+            assert_eq!(partition_of(region), partition, "{region}");
+        }
+        for (region, _) in AVAILABILITY_ZONES {
+            assert!(
+                crate::constructs::endpoint_service::PARTITIONS.contains(&partition_of(region)),
+                "{region}"
+            );
+        }
     }
 
     #[test]

@@ -1211,8 +1211,10 @@ impl Context<'_> {
         let endpoint = self
             .model
             .in_vpc::<InterfaceEndpointNode>(vpc)
-            .find(|(_, e)| {
-                e.target.aws_name() == Some(service) && (e.private_dns || !private_name)
+            .find(|(key, e)| {
+                e.target.aws_name() == Some(service)
+                    && e.serves_own_region(self.model.stack(key.stack))
+                    && (e.private_dns || !private_name)
             });
         if let Some((key, endpoint)) = endpoint {
             return match endpoint.answers_ipv6(private_name) {
@@ -1343,7 +1345,10 @@ impl Context<'_> {
         let interfaces: Vec<(NodeKey, &InterfaceEndpointNode)> = self
             .model
             .in_vpc::<InterfaceEndpointNode>(vpc)
-            .filter(|(_, e)| e.target.aws_name() == Some(service))
+            .filter(|(key, e)| {
+                e.target.aws_name() == Some(service)
+                    && e.serves_own_region(self.model.stack(key.stack))
+            })
             .collect();
         if let Some((key, endpoint)) = interfaces
             .iter()

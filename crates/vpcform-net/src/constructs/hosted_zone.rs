@@ -333,7 +333,7 @@ impl PrivateHostedZoneNode {
         }
         // A VPC holds one zone per name: a private-DNS endpoint's (AWS-managed) or another of
         // ours conflicts (Route 53 ConflictingDomainExists).
-        let service_key = ServiceKey::Aws(service.to_string());
+        let service_key = ServiceKey::Aws(service.to_string(), None);
         if let Some((endpoint, _)) = check
             .model
             .in_vpc::<InterfaceEndpointNode>(key)

@@ -569,7 +569,7 @@ impl InterfaceEndpointNode {
     /// What the endpoint reaches, for comparing endpoints.
     pub(crate) fn service_key(&self) -> ServiceKey {
         match (&self.target.aws, &self.target.endpoint_service) {
-            (Some(aws), _) => ServiceKey::Aws(aws.name.clone()),
+            (Some(aws), _) => ServiceKey::Aws(aws.name.clone(), self.service_region.clone()),
             (None, Some(service)) => ServiceKey::EndpointService(service.key),
             (None, None) => ServiceKey::Name(
                 serde_json::to_string(&self.target.service_name).unwrap_or_default(),
@@ -635,8 +635,81 @@ impl InterfaceEndpointNode {
         }
     }
 
+    /// The `ServiceName` to write in `stack`'s template. An AWS service reached in another
+    /// region is named by that region, with that region's prefix: the endpoint asks for
+    /// `com.amazonaws.eu-west-1.s3` with `ServiceRegion: eu-west-1` (AWS PrivateLink Guide,
+    /// "Cross-Region connectivity for AWS services"; "AWS PrivateLink extends cross-region
+    /// connectivity to AWS services", AWS Networking blog, 2025-11; CDK's deployed
+    /// integration test writes the same pair).
+    pub(crate) fn service_name_in(&self, stack: &StackDef) -> Value {
+        match (&self.target.aws, &self.service_region) {
+            (Some(aws), Some(region)) => aws.service_name(Some(region)),
+            _ => self.target.service_name_in(stack),
+        }
+    }
+
+    /// Whether it reaches its service in the region of `stack` (where its VPC is): no
+    /// `ServiceRegion`, or that region. A flow to an AWS service means the service of the
+    /// flow's own region; an endpoint to S3 of eu-west-1 is no path to S3 of us-east-1.
+    pub(crate) fn serves_own_region(&self, stack: Option<&StackDef>) -> bool {
+        match (
+            &self.service_region,
+            stack.and_then(|s| s.region.as_deref()),
+        ) {
+            (None, _) => true,
+            (Some(service), Some(own)) => service == own,
+            // The stack's region is not pinned: which region it deploys to is unknown.
+            (Some(_), None) => false,
+        }
+    }
+
+    /// `ServiceRegion`: a region code of the endpoint's own partition and, for an AWS
+    /// service, one AWS lists as reachable across regions.
+    fn check_service_region(&self, check: &mut Check<'_>) {
+        let Some(service_region) = &self.service_region else {
+            return;
+        };
+        if !crate::regions::is_region_code(service_region) {
+            check.report(SynthError::InvalidServiceRegion {
+                construct: check.path(&self.id),
+                region: service_region.clone(),
+            });
+            return;
+        }
+        // Partitions are hard boundaries: PrivateLink crosses regions within one only
+        // (AWS PrivateLink Guide, "Cross-Region connectivity": "within the same partition").
+        if let Some(own) = check.stack.region.as_deref()
+            && crate::regions::partition_of(own) != crate::regions::partition_of(service_region)
+        {
+            check.report(SynthError::ServiceRegionInOtherPartition {
+                construct: check.path(&self.id),
+                region: own.to_string(),
+                partition: crate::regions::partition_of(own),
+                service_region: service_region.clone(),
+                service_partition: crate::regions::partition_of(service_region),
+            });
+            return;
+        }
+        // An AWS service the catalogue knows: AWS lists the few it serves across regions
+        // (AWS PrivateLink Guide, "AWS services that integrate with AWS PrivateLink",
+        // "Cross-region enabled AWS services"; the catalogue's `cross_region`).
+        let across = check.stack.region.as_deref() != Some(service_region.as_str());
+        if across
+            && let Some(aws) = &self.target.aws
+            && let Some(info) = aws.info
+            && !info.is_cross_region()
+        {
+            check.report(SynthError::ServiceNotCrossRegion {
+                construct: check.path(&self.id),
+                service: aws.name.clone(),
+                service_region: service_region.clone(),
+            });
+        }
+    }
+
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
+        self.check_service_region(check);
         check.non_empty(
             &self.id,
             "SubnetIds",
@@ -816,7 +889,7 @@ impl InterfaceEndpointNode {
     ) -> Result<(), TemplateError> {
         let mut endpoint = Resource::new("AWS::EC2::VPCEndpoint")
             .property("VpcId", self.vpc.reference())
-            .property("ServiceName", self.target.service_name_in(ctx.stack))
+            .property("ServiceName", self.service_name_in(ctx.stack))
             .property("VpcEndpointType", "Interface")
             .property(
                 "SubnetIds",

@@ -1,0 +1,165 @@
+//! Interface endpoints to an AWS service of another region (`service_region`): the
+//! `ServiceName` is that region's, in every partition; AWS's limits on it are errors; and the
+//! endpoint is no path to the service of the endpoint's own region.
+
+use vpcform_net::cfn::Value;
+use vpcform_net::prelude::*;
+use vpcform_net::{InterfaceService, PathKind, SynthError, SynthErrors};
+
+include!("common/consumer.rs");
+
+/// A stack in `region` (unpinned when `None`) with one endpoint to `service` of
+/// `service_region`, and a workload whose flow goes to `service`.
+fn app<T: InterfaceService + Copy>(region: Option<&str>, service: T, service_region: &str) -> App {
+    let (mut stack, vpc) = consumer();
+    if let Some(region) = region {
+        stack = stack.region(region);
+    }
+    let a = subnet(&mut stack, &vpc, "A", "10.0.1.0/24", 0);
+    let b = subnet(&mut stack, &vpc, "B", "10.0.2.0/24", 1);
+    let clients = stack.add(
+        "Clients",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::ipv4("10.0.0.0/16"))])
+            .build(),
+    );
+    stack.add(
+        "Remote",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(service)
+            .subnets([&a, &b])
+            .security_groups([&clients])
+            .service_region(service_region)
+            .build(),
+    );
+    let pods = stack.add("Pods", Workload::builder().subnets([&a]).build());
+    let mut app = App::new("cross-region");
+    app.add_stack(stack);
+    app.flow(Flow::new(&pods, service, Port::tcp(443)));
+    app
+}
+
+/// `ServiceName` and `ServiceRegion` of the endpoint `Remote`.
+fn names(app: &App) -> (Value, Value) {
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let template = assembly.stacks()[0].template();
+    let endpoint = template
+        .resources()
+        .get("Remote")
+        .unwrap_or_else(|| panic!("no endpoint"));
+    let property = |name: &str| {
+        endpoint
+            .properties()
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    (property("ServiceName"), property("ServiceRegion"))
+}
+
+fn errors(app: &App) -> SynthErrors {
+    match app.synth() {
+        Ok(_) => panic!("synthesized"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn the_service_name_is_the_service_regions_in_every_partition() {
+    for (region, service_region, expected) in [
+        ("us-east-1", "eu-west-1", "com.amazonaws.eu-west-1.kms"),
+        (
+            "us-gov-west-1",
+            "us-gov-east-1",
+            "com.amazonaws.us-gov-east-1.kms",
+        ),
+        (
+            "cn-north-1",
+            "cn-northwest-1",
+            "com.amazonaws.cn-northwest-1.kms",
+        ),
+    ] {
+        let (name, named_region) = names(&app(Some(region), services::Kms, service_region));
+        assert_eq!(name, Value::from(expected), "{region} → {service_region}");
+        assert_eq!(named_region, Value::from(service_region));
+    }
+    // The case of the issue: S3 of eu-west-1 from us-east-1.
+    let (name, named_region) = names(&app(Some("us-east-1"), services::S3, "eu-west-1"));
+    assert_eq!(name, Value::from("com.amazonaws.eu-west-1.s3"));
+    assert_eq!(named_region, Value::from("eu-west-1"));
+    // A region with its own prefix for the service: that region's prefix, not the stack's.
+    let (name, _) = names(&app(
+        Some("us-iso-east-1"),
+        services::EcrApi,
+        "us-iso-west-1",
+    ));
+    assert_eq!(name, Value::from("gov.ic.c2s.us-iso-west-1.ecr.api"));
+    let (name, _) = names(&app(Some("cn-north-1"), services::Lambda, "cn-northwest-1"));
+    assert_eq!(name, Value::from("cn.com.amazonaws.cn-northwest-1.lambda"));
+    let (name, _) = names(&app(Some("us-east-1"), services::Lambda, "us-west-2"));
+    assert_eq!(name, Value::from("com.amazonaws.us-west-2.lambda"));
+}
+
+#[test]
+fn a_stack_of_no_pinned_region_still_names_the_service_region() {
+    let (name, _) = names(&app(None, services::Kms, "eu-west-1"));
+    assert_eq!(name, Value::from("com.amazonaws.eu-west-1.kms"));
+}
+
+#[test]
+fn a_service_region_that_is_no_region_code_is_an_error() {
+    let errors = errors(&app(Some("us-east-1"), services::Kms, "eu-west"));
+    assert!(matches!(
+        errors.errors(),
+        [SynthError::InvalidServiceRegion { region, .. }] if region == "eu-west"
+    ));
+}
+
+#[test]
+fn a_service_region_of_another_partition_is_an_error() {
+    let errors = errors(&app(Some("us-east-1"), services::Kms, "cn-north-1"));
+    assert!(
+        matches!(
+            errors.errors(),
+            [SynthError::ServiceRegionInOtherPartition {
+                partition: "aws",
+                service_partition: "aws-cn",
+                ..
+            }]
+        ),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_service_aws_does_not_serve_across_regions_is_an_error() {
+    let errors = errors(&app(Some("us-east-1"), services::Sqs, "eu-west-1"));
+    assert!(
+        matches!(
+            errors.errors(),
+            [SynthError::ServiceNotCrossRegion { service, .. }] if service == "sqs"
+        ),
+        "{errors}"
+    );
+    // Its own region named explicitly crosses nothing.
+    let (name, _) = names(&app(Some("us-east-1"), services::Sqs, "us-east-1"));
+    assert_eq!(name, Value::from("com.amazonaws.us-east-1.sqs"));
+}
+
+#[test]
+fn an_endpoint_to_another_regions_service_is_no_path_to_the_own_regions() {
+    let path = |app: &App| {
+        let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+        assembly.traffic().flows[0].path
+    };
+    assert_ne!(
+        path(&app(Some("us-east-1"), services::Kms, "eu-west-1")),
+        PathKind::InterfaceEndpoint
+    );
+    assert_eq!(
+        path(&app(Some("us-east-1"), services::Kms, "us-east-1")),
+        PathKind::InterfaceEndpoint
+    );
+}
