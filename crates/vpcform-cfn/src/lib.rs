@@ -32,6 +32,7 @@ mod value;
 
 pub use error::TemplateError;
 pub use template::{
-    DeletionPolicy, FORMAT_VERSION, Output, Parameter, Resource, Template, validate_logical_id,
+    DeletionPolicy, FORMAT_VERSION, ForeignValue, Output, Parameter, Resource, Template,
+    validate_logical_id,
 };
-pub use value::{Pseudo, Value};
+pub use value::{Pseudo, Scope, Value};

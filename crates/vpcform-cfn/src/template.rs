@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::{Pseudo, TemplateError, Value};
+use crate::{Pseudo, Scope, TemplateError, Value};
 
 /// The template format version every template declares.
 pub const FORMAT_VERSION: &str = "2010-09-09";
@@ -334,6 +334,46 @@ impl Template {
         problems
     }
 
+    /// The values marked as another template's ([`Value::Scoped`] of a scope other than
+    /// `own`), wherever they are written: each a reference that resolves here to something
+    /// else, or to nothing, since a template can only name its own resources.
+    ///
+    /// ```
+    /// use vpcform_cfn::{Output, Scope, Template, Value};
+    /// let mut t = Template::new("t");
+    /// t.add_output("Theirs", Output::new(Value::reference("Svc").scoped(Scope::new(2))))?;
+    /// t.add_output("Ours", Output::new(Value::reference("Vpc").scoped(Scope::new(1))))?;
+    /// let foreign = t.foreign_values(Scope::new(1));
+    /// assert_eq!(foreign.len(), 1);
+    /// assert_eq!((foreign[0].location.as_str(), foreign[0].scope), ("output Theirs", Scope::new(2)));
+    /// # Ok::<(), vpcform_cfn::TemplateError>(())
+    /// ```
+    pub fn foreign_values(&self, own: Scope) -> Vec<ForeignValue> {
+        let mut out = Vec::new();
+        let mut find = |location: &dyn Fn() -> String, value: &Value| {
+            value.walk(&mut |v| {
+                if let Value::Scoped { scope, value } = v
+                    && *scope != own
+                {
+                    out.push(ForeignValue {
+                        location: location(),
+                        scope: *scope,
+                        value: (**value).clone(),
+                    });
+                }
+            });
+        };
+        for (logical_id, resource) in &self.resources {
+            for (property, value) in &resource.properties {
+                find(&|| format!("{logical_id}.{property}"), value);
+            }
+        }
+        for (name, output) in &self.outputs {
+            find(&|| format!("output {name}"), &output.value);
+        }
+        out
+    }
+
     /// A resource, to change after it was added (property overrides).
     ///
     /// ```
@@ -405,6 +445,27 @@ impl Template {
         serde_json::to_writer(&mut count, self)?;
         Ok(count.0)
     }
+}
+
+/// A value of another template found in this one (see [`Template::foreign_values`]).
+///
+/// ```
+/// use vpcform_cfn::{ForeignValue, Scope, Value};
+/// let found = ForeignValue {
+///     location: "Endpoint.ServiceName".into(),
+///     scope: Scope::new(2),
+///     value: Value::reference("Svc"),
+/// };
+/// assert_eq!(found.value.references(), ["Svc"]);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForeignValue {
+    /// Where it is written: `<LogicalId>.<Property>`, or `output <Name>`.
+    pub location: String,
+    /// The template it belongs to.
+    pub scope: Scope,
+    /// The value, without its mark.
+    pub value: Value,
 }
 
 /// CloudFormation logical IDs: alphanumeric (A–Z, a–z, 0–9), at most 255 characters.

@@ -22,7 +22,7 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 ///     r#"{"Ref":"AWS::Region"}"#
 /// );
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Value {
     /// JSON `null`.
     Null,
@@ -77,6 +77,49 @@ pub enum Value {
     },
     /// `{"Fn::ImportValue": export_name}`.
     ImportValue(Box<Value>),
+    /// A value that means something in one template only — a `Ref`, `Fn::GetAtt` or `Fn::Sub`
+    /// of that template's resources — marked with the template's [`Scope`]. It is written as
+    /// `value` alone; the mark lets a program that builds several templates find a value of one
+    /// written into another ([`Template::foreign_values`](crate::Template::foreign_values)),
+    /// where the same logical ID names something else or nothing. Equality ignores the mark.
+    Scoped {
+        /// The template the value belongs to.
+        scope: Scope,
+        /// The value.
+        value: Box<Value>,
+    },
+}
+
+/// Which template a [`Value::Scoped`] belongs to: a number the program building the templates
+/// gives each of them.
+///
+/// ```
+/// use vpcform_cfn::{Scope, Value};
+/// let v = Value::reference("Vpc").scoped(Scope::new(1));
+/// assert_eq!(v.scope(), Some(Scope::new(1)));
+/// assert_eq!(v, Value::reference("Vpc"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Scope(u64);
+
+impl Scope {
+    /// The scope numbered `id`.
+    ///
+    /// ```
+    /// assert_eq!(vpcform_cfn::Scope::new(7).id(), 7);
+    /// ```
+    pub const fn new(id: u64) -> Scope {
+        Scope(id)
+    }
+
+    /// Its number.
+    ///
+    /// ```
+    /// assert_eq!(vpcform_cfn::Scope::new(7).id(), 7);
+    /// ```
+    pub const fn id(self) -> u64 {
+        self.0
+    }
 }
 
 /// CloudFormation's pseudo parameters, usable wherever a [`Value`] is.
@@ -290,9 +333,55 @@ impl Value {
     /// assert_eq!(vpcform_cfn::Value::from("x").as_str(), Some("x"));
     /// ```
     pub fn as_str(&self) -> Option<&str> {
-        match self {
+        match self.unscoped() {
             Value::String(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// This value marked as belonging to the template of `scope` (see [`Value::Scoped`]); a
+    /// value marked already keeps its first mark.
+    ///
+    /// ```
+    /// use vpcform_cfn::{Scope, Value};
+    /// let v = Value::get_att("Nlb", "DNSName").scoped(Scope::new(3));
+    /// assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"Fn::GetAtt":["Nlb","DNSName"]}"#);
+    /// ```
+    pub fn scoped(self, scope: Scope) -> Value {
+        match self {
+            Value::Scoped { .. } => self,
+            value => Value::Scoped {
+                scope,
+                value: Box::new(value),
+            },
+        }
+    }
+
+    /// The template this value is marked as belonging to, if any.
+    ///
+    /// ```
+    /// use vpcform_cfn::{Scope, Value};
+    /// assert_eq!(Value::reference("A").scope(), None);
+    /// assert_eq!(Value::reference("A").scoped(Scope::new(2)).scope(), Some(Scope::new(2)));
+    /// ```
+    pub fn scope(&self) -> Option<Scope> {
+        match self {
+            Value::Scoped { scope, .. } => Some(*scope),
+            _ => None,
+        }
+    }
+
+    /// The value without its [`Value::Scoped`] mark.
+    ///
+    /// ```
+    /// use vpcform_cfn::{Scope, Value};
+    /// let v = Value::reference("A").scoped(Scope::new(2));
+    /// assert!(matches!(v.unscoped(), Value::Ref(id) if id == "A"));
+    /// ```
+    pub fn unscoped(&self) -> &Value {
+        match self {
+            Value::Scoped { value, .. } => value.unscoped(),
+            value => value,
         }
     }
 
@@ -317,7 +406,8 @@ impl Value {
             Value::Select { list: inner, .. }
             | Value::Split { source: inner, .. }
             | Value::GetAzs(inner)
-            | Value::ImportValue(inner) => inner.walk(visit),
+            | Value::ImportValue(inner)
+            | Value::Scoped { value: inner, .. } => inner.walk(visit),
             Value::Null
             | Value::Bool(_)
             | Value::Int(_)
@@ -356,7 +446,8 @@ impl Value {
             Value::Select { list: inner, .. }
             | Value::Split { source: inner, .. }
             | Value::GetAzs(inner)
-            | Value::ImportValue(inner) => inner.walk_mut(visit),
+            | Value::ImportValue(inner)
+            | Value::Scoped { value: inner, .. } => inner.walk_mut(visit),
             Value::Null
             | Value::Bool(_)
             | Value::Int(_)
@@ -537,6 +628,65 @@ impl Serialize for Value {
                 single(serializer, "Fn::Split", &Pair(delimiter, source))
             }
             Value::ImportValue(name) => single(serializer, "Fn::ImportValue", name),
+            Value::Scoped { value, .. } => value.serialize(serializer),
+        }
+    }
+}
+
+/// Equal as CloudFormation reads them: a [`Value::Scoped`] mark is not part of the value.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        use Value as V;
+        match (self.unscoped(), other.unscoped()) {
+            (V::Null, V::Null) => true,
+            (V::Bool(a), V::Bool(b)) => a == b,
+            (V::Int(a), V::Int(b)) => a == b,
+            (V::String(a), V::String(b)) | (V::Ref(a), V::Ref(b)) => a == b,
+            (V::List(a), V::List(b)) => a == b,
+            (V::Map(a), V::Map(b)) => a == b,
+            (
+                V::GetAtt {
+                    logical_id: a,
+                    attribute: x,
+                },
+                V::GetAtt {
+                    logical_id: b,
+                    attribute: y,
+                },
+            ) => a == b && x == y,
+            (
+                V::Sub {
+                    template: a,
+                    variables: x,
+                },
+                V::Sub {
+                    template: b,
+                    variables: y,
+                },
+            ) => a == b && x == y,
+            (
+                V::Join {
+                    delimiter: a,
+                    values: x,
+                },
+                V::Join {
+                    delimiter: b,
+                    values: y,
+                },
+            ) => a == b && x == y,
+            (V::Select { index: a, list: x }, V::Select { index: b, list: y }) => a == b && x == y,
+            (
+                V::Split {
+                    delimiter: a,
+                    source: x,
+                },
+                V::Split {
+                    delimiter: b,
+                    source: y,
+                },
+            ) => a == b && x == y,
+            (V::GetAzs(a), V::GetAzs(b)) | (V::ImportValue(a), V::ImportValue(b)) => a == b,
+            _ => false,
         }
     }
 }

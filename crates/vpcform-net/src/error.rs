@@ -93,6 +93,33 @@ pub enum SynthError {
         /// How many characters past 255.
         over: usize,
     },
+    /// A value a handle of one stack gave (its `Ref`, an attribute, an endpoint service's
+    /// name) written into another stack's template, where it names that stack's resource of
+    /// the same ID, or nothing.
+    #[error(
+        "{stack}/{location}: {value} is a value of {}, and a template can name only its own \
+         resources — {}",
+        other_stack.as_deref().map_or_else(
+            || format!("a stack of another app ({names} there)"),
+            |s| format!("stack {s} ({names} there)")
+        ),
+        other_stack.as_deref().map_or_else(
+            || format!("add both stacks to one App, then export the value from its stack and import it in {stack}"),
+            |s| format!("export it from {s} and import it in {stack} (`let e = <{s}>.export(\"Name\", &handle);` then `<{stack}>.import(&e)`)")
+        )
+    )]
+    ValueOfAnotherStack {
+        /// The stack whose template holds it.
+        stack: String,
+        /// Where: `<LogicalId>.<Property>` or `output <Name>`.
+        location: String,
+        /// The value, as it would be written.
+        value: String,
+        /// The logical IDs it names.
+        names: String,
+        /// The stack it belongs to; `None` for a stack of another app.
+        other_stack: Option<String>,
+    },
     /// Two constructs of one stack with the same ID (or a generated ID colliding with a given one).
     #[error(
         "{stack}: logical ID {id:?} is used by both {other} and {construct} — give each construct \

@@ -99,7 +99,9 @@ pub struct OutputValue {
 impl OutputValue {
     pub(crate) fn of_handle(handle: &Handle, value: Value) -> OutputValue {
         OutputValue {
-            value,
+            // The handle is checked to be of the stack (one error when it is not); its value
+            // needs no mark of the stack's own.
+            value: value.unscoped().clone(),
             source: Some(handle.clone()),
             referenced: true,
         }
@@ -147,7 +149,12 @@ impl Exportable for ServiceName {
     fn output_value(self) -> OutputValue {
         OutputValue {
             referenced: !self.value.references().is_empty(),
-            value: self.value,
+            // With its service's handle, checked as one; without, the mark finds it in a
+            // stack it is not of.
+            value: match &self.source {
+                Some(_) => self.value.unscoped().clone(),
+                None => self.value,
+            },
             source: self.source,
         }
     }

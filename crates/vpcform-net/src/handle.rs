@@ -13,6 +13,11 @@ use crate::model::Kind;
 pub(crate) struct StackKey(u64);
 
 impl StackKey {
+    /// The scope of the stack's template: what marks the values its handles give out.
+    pub(crate) fn scope(self) -> vpcform_cfn::Scope {
+        vpcform_cfn::Scope::new(self.0)
+    }
+
     pub(crate) fn fresh() -> StackKey {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         StackKey(NEXT.fetch_add(1, Ordering::Relaxed))
@@ -62,6 +67,13 @@ impl Handle {
     pub(crate) fn reference(&self) -> Value {
         Value::Ref(self.id.to_string())
     }
+
+    /// `value` (a `Ref`, `Fn::GetAtt` or `Fn::Sub` of this construct) marked as its stack's:
+    /// what a handle gives a user program, so that synthesis finds it written into another
+    /// stack, where the same logical ID names something else (`Template::foreign_values`).
+    pub(crate) fn scoped(&self, value: Value) -> Value {
+        value.scoped(self.key.stack.scope())
+    }
 }
 
 /// Declares a handle type generic over a VPC marker, and what an export of it carries.
@@ -93,9 +105,10 @@ macro_rules! handle {
                 self.handle.path()
             }
 
-            /// `{"Ref": logical_id}`.
+            /// `{"Ref": logical_id}`, valid in this construct's stack only (another stack
+            /// takes it through an export and an import).
             pub fn reference(&self) -> ::vpcform_cfn::Value {
-                self.handle.reference()
+                self.handle.scoped(self.handle.reference())
             }
         }
 
@@ -196,7 +209,9 @@ impl Linked {
     /// A handle of the same stack, named by `value` (its `Ref` or an attribute).
     pub(crate) fn local(handle: &Handle, value: Value) -> Linked {
         Linked {
-            value,
+            // The handle is checked to be of the stack (one error when it is not); its value
+            // needs no mark of the stack's own.
+            value: value.unscoped().clone(),
             source: Some(handle.clone()),
             local: true,
         }

@@ -1,6 +1,6 @@
 //! Stacks: the unit of deployment, holding constructs and outputs; one template each.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -375,7 +375,7 @@ impl RawResourceRef {
     /// assert_eq!(zone.reference(), vpcform_net::Value::reference("Zone"));
     /// ```
     pub fn reference(&self) -> Value {
-        self.handle.reference()
+        self.handle.scoped(self.handle.reference())
     }
 }
 
@@ -539,6 +539,46 @@ impl StackDef {
         Some(template)
     }
 
+    /// Values a handle of another stack gave (`reference()`, `group_id()`,
+    /// `service_name()`, …) written into this stack's template, in any form: such a `Ref`
+    /// resolves to whatever this stack calls the same ID, or to nothing. A template names only
+    /// its own resources ("Ref", "Fn::GetAtt": "the logical name of the resource" in the
+    /// template; other stacks' values come through `Fn::ImportValue`, CloudFormation User
+    /// Guide, "Refer to resource outputs in another CloudFormation stack").
+    /// Returns the dangling references they explain: `(from, target)` as
+    /// `TemplateError::UnresolvedReference` names them.
+    fn check_foreign_values(
+        &self,
+        model: &Model<'_>,
+        template: &Template,
+        findings: &mut Findings,
+    ) -> HashSet<(String, String)> {
+        let mut explained = HashSet::new();
+        for found in template.foreign_values(self.key.scope()) {
+            // `Logical.Property` or `output Name`: what a dangling reference's `from` says.
+            let from = match found.location.split_once('.') {
+                Some((resource, _)) if !found.location.starts_with("output ") => resource,
+                _ => found.location.as_str(),
+            };
+            for target in found.value.references() {
+                explained.insert((from.to_string(), target));
+            }
+            let other = model
+                .stacks
+                .iter()
+                .find(|s| s.key.scope() == found.scope)
+                .map(|s| s.name.to_string());
+            findings.errors.push(SynthError::ValueOfAnotherStack {
+                stack: self.name.to_string(),
+                location: found.location,
+                value: serde_json::to_string(&found.value).unwrap_or_default(),
+                names: found.value.references().join(", "),
+                other_stack: other,
+            });
+        }
+        explained
+    }
+
     /// Outputs: names unique and valid, handles of this stack.
     fn check_outputs(&self, model: &Model<'_>, findings: &mut Findings) {
         let mut seen: HashMap<&str, ()> = HashMap::with_capacity(self.outputs.len());
@@ -645,8 +685,10 @@ impl StackDef {
         for o in &self.overrides {
             self.apply_override(model, o, &mut template, findings);
         }
+        let explained = self.check_foreign_values(model, &template, findings);
         // A dangling reference from a construct follows from a handle problem already
-        // reported (one mistake, one error); a raw resource's are its own.
+        // reported (one mistake, one error), and one from a value of another stack from that
+        // value; a raw resource's are its own.
         let raw = |from: &str| {
             self.nodes
                 .iter()
@@ -654,6 +696,11 @@ impl StackDef {
         };
         for source in template.problems() {
             let own = match &source {
+                TemplateError::UnresolvedReference { from, target }
+                    if explained.contains(&(from.clone(), target.clone())) =>
+                {
+                    continue;
+                }
                 TemplateError::UnresolvedReference { from, .. } => raw(from),
                 _ => false,
             };

@@ -118,10 +118,10 @@ impl<V> EndpointServiceRef<V> {
     /// ```
     pub fn service_name(&self) -> crate::ServiceName {
         crate::ServiceName {
-            value: Value::sub(format!(
+            value: self.handle.scoped(Value::sub(format!(
                 "com.amazonaws.vpce.${{AWS::Region}}.${{{}}}",
                 self.logical_id()
-            )),
+            ))),
             source: Some(self.handle.clone()),
         }
     }

@@ -189,9 +189,9 @@ impl PrivateHostedZoneRef {
         &self.handle.id
     }
 
-    /// `{"Ref": logical_id}`: the zone's ID.
+    /// `{"Ref": logical_id}`: the zone's ID, valid in its stack only.
     pub fn reference(&self) -> Value {
-        self.handle.reference()
+        self.handle.scoped(self.handle.reference())
     }
 }
 

@@ -98,7 +98,8 @@ impl<S: StackMarker> InterfaceTarget<S> for ByName {
 impl<W: VpcMarker> InterfaceTarget<W::Stack> for EndpointServiceRef<W> {
     fn target(&self) -> TargetDef {
         TargetDef {
-            service_name: self.service_name().value,
+            // Checked as a handle of the endpoint's stack (one error when it is not).
+            service_name: self.service_name().value.unscoped().clone(),
             private_dns_default: false,
             private_dns_supported: false,
             label: format!("endpoint service {}", self.path()),
@@ -464,7 +465,8 @@ impl<V> InterfaceEndpointRef<V> {
     /// assert_eq!(e.dns_entries(), vpcform_net::Value::get_att("Sqs", "DnsEntries"));
     /// ```
     pub fn dns_entries(&self) -> Value {
-        Value::get_att(self.logical_id(), "DnsEntries")
+        self.handle
+            .scoped(Value::get_att(self.logical_id(), "DnsEntries"))
     }
 }
 

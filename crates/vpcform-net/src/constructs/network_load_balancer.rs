@@ -123,7 +123,8 @@ impl<V> NetworkLoadBalancerRef<V> {
     /// assert_eq!(nlb.dns_name(), vpcform_net::Value::get_att("Nlb", "DNSName"));
     /// ```
     pub fn dns_name(&self) -> Value {
-        Value::get_att(self.logical_id(), "DNSName")
+        self.handle
+            .scoped(Value::get_att(self.logical_id(), "DNSName"))
     }
 }
 

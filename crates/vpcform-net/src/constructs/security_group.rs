@@ -367,7 +367,8 @@ impl<V> SecurityGroupRef<V> {
             // A parameter of type AWS::EC2::SecurityGroup::Id: its value is the ID.
             return self.reference();
         }
-        Value::get_att(self.logical_id(), "GroupId")
+        self.handle
+            .scoped(Value::get_att(self.logical_id(), "GroupId"))
     }
 }
 

@@ -137,7 +137,9 @@ impl<V> VpcRef<V> {
     pub fn cidr_block(&self) -> Value {
         match (self.existing, self.cidr) {
             (true, Some(cidr)) => Value::from(cidr.to_string()),
-            _ => Value::get_att(self.logical_id(), "CidrBlock"),
+            _ => self
+                .handle
+                .scoped(Value::get_att(self.logical_id(), "CidrBlock")),
         }
     }
 }
