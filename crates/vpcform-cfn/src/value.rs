@@ -712,6 +712,31 @@ mod tests {
     }
 
     #[test]
+    fn a_scope_mark_is_invisible_in_json_equality_and_references_but_found_by_walks() {
+        let one = Scope::new(1);
+        let marked = Value::join(
+            ",",
+            [
+                Value::reference("Vpc").scoped(one),
+                Value::sub("${Nlb.DNSName}").scoped(one),
+            ],
+        );
+        let plain = Value::join(",", [Value::reference("Vpc"), Value::sub("${Nlb.DNSName}")]);
+        assert_eq!(json(&marked), json(&plain));
+        assert_eq!(marked, plain);
+        assert_ne!(marked, Value::join(",", [Value::reference("Other")]));
+        assert_eq!(marked.references(), ["Vpc", "Nlb"]);
+        let mut scopes = Vec::new();
+        marked.walk(&mut |v| scopes.extend(v.scope()));
+        assert_eq!(scopes, [one, one]);
+        // A second mark does not replace the first.
+        let twice = Value::reference("Vpc").scoped(one).scoped(Scope::new(2));
+        assert_eq!(twice.scope(), Some(one));
+        assert_eq!(twice.unscoped(), &Value::Ref("Vpc".into()));
+        assert_eq!(Value::from("x").scoped(one).as_str(), Some("x"));
+    }
+
+    #[test]
     fn each_intrinsic_serializes_as_cloudformation_expects() {
         assert_eq!(json(&Value::reference("Vpc")), r#"{"Ref":"Vpc"}"#);
         assert_eq!(
