@@ -477,7 +477,8 @@ impl Deployer {
             .stack_name(name)
             .change_set_name(change_set)
             .change_set_type(change_set_type)
-            .description(DESCRIPTION);
+            .description(DESCRIPTION)
+            .client_token(request_token());
         if creating {
             // A failed creation leaves nothing behind, instead of a ROLLBACK_COMPLETE stack.
             request = request.on_stack_failure(OnStackFailure::Delete);
@@ -650,6 +651,7 @@ impl Deployer {
             .execute_change_set()
             .stack_name(name)
             .change_set_name(change_set)
+            .client_request_token(request_token())
             .send();
         match self.interruptible(name, "ExecuteChangeSet", call).await {
             Ok(Ok(_)) => {}
@@ -749,7 +751,13 @@ impl Deployer {
             && info.status == StackStatus::ReviewInProgress
         {
             let deleted = self
-                .cleanup(self.client.delete_stack().stack_name(name).send())
+                .cleanup(
+                    self.client
+                        .delete_stack()
+                        .stack_name(name)
+                        .client_request_token(request_token())
+                        .send(),
+                )
                 .await;
             left += match deleted {
                 Some(Ok(_)) => " with the empty stack it created (REVIEW_IN_PROGRESS)",
@@ -818,7 +826,12 @@ impl Deployer {
             .resource_count(name)
             .await
             .map_err(|e| before_deletion(name, e))?;
-        let call = self.client.delete_stack().stack_name(name).send();
+        let call = self
+            .client
+            .delete_stack()
+            .stack_name(name)
+            .client_request_token(request_token())
+            .send();
         match self.interruptible(name, "DeleteStack", call).await {
             Ok(result) => result.map_err(|e| aws(name, "DeleteStack", e))?,
             Err(_) => {
@@ -865,6 +878,25 @@ pub(crate) fn change_set_name() -> String {
     format!("vpcform-{millis}-{n}")
 }
 
+/// A new token for one call that changes a stack (`ClientRequestToken` of ExecuteChangeSet and
+/// DeleteStack, `ClientToken` of CreateChangeSet): set once on the request's input, so the SDK
+/// resends it with every retry of that call, and CloudFormation takes a retry whose first attempt
+/// did arrive as the same request instead of failing it or acting twice (ExecuteChangeSet API
+/// reference: "Specify this token if you plan to retry requests so that CloudFormation knows
+/// that you're not attempting to execute a change set to update a stack with the same name").
+/// A new one per call, random, so that two runs never share one. The form is the API's: 1–128
+/// characters, `[a-zA-Z][-a-zA-Z0-9]*` (ExecuteChangeSet, DeleteStack: `ClientRequestToken`;
+/// CreateChangeSet: `ClientToken`). CreateStackSet's `ClientRequestToken` and the StackSet
+/// operations' `OperationId` are idempotency tokens in the SDK's model: it fills them itself
+/// when not given, once per call.
+pub(crate) fn request_token() -> String {
+    format!(
+        "vpcform-{:016x}{:016x}",
+        fastrand::u64(..),
+        fastrand::u64(..)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -887,6 +919,25 @@ mod tests {
             assert!(
                 name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
                 "{name}"
+            );
+        }
+    }
+
+    /// Tokens are new per call and in the API's form.
+    #[test]
+    fn request_tokens_are_unique_and_well_formed() {
+        let tokens: std::collections::HashSet<String> =
+            (0..1000).map(|_| request_token()).collect();
+        assert_eq!(tokens.len(), 1000);
+        for token in &tokens {
+            assert!((1..=128).contains(&token.len()), "{token}");
+            assert!(
+                token.starts_with(|c: char| c.is_ascii_alphabetic()),
+                "{token}"
+            );
+            assert!(
+                token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "{token}"
             );
         }
     }
