@@ -77,6 +77,11 @@ pub enum DeployError {
         reason: String,
         /// What to do about it, when known.
         hint: Option<String>,
+        /// The request ID S3 gave the failed request (`--verbose` prints it).
+        request_id: Option<String>,
+        /// S3's extended request ID (`HostId`, header `x-amz-id-2`), which AWS support asks
+        /// for with the request ID.
+        host_id: Option<String>,
     },
     /// A value was given for a parameter the stack's template does not declare.
     #[error(
@@ -433,12 +438,24 @@ impl DeployError {
     /// ```
     pub fn verbose(&self) -> String {
         let mut text = self.to_string();
-        if let DeployError::Aws {
-            request_id: Some(id),
-            ..
-        } = self
-        {
-            text += &format!("\n  request ID: {id}");
+        match self {
+            DeployError::Aws {
+                request_id: Some(id),
+                ..
+            } => text += &format!("\n  request ID: {id}"),
+            DeployError::Upload {
+                request_id,
+                host_id,
+                ..
+            } => {
+                if let Some(id) = request_id {
+                    text += &format!("\n  request ID: {id}");
+                }
+                if let Some(id) = host_id {
+                    text += &format!("\n  host ID: {id}");
+                }
+            }
+            _ => {}
         }
         let mut source = std::error::Error::source(self);
         while let Some(error) = source {
