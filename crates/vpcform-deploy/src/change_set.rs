@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use aws_sdk_cloudformation::types::{
-    Capability, ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, OnStackFailure,
-    Replacement, RequiresRecreation, StackStatus, Tag,
+    Capability, ChangeAction, ChangeSetStatus, ChangeSetSummary, ChangeSetType, ExecutionStatus,
+    OnStackFailure, Replacement, RequiresRecreation, StackStatus, Tag,
 };
 
 use crate::Environment;
@@ -221,11 +221,11 @@ impl Deployer {
                 stack: name.to_string(),
                 reason: format!("local template: {e}"),
             })?;
-        let creating = self
+        let (creating, exists) = self
             .prepare(name)
             .await
             .map_err(|e| before_execution(name, e))?;
-        if !creating {
+        if exists {
             self.delete_stale_change_sets(name)
                 .await
                 .map_err(|e| before_execution(name, e))?;
@@ -250,6 +250,8 @@ impl Deployer {
                 self.set_termination_protection(stack).await?;
                 return Ok(StackOutcome::NoChanges);
             }
+            // Deleted under us: whoever did may be using the stack (its empty one included).
+            Err(error @ DeployError::ChangeSetGone { .. }) => return Err(error),
             Err(error) => {
                 self.discard(name, &change_set, creating).await;
                 return Err(before_execution(name, error));
@@ -385,10 +387,11 @@ impl Deployer {
         Ok(outcome)
     }
 
-    /// Finds whether the stack is to be created, recovering from an earlier failed attempt.
-    async fn prepare(&self, name: &str) -> Result<bool, DeployError> {
+    /// Finds whether the stack is to be created, recovering from an earlier failed attempt;
+    /// and whether it exists now (and so may have change sets).
+    async fn prepare(&self, name: &str) -> Result<(bool, bool), DeployError> {
         let Some(info) = self.stack_info(name).await? else {
-            return Ok(true);
+            return Ok((true, false));
         };
         match info.status {
             StackStatus::ReviewInProgress => {
@@ -396,7 +399,7 @@ impl Deployer {
                     name,
                     "found REVIEW_IN_PROGRESS (a change set never executed): creating it anew",
                 );
-                Ok(true)
+                Ok((true, true))
             }
             StackStatus::RollbackComplete => {
                 self.ui.line(
@@ -405,18 +408,21 @@ impl Deployer {
                      deleting the empty stack, then creating it",
                 );
                 self.delete_and_wait(name, &info.stack_id).await?;
-                Ok(true)
+                Ok((true, false))
             }
             ref status if is_busy(status) => Err(DeployError::StackBusy {
                 stack: name.to_string(),
                 status: status.as_str().to_string(),
             }),
-            _ => Ok(false),
+            _ => Ok((false, true)),
         }
     }
 
-    /// Deletes the change sets earlier vpcform runs left (`--no-execute`, or a process killed
-    /// before its cleanup): a new deploy supersedes them, and they would pile up.
+    /// Deletes the change sets other vpcform runs left unexecuted (`--no-execute`, or a process
+    /// killed before its cleanup): a new deploy supersedes them, and they would pile up. One
+    /// that may still be under review — still executable or being made, and younger than
+    /// `--stale-change-set-age` — stops the deploy instead ([`DeployError::ChangeSetPending`]),
+    /// unless `--discard-pending`: two runs of one stack must not delete each other's.
     async fn delete_stale_change_sets(&self, name: &str) -> Result<(), DeployError> {
         let call = self.client.list_change_sets().stack_name(name).send();
         let listed = match self.interruptible(name, "ListChangeSets", call).await? {
@@ -424,7 +430,8 @@ impl Deployer {
             Err(e) if does_not_exist(&e) => return Ok(()),
             Err(e) => return Err(aws(name, "ListChangeSets", e)),
         };
-        let stale: Vec<String> = listed
+        let now = std::time::SystemTime::now();
+        let ours: Vec<&ChangeSetSummary> = listed
             .summaries()
             .iter()
             .filter(|s| {
@@ -433,6 +440,28 @@ impl Deployer {
                     && s.description() == Some(DESCRIPTION)
                     && s.execution_status() != Some(&ExecutionStatus::ExecuteInProgress)
             })
+            .collect();
+        if !self.options.discard_pending {
+            let young = ours
+                .iter()
+                .filter(|s| is_pending(s))
+                .map(|s| (s, age(s, now)))
+                .filter(|(_, age)| age.is_none_or(|age| age < self.options.stale_change_set_age))
+                // The newest: an unknown age counts as new.
+                .min_by_key(|(_, age)| age.unwrap_or_default());
+            if let Some((summary, age)) = young {
+                return Err(DeployError::ChangeSetPending {
+                    stack: name.to_string(),
+                    change_set: summary.change_set_name().unwrap_or_default().to_string(),
+                    created: summary
+                        .creation_time()
+                        .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok()),
+                    age,
+                });
+            }
+        }
+        let stale: Vec<String> = ours
+            .iter()
             .filter_map(|s| s.change_set_name().map(str::to_string))
             .collect();
         for change_set in &stale {
@@ -442,16 +471,24 @@ impl Deployer {
                 .stack_name(name)
                 .change_set_name(change_set)
                 .send();
-            if let Err(e) = self.interruptible(name, "DeleteChangeSet", call).await? {
-                return Err(aws(name, "DeleteChangeSet", e));
+            match self.interruptible(name, "DeleteChangeSet", call).await? {
+                Ok(_) => {}
+                // Its own run deleted it meanwhile, or executed another.
+                Err(e) if e.code() == Some("ChangeSetNotFound") => {}
+                Err(e) => return Err(aws(name, "DeleteChangeSet", e)),
             }
         }
         if !stale.is_empty() {
             self.ui.line(
                 name,
                 &format!(
-                    "deleted {} change set(s) an earlier run left unexecuted: {}",
+                    "deleted {} change set(s) an earlier run left unexecuted{}: {}",
                     stale.len(),
+                    if self.options.discard_pending {
+                        " (--discard-pending)"
+                    } else {
+                        ""
+                    },
                     stale.join(", ")
                 ),
             );
@@ -588,10 +625,17 @@ impl Deployer {
                     .change_set_name(change_set)
                     .set_next_token(token.clone())
                     .send();
-                let page = self
-                    .interruptible(name, "DescribeChangeSet", call)
-                    .await?
-                    .map_err(|e| aws(name, "DescribeChangeSet", e))?;
+                let page = match self.interruptible(name, "DescribeChangeSet", call).await? {
+                    Ok(page) => page,
+                    Err(e) if e.code() == Some("ChangeSetNotFound") => {
+                        return Err(DeployError::ChangeSetGone {
+                            stack: name.to_string(),
+                            change_set: change_set.to_string(),
+                            operation: "DescribeChangeSet",
+                        });
+                    }
+                    Err(e) => return Err(aws(name, "DescribeChangeSet", e)),
+                };
                 let reason = page.status_reason().unwrap_or_default().to_string();
                 match page.status() {
                     Some(ChangeSetStatus::Failed) => {
@@ -655,6 +699,14 @@ impl Deployer {
             .send();
         match self.interruptible(name, "ExecuteChangeSet", call).await {
             Ok(Ok(_)) => {}
+            // Deleted under us: nothing to clean up, and the stack may be another run's now.
+            Ok(Err(e)) if e.code() == Some("ChangeSetNotFound") => {
+                return Err(DeployError::ChangeSetGone {
+                    stack: name.to_string(),
+                    change_set: change_set.to_string(),
+                    operation: "ExecuteChangeSet",
+                });
+            }
             Ok(Err(e)) => {
                 let error = aws(name, "ExecuteChangeSet", e);
                 let left = if discard_on_failure {
@@ -730,7 +782,10 @@ impl Deployer {
         let mut left = match self.cleanup(call).await {
             Some(Ok(_)) => format!("change set {change_set} deleted"),
             Some(Err(e)) if e.code() == Some("ChangeSetNotFound") || does_not_exist(&e) => {
-                format!("change set {change_set} not found (never created)")
+                format!(
+                    "change set {change_set} was not there to delete (never created, or deleted \
+                     by another run)"
+                )
             }
             outcome => {
                 let why = match outcome {
@@ -863,6 +918,31 @@ impl Deployer {
             .await?
             .len() as u64)
     }
+}
+
+/// Whether a change set may still be executed, so someone may be reviewing it: being made
+/// (`CREATE_PENDING`, `CREATE_IN_PROGRESS`) or made and not executed (`CREATE_COMPLETE`,
+/// execution `AVAILABLE` or `UNAVAILABLE`). A `FAILED` one (empty) or an `OBSOLETE` one (another
+/// was executed since) cannot run any more (ChangeSetSummary, DescribeChangeSet API reference).
+fn is_pending(summary: &ChangeSetSummary) -> bool {
+    matches!(
+        summary.status(),
+        Some(
+            ChangeSetStatus::CreatePending
+                | ChangeSetStatus::CreateInProgress
+                | ChangeSetStatus::CreateComplete
+        )
+    ) && matches!(
+        summary.execution_status(),
+        None | Some(ExecutionStatus::Available | ExecutionStatus::Unavailable)
+    )
+}
+
+/// How old a change set is by its `CreationTime` (UTC, from ListChangeSets); `None` when not
+/// given. A creation time ahead of the local clock counts as now.
+fn age(summary: &ChangeSetSummary, now: std::time::SystemTime) -> Option<std::time::Duration> {
+    let created = std::time::SystemTime::try_from(*summary.creation_time()?).ok()?;
+    Some(now.duration_since(created).unwrap_or_default())
 }
 
 /// A change set name no other of this process's shares: the time in milliseconds and a
