@@ -515,6 +515,11 @@ async fn flow_logs_an_egress_only_gateway_and_ipv6_routes_deploy() {
         .await
         .and_then(vpcform::deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    let lines = ui.lines();
+    assert!(
+        !lines.iter().any(|l| l.contains("retrying")),
+        "no call failed and was retried: {lines:#?}"
+    );
     let (status, ids) = deployed(&client, "Observed").await.expect("stack exists");
     assert_eq!(status, "CREATE_COMPLETE");
     // moto lists the VPC's IPv6 block and the egress-only gateway without their logical IDs
