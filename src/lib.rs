@@ -23,6 +23,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -104,6 +105,14 @@ pub enum Command {
         /// the `VpcformToolkit` stack, created on first need in each account and region).
         #[arg(long, value_name = "BUCKET")]
         template_bucket: Option<String>,
+        /// A change set another run left unexecuted is deleted once older than this (`90s`,
+        /// `30m`, `2h`, or seconds); a younger one stops the stack: another deploy may be
+        /// reviewing it.
+        #[arg(long, value_name = "AGE", default_value = "1h", value_parser = parse_age)]
+        stale_change_set_age: Duration,
+        /// Delete the change sets other runs left unexecuted, however young.
+        #[arg(long)]
+        discard_pending: bool,
         /// Print errors with their causes and AWS request IDs.
         #[arg(long)]
         verbose: bool,
@@ -142,6 +151,37 @@ pub enum RequireApprovalArg {
     AnyChange,
     /// Ask before a change that broadens access, replaces or removes.
     Broadening,
+}
+
+/// `--stale-change-set-age`'s values: seconds, or a number with `s`, `m` or `h`; from one second
+/// to seven days (a change set is a deploy's, which takes minutes, not weeks).
+///
+/// ```
+/// use std::time::Duration;
+/// assert_eq!(vpcform::parse_age("30m"), Ok(Duration::from_secs(1800)));
+/// assert_eq!(vpcform::parse_age("90"), Ok(Duration::from_secs(90)));
+/// assert!(vpcform::parse_age("0s").is_err());
+/// ```
+///
+/// # Errors
+/// A text of another form, or an age out of range.
+pub fn parse_age(text: &str) -> Result<Duration, String> {
+    const MAX_SECS: u64 = 7 * 24 * 60 * 60;
+    let (number, unit) = match text.trim().char_indices().last() {
+        Some((at, 's')) => (&text.trim()[..at], 1),
+        Some((at, 'm')) => (&text.trim()[..at], 60),
+        Some((at, 'h')) => (&text.trim()[..at], 3600),
+        _ => (text.trim(), 1),
+    };
+    let secs = number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .ok_or_else(|| format!("{text:?} is not an age: give seconds, or e.g. 90s, 30m, 2h"))?;
+    if !(1..=MAX_SECS).contains(&secs) {
+        return Err(format!("{text:?} is out of range: from 1s to 168h"));
+    }
+    Ok(Duration::from_secs(secs))
 }
 
 /// Runs an [`App`] as a command-line program.
@@ -590,9 +630,13 @@ mod cli_deploy {
                 concurrency,
                 timeout,
                 template_bucket,
+                stale_change_set_age,
+                discard_pending,
                 ..
             } => {
                 options.template_bucket = template_bucket.clone();
+                options.stale_change_set_age = *stale_change_set_age;
+                options.discard_pending = *discard_pending;
                 options.yes = *yes;
                 options.require_approval = match require_approval {
                     RequireApprovalArg::Never => RequireApproval::Never,
@@ -661,6 +705,35 @@ mod cli_deploy {
             ExitCode::FAILURE
         }
     }
+
+    #[cfg(test)]
+    mod tests {
+        use clap::Parser;
+
+        /// The flags reach the deployer's options.
+        #[test]
+        fn stale_age_and_discard_pending_reach_the_options() {
+            let cli = crate::Cli::try_parse_from([
+                "app",
+                "deploy",
+                "--stale-change-set-age",
+                "90s",
+                "--discard-pending",
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
+            let options = super::options(&cli.command.expect("deploy"));
+            assert_eq!(options.stale_change_set_age, super::Duration::from_secs(90));
+            assert!(options.discard_pending);
+            let cli =
+                crate::Cli::try_parse_from(["app", "deploy"]).unwrap_or_else(|e| panic!("{e}"));
+            let options = super::options(&cli.command.expect("deploy"));
+            assert_eq!(
+                options.stale_change_set_age,
+                super::Duration::from_secs(3600)
+            );
+            assert!(!options.discard_pending);
+        }
+    }
 }
 
 /// Stacks' outputs as CDK's `--outputs-file` writes them: `{"Stack": {"Key": "Value"}}`, in
@@ -699,6 +772,63 @@ mod outputs_tests {
             super::outputs_json(&outputs),
             "{\n  \"Provider\": {\n    \"ServiceName\": \"com.amazonaws.vpce.x\"\n  },\n  \"Consumer\": {}\n}\n"
         );
+    }
+}
+
+#[cfg(test)]
+mod stale_age_tests {
+    use clap::Parser;
+    use std::time::Duration;
+
+    fn deploy(args: &[&str]) -> Result<super::Command, clap::Error> {
+        let cli = super::Cli::try_parse_from(["app", "deploy"].iter().chain(args))?;
+        Ok(cli.command.expect("a verb"))
+    }
+
+    fn age_and_discard(args: &[&str]) -> (Duration, bool) {
+        match deploy(args).unwrap_or_else(|e| panic!("{e}")) {
+            super::Command::Deploy {
+                stale_change_set_age,
+                discard_pending,
+                ..
+            } => (stale_change_set_age, discard_pending),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_stale_age_defaults_to_an_hour_and_is_range_checked() {
+        assert_eq!(age_and_discard(&[]), (Duration::from_secs(3600), false));
+        assert_eq!(
+            age_and_discard(&["--stale-change-set-age", "30m", "--discard-pending"]),
+            (Duration::from_secs(1800), true)
+        );
+        assert_eq!(
+            age_and_discard(&["--stale-change-set-age", "45"]).0,
+            Duration::from_secs(45)
+        );
+        assert_eq!(
+            age_and_discard(&["--stale-change-set-age", "168h"]).0,
+            Duration::from_secs(168 * 3600)
+        );
+        for bad in [
+            "0",
+            "0s",
+            "169h",
+            "-5",
+            "1d",
+            "m",
+            "",
+            "99999999999999999999h",
+        ] {
+            let arg = format!("--stale-change-set-age={bad}");
+            let error = deploy(&[&arg]).expect_err(bad);
+            assert_eq!(
+                error.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{bad}"
+            );
+        }
     }
 }
 

@@ -515,6 +515,11 @@ async fn flow_logs_an_egress_only_gateway_and_ipv6_routes_deploy() {
         .await
         .and_then(vpcform::deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
+    let lines = ui.lines();
+    assert!(
+        !lines.iter().any(|l| l.contains("retrying")),
+        "no call failed and was retried: {lines:#?}"
+    );
     let (status, ids) = deployed(&client, "Observed").await.expect("stack exists");
     assert_eq!(status, "CREATE_COMPLETE");
     // moto lists the VPC's IPv6 block and the egress-only gateway without their logical IDs
@@ -688,6 +693,56 @@ async fn a_300_resource_stack_deploys_through_s3_and_the_bootstrap_stack() {
         "{:#?}",
         ui.lines()
     );
+}
+
+/// A large template for a bucket that does not exist: S3's code and message in the one-line
+/// error (read from the streamed body), its request ID under `--verbose`, nothing deployed.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_to_a_missing_bucket_says_s3s_code_and_message() {
+    let Some(moto) = Moto::start() else { return };
+    let client = moto.client();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let options = DeployOptions {
+        yes: true,
+        poll_interval: Duration::from_millis(200),
+        template_bucket: Some("no-such-bucket".into()),
+        ..DeployOptions::default()
+    };
+    let d = Deployer::new(client.clone(), ui.clone(), options).with_s3(S3Access::new(
+        "us-east-1",
+        Credentials::new("testing", "testing", None, None, "tests"),
+        Some(format!("http://127.0.0.1:{}", moto.port)),
+    ));
+    let stacks = [StackTemplate::new("Large", many_groups(299))];
+    let error = d
+        .deploy(&stacks, &[])
+        .await
+        .and_then(vpcform::deploy::Report::into_result)
+        .expect_err("no such bucket");
+    let vpcform::deploy::DeployError::Upload {
+        reason, request_id, ..
+    } = &error
+    else {
+        panic!("{error}")
+    };
+    assert!(reason.starts_with("NoSuchBucket: "), "{reason}");
+    assert!(
+        reason.contains("The specified bucket does not exist"),
+        "S3's message: {reason}"
+    );
+    let text = error.to_string();
+    assert!(!text.contains('\n'), "{text}");
+    let id = request_id.as_deref().expect("S3's request ID");
+    assert!(
+        !text.contains(id),
+        "the request ID only under --verbose: {text}"
+    );
+    assert!(
+        error.verbose().contains(&format!("\n  request ID: {id}")),
+        "{}",
+        error.verbose()
+    );
+    assert_eq!(deployed(&client, "Large").await, None, "nothing deployed");
 }
 
 /// `deploy Consumer` deploys the Provider it imports from first; `--no-execute` leaves a

@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use aws_sdk_cloudformation::types::{
-    Capability, ChangeAction, ChangeSetStatus, ChangeSetType, ExecutionStatus, OnStackFailure,
-    Replacement, RequiresRecreation, StackStatus, Tag,
+    Capability, ChangeAction, ChangeSetStatus, ChangeSetSummary, ChangeSetType, ExecutionStatus,
+    OnStackFailure, Replacement, RequiresRecreation, StackStatus, Tag,
 };
 
 use crate::Environment;
@@ -221,11 +221,11 @@ impl Deployer {
                 stack: name.to_string(),
                 reason: format!("local template: {e}"),
             })?;
-        let creating = self
+        let (creating, exists) = self
             .prepare(name)
             .await
             .map_err(|e| before_execution(name, e))?;
-        if !creating {
+        if exists {
             self.delete_stale_change_sets(name)
                 .await
                 .map_err(|e| before_execution(name, e))?;
@@ -250,6 +250,8 @@ impl Deployer {
                 self.set_termination_protection(stack).await?;
                 return Ok(StackOutcome::NoChanges);
             }
+            // Deleted under us: whoever did may be using the stack (its empty one included).
+            Err(error @ DeployError::ChangeSetGone { .. }) => return Err(error),
             Err(error) => {
                 self.discard(name, &change_set, creating).await;
                 return Err(before_execution(name, error));
@@ -385,10 +387,11 @@ impl Deployer {
         Ok(outcome)
     }
 
-    /// Finds whether the stack is to be created, recovering from an earlier failed attempt.
-    async fn prepare(&self, name: &str) -> Result<bool, DeployError> {
+    /// Finds whether the stack is to be created, recovering from an earlier failed attempt;
+    /// and whether it exists now (and so may have change sets).
+    async fn prepare(&self, name: &str) -> Result<(bool, bool), DeployError> {
         let Some(info) = self.stack_info(name).await? else {
-            return Ok(true);
+            return Ok((true, false));
         };
         match info.status {
             StackStatus::ReviewInProgress => {
@@ -396,7 +399,7 @@ impl Deployer {
                     name,
                     "found REVIEW_IN_PROGRESS (a change set never executed): creating it anew",
                 );
-                Ok(true)
+                Ok((true, true))
             }
             StackStatus::RollbackComplete => {
                 self.ui.line(
@@ -405,18 +408,21 @@ impl Deployer {
                      deleting the empty stack, then creating it",
                 );
                 self.delete_and_wait(name, &info.stack_id).await?;
-                Ok(true)
+                Ok((true, false))
             }
             ref status if is_busy(status) => Err(DeployError::StackBusy {
                 stack: name.to_string(),
                 status: status.as_str().to_string(),
             }),
-            _ => Ok(false),
+            _ => Ok((false, true)),
         }
     }
 
-    /// Deletes the change sets earlier vpcform runs left (`--no-execute`, or a process killed
-    /// before its cleanup): a new deploy supersedes them, and they would pile up.
+    /// Deletes the change sets other vpcform runs left unexecuted (`--no-execute`, or a process
+    /// killed before its cleanup): a new deploy supersedes them, and they would pile up. One
+    /// that may still be under review — still executable or being made, and younger than
+    /// `--stale-change-set-age` — stops the deploy instead ([`DeployError::ChangeSetPending`]),
+    /// unless `--discard-pending`: two runs of one stack must not delete each other's.
     async fn delete_stale_change_sets(&self, name: &str) -> Result<(), DeployError> {
         let call = self.client.list_change_sets().stack_name(name).send();
         let listed = match self.interruptible(name, "ListChangeSets", call).await? {
@@ -424,7 +430,8 @@ impl Deployer {
             Err(e) if does_not_exist(&e) => return Ok(()),
             Err(e) => return Err(aws(name, "ListChangeSets", e)),
         };
-        let stale: Vec<String> = listed
+        let now = std::time::SystemTime::now();
+        let ours: Vec<&ChangeSetSummary> = listed
             .summaries()
             .iter()
             .filter(|s| {
@@ -433,6 +440,28 @@ impl Deployer {
                     && s.description() == Some(DESCRIPTION)
                     && s.execution_status() != Some(&ExecutionStatus::ExecuteInProgress)
             })
+            .collect();
+        if !self.options.discard_pending {
+            let young = ours
+                .iter()
+                .filter(|s| is_pending(s))
+                .map(|s| (s, age(s, now)))
+                .filter(|(_, age)| age.is_none_or(|age| age < self.options.stale_change_set_age))
+                // The newest: an unknown age counts as new.
+                .min_by_key(|(_, age)| age.unwrap_or_default());
+            if let Some((summary, age)) = young {
+                return Err(DeployError::ChangeSetPending {
+                    stack: name.to_string(),
+                    change_set: summary.change_set_name().unwrap_or_default().to_string(),
+                    created: summary
+                        .creation_time()
+                        .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok()),
+                    age,
+                });
+            }
+        }
+        let stale: Vec<String> = ours
+            .iter()
             .filter_map(|s| s.change_set_name().map(str::to_string))
             .collect();
         for change_set in &stale {
@@ -442,16 +471,24 @@ impl Deployer {
                 .stack_name(name)
                 .change_set_name(change_set)
                 .send();
-            if let Err(e) = self.interruptible(name, "DeleteChangeSet", call).await? {
-                return Err(aws(name, "DeleteChangeSet", e));
+            match self.interruptible(name, "DeleteChangeSet", call).await? {
+                Ok(_) => {}
+                // Its own run deleted it meanwhile, or executed another.
+                Err(e) if e.code() == Some("ChangeSetNotFound") => {}
+                Err(e) => return Err(aws(name, "DeleteChangeSet", e)),
             }
         }
         if !stale.is_empty() {
             self.ui.line(
                 name,
                 &format!(
-                    "deleted {} change set(s) an earlier run left unexecuted: {}",
+                    "deleted {} change set(s) an earlier run left unexecuted{}: {}",
                     stale.len(),
+                    if self.options.discard_pending {
+                        " (--discard-pending)"
+                    } else {
+                        ""
+                    },
                     stale.join(", ")
                 ),
             );
@@ -477,7 +514,8 @@ impl Deployer {
             .stack_name(name)
             .change_set_name(change_set)
             .change_set_type(change_set_type)
-            .description(DESCRIPTION);
+            .description(DESCRIPTION)
+            .client_token(request_token());
         if creating {
             // A failed creation leaves nothing behind, instead of a ROLLBACK_COMPLETE stack.
             request = request.on_stack_failure(OnStackFailure::Delete);
@@ -587,10 +625,17 @@ impl Deployer {
                     .change_set_name(change_set)
                     .set_next_token(token.clone())
                     .send();
-                let page = self
-                    .interruptible(name, "DescribeChangeSet", call)
-                    .await?
-                    .map_err(|e| aws(name, "DescribeChangeSet", e))?;
+                let page = match self.interruptible(name, "DescribeChangeSet", call).await? {
+                    Ok(page) => page,
+                    Err(e) if e.code() == Some("ChangeSetNotFound") => {
+                        return Err(DeployError::ChangeSetGone {
+                            stack: name.to_string(),
+                            change_set: change_set.to_string(),
+                            operation: "DescribeChangeSet",
+                        });
+                    }
+                    Err(e) => return Err(aws(name, "DescribeChangeSet", e)),
+                };
                 let reason = page.status_reason().unwrap_or_default().to_string();
                 match page.status() {
                     Some(ChangeSetStatus::Failed) => {
@@ -650,9 +695,18 @@ impl Deployer {
             .execute_change_set()
             .stack_name(name)
             .change_set_name(change_set)
+            .client_request_token(request_token())
             .send();
         match self.interruptible(name, "ExecuteChangeSet", call).await {
             Ok(Ok(_)) => {}
+            // Deleted under us: nothing to clean up, and the stack may be another run's now.
+            Ok(Err(e)) if e.code() == Some("ChangeSetNotFound") => {
+                return Err(DeployError::ChangeSetGone {
+                    stack: name.to_string(),
+                    change_set: change_set.to_string(),
+                    operation: "ExecuteChangeSet",
+                });
+            }
             Ok(Err(e)) => {
                 let error = aws(name, "ExecuteChangeSet", e);
                 let left = if discard_on_failure {
@@ -728,7 +782,10 @@ impl Deployer {
         let mut left = match self.cleanup(call).await {
             Some(Ok(_)) => format!("change set {change_set} deleted"),
             Some(Err(e)) if e.code() == Some("ChangeSetNotFound") || does_not_exist(&e) => {
-                format!("change set {change_set} not found (never created)")
+                format!(
+                    "change set {change_set} was not there to delete (never created, or deleted \
+                     by another run)"
+                )
             }
             outcome => {
                 let why = match outcome {
@@ -749,7 +806,13 @@ impl Deployer {
             && info.status == StackStatus::ReviewInProgress
         {
             let deleted = self
-                .cleanup(self.client.delete_stack().stack_name(name).send())
+                .cleanup(
+                    self.client
+                        .delete_stack()
+                        .stack_name(name)
+                        .client_request_token(request_token())
+                        .send(),
+                )
                 .await;
             left += match deleted {
                 Some(Ok(_)) => " with the empty stack it created (REVIEW_IN_PROGRESS)",
@@ -818,7 +881,12 @@ impl Deployer {
             .resource_count(name)
             .await
             .map_err(|e| before_deletion(name, e))?;
-        let call = self.client.delete_stack().stack_name(name).send();
+        let call = self
+            .client
+            .delete_stack()
+            .stack_name(name)
+            .client_request_token(request_token())
+            .send();
         match self.interruptible(name, "DeleteStack", call).await {
             Ok(result) => result.map_err(|e| aws(name, "DeleteStack", e))?,
             Err(_) => {
@@ -852,6 +920,31 @@ impl Deployer {
     }
 }
 
+/// Whether a change set may still be executed, so someone may be reviewing it: being made
+/// (`CREATE_PENDING`, `CREATE_IN_PROGRESS`) or made and not executed (`CREATE_COMPLETE`,
+/// execution `AVAILABLE` or `UNAVAILABLE`). A `FAILED` one (empty) or an `OBSOLETE` one (another
+/// was executed since) cannot run any more (ChangeSetSummary, DescribeChangeSet API reference).
+fn is_pending(summary: &ChangeSetSummary) -> bool {
+    matches!(
+        summary.status(),
+        Some(
+            ChangeSetStatus::CreatePending
+                | ChangeSetStatus::CreateInProgress
+                | ChangeSetStatus::CreateComplete
+        )
+    ) && matches!(
+        summary.execution_status(),
+        None | Some(ExecutionStatus::Available | ExecutionStatus::Unavailable)
+    )
+}
+
+/// How old a change set is by its `CreationTime` (UTC, from ListChangeSets); `None` when not
+/// given. A creation time ahead of the local clock counts as now.
+fn age(summary: &ChangeSetSummary, now: std::time::SystemTime) -> Option<std::time::Duration> {
+    let created = std::time::SystemTime::try_from(*summary.creation_time()?).ok()?;
+    Some(now.duration_since(created).unwrap_or_default())
+}
+
 /// A change set name no other of this process's shares: the time in milliseconds and a
 /// process-wide sequence number (two stacks in the same millisecond got the same name before).
 /// CloudFormation: `[a-zA-Z][-a-zA-Z0-9]*`, at most 128 characters.
@@ -863,6 +956,25 @@ pub(crate) fn change_set_name() -> String {
         .map(|d| d.as_millis())
         .unwrap_or_default();
     format!("vpcform-{millis}-{n}")
+}
+
+/// A new token for one call that changes a stack (`ClientRequestToken` of ExecuteChangeSet and
+/// DeleteStack, `ClientToken` of CreateChangeSet): set once on the request's input, so the SDK
+/// resends it with every retry of that call, and CloudFormation takes a retry whose first attempt
+/// did arrive as the same request instead of failing it or acting twice (ExecuteChangeSet API
+/// reference: "Specify this token if you plan to retry requests so that CloudFormation knows
+/// that you're not attempting to execute a change set to update a stack with the same name").
+/// A new one per call, random, so that two runs never share one. The form is the API's: 1–128
+/// characters, `[a-zA-Z][-a-zA-Z0-9]*` (ExecuteChangeSet, DeleteStack: `ClientRequestToken`;
+/// CreateChangeSet: `ClientToken`). CreateStackSet's `ClientRequestToken` and the StackSet
+/// operations' `OperationId` are idempotency tokens in the SDK's model: it fills them itself
+/// when not given, once per call.
+pub(crate) fn request_token() -> String {
+    format!(
+        "vpcform-{:016x}{:016x}",
+        fastrand::u64(..),
+        fastrand::u64(..)
+    )
 }
 
 #[cfg(test)]
@@ -887,6 +999,25 @@ mod tests {
             assert!(
                 name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
                 "{name}"
+            );
+        }
+    }
+
+    /// Tokens are new per call and in the API's form.
+    #[test]
+    fn request_tokens_are_unique_and_well_formed() {
+        let tokens: std::collections::HashSet<String> =
+            (0..1000).map(|_| request_token()).collect();
+        assert_eq!(tokens.len(), 1000);
+        for token in &tokens {
+            assert!((1..=128).contains(&token.len()), "{token}");
+            assert!(
+                token.starts_with(|c: char| c.is_ascii_alphabetic()),
+                "{token}"
+            );
+            assert!(
+                token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "{token}"
             );
         }
     }

@@ -76,11 +76,19 @@ pub struct DeployOptions {
     /// The S3 bucket templates over 51,200 bytes are uploaded to; `None`: the bootstrap
     /// stack's (created once per account and region).
     pub template_bucket: Option<String>,
+    /// A change set another run left unexecuted (still executable, or still being made) is
+    /// deleted when it is older than this; a younger one stops the stack's deploy
+    /// ([`DeployError::ChangeSetPending`]): another deploy may be reviewing it. Default: one
+    /// hour.
+    pub stale_change_set_age: Duration,
+    /// Delete the change sets other runs left unexecuted whatever their age.
+    pub discard_pending: bool,
 }
 
 impl Default for DeployOptions {
     /// Asks before broadening, replacing or removing; executes; 4 stacks at once; polls every
-    /// 2 s (the SDK's waiters poll every 30 s: too slow for a person watching); no timeout.
+    /// 2 s (the SDK's waiters poll every 30 s: too slow for a person watching); no timeout;
+    /// another run's change set is stale after an hour.
     fn default() -> Self {
         DeployOptions {
             yes: false,
@@ -91,6 +99,8 @@ impl Default for DeployOptions {
             poll_interval: Duration::from_secs(2),
             timeout: None,
             template_bucket: None,
+            stale_change_set_age: Duration::from_secs(60 * 60),
+            discard_pending: false,
         }
     }
 }

@@ -77,6 +77,11 @@ pub enum DeployError {
         reason: String,
         /// What to do about it, when known.
         hint: Option<String>,
+        /// The request ID S3 gave the failed request (`--verbose` prints it).
+        request_id: Option<String>,
+        /// S3's extended request ID (`HostId`, header `x-amz-id-2`), which AWS support asks
+        /// for with the request ID.
+        host_id: Option<String>,
     },
     /// A value was given for a parameter the stack's template does not declare.
     #[error(
@@ -226,6 +231,40 @@ pub enum DeployError {
         change_set: String,
         /// Why, with what to do.
         reason: String,
+    },
+    /// Another run's change set that may still be under review: younger than
+    /// `--stale-change-set-age` and still executable (or being made). Nothing was changed.
+    #[error(
+        "{stack}: another deploy of {stack} is in progress, or change set {change_set} was left \
+         by --no-execute: created {}; wait for it, execute it with --change-set {change_set}, \
+         or pass --discard-pending (nothing was changed)",
+        created_when(created.as_deref(), *age)
+    )]
+    ChangeSetPending {
+        /// The stack.
+        stack: String,
+        /// The other run's change set (the newest, when several).
+        change_set: String,
+        /// When it was made, as CloudFormation says (`2026-12-07T12:00:00Z`), when known.
+        created: Option<String>,
+        /// Its age, when known.
+        age: Option<std::time::Duration>,
+    },
+    /// This run's change set was deleted under it (by another run, or by hand): nothing of it
+    /// was executed and nothing is left to clean up.
+    #[error(
+        "{stack}: change set {change_set} no longer exists ({operation} answered \
+         ChangeSetNotFound): another deploy deleted it (--discard-pending, or it was older than \
+         --stale-change-set-age), or it was deleted by hand; this run changed nothing — run \
+         deploy again once the other one is done"
+    )]
+    ChangeSetGone {
+        /// The stack.
+        stack: String,
+        /// This run's change set.
+        change_set: String,
+        /// The call that found it gone.
+        operation: &'static str,
     },
     /// `destroy --exclusively` on a stack others import from.
     #[error(
@@ -393,6 +432,8 @@ impl DeployError {
             | DeployError::TimedOut { stack, .. }
             | DeployError::ExecuteFailed { stack, .. }
             | DeployError::ChangeSetNotExecutable { stack, .. }
+            | DeployError::ChangeSetPending { stack, .. }
+            | DeployError::ChangeSetGone { stack, .. }
             | DeployError::DependentsDeployed { stack, .. }
             | DeployError::TerminationProtected { stack }
             | DeployError::Skipped { stack, .. }
@@ -433,12 +474,24 @@ impl DeployError {
     /// ```
     pub fn verbose(&self) -> String {
         let mut text = self.to_string();
-        if let DeployError::Aws {
-            request_id: Some(id),
-            ..
-        } = self
-        {
-            text += &format!("\n  request ID: {id}");
+        match self {
+            DeployError::Aws {
+                request_id: Some(id),
+                ..
+            } => text += &format!("\n  request ID: {id}"),
+            DeployError::Upload {
+                request_id,
+                host_id,
+                ..
+            } => {
+                if let Some(id) = request_id {
+                    text += &format!("\n  request ID: {id}");
+                }
+                if let Some(id) = host_id {
+                    text += &format!("\n  host ID: {id}");
+                }
+            }
+            _ => {}
         }
         let mut source = std::error::Error::source(self);
         while let Some(error) = source {
@@ -446,6 +499,30 @@ impl DeployError {
             source = error.source();
         }
         text
+    }
+}
+
+/// `3 min ago at 2026-12-07T12:00:00Z`, or what of it is known.
+fn created_when(at: Option<&str>, age: Option<std::time::Duration>) -> String {
+    match (age, at) {
+        (Some(age), Some(at)) => format!("{} ago at {at}", ago(age)),
+        (Some(age), None) => format!("{} ago", ago(age)),
+        (None, Some(at)) => format!("at {at}"),
+        (None, None) => "at a time CloudFormation did not say".to_string(),
+    }
+}
+
+/// An age as a person says it: `40 s`, `3 min`, `2 h 5 min`, `3 days`.
+fn ago(age: std::time::Duration) -> String {
+    let secs = age.as_secs();
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3_600 => format!("{} min", secs / 60),
+        3_600..172_800 => match (secs / 3_600, secs % 3_600 / 60) {
+            (hours, 0) => format!("{hours} h"),
+            (hours, minutes) => format!("{hours} h {minutes} min"),
+        },
+        _ => format!("{} days", secs / 86_400),
     }
 }
 
@@ -463,4 +540,30 @@ fn failures(failed: &[crate::InstanceFailure]) -> String {
             .collect::<Vec<_>>()
             .join("; ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    #[test]
+    fn ages_read_as_a_person_says_them() {
+        let cases = [
+            (0, "0 s"),
+            (59, "59 s"),
+            (60, "1 min"),
+            (3_599, "59 min"),
+            (3_600, "1 h"),
+            (3_900, "1 h 5 min"),
+            (172_799, "47 h 59 min"),
+            (172_800, "2 days"),
+        ];
+        for (secs, text) in cases {
+            assert_eq!(super::ago(Duration::from_secs(secs)), text);
+        }
+        assert_eq!(
+            super::created_when(Some("2026-12-07T12:00:00Z"), Some(Duration::from_secs(180))),
+            "3 min ago at 2026-12-07T12:00:00Z"
+        );
+    }
 }

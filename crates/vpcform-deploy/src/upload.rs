@@ -194,6 +194,34 @@ pub fn bootstrap_stack() -> StackTemplate {
     StackTemplate::new(BOOTSTRAP_STACK, template.to_string())
 }
 
+/// Why a `PutObject` failed: S3's code and message (or what failed), what to do, and the IDs
+/// AWS support asks for, printed under `--verbose`.
+#[derive(Debug, Default)]
+struct PutFailure {
+    reason: String,
+    hint: Option<String>,
+    request_id: Option<String>,
+    host_id: Option<String>,
+}
+
+impl PutFailure {
+    fn new(reason: impl Into<String>, hint: Option<String>) -> PutFailure {
+        PutFailure {
+            reason: reason.into(),
+            hint,
+            ..PutFailure::default()
+        }
+    }
+}
+
+/// The text of an XML element of S3's error answer, e.g. `RequestId`.
+fn xml_field(body: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let start = body.find(&open)? + open.len();
+    let end = body[start..].find(&format!("</{tag}>"))? + start;
+    Some(body[start..end].to_string()).filter(|v| !v.is_empty())
+}
+
 /// The object key of a template: the stack, then its content's SHA-256.
 fn key_for(stack: &str, body: &str) -> String {
     let digest = sha2::Sha256::digest(body.as_bytes());
@@ -217,6 +245,8 @@ impl Deployer {
                      Deployer::new needs Deployer::with_s3"
                         .into(),
                 ),
+                request_id: None,
+                host_id: None,
             });
         };
         let bucket = match &self.options.template_bucket {
@@ -227,11 +257,13 @@ impl Deployer {
         let put = self.put_object(&s3, &bucket, &key, stack.body.as_bytes());
         self.interruptible(name, "PutObject", put)
             .await?
-            .map_err(|(reason, hint)| DeployError::Upload {
+            .map_err(|failure| DeployError::Upload {
                 stack: name.to_string(),
                 target: format!("s3://{bucket}/{key}"),
-                reason,
-                hint,
+                reason: failure.reason,
+                hint: failure.hint,
+                request_id: failure.request_id,
+                host_id: failure.host_id,
             })?;
         self.ui.line(
             name,
@@ -276,6 +308,8 @@ impl Deployer {
                             "delete the stack {BOOTSTRAP_STACK} and deploy again, or name a bucket \
                              with --template-bucket"
                         )),
+                        request_id: None,
+                        host_id: None,
                     })
             })
             .await
@@ -305,19 +339,19 @@ impl Deployer {
         }
     }
 
-    /// One signed `PutObject`; the error as (reason, hint).
+    /// One signed `PutObject`.
     async fn put_object(
         &self,
         s3: &S3Access,
         bucket: &str,
         key: &str,
         body: &[u8],
-    ) -> Result<(), (String, Option<String>)> {
+    ) -> Result<(), PutFailure> {
         let credentials = s3
             .credentials
             .provide_credentials()
             .await
-            .map_err(|e| (crate::calls::chain(&e), Some("no AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".to_string())))?;
+            .map_err(|e| PutFailure::new(crate::calls::chain(&e), Some("no AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".to_string())))?;
         let identity = credentials.into();
         let url = s3.put_url(bucket, key);
         let mut settings = SigningSettings::default();
@@ -332,7 +366,7 @@ impl Deployer {
             .time(SystemTime::now())
             .settings(settings)
             .build()
-            .map_err(|e| (e.to_string(), None))?
+            .map_err(|e| PutFailure::new(e.to_string(), None))?
             .into();
         let content_type = [("content-type", "application/json")];
         let signable = SignableRequest::new(
@@ -341,26 +375,26 @@ impl Deployer {
             content_type.iter().copied(),
             SignableBody::Bytes(body),
         )
-        .map_err(|e| (e.to_string(), None))?;
+        .map_err(|e| PutFailure::new(e.to_string(), None))?;
         let (instructions, _signature) = sign(signable, &params)
-            .map_err(|e| (e.to_string(), None))?
+            .map_err(|e| PutFailure::new(e.to_string(), None))?
             .into_parts();
         let mut request = http::Request::builder()
             .method("PUT")
             .uri(&url)
             .header("content-type", "application/json")
             .body(SdkBody::from(body.to_vec()))
-            .map_err(|e| (e.to_string(), None))?;
+            .map_err(|e| PutFailure::new(e.to_string(), None))?;
         instructions.apply_to_request_http1x(&mut request);
         let request = aws_smithy_runtime_api::http::Request::try_from(request)
-            .map_err(|e| (e.to_string(), None))?;
+            .map_err(|e| PutFailure::new(e.to_string(), None))?;
         let response = self
             .http
             .get_or_init(connector)
             .call(request)
             .await
             .map_err(|e| {
-                (
+                PutFailure::new(
                     crate::calls::chain(&e),
                     Some(
                         "S3 did not answer: check the network, and AWS_ENDPOINT_URL if it is set"
@@ -372,12 +406,27 @@ impl Deployer {
         if (200..300).contains(&status) {
             return Ok(());
         }
-        let text = response
-            .body()
-            .bytes()
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default();
+        let header = |name: &str| response.headers().get(name).map(str::to_string);
+        // S3 names the request in headers as well as in the XML (HEAD answers have no body).
+        let (request_id, host_id) = (header("x-amz-request-id"), header("x-amz-id-2"));
+        // A real connector streams the body: `bytes()` is `None` until it is read in full.
+        let text = match aws_smithy_types::byte_stream::ByteStream::new(response.into_body())
+            .collect()
+            .await
+        {
+            Ok(bytes) => String::from_utf8_lossy(&bytes.into_bytes()).into_owned(),
+            Err(e) => format!("(the answer's body could not be read: {e})"),
+        };
         let (code, message) = crate::calls::xml_error(status, &text);
+        let message = if message.trim().is_empty() {
+            http::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("no message")
+                .to_string()
+        } else {
+            message
+        };
         let hint = match code.as_str() {
             "AccessDenied" => Some(format!(
                 "these credentials may not call s3:PutObject on {bucket}; grant it, or name \
@@ -390,7 +439,12 @@ impl Deployer {
             )),
             _ => None,
         };
-        Err((format!("{code}: {message}"), hint))
+        Err(PutFailure {
+            reason: format!("{code}: {message}"),
+            hint,
+            request_id: xml_field(&text, "RequestId").or(request_id),
+            host_id: xml_field(&text, "HostId").or(host_id),
+        })
     }
 }
 

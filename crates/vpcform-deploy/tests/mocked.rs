@@ -832,9 +832,11 @@ async fn a_stack_left_in_review_in_progress_gets_a_create_change_set() {
     let execute = executes();
     let events = mock!(Client::describe_stack_events)
         .then_output(|| DescribeStackEventsOutput::builder().build());
+    // The empty stack may hold another run's change set: it is looked for.
+    let stale = no_stale_change_sets();
     let ui = Arc::new(RecordingUi::answering(None));
     let d = deployer(
-        client(&[&describe, &create, &ready, &execute, &events]),
+        client(&[&describe, &create, &ready, &execute, &events, &stale]),
         ui.clone(),
         false,
     );
@@ -847,6 +849,7 @@ async fn a_stack_left_in_review_in_progress_gets_a_create_change_set() {
         1,
         "CREATE with the stack's tags and capabilities"
     );
+    assert_eq!(stale.num_calls(), 1);
     assert!(
         ui.lines()
             .iter()

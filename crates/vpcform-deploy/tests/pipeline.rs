@@ -26,6 +26,7 @@ use aws_sdk_cloudformation::operation::execute_change_set::{
 };
 use aws_sdk_cloudformation::operation::list_change_sets::ListChangeSetsOutput;
 use aws_sdk_cloudformation::operation::list_stack_resources::ListStackResourcesOutput;
+use aws_sdk_cloudformation::primitives::DateTime;
 use aws_sdk_cloudformation::types::{
     Change, ChangeAction, ChangeSetStatus, ChangeSetSummary, ChangeSetType, ExecutionStatus,
     Replacement, ResourceStatus, StackStatus,
@@ -868,6 +869,8 @@ async fn no_execute_replaces_the_stale_change_set_and_leaves_the_new_one() {
                     .description("Created by vpcform")
                     .status(ChangeSetStatus::CreateComplete)
                     .execution_status(ExecutionStatus::Available)
+                    // Older than the default --stale-change-set-age (an hour).
+                    .creation_time(created_ago(2 * 3600))
                     .build(),
             )
             .summaries(
@@ -954,6 +957,286 @@ async fn no_execute_replaces_the_stale_change_set_and_leaves_the_new_one() {
         ),
         "{lines:#?}"
     );
+}
+
+/// A CloudFormation time `secs` seconds ago.
+fn created_ago(secs: i64) -> DateTime {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    DateTime::from_secs(now - secs)
+}
+
+/// Another run's change set of Net, made `secs` ago, in `status` / `execution`.
+fn other_runs(
+    name: &str,
+    secs: i64,
+    status: ChangeSetStatus,
+    execution: ExecutionStatus,
+) -> ChangeSetSummary {
+    ChangeSetSummary::builder()
+        .stack_name("Net")
+        .change_set_name(name)
+        .description("Created by vpcform")
+        .status(status)
+        .execution_status(execution)
+        .creation_time(created_ago(secs))
+        .build()
+}
+
+/// Two runs of Net: ListChangeSets shows a change set made 3 minutes ago (another run may be
+/// reviewing it), one made 2 hours ago, and a young obsolete one; a DeleteChangeSet rule per
+/// name; the rest of an update with no changes.
+struct Concurrent {
+    rules: Vec<Rule>,
+}
+
+impl Concurrent {
+    const YOUNG: &str = "vpcform-young";
+    const OLD: &str = "vpcform-old";
+    const OBSOLETE: &str = "vpcform-obsolete";
+
+    fn new() -> Concurrent {
+        let listed = mock!(Client::list_change_sets).then_output(|| {
+            ListChangeSetsOutput::builder()
+                .summaries(other_runs(
+                    Concurrent::OLD,
+                    2 * 3600,
+                    ChangeSetStatus::CreateComplete,
+                    ExecutionStatus::Available,
+                ))
+                .summaries(other_runs(
+                    Concurrent::YOUNG,
+                    180,
+                    ChangeSetStatus::CreateComplete,
+                    ExecutionStatus::Available,
+                ))
+                .summaries(other_runs(
+                    Concurrent::OBSOLETE,
+                    60,
+                    ChangeSetStatus::CreateComplete,
+                    ExecutionStatus::Obsolete,
+                ))
+                .build()
+        });
+        let mut rules = vec![
+            mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete)),
+            listed,
+            created(ChangeSetType::Update),
+            empty_change_set(),
+        ];
+        for name in [Concurrent::YOUNG, Concurrent::OLD, Concurrent::OBSOLETE] {
+            rules.push(
+                mock!(Client::delete_change_set)
+                    .match_requests(move |req| req.change_set_name() == Some(name))
+                    .then_output(|| DeleteChangeSetOutput::builder().build()),
+            );
+        }
+        // This run's own (empty) change set.
+        rules.push(delete_change_set());
+        Concurrent { rules }
+    }
+
+    fn client(&self) -> Client {
+        client(&self.rules.iter().collect::<Vec<_>>())
+    }
+
+    fn create(&self) -> &Rule {
+        &self.rules[2]
+    }
+
+    /// How many times each of YOUNG, OLD, OBSOLETE was deleted.
+    fn deleted(&self) -> [usize; 3] {
+        [
+            self.rules[4].num_calls(),
+            self.rules[5].num_calls(),
+            self.rules[6].num_calls(),
+        ]
+    }
+}
+
+/// A young change set another run may be reviewing stops the deploy, deleting nothing and
+/// naming it with its age; an old one alone is deleted.
+#[tokio::test]
+async fn another_runs_young_change_set_stops_the_deploy_and_an_old_one_is_deleted() {
+    let runs = Concurrent::new();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(runs.client(), ui.clone(), options(true));
+    let report = d
+        .deploy(&[StackTemplate::new("Net", BODY)], &[])
+        .await
+        .expect("selected");
+    let error = report.into_result().expect_err("another run is reviewing");
+    let DeployError::ChangeSetPending {
+        stack,
+        change_set,
+        created,
+        age,
+    } = &error
+    else {
+        panic!("{error}")
+    };
+    assert_eq!(stack, "Net");
+    assert_eq!(
+        change_set,
+        Concurrent::YOUNG,
+        "the pending one, not the obsolete one"
+    );
+    assert!(
+        created.as_deref().is_some_and(|c| c.ends_with('Z')),
+        "{created:?}"
+    );
+    let age = age.expect("age").as_secs();
+    assert!((180..240).contains(&age), "{age}");
+    let text = error.to_string();
+    assert!(text.contains("3 min ago at "), "{text}");
+    assert!(text.contains("--discard-pending"), "{text}");
+    assert_eq!(runs.deleted(), [0, 0, 0], "nothing deleted");
+    assert_eq!(runs.create().num_calls(), 0, "nothing created");
+
+    // Alone, the old one (and the obsolete one, which can never run) is deleted.
+    let old_only = Concurrent::new();
+    let stale = DeployOptions {
+        stale_change_set_age: Duration::from_secs(3600),
+        ..options(true)
+    };
+    let listed = mock!(Client::list_change_sets).then_output(|| {
+        ListChangeSetsOutput::builder()
+            .summaries(other_runs(
+                Concurrent::OLD,
+                2 * 3600,
+                ChangeSetStatus::CreateComplete,
+                ExecutionStatus::Available,
+            ))
+            .summaries(other_runs(
+                Concurrent::OBSOLETE,
+                60,
+                ChangeSetStatus::CreateComplete,
+                ExecutionStatus::Obsolete,
+            ))
+            .build()
+    });
+    let mut rules: Vec<&Rule> = old_only.rules.iter().collect();
+    rules[1] = &listed;
+    let d = deployer(client(&rules), ui.clone(), stale);
+    let outcome = d
+        .deploy_stack(&StackTemplate::new("Net", BODY))
+        .await
+        .expect("deployed");
+    assert_eq!(outcome, StackOutcome::NoChanges);
+    assert_eq!(old_only.deleted(), [0, 1, 1]);
+}
+
+/// `--discard-pending` deletes every unexecuted change set; a shorter
+/// `--stale-change-set-age` makes the young one stale.
+#[tokio::test]
+async fn discard_pending_or_a_shorter_age_deletes_the_young_change_set() {
+    for options in [
+        DeployOptions {
+            discard_pending: true,
+            ..options(true)
+        },
+        DeployOptions {
+            stale_change_set_age: Duration::from_secs(60),
+            ..options(true)
+        },
+    ] {
+        let runs = Concurrent::new();
+        let ui = Arc::new(RecordingUi::answering(None));
+        let discarding = options.discard_pending;
+        let d = deployer(runs.client(), ui.clone(), options);
+        let outcome = d
+            .deploy_stack(&StackTemplate::new("Net", BODY))
+            .await
+            .expect("deployed");
+        assert_eq!(outcome, StackOutcome::NoChanges);
+        assert_eq!(runs.deleted(), [1, 1, 1], "discard_pending: {discarding}");
+        assert_eq!(runs.create().num_calls(), 1);
+    }
+}
+
+/// This run's change set deleted under it (by a run with --discard-pending): the error says
+/// so, and nothing is deleted — neither the change set nor the empty stack, which the other
+/// run may be using.
+#[tokio::test]
+async fn a_change_set_deleted_under_a_run_is_reported_as_gone_and_nothing_is_cleaned_up() {
+    let not_found = || {
+        ErrorMetadata::builder()
+            .code("ChangeSetNotFound")
+            .message("ChangeSet [vpcform-1-0] does not exist")
+            .build()
+    };
+    // At execution (the user was answering the prompt), of a creation.
+    let describe = mock!(Client::describe_stacks).then_error(missing);
+    let create = created(ChangeSetType::Create);
+    let ready = change_set_ready(subnet_added());
+    let execute = mock!(Client::execute_change_set)
+        .then_error(move || ExecuteChangeSetError::generic(not_found()));
+    let delete_cs = delete_change_set();
+    let delete_stack =
+        mock!(Client::delete_stack).then_output(|| DeleteStackOutput::builder().build());
+    let events = no_events();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[
+            &describe,
+            &create,
+            &ready,
+            &execute,
+            &delete_cs,
+            &delete_stack,
+            &events,
+        ]),
+        ui.clone(),
+        options(true),
+    );
+    let error = d
+        .deploy_stack(&StackTemplate::new("Net", with_subnet()))
+        .await
+        .expect_err("gone");
+    assert!(
+        matches!(
+            &error,
+            DeployError::ChangeSetGone {
+                operation: "ExecuteChangeSet",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("delete-change-set"), "{error}");
+    assert_eq!(delete_cs.num_calls(), 0);
+    assert_eq!(delete_stack.num_calls(), 0);
+
+    // While waiting for it to be made.
+    let describe =
+        mock!(Client::describe_stacks).then_output(|| stack(StackStatus::UpdateComplete));
+    let create = created(ChangeSetType::Update);
+    let gone = mock!(Client::describe_change_set)
+        .then_error(move || DescribeChangeSetError::generic(not_found()));
+    let delete_cs = delete_change_set();
+    let stale = no_stale_change_sets();
+    let d = deployer(
+        client(&[&describe, &create, &gone, &delete_cs, &stale]),
+        ui,
+        options(true),
+    );
+    let error = d
+        .deploy_stack(&StackTemplate::new("Net", BODY))
+        .await
+        .expect_err("gone");
+    assert!(
+        matches!(
+            &error,
+            DeployError::ChangeSetGone {
+                operation: "DescribeChangeSet",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert_eq!(delete_cs.num_calls(), 0);
 }
 
 // ---------------------------------------------------------------------------------------------
