@@ -80,8 +80,13 @@ pub enum DeployError {
     },
     /// A value was given for a parameter the stack's template does not declare.
     #[error(
-        "{stack}: no template parameter named {parameter} (declared: {declared}); check the name \
-         given with --parameters {stack}:NAME=VALUE"
+        "{stack}: no template parameter named {parameter} ({}); check the name given with \
+         --parameters {stack}:NAME=VALUE",
+        if declared.is_empty() {
+            "the template declares none".to_string()
+        } else {
+            format!("declared: {declared}")
+        }
     )]
     UnknownParameter {
         /// The stack.
@@ -159,8 +164,8 @@ pub enum DeployError {
     },
     /// Interrupted (Ctrl-C) while CloudFormation was working.
     #[error(
-        "{stack}: interrupted; the stack is {status} and CloudFormation carries on without us — \
-         follow it in the console or run the command again when it settles"
+        "{stack}: interrupted; the stack is {status}{}",
+        after_us(status, " and")
     )]
     Interrupted {
         /// The stack.
@@ -191,8 +196,10 @@ pub enum DeployError {
     },
     /// The stack did not settle within `--timeout`.
     #[error(
-        "{stack}: still {status} after {after:?} (--timeout); CloudFormation carries on without \
-         us — follow it in the console or run the command again when it settles"
+        "{stack}: {}{status} after {} (--timeout){}",
+        if settled(status) { "" } else { "still " },
+        human_duration(*after),
+        after_us(status, ";")
     )]
     TimedOut {
         /// The stack.
@@ -449,6 +456,64 @@ impl DeployError {
     }
 }
 
+/// Whether a status as the deployer reports it (a `StackStatus` name, maybe with a note after
+/// it, or [`GONE`](crate::follow::GONE)) says the stack settled: nothing runs on it any more.
+fn settled(status: &str) -> bool {
+    let name = status.split_whitespace().next().unwrap_or_default();
+    use aws_sdk_cloudformation::types::StackStatus;
+    if StackStatus::values().contains(&name) {
+        !crate::is_busy(&StackStatus::from(name))
+    } else {
+        status.starts_with(crate::follow::GONE)
+    }
+}
+
+/// What happens to a stack vpcform stopped following, by its status: CloudFormation carries on
+/// with a busy one (said after `joint`); a settled one needs no word; of any other, vpcform
+/// cannot tell.
+fn after_us(status: &str, joint: &str) -> String {
+    let name = status.split_whitespace().next().unwrap_or_default();
+    if settled(status) {
+        String::new()
+    } else if crate::is_busy(&aws_sdk_cloudformation::types::StackStatus::from(name)) {
+        format!(
+            "{joint} CloudFormation carries on without us — follow it in the console or run the \
+             command again when it settles"
+        )
+    } else {
+        "; CloudFormation may still be working on it — check it in the console before running \
+         the command again"
+            .to_string()
+    }
+}
+
+/// A duration as a person writes it: `350 ms`, `2 s`, `2.5 s`, `1 min 5 s`, `2 h 10 min`.
+///
+/// ```ignore
+/// assert_eq!(human_duration(Duration::from_secs(65)), "1 min 5 s");
+/// ```
+pub(crate) fn human_duration(duration: std::time::Duration) -> String {
+    let millis = duration.as_millis();
+    let seconds = duration.as_secs();
+    if millis < 1000 {
+        format!("{millis} ms")
+    } else if seconds < 10 && millis % 1000 >= 50 {
+        format!("{:.1} s", duration.as_secs_f64())
+    } else if seconds < 60 {
+        format!("{} s", (millis + 500) / 1000)
+    } else if seconds < 3600 {
+        match (seconds / 60, seconds % 60) {
+            (minutes, 0) => format!("{minutes} min"),
+            (minutes, rest) => format!("{minutes} min {rest} s"),
+        }
+    } else {
+        match (seconds / 3600, seconds % 3600 / 60) {
+            (hours, 0) => format!("{hours} h"),
+            (hours, minutes) => format!("{hours} h {minutes} min"),
+        }
+    }
+}
+
 /// `: 2 instances failed: 111122223333 us-east-1 FAILED: …; …`, or nothing.
 fn failures(failed: &[crate::InstanceFailure]) -> String {
     if failed.is_empty() {
@@ -463,4 +528,84 @@ fn failures(failed: &[crate::InstanceFailure]) -> String {
             .collect::<Vec<_>>()
             .join("; ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{DeployError, human_duration};
+
+    #[test]
+    fn durations_read_as_a_person_writes_them() {
+        let ms = Duration::from_millis;
+        assert_eq!(human_duration(ms(0)), "0 ms");
+        assert_eq!(human_duration(ms(350)), "350 ms");
+        assert_eq!(human_duration(ms(2000)), "2 s");
+        assert_eq!(human_duration(ms(2500)), "2.5 s");
+        assert_eq!(human_duration(ms(59_700)), "60 s");
+        assert_eq!(human_duration(ms(65_000)), "1 min 5 s");
+        assert_eq!(human_duration(ms(120_000)), "2 min");
+        assert_eq!(human_duration(ms(3_600_000)), "1 h");
+        assert_eq!(human_duration(ms(7_800_000)), "2 h 10 min");
+    }
+
+    #[test]
+    fn a_timeout_says_its_duration_in_words() {
+        let text = DeployError::TimedOut {
+            stack: "Net".into(),
+            status: "UPDATE_IN_PROGRESS".into(),
+            after: Duration::from_secs(90),
+        }
+        .to_string();
+        assert!(
+            text.contains("still UPDATE_IN_PROGRESS after 1 min 30 s (--timeout)"),
+            "{text}"
+        );
+        assert!(text.contains("carries on without us"), "{text}");
+        assert!(!text.contains("90s"), "{text}");
+    }
+
+    #[test]
+    fn only_a_running_stack_carries_on_without_us() {
+        let interrupted = |status: &str| {
+            DeployError::Interrupted {
+                stack: "Net".into(),
+                status: status.into(),
+            }
+            .to_string()
+        };
+        let running = interrupted("CREATE_IN_PROGRESS");
+        assert!(running.contains("carries on without us"), "{running}");
+        let running =
+            interrupted("UPDATE_IN_PROGRESS (interrupted while ExecuteChangeSet was under way)");
+        assert!(running.contains("carries on without us"), "{running}");
+        for settled in [
+            "CREATE_COMPLETE",
+            "UPDATE_ROLLBACK_COMPLETE",
+            crate::follow::GONE,
+        ] {
+            let text = interrupted(settled);
+            assert_eq!(text, format!("Net: interrupted; the stack is {settled}"));
+        }
+        let unknown = interrupted("unknown (DescribeStacks did not answer)");
+        assert!(unknown.contains("may still be working"), "{unknown}");
+        assert!(!unknown.contains("carries on without us"), "{unknown}");
+    }
+
+    #[test]
+    fn no_declared_parameters_is_said_in_words() {
+        let unknown = |declared: &str| {
+            DeployError::UnknownParameter {
+                stack: "Net".into(),
+                parameter: "Vpc".into(),
+                declared: declared.into(),
+            }
+            .to_string()
+        };
+        let none = unknown("");
+        assert!(none.contains("(the template declares none)"), "{none}");
+        assert!(!none.contains("declared: )"), "{none}");
+        assert!(unknown("A, B").contains("(declared: A, B)"));
+    }
 }
