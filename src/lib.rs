@@ -642,7 +642,8 @@ mod cli_deploy {
         options
     }
 
-    /// An error before any stack ran: one line (with causes under `--verbose`).
+    /// An error before any stack ran: one line (with causes under `--verbose`); exit 130 for
+    /// an interrupt, 2 for stacks the command line named wrongly, 1 otherwise.
     fn fail(error: &DeployError, verbose: bool) -> ExitCode {
         let text = if verbose {
             error.verbose()
@@ -652,6 +653,12 @@ mod cli_deploy {
         stderr(&format!("error: {text}\n"));
         if error.is_interrupt() {
             ExitCode::from(INTERRUPTED)
+        } else if matches!(
+            error,
+            DeployError::UnknownStack(_) | DeployError::ChangeSetNeedsOneStack { .. }
+        ) {
+            // The stacks named on the command line: a usage error, nothing was sent.
+            ExitCode::from(USAGE)
         } else {
             ExitCode::FAILURE
         }

@@ -260,6 +260,15 @@ fn closed_stdout_and_stderr_keep_the_exit_codes() {
         exit_code_with_closed_output(&["deploy", "--parameters", "Nowhere:X=1"]),
         Some(2)
     );
+    assert_eq!(
+        exit_code_with_closed_output(&["deploy", "Nowhere"]),
+        Some(2)
+    );
+    assert_eq!(
+        exit_code_with_closed_output(&["deploy", "--change-set", "cs-1"]),
+        Some(2),
+        "--change-set names one stack"
+    );
     assert_eq!(exit_code_with_closed_output(&["synth"]), Some(0));
     assert_eq!(
         exit_code_with_closed_output(&["deploy", "--bogus"]),
