@@ -86,11 +86,12 @@ pub enum Command {
         /// Only the stacks named, not what they import from.
         #[arg(long)]
         exclusively: bool,
-        /// How many independent stacks deploy at once.
-        #[arg(long, default_value_t = 4)]
+        /// How many independent stacks deploy at once (at least 1).
+        #[arg(long, default_value_t = 4, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         concurrency: usize,
-        /// Stop following a stack after this many seconds (CloudFormation carries on).
-        #[arg(long, value_name = "SECONDS")]
+        /// Stop following a stack after this many seconds, at least 1 (CloudFormation carries
+        /// on).
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
         timeout: Option<u64>,
         /// A template parameter's value, `STACK:NAME=VALUE` (repeat for more): for existing
         /// resources given as `ExistingId::parameter()`. Not given, a parameter keeps its
@@ -253,7 +254,7 @@ where
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                ExitCode::from(2)
+                ExitCode::from(USAGE)
             } else {
                 ExitCode::SUCCESS
             };
@@ -264,7 +265,7 @@ where
         match Prices::from_file(path) {
             Ok(prices) => app.prices(prices),
             Err(e) => {
-                eprintln!("error: {e}");
+                stderr(&format!("error: {e}\n"));
                 return ExitCode::FAILURE;
             }
         }
@@ -280,11 +281,11 @@ where
         #[cfg(not(feature = "deploy"))]
         _ => {
             let _ = assembly;
-            eprintln!(
-                "error: this program was built without vpcform's `deploy` feature; \
-                 only `synth` is available"
+            stderr(
+                "error: this program was built without vpcform's `deploy` feature; only `synth` \
+                 is available\n",
             );
-            ExitCode::from(2)
+            ExitCode::from(USAGE)
         }
     }
 }
@@ -292,22 +293,21 @@ where
 /// Synthesizes and writes the assembly, printing the summary and warnings; `None` on error.
 fn synth(app: &App, out: &Path) -> Option<Assembly> {
     if app.is_empty() {
-        eprintln!(
-            "error: app {:?} has no stacks: add one with App::add_stack",
+        stderr(&format!(
+            "error: app {:?} has no stacks: add one with App::add_stack\n",
             app.name()
-        );
+        ));
         return None;
     }
     let assembly = match app.synth() {
         Ok(assembly) => assembly,
         Err(errors) => {
-            eprintln!("error: {errors}");
-            eprintln!("nothing was written");
+            stderr(&format!("error: {errors}\nnothing was written\n"));
             return None;
         }
     };
     for warning in assembly.warnings() {
-        eprintln!("warning: {warning}");
+        stderr(&format!("warning: {warning}\n"));
     }
     match assembly.write_to(out) {
         Ok(_) => {
@@ -332,20 +332,36 @@ fn synth(app: &App, out: &Path) -> Option<Assembly> {
             Some(assembly)
         }
         Err(e) => {
-            eprintln!("error: could not write the assembly: {e}");
+            stderr(&format!("error: could not write the assembly: {e}\n"));
             None
         }
     }
 }
 
-/// Prints to stdout. A closed stdout (`| head`, a pipeline that stopped reading) loses the
+/// Writes to stdout. A closed stdout (`| head`, a pipeline that stopped reading) loses the
 /// text, never the work: the assembly is written or the deploy went on regardless, so this
-/// is not the panic `print!` would make of it.
+/// is not the panic (exit 101) `print!` would make of it.
 fn stdout(text: &str) {
-    use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    write_to(std::io::stdout().lock(), text);
 }
+
+/// Writes to stderr; a closed stderr (`2>&1 | tee log`, and Ctrl-C ended `tee`) loses the text,
+/// never the exit code, as [`stdout`].
+fn stderr(text: &str) {
+    write_to(std::io::stderr().lock(), text);
+}
+
+/// The one place the command line writes: errors of the stream are ignored (see [`stdout`]).
+fn write_to(mut stream: impl std::io::Write, text: &str) {
+    let _ = stream
+        .write_all(text.as_bytes())
+        .and_then(|()| stream.flush());
+}
+
+/// The exit code of a command line the program refuses before doing anything: clap's for a
+/// malformed argument, and vpcform's for a malformed `--parameters` value or an AWS variable
+/// the SDK would drop (README, "Exit codes").
+const USAGE: u8 = 2;
 
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
@@ -506,7 +522,7 @@ mod cli_deploy {
         DeployError, DeployOptions, Deployer, Report, RequireApproval, StackOutcome, TerminalUi,
     };
 
-    use crate::{Assembly, Command, RequireApprovalArg, stack_templates};
+    use crate::{Assembly, Command, RequireApprovalArg, USAGE, stack_templates, stderr};
 
     /// 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C.
     const INTERRUPTED: u8 = 130;
@@ -515,15 +531,20 @@ mod cli_deploy {
         let mut stacks = match stack_templates(assembly) {
             Ok(stacks) => stacks,
             Err(e) => {
-                eprintln!("error: {e}");
+                stderr(&format!("error: {e}\n"));
                 return ExitCode::FAILURE;
             }
         };
         if let Command::Deploy { parameters, .. } = &verb
             && let Err(e) = crate::apply_parameters(&mut stacks, parameters)
         {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            stderr(&format!("error: {e}\n"));
+            return ExitCode::from(USAGE);
+        }
+        // Before any client: the SDK would silently drop such a value and go elsewhere.
+        if let Err(e) = vpcform_deploy::check_aws_variables() {
+            stderr(&format!("error: {e}\n"));
+            return ExitCode::from(USAGE);
         }
         let runtime = match tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -531,14 +552,17 @@ mod cli_deploy {
         {
             Ok(runtime) => runtime,
             Err(e) => {
-                eprintln!("error: could not start the async runtime: {e}");
+                stderr(&format!("error: could not start the async runtime: {e}\n"));
                 return ExitCode::FAILURE;
             }
         };
         let code = runtime.block_on(async move {
             let options = options(&verb);
             let deployer = Deployer::from_env(Arc::new(TerminalUi::new()), options).await;
-            deployer.interrupt_on_ctrl_c();
+            if let Err(e) = deployer.interrupt_on_ctrl_c() {
+                stderr(&format!("error: could not watch for Ctrl-C: {e}\n"));
+                return ExitCode::FAILURE;
+            }
             match verb {
                 Command::Synth => ExitCode::SUCCESS,
                 Command::Diff { stacks: only } => match deployer.diff(&stacks, &only).await {
@@ -553,8 +577,8 @@ mod cli_deploy {
                         }
                     }
                     Err(e) => {
-                        eprintln!("error: {e}");
-                        ExitCode::from(2)
+                        stderr(&format!("error: {e}\n"));
+                        ExitCode::from(if e.is_interrupt() { INTERRUPTED } else { 2 })
                     }
                 },
                 Command::Deploy {
@@ -597,7 +621,10 @@ mod cli_deploy {
                         && report.succeeded()
                     {
                         if let Err(e) = std::fs::write(&path, crate::outputs_json(&outputs)) {
-                            eprintln!("error: writing the outputs to {}: {e}", path.display());
+                            stderr(&format!(
+                                "error: writing the outputs to {}: {e}\n",
+                                path.display()
+                            ));
                             return ExitCode::FAILURE;
                         }
                         crate::stdout(&format!("outputs -> {}\n", path.display()));
@@ -659,16 +686,23 @@ mod cli_deploy {
         options
     }
 
-    /// An error before any stack ran: one line (with causes under `--verbose`).
+    /// An error before any stack ran: one line (with causes under `--verbose`); exit 130 for
+    /// an interrupt, 2 for stacks the command line named wrongly, 1 otherwise.
     fn fail(error: &DeployError, verbose: bool) -> ExitCode {
         let text = if verbose {
             error.verbose()
         } else {
             error.to_string()
         };
-        eprintln!("error: {text}");
+        stderr(&format!("error: {text}\n"));
         if error.is_interrupt() {
             ExitCode::from(INTERRUPTED)
+        } else if matches!(
+            error,
+            DeployError::UnknownStack(_) | DeployError::ChangeSetNeedsOneStack { .. }
+        ) {
+            // The stacks named on the command line: a usage error, nothing was sent.
+            ExitCode::from(USAGE)
         } else {
             ExitCode::FAILURE
         }

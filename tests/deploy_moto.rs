@@ -7,93 +7,19 @@
 #[path = "../examples/private_endpoints.rs"]
 mod private_endpoints;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cloudformation::config::Credentials;
+use common::{Moto, private_endpoints_command};
 use vpcform::deploy::{
     DeployOptions, Deployer, RecordingUi, ResourceChange, S3Access, StackOutcome, StackTemplate,
 };
 use vpcform::prelude::*;
-
-/// A moto server on a free loopback port, killed on drop.
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Moto {
-    /// Starts moto, or returns `None` when it is not installed and not required
-    /// (`cargo xtask ci` installs it and sets VPCFORM_REQUIRE_MOTO=1).
-    fn start() -> Option<Moto> {
-        let binary = std::env::var_os("VPCFORM_MOTO_SERVER")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/xtask/venv/bin/moto_server")
-            });
-        if !binary.exists() {
-            assert!(
-                std::env::var_os("VPCFORM_REQUIRE_MOTO").is_none(),
-                "moto_server not found at {}",
-                binary.display()
-            );
-            eprintln!("skipped: moto not installed (cargo xtask ci installs it)");
-            return None;
-        }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        let child = Command::new(&binary)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("moto_server starts");
-        let moto = Moto { child, port };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !moto.ready() {
-            assert!(Instant::now() < deadline, "moto did not answer within 30 s");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Some(moto)
-    }
-
-    fn ready(&self) -> bool {
-        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
-            return false;
-        };
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-        let request = "GET /moto-api/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-        let mut response = [0u8; 12];
-        stream.write_all(request.as_bytes()).is_ok()
-            && stream.read_exact(&mut response).is_ok()
-            && response.starts_with(b"HTTP/1.")
-    }
-
-    fn client(&self) -> Client {
-        let config = aws_sdk_cloudformation::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .endpoint_url(format!("http://127.0.0.1:{}", self.port))
-            .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
-            .http_client(vpcform::deploy::https_client())
-            .build();
-        Client::from_conf(config)
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn deployer(client: &Client, ui: Arc<RecordingUi>) -> Deployer {
     let options = DeployOptions {
@@ -533,25 +459,6 @@ async fn flow_logs_an_egress_only_gateway_and_ipv6_routes_deploy() {
         assert!(ids.contains(&id.to_string()), "{id} in {ids:?}");
     }
     destroy(&d, &stacks).await;
-}
-
-/// The private_endpoints example's program (cargo test builds the examples), talking to
-/// `endpoint` in us-east-1 with test credentials and no profile.
-fn private_endpoints_command(endpoint: &str) -> Command {
-    let exe = std::env::current_exe().expect("test binary");
-    let example = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|debug| debug.join("examples").join("private_endpoints"))
-        .expect("target dir");
-    let mut command = Command::new(example);
-    command
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("AWS_PROFILE");
-    command
 }
 
 /// The command line end to end: `deploy --yes --outputs-file F` writes every deployed stack's

@@ -111,7 +111,7 @@ pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(e) = next {
-        let text = one_line(&e.to_string());
+        let text = one_line(&without_debug_dumps(&e.to_string()));
         if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
@@ -122,6 +122,75 @@ pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text without the Debug dumps the SDK quotes in backticks (``failed to apply endpoint
+/// `x` to request `Request { body: SdkBody { … } … }` ``): a person reads the rest.
+fn without_debug_dumps(text: &str) -> String {
+    let mut kept = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(close) = rest[open + 1..].find('`').map(|c| c + open + 1) else {
+            break;
+        };
+        let quoted = &rest[open + 1..close];
+        let is_dump = quoted.split_once(" {").is_some_and(|(name, _)| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "_:<>".contains(c))
+        }) && quoted.ends_with('}');
+        if is_dump {
+            kept += rest[..open].trim_end();
+        } else {
+            kept += &rest[..=close];
+        }
+        rest = &rest[close + 1..];
+    }
+    kept + rest
+}
+
+/// How long a retry notice's reason may be: one line of a terminal.
+const NOTICE_REASON_CHARS: usize = 120;
+
+/// Why an attempt failed, from its answer, in one line for a retry notice: the HTTP status with
+/// AWS's code and message (its XML error), else with the page's title or first line (a proxy's
+/// or emulator's HTML 500), cut to [`NOTICE_REASON_CHARS`].
+pub(crate) fn attempt_failure(status: u16, body: &str) -> String {
+    let element = |tag: &str| {
+        let open = format!("<{tag}>");
+        let start = body.find(&open)? + open.len();
+        let end = body[start..].find(&format!("</{tag}>"))? + start;
+        Some(one_line(&body[start..end]))
+    };
+    let text = match (element("Code"), element("Message")) {
+        (Some(code), Some(message)) => format!("HTTP {status}: {code}: {message}"),
+        (Some(code), None) => format!("HTTP {status}: {code}"),
+        _ => {
+            let summary = element("title")
+                .or_else(|| element("TITLE"))
+                .filter(|t| !t.is_empty())
+                .or_else(|| {
+                    body.lines()
+                        .map(str::trim)
+                        .find(|l| !l.is_empty() && !l.starts_with("<!") && !l.starts_with("<?"))
+                        .map(one_line)
+                });
+            match summary {
+                Some(summary) => format!("HTTP {status}: {summary}"),
+                None => format!("HTTP {status}"),
+            }
+        }
+    };
+    cut(&text, NOTICE_REASON_CHARS)
+}
+
+/// `text` cut to `limit` characters, ending in `…` when cut.
+fn cut(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => format!("{}…", text[..end].trim_end()),
+        None => text.to_string(),
+    }
 }
 
 /// What to do about an error, where it is known. The texts matched are the SDK's own: a
@@ -147,6 +216,11 @@ where
         {
             "no AWS credentials: set AWS_PROFILE to a configured profile (run `aws sso login` for \
              an SSO one), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                .to_string()
+        }
+        (SdkError::DispatchFailure(_), _) if text.contains("failed to apply endpoint") => {
+            "the endpoint URL is not one the SDK can use: give the scheme and host in \
+             AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_CLOUDFORMATION, or the profile's endpoint_url)"
                 .to_string()
         }
         (SdkError::DispatchFailure(_) | SdkError::TimeoutError(_), _) => {
@@ -256,7 +330,7 @@ impl Intercept for RetryNotices {
     ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
         let failure = match (context.output_or_error(), context.response()) {
             // An answer: AWS's code and message from its XML (the SDK's error text for it is
-            // a struct dump).
+            // a struct dump), or the status and what an HTML page says.
             (Some(Err(_)), Some(response)) => {
                 let status = response.status().as_u16();
                 let body = response
@@ -264,10 +338,9 @@ impl Intercept for RetryNotices {
                     .bytes()
                     .map(|b| String::from_utf8_lossy(b).into_owned())
                     .unwrap_or_default();
-                let (code, message) = xml_error(status, &body);
-                Some(format!("HTTP {status}: {code}: {message}"))
+                Some(attempt_failure(status, &body))
             }
-            (Some(Err(error)), None) => Some(chain(error)),
+            (Some(Err(error)), None) => Some(cut(&chain(error), NOTICE_REASON_CHARS)),
             _ => None,
         };
         if let Some(failure) = failure {
@@ -318,6 +391,72 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("AWS_REGION"), "{text}");
+    }
+
+    /// The page moto (Werkzeug) answers an HTTP 500 with.
+    const HTML_500: &str = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server \
+        Error</title>\n<h1>Internal Server Error</h1>\n<p>The server encountered an internal \
+        error and was unable to complete your request. Either the server is overloaded or there \
+        is an error in the application.</p>\n";
+
+    #[test]
+    fn a_retry_notice_of_an_html_500_is_one_short_line() {
+        let text = super::attempt_failure(500, HTML_500);
+        assert_eq!(text, "HTTP 500: 500 Internal Server Error");
+        // No title: the first line that is not markup's preamble.
+        let text = super::attempt_failure(502, "\n  Bad gateway: upstream reset\nmore\n");
+        assert_eq!(text, "HTTP 502: Bad gateway: upstream reset");
+        assert_eq!(super::attempt_failure(503, ""), "HTTP 503");
+        let long = "x".repeat(500);
+        let text = super::attempt_failure(500, &long);
+        assert_eq!(
+            text.chars().count(),
+            super::NOTICE_REASON_CHARS + 1,
+            "{text}"
+        );
+        assert!(text.ends_with('…'), "{text}");
+    }
+
+    #[test]
+    fn a_retry_notice_of_an_aws_error_is_its_code_and_message() {
+        let throttled = r#"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>
+            <Message>Rate
+              exceeded</Message></Error><RequestId>1</RequestId></ErrorResponse>"#;
+        assert_eq!(
+            super::attempt_failure(400, throttled),
+            "HTTP 400: Throttling: Rate exceeded"
+        );
+    }
+
+    #[test]
+    fn a_malformed_endpoint_is_one_line_without_a_debug_dump() {
+        let dumped = "failed to apply endpoint `127.0.0.1:1` to request `Request { body: SdkBody \
+            { inner: Once(Some(b\"Action=DescribeStacks\")), retryable: true }, uri: Uri { \
+            as_string: \"/\", parsed: H1(/) }, method: POST, headers: {} }`";
+        let source = std::io::Error::other("endpoint must contain scheme");
+        let error = aws(
+            "Net",
+            "DescribeStacks",
+            Error::dispatch_failure(ConnectorError::other(
+                format!("{dumped}: {source}").into(),
+                None,
+            )),
+        );
+        let text = error.to_string();
+        assert!(!text.contains("Request {"), "{text}");
+        assert!(!text.contains("SdkBody"), "{text}");
+        assert!(
+            text.contains("failed to apply endpoint `127.0.0.1:1` to request"),
+            "{text}"
+        );
+        assert!(text.contains("endpoint must contain scheme"), "{text}");
+        assert!(text.contains("AWS_ENDPOINT_URL"), "{text}");
+        assert!(!text.contains("did not answer"), "{text}");
+        // Backticked words that are not dumps stay.
+        assert_eq!(
+            super::without_debug_dumps("use `aws sso login` or `x {`"),
+            "use `aws sso login` or `x {`"
+        );
     }
 
     #[test]

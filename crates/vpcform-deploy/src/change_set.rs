@@ -754,9 +754,9 @@ impl Deployer {
         self.ui.line(
             name,
             &format!(
-                "{} in {:.1}s",
+                "{} in {}",
                 settled.status.as_str(),
-                duration.as_secs_f64()
+                crate::error::human_duration(duration)
             ),
         );
         Ok(StackOutcome::Deployed {

@@ -16,6 +16,7 @@ use crate::calls::{STACK, aws, does_not_exist};
 use crate::diff::{StackDiff, diff_templates};
 use crate::environment::{Connected, Connections};
 use crate::schedule::{Schedule, select_for_deploy, select_for_destroy};
+use crate::ui::{Stream, write_out};
 use crate::{Connect, Connection, Environment, SdkConnect};
 use crate::{DeployError, S3Access, StackTemplate, Ui};
 use aws_smithy_runtime_api::client::http::SharedHttpConnector;
@@ -141,7 +142,7 @@ impl std::fmt::Display for StackOutcome {
         match self {
             StackOutcome::NoChanges => f.write_str("no changes"),
             StackOutcome::Deployed { duration, .. } => {
-                write!(f, "deployed in {:.1}s", duration.as_secs_f64())
+                write!(f, "deployed in {}", crate::error::human_duration(*duration))
             }
             StackOutcome::ChangeSetCreated { change_set } => write!(
                 f,
@@ -347,24 +348,45 @@ impl Deployer {
     /// From now on, Ctrl-C interrupts (see [`Deployer::interrupt`]) and a second Ctrl-C exits
     /// the process at once with code 130 (128 + SIGINT, the shell's convention).
     ///
+    /// Ctrl-C is watched on a thread of its own with its own runtime, so that it is seen however
+    /// busy (or blocked) the deploy's runtime is; the handler is installed before this returns.
+    ///
     /// ```no_run
-    /// # fn demo(deployer: &vpcform_deploy::Deployer) {
-    /// deployer.interrupt_on_ctrl_c();
-    /// # }
+    /// # fn demo(deployer: &vpcform_deploy::Deployer) -> std::io::Result<()> {
+    /// deployer.interrupt_on_ctrl_c()?;
+    /// # Ok(()) }
     /// ```
-    pub fn interrupt_on_ctrl_c(&self) {
+    ///
+    /// # Errors
+    /// The operating system refused the thread, the runtime or the signal handler.
+    pub fn interrupt_on_ctrl_c(&self) -> std::io::Result<()> {
         let interrupt = self.interrupt.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!(
-                    "\ninterrupted: cleaning up change sets not executed (Ctrl-C again to exit now)"
-                );
-                let _ = interrupt.send(true);
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    std::process::exit(130);
-                }
-            }
-        });
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let mut ctrl_c = {
+            let _entered = runtime.enter();
+            CtrlC::new()?
+        };
+        std::thread::Builder::new()
+            .name("vpcform-ctrl-c".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    if ctrl_c.next().await {
+                        // The interrupt first: the line after it may go to a closed stderr.
+                        let _ = interrupt.send(true);
+                        write_out(
+                            Stream::Stderr,
+                            "\ninterrupted: cleaning up change sets not executed (Ctrl-C again \
+                             to exit now)\n",
+                        );
+                        if ctrl_c.next().await {
+                            std::process::exit(130);
+                        }
+                    }
+                });
+            })?;
+        Ok(())
     }
 
     pub(crate) fn is_interrupted(&self) -> bool {
@@ -791,5 +813,29 @@ impl Deployer {
                 })
                 .collect(),
         }
+    }
+}
+
+/// Ctrl-C as a stream of presses; on Unix the SIGINT handler is installed when it is made
+/// (inside a runtime), so no press between that and the first wait takes the default exit.
+struct CtrlC {
+    #[cfg(unix)]
+    sigint: tokio::signal::unix::Signal,
+}
+
+impl CtrlC {
+    fn new() -> std::io::Result<CtrlC> {
+        Ok(CtrlC {
+            #[cfg(unix)]
+            sigint: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
+        })
+    }
+
+    /// The next press; `false` when none can come.
+    async fn next(&mut self) -> bool {
+        #[cfg(unix)]
+        return self.sigint.recv().await.is_some();
+        #[cfg(not(unix))]
+        return tokio::signal::ctrl_c().await.is_ok();
     }
 }

@@ -222,6 +222,111 @@ impl Connect for SdkConnect {
     }
 }
 
+/// An AWS environment variable the SDK would not use as given: not UTF-8 (the SDK reads
+/// variables with `std::env::var` — aws-types 1.7, `os_shim_internal::Env::get` — and takes any
+/// error for "not set", so it falls back to AWS's own endpoint, the default region or profile),
+/// or an endpoint URL without a scheme and host (AWS's valid values: "a URL including the
+/// scheme and host", <https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html>).
+///
+/// ```
+/// let refused = vpcform_deploy::UnusableVariable {
+///     variable: "AWS_PROFILE".into(),
+///     problem: "is not valid UTF-8".into(),
+///     fix: "set it again".into(),
+/// };
+/// assert!(refused.to_string().starts_with("AWS_PROFILE is not valid UTF-8"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{variable} {problem}; {fix} (nothing was sent)")]
+pub struct UnusableVariable {
+    /// The variable's name.
+    pub variable: String,
+    /// What is wrong with its value, and what the SDK would do with it.
+    pub problem: String,
+    /// What to do.
+    pub fix: String,
+}
+
+/// Checks the process's `AWS_*` variables before any client is made (see [`UnusableVariable`]):
+/// a run meant for an emulator or a profile must not go elsewhere because the SDK silently
+/// dropped a value. [`Deployer::from_env`](crate::Deployer::from_env) does not call it; the
+/// command line does, first.
+///
+/// ```
+/// if let Err(refused) = vpcform_deploy::check_aws_variables() {
+///     eprintln!("error: {refused}");
+/// }
+/// ```
+///
+/// # Errors
+/// The first variable the SDK would drop or could not use.
+pub fn check_aws_variables() -> Result<(), UnusableVariable> {
+    check_variables(std::env::vars_os())
+}
+
+/// [`check_aws_variables`] over given variables.
+fn check_variables(
+    variables: impl IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+) -> Result<(), UnusableVariable> {
+    let mut variables: Vec<_> = variables
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.into_string().ok()?, value)))
+        .filter(|(name, _)| name.starts_with("AWS_"))
+        .collect();
+    // The same variable is named whatever order the process keeps them in.
+    variables.sort();
+    for (name, value) in variables {
+        let refused = |problem: String, fix: &str| UnusableVariable {
+            variable: name.clone(),
+            problem,
+            fix: fix.to_string(),
+        };
+        let is_endpoint = name == "AWS_ENDPOINT_URL" || name.starts_with("AWS_ENDPOINT_URL_");
+        let Some(text) = value.to_str() else {
+            let fallback = if is_endpoint {
+                "AWS's own endpoint"
+            } else if name == "AWS_PROFILE" {
+                "the default profile"
+            } else if name == "AWS_REGION" || name == "AWS_DEFAULT_REGION" {
+                "another region setting"
+            } else {
+                "its default"
+            };
+            return Err(refused(
+                format!(
+                    "is not valid UTF-8 ({:?}), so the AWS SDK would ignore it and use {fallback}",
+                    value.to_string_lossy()
+                ),
+                "set it to UTF-8 text, or unset it",
+            ));
+        };
+        if is_endpoint
+            && !text.is_empty()
+            && let Err(reason) = endpoint_problem(text)
+        {
+            return Err(refused(
+                format!("is {text:?}, not an endpoint URL: {reason}"),
+                "give the scheme and host, e.g. http://127.0.0.1:5000",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Why `url` is not an endpoint the SDK can send to: a scheme (http or https) and a host.
+fn endpoint_problem(url: &str) -> Result<(), String> {
+    let uri: http::Uri = url.parse().map_err(|e| format!("{e}"))?;
+    match uri.scheme_str() {
+        Some("http" | "https") => {}
+        Some(other) => return Err(format!("the scheme {other} is neither http nor https")),
+        None => return Err("no scheme (http:// or https://)".to_string()),
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err("no host".to_string());
+    }
+    Ok(())
+}
+
 /// An environment's connection as the deployer keeps it: the clients, its bootstrap bucket
 /// once known, and the caller's account once asked.
 #[derive(Clone)]
@@ -538,5 +643,71 @@ impl crate::Deployer {
                 }),
             })
             .collect())
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+
+    use super::check_variables;
+
+    fn check(name: &str, value: OsString) -> Result<(), String> {
+        check_variables([
+            (
+                OsString::from("AWS_ACCESS_KEY_ID"),
+                OsString::from("testing"),
+            ),
+            (OsString::from(name), value),
+        ])
+        .map_err(|e| {
+            assert_eq!(e.variable, name);
+            e.to_string()
+        })
+    }
+
+    #[test]
+    fn a_variable_the_sdk_would_drop_is_named() {
+        let not_utf8 = || OsString::from_vec(b"x\xff".to_vec());
+        for name in [
+            "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT_URL_CLOUDFORMATION",
+            "AWS_ENDPOINT_URL_STS",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_PROFILE",
+            "AWS_ROLE_ARN",
+        ] {
+            let text = check(name, not_utf8()).expect_err(name);
+            assert!(text.contains("not valid UTF-8"), "{text}");
+            assert!(!text.contains('\n'), "one line: {text}");
+        }
+        assert!(check("AWS_PROFILE", not_utf8()).is_err_and(|t| t.contains("default profile")));
+        // Not the SDK's: left alone.
+        assert!(check("HOME", not_utf8()).is_ok());
+        assert!(check("MY_AWS_THING", not_utf8()).is_ok());
+    }
+
+    #[test]
+    fn an_endpoint_url_needs_a_scheme_and_a_host() {
+        let url = |text: &str| check("AWS_ENDPOINT_URL_S3", OsString::from(text));
+        assert!(url("http://127.0.0.1:5000").is_ok());
+        assert!(url("https://cloudformation.us-east-1.amazonaws.com").is_ok());
+        assert!(url("http://localhost:4566/path").is_ok());
+        assert!(url("").is_ok(), "empty: as if unset");
+        assert!(url("127.0.0.1:5000").is_err_and(|t| t.contains("no scheme")));
+        assert!(url("http://[::1").is_err());
+        assert!(url("ftp://example.com").is_err_and(|t| t.contains("ftp")));
+        assert!(url("http:///x").is_err());
+        // Not an endpoint URL, whatever its value.
+        assert!(
+            check(
+                "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                OsString::from("true")
+            )
+            .is_ok()
+        );
+        assert!(check("AWS_REGION", OsString::from("127.0.0.1:5000")).is_ok());
     }
 }

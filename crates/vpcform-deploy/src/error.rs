@@ -85,8 +85,13 @@ pub enum DeployError {
     },
     /// A value was given for a parameter the stack's template does not declare.
     #[error(
-        "{stack}: no template parameter named {parameter} (declared: {declared}); check the name \
-         given with --parameters {stack}:NAME=VALUE"
+        "{stack}: no template parameter named {parameter} ({}); check the name given with \
+         --parameters {stack}:NAME=VALUE",
+        if declared.is_empty() {
+            "the template declares none".to_string()
+        } else {
+            format!("declared: {declared}")
+        }
     )]
     UnknownParameter {
         /// The stack.
@@ -164,8 +169,8 @@ pub enum DeployError {
     },
     /// Interrupted (Ctrl-C) while CloudFormation was working.
     #[error(
-        "{stack}: interrupted; the stack is {status} and CloudFormation carries on without us — \
-         follow it in the console or run the command again when it settles"
+        "{stack}: interrupted; the stack is {status}{}",
+        after_us(status, " and")
     )]
     Interrupted {
         /// The stack.
@@ -196,8 +201,10 @@ pub enum DeployError {
     },
     /// The stack did not settle within `--timeout`.
     #[error(
-        "{stack}: still {status} after {after:?} (--timeout); CloudFormation carries on without \
-         us — follow it in the console or run the command again when it settles"
+        "{stack}: {}{status} after {} (--timeout){}",
+        if settled(status) { "" } else { "still " },
+        human_duration(*after),
+        after_us(status, ";")
     )]
     TimedOut {
         /// The stack.
@@ -505,24 +512,68 @@ impl DeployError {
 /// `3 min ago at 2026-12-07T12:00:00Z`, or what of it is known.
 fn created_when(at: Option<&str>, age: Option<std::time::Duration>) -> String {
     match (age, at) {
-        (Some(age), Some(at)) => format!("{} ago at {at}", ago(age)),
-        (Some(age), None) => format!("{} ago", ago(age)),
+        (Some(age), Some(at)) => format!("{} ago at {at}", human_duration(age)),
+        (Some(age), None) => format!("{} ago", human_duration(age)),
         (None, Some(at)) => format!("at {at}"),
         (None, None) => "at a time CloudFormation did not say".to_string(),
     }
 }
 
-/// An age as a person says it: `40 s`, `3 min`, `2 h 5 min`, `3 days`.
-fn ago(age: std::time::Duration) -> String {
-    let secs = age.as_secs();
-    match secs {
-        0..60 => format!("{secs} s"),
-        60..3_600 => format!("{} min", secs / 60),
-        3_600..172_800 => match (secs / 3_600, secs % 3_600 / 60) {
+/// Whether a status as the deployer reports it (a `StackStatus` name, maybe with a note after
+/// it, or [`GONE`](crate::follow::GONE)) says the stack settled: nothing runs on it any more.
+fn settled(status: &str) -> bool {
+    let name = status.split_whitespace().next().unwrap_or_default();
+    use aws_sdk_cloudformation::types::StackStatus;
+    if StackStatus::values().contains(&name) {
+        !crate::is_busy(&StackStatus::from(name))
+    } else {
+        status.starts_with(crate::follow::GONE)
+    }
+}
+
+/// What happens to a stack vpcform stopped following, by its status: CloudFormation carries on
+/// with a busy one (said after `joint`); a settled one needs no word; of any other, vpcform
+/// cannot tell.
+fn after_us(status: &str, joint: &str) -> String {
+    let name = status.split_whitespace().next().unwrap_or_default();
+    if settled(status) {
+        String::new()
+    } else if crate::is_busy(&aws_sdk_cloudformation::types::StackStatus::from(name)) {
+        format!(
+            "{joint} CloudFormation carries on without us — follow it in the console or run the \
+             command again when it settles"
+        )
+    } else {
+        "; CloudFormation may still be working on it — check it in the console before running \
+         the command again"
+            .to_string()
+    }
+}
+
+/// A duration as a person writes it: `350 ms`, `2 s`, `2.5 s`, `1 min 5 s`, `2 h 10 min`.
+///
+/// ```ignore
+/// assert_eq!(human_duration(Duration::from_secs(65)), "1 min 5 s");
+/// ```
+pub(crate) fn human_duration(duration: std::time::Duration) -> String {
+    let millis = duration.as_millis();
+    let seconds = duration.as_secs();
+    if millis < 1000 {
+        format!("{millis} ms")
+    } else if seconds < 10 && millis % 1000 >= 50 {
+        format!("{:.1} s", duration.as_secs_f64())
+    } else if seconds < 60 {
+        format!("{} s", (millis + 500) / 1000)
+    } else if seconds < 3600 {
+        match (seconds / 60, seconds % 60) {
+            (minutes, 0) => format!("{minutes} min"),
+            (minutes, rest) => format!("{minutes} min {rest} s"),
+        }
+    } else {
+        match (seconds / 3600, seconds % 3600 / 60) {
             (hours, 0) => format!("{hours} h"),
             (hours, minutes) => format!("{hours} h {minutes} min"),
-        },
-        _ => format!("{} days", secs / 86_400),
+        }
     }
 }
 
@@ -546,24 +597,90 @@ fn failures(failed: &[crate::InstanceFailure]) -> String {
 mod tests {
     use std::time::Duration;
 
+    use super::{DeployError, human_duration};
+
     #[test]
-    fn ages_read_as_a_person_says_them() {
-        let cases = [
-            (0, "0 s"),
-            (59, "59 s"),
-            (60, "1 min"),
-            (3_599, "59 min"),
-            (3_600, "1 h"),
-            (3_900, "1 h 5 min"),
-            (172_799, "47 h 59 min"),
-            (172_800, "2 days"),
-        ];
-        for (secs, text) in cases {
-            assert_eq!(super::ago(Duration::from_secs(secs)), text);
-        }
+    fn a_change_sets_age_and_time_read_as_a_person_says_them() {
         assert_eq!(
             super::created_when(Some("2026-12-07T12:00:00Z"), Some(Duration::from_secs(180))),
             "3 min ago at 2026-12-07T12:00:00Z"
         );
+        assert_eq!(
+            super::created_when(None, Some(Duration::from_secs(3_900))),
+            "1 h 5 min ago"
+        );
+    }
+
+    #[test]
+    fn durations_read_as_a_person_writes_them() {
+        let ms = Duration::from_millis;
+        assert_eq!(human_duration(ms(0)), "0 ms");
+        assert_eq!(human_duration(ms(350)), "350 ms");
+        assert_eq!(human_duration(ms(2000)), "2 s");
+        assert_eq!(human_duration(ms(2500)), "2.5 s");
+        assert_eq!(human_duration(ms(59_700)), "60 s");
+        assert_eq!(human_duration(ms(65_000)), "1 min 5 s");
+        assert_eq!(human_duration(ms(120_000)), "2 min");
+        assert_eq!(human_duration(ms(3_600_000)), "1 h");
+        assert_eq!(human_duration(ms(7_800_000)), "2 h 10 min");
+    }
+
+    #[test]
+    fn a_timeout_says_its_duration_in_words() {
+        let text = DeployError::TimedOut {
+            stack: "Net".into(),
+            status: "UPDATE_IN_PROGRESS".into(),
+            after: Duration::from_secs(90),
+        }
+        .to_string();
+        assert!(
+            text.contains("still UPDATE_IN_PROGRESS after 1 min 30 s (--timeout)"),
+            "{text}"
+        );
+        assert!(text.contains("carries on without us"), "{text}");
+        assert!(!text.contains("90s"), "{text}");
+    }
+
+    #[test]
+    fn only_a_running_stack_carries_on_without_us() {
+        let interrupted = |status: &str| {
+            DeployError::Interrupted {
+                stack: "Net".into(),
+                status: status.into(),
+            }
+            .to_string()
+        };
+        let running = interrupted("CREATE_IN_PROGRESS");
+        assert!(running.contains("carries on without us"), "{running}");
+        let running =
+            interrupted("UPDATE_IN_PROGRESS (interrupted while ExecuteChangeSet was under way)");
+        assert!(running.contains("carries on without us"), "{running}");
+        for settled in [
+            "CREATE_COMPLETE",
+            "UPDATE_ROLLBACK_COMPLETE",
+            crate::follow::GONE,
+        ] {
+            let text = interrupted(settled);
+            assert_eq!(text, format!("Net: interrupted; the stack is {settled}"));
+        }
+        let unknown = interrupted("unknown (DescribeStacks did not answer)");
+        assert!(unknown.contains("may still be working"), "{unknown}");
+        assert!(!unknown.contains("carries on without us"), "{unknown}");
+    }
+
+    #[test]
+    fn no_declared_parameters_is_said_in_words() {
+        let unknown = |declared: &str| {
+            DeployError::UnknownParameter {
+                stack: "Net".into(),
+                parameter: "Vpc".into(),
+                declared: declared.into(),
+            }
+            .to_string()
+        };
+        let none = unknown("");
+        assert!(none.contains("(the template declares none)"), "{none}");
+        assert!(!none.contains("declared: )"), "{none}");
+        assert!(unknown("A, B").contains("(declared: A, B)"));
     }
 }

@@ -19,6 +19,9 @@ pub(crate) struct Settled {
     pub(crate) outputs: Vec<(String, String)>,
 }
 
+/// The status reported for a stack DescribeStacks no longer finds.
+pub(crate) const GONE: &str = "not there (deleted)";
+
 impl Deployer {
     /// Follows a stack until it settles: prints each new event once, advances the progress bar,
     /// and diagnoses a failure from the first failed resource. Stops on an interrupt or at
@@ -157,7 +160,7 @@ impl Deployer {
     pub(crate) async fn status_for_report(&self, stack_id: &str) -> String {
         match self.cleanup(self.stack_info_raw(stack_id)).await {
             Some(Ok(Some(info))) => info.status.as_str().to_string(),
-            Some(Ok(None)) => "not there (deleted)".to_string(),
+            Some(Ok(None)) => GONE.to_string(),
             Some(Err(_)) | None => "unknown (DescribeStacks did not answer)".to_string(),
         }
     }

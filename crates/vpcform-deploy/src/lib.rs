@@ -55,7 +55,9 @@ pub use aws_sdk_cloudformation::Client;
 pub use change_set::{PlannedChange, approval_reason};
 pub use deployer::{DeployOptions, Deployer, Report, RequireApproval, StackOutcome};
 pub use diff::{PropertyChange, ResourceChange, ResourceDiff, StackDiff, diff_templates};
-pub use environment::{Connect, Connecting, Connection, Environment, SdkConnect};
+pub use environment::{
+    Connect, Connecting, Connection, Environment, SdkConnect, UnusableVariable, check_aws_variables,
+};
 pub use error::{DeployError, FailedResource};
 pub use security::{SecurityChange, security_changes, security_table};
 pub use stack_set::{

@@ -4,7 +4,27 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Where [`write_out`] writes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Writes `text` to stdout or stderr, ignoring a closed stream (`| head`, a `tee` ended by the
+/// same Ctrl-C): the text is lost, never the work — `print!`/`eprint!` would panic instead.
+pub(crate) fn write_out(stream: Stream, text: &str) {
+    use std::io::Write as _;
+    let _ = match stream {
+        Stream::Stdout => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        }
+        Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+    };
+}
 
 /// What the deployer tells a person, and asks.
 pub trait Ui: Send + Sync {
@@ -51,29 +71,33 @@ impl Ui for TerminalUi {
     fn line(&self, stack: &str, text: &str) {
         let line = format!("{stack}: {text}");
         if self.multi.is_hidden() {
-            // A closed stdout loses the line, not the deploy (print! would panic).
-            use std::io::Write as _;
-            let _ = writeln!(std::io::stdout().lock(), "{line}");
+            write_out(Stream::Stdout, &format!("{line}\n"));
         } else {
             let _ = self.multi.println(line);
         }
     }
 
+    /// Takes the bars off the terminal, asks, and puts them back. No lock is held while a
+    /// person answers (indicatif's `suspend` would hold the display's for the whole read): an
+    /// interrupt's cleanup prints while the question waits, and must not wait for Enter. Lines
+    /// printed meanwhile go straight to stdout, the display being hidden.
     fn confirm(&self, stack: &str, question: &str) -> Option<bool> {
         if !std::io::stdin().is_terminal() {
             return None;
         }
-        let ask = || {
-            eprint!("{stack}: {question} [y/N] ");
-            let mut answer = String::new();
-            std::io::stdin().read_line(&mut answer).ok()?;
-            Some(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
-        };
-        if self.multi.is_hidden() {
-            ask()
-        } else {
-            self.multi.suspend(ask)
+        let bars_shown = !self.multi.is_hidden();
+        if bars_shown {
+            let _ = self.multi.clear();
+            self.multi.set_draw_target(ProgressDrawTarget::hidden());
         }
+        write_out(Stream::Stderr, &format!("{stack}: {question} [y/N] "));
+        let mut answer = String::new();
+        let read = std::io::stdin().read_line(&mut answer);
+        if bars_shown {
+            self.multi.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        read.ok()?;
+        Some(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
     }
 
     fn progress_start(&self, stack: &str, total: u64) {

@@ -348,6 +348,54 @@ async fn throttling_is_retried_until_it_succeeds() {
     );
 }
 
+/// An HTML 500 (a proxy's, or moto's when it breaks) is retried with a one-line notice: the
+/// status and the page's title, not the page, and not "HTTP 500: HTTP 500:".
+#[tokio::test]
+async fn a_retried_html_500_is_announced_in_one_line() {
+    let page = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n\
+                <h1>Internal Server Error</h1>\n<p>The server encountered an internal error.</p>\n";
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .http_status(500, Some(page.to_string()))
+        .times(2)
+        .output(|| stack(StackStatus::UpdateComplete))
+        .repeatedly()
+        .build();
+    let create = created(ChangeSetType::Update);
+    let empty = mock!(Client::describe_change_set).then_output(|| {
+        DescribeChangeSetOutput::builder()
+            .status(ChangeSetStatus::Failed)
+            .status_reason("No updates are to be performed.")
+            .build()
+    });
+    let delete = delete_change_set();
+    let stale = no_stale_change_sets();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&describe, &create, &empty, &delete, &stale]),
+        ui.clone(),
+        false,
+    );
+    let outcome = d.deploy_stack(&template("Net")).await.expect("retried");
+    assert_eq!(outcome, StackOutcome::NoChanges);
+    let notices: Vec<String> = ui
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains("retrying DescribeStacks"))
+        .collect();
+    assert_eq!(
+        notices,
+        [
+            "vpcform: retrying DescribeStacks (attempt 2) after: HTTP 500: 500 Internal Server \
+             Error",
+            "vpcform: retrying DescribeStacks (attempt 3) after: HTTP 500: 500 Internal Server \
+             Error",
+        ],
+        "{:#?}",
+        ui.lines()
+    );
+}
+
 #[tokio::test]
 async fn events_are_paginated_and_each_printed_once() {
     let describe = mock!(Client::describe_stacks)

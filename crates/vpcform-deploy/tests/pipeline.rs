@@ -1411,7 +1411,7 @@ async fn a_stack_that_does_not_settle_times_out() {
     assert!(text.contains("--timeout"), "{text}");
     assert_eq!(
         text,
-        "Net: still UPDATE_IN_PROGRESS after 50ms (--timeout); CloudFormation carries on without \
+        "Net: still UPDATE_IN_PROGRESS after 50 ms (--timeout); CloudFormation carries on without \
          us — follow it in the console or run the command again when it settles"
     );
     assert_eq!(update.execute.num_calls(), 1);
