@@ -1,0 +1,294 @@
+//! `diff`, `deploy` and `destroy`: the deployer's options from the command line, its report
+//! as a summary and an exit code.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use vpcform_deploy::{
+    DeployError, DeployOptions, Deployer, Report, RequireApproval, StackOutcome, TerminalUi,
+};
+
+use crate::run::{USAGE, stderr, stdout};
+use crate::{Assembly, Command, RequireApprovalArg, stack_templates};
+
+/// 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C.
+const INTERRUPTED: u8 = 130;
+
+pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
+    let mut stacks = match stack_templates(assembly) {
+        Ok(stacks) => stacks,
+        Err(e) => {
+            stderr(&format!("error: {e}\n"));
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Command::Deploy { parameters, .. } = &verb
+        && let Err(e) = crate::apply_parameters(&mut stacks, parameters)
+    {
+        stderr(&format!("error: {e}\n"));
+        return ExitCode::from(USAGE);
+    }
+    // Before any client: the SDK would silently drop such a value and go elsewhere.
+    if let Err(e) = vpcform_deploy::check_aws_variables() {
+        stderr(&format!("error: {e}\n"));
+        return ExitCode::from(USAGE);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            stderr(&format!("error: could not start the async runtime: {e}\n"));
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = runtime.block_on(async move {
+        let options = options(&verb);
+        let deployer = Deployer::from_env(Arc::new(TerminalUi::new()), options).await;
+        if let Err(e) = deployer.interrupt_on_ctrl_c() {
+            stderr(&format!("error: could not watch for Ctrl-C: {e}\n"));
+            return ExitCode::FAILURE;
+        }
+        match verb {
+            Command::Synth => ExitCode::SUCCESS,
+            Command::Diff { stacks: only } => match deployer.diff(&stacks, &only).await {
+                Ok(diffs) => {
+                    for diff in &diffs {
+                        stdout(&diff.to_string());
+                    }
+                    if diffs.iter().all(|d| d.is_empty()) {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    }
+                }
+                Err(e) => {
+                    stderr(&format!("error: {e}\n"));
+                    ExitCode::from(if e.is_interrupt() { INTERRUPTED } else { 2 })
+                }
+            },
+            Command::Deploy {
+                stacks: only,
+                outputs_file,
+                change_set,
+                verbose,
+                ..
+            } => {
+                let report = match &change_set {
+                    Some(name) => deployer.deploy_change_set(&stacks, &only, name).await,
+                    None => deployer.deploy(&stacks, &only).await,
+                };
+                let report = match report {
+                    Ok(report) => report,
+                    Err(e) => return fail(&e, verbose),
+                };
+                // Every deployed stack's outputs: from the deploy, or read back when it had
+                // no changes.
+                let mut outputs = Vec::new();
+                for (stack, outcome) in &report.stacks {
+                    let values = match outcome {
+                        Ok(StackOutcome::Deployed { outputs, .. }) => outputs.clone(),
+                        Ok(StackOutcome::NoChanges) => {
+                            let Some(template) = stacks.iter().find(|s| s.name == *stack) else {
+                                continue;
+                            };
+                            match deployer.stack_outputs(template).await {
+                                Ok(values) => values.unwrap_or_default(),
+                                Err(e) => return fail(&e, verbose),
+                            }
+                        }
+                        _ => continue,
+                    };
+                    outputs.push((stack.clone(), values));
+                }
+                let code = summary(&report, &outputs, verbose);
+                if let Some(path) = outputs_file
+                    && report.succeeded()
+                {
+                    if let Err(e) = std::fs::write(&path, outputs_json(&outputs)) {
+                        stderr(&format!(
+                            "error: writing the outputs to {}: {e}\n",
+                            path.display()
+                        ));
+                        return ExitCode::FAILURE;
+                    }
+                    stdout(&format!("outputs -> {}\n", path.display()));
+                }
+                code
+            }
+            Command::Destroy {
+                stacks: only,
+                verbose,
+                ..
+            } => match deployer.destroy(&stacks, &only).await {
+                Ok(report) => summary(&report, &[], verbose),
+                Err(e) => fail(&e, verbose),
+            },
+        }
+    });
+    // A question nobody answered holds a thread reading the terminal: do not wait for it.
+    runtime.shutdown_background();
+    code
+}
+
+fn options(verb: &Command) -> DeployOptions {
+    let mut options = DeployOptions::default();
+    match verb {
+        Command::Deploy {
+            yes,
+            require_approval,
+            no_execute,
+            exclusively,
+            concurrency,
+            timeout,
+            template_bucket,
+            stale_change_set_age,
+            discard_pending,
+            ..
+        } => {
+            options.template_bucket = template_bucket.clone();
+            options.stale_change_set_age = *stale_change_set_age;
+            options.discard_pending = *discard_pending;
+            options.yes = *yes;
+            options.require_approval = match require_approval {
+                RequireApprovalArg::Never => RequireApproval::Never,
+                RequireApprovalArg::AnyChange => RequireApproval::AnyChange,
+                RequireApprovalArg::Broadening => RequireApproval::Broadening,
+            };
+            options.no_execute = *no_execute;
+            options.exclusively = *exclusively;
+            options.concurrency = *concurrency;
+            options.timeout = timeout.map(Duration::from_secs);
+        }
+        Command::Destroy {
+            yes, exclusively, ..
+        } => {
+            options.yes = *yes;
+            options.exclusively = *exclusively;
+        }
+        Command::Diff { .. } | Command::Synth => {}
+    }
+    options
+}
+
+/// An error before any stack ran: one line (with causes under `--verbose`); exit 130 for
+/// an interrupt, 2 for stacks the command line named wrongly, 1 otherwise.
+fn fail(error: &DeployError, verbose: bool) -> ExitCode {
+    let text = if verbose {
+        error.verbose()
+    } else {
+        error.to_string()
+    };
+    stderr(&format!("error: {text}\n"));
+    if error.is_interrupt() {
+        ExitCode::from(INTERRUPTED)
+    } else if matches!(
+        error,
+        DeployError::UnknownStack(_) | DeployError::ChangeSetNeedsOneStack { .. }
+    ) {
+        // The stacks named on the command line: a usage error, nothing was sent.
+        ExitCode::from(USAGE)
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// The summary: every stack once, with its final state, then its outputs (`outputs`, by
+/// stack). Exit 0 when all succeeded, 130 when interrupted, 1 otherwise.
+fn summary(
+    report: &Report,
+    outputs: &[(String, Vec<(String, String)>)],
+    verbose: bool,
+) -> ExitCode {
+    let mut text = String::from("summary:\n");
+    for (stack, result) in &report.stacks {
+        match result {
+            Ok(outcome) => text += &format!("  {stack}: {outcome}\n"),
+            Err(error) if verbose => {
+                text += &format!("  error: {}\n", error.verbose().replace('\n', "\n  "));
+            }
+            Err(error) => text += &format!("  error: {error}\n"),
+        }
+        for (_, values) in outputs.iter().filter(|(s, _)| s == stack) {
+            for (key, value) in values {
+                text += &format!("    {key} = {value}\n");
+            }
+        }
+    }
+    stdout(&text);
+    if report.succeeded() {
+        ExitCode::SUCCESS
+    } else if report.interrupted() {
+        ExitCode::from(INTERRUPTED)
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    /// The flags reach the deployer's options.
+    #[test]
+    fn stale_age_and_discard_pending_reach_the_options() {
+        let cli = crate::Cli::try_parse_from([
+            "app",
+            "deploy",
+            "--stale-change-set-age",
+            "90s",
+            "--discard-pending",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let options = super::options(&cli.command.expect("deploy"));
+        assert_eq!(options.stale_change_set_age, super::Duration::from_secs(90));
+        assert!(options.discard_pending);
+        let cli = crate::Cli::try_parse_from(["app", "deploy"]).unwrap_or_else(|e| panic!("{e}"));
+        let options = super::options(&cli.command.expect("deploy"));
+        assert_eq!(
+            options.stale_change_set_age,
+            super::Duration::from_secs(3600)
+        );
+        assert!(!options.discard_pending);
+    }
+}
+
+/// Stacks' outputs as CDK's `--outputs-file` writes them: `{"Stack": {"Key": "Value"}}`, in
+/// deployment order, pretty-printed.
+fn outputs_json(outputs: &[(String, Vec<(String, String)>)]) -> String {
+    let mut file = serde_json::Map::new();
+    for (stack, values) in outputs {
+        let values: serde_json::Map<String, serde_json::Value> = values
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+            .collect();
+        file.insert(stack.clone(), serde_json::Value::Object(values));
+    }
+    let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(file))
+        .unwrap_or_else(|_| "{}".to_string());
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod outputs_tests {
+    #[test]
+    fn outputs_are_written_by_stack_in_deployment_order() {
+        let outputs = vec![
+            (
+                "Provider".to_string(),
+                vec![(
+                    "ServiceName".to_string(),
+                    "com.amazonaws.vpce.x".to_string(),
+                )],
+            ),
+            ("Consumer".to_string(), vec![]),
+        ];
+        assert_eq!(
+            super::outputs_json(&outputs),
+            "{\n  \"Provider\": {\n    \"ServiceName\": \"com.amazonaws.vpce.x\"\n  },\n  \"Consumer\": {}\n}\n"
+        );
+    }
+}

@@ -1,0 +1,191 @@
+//! Running an app from the command line: parse, synthesize and write the assembly, then hand
+//! the verb to the deployer; every write tolerates a closed stream.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::{App, Assembly, Cli, Command, Prices};
+
+/// Runs an [`App`] as a command-line program.
+pub trait AppExt {
+    /// Parses the process's arguments (see [`Cli`]) and acts on the app. Synthesis errors are
+    /// printed, nothing is written, and the exit code is 1.
+    ///
+    /// Meant as `main`'s last call: the app and its assembly are left to the operating system
+    /// when the process exits rather than freed one allocation at a time (for thousands of
+    /// resources that is a third of the run). Use [`AppExt::run_with`] to run an app more than
+    /// once in a process.
+    ///
+    /// ```no_run
+    /// use vpcform::prelude::*;
+    /// fn main() -> std::process::ExitCode {
+    ///     App::new("empty").run()
+    /// }
+    /// ```
+    fn run(self) -> ExitCode;
+
+    /// As [`AppExt::run`], with arguments given (the first is the program name).
+    ///
+    /// ```
+    /// use vpcform::prelude::*;
+    /// let dir = std::env::temp_dir().join("vpcform-doc-run-with");
+    /// let code = App::new("empty").run_with(["prog", "--out", dir.to_str().unwrap()]);
+    /// assert_eq!(code, std::process::ExitCode::FAILURE); // an app with no stacks has nothing to deploy
+    /// ```
+    fn run_with<I, T>(self, args: I) -> ExitCode
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone;
+}
+
+impl AppExt for App {
+    fn run(self) -> ExitCode {
+        let mut keep = Kept::default();
+        let code = execute(self, std::env::args_os(), &mut keep);
+        // The process ends right after: its memory goes back to the OS at once, so the app
+        // and its assembly are not freed allocation by allocation (a tenth of the work for
+        // thousands of resources).
+        std::mem::forget(keep);
+        code
+    }
+
+    fn run_with<I, T>(self, args: I) -> ExitCode
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        execute(self, args, &mut Kept::default())
+    }
+}
+
+/// What `execute` leaves behind for its caller to free or not.
+#[derive(Default)]
+struct Kept {
+    app: Option<App>,
+    assembly: Option<Assembly>,
+}
+
+fn execute<I, T>(app: App, args: I, keep: &mut Kept) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let app = keep.app.insert(app);
+    if let Some(path) = &cli.prices {
+        match Prices::from_file(path) {
+            Ok(prices) => app.prices(prices),
+            Err(e) => {
+                stderr(&format!("error: {e}\n"));
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let Some(assembly) = synth(app, &cli.out) else {
+        return ExitCode::FAILURE;
+    };
+    let assembly = keep.assembly.insert(assembly);
+    match cli.command.unwrap_or(Command::Synth) {
+        Command::Synth => ExitCode::SUCCESS,
+        #[cfg(feature = "deploy")]
+        verb => crate::deploy_verbs::run(assembly, verb),
+        #[cfg(not(feature = "deploy"))]
+        _ => {
+            let _ = assembly;
+            stderr(
+                "error: this program was built without vpcform's `deploy` feature; only `synth` \
+                 is available\n",
+            );
+            ExitCode::from(USAGE)
+        }
+    }
+}
+
+/// Synthesizes and writes the assembly, printing the summary and warnings; `None` on error.
+fn synth(app: &App, out: &Path) -> Option<Assembly> {
+    if app.is_empty() {
+        stderr(&format!(
+            "error: app {:?} has no stacks: add one with App::add_stack\n",
+            app.name()
+        ));
+        return None;
+    }
+    let assembly = match app.synth() {
+        Ok(assembly) => assembly,
+        Err(errors) => {
+            stderr(&format!("error: {errors}\nnothing was written\n"));
+            return None;
+        }
+    };
+    for warning in assembly.warnings() {
+        stderr(&format!("warning: {warning}\n"));
+    }
+    match assembly.write_to(out) {
+        Ok(_) => {
+            let mut text = assembly.summary(out);
+            if !assembly.traffic().flows.is_empty() {
+                text += &format!("traffic -> {}\n", out.join("traffic.json").display());
+                text += &indent(&assembly.traffic().table());
+            }
+            text += &format!("cost -> {}\n", out.join("cost.json").display());
+            let cost = assembly.cost();
+            text += &format!(
+                "  total ${:.2}/month; traffic to AWS services through endpoints: ${:.2}/month, the same through NAT: ${:.2}/month\n",
+                cost.total, cost.endpoints, cost.nat_alternative
+            );
+            text += &format!(
+                "diagram -> {} (Graphviz), {} (Mermaid)\n",
+                out.join(format!("{}.dot", assembly.app())).display(),
+                out.join(format!("{}.mmd", assembly.app())).display()
+            );
+            text += &format!("manifest -> {}\n", out.join("manifest.json").display());
+            stdout(&text);
+            Some(assembly)
+        }
+        Err(e) => {
+            stderr(&format!("error: could not write the assembly: {e}\n"));
+            None
+        }
+    }
+}
+
+/// Writes to stdout. A closed stdout (`| head`, a pipeline that stopped reading) loses the
+/// text, never the work: the assembly is written or the deploy went on regardless, so this
+/// is not the panic (exit 101) `print!` would make of it.
+pub(crate) fn stdout(text: &str) {
+    write_to(std::io::stdout().lock(), text);
+}
+
+/// Writes to stderr; a closed stderr (`2>&1 | tee log`, and Ctrl-C ended `tee`) loses the text,
+/// never the exit code, as [`stdout`].
+pub(crate) fn stderr(text: &str) {
+    write_to(std::io::stderr().lock(), text);
+}
+
+/// The one place the command line writes: errors of the stream are ignored (see [`stdout`]).
+fn write_to(mut stream: impl std::io::Write, text: &str) {
+    let _ = stream
+        .write_all(text.as_bytes())
+        .and_then(|()| stream.flush());
+}
+
+/// The exit code of a command line the program refuses before doing anything: clap's for a
+/// malformed argument, and vpcform's for a malformed `--parameters` value or an AWS variable
+/// the SDK would drop (README, "Exit codes").
+pub(crate) const USAGE: u8 = 2;
+
+pub(crate) fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}
