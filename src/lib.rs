@@ -37,6 +37,8 @@ pub use vpcform_cfn as cfn;
 pub use vpcform_deploy as deploy;
 pub use vpcform_net::*;
 
+pub mod guide;
+
 /// Everything a vpcform program usually needs: `use vpcform::prelude::*;`.
 pub mod prelude {
     pub use crate::AppExt;
