@@ -183,7 +183,7 @@ fn write_to(mut stream: impl std::io::Write, text: &str) {
 
 /// The exit code of a command line the program refuses before doing anything: clap's for a
 /// malformed argument, and vpcform's for a malformed `--parameters` value or an AWS variable
-/// the SDK would drop (README, "Exit codes").
+/// the SDK would drop (docs/guide/deploy.md, "Exit codes").
 pub(crate) const USAGE: u8 = 2;
 
 pub(crate) fn indent(text: &str) -> String {
