@@ -821,14 +821,18 @@ pub enum SynthError {
         /// The first attachment.
         other: String,
     },
-    /// Two subnets of one interface endpoint in the same availability zone.
+    /// Two subnets of one construct that takes one per availability zone (an interface or
+    /// resource endpoint, a load balancer, a transit gateway attachment, a resource gateway)
+    /// in the same zone.
     #[error(
-        "{construct}: subnets {first} and {second} are both in {az} — an interface endpoint takes \
-         one subnet per availability zone (AWS: DuplicateSubnetsInSameZone)"
+        "{construct}: subnets {first} and {second} are both in {az} — {kind} takes one subnet \
+         per availability zone: keep one of them (AWS: DuplicateSubnetsInSameZone)"
     )]
     DuplicateSubnetsInSameZone {
-        /// The endpoint.
+        /// The construct.
         construct: String,
+        /// What it is, with its article: `a transit gateway attachment`.
+        kind: String,
         /// The zone.
         az: String,
         /// The first subnet.

@@ -195,6 +195,19 @@ pub(crate) trait Variant: Sized + 'static {
     fn of(node: &Node) -> Option<&Self>;
 }
 
+impl Kind {
+    /// Its name in messages with `a` or `an`: `an interface endpoint`.
+    pub(crate) fn with_article(self) -> String {
+        let name = self.to_string();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {name}")
+    }
+}
+
 impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {

@@ -109,6 +109,13 @@ impl<W: VpcMarker> InterfaceTarget<W::Stack> for EndpointServiceRef<W> {
     }
 }
 
+/// `.service(&service)`, as every other handle is passed: the same as `.service(service)`.
+impl<W: VpcMarker> InterfaceTarget<W::Stack> for &EndpointServiceRef<W> {
+    fn target(&self) -> TargetDef {
+        (*self).target()
+    }
+}
+
 impl<S: StackMarker> InterfaceTarget<S> for Imported<S, ServiceName> {
     fn target(&self) -> TargetDef {
         TargetDef {

@@ -437,6 +437,10 @@ pub(crate) fn check_one_subnet_per_az(check: &mut Check<'_>, construct: &str, su
                 let first = first.get().path();
                 check.report(SynthError::DuplicateSubnetsInSameZone {
                     construct: check.path(construct),
+                    kind: check
+                        .model
+                        .node(check.key)
+                        .map_or_else(|| "it".to_string(), |n| n.kind().with_article()),
                     az: node.az.to_string(),
                     first,
                     second: subnet.path(),

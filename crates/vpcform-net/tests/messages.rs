@@ -1,0 +1,115 @@
+//! Findings that named the wrong construct or the wrong fix (issue 23's list), each proven on
+//! the data the finding carries, not on its sentence.
+
+use vpcform_net::SynthError;
+use vpcform_net::prelude::*;
+
+include!("common/consumer.rs");
+
+/// Every `DuplicateSubnetsInSameZone` as `(construct, kind)`.
+fn same_zone(app: &App) -> Vec<(String, String)> {
+    let errors = match app.synth() {
+        Ok(_) => panic!("synthesized two subnets in one zone"),
+        Err(e) => e,
+    };
+    errors
+        .errors()
+        .iter()
+        .filter_map(|e| match e {
+            SynthError::DuplicateSubnetsInSameZone {
+                construct, kind, ..
+            } => Some((construct.clone(), kind.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn two_subnets_in_one_zone_name_the_kind_of_construct_they_were_given_to() {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let b = subnet(&mut stack, &vpc, "A2", "10.0.2.0/24", 0);
+    let tgw = stack.add("Tgw", TransitGateway::builder().build());
+    stack.add(
+        "Attachment",
+        TransitGatewayAttachment::builder()
+            .vpc(&vpc)
+            .transit_gateway(&tgw)
+            .subnets([&a, &b])
+            .build(),
+    );
+    stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&a, &b])
+            .security_groups(SecurityGroupRef::none())
+            .build(),
+    );
+    stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&a, &b])
+            .build(),
+    );
+    let mut app = App::new("zones");
+    app.add_stack(stack);
+    assert_eq!(
+        same_zone(&app),
+        [
+            (
+                "Consumer/Attachment".to_string(),
+                "a transit gateway attachment".to_string()
+            ),
+            (
+                "Consumer/Nlb".to_string(),
+                "a Network Load Balancer".to_string()
+            ),
+            (
+                "Consumer/Sqs".to_string(),
+                "an interface endpoint".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_endpoint_service_of_the_same_stack_is_taken_by_reference_as_every_handle() {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let nlb = stack.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&a])
+            .security_groups(SecurityGroupRef::none())
+            .build(),
+    );
+    let service = stack.add(
+        "Svc",
+        EndpointService::builder()
+            .network_load_balancers([&nlb])
+            .allowed_principals(["arn:aws:iam::111122223333:root"])
+            .build(),
+    );
+    // `&service`, not `service`: this did not compile, and the compiler said "an endpoint
+    // service of another stack".
+    stack.add(
+        "Endpoint",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(&service)
+            .subnets([&a])
+            .build(),
+    );
+    let mut app = App::new("by-reference");
+    app.add_stack(stack);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let endpoint = &assembly.stacks()[0].template().resources()["Endpoint"];
+    assert_eq!(
+        endpoint.properties().get("ServiceName"),
+        Some(&vpcform_net::cfn::Value::sub(
+            "com.amazonaws.vpce.${AWS::Region}.${Svc}"
+        ))
+    );
+}
