@@ -461,6 +461,11 @@ pub(crate) fn analyze(
         let Some(stack) = model.stack(flow.workload.key.stack) else {
             continue; // Resolved above: the stack is the app's.
         };
+        // A workload in no subnet is the workload's own error (`subnets is empty`, with its
+        // fix): its flows have no path to report, and no second error without a reason.
+        if workload.subnets.is_empty() {
+            continue;
+        }
         let mut paths: Vec<SubnetPath> = Vec::with_capacity(workload.subnets.len());
         let mut typed: Vec<SubnetOutcome> = Vec::with_capacity(workload.subnets.len());
         for subnet in &workload.subnets {

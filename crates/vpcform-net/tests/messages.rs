@@ -113,3 +113,23 @@ fn an_endpoint_service_of_the_same_stack_is_taken_by_reference_as_every_handle()
         ))
     );
 }
+
+#[test]
+fn a_workload_in_no_subnet_is_one_error_with_its_fix_not_an_empty_unreachable_flow() {
+    let (mut stack, vpc) = consumer();
+    subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let none: [&vpcform_net::SubnetRef<VpcA>; 0] = [];
+    let pods = stack.add("Pods", Workload::builder().subnets(none).build());
+    let mut app = App::new("workload");
+    app.add_stack(stack);
+    app.flow(Flow::new(&pods, services::S3, Port::tcp(443)));
+    app.require_private_traffic();
+    let errors = match app.synth() {
+        Ok(_) => panic!("synthesized a workload in no subnet"),
+        Err(e) => e,
+    };
+    assert!(
+        matches!(errors.errors(), [SynthError::Empty { construct, .. }] if construct == "Consumer/Pods"),
+        "{errors}"
+    );
+}
