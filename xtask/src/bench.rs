@@ -370,6 +370,43 @@ pub(crate) fn main(args: &[String]) -> Result {
         "build the examples (release)",
         cargo().args(["build", "--quiet", "--release", "--examples"]),
     )?;
+    let (rows, scaling_rows, k) = whole_process_rows()?;
+
+    let edits = edit_build_synth(5)?;
+    let edit = stats(edits.iter().map(|d| d.as_secs_f64()).collect());
+
+    let cold_builds = if cold {
+        Some([
+            cold_build(true, true, "full")?,
+            cold_build(true, false, "full-lean")?,
+            cold_build(false, true, "synth-only")?,
+        ])
+    } else {
+        None
+    };
+    let stack_set = stack_set_overhead()?;
+    let deploys = if deploy {
+        Some(deploy_overhead(5)?)
+    } else {
+        None
+    };
+
+    let mut md = String::new();
+    write_whole_process(&mut md, cold, deploy, &rows, &scaling_rows, k);
+    write_edit(&mut md, edit);
+    if let Some(builds) = cold_builds {
+        write_cold_builds(&mut md, builds);
+    }
+    if let Some(deploys) = deploys {
+        write_deploys(&mut md, &deploys);
+    }
+    write_stack_set(&mut md, stack_set);
+    write_benchmarks(md)
+}
+
+/// The whole-process scenarios: the fixed ones with their targets, then the four 25-stack
+/// fleets and the scaling exponent fitted over them.
+fn whole_process_rows() -> Result<(Vec<Row>, Vec<Row>, f64)> {
     let mut rows = Vec::new();
 
     let (samples, resources) = whole_process("privatelink", &[], 30)?;
@@ -416,27 +453,18 @@ pub(crate) fn main(args: &[String]) -> Result {
         scaling_rows.push(r);
     }
     let k = exponent(&scaling);
+    Ok((rows, scaling_rows, k))
+}
 
-    let edits = edit_build_synth(5)?;
-    let edit = stats(edits.iter().map(|d| d.as_secs_f64()).collect());
-
-    let cold_builds = if cold {
-        Some((
-            cold_build(true, true, "full")?,
-            cold_build(true, false, "full-lean")?,
-            cold_build(false, true, "synth-only")?,
-        ))
-    } else {
-        None
-    };
-    let stack_set = stack_set_overhead()?;
-    let deploys = if deploy {
-        Some(deploy_overhead(5)?)
-    } else {
-        None
-    };
-
-    let mut md = String::new();
+/// BENCHMARKS.md's heading, the machine and the whole-process table with its scaling line.
+fn write_whole_process(
+    md: &mut String,
+    cold: bool,
+    deploy: bool,
+    rows: &[Row],
+    scaling_rows: &[Row],
+    k: f64,
+) {
     let _ = writeln!(md, "# Benchmarks\n");
     let _ = writeln!(
         md,
@@ -455,7 +483,7 @@ pub(crate) fn main(args: &[String]) -> Result {
         "| scenario | resources | wall (ms) | peak RSS (MiB) | target | met |"
     );
     let _ = writeln!(md, "|---|---:|---|---|---|---|");
-    for r in rows.iter().chain(&scaling_rows) {
+    for r in rows.iter().chain(scaling_rows) {
         let _ = writeln!(
             md,
             "| {} | {} | {:.2} ({:.2}–{:.2}) | {:.1} ({:.1}–{:.1}) | {} | {} |",
@@ -489,6 +517,10 @@ pub(crate) fn main(args: &[String]) -> Result {
         md,
         "Peers on this kind of machine (from the performance issue): AWS CDK `cdk synth` 2.917 s / 435 MiB and troposphere 0.055 s / 18 MiB for the 25-resource scenario; CDK 2.526 s / 446 MiB and troposphere 0.081 s / 21 MiB for 454 resources.\n"
     );
+}
+
+/// The edit-build-synth loop: median, min and max in seconds.
+fn write_edit(md: &mut String, edit: (f64, f64, f64)) {
     let _ = writeln!(md, "## Edit one line, rebuild, synthesize\n");
     let _ = writeln!(
         md,
@@ -498,72 +530,81 @@ pub(crate) fn main(args: &[String]) -> Result {
         edit.2,
         if edit.0 <= 3.0 { "met" } else { "**not met**" }
     );
-    if let Some((
+}
+
+/// The three cold builds (full, full without dependency debuginfo, synth only): wall time,
+/// peak RSS (KiB) and target directory size (bytes) each.
+fn write_cold_builds(md: &mut String, builds: [(Duration, u64, u64); 3]) {
+    let [
         (full_t, full_rss, full_size),
         (lean_t, lean_rss, lean_size),
         (synth_t, synth_rss, synth_size),
-    )) = cold_builds
-    {
-        let _ = writeln!(md, "## Cold builds\n");
-        let _ = writeln!(
-            md,
-            "A user's program (a new crate depending on vpcform, its `main.rs` being `examples/privatelink.rs`) built with `cargo build` (debug) in an empty target directory, dependencies already downloaded; peak RSS is the largest single process (rustc or the linker).\n"
-        );
-        let _ = writeln!(
-            md,
-            "| features | wall (s) | peak RSS (MiB) | target dir (MiB) | target | met |"
-        );
-        let _ = writeln!(md, "|---|---|---|---|---|---|");
-        let _ = writeln!(
-            md,
-            "| default (deploy: AWS SDK, tokio) | {:.1} | {:.0} | {:.0} | ≤ 150 s | {} |",
-            full_t.as_secs_f64(),
-            full_rss as f64 / 1024.0,
-            full_size as f64 / 1048576.0,
-            if full_t.as_secs_f64() <= 150.0 {
-                "yes"
-            } else {
-                "**no**"
-            }
-        );
-        let _ = writeln!(
-            md,
-            "| default, dependencies without debuginfo (README's profile) | {:.1} | {:.0} | {:.0} | ≤ 60 s | {} |",
-            lean_t.as_secs_f64(),
-            lean_rss as f64 / 1024.0,
-            lean_size as f64 / 1048576.0,
-            if lean_t.as_secs_f64() <= 60.0 {
-                "yes"
-            } else {
-                "**no**"
-            }
-        );
-        let _ = writeln!(
-            md,
-            "| `default-features = false` (synth only, no AWS SDK) | {:.1} | {:.0} | {:.0} | ≤ 30 s | {} |\n",
-            synth_t.as_secs_f64(),
-            synth_rss as f64 / 1024.0,
-            synth_size as f64 / 1048576.0,
-            if synth_t.as_secs_f64() <= 30.0 {
-                "yes"
-            } else {
-                "**no**"
-            }
-        );
-    }
-    if let Some(deploys) = deploys {
-        let d = stats(deploys.iter().map(|d| d.as_secs_f64()).collect());
-        let _ = writeln!(md, "## Deploy overhead\n");
-        let _ = writeln!(
-            md,
-            "`private_endpoints -- deploy --yes` (release; 1 stack, 12 resources) against moto on 127.0.0.1, which creates such a stack in ~15 ms: the whole command, including synthesis, the change set round trips and following the stack, took a median **{:.2} s** ({:.2}–{:.2}) over {} fresh servers — against a budget of one polling interval (2 s) per stack: {}.\n",
-            d.0,
-            d.1,
-            d.2,
-            deploys.len(),
-            if d.0 <= 2.0 { "met" } else { "**not met**" }
-        );
-    }
+    ] = builds;
+    let _ = writeln!(md, "## Cold builds\n");
+    let _ = writeln!(
+        md,
+        "A user's program (a new crate depending on vpcform, its `main.rs` being `examples/privatelink.rs`) built with `cargo build` (debug) in an empty target directory, dependencies already downloaded; peak RSS is the largest single process (rustc or the linker).\n"
+    );
+    let _ = writeln!(
+        md,
+        "| features | wall (s) | peak RSS (MiB) | target dir (MiB) | target | met |"
+    );
+    let _ = writeln!(md, "|---|---|---|---|---|---|");
+    let _ = writeln!(
+        md,
+        "| default (deploy: AWS SDK, tokio) | {:.1} | {:.0} | {:.0} | ≤ 150 s | {} |",
+        full_t.as_secs_f64(),
+        full_rss as f64 / 1024.0,
+        full_size as f64 / 1048576.0,
+        if full_t.as_secs_f64() <= 150.0 {
+            "yes"
+        } else {
+            "**no**"
+        }
+    );
+    let _ = writeln!(
+        md,
+        "| default, dependencies without debuginfo (README's profile) | {:.1} | {:.0} | {:.0} | ≤ 60 s | {} |",
+        lean_t.as_secs_f64(),
+        lean_rss as f64 / 1024.0,
+        lean_size as f64 / 1048576.0,
+        if lean_t.as_secs_f64() <= 60.0 {
+            "yes"
+        } else {
+            "**no**"
+        }
+    );
+    let _ = writeln!(
+        md,
+        "| `default-features = false` (synth only, no AWS SDK) | {:.1} | {:.0} | {:.0} | ≤ 30 s | {} |\n",
+        synth_t.as_secs_f64(),
+        synth_rss as f64 / 1024.0,
+        synth_size as f64 / 1048576.0,
+        if synth_t.as_secs_f64() <= 30.0 {
+            "yes"
+        } else {
+            "**no**"
+        }
+    );
+}
+
+/// The deploy overhead against moto, one duration per fresh server.
+fn write_deploys(md: &mut String, deploys: &[Duration]) {
+    let d = stats(deploys.iter().map(|d| d.as_secs_f64()).collect());
+    let _ = writeln!(md, "## Deploy overhead\n");
+    let _ = writeln!(
+        md,
+        "`private_endpoints -- deploy --yes` (release; 1 stack, 12 resources) against moto on 127.0.0.1, which creates such a stack in ~15 ms: the whole command, including synthesis, the change set round trips and following the stack, took a median **{:.2} s** ({:.2}–{:.2}) over {} fresh servers — against a budget of one polling interval (2 s) per stack: {}.\n",
+        d.0,
+        d.1,
+        d.2,
+        deploys.len(),
+        if d.0 <= 2.0 { "met" } else { "**not met**" }
+    );
+}
+
+/// The stack-set deployer's overhead: create and unchanged, median, min and max (ms).
+fn write_stack_set(md: &mut String, stack_set: (f64, f64, f64, f64, f64, f64)) {
     let _ = writeln!(md, "## StackSet deployer overhead\n");
     let _ = writeln!(
         md,
@@ -580,6 +621,10 @@ pub(crate) fn main(args: &[String]) -> Result {
             "**not met**"
         }
     );
+}
+
+/// Writes BENCHMARKS.md, keeping the hand-written analysis at the end of the previous one.
+fn write_benchmarks(mut md: String) -> Result {
     let path = root().join("BENCHMARKS.md");
     let previous = std::fs::read_to_string(&path).unwrap_or_default();
     // Keep the hand-written analysis at the end of the file across runs.

@@ -134,141 +134,21 @@ pub fn generate(catalogue: &Value) -> Result<String> {
     let mut gateways = Vec::new();
     out.push_str("services! {\n");
     for entry in entries {
-        let name = str_field(entry, "name")?;
-        let prefix = str_field(entry, "prefix")?;
-        let constant = str_field(entry, "constant")?;
-        if !names.insert(name) || !constants.insert(constant) {
-            return Err(format!("catalogue: {name} ({constant}) is listed twice"));
-        }
-        if !constant.starts_with(|c: char| c.is_ascii_uppercase())
-            || !constant.chars().all(|c| c.is_ascii_alphanumeric())
-        {
+        let service = Service::read(entry)?;
+        if !names.insert(service.name) || !constants.insert(service.constant) {
             return Err(format!(
-                "catalogue: {name}'s constant {constant:?} is not UpperCamelCase"
+                "catalogue: {} ({}) is listed twice",
+                service.name, service.constant
             ));
         }
-        let global = flag(entry, "global");
-        let title = entry.get("title").and_then(Value::as_str).unwrap_or("");
-        let kinds: Vec<&str> = entry
-            .get("kinds")
-            .and_then(Value::as_array)
-            .map(|k| k.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let interface = kinds.contains(&"Interface");
-        let gateway = kinds.contains(&"Gateway");
-        if !interface && !gateway {
-            return Err(format!(
-                "catalogue: {name} has neither Interface nor Gateway in \"kinds\""
-            ));
-        }
-        let private_dns_supported = interface && entry.get("private_dns") != Some(&json!(false));
-        let private_dns_default = private_dns_supported
-            && entry
-                .get("private_dns_default")
-                .and_then(Value::as_bool)
-                .unwrap_or(true);
-        let port = entry.get("port").and_then(Value::as_u64).unwrap_or(443);
-        let full = if global {
-            format!("{prefix}.{name}")
-        } else {
-            format!("{prefix}.<region>.{name}")
-        };
-        let heading = if title.is_empty() { name } else { title };
-        out.push_str(&format!("    /// {heading}: `{full}`.\n    ///\n"));
-        let kinds_text = match (interface, gateway) {
-            (true, true) => "Interface and gateway endpoints",
-            (true, false) => "Interface endpoints",
-            _ => "Gateway endpoints only",
-        };
-        let mut facts = format!("{kinds_text}.");
-        if interface {
-            facts.push_str(&format!(
-                " Private DNS: {}{}. IPv6: {}.",
-                words(entry, "private_dns"),
-                if private_dns_default {
-                    " (on by default)"
-                } else {
-                    " (off by default)"
-                },
-                words(entry, "ipv6"),
-            ));
-        }
-        if gateway {
-            facts.push_str(&format!(
-                " Gateway endpoint IPv6: {}.",
-                words(entry, "gateway_ipv6")
-            ));
-        }
-        facts.push_str(&format!(
-            " Endpoint policy: {}.",
-            words(entry, "endpoint_policy")
-        ));
-        if port != 443 {
-            facts.push_str(&format!(" Port {port}."));
-        }
-        if flag(entry, "fips") {
-            facts.push_str(" FIPS endpoint.");
-        }
-        out.push_str(&format!("    /// {facts}\n"));
-        let sources: Vec<&str> = entry
-            .get("sources")
-            .and_then(Value::as_array)
-            .map(|s| s.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let mut cited = sources
-            .iter()
-            .map(|s| match *s {
-                "cdk" => "AWS CDK".to_string(),
-                "aws-doc" => "AWS PrivateLink guide".to_string(),
-                "aws-doc-example" => "PrivateLink guide CLI examples".to_string(),
-                "aws-doc-dax" => "DAX developer guide".to_string(),
-                other => match other.strip_prefix("dump:").and_then(|d| d.split_once(':')) {
-                    Some((region, date)) => {
-                        format!("describe-vpc-endpoint-services in {region} on {date}")
-                    }
-                    None => other.to_string(),
-                },
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        if let Some(cdk) = entry.get("cdk_constant").and_then(Value::as_str) {
-            cited.push_str(&format!(" (CDK `{cdk}`)"));
-        }
-        out.push_str(&format!("    /// Sources: {cited}.\n"));
-        for note in entry
-            .get("notes")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            out.push_str(&format!("    ///\n    /// {}\n", note.replace('\n', " ")));
-        }
-        let mut traits = Vec::new();
-        if interface {
-            traits.push("InterfaceService");
-        }
-        if gateway {
+        service.check()?;
+        write_service_doc(&mut out, entry, &service);
+        write_service_info(&mut out, entry, &service);
+        if service.gateway {
             // Outside the macro: the compiler's "other types implement" note then shows
             // these lines, not the macro.
-            gateways.push(constant);
+            gateways.push(service.constant);
         }
-        if private_dns_supported {
-            traits.push("PrivateDnsCapable");
-        }
-        out.push_str(&format!(
-            "    {constant} = ServiceInfo {{ name: {name:?}, prefix: {prefix:?}, global: {global}, \
-             title: {title:?}, interface: {interface}, gateway: {gateway}, private_dns: {}, \
-             private_dns_default: {private_dns_default}, ipv6: {}, gateway_ipv6: {}, \
-             endpoint_policy: {}, fips: {}, port: {port}, cross_region: {} }} => [{}];\n",
-            support(entry, "private_dns"),
-            support(entry, "ipv6"),
-            support(entry, "gateway_ipv6"),
-            support(entry, "endpoint_policy"),
-            flag(entry, "fips"),
-            flag(entry, "cross_region"),
-            traits.join(", "),
-        ));
     }
     out.push_str("}\n\n");
     out.push_str("// The services with gateway endpoints.\n");
@@ -276,7 +156,206 @@ pub fn generate(catalogue: &Value) -> Result<String> {
         out.push_str(&format!("impl GatewayService for {constant} {{}}\n"));
     }
     out.push('\n');
+    write_regional_prefixes(&mut out, catalogue)?;
+    Ok(out)
+}
 
+/// One catalogue entry's fields as the generated code uses them.
+struct Service<'a> {
+    name: &'a str,
+    prefix: &'a str,
+    constant: &'a str,
+    global: bool,
+    title: &'a str,
+    interface: bool,
+    gateway: bool,
+    private_dns_supported: bool,
+    private_dns_default: bool,
+    port: u64,
+}
+
+impl<'a> Service<'a> {
+    fn read(entry: &'a Value) -> Result<Service<'a>> {
+        let name = str_field(entry, "name")?;
+        let prefix = str_field(entry, "prefix")?;
+        let constant = str_field(entry, "constant")?;
+        let kinds: Vec<&str> = entry
+            .get("kinds")
+            .and_then(Value::as_array)
+            .map(|k| k.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let interface = kinds.contains(&"Interface");
+        let private_dns_supported = interface && entry.get("private_dns") != Some(&json!(false));
+        Ok(Service {
+            name,
+            prefix,
+            constant,
+            global: flag(entry, "global"),
+            title: entry.get("title").and_then(Value::as_str).unwrap_or(""),
+            interface,
+            gateway: kinds.contains(&"Gateway"),
+            private_dns_supported,
+            private_dns_default: private_dns_supported
+                && entry
+                    .get("private_dns_default")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true),
+            port: entry.get("port").and_then(Value::as_u64).unwrap_or(443),
+        })
+    }
+
+    /// The constant must be a Rust type name; the service must have an endpoint kind.
+    fn check(&self) -> Result {
+        let Service { name, constant, .. } = self;
+        if !constant.starts_with(|c: char| c.is_ascii_uppercase())
+            || !constant.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err(format!(
+                "catalogue: {name}'s constant {constant:?} is not UpperCamelCase"
+            ));
+        }
+        if !self.interface && !self.gateway {
+            return Err(format!(
+                "catalogue: {name} has neither Interface nor Gateway in \"kinds\""
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The service constant's doc comment: its full name, the facts, the sources, the notes.
+fn write_service_doc(out: &mut String, entry: &Value, service: &Service) {
+    let Service {
+        name,
+        prefix,
+        title,
+        interface,
+        gateway,
+        private_dns_default,
+        port,
+        ..
+    } = *service;
+    let full = if service.global {
+        format!("{prefix}.{name}")
+    } else {
+        format!("{prefix}.<region>.{name}")
+    };
+    let heading = if title.is_empty() { name } else { title };
+    out.push_str(&format!("    /// {heading}: `{full}`.\n    ///\n"));
+    let kinds_text = match (interface, gateway) {
+        (true, true) => "Interface and gateway endpoints",
+        (true, false) => "Interface endpoints",
+        _ => "Gateway endpoints only",
+    };
+    let mut facts = format!("{kinds_text}.");
+    if interface {
+        facts.push_str(&format!(
+            " Private DNS: {}{}. IPv6: {}.",
+            words(entry, "private_dns"),
+            if private_dns_default {
+                " (on by default)"
+            } else {
+                " (off by default)"
+            },
+            words(entry, "ipv6"),
+        ));
+    }
+    if gateway {
+        facts.push_str(&format!(
+            " Gateway endpoint IPv6: {}.",
+            words(entry, "gateway_ipv6")
+        ));
+    }
+    facts.push_str(&format!(
+        " Endpoint policy: {}.",
+        words(entry, "endpoint_policy")
+    ));
+    if port != 443 {
+        facts.push_str(&format!(" Port {port}."));
+    }
+    if flag(entry, "fips") {
+        facts.push_str(" FIPS endpoint.");
+    }
+    out.push_str(&format!("    /// {facts}\n"));
+    out.push_str(&format!("    /// Sources: {}.\n", citations(entry)));
+    for note in entry
+        .get("notes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
+        out.push_str(&format!("    ///\n    /// {}\n", note.replace('\n', " ")));
+    }
+}
+
+/// The entry's sources in words, with its CDK constant.
+fn citations(entry: &Value) -> String {
+    let sources: Vec<&str> = entry
+        .get("sources")
+        .and_then(Value::as_array)
+        .map(|s| s.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut cited = sources
+        .iter()
+        .map(|s| match *s {
+            "cdk" => "AWS CDK".to_string(),
+            "aws-doc" => "AWS PrivateLink guide".to_string(),
+            "aws-doc-example" => "PrivateLink guide CLI examples".to_string(),
+            "aws-doc-dax" => "DAX developer guide".to_string(),
+            other => match other.strip_prefix("dump:").and_then(|d| d.split_once(':')) {
+                Some((region, date)) => {
+                    format!("describe-vpc-endpoint-services in {region} on {date}")
+                }
+                None => other.to_string(),
+            },
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(cdk) = entry.get("cdk_constant").and_then(Value::as_str) {
+        cited.push_str(&format!(" (CDK `{cdk}`)"));
+    }
+    cited
+}
+
+/// The service's line in the `services!` macro: its `ServiceInfo` and marker traits.
+fn write_service_info(out: &mut String, entry: &Value, service: &Service) {
+    let Service {
+        name,
+        prefix,
+        constant,
+        global,
+        title,
+        interface,
+        gateway,
+        private_dns_default,
+        port,
+        ..
+    } = *service;
+    let mut traits = Vec::new();
+    if interface {
+        traits.push("InterfaceService");
+    }
+    if service.private_dns_supported {
+        traits.push("PrivateDnsCapable");
+    }
+    out.push_str(&format!(
+        "    {constant} = ServiceInfo {{ name: {name:?}, prefix: {prefix:?}, global: {global}, \
+         title: {title:?}, interface: {interface}, gateway: {gateway}, private_dns: {}, \
+         private_dns_default: {private_dns_default}, ipv6: {}, gateway_ipv6: {}, \
+         endpoint_policy: {}, fips: {}, port: {port}, cross_region: {} }} => [{}];\n",
+        support(entry, "private_dns"),
+        support(entry, "ipv6"),
+        support(entry, "gateway_ipv6"),
+        support(entry, "endpoint_policy"),
+        flag(entry, "fips"),
+        flag(entry, "cross_region"),
+        traits.join(", "),
+    ));
+}
+
+/// The regions whose service names use a prefix of their own.
+fn write_regional_prefixes(out: &mut String, catalogue: &Value) -> Result {
     out.push_str("pub(super) static REGIONAL_PREFIXES: &[RegionalPrefix] = &[\n");
     for regional in catalogue
         .get("regional_prefixes")
@@ -308,7 +387,7 @@ pub fn generate(catalogue: &Value) -> Result<String> {
         ));
     }
     out.push_str("];\n");
-    Ok(out)
+    Ok(())
 }
 
 /// An UpperCamelCase constant for a new service name (`bedrock-agent.runtime` →
@@ -363,6 +442,27 @@ fn infer_region(names: &[&str]) -> Option<String> {
         .map(|(r, _)| r.to_string())
 }
 
+/// What the dump says of one service name, merged over its details (one per endpoint type).
+struct Facts {
+    prefix: String,
+    interface: bool,
+    gateway: bool,
+    private_dns: Option<bool>,
+    ipv6: Option<bool>,
+    gateway_ipv6: Option<bool>,
+    policy: Option<bool>,
+}
+
+/// What merging the dump's facts into the catalogue's services did, for the report.
+#[derive(Default)]
+struct Merged {
+    changed: Vec<String>,
+    added: Vec<String>,
+    /// Services the dump names with the region's own prefix (China's `cn.com.amazonaws`).
+    regional_names: BTreeSet<String>,
+    regional_prefix: Option<String>,
+}
+
 /// Merges a `describe-vpc-endpoint-services` dump; returns what changed, for the user.
 pub fn merge_dump(
     catalogue: &mut Value,
@@ -388,17 +488,49 @@ pub fn merge_dump(
             .ok_or("catalogue: cannot tell the dump's region; give --region")?,
     };
     let source = format!("dump:{region}:{date}");
+    let (facts, unparsed) = dump_facts(catalogue, &amazon, &region)?;
+    let mut merged = merge_facts(catalogue, &facts, &source)?;
+    let absent: Vec<String> = services(catalogue)?
+        .iter()
+        .filter_map(|e| e.get("name")?.as_str())
+        .filter(|n| !facts.contains_key(*n))
+        .map(str::to_string)
+        .collect();
+    record_regional_prefix(catalogue, &region, &mut merged)?;
+    record_source(catalogue, &source, date);
 
-    // What the dump says of each name: (prefix, name, global, suffix) → facts.
-    struct Facts {
-        prefix: String,
-        interface: bool,
-        gateway: bool,
-        private_dns: Option<bool>,
-        ipv6: Option<bool>,
-        gateway_ipv6: Option<bool>,
-        policy: Option<bool>,
+    let mut report = format!(
+        "catalogue: {} AWS services in the {region} dump: {} added, {} facts changed, {} listed but not offered in {region} (kept)",
+        facts.len(),
+        merged.added.len(),
+        merged.changed.len(),
+        absent.len()
+    );
+    for line in merged
+        .added
+        .iter()
+        .map(|a| format!("  + {a}"))
+        .chain(merged.changed.iter().map(|c| format!("  ~ {c}")))
+    {
+        report.push('\n');
+        report.push_str(&line);
     }
+    if !unparsed.is_empty() {
+        report.push_str(&format!(
+            "\n  ? names without the region, not merged: {}",
+            unparsed.join(", ")
+        ));
+    }
+    Ok(report)
+}
+
+/// The dump's facts per service name, and the full names it could not place (no region in
+/// them and no global catalogue entry of that name).
+fn dump_facts(
+    catalogue: &Value,
+    amazon: &[&Value],
+    region: &str,
+) -> Result<(BTreeMap<String, Facts>, Vec<String>)> {
     let existing: BTreeMap<String, (String, bool)> = services(catalogue)?
         .iter()
         .filter_map(|e| {
@@ -410,7 +542,7 @@ pub fn merge_dump(
         .collect();
     let mut facts: BTreeMap<String, Facts> = BTreeMap::new();
     let mut unparsed = Vec::new();
-    for detail in &amazon {
+    for detail in amazon {
         let Some(full) = detail.get("ServiceName").and_then(Value::as_str) else {
             continue;
         };
@@ -439,16 +571,6 @@ pub fn merge_dump(
         {
             name = base.to_string();
         }
-        let types: Vec<&str> = detail
-            .get("ServiceType")
-            .and_then(Value::as_array)
-            .map(|t| {
-                t.iter()
-                    .filter_map(|t| t.get("ServiceType")?.as_str())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let interface = types.contains(&"Interface");
         let entry = facts.entry(name).or_insert(Facts {
             prefix: prefix.clone(),
             interface: false,
@@ -458,42 +580,63 @@ pub fn merge_dump(
             gateway_ipv6: None,
             policy: None,
         });
-        entry.interface |= interface;
-        entry.gateway |= types.contains(&"Gateway");
-        if let Some(policy) = detail
-            .get("VpcEndpointPolicySupported")
-            .and_then(Value::as_bool)
-        {
-            entry.policy = Some(entry.policy.unwrap_or(false) || policy);
-        }
-        let ipv6 = || {
-            detail
-                .get("SupportedIpAddressTypes")
-                .and_then(Value::as_array)
-                .map(|t| t.iter().any(|t| t.as_str() == Some("ipv6")))
-        };
-        // A gateway detail's IP types are the gateway endpoint's.
-        if types.contains(&"Gateway") && !interface {
-            entry.gateway_ipv6 = ipv6();
-        }
-        // Private DNS and IPv6 describe the interface endpoint service.
-        if interface {
-            let dns = detail
-                .get("PrivateDnsName")
-                .is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty()))
-                || detail
-                    .get("PrivateDnsNames")
-                    .and_then(Value::as_array)
-                    .is_some_and(|n| !n.is_empty());
-            entry.private_dns = Some(dns);
-            entry.ipv6 = ipv6();
-        }
+        add_detail(entry, detail);
     }
+    Ok((facts, unparsed))
+}
 
-    let mut changed = Vec::new();
-    let mut added = Vec::new();
-    let mut regional_names: BTreeSet<String> = BTreeSet::new();
-    let mut regional_prefix: Option<String> = None;
+/// Adds one service detail (one endpoint type of a service) to what is known of the service.
+fn add_detail(entry: &mut Facts, detail: &Value) {
+    let types: Vec<&str> = detail
+        .get("ServiceType")
+        .and_then(Value::as_array)
+        .map(|t| {
+            t.iter()
+                .filter_map(|t| t.get("ServiceType")?.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let interface = types.contains(&"Interface");
+    entry.interface |= interface;
+    entry.gateway |= types.contains(&"Gateway");
+    if let Some(policy) = detail
+        .get("VpcEndpointPolicySupported")
+        .and_then(Value::as_bool)
+    {
+        entry.policy = Some(entry.policy.unwrap_or(false) || policy);
+    }
+    let ipv6 = || {
+        detail
+            .get("SupportedIpAddressTypes")
+            .and_then(Value::as_array)
+            .map(|t| t.iter().any(|t| t.as_str() == Some("ipv6")))
+    };
+    // A gateway detail's IP types are the gateway endpoint's.
+    if types.contains(&"Gateway") && !interface {
+        entry.gateway_ipv6 = ipv6();
+    }
+    // Private DNS and IPv6 describe the interface endpoint service.
+    if interface {
+        let dns = detail
+            .get("PrivateDnsName")
+            .is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+            || detail
+                .get("PrivateDnsNames")
+                .and_then(Value::as_array)
+                .is_some_and(|n| !n.is_empty());
+        entry.private_dns = Some(dns);
+        entry.ipv6 = ipv6();
+    }
+}
+
+/// Writes the dump's facts over the catalogue's services, adding the ones it lacks; the
+/// services stay sorted by name.
+fn merge_facts(
+    catalogue: &mut Value,
+    facts: &BTreeMap<String, Facts>,
+    source: &str,
+) -> Result<Merged> {
+    let mut merged = Merged::default();
     let mut taken: BTreeSet<String> = services(catalogue)?
         .iter()
         .filter_map(|e| e.get("constant")?.as_str().map(str::to_string))
@@ -502,7 +645,7 @@ pub fn merge_dump(
         .get_mut("services")
         .and_then(Value::as_array_mut)
         .ok_or("catalogue: no \"services\" array")?;
-    for (name, f) in &facts {
+    for (name, f) in facts {
         let kinds: Vec<Value> = [(f.interface, "Interface"), (f.gateway, "Gateway")]
             .into_iter()
             .filter(|(has, _)| *has)
@@ -512,47 +655,7 @@ pub fn merge_dump(
             .iter_mut()
             .find(|e| e.get("name").and_then(Value::as_str) == Some(name))
         {
-            Some(entry) => {
-                let catalogue_prefix = entry
-                    .get("prefix")
-                    .and_then(Value::as_str)
-                    .unwrap_or(DEFAULT_PREFIX)
-                    .to_string();
-                if f.prefix != catalogue_prefix {
-                    if catalogue_prefix == DEFAULT_PREFIX {
-                        regional_names.insert(name.clone());
-                        regional_prefix = Some(f.prefix.clone());
-                    } else {
-                        changed.push(format!("{name}: prefix {} in the dump, {catalogue_prefix} in the catalogue (kept)", f.prefix));
-                    }
-                }
-                let Some(map) = entry.as_object_mut() else {
-                    continue;
-                };
-                let mut set = |key: &str, value: Value| {
-                    if map.get(key) != Some(&value) {
-                        changed.push(format!(
-                            "{name}: {key} {} -> {value}",
-                            map.get(key).unwrap_or(&Value::Null)
-                        ));
-                        map.insert(key.to_string(), value);
-                    }
-                };
-                set("kinds", Value::Array(kinds));
-                if let Some(dns) = f.private_dns {
-                    set("private_dns", json!(dns));
-                }
-                if let Some(ipv6) = f.ipv6 {
-                    set("ipv6", json!(ipv6));
-                }
-                if let Some(ipv6) = f.gateway_ipv6 {
-                    set("gateway_ipv6", json!(ipv6));
-                }
-                if let Some(policy) = f.policy {
-                    set("endpoint_policy", json!(policy));
-                }
-                add_source(map, &source);
-            }
+            Some(entry) => update_service(entry, name, f, kinds, source, &mut merged),
             None => {
                 let constant = constant_for(name, &f.prefix, &taken);
                 taken.insert(constant.clone());
@@ -568,7 +671,7 @@ pub fn merge_dump(
                 }
                 map.insert("endpoint_policy".into(), json!(f.policy));
                 map.insert("sources".into(), json!([source]));
-                added.push(format!("{name} ({constant})"));
+                merged.added.push(format!("{name} ({constant})"));
                 list.push(Value::Object(map));
             }
         }
@@ -582,45 +685,105 @@ pub fn merge_dump(
         };
         key(a).cmp(&key(b))
     });
-    let absent: Vec<String> = list
-        .iter()
-        .filter_map(|e| e.get("name")?.as_str())
-        .filter(|n| !facts.contains_key(*n))
-        .map(str::to_string)
-        .collect();
+    Ok(merged)
+}
 
-    if let Some(prefix) = regional_prefix {
-        let prefixes = catalogue
-            .as_object_mut()
-            .ok_or("catalogue: not an object")?
-            .entry("regional_prefixes")
-            .or_insert_with(|| json!([]));
-        let Some(prefixes) = prefixes.as_array_mut() else {
-            return Err("catalogue: \"regional_prefixes\" is not an array".into());
-        };
-        let names: Vec<Value> = regional_names.iter().map(|n| json!(n)).collect();
-        match prefixes
-            .iter_mut()
-            .find(|r| r.get("region").and_then(Value::as_str) == Some(&region))
-        {
-            Some(r) => {
-                r["prefix"] = json!(prefix);
-                r["services"] = Value::Array(names);
-            }
-            None => prefixes.push(json!({"region": region, "prefix": prefix, "services": names})),
+/// Replaces a catalogue service's facts with the dump's (noting each change) and cites the
+/// dump; a prefix of the region's own is recorded, not written over the service's.
+fn update_service(
+    entry: &mut Value,
+    name: &str,
+    f: &Facts,
+    kinds: Vec<Value>,
+    source: &str,
+    merged: &mut Merged,
+) {
+    let catalogue_prefix = entry
+        .get("prefix")
+        .and_then(Value::as_str)
+        .unwrap_or(DEFAULT_PREFIX)
+        .to_string();
+    if f.prefix != catalogue_prefix {
+        if catalogue_prefix == DEFAULT_PREFIX {
+            merged.regional_names.insert(name.to_string());
+            merged.regional_prefix = Some(f.prefix.clone());
+        } else {
+            merged.changed.push(format!(
+                "{name}: prefix {} in the dump, {catalogue_prefix} in the catalogue (kept)",
+                f.prefix
+            ));
         }
-        changed.push(format!(
-            "{region}: {} services named with {prefix}",
-            regional_names.len()
-        ));
     }
+    let Some(map) = entry.as_object_mut() else {
+        return;
+    };
+    let changed = &mut merged.changed;
+    let mut set = |key: &str, value: Value| {
+        if map.get(key) != Some(&value) {
+            changed.push(format!(
+                "{name}: {key} {} -> {value}",
+                map.get(key).unwrap_or(&Value::Null)
+            ));
+            map.insert(key.to_string(), value);
+        }
+    };
+    set("kinds", Value::Array(kinds));
+    if let Some(dns) = f.private_dns {
+        set("private_dns", json!(dns));
+    }
+    if let Some(ipv6) = f.ipv6 {
+        set("ipv6", json!(ipv6));
+    }
+    if let Some(ipv6) = f.gateway_ipv6 {
+        set("gateway_ipv6", json!(ipv6));
+    }
+    if let Some(policy) = f.policy {
+        set("endpoint_policy", json!(policy));
+    }
+    add_source(map, source);
+}
+
+/// Records the region's own name prefix and the services named with it, when the dump used
+/// one.
+fn record_regional_prefix(catalogue: &mut Value, region: &str, merged: &mut Merged) -> Result {
+    let Some(prefix) = &merged.regional_prefix else {
+        return Ok(());
+    };
+    let prefixes = catalogue
+        .as_object_mut()
+        .ok_or("catalogue: not an object")?
+        .entry("regional_prefixes")
+        .or_insert_with(|| json!([]));
+    let Some(prefixes) = prefixes.as_array_mut() else {
+        return Err("catalogue: \"regional_prefixes\" is not an array".into());
+    };
+    let names: Vec<Value> = merged.regional_names.iter().map(|n| json!(n)).collect();
+    match prefixes
+        .iter_mut()
+        .find(|r| r.get("region").and_then(Value::as_str) == Some(region))
+    {
+        Some(r) => {
+            r["prefix"] = json!(prefix);
+            r["services"] = Value::Array(names);
+        }
+        None => prefixes.push(json!({"region": region, "prefix": prefix, "services": names})),
+    }
+    merged.changed.push(format!(
+        "{region}: {} services named with {prefix}",
+        merged.regional_names.len()
+    ));
+    Ok(())
+}
+
+/// Cites the dump in the catalogue's source (once) and dates the catalogue by it.
+fn record_source(catalogue: &mut Value, source: &str, date: &str) {
     if let Some(map) = catalogue.as_object_mut() {
         let previous = map
             .get("source")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
-        if !previous.contains(&source) {
+        if !previous.contains(source) {
             map.insert(
                 "source".into(),
                 json!(format!(
@@ -630,29 +793,6 @@ pub fn merge_dump(
         }
         map.insert("retrieved".into(), json!(date));
     }
-
-    let mut report = format!(
-        "catalogue: {} AWS services in the {region} dump: {} added, {} facts changed, {} listed but not offered in {region} (kept)",
-        facts.len(),
-        added.len(),
-        changed.len(),
-        absent.len()
-    );
-    for line in added
-        .iter()
-        .map(|a| format!("  + {a}"))
-        .chain(changed.iter().map(|c| format!("  ~ {c}")))
-    {
-        report.push('\n');
-        report.push_str(&line);
-    }
-    if !unparsed.is_empty() {
-        report.push_str(&format!(
-            "\n  ? names without the region, not merged: {}",
-            unparsed.join(", ")
-        ));
-    }
-    Ok(report)
 }
 
 fn add_source(map: &mut Map<String, Value>, source: &str) {

@@ -24,11 +24,12 @@ fn main() -> ExitCode {
         Some("bench") => bench::main(&args[1..]),
         Some("mutants") => mutants(&args[1..]),
         Some("catalogue") => catalogue::main(&args[1..]),
+        Some("fn-length") => fn_length::main(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
-                 ci              fmt check, clippy, tests (INSTA_UPDATE=no, moto), cfn-lint and checkov of every example\n  \
+                 ci              fmt check, clippy, fn-length, tests (INSTA_UPDATE=no, moto), cfn-lint and checkov of every example\n  \
                  lint-templates  synthesize every example and run cfn-lint and checkov over the templates\n  \
                  demo            deploy examples/private_endpoints.rs to a local moto server and back\n  \
                  diagram         render each example's diagram to docs/<example>.svg with Graphviz\n  \
@@ -36,7 +37,8 @@ fn main() -> ExitCode {
                  mutants [rules|model] [ARGS]  cargo-mutants over the network crate (slow; not in CI)\n  \
                  catalogue [--check] [--from-dump FILE --date YYYY-MM-DD [--region R]]\n                  \
                  regenerate the AWS service types from the vendored catalogue, merging a\n                  \
-                 describe-vpc-endpoint-services dump first when given"
+                 describe-vpc-endpoint-services dump first when given\n  \
+                 fn-length       fail on a hand-written function over 120 lines (allow-list in xtask/src/fn_length.rs)"
             );
             return ExitCode::from(2);
         }
@@ -54,6 +56,7 @@ type Result<T = ()> = std::result::Result<T, String>;
 
 mod bench;
 mod catalogue;
+mod fn_length;
 
 fn root() -> PathBuf {
     // xtask/ sits at the workspace root.
@@ -98,6 +101,7 @@ fn ci() -> Result {
             "warnings",
         ]),
     )?;
+    fn_length::main(&[])?;
     catalogue::main(&["--check".to_string()])?;
     synth_only_builds_no_aws_sdk()?;
     // Before the tests: the end-to-end deploy tests need moto, and must fail, not skip,

@@ -52,40 +52,7 @@ impl Deployer {
             };
             for event in &events {
                 seen.insert(event.event_id().unwrap_or_default().to_string());
-                let logical = event.logical_resource_id().unwrap_or_default();
-                let status = event
-                    .resource_status()
-                    .map(|s| s.as_str())
-                    .unwrap_or_default();
-                let reason = event.resource_status_reason().unwrap_or_default();
-                let kind = event.resource_type().unwrap_or_default();
-                self.ui.line(
-                    name,
-                    &format!(
-                        "{status:<20} {kind:<45} {logical}{}",
-                        if reason.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" — {reason}")
-                        }
-                    ),
-                );
-                let is_stack = kind == "AWS::CloudFormation::Stack";
-                if !is_stack
-                    && (status.ends_with("_COMPLETE")
-                        || status.ends_with("_FAILED")
-                        || status.ends_with("_SKIPPED"))
-                {
-                    settled_resources.insert(logical.to_string());
-                }
-                if !is_stack && status.ends_with("_FAILED") && first_failure.is_none() {
-                    first_failure = Some(FailedResource {
-                        logical_id: logical.to_string(),
-                        resource_type: kind.to_string(),
-                        status: status.to_string(),
-                        reason: reason.to_string(),
-                    });
-                }
+                self.show_event(name, event, &mut settled_resources, &mut first_failure);
             }
             self.ui.progress_set(name, settled_resources.len() as u64);
             let info = match self.stack_info(stack_id).await {
@@ -95,38 +62,8 @@ impl Deployer {
                 }
                 Err(e) => break Err(e),
             };
-            match info {
-                None if operation == Operation::Delete => {
-                    break Ok(Settled {
-                        status: StackStatus::DeleteComplete,
-                        outputs: Vec::new(),
-                    });
-                }
-                None => {
-                    // Gone: deleted by OnStackFailure=DELETE after a failed create.
-                    break Err(DeployError::StackFailed {
-                        stack: name.to_string(),
-                        operation,
-                        status: "deleted after the failed creation (OnStackFailure=DELETE)".into(),
-                        cause: first_failure.clone().map(Box::new),
-                    });
-                }
-                Some(info) if is_busy(&info.status) => {}
-                Some(info) => {
-                    break if operation.succeeded(&info.status) {
-                        Ok(Settled {
-                            status: info.status,
-                            outputs: info.outputs,
-                        })
-                    } else {
-                        Err(DeployError::StackFailed {
-                            stack: name.to_string(),
-                            operation,
-                            status: info.status.as_str().to_string(),
-                            cause: first_failure.clone().map(Box::new),
-                        })
-                    };
-                }
+            if let Some(outcome) = settled_outcome(name, operation, info, first_failure.as_ref()) {
+                break outcome;
             }
             if let Some(limit) = self.options.timeout
                 && started.elapsed() >= limit
@@ -146,6 +83,51 @@ impl Deployer {
         }
         self.ui.progress_finish(name);
         result
+    }
+
+    /// Prints one event and records what it tells: a resource settled (for the progress bar),
+    /// the first failed resource (the diagnosis). The stack's own events count for neither.
+    fn show_event(
+        &self,
+        name: &str,
+        event: &StackEvent,
+        settled_resources: &mut HashSet<String>,
+        first_failure: &mut Option<FailedResource>,
+    ) {
+        let logical = event.logical_resource_id().unwrap_or_default();
+        let status = event
+            .resource_status()
+            .map(|s| s.as_str())
+            .unwrap_or_default();
+        let reason = event.resource_status_reason().unwrap_or_default();
+        let kind = event.resource_type().unwrap_or_default();
+        self.ui.line(
+            name,
+            &format!(
+                "{status:<20} {kind:<45} {logical}{}",
+                if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {reason}")
+                }
+            ),
+        );
+        let is_stack = kind == "AWS::CloudFormation::Stack";
+        if !is_stack
+            && (status.ends_with("_COMPLETE")
+                || status.ends_with("_FAILED")
+                || status.ends_with("_SKIPPED"))
+        {
+            settled_resources.insert(logical.to_string());
+        }
+        if !is_stack && status.ends_with("_FAILED") && first_failure.is_none() {
+            *first_failure = Some(FailedResource {
+                logical_id: logical.to_string(),
+                resource_type: kind.to_string(),
+                status: status.to_string(),
+                reason: reason.to_string(),
+            });
+        }
     }
 
     /// The error for a stack interrupted while CloudFormation works on it, with its state.
@@ -252,5 +234,39 @@ impl Deployer {
             Err(e) if does_not_exist(&e) => Ok(None),
             Err(e) => Err(aws(name, "DescribeStacks", e)),
         }
+    }
+}
+
+/// What the stack's state means for the operation: `None` while CloudFormation still works on
+/// it, else the operation's outcome (a failure carries the first failed resource).
+fn settled_outcome(
+    name: &str,
+    operation: Operation,
+    info: Option<StackInfo>,
+    first_failure: Option<&FailedResource>,
+) -> Option<Result<Settled, DeployError>> {
+    match info {
+        None if operation == Operation::Delete => Some(Ok(Settled {
+            status: StackStatus::DeleteComplete,
+            outputs: Vec::new(),
+        })),
+        // Gone: deleted by OnStackFailure=DELETE after a failed create.
+        None => Some(Err(DeployError::StackFailed {
+            stack: name.to_string(),
+            operation,
+            status: "deleted after the failed creation (OnStackFailure=DELETE)".into(),
+            cause: first_failure.cloned().map(Box::new),
+        })),
+        Some(info) if is_busy(&info.status) => None,
+        Some(info) if operation.succeeded(&info.status) => Some(Ok(Settled {
+            status: info.status,
+            outputs: info.outputs,
+        })),
+        Some(info) => Some(Err(DeployError::StackFailed {
+            stack: name.to_string(),
+            operation,
+            status: info.status.as_str().to_string(),
+            cause: first_failure.cloned().map(Box::new),
+        })),
     }
 }
