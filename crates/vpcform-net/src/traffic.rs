@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::constructs::endpoint_service::{EndpointServiceNode, EndpointServiceRef};
 use crate::constructs::gateway_endpoint::GatewayEndpointNode;
+use crate::constructs::hosted_zone::PrivateHostedZoneNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
 use crate::constructs::resource_configuration::ResourceConfigurationNode;
@@ -631,6 +632,21 @@ impl Context<'_> {
         Some((path, via, hops))
     }
 
+    /// A private hosted zone of the app for `service`'s name, by path. Only asked when a flow
+    /// found no zone of its own VPC (a failure path: a walk over the app's constructs).
+    fn zone_for(&self, service: &str) -> Option<String> {
+        self.model
+            .stacks
+            .iter()
+            .flat_map(StackDef::keyed_nodes)
+            .find(|(key, _)| {
+                self.model
+                    .get_key::<PrivateHostedZoneNode>(*key)
+                    .is_some_and(|zone| zone.service(self.model) == Some(service))
+            })
+            .map(|(key, _)| self.model.path(key))
+    }
+
     /// The most specific route of `table` whose destination holds `block`.
     fn route_for(&self, table: NodeKey, block: Ipv4Cidr) -> Option<&RouteNode> {
         self.model
@@ -682,6 +698,22 @@ impl Context<'_> {
                 Some(fix),
             ))
         };
+        // A route missing from an existing table may be one vpcform was not told of: unknown,
+        // not unreachable, as for a flow to an AWS service (`routes_unknown`).
+        let missing = |table: NodeKey, reason: String, fix: String| {
+            if self.routes_unknown(Some(table)) {
+                Box::new(self.result(
+                    PathKind::Unknown,
+                    Some(endpoint_key),
+                    Some(format!(
+                        "{reason}; it is an existing route table, whose other routes are unknown"
+                    )),
+                    Some(fix),
+                ))
+            } else {
+                unreachable(reason, fix)
+            }
+        };
         let hub_path = self.model.path(hub);
         let own_cidr = self.cidr();
         let Some((table, _)) = self.model.route_table_of(self.subnet.key) else {
@@ -712,7 +744,8 @@ impl Context<'_> {
                 ));
             }
             let Some(route) = chosen else {
-                return Err(unreachable(
+                return Err(missing(
+                    table,
                     format!(
                         "route table {table_path} has no route to {block}, where hub endpoint {} has its interface",
                         self.model.path(endpoint_key)
@@ -820,17 +853,21 @@ impl Context<'_> {
                     | TargetNode::EgressOnlyInternetGateway(_) => false,
                 });
                 if !returns {
-                    return Err(unreachable(
-                        format!(
-                            "no way back: route table {} of hub subnet {} has no route to {own} over the same connection",
-                            self.model.path(hub_table),
-                            subnet.path()
-                        ),
-                        format!(
-                            "add a route to {own} (or the spokes' block) to {}",
-                            self.model.path(hub_table)
-                        ),
-                    ));
+                    let reason = format!(
+                        "no way back: route table {} of hub subnet {} has no route to {own} over the same connection",
+                        self.model.path(hub_table),
+                        subnet.path()
+                    );
+                    let fix = format!(
+                        "add a route to {own} (or the spokes' block) to {}",
+                        self.model.path(hub_table)
+                    );
+                    // No known route back may be an unknown one; a known route elsewhere
+                    // sends the replies astray whatever else the table holds.
+                    return Err(match chosen {
+                        None => missing(hub_table, reason, fix),
+                        Some(_) => unreachable(reason, fix),
+                    });
                 }
             }
         }
@@ -1372,10 +1409,23 @@ impl Context<'_> {
                 self.model.path(*key)
             )
         }));
-        let fix = if has_gateway {
-            format!("add a GatewayEndpoint for {service} on route table {table_name} (free)")
-        } else {
-            format!("add an InterfaceEndpoint for {service} with private DNS in VPC {vpc_path}")
+        // A private hosted zone for the service that this VPC is not associated with: the
+        // centralized design's missing step is the association, not another endpoint.
+        let unassociated_zone = self.zone_for(service);
+        if let Some(zone) = &unassociated_zone {
+            notes.push(format!(
+                "private hosted zone {zone} answers {service}'s name with its endpoint, but VPC \
+                 {vpc_path} is not one of its VPCs"
+            ));
+        }
+        let fix = match (&unassociated_zone, has_gateway) {
+            (Some(zone), _) => format!("add VPC {vpc_path} to private hosted zone {zone}'s VPCs"),
+            (None, true) => {
+                format!("add a GatewayEndpoint for {service} on route table {table_name} (free)")
+            }
+            (None, false) => {
+                format!("add an InterfaceEndpoint for {service} with private DNS in VPC {vpc_path}")
+            }
         };
         // 3. The default route.
         let default_route = route_table.and_then(|(table, _)| {
@@ -1420,11 +1470,14 @@ impl Context<'_> {
                      holds only the attached VPCs' blocks, not {service}'s public addresses",
                     attachment.path()
                 ))),
-                Some(format!(
-                    "{fix}, or centralize it: an interface endpoint in a hub VPC attached to the \
-                     transit gateway, with a private hosted zone for {service} associated with \
-                     VPC {vpc_path}"
-                )),
+                Some(match &unassociated_zone {
+                    Some(_) => fix,
+                    None => format!(
+                        "{fix}, or centralize it: an interface endpoint in a hub VPC attached to \
+                         the transit gateway, with a private hosted zone for {service} associated \
+                         with VPC {vpc_path}"
+                    ),
+                }),
             ),
             // Peering carries only the two VPCs' blocks, never onward to the internet (no
             // edge-to-edge routing: VPC peering guide, docs/aws-rules.md §18.5).

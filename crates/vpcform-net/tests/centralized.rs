@@ -25,6 +25,8 @@ struct Break {
     default_route_table_off: bool,
     spoke_route_to_nat: bool,
     hub_private_dns: bool,
+    spoke_not_in_sqs_zone: bool,
+    existing_spoke_routes: bool,
 }
 
 struct Built {
@@ -74,10 +76,21 @@ fn build(b: Break) -> Built {
             .subnets(attachment_subnets)
             .build(),
     );
-    let routes = spoke.add(
-        "ARoutes",
-        RouteTable::builder().vpc(&a).subnets([&w1, &w2]).build(),
-    );
+    let routes = if b.existing_spoke_routes {
+        spoke.add(
+            "ARoutes",
+            vpcform_net::ExistingRouteTable::builder()
+                .vpc(&a)
+                .id(vpcform_net::ExistingId::id("rtb-0123456789abcdef0"))
+                .serves([&w1, &w2])
+                .build(),
+        )
+    } else {
+        spoke.add(
+            "ARoutes",
+            RouteTable::builder().vpc(&a).subnets([&w1, &w2]).build(),
+        )
+    };
     if b.spoke_route_to_nat {
         spoke.add("Igw", InternetGateway::builder().vpc(&a).build());
         let nat = spoke.add("Nat", NatGateway::builder().subnet(&public).build());
@@ -220,11 +233,15 @@ fn build(b: Break) -> Built {
             .build(),
     );
     let spoke_vpc = shared.import(&spoke_id);
+    let mut sqs_zone_vpcs = vec![ZoneVpc::of(&hub)];
+    if !b.spoke_not_in_sqs_zone {
+        sqs_zone_vpcs.push(ZoneVpc::of(spoke_vpc));
+    }
     shared.add(
         "SqsZone",
         PrivateHostedZone::builder()
             .endpoint(&sqs)
-            .vpcs([ZoneVpc::of(&hub), ZoneVpc::of(spoke_vpc)])
+            .vpcs(sqs_zone_vpcs)
             .build(),
     );
 
@@ -264,6 +281,40 @@ fn a_spoke_reaches_the_hub_endpoint_through_the_zone_and_the_transit_gateway() {
         hops,
         ["Spoke/AAttachment", "Core/Tgw", "Shared/HubAttachment"]
     );
+}
+
+#[test]
+fn a_spoke_left_out_of_the_zone_is_told_to_join_it_not_to_add_an_endpoint() {
+    let (path, reason, fix, _) = flow(Break {
+        spoke_not_in_sqs_zone: true,
+        ..Break::default()
+    });
+    assert_eq!(path, PathKind::Unreachable, "{reason}");
+    assert_eq!(
+        fix,
+        "add VPC Spoke/A to private hosted zone Shared/SqsZone's VPCs"
+    );
+    assert!(reason.contains("Shared/SqsZone"), "{reason}");
+}
+
+#[test]
+fn a_route_missing_from_an_existing_table_is_unknown_as_for_an_aws_service() {
+    let (path, reason, fix, _) = flow(Break {
+        existing_spoke_routes: true,
+        spoke_route: true,
+        ..Break::default()
+    });
+    assert_eq!(path, PathKind::Unknown, "{reason}");
+    assert_eq!(
+        fix,
+        "add a route to Shared/Hub's block through the VPC's transit gateway attachment or peering connection"
+    );
+    // Known to the program, the same table without the route is unreachable.
+    let (path, ..) = flow(Break {
+        spoke_route: true,
+        ..Break::default()
+    });
+    assert_eq!(path, PathKind::Unreachable);
 }
 
 #[test]
