@@ -245,7 +245,7 @@ fn blank(text: &str) -> String {
             }
         } else if c == 'r'
             && matches!(next, Some('"') | Some('#'))
-            && !prev_is_ident(&chars, i)
+            && (!prev_is_ident(&chars, i) || (chars[i - 1] == 'b' && !prev_is_ident(&chars, i - 1)))
             && raw_string_hashes(&chars, i + 1).is_some()
         {
             // r"…", r#"…"#: ends at a quote followed by as many hashes.
@@ -586,7 +586,7 @@ mod tests {
         let found = run(&[(
             "identity.rs",
             "/// See [`Node`](crate::model::Node).\n// crate::model\n/* crate::model /* nested */ */\n\
-             const A: &str = \"crate::model::Node\";\nconst B: &str = r#\"crate::model\"#;\n\
+             const A: &str = \"crate::model::Node\";\nconst B: &str = r#\"crate::model\"#;\nconst D: &[u8] = br\"crate::\\model\";\n\
              const C: char = '{';\nfn f<'a>(x: &'a str) {}\npub(crate) struct S;\n\
              #[cfg(test)]\nmod tests {\n    use crate::model::Node;\n    fn g() { let _ = '}'; }\n}\n",
         )]);
@@ -597,10 +597,11 @@ mod tests {
     fn code_after_a_test_module_is_still_checked() {
         let found = run(&[(
             "identity.rs",
-            "#[cfg(test)]\nmod tests {\n    fn f() {}\n}\nuse crate::model::Node;\n",
+            "#[cfg(test)]\nmod tests {\n    fn f() {}\n}\nconst D: &[u8] = br\"x\\\";\nuse crate::model::Node;\n",
         )]);
+        // The raw byte string ends at its first quote, backslash or not.
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].line, 5);
+        assert_eq!(found[0].line, 6);
     }
 
     #[test]

@@ -1282,6 +1282,11 @@ impl fmt::Display for SynthErrors {
 impl std::error::Error for SynthErrors {}
 
 /// Why a prices file could not be used.
+///
+/// ```
+/// let error = vpcform_net::Prices::from_json("{}", "prices.json").unwrap_err();
+/// assert!(error.to_string().starts_with("prices file prices.json"));
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum PricesError {
     /// The file could not be read.

@@ -137,6 +137,17 @@ pub(crate) use handle;
 
 /// Any construct's handle: what [`Stack::override_property`](crate::Stack::override_property)
 /// and [`StackSet::parameter`](crate::StackSet::parameter) take.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Network { vpc Main } }
+/// fn tenancy(stack: &mut Stack<Network>, construct: &impl vpcform_net::AnyHandle) {
+///     stack.override_property(construct, "InstanceTenancy", "default");
+/// }
+/// let mut stack = Stack::<Network>::new("Network");
+/// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// tenancy(&mut stack, &vpc);
+/// ```
 pub trait AnyHandle {
     /// The run-time handle.
     #[doc(hidden)]
