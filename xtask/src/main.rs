@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("layers") => layers::main(),
         Some("lint-templates") => lint_templates(),
         Some("demo") => demo(),
         Some("diagram") => diagram(),
@@ -29,7 +30,9 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
-                 ci              fmt check, clippy, fn-length, tests (INSTA_UPDATE=no, moto), cfn-lint and checkov of every example\n  \
+                 ci              fmt check, clippy, layers, fn-length, tests (INSTA_UPDATE=no, moto), cfn-lint and checkov of every example\n  \
+                 layers          check that vpcform-net's modules import only from their layer and below\n                  \
+                 (the order in crates/vpcform-net/LAYERS)\n  \
                  lint-templates  synthesize every example and run cfn-lint and checkov over the templates\n  \
                  demo            deploy examples/private_endpoints.rs to a local moto server and back\n  \
                  diagram         render each example's diagram to docs/<example>.svg with Graphviz\n  \
@@ -57,6 +60,7 @@ type Result<T = ()> = std::result::Result<T, String>;
 mod bench;
 mod catalogue;
 mod fn_length;
+mod layers;
 
 fn root() -> PathBuf {
     // xtask/ sits at the workspace root.
@@ -101,6 +105,8 @@ fn ci() -> Result {
             "warnings",
         ]),
     )?;
+    eprintln!("==> cargo xtask layers");
+    layers::main()?;
     fn_length::main(&[])?;
     catalogue::main(&["--check".to_string()])?;
     synth_only_builds_no_aws_sdk()?;

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use crate::cost::{CostReport, Prices};
 use crate::environment::{Environment, ParameterImport};
-use crate::handle::StackKey;
+use crate::identity::StackKey;
 use crate::model::Model;
 use crate::stack::{Findings, StackDef};
 use crate::traffic::{Flow, TrafficReport};
@@ -194,14 +194,14 @@ impl App {
                     });
                 }
             }
-            crate::environment::check(stack, &mut findings.errors);
-            crate::tags::check_stack(stack, &mut findings.errors);
+            crate::environment::check(&stack.name, &stack.environment(), &mut findings.errors);
+            crate::tags::check_stack(stack.tag_data(), &mut findings.errors);
         }
         let model = Model::new(&self.stacks);
         let templates: Vec<Option<Template>> = self
             .stacks
             .iter()
-            .map(|stack| stack.synth(&model, &mut findings))
+            .map(|stack| crate::synth::stack(stack, &model, &mut findings))
             .collect();
         let depends = check_imports(&model, &mut findings.errors);
         let mut stack_sets: Vec<Option<crate::StackSetSpec>> =
@@ -274,11 +274,11 @@ impl App {
         let mut tags = vec![("vpcform:app".to_string(), self.name.clone())];
         tags.extend(def.tags.iter().cloned());
         let capabilities = capabilities(def, &template);
-        let parameter_imports: Vec<ParameterImport> =
-            crate::environment::parameter_imports(def, &self.stacks)
-                .into_iter()
-                .map(|(_, import, _)| import)
-                .collect();
+        let parameter_imports: Vec<ParameterImport> = def
+            .parameter_imports(&self.stacks)
+            .into_iter()
+            .map(|(_, import, _)| import)
+            .collect();
         let mut imports: Vec<String> = template.imports().iter().map(|i| i.to_string()).collect();
         imports.dedup();
         SynthesizedStack {
@@ -298,7 +298,7 @@ impl App {
                         .find(|(index, _)| *index == i)
                         .and_then(|(_, set)| set.admin_region.clone())
                 }),
-                ..Environment::of(def)
+                ..def.environment()
             },
             stack_set,
             tags,

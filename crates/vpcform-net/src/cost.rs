@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::constructs::endpoint_service::EndpointServiceNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::subnet::SubnetNode;
-use crate::handle::NodeKey;
+use crate::error::PricesError;
+use crate::identity::NodeKey;
 use crate::model::{Model, Node};
 use crate::traffic::{FlowOutcome, PathKind, Target, Traffic};
 
@@ -66,37 +67,6 @@ fn us_east_1_transit_gateway_per_gb() -> f64 {
 }
 fn us_east_1_hosted_zone_per_month() -> f64 {
     0.50
-}
-
-/// Why a prices file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum PricesError {
-    /// The file could not be read.
-    #[error("{path}: {source}")]
-    Read {
-        /// The file.
-        path: String,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The JSON does not describe prices.
-    #[error("prices file {path}: {source}")]
-    Parse {
-        /// The file (or `bundled` for the default).
-        path: String,
-        /// The parse error.
-        source: serde_json::Error,
-    },
-    /// A price or the hours of a month that is not a finite, non-negative number.
-    #[error("prices file {path}: {field} is {value}; prices are finite numbers ≥ 0")]
-    Invalid {
-        /// The file.
-        path: String,
-        /// The field.
-        field: &'static str,
-        /// The value.
-        value: f64,
-    },
 }
 
 const US_EAST_1: &str = include_str!("../prices/us-east-1.json");

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::handle::NodeKey;
+use crate::identity::NodeKey;
 use crate::model::{Model as NetworkModel, Node};
 use crate::traffic::{PathKind, Target, Traffic};
 

@@ -12,7 +12,6 @@ use serde::Serialize;
 use vpcform_cfn::{Parameter, Template, Value};
 
 use crate::SynthError;
-use crate::stack::StackDef;
 
 /// A stack's environment: where it is deployed and with which credentials. Each part left
 /// `None` is the deploying credentials' (unknown at synth).
@@ -50,15 +49,6 @@ pub struct Environment {
 }
 
 impl Environment {
-    pub(crate) fn of(stack: &StackDef) -> Environment {
-        Environment {
-            account: stack.account.clone(),
-            region: stack.region.clone(),
-            profile: stack.profile.clone(),
-            role_arn: stack.role_arn.clone(),
-        }
-    }
-
     /// The account: pinned, or the role's.
     fn account_id(&self) -> Option<&str> {
         self.account
@@ -132,16 +122,16 @@ pub(crate) fn is_account_id(text: &str) -> bool {
 
 /// A stack's environment as given: a 12-digit account, a role ARN (of that account when both
 /// are given), a profile name that `~/.aws/config` can hold.
-pub(crate) fn check(stack: &StackDef, errors: &mut Vec<SynthError>) {
+pub(crate) fn check(stack: &str, environment: &Environment, errors: &mut Vec<SynthError>) {
     let mut invalid = |what: &'static str, value: &str, fix: String| {
         errors.push(SynthError::InvalidEnvironment {
-            stack: stack.name.to_string(),
+            stack: stack.to_string(),
             what,
             value: value.to_string(),
             fix,
         })
     };
-    if let Some(account) = &stack.account
+    if let Some(account) = &environment.account
         && !is_account_id(account)
     {
         invalid(
@@ -150,7 +140,7 @@ pub(crate) fn check(stack: &StackDef, errors: &mut Vec<SynthError>) {
             "an AWS account ID is 12 digits, e.g. 111122223333".into(),
         );
     }
-    if let Some(role) = &stack.role_arn {
+    if let Some(role) = &environment.role_arn {
         match role_account(role) {
             None => invalid(
                 "role ARN",
@@ -158,7 +148,7 @@ pub(crate) fn check(stack: &StackDef, errors: &mut Vec<SynthError>) {
                 "a role ARN looks like arn:aws:iam::111122223333:role/vpcform-deploy".into(),
             ),
             Some(of_role) => {
-                if let Some(account) = &stack.account
+                if let Some(account) = &environment.account
                     && is_account_id(account)
                     && account != of_role
                 {
@@ -174,7 +164,7 @@ pub(crate) fn check(stack: &StackDef, errors: &mut Vec<SynthError>) {
             }
         }
     }
-    if let Some(profile) = &stack.profile
+    if let Some(profile) = &environment.profile
         && (profile.is_empty() || profile.chars().any(|c| c.is_whitespace() || c == ']'))
     {
         invalid(
@@ -218,29 +208,38 @@ pub struct ParameterImport {
     pub output: String,
 }
 
-/// The imports of `stack` that cannot be `Fn::ImportValue`, as parameters, with the export
-/// each replaces; imports from stacks not in the app are left to `check_imports`.
-pub(crate) fn parameter_imports(
-    stack: &StackDef,
-    stacks: &[StackDef],
+/// One import of a stack whose exporting stack the app has: the export, the output it names,
+/// and the exporting stack's name and environment. Plain data, so that this module sits below
+/// the stacks that call it.
+pub(crate) struct ImportOf<'a> {
+    pub(crate) export_name: &'a str,
+    pub(crate) output: &'a str,
+    pub(crate) from: &'a str,
+    pub(crate) environment: Environment,
+    /// The exporting stack is the importing one.
+    pub(crate) own: bool,
+}
+
+/// The imports (of a stack deployed to `mine`) that cannot be `Fn::ImportValue`, as
+/// parameters, with the export each replaces; imports from stacks not in the app are left to
+/// `check_imports`.
+pub(crate) fn parameter_imports<'a>(
+    mine: &Environment,
+    imports: impl IntoIterator<Item = ImportOf<'a>>,
 ) -> Vec<(String, ParameterImport, Environment)> {
-    let mine = Environment::of(stack);
     let mut out: Vec<(String, ParameterImport, Environment)> = Vec::new();
-    for import in &stack.imports {
-        let Some(exporter) = stacks.iter().find(|s| s.key == import.from) else {
-            continue;
-        };
-        let theirs = Environment::of(exporter);
-        if exporter.key == stack.key
+    for import in imports {
+        let theirs = import.environment;
+        if import.own
             || mine.shares_exports_with(&theirs)
-            || out.iter().any(|(export, ..)| *export == import.export_name)
+            || out.iter().any(|(export, ..)| export == import.export_name)
         {
             continue;
         }
         let mut parameter = format!(
             "Import{}{}",
-            exporter
-                .name
+            import
+                .from
                 .replace(|c: char| !c.is_ascii_alphanumeric(), ""),
             import.output
         );
@@ -252,11 +251,11 @@ pub(crate) fn parameter_imports(
             n += 1;
         }
         out.push((
-            import.export_name.clone(),
+            import.export_name.to_string(),
             ParameterImport {
                 parameter,
-                stack: exporter.name.to_string(),
-                output: import.output.clone(),
+                stack: import.from.to_string(),
+                output: import.output.to_string(),
             },
             theirs,
         ));
@@ -264,15 +263,15 @@ pub(crate) fn parameter_imports(
     out
 }
 
-/// Rewrites `stack`'s rendered template: each import across environments becomes a `Ref` to a
-/// `String` parameter, declared with where its value comes from.
+/// Rewrites the rendered template of `stack`: each import across environments (`imports`, as
+/// [`parameter_imports`] gives them) becomes a `Ref` to a `String` parameter, declared with
+/// where its value comes from.
 pub(crate) fn rewrite_imports(
-    stack: &StackDef,
-    stacks: &[StackDef],
+    stack: &str,
+    imports: &[(String, ParameterImport, Environment)],
     template: &mut Template,
     errors: &mut Vec<SynthError>,
 ) {
-    let imports = parameter_imports(stack, stacks);
     if imports.is_empty() {
         return;
     }
@@ -284,7 +283,7 @@ pub(crate) fn rewrite_imports(
             *value = Value::reference(import.parameter.as_str());
         }
     });
-    for (_, import, from) in &imports {
+    for (_, import, from) in imports {
         let parameter = Parameter::string().description(format!(
             "{}'s output {} ({}): filled in by `vpcform deploy`, as Fn::ImportValue cannot \
              cross accounts or regions",
@@ -294,7 +293,7 @@ pub(crate) fn rewrite_imports(
         ));
         if let Err(source) = template.add_parameter(import.parameter.as_str(), parameter) {
             errors.push(SynthError::Template {
-                stack: stack.name.to_string(),
+                stack: stack.to_string(),
                 source,
             });
         }

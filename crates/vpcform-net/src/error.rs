@@ -1057,7 +1057,7 @@ pub enum SynthError {
     },
     /// The prices for the cost estimate could not be read.
     #[error("cost estimate: {0}")]
-    Prices(crate::PricesError),
+    Prices(PricesError),
     /// A problem the template model found.
     #[error("{stack}: {source}")]
     Template {
@@ -1284,3 +1284,39 @@ impl fmt::Display for SynthErrors {
 }
 
 impl std::error::Error for SynthErrors {}
+
+/// Why a prices file could not be used.
+///
+/// ```
+/// let error = vpcform_net::Prices::from_json("{}", "prices.json").unwrap_err();
+/// assert!(error.to_string().starts_with("prices file prices.json"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+pub enum PricesError {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The JSON does not describe prices.
+    #[error("prices file {path}: {source}")]
+    Parse {
+        /// The file (or `bundled` for the default).
+        path: String,
+        /// The parse error.
+        source: serde_json::Error,
+    },
+    /// A price or the hours of a month that is not a finite, non-negative number.
+    #[error("prices file {path}: {field} is {value}; prices are finite numbers ≥ 0")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// The field.
+        field: &'static str,
+        /// The value.
+        value: f64,
+    },
+}

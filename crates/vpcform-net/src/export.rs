@@ -1,7 +1,7 @@
 //! Outputs and exports: values that leave a stack, typed by what they carry.
 //!
 //! An [`Export<S, T>`] says which stack exports it (`S`) and what it carries (`T`: a
-//! [`VpcId`], a [`ServiceName`], …), so importing a VPC ID where an endpoint service name is
+//! [`VpcId`], a [`ServiceName`](crate::ServiceName), …), so importing a VPC ID where an endpoint service name is
 //! expected does not compile. An output or export made from a handle keeps the handle, and
 //! synthesis checks that it belongs to the exporting stack.
 
@@ -9,8 +9,8 @@ use std::marker::PhantomData;
 
 use vpcform_cfn::Value;
 
-use crate::ServiceName;
-use crate::handle::{Handle, StackKey};
+use crate::handle::Handle;
+use crate::identity::StackKey;
 
 /// What an export of a VPC carries: its ID (`vpc-…`).
 #[derive(Debug)]
@@ -28,7 +28,7 @@ pub enum SecurityGroupId {}
 #[derive(Debug)]
 pub enum VpcEndpointId {}
 /// What an export of an endpoint service carries: its ID (`vpce-svc-…`); an interface endpoint
-/// takes its [`ServiceName`] instead.
+/// takes its [`ServiceName`](crate::ServiceName) instead.
 #[derive(Debug)]
 pub enum EndpointServiceId {}
 /// What an export of a load balancer, listener or target group carries: its ARN.
@@ -68,7 +68,7 @@ pub enum Raw {}
 #[derive(Debug)]
 pub enum Text {}
 
-/// A value a stack can output or export: a handle, a [`ServiceName`], an [`Imported`] value, or
+/// A value a stack can output or export: a handle, a [`ServiceName`](crate::ServiceName), an [`Imported`] value, or
 /// a plain [`Value`] or text.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a stack output",
@@ -141,29 +141,6 @@ impl Exportable for String {
     type Carries = Text;
     fn output_value(self) -> OutputValue {
         OutputValue::plain(Value::from(self))
-    }
-}
-
-impl Exportable for ServiceName {
-    type Carries = ServiceName;
-    fn output_value(self) -> OutputValue {
-        OutputValue {
-            referenced: !self.value.references().is_empty(),
-            // With its service's handle, checked as one; without, the mark finds it in a
-            // stack it is not of.
-            value: match &self.source {
-                Some(_) => self.value.unscoped().clone(),
-                None => self.value,
-            },
-            source: self.source,
-        }
-    }
-}
-
-impl Exportable for &ServiceName {
-    type Carries = ServiceName;
-    fn output_value(self) -> OutputValue {
-        self.clone().output_value()
     }
 }
 

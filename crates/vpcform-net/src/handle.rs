@@ -1,35 +1,10 @@
 //! Handles: cheap, typed references to constructs already added to a stack.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use vpcform_cfn::Value;
 
-use crate::model::Kind;
-
-/// A stack's identity: unique in the process, so that handles of two apps, or of two stacks
-/// with the same name, never resolve to each other's constructs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct StackKey(u64);
-
-impl StackKey {
-    /// The scope of the stack's template: what marks the values its handles give out.
-    pub(crate) fn scope(self) -> vpcform_cfn::Scope {
-        vpcform_cfn::Scope::new(self.0)
-    }
-
-    pub(crate) fn fresh() -> StackKey {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        StackKey(NEXT.fetch_add(1, Ordering::Relaxed))
-    }
-}
-
-/// A construct's identity: its stack's key and its position in that stack.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct NodeKey {
-    pub(crate) stack: StackKey,
-    pub(crate) index: u32,
-}
+use crate::identity::{Kind, NodeKey};
 
 /// What every handle carries at run time: the construct's identity and kind, its VPC's
 /// identity, and the names error messages use.
@@ -128,7 +103,7 @@ macro_rules! handle {
             }
         }
 
-        impl<V> $crate::stack::AnyHandle for $name<V> {
+        impl<V> $crate::handle::AnyHandle for $name<V> {
             fn any_handle(&self) -> &$crate::handle::Handle {
                 &self.handle
             }
@@ -159,6 +134,25 @@ macro_rules! handle {
 }
 
 pub(crate) use handle;
+
+/// Any construct's handle: what [`Stack::override_property`](crate::Stack::override_property)
+/// and [`StackSet::parameter`](crate::StackSet::parameter) take.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack Network { vpc Main } }
+/// fn tenancy(stack: &mut Stack<Network>, construct: &impl vpcform_net::AnyHandle) {
+///     stack.override_property(construct, "InstanceTenancy", "default");
+/// }
+/// let mut stack = Stack::<Network>::new("Network");
+/// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// tenancy(&mut stack, &vpc);
+/// ```
+pub trait AnyHandle {
+    /// The run-time handle.
+    #[doc(hidden)]
+    fn any_handle(&self) -> &Handle;
+}
 
 /// A handle, owned or borrowed: what builders' list setters take, so `[&a, &b]` works.
 ///
@@ -229,20 +223,5 @@ impl Linked {
     /// The construct's key, when the app has it.
     pub(crate) fn key(&self) -> Option<NodeKey> {
         self.source.as_ref().map(|h| h.key)
-    }
-
-    /// Checks a same-stack handle like any other property's (an import is the app's import
-    /// rules' to check).
-    pub(crate) fn check(
-        &self,
-        check: &mut crate::model::Check<'_>,
-        construct: &str,
-        property: &'static str,
-    ) {
-        if let Some(source) = &self.source
-            && self.local
-        {
-            check.handle(construct, property, source, None);
-        }
     }
 }

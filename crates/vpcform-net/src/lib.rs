@@ -41,6 +41,7 @@ mod environment;
 mod error;
 pub mod export;
 mod handle;
+mod identity;
 mod markers;
 mod model;
 pub mod policy;
@@ -49,6 +50,7 @@ mod regions;
 pub mod services;
 mod stack;
 mod stack_set;
+mod synth;
 mod tags;
 mod traffic;
 
@@ -114,15 +116,15 @@ pub use constructs::vpc_peering::{
     ExternalVpc, IntoPeer, PeerDef, PeerIn, PeeringAccepter, VpcPeering, VpcPeeringRef,
 };
 pub use constructs::workload::{Workload, WorkloadRef};
-pub use cost::{CentralizedEndpoint, CostItem, CostReport, Prices, PricesError, StackCost};
+pub use cost::{CentralizedEndpoint, CostItem, CostReport, Prices, StackCost};
 pub use environment::{Environment, ParameterImport};
-pub use error::{SynthError, SynthErrors, SynthWarning};
+pub use error::{PricesError, SynthError, SynthErrors, SynthWarning};
 pub use export::{Export, Exportable, Imported};
-pub use handle::AsHandle;
+pub use handle::{AnyHandle, AsHandle};
 pub use markers::{DynamicStack, DynamicVpc, InStack, StackMarker, VpcMarker};
 pub use policy::EndpointPolicy;
 pub use services::{AwsService, GatewayService, InterfaceService, PrivateDnsCapable};
-pub use stack::{AnyHandle, Construct, RawResourceRef, Stack, StackDef};
+pub use stack::{Construct, RawResourceRef, Stack, StackDef};
 pub use stack_set::{
     Amount, OperationPreferences, PermissionModel, StackSet, StackSetOverride, StackSetSpec,
     StackSetTargets,

@@ -40,22 +40,18 @@ use crate::constructs::transit_gateway_route_table::TransitGatewayRouteTableNode
 use crate::constructs::vpc::VpcNode;
 use crate::constructs::vpc_peering::VpcPeeringNode;
 use crate::constructs::workload::WorkloadNode;
-use crate::handle::{Handle, NodeKey, StackKey};
+use crate::handle::{Handle, Linked};
+use crate::identity::{Kind, NodeKey, StackKey};
 use crate::stack::{Findings, StackDef};
 
-/// Declares the closed set of constructs: the [`Node`] enum, its [`Kind`]s, and typed access
-/// to each variant ([`Variant`]).
+/// Declares the closed set of constructs: the [`Node`] enum, the [`Kind`] of each (`Kind`
+/// lives in `identity`, below the handles; a variant missing from either does not compile), and
+/// typed access to each variant ([`Variant`]).
 macro_rules! nodes {
     ($($variant:ident($ty:ty)),* $(,)?) => {
         /// A construct recorded in a stack.
         pub(crate) enum Node {
             $($variant($ty),)*
-        }
-
-        /// What kind of construct a node (or a handle) is.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub(crate) enum Kind {
-            $($variant,)*
         }
 
         impl Node {
@@ -193,55 +189,6 @@ tagged! {
 /// One variant's node type, reached from a [`Node`] by a `match`, never a downcast.
 pub(crate) trait Variant: Sized + 'static {
     fn of(node: &Node) -> Option<&Self>;
-}
-
-impl Kind {
-    /// Its name in messages with `a` or `an`: `an interface endpoint`.
-    pub(crate) fn with_article(self) -> String {
-        let name = self.to_string();
-        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
-            "an"
-        } else {
-            "a"
-        };
-        format!("{article} {name}")
-    }
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Kind::Vpc => "VPC",
-            Kind::Subnet => "subnet",
-            Kind::RouteTable => "route table",
-            Kind::Route => "route",
-            Kind::SecurityGroup => "security group",
-            Kind::GatewayEndpoint => "gateway endpoint",
-            Kind::InterfaceEndpoint => "interface endpoint",
-            Kind::TargetGroup => "target group",
-            Kind::NetworkLoadBalancer => "Network Load Balancer",
-            Kind::Listener => "listener",
-            Kind::EndpointService => "endpoint service",
-            Kind::InternetGateway => "internet gateway",
-            Kind::EgressOnlyInternetGateway => "egress-only internet gateway",
-            Kind::NatGateway => "NAT gateway",
-            Kind::TransitGateway => "transit gateway",
-            Kind::TransitGatewayAttachment => "transit gateway attachment",
-            Kind::TransitGatewayRouteTable => "transit gateway route table",
-            Kind::TransitGatewayRoute => "transit gateway route",
-            Kind::VpcPeering => "VPC peering connection",
-            Kind::PrivateHostedZone => "private hosted zone",
-            Kind::ResourceGateway => "resource gateway",
-            Kind::ResourceConfiguration => "resource configuration",
-            Kind::ResourceEndpoint => "resource endpoint",
-            Kind::ServiceNetwork => "service network",
-            Kind::ServiceNetworkResourceAssociation => "service network resource association",
-            Kind::ServiceNetworkEndpoint => "service network endpoint",
-            Kind::FlowLog => "flow log",
-            Kind::Workload => "workload",
-            Kind::Resource => "resource",
-        })
-    }
 }
 
 impl Node {
@@ -818,6 +765,16 @@ impl<'a> Check<'a> {
         }
     }
 
+    /// Checks a same-stack [`Linked`] construct like any other property's handle (an import is
+    /// the app's import rules' to check).
+    pub(crate) fn linked(&mut self, linked: &Linked, construct: &str, property: &'static str) {
+        if let Some(source) = &linked.source
+            && linked.local
+        {
+            self.handle(construct, property, source, None);
+        }
+    }
+
     /// [`Check::handle`] for each handle of a list property.
     pub(crate) fn handles(
         &mut self,
@@ -896,7 +853,7 @@ impl Render<'_> {
     /// The `Tags` of a resource of construct `id` with the construct's own tags `own`:
     /// `Name`, the stack's, the construct's (see `tags`).
     pub(crate) fn tags(&self, id: &str, own: &crate::Tags) -> vpcform_cfn::Value {
-        crate::tags::render(self.stack, id, own)
+        crate::tags::render(self.stack.tag_data(), id, own)
     }
 }
 

@@ -5,7 +5,7 @@ use crate::constructs::endpoint_service::EndpointServiceNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
 use crate::constructs::subnet::SubnetNode;
-use crate::handle::NodeKey;
+use crate::identity::NodeKey;
 use crate::model::{Model, Node};
 use crate::stack::{Findings, StackDef};
 use crate::{Az, SynthError};

@@ -1,14 +1,18 @@
-//! Stacks: the unit of deployment, holding constructs and outputs; one template each.
+//! Stacks: the unit of deployment, holding constructs and outputs; one template each. A
+//! stack's data and its builder API; `synth` turns it into its template.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use vpcform_cfn::{Output, Resource, Template, TemplateError, Value};
+use vpcform_cfn::{Resource, Value};
 
+use crate::environment::{Environment, ImportOf, ParameterImport};
 use crate::export::{Export, Exportable, Imported, OutputValue};
-use crate::handle::{Handle, NodeKey, StackKey};
-use crate::model::{Check, Claim, Model, Node, Render};
+use crate::handle::{AnyHandle, Handle};
+use crate::identity::{NodeKey, StackKey};
+use crate::model::{Claim, Node};
+use crate::tags::StackTags;
 use crate::{StackMarker, SynthError};
 
 /// A CloudFormation stack under construction, typed by its [`StackMarker`].
@@ -345,13 +349,6 @@ impl<S: StackMarker> Stack<S> {
     }
 }
 
-/// Any construct's handle: what [`Stack::override_property`] takes.
-pub trait AnyHandle {
-    /// The run-time handle.
-    #[doc(hidden)]
-    fn any_handle(&self) -> &Handle;
-}
-
 /// A handle to a resource added with [`Stack::add_resource`].
 #[derive(Clone, Debug)]
 pub struct RawResourceRef {
@@ -492,317 +489,41 @@ impl StackDef {
         })
     }
 
-    /// Checks, then renders the stack's template; every problem goes to `findings`.
-    pub(crate) fn synth(&self, model: &Model<'_>, findings: &mut Findings) -> Option<Template> {
-        let before = findings.errors.len();
-        crate::tags::check_stack_characters(self, &mut findings.errors);
-        for (key, node) in self.keyed_nodes() {
-            if let Err(e) = vpcform_cfn::validate_logical_id(node.id()) {
-                findings.errors.push(SynthError::InvalidId {
-                    stack: self.name.to_string(),
-                    id: node.id().to_string(),
-                    reason: match e {
-                        TemplateError::InvalidLogicalId { reason, .. } => reason.to_string(),
-                        other => other.to_string(),
-                    },
-                });
-            }
-            if let Some(tags) = node.tags() {
-                crate::tags::check_construct(
-                    self,
-                    node.id(),
-                    tags,
-                    node.restricted_tags(),
-                    &mut findings.errors,
-                );
-            }
-            let mut check = Check {
-                model,
-                stack: self,
-                key,
-                findings,
-            };
-            node.check(&mut check);
+    /// Where the stack is deployed, as given.
+    pub(crate) fn environment(&self) -> Environment {
+        Environment {
+            account: self.account.clone(),
+            region: self.region.clone(),
+            profile: self.profile.clone(),
+            role_arn: self.role_arn.clone(),
         }
-        self.check_outputs(model, findings);
-        let mut template = self.render(model, findings, before);
-        crate::environment::rewrite_imports(
-            self,
-            model.stacks,
-            &mut template,
-            &mut findings.errors,
-        );
-        if findings.errors.len() > before {
-            return None;
-        }
-        check_limits(&self.name, &template, findings);
-        Some(template)
     }
 
-    /// Values a handle of another stack gave (`reference()`, `group_id()`,
-    /// `service_name()`, …) written into this stack's template, in any form: such a `Ref`
-    /// resolves to whatever this stack calls the same ID, or to nothing. A template names only
-    /// its own resources ("Ref", "Fn::GetAtt": "the logical name of the resource" in the
-    /// template; other stacks' values come through `Fn::ImportValue`, CloudFormation User
-    /// Guide, "Refer to resource outputs in another CloudFormation stack").
-    /// Returns the dangling references they explain: `(from, target)` as
-    /// `TemplateError::UnresolvedReference` names them.
-    fn check_foreign_values(
+    /// What the tag rules need: the stack's name and tags.
+    pub(crate) fn tag_data(&self) -> StackTags<'_> {
+        StackTags {
+            name: &self.name,
+            tags: &self.tags,
+        }
+    }
+
+    /// The imports that cannot be `Fn::ImportValue` (the stack and its exporter are in
+    /// different, or unknown, environments), as parameters, with the export each replaces.
+    pub(crate) fn parameter_imports(
         &self,
-        model: &Model<'_>,
-        template: &Template,
-        findings: &mut Findings,
-    ) -> HashSet<(String, String)> {
-        let mut explained = HashSet::new();
-        for found in template.foreign_values(self.key.scope()) {
-            // `Logical.Property` or `output Name`: what a dangling reference's `from` says.
-            let from = match found.location.split_once('.') {
-                Some((resource, _)) if !found.location.starts_with("output ") => resource,
-                _ => found.location.as_str(),
-            };
-            for target in found.value.references() {
-                explained.insert((from.to_string(), target));
-            }
-            let other = model
-                .stacks
-                .iter()
-                .find(|s| s.key.scope() == found.scope)
-                .map(|s| s.name.to_string());
-            findings.errors.push(SynthError::ValueOfAnotherStack {
-                stack: self.name.to_string(),
-                location: found.location,
-                value: serde_json::to_string(&found.value).unwrap_or_default(),
-                names: found.value.references().join(", "),
-                other_stack: other,
-            });
-        }
-        explained
-    }
-
-    /// Outputs: names unique and valid, handles of this stack.
-    fn check_outputs(&self, model: &Model<'_>, findings: &mut Findings) {
-        let mut seen: HashMap<&str, ()> = HashMap::with_capacity(self.outputs.len());
-        for (name, output) in &self.outputs {
-            if seen.insert(name.as_str(), ()).is_some() {
-                findings.errors.push(SynthError::DuplicateOutput {
-                    stack: self.name.to_string(),
-                    name: name.clone(),
-                });
-            }
-            if let Some(source) = &output.value.source
-                && output.value.referenced
-            {
-                let mut check = Check {
-                    model,
-                    stack: self,
-                    key: source.key,
-                    findings,
-                };
-                let construct = format!("output {name}");
-                check.handle(&construct, "Value", source, None);
-            }
-        }
-    }
-
-    /// Renders every construct, the outputs and the overrides, reporting every duplicate ID
-    /// with the constructs that both claimed it, and every dangling reference.
-    fn render(&self, model: &Model<'_>, findings: &mut Findings, before: usize) -> Template {
-        let ctx = Render { model, stack: self };
-        let mut template = Template::new(self.description.clone());
-        // Which construct rendered which resources (by position in the template), to name
-        // both ends of a duplicate without indexing every logical ID.
-        let mut rendered: Vec<(usize, &Node)> = Vec::with_capacity(self.nodes.len());
-        let name = |node: &Node| {
-            let kind = node.kind().to_string();
-            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                "an"
-            } else {
-                "a"
-            };
-            format!("{} ({article} {kind})", self.path(node.id()))
-        };
-        for node in &self.nodes {
-            rendered.push((template.resources().len(), node));
-            match node.render(&ctx, &mut template) {
-                Ok(()) => {}
-                Err(TemplateError::DuplicateLogicalId { logical_id }) => {
-                    let other = template
-                        .resources()
-                        .get_index_of(&logical_id)
-                        .and_then(|at| rendered.iter().rev().find(|(start, _)| *start <= at))
-                        .map(|(_, owner)| name(owner))
-                        .unwrap_or_default();
-                    findings.errors.push(SynthError::DuplicateId {
-                        stack: self.name.to_string(),
-                        other,
-                        construct: name(node),
-                        id: logical_id,
-                    })
-                }
-                // A construct's own invalid ID was reported by the checks above; an ID it
-                // generates from a valid one can only be too long (the suffixes are
-                // alphanumeric), and must not vanish from the template unsaid.
-                Err(TemplateError::InvalidLogicalId { logical_id, reason }) => {
-                    if vpcform_cfn::validate_logical_id(node.id()).is_ok() {
-                        findings.errors.push(if logical_id.len() > MAX_LOGICAL_ID {
-                            SynthError::GeneratedIdTooLong {
-                                construct: name(node),
-                                length: logical_id.len(),
-                                over: logical_id.len() - MAX_LOGICAL_ID,
-                                id: logical_id,
-                            }
-                        } else {
-                            SynthError::Template {
-                                stack: self.name.to_string(),
-                                source: TemplateError::InvalidLogicalId { logical_id, reason },
-                            }
-                        });
-                    }
-                }
-                Err(source) => findings.errors.push(SynthError::Template {
-                    stack: self.name.to_string(),
-                    source,
-                }),
-            }
-        }
-        for (name, output) in &self.outputs {
-            let mut out = Output::new(output.value.value.clone());
-            if let Some(export) = &output.export {
-                out = out.export(export.as_str());
-            }
-            match template.add_output(name.as_str(), out) {
-                Ok(()) | Err(TemplateError::DuplicateLogicalId { .. }) => {}
-                Err(source) => findings.errors.push(SynthError::InvalidOutputName {
-                    stack: self.name.to_string(),
-                    name: name.clone(),
-                    reason: source.to_string(),
-                }),
-            }
-        }
-        // Checked and rendered without a problem: a dangling reference is then a problem of
-        // its own, not the trace of a construct left out of the template.
-        let checked_clean = findings.errors.len() == before;
-        for o in &self.overrides {
-            self.apply_override(model, o, &mut template, findings);
-        }
-        let explained = self.check_foreign_values(model, &template, findings);
-        // A dangling reference from a construct follows from a handle problem already
-        // reported (one mistake, one error), and one from a value of another stack from that
-        // value; a raw resource's are its own.
-        let raw = |from: &str| {
-            self.nodes
-                .iter()
-                .any(|n| matches!(n, Node::Resource(_)) && n.id() == from)
-        };
-        for source in template.problems() {
-            let own = match &source {
-                TemplateError::UnresolvedReference { from, target }
-                    if explained.contains(&(from.clone(), target.clone())) =>
-                {
-                    continue;
-                }
-                TemplateError::UnresolvedReference { from, .. } => raw(from),
-                _ => false,
-            };
-            if own || checked_clean {
-                findings.errors.push(SynthError::Template {
-                    stack: self.name.to_string(),
-                    source,
-                });
-            }
-        }
-        template
-    }
-
-    fn apply_override(
-        &self,
-        model: &Model<'_>,
-        o: &OverrideDef,
-        template: &mut Template,
-        findings: &mut Findings,
-    ) {
-        let construct = format!("property override {:?}", o.path);
-        let before = findings.errors.len();
-        let mut check = Check {
-            model,
-            stack: self,
-            key: o.target.key,
-            findings,
-        };
-        check.handle(&construct, "construct", &o.target, None);
-        if findings.errors.len() > before {
-            return;
-        }
-        let error = match template.resource_mut(&o.target.id) {
-            None => Some(format!(
-                "{} renders no resource of its own (a workload is not an AWS resource)",
-                o.target.path()
-            )),
-            Some(resource) => resource
-                .override_property(&o.path, o.value.clone())
-                .err()
-                .map(|e| e.to_string()),
-        };
-        if let Some(reason) = error {
-            findings.errors.push(SynthError::InvalidOverride {
-                construct: o.target.path(),
-                path: o.path.clone(),
-                reason,
-            });
-        }
-    }
-}
-
-/// The longest logical ID CloudFormation takes (CloudFormation quotas, aws-facts [32]).
-pub(crate) const MAX_LOGICAL_ID: usize = 255;
-/// AWS's default quota of subnets per VPC (aws-facts §1, Amazon VPC quotas).
-pub(crate) const SUBNETS_PER_VPC: usize = 200;
-/// CloudFormation quotas: resources and outputs per template, and the `TemplateBody` size, in
-/// bytes, above which a template must be uploaded to S3 (`TemplateURL`). Source: "CloudFormation
-/// quotas", docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html.
-pub(crate) const MAX_RESOURCES: usize = 500;
-pub(crate) const MAX_OUTPUTS: usize = 200;
-pub(crate) const MAX_TEMPLATE_BODY_BYTES: usize = 51_200;
-/// The size limit of a template uploaded to S3 (`TemplateURL`): 1 MB.
-pub(crate) const MAX_TEMPLATE_URL_BYTES: usize = 1_000_000;
-
-/// The stack limits CloudFormation enforces on a rendered template.
-fn check_limits(stack: &str, template: &Template, findings: &mut Findings) {
-    let errors = &mut findings.errors;
-    let resources = template.resources().len();
-    if resources > MAX_RESOURCES {
-        errors.push(SynthError::TooManyResources {
-            stack: stack.to_string(),
-            count: resources,
+        stacks: &[StackDef],
+    ) -> Vec<(String, ParameterImport, Environment)> {
+        let imports = self.imports.iter().filter_map(|import| {
+            let exporter = stacks.iter().find(|s| s.key == import.from)?;
+            Some(ImportOf {
+                export_name: &import.export_name,
+                output: &import.output,
+                from: &exporter.name,
+                environment: exporter.environment(),
+                own: exporter.key == self.key,
+            })
         });
-    }
-    let outputs = template.outputs().len();
-    if outputs > MAX_OUTPUTS {
-        errors.push(SynthError::TooManyOutputs {
-            stack: stack.to_string(),
-            count: outputs,
-        });
-    }
-    // The deployer sends the compact form; that is the size CloudFormation counts.
-    match template.compact_json_len() {
-        Ok(bytes) if bytes > MAX_TEMPLATE_URL_BYTES => errors.push(SynthError::TemplateTooLarge {
-            stack: stack.to_string(),
-            bytes,
-        }),
-        // Deployable, but not in the request itself: CloudFormation takes it from S3.
-        Ok(bytes) if bytes > MAX_TEMPLATE_BODY_BYTES => {
-            findings
-                .warnings
-                .push(crate::SynthWarning::TemplateNeedsS3Upload {
-                    stack: stack.to_string(),
-                    bytes,
-                })
-        }
-        Ok(_) => {}
-        Err(source) => errors.push(SynthError::Template {
-            stack: stack.to_string(),
-            source,
-        }),
+        crate::environment::parameter_imports(&self.environment(), imports)
     }
 }
 

@@ -14,9 +14,10 @@ use std::marker::PhantomData;
 use serde::Serialize;
 
 use crate::constructs::existing::{ExistingId, ExistingKind};
+use crate::handle::AnyHandle;
 use crate::handle::Handle;
 use crate::model::{Model, Node};
-use crate::stack::{AnyHandle, StackDef};
+use crate::stack::StackDef;
 use crate::{Stack, StackMarker, SynthError};
 
 /// Where a stack set's instances go: accounts (self-managed permissions), or organizational

@@ -15,7 +15,6 @@ use indexmap::IndexMap;
 use vpcform_cfn::Value;
 
 use crate::SynthError;
-use crate::stack::StackDef;
 
 /// AWS allows 50 user tags per resource and per stack (CloudFormation `Tag`, CreateStack
 /// `Tags` max 50; AWS tagging rules: docs/aws-rules.md §12).
@@ -94,14 +93,29 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Tags {
 /// The keys vpcform writes itself, which a program's tags may not set.
 const VPCFORM_APP: &str = "vpcform:app";
 
+/// What the tag rules need of a stack: its name and its tags. Plain data, so that this module
+/// sits below the stack that calls it.
+#[derive(Clone, Copy)]
+pub(crate) struct StackTags<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) tags: &'a [(String, String)],
+}
+
+impl StackTags<'_> {
+    /// `Stack/Id`, as messages and the `Name` tag write it.
+    fn path(&self, id: &str) -> String {
+        format!("{}/{}", self.name, id)
+    }
+}
+
 /// The `Name` tag's value: the construct's path, cut at a tag value's 256 characters (a stack
 /// name of 128 and an ID of 255 can pass it).
-fn name(stack: &StackDef, id: &str) -> String {
+fn name(stack: StackTags<'_>, id: &str) -> String {
     stack.path(id).chars().take(256).collect()
 }
 
 /// The merged tags of one of `id`'s resources, as a key → value map in rendering order.
-fn merged<'a>(stack: &'a StackDef, id: &str, own: &'a Tags) -> IndexMap<&'a str, String> {
+fn merged<'a>(stack: StackTags<'a>, id: &str, own: &'a Tags) -> IndexMap<&'a str, String> {
     let mut tags: IndexMap<&str, String> = IndexMap::new();
     tags.insert("Name", name(stack, id));
     for (key, value) in stack.tags.iter().chain(own.0.iter()) {
@@ -112,7 +126,7 @@ fn merged<'a>(stack: &'a StackDef, id: &str, own: &'a Tags) -> IndexMap<&'a str,
 
 /// `[{Key, Value}, …]` for a resource of the construct `id`: `Name`, the stack's tags, the
 /// construct's (see the module docs).
-pub(crate) fn render(stack: &StackDef, id: &str, own: &Tags) -> Value {
+pub(crate) fn render(stack: StackTags<'_>, id: &str, own: &Tags) -> Value {
     let tag = |key: &str, value: String| {
         let mut tag = IndexMap::with_capacity(2);
         tag.insert("Key".to_string(), Value::from(key));
@@ -178,7 +192,7 @@ pub(crate) fn check_list(at: &str, tags: &[(String, String)], errors: &mut Vec<S
 
 /// How many tags a resource of `id` carries: the merged list, plus `vpcform:app`, which
 /// CloudFormation propagates from the stack.
-fn carried(stack: &StackDef, id: &str, own: &Tags) -> usize {
+fn carried(stack: StackTags<'_>, id: &str, own: &Tags) -> usize {
     let merged = merged(stack, id, own);
     merged.len() + usize::from(!merged.contains_key(VPCFORM_APP))
 }
@@ -186,7 +200,7 @@ fn carried(stack: &StackDef, id: &str, own: &Tags) -> usize {
 /// The stack's tags against the per-resource limit: every resource also carries `Name` and
 /// `vpcform:app`, so a stack has room for 48 of the program's (one error for the stack, not
 /// one per construct).
-pub(crate) fn check_stack(stack: &StackDef, errors: &mut Vec<SynthError>) {
+pub(crate) fn check_stack(stack: StackTags<'_>, errors: &mut Vec<SynthError>) {
     let at = format!("stack {}", stack.name);
     let count = carried(stack, "", &Tags::new());
     if count > MAX_TAGS {
@@ -201,9 +215,9 @@ pub(crate) fn check_stack(stack: &StackDef, errors: &mut Vec<SynthError>) {
             ),
         });
     }
-    check_list(&at, &stack.tags, errors);
+    check_list(&at, stack.tags, errors);
     // CreateStack `Tag`: values are 1 to 256 characters (resource tags may be empty).
-    for (key, value) in &stack.tags {
+    for (key, value) in stack.tags {
         if value.is_empty() {
             errors.push(SynthError::InvalidTag {
                 at: at.clone(),
@@ -218,7 +232,7 @@ pub(crate) fn check_stack(stack: &StackDef, errors: &mut Vec<SynthError>) {
 /// stack's and `vpcform:app`: at most [`MAX_TAGS`] (when the stack's alone are not already
 /// too many: that is the stack's error).
 pub(crate) fn check_construct(
-    stack: &StackDef,
+    stack: StackTags<'_>,
     id: &str,
     own: &Tags,
     restricted: Option<&str>,
@@ -282,18 +296,19 @@ pub(crate) fn check_characters(
     }
 }
 
-/// The stack's tags against the construct that restricts them most, once per stack.
-pub(crate) fn check_stack_characters(stack: &StackDef, errors: &mut Vec<SynthError>) {
-    if let Some((node, resource)) = stack
-        .nodes
-        .iter()
-        .find_map(|n| n.restricted_tags().map(|r| (n, r)))
-    {
+/// The stack's tags against the construct that restricts them most, once per stack: `first`
+/// is the first construct's ID with the resource type that restricts its tags, if any.
+pub(crate) fn check_stack_characters(
+    stack: StackTags<'_>,
+    first: Option<(&str, &str)>,
+    errors: &mut Vec<SynthError>,
+) {
+    if let Some((id, resource)) = first {
         let at = format!(
             "stack {} (tags written into {})",
             stack.name,
-            stack.path(node.id())
+            stack.path(id)
         );
-        check_characters(&at, resource, &stack.tags, errors);
+        check_characters(&at, resource, stack.tags, errors);
     }
 }

@@ -189,7 +189,7 @@ impl EndpointServiceNode {
     }
 
     /// The VPC: its load balancers'.
-    pub(crate) fn vpc(&self) -> Option<crate::handle::NodeKey> {
+    pub(crate) fn vpc(&self) -> Option<crate::identity::NodeKey> {
         self.network_load_balancers.first().and_then(|h| h.vpc)
     }
 }

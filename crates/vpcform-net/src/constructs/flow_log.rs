@@ -9,7 +9,8 @@ use vpcform_cfn::{DeletionPolicy, Resource, Template, TemplateError, Value};
 use super::subnet::SubnetRef;
 use super::vpc::VpcRef;
 use crate::handle::Handle;
-use crate::model::{Check, Kind, Node, Render};
+use crate::identity::Kind;
+use crate::model::{Check, Node, Render};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 

@@ -10,9 +10,11 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::interface_endpoint::{InterfaceEndpointNode, InterfaceEndpointRef};
 use super::vpc::{VpcNode, VpcRef};
 use crate::export::{Imported, VpcId};
-use crate::handle::{Handle, Linked, NodeKey};
+use crate::handle::AnyHandle;
+use crate::handle::{Handle, Linked};
+use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render, ServiceKey};
-use crate::stack::{AnyHandle, Construct, StackDef};
+use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A Route 53 private hosted zone (`AWS::Route53::HostedZone`) named after an AWS service's
@@ -281,7 +283,7 @@ impl PrivateHostedZoneNode {
     }
 
     fn check_vpc(&self, check: &mut Check<'_>, vpc: &ZoneVpcDef, service: &str) {
-        vpc.link.check(check, &self.id, "VPCs");
+        check.linked(&vpc.link, &self.id, "VPCs");
         // Another account: only CreateVPCAssociationAuthorization + AssociateVPCWithHostedZone
         // can associate it, and neither has a CloudFormation resource (docs/aws-rules.md §18.7).
         // An unpinned stack's account is unknown: a VPC that names its account must match a

@@ -14,7 +14,7 @@ use super::gateway_endpoint::GatewayEndpointNode;
 use super::security_group::{SecurityGroupRef, check_open_ingress, groups};
 use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use super::vpc::{VpcNode, VpcRef};
-use crate::export::Imported;
+use crate::export::{Exportable, Imported, OutputValue};
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::model::{Check, Claim, Node, Render, ServiceKey};
 use crate::policy::EndpointPolicy;
@@ -184,6 +184,31 @@ impl ServiceName {
             source: self.source,
             dns_name: dns_name.into(),
         }
+    }
+}
+
+// A service name is exported as text, with its service's handle when it has one: an
+// export of the constructs' layer, as `export` sits below them.
+impl Exportable for ServiceName {
+    type Carries = ServiceName;
+    fn output_value(self) -> OutputValue {
+        OutputValue {
+            referenced: !self.value.references().is_empty(),
+            // With its service's handle, checked as one; without, the mark finds it in a
+            // stack it is not of.
+            value: match &self.source {
+                Some(_) => self.value.unscoped().clone(),
+                None => self.value,
+            },
+            source: self.source,
+        }
+    }
+}
+
+impl Exportable for &ServiceName {
+    type Carries = ServiceName;
+    fn output_value(self) -> OutputValue {
+        self.clone().output_value()
     }
 }
 

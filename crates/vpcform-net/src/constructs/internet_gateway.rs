@@ -6,7 +6,8 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError};
 
 use super::vpc::VpcRef;
-use crate::handle::{Handle, NodeKey, handle};
+use crate::handle::{Handle, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Model, Node, Render};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};

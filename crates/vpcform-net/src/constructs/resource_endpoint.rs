@@ -141,8 +141,7 @@ impl ResourceEndpointNode {
         let Some(source) = &self.resource.source else {
             return;
         };
-        self.resource
-            .check(check, &self.id, "ResourceConfigurationArn");
+        check.linked(&self.resource, &self.id, "ResourceConfigurationArn");
         // "at least one AZ of the VPC endpoint and the resource gateway must overlap"
         // (VPC Lattice guide, resource gateways; docs/aws-rules.md §18.8). Zones written
         // differently (an index and a name) cannot be compared before deploy.

@@ -17,7 +17,8 @@ use super::transit_gateway_attachment::{
 use super::vpc::VpcNode;
 use super::vpc_peering::{PeeringAccepter, VpcPeeringNode, VpcPeeringRef};
 use crate::handle::Handle;
-use crate::model::{Check, Claim, Kind, Node, Render};
+use crate::identity::Kind;
+use crate::model::{Check, Claim, Node, Render};
 use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 

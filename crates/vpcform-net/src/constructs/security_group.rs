@@ -428,7 +428,7 @@ impl RuleDef {
     /// list, which cannot be compared with addresses AWS assigns at deploy.
     pub(crate) fn admits_ipv6(
         &self,
-        vpc: Option<crate::handle::NodeKey>,
+        vpc: Option<crate::identity::NodeKey>,
         groups: &[Handle],
         port: &Port,
     ) -> Option<bool> {

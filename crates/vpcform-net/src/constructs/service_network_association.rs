@@ -94,8 +94,7 @@ pub(crate) struct ServiceNetworkResourceAssociationNode {
 impl ServiceNetworkResourceAssociationNode {
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "ResourceConfigurationId", &self.resource, None);
-        self.service_network
-            .check(check, &self.id, "ServiceNetworkId");
+        check.linked(&self.service_network, &self.id, "ServiceNetworkId");
         // CreateResourceConfiguration, `allowAssociationToShareableServiceNetwork`: "Specifies
         // whether the resource configuration can be associated with a sharable service
         // network. The default is false." (VPC Lattice API reference; docs/aws-rules.md §18.8).

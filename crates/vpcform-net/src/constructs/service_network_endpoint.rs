@@ -105,8 +105,7 @@ impl ServiceNetworkEndpointNode {
             &self.subnets,
             &self.security_groups,
         );
-        self.service_network
-            .check(check, &self.id, "ServiceNetworkArn");
+        check.linked(&self.service_network, &self.id, "ServiceNetworkArn");
         // "at least one AZ of the VPC endpoint and the resource gateway must overlap" (VPC
         // Lattice guide, resource gateways; docs/aws-rules.md §18.8). AWS creates the endpoint
         // anyway (the resources join the network separately), so each resource it cannot

@@ -6,7 +6,8 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError};
 
 use crate::export::Imported;
-use crate::handle::{NodeKey, handle};
+use crate::handle::handle;
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
 use crate::stack::{Construct, StackDef};
 use crate::{Ipv4Cidr, StackMarker, SynthError};

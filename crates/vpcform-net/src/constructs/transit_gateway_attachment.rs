@@ -11,7 +11,8 @@ use super::transit_gateway_route_table::{
     IntoTgwRouteTable, TgwRouteTable, TgwRouteTableSource, TransitGatewayRouteTableNode,
 };
 use super::vpc::VpcRef;
-use crate::handle::{AsHandle, Handle, NodeKey, collect, handle};
+use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
@@ -128,8 +129,7 @@ impl TransitGatewayAttachmentNode {
         );
         // One subnet per AZ (EC2 CreateTransitGatewayVpcAttachment: DuplicateSubnetsInSameZone).
         check_one_subnet_per_az(check, &self.id, &self.subnets);
-        self.transit_gateway
-            .check(check, &self.id, "TransitGatewayId");
+        check.linked(&self.transit_gateway, &self.id, "TransitGatewayId");
         if let Some(tgw) = &self.transit_gateway.source {
             // One attachment per VPC and transit gateway: EC2 refuses a second
             // (DuplicateTransitGatewayAttachment; docs/aws-rules.md §18.2).
@@ -173,7 +173,7 @@ impl TransitGatewayAttachmentNode {
             let Some(source) = &table.source else {
                 continue;
             };
-            table.check(check, &self.id, property);
+            check.linked(table, &self.id, property);
             let table_tgw = check
                 .model
                 .get::<TransitGatewayRouteTableNode>(source)

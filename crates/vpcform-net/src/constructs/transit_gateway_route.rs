@@ -103,8 +103,7 @@ pub(crate) struct TransitGatewayRouteNode {
 
 impl TransitGatewayRouteNode {
     pub(crate) fn check(&self, check: &mut Check<'_>) {
-        self.route_table
-            .check(check, &self.id, "TransitGatewayRouteTableId");
+        check.linked(&self.route_table, &self.id, "TransitGatewayRouteTableId");
         if let TgwTarget::Attachment(attachment) = &self.target {
             check.handle(&self.id, "TransitGatewayAttachmentId", attachment, None);
             // The attachment and the table must be of one transit gateway.

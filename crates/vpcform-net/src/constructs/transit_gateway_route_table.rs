@@ -128,13 +128,12 @@ pub(crate) struct TransitGatewayRouteTableNode {
 
 impl TransitGatewayRouteTableNode {
     /// The transit gateway's construct, when the app has it.
-    pub(crate) fn transit_gateway_key(&self) -> Option<crate::handle::NodeKey> {
+    pub(crate) fn transit_gateway_key(&self) -> Option<crate::identity::NodeKey> {
         self.transit_gateway.key()
     }
 
     pub(crate) fn check(&self, check: &mut Check<'_>) {
-        self.transit_gateway
-            .check(check, &self.id, "TransitGatewayId");
+        check.linked(&self.transit_gateway, &self.id, "TransitGatewayId");
     }
 
     pub(crate) fn render(

@@ -7,10 +7,14 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::subnet::SubnetNode;
-use crate::handle::{NodeKey, handle};
+use crate::handle::handle;
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
-use crate::stack::{Construct, SUBNETS_PER_VPC, StackDef};
+use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
+
+/// AWS's default quota of subnets per VPC (aws-facts §1, Amazon VPC quotas).
+const SUBNETS_PER_VPC: usize = 200;
 
 /// A VPC (`AWS::EC2::VPC`), typed by its [`VpcMarker`] `V`.
 ///

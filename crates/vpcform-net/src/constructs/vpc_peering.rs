@@ -7,9 +7,11 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError};
 
 use super::vpc::{VpcNode, VpcRef};
-use crate::handle::{Handle, NodeKey};
+use crate::handle::AnyHandle;
+use crate::handle::Handle;
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
-use crate::stack::{AnyHandle, Construct, StackDef};
+use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 
 /// A VPC peering connection (`AWS::EC2::VPCPeeringConnection`) from VPC `V` (the requester)

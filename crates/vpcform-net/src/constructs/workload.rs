@@ -63,7 +63,7 @@ pub(crate) struct WorkloadNode {
 
 impl WorkloadNode {
     /// The VPC: its subnets'.
-    pub(crate) fn vpc(&self) -> Option<crate::handle::NodeKey> {
+    pub(crate) fn vpc(&self) -> Option<crate::identity::NodeKey> {
         self.subnets.first().and_then(|s| s.vpc)
     }
 
