@@ -25,7 +25,7 @@ const GENERATED: [&str; 1] = ["crates/vpcform-net/src/services/catalogue.rs"];
 /// Functions still longer than [`LIMIT`], waiting for their split: `(path, function)`. This
 /// list only shrinks — the check fails when one of them is [`LIMIT`] lines or fewer, or gone,
 /// so a split function must leave it.
-const ALLOWED: [(&str, &str); 9] = [
+const ALLOWED: [(&str, &str); 8] = [
     ("crates/vpcform-net/src/stack_set.rs", "check"),
     ("crates/vpcform-net/src/diagram.rs", "picture"),
     ("crates/vpcform-net/src/cost.rs", "estimate"),
@@ -43,7 +43,6 @@ const ALLOWED: [(&str, &str); 9] = [
         "Context::to_aws_service_ipv6",
     ),
     ("crates/vpcform-net/src/traffic.rs", "analyze"),
-    ("crates/vpcform-net/src/model.rs", "Model::new"),
 ];
 
 /// Scans the hand-written sources; fails naming each function over [`LIMIT`] lines and each

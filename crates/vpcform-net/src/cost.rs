@@ -12,7 +12,7 @@ use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::subnet::SubnetNode;
 use crate::error::PricesError;
 use crate::identity::NodeKey;
-use crate::model::{Model, Node};
+use crate::model::{Model, Pricing};
 use crate::traffic::{FlowOutcome, PathKind, Target, Traffic};
 
 /// Unit prices for one region, with where they come from. `Prices::us_east_1()` is the bundled
@@ -413,9 +413,9 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
         let mut items = Vec::new();
         for (key, node) in stack.keyed_nodes() {
             let resource = stack.path(node.id());
-            let item = match node {
-                Node::InterfaceEndpoint(e) => {
-                    let azs = e.subnets.len() as f64;
+            let item = match node.construct().pricing() {
+                Pricing::InterfaceEndpoint { zones } => {
+                    let azs = zones as f64;
                     let gb = gb_through(outcomes, key);
                     Some((
                         format!(
@@ -426,8 +426,8 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                             + gb * prices.interface_endpoint_per_gb,
                     ))
                 }
-                Node::GatewayEndpoint(_) => Some(("gateway endpoint: free".to_string(), 0.0)),
-                Node::NetworkLoadBalancer(_) => {
+                Pricing::GatewayEndpoint => Some(("gateway endpoint: free".to_string(), 0.0)),
+                Pricing::NetworkLoadBalancer => {
                     // PrivateLink traffic to this NLB: flows to endpoint services on it that
                     // arrive; NLCUs by bytes only (1 GB = 1 NLCU-hour).
                     let gb: f64 = outcomes
@@ -452,7 +452,7 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                         hours * prices.nlb_per_hour + gb * prices.nlb_per_nlcu_hour,
                     ))
                 }
-                Node::NatGateway(_) => {
+                Pricing::NatGateway => {
                     let gb = gb_through(outcomes, key);
                     Some((
                         format!(
@@ -466,7 +466,7 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                 // within an Availability Zone … is free", across AZs it is billed in each
                 // direction (AWS networking blog, "Demystifying VPC peering charges";
                 // docs/aws-rules.md §18.9).
-                Node::VpcPeering(_) => {
+                Pricing::VpcPeering => {
                     let (gb, crossing) = peering_gb(model, outcomes, key);
                     Some((
                         format!(
@@ -476,7 +476,7 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                         crossing * 2.0 * prices.cross_az_per_gb,
                     ))
                 }
-                Node::TransitGatewayAttachment(_) => {
+                Pricing::TransitGatewayAttachment => {
                     let gb = gb_through(outcomes, key);
                     Some((
                         format!(
@@ -488,46 +488,21 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
                             + gb * prices.transit_gateway_per_gb,
                     ))
                 }
-                // VPC Lattice's resource prices are not in the bundled file (unconfirmed:
-                // docs/aws-rules.md §18.9): left out, and said so in the notes.
-                Node::ResourceGateway(_)
-                | Node::ResourceConfiguration(_)
-                | Node::ResourceEndpoint(_)
-                | Node::ServiceNetwork(_)
-                | Node::ServiceNetworkResourceAssociation(_)
-                | Node::ServiceNetworkEndpoint(_)
-                // Billed by the GB of records delivered, which the flows do not tell.
-                | Node::FlowLog(_) => {
+                // Charged but not in the bundled prices (VPC Lattice, flow logs' delivery):
+                // left out, and said so in the notes.
+                Pricing::NotPriced => {
                     unpriced.push(resource.clone());
                     None
                 }
                 // Queries to a private zone are billed too, by the million: left out.
-                Node::PrivateHostedZone(_) => Some((
+                Pricing::PrivateHostedZone => Some((
                     format!(
                         "private hosted zone: ${}/month (queries not included)",
                         prices.hosted_zone_per_month
                     ),
                     prices.hosted_zone_per_month,
                 )),
-                // Free, or not priced here (an endpoint service is billed to its NLB; a raw
-                // resource is outside the network model).
-                Node::Vpc(_)
-                | Node::Subnet(_)
-                | Node::RouteTable(_)
-                | Node::Route(_)
-                | Node::SecurityGroup(_)
-                | Node::TargetGroup(_)
-                | Node::Listener(_)
-                | Node::EndpointService(_)
-                | Node::InternetGateway(_)
-                // No hourly charge; data out to the internet is billed as for any instance.
-                | Node::EgressOnlyInternetGateway(_)
-                // Billed through its attachments.
-                | Node::TransitGateway(_)
-                | Node::TransitGatewayRouteTable(_)
-                | Node::TransitGatewayRoute(_)
-                | Node::Workload(_)
-                | Node::Resource(_) => None,
+                Pricing::Free => None,
             };
             if let Some((basis, monthly)) = item {
                 items.push(CostItem {

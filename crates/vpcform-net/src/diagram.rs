@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::identity::NodeKey;
-use crate::model::{Model as NetworkModel, Node};
+use crate::model::{Drawing, Model as NetworkModel, Node};
 use crate::traffic::{PathKind, Target, Traffic};
 
 /// A box in the diagram.
@@ -110,19 +110,19 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
         for (key, node) in nodes {
             let path = stack.path(node.id());
             let id = node.id();
-            let drawn = match node {
-                Node::Subnet(subnet) => {
-                    let cidr = subnet.parsed.map(|c| c.to_string()).unwrap_or_default();
-                    Some((format!("{id}\\n{cidr}\\n{}", subnet.az), "box"))
+            let drawn = match node.construct().drawing() {
+                Drawing::Subnet { cidr, az } => {
+                    let cidr = cidr.map(|c| c.to_string()).unwrap_or_default();
+                    Some((format!("{id}\\n{cidr}\\n{az}"), "box"))
                 }
-                Node::Workload(_) => Some((format!("{id}\\nworkload"), "oval")),
-                Node::GatewayEndpoint(e) => {
-                    let target = aws(e.service, &mut outside);
+                Drawing::Box { label, shape } => Some((format!("{id}\\n{label}"), shape)),
+                Drawing::GatewayEndpoint { service } => {
+                    let target = aws(service, &mut outside);
                     lines.push(Line::structural(&path, target, ""));
                     Some((format!("{id}\\ngateway endpoint"), "diamond"))
                 }
-                Node::InterfaceEndpoint(e) => {
-                    let target = match e.target.aws_name() {
+                Drawing::InterfaceEndpoint { aws_service } => {
+                    let target = match aws_service {
                         Some(service) => Some((aws(service, &mut outside), "")),
                         None => model
                             .service_of(key)
@@ -133,77 +133,48 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                     }
                     Some((format!("{id}\\ninterface endpoint"), "hexagon"))
                 }
-                Node::NetworkLoadBalancer(_) => {
-                    Some((format!("{id}\\nNetwork Load Balancer"), "component"))
-                }
-                Node::EndpointService(svc) => {
-                    for nlb in &svc.network_load_balancers {
+                Drawing::EndpointService { load_balancers } => {
+                    for nlb in load_balancers {
                         lines.push(Line::structural(&path, nlb.path(), ""));
                     }
                     Some((format!("{id}\\nendpoint service"), "doubleoctagon"))
                 }
-                Node::InternetGateway(_) => {
-                    Some((format!("{id}\\ninternet gateway"), "invtrapezium"))
-                }
-                Node::NatGateway(_) => Some((format!("{id}\\nNAT gateway"), "trapezium")),
-                Node::EgressOnlyInternetGateway(_) => {
-                    Some((format!("{id}\\negress-only internet gateway"), "invtrapezium"))
-                }
-                // Regional: drawn between the VPCs it connects.
-                Node::TransitGateway(_) => {
+                // Drawn once, outside the VPCs it connects.
+                Drawing::Regional { label, shape } => {
                     if !outside.iter().any(|b| b.id == path) {
                         outside.push(Box_ {
                             id: path.clone(),
-                            label: format!("{id}\\ntransit gateway"),
-                            shape: "octagon",
+                            label: format!("{id}\\n{label}"),
+                            shape,
                         });
                     }
                     None
                 }
-                // Routing inside the transit gateway: not drawn.
-                Node::TransitGatewayRouteTable(_) | Node::TransitGatewayRoute(_) => None,
-                Node::ResourceGateway(_) => Some((format!("{id}\\nresource gateway"), "cds")),
-                Node::ResourceConfiguration(_) => {
-                    Some((format!("{id}\\nresource configuration"), "cylinder"))
-                }
-                Node::ResourceEndpoint(endpoint) => {
-                    if let Some(configuration) = endpoint.configuration() {
+                Drawing::ResourceEndpoint { configuration } => {
+                    if let Some(configuration) = configuration {
                         lines.push(Line::structural(&path, configuration.path(), "Lattice"));
                     }
                     Some((format!("{id}\\nresource endpoint"), "hexagon"))
                 }
-                Node::PrivateHostedZone(_) => {
-                    Some((format!("{id}\\nprivate hosted zone"), "folder"))
-                }
-                // Regional, like a transit gateway: drawn outside the VPCs, with a line to
-                // each resource that joins it and from each endpoint that reaches it.
-                Node::ServiceNetwork(_) => {
-                    outside.push(Box_ {
-                        id: path.clone(),
-                        label: format!("{id}\\nservice network"),
-                        shape: "octagon",
-                    });
-                    None
-                }
-                Node::ServiceNetworkResourceAssociation(association) => {
-                    if let Some(network) = &association.service_network.source {
+                Drawing::LatticeAssociation { network, resource } => {
+                    if let Some(network) = network {
                         lines.push(Line::structural(
                             &network.path(),
-                            association.resource.path(),
+                            resource.path(),
                             "Lattice",
                         ));
                     }
                     None
                 }
-                Node::ServiceNetworkEndpoint(endpoint) => {
-                    if let Some(network) = &endpoint.service_network.source {
+                Drawing::ServiceNetworkEndpoint { network } => {
+                    if let Some(network) = network {
                         lines.push(Line::structural(&path, network.path(), "Lattice"));
                     }
                     Some((format!("{id}\\nservice network endpoint"), "hexagon"))
                 }
-                Node::VpcPeering(peering) => {
+                Drawing::Peering { peer_vpc } => {
                     // Its box in the requester's cluster, a line to a box in the peer's.
-                    if let Some(peer) = peering.peer_vpc()
+                    if let Some(peer) = peer_vpc
                         && let Some((_, boxes)) = vpc_boxes.get_mut(&peer)
                     {
                         let accepter = format!("{path}/accepter");
@@ -216,23 +187,13 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                     }
                     Some((format!("{id}\\nVPC peering"), "cds"))
                 }
-                Node::TransitGatewayAttachment(attachment) => {
-                    if let Some(tgw) = attachment.transit_gateway_key() {
+                Drawing::Attachment { transit_gateway } => {
+                    if let Some(tgw) = transit_gateway {
                         lines.push(Line::structural(&path, model.path(tgw), ""));
                     }
                     Some((format!("{id}\\ntransit gateway attachment"), "cds"))
                 }
-                // Structure drawn through the boxes above (tables, routes, groups, listeners,
-                // target groups), the VPC itself as the cluster, raw resources not at all.
-                Node::Vpc(_)
-                | Node::RouteTable(_)
-                | Node::Route(_)
-                | Node::SecurityGroup(_)
-                | Node::TargetGroup(_)
-                | Node::Listener(_)
-                // Observes the network, carries no traffic.
-                | Node::FlowLog(_)
-                | Node::Resource(_) => None,
+                Drawing::Hidden => None,
             };
             if let Some((label, shape)) = drawn
                 && let Some(vpc) = node.vpc(key)

@@ -29,40 +29,68 @@ pub(crate) struct NodeKey {
     pub(crate) index: u32,
 }
 
-/// What kind of construct a node (or a handle) is: one variant per variant of the model's
-/// closed `Node` enum, which maps each node to its kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Kind {
-    Vpc,
-    Subnet,
-    RouteTable,
-    Route,
-    SecurityGroup,
-    GatewayEndpoint,
-    InterfaceEndpoint,
-    TargetGroup,
-    NetworkLoadBalancer,
-    Listener,
-    EndpointService,
-    InternetGateway,
-    EgressOnlyInternetGateway,
-    NatGateway,
-    TransitGateway,
-    TransitGatewayAttachment,
-    TransitGatewayRouteTable,
-    TransitGatewayRoute,
-    VpcPeering,
-    PrivateHostedZone,
-    ResourceGateway,
-    ResourceConfiguration,
-    ResourceEndpoint,
-    ServiceNetwork,
-    ServiceNetworkResourceAssociation,
-    ServiceNetworkEndpoint,
-    FlowLog,
-    Workload,
-    Resource,
+/// Every construct, one line each — `Variant(module::NodeType) "its name in messages"` — the
+/// one list the closed set is generated from: [`Kind`] here; the model's `Node` enum and its
+/// dispatch; the `constructs` module declarations. A new construct is its file, one line here,
+/// and its re-export (ARCHITECTURE.md, "How to add a construct"). The node types are named as
+/// tokens only: this leaf module does not import them.
+macro_rules! constructs {
+    ($then:ident) => {
+        $then! {
+            Vpc(vpc::VpcNode) "VPC",
+            Subnet(subnet::SubnetNode) "subnet",
+            RouteTable(route_table::RouteTableNode) "route table",
+            Route(route::RouteNode) "route",
+            SecurityGroup(security_group::SecurityGroupNode) "security group",
+            GatewayEndpoint(gateway_endpoint::GatewayEndpointNode) "gateway endpoint",
+            InterfaceEndpoint(interface_endpoint::InterfaceEndpointNode) "interface endpoint",
+            TargetGroup(target_group::TargetGroupNode) "target group",
+            NetworkLoadBalancer(network_load_balancer::NetworkLoadBalancerNode) "Network Load Balancer",
+            Listener(listener::ListenerNode) "listener",
+            EndpointService(endpoint_service::EndpointServiceNode) "endpoint service",
+            InternetGateway(internet_gateway::InternetGatewayNode) "internet gateway",
+            EgressOnlyInternetGateway(egress_only_internet_gateway::EgressOnlyInternetGatewayNode) "egress-only internet gateway",
+            NatGateway(nat_gateway::NatGatewayNode) "NAT gateway",
+            TransitGateway(transit_gateway::TransitGatewayNode) "transit gateway",
+            TransitGatewayAttachment(transit_gateway_attachment::TransitGatewayAttachmentNode) "transit gateway attachment",
+            TransitGatewayRouteTable(transit_gateway_route_table::TransitGatewayRouteTableNode) "transit gateway route table",
+            TransitGatewayRoute(transit_gateway_route::TransitGatewayRouteNode) "transit gateway route",
+            VpcPeering(vpc_peering::VpcPeeringNode) "VPC peering connection",
+            PrivateHostedZone(hosted_zone::PrivateHostedZoneNode) "private hosted zone",
+            ResourceGateway(resource_gateway::ResourceGatewayNode) "resource gateway",
+            ResourceConfiguration(resource_configuration::ResourceConfigurationNode) "resource configuration",
+            ResourceEndpoint(resource_endpoint::ResourceEndpointNode) "resource endpoint",
+            ServiceNetwork(service_network::ServiceNetworkNode) "service network",
+            ServiceNetworkResourceAssociation(service_network_association::ServiceNetworkResourceAssociationNode) "service network resource association",
+            ServiceNetworkEndpoint(service_network_endpoint::ServiceNetworkEndpointNode) "service network endpoint",
+            FlowLog(flow_log::FlowLogNode) "flow log",
+            Workload(workload::WorkloadNode) "workload",
+            Resource(resource::ResourceNode) "resource",
+        }
+    };
 }
+pub(crate) use constructs;
+
+/// Declares [`Kind`] from the list.
+macro_rules! kinds {
+    ($($variant:ident($module:ident :: $node:ident) $name:literal,)*) => {
+        /// What kind of construct a node (or a handle) is: one variant per variant of the
+        /// model's closed `Node` enum, both generated from `constructs!`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub(crate) enum Kind {
+            $($variant,)*
+        }
+
+        impl std::fmt::Display for Kind {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(match self {
+                    $(Kind::$variant => $name,)*
+                })
+            }
+        }
+    };
+}
+constructs!(kinds);
 
 impl Kind {
     /// Its name in messages with `a` or `an`: `an interface endpoint`.
@@ -74,41 +102,5 @@ impl Kind {
             "a"
         };
         format!("{article} {name}")
-    }
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Kind::Vpc => "VPC",
-            Kind::Subnet => "subnet",
-            Kind::RouteTable => "route table",
-            Kind::Route => "route",
-            Kind::SecurityGroup => "security group",
-            Kind::GatewayEndpoint => "gateway endpoint",
-            Kind::InterfaceEndpoint => "interface endpoint",
-            Kind::TargetGroup => "target group",
-            Kind::NetworkLoadBalancer => "Network Load Balancer",
-            Kind::Listener => "listener",
-            Kind::EndpointService => "endpoint service",
-            Kind::InternetGateway => "internet gateway",
-            Kind::EgressOnlyInternetGateway => "egress-only internet gateway",
-            Kind::NatGateway => "NAT gateway",
-            Kind::TransitGateway => "transit gateway",
-            Kind::TransitGatewayAttachment => "transit gateway attachment",
-            Kind::TransitGatewayRouteTable => "transit gateway route table",
-            Kind::TransitGatewayRoute => "transit gateway route",
-            Kind::VpcPeering => "VPC peering connection",
-            Kind::PrivateHostedZone => "private hosted zone",
-            Kind::ResourceGateway => "resource gateway",
-            Kind::ResourceConfiguration => "resource configuration",
-            Kind::ResourceEndpoint => "resource endpoint",
-            Kind::ServiceNetwork => "service network",
-            Kind::ServiceNetworkResourceAssociation => "service network resource association",
-            Kind::ServiceNetworkEndpoint => "service network endpoint",
-            Kind::FlowLog => "flow log",
-            Kind::Workload => "workload",
-            Kind::Resource => "resource",
-        })
     }
 }

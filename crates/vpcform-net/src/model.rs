@@ -2,56 +2,164 @@
 //! relations between them, built once per synthesis. Checks, rendering, the traffic analysis,
 //! the cost estimate and the diagram all read it; none looks constructs up by string.
 //!
-//! Adding a construct: one file under `constructs/` with its node struct, one line in
-//! [`nodes!`] below; the compiler then lists every `match` that must say what the construct
-//! means (its VPC, its checks, its rendering, its box in the diagram, its cost).
+//! Adding a construct: one file under `constructs/` with its node struct implementing
+//! [`ConstructNode`] (the compiler lists what it must say: its VPC, tags, relations, checks,
+//! rendering, pricing and drawing), and one line in `identity::constructs!`, from which the
+//! closed [`Node`] enum and all its dispatch are generated.
 
 use std::collections::HashMap;
 
 use vpcform_cfn::{Template, TemplateError};
 
 use crate::SynthError;
-use crate::constructs::egress_only_internet_gateway::EgressOnlyInternetGatewayNode;
 use crate::constructs::endpoint_service::EndpointServiceNode;
-use crate::constructs::flow_log::FlowLogNode;
-use crate::constructs::gateway_endpoint::GatewayEndpointNode;
 use crate::constructs::hosted_zone::PrivateHostedZoneNode;
-use crate::constructs::interface_endpoint::InterfaceEndpointNode;
-use crate::constructs::internet_gateway::InternetGatewayNode;
 use crate::constructs::listener::ListenerNode;
-use crate::constructs::nat_gateway::NatGatewayNode;
-use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
-use crate::constructs::resource::ResourceNode;
-use crate::constructs::resource_configuration::ResourceConfigurationNode;
-use crate::constructs::resource_endpoint::ResourceEndpointNode;
-use crate::constructs::resource_gateway::ResourceGatewayNode;
 use crate::constructs::route::RouteNode;
 use crate::constructs::route_table::RouteTableNode;
-use crate::constructs::security_group::SecurityGroupNode;
-use crate::constructs::service_network::ServiceNetworkNode;
 use crate::constructs::service_network_association::ServiceNetworkResourceAssociationNode;
-use crate::constructs::service_network_endpoint::ServiceNetworkEndpointNode;
-use crate::constructs::subnet::SubnetNode;
-use crate::constructs::target_group::TargetGroupNode;
-use crate::constructs::transit_gateway::TransitGatewayNode;
+use crate::constructs::subnet::Az;
 use crate::constructs::transit_gateway_attachment::TransitGatewayAttachmentNode;
 use crate::constructs::transit_gateway_route::TransitGatewayRouteNode;
-use crate::constructs::transit_gateway_route_table::TransitGatewayRouteTableNode;
 use crate::constructs::vpc::VpcNode;
-use crate::constructs::vpc_peering::VpcPeeringNode;
-use crate::constructs::workload::WorkloadNode;
 use crate::handle::{Handle, Linked};
 use crate::identity::{Kind, NodeKey, StackKey};
 use crate::stack::{Findings, StackDef};
 
-/// Declares the closed set of constructs: the [`Node`] enum, the [`Kind`] of each (`Kind`
-/// lives in `identity`, below the handles; a variant missing from either does not compile), and
-/// typed access to each variant ([`Variant`]).
+/// What every construct's node says of itself. Every method is required, so the compiler
+/// lists what a new construct must say; the model, the checks, rendering, the cost estimate
+/// and the diagram ask these, never the construct's type.
+pub(crate) trait ConstructNode {
+    /// The construct's ID: its main resource's logical ID.
+    fn id(&self) -> &str;
+
+    /// The VPC it lives in (`own` is its key: a VPC is its own); `None` when regional.
+    fn vpc(&self, own: NodeKey) -> Option<NodeKey>;
+
+    /// Its own tags when it renders a taggable resource (its CloudFormation schema says so);
+    /// `None` when it renders none.
+    fn tags(&self) -> Option<&crate::Tags>;
+
+    /// The resource type among its own whose tags allow fewer characters than EC2's (ELBv2,
+    /// IAM: `tags::check_characters`), if any.
+    fn restricted_tags(&self) -> Option<&'static str>;
+
+    /// The relations it adds to the model (a route table's subnets, a route's table, …).
+    fn relate(&self, key: NodeKey, relations: &mut Relations);
+
+    /// Reports every problem with its properties, each rule citing its AWS source.
+    fn check(&self, check: &mut Check<'_>);
+
+    /// Adds its resources to the template.
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError>;
+
+    /// How the cost estimate bills it.
+    fn pricing(&self) -> Pricing;
+
+    /// How the diagram draws it.
+    fn drawing(&self) -> Drawing<'_>;
+}
+
+/// What a construct costs, as the cost estimate prices it (`cost.rs` knows the prices).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pricing {
+    /// No charge of its own (or billed through another construct).
+    Free,
+    /// Charged, but not priced by vpcform (named in the estimate's notes).
+    NotPriced,
+    /// Per AZ-hour and per GB processed.
+    InterfaceEndpoint {
+        /// Its zones: one subnet each.
+        zones: usize,
+    },
+    /// Free, and listed as such.
+    GatewayEndpoint,
+    /// Per hour and per NLCU.
+    NetworkLoadBalancer,
+    /// Per hour and per GB processed.
+    NatGateway,
+    /// Per GB crossing zones or regions.
+    VpcPeering,
+    /// Per hour and per GB processed.
+    TransitGatewayAttachment,
+    /// Per month (queries not included).
+    PrivateHostedZone,
+}
+
+/// How the diagram draws a construct (`diagram.rs` knows how to draw each).
+pub(crate) enum Drawing<'a> {
+    /// Not drawn: drawn through other boxes, or carries no traffic.
+    Hidden,
+    /// A box in its VPC's cluster: `label` under its ID, in Graphviz `shape`.
+    Box {
+        label: &'static str,
+        shape: &'static str,
+    },
+    /// A subnet: its block and zone.
+    Subnet {
+        cidr: Option<crate::Ipv4Cidr>,
+        az: &'a Az,
+    },
+    /// Regional: drawn outside the VPCs, once.
+    Regional {
+        label: &'static str,
+        shape: &'static str,
+    },
+    /// A gateway endpoint, with a line to its AWS service.
+    GatewayEndpoint { service: &'a str },
+    /// An interface endpoint, with a line to its AWS service or endpoint service.
+    InterfaceEndpoint { aws_service: Option<&'a str> },
+    /// An endpoint service, with a line to each load balancer.
+    EndpointService { load_balancers: &'a [Handle] },
+    /// A Lattice resource endpoint, with a line to its configuration.
+    ResourceEndpoint { configuration: Option<&'a Handle> },
+    /// A resource joining a service network: a line between them, no box.
+    LatticeAssociation {
+        network: Option<&'a Handle>,
+        resource: &'a Handle,
+    },
+    /// A service-network endpoint, with a line to its network.
+    ServiceNetworkEndpoint { network: Option<&'a Handle> },
+    /// A peering connection: its box, and one for the accepter in the peer's cluster.
+    Peering { peer_vpc: Option<NodeKey> },
+    /// A transit gateway attachment, with a line to its transit gateway.
+    Attachment { transit_gateway: Option<NodeKey> },
+}
+
+/// The typed relations between constructs, built in one pass ([`ConstructNode::relate`]).
+#[derive(Default)]
+pub(crate) struct Relations {
+    /// Subnet → the route table it is associated with (the first to claim it).
+    pub(crate) route_table_of: HashMap<NodeKey, NodeKey>,
+    /// Route table → its routes, in the order added.
+    pub(crate) routes_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// VPC → every construct in it, in the order added.
+    pub(crate) in_vpc: HashMap<NodeKey, Vec<NodeKey>>,
+    /// Load balancer → its listeners.
+    pub(crate) listeners_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// Interface endpoint → the endpoint service of the app it connects to.
+    pub(crate) service_of: HashMap<NodeKey, NodeKey>,
+    /// Transit gateway → its attachments, of every stack.
+    pub(crate) attachments_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// VPC → the private hosted zones (of any stack) associated with it.
+    pub(crate) zones_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// (transit gateway, VPC) → the VPC's attachment to it.
+    pub(crate) attachment_of: HashMap<(NodeKey, NodeKey), NodeKey>,
+    /// Transit gateway route table → its static routes.
+    pub(crate) tgw_routes_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// Transit gateway route table → the attachments propagating into it.
+    pub(crate) propagating_into: HashMap<NodeKey, Vec<NodeKey>>,
+    /// Service network → its resource associations.
+    pub(crate) associations_of: HashMap<NodeKey, Vec<NodeKey>>,
+}
+
+/// Declares the closed set of constructs from `identity::constructs!`: the [`Node`] enum, its
+/// [`Kind`], dispatch to [`ConstructNode`], and typed access to each variant ([`Variant`]).
 macro_rules! nodes {
-    ($($variant:ident($ty:ty)),* $(,)?) => {
+    ($($variant:ident($module:ident :: $node:ident) $name:literal,)*) => {
         /// A construct recorded in a stack.
         pub(crate) enum Node {
-            $($variant($ty),)*
+            $($variant(crate::constructs::$module::$node),)*
         }
 
         impl Node {
@@ -61,31 +169,16 @@ macro_rules! nodes {
                 }
             }
 
-            /// The construct's ID: its main resource's logical ID.
-            pub(crate) fn id(&self) -> &str {
+            /// What the construct says of itself.
+            pub(crate) fn construct(&self) -> &dyn ConstructNode {
                 match self {
-                    $(Node::$variant(node) => &node.id,)*
-                }
-            }
-
-            /// The construct's own tags, when it renders a taggable resource.
-            pub(crate) fn tags(&self) -> Option<&crate::Tags> {
-                match self {
-                    $(Node::$variant(node) => Tagged::tags(node),)*
-                }
-            }
-
-            /// The resource type among the construct's whose tags allow the fewest
-            /// characters, if any (see `tags::check_characters`).
-            pub(crate) fn restricted_tags(&self) -> Option<&'static str> {
-                match self {
-                    $(Node::$variant(node) => Tagged::restricted(node),)*
+                    $(Node::$variant(node) => node,)*
                 }
             }
         }
 
         $(
-            impl Variant for $ty {
+            impl Variant for crate::constructs::$module::$node {
                 fn of(node: &Node) -> Option<&Self> {
                     match node {
                         Node::$variant(inner) => Some(inner),
@@ -98,175 +191,33 @@ macro_rules! nodes {
     };
 }
 
-nodes! {
-    Vpc(VpcNode),
-    Subnet(SubnetNode),
-    RouteTable(RouteTableNode),
-    Route(RouteNode),
-    SecurityGroup(SecurityGroupNode),
-    GatewayEndpoint(GatewayEndpointNode),
-    InterfaceEndpoint(InterfaceEndpointNode),
-    TargetGroup(TargetGroupNode),
-    NetworkLoadBalancer(NetworkLoadBalancerNode),
-    Listener(ListenerNode),
-    EndpointService(EndpointServiceNode),
-    InternetGateway(InternetGatewayNode),
-    EgressOnlyInternetGateway(EgressOnlyInternetGatewayNode),
-    NatGateway(NatGatewayNode),
-    TransitGateway(TransitGatewayNode),
-    TransitGatewayAttachment(TransitGatewayAttachmentNode),
-    TransitGatewayRouteTable(TransitGatewayRouteTableNode),
-    TransitGatewayRoute(TransitGatewayRouteNode),
-    VpcPeering(VpcPeeringNode),
-    PrivateHostedZone(PrivateHostedZoneNode),
-    ResourceGateway(ResourceGatewayNode),
-    ResourceConfiguration(ResourceConfigurationNode),
-    ResourceEndpoint(ResourceEndpointNode),
-    ServiceNetwork(ServiceNetworkNode),
-    ServiceNetworkResourceAssociation(ServiceNetworkResourceAssociationNode),
-    ServiceNetworkEndpoint(ServiceNetworkEndpointNode),
-    FlowLog(FlowLogNode),
-    Workload(WorkloadNode),
-    Resource(ResourceNode),
-}
-
-/// Whether a construct's resources take tags (their CloudFormation schema is taggable), and
-/// the tags the program gave it. Every node type answers, so a new construct cannot forget.
-pub(crate) trait Tagged {
-    fn tags(&self) -> Option<&crate::Tags>;
-
-    /// The resource type whose tags allow fewer characters than EC2's, when the construct
-    /// renders one (ELBv2 and IAM: `tags::check_characters`).
-    fn restricted(&self) -> Option<&'static str>;
-}
-
-/// `Tagged` for nodes with a `tags` field (ELBv2's restricted), and for nodes rendering
-/// nothing taggable. A flow log answers itself (its role exists only with CloudWatch Logs).
-macro_rules! tagged {
-    (tags: $($ty:ty),* ; elb: $($elb:ty),* ; none: $($none:ty),* $(,)?) => {
-        $(impl Tagged for $ty {
-            fn tags(&self) -> Option<&crate::Tags> {
-                Some(&self.tags)
-            }
-            fn restricted(&self) -> Option<&'static str> {
-                None
-            }
-        })*
-        $(impl Tagged for $elb {
-            fn tags(&self) -> Option<&crate::Tags> {
-                Some(&self.tags)
-            }
-            fn restricted(&self) -> Option<&'static str> {
-                Some("ELBv2 (AWS::ElasticLoadBalancingV2)")
-            }
-        })*
-        $(impl Tagged for $none {
-            fn tags(&self) -> Option<&crate::Tags> {
-                None
-            }
-            fn restricted(&self) -> Option<&'static str> {
-                None
-            }
-        })*
-    };
-}
-
-tagged! {
-    tags: VpcNode, SubnetNode, RouteTableNode, SecurityGroupNode, GatewayEndpointNode,
-        InterfaceEndpointNode, EndpointServiceNode,
-        InternetGatewayNode, EgressOnlyInternetGatewayNode, NatGatewayNode, TransitGatewayNode, TransitGatewayAttachmentNode,
-        TransitGatewayRouteTableNode, VpcPeeringNode, PrivateHostedZoneNode, ResourceGatewayNode,
-        ResourceConfigurationNode, ResourceEndpointNode, ServiceNetworkNode,
-        ServiceNetworkResourceAssociationNode, ServiceNetworkEndpointNode;
-    elb: TargetGroupNode, NetworkLoadBalancerNode;
-    // AWS::EC2::Route, AWS::ElasticLoadBalancingV2::Listener and
-    // AWS::EC2::TransitGatewayRoute are not taggable (their schemas: taggable false,
-    // docs/research/tags-logs-checkov.md §1.1); a workload renders nothing; a raw resource's
-    // properties are the program's.
-    none: RouteNode, ListenerNode, TransitGatewayRouteNode, WorkloadNode, ResourceNode,
-}
-
-/// One variant's node type, reached from a [`Node`] by a `match`, never a downcast.
-pub(crate) trait Variant: Sized + 'static {
-    fn of(node: &Node) -> Option<&Self>;
-}
+crate::identity::constructs!(nodes);
 
 impl Node {
+    /// The construct's ID: its main resource's logical ID.
+    pub(crate) fn id(&self) -> &str {
+        self.construct().id()
+    }
+
+    /// The construct's own tags, when it renders a taggable resource.
+    pub(crate) fn tags(&self) -> Option<&crate::Tags> {
+        self.construct().tags()
+    }
+
+    /// The resource type among the construct's whose tags allow the fewest characters, if any
+    /// (see `tags::check_characters`).
+    pub(crate) fn restricted_tags(&self) -> Option<&'static str> {
+        self.construct().restricted_tags()
+    }
+
     /// The VPC the construct lives in, when it has one.
     pub(crate) fn vpc(&self, own: NodeKey) -> Option<NodeKey> {
-        match self {
-            Node::Vpc(_) => Some(own),
-            Node::Subnet(n) => n.vpc.vpc,
-            Node::RouteTable(n) => n.vpc.vpc,
-            Node::Route(n) => n.route_table.vpc,
-            Node::SecurityGroup(n) => n.vpc.vpc,
-            Node::GatewayEndpoint(n) => n.vpc.vpc,
-            Node::InterfaceEndpoint(n) => n.vpc.vpc,
-            Node::TargetGroup(n) => n.vpc.vpc,
-            Node::NetworkLoadBalancer(n) => n.vpc(),
-            Node::Listener(n) => n.load_balancer.vpc,
-            Node::EndpointService(n) => n.vpc(),
-            Node::InternetGateway(n) => n.vpc.vpc,
-            Node::EgressOnlyInternetGateway(n) => n.vpc.vpc,
-            Node::NatGateway(n) => n.subnet.vpc,
-            // Regional, in no VPC: it connects VPCs through their attachments.
-            Node::TransitGateway(_) => None,
-            Node::TransitGatewayAttachment(n) => n.vpc.vpc,
-            // Regional, like their transit gateway.
-            Node::TransitGatewayRouteTable(_) | Node::TransitGatewayRoute(_) => None,
-            // The requester's: the stack that creates it.
-            Node::VpcPeering(n) => n.vpc.vpc,
-            // Its endpoint's (the hub's); the VPCs it serves are its associations.
-            Node::PrivateHostedZone(n) => n.endpoint.vpc,
-            Node::ResourceGateway(n) => n.vpc.vpc,
-            // Its gateway's: the resource it offers is in that VPC.
-            Node::ResourceConfiguration(n) => n.gateway.vpc,
-            Node::ResourceEndpoint(n) => n.vpc.vpc,
-            // Regional, in no VPC: consumer VPCs reach it through their endpoints.
-            Node::ServiceNetwork(_) => None,
-            // Its configuration's: the resource it adds to the network is there.
-            Node::ServiceNetworkResourceAssociation(n) => n.resource.vpc,
-            Node::ServiceNetworkEndpoint(n) => n.vpc.vpc,
-            // The VPC it records, or its subnet's.
-            Node::FlowLog(n) => n.resource.vpc,
-            Node::Workload(n) => n.vpc(),
-            Node::Resource(_) => None,
-        }
+        self.construct().vpc(own)
     }
 
     /// Reports every problem with the construct's properties.
     pub(crate) fn check(&self, check: &mut Check<'_>) {
-        match self {
-            Node::Vpc(n) => n.check(check),
-            Node::Subnet(n) => n.check(check),
-            Node::RouteTable(n) => n.check(check),
-            Node::Route(n) => n.check(check),
-            Node::SecurityGroup(n) => n.check(check),
-            Node::GatewayEndpoint(n) => n.check(check),
-            Node::InterfaceEndpoint(n) => n.check(check),
-            Node::TargetGroup(n) => n.check(check),
-            Node::NetworkLoadBalancer(n) => n.check(check),
-            Node::Listener(n) => n.check(check),
-            Node::EndpointService(n) => n.check(check),
-            Node::InternetGateway(n) => n.check(check),
-            Node::NatGateway(n) => n.check(check),
-            Node::TransitGateway(n) => n.check(check),
-            Node::TransitGatewayAttachment(n) => n.check(check),
-            Node::TransitGatewayRouteTable(n) => n.check(check),
-            Node::TransitGatewayRoute(n) => n.check(check),
-            Node::VpcPeering(n) => n.check(check),
-            Node::PrivateHostedZone(n) => n.check(check),
-            Node::ResourceGateway(n) => n.check(check),
-            Node::ResourceConfiguration(n) => n.check(check),
-            Node::ResourceEndpoint(n) => n.check(check),
-            Node::ServiceNetwork(n) => n.check(check),
-            Node::ServiceNetworkResourceAssociation(n) => n.check(check),
-            Node::ServiceNetworkEndpoint(n) => n.check(check),
-            Node::FlowLog(n) => n.check(check),
-            Node::EgressOnlyInternetGateway(n) => n.check(check),
-            Node::Workload(n) => n.check(check),
-            Node::Resource(n) => n.check(check),
-        }
+        self.construct().check(check)
     }
 
     /// Adds the construct's resources to the template.
@@ -275,39 +226,13 @@ impl Node {
         ctx: &Render<'_>,
         template: &mut Template,
     ) -> Result<(), TemplateError> {
-        match self {
-            Node::Vpc(n) => n.render(ctx, template),
-            Node::Subnet(n) => n.render(ctx, template),
-            Node::RouteTable(n) => n.render(ctx, template),
-            Node::Route(n) => n.render(ctx, template),
-            Node::SecurityGroup(n) => n.render(ctx, template),
-            Node::GatewayEndpoint(n) => n.render(ctx, template),
-            Node::InterfaceEndpoint(n) => n.render(ctx, template),
-            Node::TargetGroup(n) => n.render(ctx, template),
-            Node::NetworkLoadBalancer(n) => n.render(ctx, template),
-            Node::Listener(n) => n.render(ctx, template),
-            Node::EndpointService(n) => n.render(ctx, template),
-            Node::InternetGateway(n) => n.render(ctx, template),
-            Node::NatGateway(n) => n.render(ctx, template),
-            Node::TransitGateway(n) => n.render(ctx, template),
-            Node::TransitGatewayAttachment(n) => n.render(ctx, template),
-            Node::TransitGatewayRouteTable(n) => n.render(ctx, template),
-            Node::TransitGatewayRoute(n) => n.render(ctx, template),
-            Node::VpcPeering(n) => n.render(ctx, template),
-            Node::PrivateHostedZone(n) => n.render(ctx, template),
-            Node::ResourceGateway(n) => n.render(ctx, template),
-            Node::ResourceConfiguration(n) => n.render(ctx, template),
-            Node::ResourceEndpoint(n) => n.render(ctx, template),
-            Node::ServiceNetwork(n) => n.render(ctx, template),
-            Node::ServiceNetworkResourceAssociation(n) => n.render(ctx, template),
-            Node::ServiceNetworkEndpoint(n) => n.render(ctx, template),
-            Node::FlowLog(n) => n.render(ctx, template),
-            Node::EgressOnlyInternetGateway(n) => n.render(ctx, template),
-            // Not an AWS resource: a workload only feeds the traffic analysis.
-            Node::Workload(_) => Ok(()),
-            Node::Resource(n) => n.render(ctx, template),
-        }
+        self.construct().render(ctx, template)
     }
+}
+
+/// One variant's node type, reached from a [`Node`] by a `match`, never a downcast.
+pub(crate) trait Variant: Sized + 'static {
+    fn of(node: &Node) -> Option<&Self>;
 }
 
 /// Where a transit gateway route table sends traffic.
@@ -332,30 +257,9 @@ pub(crate) enum Unresolved {
 pub(crate) struct Model<'a> {
     pub(crate) stacks: &'a [StackDef],
     positions: HashMap<StackKey, usize>,
-    /// Subnet → the route table it is associated with (the first to claim it).
-    route_table_of: HashMap<NodeKey, NodeKey>,
-    /// Route table → its routes, in the order added.
-    routes_of: HashMap<NodeKey, Vec<NodeKey>>,
-    /// VPC → every construct in it, in the order added.
-    in_vpc: HashMap<NodeKey, Vec<NodeKey>>,
-    /// Load balancer → its listeners.
-    listeners_of: HashMap<NodeKey, Vec<NodeKey>>,
-    /// Interface endpoint → the endpoint service of the app it connects to.
-    service_of: HashMap<NodeKey, NodeKey>,
-    /// Transit gateway → its attachments (of any stack), in the order added.
-    attachments_of: HashMap<NodeKey, Vec<NodeKey>>,
-    /// VPC → the private hosted zones (of any stack) associated with it.
-    zones_of: HashMap<NodeKey, Vec<NodeKey>>,
-    /// (transit gateway, VPC) → the VPC's (first) attachment to it.
-    attachment_of: HashMap<(NodeKey, NodeKey), NodeKey>,
-    /// Transit gateway route table → its static routes.
-    tgw_routes_of: HashMap<NodeKey, Vec<NodeKey>>,
-    /// Transit gateway route table → the attachments propagating into it.
-    propagating_into: HashMap<NodeKey, Vec<NodeKey>>,
-    /// Transit gateway → the attached VPCs' blocks, sorted by first address.
+    relations: Relations,
+    /// Transit gateway → its VPCs' blocks, sorted.
     attached_blocks: HashMap<NodeKey, Vec<(crate::Ipv4Cidr, NodeKey)>>,
-    /// VPC Lattice service network → its resource associations.
-    associations_of: HashMap<NodeKey, Vec<NodeKey>>,
 }
 
 impl<'a> Model<'a> {
@@ -364,113 +268,24 @@ impl<'a> Model<'a> {
         let mut model = Model {
             stacks,
             positions: HashMap::with_capacity(stacks.len()),
-            route_table_of: HashMap::new(),
-            routes_of: HashMap::new(),
-            in_vpc: HashMap::new(),
-            listeners_of: HashMap::new(),
-            service_of: HashMap::new(),
-            attachments_of: HashMap::new(),
-            zones_of: HashMap::new(),
-            attachment_of: HashMap::new(),
-            tgw_routes_of: HashMap::new(),
-            propagating_into: HashMap::new(),
+            relations: Relations::default(),
             attached_blocks: HashMap::new(),
-            associations_of: HashMap::new(),
         };
         for (position, stack) in stacks.iter().enumerate() {
             model.positions.entry(stack.key).or_insert(position);
         }
         for stack in stacks {
             for (key, node) in stack.keyed_nodes() {
-                if let Some(vpc) = node.vpc(key) {
-                    model.in_vpc.entry(vpc).or_default().push(key);
+                let construct = node.construct();
+                if let Some(vpc) = construct.vpc(key) {
+                    model.relations.in_vpc.entry(vpc).or_default().push(key);
                 }
-                match node {
-                    Node::RouteTable(table) => {
-                        for subnet in &table.subnets {
-                            model.route_table_of.entry(subnet.key).or_insert(key);
-                        }
-                    }
-                    Node::Route(route) => {
-                        model
-                            .routes_of
-                            .entry(route.route_table.key)
-                            .or_default()
-                            .push(key);
-                    }
-                    Node::Listener(listener) => {
-                        model
-                            .listeners_of
-                            .entry(listener.load_balancer.key)
-                            .or_default()
-                            .push(key);
-                    }
-                    Node::InterfaceEndpoint(endpoint) => {
-                        if let Some(service) = &endpoint.target.endpoint_service {
-                            model.service_of.insert(key, service.key);
-                        }
-                    }
-                    Node::TransitGatewayAttachment(attachment) => {
-                        if let Some(tgw) = attachment.transit_gateway_key() {
-                            model.attachments_of.entry(tgw).or_default().push(key);
-                            if let Some(vpc) = attachment.vpc.vpc {
-                                model.attachment_of.entry((tgw, vpc)).or_insert(key);
-                            }
-                        }
-                        for table in attachment
-                            .propagations
-                            .iter()
-                            .filter_map(|t| t.source.as_ref())
-                        {
-                            model
-                                .propagating_into
-                                .entry(table.key)
-                                .or_default()
-                                .push(key);
-                        }
-                    }
-                    Node::TransitGatewayRoute(route) => {
-                        if let Some(table) = &route.route_table.source {
-                            model.tgw_routes_of.entry(table.key).or_default().push(key);
-                        }
-                    }
-                    Node::PrivateHostedZone(zone) => {
-                        for vpc in zone.vpc_keys() {
-                            model.zones_of.entry(vpc).or_default().push(key);
-                        }
-                    }
-                    Node::ServiceNetworkResourceAssociation(association) => {
-                        if let Some(network) = association.service_network.key() {
-                            model.associations_of.entry(network).or_default().push(key);
-                        }
-                    }
-                    Node::Vpc(_)
-                    | Node::Subnet(_)
-                    | Node::SecurityGroup(_)
-                    | Node::GatewayEndpoint(_)
-                    | Node::TargetGroup(_)
-                    | Node::NetworkLoadBalancer(_)
-                    | Node::EndpointService(_)
-                    | Node::InternetGateway(_)
-                    | Node::NatGateway(_)
-                    | Node::TransitGateway(_)
-                    | Node::TransitGatewayRouteTable(_)
-                    | Node::ResourceGateway(_)
-                    | Node::ResourceConfiguration(_)
-                    | Node::ResourceEndpoint(_)
-                    | Node::ServiceNetwork(_)
-                    | Node::ServiceNetworkEndpoint(_)
-                    | Node::VpcPeering(_)
-                    | Node::FlowLog(_)
-                    | Node::EgressOnlyInternetGateway(_)
-                    | Node::Workload(_)
-                    | Node::Resource(_) => {}
-                }
+                construct.relate(key, &mut model.relations);
             }
         }
         // Each transit gateway's VPC blocks, sorted once for the overlap check and the routes.
-        let mut attached_blocks = HashMap::with_capacity(model.attachments_of.len());
-        for (&tgw, attachments) in &model.attachments_of {
+        let mut attached_blocks = HashMap::with_capacity(model.relations.attachments_of.len());
+        for (&tgw, attachments) in &model.relations.attachments_of {
             let mut blocks: Vec<(crate::Ipv4Cidr, NodeKey)> = attachments
                 .iter()
                 .filter_map(|&a| model.get_key::<TransitGatewayAttachmentNode>(a)?.vpc.vpc)
@@ -524,7 +339,10 @@ impl<'a> Model<'a> {
 
     /// A VPC's attachment to a transit gateway, if it has one.
     pub(crate) fn attachment_of(&self, transit_gateway: NodeKey, vpc: NodeKey) -> Option<NodeKey> {
-        self.attachment_of.get(&(transit_gateway, vpc)).copied()
+        self.relations
+            .attachment_of
+            .get(&(transit_gateway, vpc))
+            .copied()
     }
 
     /// Where a transit gateway route table sends `block`: the most specific of its static
@@ -533,7 +351,7 @@ impl<'a> Model<'a> {
     pub(crate) fn tgw_route(&self, table: NodeKey, block: crate::Ipv4Cidr) -> Option<TgwHop> {
         use crate::constructs::transit_gateway_route::TgwTarget;
         let statics = self
-            .keys::<TransitGatewayRouteNode>(self.tgw_routes_of.get(&table))
+            .keys::<TransitGatewayRouteNode>(self.relations.tgw_routes_of.get(&table))
             .filter_map(|r| {
                 let destination = r.destination.parsed().ok()?;
                 let hop = match &r.target {
@@ -543,6 +361,7 @@ impl<'a> Model<'a> {
                 Some((destination, 1u8, hop))
             });
         let propagated = self
+            .relations
             .propagating_into
             .get(&table)
             .into_iter()
@@ -577,7 +396,8 @@ impl<'a> Model<'a> {
         &self,
         vpc: NodeKey,
     ) -> impl Iterator<Item = (NodeKey, &'a PrivateHostedZoneNode)> + '_ {
-        self.zones_of
+        self.relations
+            .zones_of
             .get(&vpc)
             .into_iter()
             .flatten()
@@ -586,13 +406,13 @@ impl<'a> Model<'a> {
 
     /// The route table a subnet is associated with.
     pub(crate) fn route_table_of(&self, subnet: NodeKey) -> Option<(NodeKey, &'a RouteTableNode)> {
-        let key = *self.route_table_of.get(&subnet)?;
+        let key = *self.relations.route_table_of.get(&subnet)?;
         self.get_key(key).map(|t| (key, t))
     }
 
     /// A route table's routes.
     pub(crate) fn routes_of(&self, table: NodeKey) -> impl Iterator<Item = &'a RouteNode> + '_ {
-        self.keys(self.routes_of.get(&table))
+        self.keys(self.relations.routes_of.get(&table))
     }
 
     /// The constructs of type `N` in a VPC, in the order added.
@@ -600,7 +420,8 @@ impl<'a> Model<'a> {
         &self,
         vpc: NodeKey,
     ) -> impl Iterator<Item = (NodeKey, &'a N)> + '_ {
-        self.in_vpc
+        self.relations
+            .in_vpc
             .get(&vpc)
             .into_iter()
             .flatten()
@@ -609,7 +430,7 @@ impl<'a> Model<'a> {
 
     /// A load balancer's listeners.
     pub(crate) fn listeners_of(&self, nlb: NodeKey) -> impl Iterator<Item = &'a ListenerNode> + '_ {
-        self.keys(self.listeners_of.get(&nlb))
+        self.keys(self.relations.listeners_of.get(&nlb))
     }
 
     /// The endpoint service of the app an interface endpoint connects to.
@@ -617,7 +438,7 @@ impl<'a> Model<'a> {
         &self,
         endpoint: NodeKey,
     ) -> Option<(NodeKey, &'a EndpointServiceNode)> {
-        let key = *self.service_of.get(&endpoint)?;
+        let key = *self.relations.service_of.get(&endpoint)?;
         self.get_key(key).map(|s| (key, s))
     }
 
@@ -626,8 +447,10 @@ impl<'a> Model<'a> {
         &self,
         network: NodeKey,
     ) -> impl Iterator<Item = &'a Handle> + '_ {
-        self.keys::<ServiceNetworkResourceAssociationNode>(self.associations_of.get(&network))
-            .map(|a| &a.resource)
+        self.keys::<ServiceNetworkResourceAssociationNode>(
+            self.relations.associations_of.get(&network),
+        )
+        .map(|a| &a.resource)
     }
 
     fn keys<'s, N: Variant>(

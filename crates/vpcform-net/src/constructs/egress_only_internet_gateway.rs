@@ -7,7 +7,9 @@ use vpcform_cfn::{Resource, Template, TemplateError};
 
 use super::vpc::VpcRef;
 use crate::handle::{Handle, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, VpcMarker};
 
@@ -90,5 +92,45 @@ impl EgressOnlyInternetGatewayNode {
                 .property("VpcId", self.vpc.reference())
                 .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
+    }
+}
+
+impl ConstructNode for EgressOnlyInternetGatewayNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        EgressOnlyInternetGatewayNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        EgressOnlyInternetGatewayNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // No hourly charge; data out to the internet is billed as for any instance.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::Box {
+            label: "egress-only internet gateway",
+            shape: "invtrapezium",
+        }
     }
 }

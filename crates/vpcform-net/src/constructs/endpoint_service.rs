@@ -8,7 +8,9 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::network_load_balancer::NetworkLoadBalancerRef;
 use crate::handle::{Handle, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
@@ -318,6 +320,46 @@ impl EndpointServiceNode {
             )?;
         }
         Ok(())
+    }
+}
+
+impl ConstructNode for EndpointServiceNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its load balancers'.
+        EndpointServiceNode::vpc(self)
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        EndpointServiceNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        EndpointServiceNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Billed to its load balancer.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::EndpointService {
+            load_balancers: &self.network_load_balancers,
+        }
     }
 }
 

@@ -10,7 +10,9 @@ use super::subnet::SubnetRef;
 use super::vpc::VpcRef;
 use crate::handle::Handle;
 use crate::identity::Kind;
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -314,18 +316,6 @@ pub(crate) fn prefix_problem(prefix: &str) -> Option<&'static str> {
     }
 }
 
-impl crate::model::Tagged for FlowLogNode {
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    /// Its delivery role's tags follow IAM's `Tag` pattern (IAM API `Tag`).
-    fn restricted(&self) -> Option<&'static str> {
-        matches!(self.destination, FlowLogDestination::CloudWatchLogs { .. })
-            .then_some("IAM (the delivery role, AWS::IAM::Role)")
-    }
-}
-
 impl FlowLogNode {
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "ResourceId", &self.resource, None);
@@ -614,4 +604,45 @@ fn log_format_problem(format: &str) -> Option<String> {
         }
     }
     None
+}
+
+impl ConstructNode for FlowLogNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // The VPC it records, or its subnet's.
+        self.resource.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        // Its delivery role's tags follow IAM's `Tag` pattern (IAM API `Tag`).
+        matches!(self.destination, FlowLogDestination::CloudWatchLogs { .. })
+            .then_some("IAM (the delivery role, AWS::IAM::Role)")
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        FlowLogNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        FlowLogNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Billed by the GB of records delivered, which the flows do not tell.
+        Pricing::NotPriced
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        // Observes the network, carries no traffic.
+        Drawing::Hidden
+    }
 }

@@ -12,7 +12,9 @@ use super::interface_endpoint::{DnsRecordIpType, IpAddressType};
 use super::route_table::{RouteTableNode, RouteTableRef};
 use super::vpc::{VpcNode, VpcRef};
 use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::policy::EndpointPolicy;
 use crate::services::{GatewayService, ServiceInfo, Support};
 use crate::stack::{Construct, StackDef};
@@ -343,5 +345,43 @@ pub(crate) fn check_policy(
             construct: check.path(id),
             problem,
         });
+    }
+}
+
+impl ConstructNode for GatewayEndpointNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        GatewayEndpointNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        GatewayEndpointNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        Pricing::GatewayEndpoint
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::GatewayEndpoint {
+            service: self.service,
+        }
     }
 }

@@ -14,6 +14,7 @@ use crate::handle::AnyHandle;
 use crate::handle::{Handle, Linked};
 use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render, ServiceKey};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -447,4 +448,48 @@ fn dns_label(service: &str) -> String {
 /// `vpc-` and 8 or 17 lowercase hex digits.
 fn valid_vpc_id(text: &str) -> bool {
     super::ec2_id(text, "vpc-")
+}
+
+impl ConstructNode for PrivateHostedZoneNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its endpoint's (the hub's); the VPCs it serves are its associations.
+        self.endpoint.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        for vpc in self.vpc_keys() {
+            relations.zones_of.entry(vpc).or_default().push(key);
+        }
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        PrivateHostedZoneNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        PrivateHostedZoneNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        Pricing::PrivateHostedZone
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::Box {
+            label: "private hosted zone",
+            shape: "folder",
+        }
+    }
 }

@@ -16,7 +16,9 @@ use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use super::vpc::{VpcNode, VpcRef};
 use crate::export::{Exportable, Imported, OutputValue};
 use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render, ServiceKey};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::policy::EndpointPolicy;
 use crate::services::{AwsTarget, ByName, InterfaceService, PrivateDnsCapable};
 use crate::stack::{Construct, StackDef};
@@ -951,6 +953,50 @@ impl InterfaceEndpointNode {
                 )
                 .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
+    }
+}
+
+impl ConstructNode for InterfaceEndpointNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        if let Some(service) = &self.target.endpoint_service {
+            relations.service_of.insert(key, service.key);
+        }
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        InterfaceEndpointNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        InterfaceEndpointNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        Pricing::InterfaceEndpoint {
+            zones: self.subnets.len(),
+        }
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::InterfaceEndpoint {
+            aws_service: self.target.aws_name(),
+        }
     }
 }
 

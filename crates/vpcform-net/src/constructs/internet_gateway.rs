@@ -9,6 +9,7 @@ use super::vpc::VpcRef;
 use crate::handle::{Handle, handle};
 use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Model, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -108,5 +109,45 @@ impl InternetGatewayNode {
                     vpcform_cfn::Value::reference(&*self.id),
                 ),
         )
+    }
+}
+
+impl ConstructNode for InternetGatewayNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        InternetGatewayNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        InternetGatewayNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Free.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::Box {
+            label: "internet gateway",
+            shape: "invtrapezium",
+        }
     }
 }

@@ -9,7 +9,9 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::network_load_balancer::NetworkLoadBalancerRef;
 use super::target_group::TargetGroupRef;
 use crate::handle::{AsHandle, Handle, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -121,5 +123,51 @@ impl ListenerNode {
                 .property("Protocol", "TCP")
                 .property("DefaultActions", Value::List(vec![Value::Map(forward)])),
         )
+    }
+}
+
+impl ConstructNode for ListenerNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its load balancer's.
+        self.load_balancer.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        // AWS::ElasticLoadBalancingV2::Listener is not taggable (its schema: taggable false).
+        None
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        relations
+            .listeners_of
+            .entry(self.load_balancer.key)
+            .or_default()
+            .push(key);
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        ListenerNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        ListenerNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Free.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        // Drawn through its load balancer.
+        Drawing::Hidden
     }
 }

@@ -8,7 +8,9 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::internet_gateway::InternetGatewayNode;
 use super::subnet::SubnetRef;
 use crate::handle::{Handle, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -107,5 +109,45 @@ impl NatGatewayNode {
         }
         template.add_resource(&eip, address)?;
         template.add_resource(&*self.id, nat)
+    }
+}
+
+impl ConstructNode for NatGatewayNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its subnet's.
+        self.subnet.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        NatGatewayNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        NatGatewayNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        Pricing::NatGateway
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::Box {
+            label: "NAT gateway",
+            shape: "trapezium",
+        }
     }
 }

@@ -13,6 +13,7 @@ use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
@@ -368,5 +369,45 @@ impl NetworkLoadBalancerNode {
             &*self.id,
             nlb.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
+    }
+}
+
+impl ConstructNode for NetworkLoadBalancerNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its subnets'.
+        NetworkLoadBalancerNode::vpc(self)
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        Some("ELBv2 (AWS::ElasticLoadBalancingV2)")
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        NetworkLoadBalancerNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        NetworkLoadBalancerNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        Pricing::NetworkLoadBalancer
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::Box {
+            label: "Network Load Balancer",
+            shape: "component",
+        }
     }
 }

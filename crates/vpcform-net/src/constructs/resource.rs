@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use vpcform_cfn::{Resource, Template, TemplateError};
 
+use crate::identity::NodeKey;
 use crate::model::{Check, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 
 pub(crate) struct ResourceNode {
     pub(crate) id: Arc<str>,
@@ -23,5 +25,45 @@ impl ResourceNode {
         template: &mut Template,
     ) -> Result<(), TemplateError> {
         template.add_resource(&*self.id, self.resource.clone())
+    }
+}
+
+impl ConstructNode for ResourceNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // A raw resource: the program's, in no VPC of the model.
+        None
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        // A raw resource's properties are the program's.
+        None
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        ResourceNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        ResourceNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Outside the network model.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        // Raw resources: not drawn.
+        Drawing::Hidden
     }
 }

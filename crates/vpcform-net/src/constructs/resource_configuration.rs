@@ -10,7 +10,9 @@ use super::resource_gateway::{ResourceGatewayNode, ResourceGatewayRef, lattice_n
 use super::vpc::VpcNode;
 use crate::export::{Exportable, OutputValue};
 use crate::handle::{Handle, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -262,5 +264,46 @@ impl ResourceConfigurationNode {
             &*self.id,
             resource.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
+    }
+}
+
+impl ConstructNode for ResourceConfigurationNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its gateway's: the resource it offers is in that VPC.
+        self.gateway.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        ResourceConfigurationNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        ResourceConfigurationNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // VPC Lattice's resource prices are not in the bundled file.
+        Pricing::NotPriced
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::Box {
+            label: "resource configuration",
+            shape: "cylinder",
+        }
     }
 }

@@ -13,7 +13,9 @@ use super::subnet::{SubnetRef, check_one_subnet_per_az, zones_of};
 use super::vpc::VpcRef;
 use crate::export::{Imported, ResourceConfigurationArn};
 use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -254,4 +256,43 @@ pub(crate) fn zone_mismatch(
             .join(", ")
     };
     Some((list(&ours), list(&theirs)))
+}
+
+impl ConstructNode for ResourceEndpointNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        ResourceEndpointNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        ResourceEndpointNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // VPC Lattice's resource prices are not in the bundled file.
+        Pricing::NotPriced
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::ResourceEndpoint {
+            configuration: self.configuration(),
+        }
+    }
 }

@@ -9,7 +9,9 @@ use super::security_group::{SecurityGroupRef, groups};
 use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -173,5 +175,46 @@ impl ResourceGatewayNode {
             &*self.id,
             resource.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
+    }
+}
+
+impl ConstructNode for ResourceGatewayNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        ResourceGatewayNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        ResourceGatewayNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // VPC Lattice's resource prices are not in the bundled file (unconfirmed:
+        // docs/aws-rules.md §18.9).
+        Pricing::NotPriced
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::Box {
+            label: "resource gateway",
+            shape: "cds",
+        }
     }
 }

@@ -18,7 +18,9 @@ use super::vpc::VpcNode;
 use super::vpc_peering::{PeeringAccepter, VpcPeeringNode, VpcPeeringRef};
 use crate::handle::Handle;
 use crate::identity::Kind;
+use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 
@@ -591,5 +593,50 @@ impl RouteNode {
             }
         };
         template.add_resource(&*self.id, route)
+    }
+}
+
+impl ConstructNode for RouteNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.route_table.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        // AWS::EC2::Route is not taggable (its schema: taggable false, docs/research/tags-logs-checkov.md §1.1).
+        None
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        relations
+            .routes_of
+            .entry(self.route_table.key)
+            .or_default()
+            .push(key);
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        RouteNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        RouteNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Free.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        // Structure drawn through the boxes it connects.
+        Drawing::Hidden
     }
 }

@@ -8,7 +8,9 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::subnet::SubnetRef;
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -131,5 +133,47 @@ impl RouteTableNode {
             )?;
         }
         Ok(())
+    }
+}
+
+impl ConstructNode for RouteTableNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        for subnet in &self.subnets {
+            relations.route_table_of.entry(subnet.key).or_insert(key);
+        }
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        RouteTableNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        RouteTableNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Free.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        // Structure drawn through the boxes it connects.
+        Drawing::Hidden
     }
 }

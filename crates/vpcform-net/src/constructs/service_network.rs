@@ -9,7 +9,9 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::resource_gateway::lattice_name;
 use crate::export::{Exportable, Imported, OutputValue, ServiceNetworkArn};
 use crate::handle::{Linked, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{StackMarker, SynthError};
 
@@ -155,5 +157,48 @@ impl ServiceNetworkNode {
                 .property("SharingConfig", Value::Map(sharing))
                 .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
+    }
+}
+
+impl ConstructNode for ServiceNetworkNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Regional, in no VPC: consumer VPCs reach it through their endpoints.
+        None
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        ServiceNetworkNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        ServiceNetworkNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // VPC Lattice's prices are not in the bundled file.
+        Pricing::NotPriced
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        // Regional, like a transit gateway: outside the VPCs, with a line to each resource
+        // that joins it and from each endpoint that reaches it.
+        Drawing::Regional {
+            label: "service network",
+            shape: "octagon",
+        }
     }
 }

@@ -9,7 +9,9 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::resource_configuration::{ResourceConfigurationNode, ResourceConfigurationRef};
 use super::service_network::{IntoServiceNetwork, ServiceNetworkNode};
 use crate::handle::{Handle, Linked, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -139,5 +141,54 @@ impl ServiceNetworkResourceAssociationNode {
                 )
                 .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
+    }
+}
+
+impl ConstructNode for ServiceNetworkResourceAssociationNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its configuration's: the resource it adds to the network is there.
+        self.resource.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        if let Some(network) = self.service_network.key() {
+            relations
+                .associations_of
+                .entry(network)
+                .or_default()
+                .push(key);
+        }
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        ServiceNetworkResourceAssociationNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        ServiceNetworkResourceAssociationNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // VPC Lattice's prices are not in the bundled file.
+        Pricing::NotPriced
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::LatticeAssociation {
+            network: self.service_network.source.as_ref(),
+            resource: &self.resource,
+        }
     }
 }

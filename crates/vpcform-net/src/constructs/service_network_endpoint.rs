@@ -14,7 +14,9 @@ use super::service_network::IntoServiceNetwork;
 use super::subnet::SubnetRef;
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, Linked, collect, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthWarning, VpcMarker};
 
@@ -155,5 +157,44 @@ impl ServiceNetworkEndpointNode {
             &self.subnets,
             &self.security_groups,
         )
+    }
+}
+
+impl ConstructNode for ServiceNetworkEndpointNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        ServiceNetworkEndpointNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        ServiceNetworkEndpointNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // VPC Lattice's prices are not in the bundled file.
+        Pricing::NotPriced
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::ServiceNetworkEndpoint {
+            network: self.service_network.source.as_ref(),
+        }
     }
 }

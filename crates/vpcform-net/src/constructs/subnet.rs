@@ -7,7 +7,9 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
 use super::vpc::{VpcNode, VpcRef, check_prefix};
 use crate::handle::{Handle, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 
@@ -471,6 +473,46 @@ pub(crate) fn check_ipv6_subnets(
                 what: what.to_string(),
                 subnet: subnet.path(),
             });
+        }
+    }
+}
+
+impl ConstructNode for SubnetNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        SubnetNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        SubnetNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Free.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::Subnet {
+            cidr: self.parsed,
+            az: &self.az,
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::export::Imported;
 use crate::handle::handle;
 use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{Ipv4Cidr, StackMarker, SynthError};
 
@@ -195,5 +196,47 @@ impl TransitGatewayNode {
             .property("DnsSupport", enable(self.dns_support))
             .property("Tags", ctx.tags(&self.id, &self.tags));
         template.add_resource(&*self.id, resource)
+    }
+}
+
+impl ConstructNode for TransitGatewayNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Regional, in no VPC: it connects VPCs through their attachments.
+        None
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        TransitGatewayNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        TransitGatewayNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Billed through its attachments.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        // Regional: drawn between the VPCs it connects.
+        Drawing::Regional {
+            label: "transit gateway",
+            shape: "octagon",
+        }
     }
 }

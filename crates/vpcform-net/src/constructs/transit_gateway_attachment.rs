@@ -14,6 +14,7 @@ use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -253,5 +254,57 @@ impl TransitGatewayAttachmentNode {
             )?;
         }
         Ok(())
+    }
+}
+
+impl ConstructNode for TransitGatewayAttachmentNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        if let Some(tgw) = self.transit_gateway_key() {
+            relations.attachments_of.entry(tgw).or_default().push(key);
+            if let Some(vpc) = self.vpc.vpc {
+                relations.attachment_of.entry((tgw, vpc)).or_insert(key);
+            }
+        }
+        for table in self.propagations.iter().filter_map(|t| t.source.as_ref()) {
+            relations
+                .propagating_into
+                .entry(table.key)
+                .or_default()
+                .push(key);
+        }
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        TransitGatewayAttachmentNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        TransitGatewayAttachmentNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        Pricing::TransitGatewayAttachment
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::Attachment {
+            transit_gateway: self.transit_gateway_key(),
+        }
     }
 }

@@ -13,7 +13,9 @@ use super::transit_gateway_route_table::{
     IntoTgwRouteTable, TgwRouteTableSource, TransitGatewayRouteTableNode,
 };
 use crate::handle::Handle;
+use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 
@@ -170,5 +172,53 @@ impl TransitGatewayRouteNode {
             TgwTarget::Blackhole => route.property("Blackhole", true),
         };
         template.add_resource(&*self.id, route)
+    }
+}
+
+impl ConstructNode for TransitGatewayRouteNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Regional, like its transit gateway.
+        None
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        // AWS::EC2::TransitGatewayRoute is not taggable (its schema: taggable false).
+        None
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        if let Some(table) = &self.route_table.source {
+            relations
+                .tgw_routes_of
+                .entry(table.key)
+                .or_default()
+                .push(key);
+        }
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        TransitGatewayRouteNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        TransitGatewayRouteNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Billed through the attachments.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        // Routing inside the transit gateway: not drawn.
+        Drawing::Hidden
     }
 }

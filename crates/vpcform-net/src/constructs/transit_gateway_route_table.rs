@@ -10,7 +10,9 @@ use super::transit_gateway::{IntoTransitGateway, SameStack, TransitGatewaySource
 use crate::StackMarker;
 use crate::export::{Imported, TransitGatewayRouteTableId};
 use crate::handle::handle;
+use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 
 /// A transit gateway route table (`AWS::EC2::TransitGatewayRouteTable`) in stack `S`: with the
@@ -147,5 +149,44 @@ impl TransitGatewayRouteTableNode {
                 .property("TransitGatewayId", self.transit_gateway.value.clone())
                 .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
+    }
+}
+
+impl ConstructNode for TransitGatewayRouteTableNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Regional, like its transit gateway.
+        None
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        TransitGatewayRouteTableNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        TransitGatewayRouteTableNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Billed through the attachments.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        // Routing inside the transit gateway: not drawn.
+        Drawing::Hidden
     }
 }

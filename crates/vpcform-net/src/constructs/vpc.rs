@@ -10,6 +10,7 @@ use super::subnet::SubnetNode;
 use crate::handle::handle;
 use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 
@@ -332,5 +333,44 @@ impl VpcNode {
             template.add_resource(ipv6_block_id(&self.id), block)?;
         }
         Ok(())
+    }
+}
+
+impl ConstructNode for VpcNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, own: NodeKey) -> Option<NodeKey> {
+        // The VPC is its own.
+        Some(own)
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        VpcNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        VpcNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Free.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        // The cluster its constructs are drawn in.
+        Drawing::Hidden
     }
 }

@@ -11,6 +11,7 @@ use crate::handle::AnyHandle;
 use crate::handle::Handle;
 use crate::identity::NodeKey;
 use crate::model::{Check, Node, Render};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 
@@ -391,5 +392,44 @@ impl VpcPeeringNode {
             &*self.id,
             resource.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
+    }
+}
+
+impl ConstructNode for VpcPeeringNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // The requester's: the stack that creates it.
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        VpcPeeringNode::check(self, check)
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        VpcPeeringNode::render(self, ctx, template)
+    }
+
+    fn pricing(&self) -> Pricing {
+        Pricing::VpcPeering
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::Peering {
+            peer_vpc: self.peer_vpc(),
+        }
     }
 }

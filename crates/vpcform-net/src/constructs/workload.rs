@@ -8,9 +8,12 @@ use typed_builder::TypedBuilder;
 use super::security_group::{SecurityGroupRef, groups};
 use super::subnet::SubnetRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
+use crate::identity::NodeKey;
 use crate::model::{Check, Node};
+use crate::model::{ConstructNode, Drawing, Pricing, Relations, Render};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, VpcMarker};
+use vpcform_cfn::{Template, TemplateError};
 
 /// A workload in subnets of VPC `V`: the source of [`Flow`](crate::Flow)s. It synthesizes
 /// nothing; it tells the traffic analysis where requests start.
@@ -81,5 +84,48 @@ impl WorkloadNode {
             &self.security_groups,
             self.vpc(),
         );
+    }
+}
+
+impl ConstructNode for WorkloadNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its subnets'.
+        WorkloadNode::vpc(self)
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        // A workload renders no resource.
+        None
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        WorkloadNode::check(self, check)
+    }
+
+    fn render(&self, _ctx: &Render<'_>, _template: &mut Template) -> Result<(), TemplateError> {
+        // Not an AWS resource: a workload only feeds the traffic analysis.
+        Ok(())
+    }
+
+    fn pricing(&self) -> Pricing {
+        // Not an AWS resource.
+        Pricing::Free
+    }
+
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing::Box {
+            label: "workload",
+            shape: "oval",
+        }
     }
 }
