@@ -16,7 +16,7 @@
 //! for its zones, the spokes import the transit gateway and the provider's service name.
 
 use vpcform::prelude::*;
-use vpcform::{InterfaceTarget, PrivateDnsCapable, SubnetRef};
+use vpcform::{InterfaceTarget, PrivateDnsCapable, ResourceShare, SharedResource, SubnetRef};
 
 vpcform::topology! {
     /// The transit gateway, shared by every VPC.
@@ -64,6 +64,16 @@ pub fn app() -> App {
             .build(),
     );
     let tgw_id = network.export("TransitGatewayId", &tgw);
+    // Shared with the organization (AWS RAM), so that spokes in its member accounts attach too.
+    network.add(
+        "TgwShare",
+        ResourceShare::builder()
+            .name("hub-and-spokes-tgw")
+            .resources([SharedResource::from(&tgw)])
+            .principals(["arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5"])
+            .allow_external_principals(false)
+            .build(),
+    );
 
     // ── Provider: a custom service behind an NLB ─────────────────────────────────────────
     let mut provider = Stack::<Provider>::new("Provider")

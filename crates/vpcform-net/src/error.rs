@@ -945,6 +945,32 @@ pub enum SynthError {
         /// The endpoint's region.
         region: String,
     },
+    /// A RAM share principal in none of the forms `AWS::RAM::ResourceShare` takes.
+    #[error(
+        "{construct}: principal {principal:?} is not an account ID or the ARN of an \
+         organization, organizational unit, IAM role or IAM user — give a 12-digit account ID, \
+         `arn:aws:organizations::<account>:organization/o-…`, `…:ou/o-…/ou-…`, or an IAM role \
+         or user ARN"
+    )]
+    InvalidSharePrincipal {
+        /// The resource share.
+        construct: String,
+        /// The principal given.
+        principal: String,
+    },
+    /// A RAM share principal of another partition than the share's region.
+    #[error(
+        "{construct}: principal {principal:?} is not of partition {partition}, the stack's — a \
+         resource share reaches principals of its own partition only"
+    )]
+    SharePrincipalInOtherPartition {
+        /// The resource share.
+        construct: String,
+        /// The principal given.
+        principal: String,
+        /// The stack's partition.
+        partition: &'static str,
+    },
     /// A `ServiceRegion` that is not a region code.
     #[error(
         "{construct}: service_region {region:?} is not a region code — give the region the \
@@ -1093,6 +1119,17 @@ pub enum SynthWarning {
         construct: String,
         /// The service.
         service: String,
+    },
+    /// A resource share with no resources or no principals: it deploys and shares nothing.
+    #[error(
+        "{construct}: the resource share has no {missing}, so it shares nothing — give it \
+         {missing}, or remove it"
+    )]
+    ResourceShareSharesNothing {
+        /// The resource share.
+        construct: String,
+        /// `resources` or `principals`.
+        missing: &'static str,
     },
     /// An interface endpoint in one availability zone: an outage of that zone cuts it off.
     #[error(

@@ -66,6 +66,7 @@ macro_rules! constructs {
             FlowLog(flow_log::FlowLogNode) "flow log",
             Workload(workload::WorkloadNode) "workload",
             Resource(resource::ResourceNode) "resource",
+            ResourceShare(resource_share::ResourceShareNode) "resource share",
         }
     };
 }

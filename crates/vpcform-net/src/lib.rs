@@ -86,6 +86,7 @@ pub use constructs::resource_endpoint::{
     IntoResourceConfiguration, ResourceEndpoint, ResourceEndpointRef, ResourceSource,
 };
 pub use constructs::resource_gateway::{ResourceGateway, ResourceGatewayRef};
+pub use constructs::resource_share::{ResourceShare, ResourceShareRef, SharedResource};
 pub use constructs::route::{IntoRouteTarget, Route, RouteDestination, RouteTarget};
 pub use constructs::route_table::{RouteTable, RouteTableRef};
 pub use constructs::security_group::{Peer, Port, Rule, SecurityGroup, SecurityGroupRef};

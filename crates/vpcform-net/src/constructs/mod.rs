@@ -26,6 +26,7 @@ pub(crate) mod resource;
 pub(crate) mod resource_configuration;
 pub(crate) mod resource_endpoint;
 pub(crate) mod resource_gateway;
+pub(crate) mod resource_share;
 pub(crate) mod route;
 pub(crate) mod route_table;
 pub(crate) mod security_group;
