@@ -626,8 +626,7 @@ pub enum SynthError {
     /// A handle used in a stack other than the one that created it (a run-time form of the
     /// compile-time check, for handles whose marker types cannot tell).
     #[error(
-        "{construct}: {property} refers to {target}, which belongs to stack {target_stack:?} — \
-         pass values across stacks with `export` and `import`"
+        "{construct}: {property} refers to {target}, which belongs to stack {target_stack:?} — {fix}"
     )]
     ForeignHandle {
         /// The construct holding the handle.
@@ -638,6 +637,9 @@ pub enum SynthError {
         target: String,
         /// The handle's stack.
         target_stack: String,
+        /// What to do: an export and an import where a value can cross stacks; a construct of
+        /// the construct's own VPC where it must be in that VPC (a subnet, a security group).
+        fix: String,
     },
     /// A handle of one VPC used for a construct of another VPC.
     #[error(

@@ -569,6 +569,17 @@ impl<'a> Check<'a> {
                 property,
                 target: handle.path(),
                 target_stack: handle.stack.to_string(),
+                // What must be in the construct's own VPC cannot be imported from another
+                // stack: an export carries an ID, not the construct into this VPC.
+                fix: match vpc {
+                    Some(vpc) => format!(
+                        "{property} must be in {}'s own VPC {}: give it a {} of that VPC",
+                        self.path(construct),
+                        self.model.path(vpc),
+                        handle.kind
+                    ),
+                    None => "pass values across stacks with `export` and `import`".to_string(),
+                },
             }),
             Ok(_) => match vpc {
                 Some(vpc) if handle.vpc != Some(vpc) => Some(SynthError::WrongVpc {

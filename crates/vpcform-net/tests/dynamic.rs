@@ -127,8 +127,10 @@ fn a_handle_of_another_stack_is_rejected_at_synth() {
     assert_eq!(
         errors,
         [
-            "Two/Sqs: SubnetIds refers to One/OneBluePrivate, which belongs to stack \"One\" — pass values \
-          across stacks with `export` and `import`"
+            // Not "export and import": an export carries a subnet's ID, never the subnet into
+            // the endpoint's VPC.
+            "Two/Sqs: SubnetIds refers to One/OneBluePrivate, which belongs to stack \"One\" — \
+             SubnetIds must be in Two/Sqs's own VPC Two/TwoBlue: give it a subnet of that VPC"
         ]
     );
 }
