@@ -406,105 +406,17 @@ fn centralized(
 
 pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) -> CostReport {
     let outcomes = &traffic.outcomes;
-    let hours = prices.hours_per_month;
     let mut stack_costs = Vec::new();
     let mut unpriced = Vec::new();
     for stack in model.stacks {
         let mut items = Vec::new();
         for (key, node) in stack.keyed_nodes() {
             let resource = stack.path(node.id());
-            let item = match node.construct().pricing() {
-                Pricing::InterfaceEndpoint { zones } => {
-                    let azs = zones as f64;
-                    let gb = gb_through(outcomes, key);
-                    Some((
-                        format!(
-                            "interface endpoint: {azs} AZ x {hours} h x ${} + {gb} GB x ${}",
-                            prices.interface_endpoint_per_az_hour, prices.interface_endpoint_per_gb
-                        ),
-                        azs * hours * prices.interface_endpoint_per_az_hour
-                            + gb * prices.interface_endpoint_per_gb,
-                    ))
-                }
-                Pricing::GatewayEndpoint => Some(("gateway endpoint: free".to_string(), 0.0)),
-                Pricing::NetworkLoadBalancer => {
-                    // PrivateLink traffic to this NLB: flows to endpoint services on it that
-                    // arrive; NLCUs by bytes only (1 GB = 1 NLCU-hour).
-                    let gb: f64 = outcomes
-                        .iter()
-                        .filter(|flow| private_link(flow))
-                        .filter(|flow| match flow.destination {
-                            Target::EndpointService(service) => model
-                                .get_key::<EndpointServiceNode>(service)
-                                .is_some_and(|s| {
-                                    s.network_load_balancers.iter().any(|h| h.key == key)
-                                }),
-                            Target::AwsService(_) | Target::Resource(_) => false,
-                        })
-                        .map(|flow| flow.gb)
-                        .sum::<f64>()
-                        + 0.0;
-                    Some((
-                        format!(
-                            "NLB: {hours} h x ${} + ~{gb} NLCU-h x ${} (bytes only)",
-                            prices.nlb_per_hour, prices.nlb_per_nlcu_hour
-                        ),
-                        hours * prices.nlb_per_hour + gb * prices.nlb_per_nlcu_hour,
-                    ))
-                }
-                Pricing::NatGateway => {
-                    let gb = gb_through(outcomes, key);
-                    Some((
-                        format!(
-                            "NAT gateway: {hours} h x ${} + {gb} GB x ${}",
-                            prices.nat_gateway_per_hour, prices.nat_gateway_per_gb
-                        ),
-                        hours * prices.nat_gateway_per_hour + gb * prices.nat_gateway_per_gb,
-                    ))
-                }
-                // No hourly charge; "data transfer over a VPC peering connection that stays
-                // within an Availability Zone … is free", across AZs it is billed in each
-                // direction (AWS networking blog, "Demystifying VPC peering charges";
-                // docs/aws-rules.md §18.9).
-                Pricing::VpcPeering => {
-                    let (gb, crossing) = peering_gb(model, outcomes, key);
-                    Some((
-                        format!(
-                            "VPC peering: no hourly charge; {crossing} of {gb} GB cross AZs x 2 directions x ${}",
-                            prices.cross_az_per_gb
-                        ),
-                        crossing * 2.0 * prices.cross_az_per_gb,
-                    ))
-                }
-                Pricing::TransitGatewayAttachment => {
-                    let gb = gb_through(outcomes, key);
-                    Some((
-                        format!(
-                            "transit gateway attachment: {hours} h x ${} + {gb} GB x ${}",
-                            prices.transit_gateway_attachment_per_hour,
-                            prices.transit_gateway_per_gb
-                        ),
-                        hours * prices.transit_gateway_attachment_per_hour
-                            + gb * prices.transit_gateway_per_gb,
-                    ))
-                }
-                // Charged but not in the bundled prices (VPC Lattice, flow logs' delivery):
-                // left out, and said so in the notes.
-                Pricing::NotPriced => {
-                    unpriced.push(resource.clone());
-                    None
-                }
-                // Queries to a private zone are billed too, by the million: left out.
-                Pricing::PrivateHostedZone => Some((
-                    format!(
-                        "private hosted zone: ${}/month (queries not included)",
-                        prices.hosted_zone_per_month
-                    ),
-                    prices.hosted_zone_per_month,
-                )),
-                Pricing::Free => None,
-            };
-            if let Some((basis, monthly)) = item {
+            let pricing = node.construct().pricing();
+            if pricing == Pricing::NotPriced {
+                unpriced.push(resource.clone());
+            }
+            if let Some((basis, monthly)) = item(model, outcomes, prices, key, pricing) {
                 items.push(CostItem {
                     resource,
                     basis,
@@ -519,11 +431,128 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
             total,
         });
     }
+    let (endpoints, nat_alternative) = endpoints_or_nat(model, outcomes, prices);
+    let centralized = centralized(model, outcomes, prices);
+    CostReport {
+        centralized,
+        unpriced,
+        prices: prices.clone(),
+        total: cents(stack_costs.iter().map(|s| s.total).sum()),
+        stacks: stack_costs,
+        endpoints: cents(endpoints),
+        nat_alternative: cents(nat_alternative),
+        notes: vec![
+            "Volumes are the flows' declared GB a month; a flow without one counts 0 GB.".into(),
+            "The comparison carries all traffic to AWS services either through VPC endpoints (gateway endpoints free; an interface endpoint per VPC and service, or the hub's with the transit gateway's GB for flows it serves) or through one NAT gateway per VPC and AZ the workloads use; it excludes internet egress charges.".into(),
+            "Flows to endpoint services have no NAT equivalent and are left out of the comparison (not of the totals); NLB capacity units are approximated by bytes (1 GB = 1 NLCU-hour).".into(),
+            "Cross-AZ data transfer inside a VPC and the interface endpoint volume tiers above 1 PB are not included; over a peering connection, a subnet's traffic to an endpoint without a subnet in its zone is counted as crossing AZs.".into(),
+            "VPC Lattice resource gateways, configurations, service networks and their endpoints are not priced (rates unconfirmed).".into(),
+        ],
+    }
+}
 
-    // The comparison, for the app's traffic to AWS services whatever its path today: all of it
-    // through VPC endpoints (gateway endpoints free; one interface endpoint per VPC and
-    // service, in the AZs the workloads use unless one exists), or all of it through NAT
-    // gateways (one per VPC and AZ the workloads use).
+/// One construct's monthly cost and how it is reckoned, by what it says it is billed for;
+/// `None` when free or not priced.
+fn item(
+    model: &Model<'_>,
+    outcomes: &[FlowOutcome],
+    prices: &Prices,
+    key: NodeKey,
+    pricing: Pricing,
+) -> Option<(String, f64)> {
+    let hours = prices.hours_per_month;
+    match pricing {
+        Pricing::InterfaceEndpoint { zones } => {
+            let azs = zones as f64;
+            let gb = gb_through(outcomes, key);
+            Some((
+                format!(
+                    "interface endpoint: {azs} AZ x {hours} h x ${} + {gb} GB x ${}",
+                    prices.interface_endpoint_per_az_hour, prices.interface_endpoint_per_gb
+                ),
+                azs * hours * prices.interface_endpoint_per_az_hour
+                    + gb * prices.interface_endpoint_per_gb,
+            ))
+        }
+        Pricing::GatewayEndpoint => Some(("gateway endpoint: free".to_string(), 0.0)),
+        Pricing::NetworkLoadBalancer => {
+            // PrivateLink traffic to this NLB: flows to endpoint services on it that
+            // arrive; NLCUs by bytes only (1 GB = 1 NLCU-hour).
+            let gb: f64 = outcomes
+                .iter()
+                .filter(|flow| private_link(flow))
+                .filter(|flow| match flow.destination {
+                    Target::EndpointService(service) => model
+                        .get_key::<EndpointServiceNode>(service)
+                        .is_some_and(|s| s.network_load_balancers.iter().any(|h| h.key == key)),
+                    Target::AwsService(_) | Target::Resource(_) => false,
+                })
+                .map(|flow| flow.gb)
+                .sum::<f64>()
+                + 0.0;
+            Some((
+                format!(
+                    "NLB: {hours} h x ${} + ~{gb} NLCU-h x ${} (bytes only)",
+                    prices.nlb_per_hour, prices.nlb_per_nlcu_hour
+                ),
+                hours * prices.nlb_per_hour + gb * prices.nlb_per_nlcu_hour,
+            ))
+        }
+        Pricing::NatGateway => {
+            let gb = gb_through(outcomes, key);
+            Some((
+                format!(
+                    "NAT gateway: {hours} h x ${} + {gb} GB x ${}",
+                    prices.nat_gateway_per_hour, prices.nat_gateway_per_gb
+                ),
+                hours * prices.nat_gateway_per_hour + gb * prices.nat_gateway_per_gb,
+            ))
+        }
+        // No hourly charge; "data transfer over a VPC peering connection that stays
+        // within an Availability Zone … is free", across AZs it is billed in each
+        // direction (AWS networking blog, "Demystifying VPC peering charges";
+        // docs/aws-rules.md §18.9).
+        Pricing::VpcPeering => {
+            let (gb, crossing) = peering_gb(model, outcomes, key);
+            Some((
+                format!(
+                    "VPC peering: no hourly charge; {crossing} of {gb} GB cross AZs x 2 directions x ${}",
+                    prices.cross_az_per_gb
+                ),
+                crossing * 2.0 * prices.cross_az_per_gb,
+            ))
+        }
+        Pricing::TransitGatewayAttachment => {
+            let gb = gb_through(outcomes, key);
+            Some((
+                format!(
+                    "transit gateway attachment: {hours} h x ${} + {gb} GB x ${}",
+                    prices.transit_gateway_attachment_per_hour, prices.transit_gateway_per_gb
+                ),
+                hours * prices.transit_gateway_attachment_per_hour
+                    + gb * prices.transit_gateway_per_gb,
+            ))
+        }
+        // Charged but not in the bundled prices: left out, and said so in the notes.
+        Pricing::NotPriced => None,
+        // Queries to a private zone are billed too, by the million: left out.
+        Pricing::PrivateHostedZone => Some((
+            format!(
+                "private hosted zone: ${}/month (queries not included)",
+                prices.hosted_zone_per_month
+            ),
+            prices.hosted_zone_per_month,
+        )),
+        Pricing::Free => None,
+    }
+}
+
+/// The comparison, for the app's traffic to AWS services whatever its path today: all of it
+/// through VPC endpoints (gateway endpoints free; one interface endpoint per VPC and service,
+/// in the AZs the workloads use unless one exists), or all of it through NAT gateways (one per
+/// VPC and AZ the workloads use). Returns `(endpoints, nat_alternative)`, monthly.
+fn endpoints_or_nat(model: &Model<'_>, outcomes: &[FlowOutcome], prices: &Prices) -> (f64, f64) {
+    let hours = prices.hours_per_month;
     let mut nat_azs: BTreeSet<(NodeKey, String)> = BTreeSet::new();
     let mut interface_azs: BTreeMap<(NodeKey, &str), BTreeSet<String>> = BTreeMap::new();
     let mut aws_gb = 0.0;
@@ -578,23 +607,7 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
         + hub_gb * prices.transit_gateway_per_gb;
     let nat_alternative = nat_azs.len() as f64 * hours * prices.nat_gateway_per_hour
         + aws_gb * prices.nat_gateway_per_gb;
-    let centralized = centralized(model, outcomes, prices);
-    CostReport {
-        centralized,
-        unpriced,
-        prices: prices.clone(),
-        total: cents(stack_costs.iter().map(|s| s.total).sum()),
-        stacks: stack_costs,
-        endpoints: cents(endpoints),
-        nat_alternative: cents(nat_alternative),
-        notes: vec![
-            "Volumes are the flows' declared GB a month; a flow without one counts 0 GB.".into(),
-            "The comparison carries all traffic to AWS services either through VPC endpoints (gateway endpoints free; an interface endpoint per VPC and service, or the hub's with the transit gateway's GB for flows it serves) or through one NAT gateway per VPC and AZ the workloads use; it excludes internet egress charges.".into(),
-            "Flows to endpoint services have no NAT equivalent and are left out of the comparison (not of the totals); NLB capacity units are approximated by bytes (1 GB = 1 NLCU-hour).".into(),
-            "Cross-AZ data transfer inside a VPC and the interface endpoint volume tiers above 1 PB are not included; over a peering connection, a subnet's traffic to an endpoint without a subnet in its zone is counted as crossing AZs.".into(),
-            "VPC Lattice resource gateways, configurations, service networks and their endpoints are not priced (rates unconfirmed).".into(),
-        ],
-    }
+    (endpoints, nat_alternative)
 }
 
 #[cfg(test)]

@@ -59,142 +59,73 @@ fn color(path: PathKind) -> &'static str {
 }
 
 pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
-    let mut clusters = Vec::new();
-    let mut outside: Vec<Box_> = Vec::new();
-    let mut lines = Vec::new();
-    // Internet legs already drawn (gateway → service): a set, not a scan of every line.
-    let mut internet_legs: std::collections::HashSet<(String, String)> =
-        std::collections::HashSet::new();
-    // Legs inside the transit network (between hops) already drawn.
-    let mut transit_legs: std::collections::HashSet<(String, String)> =
-        std::collections::HashSet::new();
-    let aws = |name: &str, outside: &mut Vec<Box_>| {
+    let mut drawer = Drawer::default();
+    for stack in model.stacks {
+        drawer.stack(model, stack);
+    }
+    for flow in &traffic.outcomes {
+        drawer.flow(model, flow);
+    }
+    Picture {
+        clusters: drawer.clusters,
+        outside: drawer.outside,
+        lines: drawer.lines,
+    }
+}
+
+/// The picture as it is drawn: stack by stack, then flow by flow.
+#[derive(Default)]
+struct Drawer {
+    clusters: Vec<(String, Vec<Box_>)>,
+    outside: Vec<Box_>,
+    lines: Vec<Line>,
+    /// Internet legs already drawn (gateway → service): a set, not a scan of every line.
+    internet_legs: std::collections::HashSet<(String, String)>,
+    /// Legs inside the transit network (between hops) already drawn.
+    transit_legs: std::collections::HashSet<(String, String)>,
+}
+
+impl Drawer {
+    /// An AWS service's box, outside the VPCs (once); its ID.
+    fn aws(&mut self, name: &str) -> String {
         let id = format!("aws:{name}");
-        if !outside.iter().any(|b| b.id == id) {
-            outside.push(Box_ {
+        if !self.outside.iter().any(|b| b.id == id) {
+            self.outside.push(Box_ {
                 id: id.clone(),
                 label: format!("AWS {name}"),
                 shape: "cylinder",
             });
         }
         id
-    };
-    for stack in model.stacks {
-        // One pass over the stack: each box into its VPC's cluster, in the order added.
+    }
+
+    /// A stack's VPCs as clusters, each construct's box in its VPC's cluster (subnets first,
+    /// then in the order added), and the structural lines between them.
+    fn stack(&mut self, model: &NetworkModel<'_>, stack: &crate::stack::StackDef) {
         let mut vpc_boxes: indexmap::IndexMap<NodeKey, (String, Vec<Box_>)> =
             indexmap::IndexMap::new();
         for (key, node) in stack.keyed_nodes() {
             if let Node::Vpc(vpc) = node {
                 let cidr = vpc.parsed.map(|c| c.to_string()).unwrap_or_default();
+                let existing = if vpc.existing.is_some() {
+                    " (existing)"
+                } else {
+                    ""
+                };
                 vpc_boxes.insert(
                     key,
                     (
-                        format!(
-                            "{} / {} {cidr}{}",
-                            stack.name,
-                            vpc.id,
-                            if vpc.existing.is_some() {
-                                " (existing)"
-                            } else {
-                                ""
-                            }
-                        ),
+                        format!("{} / {} {cidr}{existing}", stack.name, vpc.id),
                         Vec::new(),
                     ),
                 );
             }
         }
-        // Subnets first in each cluster, then the rest in the order added.
         let mut nodes: Vec<(NodeKey, &Node)> = stack.keyed_nodes().collect();
         nodes.sort_by_key(|(_, node)| !matches!(node, Node::Subnet(_)));
         for (key, node) in nodes {
             let path = stack.path(node.id());
-            let id = node.id();
-            let drawn = match node.construct().drawing() {
-                Drawing::Subnet { cidr, az } => {
-                    let cidr = cidr.map(|c| c.to_string()).unwrap_or_default();
-                    Some((format!("{id}\\n{cidr}\\n{az}"), "box"))
-                }
-                Drawing::Box { label, shape } => Some((format!("{id}\\n{label}"), shape)),
-                Drawing::GatewayEndpoint { service } => {
-                    let target = aws(service, &mut outside);
-                    lines.push(Line::structural(&path, target, ""));
-                    Some((format!("{id}\\ngateway endpoint"), "diamond"))
-                }
-                Drawing::InterfaceEndpoint { aws_service } => {
-                    let target = match aws_service {
-                        Some(service) => Some((aws(service, &mut outside), "")),
-                        None => model
-                            .service_of(key)
-                            .map(|(service, _)| (model.path(service), "PrivateLink")),
-                    };
-                    if let Some((target, label)) = target {
-                        lines.push(Line::structural(&path, target, label));
-                    }
-                    Some((format!("{id}\\ninterface endpoint"), "hexagon"))
-                }
-                Drawing::EndpointService { load_balancers } => {
-                    for nlb in load_balancers {
-                        lines.push(Line::structural(&path, nlb.path(), ""));
-                    }
-                    Some((format!("{id}\\nendpoint service"), "doubleoctagon"))
-                }
-                // Drawn once, outside the VPCs it connects.
-                Drawing::Regional { label, shape } => {
-                    if !outside.iter().any(|b| b.id == path) {
-                        outside.push(Box_ {
-                            id: path.clone(),
-                            label: format!("{id}\\n{label}"),
-                            shape,
-                        });
-                    }
-                    None
-                }
-                Drawing::ResourceEndpoint { configuration } => {
-                    if let Some(configuration) = configuration {
-                        lines.push(Line::structural(&path, configuration.path(), "Lattice"));
-                    }
-                    Some((format!("{id}\\nresource endpoint"), "hexagon"))
-                }
-                Drawing::LatticeAssociation { network, resource } => {
-                    if let Some(network) = network {
-                        lines.push(Line::structural(
-                            &network.path(),
-                            resource.path(),
-                            "Lattice",
-                        ));
-                    }
-                    None
-                }
-                Drawing::ServiceNetworkEndpoint { network } => {
-                    if let Some(network) = network {
-                        lines.push(Line::structural(&path, network.path(), "Lattice"));
-                    }
-                    Some((format!("{id}\\nservice network endpoint"), "hexagon"))
-                }
-                Drawing::Peering { peer_vpc } => {
-                    // Its box in the requester's cluster, a line to a box in the peer's.
-                    if let Some(peer) = peer_vpc
-                        && let Some((_, boxes)) = vpc_boxes.get_mut(&peer)
-                    {
-                        let accepter = format!("{path}/accepter");
-                        boxes.push(Box_ {
-                            id: accepter.clone(),
-                            label: format!("{id}\\npeering (accepter)"),
-                            shape: "cds",
-                        });
-                        lines.push(Line::structural(&path, accepter, "peering"));
-                    }
-                    Some((format!("{id}\\nVPC peering"), "cds"))
-                }
-                Drawing::Attachment { transit_gateway } => {
-                    if let Some(tgw) = transit_gateway {
-                        lines.push(Line::structural(&path, model.path(tgw), ""));
-                    }
-                    Some((format!("{id}\\ntransit gateway attachment"), "cds"))
-                }
-                Drawing::Hidden => None,
-            };
+            let drawn = self.construct(model, key, node, &path, &mut vpc_boxes);
             if let Some((label, shape)) = drawn
                 && let Some(vpc) = node.vpc(key)
                 && let Some((_, boxes)) = vpc_boxes.get_mut(&vpc)
@@ -206,11 +137,116 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                 });
             }
         }
-        clusters.extend(vpc_boxes.into_values());
+        self.clusters.extend(vpc_boxes.into_values());
     }
-    for flow in &traffic.outcomes {
+
+    /// What a construct says it is drawn as: its box's label and shape (`None` when drawn
+    /// outside the VPCs, or not at all), adding its lines.
+    fn construct(
+        &mut self,
+        model: &NetworkModel<'_>,
+        key: NodeKey,
+        node: &Node,
+        path: &str,
+        vpc_boxes: &mut indexmap::IndexMap<NodeKey, (String, Vec<Box_>)>,
+    ) -> Option<(String, &'static str)> {
+        let id = node.id();
+        let path = path.to_string();
+        match node.construct().drawing() {
+            Drawing::Subnet { cidr, az } => {
+                let cidr = cidr.map(|c| c.to_string()).unwrap_or_default();
+                Some((format!("{id}\\n{cidr}\\n{az}"), "box"))
+            }
+            Drawing::Box { label, shape } => Some((format!("{id}\\n{label}"), shape)),
+            Drawing::GatewayEndpoint { service } => {
+                let target = self.aws(service);
+                self.lines.push(Line::structural(&path, target, ""));
+                Some((format!("{id}\\ngateway endpoint"), "diamond"))
+            }
+            Drawing::InterfaceEndpoint { aws_service } => {
+                let target = match aws_service {
+                    Some(service) => Some((self.aws(service), "")),
+                    None => model
+                        .service_of(key)
+                        .map(|(service, _)| (model.path(service), "PrivateLink")),
+                };
+                if let Some((target, label)) = target {
+                    self.lines.push(Line::structural(&path, target, label));
+                }
+                Some((format!("{id}\\ninterface endpoint"), "hexagon"))
+            }
+            Drawing::EndpointService { load_balancers } => {
+                for nlb in load_balancers {
+                    self.lines.push(Line::structural(&path, nlb.path(), ""));
+                }
+                Some((format!("{id}\\nendpoint service"), "doubleoctagon"))
+            }
+            // Drawn once, outside the VPCs it connects.
+            Drawing::Regional { label, shape } => {
+                if !self.outside.iter().any(|b| b.id == path) {
+                    self.outside.push(Box_ {
+                        id: path.clone(),
+                        label: format!("{id}\\n{label}"),
+                        shape,
+                    });
+                }
+                None
+            }
+            Drawing::ResourceEndpoint { configuration } => {
+                if let Some(configuration) = configuration {
+                    self.lines
+                        .push(Line::structural(&path, configuration.path(), "Lattice"));
+                }
+                Some((format!("{id}\\nresource endpoint"), "hexagon"))
+            }
+            Drawing::LatticeAssociation { network, resource } => {
+                if let Some(network) = network {
+                    self.lines.push(Line::structural(
+                        &network.path(),
+                        resource.path(),
+                        "Lattice",
+                    ));
+                }
+                None
+            }
+            Drawing::ServiceNetworkEndpoint { network } => {
+                if let Some(network) = network {
+                    self.lines
+                        .push(Line::structural(&path, network.path(), "Lattice"));
+                }
+                Some((format!("{id}\\nservice network endpoint"), "hexagon"))
+            }
+            Drawing::Peering { peer_vpc } => {
+                // Its box in the requester's cluster, a line to a box in the peer's.
+                if let Some(peer) = peer_vpc
+                    && let Some((_, boxes)) = vpc_boxes.get_mut(&peer)
+                {
+                    let accepter = format!("{path}/accepter");
+                    boxes.push(Box_ {
+                        id: accepter.clone(),
+                        label: format!("{id}\\npeering (accepter)"),
+                        shape: "cds",
+                    });
+                    self.lines
+                        .push(Line::structural(&path, accepter, "peering"));
+                }
+                Some((format!("{id}\\nVPC peering"), "cds"))
+            }
+            Drawing::Attachment { transit_gateway } => {
+                if let Some(tgw) = transit_gateway {
+                    self.lines
+                        .push(Line::structural(&path, model.path(tgw), ""));
+                }
+                Some((format!("{id}\\ntransit gateway attachment"), "cds"))
+            }
+            Drawing::Hidden => None,
+        }
+    }
+
+    /// A flow's lines: one per distinct (path, via) of its subnets, through its hops.
+    fn flow(&mut self, model: &NetworkModel<'_>, flow: &crate::traffic::FlowOutcome) {
         let (destination, short) = match &flow.destination {
-            Target::AwsService(service) => (aws(service, &mut outside), service.clone()),
+            Target::AwsService(service) => (self.aws(service), service.clone()),
             Target::EndpointService(service) | Target::Resource(service) => (
                 model.path(*service),
                 model
@@ -239,15 +275,15 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
             let mut label = Some(label);
             for hop in subnet.hops.iter().map(|&h| model.path(h)) {
                 if let Some(label) = label.take() {
-                    lines.push(Line {
+                    self.lines.push(Line {
                         from: from.clone(),
                         to: hop.clone(),
                         label,
                         color: color(subnet.path),
                         dashed: subnet.path == PathKind::Unreachable,
                     });
-                } else if transit_legs.insert((from.clone(), hop.clone())) {
-                    lines.push(Line {
+                } else if self.transit_legs.insert((from.clone(), hop.clone())) {
+                    self.lines.push(Line {
                         from: from.clone(),
                         to: hop.clone(),
                         label: String::new(),
@@ -260,12 +296,13 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
             // The last leg: labelled when it is the only one, drawn once when it follows hops.
             let last = match label {
                 Some(label) => Some(label),
-                None => transit_legs
+                None => self
+                    .transit_legs
                     .insert((from.clone(), to.clone()))
                     .then(String::new),
             };
             if let Some(label) = last {
-                lines.push(Line {
+                self.lines.push(Line {
                     from,
                     to: to.clone(),
                     label,
@@ -277,9 +314,9 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
             if matches!(
                 subnet.path,
                 PathKind::NatGateway | PathKind::InternetGateway
-            ) && internet_legs.insert((to.clone(), destination.clone()))
+            ) && self.internet_legs.insert((to.clone(), destination.clone()))
             {
-                lines.push(Line {
+                self.lines.push(Line {
                     from: to,
                     to: destination.clone(),
                     label: "internet".into(),
@@ -288,11 +325,6 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
                 });
             }
         }
-    }
-    Picture {
-        clusters,
-        outside,
-        lines,
     }
 }
 
