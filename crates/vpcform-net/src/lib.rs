@@ -68,11 +68,11 @@ pub use constructs::flow_log::{
 };
 pub use constructs::gateway_endpoint::{GatewayEndpoint, GatewayEndpointRef};
 pub use constructs::hosted_zone::{
-    IntoZoneVpc, PrivateHostedZone, PrivateHostedZoneRef, ZoneVpc, ZoneVpcDef,
+    IntoZoneVpc, PrivateHostedZone, PrivateHostedZoneRef, ZoneVpc,
 };
 pub use constructs::interface_endpoint::{
     DnsOptions, DnsRecordIpType, InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget,
-    IpAddressType, PrivateDnsServiceName, ServiceName, TargetDef,
+    IpAddressType, PrivateDnsServiceName, ServiceName,
 };
 pub use constructs::internet_gateway::{InternetGateway, InternetGatewayRef};
 pub use constructs::listener::{Listener, ListenerRef};
@@ -83,7 +83,7 @@ pub use constructs::resource_configuration::{
     LatticeResource, ResourceConfiguration, ResourceConfigurationRef,
 };
 pub use constructs::resource_endpoint::{
-    IntoResourceConfiguration, ResourceEndpoint, ResourceEndpointRef, ResourceSource,
+    IntoResourceConfiguration, ResourceEndpoint, ResourceEndpointRef,
 };
 pub use constructs::resource_gateway::{ResourceGateway, ResourceGatewayRef};
 pub use constructs::resource_share::{ResourceShare, ResourceShareRef, SharedResource};
@@ -100,21 +100,21 @@ pub use constructs::service_network_endpoint::{ServiceNetworkEndpoint, ServiceNe
 pub use constructs::subnet::{Az, Subnet, SubnetRef};
 pub use constructs::target_group::{HealthCheck, Target, TargetGroup, TargetGroupRef, TargetType};
 pub use constructs::transit_gateway::{
-    IntoTransitGateway, SameStack, TransitGateway, TransitGatewayRef, TransitGatewaySource,
+    IntoTransitGateway, SameStack, TransitGateway, TransitGatewayRef,
 };
 pub use constructs::transit_gateway_attachment::{
     TransitGatewayAttachment, TransitGatewayAttachmentRef,
 };
 pub use constructs::transit_gateway_route::{
-    Blackhole, IntoTgwRouteTarget, TgwTarget, TransitGatewayRoute,
+    Blackhole, IntoTgwRouteTarget, TransitGatewayRoute,
 };
 pub use constructs::transit_gateway_route_table::{
-    IntoTgwRouteTable, TgwRouteTable, TgwRouteTableSource, TransitGatewayRouteTable,
+    IntoTgwRouteTable, TgwRouteTable, TransitGatewayRouteTable,
     TransitGatewayRouteTableRef,
 };
 pub use constructs::vpc::{Ipv6Block, Vpc, VpcRef};
 pub use constructs::vpc_peering::{
-    ExternalVpc, IntoPeer, PeerDef, PeerIn, PeeringAccepter, VpcPeering, VpcPeeringRef,
+    ExternalVpc, IntoPeer, PeerIn, PeeringAccepter, VpcPeering, VpcPeeringRef,
 };
 pub use constructs::workload::{Workload, WorkloadRef};
 pub use cost::{CentralizedEndpoint, CostItem, CostReport, Prices, StackCost};
@@ -125,7 +125,7 @@ pub use handle::{AnyHandle, AsHandle};
 pub use markers::{DynamicStack, DynamicVpc, InStack, StackMarker, VpcMarker};
 pub use policy::EndpointPolicy;
 pub use services::{AwsService, GatewayService, InterfaceService, PrivateDnsCapable};
-pub use stack::{Construct, RawResourceRef, Stack, StackDef};
+pub use stack::{Construct, RawResourceRef, Stack};
 pub use stack_set::{
     Amount, OperationPreferences, PermissionModel, StackSet, StackSetOverride, StackSetSpec,
     StackSetTargets,
