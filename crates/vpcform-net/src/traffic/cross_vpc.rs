@@ -13,6 +13,15 @@ use crate::identity::NodeKey;
 
 use super::{Context, Outcome, PathKind};
 
+/// The hub VPC a flow crosses to, and its interface endpoint.
+struct Hub<'e> {
+    vpc: NodeKey,
+    /// The VPC's path, as reasons and fixes name it.
+    path: String,
+    endpoint_key: NodeKey,
+    endpoint: &'e InterfaceEndpointNode,
+}
+
 impl Context<'_> {
     /// The most specific route of `table` whose destination holds `block`.
     pub(super) fn route_for(&self, table: NodeKey, block: Ipv4Cidr) -> Option<&RouteNode> {
@@ -57,50 +66,85 @@ impl Context<'_> {
         endpoint_key: NodeKey,
         endpoint: &InterfaceEndpointNode,
     ) -> Result<Vec<NodeKey>, Box<Outcome>> {
-        let unreachable = |reason: String, fix: String| {
-            Box::new(self.result(
-                PathKind::Unreachable,
-                Some(endpoint_key),
-                Some(reason),
-                Some(fix),
-            ))
+        let hub = Hub {
+            vpc: hub,
+            path: self.model.path(hub),
+            endpoint_key,
+            endpoint,
         };
-        // A route missing from an existing table may be one vpcform was not told of: unknown,
-        // not unreachable, as for a flow to an AWS service (`routes_unknown`).
-        let missing = |table: NodeKey, reason: String, fix: String| {
-            if self.routes_unknown(Some(table)) {
-                Box::new(self.result(
-                    PathKind::Unknown,
-                    Some(endpoint_key),
-                    Some(format!(
-                        "{reason}; it is an existing route table, whose other routes are unknown"
-                    )),
-                    Some(fix),
-                ))
-            } else {
-                unreachable(reason, fix)
-            }
-        };
-        let hub_path = self.model.path(hub);
-        let own_cidr = self.cidr();
         let Some((table, _)) = self.model.route_table_of(self.subnet.key) else {
-            return Err(unreachable(
-                format!("the subnet has no route table of the app, so no route to {hub_path}"),
+            return Err(self.unreachable_at(
+                &hub,
                 format!(
-                    "associate the subnet with a route table that routes {hub_path}'s block to the transit gateway or peering connection"
+                    "the subnet has no route table of the app, so no route to {}",
+                    hub.path
+                ),
+                format!(
+                    "associate the subnet with a route table that routes {}'s block to the transit gateway or peering connection",
+                    hub.path
                 ),
             ));
         };
+        let connection = self.connection_to(&hub, table)?;
+        let (hops, back) = self.hops_over(&hub, from, table, connection)?;
+        // The way back: each hub endpoint subnet's table routes this subnet over the same
+        // connection (the transit gateway, or the peering connection).
+        if let Some(own) = self.cidr() {
+            for subnet in &endpoint.subnets {
+                self.way_back(&hub, subnet, own, back)?;
+            }
+        }
+        Ok(hops)
+    }
+
+    /// The flow cannot reach the hub endpoint: why, and the fix.
+    fn unreachable_at(&self, hub: &Hub<'_>, reason: String, fix: String) -> Box<Outcome> {
+        Box::new(self.result(
+            PathKind::Unreachable,
+            Some(hub.endpoint_key),
+            Some(reason),
+            Some(fix),
+        ))
+    }
+
+    /// A route missing from `table`. A route missing from an existing table may be one
+    /// vpcform was not told of: unknown, not unreachable, as for a flow to an AWS service
+    /// (`routes_unknown`).
+    fn missing_at(
+        &self,
+        hub: &Hub<'_>,
+        table: NodeKey,
+        reason: String,
+        fix: String,
+    ) -> Box<Outcome> {
+        if self.routes_unknown(Some(table)) {
+            Box::new(self.result(
+                PathKind::Unknown,
+                Some(hub.endpoint_key),
+                Some(format!(
+                    "{reason}; it is an existing route table, whose other routes are unknown"
+                )),
+                Some(fix),
+            ))
+        } else {
+            self.unreachable_at(hub, reason, fix)
+        }
+    }
+
+    /// The connection `table` sends every hub endpoint subnet to, whole and the same for
+    /// all.
+    fn connection_to(&self, hub: &Hub<'_>, table: NodeKey) -> Result<&TargetNode, Box<Outcome>> {
         let table_path = self.model.path(table);
-        // Each endpoint subnet: the route there, the same connection for all.
+        let hub_path = &hub.path;
         let mut connection: Option<&TargetNode> = None;
-        for subnet in &endpoint.subnets {
+        for subnet in &hub.endpoint.subnets {
             let Some(block) = self.model.get::<SubnetNode>(subnet).and_then(|s| s.parsed) else {
                 continue;
             };
             let chosen = self.route_for(table, block);
             if let Some((part, target)) = self.split(table, block, chosen) {
-                return Err(unreachable(
+                return Err(self.unreachable_at(
+                    hub,
                     format!(
                         "route table {table_path} sends {part}, part of hub endpoint subnet \
                          {block}, to {target}, so the endpoint's interface there may be out of reach"
@@ -111,11 +155,12 @@ impl Context<'_> {
                 ));
             }
             let Some(route) = chosen else {
-                return Err(missing(
+                return Err(self.missing_at(
+                    hub,
                     table,
                     format!(
                         "route table {table_path} has no route to {block}, where hub endpoint {} has its interface",
-                        self.model.path(endpoint_key)
+                        self.model.path(hub.endpoint_key)
                     ),
                     format!(
                         "add a route to {hub_path}'s block through the VPC's transit gateway attachment or peering connection"
@@ -124,7 +169,8 @@ impl Context<'_> {
             };
             match connection {
                 Some(first) if first.handle().key != route.target.handle().key => {
-                    return Err(unreachable(
+                    return Err(self.unreachable_at(
+                        hub,
                         format!(
                             "route table {table_path} sends the hub endpoint's subnets to different targets"
                         ),
@@ -134,111 +180,134 @@ impl Context<'_> {
                 _ => connection = Some(&route.target),
             }
         }
-        let Some(connection) = connection else {
-            return Err(unreachable(
+        connection.ok_or_else(|| {
+            self.unreachable_at(
+                hub,
                 format!(
                     "hub endpoint {} has no subnet",
-                    self.model.path(endpoint_key)
+                    self.model.path(hub.endpoint_key)
                 ),
                 "give the hub endpoint subnets".into(),
-            ));
-        };
-        let (hops, back) = match connection {
-            TargetNode::TransitGateway(attachment) => {
-                self.over_transit_gateway(hub, endpoint, attachment, &unreachable)?
-            }
+            )
+        })
+    }
+
+    /// Over `connection` from `from` to the hub: the hops crossed, and the key of what the
+    /// way back must go through (the transit gateway, or the peering connection).
+    fn hops_over(
+        &self,
+        hub: &Hub<'_>,
+        from: NodeKey,
+        table: NodeKey,
+        connection: &TargetNode,
+    ) -> Result<(Vec<NodeKey>, NodeKey), Box<Outcome>> {
+        let hub_path = &hub.path;
+        match connection {
+            TargetNode::TransitGateway(attachment) => self.over_transit_gateway(
+                hub.vpc,
+                hub.endpoint,
+                attachment,
+                &|reason, fix| self.unreachable_at(hub, reason, fix),
+            ),
             TargetNode::VpcPeering(peering) => {
                 let node = self.model.get::<VpcPeeringNode>(peering);
                 match node.and_then(|n| n.other_side(self.model, from)) {
-                    Some((Some(other), _)) if other == hub => {}
-                    _ => {
-                        return Err(unreachable(
-                            format!(
-                                "peering connection {} does not connect to {hub_path}",
-                                peering.path()
-                            ),
-                            format!("route {hub_path}'s block through a connection to it"),
-                        ));
+                    Some((Some(other), _)) if other == hub.vpc => {
+                        Ok((vec![peering.key], peering.key))
                     }
+                    _ => Err(self.unreachable_at(
+                        hub,
+                        format!(
+                            "peering connection {} does not connect to {hub_path}",
+                            peering.path()
+                        ),
+                        format!("route {hub_path}'s block through a connection to it"),
+                    )),
                 }
-                (vec![peering.key], peering.key)
             }
             TargetNode::NatGateway(gateway)
             | TargetNode::InternetGateway(gateway)
-            | TargetNode::EgressOnlyInternetGateway(gateway) => {
-                return Err(unreachable(
-                    format!(
-                        "route table {table_path} sends the hub endpoint's subnets to {}, not to the hub",
-                        gateway.path()
-                    ),
-                    format!(
-                        "route {hub_path}'s block through the VPC's transit gateway attachment or peering connection"
-                    ),
-                ));
-            }
-        };
-        // The way back: each hub endpoint subnet's table routes this subnet over the same
-        // connection (the transit gateway, or the peering connection).
-        if let Some(own) = own_cidr {
-            for subnet in &endpoint.subnets {
-                let Some((hub_table, _)) = self.model.route_table_of(subnet.key) else {
-                    return Err(unreachable(
-                        format!(
-                            "hub subnet {} has no route table of the app, so no route back to {own}",
-                            subnet.path()
-                        ),
-                        format!(
-                            "associate {} with a route table that routes {own} back",
-                            subnet.path()
-                        ),
-                    ));
-                };
-                let chosen = self.route_for(hub_table, own);
-                if let Some((part, target)) = self.split(hub_table, own, chosen) {
-                    return Err(unreachable(
-                        format!(
-                            "route table {} of hub subnet {} sends {part}, part of {own}, to \
-                             {target}, so replies to some of the subnet's addresses go astray",
-                            self.model.path(hub_table),
-                            subnet.path()
-                        ),
-                        format!(
-                            "route the whole of {own} back the same way: remove or widen the route to {part}"
-                        ),
-                    ));
-                }
-                let returns = chosen.is_some_and(|r| match &r.target {
-                    TargetNode::TransitGateway(a) => {
-                        self.model
-                            .get::<TransitGatewayAttachmentNode>(a)
-                            .and_then(|a| a.transit_gateway_key())
-                            == Some(back)
-                    }
-                    TargetNode::VpcPeering(p) => p.key == back,
-                    TargetNode::NatGateway(_)
-                    | TargetNode::InternetGateway(_)
-                    | TargetNode::EgressOnlyInternetGateway(_) => false,
-                });
-                if !returns {
-                    let reason = format!(
-                        "no way back: route table {} of hub subnet {} has no route to {own} over the same connection",
-                        self.model.path(hub_table),
-                        subnet.path()
-                    );
-                    let fix = format!(
-                        "add a route to {own} (or the spokes' block) to {}",
-                        self.model.path(hub_table)
-                    );
-                    // No known route back may be an unknown one; a known route elsewhere
-                    // sends the replies astray whatever else the table holds.
-                    return Err(match chosen {
-                        None => missing(hub_table, reason, fix),
-                        Some(_) => unreachable(reason, fix),
-                    });
-                }
-            }
+            | TargetNode::EgressOnlyInternetGateway(gateway) => Err(self.unreachable_at(
+                hub,
+                format!(
+                    "route table {} sends the hub endpoint's subnets to {}, not to the hub",
+                    self.model.path(table),
+                    gateway.path()
+                ),
+                format!(
+                    "route {hub_path}'s block through the VPC's transit gateway attachment or peering connection"
+                ),
+            )),
         }
-        Ok(hops)
+    }
+
+    /// The way back from one hub endpoint subnet: its table routes `own` (this subnet's
+    /// block) whole over `back`, the connection the flow came through.
+    fn way_back(
+        &self,
+        hub: &Hub<'_>,
+        subnet: &Handle,
+        own: Ipv4Cidr,
+        back: NodeKey,
+    ) -> Result<(), Box<Outcome>> {
+        let Some((hub_table, _)) = self.model.route_table_of(subnet.key) else {
+            return Err(self.unreachable_at(
+                hub,
+                format!(
+                    "hub subnet {} has no route table of the app, so no route back to {own}",
+                    subnet.path()
+                ),
+                format!(
+                    "associate {} with a route table that routes {own} back",
+                    subnet.path()
+                ),
+            ));
+        };
+        let chosen = self.route_for(hub_table, own);
+        if let Some((part, target)) = self.split(hub_table, own, chosen) {
+            return Err(self.unreachable_at(
+                hub,
+                format!(
+                    "route table {} of hub subnet {} sends {part}, part of {own}, to \
+                     {target}, so replies to some of the subnet's addresses go astray",
+                    self.model.path(hub_table),
+                    subnet.path()
+                ),
+                format!(
+                    "route the whole of {own} back the same way: remove or widen the route to {part}"
+                ),
+            ));
+        }
+        let returns = chosen.is_some_and(|r| match &r.target {
+            TargetNode::TransitGateway(a) => {
+                self.model
+                    .get::<TransitGatewayAttachmentNode>(a)
+                    .and_then(|a| a.transit_gateway_key())
+                    == Some(back)
+            }
+            TargetNode::VpcPeering(p) => p.key == back,
+            TargetNode::NatGateway(_)
+            | TargetNode::InternetGateway(_)
+            | TargetNode::EgressOnlyInternetGateway(_) => false,
+        });
+        if returns {
+            return Ok(());
+        }
+        let reason = format!(
+            "no way back: route table {} of hub subnet {} has no route to {own} over the same connection",
+            self.model.path(hub_table),
+            subnet.path()
+        );
+        let fix = format!(
+            "add a route to {own} (or the spokes' block) to {}",
+            self.model.path(hub_table)
+        );
+        // No known route back may be an unknown one; a known route elsewhere sends the
+        // replies astray whatever else the table holds.
+        Err(match chosen {
+            None => self.missing_at(hub, hub_table, reason, fix),
+            Some(_) => self.unreachable_at(hub, reason, fix),
+        })
     }
 
     /// Over a transit gateway: both VPCs attached to it, its default route table on, an

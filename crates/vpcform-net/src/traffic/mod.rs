@@ -398,128 +398,163 @@ pub(crate) fn analyze(
     let mut report = TrafficReport::default();
     let mut outcomes = Vec::with_capacity(flows.len());
     for flow in flows {
-        let destination_name = match &flow.destination {
-            DestinationDef::AwsService(aws) => aws.name.clone(),
-            DestinationDef::EndpointService(handle) | DestinationDef::Resource(handle) => {
-                handle.path()
+        if let Some((flow_report, outcome)) = analyze_flow(model, flow, findings) {
+            if require_private && !flow_report.path.is_private() {
+                findings.errors.push(not_private(&flow_report));
             }
-        };
-        let name = format!(
-            "{} -> {destination_name} ({})",
-            flow.workload.path(),
-            flow.port_label()
-        );
-        if let Some(gb) = flow.gb_per_month
-            && !(gb.is_finite() && gb >= 0.0)
-        {
-            findings.errors.push(SynthError::InvalidVolume {
-                flow: name.clone(),
-                value: gb,
-            });
+            report.flows.push(flow_report);
+            outcomes.push(outcome);
         }
-        let Some(workload) = model.get::<WorkloadNode>(&flow.workload) else {
-            findings.errors.push(SynthError::FlowNotInApp {
-                flow: name,
-                missing: format!("workload {}", flow.workload.path()),
-            });
-            continue;
-        };
-        let target = match &flow.destination {
-            DestinationDef::AwsService(aws) => {
-                if let Some(error) = aws.unknown_error(name) {
-                    findings.errors.push(error);
-                    continue;
-                }
-                Target::AwsService(aws.name.clone())
-            }
-            DestinationDef::EndpointService(handle) => {
-                if model.get::<EndpointServiceNode>(handle).is_none() {
-                    findings.errors.push(SynthError::FlowNotInApp {
-                        flow: name,
-                        missing: format!("endpoint service {}", handle.path()),
-                    });
-                    continue;
-                }
-                Target::EndpointService(handle.key)
-            }
-            DestinationDef::Resource(handle) => {
-                if model.get::<ResourceConfigurationNode>(handle).is_none() {
-                    findings.errors.push(SynthError::FlowNotInApp {
-                        flow: name,
-                        missing: format!("resource configuration {}", handle.path()),
-                    });
-                    continue;
-                }
-                Target::Resource(handle.key)
-            }
-        };
-        let Some(stack) = model.stack(flow.workload.key.stack) else {
-            continue; // Resolved above: the stack is the app's.
-        };
-        // A workload in no subnet is the workload's own error (`subnets is empty`, with its
-        // fix): its flows have no path to report, and no second error without a reason.
-        if workload.subnets.is_empty() {
-            continue;
-        }
-        let mut paths: Vec<SubnetPath> = Vec::with_capacity(workload.subnets.len());
-        let mut typed: Vec<SubnetOutcome> = Vec::with_capacity(workload.subnets.len());
-        for subnet in &workload.subnets {
-            let context = Context {
-                model,
-                stack,
-                workload,
-                subnet,
-                flow,
-            };
-            let (mut path, via, hops) = context.path();
-            path.hops = hops.iter().map(|&h| model.path(h)).collect();
-            typed.push(SubnetOutcome {
-                subnet: subnet.key,
-                path: path.path,
-                via,
-                hops,
-            });
-            paths.push(path);
-        }
-        let path = paths
-            .iter()
-            .map(|s| s.path)
-            .max_by_key(|p| p.severity())
-            .unwrap_or(PathKind::Unreachable);
-        let flow_report = FlowReport {
-            workload: flow.workload.path(),
-            destination: destination_name,
-            port: flow.port_label(),
-            gb_per_month: flow.gb_per_month,
-            path,
-            subnets: paths,
-        };
-        if require_private && !path.is_private() {
-            let worst = flow_report.subnets.iter().find(|s| s.path == path).cloned();
-            findings.errors.push(SynthError::TrafficNotPrivate {
-                flow: flow_report.name(),
-                path: path.to_string(),
-                reason: worst
-                    .as_ref()
-                    .and_then(|s| {
-                        s.reason
-                            .clone()
-                            .or(s.via.clone().map(|v| format!("through {v}")))
-                    })
-                    .unwrap_or_default(),
-                fix: worst.and_then(|s| s.fix).unwrap_or_default(),
-            });
-        }
-        report.flows.push(flow_report);
-        outcomes.push(FlowOutcome {
-            workload: flow.workload.key,
-            destination: target,
-            gb: flow.gb(),
-            port_label: flow.port_label(),
-            subnets: typed,
-        });
     }
     Traffic { report, outcomes }
+}
+
+/// One flow's report and outcome; `None`, with the error in `findings`, when it has no path
+/// to report.
+fn analyze_flow(
+    model: &Model<'_>,
+    flow: &Flow,
+    findings: &mut Findings,
+) -> Option<(FlowReport, FlowOutcome)> {
+    let destination_name = match &flow.destination {
+        DestinationDef::AwsService(aws) => aws.name.clone(),
+        DestinationDef::EndpointService(handle) | DestinationDef::Resource(handle) => handle.path(),
+    };
+    let name = format!(
+        "{} -> {destination_name} ({})",
+        flow.workload.path(),
+        flow.port_label()
+    );
+    if let Some(gb) = flow.gb_per_month
+        && !(gb.is_finite() && gb >= 0.0)
+    {
+        findings.errors.push(SynthError::InvalidVolume {
+            flow: name.clone(),
+            value: gb,
+        });
+    }
+    let Some(workload) = model.get::<WorkloadNode>(&flow.workload) else {
+        findings.errors.push(SynthError::FlowNotInApp {
+            flow: name,
+            missing: format!("workload {}", flow.workload.path()),
+        });
+        return None;
+    };
+    let target = resolve(model, &flow.destination, name, findings)?;
+    // Resolved above: the stack is the app's.
+    let stack = model.stack(flow.workload.key.stack)?;
+    // A workload in no subnet is the workload's own error (`subnets is empty`, with its
+    // fix): its flows have no path to report, and no second error without a reason.
+    if workload.subnets.is_empty() {
+        return None;
+    }
+    let (paths, typed) = subnet_paths(model, stack, workload, flow);
+    let path = paths
+        .iter()
+        .map(|s| s.path)
+        .max_by_key(|p| p.severity())
+        .unwrap_or(PathKind::Unreachable);
+    let flow_report = FlowReport {
+        workload: flow.workload.path(),
+        destination: destination_name,
+        port: flow.port_label(),
+        gb_per_month: flow.gb_per_month,
+        path,
+        subnets: paths,
+    };
+    let outcome = FlowOutcome {
+        workload: flow.workload.key,
+        destination: target,
+        gb: flow.gb(),
+        port_label: flow.port_label(),
+        subnets: typed,
+    };
+    Some((flow_report, outcome))
+}
+
+/// The flow's destination, resolved; `None`, with the error in `findings`, when it is not
+/// in the app (or not an AWS service vpcform knows). `name` is the flow's, for the error.
+fn resolve(
+    model: &Model<'_>,
+    destination: &DestinationDef,
+    name: String,
+    findings: &mut Findings,
+) -> Option<Target> {
+    let missing = match destination {
+        DestinationDef::AwsService(aws) => {
+            if let Some(error) = aws.unknown_error(name) {
+                findings.errors.push(error);
+                return None;
+            }
+            return Some(Target::AwsService(aws.name.clone()));
+        }
+        DestinationDef::EndpointService(handle) => {
+            if model.get::<EndpointServiceNode>(handle).is_some() {
+                return Some(Target::EndpointService(handle.key));
+            }
+            format!("endpoint service {}", handle.path())
+        }
+        DestinationDef::Resource(handle) => {
+            if model.get::<ResourceConfigurationNode>(handle).is_some() {
+                return Some(Target::Resource(handle.key));
+            }
+            format!("resource configuration {}", handle.path())
+        }
+    };
+    findings.errors.push(SynthError::FlowNotInApp {
+        flow: name,
+        missing,
+    });
+    None
+}
+
+/// Each subnet of the workload's path: for the report, and typed.
+fn subnet_paths(
+    model: &Model<'_>,
+    stack: &StackDef,
+    workload: &WorkloadNode,
+    flow: &Flow,
+) -> (Vec<SubnetPath>, Vec<SubnetOutcome>) {
+    let mut paths: Vec<SubnetPath> = Vec::with_capacity(workload.subnets.len());
+    let mut typed: Vec<SubnetOutcome> = Vec::with_capacity(workload.subnets.len());
+    for subnet in &workload.subnets {
+        let context = Context {
+            model,
+            stack,
+            workload,
+            subnet,
+            flow,
+        };
+        let (mut path, via, hops) = context.path();
+        path.hops = hops.iter().map(|&h| model.path(h)).collect();
+        typed.push(SubnetOutcome {
+            subnet: subnet.key,
+            path: path.path,
+            via,
+            hops,
+        });
+        paths.push(path);
+    }
+    (paths, typed)
+}
+
+/// The error for a flow that is not private, with the reason and fix of its worst subnet.
+fn not_private(flow_report: &FlowReport) -> SynthError {
+    let path = flow_report.path;
+    let worst = flow_report.subnets.iter().find(|s| s.path == path).cloned();
+    SynthError::TrafficNotPrivate {
+        flow: flow_report.name(),
+        path: path.to_string(),
+        reason: worst
+            .as_ref()
+            .and_then(|s| {
+                s.reason
+                    .clone()
+                    .or(s.via.clone().map(|v| format!("through {v}")))
+            })
+            .unwrap_or_default(),
+        fix: worst.and_then(|s| s.fix).unwrap_or_default(),
+    }
 }
 
 /// One subnet of one flow's workload, being analysed.
