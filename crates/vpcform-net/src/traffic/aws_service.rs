@@ -37,7 +37,7 @@ impl Context<'_> {
     /// 2b. A private hosted zone for the service associated with the VPC resolves it to the
     /// zone's endpoint: in this VPC, or in a hub reached over a transit gateway or peering
     /// (the whitepaper's centralized endpoints).
-    pub(super) fn through_zone(&self, vpc: NodeKey, service: &str) -> Option<Outcome> {
+    fn through_zone(&self, vpc: NodeKey, service: &str) -> Option<Outcome> {
         let (_, zone) = self
             .model
             .zones_of(vpc)
@@ -64,7 +64,7 @@ impl Context<'_> {
 
     /// A private hosted zone of the app for `service`'s name, by path. Only asked when a flow
     /// found no zone of its own VPC (a failure path: a walk over the app's constructs).
-    pub(super) fn zone_for(&self, service: &str) -> Option<String> {
+    fn zone_for(&self, service: &str) -> Option<String> {
         self.model
             .stacks
             .iter()
@@ -81,7 +81,7 @@ impl Context<'_> {
     /// include IPv6, a dual-stack gateway endpoint on the subnet's table, or a `::/0` route to
     /// an internet or egress-only internet gateway. Private hosted zones (alias A records)
     /// answer IPv4 only.
-    pub(super) fn to_aws_service_ipv6(&self, service: &str, vpc: NodeKey) -> Outcome {
+    fn to_aws_service_ipv6(&self, service: &str, vpc: NodeKey) -> Outcome {
         let mut search = self.search(service, vpc);
         if let Some(outcome) = self.zone_without_aaaa(&search, vpc) {
             return outcome;

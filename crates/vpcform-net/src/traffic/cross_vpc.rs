@@ -24,7 +24,7 @@ struct Hub<'e> {
 
 impl Context<'_> {
     /// The most specific route of `table` whose destination holds `block`.
-    pub(super) fn route_for(&self, table: NodeKey, block: Ipv4Cidr) -> Option<&RouteNode> {
+    fn route_for(&self, table: NodeKey, block: Ipv4Cidr) -> Option<&RouteNode> {
         self.model
             .routes_of(table)
             .filter_map(|r| Some((r.ipv4()?, r)))
@@ -37,7 +37,7 @@ impl Context<'_> {
     /// `chosen` does: its destination and target. Where in a subnet an interface gets its
     /// address is AWS's choice, so a split block is not reliably reachable (VPC route tables
     /// use the most specific route: VPC user guide, "Route priority").
-    pub(super) fn split(
+    fn split(
         &self,
         table: NodeKey,
         block: Ipv4Cidr,
@@ -312,7 +312,7 @@ impl Context<'_> {
 
     /// Over a transit gateway: both VPCs attached to it, its default route table on, an
     /// attachment subnet in this subnet's AZ. Returns the hops and the transit gateway's key.
-    pub(super) fn over_transit_gateway(
+    fn over_transit_gateway(
         &self,
         hub: NodeKey,
         endpoint: &InterfaceEndpointNode,
@@ -396,7 +396,7 @@ impl Context<'_> {
 
     /// Over a transit gateway with route tables of its own: each attachment's associated
     /// table routes the other side's blocks to the other attachment.
-    pub(super) fn through_tgw_tables(
+    fn through_tgw_tables(
         &self,
         attachment: &Handle,
         own: &TransitGatewayAttachmentNode,
@@ -404,68 +404,9 @@ impl Context<'_> {
         endpoint_subnets: &[Handle],
         unreachable: &dyn Fn(String, String) -> Box<Outcome>,
     ) -> Result<(), Box<Outcome>> {
-        let hub_path = self.model.path(hub_attachment);
-        let leg = |from: &Handle,
-                   from_node: &TransitGatewayAttachmentNode,
-                   to: NodeKey,
-                   block: Ipv4Cidr| {
-            let Some(table) = from_node
-                .association
-                .as_ref()
-                .and_then(|t| t.source.as_ref())
-            else {
-                return Err(unreachable(
-                    format!(
-                        "attachment {} is associated with no transit gateway route table",
-                        from.path()
-                    ),
-                    format!(
-                        "give {} an .association(…) whose table routes {block}",
-                        from.path()
-                    ),
-                ));
-            };
-            match self.model.tgw_route(table.key, block) {
-                Some(crate::model::TgwHop::Attachment(a)) if a == to => Ok(()),
-                Some(crate::model::TgwHop::Attachment(a)) => Err(unreachable(
-                    format!(
-                        "transit gateway route table {} sends {block} to {}, not {}",
-                        table.path(),
-                        self.model.path(a),
-                        self.model.path(to)
-                    ),
-                    format!(
-                        "route {block} to {} in {}",
-                        self.model.path(to),
-                        table.path()
-                    ),
-                )),
-                Some(crate::model::TgwHop::Blackhole) => Err(unreachable(
-                    format!(
-                        "transit gateway route table {} blackholes {block}",
-                        table.path()
-                    ),
-                    format!(
-                        "remove the blackhole route or add a more specific one to {}",
-                        self.model.path(to)
-                    ),
-                )),
-                None => Err(unreachable(
-                    format!(
-                        "transit gateway route table {} has no route to {block}",
-                        table.path()
-                    ),
-                    format!(
-                        "propagate {} into {} or add a TransitGatewayRoute",
-                        self.model.path(to),
-                        table.path()
-                    ),
-                )),
-            }
-        };
         for subnet in endpoint_subnets {
             if let Some(block) = self.model.get::<SubnetNode>(subnet).and_then(|s| s.parsed) {
-                leg(attachment, own, hub_attachment, block)?;
+                self.tgw_leg(attachment, own, hub_attachment, block, unreachable)?;
             }
         }
         if let (Some(block), Some(hub_node)) = (
@@ -473,43 +414,120 @@ impl Context<'_> {
             self.model
                 .get_key::<TransitGatewayAttachmentNode>(hub_attachment),
         ) {
-            let Some(hub_table) = hub_node
-                .association
-                .as_ref()
-                .and_then(|t| t.source.as_ref())
-            else {
-                return Err(unreachable(
-                    format!(
-                        "hub attachment {hub_path} is associated with no transit gateway route table, so answers cannot return"
-                    ),
-                    format!("give {hub_path} an .association(…) whose table routes {block}"),
-                ));
-            };
-            match self.model.tgw_route(hub_table.key, block) {
-                Some(crate::model::TgwHop::Attachment(a)) if a == attachment.key => {}
-                _ => {
-                    return Err(unreachable(
-                        format!(
-                            "no way back: transit gateway route table {} does not send {block} to {}",
-                            hub_table.path(),
-                            attachment.path()
-                        ),
-                        format!(
-                            "propagate {} into {} or add a TransitGatewayRoute",
-                            attachment.path(),
-                            hub_table.path()
-                        ),
-                    ));
-                }
-            }
+            self.tgw_way_back(attachment, hub_attachment, hub_node, block, unreachable)?;
         }
         Ok(())
+    }
+
+    /// One leg there: the table associated with `from` (`from_node`) sends `block` to the
+    /// attachment `to`.
+    fn tgw_leg(
+        &self,
+        from: &Handle,
+        from_node: &TransitGatewayAttachmentNode,
+        to: NodeKey,
+        block: Ipv4Cidr,
+        unreachable: &dyn Fn(String, String) -> Box<Outcome>,
+    ) -> Result<(), Box<Outcome>> {
+        let Some(table) = from_node
+            .association
+            .as_ref()
+            .and_then(|t| t.source.as_ref())
+        else {
+            return Err(unreachable(
+                format!(
+                    "attachment {} is associated with no transit gateway route table",
+                    from.path()
+                ),
+                format!(
+                    "give {} an .association(…) whose table routes {block}",
+                    from.path()
+                ),
+            ));
+        };
+        match self.model.tgw_route(table.key, block) {
+            Some(crate::model::TgwHop::Attachment(a)) if a == to => Ok(()),
+            Some(crate::model::TgwHop::Attachment(a)) => Err(unreachable(
+                format!(
+                    "transit gateway route table {} sends {block} to {}, not {}",
+                    table.path(),
+                    self.model.path(a),
+                    self.model.path(to)
+                ),
+                format!(
+                    "route {block} to {} in {}",
+                    self.model.path(to),
+                    table.path()
+                ),
+            )),
+            Some(crate::model::TgwHop::Blackhole) => Err(unreachable(
+                format!(
+                    "transit gateway route table {} blackholes {block}",
+                    table.path()
+                ),
+                format!(
+                    "remove the blackhole route or add a more specific one to {}",
+                    self.model.path(to)
+                ),
+            )),
+            None => Err(unreachable(
+                format!(
+                    "transit gateway route table {} has no route to {block}",
+                    table.path()
+                ),
+                format!(
+                    "propagate {} into {} or add a TransitGatewayRoute",
+                    self.model.path(to),
+                    table.path()
+                ),
+            )),
+        }
+    }
+
+    /// The leg back: the table associated with the hub attachment sends `block` (this
+    /// subnet's) to `attachment`.
+    fn tgw_way_back(
+        &self,
+        attachment: &Handle,
+        hub_attachment: NodeKey,
+        hub_node: &TransitGatewayAttachmentNode,
+        block: Ipv4Cidr,
+        unreachable: &dyn Fn(String, String) -> Box<Outcome>,
+    ) -> Result<(), Box<Outcome>> {
+        let hub_path = self.model.path(hub_attachment);
+        let Some(hub_table) = hub_node
+            .association
+            .as_ref()
+            .and_then(|t| t.source.as_ref())
+        else {
+            return Err(unreachable(
+                format!(
+                    "hub attachment {hub_path} is associated with no transit gateway route table, so answers cannot return"
+                ),
+                format!("give {hub_path} an .association(…) whose table routes {block}"),
+            ));
+        };
+        match self.model.tgw_route(hub_table.key, block) {
+            Some(crate::model::TgwHop::Attachment(a)) if a == attachment.key => Ok(()),
+            _ => Err(unreachable(
+                format!(
+                    "no way back: transit gateway route table {} does not send {block} to {}",
+                    hub_table.path(),
+                    attachment.path()
+                ),
+                format!(
+                    "propagate {} into {} or add a TransitGatewayRoute",
+                    attachment.path(),
+                    hub_table.path()
+                ),
+            )),
+        }
     }
 
     /// The first of `azs` that no subnet of `attachment` is in, when the two are written the
     /// same way (an index, a name and an ID cannot be compared before deploy: unknown is not
     /// missing).
-    pub(super) fn uncovered<'z>(
+    fn uncovered<'z>(
         &self,
         attachment: &[Handle],
         azs: impl IntoIterator<Item = &'z crate::Az>,

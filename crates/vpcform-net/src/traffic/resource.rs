@@ -103,7 +103,7 @@ impl Context<'_> {
 
     /// The last legs to a VPC Lattice resource, from the endpoint that reaches it: the
     /// endpoint's security groups, then the resource's ports.
-    pub(super) fn through_lattice(
+    fn through_lattice(
         &self,
         key: NodeKey,
         security_groups: &[Handle],

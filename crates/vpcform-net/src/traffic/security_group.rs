@@ -39,7 +39,7 @@ impl Context<'_> {
 
     /// [`Self::admitted`] for IPv6: a rule from `::/0`, from the VPC's IPv6 block
     /// (`Peer::vpc_ipv6`) or from the workload's groups admits.
-    pub(super) fn admitted_ipv6(&self, groups: &[Handle]) -> Result<(), String> {
+    fn admitted_ipv6(&self, groups: &[Handle]) -> Result<(), String> {
         if groups
             .iter()
             .any(|g| self.ipv6_answers(g).any(|a| a == Some(true)))
@@ -56,7 +56,7 @@ impl Context<'_> {
 
     /// The first of `groups` with an IPv6 rule vpcform cannot judge (a block other than
     /// `::/0`, or a prefix list, against addresses AWS assigns at deploy).
-    pub(super) fn undecided_ipv6(&self, groups: &[Handle]) -> Option<String> {
+    fn undecided_ipv6(&self, groups: &[Handle]) -> Option<String> {
         groups
             .iter()
             .find(|g| self.ipv6_answers(g).any(|a| a.is_none()))
@@ -65,10 +65,7 @@ impl Context<'_> {
 
     /// What each inbound rule of `group` answers for this flow over IPv6
     /// (`RuleDef::admits_ipv6`: admits, does not, cannot tell).
-    pub(super) fn ipv6_answers<'s>(
-        &'s self,
-        group: &Handle,
-    ) -> impl Iterator<Item = Option<bool>> + 's {
+    fn ipv6_answers<'s>(&'s self, group: &Handle) -> impl Iterator<Item = Option<bool>> + 's {
         self.model
             .get::<SecurityGroupNode>(group)
             .into_iter()
