@@ -132,7 +132,7 @@ const MUTANTS_RULES: &str =
 /// The analyses read off the model, mutated whole: relations, traffic, cost, PrivateLink.
 const MUTANTS_MODEL_FILES: [&str; 4] = [
     "crates/vpcform-net/src/model.rs",
-    "crates/vpcform-net/src/traffic.rs",
+    "crates/vpcform-net/src/traffic/*.rs",
     "crates/vpcform-net/src/cost.rs",
     "crates/vpcform-net/src/privatelink.rs",
 ];

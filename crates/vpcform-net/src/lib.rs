@@ -67,9 +67,7 @@ pub use constructs::flow_log::{
     AggregationInterval, FlowLog, FlowLogDestination, FlowLogResource, TrafficType,
 };
 pub use constructs::gateway_endpoint::{GatewayEndpoint, GatewayEndpointRef};
-pub use constructs::hosted_zone::{
-    IntoZoneVpc, PrivateHostedZone, PrivateHostedZoneRef, ZoneVpc,
-};
+pub use constructs::hosted_zone::{IntoZoneVpc, PrivateHostedZone, PrivateHostedZoneRef, ZoneVpc};
 pub use constructs::interface_endpoint::{
     DnsOptions, DnsRecordIpType, InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget,
     IpAddressType, PrivateDnsServiceName, ServiceName,
@@ -105,12 +103,9 @@ pub use constructs::transit_gateway::{
 pub use constructs::transit_gateway_attachment::{
     TransitGatewayAttachment, TransitGatewayAttachmentRef,
 };
-pub use constructs::transit_gateway_route::{
-    Blackhole, IntoTgwRouteTarget, TransitGatewayRoute,
-};
+pub use constructs::transit_gateway_route::{Blackhole, IntoTgwRouteTarget, TransitGatewayRoute};
 pub use constructs::transit_gateway_route_table::{
-    IntoTgwRouteTable, TgwRouteTable, TransitGatewayRouteTable,
-    TransitGatewayRouteTableRef,
+    IntoTgwRouteTable, TgwRouteTable, TransitGatewayRouteTable, TransitGatewayRouteTableRef,
 };
 pub use constructs::vpc::{Ipv6Block, Vpc, VpcRef};
 pub use constructs::vpc_peering::{
