@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::{App, Assembly, Cli, Command, Prices};
+use crate::{App, Assembly, Cli, Command, Finding, FindingsFormat, Prices, Severity, SynthErrors};
 
 /// Runs an [`App`] as a command-line program.
 pub trait AppExt {
@@ -93,7 +93,7 @@ where
             }
         }
     }
-    let Some(assembly) = synth(app, &cli.out) else {
+    let Some(assembly) = synth(app, &cli) else {
         return ExitCode::FAILURE;
     };
     let assembly = keep.assembly.insert(assembly);
@@ -113,52 +113,137 @@ where
     }
 }
 
-/// Synthesizes and writes the assembly, printing the summary and warnings; `None` on error.
-fn synth(app: &App, out: &Path) -> Option<Assembly> {
+/// Synthesizes and writes the assembly, printing the findings and the summary; `None` on error.
+fn synth(app: &App, cli: &Cli) -> Option<Assembly> {
+    let (assembly, printed) = synth_printed(app, cli);
+    stdout(&printed.out);
+    stderr(&printed.err);
+    assembly
+}
+
+/// What a synthesis prints, on stdout and on stderr.
+#[derive(Debug, Default)]
+struct Printed {
+    out: String,
+    err: String,
+}
+
+/// [`synth`] without the printing: the text is returned, so that tests read it.
+fn synth_printed(app: &App, cli: &Cli) -> (Option<Assembly>, Printed) {
+    let mut printed = Printed::default();
     if app.is_empty() {
-        stderr(&format!(
+        printed.err = format!(
             "error: app {:?} has no stacks: add one with App::add_stack\n",
             app.name()
-        ));
-        return None;
+        );
+        return (None, printed);
     }
-    let assembly = match app.synth() {
-        Ok(assembly) => assembly,
-        Err(errors) => {
-            stderr(&format!("error: {errors}\nnothing was written\n"));
-            return None;
+    let result = app.synth();
+    let findings = findings(app, &result, cli.deny_warnings);
+    if let Some(path) = &cli.sarif {
+        let log = crate::sarif::log(&findings);
+        let text = serde_json::to_string_pretty(&log).unwrap_or_default();
+        if let Err(e) = std::fs::write(path, text + "\n") {
+            printed.err += &format!("error: could not write {}: {e}\n", path.display());
+            return (None, printed);
+        }
+    }
+    match cli.format {
+        FindingsFormat::Text => {
+            for finding in &findings {
+                printed.err += &finding.render();
+            }
+        }
+        FindingsFormat::Json => {
+            printed.out += &serde_json::to_string_pretty(&findings).unwrap_or_default();
+            printed.out.push('\n');
+        }
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let assembly = match result {
+        Ok(assembly) if errors == 0 => assembly,
+        _ => {
+            printed.err += &format!(
+                "error: synthesis failed with {errors} error{}; nothing was written\n",
+                if errors == 1 { "" } else { "s" }
+            );
+            return (None, printed);
         }
     };
-    for warning in assembly.warnings() {
-        stderr(&format!("warning: {warning}\n"));
-    }
-    match assembly.write_to(out) {
+    match assembly.write_to(&cli.out) {
         Ok(_) => {
-            let mut text = assembly.summary(out);
-            if !assembly.traffic().flows.is_empty() {
-                text += &format!("traffic -> {}\n", out.join("traffic.json").display());
-                text += &indent(&assembly.traffic().table());
+            let text = summary(&assembly, &cli.out);
+            match cli.format {
+                FindingsFormat::Text => printed.out += &text,
+                FindingsFormat::Json => printed.err += &text,
             }
-            text += &format!("cost -> {}\n", out.join("cost.json").display());
-            let cost = assembly.cost();
-            text += &format!(
-                "  total ${:.2}/month; traffic to AWS services through endpoints: ${:.2}/month, the same through NAT: ${:.2}/month\n",
-                cost.total, cost.endpoints, cost.nat_alternative
-            );
-            text += &format!(
-                "diagram -> {} (Graphviz), {} (Mermaid)\n",
-                out.join(format!("{}.dot", assembly.app())).display(),
-                out.join(format!("{}.mmd", assembly.app())).display()
-            );
-            text += &format!("manifest -> {}\n", out.join("manifest.json").display());
-            stdout(&text);
-            Some(assembly)
+            (Some(assembly), printed)
         }
         Err(e) => {
-            stderr(&format!("error: could not write the assembly: {e}\n"));
-            None
+            printed.err += &format!("error: could not write the assembly: {e}\n");
+            (None, printed)
         }
     }
+}
+
+/// Every finding of a synthesis, located in the program: its errors, or its warnings (as
+/// errors when `deny_warnings`).
+fn findings(
+    app: &App,
+    result: &Result<Assembly, SynthErrors>,
+    deny_warnings: bool,
+) -> Vec<Finding> {
+    match result {
+        Err(errors) => errors
+            .errors()
+            .iter()
+            .map(|e| app.locate(Finding::from(e)))
+            .collect(),
+        Ok(assembly) => assembly
+            .warnings()
+            .iter()
+            .map(|w| {
+                let finding = app.locate(Finding::from(w));
+                if deny_warnings {
+                    finding.denied()
+                } else {
+                    finding
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The summary of a written assembly: its files, traffic, cost and allowed warnings.
+fn summary(assembly: &Assembly, out: &Path) -> String {
+    let mut text = assembly.summary(out);
+    if !assembly.traffic().flows.is_empty() {
+        text += &format!("traffic -> {}\n", out.join("traffic.json").display());
+        text += &indent(&assembly.traffic().table());
+    }
+    text += &format!("cost -> {}\n", out.join("cost.json").display());
+    let cost = assembly.cost();
+    text += &format!(
+        "  total ${:.2}/month; traffic to AWS services through endpoints: ${:.2}/month, the same through NAT: ${:.2}/month\n",
+        cost.total, cost.endpoints, cost.nat_alternative
+    );
+    text += &format!(
+        "diagram -> {} (Graphviz), {} (Mermaid)\n",
+        out.join(format!("{}.dot", assembly.app())).display(),
+        out.join(format!("{}.mmd", assembly.app())).display()
+    );
+    text += &format!("manifest -> {}\n", out.join("manifest.json").display());
+    let allowed = assembly.allowed_warnings();
+    if allowed > 0 {
+        text += &format!(
+            "{allowed} warning{} allowed (Stack::allow)\n",
+            if allowed == 1 { "" } else { "s" }
+        );
+    }
+    text
 }
 
 /// Writes to stdout. A closed stdout (`| head`, a pipeline that stopped reading) loses the
