@@ -596,3 +596,242 @@ declare_codes! {
         TemplateNeedsS3Upload => VF0931 [stack] "template over 51,200 bytes deploys through S3", Aws(CFN_LIMITS), None;
     }
 }
+
+/// The codes table, `docs/guide/codes.md`, as generated from [`CODES`].
+#[cfg(test)]
+fn codes_markdown() -> String {
+    let mut rows: Vec<&CodeInfo> = CODES.iter().collect();
+    rows.sort_by_key(|c| c.code);
+    let mut text = String::from(
+        "# Finding codes\n\n\
+         <!-- Generated from `CODES` in crates/vpcform-net/src/finding.rs by its test \
+         `the_codes_table_is_current`; regenerate with `VPCFORM_UPDATE_CODES=1 cargo test -p \
+         vpcform-net the_codes_table`. -->\n\n\
+         Every error and warning vpcform reports has a stable code. Warnings can be allowed per \
+         stack (`stack.allow(Code::VF0208)`) or per construct (`stack.allow_for(&handle, \
+         Code::VF0208)`); `--deny-warnings` makes them errors. The rules behind each are in \
+         [What vpcform checks](checks.md).\n\n\
+         | Code | Severity | Title | Variant | Rests on |\n|---|---|---|---|---|\n",
+    );
+    for c in rows {
+        let source = match c.source {
+            RuleSource::Aws(url) => format!("[AWS]({url})"),
+            RuleSource::Vpcform(why) => format!("no AWS document: {why}"),
+        };
+        text += &format!(
+            "| {} | {} | {} | `{}` | {} |\n",
+            c.code,
+            c.severity.as_str(),
+            c.title,
+            c.variant,
+            source
+        );
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_unique_well_formed_and_in_its_severity() {
+        let mut seen = std::collections::HashSet::new();
+        for c in CODES {
+            let code = c.code.as_str();
+            assert!(seen.insert(code), "{code} is declared twice");
+            assert!(
+                code.len() == 6
+                    && code.starts_with("VF")
+                    && code[2..].chars().all(|d| d.is_ascii_digit()),
+                "{code}"
+            );
+            assert!(!c.title.is_empty(), "{code}");
+            assert_eq!(Code::parse(code), Some(c.code));
+        }
+        let variants: std::collections::HashSet<&str> = CODES.iter().map(|c| c.variant).collect();
+        assert_eq!(variants.len(), CODES.len(), "a variant declared twice");
+    }
+
+    #[test]
+    fn every_code_rests_on_an_aws_document_or_says_why_not() {
+        for c in CODES {
+            match c.source {
+                RuleSource::Aws(url) => assert!(
+                    url.starts_with("https://docs.aws.amazon.com/"),
+                    "{}: {url}",
+                    c.code
+                ),
+                RuleSource::Vpcform(why) => assert!(why.len() > 20, "{}: {why}", c.code),
+            }
+        }
+    }
+
+    /// The `#[error]` text of a variant, as written in error.rs.
+    fn error_text(variant: &str) -> &'static str {
+        let src = include_str!("error.rs");
+        let at = [format!("\n    {variant} {{"), format!("\n    {variant}(")]
+            .iter()
+            .find_map(|p| src.find(p.as_str()))
+            .unwrap_or_else(|| panic!("{variant} not in error.rs"));
+        let attr = src[..at]
+            .rfind("#[error(")
+            .unwrap_or_else(|| panic!("{variant} has no #[error]"));
+        &src[attr..at]
+    }
+
+    /// Every finding has a help: its text states the fix after ` — `, or the declaration gives
+    /// it; and a declared help is never dead (the text has no fix of its own).
+    #[test]
+    fn every_code_has_exactly_one_help() {
+        for c in CODES {
+            let text = error_text(c.variant);
+            let in_text = text.contains('—');
+            assert!(
+                in_text != c.help.is_some(),
+                "{} ({}): {}",
+                c.code,
+                c.variant,
+                if in_text {
+                    "its text has a fix after ` — `: the declared help is never used"
+                } else {
+                    "its text has no ` — fix`: declare a help"
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn message_and_help_are_split_at_the_fix_and_display_keeps_both() {
+        let error = SynthError::SubnetOutsideVpc {
+            construct: "Net/A".into(),
+            subnet: "10.1.0.0/24".into(),
+            vpc: "Net/Vpc".into(),
+            vpc_cidr: "10.0.0.0/16".into(),
+        };
+        assert_eq!(error.code(), Code::VF0103);
+        assert_eq!(error.construct(), Some("Net/A"));
+        assert_eq!(
+            error.message(),
+            "Net/A: subnet CIDR 10.1.0.0/24 is outside its VPC Net/Vpc's CIDR 10.0.0.0/16"
+        );
+        assert_eq!(
+            error.help().as_deref(),
+            Some("choose a block inside 10.0.0.0/16")
+        );
+        assert_eq!(
+            error.to_string(),
+            format!("{} — {}", error.message(), error.help().unwrap_or_default())
+        );
+        // A construct with its kind names the construct's path.
+        let error = SynthError::GeneratedIdTooLong {
+            construct: "Net/Nat (a NAT gateway)".into(),
+            id: "x".into(),
+            length: 300,
+            over: 45,
+        };
+        assert_eq!(error.construct(), Some("Net/Nat"));
+    }
+
+    /// One representative finding per area, rendered: the messages users read do not decay
+    /// once tests compare codes.
+    #[test]
+    fn each_area_renders_as_rustc_does() {
+        let at = SourceLocation {
+            file: "src/main.rs".into(),
+            line: 12,
+            column: 5,
+        };
+        let errors = [
+            SynthError::CidrPrefixOutOfRange {
+                construct: "Net/Vpc".into(),
+                cidr: "10.0.0.0/8".into(),
+                prefix: 8,
+            },
+            SynthError::S3PrivateDnsWithoutGateway {
+                construct: "Net/S3".into(),
+                vpc: "Net/Vpc".into(),
+            },
+            SynthError::InvalidPrincipal {
+                construct: "Provider/Service".into(),
+                principal: "123456789012".into(),
+            },
+            SynthError::OpenIngress {
+                construct: "Net/Sts".into(),
+                group: "Net/EndpointSg".into(),
+                peer: "0.0.0.0/0".into(),
+                port: "TCP 443".into(),
+            },
+            SynthError::DuplicateRoute {
+                construct: "Net/Default2".into(),
+                route_table: "Net/Routes".into(),
+                destination: "0.0.0.0/0".into(),
+                other: "Net/Default".into(),
+            },
+            SynthError::ConnectedVpcsOverlap {
+                construct: "Net/Attachment".into(),
+                vpc: "Net/Spoke".into(),
+                cidr: "10.0.0.0/16".into(),
+                other: "Net/Hub".into(),
+                other_cidr: "10.0.0.0/8".into(),
+                fix: "give Net/Spoke a block that does not overlap".into(),
+            },
+            SynthError::DuplicateServiceZone {
+                construct: "Hub/StsZoneSpoke".into(),
+                vpc: "Spoke/Vpc".into(),
+                other: "Hub/StsZone2".into(),
+                service: "sts".into(),
+            },
+            SynthError::InvalidTag {
+                at: "Net/Vpc".into(),
+                key: "aws:owner".into(),
+                reason: "keys starting with aws: are reserved".into(),
+            },
+            SynthError::DuplicateOutput {
+                stack: "Net".into(),
+                name: "VpcId".into(),
+            },
+            SynthError::TrafficNotPrivate {
+                flow: "Net/Pods -> sts (443)".into(),
+                path: "UNREACHABLE".into(),
+                reason: "Net/EndpointSg does not admit Net/Vpc (10.30.0.0/16) on TCP 443".into(),
+                fix: "admit 10.30.0.0/16 on TCP 443 in Net/EndpointSg".into(),
+            },
+        ];
+        let warnings = [
+            SynthWarning::SingleAz {
+                construct: "Net/Sts".into(),
+            },
+            SynthWarning::TransitGatewayAzNotAttached {
+                construct: "Net/ToHub".into(),
+                subnet: "Net/C".into(),
+                az: "us-east-1c".into(),
+                attachment: "Net/Attachment".into(),
+            },
+        ];
+        let findings = errors
+            .iter()
+            .map(Finding::from)
+            .chain(warnings.iter().map(Finding::from));
+        for mut finding in findings {
+            finding.location = Some(at.clone());
+            insta::assert_snapshot!(finding.code.as_str(), finding.render());
+        }
+    }
+
+    /// `docs/guide/codes.md` is generated from [`CODES`]; a stale table fails (CI runs the
+    /// tests), as `cargo xtask catalogue --check` does for the catalogue.
+    #[test]
+    fn the_codes_table_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/guide/codes.md");
+        let want = codes_markdown();
+        if std::env::var_os("VPCFORM_UPDATE_CODES").is_some() {
+            std::fs::write(path, &want).expect("write docs/guide/codes.md");
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/guide/codes.md is stale: regenerate it with `VPCFORM_UPDATE_CODES=1 cargo test -p vpcform-net the_codes_table`"
+        );
+    }
+}
