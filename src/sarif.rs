@@ -131,10 +131,10 @@ mod tests {
                         }
                     }
                     "minItems" => {
-                        if let Some(items) = value.as_array() {
-                            if (items.len() as u64) < rule.as_u64().unwrap_or(0) {
-                                errors.push(format!("{at}: fewer than {rule} items"));
-                            }
+                        if let Some(items) = value.as_array()
+                            && (items.len() as u64) < rule.as_u64().unwrap_or(0)
+                        {
+                            errors.push(format!("{at}: fewer than {rule} items"));
                         }
                     }
                     "uniqueItems" => {
@@ -147,12 +147,11 @@ mod tests {
                         }
                     }
                     "minimum" | "maximum" => {
-                        if let (Some(v), Some(bound)) = (value.as_f64(), rule.as_f64()) {
-                            if (keyword == "minimum" && v < bound)
-                                || (keyword == "maximum" && v > bound)
-                            {
-                                errors.push(format!("{at}: {v} is past {keyword} {bound}"));
-                            }
+                        if let (Some(v), Some(bound)) = (value.as_f64(), rule.as_f64())
+                            && ((keyword == "minimum" && v < bound)
+                                || (keyword == "maximum" && v > bound))
+                        {
+                            errors.push(format!("{at}: {v} is past {keyword} {bound}"));
                         }
                     }
                     "enum" => {
