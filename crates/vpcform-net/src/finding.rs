@@ -253,7 +253,7 @@ impl Finding {
     /// error[VF0102]: Solo/Main: CIDR block 10.0.0.0/8 has a /8 prefix; …
     ///   --> src/main.rs:12:5
     ///    = help: choose a prefix in that range
-    ///    = note: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
+    ///    = note: AWS: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
     /// ```
     ///
     /// ```
