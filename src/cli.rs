@@ -19,6 +19,30 @@ pub struct Cli {
     /// prices/us-east-1.json). Default: the bundled us-east-1 list prices.
     #[arg(long, global = true)]
     pub prices: Option<PathBuf>,
+    /// How findings (errors and warnings) are printed: `text`, as rustc prints its own, on
+    /// stderr; or `json`, an array on stdout (the summary then goes to stderr).
+    #[arg(long, global = true, value_name = "FORMAT", default_value = "text")]
+    pub format: FindingsFormat,
+    /// Also write the findings to this file as SARIF 2.1.0, for code-scanning views.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Make warnings errors: print them as errors, write nothing, exit 1.
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+}
+
+/// `--format`'s values.
+///
+/// ```
+/// use clap::ValueEnum;
+/// assert_eq!(vpcform::FindingsFormat::from_str("json", false), Ok(vpcform::FindingsFormat::Json));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FindingsFormat {
+    /// As rustc prints its diagnostics, on stderr.
+    Text,
+    /// A JSON array of findings on stdout.
+    Json,
 }
 
 /// The verbs of [`Cli`].

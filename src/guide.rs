@@ -35,3 +35,6 @@ pub mod tags_and_logs {}
 
 #[doc = include_str!("../docs/guide/checks.md")]
 pub mod checks {}
+
+#[doc = include_str!("../docs/guide/codes.md")]
+pub mod codes {}

@@ -27,8 +27,9 @@ mod deploy_verbs;
 #[cfg(feature = "deploy")]
 mod deployer_input;
 mod run;
+mod sarif;
 
-pub use cli::{Cli, Command, RequireApprovalArg, parse_age};
+pub use cli::{Cli, Command, FindingsFormat, RequireApprovalArg, parse_age};
 #[cfg(feature = "deploy")]
 pub use deployer_input::{apply_parameters, stack_templates};
 pub use run::AppExt;

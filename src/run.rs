@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::{App, Assembly, Cli, Command, Prices};
+use crate::{App, Assembly, Cli, Command, Finding, FindingsFormat, Prices, Severity, SynthErrors};
 
 /// Runs an [`App`] as a command-line program.
 pub trait AppExt {
@@ -93,7 +93,7 @@ where
             }
         }
     }
-    let Some(assembly) = synth(app, &cli.out) else {
+    let Some(assembly) = synth(app, &cli) else {
         return ExitCode::FAILURE;
     };
     let assembly = keep.assembly.insert(assembly);
@@ -113,52 +113,137 @@ where
     }
 }
 
-/// Synthesizes and writes the assembly, printing the summary and warnings; `None` on error.
-fn synth(app: &App, out: &Path) -> Option<Assembly> {
+/// Synthesizes and writes the assembly, printing the findings and the summary; `None` on error.
+fn synth(app: &App, cli: &Cli) -> Option<Assembly> {
+    let (assembly, printed) = synth_printed(app, cli);
+    stdout(&printed.out);
+    stderr(&printed.err);
+    assembly
+}
+
+/// What a synthesis prints, on stdout and on stderr.
+#[derive(Debug, Default)]
+struct Printed {
+    out: String,
+    err: String,
+}
+
+/// [`synth`] without the printing: the text is returned, so that tests read it.
+fn synth_printed(app: &App, cli: &Cli) -> (Option<Assembly>, Printed) {
+    let mut printed = Printed::default();
     if app.is_empty() {
-        stderr(&format!(
+        printed.err = format!(
             "error: app {:?} has no stacks: add one with App::add_stack\n",
             app.name()
-        ));
-        return None;
+        );
+        return (None, printed);
     }
-    let assembly = match app.synth() {
-        Ok(assembly) => assembly,
-        Err(errors) => {
-            stderr(&format!("error: {errors}\nnothing was written\n"));
-            return None;
+    let result = app.synth();
+    let findings = findings(app, &result, cli.deny_warnings);
+    if let Some(path) = &cli.sarif {
+        let log = crate::sarif::log(&findings);
+        let text = serde_json::to_string_pretty(&log).unwrap_or_default();
+        if let Err(e) = std::fs::write(path, text + "\n") {
+            printed.err += &format!("error: could not write {}: {e}\n", path.display());
+            return (None, printed);
+        }
+    }
+    match cli.format {
+        FindingsFormat::Text => {
+            for finding in &findings {
+                printed.err += &finding.render();
+            }
+        }
+        FindingsFormat::Json => {
+            printed.out += &serde_json::to_string_pretty(&findings).unwrap_or_default();
+            printed.out.push('\n');
+        }
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let assembly = match result {
+        Ok(assembly) if errors == 0 => assembly,
+        _ => {
+            printed.err += &format!(
+                "error: synthesis failed with {errors} error{}; nothing was written\n",
+                if errors == 1 { "" } else { "s" }
+            );
+            return (None, printed);
         }
     };
-    for warning in assembly.warnings() {
-        stderr(&format!("warning: {warning}\n"));
-    }
-    match assembly.write_to(out) {
+    match assembly.write_to(&cli.out) {
         Ok(_) => {
-            let mut text = assembly.summary(out);
-            if !assembly.traffic().flows.is_empty() {
-                text += &format!("traffic -> {}\n", out.join("traffic.json").display());
-                text += &indent(&assembly.traffic().table());
+            let text = summary(&assembly, &cli.out);
+            match cli.format {
+                FindingsFormat::Text => printed.out += &text,
+                FindingsFormat::Json => printed.err += &text,
             }
-            text += &format!("cost -> {}\n", out.join("cost.json").display());
-            let cost = assembly.cost();
-            text += &format!(
-                "  total ${:.2}/month; traffic to AWS services through endpoints: ${:.2}/month, the same through NAT: ${:.2}/month\n",
-                cost.total, cost.endpoints, cost.nat_alternative
-            );
-            text += &format!(
-                "diagram -> {} (Graphviz), {} (Mermaid)\n",
-                out.join(format!("{}.dot", assembly.app())).display(),
-                out.join(format!("{}.mmd", assembly.app())).display()
-            );
-            text += &format!("manifest -> {}\n", out.join("manifest.json").display());
-            stdout(&text);
-            Some(assembly)
+            (Some(assembly), printed)
         }
         Err(e) => {
-            stderr(&format!("error: could not write the assembly: {e}\n"));
-            None
+            printed.err += &format!("error: could not write the assembly: {e}\n");
+            (None, printed)
         }
     }
+}
+
+/// Every finding of a synthesis, located in the program: its errors, or its warnings (as
+/// errors when `deny_warnings`).
+fn findings(
+    app: &App,
+    result: &Result<Assembly, SynthErrors>,
+    deny_warnings: bool,
+) -> Vec<Finding> {
+    match result {
+        Err(errors) => errors
+            .errors()
+            .iter()
+            .map(|e| app.locate(Finding::from(e)))
+            .collect(),
+        Ok(assembly) => assembly
+            .warnings()
+            .iter()
+            .map(|w| {
+                let finding = app.locate(Finding::from(w));
+                if deny_warnings {
+                    finding.denied()
+                } else {
+                    finding
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The summary of a written assembly: its files, traffic, cost and allowed warnings.
+fn summary(assembly: &Assembly, out: &Path) -> String {
+    let mut text = assembly.summary(out);
+    if !assembly.traffic().flows.is_empty() {
+        text += &format!("traffic -> {}\n", out.join("traffic.json").display());
+        text += &indent(&assembly.traffic().table());
+    }
+    text += &format!("cost -> {}\n", out.join("cost.json").display());
+    let cost = assembly.cost();
+    text += &format!(
+        "  total ${:.2}/month; traffic to AWS services through endpoints: ${:.2}/month, the same through NAT: ${:.2}/month\n",
+        cost.total, cost.endpoints, cost.nat_alternative
+    );
+    text += &format!(
+        "diagram -> {} (Graphviz), {} (Mermaid)\n",
+        out.join(format!("{}.dot", assembly.app())).display(),
+        out.join(format!("{}.mmd", assembly.app())).display()
+    );
+    text += &format!("manifest -> {}\n", out.join("manifest.json").display());
+    let allowed = assembly.allowed_warnings();
+    if allowed > 0 {
+        text += &format!(
+            "{allowed} warning{} allowed (Stack::allow)\n",
+            if allowed == 1 { "" } else { "s" }
+        );
+    }
+    text
 }
 
 /// Writes to stdout. A closed stdout (`| head`, a pipeline that stopped reading) loses the
@@ -188,4 +273,165 @@ pub(crate) const USAGE: u8 = 2;
 
 pub(crate) fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{Cli, synth_printed};
+    use crate::prelude::*;
+
+    crate::topology! { stack Net { vpc Main } }
+
+    /// A stack with one warning (an endpoint in one zone, VF0208) or, `broken`, one error
+    /// (a /8 VPC, VF0102) as well.
+    fn app(broken: bool, allow: bool) -> App {
+        let mut stack = Stack::<Net>::new("Net");
+        let cidr = if broken { "10.0.0.0/8" } else { "10.0.0.0/16" };
+        let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr).build());
+        let a = stack.add(
+            "A",
+            Subnet::builder()
+                .vpc(&vpc)
+                .cidr(cidr!("10.0.0.0/24"))
+                .availability_zone(Az::index(0))
+                .build(),
+        );
+        let sg = stack.add(
+            "Sg",
+            SecurityGroup::builder()
+                .vpc(&vpc)
+                .description("sts")
+                .build(),
+        );
+        let sts = stack.add(
+            "Sts",
+            InterfaceEndpoint::builder()
+                .vpc(&vpc)
+                .service(services::Sts)
+                .subnets([&a])
+                .security_groups([&sg])
+                .build(),
+        );
+        if allow {
+            stack.allow_for(&sts, crate::Code::VF0208);
+        }
+        let mut app = App::new("findings");
+        app.add_stack(stack);
+        app
+    }
+
+    fn run(app: &App, args: &[&str]) -> (bool, super::Printed, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!(
+            "vpcform-findings-{}-{}",
+            std::process::id(),
+            args.join("").replace(['-', '/', '.'], "")
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = dir.join("out");
+        let cli = Cli::try_parse_from(
+            ["prog", "--out", out.to_str().unwrap_or("out")]
+                .iter()
+                .chain(args),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let (assembly, printed) = synth_printed(app, &cli);
+        (assembly.is_some(), printed, dir)
+    }
+
+    #[test]
+    fn text_findings_render_as_rustc_does_on_the_line_that_added_the_construct() {
+        let (ok, printed, _) = run(&app(true, false), &["synth"]);
+        assert!(!ok);
+        let first = printed.err.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("error[VF0102]: Net/Main: "),
+            "{}",
+            printed.err
+        );
+        let here = format!("  --> {}:", file!());
+        assert!(printed.err.contains(&here), "{}", printed.err);
+        assert!(printed.err.contains("   = help: "), "{}", printed.err);
+        assert!(
+            printed
+                .err
+                .ends_with("error: synthesis failed with 1 error; nothing was written\n")
+        );
+        // Warnings print too, and do not fail.
+        let (ok, printed, _) = run(&app(false, false), &["synth"]);
+        assert!(ok, "{}", printed.err);
+        assert!(
+            printed.err.starts_with("warning[VF0208]: Net/Sts: "),
+            "{}",
+            printed.err
+        );
+    }
+
+    #[test]
+    fn format_json_writes_the_findings_as_an_array_on_stdout() {
+        let (ok, printed, _) = run(&app(false, false), &["synth", "--format", "json"]);
+        assert!(ok, "{}", printed.err);
+        let findings: serde_json::Value =
+            serde_json::from_str(&printed.out).unwrap_or_else(|e| panic!("{e}: {}", printed.out));
+        let findings = findings.as_array().cloned().unwrap_or_default();
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0]["code"], "VF0208");
+        assert_eq!(findings[0]["severity"], "warning");
+        assert_eq!(findings[0]["construct"], "Net/Sts");
+        assert_eq!(findings[0]["location"]["file"], file!());
+        assert!(findings[0]["help"].is_string());
+        // The summary moves to stderr, so stdout stays JSON.
+        assert!(printed.err.contains("manifest -> "), "{}", printed.err);
+    }
+
+    #[test]
+    fn deny_warnings_makes_them_errors_and_writes_nothing() {
+        let (ok, printed, dir) = run(&app(false, false), &["synth", "--deny-warnings"]);
+        assert!(!ok);
+        assert!(
+            printed.err.starts_with("error[VF0208]: Net/Sts: "),
+            "{}",
+            printed.err
+        );
+        assert!(!dir.join("out").exists(), "nothing may be written");
+        // An allowed warning is not denied: it is not there.
+        let (ok, printed, _) = run(&app(false, true), &["synth", "--deny-warnings"]);
+        assert!(ok, "{}", printed.err);
+        assert!(printed.out.contains("1 warning allowed"), "{}", printed.out);
+    }
+
+    #[test]
+    fn deny_warnings_exits_1_through_run_with() {
+        let dir = std::env::temp_dir().join(format!("vpcform-deny-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = dir.to_str().unwrap_or("out").to_string();
+        let code = app(false, false).run_with(["prog", "--out", &out, "--deny-warnings"]);
+        assert_eq!(code, std::process::ExitCode::FAILURE);
+        let code = app(false, false).run_with(["prog", "--out", &out]);
+        assert_eq!(code, std::process::ExitCode::SUCCESS);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn sarif_is_written_on_error_too_with_the_users_line() {
+        let path = std::env::temp_dir().join(format!("vpcform-{}.sarif", std::process::id()));
+        let arg = path.to_str().unwrap_or("x.sarif").to_string();
+        let (_, printed, _) = run(&app(true, false), &["synth", "--sarif", &arg]);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}: {}", printed.err));
+        let log: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let result = &log["runs"][0]["results"][0];
+        assert_eq!(result["ruleId"], "VF0102");
+        assert_eq!(result["level"], "error");
+        let location = &result["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], file!());
+        assert!(location["region"]["startLine"].as_u64().unwrap_or(0) > 0);
+        let rule = result["ruleIndex"].as_u64().unwrap_or(u64::MAX) as usize;
+        assert_eq!(
+            log["runs"][0]["tool"]["driver"]["rules"][rule]["id"],
+            "VF0102"
+        );
+        let _ = std::fs::remove_file(&path);
+    }
 }

@@ -16,7 +16,7 @@ use crate::identity::StackKey;
 use crate::model::Model;
 use crate::stack::{Findings, StackDef};
 use crate::traffic::{Flow, TrafficReport};
-use crate::{Stack, StackMarker, SynthError, SynthErrors, SynthWarning};
+use crate::{Finding, Stack, StackMarker, SynthError, SynthErrors, SynthWarning};
 
 /// An app: the stacks one program defines, synthesized and deployed together.
 ///
@@ -223,9 +223,12 @@ impl App {
         );
         let Findings {
             mut errors,
-            warnings,
+            mut warnings,
             ..
         } = findings;
+        let before = warnings.len();
+        warnings.retain(|w| !self.allows(w));
+        let allowed = before - warnings.len();
         if errors.is_empty() {
             // Only after every other check: an error above may have left an import dangling.
             let order = order_stacks(&self.stacks, &depends, &mut errors);
@@ -251,6 +254,7 @@ impl App {
                     app: self.name.clone(),
                     stacks,
                     warnings,
+                    allowed,
                     traffic: traffic.report,
                     cost,
                     diagram,
@@ -261,6 +265,44 @@ impl App {
             }
         }
         Err(SynthErrors(errors))
+    }
+
+    /// Whether a stack of the app allows this warning (`Stack::allow`, `Stack::allow_for`).
+    fn allows(&self, warning: &SynthWarning) -> bool {
+        let (code, construct) = (warning.code(), warning.construct());
+        self.stacks.iter().any(|s| s.allows(code, construct))
+    }
+
+    /// The finding with where the program added its construct (`Stack::add` and the other
+    /// entry points record it), or created its stack; unchanged when it names neither.
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// use vpcform_net::Finding;
+    /// vpcform_net::topology! { stack Solo { vpc Main } }
+    /// let mut stack = Stack::<Solo>::new("Solo");
+    /// let line = line!() + 1;
+    /// stack.add("Main", Vpc::<Main>::builder().cidr("10.0.0.0/8").build());
+    /// let mut app = App::new("demo");
+    /// app.add_stack(stack);
+    /// let errors = app.synth().unwrap_err();
+    /// let finding = app.locate(Finding::from(&errors.errors()[0]));
+    /// assert_eq!(finding.location.map(|l| l.line), Some(line));
+    /// ```
+    pub fn locate(&self, mut finding: Finding) -> Finding {
+        let Some(construct) = finding.construct.as_deref() else {
+            return finding;
+        };
+        let (stack, id) = construct.split_once('/').unwrap_or((construct, ""));
+        if let Some(def) = self.stacks.iter().find(|s| &*s.name == stack) {
+            let at = if id.is_empty() {
+                def.created
+            } else {
+                def.location_of(id)
+            };
+            finding.location = Some(at.into());
+        }
+        finding
     }
 
     fn synthesized(
@@ -482,6 +524,8 @@ pub struct Assembly {
     app: String,
     stacks: Vec<SynthesizedStack>,
     warnings: Vec<SynthWarning>,
+    /// How many warnings `Stack::allow` and `Stack::allow_for` left out.
+    allowed: usize,
     traffic: TrafficReport,
     cost: CostReport,
     /// The diagram's content; drawn in DOT or Mermaid on first use, so a program that never
@@ -731,6 +775,24 @@ impl Assembly {
     /// ```
     pub fn warnings(&self) -> &[SynthWarning] {
         &self.warnings
+    }
+
+    /// How many warnings were allowed ([`Stack::allow`](crate::Stack::allow),
+    /// [`Stack::allow_for`](crate::Stack::allow_for)) and so left out of
+    /// [`Assembly::warnings`].
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// vpcform_net::topology! { stack S { vpc A } }
+    /// let mut stack = Stack::<S>::new("S");
+    /// stack.add("A", Vpc::<A>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// let mut app = App::new("demo");
+    /// app.add_stack(stack);
+    /// assert_eq!(app.synth()?.allowed_warnings(), 0);
+    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// ```
+    pub fn allowed_warnings(&self) -> usize {
+        self.allowed
     }
 
     /// The stacks in deployment order.

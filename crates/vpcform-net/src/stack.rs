@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::panic::Location;
 use std::sync::Arc;
 
 use vpcform_cfn::{Resource, Value};
@@ -13,7 +14,7 @@ use crate::handle::{AnyHandle, Handle};
 use crate::identity::{NodeKey, StackKey};
 use crate::model::{Claim, Node};
 use crate::tags::StackTags;
-use crate::{StackMarker, SynthError};
+use crate::{Code, StackMarker, SynthError};
 
 /// A CloudFormation stack under construction, typed by its [`StackMarker`].
 ///
@@ -43,6 +44,7 @@ impl<S: StackMarker> Stack<S> {
     /// let stack = vpcform_net::Stack::<Network>::new("Network");
     /// assert_eq!(stack.name(), "Network");
     /// ```
+    #[track_caller]
     pub fn new(name: impl Into<String>) -> Stack<S> {
         let name: String = name.into();
         Stack {
@@ -61,6 +63,9 @@ impl<S: StackMarker> Stack<S> {
                 outputs: Vec::new(),
                 imports: Vec::new(),
                 overrides: Vec::new(),
+                created: std::panic::Location::caller(),
+                locations: Vec::new(),
+                allowed: Vec::new(),
             },
             _stack: PhantomData,
         }
@@ -197,8 +202,11 @@ impl<S: StackMarker> Stack<S> {
     /// );
     /// assert_eq!(subnet.path(), "Network/PrivateA");
     /// ```
+    #[track_caller]
     pub fn add<C: Construct<S>>(&mut self, id: &str, construct: C) -> C::Handle {
-        construct.add_to(&mut self.def, Arc::from(id))
+        let id: Arc<str> = Arc::from(id);
+        self.def.record(&id);
+        construct.add_to(&mut self.def, id)
     }
 
     /// Adds an output: the value is shown by `describe-stacks` after deploy. A handle's output
@@ -211,7 +219,9 @@ impl<S: StackMarker> Stack<S> {
     /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
     /// stack.output("VpcId", &vpc);
     /// ```
+    #[track_caller]
     pub fn output(&mut self, name: &str, value: impl Exportable) {
+        self.def.record(&format!("output {name}"));
         self.def.outputs.push((
             name.to_string(),
             OutputDef {
@@ -238,7 +248,9 @@ impl<S: StackMarker> Stack<S> {
     /// let mut consumer = Stack::<Consumer>::new("Consumer");
     /// let imported = consumer.import(&name);
     /// ```
+    #[track_caller]
     pub fn export<T: Exportable>(&mut self, name: &str, value: T) -> Export<S, T::Carries> {
+        self.def.record(&format!("output {name}"));
         let export_name = format!("{}-{}", self.def.name, name);
         let value = value.output_value();
         let source = value.source.clone();
@@ -311,7 +323,9 @@ impl<S: StackMarker> Stack<S> {
     /// );
     /// assert_eq!(logs.logical_id(), "FlowLogs");
     /// ```
+    #[track_caller]
     pub fn add_resource(&mut self, id: &str, resource: Resource) -> RawResourceRef {
+        self.def.record(id);
         let handle = self
             .def
             .push(Node::Resource(crate::constructs::resource::ResourceNode {
@@ -346,6 +360,60 @@ impl<S: StackMarker> Stack<S> {
             path: path.to_string(),
             value: value.into(),
         });
+    }
+
+    /// Allows a warning code for every construct of this stack (and the stack itself), as
+    /// clippy's `#[allow]`: its warnings are left out of
+    /// [`Assembly::warnings`](crate::Assembly::warnings) and the output, and counted in
+    /// [`Assembly::allowed_warnings`](crate::Assembly::allowed_warnings). An error's code
+    /// cannot be allowed: errors stay errors.
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// use vpcform_net::Code;
+    /// vpcform_net::topology! { stack Network { vpc Main } }
+    /// let mut stack = Stack::<Network>::new("Network");
+    /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// let a = stack.add("A", Subnet::builder().vpc(&vpc).cidr(cidr!("10.0.0.0/24")).availability_zone(Az::index(0)).build());
+    /// let sg = stack.add("Sg", SecurityGroup::builder().vpc(&vpc).description("sts").build());
+    /// stack.add("Sts", InterfaceEndpoint::builder().vpc(&vpc).service(services::Sts).subnets([&a]).security_groups([&sg]).build());
+    /// stack.allow(Code::VF0208); // one zone is enough for this test network
+    /// let mut app = App::new("demo");
+    /// app.add_stack(stack);
+    /// let assembly = app.synth()?;
+    /// assert!(assembly.warnings().is_empty());
+    /// assert_eq!(assembly.allowed_warnings(), 1);
+    /// # Ok::<(), SynthErrors>(())
+    /// ```
+    pub fn allow(&mut self, code: Code) {
+        self.def.allowed.push((None, code));
+    }
+
+    /// Allows a warning code for one construct only (see [`Stack::allow`]).
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// use vpcform_net::Code;
+    /// vpcform_net::topology! { stack Network { vpc Main } }
+    /// let mut stack = Stack::<Network>::new("Network");
+    /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// let a = stack.add("A", Subnet::builder().vpc(&vpc).cidr(cidr!("10.0.0.0/24")).availability_zone(Az::index(0)).build());
+    /// let sg = stack.add("Sg", SecurityGroup::builder().vpc(&vpc).description("sts").build());
+    /// let sts = stack.add("Sts", InterfaceEndpoint::builder().vpc(&vpc).service(services::Sts).subnets([&a]).security_groups([&sg]).build());
+    /// stack.add("Ssm", InterfaceEndpoint::builder().vpc(&vpc).service(services::Ssm).subnets([&a]).security_groups([&sg]).build());
+    /// stack.allow_for(&sts, Code::VF0208);
+    /// let mut app = App::new("demo");
+    /// app.add_stack(stack);
+    /// let assembly = app.synth()?;
+    /// assert_eq!(assembly.warnings().len(), 1); // Ssm's
+    /// assert_eq!(assembly.warnings()[0].construct(), Some("Network/Ssm"));
+    /// # Ok::<(), SynthErrors>(())
+    /// ```
+    pub fn allow_for(&mut self, construct: &impl AnyHandle, code: Code) {
+        let handle = construct.any_handle();
+        self.def
+            .allowed
+            .push((Some(format!("{}/{}", handle.stack, handle.id)), code));
     }
 }
 
@@ -431,6 +499,13 @@ pub struct StackDef {
     pub(crate) outputs: Vec<(String, OutputDef)>,
     pub(crate) imports: Vec<ImportDef>,
     pub(crate) overrides: Vec<OverrideDef>,
+    /// Where the program created the stack: the location of findings about the stack itself.
+    pub(crate) created: &'static Location<'static>,
+    /// Where the program added each construct (by ID) and output (`output <Name>`), for
+    /// findings' locations; beside `nodes`, not in them, as one `add` may push several nodes.
+    pub(crate) locations: Vec<(Arc<str>, &'static Location<'static>)>,
+    /// Warnings allowed: for the whole stack (`None`) or one construct ID.
+    pub(crate) allowed: Vec<(Option<String>, Code)>,
 }
 
 pub(crate) struct OutputDef {
@@ -454,6 +529,40 @@ pub(crate) struct OverrideDef {
 }
 
 impl StackDef {
+    /// Records where the caller of a `#[track_caller]` entry point added `id`.
+    #[track_caller]
+    pub(crate) fn record(&mut self, id: &str) {
+        self.locations.push((Arc::from(id), Location::caller()));
+    }
+
+    /// Where the program added `id` (or the construct whose ID it extends, such as `NatEip`
+    /// for `Nat`); where it created the stack when no construct matches.
+    pub(crate) fn location_of(&self, id: &str) -> &'static Location<'static> {
+        self.locations
+            .iter()
+            .filter(|(added, _)| id.starts_with(&**added))
+            .max_by_key(|(added, _)| added.len())
+            .map_or(self.created, |(_, at)| *at)
+    }
+
+    /// Whether this stack allows a warning of `code` about `construct` (a path or a stack name).
+    pub(crate) fn allows(&self, code: Code, construct: Option<&str>) -> bool {
+        let Some(construct) = construct else {
+            return false;
+        };
+        let in_stack = construct == &*self.name
+            || construct
+                .strip_prefix(&*self.name)
+                .is_some_and(|rest| rest.starts_with('/'));
+        self.allowed.iter().any(|(only, allowed)| {
+            *allowed == code
+                && match only {
+                    None => in_stack,
+                    Some(path) => path == construct,
+                }
+        })
+    }
+
     /// Records a construct and returns its handle.
     pub(crate) fn push(&mut self, node: Node) -> Handle {
         let key = NodeKey {
