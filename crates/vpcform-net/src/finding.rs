@@ -452,6 +452,7 @@ const SUBNET_ROUTE_TABLES: &str =
 const IGW_ATTACHMENT: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html#gatewayattachment";
 const TGW_ATTACHMENTS: &str = "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html";
 const TGW: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgateway.html";
+const RAM_SHARE: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html";
 const PEERING: &str = "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html";
 const PRIVATE_ZONES: &str = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html";
 const CENTRAL_ENDPOINTS: &str = "https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html";
@@ -459,7 +460,7 @@ const RESOURCE_GATEWAY: &str =
     "https://docs.aws.amazon.com/vpc-lattice/latest/ug/resource-gateway.html";
 const TAGS: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html";
 const TAG_RESTRICTIONS: &str =
-    "https://docs.aws.amazon.com/batch/latest/userguide/tag-restrictions.html";
+    "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions";
 const NLB_ACCESS_LOGS: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html";
 const VPC_DNS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html";
 const CFN_LIMITS: &str =
@@ -471,7 +472,8 @@ const STACK_EXPORTS: &str =
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html";
 const STACK_SETS: &str =
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/what-is-cfnstacksets.html";
-const ACCOUNT_ID: &str = "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/organizations/aws.sdk.kotlin.services.organizations.model/-describe-account-request/-builder/account-id.html";
+const ACCOUNT_ID: &str =
+    "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html";
 const STACK_NAME: &str =
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html";
 const PORTS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html";
@@ -541,6 +543,8 @@ declare_codes! {
         SubnetAlreadyAssociated => VF0505 [construct] "subnet associated with two route tables", Aws(SUBNET_ROUTE_TABLES), None;
         DuplicateTransitGatewayAttachment => VF0601 [construct] "VPC attached twice to one transit gateway", Aws(TGW_ATTACHMENTS), None;
         ConnectedVpcsOverlap => VF0602 [construct] "connected VPCs with overlapping blocks", Aws(PEERING), None;
+        InvalidSharePrincipal => VF0620 [construct] "RAM share principal in none of the forms RAM takes", Aws(RAM_SHARE), None;
+        SharePrincipalInOtherPartition => VF0621 [construct] "RAM share principal of another partition", Aws(PARTITIONS), None;
         ZoneForNonAwsService => VF0701 [construct] "service zone for an endpoint that is not an AWS service's", Aws(CENTRAL_ENDPOINTS), None;
         CrossAccountZoneAssociation => VF0702 [construct] "private zone associated with another account's VPC", Aws(PRIVATE_ZONES), None;
         ZoneConflictsWithPrivateDns => VF0703 [construct] "service zone in a VPC that has private DNS for it", Aws(CENTRAL_ENDPOINTS), None;
@@ -589,6 +593,7 @@ declare_codes! {
         RouteReachesNoVpc => VF0510 [construct] "route that reaches no VPC of the app", Aws(ROUTE_TABLES), None;
         TransitGatewayAzNotAttached => VF0610 [construct] "subnet in a zone the attachment does not serve", Aws(TGW_ATTACHMENTS), None;
         AttachmentRoutesNothing => VF0611 [construct] "attachment associated with no route table", Aws(TGW), None;
+        ResourceShareSharesNothing => VF0622 [construct] "RAM share with no resources or no principals", Aws(RAM_SHARE), None;
         LatticeZoneMismatch => VF0710 [construct] "service-network endpoint sharing no zone with a resource gateway", Aws(RESOURCE_GATEWAY), None;
         AccessLogsWithoutTls => VF0810 [construct] "NLB access logs without a TLS listener", Aws(NLB_ACCESS_LOGS), Some("add a TLS listener, or rely on flow logs");
         VpcDnsUnknown => VF0811 [construct] "existing VPC's DNS attributes not stated", Aws(VPC_DNS), None;
