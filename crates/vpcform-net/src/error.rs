@@ -1072,7 +1072,7 @@ pub enum SynthError {
     },
     /// A flow that leaves AWS's network or does not arrive, in an app that requires private
     /// traffic.
-    #[error("traffic {flow} is {path}: {reason} — {fix}")]
+    #[error("traffic {flow} is {path}: {reason}{} — {fix}", also_text(also))]
     TrafficNotPrivate {
         /// The flow, `workload -> destination (port)`.
         flow: String,
@@ -1082,6 +1082,8 @@ pub enum SynthError {
         reason: String,
         /// The missing piece.
         fix: String,
+        /// The other flows of the same path that the same fix serves: one cause, one finding.
+        also: Vec<String>,
     },
     /// The prices for the cost estimate could not be read.
     #[error("cost estimate: {0}")]
@@ -1358,4 +1360,16 @@ pub enum PricesError {
         /// The value.
         value: f64,
     },
+}
+
+/// `; so are …` for the other flows one finding stands for, or nothing.
+fn also_text(also: &[String]) -> String {
+    match also.len() {
+        0 => String::new(),
+        1 => format!("; so is {} (the same cause)", also[0]),
+        n => format!(
+            "; so are {n} more flows of the same cause: {}",
+            also.join(", ")
+        ),
+    }
 }

@@ -801,6 +801,10 @@ mod tests {
                 path: "UNREACHABLE".into(),
                 reason: "Net/EndpointSg does not admit Net/Vpc (10.30.0.0/16) on TCP 443".into(),
                 fix: "admit 10.30.0.0/16 on TCP 443 in Net/EndpointSg".into(),
+                also: vec![
+                    "Net/Pods -> ssm (443)".into(),
+                    "Net/Pods -> logs (443)".into(),
+                ],
             },
         ];
         let warnings = [

@@ -133,3 +133,70 @@ fn a_workload_in_no_subnet_is_one_error_with_its_fix_not_an_empty_unreachable_fl
         "{errors}"
     );
 }
+
+#[test]
+fn flows_that_one_fix_serves_are_one_finding_listing_them() {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let b = subnet(&mut stack, &vpc, "A2", "10.0.2.0/24", 1);
+    stack.add(
+        "Routes",
+        RouteTable::builder().vpc(&vpc).subnets([&a, &b]).build(),
+    );
+    // One security group that admits none of the workload's subnets, on every endpoint.
+    let sg = stack.add(
+        "EndpointSg",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::ipv4("192.168.0.0/16"))])
+            .build(),
+    );
+    let mut endpoint = |id: &str, service: vpcform_net::services::ByName| {
+        stack.add(
+            id,
+            InterfaceEndpoint::builder()
+                .vpc(&vpc)
+                .service(service)
+                .subnets([&a, &b])
+                .security_groups([&sg])
+                .build(),
+        );
+    };
+    endpoint("Sts", vpcform_net::services::ByName::new("sts"));
+    endpoint("Ssm", vpcform_net::services::ByName::new("ssm"));
+    endpoint("Logs", vpcform_net::services::ByName::new("logs"));
+    let pods = stack.add("Pods", Workload::builder().subnets([&a]).build());
+    let mut app = App::new("one-cause");
+    app.add_stack(stack);
+    for service in ["sts", "ssm", "logs"] {
+        app.flow(Flow::new(
+            &pods,
+            vpcform_net::services::ByName::new(service),
+            Port::tcp(443),
+        ));
+    }
+    app.require_private_traffic();
+    let errors = match app.synth() {
+        Ok(_) => panic!("synthesized unreachable flows"),
+        Err(e) => e,
+    };
+    let found: Vec<(&str, &[String])> = errors
+        .errors()
+        .iter()
+        .filter_map(|e| match e {
+            SynthError::TrafficNotPrivate { flow, also, .. } => Some((flow.as_str(), &also[..])),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "Consumer/Pods -> sts (TCP 443)",
+            &[
+                "Consumer/Pods -> ssm (TCP 443)".to_string(),
+                "Consumer/Pods -> logs (TCP 443)".to_string()
+            ][..]
+        )],
+        "{errors}"
+    );
+}

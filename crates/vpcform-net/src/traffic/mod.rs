@@ -8,6 +8,7 @@ mod endpoint_service;
 mod resource;
 mod security_group;
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -172,7 +173,7 @@ impl Flow {
 }
 
 /// How a flow's packets travel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PathKind {
     /// Private: a gateway endpoint's prefix-list route.
@@ -397,15 +398,39 @@ pub(crate) fn analyze(
 ) -> Traffic {
     let mut report = TrafficReport::default();
     let mut outcomes = Vec::with_capacity(flows.len());
+    // One cause, one finding: flows whose one fix is the same (a security group that admits
+    // none of them, a missing route) are one error listing them, in the order found.
+    let mut not_private: Vec<SynthError> = Vec::new();
+    let mut by_fix: HashMap<(PathKind, String), usize> = HashMap::new();
     for flow in flows {
         if let Some((flow_report, outcome)) = analyze_flow(model, flow, findings) {
             if require_private && !flow_report.path.is_private() {
-                findings.errors.push(not_private(&flow_report));
+                let error = not_private_error(&flow_report);
+                if let SynthError::TrafficNotPrivate { fix, .. } = &error
+                    && !fix.is_empty()
+                {
+                    match by_fix.entry((flow_report.path, fix.clone())) {
+                        std::collections::hash_map::Entry::Occupied(first) => {
+                            if let Some(SynthError::TrafficNotPrivate { also, .. }) =
+                                not_private.get_mut(*first.get())
+                            {
+                                also.push(flow_report.name());
+                            }
+                        }
+                        std::collections::hash_map::Entry::Vacant(slot) => {
+                            slot.insert(not_private.len());
+                            not_private.push(error);
+                        }
+                    }
+                } else {
+                    not_private.push(error);
+                }
             }
             report.flows.push(flow_report);
             outcomes.push(outcome);
         }
     }
+    findings.errors.extend(not_private);
     Traffic { report, outcomes }
 }
 
@@ -539,7 +564,7 @@ fn subnet_paths(
 }
 
 /// The error for a flow that is not private, with the reason and fix of its worst subnet.
-fn not_private(flow_report: &FlowReport) -> SynthError {
+fn not_private_error(flow_report: &FlowReport) -> SynthError {
     let path = flow_report.path;
     let worst = flow_report.subnets.iter().find(|s| s.path == path).cloned();
     SynthError::TrafficNotPrivate {
@@ -554,6 +579,7 @@ fn not_private(flow_report: &FlowReport) -> SynthError {
             })
             .unwrap_or_default(),
         fix: worst.and_then(|s| s.fix).unwrap_or_default(),
+        also: Vec::new(),
     }
 }
 
