@@ -3,38 +3,41 @@
 //! The pages are written for GitHub (relative links between `.md` files) and included here so
 //! that rustdoc renders them beside the API and, above all, compiles and runs their Rust blocks
 //! as doctests: an example in the guide cannot drift from the API without `cargo test` failing.
-//! Start with [`deploy`]; the index is `docs/guide/README.md`. A new page is a file in
+//! `build.rs` copies each page with its links made to work here (a link to another page becomes
+//! an intra-doc link to its module, which rustdoc checks). A new page is a file in
 //! `docs/guide/` and one line here.
+//!
+#![doc = include_str!(concat!(env!("OUT_DIR"), "/guide/README.md"))]
 
-#[doc = include_str!("../docs/guide/deploy.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/deploy.md"))]
 pub mod deploy {}
 
-#[doc = include_str!("../docs/guide/environments.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/environments.md"))]
 pub mod environments {}
 
-#[doc = include_str!("../docs/guide/stack-sets.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/stack-sets.md"))]
 pub mod stack_sets {}
 
-#[doc = include_str!("../docs/guide/traffic.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/traffic.md"))]
 pub mod traffic {}
 
-#[doc = include_str!("../docs/guide/centralized-endpoints.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/centralized-endpoints.md"))]
 pub mod centralized_endpoints {}
 
-#[doc = include_str!("../docs/guide/existing-networks.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/existing-networks.md"))]
 pub mod existing_networks {}
 
-#[doc = include_str!("../docs/guide/services.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/services.md"))]
 pub mod services {}
 
-#[doc = include_str!("../docs/guide/dual-stack.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/dual-stack.md"))]
 pub mod dual_stack {}
 
-#[doc = include_str!("../docs/guide/tags-and-logs.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/tags-and-logs.md"))]
 pub mod tags_and_logs {}
 
-#[doc = include_str!("../docs/guide/checks.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/checks.md"))]
 pub mod checks {}
 
-#[doc = include_str!("../docs/guide/codes.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/codes.md"))]
 pub mod codes {}

@@ -121,6 +121,14 @@ fn ci() -> Result {
             .env("VPCFORM_REQUIRE_MOTO", "1")
             .env("VPCFORM_MOTO_SERVER", venv.join("bin/moto_server")),
     )?;
+    // The guide's pages are the facade's docs (`src/guide.rs`, links rewritten by `build.rs`):
+    // rustdoc with warnings denied proves every link between pages and to the API resolves.
+    run(
+        "cargo doc (guide and API links)",
+        cargo()
+            .args(["doc", "--no-deps", "-p", "vpcform"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
     lint_templates()
 }
 
