@@ -74,10 +74,10 @@ fn rewrite_line(line: &str, repository: &str) -> String {
     while let Some(i) = rest.find(['`', ']']) {
         let (before, from) = rest.split_at(i);
         out.push_str(before);
-        if from.starts_with('`') {
+        if let Some(after) = from.strip_prefix('`') {
             in_code = !in_code;
             out.push('`');
-            rest = &from[1..];
+            rest = after;
             continue;
         }
         let target_end = from.starts_with("](").then(|| from.find(')')).flatten();

@@ -27,6 +27,7 @@
 //! ```
 
 mod error;
+pub mod quotas;
 mod template;
 mod value;
 

@@ -480,7 +480,7 @@ pub struct ForeignValue {
 pub fn validate_logical_id(logical_id: &str) -> Result<(), TemplateError> {
     let reason = if logical_id.is_empty() {
         "it is empty"
-    } else if logical_id.len() > 255 {
+    } else if logical_id.len() > crate::quotas::MAX_LOGICAL_ID_CHARS {
         "it is longer than 255 characters"
     } else if !logical_id.chars().all(|c| c.is_ascii_alphanumeric()) {
         "CloudFormation allows only the letters A-Z, a-z and the digits 0-9"

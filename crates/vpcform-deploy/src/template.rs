@@ -4,8 +4,9 @@
 
 use crate::{DeployError, Environment};
 
-/// CloudFormation's limit on `TemplateBody`, in bytes.
-pub const MAX_TEMPLATE_BODY_BYTES: usize = 51_200;
+/// CloudFormation's limit on `TemplateBody`, in bytes (the template model's quota: one number
+/// for synthesis and the deployer).
+pub use vpcform_cfn::quotas::MAX_TEMPLATE_BODY_BYTES;
 
 /// A synthesized stack, as the deployer needs it.
 #[derive(Clone, Debug, PartialEq)]

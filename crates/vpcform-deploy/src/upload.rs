@@ -25,10 +25,9 @@ use sha2::Digest;
 
 use crate::{DeployError, Deployer, StackTemplate};
 
-/// CloudFormation's limit on a template given by `TemplateURL`: "max size: 1 MB"
-/// (CreateChangeSet API reference, `TemplateURL`), read as 10^6 bytes as vpcform-net's synth
-/// check does: the smaller reading, so nothing passes here that AWS could refuse.
-pub const MAX_TEMPLATE_URL_BYTES: usize = 1_000_000;
+/// CloudFormation's limit on a template given by `TemplateURL` (the template model's quota: one
+/// number for synthesis and the deployer).
+pub use vpcform_cfn::quotas::MAX_TEMPLATE_URL_BYTES;
 
 /// The bootstrap stack's name (one per account and region).
 pub const BOOTSTRAP_STACK: &str = "VpcformToolkit";

@@ -271,16 +271,11 @@ fn apply_override(
     }
 }
 
-/// The longest logical ID CloudFormation takes (CloudFormation quotas, aws-facts [32]).
-pub(crate) const MAX_LOGICAL_ID: usize = 255;
-/// CloudFormation quotas: resources and outputs per template, and the `TemplateBody` size, in
-/// bytes, above which a template must be uploaded to S3 (`TemplateURL`). Source: "CloudFormation
-/// quotas", docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html.
-pub(crate) const MAX_RESOURCES: usize = 500;
-pub(crate) const MAX_OUTPUTS: usize = 200;
-pub(crate) const MAX_TEMPLATE_BODY_BYTES: usize = 51_200;
-/// The size limit of a template uploaded to S3 (`TemplateURL`): 1 MB.
-pub(crate) const MAX_TEMPLATE_URL_BYTES: usize = 1_000_000;
+// CloudFormation's quotas, described once in the template model (aws-facts [32]).
+pub(crate) use vpcform_cfn::quotas::{
+    MAX_LOGICAL_ID_CHARS as MAX_LOGICAL_ID, MAX_OUTPUTS, MAX_RESOURCES, MAX_TEMPLATE_BODY_BYTES,
+    MAX_TEMPLATE_URL_BYTES,
+};
 
 /// The stack limits CloudFormation enforces on a rendered template.
 fn check_limits(stack: &str, template: &Template, findings: &mut Findings) {
