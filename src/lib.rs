@@ -33,6 +33,7 @@ pub use cli::{Cli, Command, FindingsFormat, RequireApprovalArg, parse_age};
 #[cfg(feature = "deploy")]
 pub use deployer_input::{apply_parameters, stack_templates};
 pub use run::AppExt;
+pub use vpcform_assembly as assembly;
 pub use vpcform_cfn as cfn;
 #[cfg(feature = "deploy")]
 pub use vpcform_deploy as deploy;

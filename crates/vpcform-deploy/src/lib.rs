@@ -56,17 +56,20 @@ pub use change_set::{PlannedChange, approval_reason};
 pub use deployer::{DeployOptions, Deployer, Report, RequireApproval, StackOutcome};
 pub use diff::{PropertyChange, ResourceChange, ResourceDiff, StackDiff, diff_templates};
 pub use environment::{
-    Connect, Connecting, Connection, Environment, SdkConnect, UnusableVariable, check_aws_variables,
+    Connect, Connecting, Connection, SdkConnect, UnusableVariable, check_aws_variables,
 };
 pub use error::{DeployError, FailedResource};
 pub use security::{SecurityChange, security_changes, security_table};
-pub use stack_set::{
-    Amount, InstanceFailure, OperationPreferences, PermissionModel, StackSetOverride, StackSetSpec,
-};
+pub use stack_set::InstanceFailure;
 pub use status::{Operation, is_busy};
-pub use template::{MAX_TEMPLATE_BODY_BYTES, ParameterImport, StackTemplate};
+pub use template::{MAX_TEMPLATE_BODY_BYTES, StackTemplate, stack_templates};
 pub use ui::{RecordingUi, TerminalUi, Ui};
 pub use upload::{BOOTSTRAP_STACK, MAX_TEMPLATE_URL_BYTES, S3Access, bootstrap_stack};
+// The assembly's types: the deployer takes what synthesis wrote, described once.
+pub use vpcform_assembly::{
+    Amount, Environment, OperationPreferences, ParameterImport, PermissionModel, StackSetOverride,
+    StackSetSpec, StackSetTargets,
+};
 
 /// The TLS every HTTPS connection of vpcform's uses (CloudFormation, S3, credentials): rustls
 /// on ring, which builds in seconds where aws-lc-rs's C build took most of a minute.
