@@ -38,3 +38,6 @@ pub mod checks {}
 
 #[doc = include_str!("../docs/guide/codes.md")]
 pub mod codes {}
+
+#[doc = include_str!("../docs/guide/assembly.md")]
+pub mod assembly {}
