@@ -2,7 +2,10 @@
 //! each stack's events with live progress.
 //!
 //! This crate takes templates ([`StackTemplate`]: a name, a JSON body, dependencies) and knows
-//! nothing of the builders that made them. Credentials, region and endpoint come from the
+//! nothing of the builders that made them: a stack is its entry in the cloud assembly's manifest
+//! (`vpcform-assembly`, whose [`Environment`], [`ParameterImport`] and [`StackSetSpec`] it
+//! re-exports) with its template, from a synthesized assembly
+//! ([`StackTemplate::from_assembly`]) or a directory written earlier ([`stack_templates`]). Credentials, region and endpoint come from the
 //! standard AWS configuration chain ([`Deployer::from_env`]); tests pass their own client
 //! ([`Deployer::new`]).
 //!
