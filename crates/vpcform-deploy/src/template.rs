@@ -67,9 +67,12 @@ pub fn stack_templates(assembly: &CloudAssembly) -> Result<Vec<StackTemplate>, A
         .map(|stack| {
             let text = assembly.template(stack)?;
             let body = serde_json::from_str::<serde_json::Value>(&text)
-                .map_err(|e| AssemblyError::Garbled {
+                .map_err(|e| AssemblyError::Io {
                     path: assembly.dir().join(&stack.template),
-                    error: e.to_string(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("the template is not JSON: {e}"),
+                    ),
                 })?
                 .to_string();
             Ok(StackTemplate::from_assembly(manifest, stack, body))
