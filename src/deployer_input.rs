@@ -77,3 +77,39 @@ pub fn stack_templates(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    /// One schema: what synthesis writes is what the deployer takes, the same types (a second
+    /// description of any of them would not compile here).
+    #[test]
+    fn the_network_and_the_deployer_share_the_assembly_types() {
+        let environment: vpcform_deploy::Environment = crate::Environment::default();
+        let import: vpcform_deploy::ParameterImport = crate::ParameterImport {
+            parameter: "ImportProviderVpcId".into(),
+            stack: "Provider".into(),
+            output: "VpcId".into(),
+        };
+        let spec: vpcform_deploy::StackSetSpec = crate::StackSetSpec {
+            targets: crate::StackSetTargets::accounts(["111122223333"]),
+            preferences: crate::OperationPreferences::default()
+                .max_concurrent(crate::Amount::Count(2)),
+            permission_model: crate::PermissionModel::self_managed(),
+            overrides: vec![crate::StackSetOverride {
+                targets: crate::StackSetTargets::accounts(["111122223333"]),
+                regions: vec!["us-east-1".into()],
+                parameters: Vec::new(),
+            }],
+            ..crate::assembly::StackSetSpec::default()
+        };
+        let amount: vpcform_deploy::Amount = crate::Amount::Percentage(25);
+        let mut stack = vpcform_deploy::StackTemplate::new("Consumer", "{}");
+        stack.parameter_imports.push((import, environment));
+        stack.stack_set = Some(spec);
+        assert_eq!(
+            stack.stack_set.map(|s| s.preferences.max_concurrent),
+            Some(Some(vpcform_deploy::Amount::Count(2)))
+        );
+        assert_ne!(amount, vpcform_deploy::Amount::Count(25));
+    }
+}
