@@ -5,9 +5,9 @@
 //! nothing of the builders that made them: a stack is its entry in the cloud assembly's manifest
 //! (`vpcform-assembly`, whose [`Environment`], [`ParameterImport`] and [`StackSetSpec`] it
 //! re-exports) with its template, from a synthesized assembly
-//! ([`StackTemplate::from_assembly`]) or a directory written earlier ([`stack_templates`]). Credentials, region and endpoint come from the
-//! standard AWS configuration chain ([`Deployer::from_env`]); tests pass their own client
-//! ([`Deployer::new`]).
+//! ([`StackTemplate::from_assembly`]) or a directory written earlier ([`stack_templates`]).
+//! Credentials, region and endpoint come from the standard AWS configuration chain
+//! ([`Deployer::from_env`]); tests pass their own client ([`Deployer::new`]).
 //!
 //! Invariant: nothing is left half-done without saying so — a change set not executed is
 //! deleted (with the empty stack a CREATE change set made), an interrupted stack is reported
