@@ -1,5 +1,5 @@
-//! The assembly as the deployer takes it: one `StackTemplate` per stack, with its environment,
-//! parameter imports and stack set, and the `--parameters` values.
+//! The assembly as the deployer takes it: one `StackTemplate` per stack, built by the deploy
+//! crate from the manifest (one schema, `vpcform-assembly`), and the `--parameters` values.
 
 use crate::Assembly;
 
@@ -43,103 +43,73 @@ pub fn apply_parameters(
     Ok(())
 }
 
-/// Converts an assembly into what the deployer takes: the deployer knows nothing of builders.
+/// The deployer's stacks of a synthesized assembly: each stack's manifest entry
+/// ([`StackTemplate::from_assembly`](vpcform_deploy::StackTemplate::from_assembly)) with its
+/// template as sent (compact JSON), in deployment order.
+///
+/// # Errors
+/// A template that cannot be rendered as JSON.
+///
+/// ```
+/// use vpcform::prelude::*;
+/// vpcform::topology! { stack Network { vpc Main } }
+/// let mut stack = Stack::<Network>::new("Network").region("eu-west-1");
+/// stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let mut app = App::new("demo");
+/// app.add_stack(stack);
+/// let stacks = vpcform::stack_templates(&app.synth()?)?;
+/// assert_eq!(stacks[0].environment.region.as_deref(), Some("eu-west-1"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn stack_templates(
     assembly: &Assembly,
 ) -> Result<Vec<vpcform_deploy::StackTemplate>, vpcform_cfn::TemplateError> {
+    let manifest = assembly.manifest();
     assembly
         .stacks()
         .iter()
-        .map(|stack| {
-            Ok(vpcform_deploy::StackTemplate {
-                name: stack.name().to_string(),
-                body: stack.template().to_json_compact()?,
-                depends_on: stack.depends_on().to_vec(),
-                tags: stack.tags().to_vec(),
-                termination_protection: stack.termination_protection(),
-                capabilities: stack.capabilities().to_vec(),
-                parameters: stack
-                    .stack_set()
-                    .map(|set| set.parameters.clone())
-                    .unwrap_or_default(),
-                environment: environment(stack.environment()),
-                stack_set: stack.stack_set().map(stack_set),
-                parameter_imports: stack
-                    .parameter_imports()
-                    .iter()
-                    .map(|import| vpcform_deploy::ParameterImport {
-                        parameter: import.parameter.clone(),
-                        stack: import.stack.clone(),
-                        output: import.output.clone(),
-                        environment: assembly
-                            .stack(&import.stack)
-                            .map(|producer| environment(producer.environment()))
-                            .unwrap_or_default(),
-                    })
-                    .collect(),
-            })
+        .zip(&manifest.stacks)
+        .map(|(stack, entry)| {
+            let body = stack.template().to_json_compact()?;
+            Ok(vpcform_deploy::StackTemplate::from_assembly(
+                &manifest, entry, body,
+            ))
         })
         .collect()
 }
 
-/// A stack set's settings as the deployer takes them.
-fn stack_set(spec: &vpcform_net::StackSetSpec) -> vpcform_deploy::StackSetSpec {
-    use vpcform_deploy as d;
-    use vpcform_net as n;
-    let amount = |a: n::Amount| match a {
-        n::Amount::Count(c) => d::Amount::Count(c),
-        n::Amount::Percentage(p) => d::Amount::Percentage(p),
-    };
-    let p = &spec.preferences;
-    d::StackSetSpec {
-        accounts: spec.targets.account_ids().to_vec(),
-        organizational_units: spec.targets.unit_ids().to_vec(),
-        excluded_accounts: spec.targets.excluded_account_ids().to_vec(),
-        regions: spec.regions.clone(),
-        preferences: d::OperationPreferences {
-            max_concurrent: p.max_concurrent.map(amount),
-            failure_tolerance: p.failure_tolerance.map(amount),
-            soft_failure_tolerance: p.soft_failure_tolerance,
-            parallel_regions: p.parallel_regions,
-            region_order: p.region_order.clone(),
-        },
-        permission_model: match &spec.permission_model {
-            n::PermissionModel::SelfManaged {
-                administration_role_arn,
-                execution_role_name,
-            } => d::PermissionModel::SelfManaged {
-                administration_role_arn: administration_role_arn.clone(),
-                execution_role_name: execution_role_name.clone(),
-            },
-            n::PermissionModel::ServiceManaged {
-                auto_deploy,
-                retain_stacks_on_account_removal,
-                delegated_admin,
-            } => d::PermissionModel::ServiceManaged {
-                auto_deploy: *auto_deploy,
-                retain_stacks_on_account_removal: *retain_stacks_on_account_removal,
-                delegated_admin: *delegated_admin,
-            },
-        },
-        overrides: spec
-            .overrides
-            .iter()
-            .map(|o| d::StackSetOverride {
-                accounts: o.targets.account_ids().to_vec(),
-                organizational_units: o.targets.unit_ids().to_vec(),
-                regions: o.regions.clone(),
-                parameters: o.parameters.clone(),
-            })
-            .collect(),
-    }
-}
-
-/// A stack's environment as the deployer takes it.
-fn environment(env: &vpcform_net::Environment) -> vpcform_deploy::Environment {
-    vpcform_deploy::Environment {
-        account: env.account.clone(),
-        region: env.region.clone(),
-        profile: env.profile.clone(),
-        role_arn: env.role_arn.clone(),
+#[cfg(test)]
+mod tests {
+    /// One schema: what synthesis writes is what the deployer takes, the same types (a second
+    /// description of any of them would not compile here).
+    #[test]
+    fn the_network_and_the_deployer_share_the_assembly_types() {
+        let environment: vpcform_deploy::Environment = crate::Environment::default();
+        let import: vpcform_deploy::ParameterImport = crate::ParameterImport {
+            parameter: "ImportProviderVpcId".into(),
+            stack: "Provider".into(),
+            output: "VpcId".into(),
+        };
+        let spec: vpcform_deploy::StackSetSpec = crate::StackSetSpec {
+            targets: crate::StackSetTargets::accounts(["111122223333"]),
+            preferences: crate::OperationPreferences::default()
+                .max_concurrent(crate::Amount::Count(2)),
+            permission_model: crate::PermissionModel::self_managed(),
+            overrides: vec![crate::StackSetOverride {
+                targets: crate::StackSetTargets::accounts(["111122223333"]),
+                regions: vec!["us-east-1".into()],
+                parameters: Vec::new(),
+            }],
+            ..crate::assembly::StackSetSpec::default()
+        };
+        let amount: vpcform_deploy::Amount = crate::Amount::Percentage(25);
+        let mut stack = vpcform_deploy::StackTemplate::new("Consumer", "{}");
+        stack.parameter_imports.push((import, environment));
+        stack.stack_set = Some(spec);
+        assert_eq!(
+            stack.stack_set.map(|s| s.preferences.max_concurrent),
+            Some(Some(vpcform_deploy::Amount::Count(2)))
+        );
+        assert_ne!(amount, vpcform_deploy::Amount::Count(25));
     }
 }

@@ -2,7 +2,8 @@
 //! as ordinary, typed Rust programs that synthesize CloudFormation.
 //!
 //! This facade re-exports the layers (see `ARCHITECTURE.md`): [`cfn`], the template model; the
-//! network builders at the crate root; with the `deploy` feature (on by default), [`deploy`];
+//! network builders at the crate root; [`assembly`], the schema of what synthesis writes; with
+//! the `deploy` feature (on by default), [`deploy`];
 //! and [`AppExt::run`], the command line every vpcform program gets:
 //! `synth` (the default), `diff`, `deploy` and `destroy`.
 //!
@@ -33,6 +34,7 @@ pub use cli::{Cli, Command, FindingsFormat, RequireApprovalArg, parse_age};
 #[cfg(feature = "deploy")]
 pub use deployer_input::{apply_parameters, stack_templates};
 pub use run::AppExt;
+pub use vpcform_assembly as assembly;
 pub use vpcform_cfn as cfn;
 #[cfg(feature = "deploy")]
 pub use vpcform_deploy as deploy;

@@ -842,10 +842,9 @@ async fn stacks_deploy_to_their_own_account_and_region_and_parameters_cross_them
     app.add_stack(provider);
     app.add_stack(consumer);
     let stacks = templates(&app);
-    assert_eq!(
-        stacks[1].parameter_imports[0].parameter,
-        "ImportProviderVpcId"
-    );
+    let (import, producer) = &stacks[1].parameter_imports[0];
+    assert_eq!(import.parameter, "ImportProviderVpcId");
+    assert_eq!(producer, &stacks[0].environment);
 
     // moto keeps no outputs for stacks made through change sets (TESTING.md): the Provider is
     // made with CreateStack, as an earlier deploy would have left it.
@@ -932,7 +931,7 @@ async fn a_stack_set_rolls_out_to_two_accounts_in_two_regions_and_back() {
         .to_string(),
     );
     baseline.stack_set = Some(vpcform::deploy::StackSetSpec {
-        accounts: vec!["123456789012".into(), "111111111111".into()],
+        targets: vpcform::deploy::StackSetTargets::accounts(["123456789012", "111111111111"]),
         regions: vec!["us-east-1".into(), "eu-west-1".into()],
         ..Default::default()
     });

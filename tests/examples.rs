@@ -47,6 +47,7 @@ fn snapshot_app(example: &str, app: &App) {
         every_taggable_resource_is_named(example, stack.template());
     }
     insta::assert_json_snapshot!(format!("{example}-manifest"), assembly.manifest());
+    written_assembly_reads_back(example, &assembly);
     // An example without flows has no traffic to snapshot (a snapshot of nothing proves
     // nothing): its report must be empty.
     if assembly.traffic().flows.is_empty() {
@@ -61,6 +62,29 @@ fn snapshot_app(example: &str, app: &App) {
     insta::assert_snapshot!(format!("{example}-cost"), assembly.cost().to_string());
     insta::assert_snapshot!(format!("{example}-dot"), assembly.diagram_dot());
     insta::assert_snapshot!(format!("{example}-mermaid"), assembly.diagram_mermaid());
+}
+
+/// The assembly written to a directory reads back (`vpcform::assembly::CloudAssembly`) as the
+/// same manifest and templates, and gives the deployer the same stacks as the one in memory.
+fn written_assembly_reads_back(example: &str, assembly: &vpcform::Assembly) {
+    let dir =
+        std::env::temp_dir().join(format!("vpcform-assembly-{example}-{}", std::process::id()));
+    assembly.write_to(&dir).expect("written");
+    let read =
+        vpcform::assembly::CloudAssembly::read(&dir).unwrap_or_else(|e| panic!("{example}: {e}"));
+    assert_eq!(read.manifest(), &assembly.manifest(), "{example}");
+    for (stack, entry) in assembly.stacks().iter().zip(&read.manifest().stacks) {
+        let text = read.template(entry).expect("template");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(json, serde_json::to_value(stack.template()).expect("json"));
+    }
+    #[cfg(feature = "deploy")]
+    assert_eq!(
+        vpcform::deploy::stack_templates(&read).expect("from the directory"),
+        vpcform::stack_templates(assembly).expect("in memory"),
+        "{example}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 include!("../crates/vpcform-net/tests/common/not_taggable.rs");

@@ -25,7 +25,9 @@ use aws_sdk_cloudformation::types::{
     StackSetStatus,
 };
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
-use vpcform_deploy::{DeployOptions, Deployer, RecordingUi, StackSetSpec, StackTemplate};
+use vpcform_deploy::{
+    DeployOptions, Deployer, RecordingUi, StackSetSpec, StackSetTargets, StackTemplate,
+};
 
 const BODY: &str =
     r#"{"Resources":{"Vpc":{"Type":"AWS::EC2::VPC","Properties":{"CidrBlock":"10.0.0.0/16"}}}}"#;
@@ -40,7 +42,7 @@ fn accounts() -> Vec<String> {
 fn stack() -> StackTemplate {
     let mut stack = StackTemplate::new("Baseline", BODY);
     stack.stack_set = Some(StackSetSpec {
-        accounts: accounts(),
+        targets: StackSetTargets::accounts(accounts()),
         regions: REGIONS.iter().map(|r| r.to_string()).collect(),
         ..StackSetSpec::default()
     });

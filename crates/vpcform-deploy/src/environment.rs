@@ -6,7 +6,6 @@
 //! changes, and a mismatch stops the whole operation.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -16,62 +15,13 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use crate::calls::{RetryNotices, aws};
-use crate::{DeployError, ParameterImport, S3Access, StackTemplate};
+use crate::{DeployError, Environment, ParameterImport, S3Access, StackTemplate};
 
-/// Where a stack is deployed and with which credentials. Each part left `None` is the ambient
-/// configuration's (`AWS_PROFILE`, `AWS_REGION`, the credential chain).
-///
-/// ```
-/// let env = vpcform_deploy::Environment {
-///     account: Some("111122223333".into()),
-///     region: Some("eu-west-1".into()),
-///     ..Default::default()
-/// };
-/// assert_eq!(env.to_string(), "account 111122223333, eu-west-1");
-/// assert_eq!(vpcform_deploy::Environment::default().to_string(), "the ambient account and region");
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Environment {
-    /// The account the stack must be in: checked before any change.
-    pub account: Option<String>,
-    /// The region.
-    pub region: Option<String>,
-    /// A named profile of `~/.aws/config`: its credentials, and its region unless pinned.
-    pub profile: Option<String>,
-    /// An IAM role assumed (STS AssumeRole) with the profile's or the ambient credentials.
-    pub role_arn: Option<String>,
-}
-
-impl Environment {
-    /// What the clients depend on: the account is only checked.
-    fn connection_key(&self) -> Environment {
-        Environment {
-            account: None,
-            ..self.clone()
-        }
-    }
-}
-
-impl fmt::Display for Environment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut parts = Vec::new();
-        if let Some(account) = &self.account {
-            parts.push(format!("account {account}"));
-        }
-        if let Some(region) = &self.region {
-            parts.push(region.clone());
-        }
-        if let Some(profile) = &self.profile {
-            parts.push(format!("profile {profile}"));
-        }
-        if let Some(role) = &self.role_arn {
-            parts.push(format!("role {role}"));
-        }
-        if parts.is_empty() {
-            f.write_str("the ambient account and region")
-        } else {
-            f.write_str(&parts.join(", "))
-        }
+/// What an environment's clients depend on: the account is only checked.
+fn connection_key(environment: &Environment) -> Environment {
+    Environment {
+        account: None,
+        ..environment.clone()
     }
 }
 
@@ -378,13 +328,13 @@ impl crate::Deployer {
     pub fn with_environment(mut self, environment: &Environment, connection: Connection) -> Self {
         let connected = Connected::new(connection, &self.ui);
         // The deployer's own environment: its single-stack calls use these clients too.
-        if environment.connection_key() == self.environment.connection_key() {
+        if connection_key(environment) == connection_key(&self.environment) {
             self.client = connected.connection.cloudformation.clone();
             self.s3 = connected.connection.s3.clone();
             self.bootstrap = connected.bootstrap.clone();
         }
         if let Ok(mut connections) = self.connections.lock() {
-            connections.insert(environment.connection_key(), connected);
+            connections.insert(connection_key(environment), connected);
         }
         self
     }
@@ -404,7 +354,7 @@ impl crate::Deployer {
     /// This deployer, working in `environment`: its clients, S3 and bootstrap bucket. The
     /// environment must have been prepared ([`Deployer::prepare_environments`]).
     pub(crate) fn in_environment(&self, environment: &Environment) -> Result<Self, DeployError> {
-        let key = environment.connection_key();
+        let key = connection_key(environment);
         let connected = self
             .connections
             .lock()
@@ -437,9 +387,9 @@ impl crate::Deployer {
             if !wanted.iter().any(|(e, _)| **e == stack.environment) {
                 wanted.push((&stack.environment, &stack.name));
             }
-            for import in &stack.parameter_imports {
-                if !wanted.iter().any(|(e, _)| **e == import.environment) {
-                    wanted.push((&import.environment, &import.stack));
+            for (import, environment) in &stack.parameter_imports {
+                if !wanted.iter().any(|(e, _)| *e == environment) {
+                    wanted.push((environment, &import.stack));
                 }
             }
         }
@@ -468,7 +418,7 @@ impl crate::Deployer {
         environment: &Environment,
         stack: &str,
     ) -> Result<Connected, DeployError> {
-        let key = environment.connection_key();
+        let key = connection_key(environment);
         if let Some(connected) = self
             .connections
             .lock()
@@ -544,10 +494,11 @@ impl crate::Deployer {
     async fn resolve_imports<'s>(
         &self,
         stack: &'s StackTemplate,
-    ) -> Result<Vec<(&'s ParameterImport, Result<String, String>)>, DeployError> {
+    ) -> Result<Vec<(&'s ParameterImport, &'s Environment, Result<String, String>)>, DeployError>
+    {
         let mut out = Vec::with_capacity(stack.parameter_imports.len());
-        for import in &stack.parameter_imports {
-            let producer = self.in_environment(&import.environment)?;
+        for (import, environment) in &stack.parameter_imports {
+            let producer = self.in_environment(environment)?;
             let value = match producer.stack_info(&import.stack).await? {
                 None => Err(format!(
                     "{} is not deployed there: deploy it first (deploy {} deploys it with this \
@@ -573,7 +524,7 @@ impl crate::Deployer {
                         )
                     }),
             };
-            out.push((import, value));
+            out.push((import, environment, value));
         }
         Ok(out)
     }
@@ -587,7 +538,7 @@ impl crate::Deployer {
         stack: &StackTemplate,
     ) -> Result<StackTemplate, DeployError> {
         let mut filled = stack.clone();
-        for (import, value) in self.resolve_imports(stack).await? {
+        for (import, environment, value) in self.resolve_imports(stack).await? {
             if stack.parameters.iter().any(|(k, _)| *k == import.parameter) {
                 continue;
             }
@@ -596,14 +547,14 @@ impl crate::Deployer {
                 parameter: import.parameter.clone(),
                 from: import.stack.clone(),
                 output: import.output.clone(),
-                environment: import.environment.to_string(),
+                environment: environment.to_string(),
                 reason,
             })?;
             self.ui.line(
                 &stack.name,
                 &format!(
                     "{} = {value} ({}'s output {}, {})",
-                    import.parameter, import.stack, import.output, import.environment
+                    import.parameter, import.stack, import.output, environment
                 ),
             );
             filled.parameters.push((import.parameter.clone(), value));
@@ -628,7 +579,7 @@ impl crate::Deployer {
             .resolve_imports(stack)
             .await?
             .into_iter()
-            .map(|(import, value)| crate::PropertyChange {
+            .map(|(import, _, value)| crate::PropertyChange {
                 path: format!(
                     "Parameters.{} ({}'s output {})",
                     import.parameter, import.stack, import.output

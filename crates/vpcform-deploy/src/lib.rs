@@ -2,9 +2,12 @@
 //! each stack's events with live progress.
 //!
 //! This crate takes templates ([`StackTemplate`]: a name, a JSON body, dependencies) and knows
-//! nothing of the builders that made them. Credentials, region and endpoint come from the
-//! standard AWS configuration chain ([`Deployer::from_env`]); tests pass their own client
-//! ([`Deployer::new`]).
+//! nothing of the builders that made them: a stack is its entry in the cloud assembly's manifest
+//! (`vpcform-assembly`, whose [`Environment`], [`ParameterImport`] and [`StackSetSpec`] it
+//! re-exports) with its template, from a synthesized assembly
+//! ([`StackTemplate::from_assembly`]) or a directory written earlier ([`stack_templates`]).
+//! Credentials, region and endpoint come from the standard AWS configuration chain
+//! ([`Deployer::from_env`]); tests pass their own client ([`Deployer::new`]).
 //!
 //! Invariant: nothing is left half-done without saying so — a change set not executed is
 //! deleted (with the empty stack a CREATE change set made), an interrupted stack is reported
@@ -56,17 +59,20 @@ pub use change_set::{PlannedChange, approval_reason};
 pub use deployer::{DeployOptions, Deployer, Report, RequireApproval, StackOutcome};
 pub use diff::{PropertyChange, ResourceChange, ResourceDiff, StackDiff, diff_templates};
 pub use environment::{
-    Connect, Connecting, Connection, Environment, SdkConnect, UnusableVariable, check_aws_variables,
+    Connect, Connecting, Connection, SdkConnect, UnusableVariable, check_aws_variables,
 };
 pub use error::{DeployError, FailedResource};
 pub use security::{SecurityChange, security_changes, security_table};
-pub use stack_set::{
-    Amount, InstanceFailure, OperationPreferences, PermissionModel, StackSetOverride, StackSetSpec,
-};
+pub use stack_set::InstanceFailure;
 pub use status::{Operation, is_busy};
-pub use template::{MAX_TEMPLATE_BODY_BYTES, ParameterImport, StackTemplate};
+pub use template::{MAX_TEMPLATE_BODY_BYTES, StackTemplate, stack_templates};
 pub use ui::{RecordingUi, TerminalUi, Ui};
 pub use upload::{BOOTSTRAP_STACK, MAX_TEMPLATE_URL_BYTES, S3Access, bootstrap_stack};
+// The assembly's types: the deployer takes what synthesis wrote, described once.
+pub use vpcform_assembly::{
+    Amount, Environment, OperationPreferences, ParameterImport, PermissionModel, StackSetOverride,
+    StackSetSpec, StackSetTargets,
+};
 
 /// The TLS every HTTPS connection of vpcform's uses (CloudFormation, S3, credentials): rustls
 /// on ring, which builds in seconds where aws-lc-rs's C build took most of a minute.

@@ -1,14 +1,18 @@
 //! What the deployer takes: a stack's name, template and deployment settings.
 //!
-//! Invariant: nothing here knows of builders; a template is JSON text.
+//! Invariant: nothing here knows of builders; a stack is its entry in the assembly's manifest
+//! (`vpcform-assembly`) and its template, JSON text.
 
-use crate::{DeployError, Environment};
+use vpcform_assembly::{AssemblyError, CloudAssembly, Manifest, ManifestStack};
+
+use crate::{DeployError, Environment, ParameterImport, StackSetSpec};
 
 /// CloudFormation's limit on `TemplateBody`, in bytes (the template model's quota: one number
 /// for synthesis and the deployer).
 pub use vpcform_cfn::quotas::MAX_TEMPLATE_BODY_BYTES;
 
-/// A synthesized stack, as the deployer needs it.
+/// A synthesized stack, as the deployer needs it: its entry in the assembly's manifest with its
+/// template's text (built by [`StackTemplate::from_assembly`]), plus the values given at deploy.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StackTemplate {
     /// The CloudFormation stack name.
@@ -25,38 +29,56 @@ pub struct StackTemplate {
     pub capabilities: Vec<String>,
     /// Template parameter values (name, value). A parameter without a default that is not
     /// given keeps its previous value on an update, and stops a creation before it starts.
+    /// For a stack set: the set's values for every target ([`StackSetSpec::parameters`],
+    /// copied here by [`StackTemplate::from_assembly`]) and those given at deploy.
     pub parameters: Vec<(String, String)>,
     /// Where the stack deploys, and with which credentials.
     pub environment: Environment,
-    /// Parameters filled at deploy from another stack's output, read in that stack's
-    /// environment: the references that cross accounts or regions.
-    pub parameter_imports: Vec<ParameterImport>,
-    /// Deployed as a StackSet to these targets, rather than as a stack; its `parameters` are
-    /// the set's values for every target.
-    pub stack_set: Option<crate::StackSetSpec>,
+    /// Parameters filled at deploy from another stack's output, each with that stack's
+    /// environment, where the output is read: the references that cross accounts or regions.
+    pub parameter_imports: Vec<(ParameterImport, Environment)>,
+    /// Deployed as a StackSet to these targets, rather than as a stack.
+    pub stack_set: Option<StackSetSpec>,
 }
 
-/// A parameter whose value is another stack's output, read with that stack's credentials
-/// (`Fn::ImportValue` cannot cross accounts or regions).
+/// Every stack of the assembly in `dir`, in deployment order, with its template read from the
+/// directory and made compact (as sent to CloudFormation).
+///
+/// # Errors
+/// The manifest's refusal ([`vpcform_assembly::CloudAssembly::read`]), or a template that
+/// cannot be read or is not JSON, naming its file.
 ///
 /// ```
-/// let import = vpcform_deploy::ParameterImport {
-///     parameter: "ImportProviderServiceName".into(),
-///     stack: "Provider".into(),
-///     output: "ServiceName".into(),
-///     environment: vpcform_deploy::Environment::default(),
-/// };
+/// let dir = std::env::temp_dir().join(format!("vpcform-deploy-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let mut manifest = vpcform_assembly::Manifest::new("demo");
+/// manifest.stacks.push(vpcform_assembly::ManifestStack::new("Net"));
+/// manifest.write_to(&dir)?;
+/// std::fs::write(dir.join("Net.template.json"), "{\n  \"Resources\": {}\n}\n")?;
+/// let stacks = vpcform_deploy::stack_templates(&vpcform_assembly::CloudAssembly::read(&dir)?)?;
+/// assert_eq!(stacks[0].body, r#"{"Resources":{}}"#);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
-pub struct ParameterImport {
-    /// The importing stack's parameter.
-    pub parameter: String,
-    /// The stack whose output fills it.
-    pub stack: String,
-    /// That output's key.
-    pub output: String,
-    /// That stack's environment.
-    pub environment: Environment,
+pub fn stack_templates(assembly: &CloudAssembly) -> Result<Vec<StackTemplate>, AssemblyError> {
+    let manifest = assembly.manifest();
+    manifest
+        .stacks
+        .iter()
+        .map(|stack| {
+            let text = assembly.template(stack)?;
+            let body = serde_json::from_str::<serde_json::Value>(&text)
+                .map_err(|e| AssemblyError::Io {
+                    path: assembly.dir().join(&stack.template),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("the template is not JSON: {e}"),
+                    ),
+                })?
+                .to_string();
+            Ok(StackTemplate::from_assembly(manifest, stack, body))
+        })
+        .collect()
 }
 
 impl StackTemplate {
@@ -78,6 +100,58 @@ impl StackTemplate {
             environment: Environment::default(),
             parameter_imports: Vec::new(),
             stack_set: None,
+        }
+    }
+
+    /// `stack` of `manifest` with its template `body`: each parameter import with its
+    /// producer's environment (the manifest's entry for it; the ambient one if the manifest
+    /// has no such stack, which [`CloudAssembly::read`] refuses), a stack set's values as
+    /// [`parameters`](StackTemplate::parameters).
+    ///
+    /// ```
+    /// use vpcform_assembly::{Manifest, ManifestStack, ParameterImport};
+    /// let mut provider = ManifestStack::new("Provider");
+    /// provider.environment.account = Some("111122223333".into());
+    /// let mut consumer = ManifestStack::new("Consumer");
+    /// consumer.parameter_imports.push(ParameterImport {
+    ///     parameter: "ImportProviderServiceName".into(),
+    ///     stack: "Provider".into(),
+    ///     output: "ServiceName".into(),
+    /// });
+    /// let mut manifest = Manifest::new("demo");
+    /// manifest.stacks = vec![provider, consumer];
+    /// let stack = vpcform_deploy::StackTemplate::from_assembly(&manifest, &manifest.stacks[1], "{}");
+    /// let (import, producer) = &stack.parameter_imports[0];
+    /// assert_eq!(import.output, "ServiceName");
+    /// assert_eq!(producer.account.as_deref(), Some("111122223333"));
+    /// ```
+    pub fn from_assembly(
+        manifest: &Manifest,
+        stack: &ManifestStack,
+        body: impl Into<String>,
+    ) -> StackTemplate {
+        StackTemplate {
+            name: stack.name.clone(),
+            body: body.into(),
+            depends_on: stack.depends_on.clone(),
+            tags: stack.tags.clone(),
+            termination_protection: stack.termination_protection,
+            capabilities: stack.capabilities.clone(),
+            parameters: stack
+                .stack_set
+                .as_ref()
+                .map(|set| set.parameters.clone())
+                .unwrap_or_default(),
+            environment: stack.environment.clone(),
+            parameter_imports: stack
+                .parameter_imports
+                .iter()
+                .map(|import| {
+                    let producer = manifest.producer_environment(import);
+                    (import.clone(), producer.cloned().unwrap_or_default())
+                })
+                .collect(),
+            stack_set: stack.stack_set.clone(),
         }
     }
 

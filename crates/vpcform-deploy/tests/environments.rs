@@ -154,12 +154,14 @@ async fn a_parameter_is_filled_from_the_producers_output_in_its_own_environment(
     );
     consumer.environment = consumer_env;
     consumer.depends_on = vec!["Provider".into()];
-    consumer.parameter_imports = vec![ParameterImport {
-        parameter: "ImportProviderVpcId".into(),
-        stack: "Provider".into(),
-        output: "VpcId".into(),
-        environment: provider_env,
-    }];
+    consumer.parameter_imports = vec![(
+        ParameterImport {
+            parameter: "ImportProviderVpcId".into(),
+            stack: "Provider".into(),
+            output: "VpcId".into(),
+        },
+        provider_env,
+    )];
     let stacks = [provider, consumer];
     let report = deployer
         .deploy(&stacks, &[])
@@ -220,12 +222,14 @@ async fn a_missing_producer_stops_the_consumer_before_any_change_set() {
         "Consumer",
         r#"{"Parameters":{"ImportProviderVpcId":{"Type":"String"}},"Resources":{}}"#,
     );
-    consumer.parameter_imports = vec![ParameterImport {
-        parameter: "ImportProviderVpcId".into(),
-        stack: "Provider".into(),
-        output: "VpcId".into(),
-        environment: Environment::default(),
-    }];
+    consumer.parameter_imports = vec![(
+        ParameterImport {
+            parameter: "ImportProviderVpcId".into(),
+            stack: "Provider".into(),
+            output: "VpcId".into(),
+        },
+        Environment::default(),
+    )];
     let error = deployer
         .deploy(&[consumer], &[])
         .await

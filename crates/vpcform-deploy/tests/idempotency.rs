@@ -264,7 +264,7 @@ async fn stack_set_operations_resend_their_operation_id_on_retry() {
     let d = deployer(client, true);
     let mut stack = StackTemplate::new("Baseline", BODY);
     stack.stack_set = Some(StackSetSpec {
-        accounts: vec!["111111111111".into()],
+        targets: vpcform_deploy::StackSetTargets::accounts(["111111111111"]),
         regions: vec!["us-east-1".into()],
         ..StackSetSpec::default()
     });

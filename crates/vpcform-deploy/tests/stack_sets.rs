@@ -53,7 +53,7 @@ fn deployer(client: Client, ui: Arc<RecordingUi>) -> Deployer {
 fn baseline(body: &str) -> StackTemplate {
     let mut stack = StackTemplate::new("Baseline", body);
     stack.stack_set = Some(StackSetSpec {
-        accounts: ACCOUNTS.iter().map(|a| a.to_string()).collect(),
+        targets: vpcform_deploy::StackSetTargets::accounts(ACCOUNTS),
         regions: REGIONS.iter().map(|r| r.to_string()).collect(),
         preferences: OperationPreferences {
             max_concurrent: Some(Amount::Count(2)),
@@ -584,7 +584,7 @@ async fn removing_a_target_needs_approval() {
     );
     let mut one = baseline(BODY);
     if let Some(spec) = one.stack_set.as_mut() {
-        spec.accounts.truncate(1);
+        spec.targets.accounts.truncate(1);
     }
     let error = d
         .deploy(&[one], &[])
@@ -697,8 +697,7 @@ async fn overrides_and_outdated_instances_are_reconciled() {
         // Two overrides for one account, one parameter each: merged into one list.
         for (key, value) in [("Vpc", "/legacy/vpc"), ("Subnet", "/legacy/subnet")] {
             spec.overrides.push(vpcform_deploy::StackSetOverride {
-                accounts: vec!["111111111111".into()],
-                organizational_units: vec![],
+                targets: vpcform_deploy::StackSetTargets::accounts(["111111111111"]),
                 regions: REGIONS.iter().map(|r| r.to_string()).collect(),
                 parameters: vec![(key.into(), value.into())],
             });
@@ -798,8 +797,8 @@ async fn service_managed_targets_units_and_removes_excluded_accounts() {
     );
     let mut stack = StackTemplate::new("Baseline", BODY);
     stack.stack_set = Some(StackSetSpec {
-        organizational_units: vec![UNIT.into()],
-        excluded_accounts: vec!["333333333333".into()],
+        targets: vpcform_deploy::StackSetTargets::organizational_units([UNIT])
+            .except_accounts(["333333333333"]),
         regions: REGIONS.iter().map(|r| r.to_string()).collect(),
         permission_model: vpcform_deploy::PermissionModel::ServiceManaged {
             auto_deploy: true,

@@ -8,92 +8,43 @@
 //! importing stack, recorded as a [`ParameterImport`] for the deployer to fill from the
 //! exporting stack's output, read with that stack's credentials.
 
-use serde::Serialize;
+use vpcform_assembly::{Environment, ParameterImport};
 use vpcform_cfn::{Parameter, Template, Value};
 
 use crate::SynthError;
 
-/// A stack's environment: where it is deployed and with which credentials. Each part left
-/// `None` is the deploying credentials' (unknown at synth).
-///
-/// ```
-/// use vpcform_net::prelude::*;
-/// vpcform_net::topology! { stack Network { vpc Main } }
-/// let mut stack = Stack::<Network>::new("Network").account("111122223333").region("eu-west-1");
-/// stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
-/// let mut app = App::new("demo");
-/// app.add_stack(stack);
-/// let assembly = app.synth()?;
-/// let env = assembly.stacks()[0].environment();
-/// assert_eq!(env.account.as_deref(), Some("111122223333"));
-/// assert_eq!(env.region.as_deref(), Some("eu-west-1"));
-/// assert!(env.profile.is_none() && env.role_arn.is_none());
-/// # Ok::<(), vpcform_net::SynthErrors>(())
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Environment {
-    /// The account the stack must be deployed to (checked against STS GetCallerIdentity
-    /// before any change).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
-    /// The region.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// The named profile whose credentials (and region, unless pinned) deploy it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    /// The IAM role assumed to deploy it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role_arn: Option<String>,
+/// The account: pinned, or the role's.
+fn account_id(env: &Environment) -> Option<&str> {
+    env.account
+        .as_deref()
+        .or_else(|| env.role_arn.as_deref().and_then(role_account))
 }
 
-impl Environment {
-    /// The account: pinned, or the role's.
-    fn account_id(&self) -> Option<&str> {
-        self.account
-            .as_deref()
-            .or_else(|| self.role_arn.as_deref().and_then(role_account))
-    }
+/// Whether `Fn::ImportValue` from `theirs` works in `mine`: the same account and region, known
+/// (both pinned alike) or ambient alike (neither pinned, with the same credentials).
+pub(crate) fn shares_exports(mine: &Environment, theirs: &Environment) -> bool {
+    let same_credentials = mine.profile == theirs.profile && mine.role_arn == theirs.role_arn;
+    let account = match (account_id(mine), account_id(theirs)) {
+        (Some(mine), Some(theirs)) => mine == theirs,
+        (None, None) => same_credentials,
+        _ => false,
+    };
+    let region = match (&mine.region, &theirs.region) {
+        (Some(mine), Some(theirs)) => mine == theirs,
+        // A profile may name its region; a role does not change it.
+        (None, None) => mine.profile == theirs.profile,
+        _ => false,
+    };
+    account && region
+}
 
-    /// Whether `Fn::ImportValue` from `other` works here: the same account and region, known
-    /// (both pinned alike) or ambient alike (neither pinned, with the same credentials).
-    pub(crate) fn shares_exports_with(&self, other: &Environment) -> bool {
-        let same_credentials = self.profile == other.profile && self.role_arn == other.role_arn;
-        let account = match (self.account_id(), other.account_id()) {
-            (Some(mine), Some(theirs)) => mine == theirs,
-            (None, None) => same_credentials,
-            _ => false,
-        };
-        let region = match (&self.region, &other.region) {
-            (Some(mine), Some(theirs)) => mine == theirs,
-            // A profile may name its region; a role does not change it.
-            (None, None) => self.profile == other.profile,
-            _ => false,
-        };
-        account && region
-    }
-
-    /// `account 111122223333, eu-west-1, role …`, or `the deploying credentials`.
-    pub(crate) fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(account) = &self.account {
-            parts.push(format!("account {account}"));
-        }
-        if let Some(region) = &self.region {
-            parts.push(region.clone());
-        }
-        if let Some(profile) = &self.profile {
-            parts.push(format!("profile {profile}"));
-        }
-        if let Some(role) = &self.role_arn {
-            parts.push(format!("role {role}"));
-        }
-        if parts.is_empty() {
-            "the deploying credentials' account and region".to_string()
-        } else {
-            parts.join(", ")
-        }
+/// `account 111122223333, eu-west-1, role …`, or `the deploying credentials' account and
+/// region`: at synth, the credentials are the deploying ones.
+pub(crate) fn describe(env: &Environment) -> String {
+    if *env == Environment::default() {
+        "the deploying credentials' account and region".to_string()
+    } else {
+        env.to_string()
     }
 }
 
@@ -175,39 +126,6 @@ pub(crate) fn check(stack: &str, environment: &Environment, errors: &mut Vec<Syn
     }
 }
 
-/// An import made a template parameter: the exporting stack and output the deployer reads the
-/// value from, with that stack's credentials.
-///
-/// ```
-/// use vpcform_net::prelude::*;
-/// vpcform_net::topology! { stack Provider { vpc P } stack Consumer { vpc C } }
-/// let mut provider = Stack::<Provider>::new("Provider").account("111122223333");
-/// provider.add("P", Vpc::<P>::builder().cidr(cidr!("10.0.0.0/16")).build());
-/// let name = provider.export("ServiceName", "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0");
-/// let mut consumer = Stack::<Consumer>::new("Consumer").account("444455556666");
-/// consumer.add("C", Vpc::<C>::builder().cidr(cidr!("10.1.0.0/16")).build());
-/// let service = consumer.import(&name);
-/// consumer.output("Service", &service);
-/// let mut app = App::new("demo");
-/// app.add_stack(provider);
-/// app.add_stack(consumer);
-/// let assembly = app.synth()?;
-/// let imports = assembly.stack("Consumer").unwrap().parameter_imports();
-/// assert_eq!(imports[0].parameter, "ImportProviderServiceName");
-/// assert_eq!((imports[0].stack.as_str(), imports[0].output.as_str()), ("Provider", "ServiceName"));
-/// # Ok::<(), vpcform_net::SynthErrors>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ParameterImport {
-    /// The importing stack's parameter.
-    pub parameter: String,
-    /// The exporting stack.
-    pub stack: String,
-    /// Its output.
-    pub output: String,
-}
-
 /// One import of a stack whose exporting stack the app has: the export, the output it names,
 /// and the exporting stack's name and environment. Plain data, so that this module sits below
 /// the stacks that call it.
@@ -231,7 +149,7 @@ pub(crate) fn parameter_imports<'a>(
     for import in imports {
         let theirs = import.environment;
         if import.own
-            || mine.shares_exports_with(&theirs)
+            || shares_exports(mine, &theirs)
             || out.iter().any(|(export, ..)| export == import.export_name)
         {
             continue;
@@ -289,7 +207,7 @@ pub(crate) fn rewrite_imports(
              cross accounts or regions",
             import.stack,
             import.output,
-            from.describe()
+            describe(from)
         ));
         if let Err(source) = template.add_parameter(import.parameter.as_str(), parameter) {
             errors.push(SynthError::Template {
@@ -316,33 +234,45 @@ mod tests {
     fn exports_are_shared_only_in_one_known_account_and_region() {
         let a = Some("111122223333");
         let b = Some("444455556666");
-        assert!(env(None, None).shares_exports_with(&env(None, None)));
-        assert!(env(a, Some("us-east-1")).shares_exports_with(&env(a, Some("us-east-1"))));
-        assert!(!env(a, Some("us-east-1")).shares_exports_with(&env(b, Some("us-east-1"))));
-        assert!(!env(a, Some("us-east-1")).shares_exports_with(&env(a, Some("eu-west-1"))));
+        assert!(shares_exports(&env(None, None), &env(None, None)));
+        assert!(shares_exports(
+            &env(a, Some("us-east-1")),
+            &env(a, Some("us-east-1"))
+        ));
+        assert!(!shares_exports(
+            &env(a, Some("us-east-1")),
+            &env(b, Some("us-east-1"))
+        ));
+        assert!(!shares_exports(
+            &env(a, Some("us-east-1")),
+            &env(a, Some("eu-west-1"))
+        ));
         // One pinned, one ambient: unknown, so a parameter (which works either way).
-        assert!(!env(a, None).shares_exports_with(&env(None, None)));
-        assert!(!env(None, Some("us-east-1")).shares_exports_with(&env(None, None)));
+        assert!(!shares_exports(&env(a, None), &env(None, None)));
+        assert!(!shares_exports(
+            &env(None, Some("us-east-1")),
+            &env(None, None)
+        ));
         let role = Environment {
             role_arn: Some("arn:aws:iam::444455556666:role/deploy".into()),
             ..Environment::default()
         };
-        assert!(!role.shares_exports_with(&env(None, None)));
-        assert!(role.shares_exports_with(&env(b, None)));
+        assert!(!shares_exports(&role, &env(None, None)));
+        assert!(shares_exports(&role, &env(b, None)));
         // Two profiles in one pinned region: accounts unknown, so not shared.
         let in_region = |profile: &str| Environment {
             profile: Some(profile.into()),
             region: Some("us-east-1".into()),
             ..Environment::default()
         };
-        assert!(!in_region("prod").shares_exports_with(&in_region("dev")));
-        assert!(in_region("prod").shares_exports_with(&in_region("prod")));
+        assert!(!shares_exports(&in_region("prod"), &in_region("dev")));
+        assert!(shares_exports(&in_region("prod"), &in_region("prod")));
         let profile = Environment {
             profile: Some("prod".into()),
             ..Environment::default()
         };
-        assert!(!profile.shares_exports_with(&env(None, None)));
-        assert!(profile.shares_exports_with(&profile.clone()));
+        assert!(!shares_exports(&profile, &env(None, None)));
+        assert!(shares_exports(&profile, &profile.clone()));
     }
 
     #[test]

@@ -33,6 +33,7 @@
 //! gives byte-identical templates, with logical IDs taken from the IDs the program gives.
 
 mod app;
+mod assembly;
 mod cidr;
 mod constructs;
 mod cost;
@@ -55,7 +56,8 @@ mod synth;
 mod tags;
 mod traffic;
 
-pub use app::{App, Assembly, Manifest, ManifestStack, SynthesizedStack};
+pub use app::App;
+pub use assembly::{Assembly, SynthesizedStack};
 pub use cidr::{CidrBlock, CidrError, Ipv4Cidr};
 pub use constructs::egress_only_internet_gateway::{
     EgressOnlyInternetGateway, EgressOnlyInternetGatewayRef,
@@ -114,7 +116,6 @@ pub use constructs::vpc_peering::{
 };
 pub use constructs::workload::{Workload, WorkloadRef};
 pub use cost::{CentralizedEndpoint, CostItem, CostReport, Prices, StackCost};
-pub use environment::{Environment, ParameterImport};
 pub use error::{PricesError, SynthError, SynthErrors, SynthWarning};
 pub use export::{Export, Exportable, Imported};
 pub use finding::{CODES, Code, CodeInfo, Finding, RuleSource, Severity, SourceLocation};
@@ -123,13 +124,14 @@ pub use markers::{DynamicStack, DynamicVpc, InStack, StackMarker, VpcMarker};
 pub use policy::EndpointPolicy;
 pub use services::{AwsService, GatewayService, InterfaceService, PrivateDnsCapable};
 pub use stack::{Construct, RawResourceRef, Stack};
-pub use stack_set::{
-    Amount, OperationPreferences, PermissionModel, StackSet, StackSetOverride, StackSetSpec,
-    StackSetTargets,
-};
+pub use stack_set::StackSet;
 pub use tags::Tags;
 pub use traffic::{
     Destination, Flow, FlowDestination, FlowReport, PathKind, SubnetPath, TrafficReport,
+};
+pub use vpcform_assembly::{
+    Amount, Environment, Manifest, ManifestStack, OperationPreferences, ParameterImport,
+    PermissionModel, StackSetOverride, StackSetSpec, StackSetTargets,
 };
 pub use vpcform_cfn as cfn;
 pub use vpcform_cfn::{Pseudo, Value};

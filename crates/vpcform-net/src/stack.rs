@@ -8,13 +8,14 @@ use std::sync::Arc;
 
 use vpcform_cfn::{Resource, Value};
 
-use crate::environment::{Environment, ImportOf, ParameterImport};
+use crate::environment::ImportOf;
 use crate::export::{Export, Exportable, Imported, OutputValue};
 use crate::handle::{AnyHandle, Handle};
 use crate::identity::{NodeKey, StackKey};
 use crate::model::{Claim, Node};
 use crate::tags::StackTags;
 use crate::{Code, StackMarker, SynthError};
+use vpcform_assembly::{Environment, ParameterImport};
 
 /// A CloudFormation stack under construction, typed by its [`StackMarker`].
 ///

@@ -17,6 +17,4 @@ mod operations;
 mod plan;
 pub(crate) mod spec;
 
-pub use spec::{
-    Amount, InstanceFailure, OperationPreferences, PermissionModel, StackSetOverride, StackSetSpec,
-};
+pub use spec::InstanceFailure;

@@ -68,9 +68,9 @@ pub(super) fn target_of<'i>(spec: &StackSetSpec, instance: &'i Instance) -> &'i 
 /// The `(target, region)` pairs the spec asks for.
 pub(super) fn desired(spec: &StackSetSpec) -> BTreeSet<(String, String)> {
     let targets = if service_managed(spec) {
-        &spec.organizational_units
+        &spec.targets.organizational_units
     } else {
-        &spec.accounts
+        &spec.targets.accounts
     };
     targets
         .iter()
@@ -88,7 +88,7 @@ pub(super) fn kept(
     want.contains(&(
         target_of(spec, instance).to_string(),
         instance.region.clone(),
-    )) && !(service_managed(spec) && spec.excluded_accounts.contains(&instance.account))
+    )) && !(service_managed(spec) && spec.targets.excluded_accounts.contains(&instance.account))
 }
 
 /// The `ParameterOverrides` the program gives a target in a region: every override that
@@ -103,9 +103,9 @@ pub(super) fn wanted_overrides(
     let mut merged: BTreeMap<String, String> = BTreeMap::new();
     for o in &spec.overrides {
         let targets = if service_managed(spec) {
-            &o.organizational_units
+            &o.targets.organizational_units
         } else {
-            &o.accounts
+            &o.targets.accounts
         };
         if targets.iter().any(|t| t == target) && o.regions.iter().any(|r| r == region) {
             for (key, value) in &o.parameters {
@@ -251,12 +251,12 @@ pub(super) fn targets(spec: &StackSetSpec, call: &Call) -> Targets {
             .set_accounts(Some(call.targets.clone()))
             .account_filter_type(AccountFilterType::Intersection)
             .build(),
-        None if spec.excluded_accounts.is_empty() => b
+        None if spec.targets.excluded_accounts.is_empty() => b
             .set_organizational_unit_ids(Some(call.targets.clone()))
             .build(),
         None => b
             .set_organizational_unit_ids(Some(call.targets.clone()))
-            .set_accounts(Some(spec.excluded_accounts.clone()))
+            .set_accounts(Some(spec.targets.excluded_accounts.clone()))
             .account_filter_type(AccountFilterType::Difference)
             .build(),
     })
@@ -558,6 +558,7 @@ impl Deployer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vpcform_assembly::{OperationPreferences, StackSetOverride, StackSetTargets};
 
     fn pairs(list: &[(&str, &str)]) -> BTreeSet<(String, String)> {
         list.iter()
@@ -621,8 +622,8 @@ mod tests {
 
     fn unit_spec(excluded: &[&str]) -> StackSetSpec {
         StackSetSpec {
-            organizational_units: vec!["ou-ab12-11111111".into()],
-            excluded_accounts: excluded.iter().map(|a| a.to_string()).collect(),
+            targets: StackSetTargets::organizational_units(["ou-ab12-11111111"])
+                .except_accounts(excluded.iter().copied()),
             permission_model: PermissionModel::ServiceManaged {
                 auto_deploy: true,
                 retain_stacks_on_account_removal: false,
@@ -680,18 +681,16 @@ mod tests {
     #[test]
     fn overrides_merge_per_target_and_region() {
         let spec = StackSetSpec {
-            accounts: vec!["111111111111".into(), "222222222222".into()],
+            targets: StackSetTargets::accounts(["111111111111", "222222222222"]),
             regions: vec!["us-east-1".into(), "eu-west-1".into()],
             overrides: vec![
                 StackSetOverride {
-                    accounts: vec!["111111111111".into()],
-                    organizational_units: vec![],
+                    targets: StackSetTargets::accounts(["111111111111"]),
                     regions: vec!["us-east-1".into(), "eu-west-1".into()],
                     parameters: vec![("Vpc".into(), "vpc-1".into()), ("Sub".into(), "s-1".into())],
                 },
                 StackSetOverride {
-                    accounts: vec!["111111111111".into()],
-                    organizational_units: vec![],
+                    targets: StackSetTargets::accounts(["111111111111"]),
                     regions: vec!["eu-west-1".into()],
                     parameters: vec![("Vpc".into(), "vpc-2".into())],
                 },
