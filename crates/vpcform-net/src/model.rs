@@ -533,6 +533,12 @@ impl<'a> Check<'a> {
         self.findings.errors.push(error);
     }
 
+    /// Reports `error` as one effect of `cause`: findings of one code and cause are one
+    /// finding listing what they affect ([`Findings::report_cause`]).
+    pub(crate) fn report_cause(&mut self, cause: String, error: SynthError) {
+        self.findings.report_cause(cause, error);
+    }
+
     pub(crate) fn warn(&mut self, warning: crate::SynthWarning) {
         self.findings.warnings.push(warning);
     }
