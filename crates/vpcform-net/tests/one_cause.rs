@@ -304,3 +304,73 @@ fn two_hub_subnets_in_one_zone_are_one_finding_listing_what_takes_both() {
     );
     assert_eq!(errors.errors()[0].code().as_str(), "VF0112");
 }
+
+/// Every `TrafficNotPrivate` as `(flow, also, fix)`.
+fn not_private(errors: &vpcform_net::SynthErrors) -> Vec<(&str, &[String], &str)> {
+    errors
+        .errors()
+        .iter()
+        .map(|e| match e {
+            SynthError::TrafficNotPrivate {
+                flow, also, fix, ..
+            } => (flow.as_str(), &also[..], fix.as_str()),
+            other => panic!("not a flow: {other}"),
+        })
+        .collect()
+}
+
+/// The flows of `spokes`' pods to the hub's services but the first, in the order declared.
+fn flows_of(spokes: &[&str]) -> Vec<String> {
+    spokes
+        .iter()
+        .flat_map(|spoke| {
+            SERVICES
+                .iter()
+                .map(move |service| format!("{spoke}/{spoke}Pods -> {service} (TCP 443)"))
+        })
+        .skip(1)
+        .collect()
+}
+
+#[test]
+fn an_endpoint_group_that_admits_no_spoke_is_one_finding_whose_fix_admits_the_spokes_summary() {
+    // Admits the hub only: every spoke's every flow is refused by the same group.
+    let shape = Shape {
+        admitted: "10.0.0.0/16",
+        ..Shape::default()
+    };
+    let errors = errors(&landing_zone(&shape));
+    let others = flows_of(&["TeamA", "TeamB"]);
+    assert_eq!(
+        not_private(&errors),
+        [(
+            "TeamA/TeamAPods -> sts (TCP 443)",
+            &others[..],
+            // The hub's route to the spokes declares their summary: one round of fixing, not
+            // one per subnet (10.1.1.0/24 before) or per spoke.
+            "admit 10.0.0.0/8 on TCP 443 in Hub/EndpointSg"
+        )],
+        "{errors}"
+    );
+    assert_eq!(errors.errors()[0].code().as_str(), "VF1003");
+}
+
+#[test]
+fn an_endpoint_group_that_admits_one_spoke_names_the_other_spokes_vpc_block_not_a_subnet() {
+    let shape = Shape {
+        admitted: "10.2.0.0/16",
+        ..Shape::default()
+    };
+    let errors = errors(&landing_zone(&shape));
+    let others = flows_of(&["TeamA"]);
+    assert_eq!(
+        not_private(&errors),
+        [(
+            "TeamA/TeamAPods -> sts (TCP 443)",
+            &others[..],
+            // The pods are in two subnets: the VPC's block covers both.
+            "admit 10.1.0.0/16 on TCP 443 in Hub/EndpointSg"
+        )],
+        "{errors}"
+    );
+}

@@ -12,6 +12,9 @@ use crate::{Ipv4Cidr, Port};
 
 use super::{Context, Outcome, PathKind};
 
+/// The other fix for an NLB's security group that refuses PrivateLink traffic.
+const ENFORCEMENT_OFF: &str = "turn EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic off";
+
 impl Context<'_> {
     /// An endpoint service of the app: each step in turn, the first that fails decides.
     pub(super) fn to_endpoint_service(&self, service: &Handle) -> Outcome {
@@ -178,11 +181,19 @@ impl Context<'_> {
                 groups.join(", "),
                 self.flow.port
             )),
-            Some(format!(
-                "admit {cidr} on {} in {}, or turn EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic off",
-                self.flow.port,
-                groups.join(", ")
-            )),
+            Some(match self.refusal(&groups.join(", ")) {
+                Some(mut refusal) => {
+                    refusal.or = Some(ENFORCEMENT_OFF);
+                    let fix = refusal.fix(self.model);
+                    self.refused.replace(Some(refusal));
+                    fix
+                }
+                None => format!(
+                    "admit {cidr} on {} in {}, or {ENFORCEMENT_OFF}",
+                    self.flow.port,
+                    groups.join(", ")
+                ),
+            }),
         ))
     }
 

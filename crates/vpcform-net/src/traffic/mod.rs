@@ -360,6 +360,40 @@ pub(crate) struct SubnetOutcome {
     pub(crate) via: Option<NodeKey>,
     /// The constructs crossed before `via`, when the flow leaves its VPC.
     pub(crate) hops: Vec<NodeKey>,
+    /// The security groups that refused it, when that is why it is unreachable.
+    pub(crate) refused: Option<Refusal>,
+}
+
+/// Security groups that admit none of a workload's subnets on a port: one cause, whichever
+/// workloads it refuses, whose fix admits the smallest declared block covering them all.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Refusal {
+    /// The groups, `Stack/Id, …`.
+    pub(crate) groups: String,
+    /// The port, as reports show it.
+    pub(crate) port: String,
+    /// The blocks refused: the workload's subnets'.
+    pub(crate) sources: Vec<Ipv4Cidr>,
+    /// The other way to fix it, if there is one (`, or …`).
+    pub(crate) or: Option<&'static str>,
+}
+
+impl Refusal {
+    /// The fix: admit the smallest declared block covering every source.
+    fn fix(&self, model: &Model<'_>) -> String {
+        let blocks: Vec<String> = model
+            .covering_blocks(&self.sources)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        format!(
+            "admit {} on {} in {}{}",
+            blocks.join(", "),
+            self.port,
+            self.groups,
+            self.or.map(|or| format!(", or {or}")).unwrap_or_default()
+        )
+    }
 }
 
 /// One flow's analysis, typed.
@@ -398,39 +432,63 @@ pub(crate) fn analyze(
 ) -> Traffic {
     let mut report = TrafficReport::default();
     let mut outcomes = Vec::with_capacity(flows.len());
-    // One cause, one finding: flows whose one fix is the same (a security group that admits
-    // none of them, a missing route) are one error listing them, in the order found.
-    let mut not_private: Vec<SynthError> = Vec::new();
-    let mut by_fix: HashMap<(PathKind, String), usize> = HashMap::new();
+    // One cause, one finding: flows whose one fix is the same (a missing route), or that the
+    // same security groups refuse on a port whichever workload sends them, are one error
+    // listing them, in the order found.
+    let mut not_private: Vec<(SynthError, Option<Refusal>)> = Vec::new();
+    let mut by_cause: HashMap<(PathKind, String), usize> = HashMap::new();
     for flow in flows {
         if let Some((flow_report, outcome)) = analyze_flow(model, flow, findings) {
             if require_private && !flow_report.path.is_private() {
                 let error = not_private_error(&flow_report);
-                if let SynthError::TrafficNotPrivate { fix, .. } = &error
-                    && !fix.is_empty()
-                {
-                    match by_fix.entry((flow_report.path, fix.clone())) {
-                        std::collections::hash_map::Entry::Occupied(first) => {
-                            if let Some(SynthError::TrafficNotPrivate { also, .. }) =
-                                not_private.get_mut(*first.get())
-                            {
-                                also.push(flow_report.name());
+                let refused = flow_report
+                    .subnets
+                    .iter()
+                    .position(|s| s.path == flow_report.path)
+                    .and_then(|worst| outcome.subnets.get(worst)?.refused.clone());
+                let cause = match (&refused, &error) {
+                    (Some(r), _) => {
+                        Some(format!("refused by {} on {} {:?}", r.groups, r.port, r.or))
+                    }
+                    (None, SynthError::TrafficNotPrivate { fix, .. }) if !fix.is_empty() => {
+                        Some(fix.clone())
+                    }
+                    _ => None,
+                };
+                match cause.map(|cause| by_cause.entry((flow_report.path, cause))) {
+                    Some(std::collections::hash_map::Entry::Occupied(first)) => {
+                        if let Some((SynthError::TrafficNotPrivate { also, .. }, first_refused)) =
+                            not_private.get_mut(*first.get())
+                        {
+                            also.push(flow_report.name());
+                            if let (Some(first_refused), Some(refused)) = (first_refused, refused) {
+                                first_refused.sources.extend(refused.sources);
                             }
                         }
-                        std::collections::hash_map::Entry::Vacant(slot) => {
-                            slot.insert(not_private.len());
-                            not_private.push(error);
-                        }
                     }
-                } else {
-                    not_private.push(error);
+                    Some(std::collections::hash_map::Entry::Vacant(slot)) => {
+                        slot.insert(not_private.len());
+                        not_private.push((error, refused));
+                    }
+                    None => not_private.push((error, refused)),
                 }
             }
             report.flows.push(flow_report);
             outcomes.push(outcome);
         }
     }
-    findings.errors.extend(not_private);
+    // A refusal's fix names the smallest declared block covering every workload it refuses
+    // (the spokes' summary), so that one round of fixing serves them all.
+    findings
+        .errors
+        .extend(not_private.into_iter().map(|(mut error, refused)| {
+            if let (SynthError::TrafficNotPrivate { fix, .. }, Some(refused)) =
+                (&mut error, refused)
+            {
+                *fix = refused.fix(model);
+            }
+            error
+        }));
     Traffic { report, outcomes }
 }
 
@@ -549,6 +607,7 @@ fn subnet_paths(
             workload,
             subnet,
             flow,
+            refused: std::cell::RefCell::new(None),
         };
         let (mut path, via, hops) = context.path();
         path.hops = hops.iter().map(|&h| model.path(h)).collect();
@@ -557,6 +616,7 @@ fn subnet_paths(
             path: path.path,
             via,
             hops,
+            refused: context.refused.into_inner(),
         });
         paths.push(path);
     }
@@ -590,6 +650,9 @@ struct Context<'a> {
     workload: &'a WorkloadNode,
     subnet: &'a Handle,
     flow: &'a Flow,
+    /// Set when security groups refuse the flow (the outcome's text says so; this is the
+    /// cause, for one finding per cause).
+    refused: std::cell::RefCell<Option<Refusal>>,
 }
 
 /// A subnet's path for the report, the construct it goes through, and the constructs crossed
