@@ -18,6 +18,8 @@ struct Shape {
     hub_zones: [u32; 2],
     /// The block the hub's endpoints' security group admits.
     admitted: &'static str,
+    /// The hub's route back to the spokes, if any.
+    hub_return: Option<&'static str>,
 }
 
 impl Default for Shape {
@@ -26,6 +28,7 @@ impl Default for Shape {
             spokes: vec![("TeamA", "10.1.0.0/16"), ("TeamB", "10.2.0.0/16")],
             hub_zones: [0, 1],
             admitted: "10.0.0.0/8",
+            hub_return: Some("10.0.0.0/8"),
         }
     }
 }
@@ -74,14 +77,16 @@ fn landing_zone(shape: &Shape) -> App {
         "HubRoutes",
         RouteTable::builder().vpc(&vpc).subnets([&h1, &h2]).build(),
     );
-    hub.add(
-        "HubToSpokes",
-        Route::builder()
-            .route_table(&routes)
-            .destination("10.0.0.0/8")
-            .target(&attachment)
-            .build(),
-    );
+    if let Some(destination) = shape.hub_return {
+        hub.add(
+            "HubToSpokes",
+            Route::builder()
+                .route_table(&routes)
+                .destination(destination)
+                .target(&attachment)
+                .build(),
+        );
+    }
     let sg = hub.add(
         "EndpointSg",
         SecurityGroup::builder()
@@ -370,6 +375,45 @@ fn an_endpoint_group_that_admits_one_spoke_names_the_other_spokes_vpc_block_not_
             &others[..],
             // The pods are in two subnets: the VPC's block covers both.
             "admit 10.1.0.0/16 on TCP 443 in Hub/EndpointSg"
+        )],
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_hub_with_no_way_back_is_one_finding_whose_fix_routes_every_spokes_block() {
+    let shape = Shape {
+        hub_return: None,
+        ..Shape::default()
+    };
+    let errors = errors(&landing_zone(&shape));
+    let others = flows_of(&["TeamA", "TeamB"]);
+    assert_eq!(
+        not_private(&errors),
+        [(
+            "TeamA/TeamAPods -> sts (TCP 443)",
+            &others[..],
+            // No summary declared: each spoke's VPC block, not each subnet's.
+            "add a route to 10.1.0.0/16, 10.2.0.0/16 to Hub/HubRoutes"
+        )],
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_hub_that_routes_back_one_spoke_names_the_others_vpc_block() {
+    let shape = Shape {
+        hub_return: Some("10.2.0.0/16"),
+        ..Shape::default()
+    };
+    let errors = errors(&landing_zone(&shape));
+    let others = flows_of(&["TeamA"]);
+    assert_eq!(
+        not_private(&errors),
+        [(
+            "TeamA/TeamAPods -> sts (TCP 443)",
+            &others[..],
+            "add a route to 10.1.0.0/16 to Hub/HubRoutes"
         )],
         "{errors}"
     );

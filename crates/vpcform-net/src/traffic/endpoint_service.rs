@@ -12,9 +12,6 @@ use crate::{Ipv4Cidr, Port};
 
 use super::{Context, Outcome, PathKind};
 
-/// The other fix for an NLB's security group that refuses PrivateLink traffic.
-const ENFORCEMENT_OFF: &str = "turn EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic off";
-
 impl Context<'_> {
     /// An endpoint service of the app: each step in turn, the first that fails decides.
     pub(super) fn to_endpoint_service(&self, service: &Handle) -> Outcome {
@@ -181,18 +178,14 @@ impl Context<'_> {
                 groups.join(", "),
                 self.flow.port
             )),
-            Some(match self.refusal(&groups.join(", ")) {
-                Some(mut refusal) => {
-                    refusal.or = Some(ENFORCEMENT_OFF);
-                    let fix = refusal.fix(self.model);
-                    self.refused.replace(Some(refusal));
-                    fix
-                }
-                None => format!(
-                    "admit {cidr} on {} in {}, or {ENFORCEMENT_OFF}",
+            Some({
+                let rest = format!(
+                    " on {} in {}, or turn EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic off",
                     self.flow.port,
                     groups.join(", ")
-                ),
+                );
+                self.fix_for_sources("admit", rest.clone())
+                    .unwrap_or_else(|| format!("admit {cidr}{rest}"))
             }),
         ))
     }

@@ -360,39 +360,48 @@ pub(crate) struct SubnetOutcome {
     pub(crate) via: Option<NodeKey>,
     /// The constructs crossed before `via`, when the flow leaves its VPC.
     pub(crate) hops: Vec<NodeKey>,
-    /// The security groups that refused it, when that is why it is unreachable.
-    pub(crate) refused: Option<Refusal>,
+    /// Its fix, when the fix names the flow's sources (admit them, route them back): the
+    /// same fix for other workloads is the same cause.
+    pub(crate) sources_fix: Option<SourcesFix>,
 }
 
-/// Security groups that admit none of a workload's subnets on a port: one cause, whichever
-/// workloads it refuses, whose fix admits the smallest declared block covering them all.
+/// A fix that names the flow's sources — `admit` them in security groups that refuse them,
+/// `add a route to` them back — as the smallest declared block covering them: one cause,
+/// whichever workloads it stops, and one round of fixing for all of them.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Refusal {
-    /// The groups, `Stack/Id, …`.
-    pub(crate) groups: String,
-    /// The port, as reports show it.
-    pub(crate) port: String,
-    /// The blocks refused: the workload's subnets'.
+pub(crate) struct SourcesFix {
+    /// What to do with the block: `admit`.
+    pub(crate) action: &'static str,
+    /// The rest, after the block: ` on TCP 443 in Hub/EndpointSg`.
+    pub(crate) rest: String,
+    /// The blocks stopped: the workloads' subnets'.
     pub(crate) sources: Vec<Ipv4Cidr>,
-    /// The other way to fix it, if there is one (`, or …`).
-    pub(crate) or: Option<&'static str>,
 }
 
-impl Refusal {
-    /// The fix: admit the smallest declared block covering every source.
-    fn fix(&self, model: &Model<'_>) -> String {
+impl SourcesFix {
+    /// `action` on the workload's subnets' blocks, or `None` when none parses.
+    fn of(context: &Context<'_>, action: &'static str, rest: String) -> Option<SourcesFix> {
+        let sources: Vec<Ipv4Cidr> = context
+            .workload
+            .subnets
+            .iter()
+            .filter_map(|s| context.model.get::<SubnetNode>(s)?.parsed)
+            .collect();
+        (!sources.is_empty()).then_some(SourcesFix {
+            action,
+            rest,
+            sources,
+        })
+    }
+
+    /// The fix, naming the smallest declared blocks covering every source.
+    fn text(&self, model: &Model<'_>) -> String {
         let blocks: Vec<String> = model
             .covering_blocks(&self.sources)
             .iter()
             .map(ToString::to_string)
             .collect();
-        format!(
-            "admit {} on {} in {}{}",
-            blocks.join(", "),
-            self.port,
-            self.groups,
-            self.or.map(|or| format!(", or {or}")).unwrap_or_default()
-        )
+        format!("{} {}{}", self.action, blocks.join(", "), self.rest)
     }
 }
 
@@ -435,21 +444,19 @@ pub(crate) fn analyze(
     // One cause, one finding: flows whose one fix is the same (a missing route), or that the
     // same security groups refuse on a port whichever workload sends them, are one error
     // listing them, in the order found.
-    let mut not_private: Vec<(SynthError, Option<Refusal>)> = Vec::new();
+    let mut not_private: Vec<(SynthError, Option<SourcesFix>)> = Vec::new();
     let mut by_cause: HashMap<(PathKind, String), usize> = HashMap::new();
     for flow in flows {
         if let Some((flow_report, outcome)) = analyze_flow(model, flow, findings) {
             if require_private && !flow_report.path.is_private() {
                 let error = not_private_error(&flow_report);
-                let refused = flow_report
+                let sources_fix = flow_report
                     .subnets
                     .iter()
                     .position(|s| s.path == flow_report.path)
-                    .and_then(|worst| outcome.subnets.get(worst)?.refused.clone());
-                let cause = match (&refused, &error) {
-                    (Some(r), _) => {
-                        Some(format!("refused by {} on {} {:?}", r.groups, r.port, r.or))
-                    }
+                    .and_then(|worst| outcome.subnets.get(worst)?.sources_fix.clone());
+                let cause = match (&sources_fix, &error) {
+                    (Some(f), _) => Some(format!("{} …{}", f.action, f.rest)),
                     (None, SynthError::TrafficNotPrivate { fix, .. }) if !fix.is_empty() => {
                         Some(fix.clone())
                     }
@@ -457,35 +464,35 @@ pub(crate) fn analyze(
                 };
                 match cause.map(|cause| by_cause.entry((flow_report.path, cause))) {
                     Some(std::collections::hash_map::Entry::Occupied(first)) => {
-                        if let Some((SynthError::TrafficNotPrivate { also, .. }, first_refused)) =
+                        if let Some((SynthError::TrafficNotPrivate { also, .. }, first_fix)) =
                             not_private.get_mut(*first.get())
                         {
                             also.push(flow_report.name());
-                            if let (Some(first_refused), Some(refused)) = (first_refused, refused) {
-                                first_refused.sources.extend(refused.sources);
+                            if let (Some(first_fix), Some(fix)) = (first_fix, sources_fix) {
+                                first_fix.sources.extend(fix.sources);
                             }
                         }
                     }
                     Some(std::collections::hash_map::Entry::Vacant(slot)) => {
                         slot.insert(not_private.len());
-                        not_private.push((error, refused));
+                        not_private.push((error, sources_fix));
                     }
-                    None => not_private.push((error, refused)),
+                    None => not_private.push((error, sources_fix)),
                 }
             }
             report.flows.push(flow_report);
             outcomes.push(outcome);
         }
     }
-    // A refusal's fix names the smallest declared block covering every workload it refuses
-    // (the spokes' summary), so that one round of fixing serves them all.
+    // A fix naming sources names the smallest declared block covering every workload of the
+    // finding (the spokes' summary), so that one round of fixing serves them all.
     findings
         .errors
-        .extend(not_private.into_iter().map(|(mut error, refused)| {
-            if let (SynthError::TrafficNotPrivate { fix, .. }, Some(refused)) =
-                (&mut error, refused)
+        .extend(not_private.into_iter().map(|(mut error, sources_fix)| {
+            if let (SynthError::TrafficNotPrivate { fix, .. }, Some(sources_fix)) =
+                (&mut error, sources_fix)
             {
-                *fix = refused.fix(model);
+                *fix = sources_fix.text(model);
             }
             error
         }));
@@ -607,7 +614,7 @@ fn subnet_paths(
             workload,
             subnet,
             flow,
-            refused: std::cell::RefCell::new(None),
+            sources_fix: std::cell::RefCell::new(None),
         };
         let (mut path, via, hops) = context.path();
         path.hops = hops.iter().map(|&h| model.path(h)).collect();
@@ -616,7 +623,11 @@ fn subnet_paths(
             path: path.path,
             via,
             hops,
-            refused: context.refused.into_inner(),
+            // Kept only when it is this outcome's fix, not an abandoned step's.
+            sources_fix: context
+                .sources_fix
+                .into_inner()
+                .filter(|f| path.fix.as_deref() == Some(f.text(model).as_str())),
         });
         paths.push(path);
     }
@@ -650,9 +661,9 @@ struct Context<'a> {
     workload: &'a WorkloadNode,
     subnet: &'a Handle,
     flow: &'a Flow,
-    /// Set when security groups refuse the flow (the outcome's text says so; this is the
+    /// Set when the fix names the flow's sources (the outcome's text says so; this is the
     /// cause, for one finding per cause).
-    refused: std::cell::RefCell<Option<Refusal>>,
+    sources_fix: std::cell::RefCell<Option<SourcesFix>>,
 }
 
 /// A subnet's path for the report, the construct it goes through, and the constructs crossed
@@ -699,6 +710,19 @@ impl Context<'_> {
         self.model
             .get::<SubnetNode>(self.subnet)
             .and_then(|s| s.parsed)
+    }
+
+    /// The fix `action` on the workload's sources (IPv4: an IPv6 block is assigned at deploy,
+    /// and said as the subnet's), naming the smallest declared block covering them; kept as
+    /// the outcome's cause.
+    fn fix_for_sources(&self, action: &'static str, rest: String) -> Option<String> {
+        if self.flow.ipv6 {
+            return None;
+        }
+        let sources_fix = SourcesFix::of(self, action, rest)?;
+        let fix = sources_fix.text(self.model);
+        self.sources_fix.replace(Some(sources_fix));
+        Some(fix)
     }
 
     fn result(

@@ -5,9 +5,7 @@ use crate::constructs::security_group::SecurityGroupNode;
 use crate::handle::Handle;
 use crate::identity::NodeKey;
 
-use super::{Context, Outcome, PathKind, Refusal};
-use crate::Ipv4Cidr;
-use crate::constructs::subnet::SubnetNode;
+use super::{Context, Outcome, PathKind};
 
 impl Context<'_> {
     /// Whether the security groups admit this subnet (or the workload's groups) on the port;
@@ -145,34 +143,10 @@ impl Context<'_> {
                 )),
             );
         }
-        let fix = match self.refusal(groups) {
-            Some(refusal) => {
-                let fix = refusal.fix(self.model);
-                self.refused.replace(Some(refusal));
-                fix
-            }
-            None => format!("admit {cidr} on {} in {groups}", self.flow.port),
-        };
+        let rest = format!(" on {} in {groups}", self.flow.port);
+        let fix = self
+            .fix_for_sources("admit", rest.clone())
+            .unwrap_or_else(|| format!("admit {cidr}{rest}"));
         self.result(PathKind::Unreachable, Some(via), Some(reason), Some(fix))
-    }
-
-    /// `groups` refusing the workload over IPv4: its subnets' blocks are the sources, so
-    /// that the fix admits the block covering all of them, not the one subnet analysed.
-    pub(super) fn refusal(&self, groups: &str) -> Option<Refusal> {
-        if self.flow.ipv6 {
-            return None;
-        }
-        let sources: Vec<Ipv4Cidr> = self
-            .workload
-            .subnets
-            .iter()
-            .filter_map(|s| self.model.get::<SubnetNode>(s)?.parsed)
-            .collect();
-        (!sources.is_empty()).then(|| Refusal {
-            groups: groups.to_string(),
-            port: self.flow.port.to_string(),
-            sources,
-            or: None,
-        })
     }
 }
