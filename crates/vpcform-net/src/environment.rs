@@ -11,6 +11,9 @@
 use vpcform_assembly::{Environment, ParameterImport};
 use vpcform_cfn::{Parameter, Template, Value};
 
+pub(crate) use crate::arn::is_account_id;
+use crate::arn::{Arn, IamPrincipal};
+
 use crate::SynthError;
 
 /// The account: pinned, or the role's.
@@ -51,24 +54,8 @@ pub(crate) fn describe(env: &Environment) -> String {
 /// The account of an IAM role ARN, `arn:<partition>:iam::<account>:role/<path and name>`;
 /// `None` when it is not one (IAM identifiers, "IAM ARNs").
 fn role_account(arn: &str) -> Option<&str> {
-    let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return None;
-    };
-    let name = resource.strip_prefix("role/")?;
-    (partition.starts_with("aws") && is_account_id(account) && !name.is_empty()).then_some(account)
-}
-
-/// An AWS account ID: 12 digits (AWS Account Management, "View AWS account identifiers").
-pub(crate) fn is_account_id(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+    let arn = Arn::parse(arn)?;
+    (arn.iam_principal() == Some(IamPrincipal::Role)).then_some(arn.account)
 }
 
 /// A stack's environment as given: a 12-digit account, a role ARN (of that account when both

@@ -63,8 +63,13 @@ pub enum SynthError {
         /// The earlier subnet's block.
         other_cidr: String,
     },
-    /// A construct ID CloudFormation cannot use as a logical ID.
-    #[error("{stack}: construct ID {id:?} is not a valid CloudFormation logical ID: {reason}")]
+    /// A construct ID CloudFormation cannot use as a logical ID; the stack's other IDs with
+    /// the same characters (a name the program writes into each, such as a spoke's) are
+    /// listed in `also`: one cause, one finding.
+    #[error(
+        "{stack}: construct ID {id:?} is not a valid CloudFormation logical ID: {reason}{}",
+        ids_also_text(id, also)
+    )]
     InvalidId {
         /// The stack.
         stack: String,
@@ -72,6 +77,8 @@ pub enum SynthError {
         id: String,
         /// What is wrong.
         reason: String,
+        /// The stack's other IDs with the same characters.
+        also: Vec<String>,
     },
     /// A logical ID a construct generates from its own (its ID plus a fixed suffix such as
     /// `Eip`, `Attachment` or `<Subnet>Association`) past CloudFormation's 255 characters
@@ -826,9 +833,12 @@ pub enum SynthError {
     /// Two subnets of one construct that takes one per availability zone (an interface or
     /// resource endpoint, a load balancer, a transit gateway attachment, a resource gateway)
     /// in the same zone.
+    /// The other constructs given the same two subnets are listed in `also`: one cause, one
+    /// finding.
     #[error(
-        "{construct}: subnets {first} and {second} are both in {az} — {kind} takes one subnet \
-         per availability zone: keep one of them (AWS: DuplicateSubnetsInSameZone)"
+        "{construct}: subnets {first} and {second} are both in {az}{} — {kind} takes one \
+         subnet per availability zone: keep one of them (AWS: DuplicateSubnetsInSameZone)",
+        constructs_also_text(also)
     )]
     DuplicateSubnetsInSameZone {
         /// The construct.
@@ -841,6 +851,9 @@ pub enum SynthError {
         first: String,
         /// The second subnet.
         second: String,
+        /// The other constructs given both subnets, each with its kind:
+        /// `Hub/Nlb (a Network Load Balancer)`.
+        also: Vec<String>,
     },
     /// An interface endpoint subnet in an AZ where the endpoint service's load balancer has none.
     #[error(
@@ -1371,5 +1384,63 @@ fn also_text(also: &[String]) -> String {
             "; so are {n} more flows of the same cause: {}",
             also.join(", ")
         ),
+    }
+}
+
+/// `, and so do N more …` for the other constructs one finding stands for, or nothing.
+fn constructs_also_text(also: &[String]) -> String {
+    match also.len() {
+        0 => String::new(),
+        1 => format!(", and so does {}, given both", also[0]),
+        n => format!(", and so do {n} more given both: {}", also.join(", ")),
+    }
+}
+
+/// `; so are …` for the other IDs of one invalid name, naming the name they share when they
+/// start with it (a spoke's name the program prefixes to each ID), or nothing.
+fn ids_also_text(id: &str, also: &[String]) -> String {
+    if also.is_empty() {
+        return String::new();
+    }
+    let shared = also.iter().fold(id, |shared, other| {
+        let common = shared
+            .char_indices()
+            .zip(other.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(shared.len().min(other.len()), |((at, _), _)| at);
+        &shared[..common]
+    });
+    let named = if shared.chars().any(|c| !c.is_ascii_alphanumeric()) {
+        format!(" of the name {shared:?}")
+    } else {
+        " with the same characters".to_string()
+    };
+    format!(
+        "; so are {} more IDs{named}: {}",
+        also.len(),
+        also.join(", ")
+    )
+}
+
+impl SynthError {
+    /// Folds `other`, a finding of the same code and cause, into this one's `also` list.
+    /// `false` when this kind of finding lists nothing: the caller keeps both.
+    pub(crate) fn absorb(&mut self, other: &SynthError) -> bool {
+        match (self, other) {
+            (Self::InvalidId { also, .. }, Self::InvalidId { id, .. }) => {
+                also.push(id.clone());
+                true
+            }
+            (
+                Self::DuplicateSubnetsInSameZone { also, .. },
+                Self::DuplicateSubnetsInSameZone {
+                    construct, kind, ..
+                },
+            ) => {
+                also.push(format!("{construct} ({kind})"));
+                true
+            }
+            _ => false,
+        }
     }
 }

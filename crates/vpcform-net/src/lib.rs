@@ -33,6 +33,7 @@
 //! gives byte-identical templates, with logical IDs taken from the IDs the program gives.
 
 mod app;
+mod arn;
 mod assembly;
 mod cidr;
 mod constructs;

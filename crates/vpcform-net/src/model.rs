@@ -381,6 +381,47 @@ impl<'a> Model<'a> {
             .map(|(_, _, hop)| hop)
     }
 
+    /// The smallest blocks the program declared that cover `sources` (subnets' blocks): one
+    /// when a VPC's block, a route's or a transit gateway route's destination (the summary of
+    /// the spokes behind it) covers them all, else the smallest for each source, or the
+    /// source itself where none covers it; sorted, without repeats. What a fix names for a
+    /// rule whose sources are several subnets or VPCs, so that following it once serves them
+    /// all and the subnets added later. A `/0` summarizes nothing and is never chosen.
+    pub(crate) fn covering_blocks(&self, sources: &[crate::Ipv4Cidr]) -> Vec<crate::Ipv4Cidr> {
+        let declared: Vec<crate::Ipv4Cidr> = self
+            .stacks
+            .iter()
+            .flat_map(|stack| stack.nodes.iter())
+            .filter_map(|node| {
+                if let Some(vpc) = VpcNode::of(node) {
+                    vpc.parsed
+                } else if let Some(route) = RouteNode::of(node) {
+                    route.ipv4()
+                } else {
+                    TransitGatewayRouteNode::of(node)?.destination.parsed().ok()
+                }
+            })
+            .filter(|block| block.prefix_len() > 0)
+            .collect();
+        let smallest = |of: &[crate::Ipv4Cidr]| {
+            declared
+                .iter()
+                .filter(|block| of.iter().all(|source| block.contains(source)))
+                .max_by_key(|block| block.prefix_len())
+                .copied()
+        };
+        let mut blocks = match smallest(sources) {
+            Some(block) => vec![block],
+            None => sources
+                .iter()
+                .map(|&source| smallest(&[source]).unwrap_or(source))
+                .collect(),
+        };
+        blocks.sort_by_key(|block| (block.first(), block.prefix_len()));
+        blocks.dedup();
+        blocks
+    }
+
     /// The blocks of the VPCs attached to a transit gateway, sorted by first address.
     pub(crate) fn attached_blocks(
         &self,
@@ -531,6 +572,12 @@ impl<'a> Check<'a> {
 
     pub(crate) fn report(&mut self, error: SynthError) {
         self.findings.errors.push(error);
+    }
+
+    /// Reports `error` as one effect of `cause`: findings of one code and cause are one
+    /// finding listing what they affect ([`Findings::report_cause`]).
+    pub(crate) fn report_cause(&mut self, cause: String, error: SynthError) {
+        self.findings.report_cause(cause, error);
     }
 
     pub(crate) fn warn(&mut self, warning: crate::SynthWarning) {
@@ -723,5 +770,49 @@ mod tests {
             model.resolve(&wrong_id).err(),
             Some(Unresolved::WrongKind(Some(Kind::Vpc)))
         );
+    }
+
+    /// What a fix names for several sources: the smallest declared block covering them all
+    /// (a VPC's, or a route's summary), never a `/0`; else each source's own.
+    #[test]
+    fn the_covering_block_is_the_smallest_declared_one() {
+        let mut stack = Stack::<Network>::new("Network");
+        let vpc = stack.add(
+            "Main",
+            Vpc::<Main>::builder().cidr(cidr!("10.1.0.0/16")).build(),
+        );
+        let routes = stack.add("Routes", RouteTable::builder().vpc(&vpc).build());
+        let igw = stack.add("Igw", InternetGateway::builder().vpc(&vpc).build());
+        for (id, destination) in [
+            ("Spokes", cidr!("10.0.0.0/8")),
+            ("Default", cidr!("0.0.0.0/0")),
+        ] {
+            stack.add(
+                id,
+                Route::builder()
+                    .route_table(&routes)
+                    .destination(destination)
+                    .target(&igw)
+                    .build(),
+            );
+        }
+        let stacks = [stack.def];
+        let model = Model::new(&stacks);
+        let covering = |sources: &[&str]| -> Vec<String> {
+            let sources: Vec<crate::Ipv4Cidr> =
+                sources.iter().filter_map(|s| s.parse().ok()).collect();
+            model
+                .covering_blocks(&sources)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert_eq!(covering(&["10.1.1.0/24", "10.1.2.0/24"]), ["10.1.0.0/16"]);
+        assert_eq!(covering(&["10.1.1.0/24", "10.2.1.0/24"]), ["10.0.0.0/8"]);
+        assert_eq!(
+            covering(&["10.1.1.0/24", "192.168.1.0/24"]),
+            ["10.1.0.0/16", "192.168.1.0/24"]
+        );
+        assert_eq!(covering(&["192.168.1.0/24"]), ["192.168.1.0/24"]);
     }
 }

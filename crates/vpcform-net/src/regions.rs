@@ -158,7 +158,7 @@ mod tests {
         }
         for (region, _) in AVAILABILITY_ZONES {
             assert!(
-                crate::constructs::endpoint_service::PARTITIONS.contains(&partition_of(region)),
+                crate::arn::PARTITIONS.contains(&partition_of(region)),
                 "{region}"
             );
         }

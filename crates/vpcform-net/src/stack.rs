@@ -644,4 +644,26 @@ pub(crate) struct Findings {
     pub(crate) warnings: Vec<crate::SynthWarning>,
     /// Pair rules' keys and the construct that claimed each first (see [`Check::claim`]).
     pub(crate) claims: HashMap<Claim, NodeKey>,
+    /// Each cause reported so far, by code and cause key, and its finding's place in
+    /// `errors` (see [`Findings::report_cause`]).
+    causes: HashMap<(Code, String), usize>,
+}
+
+impl Findings {
+    /// Reports `error`, or folds it into the finding of the same code and `cause` reported
+    /// before, which then lists it: one cause, one finding (a name written into many IDs,
+    /// two subnets in one zone given to every endpoint of a hub), with the fix said once.
+    pub(crate) fn report_cause(&mut self, cause: String, error: SynthError) {
+        let key = (error.code(), cause);
+        if let Some(first) = self
+            .causes
+            .get(&key)
+            .and_then(|&at| self.errors.get_mut(at))
+            && first.absorb(&error)
+        {
+            return;
+        }
+        self.causes.insert(key, self.errors.len());
+        self.errors.push(error);
+    }
 }

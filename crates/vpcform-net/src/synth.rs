@@ -24,14 +24,32 @@ pub(crate) fn stack(
     crate::tags::check_stack_characters(stack.tag_data(), first_restricted, &mut findings.errors);
     for (key, node) in stack.keyed_nodes() {
         if let Err(e) = vpcform_cfn::validate_logical_id(node.id()) {
-            findings.errors.push(SynthError::InvalidId {
-                stack: stack.name.to_string(),
-                id: node.id().to_string(),
-                reason: match e {
-                    TemplateError::InvalidLogicalId { reason, .. } => reason.to_string(),
-                    other => other.to_string(),
+            // The characters CloudFormation refuses are the cause: a name with a hyphen that
+            // the program writes into every ID of a spoke is one finding, not one per ID.
+            let mut refused: Vec<char> = node
+                .id()
+                .chars()
+                .filter(|c| !c.is_ascii_alphanumeric())
+                .collect();
+            refused.sort_unstable();
+            refused.dedup();
+            let cause = if refused.is_empty() {
+                format!("{} {}", stack.name, node.id())
+            } else {
+                format!("{} {}", stack.name, refused.into_iter().collect::<String>())
+            };
+            findings.report_cause(
+                cause,
+                SynthError::InvalidId {
+                    stack: stack.name.to_string(),
+                    id: node.id().to_string(),
+                    reason: match e {
+                        TemplateError::InvalidLogicalId { reason, .. } => reason.to_string(),
+                        other => other.to_string(),
+                    },
+                    also: Vec::new(),
                 },
-            });
+            );
         }
         if let Some(tags) = node.tags() {
             crate::tags::check_construct(

@@ -6,8 +6,8 @@ use vpcform_net::prelude::*;
 
 include!("common/consumer.rs");
 
-/// Every `DuplicateSubnetsInSameZone` as `(construct, kind)`.
-fn same_zone(app: &App) -> Vec<(String, String)> {
+/// Every `DuplicateSubnetsInSameZone` as `(construct, kind, also)`.
+fn same_zone(app: &App) -> Vec<(String, String, Vec<String>)> {
     let errors = match app.synth() {
         Ok(_) => panic!("synthesized two subnets in one zone"),
         Err(e) => e,
@@ -17,8 +17,11 @@ fn same_zone(app: &App) -> Vec<(String, String)> {
         .iter()
         .filter_map(|e| match e {
             SynthError::DuplicateSubnetsInSameZone {
-                construct, kind, ..
-            } => Some((construct.clone(), kind.clone())),
+                construct,
+                kind,
+                also,
+                ..
+            } => Some((construct.clone(), kind.clone(), also.clone())),
             _ => None,
         })
         .collect()
@@ -55,22 +58,18 @@ fn two_subnets_in_one_zone_name_the_kind_of_construct_they_were_given_to() {
     );
     let mut app = App::new("zones");
     app.add_stack(stack);
+    // One cause, one finding: the first construct given both subnets, and the others, each
+    // with its own kind.
     assert_eq!(
         same_zone(&app),
-        [
-            (
-                "Consumer/Attachment".to_string(),
-                "a transit gateway attachment".to_string()
-            ),
-            (
-                "Consumer/Nlb".to_string(),
-                "a Network Load Balancer".to_string()
-            ),
-            (
-                "Consumer/Sqs".to_string(),
-                "an interface endpoint".to_string()
-            ),
-        ]
+        [(
+            "Consumer/Attachment".to_string(),
+            "a transit gateway attachment".to_string(),
+            vec![
+                "Consumer/Nlb (a Network Load Balancer)".to_string(),
+                "Consumer/Sqs (an interface endpoint)".to_string(),
+            ]
+        )]
     );
 }
 

@@ -196,43 +196,10 @@ impl EndpointServiceNode {
     }
 }
 
-/// The AWS partitions an IAM principal ARN can name (docs/aws-rules.md §13: botocore
-/// `partitions.json`; partitions are hard IAM boundaries).
-pub(crate) const PARTITIONS: [&str; 8] = [
-    "aws",
-    "aws-cn",
-    "aws-us-gov",
-    "aws-iso",
-    "aws-iso-b",
-    "aws-iso-e",
-    "aws-iso-f",
-    "aws-eusc",
-];
-
+/// An allowed principal: `*`, or an IAM ARN of an account's root, a role or a user.
 pub(crate) fn valid_principal(principal: &str) -> bool {
-    if principal == "*" {
-        return true;
-    }
-    let mut parts = principal.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return false;
-    };
-    let named = |prefix: &str| {
-        resource
-            .strip_prefix(prefix)
-            .is_some_and(|name| !name.is_empty() && !name.contains(char::is_whitespace))
-    };
-    PARTITIONS.contains(&partition)
-        && account.len() == 12
-        && account.bytes().all(|b| b.is_ascii_digit())
-        && (resource == "root" || named("role/") || named("user/"))
+    principal == "*"
+        || crate::arn::Arn::parse(principal).is_some_and(|arn| arn.iam_principal().is_some())
 }
 
 impl EndpointServiceNode {

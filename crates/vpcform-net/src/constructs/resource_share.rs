@@ -183,25 +183,11 @@ pub(crate) struct ResourceShareNode {
 /// user (AWS Organizations API reference, `Organization.Id` `^o-[a-z0-9]{10,32}$` and
 /// `OrganizationalUnit.Id` `^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`; IAM identifiers, "IAM ARNs").
 fn principal_partition(principal: &str) -> Result<Option<&str>, ()> {
-    if crate::environment::is_account_id(principal) {
+    use crate::arn::{Arn, IamPrincipal, is_account_id};
+    if is_account_id(principal) {
         return Ok(None);
     }
-    let mut parts = principal.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some(service), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return Err(());
-    };
-    if !super::endpoint_service::PARTITIONS.contains(&partition)
-        || !crate::environment::is_account_id(account)
-    {
-        return Err(());
-    }
+    let arn = Arn::parse(principal).ok_or(())?;
     let id = |text: &str, prefix: &str, min: usize| {
         text.strip_prefix(prefix).is_some_and(|rest| {
             (min..=32).contains(&rest.len())
@@ -210,24 +196,34 @@ fn principal_partition(principal: &str) -> Result<Option<&str>, ()> {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
     };
-    let valid = match service {
-        "organizations" => match resource.split('/').collect::<Vec<_>>()[..] {
-            ["organization", org] => id(org, "o-", 10),
-            ["ou", org, ou] => {
-                id(org, "o-", 10)
-                    && ou.strip_prefix("ou-").is_some_and(|rest| {
-                        rest.split_once('-')
-                            .is_some_and(|(root, ou)| id(root, "", 4) && id(ou, "", 8))
-                    })
-            }
-            _ => false,
-        },
-        "iam" => resource
-            .split_once('/')
-            .is_some_and(|(kind, name)| matches!(kind, "role" | "user") && !name.is_empty()),
+    let valid = match arn.service {
+        "organizations" => {
+            arn.region.is_empty()
+                && is_account_id(arn.account)
+                && match arn.resource.split('/').collect::<Vec<_>>()[..] {
+                    ["organization", org] => id(org, "o-", 10),
+                    ["ou", org, ou] => {
+                        id(org, "o-", 10)
+                            && ou.strip_prefix("ou-").is_some_and(|rest| {
+                                rest.split_once('-')
+                                    .is_some_and(|(root, ou)| id(root, "", 4) && id(ou, "", 8))
+                            })
+                    }
+                    _ => false,
+                }
+        }
+        // RAM shares with roles and users, not an account's root (an account is its ID).
+        "iam" => matches!(
+            arn.iam_principal(),
+            Some(IamPrincipal::Role | IamPrincipal::User)
+        ),
         _ => false,
     };
-    if valid { Ok(Some(partition)) } else { Err(()) }
+    if valid {
+        Ok(Some(arn.partition))
+    } else {
+        Err(())
+    }
 }
 
 impl ResourceShareNode {

@@ -356,8 +356,6 @@ impl SubnetNode {
     }
 }
 
-/// Interface endpoints and load balancers take one subnet per availability zone: AWS answers a
-/// second with `DuplicateSubnetsInSameZone` (aws-facts §1 [3]).
 /// What is wrong with a zone for a stack in `region` (`None`: not pinned), if anything.
 ///
 /// Sources (docs/aws-rules.md §9): AZ names are the region code plus one letter and AZ IDs
@@ -427,6 +425,8 @@ fn zone_problem(az: &Az, region: Option<&str>) -> Option<String> {
     }
 }
 
+/// Interface endpoints and load balancers take one subnet per availability zone: AWS answers a
+/// second with `DuplicateSubnetsInSameZone` (aws-facts §1 [3]).
 pub(crate) fn check_one_subnet_per_az(check: &mut Check<'_>, construct: &str, subnets: &[Handle]) {
     let mut seen: std::collections::HashMap<&Az, &Handle> =
         std::collections::HashMap::with_capacity(subnets.len());
@@ -437,16 +437,28 @@ pub(crate) fn check_one_subnet_per_az(check: &mut Check<'_>, construct: &str, su
         match seen.entry(&node.az) {
             std::collections::hash_map::Entry::Occupied(first) => {
                 let first = first.get().path();
-                check.report(SynthError::DuplicateSubnetsInSameZone {
-                    construct: check.path(construct),
-                    kind: check
-                        .model
-                        .node(check.key)
-                        .map_or_else(|| "it".to_string(), |n| n.kind().with_article()),
-                    az: node.az.to_string(),
-                    first,
-                    second: subnet.path(),
-                });
+                let second = subnet.path();
+                // The pair is the cause, whichever construct lists it in whichever order:
+                // every endpoint, attachment and NLB given both is one finding.
+                let cause = if first <= second {
+                    format!("{first} {second}")
+                } else {
+                    format!("{second} {first}")
+                };
+                check.report_cause(
+                    cause,
+                    SynthError::DuplicateSubnetsInSameZone {
+                        construct: check.path(construct),
+                        kind: check
+                            .model
+                            .node(check.key)
+                            .map_or_else(|| "it".to_string(), |n| n.kind().with_article()),
+                        az: node.az.to_string(),
+                        first,
+                        second,
+                        also: Vec::new(),
+                    },
+                );
             }
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(subnet);

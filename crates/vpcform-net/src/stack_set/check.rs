@@ -440,7 +440,7 @@ fn value_text(value: &ExistingId) -> String {
 }
 
 /// Account IDs: 12 digits (`DeploymentTargets.Accounts`, pattern `^[0-9]{12}$`).
-use crate::environment::is_account_id as is_account;
+use crate::arn::is_account_id as is_account;
 
 /// `^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$` (`DeploymentTargets.OrganizationalUnitIds`).
 fn is_unit(text: &str) -> bool {

@@ -298,10 +298,12 @@ impl Context<'_> {
             self.model.path(hub_table),
             subnet.path()
         );
-        let fix = format!(
-            "add a route to {own} (or the spokes' block) to {}",
-            self.model.path(hub_table)
-        );
+        // The route covers every subnet the flows come from (the VPC's block, the spokes'
+        // summary), not just this one.
+        let rest = format!(" to {}", self.model.path(hub_table));
+        let fix = self
+            .fix_for_sources("add a route to", rest.clone())
+            .unwrap_or_else(|| format!("add a route to {own}{rest}"));
         // No known route back may be an unknown one; a known route elsewhere sends the
         // replies astray whatever else the table holds.
         Err(match chosen {

@@ -178,11 +178,15 @@ impl Context<'_> {
                 groups.join(", "),
                 self.flow.port
             )),
-            Some(format!(
-                "admit {cidr} on {} in {}, or turn EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic off",
-                self.flow.port,
-                groups.join(", ")
-            )),
+            Some({
+                let rest = format!(
+                    " on {} in {}, or turn EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic off",
+                    self.flow.port,
+                    groups.join(", ")
+                );
+                self.fix_for_sources("admit", rest.clone())
+                    .unwrap_or_else(|| format!("admit {cidr}{rest}"))
+            }),
         ))
     }
 

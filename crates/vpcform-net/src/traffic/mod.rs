@@ -360,6 +360,49 @@ pub(crate) struct SubnetOutcome {
     pub(crate) via: Option<NodeKey>,
     /// The constructs crossed before `via`, when the flow leaves its VPC.
     pub(crate) hops: Vec<NodeKey>,
+    /// Its fix, when the fix names the flow's sources (admit them, route them back): the
+    /// same fix for other workloads is the same cause.
+    pub(crate) sources_fix: Option<SourcesFix>,
+}
+
+/// A fix that names the flow's sources — `admit` them in security groups that refuse them,
+/// `add a route to` them back — as the smallest declared block covering them: one cause,
+/// whichever workloads it stops, and one round of fixing for all of them.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SourcesFix {
+    /// What to do with the block: `admit`.
+    pub(crate) action: &'static str,
+    /// The rest, after the block: ` on TCP 443 in Hub/EndpointSg`.
+    pub(crate) rest: String,
+    /// The blocks stopped: the workloads' subnets'.
+    pub(crate) sources: Vec<Ipv4Cidr>,
+}
+
+impl SourcesFix {
+    /// `action` on the workload's subnets' blocks, or `None` when none parses.
+    fn of(context: &Context<'_>, action: &'static str, rest: String) -> Option<SourcesFix> {
+        let sources: Vec<Ipv4Cidr> = context
+            .workload
+            .subnets
+            .iter()
+            .filter_map(|s| context.model.get::<SubnetNode>(s)?.parsed)
+            .collect();
+        (!sources.is_empty()).then_some(SourcesFix {
+            action,
+            rest,
+            sources,
+        })
+    }
+
+    /// The fix, naming the smallest declared blocks covering every source.
+    fn text(&self, model: &Model<'_>) -> String {
+        let blocks: Vec<String> = model
+            .covering_blocks(&self.sources)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        format!("{} {}{}", self.action, blocks.join(", "), self.rest)
+    }
 }
 
 /// One flow's analysis, typed.
@@ -398,39 +441,61 @@ pub(crate) fn analyze(
 ) -> Traffic {
     let mut report = TrafficReport::default();
     let mut outcomes = Vec::with_capacity(flows.len());
-    // One cause, one finding: flows whose one fix is the same (a security group that admits
-    // none of them, a missing route) are one error listing them, in the order found.
-    let mut not_private: Vec<SynthError> = Vec::new();
-    let mut by_fix: HashMap<(PathKind, String), usize> = HashMap::new();
+    // One cause, one finding: flows whose one fix is the same (a missing route), or that the
+    // same security groups refuse on a port whichever workload sends them, are one error
+    // listing them, in the order found.
+    let mut not_private: Vec<(SynthError, Option<SourcesFix>)> = Vec::new();
+    let mut by_cause: HashMap<(PathKind, String), usize> = HashMap::new();
     for flow in flows {
         if let Some((flow_report, outcome)) = analyze_flow(model, flow, findings) {
             if require_private && !flow_report.path.is_private() {
                 let error = not_private_error(&flow_report);
-                if let SynthError::TrafficNotPrivate { fix, .. } = &error
-                    && !fix.is_empty()
-                {
-                    match by_fix.entry((flow_report.path, fix.clone())) {
-                        std::collections::hash_map::Entry::Occupied(first) => {
-                            if let Some(SynthError::TrafficNotPrivate { also, .. }) =
-                                not_private.get_mut(*first.get())
-                            {
-                                also.push(flow_report.name());
+                let sources_fix = flow_report
+                    .subnets
+                    .iter()
+                    .position(|s| s.path == flow_report.path)
+                    .and_then(|worst| outcome.subnets.get(worst)?.sources_fix.clone());
+                let cause = match (&sources_fix, &error) {
+                    (Some(f), _) => Some(format!("{} …{}", f.action, f.rest)),
+                    (None, SynthError::TrafficNotPrivate { fix, .. }) if !fix.is_empty() => {
+                        Some(fix.clone())
+                    }
+                    _ => None,
+                };
+                match cause.map(|cause| by_cause.entry((flow_report.path, cause))) {
+                    Some(std::collections::hash_map::Entry::Occupied(first)) => {
+                        if let Some((SynthError::TrafficNotPrivate { also, .. }, first_fix)) =
+                            not_private.get_mut(*first.get())
+                        {
+                            also.push(flow_report.name());
+                            if let (Some(first_fix), Some(fix)) = (first_fix, sources_fix) {
+                                first_fix.sources.extend(fix.sources);
                             }
                         }
-                        std::collections::hash_map::Entry::Vacant(slot) => {
-                            slot.insert(not_private.len());
-                            not_private.push(error);
-                        }
                     }
-                } else {
-                    not_private.push(error);
+                    Some(std::collections::hash_map::Entry::Vacant(slot)) => {
+                        slot.insert(not_private.len());
+                        not_private.push((error, sources_fix));
+                    }
+                    None => not_private.push((error, sources_fix)),
                 }
             }
             report.flows.push(flow_report);
             outcomes.push(outcome);
         }
     }
-    findings.errors.extend(not_private);
+    // A fix naming sources names the smallest declared block covering every workload of the
+    // finding (the spokes' summary), so that one round of fixing serves them all.
+    findings
+        .errors
+        .extend(not_private.into_iter().map(|(mut error, sources_fix)| {
+            if let (SynthError::TrafficNotPrivate { fix, .. }, Some(sources_fix)) =
+                (&mut error, sources_fix)
+            {
+                *fix = sources_fix.text(model);
+            }
+            error
+        }));
     Traffic { report, outcomes }
 }
 
@@ -549,6 +614,7 @@ fn subnet_paths(
             workload,
             subnet,
             flow,
+            sources_fix: std::cell::RefCell::new(None),
         };
         let (mut path, via, hops) = context.path();
         path.hops = hops.iter().map(|&h| model.path(h)).collect();
@@ -557,6 +623,11 @@ fn subnet_paths(
             path: path.path,
             via,
             hops,
+            // Kept only when it is this outcome's fix, not an abandoned step's.
+            sources_fix: context
+                .sources_fix
+                .into_inner()
+                .filter(|f| path.fix.as_deref() == Some(f.text(model).as_str())),
         });
         paths.push(path);
     }
@@ -590,6 +661,9 @@ struct Context<'a> {
     workload: &'a WorkloadNode,
     subnet: &'a Handle,
     flow: &'a Flow,
+    /// Set when the fix names the flow's sources (the outcome's text says so; this is the
+    /// cause, for one finding per cause).
+    sources_fix: std::cell::RefCell<Option<SourcesFix>>,
 }
 
 /// A subnet's path for the report, the construct it goes through, and the constructs crossed
@@ -636,6 +710,19 @@ impl Context<'_> {
         self.model
             .get::<SubnetNode>(self.subnet)
             .and_then(|s| s.parsed)
+    }
+
+    /// The fix `action` on the workload's sources (IPv4: an IPv6 block is assigned at deploy,
+    /// and said as the subnet's), naming the smallest declared block covering them; kept as
+    /// the outcome's cause.
+    fn fix_for_sources(&self, action: &'static str, rest: String) -> Option<String> {
+        if self.flow.ipv6 {
+            return None;
+        }
+        let sources_fix = SourcesFix::of(self, action, rest)?;
+        let fix = sources_fix.text(self.model);
+        self.sources_fix.replace(Some(sources_fix));
+        Some(fix)
     }
 
     fn result(

@@ -143,7 +143,10 @@ impl Context<'_> {
                 )),
             );
         }
-        let fix = format!("admit {cidr} on {} in {groups}", self.flow.port);
+        let rest = format!(" on {} in {groups}", self.flow.port);
+        let fix = self
+            .fix_for_sources("admit", rest.clone())
+            .unwrap_or_else(|| format!("admit {cidr}{rest}"));
         self.result(PathKind::Unreachable, Some(via), Some(reason), Some(fix))
     }
 }
