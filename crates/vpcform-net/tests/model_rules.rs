@@ -95,7 +95,7 @@ fn a_flow_whose_workload_is_not_in_the_app_is_an_error() {
     assert_eq!(
         errors,
         [
-            "flow Consumer/Pods -> s3 (TCP 443): workload Consumer/Pods is not part of this app — add its stack to the app"
+            "flow Consumer/Pods -> s3 (TCP 443): workload Consumer/Pods is not part of this app\nhelp: add its stack to the app"
         ]
     );
 }
@@ -276,11 +276,12 @@ fn environments_aws_cannot_deploy_to_are_errors() {
         .profile("two words");
     let errors = errors(stack);
     assert_eq!(errors.len(), 3, "{errors:#?}");
-    assert!(errors[0].contains("account \"1234\" — an AWS account ID is 12 digits"));
     assert!(
-        errors[1]
-            .contains("role ARN \"arn:aws:iam::111122223333:user/me\" — a role ARN looks like")
+        errors[0].contains("account \"1234\" cannot be used\nhelp: an AWS account ID is 12 digits")
     );
+    assert!(errors[1].contains(
+        "role ARN \"arn:aws:iam::111122223333:user/me\" cannot be used\nhelp: a role ARN looks like"
+    ));
     assert!(errors[2].contains("profile \"two words\""));
     let (stack, _) = consumer();
     assert!(one_error(stack.profile("a]b")).contains("profile \"a]b\""));
@@ -290,9 +291,7 @@ fn environments_aws_cannot_deploy_to_are_errors() {
         .role_arn("arn:aws:iam::444455556666:role/deploy");
     assert_eq!(
         one_error(stack),
-        "stack Consumer: role ARN \"arn:aws:iam::444455556666:role/deploy\" — the role is in \
-         account 444455556666 but the stack is pinned to account 111122223333: assume a role of \
-         111122223333, or pin 444455556666"
+        "stack Consumer: role ARN \"arn:aws:iam::444455556666:role/deploy\" cannot be used\nhelp: the role is in account 444455556666 but the stack is pinned to account 111122223333: assume a role of 111122223333, or pin 444455556666"
     );
 }
 
@@ -303,7 +302,7 @@ fn duplicate_outputs_are_reported() {
     stack.output("VpcId", &vpc);
     assert_eq!(
         one_error(stack),
-        "Consumer: two outputs are named \"VpcId\" — give each its own name"
+        "Consumer: two outputs are named \"VpcId\"\nhelp: give each output its own name"
     );
 }
 
@@ -578,11 +577,17 @@ fn health_check_bounds() {
     assert_eq!(
         e,
         [
-            "Consumer/Targets: HealthCheckIntervalSeconds is 4; AWS accepts 5 to 300",
-            "Consumer/Targets: HealthyThresholdCount is 11; AWS accepts 2 to 10",
-            "Consumer/Targets: UnhealthyThresholdCount is 1; AWS accepts 2 to 10",
-            "Consumer/Targets: HealthCheckTimeoutSeconds is 121; AWS accepts 2 to 120",
-            "Consumer/Targets: health check timeout 121 s is not below the interval 4 s — AWS: \"Health check interval must be greater than the timeout\"",
+            "Consumer/Targets: HealthCheckIntervalSeconds is 4; AWS accepts 5 to 300\nhelp: give a \
+             value from 5 to 300",
+            "Consumer/Targets: HealthyThresholdCount is 11; AWS accepts 2 to 10\nhelp: give a value \
+             from 2 to 10",
+            "Consumer/Targets: UnhealthyThresholdCount is 1; AWS accepts 2 to 10\nhelp: give a \
+             value from 2 to 10",
+            "Consumer/Targets: HealthCheckTimeoutSeconds is 121; AWS accepts 2 to 120\nhelp: give a \
+             value from 2 to 120",
+            "Consumer/Targets: health check timeout 121 s is not below the interval 4 s (AWS: \
+             \"Health check interval must be greater than the timeout\")\nhelp: set a timeout \
+             below 4 s, or a longer interval",
         ]
     );
     let ok = errors(nlb_stack(

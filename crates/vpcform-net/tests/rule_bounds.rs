@@ -76,7 +76,7 @@ fn stack_tags_at_and_past_their_limits() {
     assert_eq!(e.len(), 1, "{e:#?}");
     assert!(
         e[0].contains(
-            "stack Consumer: 51 tags; AWS allows 50 per resource and per stack — each resource carries its Name, vpcform:app and the stack's 49: drop 1 of the stack's"
+            "stack Consumer: 51 tags; AWS allows 50 per resource and per stack\nhelp: each resource carries its Name, vpcform:app and the stack's 49: drop 1 of the stack's"
         ),
         "{}",
         e[0]

@@ -81,8 +81,7 @@ fn subnet_outside_its_vpc() {
     let e = one_error(stack);
     assert_eq!(
         e,
-        "Consumer/A1: subnet CIDR 10.1.1.0/24 is outside its VPC Consumer/VpcA's CIDR 10.0.0.0/16 \
-         — choose a block inside 10.0.0.0/16"
+        "Consumer/A1: subnet CIDR 10.1.1.0/24 is outside its VPC Consumer/VpcA's CIDR 10.0.0.0/16\nhelp: choose a block inside 10.0.0.0/16"
     );
 }
 
@@ -114,9 +113,7 @@ fn invalid_and_duplicate_ids() {
     let e = one_error(stack);
     assert_eq!(
         e,
-        "Consumer: logical ID \"A1\" is used by both Consumer/A1 (a subnet) and Consumer/A1 \
-         (a subnet) — give each construct its own ID (generated IDs append a suffix such as \
-         `Attachment` or `Eip` to the construct's)"
+        "Consumer: logical ID \"A1\" is used by both Consumer/A1 (a subnet) and Consumer/A1 (a subnet)\nhelp: give each construct its own ID (generated IDs append a suffix such as `Attachment` or `Eip` to the construct's)"
     );
 }
 
@@ -301,9 +298,8 @@ fn duplicate_stack_names_and_invalid_stack_name() {
     let (two, _) = consumer();
     let errors = synth_errors(vec![one, two]);
     assert!(
-        errors
-            .iter()
-            .any(|e| e == "the app has two stacks named \"Consumer\" — give each its own"),
+        errors.iter().any(|e| e
+            == "the app has two stacks named \"Consumer\"\nhelp: give each stack its own name"),
         "{errors:#?}"
     );
 
@@ -677,7 +673,7 @@ fn endpoint_policy_mistakes_are_synth_errors() {
         ),
         (
             json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Actions": "s3:GetObject", "Resource": "*"}]}),
-            "Consumer/S3: endpoint policy: statement 1 has the key \"Actions\", which is not in the IAM policy grammar — did you mean \"Action\"?",
+            "Consumer/S3: endpoint policy: statement 1 has the key \"Actions\", which is not in the IAM policy grammar\nhelp: write \"Action\" instead of \"Actions\"",
         ),
         (
             json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": ["my-bucket", "arn:aws:s3:::my-bucket/*"]}]}),
@@ -784,12 +780,14 @@ fn ingress_from_anywhere_on_an_endpoint_or_load_balancer() {
     assert_eq!(
         errors,
         [
-            "Consumer/Sqs: security group Consumer/OpenV4 admits 0.0.0.0/0 on TCP 443 — an endpoint or \
-             load balancer open to any address; narrow the rule to the clients' CIDR blocks, or mark it \
-             with `.allow_from_anywhere()` if the exposure is intended",
-            "Consumer/Nlb: security group Consumer/OpenV6 admits ::/0 on TCP 443 — an endpoint or \
-             load balancer open to any address; narrow the rule to the clients' CIDR blocks, or mark it \
-             with `.allow_from_anywhere()` if the exposure is intended",
+            "Consumer/Sqs: security group Consumer/OpenV4 admits 0.0.0.0/0 on TCP 443, so the \
+             endpoint or load balancer is open to any address\nhelp: narrow Consumer/OpenV4's rule \
+             to the clients' CIDR blocks, or mark it with `.allow_from_anywhere()` if the exposure \
+             is intended",
+            "Consumer/Nlb: security group Consumer/OpenV6 admits ::/0 on TCP 443, so the endpoint \
+             or load balancer is open to any address\nhelp: narrow Consumer/OpenV6's rule to the \
+             clients' CIDR blocks, or mark it with `.allow_from_anywhere()` if the exposure is \
+             intended",
         ]
     );
 }
@@ -947,8 +945,7 @@ fn consumer_in_a_region_the_service_does_not_support() {
     assert_eq!(
         errors,
         [
-            "Consumer/Endpoint: the endpoint is in eu-west-1, but endpoint service Provider/Service (in \
-          us-east-1) lists only us-west-2 — add eu-west-1 to its supported_regions"
+            "Consumer/Endpoint: the endpoint is in eu-west-1, but endpoint service Provider/Service (in us-east-1) lists only us-west-2\nhelp: add eu-west-1 to Provider/Service's supported_regions"
         ]
     );
 }
@@ -997,8 +994,7 @@ fn subnets_needing_more_addresses_than_the_vpc_has() {
     let errors = synth_errors(vec![stack]);
     assert!(
         errors.iter().any(|e| e
-            == "Consumer/VpcA: its 5 subnets need 320 addresses but its CIDR 10.0.0.0/24 has 256 — use \
-                fewer or smaller subnets, or a larger VPC block"),
+            == "Consumer/VpcA: its 5 subnets need 320 addresses but its CIDR 10.0.0.0/24 has 256\nhelp: use fewer or smaller subnets, or a larger VPC block"),
         "{errors:#?}"
     );
 }
@@ -1022,7 +1018,10 @@ fn more_subnets_than_the_quota() {
     let errors = synth_errors(vec![stack]);
     assert_eq!(
         errors,
-        ["Consumer/VpcA: 201 subnets exceed AWS's default quota of 200 subnets per VPC"]
+        [
+            "Consumer/VpcA: 201 subnets exceed AWS's default quota of 200 subnets per VPC\nhelp: split \
+          the subnets across VPCs, or request a quota increase first"
+        ]
     );
 }
 
@@ -1039,7 +1038,7 @@ fn more_than_500_resources() {
     // 501 resources are also over the size limit; both are reported.
     assert_eq!(
         errors[0],
-        "Consumer: 501 resources exceed CloudFormation's 500 per stack — split the stack"
+        "Consumer: 501 resources exceed CloudFormation's 500 per stack\nhelp: split the stack"
     );
 }
 
@@ -1052,7 +1051,10 @@ fn more_than_200_outputs() {
     let errors = synth_errors(vec![stack]);
     assert_eq!(
         errors,
-        ["Consumer: 201 outputs exceed CloudFormation's 200 per stack"]
+        [
+            "Consumer: 201 outputs exceed CloudFormation's 200 per stack\nhelp: drop outputs, or split \
+          the stack"
+        ]
     );
 }
 
@@ -1095,7 +1097,7 @@ fn template_over_51200_bytes_warns_that_deploy_needs_s3() {
         warnings[0]
     );
     assert!(
-        warnings[0].contains("it deploys from S3 (TemplateURL)"),
+        warnings[0].contains("it deploys only from S3 (TemplateURL)\nhelp: deploy Consumer with"),
         "{}",
         warnings[0]
     );
@@ -1141,11 +1143,13 @@ fn warnings_are_collected_not_fatal() {
         warnings,
         [
             "Consumer/Sqs: the interface endpoint has a subnet in one availability zone only; clients \
-             in other zones cross AZs, and an outage of that zone cuts them off",
+             in other zones cross AZs, and an outage of that zone cuts them off\nhelp: give the \
+             endpoint a subnet in a second availability zone",
             "Consumer/Sqs: no security group given, so AWS attaches the VPC's default security group, \
-             whose rules vpcform does not manage",
+             whose rules vpcform does not manage\nhelp: give the endpoint a security group of its own",
             "Consumer/Nlb: the Network Load Balancer has no security group and can never get one; \
-             every client that can route to it reaches its listeners",
+             every client that can route to it reaches its listeners\nhelp: give the load balancer \
+             a security group (it can only get one at creation)",
         ]
     );
 }
@@ -1235,14 +1239,13 @@ fn endpoint_service_without_load_balancer_and_nlb_without_subnets() {
         .expect_err("empty lists")
         .errors()
         .iter()
-        .map(ToString::to_string)
+        .map(|e| with_help(e.to_string(), e.help()))
         .collect();
     assert_eq!(
         errors,
         [
-            "Provider/Nlb: Subnets is empty — give one subnet per availability zone the load balancer serves",
-            "Provider/Service: NetworkLoadBalancerArns is empty — give the Network Load Balancer that serves \
-             the service",
+            "Provider/Nlb: Subnets is empty\nhelp: give one subnet per availability zone the load balancer serves",
+            "Provider/Service: NetworkLoadBalancerArns is empty\nhelp: give the Network Load Balancer that serves the service",
         ]
     );
 }
