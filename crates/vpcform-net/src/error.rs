@@ -1475,10 +1475,10 @@ impl SynthWarning {
                 "check the region's zones yourself, or update vpcform".into()
             }
             Self::TemplateNeedsS3Upload { stack, .. } => format!(
-                "deploy {stack} with `vpcform deploy`, which uploads the template to the bucket \
-                 given with --template-bucket or to its bootstrap stack's (VpcformToolkit, \
-                 created once per account and region); with another tool, upload it to S3 and \
-                 pass its TemplateURL"
+                "deploy {stack} with the program's `deploy` command, which uploads the template \
+                 to the bucket given with --template-bucket or to its bootstrap stack's \
+                 (VpcformToolkit, created once per account and region); with another tool, \
+                 upload it to S3 and pass its TemplateURL"
             ),
             Self::AcceptanceOffWithoutPrincipals { .. } => {
                 "name the consumers in allowed_principals".into()

@@ -821,7 +821,7 @@ mod tests {
                 cidr: "10.0.0.0/16".into(),
                 other: "Net/Hub".into(),
                 other_cidr: "10.0.0.0/8".into(),
-                fix: "give Net/Spoke a block that does not overlap".into(),
+                fix: "give Net/Spoke or Net/Hub a block that does not overlap the other's".into(),
             },
             SynthError::DuplicateServiceZone {
                 construct: "Hub/StsZoneSpoke".into(),

@@ -300,7 +300,7 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
             cidr: s("10.0.0.0/16"),
             other: s("Net/Hub"),
             other_cidr: s("10.0.0.0/8"),
-            fix: s("give Net/Spoke a block that does not overlap 10.0.0.0/8"),
+            fix: s("give Net/Spoke or Net/Hub a block that does not overlap the other's"),
         }),
         "VF0610" => warning(W::TransitGatewayAzNotAttached {
             construct: s("Net/ToHub"),
