@@ -426,7 +426,10 @@ macro_rules! declare_codes {
 }
 
 const CIDR: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html";
-const SUBNETS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html";
+// Subnet blocks: inside the VPC's, not overlapping, /16 to /28 (the user guide's subnet-sizing
+// page could not be confirmed; CreateSubnet states the rules, as aws-facts [1] cites it).
+const SUBNETS: &str =
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html";
 const IPV6: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/aws-ipv6-support.html";
 const IPV6_SUBNET: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetcidrblock.html";
 const VPC_QUOTAS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html";
@@ -470,16 +473,20 @@ const TAGS: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/Templat
 const TAG_RESTRICTIONS: &str =
     "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions";
 const NLB_ACCESS_LOGS: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html";
-const VPC_DNS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html";
 const CFN_LIMITS: &str =
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html";
-const CFN_TEMPLATE_ANATOMY: &str =
-    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html";
+// "These names must be alphanumeric (A-Za-z0-9) and unique within the template": the logical
+// IDs of resources and of outputs each have their section's page (template-anatomy states
+// neither).
+const RESOURCES_SECTION: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html";
+const OUTPUTS_SECTION: &str =
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html";
 const IMPORT_VALUE: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-importvalue.html";
 const STACK_EXPORTS: &str =
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html";
-const STACK_SETS: &str =
-    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/what-is-cfnstacksets.html";
+// Accounts or DeploymentTargets by permission model, Regions, OperationPreferences and
+// ParameterOverrides: the request vpcform's stack set checks follow.
+const STACK_SETS: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html";
 const ACCOUNT_ID: &str =
     "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html";
 const STACK_NAME: &str =
@@ -562,12 +569,12 @@ declare_codes! {
         InvalidText => VF0803 [construct] "text outside AWS's length or character set", PER_PROPERTY;
         OutOfBounds => VF0804 [construct] "number outside AWS's bounds", PER_PROPERTY;
         Empty => VF0805 [construct] "required list is empty", Aws(INTERFACE_ENDPOINT);
-        InvalidId => VF0901 [stack] "construct ID that is not a logical ID", Aws(CFN_TEMPLATE_ANATOMY);
+        InvalidId => VF0901 [stack] "construct ID that is not a logical ID", Aws(RESOURCES_SECTION);
         GeneratedIdTooLong => VF0902 [construct] "generated logical ID over 255 characters", Aws(CFN_LIMITS);
         ValueOfAnotherStack => VF0903 [stack] "value of another stack written into a template", Aws(STACK_EXPORTS);
-        DuplicateId => VF0904 [stack] "logical ID used twice", Aws(CFN_TEMPLATE_ANATOMY);
-        DuplicateOutput => VF0905 [stack] "two outputs with one name", Aws(CFN_TEMPLATE_ANATOMY);
-        InvalidOutputName => VF0906 [stack] "invalid output name", Aws(CFN_TEMPLATE_ANATOMY);
+        DuplicateId => VF0904 [stack] "logical ID used twice", Aws(RESOURCES_SECTION);
+        DuplicateOutput => VF0905 [stack] "two outputs with one name", Aws(OUTPUTS_SECTION);
+        InvalidOutputName => VF0906 [stack] "invalid output name", Aws(OUTPUTS_SECTION);
         InvalidOverride => VF0907 [construct] "property override that cannot be applied", Vpcform("a rule of vpcform's overrides: the path must reach into the construct's rendered resource");
         HandleNotInApp => VF0908 [construct] "handle of a stack not in this app", HANDLES;
         HandleKindMismatch => VF0909 [construct] "handle of another kind", HANDLES;
@@ -585,7 +592,7 @@ declare_codes! {
         TooManyResources => VF0921 [stack] "more than 500 resources in a stack", Aws(CFN_LIMITS);
         TooManyOutputs => VF0922 [stack] "more than 200 outputs in a stack", Aws(CFN_LIMITS);
         TemplateTooLarge => VF0923 [stack] "template over 1 MB", Aws(CFN_LIMITS);
-        Template => VF0924 [stack] "template the template model rejects", Aws(CFN_TEMPLATE_ANATOMY);
+        Template => VF0924 [stack] "template the template model rejects", Aws(RESOURCES_SECTION);
         FlowNotInApp => VF1001 [] "flow of a construct not in this app", FLOWS;
         InvalidVolume => VF1002 [] "flow volume that is not a volume", FLOWS;
         TrafficNotPrivate => VF1003 [] "traffic that is not private", Aws(CENTRAL_ENDPOINTS);
@@ -604,7 +611,7 @@ declare_codes! {
         ResourceShareSharesNothing => VF0622 [construct] "RAM share with no resources or no principals", Aws(RAM_SHARE);
         LatticeZoneMismatch => VF0710 [construct] "service-network endpoint sharing no zone with a resource gateway", Aws(RESOURCE_GATEWAY);
         AccessLogsWithoutTls => VF0810 [construct] "NLB access logs without a TLS listener", Aws(NLB_ACCESS_LOGS);
-        VpcDnsUnknown => VF0811 [construct] "existing VPC's DNS attributes not stated", Aws(VPC_DNS);
+        VpcDnsUnknown => VF0811 [construct] "existing VPC's DNS attributes not stated", Aws(PRIVATE_DNS);
         RegionNotInTable => VF0930 [stack] "region not in vpcform's zone table", Aws(AZS);
         TemplateNeedsS3Upload => VF0931 [stack] "template over 51,200 bytes deploys through S3", Aws(CFN_LIMITS);
     }
