@@ -228,6 +228,11 @@ pub struct Finding {
     pub source: Option<&'static str>,
     /// Where the program added the construct, when known.
     pub location: Option<SourceLocation>,
+    /// What in the stack the finding is about when it is not a construct (`output <Name>`,
+    /// `import <Export>`, `override <Id> <Path>`): the key [`App::locate`](crate::App::locate)
+    /// looks up instead of the construct's.
+    #[serde(skip)]
+    pub(crate) site: Option<String>,
 }
 
 impl Finding {
@@ -237,6 +242,7 @@ impl Finding {
         construct: Option<&str>,
         message: String,
         help: Option<String>,
+        site: Option<String>,
     ) -> Finding {
         let info = code.info();
         Finding {
@@ -248,6 +254,7 @@ impl Finding {
             help,
             source: info.source.url(),
             location: None,
+            site,
         }
     }
 
@@ -307,7 +314,33 @@ impl From<&SynthError> for Finding {
             error.construct(),
             error.to_string(),
             error.help(),
+            error.site(),
         )
+    }
+}
+
+impl SynthError {
+    /// The stack's record of what the finding is about when that is an output, an import or an
+    /// override rather than a construct: the key `StackDef::record` stored with the user's line.
+    pub(crate) fn site(&self) -> Option<String> {
+        match self {
+            SynthError::DuplicateOutput { name, .. }
+            | SynthError::InvalidOutputName { name, .. } => Some(format!("output {name}")),
+            // `output <Name>`, or `<LogicalId>.<Property>`, found under the construct's ID.
+            SynthError::ValueOfAnotherStack { location, .. } => Some(location.clone()),
+            SynthError::InvalidImport { export, .. } | SynthError::UnknownExport { export, .. } => {
+                Some(format!("import {export}"))
+            }
+            SynthError::InvalidOverride {
+                construct, path, ..
+            } => {
+                let id = construct
+                    .split_once('/')
+                    .map_or(construct.as_str(), |(_, id)| id);
+                Some(format!("override {id} {path}"))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -319,6 +352,8 @@ impl From<&SynthWarning> for Finding {
             warning.construct(),
             warning.to_string(),
             warning.help(),
+            // Every warning is about a construct or a stack.
+            None,
         )
     }
 }
