@@ -496,10 +496,7 @@ pub enum SynthError {
         reason: String,
     },
     /// An app name that cannot name the files it writes.
-    #[error(
-        "app name {name:?} cannot name the diagram files it writes: use letters, digits, `-`, \
-         `_` and `.`, not starting with `.`, at most 100 characters"
-    )]
+    #[error("app name {name:?} cannot name the diagram files it writes")]
     InvalidAppName {
         /// The name.
         name: String,
@@ -569,10 +566,7 @@ pub enum SynthError {
         fix: String,
     },
     /// A stack name CloudFormation rejects.
-    #[error(
-        "stack name {name:?} is invalid: CloudFormation stack names start with a letter and hold \
-         only letters, digits and hyphens, at most 128 characters"
-    )]
+    #[error("stack name {name:?} is invalid")]
     InvalidStackName {
         /// The name given.
         name: String,
@@ -870,8 +864,7 @@ pub enum SynthError {
     },
     /// A cross-region endpoint that does not name the service's region.
     #[error(
-        "{construct}: endpoint service {service} is in {service_region} and the endpoint in \
-         {region}; set service_region(\"{service_region}\") on the endpoint"
+        "{construct}: endpoint service {service} is in {service_region} and the endpoint in {region}, but the endpoint names no service_region"
     )]
     ServiceRegionMissing {
         /// The interface endpoint.
@@ -1105,7 +1098,9 @@ impl SynthError {
             Self::HealthCheckTimeoutNotBelowInterval { interval, .. } => {
                 format!("set a timeout below {interval} s, or a longer interval")
             }
-            Self::InvalidTarget { expected, .. } => format!("give {expected}"),
+            Self::InvalidTarget { target, .. } => {
+                format!("replace {target:?} with a target of the group's target type")
+            }
             Self::S3PrivateDnsWithoutGateway { vpc, .. } => format!(
                 "add a `GatewayEndpoint` for S3 to {vpc}, or set \
                  `DnsOptions::private_dns_only_for_inbound_resolver_endpoint(false)`"
@@ -1157,8 +1152,9 @@ impl SynthError {
                                            (lowercase words and hyphens, ending in a number)"
                 .into(),
             Self::InvalidAvailabilityZone { fix, .. } => fix.clone(),
-            Self::InvalidStackName { .. } => "start with a letter; use only letters, digits and \
-                                              hyphens, at most 128 characters"
+            Self::InvalidStackName { .. } => "name the stack with a letter first, then only \
+                                              letters, digits and hyphens, at most 128 \
+                                              characters"
                 .into(),
             Self::DuplicateStackName { .. } => "give each stack its own name".into(),
             Self::ForeignHandle { fix, .. } => fix.clone(),
@@ -1196,7 +1192,8 @@ impl SynthError {
                 format!("keep one of {first} and {second}")
             }
             Self::EndpointAzNotServed { az, served, .. } => format!(
-                "use subnets in {served}, or add a subnet in {az} to the load balancer"
+                "use a subnet in one of {served} instead, or add a subnet in {az} to the load \
+                 balancer"
             ),
             Self::PrivateDnsConflict { other, .. } => format!(
                 "turn private DNS off on this endpoint or on {other}, or share {other}"

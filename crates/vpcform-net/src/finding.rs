@@ -822,94 +822,25 @@ mod tests {
         assert_eq!(error.construct(), Some("Net/Nat"));
     }
 
-    /// One representative finding per area, rendered: the messages users read do not decay
-    /// once tests compare codes.
+    /// Every declared code's sample finding, rendered as rustc renders its own diagnostics, in
+    /// code order in one snapshot: the texts users read are reviewed together and do not decay
+    /// once tests compare codes; a code without a sample fails (`samples`).
     #[test]
-    fn each_area_renders_as_rustc_does() {
+    fn every_code_renders_as_snapshotted() {
         let at = SourceLocation {
             file: "src/main.rs".into(),
             line: 12,
             column: 5,
         };
-        let errors = [
-            SynthError::CidrPrefixOutOfRange {
-                construct: "Net/Vpc".into(),
-                cidr: "10.0.0.0/8".into(),
-                prefix: 8,
-            },
-            SynthError::S3PrivateDnsWithoutGateway {
-                construct: "Net/S3".into(),
-                vpc: "Net/Vpc".into(),
-            },
-            SynthError::InvalidPrincipal {
-                construct: "Provider/Service".into(),
-                principal: "123456789012".into(),
-            },
-            SynthError::OpenIngress {
-                construct: "Net/Sts".into(),
-                group: "Net/EndpointSg".into(),
-                peer: "0.0.0.0/0".into(),
-                port: "TCP 443".into(),
-            },
-            SynthError::DuplicateRoute {
-                construct: "Net/Default2".into(),
-                route_table: "Net/Routes".into(),
-                destination: "0.0.0.0/0".into(),
-                other: "Net/Default".into(),
-            },
-            SynthError::ConnectedVpcsOverlap {
-                construct: "Net/Attachment".into(),
-                vpc: "Net/Spoke".into(),
-                cidr: "10.0.0.0/16".into(),
-                other: "Net/Hub".into(),
-                other_cidr: "10.0.0.0/8".into(),
-                fix: "give Net/Spoke or Net/Hub a block that does not overlap the other's".into(),
-            },
-            SynthError::DuplicateServiceZone {
-                construct: "Hub/StsZoneSpoke".into(),
-                vpc: "Spoke/Vpc".into(),
-                other: "Hub/StsZone2".into(),
-                service: "sts".into(),
-            },
-            SynthError::InvalidTag {
-                at: "Net/Vpc".into(),
-                key: "aws:owner".into(),
-                reason: "keys starting with aws: are reserved".into(),
-            },
-            SynthError::DuplicateOutput {
-                stack: "Net".into(),
-                name: "VpcId".into(),
-            },
-            SynthError::TrafficNotPrivate {
-                flow: "Net/Pods -> sts (443)".into(),
-                path: "UNREACHABLE".into(),
-                reason: "Net/EndpointSg does not admit Net/Vpc (10.30.0.0/16) on TCP 443".into(),
-                fix: "admit 10.30.0.0/16 on TCP 443 in Net/EndpointSg".into(),
-                also: vec![
-                    "Net/Pods -> ssm (443)".into(),
-                    "Net/Pods -> logs (443)".into(),
-                ],
-            },
-        ];
-        let warnings = [
-            SynthWarning::SingleAz {
-                construct: "Net/Sts".into(),
-            },
-            SynthWarning::TransitGatewayAzNotAttached {
-                construct: "Net/ToHub".into(),
-                subnet: "Net/C".into(),
-                az: "us-east-1c".into(),
-                attachment: "Net/Attachment".into(),
-            },
-        ];
-        let findings = errors
-            .iter()
-            .map(Finding::from)
-            .chain(warnings.iter().map(Finding::from));
-        for mut finding in findings {
-            finding.location = Some(at.clone());
-            insta::assert_snapshot!(finding.code.as_str(), finding.render());
-        }
+        let rendered: Vec<String> = samples()
+            .into_iter()
+            .map(|mut finding| {
+                finding.location = Some(at.clone());
+                finding.render()
+            })
+            .collect();
+        assert_eq!(rendered.len(), CODES.len());
+        insta::assert_snapshot!("every_code", rendered.join("\n"));
     }
 
     /// `docs/guide/codes.md` is generated from [`CODES`]; a stale table fails (CI runs the

@@ -967,7 +967,9 @@ fn cross_region_endpoint_must_name_the_service_region() {
     let errors = synth_pair(provider, stack);
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
-        errors[0].ends_with("set service_region(\"us-east-1\") on the endpoint"),
+        errors[0].ends_with(
+            "names no service_region\nhelp: set service_region(\"us-east-1\") on the endpoint"
+        ),
         "{}",
         errors[0]
     );

@@ -445,10 +445,7 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
             property: "SubnetIds",
             target: s("Hub/A"),
             target_stack: s("Hub"),
-            fix: s(
-                "SubnetIds must be in Spoke/Sts's own VPC Spoke/Vpc: give it a subnet of \
-                    that VPC",
-            ),
+            fix: s("give SubnetIds a subnet of Spoke/Vpc, Spoke/Sts's own VPC"),
         }),
         "VF0911" => error(E::WrongVpc {
             construct: s("Net/Sts"),
