@@ -358,8 +358,10 @@ impl From<&SynthWarning> for Finding {
     }
 }
 
-/// The construct path of a field: `Stack/Id (a NAT gateway)` names `Stack/Id`.
+/// The construct path of a field: `Stack/Id (a NAT gateway)` names `Stack/Id`, and `stack Name`
+/// (a tag finding's `at`) the stack `Name`.
 fn path(field: &str) -> &str {
+    let field = field.strip_prefix("stack ").unwrap_or(field);
     field.split(" (").next().unwrap_or(field)
 }
 
@@ -820,6 +822,13 @@ mod tests {
             over: 45,
         };
         assert_eq!(error.construct(), Some("Net/Nat"));
+        // A tag finding about a stack names the stack, as `App::locate` looks it up.
+        let error = SynthError::TooManyTags {
+            at: "stack Net".into(),
+            count: 51,
+            fix: "drop 1 of the stack's".into(),
+        };
+        assert_eq!(error.construct(), Some("Net"));
     }
 
     /// Every declared code's sample finding, rendered as rustc renders its own diagnostics, in
