@@ -90,10 +90,9 @@ fn overlapping_subnets() {
     let (mut stack, vpc) = consumer();
     subnet(&mut stack, &vpc, "A1", "10.0.0.0/20", 0);
     subnet(&mut stack, &vpc, "A2", "10.0.1.0/24", 1);
-    let e = one_error(stack);
-    assert!(
-        e.starts_with("Consumer/A2: subnet CIDR 10.0.1.0/24 overlaps Consumer/A1's 10.0.0.0/20"),
-        "{e}"
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0104, Some("Consumer/A2".to_string()))
     );
 }
 
@@ -101,19 +100,17 @@ fn overlapping_subnets() {
 fn invalid_and_duplicate_ids() {
     let (mut stack, vpc) = consumer();
     subnet(&mut stack, &vpc, "private-a", "10.0.1.0/24", 0);
-    let e = one_error(stack);
-    assert!(
-        e.contains("construct ID \"private-a\" is not a valid CloudFormation logical ID"),
-        "{e}"
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0901, Some("Consumer".to_string()))
     );
 
     let (mut stack, vpc) = consumer();
     subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
     subnet(&mut stack, &vpc, "A1", "10.0.2.0/24", 1);
-    let e = one_error(stack);
     assert_eq!(
-        e,
-        "Consumer: logical ID \"A1\" is used by both Consumer/A1 (a subnet) and Consumer/A1 (a subnet)\nhelp: give each construct its own ID (generated IDs append a suffix such as `Attachment` or `Eip` to the construct's)"
+        one_code(stack),
+        (Code::VF0904, Some("Consumer".to_string()))
     );
 }
 
@@ -176,9 +173,10 @@ fn same_gateway_service_twice_on_a_route_table() {
             .route_tables([&routes])
             .build(),
     );
-    let e = one_error(stack);
-    assert!(e.contains("Consumer/S3Two: route table Consumer/Routes already routes s3 through gateway endpoint Consumer/S3One"), "{e}");
-    assert!(e.contains("RouteAlreadyExists"), "{e}");
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0213, Some("Consumer/S3Two".to_string()))
+    );
 }
 
 #[test]
@@ -296,11 +294,13 @@ fn import_of_an_export_no_stack_defines() {
 fn duplicate_stack_names_and_invalid_stack_name() {
     let (one, _) = consumer();
     let (two, _) = consumer();
-    let errors = synth_errors(vec![one, two]);
+    let mut app = App::new("test");
+    app.add_stack(one);
+    app.add_stack(two);
     assert!(
-        errors.iter().any(|e| e
-            == "the app has two stacks named \"Consumer\"\nhelp: give each stack its own name"),
-        "{errors:#?}"
+        error_codes(&app).contains(&(Code::VF0917, Some("Consumer".to_string()))),
+        "{:#?}",
+        error_codes(&app)
     );
 
     let mut stack = Stack::<Consumer>::new("1-bad_name");
@@ -308,8 +308,10 @@ fn duplicate_stack_names_and_invalid_stack_name() {
         "VpcA",
         Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
     );
-    let e = one_error(stack);
-    assert!(e.starts_with("stack name \"1-bad_name\" is invalid"), "{e}");
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0916, Some("1-bad_name".to_string()))
+    );
 }
 
 #[test]
@@ -329,11 +331,15 @@ fn cross_stack_cycle_is_rejected() {
     app.add_stack(left);
     app.add_stack(right);
     let errors = app.synth().expect_err("cycle");
-    let e = errors.to_string();
-    assert!(
-        e.contains("stacks import from each other in a cycle: Left -> Right"),
-        "{e}"
-    );
+    let cycle: Vec<_> = errors
+        .errors()
+        .iter()
+        .filter_map(|e| match e {
+            vpcform_net::SynthError::StackCycle { cycle } => Some(cycle.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(cycle, [["Left", "Right", "Left"]], "{errors}");
 }
 
 #[test]
@@ -383,10 +389,9 @@ fn load_balancer_with_two_subnets_in_one_az() {
             .security_groups([&sg])
             .build(),
     );
-    let e = one_error(stack);
-    assert!(
-        e.starts_with("Consumer/Nlb: subnets Consumer/A1 and Consumer/A2 are both in AZ #1"),
-        "{e}"
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0112, Some("Consumer/Nlb".to_string()))
     );
 }
 
@@ -460,10 +465,9 @@ fn private_dns_in_a_vpc_without_dns_attributes() {
             .subnets([&a, &b])
             .build(),
     );
-    let e = one_error(stack);
-    assert!(
-        e.contains("but Consumer/VpcA has enableDnsHostnames off"),
-        "{e}"
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0211, Some("Consumer/Sqs".to_string()))
     );
 }
 
@@ -479,10 +483,9 @@ fn private_dns_for_a_service_named_at_run_time_that_has_none() {
             .private_dns(true)
             .build(),
     );
-    let e = one_error(stack);
-    assert!(
-        e.starts_with("Consumer/Ddb: AWS service dynamodb has no private DNS name"),
-        "{e}"
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0212, Some("Consumer/Ddb".to_string()))
     );
 }
 
