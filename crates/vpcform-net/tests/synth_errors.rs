@@ -1,7 +1,7 @@
 //! Every synthesis check: a topology that breaks the rule, and the error that names it.
 
 use vpcform_net::prelude::*;
-use vpcform_net::{Code, RouteTableRef, SubnetRef};
+use vpcform_net::{CidrError, Code, RouteTableRef, SubnetRef, SynthError};
 
 include!("common/consumer.rs");
 include!("common/report.rs");
@@ -18,6 +18,15 @@ fn one_error(stack: Stack<Consumer>) -> String {
     let errors = synth_errors(vec![stack]);
     assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
     errors.into_iter().next().unwrap_or_default()
+}
+
+/// The one error, as data.
+fn the_error(stack: Stack<Consumer>) -> SynthError {
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let mut errors = app.synth().map(|_| ()).expect_err("an error").0;
+    assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
+    errors.remove(0)
 }
 
 /// The one error's code and construct.
@@ -55,8 +64,11 @@ fn invalid_cidr_text_names_construct_and_value() {
 fn host_bits_are_rejected() {
     let (mut stack, vpc) = consumer();
     subnet(&mut stack, &vpc, "A1", "10.0.1.1/24", 0);
-    let e = one_error(stack);
-    assert!(e.contains("host bits"), "{e}");
+    let e = the_error(stack);
+    assert!(
+        matches!(&e, SynthError::InvalidCidr { construct, reason: CidrError::HostBits, .. } if construct == "Consumer/A1"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -64,12 +76,10 @@ fn vpc_prefix_outside_16_to_28() {
     for (cidr, prefix) in [("10.0.0.0/8", 8), ("10.0.0.0/29", 29)] {
         let mut stack = Stack::<Consumer>::new("Consumer");
         stack.add("VpcA", Vpc::<VpcA>::builder().cidr(cidr).build());
-        let e = one_error(stack);
+        let e = the_error(stack);
         assert!(
-            e.contains(&format!(
-                "Consumer/VpcA: CIDR block {cidr} has a /{prefix} prefix"
-            )),
-            "{e}"
+            matches!(&e, SynthError::CidrPrefixOutOfRange { construct, cidr: c, prefix: p } if construct == "Consumer/VpcA" && c == cidr && *p == prefix),
+            "{e:?}"
         );
     }
 }
@@ -78,10 +88,9 @@ fn vpc_prefix_outside_16_to_28() {
 fn subnet_outside_its_vpc() {
     let (mut stack, vpc) = consumer();
     subnet(&mut stack, &vpc, "A1", "10.1.1.0/24", 0);
-    let e = one_error(stack);
     assert_eq!(
-        e,
-        "Consumer/A1: subnet CIDR 10.1.1.0/24 is outside its VPC Consumer/VpcA's CIDR 10.0.0.0/16\nhelp: choose a block inside 10.0.0.0/16"
+        one_code(stack),
+        (Code::VF0103, Some("Consumer/A1".to_string()))
     );
 }
 
@@ -996,11 +1005,14 @@ fn subnets_needing_more_addresses_than_the_vpc_has() {
             i,
         );
     }
-    let errors = synth_errors(vec![stack]);
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let errors = app.synth().map(|_| ()).expect_err("too many addresses");
     assert!(
-        errors.iter().any(|e| e
-            == "Consumer/VpcA: its 5 subnets need 320 addresses but its CIDR 10.0.0.0/24 has 256\nhelp: use fewer or smaller subnets, or a larger VPC block"),
-        "{errors:#?}"
+        errors.errors().iter().any(|e| matches!(e,
+            SynthError::SubnetsExceedVpc { vpc, needed: 320, available: 256, count: 5, .. }
+                if vpc == "Consumer/VpcA")),
+        "{errors}"
     );
 }
 
@@ -1020,13 +1032,9 @@ fn more_subnets_than_the_quota() {
             0,
         );
     }
-    let errors = synth_errors(vec![stack]);
     assert_eq!(
-        errors,
-        [
-            "Consumer/VpcA: 201 subnets exceed AWS's default quota of 200 subnets per VPC\nhelp: split \
-          the subnets across VPCs, or request a quota increase first"
-        ]
+        one_code(stack),
+        (Code::VF0108, Some("Consumer/VpcA".to_string()))
     );
 }
 
@@ -1039,11 +1047,11 @@ fn more_than_500_resources() {
             SecurityGroup::builder().vpc(&vpc).description("x").build(),
         );
     }
-    let errors = synth_errors(vec![stack]);
-    // 501 resources are also over the size limit; both are reported.
+    let mut app = App::new("test");
+    app.add_stack(stack);
     assert_eq!(
-        errors[0],
-        "Consumer: 501 resources exceed CloudFormation's 500 per stack\nhelp: split the stack"
+        error_codes(&app).first(),
+        Some(&(Code::VF0921, Some("Consumer".to_string())))
     );
 }
 
@@ -1053,13 +1061,9 @@ fn more_than_200_outputs() {
     for i in 0..201 {
         stack.output(&format!("Out{i}"), &vpc);
     }
-    let errors = synth_errors(vec![stack]);
     assert_eq!(
-        errors,
-        [
-            "Consumer: 201 outputs exceed CloudFormation's 200 per stack\nhelp: drop outputs, or split \
-          the stack"
-        ]
+        one_code(stack),
+        (Code::VF0922, Some("Consumer".to_string()))
     );
 }
 
@@ -1115,12 +1119,9 @@ fn template_over_1_mb_is_an_error() {
     for i in 0..260 {
         bulky_group(&mut stack, &vpc, i, 16);
     }
-    let errors = synth_errors(vec![stack]);
-    assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(
-        errors[0].contains("over CloudFormation's 1 MB limit"),
-        "{}",
-        errors[0]
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0923, Some("Consumer".to_string()))
     );
 }
 
