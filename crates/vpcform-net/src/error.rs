@@ -1,4 +1,5 @@
-//! Synthesis errors: each names the construct (`Stack/Id`), the offending value and the fix.
+//! Synthesis errors and warnings: each Display names the construct (`Stack/Id`) and the offending
+//! value; each variant's fix is its arm in `help`, declared after its enum (see finding.rs).
 
 use std::fmt;
 
