@@ -271,7 +271,8 @@ impl App {
     }
 
     /// The finding with where the program added its construct (`Stack::add` and the other
-    /// entry points record it), or created its stack; unchanged when it names neither.
+    /// entry points record it), or the output, import or override it is about, or created its
+    /// stack; unchanged when it names neither.
     ///
     /// ```
     /// use vpcform_net::prelude::*;
@@ -292,10 +293,10 @@ impl App {
         };
         let (stack, id) = construct.split_once('/').unwrap_or((construct, ""));
         if let Some(def) = self.stacks.iter().find(|s| &*s.name == stack) {
-            let at = if id.is_empty() {
-                def.created
-            } else {
-                def.location_of(id)
+            let at = match (&finding.site, id) {
+                (Some(site), _) => def.location_of(site),
+                (None, "") => def.created,
+                (None, id) => def.location_of(id),
             };
             finding.location = Some(at.into());
         }

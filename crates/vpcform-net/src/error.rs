@@ -1,4 +1,5 @@
-//! Synthesis errors: each names the construct (`Stack/Id`), the offending value and the fix.
+//! Synthesis errors and warnings: each Display names the construct (`Stack/Id`) and the offending
+//! value; each variant's fix is its arm in `help`, declared after its enum (see finding.rs).
 
 use std::fmt;
 
@@ -23,7 +24,7 @@ pub enum SynthError {
     /// A VPC or subnet block AWS does not allow in size.
     #[error(
         "{construct}: CIDR block {cidr} has a /{prefix} prefix; AWS allows VPC and subnet blocks \
-         from /16 to /28 — choose a prefix in that range"
+         from /16 to /28"
     )]
     CidrPrefixOutOfRange {
         /// The construct path.
@@ -34,10 +35,7 @@ pub enum SynthError {
         prefix: u8,
     },
     /// A subnet whose block is not inside its VPC's.
-    #[error(
-        "{construct}: subnet CIDR {subnet} is outside its VPC {vpc}'s CIDR {vpc_cidr} — choose a \
-         block inside {vpc_cidr}"
-    )]
+    #[error("{construct}: subnet CIDR {subnet} is outside its VPC {vpc}'s CIDR {vpc_cidr}")]
     SubnetOutsideVpc {
         /// The subnet's construct path.
         construct: String,
@@ -49,10 +47,7 @@ pub enum SynthError {
         vpc_cidr: String,
     },
     /// Two subnets of one VPC whose blocks overlap.
-    #[error(
-        "{construct}: subnet CIDR {cidr} overlaps {other}'s {other_cidr} in the same VPC — subnets \
-         of a VPC must not share addresses"
-    )]
+    #[error("{construct}: subnet CIDR {cidr} overlaps {other}'s {other_cidr} in the same VPC")]
     OverlappingSubnets {
         /// The later subnet's construct path.
         construct: String,
@@ -87,8 +82,7 @@ pub enum SynthError {
     /// resource.
     #[error(
         "{construct}: the logical ID it generates, {id:?}, has {length} characters, more than \
-         CloudFormation's 255 — shorten the construct's ID (or the IDs this one is named after) \
-         by at least {over} characters"
+         CloudFormation's 255"
     )]
     GeneratedIdTooLong {
         /// The construct path and kind, `Stack/Id (a NAT gateway)`.
@@ -105,14 +99,10 @@ pub enum SynthError {
     /// the same ID, or nothing.
     #[error(
         "{stack}/{location}: {value} is a value of {}, and a template can name only its own \
-         resources — {}",
+         resources",
         other_stack.as_deref().map_or_else(
             || format!("a stack of another app ({names} there)"),
             |s| format!("stack {s} ({names} there)")
-        ),
-        other_stack.as_deref().map_or_else(
-            || format!("add both stacks to one App, then export the value from its stack and import it in {stack}"),
-            |s| format!("export it from {s} and import it in {stack} (`let e = <{s}>.export(\"Name\", &handle);` then `<{stack}>.import(&e)`)")
         )
     )]
     ValueOfAnotherStack {
@@ -128,10 +118,7 @@ pub enum SynthError {
         other_stack: Option<String>,
     },
     /// Two constructs of one stack with the same ID (or a generated ID colliding with a given one).
-    #[error(
-        "{stack}: logical ID {id:?} is used by both {other} and {construct} — give each construct \
-         its own ID (generated IDs append a suffix such as `Attachment` or `Eip` to the construct's)"
-    )]
+    #[error("{stack}: logical ID {id:?} is used by both {other} and {construct}")]
     DuplicateId {
         /// The stack.
         stack: String,
@@ -143,7 +130,7 @@ pub enum SynthError {
         other: String,
     },
     /// Two outputs of one stack with the same name.
-    #[error("{stack}: two outputs are named {name:?} — give each its own name")]
+    #[error("{stack}: two outputs are named {name:?}")]
     DuplicateOutput {
         /// The stack.
         stack: String,
@@ -173,8 +160,7 @@ pub enum SynthError {
     /// A handle whose stack is not part of this app.
     #[error(
         "{construct}: {property} refers to {target}, whose stack is not part of this app (a \
-         handle of another `App`, or of a stack never added) — add that stack to this app, or \
-         use a handle of this app's stack"
+         handle of another `App`, or of a stack never added)"
     )]
     HandleNotInApp {
         /// The construct holding the handle.
@@ -187,7 +173,7 @@ pub enum SynthError {
     /// A handle that names a construct of another kind than its own.
     #[error(
         "{construct}: {property} refers to {target} as a {expected}, but that ID names {found} \
-         in this app — use the handle the construct's `add` returned"
+         in this app"
     )]
     HandleKindMismatch {
         /// The construct holding the handle.
@@ -203,8 +189,7 @@ pub enum SynthError {
     },
     /// Two routes to one destination in one route table.
     #[error(
-        "{construct}: route table {route_table} already has a route to {destination} ({other}) — \
-         a route table takes one route per destination (AWS: RouteAlreadyExists)"
+        "{construct}: route table {route_table} already has a route to {destination} ({other}); a route table takes one route per destination (AWS: RouteAlreadyExists)"
     )]
     DuplicateRoute {
         /// The later route.
@@ -218,9 +203,8 @@ pub enum SynthError {
     },
     /// A gateway route whose destination is inside the VPC's block.
     #[error(
-        "{construct}: destination {destination} is inside VPC {vpc}'s block {vpc_cidr}, which its \
-         local route carries — route only addresses outside {vpc_cidr} to a gateway (AWS allows \
-         a more specific route only to a NAT gateway, and only for one whole subnet's block)"
+        "{construct}: destination {destination} is inside VPC {vpc}'s block {vpc_cidr}, which \
+         its local route carries"
     )]
     RouteInsideVpc {
         /// The route.
@@ -234,8 +218,7 @@ pub enum SynthError {
     },
     /// A second internet gateway for one VPC.
     #[error(
-        "{construct}: VPC {vpc} already has internet gateway {other} — a VPC takes one internet \
-         gateway (AWS: \"Network vpc-… already has an internet gateway attached\")"
+        "{construct}: VPC {vpc} already has internet gateway {other}; a VPC takes one internet gateway (AWS: \"Network vpc-… already has an internet gateway attached\")"
     )]
     SecondInternetGateway {
         /// The later gateway.
@@ -247,8 +230,7 @@ pub enum SynthError {
     },
     /// A construct that needs its VPC's internet gateway, in a VPC without one.
     #[error(
-        "{construct}: {what} needs an internet gateway attached to its VPC {vpc}, which has none \
-         — add an `InternetGateway` to {vpc}"
+        "{construct}: {what} needs an internet gateway attached to its VPC {vpc}, which has none"
     )]
     NoInternetGateway {
         /// The construct.
@@ -271,7 +253,7 @@ pub enum SynthError {
         reason: String,
     },
     /// A port range whose start is above its end.
-    #[error("{construct}: {property} port range {from}-{to} is reversed — write {to}-{from}")]
+    #[error("{construct}: {property} port range {from}-{to} is reversed")]
     PortRangeReversed {
         /// The construct.
         construct: String,
@@ -283,7 +265,7 @@ pub enum SynthError {
         to: u16,
     },
     /// A port AWS does not accept (0).
-    #[error("{construct}: {property} {port} is not a port AWS accepts — use 1 to 65535")]
+    #[error("{construct}: {property} {port} is not a port AWS accepts")]
     PortOutOfRange {
         /// The construct.
         construct: String,
@@ -306,8 +288,7 @@ pub enum SynthError {
     },
     /// Two listeners on one port of one load balancer.
     #[error(
-        "{construct}: load balancer {load_balancer} already listens on port {port} ({other}) — \
-         one listener per port (AWS: DuplicateListener)"
+        "{construct}: load balancer {load_balancer} already listens on port {port} ({other}); a load balancer takes one listener per port (AWS: DuplicateListener)"
     )]
     DuplicateListener {
         /// The later listener.
@@ -335,8 +316,7 @@ pub enum SynthError {
     },
     /// A health check whose timeout is not below its interval.
     #[error(
-        "{construct}: health check timeout {timeout} s is not below the interval {interval} s — \
-         AWS: \"Health check interval must be greater than the timeout\""
+        "{construct}: health check timeout {timeout} s is not below the interval {interval} s (AWS: \"Health check interval must be greater than the timeout\")"
     )]
     HealthCheckTimeoutNotBelowInterval {
         /// The target group.
@@ -359,10 +339,7 @@ pub enum SynthError {
     /// An S3 interface endpoint with private DNS for inbound resolvers only, in a VPC without
     /// an S3 gateway endpoint.
     #[error(
-        "{construct}: an S3 interface endpoint with private DNS (inbound resolver only, AWS's \
-         default) needs a gateway endpoint for S3 in VPC {vpc} — add a `GatewayEndpoint` for S3, \
-         or set `DnsOptions::private_dns_only_for_inbound_resolver_endpoint(false)` (AWS: \
-         InvalidParameter, \"must have a Gateway endpoint for the service\")"
+        "{construct}: an S3 interface endpoint with private DNS (inbound resolver only, AWS's default) needs a gateway endpoint for S3 in VPC {vpc} (AWS: InvalidParameter, \"must have a Gateway endpoint for the service\")"
     )]
     S3PrivateDnsWithoutGateway {
         /// The endpoint.
@@ -371,11 +348,7 @@ pub enum SynthError {
         vpc: String,
     },
     /// An endpoint service name that has neither AWS form.
-    #[error(
-        "{construct}: service name {name:?} is not a VPC endpoint service name — write \
-         com.amazonaws.vpce.<region>.vpce-svc-<17 hex digits> for an endpoint service, or use \
-         `services::…` for an AWS service"
-    )]
+    #[error("{construct}: service name {name:?} is not a VPC endpoint service name")]
     InvalidServiceName {
         /// The endpoint.
         construct: String,
@@ -383,10 +356,7 @@ pub enum SynthError {
         name: String,
     },
     /// A dual-stack subnet in a VPC without an IPv6 block.
-    #[error(
-        "{construct}: uses the IPv6 block of VPC {vpc}, which has none — give the VPC \
-         `.ipv6(Ipv6Block::AmazonProvided)` (or an IPAM pool)"
-    )]
+    #[error("{construct}: uses the IPv6 block of VPC {vpc}, which has none")]
     Ipv6WithoutVpcBlock {
         /// The subnet.
         construct: String,
@@ -394,10 +364,7 @@ pub enum SynthError {
         vpc: String,
     },
     /// IPv6 asked of a subnet that has no IPv6 block.
-    #[error(
-        "{construct}: {what} needs IPv6 in every subnet, but {subnet} has no IPv6 block — give \
-         it `.ipv6_index(n)` (its VPC needs an IPv6 block)"
-    )]
+    #[error("{construct}: {what} needs IPv6 in every subnet, but {subnet} has no IPv6 block")]
     SubnetWithoutIpv6 {
         /// The endpoint or load balancer.
         construct: String,
@@ -409,14 +376,14 @@ pub enum SynthError {
     /// `IpAddressType: ipv6` on an endpoint: it needs IPv6-only subnets.
     #[error(
         "{construct}: IpAddressType ipv6 needs IPv6-only subnets, and vpcform's subnets all have \
-         an IPv4 block — use IpAddressType::Dualstack"
+         an IPv4 block"
     )]
     Ipv6OnlyEndpoint {
         /// The endpoint.
         construct: String,
     },
     /// IPv6 asked of a service that does not accept it.
-    #[error("{construct}: {service} does not accept IPv6 ({reason}) — use IpAddressType::Ipv4")]
+    #[error("{construct}: {service} does not accept IPv6 ({reason})")]
     ServiceWithoutIpv6 {
         /// The endpoint.
         construct: String,
@@ -427,8 +394,8 @@ pub enum SynthError {
     },
     /// A DNS record IP type the endpoint's IP address type cannot have.
     #[error(
-        "{construct}: DnsRecordIpType {record} needs IpAddressType {needs}, but the endpoint's is \
-         {ip} — change one of them"
+        "{construct}: DnsRecordIpType {record} needs IpAddressType {needs}, but the endpoint's \
+         is {ip}"
     )]
     DnsRecordIpTypeMismatch {
         /// The endpoint.
@@ -443,7 +410,7 @@ pub enum SynthError {
     /// An endpoint service offering IPv6 behind a load balancer that is not dual-stack.
     #[error(
         "{construct}: the endpoint service supports IPv6, but its load balancer {load_balancer} \
-         is IPv4 only — make it `.dualstack(true)` (its subnets need IPv6 blocks)"
+         is IPv4 only"
     )]
     EndpointServiceIpv6WithoutDualstack {
         /// The endpoint service.
@@ -462,8 +429,7 @@ pub enum SynthError {
     /// An endpoint policy on an endpoint whose service takes only the full-access policy.
     #[error(
         "{construct}: {service} accepts only the full-access endpoint policy \
-         (VpcEndpointPolicySupported is false) — remove the policy and restrict access with \
-         security groups and IAM"
+         (VpcEndpointPolicySupported is false)"
     )]
     EndpointPolicyUnsupported {
         /// The endpoint.
@@ -474,8 +440,7 @@ pub enum SynthError {
     /// An AWS service name the catalogue does not list: a typo, or a service newer than it.
     #[error(
         "{construct}: {name:?} is not an AWS service in vpcform's catalogue (retrieved \
-         {retrieved}){} — use a `services::…` type, or `ByName::unlisted({name:?})` for a \
-         service newer than the catalogue",
+         {retrieved}){}",
         suggestion.map(|s| format!("; did you mean {s:?}?")).unwrap_or_default()
     )]
     UnknownAwsService {
@@ -489,9 +454,7 @@ pub enum SynthError {
         retrieved: &'static str,
     },
     /// A DNS option the endpoint's service does not have.
-    #[error(
-        "{construct}: {option} applies only to S3 interface endpoints, not to {service} — remove it"
-    )]
+    #[error("{construct}: {option} applies only to S3 interface endpoints, not to {service}")]
     DnsOptionNotForService {
         /// The endpoint.
         construct: String,
@@ -501,7 +464,7 @@ pub enum SynthError {
         service: String,
     },
     /// A flow whose workload or destination is not part of the app.
-    #[error("flow {flow}: {missing} is not part of this app — add its stack to the app")]
+    #[error("flow {flow}: {missing} is not part of this app")]
     FlowNotInApp {
         /// The flow, `workload -> destination`.
         flow: String,
@@ -509,7 +472,7 @@ pub enum SynthError {
         missing: String,
     },
     /// A flow volume that is not a finite, non-negative number.
-    #[error("flow {flow}: {value} GB a month is not a volume — give a finite number ≥ 0")]
+    #[error("flow {flow}: {value} GB a month is not a volume")]
     InvalidVolume {
         /// The flow.
         flow: String,
@@ -518,8 +481,7 @@ pub enum SynthError {
     },
     /// An import that CloudFormation cannot resolve: from the importing stack itself.
     #[error(
-        "stack {stack:?} imports {export:?} from stack {from:?}, {why} — `Fn::ImportValue` \
-         resolves only exports of other stacks in the same account and region"
+        "stack {stack:?} imports {export:?} from stack {from:?}, {why}: `Fn::ImportValue` resolves only exports of other stacks in the same account and region"
     )]
     InvalidImport {
         /// The importing stack.
@@ -542,16 +504,13 @@ pub enum SynthError {
         reason: String,
     },
     /// An app name that cannot name the files it writes.
-    #[error(
-        "app name {name:?} cannot name the diagram files it writes: use letters, digits, `-`, `_` \
-         and `.`, not starting with `.`, at most 100 characters"
-    )]
+    #[error("app name {name:?} cannot name the diagram files it writes")]
     InvalidAppName {
         /// The name.
         name: String,
     },
     /// More tags on a stack or a resource than AWS allows.
-    #[error("{at}: {count} tags; AWS allows 50 per resource and per stack — {fix}")]
+    #[error("{at}: {count} tags; AWS allows 50 per resource and per stack")]
     TooManyTags {
         /// `stack Name`, or the construct's path.
         at: String,
@@ -571,7 +530,7 @@ pub enum SynthError {
         reason: String,
     },
     /// A stack set's setting the StackSets API would refuse.
-    #[error("stack set {stack}: {what} {value:?} — {fix}")]
+    #[error("stack set {stack}: StackSets refuses {what} {value:?}")]
     InvalidStackSet {
         /// The stack set's stack.
         stack: String,
@@ -583,7 +542,7 @@ pub enum SynthError {
         fix: String,
     },
     /// A stack's account, role or profile that cannot be what it names.
-    #[error("stack {stack}: {what} {value:?} — {fix}")]
+    #[error("stack {stack}: {what} {value:?} cannot be used")]
     InvalidEnvironment {
         /// The stack.
         stack: String,
@@ -595,10 +554,7 @@ pub enum SynthError {
         fix: String,
     },
     /// A stack pinned to something that is not a region code.
-    #[error(
-        "stack {stack}: region {region:?} is not a region code — AWS region codes look like \
-         us-east-1 or eu-central-2 (lowercase words and hyphens, ending in a number)"
-    )]
+    #[error("stack {stack}: region {region:?} is not a region code")]
     InvalidRegion {
         /// The stack.
         stack: String,
@@ -612,29 +568,26 @@ pub enum SynthError {
         construct: String,
         /// The zone as written (`us-east-1a`, `AZ ID use1-az1`, `AZ #3 of the region`).
         az: String,
-        /// What is wrong, what AWS would say, and the fix.
+        /// What is wrong, and what AWS would say.
         reason: String,
+        /// What to write instead.
+        fix: String,
     },
     /// A stack name CloudFormation rejects.
-    #[error(
-        "stack name {name:?} is invalid: CloudFormation stack names start with a letter and hold \
-         only letters, digits and hyphens, at most 128 characters"
-    )]
+    #[error("stack name {name:?} is invalid")]
     InvalidStackName {
         /// The name given.
         name: String,
     },
     /// Two stacks of the app with one name.
-    #[error("the app has two stacks named {name:?} — give each its own")]
+    #[error("the app has two stacks named {name:?}")]
     DuplicateStackName {
         /// The name.
         name: String,
     },
     /// A handle used in a stack other than the one that created it (a run-time form of the
     /// compile-time check, for handles whose marker types cannot tell).
-    #[error(
-        "{construct}: {property} refers to {target}, which belongs to stack {target_stack:?} — {fix}"
-    )]
+    #[error("{construct}: {property} refers to {target}, which belongs to stack {target_stack:?}")]
     ForeignHandle {
         /// The construct holding the handle.
         construct: String,
@@ -665,7 +618,7 @@ pub enum SynthError {
         vpc: String,
     },
     /// A list property that AWS requires to hold at least one item.
-    #[error("{construct}: {property} is empty — {fix}")]
+    #[error("{construct}: {property} is empty")]
     Empty {
         /// The construct.
         construct: String,
@@ -676,8 +629,7 @@ pub enum SynthError {
     },
     /// A subnet associated with two route tables.
     #[error(
-        "{construct}: subnet {subnet} is already associated with route table {other} — a subnet \
-         has exactly one route table (AWS: Resource.AlreadyAssociated)"
+        "{construct}: subnet {subnet} is already associated with route table {other}; a subnet has exactly one route table (AWS: Resource.AlreadyAssociated)"
     )]
     SubnetAlreadyAssociated {
         /// The later route table.
@@ -689,8 +641,7 @@ pub enum SynthError {
     },
     /// Two gateway endpoints of one service on one route table.
     #[error(
-        "{construct}: route table {route_table} already routes {service} through gateway endpoint \
-         {other} — a route table takes one gateway endpoint per service (AWS: RouteAlreadyExists)"
+        "{construct}: route table {route_table} already routes {service} through gateway endpoint {other}; a route table takes one gateway endpoint per service (AWS: RouteAlreadyExists)"
     )]
     DuplicateGatewayRoute {
         /// The later endpoint.
@@ -703,10 +654,7 @@ pub enum SynthError {
         other: String,
     },
     /// An allowed principal that is not an IAM principal ARN.
-    #[error(
-        "{construct}: allowed principal {principal:?} is not an IAM principal ARN — write \
-         arn:aws:iam::<12-digit account>:root, …:role/<name>, …:user/<name>, or \"*\""
-    )]
+    #[error("{construct}: allowed principal {principal:?} is not an IAM principal ARN")]
     InvalidPrincipal {
         /// The endpoint service.
         construct: String,
@@ -716,7 +664,7 @@ pub enum SynthError {
     /// An `import` of an export that no stack of the app defines.
     #[error(
         "stack {stack:?} imports export {export:?} of stack {from:?}, which is not part of this \
-         app — add stack {from:?} to the app"
+         app"
     )]
     UnknownExport {
         /// The importing stack.
@@ -728,7 +676,7 @@ pub enum SynthError {
     },
     /// Stacks that import from each other in a cycle; CloudFormation cannot create them.
     #[error(
-        "stacks import from each other in a cycle: {} — remove one of these imports",
+        "stacks import from each other in a cycle: {}",
         cycle.join(" -> ")
     )]
     StackCycle {
@@ -737,8 +685,8 @@ pub enum SynthError {
     },
     /// A private hosted zone for an endpoint that is not an AWS service's.
     #[error(
-        "{construct}: interface endpoint {endpoint} is not an AWS service's, so there is no \
-         AWS service name to hold — give the endpoint service a private DNS name instead"
+        "{construct}: interface endpoint {endpoint} is not an AWS service's, so there is no AWS \
+         service name to hold"
     )]
     ZoneForNonAwsService {
         /// The zone.
@@ -750,8 +698,7 @@ pub enum SynthError {
     #[error(
         "{construct}: VPC {vpc} is in account {account}, not the zone's: CloudFormation cannot \
          associate it (CreateVPCAssociationAuthorization and AssociateVPCWithHostedZone have no \
-         resource) — associate it out of band with those two API calls, or create the zone in \
-         that account's stack"
+         resource)"
     )]
     CrossAccountZoneAssociation {
         /// The zone.
@@ -764,10 +711,7 @@ pub enum SynthError {
     /// A private hosted zone for a service associated with a VPC whose own endpoint for that
     /// service has private DNS on.
     #[error(
-        "{construct}: VPC {vpc} already resolves {service} through interface endpoint \
-         {endpoint}'s private DNS — a VPC takes one zone per name (Route 53: \
-         ConflictingDomainExists); turn private DNS off on {endpoint}, or do not associate \
-         {vpc}"
+        "{construct}: VPC {vpc} already resolves {service} through interface endpoint {endpoint}'s private DNS; a VPC takes one zone per name (Route 53: ConflictingDomainExists)"
     )]
     ZoneConflictsWithPrivateDns {
         /// The zone.
@@ -781,8 +725,7 @@ pub enum SynthError {
     },
     /// Two private hosted zones for one service associated with one VPC.
     #[error(
-        "{construct}: VPC {vpc} is already associated with {other}, a zone for {service} — a \
-         VPC takes one zone per name (Route 53: ConflictingDomainExists)"
+        "{construct}: VPC {vpc} is already associated with {other}, a zone for {service}; a VPC takes one zone per name (Route 53: ConflictingDomainExists)"
     )]
     DuplicateServiceZone {
         /// The later zone.
@@ -796,9 +739,7 @@ pub enum SynthError {
     },
     /// Two VPCs connected by a transit gateway or a peering connection whose blocks overlap.
     #[error(
-        "{construct}: VPC {vpc} ({cidr}) overlaps VPC {other} ({other_cidr}), and the two are \
-         connected — traffic for the overlap reaches only one of them (AWS refuses overlapping \
-         peering; a transit gateway does not propagate the second block); {fix}"
+        "{construct}: VPC {vpc} ({cidr}) overlaps VPC {other} ({other_cidr}), and the two are connected: traffic for the overlap reaches only one of them (AWS refuses overlapping peering; a transit gateway does not propagate the second block)"
     )]
     ConnectedVpcsOverlap {
         /// The transit gateway or peering connection.
@@ -816,9 +757,7 @@ pub enum SynthError {
     },
     /// A second attachment of one VPC to one transit gateway.
     #[error(
-        "{construct}: VPC {vpc} is already attached to transit gateway {transit_gateway} by \
-         {other} — a VPC has one attachment per transit gateway; add subnets to that one \
-         (AWS: DuplicateTransitGatewayAttachment)"
+        "{construct}: VPC {vpc} is already attached to transit gateway {transit_gateway} by {other}; a VPC has one attachment per transit gateway (AWS: DuplicateTransitGatewayAttachment)"
     )]
     DuplicateTransitGatewayAttachment {
         /// The second attachment.
@@ -836,8 +775,8 @@ pub enum SynthError {
     /// The other constructs given the same two subnets are listed in `also`: one cause, one
     /// finding.
     #[error(
-        "{construct}: subnets {first} and {second} are both in {az}{} — {kind} takes one \
-         subnet per availability zone: keep one of them (AWS: DuplicateSubnetsInSameZone)",
+        "{construct}: subnets {first} and {second} are both in {az}; {kind} takes one subnet per \
+         availability zone (AWS: DuplicateSubnetsInSameZone){}",
         constructs_also_text(also)
     )]
     DuplicateSubnetsInSameZone {
@@ -857,10 +796,7 @@ pub enum SynthError {
     },
     /// An interface endpoint subnet in an AZ where the endpoint service's load balancer has none.
     #[error(
-        "{construct}: subnet {subnet} is in {az}, where endpoint service {service}'s load balancer \
-         has no subnet — AWS rejects the endpoint (InvalidParameter: the service does not support \
-         that availability zone); use subnets in {served}, or add a subnet in {az} to the load \
-         balancer"
+        "{construct}: subnet {subnet} is in {az}, where endpoint service {service}'s load balancer has no subnet, so AWS rejects the endpoint (InvalidParameter: the service does not support that availability zone)"
     )]
     EndpointAzNotServed {
         /// The interface endpoint.
@@ -876,9 +812,7 @@ pub enum SynthError {
     },
     /// Two interface endpoints with private DNS for one service in one VPC.
     #[error(
-        "{construct}: private DNS for {service} is already enabled by {other} in the same VPC — \
-         AWS allows one (InvalidParameter: conflicting DNS domain); turn private DNS off on one, \
-         or share one endpoint"
+        "{construct}: private DNS for {service} is already enabled by {other} in the same VPC; AWS allows one (InvalidParameter: conflicting DNS domain)"
     )]
     PrivateDnsConflict {
         /// The later endpoint.
@@ -890,8 +824,8 @@ pub enum SynthError {
     },
     /// Private DNS in a VPC without DNS support or DNS hostnames.
     #[error(
-        "{construct}: private DNS needs the VPC attributes enableDnsSupport and enableDnsHostnames, \
-         but {vpc} has {attribute} off — turn it on (the default) or turn private DNS off"
+        "{construct}: private DNS needs the VPC attributes enableDnsSupport and \
+         enableDnsHostnames, but {vpc} has {attribute} off"
     )]
     PrivateDnsWithoutVpcDns {
         /// The endpoint.
@@ -904,7 +838,7 @@ pub enum SynthError {
     /// Private DNS on an endpoint whose service has no private DNS name.
     #[error(
         "{construct}: {service} has no private DNS name, so private DNS cannot be enabled on an \
-         interface endpoint to it — leave private_dns unset and use the endpoint's DNS names"
+         interface endpoint to it"
     )]
     PrivateDnsUnsupported {
         /// The endpoint.
@@ -914,9 +848,7 @@ pub enum SynthError {
     },
     /// Ingress from the whole internet on an endpoint's or load balancer's security group.
     #[error(
-        "{construct}: security group {group} admits {peer} on {port} — an endpoint or load \
-         balancer open to any address; narrow the rule to the clients' CIDR blocks, or mark it \
-         with `.allow_from_anywhere()` if the exposure is intended"
+        "{construct}: security group {group} admits {peer} on {port}, so the endpoint or load balancer is open to any address"
     )]
     OpenIngress {
         /// The endpoint or load balancer.
@@ -931,7 +863,7 @@ pub enum SynthError {
     /// A consumer in a region the endpoint service does not support.
     #[error(
         "{construct}: the endpoint is in {region}, but endpoint service {service} (in \
-         {service_region}) lists only {supported} — add {region} to its supported_regions"
+         {service_region}) lists only {supported}"
     )]
     RegionNotSupported {
         /// The interface endpoint.
@@ -947,8 +879,7 @@ pub enum SynthError {
     },
     /// A cross-region endpoint that does not name the service's region.
     #[error(
-        "{construct}: endpoint service {service} is in {service_region} and the endpoint in \
-         {region}; set service_region(\"{service_region}\") on the endpoint"
+        "{construct}: endpoint service {service} is in {service_region} and the endpoint in {region}, but the endpoint names no service_region"
     )]
     ServiceRegionMissing {
         /// The interface endpoint.
@@ -963,9 +894,7 @@ pub enum SynthError {
     /// A RAM share principal in none of the forms `AWS::RAM::ResourceShare` takes.
     #[error(
         "{construct}: principal {principal:?} is not an account ID or the ARN of an \
-         organization, organizational unit, IAM role or IAM user — give a 12-digit account ID, \
-         `arn:aws:organizations::<account>:organization/o-…`, `…:ou/o-…/ou-…`, or an IAM role \
-         or user ARN"
+         organization, organizational unit, IAM role or IAM user"
     )]
     InvalidSharePrincipal {
         /// The resource share.
@@ -975,8 +904,7 @@ pub enum SynthError {
     },
     /// A RAM share principal of another partition than the share's region.
     #[error(
-        "{construct}: principal {principal:?} is not of partition {partition}, the stack's — a \
-         resource share reaches principals of its own partition only"
+        "{construct}: principal {principal:?} is not of partition {partition}, the stack's; a resource share reaches principals of its own partition only"
     )]
     SharePrincipalInOtherPartition {
         /// The resource share.
@@ -987,10 +915,7 @@ pub enum SynthError {
         partition: &'static str,
     },
     /// A `ServiceRegion` that is not a region code.
-    #[error(
-        "{construct}: service_region {region:?} is not a region code — give the region the \
-         service is in, such as \"eu-west-1\""
-    )]
+    #[error("{construct}: service_region {region:?} is not a region code")]
     InvalidServiceRegion {
         /// The interface endpoint.
         construct: String,
@@ -1002,7 +927,7 @@ pub enum SynthError {
     #[error(
         "{construct}: the endpoint is in {region} ({partition}) and its service_region \
          {service_region} is in {service_partition}; PrivateLink crosses regions only within a \
-         partition — choose a region of {partition}"
+         partition"
     )]
     ServiceRegionInOtherPartition {
         /// The interface endpoint.
@@ -1019,9 +944,7 @@ pub enum SynthError {
     /// An endpoint to an AWS service of another region that AWS does not serve across regions.
     #[error(
         "{construct}: AWS service {service} is not among the services AWS PrivateLink reaches \
-         across regions, so an endpoint cannot name service_region {service_region} — create \
-         the endpoint in a VPC of {service_region}, or reach it over peering or a transit \
-         gateway"
+         across regions, so an endpoint cannot name service_region {service_region}"
     )]
     ServiceNotCrossRegion {
         /// The interface endpoint.
@@ -1041,8 +964,7 @@ pub enum SynthError {
     },
     /// Subnets that together need more addresses than their VPC has.
     #[error(
-        "{vpc}: its {count} subnets need {needed} addresses but its CIDR {cidr} has {available} \
-         — use fewer or smaller subnets, or a larger VPC block"
+        "{vpc}: its {count} subnets need {needed} addresses but its CIDR {cidr} has {available}"
     )]
     SubnetsExceedVpc {
         /// The VPC.
@@ -1057,7 +979,7 @@ pub enum SynthError {
         count: usize,
     },
     /// A template with more resources than CloudFormation accepts.
-    #[error("{stack}: {count} resources exceed CloudFormation's 500 per stack — split the stack")]
+    #[error("{stack}: {count} resources exceed CloudFormation's 500 per stack")]
     TooManyResources {
         /// The stack.
         stack: String,
@@ -1075,7 +997,7 @@ pub enum SynthError {
     /// A template too large for CloudFormation at all.
     #[error(
         "{stack}: the template is {bytes} bytes, over CloudFormation's 1 MB limit even for \
-         templates uploaded to S3 (TemplateURL) — split the stack"
+         templates uploaded to S3 (TemplateURL)"
     )]
     TemplateTooLarge {
         /// The stack.
@@ -1085,7 +1007,7 @@ pub enum SynthError {
     },
     /// A flow that leaves AWS's network or does not arrive, in an app that requires private
     /// traffic.
-    #[error("traffic {flow} is {path}: {reason}{} — {fix}", also_text(also))]
+    #[error("traffic {flow} is {path}: {reason}{}", also_text(also))]
     TrafficNotPrivate {
         /// The flow, `workload -> destination (port)`.
         flow: String,
@@ -1110,6 +1032,245 @@ pub enum SynthError {
         source: vpcform_cfn::TemplateError,
     },
 }
+
+impl SynthError {
+    /// The fix: what to change, naming the construct or value where the message does not.
+    /// One arm per variant, in the enum's order; `None` only for a variant listed in
+    /// `WITHOUT_HELP` (error.rs) with the reason.
+    ///
+    /// ```
+    /// let e = vpcform_net::SynthError::PortOutOfRange {
+    ///     construct: "Net/Sg".into(),
+    ///     property: "FromPort",
+    ///     port: 0,
+    /// };
+    /// assert_eq!(e.help().as_deref(), Some("use a port from 1 to 65535"));
+    /// ```
+    pub fn help(&self) -> Option<String> {
+        Some(match self {
+            Self::InvalidCidr { .. } => "write the block as a.b.c.d/n with no host bits set".into(),
+            Self::CidrPrefixOutOfRange { .. } => "choose a prefix from /16 to /28".into(),
+            Self::SubnetOutsideVpc { vpc_cidr, .. } => format!("choose a block inside {vpc_cidr}"),
+            Self::OverlappingSubnets { other_cidr, .. } => {
+                format!("choose a block that does not overlap {other_cidr}")
+            }
+            Self::InvalidId { .. } => "use letters and digits only, at most 255 characters".into(),
+            Self::GeneratedIdTooLong { over, .. } => format!(
+                "shorten the construct's ID (or the IDs this one is named after) by at least \
+                 {over} characters"
+            ),
+            Self::ValueOfAnotherStack {
+                stack,
+                other_stack,
+                ..
+            } => match other_stack {
+                Some(s) => format!(
+                    "export it from {s} and import it in {stack} (`let e = <{s}>.export(\"Name\", \
+                     &handle);` then `<{stack}>.import(&e)`)"
+                ),
+                None => format!(
+                    "add both stacks to one App, then export the value from its stack and import \
+                     it in {stack}"
+                ),
+            },
+            Self::DuplicateId { .. } => "give each construct its own ID (generated IDs append a \
+                                         suffix such as `Attachment` or `Eip` to the construct's)"
+                .into(),
+            Self::DuplicateOutput { .. } => "give each output its own name".into(),
+            Self::InvalidOutputName { .. } => {
+                "use letters and digits only, at most 255 characters".into()
+            }
+            Self::InvalidOverride { .. } => "override a construct of this stack that renders a \
+                                             resource, at a path into its properties"
+                .into(),
+            Self::HandleNotInApp { .. } => {
+                "add that stack to this app, or use a handle of this app's stack".into()
+            }
+            Self::HandleKindMismatch { .. } => "use the handle the construct's `add` returned".into(),
+            Self::DuplicateRoute {
+                construct, other, ..
+            } => format!("remove {construct} or {other}"),
+            Self::RouteInsideVpc { vpc_cidr, .. } => format!(
+                "route only addresses outside {vpc_cidr} to a gateway (AWS allows a more specific \
+                 route only to a NAT gateway, and only for one whole subnet's block)"
+            ),
+            Self::SecondInternetGateway { other, .. } => {
+                format!("remove this gateway; use {other}")
+            }
+            Self::NoInternetGateway { vpc, .. } => format!("add an `InternetGateway` to {vpc}"),
+            Self::InvalidIpv6Cidr { .. } => {
+                "write the block as AWS does: canonical, with its prefix".into()
+            }
+            Self::PortRangeReversed { from, to, .. } => format!("write {to}-{from}"),
+            Self::PortOutOfRange { .. } => "use a port from 1 to 65535".into(),
+            Self::InvalidText { .. } => {
+                "shorten the text or use only the characters AWS accepts there".into()
+            }
+            Self::DuplicateListener { port, .. } => {
+                format!("give this listener a port other than {port}, or remove it")
+            }
+            Self::OutOfBounds { min, max, .. } => format!("give a value from {min} to {max}"),
+            Self::HealthCheckTimeoutNotBelowInterval { interval, .. } => {
+                format!("set a timeout below {interval} s, or a longer interval")
+            }
+            Self::InvalidTarget { target, .. } => {
+                format!("replace {target:?} with a target of the group's target type")
+            }
+            Self::S3PrivateDnsWithoutGateway { vpc, .. } => format!(
+                "add a `GatewayEndpoint` for S3 to {vpc}, or set \
+                 `DnsOptions::private_dns_only_for_inbound_resolver_endpoint(false)`"
+            ),
+            Self::InvalidServiceName { .. } => "write com.amazonaws.vpce.<region>.vpce-svc-<17 hex \
+                                                digits> for an endpoint service, or use \
+                                                `services::…` for an AWS service"
+                .into(),
+            Self::Ipv6WithoutVpcBlock { vpc, .. } => {
+                format!("give {vpc} `.ipv6(Ipv6Block::AmazonProvided)` (or an IPAM pool)")
+            }
+            Self::SubnetWithoutIpv6 { subnet, .. } => {
+                format!("give {subnet} `.ipv6_index(n)` (its VPC needs an IPv6 block)")
+            }
+            Self::Ipv6OnlyEndpoint { .. } => "use IpAddressType::Dualstack".into(),
+            Self::ServiceWithoutIpv6 { .. } => "use IpAddressType::Ipv4".into(),
+            Self::DnsRecordIpTypeMismatch { needs, .. } => format!(
+                "set the endpoint's IpAddressType to {needs}, or choose a DnsRecordIpType its \
+                 IpAddressType allows"
+            ),
+            Self::EndpointServiceIpv6WithoutDualstack { load_balancer, .. } => {
+                format!("make {load_balancer} `.dualstack(true)` (its subnets need IPv6 blocks)")
+            }
+            Self::EndpointPolicy { problem, .. } => problem.help(),
+            Self::EndpointPolicyUnsupported { .. } => {
+                "remove the policy and restrict access with security groups and IAM".into()
+            }
+            Self::UnknownAwsService { name, .. } => format!(
+                "use a `services::…` type, or `ByName::unlisted({name:?})` for a service newer \
+                 than the catalogue"
+            ),
+            Self::DnsOptionNotForService { option, .. } => format!("remove {option}"),
+            Self::FlowNotInApp { .. } => "add its stack to the app".into(),
+            Self::InvalidVolume { .. } => "give a finite number ≥ 0".into(),
+            Self::InvalidImport { stack, .. } => format!(
+                "use the value in stack {stack:?} directly, without an export and an import"
+            ),
+            Self::InvalidAz { .. } => "choose one of the region's zones".into(),
+            Self::InvalidAppName { .. } => "use letters, digits, `-`, `_` and `.`, not starting \
+                                            with `.`, at most 100 characters"
+                .into(),
+            Self::TooManyTags { fix, .. } => fix.clone(),
+            Self::InvalidTag { .. } => "use a key and value within AWS's length and character \
+                                        rules, not starting with aws:"
+                .into(),
+            Self::InvalidStackSet { fix, .. } => fix.clone(),
+            Self::InvalidEnvironment { fix, .. } => fix.clone(),
+            Self::InvalidRegion { .. } => "give a region code such as us-east-1 or eu-central-2 \
+                                           (lowercase words and hyphens, ending in a number)"
+                .into(),
+            Self::InvalidAvailabilityZone { fix, .. } => fix.clone(),
+            Self::InvalidStackName { .. } => "name the stack with a letter first, then only \
+                                              letters, digits and hyphens, at most 128 \
+                                              characters"
+                .into(),
+            Self::DuplicateStackName { .. } => "give each stack its own name".into(),
+            Self::ForeignHandle { fix, .. } => fix.clone(),
+            Self::WrongVpc { vpc, .. } => format!("use a handle of a construct in {vpc}"),
+            Self::Empty { fix, .. } => fix.to_string(),
+            Self::SubnetAlreadyAssociated { subnet, .. } => format!(
+                "associate {subnet} with one route table: remove one of the two associations"
+            ),
+            Self::DuplicateGatewayRoute { route_table, .. } => {
+                format!("remove {route_table} from one of the two endpoints")
+            }
+            Self::InvalidPrincipal { .. } => "write arn:aws:iam::<12-digit account>:root, \
+                                              …:role/<name>, …:user/<name>, or \"*\""
+                .into(),
+            Self::UnknownExport { from, .. } => format!("add stack {from:?} to the app"),
+            Self::StackCycle { .. } => "remove one of these imports".into(),
+            Self::ZoneForNonAwsService { .. } => {
+                "give the endpoint service a private DNS name instead".into()
+            }
+            Self::CrossAccountZoneAssociation { .. } => "associate it out of band with those two \
+                                                         API calls, or create the zone in that \
+                                                         account's stack"
+                .into(),
+            Self::ZoneConflictsWithPrivateDns { vpc, endpoint, .. } => {
+                format!("turn private DNS off on {endpoint}, or do not associate {vpc}")
+            }
+            Self::DuplicateServiceZone { vpc, other, .. } => {
+                format!("associate {vpc} with only one of this zone and {other}")
+            }
+            Self::ConnectedVpcsOverlap { fix, .. } => fix.clone(),
+            Self::DuplicateTransitGatewayAttachment { other, .. } => {
+                format!("add the subnets to {other} and remove this attachment")
+            }
+            Self::DuplicateSubnetsInSameZone { first, second, .. } => {
+                format!("keep one of {first} and {second}")
+            }
+            Self::EndpointAzNotServed { az, served, .. } => format!(
+                "use a subnet in one of {served} instead, or add a subnet in {az} to the load \
+                 balancer"
+            ),
+            Self::PrivateDnsConflict { other, .. } => format!(
+                "turn private DNS off on this endpoint or on {other}, or share {other}"
+            ),
+            Self::PrivateDnsWithoutVpcDns { vpc, attribute, .. } => {
+                format!("turn {attribute} on in {vpc} (the default), or turn private DNS off")
+            }
+            Self::PrivateDnsUnsupported { .. } => {
+                "leave private_dns unset and use the endpoint's DNS names".into()
+            }
+            Self::OpenIngress { group, .. } => format!(
+                "narrow {group}'s rule to the clients' CIDR blocks, or mark it with \
+                 `.allow_from_anywhere()` if the exposure is intended"
+            ),
+            Self::RegionNotSupported {
+                region, service, ..
+            } => format!("add {region} to {service}'s supported_regions"),
+            Self::ServiceRegionMissing { service_region, .. } => {
+                format!("set service_region(\"{service_region}\") on the endpoint")
+            }
+            Self::InvalidSharePrincipal { .. } => "give a 12-digit account ID, \
+                                                   `arn:aws:organizations::<account>:organization/o-…`, \
+                                                   `…:ou/o-…/ou-…`, or an IAM role or user ARN"
+                .into(),
+            Self::SharePrincipalInOtherPartition { partition, .. } => {
+                format!("give a principal of partition {partition}")
+            }
+            Self::InvalidServiceRegion { .. } => {
+                "give the region the service is in, such as \"eu-west-1\"".into()
+            }
+            Self::ServiceRegionInOtherPartition { partition, .. } => {
+                format!("choose a region of {partition}")
+            }
+            Self::ServiceNotCrossRegion { service_region, .. } => format!(
+                "create the endpoint in a VPC of {service_region}, or reach it over peering or a \
+                 transit gateway"
+            ),
+            Self::TooManySubnets { .. } => {
+                "split the subnets across VPCs, or request a quota increase first".into()
+            }
+            Self::SubnetsExceedVpc { .. } => {
+                "use fewer or smaller subnets, or a larger VPC block".into()
+            }
+            Self::TooManyResources { .. } => "split the stack".into(),
+            Self::TooManyOutputs { .. } => "drop outputs, or split the stack".into(),
+            Self::TemplateTooLarge { .. } => "split the stack".into(),
+            Self::TrafficNotPrivate { fix, .. } => fix.clone(),
+            Self::Prices(..) => {
+                "give a prices file of the shape of vpcform-net's prices/us-east-1.json".into()
+            }
+            Self::Template { .. } => "fix the construct or raw resource the error names".into(),
+        })
+    }
+}
+
+/// Variants declared to have no help, each with the reason: [`SynthError::help`] and
+/// [`SynthWarning::help`] return `None` for these only (a test holds them to it).
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "read by the tests in finding.rs")
+)]
+pub(crate) const WITHOUT_HELP: &[(&str, &str)] = &[];
 
 /// Something synthesis lets through but a reviewer should see: printed, not fatal, and
 /// collectable from [`Assembly::warnings`](crate::Assembly::warnings).
@@ -1138,10 +1299,7 @@ pub enum SynthWarning {
         service: String,
     },
     /// A resource share with no resources or no principals: it deploys and shares nothing.
-    #[error(
-        "{construct}: the resource share has no {missing}, so it shares nothing — give it \
-         {missing}, or remove it"
-    )]
+    #[error("{construct}: the resource share has no {missing}, so it shares nothing")]
     ResourceShareSharesNothing {
         /// The resource share.
         construct: String,
@@ -1179,7 +1337,7 @@ pub enum SynthWarning {
     #[error(
         "{construct}: destination {destination} through {target} reaches no VPC of this app on \
          the other side (connected: {connected}); unless a VPN, Direct Connect or another app's \
-         VPC is behind it, the traffic is dropped — route the connected VPCs' blocks"
+         VPC is behind it, the traffic is dropped"
     )]
     RouteReachesNoVpc {
         /// The route.
@@ -1193,9 +1351,7 @@ pub enum SynthWarning {
     },
     /// A subnet routed to a transit gateway in a zone its VPC's attachment has no subnet in.
     #[error(
-        "{construct}: subnet {subnet} is in {az}, where attachment {attachment} has no subnet — \
-         the transit gateway does not take traffic from that zone; add a subnet in {az} to the \
-         attachment"
+        "{construct}: subnet {subnet} is in {az}, where attachment {attachment} has no subnet, so the transit gateway does not take traffic from that zone"
     )]
     TransitGatewayAzNotAttached {
         /// The route.
@@ -1211,8 +1367,7 @@ pub enum SynthWarning {
     /// no route table of its own.
     #[error(
         "{construct}: the transit gateway's default route table is off and the attachment is \
-         associated with no route table, so the transit gateway routes none of its traffic — \
-         give it .association(…)"
+         associated with no route table, so the transit gateway routes none of its traffic"
     )]
     AttachmentRoutesNothing {
         /// The attachment.
@@ -1224,7 +1379,7 @@ pub enum SynthWarning {
         "{construct}: the endpoint's zones ({zones}) have none in common with resource gateway \
          {gateway} ({gateway_zones}) of {resource}, which joins the endpoint's service network; \
          AWS requires at least one common zone, so clients cannot reach {resource} through this \
-         endpoint — add a subnet in one of the gateway's zones to either side"
+         endpoint"
     )]
     LatticeZoneMismatch {
         /// The service-network endpoint.
@@ -1241,8 +1396,7 @@ pub enum SynthWarning {
     /// Private DNS or a private zone in an existing VPC whose DNS attributes were not stated.
     #[error(
         "{construct}: needs enableDnsSupport and enableDnsHostnames on in existing VPC {vpc}, \
-         which were not stated, so not checked — state them with .dns_support(…) and \
-         .dns_hostnames(…) on the ExistingVpc"
+         which were not stated, so not checked"
     )]
     VpcDnsUnknown {
         /// The endpoint or zone.
@@ -1263,10 +1417,7 @@ pub enum SynthWarning {
     },
     /// A template too large to send in the request: deploying it goes through S3.
     #[error(
-        "{stack}: the template is {bytes} bytes, over CloudFormation's 51,200-byte TemplateBody \
-         limit — it deploys from S3 (TemplateURL): vpcform's deployer uploads it to the bucket \
-         given with --template-bucket or to its bootstrap stack's (VpcformToolkit, created once \
-         per account and region); other tools need the same"
+        "{stack}: the template is {bytes} bytes, over CloudFormation's 51,200-byte TemplateBody limit, so it deploys only from S3 (TemplateURL)"
     )]
     TemplateNeedsS3Upload {
         /// The stack.
@@ -1277,7 +1428,7 @@ pub enum SynthWarning {
     /// An endpoint service that accepts every connection and names no principal.
     #[error(
         "{construct}: acceptance is off and no principal is allowed, so only the provider's own \
-         account can connect, without review — name the consumers in allowed_principals"
+         account can connect, without review"
     )]
     AcceptanceOffWithoutPrincipals {
         /// The endpoint service.
@@ -1285,13 +1436,72 @@ pub enum SynthWarning {
     },
     /// An endpoint service open to every AWS account without acceptance.
     #[error(
-        "{construct}: allowed principal \"*\" with acceptance off lets any AWS account connect \
-         — the service is effectively public"
+        "{construct}: allowed principal \"*\" with acceptance off lets any AWS account connect without review: the service is effectively public"
     )]
     PublicEndpointService {
         /// The endpoint service.
         construct: String,
     },
+}
+
+impl SynthWarning {
+    /// The fix: what to change, naming the construct or value where the message does not.
+    /// One arm per variant, in the enum's order; `None` only for a variant listed in
+    /// `WITHOUT_HELP` (error.rs) with the reason.
+    ///
+    /// ```
+    /// let w = vpcform_net::SynthWarning::AttachmentRoutesNothing { construct: "Net/Att".into() };
+    /// assert_eq!(w.help().as_deref(), Some("give the attachment .association(…)"));
+    /// ```
+    pub fn help(&self) -> Option<String> {
+        Some(match self {
+            Self::AccessLogsWithoutTls { .. } => "add a TLS listener, or rely on flow logs".into(),
+            Self::Ipv6SupportUnknown { .. } => {
+                "check the service's IPv6 support, or use IpAddressType::Ipv4".into()
+            }
+            Self::ResourceShareSharesNothing { missing, .. } => {
+                format!("give it {missing}, or remove it")
+            }
+            Self::SingleAz { .. } => {
+                "give the endpoint a subnet in a second availability zone".into()
+            }
+            Self::DefaultSecurityGroup { .. } => {
+                "give the endpoint a security group of its own".into()
+            }
+            Self::LoadBalancerWithoutSecurityGroups { .. } => "give the load balancer a security \
+                                                               group (it can only get one at \
+                                                               creation)"
+                .into(),
+            Self::RouteReachesNoVpc { .. } => "route the connected VPCs' blocks".into(),
+            Self::TransitGatewayAzNotAttached { az, attachment, .. } => {
+                format!("add a subnet in {az} to {attachment}")
+            }
+            Self::AttachmentRoutesNothing { .. } => "give the attachment .association(…)".into(),
+            Self::LatticeZoneMismatch { .. } => {
+                "add a subnet in one of the gateway's zones to either side".into()
+            }
+            Self::VpcDnsUnknown { .. } => {
+                "state them with .dns_support(…) and .dns_hostnames(…) on the ExistingVpc".into()
+            }
+            Self::RegionNotInTable { .. } => {
+                "check the region's zones yourself, or update vpcform".into()
+            }
+            Self::TemplateNeedsS3Upload { stack, .. } => format!(
+                "deploy {stack} with the program's `deploy` command, which uploads the template \
+                 to the bucket given with --template-bucket or to its bootstrap stack's \
+                 (VpcformToolkit, created once per account and region); with another tool, \
+                 upload it to S3 and pass its TemplateURL"
+            ),
+            Self::AcceptanceOffWithoutPrincipals { .. } => {
+                "name the consumers in allowed_principals".into()
+            }
+            Self::PublicEndpointService { .. } => "replace \"*\" in allowed_principals with the \
+                                                   consumers' account principals, or set \
+                                                   acceptance_required(true) to review each \
+                                                   connection"
+                .into(),
+        })
+    }
 }
 
 /// Every problem found in one synthesis: nothing is written while there is one.
@@ -1332,6 +1542,9 @@ impl fmt::Display for SynthErrors {
         )?;
         for e in &self.0 {
             write!(f, "\n  - {e}")?;
+            if let Some(help) = e.help() {
+                write!(f, "\n    help: {help}")?;
+            }
         }
         Ok(())
     }
@@ -1391,8 +1604,8 @@ fn also_text(also: &[String]) -> String {
 fn constructs_also_text(also: &[String]) -> String {
     match also.len() {
         0 => String::new(),
-        1 => format!(", and so does {}, given both", also[0]),
-        n => format!(", and so do {n} more given both: {}", also.join(", ")),
+        1 => format!("; {} is given both too", also[0]),
+        n => format!("; {n} more are given both: {}", also.join(", ")),
     }
 }
 

@@ -2,8 +2,24 @@
 //! title and the AWS source it rests on, declared once in [`declare_codes!`]'s list below; and
 //! the [`Finding`] built from either, rendered as rustc renders its own diagnostics.
 //!
-//! A variant's `#[error]` text is "message — help": the first ` — ` separates what is wrong
-//! from the fix. A variant whose text has no fix declares its help here.
+//! Message and help are declared apart, in error.rs:
+//!
+//! - the variant's `#[error("…")]` text is the message only: what is wrong, with the offending
+//!   value (no ` — `, no fix);
+//! - its fix is the variant's arm in `SynthError::help` / `SynthWarning::help`, right after
+//!   each enum, one arm per variant in the enum's order: an imperative sentence naming the
+//!   construct or value to change.
+//!
+//! A variant still written the old way, `#[error("message — fix")]`, converts mechanically:
+//! cut the text at its first ` — `; keep the part before it in `#[error]`; move the part after
+//! it, with the fields it names, into a new arm at the variant's place in `help`
+//! (`Self::Variant { field, .. } => format!("fix naming {field}"),`, or `"fix".into()` when
+//! it names no field). If that part states a rule rather than a fix, keep the rule in the
+//! message (joined with `; `) and write the fix as the help. A variant with no fix at all is
+//! listed in `WITHOUT_HELP` (error.rs) with the reason, and its arm gives `None`. Then declare
+//! the variant's code below and add its sample to `finding_samples.rs`; the tests
+//! `no_message_states_a_fix`, `every_finding_has_a_help_or_a_reason_for_none` and
+//! `every_code_renders_as_snapshotted` fail until both are done.
 
 use std::fmt;
 
@@ -147,8 +163,6 @@ pub struct CodeInfo {
     pub title: &'static str,
     /// What the rule rests on.
     pub source: RuleSource,
-    /// The help for a variant whose message states no fix.
-    pub help: Option<&'static str>,
 }
 
 /// Where the user's program created a construct (from `#[track_caller]`).
@@ -214,15 +228,23 @@ pub struct Finding {
     pub source: Option<&'static str>,
     /// Where the program added the construct, when known.
     pub location: Option<SourceLocation>,
+    /// What in the stack the finding is about when it is not a construct (`output <Name>`,
+    /// `import <Export>`, `override <Id> <Path>`): the key [`App::locate`](crate::App::locate)
+    /// looks up instead of the construct's.
+    #[serde(skip)]
+    pub(crate) site: Option<String>,
 }
 
 impl Finding {
-    fn new(code: Code, severity: Severity, construct: Option<&str>, text: String) -> Finding {
+    fn new(
+        code: Code,
+        severity: Severity,
+        construct: Option<&str>,
+        message: String,
+        help: Option<String>,
+        site: Option<String>,
+    ) -> Finding {
         let info = code.info();
-        let (message, help) = match text.split_once(" — ") {
-            Some((message, help)) => (message.to_string(), Some(help.to_string())),
-            None => (text, info.help.map(str::to_string)),
-        };
         Finding {
             code,
             severity,
@@ -232,6 +254,7 @@ impl Finding {
             help,
             source: info.source.url(),
             location: None,
+            site,
         }
     }
 
@@ -252,7 +275,7 @@ impl Finding {
     /// ```text
     /// error[VF0102]: Solo/Main: CIDR block 10.0.0.0/8 has a /8 prefix; …
     ///   --> src/main.rs:12:5
-    ///    = help: choose a prefix in that range
+    ///    = help: choose a prefix from /16 to /28
     ///    = note: AWS: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
     /// ```
     ///
@@ -290,7 +313,34 @@ impl From<&SynthError> for Finding {
             Severity::Error,
             error.construct(),
             error.to_string(),
+            error.help(),
+            error.site(),
         )
+    }
+}
+
+impl SynthError {
+    /// The stack's record of what the finding is about when that is an output, an import or an
+    /// override rather than a construct: the key `StackDef::record` stored with the user's line.
+    pub(crate) fn site(&self) -> Option<String> {
+        match self {
+            SynthError::DuplicateOutput { name, .. }
+            | SynthError::InvalidOutputName { name, .. } => Some(format!("output {name}")),
+            // `output <Name>`, or `<LogicalId>.<Property>`, found under the construct's ID.
+            SynthError::ValueOfAnotherStack { location, .. } => Some(location.clone()),
+            SynthError::InvalidImport { export, .. } | SynthError::UnknownExport { export, .. } => {
+                Some(format!("import {export}"))
+            }
+            SynthError::InvalidOverride {
+                construct, path, ..
+            } => {
+                let id = construct
+                    .split_once('/')
+                    .map_or(construct.as_str(), |(_, id)| id);
+                Some(format!("override {id} {path}"))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -301,23 +351,28 @@ impl From<&SynthWarning> for Finding {
             Severity::Warning,
             warning.construct(),
             warning.to_string(),
+            warning.help(),
+            // Every warning is about a construct or a stack.
+            None,
         )
     }
 }
 
-/// The construct path of a field: `Stack/Id (a NAT gateway)` names `Stack/Id`.
+/// The construct path of a field: `Stack/Id (a NAT gateway)` names `Stack/Id`, and `stack Name`
+/// (a tag finding's `at`) the stack `Name`.
 fn path(field: &str) -> &str {
+    let field = field.strip_prefix("stack ").unwrap_or(field);
     field.split(" (").next().unwrap_or(field)
 }
 
 /// The declaration list: each variant once, with its code, the field naming its construct
-/// (none for the app, a flow or a cycle), title, source and (where its text states no fix)
-/// help. Generates [`Code`]'s constants, [`CODES`] and each enum's `code`, `construct`,
-/// `message`, `help`, `source_url` and `severity`.
+/// (none for the app, a flow or a cycle), title and source. Generates [`Code`]'s constants,
+/// [`CODES`] and each enum's `code`, `construct`, `message`, `source_url` and `severity` (each
+/// enum's `help` is declared beside it in error.rs).
 macro_rules! declare_codes {
     ($(
         $enum:ident $severity:ident {
-            $( $variant:ident => $code:ident [$($field:ident)?] $title:literal, $source:expr, $help:expr; )*
+            $( $variant:ident => $code:ident [$($field:ident)?] $title:literal, $source:expr; )*
         }
     )*) => {
         impl Code {
@@ -340,7 +395,6 @@ macro_rules! declare_codes {
                 variant: stringify!($variant),
                 title: $title,
                 source: $source,
-                help: $help,
             },
         )*)*];
 
@@ -383,24 +437,15 @@ macro_rules! declare_codes {
                 Severity::$severity
             }
 
-            /// What is wrong, with the offending value: the text before the fix.
+            /// What is wrong, with the offending value: the Display text (the fix is
+            /// [`help`](Self::help)).
             ///
             /// ```
             /// let w = vpcform_net::SynthWarning::AttachmentRoutesNothing { construct: "Net/Att".into() };
             /// assert!(w.message().ends_with("routes none of its traffic"));
             /// ```
             pub fn message(&self) -> String {
-                Finding::from(self).message
-            }
-
-            /// The fix.
-            ///
-            /// ```
-            /// let w = vpcform_net::SynthWarning::AttachmentRoutesNothing { construct: "Net/Att".into() };
-            /// assert_eq!(w.help().as_deref(), Some("give it .association(…)"));
-            /// ```
-            pub fn help(&self) -> Option<String> {
-                Finding::from(self).help
+                self.to_string()
             }
 
             /// The AWS documentation the rule rests on; `None` for a rule of vpcform's own.
@@ -418,7 +463,10 @@ macro_rules! declare_codes {
 }
 
 const CIDR: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html";
-const SUBNETS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html";
+// Subnet blocks: inside the VPC's, not overlapping, /16 to /28 (the user guide's subnet-sizing
+// page could not be confirmed; CreateSubnet states the rules, as aws-facts [1] cites it).
+const SUBNETS: &str =
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html";
 const IPV6: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/aws-ipv6-support.html";
 const IPV6_SUBNET: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetcidrblock.html";
 const VPC_QUOTAS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html";
@@ -427,7 +475,11 @@ const AZS: &str =
 const DNS_OPTIONS: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpoint-dnsoptionsspecification.html";
 const INTERFACE_ENDPOINT: &str =
     "https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.CfnVPCEndpointProps.html";
-const PRIVATE_DNS: &str = "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/ec2/aws.sdk.kotlin.services.ec2.model/-create-vpc-endpoint-request/private-dns-enabled.html";
+// CreateVpcEndpoint's `PrivateDnsEnabled`: "To use a private hosted zone, you must set the
+// following VPC attributes to true: enableDnsHostnames and enableDnsSupport" (aws-facts [5]
+// quotes the same API text from an SDK's copy of the reference).
+const PRIVATE_DNS: &str =
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html";
 const SERVICES: &str =
     "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html";
 const ENDPOINT_POLICY: &str =
@@ -462,16 +514,20 @@ const TAGS: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/Templat
 const TAG_RESTRICTIONS: &str =
     "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions";
 const NLB_ACCESS_LOGS: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html";
-const VPC_DNS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html";
 const CFN_LIMITS: &str =
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html";
-const CFN_TEMPLATE_ANATOMY: &str =
-    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html";
+// "These names must be alphanumeric (A-Za-z0-9) and unique within the template": the logical
+// IDs of resources and of outputs each have their section's page (template-anatomy states
+// neither).
+const RESOURCES_SECTION: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html";
+const OUTPUTS_SECTION: &str =
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html";
 const IMPORT_VALUE: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-importvalue.html";
 const STACK_EXPORTS: &str =
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html";
-const STACK_SETS: &str =
-    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/what-is-cfnstacksets.html";
+// Accounts or DeploymentTargets by permission model, Regions, OperationPreferences and
+// ParameterOverrides: the request vpcform's stack set checks follow.
+const STACK_SETS: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackInstances.html";
 const ACCOUNT_ID: &str =
     "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html";
 const STACK_NAME: &str =
@@ -497,108 +553,108 @@ const FILES: RuleSource =
 
 declare_codes! {
     SynthError Error {
-        InvalidCidr => VF0101 [construct] "invalid IPv4 CIDR block", Aws(CIDR), Some("write the block as a.b.c.d/n with no host bits set");
-        CidrPrefixOutOfRange => VF0102 [construct] "CIDR prefix outside /16 to /28", Aws(CIDR), None;
-        SubnetOutsideVpc => VF0103 [construct] "subnet outside its VPC's block", Aws(SUBNETS), None;
-        OverlappingSubnets => VF0104 [construct] "overlapping subnets", Aws(SUBNETS), None;
-        InvalidIpv6Cidr => VF0105 [construct] "invalid IPv6 CIDR block", Aws(IPV6_SUBNET), Some("write the block as AWS does: canonical, with its prefix");
-        Ipv6WithoutVpcBlock => VF0106 [construct] "IPv6 subnet in a VPC without IPv6", Aws(IPV6), None;
-        SubnetWithoutIpv6 => VF0107 [construct] "IPv6 needed of a subnet without IPv6", Aws(IPV6), None;
-        TooManySubnets => VF0108 [vpc] "more subnets than AWS's quota per VPC", Aws(VPC_QUOTAS), Some("split the subnets across VPCs, or request a quota increase first");
-        SubnetsExceedVpc => VF0109 [vpc] "subnets need more addresses than the VPC has", Aws(SUBNETS), None;
-        InvalidAz => VF0110 [construct] "availability zone not in the region", Aws(AZS), Some("choose one of the region's zones");
-        InvalidAvailabilityZone => VF0111 [construct] "availability zone the region does not have", Aws(AZS), Some("choose one of the region's zones");
-        DuplicateSubnetsInSameZone => VF0112 [construct] "two subnets in one availability zone", Aws(TGW_ATTACHMENTS), None;
-        S3PrivateDnsWithoutGateway => VF0201 [construct] "S3 interface endpoint with private DNS and no gateway endpoint", Aws(DNS_OPTIONS), None;
-        Ipv6OnlyEndpoint => VF0202 [construct] "IPv6-only endpoint", Aws(INTERFACE_ENDPOINT), None;
-        ServiceWithoutIpv6 => VF0203 [construct] "IPv6 to a service without IPv6", Aws(SERVICES), None;
-        DnsRecordIpTypeMismatch => VF0204 [construct] "DNS record IP type the endpoint cannot have", Aws(DNS_OPTIONS), None;
-        EndpointPolicy => VF0205 [construct] "endpoint policy AWS refuses or that admits nothing", Aws(ENDPOINT_POLICY), Some("fix the policy as the problem says");
-        EndpointPolicyUnsupported => VF0206 [construct] "endpoint policy on a service without policies", Aws(ENDPOINT_POLICY), None;
-        UnknownAwsService => VF0207 [construct] "AWS service not in the catalogue", CATALOGUE, None;
-        DnsOptionNotForService => VF0209 [construct] "S3-only DNS option on another service", Aws(DNS_OPTIONS), None;
-        PrivateDnsConflict => VF0210 [construct] "private DNS for one service twice in a VPC", Aws(PRIVATE_DNS), None;
-        PrivateDnsWithoutVpcDns => VF0211 [construct] "private DNS without the VPC's DNS attributes", Aws(PRIVATE_DNS), None;
-        PrivateDnsUnsupported => VF0212 [construct] "private DNS for a service without a DNS name", Aws(PRIVATE_DNS), None;
-        DuplicateGatewayRoute => VF0213 [construct] "one service through two gateway endpoints", Aws(GATEWAY_ENDPOINTS), None;
-        InvalidServiceName => VF0301 [construct] "not an endpoint service name", Aws(ENDPOINT_SERVICE_OVERVIEW), None;
-        EndpointServiceIpv6WithoutDualstack => VF0302 [construct] "IPv6 endpoint service behind an IPv4 load balancer", Aws(ENDPOINT_SERVICE), None;
-        InvalidPrincipal => VF0303 [construct] "allowed principal that is not an IAM principal ARN", Aws(SERVICE_PERMISSIONS), None;
-        EndpointAzNotServed => VF0304 [construct] "endpoint in a zone the service's load balancer is not in", Aws(ENDPOINT_SERVICE), None;
-        RegionNotSupported => VF0305 [construct] "consumer region the endpoint service does not support", Aws(SHARE_SERVICES), None;
-        ServiceRegionMissing => VF0306 [construct] "cross-region endpoint without service_region", Aws(SHARE_SERVICES), Some("set service_region on the endpoint");
-        InvalidServiceRegion => VF0307 [construct] "service_region that is not a region code", Aws(SHARE_SERVICES), None;
-        ServiceRegionInOtherPartition => VF0308 [construct] "service_region in another partition", Aws(PARTITIONS), None;
-        ServiceNotCrossRegion => VF0309 [construct] "AWS service PrivateLink does not reach across regions", Aws(SERVICES), None;
-        OpenIngress => VF0401 [construct] "ingress open to the internet", Aws(NLB_SECURITY_GROUPS), None;
-        PortRangeReversed => VF0402 [construct] "reversed port range", Aws(PORTS), None;
-        PortOutOfRange => VF0403 [construct] "port AWS does not accept", Aws(PORTS), None;
-        DuplicateListener => VF0404 [construct] "two listeners on one port", Aws(TARGET_GROUPS), None;
-        HealthCheckTimeoutNotBelowInterval => VF0405 [construct] "health check timeout not below its interval", Aws(TARGET_GROUPS), None;
-        InvalidTarget => VF0406 [construct] "target the group's target type does not take", Aws(TARGET_GROUPS), Some("give a target of the group's target type");
-        DuplicateRoute => VF0501 [construct] "two routes to one destination", Aws(ROUTE_TABLES), None;
-        RouteInsideVpc => VF0502 [construct] "gateway route inside the VPC's block", Aws(SUBNET_ROUTE_TABLES), None;
-        SecondInternetGateway => VF0503 [construct] "second internet gateway for a VPC", Aws(IGW_ATTACHMENT), None;
-        NoInternetGateway => VF0504 [construct] "needs an internet gateway the VPC lacks", Aws(IGW_ATTACHMENT), None;
-        SubnetAlreadyAssociated => VF0505 [construct] "subnet associated with two route tables", Aws(SUBNET_ROUTE_TABLES), None;
-        DuplicateTransitGatewayAttachment => VF0601 [construct] "VPC attached twice to one transit gateway", Aws(TGW_ATTACHMENTS), None;
-        ConnectedVpcsOverlap => VF0602 [construct] "connected VPCs with overlapping blocks", Aws(PEERING), None;
-        InvalidSharePrincipal => VF0620 [construct] "RAM share principal in none of the forms RAM takes", Aws(RAM_SHARE), None;
-        SharePrincipalInOtherPartition => VF0621 [construct] "RAM share principal of another partition", Aws(PARTITIONS), None;
-        ZoneForNonAwsService => VF0701 [construct] "service zone for an endpoint that is not an AWS service's", Aws(CENTRAL_ENDPOINTS), None;
-        CrossAccountZoneAssociation => VF0702 [construct] "private zone associated with another account's VPC", Aws(PRIVATE_ZONES), None;
-        ZoneConflictsWithPrivateDns => VF0703 [construct] "service zone in a VPC that has private DNS for it", Aws(CENTRAL_ENDPOINTS), None;
-        DuplicateServiceZone => VF0704 [construct] "two zones for one service in a VPC", Aws(PRIVATE_ZONES), None;
-        TooManyTags => VF0801 [at] "more than 50 tags", Aws(TAG_RESTRICTIONS), None;
-        InvalidTag => VF0802 [at] "tag AWS rejects", Aws(TAGS), Some("use a key and value within AWS's length and character rules, not starting with aws:");
-        InvalidText => VF0803 [construct] "text outside AWS's length or character set", PER_PROPERTY, Some("shorten the text or use only the characters AWS accepts there");
-        OutOfBounds => VF0804 [construct] "number outside AWS's bounds", PER_PROPERTY, Some("give a value within the bounds");
-        Empty => VF0805 [construct] "required list is empty", Aws(INTERFACE_ENDPOINT), None;
-        InvalidId => VF0901 [stack] "construct ID that is not a logical ID", Aws(CFN_TEMPLATE_ANATOMY), Some("use letters and digits only, at most 255 characters");
-        GeneratedIdTooLong => VF0902 [construct] "generated logical ID over 255 characters", Aws(CFN_LIMITS), None;
-        ValueOfAnotherStack => VF0903 [stack] "value of another stack written into a template", Aws(STACK_EXPORTS), None;
-        DuplicateId => VF0904 [stack] "logical ID used twice", Aws(CFN_TEMPLATE_ANATOMY), None;
-        DuplicateOutput => VF0905 [stack] "two outputs with one name", Aws(CFN_TEMPLATE_ANATOMY), None;
-        InvalidOutputName => VF0906 [stack] "invalid output name", Aws(CFN_TEMPLATE_ANATOMY), Some("use letters and digits only, at most 255 characters");
-        InvalidOverride => VF0907 [construct] "property override that cannot be applied", Vpcform("a rule of vpcform's overrides: the path must reach into the construct's rendered resource"), Some("override a construct of this stack that renders a resource, at a path into its properties");
-        HandleNotInApp => VF0908 [construct] "handle of a stack not in this app", HANDLES, None;
-        HandleKindMismatch => VF0909 [construct] "handle of another kind", HANDLES, None;
-        ForeignHandle => VF0910 [construct] "handle of another stack", HANDLES, None;
-        WrongVpc => VF0911 [construct] "handle of another VPC", TYPED_VPCS, Some("use a handle of the construct's own VPC");
-        InvalidImport => VF0912 [stack] "import CloudFormation cannot resolve", Aws(IMPORT_VALUE), None;
-        UnknownExport => VF0913 [stack] "import of an export not in this app", Aws(IMPORT_VALUE), None;
-        StackCycle => VF0914 [] "stacks importing from each other in a cycle", Aws(STACK_EXPORTS), None;
-        InvalidAppName => VF0915 [] "app name that cannot name files", FILES, Some("use letters, digits, `-`, `_` and `.`, not starting with `.`, at most 100 characters");
-        InvalidStackName => VF0916 [name] "invalid stack name", Aws(STACK_NAME), Some("start with a letter; use only letters, digits and hyphens, at most 128 characters");
-        DuplicateStackName => VF0917 [name] "two stacks with one name", Aws(STACK_NAME), None;
-        InvalidStackSet => VF0918 [stack] "stack set setting StackSets refuses", Aws(STACK_SETS), None;
-        InvalidEnvironment => VF0919 [stack] "account, role or profile that cannot be what it names", Aws(ACCOUNT_ID), None;
-        InvalidRegion => VF0920 [stack] "region that is not a region code", Aws(AZS), None;
-        TooManyResources => VF0921 [stack] "more than 500 resources in a stack", Aws(CFN_LIMITS), None;
-        TooManyOutputs => VF0922 [stack] "more than 200 outputs in a stack", Aws(CFN_LIMITS), Some("drop outputs, or split the stack");
-        TemplateTooLarge => VF0923 [stack] "template over 1 MB", Aws(CFN_LIMITS), None;
-        Template => VF0924 [stack] "template the template model rejects", Aws(CFN_TEMPLATE_ANATOMY), Some("fix the construct or raw resource the error names");
-        FlowNotInApp => VF1001 [] "flow of a construct not in this app", FLOWS, None;
-        InvalidVolume => VF1002 [] "flow volume that is not a volume", FLOWS, None;
-        TrafficNotPrivate => VF1003 [] "traffic that is not private", Aws(CENTRAL_ENDPOINTS), None;
-        Prices => VF1101 [] "prices that cannot be read", Vpcform("the cost estimate's prices file is vpcform's own format"), Some("give a prices file of the shape of vpcform-net's prices/us-east-1.json");
+        InvalidCidr => VF0101 [construct] "invalid IPv4 CIDR block", Aws(CIDR);
+        CidrPrefixOutOfRange => VF0102 [construct] "CIDR prefix outside /16 to /28", Aws(CIDR);
+        SubnetOutsideVpc => VF0103 [construct] "subnet outside its VPC's block", Aws(SUBNETS);
+        OverlappingSubnets => VF0104 [construct] "overlapping subnets", Aws(SUBNETS);
+        InvalidIpv6Cidr => VF0105 [construct] "invalid IPv6 CIDR block", Aws(IPV6_SUBNET);
+        Ipv6WithoutVpcBlock => VF0106 [construct] "IPv6 subnet in a VPC without IPv6", Aws(IPV6);
+        SubnetWithoutIpv6 => VF0107 [construct] "IPv6 needed of a subnet without IPv6", Aws(IPV6);
+        TooManySubnets => VF0108 [vpc] "more subnets than AWS's quota per VPC", Aws(VPC_QUOTAS);
+        SubnetsExceedVpc => VF0109 [vpc] "subnets need more addresses than the VPC has", Aws(SUBNETS);
+        InvalidAz => VF0110 [construct] "availability zone not in the region", Aws(AZS);
+        InvalidAvailabilityZone => VF0111 [construct] "availability zone the region does not have", Aws(AZS);
+        DuplicateSubnetsInSameZone => VF0112 [construct] "two subnets in one availability zone", Aws(TGW_ATTACHMENTS);
+        S3PrivateDnsWithoutGateway => VF0201 [construct] "S3 interface endpoint with private DNS and no gateway endpoint", Aws(DNS_OPTIONS);
+        Ipv6OnlyEndpoint => VF0202 [construct] "IPv6-only endpoint", Aws(INTERFACE_ENDPOINT);
+        ServiceWithoutIpv6 => VF0203 [construct] "IPv6 to a service without IPv6", Aws(SERVICES);
+        DnsRecordIpTypeMismatch => VF0204 [construct] "DNS record IP type the endpoint cannot have", Aws(DNS_OPTIONS);
+        EndpointPolicy => VF0205 [construct] "endpoint policy AWS refuses or that admits nothing", Aws(ENDPOINT_POLICY);
+        EndpointPolicyUnsupported => VF0206 [construct] "endpoint policy on a service without policies", Aws(ENDPOINT_POLICY);
+        UnknownAwsService => VF0207 [construct] "AWS service not in the catalogue", CATALOGUE;
+        DnsOptionNotForService => VF0209 [construct] "S3-only DNS option on another service", Aws(DNS_OPTIONS);
+        PrivateDnsConflict => VF0210 [construct] "private DNS for one service twice in a VPC", Aws(PRIVATE_DNS);
+        PrivateDnsWithoutVpcDns => VF0211 [construct] "private DNS without the VPC's DNS attributes", Aws(PRIVATE_DNS);
+        PrivateDnsUnsupported => VF0212 [construct] "private DNS for a service without a DNS name", Aws(PRIVATE_DNS);
+        DuplicateGatewayRoute => VF0213 [construct] "one service through two gateway endpoints", Aws(GATEWAY_ENDPOINTS);
+        InvalidServiceName => VF0301 [construct] "not an endpoint service name", Aws(ENDPOINT_SERVICE_OVERVIEW);
+        EndpointServiceIpv6WithoutDualstack => VF0302 [construct] "IPv6 endpoint service behind an IPv4 load balancer", Aws(ENDPOINT_SERVICE);
+        InvalidPrincipal => VF0303 [construct] "allowed principal that is not an IAM principal ARN", Aws(SERVICE_PERMISSIONS);
+        EndpointAzNotServed => VF0304 [construct] "endpoint in a zone the service's load balancer is not in", Aws(ENDPOINT_SERVICE);
+        RegionNotSupported => VF0305 [construct] "consumer region the endpoint service does not support", Aws(SHARE_SERVICES);
+        ServiceRegionMissing => VF0306 [construct] "cross-region endpoint without service_region", Aws(SHARE_SERVICES);
+        InvalidServiceRegion => VF0307 [construct] "service_region that is not a region code", Aws(SHARE_SERVICES);
+        ServiceRegionInOtherPartition => VF0308 [construct] "service_region in another partition", Aws(PARTITIONS);
+        ServiceNotCrossRegion => VF0309 [construct] "AWS service PrivateLink does not reach across regions", Aws(SERVICES);
+        OpenIngress => VF0401 [construct] "ingress open to the internet", Aws(NLB_SECURITY_GROUPS);
+        PortRangeReversed => VF0402 [construct] "reversed port range", Aws(PORTS);
+        PortOutOfRange => VF0403 [construct] "port AWS does not accept", Aws(PORTS);
+        DuplicateListener => VF0404 [construct] "two listeners on one port", Aws(TARGET_GROUPS);
+        HealthCheckTimeoutNotBelowInterval => VF0405 [construct] "health check timeout not below its interval", Aws(TARGET_GROUPS);
+        InvalidTarget => VF0406 [construct] "target the group's target type does not take", Aws(TARGET_GROUPS);
+        DuplicateRoute => VF0501 [construct] "two routes to one destination", Aws(ROUTE_TABLES);
+        RouteInsideVpc => VF0502 [construct] "gateway route inside the VPC's block", Aws(SUBNET_ROUTE_TABLES);
+        SecondInternetGateway => VF0503 [construct] "second internet gateway for a VPC", Aws(IGW_ATTACHMENT);
+        NoInternetGateway => VF0504 [construct] "needs an internet gateway the VPC lacks", Aws(IGW_ATTACHMENT);
+        SubnetAlreadyAssociated => VF0505 [construct] "subnet associated with two route tables", Aws(SUBNET_ROUTE_TABLES);
+        DuplicateTransitGatewayAttachment => VF0601 [construct] "VPC attached twice to one transit gateway", Aws(TGW_ATTACHMENTS);
+        ConnectedVpcsOverlap => VF0602 [construct] "connected VPCs with overlapping blocks", Aws(PEERING);
+        InvalidSharePrincipal => VF0620 [construct] "RAM share principal in none of the forms RAM takes", Aws(RAM_SHARE);
+        SharePrincipalInOtherPartition => VF0621 [construct] "RAM share principal of another partition", Aws(PARTITIONS);
+        ZoneForNonAwsService => VF0701 [construct] "service zone for an endpoint that is not an AWS service's", Aws(CENTRAL_ENDPOINTS);
+        CrossAccountZoneAssociation => VF0702 [construct] "private zone associated with another account's VPC", Aws(PRIVATE_ZONES);
+        ZoneConflictsWithPrivateDns => VF0703 [construct] "service zone in a VPC that has private DNS for it", Aws(CENTRAL_ENDPOINTS);
+        DuplicateServiceZone => VF0704 [construct] "two zones for one service in a VPC", Aws(PRIVATE_ZONES);
+        TooManyTags => VF0801 [at] "more than 50 tags", Aws(TAG_RESTRICTIONS);
+        InvalidTag => VF0802 [at] "tag AWS rejects", Aws(TAGS);
+        InvalidText => VF0803 [construct] "text outside AWS's length or character set", PER_PROPERTY;
+        OutOfBounds => VF0804 [construct] "number outside AWS's bounds", PER_PROPERTY;
+        Empty => VF0805 [construct] "required list is empty", Aws(INTERFACE_ENDPOINT);
+        InvalidId => VF0901 [stack] "construct ID that is not a logical ID", Aws(RESOURCES_SECTION);
+        GeneratedIdTooLong => VF0902 [construct] "generated logical ID over 255 characters", Aws(CFN_LIMITS);
+        ValueOfAnotherStack => VF0903 [stack] "value of another stack written into a template", Aws(STACK_EXPORTS);
+        DuplicateId => VF0904 [stack] "logical ID used twice", Aws(RESOURCES_SECTION);
+        DuplicateOutput => VF0905 [stack] "two outputs with one name", Aws(OUTPUTS_SECTION);
+        InvalidOutputName => VF0906 [stack] "invalid output name", Aws(OUTPUTS_SECTION);
+        InvalidOverride => VF0907 [construct] "property override that cannot be applied", Vpcform("a rule of vpcform's overrides: the path must reach into the construct's rendered resource");
+        HandleNotInApp => VF0908 [construct] "handle of a stack not in this app", HANDLES;
+        HandleKindMismatch => VF0909 [construct] "handle of another kind", HANDLES;
+        ForeignHandle => VF0910 [construct] "handle of another stack", HANDLES;
+        WrongVpc => VF0911 [construct] "handle of another VPC", TYPED_VPCS;
+        InvalidImport => VF0912 [stack] "import CloudFormation cannot resolve", Aws(IMPORT_VALUE);
+        UnknownExport => VF0913 [stack] "import of an export not in this app", Aws(IMPORT_VALUE);
+        StackCycle => VF0914 [] "stacks importing from each other in a cycle", Aws(STACK_EXPORTS);
+        InvalidAppName => VF0915 [] "app name that cannot name files", FILES;
+        InvalidStackName => VF0916 [name] "invalid stack name", Aws(STACK_NAME);
+        DuplicateStackName => VF0917 [name] "two stacks with one name", Aws(STACK_NAME);
+        InvalidStackSet => VF0918 [stack] "stack set setting StackSets refuses", Aws(STACK_SETS);
+        InvalidEnvironment => VF0919 [stack] "account, role or profile that cannot be what it names", Aws(ACCOUNT_ID);
+        InvalidRegion => VF0920 [stack] "region that is not a region code", Aws(AZS);
+        TooManyResources => VF0921 [stack] "more than 500 resources in a stack", Aws(CFN_LIMITS);
+        TooManyOutputs => VF0922 [stack] "more than 200 outputs in a stack", Aws(CFN_LIMITS);
+        TemplateTooLarge => VF0923 [stack] "template over 1 MB", Aws(CFN_LIMITS);
+        Template => VF0924 [stack] "template the template model rejects", Aws(RESOURCES_SECTION);
+        FlowNotInApp => VF1001 [] "flow of a construct not in this app", FLOWS;
+        InvalidVolume => VF1002 [] "flow volume that is not a volume", FLOWS;
+        TrafficNotPrivate => VF1003 [] "traffic that is not private", Aws(CENTRAL_ENDPOINTS);
+        Prices => VF1101 [] "prices that cannot be read", Vpcform("the cost estimate's prices file is vpcform's own format");
     }
     SynthWarning Warning {
-        Ipv6SupportUnknown => VF0214 [construct] "IPv6 support of the service unknown", CATALOGUE, Some("check the service's IPv6 support, or use IpAddressType::Ipv4");
-        SingleAz => VF0208 [construct] "interface endpoint in one availability zone", Aws(INTERFACE_ENDPOINT), Some("give the endpoint a subnet in a second availability zone");
-        DefaultSecurityGroup => VF0410 [construct] "endpoint with the VPC's default security group", Aws(ENDPOINT_POLICY), Some("give the endpoint a security group of its own");
-        LoadBalancerWithoutSecurityGroups => VF0411 [construct] "load balancer without security groups", Aws(NLB_SECURITY_GROUPS), Some("give the load balancer a security group (it can only get one at creation)");
-        AcceptanceOffWithoutPrincipals => VF0310 [construct] "endpoint service with no principal and no acceptance", Aws(SERVICE_PERMISSIONS), None;
-        PublicEndpointService => VF0311 [construct] "endpoint service open to every account", Aws(SERVICE_PERMISSIONS), None;
-        RouteReachesNoVpc => VF0510 [construct] "route that reaches no VPC of the app", Aws(ROUTE_TABLES), None;
-        TransitGatewayAzNotAttached => VF0610 [construct] "subnet in a zone the attachment does not serve", Aws(TGW_ATTACHMENTS), None;
-        AttachmentRoutesNothing => VF0611 [construct] "attachment associated with no route table", Aws(TGW), None;
-        ResourceShareSharesNothing => VF0622 [construct] "RAM share with no resources or no principals", Aws(RAM_SHARE), None;
-        LatticeZoneMismatch => VF0710 [construct] "service-network endpoint sharing no zone with a resource gateway", Aws(RESOURCE_GATEWAY), None;
-        AccessLogsWithoutTls => VF0810 [construct] "NLB access logs without a TLS listener", Aws(NLB_ACCESS_LOGS), Some("add a TLS listener, or rely on flow logs");
-        VpcDnsUnknown => VF0811 [construct] "existing VPC's DNS attributes not stated", Aws(VPC_DNS), None;
-        RegionNotInTable => VF0930 [stack] "region not in vpcform's zone table", Aws(AZS), Some("check the region's zones yourself, or update vpcform");
-        TemplateNeedsS3Upload => VF0931 [stack] "template over 51,200 bytes deploys through S3", Aws(CFN_LIMITS), None;
+        Ipv6SupportUnknown => VF0214 [construct] "IPv6 support of the service unknown", CATALOGUE;
+        SingleAz => VF0208 [construct] "interface endpoint in one availability zone", Aws(INTERFACE_ENDPOINT);
+        DefaultSecurityGroup => VF0410 [construct] "endpoint with the VPC's default security group", Aws(ENDPOINT_POLICY);
+        LoadBalancerWithoutSecurityGroups => VF0411 [construct] "load balancer without security groups", Aws(NLB_SECURITY_GROUPS);
+        AcceptanceOffWithoutPrincipals => VF0310 [construct] "endpoint service with no principal and no acceptance", Aws(SERVICE_PERMISSIONS);
+        PublicEndpointService => VF0311 [construct] "endpoint service open to every account", Aws(SERVICE_PERMISSIONS);
+        RouteReachesNoVpc => VF0510 [construct] "route that reaches no VPC of the app", Aws(ROUTE_TABLES);
+        TransitGatewayAzNotAttached => VF0610 [construct] "subnet in a zone the attachment does not serve", Aws(TGW_ATTACHMENTS);
+        AttachmentRoutesNothing => VF0611 [construct] "attachment associated with no route table", Aws(TGW);
+        ResourceShareSharesNothing => VF0622 [construct] "RAM share with no resources or no principals", Aws(RAM_SHARE);
+        LatticeZoneMismatch => VF0710 [construct] "service-network endpoint sharing no zone with a resource gateway", Aws(RESOURCE_GATEWAY);
+        AccessLogsWithoutTls => VF0810 [construct] "NLB access logs without a TLS listener", Aws(NLB_ACCESS_LOGS);
+        VpcDnsUnknown => VF0811 [construct] "existing VPC's DNS attributes not stated", Aws(PRIVATE_DNS);
+        RegionNotInTable => VF0930 [stack] "region not in vpcform's zone table", Aws(AZS);
+        TemplateNeedsS3Upload => VF0931 [stack] "template over 51,200 bytes deploys through S3", Aws(CFN_LIMITS);
     }
 }
 
@@ -634,6 +690,9 @@ fn codes_markdown() -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod samples;
 
 #[cfg(test)]
 mod tests {
@@ -672,42 +731,73 @@ mod tests {
         }
     }
 
-    /// The `#[error]` text of a variant, as written in error.rs.
-    fn error_text(variant: &str) -> &'static str {
-        let src = include_str!("error.rs");
-        let at = [format!("\n    {variant} {{"), format!("\n    {variant}(")]
+    /// Every declared code's sample finding (finding/samples.rs), in code order; fails naming
+    /// the codes that have none.
+    fn samples() -> Vec<Finding> {
+        let missing: Vec<&str> = CODES
             .iter()
-            .find_map(|p| src.find(p.as_str()))
-            .unwrap_or_else(|| panic!("{variant} not in error.rs"));
-        let attr = src[..at]
-            .rfind("#[error(")
-            .unwrap_or_else(|| panic!("{variant} has no #[error]"));
-        &src[attr..at]
+            .filter(|c| samples::sample(c.code).is_none())
+            .map(|c| c.code.as_str())
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "codes without a sample in finding/samples.rs: {missing:?}"
+        );
+        let mut codes: Vec<Code> = CODES.iter().map(|c| c.code).collect();
+        codes.sort();
+        codes.into_iter().filter_map(samples::sample).collect()
     }
 
-    /// Every finding has a help: its text states the fix after ` — `, or the declaration gives
-    /// it; and a declared help is never dead (the text has no fix of its own).
+    /// The message says what is wrong; the fix is the help, never a ` — ` tail of the message
+    /// (nor of a reason a check writes into it).
     #[test]
-    fn every_code_has_exactly_one_help() {
-        for c in CODES {
-            let text = error_text(c.variant);
-            let in_text = text.contains('—');
+    fn no_message_states_a_fix() {
+        let source = include_str!("error.rs");
+        for attribute in source.split("#[error(").skip(1) {
+            let text = attribute.split(")]").next().unwrap_or(attribute);
             assert!(
-                in_text != c.help.is_some(),
-                "{} ({}): {}",
-                c.code,
-                c.variant,
-                if in_text {
-                    "its text has a fix after ` — `: the declared help is never used"
-                } else {
-                    "its text has no ` — fix`: declare a help"
-                }
+                !text.contains('—'),
+                "an #[error] text with a ` — ` fix: move the fix into `help` (see finding.rs's \
+                 module doc): {text}"
+            );
+        }
+        for finding in samples() {
+            assert!(
+                !finding.message.contains(" — "),
+                "{}: {}",
+                finding.code,
+                finding.message
             );
         }
     }
 
+    /// Every finding has a help, unless its variant is declared in `WITHOUT_HELP` with the
+    /// reason; and a declared reason is never dead.
     #[test]
-    fn message_and_help_are_split_at_the_fix_and_display_keeps_both() {
+    fn every_finding_has_a_help_or_a_reason_for_none() {
+        for finding in samples() {
+            let variant = finding.code.info().variant;
+            let without = crate::error::WITHOUT_HELP
+                .iter()
+                .find(|(v, _)| *v == variant);
+            match (&finding.help, without) {
+                (Some(help), None) => assert!(!help.is_empty(), "{}", finding.code),
+                (None, Some((_, why))) => assert!(why.len() > 20, "{}: {why}", finding.code),
+                (Some(_), Some(_)) => panic!(
+                    "{} ({variant}) has a help but is declared in WITHOUT_HELP",
+                    finding.code
+                ),
+                (None, None) => panic!(
+                    "{} ({variant}) has no help: give it one in error.rs, or declare it in \
+                     WITHOUT_HELP with the reason",
+                    finding.code
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn message_and_help_are_apart_and_display_is_the_message() {
         let error = SynthError::SubnetOutsideVpc {
             construct: "Net/A".into(),
             subnet: "10.1.0.0/24".into(),
@@ -720,14 +810,14 @@ mod tests {
             error.message(),
             "Net/A: subnet CIDR 10.1.0.0/24 is outside its VPC Net/Vpc's CIDR 10.0.0.0/16"
         );
+        assert_eq!(error.to_string(), error.message());
         assert_eq!(
             error.help().as_deref(),
             Some("choose a block inside 10.0.0.0/16")
         );
-        assert_eq!(
-            error.to_string(),
-            format!("{} — {}", error.message(), error.help().unwrap_or_default())
-        );
+        let finding = Finding::from(&error);
+        assert_eq!(finding.message, error.message());
+        assert_eq!(finding.help, error.help());
         // A construct with its kind names the construct's path.
         let error = SynthError::GeneratedIdTooLong {
             construct: "Net/Nat (a NAT gateway)".into(),
@@ -736,96 +826,34 @@ mod tests {
             over: 45,
         };
         assert_eq!(error.construct(), Some("Net/Nat"));
+        // A tag finding about a stack names the stack, as `App::locate` looks it up.
+        let error = SynthError::TooManyTags {
+            at: "stack Net".into(),
+            count: 51,
+            fix: "drop 1 of the stack's".into(),
+        };
+        assert_eq!(error.construct(), Some("Net"));
     }
 
-    /// One representative finding per area, rendered: the messages users read do not decay
-    /// once tests compare codes.
+    /// Every declared code's sample finding, rendered as rustc renders its own diagnostics, in
+    /// code order in one snapshot: the texts users read are reviewed together and do not decay
+    /// once tests compare codes; a code without a sample fails (`samples`).
     #[test]
-    fn each_area_renders_as_rustc_does() {
+    fn every_code_renders_as_snapshotted() {
         let at = SourceLocation {
             file: "src/main.rs".into(),
             line: 12,
             column: 5,
         };
-        let errors = [
-            SynthError::CidrPrefixOutOfRange {
-                construct: "Net/Vpc".into(),
-                cidr: "10.0.0.0/8".into(),
-                prefix: 8,
-            },
-            SynthError::S3PrivateDnsWithoutGateway {
-                construct: "Net/S3".into(),
-                vpc: "Net/Vpc".into(),
-            },
-            SynthError::InvalidPrincipal {
-                construct: "Provider/Service".into(),
-                principal: "123456789012".into(),
-            },
-            SynthError::OpenIngress {
-                construct: "Net/Sts".into(),
-                group: "Net/EndpointSg".into(),
-                peer: "0.0.0.0/0".into(),
-                port: "TCP 443".into(),
-            },
-            SynthError::DuplicateRoute {
-                construct: "Net/Default2".into(),
-                route_table: "Net/Routes".into(),
-                destination: "0.0.0.0/0".into(),
-                other: "Net/Default".into(),
-            },
-            SynthError::ConnectedVpcsOverlap {
-                construct: "Net/Attachment".into(),
-                vpc: "Net/Spoke".into(),
-                cidr: "10.0.0.0/16".into(),
-                other: "Net/Hub".into(),
-                other_cidr: "10.0.0.0/8".into(),
-                fix: "give Net/Spoke a block that does not overlap".into(),
-            },
-            SynthError::DuplicateServiceZone {
-                construct: "Hub/StsZoneSpoke".into(),
-                vpc: "Spoke/Vpc".into(),
-                other: "Hub/StsZone2".into(),
-                service: "sts".into(),
-            },
-            SynthError::InvalidTag {
-                at: "Net/Vpc".into(),
-                key: "aws:owner".into(),
-                reason: "keys starting with aws: are reserved".into(),
-            },
-            SynthError::DuplicateOutput {
-                stack: "Net".into(),
-                name: "VpcId".into(),
-            },
-            SynthError::TrafficNotPrivate {
-                flow: "Net/Pods -> sts (443)".into(),
-                path: "UNREACHABLE".into(),
-                reason: "Net/EndpointSg does not admit Net/Vpc (10.30.0.0/16) on TCP 443".into(),
-                fix: "admit 10.30.0.0/16 on TCP 443 in Net/EndpointSg".into(),
-                also: vec![
-                    "Net/Pods -> ssm (443)".into(),
-                    "Net/Pods -> logs (443)".into(),
-                ],
-            },
-        ];
-        let warnings = [
-            SynthWarning::SingleAz {
-                construct: "Net/Sts".into(),
-            },
-            SynthWarning::TransitGatewayAzNotAttached {
-                construct: "Net/ToHub".into(),
-                subnet: "Net/C".into(),
-                az: "us-east-1c".into(),
-                attachment: "Net/Attachment".into(),
-            },
-        ];
-        let findings = errors
-            .iter()
-            .map(Finding::from)
-            .chain(warnings.iter().map(Finding::from));
-        for mut finding in findings {
-            finding.location = Some(at.clone());
-            insta::assert_snapshot!(finding.code.as_str(), finding.render());
-        }
+        let rendered: Vec<String> = samples()
+            .into_iter()
+            .map(|mut finding| {
+                finding.location = Some(at.clone());
+                finding.render()
+            })
+            .collect();
+        assert_eq!(rendered.len(), CODES.len());
+        insta::assert_snapshot!("every_code", rendered.join("\n"));
     }
 
     /// `docs/guide/codes.md` is generated from [`CODES`]; a stale table fails (CI runs the

@@ -620,10 +620,10 @@ impl<'a> Check<'a> {
                 // stack: an export carries an ID, not the construct into this VPC.
                 fix: match vpc {
                     Some(vpc) => format!(
-                        "{property} must be in {}'s own VPC {}: give it a {} of that VPC",
-                        self.path(construct),
+                        "give {property} a {} of {}, {}'s own VPC",
+                        handle.kind,
                         self.model.path(vpc),
-                        handle.kind
+                        self.path(construct),
                     ),
                     None => "pass values across stacks with `export` and `import`".to_string(),
                 },

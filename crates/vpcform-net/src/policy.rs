@@ -444,15 +444,11 @@ pub enum PolicyProblem {
     /// No statement allows anything: every request through the endpoint is denied.
     #[error(
         "the policy has no Allow statement, so it denies every request through the endpoint \
-         (an endpoint policy grants nothing unless it allows it) — add an Allow statement, or \
-         leave the policy unset for AWS's full-access default"
+         (an endpoint policy grants nothing unless it allows it)"
     )]
     NoAllow,
     /// A key IAM's policy grammar does not have.
-    #[error(
-        "{place} has the key {key:?}, which is not in the IAM policy grammar{}",
-        suggestion.map(|s| format!(" — did you mean {s:?}?")).unwrap_or_else(|| format!(" — use one of {}", allowed.join(", ")))
-    )]
+    #[error("{place} has the key {key:?}, which is not in the IAM policy grammar")]
     UnknownKey {
         /// Where: `the document` or `statement 2`.
         place: String,
@@ -472,11 +468,7 @@ pub enum PolicyProblem {
         reason: String,
     },
     /// A `Resource` that is neither `*` nor an ARN: a bucket name, most often.
-    #[error(
-        "{place}: Resource {value:?} is not an ARN — an S3 bucket is arn:aws:s3:::{bare} (bucket \
-         actions) and arn:aws:s3:::{bare}/* (object actions); `PolicyResource::s3_bucket` and \
-         `PolicyResource::s3_objects` write both for any partition"
-    )]
+    #[error("{place}: Resource {value:?} is not an ARN")]
     NotAnArn {
         /// Where.
         place: String,
@@ -486,14 +478,47 @@ pub enum PolicyProblem {
         bare: String,
     },
     /// Longer than AWS accepts.
-    #[error(
-        "the policy has {chars} characters; AWS accepts at most {MAX_POLICY_CHARS} — merge \
-         statements or use wildcards"
-    )]
+    #[error("the policy has {chars} characters; AWS accepts at most {MAX_POLICY_CHARS}")]
     TooLong {
         /// Its length, compact JSON.
         chars: usize,
     },
+}
+
+impl PolicyProblem {
+    /// The fix, as [`SynthError::help`](crate::SynthError::help) gives it for
+    /// `SynthError::EndpointPolicy`.
+    ///
+    /// ```
+    /// assert_eq!(
+    ///     vpcform_net::policy::PolicyProblem::TooLong { chars: 30_000 }.help(),
+    ///     "merge statements or use wildcards"
+    /// );
+    /// ```
+    pub fn help(&self) -> String {
+        match self {
+            Self::NoAllow => "add an Allow statement, or leave the policy unset for AWS's \
+                              full-access default"
+                .into(),
+            Self::UnknownKey {
+                key,
+                suggestion,
+                allowed,
+                ..
+            } => match suggestion {
+                Some(s) => format!("write {s:?} instead of {key:?}"),
+                None => format!("use one of {}", allowed.join(", ")),
+            },
+            // The reason states the form the grammar wants.
+            Self::Malformed { place, .. } => format!("correct {place} as the reason says"),
+            Self::NotAnArn { bare, .. } => format!(
+                "write an ARN: an S3 bucket is arn:aws:s3:::{bare} (bucket actions) and \
+                 arn:aws:s3:::{bare}/* (object actions); `PolicyResource::s3_bucket` and \
+                 `PolicyResource::s3_objects` write both for any partition"
+            ),
+            Self::TooLong { .. } => "merge statements or use wildcards".into(),
+        }
+    }
 }
 
 const DOCUMENT_KEYS: &[&str] = &["Version", "Id", "Statement"];
@@ -769,7 +794,7 @@ fn check_principal(
             if gateway && !any {
                 problems.push(PolicyProblem::Malformed {
                     place: place.to_string(),
-                    reason: "a gateway endpoint's policy takes only the principal \"*\" (an account there means its root user alone) — write \"*\" and narrow it with a condition on aws:PrincipalArn or aws:PrincipalAccount".into(),
+                    reason: "a gateway endpoint's policy takes only the principal \"*\" (an account there means its root user alone); write \"*\" and narrow it with a condition on aws:PrincipalArn or aws:PrincipalAccount".into(),
                 });
             }
         }
@@ -824,7 +849,7 @@ fn check_condition(condition: &serde_json::Value, place: &str, problems: &mut Ve
             if identifier && (base.starts_with("Numeric") || (wildcard && base.contains("Like"))) {
                 problems.push(PolicyProblem::Malformed {
                     place: place.to_string(),
-                    reason: format!("{key} names a system-generated identifier: AWS takes no wildcards or numeric operators with it — list the exact values with StringEquals"),
+                    reason: format!("{key} names a system-generated identifier: AWS takes no wildcards or numeric operators with it; list the exact values with StringEquals"),
                 });
             }
         }
@@ -879,7 +904,11 @@ mod tests {
         );
         assert_eq!(
             p[0].to_string(),
-            "statement 1: Resource \"my-bucket/*\" is not an ARN — an S3 bucket is arn:aws:s3:::my-bucket (bucket actions) and arn:aws:s3:::my-bucket/* (object actions); `PolicyResource::s3_bucket` and `PolicyResource::s3_objects` write both for any partition"
+            "statement 1: Resource \"my-bucket/*\" is not an ARN"
+        );
+        assert_eq!(
+            p[0].help(),
+            "write an ARN: an S3 bucket is arn:aws:s3:::my-bucket (bucket actions) and arn:aws:s3:::my-bucket/* (object actions); `PolicyResource::s3_bucket` and `PolicyResource::s3_objects` write both for any partition"
         );
         let p = problems(
             json!({"Statement": [{"Effect": "allow", "Action": "s3 GetObject", "Resource": "*"}]}),
@@ -906,9 +935,9 @@ mod tests {
             "{text:?}"
         );
         assert!(
-            text.iter()
-                .any(|t| t.contains("did you mean \"StringEquals\"")),
-            "{text:?}"
+            p.iter()
+                .any(|p| p.help() == "write \"StringEquals\" instead of \"StringEqual\""),
+            "{p:?}"
         );
         let p = problems(
             json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*", "Condition": {"StringLike": {"aws:PrincipalAccount": "1111*"}}}]}),

@@ -290,7 +290,9 @@ impl<S: StackMarker> Stack<S> {
     /// let service = consumer.import(&name);
     /// assert_eq!(service.value(), &vpcform_net::Value::import_value("Provider-ServiceName"));
     /// ```
+    #[track_caller]
     pub fn import<E, T>(&mut self, export: &Export<E, T>) -> Imported<S, T> {
+        self.def.record(&format!("import {}", export.export_name));
         self.def.imports.push(ImportDef {
             export_name: export.export_name.clone(),
             output: export.output.clone(),
@@ -350,12 +352,15 @@ impl<S: StackMarker> Stack<S> {
     /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
     /// stack.override_property(&vpc, "InstanceTenancy", "default");
     /// ```
+    #[track_caller]
     pub fn override_property(
         &mut self,
         construct: &impl AnyHandle,
         path: &str,
         value: impl Into<Value>,
     ) {
+        let target = construct.any_handle();
+        self.def.record(&format!("override {} {path}", target.id));
         self.def.overrides.push(OverrideDef {
             target: construct.any_handle().clone(),
             path: path.to_string(),
@@ -502,8 +507,9 @@ pub struct StackDef {
     pub(crate) overrides: Vec<OverrideDef>,
     /// Where the program created the stack: the location of findings about the stack itself.
     pub(crate) created: &'static Location<'static>,
-    /// Where the program added each construct (by ID) and output (`output <Name>`), for
-    /// findings' locations; beside `nodes`, not in them, as one `add` may push several nodes.
+    /// Where the program added each construct (by ID), output (`output <Name>`), import
+    /// (`import <Export>`) and override (`override <Id> <Path>`), for findings' locations;
+    /// beside `nodes`, not in them, as one `add` may push several nodes.
     pub(crate) locations: Vec<(Arc<str>, &'static Location<'static>)>,
     /// Warnings allowed: for the whole stack (`None`) or one construct ID.
     pub(crate) allowed: Vec<(Option<String>, Code)>,

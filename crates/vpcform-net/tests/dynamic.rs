@@ -83,7 +83,7 @@ fn a_subnet_of_another_vpc_is_rejected_at_synth() {
         errors,
         [
             "Fleet/BlueSqs: SubnetIds refers to Fleet/FleetGreenPrivate, which is in VPC Fleet/FleetGreen, \
-          not in Fleet/FleetBlue"
+          not in Fleet/FleetBlue\nhelp: use a handle of a construct in Fleet/FleetBlue"
         ]
     );
 }
@@ -129,8 +129,7 @@ fn a_handle_of_another_stack_is_rejected_at_synth() {
         [
             // Not "export and import": an export carries a subnet's ID, never the subnet into
             // the endpoint's VPC.
-            "Two/Sqs: SubnetIds refers to One/OneBluePrivate, which belongs to stack \"One\" — \
-             SubnetIds must be in Two/Sqs's own VPC Two/TwoBlue: give it a subnet of that VPC"
+            "Two/Sqs: SubnetIds refers to One/OneBluePrivate, which belongs to stack \"One\"\nhelp: give SubnetIds a subnet of Two/TwoBlue, Two/Sqs's own VPC"
         ]
     );
 }

@@ -151,11 +151,11 @@ fn an_error_cannot_be_allowed() {
 /// A finding points at the `add` that created its construct, and a stack's at `Stack::new`.
 #[test]
 fn a_finding_points_at_the_line_that_added_its_construct() {
-    let new_line = line!() + 1;
     let mut stack = Stack::<One>::new("One");
     let add_line = line!() + 1;
     stack.add("Vpc", Vpc::<VpcOne>::builder().cidr("10.0.0.0/8").build());
     stack.output("Out", "a");
+    let output_line = line!() + 1;
     stack.output("Out", "b");
     let mut app = App::new("findings");
     app.add_stack(stack);
@@ -176,7 +176,79 @@ fn a_finding_points_at_the_line_that_added_its_construct() {
         located,
         [
             (Code::VF0102, Some("One/Vpc"), add_line, file!()),
-            (Code::VF0905, Some("One"), new_line, file!()),
+            (Code::VF0905, Some("One"), output_line, file!()),
         ]
     );
+    // A finding about the stack itself points at `Stack::new`.
+    let new_line = line!() + 1;
+    let mut stack = Stack::<One>::new("One");
+    stack.add(
+        "Vpc",
+        Vpc::<VpcOne>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    for i in 0..201 {
+        stack.output(&format!("Out{i}"), "a");
+    }
+    assert_eq!(located_errors(stack), [(Code::VF0922, new_line)]);
+}
+
+/// Each error of `stack`'s synthesis (in an app of its own) with the line it points at.
+fn located_errors<S: vpcform_net::StackMarker>(stack: Stack<S>) -> Vec<(Code, u32)> {
+    let mut app = App::new("findings");
+    app.add_stack(stack);
+    let errors = app.synth().map(|_| ()).expect_err("an error");
+    errors
+        .errors()
+        .iter()
+        .map(|e| app.locate(Finding::from(e)))
+        .map(|f| (f.code, f.location.map_or(0, |l| l.line)))
+        .collect()
+}
+
+/// A finding about an output, an import or an override points at the line that made it, not
+/// at `Stack::new` or the construct's `add`.
+#[test]
+fn findings_about_outputs_imports_and_overrides_point_at_their_lines() {
+    // An output whose name CloudFormation rejects.
+    let mut stack = Stack::<One>::new("One");
+    stack.add(
+        "Vpc",
+        Vpc::<VpcOne>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let line = line!() + 1;
+    stack.output("Bad-Name", "a");
+    assert_eq!(located_errors(stack), [(Code::VF0906, line)]);
+
+    // An override that cannot be applied.
+    let mut stack = Stack::<One>::new("One");
+    let vpc = stack.add(
+        "Vpc",
+        Vpc::<VpcOne>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let line = line!() + 1;
+    stack.override_property(&vpc, "", "x");
+    assert_eq!(located_errors(stack), [(Code::VF0907, line)]);
+
+    // A stack importing its own export.
+    let mut stack = Stack::<One>::new("One");
+    stack.add(
+        "Vpc",
+        Vpc::<VpcOne>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let export = stack.export("Name", "a");
+    let line = line!() + 1;
+    stack.import(&export);
+    assert_eq!(located_errors(stack), [(Code::VF0912, line)]);
+
+    // An import of an export of a stack not in the app.
+    let mut two = Stack::<Two>::new("Two");
+    let export = two.export("Name", "a");
+    let mut stack = Stack::<One>::new("One");
+    stack.add(
+        "Vpc",
+        Vpc::<VpcOne>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let line = line!() + 1;
+    stack.import(&export);
+    assert_eq!(located_errors(stack), [(Code::VF0913, line)]);
 }

@@ -3,7 +3,7 @@
 
 use vpcform_net::prelude::*;
 use vpcform_net::{
-    DnsOptions, InternetGatewayRef, NatGatewayRef, RouteTableRef, Scheme, SubnetRef, cfn,
+    Code, DnsOptions, InternetGatewayRef, NatGatewayRef, RouteTableRef, Scheme, SubnetRef, cfn,
 };
 
 include!("common/consumer.rs");
@@ -17,6 +17,18 @@ fn errors(stack: Stack<Consumer>) -> Vec<String> {
     let mut app = App::new("test");
     app.add_stack(stack);
     errors_of(&app)
+}
+
+/// The codes and constructs of `stack`'s synthesis errors (each code's text has its snapshot
+/// in `finding.rs`).
+fn codes(stack: Stack<Consumer>) -> Vec<(Code, Option<String>)> {
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    error_codes(&app)
+}
+
+fn at(path: &str) -> Option<String> {
+    Some(path.to_string())
 }
 
 fn one_error(stack: Stack<Consumer>) -> String {
@@ -95,7 +107,7 @@ fn a_flow_whose_workload_is_not_in_the_app_is_an_error() {
     assert_eq!(
         errors,
         [
-            "flow Consumer/Pods -> s3 (TCP 443): workload Consumer/Pods is not part of this app — add its stack to the app"
+            "flow Consumer/Pods -> s3 (TCP 443): workload Consumer/Pods is not part of this app\nhelp: add its stack to the app"
         ]
     );
 }
@@ -276,11 +288,12 @@ fn environments_aws_cannot_deploy_to_are_errors() {
         .profile("two words");
     let errors = errors(stack);
     assert_eq!(errors.len(), 3, "{errors:#?}");
-    assert!(errors[0].contains("account \"1234\" — an AWS account ID is 12 digits"));
     assert!(
-        errors[1]
-            .contains("role ARN \"arn:aws:iam::111122223333:user/me\" — a role ARN looks like")
+        errors[0].contains("account \"1234\" cannot be used\nhelp: an AWS account ID is 12 digits")
     );
+    assert!(errors[1].contains(
+        "role ARN \"arn:aws:iam::111122223333:user/me\" cannot be used\nhelp: a role ARN looks like"
+    ));
     assert!(errors[2].contains("profile \"two words\""));
     let (stack, _) = consumer();
     assert!(one_error(stack.profile("a]b")).contains("profile \"a]b\""));
@@ -290,9 +303,7 @@ fn environments_aws_cannot_deploy_to_are_errors() {
         .role_arn("arn:aws:iam::444455556666:role/deploy");
     assert_eq!(
         one_error(stack),
-        "stack Consumer: role ARN \"arn:aws:iam::444455556666:role/deploy\" — the role is in \
-         account 444455556666 but the stack is pinned to account 111122223333: assume a role of \
-         111122223333, or pin 444455556666"
+        "stack Consumer: role ARN \"arn:aws:iam::444455556666:role/deploy\" cannot be used\nhelp: the role is in account 444455556666 but the stack is pinned to account 111122223333: assume a role of 111122223333, or pin 444455556666"
     );
 }
 
@@ -303,7 +314,7 @@ fn duplicate_outputs_are_reported() {
     stack.output("VpcId", &vpc);
     assert_eq!(
         one_error(stack),
-        "Consumer: two outputs are named \"VpcId\" — give each its own name"
+        "Consumer: two outputs are named \"VpcId\"\nhelp: give each output its own name"
     );
 }
 
@@ -428,8 +439,7 @@ fn one_route_per_destination_in_a_table() {
     let igw = igw.expect("with an internet gateway");
     route(&mut stack, "Default", &routes, "0.0.0.0/0", &igw);
     route(&mut stack, "Again", &routes, "0.0.0.0/0", &igw);
-    let e = one_error(stack);
-    assert!(e.starts_with("Consumer/Again: route table Consumer/Routes already has a route to 0.0.0.0/0 (Consumer/Default)"), "{e}");
+    assert_eq!(codes(stack), [(Code::VF0501, at("Consumer/Again"))]);
 }
 
 #[test]
@@ -442,8 +452,7 @@ fn a_gateway_route_inside_the_vpc_block_is_an_error_but_a_nat_route_to_a_whole_s
         "10.0.5.0/24",
         &igw.expect("igw"),
     );
-    let e = one_error(stack);
-    assert!(e.starts_with("Consumer/Inside: destination 10.0.5.0/24 is inside VPC Consumer/VpcA's block 10.0.0.0/16"), "{e}");
+    assert_eq!(codes(stack), [(Code::VF0502, at("Consumer/Inside"))]);
 
     let (mut stack, vpc, public_subnet, routes, _) = public(true);
     let private = subnet(&mut stack, &vpc, "Private", "10.0.1.0/24", 0);
@@ -458,18 +467,14 @@ fn a_gateway_route_inside_the_vpc_block_is_an_error_but_a_nat_route_to_a_whole_s
             .build(),
     );
     let _ = private;
-    assert_eq!(errors(stack), Vec::<String>::new());
+    assert_eq!(codes(stack), []);
 }
 
 #[test]
 fn one_internet_gateway_per_vpc() {
     let (mut stack, vpc, _, _, _) = public(true);
     stack.add("Igw2", InternetGateway::builder().vpc(&vpc).build());
-    let e = one_error(stack);
-    assert!(
-        e.starts_with("Consumer/Igw2: VPC Consumer/VpcA already has internet gateway Consumer/Igw"),
-        "{e}"
-    );
+    assert_eq!(codes(stack), [(Code::VF0503, at("Consumer/Igw2"))]);
 }
 
 #[test]
@@ -484,19 +489,12 @@ fn nat_gateways_and_internet_facing_nlbs_need_an_internet_gateway_and_wait_for_i
             .scheme(Scheme::InternetFacing)
             .build(),
     );
-    let errors = errors(stack);
-    assert_eq!(errors.len(), 2, "{errors:#?}");
-    assert!(
-        errors[0].starts_with("Consumer/Nat: a public NAT gateway needs an internet gateway"),
-        "{}",
-        errors[0]
-    );
-    assert!(
-        errors[1].starts_with(
-            "Consumer/Nlb: an internet-facing load balancer needs an internet gateway"
-        ),
-        "{}",
-        errors[1]
+    assert_eq!(
+        codes(stack),
+        [
+            (Code::VF0504, at("Consumer/Nat")),
+            (Code::VF0504, at("Consumer/Nlb")),
+        ]
     );
 
     let (mut stack, _, a, _, _) = public(true);
@@ -554,48 +552,47 @@ fn nlb_stack(health: HealthCheck, targets: Vec<Target>, ports: &[u16]) -> Stack<
 
 #[test]
 fn one_listener_per_port_and_no_port_zero() {
-    let e = errors(nlb_stack(HealthCheck::tcp(), vec![], &[443, 443, 0]));
-    assert_eq!(e.len(), 2, "{e:#?}");
-    assert!(e[0].starts_with("Consumer/Listener1: load balancer Consumer/Nlb already listens on port 443 (Consumer/Listener0)"), "{}", e[0]);
-    assert!(
-        e[1].starts_with("Consumer/Listener2: Port 0 is not a port AWS accepts"),
-        "{}",
-        e[1]
+    assert_eq!(
+        codes(nlb_stack(HealthCheck::tcp(), vec![], &[443, 443, 0])),
+        [
+            (Code::VF0404, at("Consumer/Listener1")),
+            (Code::VF0403, at("Consumer/Listener2")),
+        ]
     );
 }
 
 #[test]
 fn health_check_bounds() {
-    let e = errors(nlb_stack(
-        HealthCheck::tcp()
-            .interval_seconds(4)
-            .healthy_threshold(11)
-            .unhealthy_threshold(1)
-            .timeout_seconds(121),
-        vec![],
-        &[443],
-    ));
+    // Each bound is its own finding: the four out of bounds (VF0804, one per property, in the
+    // order the builder sets them) and the timeout not below the interval.
+    let of_check = |check| {
+        codes(nlb_stack(check, vec![], &[443]))
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
-        e,
+        of_check(
+            HealthCheck::tcp()
+                .interval_seconds(4)
+                .healthy_threshold(11)
+                .unhealthy_threshold(1)
+                .timeout_seconds(121)
+        ),
         [
-            "Consumer/Targets: HealthCheckIntervalSeconds is 4; AWS accepts 5 to 300",
-            "Consumer/Targets: HealthyThresholdCount is 11; AWS accepts 2 to 10",
-            "Consumer/Targets: UnhealthyThresholdCount is 1; AWS accepts 2 to 10",
-            "Consumer/Targets: HealthCheckTimeoutSeconds is 121; AWS accepts 2 to 120",
-            "Consumer/Targets: health check timeout 121 s is not below the interval 4 s — AWS: \"Health check interval must be greater than the timeout\"",
+            Code::VF0804,
+            Code::VF0804,
+            Code::VF0804,
+            Code::VF0804,
+            Code::VF0405
         ]
     );
-    let ok = errors(nlb_stack(
-        HealthCheck::tcp().interval_seconds(30).timeout_seconds(10),
-        vec![],
-        &[443],
-    ));
-    assert_eq!(ok, Vec::<String>::new());
+    assert!(of_check(HealthCheck::tcp().interval_seconds(30).timeout_seconds(10)).is_empty());
 }
 
 #[test]
 fn ip_targets_must_be_private() {
-    let e = errors(nlb_stack(
+    let e = codes(nlb_stack(
         HealthCheck::tcp(),
         vec![
             Target::ip("10.0.1.10"),
@@ -606,21 +603,13 @@ fn ip_targets_must_be_private() {
         ],
         &[443],
     ));
-    assert_eq!(e.len(), 3, "{e:#?}");
-    assert!(
-        e[0].starts_with("Consumer/Targets: target \"8.8.8.8\" is not a private IPv4 address"),
-        "{}",
-        e[0]
-    );
-    assert!(
-        e[1].starts_with("Consumer/Targets: target \"i-0123456789abcdef0\" is not a private IPv4"),
-        "{}",
-        e[1]
-    );
-    assert!(
-        e[2].starts_with("Consumer/Targets: Targets.Port 0 is not a port AWS accepts"),
-        "{}",
-        e[2]
+    assert_eq!(
+        e,
+        [
+            (Code::VF0406, at("Consumer/Targets")),
+            (Code::VF0406, at("Consumer/Targets")),
+            (Code::VF0403, at("Consumer/Targets")),
+        ]
     );
 }
 

@@ -3,7 +3,7 @@
 
 use vpcform_net::prelude::*;
 use vpcform_net::{
-    ExternalVpc, PathKind, RouteTableRef, SubnetRef, TransitGatewayAttachmentRef,
+    Code, ExternalVpc, PathKind, RouteTableRef, SubnetRef, TransitGatewayAttachmentRef,
     TransitGatewayRef, VpcPeeringRef, cfn,
 };
 
@@ -22,6 +22,16 @@ fn synth(app: &App) -> Result<vpcform_net::Assembly, Vec<String>> {
 
 fn errors(app: &App) -> Vec<String> {
     error_messages(app)
+}
+
+/// The codes and constructs of `app`'s synthesis errors (each code's text has its snapshot in
+/// `finding.rs`).
+fn codes(app: &App) -> Vec<(Code, Option<String>)> {
+    error_codes(app)
+}
+
+fn at(path: &str) -> Option<String> {
+    Some(path.to_string())
 }
 
 fn warnings(app: &App) -> Vec<String> {
@@ -175,14 +185,9 @@ fn a_spoke_attaches_to_an_imported_transit_gateway_and_routes_wait_for_the_attac
 
 #[test]
 fn vpcs_attached_to_one_transit_gateway_must_not_overlap() {
-    let e = errors(&app(hub_and_spoke("10.0.128.0/17")));
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(
-        e[0].starts_with(
-            "Network/Tgw: VPC SpokeA/A (10.0.128.0/17) overlaps VPC Network/Hub (10.0.0.0/16)"
-        ),
-        "{}",
-        e[0]
+    assert_eq!(
+        codes(&app(hub_and_spoke("10.0.128.0/17"))),
+        [(Code::VF0602, at("Network/Tgw"))]
     );
 }
 
@@ -217,23 +222,15 @@ fn one_attachment_per_vpc_and_transit_gateway_and_one_subnet_per_az() {
             .subnets([&h.hub.subnets[0], &same_az])
             .build(),
     );
-    let e = errors(&app(h));
-    assert_eq!(e.len(), 3, "{e:#?}");
-    assert!(
-        e.iter()
-            .any(|e| e.starts_with("Network/Other: AmazonSideAsn \"64000\"")),
-        "{e:#?}"
-    );
-    assert!(
-        e.iter().any(|e| e.starts_with(
-            "Network/Again: VPC Network/Hub is already attached to transit gateway Network/Tgw by Network/HubAttachment"
-        )),
-        "{e:#?}"
-    );
-    assert!(
-        e.iter().any(|e| e.starts_with("Network/Doubled: subnets")
-            && e.contains("DuplicateSubnetsInSameZone")),
-        "{e:#?}"
+    let mut e = codes(&app(h));
+    e.sort();
+    assert_eq!(
+        e,
+        [
+            (Code::VF0112, at("Network/Doubled")),
+            (Code::VF0601, at("Network/Again")),
+            (Code::VF0803, at("Network/Other")),
+        ]
     );
 }
 
@@ -278,9 +275,7 @@ fn an_attachment_needs_subnets() {
     );
     let mut app = App::new("bare");
     app.add_stack(network);
-    let e = errors(&app);
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(e[0].contains("SubnetIds"), "{}", e[0]);
+    assert_eq!(codes(&app), [(Code::VF0805, at("Network/Bare"))]);
 }
 
 #[test]
@@ -322,9 +317,7 @@ fn a_route_to_the_transit_gateway_inside_the_own_block_is_refused() {
             .target(&h.a_attachment)
             .build(),
     );
-    let e = errors(&app(h));
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(e[0].contains("inside VPC SpokeA/A"), "{}", e[0]);
+    assert_eq!(codes(&app(h)), [(Code::VF0502, at("SpokeA/Inside"))]);
 }
 
 #[test]

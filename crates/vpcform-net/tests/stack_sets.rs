@@ -50,7 +50,14 @@ fn errors_of(set: StackSet<Baseline>) -> Vec<String> {
     app.add_stack_set(set);
     match app.synth() {
         Ok(_) => Vec::new(),
-        Err(e) => e.errors().iter().map(ToString::to_string).collect(),
+        Err(e) => e
+            .errors()
+            .iter()
+            .map(|e| match e.help() {
+                Some(help) => format!("{e}\nhelp: {help}"),
+                None => e.to_string(),
+            })
+            .collect(),
     }
 }
 
@@ -111,11 +118,9 @@ fn targets_the_permission_model_cannot_use_are_errors() {
     assert_eq!(
         errors,
         [
-            "stack set Baseline: account \"1234\" — an account ID is 12 digits",
-            "stack set Baseline: targets \"1234\" — service-managed stack sets target \
-             organizational units: use StackSetTargets::organizational_units (with \
-             except_accounts to leave some out)",
-            "stack set Baseline: region \"moon-1\" — a region code looks like us-east-1",
+            "stack set Baseline: StackSets refuses account \"1234\"\nhelp: an account ID is 12 digits",
+            "stack set Baseline: StackSets refuses targets \"1234\"\nhelp: service-managed stack sets target organizational units: use StackSetTargets::organizational_units (with except_accounts to leave some out)",
+            "stack set Baseline: StackSets refuses region \"moon-1\"\nhelp: a region code looks like us-east-1",
         ]
     );
     let (stack, vpc, _) = baseline();
@@ -127,12 +132,9 @@ fn targets_the_permission_model_cannot_use_are_errors() {
     assert_eq!(
         errors,
         [
-            "stack set Baseline: organizational unit \"ou-ab-1\" — an OU ID looks like \
-             ou-ab12-11111111, a root's like r-ab12",
-            "stack set Baseline: targets \"ou-ab-1\" — organizational units need \
-             PermissionModel::service_managed(); self-managed stack sets target accounts",
-            "stack set Baseline: regions \"none\" — give the regions instances go to with \
-             .regions([...])",
+            "stack set Baseline: StackSets refuses organizational unit \"ou-ab-1\"\nhelp: an OU ID looks like ou-ab12-11111111, a root's like r-ab12",
+            "stack set Baseline: StackSets refuses targets \"ou-ab-1\"\nhelp: organizational units need PermissionModel::service_managed(); self-managed stack sets target accounts",
+            "stack set Baseline: StackSets refuses regions \"none\"\nhelp: give the regions instances go to with .regions([...])",
         ]
     );
 }
@@ -154,9 +156,7 @@ fn preferences_aws_refuses_are_errors() {
             .max_concurrent(Amount::Count(5))
             .failure_tolerance(Amount::Count(1)))),
         [
-            "stack set Baseline: max concurrent \"5\" — with strict failure tolerance \
-          CloudFormation runs at most failure tolerance + 1 = 2 accounts at once: raise \
-          failure_tolerance, or use soft_failure_tolerance()"
+            "stack set Baseline: StackSets refuses max concurrent \"5\"\nhelp: with strict failure tolerance CloudFormation runs at most failure tolerance + 1 = 2 accounts at once: raise failure_tolerance, or use soft_failure_tolerance()"
         ]
     );
     assert!(
@@ -171,8 +171,8 @@ fn preferences_aws_refuses_are_errors() {
             .max_concurrent(Amount::Percentage(0))
             .failure_tolerance(Amount::Percentage(101)))),
         [
-            "stack set Baseline: max concurrent \"0%\" — a percentage is 1 to 100",
-            "stack set Baseline: failure tolerance \"101%\" — a percentage is 0 to 100",
+            "stack set Baseline: StackSets refuses max concurrent \"0%\"\nhelp: a percentage is 1 to 100",
+            "stack set Baseline: StackSets refuses failure tolerance \"101%\"\nhelp: a percentage is 0 to 100",
         ]
     );
     assert_eq!(
@@ -180,8 +180,7 @@ fn preferences_aws_refuses_are_errors() {
             OperationPreferences::default().region_order(["eu-west-1"])
         )),
         [
-            "stack set Baseline: region order \"eu-west-1\" — the order lists only the stack set's \
-          regions (us-east-1)"
+            "stack set Baseline: StackSets refuses region order \"eu-west-1\"\nhelp: the order lists only the stack set's regions (us-east-1)"
         ]
     );
 }
@@ -199,10 +198,7 @@ fn parameter_values_must_fit_the_construct_and_the_targets() {
     assert_eq!(
         errors_without,
         [
-            "stack set Baseline: parameter \"Baseline/Vpc\" — it has no value for the stack set's \
-          targets: give one with .parameter(&vpc, ExistingId::id(..)) (and .override_for(..) \
-          where targets differ), or declare it with ExistingId::ssm(..) so each account reads \
-          its own"
+            "stack set Baseline: StackSets refuses parameter \"Baseline/Vpc\"\nhelp: it has no value for the stack set's targets: give one with .parameter(&vpc, ExistingId::id(..)) (and .override_for(..) where targets differ), or declare it with ExistingId::ssm(..) so each account reads its own"
         ]
     );
     // A subnet's ID for the VPC, an SSM name where the type takes an ID, an override for an
@@ -223,15 +219,10 @@ fn parameter_values_must_fit_the_construct_and_the_targets() {
     assert_eq!(
         errors,
         [
-            "stack set Baseline: value for Baseline/Vpc \"subnet-0123456789abcdef0\" — an \
-             existing VPC ID is vpc- and 8 or 17 lowercase hex digits",
-            "stack set Baseline: override target \"999999999999\" — an override applies to the \
-             stack set's own accounts (111111111111)",
-            "stack set Baseline: override region \"eu-west-1\" — an override applies to the stack \
-             set's regions (us-east-1)",
-            "stack set Baseline: value for Baseline/PrivateA \"subnet-0123456789abcdef0\" — it is \
-             declared with ExistingId::ssm(..), whose type takes an SSM name: give \
-             ExistingId::ssm(..)",
+            "stack set Baseline: StackSets refuses value for Baseline/Vpc \"subnet-0123456789abcdef0\"\nhelp: an existing VPC ID is vpc- and 8 or 17 lowercase hex digits",
+            "stack set Baseline: StackSets refuses override target \"999999999999\"\nhelp: an override applies to the stack set's own accounts (111111111111)",
+            "stack set Baseline: StackSets refuses override region \"eu-west-1\"\nhelp: an override applies to the stack set's regions (us-east-1)",
+            "stack set Baseline: StackSets refuses value for Baseline/PrivateA \"subnet-0123456789abcdef0\"\nhelp: it is declared with ExistingId::ssm(..), whose type takes an SSM name: give ExistingId::ssm(..)",
         ]
     );
 }
@@ -250,9 +241,7 @@ fn a_stack_set_cannot_export() {
     assert_eq!(
         errors,
         [
-            "stack set Baseline: exports and imports \"Baseline-VpcId\" — a stack set's instances \
-          cannot import or export (each account and region would hold its own); pass values as \
-          parameters of existing constructs"
+            "stack set Baseline: StackSets refuses exports and imports \"Baseline-VpcId\"\nhelp: a stack set's instances cannot import or export (each account and region would hold its own); pass values as parameters of existing constructs"
         ]
     );
 }
@@ -284,13 +273,10 @@ fn exclusions_overrides_and_the_administrators_region() {
     assert_eq!(
         errors,
         [
-            "stack set Baseline: administrator region \"moon-1\" — a region code looks like us-east-1",
-            "stack set Baseline: excluded accounts \"222222222222\" — except_accounts leaves \
-             accounts out of organizational units; with account targets, leave them out of the list",
-            "stack set Baseline: override \"Baseline/PrivateA\" — an override names at least one \
-             target and one region",
-            "stack set Baseline: override \"Baseline/PrivateA\" — an override names at least one \
-             target and one region",
+            "stack set Baseline: StackSets refuses administrator region \"moon-1\"\nhelp: a region code looks like us-east-1",
+            "stack set Baseline: StackSets refuses excluded accounts \"222222222222\"\nhelp: except_accounts leaves accounts out of organizational units; with account targets, leave them out of the list",
+            "stack set Baseline: StackSets refuses override \"Baseline/PrivateA\"\nhelp: an override names at least one target and one region",
+            "stack set Baseline: StackSets refuses override \"Baseline/PrivateA\"\nhelp: an override names at least one target and one region",
         ]
     );
     let (stack, vpc, _) = baseline();
@@ -379,7 +365,9 @@ fn every_existing_kind_takes_and_needs_values() {
     .enumerate()
     {
         assert!(
-            missing[i].starts_with(&format!("stack set Baseline: parameter \"{path}\"")),
+            missing[i].starts_with(&format!(
+                "stack set Baseline: StackSets refuses parameter \"{path}\""
+            )),
             "{}",
             missing[i]
         );
@@ -388,9 +376,7 @@ fn every_existing_kind_takes_and_needs_values() {
     assert_eq!(
         build(true, ExistingId::ssm("/network/vpc-id")),
         [
-            "stack set Baseline: value for Baseline/Vpc \"/network/vpc-id\" — it is declared with \
-          ExistingId::parameter(), whose type takes an ID: declare it with ExistingId::ssm(..) \
-          to give SSM names"
+            "stack set Baseline: StackSets refuses value for Baseline/Vpc \"/network/vpc-id\"\nhelp: it is declared with ExistingId::parameter(), whose type takes an ID: declare it with ExistingId::ssm(..) to give SSM names"
         ]
     );
 }
@@ -455,9 +441,8 @@ fn bounds_roles_and_unit_overrides() {
             PermissionModel::self_managed().roles("StackSetAdmin", "StackSetExecution")
         )),
         [
-            "stack set Baseline: max concurrent \"0\" — at least 1",
-            "stack set Baseline: administration role \"StackSetAdmin\" — a role ARN looks like \
-             arn:aws:iam::111122223333:role/AWSCloudFormationStackSetAdministrationRole",
+            "stack set Baseline: StackSets refuses max concurrent \"0\"\nhelp: at least 1",
+            "stack set Baseline: StackSets refuses administration role \"StackSetAdmin\"\nhelp: a role ARN looks like arn:aws:iam::111122223333:role/AWSCloudFormationStackSetAdministrationRole",
         ]
     );
     let (stack, vpc, _) = baseline();
@@ -477,8 +462,7 @@ fn bounds_roles_and_unit_overrides() {
     assert_eq!(
         errors,
         [
-            "stack set Baseline: override target \"ou-ab12-22222222\" — an override applies to the \
-          stack set's own units (ou-ab12-11111111)"
+            "stack set Baseline: StackSets refuses override target \"ou-ab12-22222222\"\nhelp: an override applies to the stack set's own units (ou-ab12-11111111)"
         ]
     );
 }

@@ -1,7 +1,7 @@
 //! Every synthesis check: a topology that breaks the rule, and the error that names it.
 
 use vpcform_net::prelude::*;
-use vpcform_net::{Code, RouteTableRef, SubnetRef};
+use vpcform_net::{CidrError, Code, RouteTableRef, SubnetRef, SynthError};
 
 include!("common/consumer.rs");
 include!("common/report.rs");
@@ -18,6 +18,15 @@ fn one_error(stack: Stack<Consumer>) -> String {
     let errors = synth_errors(vec![stack]);
     assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
     errors.into_iter().next().unwrap_or_default()
+}
+
+/// The one error, as data.
+fn the_error(stack: Stack<Consumer>) -> SynthError {
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let mut errors = app.synth().map(|_| ()).expect_err("an error").0;
+    assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
+    errors.remove(0)
 }
 
 /// The one error's code and construct.
@@ -55,8 +64,11 @@ fn invalid_cidr_text_names_construct_and_value() {
 fn host_bits_are_rejected() {
     let (mut stack, vpc) = consumer();
     subnet(&mut stack, &vpc, "A1", "10.0.1.1/24", 0);
-    let e = one_error(stack);
-    assert!(e.contains("host bits"), "{e}");
+    let e = the_error(stack);
+    assert!(
+        matches!(&e, SynthError::InvalidCidr { construct, reason: CidrError::HostBits, .. } if construct == "Consumer/A1"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -64,12 +76,10 @@ fn vpc_prefix_outside_16_to_28() {
     for (cidr, prefix) in [("10.0.0.0/8", 8), ("10.0.0.0/29", 29)] {
         let mut stack = Stack::<Consumer>::new("Consumer");
         stack.add("VpcA", Vpc::<VpcA>::builder().cidr(cidr).build());
-        let e = one_error(stack);
+        let e = the_error(stack);
         assert!(
-            e.contains(&format!(
-                "Consumer/VpcA: CIDR block {cidr} has a /{prefix} prefix"
-            )),
-            "{e}"
+            matches!(&e, SynthError::CidrPrefixOutOfRange { construct, cidr: c, prefix: p } if construct == "Consumer/VpcA" && c == cidr && *p == prefix),
+            "{e:?}"
         );
     }
 }
@@ -78,11 +88,9 @@ fn vpc_prefix_outside_16_to_28() {
 fn subnet_outside_its_vpc() {
     let (mut stack, vpc) = consumer();
     subnet(&mut stack, &vpc, "A1", "10.1.1.0/24", 0);
-    let e = one_error(stack);
     assert_eq!(
-        e,
-        "Consumer/A1: subnet CIDR 10.1.1.0/24 is outside its VPC Consumer/VpcA's CIDR 10.0.0.0/16 \
-         — choose a block inside 10.0.0.0/16"
+        one_code(stack),
+        (Code::VF0103, Some("Consumer/A1".to_string()))
     );
 }
 
@@ -91,10 +99,9 @@ fn overlapping_subnets() {
     let (mut stack, vpc) = consumer();
     subnet(&mut stack, &vpc, "A1", "10.0.0.0/20", 0);
     subnet(&mut stack, &vpc, "A2", "10.0.1.0/24", 1);
-    let e = one_error(stack);
-    assert!(
-        e.starts_with("Consumer/A2: subnet CIDR 10.0.1.0/24 overlaps Consumer/A1's 10.0.0.0/20"),
-        "{e}"
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0104, Some("Consumer/A2".to_string()))
     );
 }
 
@@ -102,21 +109,17 @@ fn overlapping_subnets() {
 fn invalid_and_duplicate_ids() {
     let (mut stack, vpc) = consumer();
     subnet(&mut stack, &vpc, "private-a", "10.0.1.0/24", 0);
-    let e = one_error(stack);
-    assert!(
-        e.contains("construct ID \"private-a\" is not a valid CloudFormation logical ID"),
-        "{e}"
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0901, Some("Consumer".to_string()))
     );
 
     let (mut stack, vpc) = consumer();
     subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
     subnet(&mut stack, &vpc, "A1", "10.0.2.0/24", 1);
-    let e = one_error(stack);
     assert_eq!(
-        e,
-        "Consumer: logical ID \"A1\" is used by both Consumer/A1 (a subnet) and Consumer/A1 \
-         (a subnet) — give each construct its own ID (generated IDs append a suffix such as \
-         `Attachment` or `Eip` to the construct's)"
+        one_code(stack),
+        (Code::VF0904, Some("Consumer".to_string()))
     );
 }
 
@@ -179,9 +182,10 @@ fn same_gateway_service_twice_on_a_route_table() {
             .route_tables([&routes])
             .build(),
     );
-    let e = one_error(stack);
-    assert!(e.contains("Consumer/S3Two: route table Consumer/Routes already routes s3 through gateway endpoint Consumer/S3One"), "{e}");
-    assert!(e.contains("RouteAlreadyExists"), "{e}");
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0213, Some("Consumer/S3Two".to_string()))
+    );
 }
 
 #[test]
@@ -299,12 +303,13 @@ fn import_of_an_export_no_stack_defines() {
 fn duplicate_stack_names_and_invalid_stack_name() {
     let (one, _) = consumer();
     let (two, _) = consumer();
-    let errors = synth_errors(vec![one, two]);
+    let mut app = App::new("test");
+    app.add_stack(one);
+    app.add_stack(two);
     assert!(
-        errors
-            .iter()
-            .any(|e| e == "the app has two stacks named \"Consumer\" — give each its own"),
-        "{errors:#?}"
+        error_codes(&app).contains(&(Code::VF0917, Some("Consumer".to_string()))),
+        "{:#?}",
+        error_codes(&app)
     );
 
     let mut stack = Stack::<Consumer>::new("1-bad_name");
@@ -312,8 +317,10 @@ fn duplicate_stack_names_and_invalid_stack_name() {
         "VpcA",
         Vpc::<VpcA>::builder().cidr(cidr!("10.0.0.0/16")).build(),
     );
-    let e = one_error(stack);
-    assert!(e.starts_with("stack name \"1-bad_name\" is invalid"), "{e}");
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0916, Some("1-bad_name".to_string()))
+    );
 }
 
 #[test]
@@ -333,11 +340,15 @@ fn cross_stack_cycle_is_rejected() {
     app.add_stack(left);
     app.add_stack(right);
     let errors = app.synth().expect_err("cycle");
-    let e = errors.to_string();
-    assert!(
-        e.contains("stacks import from each other in a cycle: Left -> Right"),
-        "{e}"
-    );
+    let cycle: Vec<_> = errors
+        .errors()
+        .iter()
+        .filter_map(|e| match e {
+            vpcform_net::SynthError::StackCycle { cycle } => Some(cycle.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(cycle, [["Left", "Right", "Left"]], "{errors}");
 }
 
 #[test]
@@ -387,10 +398,9 @@ fn load_balancer_with_two_subnets_in_one_az() {
             .security_groups([&sg])
             .build(),
     );
-    let e = one_error(stack);
-    assert!(
-        e.starts_with("Consumer/Nlb: subnets Consumer/A1 and Consumer/A2 are both in AZ #1"),
-        "{e}"
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0112, Some("Consumer/Nlb".to_string()))
     );
 }
 
@@ -464,10 +474,9 @@ fn private_dns_in_a_vpc_without_dns_attributes() {
             .subnets([&a, &b])
             .build(),
     );
-    let e = one_error(stack);
-    assert!(
-        e.contains("but Consumer/VpcA has enableDnsHostnames off"),
-        "{e}"
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0211, Some("Consumer/Sqs".to_string()))
     );
 }
 
@@ -483,10 +492,9 @@ fn private_dns_for_a_service_named_at_run_time_that_has_none() {
             .private_dns(true)
             .build(),
     );
-    let e = one_error(stack);
-    assert!(
-        e.starts_with("Consumer/Ddb: AWS service dynamodb has no private DNS name"),
-        "{e}"
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0212, Some("Consumer/Ddb".to_string()))
     );
 }
 
@@ -677,7 +685,7 @@ fn endpoint_policy_mistakes_are_synth_errors() {
         ),
         (
             json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Actions": "s3:GetObject", "Resource": "*"}]}),
-            "Consumer/S3: endpoint policy: statement 1 has the key \"Actions\", which is not in the IAM policy grammar — did you mean \"Action\"?",
+            "Consumer/S3: endpoint policy: statement 1 has the key \"Actions\", which is not in the IAM policy grammar\nhelp: write \"Action\" instead of \"Actions\"",
         ),
         (
             json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": ["my-bucket", "arn:aws:s3:::my-bucket/*"]}]}),
@@ -784,12 +792,14 @@ fn ingress_from_anywhere_on_an_endpoint_or_load_balancer() {
     assert_eq!(
         errors,
         [
-            "Consumer/Sqs: security group Consumer/OpenV4 admits 0.0.0.0/0 on TCP 443 — an endpoint or \
-             load balancer open to any address; narrow the rule to the clients' CIDR blocks, or mark it \
-             with `.allow_from_anywhere()` if the exposure is intended",
-            "Consumer/Nlb: security group Consumer/OpenV6 admits ::/0 on TCP 443 — an endpoint or \
-             load balancer open to any address; narrow the rule to the clients' CIDR blocks, or mark it \
-             with `.allow_from_anywhere()` if the exposure is intended",
+            "Consumer/Sqs: security group Consumer/OpenV4 admits 0.0.0.0/0 on TCP 443, so the \
+             endpoint or load balancer is open to any address\nhelp: narrow Consumer/OpenV4's rule \
+             to the clients' CIDR blocks, or mark it with `.allow_from_anywhere()` if the exposure \
+             is intended",
+            "Consumer/Nlb: security group Consumer/OpenV6 admits ::/0 on TCP 443, so the endpoint \
+             or load balancer is open to any address\nhelp: narrow Consumer/OpenV6's rule to the \
+             clients' CIDR blocks, or mark it with `.allow_from_anywhere()` if the exposure is \
+             intended",
         ]
     );
 }
@@ -947,8 +957,7 @@ fn consumer_in_a_region_the_service_does_not_support() {
     assert_eq!(
         errors,
         [
-            "Consumer/Endpoint: the endpoint is in eu-west-1, but endpoint service Provider/Service (in \
-          us-east-1) lists only us-west-2 — add eu-west-1 to its supported_regions"
+            "Consumer/Endpoint: the endpoint is in eu-west-1, but endpoint service Provider/Service (in us-east-1) lists only us-west-2\nhelp: add eu-west-1 to Provider/Service's supported_regions"
         ]
     );
 }
@@ -970,7 +979,9 @@ fn cross_region_endpoint_must_name_the_service_region() {
     let errors = synth_pair(provider, stack);
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
-        errors[0].ends_with("set service_region(\"us-east-1\") on the endpoint"),
+        errors[0].ends_with(
+            "names no service_region\nhelp: set service_region(\"us-east-1\") on the endpoint"
+        ),
         "{}",
         errors[0]
     );
@@ -994,12 +1005,14 @@ fn subnets_needing_more_addresses_than_the_vpc_has() {
             i,
         );
     }
-    let errors = synth_errors(vec![stack]);
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let errors = app.synth().map(|_| ()).expect_err("too many addresses");
     assert!(
-        errors.iter().any(|e| e
-            == "Consumer/VpcA: its 5 subnets need 320 addresses but its CIDR 10.0.0.0/24 has 256 — use \
-                fewer or smaller subnets, or a larger VPC block"),
-        "{errors:#?}"
+        errors.errors().iter().any(|e| matches!(e,
+            SynthError::SubnetsExceedVpc { vpc, needed: 320, available: 256, count: 5, .. }
+                if vpc == "Consumer/VpcA")),
+        "{errors}"
     );
 }
 
@@ -1019,10 +1032,9 @@ fn more_subnets_than_the_quota() {
             0,
         );
     }
-    let errors = synth_errors(vec![stack]);
     assert_eq!(
-        errors,
-        ["Consumer/VpcA: 201 subnets exceed AWS's default quota of 200 subnets per VPC"]
+        one_code(stack),
+        (Code::VF0108, Some("Consumer/VpcA".to_string()))
     );
 }
 
@@ -1035,11 +1047,11 @@ fn more_than_500_resources() {
             SecurityGroup::builder().vpc(&vpc).description("x").build(),
         );
     }
-    let errors = synth_errors(vec![stack]);
-    // 501 resources are also over the size limit; both are reported.
+    let mut app = App::new("test");
+    app.add_stack(stack);
     assert_eq!(
-        errors[0],
-        "Consumer: 501 resources exceed CloudFormation's 500 per stack — split the stack"
+        error_codes(&app).first(),
+        Some(&(Code::VF0921, Some("Consumer".to_string())))
     );
 }
 
@@ -1049,10 +1061,9 @@ fn more_than_200_outputs() {
     for i in 0..201 {
         stack.output(&format!("Out{i}"), &vpc);
     }
-    let errors = synth_errors(vec![stack]);
     assert_eq!(
-        errors,
-        ["Consumer: 201 outputs exceed CloudFormation's 200 per stack"]
+        one_code(stack),
+        (Code::VF0922, Some("Consumer".to_string()))
     );
 }
 
@@ -1095,7 +1106,7 @@ fn template_over_51200_bytes_warns_that_deploy_needs_s3() {
         warnings[0]
     );
     assert!(
-        warnings[0].contains("it deploys from S3 (TemplateURL)"),
+        warnings[0].contains("it deploys only from S3 (TemplateURL)\nhelp: deploy Consumer with"),
         "{}",
         warnings[0]
     );
@@ -1108,12 +1119,9 @@ fn template_over_1_mb_is_an_error() {
     for i in 0..260 {
         bulky_group(&mut stack, &vpc, i, 16);
     }
-    let errors = synth_errors(vec![stack]);
-    assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(
-        errors[0].contains("over CloudFormation's 1 MB limit"),
-        "{}",
-        errors[0]
+    assert_eq!(
+        one_code(stack),
+        (Code::VF0923, Some("Consumer".to_string()))
     );
 }
 
@@ -1141,11 +1149,13 @@ fn warnings_are_collected_not_fatal() {
         warnings,
         [
             "Consumer/Sqs: the interface endpoint has a subnet in one availability zone only; clients \
-             in other zones cross AZs, and an outage of that zone cuts them off",
+             in other zones cross AZs, and an outage of that zone cuts them off\nhelp: give the \
+             endpoint a subnet in a second availability zone",
             "Consumer/Sqs: no security group given, so AWS attaches the VPC's default security group, \
-             whose rules vpcform does not manage",
+             whose rules vpcform does not manage\nhelp: give the endpoint a security group of its own",
             "Consumer/Nlb: the Network Load Balancer has no security group and can never get one; \
-             every client that can route to it reaches its listeners",
+             every client that can route to it reaches its listeners\nhelp: give the load balancer \
+             a security group (it can only get one at creation)",
         ]
     );
 }
@@ -1235,14 +1245,13 @@ fn endpoint_service_without_load_balancer_and_nlb_without_subnets() {
         .expect_err("empty lists")
         .errors()
         .iter()
-        .map(ToString::to_string)
+        .map(|e| with_help(e.to_string(), e.help()))
         .collect();
     assert_eq!(
         errors,
         [
-            "Provider/Nlb: Subnets is empty — give one subnet per availability zone the load balancer serves",
-            "Provider/Service: NetworkLoadBalancerArns is empty — give the Network Load Balancer that serves \
-             the service",
+            "Provider/Nlb: Subnets is empty\nhelp: give one subnet per availability zone the load balancer serves",
+            "Provider/Service: NetworkLoadBalancerArns is empty\nhelp: give the Network Load Balancer that serves the service",
         ]
     );
 }

@@ -181,7 +181,7 @@ fn a_construct_s_tags_count_with_the_stack_s() {
     assert_eq!(e.len(), 1, "{e:#?}");
     assert!(
         e[0].contains(
-            "Consumer/VpcA: 51 tags; AWS allows 50 per resource and per stack — its resources carry Name, vpcform:app, the stack's and its own: drop 1 of the construct's"
+            "Consumer/VpcA: 51 tags; AWS allows 50 per resource and per stack\nhelp: its resources carry Name, vpcform:app, the stack's and its own: drop 1 of the construct's"
         ),
         "{}",
         e[0]

@@ -504,11 +504,16 @@ fn require_private_traffic_fails_on_a_public_flow_naming_the_missing_piece() {
     app.flow(Flow::new(&c.pods, services::S3, Port::tcp(443)));
     app.require_private_traffic();
     let errors = app.synth().expect_err("public traffic");
+    let error = &errors.errors()[0];
+    assert_eq!(error.code(), vpcform_net::Code::VF1003);
     assert_eq!(
-        errors.errors()[0].to_string(),
+        error.to_string(),
         "traffic Consumer/Pods -> s3 (TCP 443) is PUBLIC (NAT gateway): s3 is reached over the \
-         internet through the NAT gateway — add a GatewayEndpoint for s3 on route table \
-         Consumer/PrivateRoutes (free)"
+         internet through the NAT gateway"
+    );
+    assert_eq!(
+        error.help().as_deref(),
+        Some("add a GatewayEndpoint for s3 on route table Consumer/PrivateRoutes (free)")
     );
 }
 

@@ -229,11 +229,12 @@ impl SubnetNode {
         if let Some(existing) = &self.existing {
             existing.check(check, &self.id, super::existing::ExistingKind::Subnet);
         }
-        if let Some(reason) = zone_problem(&self.az, check.stack.region.as_deref()) {
+        if let Some((reason, fix)) = zone_problem(&self.az, check.stack.region.as_deref()) {
             check.report(SynthError::InvalidAvailabilityZone {
                 construct: check.path(&self.id),
                 az: self.az.to_string(),
                 reason,
+                fix,
             });
         }
         if let Some(index) = self.ipv6_index {
@@ -363,24 +364,30 @@ impl SubnetNode {
 /// <https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html>);
 /// the zones per region are cfn-lint's table; an index past the region's zones fails the stack
 /// with "Template error: Fn::Select cannot select nonexistent value at index N".
-fn zone_problem(az: &Az, region: Option<&str>) -> Option<String> {
+fn zone_problem(az: &Az, region: Option<&str>) -> Option<(String, String)> {
     let letters = region.and_then(crate::regions::zone_letters);
     match az {
         Az::Index(n) => {
             let n = *n as usize;
             match (region, letters) {
-                (Some(region), Some(letters)) if n >= letters.len() => Some(format!(
-                    "is past the {count} zones of {region} (indexes 0 to {last}): CloudFormation \
-                     fails the stack with \"Fn::Select cannot select nonexistent value at index \
-                     {n}\" — use an index below {count}",
-                    count = letters.len(),
-                    last = letters.len() - 1,
+                (Some(region), Some(letters)) if n >= letters.len() => Some((
+                    format!(
+                        "is past the {count} zones of {region} (indexes 0 to {last}): \
+                         CloudFormation fails the stack with \"Fn::Select cannot select \
+                         nonexistent value at index {n}\"",
+                        count = letters.len(),
+                        last = letters.len() - 1,
+                    ),
+                    format!("use an index below {}", letters.len()),
                 )),
-                _ if n >= crate::regions::MOST_ZONES => Some(format!(
-                    "is past the zones of every region (at most {most}, in us-east-1): \
-                     CloudFormation fails the stack with \"Fn::Select cannot select nonexistent \
-                     value at index {n}\" — use an index below the region's zone count",
-                    most = crate::regions::MOST_ZONES,
+                _ if n >= crate::regions::MOST_ZONES => Some((
+                    format!(
+                        "is past the zones of every region (at most {most}, in us-east-1): \
+                         CloudFormation fails the stack with \"Fn::Select cannot select \
+                         nonexistent value at index {n}\"",
+                        most = crate::regions::MOST_ZONES,
+                    ),
+                    "use an index below the region's zone count".to_string(),
                 )),
                 _ => None,
             }
@@ -391,36 +398,49 @@ fn zone_problem(az: &Az, region: Option<&str>) -> Option<String> {
                 _ => ("", ' '),
             };
             if !crate::regions::is_region_code(code) {
-                return Some(
+                return Some((
                     "is not a zone name: AWS names zones by their region and a letter \
-                     (us-east-1a); for a zone ID (use1-az1) use Az::id"
+                     (us-east-1a)"
                         .to_string(),
-                );
+                    "write a zone name such as us-east-1a, or use Az::id for a zone ID (use1-az1)"
+                        .to_string(),
+                ));
             }
             match region {
-                Some(region) if region != code => Some(format!(
-                    "is in {code}, but the stack is pinned to {region}: a subnet is created in \
-                     its stack's region — use one of {region}'s zones or Az::index"
+                Some(region) if region != code => Some((
+                    format!(
+                        "is in {code}, but the stack is pinned to {region}: a subnet is created \
+                         in its stack's region"
+                    ),
+                    format!("use one of {region}'s zones or Az::index"),
                 )),
                 _ => match crate::regions::zone_letters(code) {
-                    Some(letters) if !letters.contains(letter) => Some(format!(
-                        "does not exist: {code} has zones {} — AWS refuses the subnet \
-                         (\"Value ({name}) for parameter availabilityZone is invalid\")",
-                        letters
+                    Some(letters) if !letters.contains(letter) => {
+                        let zones = letters
                             .chars()
                             .map(|l| format!("{code}{l}"))
                             .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
+                            .join(", ");
+                        Some((
+                            format!(
+                                "does not exist: {code} has zones {zones}, and AWS refuses the \
+                                 subnet (\"Value ({name}) for parameter availabilityZone is \
+                                 invalid\")"
+                            ),
+                            format!("use one of {zones}"),
+                        ))
+                    }
                     _ => None,
                 },
             }
         }
-        Az::Id(id) if !crate::regions::is_zone_id(id) => Some(
+        Az::Id(id) if !crate::regions::is_zone_id(id) => Some((
             "is not a zone ID: AWS zone IDs are a region abbreviation, its number, -az and a \
-             number (use1-az1, apne1-az4); for a zone name (us-east-1a) use Az::name"
+             number (use1-az1, apne1-az4)"
                 .to_string(),
-        ),
+            "write a zone ID such as use1-az1, or use Az::name for a zone name (us-east-1a)"
+                .to_string(),
+        )),
         Az::Id(_) => None,
     }
 }

@@ -161,13 +161,18 @@ impl TransitGatewayNode {
             if let Some((other, other_vpc)) = widest
                 && cidr.first() <= other.last()
             {
+                let vpc = check.model.path(vpc);
                 check.report(SynthError::ConnectedVpcsOverlap {
                     construct: check.path(&self.id),
-                    vpc: check.model.path(vpc),
+                    fix: format!(
+                        "give {vpc} a block that does not overlap {other}, or turn the transit \
+                         gateway's default route table off and keep the two VPCs in route \
+                         tables of their own"
+                    ),
+                    vpc,
                     cidr: cidr.to_string(),
                     other: check.model.path(other_vpc),
                     other_cidr: other.to_string(),
-                    fix: "give each attached VPC its own block".into(),
                 });
             }
             if widest.is_none_or(|(w, _)| cidr.last() > w.last()) {

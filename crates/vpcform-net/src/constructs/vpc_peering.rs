@@ -317,9 +317,12 @@ impl VpcPeeringNode {
                 construct: check.path(&self.id),
                 vpc: self.vpc.path(),
                 cidr: a.to_string(),
+                fix: format!(
+                    "give {} or {peer_path} a block that does not overlap the other's",
+                    self.vpc.path()
+                ),
                 other: peer_path,
                 other_cidr: b.to_string(),
-                fix: "peer VPCs with disjoint blocks".into(),
             });
         }
     }
