@@ -118,7 +118,10 @@ pub fn app() -> App {
         TargetGroup::builder()
             .vpc(&provider_vpc)
             .port(443)
-            .targets([Target::ip("10.3.1.10"), Target::ip("10.3.2.10")])
+            .targets([
+                TargetDescription::ip("10.3.1.10"),
+                TargetDescription::ip("10.3.2.10"),
+            ])
             .build(),
     );
     provider.add(

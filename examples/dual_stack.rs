@@ -128,7 +128,10 @@ pub fn app() -> App {
             .vpc(&vpc)
             .port(443)
             .health_check(HealthCheck::tcp())
-            .targets([Target::ip("10.30.1.10"), Target::ip("10.30.2.10")])
+            .targets([
+                TargetDescription::ip("10.30.1.10"),
+                TargetDescription::ip("10.30.2.10"),
+            ])
             .build(),
     );
     stack.add(

@@ -98,7 +98,10 @@ pub fn app() -> App {
             .vpc(&vpc_b)
             .port(443)
             .health_check(HealthCheck::tcp())
-            .targets([Target::ip("10.1.1.10"), Target::ip("10.1.2.10")])
+            .targets([
+                TargetDescription::ip("10.1.1.10"),
+                TargetDescription::ip("10.1.2.10"),
+            ])
             .build(),
     );
     provider.add(

@@ -13,7 +13,7 @@
 //! ```
 
 use vpcform::prelude::*;
-use vpcform::{Blackhole, SubnetRef, TgwRouteTable};
+use vpcform::{Blackhole, PropagationRouteTable, SubnetRef};
 
 vpcform::topology! {
     /// Everything in one stack: the routing is the point.
@@ -78,7 +78,7 @@ pub fn app() -> App {
             .transit_gateway(&tgw)
             .subnets([&s1, &s2])
             .association(&shared_table)
-            .propagations([TgwRouteTable::of(&workloads)])
+            .propagations([PropagationRouteTable::of(&workloads)])
             .build(),
     );
     let shared_routes = net.add(
@@ -192,7 +192,7 @@ fn workload<V: VpcMarker<Stack = Network> + vpcform::InStack<Network>>(
             .transit_gateway(tgw)
             .subnets([&w1, &w2])
             .association(workloads)
-            .propagations([TgwRouteTable::of(shared)])
+            .propagations([PropagationRouteTable::of(shared)])
             .build(),
     );
     let routes = net.add(

@@ -97,20 +97,25 @@ pub use constructs::service_network_association::{
 };
 pub use constructs::service_network_endpoint::{ServiceNetworkEndpoint, ServiceNetworkEndpointRef};
 pub use constructs::subnet::{Az, Subnet, SubnetRef};
-pub use constructs::target_group::{HealthCheck, Target, TargetGroup, TargetGroupRef, TargetType};
+pub use constructs::target_group::{
+    HealthCheck, TargetDescription, TargetGroup, TargetGroupRef, TargetType,
+};
 pub use constructs::transit_gateway::{
     IntoTransitGateway, SameStack, TransitGateway, TransitGatewayRef,
 };
 pub use constructs::transit_gateway_attachment::{
     TransitGatewayAttachment, TransitGatewayAttachmentRef,
 };
-pub use constructs::transit_gateway_route::{Blackhole, IntoTgwRouteTarget, TransitGatewayRoute};
+pub use constructs::transit_gateway_route::{
+    Blackhole, IntoTransitGatewayRouteTarget, TransitGatewayRoute,
+};
 pub use constructs::transit_gateway_route_table::{
-    IntoTgwRouteTable, TgwRouteTable, TransitGatewayRouteTable, TransitGatewayRouteTableRef,
+    IntoTransitGatewayRouteTable, PropagationRouteTable, TransitGatewayRouteTable,
+    TransitGatewayRouteTableRef,
 };
 pub use constructs::vpc::{Ipv6Block, Vpc, VpcRef};
 pub use constructs::vpc_peering::{
-    ExternalVpc, IntoPeer, PeerIn, PeeringAccepter, VpcPeering, VpcPeeringRef,
+    ExternalVpc, IntoPeerVpc, PeerVpcIn, PeeringAccepter, VpcPeering, VpcPeeringRef,
 };
 pub use constructs::workload::{Workload, WorkloadRef};
 pub use cost::{CentralizedEndpoint, CostItem, CostReport, Prices, StackCost};
@@ -143,7 +148,7 @@ pub mod prelude {
         HealthCheck, InterfaceEndpoint, InternetGateway, IpAddressType, Ipv4Cidr, Ipv6Block,
         Listener, NatGateway, NetworkLoadBalancer, Peer, Port, PrivateHostedZone, Route,
         RouteDestination, RouteTable, Rule, SecurityGroup, SecurityGroupRef, ServiceName, Stack,
-        Subnet, SynthError, SynthErrors, Tags, Target, TargetGroup, TransitGateway,
+        Subnet, SynthError, SynthErrors, Tags, TargetDescription, TargetGroup, TransitGateway,
         TransitGatewayAttachment, TransitGatewayRoute, TransitGatewayRouteTable, Value, Vpc,
         VpcMarker, VpcPeering, VpcRef, Workload, ZoneVpc, cidr,
     };

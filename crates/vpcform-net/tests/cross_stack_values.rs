@@ -246,7 +246,7 @@ fn overrides_outputs_and_typed_properties_are_checked_too() {
         TargetGroup::builder()
             .vpc(&vpc)
             .port(443)
-            .targets([Target::ip(provided.values[4].1.clone())])
+            .targets([TargetDescription::ip(provided.values[4].1.clone())])
             .build(),
     );
     let _ = a;

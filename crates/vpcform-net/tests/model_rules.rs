@@ -520,7 +520,11 @@ fn nat_gateways_and_internet_facing_nlbs_need_an_internet_gateway_and_wait_for_i
 
 // ── Load balancing ──────────────────────────────────────────────────────────────────────
 
-fn nlb_stack(health: HealthCheck, targets: Vec<Target>, ports: &[u16]) -> Stack<Consumer> {
+fn nlb_stack(
+    health: HealthCheck,
+    targets: Vec<TargetDescription>,
+    ports: &[u16],
+) -> Stack<Consumer> {
     let (mut stack, vpc) = consumer();
     let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
     let nlb = stack.add(
@@ -598,11 +602,11 @@ fn ip_targets_must_be_private() {
     let e = errors(nlb_stack(
         HealthCheck::tcp(),
         vec![
-            Target::ip("10.0.1.10"),
-            Target::ip("100.64.0.1"),
-            Target::ip("8.8.8.8"),
-            Target::ip("i-0123456789abcdef0"),
-            Target::ip("10.0.1.11").port(0),
+            TargetDescription::ip("10.0.1.10"),
+            TargetDescription::ip("100.64.0.1"),
+            TargetDescription::ip("8.8.8.8"),
+            TargetDescription::ip("i-0123456789abcdef0"),
+            TargetDescription::ip("10.0.1.11").port(0),
         ],
         &[443],
     ));

@@ -372,7 +372,7 @@ fn a_one_port_range_is_not_reversed() {
 
 #[test]
 fn instance_targets_are_i_and_8_or_17_hex_digits() {
-    let with_targets = |targets: Vec<Target>| {
+    let with_targets = |targets: Vec<TargetDescription>| {
         let (mut stack, vpc) = consumer();
         stack.add(
             "Targets",
@@ -387,14 +387,14 @@ fn instance_targets_are_i_and_8_or_17_hex_digits() {
     };
     assert!(
         with_targets(vec![
-            Target::instance("i-0123abcd"),
-            Target::instance("i-0123456789abcdef0"),
+            TargetDescription::instance("i-0123abcd"),
+            TargetDescription::instance("i-0123456789abcdef0"),
         ])
         .is_empty()
     );
     let e = with_targets(vec![
-        Target::instance("i-xyzxyzxy"),
-        Target::instance("i-0123"),
+        TargetDescription::instance("i-xyzxyzxy"),
+        TargetDescription::instance("i-0123"),
     ]);
     assert_eq!(e.len(), 2, "{e:#?}");
 }

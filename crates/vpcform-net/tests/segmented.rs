@@ -2,7 +2,7 @@
 //! blackhole routes — their rules, and the traffic analysis through them.
 
 use vpcform_net::prelude::*;
-use vpcform_net::{Blackhole, PathKind, TgwRouteTable, cfn};
+use vpcform_net::{Blackhole, PathKind, PropagationRouteTable, cfn};
 
 include!("common/report.rs");
 
@@ -60,7 +60,7 @@ fn app(c: Change) -> App {
             .transit_gateway(&tgw)
             .subnets([&h1])
             .association(&hub_table)
-            .propagations([TgwRouteTable::of(&spokes_table)])
+            .propagations([PropagationRouteTable::of(&spokes_table)])
             .build(),
     );
     let hub_routes = stack.add(
@@ -89,11 +89,11 @@ fn app(c: Change) -> App {
     );
     let mut propagations = Vec::new();
     if !c.no_spoke_propagation {
-        propagations.push(TgwRouteTable::of(&hub_table));
+        propagations.push(PropagationRouteTable::of(&hub_table));
     }
     if c.twice {
-        propagations.push(TgwRouteTable::of(&hub_table));
-        propagations.push(TgwRouteTable::of(&hub_table));
+        propagations.push(PropagationRouteTable::of(&hub_table));
+        propagations.push(PropagationRouteTable::of(&hub_table));
     }
     let spoke_attachment = stack.add(
         "SpokeAttachment",

@@ -446,8 +446,8 @@ impl Context<'_> {
             ));
         };
         match self.model.tgw_route(table.key, block) {
-            Some(crate::model::TgwHop::Attachment(a)) if a == to => Ok(()),
-            Some(crate::model::TgwHop::Attachment(a)) => Err(unreachable(
+            Some(crate::model::TransitGatewayHop::Attachment(a)) if a == to => Ok(()),
+            Some(crate::model::TransitGatewayHop::Attachment(a)) => Err(unreachable(
                 format!(
                     "transit gateway route table {} sends {block} to {}, not {}",
                     table.path(),
@@ -460,7 +460,7 @@ impl Context<'_> {
                     table.path()
                 ),
             )),
-            Some(crate::model::TgwHop::Blackhole) => Err(unreachable(
+            Some(crate::model::TransitGatewayHop::Blackhole) => Err(unreachable(
                 format!(
                     "transit gateway route table {} blackholes {block}",
                     table.path()
@@ -508,7 +508,7 @@ impl Context<'_> {
             ));
         };
         match self.model.tgw_route(hub_table.key, block) {
-            Some(crate::model::TgwHop::Attachment(a)) if a == attachment.key => Ok(()),
+            Some(crate::model::TransitGatewayHop::Attachment(a)) if a == attachment.key => Ok(()),
             _ => Err(unreachable(
                 format!(
                     "no way back: transit gateway route table {} does not send {block} to {}",
