@@ -7,7 +7,13 @@
 //! dual-stack endpoint, a service without IPv6 (EC2's API, say), or DNS records of a type the
 //! endpoint cannot have.
 
+use vpcform::endpoints::DnsOptions;
+use vpcform::endpoints::{DnsRecordIpType, IpAddressType};
 use vpcform::prelude::*;
+use vpcform::privatelink::AccessLogs;
+use vpcform::privatelink::HealthCheck;
+use vpcform::vpc::Ipv6Block;
+use vpcform::vpc::{EgressOnlyInternetGateway, RouteDestination};
 
 vpcform::topology! {
     /// The only stack.
@@ -153,7 +159,7 @@ pub fn app() -> App {
     stack.output("VpcId", &vpc);
     let instances = stack.add(
         "Instances",
-        vpcform::Workload::builder().subnets(&subnets).build(),
+        vpcform::vpc::Workload::builder().subnets(&subnets).build(),
     );
 
     let mut app = App::new("dual-stack");

@@ -15,7 +15,12 @@
 //! the traffic analysis, the cost estimate and the diagram; it fails if any of the pods' flows
 //! would leave AWS.
 
+use vpcform::handles::VpcMarker;
 use vpcform::prelude::*;
+use vpcform::privatelink::AccessLogs;
+use vpcform::privatelink::HealthCheck;
+use vpcform::vpc::{FlowLog, FlowLogDestination};
+use vpcform::vpc::{Ipv4Cidr, VpcRef};
 
 vpcform::topology! {
     /// VPC B's side: the custom service behind a Network Load Balancer.

@@ -83,12 +83,12 @@ pub fn stack_templates(
 }
 
 /// A stack set's settings as the deployer takes them.
-fn stack_set(spec: &vpcform_net::StackSetSpec) -> vpcform_deploy::StackSetSpec {
+fn stack_set(spec: &vpcform_net::deployment::StackSetSpec) -> vpcform_deploy::StackSetSpec {
     use vpcform_deploy as d;
     use vpcform_net as n;
-    let amount = |a: n::Amount| match a {
-        n::Amount::Count(c) => d::Amount::Count(c),
-        n::Amount::Percentage(p) => d::Amount::Percentage(p),
+    let amount = |a: n::deployment::Amount| match a {
+        n::deployment::Amount::Count(c) => d::Amount::Count(c),
+        n::deployment::Amount::Percentage(p) => d::Amount::Percentage(p),
     };
     let p = &spec.preferences;
     d::StackSetSpec {
@@ -104,14 +104,14 @@ fn stack_set(spec: &vpcform_net::StackSetSpec) -> vpcform_deploy::StackSetSpec {
             region_order: p.region_order.clone(),
         },
         permission_model: match &spec.permission_model {
-            n::PermissionModel::SelfManaged {
+            n::deployment::PermissionModel::SelfManaged {
                 administration_role_arn,
                 execution_role_name,
             } => d::PermissionModel::SelfManaged {
                 administration_role_arn: administration_role_arn.clone(),
                 execution_role_name: execution_role_name.clone(),
             },
-            n::PermissionModel::ServiceManaged {
+            n::deployment::PermissionModel::ServiceManaged {
                 auto_deploy,
                 retain_stacks_on_account_removal,
                 delegated_admin,
@@ -135,7 +135,7 @@ fn stack_set(spec: &vpcform_net::StackSetSpec) -> vpcform_deploy::StackSetSpec {
 }
 
 /// A stack's environment as the deployer takes it.
-fn environment(env: &vpcform_net::Environment) -> vpcform_deploy::Environment {
+fn environment(env: &vpcform_net::deployment::Environment) -> vpcform_deploy::Environment {
     vpcform_deploy::Environment {
         account: env.account.clone(),
         region: env.region.clone(),

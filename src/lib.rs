@@ -2,7 +2,8 @@
 //! as ordinary, typed Rust programs that synthesize CloudFormation.
 //!
 //! This facade re-exports the layers (see `ARCHITECTURE.md`): [`cfn`], the template model; the
-//! network builders at the crate root; with the `deploy` feature (on by default), [`deploy`];
+//! network builders of `vpcform-net`, by module ([`vpc`], [`security`], [`endpoints`],
+//! [`privatelink`], [`transit`], …; see `ARCHITECTURE.md`, "Public API"); with the `deploy` feature (on by default), [`deploy`];
 //! and [`AppExt::run`], the command line every vpcform program gets:
 //! `synth` (the default), `diff`, `deploy` and `destroy`.
 //!
@@ -36,7 +37,12 @@ pub use run::AppExt;
 pub use vpcform_cfn as cfn;
 #[cfg(feature = "deploy")]
 pub use vpcform_deploy as deploy;
-pub use vpcform_net::*;
+pub use vpcform_net::{
+    App, Assembly, Construct, Manifest, ManifestStack, Pseudo, RawResourceRef, Stack,
+    SynthesizedStack, Tags, Value, cidr, cost, deployment, endpoints, existing, export, findings,
+    handles, lattice, policy, privatelink, security, services, sharing, topology, traffic, transit,
+    vpc, zones,
+};
 
 pub mod guide;
 

@@ -30,7 +30,7 @@ use crate::{Finding, Stack, StackMarker, SynthError, SynthErrors, SynthWarning};
 /// app.add_stack(stack);
 /// let assembly = app.synth()?;
 /// assert_eq!(assembly.stacks()[0].name(), "Network");
-/// # Ok::<(), vpcform_net::SynthErrors>(())
+/// # Ok::<(), vpcform_net::findings::SynthErrors>(())
 /// ```
 pub struct App {
     name: String,
@@ -89,10 +89,10 @@ impl App {
         self.stacks.push(stack.def);
     }
 
-    /// Adds a stack deployed as a StackSet (see [`StackSet`](crate::StackSet)): synthesized
+    /// Adds a stack deployed as a StackSet (see [`StackSet`](crate::deployment::StackSet)): synthesized
     /// and checked as any stack, and rolled out by CloudFormation to its targets.
     ///
-    /// See [`StackSet`](crate::StackSet) for an example.
+    /// See [`StackSet`](crate::deployment::StackSet) for an example.
     pub fn add_stack_set<S: StackMarker>(&mut self, stack_set: crate::StackSet<S>) {
         self.stack_sets.push((self.stacks.len(), stack_set.set));
         self.stacks.push(stack_set.def);
@@ -116,8 +116,8 @@ impl App {
     /// app.add_stack(stack);
     /// app.flow(Flow::new(&pods, services::S3, Port::tcp(443)));
     /// let report = app.synth()?.traffic().clone();
-    /// assert_eq!(report.flows[0].path, vpcform_net::PathKind::GatewayEndpoint);
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// assert_eq!(report.flows[0].path, vpcform_net::traffic::PathKind::GatewayEndpoint);
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn flow(&mut self, flow: Flow) {
         self.flows.push(flow);
@@ -139,8 +139,8 @@ impl App {
     ///
     /// ```
     /// let mut app = vpcform_net::App::new("x");
-    /// app.prices(vpcform_net::Prices::us_east_1()?);
-    /// # Ok::<(), vpcform_net::PricesError>(())
+    /// app.prices(vpcform_net::cost::Prices::us_east_1()?);
+    /// # Ok::<(), vpcform_net::findings::PricesError>(())
     /// ```
     pub fn prices(&mut self, prices: Prices) {
         self.prices = Some(prices);
@@ -154,6 +154,7 @@ impl App {
     ///
     /// ```
     /// use vpcform_net::prelude::*;
+    /// use vpcform_net::findings::SynthError;
     /// vpcform_net::topology! { stack Network { vpc Main } }
     /// let mut stack = Stack::<Network>::new("Network");
     /// stack.add("Main", Vpc::<Main>::builder().cidr("10.0.0.0/8").build());
@@ -278,7 +279,7 @@ impl App {
     ///
     /// ```
     /// use vpcform_net::prelude::*;
-    /// use vpcform_net::Finding;
+    /// use vpcform_net::findings::Finding;
     /// vpcform_net::topology! { stack Solo { vpc Main } }
     /// let mut stack = Stack::<Solo>::new("Solo");
     /// let line = line!() + 1;
@@ -584,7 +585,7 @@ impl SynthesizedStack {
     /// The stack set settings, for a stack added with
     /// [`App::add_stack_set`]; `None` for a plain stack.
     ///
-    /// See [`StackSet`](crate::StackSet) for an example.
+    /// See [`StackSet`](crate::deployment::StackSet) for an example.
     pub fn stack_set(&self) -> Option<&crate::StackSetSpec> {
         self.stack_set.as_ref()
     }
@@ -715,7 +716,7 @@ impl Assembly {
     /// # app.add_stack(stack);
     /// let cost = app.synth()?.cost().clone();
     /// assert_eq!(cost.total, 0.0);
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn cost(&self) -> &CostReport {
         &self.cost
@@ -731,7 +732,7 @@ impl Assembly {
     /// # let mut app = App::new("demo");
     /// # app.add_stack(stack);
     /// assert!(app.synth()?.diagram_dot().starts_with("digraph \"demo\""));
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn diagram_dot(&self) -> &str {
         self.dot
@@ -748,7 +749,7 @@ impl Assembly {
     /// # let mut app = App::new("demo");
     /// # app.add_stack(stack);
     /// assert!(app.synth()?.diagram_mermaid().starts_with("flowchart LR"));
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn diagram_mermaid(&self) -> &str {
         self.mermaid
@@ -770,8 +771,8 @@ impl Assembly {
     /// let mut app = App::new("demo");
     /// app.add_stack(stack);
     /// let warnings = app.synth()?.warnings().to_vec();
-    /// assert!(matches!(warnings[0], vpcform_net::SynthWarning::SingleAz { .. }));
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// assert!(matches!(warnings[0], vpcform_net::findings::SynthWarning::SingleAz { .. }));
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn warnings(&self) -> &[SynthWarning] {
         &self.warnings
@@ -789,7 +790,7 @@ impl Assembly {
     /// let mut app = App::new("demo");
     /// app.add_stack(stack);
     /// assert_eq!(app.synth()?.allowed_warnings(), 0);
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn allowed_warnings(&self) -> usize {
         self.allowed
@@ -814,7 +815,7 @@ impl Assembly {
     /// assert_eq!(network.termination_protection(), None);
     /// assert!(network.capabilities().is_empty());
     /// assert_eq!(network.template().resources().len(), 1);
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn stacks(&self) -> &[SynthesizedStack] {
         &self.stacks
@@ -831,7 +832,7 @@ impl Assembly {
     /// # app.add_stack(stack);
     /// let assembly = app.synth()?;
     /// assert!(assembly.stack("Network").is_some());
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn stack(&self, name: &str) -> Option<&SynthesizedStack> {
         self.stacks.iter().find(|s| s.name == name)
@@ -848,7 +849,7 @@ impl Assembly {
     /// # app.add_stack(stack);
     /// let manifest = app.synth()?.manifest();
     /// assert_eq!(manifest.stacks[0].template, "Network.template.json");
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn manifest(&self) -> Manifest {
         Manifest {
@@ -1041,7 +1042,7 @@ impl Assembly {
     /// let summary = app.synth()?.summary("vpcform.out".as_ref());
     /// assert!(summary.contains("Network: 1 resources -> vpcform.out/Network.template.json"));
     /// assert!(summary.contains("1 AWS::EC2::VPC"));
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn summary(&self, dir: &Path) -> String {
         let mut out = String::new();

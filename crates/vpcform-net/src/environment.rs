@@ -28,7 +28,7 @@ use crate::SynthError;
 /// assert_eq!(env.account.as_deref(), Some("111122223333"));
 /// assert_eq!(env.region.as_deref(), Some("eu-west-1"));
 /// assert!(env.profile.is_none() && env.role_arn.is_none());
-/// # Ok::<(), vpcform_net::SynthErrors>(())
+/// # Ok::<(), vpcform_net::findings::SynthErrors>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -195,7 +195,7 @@ pub(crate) fn check(stack: &str, environment: &Environment, errors: &mut Vec<Syn
 /// let imports = assembly.stack("Consumer").unwrap().parameter_imports();
 /// assert_eq!(imports[0].parameter, "ImportProviderServiceName");
 /// assert_eq!((imports[0].stack.as_str(), imports[0].output.as_str()), ("Provider", "ServiceName"));
-/// # Ok::<(), vpcform_net::SynthErrors>(())
+/// # Ok::<(), vpcform_net::findings::SynthErrors>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

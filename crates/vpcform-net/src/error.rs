@@ -1301,7 +1301,7 @@ impl SynthErrors {
     /// The errors, in the order found.
     ///
     /// ```
-    /// let e = vpcform_net::SynthErrors(vec![]);
+    /// let e = vpcform_net::findings::SynthErrors(vec![]);
     /// assert!(e.errors().is_empty());
     /// ```
     pub fn errors(&self) -> &[SynthError] {
@@ -1329,7 +1329,7 @@ impl std::error::Error for SynthErrors {}
 /// Why a prices file could not be used.
 ///
 /// ```
-/// let error = vpcform_net::Prices::from_json("{}", "prices.json").unwrap_err();
+/// let error = vpcform_net::cost::Prices::from_json("{}", "prices.json").unwrap_err();
 /// assert!(error.to_string().starts_with("prices file prices.json"));
 /// ```
 #[derive(Debug, thiserror::Error)]

@@ -238,6 +238,7 @@ impl<S: StackMarker> Stack<S> {
     ///
     /// ```
     /// use vpcform_net::prelude::*;
+    /// use vpcform_net::endpoints::ServiceName;
     /// vpcform_net::topology! { stack Provider {} stack Consumer {} }
     /// let mut provider = Stack::<Provider>::new("Provider");
     /// let name = provider.export(
@@ -370,7 +371,8 @@ impl<S: StackMarker> Stack<S> {
     ///
     /// ```
     /// use vpcform_net::prelude::*;
-    /// use vpcform_net::Code;
+    /// use vpcform_net::findings::SynthErrors;
+    /// use vpcform_net::findings::Code;
     /// vpcform_net::topology! { stack Network { vpc Main } }
     /// let mut stack = Stack::<Network>::new("Network");
     /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
@@ -393,7 +395,8 @@ impl<S: StackMarker> Stack<S> {
     ///
     /// ```
     /// use vpcform_net::prelude::*;
-    /// use vpcform_net::Code;
+    /// use vpcform_net::findings::SynthErrors;
+    /// use vpcform_net::findings::Code;
     /// vpcform_net::topology! { stack Network { vpc Main } }
     /// let mut stack = Stack::<Network>::new("Network");
     /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());

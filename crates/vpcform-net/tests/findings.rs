@@ -1,8 +1,9 @@
 //! Findings as data: allowing warnings per stack and per construct, and where a finding points
 //! in the program. Codes and constructs are asserted, not sentences.
 
+use vpcform_net::endpoints::InterfaceEndpointRef;
+use vpcform_net::findings::{Code, Finding};
 use vpcform_net::prelude::*;
-use vpcform_net::{Code, Finding, InterfaceEndpointRef};
 
 vpcform_net::topology! {
     stack One { vpc VpcOne }

@@ -1,10 +1,16 @@
 //! The typed network model's guarantees (handle identity, typed exports, the escape hatch) and
 //! the AWS rules it added: each test fails when its rule is removed.
 
+use vpcform_net::cfn;
+use vpcform_net::endpoints::DnsOptions;
+use vpcform_net::endpoints::ServiceName;
 use vpcform_net::prelude::*;
-use vpcform_net::{
-    DnsOptions, InternetGatewayRef, NatGatewayRef, RouteTableRef, Scheme, SubnetRef, cfn,
-};
+use vpcform_net::privatelink::HealthCheck;
+use vpcform_net::privatelink::Scheme;
+use vpcform_net::security::SecurityGroupRef;
+use vpcform_net::vpc::VpcRef;
+use vpcform_net::vpc::{InternetGateway, NatGateway};
+use vpcform_net::vpc::{InternetGatewayRef, NatGatewayRef, RouteTableRef, SubnetRef};
 
 include!("common/consumer.rs");
 include!("common/report.rs");
@@ -169,7 +175,7 @@ fn an_import_from_another_account_is_a_parameter_filled_at_deploy() {
     );
     assert_eq!(
         consumer.parameter_imports(),
-        [vpcform_net::ParameterImport {
+        [vpcform_net::deployment::ParameterImport {
             parameter: "ImportProviderVpcId".into(),
             stack: "Provider".into(),
             output: "VpcId".into(),
@@ -222,7 +228,7 @@ fn an_import_in_one_account_and_region_stays_an_import_value() {
 
 #[test]
 fn import_parameter_names_that_strip_to_one_are_numbered() {
-    use vpcform_net::{DynamicStack, DynamicVpc};
+    use vpcform_net::handles::{DynamicStack, DynamicVpc};
     let mut stacks = Vec::new();
     let mut exports = Vec::new();
     for (i, name) in ["Net-A", "NetA", "N-etA"].into_iter().enumerate() {

@@ -2,8 +2,11 @@
 //! each part of a compound rule on its own. Written from what cargo-mutants found untested
 //! (`cargo xtask mutants`, TESTING.md).
 
+use vpcform_net::cfn;
 use vpcform_net::prelude::*;
-use vpcform_net::{NatGatewayRef, TargetType, cfn};
+use vpcform_net::privatelink::TargetType;
+use vpcform_net::vpc::NatGatewayRef;
+use vpcform_net::vpc::{InternetGateway, NatGateway};
 
 include!("common/consumer.rs");
 include!("common/report.rs");
@@ -315,7 +318,7 @@ fn a_workload_needs_subnets() {
     stack.add(
         "Pods",
         Workload::builder()
-            .subnets(Vec::<vpcform_net::SubnetRef<VpcA>>::new())
+            .subnets(Vec::<vpcform_net::vpc::SubnetRef<VpcA>>::new())
             .build(),
     );
     let e = errors(stack);

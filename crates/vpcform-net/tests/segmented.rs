@@ -1,8 +1,11 @@
 //! Transit gateways with route tables of their own: associations, propagations, static and
 //! blackhole routes — their rules, and the traffic analysis through them.
 
+use vpcform_net::cfn;
 use vpcform_net::prelude::*;
-use vpcform_net::{Blackhole, PathKind, PropagationRouteTable, cfn};
+use vpcform_net::traffic::PathKind;
+use vpcform_net::transit::{Blackhole, PropagationRouteTable};
+use vpcform_net::transit::{TransitGatewayRoute, TransitGatewayRouteTable};
 
 include!("common/report.rs");
 

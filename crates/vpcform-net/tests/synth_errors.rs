@@ -1,7 +1,12 @@
 //! Every synthesis check: a topology that breaks the rule, and the error that names it.
 
+use vpcform_net::endpoints::DnsOptions;
+use vpcform_net::endpoints::{DnsRecordIpType, IpAddressType, ServiceName};
+use vpcform_net::findings::Code;
 use vpcform_net::prelude::*;
-use vpcform_net::{Code, RouteTableRef, SubnetRef};
+use vpcform_net::security::SecurityGroupRef;
+use vpcform_net::vpc::VpcRef;
+use vpcform_net::vpc::{RouteTableRef, SubnetRef};
 
 include!("common/consumer.rs");
 include!("common/report.rs");
@@ -648,7 +653,7 @@ fn a_pinned_region_gets_the_partition_correct_service_name() {
 
 // ── Endpoint policies ───────────────────────────────────────────────────────────────────
 
-fn gateway_with_policy(policy: impl Into<vpcform_net::EndpointPolicy>) -> Vec<String> {
+fn gateway_with_policy(policy: impl Into<vpcform_net::endpoints::EndpointPolicy>) -> Vec<String> {
     let (mut stack, vpc, a, b) = two_az_consumer();
     let routes = stack.add(
         "Routes",
@@ -831,7 +836,7 @@ fn provider_in_azs(
     supported: &[&str],
 ) -> (
     Stack<Provider>,
-    vpcform_net::Export<Provider, vpcform_net::ServiceName>,
+    vpcform_net::export::Export<Provider, vpcform_net::endpoints::ServiceName>,
 ) {
     let mut stack = Stack::<Provider>::new("Provider");
     if let Some(region) = region {
@@ -1133,7 +1138,7 @@ fn warnings_are_collected_not_fatal() {
         "Nlb",
         NetworkLoadBalancer::builder()
             .subnets([&a])
-            .security_groups(vpcform_net::SecurityGroupRef::none())
+            .security_groups(vpcform_net::security::SecurityGroupRef::none())
             .build(),
     );
     let warnings = warnings(vec![stack]);
@@ -1221,7 +1226,7 @@ fn endpoint_service_without_load_balancer_and_nlb_without_subnets() {
             .security_groups([&sg])
             .build(),
     );
-    let no_nlbs: [&vpcform_net::NetworkLoadBalancerRef<VpcB>; 0] = [];
+    let no_nlbs: [&vpcform_net::privatelink::NetworkLoadBalancerRef<VpcB>; 0] = [];
     stack.add(
         "Service",
         EndpointService::builder()
@@ -1263,7 +1268,7 @@ fn dual_stack_consumer(
     let vpc = match ipv6 {
         true => Vpc::<VpcA>::builder()
             .cidr("10.0.0.0/16")
-            .ipv6(vpcform_net::Ipv6Block::AmazonProvided)
+            .ipv6(vpcform_net::vpc::Ipv6Block::AmazonProvided)
             .build(),
         false => Vpc::<VpcA>::builder().cidr("10.0.0.0/16").build(),
     };

@@ -17,14 +17,14 @@ use crate::{StackMarker, SynthError};
 
 /// A VPC Lattice service network (`AWS::VpcLattice::ServiceNetwork`) in stack `S`: resource
 /// configurations join it with a
-/// [`ServiceNetworkResourceAssociation`](crate::ServiceNetworkResourceAssociation), and a
+/// [`ServiceNetworkResourceAssociation`](crate::lattice::ServiceNetworkResourceAssociation), and a
 /// consumer VPC reaches every one of them through a single
-/// [`ServiceNetworkEndpoint`](crate::ServiceNetworkEndpoint) (`VpcEndpointType:
+/// [`ServiceNetworkEndpoint`](crate::lattice::ServiceNetworkEndpoint) (`VpcEndpointType:
 /// ServiceNetwork`) instead of one resource endpoint per resource.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::ServiceNetwork;
+/// use vpcform_net::lattice::ServiceNetwork;
 /// vpcform_net::topology! { stack Shared {} }
 /// let mut shared = Stack::<Shared>::new("Shared");
 /// let network = shared.add("Databases", ServiceNetwork::builder().name("databases").build());

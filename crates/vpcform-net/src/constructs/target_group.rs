@@ -30,8 +30,8 @@ pub enum TargetType {
 /// `Targets`).
 ///
 /// ```
-/// let pod = vpcform_net::TargetDescription::ip("10.1.1.10");
-/// let on_8443 = vpcform_net::TargetDescription::ip("10.1.2.10").port(8443);
+/// let pod = vpcform_net::privatelink::TargetDescription::ip("10.1.1.10");
+/// let on_8443 = vpcform_net::privatelink::TargetDescription::ip("10.1.2.10").port(8443);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TargetDescription {
@@ -43,7 +43,7 @@ impl TargetDescription {
     /// A target by IP address (for [`TargetType::Ip`]).
     ///
     /// ```
-    /// let t = vpcform_net::TargetDescription::ip("10.1.1.10");
+    /// let t = vpcform_net::privatelink::TargetDescription::ip("10.1.1.10");
     /// ```
     pub fn ip(address: impl Into<Value>) -> TargetDescription {
         TargetDescription {
@@ -55,7 +55,7 @@ impl TargetDescription {
     /// A target by instance ID (for [`TargetType::Instance`]).
     ///
     /// ```
-    /// let t = vpcform_net::TargetDescription::instance("i-0123456789abcdef0");
+    /// let t = vpcform_net::privatelink::TargetDescription::instance("i-0123456789abcdef0");
     /// ```
     pub fn instance(id: impl Into<Value>) -> TargetDescription {
         TargetDescription {
@@ -67,7 +67,7 @@ impl TargetDescription {
     /// Overrides the target group's port for this target.
     ///
     /// ```
-    /// let t = vpcform_net::TargetDescription::ip("10.1.1.10").port(8443);
+    /// let t = vpcform_net::privatelink::TargetDescription::ip("10.1.1.10").port(8443);
     /// ```
     pub fn port(mut self, port: u16) -> TargetDescription {
         self.port = Some(port);
@@ -78,7 +78,7 @@ impl TargetDescription {
 /// A TCP health check.
 ///
 /// ```
-/// let check = vpcform_net::HealthCheck::tcp().interval_seconds(10).healthy_threshold(3);
+/// let check = vpcform_net::privatelink::HealthCheck::tcp().interval_seconds(10).healthy_threshold(3);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct HealthCheck {
@@ -94,7 +94,7 @@ impl HealthCheck {
     /// state: the fast end of what NLBs allow, since PrivateLink consumers see failures directly.
     ///
     /// ```
-    /// let check = vpcform_net::HealthCheck::tcp();
+    /// let check = vpcform_net::privatelink::HealthCheck::tcp();
     /// ```
     pub fn tcp() -> HealthCheck {
         HealthCheck {
@@ -109,7 +109,7 @@ impl HealthCheck {
     /// Checks this port instead of the traffic port.
     ///
     /// ```
-    /// let check = vpcform_net::HealthCheck::tcp().port(8081);
+    /// let check = vpcform_net::privatelink::HealthCheck::tcp().port(8081);
     /// ```
     pub fn port(mut self, port: u16) -> HealthCheck {
         self.port = Some(port);
@@ -119,7 +119,7 @@ impl HealthCheck {
     /// Seconds between checks (NLB: 5 to 300).
     ///
     /// ```
-    /// let check = vpcform_net::HealthCheck::tcp().interval_seconds(30);
+    /// let check = vpcform_net::privatelink::HealthCheck::tcp().interval_seconds(30);
     /// ```
     pub fn interval_seconds(mut self, seconds: u16) -> HealthCheck {
         self.interval_seconds = seconds;
@@ -130,7 +130,7 @@ impl HealthCheck {
     /// Default: AWS's (10 s for TCP).
     ///
     /// ```
-    /// let check = vpcform_net::HealthCheck::tcp().interval_seconds(30).timeout_seconds(5);
+    /// let check = vpcform_net::privatelink::HealthCheck::tcp().interval_seconds(30).timeout_seconds(5);
     /// ```
     pub fn timeout_seconds(mut self, seconds: u16) -> HealthCheck {
         self.timeout_seconds = Some(seconds);
@@ -140,7 +140,7 @@ impl HealthCheck {
     /// Consecutive successes before a target is healthy (2 to 10).
     ///
     /// ```
-    /// let check = vpcform_net::HealthCheck::tcp().healthy_threshold(2);
+    /// let check = vpcform_net::privatelink::HealthCheck::tcp().healthy_threshold(2);
     /// ```
     pub fn healthy_threshold(mut self, n: u16) -> HealthCheck {
         self.healthy_threshold = n;
@@ -150,7 +150,7 @@ impl HealthCheck {
     /// Consecutive failures before a target is unhealthy (2 to 10).
     ///
     /// ```
-    /// let check = vpcform_net::HealthCheck::tcp().unhealthy_threshold(2);
+    /// let check = vpcform_net::privatelink::HealthCheck::tcp().unhealthy_threshold(2);
     /// ```
     pub fn unhealthy_threshold(mut self, n: u16) -> HealthCheck {
         self.unhealthy_threshold = n;

@@ -53,7 +53,7 @@ pub struct TransitGatewayAttachment<V: VpcMarker> {
     /// The VPC. Required.
     #[builder(setter(into))]
     vpc: VpcRef<V>,
-    /// The transit gateway: a [`TransitGatewayRef`](crate::TransitGatewayRef) of the same
+    /// The transit gateway: a [`TransitGatewayRef`](crate::transit::TransitGatewayRef) of the same
     /// stack, or its ID imported from another stack's export. Required.
     #[builder(setter(transform = |tgw: impl IntoTransitGateway<V::Stack>| tgw.transit_gateway()))]
     transit_gateway: TransitGatewaySource,

@@ -24,7 +24,8 @@ use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::Blackhole;
+/// use vpcform_net::transit::{TransitGatewayRoute, TransitGatewayRouteTable};
+/// use vpcform_net::transit::Blackhole;
 /// vpcform_net::topology! { stack Network {} }
 /// let mut network = Stack::<Network>::new("Network");
 /// let tgw = network.add("Tgw", TransitGateway::builder().default_route_table(false).build());

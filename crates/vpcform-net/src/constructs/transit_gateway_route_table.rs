@@ -18,12 +18,13 @@ use crate::stack::{Construct, StackDef};
 /// A transit gateway route table (`AWS::EC2::TransitGatewayRouteTable`) in stack `S`: with the
 /// transit gateway's default route table off, each attachment is associated with one table
 /// (its traffic is routed by it) and propagates its VPC's block into any number of them; a
-/// [`TransitGatewayRoute`](crate::TransitGatewayRoute) adds a static or blackhole route. The
+/// [`TransitGatewayRoute`](crate::transit::TransitGatewayRoute) adds a static or blackhole route. The
 /// segmented layouts of AWS's Transit Gateway guide ("isolated VPCs with shared services")
 /// are built from these.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
+/// use vpcform_net::transit::TransitGatewayRouteTable;
 /// vpcform_net::topology! { stack Network {} }
 /// let mut network = Stack::<Network>::new("Network");
 /// let tgw = network.add("Tgw", TransitGateway::builder().default_route_table(false).build());
@@ -97,7 +98,8 @@ impl<S> IntoTransitGatewayRouteTable<S> for Imported<S, TransitGatewayRouteTable
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::PropagationRouteTable;
+/// use vpcform_net::transit::TransitGatewayRouteTable;
+/// use vpcform_net::transit::PropagationRouteTable;
 /// vpcform_net::topology! { stack Network {} }
 /// let mut network = Stack::<Network>::new("Network");
 /// let tgw = network.add("Tgw", TransitGateway::builder().default_route_table(false).build());

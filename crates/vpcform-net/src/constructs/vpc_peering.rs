@@ -27,6 +27,7 @@ use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 ///
 /// ```
 /// use vpcform_net::prelude::*;
+/// use vpcform_net::transit::VpcPeering;
 /// vpcform_net::topology! { stack Net { vpc A, vpc B } }
 /// let mut net = Stack::<Net>::new("Net");
 /// let a = net.add("A", Vpc::<A>::builder().cidr(cidr!("10.0.0.0/16")).build());
@@ -99,7 +100,8 @@ impl IntoPeerVpc<ExternalVpc> for ExternalVpc {
 /// that accepts the request when they are not the requester's.
 ///
 /// ```
-/// use vpcform_net::{ExternalVpc, cidr};
+/// use vpcform_net::cidr;
+/// use vpcform_net::transit::ExternalVpc;
 /// let shared = ExternalVpc::new("vpc-0123456789abcdef0", cidr!("10.50.0.0/16"))
 ///     .owner("123456789012")
 ///     .role_arn("arn:aws:iam::123456789012:role/peering-acceptor")

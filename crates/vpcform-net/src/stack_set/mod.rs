@@ -27,7 +27,7 @@ use crate::{Stack, StackMarker};
 /// units, every account in them and their children except those excluded (service-managed).
 ///
 /// ```
-/// use vpcform_net::StackSetTargets;
+/// use vpcform_net::deployment::StackSetTargets;
 /// let accounts = StackSetTargets::accounts(["111122223333", "444455556666"]);
 /// let ous = StackSetTargets::organizational_units(["ou-ab12-11111111"]).except_accounts(["111122223333"]);
 /// ```
@@ -81,7 +81,7 @@ impl StackSetTargets {
 /// A number of accounts, or a percentage of a region's: how many at once, how many may fail.
 ///
 /// ```
-/// let at_once = vpcform_net::Amount::Percentage(25);
+/// let at_once = vpcform_net::deployment::Amount::Percentage(25);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -95,7 +95,7 @@ pub enum Amount {
 /// How CloudFormation rolls an operation out (`StackSetOperationPreferences`).
 ///
 /// ```
-/// use vpcform_net::{Amount, OperationPreferences};
+/// use vpcform_net::deployment::{Amount, OperationPreferences};
 /// let preferences = OperationPreferences::default()
 ///     .max_concurrent(Amount::Percentage(25))
 ///     .failure_tolerance(Amount::Count(2))
@@ -149,7 +149,7 @@ impl OperationPreferences {
     /// Deploys to all regions at once.
     ///
     /// ```
-    /// let p = vpcform_net::OperationPreferences::default().parallel_regions();
+    /// let p = vpcform_net::deployment::OperationPreferences::default().parallel_regions();
     /// ```
     pub fn parallel_regions(mut self) -> OperationPreferences {
         self.parallel_regions = true;
@@ -171,7 +171,7 @@ impl OperationPreferences {
 /// Who deploys the instances.
 ///
 /// ```
-/// use vpcform_net::PermissionModel;
+/// use vpcform_net::deployment::PermissionModel;
 /// let own_roles = PermissionModel::self_managed();
 /// let organizations = PermissionModel::service_managed().auto_deploy(true);
 /// ```
@@ -240,7 +240,7 @@ impl PermissionModel {
     /// Service-managed: keep an account's stack when it leaves the target units.
     ///
     /// ```
-    /// let p = vpcform_net::PermissionModel::service_managed().auto_deploy(true).retain_stacks_on_account_removal(true);
+    /// let p = vpcform_net::deployment::PermissionModel::service_managed().auto_deploy(true).retain_stacks_on_account_removal(true);
     /// ```
     pub fn retain_stacks_on_account_removal(mut self, retain: bool) -> PermissionModel {
         if let PermissionModel::ServiceManaged {
@@ -256,7 +256,7 @@ impl PermissionModel {
     /// Service-managed: deploy as a delegated administrator (`CallAs` `DELEGATED_ADMIN`).
     ///
     /// ```
-    /// let p = vpcform_net::PermissionModel::service_managed().delegated_admin();
+    /// let p = vpcform_net::deployment::PermissionModel::service_managed().delegated_admin();
     /// ```
     pub fn delegated_admin(mut self) -> PermissionModel {
         if let PermissionModel::ServiceManaged {
@@ -271,7 +271,7 @@ impl PermissionModel {
     /// Self-managed: the administration role's ARN and the execution role's name.
     ///
     /// ```
-    /// let p = vpcform_net::PermissionModel::self_managed()
+    /// let p = vpcform_net::deployment::PermissionModel::self_managed()
     ///     .roles("arn:aws:iam::111122223333:role/StackSetAdmin", "StackSetExecution");
     /// ```
     pub fn roles(
@@ -323,7 +323,8 @@ pub(crate) struct StackSetDef {
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{ExistingId, ExistingVpc, PermissionModel, StackSet, StackSetTargets};
+/// use vpcform_net::deployment::{PermissionModel, StackSet, StackSetTargets};
+/// use vpcform_net::existing::{ExistingId, ExistingVpc};
 /// vpcform_net::topology! { stack Baseline { vpc Workload } }
 ///
 /// let mut stack = Stack::<Baseline>::new("EndpointBaseline");
@@ -346,7 +347,7 @@ pub(crate) struct StackSetDef {
 /// app.add_stack_set(fleet);
 /// let assembly = app.synth()?;
 /// assert_eq!(assembly.stacks()[0].stack_set().unwrap().overrides.len(), 1);
-/// # Ok::<(), vpcform_net::SynthErrors>(())
+/// # Ok::<(), vpcform_net::findings::SynthErrors>(())
 /// ```
 pub struct StackSet<S> {
     pub(crate) def: StackDef,
@@ -398,8 +399,8 @@ impl<S: StackMarker> StackSet<S> {
     /// ```
     /// # use vpcform_net::prelude::*;
     /// # vpcform_net::topology! { stack Baseline {} }
-    /// let fleet = vpcform_net::StackSet::new(Stack::<Baseline>::new("Baseline"))
-    ///     .preferences(vpcform_net::OperationPreferences::default().max_concurrent(vpcform_net::Amount::Count(10)));
+    /// let fleet = vpcform_net::deployment::StackSet::new(Stack::<Baseline>::new("Baseline"))
+    ///     .preferences(vpcform_net::deployment::OperationPreferences::default().max_concurrent(vpcform_net::deployment::Amount::Count(10)));
     /// ```
     pub fn preferences(mut self, preferences: OperationPreferences) -> StackSet<S> {
         self.set.preferences = preferences;
@@ -419,13 +420,14 @@ impl<S: StackMarker> StackSet<S> {
     ///
     /// ```
     /// # use vpcform_net::prelude::*;
-    /// # use vpcform_net::{ExistingId, ExistingVpc, StackSet};
+    /// # use vpcform_net::deployment::StackSet;
+    /// # use vpcform_net::existing::{ExistingId, ExistingVpc};
     /// # vpcform_net::topology! { stack Baseline { vpc Workload } }
     /// let mut stack = Stack::<Baseline>::new("Baseline");
     /// let vpc = stack.add("Vpc", ExistingVpc::<Workload>::builder().id(ExistingId::parameter()).cidr(cidr!("10.100.0.0/16")).build());
     /// stack.add("Endpoints", SecurityGroup::builder().vpc(&vpc).build());
     /// let fleet = StackSet::new(stack)
-    ///     .targets(vpcform_net::StackSetTargets::accounts(["111122223333"]))
+    ///     .targets(vpcform_net::deployment::StackSetTargets::accounts(["111122223333"]))
     ///     .regions(["us-east-1"])
     ///     .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0"));
     /// let mut app = App::new("fleet");
@@ -500,7 +502,7 @@ impl StackSetTargets {
     /// The accounts.
     ///
     /// ```
-    /// assert_eq!(vpcform_net::StackSetTargets::accounts(["111122223333"]).account_ids(), ["111122223333"]);
+    /// assert_eq!(vpcform_net::deployment::StackSetTargets::accounts(["111122223333"]).account_ids(), ["111122223333"]);
     /// ```
     pub fn account_ids(&self) -> &[String] {
         &self.accounts
@@ -509,7 +511,7 @@ impl StackSetTargets {
     /// The organizational units.
     ///
     /// ```
-    /// assert_eq!(vpcform_net::StackSetTargets::organizational_units(["r-ab12"]).unit_ids(), ["r-ab12"]);
+    /// assert_eq!(vpcform_net::deployment::StackSetTargets::organizational_units(["r-ab12"]).unit_ids(), ["r-ab12"]);
     /// ```
     pub fn unit_ids(&self) -> &[String] {
         &self.organizational_units
@@ -518,7 +520,7 @@ impl StackSetTargets {
     /// The accounts left out of the units.
     ///
     /// ```
-    /// let t = vpcform_net::StackSetTargets::organizational_units(["r-ab12"]).except_accounts(["111122223333"]);
+    /// let t = vpcform_net::deployment::StackSetTargets::organizational_units(["r-ab12"]).except_accounts(["111122223333"]);
     /// assert_eq!(t.excluded_account_ids(), ["111122223333"]);
     /// ```
     pub fn excluded_account_ids(&self) -> &[String] {
