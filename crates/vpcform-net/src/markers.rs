@@ -107,3 +107,12 @@ impl VpcMarker for DynamicVpc {
 }
 
 impl InStack<DynamicStack> for DynamicVpc {}
+
+/// Supertraits users cannot name, so the traits built on them are implemented only here: an
+/// `impl SameStack<Consumer> for Provider` in a program would let a handle cross stacks.
+pub(crate) mod sealed {
+    /// Holds when stack `Self` is stack `S`.
+    pub trait Same<S> {}
+
+    impl<S> Same<S> for S {}
+}

@@ -103,7 +103,7 @@ pub trait IntoServiceNetwork<S> {
     note = "a service network of another stack crosses stacks by its ARN: \
             `let arn = shared.export(\"NetworkArn\", &network);` then `consumer.import(&arn)`"
 )]
-pub trait ServiceNetworkStack<S> {}
+pub trait ServiceNetworkStack<S>: crate::markers::sealed::Same<S> {}
 
 impl<S> ServiceNetworkStack<S> for S {}
 

@@ -104,7 +104,7 @@ pub type TransitGatewaySource = crate::handle::Linked;
     note = "a transit gateway of another stack crosses stacks by its ID: \
             `let id = network.export(\"TransitGatewayId\", &tgw);` then `spoke.import(&id)`"
 )]
-pub trait SameStack<S> {}
+pub trait SameStack<S>: crate::markers::sealed::Same<S> {}
 
 impl<S> SameStack<S> for S {}
 

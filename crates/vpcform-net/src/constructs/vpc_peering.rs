@@ -235,10 +235,21 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, W: PeerVpcIn<S>> Construct<S> fo
     note = "peer two VPCs of one stack, or give the other VPC as an `ExternalVpc` (its ID and \
             block)"
 )]
-pub trait PeerVpcIn<S> {}
+pub trait PeerVpcIn<S>: sealed::PeerVpcIn<S> {}
 
 impl<S, W: VpcMarker + InStack<S>> PeerVpcIn<S> for W {}
 impl<S> PeerVpcIn<S> for ExternalVpc {}
+
+/// Sealed: a program's `impl PeerVpcIn<Consumer> for VpcB` would peer across stacks.
+mod sealed {
+    use super::ExternalVpc;
+    use crate::markers::{InStack, VpcMarker};
+
+    pub trait PeerVpcIn<S> {}
+
+    impl<S, W: VpcMarker + InStack<S>> PeerVpcIn<S> for W {}
+    impl<S> PeerVpcIn<S> for ExternalVpc {}
+}
 
 pub(crate) struct VpcPeeringNode {
     pub(crate) id: Arc<str>,
