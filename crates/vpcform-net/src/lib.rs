@@ -84,6 +84,14 @@ pub(crate) use stack_set::{StackSet, StackSetSpec};
 
 /// The VPC and what lives in it: subnets and availability zones, route tables and routes,
 /// internet, NAT and egress-only gateways, flow logs, workloads, and CIDR blocks.
+///
+/// ```
+/// use vpcform_net::vpc::{SubnetRef, VpcRef};
+/// // Handles are typed by their VPC: a subnet of another VPC does not fit here.
+/// fn private_subnets<V>(_vpc: &VpcRef<V>, subnets: Vec<SubnetRef<V>>) -> Vec<SubnetRef<V>> {
+///     subnets
+/// }
+/// ```
 pub mod vpc {
     pub use crate::cidr::{CidrBlock, CidrError, Ipv4Cidr};
     pub use crate::constructs::egress_only_internet_gateway::{
@@ -101,8 +109,12 @@ pub mod vpc {
     pub use crate::constructs::workload::{Workload, WorkloadRef};
 }
 
-/// Security groups and their rules: who ([`Peer`](security::Peer)) may reach which
-/// [`Port`](security::Port).
+/// Security groups and their rules: who (`Peer`) may reach which `Port`.
+///
+/// ```
+/// use vpcform_net::security::Port;
+/// assert_eq!(Port::tcp(443).to_string(), "TCP 443");
+/// ```
 pub mod security {
     pub use crate::constructs::security_group::{
         Peer, Port, Rule, SecurityGroup, SecurityGroupRef,
@@ -110,7 +122,12 @@ pub mod security {
 }
 
 /// VPC endpoints to AWS services and endpoint services: gateway and interface endpoints, their
-/// DNS options and policies. The services themselves are in [`services`](crate::services).
+/// DNS options and policies. The services themselves are in [`services`].
+///
+/// ```
+/// use vpcform_net::endpoints::InterfaceEndpointRef;
+/// fn endpoint_dns<V>(_endpoint: &InterfaceEndpointRef<V>) {}
+/// ```
 pub mod endpoints {
     pub use crate::constructs::gateway_endpoint::{GatewayEndpoint, GatewayEndpointRef};
     pub use crate::constructs::interface_endpoint::{
@@ -121,6 +138,11 @@ pub mod endpoints {
 }
 
 /// Transit gateways (attachments, route tables, routes) and VPC peering connections.
+///
+/// ```
+/// use vpcform_net::transit::TransitGatewayRef;
+/// fn hub<S>(_tgw: &TransitGatewayRef<S>) {}
+/// ```
 pub mod transit {
     pub use crate::constructs::transit_gateway::{
         IntoTransitGateway, SameStack, TransitGateway, TransitGatewayRef,
@@ -141,6 +163,11 @@ pub mod transit {
 }
 
 /// Route 53 private hosted zones and the VPCs they are associated with.
+///
+/// ```
+/// use vpcform_net::zones::PrivateHostedZoneRef;
+/// fn zone(_zone: &PrivateHostedZoneRef) {}
+/// ```
 pub mod zones {
     pub use crate::constructs::hosted_zone::{
         IntoZoneVpc, PrivateHostedZone, PrivateHostedZoneRef, ZoneVpc,
@@ -149,6 +176,12 @@ pub mod zones {
 
 /// VPC Lattice: service networks, their endpoints and resource associations, resource gateways,
 /// resource configurations and resource endpoints.
+///
+/// ```
+/// use vpcform_net::lattice::LatticeResource;
+/// let db = LatticeResource::dns("db.internal.example.com");
+/// # let _ = db;
+/// ```
 pub mod lattice {
     pub use crate::constructs::resource_configuration::{
         LatticeResource, ResourceConfiguration, ResourceConfigurationRef,
@@ -169,12 +202,23 @@ pub mod lattice {
 }
 
 /// AWS RAM resource shares: constructs shared with other accounts.
+///
+/// ```
+/// use vpcform_net::sharing::ResourceShareRef;
+/// fn share<S>(_share: &ResourceShareRef<S>) {}
+/// ```
 pub mod sharing {
     pub use crate::constructs::resource_share::{ResourceShare, ResourceShareRef, SharedResource};
 }
 
 /// Resources that exist already, outside the app (a VPC, subnets, route tables, security
 /// groups), named by their IDs.
+///
+/// ```
+/// use vpcform_net::existing::ExistingVpc;
+/// use vpcform_net::handles::VpcMarker;
+/// fn adopted<V: VpcMarker>(_vpc: &ExistingVpc<V>) {}
+/// ```
 pub mod existing {
     pub use crate::constructs::existing::{
         ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc,
@@ -183,6 +227,15 @@ pub mod existing {
 
 /// What synthesis reports: errors and warnings as findings with stable codes, severities, the
 /// AWS source a rule rests on, and where the program added the construct.
+///
+/// ```
+/// use vpcform_net::findings::{Severity, SynthErrors};
+/// fn errors(result: Result<(), SynthErrors>) -> usize {
+///     result.err().map_or(0, |e| e.errors().len())
+/// }
+/// assert_eq!(errors(Ok(())), 0);
+/// # let _ = Severity::Warning;
+/// ```
 pub mod findings {
     pub use crate::error::{PricesError, SynthError, SynthErrors, SynthWarning};
     pub use crate::finding::{
@@ -191,6 +244,11 @@ pub mod findings {
 }
 
 /// Where stacks are deployed: environments (account, region, parameters) and StackSets.
+///
+/// ```
+/// use vpcform_net::deployment::Environment;
+/// fn region(env: &Environment) -> &Environment { env }
+/// ```
 pub mod deployment {
     pub use crate::environment::{Environment, ParameterImport};
     pub use crate::stack_set::{
@@ -201,6 +259,13 @@ pub mod deployment {
 
 /// The types that make handles typed: the stack and VPC marker traits [`topology!`] implements,
 /// the run-time escape hatch, and the traits generic code over handles names.
+///
+/// ```
+/// use vpcform_net::handles::VpcMarker;
+/// vpcform_net::topology! { stack Network { vpc Main } }
+/// fn stack_of<V: VpcMarker>() -> &'static str { std::any::type_name::<V::Stack>() }
+/// assert!(stack_of::<Main>().ends_with("Network"));
+/// ```
 pub mod handles {
     pub use crate::handle::{AnyHandle, AsHandle};
     pub use crate::markers::{DynamicStack, DynamicVpc, InStack, StackMarker, VpcMarker};

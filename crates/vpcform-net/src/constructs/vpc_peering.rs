@@ -235,7 +235,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, W: PeerVpcIn<S>> Construct<S> fo
     note = "peer two VPCs of one stack, or give the other VPC as an `ExternalVpc` (its ID and \
             block)"
 )]
-pub trait PeerVpcIn<S>: sealed::PeerVpcIn<S> {}
+pub trait PeerVpcIn<S>: sealed::Accepter<S> {}
 
 impl<S, W: VpcMarker + InStack<S>> PeerVpcIn<S> for W {}
 impl<S> PeerVpcIn<S> for ExternalVpc {}
@@ -245,10 +245,10 @@ mod sealed {
     use super::ExternalVpc;
     use crate::markers::{InStack, VpcMarker};
 
-    pub trait PeerVpcIn<S> {}
+    pub trait Accepter<S> {}
 
-    impl<S, W: VpcMarker + InStack<S>> PeerVpcIn<S> for W {}
-    impl<S> PeerVpcIn<S> for ExternalVpc {}
+    impl<S, W: VpcMarker + InStack<S>> Accepter<S> for W {}
+    impl<S> Accepter<S> for ExternalVpc {}
 }
 
 pub(crate) struct VpcPeeringNode {
