@@ -5,6 +5,7 @@
 //! `cargo run --example before_endpoints` — then compare with `examples/private_endpoints.rs`.
 
 use vpcform::prelude::*;
+use vpcform::vpc::{InternetGateway, NatGateway};
 
 vpcform::topology! {
     /// The only stack.

@@ -15,8 +15,16 @@
 //! Stacks deploy Network, Provider, SpokeA, SpokeB, Hub: the hub imports the spokes' VPC IDs
 //! for its zones, the spokes import the transit gateway and the provider's service name.
 
+use vpcform::endpoints::InterfaceTarget;
+use vpcform::endpoints::ServiceName;
+use vpcform::handles::VpcMarker;
 use vpcform::prelude::*;
-use vpcform::{InterfaceTarget, PrivateDnsCapable, ResourceShare, SharedResource, SubnetRef};
+use vpcform::privatelink::AccessLogs;
+use vpcform::security::SecurityGroupRef;
+use vpcform::services::PrivateDnsCapable;
+use vpcform::sharing::{ResourceShare, SharedResource};
+use vpcform::vpc::SubnetRef;
+use vpcform::vpc::{Ipv4Cidr, VpcRef};
 
 vpcform::topology! {
     /// The transit gateway, shared by every VPC.
@@ -118,7 +126,10 @@ pub fn app() -> App {
         TargetGroup::builder()
             .vpc(&provider_vpc)
             .port(443)
-            .targets([Target::ip("10.3.1.10"), Target::ip("10.3.2.10")])
+            .targets([
+                TargetDescription::ip("10.3.1.10"),
+                TargetDescription::ip("10.3.2.10"),
+            ])
             .build(),
     );
     provider.add(
@@ -319,8 +330,8 @@ fn centralize<T: InterfaceTarget<Hub> + PrivateDnsCapable>(
 /// provider's service through their own interface endpoint.
 fn flows<V>(
     app: &mut App,
-    pods: &vpcform::WorkloadRef<V>,
-    service: &vpcform::EndpointServiceRef<ProviderVpc>,
+    pods: &vpcform::vpc::WorkloadRef<V>,
+    service: &vpcform::privatelink::EndpointServiceRef<ProviderVpc>,
 ) {
     app.flow(Flow::new(pods, services::Sts, HTTPS).gb_per_month(5.0));
     app.flow(Flow::new(pods, services::EcrApi, HTTPS).gb_per_month(10.0));
@@ -334,13 +345,16 @@ fn flows<V>(
 /// What a spoke's callers need.
 struct Spoke<V> {
     vpc: VpcRef<V>,
-    pods: vpcform::WorkloadRef<V>,
+    pods: vpcform::vpc::WorkloadRef<V>,
 }
 
 /// A spoke VPC: attachment subnets (/28, AWS's advice) and workload subnets in two AZs, one
 /// route table sending the hub's and other spokes' blocks to the transit gateway, an S3
 /// gateway endpoint, and its own interface endpoint to the provider's service.
-fn spoke<S: vpcform::StackMarker, V: VpcMarker<Stack = S> + vpcform::InStack<S>>(
+fn spoke<
+    S: vpcform::handles::StackMarker,
+    V: VpcMarker<Stack = S> + vpcform::handles::InStack<S>,
+>(
     stack: &mut Stack<S>,
     name: &str,
     cidr: Ipv4Cidr,

@@ -7,7 +7,13 @@
 //! dual-stack endpoint, a service without IPv6 (EC2's API, say), or DNS records of a type the
 //! endpoint cannot have.
 
+use vpcform::endpoints::DnsOptions;
+use vpcform::endpoints::{DnsRecordIpType, IpAddressType};
 use vpcform::prelude::*;
+use vpcform::privatelink::AccessLogs;
+use vpcform::privatelink::HealthCheck;
+use vpcform::vpc::Ipv6Block;
+use vpcform::vpc::{EgressOnlyInternetGateway, RouteDestination};
 
 vpcform::topology! {
     /// The only stack.
@@ -128,7 +134,10 @@ pub fn app() -> App {
             .vpc(&vpc)
             .port(443)
             .health_check(HealthCheck::tcp())
-            .targets([Target::ip("10.30.1.10"), Target::ip("10.30.2.10")])
+            .targets([
+                TargetDescription::ip("10.30.1.10"),
+                TargetDescription::ip("10.30.2.10"),
+            ])
             .build(),
     );
     stack.add(
@@ -150,7 +159,7 @@ pub fn app() -> App {
     stack.output("VpcId", &vpc);
     let instances = stack.add(
         "Instances",
-        vpcform::Workload::builder().subnets(&subnets).build(),
+        vpcform::vpc::Workload::builder().subnets(&subnets).build(),
     );
 
     let mut app = App::new("dual-stack");

@@ -19,11 +19,12 @@
 //! cargo run --example endpoint_baseline -- destroy --yes     # instances, then the set
 //! ```
 
-use vpcform::prelude::*;
-use vpcform::{
-    Amount, ExistingId, ExistingRouteTable, ExistingSubnet, ExistingVpc, OperationPreferences,
-    PermissionModel, StackSet, StackSetTargets,
+use vpcform::deployment::{
+    Amount, OperationPreferences, PermissionModel, StackSet, StackSetTargets,
 };
+use vpcform::existing::{ExistingId, ExistingRouteTable, ExistingSubnet, ExistingVpc};
+use vpcform::prelude::*;
+use vpcform::vpc::Ipv4Cidr;
 
 /// The delegated administrator account, where the stack set lives.
 const ADMINISTRATOR: &str = "111122223333";

@@ -11,9 +11,12 @@
 //!     --parameters Endpoints:PrivateB=subnet-0b1c2d3e4f5a60718
 //! ```
 
+use vpcform::Value;
+use vpcform::existing::{ExistingId, ExistingRouteTable, ExistingSubnet, ExistingVpc};
 use vpcform::policy::{Condition, EndpointPolicy, PolicyResource, Principal, Statement};
 use vpcform::prelude::*;
-use vpcform::{ExistingId, ExistingRouteTable, ExistingSubnet, ExistingVpc, Value};
+use vpcform::vpc::Ipv4Cidr;
+use vpcform::vpc::{FlowLog, FlowLogDestination};
 
 /// The landing zone's AWS Organizations ID.
 const ORGANIZATION: &str = "o-a1b2c3d4e5";

@@ -7,8 +7,8 @@
 //! 28 VPCs × 14 resources; the defaults (1 stack of 32 VPCs, 448 resources) match the peers'
 //! 454-resource benchmark.
 
+use vpcform::handles::{DynamicStack, DynamicVpc};
 use vpcform::prelude::*;
-use vpcform::{DynamicStack, DynamicVpc};
 
 /// Resources each VPC of the fleet synthesizes.
 pub const RESOURCES_PER_VPC: usize = 14;

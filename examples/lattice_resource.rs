@@ -12,11 +12,13 @@
 //!  Analytics 10.7.0.0/16: service network endpoint ────────────┘
 //! ```
 
-use vpcform::prelude::*;
-use vpcform::{
+use vpcform::handles::VpcMarker;
+use vpcform::lattice::{
     LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway, ServiceNetwork,
     ServiceNetworkEndpoint, ServiceNetworkResourceAssociation,
 };
+use vpcform::prelude::*;
+use vpcform::vpc::{Ipv4Cidr, VpcRef};
 
 vpcform::topology! {
     /// The data VPC, where the database runs.

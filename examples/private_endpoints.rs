@@ -7,6 +7,7 @@
 //! `cargo xtask demo` deploys it to a local emulator.
 
 use vpcform::prelude::*;
+use vpcform::vpc::Ipv4Cidr;
 
 vpcform::topology! {
     /// The only stack.

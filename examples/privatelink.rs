@@ -15,7 +15,12 @@
 //! the traffic analysis, the cost estimate and the diagram; it fails if any of the pods' flows
 //! would leave AWS.
 
+use vpcform::handles::VpcMarker;
 use vpcform::prelude::*;
+use vpcform::privatelink::AccessLogs;
+use vpcform::privatelink::HealthCheck;
+use vpcform::vpc::{FlowLog, FlowLogDestination};
+use vpcform::vpc::{Ipv4Cidr, VpcRef};
 
 vpcform::topology! {
     /// VPC B's side: the custom service behind a Network Load Balancer.
@@ -98,7 +103,10 @@ pub fn app() -> App {
             .vpc(&vpc_b)
             .port(443)
             .health_check(HealthCheck::tcp())
-            .targets([Target::ip("10.1.1.10"), Target::ip("10.1.2.10")])
+            .targets([
+                TargetDescription::ip("10.1.1.10"),
+                TargetDescription::ip("10.1.2.10"),
+            ])
             .build(),
     );
     provider.add(

@@ -12,8 +12,12 @@
 //!  Workload A ──✗── Workload B (no route between them)
 //! ```
 
+use vpcform::handles::VpcMarker;
 use vpcform::prelude::*;
-use vpcform::{Blackhole, SubnetRef, TgwRouteTable};
+use vpcform::transit::{Blackhole, PropagationRouteTable};
+use vpcform::transit::{TransitGatewayRoute, TransitGatewayRouteTable};
+use vpcform::vpc::SubnetRef;
+use vpcform::vpc::{Ipv4Cidr, VpcRef};
 
 vpcform::topology! {
     /// Everything in one stack: the routing is the point.
@@ -78,7 +82,7 @@ pub fn app() -> App {
             .transit_gateway(&tgw)
             .subnets([&s1, &s2])
             .association(&shared_table)
-            .propagations([TgwRouteTable::of(&workloads)])
+            .propagations([PropagationRouteTable::of(&workloads)])
             .build(),
     );
     let shared_routes = net.add(
@@ -173,15 +177,15 @@ pub fn app() -> App {
 /// A workload VPC: two subnets (one per AZ, shared by the attachment and the workload), its
 /// attachment associated with the workloads' table and propagating into the shared one, and
 /// a route to the shared VPC.
-fn workload<V: VpcMarker<Stack = Network> + vpcform::InStack<Network>>(
+fn workload<V: VpcMarker<Stack = Network> + vpcform::handles::InStack<Network>>(
     net: &mut Stack<Network>,
     name: &str,
     cidr: Ipv4Cidr,
     subnets: [Ipv4Cidr; 2],
-    tgw: &vpcform::TransitGatewayRef<Network>,
-    workloads: &vpcform::TransitGatewayRouteTableRef<Network>,
-    shared: &vpcform::TransitGatewayRouteTableRef<Network>,
-) -> (VpcRef<V>, vpcform::WorkloadRef<V>) {
+    tgw: &vpcform::transit::TransitGatewayRef<Network>,
+    workloads: &vpcform::transit::TransitGatewayRouteTableRef<Network>,
+    shared: &vpcform::transit::TransitGatewayRouteTableRef<Network>,
+) -> (VpcRef<V>, vpcform::vpc::WorkloadRef<V>) {
     let vpc = net.add(name, Vpc::<V>::builder().cidr(cidr).build());
     let w1: SubnetRef<V> = net.add(&format!("{name}A"), subnet(&vpc, subnets[0], 0));
     let w2: SubnetRef<V> = net.add(&format!("{name}B"), subnet(&vpc, subnets[1], 1));
@@ -192,7 +196,7 @@ fn workload<V: VpcMarker<Stack = Network> + vpcform::InStack<Network>>(
             .transit_gateway(tgw)
             .subnets([&w1, &w2])
             .association(workloads)
-            .propagations([TgwRouteTable::of(shared)])
+            .propagations([PropagationRouteTable::of(shared)])
             .build(),
     );
     let routes = net.add(

@@ -84,25 +84,25 @@ mod tests {
     /// description of any of them would not compile here).
     #[test]
     fn the_network_and_the_deployer_share_the_assembly_types() {
-        let environment: vpcform_deploy::Environment = crate::Environment::default();
-        let import: vpcform_deploy::ParameterImport = crate::ParameterImport {
+        let environment: vpcform_deploy::Environment = crate::deployment::Environment::default();
+        let import: vpcform_deploy::ParameterImport = crate::deployment::ParameterImport {
             parameter: "ImportProviderVpcId".into(),
             stack: "Provider".into(),
             output: "VpcId".into(),
         };
-        let spec: vpcform_deploy::StackSetSpec = crate::StackSetSpec {
-            targets: crate::StackSetTargets::accounts(["111122223333"]),
-            preferences: crate::OperationPreferences::default()
-                .max_concurrent(crate::Amount::Count(2)),
-            permission_model: crate::PermissionModel::self_managed(),
-            overrides: vec![crate::StackSetOverride {
-                targets: crate::StackSetTargets::accounts(["111122223333"]),
+        let spec: vpcform_deploy::StackSetSpec = crate::deployment::StackSetSpec {
+            targets: crate::deployment::StackSetTargets::accounts(["111122223333"]),
+            preferences: crate::deployment::OperationPreferences::default()
+                .max_concurrent(crate::deployment::Amount::Count(2)),
+            permission_model: crate::deployment::PermissionModel::self_managed(),
+            overrides: vec![crate::deployment::StackSetOverride {
+                targets: crate::deployment::StackSetTargets::accounts(["111122223333"]),
                 regions: vec!["us-east-1".into()],
                 parameters: Vec::new(),
             }],
-            ..crate::assembly::StackSetSpec::default()
+            ..crate::deployment::StackSetSpec::default()
         };
-        let amount: vpcform_deploy::Amount = crate::Amount::Percentage(25);
+        let amount: vpcform_deploy::Amount = crate::deployment::Amount::Percentage(25);
         let mut stack = vpcform_deploy::StackTemplate::new("Consumer", "{}");
         stack.parameter_imports.push((import, environment));
         stack.stack_set = Some(spec);

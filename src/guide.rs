@@ -42,5 +42,5 @@ pub mod checks {}
 #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/codes.md"))]
 pub mod codes {}
 
-#[doc = include_str!("../docs/guide/assembly.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/assembly.md"))]
 pub mod assembly {}

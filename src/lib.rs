@@ -2,8 +2,9 @@
 //! as ordinary, typed Rust programs that synthesize CloudFormation.
 //!
 //! This facade re-exports the layers (see `ARCHITECTURE.md`): [`cfn`], the template model; the
-//! network builders at the crate root; [`assembly`], the schema of what synthesis writes; with
-//! the `deploy` feature (on by default), [`deploy`];
+//! network builders of `vpcform-net`, by module ([`vpc`], [`security`], [`endpoints`],
+//! [`privatelink`], [`transit`], …; see `ARCHITECTURE.md`, "Public API"); [`assembly`], the
+//! schema of what synthesis writes; with the `deploy` feature (on by default), [`deploy`];
 //! and [`AppExt::run`], the command line every vpcform program gets:
 //! `synth` (the default), `diff`, `deploy` and `destroy`.
 //!
@@ -38,7 +39,12 @@ pub use vpcform_assembly as assembly;
 pub use vpcform_cfn as cfn;
 #[cfg(feature = "deploy")]
 pub use vpcform_deploy as deploy;
-pub use vpcform_net::*;
+pub use vpcform_net::{
+    App, Assembly, Construct, Manifest, ManifestStack, Pseudo, RawResourceRef, Stack,
+    SynthesizedStack, Tags, Value, cidr, cost, deployment, endpoints, existing, export, findings,
+    handles, lattice, policy, privatelink, security, services, sharing, topology, traffic, transit,
+    vpc, zones,
+};
 
 pub mod guide;
 

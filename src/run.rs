@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::{App, Assembly, Cli, Command, Finding, FindingsFormat, Prices, Severity, SynthErrors};
+use crate::cost::Prices;
+use crate::findings::{Finding, Severity, SynthErrors};
+use crate::{App, Assembly, Cli, Command, FindingsFormat};
 
 /// Runs an [`App`] as a command-line program.
 pub trait AppExt {
@@ -315,7 +317,7 @@ mod tests {
                 .build(),
         );
         if allow {
-            stack.allow_for(&sts, crate::Code::VF0208);
+            stack.allow_for(&sts, crate::findings::Code::VF0208);
         }
         let mut app = App::new("findings");
         app.add_stack(stack);

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{CODES, Finding, Severity};
+use crate::findings::{CODES, Finding, Severity};
 
 /// The SARIF log of these findings.
 pub(crate) fn log(findings: &[Finding]) -> Value {
@@ -84,7 +84,7 @@ fn result(finding: &Finding) -> Value {
 mod tests {
     use serde_json::{Map, Value};
 
-    use crate::{Finding, SourceLocation, SynthError, SynthWarning};
+    use crate::findings::{Finding, SourceLocation, SynthError, SynthWarning};
 
     const SCHEMA: &str = include_str!("../tests/schemas/sarif-schema-2.1.0.json");
 
@@ -291,7 +291,7 @@ mod tests {
             log["runs"][0]["tool"]["driver"]["rules"]
                 .as_array()
                 .map(Vec::len),
-            Some(crate::CODES.len())
+            Some(crate::findings::CODES.len())
         );
         assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(3));
         let empty = super::log(&[]);

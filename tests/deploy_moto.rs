@@ -19,7 +19,11 @@ use common::{Moto, private_endpoints_command};
 use vpcform::deploy::{
     DeployOptions, Deployer, RecordingUi, ResourceChange, S3Access, StackOutcome, StackTemplate,
 };
+use vpcform::endpoints::ServiceName;
 use vpcform::prelude::*;
+use vpcform::transit::VpcPeering;
+use vpcform::vpc::Ipv6Block;
+use vpcform::vpc::{EgressOnlyInternetGateway, FlowLog, FlowLogDestination, RouteDestination};
 
 fn deployer(client: &Client, ui: Arc<RecordingUi>) -> Deployer {
     let options = DeployOptions {

@@ -148,8 +148,10 @@ pub(crate) fn check(layers: &Layers, files: &[(String, String)]) -> Result<Vec<V
             roots.insert(name, module_of(file));
         }
         if *file == "lib.rs" {
+            // The first wins: the prelude re-exports names again through the root's own
+            // modules (`crate::vpc::Az`), which lead nowhere new.
             for (name, module) in root_reexports(text) {
-                roots.insert(name, module);
+                roots.entry(name).or_insert(module);
             }
         }
     }
@@ -162,7 +164,13 @@ pub(crate) fn check(layers: &Layers, files: &[(String, String)]) -> Result<Vec<V
             ));
         };
         let text = without_test_modules(text);
+        let exported = exported_macro_bodies(&text);
         for (at, import) in crate_paths(&text) {
+            // An exported macro expands in the user's crate, where only public paths (the root's
+            // modules) resolve: its `$crate::` paths are the public API, not an import of ours.
+            if import.starts_with("$crate::") && exported.iter().any(|r| r.contains(&at)) {
+                continue;
+            }
             let line = text[..at].matches('\n').count() + 1;
             for first in first_segments(&import) {
                 let target = if layers.of_module.contains_key(&first) {
@@ -454,14 +462,50 @@ fn exported_macros(text: &str) -> Vec<String> {
     names
 }
 
+/// The byte ranges of the bodies of `#[macro_export]` macros in (blanked) `text`.
+fn exported_macro_bodies(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut bodies = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find("#[macro_export]") {
+        let start = from + found;
+        from = start + "#[macro_export]".len();
+        let Some(open) = text[from..].find('{').map(|k| from + k) else {
+            break;
+        };
+        let mut depth = 0;
+        let mut end = text.len();
+        for (k, c) in text[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + k + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        bodies.push(open..end);
+        from = end;
+    }
+    bodies
+}
+
 /// `pub use module::…::{A, B as C};` at the crate root: each name (or alias) with the module.
 fn root_reexports(lib: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for statement in lib.split(';') {
-        let Some(at) = statement.find("pub use ") else {
+        // `pub use` and the crate-internal shorthands (`pub(crate) use`) alike.
+        let Some((at, len)) = ["pub use ", "pub(crate) use "]
+            .iter()
+            .filter_map(|p| statement.find(p).map(|at| (at, p.len())))
+            .min()
+        else {
             continue;
         };
-        let path = statement[at + "pub use ".len()..].trim();
+        let path = statement[at + len..].trim();
         let path = path.strip_prefix("crate::").unwrap_or(path);
         let module: String = path
             .chars()
@@ -508,7 +552,9 @@ mod tests {
 
     fn files(extra: &[(&str, &str)]) -> Vec<(String, String)> {
         let lib = "mod handle;\npub use handle::Handle;\npub use model::{Node, Kind as K};\n\
-                   pub use crate::constructs::vpc::{Vpc, VpcRef};\n";
+                   pub use crate::constructs::vpc::{Vpc, VpcRef};\npub(crate) use model::Check;\n\
+                   pub mod vpc {\n    pub use crate::constructs::vpc::Vpc;\n}\n\
+                   pub mod prelude {\n    pub use crate::vpc::{Vpc, Check};\n}\n";
         let mut all = vec![("lib.rs".to_string(), lib.to_string())];
         all.extend(extra.iter().map(|(f, t)| (f.to_string(), t.to_string())));
         all
@@ -568,6 +614,25 @@ mod tests {
         let targets: Vec<(&str, usize)> =
             found.iter().map(|v| (v.target.as_str(), v.line)).collect();
         assert_eq!(targets, vec![("model", 1), ("constructs", 2)]);
+    }
+
+    #[test]
+    fn crate_internal_shorthands_lead_to_their_module_whatever_the_prelude_says() {
+        let found = run(&[("handle.rs", "use crate::Check;\nfn f(_: crate::Vpc) {}\n")]);
+        let targets: Vec<(&str, usize)> =
+            found.iter().map(|v| (v.target.as_str(), v.line)).collect();
+        assert_eq!(targets, vec![("model", 1), ("constructs", 2)]);
+    }
+
+    #[test]
+    fn an_exported_macro_names_public_paths_without_importing() {
+        let found = run(&[(
+            "handle.rs",
+            "#[macro_export]\nmacro_rules! m {\n () => { impl $crate::vpc::Vpc for X {} };\n}\n\
+             use crate::model::Node;\n",
+        )]);
+        let lines: Vec<usize> = found.iter().map(|v| v.line).collect();
+        assert_eq!(lines, vec![5]);
     }
 
     #[test]

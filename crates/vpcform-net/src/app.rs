@@ -27,7 +27,7 @@ use crate::{Finding, Stack, StackMarker, SynthError, SynthErrors, SynthWarning};
 /// app.add_stack(stack);
 /// let assembly = app.synth()?;
 /// assert_eq!(assembly.stacks()[0].name(), "Network");
-/// # Ok::<(), vpcform_net::SynthErrors>(())
+/// # Ok::<(), vpcform_net::findings::SynthErrors>(())
 /// ```
 pub struct App {
     name: String,
@@ -86,10 +86,10 @@ impl App {
         self.stacks.push(stack.def);
     }
 
-    /// Adds a stack deployed as a StackSet (see [`StackSet`](crate::StackSet)): synthesized
+    /// Adds a stack deployed as a StackSet (see [`StackSet`](crate::deployment::StackSet)): synthesized
     /// and checked as any stack, and rolled out by CloudFormation to its targets.
     ///
-    /// See [`StackSet`](crate::StackSet) for an example.
+    /// See [`StackSet`](crate::deployment::StackSet) for an example.
     pub fn add_stack_set<S: StackMarker>(&mut self, stack_set: crate::StackSet<S>) {
         self.stack_sets.push((self.stacks.len(), stack_set.set));
         self.stacks.push(stack_set.def);
@@ -113,8 +113,8 @@ impl App {
     /// app.add_stack(stack);
     /// app.flow(Flow::new(&pods, services::S3, Port::tcp(443)));
     /// let report = app.synth()?.traffic().clone();
-    /// assert_eq!(report.flows[0].path, vpcform_net::PathKind::GatewayEndpoint);
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// assert_eq!(report.flows[0].path, vpcform_net::traffic::PathKind::GatewayEndpoint);
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn flow(&mut self, flow: Flow) {
         self.flows.push(flow);
@@ -136,8 +136,8 @@ impl App {
     ///
     /// ```
     /// let mut app = vpcform_net::App::new("x");
-    /// app.prices(vpcform_net::Prices::us_east_1()?);
-    /// # Ok::<(), vpcform_net::PricesError>(())
+    /// app.prices(vpcform_net::cost::Prices::us_east_1()?);
+    /// # Ok::<(), vpcform_net::findings::PricesError>(())
     /// ```
     pub fn prices(&mut self, prices: Prices) {
         self.prices = Some(prices);
@@ -151,6 +151,7 @@ impl App {
     ///
     /// ```
     /// use vpcform_net::prelude::*;
+    /// use vpcform_net::findings::SynthError;
     /// vpcform_net::topology! { stack Network { vpc Main } }
     /// let mut stack = Stack::<Network>::new("Network");
     /// stack.add("Main", Vpc::<Main>::builder().cidr("10.0.0.0/8").build());
@@ -276,7 +277,7 @@ impl App {
     ///
     /// ```
     /// use vpcform_net::prelude::*;
-    /// use vpcform_net::Finding;
+    /// use vpcform_net::findings::Finding;
     /// vpcform_net::topology! { stack Solo { vpc Main } }
     /// let mut stack = Stack::<Solo>::new("Solo");
     /// let line = line!() + 1;

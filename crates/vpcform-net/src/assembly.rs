@@ -113,7 +113,7 @@ impl SynthesizedStack {
     /// The stack set settings, for a stack added with
     /// [`App::add_stack_set`](crate::App::add_stack_set); `None` for a plain stack.
     ///
-    /// See [`StackSet`](crate::StackSet) for an example.
+    /// See [`StackSet`](crate::deployment::StackSet) for an example.
     pub fn stack_set(&self) -> Option<&crate::StackSetSpec> {
         self.stack_set.as_ref()
     }
@@ -132,7 +132,7 @@ impl SynthesizedStack {
     /// assert_eq!(env.account.as_deref(), Some("111122223333"));
     /// assert_eq!(env.region.as_deref(), Some("eu-west-1"));
     /// assert!(env.profile.is_none() && env.role_arn.is_none());
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn environment(&self) -> &Environment {
         &self.environment
@@ -158,7 +158,7 @@ impl SynthesizedStack {
     /// let imports = assembly.stack("Consumer").unwrap().parameter_imports();
     /// assert_eq!(imports[0].parameter, "ImportProviderServiceName");
     /// assert_eq!((imports[0].stack.as_str(), imports[0].output.as_str()), ("Provider", "ServiceName"));
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn parameter_imports(&self) -> &[ParameterImport] {
         &self.parameter_imports
@@ -230,7 +230,7 @@ impl Assembly {
     /// # app.add_stack(stack);
     /// let cost = app.synth()?.cost().clone();
     /// assert_eq!(cost.total, 0.0);
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn cost(&self) -> &CostReport {
         &self.cost
@@ -246,7 +246,7 @@ impl Assembly {
     /// # let mut app = App::new("demo");
     /// # app.add_stack(stack);
     /// assert!(app.synth()?.diagram_dot().starts_with("digraph \"demo\""));
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn diagram_dot(&self) -> &str {
         self.dot
@@ -263,7 +263,7 @@ impl Assembly {
     /// # let mut app = App::new("demo");
     /// # app.add_stack(stack);
     /// assert!(app.synth()?.diagram_mermaid().starts_with("flowchart LR"));
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn diagram_mermaid(&self) -> &str {
         self.mermaid
@@ -285,8 +285,8 @@ impl Assembly {
     /// let mut app = App::new("demo");
     /// app.add_stack(stack);
     /// let warnings = app.synth()?.warnings().to_vec();
-    /// assert!(matches!(warnings[0], vpcform_net::SynthWarning::SingleAz { .. }));
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// assert!(matches!(warnings[0], vpcform_net::findings::SynthWarning::SingleAz { .. }));
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn warnings(&self) -> &[SynthWarning] {
         &self.warnings
@@ -304,7 +304,7 @@ impl Assembly {
     /// let mut app = App::new("demo");
     /// app.add_stack(stack);
     /// assert_eq!(app.synth()?.allowed_warnings(), 0);
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn allowed_warnings(&self) -> usize {
         self.allowed
@@ -329,7 +329,7 @@ impl Assembly {
     /// assert_eq!(network.termination_protection(), None);
     /// assert!(network.capabilities().is_empty());
     /// assert_eq!(network.template().resources().len(), 1);
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn stacks(&self) -> &[SynthesizedStack] {
         &self.stacks
@@ -346,7 +346,7 @@ impl Assembly {
     /// # app.add_stack(stack);
     /// let assembly = app.synth()?;
     /// assert!(assembly.stack("Network").is_some());
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn stack(&self, name: &str) -> Option<&SynthesizedStack> {
         self.stacks.iter().find(|s| s.name == name)
@@ -364,7 +364,7 @@ impl Assembly {
     /// # app.add_stack(stack);
     /// let manifest = app.synth()?.manifest();
     /// assert_eq!(manifest.stacks[0].template, "Network.template.json");
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn manifest(&self) -> Manifest {
         Manifest {
@@ -564,7 +564,7 @@ impl Assembly {
     /// let summary = app.synth()?.summary("vpcform.out".as_ref());
     /// assert!(summary.contains("Network: 1 resources -> vpcform.out/Network.template.json"));
     /// assert!(summary.contains("1 AWS::EC2::VPC"));
-    /// # Ok::<(), vpcform_net::SynthErrors>(())
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
     /// ```
     pub fn summary(&self, dir: &Path) -> String {
         let mut out = String::new();

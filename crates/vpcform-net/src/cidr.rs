@@ -6,13 +6,13 @@ use std::net::Ipv4Addr;
 /// An IPv4 CIDR block such as `10.0.0.0/16`, with its host bits zero.
 ///
 /// ```
-/// use vpcform_net::Ipv4Cidr;
+/// use vpcform_net::vpc::Ipv4Cidr;
 /// let vpc: Ipv4Cidr = "10.0.0.0/16".parse()?;
 /// let subnet: Ipv4Cidr = "10.0.1.0/24".parse()?;
 /// assert!(vpc.contains(&subnet));
 /// assert_eq!(subnet.to_string(), "10.0.1.0/24");
 /// assert!("10.0.0.1/16".parse::<Ipv4Cidr>().is_err());
-/// # Ok::<(), vpcform_net::CidrError>(())
+/// # Ok::<(), vpcform_net::vpc::CidrError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Ipv4Cidr {
@@ -45,7 +45,7 @@ impl CidrError {
     /// The message, usable in `const` context (for [`cidr!`](crate::cidr)).
     ///
     /// ```
-    /// assert!(vpcform_net::CidrError::Prefix.message().contains("32"));
+    /// assert!(vpcform_net::vpc::CidrError::Prefix.message().contains("32"));
     /// ```
     pub const fn message(self) -> &'static str {
         match self {
@@ -70,8 +70,8 @@ impl Ipv4Cidr {
     /// A [`CidrError`] saying what is wrong.
     ///
     /// ```
-    /// const VPC: Result<vpcform_net::Ipv4Cidr, vpcform_net::CidrError> =
-    ///     vpcform_net::Ipv4Cidr::parse_const("10.1.0.0/16");
+    /// const VPC: Result<vpcform_net::vpc::Ipv4Cidr, vpcform_net::vpc::CidrError> =
+    ///     vpcform_net::vpc::Ipv4Cidr::parse_const("10.1.0.0/16");
     /// assert!(VPC.is_ok());
     /// ```
     pub const fn parse_const(s: &str) -> Result<Ipv4Cidr, CidrError> {
@@ -243,7 +243,7 @@ impl fmt::Display for Ipv4Cidr {
 #[macro_export]
 macro_rules! cidr {
     ($s:literal) => {{
-        const CIDR: $crate::Ipv4Cidr = match $crate::Ipv4Cidr::parse_const($s) {
+        const CIDR: $crate::vpc::Ipv4Cidr = match $crate::vpc::Ipv4Cidr::parse_const($s) {
             ::core::result::Result::Ok(cidr) => cidr,
             ::core::result::Result::Err(e) => ::core::panic!("{}", e.message()),
         };
@@ -258,7 +258,7 @@ macro_rules! cidr {
 /// construct that received it.
 ///
 /// ```
-/// use vpcform_net::CidrBlock;
+/// use vpcform_net::vpc::CidrBlock;
 /// assert!(CidrBlock::from("10.0.0.0/16").parsed().is_ok());
 /// assert!(CidrBlock::from("10.0.0.0/33").parsed().is_err());
 /// ```
@@ -272,7 +272,7 @@ impl CidrBlock {
     /// The parsed block, or why the text is not one.
     ///
     /// ```
-    /// let b = vpcform_net::CidrBlock::from(vpcform_net::cidr!("10.0.0.0/16"));
+    /// let b = vpcform_net::vpc::CidrBlock::from(vpcform_net::cidr!("10.0.0.0/16"));
     /// assert_eq!(b.parsed(), Ok(vpcform_net::cidr!("10.0.0.0/16")));
     /// ```
     ///
@@ -285,7 +285,7 @@ impl CidrBlock {
     /// The text as given.
     ///
     /// ```
-    /// assert_eq!(vpcform_net::CidrBlock::from("10.0.0.0/8").text(), "10.0.0.0/8");
+    /// assert_eq!(vpcform_net::vpc::CidrBlock::from("10.0.0.0/8").text(), "10.0.0.0/8");
     /// ```
     pub fn text(&self) -> &str {
         &self.text

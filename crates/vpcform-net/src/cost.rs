@@ -78,9 +78,9 @@ impl Prices {
     /// Only if the bundled file were malformed, which a test rules out.
     ///
     /// ```
-    /// let prices = vpcform_net::Prices::us_east_1()?;
+    /// let prices = vpcform_net::cost::Prices::us_east_1()?;
     /// assert_eq!(prices.region, "us-east-1");
-    /// # Ok::<(), vpcform_net::PricesError>(())
+    /// # Ok::<(), vpcform_net::findings::PricesError>(())
     /// ```
     pub fn us_east_1() -> Result<Prices, PricesError> {
         Prices::from_json(US_EAST_1, "bundled us-east-1.json")
@@ -93,9 +93,9 @@ impl Prices {
     ///
     /// ```
     /// let text = include_str!("../prices/us-east-1.json").replace("0.045", "0.05");
-    /// let prices = vpcform_net::Prices::from_json(&text, "mine.json")?;
+    /// let prices = vpcform_net::cost::Prices::from_json(&text, "mine.json")?;
     /// assert_eq!(prices.nat_gateway_per_hour, 0.05);
-    /// # Ok::<(), vpcform_net::PricesError>(())
+    /// # Ok::<(), vpcform_net::findings::PricesError>(())
     /// ```
     pub fn from_json(text: &str, origin: &str) -> Result<Prices, PricesError> {
         let prices: Prices = serde_json::from_str(text).map_err(|source| PricesError::Parse {
@@ -145,8 +145,8 @@ impl Prices {
     /// [`PricesError::Read`] or [`PricesError::Parse`] naming the file.
     ///
     /// ```no_run
-    /// let prices = vpcform_net::Prices::from_file("prices/eu-west-1.json".as_ref())?;
-    /// # Ok::<(), vpcform_net::PricesError>(())
+    /// let prices = vpcform_net::cost::Prices::from_file("prices/eu-west-1.json".as_ref())?;
+    /// # Ok::<(), vpcform_net::findings::PricesError>(())
     /// ```
     pub fn from_file(path: &Path) -> Result<Prices, PricesError> {
         let text = std::fs::read_to_string(path).map_err(|source| PricesError::Read {

@@ -1039,7 +1039,7 @@ impl SynthError {
     /// `WITHOUT_HELP` (error.rs) with the reason.
     ///
     /// ```
-    /// let e = vpcform_net::SynthError::PortOutOfRange {
+    /// let e = vpcform_net::findings::SynthError::PortOutOfRange {
     ///     construct: "Net/Sg".into(),
     ///     property: "FromPort",
     ///     port: 0,
@@ -1450,7 +1450,7 @@ impl SynthWarning {
     /// `WITHOUT_HELP` (error.rs) with the reason.
     ///
     /// ```
-    /// let w = vpcform_net::SynthWarning::AttachmentRoutesNothing { construct: "Net/Att".into() };
+    /// let w = vpcform_net::findings::SynthWarning::AttachmentRoutesNothing { construct: "Net/Att".into() };
     /// assert_eq!(w.help().as_deref(), Some("give the attachment .association(…)"));
     /// ```
     pub fn help(&self) -> Option<String> {
@@ -1524,7 +1524,7 @@ impl SynthErrors {
     /// The errors, in the order found.
     ///
     /// ```
-    /// let e = vpcform_net::SynthErrors(vec![]);
+    /// let e = vpcform_net::findings::SynthErrors(vec![]);
     /// assert!(e.errors().is_empty());
     /// ```
     pub fn errors(&self) -> &[SynthError] {
@@ -1555,7 +1555,7 @@ impl std::error::Error for SynthErrors {}
 /// Why a prices file could not be used.
 ///
 /// ```
-/// let error = vpcform_net::Prices::from_json("{}", "prices.json").unwrap_err();
+/// let error = vpcform_net::cost::Prices::from_json("{}", "prices.json").unwrap_err();
 /// assert!(error.to_string().starts_with("prices file prices.json"));
 /// ```
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,7 @@
 //! Outputs and exports: values that leave a stack, typed by what they carry.
 //!
 //! An [`Export<S, T>`] says which stack exports it (`S`) and what it carries (`T`: a
-//! [`VpcId`], a [`ServiceName`](crate::ServiceName), …), so importing a VPC ID where an endpoint service name is
+//! [`VpcId`], a [`ServiceName`](crate::endpoints::ServiceName), …), so importing a VPC ID where an endpoint service name is
 //! expected does not compile. An output or export made from a handle keeps the handle, and
 //! synthesis checks that it belongs to the exporting stack.
 
@@ -9,7 +9,10 @@ use std::marker::PhantomData;
 
 use vpcform_cfn::Value;
 
+// In the private `handle` module, so `OutputValue` is not nameable outside the crate and
+// `Exportable` cannot be implemented there.
 use crate::handle::Handle;
+pub(crate) use crate::handle::OutputValue;
 use crate::identity::StackKey;
 
 /// What an export of a VPC carries: its ID (`vpc-…`).
@@ -28,7 +31,7 @@ pub enum SecurityGroupId {}
 #[derive(Debug)]
 pub enum VpcEndpointId {}
 /// What an export of an endpoint service carries: its ID (`vpce-svc-…`); an interface endpoint
-/// takes its [`ServiceName`](crate::ServiceName) instead.
+/// takes its [`ServiceName`](crate::endpoints::ServiceName) instead.
 #[derive(Debug)]
 pub enum EndpointServiceId {}
 /// What an export of a load balancer, listener or target group carries: its ARN.
@@ -44,11 +47,11 @@ pub enum EgressOnlyInternetGatewayId {}
 /// stack takes it imported.
 pub enum TransitGatewayId {}
 /// What an export of a VPC Lattice resource configuration carries: its ARN, what a
-/// [`ResourceEndpoint`](crate::ResourceEndpoint) of another stack takes imported.
+/// [`ResourceEndpoint`](crate::lattice::ResourceEndpoint) of another stack takes imported.
 pub enum ResourceConfigurationArn {}
 /// What an export of a VPC Lattice service network carries: its ARN, what a
-/// [`ServiceNetworkEndpoint`](crate::ServiceNetworkEndpoint) or
-/// [`ServiceNetworkResourceAssociation`](crate::ServiceNetworkResourceAssociation) of another
+/// [`ServiceNetworkEndpoint`](crate::lattice::ServiceNetworkEndpoint) or
+/// [`ServiceNetworkResourceAssociation`](crate::lattice::ServiceNetworkResourceAssociation) of another
 /// stack takes imported.
 pub enum ServiceNetworkArn {}
 /// What an export of a transit gateway route table carries: its ID (`tgw-rtb-…`); an
@@ -68,7 +71,7 @@ pub enum Raw {}
 #[derive(Debug)]
 pub enum Text {}
 
-/// A value a stack can output or export: a handle, a [`ServiceName`](crate::ServiceName), an [`Imported`] value, or
+/// A value a stack can output or export: a handle, a [`ServiceName`](crate::endpoints::ServiceName), an [`Imported`] value, or
 /// a plain [`Value`] or text.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a stack output",
@@ -83,37 +86,6 @@ pub trait Exportable {
     /// The value and, for a handle, the construct it comes from.
     #[doc(hidden)]
     fn output_value(self) -> OutputValue;
-}
-
-/// An output's value and, when it is a handle's, the construct it names.
-#[doc(hidden)]
-#[derive(Clone, Debug)]
-pub struct OutputValue {
-    pub(crate) value: Value,
-    pub(crate) source: Option<Handle>,
-    /// Whether `source` is referenced by the value, so must be of the outputting stack (an
-    /// imported value or a deployed name carries its source only for the analysis).
-    pub(crate) referenced: bool,
-}
-
-impl OutputValue {
-    pub(crate) fn of_handle(handle: &Handle, value: Value) -> OutputValue {
-        OutputValue {
-            // The handle is checked to be of the stack (one error when it is not); its value
-            // needs no mark of the stack's own.
-            value: value.unscoped().clone(),
-            source: Some(handle.clone()),
-            referenced: true,
-        }
-    }
-
-    fn plain(value: Value) -> OutputValue {
-        OutputValue {
-            value,
-            source: None,
-            referenced: false,
-        }
-    }
 }
 
 impl Exportable for Value {
@@ -160,7 +132,7 @@ impl<S, T> Exportable for &Imported<S, T> {
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{Export, export::VpcId};
+/// use vpcform_net::export::{Export, VpcId};
 /// vpcform_net::topology! { stack Network { vpc Main } }
 /// let mut stack = Stack::<Network>::new("Network");
 /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());

@@ -34,7 +34,7 @@ use crate::{SynthError, SynthWarning};
 /// VF1xxx traffic and cost). A code, once given, is never reused for another rule.
 ///
 /// ```
-/// use vpcform_net::Code;
+/// use vpcform_net::findings::Code;
 /// assert_eq!(Code::VF0201.as_str(), "VF0201");
 /// assert_eq!(Code::VF0201.info().title, "S3 interface endpoint with private DNS and no gateway endpoint");
 /// assert!(Code::parse("VF0201").is_some());
@@ -46,7 +46,7 @@ impl Code {
     /// The code as written, `VF0201`.
     ///
     /// ```
-    /// assert_eq!(vpcform_net::Code::VF0101.as_str(), "VF0101");
+    /// assert_eq!(vpcform_net::findings::Code::VF0101.as_str(), "VF0101");
     /// ```
     pub fn as_str(self) -> &'static str {
         self.0
@@ -55,8 +55,8 @@ impl Code {
     /// The declared code of that spelling, if any.
     ///
     /// ```
-    /// assert_eq!(vpcform_net::Code::parse("VF0101"), Some(vpcform_net::Code::VF0101));
-    /// assert_eq!(vpcform_net::Code::parse("VF9999"), None);
+    /// assert_eq!(vpcform_net::findings::Code::parse("VF0101"), Some(vpcform_net::findings::Code::VF0101));
+    /// assert_eq!(vpcform_net::findings::Code::parse("VF9999"), None);
     /// ```
     pub fn parse(text: &str) -> Option<Code> {
         CODES.iter().find(|c| c.code.0 == text).map(|c| c.code)
@@ -65,7 +65,7 @@ impl Code {
     /// The code's declaration.
     ///
     /// ```
-    /// use vpcform_net::{Code, Severity};
+    /// use vpcform_net::findings::{Code, Severity};
     /// assert_eq!(Code::VF0208.info().severity, Severity::Warning);
     /// ```
     pub fn info(self) -> &'static CodeInfo {
@@ -90,7 +90,7 @@ impl Serialize for Code {
 /// How serious a finding is: an error stops synthesis; a warning is printed and can be allowed.
 ///
 /// ```
-/// assert_eq!(vpcform_net::Severity::Error.as_str(), "error");
+/// assert_eq!(vpcform_net::findings::Severity::Error.as_str(), "error");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -105,7 +105,7 @@ impl Severity {
     /// `error` or `warning`, as rustc writes it.
     ///
     /// ```
-    /// assert_eq!(vpcform_net::Severity::Warning.as_str(), "warning");
+    /// assert_eq!(vpcform_net::findings::Severity::Warning.as_str(), "warning");
     /// ```
     pub fn as_str(self) -> &'static str {
         match self {
@@ -118,7 +118,7 @@ impl Severity {
 /// What a rule rests on: an AWS document, or — for a rule of vpcform's own — why there is none.
 ///
 /// ```
-/// use vpcform_net::{Code, RuleSource};
+/// use vpcform_net::findings::{Code, RuleSource};
 /// assert!(matches!(Code::VF0101.info().source, RuleSource::Aws(url) if url.starts_with("https://docs.aws.amazon.com/")));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,7 +133,7 @@ impl RuleSource {
     /// The documentation URL, if the rule rests on one.
     ///
     /// ```
-    /// use vpcform_net::RuleSource;
+    /// use vpcform_net::findings::RuleSource;
     /// assert_eq!(RuleSource::Vpcform("consistency").url(), None);
     /// ```
     pub fn url(self) -> Option<&'static str> {
@@ -147,7 +147,7 @@ impl RuleSource {
 /// One code's declaration: the row of the codes table.
 ///
 /// ```
-/// let first = &vpcform_net::CODES[0];
+/// let first = &vpcform_net::findings::CODES[0];
 /// assert_eq!(first.code.as_str(), "VF0101");
 /// assert_eq!(first.variant, "InvalidCidr");
 /// ```
@@ -168,7 +168,7 @@ pub struct CodeInfo {
 /// Where the user's program created a construct (from `#[track_caller]`).
 ///
 /// ```
-/// let here = vpcform_net::SourceLocation::from(std::panic::Location::caller());
+/// let here = vpcform_net::findings::SourceLocation::from(std::panic::Location::caller());
 /// assert!(here.line > 0);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -196,7 +196,7 @@ impl From<&std::panic::Location<'_>> for SourceLocation {
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::Finding;
+/// use vpcform_net::findings::Finding;
 /// vpcform_net::topology! { stack Solo { vpc Main } }
 ///
 /// let mut stack = Stack::<Solo>::new("Solo");
@@ -261,7 +261,7 @@ impl Finding {
     /// The same finding as an error (`--deny-warnings`).
     ///
     /// ```
-    /// use vpcform_net::{Finding, Severity, SynthWarning};
+    /// use vpcform_net::findings::{Finding, Severity, SynthWarning};
     /// let w = Finding::from(&SynthWarning::SingleAz { construct: "Net/Sts".into() });
     /// assert_eq!(w.denied().severity, Severity::Error);
     /// ```
@@ -280,7 +280,7 @@ impl Finding {
     /// ```
     ///
     /// ```
-    /// use vpcform_net::{Finding, SynthWarning};
+    /// use vpcform_net::findings::{Finding, SynthWarning};
     /// let w = Finding::from(&SynthWarning::SingleAz { construct: "Net/Sts".into() });
     /// assert!(w.render().starts_with("warning[VF0208]: Net/Sts: the interface endpoint"));
     /// ```
@@ -386,7 +386,7 @@ macro_rules! declare_codes {
         /// (`docs/guide/codes.md`).
         ///
         /// ```
-        /// assert!(vpcform_net::CODES.len() > 90);
+        /// assert!(vpcform_net::findings::CODES.len() > 90);
         /// ```
         pub const CODES: &[CodeInfo] = &[$($(
             CodeInfo {
@@ -403,7 +403,7 @@ macro_rules! declare_codes {
             /// The stable code of this finding.
             ///
             /// ```
-            /// let w = vpcform_net::SynthWarning::SingleAz { construct: "Net/Sts".into() };
+            /// let w = vpcform_net::findings::SynthWarning::SingleAz { construct: "Net/Sts".into() };
             /// assert_eq!(w.code().as_str(), "VF0208");
             /// ```
             pub fn code(&self) -> Code {
@@ -416,7 +416,7 @@ macro_rules! declare_codes {
             /// the app, a flow or a cycle of stacks.
             ///
             /// ```
-            /// let w = vpcform_net::SynthWarning::SingleAz { construct: "Net/Sts".into() };
+            /// let w = vpcform_net::findings::SynthWarning::SingleAz { construct: "Net/Sts".into() };
             /// assert_eq!(w.construct(), Some("Net/Sts"));
             /// ```
             pub fn construct(&self) -> Option<&str> {
@@ -430,8 +430,8 @@ macro_rules! declare_codes {
             /// Error or warning.
             ///
             /// ```
-            /// let w = vpcform_net::SynthWarning::SingleAz { construct: "Net/Sts".into() };
-            /// assert_eq!(w.severity(), vpcform_net::Severity::Warning);
+            /// let w = vpcform_net::findings::SynthWarning::SingleAz { construct: "Net/Sts".into() };
+            /// assert_eq!(w.severity(), vpcform_net::findings::Severity::Warning);
             /// ```
             pub fn severity(&self) -> Severity {
                 Severity::$severity
@@ -441,7 +441,7 @@ macro_rules! declare_codes {
             /// [`help`](Self::help)).
             ///
             /// ```
-            /// let w = vpcform_net::SynthWarning::AttachmentRoutesNothing { construct: "Net/Att".into() };
+            /// let w = vpcform_net::findings::SynthWarning::AttachmentRoutesNothing { construct: "Net/Att".into() };
             /// assert!(w.message().ends_with("routes none of its traffic"));
             /// ```
             pub fn message(&self) -> String {
@@ -451,7 +451,7 @@ macro_rules! declare_codes {
             /// The AWS documentation the rule rests on; `None` for a rule of vpcform's own.
             ///
             /// ```
-            /// let w = vpcform_net::SynthWarning::SingleAz { construct: "Net/Sts".into() };
+            /// let w = vpcform_net::findings::SynthWarning::SingleAz { construct: "Net/Sts".into() };
             /// assert!(w.source_url().is_some());
             /// ```
             pub fn source_url(&self) -> Option<&'static str> {

@@ -136,12 +136,12 @@ macro_rules! handle {
 pub(crate) use handle;
 
 /// Any construct's handle: what [`Stack::override_property`](crate::Stack::override_property)
-/// and [`StackSet::parameter`](crate::StackSet::parameter) take.
+/// and [`StackSet::parameter`](crate::deployment::StackSet::parameter) take.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
 /// vpcform_net::topology! { stack Network { vpc Main } }
-/// fn tenancy(stack: &mut Stack<Network>, construct: &impl vpcform_net::AnyHandle) {
+/// fn tenancy(stack: &mut Stack<Network>, construct: &impl vpcform_net::handles::AnyHandle) {
 ///     stack.override_property(construct, "InstanceTenancy", "default");
 /// }
 /// let mut stack = Stack::<Network>::new("Network");
@@ -223,5 +223,35 @@ impl Linked {
     /// The construct's key, when the app has it.
     pub(crate) fn key(&self) -> Option<NodeKey> {
         self.source.as_ref().map(|h| h.key)
+    }
+}
+
+/// An output's value and, when it is a handle's, the construct it names.
+#[derive(Clone, Debug)]
+pub struct OutputValue {
+    pub(crate) value: Value,
+    pub(crate) source: Option<Handle>,
+    /// Whether `source` is referenced by the value, so must be of the outputting stack (an
+    /// imported value or a deployed name carries its source only for the analysis).
+    pub(crate) referenced: bool,
+}
+
+impl OutputValue {
+    pub(crate) fn of_handle(handle: &Handle, value: Value) -> OutputValue {
+        OutputValue {
+            // The handle is checked to be of the stack (one error when it is not); its value
+            // needs no mark of the stack's own.
+            value: value.unscoped().clone(),
+            source: Some(handle.clone()),
+            referenced: true,
+        }
+    }
+
+    pub(crate) fn plain(value: Value) -> OutputValue {
+        OutputValue {
+            value,
+            source: None,
+            referenced: false,
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! endpoint does not compile; what types cannot express is checked at [`App::synth`].
 //!
 //! ```
+//! use vpcform_net::findings::SynthErrors;
 //! use vpcform_net::prelude::*;
 //!
 //! vpcform_net::topology! { stack Consumer { vpc VpcA } }
@@ -29,6 +30,14 @@
 //! # Ok::<(), SynthErrors>(())
 //! ```
 //!
+//! The API is grouped by what a program does: the root holds the app, its stacks and what every
+//! construct shares ([`App`], [`Stack`], [`Tags`], [`Value`], [`topology!`], [`cidr!`]); the
+//! builders live in [`vpc`], [`security`], [`endpoints`] (with [`services`] and [`policy`]),
+//! [`privatelink`], [`transit`], [`zones`], [`lattice`], [`sharing`] and [`existing`]; values
+//! that cross stacks in [`export`]; what synthesis reports in [`findings`], [`traffic`] and
+//! [`cost`]; where stacks go in [`deployment`]; and the marker traits that type handles in
+//! [`handles`]. [`prelude`] holds what most programs use.
+//!
 //! Invariant: [`App::synth`] returns templates only when every check passed; the same program
 //! gives byte-identical templates, with logical IDs taken from the IDs the program gives.
 
@@ -37,7 +46,7 @@ mod arn;
 mod assembly;
 mod cidr;
 mod constructs;
-mod cost;
+pub mod cost;
 mod diagram;
 mod environment;
 mod error;
@@ -48,106 +57,237 @@ mod identity;
 mod markers;
 mod model;
 pub mod policy;
-mod privatelink;
+pub mod privatelink;
 mod regions;
 pub mod services;
 mod stack;
 mod stack_set;
 mod synth;
 mod tags;
-mod traffic;
+pub mod traffic;
 
 pub use app::App;
 pub use assembly::{Assembly, SynthesizedStack};
-pub use cidr::{CidrBlock, CidrError, Ipv4Cidr};
-pub use constructs::egress_only_internet_gateway::{
-    EgressOnlyInternetGateway, EgressOnlyInternetGatewayRef,
-};
-pub use constructs::endpoint_service::{EndpointService, EndpointServiceRef, ServiceLoadBalancer};
-pub use constructs::existing::{
-    ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc,
-};
-pub use constructs::flow_log::{
-    AggregationInterval, FlowLog, FlowLogDestination, FlowLogResource, TrafficType,
-};
-pub use constructs::gateway_endpoint::{GatewayEndpoint, GatewayEndpointRef};
-pub use constructs::hosted_zone::{IntoZoneVpc, PrivateHostedZone, PrivateHostedZoneRef, ZoneVpc};
-pub use constructs::interface_endpoint::{
-    DnsOptions, DnsRecordIpType, InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget,
-    IpAddressType, PrivateDnsServiceName, ServiceName,
-};
-pub use constructs::internet_gateway::{InternetGateway, InternetGatewayRef};
-pub use constructs::listener::{Listener, ListenerRef};
-pub use constructs::nat_gateway::{NatGateway, NatGatewayRef};
-pub use constructs::network_load_balancer::AccessLogs;
-pub use constructs::network_load_balancer::{NetworkLoadBalancer, NetworkLoadBalancerRef, Scheme};
-pub use constructs::resource_configuration::{
-    LatticeResource, ResourceConfiguration, ResourceConfigurationRef,
-};
-pub use constructs::resource_endpoint::{
-    IntoResourceConfiguration, ResourceEndpoint, ResourceEndpointRef,
-};
-pub use constructs::resource_gateway::{ResourceGateway, ResourceGatewayRef};
-pub use constructs::resource_share::{ResourceShare, ResourceShareRef, SharedResource};
-pub use constructs::route::{IntoRouteTarget, Route, RouteDestination, RouteTarget};
-pub use constructs::route_table::{RouteTable, RouteTableRef};
-pub use constructs::security_group::{Peer, Port, Rule, SecurityGroup, SecurityGroupRef};
-pub use constructs::service_network::{
-    IntoServiceNetwork, ServiceNetwork, ServiceNetworkRef, ServiceNetworkStack,
-};
-pub use constructs::service_network_association::{
-    ServiceNetworkResourceAssociation, ServiceNetworkResourceAssociationRef,
-};
-pub use constructs::service_network_endpoint::{ServiceNetworkEndpoint, ServiceNetworkEndpointRef};
-pub use constructs::subnet::{Az, Subnet, SubnetRef};
-pub use constructs::target_group::{HealthCheck, Target, TargetGroup, TargetGroupRef, TargetType};
-pub use constructs::transit_gateway::{
-    IntoTransitGateway, SameStack, TransitGateway, TransitGatewayRef,
-};
-pub use constructs::transit_gateway_attachment::{
-    TransitGatewayAttachment, TransitGatewayAttachmentRef,
-};
-pub use constructs::transit_gateway_route::{Blackhole, IntoTgwRouteTarget, TransitGatewayRoute};
-pub use constructs::transit_gateway_route_table::{
-    IntoTgwRouteTable, TgwRouteTable, TransitGatewayRouteTable, TransitGatewayRouteTableRef,
-};
-pub use constructs::vpc::{Ipv6Block, Vpc, VpcRef};
-pub use constructs::vpc_peering::{
-    ExternalVpc, IntoPeer, PeerIn, PeeringAccepter, VpcPeering, VpcPeeringRef,
-};
-pub use constructs::workload::{Workload, WorkloadRef};
-pub use cost::{CentralizedEndpoint, CostItem, CostReport, Prices, StackCost};
-pub use error::{PricesError, SynthError, SynthErrors, SynthWarning};
-pub use export::{Export, Exportable, Imported};
-pub use finding::{CODES, Code, CodeInfo, Finding, RuleSource, Severity, SourceLocation};
-pub use handle::{AnyHandle, AsHandle};
-pub use markers::{DynamicStack, DynamicVpc, InStack, StackMarker, VpcMarker};
-pub use policy::EndpointPolicy;
-pub use services::{AwsService, GatewayService, InterfaceService, PrivateDnsCapable};
 pub use stack::{Construct, RawResourceRef, Stack};
-pub use stack_set::StackSet;
 pub use tags::Tags;
-pub use traffic::{
-    Destination, Flow, FlowDestination, FlowReport, PathKind, SubnetPath, TrafficReport,
-};
-pub use vpcform_assembly::{
-    Amount, Environment, Manifest, ManifestStack, OperationPreferences, ParameterImport,
-    PermissionModel, StackSetOverride, StackSetSpec, StackSetTargets,
-};
+pub use vpcform_assembly::{Manifest, ManifestStack};
 pub use vpcform_cfn as cfn;
 pub use vpcform_cfn::{Pseudo, Value};
 
-/// Everything a program usually needs: `use vpcform_net::prelude::*;`.
-pub mod prelude {
-    pub use crate::services;
-    pub use crate::{
-        AccessLogs, App, Az, DnsOptions, DnsRecordIpType, EgressOnlyInternetGateway,
-        EndpointPolicy, EndpointService, Flow, FlowLog, FlowLogDestination, GatewayEndpoint,
-        HealthCheck, InterfaceEndpoint, InternetGateway, IpAddressType, Ipv4Cidr, Ipv6Block,
-        Listener, NatGateway, NetworkLoadBalancer, Peer, Port, PrivateHostedZone, Route,
-        RouteDestination, RouteTable, Rule, SecurityGroup, SecurityGroupRef, ServiceName, Stack,
-        Subnet, SynthError, SynthErrors, Tags, Target, TargetGroup, TransitGateway,
-        TransitGatewayAttachment, TransitGatewayRoute, TransitGatewayRouteTable, Value, Vpc,
-        VpcMarker, VpcPeering, VpcRef, Workload, ZoneVpc, cidr,
+// Crate-internal shorthands (`crate::SynthError`, …): the implementation keeps short paths; users
+// name these through the public modules below.
+pub(crate) use cidr::{CidrBlock, CidrError, Ipv4Cidr};
+pub(crate) use constructs::interface_endpoint::ServiceName;
+pub(crate) use constructs::resource_configuration::ResourceConfigurationRef;
+pub(crate) use constructs::security_group::Port;
+pub(crate) use constructs::subnet::Az;
+pub(crate) use error::{SynthError, SynthErrors, SynthWarning};
+pub(crate) use finding::{Code, Finding};
+pub(crate) use markers::{InStack, StackMarker, VpcMarker};
+pub(crate) use stack_set::StackSet;
+pub(crate) use vpcform_assembly::StackSetSpec;
+
+/// The VPC and what lives in it: subnets and availability zones, route tables and routes,
+/// internet, NAT and egress-only gateways, flow logs, workloads, and CIDR blocks.
+///
+/// ```
+/// use vpcform_net::vpc::{SubnetRef, VpcRef};
+/// // Handles are typed by their VPC: a subnet of another VPC does not fit here.
+/// fn private_subnets<V>(_vpc: &VpcRef<V>, subnets: Vec<SubnetRef<V>>) -> Vec<SubnetRef<V>> {
+///     subnets
+/// }
+/// ```
+pub mod vpc {
+    pub use crate::cidr::{CidrBlock, CidrError, Ipv4Cidr};
+    pub use crate::constructs::egress_only_internet_gateway::{
+        EgressOnlyInternetGateway, EgressOnlyInternetGatewayRef,
     };
+    pub use crate::constructs::flow_log::{
+        AggregationInterval, FlowLog, FlowLogDestination, FlowLogResource, TrafficType,
+    };
+    pub use crate::constructs::internet_gateway::{InternetGateway, InternetGatewayRef};
+    pub use crate::constructs::nat_gateway::{NatGateway, NatGatewayRef};
+    pub use crate::constructs::route::{IntoRouteTarget, Route, RouteDestination, RouteTarget};
+    pub use crate::constructs::route_table::{RouteTable, RouteTableRef};
+    pub use crate::constructs::subnet::{Az, Subnet, SubnetRef};
+    pub use crate::constructs::vpc::{Ipv6Block, Vpc, VpcRef};
+    pub use crate::constructs::workload::{Workload, WorkloadRef};
+}
+
+/// Security groups and their rules: who (`Peer`) may reach which `Port`.
+///
+/// ```
+/// use vpcform_net::security::Port;
+/// assert_eq!(Port::tcp(443).to_string(), "TCP 443");
+/// ```
+pub mod security {
+    pub use crate::constructs::security_group::{
+        Peer, Port, Rule, SecurityGroup, SecurityGroupRef,
+    };
+}
+
+/// VPC endpoints to AWS services and endpoint services: gateway and interface endpoints, their
+/// DNS options and policies. The services themselves are in [`services`].
+///
+/// ```
+/// use vpcform_net::endpoints::InterfaceEndpointRef;
+/// fn endpoint_dns<V>(_endpoint: &InterfaceEndpointRef<V>) {}
+/// ```
+pub mod endpoints {
+    pub use crate::constructs::gateway_endpoint::{GatewayEndpoint, GatewayEndpointRef};
+    pub use crate::constructs::interface_endpoint::{
+        DnsOptions, DnsRecordIpType, InterfaceEndpoint, InterfaceEndpointRef, InterfaceTarget,
+        IpAddressType, PrivateDnsServiceName, ServiceName,
+    };
+    pub use crate::policy::EndpointPolicy;
+}
+
+/// Transit gateways (attachments, route tables, routes) and VPC peering connections.
+///
+/// ```
+/// use vpcform_net::transit::TransitGatewayRef;
+/// fn hub<S>(_tgw: &TransitGatewayRef<S>) {}
+/// ```
+pub mod transit {
+    pub use crate::constructs::transit_gateway::{
+        IntoTransitGateway, SameStack, TransitGateway, TransitGatewayRef,
+    };
+    pub use crate::constructs::transit_gateway_attachment::{
+        TransitGatewayAttachment, TransitGatewayAttachmentRef,
+    };
+    pub use crate::constructs::transit_gateway_route::{
+        Blackhole, IntoTransitGatewayRouteTarget, TransitGatewayRoute,
+    };
+    pub use crate::constructs::transit_gateway_route_table::{
+        IntoTransitGatewayRouteTable, PropagationRouteTable, TransitGatewayRouteTable,
+        TransitGatewayRouteTableRef,
+    };
+    pub use crate::constructs::vpc_peering::{
+        ExternalVpc, IntoPeerVpc, PeerVpcIn, PeeringAccepter, VpcPeering, VpcPeeringRef,
+    };
+}
+
+/// Route 53 private hosted zones and the VPCs they are associated with.
+///
+/// ```
+/// use vpcform_net::zones::PrivateHostedZoneRef;
+/// fn zone(_zone: &PrivateHostedZoneRef) {}
+/// ```
+pub mod zones {
+    pub use crate::constructs::hosted_zone::{
+        IntoZoneVpc, PrivateHostedZone, PrivateHostedZoneRef, ZoneVpc,
+    };
+}
+
+/// VPC Lattice: service networks, their endpoints and resource associations, resource gateways,
+/// resource configurations and resource endpoints.
+///
+/// ```
+/// use vpcform_net::lattice::LatticeResource;
+/// let db = LatticeResource::dns("db.internal.example.com");
+/// # let _ = db;
+/// ```
+pub mod lattice {
+    pub use crate::constructs::resource_configuration::{
+        LatticeResource, ResourceConfiguration, ResourceConfigurationRef,
+    };
+    pub use crate::constructs::resource_endpoint::{
+        IntoResourceConfiguration, ResourceEndpoint, ResourceEndpointRef,
+    };
+    pub use crate::constructs::resource_gateway::{ResourceGateway, ResourceGatewayRef};
+    pub use crate::constructs::service_network::{
+        IntoServiceNetwork, ServiceNetwork, ServiceNetworkRef, ServiceNetworkStack,
+    };
+    pub use crate::constructs::service_network_association::{
+        ServiceNetworkResourceAssociation, ServiceNetworkResourceAssociationRef,
+    };
+    pub use crate::constructs::service_network_endpoint::{
+        ServiceNetworkEndpoint, ServiceNetworkEndpointRef,
+    };
+}
+
+/// AWS RAM resource shares: constructs shared with other accounts.
+///
+/// ```
+/// use vpcform_net::sharing::ResourceShareRef;
+/// fn share<S>(_share: &ResourceShareRef<S>) {}
+/// ```
+pub mod sharing {
+    pub use crate::constructs::resource_share::{ResourceShare, ResourceShareRef, SharedResource};
+}
+
+/// Resources that exist already, outside the app (a VPC, subnets, route tables, security
+/// groups), named by their IDs.
+///
+/// ```
+/// use vpcform_net::existing::ExistingVpc;
+/// use vpcform_net::handles::VpcMarker;
+/// fn adopted<V: VpcMarker>(_vpc: &ExistingVpc<V>) {}
+/// ```
+pub mod existing {
+    pub use crate::constructs::existing::{
+        ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc,
+    };
+}
+
+/// What synthesis reports: errors and warnings as findings with stable codes, severities, the
+/// AWS source a rule rests on, and where the program added the construct.
+///
+/// ```
+/// use vpcform_net::findings::{Severity, SynthErrors};
+/// fn errors(result: Result<(), SynthErrors>) -> usize {
+///     result.err().map_or(0, |e| e.errors().len())
+/// }
+/// assert_eq!(errors(Ok(())), 0);
+/// # let _ = Severity::Warning;
+/// ```
+pub mod findings {
+    pub use crate::error::{PricesError, SynthError, SynthErrors, SynthWarning};
+    pub use crate::finding::{
+        CODES, Code, CodeInfo, Finding, RuleSource, Severity, SourceLocation,
+    };
+}
+
+/// Where stacks are deployed: environments (account, region, parameters) and StackSets.
+///
+/// ```
+/// use vpcform_net::deployment::Environment;
+/// fn region(env: &Environment) -> &Environment { env }
+/// ```
+pub mod deployment {
+    pub use crate::stack_set::StackSet;
+    pub use vpcform_assembly::{
+        Amount, Environment, OperationPreferences, ParameterImport, PermissionModel,
+        StackSetOverride, StackSetSpec, StackSetTargets,
+    };
+}
+
+/// The types that make handles typed: the stack and VPC marker traits [`topology!`] implements,
+/// the run-time escape hatch, and the traits generic code over handles names.
+///
+/// ```
+/// use vpcform_net::handles::VpcMarker;
+/// vpcform_net::topology! { stack Network { vpc Main } }
+/// fn stack_of<V: VpcMarker>() -> &'static str { std::any::type_name::<V::Stack>() }
+/// assert!(stack_of::<Main>().ends_with("Network"));
+/// ```
+pub mod handles {
+    pub use crate::handle::{AnyHandle, AsHandle};
+    pub use crate::markers::{DynamicStack, DynamicVpc, InStack, StackMarker, VpcMarker};
+}
+
+/// What most programs use: `use vpcform_net::prelude::*;`. Reports, errors, `*Ref` handles and
+/// marker traits are not here; a program that names one imports it from its module.
+pub mod prelude {
+    pub use crate::endpoints::{GatewayEndpoint, InterfaceEndpoint};
+    pub use crate::privatelink::{
+        EndpointService, Listener, NetworkLoadBalancer, TargetDescription, TargetGroup,
+    };
+    pub use crate::security::{Peer, Port, Rule, SecurityGroup};
+    pub use crate::services;
+    pub use crate::traffic::Flow;
+    pub use crate::transit::{TransitGateway, TransitGatewayAttachment};
+    pub use crate::vpc::{Az, Ipv4Cidr, Route, RouteTable, Subnet, Vpc, Workload};
+    pub use crate::zones::{PrivateHostedZone, ZoneVpc};
+    pub use crate::{App, Stack, Value, cidr};
 }

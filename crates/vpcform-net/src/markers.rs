@@ -43,7 +43,7 @@ pub trait InStack<S> {}
 ///     /// VPC A's side: the EKS pods.
 ///     pub stack Consumer { vpc VpcA }
 /// }
-/// fn stack_of<V: vpcform_net::VpcMarker>() -> &'static str { std::any::type_name::<V::Stack>() }
+/// fn stack_of<V: vpcform_net::handles::VpcMarker>() -> &'static str { std::any::type_name::<V::Stack>() }
 /// assert!(stack_of::<VpcA>().ends_with("Consumer"));
 /// ```
 #[macro_export]
@@ -55,15 +55,15 @@ macro_rules! topology {
         $(#[$stack_meta])*
         #[derive(Debug)]
         $vis enum $stack {}
-        impl $crate::StackMarker for $stack {}
+        impl $crate::handles::StackMarker for $stack {}
         $(
             $(#[$vpc_meta])*
             #[derive(Debug)]
             $vis enum $vpc {}
-            impl $crate::VpcMarker for $vpc {
+            impl $crate::handles::VpcMarker for $vpc {
                 type Stack = $stack;
             }
-            impl $crate::InStack<$stack> for $vpc {}
+            impl $crate::handles::InStack<$stack> for $vpc {}
         )*
     )*};
 }
@@ -73,11 +73,11 @@ macro_rules! topology {
 ///
 /// The compiler can then no longer tell VPCs or stacks apart, so synthesis enforces the same
 /// rules on the handles' run-time identity: a subnet of another VPC, or a handle of another
-/// stack, is a [`SynthError`](crate::SynthError) naming both.
+/// stack, is a [`SynthError`](crate::findings::SynthError) naming both.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{DynamicStack, DynamicVpc};
+/// use vpcform_net::handles::{DynamicStack, DynamicVpc};
 ///
 /// let config = [("Blue", "10.0.0.0/16", "10.0.1.0/24"), ("Green", "10.1.0.0/16", "10.1.1.0/24")];
 /// let mut stack = Stack::<DynamicStack>::new("Fleet");
@@ -107,3 +107,12 @@ impl VpcMarker for DynamicVpc {
 }
 
 impl InStack<DynamicStack> for DynamicVpc {}
+
+/// Supertraits users cannot name, so the traits built on them are implemented only here: an
+/// `impl SameStack<Consumer> for Provider` in a program would let a handle cross stacks.
+pub(crate) mod sealed {
+    /// Holds when stack `Self` is stack `S`.
+    pub trait Same<S> {}
+
+    impl<S> Same<S> for S {}
+}

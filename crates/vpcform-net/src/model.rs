@@ -237,7 +237,7 @@ pub(crate) trait Variant: Sized + 'static {
 
 /// Where a transit gateway route table sends traffic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum TgwHop {
+pub(crate) enum TransitGatewayHop {
     /// To this attachment's VPC.
     Attachment(NodeKey),
     /// Dropped.
@@ -348,15 +348,21 @@ impl<'a> Model<'a> {
     /// Where a transit gateway route table sends `block`: the most specific of its static
     /// routes and the blocks propagated into it (a static route wins a tie: Transit Gateway
     /// guide, "Route evaluation order"); `None` when nothing matches.
-    pub(crate) fn tgw_route(&self, table: NodeKey, block: crate::Ipv4Cidr) -> Option<TgwHop> {
-        use crate::constructs::transit_gateway_route::TgwTarget;
+    pub(crate) fn tgw_route(
+        &self,
+        table: NodeKey,
+        block: crate::Ipv4Cidr,
+    ) -> Option<TransitGatewayHop> {
+        use crate::constructs::transit_gateway_route::TransitGatewayRouteTargetDef;
         let statics = self
             .keys::<TransitGatewayRouteNode>(self.relations.tgw_routes_of.get(&table))
             .filter_map(|r| {
                 let destination = r.destination.parsed().ok()?;
                 let hop = match &r.target {
-                    TgwTarget::Attachment(a) => TgwHop::Attachment(a.key),
-                    TgwTarget::Blackhole => TgwHop::Blackhole,
+                    TransitGatewayRouteTargetDef::Attachment(a) => {
+                        TransitGatewayHop::Attachment(a.key)
+                    }
+                    TransitGatewayRouteTargetDef::Blackhole => TransitGatewayHop::Blackhole,
                 };
                 Some((destination, 1u8, hop))
             });
@@ -371,7 +377,7 @@ impl<'a> Model<'a> {
                 Some((
                     self.get_key::<VpcNode>(vpc)?.parsed?,
                     0u8,
-                    TgwHop::Attachment(a),
+                    TransitGatewayHop::Attachment(a),
                 ))
             });
         statics
@@ -742,6 +748,7 @@ impl Render<'_> {
 mod tests {
     use super::*;
     use crate::prelude::*;
+    use crate::vpc::InternetGateway;
 
     crate::topology! { stack Network { vpc Main } }
 

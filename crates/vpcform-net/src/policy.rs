@@ -486,7 +486,7 @@ pub enum PolicyProblem {
 }
 
 impl PolicyProblem {
-    /// The fix, as [`SynthError::help`](crate::SynthError::help) gives it for
+    /// The fix, as [`SynthError::help`](crate::findings::SynthError::help) gives it for
     /// `SynthError::EndpointPolicy`.
     ///
     /// ```

@@ -1,5 +1,20 @@
-//! Checks across the two ends of a PrivateLink connection, which may sit in different stacks:
-//! an interface endpoint and the endpoint service of the same app it connects to.
+//! PrivateLink, the provider's side: an endpoint service in front of a Network Load Balancer,
+//! its listeners and target groups, and the targets registered in them. The consumer's side is
+//! an [`InterfaceEndpoint`](crate::endpoints::InterfaceEndpoint).
+
+pub use crate::constructs::endpoint_service::{
+    EndpointService, EndpointServiceRef, ServiceLoadBalancer,
+};
+pub use crate::constructs::listener::{Listener, ListenerRef};
+pub use crate::constructs::network_load_balancer::{
+    AccessLogs, NetworkLoadBalancer, NetworkLoadBalancerRef, Scheme,
+};
+pub use crate::constructs::target_group::{
+    HealthCheck, TargetDescription, TargetGroup, TargetGroupRef, TargetType,
+};
+
+// The rest: checks across the two ends of a PrivateLink connection, which may sit in different
+// stacks: an interface endpoint and the endpoint service of the same app it connects to.
 
 use crate::constructs::endpoint_service::EndpointServiceNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;

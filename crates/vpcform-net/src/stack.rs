@@ -239,6 +239,7 @@ impl<S: StackMarker> Stack<S> {
     ///
     /// ```
     /// use vpcform_net::prelude::*;
+    /// use vpcform_net::endpoints::ServiceName;
     /// vpcform_net::topology! { stack Provider {} stack Consumer {} }
     /// let mut provider = Stack::<Provider>::new("Provider");
     /// let name = provider.export(
@@ -376,7 +377,8 @@ impl<S: StackMarker> Stack<S> {
     ///
     /// ```
     /// use vpcform_net::prelude::*;
-    /// use vpcform_net::Code;
+    /// use vpcform_net::findings::SynthErrors;
+    /// use vpcform_net::findings::Code;
     /// vpcform_net::topology! { stack Network { vpc Main } }
     /// let mut stack = Stack::<Network>::new("Network");
     /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
@@ -399,7 +401,8 @@ impl<S: StackMarker> Stack<S> {
     ///
     /// ```
     /// use vpcform_net::prelude::*;
-    /// use vpcform_net::Code;
+    /// use vpcform_net::findings::SynthErrors;
+    /// use vpcform_net::findings::Code;
     /// vpcform_net::topology! { stack Network { vpc Main } }
     /// let mut stack = Stack::<Network>::new("Network");
     /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());

@@ -1,8 +1,13 @@
 //! Centralized endpoints: a hub endpoint, a private hosted zone associated with a spoke, and
 //! the way between them — every rule of the zone, every reason a spoke's flow does not arrive.
 
+use vpcform_net::cfn;
+use vpcform_net::endpoints::ServiceName;
 use vpcform_net::prelude::*;
-use vpcform_net::{PathKind, SubnetRef, cfn};
+use vpcform_net::traffic::PathKind;
+use vpcform_net::vpc::SubnetRef;
+use vpcform_net::vpc::VpcRef;
+use vpcform_net::vpc::{InternetGateway, NatGateway};
 
 include!("common/report.rs");
 
@@ -79,9 +84,11 @@ fn build(b: Break) -> Built {
     let routes = if b.existing_spoke_routes {
         spoke.add(
             "ARoutes",
-            vpcform_net::ExistingRouteTable::builder()
+            vpcform_net::existing::ExistingRouteTable::builder()
                 .vpc(&a)
-                .id(vpcform_net::ExistingId::id("rtb-0123456789abcdef0"))
+                .id(vpcform_net::existing::ExistingId::id(
+                    "rtb-0123456789abcdef0",
+                ))
                 .serves([&w1, &w2])
                 .build(),
         )
@@ -446,7 +453,11 @@ fn the_zone_and_its_alias_are_rendered() {
 vpcform_net::topology! { stack Lone { vpc L } }
 
 fn lone(
-    configure: impl FnOnce(&mut Stack<Lone>, &VpcRef<L>, &vpcform_net::InterfaceEndpointRef<L>),
+    configure: impl FnOnce(
+        &mut Stack<Lone>,
+        &VpcRef<L>,
+        &vpcform_net::endpoints::InterfaceEndpointRef<L>,
+    ),
 ) -> Vec<String> {
     let mut stack = Stack::<Lone>::new("Lone").account("111122223333");
     let vpc = stack.add("L", Vpc::<L>::builder().cidr(cidr!("10.0.0.0/16")).build());

@@ -3,8 +3,10 @@
 //! endpoint is no path to the service of the endpoint's own region.
 
 use vpcform_net::cfn::Value;
+use vpcform_net::findings::{SynthError, SynthErrors};
 use vpcform_net::prelude::*;
-use vpcform_net::{InterfaceService, PathKind, SynthError, SynthErrors};
+use vpcform_net::services::InterfaceService;
+use vpcform_net::traffic::PathKind;
 
 include!("common/consumer.rs");
 

@@ -6,8 +6,12 @@
 //! stacks, never a `Ref` to whatever the other stack calls the same ID.
 
 use vpcform_net::cfn::{Resource, Value};
+use vpcform_net::endpoints::ServiceName;
+use vpcform_net::findings::SynthError;
 use vpcform_net::prelude::*;
-use vpcform_net::{EndpointServiceRef, SynthError};
+use vpcform_net::privatelink::EndpointServiceRef;
+use vpcform_net::security::SecurityGroupRef;
+use vpcform_net::vpc::VpcRef;
 
 include!("common/consumer.rs");
 
@@ -126,7 +130,11 @@ fn foreign(app: &App) -> Vec<(String, String, Option<String>)> {
 
 /// The consumer: a VPC with a subnet and its own `Svc` (a security group), which a `${Svc}` of
 /// the provider's would resolve to.
-fn consumer_with_svc() -> (Stack<Consumer>, VpcRef<VpcA>, vpcform_net::SubnetRef<VpcA>) {
+fn consumer_with_svc() -> (
+    Stack<Consumer>,
+    VpcRef<VpcA>,
+    vpcform_net::vpc::SubnetRef<VpcA>,
+) {
     let (mut stack, vpc) = consumer();
     let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
     stack.add("Svc", SecurityGroup::builder().vpc(&vpc).build());
@@ -246,7 +254,7 @@ fn overrides_outputs_and_typed_properties_are_checked_too() {
         TargetGroup::builder()
             .vpc(&vpc)
             .port(443)
-            .targets([Target::ip(provided.values[4].1.clone())])
+            .targets([TargetDescription::ip(provided.values[4].1.clone())])
             .build(),
     );
     let _ = a;

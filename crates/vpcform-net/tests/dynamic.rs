@@ -1,8 +1,10 @@
 //! The run-time form (`DynamicStack`, `DynamicVpc`): the rules the types enforce elsewhere are
 //! enforced at synthesis.
 
+use vpcform_net::handles::{DynamicStack, DynamicVpc};
 use vpcform_net::prelude::*;
-use vpcform_net::{DynamicStack, DynamicVpc, SubnetRef};
+use vpcform_net::vpc::SubnetRef;
+use vpcform_net::vpc::VpcRef;
 
 include!("common/report.rs");
 

@@ -2,11 +2,12 @@
 //! as AWS-specific template parameters, their IDs checked, their unknown routes and rules
 //! reported as unknown by the traffic analysis.
 
-use vpcform_net::prelude::*;
-use vpcform_net::{
-    ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc, PathKind,
-    cfn,
+use vpcform_net::cfn;
+use vpcform_net::existing::{
+    ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc,
 };
+use vpcform_net::prelude::*;
+use vpcform_net::traffic::PathKind;
 
 include!("common/report.rs");
 

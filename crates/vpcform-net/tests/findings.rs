@@ -1,8 +1,9 @@
 //! Findings as data: allowing warnings per stack and per construct, and where a finding points
 //! in the program. Codes and constructs are asserted, not sentences.
 
+use vpcform_net::endpoints::InterfaceEndpointRef;
+use vpcform_net::findings::{Code, Finding};
 use vpcform_net::prelude::*;
-use vpcform_net::{Code, Finding, InterfaceEndpointRef};
 
 vpcform_net::topology! {
     stack One { vpc VpcOne }
@@ -193,7 +194,7 @@ fn a_finding_points_at_the_line_that_added_its_construct() {
 }
 
 /// Each error of `stack`'s synthesis (in an app of its own) with the line it points at.
-fn located_errors<S: vpcform_net::StackMarker>(stack: Stack<S>) -> Vec<(Code, u32)> {
+fn located_errors<S: vpcform_net::handles::StackMarker>(stack: Stack<S>) -> Vec<(Code, u32)> {
     let mut app = App::new("findings");
     app.add_stack(stack);
     let errors = app.synth().map(|_| ()).expect_err("an error");

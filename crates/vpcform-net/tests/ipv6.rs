@@ -2,8 +2,13 @@
 //! traffic analysis: endpoints with IPv6 addresses and AAAA records, security groups with IPv6
 //! rules, `::/0` routes.
 
+use vpcform_net::endpoints::{DnsOptions, DnsRecordIpType, IpAddressType};
+use vpcform_net::findings::Code;
 use vpcform_net::prelude::*;
-use vpcform_net::{Code, EgressOnlyInternetGatewayRef, RouteTableRef, SubnetRef};
+use vpcform_net::vpc::{
+    EgressOnlyInternetGateway, InternetGateway, Ipv6Block, NatGateway, RouteDestination, VpcRef,
+};
+use vpcform_net::vpc::{EgressOnlyInternetGatewayRef, RouteTableRef, SubnetRef};
 
 include!("common/consumer.rs");
 include!("common/report.rs");
@@ -56,7 +61,7 @@ fn dual() -> Dual {
 }
 
 /// A group of the dual-stack VPC admitting HTTPS from the VPC's IPv6 block.
-fn https_from_vpc(d: &mut Dual, id: &str) -> vpcform_net::SecurityGroupRef<VpcA> {
+fn https_from_vpc(d: &mut Dual, id: &str) -> vpcform_net::security::SecurityGroupRef<VpcA> {
     d.stack.add(
         id,
         SecurityGroup::builder()
@@ -414,7 +419,7 @@ fn an_ipv6_flow_from_an_ipv4_only_subnet_is_unreachable() {
 fn s3_gateway(
     ip: Option<IpAddressType>,
     record: Option<DnsRecordIpType>,
-) -> (Stack<Consumer>, vpcform_net::WorkloadRef<VpcA>) {
+) -> (Stack<Consumer>, vpcform_net::vpc::WorkloadRef<VpcA>) {
     let mut d = dual();
     let builder = GatewayEndpoint::builder()
         .vpc(&d.vpc)
@@ -599,9 +604,11 @@ fn an_existing_subnet_s_ipv6_is_unknown() {
     let (mut stack, vpc) = consumer();
     let existing = stack.add(
         "Existing",
-        vpcform_net::ExistingSubnet::builder()
+        vpcform_net::existing::ExistingSubnet::builder()
             .vpc(&vpc)
-            .id(vpcform_net::ExistingId::id("subnet-0123456789abcdef0"))
+            .id(vpcform_net::existing::ExistingId::id(
+                "subnet-0123456789abcdef0",
+            ))
             .cidr(cidr!("10.0.9.0/24"))
             .availability_zone(Az::name("us-east-1a"))
             .build(),
@@ -824,9 +831,11 @@ fn an_ipv4_default_route_does_not_carry_ipv6_and_an_existing_table_is_unknown() 
     );
     stack.add(
         "Routes",
-        vpcform_net::ExistingRouteTable::builder()
+        vpcform_net::existing::ExistingRouteTable::builder()
             .vpc(&vpc)
-            .id(vpcform_net::ExistingId::id("rtb-0123456789abcdef0"))
+            .id(vpcform_net::existing::ExistingId::id(
+                "rtb-0123456789abcdef0",
+            ))
             .serves([&subnet])
             .build(),
     );

@@ -1,8 +1,11 @@
 //! VPC Lattice resources: a resource gateway and configuration in a data VPC, a resource
 //! endpoint in a consumer VPC of another stack — their rules and their templates.
 
+use vpcform_net::cfn;
+use vpcform_net::lattice::{
+    LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway,
+};
 use vpcform_net::prelude::*;
-use vpcform_net::{LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway, cfn};
 
 include!("common/report.rs");
 include!("common/lattice_data.rs");
@@ -163,7 +166,11 @@ fn the_endpoint_shares_a_zone_with_the_gateway() {
 
 /// The consumer's workload and flows to the database on `port`, with the endpoint's group
 /// admitting `admitted`.
-fn flow_to_db(port: u16, admitted: &str, with_endpoint: bool) -> (vpcform_net::PathKind, String) {
+fn flow_to_db(
+    port: u16,
+    admitted: &str,
+    with_endpoint: bool,
+) -> (vpcform_net::traffic::PathKind, String) {
     let (mut data, gateway) = data_stack("data-gateway");
     let db = data.add(
         "Database",
@@ -219,7 +226,7 @@ fn flow_to_db(port: u16, admitted: &str, with_endpoint: bool) -> (vpcform_net::P
 
 #[test]
 fn a_flow_reaches_a_lattice_resource_through_its_endpoint_or_says_why_not() {
-    use vpcform_net::PathKind;
+    use vpcform_net::traffic::PathKind;
     let (path, reason) = flow_to_db(5433, "10.6.0.0/16", true);
     assert_eq!(path, PathKind::LatticeEndpoint, "{reason}");
     let (path, reason) = flow_to_db(443, "10.6.0.0/16", true);

@@ -2,9 +2,10 @@
 //! `<Table><Subnet>Association`): at 255 characters they are written as they are, past it they
 //! are an error naming the construct and the ID — never a resource missing from the template.
 
-use vpcform_net::SynthError;
 use vpcform_net::cfn::Template;
+use vpcform_net::findings::SynthError;
 use vpcform_net::prelude::*;
+use vpcform_net::vpc::{InternetGateway, NatGateway};
 
 include!("common/consumer.rs");
 

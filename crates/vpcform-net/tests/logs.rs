@@ -2,7 +2,10 @@
 //! logs: what they render, and each mistake AWS would refuse, named at synth.
 
 use vpcform_net::prelude::*;
-use vpcform_net::{AccessLogs, AggregationInterval, TrafficType};
+use vpcform_net::privatelink::AccessLogs;
+use vpcform_net::security::SecurityGroupRef;
+use vpcform_net::vpc::{AggregationInterval, TrafficType};
+use vpcform_net::vpc::{FlowLog, FlowLogDestination};
 
 include!("common/consumer.rs");
 include!("common/report.rs");

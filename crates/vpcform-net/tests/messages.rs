@@ -1,8 +1,9 @@
 //! Findings that named the wrong construct or the wrong fix (issue 23's list), each proven on
 //! the data the finding carries, not on its sentence.
 
-use vpcform_net::SynthError;
+use vpcform_net::findings::SynthError;
 use vpcform_net::prelude::*;
+use vpcform_net::security::SecurityGroupRef;
 
 include!("common/consumer.rs");
 
@@ -117,7 +118,7 @@ fn an_endpoint_service_of_the_same_stack_is_taken_by_reference_as_every_handle()
 fn a_workload_in_no_subnet_is_one_error_with_its_fix_not_an_empty_unreachable_flow() {
     let (mut stack, vpc) = consumer();
     subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
-    let none: [&vpcform_net::SubnetRef<VpcA>; 0] = [];
+    let none: [&vpcform_net::vpc::SubnetRef<VpcA>; 0] = [];
     let pods = stack.add("Pods", Workload::builder().subnets(none).build());
     let mut app = App::new("workload");
     app.add_stack(stack);

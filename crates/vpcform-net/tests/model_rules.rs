@@ -1,10 +1,16 @@
 //! The typed network model's guarantees (handle identity, typed exports, the escape hatch) and
 //! the AWS rules it added: each test fails when its rule is removed.
 
+use vpcform_net::cfn;
+use vpcform_net::endpoints::DnsOptions;
+use vpcform_net::endpoints::ServiceName;
+use vpcform_net::findings::Code;
 use vpcform_net::prelude::*;
-use vpcform_net::{
-    Code, DnsOptions, InternetGatewayRef, NatGatewayRef, RouteTableRef, Scheme, SubnetRef, cfn,
-};
+use vpcform_net::privatelink::HealthCheck;
+use vpcform_net::privatelink::Scheme;
+use vpcform_net::security::SecurityGroupRef;
+use vpcform_net::vpc::{InternetGateway, NatGateway, VpcRef};
+use vpcform_net::vpc::{InternetGatewayRef, NatGatewayRef, RouteTableRef, SubnetRef};
 
 include!("common/consumer.rs");
 include!("common/report.rs");
@@ -181,7 +187,7 @@ fn an_import_from_another_account_is_a_parameter_filled_at_deploy() {
     );
     assert_eq!(
         consumer.parameter_imports(),
-        [vpcform_net::ParameterImport {
+        [vpcform_net::deployment::ParameterImport {
             parameter: "ImportProviderVpcId".into(),
             stack: "Provider".into(),
             output: "VpcId".into(),
@@ -234,7 +240,7 @@ fn an_import_in_one_account_and_region_stays_an_import_value() {
 
 #[test]
 fn import_parameter_names_that_strip_to_one_are_numbered() {
-    use vpcform_net::{DynamicStack, DynamicVpc};
+    use vpcform_net::handles::{DynamicStack, DynamicVpc};
     let mut stacks = Vec::new();
     let mut exports = Vec::new();
     for (i, name) in ["Net-A", "NetA", "N-etA"].into_iter().enumerate() {
@@ -518,7 +524,11 @@ fn nat_gateways_and_internet_facing_nlbs_need_an_internet_gateway_and_wait_for_i
 
 // ── Load balancing ──────────────────────────────────────────────────────────────────────
 
-fn nlb_stack(health: HealthCheck, targets: Vec<Target>, ports: &[u16]) -> Stack<Consumer> {
+fn nlb_stack(
+    health: HealthCheck,
+    targets: Vec<TargetDescription>,
+    ports: &[u16],
+) -> Stack<Consumer> {
     let (mut stack, vpc) = consumer();
     let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
     let nlb = stack.add(
@@ -595,11 +605,11 @@ fn ip_targets_must_be_private() {
     let e = codes(nlb_stack(
         HealthCheck::tcp(),
         vec![
-            Target::ip("10.0.1.10"),
-            Target::ip("100.64.0.1"),
-            Target::ip("8.8.8.8"),
-            Target::ip("i-0123456789abcdef0"),
-            Target::ip("10.0.1.11").port(0),
+            TargetDescription::ip("10.0.1.10"),
+            TargetDescription::ip("100.64.0.1"),
+            TargetDescription::ip("8.8.8.8"),
+            TargetDescription::ip("i-0123456789abcdef0"),
+            TargetDescription::ip("10.0.1.11").port(0),
         ],
         &[443],
     ));

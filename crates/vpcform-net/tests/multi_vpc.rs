@@ -1,11 +1,17 @@
 //! Beyond one VPC: transit gateways, their attachments and routes, VPC peering — each rule
 //! with a test that fails without it.
 
+use vpcform_net::cfn;
+use vpcform_net::findings::Code;
+use vpcform_net::handles::VpcMarker;
 use vpcform_net::prelude::*;
-use vpcform_net::{
-    Code, ExternalVpc, PathKind, RouteTableRef, SubnetRef, TransitGatewayAttachmentRef,
-    TransitGatewayRef, VpcPeeringRef, cfn,
+use vpcform_net::traffic::PathKind;
+use vpcform_net::transit::VpcPeering;
+use vpcform_net::transit::{
+    ExternalVpc, TransitGatewayAttachmentRef, TransitGatewayRef, VpcPeeringRef,
 };
+use vpcform_net::vpc::VpcRef;
+use vpcform_net::vpc::{RouteTableRef, SubnetRef};
 
 include!("common/report.rs");
 
@@ -45,7 +51,10 @@ struct Built<V> {
     routes: RouteTableRef<V>,
 }
 
-fn vpc<S: vpcform_net::StackMarker, V: VpcMarker<Stack = S> + vpcform_net::InStack<S>>(
+fn vpc<
+    S: vpcform_net::handles::StackMarker,
+    V: VpcMarker<Stack = S> + vpcform_net::handles::InStack<S>,
+>(
     stack: &mut Stack<S>,
     name: &str,
     cidr: &str,
@@ -560,7 +569,8 @@ fn a_default_route_to_a_peering_connection_does_not_reach_aws_services() {
 
 #[test]
 fn a_route_target_made_by_hand_from_another_kind_is_an_error() {
-    use vpcform_net::{AnyHandle, IntoRouteTarget, RouteTarget};
+    use vpcform_net::handles::AnyHandle;
+    use vpcform_net::vpc::{IntoRouteTarget, RouteTarget};
     /// A target built outside the typed API: a subnet's handle posing as a peering.
     struct Posing(RouteTarget<Left>);
     impl IntoRouteTarget<Left> for Posing {
@@ -656,7 +666,7 @@ fn a_route_table_of_a_transit_gateway_not_in_the_app_is_an_error() {
     let mut network = Stack::<Network>::new("Network");
     network.add(
         "Routes",
-        vpcform_net::TransitGatewayRouteTable::builder()
+        vpcform_net::transit::TransitGatewayRouteTable::builder()
             .transit_gateway(&foreign)
             .build(),
     );
@@ -788,7 +798,7 @@ fn a_more_specific_route_splitting_an_endpoint_subnet_or_the_way_back_is_named()
     let app = peered_sts(|stack, left, _, _| {
         let igw = stack.add(
             "LeftIgw",
-            vpcform_net::InternetGateway::builder()
+            vpcform_net::vpc::InternetGateway::builder()
                 .vpc(&left.vpc)
                 .build(),
         );
@@ -837,7 +847,7 @@ fn a_more_specific_route_splitting_an_endpoint_subnet_or_the_way_back_is_named()
     let app = peered_sts(|stack, _, right, _| {
         let igw = stack.add(
             "RightIgw",
-            vpcform_net::InternetGateway::builder()
+            vpcform_net::vpc::InternetGateway::builder()
                 .vpc(&right.vpc)
                 .build(),
         );

@@ -2,9 +2,11 @@
 //! give many: a hub with a transit gateway and centralized interface endpoints, spokes as
 //! run-time stacks named by configuration.
 
-use vpcform_net::SynthError;
+use vpcform_net::findings::SynthError;
+use vpcform_net::handles::{DynamicStack, DynamicVpc};
 use vpcform_net::prelude::*;
-use vpcform_net::{DynamicStack, DynamicVpc, SubnetRef};
+use vpcform_net::vpc::SubnetRef;
+use vpcform_net::vpc::VpcRef;
 
 const HTTPS: Port = Port::tcp(443);
 
@@ -208,7 +210,7 @@ fn landing_zone(shape: &Shape) -> App {
 }
 
 /// Every error of `app`'s synthesis, which must fail.
-fn errors(app: &App) -> vpcform_net::SynthErrors {
+fn errors(app: &App) -> vpcform_net::findings::SynthErrors {
     match app.synth() {
         Ok(_) => panic!("synthesized a landing zone with a mistake"),
         Err(e) => e,
@@ -311,7 +313,7 @@ fn two_hub_subnets_in_one_zone_are_one_finding_listing_what_takes_both() {
 }
 
 /// Every `TrafficNotPrivate` as `(flow, also, fix)`.
-fn not_private(errors: &vpcform_net::SynthErrors) -> Vec<(&str, &[String], &str)> {
+fn not_private(errors: &vpcform_net::findings::SynthErrors) -> Vec<(&str, &[String], &str)> {
     errors
         .errors()
         .iter()

@@ -1,8 +1,9 @@
 //! AWS RAM resource shares: what they render, and each rule at its edge.
 
 use vpcform_net::cfn::Value;
+use vpcform_net::findings::{SynthError, SynthWarning};
 use vpcform_net::prelude::*;
-use vpcform_net::{ResourceShare, SharedResource, SynthError, SynthWarning};
+use vpcform_net::sharing::{ResourceShare, SharedResource};
 
 include!("common/consumer.rs");
 
@@ -31,11 +32,11 @@ fn shared_with(region: Option<&str>, name: &str, principals: &[&str]) -> App {
 }
 
 /// The synthesis's errors, as data; none when it succeeds.
-fn errors(app: &App) -> Option<vpcform_net::SynthErrors> {
+fn errors(app: &App) -> Option<vpcform_net::findings::SynthErrors> {
     app.synth().err()
 }
 
-fn found(errors: &Option<vpcform_net::SynthErrors>) -> &[SynthError] {
+fn found(errors: &Option<vpcform_net::findings::SynthErrors>) -> &[SynthError] {
     errors.as_ref().map_or(&[], |e| e.errors())
 }
 

@@ -2,8 +2,12 @@
 //! each part of a compound rule on its own. Written from what cargo-mutants found untested
 //! (`cargo xtask mutants`, TESTING.md).
 
+use vpcform_net::cfn;
+use vpcform_net::findings::Code;
 use vpcform_net::prelude::*;
-use vpcform_net::{Code, NatGatewayRef, TargetType, cfn};
+use vpcform_net::privatelink::TargetType;
+use vpcform_net::vpc::NatGatewayRef;
+use vpcform_net::vpc::{InternetGateway, NatGateway};
 
 include!("common/consumer.rs");
 include!("common/report.rs");
@@ -293,7 +297,7 @@ fn a_workload_needs_subnets() {
     stack.add(
         "Pods",
         Workload::builder()
-            .subnets(Vec::<vpcform_net::SubnetRef<VpcA>>::new())
+            .subnets(Vec::<vpcform_net::vpc::SubnetRef<VpcA>>::new())
             .build(),
     );
     assert_eq!(codes(stack), [(Code::VF0805, at("Consumer/Pods"))]);
@@ -344,7 +348,7 @@ fn a_one_port_range_is_not_reversed() {
 
 #[test]
 fn instance_targets_are_i_and_8_or_17_hex_digits() {
-    let with_targets = |targets: Vec<Target>| {
+    let with_targets = |targets: Vec<TargetDescription>| {
         let (mut stack, vpc) = consumer();
         stack.add(
             "Targets",
@@ -359,14 +363,14 @@ fn instance_targets_are_i_and_8_or_17_hex_digits() {
     };
     assert!(
         with_targets(vec![
-            Target::instance("i-0123abcd"),
-            Target::instance("i-0123456789abcdef0"),
+            TargetDescription::instance("i-0123abcd"),
+            TargetDescription::instance("i-0123456789abcdef0"),
         ])
         .is_empty()
     );
     let e = with_targets(vec![
-        Target::instance("i-xyzxyzxy"),
-        Target::instance("i-0123"),
+        TargetDescription::instance("i-xyzxyzxy"),
+        TargetDescription::instance("i-0123"),
     ]);
     assert_eq!(e.len(), 2, "{e:#?}");
 }

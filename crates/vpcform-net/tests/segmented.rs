@@ -1,8 +1,11 @@
 //! Transit gateways with route tables of their own: associations, propagations, static and
 //! blackhole routes — their rules, and the traffic analysis through them.
 
+use vpcform_net::cfn;
 use vpcform_net::prelude::*;
-use vpcform_net::{Blackhole, PathKind, TgwRouteTable, cfn};
+use vpcform_net::traffic::PathKind;
+use vpcform_net::transit::{Blackhole, PropagationRouteTable};
+use vpcform_net::transit::{TransitGatewayRoute, TransitGatewayRouteTable};
 
 include!("common/report.rs");
 
@@ -60,7 +63,7 @@ fn app(c: Change) -> App {
             .transit_gateway(&tgw)
             .subnets([&h1])
             .association(&hub_table)
-            .propagations([TgwRouteTable::of(&spokes_table)])
+            .propagations([PropagationRouteTable::of(&spokes_table)])
             .build(),
     );
     let hub_routes = stack.add(
@@ -89,11 +92,11 @@ fn app(c: Change) -> App {
     );
     let mut propagations = Vec::new();
     if !c.no_spoke_propagation {
-        propagations.push(TgwRouteTable::of(&hub_table));
+        propagations.push(PropagationRouteTable::of(&hub_table));
     }
     if c.twice {
-        propagations.push(TgwRouteTable::of(&hub_table));
-        propagations.push(TgwRouteTable::of(&hub_table));
+        propagations.push(PropagationRouteTable::of(&hub_table));
+        propagations.push(PropagationRouteTable::of(&hub_table));
     }
     let spoke_attachment = stack.add(
         "SpokeAttachment",

@@ -2,11 +2,13 @@
 //! VPC of another stack reaches it through one service-network endpoint — the rules, the
 //! templates and the traffic analysis.
 
-use vpcform_net::prelude::*;
-use vpcform_net::{
-    LatticeResource, PathKind, ResourceConfiguration, ServiceNetwork, ServiceNetworkEndpoint,
-    ServiceNetworkResourceAssociation, cfn,
+use vpcform_net::cfn;
+use vpcform_net::lattice::{
+    LatticeResource, ResourceConfiguration, ServiceNetwork, ServiceNetworkEndpoint,
+    ServiceNetworkResourceAssociation,
 };
+use vpcform_net::prelude::*;
+use vpcform_net::traffic::PathKind;
 
 include!("common/report.rs");
 include!("common/lattice_data.rs");

@@ -1,11 +1,11 @@
 //! StackSet declarations: what the StackSets API would refuse is a synthesis error naming the
 //! stack set, the value and the fix; a valid one's spec is what the deployer gets.
 
-use vpcform_net::prelude::*;
-use vpcform_net::{
-    Amount, ExistingId, ExistingSubnet, ExistingVpc, OperationPreferences, PermissionModel,
-    StackSet, StackSetTargets,
+use vpcform_net::deployment::{
+    Amount, OperationPreferences, PermissionModel, StackSet, StackSetTargets,
 };
+use vpcform_net::existing::{ExistingId, ExistingSubnet, ExistingVpc};
+use vpcform_net::prelude::*;
 
 vpcform_net::topology! {
     stack Baseline { vpc Workload }
@@ -14,8 +14,8 @@ vpcform_net::topology! {
 /// A baseline stack: an existing VPC given by parameter, a subnet by SSM, one endpoint.
 fn baseline() -> (
     Stack<Baseline>,
-    vpcform_net::VpcRef<Workload>,
-    vpcform_net::SubnetRef<Workload>,
+    vpcform_net::vpc::VpcRef<Workload>,
+    vpcform_net::vpc::SubnetRef<Workload>,
 ) {
     let mut stack = Stack::<Baseline>::new("Baseline");
     let vpc = stack.add(
@@ -299,7 +299,7 @@ fn exclusions_overrides_and_the_administrators_region() {
 /// needs one; an SSM name where the type takes an ID is refused.
 #[test]
 fn every_existing_kind_takes_and_needs_values() {
-    use vpcform_net::{ExistingRouteTable, ExistingSecurityGroup};
+    use vpcform_net::existing::{ExistingRouteTable, ExistingSecurityGroup};
     let build = |with_values: bool, vpc_value: ExistingId| {
         let mut stack = Stack::<Baseline>::new("Baseline");
         let vpc = stack.add(

@@ -1,7 +1,11 @@
 //! Every synthesis check: a topology that breaks the rule, and the error that names it.
 
+use vpcform_net::endpoints::{DnsOptions, DnsRecordIpType, IpAddressType, ServiceName};
+use vpcform_net::findings::{Code, SynthError};
 use vpcform_net::prelude::*;
-use vpcform_net::{CidrError, Code, RouteTableRef, SubnetRef, SynthError};
+use vpcform_net::security::SecurityGroupRef;
+use vpcform_net::vpc::VpcRef;
+use vpcform_net::vpc::{CidrError, RouteTableRef, SubnetRef};
 
 include!("common/consumer.rs");
 include!("common/report.rs");
@@ -344,7 +348,7 @@ fn cross_stack_cycle_is_rejected() {
         .errors()
         .iter()
         .filter_map(|e| match e {
-            vpcform_net::SynthError::StackCycle { cycle } => Some(cycle.clone()),
+            vpcform_net::findings::SynthError::StackCycle { cycle } => Some(cycle.clone()),
             _ => None,
         })
         .collect();
@@ -656,7 +660,7 @@ fn a_pinned_region_gets_the_partition_correct_service_name() {
 
 // ── Endpoint policies ───────────────────────────────────────────────────────────────────
 
-fn gateway_with_policy(policy: impl Into<vpcform_net::EndpointPolicy>) -> Vec<String> {
+fn gateway_with_policy(policy: impl Into<vpcform_net::endpoints::EndpointPolicy>) -> Vec<String> {
     let (mut stack, vpc, a, b) = two_az_consumer();
     let routes = stack.add(
         "Routes",
@@ -841,7 +845,7 @@ fn provider_in_azs(
     supported: &[&str],
 ) -> (
     Stack<Provider>,
-    vpcform_net::Export<Provider, vpcform_net::ServiceName>,
+    vpcform_net::export::Export<Provider, vpcform_net::endpoints::ServiceName>,
 ) {
     let mut stack = Stack::<Provider>::new("Provider");
     if let Some(region) = region {
@@ -1141,7 +1145,7 @@ fn warnings_are_collected_not_fatal() {
         "Nlb",
         NetworkLoadBalancer::builder()
             .subnets([&a])
-            .security_groups(vpcform_net::SecurityGroupRef::none())
+            .security_groups(vpcform_net::security::SecurityGroupRef::none())
             .build(),
     );
     let warnings = warnings(vec![stack]);
@@ -1231,7 +1235,7 @@ fn endpoint_service_without_load_balancer_and_nlb_without_subnets() {
             .security_groups([&sg])
             .build(),
     );
-    let no_nlbs: [&vpcform_net::NetworkLoadBalancerRef<VpcB>; 0] = [];
+    let no_nlbs: [&vpcform_net::privatelink::NetworkLoadBalancerRef<VpcB>; 0] = [];
     stack.add(
         "Service",
         EndpointService::builder()
@@ -1272,7 +1276,7 @@ fn dual_stack_consumer(
     let vpc = match ipv6 {
         true => Vpc::<VpcA>::builder()
             .cidr("10.0.0.0/16")
-            .ipv6(vpcform_net::Ipv6Block::AmazonProvided)
+            .ipv6(vpcform_net::vpc::Ipv6Block::AmazonProvided)
             .build(),
         false => Vpc::<VpcA>::builder().cidr("10.0.0.0/16").build(),
     };

@@ -2,7 +2,10 @@
 //! its construct's own, in the property its schema names; non-taggable types carry none; AWS's
 //! tag rules apply to a construct's tags as to a stack's.
 
+use vpcform_net::findings::SynthErrors;
 use vpcform_net::prelude::*;
+use vpcform_net::security::SecurityGroupRef;
+use vpcform_net::vpc::{InternetGateway, NatGateway};
 use vpcform_net::{Tags, cfn};
 
 include!("common/consumer.rs");
@@ -279,9 +282,9 @@ fn iam_resources_ask_for_capability_iam_unless_the_program_did() {
         );
         stack.add(
             "FlowLog",
-            vpcform_net::FlowLog::builder()
+            vpcform_net::vpc::FlowLog::builder()
                 .resource(&vpc)
-                .destination(vpcform_net::FlowLogDestination::cloud_watch_logs())
+                .destination(vpcform_net::vpc::FlowLogDestination::cloud_watch_logs())
                 .build(),
         );
         let assembly = synth(stack).unwrap_or_else(|e| panic!("{e}"));

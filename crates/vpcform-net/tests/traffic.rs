@@ -1,7 +1,9 @@
 //! The traffic analysis: each way a flow can go, found from the synthesized topology.
 
 use vpcform_net::prelude::*;
-use vpcform_net::{PathKind, SubnetRef, VpcRef, WorkloadRef};
+use vpcform_net::traffic::PathKind;
+use vpcform_net::vpc::{InternetGateway, NatGateway};
+use vpcform_net::vpc::{SubnetRef, VpcRef, WorkloadRef};
 
 vpcform_net::topology! {
     stack Provider { vpc VpcB }
@@ -14,7 +16,7 @@ struct NatConsumer {
     stack: Stack<Consumer>,
     vpc: VpcRef<VpcA>,
     private: SubnetRef<VpcA>,
-    routes: vpcform_net::RouteTableRef<VpcA>,
+    routes: vpcform_net::vpc::RouteTableRef<VpcA>,
     pods: WorkloadRef<VpcA>,
 }
 
@@ -505,7 +507,7 @@ fn require_private_traffic_fails_on_a_public_flow_naming_the_missing_piece() {
     app.require_private_traffic();
     let errors = app.synth().expect_err("public traffic");
     let error = &errors.errors()[0];
-    assert_eq!(error.code(), vpcform_net::Code::VF1003);
+    assert_eq!(error.code(), vpcform_net::findings::Code::VF1003);
     assert_eq!(
         error.to_string(),
         "traffic Consumer/Pods -> s3 (TCP 443) is PUBLIC (NAT gateway): s3 is reached over the \
@@ -552,7 +554,7 @@ fn the_nat_alternative_is_priced_beside_the_endpoints() {
 }
 
 /// Prices that tell every term apart: no price is 0 or 1, no two are equal.
-fn test_prices() -> vpcform_net::Prices {
+fn test_prices() -> vpcform_net::cost::Prices {
     let text = r#"{
         "region": "test-region-1", "currency": "USD", "retrieved": "2026-11-26",
         "source": "made up for the test", "hours_per_month": 100,
@@ -562,10 +564,10 @@ fn test_prices() -> vpcform_net::Prices {
         "cross_az_per_gb": 0.04, "transit_gateway_attachment_per_hour": 0.07,
         "transit_gateway_per_gb": 0.02, "hosted_zone_per_month": 0.3
     }"#;
-    vpcform_net::Prices::from_json(text, "test").unwrap_or_else(|e| panic!("{e}"))
+    vpcform_net::cost::Prices::from_json(text, "test").unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn items(cost: &vpcform_net::CostReport) -> Vec<(String, f64)> {
+fn items(cost: &vpcform_net::cost::CostReport) -> Vec<(String, f64)> {
     cost.stacks
         .iter()
         .flat_map(|s| s.items.iter().map(|i| (i.resource.clone(), i.monthly)))
@@ -740,7 +742,8 @@ fn a_prices_file_of_the_earlier_shape_gets_the_newer_prices_bundled() {
         "nat_gateway_per_gb": 0.048, "nlb_per_hour": 0.0252, "nlb_per_nlcu_hour": 0.006,
         "cross_az_per_gb": 0.01
     }"#;
-    let prices = vpcform_net::Prices::from_json(text, "old.json").unwrap_or_else(|e| panic!("{e}"));
+    let prices =
+        vpcform_net::cost::Prices::from_json(text, "old.json").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(prices.transit_gateway_attachment_per_hour, 0.05);
     assert_eq!(prices.transit_gateway_per_gb, 0.02);
     assert_eq!(prices.hosted_zone_per_month, 0.5);

@@ -17,13 +17,14 @@ use crate::{InStack, StackMarker, VpcMarker};
 /// traffic from its subnets out to the internet, and the answers back, but no connection from
 /// the internet in — for IPv6 what a NAT gateway is for IPv4, without its charges.
 ///
-/// Traffic reaches it through a [`Route`](crate::Route) to an IPv6 destination, usually `::/0`
-/// ([`RouteDestination::any_ipv6`](crate::RouteDestination::any_ipv6)). Source: VPC user guide,
+/// Traffic reaches it through a [`Route`](crate::vpc::Route) to an IPv6 destination, usually `::/0`
+/// ([`RouteDestination::any_ipv6`](crate::vpc::RouteDestination::any_ipv6)). Source: VPC user guide,
 /// "Enable outbound IPv6 traffic using an egress-only internet gateway".
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{EgressOnlyInternetGateway, RouteDestination};
+/// use vpcform_net::vpc::Ipv6Block;
+/// use vpcform_net::vpc::{EgressOnlyInternetGateway, RouteDestination};
 /// vpcform_net::topology! { stack Net { vpc Main } }
 /// let mut stack = Stack::<Net>::new("Net");
 /// let vpc = stack.add(

@@ -42,11 +42,12 @@ impl<V> ServiceLoadBalancer<V> for &NetworkLoadBalancerRef<V> {
 /// An endpoint service (`AWS::EC2::VPCEndpointService`) on Network Load Balancers of VPC `V`,
 /// with an `AWS::EC2::VPCEndpointServicePermissions` when principals are allowed.
 ///
-/// Consumers connect with an [`InterfaceEndpoint`](crate::InterfaceEndpoint) to its
+/// Consumers connect with an [`InterfaceEndpoint`](crate::endpoints::InterfaceEndpoint) to its
 /// [`service_name`](EndpointServiceRef::service_name).
 ///
 /// ```
 /// use vpcform_net::prelude::*;
+/// use vpcform_net::security::SecurityGroupRef;
 /// vpcform_net::topology! { stack Provider { vpc VpcB } }
 ///
 /// let mut stack = Stack::<Provider>::new("Provider");
@@ -110,6 +111,7 @@ impl<V> EndpointServiceRef<V> {
     ///
     /// ```
     /// # use vpcform_net::prelude::*;
+    /// # use vpcform_net::security::SecurityGroupRef;
     /// # vpcform_net::topology! { stack S { vpc A } }
     /// # let mut stack = Stack::<S>::new("S");
     /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());
@@ -135,6 +137,7 @@ impl<V> EndpointServiceRef<V> {
     ///
     /// ```
     /// # use vpcform_net::prelude::*;
+    /// # use vpcform_net::security::SecurityGroupRef;
     /// # vpcform_net::topology! { stack Provider { vpc VpcB } }
     /// # let mut provider = Stack::<Provider>::new("Provider");
     /// # let vpc = provider.add("VpcB", Vpc::<VpcB>::builder().cidr(cidr!("10.1.0.0/16")).build());

@@ -25,7 +25,7 @@ use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 /// Where an existing resource's ID comes from.
 ///
 /// ```
-/// use vpcform_net::ExistingId;
+/// use vpcform_net::existing::ExistingId;
 /// let literal = ExistingId::id("vpc-0a1b2c3d4e5f60718");
 /// let at_deploy = ExistingId::parameter(); // a template parameter named by the construct's ID
 /// let from_ssm = ExistingId::ssm("/network/prod/vpc-id");
@@ -192,7 +192,7 @@ impl ExistingKind {
     }
 }
 
-/// An existing VPC, typed by its [`VpcMarker`] `V` like a created [`Vpc`](crate::Vpc): its
+/// An existing VPC, typed by its [`VpcMarker`] `V` like a created [`Vpc`](crate::vpc::Vpc): its
 /// handle is a [`VpcRef<V>`], so it goes everywhere a created VPC goes, and another VPC's
 /// pieces still do not compile.
 ///
@@ -202,7 +202,7 @@ impl ExistingKind {
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{ExistingId, ExistingVpc};
+/// use vpcform_net::existing::{ExistingId, ExistingVpc};
 /// vpcform_net::topology! { stack Endpoints { vpc Landing } }
 /// let mut stack = Stack::<Endpoints>::new("Endpoints");
 /// let vpc = stack.add(
@@ -253,13 +253,13 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ExistingVpc<V> 
 }
 
 /// An existing subnet of VPC `V` (created by vpcform or not): its handle is a
-/// [`SubnetRef<V>`], like a created [`Subnet`](crate::Subnet)'s. Its block and zone are
+/// [`SubnetRef<V>`], like a created [`Subnet`](crate::vpc::Subnet)'s. Its block and zone are
 /// required: the checks (one subnet per zone, zones shared across a connection) and the
 /// analysis read them.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{ExistingId, ExistingSubnet, ExistingVpc};
+/// use vpcform_net::existing::{ExistingId, ExistingSubnet, ExistingVpc};
 /// vpcform_net::topology! { stack Endpoints { vpc Landing } }
 /// let mut stack = Stack::<Endpoints>::new("Endpoints");
 /// let vpc = stack.add(
@@ -308,13 +308,13 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ExistingSubnet<
 }
 
 /// An existing route table of VPC `V`: routes and gateway endpoints can be added to it like to
-/// a created [`RouteTable`](crate::RouteTable). The subnets it serves are facts for the
+/// a created [`RouteTable`](crate::vpc::RouteTable). The subnets it serves are facts for the
 /// analysis (no association is written). Its other routes are unknown to vpcform, so a flow
 /// that none of the routes it knows carries is reported as unknown, not unreachable.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{ExistingId, ExistingRouteTable, ExistingSubnet, ExistingVpc};
+/// use vpcform_net::existing::{ExistingId, ExistingRouteTable, ExistingSubnet, ExistingVpc};
 /// vpcform_net::topology! { stack Endpoints { vpc Landing } }
 /// let mut stack = Stack::<Endpoints>::new("Endpoints");
 /// let vpc = stack.add(
@@ -360,12 +360,12 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ExistingRouteTa
 }
 
 /// An existing security group of VPC `V`: endpoints and load balancers take it like a created
-/// [`SecurityGroup`](crate::SecurityGroup). Its rules are unknown to vpcform, so a flow that
+/// [`SecurityGroup`](crate::security::SecurityGroup). Its rules are unknown to vpcform, so a flow that
 /// must pass it is reported as unknown unless another group on the way admits it.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{ExistingId, ExistingSecurityGroup, ExistingVpc};
+/// use vpcform_net::existing::{ExistingId, ExistingSecurityGroup, ExistingVpc};
 /// vpcform_net::topology! { stack Endpoints { vpc Landing } }
 /// let mut stack = Stack::<Endpoints>::new("Endpoints");
 /// let vpc = stack.add(

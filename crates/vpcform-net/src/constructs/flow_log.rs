@@ -29,7 +29,7 @@ use crate::{InStack, StackMarker, SynthError, VpcMarker};
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{FlowLog, FlowLogDestination};
+/// use vpcform_net::vpc::{FlowLog, FlowLogDestination};
 /// vpcform_net::topology! { stack Net { vpc Main } }
 /// let mut stack = Stack::<Net>::new("Net");
 /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
@@ -122,7 +122,7 @@ pub enum AggregationInterval {
 /// Where a flow log's records go.
 ///
 /// ```
-/// use vpcform_net::FlowLogDestination;
+/// use vpcform_net::vpc::FlowLogDestination;
 /// let logs = FlowLogDestination::cloud_watch_logs()
 ///     .retention_days(400)
 ///     .kms_key("arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");

@@ -33,7 +33,7 @@ use crate::{InStack, StackMarker, SynthError, VpcMarker};
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::ZoneVpc;
+/// use vpcform_net::zones::ZoneVpc;
 /// vpcform_net::topology! { stack Hub { vpc HubVpc } }
 /// let mut hub = Stack::<Hub>::new("Hub");
 /// let vpc = hub.add("HubVpc", Vpc::<HubVpc>::builder().cidr(cidr!("10.0.0.0/16")).build());
@@ -77,7 +77,7 @@ pub struct PrivateHostedZone<V: VpcMarker> {
 /// another stack's export, or one outside the app by ID.
 ///
 /// ```
-/// use vpcform_net::ZoneVpc;
+/// use vpcform_net::zones::ZoneVpc;
 /// vpcform_net::topology! { stack Hub {} }
 /// let outside = ZoneVpc::<Hub>::external("vpc-0123456789abcdef0");
 /// ```
@@ -161,7 +161,7 @@ impl<S> ZoneVpc<S> {
     ///
     /// ```
     /// vpcform_net::topology! { stack Hub {} }
-    /// let other = vpcform_net::ZoneVpc::<Hub>::external("vpc-0123456789abcdef0").account("111122223333");
+    /// let other = vpcform_net::zones::ZoneVpc::<Hub>::external("vpc-0123456789abcdef0").account("111122223333");
     /// ```
     pub fn account(mut self, account: impl Into<String>) -> ZoneVpc<S> {
         self.def.account = Some(account.into());
@@ -172,7 +172,7 @@ impl<S> ZoneVpc<S> {
     ///
     /// ```
     /// vpcform_net::topology! { stack Hub {} }
-    /// let west = vpcform_net::ZoneVpc::<Hub>::external("vpc-0123456789abcdef0").region("us-west-2");
+    /// let west = vpcform_net::zones::ZoneVpc::<Hub>::external("vpc-0123456789abcdef0").region("us-west-2");
     /// ```
     pub fn region(mut self, region: impl Into<String>) -> ZoneVpc<S> {
         self.def.region = Some(region.into());

@@ -25,7 +25,7 @@ use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
 /// What an interface endpoint in stack `S` can connect to: an AWS service, an
-/// [`EndpointService`](crate::EndpointService) of the same stack, an endpoint service's name
+/// [`EndpointService`](crate::privatelink::EndpointService) of the same stack, an endpoint service's name
 /// imported from another stack, or a [`ServiceName`] given as text.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the service of an interface endpoint in stack `{S}`",
@@ -135,7 +135,7 @@ impl<S: StackMarker> InterfaceTarget<S> for Imported<S, ServiceName> {
 /// (`com.amazonaws.vpce.<region>.vpce-svc-<id>`).
 ///
 /// ```
-/// let name = vpcform_net::ServiceName::new("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0");
+/// let name = vpcform_net::endpoints::ServiceName::new("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0");
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceName {
@@ -154,7 +154,7 @@ impl ServiceName {
     /// A service name, as text or any [`Value`].
     ///
     /// ```
-    /// let name = vpcform_net::ServiceName::new("com.amazonaws.vpce.eu-west-1.vpce-svc-0abc");
+    /// let name = vpcform_net::endpoints::ServiceName::new("com.amazonaws.vpce.eu-west-1.vpce-svc-0abc");
     /// ```
     pub fn new(name: impl Into<Value>) -> ServiceName {
         ServiceName {
@@ -166,7 +166,7 @@ impl ServiceName {
     /// The name as a CloudFormation value.
     ///
     /// ```
-    /// let name = vpcform_net::ServiceName::new("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0");
+    /// let name = vpcform_net::endpoints::ServiceName::new("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0");
     /// assert!(name.value().as_str().is_some());
     /// ```
     pub fn value(&self) -> &Value {
@@ -177,7 +177,7 @@ impl ServiceName {
     /// to it may enable private DNS.
     ///
     /// ```
-    /// let name = vpcform_net::ServiceName::new("com.amazonaws.vpce.eu-west-1.vpce-svc-0abc")
+    /// let name = vpcform_net::endpoints::ServiceName::new("com.amazonaws.vpce.eu-west-1.vpce-svc-0abc")
     ///     .with_private_dns_name("api.example.com");
     /// ```
     pub fn with_private_dns_name(self, dns_name: impl Into<String>) -> PrivateDnsServiceName {
@@ -340,7 +340,7 @@ pub struct InterfaceEndpoint<V: VpcMarker, T> {
 /// An interface endpoint's `IpAddressType` (docs/aws-rules.md §22).
 ///
 /// ```
-/// use vpcform_net::IpAddressType;
+/// use vpcform_net::endpoints::IpAddressType;
 /// assert_eq!(IpAddressType::Dualstack.as_str(), "dualstack");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -375,7 +375,7 @@ impl IpAddressType {
 /// endpoint for S3 in the VPC (aws-facts §1 [7][8][9]).
 ///
 /// ```
-/// use vpcform_net::{DnsOptions, DnsRecordIpType};
+/// use vpcform_net::endpoints::{DnsOptions, DnsRecordIpType};
 /// let options = DnsOptions::default()
 ///     .dns_record_ip_type(DnsRecordIpType::Ipv4)
 ///     .private_dns_only_for_inbound_resolver_endpoint(false);

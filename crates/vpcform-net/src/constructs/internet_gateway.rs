@@ -16,11 +16,12 @@ use crate::{InStack, StackMarker, SynthError, VpcMarker};
 /// An internet gateway (`AWS::EC2::InternetGateway`) attached to VPC `V`
 /// (`AWS::EC2::VPCGatewayAttachment`, logical ID `<Id>Attachment`).
 ///
-/// Traffic reaches it only through a [`Route`](crate::Route): subnets whose route table sends
+/// Traffic reaches it only through a [`Route`](crate::vpc::Route): subnets whose route table sends
 /// `0.0.0.0/0` to it are public.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
+/// use vpcform_net::vpc::InternetGateway;
 /// vpcform_net::topology! { stack Net { vpc Main } }
 /// let mut stack = Stack::<Net>::new("Net");
 /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());

@@ -21,6 +21,7 @@ use crate::{InStack, StackMarker, SynthError, VpcMarker};
 ///
 /// ```
 /// use vpcform_net::prelude::*;
+/// use vpcform_net::security::SecurityGroupRef;
 /// vpcform_net::topology! { stack Provider { vpc VpcB } }
 ///
 /// let mut stack = Stack::<Provider>::new("Provider");

@@ -22,6 +22,7 @@ use crate::{InStack, StackMarker, SynthError, VpcMarker};
 ///
 /// ```
 /// use vpcform_net::prelude::*;
+/// use vpcform_net::vpc::NatGateway;
 /// vpcform_net::topology! { stack Net { vpc Main } }
 /// let mut stack = Stack::<Net>::new("Net");
 /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());

@@ -96,7 +96,7 @@ pub struct NetworkLoadBalancer<V: VpcMarker> {
     dualstack: bool,
     /// Access logs to an S3 bucket (`access_logs.s3.*` attributes). AWS writes them for TLS
     /// listeners only: with TCP listeners the log stays empty (synthesis warns), and the
-    /// subnets' [`FlowLog`](crate::FlowLog)s are what record connections. Default: off.
+    /// subnets' [`FlowLog`](crate::vpc::FlowLog)s are what record connections. Default: off.
     #[builder(default, setter(strip_option))]
     access_logs: Option<AccessLogs>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
@@ -116,6 +116,7 @@ impl<V> NetworkLoadBalancerRef<V> {
     ///
     /// ```
     /// # use vpcform_net::prelude::*;
+    /// # use vpcform_net::security::SecurityGroupRef;
     /// # vpcform_net::topology! { stack S { vpc A } }
     /// # let mut stack = Stack::<S>::new("S");
     /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());
@@ -166,7 +167,7 @@ pub(crate) struct NetworkLoadBalancerNode {
 /// "Enable access logs for your Network Load Balancer").
 ///
 /// ```
-/// use vpcform_net::AccessLogs;
+/// use vpcform_net::privatelink::AccessLogs;
 /// let logs = AccessLogs::s3("central-elb-logs").prefix("privatelink");
 /// ```
 #[derive(Clone, Debug, PartialEq)]

@@ -18,13 +18,13 @@ use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A VPC Lattice resource configuration (`AWS::VpcLattice::ResourceConfiguration`, type
 /// `SINGLE`, TCP) for a resource in VPC `V`, reached through one of its
-/// [`ResourceGateway`](crate::ResourceGateway)s. Consumers connect with a
-/// [`ResourceEndpoint`](crate::ResourceEndpoint) (`VpcEndpointType: Resource`) — in the same
+/// [`ResourceGateway`](crate::lattice::ResourceGateway)s. Consumers connect with a
+/// [`ResourceEndpoint`](crate::lattice::ResourceEndpoint) (`VpcEndpointType: Resource`) — in the same
 /// stack by handle, or elsewhere by its exported ARN.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{LatticeResource, ResourceConfiguration, ResourceGateway};
+/// use vpcform_net::lattice::{LatticeResource, ResourceConfiguration, ResourceGateway};
 /// vpcform_net::topology! { stack Data { vpc DataVpc } }
 /// let mut data = Stack::<Data>::new("Data");
 /// let vpc = data.add("DataVpc", Vpc::<DataVpc>::builder().cidr(cidr!("10.5.0.0/16")).build());
@@ -61,7 +61,7 @@ pub struct ResourceConfiguration<V: VpcMarker> {
     #[builder(setter(transform = |ranges: impl IntoIterator<Item = (u16, u16)>| ranges.into_iter().collect()))]
     ports: Vec<(u16, u16)>,
     /// `AllowAssociationToSharableServiceNetwork`: whether the configuration may join a
-    /// [`ServiceNetwork`](crate::ServiceNetwork) that is shareable with other accounts.
+    /// [`ServiceNetwork`](crate::lattice::ServiceNetwork) that is shareable with other accounts.
     /// Default: no, AWS's default.
     #[builder(default)]
     shareable_service_networks: bool,
@@ -75,7 +75,7 @@ pub struct ResourceConfiguration<V: VpcMarker> {
 /// What a [`ResourceConfiguration`] offers.
 ///
 /// ```
-/// use vpcform_net::LatticeResource;
+/// use vpcform_net::lattice::LatticeResource;
 /// let by_ip = LatticeResource::ip("10.5.1.20");
 /// let by_name = LatticeResource::dns("orders.internal.example.com");
 /// ```

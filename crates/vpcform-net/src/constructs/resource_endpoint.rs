@@ -21,13 +21,13 @@ use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A resource endpoint (`AWS::EC2::VPCEndpoint`, `VpcEndpointType: Resource`) in VPC `V`:
 /// network interfaces in the consumer's subnets through which its clients reach one
-/// [`ResourceConfiguration`](crate::ResourceConfiguration) — of this stack, or of another by
+/// [`ResourceConfiguration`](crate::lattice::ResourceConfiguration) — of this stack, or of another by
 /// its exported ARN. At least one of the endpoint's zones must be one of the resource
 /// gateway's (checked at synth when both are in the app).
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway};
+/// use vpcform_net::lattice::{LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway};
 /// vpcform_net::topology! { stack Data { vpc DataVpc } stack App { vpc AppVpc } }
 /// let mut data = Stack::<Data>::new("Data");
 /// let vpc = data.add("DataVpc", Vpc::<DataVpc>::builder().cidr(cidr!("10.5.0.0/16")).build());

@@ -16,13 +16,13 @@ use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A VPC Lattice resource gateway (`AWS::VpcLattice::ResourceGateway`) in VPC `V`: the network
-/// interfaces through which consumers' [`ResourceEndpoint`](crate::ResourceEndpoint)s reach a
-/// [`ResourceConfiguration`](crate::ResourceConfiguration) — a database or any TCP resource in
+/// interfaces through which consumers' [`ResourceEndpoint`](crate::lattice::ResourceEndpoint)s reach a
+/// [`ResourceConfiguration`](crate::lattice::ResourceConfiguration) — a database or any TCP resource in
 /// this VPC — without a load balancer. The resource sees the gateway's addresses as the source.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::ResourceGateway;
+/// use vpcform_net::lattice::ResourceGateway;
 /// vpcform_net::topology! { stack Data { vpc DataVpc } }
 /// let mut data = Stack::<Data>::new("Data");
 /// let vpc = data.add("DataVpc", Vpc::<DataVpc>::builder().cidr(cidr!("10.5.0.0/16")).build());

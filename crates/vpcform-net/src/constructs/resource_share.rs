@@ -29,7 +29,7 @@ use crate::{StackMarker, SynthError, SynthWarning, VpcMarker};
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{ResourceShare, SharedResource};
+/// use vpcform_net::sharing::{ResourceShare, SharedResource};
 /// vpcform_net::topology! { stack Network {} }
 /// let mut network = Stack::<Network>::new("Network");
 /// let tgw = network.add("Tgw", TransitGateway::builder().build());
@@ -77,7 +77,7 @@ pub struct ResourceShare<S> {
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::SharedResource;
+/// use vpcform_net::sharing::SharedResource;
 /// vpcform_net::topology! { stack Network { vpc Shared } }
 /// let mut network = Stack::<Network>::new("Network");
 /// let vpc = network.add("Shared", Vpc::<Shared>::builder().cidr(cidr!("10.0.0.0/16")).build());

@@ -68,7 +68,8 @@ impl<V> IntoRouteTarget<V> for &EgressOnlyInternetGatewayRef<V> {
 /// (`DestinationIpv6CidrBlock`). Text with a colon is IPv6.
 ///
 /// ```
-/// use vpcform_net::{RouteDestination, cidr};
+/// use vpcform_net::cidr;
+/// use vpcform_net::vpc::RouteDestination;
 /// assert!(matches!(RouteDestination::from("::/0"), RouteDestination::Ipv6(_)));
 /// assert!(matches!(RouteDestination::from(cidr!("0.0.0.0/0")), RouteDestination::Ipv4(_)));
 /// assert_eq!(RouteDestination::nat64(), RouteDestination::ipv6("64:ff9b::/96"));
@@ -172,6 +173,7 @@ impl<V> IntoRouteTarget<V> for &TransitGatewayAttachmentRef<V> {
 ///
 /// ```
 /// use vpcform_net::prelude::*;
+/// use vpcform_net::vpc::InternetGateway;
 /// vpcform_net::topology! { stack Net { vpc Main } }
 /// let mut stack = Stack::<Net>::new("Net");
 /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());

@@ -18,7 +18,7 @@ use crate::{InStack, StackMarker, SynthError, VpcMarker};
 /// `AWS::EC2::SubnetRouteTableAssociation` for each subnet given.
 ///
 /// Gateway endpoints add their routes to route tables (see
-/// [`GatewayEndpoint`](crate::GatewayEndpoint)).
+/// [`GatewayEndpoint`](crate::endpoints::GatewayEndpoint)).
 ///
 /// ```
 /// use vpcform_net::prelude::*;

@@ -17,7 +17,7 @@ use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 /// Protocol and ports of a rule.
 ///
 /// ```
-/// use vpcform_net::Port;
+/// use vpcform_net::security::Port;
 /// let https = Port::tcp(443);
 /// let ephemeral = Port::tcp_range(1024, 65535);
 /// assert_eq!(https.to_string(), "TCP 443");
@@ -40,7 +40,7 @@ impl Port {
     /// One TCP port.
     ///
     /// ```
-    /// assert_eq!(vpcform_net::Port::tcp(443), vpcform_net::Port::Tcp(443));
+    /// assert_eq!(vpcform_net::security::Port::tcp(443), vpcform_net::security::Port::Tcp(443));
     /// ```
     pub const fn tcp(port: u16) -> Port {
         Port::Tcp(port)
@@ -49,7 +49,7 @@ impl Port {
     /// A TCP port range, inclusive.
     ///
     /// ```
-    /// let p = vpcform_net::Port::tcp_range(8000, 8080);
+    /// let p = vpcform_net::security::Port::tcp_range(8000, 8080);
     /// ```
     pub const fn tcp_range(from: u16, to: u16) -> Port {
         Port::TcpRange(from, to)
@@ -58,7 +58,7 @@ impl Port {
     /// One UDP port.
     ///
     /// ```
-    /// let dns = vpcform_net::Port::udp(53);
+    /// let dns = vpcform_net::security::Port::udp(53);
     /// ```
     pub const fn udp(port: u16) -> Port {
         Port::Udp(port)
@@ -67,7 +67,7 @@ impl Port {
     /// A UDP port range, inclusive.
     ///
     /// ```
-    /// let p = vpcform_net::Port::udp_range(1000, 2000);
+    /// let p = vpcform_net::security::Port::udp_range(1000, 2000);
     /// ```
     pub const fn udp_range(from: u16, to: u16) -> Port {
         Port::UdpRange(from, to)
@@ -76,7 +76,7 @@ impl Port {
     /// Every protocol and port.
     ///
     /// ```
-    /// let all = vpcform_net::Port::all_traffic();
+    /// let all = vpcform_net::security::Port::all_traffic();
     /// ```
     pub const fn all_traffic() -> Port {
         Port::AllTraffic
@@ -85,7 +85,7 @@ impl Port {
     /// Whether this rule port admits all of `other`'s traffic.
     ///
     /// ```
-    /// use vpcform_net::Port;
+    /// use vpcform_net::security::Port;
     /// assert!(Port::tcp_range(400, 500).covers(&Port::tcp(443)));
     /// assert!(Port::all_traffic().covers(&Port::udp(53)));
     /// assert!(!Port::tcp(443).covers(&Port::udp(443)));
@@ -143,14 +143,14 @@ pub enum Peer<V> {
 }
 
 impl<V> Peer<V> {
-    /// The VPC's IPv6 block, which must be [`Ipv6Block`](crate::Ipv6Block)-enabled and of this
+    /// The VPC's IPv6 block, which must be [`Ipv6Block`](crate::vpc::Ipv6Block)-enabled and of this
     /// stack.
     ///
     /// ```
     /// # use vpcform_net::prelude::*;
     /// # vpcform_net::topology! { stack S { vpc A } }
     /// # let mut stack = Stack::<S>::new("S");
-    /// let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").ipv6(vpcform_net::Ipv6Block::AmazonProvided).build());
+    /// let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").ipv6(vpcform_net::vpc::Ipv6Block::AmazonProvided).build());
     /// let rule = Rule::new(Port::tcp(443), Peer::vpc_ipv6(&vpc));
     /// ```
     pub fn vpc_ipv6(vpc: &super::vpc::VpcRef<V>) -> Peer<V> {
@@ -161,7 +161,7 @@ impl<V> Peer<V> {
     ///
     /// ```
     /// # vpcform_net::topology! { stack S { vpc A } }
-    /// let p = vpcform_net::Peer::<A>::ipv4("10.0.0.0/16");
+    /// let p = vpcform_net::security::Peer::<A>::ipv4("10.0.0.0/16");
     /// ```
     pub fn ipv4(cidr: impl Into<CidrBlock>) -> Peer<V> {
         Peer::Ipv4(cidr.into())
@@ -171,7 +171,7 @@ impl<V> Peer<V> {
     ///
     /// ```
     /// # vpcform_net::topology! { stack S { vpc A } }
-    /// let p = vpcform_net::Peer::<A>::any_ipv4();
+    /// let p = vpcform_net::security::Peer::<A>::any_ipv4();
     /// ```
     pub fn any_ipv4() -> Peer<V> {
         Peer::Ipv4(crate::cidr!("0.0.0.0/0").into())
@@ -181,7 +181,7 @@ impl<V> Peer<V> {
     ///
     /// ```
     /// # vpcform_net::topology! { stack S { vpc A } }
-    /// let p = vpcform_net::Peer::<A>::ipv6("2001:db8::/32");
+    /// let p = vpcform_net::security::Peer::<A>::ipv6("2001:db8::/32");
     /// ```
     pub fn ipv6(cidr: impl Into<String>) -> Peer<V> {
         Peer::Ipv6(cidr.into())
@@ -205,7 +205,7 @@ impl<V> Peer<V> {
     ///
     /// ```
     /// # vpcform_net::topology! { stack S { vpc A } }
-    /// let p = vpcform_net::Peer::<A>::prefix_list("pl-63a5400a");
+    /// let p = vpcform_net::security::Peer::<A>::prefix_list("pl-63a5400a");
     /// ```
     pub fn prefix_list(id: impl Into<Value>) -> Peer<V> {
         Peer::PrefixList(id.into())
@@ -337,10 +337,11 @@ handle! {
 
 impl<V> SecurityGroupRef<V> {
     /// No security groups, said explicitly: for a builder whose security groups are required,
-    /// such as [`NetworkLoadBalancer`](crate::NetworkLoadBalancer)'s.
+    /// such as [`NetworkLoadBalancer`](crate::privatelink::NetworkLoadBalancer)'s.
     ///
     /// ```
     /// # use vpcform_net::prelude::*;
+    /// # use vpcform_net::security::SecurityGroupRef;
     /// # vpcform_net::topology! { stack S { vpc A } }
     /// # let mut stack = Stack::<S>::new("S");
     /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());

@@ -17,14 +17,14 @@ use crate::{StackMarker, SynthError};
 
 /// A VPC Lattice service network (`AWS::VpcLattice::ServiceNetwork`) in stack `S`: resource
 /// configurations join it with a
-/// [`ServiceNetworkResourceAssociation`](crate::ServiceNetworkResourceAssociation), and a
+/// [`ServiceNetworkResourceAssociation`](crate::lattice::ServiceNetworkResourceAssociation), and a
 /// consumer VPC reaches every one of them through a single
-/// [`ServiceNetworkEndpoint`](crate::ServiceNetworkEndpoint) (`VpcEndpointType:
+/// [`ServiceNetworkEndpoint`](crate::lattice::ServiceNetworkEndpoint) (`VpcEndpointType:
 /// ServiceNetwork`) instead of one resource endpoint per resource.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::ServiceNetwork;
+/// use vpcform_net::lattice::ServiceNetwork;
 /// vpcform_net::topology! { stack Shared {} }
 /// let mut shared = Stack::<Shared>::new("Shared");
 /// let network = shared.add("Databases", ServiceNetwork::builder().name("databases").build());
@@ -103,7 +103,7 @@ pub trait IntoServiceNetwork<S> {
     note = "a service network of another stack crosses stacks by its ARN: \
             `let arn = shared.export(\"NetworkArn\", &network);` then `consumer.import(&arn)`"
 )]
-pub trait ServiceNetworkStack<S> {}
+pub trait ServiceNetworkStack<S>: crate::markers::sealed::Same<S> {}
 
 impl<S> ServiceNetworkStack<S> for S {}
 

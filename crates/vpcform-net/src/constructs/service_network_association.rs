@@ -17,16 +17,16 @@ use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
 /// A service-network resource association
 /// (`AWS::VpcLattice::ServiceNetworkResourceAssociation`): makes a
-/// [`ResourceConfiguration`](crate::ResourceConfiguration) of this stack reachable through a
-/// [`ServiceNetwork`](crate::ServiceNetwork) — of this stack, or of another by its exported
-/// ARN — and so through every [`ServiceNetworkEndpoint`](crate::ServiceNetworkEndpoint) to
+/// [`ResourceConfiguration`](crate::lattice::ResourceConfiguration) of this stack reachable through a
+/// [`ServiceNetwork`](crate::lattice::ServiceNetwork) — of this stack, or of another by its exported
+/// ARN — and so through every [`ServiceNetworkEndpoint`](crate::lattice::ServiceNetworkEndpoint) to
 /// that network ("This allows the resource configuration to receive connections through the
 /// service network, including through a service network VPC endpoint": VPC Lattice API,
 /// `CreateServiceNetworkResourceAssociation`).
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{
+/// use vpcform_net::lattice::{
 ///     LatticeResource, ResourceConfiguration, ResourceGateway, ServiceNetwork,
 ///     ServiceNetworkResourceAssociation,
 /// };

@@ -22,14 +22,14 @@ use crate::{InStack, StackMarker, SynthWarning, VpcMarker};
 
 /// A service-network endpoint (`AWS::EC2::VPCEndpoint`, `VpcEndpointType: ServiceNetwork`) in
 /// VPC `V`: network interfaces in the consumer's subnets through which its clients reach every
-/// resource configuration associated with one [`ServiceNetwork`](crate::ServiceNetwork) — of
+/// resource configuration associated with one [`ServiceNetwork`](crate::lattice::ServiceNetwork) — of
 /// this stack, or of another by its exported ARN. An endpoint connects to exactly one service
 /// network (PrivateLink guide, "Access service networks"); one endpoint then serves any number
-/// of resources, where [`ResourceEndpoint`](crate::ResourceEndpoint)s take one each.
+/// of resources, where [`ResourceEndpoint`](crate::lattice::ResourceEndpoint)s take one each.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{ServiceNetwork, ServiceNetworkEndpoint};
+/// use vpcform_net::lattice::{ServiceNetwork, ServiceNetworkEndpoint};
 /// vpcform_net::topology! { stack Shared {} stack App { vpc AppVpc } }
 /// let mut shared = Stack::<Shared>::new("Shared");
 /// let network = shared.add("Databases", ServiceNetwork::builder().name("databases").build());

@@ -20,7 +20,7 @@ use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 /// (<https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html>).
 ///
 /// ```
-/// use vpcform_net::Az;
+/// use vpcform_net::vpc::Az;
 /// let first = Az::index(0);          // the region's first AZ, whatever the region
 /// let named = Az::name("us-east-1a");
 /// let by_id = Az::id("use1-az1");     // the same physical zone in every account
@@ -40,7 +40,7 @@ impl Az {
     /// The n-th zone of the stack's region.
     ///
     /// ```
-    /// assert_eq!(vpcform_net::Az::index(1), vpcform_net::Az::Index(1));
+    /// assert_eq!(vpcform_net::vpc::Az::index(1), vpcform_net::vpc::Az::Index(1));
     /// ```
     pub fn index(n: u32) -> Az {
         Az::Index(n)
@@ -49,7 +49,7 @@ impl Az {
     /// A zone by name, e.g. `us-east-1a`.
     ///
     /// ```
-    /// let az = vpcform_net::Az::name("eu-west-1b");
+    /// let az = vpcform_net::vpc::Az::name("eu-west-1b");
     /// ```
     pub fn name(name: impl Into<String>) -> Az {
         Az::Name(name.into())
@@ -58,7 +58,7 @@ impl Az {
     /// A zone by ID, e.g. `use1-az1`.
     ///
     /// ```
-    /// let az = vpcform_net::Az::id("euw1-az2");
+    /// let az = vpcform_net::vpc::Az::id("euw1-az2");
     /// ```
     pub fn id(id: impl Into<String>) -> Az {
         Az::Id(id.into())
@@ -131,7 +131,7 @@ pub struct Subnet<V: VpcMarker> {
     /// Makes the subnet dual-stack: its `Ipv6CidrBlock` is the n-th /64 of its VPC's IPv6
     /// block (`Fn::Cidr`, as AWS's own example and CDK write it), and instances get an IPv6
     /// address (`AssignIpv6AddressOnCreation`). The VPC needs an
-    /// [`Ipv6Block`](crate::Ipv6Block); no two subnets of a VPC take the same index. Default:
+    /// [`Ipv6Block`](crate::vpc::Ipv6Block); no two subnets of a VPC take the same index. Default:
     /// none (IPv4 only).
     #[builder(default, setter(strip_option))]
     ipv6_index: Option<u8>,

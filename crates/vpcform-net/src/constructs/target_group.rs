@@ -25,26 +25,28 @@ pub enum TargetType {
     Instance,
 }
 
-/// A registered target.
+/// A target registered in a target group: an IP address or an instance ID, with an optional
+/// port (ELBv2's `TargetDescription`, the items of `AWS::ElasticLoadBalancingV2::TargetGroup`
+/// `Targets`).
 ///
 /// ```
-/// let pod = vpcform_net::Target::ip("10.1.1.10");
-/// let on_8443 = vpcform_net::Target::ip("10.1.2.10").port(8443);
+/// let pod = vpcform_net::privatelink::TargetDescription::ip("10.1.1.10");
+/// let on_8443 = vpcform_net::privatelink::TargetDescription::ip("10.1.2.10").port(8443);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
-pub struct Target {
+pub struct TargetDescription {
     id: Value,
     port: Option<u16>,
 }
 
-impl Target {
+impl TargetDescription {
     /// A target by IP address (for [`TargetType::Ip`]).
     ///
     /// ```
-    /// let t = vpcform_net::Target::ip("10.1.1.10");
+    /// let t = vpcform_net::privatelink::TargetDescription::ip("10.1.1.10");
     /// ```
-    pub fn ip(address: impl Into<Value>) -> Target {
-        Target {
+    pub fn ip(address: impl Into<Value>) -> TargetDescription {
+        TargetDescription {
             id: address.into(),
             port: None,
         }
@@ -53,10 +55,10 @@ impl Target {
     /// A target by instance ID (for [`TargetType::Instance`]).
     ///
     /// ```
-    /// let t = vpcform_net::Target::instance("i-0123456789abcdef0");
+    /// let t = vpcform_net::privatelink::TargetDescription::instance("i-0123456789abcdef0");
     /// ```
-    pub fn instance(id: impl Into<Value>) -> Target {
-        Target {
+    pub fn instance(id: impl Into<Value>) -> TargetDescription {
+        TargetDescription {
             id: id.into(),
             port: None,
         }
@@ -65,9 +67,9 @@ impl Target {
     /// Overrides the target group's port for this target.
     ///
     /// ```
-    /// let t = vpcform_net::Target::ip("10.1.1.10").port(8443);
+    /// let t = vpcform_net::privatelink::TargetDescription::ip("10.1.1.10").port(8443);
     /// ```
-    pub fn port(mut self, port: u16) -> Target {
+    pub fn port(mut self, port: u16) -> TargetDescription {
         self.port = Some(port);
         self
     }
@@ -76,7 +78,7 @@ impl Target {
 /// A TCP health check.
 ///
 /// ```
-/// let check = vpcform_net::HealthCheck::tcp().interval_seconds(10).healthy_threshold(3);
+/// let check = vpcform_net::privatelink::HealthCheck::tcp().interval_seconds(10).healthy_threshold(3);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct HealthCheck {
@@ -92,7 +94,7 @@ impl HealthCheck {
     /// state: the fast end of what NLBs allow, since PrivateLink consumers see failures directly.
     ///
     /// ```
-    /// let check = vpcform_net::HealthCheck::tcp();
+    /// let check = vpcform_net::privatelink::HealthCheck::tcp();
     /// ```
     pub fn tcp() -> HealthCheck {
         HealthCheck {
@@ -107,7 +109,7 @@ impl HealthCheck {
     /// Checks this port instead of the traffic port.
     ///
     /// ```
-    /// let check = vpcform_net::HealthCheck::tcp().port(8081);
+    /// let check = vpcform_net::privatelink::HealthCheck::tcp().port(8081);
     /// ```
     pub fn port(mut self, port: u16) -> HealthCheck {
         self.port = Some(port);
@@ -117,7 +119,7 @@ impl HealthCheck {
     /// Seconds between checks (NLB: 5 to 300).
     ///
     /// ```
-    /// let check = vpcform_net::HealthCheck::tcp().interval_seconds(30);
+    /// let check = vpcform_net::privatelink::HealthCheck::tcp().interval_seconds(30);
     /// ```
     pub fn interval_seconds(mut self, seconds: u16) -> HealthCheck {
         self.interval_seconds = seconds;
@@ -128,7 +130,7 @@ impl HealthCheck {
     /// Default: AWS's (10 s for TCP).
     ///
     /// ```
-    /// let check = vpcform_net::HealthCheck::tcp().interval_seconds(30).timeout_seconds(5);
+    /// let check = vpcform_net::privatelink::HealthCheck::tcp().interval_seconds(30).timeout_seconds(5);
     /// ```
     pub fn timeout_seconds(mut self, seconds: u16) -> HealthCheck {
         self.timeout_seconds = Some(seconds);
@@ -138,7 +140,7 @@ impl HealthCheck {
     /// Consecutive successes before a target is healthy (2 to 10).
     ///
     /// ```
-    /// let check = vpcform_net::HealthCheck::tcp().healthy_threshold(2);
+    /// let check = vpcform_net::privatelink::HealthCheck::tcp().healthy_threshold(2);
     /// ```
     pub fn healthy_threshold(mut self, n: u16) -> HealthCheck {
         self.healthy_threshold = n;
@@ -148,7 +150,7 @@ impl HealthCheck {
     /// Consecutive failures before a target is unhealthy (2 to 10).
     ///
     /// ```
-    /// let check = vpcform_net::HealthCheck::tcp().unhealthy_threshold(2);
+    /// let check = vpcform_net::privatelink::HealthCheck::tcp().unhealthy_threshold(2);
     /// ```
     pub fn unhealthy_threshold(mut self, n: u16) -> HealthCheck {
         self.unhealthy_threshold = n;
@@ -175,7 +177,7 @@ impl Default for HealthCheck {
 ///     TargetGroup::builder()
 ///         .vpc(&vpc)
 ///         .port(443)
-///         .targets([Target::ip("10.1.1.10"), Target::ip("10.1.2.10")])
+///         .targets([TargetDescription::ip("10.1.1.10"), TargetDescription::ip("10.1.2.10")])
 ///         .build(),
 /// );
 /// ```
@@ -194,8 +196,8 @@ pub struct TargetGroup<V: VpcMarker> {
     #[builder(default)]
     health_check: HealthCheck,
     /// Targets registered with the group. Default: none (register them later, e.g. from EKS).
-    #[builder(default, setter(transform = |targets: impl IntoIterator<Item = Target>| targets.into_iter().collect()))]
-    targets: Vec<Target>,
+    #[builder(default, setter(transform = |targets: impl IntoIterator<Item = TargetDescription>| targets.into_iter().collect()))]
+    targets: Vec<TargetDescription>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
     /// `Stack/Id`) and the stack's.
@@ -230,7 +232,7 @@ pub(crate) struct TargetGroupNode {
     port: u16,
     target_type: TargetType,
     health_check: HealthCheck,
-    targets: Vec<Target>,
+    targets: Vec<TargetDescription>,
     /// The construct's own tags (see `tags`).
     pub(crate) tags: crate::Tags,
 }

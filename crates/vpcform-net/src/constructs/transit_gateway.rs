@@ -14,7 +14,7 @@ use crate::stack::{Construct, StackDef};
 use crate::{Ipv4Cidr, StackMarker, SynthError};
 
 /// A transit gateway (`AWS::EC2::TransitGateway`) in stack `S`: VPCs attach to it with a
-/// [`TransitGatewayAttachment`](crate::TransitGatewayAttachment), and their route tables send
+/// [`TransitGatewayAttachment`](crate::transit::TransitGatewayAttachment), and their route tables send
 /// traffic for the other VPCs to the attachment.
 ///
 /// With AWS's defaults, kept here, every attachment is associated with the transit gateway's
@@ -104,7 +104,7 @@ pub type TransitGatewaySource = crate::handle::Linked;
     note = "a transit gateway of another stack crosses stacks by its ID: \
             `let id = network.export(\"TransitGatewayId\", &tgw);` then `spoke.import(&id)`"
 )]
-pub trait SameStack<S> {}
+pub trait SameStack<S>: crate::markers::sealed::Same<S> {}
 
 impl<S> SameStack<S> for S {}
 

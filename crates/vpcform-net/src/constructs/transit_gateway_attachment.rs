@@ -8,7 +8,8 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use super::transit_gateway::{IntoTransitGateway, TransitGatewayNode, TransitGatewaySource};
 use super::transit_gateway_route_table::{
-    IntoTgwRouteTable, TgwRouteTable, TgwRouteTableSource, TransitGatewayRouteTableNode,
+    IntoTransitGatewayRouteTable, PropagationRouteTable, TransitGatewayRouteTableNode,
+    TransitGatewayRouteTableSource,
 };
 use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
@@ -52,7 +53,7 @@ pub struct TransitGatewayAttachment<V: VpcMarker> {
     /// The VPC. Required.
     #[builder(setter(into))]
     vpc: VpcRef<V>,
-    /// The transit gateway: a [`TransitGatewayRef`](crate::TransitGatewayRef) of the same
+    /// The transit gateway: a [`TransitGatewayRef`](crate::transit::TransitGatewayRef) of the same
     /// stack, or its ID imported from another stack's export. Required.
     #[builder(setter(transform = |tgw: impl IntoTransitGateway<V::Stack>| tgw.transit_gateway()))]
     transit_gateway: TransitGatewaySource,
@@ -63,12 +64,12 @@ pub struct TransitGatewayAttachment<V: VpcMarker> {
     /// The transit gateway route table this attachment's traffic is routed by
     /// (`AWS::EC2::TransitGatewayRouteTableAssociation`, logical ID `<Id>Association`), when
     /// the transit gateway's default route table is off. Default: none.
-    #[builder(default, setter(transform = |table: impl IntoTgwRouteTable<V::Stack>| Some(table.route_table())))]
-    association: Option<TgwRouteTableSource>,
+    #[builder(default, setter(transform = |table: impl IntoTransitGatewayRouteTable<V::Stack>| Some(table.route_table())))]
+    association: Option<TransitGatewayRouteTableSource>,
     /// The route tables this attachment's VPC block is propagated into
     /// (`AWS::EC2::TransitGatewayRouteTablePropagation`, `<Id>Propagation<n>`). Default: none.
-    #[builder(default, setter(transform = |tables: impl IntoIterator<Item = TgwRouteTable<V::Stack>>| tables.into_iter().map(|t| t.source).collect()))]
-    propagations: Vec<TgwRouteTableSource>,
+    #[builder(default, setter(transform = |tables: impl IntoIterator<Item = PropagationRouteTable<V::Stack>>| tables.into_iter().map(|t| t.source).collect()))]
+    propagations: Vec<TransitGatewayRouteTableSource>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
     /// `Stack/Id`) and the stack's.
@@ -112,8 +113,8 @@ pub(crate) struct TransitGatewayAttachmentNode {
     pub(crate) transit_gateway: TransitGatewaySource,
     pub(crate) vpc: Handle,
     pub(crate) subnets: Vec<Handle>,
-    pub(crate) association: Option<TgwRouteTableSource>,
-    pub(crate) propagations: Vec<TgwRouteTableSource>,
+    pub(crate) association: Option<TransitGatewayRouteTableSource>,
+    pub(crate) propagations: Vec<TransitGatewayRouteTableSource>,
     /// The construct's own tags (see `tags`).
     pub(crate) tags: crate::Tags,
 }

@@ -10,7 +10,7 @@ use super::transit_gateway_attachment::{
     TransitGatewayAttachmentNode, TransitGatewayAttachmentRef,
 };
 use super::transit_gateway_route_table::{
-    IntoTgwRouteTable, TgwRouteTableSource, TransitGatewayRouteTableNode,
+    IntoTransitGatewayRouteTable, TransitGatewayRouteTableNode, TransitGatewayRouteTableSource,
 };
 use crate::handle::Handle;
 use crate::identity::NodeKey;
@@ -24,7 +24,8 @@ use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::Blackhole;
+/// use vpcform_net::transit::{TransitGatewayRoute, TransitGatewayRouteTable};
+/// use vpcform_net::transit::Blackhole;
 /// vpcform_net::topology! { stack Network {} }
 /// let mut network = Stack::<Network>::new("Network");
 /// let tgw = network.add("Tgw", TransitGateway::builder().default_route_table(false).build());
@@ -38,14 +39,14 @@ use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 #[builder(doc)]
 pub struct TransitGatewayRoute<S> {
     /// `TransitGatewayRouteTableId`: a route table of this stack, or its ID imported. Required.
-    #[builder(setter(transform = |table: impl IntoTgwRouteTable<S>| table.route_table()))]
-    route_table: TgwRouteTableSource,
+    #[builder(setter(transform = |table: impl IntoTransitGatewayRouteTable<S>| table.route_table()))]
+    route_table: TransitGatewayRouteTableSource,
     /// `DestinationCidrBlock`. Required.
     #[builder(setter(into))]
     destination: CidrBlock,
     /// An attachment of this stack (`TransitGatewayAttachmentId`), or [`Blackhole`]. Required.
-    #[builder(setter(transform = |target: impl IntoTgwRouteTarget<S>| target.tgw_route_target()))]
-    target: TgwTarget,
+    #[builder(setter(transform = |target: impl IntoTransitGatewayRouteTarget<S>| target.transit_gateway_route_target()))]
+    target: TransitGatewayRouteTargetDef,
     #[builder(default, setter(skip))]
     _stack: PhantomData<fn() -> S>,
 }
@@ -56,7 +57,7 @@ pub struct Blackhole;
 
 /// Where a transit gateway route sends traffic.
 #[doc(hidden)]
-pub enum TgwTarget {
+pub enum TransitGatewayRouteTargetDef {
     Attachment(Handle),
     Blackhole,
 }
@@ -66,20 +67,22 @@ pub enum TgwTarget {
     message = "`{Self}` cannot be the target of a transit gateway route in stack `{S}`",
     note = "give an attachment of this stack, or `Blackhole` to drop the traffic"
 )]
-pub trait IntoTgwRouteTarget<S> {
+pub trait IntoTransitGatewayRouteTarget<S> {
     #[doc(hidden)]
-    fn tgw_route_target(self) -> TgwTarget;
+    fn transit_gateway_route_target(self) -> TransitGatewayRouteTargetDef;
 }
 
-impl<S, V: VpcMarker + InStack<S>> IntoTgwRouteTarget<S> for &TransitGatewayAttachmentRef<V> {
-    fn tgw_route_target(self) -> TgwTarget {
-        TgwTarget::Attachment(self.handle.clone())
+impl<S, V: VpcMarker + InStack<S>> IntoTransitGatewayRouteTarget<S>
+    for &TransitGatewayAttachmentRef<V>
+{
+    fn transit_gateway_route_target(self) -> TransitGatewayRouteTargetDef {
+        TransitGatewayRouteTargetDef::Attachment(self.handle.clone())
     }
 }
 
-impl<S> IntoTgwRouteTarget<S> for Blackhole {
-    fn tgw_route_target(self) -> TgwTarget {
-        TgwTarget::Blackhole
+impl<S> IntoTransitGatewayRouteTarget<S> for Blackhole {
+    fn transit_gateway_route_target(self) -> TransitGatewayRouteTargetDef {
+        TransitGatewayRouteTargetDef::Blackhole
     }
 }
 
@@ -98,15 +101,15 @@ impl<S: StackMarker> Construct<S> for TransitGatewayRoute<S> {
 
 pub(crate) struct TransitGatewayRouteNode {
     pub(crate) id: Arc<str>,
-    pub(crate) route_table: TgwRouteTableSource,
+    pub(crate) route_table: TransitGatewayRouteTableSource,
     pub(crate) destination: CidrBlock,
-    pub(crate) target: TgwTarget,
+    pub(crate) target: TransitGatewayRouteTargetDef,
 }
 
 impl TransitGatewayRouteNode {
     pub(crate) fn check(&self, check: &mut Check<'_>) {
         check.linked(&self.route_table, &self.id, "TransitGatewayRouteTableId");
-        if let TgwTarget::Attachment(attachment) = &self.target {
+        if let TransitGatewayRouteTargetDef::Attachment(attachment) = &self.target {
             check.handle(&self.id, "TransitGatewayAttachmentId", attachment, None);
             // The attachment and the table must be of one transit gateway.
             let table_tgw = self
@@ -165,11 +168,11 @@ impl TransitGatewayRouteNode {
             .property("TransitGatewayRouteTableId", self.route_table.value.clone())
             .property("DestinationCidrBlock", self.destination.text());
         let route = match &self.target {
-            TgwTarget::Attachment(attachment) => route.property(
+            TransitGatewayRouteTargetDef::Attachment(attachment) => route.property(
                 "TransitGatewayAttachmentId",
                 Value::reference(&*attachment.id),
             ),
-            TgwTarget::Blackhole => route.property("Blackhole", true),
+            TransitGatewayRouteTargetDef::Blackhole => route.property("Blackhole", true),
         };
         template.add_resource(&*self.id, route)
     }

@@ -18,12 +18,13 @@ use crate::stack::{Construct, StackDef};
 /// A transit gateway route table (`AWS::EC2::TransitGatewayRouteTable`) in stack `S`: with the
 /// transit gateway's default route table off, each attachment is associated with one table
 /// (its traffic is routed by it) and propagates its VPC's block into any number of them; a
-/// [`TransitGatewayRoute`](crate::TransitGatewayRoute) adds a static or blackhole route. The
+/// [`TransitGatewayRoute`](crate::transit::TransitGatewayRoute) adds a static or blackhole route. The
 /// segmented layouts of AWS's Transit Gateway guide ("isolated VPCs with shared services")
 /// are built from these.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
+/// use vpcform_net::transit::TransitGatewayRouteTable;
 /// vpcform_net::topology! { stack Network {} }
 /// let mut network = Stack::<Network>::new("Network");
 /// let tgw = network.add("Tgw", TransitGateway::builder().default_route_table(false).build());
@@ -72,23 +73,23 @@ impl<S: StackMarker> Construct<S> for TransitGatewayRouteTable<S> {
     note = "a route table of another stack crosses stacks by its ID: \
             `let id = network.export(\"RoutesId\", &table);` then `spoke.import(&id)`"
 )]
-pub trait IntoTgwRouteTable<S> {
+pub trait IntoTransitGatewayRouteTable<S> {
     #[doc(hidden)]
-    fn route_table(self) -> TgwRouteTableSource;
+    fn route_table(self) -> TransitGatewayRouteTableSource;
 }
 
 /// A transit gateway route table as an attachment or route names it.
 #[doc(hidden)]
-pub type TgwRouteTableSource = crate::handle::Linked;
+pub type TransitGatewayRouteTableSource = crate::handle::Linked;
 
-impl<S: SameStack<T>, T> IntoTgwRouteTable<T> for &TransitGatewayRouteTableRef<S> {
-    fn route_table(self) -> TgwRouteTableSource {
+impl<S: SameStack<T>, T> IntoTransitGatewayRouteTable<T> for &TransitGatewayRouteTableRef<S> {
+    fn route_table(self) -> TransitGatewayRouteTableSource {
         crate::handle::Linked::local(&self.handle, self.reference())
     }
 }
 
-impl<S> IntoTgwRouteTable<S> for Imported<S, TransitGatewayRouteTableId> {
-    fn route_table(self) -> TgwRouteTableSource {
+impl<S> IntoTransitGatewayRouteTable<S> for Imported<S, TransitGatewayRouteTableId> {
+    fn route_table(self) -> TransitGatewayRouteTableSource {
         crate::handle::Linked::imported(self)
     }
 }
@@ -97,24 +98,25 @@ impl<S> IntoTgwRouteTable<S> for Imported<S, TransitGatewayRouteTableId> {
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::TgwRouteTable;
+/// use vpcform_net::transit::TransitGatewayRouteTable;
+/// use vpcform_net::transit::PropagationRouteTable;
 /// vpcform_net::topology! { stack Network {} }
 /// let mut network = Stack::<Network>::new("Network");
 /// let tgw = network.add("Tgw", TransitGateway::builder().default_route_table(false).build());
 /// let table = network.add("Routes", TransitGatewayRouteTable::builder().transit_gateway(&tgw).build());
-/// let propagations = [TgwRouteTable::<Network>::of(&table)];
+/// let propagations = [PropagationRouteTable::<Network>::of(&table)];
 /// ```
-pub struct TgwRouteTable<S> {
-    pub(crate) source: TgwRouteTableSource,
+pub struct PropagationRouteTable<S> {
+    pub(crate) source: TransitGatewayRouteTableSource,
     _stack: PhantomData<fn() -> S>,
 }
 
-impl<S> TgwRouteTable<S> {
+impl<S> PropagationRouteTable<S> {
     /// A route table of this stack, or one imported.
     ///
-    /// See [`TgwRouteTable`] for an example.
-    pub fn of(table: impl IntoTgwRouteTable<S>) -> TgwRouteTable<S> {
-        TgwRouteTable {
+    /// See [`PropagationRouteTable`] for an example.
+    pub fn of(table: impl IntoTransitGatewayRouteTable<S>) -> PropagationRouteTable<S> {
+        PropagationRouteTable {
             source: table.route_table(),
             _stack: PhantomData,
         }

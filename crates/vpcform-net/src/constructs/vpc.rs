@@ -45,7 +45,7 @@ pub struct Vpc<V: VpcMarker> {
     #[builder(default = true)]
     enable_dns_hostnames: bool,
     /// An IPv6 block (`AWS::EC2::VPCCidrBlock`), for dual-stack subnets
-    /// ([`Subnet::ipv6_index`](crate::Subnet)). Default: none (IPv4 only).
+    /// ([`Subnet::ipv6_index`](crate::vpc::Subnet)). Default: none (IPv4 only).
     #[builder(default, setter(strip_option))]
     ipv6: Option<Ipv6Block>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
@@ -61,7 +61,7 @@ pub struct Vpc<V: VpcMarker> {
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::Ipv6Block;
+/// use vpcform_net::vpc::Ipv6Block;
 /// vpcform_net::topology! { stack S { vpc A } }
 /// let mut stack = Stack::<S>::new("S");
 /// let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").ipv6(Ipv6Block::AmazonProvided).build());
@@ -129,7 +129,7 @@ impl<V> VpcRef<V> {
         self.cidr
     }
 
-    /// `{"Fn::GetAtt": [id, "CidrBlock"]}`; for an [`ExistingVpc`](crate::ExistingVpc), the
+    /// `{"Fn::GetAtt": [id, "CidrBlock"]}`; for an [`ExistingVpc`](crate::existing::ExistingVpc), the
     /// block it was declared with.
     ///
     /// ```

@@ -27,6 +27,7 @@ use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 ///
 /// ```
 /// use vpcform_net::prelude::*;
+/// use vpcform_net::transit::VpcPeering;
 /// vpcform_net::topology! { stack Net { vpc A, vpc B } }
 /// let mut net = Stack::<Net>::new("Net");
 /// let a = net.add("A", Vpc::<A>::builder().cidr(cidr!("10.0.0.0/16")).build());
@@ -44,8 +45,8 @@ pub struct VpcPeering<V: VpcMarker, W> {
     #[builder(setter(into))]
     vpc: VpcRef<V>,
     /// The accepter: a [`VpcRef`] of the same stack, or an [`ExternalVpc`]. Required.
-    #[builder(setter(transform = |peer: impl IntoPeer<W>| peer.into_peer()))]
-    peer: PeerDef<W>,
+    #[builder(setter(transform = |peer: impl IntoPeerVpc<W>| peer.into_peer_vpc()))]
+    peer: PeerVpcDef<W>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
     /// `Stack/Id`) and the stack's.
@@ -60,36 +61,36 @@ pub struct VpcPeering<V: VpcMarker, W> {
     note = "give a `&VpcRef` of the same stack, or `ExternalVpc::new(\"vpc-…\", cidr)` for a VPC \
             outside the app"
 )]
-pub trait IntoPeer<W> {
+pub trait IntoPeerVpc<W> {
     #[doc(hidden)]
-    fn into_peer(self) -> PeerDef<W>;
+    fn into_peer_vpc(self) -> PeerVpcDef<W>;
 }
 
 /// The accepter side, as given.
 #[doc(hidden)]
-pub struct PeerDef<W> {
-    peer: Peer,
+pub struct PeerVpcDef<W> {
+    peer: PeerVpc,
     _vpc: PhantomData<fn() -> W>,
 }
 
-enum Peer {
+enum PeerVpc {
     Local(Handle),
     External(ExternalVpc),
 }
 
-impl<W> IntoPeer<W> for &VpcRef<W> {
-    fn into_peer(self) -> PeerDef<W> {
-        PeerDef {
-            peer: Peer::Local(self.any_handle().clone()),
+impl<W> IntoPeerVpc<W> for &VpcRef<W> {
+    fn into_peer_vpc(self) -> PeerVpcDef<W> {
+        PeerVpcDef {
+            peer: PeerVpc::Local(self.any_handle().clone()),
             _vpc: PhantomData,
         }
     }
 }
 
-impl IntoPeer<ExternalVpc> for ExternalVpc {
-    fn into_peer(self) -> PeerDef<ExternalVpc> {
-        PeerDef {
-            peer: Peer::External(self),
+impl IntoPeerVpc<ExternalVpc> for ExternalVpc {
+    fn into_peer_vpc(self) -> PeerVpcDef<ExternalVpc> {
+        PeerVpcDef {
+            peer: PeerVpc::External(self),
             _vpc: PhantomData,
         }
     }
@@ -99,7 +100,8 @@ impl IntoPeer<ExternalVpc> for ExternalVpc {
 /// that accepts the request when they are not the requester's.
 ///
 /// ```
-/// use vpcform_net::{ExternalVpc, cidr};
+/// use vpcform_net::cidr;
+/// use vpcform_net::transit::ExternalVpc;
 /// let shared = ExternalVpc::new("vpc-0123456789abcdef0", cidr!("10.50.0.0/16"))
 ///     .owner("123456789012")
 ///     .role_arn("arn:aws:iam::123456789012:role/peering-acceptor")
@@ -210,7 +212,7 @@ pub struct PeeringAccepter<W> {
     _vpc: PhantomData<fn() -> W>,
 }
 
-impl<S: StackMarker, V: VpcMarker + InStack<S>, W: PeerIn<S>> Construct<S> for VpcPeering<V, W> {
+impl<S: StackMarker, V: VpcMarker + InStack<S>, W: PeerVpcIn<S>> Construct<S> for VpcPeering<V, W> {
     type Handle = VpcPeeringRef<V, W>;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> VpcPeeringRef<V, W> {
@@ -233,15 +235,26 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, W: PeerIn<S>> Construct<S> for V
     note = "peer two VPCs of one stack, or give the other VPC as an `ExternalVpc` (its ID and \
             block)"
 )]
-pub trait PeerIn<S> {}
+pub trait PeerVpcIn<S>: sealed::Accepter<S> {}
 
-impl<S, W: VpcMarker + InStack<S>> PeerIn<S> for W {}
-impl<S> PeerIn<S> for ExternalVpc {}
+impl<S, W: VpcMarker + InStack<S>> PeerVpcIn<S> for W {}
+impl<S> PeerVpcIn<S> for ExternalVpc {}
+
+/// Sealed: a program's `impl PeerVpcIn<Consumer> for VpcB` would peer across stacks.
+mod sealed {
+    use super::ExternalVpc;
+    use crate::markers::{InStack, VpcMarker};
+
+    pub trait Accepter<S> {}
+
+    impl<S, W: VpcMarker + InStack<S>> Accepter<S> for W {}
+    impl<S> Accepter<S> for ExternalVpc {}
+}
 
 pub(crate) struct VpcPeeringNode {
     pub(crate) id: Arc<str>,
     pub(crate) vpc: Handle,
-    peer: Peer,
+    peer: PeerVpc,
     /// The construct's own tags (see `tags`).
     pub(crate) tags: crate::Tags,
 }
@@ -250,8 +263,8 @@ impl VpcPeeringNode {
     /// The accepter VPC's key, when it is in the app.
     pub(crate) fn peer_vpc(&self) -> Option<NodeKey> {
         match &self.peer {
-            Peer::Local(handle) => handle.vpc,
-            Peer::External(_) => None,
+            PeerVpc::Local(handle) => handle.vpc,
+            PeerVpc::External(_) => None,
         }
     }
 
@@ -268,12 +281,12 @@ impl VpcPeeringNode {
         };
         if self.vpc.vpc == Some(from) {
             return Some(match &self.peer {
-                Peer::Local(peer) => (peer.vpc, block(peer.vpc)),
-                Peer::External(external) => (None, external.cidr.parsed().ok()),
+                PeerVpc::Local(peer) => (peer.vpc, block(peer.vpc)),
+                PeerVpc::External(external) => (None, external.cidr.parsed().ok()),
             });
         }
         match &self.peer {
-            Peer::Local(peer) if peer.vpc == Some(from) => {
+            PeerVpc::Local(peer) if peer.vpc == Some(from) => {
                 Some((self.vpc.vpc, block(self.vpc.vpc)))
             }
             _ => None,
@@ -284,7 +297,7 @@ impl VpcPeeringNode {
         check.handle(&self.id, "VpcId", &self.vpc, None);
         let requester = check.get::<VpcNode>(&self.vpc).and_then(|vpc| vpc.parsed);
         let (peer_path, peer_cidr) = match &self.peer {
-            Peer::Local(peer) => {
+            PeerVpc::Local(peer) => {
                 check.handle(&self.id, "PeerVpcId", peer, None);
                 if peer.key == self.vpc.key {
                     check.report(SynthError::InvalidText {
@@ -300,7 +313,7 @@ impl VpcPeeringNode {
                     check.get::<VpcNode>(peer).and_then(|v| v.parsed),
                 )
             }
-            Peer::External(external) => {
+            PeerVpc::External(external) => {
                 self.check_external(check, external);
                 (
                     external.vpc_id.clone(),
@@ -384,8 +397,8 @@ impl VpcPeeringNode {
         let mut resource =
             Resource::new("AWS::EC2::VPCPeeringConnection").property("VpcId", self.vpc.reference());
         resource = match &self.peer {
-            Peer::Local(peer) => resource.property("PeerVpcId", peer.reference()),
-            Peer::External(external) => resource
+            PeerVpc::Local(peer) => resource.property("PeerVpcId", peer.reference()),
+            PeerVpc::External(external) => resource
                 .property("PeerVpcId", external.vpc_id.as_str())
                 .property_opt("PeerOwnerId", external.owner.as_deref())
                 .property_opt("PeerRegion", external.region.as_deref())

@@ -15,7 +15,7 @@ use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, VpcMarker};
 use vpcform_cfn::{Template, TemplateError};
 
-/// A workload in subnets of VPC `V`: the source of [`Flow`](crate::Flow)s. It synthesizes
+/// A workload in subnets of VPC `V`: the source of [`Flow`](crate::traffic::Flow)s. It synthesizes
 /// nothing; it tells the traffic analysis where requests start.
 ///
 /// ```

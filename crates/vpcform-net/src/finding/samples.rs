@@ -2,8 +2,9 @@
 //! program would give (the reasons and fixes are the texts the checks write): the tests render
 //! each, so a message that reads wrong shows in review, and a code without a sample fails.
 
+use crate::error::PricesError;
 use crate::policy::PolicyProblem;
-use crate::{CidrError, Code, Finding, PricesError, SynthError, SynthWarning};
+use crate::{CidrError, Code, Finding, SynthError, SynthWarning};
 
 fn error(e: SynthError) -> Option<Finding> {
     Some(Finding::from(&e))

@@ -7,7 +7,8 @@
 //! from it, and merges a `describe-vpc-endpoint-services` dump into it when someone has one.
 //!
 //! ```
-//! use vpcform_net::{AwsService, services};
+//! use vpcform_net::services;
+//! use vpcform_net::services::AwsService;
 //! assert_eq!(services::SsmMessages.name(), "ssmmessages");
 //! assert_eq!(services::BedrockRuntime::INFO.service_name_in("eu-west-1"), "com.amazonaws.eu-west-1.bedrock-runtime");
 //! assert_eq!(services::Sqs::INFO.service_name_in("cn-north-1"), "cn.com.amazonaws.cn-north-1.sqs");
@@ -43,7 +44,7 @@ pub enum Support {
 /// What the catalogue knows of one AWS endpoint service.
 ///
 /// ```
-/// use vpcform_net::{AwsService, services::{self, Support}};
+/// use vpcform_net::services::{AwsService, Support, self};
 /// let s3 = services::S3::INFO;
 /// assert!(s3.has_gateway_endpoint() && s3.has_interface_endpoint());
 /// assert_eq!(services::Sqs::INFO.endpoint_policy(), Support::Yes);
@@ -70,7 +71,8 @@ impl ServiceInfo {
     /// The service's part of the endpoint service name (`sqs`, `ecr.api`).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services};
+    /// use vpcform_net::services;
+    /// use vpcform_net::services::AwsService;
     /// assert_eq!(services::EcrApi::INFO.name(), "ecr.api");
     /// ```
     pub fn name(&self) -> &'static str {
@@ -81,7 +83,8 @@ impl ServiceInfo {
     /// `aws.api`, `aws.sagemaker`, …).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services};
+    /// use vpcform_net::services;
+    /// use vpcform_net::services::AwsService;
     /// assert_eq!(services::SageMakerNotebook::INFO.prefix(), "aws.sagemaker");
     /// ```
     pub fn prefix(&self) -> &'static str {
@@ -91,7 +94,8 @@ impl ServiceInfo {
     /// A global service's name has no region (`com.amazonaws.iam`).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services};
+    /// use vpcform_net::services;
+    /// use vpcform_net::services::AwsService;
     /// assert!(services::Iam::INFO.is_global());
     /// ```
     pub fn is_global(&self) -> bool {
@@ -102,7 +106,8 @@ impl ServiceInfo {
     /// `""` where the table does not list it.
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services};
+    /// use vpcform_net::services;
+    /// use vpcform_net::services::AwsService;
     /// assert_eq!(services::Sqs::INFO.title(), "Amazon SQS");
     /// ```
     pub fn title(&self) -> &'static str {
@@ -112,7 +117,8 @@ impl ServiceInfo {
     /// Whether the service has interface endpoints (AWS PrivateLink).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services};
+    /// use vpcform_net::services;
+    /// use vpcform_net::services::AwsService;
     /// assert!(!services::S3Express::INFO.has_interface_endpoint());
     /// ```
     pub fn has_interface_endpoint(&self) -> bool {
@@ -122,7 +128,8 @@ impl ServiceInfo {
     /// Whether the service has gateway endpoints (S3, DynamoDB, S3 Express One Zone).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services};
+    /// use vpcform_net::services;
+    /// use vpcform_net::services::AwsService;
     /// assert!(services::DynamoDb::INFO.has_gateway_endpoint());
     /// ```
     pub fn has_gateway_endpoint(&self) -> bool {
@@ -134,7 +141,7 @@ impl ServiceInfo {
     /// the services known to have none (DynamoDB).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services::{self, Support}};
+    /// use vpcform_net::services::{AwsService, Support, self};
     /// assert_eq!(services::DynamoDb::INFO.private_dns(), Support::No);
     /// ```
     pub fn private_dns(&self) -> Support {
@@ -145,7 +152,8 @@ impl ServiceInfo {
     /// can, except S3 (see [`S3`]).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services};
+    /// use vpcform_net::services;
+    /// use vpcform_net::services::AwsService;
     /// assert!(services::Sts::INFO.private_dns_default() && !services::S3::INFO.private_dns_default());
     /// ```
     pub fn private_dns_default(&self) -> bool {
@@ -155,7 +163,7 @@ impl ServiceInfo {
     /// Whether its interface endpoints accept IPv6 (`SupportedIpAddressTypes` has `ipv6`).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services::{self, Support}};
+    /// use vpcform_net::services::{AwsService, Support, self};
     /// assert_eq!(services::Ec2::INFO.ipv6(), Support::No);
     /// ```
     pub fn ipv6(&self) -> Support {
@@ -166,7 +174,7 @@ impl ServiceInfo {
     /// DynamoDB's are IPv4 only).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services::{self, Support}};
+    /// use vpcform_net::services::{AwsService, Support, self};
     /// assert_eq!(services::S3::INFO.gateway_ipv6(), Support::Yes);
     /// assert_eq!(services::DynamoDb::INFO.gateway_ipv6(), Support::No);
     /// ```
@@ -177,7 +185,7 @@ impl ServiceInfo {
     /// Whether its endpoints accept an endpoint policy (`VpcEndpointPolicySupported`).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services::{self, Support}};
+    /// use vpcform_net::services::{AwsService, Support, self};
     /// assert_eq!(services::AppStreamStreaming::INFO.endpoint_policy(), Support::No);
     /// ```
     pub fn endpoint_policy(&self) -> Support {
@@ -187,7 +195,8 @@ impl ServiceInfo {
     /// Whether the name is a FIPS 140 endpoint of its service (`sqs-fips`).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services};
+    /// use vpcform_net::services;
+    /// use vpcform_net::services::AwsService;
     /// assert!(services::SqsFips::INFO.is_fips());
     /// ```
     pub fn is_fips(&self) -> bool {
@@ -197,7 +206,8 @@ impl ServiceInfo {
     /// The port clients use (443, except Amazon Keyspaces' 9142).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services};
+    /// use vpcform_net::services;
+    /// use vpcform_net::services::AwsService;
     /// assert_eq!(services::Cassandra::INFO.port(), 9142);
     /// ```
     pub fn port(&self) -> u16 {
@@ -207,7 +217,8 @@ impl ServiceInfo {
     /// Whether AWS lists it among the services an endpoint in another region can reach.
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services};
+    /// use vpcform_net::services;
+    /// use vpcform_net::services::AwsService;
     /// assert!(services::Kms::INFO.is_cross_region());
     /// ```
     pub fn is_cross_region(&self) -> bool {
@@ -219,7 +230,8 @@ impl ServiceInfo {
     /// partitions' prefixes), as CDK's `InterfaceVpcEndpointAwsService` computes it.
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services};
+    /// use vpcform_net::services;
+    /// use vpcform_net::services::AwsService;
     /// assert_eq!(services::Transcribe::INFO.service_name_in("cn-north-1"), "cn.com.amazonaws.cn-north-1.transcribe.cn");
     /// assert_eq!(services::Iam::INFO.service_name_in("us-east-1"), "com.amazonaws.iam");
     /// ```
@@ -353,7 +365,7 @@ pub trait AwsService {
     /// The service's [`NAME`](AwsService::NAME).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services::EcrApi};
+    /// use vpcform_net::services::{AwsService, EcrApi};
     /// assert_eq!(EcrApi.name(), "ecr.api");
     /// ```
     fn name(&self) -> &'static str {
@@ -364,7 +376,7 @@ pub trait AwsService {
     /// `{"Fn::Sub": "<prefix>.${AWS::Region}.<NAME>"}` (a global service's name has no region).
     ///
     /// ```
-    /// use vpcform_net::{AwsService, services::Sqs};
+    /// use vpcform_net::services::{AwsService, Sqs};
     /// assert_eq!(Sqs::service_name(), vpcform_net::Value::sub("com.amazonaws.${AWS::Region}.sqs"));
     /// ```
     fn service_name() -> Value {

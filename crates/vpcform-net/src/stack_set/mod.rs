@@ -57,7 +57,8 @@ pub(crate) struct StackSetDef {
 ///
 /// ```
 /// use vpcform_net::prelude::*;
-/// use vpcform_net::{ExistingId, ExistingVpc, PermissionModel, StackSet, StackSetTargets};
+/// use vpcform_net::deployment::{PermissionModel, StackSet, StackSetTargets};
+/// use vpcform_net::existing::{ExistingId, ExistingVpc};
 /// vpcform_net::topology! { stack Baseline { vpc Workload } }
 ///
 /// let mut stack = Stack::<Baseline>::new("EndpointBaseline");
@@ -80,7 +81,7 @@ pub(crate) struct StackSetDef {
 /// app.add_stack_set(fleet);
 /// let assembly = app.synth()?;
 /// assert_eq!(assembly.stacks()[0].stack_set().unwrap().overrides.len(), 1);
-/// # Ok::<(), vpcform_net::SynthErrors>(())
+/// # Ok::<(), vpcform_net::findings::SynthErrors>(())
 /// ```
 pub struct StackSet<S> {
     pub(crate) def: StackDef,
@@ -132,8 +133,8 @@ impl<S: StackMarker> StackSet<S> {
     /// ```
     /// # use vpcform_net::prelude::*;
     /// # vpcform_net::topology! { stack Baseline {} }
-    /// let fleet = vpcform_net::StackSet::new(Stack::<Baseline>::new("Baseline"))
-    ///     .preferences(vpcform_net::OperationPreferences::default().max_concurrent(vpcform_net::Amount::Count(10)));
+    /// let fleet = vpcform_net::deployment::StackSet::new(Stack::<Baseline>::new("Baseline"))
+    ///     .preferences(vpcform_net::deployment::OperationPreferences::default().max_concurrent(vpcform_net::deployment::Amount::Count(10)));
     /// ```
     pub fn preferences(mut self, preferences: OperationPreferences) -> StackSet<S> {
         self.set.preferences = preferences;
@@ -153,13 +154,14 @@ impl<S: StackMarker> StackSet<S> {
     ///
     /// ```
     /// # use vpcform_net::prelude::*;
-    /// # use vpcform_net::{ExistingId, ExistingVpc, StackSet};
+    /// # use vpcform_net::deployment::StackSet;
+    /// # use vpcform_net::existing::{ExistingId, ExistingVpc};
     /// # vpcform_net::topology! { stack Baseline { vpc Workload } }
     /// let mut stack = Stack::<Baseline>::new("Baseline");
     /// let vpc = stack.add("Vpc", ExistingVpc::<Workload>::builder().id(ExistingId::parameter()).cidr(cidr!("10.100.0.0/16")).build());
     /// stack.add("Endpoints", SecurityGroup::builder().vpc(&vpc).build());
     /// let fleet = StackSet::new(stack)
-    ///     .targets(vpcform_net::StackSetTargets::accounts(["111122223333"]))
+    ///     .targets(vpcform_net::deployment::StackSetTargets::accounts(["111122223333"]))
     ///     .regions(["us-east-1"])
     ///     .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0"));
     /// let mut app = App::new("fleet");

@@ -448,8 +448,8 @@ impl Context<'_> {
             ));
         };
         match self.model.tgw_route(table.key, block) {
-            Some(crate::model::TgwHop::Attachment(a)) if a == to => Ok(()),
-            Some(crate::model::TgwHop::Attachment(a)) => Err(unreachable(
+            Some(crate::model::TransitGatewayHop::Attachment(a)) if a == to => Ok(()),
+            Some(crate::model::TransitGatewayHop::Attachment(a)) => Err(unreachable(
                 format!(
                     "transit gateway route table {} sends {block} to {}, not {}",
                     table.path(),
@@ -462,7 +462,7 @@ impl Context<'_> {
                     table.path()
                 ),
             )),
-            Some(crate::model::TgwHop::Blackhole) => Err(unreachable(
+            Some(crate::model::TransitGatewayHop::Blackhole) => Err(unreachable(
                 format!(
                     "transit gateway route table {} blackholes {block}",
                     table.path()
@@ -510,7 +510,7 @@ impl Context<'_> {
             ));
         };
         match self.model.tgw_route(hub_table.key, block) {
-            Some(crate::model::TgwHop::Attachment(a)) if a == attachment.key => Ok(()),
+            Some(crate::model::TransitGatewayHop::Attachment(a)) if a == attachment.key => Ok(()),
             _ => Err(unreachable(
                 format!(
                     "no way back: transit gateway route table {} does not send {block} to {}",

@@ -40,7 +40,7 @@ enum DestinationDef {
 }
 
 /// Anything a [`Flow`] can go to: an AWS service type, [`ByName`], an [`EndpointServiceRef`]
-/// or a VPC Lattice [`ResourceConfigurationRef`](crate::ResourceConfigurationRef) of any stack
+/// or a VPC Lattice [`ResourceConfigurationRef`](crate::lattice::ResourceConfigurationRef) of any stack
 /// of the app.
 pub trait FlowDestination {
     /// The destination.
@@ -120,6 +120,7 @@ impl Flow {
     ///
     /// ```
     /// # use vpcform_net::prelude::*;
+    /// # use vpcform_net::vpc::Ipv6Block;
     /// # vpcform_net::topology! { stack S { vpc A } }
     /// # let mut stack = Stack::<S>::new("S");
     /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").ipv6(Ipv6Block::AmazonProvided).build());
@@ -203,8 +204,8 @@ impl PathKind {
     /// Whether the traffic stays inside AWS's network.
     ///
     /// ```
-    /// assert!(vpcform_net::PathKind::GatewayEndpoint.is_private());
-    /// assert!(!vpcform_net::PathKind::NatGateway.is_private());
+    /// assert!(vpcform_net::traffic::PathKind::GatewayEndpoint.is_private());
+    /// assert!(!vpcform_net::traffic::PathKind::NatGateway.is_private());
     /// ```
     pub fn is_private(self) -> bool {
         matches!(
@@ -306,7 +307,7 @@ impl TrafficReport {
     /// A table: each flow, its path and what it goes through (or why not).
     ///
     /// ```
-    /// let report = vpcform_net::TrafficReport::default();
+    /// let report = vpcform_net::traffic::TrafficReport::default();
     /// assert_eq!(report.table(), "");
     /// ```
     pub fn table(&self) -> String {

@@ -5,7 +5,7 @@ vpcform_net::topology! {
 }
 
 #[allow(dead_code)]
-fn consumer() -> (Stack<Consumer>, VpcRef<VpcA>) {
+fn consumer() -> (Stack<Consumer>, vpcform_net::vpc::VpcRef<VpcA>) {
     let mut stack = Stack::<Consumer>::new("Consumer");
     let vpc = stack.add(
         "VpcA",
@@ -16,11 +16,11 @@ fn consumer() -> (Stack<Consumer>, VpcRef<VpcA>) {
 
 fn subnet(
     stack: &mut Stack<Consumer>,
-    vpc: &VpcRef<VpcA>,
+    vpc: &vpcform_net::vpc::VpcRef<VpcA>,
     id: &str,
     cidr: &str,
     az: u32,
-) -> vpcform_net::SubnetRef<VpcA> {
+) -> vpcform_net::vpc::SubnetRef<VpcA> {
     stack.add(
         id,
         Subnet::builder()

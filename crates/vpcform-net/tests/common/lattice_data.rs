@@ -6,7 +6,7 @@ fn data_stack(
     gateway_name: &str,
 ) -> (
     Stack<Data>,
-    vpcform_net::ResourceGatewayRef<DataVpc>,
+    vpcform_net::lattice::ResourceGatewayRef<DataVpc>,
 ) {
     let mut data = Stack::<Data>::new("Data");
     let vpc = data.add(
@@ -23,7 +23,7 @@ fn data_stack(
     );
     let gateway = data.add(
         "Gateway",
-        vpcform_net::ResourceGateway::builder()
+        vpcform_net::lattice::ResourceGateway::builder()
             .name(gateway_name)
             .vpc(&vpc)
             .subnets([&a])

@@ -26,7 +26,7 @@ fn error_messages(app: &App) -> Vec<String> {
 /// The codes and constructs of `app`'s synthesis errors: what tests assert, rather than
 /// sentences (each code's text has its own snapshot in `finding.rs`).
 #[allow(dead_code)]
-fn error_codes(app: &App) -> Vec<(vpcform_net::Code, Option<String>)> {
+fn error_codes(app: &App) -> Vec<(vpcform_net::findings::Code, Option<String>)> {
     match app.synth() {
         Ok(_) => Vec::new(),
         Err(errors) => errors

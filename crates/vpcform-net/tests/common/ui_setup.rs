@@ -11,14 +11,14 @@ vpcform_net::topology! {
 struct Two {
     provider: Stack<Provider>,
     consumer: Stack<Consumer>,
-    vpc_a: vpcform_net::VpcRef<VpcA>,
-    vpc_b: vpcform_net::VpcRef<VpcB>,
-    subnet_a: vpcform_net::SubnetRef<VpcA>,
-    subnet_b: vpcform_net::SubnetRef<VpcB>,
-    routes_b: vpcform_net::RouteTableRef<VpcB>,
-    sg_a: vpcform_net::SecurityGroupRef<VpcA>,
-    sg_b: vpcform_net::SecurityGroupRef<VpcB>,
-    targets_b: vpcform_net::TargetGroupRef<VpcB>,
+    vpc_a: vpcform_net::vpc::VpcRef<VpcA>,
+    vpc_b: vpcform_net::vpc::VpcRef<VpcB>,
+    subnet_a: vpcform_net::vpc::SubnetRef<VpcA>,
+    subnet_b: vpcform_net::vpc::SubnetRef<VpcB>,
+    routes_b: vpcform_net::vpc::RouteTableRef<VpcB>,
+    sg_a: vpcform_net::security::SecurityGroupRef<VpcA>,
+    sg_b: vpcform_net::security::SecurityGroupRef<VpcB>,
+    targets_b: vpcform_net::privatelink::TargetGroupRef<VpcB>,
 }
 
 #[allow(dead_code)]

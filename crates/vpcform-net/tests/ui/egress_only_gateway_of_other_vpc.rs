@@ -3,7 +3,7 @@ include!("../common/ui_setup.rs");
 
 fn main() {
     let Two { mut consumer, mut provider, vpc_a, vpc_b, .. } = two();
-    let egress_b = provider.add("EgressB", vpcform_net::EgressOnlyInternetGateway::builder().vpc(&vpc_b).build());
+    let egress_b = provider.add("EgressB", vpcform_net::vpc::EgressOnlyInternetGateway::builder().vpc(&vpc_b).build());
     let routes_a = consumer.add("RoutesA", RouteTable::builder().vpc(&vpc_a).build());
     consumer.add(
         "Default6",

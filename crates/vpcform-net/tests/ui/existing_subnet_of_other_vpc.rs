@@ -5,9 +5,9 @@ fn main() {
     let Two { mut consumer, mut provider, vpc_a, vpc_b, .. } = two();
     let existing = provider.add(
         "LegacyB",
-        vpcform_net::ExistingSubnet::builder()
+        vpcform_net::existing::ExistingSubnet::builder()
             .vpc(&vpc_b)
-            .id(vpcform_net::ExistingId::id("subnet-0a1b2c3d"))
+            .id(vpcform_net::existing::ExistingId::id("subnet-0a1b2c3d"))
             .cidr(cidr!("10.1.9.0/24"))
             .availability_zone(Az::index(0))
             .build(),

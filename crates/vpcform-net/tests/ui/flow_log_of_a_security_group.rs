@@ -5,9 +5,9 @@ fn main() {
     let Two { mut consumer, sg_a, .. } = two();
     consumer.add(
         "FlowLog",
-        vpcform_net::FlowLog::builder()
+        vpcform_net::vpc::FlowLog::builder()
             .resource(&sg_a)
-            .destination(vpcform_net::FlowLogDestination::cloud_watch_logs())
+            .destination(vpcform_net::vpc::FlowLogDestination::cloud_watch_logs())
             .build(),
     );
 }

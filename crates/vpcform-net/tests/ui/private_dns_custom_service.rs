@@ -5,7 +5,7 @@ fn main() {
     let Two { mut provider, mut consumer, vpc_a, subnet_a, subnet_b, .. } = two();
     let nlb = provider.add(
         "Nlb",
-        NetworkLoadBalancer::builder().subnets([&subnet_b]).security_groups(SecurityGroupRef::none()).build(),
+        NetworkLoadBalancer::builder().subnets([&subnet_b]).security_groups(vpcform_net::security::SecurityGroupRef::none()).build(),
     );
     let service = provider.add("Service", EndpointService::builder().network_load_balancers([&nlb]).build());
     let name = provider.export("ServiceName", service.service_name());

@@ -1,4 +1,5 @@
 // A route in VPC A's route table to VPC B's internet gateway.
+use vpcform_net::vpc::InternetGateway;
 include!("../common/ui_setup.rs");
 
 fn main() {

@@ -5,22 +5,22 @@ include!("../common/ui_setup.rs");
 
 fn main() {
     let Two { mut consumer, mut provider, vpc_b, subnet_b, .. } = two();
-    let network = consumer.add("Databases", vpcform_net::ServiceNetwork::builder().name("databases").build());
+    let network = consumer.add("Databases", vpcform_net::lattice::ServiceNetwork::builder().name("databases").build());
     let gateway = provider.add(
         "Gateway",
-        vpcform_net::ResourceGateway::builder().name("data-gateway").vpc(&vpc_b).subnets([&subnet_b]).build(),
+        vpcform_net::lattice::ResourceGateway::builder().name("data-gateway").vpc(&vpc_b).subnets([&subnet_b]).build(),
     );
     let db = provider.add(
         "Database",
-        vpcform_net::ResourceConfiguration::builder()
+        vpcform_net::lattice::ResourceConfiguration::builder()
             .name("orders-db")
             .gateway(&gateway)
-            .resource(vpcform_net::LatticeResource::ip("10.1.1.20"))
+            .resource(vpcform_net::lattice::LatticeResource::ip("10.1.1.20"))
             .ports([(5432, 5432)])
             .build(),
     );
     provider.add(
         "DatabaseInNetwork",
-        vpcform_net::ServiceNetworkResourceAssociation::builder().service_network(&network).resource(&db).build(),
+        vpcform_net::lattice::ServiceNetworkResourceAssociation::builder().service_network(&network).resource(&db).build(),
     );
 }

@@ -4,9 +4,9 @@ include!("../common/ui_setup.rs");
 
 fn main() {
     let Two { mut consumer, mut provider, vpc_a, subnet_a, .. } = two();
-    let network = provider.add("Databases", vpcform_net::ServiceNetwork::builder().name("databases").build());
+    let network = provider.add("Databases", vpcform_net::lattice::ServiceNetwork::builder().name("databases").build());
     consumer.add(
         "DatabasesEndpoint",
-        vpcform_net::ServiceNetworkEndpoint::builder().vpc(&vpc_a).service_network(&network).subnets([&subnet_a]).build(),
+        vpcform_net::lattice::ServiceNetworkEndpoint::builder().vpc(&vpc_a).service_network(&network).subnets([&subnet_a]).build(),
     );
 }

@@ -1,5 +1,7 @@
 // Helpers generic over any VPC compile and work for both VPCs of an app.
 use vpcform_net::prelude::*;
+use vpcform_net::handles::VpcMarker;
+use vpcform_net::vpc::VpcRef;
 
 vpcform_net::topology! {
     stack Provider { vpc VpcB }
@@ -12,7 +14,7 @@ fn private_subnets<V: VpcMarker>(
     vpc: &VpcRef<V>,
     prefix: &str,
     cidrs: [&str; 2],
-) -> Vec<vpcform_net::RouteTableRef<V>> {
+) -> Vec<vpcform_net::vpc::RouteTableRef<V>> {
     let mut tables = Vec::new();
     for (i, cidr) in cidrs.into_iter().enumerate() {
         let subnet = stack.add(
