@@ -77,25 +77,6 @@ pub(crate) struct EgressOnlyInternetGatewayNode {
     pub(crate) tags: crate::Tags,
 }
 
-impl EgressOnlyInternetGatewayNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "VpcId", &self.vpc, None);
-    }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        template.add_resource(
-            &*self.id,
-            Resource::new("AWS::EC2::EgressOnlyInternetGateway")
-                .property("VpcId", self.vpc.reference())
-                .property("Tags", ctx.tags(&self.id, &self.tags)),
-        )
-    }
-}
-
 impl ConstructNode for EgressOnlyInternetGatewayNode {
     fn id(&self) -> &str {
         &self.id
@@ -116,11 +97,16 @@ impl ConstructNode for EgressOnlyInternetGatewayNode {
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
     fn check(&self, check: &mut Check<'_>) {
-        EgressOnlyInternetGatewayNode::check(self, check)
+        check.handle(&self.id, "VpcId", &self.vpc, None);
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        EgressOnlyInternetGatewayNode::render(self, ctx, template)
+        template.add_resource(
+            &*self.id,
+            Resource::new("AWS::EC2::EgressOnlyInternetGateway")
+                .property("VpcId", self.vpc.reference())
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
+        )
     }
 
     fn pricing(&self) -> Pricing {

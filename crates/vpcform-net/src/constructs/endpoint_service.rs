@@ -205,8 +205,27 @@ pub(crate) fn valid_principal(principal: &str) -> bool {
         || crate::arn::Arn::parse(principal).is_some_and(|arn| arn.iam_principal().is_some())
 }
 
-impl EndpointServiceNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
+impl ConstructNode for EndpointServiceNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its load balancers'.
+        EndpointServiceNode::vpc(self)
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
         check.non_empty(
             &self.id,
             "NetworkLoadBalancerArns",
@@ -255,11 +274,7 @@ impl EndpointServiceNode {
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         let mut service = Resource::new("AWS::EC2::VPCEndpointService")
             .property("AcceptanceRequired", self.acceptance_required)
             .property(
@@ -290,35 +305,6 @@ impl EndpointServiceNode {
             )?;
         }
         Ok(())
-    }
-}
-
-impl ConstructNode for EndpointServiceNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        // Its load balancers'.
-        EndpointServiceNode::vpc(self)
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
-
-    fn check(&self, check: &mut Check<'_>) {
-        EndpointServiceNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        EndpointServiceNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

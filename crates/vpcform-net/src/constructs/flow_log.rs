@@ -316,174 +316,6 @@ pub(crate) fn prefix_problem(prefix: &str) -> Option<&'static str> {
     }
 }
 
-impl FlowLogNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "ResourceId", &self.resource, None);
-        match &self.destination {
-            FlowLogDestination::CloudWatchLogs {
-                retention_days,
-                kms_key,
-            } => {
-                if !RETENTION_DAYS.contains(retention_days) {
-                    let nearest = RETENTION_DAYS
-                        .iter()
-                        .find(|d| *d >= retention_days)
-                        .unwrap_or(&3653);
-                    check.report(SynthError::InvalidText {
-                        construct: check.path(&self.id),
-                        property: "RetentionInDays",
-                        value: retention_days.to_string(),
-                        reason: format!(
-                            "CloudWatch Logs keeps logs for one of {RETENTION_DAYS:?} days: \
-                             {nearest}, say"
-                        ),
-                    });
-                }
-                if let Some(key) = kms_key.as_ref().and_then(Value::as_str)
-                    && !dynamic_reference(key)
-                    && !kms_key_arn(key)
-                {
-                    check.report(SynthError::InvalidText {
-                        construct: check.path(&self.id),
-                        property: "KmsKeyId",
-                        value: key.to_string(),
-                        reason: "a log group takes a KMS key's ARN, \
-                                 arn:<partition>:kms:<region>:<account>:key/<key id>, not its ID or alias name"
-                            .into(),
-                    });
-                }
-            }
-            FlowLogDestination::S3 {
-                bucket_arn, prefix, ..
-            } => {
-                if let Some(arn) = bucket_arn.as_str()
-                    && !dynamic_reference(arn)
-                    && let Some(reason) = bucket_arn_problem(arn)
-                {
-                    check.report(SynthError::InvalidText {
-                        construct: check.path(&self.id),
-                        property: "LogDestination",
-                        value: arn.to_string(),
-                        reason,
-                    });
-                }
-                if let Some(prefix) = prefix
-                    && let Some(reason) = prefix_problem(prefix)
-                {
-                    check.report(SynthError::InvalidText {
-                        construct: check.path(&self.id),
-                        property: "LogDestination",
-                        value: prefix.clone(),
-                        reason: reason.into(),
-                    });
-                }
-            }
-        }
-        if let Some(format) = &self.log_format
-            && let Some(reason) = log_format_problem(format)
-        {
-            check.report(SynthError::InvalidText {
-                construct: check.path(&self.id),
-                property: "LogFormat",
-                value: format.clone(),
-                reason,
-            });
-        }
-    }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        let resource_type = match self.resource.kind {
-            Kind::Subnet => "Subnet",
-            _ => "VPC",
-        };
-        let mut flow_log = Resource::new("AWS::EC2::FlowLog")
-            .property("ResourceId", self.resource.reference())
-            .property("ResourceType", resource_type)
-            .property(
-                "TrafficType",
-                match self.traffic_type {
-                    TrafficType::Accept => "ACCEPT",
-                    TrafficType::Reject => "REJECT",
-                    TrafficType::All => "ALL",
-                },
-            );
-        match &self.destination {
-            FlowLogDestination::CloudWatchLogs {
-                retention_days,
-                kms_key,
-            } => {
-                let group = format!("{}LogGroup", self.id);
-                let role = format!("{}Role", self.id);
-                // Kept when the stack goes, as CDK keeps log groups: records outlive the
-                // network they describe.
-                let log_group = Resource::new("AWS::Logs::LogGroup")
-                    .property("RetentionInDays", *retention_days)
-                    .property_opt("KmsKeyId", kms_key.clone())
-                    .property("Tags", ctx.tags(&group, &self.tags))
-                    .deletion_policy(DeletionPolicy::Retain)
-                    .update_replace_policy(DeletionPolicy::Retain);
-                template.add_resource(&group, log_group)?;
-                template.add_resource(&role, delivery_role(ctx, &role, &group, &self.tags))?;
-                flow_log = flow_log
-                    .property("LogDestinationType", "cloud-watch-logs")
-                    .property("LogGroupName", Value::reference(&group))
-                    .property("DeliverLogsPermissionArn", Value::get_att(&role, "Arn"));
-            }
-            FlowLogDestination::S3 {
-                bucket_arn,
-                prefix,
-                parquet,
-                hive_compatible_partitions,
-                per_hour_partitions,
-            } => {
-                let destination = match prefix {
-                    Some(prefix) => {
-                        Value::join("", [bucket_arn.clone(), format!("/{prefix}/").into()])
-                    }
-                    None => bucket_arn.clone(),
-                };
-                flow_log = flow_log
-                    .property("LogDestinationType", "s3")
-                    .property("LogDestination", destination);
-                if *parquet || *hive_compatible_partitions || *per_hour_partitions {
-                    // All three are required once the object is present (the schema).
-                    let mut options = IndexMap::new();
-                    options.insert(
-                        "FileFormat".to_string(),
-                        Value::from(if *parquet { "parquet" } else { "plain-text" }),
-                    );
-                    options.insert(
-                        "HiveCompatiblePartitions".to_string(),
-                        Value::Bool(*hive_compatible_partitions),
-                    );
-                    options.insert(
-                        "PerHourPartition".to_string(),
-                        Value::Bool(*per_hour_partitions),
-                    );
-                    flow_log = flow_log.property("DestinationOptions", Value::Map(options));
-                }
-            }
-        }
-        if let Some(interval) = self.max_aggregation_interval {
-            flow_log = flow_log.property(
-                "MaxAggregationInterval",
-                match interval {
-                    AggregationInterval::OneMinute => 60u32,
-                    AggregationInterval::TenMinutes => 600u32,
-                },
-            );
-        }
-        flow_log = flow_log
-            .property_opt("LogFormat", self.log_format.as_deref().map(Value::from))
-            .property("Tags", ctx.tags(&self.id, &self.tags));
-        template.add_resource(&*self.id, flow_log)
-    }
-}
-
 /// The role flow logs deliver to CloudWatch Logs with: trusted by `vpc-flow-logs.amazonaws.com`
 /// for this account's flow logs only (AWS's confused-deputy conditions; the flow log's ID is not
 /// known in a template, so `vpc-flow-log/*`), allowed to write to this log group only (CDK's
@@ -629,11 +461,165 @@ impl ConstructNode for FlowLogNode {
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
     fn check(&self, check: &mut Check<'_>) {
-        FlowLogNode::check(self, check)
+        check.handle(&self.id, "ResourceId", &self.resource, None);
+        match &self.destination {
+            FlowLogDestination::CloudWatchLogs {
+                retention_days,
+                kms_key,
+            } => {
+                if !RETENTION_DAYS.contains(retention_days) {
+                    let nearest = RETENTION_DAYS
+                        .iter()
+                        .find(|d| *d >= retention_days)
+                        .unwrap_or(&3653);
+                    check.report(SynthError::InvalidText {
+                        construct: check.path(&self.id),
+                        property: "RetentionInDays",
+                        value: retention_days.to_string(),
+                        reason: format!(
+                            "CloudWatch Logs keeps logs for one of {RETENTION_DAYS:?} days: \
+                             {nearest}, say"
+                        ),
+                    });
+                }
+                if let Some(key) = kms_key.as_ref().and_then(Value::as_str)
+                    && !dynamic_reference(key)
+                    && !kms_key_arn(key)
+                {
+                    check.report(SynthError::InvalidText {
+                        construct: check.path(&self.id),
+                        property: "KmsKeyId",
+                        value: key.to_string(),
+                        reason: "a log group takes a KMS key's ARN, \
+                                 arn:<partition>:kms:<region>:<account>:key/<key id>, not its ID or alias name"
+                            .into(),
+                    });
+                }
+            }
+            FlowLogDestination::S3 {
+                bucket_arn, prefix, ..
+            } => {
+                if let Some(arn) = bucket_arn.as_str()
+                    && !dynamic_reference(arn)
+                    && let Some(reason) = bucket_arn_problem(arn)
+                {
+                    check.report(SynthError::InvalidText {
+                        construct: check.path(&self.id),
+                        property: "LogDestination",
+                        value: arn.to_string(),
+                        reason,
+                    });
+                }
+                if let Some(prefix) = prefix
+                    && let Some(reason) = prefix_problem(prefix)
+                {
+                    check.report(SynthError::InvalidText {
+                        construct: check.path(&self.id),
+                        property: "LogDestination",
+                        value: prefix.clone(),
+                        reason: reason.into(),
+                    });
+                }
+            }
+        }
+        if let Some(format) = &self.log_format
+            && let Some(reason) = log_format_problem(format)
+        {
+            check.report(SynthError::InvalidText {
+                construct: check.path(&self.id),
+                property: "LogFormat",
+                value: format.clone(),
+                reason,
+            });
+        }
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        FlowLogNode::render(self, ctx, template)
+        let resource_type = match self.resource.kind {
+            Kind::Subnet => "Subnet",
+            _ => "VPC",
+        };
+        let mut flow_log = Resource::new("AWS::EC2::FlowLog")
+            .property("ResourceId", self.resource.reference())
+            .property("ResourceType", resource_type)
+            .property(
+                "TrafficType",
+                match self.traffic_type {
+                    TrafficType::Accept => "ACCEPT",
+                    TrafficType::Reject => "REJECT",
+                    TrafficType::All => "ALL",
+                },
+            );
+        match &self.destination {
+            FlowLogDestination::CloudWatchLogs {
+                retention_days,
+                kms_key,
+            } => {
+                let group = format!("{}LogGroup", self.id);
+                let role = format!("{}Role", self.id);
+                // Kept when the stack goes, as CDK keeps log groups: records outlive the
+                // network they describe.
+                let log_group = Resource::new("AWS::Logs::LogGroup")
+                    .property("RetentionInDays", *retention_days)
+                    .property_opt("KmsKeyId", kms_key.clone())
+                    .property("Tags", ctx.tags(&group, &self.tags))
+                    .deletion_policy(DeletionPolicy::Retain)
+                    .update_replace_policy(DeletionPolicy::Retain);
+                template.add_resource(&group, log_group)?;
+                template.add_resource(&role, delivery_role(ctx, &role, &group, &self.tags))?;
+                flow_log = flow_log
+                    .property("LogDestinationType", "cloud-watch-logs")
+                    .property("LogGroupName", Value::reference(&group))
+                    .property("DeliverLogsPermissionArn", Value::get_att(&role, "Arn"));
+            }
+            FlowLogDestination::S3 {
+                bucket_arn,
+                prefix,
+                parquet,
+                hive_compatible_partitions,
+                per_hour_partitions,
+            } => {
+                let destination = match prefix {
+                    Some(prefix) => {
+                        Value::join("", [bucket_arn.clone(), format!("/{prefix}/").into()])
+                    }
+                    None => bucket_arn.clone(),
+                };
+                flow_log = flow_log
+                    .property("LogDestinationType", "s3")
+                    .property("LogDestination", destination);
+                if *parquet || *hive_compatible_partitions || *per_hour_partitions {
+                    // All three are required once the object is present (the schema).
+                    let mut options = IndexMap::new();
+                    options.insert(
+                        "FileFormat".to_string(),
+                        Value::from(if *parquet { "parquet" } else { "plain-text" }),
+                    );
+                    options.insert(
+                        "HiveCompatiblePartitions".to_string(),
+                        Value::Bool(*hive_compatible_partitions),
+                    );
+                    options.insert(
+                        "PerHourPartition".to_string(),
+                        Value::Bool(*per_hour_partitions),
+                    );
+                    flow_log = flow_log.property("DestinationOptions", Value::Map(options));
+                }
+            }
+        }
+        if let Some(interval) = self.max_aggregation_interval {
+            flow_log = flow_log.property(
+                "MaxAggregationInterval",
+                match interval {
+                    AggregationInterval::OneMinute => 60u32,
+                    AggregationInterval::TenMinutes => 600u32,
+                },
+            );
+        }
+        flow_log = flow_log
+            .property_opt("LogFormat", self.log_format.as_deref().map(Value::from))
+            .property("Tags", ctx.tags(&self.id, &self.tags));
+        template.add_resource(&*self.id, flow_log)
     }
 
     fn pricing(&self) -> Pricing {

@@ -249,77 +249,6 @@ impl GatewayEndpointNode {
             }
         }
     }
-
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "VpcId", &self.vpc, None);
-        self.check_ip_types(check);
-        if let Some(policy) = &self.policy {
-            check_policy(check, &self.id, policy, true, Some(self.info));
-        }
-        check.non_empty(
-            &self.id,
-            "RouteTableIds",
-            &self.route_tables,
-            "give the route tables of the subnets that should reach the service",
-        );
-        for table in &self.route_tables {
-            check.handle(&self.id, "RouteTableIds", table, self.vpc.vpc);
-            // AWS: RouteAlreadyExists, one prefix-list route per service and table
-            // (aws-facts §1 [13]).
-            let claim = Claim::GatewayRoute {
-                table: table.key,
-                service: self.service,
-            };
-            if let Some(other) = check.claim(claim) {
-                check.report(SynthError::DuplicateGatewayRoute {
-                    construct: check.path(&self.id),
-                    service: self.service,
-                    route_table: table.path(),
-                    other,
-                });
-            }
-        }
-    }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        let route_tables = self
-            .route_tables
-            .iter()
-            .map(Handle::reference)
-            .collect::<Vec<_>>();
-        template.add_resource(
-            &*self.id,
-            Resource::new("AWS::EC2::VPCEndpoint")
-                .property("VpcId", self.vpc.reference())
-                .property(
-                    "ServiceName",
-                    self.info.service_name(ctx.stack.region.as_deref()),
-                )
-                .property("VpcEndpointType", "Gateway")
-                .property("RouteTableIds", Value::List(route_tables))
-                .property_opt(
-                    "PolicyDocument",
-                    self.policy.as_ref().map(EndpointPolicy::to_value),
-                )
-                .property_opt(
-                    "IpAddressType",
-                    self.ip_address_type.map(|t| Value::from(t.as_str())),
-                )
-                .property_opt(
-                    "DnsOptions",
-                    self.dns_record_ip_type.map(|record| {
-                        let mut options = indexmap::IndexMap::new();
-                        options.insert("DnsRecordIpType".to_string(), Value::from(record.as_str()));
-                        Value::Map(options)
-                    }),
-                )
-                .property("Tags", ctx.tags(&self.id, &self.tags)),
-        )
-    }
 }
 
 /// An endpoint's policy: its problems, and whether the service takes one at all (the
@@ -368,11 +297,70 @@ impl ConstructNode for GatewayEndpointNode {
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
     fn check(&self, check: &mut Check<'_>) {
-        GatewayEndpointNode::check(self, check)
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        self.check_ip_types(check);
+        if let Some(policy) = &self.policy {
+            check_policy(check, &self.id, policy, true, Some(self.info));
+        }
+        check.non_empty(
+            &self.id,
+            "RouteTableIds",
+            &self.route_tables,
+            "give the route tables of the subnets that should reach the service",
+        );
+        for table in &self.route_tables {
+            check.handle(&self.id, "RouteTableIds", table, self.vpc.vpc);
+            // AWS: RouteAlreadyExists, one prefix-list route per service and table
+            // (aws-facts §1 [13]).
+            let claim = Claim::GatewayRoute {
+                table: table.key,
+                service: self.service,
+            };
+            if let Some(other) = check.claim(claim) {
+                check.report(SynthError::DuplicateGatewayRoute {
+                    construct: check.path(&self.id),
+                    service: self.service,
+                    route_table: table.path(),
+                    other,
+                });
+            }
+        }
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        GatewayEndpointNode::render(self, ctx, template)
+        let route_tables = self
+            .route_tables
+            .iter()
+            .map(Handle::reference)
+            .collect::<Vec<_>>();
+        template.add_resource(
+            &*self.id,
+            Resource::new("AWS::EC2::VPCEndpoint")
+                .property("VpcId", self.vpc.reference())
+                .property(
+                    "ServiceName",
+                    self.info.service_name(ctx.stack.region.as_deref()),
+                )
+                .property("VpcEndpointType", "Gateway")
+                .property("RouteTableIds", Value::List(route_tables))
+                .property_opt(
+                    "PolicyDocument",
+                    self.policy.as_ref().map(EndpointPolicy::to_value),
+                )
+                .property_opt(
+                    "IpAddressType",
+                    self.ip_address_type.map(|t| Value::from(t.as_str())),
+                )
+                .property_opt(
+                    "DnsOptions",
+                    self.dns_record_ip_type.map(|record| {
+                        let mut options = indexmap::IndexMap::new();
+                        options.insert("DnsRecordIpType".to_string(), Value::from(record.as_str()));
+                        Value::Map(options)
+                    }),
+                )
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
+        )
     }
 
     fn pricing(&self) -> Pricing {

@@ -245,44 +245,6 @@ impl PrivateHostedZoneNode {
             .aws_name()
     }
 
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "AliasTarget", &self.endpoint, None);
-        check.non_empty(
-            &self.id,
-            "VPCs",
-            &self.vpcs,
-            "associate the VPCs whose clients should resolve the name (a private zone is created with them)",
-        );
-        let Some(endpoint) = check.get::<InterfaceEndpointNode>(&self.endpoint) else {
-            return;
-        };
-        let Some(service) = endpoint.target.aws_name().map(str::to_string) else {
-            check.report(SynthError::ZoneForNonAwsService {
-                construct: check.path(&self.id),
-                endpoint: self.endpoint.path(),
-            });
-            return;
-        };
-        let mut seen: Vec<NodeKey> = Vec::with_capacity(self.vpcs.len());
-        for vpc in &self.vpcs {
-            // A VPC given twice: its second association would be refused, and our own claim
-            // cannot see it (the same zone).
-            if let Some(key) = vpc.link.source.as_ref().and_then(|h| h.vpc) {
-                if seen.contains(&key) {
-                    check.report(SynthError::InvalidText {
-                        construct: check.path(&self.id),
-                        property: "VPCs",
-                        value: check.model.path(key),
-                        reason: "the VPC is listed twice; list it once".into(),
-                    });
-                    continue;
-                }
-                seen.push(key);
-            }
-            self.check_vpc(check, vpc, &service);
-        }
-    }
-
     fn check_vpc(&self, check: &mut Check<'_>, vpc: &ZoneVpcDef, service: &str) {
         check.linked(&vpc.link, &self.id, "VPCs");
         // Another account: only CreateVPCAssociationAuthorization + AssociateVPCWithHostedZone
@@ -361,12 +323,84 @@ impl PrivateHostedZoneNode {
             });
         }
     }
+}
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+/// The service's part of its regional DNS name: the endpoint name's dotted parts reversed —
+/// `ecr.api` is `api.ecr.<region>.amazonaws.com`, `ecr.dkr` `dkr.ecr.…`, `sqs` `sqs.…`
+/// (AWS PrivateLink guide, "AWS services that integrate with AWS PrivateLink": the private DNS
+/// name of each service; docs/aws-rules.md §18.7).
+fn dns_label(service: &str) -> String {
+    service.rsplit('.').collect::<Vec<_>>().join(".")
+}
+
+/// `vpc-` and 8 or 17 lowercase hex digits.
+fn valid_vpc_id(text: &str) -> bool {
+    super::ec2_id(text, "vpc-")
+}
+
+impl ConstructNode for PrivateHostedZoneNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its endpoint's (the hub's); the VPCs it serves are its associations.
+        self.endpoint.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        for vpc in self.vpc_keys() {
+            relations.zones_of.entry(vpc).or_default().push(key);
+        }
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        check.handle(&self.id, "AliasTarget", &self.endpoint, None);
+        check.non_empty(
+            &self.id,
+            "VPCs",
+            &self.vpcs,
+            "associate the VPCs whose clients should resolve the name (a private zone is created with them)",
+        );
+        let Some(endpoint) = check.get::<InterfaceEndpointNode>(&self.endpoint) else {
+            return;
+        };
+        let Some(service) = endpoint.target.aws_name().map(str::to_string) else {
+            check.report(SynthError::ZoneForNonAwsService {
+                construct: check.path(&self.id),
+                endpoint: self.endpoint.path(),
+            });
+            return;
+        };
+        let mut seen: Vec<NodeKey> = Vec::with_capacity(self.vpcs.len());
+        for vpc in &self.vpcs {
+            // A VPC given twice: its second association would be refused, and our own claim
+            // cannot see it (the same zone).
+            if let Some(key) = vpc.link.source.as_ref().and_then(|h| h.vpc) {
+                if seen.contains(&key) {
+                    check.report(SynthError::InvalidText {
+                        construct: check.path(&self.id),
+                        property: "VPCs",
+                        value: check.model.path(key),
+                        reason: "the VPC is listed twice; list it once".into(),
+                    });
+                    continue;
+                }
+                seen.push(key);
+            }
+            self.check_vpc(check, vpc, &service);
+        }
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         let Some(service) = self.service(ctx.model) else {
             return Ok(()); // Reported by the check.
         };
@@ -434,52 +468,6 @@ impl PrivateHostedZoneNode {
             )?;
         }
         Ok(())
-    }
-}
-
-/// The service's part of its regional DNS name: the endpoint name's dotted parts reversed —
-/// `ecr.api` is `api.ecr.<region>.amazonaws.com`, `ecr.dkr` `dkr.ecr.…`, `sqs` `sqs.…`
-/// (AWS PrivateLink guide, "AWS services that integrate with AWS PrivateLink": the private DNS
-/// name of each service; docs/aws-rules.md §18.7).
-fn dns_label(service: &str) -> String {
-    service.rsplit('.').collect::<Vec<_>>().join(".")
-}
-
-/// `vpc-` and 8 or 17 lowercase hex digits.
-fn valid_vpc_id(text: &str) -> bool {
-    super::ec2_id(text, "vpc-")
-}
-
-impl ConstructNode for PrivateHostedZoneNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        // Its endpoint's (the hub's); the VPCs it serves are its associations.
-        self.endpoint.vpc
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, key: NodeKey, relations: &mut Relations) {
-        for vpc in self.vpc_keys() {
-            relations.zones_of.entry(vpc).or_default().push(key);
-        }
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
-        PrivateHostedZoneNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        PrivateHostedZoneNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

@@ -743,81 +743,6 @@ impl InterfaceEndpointNode {
         }
     }
 
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "VpcId", &self.vpc, None);
-        self.check_service_region(check);
-        check.non_empty(
-            &self.id,
-            "SubnetIds",
-            &self.subnets,
-            "give one subnet per availability zone the clients run in",
-        );
-        check.handles(&self.id, "SubnetIds", &self.subnets, self.vpc.vpc);
-        check.handles(
-            &self.id,
-            "SecurityGroupIds",
-            &self.security_groups,
-            self.vpc.vpc,
-        );
-        if let Some(service) = &self.target.endpoint_service {
-            if self.target.service_name.references().is_empty() {
-                // Imported, or its deployed name as text: the service must be of the app (an
-                // import's own rules, same account and region, are the app's).
-                if check.model.resolve(service).is_err() {
-                    check.handle(&self.id, "ServiceName", service, None);
-                }
-            } else {
-                // Referenced in this template: it must be of this stack.
-                check.handle(&self.id, "ServiceName", service, None);
-            }
-        }
-        if let Some(aws) = &self.target.aws
-            && let Some(error) = aws.unknown_error(check.path(&self.id))
-        {
-            check.report(error);
-        }
-        // An unlisted service's name is the user's: its form is checked as any other's.
-        let name = match &self.target.aws {
-            Some(aws) => aws.service_name(Some("us-east-1")),
-            None => self.target.service_name.clone(),
-        };
-        if let Some(name) = name.as_str()
-            && !valid_service_name(name)
-        {
-            check.report(SynthError::InvalidServiceName {
-                construct: check.path(&self.id),
-                name: name.to_string(),
-            });
-        }
-        if self.dns_options.inbound_resolver_only.is_some() && !self.is_s3() {
-            check.report(SynthError::DnsOptionNotForService {
-                construct: check.path(&self.id),
-                option: "PrivateDnsOnlyForInboundResolverEndpoint",
-                service: self.target.label.clone(),
-            });
-        }
-        self.check_ip_types(check);
-        if let Some(policy) = &self.policy {
-            let info = self.target.aws.as_ref().and_then(|aws| aws.info);
-            super::gateway_endpoint::check_policy(check, &self.id, policy, false, info);
-        }
-        check_one_subnet_per_az(check, &self.id, &self.subnets);
-        if self.subnets.len() == 1 {
-            check.warn(SynthWarning::SingleAz {
-                construct: check.path(&self.id),
-            });
-        }
-        if self.security_groups.is_empty() {
-            check.warn(SynthWarning::DefaultSecurityGroup {
-                construct: check.path(&self.id),
-            });
-        }
-        check_open_ingress(check, &self.id, &self.security_groups);
-        if self.private_dns {
-            self.check_private_dns(check);
-        }
-    }
-
     /// `IpAddressType` and `DnsRecordIpType` against the subnets, the service and each other
     /// (docs/aws-rules.md §22: AWS's wording as CDK's `VpcEndpointIpAddressType` and
     /// `VpcEndpointDnsRecordIpType` carry it).
@@ -917,12 +842,107 @@ impl InterfaceEndpointNode {
         }
         (!options.is_empty()).then_some(Value::Map(options))
     }
+}
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+impl ConstructNode for InterfaceEndpointNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        if let Some(service) = &self.target.endpoint_service {
+            relations.service_of.insert(key, service.key);
+        }
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        self.check_service_region(check);
+        check.non_empty(
+            &self.id,
+            "SubnetIds",
+            &self.subnets,
+            "give one subnet per availability zone the clients run in",
+        );
+        check.handles(&self.id, "SubnetIds", &self.subnets, self.vpc.vpc);
+        check.handles(
+            &self.id,
+            "SecurityGroupIds",
+            &self.security_groups,
+            self.vpc.vpc,
+        );
+        if let Some(service) = &self.target.endpoint_service {
+            if self.target.service_name.references().is_empty() {
+                // Imported, or its deployed name as text: the service must be of the app (an
+                // import's own rules, same account and region, are the app's).
+                if check.model.resolve(service).is_err() {
+                    check.handle(&self.id, "ServiceName", service, None);
+                }
+            } else {
+                // Referenced in this template: it must be of this stack.
+                check.handle(&self.id, "ServiceName", service, None);
+            }
+        }
+        if let Some(aws) = &self.target.aws
+            && let Some(error) = aws.unknown_error(check.path(&self.id))
+        {
+            check.report(error);
+        }
+        // An unlisted service's name is the user's: its form is checked as any other's.
+        let name = match &self.target.aws {
+            Some(aws) => aws.service_name(Some("us-east-1")),
+            None => self.target.service_name.clone(),
+        };
+        if let Some(name) = name.as_str()
+            && !valid_service_name(name)
+        {
+            check.report(SynthError::InvalidServiceName {
+                construct: check.path(&self.id),
+                name: name.to_string(),
+            });
+        }
+        if self.dns_options.inbound_resolver_only.is_some() && !self.is_s3() {
+            check.report(SynthError::DnsOptionNotForService {
+                construct: check.path(&self.id),
+                option: "PrivateDnsOnlyForInboundResolverEndpoint",
+                service: self.target.label.clone(),
+            });
+        }
+        self.check_ip_types(check);
+        if let Some(policy) = &self.policy {
+            let info = self.target.aws.as_ref().and_then(|aws| aws.info);
+            super::gateway_endpoint::check_policy(check, &self.id, policy, false, info);
+        }
+        check_one_subnet_per_az(check, &self.id, &self.subnets);
+        if self.subnets.len() == 1 {
+            check.warn(SynthWarning::SingleAz {
+                construct: check.path(&self.id),
+            });
+        }
+        if self.security_groups.is_empty() {
+            check.warn(SynthWarning::DefaultSecurityGroup {
+                construct: check.path(&self.id),
+            });
+        }
+        check_open_ingress(check, &self.id, &self.security_groups);
+        if self.private_dns {
+            self.check_private_dns(check);
+        }
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         let mut endpoint = Resource::new("AWS::EC2::VPCEndpoint")
             .property("VpcId", self.vpc.reference())
             .property("ServiceName", self.service_name_in(ctx.stack))
@@ -953,38 +973,6 @@ impl InterfaceEndpointNode {
                 )
                 .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
-    }
-}
-
-impl ConstructNode for InterfaceEndpointNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        self.vpc.vpc
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, key: NodeKey, relations: &mut Relations) {
-        if let Some(service) = &self.target.endpoint_service {
-            relations.service_of.insert(key, service.key);
-        }
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
-        InterfaceEndpointNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        InterfaceEndpointNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

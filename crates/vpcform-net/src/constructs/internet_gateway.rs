@@ -75,42 +75,6 @@ impl InternetGatewayNode {
         let (_, igw) = model.in_vpc::<InternetGatewayNode>(vpc?).next()?;
         Some(InternetGatewayNode::attachment_id(&igw.id))
     }
-
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "VpcId", &self.vpc, None);
-        // A VPC takes one internet gateway: attaching a second fails
-        // (`Resource.AlreadyAssociated`, EC2 AttachInternetGateway).
-        if let Some(vpc) = self.vpc.vpc
-            && let Some(other) = check.claim(Claim::InternetGateway { vpc })
-        {
-            check.report(SynthError::SecondInternetGateway {
-                construct: check.path(&self.id),
-                vpc: self.vpc.path(),
-                other,
-            });
-        }
-    }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        template.add_resource(
-            &*self.id,
-            Resource::new("AWS::EC2::InternetGateway")
-                .property("Tags", ctx.tags(&self.id, &self.tags)),
-        )?;
-        template.add_resource(
-            InternetGatewayNode::attachment_id(&self.id),
-            Resource::new("AWS::EC2::VPCGatewayAttachment")
-                .property("VpcId", self.vpc.reference())
-                .property(
-                    "InternetGatewayId",
-                    vpcform_cfn::Value::reference(&*self.id),
-                ),
-        )
-    }
 }
 
 impl ConstructNode for InternetGatewayNode {
@@ -133,11 +97,35 @@ impl ConstructNode for InternetGatewayNode {
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
     fn check(&self, check: &mut Check<'_>) {
-        InternetGatewayNode::check(self, check)
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        // A VPC takes one internet gateway: attaching a second fails
+        // (`Resource.AlreadyAssociated`, EC2 AttachInternetGateway).
+        if let Some(vpc) = self.vpc.vpc
+            && let Some(other) = check.claim(Claim::InternetGateway { vpc })
+        {
+            check.report(SynthError::SecondInternetGateway {
+                construct: check.path(&self.id),
+                vpc: self.vpc.path(),
+                other,
+            });
+        }
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        InternetGatewayNode::render(self, ctx, template)
+        template.add_resource(
+            &*self.id,
+            Resource::new("AWS::EC2::InternetGateway")
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
+        )?;
+        template.add_resource(
+            InternetGatewayNode::attachment_id(&self.id),
+            Resource::new("AWS::EC2::VPCGatewayAttachment")
+                .property("VpcId", self.vpc.reference())
+                .property(
+                    "InternetGatewayId",
+                    vpcform_cfn::Value::reference(&*self.id),
+                ),
+        )
     }
 
     fn pricing(&self) -> Pricing {

@@ -75,8 +75,34 @@ pub(crate) struct ListenerNode {
     target_group: Handle,
 }
 
-impl ListenerNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
+impl ConstructNode for ListenerNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its load balancer's.
+        self.load_balancer.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        // AWS::ElasticLoadBalancingV2::Listener is not taggable (its schema: taggable false).
+        None
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        relations
+            .listeners_of
+            .entry(self.load_balancer.key)
+            .or_default()
+            .push(key);
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "LoadBalancerArn", &self.load_balancer, None);
         check.handle(
             &self.id,
@@ -108,11 +134,7 @@ impl ListenerNode {
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        _ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+    fn render(&self, _ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         let mut forward = IndexMap::new();
         forward.insert("Type".to_string(), Value::from("forward"));
         forward.insert("TargetGroupArn".to_string(), self.target_group.reference());
@@ -124,42 +146,6 @@ impl ListenerNode {
                 .property("Protocol", "TCP")
                 .property("DefaultActions", Value::List(vec![Value::Map(forward)])),
         )
-    }
-}
-
-impl ConstructNode for ListenerNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        // Its load balancer's.
-        self.load_balancer.vpc
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        // AWS::ElasticLoadBalancingV2::Listener is not taggable (its schema: taggable false).
-        None
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, key: NodeKey, relations: &mut Relations) {
-        relations
-            .listeners_of
-            .entry(self.load_balancer.key)
-            .or_default()
-            .push(key);
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
-        ListenerNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        ListenerNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

@@ -70,49 +70,6 @@ pub(crate) struct NatGatewayNode {
     pub(crate) tags: crate::Tags,
 }
 
-impl NatGatewayNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "SubnetId", &self.subnet, None);
-        // A public NAT gateway reaches the internet through its VPC's internet gateway; without
-        // one, creation fails ("Network vpc-… has no Internet gateway attached").
-        if InternetGatewayNode::attachment_of(check.model, self.subnet.vpc).is_none() {
-            check.report(SynthError::NoInternetGateway {
-                construct: check.path(&self.id),
-                what: "a public NAT gateway",
-                vpc: self
-                    .subnet
-                    .vpc
-                    .map_or_else(|| self.subnet.path(), |v| check.model.path(v)),
-            });
-        }
-    }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        let eip = format!("{}Eip", self.id);
-        let attachment = InternetGatewayNode::attachment_of(ctx.model, self.subnet.vpc);
-        let mut address = Resource::new("AWS::EC2::EIP")
-            .property("Domain", "vpc")
-            .property("Tags", ctx.tags(&eip, &self.tags));
-        let mut nat = Resource::new("AWS::EC2::NatGateway")
-            .property("AllocationId", Value::get_att(&eip, "AllocationId"))
-            .property("SubnetId", self.subnet.reference())
-            .property("ConnectivityType", "public")
-            .property("Tags", ctx.tags(&self.id, &self.tags));
-        // CloudFormation: an EIP or NAT gateway in a VPC with an internet gateway must depend
-        // on the gateway's attachment (AWS::EC2::EIP reference, "DependsOn attribute").
-        if let Some(attachment) = attachment {
-            address = address.depends_on(attachment.clone());
-            nat = nat.depends_on(attachment);
-        }
-        template.add_resource(&eip, address)?;
-        template.add_resource(&*self.id, nat)
-    }
-}
-
 impl ConstructNode for NatGatewayNode {
     fn id(&self) -> &str {
         &self.id
@@ -134,11 +91,40 @@ impl ConstructNode for NatGatewayNode {
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
     fn check(&self, check: &mut Check<'_>) {
-        NatGatewayNode::check(self, check)
+        check.handle(&self.id, "SubnetId", &self.subnet, None);
+        // A public NAT gateway reaches the internet through its VPC's internet gateway; without
+        // one, creation fails ("Network vpc-… has no Internet gateway attached").
+        if InternetGatewayNode::attachment_of(check.model, self.subnet.vpc).is_none() {
+            check.report(SynthError::NoInternetGateway {
+                construct: check.path(&self.id),
+                what: "a public NAT gateway",
+                vpc: self
+                    .subnet
+                    .vpc
+                    .map_or_else(|| self.subnet.path(), |v| check.model.path(v)),
+            });
+        }
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        NatGatewayNode::render(self, ctx, template)
+        let eip = format!("{}Eip", self.id);
+        let attachment = InternetGatewayNode::attachment_of(ctx.model, self.subnet.vpc);
+        let mut address = Resource::new("AWS::EC2::EIP")
+            .property("Domain", "vpc")
+            .property("Tags", ctx.tags(&eip, &self.tags));
+        let mut nat = Resource::new("AWS::EC2::NatGateway")
+            .property("AllocationId", Value::get_att(&eip, "AllocationId"))
+            .property("SubnetId", self.subnet.reference())
+            .property("ConnectivityType", "public")
+            .property("Tags", ctx.tags(&self.id, &self.tags));
+        // CloudFormation: an EIP or NAT gateway in a VPC with an internet gateway must depend
+        // on the gateway's attachment (AWS::EC2::EIP reference, "DependsOn attribute").
+        if let Some(attachment) = attachment {
+            address = address.depends_on(attachment.clone());
+            nat = nat.depends_on(attachment);
+        }
+        template.add_resource(&eip, address)?;
+        template.add_resource(&*self.id, nat)
     }
 
     fn pricing(&self) -> Pricing {

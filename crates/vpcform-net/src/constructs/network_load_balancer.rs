@@ -273,8 +273,29 @@ impl NetworkLoadBalancerNode {
             .or(self.security_groups.first())
             .and_then(|h| h.vpc)
     }
+}
 
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
+impl ConstructNode for NetworkLoadBalancerNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its subnets'.
+        NetworkLoadBalancerNode::vpc(self)
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        Some("ELBv2 (AWS::ElasticLoadBalancingV2)")
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
         check.non_empty(
             &self.id,
             "Subnets",
@@ -322,11 +343,7 @@ impl NetworkLoadBalancerNode {
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         let mut nlb = Resource::new("AWS::ElasticLoadBalancingV2::LoadBalancer")
             .property("Type", "network")
             .property(
@@ -370,35 +387,6 @@ impl NetworkLoadBalancerNode {
             &*self.id,
             nlb.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
-    }
-}
-
-impl ConstructNode for NetworkLoadBalancerNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        // Its subnets'.
-        NetworkLoadBalancerNode::vpc(self)
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        Some("ELBv2 (AWS::ElasticLoadBalancingV2)")
-    }
-
-    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
-
-    fn check(&self, check: &mut Check<'_>) {
-        NetworkLoadBalancerNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        NetworkLoadBalancerNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

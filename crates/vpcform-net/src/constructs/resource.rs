@@ -14,20 +14,6 @@ pub(crate) struct ResourceNode {
     pub(crate) resource: Resource,
 }
 
-impl ResourceNode {
-    /// Its references are checked with the rendered template's (every dangling `Ref`,
-    /// `Fn::GetAtt` and `DependsOn` is reported, naming this resource).
-    pub(crate) fn check(&self, _check: &mut Check<'_>) {}
-
-    pub(crate) fn render(
-        &self,
-        _ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        template.add_resource(&*self.id, self.resource.clone())
-    }
-}
-
 impl ConstructNode for ResourceNode {
     fn id(&self) -> &str {
         &self.id
@@ -49,12 +35,12 @@ impl ConstructNode for ResourceNode {
 
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
-    fn check(&self, check: &mut Check<'_>) {
-        ResourceNode::check(self, check)
-    }
+    // Its references are checked with the rendered template's (every dangling `Ref`,
+    // `Fn::GetAtt` and `DependsOn` is reported, naming this resource).
+    fn check(&self, _check: &mut Check<'_>) {}
 
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        ResourceNode::render(self, ctx, template)
+    fn render(&self, _ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
+        template.add_resource(&*self.id, self.resource.clone())
     }
 
     fn pricing(&self) -> Pricing {

@@ -146,8 +146,27 @@ pub(crate) struct ResourceConfigurationNode {
     pub(crate) tags: crate::Tags,
 }
 
-impl ResourceConfigurationNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
+impl ConstructNode for ResourceConfigurationNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its gateway's: the resource it offers is in that VPC.
+        self.gateway.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "ResourceGatewayId", &self.gateway, None);
         let mut invalid = Vec::new();
         if let Err(reason) = lattice_name(&self.name, 3, 40, "rcfg-") {
@@ -218,11 +237,7 @@ impl ResourceConfigurationNode {
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         let definition = match &self.resource {
             LatticeResource::Ip(address) => {
                 let mut map = indexmap::IndexMap::new();
@@ -264,35 +279,6 @@ impl ResourceConfigurationNode {
             &*self.id,
             resource.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
-    }
-}
-
-impl ConstructNode for ResourceConfigurationNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        // Its gateway's: the resource it offers is in that VPC.
-        self.gateway.vpc
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
-
-    fn check(&self, check: &mut Check<'_>) {
-        ResourceConfigurationNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        ResourceConfigurationNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

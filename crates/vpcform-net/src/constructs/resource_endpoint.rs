@@ -131,63 +131,6 @@ impl ResourceEndpointNode {
     pub(crate) fn configuration(&self) -> Option<&Handle> {
         self.resource.source.as_ref()
     }
-
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check_placement(
-            check,
-            &self.id,
-            &self.vpc,
-            &self.subnets,
-            &self.security_groups,
-        );
-        let Some(source) = &self.resource.source else {
-            return;
-        };
-        check.linked(&self.resource, &self.id, "ResourceConfigurationArn");
-        // "at least one AZ of the VPC endpoint and the resource gateway must overlap"
-        // (VPC Lattice guide, resource gateways; docs/aws-rules.md §18.8). Zones written
-        // differently (an index and a name) cannot be compared before deploy.
-        let gateway = check
-            .model
-            .get::<ResourceConfigurationNode>(source)
-            .and_then(|c| {
-                check
-                    .model
-                    .get::<ResourceGatewayNode>(&c.gateway)
-                    .map(|g| (&c.gateway, g))
-            });
-        let Some((gateway_handle, gateway)) = gateway else {
-            return;
-        };
-        if let Some((ours, theirs)) = zone_mismatch(check.model, &self.subnets, gateway) {
-            check.report(SynthError::InvalidText {
-                construct: check.path(&self.id),
-                property: "SubnetIds",
-                value: ours,
-                reason: format!(
-                    "no zone in common with resource gateway {} ({theirs}): AWS requires at \
-                     least one; add a subnet in one of its zones",
-                    gateway_handle.path(),
-                ),
-            });
-        }
-    }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        render_endpoint(
-            ctx,
-            template,
-            (&self.id, &self.tags),
-            ("Resource", "ResourceConfigurationArn", &self.resource.value),
-            &self.vpc,
-            &self.subnets,
-            &self.security_groups,
-        )
-    }
 }
 
 // The VPC Lattice endpoints' shared pieces (resource and service-network endpoints).
@@ -278,11 +221,56 @@ impl ConstructNode for ResourceEndpointNode {
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
     fn check(&self, check: &mut Check<'_>) {
-        ResourceEndpointNode::check(self, check)
+        check_placement(
+            check,
+            &self.id,
+            &self.vpc,
+            &self.subnets,
+            &self.security_groups,
+        );
+        let Some(source) = &self.resource.source else {
+            return;
+        };
+        check.linked(&self.resource, &self.id, "ResourceConfigurationArn");
+        // "at least one AZ of the VPC endpoint and the resource gateway must overlap"
+        // (VPC Lattice guide, resource gateways; docs/aws-rules.md §18.8). Zones written
+        // differently (an index and a name) cannot be compared before deploy.
+        let gateway = check
+            .model
+            .get::<ResourceConfigurationNode>(source)
+            .and_then(|c| {
+                check
+                    .model
+                    .get::<ResourceGatewayNode>(&c.gateway)
+                    .map(|g| (&c.gateway, g))
+            });
+        let Some((gateway_handle, gateway)) = gateway else {
+            return;
+        };
+        if let Some((ours, theirs)) = zone_mismatch(check.model, &self.subnets, gateway) {
+            check.report(SynthError::InvalidText {
+                construct: check.path(&self.id),
+                property: "SubnetIds",
+                value: ours,
+                reason: format!(
+                    "no zone in common with resource gateway {} ({theirs}): AWS requires at \
+                     least one; add a subnet in one of its zones",
+                    gateway_handle.path(),
+                ),
+            });
+        }
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        ResourceEndpointNode::render(self, ctx, template)
+        render_endpoint(
+            ctx,
+            template,
+            (&self.id, &self.tags),
+            ("Resource", "ResourceConfigurationArn", &self.resource.value),
+            &self.vpc,
+            &self.subnets,
+            &self.security_groups,
+        )
     }
 
     fn pricing(&self) -> Pricing {

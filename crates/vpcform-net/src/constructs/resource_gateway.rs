@@ -119,8 +119,26 @@ pub(crate) fn lattice_name(
     Ok(())
 }
 
-impl ResourceGatewayNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
+impl ConstructNode for ResourceGatewayNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcIdentifier", &self.vpc, None);
         check.handles(&self.id, "SubnetIds", &self.subnets, self.vpc.vpc);
         check.handles(
@@ -156,11 +174,7 @@ impl ResourceGatewayNode {
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         let list =
             |handles: &[Handle]| Value::List(handles.iter().map(Handle::reference).collect());
         let mut resource = Resource::new("AWS::VpcLattice::ResourceGateway")
@@ -175,34 +189,6 @@ impl ResourceGatewayNode {
             &*self.id,
             resource.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
-    }
-}
-
-impl ConstructNode for ResourceGatewayNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        self.vpc.vpc
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
-
-    fn check(&self, check: &mut Check<'_>) {
-        ResourceGatewayNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        ResourceGatewayNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

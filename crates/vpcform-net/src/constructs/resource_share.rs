@@ -226,8 +226,27 @@ fn principal_partition(principal: &str) -> Result<Option<&str>, ()> {
     }
 }
 
-impl ResourceShareNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
+impl ConstructNode for ResourceShareNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Regional, in no VPC: it shares constructs of any VPC of its stack.
+        None
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
         for (handle, _) in &self.resources {
             check.handle(&self.id, "ResourceArns", handle, None);
         }
@@ -273,11 +292,7 @@ impl ResourceShareNode {
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         let arns: Vec<Value> = self.resources.iter().map(|(_, arn)| arn.clone()).collect();
         let principals: Vec<Value> = self
             .principals
@@ -299,35 +314,6 @@ impl ResourceShareNode {
                 .property_opt("AllowExternalPrincipals", self.allow_external_principals)
                 .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
-    }
-}
-
-impl ConstructNode for ResourceShareNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        // Regional, in no VPC: it shares constructs of any VPC of its stack.
-        None
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
-
-    fn check(&self, check: &mut Check<'_>) {
-        ResourceShareNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        ResourceShareNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

@@ -448,8 +448,35 @@ impl RouteNode {
             }
         }
     }
+}
 
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
+impl ConstructNode for RouteNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.route_table.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        // AWS::EC2::Route is not taggable (its schema: taggable false, docs/research/tags-logs-checkov.md §1.1).
+        None
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        relations
+            .routes_of
+            .entry(self.route_table.key)
+            .or_default()
+            .push(key);
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "RouteTableId", &self.route_table, None);
         // A peering connection belongs to both its VPCs: its side is checked below.
         let same_vpc = match self.target {
@@ -545,11 +572,7 @@ impl RouteNode {
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         let route =
             Resource::new("AWS::EC2::Route").property("RouteTableId", self.route_table.reference());
         let route = match &self.destination {
@@ -595,41 +618,6 @@ impl RouteNode {
             }
         };
         template.add_resource(&*self.id, route)
-    }
-}
-
-impl ConstructNode for RouteNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        self.route_table.vpc
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        // AWS::EC2::Route is not taggable (its schema: taggable false, docs/research/tags-logs-checkov.md §1.1).
-        None
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, key: NodeKey, relations: &mut Relations) {
-        relations
-            .routes_of
-            .entry(self.route_table.key)
-            .or_default()
-            .push(key);
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
-        RouteNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        RouteNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

@@ -84,56 +84,6 @@ impl RouteTableNode {
     fn association_id(&self, subnet: &Handle) -> String {
         format!("{}{}Association", self.id, subnet.id)
     }
-
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "VpcId", &self.vpc, None);
-        check.handles(&self.id, "subnets", &self.subnets, self.vpc.vpc);
-        if let Some(existing) = &self.existing {
-            existing.check(check, &self.id, super::existing::ExistingKind::RouteTable);
-        }
-        // A subnet is associated with one route table: a second association of the same
-        // subnet fails (`Resource.AlreadyAssociated`, EC2 AssociateRouteTable).
-        for subnet in &self.subnets {
-            if let Some(other) = check.claim(Claim::RouteTableOf(subnet.key)) {
-                check.report(SynthError::SubnetAlreadyAssociated {
-                    construct: check.path(&self.id),
-                    subnet: subnet.path(),
-                    other,
-                });
-            }
-        }
-    }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        if let Some(existing) = &self.existing {
-            // The subnets it serves are facts: their associations exist already.
-            return existing.render(
-                ctx,
-                template,
-                &self.id,
-                super::existing::ExistingKind::RouteTable,
-            );
-        }
-        template.add_resource(
-            &*self.id,
-            Resource::new("AWS::EC2::RouteTable")
-                .property("VpcId", self.vpc.reference())
-                .property("Tags", ctx.tags(&self.id, &self.tags)),
-        )?;
-        for subnet in &self.subnets {
-            template.add_resource(
-                self.association_id(subnet),
-                Resource::new("AWS::EC2::SubnetRouteTableAssociation")
-                    .property("RouteTableId", Value::reference(&*self.id))
-                    .property("SubnetId", subnet.reference()),
-            )?;
-        }
-        Ok(())
-    }
 }
 
 impl ConstructNode for RouteTableNode {
@@ -160,11 +110,49 @@ impl ConstructNode for RouteTableNode {
     }
 
     fn check(&self, check: &mut Check<'_>) {
-        RouteTableNode::check(self, check)
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        check.handles(&self.id, "subnets", &self.subnets, self.vpc.vpc);
+        if let Some(existing) = &self.existing {
+            existing.check(check, &self.id, super::existing::ExistingKind::RouteTable);
+        }
+        // A subnet is associated with one route table: a second association of the same
+        // subnet fails (`Resource.AlreadyAssociated`, EC2 AssociateRouteTable).
+        for subnet in &self.subnets {
+            if let Some(other) = check.claim(Claim::RouteTableOf(subnet.key)) {
+                check.report(SynthError::SubnetAlreadyAssociated {
+                    construct: check.path(&self.id),
+                    subnet: subnet.path(),
+                    other,
+                });
+            }
+        }
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        RouteTableNode::render(self, ctx, template)
+        if let Some(existing) = &self.existing {
+            // The subnets it serves are facts: their associations exist already.
+            return existing.render(
+                ctx,
+                template,
+                &self.id,
+                super::existing::ExistingKind::RouteTable,
+            );
+        }
+        template.add_resource(
+            &*self.id,
+            Resource::new("AWS::EC2::RouteTable")
+                .property("VpcId", self.vpc.reference())
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
+        )?;
+        for subnet in &self.subnets {
+            template.add_resource(
+                self.association_id(subnet),
+                Resource::new("AWS::EC2::SubnetRouteTableAssociation")
+                    .property("RouteTableId", Value::reference(&*self.id))
+                    .property("SubnetId", subnet.reference()),
+            )?;
+        }
+        Ok(())
     }
 
     fn pricing(&self) -> Pricing {

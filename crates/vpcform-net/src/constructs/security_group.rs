@@ -680,8 +680,39 @@ pub(crate) fn check_description(
     }
 }
 
-impl SecurityGroupNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
+fn deny_all_egress() -> Value {
+    let mut rule = IndexMap::new();
+    rule.insert("IpProtocol".to_string(), Value::from("icmp"));
+    rule.insert("FromPort".to_string(), Value::Int(252));
+    rule.insert("ToPort".to_string(), Value::Int(86));
+    rule.insert("CidrIp".to_string(), Value::from("255.255.255.255/32"));
+    rule.insert(
+        "Description".to_string(),
+        Value::from("Disallow all traffic"),
+    );
+    Value::Map(rule)
+}
+
+impl ConstructNode for SecurityGroupNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
         if let Some(existing) = &self.existing {
             existing.check(
@@ -751,11 +782,7 @@ impl SecurityGroupNode {
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         if let Some(existing) = &self.existing {
             return existing.render(
                 ctx,
@@ -804,47 +831,6 @@ impl SecurityGroupNode {
             &*self.id,
             group.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
-    }
-}
-
-fn deny_all_egress() -> Value {
-    let mut rule = IndexMap::new();
-    rule.insert("IpProtocol".to_string(), Value::from("icmp"));
-    rule.insert("FromPort".to_string(), Value::Int(252));
-    rule.insert("ToPort".to_string(), Value::Int(86));
-    rule.insert("CidrIp".to_string(), Value::from("255.255.255.255/32"));
-    rule.insert(
-        "Description".to_string(),
-        Value::from("Disallow all traffic"),
-    );
-    Value::Map(rule)
-}
-
-impl ConstructNode for SecurityGroupNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        self.vpc.vpc
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
-
-    fn check(&self, check: &mut Check<'_>) {
-        SecurityGroupNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        SecurityGroupNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

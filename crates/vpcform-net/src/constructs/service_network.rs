@@ -128,38 +128,6 @@ pub(crate) struct ServiceNetworkNode {
     pub(crate) tags: crate::Tags,
 }
 
-impl ServiceNetworkNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        // AWS::VpcLattice::ServiceNetwork `Name`: 3–63 characters, pattern
-        // `^(?!servicenetwork-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+$` (docs/aws-rules.md §18.8).
-        if let Err(reason) = lattice_name(&self.name, 3, 63, "servicenetwork-") {
-            check.report(SynthError::InvalidText {
-                construct: check.path(&self.id),
-                property: "Name",
-                value: self.name.clone(),
-                reason,
-            });
-        }
-    }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        let mut sharing = indexmap::IndexMap::new();
-        sharing.insert("enabled".to_string(), Value::Bool(self.shareable));
-        template.add_resource(
-            &*self.id,
-            Resource::new("AWS::VpcLattice::ServiceNetwork")
-                .property("Name", self.name.as_str())
-                .property("AuthType", if self.iam_auth { "AWS_IAM" } else { "NONE" })
-                .property("SharingConfig", Value::Map(sharing))
-                .property("Tags", ctx.tags(&self.id, &self.tags)),
-        )
-    }
-}
-
 impl ConstructNode for ServiceNetworkNode {
     fn id(&self) -> &str {
         &self.id
@@ -181,11 +149,29 @@ impl ConstructNode for ServiceNetworkNode {
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
     fn check(&self, check: &mut Check<'_>) {
-        ServiceNetworkNode::check(self, check)
+        // AWS::VpcLattice::ServiceNetwork `Name`: 3–63 characters, pattern
+        // `^(?!servicenetwork-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+$` (docs/aws-rules.md §18.8).
+        if let Err(reason) = lattice_name(&self.name, 3, 63, "servicenetwork-") {
+            check.report(SynthError::InvalidText {
+                construct: check.path(&self.id),
+                property: "Name",
+                value: self.name.clone(),
+                reason,
+            });
+        }
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        ServiceNetworkNode::render(self, ctx, template)
+        let mut sharing = indexmap::IndexMap::new();
+        sharing.insert("enabled".to_string(), Value::Bool(self.shareable));
+        template.add_resource(
+            &*self.id,
+            Resource::new("AWS::VpcLattice::ServiceNetwork")
+                .property("Name", self.name.as_str())
+                .property("AuthType", if self.iam_auth { "AWS_IAM" } else { "NONE" })
+                .property("SharingConfig", Value::Map(sharing))
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
+        )
     }
 
     fn pricing(&self) -> Pricing {

@@ -93,8 +93,35 @@ pub(crate) struct ServiceNetworkResourceAssociationNode {
     pub(crate) tags: crate::Tags,
 }
 
-impl ServiceNetworkResourceAssociationNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
+impl ConstructNode for ServiceNetworkResourceAssociationNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Its configuration's: the resource it adds to the network is there.
+        self.resource.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        if let Some(network) = self.service_network.key() {
+            relations
+                .associations_of
+                .entry(network)
+                .or_default()
+                .push(key);
+        }
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "ResourceConfigurationId", &self.resource, None);
         check.linked(&self.service_network, &self.id, "ServiceNetworkId");
         // CreateResourceConfiguration, `allowAssociationToShareableServiceNetwork`: "Specifies
@@ -126,11 +153,7 @@ impl ServiceNetworkResourceAssociationNode {
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         template.add_resource(
             &*self.id,
             Resource::new("AWS::VpcLattice::ServiceNetworkResourceAssociation")
@@ -141,43 +164,6 @@ impl ServiceNetworkResourceAssociationNode {
                 )
                 .property("Tags", ctx.tags(&self.id, &self.tags)),
         )
-    }
-}
-
-impl ConstructNode for ServiceNetworkResourceAssociationNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        // Its configuration's: the resource it adds to the network is there.
-        self.resource.vpc
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, key: NodeKey, relations: &mut Relations) {
-        if let Some(network) = self.service_network.key() {
-            relations
-                .associations_of
-                .entry(network)
-                .or_default()
-                .push(key);
-        }
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
-        ServiceNetworkResourceAssociationNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        ServiceNetworkResourceAssociationNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

@@ -98,8 +98,26 @@ pub(crate) struct ServiceNetworkEndpointNode {
     pub(crate) tags: crate::Tags,
 }
 
-impl ServiceNetworkEndpointNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
+impl ConstructNode for ServiceNetworkEndpointNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
         check_placement(
             check,
             &self.id,
@@ -139,11 +157,7 @@ impl ServiceNetworkEndpointNode {
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         render_endpoint(
             ctx,
             template,
@@ -157,34 +171,6 @@ impl ServiceNetworkEndpointNode {
             &self.subnets,
             &self.security_groups,
         )
-    }
-}
-
-impl ConstructNode for ServiceNetworkEndpointNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        self.vpc.vpc
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
-
-    fn check(&self, check: &mut Check<'_>) {
-        ServiceNetworkEndpointNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        ServiceNetworkEndpointNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

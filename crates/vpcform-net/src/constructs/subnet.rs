@@ -224,89 +224,6 @@ impl SubnetNode {
         }
     }
 
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "VpcId", &self.vpc, None);
-        if let Some(existing) = &self.existing {
-            existing.check(check, &self.id, super::existing::ExistingKind::Subnet);
-        }
-        if let Some((reason, fix)) = zone_problem(&self.az, check.stack.region.as_deref()) {
-            check.report(SynthError::InvalidAvailabilityZone {
-                construct: check.path(&self.id),
-                az: self.az.to_string(),
-                reason,
-                fix,
-            });
-        }
-        if let Some(index) = self.ipv6_index {
-            self.check_ipv6(check, index);
-        }
-        let Some(cidr) = check.cidr(&self.id, "CidrBlock", &self.cidr) else {
-            return;
-        };
-        check_prefix(check, &self.id, cidr);
-        // A subnet must equal or sit inside its VPC's block (aws-facts §1 [1]). Overlaps
-        // between subnets are the VPC's check (one sorted pass, not pairs).
-        if let Some(vpc) = check.get::<VpcNode>(&self.vpc)
-            && let Some(vpc_cidr) = vpc.parsed
-            && !vpc_cidr.contains(&cidr)
-        {
-            check.report(SynthError::SubnetOutsideVpc {
-                construct: check.path(&self.id),
-                subnet: cidr.to_string(),
-                vpc: self.vpc.path(),
-                vpc_cidr: vpc_cidr.to_string(),
-            });
-        }
-    }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        if let Some(existing) = &self.existing {
-            return existing.render(
-                ctx,
-                template,
-                &self.id,
-                super::existing::ExistingKind::Subnet,
-            );
-        }
-        let mut subnet = Resource::new("AWS::EC2::Subnet")
-            .property("VpcId", self.vpc.reference())
-            .property("CidrBlock", self.cidr.text());
-        subnet = match &self.az {
-            Az::Index(n) => {
-                subnet.property("AvailabilityZone", Value::select(*n, Value::get_azs()))
-            }
-            Az::Name(name) => subnet.property("AvailabilityZone", name.as_str()),
-            Az::Id(id) => subnet.property("AvailabilityZoneId", id.as_str()),
-        };
-        subnet = subnet.property("MapPublicIpOnLaunch", self.map_public_ip_on_launch);
-        if let Some(index) = self.ipv6_index
-            && let Some(block) = ctx
-                .model
-                .get::<VpcNode>(&self.vpc)
-                .and_then(|v| v.ipv6.as_ref())
-        {
-            let vpc = self.vpc.id.to_string();
-            let blocks = Value::cidr(
-                Value::select(0, Value::get_att(&vpc, "Ipv6CidrBlocks")),
-                block.subnet_count(),
-                64,
-            );
-            subnet = subnet
-                .property("Ipv6CidrBlock", Value::select(u32::from(index), blocks))
-                .property("AssignIpv6AddressOnCreation", true)
-                // The VPC's Ipv6CidrBlocks is empty until its block is associated.
-                .depends_on(super::vpc::ipv6_block_id(&vpc));
-        }
-        template.add_resource(
-            &*self.id,
-            subnet.property("Tags", ctx.tags(&self.id, &self.tags)),
-        )
-    }
-
     /// A dual-stack subnet: its VPC has an IPv6 block, its index is inside it and no other
     /// subnet of the VPC has it (docs/aws-rules.md §22).
     fn check_ipv6(&self, check: &mut Check<'_>, index: u8) {
@@ -529,11 +446,82 @@ impl ConstructNode for SubnetNode {
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
     fn check(&self, check: &mut Check<'_>) {
-        SubnetNode::check(self, check)
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        if let Some(existing) = &self.existing {
+            existing.check(check, &self.id, super::existing::ExistingKind::Subnet);
+        }
+        if let Some((reason, fix)) = zone_problem(&self.az, check.stack.region.as_deref()) {
+            check.report(SynthError::InvalidAvailabilityZone {
+                construct: check.path(&self.id),
+                az: self.az.to_string(),
+                reason,
+                fix,
+            });
+        }
+        if let Some(index) = self.ipv6_index {
+            self.check_ipv6(check, index);
+        }
+        let Some(cidr) = check.cidr(&self.id, "CidrBlock", &self.cidr) else {
+            return;
+        };
+        check_prefix(check, &self.id, cidr);
+        // A subnet must equal or sit inside its VPC's block (aws-facts §1 [1]). Overlaps
+        // between subnets are the VPC's check (one sorted pass, not pairs).
+        if let Some(vpc) = check.get::<VpcNode>(&self.vpc)
+            && let Some(vpc_cidr) = vpc.parsed
+            && !vpc_cidr.contains(&cidr)
+        {
+            check.report(SynthError::SubnetOutsideVpc {
+                construct: check.path(&self.id),
+                subnet: cidr.to_string(),
+                vpc: self.vpc.path(),
+                vpc_cidr: vpc_cidr.to_string(),
+            });
+        }
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        SubnetNode::render(self, ctx, template)
+        if let Some(existing) = &self.existing {
+            return existing.render(
+                ctx,
+                template,
+                &self.id,
+                super::existing::ExistingKind::Subnet,
+            );
+        }
+        let mut subnet = Resource::new("AWS::EC2::Subnet")
+            .property("VpcId", self.vpc.reference())
+            .property("CidrBlock", self.cidr.text());
+        subnet = match &self.az {
+            Az::Index(n) => {
+                subnet.property("AvailabilityZone", Value::select(*n, Value::get_azs()))
+            }
+            Az::Name(name) => subnet.property("AvailabilityZone", name.as_str()),
+            Az::Id(id) => subnet.property("AvailabilityZoneId", id.as_str()),
+        };
+        subnet = subnet.property("MapPublicIpOnLaunch", self.map_public_ip_on_launch);
+        if let Some(index) = self.ipv6_index
+            && let Some(block) = ctx
+                .model
+                .get::<VpcNode>(&self.vpc)
+                .and_then(|v| v.ipv6.as_ref())
+        {
+            let vpc = self.vpc.id.to_string();
+            let blocks = Value::cidr(
+                Value::select(0, Value::get_att(&vpc, "Ipv6CidrBlocks")),
+                block.subnet_count(),
+                64,
+            );
+            subnet = subnet
+                .property("Ipv6CidrBlock", Value::select(u32::from(index), blocks))
+                .property("AssignIpv6AddressOnCreation", true)
+                // The VPC's Ipv6CidrBlocks is empty until its block is associated.
+                .depends_on(super::vpc::ipv6_block_id(&vpc));
+        }
+        template.add_resource(
+            &*self.id,
+            subnet.property("Tags", ctx.tags(&self.id, &self.tags)),
+        )
     }
 
     fn pricing(&self) -> Pricing {

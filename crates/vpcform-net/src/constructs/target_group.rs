@@ -258,8 +258,26 @@ fn private_target(address: std::net::Ipv4Addr, vpc: Option<crate::Ipv4Cidr>) -> 
         .any(|block| block.contains(&host))
 }
 
-impl TargetGroupNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
+impl ConstructNode for TargetGroupNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        self.vpc.vpc
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        Some("ELBv2 (AWS::ElasticLoadBalancingV2)")
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
         let port = |check: &mut Check<'_>, property: &'static str, port: u16| {
             // Ports 1–65535 (AWS::ElasticLoadBalancingV2::TargetGroup schema).
@@ -336,11 +354,7 @@ impl TargetGroupNode {
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         let check = &self.health_check;
         let health_port = match check.port {
             Some(port) => port.to_string(),
@@ -383,34 +397,6 @@ impl TargetGroupNode {
             &*self.id,
             group.property("Tags", ctx.tags(&self.id, &self.tags)),
         )
-    }
-}
-
-impl ConstructNode for TargetGroupNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        self.vpc.vpc
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        Some("ELBv2 (AWS::ElasticLoadBalancingV2)")
-    }
-
-    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
-
-    fn check(&self, check: &mut Check<'_>) {
-        TargetGroupNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        TargetGroupNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

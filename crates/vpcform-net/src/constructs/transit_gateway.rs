@@ -131,22 +131,6 @@ pub(crate) struct TransitGatewayNode {
 }
 
 impl TransitGatewayNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        // EC2 CreateTransitGateway, `AmazonSideAsn`: "The range is 64512 to 65534 for 16-bit
-        // ASNs and 4200000000 to 4294967294 for 32-bit ASNs" (docs/aws-rules.md §18.1).
-        if let Some(asn) = self.amazon_side_asn
-            && !((64512..=65534).contains(&asn) || (4_200_000_000..=4_294_967_294).contains(&asn))
-        {
-            check.report(SynthError::InvalidText {
-                construct: check.path(&self.id),
-                property: "AmazonSideAsn",
-                value: asn.to_string(),
-                reason: "AWS accepts private ASNs 64512–65534 and 4200000000–4294967294".into(),
-            });
-        }
-        self.check_overlaps(check);
-    }
-
     /// VPCs attached to one transit gateway must not overlap: with default propagation the
     /// second block is not propagated and traffic for it goes to the first VPC (Transit
     /// Gateway guide, "Route propagation"; docs/aws-rules.md §18.6). Route tables of one's own
@@ -180,28 +164,6 @@ impl TransitGatewayNode {
             }
         }
     }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        let enable = |on: bool| if on { "enable" } else { "disable" };
-        let resource = Resource::new("AWS::EC2::TransitGateway")
-            .property_opt("AmazonSideAsn", self.amazon_side_asn.map(i64::from))
-            .property_opt("Description", self.description.as_deref())
-            .property(
-                "DefaultRouteTableAssociation",
-                enable(self.default_route_table),
-            )
-            .property(
-                "DefaultRouteTablePropagation",
-                enable(self.default_route_table),
-            )
-            .property("DnsSupport", enable(self.dns_support))
-            .property("Tags", ctx.tags(&self.id, &self.tags));
-        template.add_resource(&*self.id, resource)
-    }
 }
 
 impl ConstructNode for TransitGatewayNode {
@@ -225,11 +187,37 @@ impl ConstructNode for TransitGatewayNode {
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
     fn check(&self, check: &mut Check<'_>) {
-        TransitGatewayNode::check(self, check)
+        // EC2 CreateTransitGateway, `AmazonSideAsn`: "The range is 64512 to 65534 for 16-bit
+        // ASNs and 4200000000 to 4294967294 for 32-bit ASNs" (docs/aws-rules.md §18.1).
+        if let Some(asn) = self.amazon_side_asn
+            && !((64512..=65534).contains(&asn) || (4_200_000_000..=4_294_967_294).contains(&asn))
+        {
+            check.report(SynthError::InvalidText {
+                construct: check.path(&self.id),
+                property: "AmazonSideAsn",
+                value: asn.to_string(),
+                reason: "AWS accepts private ASNs 64512–65534 and 4200000000–4294967294".into(),
+            });
+        }
+        self.check_overlaps(check);
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        TransitGatewayNode::render(self, ctx, template)
+        let enable = |on: bool| if on { "enable" } else { "disable" };
+        let resource = Resource::new("AWS::EC2::TransitGateway")
+            .property_opt("AmazonSideAsn", self.amazon_side_asn.map(i64::from))
+            .property_opt("Description", self.description.as_deref())
+            .property(
+                "DefaultRouteTableAssociation",
+                enable(self.default_route_table),
+            )
+            .property(
+                "DefaultRouteTablePropagation",
+                enable(self.default_route_table),
+            )
+            .property("DnsSupport", enable(self.dns_support))
+            .property("Tags", ctx.tags(&self.id, &self.tags));
+        template.add_resource(&*self.id, resource)
     }
 
     fn pricing(&self) -> Pricing {

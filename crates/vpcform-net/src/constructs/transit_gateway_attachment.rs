@@ -120,38 +120,6 @@ pub(crate) struct TransitGatewayAttachmentNode {
 }
 
 impl TransitGatewayAttachmentNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "VpcId", &self.vpc, None);
-        check.handles(&self.id, "SubnetIds", &self.subnets, self.vpc.vpc);
-        check.non_empty(
-            &self.id,
-            "SubnetIds",
-            &self.subnets,
-            "give one subnet in each Availability Zone the VPC's workloads use",
-        );
-        // One subnet per AZ (EC2 CreateTransitGatewayVpcAttachment: DuplicateSubnetsInSameZone).
-        check_one_subnet_per_az(check, &self.id, &self.subnets);
-        check.linked(&self.transit_gateway, &self.id, "TransitGatewayId");
-        if let Some(tgw) = &self.transit_gateway.source {
-            // One attachment per VPC and transit gateway: EC2 refuses a second
-            // (DuplicateTransitGatewayAttachment; docs/aws-rules.md §18.2).
-            if let Some(vpc) = self.vpc.vpc
-                && let Some(first) = check.claim(Claim::TransitGatewayAttachment {
-                    vpc,
-                    transit_gateway: tgw.key,
-                })
-            {
-                check.report(SynthError::DuplicateTransitGatewayAttachment {
-                    construct: check.path(&self.id),
-                    vpc: self.vpc.path(),
-                    transit_gateway: tgw.path(),
-                    other: first,
-                });
-            }
-        }
-        self.check_route_tables(check);
-    }
-
     /// Associations and propagations: route tables of the same transit gateway, an
     /// association only with its default route table off ("already associated" otherwise:
     /// docs/aws-rules.md §18.3), each table once.
@@ -225,37 +193,6 @@ impl TransitGatewayAttachmentNode {
             });
         }
     }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        let subnets: Vec<vpcform_cfn::Value> = self.subnets.iter().map(Handle::reference).collect();
-        let resource = Resource::new("AWS::EC2::TransitGatewayAttachment")
-            .property("TransitGatewayId", self.transit_gateway.value.clone())
-            .property("VpcId", self.vpc.reference())
-            .property("SubnetIds", vpcform_cfn::Value::List(subnets))
-            .property("Tags", ctx.tags(&self.id, &self.tags));
-        template.add_resource(&*self.id, resource)?;
-        if let Some(table) = &self.association {
-            template.add_resource(
-                format!("{}Association", self.id),
-                Resource::new("AWS::EC2::TransitGatewayRouteTableAssociation")
-                    .property("TransitGatewayAttachmentId", Value::reference(&*self.id))
-                    .property("TransitGatewayRouteTableId", table.value.clone()),
-            )?;
-        }
-        for (i, table) in self.propagations.iter().enumerate() {
-            template.add_resource(
-                format!("{}Propagation{}", self.id, i + 1),
-                Resource::new("AWS::EC2::TransitGatewayRouteTablePropagation")
-                    .property("TransitGatewayAttachmentId", Value::reference(&*self.id))
-                    .property("TransitGatewayRouteTableId", table.value.clone()),
-            )?;
-        }
-        Ok(())
-    }
 }
 
 impl ConstructNode for TransitGatewayAttachmentNode {
@@ -292,11 +229,62 @@ impl ConstructNode for TransitGatewayAttachmentNode {
     }
 
     fn check(&self, check: &mut Check<'_>) {
-        TransitGatewayAttachmentNode::check(self, check)
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        check.handles(&self.id, "SubnetIds", &self.subnets, self.vpc.vpc);
+        check.non_empty(
+            &self.id,
+            "SubnetIds",
+            &self.subnets,
+            "give one subnet in each Availability Zone the VPC's workloads use",
+        );
+        // One subnet per AZ (EC2 CreateTransitGatewayVpcAttachment: DuplicateSubnetsInSameZone).
+        check_one_subnet_per_az(check, &self.id, &self.subnets);
+        check.linked(&self.transit_gateway, &self.id, "TransitGatewayId");
+        if let Some(tgw) = &self.transit_gateway.source {
+            // One attachment per VPC and transit gateway: EC2 refuses a second
+            // (DuplicateTransitGatewayAttachment; docs/aws-rules.md §18.2).
+            if let Some(vpc) = self.vpc.vpc
+                && let Some(first) = check.claim(Claim::TransitGatewayAttachment {
+                    vpc,
+                    transit_gateway: tgw.key,
+                })
+            {
+                check.report(SynthError::DuplicateTransitGatewayAttachment {
+                    construct: check.path(&self.id),
+                    vpc: self.vpc.path(),
+                    transit_gateway: tgw.path(),
+                    other: first,
+                });
+            }
+        }
+        self.check_route_tables(check);
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        TransitGatewayAttachmentNode::render(self, ctx, template)
+        let subnets: Vec<vpcform_cfn::Value> = self.subnets.iter().map(Handle::reference).collect();
+        let resource = Resource::new("AWS::EC2::TransitGatewayAttachment")
+            .property("TransitGatewayId", self.transit_gateway.value.clone())
+            .property("VpcId", self.vpc.reference())
+            .property("SubnetIds", vpcform_cfn::Value::List(subnets))
+            .property("Tags", ctx.tags(&self.id, &self.tags));
+        template.add_resource(&*self.id, resource)?;
+        if let Some(table) = &self.association {
+            template.add_resource(
+                format!("{}Association", self.id),
+                Resource::new("AWS::EC2::TransitGatewayRouteTableAssociation")
+                    .property("TransitGatewayAttachmentId", Value::reference(&*self.id))
+                    .property("TransitGatewayRouteTableId", table.value.clone()),
+            )?;
+        }
+        for (i, table) in self.propagations.iter().enumerate() {
+            template.add_resource(
+                format!("{}Propagation{}", self.id, i + 1),
+                Resource::new("AWS::EC2::TransitGatewayRouteTablePropagation")
+                    .property("TransitGatewayAttachmentId", Value::reference(&*self.id))
+                    .property("TransitGatewayRouteTableId", table.value.clone()),
+            )?;
+        }
+        Ok(())
     }
 
     fn pricing(&self) -> Pricing {

@@ -106,8 +106,36 @@ pub(crate) struct TransitGatewayRouteNode {
     pub(crate) target: TransitGatewayRouteTargetDef,
 }
 
-impl TransitGatewayRouteNode {
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
+impl ConstructNode for TransitGatewayRouteNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
+        // Regional, like its transit gateway.
+        None
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        // AWS::EC2::TransitGatewayRoute is not taggable (its schema: taggable false).
+        None
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        if let Some(table) = &self.route_table.source {
+            relations
+                .tgw_routes_of
+                .entry(table.key)
+                .or_default()
+                .push(key);
+        }
+    }
+
+    fn check(&self, check: &mut Check<'_>) {
         check.linked(&self.route_table, &self.id, "TransitGatewayRouteTableId");
         if let TransitGatewayRouteTargetDef::Attachment(attachment) = &self.target {
             check.handle(&self.id, "TransitGatewayAttachmentId", attachment, None);
@@ -159,11 +187,7 @@ impl TransitGatewayRouteNode {
         }
     }
 
-    pub(crate) fn render(
-        &self,
-        _ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+    fn render(&self, _ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         let route = Resource::new("AWS::EC2::TransitGatewayRoute")
             .property("TransitGatewayRouteTableId", self.route_table.value.clone())
             .property("DestinationCidrBlock", self.destination.text());
@@ -175,44 +199,6 @@ impl TransitGatewayRouteNode {
             TransitGatewayRouteTargetDef::Blackhole => route.property("Blackhole", true),
         };
         template.add_resource(&*self.id, route)
-    }
-}
-
-impl ConstructNode for TransitGatewayRouteNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, _own: NodeKey) -> Option<NodeKey> {
-        // Regional, like its transit gateway.
-        None
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        // AWS::EC2::TransitGatewayRoute is not taggable (its schema: taggable false).
-        None
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, key: NodeKey, relations: &mut Relations) {
-        if let Some(table) = &self.route_table.source {
-            relations
-                .tgw_routes_of
-                .entry(table.key)
-                .or_default()
-                .push(key);
-        }
-    }
-
-    fn check(&self, check: &mut Check<'_>) {
-        TransitGatewayRouteNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        TransitGatewayRouteNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

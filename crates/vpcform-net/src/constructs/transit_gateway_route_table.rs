@@ -135,23 +135,6 @@ impl TransitGatewayRouteTableNode {
     pub(crate) fn transit_gateway_key(&self) -> Option<crate::identity::NodeKey> {
         self.transit_gateway.key()
     }
-
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.linked(&self.transit_gateway, &self.id, "TransitGatewayId");
-    }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        template.add_resource(
-            &*self.id,
-            Resource::new("AWS::EC2::TransitGatewayRouteTable")
-                .property("TransitGatewayId", self.transit_gateway.value.clone())
-                .property("Tags", ctx.tags(&self.id, &self.tags)),
-        )
-    }
 }
 
 impl ConstructNode for TransitGatewayRouteTableNode {
@@ -175,11 +158,16 @@ impl ConstructNode for TransitGatewayRouteTableNode {
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
     fn check(&self, check: &mut Check<'_>) {
-        TransitGatewayRouteTableNode::check(self, check)
+        check.linked(&self.transit_gateway, &self.id, "TransitGatewayId");
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        TransitGatewayRouteTableNode::render(self, ctx, template)
+        template.add_resource(
+            &*self.id,
+            Resource::new("AWS::EC2::TransitGatewayRouteTable")
+                .property("TransitGatewayId", self.transit_gateway.value.clone())
+                .property("Tags", ctx.tags(&self.id, &self.tags)),
+        )
     }
 
     fn pricing(&self) -> Pricing {

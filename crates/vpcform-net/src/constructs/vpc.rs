@@ -206,40 +206,6 @@ impl VpcNode {
         .flatten()
     }
 
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        if let Some(existing) = &self.existing {
-            existing.check(check, &self.id, super::existing::ExistingKind::Vpc);
-        }
-        if let Some(cidr) = check.cidr(&self.id, "CidrBlock", &self.cidr) {
-            check_prefix(check, &self.id, cidr);
-        }
-        if let Some(Ipv6Block::Ipam {
-            pool_id,
-            netmask_length,
-        }) = &self.ipv6
-        {
-            // IPAM pool IDs are `ipam-pool-` + 17 hex (EC2 API, IpamPool.IpamPoolId).
-            if !super::ec2_id(pool_id, "ipam-pool-") {
-                check.report(SynthError::InvalidText {
-                    construct: check.path(&self.id),
-                    property: "Ipv6IpamPoolId",
-                    value: pool_id.clone(),
-                    reason: "an IPAM pool ID is ipam-pool- and 8 or 17 lowercase hex digits".into(),
-                });
-            }
-            // Subnets are /64s carved from the block (docs/aws-rules.md §22).
-            if *netmask_length > 64 {
-                check.report(SynthError::InvalidText {
-                    construct: check.path(&self.id),
-                    property: "Ipv6NetmaskLength",
-                    value: netmask_length.to_string(),
-                    reason: "the VPC's IPv6 block must hold /64 subnets: give a length of 64 or less (an Amazon-provided block is /56)".into(),
-                });
-            }
-        }
-        self.check_subnets(check);
-    }
-
     /// The VPC's subnets: no two overlap, no more than AWS's quota, no more addresses than the
     /// VPC has. Sorted by address once, so the overlap check is O(n log n), not pairwise.
     fn check_subnets(&self, check: &mut Check<'_>) {
@@ -298,12 +264,63 @@ impl VpcNode {
             }
         }
     }
+}
 
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
+impl ConstructNode for VpcNode {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn vpc(&self, own: NodeKey) -> Option<NodeKey> {
+        // The VPC is its own.
+        Some(own)
+    }
+
+    fn tags(&self) -> Option<&crate::Tags> {
+        Some(&self.tags)
+    }
+
+    fn restricted_tags(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+
+    fn check(&self, check: &mut Check<'_>) {
+        if let Some(existing) = &self.existing {
+            existing.check(check, &self.id, super::existing::ExistingKind::Vpc);
+        }
+        if let Some(cidr) = check.cidr(&self.id, "CidrBlock", &self.cidr) {
+            check_prefix(check, &self.id, cidr);
+        }
+        if let Some(Ipv6Block::Ipam {
+            pool_id,
+            netmask_length,
+        }) = &self.ipv6
+        {
+            // IPAM pool IDs are `ipam-pool-` + 17 hex (EC2 API, IpamPool.IpamPoolId).
+            if !super::ec2_id(pool_id, "ipam-pool-") {
+                check.report(SynthError::InvalidText {
+                    construct: check.path(&self.id),
+                    property: "Ipv6IpamPoolId",
+                    value: pool_id.clone(),
+                    reason: "an IPAM pool ID is ipam-pool- and 8 or 17 lowercase hex digits".into(),
+                });
+            }
+            // Subnets are /64s carved from the block (docs/aws-rules.md §22).
+            if *netmask_length > 64 {
+                check.report(SynthError::InvalidText {
+                    construct: check.path(&self.id),
+                    property: "Ipv6NetmaskLength",
+                    value: netmask_length.to_string(),
+                    reason: "the VPC's IPv6 block must hold /64 subnets: give a length of 64 or less (an Amazon-provided block is /56)".into(),
+                });
+            }
+        }
+        self.check_subnets(check);
+    }
+
+    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
         if let Some(existing) = &self.existing {
             return existing.render(ctx, template, &self.id, super::existing::ExistingKind::Vpc);
         }
@@ -333,35 +350,6 @@ impl VpcNode {
             template.add_resource(ipv6_block_id(&self.id), block)?;
         }
         Ok(())
-    }
-}
-
-impl ConstructNode for VpcNode {
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn vpc(&self, own: NodeKey) -> Option<NodeKey> {
-        // The VPC is its own.
-        Some(own)
-    }
-
-    fn tags(&self) -> Option<&crate::Tags> {
-        Some(&self.tags)
-    }
-
-    fn restricted_tags(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
-
-    fn check(&self, check: &mut Check<'_>) {
-        VpcNode::check(self, check)
-    }
-
-    fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        VpcNode::render(self, ctx, template)
     }
 
     fn pricing(&self) -> Pricing {

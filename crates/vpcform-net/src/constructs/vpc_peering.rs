@@ -293,53 +293,6 @@ impl VpcPeeringNode {
         }
     }
 
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.handle(&self.id, "VpcId", &self.vpc, None);
-        let requester = check.get::<VpcNode>(&self.vpc).and_then(|vpc| vpc.parsed);
-        let (peer_path, peer_cidr) = match &self.peer {
-            PeerVpc::Local(peer) => {
-                check.handle(&self.id, "PeerVpcId", peer, None);
-                if peer.key == self.vpc.key {
-                    check.report(SynthError::InvalidText {
-                        construct: check.path(&self.id),
-                        property: "PeerVpcId",
-                        value: peer.path(),
-                        reason: "a VPC cannot peer with itself".into(),
-                    });
-                    return;
-                }
-                (
-                    peer.path(),
-                    check.get::<VpcNode>(peer).and_then(|v| v.parsed),
-                )
-            }
-            PeerVpc::External(external) => {
-                self.check_external(check, external);
-                (
-                    external.vpc_id.clone(),
-                    check.cidr(&self.id, "ExternalVpc cidr", &external.cidr),
-                )
-            }
-        };
-        // "The requester VPC and accepter VPC cannot have overlapping CIDR blocks": the
-        // connection fails (EC2 CreateVpcPeeringConnection; docs/aws-rules.md §18.5).
-        if let (Some(a), Some(b)) = (requester, peer_cidr)
-            && a.overlaps(&b)
-        {
-            check.report(SynthError::ConnectedVpcsOverlap {
-                construct: check.path(&self.id),
-                vpc: self.vpc.path(),
-                cidr: a.to_string(),
-                fix: format!(
-                    "give {} or {peer_path} a block that does not overlap the other's",
-                    self.vpc.path()
-                ),
-                other: peer_path,
-                other_cidr: b.to_string(),
-            });
-        }
-    }
-
     /// The external peer's IDs (docs/aws-rules.md §18.5; EC2 resource IDs, account IDs).
     fn check_external(&self, check: &mut Check<'_>, external: &ExternalVpc) {
         let mut problems: Vec<(&'static str, String, &str)> = Vec::new();
@@ -388,27 +341,6 @@ impl VpcPeeringNode {
             });
         }
     }
-
-    pub(crate) fn render(
-        &self,
-        ctx: &Render<'_>,
-        template: &mut Template,
-    ) -> Result<(), TemplateError> {
-        let mut resource =
-            Resource::new("AWS::EC2::VPCPeeringConnection").property("VpcId", self.vpc.reference());
-        resource = match &self.peer {
-            PeerVpc::Local(peer) => resource.property("PeerVpcId", peer.reference()),
-            PeerVpc::External(external) => resource
-                .property("PeerVpcId", external.vpc_id.as_str())
-                .property_opt("PeerOwnerId", external.owner.as_deref())
-                .property_opt("PeerRegion", external.region.as_deref())
-                .property_opt("PeerRoleArn", external.role_arn.as_deref()),
-        };
-        template.add_resource(
-            &*self.id,
-            resource.property("Tags", ctx.tags(&self.id, &self.tags)),
-        )
-    }
 }
 
 impl ConstructNode for VpcPeeringNode {
@@ -432,11 +364,67 @@ impl ConstructNode for VpcPeeringNode {
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
     fn check(&self, check: &mut Check<'_>) {
-        VpcPeeringNode::check(self, check)
+        check.handle(&self.id, "VpcId", &self.vpc, None);
+        let requester = check.get::<VpcNode>(&self.vpc).and_then(|vpc| vpc.parsed);
+        let (peer_path, peer_cidr) = match &self.peer {
+            PeerVpc::Local(peer) => {
+                check.handle(&self.id, "PeerVpcId", peer, None);
+                if peer.key == self.vpc.key {
+                    check.report(SynthError::InvalidText {
+                        construct: check.path(&self.id),
+                        property: "PeerVpcId",
+                        value: peer.path(),
+                        reason: "a VPC cannot peer with itself".into(),
+                    });
+                    return;
+                }
+                (
+                    peer.path(),
+                    check.get::<VpcNode>(peer).and_then(|v| v.parsed),
+                )
+            }
+            PeerVpc::External(external) => {
+                self.check_external(check, external);
+                (
+                    external.vpc_id.clone(),
+                    check.cidr(&self.id, "ExternalVpc cidr", &external.cidr),
+                )
+            }
+        };
+        // "The requester VPC and accepter VPC cannot have overlapping CIDR blocks": the
+        // connection fails (EC2 CreateVpcPeeringConnection; docs/aws-rules.md §18.5).
+        if let (Some(a), Some(b)) = (requester, peer_cidr)
+            && a.overlaps(&b)
+        {
+            check.report(SynthError::ConnectedVpcsOverlap {
+                construct: check.path(&self.id),
+                vpc: self.vpc.path(),
+                cidr: a.to_string(),
+                fix: format!(
+                    "give {} or {peer_path} a block that does not overlap the other's",
+                    self.vpc.path()
+                ),
+                other: peer_path,
+                other_cidr: b.to_string(),
+            });
+        }
     }
 
     fn render(&self, ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {
-        VpcPeeringNode::render(self, ctx, template)
+        let mut resource =
+            Resource::new("AWS::EC2::VPCPeeringConnection").property("VpcId", self.vpc.reference());
+        resource = match &self.peer {
+            PeerVpc::Local(peer) => resource.property("PeerVpcId", peer.reference()),
+            PeerVpc::External(external) => resource
+                .property("PeerVpcId", external.vpc_id.as_str())
+                .property_opt("PeerOwnerId", external.owner.as_deref())
+                .property_opt("PeerRegion", external.region.as_deref())
+                .property_opt("PeerRoleArn", external.role_arn.as_deref()),
+        };
+        template.add_resource(
+            &*self.id,
+            resource.property("Tags", ctx.tags(&self.id, &self.tags)),
+        )
     }
 
     fn pricing(&self) -> Pricing {

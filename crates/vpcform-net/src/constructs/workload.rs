@@ -69,22 +69,6 @@ impl WorkloadNode {
     pub(crate) fn vpc(&self) -> Option<crate::identity::NodeKey> {
         self.subnets.first().and_then(|s| s.vpc)
     }
-
-    pub(crate) fn check(&self, check: &mut Check<'_>) {
-        check.non_empty(
-            &self.id,
-            "subnets",
-            &self.subnets,
-            "give the subnets the workload runs in",
-        );
-        check.handles(&self.id, "subnets", &self.subnets, self.vpc());
-        check.handles(
-            &self.id,
-            "security_groups",
-            &self.security_groups,
-            self.vpc(),
-        );
-    }
 }
 
 impl ConstructNode for WorkloadNode {
@@ -109,7 +93,19 @@ impl ConstructNode for WorkloadNode {
     fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
 
     fn check(&self, check: &mut Check<'_>) {
-        WorkloadNode::check(self, check)
+        check.non_empty(
+            &self.id,
+            "subnets",
+            &self.subnets,
+            "give the subnets the workload runs in",
+        );
+        check.handles(&self.id, "subnets", &self.subnets, self.vpc());
+        check.handles(
+            &self.id,
+            "security_groups",
+            &self.security_groups,
+            self.vpc(),
+        );
     }
 
     fn render(&self, _ctx: &Render<'_>, _template: &mut Template) -> Result<(), TemplateError> {
