@@ -26,7 +26,12 @@ const GENERATED: [&str; 1] = ["crates/vpcform-net/src/services/catalogue.rs"];
 /// since issue 23 split the last ones; it stays for a generated-looking function that cannot
 /// be split, with its reason, and the check fails when an entry is [`LIMIT`] lines or fewer,
 /// or gone, so it cannot go stale.
-const ALLOWED: [(&str, &str); 0] = [];
+const ALLOWED: [(&str, &str); 1] = [
+    // One arm per `SynthError` variant, its fix: a table, not logic. Kept whole because the
+    // match is exhaustive, so a new variant without a fix does not compile; split by area, each
+    // part would need a `_` arm and that guarantee would become a test's.
+    ("crates/vpcform-net/src/error.rs", "SynthError::help"),
+];
 
 /// Scans the hand-written sources; fails naming each function over [`LIMIT`] lines and each
 /// stale entry of [`ALLOWED`].

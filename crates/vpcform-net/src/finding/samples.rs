@@ -20,9 +20,26 @@ fn s(text: &str) -> String {
 
 /// The sample finding of `code`; `None` for a code declared without one (the tests fail).
 pub(super) fn sample(code: Code) -> Option<Finding> {
+    let text = code.as_str();
+    match text.get(..4) {
+        Some("VF01") => addresses(text),
+        Some("VF02") => endpoints(text),
+        Some("VF03") => privatelink(text),
+        Some("VF04") => groups_and_load_balancers(text),
+        Some("VF05") => routes_and_gateways(text),
+        Some("VF06") => transit(text),
+        Some("VF07") => zones_and_lattice(text),
+        Some("VF08") => tags_logs_and_existing(text),
+        Some("VF09") if text < "VF0913" => stacks_and_ids(text),
+        Some("VF09") => environments_and_stack_sets(text),
+        _ => traffic_and_cost(text),
+    }
+}
+
+/// VF01xx: addresses.
+fn addresses(code: &str) -> Option<Finding> {
     use SynthError as E;
-    use SynthWarning as W;
-    match code.as_str() {
+    match code {
         "VF0101" => error(E::InvalidCidr {
             construct: s("Net/Vpc"),
             property: "CidrBlock",
@@ -98,6 +115,14 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
                 s("Net/Sts (an interface endpoint)"),
             ],
         }),
+        _ => None,
+    }
+}
+
+/// VF02xx: endpoints.
+fn endpoints(code: &str) -> Option<Finding> {
+    use {SynthError as E, SynthWarning as W};
+    match code {
         "VF0201" => error(E::S3PrivateDnsWithoutGateway {
             construct: s("Net/S3"),
             vpc: s("Net/Vpc"),
@@ -166,6 +191,14 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
             construct: s("Net/Bedrock"),
             service: s("bedrock-runtime"),
         }),
+        _ => None,
+    }
+}
+
+/// VF03xx: PrivateLink.
+fn privatelink(code: &str) -> Option<Finding> {
+    use {SynthError as E, SynthWarning as W};
+    match code {
         "VF0301" => error(E::InvalidServiceName {
             construct: s("Consumer/Orders"),
             name: s("com.amazonaws.vpce.us-east-1.vpce-svc-123"),
@@ -220,6 +253,14 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
         "VF0311" => warning(W::PublicEndpointService {
             construct: s("Provider/Service"),
         }),
+        _ => None,
+    }
+}
+
+/// VF04xx: security groups and load balancers.
+fn groups_and_load_balancers(code: &str) -> Option<Finding> {
+    use {SynthError as E, SynthWarning as W};
+    match code {
         "VF0401" => error(E::OpenIngress {
             construct: s("Net/Sts"),
             group: s("Net/EndpointSg"),
@@ -260,6 +301,14 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
         "VF0411" => warning(W::LoadBalancerWithoutSecurityGroups {
             construct: s("Net/Nlb"),
         }),
+        _ => None,
+    }
+}
+
+/// VF05xx: routes and gateways.
+fn routes_and_gateways(code: &str) -> Option<Finding> {
+    use {SynthError as E, SynthWarning as W};
+    match code {
         "VF0501" => error(E::DuplicateRoute {
             construct: s("Net/Default2"),
             route_table: s("Net/Routes"),
@@ -293,6 +342,14 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
             target: s("Net/Attachment"),
             connected: s("10.0.0.0/16, 10.1.0.0/16"),
         }),
+        _ => None,
+    }
+}
+
+/// VF06xx: transit gateways and peering.
+fn transit(code: &str) -> Option<Finding> {
+    use {SynthError as E, SynthWarning as W};
+    match code {
         "VF0601" => error(E::DuplicateTransitGatewayAttachment {
             construct: s("Net/Attachment2"),
             vpc: s("Net/Vpc"),
@@ -329,6 +386,14 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
             construct: s("Hub/Share"),
             missing: "principals",
         }),
+        _ => None,
+    }
+}
+
+/// VF07xx: hosted zones and Lattice.
+fn zones_and_lattice(code: &str) -> Option<Finding> {
+    use {SynthError as E, SynthWarning as W};
+    match code {
         "VF0701" => error(E::ZoneForNonAwsService {
             construct: s("Hub/OrdersZone"),
             endpoint: s("Hub/Orders"),
@@ -357,6 +422,14 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
             gateway: s("Db/Gateway"),
             gateway_zones: s("us-east-1b, us-east-1c"),
         }),
+        _ => None,
+    }
+}
+
+/// VF08xx: tags, logs and existing resources.
+fn tags_logs_and_existing(code: &str) -> Option<Finding> {
+    use {SynthError as E, SynthWarning as W};
+    match code {
         "VF0801" => error(E::TooManyTags {
             at: s("stack Net"),
             count: 52,
@@ -395,6 +468,14 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
             construct: s("Net/Sts"),
             vpc: s("Net/Existing"),
         }),
+        _ => None,
+    }
+}
+
+/// VF0901–VF0912: IDs, names and templates.
+fn stacks_and_ids(code: &str) -> Option<Finding> {
+    use SynthError as E;
+    match code {
         "VF0901" => error(E::InvalidId {
             stack: s("Net"),
             id: s("Private-AVpc"),
@@ -466,6 +547,14 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
             from: s("Net"),
             why: s("itself"),
         }),
+        _ => None,
+    }
+}
+
+/// VF0913–VF09xx: environments, stack sets and templates.
+fn environments_and_stack_sets(code: &str) -> Option<Finding> {
+    use {SynthError as E, SynthWarning as W};
+    match code {
         "VF0913" => error(E::UnknownExport {
             stack: s("Spoke"),
             export: s("Hub-TgwId"),
@@ -520,6 +609,14 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
             stack: s("Net"),
             bytes: 61_440,
         }),
+        _ => None,
+    }
+}
+
+/// VF1xxx: traffic and cost.
+fn traffic_and_cost(code: &str) -> Option<Finding> {
+    use SynthError as E;
+    match code {
         "VF1001" => error(E::FlowNotInApp {
             flow: s("Net/Pods -> Other/Orders (443)"),
             missing: s("Other/Orders"),
