@@ -245,9 +245,13 @@ fn existing_ids_and_ssm_names_are_checked() {
         matches!(e, SynthError::InvalidText { property: p, value, reason, .. }
             if *p == property && value == refused && reason.contains(why))
     };
-    assert!(refused(&e[0], "Id", "vpc-123", "vpc-"), "{:?}", e[0]);
-    assert!(refused(&e[1], "Id", "sg-0a1b2c3d", "subnet-"), "{:?}", e[1]);
-    assert!(refused(&e[2], "Ssm", "landing/routes", "/"), "{:?}", e[2]);
+    assert!(refused(&e[0], "Id", "vpc-123", " vpc- "), "{:?}", e[0]);
+    assert!(
+        refused(&e[1], "Id", "sg-0a1b2c3d", " subnet- "),
+        "{:?}",
+        e[1]
+    );
+    assert!(refused(&e[2], "Ssm", "landing/routes", " /"), "{:?}", e[2]);
     assert!(refused(&e[3], "Ssm", "/has space", "' '"), "{:?}", e[3]);
     let deep = format!("/{}", vec!["l"; 16].join("/"));
     let e = errors(&app(Setup {
@@ -259,7 +263,7 @@ fn existing_ids_and_ssm_names_are_checked() {
         [(Code::VF0803, at("Endpoints/PrivateRoutes"))],
         "{e:#?}"
     );
-    assert!(refused(&e[0], "Ssm", &deep, "16"), "{:?}", e[0]);
+    assert!(refused(&e[0], "Ssm", &deep, "16 levels"), "{:?}", e[0]);
     let fifteen = format!("/{}", vec!["l"; 15].join("/"));
     assert!(
         errors(&app(Setup {
