@@ -6,10 +6,27 @@ use vpcform_net::cfn;
 use vpcform_net::existing::{
     ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc,
 };
+use vpcform_net::findings::{Code, SynthError, SynthWarning};
 use vpcform_net::prelude::*;
 use vpcform_net::traffic::PathKind;
 
-include!("common/report.rs");
+/// The errors of `app`'s synthesis; none when it succeeds.
+fn errors(app: &App) -> Vec<SynthError> {
+    app.synth().err().map(|e| e.0).unwrap_or_default()
+}
+
+/// The code and construct of each error: what the tests assert (each code's text has its
+/// snapshot in `finding.rs`).
+fn codes(errors: &[SynthError]) -> Vec<(Code, Option<String>)> {
+    errors
+        .iter()
+        .map(|e| (e.code(), e.construct().map(str::to_string)))
+        .collect()
+}
+
+fn at(path: &str) -> Option<String> {
+    Some(path.to_string())
+}
 
 vpcform_net::topology! {
     stack Endpoints { vpc Landing }
@@ -205,51 +222,51 @@ fn an_existing_vpcs_block_and_groups_id_are_values_not_attributes_of_a_parameter
 
 #[test]
 fn existing_ids_and_ssm_names_are_checked() {
-    let e = error_messages(&app(Setup {
+    let e = errors(&app(Setup {
         vpc_id: ExistingId::id("vpc-123"),
         subnet_id: ExistingId::id("sg-0a1b2c3d"),
         table_id: ExistingId::ssm("landing/routes"),
         group_id: ExistingId::ssm("/has space"),
         ..Setup::default()
     }));
-    assert_eq!(e.len(), 4, "{e:#?}");
-    assert!(
-        e[0].starts_with("Endpoints/LandingVpc: Id \"vpc-123\"")
-            && e[0].contains("an existing VPC ID is vpc- and 8 or 17 lowercase hex digits"),
-        "{}",
-        e[0]
+    assert_eq!(
+        codes(&e),
+        [
+            (Code::VF0803, at("Endpoints/LandingVpc")),
+            (Code::VF0803, at("Endpoints/PrivateA")),
+            (Code::VF0803, at("Endpoints/PrivateRoutes")),
+            (Code::VF0803, at("Endpoints/SharedSg")),
+        ],
+        "{e:#?}"
     );
+    // Each names the offending ID or name, and why: the kind's prefix, the leading `/`, the
+    // character SSM refuses.
+    let refused = |e: &SynthError, property: &str, refused: &str, why: &str| {
+        matches!(e, SynthError::InvalidText { property: p, value, reason, .. }
+            if *p == property && value == refused && reason.contains(why))
+    };
+    assert!(refused(&e[0], "Id", "vpc-123", " vpc- "), "{:?}", e[0]);
     assert!(
-        e[1].starts_with("Endpoints/PrivateA: Id \"sg-0a1b2c3d\"")
-            && e[1].contains("subnet- and 8 or 17"),
-        "{}",
+        refused(&e[1], "Id", "sg-0a1b2c3d", " subnet- "),
+        "{:?}",
         e[1]
     );
-    assert!(
-        e[2].starts_with("Endpoints/PrivateRoutes: Ssm \"landing/routes\"")
-            && e[2].contains("starts with /"),
-        "{}",
-        e[2]
-    );
-    assert!(
-        e[3].starts_with("Endpoints/SharedSg: Ssm \"/has space\"") && e[3].contains("' '"),
-        "{}",
-        e[3]
-    );
+    assert!(refused(&e[2], "Ssm", "landing/routes", " /"), "{:?}", e[2]);
+    assert!(refused(&e[3], "Ssm", "/has space", "' '"), "{:?}", e[3]);
     let deep = format!("/{}", vec!["l"; 16].join("/"));
-    let e = error_messages(&app(Setup {
+    let e = errors(&app(Setup {
         table_id: ExistingId::ssm(&deep),
         ..Setup::default()
     }));
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(
-        e[0].contains("16 levels; AWS allows at most 15"),
-        "{}",
-        e[0]
+    assert_eq!(
+        codes(&e),
+        [(Code::VF0803, at("Endpoints/PrivateRoutes"))],
+        "{e:#?}"
     );
+    assert!(refused(&e[0], "Ssm", &deep, "16 levels"), "{:?}", e[0]);
     let fifteen = format!("/{}", vec!["l"; 15].join("/"));
     assert!(
-        error_messages(&app(Setup {
+        errors(&app(Setup {
             table_id: ExistingId::ssm(&fifteen),
             vpc_id: ExistingId::id("vpc-0a1b2c3d"),
             ..Setup::default()
@@ -325,37 +342,49 @@ fn what_depends_on_unknown_routes_or_rules_is_unknown_not_unreachable() {
 fn unknown_is_not_private() {
     let mut app = app(Setup::default());
     app.require_private_traffic();
-    let e = error_messages(&app);
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(e[0].contains("UNKNOWN"), "{}", e[0]);
+    let e = errors(&app);
+    assert_eq!(codes(&e), [(Code::VF1003, None)], "{e:#?}");
+    assert!(
+        matches!(&e[0], SynthError::TrafficNotPrivate { path, .. } if path == "UNKNOWN"),
+        "{:?}",
+        e[0]
+    );
 }
 
 #[test]
 fn a_stated_dns_attribute_is_checked_an_unstated_one_is_not_assumed_off() {
-    let e = error_messages(&app(Setup {
+    let e = errors(&app(Setup {
         dns_support: Some(false),
         ..Setup::default()
     }));
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(e[0].contains("enableDnsSupport"), "{}", e[0]);
+    assert_eq!(codes(&e), [(Code::VF0211, at("Endpoints/Sqs"))], "{e:#?}");
+    assert!(
+        matches!(&e[0], SynthError::PrivateDnsWithoutVpcDns { vpc, attribute, .. }
+            if vpc == "Endpoints/LandingVpc" && *attribute == "enableDnsSupport"),
+        "{:?}",
+        e[0]
+    );
     // Unstated: not an error, a warning on the endpoint with private DNS (SQS).
-    assert!(error_messages(&app(Setup::default())).is_empty());
+    assert!(errors(&app(Setup::default())).is_empty());
     // (Besides the single-AZ warning every run of this app has.)
-    let dns_warnings = |s: Setup| -> Vec<String> {
-        warning_messages(&app(s))
-            .into_iter()
-            .filter(|w| w.contains("enableDns"))
-            .collect()
+    let dns_warnings = |s: Setup| -> Vec<SynthWarning> {
+        match app(s).synth() {
+            Ok(assembly) => assembly
+                .warnings()
+                .iter()
+                .filter(|w| w.code() == Code::VF0811)
+                .cloned()
+                .collect(),
+            Err(e) => panic!("{e}"),
+        }
     };
     let w = dns_warnings(Setup::default());
-    assert_eq!(w.len(), 1, "{w:#?}");
-    assert!(
-        w[0].starts_with(
-            "Endpoints/Sqs: needs enableDnsSupport and enableDnsHostnames on in existing VPC \
-             Endpoints/LandingVpc, which were not stated"
-        ),
-        "{}",
-        w[0]
+    assert_eq!(
+        w,
+        [SynthWarning::VpcDnsUnknown {
+            construct: "Endpoints/Sqs".into(),
+            vpc: "Endpoints/LandingVpc".into(),
+        }]
     );
     assert!(
         dns_warnings(Setup {

@@ -4,22 +4,24 @@
 use vpcform_net::cfn;
 use vpcform_net::endpoints::DnsOptions;
 use vpcform_net::endpoints::ServiceName;
-use vpcform_net::findings::Code;
+use vpcform_net::findings::{Code, SynthError, SynthWarning};
 use vpcform_net::prelude::*;
 use vpcform_net::privatelink::HealthCheck;
 use vpcform_net::privatelink::Scheme;
 use vpcform_net::security::SecurityGroupRef;
+use vpcform_net::vpc::CidrError;
 use vpcform_net::vpc::{InternetGateway, NatGateway, VpcRef};
 use vpcform_net::vpc::{InternetGatewayRef, NatGatewayRef, RouteTableRef, SubnetRef};
 
 include!("common/consumer.rs");
 include!("common/report.rs");
 
-fn errors_of(app: &App) -> Vec<String> {
-    error_messages(app)
+/// The errors of `app`'s synthesis, as data; none when it succeeds.
+fn errors_of(app: &App) -> Vec<SynthError> {
+    app.synth().err().map(|e| e.0).unwrap_or_default()
 }
 
-fn errors(stack: Stack<Consumer>) -> Vec<String> {
+fn errors(stack: Stack<Consumer>) -> Vec<SynthError> {
     let mut app = App::new("test");
     app.add_stack(stack);
     errors_of(&app)
@@ -37,10 +39,20 @@ fn at(path: &str) -> Option<String> {
     Some(path.to_string())
 }
 
-fn one_error(stack: Stack<Consumer>) -> String {
-    let errors = errors(stack);
+fn one_error(stack: Stack<Consumer>) -> SynthError {
+    let mut errors = errors(stack);
     assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
-    errors.into_iter().next().unwrap_or_default()
+    errors.remove(0)
+}
+
+/// An error's code and construct.
+fn coded(e: &SynthError) -> (Code, Option<String>) {
+    (e.code(), e.construct().map(str::to_string))
+}
+
+/// The codes and constructs of errors already collected.
+fn all_coded(errors: &[SynthError]) -> Vec<(Code, Option<String>)> {
+    errors.iter().map(coded).collect()
 }
 
 /// A consumer stack with a public subnet, its route table and (optionally) an internet gateway.
@@ -77,11 +89,11 @@ fn a_handle_of_another_app_with_the_same_stack_name_is_an_error() {
         RouteTable::builder().vpc(&vpc).subnets([&foreign]).build(),
     );
     let e = one_error(stack);
+    assert_eq!(coded(&e), (Code::VF0908, at("Consumer/Routes")));
     assert!(
-        e.starts_with(
-            "Consumer/Routes: subnets refers to Consumer/A1, whose stack is not part of this app"
-        ),
-        "{e}"
+        matches!(&e, SynthError::HandleNotInApp { property: "subnets", target, .. }
+            if target == "Consumer/A1"),
+        "{e:?}"
     );
 }
 
@@ -96,8 +108,17 @@ fn an_output_of_another_stacks_handle_is_an_error() {
     let mut app = App::new("test");
     app.add_stack(stack);
     let errors = errors_of(&app);
-    assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(errors[0].starts_with("Consumer/output SubnetId: Value refers to Consumer/A1, whose stack is not part of this app"), "{}", errors[0]);
+    assert_eq!(
+        all_coded(&errors),
+        [(Code::VF0908, at("Consumer/output SubnetId"))],
+        "{errors:#?}"
+    );
+    assert!(
+        matches!(&errors[0], SynthError::HandleNotInApp { property: "Value", target, .. }
+            if target == "Consumer/A1"),
+        "{:?}",
+        errors[0]
+    );
 }
 
 #[test]
@@ -110,12 +131,16 @@ fn a_flow_whose_workload_is_not_in_the_app_is_an_error() {
     app.add_stack(stack);
     app.flow(Flow::new(&pods, services::S3, Port::tcp(443)));
     let errors = errors_of(&app);
-    assert_eq!(
-        errors,
-        [
-            "flow Consumer/Pods -> s3 (TCP 443): workload Consumer/Pods is not part of this app\nhelp: add its stack to the app"
-        ]
+    assert_eq!(all_coded(&errors), [(Code::VF1001, None)], "{errors:#?}");
+    assert!(
+        matches!(&errors[0], SynthError::FlowNotInApp { flow, missing }
+            if flow == "Consumer/Pods -> s3 (TCP 443)" && missing.contains("Consumer/Pods")),
+        "{:?}",
+        errors[0]
     );
+    // The fix is to add the workload's stack.
+    let help = errors[0].help().unwrap_or_default();
+    assert!(help.contains("stack"), "{help}");
 }
 
 #[test]
@@ -128,15 +153,19 @@ fn a_negative_or_infinite_volume_is_an_error() {
     app.flow(Flow::new(&pods, services::S3, Port::tcp(443)).gb_per_month(-1.0));
     app.flow(Flow::new(&pods, services::S3, Port::tcp(443)).gb_per_month(f64::NAN));
     let errors = errors_of(&app);
-    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(
+        all_coded(&errors),
+        [(Code::VF1002, None), (Code::VF1002, None)],
+        "{errors:#?}"
+    );
     assert!(
-        errors[0].contains("-1 GB a month is not a volume"),
-        "{}",
+        matches!(errors[0], SynthError::InvalidVolume { value, .. } if value == -1.0),
+        "{:?}",
         errors[0]
     );
     assert!(
-        errors[1].contains("NaN GB a month is not a volume"),
-        "{}",
+        matches!(errors[1], SynthError::InvalidVolume { value, .. } if value.is_nan()),
+        "{:?}",
         errors[1]
     );
 }
@@ -149,9 +178,10 @@ fn importing_ones_own_export_is_an_error() {
     stack.output("Again", &imported);
     let errors = errors(stack);
     assert!(
-        errors
-            .iter()
-            .any(|e| e.contains("from stack \"Consumer\", itself")),
+        errors.iter().any(
+            |e| matches!(e, SynthError::InvalidImport { stack, from, .. }
+            if stack == "Consumer" && from == "Consumer")
+        ),
         "{errors:#?}"
     );
 }
@@ -292,24 +322,63 @@ fn environments_aws_cannot_deploy_to_are_errors() {
         .account("1234")
         .role_arn("arn:aws:iam::111122223333:user/me")
         .profile("two words");
+    // Each refused setting: what it is and its value; the fix says what it must be.
+    let refused = |e: &SynthError| match e {
+        SynthError::InvalidEnvironment { what, value, .. } => (
+            e.code(),
+            e.construct().map(str::to_string),
+            *what,
+            value.clone(),
+        ),
+        e => panic!("not an environment error: {e:?}"),
+    };
     let errors = errors(stack);
-    assert_eq!(errors.len(), 3, "{errors:#?}");
-    assert!(
-        errors[0].contains("account \"1234\" cannot be used\nhelp: an AWS account ID is 12 digits")
+    assert_eq!(
+        errors.iter().map(refused).collect::<Vec<_>>(),
+        [
+            (Code::VF0919, at("Consumer"), "account", "1234".to_string()),
+            (
+                Code::VF0919,
+                at("Consumer"),
+                "role ARN",
+                "arn:aws:iam::111122223333:user/me".to_string()
+            ),
+            (
+                Code::VF0919,
+                at("Consumer"),
+                "profile",
+                "two words".to_string()
+            ),
+        ],
+        "{errors:#?}"
     );
-    assert!(errors[1].contains(
-        "role ARN \"arn:aws:iam::111122223333:user/me\" cannot be used\nhelp: a role ARN looks like"
-    ));
-    assert!(errors[2].contains("profile \"two words\""));
+    let helps: Vec<String> = errors.iter().filter_map(SynthError::help).collect();
+    assert!(helps[0].contains("12 digits"), "{helps:#?}");
+    assert!(helps[1].contains(":role/"), "{helps:#?}");
     let (stack, _) = consumer();
-    assert!(one_error(stack.profile("a]b")).contains("profile \"a]b\""));
+    assert_eq!(
+        refused(&one_error(stack.profile("a]b"))),
+        (Code::VF0919, at("Consumer"), "profile", "a]b".to_string())
+    );
     let (stack, _) = consumer();
     let stack = stack
         .account("111122223333")
         .role_arn("arn:aws:iam::444455556666:role/deploy");
+    let e = one_error(stack);
     assert_eq!(
-        one_error(stack),
-        "stack Consumer: role ARN \"arn:aws:iam::444455556666:role/deploy\" cannot be used\nhelp: the role is in account 444455556666 but the stack is pinned to account 111122223333: assume a role of 111122223333, or pin 444455556666"
+        refused(&e),
+        (
+            Code::VF0919,
+            at("Consumer"),
+            "role ARN",
+            "arn:aws:iam::444455556666:role/deploy".to_string()
+        )
+    );
+    // The fix names both accounts: the role's and the stack's.
+    let help = e.help().unwrap_or_default();
+    assert!(
+        help.contains("444455556666") && help.contains("111122223333"),
+        "{help}"
     );
 }
 
@@ -318,9 +387,11 @@ fn duplicate_outputs_are_reported() {
     let (mut stack, vpc) = consumer();
     stack.output("VpcId", &vpc);
     stack.output("VpcId", &vpc);
-    assert_eq!(
-        one_error(stack),
-        "Consumer: two outputs are named \"VpcId\"\nhelp: give each output its own name"
+    let e = one_error(stack);
+    assert_eq!(coded(&e), (Code::VF0905, at("Consumer")));
+    assert!(
+        matches!(&e, SynthError::DuplicateOutput { name, .. } if name == "VpcId"),
+        "{e:?}"
     );
 }
 
@@ -330,10 +401,26 @@ fn a_generated_id_colliding_with_a_given_one_names_both_constructs() {
     // `Igw` renders `IgwAttachment`; a subnet given that ID collides with it.
     subnet(&mut stack, &vpc, "IgwAttachment", "10.0.9.0/24", 0);
     let e = one_error(stack);
-    assert!(
-        e.contains("\"IgwAttachment\" is used by both Consumer/Igw (an internet gateway) and Consumer/IgwAttachment (a subnet)")
-            || e.contains("\"IgwAttachment\" is used by both Consumer/IgwAttachment (a subnet) and Consumer/Igw"),
-        "{e}"
+    assert_eq!(coded(&e), (Code::VF0904, at("Consumer")));
+    let SynthError::DuplicateId {
+        id,
+        construct,
+        other,
+        ..
+    } = &e
+    else {
+        panic!("{e:?}")
+    };
+    assert_eq!(id, "IgwAttachment");
+    // Both constructs, in either order, each with its kind.
+    let mut both = [construct.as_str(), other.as_str()];
+    both.sort_unstable();
+    assert_eq!(
+        both,
+        [
+            "Consumer/Igw (an internet gateway)",
+            "Consumer/IgwAttachment (a subnet)"
+        ]
     );
 }
 
@@ -360,7 +447,8 @@ fn a_stack_cycle_names_the_cycle() {
     assert!(
         errors
             .iter()
-            .any(|e| e.starts_with("stacks import from each other in a cycle: A -> B -> A")),
+            .any(|e| matches!(e, SynthError::StackCycle { cycle }
+            if cycle == &["A", "B", "A"])),
         "{errors:#?}"
     );
 }
@@ -396,7 +484,12 @@ fn raw_resources_and_overrides_render_and_their_references_are_checked() {
         cfn::Resource::new("AWS::EC2::FlowLog").property("ResourceId", Value::reference("Nope")),
     );
     let e = one_error(stack);
-    assert!(e.contains("FlowLogs refers to \"Nope\""), "{e}");
+    assert_eq!(coded(&e), (Code::VF0924, at("Consumer")));
+    assert!(
+        matches!(&e, SynthError::Template { source: cfn::TemplateError::UnresolvedReference { from, target, .. }, .. }
+            if from == "FlowLogs" && target == "Nope"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -407,15 +500,26 @@ fn an_override_of_a_workload_or_through_a_scalar_is_an_error() {
     stack.override_property(&pods, "X", "y");
     stack.override_property(&a, "CidrBlock.Inner", "y");
     let errors = errors(stack);
-    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(
+        all_coded(&errors),
+        [
+            (Code::VF0907, at("Consumer/Pods")),
+            (Code::VF0907, at("Consumer/A1")),
+        ],
+        "{errors:#?}"
+    );
+    // Each names the path and why it cannot be applied: a workload renders no resource; a
+    // path through a scalar reaches no property.
     assert!(
-        errors[0].contains("renders no resource of its own"),
-        "{}",
+        matches!(&errors[0], SynthError::InvalidOverride { path, reason, .. }
+            if path == "X" && reason.contains("no resource")),
+        "{:?}",
         errors[0]
     );
     assert!(
-        errors[1].contains("runs through a value that is not a map"),
-        "{}",
+        matches!(&errors[1], SynthError::InvalidOverride { path, reason, .. }
+            if path == "CidrBlock.Inner" && reason.contains("not a map")),
+        "{:?}",
         errors[1]
     );
 }
@@ -660,16 +764,13 @@ fn s3_private_dns_needs_a_gateway_endpoint_or_all_resolvers() {
         stack
     };
     let e = one_error(build(false, DnsOptions::default()));
+    assert_eq!(coded(&e), (Code::VF0201, at("Consumer/S3Interface")));
     assert!(
-        e.starts_with("Consumer/S3Interface: an S3 interface endpoint with private DNS"),
-        "{e}"
-    );
-    assert_eq!(
         errors(build(
             false,
             DnsOptions::default().private_dns_only_for_inbound_resolver_endpoint(false)
-        )),
-        Vec::<String>::new()
+        ))
+        .is_empty()
     );
 
     let mut app = App::new("test");
@@ -726,31 +827,42 @@ fn inbound_resolver_option_is_for_s3_only_and_service_names_are_checked() {
             .build(),
     );
     let e = errors(stack);
-    assert_eq!(e.len(), 3, "{e:#?}");
+    assert_eq!(
+        all_coded(&e),
+        [
+            (Code::VF0209, at("Consumer/Sqs")),
+            (Code::VF0301, at("Consumer/Typo")),
+            (Code::VF0301, at("Consumer/VpcId")),
+        ],
+        "{e:#?}"
+    );
     assert!(
-        e[0].starts_with(
-            "Consumer/Sqs: PrivateDnsOnlyForInboundResolverEndpoint applies only to S3"
+        matches!(
+            &e[0],
+            SynthError::DnsOptionNotForService {
+                option: "PrivateDnsOnlyForInboundResolverEndpoint",
+                ..
+            }
         ),
-        "{}",
+        "{:?}",
         e[0]
     );
     assert!(
-        e[1].starts_with(
-            "Consumer/Typo: service name \"com.amazonaws.vpce.us-east-1.vpce-svc-0123\" is not"
-        ),
-        "{}",
+        matches!(&e[1], SynthError::InvalidServiceName { name, .. }
+            if name == "com.amazonaws.vpce.us-east-1.vpce-svc-0123"),
+        "{:?}",
         e[1]
     );
     assert!(
-        e[2].starts_with("Consumer/VpcId: service name \"vpc-0123456789abcdef0\""),
-        "{}",
+        matches!(&e[2], SynthError::InvalidServiceName { name, .. } if name == "vpc-0123456789abcdef0"),
+        "{:?}",
         e[2]
     );
 }
 
 // ── Security groups ─────────────────────────────────────────────────────────────────────
 
-fn group_on_endpoint(rules: Vec<Rule<VpcA>>, description: Option<&str>) -> Vec<String> {
+fn group_on_endpoint(rules: Vec<Rule<VpcA>>, description: Option<&str>) -> Vec<SynthError> {
     let (mut stack, vpc) = consumer();
     let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
     let sg = match description {
@@ -781,33 +893,36 @@ fn group_on_endpoint(rules: Vec<Rule<VpcA>>, description: Option<&str>) -> Vec<S
 
 #[test]
 fn every_spelling_of_open_to_the_world_is_caught() {
+    // Open to the world through `peer`: the endpoint's VF0401 naming the group and the block.
+    let open = |e: &SynthError, open_peer: &str| {
+        coded(e) == (Code::VF0401, at("Consumer/Sqs"))
+            && matches!(e, SynthError::OpenIngress { group, peer, .. }
+                if group == "Consumer/Sg" && peer.starts_with(open_peer))
+    };
     let e = group_on_endpoint(vec![Rule::new(Port::tcp(443), Peer::ipv6("::/0"))], None);
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(e[0].contains("::/0"), "{}", e[0]);
+    assert!(matches!(&e[..], [e] if open(e, "::/0")), "{e:#?}");
     // `0::/0` is not canonical (an error of its own) and still open to the world.
     let e = group_on_endpoint(vec![Rule::new(Port::tcp(443), Peer::ipv6("0::/0"))], None);
     assert_eq!(e.len(), 2, "{e:#?}");
     assert!(
-        e.iter()
-            .any(|e| e.contains("not in canonical form: write ::/0")),
+        e.iter().any(
+            |e| matches!(e, SynthError::InvalidIpv6Cidr { value, reason, .. }
+                if value == "0::/0" && reason.ends_with(" ::/0"))
+        ),
         "{e:#?}"
     );
+    assert!(e.iter().any(|e| open(e, "")), "{e:#?}");
     let halves = vec![
         Rule::new(Port::tcp(443), Peer::ipv4(cidr!("0.0.0.0/1"))),
         Rule::new(Port::tcp(443), Peer::ipv4(cidr!("128.0.0.0/1"))),
     ];
     let e = group_on_endpoint(halves, None);
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(
-        e[0].contains("0.0.0.0/0 (in narrower blocks that together cover it)"),
-        "{}",
-        e[0]
-    );
+    assert!(matches!(&e[..], [e] if open(e, "0.0.0.0/0 ")), "{e:#?}");
     let not_all = vec![
         Rule::new(Port::tcp(443), Peer::ipv4(cidr!("0.0.0.0/1"))),
         Rule::new(Port::tcp(443), Peer::ipv4(cidr!("128.0.0.0/2"))),
     ];
-    assert_eq!(group_on_endpoint(not_all, None), Vec::<String>::new());
+    assert!(group_on_endpoint(not_all, None).is_empty());
 }
 
 #[test]
@@ -824,30 +939,54 @@ fn ipv6_blocks_reversed_ranges_and_descriptions_are_checked() {
         ],
         Some(&"x".repeat(256)),
     );
-    assert_eq!(e.len(), 5, "{e:#?}");
-    assert!(
-        e[0].contains("GroupDescription") && e[0].contains("256 characters; at most 255"),
-        "{}",
-        e[0]
+    assert_eq!(
+        all_coded(&e),
+        [
+            (Code::VF0803, at("Consumer/Sg")),
+            (Code::VF0105, at("Consumer/Sg")),
+            (Code::VF0105, at("Consumer/Sg")),
+            (Code::VF0402, at("Consumer/Sg")),
+            (Code::VF0803, at("Consumer/Sg")),
+        ],
+        "{e:#?}"
     );
     assert!(
-        e[1].contains(
-            "host bits are set after the prefix: write the network address, 2001:db8::/64"
-        ),
-        "{}",
+        matches!(&e[0], SynthError::InvalidText { property: "GroupDescription", value, reason, .. }
+            if value.starts_with("xxxx") && reason.contains("255")),
+        "{:?}",
+        e[0]
+    );
+    // Each IPv6 block's reason ends with the block as AWS stores it.
+    assert!(
+        matches!(&e[1], SynthError::InvalidIpv6Cidr { value, reason, .. }
+            if value == "2001:db8::1/64" && reason.ends_with(" 2001:db8::/64")),
+        "{:?}",
         e[1]
     );
     assert!(
-        e[2].contains("not in canonical form: write 2001:db8::/32"),
-        "{}",
+        matches!(&e[2], SynthError::InvalidIpv6Cidr { value, reason, .. }
+            if value == "2001:DB8::/32" && reason.ends_with(" 2001:db8::/32")),
+        "{:?}",
         e[2]
     );
     assert!(
-        e[3].contains("port range 2000-1000 is reversed"),
-        "{}",
+        matches!(
+            &e[3],
+            SynthError::PortRangeReversed {
+                from: 2000,
+                to: 1000,
+                ..
+            }
+        ),
+        "{:?}",
         e[3]
     );
-    assert!(e[4].contains("'é' is not allowed"), "{}", e[4]);
+    assert!(
+        matches!(&e[4], SynthError::InvalidText { value, reason, .. }
+            if value == "caf\u{e9}" && reason.contains('é')),
+        "{:?}",
+        e[4]
+    );
 }
 
 #[test]
@@ -855,7 +994,12 @@ fn cidr_text_with_leading_zeros_is_rejected() {
     let (mut stack, vpc) = consumer();
     subnet(&mut stack, &vpc, "A1", "10.0.01.0/24", 0);
     let e = one_error(stack);
-    assert!(e.contains("a number has a leading zero"), "{e}");
+    assert_eq!(coded(&e), (Code::VF0101, at("Consumer/A1")));
+    assert!(
+        matches!(&e, SynthError::InvalidCidr { value, reason: CidrError::LeadingZero, .. }
+            if value == "10.0.01.0/24"),
+        "{e:?}"
+    );
 }
 
 // ── App ─────────────────────────────────────────────────────────────────────────────────
@@ -871,29 +1015,35 @@ fn app_names_and_stack_tags_are_checked() {
     let mut app = App::new("../escape");
     app.add_stack(stack);
     let e = errors_of(&app);
-    assert_eq!(e.len(), 4, "{e:#?}");
+    assert_eq!(
+        all_coded(&e),
+        [
+            (Code::VF0915, None),
+            (Code::VF0802, at("Consumer")),
+            (Code::VF0802, at("Consumer")),
+            (Code::VF0802, at("Consumer")),
+        ],
+        "{e:#?}"
+    );
     assert!(
-        e[0].starts_with("app name \"../escape\" cannot name the diagram files"),
-        "{}",
+        matches!(&e[0], SynthError::InvalidAppName { name } if name == "../escape"),
+        "{:?}",
         e[0]
     );
-    assert!(
-        e[1].contains("tag \"aws:owner\"") && e[1].contains("reserved"),
-        "{}",
-        e[1]
-    );
-    assert!(
-        e[2].contains("tag \"team\"") && e[2].contains("given twice"),
-        "{}",
-        e[2]
-    );
-    assert!(e[3].contains("keys are 1 to 128 characters"), "{}", e[3]);
+    // Each tag by its key, and why AWS refuses it: the reserved prefix, the repeat, the length.
+    let tag = |e: &SynthError, tag_key: &str, why: &str| {
+        matches!(e, SynthError::InvalidTag { key, reason, .. }
+            if key == tag_key && reason.contains(why))
+    };
+    assert!(tag(&e[1], "aws:owner", "reserved"), "{:?}", e[1]);
+    assert!(tag(&e[2], "team", "twice"), "{:?}", e[2]);
+    assert!(tag(&e[3], "", "128"), "{:?}", e[3]);
 }
 
 // ── Regions and Availability Zones ─────────────────────────────────────────────────────────
 
 /// The errors of a consumer stack (pinned to `region`, if any) with one subnet in `az`.
-fn zone_errors(region: Option<&str>, az: Az) -> Vec<String> {
+fn zone_errors(region: Option<&str>, az: Az) -> Vec<SynthError> {
     let mut stack = Stack::<Consumer>::new("Consumer");
     if let Some(region) = region {
         stack = stack.region(region);
@@ -913,46 +1063,59 @@ fn zone_errors(region: Option<&str>, az: Az) -> Vec<String> {
     errors(stack)
 }
 
+/// The one zone error of `errors`: its code, the zone as written and why (the reason names
+/// the region or zones that decide, the value the test asserts).
+fn zone_error(errors: &[SynthError]) -> (Code, String, String) {
+    match errors {
+        [
+            e @ (SynthError::InvalidAz {
+                construct,
+                az,
+                reason,
+            }
+            | SynthError::InvalidAvailabilityZone {
+                construct,
+                az,
+                reason,
+                ..
+            }),
+        ] if construct == "Consumer/A1" => (e.code(), az.clone(), reason.clone()),
+        _ => panic!("not one zone error of Consumer/A1: {errors:#?}"),
+    }
+}
+
 #[test]
 fn zone_indexes_must_exist_in_the_pinned_region() {
     // us-west-1 shows two zones: index 2 fails at deploy with Fn::Select's error.
-    let e = zone_errors(Some("us-west-1"), Az::index(2));
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(
-        e[0].starts_with(
-            "Consumer/A1: availability zone AZ #2 of the region is past the 2 zones of us-west-1"
-        ),
-        "{}",
-        e[0]
-    );
+    let (code, az, reason) = zone_error(&zone_errors(Some("us-west-1"), Az::index(2)));
+    assert_eq!((code, az.as_str()), (Code::VF0111, "AZ #2 of the region"));
+    assert!(reason.contains("2 zones of us-west-1"), "{reason}");
     assert!(zone_errors(Some("us-west-1"), Az::index(1)).is_empty());
     assert!(zone_errors(Some("us-east-1"), Az::index(5)).is_empty());
     // Unpinned: only what no region has.
     assert!(zone_errors(None, Az::index(5)).is_empty());
-    let e = zone_errors(None, Az::index(6));
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(e[0].contains("past the zones of every region"), "{}", e[0]);
+    let (code, az, reason) = zone_error(&zone_errors(None, Az::index(6)));
+    assert_eq!((code, az.as_str()), (Code::VF0111, "AZ #6 of the region"));
+    assert!(reason.contains("every region"), "{reason}");
 }
 
 #[test]
 fn zone_names_must_be_of_the_pinned_region_and_exist() {
-    let e = zone_errors(Some("eu-west-1"), Az::name("us-east-1a"));
-    assert_eq!(e.len(), 1, "{e:#?}");
+    let (code, az, reason) = zone_error(&zone_errors(Some("eu-west-1"), Az::name("us-east-1a")));
+    assert_eq!((code, az.as_str()), (Code::VF0111, "us-east-1a"));
     assert!(
-        e[0].contains("is in us-east-1, but the stack is pinned to eu-west-1"),
-        "{}",
-        e[0]
+        reason.contains("us-east-1") && reason.contains("eu-west-1"),
+        "{reason}"
     );
-    let e = zone_errors(None, Az::name("us-west-1b"));
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(
-        e[0].contains("does not exist: us-west-1 has zones us-west-1a, us-west-1c"),
-        "{}",
-        e[0]
-    );
+    let (code, az, reason) = zone_error(&zone_errors(None, Az::name("us-west-1b")));
+    assert_eq!((code, az.as_str()), (Code::VF0111, "us-west-1b"));
+    assert!(reason.contains("us-west-1a, us-west-1c"), "{reason}");
+    // A zone ID given as a name: the fix is the other constructor.
     let e = zone_errors(None, Az::name("use1-az1"));
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(e[0].contains("use Az::id"), "{}", e[0]);
+    let (code, az, _) = zone_error(&e);
+    assert_eq!((code, az.as_str()), (Code::VF0111, "use1-az1"));
+    let help = e[0].help().unwrap_or_default();
+    assert!(help.contains("Az::id"), "{help}");
     assert!(zone_errors(Some("eu-west-1"), Az::name("eu-west-1c")).is_empty());
     // A region newer than the table: the name's form is all that is checked.
     assert!(zone_errors(None, Az::name("me-west-1a")).is_empty());
@@ -960,19 +1123,18 @@ fn zone_names_must_be_of_the_pinned_region_and_exist() {
 
 #[test]
 fn zone_ids_and_region_codes_are_checked_for_form() {
+    // A zone name given as an ID: the fix is the other constructor.
     let e = zone_errors(None, Az::id("us-east-1a"));
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(
-        e[0].contains("is not a zone ID") && e[0].contains("use Az::name"),
-        "{}",
-        e[0]
-    );
+    let (code, az, _) = zone_error(&e);
+    assert_eq!((code, az.as_str()), (Code::VF0111, "AZ ID us-east-1a"));
+    let help = e[0].help().unwrap_or_default();
+    assert!(help.contains("Az::name"), "{help}");
     assert!(zone_errors(Some("ap-northeast-1"), Az::id("apne1-az4")).is_empty());
     let e = zone_errors(Some("us-east1"), Az::index(0));
-    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(all_coded(&e), [(Code::VF0920, at("Consumer"))], "{e:#?}");
     assert!(
-        e[0].starts_with("stack Consumer: region \"us-east1\" is not a region code"),
-        "{}",
+        matches!(&e[0], SynthError::InvalidRegion { region, .. } if region == "us-east1"),
+        "{:?}",
         e[0]
     );
 }
@@ -982,11 +1144,15 @@ fn a_region_not_in_the_table_is_a_warning() {
     let (stack, _) = consumer();
     let mut app = App::new("test");
     app.add_stack(stack.region("me-west-1"));
-    let warnings: Vec<String> = warning_messages(&app);
+    let warnings = match app.synth() {
+        Ok(assembly) => assembly.warnings().to_vec(),
+        Err(e) => panic!("{e}"),
+    };
     assert!(
-        warnings
-            .iter()
-            .any(|w| w.contains("region me-west-1 is not in vpcform's table")),
+        warnings.iter().any(
+            |w| matches!(w, SynthWarning::RegionNotInTable { stack, region }
+            if stack == "Consumer" && region == "me-west-1")
+        ),
         "{warnings:#?}"
     );
 }

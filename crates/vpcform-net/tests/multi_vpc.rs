@@ -2,7 +2,7 @@
 //! with a test that fails without it.
 
 use vpcform_net::cfn;
-use vpcform_net::findings::Code;
+use vpcform_net::findings::{Code, SynthError, SynthWarning};
 use vpcform_net::handles::VpcMarker;
 use vpcform_net::prelude::*;
 use vpcform_net::traffic::PathKind;
@@ -26,8 +26,9 @@ fn synth(app: &App) -> Result<vpcform_net::Assembly, Vec<String>> {
         .map_err(|e| e.errors().iter().map(ToString::to_string).collect())
 }
 
-fn errors(app: &App) -> Vec<String> {
-    error_messages(app)
+/// The errors of `app`'s synthesis; none when it succeeds.
+fn errors(app: &App) -> Vec<SynthError> {
+    app.synth().err().map(|e| e.0).unwrap_or_default()
 }
 
 /// The codes and constructs of `app`'s synthesis errors (each code's text has its snapshot in
@@ -36,12 +37,24 @@ fn codes(app: &App) -> Vec<(Code, Option<String>)> {
     error_codes(app)
 }
 
+/// The codes and constructs of errors already collected.
+fn codes_of(errors: &[SynthError]) -> Vec<(Code, Option<String>)> {
+    errors
+        .iter()
+        .map(|e| (e.code(), e.construct().map(str::to_string)))
+        .collect()
+}
+
 fn at(path: &str) -> Option<String> {
     Some(path.to_string())
 }
 
-fn warnings(app: &App) -> Vec<String> {
-    warning_messages(app)
+/// The warnings of `app`'s synthesis, which must succeed.
+fn warnings(app: &App) -> Vec<SynthWarning> {
+    match app.synth() {
+        Ok(assembly) => assembly.warnings().to_vec(),
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// A VPC with one subnet per AZ index given, one route table for them all.
@@ -306,12 +319,14 @@ fn a_route_to_the_transit_gateway_should_reach_an_attached_vpc() {
             .target(&h.hub_attachment)
             .build(),
     );
-    let w = warnings(&app(h));
-    assert_eq!(w.len(), 1, "{w:#?}");
-    assert!(
-        w[0].starts_with("SpokeA/ToNowhere: destination 192.168.0.0/16 through SpokeA/AAttachment reaches no VPC of this app on the other side (connected: 10.0.0.0/16)"),
-        "{}",
-        w[0]
+    assert_eq!(
+        warnings(&app(h)),
+        [SynthWarning::RouteReachesNoVpc {
+            construct: "SpokeA/ToNowhere".into(),
+            destination: "192.168.0.0/16".into(),
+            target: "SpokeA/AAttachment".into(),
+            connected: "10.0.0.0/16".into(),
+        }]
     );
 }
 
@@ -452,19 +467,26 @@ fn peered_vpcs_must_not_overlap_nor_be_one_vpc() {
         "Itself",
         VpcPeering::builder().vpc(&left.vpc).peer(&left.vpc).build(),
     );
-    let e = errors(&one(stack));
-    assert_eq!(e.len(), 2, "{e:#?}");
+    let app = one(stack);
+    assert_eq!(
+        codes(&app),
+        [
+            (Code::VF0602, at("Peers/Overlap")),
+            (Code::VF0803, at("Peers/Itself")),
+        ]
+    );
+    let e = errors(&app);
     assert!(
-        e[0].starts_with(
-            "Peers/Overlap: VPC Peers/Left (10.0.0.0/16) overlaps VPC Peers/Right (10.0.128.0/17)"
-        ),
-        "{}",
+        matches!(&e[0], SynthError::ConnectedVpcsOverlap { vpc, cidr, other, other_cidr, .. }
+            if vpc == "Peers/Left" && cidr == "10.0.0.0/16"
+                && other == "Peers/Right" && other_cidr == "10.0.128.0/17"),
+        "{:?}",
         e[0]
     );
     assert!(
-        e[1].starts_with("Peers/Itself: PeerVpcId")
-            && e[1].contains("a VPC cannot peer with itself"),
-        "{}",
+        matches!(&e[1], SynthError::InvalidText { property: "PeerVpcId", reason, .. }
+            if reason.contains("itself")),
+        "{:?}",
         e[1]
     );
 }
@@ -484,13 +506,31 @@ fn an_external_peer_is_checked_and_rendered() {
             .build(),
     );
     let e = errors(&one(stack));
+    // Each names the property and the value AWS would refuse; a peer of another account
+    // without a role is refused for the role it lacks.
+    let refused: Vec<(Code, Option<&str>, &str, &str)> = e
+        .iter()
+        .map(|e| match e {
+            SynthError::InvalidText {
+                property, value, ..
+            } => (e.code(), e.construct(), *property, value.as_str()),
+            _ => panic!("{e:?}"),
+        })
+        .collect();
+    assert_eq!(
+        refused[..3],
+        [
+            (Code::VF0803, Some("Peers/Bad"), "PeerVpcId", "vpc-XYZ"),
+            (Code::VF0803, Some("Peers/Bad"), "PeerOwnerId", "12345"),
+            (Code::VF0803, Some("Peers/Bad"), "PeerRegion", "eu-west1"),
+        ],
+        "{e:#?}"
+    );
     assert_eq!(e.len(), 4, "{e:#?}");
-    assert!(e[0].contains("PeerVpcId \"vpc-XYZ\""), "{}", e[0]);
-    assert!(e[1].contains("PeerOwnerId \"12345\""), "{}", e[1]);
-    assert!(e[2].contains("PeerRegion \"eu-west1\""), "{}", e[2]);
     assert!(
-        e[3].contains("PeerRoleArn") && e[3].contains("another account"),
-        "{}",
+        matches!(&e[3], SynthError::InvalidText { property: "PeerRoleArn", reason, .. }
+            if reason.contains("another account")),
+        "{:?}",
         e[3]
     );
 
@@ -527,13 +567,12 @@ fn an_external_peer_is_checked_and_rendered() {
         connection.get("PeerRegion"),
         Some(&cfn::Value::from("eu-west-1"))
     );
-    let w: Vec<String> = assembly
-        .warnings()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    assert_eq!(w.len(), 1, "{w:#?}");
-    assert!(w[0].contains("(connected: 10.50.0.0/16)"), "{}", w[0]);
+    let w = assembly.warnings();
+    assert!(
+        matches!(w, [SynthWarning::RouteReachesNoVpc { construct, connected, .. }]
+            if construct == "Peers/ToShared" && connected == "10.50.0.0/16"),
+        "{w:#?}"
+    );
 }
 
 #[test]
@@ -590,10 +629,10 @@ fn a_route_target_made_by_hand_from_another_kind_is_an_error() {
             .build(),
     );
     let e = errors(&one(stack));
-    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(codes_of(&e), [(Code::VF0909, at("Peers/Forged"))], "{e:#?}");
     assert!(
-        e[0].starts_with("Peers/Forged: target refers to Peers/LeftSubnet0"),
-        "{}",
+        matches!(&e[0], SynthError::HandleKindMismatch { target, .. } if target == "Peers/LeftSubnet0"),
+        "{:?}",
         e[0]
     );
 }
@@ -635,12 +674,12 @@ fn an_overlap_after_a_wider_attached_block_is_found() {
     let mut app = App::new("three");
     app.add_stack(stack);
     let e = errors(&app);
-    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(codes_of(&e), [(Code::VF0602, at("Three/Tgw"))], "{e:#?}");
     assert!(
-        e[0].starts_with(
-            "Three/Tgw: VPC Three/Z (10.1.128.0/17) overlaps VPC Three/Y (10.1.0.0/16)"
-        ),
-        "{}",
+        matches!(&e[0], SynthError::ConnectedVpcsOverlap { vpc, cidr, other, other_cidr, .. }
+            if vpc == "Three/Z" && cidr == "10.1.128.0/17"
+                && other == "Three/Y" && other_cidr == "10.1.0.0/16"),
+        "{:?}",
         e[0]
     );
 }
@@ -672,13 +711,7 @@ fn a_route_table_of_a_transit_gateway_not_in_the_app_is_an_error() {
     );
     let mut app = App::new("foreign");
     app.add_stack(network);
-    let e = errors(&app);
-    assert_eq!(e.len(), 1, "{e:#?}");
-    assert!(
-        e[0].contains("whose stack is not part of this app"),
-        "{}",
-        e[0]
-    );
+    assert_eq!(codes(&app), [(Code::VF0908, at("Network/Routes"))]);
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Every synthesis check: a topology that breaks the rule, and the error that names it.
 
 use vpcform_net::endpoints::{DnsOptions, DnsRecordIpType, IpAddressType, ServiceName};
-use vpcform_net::findings::{Code, SynthError};
+use vpcform_net::findings::{Code, SynthError, SynthWarning};
+use vpcform_net::policy::PolicyProblem;
 use vpcform_net::prelude::*;
 use vpcform_net::security::SecurityGroupRef;
 use vpcform_net::vpc::VpcRef;
@@ -10,18 +11,19 @@ use vpcform_net::vpc::{CidrError, RouteTableRef, SubnetRef};
 include!("common/consumer.rs");
 include!("common/report.rs");
 
-fn synth_errors(stacks: Vec<Stack<Consumer>>) -> Vec<String> {
+/// The errors of the stacks' synthesis, as data; none when it succeeds.
+fn synth_errors(stacks: Vec<Stack<Consumer>>) -> Vec<SynthError> {
     let mut app = App::new("test");
     for stack in stacks {
         app.add_stack(stack);
     }
-    error_messages(&app)
+    app.synth().err().map(|e| e.0).unwrap_or_default()
 }
 
-fn one_error(stack: Stack<Consumer>) -> String {
-    let errors = synth_errors(vec![stack]);
-    assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
-    errors.into_iter().next().unwrap_or_default()
+/// An error's code and construct: what the tests assert (each code's text has its snapshot in
+/// `finding.rs`).
+fn coded(e: &SynthError) -> (Code, Option<String>) {
+    (e.code(), e.construct().map(str::to_string))
 }
 
 /// The one error, as data.
@@ -217,10 +219,12 @@ fn security_group_rule_with_invalid_cidr() {
             .ingress([Rule::new(Port::tcp(443), Peer::ipv4("10.0.0.0/40"))])
             .build(),
     );
-    let e = one_error(stack);
+    let e = the_error(stack);
+    assert_eq!(coded(&e), (Code::VF0101, at("Consumer/Sg")));
     assert!(
-        e.starts_with("Consumer/Sg: SecurityGroupIngress \"10.0.0.0/40\""),
-        "{e}"
+        matches!(&e, SynthError::InvalidCidr { property: "SecurityGroupIngress", value, .. }
+            if value == "10.0.0.0/40"),
+        "{e:?}"
     );
 }
 
@@ -259,13 +263,16 @@ fn provider_with_service(principal: &str) -> Stack<Provider> {
 fn malformed_principal_arn() {
     let mut app = App::new("test");
     app.add_stack(provider_with_service("111122223333"));
-    let errors = app.synth().expect_err("must fail");
-    let e = errors.errors()[0].to_string();
+    let errors = app.synth().expect_err("must fail").0;
+    assert_eq!(
+        errors.iter().map(coded).collect::<Vec<_>>(),
+        [(Code::VF0303, at("Provider/Service"))],
+        "{errors:#?}"
+    );
     assert!(
-        e.starts_with(
-            "Provider/Service: allowed principal \"111122223333\" is not an IAM principal ARN"
-        ),
-        "{e}"
+        matches!(&errors[0], SynthError::InvalidPrincipal { principal, .. }
+            if principal == "111122223333"),
+        "{errors:#?}"
     );
 
     let mut app = App::new("test");
@@ -294,12 +301,12 @@ fn import_of_an_export_no_stack_defines() {
             .build(),
     );
     // The provider stack is not added to the app.
-    let e = one_error(stack);
+    let e = the_error(stack);
+    assert_eq!(coded(&e), (Code::VF0913, at("Consumer")));
     assert!(
-        e.contains(
-            "stack \"Consumer\" imports export \"Provider-ServiceName\" of stack \"Provider\", which is not part of this app"
-        ),
-        "{e}"
+        matches!(&e, SynthError::UnknownExport { export, from, .. }
+            if export == "Provider-ServiceName" && from == "Provider"),
+        "{e:?}"
     );
 }
 
@@ -361,7 +368,14 @@ fn every_error_is_reported_at_once() {
     subnet(&mut stack, &vpc, "A1", "10.9.0.0/24", 0);
     subnet(&mut stack, &vpc, "A2", "bad", 1);
     let errors = synth_errors(vec![stack]);
-    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_eq!(
+        errors.iter().map(coded).collect::<Vec<_>>(),
+        [
+            (Code::VF0103, at("Consumer/A1")),
+            (Code::VF0101, at("Consumer/A2")),
+        ],
+        "{errors:#?}"
+    );
 }
 
 // ── Interface endpoints ─────────────────────────────────────────────────────────────────
@@ -379,14 +393,13 @@ fn interface_endpoint_with_two_subnets_in_one_az() {
             .subnets([&a, &b])
             .build(),
     );
-    let e = one_error(stack);
+    let e = the_error(stack);
+    assert_eq!(coded(&e), (Code::VF0112, at("Consumer/Sqs")));
     assert!(
-        e.starts_with(
-            "Consumer/Sqs: subnets Consumer/A1 and Consumer/A2 are both in AZ #0 of the region"
-        ),
-        "{e}"
+        matches!(&e, SynthError::DuplicateSubnetsInSameZone { first, second, az, .. }
+            if first == "Consumer/A1" && second == "Consumer/A2" && az.contains("#0")),
+        "{e:?}"
     );
-    assert!(e.contains("DuplicateSubnetsInSameZone"), "{e}");
 }
 
 #[test]
@@ -449,12 +462,12 @@ fn two_private_dns_endpoints_for_one_service_in_a_vpc() {
             .private_dns(false)
             .build(),
     );
-    let e = one_error(stack);
+    let e = the_error(stack);
+    assert_eq!(coded(&e), (Code::VF0210, at("Consumer/SqsTwo")));
     assert!(
-        e.starts_with(
-            "Consumer/SqsTwo: private DNS for AWS service sqs is already enabled by Consumer/SqsOne"
-        ),
-        "{e}"
+        matches!(&e, SynthError::PrivateDnsConflict { service, other, .. }
+            if service == "AWS service sqs" && other == "Consumer/SqsOne"),
+        "{e:?}"
     );
 }
 
@@ -525,20 +538,20 @@ fn a_misspelt_service_name_is_refused_with_a_suggestion() {
         let errors = synth_errors(vec![stack]);
         let e = errors
             .iter()
-            .find(|e| e.contains("catalogue"))
+            .find(|e| e.code() == Code::VF0207)
             .unwrap_or_else(|| panic!("{given}: {errors:#?}"));
+        assert_eq!(coded(e), (Code::VF0207, at("Consumer/Endpoint")));
         assert!(
-            e.starts_with(&format!(
-                "Consumer/Endpoint: {given:?} is not an AWS service in vpcform's catalogue (retrieved {})",
-                services::CATALOGUE_RETRIEVED
-            )),
-            "{e}"
+            matches!(e, SynthError::UnknownAwsService { name, suggestion: s, retrieved, .. }
+                if name == given && *s == suggestion && *retrieved == services::CATALOGUE_RETRIEVED),
+            "{given}: {e:?}"
         );
-        match suggestion {
-            Some(s) => assert!(e.contains(&format!("did you mean {s:?}?")), "{e}"),
-            None => assert!(!e.contains("did you mean"), "{e}"),
-        }
-        assert!(e.contains(&format!("ByName::unlisted({given:?})")), "{e}");
+        // The fix names the escape hatch for a service the catalogue lacks.
+        let help = e.help().unwrap_or_default();
+        assert!(
+            help.contains(&format!("ByName::unlisted({given:?})")),
+            "{help}"
+        );
     }
 }
 
@@ -554,12 +567,17 @@ fn a_flow_to_a_misspelt_service_is_refused() {
         services::ByName::new("sqss"),
         Port::tcp(443),
     ));
-    let errors = error_messages(&app);
-    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let errors = app.synth().err().map(|e| e.0).unwrap_or_default();
+    assert_eq!(
+        errors.iter().map(SynthError::code).collect::<Vec<_>>(),
+        [Code::VF0207],
+        "{errors:#?}"
+    );
     assert!(
-        errors[0].starts_with("Consumer/Pods -> sqss (TCP 443): \"sqss\" is not an AWS service")
-            && errors[0].contains("did you mean \"sqs\"?"),
-        "{}",
+        matches!(&errors[0], SynthError::UnknownAwsService { construct, name, suggestion, .. }
+            if construct == "Consumer/Pods -> sqss (TCP 443)" && name == "sqss"
+                && *suggestion == Some("sqs")),
+        "{:?}",
         errors[0]
     );
 }
@@ -595,10 +613,12 @@ fn an_unlisted_service_is_written_as_given_and_its_form_checked() {
             .subnets([&a, &b])
             .build(),
     );
-    let e = one_error(stack);
+    let e = the_error(stack);
+    assert_eq!(coded(&e), (Code::VF0301, at("Consumer/New")));
     assert!(
-        e.starts_with("Consumer/New: service name \"com.amazonaws.us-east-1.Brand New\""),
-        "{e}"
+        matches!(&e, SynthError::InvalidServiceName { name, .. }
+            if name == "com.amazonaws.us-east-1.Brand New"),
+        "{e:?}"
     );
 }
 
@@ -660,7 +680,11 @@ fn a_pinned_region_gets_the_partition_correct_service_name() {
 
 // ── Endpoint policies ───────────────────────────────────────────────────────────────────
 
-fn gateway_with_policy(policy: impl Into<vpcform_net::endpoints::EndpointPolicy>) -> Vec<String> {
+/// The policy problems of an S3 gateway endpoint with `policy`, each asserted to be the
+/// endpoint's `VF0205`; other errors fail the test.
+fn gateway_with_policy(
+    policy: impl Into<vpcform_net::endpoints::EndpointPolicy>,
+) -> Vec<PolicyProblem> {
     let (mut stack, vpc, a, b) = two_az_consumer();
     let routes = stack.add(
         "Routes",
@@ -676,32 +700,48 @@ fn gateway_with_policy(policy: impl Into<vpcform_net::endpoints::EndpointPolicy>
             .build(),
     );
     synth_errors(vec![stack])
+        .into_iter()
+        .map(|e| match e {
+            SynthError::EndpointPolicy { construct, problem } if construct == "Consumer/S3" => {
+                problem
+            }
+            e => panic!("not the endpoint's policy problem: {e:?}"),
+        })
+        .collect()
 }
 
 /// The three mistakes the issue names, in the JSON form, each an error naming the endpoint.
 #[test]
 fn endpoint_policy_mistakes_are_synth_errors() {
     use serde_json::json;
+    let no_allow: fn(&PolicyProblem) -> bool = |p| matches!(p, PolicyProblem::NoAllow);
+    // The misspelt key, its place and the suggested spelling the help gives.
+    let unknown_key: fn(&PolicyProblem) -> bool = |p| {
+        matches!(p, PolicyProblem::UnknownKey { place, key, suggestion: Some("Action"), .. }
+            if place == "statement 1" && key == "Actions")
+            && p.help().contains("\"Action\"")
+    };
+    let not_an_arn: fn(&PolicyProblem) -> bool = |p| {
+        matches!(p, PolicyProblem::NotAnArn { place, value, .. }
+            if place == "statement 1" && value == "my-bucket")
+    };
     let cases = [
         (
             json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "*"}]}),
-            "Consumer/S3: endpoint policy: the policy has no Allow statement",
+            no_allow,
         ),
         (
             json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Actions": "s3:GetObject", "Resource": "*"}]}),
-            "Consumer/S3: endpoint policy: statement 1 has the key \"Actions\", which is not in the IAM policy grammar\nhelp: write \"Action\" instead of \"Actions\"",
+            unknown_key,
         ),
         (
             json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": ["my-bucket", "arn:aws:s3:::my-bucket/*"]}]}),
-            "Consumer/S3: endpoint policy: statement 1: Resource \"my-bucket\" is not an ARN",
+            not_an_arn,
         ),
     ];
     for (policy, expected) in cases {
-        let errors = gateway_with_policy(policy);
-        assert!(
-            errors.iter().any(|e| e.starts_with(expected)),
-            "{expected}: {errors:#?}"
-        );
+        let problems = gateway_with_policy(policy.clone());
+        assert!(problems.iter().any(expected), "{policy}: {problems:#?}");
     }
 }
 
@@ -716,24 +756,24 @@ fn a_typed_endpoint_policy_is_checked_and_written() {
             .resources([PolicyResource::s3_objects("artifacts")])
             .condition(Condition::principal_org_id("o-a1b2c3d4e5")),
     );
-    assert_eq!(gateway_with_policy(good), Vec::<String>::new());
+    assert!(gateway_with_policy(good).is_empty());
     let only_deny = Statement::deny()
         .principal(Principal::Any)
         .actions(["s3:*"])
         .resources([PolicyResource::any()]);
-    let errors = gateway_with_policy(only_deny);
+    let problems = gateway_with_policy(only_deny);
     assert!(
-        errors.len() == 1 && errors[0].contains("no Allow statement"),
-        "{errors:#?}"
+        matches!(problems[..], [PolicyProblem::NoAllow]),
+        "{problems:#?}"
     );
     let account = Statement::allow()
         .principal(Principal::aws(["111122223333"]))
         .actions(["s3:GetObject"])
         .resources([PolicyResource::s3_objects("artifacts")]);
-    let errors = gateway_with_policy(account);
+    let problems = gateway_with_policy(account);
     assert!(
-        errors.len() == 1 && errors[0].contains("takes only the principal \"*\""),
-        "{errors:#?}"
+        matches!(&problems[..], [PolicyProblem::Malformed { reason, .. }] if reason.contains("\"*\"")),
+        "{problems:#?}"
     );
 }
 
@@ -750,10 +790,12 @@ fn an_endpoint_policy_for_a_service_without_policy_support() {
             .policy(vpcform_net::policy::EndpointPolicy::full_access())
             .build(),
     );
-    let e = one_error(stack);
+    let e = the_error(stack);
+    assert_eq!(coded(&e), (Code::VF0206, at("Consumer/Streaming")));
     assert!(
-        e.starts_with("Consumer/Streaming: AWS service appstream.streaming accepts only the full-access endpoint policy"),
-        "{e}"
+        matches!(&e, SynthError::EndpointPolicyUnsupported { service, .. }
+            if service == "AWS service appstream.streaming"),
+        "{e:?}"
     );
 }
 
@@ -794,18 +836,30 @@ fn ingress_from_anywhere_on_an_endpoint_or_load_balancer() {
     );
     let errors = synth_errors(vec![stack]);
     assert_eq!(
-        errors,
+        errors.iter().map(coded).collect::<Vec<_>>(),
         [
-            "Consumer/Sqs: security group Consumer/OpenV4 admits 0.0.0.0/0 on TCP 443, so the \
-             endpoint or load balancer is open to any address\nhelp: narrow Consumer/OpenV4's rule \
-             to the clients' CIDR blocks, or mark it with `.allow_from_anywhere()` if the exposure \
-             is intended",
-            "Consumer/Nlb: security group Consumer/OpenV6 admits ::/0 on TCP 443, so the endpoint \
-             or load balancer is open to any address\nhelp: narrow Consumer/OpenV6's rule to the \
-             clients' CIDR blocks, or mark it with `.allow_from_anywhere()` if the exposure is \
-             intended",
-        ]
+            (Code::VF0401, at("Consumer/Sqs")),
+            (Code::VF0401, at("Consumer/Nlb")),
+        ],
+        "{errors:#?}"
     );
+    // Each names the group, the open block and the port; the fix names the group's rule and
+    // the marker for an intended exposure.
+    for (e, open_group, open_peer) in [
+        (&errors[0], "Consumer/OpenV4", "0.0.0.0/0"),
+        (&errors[1], "Consumer/OpenV6", "::/0"),
+    ] {
+        assert!(
+            matches!(e, SynthError::OpenIngress { group, peer, port, .. }
+                if group == open_group && peer == open_peer && port == "TCP 443"),
+            "{e:?}"
+        );
+        let help = e.help().unwrap_or_default();
+        assert!(
+            help.contains(open_group) && help.contains(".allow_from_anywhere()"),
+            "{help}"
+        );
+    }
 }
 
 #[test]
@@ -893,11 +947,11 @@ fn provider_in_azs(
     (stack, export)
 }
 
-fn synth_pair(provider: Stack<Provider>, consumer: Stack<Consumer>) -> Vec<String> {
+fn synth_pair(provider: Stack<Provider>, consumer: Stack<Consumer>) -> Vec<SynthError> {
     let mut app = App::new("pair");
     app.add_stack(provider);
     app.add_stack(consumer);
-    error_messages(&app)
+    app.synth().err().map(|e| e.0).unwrap_or_default()
 }
 
 #[test]
@@ -916,13 +970,15 @@ fn endpoint_in_an_az_the_service_does_not_serve() {
             .build(),
     );
     let errors = synth_pair(provider, stack);
-    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        errors.iter().map(coded).collect::<Vec<_>>(),
+        [(Code::VF0304, at("Consumer/Endpoint"))],
+        "{errors:#?}"
+    );
     assert!(
-        errors[0].starts_with(
-            "Consumer/Endpoint: subnet Consumer/A3 is in AZ #2 of the region, where endpoint service \
-             Provider/Service's load balancer has no subnet"
-        ),
-        "{}",
+        matches!(&errors[0], SynthError::EndpointAzNotServed { subnet, az, service, .. }
+            if subnet == "Consumer/A3" && az.contains("#2") && service == "Provider/Service"),
+        "{:?}",
         errors[0]
     );
 
@@ -959,10 +1015,22 @@ fn consumer_in_a_region_the_service_does_not_support() {
     let errors = synth_pair(provider, stack);
     // The import across regions is a parameter the deployer fills: only the region rule fails.
     assert_eq!(
-        errors,
-        [
-            "Consumer/Endpoint: the endpoint is in eu-west-1, but endpoint service Provider/Service (in us-east-1) lists only us-west-2\nhelp: add eu-west-1 to Provider/Service's supported_regions"
-        ]
+        errors.iter().map(coded).collect::<Vec<_>>(),
+        [(Code::VF0305, at("Consumer/Endpoint"))],
+        "{errors:#?}"
+    );
+    assert!(
+        matches!(&errors[0], SynthError::RegionNotSupported { region, service, service_region, supported, .. }
+            if region == "eu-west-1" && service == "Provider/Service"
+                && service_region == "us-east-1" && supported == "us-west-2"),
+        "{:?}",
+        errors[0]
+    );
+    // The fix adds the endpoint's region to the service's.
+    let help = errors[0].help().unwrap_or_default();
+    assert!(
+        help.contains("eu-west-1") && help.contains("supported_regions"),
+        "{help}"
     );
 }
 
@@ -981,14 +1049,20 @@ fn cross_region_endpoint_must_name_the_service_region() {
             .build(),
     );
     let errors = synth_pair(provider, stack);
-    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        errors.iter().map(coded).collect::<Vec<_>>(),
+        [(Code::VF0306, at("Consumer/Endpoint"))],
+        "{errors:#?}"
+    );
     assert!(
-        errors[0].ends_with(
-            "names no service_region\nhelp: set service_region(\"us-east-1\") on the endpoint"
-        ),
-        "{}",
+        matches!(&errors[0], SynthError::ServiceRegionMissing { service_region, region, .. }
+            if service_region == "us-east-1" && region == "eu-west-1"),
+        "{:?}",
         errors[0]
     );
+    // The fix names the region to set.
+    let help = errors[0].help().unwrap_or_default();
+    assert!(help.contains("service_region(\"us-east-1\")"), "{help}");
 }
 
 // ── Capacity and stack limits ───────────────────────────────────────────────────────────
@@ -1073,12 +1147,21 @@ fn more_than_200_outputs() {
 
 // ── Warnings ────────────────────────────────────────────────────────────────────────────
 
-fn warnings(stacks: Vec<Stack<Consumer>>) -> Vec<String> {
+/// The warnings of the stacks' synthesis, which must succeed.
+fn warnings(stacks: Vec<Stack<Consumer>>) -> Vec<SynthWarning> {
     let mut app = App::new("test");
     for stack in stacks {
         app.add_stack(stack);
     }
-    warning_messages(&app)
+    match app.synth() {
+        Ok(assembly) => assembly.warnings().to_vec(),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A warning's code and construct.
+fn warned(w: &SynthWarning) -> (Code, Option<String>) {
+    (w.code(), w.construct().map(str::to_string))
 }
 
 /// A security group of `rules` ingress rules with 250-character descriptions (AWS's limit is
@@ -1103,17 +1186,19 @@ fn template_over_51200_bytes_warns_that_deploy_needs_s3() {
         bulky_group(&mut stack, &vpc, i, 4);
     }
     let warnings = warnings(vec![stack]);
-    assert_eq!(warnings.len(), 1, "{warnings:#?}");
-    assert!(
-        warnings[0].starts_with("Consumer: the template is "),
-        "{}",
-        warnings[0]
+    assert_eq!(
+        warnings.iter().map(warned).collect::<Vec<_>>(),
+        [(Code::VF0931, at("Consumer"))],
+        "{warnings:#?}"
     );
     assert!(
-        warnings[0].contains("it deploys only from S3 (TemplateURL)\nhelp: deploy Consumer with"),
-        "{}",
+        matches!(&warnings[0], SynthWarning::TemplateNeedsS3Upload { bytes, .. } if *bytes > 51_200),
+        "{:?}",
         warnings[0]
     );
+    // The fix names the stack to deploy through S3.
+    let help = warnings[0].help().unwrap_or_default();
+    assert!(help.contains("Consumer"), "{help}");
 }
 
 #[test]
@@ -1150,29 +1235,19 @@ fn warnings_are_collected_not_fatal() {
     );
     let warnings = warnings(vec![stack]);
     assert_eq!(
-        warnings,
+        warnings.iter().map(warned).collect::<Vec<_>>(),
         [
-            "Consumer/Sqs: the interface endpoint has a subnet in one availability zone only; clients \
-             in other zones cross AZs, and an outage of that zone cuts them off\nhelp: give the \
-             endpoint a subnet in a second availability zone",
-            "Consumer/Sqs: no security group given, so AWS attaches the VPC's default security group, \
-             whose rules vpcform does not manage\nhelp: give the endpoint a security group of its own",
-            "Consumer/Nlb: the Network Load Balancer has no security group and can never get one; \
-             every client that can route to it reaches its listeners\nhelp: give the load balancer \
-             a security group (it can only get one at creation)",
-        ]
+            (Code::VF0208, at("Consumer/Sqs")),
+            (Code::VF0410, at("Consumer/Sqs")),
+            (Code::VF0411, at("Consumer/Nlb")),
+        ],
+        "{warnings:#?}"
     );
 }
 
 #[test]
 fn endpoint_service_acceptance_warnings() {
-    for (principals, expected) in [
-        (vec![], "acceptance is off and no principal is allowed"),
-        (
-            vec!["*"],
-            "allowed principal \"*\" with acceptance off lets any AWS account connect",
-        ),
-    ] {
+    for (principals, expected) in [(vec![], Code::VF0310), (vec!["*"], Code::VF0311)] {
         let mut stack = Stack::<Provider>::new("Provider");
         let vpc = stack.add(
             "VpcB",
@@ -1205,16 +1280,11 @@ fn endpoint_service_acceptance_warnings() {
         let mut app = App::new("w");
         app.add_stack(stack);
         let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
-        let warnings: Vec<String> = assembly
-            .warnings()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(warnings.len(), 1, "{warnings:#?}");
-        assert!(
-            warnings[0].starts_with(&format!("Provider/Service: {expected}")),
-            "{}",
-            warnings[0]
+        let warnings = assembly.warnings();
+        assert_eq!(
+            warnings.iter().map(warned).collect::<Vec<_>>(),
+            [(expected, at("Provider/Service"))],
+            "{warnings:#?}"
         );
     }
 }
@@ -1244,19 +1314,30 @@ fn endpoint_service_without_load_balancer_and_nlb_without_subnets() {
     );
     let mut app = App::new("test");
     app.add_stack(stack);
-    let errors: Vec<String> = app
-        .synth()
-        .expect_err("empty lists")
-        .errors()
+    let errors = app.synth().expect_err("empty lists").0;
+    let empty: Vec<_> = errors
         .iter()
-        .map(|e| with_help(e.to_string(), e.help()))
+        .map(|e| match e {
+            SynthError::Empty { property, .. } => (e.code(), e.construct(), *property),
+            e => panic!("not an empty list: {e:?}"),
+        })
         .collect();
     assert_eq!(
-        errors,
+        empty,
         [
-            "Provider/Nlb: Subnets is empty\nhelp: give one subnet per availability zone the load balancer serves",
-            "Provider/Service: NetworkLoadBalancerArns is empty\nhelp: give the Network Load Balancer that serves the service",
+            (Code::VF0805, Some("Provider/Nlb"), "Subnets"),
+            (
+                Code::VF0805,
+                Some("Provider/Service"),
+                "NetworkLoadBalancerArns"
+            ),
         ]
+    );
+    // Each fix names what to give.
+    let helps: Vec<String> = errors.iter().filter_map(SynthError::help).collect();
+    assert!(
+        helps[0].contains("subnet") && helps[1].contains("Network Load Balancer"),
+        "{helps:#?}"
     );
 }
 
@@ -1366,18 +1447,21 @@ fn a_dual_stack_endpoint_synthesizes() {
 fn dual_stack_mistakes() {
     // A /64 in a VPC without an IPv6 block.
     let (stack, ..) = dual_stack_consumer(false, [Some(0), None]);
-    let e = one_error(stack);
+    let e = the_error(stack);
+    assert_eq!(coded(&e), (Code::VF0106, at("Consumer/A1")));
     assert!(
-        e.starts_with("Consumer/A1: uses the IPv6 block of VPC Consumer/VpcA, which has none"),
-        "{e}"
+        matches!(&e, SynthError::Ipv6WithoutVpcBlock { vpc, .. } if vpc == "Consumer/VpcA"),
+        "{e:?}"
     );
 
     // Two subnets on one /64.
     let (stack, ..) = dual_stack_consumer(true, [Some(3), Some(3)]);
-    let e = one_error(stack);
+    let e = the_error(stack);
+    assert_eq!(coded(&e), (Code::VF0104, at("Consumer/A2")));
     assert!(
-        e.starts_with("Consumer/A2: subnet CIDR IPv6 /64 #3 overlaps Consumer/A1"),
-        "{e}"
+        matches!(&e, SynthError::OverlappingSubnets { cidr, other, .. }
+            if cidr == "IPv6 /64 #3" && other == "Consumer/A1"),
+        "{e:?}"
     );
 
     // A dual-stack endpoint with an IPv4-only subnet.
@@ -1391,8 +1475,13 @@ fn dual_stack_mistakes() {
             .ip_address_type(IpAddressType::Dualstack)
             .build(),
     );
-    let e = one_error(stack);
-    assert!(e.starts_with("Consumer/Sqs: IpAddressType dualstack needs IPv6 in every subnet, but Consumer/A2 has no IPv6 block"), "{e}");
+    let e = the_error(stack);
+    assert_eq!(coded(&e), (Code::VF0107, at("Consumer/Sqs")));
+    assert!(
+        matches!(&e, SynthError::SubnetWithoutIpv6 { what, subnet, .. }
+            if what == "IpAddressType dualstack" && subnet == "Consumer/A2"),
+        "{e:?}"
+    );
 
     // A service the catalogue says has no IPv6 (EC2's API).
     let (mut stack, vpc, a, b) = dual_stack_consumer(true, [Some(0), Some(1)]);
@@ -1405,10 +1494,12 @@ fn dual_stack_mistakes() {
             .ip_address_type(IpAddressType::Dualstack)
             .build(),
     );
-    let e = one_error(stack);
+    let e = the_error(stack);
+    assert_eq!(coded(&e), (Code::VF0203, at("Consumer/Ec2")));
     assert!(
-        e.starts_with("Consumer/Ec2: AWS service ec2 does not accept IPv6 (vpcform's catalogue"),
-        "{e}"
+        matches!(&e, SynthError::ServiceWithoutIpv6 { service, reason, .. }
+            if service == "AWS service ec2" && reason.contains("catalogue")),
+        "{e:?}"
     );
 
     // DNS records of a type the endpoint's addresses cannot have; IPv6-only endpoints.
@@ -1432,12 +1523,19 @@ fn dual_stack_mistakes() {
             .build(),
     );
     let errors = synth_errors(vec![stack]);
-    assert_eq!(errors.len(), 2, "{errors:#?}");
-    assert!(errors[0].starts_with("Consumer/Sts: DnsRecordIpType service-defined needs IpAddressType dualstack, but the endpoint's is ipv4"), "{}", errors[0]);
+    assert_eq!(
+        errors.iter().map(coded).collect::<Vec<_>>(),
+        [
+            (Code::VF0204, at("Consumer/Sts")),
+            (Code::VF0202, at("Consumer/Logs")),
+        ],
+        "{errors:#?}"
+    );
     assert!(
-        errors[1].starts_with("Consumer/Logs: IpAddressType ipv6 needs IPv6-only subnets"),
-        "{}",
-        errors[1]
+        matches!(&errors[0], SynthError::DnsRecordIpTypeMismatch { record, needs, ip, .. }
+            if *record == "service-defined" && *needs == "dualstack" && *ip == "ipv4"),
+        "{:?}",
+        errors[0]
     );
 }
 
@@ -1483,17 +1581,27 @@ fn dual_stack_privatelink_needs_it_on_both_sides() {
             .ip_address_type(IpAddressType::Dualstack)
             .build(),
     );
-    let errors: Vec<String> = synth_errors(vec![stack])
+    let errors: Vec<SynthError> = synth_errors(vec![stack])
         .into_iter()
-        .filter(|e| e.contains("IPv6") || e.contains("dual-stack"))
+        .filter(|e| [Code::VF0107, Code::VF0203, Code::VF0302].contains(&e.code()))
         .collect();
     assert_eq!(errors.len(), 3, "{errors:#?}");
     assert!(
-        errors.iter().any(|e| e.starts_with(
-            "Consumer/Nlb: a dual-stack load balancer needs IPv6 in every subnet, but Consumer/A2"
-        )),
+        errors.iter().any(
+            |e| matches!(e, SynthError::SubnetWithoutIpv6 { construct, subnet, .. }
+            if construct == "Consumer/Nlb" && subnet == "Consumer/A2")
+        ),
         "{errors:#?}"
     );
-    assert!(errors.iter().any(|e| e.starts_with("Consumer/Service: the endpoint service supports IPv6, but its load balancer Consumer/Ipv4Nlb is IPv4 only")), "{errors:#?}");
-    assert!(errors.iter().any(|e| e.starts_with("Consumer/Endpoint: endpoint service Consumer/Ipv4Service does not accept IPv6 (its SupportedIpAddressTypes is ipv4 only")), "{errors:#?}");
+    assert!(
+        errors.iter().any(|e| matches!(e, SynthError::EndpointServiceIpv6WithoutDualstack { construct, load_balancer }
+            if construct == "Consumer/Service" && load_balancer == "Consumer/Ipv4Nlb")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors.iter().any(|e| matches!(e, SynthError::ServiceWithoutIpv6 { construct, service, reason }
+            if construct == "Consumer/Endpoint" && service == "endpoint service Consumer/Ipv4Service"
+                && reason.contains("SupportedIpAddressTypes"))),
+        "{errors:#?}"
+    );
 }
