@@ -3,13 +3,12 @@
 
 use vpcform_net::cfn;
 use vpcform_net::endpoints::ServiceName;
+use vpcform_net::findings::{Code, SynthError, SynthWarning};
 use vpcform_net::prelude::*;
 use vpcform_net::traffic::PathKind;
 use vpcform_net::vpc::SubnetRef;
 use vpcform_net::vpc::VpcRef;
 use vpcform_net::vpc::{InternetGateway, NatGateway};
-
-include!("common/report.rs");
 
 vpcform_net::topology! {
     stack Core {}
@@ -400,8 +399,32 @@ fn every_missing_piece_is_named() {
     }
 }
 
-fn errors(b: Break) -> Vec<String> {
-    error_messages(&build(b).app)
+/// `app`'s synthesis errors, as data: tests assert their codes, constructs and values (each
+/// code's text has its own snapshot in `finding.rs`).
+fn synth_errors(app: &App) -> Vec<SynthError> {
+    app.synth().err().map(|e| e.0).unwrap_or_default()
+}
+
+fn errors(b: Break) -> Vec<SynthError> {
+    synth_errors(&build(b).app)
+}
+
+/// Each error's code and construct.
+fn codes(errors: &[SynthError]) -> Vec<(Code, Option<&str>)> {
+    errors.iter().map(|e| (e.code(), e.construct())).collect()
+}
+
+/// An `InvalidText`'s property, value and reason.
+fn text(e: &SynthError) -> Option<(&str, &str, &str)> {
+    match e {
+        SynthError::InvalidText {
+            property,
+            value,
+            reason,
+            ..
+        } => Some((property, value, reason)),
+        _ => None,
+    }
 }
 
 #[test]
@@ -410,10 +433,15 @@ fn a_zone_where_the_endpoint_already_has_private_dns_conflicts() {
         hub_private_dns: true,
         ..Break::default()
     });
-    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(
+        codes(&e),
+        [(Code::VF0703, Some("Shared/SqsZone"))],
+        "{e:#?}"
+    );
     assert!(
-        e[0].starts_with("Shared/SqsZone: VPC Shared/Hub already resolves sqs through interface endpoint Shared/Sqs's private DNS"),
-        "{}",
+        matches!(&e[0], SynthError::ZoneConflictsWithPrivateDns { vpc, service, endpoint, .. }
+            if vpc == "Shared/Hub" && service == "sqs" && endpoint == "Shared/Sqs"),
+        "{:?}",
         e[0]
     );
 }
@@ -458,7 +486,7 @@ fn lone(
         &VpcRef<L>,
         &vpcform_net::endpoints::InterfaceEndpointRef<L>,
     ),
-) -> Vec<String> {
+) -> Vec<SynthError> {
     let mut stack = Stack::<Lone>::new("Lone").account("111122223333");
     let vpc = stack.add("L", Vpc::<L>::builder().cidr(cidr!("10.0.0.0/16")).build());
     let s = stack.add(
@@ -481,7 +509,7 @@ fn lone(
     configure(&mut stack, &vpc, &endpoint);
     let mut app = App::new("lone");
     app.add_stack(stack);
-    error_messages(&app)
+    synth_errors(&app)
 }
 
 #[test]
@@ -509,21 +537,36 @@ fn a_zone_needs_vpcs_and_one_zone_per_name_and_vpc() {
                 .build(),
         );
     });
-    assert_eq!(e.len(), 3, "{e:#?}");
-    assert!(
-        e[2].starts_with(
-            "Lone/Second: VPCs \"Lone/L\" is not accepted by AWS: the VPC is listed twice"
-        ),
-        "{}",
-        e[2]
+    assert_eq!(
+        codes(&e),
+        [
+            (Code::VF0805, Some("Lone/Empty")),
+            (Code::VF0704, Some("Lone/Second")),
+            (Code::VF0803, Some("Lone/Second")),
+        ],
+        "{e:#?}"
     );
-    assert!(e[0].starts_with("Lone/Empty: VPCs"), "{}", e[0]);
     assert!(
-        e[1].starts_with(
-            "Lone/Second: VPC Lone/L is already associated with Lone/First, a zone for sqs"
+        matches!(
+            &e[0],
+            SynthError::Empty {
+                property: "VPCs",
+                ..
+            }
         ),
-        "{}",
+        "{:?}",
+        e[0]
+    );
+    assert!(
+        matches!(&e[1], SynthError::DuplicateServiceZone { vpc, service, other, .. }
+            if vpc == "Lone/L" && service == "sqs" && other == "Lone/First"),
+        "{:?}",
         e[1]
+    );
+    assert!(
+        matches!(text(&e[2]), Some(("VPCs", "Lone/L", reason)) if reason.contains("twice")),
+        "{:?}",
+        e[2]
     );
 }
 
@@ -542,13 +585,26 @@ fn a_vpc_of_another_account_cannot_be_associated_from_cloudformation() {
                 .build(),
         );
     });
-    assert_eq!(e.len(), 2, "{e:#?}");
+    assert_eq!(
+        codes(&e),
+        [
+            (Code::VF0702, Some("Lone/Zone")),
+            (Code::VF0803, Some("Lone/Zone")),
+        ],
+        "{e:#?}"
+    );
+    // Only the VPC of another account; the one of the zone's own account is associated.
     assert!(
-        e[0].starts_with("Lone/Zone: VPC vpc-0123456789abcdef0 is in account 444455556666, not the zone's: CloudFormation cannot associate it"),
-        "{}",
+        matches!(&e[0], SynthError::CrossAccountZoneAssociation { vpc, account, .. }
+            if vpc == "vpc-0123456789abcdef0" && account == "444455556666"),
+        "{:?}",
         e[0]
     );
-    assert!(e[1].contains("VPCs.VPCId \"vpc-XYZ\""), "{}", e[1]);
+    assert!(
+        matches!(text(&e[1]), Some(("VPCs.VPCId", "vpc-XYZ", _))),
+        "{:?}",
+        e[1]
+    );
 }
 
 #[test]
@@ -605,18 +661,24 @@ fn a_zone_needs_vpc_dns_and_an_aws_service() {
     );
     let mut app = App::new("quiet");
     app.add_stack(stack);
-    let e: Vec<String> = error_messages(&app);
-    assert_eq!(e.len(), 2, "{e:#?}");
+    let e = synth_errors(&app);
+    assert_eq!(
+        codes(&e),
+        [
+            (Code::VF0211, Some("Quiet/Zone")),
+            (Code::VF0701, Some("Quiet/CustomZone")),
+        ],
+        "{e:#?}"
+    );
     assert!(
-        e[0].starts_with("Quiet/Zone: private DNS needs the VPC attributes enableDnsSupport and enableDnsHostnames, but Quiet/Q has enableDnsHostnames off"),
-        "{}",
+        matches!(&e[0], SynthError::PrivateDnsWithoutVpcDns { vpc, attribute: "enableDnsHostnames", .. }
+            if vpc == "Quiet/Q"),
+        "{:?}",
         e[0]
     );
     assert!(
-        e[1].starts_with(
-            "Quiet/CustomZone: interface endpoint Quiet/Custom is not an AWS service's"
-        ),
-        "{}",
+        matches!(&e[1], SynthError::ZoneForNonAwsService { endpoint, .. } if endpoint == "Quiet/Custom"),
+        "{:?}",
         e[1]
     );
 }
@@ -649,16 +711,28 @@ fn a_zone_is_named_after_the_services_dns_name() {
 
 #[test]
 fn a_routed_subnet_in_a_zone_without_an_attachment_subnet_is_a_warning() {
-    let warnings = |b: Break| -> Vec<String> { warning_messages(&build(b).app) };
+    let warnings = |b: Break| -> Vec<SynthWarning> {
+        match build(b).app.synth() {
+            Ok(assembly) => assembly.warnings().to_vec(),
+            Err(e) => panic!("{e}"),
+        }
+    };
     assert!(warnings(Break::default()).is_empty());
     let w = warnings(Break {
         spoke_az_b_attachment: true,
         ..Break::default()
     });
-    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(
+        w.iter()
+            .map(|w| (w.code(), w.construct()))
+            .collect::<Vec<_>>(),
+        [(Code::VF0610, Some("Spoke/ToHub"))],
+        "{w:#?}"
+    );
     assert!(
-        w[0].starts_with("Spoke/ToHub: subnet Spoke/Work2 is in AZ #1 of the region, where attachment Spoke/AAttachment has no subnet"),
-        "{}",
+        matches!(&w[0], SynthWarning::TransitGatewayAzNotAttached { subnet, az, attachment, .. }
+            if subnet == "Spoke/Work2" && az == "AZ #1 of the region" && attachment == "Spoke/AAttachment"),
+        "{:?}",
         w[0]
     );
 }

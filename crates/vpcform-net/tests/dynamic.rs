@@ -1,12 +1,11 @@
 //! The run-time form (`DynamicStack`, `DynamicVpc`): the rules the types enforce elsewhere are
 //! enforced at synthesis.
 
+use vpcform_net::findings::{Code, SynthError};
 use vpcform_net::handles::{DynamicStack, DynamicVpc};
 use vpcform_net::prelude::*;
 use vpcform_net::vpc::SubnetRef;
 use vpcform_net::vpc::VpcRef;
-
-include!("common/report.rs");
 
 /// VPCs as a configuration file would give them: name, VPC block, one subnet block.
 const CONFIG: [(&str, &str, &str); 2] = [
@@ -38,12 +37,19 @@ fn fleet(stack_name: &str) -> (Stack<DynamicStack>, Fleet) {
     (stack, vpcs)
 }
 
-fn errors(stacks: Vec<Stack<DynamicStack>>) -> Vec<String> {
+/// The synthesis errors, as data: tests assert their codes, constructs and values (each code's
+/// text has its own snapshot in `finding.rs`).
+fn errors(stacks: Vec<Stack<DynamicStack>>) -> Vec<SynthError> {
     let mut app = App::new("fleet");
     for stack in stacks {
         app.add_stack(stack);
     }
-    error_messages(&app)
+    app.synth().err().map(|e| e.0).unwrap_or_default()
+}
+
+/// Each error's code and construct.
+fn codes(errors: &[SynthError]) -> Vec<(Code, Option<&str>)> {
+    errors.iter().map(|e| (e.code(), e.construct())).collect()
 }
 
 #[test]
@@ -82,12 +88,19 @@ fn a_subnet_of_another_vpc_is_rejected_at_synth() {
     );
     let errors = errors(vec![stack]);
     assert_eq!(
-        errors,
-        [
-            "Fleet/BlueSqs: SubnetIds refers to Fleet/FleetGreenPrivate, which is in VPC Fleet/FleetGreen, \
-          not in Fleet/FleetBlue\nhelp: use a handle of a construct in Fleet/FleetBlue"
-        ]
+        codes(&errors),
+        [(Code::VF0911, Some("Fleet/BlueSqs"))],
+        "{errors:#?}"
     );
+    assert!(
+        matches!(&errors[0], SynthError::WrongVpc { property: "SubnetIds", target, target_vpc, vpc, .. }
+            if target == "Fleet/FleetGreenPrivate" && target_vpc == "Fleet/FleetGreen" && vpc == "Fleet/FleetBlue"),
+        "{:?}",
+        errors[0]
+    );
+    // The fix names the endpoint's own VPC.
+    let help = errors[0].help().unwrap_or_default();
+    assert!(help.contains("Fleet/FleetBlue"), "{help}");
 }
 
 #[test]
@@ -103,12 +116,15 @@ fn a_route_table_of_another_vpc_is_rejected_at_synth() {
             .build(),
     );
     let errors = errors(vec![stack]);
-    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        codes(&errors),
+        [(Code::VF0911, Some("Fleet/BlueS3"))],
+        "{errors:#?}"
+    );
     assert!(
-        errors[0].starts_with(
-            "Fleet/BlueS3: RouteTableIds refers to Fleet/GreenRoutes, which is in VPC"
-        ),
-        "{}",
+        matches!(&errors[0], SynthError::WrongVpc { property: "RouteTableIds", target, target_vpc, vpc, .. }
+            if target == "Fleet/GreenRoutes" && target_vpc == "Fleet/FleetGreen" && vpc == "Fleet/FleetBlue"),
+        "{:?}",
         errors[0]
     );
 }
@@ -127,12 +143,22 @@ fn a_handle_of_another_stack_is_rejected_at_synth() {
     );
     let errors = errors(vec![one, two]);
     assert_eq!(
-        errors,
-        [
-            // Not "export and import": an export carries a subnet's ID, never the subnet into
-            // the endpoint's VPC.
-            "Two/Sqs: SubnetIds refers to One/OneBluePrivate, which belongs to stack \"One\"\nhelp: give SubnetIds a subnet of Two/TwoBlue, Two/Sqs's own VPC"
-        ]
+        codes(&errors),
+        [(Code::VF0910, Some("Two/Sqs"))],
+        "{errors:#?}"
+    );
+    assert!(
+        matches!(&errors[0], SynthError::ForeignHandle { property: "SubnetIds", target, target_stack, .. }
+            if target == "One/OneBluePrivate" && target_stack == "One"),
+        "{:?}",
+        errors[0]
+    );
+    // Not "export and import": an export carries a subnet's ID, never the subnet into the
+    // endpoint's VPC. The fix is a subnet of the endpoint's own VPC.
+    let help = errors[0].help().unwrap_or_default();
+    assert!(
+        help.contains("Two/TwoBlue") && !help.contains("export"),
+        "{help}"
     );
 }
 
@@ -166,6 +192,15 @@ fn an_endpoint_service_of_another_stack_is_rejected_at_synth() {
             .build(),
     );
     let errors = errors(vec![provider, consumer]);
-    assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(errors[0].starts_with("Consumer/Endpoint: ServiceName refers to Provider/Service, which belongs to stack \"Provider\""), "{}", errors[0]);
+    assert_eq!(
+        codes(&errors),
+        [(Code::VF0910, Some("Consumer/Endpoint"))],
+        "{errors:#?}"
+    );
+    assert!(
+        matches!(&errors[0], SynthError::ForeignHandle { property: "ServiceName", target, target_stack, .. }
+            if target == "Provider/Service" && target_stack == "Provider"),
+        "{:?}",
+        errors[0]
+    );
 }

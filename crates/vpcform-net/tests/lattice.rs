@@ -2,12 +2,12 @@
 //! endpoint in a consumer VPC of another stack — their rules and their templates.
 
 use vpcform_net::cfn;
+use vpcform_net::findings::{Code, SynthError};
 use vpcform_net::lattice::{
     LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway,
 };
 use vpcform_net::prelude::*;
 
-include!("common/report.rs");
 include!("common/lattice_data.rs");
 
 vpcform_net::topology! {
@@ -76,8 +76,32 @@ fn app(s: Setup) -> App {
     app
 }
 
-fn errors(s: Setup) -> Vec<String> {
-    error_messages(&app(s))
+/// `app`'s synthesis errors, as data: tests assert their codes, constructs and values (each
+/// code's text has its own snapshot in `finding.rs`).
+fn synth_errors(app: &App) -> Vec<SynthError> {
+    app.synth().err().map(|e| e.0).unwrap_or_default()
+}
+
+fn errors(s: Setup) -> Vec<SynthError> {
+    synth_errors(&app(s))
+}
+
+/// Each error's code and construct.
+fn codes(errors: &[SynthError]) -> Vec<(Code, Option<&str>)> {
+    errors.iter().map(|e| (e.code(), e.construct())).collect()
+}
+
+/// An `InvalidText`'s property, value and reason.
+fn text(e: &SynthError) -> Option<(&str, &str, &str)> {
+    match e {
+        SynthError::InvalidText {
+            property,
+            value,
+            reason,
+            ..
+        } => Some((property, value, reason)),
+        _ => None,
+    }
 }
 
 #[test]
@@ -122,19 +146,43 @@ fn names_addresses_and_ports_are_checked() {
         ports: vec![(0, 10), (6000, 5000)],
         ..Setup::default()
     });
-    assert_eq!(e.len(), 5, "{e:#?}");
+    assert_eq!(
+        codes(&e),
+        [
+            (Code::VF0803, Some("Data/Gateway")),
+            (Code::VF0803, Some("Data/Database")),
+            (Code::VF0803, Some("Data/Database")),
+            (Code::VF0803, Some("Data/Database")),
+            (Code::VF0803, Some("Data/Database")),
+        ],
+        "{e:#?}"
+    );
+    // The gateway's name is refused for AWS's own prefix, the address for lying outside the
+    // gateway's VPC (named with its block).
     assert!(
-        e[0].contains("Name \"rgw-data\"") && e[0].contains("rgw- are AWS's"),
-        "{}",
+        matches!(text(&e[0]), Some(("Name", "rgw-data", reason)) if reason.contains("rgw-")),
+        "{:?}",
         e[0]
     );
-    assert!(e[1].contains("Name \"Orders_DB\""), "{}", e[1]);
-    assert!(e[2].contains("PortRanges \"0-10\""), "{}", e[2]);
-    assert!(e[3].contains("PortRanges \"6000-5000\""), "{}", e[3]);
     assert!(
-        e[4].contains("IpResource \"10.9.0.1\"")
-            && e[4].contains("outside the gateway's VPC Data/DataVpc (10.5.0.0/16)"),
-        "{}",
+        matches!(text(&e[1]), Some(("Name", "Orders_DB", _))),
+        "{:?}",
+        e[1]
+    );
+    assert!(
+        matches!(text(&e[2]), Some(("PortRanges", "0-10", _))),
+        "{:?}",
+        e[2]
+    );
+    assert!(
+        matches!(text(&e[3]), Some(("PortRanges", "6000-5000", _))),
+        "{:?}",
+        e[3]
+    );
+    assert!(
+        matches!(text(&e[4]), Some(("IpResource", "10.9.0.1", reason))
+            if reason.contains("Data/DataVpc") && reason.contains("10.5.0.0/16")),
+        "{:?}",
         e[4]
     );
     let e = errors(Setup {
@@ -142,9 +190,30 @@ fn names_addresses_and_ports_are_checked() {
         ports: vec![],
         ..Setup::default()
     });
-    assert_eq!(e.len(), 2, "{e:#?}");
-    assert!(e[0].contains("PortRanges"), "{}", e[0]);
-    assert!(e[1].contains("DnsResource.DomainName \"x\""), "{}", e[1]);
+    assert_eq!(
+        codes(&e),
+        [
+            (Code::VF0805, Some("Data/Database")),
+            (Code::VF0803, Some("Data/Database")),
+        ],
+        "{e:#?}"
+    );
+    assert!(
+        matches!(
+            &e[0],
+            SynthError::Empty {
+                property: "PortRanges",
+                ..
+            }
+        ),
+        "{:?}",
+        e[0]
+    );
+    assert!(
+        matches!(text(&e[1]), Some(("DnsResource.DomainName", "x", _))),
+        "{:?}",
+        e[1]
+    );
 }
 
 #[test]
@@ -153,13 +222,15 @@ fn the_endpoint_shares_a_zone_with_the_gateway() {
         endpoint_az: 1,
         ..Setup::default()
     });
-    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(
+        codes(&e),
+        [(Code::VF0803, Some("Consumer/OrdersDb"))],
+        "{e:#?}"
+    );
     assert!(
-        e[0].starts_with("Consumer/OrdersDb: SubnetIds \"AZ #1 of the region\"")
-            && e[0].contains(
-                "no zone in common with resource gateway Data/Gateway (AZ #0 of the region)"
-            ),
-        "{}",
+        matches!(text(&e[0]), Some(("SubnetIds", "AZ #1 of the region", reason))
+            if reason.contains("Data/Gateway") && reason.contains("AZ #0 of the region")),
+        "{:?}",
         e[0]
     );
 }
@@ -251,7 +322,7 @@ fn a_flow_reaches_a_lattice_resource_through_its_endpoint_or_says_why_not() {
 
 #[test]
 fn a_resource_gateway_takes_at_most_five_security_groups() {
-    let with_groups = |n: usize| -> Vec<String> {
+    let with_groups = |n: usize| -> Vec<SynthError> {
         let mut data = Stack::<Data>::new("Data");
         let vpc = data.add(
             "DataVpc",
@@ -284,14 +355,23 @@ fn a_resource_gateway_takes_at_most_five_security_groups() {
         );
         let mut app = App::new("groups");
         app.add_stack(data);
-        error_messages(&app)
+        synth_errors(&app)
     };
     assert!(with_groups(5).is_empty());
     let e = with_groups(6);
-    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(codes(&e), [(Code::VF0804, Some("Data/Gateway"))], "{e:#?}");
     assert!(
-        e[0].contains("SecurityGroupIds is 6; AWS accepts 0 to 5"),
-        "{}",
+        matches!(
+            &e[0],
+            SynthError::OutOfBounds {
+                property: "SecurityGroupIds",
+                value: 6,
+                min: 0,
+                max: 5,
+                ..
+            }
+        ),
+        "{:?}",
         e[0]
     );
 }

@@ -2,12 +2,11 @@
 //! blackhole routes — their rules, and the traffic analysis through them.
 
 use vpcform_net::cfn;
+use vpcform_net::findings::{Code, SynthError, SynthWarning};
 use vpcform_net::prelude::*;
 use vpcform_net::traffic::PathKind;
 use vpcform_net::transit::{Blackhole, PropagationRouteTable};
 use vpcform_net::transit::{TransitGatewayRoute, TransitGatewayRouteTable};
-
-include!("common/report.rs");
 
 vpcform_net::topology! {
     stack Seg { vpc Hub, vpc Spoke }
@@ -179,8 +178,28 @@ fn flow(c: Change) -> (PathKind, String, Vec<String>) {
     (subnet.path, subnet.reason.unwrap_or_default(), subnet.hops)
 }
 
-fn errors(c: Change) -> Vec<String> {
-    error_messages(&app(c))
+/// The synthesis errors, as data: tests assert their codes, constructs and values (each code's
+/// text has its own snapshot in `finding.rs`).
+fn errors(c: Change) -> Vec<SynthError> {
+    app(c).synth().err().map(|e| e.0).unwrap_or_default()
+}
+
+/// Each error's code and construct.
+fn codes(errors: &[SynthError]) -> Vec<(Code, Option<&str>)> {
+    errors.iter().map(|e| (e.code(), e.construct())).collect()
+}
+
+/// An `InvalidText`'s property, value and reason.
+fn text(e: &SynthError) -> Option<(&str, &str, &str)> {
+    match e {
+        SynthError::InvalidText {
+            property,
+            value,
+            reason,
+            ..
+        } => Some((property, value, reason)),
+        _ => None,
+    }
 }
 
 #[test]
@@ -221,27 +240,45 @@ fn associations_need_the_default_route_table_off_and_each_table_once() {
         default_on: true,
         ..Change::default()
     });
-    assert_eq!(e.len(), 2, "{e:#?}");
-    assert!(
-        e.iter()
-            .all(|e| e.contains("the transit gateway's default route table is on")),
+    assert_eq!(
+        codes(&e),
+        [
+            (Code::VF0803, Some("Seg/HubAttachment")),
+            (Code::VF0803, Some("Seg/SpokeAttachment")),
+        ],
         "{e:#?}"
     );
+    // Each association is refused for the default route table, whose switch the fix names.
+    for (e, table) in e.iter().zip(["Seg/HubTable", "Seg/SpokesTable"]) {
+        assert!(
+            matches!(text(e), Some(("TransitGatewayRouteTableAssociation", value, reason))
+                if value == table && reason.contains("default_route_table")),
+            "{e:?}"
+        );
+    }
     let e = errors(Change {
         twice: true,
         ..Change::default()
     });
-    assert_eq!(e.len(), 3, "{e:#?}");
+    assert_eq!(
+        codes(&e),
+        [
+            (Code::VF0803, Some("Seg/SpokeAttachment")),
+            (Code::VF0803, Some("Seg/SpokeAttachment")),
+            (Code::VF0501, Some("Seg/Static2")),
+        ],
+        "{e:#?}"
+    );
     assert!(
-        e[0].starts_with(
-            "Seg/SpokeAttachment: TransitGatewayRouteTablePropagation \"Seg/HubTable\""
-        ) && e[0].contains("listed twice"),
-        "{}",
+        matches!(text(&e[0]), Some(("TransitGatewayRouteTablePropagation", "Seg/HubTable", reason))
+            if reason.contains("twice")),
+        "{:?}",
         e[0]
     );
     assert!(
-        e[2].starts_with("Seg/Static2: route table Seg/SpokesTable already has a route to 10.0.0.0/24 (Seg/Static1)"),
-        "{}",
+        matches!(&e[2], SynthError::DuplicateRoute { route_table, destination, other, .. }
+            if route_table == "Seg/SpokesTable" && destination == "10.0.0.0/24" && other == "Seg/Static1"),
+        "{:?}",
         e[2]
     );
 }
@@ -305,11 +342,15 @@ fn an_attachment_without_an_association_routes_nothing() {
     );
     let mut app = App::new("bare");
     app.add_stack(stack);
-    let w: Vec<String> = warning_messages(&app);
-    assert_eq!(w.len(), 1, "{w:#?}");
-    assert!(
-        w[0].starts_with("Bare/Att: the transit gateway's default route table is off"),
-        "{}",
-        w[0]
+    let w: Vec<SynthWarning> = match app.synth() {
+        Ok(assembly) => assembly.warnings().to_vec(),
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(
+        w.iter()
+            .map(|w| (w.code(), w.construct()))
+            .collect::<Vec<_>>(),
+        [(Code::VF0611, Some("Bare/Att"))],
+        "{w:#?}"
     );
 }

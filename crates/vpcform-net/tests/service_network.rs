@@ -3,6 +3,7 @@
 //! templates and the traffic analysis.
 
 use vpcform_net::cfn;
+use vpcform_net::findings::{Code, SynthError, SynthWarning};
 use vpcform_net::lattice::{
     LatticeResource, ResourceConfiguration, ServiceNetwork, ServiceNetworkEndpoint,
     ServiceNetworkResourceAssociation,
@@ -10,7 +11,6 @@ use vpcform_net::lattice::{
 use vpcform_net::prelude::*;
 use vpcform_net::traffic::PathKind;
 
-include!("common/report.rs");
 include!("common/lattice_data.rs");
 
 vpcform_net::topology! {
@@ -115,8 +115,23 @@ fn app(s: Setup, port: u16) -> App {
     app
 }
 
-fn errors(s: Setup) -> Vec<String> {
-    error_messages(&app(s, 5432))
+/// The synthesis errors, as data: tests assert their codes, constructs and values (each code's
+/// text has its own snapshot in `finding.rs`).
+fn errors(s: Setup) -> Vec<SynthError> {
+    app(s, 5432).synth().err().map(|e| e.0).unwrap_or_default()
+}
+
+/// The synthesis warnings; the synthesis must succeed.
+fn warnings(s: Setup) -> Vec<SynthWarning> {
+    match app(s, 5432).synth() {
+        Ok(assembly) => assembly.warnings().to_vec(),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Each error's code and construct.
+fn codes(errors: &[SynthError]) -> Vec<(Code, Option<&str>)> {
+    errors.iter().map(|e| (e.code(), e.construct())).collect()
 }
 
 /// The flow's path and reason, and the fix.
@@ -192,10 +207,14 @@ fn a_service_network_name_is_checked() {
             ..Setup::default()
         });
         if bad {
-            assert_eq!(e.len(), 1, "{name}: {e:#?}");
+            assert_eq!(
+                codes(&e),
+                [(Code::VF0803, Some("Data/Databases"))],
+                "{name}: {e:#?}"
+            );
             assert!(
-                e[0].starts_with(&format!("Data/Databases: Name \"{name}\"")),
-                "{}",
+                matches!(&e[0], SynthError::InvalidText { property: "Name", value, .. } if value == name),
+                "{:?}",
                 e[0]
             );
         } else {
@@ -210,12 +229,18 @@ fn only_a_configuration_that_allows_it_joins_a_shareable_network() {
         shareable: true,
         ..Setup::default()
     });
-    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(
+        codes(&e),
+        [(Code::VF0803, Some("Data/DatabaseInNetwork"))],
+        "{e:#?}"
+    );
+    // Names the shareable network, and the fix on the configuration.
     assert!(
-        e[0].starts_with("Data/DatabaseInNetwork: ResourceConfigurationId \"Data/Database\"")
-            && e[0].contains("service network Data/Databases is shareable")
-            && e[0].contains("`.shareable_service_networks(true)` on Data/Database"),
-        "{}",
+        matches!(&e[0], SynthError::InvalidText { property: "ResourceConfigurationId", value, reason, .. }
+            if value == "Data/Database"
+                && reason.contains("Data/Databases")
+                && reason.contains(".shareable_service_networks(true)")),
+        "{:?}",
         e[0]
     );
     let allowed = Setup {
@@ -254,14 +279,21 @@ fn an_endpoint_sharing_no_zone_with_a_member_gateway_is_warned_about() {
         endpoint_az: 1,
         ..Setup::default()
     };
-    let w = warning_messages(&app(setup.clone(), 5432));
-    assert_eq!(w.len(), 1, "{w:#?}");
+    let w = warnings(setup.clone());
+    assert_eq!(
+        w.iter()
+            .map(|w| (w.code(), w.construct()))
+            .collect::<Vec<_>>(),
+        [(Code::VF0710, Some("Consumer/DatabasesEndpoint"))],
+        "{w:#?}"
+    );
     assert!(
-        w[0].starts_with(
-            "Consumer/DatabasesEndpoint: the endpoint's zones (AZ #1 of the region) have none in \
-             common with resource gateway Data/Gateway (AZ #0 of the region) of Data/Database"
-        ),
-        "{}",
+        matches!(&w[0], SynthWarning::LatticeZoneMismatch { zones, resource, gateway, gateway_zones, .. }
+            if zones == "AZ #1 of the region"
+                && resource == "Data/Database"
+                && gateway == "Data/Gateway"
+                && gateway_zones == "AZ #0 of the region"),
+        "{:?}",
         w[0]
     );
     let (path, reason, fix) = flow(setup, 5432);
@@ -278,7 +310,7 @@ fn an_endpoint_sharing_no_zone_with_a_member_gateway_is_warned_about() {
         "{fix}"
     );
     // Same zone: no warning.
-    assert!(warning_messages(&app(Setup::default(), 5432)).is_empty());
+    assert!(warnings(Setup::default()).is_empty());
 }
 
 #[test]

@@ -5,6 +5,7 @@ use vpcform_net::deployment::{
     Amount, OperationPreferences, PermissionModel, StackSet, StackSetTargets,
 };
 use vpcform_net::existing::{ExistingId, ExistingSubnet, ExistingVpc};
+use vpcform_net::findings::{Code, SynthError};
 use vpcform_net::prelude::*;
 
 vpcform_net::topology! {
@@ -45,19 +46,50 @@ fn baseline() -> (
     (stack, vpc, subnet)
 }
 
-fn errors_of(set: StackSet<Baseline>) -> Vec<String> {
+/// One setting the StackSets API would refuse: what it is, the value given, and the help.
+type Refusal = (String, String, String);
+
+/// The stack set's synthesis errors, as data: each must be a StackSets refusal (`VF0918`) of
+/// stack set Baseline (each code's text has its own snapshot in `finding.rs`).
+fn errors_of(set: StackSet<Baseline>) -> Vec<Refusal> {
     let mut app = App::new("fleet");
     app.add_stack_set(set);
     match app.synth() {
         Ok(_) => Vec::new(),
-        Err(e) => e
-            .errors()
-            .iter()
-            .map(|e| match e.help() {
-                Some(help) => format!("{e}\nhelp: {help}"),
-                None => e.to_string(),
-            })
-            .collect(),
+        Err(e) => {
+            e.0.into_iter()
+                .map(|e| {
+                    assert_eq!(
+                        (e.code(), e.construct()),
+                        (Code::VF0918, Some("Baseline")),
+                        "{e:?}"
+                    );
+                    let help = e.help().unwrap_or_default();
+                    match e {
+                        SynthError::InvalidStackSet { what, value, .. } => (what, value, help),
+                        other => panic!("not a stack set's refusal: {other:?}"),
+                    }
+                })
+                .collect()
+        }
+    }
+}
+
+/// Asserts `found` is, in order, one refusal per `(what, value, key)`, the help of each naming
+/// its `key` (the value or call that fixes it).
+#[track_caller]
+fn assert_refused(found: &[Refusal], expected: &[(&str, &str, &str)]) {
+    let refused: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(what, value, _)| (what.as_str(), value.as_str()))
+        .collect();
+    let want: Vec<(&str, &str)> = expected
+        .iter()
+        .map(|(what, value, _)| (*what, *value))
+        .collect();
+    assert_eq!(refused, want, "{found:#?}");
+    for ((what, _, help), (_, _, key)) in found.iter().zip(expected) {
+        assert!(help.contains(key), "{what}: {help:?} does not name {key:?}");
     }
 }
 
@@ -115,13 +147,13 @@ fn targets_the_permission_model_cannot_use_are_errors() {
             .permission_model(PermissionModel::service_managed())
             .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0")),
     );
-    assert_eq!(
-        errors,
-        [
-            "stack set Baseline: StackSets refuses account \"1234\"\nhelp: an account ID is 12 digits",
-            "stack set Baseline: StackSets refuses targets \"1234\"\nhelp: service-managed stack sets target organizational units: use StackSetTargets::organizational_units (with except_accounts to leave some out)",
-            "stack set Baseline: StackSets refuses region \"moon-1\"\nhelp: a region code looks like us-east-1",
-        ]
+    assert_refused(
+        &errors,
+        &[
+            ("account", "1234", "12 digits"),
+            ("targets", "1234", "StackSetTargets::organizational_units"),
+            ("region", "moon-1", "us-east-1"),
+        ],
     );
     let (stack, vpc, _) = baseline();
     let errors = errors_of(
@@ -129,13 +161,13 @@ fn targets_the_permission_model_cannot_use_are_errors() {
             .targets(StackSetTargets::organizational_units(["ou-ab-1"]))
             .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0")),
     );
-    assert_eq!(
-        errors,
-        [
-            "stack set Baseline: StackSets refuses organizational unit \"ou-ab-1\"\nhelp: an OU ID looks like ou-ab12-11111111, a root's like r-ab12",
-            "stack set Baseline: StackSets refuses targets \"ou-ab-1\"\nhelp: organizational units need PermissionModel::service_managed(); self-managed stack sets target accounts",
-            "stack set Baseline: StackSets refuses regions \"none\"\nhelp: give the regions instances go to with .regions([...])",
-        ]
+    assert_refused(
+        &errors,
+        &[
+            ("organizational unit", "ou-ab-1", "ou-ab12-11111111"),
+            ("targets", "ou-ab-1", "PermissionModel::service_managed()"),
+            ("regions", "none", ".regions("),
+        ],
     );
 }
 
@@ -151,13 +183,11 @@ fn preferences_aws_refuses_are_errors() {
             .preferences(preferences)
             .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0"))
     };
-    assert_eq!(
-        errors_of(set(OperationPreferences::default()
+    assert_refused(
+        &errors_of(set(OperationPreferences::default()
             .max_concurrent(Amount::Count(5))
             .failure_tolerance(Amount::Count(1)))),
-        [
-            "stack set Baseline: StackSets refuses max concurrent \"5\"\nhelp: with strict failure tolerance CloudFormation runs at most failure tolerance + 1 = 2 accounts at once: raise failure_tolerance, or use soft_failure_tolerance()"
-        ]
+        &[("max concurrent", "5", "soft_failure_tolerance()")],
     );
     assert!(
         errors_of(set(OperationPreferences::default()
@@ -166,22 +196,20 @@ fn preferences_aws_refuses_are_errors() {
             .soft_failure_tolerance()))
         .is_empty()
     );
-    assert_eq!(
-        errors_of(set(OperationPreferences::default()
+    assert_refused(
+        &errors_of(set(OperationPreferences::default()
             .max_concurrent(Amount::Percentage(0))
             .failure_tolerance(Amount::Percentage(101)))),
-        [
-            "stack set Baseline: StackSets refuses max concurrent \"0%\"\nhelp: a percentage is 1 to 100",
-            "stack set Baseline: StackSets refuses failure tolerance \"101%\"\nhelp: a percentage is 0 to 100",
-        ]
+        &[
+            ("max concurrent", "0%", "1 to 100"),
+            ("failure tolerance", "101%", "0 to 100"),
+        ],
     );
-    assert_eq!(
-        errors_of(set(
+    assert_refused(
+        &errors_of(set(
             OperationPreferences::default().region_order(["eu-west-1"])
         )),
-        [
-            "stack set Baseline: StackSets refuses region order \"eu-west-1\"\nhelp: the order lists only the stack set's regions (us-east-1)"
-        ]
+        &[("region order", "eu-west-1", "(us-east-1)")],
     );
 }
 
@@ -195,11 +223,13 @@ fn parameter_values_must_fit_the_construct_and_the_targets() {
             .targets(StackSetTargets::accounts(["111111111111"]))
             .regions(["us-east-1"]),
     );
-    assert_eq!(
-        errors_without,
-        [
-            "stack set Baseline: StackSets refuses parameter \"Baseline/Vpc\"\nhelp: it has no value for the stack set's targets: give one with .parameter(&vpc, ExistingId::id(..)) (and .override_for(..) where targets differ), or declare it with ExistingId::ssm(..) so each account reads its own"
-        ]
+    assert_refused(
+        &errors_without,
+        &[(
+            "parameter",
+            "Baseline/Vpc",
+            ".parameter(&vpc, ExistingId::id(..))",
+        )],
     );
     // A subnet's ID for the VPC, an SSM name where the type takes an ID, an override for an
     // account and a region the set does not target.
@@ -216,14 +246,18 @@ fn parameter_values_must_fit_the_construct_and_the_targets() {
                 ExistingId::id("subnet-0123456789abcdef0"),
             ),
     );
-    assert_eq!(
-        errors,
-        [
-            "stack set Baseline: StackSets refuses value for Baseline/Vpc \"subnet-0123456789abcdef0\"\nhelp: an existing VPC ID is vpc- and 8 or 17 lowercase hex digits",
-            "stack set Baseline: StackSets refuses override target \"999999999999\"\nhelp: an override applies to the stack set's own accounts (111111111111)",
-            "stack set Baseline: StackSets refuses override region \"eu-west-1\"\nhelp: an override applies to the stack set's regions (us-east-1)",
-            "stack set Baseline: StackSets refuses value for Baseline/PrivateA \"subnet-0123456789abcdef0\"\nhelp: it is declared with ExistingId::ssm(..), whose type takes an SSM name: give ExistingId::ssm(..)",
-        ]
+    assert_refused(
+        &errors,
+        &[
+            ("value for Baseline/Vpc", "subnet-0123456789abcdef0", "vpc-"),
+            ("override target", "999999999999", "(111111111111)"),
+            ("override region", "eu-west-1", "(us-east-1)"),
+            (
+                "value for Baseline/PrivateA",
+                "subnet-0123456789abcdef0",
+                "give ExistingId::ssm(..)",
+            ),
+        ],
     );
 }
 
@@ -238,11 +272,13 @@ fn a_stack_set_cannot_export() {
             .regions(["us-east-1"])
             .parameter(&vpc, ExistingId::id("vpc-0123456789abcdef0")),
     );
-    assert_eq!(
-        errors,
-        [
-            "stack set Baseline: StackSets refuses exports and imports \"Baseline-VpcId\"\nhelp: a stack set's instances cannot import or export (each account and region would hold its own); pass values as parameters of existing constructs"
-        ]
+    assert_refused(
+        &errors,
+        &[(
+            "exports and imports",
+            "Baseline-VpcId",
+            "parameters of existing constructs",
+        )],
     );
 }
 
@@ -270,14 +306,14 @@ fn exclusions_overrides_and_the_administrators_region() {
                 ExistingId::ssm("/legacy/private-a"),
             ),
     );
-    assert_eq!(
-        errors,
-        [
-            "stack set Baseline: StackSets refuses administrator region \"moon-1\"\nhelp: a region code looks like us-east-1",
-            "stack set Baseline: StackSets refuses excluded accounts \"222222222222\"\nhelp: except_accounts leaves accounts out of organizational units; with account targets, leave them out of the list",
-            "stack set Baseline: StackSets refuses override \"Baseline/PrivateA\"\nhelp: an override names at least one target and one region",
-            "stack set Baseline: StackSets refuses override \"Baseline/PrivateA\"\nhelp: an override names at least one target and one region",
-        ]
+    assert_refused(
+        &errors,
+        &[
+            ("administrator region", "moon-1", "us-east-1"),
+            ("excluded accounts", "222222222222", "except_accounts"),
+            ("override", "Baseline/PrivateA", "one target and one region"),
+            ("override", "Baseline/PrivateA", "one target and one region"),
+        ],
     );
     let (stack, vpc, _) = baseline();
     let mut app = App::new("fleet");
@@ -364,20 +400,20 @@ fn every_existing_kind_takes_and_needs_values() {
     .iter()
     .enumerate()
     {
-        assert!(
-            missing[i].starts_with(&format!(
-                "stack set Baseline: StackSets refuses parameter \"{path}\""
-            )),
-            "{}",
-            missing[i]
+        assert_eq!(
+            (missing[i].0.as_str(), missing[i].1.as_str()),
+            ("parameter", *path),
+            "{missing:#?}"
         );
     }
     assert!(build(true, ExistingId::id("vpc-0123456789abcdef0")).is_empty());
-    assert_eq!(
-        build(true, ExistingId::ssm("/network/vpc-id")),
-        [
-            "stack set Baseline: StackSets refuses value for Baseline/Vpc \"/network/vpc-id\"\nhelp: it is declared with ExistingId::parameter(), whose type takes an ID: declare it with ExistingId::ssm(..) to give SSM names"
-        ]
+    assert_refused(
+        &build(true, ExistingId::ssm("/network/vpc-id")),
+        &[(
+            "value for Baseline/Vpc",
+            "/network/vpc-id",
+            "declare it with ExistingId::ssm(..)",
+        )],
     );
 }
 
@@ -435,15 +471,19 @@ fn bounds_roles_and_unit_overrides() {
         1,
         "an STS ARN is not an IAM role's"
     );
-    assert_eq!(
-        errors_of(set(
+    assert_refused(
+        &errors_of(set(
             OperationPreferences::default().max_concurrent(Amount::Count(0)),
-            PermissionModel::self_managed().roles("StackSetAdmin", "StackSetExecution")
+            PermissionModel::self_managed().roles("StackSetAdmin", "StackSetExecution"),
         )),
-        [
-            "stack set Baseline: StackSets refuses max concurrent \"0\"\nhelp: at least 1",
-            "stack set Baseline: StackSets refuses administration role \"StackSetAdmin\"\nhelp: a role ARN looks like arn:aws:iam::111122223333:role/AWSCloudFormationStackSetAdministrationRole",
-        ]
+        &[
+            ("max concurrent", "0", "at least 1"),
+            (
+                "administration role",
+                "StackSetAdmin",
+                "arn:aws:iam::111122223333:role/",
+            ),
+        ],
     );
     let (stack, vpc, _) = baseline();
     let errors = errors_of(
@@ -459,10 +499,8 @@ fn bounds_roles_and_unit_overrides() {
                 ExistingId::id("vpc-0123456789abcdef1"),
             ),
     );
-    assert_eq!(
-        errors,
-        [
-            "stack set Baseline: StackSets refuses override target \"ou-ab12-22222222\"\nhelp: an override applies to the stack set's own units (ou-ab12-11111111)"
-        ]
+    assert_refused(
+        &errors,
+        &[("override target", "ou-ab12-22222222", "(ou-ab12-11111111)")],
     );
 }
