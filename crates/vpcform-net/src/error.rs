@@ -755,6 +755,56 @@ pub enum SynthError {
         /// What to do.
         fix: String,
     },
+    /// A VPC attachment to a transit gateway of another region: an attachment names a transit
+    /// gateway of its own region (Transit Gateway guide, "Amazon VPC attachments"); across
+    /// regions, transit gateways peer.
+    #[error(
+        "{construct}: transit gateway {transit_gateway} is in {tgw_region} but the attachment's stack is in {region}; a VPC attaches to a transit gateway of its own region"
+    )]
+    TransitGatewayInOtherRegion {
+        /// The attachment.
+        construct: String,
+        /// The transit gateway.
+        transit_gateway: String,
+        /// The transit gateway's region.
+        tgw_region: String,
+        /// The attachment's region.
+        region: String,
+    },
+    /// A VPC attachment from an account the transit gateway is not shared with: another
+    /// account attaches only to a transit gateway shared with it through AWS RAM (Transit
+    /// Gateway guide, "Sharing transit gateways").
+    #[error(
+        "{construct}: transit gateway {transit_gateway} belongs to account {tgw_account}, and no resource share of the app shares it with account {account}, the attachment's"
+    )]
+    TransitGatewayNotShared {
+        /// The attachment.
+        construct: String,
+        /// The transit gateway.
+        transit_gateway: String,
+        /// The transit gateway's account.
+        tgw_account: String,
+        /// The attachment's account.
+        account: String,
+    },
+    /// Two constructs that must be in the same account (or region), one of whose stacks is
+    /// pinned and the other not: an unknown account or region never silently equals a pinned
+    /// one.
+    #[error(
+        "{construct}: the {what} of stack {unpinned} is not pinned while {other} is in {what} {pinned}; vpcform cannot tell whether they are the same"
+    )]
+    PlacementUnknown {
+        /// The construct whose rule compares them.
+        construct: String,
+        /// The other construct.
+        other: String,
+        /// `account` or `region`.
+        what: &'static str,
+        /// The stack whose account or region is unknown.
+        unpinned: String,
+        /// The pinned one.
+        pinned: String,
+    },
     /// A second attachment of one VPC to one transit gateway.
     #[error(
         "{construct}: VPC {vpc} is already attached to transit gateway {transit_gateway} by {other}; a VPC has one attachment per transit gateway (AWS: DuplicateTransitGatewayAttachment)"
@@ -1200,6 +1250,25 @@ impl SynthError {
                 format!("associate {vpc} with only one of this zone and {other}")
             }
             Self::ConnectedVpcsOverlap { fix, .. } => fix.clone(),
+            Self::TransitGatewayInOtherRegion {
+                region,
+                transit_gateway,
+                ..
+            } => format!(
+                "attach the VPC to a transit gateway in {region} and peer that one with \
+                 {transit_gateway} (transit gateway peering)"
+            ),
+            Self::TransitGatewayNotShared {
+                transit_gateway,
+                account,
+                ..
+            } => format!(
+                "share {transit_gateway} with account {account} through a ResourceShare, or \
+                 attach to a transit gateway of account {account}"
+            ),
+            Self::PlacementUnknown { what, unpinned, pinned, .. } => {
+                format!("pin stack {unpinned}'s {what} (Stack::{what}(\"{pinned}\") if it is the same)")
+            }
             Self::DuplicateTransitGatewayAttachment { other, .. } => {
                 format!("add the subnets to {other} and remove this attachment")
             }

@@ -503,6 +503,7 @@ const SUBNET_ROUTE_TABLES: &str =
     "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html";
 const IGW_ATTACHMENT: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html#gatewayattachment";
 const TGW_ATTACHMENTS: &str = "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html";
+const TGW_SHARING: &str = "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html";
 const TGW: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgateway.html";
 const RAM_SHARE: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html";
 const PEERING: &str = "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html";
@@ -545,6 +546,10 @@ const FLOWS: RuleSource =
     Vpcform("a rule of vpcform's traffic analysis: a flow names constructs of this app");
 const CATALOGUE: RuleSource =
     Vpcform("vpcform's service catalogue (from AWS's DescribeVpcEndpointServices) lacks it");
+const PLACEMENT: RuleSource = Vpcform(
+    "a rule of vpcform's model: a stack without a pinned account or region is deployed wherever \
+     the credentials point, so it cannot be known to match a pinned one",
+);
 const PER_PROPERTY: RuleSource = Vpcform(
     "one code for many properties, each with its own AWS rule: see the property's row in docs/aws-rules.md",
 );
@@ -598,6 +603,9 @@ declare_codes! {
         NoInternetGateway => VF0504 [construct] "needs an internet gateway the VPC lacks", Aws(IGW_ATTACHMENT);
         SubnetAlreadyAssociated => VF0505 [construct] "subnet associated with two route tables", Aws(SUBNET_ROUTE_TABLES);
         DuplicateTransitGatewayAttachment => VF0601 [construct] "VPC attached twice to one transit gateway", Aws(TGW_ATTACHMENTS);
+        TransitGatewayInOtherRegion => VF0630 [construct] "attachment to a transit gateway of another region", Aws(TGW_ATTACHMENTS);
+        TransitGatewayNotShared => VF0631 [construct] "attachment to a transit gateway of another account not shared with it", Aws(TGW_SHARING);
+        PlacementUnknown => VF0950 [construct] "account or region compared with one that is not pinned", PLACEMENT;
         ConnectedVpcsOverlap => VF0602 [construct] "connected VPCs with overlapping blocks", Aws(PEERING);
         InvalidSharePrincipal => VF0620 [construct] "RAM share principal in none of the forms RAM takes", Aws(RAM_SHARE);
         SharePrincipalInOtherPartition => VF0621 [construct] "RAM share principal of another partition", Aws(PARTITIONS);

@@ -151,6 +151,37 @@ pub(crate) struct Relations {
     pub(crate) propagating_into: HashMap<NodeKey, Vec<NodeKey>>,
     /// Service network → its resource associations.
     pub(crate) associations_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// Construct → the principals a RAM resource share of the app shares it with.
+    pub(crate) shared_with: HashMap<NodeKey, Vec<String>>,
+}
+
+/// Whether two constructs' accounts (or regions) are the same: each is its stack's, pinned or
+/// unknown (the deploying credentials'). An unknown one never silently equals a pinned one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Placement<'a> {
+    /// Both pinned to the same value, or both unknown (the same credentials deploy both).
+    Same,
+    /// Both pinned, to these different values: (this construct's, the other's).
+    Different(&'a str, &'a str),
+    /// One pinned, the other unknown: which stack is unknown, and the pinned value.
+    Unknown { unpinned: &'a str, pinned: &'a str },
+}
+
+impl<'a> Placement<'a> {
+    fn of(own: (&'a str, Option<&'a str>), other: (&'a str, Option<&'a str>)) -> Placement<'a> {
+        match (own.1, other.1) {
+            (Some(a), Some(b)) if a != b => Placement::Different(a, b),
+            (Some(pinned), None) => Placement::Unknown {
+                unpinned: other.0,
+                pinned,
+            },
+            (None, Some(pinned)) => Placement::Unknown {
+                unpinned: own.0,
+                pinned,
+            },
+            _ => Placement::Same,
+        }
+    }
 }
 
 /// Declares the closed set of constructs from `identity::constructs!`: the [`Node`] enum, its
@@ -305,6 +336,36 @@ impl<'a> Model<'a> {
     }
 
     /// The construct a key names, if it is one of the app's.
+    /// The region of `own`'s stack against `other`'s.
+    pub(crate) fn same_region(&self, own: NodeKey, other: NodeKey) -> Placement<'a> {
+        self.placement(own, other, |s| s.region.as_deref())
+    }
+
+    /// The account of `own`'s stack against `other`'s.
+    pub(crate) fn same_account(&self, own: NodeKey, other: NodeKey) -> Placement<'a> {
+        self.placement(own, other, |s| s.account.as_deref())
+    }
+
+    fn placement(
+        &self,
+        own: NodeKey,
+        other: NodeKey,
+        field: impl Fn(&'a StackDef) -> Option<&'a str>,
+    ) -> Placement<'a> {
+        match (self.stack(own.stack), self.stack(other.stack)) {
+            (Some(a), Some(b)) => Placement::of((&a.name, field(a)), (&b.name, field(b))),
+            _ => Placement::Same,
+        }
+    }
+
+    /// The principals the app's RAM shares share `key` with.
+    pub(crate) fn shared_with(&self, key: NodeKey) -> &[String] {
+        self.relations
+            .shared_with
+            .get(&key)
+            .map_or(&[], Vec::as_slice)
+    }
+
     pub(crate) fn node(&self, key: NodeKey) -> Option<&'a Node> {
         self.stack(key.stack)?.nodes.get(key.index as usize)
     }

@@ -244,7 +244,15 @@ impl ConstructNode for ResourceShareNode {
         None
     }
 
-    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+    fn relate(&self, _key: NodeKey, relations: &mut Relations) {
+        for (handle, _) in &self.resources {
+            relations
+                .shared_with
+                .entry(handle.key)
+                .or_default()
+                .extend(self.principals.iter().cloned());
+        }
+    }
 
     fn check(&self, check: &mut Check<'_>) {
         for (handle, _) in &self.resources {

@@ -15,7 +15,7 @@ use super::vpc::VpcRef;
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render};
-use crate::model::{ConstructNode, Drawing, Pricing, Relations};
+use crate::model::{ConstructNode, Drawing, Placement, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -102,6 +102,52 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for TransitGatewayA
 }
 
 impl TransitGatewayAttachmentNode {
+    /// A VPC attaches to a transit gateway of its own region (Transit Gateway guide, "Amazon
+    /// VPC attachments": across regions, gateways peer), and of its own account unless the
+    /// gateway is shared with that account through AWS RAM ("Sharing transit gateways"). An
+    /// account or region left unpinned is not assumed to match a pinned one.
+    fn check_placement(&self, check: &mut Check<'_>, tgw: NodeKey) {
+        let construct = check.path(&self.id);
+        let transit_gateway = check.model.path(tgw);
+        let unknown = |what, unpinned: &str, pinned: &str| SynthError::PlacementUnknown {
+            construct: construct.clone(),
+            other: transit_gateway.clone(),
+            what,
+            unpinned: unpinned.to_string(),
+            pinned: pinned.to_string(),
+        };
+        match check.model.same_region(check.key, tgw) {
+            Placement::Same => {}
+            Placement::Different(region, tgw_region) => {
+                check.report(SynthError::TransitGatewayInOtherRegion {
+                    construct: construct.clone(),
+                    transit_gateway: transit_gateway.clone(),
+                    tgw_region: tgw_region.to_string(),
+                    region: region.to_string(),
+                })
+            }
+            Placement::Unknown { unpinned, pinned } => {
+                check.report(unknown("region", unpinned, pinned))
+            }
+        }
+        let shared_with = check.model.shared_with(tgw);
+        match check.model.same_account(check.key, tgw) {
+            Placement::Same => {}
+            Placement::Different(account, _) if shares_with(shared_with, account) => {}
+            Placement::Different(account, tgw_account) => {
+                check.report(SynthError::TransitGatewayNotShared {
+                    construct: construct.clone(),
+                    transit_gateway: transit_gateway.clone(),
+                    tgw_account: tgw_account.to_string(),
+                    account: account.to_string(),
+                })
+            }
+            Placement::Unknown { unpinned, pinned } => {
+                check.report(unknown("account", unpinned, pinned))
+            }
+        }
+    }
+
     /// The transit gateway construct this attachment names, when the app has it.
     pub(crate) fn transit_gateway_key(&self) -> Option<NodeKey> {
         self.transit_gateway.key()
@@ -240,6 +286,9 @@ impl ConstructNode for TransitGatewayAttachmentNode {
         // One subnet per AZ (EC2 CreateTransitGatewayVpcAttachment: DuplicateSubnetsInSameZone).
         check_one_subnet_per_az(check, &self.id, &self.subnets);
         check.linked(&self.transit_gateway, &self.id, "TransitGatewayId");
+        if let Some(tgw) = self.transit_gateway_key() {
+            self.check_placement(check, tgw);
+        }
         if let Some(tgw) = &self.transit_gateway.source {
             // One attachment per VPC and transit gateway: EC2 refuses a second
             // (DuplicateTransitGatewayAttachment; docs/aws-rules.md §18.2).
@@ -296,4 +345,12 @@ impl ConstructNode for TransitGatewayAttachmentNode {
             transit_gateway: self.transit_gateway_key(),
         }
     }
+}
+
+/// Whether RAM principals cover `account`: the account itself, or an organization or
+/// organizational unit (whose member accounts vpcform cannot list at synth).
+fn shares_with(principals: &[String], account: &str) -> bool {
+    principals
+        .iter()
+        .any(|p| p == account || p.contains(":organization/") || p.contains(":ou/"))
 }

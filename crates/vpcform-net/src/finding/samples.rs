@@ -350,6 +350,18 @@ fn routes_and_gateways(code: &str) -> Option<Finding> {
 fn transit(code: &str) -> Option<Finding> {
     use {SynthError as E, SynthWarning as W};
     match code {
+        "VF0630" => error(E::TransitGatewayInOtherRegion {
+            construct: s("SpokeWest/Attachment"),
+            transit_gateway: s("Network/Tgw"),
+            tgw_region: s("us-east-1"),
+            region: s("eu-west-1"),
+        }),
+        "VF0631" => error(E::TransitGatewayNotShared {
+            construct: s("SpokeB/Attachment"),
+            transit_gateway: s("Network/Tgw"),
+            tgw_account: s("111122223333"),
+            account: s("444455556666"),
+        }),
         "VF0601" => error(E::DuplicateTransitGatewayAttachment {
             construct: s("Net/Attachment2"),
             vpc: s("Net/Vpc"),
@@ -555,6 +567,13 @@ fn stacks_and_ids(code: &str) -> Option<Finding> {
 fn environments_and_stack_sets(code: &str) -> Option<Finding> {
     use {SynthError as E, SynthWarning as W};
     match code {
+        "VF0950" => error(E::PlacementUnknown {
+            construct: s("Spoke/Attachment"),
+            other: s("Network/Tgw"),
+            what: "region",
+            unpinned: s("Spoke"),
+            pinned: s("us-east-1"),
+        }),
         "VF0913" => error(E::UnknownExport {
             stack: s("Spoke"),
             export: s("Hub-TgwId"),

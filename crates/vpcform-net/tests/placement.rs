@@ -1,0 +1,175 @@
+//! Account and region across stacks: a VPC attaches to a transit gateway of its own region, and
+//! of another account only when the gateway is shared with it; an account or region left
+//! unpinned never silently equals a pinned one (issue 24).
+
+use vpcform_net::findings::{Code, SynthError};
+use vpcform_net::prelude::*;
+use vpcform_net::sharing::{ResourceShare, SharedResource};
+
+vpcform_net::topology! {
+    stack Network {}
+    stack Spoke { vpc A }
+}
+
+/// Where each stack is pinned, and whether the network shares its gateway.
+#[derive(Clone, Copy, Default)]
+struct Pins {
+    network: (Option<&'static str>, Option<&'static str>),
+    spoke: (Option<&'static str>, Option<&'static str>),
+    share_with: Option<&'static str>,
+}
+
+/// Network: a transit gateway, exported. Spoke: a VPC attached to it through the import.
+fn errors(pins: Pins) -> Vec<SynthError> {
+    // `SynthError` is not `Clone`: the test takes the errors out of the result.
+    let mut network = Stack::<Network>::new("Network");
+    if let Some(region) = pins.network.0 {
+        network = network.region(region);
+    }
+    if let Some(account) = pins.network.1 {
+        network = network.account(account);
+    }
+    let tgw = network.add("Tgw", TransitGateway::builder().build());
+    if let Some(principal) = pins.share_with {
+        network.add(
+            "TgwShare",
+            ResourceShare::builder()
+                .name("network-tgw")
+                .resources([SharedResource::from(&tgw)])
+                .principals([principal])
+                .build(),
+        );
+    }
+    let tgw_id = network.export("TgwId", &tgw);
+
+    let mut spoke = Stack::<Spoke>::new("Spoke");
+    if let Some(region) = pins.spoke.0 {
+        spoke = spoke.region(region);
+    }
+    if let Some(account) = pins.spoke.1 {
+        spoke = spoke.account(account);
+    }
+    let a = spoke.add("A", Vpc::<A>::builder().cidr(cidr!("10.1.0.0/16")).build());
+    let work = spoke.add(
+        "Work",
+        Subnet::builder()
+            .vpc(&a)
+            .cidr(cidr!("10.1.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let imported = spoke.import(&tgw_id);
+    spoke.add(
+        "Attachment",
+        TransitGatewayAttachment::builder()
+            .vpc(&a)
+            .transit_gateway(imported)
+            .subnets([&work])
+            .build(),
+    );
+    let mut app = App::new("placement");
+    app.add_stack(network);
+    app.add_stack(spoke);
+    match app.synth() {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.0,
+    }
+}
+
+fn codes(errors: &[SynthError]) -> Vec<(Code, Option<&str>)> {
+    errors.iter().map(|e| (e.code(), e.construct())).collect()
+}
+
+const EAST: Option<&str> = Some("us-east-1");
+const WEST: Option<&str> = Some("eu-west-1");
+const HUB: Option<&str> = Some("111122223333");
+const TEAM: Option<&str> = Some("444455556666");
+
+#[test]
+fn a_spoke_of_the_same_region_and_account_attaches() {
+    let same = Pins {
+        network: (EAST, HUB),
+        spoke: (EAST, HUB),
+        ..Pins::default()
+    };
+    assert!(errors(same).is_empty());
+    // Neither pinned: both are where the same credentials deploy them.
+    assert!(errors(Pins::default()).is_empty());
+}
+
+#[test]
+fn a_spoke_of_another_region_is_refused_with_peering_as_the_fix() {
+    let errors = errors(Pins {
+        network: (EAST, HUB),
+        spoke: (WEST, HUB),
+        ..Pins::default()
+    });
+    assert_eq!(codes(&errors), [(Code::VF0630, Some("Spoke/Attachment"))]);
+    assert!(matches!(
+        &errors[0],
+        SynthError::TransitGatewayInOtherRegion { tgw_region, region, .. }
+            if tgw_region == "us-east-1" && region == "eu-west-1"
+    ));
+    assert!(errors[0].help().is_some_and(|h| h.contains("peer")));
+}
+
+#[test]
+fn a_spoke_of_another_account_needs_the_gateway_shared_with_it() {
+    let unshared = Pins {
+        network: (EAST, HUB),
+        spoke: (EAST, TEAM),
+        ..Pins::default()
+    };
+    let found = errors(unshared);
+    assert_eq!(codes(&found), [(Code::VF0631, Some("Spoke/Attachment"))]);
+    assert!(matches!(
+        &found[0],
+        SynthError::TransitGatewayNotShared { tgw_account, account, .. }
+            if tgw_account == "111122223333" && account == "444455556666"
+    ));
+    // Shared with that account, or with an organization: accepted.
+    for principal in [
+        "444455556666",
+        "arn:aws:organizations::111122223333:organization/o-abcdefghij",
+    ] {
+        let shared = Pins {
+            share_with: Some(principal),
+            ..unshared
+        };
+        assert!(errors(shared).is_empty(), "{principal}");
+    }
+    // Shared with another account only: still refused.
+    let elsewhere = Pins {
+        share_with: Some("777788889999"),
+        ..unshared
+    };
+    assert_eq!(
+        codes(&errors(elsewhere)),
+        [(Code::VF0631, Some("Spoke/Attachment"))]
+    );
+}
+
+#[test]
+fn an_unpinned_region_or_account_never_equals_a_pinned_one() {
+    let region = errors(Pins {
+        network: (EAST, None),
+        spoke: (None, None),
+        ..Pins::default()
+    });
+    assert_eq!(codes(&region), [(Code::VF0950, Some("Spoke/Attachment"))]);
+    assert!(matches!(
+        &region[0],
+        SynthError::PlacementUnknown { what: "region", unpinned, pinned, .. }
+            if unpinned == "Spoke" && pinned == "us-east-1"
+    ));
+    let account = errors(Pins {
+        network: (None, None),
+        spoke: (None, TEAM),
+        ..Pins::default()
+    });
+    assert_eq!(codes(&account), [(Code::VF0950, Some("Spoke/Attachment"))]);
+    assert!(matches!(
+        &account[0],
+        SynthError::PlacementUnknown { what: "account", unpinned, .. } if unpinned == "Network"
+    ));
+}
