@@ -1239,10 +1239,12 @@ impl SynthError {
             Self::ZoneForNonAwsService { .. } => {
                 "give the endpoint service a private DNS name instead".into()
             }
-            Self::CrossAccountZoneAssociation { .. } => "associate it out of band with those two \
-                                                         API calls, or create the zone in that \
-                                                         account's stack"
-                .into(),
+            Self::CrossAccountZoneAssociation { .. } => {
+                "reach it through a Route 53 Profile that holds the zone, shared with that \
+                 account through AWS RAM and associated with its VPC; or create the zone in that \
+                 account's stack"
+                    .into()
+            }
             Self::ZoneConflictsWithPrivateDns { vpc, endpoint, .. } => {
                 format!("turn private DNS off on {endpoint}, or do not associate {vpc}")
             }

@@ -173,3 +173,130 @@ fn an_unpinned_region_or_account_never_equals_a_pinned_one() {
         SynthError::PlacementUnknown { what: "account", unpinned, .. } if unpinned == "Network"
     ));
 }
+
+mod zones {
+    //! A hub's private zone associated with a spoke VPC of another stack (its imported ID).
+
+    use vpcform_net::findings::{Code, SynthError};
+    use vpcform_net::prelude::*;
+
+    vpcform_net::topology! {
+        stack Hub { vpc Shared }
+        stack Spoke { vpc A }
+    }
+
+    type Pin = (Option<&'static str>, Option<&'static str>);
+
+    /// The hub: a VPC, an SQS endpoint and its zone, associated with the hub's VPC and the
+    /// spoke's (imported). Returns the errors, or the zone's `VPCs` as written.
+    fn synth(hub_pin: Pin, spoke_pin: Pin) -> Result<serde_json::Value, Vec<SynthError>> {
+        let mut spoke = Stack::<Spoke>::new("Spoke");
+        if let Some(region) = spoke_pin.0 {
+            spoke = spoke.region(region);
+        }
+        if let Some(account) = spoke_pin.1 {
+            spoke = spoke.account(account);
+        }
+        let a = spoke.add("A", Vpc::<A>::builder().cidr(cidr!("10.1.0.0/16")).build());
+        let spoke_id = spoke.export("VpcId", &a);
+
+        let mut hub = Stack::<Hub>::new("Hub");
+        if let Some(region) = hub_pin.0 {
+            hub = hub.region(region);
+        }
+        if let Some(account) = hub_pin.1 {
+            hub = hub.account(account);
+        }
+        let shared = hub.add(
+            "Shared",
+            Vpc::<Shared>::builder()
+                .cidr(cidr!("10.0.0.0/16"))
+                .enable_dns_support(true)
+                .enable_dns_hostnames(true)
+                .build(),
+        );
+        let subnet = hub.add(
+            "Endpoints",
+            Subnet::builder()
+                .vpc(&shared)
+                .cidr(cidr!("10.0.1.0/24"))
+                .availability_zone(Az::index(0))
+                .build(),
+        );
+        let group = hub.add("EndpointSg", SecurityGroup::builder().vpc(&shared).build());
+        let sqs = hub.add(
+            "Sqs",
+            InterfaceEndpoint::builder()
+                .vpc(&shared)
+                .service(services::Sqs)
+                .subnets([&subnet])
+                .security_groups([&group])
+                .private_dns(false)
+                .build(),
+        );
+        let spoke_vpc = hub.import(&spoke_id);
+        hub.add(
+            "SqsZone",
+            PrivateHostedZone::builder()
+                .endpoint(&sqs)
+                .vpcs([ZoneVpc::of(&shared), ZoneVpc::of(spoke_vpc)])
+                .build(),
+        );
+        let mut app = App::new("zones");
+        app.add_stack(spoke);
+        app.add_stack(hub);
+        let assembly = app.synth().map_err(|e| e.0)?;
+        let template = assembly
+            .stack("Hub")
+            .map(|s| s.template().to_json_pretty().unwrap_or_default())
+            .unwrap_or_default();
+        let json: serde_json::Value = serde_json::from_str(&template).unwrap_or_default();
+        Ok(json["Resources"]["SqsZone"]["Properties"]["VPCs"].clone())
+    }
+
+    #[test]
+    fn a_spoke_of_another_region_gets_its_own_vpc_region() {
+        let vpcs = synth(
+            (Some("us-east-1"), Some("111122223333")),
+            (Some("eu-west-1"), Some("111122223333")),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            vpcs[0]["VPCRegion"],
+            serde_json::json!({"Ref": "AWS::Region"})
+        );
+        assert_eq!(vpcs[1]["VPCRegion"], "eu-west-1");
+    }
+
+    #[test]
+    fn a_spoke_of_another_account_is_refused_with_a_profile_as_the_fix() {
+        let Err(errors) = synth(
+            (Some("us-east-1"), Some("111122223333")),
+            (Some("us-east-1"), Some("444455556666")),
+        ) else {
+            panic!("a zone associated with another account's VPC synthesized");
+        };
+        let found: Vec<_> = errors.iter().map(|e| (e.code(), e.construct())).collect();
+        assert_eq!(found, [(Code::VF0702, Some("Hub/SqsZone"))]);
+        assert!(
+            errors[0]
+                .help()
+                .is_some_and(|h| h.contains("Route 53 Profile"))
+        );
+    }
+
+    #[test]
+    fn a_spoke_of_unknown_region_or_account_is_not_assumed_the_hubs() {
+        let Err(errors) = synth((Some("us-east-1"), Some("111122223333")), (None, None)) else {
+            panic!("an unpinned spoke was assumed to match the pinned hub");
+        };
+        let found: Vec<_> = errors.iter().map(|e| (e.code(), e.construct())).collect();
+        assert_eq!(
+            found,
+            [
+                (Code::VF0950, Some("Hub/SqsZone")),
+                (Code::VF0950, Some("Hub/SqsZone"))
+            ]
+        );
+    }
+}

@@ -14,7 +14,7 @@ use crate::handle::AnyHandle;
 use crate::handle::{Handle, Linked};
 use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render, ServiceKey};
-use crate::model::{ConstructNode, Drawing, Pricing, Relations};
+use crate::model::{ConstructNode, Drawing, Placement, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
 
@@ -245,6 +245,52 @@ impl PrivateHostedZoneNode {
             .aws_name()
     }
 
+    /// An app VPC of another stack (an imported ID): of the zone's account, or CloudFormation
+    /// cannot associate it (the check `ZoneVpc::account` makes for an external one); its region
+    /// is written as `VPCRegion` (Route 53 associates VPCs of any region). An account or region
+    /// left unpinned is not assumed to match a pinned one.
+    fn check_vpc_placement(&self, check: &mut Check<'_>, key: NodeKey, vpc_path: &str) {
+        let unknown = |what, unpinned: &str, pinned: &str| SynthError::PlacementUnknown {
+            construct: check.path(&self.id),
+            other: vpc_path.to_string(),
+            what,
+            unpinned: unpinned.to_string(),
+            pinned: pinned.to_string(),
+        };
+        let account = match check.model.same_account(check.key, key) {
+            Placement::Same => None,
+            Placement::Different(_, vpc_account) => Some(SynthError::CrossAccountZoneAssociation {
+                construct: check.path(&self.id),
+                vpc: vpc_path.to_string(),
+                account: vpc_account.to_string(),
+            }),
+            Placement::Unknown { unpinned, pinned } => Some(unknown("account", unpinned, pinned)),
+        };
+        let region = match check.model.same_region(check.key, key) {
+            Placement::Unknown { unpinned, pinned } => Some(unknown("region", unpinned, pinned)),
+            Placement::Same | Placement::Different(..) => None,
+        };
+        for error in account.into_iter().chain(region) {
+            check.report(error);
+        }
+    }
+
+    /// `VPCRegion`: as stated, else the region of the VPC's stack when it is another stack's
+    /// and pinned, else the zone's own (`AWS::Region`).
+    fn vpc_region(&self, vpc: &ZoneVpcDef, ctx: &Render<'_>) -> Value {
+        let of_vpc_stack = vpc
+            .link
+            .source
+            .as_ref()
+            .and_then(|h| h.vpc)
+            .filter(|key| key.stack != ctx.stack.key)
+            .and_then(|key| ctx.model.stack(key.stack)?.region.clone());
+        vpc.region
+            .clone()
+            .or(of_vpc_stack)
+            .map_or_else(|| Value::reference("AWS::Region"), Value::String)
+    }
+
     fn check_vpc(&self, check: &mut Check<'_>, vpc: &ZoneVpcDef, service: &str) {
         check.linked(&vpc.link, &self.id, "VPCs");
         // Another account: only CreateVPCAssociationAuthorization + AssociateVPCWithHostedZone
@@ -274,6 +320,7 @@ impl PrivateHostedZoneNode {
             return;
         };
         let vpc_path = check.model.path(key);
+        self.check_vpc_placement(check, key, &vpc_path);
         // "To use private hosted zones, you must set … enableDnsHostnames, enableDnsSupport"
         // (Route 53 guide, private hosted zone considerations).
         if let Some(node) = check.model.get_key::<VpcNode>(key) {
@@ -414,12 +461,7 @@ impl ConstructNode for PrivateHostedZoneNode {
             .map(|vpc| {
                 let mut map = indexmap::IndexMap::new();
                 map.insert("VPCId".to_string(), vpc.link.value.clone());
-                map.insert(
-                    "VPCRegion".to_string(),
-                    vpc.region
-                        .clone()
-                        .map_or_else(|| Value::reference("AWS::Region"), Value::String),
-                );
+                map.insert("VPCRegion".to_string(), self.vpc_region(vpc, ctx));
                 Value::Map(map)
             })
             .collect();
