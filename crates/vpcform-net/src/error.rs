@@ -819,6 +819,25 @@ pub enum SynthError {
         /// The first attachment.
         other: String,
     },
+    /// An interface endpoint and the endpoint service it connects to, in different accounts,
+    /// whose zones are compared by name or index: each account maps names to physical zones
+    /// its own way, only AZ IDs are the same everywhere (PrivateLink guide, "Create an endpoint
+    /// service": consumers see the zones they share with the provider; aws-facts [17]).
+    #[error(
+        "{construct}: the endpoint (account {account}) and {service} (account {service_account}) compare availability zones across accounts, but {subnets} give a zone by name or index, which each account maps to its own physical zone"
+    )]
+    AzAcrossAccounts {
+        /// The endpoint.
+        construct: String,
+        /// Its account.
+        account: String,
+        /// The endpoint service.
+        service: String,
+        /// The service's account.
+        service_account: String,
+        /// The subnets (of either side) whose zone is a name or an index.
+        subnets: String,
+    },
     /// Two subnets of one construct that takes one per availability zone (an interface or
     /// resource endpoint, a load balancer, a transit gateway attachment, a resource gateway)
     /// in the same zone.
@@ -1274,6 +1293,9 @@ impl SynthError {
             Self::DuplicateTransitGatewayAttachment { other, .. } => {
                 format!("add the subnets to {other} and remove this attachment")
             }
+            Self::AzAcrossAccounts { subnets, .. } => {
+                format!("give {subnets} their zone by ID (Az::id(\"use1-az1\") and the like)")
+            }
             Self::DuplicateSubnetsInSameZone { first, second, .. } => {
                 format!("keep one of {first} and {second}")
             }
@@ -1376,6 +1398,17 @@ pub enum SynthWarning {
         construct: String,
         /// `resources` or `principals`.
         missing: &'static str,
+    },
+    /// A construct whose subnets give their zones in different forms (ID, name, index): an
+    /// index or name and an ID may be the same zone, and vpcform cannot tell.
+    #[error(
+        "{construct}: its subnets give their availability zones in different forms ({forms}); an index or a name and an ID cannot be compared, so two of them may be one zone"
+    )]
+    MixedAzForms {
+        /// The construct.
+        construct: String,
+        /// The forms used: `AZ ID, index`.
+        forms: String,
     },
     /// An interface endpoint in one availability zone: an outage of that zone cuts it off.
     #[error(
@@ -1527,6 +1560,9 @@ impl SynthWarning {
     pub fn help(&self) -> Option<String> {
         Some(match self {
             Self::AccessLogsWithoutTls { .. } => "add a TLS listener, or rely on flow logs".into(),
+            Self::MixedAzForms { .. } => {
+                "give every subnet's zone the same way: Az::id(…) where accounts differ".into()
+            }
             Self::Ipv6SupportUnknown { .. } => {
                 "check the service's IPv6 support, or use IpAddressType::Ipv4".into()
             }

@@ -503,6 +503,10 @@ const SUBNET_ROUTE_TABLES: &str =
     "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html";
 const IGW_ATTACHMENT: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html#gatewayattachment";
 const TGW_ATTACHMENTS: &str = "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html";
+// "AZ names map to different physical zones in different accounts, so align on AZ IDs"
+// (aws-facts [17]).
+const PRIVATELINK_AZS: &str =
+    "https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html";
 const TGW_SHARING: &str = "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html";
 const TGW: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgateway.html";
 const RAM_SHARE: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html";
@@ -602,6 +606,7 @@ declare_codes! {
         SecondInternetGateway => VF0503 [construct] "second internet gateway for a VPC", Aws(IGW_ATTACHMENT);
         NoInternetGateway => VF0504 [construct] "needs an internet gateway the VPC lacks", Aws(IGW_ATTACHMENT);
         SubnetAlreadyAssociated => VF0505 [construct] "subnet associated with two route tables", Aws(SUBNET_ROUTE_TABLES);
+        AzAcrossAccounts => VF0140 [construct] "availability zones compared across accounts by name or index", Aws(PRIVATELINK_AZS);
         DuplicateTransitGatewayAttachment => VF0601 [construct] "VPC attached twice to one transit gateway", Aws(TGW_ATTACHMENTS);
         TransitGatewayInOtherRegion => VF0630 [construct] "attachment to a transit gateway of another region", Aws(TGW_ATTACHMENTS);
         TransitGatewayNotShared => VF0631 [construct] "attachment to a transit gateway of another account not shared with it", Aws(TGW_SHARING);
@@ -649,6 +654,7 @@ declare_codes! {
     }
     SynthWarning Warning {
         Ipv6SupportUnknown => VF0214 [construct] "IPv6 support of the service unknown", CATALOGUE;
+        MixedAzForms => VF0141 [construct] "subnets giving their zones in different forms", Aws(PRIVATELINK_AZS);
         SingleAz => VF0208 [construct] "interface endpoint in one availability zone", Aws(INTERFACE_ENDPOINT);
         DefaultSecurityGroup => VF0410 [construct] "endpoint with the VPC's default security group", Aws(ENDPOINT_POLICY);
         LoadBalancerWithoutSecurityGroups => VF0411 [construct] "load balancer without security groups", Aws(NLB_SECURITY_GROUPS);

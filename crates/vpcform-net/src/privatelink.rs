@@ -21,7 +21,7 @@ use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
 use crate::constructs::subnet::SubnetNode;
 use crate::identity::NodeKey;
-use crate::model::{Model, Node};
+use crate::model::{Model, Node, Placement};
 use crate::stack::{Findings, StackDef};
 use crate::{Az, SynthError};
 
@@ -47,6 +47,14 @@ pub(crate) fn check_links(model: &Model<'_>, findings: &mut Findings) {
                 service_key,
                 service,
             };
+            if let Placement::Different(account, service_account) =
+                model.same_account(key, service_key)
+            {
+                // Names and indexes mean other zones in each account: only IDs compare.
+                link.check_zones_across_accounts(account, service_account, findings);
+                link.check_regions(findings);
+                continue;
+            }
             link.check_zones(findings);
             link.check_regions(findings);
         }
@@ -88,6 +96,42 @@ impl Link<'_> {
                     served: served_list.join(", "),
                 });
             }
+        }
+    }
+
+    /// Across accounts, every zone compared must be an AZ ID; then coverage compares IDs.
+    fn check_zones_across_accounts(
+        &self,
+        account: &str,
+        service_account: &str,
+        findings: &mut Findings,
+    ) {
+        let model = self.model;
+        let provider_subnets = self
+            .service
+            .network_load_balancers
+            .iter()
+            .filter_map(|nlb| model.get::<NetworkLoadBalancerNode>(nlb))
+            .flat_map(|nlb| &nlb.subnets);
+        let not_ids: Vec<String> = self
+            .endpoint
+            .subnets
+            .iter()
+            .chain(provider_subnets)
+            .filter_map(|s| Some((s, &model.get::<SubnetNode>(s)?.az)))
+            .filter(|(_, az)| !matches!(az, Az::Id(_)))
+            .map(|(s, az)| format!("{} ({az})", s.path()))
+            .collect();
+        if not_ids.is_empty() {
+            self.check_zones(findings);
+        } else {
+            findings.errors.push(SynthError::AzAcrossAccounts {
+                construct: self.consumer.path(&self.endpoint.id),
+                account: account.to_string(),
+                service: model.path(self.service_key),
+                service_account: service_account.to_string(),
+                subnets: not_ids.join(", "),
+            });
         }
     }
 

@@ -300,3 +300,146 @@ mod zones {
         );
     }
 }
+
+mod zones_across_accounts {
+    //! PrivateLink across accounts: each account maps zone names and indexes to its own
+    //! physical zones, so only AZ IDs compare.
+
+    use vpcform_net::findings::{Code, SynthError, SynthWarning};
+    use vpcform_net::prelude::*;
+    use vpcform_net::security::SecurityGroupRef;
+
+    vpcform_net::topology! {
+        stack Provider { vpc B }
+        stack Consumer { vpc C }
+    }
+
+    /// A provider (account 111122223333) with an NLB in `provider_azs` behind an endpoint
+    /// service; a consumer in `consumer_account` whose endpoint has subnets in `consumer_azs`.
+    fn synth(
+        provider_azs: [Az; 2],
+        consumer_azs: [Az; 2],
+        consumer_account: &str,
+    ) -> Result<Vec<SynthWarning>, Vec<SynthError>> {
+        let mut provider = Stack::<Provider>::new("Provider")
+            .region("us-east-1")
+            .account("111122223333");
+        let b = provider.add("B", Vpc::<B>::builder().cidr(cidr!("10.1.0.0/16")).build());
+        let [p1, p2] = provider_azs;
+        let b1 = provider.add(
+            "B1",
+            Subnet::builder()
+                .vpc(&b)
+                .cidr(cidr!("10.1.1.0/24"))
+                .availability_zone(p1)
+                .build(),
+        );
+        let b2 = provider.add(
+            "B2",
+            Subnet::builder()
+                .vpc(&b)
+                .cidr(cidr!("10.1.2.0/24"))
+                .availability_zone(p2)
+                .build(),
+        );
+        let nlb = provider.add(
+            "Nlb",
+            NetworkLoadBalancer::builder()
+                .subnets([&b1, &b2])
+                .security_groups(SecurityGroupRef::none())
+                .build(),
+        );
+        let service = provider.add(
+            "Service",
+            EndpointService::builder()
+                .network_load_balancers([&nlb])
+                .build(),
+        );
+        let export = provider.export("ServiceName", service.service_name());
+
+        let mut consumer = Stack::<Consumer>::new("Consumer")
+            .region("us-east-1")
+            .account(consumer_account);
+        let c = consumer.add("C", Vpc::<C>::builder().cidr(cidr!("10.0.0.0/16")).build());
+        let [c1, c2] = consumer_azs;
+        let s1 = consumer.add(
+            "C1",
+            Subnet::builder()
+                .vpc(&c)
+                .cidr(cidr!("10.0.1.0/24"))
+                .availability_zone(c1)
+                .build(),
+        );
+        let s2 = consumer.add(
+            "C2",
+            Subnet::builder()
+                .vpc(&c)
+                .cidr(cidr!("10.0.2.0/24"))
+                .availability_zone(c2)
+                .build(),
+        );
+        let imported = consumer.import(&export);
+        consumer.add(
+            "Endpoint",
+            InterfaceEndpoint::builder()
+                .vpc(&c)
+                .service(imported)
+                .subnets([&s1, &s2])
+                .build(),
+        );
+        let mut app = App::new("accounts");
+        app.add_stack(provider);
+        app.add_stack(consumer);
+        match app.synth() {
+            Ok(assembly) => Ok(assembly.warnings().to_vec()),
+            Err(errors) => Err(errors.0),
+        }
+    }
+
+    fn ids() -> [Az; 2] {
+        [Az::id("use1-az1"), Az::id("use1-az2")]
+    }
+
+    fn indexes() -> [Az; 2] {
+        [Az::index(0), Az::index(1)]
+    }
+
+    #[test]
+    fn indexes_across_accounts_are_refused_and_ids_compare() {
+        let Err(errors) = synth(indexes(), indexes(), "444455556666") else {
+            panic!("zones compared across accounts by index synthesized");
+        };
+        let found: Vec<_> = errors.iter().map(|e| (e.code(), e.construct())).collect();
+        assert_eq!(found, [(Code::VF0140, Some("Consumer/Endpoint"))]);
+        assert!(matches!(
+            &errors[0],
+            SynthError::AzAcrossAccounts { subnets, .. }
+                if subnets.contains("Consumer/C1") && subnets.contains("Provider/B2")
+        ));
+        // By ID on both sides: compared, and covered.
+        assert!(synth(ids(), ids(), "444455556666").is_ok());
+        // By ID, a zone the service does not serve is still found.
+        let Err(errors) = synth(
+            ids(),
+            [Az::id("use1-az1"), Az::id("use1-az4")],
+            "444455556666",
+        ) else {
+            panic!("an unserved zone synthesized");
+        };
+        let found: Vec<_> = errors.iter().map(|e| e.code()).collect();
+        assert_eq!(found, [Code::VF0304]);
+        // One account: indexes mean the same zones.
+        assert!(synth(indexes(), indexes(), "111122223333").is_ok());
+    }
+
+    #[test]
+    fn mixing_ids_and_indexes_in_one_construct_is_a_warning() {
+        let mixed = [Az::id("use1-az1"), Az::index(1)];
+        let warnings = synth(indexes(), mixed, "111122223333").unwrap_or_else(|e| panic!("{e:?}"));
+        let found: Vec<_> = warnings.iter().map(|w| (w.code(), w.construct())).collect();
+        assert!(
+            found.contains(&(Code::VF0141, Some("Consumer/Endpoint"))),
+            "{found:?}"
+        );
+    }
+}

@@ -313,6 +313,8 @@ fn privatelink_with(
     enforce: bool,
     acceptance_required: bool,
 ) -> (App, PathKind, Option<String>) {
+    // The two stacks may be of different accounts: their zones are given by ID, the one form
+    // that means the same zone in every account.
     let mut provider = Stack::<Provider>::new("Provider");
     if let Some(account) = provider_account {
         provider = provider.account(account);
@@ -326,7 +328,7 @@ fn privatelink_with(
         Subnet::builder()
             .vpc(&vpc_b)
             .cidr(cidr!("10.1.1.0/24"))
-            .availability_zone(Az::index(0))
+            .availability_zone(Az::id("use1-az1"))
             .build(),
     );
     let nlb_sg = provider.add(
@@ -377,7 +379,7 @@ fn privatelink_with(
         Subnet::builder()
             .vpc(&vpc_a)
             .cidr(cidr!("10.0.1.0/24"))
-            .availability_zone(Az::index(0))
+            .availability_zone(Az::id("use1-az1"))
             .build(),
     );
     let sg = consumer.add(

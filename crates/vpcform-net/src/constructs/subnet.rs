@@ -74,6 +74,15 @@ impl Az {
 
     /// Whether this zone is known to be none of `covered`: written like them and not among
     /// them (unknown is not missing).
+    /// How the zone is given: `AZ ID`, `name` or `index`.
+    pub(crate) fn form(&self) -> &'static str {
+        match self {
+            Az::Index(_) => "index",
+            Az::Name(_) => "name",
+            Az::Id(_) => "AZ ID",
+        }
+    }
+
     pub(crate) fn missing_from(&self, covered: &[&Az]) -> bool {
         covered.iter().any(|c| c.comparable(self)) && !covered.contains(&self)
     }
@@ -365,6 +374,7 @@ fn zone_problem(az: &Az, region: Option<&str>) -> Option<(String, String)> {
 /// Interface endpoints and load balancers take one subnet per availability zone: AWS answers a
 /// second with `DuplicateSubnetsInSameZone` (aws-facts §1 [3]).
 pub(crate) fn check_one_subnet_per_az(check: &mut Check<'_>, construct: &str, subnets: &[Handle]) {
+    check_az_forms(check, construct, subnets);
     let mut seen: std::collections::HashMap<&Az, &Handle> =
         std::collections::HashMap::with_capacity(subnets.len());
     for subnet in subnets {
@@ -401,6 +411,27 @@ pub(crate) fn check_one_subnet_per_az(check: &mut Check<'_>, construct: &str, su
                 slot.insert(subnet);
             }
         }
+    }
+}
+
+/// A construct's subnets giving their zones in different forms: an index or a name and an ID
+/// cannot be compared, so "one subnet per zone" and zone coverage cannot be told (a warning:
+/// within one account they may well differ).
+fn check_az_forms(check: &mut Check<'_>, construct: &str, subnets: &[Handle]) {
+    let mut forms: Vec<&'static str> = Vec::new();
+    for subnet in subnets {
+        if let Some(node) = check.get::<SubnetNode>(subnet) {
+            let form = node.az.form();
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
+    if forms.len() > 1 && forms.contains(&"AZ ID") {
+        check.warn(crate::SynthWarning::MixedAzForms {
+            construct: check.path(construct),
+            forms: forms.join(", "),
+        });
     }
 }
 

@@ -38,7 +38,7 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
 
 /// VF01xx: addresses.
 fn addresses(code: &str) -> Option<Finding> {
-    use SynthError as E;
+    use {SynthError as E, SynthWarning as W};
     match code {
         "VF0101" => error(E::InvalidCidr {
             construct: s("Net/Vpc"),
@@ -114,6 +114,17 @@ fn addresses(code: &str) -> Option<Finding> {
                 s("Net/Nlb (a Network Load Balancer)"),
                 s("Net/Sts (an interface endpoint)"),
             ],
+        }),
+        "VF0140" => error(E::AzAcrossAccounts {
+            construct: s("Consumer/Svc"),
+            account: s("444455556666"),
+            service: s("Provider/Service"),
+            service_account: s("111122223333"),
+            subnets: s("Consumer/A (AZ #0 of the region), Provider/NlbA (us-east-1a)"),
+        }),
+        "VF0141" => warning(W::MixedAzForms {
+            construct: s("Net/Sts"),
+            forms: s("AZ ID, index"),
         }),
         _ => None,
     }
