@@ -608,8 +608,8 @@ declare_codes! {
         SubnetAlreadyAssociated => VF0505 [construct] "subnet associated with two route tables", Aws(SUBNET_ROUTE_TABLES);
         AzAcrossAccounts => VF0140 [construct] "availability zones compared across accounts by name or index", Aws(PRIVATELINK_AZS);
         DuplicateTransitGatewayAttachment => VF0601 [construct] "VPC attached twice to one transit gateway", Aws(TGW_ATTACHMENTS);
-        TransitGatewayInOtherRegion => VF0630 [construct] "attachment to a transit gateway of another region", Aws(TGW_ATTACHMENTS);
-        TransitGatewayNotShared => VF0631 [construct] "attachment to a transit gateway of another account not shared with it", Aws(TGW_SHARING);
+        TransitGatewayInOtherRegion => VF0633 [construct] "attachment to a transit gateway of another region", Aws(TGW_ATTACHMENTS);
+        TransitGatewayNotShared => VF0634 [construct] "attachment to a transit gateway of another account not shared with it", Aws(TGW_SHARING);
         PlacementUnknown => VF0950 [construct] "account or region compared with one that is not pinned", PLACEMENT;
         ConnectedVpcsOverlap => VF0602 [construct] "connected VPCs with overlapping blocks", Aws(PEERING);
         InvalidSharePrincipal => VF0620 [construct] "RAM share principal in none of the forms RAM takes", Aws(RAM_SHARE);

@@ -104,7 +104,7 @@ fn a_spoke_of_another_region_is_refused_with_peering_as_the_fix() {
         spoke: (WEST, HUB),
         ..Pins::default()
     });
-    assert_eq!(codes(&errors), [(Code::VF0630, Some("Spoke/Attachment"))]);
+    assert_eq!(codes(&errors), [(Code::VF0633, Some("Spoke/Attachment"))]);
     assert!(matches!(
         &errors[0],
         SynthError::TransitGatewayInOtherRegion { tgw_region, region, .. }
@@ -121,7 +121,7 @@ fn a_spoke_of_another_account_needs_the_gateway_shared_with_it() {
         ..Pins::default()
     };
     let found = errors(unshared);
-    assert_eq!(codes(&found), [(Code::VF0631, Some("Spoke/Attachment"))]);
+    assert_eq!(codes(&found), [(Code::VF0634, Some("Spoke/Attachment"))]);
     assert!(matches!(
         &found[0],
         SynthError::TransitGatewayNotShared { tgw_account, account, .. }
@@ -145,7 +145,7 @@ fn a_spoke_of_another_account_needs_the_gateway_shared_with_it() {
     };
     assert_eq!(
         codes(&errors(elsewhere)),
-        [(Code::VF0631, Some("Spoke/Attachment"))]
+        [(Code::VF0634, Some("Spoke/Attachment"))]
     );
 }
 

@@ -361,13 +361,13 @@ fn routes_and_gateways(code: &str) -> Option<Finding> {
 fn transit(code: &str) -> Option<Finding> {
     use {SynthError as E, SynthWarning as W};
     match code {
-        "VF0630" => error(E::TransitGatewayInOtherRegion {
+        "VF0633" => error(E::TransitGatewayInOtherRegion {
             construct: s("SpokeWest/Attachment"),
             transit_gateway: s("Network/Tgw"),
             tgw_region: s("us-east-1"),
             region: s("eu-west-1"),
         }),
-        "VF0631" => error(E::TransitGatewayNotShared {
+        "VF0634" => error(E::TransitGatewayNotShared {
             construct: s("SpokeB/Attachment"),
             transit_gateway: s("Network/Tgw"),
             tgw_account: s("111122223333"),
