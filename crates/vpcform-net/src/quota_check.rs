@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use crate::SynthError;
+use crate::constructs::gateway_endpoint::GatewayEndpointNode;
 use crate::constructs::hosted_zone::PrivateHostedZoneNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
@@ -39,6 +40,10 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
     let quotas_of = |key: NodeKey| in_force.get(&key.stack).unwrap_or(&default);
     // Peering connections per VPC: both ends count, of every stack; counted in one pass.
     let mut peerings: HashMap<NodeKey, usize> = HashMap::new();
+    // Gateway endpoints per account and Region, as the stacks pin them: stacks that pin
+    // neither deploy to the same ambient account and Region, and an ambient one is never
+    // counted with a pinned one (a lower bound).
+    let mut gateway_endpoints: HashMap<(Option<&str>, Option<&str>), usize> = HashMap::new();
     for stack in model.stacks {
         let quotas = in_force.get(&stack.key).unwrap_or(&default);
         let rules = quotas.get(Quota::RulesPerSecurityGroup);
@@ -105,6 +110,22 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
                     "routes",
                     Quota::RoutesPerTransitGatewayRouteTable,
                 )
+            } else if GatewayEndpointNode::of(node).is_some() {
+                let count = gateway_endpoints
+                    .entry((stack.account.as_deref(), stack.region.as_deref()))
+                    .or_default();
+                *count += 1;
+                // Reported once, on the endpoint one past the quota.
+                let limit = quotas.get(Quota::GatewayEndpointsPerRegion);
+                (*count == limit as usize + 1).then(|| {
+                    exceeded(
+                        model.path(key),
+                        "gateway endpoints in its account and Region",
+                        *count,
+                        Quota::GatewayEndpointsPerRegion,
+                        limit,
+                    )
+                })
             } else if let Some(peering) = VpcPeeringNode::of(node) {
                 for vpc in [peering.vpc.vpc, peering.peer_vpc()].into_iter().flatten() {
                     *peerings.entry(vpc).or_default() += 1;

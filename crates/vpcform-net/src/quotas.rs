@@ -43,8 +43,6 @@ pub enum Quota {
 pub enum Checked {
     /// Counted at synth against the quota in force.
     AtSynth,
-    /// Not counted yet, though a program can exceed it (the reason).
-    NotYet(&'static str),
     /// What vpcform writes cannot exceed it (the reason).
     CannotExceed(&'static str),
 }
@@ -156,15 +154,14 @@ pub const QUOTAS: &[QuotaRow] = &[
         name: "Gateway VPC endpoints per Region",
         code: Some("vpc/L-1B52E74A"),
         default: 20,
-        counting: "per account and Region",
+        counting: "per account and Region, of every stack: stacks that pin neither count \
+                   together, a pinned one with those of its pins",
         setter: "gateway_endpoints_per_region",
-        split: "",
+        split: "share the gateway endpoints' route tables instead of adding endpoints",
         source: VPC_QUOTAS,
         confirmed: "20: AWS general reference, Amazon VPC endpoints and quotas (search tool, \
                     docs corpus); code: Service Quotas tooling (code corpus)",
-        checked: Checked::NotYet(
-            "needs the stacks' accounts and regions compared (issue 24's account-aware model)",
-        ),
+        checked: Checked::AtSynth,
     },
     QuotaRow {
         quota: Quota::PeeringConnectionsPerVpc,

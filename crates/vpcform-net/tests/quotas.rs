@@ -379,6 +379,50 @@ fn peering_connections_per_vpc_at_and_past_the_default() {
     assert_eq!(peerings(51), [(Code::VF1201, at("Consumer/VpcA"))]);
 }
 
+#[test]
+fn gateway_endpoints_per_region_at_and_past_the_default() {
+    // Two stacks that pin no account or region count together; one pinned elsewhere apart.
+    vpcform_net::topology! { stack Other { vpc VpcO } }
+    let endpoints = |here: usize, other_region: Option<&str>| {
+        let (mut stack, vpc) = consumer();
+        for i in 0..here {
+            let table = stack.add(&format!("T{i}"), RouteTable::builder().vpc(&vpc).build());
+            stack.add(
+                &format!("S3{i}"),
+                GatewayEndpoint::builder()
+                    .vpc(&vpc)
+                    .service(services::S3)
+                    .route_tables([&table])
+                    .build(),
+            );
+        }
+        let mut other = Stack::<Other>::new("Other");
+        if let Some(region) = other_region {
+            other = other.region(region);
+        }
+        let vpc = other.add(
+            "VpcO",
+            Vpc::<VpcO>::builder().cidr(cidr!("10.1.0.0/16")).build(),
+        );
+        let table = other.add("T", RouteTable::builder().vpc(&vpc).build());
+        other.add(
+            "S3",
+            GatewayEndpoint::builder()
+                .vpc(&vpc)
+                .service(services::S3)
+                .route_tables([&table])
+                .build(),
+        );
+        let mut app = App::new("test");
+        app.add_stack(stack);
+        app.add_stack(other);
+        error_codes(&app)
+    };
+    assert_eq!(endpoints(19, None), []);
+    assert_eq!(endpoints(20, None), [(Code::VF1201, at("Other/S3"))]);
+    assert_eq!(endpoints(20, Some("eu-west-1")), []);
+}
+
 // ── Transit gateways and zones: at a declared quota and one past it ────────────────────
 
 #[test]
