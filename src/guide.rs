@@ -44,3 +44,6 @@ pub mod codes {}
 
 #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/assembly.md"))]
 pub mod assembly {}
+
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/quotas.md"))]
+pub mod quotas {}

@@ -42,8 +42,8 @@ pub use vpcform_deploy as deploy;
 pub use vpcform_net::{
     App, Assembly, Construct, Manifest, ManifestStack, Pseudo, RawResourceRef, Stack,
     SynthesizedStack, Tags, Value, cidr, cost, deployment, endpoints, existing, export, findings,
-    handles, lattice, policy, privatelink, security, services, sharing, topology, traffic, transit,
-    vpc, zones,
+    handles, lattice, policy, privatelink, quotas, security, services, sharing, topology, traffic,
+    transit, vpc, zones,
 };
 
 pub mod guide;

@@ -37,6 +37,8 @@ pub struct App {
     flows: Vec<Flow>,
     require_private_traffic: bool,
     prices: Option<Prices>,
+    /// Quotas raised for every stack (`App::quotas`).
+    quotas: crate::quotas::Quotas,
 }
 
 impl App {
@@ -54,6 +56,7 @@ impl App {
             flows: Vec::new(),
             require_private_traffic: false,
             prices: None,
+            quotas: crate::quotas::Quotas::default(),
         }
     }
 
@@ -131,6 +134,21 @@ impl App {
         self.require_private_traffic = true;
     }
 
+    /// Declares the quotas AWS raised for the app's accounts and regions; a stack's own
+    /// ([`Stack::quotas`](crate::Stack::quotas)) override them quota by quota. Default: AWS's
+    /// defaults, listed in [`quotas::QUOTAS`](crate::quotas::QUOTAS). Synthesis counts the
+    /// constructs against the quotas in force: a security group with more rules, a route
+    /// table with more routes, … is an error naming the construct, the count and the quota.
+    ///
+    /// ```
+    /// use vpcform_net::quotas::Quotas;
+    /// let mut app = vpcform_net::App::new("landing-zone");
+    /// app.quotas(Quotas::default().rules_per_security_group(120).routes_per_route_table(100));
+    /// ```
+    pub fn quotas(&mut self, quotas: crate::quotas::Quotas) {
+        self.quotas = quotas;
+    }
+
     /// Uses these unit prices for the cost estimate. Default: the bundled us-east-1 list prices
     /// ([`Prices::us_east_1`]).
     ///
@@ -201,6 +219,7 @@ impl App {
             .iter()
             .map(|stack| crate::synth::stack(stack, &model, &mut findings))
             .collect();
+        crate::quota_check::check(&model, &self.quotas, &mut findings);
         let depends = check_imports(&model, &mut findings.errors);
         let mut stack_sets: Vec<Option<crate::StackSetSpec>> =
             (0..self.stacks.len()).map(|_| None).collect();

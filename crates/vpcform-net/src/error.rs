@@ -1023,13 +1023,16 @@ pub enum SynthError {
         /// The `ServiceRegion` given.
         service_region: String,
     },
-    /// More subnets in a VPC than AWS's default quota.
-    #[error("{vpc}: {count} subnets exceed AWS's default quota of 200 subnets per VPC")]
+    /// More subnets in a VPC than the quota in force (AWS's default 200, or the raised value
+    /// the program declared).
+    #[error("{vpc}: {count} subnets exceed the quota of {quota} subnets per VPC (vpc/L-407747CB)")]
     TooManySubnets {
         /// The VPC.
         vpc: String,
         /// How many.
         count: usize,
+        /// The quota in force.
+        quota: u32,
     },
     /// Subnets that together need more addresses than their VPC has.
     #[error(
@@ -1092,6 +1095,47 @@ pub enum SynthError {
     /// The prices for the cost estimate could not be read.
     #[error("cost estimate: {0}")]
     Prices(PricesError),
+    // Issue 24, quotas (quotas.rs, quota_check.rs).
+    /// A construct, VPC or table over an AWS quota in force (the default, or the value the
+    /// program declared raised): one finding per construct, whatever the rules or routes.
+    #[error(
+        "{construct}: {count} {counted} exceed the quota of {limit} in force for \"{quota}\" \
+         ({code})"
+    )]
+    QuotaExceeded {
+        /// The construct (`Stack/Id`) over the quota.
+        construct: String,
+        /// What was counted, e.g. "inbound IPv4 rules".
+        counted: String,
+        /// How many.
+        count: usize,
+        /// The quota's name (`quotas::QUOTAS`).
+        quota: &'static str,
+        /// Its Service Quotas code, or "no quota code".
+        code: &'static str,
+        /// The quota in force.
+        limit: u32,
+        /// What to do instead of raising it.
+        split: &'static str,
+        /// The `Quotas` method declaring it raised.
+        setter: &'static str,
+    },
+    /// Declared quotas whose rules per security group × security groups per network interface
+    /// exceed AWS's 1,000: AWS does not grant that pair.
+    #[error(
+        "{stack}: the declared quotas give {rules} rules per security group × {groups} groups \
+         per network interface = {product}, over AWS's 1,000"
+    )]
+    QuotaProductTooLarge {
+        /// The stack whose quotas (its own over the app's) are in force.
+        stack: String,
+        /// Rules per security group in force.
+        rules: u32,
+        /// Security groups per network interface in force.
+        groups: u32,
+        /// Their product.
+        product: u64,
+    },
     /// A problem the template model found.
     #[error("{stack}: {source}")]
     Template {
@@ -1339,9 +1383,10 @@ impl SynthError {
                 "create the endpoint in a VPC of {service_region}, or reach it over peering or a \
                  transit gateway"
             ),
-            Self::TooManySubnets { .. } => {
-                "split the subnets across VPCs, or request a quota increase first".into()
-            }
+            Self::TooManySubnets { count, .. } => format!(
+                "split the subnets across VPCs, or declare the quota AWS raised for this \
+                 account: `Quotas::default().subnets_per_vpc({count})` on the app or the stack"
+            ),
             Self::SubnetsExceedVpc { .. } => {
                 "use fewer or smaller subnets, or a larger VPC block".into()
             }
@@ -1351,6 +1396,19 @@ impl SynthError {
             Self::TrafficNotPrivate { fix, .. } => fix.clone(),
             Self::Prices(..) => {
                 "give a prices file of the shape of vpcform-net's prices/us-east-1.json".into()
+            }
+            Self::QuotaExceeded {
+                split,
+                setter,
+                count,
+                ..
+            } => format!(
+                "{split}, or declare the quota AWS raised for this account: \
+                 `Quotas::default().{setter}({count})` on the app or the stack"
+            ),
+            Self::QuotaProductTooLarge { .. } => {
+                "lower one of the two declared quotas so that their product is at most 1,000"
+                    .into()
             }
             Self::Template { .. } => "fix the construct or raw resource the error names".into(),
         })

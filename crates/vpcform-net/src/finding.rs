@@ -651,6 +651,9 @@ declare_codes! {
         InvalidVolume => VF1002 [] "flow volume that is not a volume", FLOWS;
         TrafficNotPrivate => VF1003 [] "traffic that is not private", Aws(CENTRAL_ENDPOINTS);
         Prices => VF1101 [] "prices that cannot be read", Vpcform("the cost estimate's prices file is vpcform's own format");
+        // Issue 24, quotas.
+        QuotaExceeded => VF1201 [construct] "construct over an AWS quota", Aws(VPC_QUOTAS);
+        QuotaProductTooLarge => VF1202 [stack] "declared quotas over 1,000 rules × groups", Aws(VPC_QUOTAS);
     }
     SynthWarning Warning {
         Ipv6SupportUnknown => VF0214 [construct] "IPv6 support of the service unknown", CATALOGUE;

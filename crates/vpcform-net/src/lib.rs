@@ -58,6 +58,8 @@ mod markers;
 mod model;
 pub mod policy;
 pub mod privatelink;
+mod quota_check;
+pub mod quotas;
 mod regions;
 pub mod services;
 mod stack;

@@ -536,6 +536,21 @@ impl<'a> Model<'a> {
             .filter_map(move |&key| self.get_key::<N>(key).map(|n| (key, n)))
     }
 
+    /// How many attachments a transit gateway has, of every stack (quota checks).
+    pub(crate) fn attachment_count(&self, transit_gateway: NodeKey) -> usize {
+        self.relations
+            .attachments_of
+            .get(&transit_gateway)
+            .map_or(0, Vec::len)
+    }
+
+    /// How many routes a transit gateway route table holds, of every stack: its static
+    /// routes and one per attachment propagating into it (its VPC's block; quota checks).
+    pub(crate) fn tgw_route_count(&self, table: NodeKey) -> usize {
+        let count = |map: &HashMap<NodeKey, Vec<NodeKey>>| map.get(&table).map_or(0, Vec::len);
+        count(&self.relations.tgw_routes_of) + count(&self.relations.propagating_into)
+    }
+
     /// A load balancer's listeners.
     pub(crate) fn listeners_of(&self, nlb: NodeKey) -> impl Iterator<Item = &'a ListenerNode> + '_ {
         self.keys(self.relations.listeners_of.get(&nlb))

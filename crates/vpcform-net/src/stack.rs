@@ -67,6 +67,7 @@ impl<S: StackMarker> Stack<S> {
                 created: std::panic::Location::caller(),
                 locations: Vec::new(),
                 allowed: Vec::new(),
+                quotas: None,
             },
             _stack: PhantomData,
         }
@@ -369,6 +370,22 @@ impl<S: StackMarker> Stack<S> {
         });
     }
 
+    /// Declares the quotas AWS raised for this stack's account and region, over the app's
+    /// ([`App::quotas`](crate::App::quotas)) quota by quota; the others stay AWS's defaults
+    /// (listed in [`quotas::QUOTAS`](crate::quotas::QUOTAS)). Synthesis counts the stack's
+    /// constructs against them.
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// use vpcform_net::quotas::Quotas;
+    /// vpcform_net::topology! { stack Hub { vpc Shared } }
+    /// let mut stack = Stack::<Hub>::new("Hub");
+    /// stack.quotas(Quotas::default().rules_per_security_group(120));
+    /// ```
+    pub fn quotas(&mut self, quotas: crate::quotas::Quotas) {
+        self.def.quotas = Some(quotas);
+    }
+
     /// Allows a warning code for every construct of this stack (and the stack itself), as
     /// clippy's `#[allow]`: its warnings are left out of
     /// [`Assembly::warnings`](crate::Assembly::warnings) and the output, and counted in
@@ -516,6 +533,8 @@ pub struct StackDef {
     pub(crate) locations: Vec<(Arc<str>, &'static Location<'static>)>,
     /// Warnings allowed: for the whole stack (`None`) or one construct ID.
     pub(crate) allowed: Vec<(Option<String>, Code)>,
+    /// Quotas raised for this stack, over the app's (`Stack::quotas`).
+    pub(crate) quotas: Option<crate::quotas::Quotas>,
 }
 
 pub(crate) struct OutputDef {

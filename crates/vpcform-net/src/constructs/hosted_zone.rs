@@ -230,6 +230,11 @@ pub(crate) struct PrivateHostedZoneNode {
 }
 
 impl PrivateHostedZoneNode {
+    /// How many VPCs the zone is associated with, of the app or not (quota checks).
+    pub(crate) fn vpc_count(&self) -> usize {
+        self.vpcs.len()
+    }
+
     /// The app's VPCs associated with the zone.
     pub(crate) fn vpc_keys(&self) -> impl Iterator<Item = NodeKey> + '_ {
         self.vpcs

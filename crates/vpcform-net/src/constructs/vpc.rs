@@ -14,9 +14,6 @@ use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
 
-/// AWS's default quota of subnets per VPC (aws-facts §1, Amazon VPC quotas).
-const SUBNETS_PER_VPC: usize = 200;
-
 /// A VPC (`AWS::EC2::VPC`), typed by its [`VpcMarker`] `V`.
 ///
 /// Every handle of a construct inside it is typed by `V` too, so VPC A's subnets cannot be given
@@ -206,7 +203,7 @@ impl VpcNode {
         .flatten()
     }
 
-    /// The VPC's subnets: no two overlap, no more than AWS's quota, no more addresses than the
+    /// The VPC's subnets: no two overlap, no more addresses than the
     /// VPC has. Sorted by address once, so the overlap check is O(n log n), not pairwise.
     fn check_subnets(&self, check: &mut Check<'_>) {
         let model = check.model;
@@ -220,13 +217,7 @@ impl VpcNode {
                 blocks.push((cidr, key));
             }
         }
-        // Source: Amazon VPC quotas, 200 subnets per VPC (aws-facts §1 [2]).
-        if count > SUBNETS_PER_VPC {
-            check.report(SynthError::TooManySubnets {
-                vpc: check.path(&self.id),
-                count,
-            });
-        }
+        // Subnets per VPC against the quota in force: the pipeline's quota_check.
         if let Some(cidr) = self.parsed
             && addresses > cidr.size()
         {

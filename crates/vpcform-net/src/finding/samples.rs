@@ -32,6 +32,7 @@ pub(super) fn sample(code: Code) -> Option<Finding> {
         Some("VF08") => tags_logs_and_existing(text),
         Some("VF09") if text < "VF0913" => stacks_and_ids(text),
         Some("VF09") => environments_and_stack_sets(text),
+        Some("VF12") => quotas(text),
         _ => traffic_and_cost(text),
     }
 }
@@ -81,6 +82,7 @@ fn addresses(code: &str) -> Option<Finding> {
         "VF0108" => error(E::TooManySubnets {
             vpc: s("Net/Vpc"),
             count: 201,
+            quota: 200,
         }),
         "VF0109" => error(E::SubnetsExceedVpc {
             vpc: s("Net/Vpc"),
@@ -667,6 +669,30 @@ fn traffic_and_cost(code: &str) -> Option<Finding> {
             field: "nat_gateway_hour",
             value: -0.045,
         })),
+        _ => None,
+    }
+}
+
+/// VF12xx: AWS quotas (issue 24).
+fn quotas(code: &str) -> Option<Finding> {
+    use SynthError as E;
+    match code {
+        "VF1201" => error(E::QuotaExceeded {
+            construct: s("Hub/EndpointsSg"),
+            counted: s("inbound IPv4 rules"),
+            count: 71,
+            quota: "Inbound or outbound rules per security group",
+            code: "vpc/L-0EA8095F",
+            limit: 60,
+            split: "split the rules across two security groups",
+            setter: "rules_per_security_group",
+        }),
+        "VF1202" => error(E::QuotaProductTooLarge {
+            stack: s("Hub"),
+            rules: 250,
+            groups: 5,
+            product: 1250,
+        }),
         _ => None,
     }
 }

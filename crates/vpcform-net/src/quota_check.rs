@@ -1,0 +1,220 @@
+//! AWS's quotas counted at synth against the table in `quotas` (pipeline layer: it reads the
+//! built `Model`). Each count is made once per construct, VPC or table from the model's
+//! relations, never by scanning the model per construct; one finding per construct over a
+//! quota, whatever the number of rules or routes over it.
+
+use std::collections::HashMap;
+
+use crate::SynthError;
+use crate::constructs::gateway_endpoint::GatewayEndpointNode;
+use crate::constructs::hosted_zone::PrivateHostedZoneNode;
+use crate::constructs::interface_endpoint::InterfaceEndpointNode;
+use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
+use crate::constructs::route_table::RouteTableNode;
+use crate::constructs::security_group::{PeerDef, RuleDef, SecurityGroupNode};
+use crate::constructs::subnet::SubnetNode;
+use crate::constructs::transit_gateway::TransitGatewayNode;
+use crate::constructs::transit_gateway_route_table::TransitGatewayRouteTableNode;
+use crate::constructs::vpc::VpcNode;
+use crate::constructs::vpc_peering::VpcPeeringNode;
+use crate::identity::{NodeKey, StackKey};
+use crate::model::{Model, Variant};
+use crate::quotas::{Quota, Quotas, RULES_TIMES_GROUPS, row};
+use crate::stack::Findings;
+
+/// Counts every stack's constructs against the quotas in force for its stack (the stack's
+/// declared quotas over the app's, over AWS's defaults).
+pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
+    let in_force: HashMap<StackKey, Quotas> = model
+        .stacks
+        .iter()
+        .map(|stack| {
+            let quotas = stack
+                .quotas
+                .as_ref()
+                .map_or_else(|| app.clone(), |q| q.over(app));
+            (stack.key, quotas)
+        })
+        .collect();
+    let default = Quotas::default();
+    let quotas_of = |key: NodeKey| in_force.get(&key.stack).unwrap_or(&default);
+    // Peering connections per VPC: both ends count, of every stack; counted in one pass.
+    let mut peerings: HashMap<NodeKey, usize> = HashMap::new();
+    // Gateway endpoints per account and Region, as the stacks pin them: stacks that pin
+    // neither deploy to the same ambient account and Region, and an ambient one is never
+    // counted with a pinned one (a lower bound).
+    let mut gateway_endpoints: HashMap<(Option<&str>, Option<&str>), usize> = HashMap::new();
+    for stack in model.stacks {
+        let quotas = in_force.get(&stack.key).unwrap_or(&default);
+        let rules = quotas.get(Quota::RulesPerSecurityGroup);
+        let groups = quotas.get(Quota::SecurityGroupsPerNetworkInterface);
+        if u64::from(rules) * u64::from(groups) > u64::from(RULES_TIMES_GROUPS) {
+            findings.errors.push(SynthError::QuotaProductTooLarge {
+                stack: stack.name.to_string(),
+                rules,
+                groups,
+                product: u64::from(rules) * u64::from(groups),
+            });
+        }
+        for (key, node) in stack.keyed_nodes() {
+            let over = |count: usize, counted: &str, quota: Quota| -> Option<SynthError> {
+                let limit = quotas.get(quota);
+                (count > limit as usize)
+                    .then(|| exceeded(model.path(key), counted, count, quota, limit))
+            };
+            let error = if let Some(group) = SecurityGroupNode::of(node) {
+                security_group(group, &over)
+            } else if let Some(endpoint) = InterfaceEndpointNode::of(node) {
+                over(
+                    endpoint.security_groups.len(),
+                    "security groups",
+                    Quota::SecurityGroupsPerNetworkInterface,
+                )
+            } else if let Some(nlb) = NetworkLoadBalancerNode::of(node) {
+                over(
+                    nlb.security_groups.len(),
+                    "security groups",
+                    Quota::SecurityGroupsPerNetworkInterface,
+                )
+                .or_else(|| {
+                    over(
+                        model.listeners_of(key).count(),
+                        "listeners",
+                        Quota::ListenersPerNetworkLoadBalancer,
+                    )
+                })
+            } else if RouteTableNode::of(node).is_some() {
+                over(
+                    model.routes_of(key).count(),
+                    "routes",
+                    Quota::RoutesPerRouteTable,
+                )
+            } else if VpcNode::of(node).is_some() {
+                vpc(model, key, quotas, findings);
+                over(
+                    model.in_vpc::<InterfaceEndpointNode>(key).count(),
+                    "interface endpoints",
+                    Quota::InterfaceEndpointsPerVpc,
+                )
+            } else if let Some(zone) = PrivateHostedZoneNode::of(node) {
+                over(zone.vpc_count(), "VPCs", Quota::VpcsPerPrivateHostedZone)
+            } else if TransitGatewayNode::of(node).is_some() {
+                over(
+                    model.attachment_count(key),
+                    "attachments",
+                    Quota::AttachmentsPerTransitGateway,
+                )
+            } else if TransitGatewayRouteTableNode::of(node).is_some() {
+                over(
+                    model.tgw_route_count(key),
+                    "routes",
+                    Quota::RoutesPerTransitGatewayRouteTable,
+                )
+            } else if GatewayEndpointNode::of(node).is_some() {
+                let count = gateway_endpoints
+                    .entry((stack.account.as_deref(), stack.region.as_deref()))
+                    .or_default();
+                *count += 1;
+                // Reported once, on the endpoint one past the quota.
+                let limit = quotas.get(Quota::GatewayEndpointsPerRegion);
+                (*count == limit as usize + 1).then(|| {
+                    exceeded(
+                        model.path(key),
+                        "gateway endpoints in its account and Region",
+                        *count,
+                        Quota::GatewayEndpointsPerRegion,
+                        limit,
+                    )
+                })
+            } else if let Some(peering) = VpcPeeringNode::of(node) {
+                for vpc in [peering.vpc.vpc, peering.peer_vpc()].into_iter().flatten() {
+                    *peerings.entry(vpc).or_default() += 1;
+                }
+                None
+            } else {
+                None
+            };
+            findings.errors.extend(error);
+        }
+    }
+    let mut peerings: Vec<(NodeKey, usize)> = peerings.into_iter().collect();
+    peerings.sort();
+    for (vpc, count) in peerings {
+        let limit = quotas_of(vpc).get(Quota::PeeringConnectionsPerVpc);
+        if count > limit as usize {
+            findings.errors.push(exceeded(
+                model.path(vpc),
+                "peering connections",
+                count,
+                Quota::PeeringConnectionsPerVpc,
+                limit,
+            ));
+        }
+    }
+}
+
+/// Subnets per VPC, with its own code (VF0108, older than the table).
+fn vpc(model: &Model<'_>, key: NodeKey, quotas: &Quotas, findings: &mut Findings) {
+    let count = model.in_vpc::<SubnetNode>(key).count();
+    let quota = quotas.get(Quota::SubnetsPerVpc);
+    if count > quota as usize {
+        findings.errors.push(SynthError::TooManySubnets {
+            vpc: model.path(key),
+            count,
+            quota,
+        });
+    }
+}
+
+/// A created group's rules, inbound and outbound apart and IPv4 and IPv6 apart (the VPC
+/// quotas page counts them so): the largest of the four over the quota, as one finding.
+fn security_group(
+    group: &SecurityGroupNode,
+    over: &dyn Fn(usize, &str, Quota) -> Option<SynthError>,
+) -> Option<SynthError> {
+    // An existing group's rules are unknown.
+    if group.existing.is_some() {
+        return None;
+    }
+    let (in4, in6) = families(&group.ingress);
+    // No egress given: CloudFormation keeps the one allow-all IPv4 rule.
+    let (out4, out6) = group.egress.as_deref().map_or((1, 0), families);
+    [
+        (in4, "inbound IPv4 rules"),
+        (in6, "inbound IPv6 rules"),
+        (out4, "outbound IPv4 rules"),
+        (out6, "outbound IPv6 rules"),
+    ]
+    .into_iter()
+    .max_by_key(|(count, _)| *count)
+    .and_then(|(count, counted)| over(count, counted, Quota::RulesPerSecurityGroup))
+}
+
+/// IPv4 and IPv6 rules of one direction. A rule naming a group counts as IPv4; a prefix list
+/// as one IPv4 rule, its maximum entries being unknown here (a lower bound).
+fn families(rules: &[RuleDef]) -> (usize, usize) {
+    rules.iter().fold((0, 0), |(v4, v6), rule| match rule.peer {
+        PeerDef::Ipv6(_) | PeerDef::VpcIpv6(_) => (v4, v6 + 1),
+        PeerDef::Ipv4(_) | PeerDef::SecurityGroup(_) | PeerDef::PrefixList(_) => (v4 + 1, v6),
+    })
+}
+
+fn exceeded(
+    construct: String,
+    counted: &str,
+    count: usize,
+    quota: Quota,
+    limit: u32,
+) -> SynthError {
+    let row = row(quota);
+    SynthError::QuotaExceeded {
+        construct,
+        counted: counted.to_string(),
+        count,
+        quota: row.name,
+        code: row.code.unwrap_or("no quota code"),
+        limit,
+        split: row.split,
+        setter: row.setter,
+    }
+}

@@ -1,0 +1,439 @@
+//! AWS's quotas that what vpcform writes can exceed, as one closed table (`QUOTAS`), and
+//! `Quotas`, the raised values a program declares per app or stack. Plain data (base layer):
+//! the pipeline's `quota_check` counts the model against it.
+
+use std::collections::BTreeMap;
+
+/// The AWS quotas vpcform checks at synth: one per row of [`QUOTAS`].
+///
+/// ```
+/// use vpcform_net::quotas::{Quota, Quotas};
+/// assert_eq!(Quotas::default().get(Quota::RoutesPerRouteTable), 50);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Quota {
+    /// Inbound or outbound rules per security group, IPv4 and IPv6 counted apart.
+    RulesPerSecurityGroup,
+    /// Security groups per network interface (an interface endpoint's, an NLB's).
+    SecurityGroupsPerNetworkInterface,
+    /// Routes per route table (non-propagated).
+    RoutesPerRouteTable,
+    /// Interface VPC endpoints per VPC.
+    InterfaceEndpointsPerVpc,
+    /// Gateway VPC endpoints per Region.
+    GatewayEndpointsPerRegion,
+    /// Active VPC peering connections per VPC.
+    PeeringConnectionsPerVpc,
+    /// IPv4 CIDR blocks per VPC.
+    Ipv4BlocksPerVpc,
+    /// Subnets per VPC.
+    SubnetsPerVpc,
+    /// Attachments per transit gateway.
+    AttachmentsPerTransitGateway,
+    /// Routes per transit gateway route table.
+    RoutesPerTransitGatewayRouteTable,
+    /// VPCs associated with one private hosted zone.
+    VpcsPerPrivateHostedZone,
+    /// Listeners per Network Load Balancer.
+    ListenersPerNetworkLoadBalancer,
+}
+
+/// How vpcform stands to a row: what it checks at synth, or why it need not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checked {
+    /// Counted at synth against the quota in force.
+    AtSynth,
+    /// What vpcform writes cannot exceed it (the reason).
+    CannotExceed(&'static str),
+}
+
+/// One row of the table: a quota, AWS's default, how AWS counts it and where that is said.
+#[derive(Clone, Copy, Debug)]
+pub struct QuotaRow {
+    /// Which quota.
+    pub quota: Quota,
+    /// What it limits, in AWS's words (the Service Quotas name).
+    pub name: &'static str,
+    /// The Service Quotas service and quota code, e.g. `vpc/L-0EA8095F`; `None` when the
+    /// limit has no code of its own.
+    pub code: Option<&'static str>,
+    /// AWS's default.
+    pub default: u32,
+    /// How AWS counts it, and how vpcform does.
+    pub counting: &'static str,
+    /// The `Quotas` method that declares it raised.
+    pub setter: &'static str,
+    /// What to do instead of raising it.
+    pub split: &'static str,
+    /// The AWS page that states the default.
+    pub source: &'static str,
+    /// What the default and code were confirmed against.
+    pub confirmed: &'static str,
+    /// Whether vpcform checks it.
+    pub checked: Checked,
+}
+
+const VPC_QUOTAS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html";
+const TGW_QUOTAS: &str = "https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html";
+const R53_QUOTAS: &str =
+    "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html";
+const NLB_QUOTAS: &str =
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html";
+
+/// The rows with a code seen only in public code listing Service Quotas, not in an AWS page
+/// the search tool returned.
+const SEEN_IN_CODE: &str = "name, code and default as listed by public Service Quotas tooling \
+                            (search tool, code corpus); AWS page not returned by the search tool";
+
+/// Every quota vpcform knows that its constructs can exceed: the closed table. The guide's
+/// "Quotas" section lists it; a test keeps the two in step.
+///
+/// ```
+/// use vpcform_net::quotas::{QUOTAS, Quota};
+/// let rules = QUOTAS.iter().find(|r| r.quota == Quota::RulesPerSecurityGroup);
+/// assert_eq!(rules.map(|r| r.default), Some(60));
+/// ```
+pub const QUOTAS: &[QuotaRow] = &[
+    QuotaRow {
+        quota: Quota::RulesPerSecurityGroup,
+        name: "Inbound or outbound rules per security group",
+        code: Some("vpc/L-0EA8095F"),
+        default: 60,
+        counting: "inbound and outbound apart, IPv4 and IPv6 apart; a rule naming a security \
+                   group counts as IPv4; a prefix-list reference counts as the list's maximum \
+                   entries, which vpcform does not know, so as 1 (a lower bound)",
+        setter: "rules_per_security_group",
+        split: "split the rules across two security groups",
+        source: VPC_QUOTAS,
+        confirmed: "code and name: Service Quotas tooling (code corpus); 60: aws-facts.md \
+                    (marked unconfirmed there; the search tool returned only the pre-2021 \
+                    value 50 from old SDK docs): unconfirmed",
+        checked: Checked::AtSynth,
+    },
+    QuotaRow {
+        quota: Quota::SecurityGroupsPerNetworkInterface,
+        name: "Security groups per network interface",
+        code: Some("vpc/L-2AFB9258"),
+        default: 5,
+        counting: "the groups of an interface endpoint or of a Network Load Balancer (each \
+                   is a network interface per subnet); this quota times the rules quota may \
+                   not exceed 1,000, checked on the declared quotas",
+        setter: "security_groups_per_network_interface",
+        split: "merge the rules into fewer security groups",
+        source: VPC_QUOTAS,
+        confirmed: SEEN_IN_CODE,
+        checked: Checked::AtSynth,
+    },
+    QuotaRow {
+        quota: Quota::RoutesPerRouteTable,
+        name: "Routes per route table",
+        code: Some("vpc/L-93826ACB"),
+        default: 50,
+        counting: "non-propagated routes: every route vpcform writes to the table",
+        setter: "routes_per_route_table",
+        split: "summarize the destinations into fewer, wider routes, or split the subnets \
+                across route tables",
+        source: VPC_QUOTAS,
+        confirmed: SEEN_IN_CODE,
+        checked: Checked::AtSynth,
+    },
+    QuotaRow {
+        quota: Quota::InterfaceEndpointsPerVpc,
+        name: "Interface VPC endpoints per VPC",
+        code: Some("vpc/L-29B6F2EB"),
+        default: 50,
+        counting: "interface endpoints in the VPC, of every stack",
+        setter: "interface_endpoints_per_vpc",
+        split: "centralize the endpoints in another VPC",
+        source: VPC_QUOTAS,
+        confirmed: SEEN_IN_CODE,
+        checked: Checked::AtSynth,
+    },
+    QuotaRow {
+        quota: Quota::GatewayEndpointsPerRegion,
+        name: "Gateway VPC endpoints per Region",
+        code: Some("vpc/L-1B52E74A"),
+        default: 20,
+        counting: "per account and Region, of every stack: stacks that pin neither count \
+                   together, a pinned one with those of its pins",
+        setter: "gateway_endpoints_per_region",
+        split: "share the gateway endpoints' route tables instead of adding endpoints",
+        source: VPC_QUOTAS,
+        confirmed: "20: AWS general reference, Amazon VPC endpoints and quotas (search tool, \
+                    docs corpus); code: Service Quotas tooling (code corpus)",
+        checked: Checked::AtSynth,
+    },
+    QuotaRow {
+        quota: Quota::PeeringConnectionsPerVpc,
+        name: "Active VPC peering connections per VPC",
+        code: Some("vpc/L-7E9ECCDB"),
+        default: 50,
+        counting: "the connections a VPC requests and accepts",
+        setter: "peering_connections_per_vpc",
+        split: "connect the VPCs through a transit gateway",
+        source: VPC_QUOTAS,
+        confirmed: "50: AWS general reference, Amazon VPC endpoints and quotas (search tool, \
+                    docs corpus); code: unconfirmed",
+        checked: Checked::AtSynth,
+    },
+    QuotaRow {
+        quota: Quota::Ipv4BlocksPerVpc,
+        name: "IPv4 CIDR blocks per VPC",
+        code: Some("vpc/L-83CA0A9D"),
+        default: 5,
+        counting: "the primary block and every secondary one",
+        setter: "ipv4_blocks_per_vpc",
+        split: "",
+        source: VPC_QUOTAS,
+        confirmed: "5: AWS general reference (search tool, docs corpus) and aws-facts.md; \
+                    code: Service Quotas tooling (code corpus)",
+        checked: Checked::CannotExceed("vpcform writes one IPv4 block per VPC"),
+    },
+    QuotaRow {
+        quota: Quota::SubnetsPerVpc,
+        name: "Subnets per VPC",
+        code: Some("vpc/L-407747CB"),
+        default: 200,
+        counting: "subnets in the VPC, of every stack",
+        setter: "subnets_per_vpc",
+        split: "split the subnets across VPCs",
+        source: VPC_QUOTAS,
+        confirmed: "200: aws-facts.md and a copy of the VPC quotas page (code corpus); code: same",
+        checked: Checked::AtSynth,
+    },
+    QuotaRow {
+        quota: Quota::AttachmentsPerTransitGateway,
+        name: "Attachments per transit gateway",
+        code: None,
+        default: 5000,
+        counting: "VPC attachments of every stack",
+        setter: "attachments_per_transit_gateway",
+        split: "spread the VPCs over two transit gateways, peered",
+        source: TGW_QUOTAS,
+        confirmed: "5,000: the brief (issue 24); not confirmed with the search tool",
+        checked: Checked::AtSynth,
+    },
+    QuotaRow {
+        quota: Quota::RoutesPerTransitGatewayRouteTable,
+        name: "Routes per transit gateway route table",
+        code: None,
+        default: 10000,
+        counting: "its static routes and one per attachment propagating into it",
+        setter: "routes_per_transit_gateway_route_table",
+        split: "summarize the destinations into fewer, wider routes",
+        source: TGW_QUOTAS,
+        confirmed: "10,000: the brief (issue 24); not confirmed with the search tool",
+        checked: Checked::AtSynth,
+    },
+    QuotaRow {
+        quota: Quota::VpcsPerPrivateHostedZone,
+        name: "Amazon VPCs that you can associate with a private hosted zone",
+        code: None,
+        default: 300,
+        counting: "the VPCs the zone names, of this app and external",
+        setter: "vpcs_per_private_hosted_zone",
+        split: "split the VPCs across two zones of the same name",
+        source: R53_QUOTAS,
+        confirmed: "300: the brief (issue 24); not confirmed with the search tool",
+        checked: Checked::AtSynth,
+    },
+    QuotaRow {
+        quota: Quota::ListenersPerNetworkLoadBalancer,
+        name: "Listeners per Network Load Balancer",
+        code: Some("elasticloadbalancing/L-57A373D6"),
+        default: 50,
+        counting: "the load balancer's listeners, of every stack",
+        setter: "listeners_per_network_load_balancer",
+        split: "split the listeners across two load balancers",
+        source: NLB_QUOTAS,
+        confirmed: SEEN_IN_CODE,
+        checked: Checked::AtSynth,
+    },
+];
+
+/// AWS's product limit on two quotas: rules per security group × groups per interface.
+pub const RULES_TIMES_GROUPS: u32 = 1000;
+
+/// The row of a quota.
+///
+/// ```
+/// use vpcform_net::quotas::{row, Quota};
+/// assert_eq!(row(Quota::SubnetsPerVpc).default, 200);
+/// ```
+pub fn row(quota: Quota) -> &'static QuotaRow {
+    // The table has one row per variant (a test checks it); the first row is a fallback that
+    // cannot be reached.
+    QUOTAS
+        .iter()
+        .find(|r| r.quota == quota)
+        .unwrap_or(&QUOTAS[0])
+}
+
+/// Quotas raised for an app or a stack: what AWS granted this account beyond the defaults
+/// (each default is in [`QUOTAS`]). A stack's value overrides the app's, quota by quota.
+///
+/// ```
+/// use vpcform_net::quotas::{Quota, Quotas};
+/// let raised = Quotas::default().rules_per_security_group(120).routes_per_route_table(100);
+/// assert_eq!(raised.get(Quota::RulesPerSecurityGroup), 120);
+/// assert_eq!(raised.get(Quota::SubnetsPerVpc), 200); // the default
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Quotas {
+    raised: BTreeMap<Quota, u32>,
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident => $quota:ident;)*) => {
+        impl Quotas {
+            $(
+                $(#[$doc])*
+                #[must_use]
+                pub fn $name(self, value: u32) -> Quotas {
+                    self.raise(Quota::$quota, value)
+                }
+            )*
+        }
+    };
+}
+
+setters! {
+    /// Inbound or outbound rules per security group (default 60, `vpc/L-0EA8095F`).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().rules_per_security_group(120);
+    /// ```
+    rules_per_security_group => RulesPerSecurityGroup;
+    /// Security groups per network interface (default 5, `vpc/L-2AFB9258`).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().security_groups_per_network_interface(8);
+    /// ```
+    security_groups_per_network_interface => SecurityGroupsPerNetworkInterface;
+    /// Routes per route table (default 50, `vpc/L-93826ACB`).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().routes_per_route_table(100);
+    /// ```
+    routes_per_route_table => RoutesPerRouteTable;
+    /// Interface VPC endpoints per VPC (default 50, `vpc/L-29B6F2EB`).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().interface_endpoints_per_vpc(100);
+    /// ```
+    interface_endpoints_per_vpc => InterfaceEndpointsPerVpc;
+    /// Gateway VPC endpoints per Region (default 20, `vpc/L-1B52E74A`).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().gateway_endpoints_per_region(40);
+    /// ```
+    gateway_endpoints_per_region => GatewayEndpointsPerRegion;
+    /// Active VPC peering connections per VPC (default 50).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().peering_connections_per_vpc(125);
+    /// ```
+    peering_connections_per_vpc => PeeringConnectionsPerVpc;
+    /// IPv4 CIDR blocks per VPC (default 5, `vpc/L-83CA0A9D`).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().ipv4_blocks_per_vpc(10);
+    /// ```
+    ipv4_blocks_per_vpc => Ipv4BlocksPerVpc;
+    /// Subnets per VPC (default 200, `vpc/L-407747CB`).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().subnets_per_vpc(300);
+    /// ```
+    subnets_per_vpc => SubnetsPerVpc;
+    /// Attachments per transit gateway (default 5,000).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().attachments_per_transit_gateway(6000);
+    /// ```
+    attachments_per_transit_gateway => AttachmentsPerTransitGateway;
+    /// Routes per transit gateway route table (default 10,000).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().routes_per_transit_gateway_route_table(20000);
+    /// ```
+    routes_per_transit_gateway_route_table => RoutesPerTransitGatewayRouteTable;
+    /// VPCs associated with one private hosted zone (default 300).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().vpcs_per_private_hosted_zone(1000);
+    /// ```
+    vpcs_per_private_hosted_zone => VpcsPerPrivateHostedZone;
+    /// Listeners per Network Load Balancer (default 50, `elasticloadbalancing/L-57A373D6`).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().listeners_per_network_load_balancer(100);
+    /// ```
+    listeners_per_network_load_balancer => ListenersPerNetworkLoadBalancer;
+}
+
+impl Quotas {
+    /// Declares `quota` raised to `value` (what AWS granted; see [`QUOTAS`]).
+    ///
+    /// ```
+    /// use vpcform_net::quotas::{Quota, Quotas};
+    /// let q = Quotas::default().raise(Quota::SubnetsPerVpc, 300);
+    /// assert_eq!(q.get(Quota::SubnetsPerVpc), 300);
+    /// ```
+    #[must_use]
+    pub fn raise(mut self, quota: Quota, value: u32) -> Quotas {
+        self.raised.insert(quota, value);
+        self
+    }
+
+    /// The quota in force: the raised value, else AWS's default.
+    ///
+    /// ```
+    /// use vpcform_net::quotas::{Quota, Quotas};
+    /// assert_eq!(Quotas::default().get(Quota::ListenersPerNetworkLoadBalancer), 50);
+    /// ```
+    pub fn get(&self, quota: Quota) -> u32 {
+        self.raised
+            .get(&quota)
+            .copied()
+            .unwrap_or_else(|| row(quota).default)
+    }
+
+    /// These quotas over `base` (a stack's over the app's): each quota declared here wins.
+    pub(crate) fn over(&self, base: &Quotas) -> Quotas {
+        let mut raised = base.raised.clone();
+        raised.extend(self.raised.iter().map(|(&q, &v)| (q, v)));
+        Quotas { raised }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_row_per_quota() {
+        let mut seen: Vec<Quota> = QUOTAS.iter().map(|r| r.quota).collect();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), QUOTAS.len());
+        assert_eq!(QUOTAS.len(), 12);
+        assert!(
+            QUOTAS
+                .iter()
+                .all(|r| r.source.starts_with("https://docs.aws.amazon.com/"))
+        );
+    }
+
+    #[test]
+    fn stack_overrides_app() {
+        let app = Quotas::default()
+            .rules_per_security_group(100)
+            .subnets_per_vpc(300);
+        let stack = Quotas::default().rules_per_security_group(120);
+        let both = stack.over(&app);
+        assert_eq!(both.get(Quota::RulesPerSecurityGroup), 120);
+        assert_eq!(both.get(Quota::SubnetsPerVpc), 300);
+        assert_eq!(both.get(Quota::RoutesPerRouteTable), 50);
+    }
+}
