@@ -11,7 +11,7 @@ use super::vpc::VpcRef;
 use crate::handle::Handle;
 use crate::identity::Kind;
 use crate::identity::NodeKey;
-use crate::model::{Check, Node, Render};
+use crate::model::{Check, Claim, Node, Render};
 use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
@@ -108,6 +108,17 @@ pub enum TrafficType {
     Reject,
     /// `ALL`.
     All,
+}
+
+impl TrafficType {
+    /// As CloudFormation spells it.
+    fn as_str(self) -> &'static str {
+        match self {
+            TrafficType::Accept => "ACCEPT",
+            TrafficType::Reject => "REJECT",
+            TrafficType::All => "ALL",
+        }
+    }
 }
 
 /// `MaxAggregationInterval`, in seconds: 60 or 600 (EC2 CreateFlowLogs).
@@ -499,6 +510,28 @@ impl ConstructNode for FlowLogNode {
             FlowLogDestination::S3 {
                 bucket_arn, prefix, ..
             } => {
+                // One flow log per resource, traffic type and destination: EC2 CreateFlowLogs
+                // answers a second with FlowLogAlreadyExists. (A CloudWatch Logs flow log has
+                // its own log group, so never repeats one.)
+                if let Some(arn) = bucket_arn.as_str() {
+                    let destination = match prefix {
+                        Some(prefix) => format!("{arn}/{prefix}/"),
+                        None => arn.to_string(),
+                    };
+                    if let Some(other) = check.claim(Claim::FlowLog {
+                        resource: self.resource.key,
+                        traffic_type: self.traffic_type.as_str(),
+                        destination: destination.clone(),
+                    }) {
+                        check.report(SynthError::DuplicateFlowLog {
+                            construct: check.path(&self.id),
+                            resource: self.resource.path(),
+                            traffic_type: self.traffic_type.as_str(),
+                            destination,
+                            other,
+                        });
+                    }
+                }
                 if let Some(arn) = bucket_arn.as_str()
                     && !dynamic_reference(arn)
                     && let Some(reason) = bucket_arn_problem(arn)
@@ -542,14 +575,7 @@ impl ConstructNode for FlowLogNode {
         let mut flow_log = Resource::new("AWS::EC2::FlowLog")
             .property("ResourceId", self.resource.reference())
             .property("ResourceType", resource_type)
-            .property(
-                "TrafficType",
-                match self.traffic_type {
-                    TrafficType::Accept => "ACCEPT",
-                    TrafficType::Reject => "REJECT",
-                    TrafficType::All => "ALL",
-                },
-            );
+            .property("TrafficType", self.traffic_type.as_str());
         match &self.destination {
             FlowLogDestination::CloudWatchLogs {
                 retention_days,

@@ -10,7 +10,7 @@ use super::vpc::{VpcNode, VpcRef};
 use crate::handle::AnyHandle;
 use crate::handle::Handle;
 use crate::identity::NodeKey;
-use crate::model::{Check, Node, Render};
+use crate::model::{Check, Claim, Node, Render};
 use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
@@ -377,6 +377,20 @@ impl ConstructNode for VpcPeeringNode {
                         reason: "a VPC cannot peer with itself".into(),
                     });
                     return;
+                }
+                // Two VPCs take one peering connection, whichever requests
+                // (VpcPeeringConnectionAlreadyExists; VPC Peering guide, limitations).
+                if let (Some(a), Some(b)) = (self.vpc.vpc, peer.vpc)
+                    && let Some(other) = check.claim(Claim::Peering {
+                        vpcs: (a.min(b), a.max(b)),
+                    })
+                {
+                    check.report(SynthError::DuplicatePeering {
+                        construct: check.path(&self.id),
+                        vpc: self.vpc.path(),
+                        peer: peer.path(),
+                        other,
+                    });
                 }
                 (
                     peer.path(),
