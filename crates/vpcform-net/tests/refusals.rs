@@ -1,11 +1,12 @@
 //! Refusals AWS gives that synthesis used to let through (issue 24): each gives exactly one
 //! finding with its code and construct, and the near miss AWS accepts still synthesizes.
 
+use vpcform_net::deployment::{PermissionModel, StackSet, StackSetTargets};
 use vpcform_net::findings::Code;
 use vpcform_net::policy::EndpointPolicy;
 use vpcform_net::prelude::*;
 use vpcform_net::security::SecurityGroupRef;
-use vpcform_net::transit::VpcPeering;
+use vpcform_net::transit::{ExternalVpc, VpcPeering};
 use vpcform_net::vpc::{FlowLog, FlowLogDestination, SubnetRef, TrafficType, VpcRef};
 
 include!("common/report.rs");
@@ -393,4 +394,65 @@ fn a_role_of_the_stacks_partition_or_an_ambient_region_synthesizes() {
     assert_eq!(codes(stack.region("us-gov-west-1").role_arn(role)), []);
     let (stack, _, _) = net();
     assert_eq!(codes(stack.role_arn(role)), []);
+}
+
+#[test]
+fn a_flow_log_bucket_of_another_partition_is_refused() {
+    let logs = |region: &str| {
+        let (mut stack, vpc, _) = net();
+        stack.add(
+            "Logs",
+            FlowLog::builder()
+                .resource(&vpc)
+                .destination(FlowLogDestination::s3("arn:aws-cn:s3:::central-flow-logs"))
+                .build(),
+        );
+        stack.region(region)
+    };
+    assert_eq!(codes(logs("eu-west-1")), [(Code::VF0940, at("Net/Logs"))]);
+    assert_eq!(codes(logs("cn-north-1")), []);
+}
+
+#[test]
+fn an_external_peers_role_of_another_partition_is_refused() {
+    let peering = |role: &str| {
+        let (mut stack, main, _) = net();
+        stack.add(
+            "Peering",
+            VpcPeering::builder()
+                .vpc(&main)
+                .peer(
+                    ExternalVpc::new("vpc-0123456789abcdef0", cidr!("10.50.0.0/16"))
+                        .owner("123456789012")
+                        .role_arn(role),
+                )
+                .build(),
+        );
+        stack.region("eu-west-1")
+    };
+    assert_eq!(
+        codes(peering("arn:aws-us-gov:iam::123456789012:role/peering")),
+        [(Code::VF0940, at("Net/Peering"))]
+    );
+    assert_eq!(codes(peering("arn:aws:iam::123456789012:role/peering")), []);
+}
+
+#[test]
+fn a_stack_sets_administration_role_of_another_partition_is_refused() {
+    let set = |role: &str| {
+        let (stack, _, _) = net();
+        let mut app = App::new("fleet");
+        app.add_stack_set(
+            StackSet::new(stack.region("eu-west-1"))
+                .targets(StackSetTargets::accounts(["111111111111"]))
+                .regions(["eu-west-1"])
+                .permission_model(PermissionModel::self_managed().roles(role, "StackSetExecution")),
+        );
+        error_codes(&app)
+    };
+    assert_eq!(
+        set("arn:aws-cn:iam::111122223333:role/StackSetAdmin"),
+        [(Code::VF0940, at("Net"))]
+    );
+    assert_eq!(set("arn:aws:iam::111122223333:role/StackSetAdmin"), []);
 }

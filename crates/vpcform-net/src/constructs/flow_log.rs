@@ -299,6 +299,22 @@ const RETENTION_DAYS: [u32; 22] = [
     3288, 3653,
 ];
 
+/// An ARN the flow log names (its bucket, its log group's key) must be of the stack's partition:
+/// AWS cannot deliver across partitions (an ambient region's partition is unknown: not checked).
+fn check_partition(check: &mut Check<'_>, id: &str, property: &'static str, arn: &str) {
+    if let Some((arn_partition, partition)) =
+        crate::arn::other_partition(arn, check.stack.region.as_deref())
+    {
+        check.report(SynthError::ArnInOtherPartition {
+            construct: check.path(id),
+            property,
+            arn: arn.to_string(),
+            arn_partition: arn_partition.to_string(),
+            partition,
+        });
+    }
+}
+
 /// An S3 bucket name: 3–63 of `a-z 0-9 . -`, starting and ending with a letter or digit (S3
 /// bucket naming rules).
 pub(crate) fn valid_bucket_name(name: &str) -> bool {
@@ -495,16 +511,19 @@ impl ConstructNode for FlowLogNode {
                 }
                 if let Some(key) = kms_key.as_ref().and_then(Value::as_str)
                     && !dynamic_reference(key)
-                    && !kms_key_arn(key)
                 {
-                    check.report(SynthError::InvalidText {
-                        construct: check.path(&self.id),
-                        property: "KmsKeyId",
-                        value: key.to_string(),
-                        reason: "a log group takes a KMS key's ARN, \
-                                 arn:<partition>:kms:<region>:<account>:key/<key id>, not its ID or alias name"
-                            .into(),
-                    });
+                    if !kms_key_arn(key) {
+                        check.report(SynthError::InvalidText {
+                            construct: check.path(&self.id),
+                            property: "KmsKeyId",
+                            value: key.to_string(),
+                            reason: "a log group takes a KMS key's ARN, \
+                                     arn:<partition>:kms:<region>:<account>:key/<key id>, not its ID or alias name"
+                                .into(),
+                        });
+                    } else {
+                        check_partition(check, &self.id, "KmsKeyId", key);
+                    }
                 }
             }
             FlowLogDestination::S3 {
@@ -534,14 +553,17 @@ impl ConstructNode for FlowLogNode {
                 }
                 if let Some(arn) = bucket_arn.as_str()
                     && !dynamic_reference(arn)
-                    && let Some(reason) = bucket_arn_problem(arn)
                 {
-                    check.report(SynthError::InvalidText {
-                        construct: check.path(&self.id),
-                        property: "LogDestination",
-                        value: arn.to_string(),
-                        reason,
-                    });
+                    if let Some(reason) = bucket_arn_problem(arn) {
+                        check.report(SynthError::InvalidText {
+                            construct: check.path(&self.id),
+                            property: "LogDestination",
+                            value: arn.to_string(),
+                            reason,
+                        });
+                    } else {
+                        check_partition(check, &self.id, "LogDestination", arn);
+                    }
                 }
                 if let Some(prefix) = prefix
                     && let Some(reason) = prefix_problem(prefix)

@@ -332,6 +332,20 @@ impl VpcPeeringNode {
                  stabilize\")",
             );
         }
+        // The accepter's role is assumed from the requester's partition: one of another
+        // partition cannot be (an ambient region's partition is unknown: not checked).
+        if let Some(role) = &external.role_arn
+            && let Some((arn_partition, partition)) =
+                crate::arn::other_partition(role, check.stack.region.as_deref())
+        {
+            check.report(SynthError::ArnInOtherPartition {
+                construct: check.path(&self.id),
+                property: "PeerRoleArn",
+                arn: role.clone(),
+                arn_partition: arn_partition.to_string(),
+                partition,
+            });
+        }
         for (property, value, reason) in problems {
             check.report(SynthError::InvalidText {
                 construct: check.path(&self.id),
