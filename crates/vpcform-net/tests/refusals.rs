@@ -414,6 +414,25 @@ fn a_flow_log_bucket_of_another_partition_is_refused() {
 }
 
 #[test]
+fn a_flow_log_groups_kms_key_of_another_partition_is_refused() {
+    let logs = |region: &str| {
+        let (mut stack, vpc, _) = net();
+        stack.add(
+            "Logs",
+            FlowLog::builder()
+                .resource(&vpc)
+                .destination(FlowLogDestination::cloud_watch_logs().kms_key(
+                    "arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                ))
+                .build(),
+        );
+        stack.region(region)
+    };
+    assert_eq!(codes(logs("us-east-1")), [(Code::VF0940, at("Net/Logs"))]);
+    assert_eq!(codes(logs("cn-north-1")), []);
+}
+
+#[test]
 fn an_external_peers_role_of_another_partition_is_refused() {
     let peering = |role: &str| {
         let (mut stack, main, _) = net();
