@@ -20,6 +20,19 @@ pub(crate) fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// `arn`'s partition and the stack's when `arn` is an ARN of another partition than that of
+/// the stack's `region`. Partitions are separate sets of accounts, so such a principal can be
+/// neither allowed nor assumed. A stack of unknown (ambient) region has an unknown partition:
+/// `None`, nothing to compare.
+pub(crate) fn other_partition<'a>(
+    arn: &'a str,
+    region: Option<&str>,
+) -> Option<(&'a str, &'static str)> {
+    let own = crate::regions::partition_of(region?);
+    let arn = Arn::parse(arn)?;
+    (arn.partition != own).then_some((arn.partition, own))
+}
+
 /// An ARN's six fields, of a known partition; the account and region as written (empty where
 /// the service has none).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -111,6 +111,20 @@ pub(crate) fn check(stack: &str, environment: &Environment, errors: &mut Vec<Syn
             "a profile name is a non-empty word of ~/.aws/config's [profile NAME] sections".into(),
         );
     }
+    // A role of another partition than the stack's region's cannot deploy there (an ambient
+    // region's partition is unknown: nothing to compare).
+    if let Some(role) = &environment.role_arn
+        && let Some((arn_partition, partition)) =
+            crate::arn::other_partition(role, environment.region.as_deref())
+    {
+        errors.push(SynthError::ArnInOtherPartition {
+            construct: stack.to_string(),
+            property: "role ARN",
+            arn: role.clone(),
+            arn_partition: arn_partition.to_string(),
+            partition,
+        });
+    }
 }
 
 /// One import of a stack whose exporting stack the app has: the export, the output it names,

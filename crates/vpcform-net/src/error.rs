@@ -300,6 +300,94 @@ pub enum SynthError {
         /// The earlier listener.
         other: String,
     },
+    // Issue 24: what AWS refuses a second of (one construct per pair, `Claim`s in model.rs).
+    /// A Network Load Balancer given to a second endpoint service.
+    #[error(
+        "{construct}: load balancer {load_balancer} already serves endpoint service {other}; a load balancer serves one endpoint service (AWS PrivateLink: a load balancer associated with an endpoint service cannot be given to another)"
+    )]
+    LoadBalancerInTwoEndpointServices {
+        /// The later endpoint service.
+        construct: String,
+        /// The load balancer.
+        load_balancer: String,
+        /// The earlier endpoint service.
+        other: String,
+    },
+    /// A target group forwarded to by listeners of two load balancers.
+    #[error(
+        "{construct}: target group {target_group} already receives from load balancer {other_load_balancer} ({other}), not {load_balancer}; a target group belongs to one load balancer (AWS: TargetGroupAssociationLimit)"
+    )]
+    TargetGroupOfTwoLoadBalancers {
+        /// The later listener.
+        construct: String,
+        /// The target group.
+        target_group: String,
+        /// The later listener's load balancer.
+        load_balancer: String,
+        /// The earlier listener.
+        other: String,
+        /// The earlier listener's load balancer.
+        other_load_balancer: String,
+    },
+    /// The same permission (protocol, ports and peer) twice in one security group's ingress or
+    /// egress, whatever the descriptions.
+    #[error(
+        "{construct}: {property} has the permission {permission} twice; AWS keys a rule by protocol, ports and peer, not description (AWS: InvalidPermission.Duplicate)"
+    )]
+    DuplicatePermission {
+        /// The security group.
+        construct: String,
+        /// `SecurityGroupIngress` or `SecurityGroupEgress`.
+        property: &'static str,
+        /// The permission: protocol, ports and peer.
+        permission: String,
+    },
+    /// A second peering connection between the same two VPCs.
+    #[error(
+        "{construct}: VPCs {vpc} and {peer} are already peered by {other}; two VPCs have one peering connection (AWS: VpcPeeringConnectionAlreadyExists)"
+    )]
+    DuplicatePeering {
+        /// The later peering connection.
+        construct: String,
+        /// Its requester VPC.
+        vpc: String,
+        /// Its accepter VPC.
+        peer: String,
+        /// The earlier peering connection.
+        other: String,
+    },
+    /// A second flow log of one resource with the same traffic type and destination.
+    #[error(
+        "{construct}: {resource} already has flow log {other} of {traffic_type} traffic to {destination}; AWS takes one flow log per resource, traffic type and destination (AWS: FlowLogAlreadyExists)"
+    )]
+    DuplicateFlowLog {
+        /// The later flow log.
+        construct: String,
+        /// The VPC or subnet logged.
+        resource: String,
+        /// `TrafficType`.
+        traffic_type: &'static str,
+        /// The destination.
+        destination: String,
+        /// The earlier flow log.
+        other: String,
+    },
+    /// A principal or ARN of another partition than the stack's (known from its region).
+    #[error(
+        "{construct}: {property} {arn:?} is of partition {arn_partition}, not {partition}, the stack's; partitions are separate sets of accounts"
+    )]
+    ArnInOtherPartition {
+        /// The construct, or the stack for its environment.
+        construct: String,
+        /// Where the ARN is given.
+        property: &'static str,
+        /// The ARN.
+        arn: String,
+        /// Its partition.
+        arn_partition: String,
+        /// The stack's partition.
+        partition: &'static str,
+    },
     /// A number outside AWS's bounds.
     #[error("{construct}: {property} is {value}; AWS accepts {min} to {max}")]
     OutOfBounds {
@@ -1221,6 +1309,24 @@ impl SynthError {
             }
             Self::DuplicateListener { port, .. } => {
                 format!("give this listener a port other than {port}, or remove it")
+            }
+            Self::LoadBalancerInTwoEndpointServices { other, .. } => {
+                format!("give this service a load balancer of its own, or use {other}")
+            }
+            Self::TargetGroupOfTwoLoadBalancers { load_balancer, .. } => {
+                format!("give the listener of {load_balancer} a target group of its own")
+            }
+            Self::DuplicatePermission { .. } => {
+                "remove one of the two rules (or merge their descriptions)".into()
+            }
+            Self::DuplicatePeering { other, .. } => {
+                format!("remove this peering connection; route over {other}")
+            }
+            Self::DuplicateFlowLog { other, .. } => format!(
+                "remove this flow log, or give it another traffic type or destination than {other}"
+            ),
+            Self::ArnInOtherPartition { partition, .. } => {
+                format!("give an ARN of partition {partition}")
             }
             Self::OutOfBounds { min, max, .. } => format!("give a value from {min} to {max}"),
             Self::HealthCheckTimeoutNotBelowInterval { interval, .. } => {

@@ -537,6 +537,14 @@ const ACCOUNT_ID: &str =
     "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html";
 const STACK_NAME: &str =
     "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html";
+// Issue 24's refusals: the pages that state each rule or list its error code.
+const CREATE_LISTENER: &str =
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateListener.html";
+const AUTHORIZE_INGRESS: &str =
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html";
+const PEERING_LIMITATIONS: &str = "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations";
+const FLOW_LOGS: &str =
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html";
 const PORTS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html";
 
 use RuleSource::{Aws, Vpcform};
@@ -647,6 +655,13 @@ declare_codes! {
         TooManyOutputs => VF0922 [stack] "more than 200 outputs in a stack", Aws(CFN_LIMITS);
         TemplateTooLarge => VF0923 [stack] "template over 1 MB", Aws(CFN_LIMITS);
         Template => VF0924 [stack] "template the template model rejects", Aws(RESOURCES_SECTION);
+        // Issue 24: refusals AWS gives that synthesis let through.
+        LoadBalancerInTwoEndpointServices => VF0320 [construct] "load balancer of two endpoint services", Aws(ENDPOINT_SERVICE);
+        TargetGroupOfTwoLoadBalancers => VF0420 [construct] "target group behind two load balancers", Aws(CREATE_LISTENER);
+        DuplicatePermission => VF0421 [construct] "same security group permission twice", Aws(AUTHORIZE_INGRESS);
+        DuplicatePeering => VF0630 [construct] "two peering connections between two VPCs", Aws(PEERING_LIMITATIONS);
+        DuplicateFlowLog => VF0820 [construct] "two flow logs of one resource, traffic type and destination", Aws(FLOW_LOGS);
+        ArnInOtherPartition => VF0940 [construct] "ARN of another partition than the stack's", Aws(PARTITIONS);
         FlowNotInApp => VF1001 [] "flow of a construct not in this app", FLOWS;
         InvalidVolume => VF1002 [] "flow volume that is not a volume", FLOWS;
         TrafficNotPrivate => VF1003 [] "traffic that is not private", Aws(CENTRAL_ENDPOINTS);

@@ -626,6 +626,19 @@ pub(crate) enum Claim {
         vpc: NodeKey,
         transit_gateway: NodeKey,
     },
+    // Issue 24.
+    /// A load balancer's endpoint service.
+    EndpointServiceOf { load_balancer: NodeKey },
+    /// The first listener forwarding to a target group: its load balancer is the group's.
+    TargetGroupListener { target_group: NodeKey },
+    /// The peering connection between two VPCs of the app, the smaller key first.
+    Peering { vpcs: (NodeKey, NodeKey) },
+    /// A flow log of a resource by traffic type and destination (`LogDestination` as written).
+    FlowLog {
+        resource: NodeKey,
+        traffic_type: &'static str,
+        destination: String,
+    },
 }
 
 /// What an interface endpoint reaches, for comparing endpoints.
@@ -793,9 +806,15 @@ impl<'a> Check<'a> {
     /// it first, if another did: what rules about pairs ("one subnet in two route tables")
     /// use, in O(1), reporting each pair once, on the construct added later.
     pub(crate) fn claim(&mut self, claim: Claim) -> Option<String> {
+        self.claimed_by(claim).map(|first| self.model.path(first))
+    }
+
+    /// As [`Check::claim`], with the key of the construct that claimed first: for rules that
+    /// compare the two ("one load balancer per target group").
+    pub(crate) fn claimed_by(&mut self, claim: Claim) -> Option<NodeKey> {
         match self.findings.claims.entry(claim) {
             std::collections::hash_map::Entry::Occupied(first) if *first.get() != self.key => {
-                Some(self.model.path(*first.get()))
+                Some(*first.get())
             }
             std::collections::hash_map::Entry::Occupied(_) => None,
             std::collections::hash_map::Entry::Vacant(slot) => {

@@ -9,7 +9,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::network_load_balancer::NetworkLoadBalancerRef;
 use crate::handle::{Handle, handle};
 use crate::identity::NodeKey;
-use crate::model::{Check, Node, Render};
+use crate::model::{Check, Claim, Node, Render};
 use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
@@ -264,11 +264,34 @@ impl ConstructNode for EndpointServiceNode {
                 }
             }
         }
+        // A load balancer serves one endpoint service: AWS refuses one already associated
+        // with another (PrivateLink guide, "Create an endpoint service").
+        for nlb in &self.network_load_balancers {
+            if let Some(other) = check.claim(Claim::EndpointServiceOf {
+                load_balancer: nlb.key,
+            }) {
+                check.report(SynthError::LoadBalancerInTwoEndpointServices {
+                    construct: check.path(&self.id),
+                    load_balancer: nlb.path(),
+                    other,
+                });
+            }
+        }
         for principal in &self.allowed_principals {
             if !valid_principal(principal) {
                 check.report(SynthError::InvalidPrincipal {
                     construct: check.path(&self.id),
                     principal: principal.clone(),
+                });
+            } else if let Some((arn_partition, partition)) =
+                crate::arn::other_partition(principal, check.stack.region.as_deref())
+            {
+                check.report(SynthError::ArnInOtherPartition {
+                    construct: check.path(&self.id),
+                    property: "allowed principal",
+                    arn: principal.clone(),
+                    arn_partition: arn_partition.to_string(),
+                    partition,
                 });
             }
         }

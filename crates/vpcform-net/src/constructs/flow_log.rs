@@ -11,7 +11,7 @@ use super::vpc::VpcRef;
 use crate::handle::Handle;
 use crate::identity::Kind;
 use crate::identity::NodeKey;
-use crate::model::{Check, Node, Render};
+use crate::model::{Check, Claim, Node, Render};
 use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, VpcMarker};
@@ -108,6 +108,17 @@ pub enum TrafficType {
     Reject,
     /// `ALL`.
     All,
+}
+
+impl TrafficType {
+    /// As CloudFormation spells it.
+    fn as_str(self) -> &'static str {
+        match self {
+            TrafficType::Accept => "ACCEPT",
+            TrafficType::Reject => "REJECT",
+            TrafficType::All => "ALL",
+        }
+    }
 }
 
 /// `MaxAggregationInterval`, in seconds: 60 or 600 (EC2 CreateFlowLogs).
@@ -287,6 +298,22 @@ const RETENTION_DAYS: [u32; 22] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
     3288, 3653,
 ];
+
+/// An ARN the flow log names (its bucket, its log group's key) must be of the stack's partition:
+/// AWS cannot deliver across partitions (an ambient region's partition is unknown: not checked).
+fn check_partition(check: &mut Check<'_>, id: &str, property: &'static str, arn: &str) {
+    if let Some((arn_partition, partition)) =
+        crate::arn::other_partition(arn, check.stack.region.as_deref())
+    {
+        check.report(SynthError::ArnInOtherPartition {
+            construct: check.path(id),
+            property,
+            arn: arn.to_string(),
+            arn_partition: arn_partition.to_string(),
+            partition,
+        });
+    }
+}
 
 /// An S3 bucket name: 3–63 of `a-z 0-9 . -`, starting and ending with a letter or digit (S3
 /// bucket naming rules).
@@ -484,31 +511,59 @@ impl ConstructNode for FlowLogNode {
                 }
                 if let Some(key) = kms_key.as_ref().and_then(Value::as_str)
                     && !dynamic_reference(key)
-                    && !kms_key_arn(key)
                 {
-                    check.report(SynthError::InvalidText {
-                        construct: check.path(&self.id),
-                        property: "KmsKeyId",
-                        value: key.to_string(),
-                        reason: "a log group takes a KMS key's ARN, \
-                                 arn:<partition>:kms:<region>:<account>:key/<key id>, not its ID or alias name"
-                            .into(),
-                    });
+                    if !kms_key_arn(key) {
+                        check.report(SynthError::InvalidText {
+                            construct: check.path(&self.id),
+                            property: "KmsKeyId",
+                            value: key.to_string(),
+                            reason: "a log group takes a KMS key's ARN, \
+                                     arn:<partition>:kms:<region>:<account>:key/<key id>, not its ID or alias name"
+                                .into(),
+                        });
+                    } else {
+                        check_partition(check, &self.id, "KmsKeyId", key);
+                    }
                 }
             }
             FlowLogDestination::S3 {
                 bucket_arn, prefix, ..
             } => {
+                // One flow log per resource, traffic type and destination: EC2 CreateFlowLogs
+                // answers a second with FlowLogAlreadyExists. (A CloudWatch Logs flow log has
+                // its own log group, so never repeats one.)
+                if let Some(arn) = bucket_arn.as_str() {
+                    let destination = match prefix {
+                        Some(prefix) => format!("{arn}/{prefix}/"),
+                        None => arn.to_string(),
+                    };
+                    if let Some(other) = check.claim(Claim::FlowLog {
+                        resource: self.resource.key,
+                        traffic_type: self.traffic_type.as_str(),
+                        destination: destination.clone(),
+                    }) {
+                        check.report(SynthError::DuplicateFlowLog {
+                            construct: check.path(&self.id),
+                            resource: self.resource.path(),
+                            traffic_type: self.traffic_type.as_str(),
+                            destination,
+                            other,
+                        });
+                    }
+                }
                 if let Some(arn) = bucket_arn.as_str()
                     && !dynamic_reference(arn)
-                    && let Some(reason) = bucket_arn_problem(arn)
                 {
-                    check.report(SynthError::InvalidText {
-                        construct: check.path(&self.id),
-                        property: "LogDestination",
-                        value: arn.to_string(),
-                        reason,
-                    });
+                    if let Some(reason) = bucket_arn_problem(arn) {
+                        check.report(SynthError::InvalidText {
+                            construct: check.path(&self.id),
+                            property: "LogDestination",
+                            value: arn.to_string(),
+                            reason,
+                        });
+                    } else {
+                        check_partition(check, &self.id, "LogDestination", arn);
+                    }
                 }
                 if let Some(prefix) = prefix
                     && let Some(reason) = prefix_problem(prefix)
@@ -542,14 +597,7 @@ impl ConstructNode for FlowLogNode {
         let mut flow_log = Resource::new("AWS::EC2::FlowLog")
             .property("ResourceId", self.resource.reference())
             .property("ResourceType", resource_type)
-            .property(
-                "TrafficType",
-                match self.traffic_type {
-                    TrafficType::Accept => "ACCEPT",
-                    TrafficType::Reject => "REJECT",
-                    TrafficType::All => "ALL",
-                },
-            );
+            .property("TrafficType", self.traffic_type.as_str());
         match &self.destination {
             FlowLogDestination::CloudWatchLogs {
                 retention_days,

@@ -132,6 +132,23 @@ impl ConstructNode for ListenerNode {
                 other,
             });
         }
+        // A target group belongs to one load balancer: ELB CreateListener answers a listener
+        // of another with `TargetGroupAssociationLimit`.
+        let claim = Claim::TargetGroupListener {
+            target_group: self.target_group.key,
+        };
+        if let Some(first) = check.claimed_by(claim)
+            && let Some(other) = check.model.get_key::<ListenerNode>(first)
+            && other.load_balancer.key != self.load_balancer.key
+        {
+            check.report(SynthError::TargetGroupOfTwoLoadBalancers {
+                construct: check.path(&self.id),
+                target_group: self.target_group.path(),
+                load_balancer: self.load_balancer.path(),
+                other: check.model.path(first),
+                other_load_balancer: other.load_balancer.path(),
+            });
+        }
     }
 
     fn render(&self, _ctx: &Render<'_>, template: &mut Template) -> Result<(), TemplateError> {

@@ -627,6 +627,29 @@ impl RuleDef {
         Value::Map(rule)
     }
 
+    /// What AWS keys the rule by: protocol, ports and peer, as `tcp 443 from 10.0.0.0/16`
+    /// (the description is not part of it).
+    fn permission(&self, inbound: bool) -> String {
+        let (protocol, from, to) = self.port.ec2();
+        let ports = match (self.port, from == to) {
+            (Port::AllTraffic, _) => "all traffic".to_string(),
+            (_, true) => format!("{protocol} {from}"),
+            (_, false) => format!("{protocol} {from}-{to}"),
+        };
+        let peer = match &self.peer {
+            PeerDef::Ipv4(cidr) => cidr.text().to_string(),
+            PeerDef::Ipv6(cidr) => cidr.clone(),
+            PeerDef::SecurityGroup(group) => format!("members of {}", group.path()),
+            PeerDef::PrefixList(id) => match id.as_str() {
+                Some(id) => format!("prefix list {id}"),
+                None => format!("prefix list {id:?}"),
+            },
+            PeerDef::VpcIpv6(vpc) => format!("the IPv6 block of {}", vpc.path()),
+        };
+        let direction = if inbound { "from" } else { "to" };
+        format!("{ports} {direction} {peer}")
+    }
+
     /// A rule without a description gets one, as CDK writes them (`from 10.0.0.0/16:TCP 443`):
     /// the console and security scanners (checkov CKV_AWS_23) expect every rule to say what it
     /// admits. Only characters EC2 allows in rule descriptions (`check_description`).
@@ -733,7 +756,18 @@ impl ConstructNode for SecurityGroupNode {
                     .flatten()
                     .map(|r| ("SecurityGroupEgress", r)),
             );
+        // AWS keys a rule by protocol, ports and peer: the same three twice in one direction
+        // fail with InvalidPermission.Duplicate, whatever the descriptions.
+        let mut seen = std::collections::HashSet::new();
         for (property, rule) in rules {
+            let permission = rule.permission(property == "SecurityGroupIngress");
+            if !seen.insert((property, permission.clone())) {
+                check.report(SynthError::DuplicatePermission {
+                    construct: check.path(&self.id),
+                    property,
+                    permission,
+                });
+            }
             match &rule.peer {
                 PeerDef::Ipv4(cidr) => {
                     check.cidr(&self.id, property, cidr);

@@ -10,7 +10,7 @@ use super::vpc::{VpcNode, VpcRef};
 use crate::handle::AnyHandle;
 use crate::handle::Handle;
 use crate::identity::NodeKey;
-use crate::model::{Check, Node, Render};
+use crate::model::{Check, Claim, Node, Render};
 use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
@@ -332,6 +332,20 @@ impl VpcPeeringNode {
                  stabilize\")",
             );
         }
+        // The accepter's role is assumed from the requester's partition: one of another
+        // partition cannot be (an ambient region's partition is unknown: not checked).
+        if let Some(role) = &external.role_arn
+            && let Some((arn_partition, partition)) =
+                crate::arn::other_partition(role, check.stack.region.as_deref())
+        {
+            check.report(SynthError::ArnInOtherPartition {
+                construct: check.path(&self.id),
+                property: "PeerRoleArn",
+                arn: role.clone(),
+                arn_partition: arn_partition.to_string(),
+                partition,
+            });
+        }
         for (property, value, reason) in problems {
             check.report(SynthError::InvalidText {
                 construct: check.path(&self.id),
@@ -377,6 +391,20 @@ impl ConstructNode for VpcPeeringNode {
                         reason: "a VPC cannot peer with itself".into(),
                     });
                     return;
+                }
+                // Two VPCs take one peering connection, whichever requests
+                // (VpcPeeringConnectionAlreadyExists; VPC Peering guide, limitations).
+                if let (Some(a), Some(b)) = (self.vpc.vpc, peer.vpc)
+                    && let Some(other) = check.claim(Claim::Peering {
+                        vpcs: (a.min(b), a.max(b)),
+                    })
+                {
+                    check.report(SynthError::DuplicatePeering {
+                        construct: check.path(&self.id),
+                        vpc: self.vpc.path(),
+                        peer: peer.path(),
+                        other,
+                    });
                 }
                 (
                     peer.path(),

@@ -266,6 +266,12 @@ fn privatelink(code: &str) -> Option<Finding> {
         "VF0311" => warning(W::PublicEndpointService {
             construct: s("Provider/Service"),
         }),
+        // Issue 24.
+        "VF0320" => error(E::LoadBalancerInTwoEndpointServices {
+            construct: s("Provider/Service2"),
+            load_balancer: s("Provider/Nlb"),
+            other: s("Provider/Service"),
+        }),
         _ => None,
     }
 }
@@ -313,6 +319,19 @@ fn groups_and_load_balancers(code: &str) -> Option<Finding> {
         }),
         "VF0411" => warning(W::LoadBalancerWithoutSecurityGroups {
             construct: s("Net/Nlb"),
+        }),
+        // Issue 24.
+        "VF0420" => error(E::TargetGroupOfTwoLoadBalancers {
+            construct: s("Net/Listener2"),
+            target_group: s("Net/Targets"),
+            load_balancer: s("Net/Nlb2"),
+            other: s("Net/Listener"),
+            other_load_balancer: s("Net/Nlb"),
+        }),
+        "VF0421" => error(E::DuplicatePermission {
+            construct: s("Net/Web"),
+            property: "SecurityGroupIngress",
+            permission: s("tcp 443 from 10.0.0.0/16"),
         }),
         _ => None,
     }
@@ -411,6 +430,13 @@ fn transit(code: &str) -> Option<Finding> {
             construct: s("Hub/Share"),
             missing: "principals",
         }),
+        // Issue 24.
+        "VF0630" => error(E::DuplicatePeering {
+            construct: s("Net/Peering2"),
+            vpc: s("Net/Spoke"),
+            peer: s("Net/Hub"),
+            other: s("Net/Peering"),
+        }),
         _ => None,
     }
 }
@@ -492,6 +518,14 @@ fn tags_logs_and_existing(code: &str) -> Option<Finding> {
         "VF0811" => warning(W::VpcDnsUnknown {
             construct: s("Net/Sts"),
             vpc: s("Net/Existing"),
+        }),
+        // Issue 24.
+        "VF0820" => error(E::DuplicateFlowLog {
+            construct: s("Net/Logs2"),
+            resource: s("Net/Vpc"),
+            traffic_type: "ALL",
+            destination: s("arn:aws:s3:::central-flow-logs"),
+            other: s("Net/Logs"),
         }),
         _ => None,
     }
@@ -640,6 +674,14 @@ fn environments_and_stack_sets(code: &str) -> Option<Finding> {
         "VF0931" => warning(W::TemplateNeedsS3Upload {
             stack: s("Net"),
             bytes: 61_440,
+        }),
+        // Issue 24.
+        "VF0940" => error(E::ArnInOtherPartition {
+            construct: s("Provider/Service"),
+            property: "allowed principal",
+            arn: s("arn:aws-cn:iam::111122223333:root"),
+            arn_partition: s("aws-cn"),
+            partition: "aws",
         }),
         _ => None,
     }

@@ -1564,19 +1564,25 @@ services! {
     MqFips = ServiceInfo { name: "mq-fips", prefix: "com.amazonaws", global: false, title: "Amazon MQ", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Neptune Analytics: `com.amazonaws.<region>.neptune-graph`.
     ///
-    /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
+    /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: no.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `NEPTUNE_ANALYTICS`).
-    NeptuneGraph = ServiceInfo { name: "neptune-graph", prefix: "com.amazonaws", global: false, title: "Amazon Neptune Analytics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ///
+    /// Neptune Analytics guide, "Considerations when using AWS PrivateLink for Neptune Analytics": the control plane (neptune-graph) does not support VPC endpoint policies.
+    NeptuneGraph = ServiceInfo { name: "neptune-graph", prefix: "com.amazonaws", global: false, title: "Amazon Neptune Analytics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::No, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Neptune Analytics: `com.amazonaws.<region>.neptune-graph-data`.
     ///
-    /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown.
+    /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: yes.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `NEPTUNE_ANALYTICS_DATA`).
-    NeptuneGraphData = ServiceInfo { name: "neptune-graph-data", prefix: "com.amazonaws", global: false, title: "Amazon Neptune Analytics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ///
+    /// Neptune Analytics guide, "Considerations when using AWS PrivateLink for Neptune Analytics": the data plane (neptune-graph-data) supports VPC endpoint policies.
+    NeptuneGraphData = ServiceInfo { name: "neptune-graph-data", prefix: "com.amazonaws", global: false, title: "Amazon Neptune Analytics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Yes, fips: false, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// Amazon Neptune Analytics: `com.amazonaws.<region>.neptune-graph-fips`.
     ///
-    /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: unknown. FIPS endpoint.
+    /// Interface endpoints. Private DNS: unknown (on by default). IPv6: unknown. Endpoint policy: no. FIPS endpoint.
     /// Sources: AWS CDK, AWS PrivateLink guide (CDK `NEPTUNE_ANALYTICS_FIPS`).
-    NeptuneGraphFips = ServiceInfo { name: "neptune-graph-fips", prefix: "com.amazonaws", global: false, title: "Amazon Neptune Analytics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::Unknown, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
+    ///
+    /// Neptune Analytics guide, "Considerations when using AWS PrivateLink for Neptune Analytics": the control plane (neptune-graph) does not support VPC endpoint policies.
+    NeptuneGraphFips = ServiceInfo { name: "neptune-graph-fips", prefix: "com.amazonaws", global: false, title: "Amazon Neptune Analytics", interface: true, gateway: false, private_dns: Support::Unknown, private_dns_default: true, ipv6: Support::Unknown, gateway_ipv6: Support::Unknown, endpoint_policy: Support::No, fips: true, port: 443, cross_region: false } => [InterfaceService, PrivateDnsCapable];
     /// AWS Network Firewall: `com.amazonaws.<region>.network-firewall`.
     ///
     /// Interface endpoints. Private DNS: unknown (on by default). IPv6: yes. Endpoint policy: unknown.

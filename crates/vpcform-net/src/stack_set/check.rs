@@ -223,20 +223,32 @@ impl<'a> Rules<'a, '_> {
         }
     }
 
-    /// A self-managed set's administration role is a role ARN.
+    /// A self-managed set's administration role is a role ARN, of the administrator region's
+    /// partition when that region is pinned.
     fn permissions(&mut self, set: &StackSetDef) {
         if let PermissionModel::SelfManaged {
             administration_role_arn: Some(arn),
             ..
         } = &set.permissions
-            && !(arn.starts_with("arn:aws") && arn.contains(":iam::") && arn.contains(":role/"))
         {
-            self.invalid(
-                "administration role",
-                arn.clone(),
-                "a role ARN looks like arn:aws:iam::111122223333:role/AWSCloudFormationStackSetAdministrationRole"
-                    .into(),
-            );
+            if !(arn.starts_with("arn:aws") && arn.contains(":iam::") && arn.contains(":role/")) {
+                self.invalid(
+                    "administration role",
+                    arn.clone(),
+                    "a role ARN looks like arn:aws:iam::111122223333:role/AWSCloudFormationStackSetAdministrationRole"
+                        .into(),
+                );
+            } else if let Some((arn_partition, partition)) =
+                crate::arn::other_partition(arn, set.admin_region.as_deref())
+            {
+                self.errors.push(SynthError::ArnInOtherPartition {
+                    construct: self.stack.name.to_string(),
+                    property: "administration role",
+                    arn: arn.clone(),
+                    arn_partition: arn_partition.to_string(),
+                    partition,
+                });
+            }
         }
     }
 
