@@ -335,7 +335,12 @@ fn flows<V>(
 ) {
     app.flow(Flow::new(pods, services::Sts, HTTPS).gb_per_month(5.0));
     app.flow(Flow::new(pods, services::EcrApi, HTTPS).gb_per_month(10.0));
-    app.flow(Flow::new(pods, services::EcrDkr, HTTPS).gb_per_month(300.0));
+    // Image pulls: a little sent, the layers received (through the hub's attachment).
+    app.flow(
+        Flow::new(pods, services::EcrDkr, HTTPS)
+            .gb_per_month(6.0)
+            .response_gb_per_month(294.0),
+    );
     app.flow(Flow::new(pods, services::Logs, HTTPS).gb_per_month(50.0));
     app.flow(Flow::new(pods, services::Ssm, HTTPS).gb_per_month(2.0));
     app.flow(Flow::new(pods, services::S3, HTTPS).gb_per_month(500.0));

@@ -216,12 +216,17 @@ pub struct CentralizedEndpoint {
     pub service: String,
     /// The VPCs that reach it from outside its own.
     pub vpcs: usize,
-    /// Their traffic through it, GB a month.
+    /// Their traffic through it, GB a month both ways.
     pub gb: f64,
-    /// Per month as built: the hub endpoint's AZ-hours and GB, and the transit gateway's GB.
+    /// The private hosted zones that give those VPCs the service's name for the hub endpoint:
+    /// the centralized design pays for them; an endpoint in each VPC needs none (its private
+    /// DNS is AWS-managed).
+    pub zones: usize,
+    /// Per month as built: the hub endpoint's AZ-hours and GB, the transit gateway's GB and
+    /// the hosted zones.
     pub centralized: f64,
     /// Per month with an endpoint in each of those VPCs instead (in the AZs their workloads
-    /// use), and no transit gateway processing.
+    /// use), and no transit gateway processing or hosted zone.
     pub distributed: f64,
 }
 
@@ -263,8 +268,8 @@ impl fmt::Display for CostReport {
             };
             writeln!(
                 f,
-                "  {} ({}): ${:.2}/month centralized for {} VPC(s), ${:.2} with an endpoint in each — centralizing {verdict} ${:.2}",
-                c.endpoint, c.service, c.centralized, c.vpcs, c.distributed, by
+                "  {} ({}): ${:.2}/month centralized for {} VPC(s) with {} hosted zone(s), ${:.2} with an endpoint in each — centralizing {verdict} ${:.2}",
+                c.endpoint, c.service, c.centralized, c.vpcs, c.zones, c.distributed, by
             )?;
         }
         Ok(())
@@ -277,21 +282,17 @@ fn cents(x: f64) -> f64 {
     (x * 100.0).round() / 100.0 + 0.0
 }
 
-/// The GB a month of each flow that goes through `resource` (a flow's volume split evenly over
-/// its workload's subnets).
-/// GB a month through the construct `via`: each flow's volume shared evenly among its
-/// workload's subnets, counted for the subnets whose path goes through `via`.
+/// GB a month through the construct `via`, both ways: each flow's volume shared evenly among
+/// its workload's subnets, counted for the subnets whose path goes through `via`.
 fn gb_through(outcomes: &[FlowOutcome], via: NodeKey) -> f64 {
     outcomes
         .iter()
         .map(|flow| {
-            let share = flow.gb / flow.subnets.len().max(1) as f64;
-            // Through it, or into the transit gateway through it (billed where it enters);
-            // traffic that does not arrive is not billed.
+            let share = flow.total_gb() / flow.subnets.len().max(1) as f64;
+            // Traffic that does not arrive is not billed.
             flow.subnets
                 .iter()
-                .filter(|s| s.path != PathKind::Unreachable)
-                .filter(|s| s.via == Some(via) || s.hops.first() == Some(&via))
+                .filter(|s| s.path != PathKind::Unreachable && s.via == Some(via))
                 .count() as f64
                 * share
         })
@@ -300,13 +301,39 @@ fn gb_through(outcomes: &[FlowOutcome], via: NodeKey) -> f64 {
         + 0.0
 }
 
+/// GB a month a transit gateway attachment sends into the gateway: `(requests, responses)`.
+/// "Data processing charges apply for each gigabyte sent from a VPC to the AWS Transit
+/// Gateway" (Transit Gateway pricing page; docs/aws-rules.md §18.9): a flow's requests enter
+/// at its own VPC's attachment, its responses at the hub's, so each stack pays what its VPC
+/// sends.
+fn attachment_gb(outcomes: &[FlowOutcome], attachment: NodeKey) -> (f64, f64) {
+    let (mut requests, mut responses) = (0.0, 0.0);
+    for flow in outcomes {
+        let subnets = flow.subnets.len().max(1) as f64;
+        for outcome in flow
+            .subnets
+            .iter()
+            .filter(|s| s.path != PathKind::Unreachable)
+        {
+            if outcome.request_attachment() == Some(attachment) {
+                requests += flow.gb / subnets;
+            }
+            if outcome.response_attachment() == Some(attachment) {
+                responses += flow.response_gb / subnets;
+            }
+        }
+    }
+    // A float sum starts at -0: `+ 0.0` keeps "-0 GB" out of the report.
+    (requests + 0.0, responses + 0.0)
+}
+
 /// GB a month over a peering connection, and the part of it that crosses AZs: a subnet's
 /// share stays in its zone when the endpoint it reaches has a subnet in the same zone
 /// (written the same way); otherwise, or when that cannot be told, it counts as crossing.
 fn peering_gb(model: &Model<'_>, outcomes: &[FlowOutcome], peering: NodeKey) -> (f64, f64) {
     let (mut gb, mut crossing) = (0.0, 0.0);
     for flow in outcomes {
-        let share = flow.gb / flow.subnets.len().max(1) as f64;
+        let share = flow.total_gb() / flow.subnets.len().max(1) as f64;
         for outcome in flow
             .subnets
             .iter()
@@ -343,7 +370,8 @@ fn private_link(flow: &FlowOutcome) -> bool {
 
 /// Hub endpoints reached from other VPCs (flows with hops), against an endpoint in each of
 /// those VPCs: where centralizing wins (few GB, many VPCs) and where it loses (the transit
-/// gateway's per-GB charge on heavy traffic).
+/// gateway's per-GB charge on heavy traffic, the hosted zones). Zones are found from the VPCs
+/// (theirs and the hub's), once per endpoint: no scan per flow.
 fn centralized(
     model: &Model<'_>,
     outcomes: &[FlowOutcome],
@@ -357,7 +385,7 @@ fn centralized(
         let Target::AwsService(service) = &flow.destination else {
             continue;
         };
-        let share = flow.gb / flow.subnets.len().max(1) as f64;
+        let share = flow.total_gb() / flow.subnets.len().max(1) as f64;
         for outcome in &flow.subnets {
             let (Some(endpoint), false, PathKind::InterfaceEndpoint) =
                 (outcome.via, outcome.hops.is_empty(), outcome.path)
@@ -386,8 +414,19 @@ fn centralized(
         .filter_map(|(endpoint, (service, gb, vpcs))| {
             let node = model.get_key::<InterfaceEndpointNode>(endpoint)?;
             let hub_azs = node.subnets.len() as f64;
+            // The zones holding the service's name for this endpoint, associated with the hub
+            // or with a VPC that uses it; a zone associated with several counts once.
+            let zones: BTreeSet<NodeKey> = vpcs
+                .keys()
+                .copied()
+                .chain(node.vpc.vpc)
+                .flat_map(|vpc| model.zones_of(vpc))
+                .filter(|(_, zone)| zone.endpoint.key == endpoint)
+                .map(|(key, _)| key)
+                .collect();
             let centralized = hub_azs * hours * prices.interface_endpoint_per_az_hour
-                + gb * (prices.interface_endpoint_per_gb + prices.transit_gateway_per_gb);
+                + gb * (prices.interface_endpoint_per_gb + prices.transit_gateway_per_gb)
+                + zones.len() as f64 * prices.hosted_zone_per_month;
             let spoke_az_hours: f64 =
                 vpcs.values().map(|azs| azs.len() as f64).sum::<f64>() * hours;
             let distributed = spoke_az_hours * prices.interface_endpoint_per_az_hour
@@ -397,6 +436,7 @@ fn centralized(
                 service,
                 vpcs: vpcs.len(),
                 gb: cents(gb),
+                zones: zones.len(),
                 centralized: cents(centralized),
                 distributed: cents(distributed),
             })
@@ -442,7 +482,8 @@ pub(crate) fn estimate(model: &Model<'_>, traffic: &Traffic, prices: &Prices) ->
         endpoints: cents(endpoints),
         nat_alternative: cents(nat_alternative),
         notes: vec![
-            "Volumes are the flows' declared GB a month; a flow without one counts 0 GB.".into(),
+            "Volumes are the flows' declared GB a month, sent and (`response_gb_per_month`) received; a flow without one counts 0 GB, without a response volume is one-way.".into(),
+            "A transit gateway attachment pays for the GB its VPC sends into the gateway: a flow's requests on its own VPC's attachment, its responses on the hub's.".into(),
             "The comparison carries all traffic to AWS services either through VPC endpoints (gateway endpoints free; an interface endpoint per VPC and service, or the hub's with the transit gateway's GB for flows it serves) or through one NAT gateway per VPC and AZ the workloads use; it excludes internet egress charges.".into(),
             "Flows to endpoint services have no NAT equivalent and are left out of the comparison (not of the totals); NLB capacity units are approximated by bytes (1 GB = 1 NLCU-hour).".into(),
             "Cross-AZ data transfer inside a VPC and the interface endpoint volume tiers above 1 PB are not included; over a peering connection, a subnet's traffic to an endpoint without a subnet in its zone is counted as crossing AZs.".into(),
@@ -487,7 +528,7 @@ fn item(
                         .is_some_and(|s| s.network_load_balancers.iter().any(|h| h.key == key)),
                     Target::AwsService(_) | Target::Resource(_) => false,
                 })
-                .map(|flow| flow.gb)
+                .map(FlowOutcome::total_gb)
                 .sum::<f64>()
                 + 0.0;
             Some((
@@ -523,14 +564,14 @@ fn item(
             ))
         }
         Pricing::TransitGatewayAttachment => {
-            let gb = gb_through(outcomes, key);
+            let (requests, responses) = attachment_gb(outcomes, key);
             Some((
                 format!(
-                    "transit gateway attachment: {hours} h x ${} + {gb} GB x ${}",
+                    "transit gateway attachment: {hours} h x ${} + ({requests} GB of requests + {responses} GB of responses sent in) x ${}",
                     prices.transit_gateway_attachment_per_hour, prices.transit_gateway_per_gb
                 ),
                 hours * prices.transit_gateway_attachment_per_hour
-                    + gb * prices.transit_gateway_per_gb,
+                    + (requests + responses) * prices.transit_gateway_per_gb,
             ))
         }
         // Charged but not in the bundled prices: left out, and said so in the notes.
@@ -564,11 +605,12 @@ fn endpoints_or_nat(model: &Model<'_>, outcomes: &[FlowOutcome], prices: &Prices
         let Target::AwsService(service) = &flow.destination else {
             continue;
         };
-        aws_gb += flow.gb;
+        let gb = flow.total_gb();
+        aws_gb += gb;
         let gateway = crate::services::lookup(service)
             .is_some_and(crate::services::ServiceInfo::has_gateway_endpoint);
         if !gateway {
-            interface_gb += flow.gb;
+            interface_gb += gb;
         }
         for outcome in &flow.subnets {
             let Some(subnet) = model.get_key::<SubnetNode>(outcome.subnet) else {
@@ -583,7 +625,7 @@ fn endpoints_or_nat(model: &Model<'_>, outcomes: &[FlowOutcome], prices: &Prices
                     .then(|| outcome.via.and_then(|v| model.node(v)?.vpc(v)))
                     .flatten();
                 if hub.is_some() {
-                    hub_gb += flow.gb / flow.subnets.len().max(1) as f64;
+                    hub_gb += gb / flow.subnets.len().max(1) as f64;
                 }
                 interface_azs
                     .entry((hub.unwrap_or(vpc), service.as_str()))

@@ -31,6 +31,8 @@ struct Break {
     hub_private_dns: bool,
     spoke_not_in_sqs_zone: bool,
     existing_spoke_routes: bool,
+    /// The SQS flow receives 40 GB a month besides the 100 it sends.
+    sqs_responses: bool,
 }
 
 struct Built {
@@ -255,7 +257,11 @@ fn build(b: Break) -> Built {
     app.add_stack(core);
     app.add_stack(spoke);
     app.add_stack(shared);
-    app.flow(Flow::new(&pods, services::Sqs, Port::tcp(443)).gb_per_month(100.0));
+    let mut sqs_flow = Flow::new(&pods, services::Sqs, Port::tcp(443)).gb_per_month(100.0);
+    if b.sqs_responses {
+        sqs_flow = sqs_flow.response_gb_per_month(40.0);
+    }
+    app.flow(sqs_flow);
     app.flow(Flow::new(&pods, services::S3, Port::tcp(443)).gb_per_month(10.0));
     Built { app }
 }
@@ -748,18 +754,75 @@ fn a_hub_endpoint_is_priced_against_an_endpoint_in_each_vpc_that_uses_it() {
         .find(|c| c.service == "sqs")
         .unwrap_or_else(|| panic!("{:#?}", cost.centralized));
     assert_eq!(sqs.endpoint, "Shared/Sqs");
-    assert_eq!((sqs.vpcs, sqs.gb), (1, 100.0));
-    // Hub: 2 AZ x 730 h x $0.01 + 100 GB x ($0.01 endpoint + $0.02 transit gateway).
-    assert_eq!(sqs.centralized, 17.6);
-    // Spoke instead: 2 AZ x 730 h x $0.01 + 100 GB x $0.01.
+    assert_eq!((sqs.vpcs, sqs.gb, sqs.zones), (1, 100.0, 1));
+    // Hub: 2 AZ x 730 h x $0.01 + 100 GB x ($0.01 endpoint + $0.02 transit gateway) + the
+    // zone, $0.50 (Route 53 pricing: per hosted zone per month, first 25).
+    assert_eq!(sqs.centralized, 18.1);
+    // Spoke instead: 2 AZ x 730 h x $0.01 + 100 GB x $0.01; its private DNS is AWS's, no zone.
     assert_eq!(sqs.distributed, 15.6);
     // The comparison with NAT counts the hub's endpoint and the transit gateway's GB for the
     // flows it serves, not an endpoint per VPC: 14.6 + 1 + 2.
     assert_eq!(cost.endpoints, 17.6);
     assert!(
         cost.to_string().contains(
-            "Shared/Sqs (sqs): $17.60/month centralized for 1 VPC(s), $15.60 with an endpoint in each — centralizing costs $2.00"
+            "Shared/Sqs (sqs): $18.10/month centralized for 1 VPC(s) with 1 hosted zone(s), $15.60 with an endpoint in each — centralizing costs $2.50"
         ),
         "{cost}"
     );
+}
+
+/// A stack's billed item by resource: its monthly cost and basis.
+fn cost_item(cost: &vpcform_net::cost::CostReport, resource: &str) -> (f64, String) {
+    cost.stacks
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|i| i.resource == resource)
+        .map(|i| (i.monthly, i.basis.clone()))
+        .unwrap_or_else(|| panic!("no {resource} in {cost}"))
+}
+
+#[test]
+fn a_two_way_flow_pays_its_requests_on_the_spokes_attachment_and_its_responses_on_the_hubs() {
+    let cost = |b: Break| {
+        let built = build(b);
+        built
+            .app
+            .synth()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .cost()
+            .clone()
+    };
+    // One-way (no response volume): all of it enters at the spoke's attachment.
+    let one_way = cost(Break::default());
+    assert_eq!(cost_item(&one_way, "Shared/HubAttachment").0, 36.5);
+    // SQS 100 GB sent, 40 GB back (and S3's 10 GB sent, through the hub too): each attachment
+    // pays what its VPC sends into the gateway, 730 h x $0.05 + GB x $0.02.
+    let two_way = cost(Break {
+        sqs_responses: true,
+        ..Break::default()
+    });
+    let (spoke, spoke_basis) = cost_item(&two_way, "Spoke/AAttachment");
+    assert_eq!(spoke, 38.7, "{spoke_basis}");
+    assert!(
+        spoke_basis.contains("(110 GB of requests + 0 GB of responses sent in) x $0.02"),
+        "{spoke_basis}"
+    );
+    let (hub, hub_basis) = cost_item(&two_way, "Shared/HubAttachment");
+    assert_eq!(hub, 37.3, "{hub_basis}");
+    assert!(
+        hub_basis.contains("(0 GB of requests + 40 GB of responses sent in) x $0.02"),
+        "{hub_basis}"
+    );
+    // The endpoint processes both directions; so does the comparison.
+    let (endpoint, basis) = cost_item(&two_way, "Shared/Sqs");
+    assert_eq!(endpoint, 16.0, "{basis}");
+    let sqs = two_way
+        .centralized
+        .iter()
+        .find(|c| c.service == "sqs")
+        .unwrap_or_else(|| panic!("{:#?}", two_way.centralized));
+    // 14.6 + 140 GB x ($0.01 + $0.02) + $0.50 zone.
+    assert_eq!((sqs.gb, sqs.centralized), (140.0, 19.3));
+    // The stacks' totals hold each GB once, in the direction it enters: 150 GB x $0.02.
+    assert_eq!(((spoke + hub - 2.0 * 36.5) * 100.0).round(), 300.0);
 }

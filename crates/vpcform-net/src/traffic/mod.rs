@@ -91,6 +91,7 @@ pub struct Flow {
     destination: DestinationDef,
     port: Port,
     gb_per_month: Option<f64>,
+    response_gb_per_month: Option<f64>,
     via_endpoint_dns: bool,
     ipv6: bool,
 }
@@ -109,6 +110,7 @@ impl Flow {
             destination: destination.destination().0,
             port,
             gb_per_month: None,
+            response_gb_per_month: None,
             via_endpoint_dns: false,
             ipv6: false,
         }
@@ -142,12 +144,39 @@ impl Flow {
         }
     }
 
-    /// The expected volume, in GB a month, for the cost estimate. Default: unknown (0).
+    /// The expected volume the workload sends (requests, uploads), in GB a month, for the cost
+    /// estimate. Default: unknown (0). What comes back is
+    /// [`response_gb_per_month`](Flow::response_gb_per_month).
     ///
     /// See [`Flow`] for an example.
     pub fn gb_per_month(mut self, gb: f64) -> Flow {
         // `+ 0.0` turns -0 into 0: a report never shows "-0".
         self.gb_per_month = Some(gb + 0.0);
+        self
+    }
+
+    /// The expected volume that comes back to the workload (responses, downloads, image
+    /// pulls), in GB a month, for the cost estimate. Default: 0, a one-way flow.
+    ///
+    /// Endpoints and NAT gateways bill the GB of both directions; a transit gateway bills each
+    /// GB on the attachment that sends it into the gateway, so a flow to a hub endpoint pays
+    /// its requests on the workload's attachment and its responses on the hub's.
+    ///
+    /// ```
+    /// # use vpcform_net::prelude::*;
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// # let mut stack = Stack::<S>::new("S");
+    /// # let vpc = stack.add("A", Vpc::<A>::builder().cidr("10.0.0.0/16").build());
+    /// # let sub = stack.add("Sub", Subnet::builder().vpc(&vpc).cidr("10.0.0.0/24").availability_zone(Az::index(0)).build());
+    /// # let pods = stack.add("Pods", Workload::builder().subnets([&sub]).build());
+    /// // Image pulls: little sent, much received.
+    /// let flow = Flow::new(&pods, services::EcrDkr, Port::tcp(443))
+    ///     .gb_per_month(3.0)
+    ///     .response_gb_per_month(297.0);
+    /// ```
+    pub fn response_gb_per_month(mut self, gb: f64) -> Flow {
+        // `+ 0.0` turns -0 into 0: a report never shows "-0".
+        self.response_gb_per_month = Some(gb + 0.0);
         self
     }
 
@@ -170,6 +199,10 @@ impl Flow {
 
     pub(crate) fn gb(&self) -> f64 {
         self.gb_per_month.unwrap_or(0.0)
+    }
+
+    pub(crate) fn response_gb(&self) -> f64 {
+        self.response_gb_per_month.unwrap_or(0.0)
     }
 }
 
@@ -278,9 +311,12 @@ pub struct FlowReport {
     pub destination: String,
     /// The port, e.g. `TCP 443` (`TCP 443, IPv6` for an IPv6 flow).
     pub port: String,
-    /// Expected GB a month, if given.
+    /// Expected GB a month the workload sends, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gb_per_month: Option<f64>,
+    /// Expected GB a month that comes back to it, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_gb_per_month: Option<f64>,
     /// The worst path over the subnets.
     pub path: PathKind,
     /// Per subnet.
@@ -411,10 +447,36 @@ impl SourcesFix {
 pub(crate) struct FlowOutcome {
     pub(crate) workload: NodeKey,
     pub(crate) destination: Target,
+    /// GB a month the workload sends.
     pub(crate) gb: f64,
+    /// GB a month that comes back to it.
+    pub(crate) response_gb: f64,
     /// The port as reports show it (`TCP 443, IPv6` for an IPv6 flow).
     pub(crate) port_label: String,
     pub(crate) subnets: Vec<SubnetOutcome>,
+}
+
+impl FlowOutcome {
+    /// GB a month both ways: what endpoints, NAT gateways and load balancers process.
+    pub(crate) fn total_gb(&self) -> f64 {
+        self.gb + self.response_gb
+    }
+}
+
+impl SubnetOutcome {
+    /// The transit gateway attachment its requests enter the gateway from: the first hop
+    /// (over a peering connection, the connection, which is no attachment).
+    pub(crate) fn request_attachment(&self) -> Option<NodeKey> {
+        self.hops.first().copied()
+    }
+
+    /// The attachment its responses enter the gateway from: the hub's, the last hop after the
+    /// gateway; `None` over a peering connection (one hop).
+    pub(crate) fn response_attachment(&self) -> Option<NodeKey> {
+        (self.hops.len() > 1)
+            .then(|| self.hops.last().copied())
+            .flatten()
+    }
 }
 
 /// A flow's destination, resolved.
@@ -516,13 +578,16 @@ fn analyze_flow(
         flow.workload.path(),
         flow.port_label()
     );
-    if let Some(gb) = flow.gb_per_month
-        && !(gb.is_finite() && gb >= 0.0)
+    for gb in [flow.gb_per_month, flow.response_gb_per_month]
+        .into_iter()
+        .flatten()
     {
-        findings.errors.push(SynthError::InvalidVolume {
-            flow: name.clone(),
-            value: gb,
-        });
+        if !(gb.is_finite() && gb >= 0.0) {
+            findings.errors.push(SynthError::InvalidVolume {
+                flow: name.clone(),
+                value: gb,
+            });
+        }
     }
     let Some(workload) = model.get::<WorkloadNode>(&flow.workload) else {
         findings.errors.push(SynthError::FlowNotInApp {
@@ -550,6 +615,7 @@ fn analyze_flow(
         destination: destination_name,
         port: flow.port_label(),
         gb_per_month: flow.gb_per_month,
+        response_gb_per_month: flow.response_gb_per_month,
         path,
         subnets: paths,
     };
@@ -557,6 +623,7 @@ fn analyze_flow(
         workload: flow.workload.key,
         destination: target,
         gb: flow.gb(),
+        response_gb: flow.response_gb(),
         port_label: flow.port_label(),
         subnets: typed,
     };
