@@ -25,17 +25,7 @@ use crate::stack::Findings;
 /// Counts every stack's constructs against the quotas in force for its stack (the stack's
 /// declared quotas over the app's, over AWS's defaults).
 pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
-    let in_force: HashMap<StackKey, Quotas> = model
-        .stacks
-        .iter()
-        .map(|stack| {
-            let quotas = stack
-                .quotas
-                .as_ref()
-                .map_or_else(|| app.clone(), |q| q.over(app));
-            (stack.key, quotas)
-        })
-        .collect();
+    let in_force = quotas_in_force(model, app);
     let default = Quotas::default();
     let quotas_of = |key: NodeKey| in_force.get(&key.stack).unwrap_or(&default);
     // Peering connections per VPC: both ends count, of every stack; counted in one pass.
@@ -137,6 +127,31 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
             findings.errors.extend(error);
         }
     }
+    check_peerings(model, peerings, &quotas_of, findings);
+}
+
+/// Each stack's quotas in force: its declared quotas over the app's, over AWS's defaults.
+fn quotas_in_force(model: &Model<'_>, app: &Quotas) -> HashMap<StackKey, Quotas> {
+    model
+        .stacks
+        .iter()
+        .map(|stack| {
+            let quotas = stack
+                .quotas
+                .as_ref()
+                .map_or_else(|| app.clone(), |q| q.over(app));
+            (stack.key, quotas)
+        })
+        .collect()
+}
+
+/// Peering connections per VPC, counted over every stack (both ends count).
+fn check_peerings<'q>(
+    model: &Model<'_>,
+    peerings: HashMap<NodeKey, usize>,
+    quotas_of: &impl Fn(NodeKey) -> &'q Quotas,
+    findings: &mut Findings,
+) {
     let mut peerings: Vec<(NodeKey, usize)> = peerings.into_iter().collect();
     peerings.sort();
     for (vpc, count) in peerings {
