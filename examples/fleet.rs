@@ -16,6 +16,11 @@ pub const RESOURCES_PER_VPC: usize = 14;
 /// `stacks` stacks of `vpcs` VPCs each.
 pub fn app(stacks: usize, vpcs: usize) -> App {
     let mut app = App::new("fleet");
+    // Two gateway endpoints (S3, DynamoDB) per VPC, all in one account and Region: past AWS's
+    // default of 20 per Region from 11 VPCs on, so a fleet this size runs in an account whose
+    // quota was raised, and says so.
+    let gateway_endpoints = u32::try_from(2 * stacks * vpcs).unwrap_or(u32::MAX);
+    app.quotas(vpcform::quotas::Quotas::default().gateway_endpoints_per_region(gateway_endpoints));
     for s in 0..stacks {
         let mut stack = Stack::<DynamicStack>::new(format!("Fleet{s}"));
         for v in 0..vpcs {
