@@ -26,6 +26,9 @@ struct Terminal {
     pty: Arc<pty_process::blocking::Pty>,
     child: Child,
     screen: Arc<Mutex<Vec<u8>>>,
+    /// Signalled when the reader has read everything the program wrote (EIO: the program and
+    /// every copy of its terminal are gone).
+    drained: std::sync::mpsc::Receiver<()>,
 }
 
 impl Terminal {
@@ -38,14 +41,21 @@ impl Terminal {
         let pty = Arc::new(pty);
         let screen = Arc::new(Mutex::new(Vec::new()));
         let (reader, sink) = (pty.clone(), screen.clone());
+        let (done, drained) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut buffer = [0u8; 4096];
             // Ends with EIO once the program and every copy of its terminal are gone.
             while let Ok(n @ 1..) = (&*reader).read(&mut buffer) {
                 sink.lock().expect("screen").extend_from_slice(&buffer[..n]);
             }
+            let _ = done.send(());
         });
-        Terminal { pty, child, screen }
+        Terminal {
+            pty,
+            child,
+            screen,
+            drained,
+        }
     }
 
     fn screen(&self) -> String {
@@ -75,12 +85,16 @@ impl Terminal {
         (&*self.pty).write_all(bytes).expect("typed");
     }
 
-    /// The exit status within `limit`, or the program is killed and the test fails.
+    /// The exit status within `limit`, or the program is killed and the test fails. Then
+    /// waits (up to a second, outside `limit`) for the reader to take the program's last
+    /// lines off the terminal: the program may exit before they are read.
     fn exit_within(&mut self, limit: Duration) -> ExitStatus {
         let screen = self.screen.clone();
-        exit_within(&mut self.child, limit, move || {
+        let status = exit_within(&mut self.child, limit, move || {
             String::from_utf8_lossy(&screen.lock().expect("screen")).into_owned()
-        })
+        });
+        let _ = self.drained.recv_timeout(Duration::from_secs(1));
+        status
     }
 }
 
