@@ -168,6 +168,26 @@ pub(crate) enum Placement<'a> {
 }
 
 impl<'a> Placement<'a> {
+    /// For `Unknown`, the error that says so: `construct`'s rule compares its `what`
+    /// (`account` or `region`) with `other`'s.
+    pub(crate) fn unknown(
+        &self,
+        construct: &str,
+        other: &str,
+        what: &'static str,
+    ) -> Option<SynthError> {
+        match *self {
+            Placement::Unknown { unpinned, pinned } => Some(SynthError::PlacementUnknown {
+                construct: construct.to_string(),
+                other: other.to_string(),
+                what,
+                unpinned: unpinned.to_string(),
+                pinned: pinned.to_string(),
+            }),
+            Placement::Same | Placement::Different(..) => None,
+        }
+    }
+
     fn of(own: (&'a str, Option<&'a str>), other: (&'a str, Option<&'a str>)) -> Placement<'a> {
         match (own.1, other.1) {
             (Some(a), Some(b)) if a != b => Placement::Different(a, b),

@@ -255,26 +255,21 @@ impl PrivateHostedZoneNode {
     /// is written as `VPCRegion` (Route 53 associates VPCs of any region). An account or region
     /// left unpinned is not assumed to match a pinned one.
     fn check_vpc_placement(&self, check: &mut Check<'_>, key: NodeKey, vpc_path: &str) {
-        let unknown = |what, unpinned: &str, pinned: &str| SynthError::PlacementUnknown {
-            construct: check.path(&self.id),
-            other: vpc_path.to_string(),
-            what,
-            unpinned: unpinned.to_string(),
-            pinned: pinned.to_string(),
-        };
-        let account = match check.model.same_account(check.key, key) {
+        let construct = check.path(&self.id);
+        let placement = check.model.same_account(check.key, key);
+        let account = match placement {
             Placement::Same => None,
             Placement::Different(_, vpc_account) => Some(SynthError::CrossAccountZoneAssociation {
                 construct: check.path(&self.id),
                 vpc: vpc_path.to_string(),
                 account: vpc_account.to_string(),
             }),
-            Placement::Unknown { unpinned, pinned } => Some(unknown("account", unpinned, pinned)),
+            Placement::Unknown { .. } => placement.unknown(&construct, vpc_path, "account"),
         };
-        let region = match check.model.same_region(check.key, key) {
-            Placement::Unknown { unpinned, pinned } => Some(unknown("region", unpinned, pinned)),
-            Placement::Same | Placement::Different(..) => None,
-        };
+        let region = check
+            .model
+            .same_region(check.key, key)
+            .unknown(&construct, vpc_path, "region");
         for error in account.into_iter().chain(region) {
             check.report(error);
         }

@@ -109,14 +109,8 @@ impl TransitGatewayAttachmentNode {
     fn check_placement(&self, check: &mut Check<'_>, tgw: NodeKey) {
         let construct = check.path(&self.id);
         let transit_gateway = check.model.path(tgw);
-        let unknown = |what, unpinned: &str, pinned: &str| SynthError::PlacementUnknown {
-            construct: construct.clone(),
-            other: transit_gateway.clone(),
-            what,
-            unpinned: unpinned.to_string(),
-            pinned: pinned.to_string(),
-        };
-        match check.model.same_region(check.key, tgw) {
+        let region = check.model.same_region(check.key, tgw);
+        match region {
             Placement::Same => {}
             Placement::Different(region, tgw_region) => {
                 check.report(SynthError::TransitGatewayInOtherRegion {
@@ -126,12 +120,16 @@ impl TransitGatewayAttachmentNode {
                     region: region.to_string(),
                 })
             }
-            Placement::Unknown { unpinned, pinned } => {
-                check.report(unknown("region", unpinned, pinned))
+            Placement::Unknown { .. } => {
+                check
+                    .findings
+                    .errors
+                    .extend(region.unknown(&construct, &transit_gateway, "region"))
             }
         }
         let shared_with = check.model.shared_with(tgw);
-        match check.model.same_account(check.key, tgw) {
+        let account = check.model.same_account(check.key, tgw);
+        match account {
             Placement::Same => {}
             Placement::Different(account, _) if shares_with(shared_with, account) => {}
             Placement::Different(account, tgw_account) => {
@@ -142,9 +140,11 @@ impl TransitGatewayAttachmentNode {
                     account: account.to_string(),
                 })
             }
-            Placement::Unknown { unpinned, pinned } => {
-                check.report(unknown("account", unpinned, pinned))
-            }
+            Placement::Unknown { .. } => check.findings.errors.extend(account.unknown(
+                &construct,
+                &transit_gateway,
+                "account",
+            )),
         }
     }
 
@@ -350,7 +350,12 @@ impl ConstructNode for TransitGatewayAttachmentNode {
 /// Whether RAM principals cover `account`: the account itself, or an organization or
 /// organizational unit (whose member accounts vpcform cannot list at synth).
 fn shares_with(principals: &[String], account: &str) -> bool {
-    principals
-        .iter()
-        .any(|p| p == account || p.contains(":organization/") || p.contains(":ou/"))
+    principals.iter().any(|p| {
+        p == account
+            || crate::arn::Arn::parse(p).is_some_and(|arn| {
+                arn.service == "organizations"
+                    && (arn.resource.starts_with("organization/")
+                        || arn.resource.starts_with("ou/"))
+            })
+    })
 }
