@@ -372,6 +372,42 @@ pub enum SynthError {
         /// The earlier flow log.
         other: String,
     },
+    /// A network ACL rule number outside 1..=32766.
+    #[error(
+        "{construct}: {direction} rule number {number} is outside 1-32766, the numbers AWS accepts"
+    )]
+    AclRuleNumberOutOfRange {
+        /// The network ACL.
+        construct: String,
+        /// `inbound` or `outbound`.
+        direction: &'static str,
+        /// The number given.
+        number: u16,
+    },
+    /// Two rules of one network ACL and direction with one number.
+    #[error(
+        "{construct}: two {direction} rules are numbered {number}; a number orders one rule per direction (AWS: NetworkAclEntryAlreadyExists)"
+    )]
+    AclRuleNumberTaken {
+        /// The network ACL.
+        construct: String,
+        /// `inbound` or `outbound`.
+        direction: &'static str,
+        /// The number.
+        number: u16,
+    },
+    /// A subnet associated with two network ACLs.
+    #[error(
+        "{construct}: subnet {subnet} is already associated with network ACL {other}; a subnet has one network ACL at a time"
+    )]
+    NetworkAclAlreadyAssociated {
+        /// The later network ACL.
+        construct: String,
+        /// The subnet.
+        subnet: String,
+        /// The earlier network ACL.
+        other: String,
+    },
     /// A principal or ARN of another partition than the stack's (known from its region).
     #[error(
         "{construct}: {property} {arn:?} is of partition {arn_partition}, not {partition}, the stack's; partitions are separate sets of accounts"
@@ -1324,6 +1360,15 @@ impl SynthError {
             }
             Self::DuplicateFlowLog { other, .. } => format!(
                 "remove this flow log, or give it another traffic type or destination than {other}"
+            ),
+            Self::AclRuleNumberOutOfRange { .. } => {
+                "number the rule from 1 to 32766 (leave gaps, 100, 110, …, for later rules)".into()
+            }
+            Self::AclRuleNumberTaken { number, .. } => {
+                format!("give one of the two rules numbered {number} another number")
+            }
+            Self::NetworkAclAlreadyAssociated { subnet, .. } => format!(
+                "associate {subnet} with one network ACL: remove it from one of the two"
             ),
             Self::ArnInOtherPartition { partition, .. } => {
                 format!("give an ARN of partition {partition}")

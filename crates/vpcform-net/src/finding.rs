@@ -498,6 +498,9 @@ const PARTITIONS: &str =
     "https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html";
 const NLB_SECURITY_GROUPS: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html";
 const TARGET_GROUPS: &str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html";
+const NETWORK_ACLS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html";
+const CREATE_NACL_ENTRY: &str =
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html";
 const ROUTE_TABLES: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/route-tables.html";
 const SUBNET_ROUTE_TABLES: &str =
     "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html";
@@ -661,6 +664,9 @@ declare_codes! {
         DuplicatePermission => VF0421 [construct] "same security group permission twice", Aws(AUTHORIZE_INGRESS);
         DuplicatePeering => VF0630 [construct] "two peering connections between two VPCs", Aws(PEERING_LIMITATIONS);
         DuplicateFlowLog => VF0820 [construct] "two flow logs of one resource, traffic type and destination", Aws(FLOW_LOGS);
+        AclRuleNumberOutOfRange => VF0430 [construct] "network ACL rule number outside 1-32766", Aws(CREATE_NACL_ENTRY);
+        AclRuleNumberTaken => VF0431 [construct] "two network ACL rules with one number", Aws(CREATE_NACL_ENTRY);
+        NetworkAclAlreadyAssociated => VF0432 [construct] "subnet associated with two network ACLs", Aws(NETWORK_ACLS);
         ArnInOtherPartition => VF0940 [construct] "ARN of another partition than the stack's", Aws(PARTITIONS);
         FlowNotInApp => VF1001 [] "flow of a construct not in this app", FLOWS;
         InvalidVolume => VF1002 [] "flow volume that is not a volume", FLOWS;

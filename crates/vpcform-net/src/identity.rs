@@ -40,6 +40,7 @@ macro_rules! constructs {
             Vpc(vpc::VpcNode) "VPC",
             Subnet(subnet::SubnetNode) "subnet",
             RouteTable(route_table::RouteTableNode) "route table",
+            NetworkAcl(network_acl::NetworkAclNode) "network ACL",
             Route(route::RouteNode) "route",
             SecurityGroup(security_group::SecurityGroupNode) "security group",
             GatewayEndpoint(gateway_endpoint::GatewayEndpointNode) "gateway endpoint",

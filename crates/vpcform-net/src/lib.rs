@@ -116,13 +116,14 @@ pub mod vpc {
     pub use crate::constructs::workload::{Workload, WorkloadRef};
 }
 
-/// Security groups and their rules: who (`Peer`) may reach which `Port`.
+/// Security groups and their rules — who (`Peer`) may reach which `Port` — and network ACLs.
 ///
 /// ```
 /// use vpcform_net::security::Port;
 /// assert_eq!(Port::tcp(443).to_string(), "TCP 443");
 /// ```
 pub mod security {
+    pub use crate::constructs::network_acl::{AclAction, AclEntry, NetworkAcl, NetworkAclRef};
     pub use crate::constructs::security_group::{
         Peer, Port, Rule, SecurityGroup, SecurityGroupRef,
     };
@@ -230,6 +231,7 @@ pub mod existing {
     pub use crate::constructs::existing::{
         ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc,
     };
+    pub use crate::constructs::network_acl::ExistingNetworkAcl;
 }
 
 /// What synthesis reports: errors and warnings as findings with stable codes, severities, the

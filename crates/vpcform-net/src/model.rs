@@ -131,6 +131,8 @@ pub(crate) enum Drawing<'a> {
 pub(crate) struct Relations {
     /// Subnet → the route table it is associated with (the first to claim it).
     pub(crate) route_table_of: HashMap<NodeKey, NodeKey>,
+    /// Subnet → the network ACL it is associated with (the first to claim it).
+    pub(crate) network_acl_of: HashMap<NodeKey, NodeKey>,
     /// Route table → its routes, in the order added.
     pub(crate) routes_of: HashMap<NodeKey, Vec<NodeKey>>,
     /// VPC → every construct in it, in the order added.
@@ -538,6 +540,15 @@ impl<'a> Model<'a> {
         self.get_key(key).map(|t| (key, t))
     }
 
+    /// The network ACL a subnet is associated with (a created one or stated facts).
+    pub(crate) fn network_acl_of(
+        &self,
+        subnet: NodeKey,
+    ) -> Option<(NodeKey, &'a crate::constructs::network_acl::NetworkAclNode)> {
+        let key = *self.relations.network_acl_of.get(&subnet)?;
+        self.get_key(key).map(|t| (key, t))
+    }
+
     /// A route table's routes.
     pub(crate) fn routes_of(&self, table: NodeKey) -> impl Iterator<Item = &'a RouteNode> + '_ {
         self.keys(self.relations.routes_of.get(&table))
@@ -611,6 +622,8 @@ impl<'a> Model<'a> {
 pub(crate) enum Claim {
     /// A subnet's route table association.
     RouteTableOf(NodeKey),
+    /// A subnet's network ACL association.
+    NetworkAclOf(NodeKey),
     /// A gateway endpoint's prefix-list route for a service in a route table.
     GatewayRoute {
         table: NodeKey,

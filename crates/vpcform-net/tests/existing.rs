@@ -4,8 +4,10 @@
 
 use vpcform_net::cfn;
 use vpcform_net::existing::{
-    ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc,
+    ExistingId, ExistingNetworkAcl, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet,
+    ExistingVpc,
 };
+use vpcform_net::security::AclEntry;
 use vpcform_net::findings::{Code, SynthError, SynthWarning};
 use vpcform_net::prelude::*;
 use vpcform_net::traffic::PathKind;
@@ -43,6 +45,14 @@ struct Setup {
     /// The SQS endpoint's group: vpcform's (admitting the VPC) or only the existing one.
     own_group: bool,
     dns_support: Option<bool>,
+    /// The subnet's network ACL, stated as facts: `None` leaves it unknown.
+    acl: Option<(Vec<AclEntry>, Vec<AclEntry>)>,
+}
+
+/// The rules of a default network ACL AWS created and nobody changed.
+fn default_acl() -> (Vec<AclEntry>, Vec<AclEntry>) {
+    let all = AclEntry::allow(100, Port::all_traffic(), cidr!("0.0.0.0/0"));
+    (vec![all.clone()], vec![all])
 }
 
 impl Default for Setup {
@@ -55,6 +65,7 @@ impl Default for Setup {
             table_serves_subnet: true,
             own_group: true,
             dns_support: None,
+            acl: Some(default_acl()),
         }
     }
 }
@@ -83,6 +94,17 @@ fn app(s: Setup) -> App {
             .availability_zone(Az::name("us-east-1a"))
             .build(),
     );
+    if let Some((inbound, outbound)) = s.acl {
+        stack.add(
+            "LandingAcl",
+            ExistingNetworkAcl::builder()
+                .vpc(&vpc)
+                .serves([&a])
+                .inbound(inbound)
+                .outbound(outbound)
+                .build(),
+        );
+    }
     let serves: Vec<_> = if s.table_serves_subnet {
         vec![a.clone()]
     } else {
@@ -335,6 +357,40 @@ fn what_depends_on_unknown_routes_or_rules_is_unknown_not_unreachable() {
         ),
         "{}",
         f[1].1
+    );
+}
+
+#[test]
+fn an_existing_subnets_network_acl_unstated_is_unknown_and_stated_decides() {
+    // Unstated: whatever leaves the subnet may be denied (the SQS endpoint shares the
+    // subnet: its traffic does not cross the ACL).
+    let f = flows(Setup {
+        acl: None,
+        ..Setup::default()
+    });
+    assert_eq!(f[0].0, PathKind::Unknown, "{f:?}");
+    assert!(
+        f[0].1
+            .starts_with("the network ACL of existing subnet Endpoints/PrivateA is unknown"),
+        "{}",
+        f[0].1
+    );
+    assert!(f[0].2.contains("ExistingNetworkAcl"), "{}", f[0].2);
+    assert_eq!(f[1].0, PathKind::InterfaceEndpoint, "{f:?}");
+    // Stated, and allowing only the VPC's block out: S3's public addresses are denied.
+    let vpc_only = AclEntry::allow(100, Port::all_traffic(), cidr!("10.20.0.0/16"));
+    let f = flows(Setup {
+        acl: Some((vec![vpc_only.clone()], vec![vpc_only])),
+        ..Setup::default()
+    });
+    assert_eq!(f[0].0, PathKind::Unreachable, "{f:?}");
+    assert!(
+        f[0].1.starts_with(
+            "no outbound rule of network ACL Endpoints/LandingAcl of Endpoints/PrivateA allows \
+             the request on TCP 443 to the destination's public addresses"
+        ),
+        "{}",
+        f[0].1
     );
 }
 

@@ -709,7 +709,12 @@ fn a_flow_takes_its_worst_subnet_and_the_table_shows_subnets_that_differ() {
     );
     let table = traffic.table();
     let lines: Vec<&str> = table.lines().collect();
-    assert_eq!(lines.len(), 6, "{table}");
+    assert_eq!(lines.len(), 7, "{table}");
+    // What the analysis assumed, once: the VPC's default network ACL.
+    assert_eq!(
+        lines[6],
+        "note: Consumer/VpcA: subnets without a network ACL of the app use the VPC's default network ACL, which allows all traffic in and out as AWS creates it"
+    );
     // Subnets that differ: one row each, named.
     assert!(
         lines[0].starts_with("Consumer/Both -> s3 (TCP 443)        PUBLIC (NAT gateway)        [Consumer/Private] Consumer/Nat: s3 is reached over the internet through the NAT gateway; gateway endpoint Consumer/S3 is not on route table Consumer/PrivateRoutes (fix: add a GatewayEndpoint for s3"),

@@ -21,6 +21,7 @@ pub(crate) mod interface_endpoint;
 pub(crate) mod internet_gateway;
 pub(crate) mod listener;
 pub(crate) mod nat_gateway;
+pub(crate) mod network_acl;
 pub(crate) mod network_load_balancer;
 pub(crate) mod resource;
 pub(crate) mod resource_configuration;

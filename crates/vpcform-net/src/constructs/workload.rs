@@ -39,6 +39,12 @@ pub struct Workload<V: VpcMarker> {
     /// (rules must then admit its subnets' blocks).
     #[builder(default, setter(transform = |list: impl IntoIterator<Item = impl AsHandle<SecurityGroupRef<V>>>| groups(list)))]
     security_groups: Vec<SecurityGroupRef<V>>,
+    /// The ephemeral ports its connections come back on, inclusive (Amazon Linux:
+    /// `(32768, 60999)`; Windows Server: `(49152, 65535)`): what network ACLs must allow back
+    /// in. Default: 1024-65535, every client AWS lists ("Ephemeral ports", VPC User Guide),
+    /// so a rule allowing less is a flow vpcform cannot call private.
+    #[builder(default, setter(transform = |from: u16, to: u16| Some((from, to))))]
+    ephemeral_ports: Option<(u16, u16)>,
 }
 
 handle! {
@@ -54,6 +60,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Workload<V> {
             id,
             subnets: self.subnets.into_iter().map(|s| s.handle).collect(),
             security_groups: self.security_groups.into_iter().map(|g| g.handle).collect(),
+            ephemeral_ports: self.ephemeral_ports,
         })))
     }
 }
@@ -62,6 +69,7 @@ pub(crate) struct WorkloadNode {
     pub(crate) id: Arc<str>,
     pub(crate) subnets: Vec<Handle>,
     pub(crate) security_groups: Vec<Handle>,
+    pub(crate) ephemeral_ports: Option<(u16, u16)>,
 }
 
 impl WorkloadNode {
@@ -106,6 +114,24 @@ impl ConstructNode for WorkloadNode {
             &self.security_groups,
             self.vpc(),
         );
+        if let Some((from, to)) = self.ephemeral_ports {
+            if from > to {
+                check.report(crate::SynthError::PortRangeReversed {
+                    construct: check.path(&self.id),
+                    property: "ephemeral_ports",
+                    from,
+                    to,
+                });
+            }
+            // Port 0 is no port a connection uses (IANA: reserved).
+            if from == 0 {
+                check.report(crate::SynthError::PortOutOfRange {
+                    construct: check.path(&self.id),
+                    property: "ephemeral_ports",
+                    port: from,
+                });
+            }
+        }
     }
 
     fn render(&self, _ctx: &Render<'_>, _template: &mut Template) -> Result<(), TemplateError> {

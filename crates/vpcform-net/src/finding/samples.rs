@@ -333,6 +333,21 @@ fn groups_and_load_balancers(code: &str) -> Option<Finding> {
             property: "SecurityGroupIngress",
             permission: s("tcp 443 from 10.0.0.0/16"),
         }),
+        "VF0430" => error(E::AclRuleNumberOutOfRange {
+            construct: s("Net/PrivateAcl"),
+            direction: "inbound",
+            number: 40000,
+        }),
+        "VF0431" => error(E::AclRuleNumberTaken {
+            construct: s("Net/PrivateAcl"),
+            direction: "outbound",
+            number: 100,
+        }),
+        "VF0432" => error(E::NetworkAclAlreadyAssociated {
+            construct: s("Net/DataAcl"),
+            subnet: s("Net/PrivateA"),
+            other: s("Net/PrivateAcl"),
+        }),
         _ => None,
     }
 }

@@ -5,6 +5,7 @@
 mod aws_service;
 mod cross_vpc;
 mod endpoint_service;
+mod network_acl;
 mod resource;
 mod security_group;
 
@@ -337,6 +338,10 @@ impl FlowReport {
 pub struct TrafficReport {
     /// The flows, in the order declared.
     pub flows: Vec<FlowReport>,
+    /// What the analysis assumed, once each: the VPCs whose default network ACL (allowing
+    /// all traffic, as AWS creates it) the flows cross.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl TrafficReport {
@@ -384,6 +389,7 @@ impl TrafficReport {
         let w1 = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
         rows.iter()
             .map(|[a, b, c]| format!("{a:<w0$}  {b:<w1$}  {c}").trim_end().to_string() + "\n")
+            .chain(self.notes.iter().map(|note| format!("note: {note}\n")))
             .collect()
     }
 }
@@ -397,6 +403,8 @@ pub(crate) struct SubnetOutcome {
     pub(crate) via: Option<NodeKey>,
     /// The constructs crossed before `via`, when the flow leaves its VPC.
     pub(crate) hops: Vec<NodeKey>,
+    /// The VPCs whose default network ACL (allowing everything) the path relies on.
+    pub(crate) default_network_acls: Vec<NodeKey>,
     /// Its fix, when the fix names the flow's sources (admit them, route them back): the
     /// same fix for other workloads is the same cause.
     pub(crate) sources_fix: Option<SourcesFix>,
@@ -547,6 +555,24 @@ pub(crate) fn analyze(
             outcomes.push(outcome);
         }
     }
+    // The default network ACLs relied on, once per VPC in the order met.
+    let mut vpcs: Vec<NodeKey> = Vec::new();
+    for subnet in outcomes.iter().flat_map(|o: &FlowOutcome| &o.subnets) {
+        for &vpc in &subnet.default_network_acls {
+            if !vpcs.contains(&vpc) {
+                vpcs.push(vpc);
+            }
+        }
+    }
+    report.notes = vpcs
+        .into_iter()
+        .map(|vpc| {
+            format!(
+                "{}: subnets without a network ACL of the app use the VPC's default network ACL, which allows all traffic in and out as AWS creates it",
+                model.path(vpc)
+            )
+        })
+        .collect();
     // A fix naming sources names the smallest declared block covering every workload of the
     // finding (the spokes' summary), so that one round of fixing serves them all.
     findings
@@ -684,13 +710,15 @@ fn subnet_paths(
             flow,
             sources_fix: std::cell::RefCell::new(None),
         };
-        let (mut path, via, hops) = context.path();
+        let ((mut path, via, hops), default_network_acls) =
+            context.through_network_acls(context.path());
         path.hops = hops.iter().map(|&h| model.path(h)).collect();
         typed.push(SubnetOutcome {
             subnet: subnet.key,
             path: path.path,
             via,
             hops,
+            default_network_acls,
             // Kept only when it is this outcome's fix, not an abandoned step's.
             sources_fix: context
                 .sources_fix
