@@ -22,8 +22,11 @@
 use vpcform::deployment::{
     Amount, OperationPreferences, PermissionModel, StackSet, StackSetTargets,
 };
-use vpcform::existing::{ExistingId, ExistingRouteTable, ExistingSubnet, ExistingVpc};
+use vpcform::existing::{
+    ExistingId, ExistingNetworkAcl, ExistingRouteTable, ExistingSubnet, ExistingVpc,
+};
 use vpcform::prelude::*;
+use vpcform::security::AclEntry;
 use vpcform::vpc::Ipv4Cidr;
 
 /// The delegated administrator account, where the stack set lives.
@@ -88,6 +91,18 @@ pub fn app() -> App {
         )
     })
     .collect();
+    // The accounts' private subnets keep the default network ACL their VPC was created with:
+    // stated, so that flows through it are judged, not UNKNOWN.
+    let all = AclEntry::allow(100, Port::all_traffic(), cidr!("0.0.0.0/0"));
+    stack.add(
+        "PrivateAcl",
+        ExistingNetworkAcl::builder()
+            .vpc(&vpc)
+            .serves(&subnets)
+            .inbound([all.clone()])
+            .outbound([all])
+            .build(),
+    );
     let routes = stack.add(
         "PrivateRoutes",
         ExistingRouteTable::builder()

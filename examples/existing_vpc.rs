@@ -12,9 +12,12 @@
 //! ```
 
 use vpcform::Value;
-use vpcform::existing::{ExistingId, ExistingRouteTable, ExistingSubnet, ExistingVpc};
+use vpcform::existing::{
+    ExistingId, ExistingNetworkAcl, ExistingRouteTable, ExistingSubnet, ExistingVpc,
+};
 use vpcform::policy::{Condition, EndpointPolicy, PolicyResource, Principal, Statement};
 use vpcform::prelude::*;
+use vpcform::security::AclEntry;
 use vpcform::vpc::Ipv4Cidr;
 use vpcform::vpc::{FlowLog, FlowLogDestination};
 
@@ -77,6 +80,25 @@ pub fn app() -> App {
         )
     })
     .collect();
+    // The landing zone's network ACL on the private subnets, as it is: the VPC in, answers
+    // from outside on ephemeral ports in, everything out. The analysis walks flows through it
+    // both ways; left unstated, it would make them UNKNOWN.
+    stack.add(
+        "PrivateAcl",
+        ExistingNetworkAcl::builder()
+            .vpc(&vpc)
+            .serves(&subnets)
+            .inbound([
+                AclEntry::allow(100, Port::all_traffic(), LANDING_CIDR),
+                AclEntry::allow(110, Port::tcp_range(1024, 65535), cidr!("0.0.0.0/0")),
+            ])
+            .outbound([AclEntry::allow(
+                100,
+                Port::all_traffic(),
+                cidr!("0.0.0.0/0"),
+            )])
+            .build(),
+    );
     let routes = stack.add(
         "PrivateRoutes",
         ExistingRouteTable::builder()

@@ -14,6 +14,7 @@
 
 use vpcform::handles::VpcMarker;
 use vpcform::prelude::*;
+use vpcform::security::{AclEntry, NetworkAcl};
 use vpcform::transit::{Blackhole, PropagationRouteTable};
 use vpcform::transit::{TransitGatewayRoute, TransitGatewayRouteTable};
 use vpcform::vpc::SubnetRef;
@@ -106,6 +107,28 @@ pub fn app() -> App {
             .vpc(&shared)
             .description("Shared endpoints: HTTPS from the workloads")
             .ingress([Rule::new(HTTPS, Peer::ipv4(cidr!("10.0.0.0/8"))).description("Workloads")])
+            .build(),
+    );
+    // Defence in depth on the endpoints' subnets: HTTPS in from the workloads, and, since a
+    // network ACL is stateless, the answers on the clients' ephemeral ports. These subnets are
+    // the attachment's too: a request the transit gateway delivers into SharedA for the
+    // endpoint's interface in SharedB leaves SharedA through its outbound rules (Transit
+    // Gateway guide, "How network ACLs work with transit gateways"), hence outbound rule 110.
+    // The traffic analysis walks every flow through it both ways.
+    let ephemeral = Port::tcp_range(1024, 65535);
+    net.add(
+        "SharedAcl",
+        NetworkAcl::builder()
+            .vpc(&shared)
+            .subnets([&s1, &s2])
+            .inbound([
+                AclEntry::allow(100, HTTPS, cidr!("10.0.0.0/8")),
+                AclEntry::allow(110, ephemeral, cidr!("10.0.0.0/8")),
+            ])
+            .outbound([
+                AclEntry::allow(100, ephemeral, cidr!("10.0.0.0/8")),
+                AclEntry::allow(110, HTTPS, cidr!("10.0.0.0/16")),
+            ])
             .build(),
     );
 

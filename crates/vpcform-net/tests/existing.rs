@@ -7,9 +7,9 @@ use vpcform_net::existing::{
     ExistingId, ExistingNetworkAcl, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet,
     ExistingVpc,
 };
-use vpcform_net::security::AclEntry;
 use vpcform_net::findings::{Code, SynthError, SynthWarning};
 use vpcform_net::prelude::*;
+use vpcform_net::security::AclEntry;
 use vpcform_net::traffic::PathKind;
 
 /// The errors of `app`'s synthesis; none when it succeeds.

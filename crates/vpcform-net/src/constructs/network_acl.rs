@@ -424,8 +424,14 @@ impl ConstructNode for NetworkAclNode {
                 .property("Tags", ctx.tags(&self.id, &self.tags)),
         )?;
         for direction in [Direction::Inbound, Direction::Outbound] {
+            let mut last = None;
             for entry in self.rules(direction) {
-                self.render_entry(template, direction, entry)?;
+                // A number taken twice is the check's one error (VF0431), not a second one
+                // for the logical ID it would repeat.
+                if last != Some(entry.number) {
+                    self.render_entry(template, direction, entry)?;
+                }
+                last = Some(entry.number);
             }
         }
         for subnet in &self.subnets {

@@ -68,6 +68,9 @@ impl Far {
 enum Leg {
     Request,
     Response,
+    /// The response from the internet to a NAT gateway, on the NAT gateway's own ephemeral
+    /// ports ("A NAT gateway uses ports 1024-65535": VPC User Guide, "Ephemeral ports").
+    ResponseToNat,
 }
 
 /// One filtering: a subnet's ACL, one direction, one half of the exchange.
@@ -228,14 +231,14 @@ impl Context<'_> {
         let mut crossings = Vec::new();
         match self.model.node(via) {
             Some(
-                Node::InterfaceEndpoint(crate::constructs::interface_endpoint::InterfaceEndpointNode {
-                    subnets,
-                    ..
-                })
-                | Node::ResourceEndpoint(crate::constructs::resource_endpoint::ResourceEndpointNode {
-                    subnets,
-                    ..
-                })
+                Node::InterfaceEndpoint(
+                    crate::constructs::interface_endpoint::InterfaceEndpointNode {
+                        subnets, ..
+                    },
+                )
+                | Node::ResourceEndpoint(
+                    crate::constructs::resource_endpoint::ResourceEndpointNode { subnets, .. },
+                )
                 | Node::ServiceNetworkEndpoint(
                     crate::constructs::service_network_endpoint::ServiceNetworkEndpointNode {
                         subnets,
@@ -275,7 +278,12 @@ impl Context<'_> {
                     crossings.extend([
                         self.crossing(nat.subnet.key, Direction::Inbound, own_far, Leg::Request),
                         self.crossing(nat.subnet.key, Direction::Outbound, public, Leg::Request),
-                        self.crossing(nat.subnet.key, Direction::Inbound, public, Leg::Response),
+                        self.crossing(
+                            nat.subnet.key,
+                            Direction::Inbound,
+                            public,
+                            Leg::ResponseToNat,
+                        ),
                         self.crossing(nat.subnet.key, Direction::Outbound, own_far, Leg::Response),
                     ]);
                 }
@@ -345,7 +353,10 @@ impl Context<'_> {
 
     /// The attachment's subnets the flow uses: those in this subnet's zone, else all.
     fn attachment_subnets(&self, attachment: NodeKey) -> Vec<NodeKey> {
-        let Some(node) = self.model.get_key::<TransitGatewayAttachmentNode>(attachment) else {
+        let Some(node) = self
+            .model
+            .get_key::<TransitGatewayAttachmentNode>(attachment)
+        else {
             return Vec::new();
         };
         let az = self.model.get::<SubnetNode>(self.subnet).map(|s| &s.az);
@@ -387,18 +398,25 @@ impl Context<'_> {
     }
 
     fn public(&self) -> Far {
-        if self.flow.ipv6 { Far::Ipv6 } else { Far::Public }
+        if self.flow.ipv6 {
+            Far::Ipv6
+        } else {
+            Far::Public
+        }
     }
 
     /// The traffic of a crossing: the flow's port for the request, the workload's ephemeral
     /// ports (in the flow's protocol) for the response.
     fn traffic(&self, leg: Leg) -> Port {
-        let (from, to) = self.workload.ephemeral_ports.unwrap_or(EPHEMERAL_PORTS);
+        let (from, to) = match leg {
+            Leg::ResponseToNat => EPHEMERAL_PORTS,
+            _ => self.workload.ephemeral_ports.unwrap_or(EPHEMERAL_PORTS),
+        };
         match (leg, self.flow.port) {
             (Leg::Request, port) => port,
-            (Leg::Response, Port::Udp(_) | Port::UdpRange(..)) => Port::UdpRange(from, to),
-            (Leg::Response, Port::AllTraffic) => Port::AllTraffic,
-            (Leg::Response, Port::Tcp(_) | Port::TcpRange(..)) => Port::TcpRange(from, to),
+            (_, Port::Udp(_) | Port::UdpRange(..)) => Port::UdpRange(from, to),
+            (_, Port::AllTraffic) => Port::AllTraffic,
+            (_, Port::Tcp(_) | Port::TcpRange(..)) => Port::TcpRange(from, to),
         }
     }
 
@@ -413,7 +431,7 @@ impl Context<'_> {
         let traffic = self.traffic(crossing.leg);
         let leg = match crossing.leg {
             Leg::Request => "request",
-            Leg::Response => "response",
+            Leg::Response | Leg::ResponseToNat => "response",
         };
         let (side, far) = match crossing.direction {
             Direction::Inbound => ("from", crossing.far.describe()),
@@ -541,7 +559,9 @@ mod tests {
 
     fn verdict(rules: &[AclEntry], traffic: Port, far: Far) -> String {
         let refs: Vec<&AclEntry> = rules.iter().collect();
-        match evaluate(&refs, &|r| port_match(r.port, traffic).and(address_match(r, far))) {
+        match evaluate(&refs, &|r| {
+            port_match(r.port, traffic).and(address_match(r, far))
+        }) {
             Verdict::Allow => "allow".into(),
             Verdict::Deny(Some(r)) => format!("deny {}", r.number),
             Verdict::Deny(None) => "deny *".into(),
@@ -569,15 +589,30 @@ mod tests {
         let block = Far::Block(cidr!("10.1.0.0/24"));
         let part = rule(100, AclAction::Allow, Port::tcp(443), "10.1.0.0/25");
         let all = rule(110, AclAction::Allow, Port::tcp(443), "10.0.0.0/8");
-        assert_eq!(verdict(&[part.clone()], Port::tcp(443), block), "undecided 100");
-        assert_eq!(verdict(&[part, all], Port::tcp(443), block), "allow");
-        // Ephemeral ports: 32768-65535 is part of 1024-65535.
-        let linux = rule(100, AclAction::Allow, Port::tcp_range(32768, 65535), "0.0.0.0/0");
         assert_eq!(
-            verdict(&[linux.clone()], Port::tcp_range(1024, 65535), block),
+            verdict(std::slice::from_ref(&part), Port::tcp(443), block),
             "undecided 100"
         );
-        assert_eq!(verdict(&[linux], Port::tcp_range(32768, 60999), block), "allow");
+        assert_eq!(verdict(&[part, all], Port::tcp(443), block), "allow");
+        // Ephemeral ports: 32768-65535 is part of 1024-65535.
+        let linux = rule(
+            100,
+            AclAction::Allow,
+            Port::tcp_range(32768, 65535),
+            "0.0.0.0/0",
+        );
+        assert_eq!(
+            verdict(
+                std::slice::from_ref(&linux),
+                Port::tcp_range(1024, 65535),
+                block
+            ),
+            "undecided 100"
+        );
+        assert_eq!(
+            verdict(&[linux], Port::tcp_range(32768, 60999), block),
+            "allow"
+        );
     }
 
     #[test]
@@ -585,9 +620,18 @@ mod tests {
         let vpc = rule(100, AclAction::Allow, Port::all_traffic(), "10.0.0.0/8");
         let any = rule(110, AclAction::Allow, Port::all_traffic(), "0.0.0.0/0");
         let some = rule(100, AclAction::Allow, Port::all_traffic(), "52.0.0.0/8");
-        assert_eq!(verdict(&[vpc.clone()], Port::tcp(443), Far::Public), "deny *");
-        assert_eq!(verdict(&[vpc, any.clone()], Port::tcp(443), Far::Public), "allow");
-        assert_eq!(verdict(&[some], Port::tcp(443), Far::Public), "undecided 100");
+        assert_eq!(
+            verdict(std::slice::from_ref(&vpc), Port::tcp(443), Far::Public),
+            "deny *"
+        );
+        assert_eq!(
+            verdict(&[vpc, any.clone()], Port::tcp(443), Far::Public),
+            "allow"
+        );
+        assert_eq!(
+            verdict(&[some], Port::tcp(443), Far::Public),
+            "undecided 100"
+        );
         assert_eq!(verdict(&[any], Port::tcp(443), Far::Ipv6), "deny *");
         let v6 = AclEntry::allow_ipv6(100, Port::all_traffic(), "::/0");
         assert_eq!(verdict(&[v6], Port::tcp(443), Far::Ipv6), "allow");
@@ -597,8 +641,14 @@ mod tests {
     fn protocols_and_ports_match_as_ranges() {
         assert_eq!(port_match(Port::all_traffic(), Port::udp(53)), Match::Yes);
         assert_eq!(port_match(Port::tcp(443), Port::udp(443)), Match::No);
-        assert_eq!(port_match(Port::tcp_range(400, 500), Port::tcp(443)), Match::Yes);
-        assert_eq!(port_match(Port::tcp(443), Port::tcp_range(400, 500)), Match::Some);
+        assert_eq!(
+            port_match(Port::tcp_range(400, 500), Port::tcp(443)),
+            Match::Yes
+        );
+        assert_eq!(
+            port_match(Port::tcp(443), Port::tcp_range(400, 500)),
+            Match::Some
+        );
         assert_eq!(port_match(Port::tcp(443), Port::all_traffic()), Match::Some);
         assert_eq!(port_match(Port::tcp(80), Port::tcp(443)), Match::No);
     }

@@ -5,6 +5,8 @@
 const NOT_TAGGABLE: &[&str] = &[
     "AWS::EC2::Route",
     "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::NetworkAclEntry",
+    "AWS::EC2::SubnetNetworkAclAssociation",
     "AWS::EC2::VPCGatewayAttachment",
     "AWS::EC2::SecurityGroupIngress",
     "AWS::EC2::SecurityGroupEgress",
