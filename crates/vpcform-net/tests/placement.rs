@@ -443,3 +443,73 @@ mod zones_across_accounts {
         );
     }
 }
+
+mod peering_across_stacks {
+    //! A peering connection's accepter is a VPC of its own stack or an `ExternalVpc` (whose
+    //! `PeerRegion`, `PeerOwnerId` and `PeerRoleArn` the program states): two of the app's
+    //! VPCs in stacks of different regions or accounts cannot be peered by handle, so no
+    //! `PeerRegion` or `PeerOwnerId` is ever guessed from another stack. The typed API refuses
+    //! it at compile time (`PeerVpcIn`); the run-time escape hatch, at synth.
+
+    use vpcform_net::findings::Code;
+    use vpcform_net::handles::{DynamicStack, DynamicVpc};
+    use vpcform_net::prelude::*;
+    use vpcform_net::transit::VpcPeering;
+
+    type Pin = (Option<&'static str>, Option<&'static str>);
+
+    fn codes(requester: Pin, accepter: Pin) -> Vec<(Code, Option<String>)> {
+        let pinned = |mut stack: Stack<DynamicStack>, (region, account): Pin| {
+            if let Some(region) = region {
+                stack = stack.region(region);
+            }
+            if let Some(account) = account {
+                stack = stack.account(account);
+            }
+            stack
+        };
+        let mut hub = pinned(Stack::<DynamicStack>::new("Hub"), accepter);
+        let shared = hub.add(
+            "Shared",
+            Vpc::<DynamicVpc>::builder()
+                .cidr(cidr!("10.0.0.0/16"))
+                .build(),
+        );
+        let mut spoke = pinned(Stack::<DynamicStack>::new("Spoke"), requester);
+        let a = spoke.add(
+            "A",
+            Vpc::<DynamicVpc>::builder()
+                .cidr(cidr!("10.1.0.0/16"))
+                .build(),
+        );
+        spoke.add("ToHub", VpcPeering::builder().vpc(&a).peer(&shared).build());
+        let mut app = App::new("peering");
+        app.add_stack(hub);
+        app.add_stack(spoke);
+        match app.synth() {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors
+                .0
+                .iter()
+                .map(|e| (e.code(), e.construct().map(str::to_string)))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_vpc_of_another_stack_is_refused_as_the_peer_whatever_the_placement() {
+        let east = (Some("us-east-1"), Some("111122223333"));
+        for (requester, accepter) in [
+            (east, east),
+            ((Some("eu-west-1"), Some("111122223333")), east),
+            ((Some("us-east-1"), Some("444455556666")), east),
+            ((None, None), east),
+        ] {
+            assert_eq!(
+                codes(requester, accepter),
+                [(Code::VF0910, Some("Spoke/ToHub".to_string()))],
+                "{requester:?} peering {accepter:?}"
+            );
+        }
+    }
+}
