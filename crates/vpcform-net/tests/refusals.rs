@@ -239,6 +239,69 @@ fn peerings_to_two_vpcs_synthesize() {
     assert_eq!(codes(peerings(false, true)), []);
 }
 
+/// Two peerings of `Main` with VPCs outside the app: the first with vpc-0123456789abcdef0,
+/// the second with `second` (an `ExternalVpc` built from that ID).
+fn external_peerings(second: impl Fn(&str) -> ExternalVpc) -> Stack<Net> {
+    let (mut stack, main, _) = net();
+    let first = "vpc-0123456789abcdef0";
+    stack.add(
+        "Peering",
+        VpcPeering::builder()
+            .vpc(&main)
+            .peer(ExternalVpc::new(first, cidr!("10.50.0.0/16")))
+            .build(),
+    );
+    stack.add(
+        "Peering2",
+        VpcPeering::builder().vpc(&main).peer(second(first)).build(),
+    );
+    stack
+}
+
+#[test]
+fn two_peerings_of_a_vpc_with_the_same_external_vpc_are_refused() {
+    assert_eq!(
+        codes(external_peerings(|id| ExternalVpc::new(
+            id,
+            cidr!("10.50.0.0/16")
+        ))),
+        [(Code::VF0630, at("Net/Peering2"))]
+    );
+    // The requester's own region and account, written out: still the same VPC.
+    let pinned = |second: fn(&str) -> ExternalVpc| {
+        external_peerings(second)
+            .region("eu-west-1")
+            .account("111122223333")
+    };
+    assert_eq!(
+        codes(pinned(|id| ExternalVpc::new(id, cidr!("10.50.0.0/16"))
+            .region("eu-west-1")
+            .owner("111122223333"))),
+        [(Code::VF0630, at("Net/Peering2"))]
+    );
+}
+
+#[test]
+fn peerings_with_other_external_vpcs_synthesize() {
+    // Another VPC ID.
+    assert_eq!(
+        codes(external_peerings(|_| ExternalVpc::new(
+            "vpc-0fedcba9876543210",
+            cidr!("10.51.0.0/16")
+        ))),
+        []
+    );
+    // The same ID in a region the stack is not pinned to: not known to be the same VPC.
+    assert_eq!(
+        codes(external_peerings(|id| ExternalVpc::new(
+            id,
+            cidr!("10.50.0.0/16")
+        )
+        .region("eu-west-1"))),
+        []
+    );
+}
+
 // ── 5. one flow log per resource, traffic type and destination ───────────────────────────
 
 fn flow_logs(second: TrafficType, second_bucket: &str) -> Stack<Net> {
