@@ -348,6 +348,54 @@ fn flow_logs_of_other_traffic_types_or_buckets_synthesize() {
     );
 }
 
+/// Two flow logs of `Main`'s traffic to the buckets given (a reference or a literal); the
+/// stack creates buckets `Logs` and `Audit` itself.
+fn flow_logs_to(first: Value, second: Value) -> Stack<Net> {
+    let (mut stack, vpc, _) = net();
+    for bucket in ["LogsBucket", "AuditBucket"] {
+        stack.add_resource(bucket, vpcform_net::cfn::Resource::new("AWS::S3::Bucket"));
+    }
+    for (id, bucket) in [("Logs", first), ("Logs2", second)] {
+        stack.add(
+            id,
+            FlowLog::builder()
+                .resource(&vpc)
+                .destination(FlowLogDestination::s3(bucket).prefix("network"))
+                .build(),
+        );
+    }
+    stack
+}
+
+#[test]
+fn two_flow_logs_to_the_same_referenced_bucket_are_refused() {
+    let logs = || Value::get_att("LogsBucket", "Arn");
+    assert_eq!(
+        codes(flow_logs_to(logs(), logs())),
+        [(Code::VF0820, at("Net/Logs2"))]
+    );
+}
+
+#[test]
+fn flow_logs_to_buckets_not_known_to_be_the_same_synthesize() {
+    // Two references: other buckets, or perhaps not; nothing is said.
+    assert_eq!(
+        codes(flow_logs_to(
+            Value::get_att("LogsBucket", "Arn"),
+            Value::get_att("AuditBucket", "Arn")
+        )),
+        []
+    );
+    // A reference and a literal: not compared.
+    assert_eq!(
+        codes(flow_logs_to(
+            Value::get_att("LogsBucket", "Arn"),
+            Value::from("arn:aws:s3:::central-flow-logs")
+        )),
+        []
+    );
+}
+
 // ── 6. a custom policy on a service that takes only the full-access one ─────────────────
 
 fn neptune_endpoint(policy: EndpointPolicy, data_plane: bool) -> Stack<Net> {
