@@ -567,6 +567,130 @@ fn an_external_peers_role_of_another_partition_is_refused() {
     assert_eq!(codes(peering("arn:aws:iam::123456789012:role/peering")), []);
 }
 
+/// An SQS interface endpoint with a policy allowing `principal` to send to `queue`, and an S3
+/// gateway endpoint whose policy names `bucket`, in a stack of `region`.
+fn endpoint_policies(
+    principal: &str,
+    queue: &str,
+    bucket: &str,
+    region: Option<&str>,
+) -> Stack<Net> {
+    let (mut stack, vpc, subnets) = net();
+    stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&subnets[0], &subnets[1]])
+            .policy(EndpointPolicy::from(serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"AWS": [principal]},
+                    "Action": "sqs:SendMessage",
+                    "Resource": queue
+                }]
+            })))
+            .build(),
+    );
+    let routes = stack.add("Routes", RouteTable::builder().vpc(&vpc).build());
+    stack.add(
+        "S3",
+        GatewayEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::S3)
+            .route_tables([&routes])
+            .policy(EndpointPolicy::from(serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "NotResource": [bucket]
+                }]
+            })))
+            .build(),
+    );
+    stack.allow(Code::VF0410);
+    match region {
+        Some(region) => stack.region(region),
+        None => stack,
+    }
+}
+
+const ROLE: &str = "arn:aws:iam::111122223333:role/producer";
+const QUEUE: &str = "arn:aws:sqs:us-east-1:111122223333:orders";
+const BUCKET: &str = "arn:aws:s3:::orders/*";
+
+#[test]
+fn an_endpoint_policys_principal_or_resource_of_another_partition_is_refused() {
+    let east = Some("us-east-1");
+    assert_eq!(
+        codes(endpoint_policies(
+            "arn:aws-cn:iam::111122223333:role/producer",
+            QUEUE,
+            BUCKET,
+            east
+        )),
+        [(Code::VF0940, at("Net/Sqs"))]
+    );
+    assert_eq!(
+        codes(endpoint_policies(
+            ROLE,
+            "arn:aws-us-gov:sqs:us-gov-west-1:111122223333:orders",
+            BUCKET,
+            east
+        )),
+        [(Code::VF0940, at("Net/Sqs"))]
+    );
+    assert_eq!(
+        codes(endpoint_policies(
+            ROLE,
+            QUEUE,
+            "arn:aws-cn:s3:::orders/*",
+            east
+        )),
+        [(Code::VF0940, at("Net/S3"))]
+    );
+}
+
+#[test]
+fn an_endpoint_policy_of_the_stacks_partition_or_an_ambient_region_synthesizes() {
+    assert_eq!(
+        codes(endpoint_policies(ROLE, QUEUE, BUCKET, Some("us-east-1"))),
+        []
+    );
+    // An account ID is no ARN; an ambient region's partition is unknown.
+    assert_eq!(
+        codes(endpoint_policies(
+            "111122223333",
+            QUEUE,
+            BUCKET,
+            Some("us-east-1")
+        )),
+        []
+    );
+    assert_eq!(
+        codes(endpoint_policies(
+            "arn:aws-cn:iam::111122223333:role/producer",
+            QUEUE,
+            BUCKET,
+            None
+        )),
+        []
+    );
+    // In aws-cn, the aws-cn ARNs are the stack's.
+    assert_eq!(
+        codes(endpoint_policies(
+            "arn:aws-cn:iam::111122223333:role/producer",
+            "arn:aws-cn:sqs:cn-north-1:111122223333:orders",
+            "arn:aws-cn:s3:::orders/*",
+            Some("cn-north-1")
+        )),
+        []
+    );
+}
+
 #[test]
 fn a_stack_sets_administration_role_of_another_partition_is_refused() {
     let set = |role: &str| {
