@@ -943,10 +943,12 @@ pub enum SynthError {
         /// The first attachment.
         other: String,
     },
-    /// An interface endpoint and the endpoint service it connects to, in different accounts,
-    /// whose zones are compared by name or index: each account maps names to physical zones
-    /// its own way, only AZ IDs are the same everywhere (PrivateLink guide, "Create an endpoint
-    /// service": consumers see the zones they share with the provider; aws-facts [17]).
+    /// An interface endpoint and the endpoint service it connects to, or a VPC Lattice
+    /// endpoint and the resource gateway it reaches, in different accounts, whose zones are
+    /// compared by name or index: each account maps names to physical zones its own way, only
+    /// AZ IDs are the same everywhere (PrivateLink guide, "Create an endpoint service":
+    /// consumers see the zones they share with the provider; aws-facts [17]; VPC Lattice guide,
+    /// "Resource gateways": the endpoint and the gateway share at least one zone).
     #[error(
         "{construct}: the endpoint (account {account}) and {service} (account {service_account}) compare availability zones across accounts, but {subnets} give a zone by name or index, which each account maps to its own physical zone"
     )]
@@ -955,9 +957,9 @@ pub enum SynthError {
         construct: String,
         /// Its account.
         account: String,
-        /// The endpoint service.
+        /// The endpoint service, or the resource gateway.
         service: String,
-        /// The service's account.
+        /// The service's (or gateway's) account.
         service_account: String,
         /// The subnets (of either side) whose zone is a name or an index.
         subnets: String,

@@ -666,6 +666,12 @@ pub(crate) enum Claim {
     TargetGroupListener { target_group: NodeKey },
     /// The peering connection between two VPCs of the app, the smaller key first.
     Peering { vpcs: (NodeKey, NodeKey) },
+    /// The peering connection between a VPC of the app and a VPC outside it: its ID, account
+    /// and region, each as written or else the requester stack's (`None`: unknown).
+    ExternalPeering {
+        vpc: NodeKey,
+        peer: (String, Option<String>, Option<String>),
+    },
     /// A flow log of a resource by traffic type and destination (`LogDestination` as written).
     FlowLog {
         resource: NodeKey,

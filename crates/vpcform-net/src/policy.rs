@@ -116,6 +116,41 @@ impl EndpointPolicy {
         }
     }
 
+    /// The ARNs the policy names as principals (`Principal`, `NotPrincipal`) or resources
+    /// (`Resource`, `NotResource`), as written: literals, and the text of an `Fn::Sub` (whose
+    /// partition, when written out, is as literal). What the partition checks read.
+    pub(crate) fn arns(&self) -> Vec<String> {
+        let json = serde_json::to_value(self.to_value()).unwrap_or_default();
+        let statements: Vec<&serde_json::Value> = match json.get("Statement") {
+            Some(serde_json::Value::Array(list)) => list.iter().collect(),
+            Some(single) => vec![single],
+            None => Vec::new(),
+        };
+        let mut arns = Vec::new();
+        for statement in statements {
+            for key in ["Principal", "NotPrincipal"] {
+                // `"*"`, or a map of principal types (AWS, Service, …) to a value or a list.
+                if let Some(serde_json::Value::Object(map)) = statement.get(key) {
+                    arns.extend(map.values().flat_map(strings).filter_map(text_of));
+                }
+            }
+            for key in ["Resource", "NotResource"] {
+                arns.extend(
+                    statement
+                        .get(key)
+                        .map(strings)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(text_of),
+                );
+            }
+        }
+        arns.into_iter()
+            .filter(|text| text.starts_with("arn:"))
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The policy's problems, for an endpoint of the given kind.
     pub(crate) fn problems(&self, gateway: bool) -> Vec<PolicyProblem> {
         let json = serde_json::to_value(self.to_value()).unwrap_or_default();

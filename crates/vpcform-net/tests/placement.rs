@@ -443,3 +443,311 @@ mod zones_across_accounts {
         );
     }
 }
+
+mod peering_across_stacks {
+    //! A peering connection's accepter is a VPC of its own stack or an `ExternalVpc` (whose
+    //! `PeerRegion`, `PeerOwnerId` and `PeerRoleArn` the program states): two of the app's
+    //! VPCs in stacks of different regions or accounts cannot be peered by handle, so no
+    //! `PeerRegion` or `PeerOwnerId` is ever guessed from another stack. The typed API refuses
+    //! it at compile time (`PeerVpcIn`); the run-time escape hatch, at synth.
+
+    use vpcform_net::findings::Code;
+    use vpcform_net::handles::{DynamicStack, DynamicVpc};
+    use vpcform_net::prelude::*;
+    use vpcform_net::transit::VpcPeering;
+
+    type Pin = (Option<&'static str>, Option<&'static str>);
+
+    fn codes(requester: Pin, accepter: Pin) -> Vec<(Code, Option<String>)> {
+        let pinned = |mut stack: Stack<DynamicStack>, (region, account): Pin| {
+            if let Some(region) = region {
+                stack = stack.region(region);
+            }
+            if let Some(account) = account {
+                stack = stack.account(account);
+            }
+            stack
+        };
+        let mut hub = pinned(Stack::<DynamicStack>::new("Hub"), accepter);
+        let shared = hub.add(
+            "Shared",
+            Vpc::<DynamicVpc>::builder()
+                .cidr(cidr!("10.0.0.0/16"))
+                .build(),
+        );
+        let mut spoke = pinned(Stack::<DynamicStack>::new("Spoke"), requester);
+        let a = spoke.add(
+            "A",
+            Vpc::<DynamicVpc>::builder()
+                .cidr(cidr!("10.1.0.0/16"))
+                .build(),
+        );
+        spoke.add("ToHub", VpcPeering::builder().vpc(&a).peer(&shared).build());
+        let mut app = App::new("peering");
+        app.add_stack(hub);
+        app.add_stack(spoke);
+        match app.synth() {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors
+                .0
+                .iter()
+                .map(|e| (e.code(), e.construct().map(str::to_string)))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_vpc_of_another_stack_is_refused_as_the_peer_whatever_the_placement() {
+        let east = (Some("us-east-1"), Some("111122223333"));
+        for (requester, accepter) in [
+            (east, east),
+            ((Some("eu-west-1"), Some("111122223333")), east),
+            ((Some("us-east-1"), Some("444455556666")), east),
+            ((None, None), east),
+        ] {
+            assert_eq!(
+                codes(requester, accepter),
+                [(Code::VF0910, Some("Spoke/ToHub".to_string()))],
+                "{requester:?} peering {accepter:?}"
+            );
+        }
+    }
+}
+
+mod lattice_zones_across_accounts {
+    //! VPC Lattice across accounts: an endpoint's zones are compared with the resource
+    //! gateway's, so, as for PrivateLink, only AZ IDs compare (`VF0140`).
+
+    use vpcform_net::findings::{Code, SynthError, SynthWarning};
+    use vpcform_net::lattice::{
+        LatticeResource, ResourceConfiguration, ResourceEndpoint, ResourceGateway, ServiceNetwork,
+        ServiceNetworkEndpoint, ServiceNetworkResourceAssociation,
+    };
+    use vpcform_net::prelude::*;
+
+    vpcform_net::topology! {
+        stack Data { vpc DataVpc }
+        stack Consumer { vpc AppVpc }
+    }
+
+    /// Which endpoint the consumer uses.
+    #[derive(Clone, Copy, Debug)]
+    enum Through {
+        ResourceEndpoint,
+        ServiceNetwork,
+    }
+
+    /// A resource gateway (account 111122223333) in `gateway_az`, its configuration in a
+    /// service network; a consumer in `account` reaching it from a subnet in `consumer_az`.
+    fn synth(
+        gateway_az: Az,
+        consumer_az: Az,
+        account: &str,
+        through: Through,
+    ) -> Result<Vec<SynthWarning>, Vec<SynthError>> {
+        synth_flow(gateway_az, consumer_az, account, through, false)
+    }
+
+    /// The same, with a flow from the consumer's subnet to the database required private.
+    fn synth_flow(
+        gateway_az: Az,
+        consumer_az: Az,
+        account: &str,
+        through: Through,
+        require_private: bool,
+    ) -> Result<Vec<SynthWarning>, Vec<SynthError>> {
+        let mut data = Stack::<Data>::new("Data")
+            .region("us-east-1")
+            .account("111122223333");
+        let vpc = data.add(
+            "DataVpc",
+            Vpc::<DataVpc>::builder().cidr(cidr!("10.5.0.0/16")).build(),
+        );
+        let a = data.add(
+            "DataA",
+            Subnet::builder()
+                .vpc(&vpc)
+                .cidr(cidr!("10.5.1.0/24"))
+                .availability_zone(gateway_az)
+                .build(),
+        );
+        let gateway = data.add(
+            "Gateway",
+            ResourceGateway::builder()
+                .name("data-gateway")
+                .vpc(&vpc)
+                .subnets([&a])
+                .build(),
+        );
+        let db = data.add(
+            "Database",
+            ResourceConfiguration::builder()
+                .name("orders-db")
+                .gateway(&gateway)
+                .resource(LatticeResource::ip("10.5.1.20"))
+                .ports([(5432, 5432)])
+                .build(),
+        );
+        let network = data.add(
+            "Databases",
+            ServiceNetwork::builder().name("databases").build(),
+        );
+        data.add(
+            "DatabaseInNetwork",
+            ServiceNetworkResourceAssociation::builder()
+                .service_network(&network)
+                .resource(&db)
+                .build(),
+        );
+        let db_arn = data.export("DatabaseArn", &db);
+        let network_arn = data.export("DatabasesArn", &network);
+
+        let mut app = Stack::<Consumer>::new("App")
+            .region("us-east-1")
+            .account(account);
+        let app_vpc = app.add(
+            "AppVpc",
+            Vpc::<AppVpc>::builder().cidr(cidr!("10.6.0.0/16")).build(),
+        );
+        let b = app.add(
+            "AppA",
+            Subnet::builder()
+                .vpc(&app_vpc)
+                .cidr(cidr!("10.6.1.0/24"))
+                .availability_zone(consumer_az)
+                .build(),
+        );
+        let sg = app.add(
+            "EndpointSg",
+            SecurityGroup::builder()
+                .vpc(&app_vpc)
+                .ingress([Rule::new(Port::tcp(5432), Peer::ipv4("10.6.0.0/16"))])
+                .build(),
+        );
+        match through {
+            Through::ResourceEndpoint => {
+                let imported = app.import(&db_arn);
+                app.add(
+                    "Endpoint",
+                    ResourceEndpoint::builder()
+                        .vpc(&app_vpc)
+                        .resource(imported)
+                        .subnets([&b])
+                        .security_groups([&sg])
+                        .build(),
+                );
+            }
+            Through::ServiceNetwork => {
+                let imported = app.import(&network_arn);
+                app.add(
+                    "Endpoint",
+                    ServiceNetworkEndpoint::builder()
+                        .vpc(&app_vpc)
+                        .service_network(imported)
+                        .subnets([&b])
+                        .security_groups([&sg])
+                        .build(),
+                );
+            }
+        }
+        // A flow to the database, which must be private: the walk compares the same zones.
+        let pods = app.add("Pods", Workload::builder().subnets([&b]).build());
+        let mut lattice = App::new("lattice");
+        lattice.add_stack(data);
+        lattice.add_stack(app);
+        if require_private {
+            lattice.flow(Flow::new(&pods, &db, Port::tcp(5432)));
+            lattice.require_private_traffic();
+        }
+        match lattice.synth() {
+            Ok(assembly) => Ok(assembly.warnings().to_vec()),
+            Err(errors) => Err(errors.0),
+        }
+    }
+
+    const OTHER: &str = "444455556666";
+
+    #[test]
+    fn indexes_across_accounts_are_refused_for_either_endpoint() {
+        for through in [Through::ResourceEndpoint, Through::ServiceNetwork] {
+            let Err(errors) = synth(Az::index(0), Az::index(0), OTHER, through) else {
+                panic!("{through:?}: zones compared across accounts by index synthesized");
+            };
+            let found: Vec<_> = errors.iter().map(|e| (e.code(), e.construct())).collect();
+            assert_eq!(found, [(Code::VF0140, Some("App/Endpoint"))], "{through:?}");
+            assert!(matches!(
+                &errors[0],
+                SynthError::AzAcrossAccounts { subnets, service, .. }
+                    if subnets.contains("App/AppA") && subnets.contains("Data/DataA")
+                        && service == "Data/Gateway"
+            ));
+            // A name on one side only is still not an ID.
+            assert!(
+                synth(Az::id("use1-az1"), Az::name("us-east-1a"), OTHER, through).is_err(),
+                "{through:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_walk_does_not_compare_indexes_across_accounts_either() {
+        // Index 0 and index 1 are different zones in one account, but may be the same one
+        // across two: one finding (VF0140), not also an unreachable flow.
+        for through in [Through::ResourceEndpoint, Through::ServiceNetwork] {
+            let Err(errors) = synth_flow(Az::index(0), Az::index(1), OTHER, through, true) else {
+                panic!("{through:?}: zones compared across accounts by index synthesized");
+            };
+            let found: Vec<_> = errors.iter().map(|e| e.code()).collect();
+            assert_eq!(found, [Code::VF0140], "{through:?}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn ids_across_accounts_compare() {
+        // The same AZ ID: shared.
+        assert!(
+            synth(
+                Az::id("use1-az1"),
+                Az::id("use1-az1"),
+                OTHER,
+                Through::ResourceEndpoint
+            )
+            .is_ok_and(|w| w.is_empty())
+        );
+        // Different IDs: no zone in common, found as in one account.
+        let Err(errors) = synth(
+            Az::id("use1-az1"),
+            Az::id("use1-az2"),
+            OTHER,
+            Through::ResourceEndpoint,
+        ) else {
+            panic!("a resource endpoint sharing no zone with the gateway synthesized");
+        };
+        let found: Vec<_> = errors.iter().map(|e| e.code()).collect();
+        assert_eq!(found, [Code::VF0803]);
+        let warnings = synth(
+            Az::id("use1-az1"),
+            Az::id("use1-az2"),
+            OTHER,
+            Through::ServiceNetwork,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.construct() == Some("App/Endpoint")),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn indexes_in_one_account_compare() {
+        for through in [Through::ResourceEndpoint, Through::ServiceNetwork] {
+            assert!(
+                synth(Az::index(0), Az::index(0), "111122223333", through)
+                    .is_ok_and(|w| w.is_empty()),
+                "{through:?}"
+            );
+        }
+    }
+}

@@ -239,6 +239,69 @@ fn peerings_to_two_vpcs_synthesize() {
     assert_eq!(codes(peerings(false, true)), []);
 }
 
+/// Two peerings of `Main` with VPCs outside the app: the first with vpc-0123456789abcdef0,
+/// the second with `second` (an `ExternalVpc` built from that ID).
+fn external_peerings(second: impl Fn(&str) -> ExternalVpc) -> Stack<Net> {
+    let (mut stack, main, _) = net();
+    let first = "vpc-0123456789abcdef0";
+    stack.add(
+        "Peering",
+        VpcPeering::builder()
+            .vpc(&main)
+            .peer(ExternalVpc::new(first, cidr!("10.50.0.0/16")))
+            .build(),
+    );
+    stack.add(
+        "Peering2",
+        VpcPeering::builder().vpc(&main).peer(second(first)).build(),
+    );
+    stack
+}
+
+#[test]
+fn two_peerings_of_a_vpc_with_the_same_external_vpc_are_refused() {
+    assert_eq!(
+        codes(external_peerings(|id| ExternalVpc::new(
+            id,
+            cidr!("10.50.0.0/16")
+        ))),
+        [(Code::VF0630, at("Net/Peering2"))]
+    );
+    // The requester's own region and account, written out: still the same VPC.
+    let pinned = |second: fn(&str) -> ExternalVpc| {
+        external_peerings(second)
+            .region("eu-west-1")
+            .account("111122223333")
+    };
+    assert_eq!(
+        codes(pinned(|id| ExternalVpc::new(id, cidr!("10.50.0.0/16"))
+            .region("eu-west-1")
+            .owner("111122223333"))),
+        [(Code::VF0630, at("Net/Peering2"))]
+    );
+}
+
+#[test]
+fn peerings_with_other_external_vpcs_synthesize() {
+    // Another VPC ID.
+    assert_eq!(
+        codes(external_peerings(|_| ExternalVpc::new(
+            "vpc-0fedcba9876543210",
+            cidr!("10.51.0.0/16")
+        ))),
+        []
+    );
+    // The same ID in a region the stack is not pinned to: not known to be the same VPC.
+    assert_eq!(
+        codes(external_peerings(|id| ExternalVpc::new(
+            id,
+            cidr!("10.50.0.0/16")
+        )
+        .region("eu-west-1"))),
+        []
+    );
+}
+
 // ── 5. one flow log per resource, traffic type and destination ───────────────────────────
 
 fn flow_logs(second: TrafficType, second_bucket: &str) -> Stack<Net> {
@@ -281,6 +344,54 @@ fn flow_logs_of_other_traffic_types_or_buckets_synthesize() {
     );
     assert_eq!(
         codes(flow_logs(TrafficType::All, "arn:aws:s3:::other-flow-logs")),
+        []
+    );
+}
+
+/// Two flow logs of `Main`'s traffic to the buckets given (a reference or a literal); the
+/// stack creates buckets `Logs` and `Audit` itself.
+fn flow_logs_to(first: Value, second: Value) -> Stack<Net> {
+    let (mut stack, vpc, _) = net();
+    for bucket in ["LogsBucket", "AuditBucket"] {
+        stack.add_resource(bucket, vpcform_net::cfn::Resource::new("AWS::S3::Bucket"));
+    }
+    for (id, bucket) in [("Logs", first), ("Logs2", second)] {
+        stack.add(
+            id,
+            FlowLog::builder()
+                .resource(&vpc)
+                .destination(FlowLogDestination::s3(bucket).prefix("network"))
+                .build(),
+        );
+    }
+    stack
+}
+
+#[test]
+fn two_flow_logs_to_the_same_referenced_bucket_are_refused() {
+    let logs = || Value::get_att("LogsBucket", "Arn");
+    assert_eq!(
+        codes(flow_logs_to(logs(), logs())),
+        [(Code::VF0820, at("Net/Logs2"))]
+    );
+}
+
+#[test]
+fn flow_logs_to_buckets_not_known_to_be_the_same_synthesize() {
+    // Two references: other buckets, or perhaps not; nothing is said.
+    assert_eq!(
+        codes(flow_logs_to(
+            Value::get_att("LogsBucket", "Arn"),
+            Value::get_att("AuditBucket", "Arn")
+        )),
+        []
+    );
+    // A reference and a literal: not compared.
+    assert_eq!(
+        codes(flow_logs_to(
+            Value::get_att("LogsBucket", "Arn"),
+            Value::from("arn:aws:s3:::central-flow-logs")
+        )),
         []
     );
 }
@@ -454,6 +565,130 @@ fn an_external_peers_role_of_another_partition_is_refused() {
         [(Code::VF0940, at("Net/Peering"))]
     );
     assert_eq!(codes(peering("arn:aws:iam::123456789012:role/peering")), []);
+}
+
+/// An SQS interface endpoint with a policy allowing `principal` to send to `queue`, and an S3
+/// gateway endpoint whose policy names `bucket`, in a stack of `region`.
+fn endpoint_policies(
+    principal: &str,
+    queue: &str,
+    bucket: &str,
+    region: Option<&str>,
+) -> Stack<Net> {
+    let (mut stack, vpc, subnets) = net();
+    stack.add(
+        "Sqs",
+        InterfaceEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::Sqs)
+            .subnets([&subnets[0], &subnets[1]])
+            .policy(EndpointPolicy::from(serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"AWS": [principal]},
+                    "Action": "sqs:SendMessage",
+                    "Resource": queue
+                }]
+            })))
+            .build(),
+    );
+    let routes = stack.add("Routes", RouteTable::builder().vpc(&vpc).build());
+    stack.add(
+        "S3",
+        GatewayEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::S3)
+            .route_tables([&routes])
+            .policy(EndpointPolicy::from(serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "NotResource": [bucket]
+                }]
+            })))
+            .build(),
+    );
+    stack.allow(Code::VF0410);
+    match region {
+        Some(region) => stack.region(region),
+        None => stack,
+    }
+}
+
+const ROLE: &str = "arn:aws:iam::111122223333:role/producer";
+const QUEUE: &str = "arn:aws:sqs:us-east-1:111122223333:orders";
+const BUCKET: &str = "arn:aws:s3:::orders/*";
+
+#[test]
+fn an_endpoint_policys_principal_or_resource_of_another_partition_is_refused() {
+    let east = Some("us-east-1");
+    assert_eq!(
+        codes(endpoint_policies(
+            "arn:aws-cn:iam::111122223333:role/producer",
+            QUEUE,
+            BUCKET,
+            east
+        )),
+        [(Code::VF0940, at("Net/Sqs"))]
+    );
+    assert_eq!(
+        codes(endpoint_policies(
+            ROLE,
+            "arn:aws-us-gov:sqs:us-gov-west-1:111122223333:orders",
+            BUCKET,
+            east
+        )),
+        [(Code::VF0940, at("Net/Sqs"))]
+    );
+    assert_eq!(
+        codes(endpoint_policies(
+            ROLE,
+            QUEUE,
+            "arn:aws-cn:s3:::orders/*",
+            east
+        )),
+        [(Code::VF0940, at("Net/S3"))]
+    );
+}
+
+#[test]
+fn an_endpoint_policy_of_the_stacks_partition_or_an_ambient_region_synthesizes() {
+    assert_eq!(
+        codes(endpoint_policies(ROLE, QUEUE, BUCKET, Some("us-east-1"))),
+        []
+    );
+    // An account ID is no ARN; an ambient region's partition is unknown.
+    assert_eq!(
+        codes(endpoint_policies(
+            "111122223333",
+            QUEUE,
+            BUCKET,
+            Some("us-east-1")
+        )),
+        []
+    );
+    assert_eq!(
+        codes(endpoint_policies(
+            "arn:aws-cn:iam::111122223333:role/producer",
+            QUEUE,
+            BUCKET,
+            None
+        )),
+        []
+    );
+    // In aws-cn, the aws-cn ARNs are the stack's.
+    assert_eq!(
+        codes(endpoint_policies(
+            "arn:aws-cn:iam::111122223333:role/producer",
+            "arn:aws-cn:sqs:cn-north-1:111122223333:orders",
+            "arn:aws-cn:s3:::orders/*",
+            Some("cn-north-1")
+        )),
+        []
+    );
 }
 
 #[test]

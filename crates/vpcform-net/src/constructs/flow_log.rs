@@ -531,11 +531,18 @@ impl ConstructNode for FlowLogNode {
             } => {
                 // One flow log per resource, traffic type and destination: EC2 CreateFlowLogs
                 // answers a second with FlowLogAlreadyExists. (A CloudWatch Logs flow log has
-                // its own log group, so never repeats one.)
-                if let Some(arn) = bucket_arn.as_str() {
+                // its own log group, so never repeats one.) A bucket given as a parameter or
+                // a reference is compared as written: the same value twice in one template is
+                // the same bucket, but two different ones may or may not be, so they (and one
+                // against a literal) are not reported.
+                let written = match bucket_arn.as_str() {
+                    Some(arn) => Some(arn.to_string()),
+                    None => serde_json::to_string(bucket_arn).ok(),
+                };
+                if let Some(arn) = written {
                     let destination = match prefix {
                         Some(prefix) => format!("{arn}/{prefix}/"),
-                        None => arn.to_string(),
+                        None => arn,
                     };
                     if let Some(other) = check.claim(Claim::FlowLog {
                         resource: self.resource.key,

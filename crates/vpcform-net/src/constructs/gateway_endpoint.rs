@@ -275,6 +275,24 @@ pub(crate) fn check_policy(
             problem,
         });
     }
+    // A principal or resource of another partition than the stack's: partitions are separate
+    // sets of accounts and resources, and IAM's policy grammar refuses such an ARN
+    // (MalformedPolicyDocument: `Partition "aws" is not valid for resource "arn:aws:…"`, as
+    // IAM answers in aws-cn: kubernetes/kops#6763, aws-load-balancer-controller#1557). An
+    // ambient region's partition is unknown: not checked.
+    for arn in policy.arns() {
+        if let Some((arn_partition, partition)) =
+            crate::arn::other_partition(&arn, check.stack.region.as_deref())
+        {
+            check.report(SynthError::ArnInOtherPartition {
+                construct: check.path(id),
+                property: "PolicyDocument",
+                arn_partition: arn_partition.to_string(),
+                arn,
+                partition,
+            });
+        }
+    }
 }
 
 impl ConstructNode for GatewayEndpointNode {

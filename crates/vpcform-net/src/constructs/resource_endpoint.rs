@@ -9,15 +9,15 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::resource_configuration::{ResourceConfigurationNode, ResourceConfigurationRef};
 use super::resource_gateway::ResourceGatewayNode;
 use super::security_group::{SecurityGroupRef, groups};
-use super::subnet::{SubnetRef, check_one_subnet_per_az, zones_of};
+use super::subnet::{SubnetNode, SubnetRef, check_one_subnet_per_az, zones_of};
 use super::vpc::VpcRef;
 use crate::export::{Imported, ResourceConfigurationArn};
 use crate::handle::{AsHandle, Handle, collect, handle};
 use crate::identity::NodeKey;
-use crate::model::{Check, Node, Render};
+use crate::model::{Check, Node, Placement, Render};
 use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::stack::{Construct, StackDef};
-use crate::{InStack, StackMarker, SynthError, VpcMarker};
+use crate::{Az, InStack, StackMarker, SynthError, VpcMarker};
 
 /// A resource endpoint (`AWS::EC2::VPCEndpoint`, `VpcEndpointType: Resource`) in VPC `V`:
 /// network interfaces in the consumer's subnets through which its clients reach one
@@ -179,15 +179,24 @@ pub(crate) fn render_endpoint(
     template.add_resource(id, resource.property("Tags", ctx.tags(id, tags)))
 }
 
-/// A resource gateway with no zone in common with an endpoint's subnets: the zones of both,
-/// when they can be compared (an index and a name cannot before deploy).
+/// A resource gateway with no zone in common with the subnets of endpoint `own`: the zones of
+/// both, when they can be compared (an index and a name cannot before deploy; across accounts,
+/// only AZ IDs can: see [`zones_across_accounts`]).
 pub(crate) fn zone_mismatch(
     model: &crate::model::Model<'_>,
+    own: NodeKey,
     subnets: &[Handle],
-    gateway: &ResourceGatewayNode,
+    (gateway_key, gateway): (NodeKey, &ResourceGatewayNode),
 ) -> Option<(String, String)> {
-    let ours = zones_of(model, subnets);
-    let theirs = zones_of(model, &gateway.subnets);
+    let mut ours = zones_of(model, subnets);
+    let mut theirs = zones_of(model, &gateway.subnets);
+    if matches!(
+        model.same_account(own, gateway_key),
+        Placement::Different(..)
+    ) {
+        ours.retain(|az| matches!(az, Az::Id(_)));
+        theirs.retain(|az| matches!(az, Az::Id(_)));
+    }
     let comparable = ours.iter().any(|a| theirs.iter().any(|b| a.comparable(b)));
     if !comparable || ours.iter().any(|a| theirs.contains(a)) {
         return None;
@@ -199,6 +208,43 @@ pub(crate) fn zone_mismatch(
             .join(", ")
     };
     Some((list(&ours), list(&theirs)))
+}
+
+/// Across accounts, the error for the zones a Lattice endpoint (`own`, `construct`) compares
+/// with a resource gateway's given by name or index: each account maps names and indexes to
+/// its own physical zones, and only AZ IDs name the same zone everywhere (VPC Lattice guide,
+/// "Resource gateways": "at least one Availability Zone of the VPC endpoint and the resource
+/// gateway have to overlap"; a resource configuration reaches other accounts through AWS RAM.
+/// AWS Regions and Availability Zones, "AZ IDs": "us-east-1a for your AWS account might not be
+/// the same physical location as the us-east-1a for another AWS account", while an AZ ID "has
+/// the same physical location in every AWS account").
+/// `None` in one account (or an unknown one, as `privatelink.rs` does), or when every zone is
+/// an ID.
+pub(crate) fn zones_across_accounts(
+    model: &crate::model::Model<'_>,
+    (own, construct): (NodeKey, String),
+    subnets: &[Handle],
+    gateway: &Handle,
+    node: &ResourceGatewayNode,
+) -> Option<SynthError> {
+    let Placement::Different(account, gateway_account) = model.same_account(own, gateway.key)
+    else {
+        return None;
+    };
+    let not_ids: Vec<String> = subnets
+        .iter()
+        .chain(&node.subnets)
+        .filter_map(|s| Some((s, &model.get::<SubnetNode>(s)?.az)))
+        .filter(|(_, az)| !matches!(az, Az::Id(_)))
+        .map(|(s, az)| format!("{} ({az})", s.path()))
+        .collect();
+    (!not_ids.is_empty()).then(|| SynthError::AzAcrossAccounts {
+        construct,
+        account: account.to_string(),
+        service: gateway.path(),
+        service_account: gateway_account.to_string(),
+        subnets: not_ids.join(", "),
+    })
 }
 
 impl ConstructNode for ResourceEndpointNode {
@@ -247,7 +293,20 @@ impl ConstructNode for ResourceEndpointNode {
         let Some((gateway_handle, gateway)) = gateway else {
             return;
         };
-        if let Some((ours, theirs)) = zone_mismatch(check.model, &self.subnets, gateway) {
+        if let Some(error) = zones_across_accounts(
+            check.model,
+            (check.key, check.path(&self.id)),
+            &self.subnets,
+            gateway_handle,
+            gateway,
+        ) {
+            check.report(error);
+        } else if let Some((ours, theirs)) = zone_mismatch(
+            check.model,
+            check.key,
+            &self.subnets,
+            (gateway_handle.key, gateway),
+        ) {
             check.report(SynthError::InvalidText {
                 construct: check.path(&self.id),
                 property: "SubnetIds",

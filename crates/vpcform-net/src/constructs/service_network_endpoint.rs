@@ -7,7 +7,9 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Template, TemplateError};
 
 use super::resource_configuration::ResourceConfigurationNode;
-use super::resource_endpoint::{check_placement, render_endpoint, zone_mismatch};
+use super::resource_endpoint::{
+    check_placement, render_endpoint, zone_mismatch, zones_across_accounts,
+};
 use super::resource_gateway::ResourceGatewayNode;
 use super::security_group::{SecurityGroupRef, groups};
 use super::service_network::IntoServiceNetwork;
@@ -143,9 +145,24 @@ impl ConstructNode for ServiceNetworkEndpointNode {
                         .get::<ResourceGatewayNode>(&c.gateway)
                         .map(|g| (&c.gateway, g))
                 });
-            if let Some((gateway_handle, gateway)) = gateway
-                && let Some((ours, theirs)) = zone_mismatch(check.model, &self.subnets, gateway)
-            {
+            let Some((gateway_handle, gateway)) = gateway else {
+                continue;
+            };
+            // Across accounts, zones compare by AZ ID only: an error, as for PrivateLink.
+            if let Some(error) = zones_across_accounts(
+                check.model,
+                (check.key, check.path(&self.id)),
+                &self.subnets,
+                gateway_handle,
+                gateway,
+            ) {
+                check.report(error);
+            } else if let Some((ours, theirs)) = zone_mismatch(
+                check.model,
+                check.key,
+                &self.subnets,
+                (gateway_handle.key, gateway),
+            ) {
                 check.warn(SynthWarning::LatticeZoneMismatch {
                     construct: check.path(&self.id),
                     zones: ours,

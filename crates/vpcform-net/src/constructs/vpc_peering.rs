@@ -295,6 +295,33 @@ impl VpcPeeringNode {
 
     /// The external peer's IDs (docs/aws-rules.md §18.5; EC2 resource IDs, account IDs).
     fn check_external(&self, check: &mut Check<'_>, external: &ExternalVpc) {
+        // Two VPCs take one peering connection (VpcPeeringConnectionAlreadyExists; VPC
+        // Peering guide, limitations), an external accepter as much as one of the app's. Its
+        // account and region default to the requester's: a VPC ID written twice with an
+        // account or region given once and left unknown once is not known to be the same VPC.
+        if let Some(vpc) = self.vpc.vpc
+            && let Some(other) = check.claim(Claim::ExternalPeering {
+                vpc,
+                peer: (
+                    external.vpc_id.clone(),
+                    external
+                        .owner
+                        .clone()
+                        .or_else(|| check.stack.account.clone()),
+                    external
+                        .region
+                        .clone()
+                        .or_else(|| check.stack.region.clone()),
+                ),
+            })
+        {
+            check.report(SynthError::DuplicatePeering {
+                construct: check.path(&self.id),
+                vpc: self.vpc.path(),
+                peer: external.vpc_id.clone(),
+                other,
+            });
+        }
         let mut problems: Vec<(&'static str, String, &str)> = Vec::new();
         let mut invalid = |property: &'static str, value: &str, reason: &'static str| {
             problems.push((property, value.to_string(), reason));

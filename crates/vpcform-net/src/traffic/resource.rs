@@ -55,9 +55,15 @@ impl Context<'_> {
             let gateway = self
                 .model
                 .get::<ResourceConfigurationNode>(configuration)
-                .and_then(|c| self.model.get::<ResourceGatewayNode>(&c.gateway));
+                .and_then(|c| {
+                    Some((
+                        c.gateway.key,
+                        self.model.get::<ResourceGatewayNode>(&c.gateway)?,
+                    ))
+                });
             if let Some(gateway) = gateway
-                && let Some((ours, theirs)) = zone_mismatch(self.model, &endpoint.subnets, gateway)
+                && let Some((ours, theirs)) =
+                    zone_mismatch(self.model, key, &endpoint.subnets, gateway)
             {
                 return self.result(
                     PathKind::Unreachable,
