@@ -34,6 +34,7 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
     // neither deploy to the same ambient account and Region, and an ambient one is never
     // counted with a pinned one (a lower bound).
     let mut gateway_endpoints: HashMap<(Option<&str>, Option<&str>), usize> = HashMap::new();
+    let tgw_routes = transit_gateway_routes(model);
     for stack in model.stacks {
         let quotas = in_force.get(&stack.key).unwrap_or(&default);
         let rules = quotas.get(Quota::RulesPerSecurityGroup);
@@ -88,18 +89,27 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
                 )
             } else if let Some(zone) = PrivateHostedZoneNode::of(node) {
                 over(zone.vpc_count(), "VPCs", Quota::VpcsPerPrivateHostedZone)
-            } else if TransitGatewayNode::of(node).is_some() {
+            } else if let Some(tgw) = TransitGatewayNode::of(node) {
+                let attachments = model.attachment_count(key);
+                // With the default route table, each attachment propagates its VPC's block
+                // into it: one more route of the gateway's.
+                let propagated = if tgw.default_route_table {
+                    attachments
+                } else {
+                    0
+                };
                 over(
-                    model.attachment_count(key),
+                    attachments,
                     "attachments",
                     Quota::AttachmentsPerTransitGateway,
                 )
-            } else if TransitGatewayRouteTableNode::of(node).is_some() {
-                over(
-                    model.tgw_route_count(key),
-                    "routes",
-                    Quota::RoutesPerTransitGatewayRouteTable,
-                )
+                .or_else(|| {
+                    over(
+                        tgw_routes.get(&key).copied().unwrap_or(0) + propagated,
+                        "routes across its route tables",
+                        Quota::RoutesPerTransitGateway,
+                    )
+                })
             } else if GatewayEndpointNode::of(node).is_some() {
                 let count = gateway_endpoints
                     .entry((stack.account.as_deref(), stack.region.as_deref()))
@@ -128,6 +138,23 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
         }
     }
     check_peerings(model, peerings, &quotas_of, findings);
+}
+
+/// Routes per transit gateway, over all its route tables of every stack (AWS counts the
+/// routes of a transit gateway's tables together: Transit Gateway quotas, "Total combined
+/// routes (dynamic and static) across all route tables for a single transit gateway").
+fn transit_gateway_routes(model: &Model<'_>) -> HashMap<NodeKey, usize> {
+    let mut routes: HashMap<NodeKey, usize> = HashMap::new();
+    for stack in model.stacks {
+        for (key, node) in stack.keyed_nodes() {
+            if let Some(tgw) =
+                TransitGatewayRouteTableNode::of(node).and_then(|t| t.transit_gateway_key())
+            {
+                *routes.entry(tgw).or_default() += model.tgw_route_count(key);
+            }
+        }
+    }
+    routes
 }
 
 /// Each stack's quotas in force: its declared quotas over the app's, over AWS's defaults.

@@ -449,33 +449,62 @@ fn attachments_per_transit_gateway_at_and_past_the_quota() {
 }
 
 #[test]
-fn routes_per_transit_gateway_route_table_at_and_past_the_quota() {
+fn routes_per_transit_gateway_across_its_route_tables_at_and_past_the_quota() {
+    // AWS counts the routes of all a transit gateway's route tables together: two tables of
+    // `n` static routes each are `2n` routes of the gateway's.
     let routes = |n: usize| {
         let (mut stack, _) = consumer();
-        let tgw = stack.add("Tgw", TransitGateway::builder().build());
-        let table = stack.add(
-            "Table",
-            TransitGatewayRouteTable::builder()
-                .transit_gateway(&tgw)
-                .build(),
+        let tgw = stack.add(
+            "Tgw",
+            TransitGateway::builder().default_route_table(false).build(),
         );
-        for i in 0..n {
-            stack.add(
-                &format!("R{i}"),
-                TransitGatewayRoute::builder()
-                    .route_table(&table)
-                    .destination(format!("10.{}.0.0/16", i + 1).as_str())
-                    .target(Blackhole)
+        for t in 0..2 {
+            let table = stack.add(
+                &format!("Table{t}"),
+                TransitGatewayRouteTable::builder()
+                    .transit_gateway(&tgw)
                     .build(),
             );
+            for i in 0..n {
+                stack.add(
+                    &format!("R{t}x{i}"),
+                    TransitGatewayRoute::builder()
+                        .route_table(&table)
+                        .destination(format!("10.{}.0.0/16", i + 1).as_str())
+                        .target(Blackhole)
+                        .build(),
+                );
+            }
         }
-        codes_with(
-            stack,
-            Some(Quotas::default().routes_per_transit_gateway_route_table(2)),
-        )
+        codes_with(stack, Some(Quotas::default().routes_per_transit_gateway(4)))
     };
     assert_eq!(routes(2), []);
-    assert_eq!(routes(3), [(Code::VF1201, at("Consumer/Table"))]);
+    assert_eq!(routes(3), [(Code::VF1201, at("Consumer/Tgw"))]);
+}
+
+#[test]
+fn an_attachment_propagating_into_the_default_route_table_is_a_route_of_the_gateway() {
+    let attached = |default_route_table: bool| {
+        let (mut stack, vpc) = consumer();
+        let a = subnet(&mut stack, &vpc, "A", "10.0.0.0/24", 0);
+        let tgw = stack.add(
+            "Tgw",
+            TransitGateway::builder()
+                .default_route_table(default_route_table)
+                .build(),
+        );
+        stack.add(
+            "Attachment",
+            TransitGatewayAttachment::builder()
+                .vpc(&vpc)
+                .transit_gateway(&tgw)
+                .subnets([&a])
+                .build(),
+        );
+        codes_with(stack, Some(Quotas::default().routes_per_transit_gateway(0)))
+    };
+    assert_eq!(attached(false), []);
+    assert_eq!(attached(true), [(Code::VF1201, at("Consumer/Tgw"))]);
 }
 
 #[test]
@@ -525,10 +554,7 @@ fn the_table_has_the_briefs_rows_and_the_guide_lists_it() {
     assert_eq!(default(Quota::Ipv4BlocksPerVpc), Some(5));
     assert_eq!(default(Quota::SubnetsPerVpc), Some(200));
     assert_eq!(default(Quota::AttachmentsPerTransitGateway), Some(5000));
-    assert_eq!(
-        default(Quota::RoutesPerTransitGatewayRouteTable),
-        Some(10000)
-    );
+    assert_eq!(default(Quota::RoutesPerTransitGateway), Some(10000));
     assert_eq!(default(Quota::VpcsPerPrivateHostedZone), Some(300));
     assert_eq!(default(Quota::ListenersPerNetworkLoadBalancer), Some(50));
     let guide = include_str!("../../../docs/guide/quotas.md");
