@@ -124,7 +124,7 @@ pub mod vpc {
 /// ```
 pub mod security {
     pub use crate::constructs::security_group::{
-        Peer, Port, Rule, SecurityGroup, SecurityGroupRef,
+        Peer, Port, PrefixListSize, Rule, SecurityGroup, SecurityGroupRef,
     };
 }
 

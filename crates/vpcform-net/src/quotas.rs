@@ -100,9 +100,11 @@ pub const QUOTAS: &[QuotaRow] = &[
         name: "Inbound or outbound rules per security group",
         code: Some("vpc/L-0EA8095F"),
         default: 60,
-        counting: "inbound and outbound apart, IPv4 and IPv6 apart; a rule naming a security \
-                   group counts as IPv4; a prefix-list reference counts as the list's maximum \
-                   entries, which vpcform does not know, so as 1 (a lower bound)",
+        counting: "inbound and outbound apart, IPv4 and IPv6 apart; a block or a group is one \
+                   rule (a group counted as IPv4: AWS does not say which); a prefix list \
+                   counts as its maximum entries (an AWS-managed one as its weight), known when \
+                   the program states them (`Peer::ipv4_prefix_list`), else as one IPv4 rule, \
+                   a lower bound",
         setter: "rules_per_security_group",
         split: "split the rules across two security groups",
         source: VPC_QUOTAS,
@@ -128,7 +130,11 @@ pub const QUOTAS: &[QuotaRow] = &[
         name: "Routes per route table",
         code: Some("vpc/L-93826ACB"),
         default: 50,
-        counting: "non-propagated routes: every route vpcform writes to the table",
+        counting: "non-propagated routes, IPv4 and IPv6 apart: the routes written to the \
+                   table and one per gateway endpoint on it to its service's prefix list \
+                   (weight 1 for S3 and DynamoDB; S3 Express's weight is not given, counted \
+                   as 1), and one more for a dual-stack endpoint's IPv6 list; propagated \
+                   routes do not count, and vpcform writes none",
         setter: "routes_per_route_table",
         split: "summarize the destinations into fewer, wider routes, or split the subnets \
                 across route tables",

@@ -9,7 +9,7 @@ use vpcform_net::quotas::{Checked, QUOTAS, Quota, Quotas};
 use vpcform_net::security::SecurityGroupRef;
 use vpcform_net::transit::{Blackhole, TransitGatewayRoute, TransitGatewayRouteTable};
 use vpcform_net::transit::{ExternalVpc, VpcPeering};
-use vpcform_net::vpc::InternetGateway;
+use vpcform_net::vpc::{EgressOnlyInternetGateway, InternetGateway, Ipv6Block, RouteDestination};
 
 include!("common/consumer.rs");
 include!("common/report.rs");
@@ -174,6 +174,29 @@ fn rules_per_group_at_and_past_the_default() {
     assert_eq!(one(ipv4_rules(200), Some(ipv4_rules(200))), over);
 }
 
+#[test]
+fn a_prefix_list_counts_as_its_maximum_entries_when_the_program_states_them() {
+    // AWS counts a rule naming a prefix list as the list's maximum entries (VPC user guide,
+    // "Security group size").
+    let with = |peer: Peer<VpcA>, others: usize| {
+        let (mut stack, vpc) = consumer();
+        let mut rules = ipv4_rules(others);
+        rules.push(Rule::new(Port::tcp(443), peer));
+        group(&mut stack, &vpc, "Sg", rules, None);
+        codes(stack)
+    };
+    let over = [(Code::VF1201, at("Consumer/Sg"))];
+    let list = "pl-0123456789abcdef0";
+    assert_eq!(with(Peer::ipv4_prefix_list(list, 20), 40), []);
+    assert_eq!(with(Peer::ipv4_prefix_list(list, 20), 41), over);
+    // An IPv6 list counts with the IPv6 rules.
+    assert_eq!(with(Peer::ipv6_prefix_list(list, 60), 60), []);
+    assert_eq!(with(Peer::ipv6_prefix_list(list, 61), 0), over);
+    // A list of unknown size counts as one IPv4 rule: a lower bound.
+    assert_eq!(with(Peer::prefix_list(list), 59), []);
+    assert_eq!(with(Peer::prefix_list(list), 60), over);
+}
+
 // ── Security groups per network interface ──────────────────────────────────────────────
 
 fn groups(
@@ -304,6 +327,64 @@ fn routes_per_table_at_and_past_the_default() {
     };
     assert_eq!(routes(50), []);
     assert_eq!(routes(51), [(Code::VF1201, at("Consumer/Routes"))]);
+}
+
+#[test]
+fn routes_per_table_count_ipv4_and_ipv6_apart_and_the_gateway_endpoints_routes() {
+    // The quota is on non-propagated routes, IPv4 and IPv6 apart (VPC quotas page); a gateway
+    // endpoint adds a route to its service's prefix list, of weight 1 for S3.
+    let table = |v4: usize, v6: usize, gateway_endpoint: bool| {
+        let mut stack = Stack::<Consumer>::new("Consumer");
+        let vpc = stack.add(
+            "VpcA",
+            Vpc::<VpcA>::builder()
+                .cidr(cidr!("10.0.0.0/16"))
+                .ipv6(Ipv6Block::AmazonProvided)
+                .build(),
+        );
+        let routes = stack.add("Routes", RouteTable::builder().vpc(&vpc).build());
+        let igw = stack.add("Igw", InternetGateway::builder().vpc(&vpc).build());
+        let egress = stack.add(
+            "Egress6",
+            EgressOnlyInternetGateway::builder().vpc(&vpc).build(),
+        );
+        for i in 0..v4 {
+            stack.add(
+                &format!("R{i}"),
+                Route::builder()
+                    .route_table(&routes)
+                    .destination(format!("10.{}.0.0/16", i + 1).as_str())
+                    .target(&igw)
+                    .build(),
+            );
+        }
+        for i in 0..v6 {
+            stack.add(
+                &format!("Six{i}"),
+                Route::builder()
+                    .route_table(&routes)
+                    .destination(RouteDestination::ipv6(format!("2600:1f{i:02x}::/32")))
+                    .target(&egress)
+                    .build(),
+            );
+        }
+        if gateway_endpoint {
+            stack.add(
+                "S3",
+                GatewayEndpoint::builder()
+                    .vpc(&vpc)
+                    .service(services::S3)
+                    .route_tables([&routes])
+                    .build(),
+            );
+        }
+        codes(stack)
+    };
+    let over = [(Code::VF1201, at("Consumer/Routes"))];
+    assert_eq!(table(50, 50, false), []);
+    assert_eq!(table(50, 51, false), over);
+    assert_eq!(table(49, 0, true), []);
+    assert_eq!(table(50, 0, true), over);
 }
 
 #[test]
