@@ -68,6 +68,27 @@ fn ipv6_rules(n: usize) -> Vec<Rule<VpcA>> {
         .collect()
 }
 
+/// `n` IPv4 routes of `table` through `target`, one per spoke block `10.{i+1}.0.0/16`, named
+/// `{prefix}{i}`.
+fn spoke_routes(
+    stack: &mut Stack<Consumer>,
+    table: &vpcform_net::vpc::RouteTableRef<VpcA>,
+    target: &vpcform_net::vpc::InternetGatewayRef<VpcA>,
+    prefix: &str,
+    n: usize,
+) {
+    for i in 0..n {
+        stack.add(
+            &format!("{prefix}{i}"),
+            Route::builder()
+                .route_table(table)
+                .destination(format!("10.{}.0.0/16", i + 1).as_str())
+                .target(target)
+                .build(),
+        );
+    }
+}
+
 // ── The case ───────────────────────────────────────────────────────────────────
 
 /// 70 spokes behind a hub: the endpoints' group admits each spoke and the hub (71 ingress
@@ -98,16 +119,7 @@ fn hub(spokes: usize) -> Stack<Consumer> {
         RouteTable::builder().vpc(&vpc).subnets([&a, &b]).build(),
     );
     let igw = stack.add("Igw", InternetGateway::builder().vpc(&vpc).build());
-    for i in 0..spokes {
-        stack.add(
-            &format!("ToSpoke{i}"),
-            Route::builder()
-                .route_table(&table)
-                .destination(format!("10.{}.0.0/16", i + 1).as_str())
-                .target(&igw)
-                .build(),
-        );
-    }
+    spoke_routes(&mut stack, &table, &igw, "ToSpoke", spokes);
     stack
 }
 
@@ -313,16 +325,7 @@ fn routes_per_table_at_and_past_the_default() {
             RouteTable::builder().vpc(&vpc).subnets([&a]).build(),
         );
         let igw = stack.add("Igw", InternetGateway::builder().vpc(&vpc).build());
-        for i in 0..n {
-            stack.add(
-                &format!("R{i}"),
-                Route::builder()
-                    .route_table(&table)
-                    .destination(format!("10.{}.0.0/16", i + 1).as_str())
-                    .target(&igw)
-                    .build(),
-            );
-        }
+        spoke_routes(&mut stack, &table, &igw, "R", n);
         codes(stack)
     };
     assert_eq!(routes(50), []);
@@ -348,16 +351,7 @@ fn routes_per_table_count_ipv4_and_ipv6_apart_and_the_gateway_endpoints_routes()
             "Egress6",
             EgressOnlyInternetGateway::builder().vpc(&vpc).build(),
         );
-        for i in 0..v4 {
-            stack.add(
-                &format!("R{i}"),
-                Route::builder()
-                    .route_table(&routes)
-                    .destination(format!("10.{}.0.0/16", i + 1).as_str())
-                    .target(&igw)
-                    .build(),
-            );
-        }
+        spoke_routes(&mut stack, &routes, &igw, "R", v4);
         for i in 0..v6 {
             stack.add(
                 &format!("Six{i}"),
@@ -506,27 +500,38 @@ fn gateway_endpoints_per_region_at_and_past_the_default() {
 
 // ── Transit gateways and zones: at a declared quota and one past it ────────────────────
 
+/// A transit gateway (with or without its default route table) and one VPC attachment, with
+/// `quotas` declared for the app.
+fn attached(default_route_table: bool, quotas: Quotas) -> Vec<(Code, Option<String>)> {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A", "10.0.0.0/24", 0);
+    let tgw = stack.add(
+        "Tgw",
+        TransitGateway::builder()
+            .default_route_table(default_route_table)
+            .build(),
+    );
+    stack.add(
+        "Attachment",
+        TransitGatewayAttachment::builder()
+            .vpc(&vpc)
+            .transit_gateway(&tgw)
+            .subnets([&a])
+            .build(),
+    );
+    codes_with(stack, Some(quotas))
+}
+
 #[test]
 fn attachments_per_transit_gateway_at_and_past_the_quota() {
-    let attached = |quota: u32| {
-        let (mut stack, vpc) = consumer();
-        let a = subnet(&mut stack, &vpc, "A", "10.0.0.0/24", 0);
-        let tgw = stack.add("Tgw", TransitGateway::builder().build());
-        stack.add(
-            "Attachment",
-            TransitGatewayAttachment::builder()
-                .vpc(&vpc)
-                .transit_gateway(&tgw)
-                .subnets([&a])
-                .build(),
-        );
-        codes_with(
-            stack,
-            Some(Quotas::default().attachments_per_transit_gateway(quota)),
+    let attachments = |quota: u32| {
+        attached(
+            true,
+            Quotas::default().attachments_per_transit_gateway(quota),
         )
     };
-    assert_eq!(attached(1), []);
-    assert_eq!(attached(0), [(Code::VF1201, at("Consumer/Tgw"))]);
+    assert_eq!(attachments(1), []);
+    assert_eq!(attachments(0), [(Code::VF1201, at("Consumer/Tgw"))]);
 }
 
 #[test]
@@ -565,27 +570,12 @@ fn routes_per_transit_gateway_across_its_route_tables_at_and_past_the_quota() {
 
 #[test]
 fn an_attachment_propagating_into_the_default_route_table_is_a_route_of_the_gateway() {
-    let attached = |default_route_table: bool| {
-        let (mut stack, vpc) = consumer();
-        let a = subnet(&mut stack, &vpc, "A", "10.0.0.0/24", 0);
-        let tgw = stack.add(
-            "Tgw",
-            TransitGateway::builder()
-                .default_route_table(default_route_table)
-                .build(),
-        );
-        stack.add(
-            "Attachment",
-            TransitGatewayAttachment::builder()
-                .vpc(&vpc)
-                .transit_gateway(&tgw)
-                .subnets([&a])
-                .build(),
-        );
-        codes_with(stack, Some(Quotas::default().routes_per_transit_gateway(0)))
-    };
-    assert_eq!(attached(false), []);
-    assert_eq!(attached(true), [(Code::VF1201, at("Consumer/Tgw"))]);
+    let no_routes = || Quotas::default().routes_per_transit_gateway(0);
+    assert_eq!(attached(false, no_routes()), []);
+    assert_eq!(
+        attached(true, no_routes()),
+        [(Code::VF1201, at("Consumer/Tgw"))]
+    );
 }
 
 #[test]
