@@ -391,17 +391,24 @@ pub(crate) fn main(args: &[String]) -> Result {
         None
     };
 
-    let mut md = String::new();
-    write_whole_process(&mut md, cold, deploy, &rows, &scaling_rows, k);
-    write_edit(&mut md, edit);
+    let mut sections = Vec::new();
+    let mut section = |name: &'static str, write: &dyn Fn(&mut String)| {
+        let mut text = String::new();
+        write(&mut text);
+        sections.push(Section { name, text });
+    };
+    section("whole-process", &|md| {
+        write_whole_process(md, cold, deploy, &rows, &scaling_rows, k)
+    });
+    section("edit-loop", &|md| write_edit(md, edit));
     if let Some(builds) = cold_builds {
-        write_cold_builds(&mut md, builds);
+        section("cold-builds", &|md| write_cold_builds(md, builds));
     }
-    if let Some(deploys) = deploys {
-        write_deploys(&mut md, &deploys);
+    if let Some(deploys) = &deploys {
+        section("deploy-overhead", &|md| write_deploys(md, deploys));
     }
-    write_stack_set(&mut md, stack_set);
-    write_benchmarks(md)
+    section("stack-set-overhead", &|md| write_stack_set(md, stack_set));
+    write_benchmarks(&sections)
 }
 
 /// The whole-process scenarios: the fixed ones with their targets, then the four 25-stack
@@ -623,17 +630,138 @@ fn write_stack_set(md: &mut String, stack_set: (f64, f64, f64, f64, f64, f64)) {
     );
 }
 
-/// Writes BENCHMARKS.md, keeping the hand-written analysis at the end of the previous one.
-fn write_benchmarks(mut md: String) -> Result {
+/// A section `cargo xtask bench` writes: its name, which its markers carry, and its text.
+struct Section {
+    name: &'static str,
+    text: String,
+}
+
+/// The start of a section's opening marker (the date it was written follows).
+fn begin_marker(name: &str) -> String {
+    format!("<!-- xtask bench: {name} ")
+}
+
+/// A section's closing marker.
+fn end_marker(name: &str) -> String {
+    format!("<!-- xtask bench: end {name} -->")
+}
+
+/// Where a section is in `text`: from its opening marker to the line after its closing one.
+fn span(text: &str, name: &str) -> Option<(usize, usize)> {
+    let start = text.find(&begin_marker(name))?;
+    let end = end_marker(name);
+    let mut stop = start + text[start..].find(&end)? + end.len();
+    if text[stop..].starts_with('\n') {
+        stop += 1;
+    }
+    Some((start, stop))
+}
+
+/// `previous` with each section's text between its markers replaced, dated `date`: every
+/// byte outside the markers (hand-written sections, notes between them) is kept, and so is a
+/// section this run did not measure (`--cold`, `--deploy`). A section without markers yet is
+/// added at the end.
+fn splice(previous: &str, sections: &[Section], date: &str) -> String {
+    let mut out = previous.to_string();
+    for section in sections {
+        let block = format!(
+            "{}(written {date}) -->\n{}{}\n",
+            begin_marker(section.name),
+            section.text,
+            end_marker(section.name)
+        );
+        match span(&out, section.name) {
+            Some((start, stop)) => out.replace_range(start..stop, &block),
+            None => {
+                if !out.is_empty() && !out.ends_with("\n\n") {
+                    out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
+                }
+                out.push_str(&block);
+            }
+        }
+    }
+    out
+}
+
+/// Writes BENCHMARKS.md: the measured sections replace their marked spans; everything else
+/// in the file stays as written by hand.
+fn write_benchmarks(sections: &[Section]) -> Result {
     let path = root().join("BENCHMARKS.md");
     let previous = std::fs::read_to_string(&path).unwrap_or_default();
-    // Keep the hand-written analysis at the end of the file across runs.
-    let notes = previous
-        .split_once("## Analysis")
-        .map(|(_, n)| format!("## Analysis{n}"))
-        .unwrap_or_default();
-    md.push_str(&notes);
+    let md = splice(&previous, sections, &today());
     std::fs::write(&path, md).map_err(|e| format!("{}: {e}", path.display()))?;
     eprintln!("wrote {}", path.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(name: &'static str, text: &str) -> Section {
+        Section {
+            name,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn only_the_marked_sections_are_replaced() {
+        let previous = "\
+<!-- xtask bench: whole-process (written 2026-11-26) -->
+# Benchmarks
+
+old table
+<!-- xtask bench: end whole-process -->
+
+## Cold builds (by hand)
+
+A hand-written analysis between two generated sections.
+
+<!-- xtask bench: cold-builds (written 2026-11-26) -->
+old cold builds
+<!-- xtask bench: end cold-builds -->
+
+## Analysis
+
+Hand-written, at the end.
+";
+        let new = splice(
+            previous,
+            &[section("whole-process", "# Benchmarks\n\nnew table\n")],
+            "2026-12-07",
+        );
+        assert_eq!(
+            new,
+            previous.replace(
+                "(written 2026-11-26) -->\n# Benchmarks\n\nold table",
+                "(written 2026-12-07) -->\n# Benchmarks\n\nnew table"
+            )
+        );
+        // Every hand-written line and the section not re-run (`--cold`) are kept as they were.
+        for kept in [
+            "## Cold builds (by hand)\n\nA hand-written analysis between two generated sections.\n",
+            "<!-- xtask bench: cold-builds (written 2026-11-26) -->\nold cold builds\n",
+            "## Analysis\n\nHand-written, at the end.\n",
+        ] {
+            assert!(new.contains(kept), "lost: {kept}");
+        }
+        assert!(!new.contains("old table"));
+    }
+
+    #[test]
+    fn a_section_without_markers_is_added_at_the_end_and_found_next_time() {
+        let once = splice(
+            "# Notes\n",
+            &[section("edit-loop", "## Edit\n\n1 s\n")],
+            "d1",
+        );
+        assert_eq!(
+            once,
+            "# Notes\n\n<!-- xtask bench: edit-loop (written d1) -->\n## Edit\n\n1 s\n\
+             <!-- xtask bench: end edit-loop -->\n"
+        );
+        let twice = splice(&once, &[section("edit-loop", "## Edit\n\n2 s\n")], "d2");
+        assert_eq!(twice, once.replace("d1", "d2").replace("1 s", "2 s"));
+    }
 }

@@ -36,7 +36,7 @@ fn main() -> ExitCode {
                  lint-templates  synthesize every example and run cfn-lint and checkov over the templates\n  \
                  demo            deploy examples/private_endpoints.rs to a local moto server and back\n  \
                  diagram         render each example's diagram to docs/<example>.svg with Graphviz\n  \
-                 bench [--cold] [--deploy]  whole-process timings and peak RSS; writes BENCHMARKS.md\n  \
+                 bench [--cold] [--deploy]  whole-process timings and peak RSS; rewrites its marked sections of BENCHMARKS.md\n  \
                  mutants [rules|model] [ARGS]  cargo-mutants over the network crate (slow; not in CI)\n  \
                  catalogue [--check] [--from-dump FILE --date YYYY-MM-DD [--region R]]\n                  \
                  regenerate the AWS service types from the vendored catalogue, merging a\n                  \

@@ -125,7 +125,7 @@ pub mod vpc {
 pub mod security {
     pub use crate::constructs::network_acl::{AclAction, AclEntry, NetworkAcl, NetworkAclRef};
     pub use crate::constructs::security_group::{
-        Peer, Port, Rule, SecurityGroup, SecurityGroupRef,
+        Peer, Port, PrefixListSize, Rule, SecurityGroup, SecurityGroupRef,
     };
 }
 

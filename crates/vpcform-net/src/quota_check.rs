@@ -10,6 +10,7 @@ use crate::constructs::gateway_endpoint::GatewayEndpointNode;
 use crate::constructs::hosted_zone::PrivateHostedZoneNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
+use crate::constructs::route::RouteDestination;
 use crate::constructs::route_table::RouteTableNode;
 use crate::constructs::security_group::{PeerDef, RuleDef, SecurityGroupNode};
 use crate::constructs::subnet::SubnetNode;
@@ -34,6 +35,8 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
     // neither deploy to the same ambient account and Region, and an ambient one is never
     // counted with a pinned one (a lower bound).
     let mut gateway_endpoints: HashMap<(Option<&str>, Option<&str>), usize> = HashMap::new();
+    let tgw_routes = transit_gateway_routes(model);
+    let endpoint_routes = gateway_endpoint_routes(model);
     for stack in model.stacks {
         let quotas = in_force.get(&stack.key).unwrap_or(&default);
         let rules = quotas.get(Quota::RulesPerSecurityGroup);
@@ -74,11 +77,7 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
                     )
                 })
             } else if RouteTableNode::of(node).is_some() {
-                over(
-                    model.routes_of(key).count(),
-                    "routes",
-                    Quota::RoutesPerRouteTable,
-                )
+                route_table(model, key, &endpoint_routes, &over)
             } else if VpcNode::of(node).is_some() {
                 vpc(model, key, quotas, findings);
                 over(
@@ -88,18 +87,27 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
                 )
             } else if let Some(zone) = PrivateHostedZoneNode::of(node) {
                 over(zone.vpc_count(), "VPCs", Quota::VpcsPerPrivateHostedZone)
-            } else if TransitGatewayNode::of(node).is_some() {
+            } else if let Some(tgw) = TransitGatewayNode::of(node) {
+                let attachments = model.attachment_count(key);
+                // With the default route table, each attachment propagates its VPC's block
+                // into it: one more route of the gateway's.
+                let propagated = if tgw.default_route_table {
+                    attachments
+                } else {
+                    0
+                };
                 over(
-                    model.attachment_count(key),
+                    attachments,
                     "attachments",
                     Quota::AttachmentsPerTransitGateway,
                 )
-            } else if TransitGatewayRouteTableNode::of(node).is_some() {
-                over(
-                    model.tgw_route_count(key),
-                    "routes",
-                    Quota::RoutesPerTransitGatewayRouteTable,
-                )
+                .or_else(|| {
+                    over(
+                        tgw_routes.get(&key).copied().unwrap_or(0) + propagated,
+                        "routes across its route tables",
+                        Quota::RoutesPerTransitGateway,
+                    )
+                })
             } else if GatewayEndpointNode::of(node).is_some() {
                 let count = gateway_endpoints
                     .entry((stack.account.as_deref(), stack.region.as_deref()))
@@ -128,6 +136,23 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
         }
     }
     check_peerings(model, peerings, &quotas_of, findings);
+}
+
+/// Routes per transit gateway, over all its route tables of every stack (AWS counts the
+/// routes of a transit gateway's tables together: Transit Gateway quotas, "Total combined
+/// routes (dynamic and static) across all route tables for a single transit gateway").
+fn transit_gateway_routes(model: &Model<'_>) -> HashMap<NodeKey, usize> {
+    let mut routes: HashMap<NodeKey, usize> = HashMap::new();
+    for stack in model.stacks {
+        for (key, node) in stack.keyed_nodes() {
+            if let Some(tgw) =
+                TransitGatewayRouteTableNode::of(node).and_then(|t| t.transit_gateway_key())
+            {
+                *routes.entry(tgw).or_default() += model.tgw_route_count(key);
+            }
+        }
+    }
+    routes
 }
 
 /// Each stack's quotas in force: its declared quotas over the app's, over AWS's defaults.
@@ -205,13 +230,67 @@ fn security_group(
     .and_then(|(count, counted)| over(count, counted, Quota::RulesPerSecurityGroup))
 }
 
-/// IPv4 and IPv6 rules of one direction. A rule naming a group counts as IPv4; a prefix list
-/// as one IPv4 rule, its maximum entries being unknown here (a lower bound).
+/// IPv4 and IPv6 rules of one direction, as AWS counts them (VPC user guide, "Security group
+/// size"): a block or a group is one rule (a group counted as IPv4: AWS does not say which); a
+/// prefix list counts as its maximum entries, known when the program states them
+/// (`Peer::ipv4_prefix_list`), else as one IPv4 rule (a lower bound).
 fn families(rules: &[RuleDef]) -> (usize, usize) {
-    rules.iter().fold((0, 0), |(v4, v6), rule| match rule.peer {
-        PeerDef::Ipv6(_) | PeerDef::VpcIpv6(_) => (v4, v6 + 1),
-        PeerDef::Ipv4(_) | PeerDef::SecurityGroup(_) | PeerDef::PrefixList(_) => (v4 + 1, v6),
-    })
+    rules
+        .iter()
+        .fold((0, 0), |(v4, v6), rule| match &rule.peer {
+            PeerDef::Ipv6(_) | PeerDef::VpcIpv6(_) => (v4, v6 + 1),
+            PeerDef::PrefixList(_, Some(size)) if size.ipv6 => (v4, v6 + size.max_entries as usize),
+            PeerDef::PrefixList(_, Some(size)) => (v4 + size.max_entries as usize, v6),
+            PeerDef::Ipv4(_) | PeerDef::SecurityGroup(_) | PeerDef::PrefixList(_, None) => {
+                (v4 + 1, v6)
+            }
+        })
+}
+
+/// The routes a gateway endpoint adds to each of its route tables, IPv4 and IPv6 apart: one
+/// per table to its service's prefix list, and one to the IPv6 list when dual-stack. They
+/// are not propagated routes, and an AWS-managed list counts as its weight, 1 for S3 and
+/// DynamoDB (VPC user guide, "AWS-managed prefix list weight"); S3 Express's weight is not
+/// given there and is counted as 1.
+fn gateway_endpoint_routes(model: &Model<'_>) -> HashMap<NodeKey, (usize, usize)> {
+    let mut routes: HashMap<NodeKey, (usize, usize)> = HashMap::new();
+    for stack in model.stacks {
+        for (_, node) in stack.keyed_nodes() {
+            let Some(endpoint) = GatewayEndpointNode::of(node) else {
+                continue;
+            };
+            for table in &endpoint.route_tables {
+                let (v4, v6) = routes.entry(table.key).or_default();
+                *v4 += 1;
+                *v6 += usize::from(endpoint.routes_ipv6());
+            }
+        }
+    }
+    routes
+}
+
+/// A route table's routes, IPv4 and IPv6 apart (AWS enforces the quota for each apart): the
+/// routes written to it and its gateway endpoints' routes. Propagated routes do not count
+/// (the quota is on non-propagated routes), and vpcform writes none.
+fn route_table(
+    model: &Model<'_>,
+    key: NodeKey,
+    endpoint_routes: &HashMap<NodeKey, (usize, usize)>,
+    over: &dyn Fn(usize, &str, Quota) -> Option<SynthError>,
+) -> Option<SynthError> {
+    let (v4, v6) = model.routes_of(key).fold(
+        endpoint_routes.get(&key).copied().unwrap_or_default(),
+        |(v4, v6), route| match route.destination {
+            RouteDestination::Ipv4(_) => (v4 + 1, v6),
+            RouteDestination::Ipv6(_) => (v4, v6 + 1),
+        },
+    );
+    let (count, counted) = if v6 > v4 {
+        (v6, "IPv6 routes")
+    } else {
+        (v4, "IPv4 routes")
+    };
+    over(count, counted, Quota::RoutesPerRouteTable)
 }
 
 fn exceeded(

@@ -18,7 +18,7 @@ pub enum Quota {
     SecurityGroupsPerNetworkInterface,
     /// Routes per route table (non-propagated).
     RoutesPerRouteTable,
-    /// Interface VPC endpoints per VPC.
+    /// Interface (and Gateway Load Balancer) VPC endpoints per VPC.
     InterfaceEndpointsPerVpc,
     /// Gateway VPC endpoints per Region.
     GatewayEndpointsPerRegion,
@@ -30,8 +30,8 @@ pub enum Quota {
     SubnetsPerVpc,
     /// Attachments per transit gateway.
     AttachmentsPerTransitGateway,
-    /// Routes per transit gateway route table.
-    RoutesPerTransitGatewayRouteTable,
+    /// Routes (dynamic and static) across all route tables of one transit gateway.
+    RoutesPerTransitGateway,
     /// VPCs associated with one private hosted zone.
     VpcsPerPrivateHostedZone,
     /// Listeners per Network Load Balancer.
@@ -80,10 +80,11 @@ const R53_QUOTAS: &str =
 const NLB_QUOTAS: &str =
     "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html";
 
-/// The rows with a code seen only in public code listing Service Quotas, not in an AWS page
-/// the search tool returned.
-const SEEN_IN_CODE: &str = "name, code and default as listed by public Service Quotas tooling \
-                            (search tool, code corpus); AWS page not returned by the search tool";
+/// The VPC quotas page as AWS writes it: its source in AWS's documentation repository, whose
+/// rows link each adjustable quota to its Service Quotas code (read with the search tool).
+const VPC_PAGE_SOURCE: &str = "the VPC quotas page's source, awsdocs/amazon-vpc-user-guide \
+                               doc_source/amazon-vpc-limits.md (commit 06e98d9), which links \
+                               the quota to its Service Quotas code";
 
 /// Every quota vpcform knows that its constructs can exceed: the closed table. The guide's
 /// "Quotas" section lists it; a test keeps the two in step.
@@ -99,15 +100,15 @@ pub const QUOTAS: &[QuotaRow] = &[
         name: "Inbound or outbound rules per security group",
         code: Some("vpc/L-0EA8095F"),
         default: 60,
-        counting: "inbound and outbound apart, IPv4 and IPv6 apart; a rule naming a security \
-                   group counts as IPv4; a prefix-list reference counts as the list's maximum \
-                   entries, which vpcform does not know, so as 1 (a lower bound)",
+        counting: "inbound and outbound apart, IPv4 and IPv6 apart; a block or a group is one \
+                   rule (a group counted as IPv4: AWS does not say which); a prefix list \
+                   counts as its maximum entries (an AWS-managed one as its weight), known when \
+                   the program states them (`Peer::ipv4_prefix_list`), else as one IPv4 rule, \
+                   a lower bound",
         setter: "rules_per_security_group",
         split: "split the rules across two security groups",
         source: VPC_QUOTAS,
-        confirmed: "code and name: Service Quotas tooling (code corpus); 60: aws-facts.md \
-                    (marked unconfirmed there; the search tool returned only the pre-2021 \
-                    value 50 from old SDK docs): unconfirmed",
+        confirmed: VPC_PAGE_SOURCE,
         checked: Checked::AtSynth,
     },
     QuotaRow {
@@ -121,7 +122,7 @@ pub const QUOTAS: &[QuotaRow] = &[
         setter: "security_groups_per_network_interface",
         split: "merge the rules into fewer security groups",
         source: VPC_QUOTAS,
-        confirmed: SEEN_IN_CODE,
+        confirmed: VPC_PAGE_SOURCE,
         checked: Checked::AtSynth,
     },
     QuotaRow {
@@ -129,24 +130,31 @@ pub const QUOTAS: &[QuotaRow] = &[
         name: "Routes per route table",
         code: Some("vpc/L-93826ACB"),
         default: 50,
-        counting: "non-propagated routes: every route vpcform writes to the table",
+        counting: "non-propagated routes, IPv4 and IPv6 apart: the routes written to the \
+                   table and one per gateway endpoint on it to its service's prefix list \
+                   (weight 1 for S3 and DynamoDB; S3 Express's weight is not given, counted \
+                   as 1), and one more for a dual-stack endpoint's IPv6 list; propagated \
+                   routes do not count, and vpcform writes none",
         setter: "routes_per_route_table",
         split: "summarize the destinations into fewer, wider routes, or split the subnets \
                 across route tables",
         source: VPC_QUOTAS,
-        confirmed: SEEN_IN_CODE,
+        confirmed: VPC_PAGE_SOURCE,
         checked: Checked::AtSynth,
     },
     QuotaRow {
         quota: Quota::InterfaceEndpointsPerVpc,
-        name: "Interface VPC endpoints per VPC",
-        code: Some("vpc/L-29B6F2EB"),
+        name: "Interface and Gateway Load Balancer endpoints per VPC",
+        code: None,
         default: 50,
         counting: "interface endpoints in the VPC, of every stack",
         setter: "interface_endpoints_per_vpc",
         split: "centralize the endpoints in another VPC",
         source: VPC_QUOTAS,
-        confirmed: SEEN_IN_CODE,
+        confirmed: "50 and the name: the VPC quotas page's source (awsdocs/amazon-vpc-user-guide \
+                    doc_source/amazon-vpc-limits.md), which gives no Service Quotas code (\"to \
+                    increase this quota, contact AWS Support\"); public tooling lists \
+                    vpc/L-29B6F2EB: unconfirmed",
         checked: Checked::AtSynth,
     },
     QuotaRow {
@@ -159,8 +167,7 @@ pub const QUOTAS: &[QuotaRow] = &[
         setter: "gateway_endpoints_per_region",
         split: "share the gateway endpoints' route tables instead of adding endpoints",
         source: VPC_QUOTAS,
-        confirmed: "20: AWS general reference, Amazon VPC endpoints and quotas (search tool, \
-                    docs corpus); code: Service Quotas tooling (code corpus)",
+        confirmed: VPC_PAGE_SOURCE,
         checked: Checked::AtSynth,
     },
     QuotaRow {
@@ -172,8 +179,7 @@ pub const QUOTAS: &[QuotaRow] = &[
         setter: "peering_connections_per_vpc",
         split: "connect the VPCs through a transit gateway",
         source: VPC_QUOTAS,
-        confirmed: "50: AWS general reference, Amazon VPC endpoints and quotas (search tool, \
-                    docs corpus); code: unconfirmed",
+        confirmed: VPC_PAGE_SOURCE,
         checked: Checked::AtSynth,
     },
     QuotaRow {
@@ -185,8 +191,7 @@ pub const QUOTAS: &[QuotaRow] = &[
         setter: "ipv4_blocks_per_vpc",
         split: "",
         source: VPC_QUOTAS,
-        confirmed: "5: AWS general reference (search tool, docs corpus) and aws-facts.md; \
-                    code: Service Quotas tooling (code corpus)",
+        confirmed: VPC_PAGE_SOURCE,
         checked: Checked::CannotExceed("vpcform writes one IPv4 block per VPC"),
     },
     QuotaRow {
@@ -198,7 +203,7 @@ pub const QUOTAS: &[QuotaRow] = &[
         setter: "subnets_per_vpc",
         split: "split the subnets across VPCs",
         source: VPC_QUOTAS,
-        confirmed: "200: aws-facts.md and a copy of the VPC quotas page (code corpus); code: same",
+        confirmed: VPC_PAGE_SOURCE,
         checked: Checked::AtSynth,
     },
     QuotaRow {
@@ -210,19 +215,23 @@ pub const QUOTAS: &[QuotaRow] = &[
         setter: "attachments_per_transit_gateway",
         split: "spread the VPCs over two transit gateways, peered",
         source: TGW_QUOTAS,
-        confirmed: "5,000: the brief (issue 24); not confirmed with the search tool",
+        confirmed: "5,000, not adjustable (so no Service Quotas code): the transit gateway \
+                    quotas page (search tool, docs corpus)",
         checked: Checked::AtSynth,
     },
     QuotaRow {
-        quota: Quota::RoutesPerTransitGatewayRouteTable,
-        name: "Routes per transit gateway route table",
+        quota: Quota::RoutesPerTransitGateway,
+        name: "Total combined routes (dynamic and static) across all route tables for a \
+               single transit gateway",
         code: None,
         default: 10000,
-        counting: "its static routes and one per attachment propagating into it",
-        setter: "routes_per_transit_gateway_route_table",
+        counting: "per transit gateway, over all its route tables",
+        setter: "routes_per_transit_gateway",
         split: "summarize the destinations into fewer, wider routes",
         source: TGW_QUOTAS,
-        confirmed: "10,000: the brief (issue 24); not confirmed with the search tool",
+        confirmed: "10,000, adjustable, counted across all the transit gateway's route \
+                    tables: the transit gateway quotas page (search tool, docs corpus); its \
+                    Service Quotas code was not in what the search returned: unconfirmed",
         checked: Checked::AtSynth,
     },
     QuotaRow {
@@ -232,21 +241,25 @@ pub const QUOTAS: &[QuotaRow] = &[
         default: 300,
         counting: "the VPCs the zone names, of this app and external",
         setter: "vpcs_per_private_hosted_zone",
-        split: "split the VPCs across two zones of the same name",
+        split: "split the VPCs across two zones of the same name, or use a Route 53 Profile",
         source: R53_QUOTAS,
-        confirmed: "300: the brief (issue 24); not confirmed with the search tool",
+        confirmed: "300 per hosted zone, with no Service Quotas code (GetHostedZoneLimit \
+                    MAX_VPCS_ASSOCIATED_BY_ZONE; past 300 AWS recommends Route 53 Profiles): \
+                    the Route 53 quotas page's source, DNSLimitations.md (search tool)",
         checked: Checked::AtSynth,
     },
     QuotaRow {
         quota: Quota::ListenersPerNetworkLoadBalancer,
         name: "Listeners per Network Load Balancer",
-        code: Some("elasticloadbalancing/L-57A373D6"),
+        code: None,
         default: 50,
         counting: "the load balancer's listeners, of every stack",
         setter: "listeners_per_network_load_balancer",
         split: "split the listeners across two load balancers",
         source: NLB_QUOTAS,
-        confirmed: SEEN_IN_CODE,
+        confirmed: "50, not adjustable (so no Service Quotas code; AWS PrivateLink does not \
+                    support a Network Load Balancer with more than 50 listeners either): the \
+                    Network Load Balancer quotas page (search tool, docs corpus)",
         checked: Checked::AtSynth,
     },
 ];
@@ -316,7 +329,8 @@ setters! {
     /// let q = vpcform_net::quotas::Quotas::default().routes_per_route_table(100);
     /// ```
     routes_per_route_table => RoutesPerRouteTable;
-    /// Interface VPC endpoints per VPC (default 50, `vpc/L-29B6F2EB`).
+    /// Interface and Gateway Load Balancer endpoints per VPC (default 50; raised through AWS
+    /// Support, no Service Quotas code).
     ///
     /// ```
     /// let q = vpcform_net::quotas::Quotas::default().interface_endpoints_per_vpc(100);
@@ -328,7 +342,7 @@ setters! {
     /// let q = vpcform_net::quotas::Quotas::default().gateway_endpoints_per_region(40);
     /// ```
     gateway_endpoints_per_region => GatewayEndpointsPerRegion;
-    /// Active VPC peering connections per VPC (default 50).
+    /// Active VPC peering connections per VPC (default 50, `vpc/L-7E9ECCDB`, up to 125).
     ///
     /// ```
     /// let q = vpcform_net::quotas::Quotas::default().peering_connections_per_vpc(125);
@@ -346,25 +360,25 @@ setters! {
     /// let q = vpcform_net::quotas::Quotas::default().subnets_per_vpc(300);
     /// ```
     subnets_per_vpc => SubnetsPerVpc;
-    /// Attachments per transit gateway (default 5,000).
+    /// Attachments per transit gateway (default 5,000; AWS says it is not adjustable).
     ///
     /// ```
     /// let q = vpcform_net::quotas::Quotas::default().attachments_per_transit_gateway(6000);
     /// ```
     attachments_per_transit_gateway => AttachmentsPerTransitGateway;
-    /// Routes per transit gateway route table (default 10,000).
+    /// Routes across all route tables of one transit gateway (default 10,000).
     ///
     /// ```
-    /// let q = vpcform_net::quotas::Quotas::default().routes_per_transit_gateway_route_table(20000);
+    /// let q = vpcform_net::quotas::Quotas::default().routes_per_transit_gateway(20000);
     /// ```
-    routes_per_transit_gateway_route_table => RoutesPerTransitGatewayRouteTable;
+    routes_per_transit_gateway => RoutesPerTransitGateway;
     /// VPCs associated with one private hosted zone (default 300).
     ///
     /// ```
     /// let q = vpcform_net::quotas::Quotas::default().vpcs_per_private_hosted_zone(1000);
     /// ```
     vpcs_per_private_hosted_zone => VpcsPerPrivateHostedZone;
-    /// Listeners per Network Load Balancer (default 50, `elasticloadbalancing/L-57A373D6`).
+    /// Listeners per Network Load Balancer (default 50; AWS says it is not adjustable).
     ///
     /// ```
     /// let q = vpcform_net::quotas::Quotas::default().listeners_per_network_load_balancer(100);

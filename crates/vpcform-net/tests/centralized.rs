@@ -9,6 +9,7 @@ use vpcform_net::traffic::PathKind;
 use vpcform_net::vpc::SubnetRef;
 use vpcform_net::vpc::VpcRef;
 use vpcform_net::vpc::{InternetGateway, NatGateway};
+include!("common/errors.rs");
 
 vpcform_net::topology! {
     stack Core {}
@@ -405,32 +406,8 @@ fn every_missing_piece_is_named() {
     }
 }
 
-/// `app`'s synthesis errors, as data: tests assert their codes, constructs and values (each
-/// code's text has its own snapshot in `finding.rs`).
-fn synth_errors(app: &App) -> Vec<SynthError> {
-    app.synth().err().map(|e| e.0).unwrap_or_default()
-}
-
 fn errors(b: Break) -> Vec<SynthError> {
     synth_errors(&build(b).app)
-}
-
-/// Each error's code and construct.
-fn codes(errors: &[SynthError]) -> Vec<(Code, Option<&str>)> {
-    errors.iter().map(|e| (e.code(), e.construct())).collect()
-}
-
-/// An `InvalidText`'s property, value and reason.
-fn text(e: &SynthError) -> Option<(&str, &str, &str)> {
-    match e {
-        SynthError::InvalidText {
-            property,
-            value,
-            reason,
-            ..
-        } => Some((property, value, reason)),
-        _ => None,
-    }
 }
 
 #[test]

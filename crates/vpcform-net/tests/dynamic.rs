@@ -6,6 +6,7 @@ use vpcform_net::handles::{DynamicStack, DynamicVpc};
 use vpcform_net::prelude::*;
 use vpcform_net::vpc::SubnetRef;
 use vpcform_net::vpc::VpcRef;
+include!("common/errors.rs");
 
 /// VPCs as a configuration file would give them: name, VPC block, one subnet block.
 const CONFIG: [(&str, &str, &str); 2] = [
@@ -45,11 +46,6 @@ fn errors(stacks: Vec<Stack<DynamicStack>>) -> Vec<SynthError> {
         app.add_stack(stack);
     }
     app.synth().err().map(|e| e.0).unwrap_or_default()
-}
-
-/// Each error's code and construct.
-fn codes(errors: &[SynthError]) -> Vec<(Code, Option<&str>)> {
-    errors.iter().map(|e| (e.code(), e.construct())).collect()
 }
 
 #[test]

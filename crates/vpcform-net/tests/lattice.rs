@@ -9,6 +9,7 @@ use vpcform_net::lattice::{
 use vpcform_net::prelude::*;
 
 include!("common/lattice_data.rs");
+include!("common/errors.rs");
 
 vpcform_net::topology! {
     stack Data { vpc DataVpc }
@@ -76,32 +77,8 @@ fn app(s: Setup) -> App {
     app
 }
 
-/// `app`'s synthesis errors, as data: tests assert their codes, constructs and values (each
-/// code's text has its own snapshot in `finding.rs`).
-fn synth_errors(app: &App) -> Vec<SynthError> {
-    app.synth().err().map(|e| e.0).unwrap_or_default()
-}
-
 fn errors(s: Setup) -> Vec<SynthError> {
     synth_errors(&app(s))
-}
-
-/// Each error's code and construct.
-fn codes(errors: &[SynthError]) -> Vec<(Code, Option<&str>)> {
-    errors.iter().map(|e| (e.code(), e.construct())).collect()
-}
-
-/// An `InvalidText`'s property, value and reason.
-fn text(e: &SynthError) -> Option<(&str, &str, &str)> {
-    match e {
-        SynthError::InvalidText {
-            property,
-            value,
-            reason,
-            ..
-        } => Some((property, value, reason)),
-        _ => None,
-    }
 }
 
 #[test]

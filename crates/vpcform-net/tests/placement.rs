@@ -5,6 +5,7 @@
 use vpcform_net::findings::{Code, SynthError};
 use vpcform_net::prelude::*;
 use vpcform_net::sharing::{ResourceShare, SharedResource};
+include!("common/errors.rs");
 
 vpcform_net::topology! {
     stack Network {}
@@ -74,10 +75,6 @@ fn errors(pins: Pins) -> Vec<SynthError> {
         Ok(_) => Vec::new(),
         Err(errors) => errors.0,
     }
-}
-
-fn codes(errors: &[SynthError]) -> Vec<(Code, Option<&str>)> {
-    errors.iter().map(|e| (e.code(), e.construct())).collect()
 }
 
 const EAST: Option<&str> = Some("us-east-1");

@@ -9,7 +9,7 @@ use vpcform_net::quotas::{Checked, QUOTAS, Quota, Quotas};
 use vpcform_net::security::SecurityGroupRef;
 use vpcform_net::transit::{Blackhole, TransitGatewayRoute, TransitGatewayRouteTable};
 use vpcform_net::transit::{ExternalVpc, VpcPeering};
-use vpcform_net::vpc::InternetGateway;
+use vpcform_net::vpc::{EgressOnlyInternetGateway, InternetGateway, Ipv6Block, RouteDestination};
 
 include!("common/consumer.rs");
 include!("common/report.rs");
@@ -68,6 +68,27 @@ fn ipv6_rules(n: usize) -> Vec<Rule<VpcA>> {
         .collect()
 }
 
+/// `n` IPv4 routes of `table` through `target`, one per spoke block `10.{i+1}.0.0/16`, named
+/// `{prefix}{i}`.
+fn spoke_routes(
+    stack: &mut Stack<Consumer>,
+    table: &vpcform_net::vpc::RouteTableRef<VpcA>,
+    target: &vpcform_net::vpc::InternetGatewayRef<VpcA>,
+    prefix: &str,
+    n: usize,
+) {
+    for i in 0..n {
+        stack.add(
+            &format!("{prefix}{i}"),
+            Route::builder()
+                .route_table(table)
+                .destination(format!("10.{}.0.0/16", i + 1).as_str())
+                .target(target)
+                .build(),
+        );
+    }
+}
+
 // ── The case ───────────────────────────────────────────────────────────────────
 
 /// 70 spokes behind a hub: the endpoints' group admits each spoke and the hub (71 ingress
@@ -98,16 +119,7 @@ fn hub(spokes: usize) -> Stack<Consumer> {
         RouteTable::builder().vpc(&vpc).subnets([&a, &b]).build(),
     );
     let igw = stack.add("Igw", InternetGateway::builder().vpc(&vpc).build());
-    for i in 0..spokes {
-        stack.add(
-            &format!("ToSpoke{i}"),
-            Route::builder()
-                .route_table(&table)
-                .destination(format!("10.{}.0.0/16", i + 1).as_str())
-                .target(&igw)
-                .build(),
-        );
-    }
+    spoke_routes(&mut stack, &table, &igw, "ToSpoke", spokes);
     stack
 }
 
@@ -172,6 +184,29 @@ fn rules_per_group_at_and_past_the_default() {
     assert_eq!(one(both(), Some(both())), []);
     // One finding per group, however many rules over.
     assert_eq!(one(ipv4_rules(200), Some(ipv4_rules(200))), over);
+}
+
+#[test]
+fn a_prefix_list_counts_as_its_maximum_entries_when_the_program_states_them() {
+    // AWS counts a rule naming a prefix list as the list's maximum entries (VPC user guide,
+    // "Security group size").
+    let with = |peer: Peer<VpcA>, others: usize| {
+        let (mut stack, vpc) = consumer();
+        let mut rules = ipv4_rules(others);
+        rules.push(Rule::new(Port::tcp(443), peer));
+        group(&mut stack, &vpc, "Sg", rules, None);
+        codes(stack)
+    };
+    let over = [(Code::VF1201, at("Consumer/Sg"))];
+    let list = "pl-0123456789abcdef0";
+    assert_eq!(with(Peer::ipv4_prefix_list(list, 20), 40), []);
+    assert_eq!(with(Peer::ipv4_prefix_list(list, 20), 41), over);
+    // An IPv6 list counts with the IPv6 rules.
+    assert_eq!(with(Peer::ipv6_prefix_list(list, 60), 60), []);
+    assert_eq!(with(Peer::ipv6_prefix_list(list, 61), 0), over);
+    // A list of unknown size counts as one IPv4 rule: a lower bound.
+    assert_eq!(with(Peer::prefix_list(list), 59), []);
+    assert_eq!(with(Peer::prefix_list(list), 60), over);
 }
 
 // ── Security groups per network interface ──────────────────────────────────────────────
@@ -290,20 +325,60 @@ fn routes_per_table_at_and_past_the_default() {
             RouteTable::builder().vpc(&vpc).subnets([&a]).build(),
         );
         let igw = stack.add("Igw", InternetGateway::builder().vpc(&vpc).build());
-        for i in 0..n {
+        spoke_routes(&mut stack, &table, &igw, "R", n);
+        codes(stack)
+    };
+    assert_eq!(routes(50), []);
+    assert_eq!(routes(51), [(Code::VF1201, at("Consumer/Routes"))]);
+}
+
+#[test]
+fn routes_per_table_count_ipv4_and_ipv6_apart_and_the_gateway_endpoints_routes() {
+    // The quota is on non-propagated routes, IPv4 and IPv6 apart (VPC quotas page); a gateway
+    // endpoint adds a route to its service's prefix list, of weight 1 for S3.
+    let table = |v4: usize, v6: usize, gateway_endpoint: bool| {
+        let mut stack = Stack::<Consumer>::new("Consumer");
+        let vpc = stack.add(
+            "VpcA",
+            Vpc::<VpcA>::builder()
+                .cidr(cidr!("10.0.0.0/16"))
+                .ipv6(Ipv6Block::AmazonProvided)
+                .build(),
+        );
+        let routes = stack.add("Routes", RouteTable::builder().vpc(&vpc).build());
+        let igw = stack.add("Igw", InternetGateway::builder().vpc(&vpc).build());
+        let egress = stack.add(
+            "Egress6",
+            EgressOnlyInternetGateway::builder().vpc(&vpc).build(),
+        );
+        spoke_routes(&mut stack, &routes, &igw, "R", v4);
+        for i in 0..v6 {
             stack.add(
-                &format!("R{i}"),
+                &format!("Six{i}"),
                 Route::builder()
-                    .route_table(&table)
-                    .destination(format!("10.{}.0.0/16", i + 1).as_str())
-                    .target(&igw)
+                    .route_table(&routes)
+                    .destination(RouteDestination::ipv6(format!("2600:1f{i:02x}::/32")))
+                    .target(&egress)
+                    .build(),
+            );
+        }
+        if gateway_endpoint {
+            stack.add(
+                "S3",
+                GatewayEndpoint::builder()
+                    .vpc(&vpc)
+                    .service(services::S3)
+                    .route_tables([&routes])
                     .build(),
             );
         }
         codes(stack)
     };
-    assert_eq!(routes(50), []);
-    assert_eq!(routes(51), [(Code::VF1201, at("Consumer/Routes"))]);
+    let over = [(Code::VF1201, at("Consumer/Routes"))];
+    assert_eq!(table(50, 50, false), []);
+    assert_eq!(table(50, 51, false), over);
+    assert_eq!(table(49, 0, true), []);
+    assert_eq!(table(50, 0, true), over);
 }
 
 #[test]
@@ -425,57 +500,82 @@ fn gateway_endpoints_per_region_at_and_past_the_default() {
 
 // ── Transit gateways and zones: at a declared quota and one past it ────────────────────
 
-#[test]
-fn attachments_per_transit_gateway_at_and_past_the_quota() {
-    let attached = |quota: u32| {
-        let (mut stack, vpc) = consumer();
-        let a = subnet(&mut stack, &vpc, "A", "10.0.0.0/24", 0);
-        let tgw = stack.add("Tgw", TransitGateway::builder().build());
-        stack.add(
-            "Attachment",
-            TransitGatewayAttachment::builder()
-                .vpc(&vpc)
-                .transit_gateway(&tgw)
-                .subnets([&a])
-                .build(),
-        );
-        codes_with(
-            stack,
-            Some(Quotas::default().attachments_per_transit_gateway(quota)),
-        )
-    };
-    assert_eq!(attached(1), []);
-    assert_eq!(attached(0), [(Code::VF1201, at("Consumer/Tgw"))]);
+/// A transit gateway (with or without its default route table) and one VPC attachment, with
+/// `quotas` declared for the app.
+fn attached(default_route_table: bool, quotas: Quotas) -> Vec<(Code, Option<String>)> {
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A", "10.0.0.0/24", 0);
+    let tgw = stack.add(
+        "Tgw",
+        TransitGateway::builder()
+            .default_route_table(default_route_table)
+            .build(),
+    );
+    stack.add(
+        "Attachment",
+        TransitGatewayAttachment::builder()
+            .vpc(&vpc)
+            .transit_gateway(&tgw)
+            .subnets([&a])
+            .build(),
+    );
+    codes_with(stack, Some(quotas))
 }
 
 #[test]
-fn routes_per_transit_gateway_route_table_at_and_past_the_quota() {
-    let routes = |n: usize| {
-        let (mut stack, _) = consumer();
-        let tgw = stack.add("Tgw", TransitGateway::builder().build());
-        let table = stack.add(
-            "Table",
-            TransitGatewayRouteTable::builder()
-                .transit_gateway(&tgw)
-                .build(),
-        );
-        for i in 0..n {
-            stack.add(
-                &format!("R{i}"),
-                TransitGatewayRoute::builder()
-                    .route_table(&table)
-                    .destination(format!("10.{}.0.0/16", i + 1).as_str())
-                    .target(Blackhole)
-                    .build(),
-            );
-        }
-        codes_with(
-            stack,
-            Some(Quotas::default().routes_per_transit_gateway_route_table(2)),
+fn attachments_per_transit_gateway_at_and_past_the_quota() {
+    let attachments = |quota: u32| {
+        attached(
+            true,
+            Quotas::default().attachments_per_transit_gateway(quota),
         )
     };
+    assert_eq!(attachments(1), []);
+    assert_eq!(attachments(0), [(Code::VF1201, at("Consumer/Tgw"))]);
+}
+
+#[test]
+fn routes_per_transit_gateway_across_its_route_tables_at_and_past_the_quota() {
+    // AWS counts the routes of all a transit gateway's route tables together: two tables of
+    // `n` static routes each are `2n` routes of the gateway's.
+    let routes = |n: usize| {
+        let (mut stack, _) = consumer();
+        let tgw = stack.add(
+            "Tgw",
+            TransitGateway::builder().default_route_table(false).build(),
+        );
+        for t in 0..2 {
+            let table = stack.add(
+                &format!("Table{t}"),
+                TransitGatewayRouteTable::builder()
+                    .transit_gateway(&tgw)
+                    .build(),
+            );
+            for i in 0..n {
+                stack.add(
+                    &format!("R{t}x{i}"),
+                    TransitGatewayRoute::builder()
+                        .route_table(&table)
+                        .destination(format!("10.{}.0.0/16", i + 1).as_str())
+                        .target(Blackhole)
+                        .build(),
+                );
+            }
+        }
+        codes_with(stack, Some(Quotas::default().routes_per_transit_gateway(4)))
+    };
     assert_eq!(routes(2), []);
-    assert_eq!(routes(3), [(Code::VF1201, at("Consumer/Table"))]);
+    assert_eq!(routes(3), [(Code::VF1201, at("Consumer/Tgw"))]);
+}
+
+#[test]
+fn an_attachment_propagating_into_the_default_route_table_is_a_route_of_the_gateway() {
+    let no_routes = || Quotas::default().routes_per_transit_gateway(0);
+    assert_eq!(attached(false, no_routes()), []);
+    assert_eq!(
+        attached(true, no_routes()),
+        [(Code::VF1201, at("Consumer/Tgw"))]
+    );
 }
 
 #[test]
@@ -525,10 +625,7 @@ fn the_table_has_the_briefs_rows_and_the_guide_lists_it() {
     assert_eq!(default(Quota::Ipv4BlocksPerVpc), Some(5));
     assert_eq!(default(Quota::SubnetsPerVpc), Some(200));
     assert_eq!(default(Quota::AttachmentsPerTransitGateway), Some(5000));
-    assert_eq!(
-        default(Quota::RoutesPerTransitGatewayRouteTable),
-        Some(10000)
-    );
+    assert_eq!(default(Quota::RoutesPerTransitGateway), Some(10000));
     assert_eq!(default(Quota::VpcsPerPrivateHostedZone), Some(300));
     assert_eq!(default(Quota::ListenersPerNetworkLoadBalancer), Some(50));
     let guide = include_str!("../../../docs/guide/quotas.md");

@@ -507,18 +507,26 @@ fn a_role_of_the_stacks_partition_or_an_ambient_region_synthesizes() {
     assert_eq!(codes(stack.role_arn(role)), []);
 }
 
+/// The VPC's flow log to `destination`, in a stack of `region`.
+fn flow_log_in(region: &str, destination: FlowLogDestination) -> Stack<Net> {
+    let (mut stack, vpc, _) = net();
+    stack.add(
+        "Logs",
+        FlowLog::builder()
+            .resource(&vpc)
+            .destination(destination)
+            .build(),
+    );
+    stack.region(region)
+}
+
 #[test]
 fn a_flow_log_bucket_of_another_partition_is_refused() {
     let logs = |region: &str| {
-        let (mut stack, vpc, _) = net();
-        stack.add(
-            "Logs",
-            FlowLog::builder()
-                .resource(&vpc)
-                .destination(FlowLogDestination::s3("arn:aws-cn:s3:::central-flow-logs"))
-                .build(),
-        );
-        stack.region(region)
+        flow_log_in(
+            region,
+            FlowLogDestination::s3("arn:aws-cn:s3:::central-flow-logs"),
+        )
     };
     assert_eq!(codes(logs("eu-west-1")), [(Code::VF0940, at("Net/Logs"))]);
     assert_eq!(codes(logs("cn-north-1")), []);
@@ -527,17 +535,12 @@ fn a_flow_log_bucket_of_another_partition_is_refused() {
 #[test]
 fn a_flow_log_groups_kms_key_of_another_partition_is_refused() {
     let logs = |region: &str| {
-        let (mut stack, vpc, _) = net();
-        stack.add(
-            "Logs",
-            FlowLog::builder()
-                .resource(&vpc)
-                .destination(FlowLogDestination::cloud_watch_logs().kms_key(
-                    "arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-                ))
-                .build(),
-        );
-        stack.region(region)
+        flow_log_in(
+            region,
+            FlowLogDestination::cloud_watch_logs().kms_key(
+                "arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
+        )
     };
     assert_eq!(codes(logs("us-east-1")), [(Code::VF0940, at("Net/Logs"))]);
     assert_eq!(codes(logs("cn-north-1")), []);

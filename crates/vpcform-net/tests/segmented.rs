@@ -7,6 +7,7 @@ use vpcform_net::prelude::*;
 use vpcform_net::traffic::PathKind;
 use vpcform_net::transit::{Blackhole, PropagationRouteTable};
 use vpcform_net::transit::{TransitGatewayRoute, TransitGatewayRouteTable};
+include!("common/errors.rs");
 
 vpcform_net::topology! {
     stack Seg { vpc Hub, vpc Spoke }
@@ -182,24 +183,6 @@ fn flow(c: Change) -> (PathKind, String, Vec<String>) {
 /// text has its own snapshot in `finding.rs`).
 fn errors(c: Change) -> Vec<SynthError> {
     app(c).synth().err().map(|e| e.0).unwrap_or_default()
-}
-
-/// Each error's code and construct.
-fn codes(errors: &[SynthError]) -> Vec<(Code, Option<&str>)> {
-    errors.iter().map(|e| (e.code(), e.construct())).collect()
-}
-
-/// An `InvalidText`'s property, value and reason.
-fn text(e: &SynthError) -> Option<(&str, &str, &str)> {
-    match e {
-        SynthError::InvalidText {
-            property,
-            value,
-            reason,
-            ..
-        } => Some((property, value, reason)),
-        _ => None,
-    }
 }
 
 #[test]

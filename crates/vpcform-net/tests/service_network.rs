@@ -12,6 +12,7 @@ use vpcform_net::prelude::*;
 use vpcform_net::traffic::PathKind;
 
 include!("common/lattice_data.rs");
+include!("common/errors.rs");
 
 vpcform_net::topology! {
     stack Data { vpc DataVpc }
@@ -127,11 +128,6 @@ fn warnings(s: Setup) -> Vec<SynthWarning> {
         Ok(assembly) => assembly.warnings().to_vec(),
         Err(e) => panic!("{e}"),
     }
-}
-
-/// Each error's code and construct.
-fn codes(errors: &[SynthError]) -> Vec<(Code, Option<&str>)> {
-    errors.iter().map(|e| (e.code(), e.construct())).collect()
 }
 
 /// The flow's path and reason, and the fix.

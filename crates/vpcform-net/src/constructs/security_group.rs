@@ -135,8 +135,14 @@ pub enum Peer<V> {
     Ipv6(String),
     /// Members of a security group of the same VPC.
     SecurityGroup(SecurityGroupRef<V>),
-    /// A managed prefix list (`pl-…`), such as an AWS service's.
+    /// A managed prefix list (`pl-…`), such as an AWS service's. Its maximum entries are
+    /// unknown: the rules quota counts it as one IPv4 rule, a lower bound (AWS counts it as
+    /// the list's maximum entries).
     PrefixList(Value),
+    /// A managed prefix list whose address family and maximum entries the program states
+    /// ([`Peer::ipv4_prefix_list`], [`Peer::ipv6_prefix_list`]): the rules quota counts it as
+    /// that many rules of that family, as AWS does.
+    SizedPrefixList(Value, PrefixListSize),
     /// The VPC's own IPv6 block (`Fn::Select [0, Fn::GetAtt [Vpc, Ipv6CidrBlocks]]`): the
     /// IPv6 counterpart of `Peer::ipv4(vpc.cidr())`, for a block AWS chooses at deploy.
     VpcIpv6(super::vpc::VpcRef<V>),
@@ -210,6 +216,56 @@ impl<V> Peer<V> {
     pub fn prefix_list(id: impl Into<Value>) -> Peer<V> {
         Peer::PrefixList(id.into())
     }
+
+    /// A managed prefix list of IPv4 blocks with `max_entries` maximum entries (its
+    /// `MaxEntries`; an AWS-managed list's weight): AWS counts a rule naming it as that many
+    /// rules toward the rules-per-group quota (VPC user guide, "Security group size"), and so
+    /// does vpcform.
+    ///
+    /// ```
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// let offices = vpcform_net::security::Peer::<A>::ipv4_prefix_list("pl-0123456789abcdef0", 20);
+    /// ```
+    pub fn ipv4_prefix_list(id: impl Into<Value>, max_entries: u32) -> Peer<V> {
+        Peer::SizedPrefixList(
+            id.into(),
+            PrefixListSize {
+                ipv6: false,
+                max_entries,
+            },
+        )
+    }
+
+    /// A managed prefix list of IPv6 blocks with `max_entries` maximum entries: counted as
+    /// that many IPv6 rules (see [`Peer::ipv4_prefix_list`]).
+    ///
+    /// ```
+    /// # vpcform_net::topology! { stack S { vpc A } }
+    /// let offices = vpcform_net::security::Peer::<A>::ipv6_prefix_list("pl-0123456789abcdef0", 20);
+    /// ```
+    pub fn ipv6_prefix_list(id: impl Into<Value>, max_entries: u32) -> Peer<V> {
+        Peer::SizedPrefixList(
+            id.into(),
+            PrefixListSize {
+                ipv6: true,
+                max_entries,
+            },
+        )
+    }
+}
+
+/// What a program states of a prefix list it names: its address family and maximum entries
+/// (see [`Peer::ipv4_prefix_list`]).
+///
+/// ```
+/// # vpcform_net::topology! { stack S { vpc A } }
+/// use vpcform_net::security::Peer;
+/// assert!(matches!(Peer::<A>::ipv4_prefix_list("pl-1", 20), Peer::SizedPrefixList(..)));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrefixListSize {
+    pub(crate) ipv6: bool,
+    pub(crate) max_entries: u32,
 }
 
 /// One security group rule: a port (or range) and a peer.
@@ -277,7 +333,8 @@ impl<V> Rule<V> {
                 Peer::Ipv4(cidr) => PeerDef::Ipv4(cidr),
                 Peer::Ipv6(cidr) => PeerDef::Ipv6(cidr),
                 Peer::SecurityGroup(group) => PeerDef::SecurityGroup(group.handle),
-                Peer::PrefixList(id) => PeerDef::PrefixList(id),
+                Peer::PrefixList(id) => PeerDef::PrefixList(id, None),
+                Peer::SizedPrefixList(id, size) => PeerDef::PrefixList(id, Some(size)),
                 Peer::VpcIpv6(vpc) => PeerDef::VpcIpv6(vpc.handle),
             },
             description: self.description,
@@ -422,7 +479,7 @@ impl RuleDef {
             && match &self.peer {
                 PeerDef::Ipv4(cidr) => cidr.parsed().is_ok_and(|c| c.contains(&source)),
                 PeerDef::SecurityGroup(group) => groups.contains(group),
-                PeerDef::Ipv6(_) | PeerDef::PrefixList(_) | PeerDef::VpcIpv6(_) => false,
+                PeerDef::Ipv6(_) | PeerDef::PrefixList(..) | PeerDef::VpcIpv6(_) => false,
             }
     }
 
@@ -444,7 +501,7 @@ impl RuleDef {
             PeerDef::VpcIpv6(own) => Some(vpc == Some(own.key)),
             PeerDef::SecurityGroup(group) => Some(groups.contains(group)),
             // A customer-managed prefix list may hold IPv6 blocks: not known here.
-            PeerDef::PrefixList(_) => None,
+            PeerDef::PrefixList(..) => None,
             PeerDef::Ipv4(_) => Some(false),
         }
     }
@@ -519,7 +576,7 @@ pub(crate) fn check_open_ingress(check: &mut Check<'_>, construct: &str, groups:
                         v6.push((u128::from(net.network()), u128::from(net.broadcast())));
                     }
                 }
-                PeerDef::SecurityGroup(_) | PeerDef::PrefixList(_) | PeerDef::VpcIpv6(_) => {}
+                PeerDef::SecurityGroup(_) | PeerDef::PrefixList(..) | PeerDef::VpcIpv6(_) => {}
             }
         }
         for (blocks, last, whole) in [
@@ -558,7 +615,8 @@ pub(crate) enum PeerDef {
     Ipv4(CidrBlock),
     Ipv6(String),
     SecurityGroup(Handle),
-    PrefixList(Value),
+    /// The list, and its size when the program states it.
+    PrefixList(Value, Option<PrefixListSize>),
     VpcIpv6(Handle),
 }
 
@@ -611,8 +669,8 @@ impl RuleDef {
             (PeerDef::SecurityGroup(group), false) => {
                 ("DestinationSecurityGroupId", group.reference())
             }
-            (PeerDef::PrefixList(id), true) => ("SourcePrefixListId", id.clone()),
-            (PeerDef::PrefixList(id), false) => ("DestinationPrefixListId", id.clone()),
+            (PeerDef::PrefixList(id, _), true) => ("SourcePrefixListId", id.clone()),
+            (PeerDef::PrefixList(id, _), false) => ("DestinationPrefixListId", id.clone()),
             (PeerDef::VpcIpv6(vpc), _) => (
                 "CidrIpv6",
                 Value::select(0, Value::get_att(&*vpc.id, "Ipv6CidrBlocks")),
@@ -640,7 +698,7 @@ impl RuleDef {
             PeerDef::Ipv4(cidr) => cidr.text().to_string(),
             PeerDef::Ipv6(cidr) => cidr.clone(),
             PeerDef::SecurityGroup(group) => format!("members of {}", group.path()),
-            PeerDef::PrefixList(id) => match id.as_str() {
+            PeerDef::PrefixList(id, _) => match id.as_str() {
                 Some(id) => format!("prefix list {id}"),
                 None => format!("prefix list {id:?}"),
             },
@@ -658,7 +716,7 @@ impl RuleDef {
             PeerDef::Ipv4(cidr) => cidr.text().to_string(),
             PeerDef::Ipv6(cidr) => cidr.clone(),
             PeerDef::SecurityGroup(group) => format!("members of {}", group.path()),
-            PeerDef::PrefixList(id) => match id.as_str() {
+            PeerDef::PrefixList(id, _) => match id.as_str() {
                 Some(id) => format!("prefix list {id}"),
                 None => "a prefix list".to_string(),
             },
@@ -785,7 +843,7 @@ impl ConstructNode for SecurityGroupNode {
                 PeerDef::SecurityGroup(group) => {
                     check.handle(&self.id, property, group, self.vpc.vpc)
                 }
-                PeerDef::PrefixList(_) => {}
+                PeerDef::PrefixList(..) => {}
                 PeerDef::VpcIpv6(vpc) => {
                     check.handle(&self.id, property, vpc, self.vpc.vpc);
                     if check
