@@ -9,6 +9,7 @@ use crate::SynthError;
 use crate::constructs::gateway_endpoint::GatewayEndpointNode;
 use crate::constructs::hosted_zone::PrivateHostedZoneNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
+use crate::constructs::network_acl::{Direction, NetworkAclNode};
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
 use crate::constructs::route::RouteDestination;
 use crate::constructs::route_table::RouteTableNode;
@@ -76,6 +77,8 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
                         Quota::ListenersPerNetworkLoadBalancer,
                     )
                 })
+            } else if let Some(acl) = NetworkAclNode::of(node) {
+                network_acl(acl, &over)
             } else if RouteTableNode::of(node).is_some() {
                 route_table(model, key, &endpoint_routes, &over)
             } else if VpcNode::of(node).is_some() {
@@ -85,6 +88,15 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
                     "interface endpoints",
                     Quota::InterfaceEndpointsPerVpc,
                 )
+                .or_else(|| {
+                    // The created ACLs and the VPC's default one (an existing ACL is stated
+                    // rules, perhaps of the default: not counted).
+                    let created = model
+                        .in_vpc::<NetworkAclNode>(key)
+                        .filter(|(_, acl)| !acl.existing)
+                        .count();
+                    over(created + 1, "network ACLs", Quota::NetworkAclsPerVpc)
+                })
             } else if let Some(zone) = PrivateHostedZoneNode::of(node) {
                 over(zone.vpc_count(), "VPCs", Quota::VpcsPerPrivateHostedZone)
             } else if let Some(tgw) = TransitGatewayNode::of(node) {
@@ -228,6 +240,34 @@ fn security_group(
     .into_iter()
     .max_by_key(|(count, _)| *count)
     .and_then(|(count, counted)| over(count, counted, Quota::RulesPerSecurityGroup))
+}
+
+/// A created network ACL's rules, one way and per family, each with its default deny rule
+/// (the VPC quotas page: "This quota includes the default deny rules"): the largest of the
+/// four over the quota, as one finding.
+fn network_acl(
+    acl: &NetworkAclNode,
+    over: &dyn Fn(usize, &str, Quota) -> Option<SynthError>,
+) -> Option<SynthError> {
+    if acl.existing {
+        return None;
+    }
+    let count = |direction: Direction, ipv6: bool| {
+        acl.rules(direction)
+            .iter()
+            .filter(|rule| rule.is_ipv6() == ipv6)
+            .count()
+            + 1
+    };
+    [
+        (count(Direction::Inbound, false), "inbound IPv4 rules"),
+        (count(Direction::Inbound, true), "inbound IPv6 rules"),
+        (count(Direction::Outbound, false), "outbound IPv4 rules"),
+        (count(Direction::Outbound, true), "outbound IPv6 rules"),
+    ]
+    .into_iter()
+    .max_by_key(|(count, _)| *count)
+    .and_then(|(count, counted)| over(count, counted, Quota::RulesPerNetworkAcl))
 }
 
 /// IPv4 and IPv6 rules of one direction, as AWS counts them (VPC user guide, "Security group

@@ -36,6 +36,10 @@ pub enum Quota {
     VpcsPerPrivateHostedZone,
     /// Listeners per Network Load Balancer.
     ListenersPerNetworkLoadBalancer,
+    /// Rules per network ACL, one way, IPv4 and IPv6 apart, the default deny rule included.
+    RulesPerNetworkAcl,
+    /// Network ACLs per VPC.
+    NetworkAclsPerVpc,
 }
 
 /// How vpcform stands to a row: what it checks at synth, or why it need not.
@@ -262,6 +266,35 @@ pub const QUOTAS: &[QuotaRow] = &[
                     Network Load Balancer quotas page (search tool, docs corpus)",
         checked: Checked::AtSynth,
     },
+    QuotaRow {
+        quota: Quota::RulesPerNetworkAcl,
+        name: "Rules per network ACL",
+        code: Some("vpc/L-2AEEBF1A"),
+        default: 20,
+        counting: "one way (inbound and outbound apart), IPv4 and IPv6 apart, the default \
+                   deny rule of each included: a created ACL's rules of one direction and \
+                   family, plus one",
+        setter: "rules_per_network_acl",
+        split: "merge rules into wider blocks or port ranges, or split the subnets across \
+                two network ACLs",
+        source: VPC_QUOTAS,
+        confirmed: "20, adjustable up to 40, \"enforced separately for IPv4 rules and IPv6 \
+                    rules\" and including \"the default deny rules\": the page's source \
+                    (awsdocs/amazon-vpc-user-guide, amazon-vpc-limits.md), which links the code",
+        checked: Checked::AtSynth,
+    },
+    QuotaRow {
+        quota: Quota::NetworkAclsPerVpc,
+        name: "Network ACLs per VPC",
+        code: Some("vpc/L-B4A6D682"),
+        default: 200,
+        counting: "the network ACLs created in the VPC, of every stack, plus its default one",
+        setter: "network_acls_per_vpc",
+        split: "associate more subnets with fewer network ACLs",
+        source: VPC_QUOTAS,
+        confirmed: VPC_PAGE_SOURCE,
+        checked: Checked::AtSynth,
+    },
 ];
 
 /// AWS's product limit on two quotas: rules per security group × groups per interface.
@@ -384,6 +417,19 @@ setters! {
     /// let q = vpcform_net::quotas::Quotas::default().listeners_per_network_load_balancer(100);
     /// ```
     listeners_per_network_load_balancer => ListenersPerNetworkLoadBalancer;
+    /// Rules per network ACL, one way and per IP family, its default deny rule included
+    /// (default 20, `vpc/L-2AEEBF1A`; AWS allows up to 40).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().rules_per_network_acl(40);
+    /// ```
+    rules_per_network_acl => RulesPerNetworkAcl;
+    /// Network ACLs per VPC (default 200, `vpc/L-B4A6D682`).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().network_acls_per_vpc(300);
+    /// ```
+    network_acls_per_vpc => NetworkAclsPerVpc;
 }
 
 impl Quotas {
@@ -431,7 +477,7 @@ mod tests {
         seen.sort();
         seen.dedup();
         assert_eq!(seen.len(), QUOTAS.len());
-        assert_eq!(QUOTAS.len(), 12);
+        assert_eq!(QUOTAS.len(), 14);
         assert!(
             QUOTAS
                 .iter()

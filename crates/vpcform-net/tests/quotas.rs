@@ -628,6 +628,8 @@ fn the_table_has_the_briefs_rows_and_the_guide_lists_it() {
     assert_eq!(default(Quota::RoutesPerTransitGateway), Some(10000));
     assert_eq!(default(Quota::VpcsPerPrivateHostedZone), Some(300));
     assert_eq!(default(Quota::ListenersPerNetworkLoadBalancer), Some(50));
+    assert_eq!(default(Quota::RulesPerNetworkAcl), Some(20));
+    assert_eq!(default(Quota::NetworkAclsPerVpc), Some(200));
     let guide = include_str!("../../../docs/guide/quotas.md");
     for row in QUOTAS {
         assert!(guide.contains(row.name), "the guide lacks {}", row.name);
@@ -639,4 +641,53 @@ fn the_table_has_the_briefs_rows_and_the_guide_lists_it() {
             assert!(!row.split.is_empty(), "{} has no fix", row.name);
         }
     }
+}
+
+/// A network ACL with `inbound` IPv4 rules and `inbound_v6` IPv6 rules in.
+fn acl(inbound: usize, inbound_v6: usize, quotas: Option<Quotas>) -> Vec<(Code, Option<String>)> {
+    use vpcform_net::security::{AclEntry, NetworkAcl};
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A", "10.0.0.0/24", 0);
+    let number = |i: usize| u16::try_from(100 + i).unwrap_or(u16::MAX);
+    let rules = (0..inbound)
+        .map(|i| AclEntry::allow(number(i), Port::tcp(443), cidr!("10.0.0.0/8")))
+        .chain(
+            (0..inbound_v6)
+                .map(|i| AclEntry::allow_ipv6(number(inbound + i), Port::tcp(443), "::/0")),
+        );
+    stack.add(
+        "Acl",
+        NetworkAcl::builder()
+            .vpc(&vpc)
+            .subnets([&a])
+            .inbound(rules)
+            .build(),
+    );
+    codes_with(stack, quotas)
+}
+
+#[test]
+fn rules_per_network_acl_count_the_default_deny_rule_and_each_family_apart() {
+    // 19 rules and the `*` rule are the 20 of the default quota, IPv4 and IPv6 each.
+    assert_eq!(acl(19, 19, None), []);
+    assert_eq!(acl(20, 0, None), [(Code::VF1201, at("Consumer/Acl"))]);
+    assert_eq!(acl(0, 20, None), [(Code::VF1201, at("Consumer/Acl"))]);
+    assert_eq!(
+        acl(39, 0, Some(Quotas::default().rules_per_network_acl(40))),
+        []
+    );
+}
+
+#[test]
+fn network_acls_per_vpc_count_the_default_one() {
+    use vpcform_net::security::NetworkAcl;
+    let acls = |n: usize| {
+        let (mut stack, vpc) = consumer();
+        for i in 0..n {
+            stack.add(&format!("Acl{i}"), NetworkAcl::builder().vpc(&vpc).build());
+        }
+        codes(stack)
+    };
+    assert_eq!(acls(199), []);
+    assert_eq!(acls(200), [(Code::VF1201, at("Consumer/VpcA"))]);
 }

@@ -129,6 +129,11 @@ impl AclEntry {
         self.number
     }
 
+    /// Whether it matches IPv6 traffic (an `Ipv6CidrBlock`): AWS counts those rules apart.
+    pub(crate) fn is_ipv6(&self) -> bool {
+        matches!(self.block, AclBlock::Ipv6(_))
+    }
+
     /// `100 allow TCP 443 10.0.0.0/8`: how findings and reports name the rule.
     pub(crate) fn describe(&self) -> String {
         let block = match &self.block {
