@@ -408,6 +408,16 @@ pub enum SynthError {
         /// The earlier network ACL.
         other: String,
     },
+    /// An existing network ACL's stated rules given for a subnet the app creates.
+    #[error(
+        "{construct}: subnet {subnet} is created by the app, and nothing associates it with this existing network ACL; it gets the VPC's default one"
+    )]
+    ExistingAclOfCreatedSubnet {
+        /// The existing network ACL.
+        construct: String,
+        /// The created subnet.
+        subnet: String,
+    },
     /// A principal or ARN of another partition than the stack's (known from its region).
     #[error(
         "{construct}: {property} {arn:?} is of partition {arn_partition}, not {partition}, the stack's; partitions are separate sets of accounts"
@@ -1371,6 +1381,9 @@ impl SynthError {
             }
             Self::NetworkAclAlreadyAssociated { subnet, .. } => format!(
                 "associate {subnet} with one network ACL: remove it from one of the two"
+            ),
+            Self::ExistingAclOfCreatedSubnet { subnet, .. } => format!(
+                "associate {subnet} with a NetworkAcl of the app, or mark these rules as the VPC's default ACL's with .default_acl(true)"
             ),
             Self::ArnInOtherPartition { partition, .. } => {
                 format!("give an ARN of partition {partition}")

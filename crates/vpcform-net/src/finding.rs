@@ -667,6 +667,7 @@ declare_codes! {
         AclRuleNumberOutOfRange => VF0430 [construct] "network ACL rule number outside 1-32766", Aws(CREATE_NACL_ENTRY);
         AclRuleNumberTaken => VF0431 [construct] "two network ACL rules with one number", Aws(CREATE_NACL_ENTRY);
         NetworkAclAlreadyAssociated => VF0432 [construct] "subnet associated with two network ACLs", Aws(NETWORK_ACLS);
+        ExistingAclOfCreatedSubnet => VF0433 [construct] "existing network ACL stated for a created subnet", Aws(NETWORK_ACLS);
         ArnInOtherPartition => VF0940 [construct] "ARN of another partition than the stack's", Aws(PARTITIONS);
         FlowNotInApp => VF1001 [] "flow of a construct not in this app", FLOWS;
         InvalidVolume => VF1002 [] "flow volume that is not a volume", FLOWS;

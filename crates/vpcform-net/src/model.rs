@@ -133,6 +133,8 @@ pub(crate) struct Relations {
     pub(crate) route_table_of: HashMap<NodeKey, NodeKey>,
     /// Subnet → the network ACL it is associated with (the first to claim it).
     pub(crate) network_acl_of: HashMap<NodeKey, NodeKey>,
+    /// Existing VPC → its default network ACL, stated (`ExistingNetworkAcl::default_acl`).
+    pub(crate) default_network_acl_of: HashMap<NodeKey, NodeKey>,
     /// Route table → its routes, in the order added.
     pub(crate) routes_of: HashMap<NodeKey, Vec<NodeKey>>,
     /// VPC → every construct in it, in the order added.
@@ -546,6 +548,15 @@ impl<'a> Model<'a> {
         subnet: NodeKey,
     ) -> Option<(NodeKey, &'a crate::constructs::network_acl::NetworkAclNode)> {
         let key = *self.relations.network_acl_of.get(&subnet)?;
+        self.get_key(key).map(|t| (key, t))
+    }
+
+    /// An existing VPC's default network ACL, when its rules are stated.
+    pub(crate) fn default_network_acl_of(
+        &self,
+        vpc: NodeKey,
+    ) -> Option<(NodeKey, &'a crate::constructs::network_acl::NetworkAclNode)> {
+        let key = *self.relations.default_network_acl_of.get(&vpc)?;
         self.get_key(key).map(|t| (key, t))
     }
 

@@ -450,3 +450,68 @@ fn a_stated_dns_attribute_is_checked_an_unstated_one_is_not_assumed_off() {
         .is_empty()
     );
 }
+
+#[test]
+fn an_existing_acls_rules_serve_a_created_subnet_only_as_the_vpcs_default() {
+    let build = |default_acl: bool| {
+        let mut stack = Stack::<Endpoints>::new("Endpoints");
+        let vpc = stack.add(
+            "LandingVpc",
+            ExistingVpc::<Landing>::builder()
+                .id(ExistingId::parameter())
+                .cidr(cidr!("10.20.0.0/16"))
+                .build(),
+        );
+        let created = stack.add(
+            "EndpointsA",
+            Subnet::builder()
+                .vpc(&vpc)
+                .cidr(cidr!("10.20.9.0/24"))
+                .availability_zone(Az::name("us-east-1a"))
+                .build(),
+        );
+        let routes = stack.add(
+            "Routes",
+            RouteTable::builder().vpc(&vpc).subnets([&created]).build(),
+        );
+        stack.add(
+            "S3",
+            GatewayEndpoint::builder()
+                .vpc(&vpc)
+                .service(services::S3)
+                .route_tables([&routes])
+                .build(),
+        );
+        let vpc_only = AclEntry::allow(100, Port::all_traffic(), cidr!("10.20.0.0/16"));
+        stack.add(
+            "LandingAcl",
+            ExistingNetworkAcl::builder()
+                .vpc(&vpc)
+                .serves([&created])
+                .inbound([vpc_only.clone()])
+                .outbound([vpc_only])
+                .default_acl(default_acl)
+                .build(),
+        );
+        let pods = stack.add("Pods", Workload::builder().subnets([&created]).build());
+        let mut app = App::new("existing");
+        app.add_stack(stack);
+        app.flow(Flow::new(&pods, services::S3, Port::tcp(443)));
+        app
+    };
+    // Not the default: nothing associates the created subnet with it.
+    assert_eq!(
+        codes(&errors(&build(false))),
+        [(Code::VF0433, at("Endpoints/LandingAcl"))]
+    );
+    // The VPC's default: the created subnet uses it, and its rules decide (S3 is public).
+    let assembly = build(true).synth().unwrap_or_else(|e| panic!("{e}"));
+    let s3 = &assembly.traffic().flows[0].subnets[0];
+    assert_eq!(s3.path, PathKind::Unreachable, "{s3:?}");
+    assert!(
+        s3.reason
+            .as_deref()
+            .is_some_and(|r| r.contains("network ACL Endpoints/LandingAcl")),
+        "{s3:?}"
+    );
+}

@@ -188,7 +188,7 @@ fn a_rule_denying_the_request_makes_the_flow_unreachable_and_names_the_rule() {
     );
     assert_eq!(
         p[0].2,
-        "allow TCP 443 to 10.0.2.0/24 in Net/WorkAcl's outbound rules with a number below 90"
+        "allow TCP 443 to 10.0.2.0/24 in Net/WorkAcl's outbound rules with a number below 90, or narrow rule 90"
     );
     // The S3 flow goes elsewhere: rule 90 does not match it.
     assert_eq!(p[1].0, PathKind::GatewayEndpoint, "{p:?}");
@@ -420,6 +420,12 @@ fn an_acl_renders_its_rules_in_order_and_its_associations() {
 /// SQS endpoint in the hub (10.0.0.0/16: Ends, and HubAttach) over a transit gateway; `acl`
 /// on the spoke's attachment subnet.
 fn over_tgw(acl: Option<Acl>) -> Vec<(PathKind, String, String)> {
+    over_tgw_zones(acl, None)
+}
+
+/// [`over_tgw`], with `zone_b`: the endpoint and both attachments also in zone 1 (Ends2,
+/// Attach2, HubAttach2), the ACL on the spoke's zone-1 attachment subnet Attach2 instead.
+fn over_tgw_zones(acl: Option<Acl>, zone_b: Option<()>) -> Vec<(PathKind, String, String)> {
     let mut stack = Stack::<Net>::new("Net");
     let tgw = stack.add("Tgw", TransitGateway::builder().build());
     let spoke = stack.add(
@@ -462,12 +468,46 @@ fn over_tgw(acl: Option<Acl>) -> Vec<(PathKind, String, String)> {
             .availability_zone(Az::index(0))
             .build(),
     );
+    let mut spoke_subnets = vec![attach.clone()];
+    let mut hub_subnets = vec![hub_attach.clone()];
+    let mut ends_subnets = vec![ends.clone()];
+    let mut acl_subnet = attach.clone();
+    if zone_b.is_some() {
+        let attach2 = stack.add(
+            "Attach2",
+            Subnet::builder()
+                .vpc(&spoke)
+                .cidr(cidr!("10.1.15.16/28"))
+                .availability_zone(Az::index(1))
+                .build(),
+        );
+        let hub_attach2 = stack.add(
+            "HubAttach2",
+            Subnet::builder()
+                .vpc(&hub)
+                .cidr(cidr!("10.0.15.16/28"))
+                .availability_zone(Az::index(1))
+                .build(),
+        );
+        let ends2 = stack.add(
+            "Ends2",
+            Subnet::builder()
+                .vpc(&hub)
+                .cidr(cidr!("10.0.2.0/24"))
+                .availability_zone(Az::index(1))
+                .build(),
+        );
+        spoke_subnets.push(attach2.clone());
+        hub_subnets.push(hub_attach2);
+        ends_subnets.push(ends2);
+        acl_subnet = attach2;
+    }
     let spoke_attachment = stack.add(
         "SpokeAttachment",
         TransitGatewayAttachment::builder()
             .vpc(&spoke)
             .transit_gateway(&tgw)
-            .subnets([&attach])
+            .subnets(&spoke_subnets)
             .build(),
     );
     let hub_attachment = stack.add(
@@ -475,14 +515,16 @@ fn over_tgw(acl: Option<Acl>) -> Vec<(PathKind, String, String)> {
         TransitGatewayAttachment::builder()
             .vpc(&hub)
             .transit_gateway(&tgw)
-            .subnets([&hub_attach])
+            .subnets(&hub_subnets)
             .build(),
     );
+    let mut spoke_table_subnets = spoke_subnets.clone();
+    spoke_table_subnets.push(work.clone());
     let spoke_routes = stack.add(
         "SpokeRoutes",
         RouteTable::builder()
             .vpc(&spoke)
-            .subnets([&work, &attach])
+            .subnets(&spoke_table_subnets)
             .build(),
     );
     stack.add(
@@ -493,11 +535,13 @@ fn over_tgw(acl: Option<Acl>) -> Vec<(PathKind, String, String)> {
             .target(&spoke_attachment)
             .build(),
     );
+    let mut hub_table_subnets = hub_subnets.clone();
+    hub_table_subnets.extend(ends_subnets.iter().cloned());
     let hub_routes = stack.add(
         "HubRoutes",
         RouteTable::builder()
             .vpc(&hub)
-            .subnets([&ends, &hub_attach])
+            .subnets(&hub_table_subnets)
             .build(),
     );
     stack.add(
@@ -520,7 +564,7 @@ fn over_tgw(acl: Option<Acl>) -> Vec<(PathKind, String, String)> {
         InterfaceEndpoint::builder()
             .vpc(&hub)
             .service(services::Sqs)
-            .subnets([&ends])
+            .subnets(&ends_subnets)
             .security_groups([&sg])
             .private_dns(false)
             .build(),
@@ -537,7 +581,7 @@ fn over_tgw(acl: Option<Acl>) -> Vec<(PathKind, String, String)> {
             "AttachAcl",
             NetworkAcl::builder()
                 .vpc(&spoke)
-                .subnets([&attach])
+                .subnets([&acl_subnet])
                 .inbound(acl.inbound)
                 .outbound(acl.outbound)
                 .build(),
@@ -589,4 +633,167 @@ fn over_a_transit_gateway_the_attachment_subnets_filter_as_the_tgw_guide_says() 
         p[0].1,
         "no outbound rule of network ACL Net/AttachAcl of Net/Attach allows the response on TCP 1024-65535 to 10.1.1.0/24"
     );
+}
+
+#[test]
+fn the_response_crosses_the_attachment_subnets_of_the_servers_zone() {
+    // The workload is in zone 0; the endpoint also answers from zone 1, whose response the
+    // transit gateway hands to the spoke's zone-1 attachment subnet: its outbound rules see it.
+    let closed_out = Acl {
+        inbound: Acl::open().inbound,
+        ..Acl::default()
+    };
+    let p = over_tgw_zones(Some(closed_out), Some(()));
+    assert_eq!(p[0].0, PathKind::Unreachable, "{p:?}");
+    assert_eq!(
+        p[0].1,
+        "no outbound rule of network ACL Net/AttachAcl of Net/Attach2 allows the response on TCP 1024-65535 to 10.1.1.0/24"
+    );
+    // Its inbound rules are never crossed: requests leave through zone 0's.
+    let closed_in = Acl {
+        outbound: Acl::open().outbound,
+        ..Acl::default()
+    };
+    assert_eq!(
+        over_tgw_zones(Some(closed_in), Some(()))[0].0,
+        PathKind::InterfaceEndpoint
+    );
+}
+
+/// A workload in Work (10.0.1.0/24) reaching S3 over a NAT gateway in Public (10.0.9.0/24),
+/// or in its own subnet; `public_acl` on the NAT gateway's subnet.
+fn over_nat(public_acl: Option<Acl>, nat_in_work: bool) -> (PathKind, String) {
+    use vpcform_net::vpc::{InternetGateway, NatGateway};
+    let mut stack = Stack::<Net>::new("Net");
+    let vpc = stack.add(
+        "Main",
+        Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let work = stack.add(
+        "Work",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.0.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let public = stack.add(
+        "Public",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.0.9.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    stack.add("Igw", InternetGateway::builder().vpc(&vpc).build());
+    let nat = stack.add(
+        "Nat",
+        NatGateway::builder()
+            .subnet(if nat_in_work { &work } else { &public })
+            .build(),
+    );
+    let routes = stack.add(
+        "Routes",
+        RouteTable::builder().vpc(&vpc).subnets([&work]).build(),
+    );
+    stack.add(
+        "Out",
+        Route::builder()
+            .route_table(&routes)
+            .destination(cidr!("0.0.0.0/0"))
+            .target(&nat)
+            .build(),
+    );
+    let acl_subnet = if nat_in_work { &work } else { &public };
+    if let Some(acl) = public_acl {
+        stack.add(
+            "PublicAcl",
+            NetworkAcl::builder()
+                .vpc(&vpc)
+                .subnets([acl_subnet])
+                .inbound(acl.inbound)
+                .outbound(acl.outbound)
+                .build(),
+        );
+    }
+    let pods = stack.add(
+        "Pods",
+        Workload::builder()
+            .subnets([&work])
+            .ephemeral_ports(32768, 60999)
+            .build(),
+    );
+    let mut app = App::new("acls");
+    app.add_stack(stack);
+    app.flow(Flow::new(&pods, services::S3, Port::tcp(443)));
+    let report = traffic(&app);
+    let s = &report.flows[0].subnets[0];
+    (s.path, s.reason.clone().unwrap_or_default())
+}
+
+#[test]
+fn a_nat_gateways_subnet_filters_both_ways_the_internets_answer_on_its_own_ports() {
+    assert_eq!(over_nat(Some(Acl::open()), false).0, PathKind::NatGateway);
+    // The NAT gateway's answer from the internet arrives on its ports, 1024-65535, whatever
+    // the workload's own.
+    let linux_only = |nat_in_work: bool| {
+        let mut acl = Acl::open();
+        acl.inbound = vec![
+            AclEntry::allow(100, Port::tcp(443), cidr!("10.0.0.0/16")),
+            AclEntry::allow(110, Port::tcp_range(32768, 60999), cidr!("0.0.0.0/0")),
+        ];
+        over_nat(Some(acl), nat_in_work)
+    };
+    let (path, reason) = linux_only(false);
+    assert_eq!(path, PathKind::Unknown, "{reason}");
+    assert!(
+        reason.starts_with("inbound rule 110 allow TCP 32768-60999 0.0.0.0/0 of network ACL Net/PublicAcl of Net/Public matches only part of the response on TCP 1024-65535 from the destination's public addresses"),
+        "{reason}"
+    );
+    // A NAT gateway in the workload's own subnet: the same, on that subnet's ACL.
+    let (path, reason) = linux_only(true);
+    assert_eq!(path, PathKind::Unknown, "{reason}");
+    assert!(reason.contains("of Net/Work matches only part"), "{reason}");
+    // The NAT's subnet must let the workload's request in.
+    let mut no_request = Acl::open();
+    no_request.inbound = vec![AclEntry::allow(
+        100,
+        Port::tcp_range(1024, 65535),
+        cidr!("0.0.0.0/0"),
+    )];
+    let (path, reason) = over_nat(Some(no_request), false);
+    assert_eq!(path, PathKind::Unreachable, "{reason}");
+    assert!(
+        reason.starts_with(
+            "no inbound rule of network ACL Net/PublicAcl of Net/Public allows the request on TCP 443 from 10.0.1.0/24"
+        ),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_certain_deny_later_on_the_way_wins_over_an_undecided_rule_before_it() {
+    // Work's outbound rule covers part of Ends' block (undecided); Ends denies the request.
+    let work = Acl {
+        inbound: Acl::open().inbound,
+        outbound: vec![
+            AclEntry::allow(100, Port::tcp(443), cidr!("10.0.2.0/25")),
+            AclEntry::allow(110, Port::tcp(443), cidr!("0.0.0.0/0")),
+        ],
+    };
+    let p = paths(Setup {
+        work: Some(work.clone()),
+        ends: Some(Acl::open()),
+        ..Setup::default()
+    });
+    assert_eq!(p[0].0, PathKind::InterfaceEndpoint, "{p:?}");
+    let mut undecided = work;
+    undecided.outbound = vec![AclEntry::allow(100, Port::tcp(443), cidr!("10.0.2.0/25"))];
+    let p = paths(Setup {
+        work: Some(undecided),
+        ends: Some(Acl::default()),
+        ..Setup::default()
+    });
+    assert_eq!(p[0].0, PathKind::Unreachable, "{p:?}");
+    assert!(p[0].1.contains("Net/EndsAcl"), "{}", p[0].1);
 }

@@ -239,6 +239,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for NetworkAcl<V> {
             inbound: self.inbound,
             outbound: self.outbound,
             existing: false,
+            vpc_default: false,
             tags: self.tags,
         })))
     }
@@ -254,6 +255,8 @@ pub(crate) struct NetworkAclNode {
     pub(crate) outbound: Vec<AclEntry>,
     /// An existing ACL, stated by its rules: nothing is written for it.
     pub(crate) existing: bool,
+    /// The existing ACL is its VPC's default: the app's subnets without an ACL use it.
+    pub(crate) vpc_default: bool,
     /// The construct's own tags (see `tags`).
     pub(crate) tags: crate::Tags,
 }
@@ -397,11 +400,30 @@ impl ConstructNode for NetworkAclNode {
         for subnet in &self.subnets {
             relations.network_acl_of.entry(subnet.key).or_insert(key);
         }
+        if let (true, Some(vpc)) = (self.vpc_default, self.vpc.vpc) {
+            relations.default_network_acl_of.entry(vpc).or_insert(key);
+        }
     }
 
     fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
-        check.handles(&self.id, "subnets", &self.subnets, self.vpc.vpc);
+        let property = if self.existing { "serves" } else { "subnets" };
+        check.handles(&self.id, property, &self.subnets, self.vpc.vpc);
+        // Stated rules of an existing ACL apply to a subnet the app creates only if they are
+        // its VPC's default ACL's: nothing associates a created subnet with another one.
+        if self.existing && !self.vpc_default {
+            for subnet in &self.subnets {
+                if check
+                    .get::<super::subnet::SubnetNode>(subnet)
+                    .is_some_and(|s| s.existing.is_none())
+                {
+                    check.report(SynthError::ExistingAclOfCreatedSubnet {
+                        construct: check.path(&self.id),
+                        subnet: subnet.path(),
+                    });
+                }
+            }
+        }
         // "a subnet can be associated with only one network ACL at a time" (VPC User Guide,
         // network ACL basics).
         for subnet in &self.subnets {
@@ -498,7 +520,8 @@ pub struct ExistingNetworkAcl<V: VpcMarker> {
     /// The VPC it is in. Required.
     #[builder(setter(into))]
     vpc: VpcRef<V>,
-    /// The subnets associated with it, as they are. Required.
+    /// The existing subnets associated with it, as they are (with `default_acl`, subnets the
+    /// app creates need not be listed). Required.
     #[builder(setter(transform = |subnets: impl IntoIterator<Item = impl AsHandle<SubnetRef<V>>>| collect(subnets)))]
     serves: Vec<SubnetRef<V>>,
     /// Its inbound rules, as they are. Default: none (everything inbound denied).
@@ -507,6 +530,12 @@ pub struct ExistingNetworkAcl<V: VpcMarker> {
     /// Its outbound rules, as they are. Default: none (everything outbound denied).
     #[builder(default, setter(transform = |entries: impl IntoIterator<Item = AclEntry>| entries.into_iter().collect()))]
     outbound: Vec<AclEntry>,
+    /// It is the VPC's default network ACL: the subnets the app creates in the VPC without a
+    /// [`NetworkAcl`] use it ("If you don't explicitly associate a subnet with a network ACL,
+    /// the subnet is automatically associated with the default network ACL": VPC User Guide).
+    /// Default: false, and then it serves only existing subnets.
+    #[builder(default)]
+    default_acl: bool,
 }
 
 impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ExistingNetworkAcl<V> {
@@ -520,6 +549,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ExistingNetwork
             inbound: self.inbound,
             outbound: self.outbound,
             existing: true,
+            vpc_default: self.default_acl,
             tags: crate::Tags::new(),
         })))
     }

@@ -348,6 +348,10 @@ fn groups_and_load_balancers(code: &str) -> Option<Finding> {
             subnet: s("Net/PrivateA"),
             other: s("Net/PrivateAcl"),
         }),
+        "VF0433" => error(E::ExistingAclOfCreatedSubnet {
+            construct: s("Endpoints/LandingAcl"),
+            subnet: s("Endpoints/EndpointsA"),
+        }),
         _ => None,
     }
 }

@@ -208,21 +208,33 @@ impl Context<'_> {
             return ((path, via, hops), Vec::new());
         };
         let mut defaults: Vec<NodeKey> = Vec::new();
+        // Every crossing is filtered: a certain deny anywhere on the way is the outcome, before
+        // a crossing vpcform cannot decide.
+        let mut unknown = None;
         for crossing in &crossings {
             match self.filter(crossing, &mut defaults) {
                 Ok(()) => {}
-                Err((kind, reason, fix)) => {
-                    let refused = super::SubnetPath {
-                        path: kind,
-                        reason: Some(reason),
-                        fix: Some(fix),
-                        ..path
-                    };
-                    return ((refused, via, hops), defaults);
+                Err((PathKind::Unknown, reason, fix)) => {
+                    unknown.get_or_insert((PathKind::Unknown, reason, fix));
+                }
+                Err(denied) => {
+                    unknown = Some(denied);
+                    break;
                 }
             }
         }
-        ((path, via, hops), defaults)
+        match unknown {
+            Some((kind, reason, fix)) => {
+                let refused = super::SubnetPath {
+                    path: kind,
+                    reason: Some(reason),
+                    fix: Some(fix),
+                    ..path
+                };
+                ((refused, via, hops), defaults)
+            }
+            None => ((path, via, hops), defaults),
+        }
     }
 
     /// The crossings of the flow's packets through `via` (and `hops` to it), both ways.
@@ -273,7 +285,18 @@ impl Context<'_> {
             Some(Node::NatGateway(nat)) => {
                 let public = self.public();
                 crossings.push(self.crossing(own, Direction::Outbound, public, Leg::Request));
-                if nat.subnet.key != own {
+                if nat.subnet.key == own {
+                    // The NAT gateway's interface is in this subnet: the internet's answer
+                    // comes in on its ports, then reaches the workload inside the subnet.
+                    crossings.push(self.crossing(
+                        own,
+                        Direction::Inbound,
+                        public,
+                        Leg::ResponseToNat,
+                    ));
+                    return crossings;
+                }
+                {
                     let own_far = self.far_of(own).unwrap_or(Far::Ipv6);
                     crossings.extend([
                         self.crossing(nat.subnet.key, Direction::Inbound, own_far, Leg::Request),
@@ -305,10 +328,12 @@ impl Context<'_> {
         crossings
     }
 
-    /// Over a transit gateway from this subnet to `server` (a subnet of the hub) and back,
-    /// through the attachment subnets in this subnet's zone (the transit gateway keeps
-    /// traffic in the zone it entered from; every subnet of an attachment when none is in
-    /// that zone, or zones cannot be compared).
+    /// Over a transit gateway from this subnet to `server` (a subnet of the hub) and back.
+    /// The transit gateway keeps traffic in the zone it entered from: the request crosses the
+    /// attachment subnets in the workload's zone, the response those in the server's ("The
+    /// response traffic that originates from Availability Zone 2 in VPC B is routed by the
+    /// transit gateway to the same Availability Zone in VPC C": Transit Gateway guide,
+    /// appliance scenario); every subnet of an attachment when none is in that zone.
     fn over_attachments(
         &self,
         crossings: &mut Vec<Crossing>,
@@ -317,56 +342,59 @@ impl Context<'_> {
         (own_far, server_far): (Far, Far),
     ) {
         let own = self.subnet.key;
-        for spoke in self.attachment_subnets(own_attachment) {
-            for hub in self.attachment_subnets(hub_attachment) {
-                // Leaving the spoke.
-                crossings.push(self.crossing(own, Direction::Outbound, server_far, Leg::Request));
-                crossings.push(if spoke == own {
-                    self.crossing(own, Direction::Inbound, own_far, Leg::Request)
-                } else {
-                    self.crossing(spoke, Direction::Inbound, own_far, Leg::Request)
-                });
-                // Entering the hub.
-                if hub != server {
-                    crossings.extend([
-                        self.crossing(hub, Direction::Outbound, server_far, Leg::Request),
-                        self.crossing(server, Direction::Inbound, own_far, Leg::Request),
-                    ]);
-                }
-                // The response leaving the hub.
-                crossings.push(self.crossing(server, Direction::Outbound, own_far, Leg::Response));
-                crossings.push(if hub == server {
-                    self.crossing(server, Direction::Inbound, server_far, Leg::Response)
-                } else {
-                    self.crossing(hub, Direction::Inbound, server_far, Leg::Response)
-                });
-                // Entering the spoke.
-                if spoke != own {
-                    crossings.extend([
-                        self.crossing(spoke, Direction::Outbound, own_far, Leg::Response),
-                        self.crossing(own, Direction::Inbound, server_far, Leg::Response),
-                    ]);
-                }
+        let zone = |subnet: NodeKey| self.model.get_key::<SubnetNode>(subnet).map(|s| &s.az);
+        let (own_zone, server_zone) = (zone(own), zone(server));
+        // The request leaving the spoke.
+        crossings.push(self.crossing(own, Direction::Outbound, server_far, Leg::Request));
+        for spoke in self.attachment_subnets(own_attachment, own_zone) {
+            let filter = if spoke == own { own } else { spoke };
+            crossings.push(self.crossing(filter, Direction::Inbound, own_far, Leg::Request));
+        }
+        // Entering the hub: not filtered when the attachment shares the server's subnet.
+        for hub in self.attachment_subnets(hub_attachment, own_zone) {
+            if hub != server {
+                crossings.extend([
+                    self.crossing(hub, Direction::Outbound, server_far, Leg::Request),
+                    self.crossing(server, Direction::Inbound, own_far, Leg::Request),
+                ]);
+            }
+        }
+        // The response leaving the hub.
+        crossings.push(self.crossing(server, Direction::Outbound, own_far, Leg::Response));
+        for hub in self.attachment_subnets(hub_attachment, server_zone) {
+            let filter = if hub == server { server } else { hub };
+            crossings.push(self.crossing(filter, Direction::Inbound, server_far, Leg::Response));
+        }
+        // Entering the spoke.
+        for spoke in self.attachment_subnets(own_attachment, server_zone) {
+            if spoke != own {
+                crossings.extend([
+                    self.crossing(spoke, Direction::Outbound, own_far, Leg::Response),
+                    self.crossing(own, Direction::Inbound, server_far, Leg::Response),
+                ]);
             }
         }
     }
 
-    /// The attachment's subnets the flow uses: those in this subnet's zone, else all.
-    fn attachment_subnets(&self, attachment: NodeKey) -> Vec<NodeKey> {
+    /// The attachment's subnets in `zone`, else all of them.
+    fn attachment_subnets(
+        &self,
+        attachment: NodeKey,
+        zone: Option<&crate::constructs::subnet::Az>,
+    ) -> Vec<NodeKey> {
         let Some(node) = self
             .model
             .get_key::<TransitGatewayAttachmentNode>(attachment)
         else {
             return Vec::new();
         };
-        let az = self.model.get::<SubnetNode>(self.subnet).map(|s| &s.az);
         let same_zone: Vec<NodeKey> = node
             .subnets
             .iter()
             .filter(|s| {
                 self.model
                     .get::<SubnetNode>(s)
-                    .is_some_and(|n| Some(&n.az) == az)
+                    .is_some_and(|n| Some(&n.az) == zone)
             })
             .map(|s| s.key)
             .collect();
@@ -438,7 +466,17 @@ impl Context<'_> {
             Direction::Outbound => ("to", crossing.far.describe()),
         };
         let what = format!("the {leg} on {traffic} {side} {far}");
-        let Some((acl_key, acl)) = self.model.network_acl_of(crossing.subnet) else {
+        let stated_default = || {
+            let subnet = self.model.get_key::<SubnetNode>(crossing.subnet)?;
+            // Only a subnet the app creates is known to be on the default ACL.
+            subnet.existing.is_none().then_some(())?;
+            self.model.default_network_acl_of(subnet.vpc.vpc?)
+        };
+        let Some((acl_key, acl)) = self
+            .model
+            .network_acl_of(crossing.subnet)
+            .or_else(stated_default)
+        else {
             return self.default_acl(crossing.subnet, &subnet_path, defaults);
         };
         let acl_path = self.model.path(acl_key);
@@ -451,7 +489,8 @@ impl Context<'_> {
             Far::Public => format!(
                 "{traffic} {side} 0.0.0.0/0 (a network ACL cannot name the service's prefix list)"
             ),
-            _ => format!("{traffic} {side} {far}"),
+            Far::Ipv6 => format!("{traffic} {side} ::/0 (the addresses are assigned at deploy)"),
+            Far::Block(_) => format!("{traffic} {side} {far}"),
         };
         match verdict {
             Verdict::Allow => Ok(()),
@@ -461,10 +500,16 @@ impl Context<'_> {
                     "network ACL {acl_path} of {subnet_path} denies {what} by {direction} rule {}",
                     rule.describe()
                 ),
-                format!(
-                    "allow {allowing} in {acl_path}'s {direction} rules with a number below {}",
-                    rule.number
-                ),
+                if rule.number > 1 {
+                    format!(
+                        "allow {allowing} in {acl_path}'s {direction} rules with a number below {}, or narrow rule {}",
+                        rule.number, rule.number
+                    )
+                } else {
+                    format!(
+                        "narrow or renumber {direction} rule 1 of {acl_path}, and allow {allowing} before it"
+                    )
+                },
             )),
             Verdict::Deny(None) => Err((
                 PathKind::Unreachable,
@@ -474,11 +519,19 @@ impl Context<'_> {
                 format!("add an {direction} rule to {acl_path} allowing {allowing}"),
             )),
             Verdict::Undecided(rule) => {
-                let fix = match crossing.leg {
-                    Leg::Response if self.workload.ephemeral_ports.is_none() => format!(
-                        "widen the rule to {allowing}, or give the workload its clients' \
-                         ephemeral ports (Workload::ephemeral_ports)"
+                let fix = match (rule.action, crossing.leg) {
+                    (AclAction::Deny, _) => format!(
+                        "narrow {direction} rule {} of {acl_path} so that it does not match {allowing}, or allow it with a lower number",
+                        rule.number
                     ),
+                    (AclAction::Allow, Leg::Response)
+                        if self.workload.ephemeral_ports.is_none() =>
+                    {
+                        format!(
+                            "widen the rule to {allowing}, or give the workload its clients' \
+                         ephemeral ports (Workload::ephemeral_ports)"
+                        )
+                    }
                     _ => format!("widen the rule to {allowing}"),
                 };
                 Err((
@@ -507,16 +560,15 @@ impl Context<'_> {
         let Some(node) = self.model.get_key::<SubnetNode>(subnet) else {
             return Ok(());
         };
-        let stated = format!(
-            "state its rules with ExistingNetworkAcl (serves {subnet_path}), or associate a NetworkAcl with it"
-        );
         if node.existing.is_some() {
             return Err((
                 PathKind::Unknown,
                 format!(
                     "the network ACL of existing subnet {subnet_path} is unknown to vpcform, and it may deny the flow"
                 ),
-                stated,
+                format!(
+                    "state its rules with ExistingNetworkAcl (serves {subnet_path}), or associate a NetworkAcl with it"
+                ),
             ));
         }
         let Some(vpc) = node.vpc.vpc else {
@@ -533,7 +585,9 @@ impl Context<'_> {
                     "{subnet_path} uses the default network ACL of existing VPC {}, whose rules vpcform does not know",
                     self.model.path(vpc)
                 ),
-                stated,
+                format!(
+                    "state that ACL's rules with ExistingNetworkAcl (….default_acl(true)), or associate a NetworkAcl with {subnet_path}"
+                ),
             ));
         }
         if !defaults.contains(&vpc) {
