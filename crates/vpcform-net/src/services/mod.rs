@@ -315,14 +315,19 @@ pub fn lookup(name: &str) -> Option<&'static ServiceInfo> {
 /// Every endpoint-service name prefix the catalogue knows: its services' own and the regional
 /// ones (`cn.com.amazonaws`, …).
 pub(crate) fn prefixes() -> impl Iterator<Item = &'static str> {
-    let mut prefixes: Vec<&'static str> = catalogue::SERVICES
-        .iter()
-        .map(|s| s.prefix)
-        .chain(REGIONAL_PREFIXES.iter().map(|r| r.prefix))
-        .collect();
-    prefixes.sort_unstable();
-    prefixes.dedup();
-    prefixes.into_iter()
+    // Gathered once: every interface endpoint's service name is checked against them, and
+    // gathering them per check was a quarter of a large synthesis (BENCHMARKS.md, issue 24).
+    static PREFIXES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        let mut prefixes: Vec<&'static str> = catalogue::SERVICES
+            .iter()
+            .map(|s| s.prefix)
+            .chain(REGIONAL_PREFIXES.iter().map(|r| r.prefix))
+            .collect();
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        prefixes
+    });
+    PREFIXES.iter().copied()
 }
 
 /// The catalogue's closest name to one it does not list: the same name in lower case, the
