@@ -83,20 +83,7 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
                 route_table(model, key, &endpoint_routes, &over)
             } else if VpcNode::of(node).is_some() {
                 vpc(model, key, quotas, findings);
-                over(
-                    model.in_vpc::<InterfaceEndpointNode>(key).count(),
-                    "interface endpoints",
-                    Quota::InterfaceEndpointsPerVpc,
-                )
-                .or_else(|| {
-                    // The created ACLs and the VPC's default one (an existing ACL is stated
-                    // rules, perhaps of the default: not counted).
-                    let created = model
-                        .in_vpc::<NetworkAclNode>(key)
-                        .filter(|(_, acl)| !acl.existing)
-                        .count();
-                    over(created + 1, "network ACLs", Quota::NetworkAclsPerVpc)
-                })
+                vpc_endpoints_and_acls(model, key, &over)
             } else if let Some(zone) = PrivateHostedZoneNode::of(node) {
                 over(zone.vpc_count(), "VPCs", Quota::VpcsPerPrivateHostedZone)
             } else if let Some(tgw) = TransitGatewayNode::of(node) {
@@ -216,6 +203,27 @@ fn vpc(model: &Model<'_>, key: NodeKey, quotas: &Quotas, findings: &mut Findings
             quota,
         });
     }
+}
+
+/// A VPC's interface endpoints, and its network ACLs: the created ones and its default one
+/// (an existing ACL is stated rules, perhaps the default's: not counted).
+fn vpc_endpoints_and_acls(
+    model: &Model<'_>,
+    key: NodeKey,
+    over: &dyn Fn(usize, &str, Quota) -> Option<SynthError>,
+) -> Option<SynthError> {
+    over(
+        model.in_vpc::<InterfaceEndpointNode>(key).count(),
+        "interface endpoints",
+        Quota::InterfaceEndpointsPerVpc,
+    )
+    .or_else(|| {
+        let created = model
+            .in_vpc::<NetworkAclNode>(key)
+            .filter(|(_, acl)| !acl.existing)
+            .count();
+        over(created + 1, "network ACLs", Quota::NetworkAclsPerVpc)
+    })
 }
 
 /// A created group's rules, inbound and outbound apart and IPv4 and IPv6 apart (the VPC
