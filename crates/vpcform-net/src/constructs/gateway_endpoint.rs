@@ -75,16 +75,16 @@ pub struct GatewayEndpoint<V: VpcMarker, T> {
     /// ([`EndpointPolicy`]) or IAM JSON (`serde_json::Value`); checked at synthesis. Its
     /// principal must be `"*"` (narrowed by conditions). Default: none, which AWS treats as
     /// full access to the service.
-    #[builder(default, setter(strip_option, into))]
+    #[builder(default, setter(strip_option(fallback = policy_opt), into))]
     policy: Option<EndpointPolicy>,
     /// `IpAddressType`: which of the service's prefix lists AWS routes — `dualstack` adds the
     /// IPv6 one (S3 since 2025-11; DynamoDB's gateway endpoints are IPv4 only). Every subnet of
     /// the route tables must then be dual-stack. Default: AWS's, `ipv4`.
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = ip_address_type_opt)))]
     ip_address_type: Option<IpAddressType>,
     /// `DnsOptions.DnsRecordIpType`. Default: AWS's, `service-defined` (the name decides:
     /// `s3.dualstack.<region>.amazonaws.com` answers A and AAAA).
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = dns_record_ip_type_opt)))]
     dns_record_ip_type: Option<DnsRecordIpType>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,

@@ -371,7 +371,7 @@ pub struct SecurityGroup<V: VpcMarker> {
     vpc: VpcRef<V>,
     /// `GroupDescription` (cannot change without replacing the group). Default: the construct
     /// path, `Stack/Id` (its first 255 characters).
-    #[builder(default, setter(strip_option, into))]
+    #[builder(default, setter(strip_option(fallback = description_opt), into))]
     description: Option<String>,
     /// Inbound rules. Default: none, so nothing gets in.
     #[builder(default, setter(transform = |rules: impl IntoIterator<Item = Rule<V>>| rules.into_iter().collect()))]
