@@ -12,7 +12,7 @@ use vpcform_net::vpc::{AggregationInterval, FlowLog, FlowLogDestination, Ipv6Blo
 vpcform_net::topology! { stack Net { vpc Main } }
 
 /// The optional properties as a config file gives them.
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct Config {
     ipv6: Option<Ipv6Block>,
     ipv6_index: Option<u8>,
@@ -27,6 +27,8 @@ struct Config {
     access_logs: Option<AccessLogs>,
     ephemeral_ports: Option<(u16, u16)>,
     external: Option<bool>,
+    private_dns: Option<bool>,
+    egress: Option<Vec<Rule<Main>>>,
 }
 
 fn full() -> Config {
@@ -48,12 +50,16 @@ fn full() -> Config {
         access_logs: Some(AccessLogs::s3("central-logs")),
         ephemeral_ports: Some((32_768, 60_999)),
         external: Some(false),
+        private_dns: Some(false),
+        egress: Some(vec![Rule::new(
+            Port::tcp(443),
+            Peer::prefix_list("pl-63a5400a"),
+        )]),
     }
 }
 
 /// The app the config describes, every optional property through its `*_opt` setter.
-fn with_opt(config: &Config) -> App {
-    let c = config.clone();
+fn with_opt(c: Config) -> App {
     let mut stack = Stack::<Net>::new("Net");
     let vpc = stack.add(
         "Main",
@@ -91,6 +97,7 @@ fn with_opt(config: &Config) -> App {
         SecurityGroup::builder()
             .vpc(&vpc)
             .description_opt(c.description.clone())
+            .egress_opt(c.egress)
             .build(),
     );
     stack.add(
@@ -112,6 +119,7 @@ fn with_opt(config: &Config) -> App {
             .subnets([&a, &b])
             .security_groups([&sg])
             .ip_address_type_opt(c.endpoint_ip)
+            .private_dns_opt(c.private_dns)
             .service_region_opt(None)
             .build(),
     );
@@ -201,6 +209,7 @@ fn with_setters(c: Config) -> App {
         SecurityGroup::builder()
             .vpc(&vpc)
             .description(description.clone())
+            .egress(c.egress.expect("the full config gives egress"))
             .build(),
     );
     stack.add(
@@ -222,6 +231,7 @@ fn with_setters(c: Config) -> App {
             .subnets([&a, &b])
             .security_groups([&sg])
             .ip_address_type(c.endpoint_ip.expect("the full config gives endpoint_ip"))
+            .private_dns(c.private_dns.expect("the full config gives private_dns"))
             .build(),
     );
     stack.add(
@@ -358,19 +368,20 @@ fn synthesized(app: &App) -> (serde_json::Value, Vec<String>) {
 
 #[test]
 fn opt_setters_given_some_are_the_plain_setters() {
-    let given = synthesized(&with_opt(&full()));
+    let given = synthesized(&with_opt(full()));
     assert_eq!(given, synthesized(&with_setters(full())));
     // The properties reach the template: the comparison is not of two empty stacks.
     let r = &given.0["Resources"];
     assert_eq!(r["Tgw"]["Properties"]["AmazonSideAsn"], 64_512);
     assert_eq!(r["Sg"]["Properties"]["GroupDescription"], "from the config");
     assert_eq!(r["Sts"]["Properties"]["IpAddressType"], "dualstack");
+    assert_eq!(r["Sts"]["Properties"]["PrivateDnsEnabled"], false);
 }
 
 #[test]
 fn opt_setters_given_none_leave_the_property_out() {
-    let none = synthesized(&with_opt(&Config::default()));
+    let none = synthesized(&with_opt(Config::default()));
     assert_eq!(none, synthesized(&without(Config::default())));
-    assert_ne!(none.0, synthesized(&with_opt(&full())).0);
+    assert_ne!(none.0, synthesized(&with_opt(full())).0);
     assert!(none.0["Resources"]["Tgw"]["Properties"]["AmazonSideAsn"].is_null());
 }

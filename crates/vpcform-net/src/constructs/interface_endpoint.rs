@@ -311,7 +311,17 @@ pub struct InterfaceEndpoint<V: VpcMarker, T> {
     /// [`PrivateDnsServiceName`]; off for S3 (see [`S3`](crate::services::S3)). Only services
     /// that can have private DNS ([`PrivateDnsCapable`]) accept this setter: DynamoDB and
     /// endpoint services without a private DNS name do not compile.
-    #[builder(default, setter(fn transform(enabled: bool) -> Option<bool> where T: PrivateDnsCapable { Some(enabled) }))]
+    // Mutators rather than a setter: a transform setter has no `_opt` fallback.
+    #[builder(via_mutators(init = None), mutators(
+        /// `PrivateDnsEnabled`, for services that can have private DNS.
+        pub fn private_dns(&mut self, enabled: bool) where T: PrivateDnsCapable {
+            self.private_dns = Some(enabled);
+        }
+        /// As `private_dns`, given or not (from a config): `None` keeps the default.
+        pub fn private_dns_opt(&mut self, enabled: Option<bool>) where T: PrivateDnsCapable {
+            self.private_dns = enabled;
+        }
+    ))]
     private_dns: Option<bool>,
     /// `ServiceRegion`: the endpoint service's region, for cross-region PrivateLink. Default:
     /// the endpoint's own region.
