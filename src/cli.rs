@@ -6,6 +6,25 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 /// The command line of a vpcform program.
+///
+/// [`AppExt::run`](crate::AppExt::run) parses it alone. A program with flags of its own
+/// flattens it into its own parser (`#[command(flatten)]`) and hands it to
+/// [`AppExt::run_cli`](crate::AppExt::run_cli): its flags go before the verb, vpcform's verbs
+/// and flags are unchanged.
+///
+/// ```
+/// use clap::Parser;
+/// #[derive(Parser)]
+/// struct Program {
+///     #[arg(long, value_name = "FILE")]
+///     config: std::path::PathBuf,
+///     #[command(flatten)]
+///     vpcform: vpcform::Cli,
+/// }
+/// let program = Program::try_parse_from(["prog", "--config", "spokes.json", "deploy", "--yes"])?;
+/// assert!(matches!(program.vpcform.command, Some(vpcform::Command::Deploy { yes: true, .. })));
+/// # Ok::<(), clap::Error>(())
+/// ```
 #[derive(Debug, Parser)]
 #[command(about = "Synthesize, diff, deploy and destroy this vpcform app's stacks")]
 pub struct Cli {

@@ -47,3 +47,6 @@ pub mod assembly {}
 
 #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/quotas.md"))]
 pub mod quotas {}
+
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/config-driven.md"))]
+pub mod config_driven {}

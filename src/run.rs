@@ -40,6 +40,43 @@ pub trait AppExt {
     where
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone;
+
+    /// As [`AppExt::run`], with the command line already parsed: for a program with flags of
+    /// its own, which flattens [`Cli`] into its own clap parser, reads its flags (say, the
+    /// config file its stacks are built from) and hands vpcform's part here. Every verb, flag
+    /// and exit code is the same as with [`AppExt::run`]; clap's `parse` exits with 2 on a
+    /// malformed command line, as `run` does.
+    ///
+    /// ```
+    /// use clap::Parser;
+    /// use vpcform::prelude::*;
+    ///
+    /// /// The platform team's network, from its spokes' config.
+    /// #[derive(Parser)]
+    /// struct Program {
+    ///     /// The spokes, as JSON.
+    ///     #[arg(long, value_name = "FILE")]
+    ///     config: Option<std::path::PathBuf>,
+    ///     #[command(flatten)]
+    ///     vpcform: vpcform::Cli,
+    /// }
+    ///
+    /// vpcform::topology! { stack Network { vpc Main } }
+    ///
+    /// let out = std::env::temp_dir().join("vpcform-doc-run-cli");
+    /// // In `main`: `let program = Program::parse();`
+    /// let program = Program::parse_from([
+    ///     "network", "--config", "spokes.json", "synth", "--out", out.to_str().unwrap(),
+    /// ]);
+    /// assert_eq!(program.config.as_deref(), Some(std::path::Path::new("spokes.json")));
+    /// let mut network = Stack::<Network>::new("Network");
+    /// network.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// let mut app = App::new("network");
+    /// app.add_stack(network);
+    /// assert_eq!(app.run_cli(program.vpcform), std::process::ExitCode::SUCCESS);
+    /// assert!(out.join("manifest.json").exists());
+    /// ```
+    fn run_cli(self, cli: Cli) -> ExitCode;
 }
 
 impl AppExt for App {
@@ -59,6 +96,14 @@ impl AppExt for App {
         T: Into<std::ffi::OsString> + Clone,
     {
         execute(self, args, &mut Kept::default())
+    }
+
+    fn run_cli(self, cli: Cli) -> ExitCode {
+        let mut keep = Kept::default();
+        let code = execute_cli(self, cli, &mut keep);
+        // As `run`: meant as `main`'s last call, the process frees the memory at once.
+        std::mem::forget(keep);
+        code
     }
 }
 
@@ -85,6 +130,11 @@ where
             };
         }
     };
+    execute_cli(app, cli, keep)
+}
+
+/// [`execute`] once the command line is parsed.
+fn execute_cli(app: App, cli: Cli, keep: &mut Kept) -> ExitCode {
     let app = keep.app.insert(app);
     if let Some(path) = &cli.prices {
         match Prices::from_file(path) {
@@ -283,6 +333,7 @@ mod tests {
 
     use super::{Cli, synth_printed};
     use crate::prelude::*;
+    use crate::{Command, FindingsFormat};
 
     crate::topology! { stack Net { vpc Main } }
 
@@ -435,5 +486,125 @@ mod tests {
             "VF0102"
         );
         let _ = std::fs::remove_file(&path);
+    }
+
+    /// A platform team's program: its own `--config FILE` beside vpcform's verbs and flags.
+    #[derive(Debug, Parser)]
+    #[command(name = "platform", about = "The platform team's network")]
+    struct Platform {
+        /// The spokes' config.
+        #[arg(long, value_name = "FILE")]
+        config: std::path::PathBuf,
+        #[command(flatten)]
+        vpcform: Cli,
+    }
+
+    /// The app a config file describes: `{"cidr": …}`.
+    fn from_config(path: &std::path::Path) -> App {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"));
+        let config: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let cidr = config["cidr"].as_str().unwrap_or("missing").to_string();
+        let mut stack = Stack::<Net>::new("Net");
+        stack.add("Main", Vpc::<Main>::builder().cidr(cidr).build());
+        let mut app = App::new("platform");
+        app.add_stack(stack);
+        app
+    }
+
+    #[test]
+    fn a_program_adds_its_own_flags_beside_the_verbs_and_runs_the_parsed_cli() {
+        let dir = std::env::temp_dir().join(format!("vpcform-own-flags-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let config = dir.join("spokes.json");
+        std::fs::write(&config, r#"{"cidr": "10.7.0.0/16"}"#).unwrap_or_else(|e| panic!("{e}"));
+        let (config_arg, out) = (config.to_str().unwrap_or("c"), dir.join("out"));
+        let out_arg = out.to_str().unwrap_or("out");
+
+        // synth: the program reads its flag, vpcform its own, and the config's block lands in
+        // the template.
+        let program = Platform::try_parse_from([
+            "platform", "--config", config_arg, "synth", "--out", out_arg,
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(program.config, config);
+        assert!(matches!(program.vpcform.command, Some(Command::Synth)));
+        let code = from_config(&program.config).run_cli(program.vpcform);
+        assert_eq!(code, std::process::ExitCode::SUCCESS);
+        let template = std::fs::read_to_string(out.join("Net.template.json"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(template.contains("10.7.0.0/16"), "{template}");
+
+        // A config whose block is wrong fails synthesis as `run` would: exit 1.
+        std::fs::write(&config, r#"{"cidr": "10.7.0.0/8"}"#).unwrap_or_else(|e| panic!("{e}"));
+        let program =
+            Platform::try_parse_from(["platform", "--config", config_arg, "--out", out_arg])
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert!(program.vpcform.command.is_none(), "synth when omitted");
+        let code = from_config(&program.config).run_cli(program.vpcform);
+        assert_eq!(code, std::process::ExitCode::FAILURE);
+
+        // diff and deploy, with their own flags, and vpcform's global flags after the verb.
+        let program = Platform::try_parse_from([
+            "platform", "--config", config_arg, "diff", "Net", "--format", "json",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            matches!(&program.vpcform.command, Some(Command::Diff { stacks }) if stacks == &["Net"])
+        );
+        assert_eq!(program.vpcform.format, FindingsFormat::Json);
+        let program = Platform::try_parse_from([
+            "platform",
+            "deploy",
+            "--yes",
+            "--concurrency",
+            "2",
+            "--config",
+            config_arg,
+        ]);
+        assert!(
+            program.is_err(),
+            "--config is the program's, before the verb"
+        );
+        let program = Platform::try_parse_from([
+            "platform",
+            "--config",
+            config_arg,
+            "deploy",
+            "--yes",
+            "--concurrency",
+            "2",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            program.vpcform.command,
+            Some(Command::Deploy {
+                yes: true,
+                concurrency: 2,
+                ..
+            })
+        ));
+        assert_eq!(program.vpcform.out, std::path::Path::new("vpcform.out"));
+
+        // The program's flag is required by the program, and `--help` shows both parts under
+        // the program's own name and description.
+        let missing = Platform::try_parse_from(["platform", "synth"]).map(|_| ());
+        assert_eq!(
+            missing.map_err(|e| e.kind()),
+            Err(clap::error::ErrorKind::MissingRequiredArgument)
+        );
+        let help = <Platform as clap::CommandFactory>::command()
+            .render_help()
+            .to_string();
+        for part in [
+            "The platform team's network",
+            "--config <FILE>",
+            "--out",
+            "deploy",
+            "destroy",
+        ] {
+            assert!(help.contains(part), "{part} missing from:\n{help}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -189,6 +189,86 @@ impl Ipv4Cidr {
         self.prefix == 0
     }
 
+    /// The subnets of length `prefix` that tile this block, in address order: how a program
+    /// carves a spoke's subnets from the block its config gives, rather than writing each one.
+    ///
+    /// Carving a /16 into one /24 per availability zone:
+    ///
+    /// ```
+    /// use vpcform_net::cidr;
+    /// let vpc = cidr!("10.0.0.0/16");
+    /// let zones = ["us-east-1a", "us-east-1b", "us-east-1c"];
+    /// let per_zone: Vec<_> = zones.iter().zip(vpc.subnets(24)?).collect();
+    /// assert_eq!(per_zone[2], (&"us-east-1c", cidr!("10.0.2.0/24")));
+    /// assert_eq!(vpc.subnets(24)?.count(), 256);
+    /// assert!(vpc.subnets(8).is_err()); // a /8 does not fit in a /16
+    /// # Ok::<(), vpcform_net::vpc::SubnetsError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`SubnetsError::Wider`] when `prefix` is shorter than this block's,
+    /// [`SubnetsError::Prefix`] when it is above 32.
+    pub const fn subnets(self, prefix: u8) -> Result<Subnets, SubnetsError> {
+        if let Err(e) = self.check_carve(prefix) {
+            return Err(e);
+        }
+        Ok(Subnets {
+            next: self.network as u64,
+            end: self.last() as u64 + 1,
+            prefix,
+        })
+    }
+
+    /// The `index`-th (from 0) subnet of length `prefix` of this block, as
+    /// [`subnets`](Ipv4Cidr::subnets) yields them: for a config that numbers its subnets.
+    ///
+    /// ```
+    /// use vpcform_net::cidr;
+    /// assert_eq!(cidr!("10.0.0.0/16").subnet(20, 3), Ok(cidr!("10.0.48.0/20")));
+    /// assert!(cidr!("10.0.0.0/16").subnet(20, 16).is_err()); // a /16 has sixteen /20s
+    /// // In `const` context too:
+    /// const APP: Result<vpcform_net::vpc::Ipv4Cidr, vpcform_net::vpc::SubnetsError> =
+    ///     cidr!("10.0.0.0/16").subnet(24, 1);
+    /// assert_eq!(APP, Ok(cidr!("10.0.1.0/24")));
+    /// ```
+    ///
+    /// # Errors
+    /// As [`subnets`](Ipv4Cidr::subnets), and [`SubnetsError::Index`] when the block has no
+    /// `index`-th subnet of that length.
+    pub const fn subnet(self, prefix: u8, index: u64) -> Result<Ipv4Cidr, SubnetsError> {
+        if let Err(e) = self.check_carve(prefix) {
+            return Err(e);
+        }
+        let count = 1u64 << (prefix - self.prefix) as u32;
+        if index >= count {
+            return Err(SubnetsError::Index {
+                block: self,
+                prefix,
+                index,
+                count,
+            });
+        }
+        Ok(Ipv4Cidr {
+            // Below `count`, the offset stays inside the block, so it fits in 32 bits.
+            network: self.network + (index << (32 - prefix as u32)) as u32,
+            prefix,
+        })
+    }
+
+    /// Whether this block has subnets of length `prefix`.
+    const fn check_carve(self, prefix: u8) -> Result<(), SubnetsError> {
+        if prefix > 32 {
+            Err(SubnetsError::Prefix { prefix })
+        } else if prefix < self.prefix {
+            Err(SubnetsError::Wider {
+                block: self,
+                prefix,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
     /// The first address, as a number (for sorting blocks).
     pub(crate) const fn first(self) -> u32 {
         self.network
@@ -199,6 +279,114 @@ impl Ipv4Cidr {
         self.network | !self.mask()
     }
 }
+
+/// Why a block has no such subnets: see [`Ipv4Cidr::subnets`] and [`Ipv4Cidr::subnet`].
+///
+/// ```
+/// use vpcform_net::{cidr, vpc::SubnetsError};
+/// let e = cidr!("10.0.0.0/16").subnets(8).err();
+/// assert_eq!(e, Some(SubnetsError::Wider { block: cidr!("10.0.0.0/16"), prefix: 8 }));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SubnetsError {
+    /// A prefix shorter than the block's: a /8 is not a subnet of a /16.
+    #[error("/{prefix} is wider than {block}: a subnet's prefix is at least the block's")]
+    Wider {
+        /// The block carved.
+        block: Ipv4Cidr,
+        /// The prefix asked for.
+        prefix: u8,
+    },
+    /// A prefix length above 32.
+    #[error("the prefix length /{prefix} is above 32")]
+    Prefix {
+        /// The prefix asked for.
+        prefix: u8,
+    },
+    /// An index past the last subnet of that length.
+    #[error("{block} has {count} subnets of /{prefix}: index {index} is past the last")]
+    Index {
+        /// The block carved.
+        block: Ipv4Cidr,
+        /// The prefix asked for.
+        prefix: u8,
+        /// The index asked for.
+        index: u64,
+        /// How many subnets of that length the block has.
+        count: u64,
+    },
+}
+
+/// The subnets of one length of a block, in address order: made by [`Ipv4Cidr::subnets`].
+///
+/// ```
+/// let mut quarters = vpcform_net::cidr!("10.0.0.0/24").subnets(26)?;
+/// assert_eq!(quarters.next(), Some(vpcform_net::cidr!("10.0.0.0/26")));
+/// assert_eq!(quarters.last(), Some(vpcform_net::cidr!("10.0.0.192/26")));
+/// # Ok::<(), vpcform_net::vpc::SubnetsError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subnets {
+    /// The next subnet's first address; `u64` so that the end of `255.255.255.255` is held.
+    next: u64,
+    /// One past the block's last address.
+    end: u64,
+    prefix: u8,
+}
+
+impl Subnets {
+    const fn step(&self) -> u64 {
+        1u64 << (32 - self.prefix as u32)
+    }
+
+    fn remaining(&self) -> u64 {
+        (self.end - self.next) / self.step()
+    }
+}
+
+impl Iterator for Subnets {
+    type Item = Ipv4Cidr;
+
+    fn next(&mut self) -> Option<Ipv4Cidr> {
+        self.nth(0)
+    }
+
+    fn nth(&mut self, n: usize) -> Option<Ipv4Cidr> {
+        let skip = u64::try_from(n).ok()?;
+        if skip >= self.remaining() {
+            self.next = self.end;
+            return None;
+        }
+        let first = self.next + skip * self.step();
+        self.next = first + self.step();
+        // Below `end`, which is at most 2^32: the address fits in 32 bits.
+        let network = u32::try_from(first).ok()?;
+        Some(Ipv4Cidr {
+            network,
+            prefix: self.prefix,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = usize::try_from(self.remaining()).ok();
+        (left.unwrap_or(usize::MAX), left)
+    }
+
+    fn count(self) -> usize {
+        usize::try_from(self.remaining()).unwrap_or(usize::MAX)
+    }
+
+    fn last(mut self) -> Option<Ipv4Cidr> {
+        let left = self.remaining();
+        if left == 0 {
+            return None;
+        }
+        self.next += (left - 1) * self.step();
+        self.nth(0)
+    }
+}
+
+impl std::iter::FusedIterator for Subnets {}
 
 /// Parses decimal digits from `b[i..]`; `None` if there are none or more than three.
 const fn parse_decimal(b: &[u8], mut i: usize) -> Option<(u32, usize)> {
@@ -330,6 +518,68 @@ mod tests {
         assert!(inside.overlaps(&wide));
         assert!(!wide.overlaps(&apart));
         assert!(!apart.overlaps(&inside));
+    }
+
+    #[test]
+    fn subnets_tile_the_block_in_order() {
+        let block = crate::cidr!("10.0.0.0/22");
+        let quarters: Vec<String> = block
+            .subnets(24)
+            .map(|s| s.map(|c| c.to_string()).collect())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            quarters,
+            ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"]
+        );
+        // The block itself, and every address of it.
+        assert_eq!(
+            block.subnets(22).map(|s| s.collect::<Vec<_>>()),
+            Ok(vec![block])
+        );
+        assert_eq!(block.subnets(32).map(|s| s.count()), Ok(1024));
+        for (index, subnet) in block.subnets(26).into_iter().flatten().enumerate() {
+            assert_eq!(block.subnet(26, index as u64), Ok(subnet));
+            assert!(block.contains(&subnet));
+        }
+        // The top of the address space does not overflow.
+        let top = crate::cidr!("255.255.255.0/24");
+        assert_eq!(
+            top.subnets(25).map(|s| s.last()),
+            Ok(Some(crate::cidr!("255.255.255.128/25")))
+        );
+        assert_eq!(top.subnet(32, 255), Ok(crate::cidr!("255.255.255.255/32")));
+        let all = crate::cidr!("0.0.0.0/0");
+        assert_eq!(all.subnets(1).map(|s| s.size_hint()), Ok((2, Some(2))));
+        assert_eq!(all.subnet(1, 1), Ok(crate::cidr!("128.0.0.0/1")));
+        let mut halves = all.subnets(1).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(halves.nth(1), Some(crate::cidr!("128.0.0.0/1")));
+        assert_eq!(halves.next(), None);
+        assert_eq!(halves.next(), None);
+    }
+
+    #[test]
+    fn subnets_refuse_what_the_block_cannot_hold() {
+        let block = crate::cidr!("10.0.0.0/16");
+        assert_eq!(
+            block.subnets(15),
+            Err(SubnetsError::Wider { block, prefix: 15 })
+        );
+        assert_eq!(block.subnets(33), Err(SubnetsError::Prefix { prefix: 33 }));
+        assert_eq!(
+            block.subnet(24, 256),
+            Err(SubnetsError::Index {
+                block,
+                prefix: 24,
+                index: 256,
+                count: 256
+            })
+        );
+        assert_eq!(block.subnet(24, 255), Ok(crate::cidr!("10.0.255.0/24")));
+        assert!(
+            SubnetsError::Wider { block, prefix: 8 }
+                .to_string()
+                .contains("10.0.0.0/16")
+        );
     }
 
     #[test]

@@ -587,6 +587,42 @@ pub enum SynthError {
         /// When the catalogue was retrieved.
         retrieved: &'static str,
     },
+    /// A gateway service named at run time ([`GatewayByName`](crate::services::GatewayByName))
+    /// that the catalogue does not list.
+    #[error(
+        "{construct}: {name:?} is not a gateway endpoint service in vpcform's catalogue \
+         (retrieved {retrieved}); the gateway services are {known}{}",
+        suggestion.map(|s| format!("; did you mean {s:?}?")).unwrap_or_default()
+    )]
+    UnknownGatewayService {
+        /// The gateway endpoint.
+        construct: String,
+        /// The name given.
+        name: String,
+        /// The gateway services' names.
+        known: String,
+        /// The closest gateway service's name.
+        suggestion: Option<&'static str>,
+        /// When the catalogue was retrieved.
+        retrieved: &'static str,
+    },
+    /// A service named for a gateway endpoint that has interface endpoints only (AWS offers
+    /// gateway endpoints for S3, DynamoDB and S3 Express One Zone alone:
+    /// <https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html>).
+    #[error(
+        "{construct}: {name:?} has no gateway endpoint; the gateway services are {known}{}",
+        suggestion.map(|s| format!("; did you mean {s:?}?")).unwrap_or_default()
+    )]
+    NoGatewayEndpoint {
+        /// The gateway endpoint.
+        construct: String,
+        /// The name given.
+        name: String,
+        /// The gateway services' names.
+        known: String,
+        /// The closest gateway service's name.
+        suggestion: Option<&'static str>,
+    },
     /// A DNS option the endpoint's service does not have.
     #[error("{construct}: {option} applies only to S3 interface endpoints, not to {service}")]
     DnsOptionNotForService {
@@ -1425,6 +1461,16 @@ impl SynthError {
             Self::UnknownAwsService { name, .. } => format!(
                 "use a `services::…` type, or `ByName::unlisted({name:?})` for a service newer \
                  than the catalogue"
+            ),
+            Self::UnknownGatewayService {
+                known, suggestion, ..
+            } => match suggestion {
+                Some(s) => format!("write {s:?}"),
+                None => format!("give one of {known}"),
+            },
+            Self::NoGatewayEndpoint { name, known, .. } => format!(
+                "reach {name:?} through an `InterfaceEndpoint` (`services::ByName::new({name:?})`), \
+                 or give one of {known}"
             ),
             Self::DnsOptionNotForService { option, .. } => format!("remove {option}"),
             Self::FlowNotInApp { .. } => "add its stack to the app".into(),

@@ -592,6 +592,8 @@ declare_codes! {
         EndpointPolicy => VF0205 [construct] "endpoint policy AWS refuses or that admits nothing", Aws(ENDPOINT_POLICY);
         EndpointPolicyUnsupported => VF0206 [construct] "endpoint policy on a service without policies", Aws(ENDPOINT_POLICY);
         UnknownAwsService => VF0207 [construct] "AWS service not in the catalogue", CATALOGUE;
+        UnknownGatewayService => VF0150 [construct] "gateway service name not in the catalogue", CATALOGUE;
+        NoGatewayEndpoint => VF0151 [construct] "gateway endpoint for a service without one", Aws(GATEWAY_ENDPOINTS);
         DnsOptionNotForService => VF0209 [construct] "S3-only DNS option on another service", Aws(DNS_OPTIONS);
         PrivateDnsConflict => VF0210 [construct] "private DNS for one service twice in a VPC", Aws(PRIVATE_DNS);
         PrivateDnsWithoutVpcDns => VF0211 [construct] "private DNS without the VPC's DNS attributes", Aws(PRIVATE_DNS);

@@ -100,7 +100,7 @@ pub(crate) use vpcform_assembly::StackSetSpec;
 /// }
 /// ```
 pub mod vpc {
-    pub use crate::cidr::{CidrBlock, CidrError, Ipv4Cidr};
+    pub use crate::cidr::{CidrBlock, CidrError, Ipv4Cidr, Subnets, SubnetsError};
     pub use crate::constructs::egress_only_internet_gateway::{
         EgressOnlyInternetGateway, EgressOnlyInternetGatewayRef,
     };

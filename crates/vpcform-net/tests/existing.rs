@@ -75,16 +75,16 @@ impl Default for Setup {
 /// (no endpoint).
 fn app(s: Setup) -> App {
     let mut stack = Stack::<Endpoints>::new("Endpoints");
-    let vpc = ExistingVpc::<Landing>::builder()
-        .id(s.vpc_id)
-        .cidr(cidr!("10.20.0.0/16"));
-    let vpc = match s.dns_support {
-        Some(on) => stack.add(
-            "LandingVpc",
-            vpc.dns_support(on).dns_hostnames(true).build(),
-        ),
-        None => stack.add("LandingVpc", vpc.build()),
-    };
+    // DNS attributes as a config gives them: known (with hostnames on) or not.
+    let vpc = stack.add(
+        "LandingVpc",
+        ExistingVpc::<Landing>::builder()
+            .id(s.vpc_id)
+            .cidr(cidr!("10.20.0.0/16"))
+            .dns_support_opt(s.dns_support)
+            .dns_hostnames_opt(s.dns_support.map(|_| true))
+            .build(),
+    );
     let a = stack.add(
         "PrivateA",
         ExistingSubnet::builder()

@@ -39,14 +39,15 @@ fn group(
     ingress: Vec<Rule<VpcA>>,
     egress: Option<Vec<Rule<VpcA>>>,
 ) -> SecurityGroupRef<VpcA> {
-    let builder = SecurityGroup::builder()
-        .vpc(vpc)
-        .description("quota test")
-        .ingress(ingress);
-    match egress {
-        Some(egress) => stack.add(id, builder.egress(egress).build()),
-        None => stack.add(id, builder.build()),
-    }
+    stack.add(
+        id,
+        SecurityGroup::builder()
+            .vpc(vpc)
+            .description("quota test")
+            .ingress(ingress)
+            .egress_opt(egress)
+            .build(),
+    )
 }
 
 /// `n` IPv4 rules on port 443, one per spoke block `10.{i+1}.0.0/16`.

@@ -555,6 +555,75 @@ fn a_misspelt_service_name_is_refused_with_a_suggestion() {
     }
 }
 
+/// A gateway service named at run time: the three gateway services synthesize as their types
+/// do; a misspelt name, or a service with interface endpoints only, is one error naming the
+/// endpoint, the name, the gateway services and the closest of them.
+#[test]
+fn gateway_services_by_name_are_checked_against_the_gateway_services() {
+    let gateway = |name: &str| {
+        let (mut stack, vpc) = consumer();
+        let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+        let routes = stack.add(
+            "Routes",
+            RouteTable::builder().vpc(&vpc).subnets([&a]).build(),
+        );
+        stack.add(
+            "Gateway",
+            GatewayEndpoint::builder()
+                .vpc(&vpc)
+                .service(services::GatewayByName::new(name))
+                .route_tables([&routes])
+                .build(),
+        );
+        stack
+    };
+    for name in ["s3", "dynamodb", "s3express"] {
+        let errors = synth_errors(vec![gateway(name)]);
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+    let known = "dynamodb, s3, s3express";
+    for (given, code, suggestion) in [
+        ("dynamo", Code::VF0150, Some("dynamodb")),
+        ("S3", Code::VF0150, Some("s3")),
+        (
+            "com.amazonaws.us-east-1.s3express",
+            Code::VF0150,
+            Some("s3express"),
+        ),
+        ("not-a-service", Code::VF0150, None),
+        ("sqs", Code::VF0151, None),
+    ] {
+        let e = the_error(gateway(given));
+        assert_eq!(coded(&e), (code, at("Consumer/Gateway")), "{given}: {e:?}");
+        let text = e.to_string();
+        assert!(text.contains(&format!("{given:?}")), "{text}");
+        assert!(text.contains(known), "{text}");
+        match suggestion {
+            Some(s) => assert!(text.contains(&format!("did you mean {s:?}?")), "{text}"),
+            None => assert!(!text.contains("did you mean"), "{text}"),
+        }
+    }
+    // A service with interface endpoints only: the fix is an interface endpoint.
+    let help = the_error(gateway("sqs")).help().unwrap_or_default();
+    assert!(help.contains("InterfaceEndpoint"), "{help}");
+    // The same endpoint with a gateway service's type synthesizes (the name is the only fault).
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let routes = stack.add(
+        "Routes",
+        RouteTable::builder().vpc(&vpc).subnets([&a]).build(),
+    );
+    stack.add(
+        "Gateway",
+        GatewayEndpoint::builder()
+            .vpc(&vpc)
+            .service(services::S3)
+            .route_tables([&routes])
+            .build(),
+    );
+    assert!(synth_errors(vec![stack]).is_empty());
+}
+
 /// A flow to a misspelt service is refused too, naming the flow.
 #[test]
 fn a_flow_to_a_misspelt_service_is_refused() {

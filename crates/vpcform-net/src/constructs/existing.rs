@@ -224,10 +224,10 @@ pub struct ExistingVpc<V: VpcMarker> {
     #[builder(setter(into))]
     cidr: CidrBlock,
     /// `enableDnsSupport`, as it is. Default: unknown.
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = dns_support_opt)))]
     dns_support: Option<bool>,
     /// `enableDnsHostnames`, as it is. Default: unknown.
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = dns_hostnames_opt)))]
     dns_hostnames: Option<bool>,
     #[builder(default, setter(skip))]
     _vpc: PhantomData<fn() -> V>,

@@ -61,12 +61,12 @@ pub struct FlowLog<V: VpcMarker> {
     traffic_type: TrafficType,
     /// `MaxAggregationInterval`: how long records are aggregated before publishing. Default:
     /// AWS's, 10 minutes.
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = max_aggregation_interval_opt)))]
     max_aggregation_interval: Option<AggregationInterval>,
     /// `LogFormat`: the record's fields, `${field}` separated by spaces (e.g.
     /// `"${version} ${srcaddr} ${dstaddr} ${pkt-srcaddr} ${action}"`). Default: AWS's default
     /// format.
-    #[builder(default, setter(strip_option, into))]
+    #[builder(default, setter(strip_option(fallback = log_format_opt), into))]
     log_format: Option<String>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,

@@ -16,7 +16,7 @@ use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render};
 use crate::model::{ConstructNode, Drawing, Pricing, Relations};
 use crate::policy::EndpointPolicy;
-use crate::services::{GatewayService, ServiceInfo, Support};
+use crate::services::{GatewayTarget, ServiceInfo, Support};
 use crate::stack::{Construct, StackDef};
 use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 
@@ -42,6 +42,9 @@ use crate::{InStack, StackMarker, SynthError, SynthWarning, VpcMarker};
 /// );
 /// ```
 ///
+/// A service named at run time, from a config, is a
+/// [`GatewayByName`](crate::services::GatewayByName), checked at synthesis.
+///
 /// Services without a gateway endpoint do not compile:
 ///
 /// ```compile_fail
@@ -58,10 +61,11 @@ pub struct GatewayEndpoint<V: VpcMarker, T> {
     #[builder(setter(into))]
     vpc: VpcRef<V>,
     /// The service: [`S3`](crate::services::S3), [`DynamoDb`](crate::services::DynamoDb) or
-    /// [`S3Express`](crate::services::S3Express).
+    /// [`S3Express`](crate::services::S3Express), or one named at run time,
+    /// [`GatewayByName`](crate::services::GatewayByName).
     /// Required.
     // The bound sits on this setter alone: a wrong service is one error, at `.service(..)`.
-    #[builder(setter(fn transform(service: T) -> ChosenGateway<T> where T: GatewayService { ChosenGateway::of(service) }))]
+    #[builder(setter(fn transform(service: T) -> ChosenGateway<T> where T: GatewayTarget { ChosenGateway::of(&service) }))]
     service: ChosenGateway<T>,
     /// The route tables that get the service's prefix-list route. Required, at least one: a
     /// gateway endpoint on no route table carries no traffic.
@@ -71,16 +75,16 @@ pub struct GatewayEndpoint<V: VpcMarker, T> {
     /// ([`EndpointPolicy`]) or IAM JSON (`serde_json::Value`); checked at synthesis. Its
     /// principal must be `"*"` (narrowed by conditions). Default: none, which AWS treats as
     /// full access to the service.
-    #[builder(default, setter(strip_option, into))]
+    #[builder(default, setter(strip_option(fallback = policy_opt), into))]
     policy: Option<EndpointPolicy>,
     /// `IpAddressType`: which of the service's prefix lists AWS routes — `dualstack` adds the
     /// IPv6 one (S3 since 2025-11; DynamoDB's gateway endpoints are IPv4 only). Every subnet of
     /// the route tables must then be dual-stack. Default: AWS's, `ipv4`.
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = ip_address_type_opt)))]
     ip_address_type: Option<IpAddressType>,
     /// `DnsOptions.DnsRecordIpType`. Default: AWS's, `service-defined` (the name decides:
     /// `s3.dualstack.<region>.amazonaws.com` answers A and AAAA).
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = dns_record_ip_type_opt)))]
     dns_record_ip_type: Option<DnsRecordIpType>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
@@ -94,23 +98,24 @@ handle! {
     GatewayEndpointRef exports crate::export::VpcEndpointId
 }
 
-/// The gateway service an endpoint was given, resolved when it was given.
+/// The gateway service an endpoint was given, resolved when it was given: its catalogue entry,
+/// or the name given when that is no gateway service's (an error at synthesis).
 #[doc(hidden)]
 pub struct ChosenGateway<T> {
-    info: &'static ServiceInfo,
+    info: Result<&'static ServiceInfo, String>,
     service: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<T: GatewayService> ChosenGateway<T> {
-    fn of(_: T) -> ChosenGateway<T> {
+impl<T: GatewayTarget> ChosenGateway<T> {
+    fn of(service: &T) -> ChosenGateway<T> {
         ChosenGateway {
-            info: T::INFO,
+            info: service.gateway_service(),
             service: std::marker::PhantomData,
         }
     }
 }
 
-// Only `.service(..)` can make a `ChosenGateway`, and it requires `T: GatewayService`.
+// Only `.service(..)` can make a `ChosenGateway`, and it requires `T: GatewayTarget`.
 impl<S: StackMarker, V: VpcMarker + InStack<S>, T> Construct<S> for GatewayEndpoint<V, T> {
     type Handle = GatewayEndpointRef<V>;
 
@@ -128,7 +133,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, T> Construct<S> for GatewayEndpo
             tags,
             id,
             vpc: vpc.handle,
-            service: service.info.name(),
+            service: service.info.as_ref().map_or("", |info| info.name()),
             info: service.info,
             route_tables: route_tables.into_iter().map(|t| t.handle).collect(),
             policy,
@@ -141,8 +146,10 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>, T> Construct<S> for GatewayEndpo
 pub(crate) struct GatewayEndpointNode {
     pub(crate) id: Arc<str>,
     pub(crate) vpc: Handle,
+    /// The service's name; empty when `info` is an error.
     pub(crate) service: &'static str,
-    info: &'static ServiceInfo,
+    /// The catalogue's entry, or the name given that is no gateway service's.
+    info: Result<&'static ServiceInfo, String>,
     pub(crate) route_tables: Vec<Handle>,
     policy: Option<EndpointPolicy>,
     pub(crate) ip_address_type: Option<IpAddressType>,
@@ -164,9 +171,9 @@ impl GatewayEndpointNode {
     /// takes `ipv4` or `service-defined` records; a service whose gateway endpoints are IPv4
     /// only takes `service-defined` only ("DynamoDB only supports the DNS record IP type of
     /// service-defined"); records other than service-defined need the VPC's DNS attributes.
-    fn check_ip_types(&self, check: &mut Check<'_>) {
+    fn check_ip_types(&self, check: &mut Check<'_>, info: &ServiceInfo) {
         let ip = self.ip_address_type.unwrap_or(IpAddressType::Ipv4);
-        let service_ipv6 = self.info.gateway_ipv6();
+        let service_ipv6 = info.gateway_ipv6();
         match ip {
             IpAddressType::Ipv4 => {}
             IpAddressType::Ipv6 => check.report(SynthError::Ipv6OnlyEndpoint {
@@ -316,10 +323,22 @@ impl ConstructNode for GatewayEndpointNode {
 
     fn check(&self, check: &mut Check<'_>) {
         check.handle(&self.id, "VpcId", &self.vpc, None);
-        self.check_ip_types(check);
-        if let Some(policy) = &self.policy {
-            check_policy(check, &self.id, policy, true, Some(self.info));
-        }
+        // The service's own rules (IP types, policy support, one route per table) need the
+        // service: without it, the name is the error to fix first.
+        let info = match &self.info {
+            Ok(info) => {
+                self.check_ip_types(check, info);
+                if let Some(policy) = &self.policy {
+                    check_policy(check, &self.id, policy, true, Some(info));
+                }
+                Some(*info)
+            }
+            Err(name) => {
+                let construct = check.path(&self.id);
+                check.report(crate::services::gateway_error(construct, name));
+                None
+            }
+        };
         check.non_empty(
             &self.id,
             "RouteTableIds",
@@ -328,6 +347,9 @@ impl ConstructNode for GatewayEndpointNode {
         );
         for table in &self.route_tables {
             check.handle(&self.id, "RouteTableIds", table, self.vpc.vpc);
+            if info.is_none() {
+                continue;
+            }
             // AWS: RouteAlreadyExists, one prefix-list route per service and table
             // (aws-facts §1 [13]).
             let claim = Claim::GatewayRoute {
@@ -357,7 +379,11 @@ impl ConstructNode for GatewayEndpointNode {
                 .property("VpcId", self.vpc.reference())
                 .property(
                     "ServiceName",
-                    self.info.service_name(ctx.stack.region.as_deref()),
+                    match &self.info {
+                        Ok(info) => info.service_name(ctx.stack.region.as_deref()),
+                        // Not rendered: the check reports the name (VF0150, VF0151).
+                        Err(name) => Value::sub(format!("com.amazonaws.${{AWS::Region}}.{name}")),
+                    },
                 )
                 .property("VpcEndpointType", "Gateway")
                 .property("RouteTableIds", Value::List(route_tables))

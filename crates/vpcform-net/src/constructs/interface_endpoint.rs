@@ -311,15 +311,25 @@ pub struct InterfaceEndpoint<V: VpcMarker, T> {
     /// [`PrivateDnsServiceName`]; off for S3 (see [`S3`](crate::services::S3)). Only services
     /// that can have private DNS ([`PrivateDnsCapable`]) accept this setter: DynamoDB and
     /// endpoint services without a private DNS name do not compile.
-    #[builder(default, setter(fn transform(enabled: bool) -> Option<bool> where T: PrivateDnsCapable { Some(enabled) }))]
+    // Mutators rather than a setter: a transform setter has no `_opt` fallback.
+    #[builder(via_mutators(init = None), mutators(
+        /// `PrivateDnsEnabled`, for services that can have private DNS.
+        pub fn private_dns(&mut self, enabled: bool) where T: PrivateDnsCapable {
+            self.private_dns = Some(enabled);
+        }
+        /// As `private_dns`, given or not (from a config): `None` keeps the default.
+        pub fn private_dns_opt(&mut self, enabled: Option<bool>) where T: PrivateDnsCapable {
+            self.private_dns = enabled;
+        }
+    ))]
     private_dns: Option<bool>,
     /// `ServiceRegion`: the endpoint service's region, for cross-region PrivateLink. Default:
     /// the endpoint's own region.
-    #[builder(default, setter(strip_option, into))]
+    #[builder(default, setter(strip_option(fallback = service_region_opt), into))]
     service_region: Option<String>,
     /// An endpoint policy: typed statements ([`EndpointPolicy`]) or IAM JSON
     /// (`serde_json::Value`), checked at synthesis. Default: none (AWS's full access).
-    #[builder(default, setter(strip_option, into))]
+    #[builder(default, setter(strip_option(fallback = policy_opt), into))]
     policy: Option<EndpointPolicy>,
     /// `DnsOptions`. Default: AWS's, except that an S3 endpoint with private DNS states
     /// `PrivateDnsOnlyForInboundResolverEndpoint` explicitly (see [`DnsOptions`]).
@@ -328,7 +338,7 @@ pub struct InterfaceEndpoint<V: VpcMarker, T> {
     /// `IpAddressType`: the addresses of the endpoint's network interfaces. `Dualstack` needs
     /// every subnet dual-stack and a service that accepts IPv6 (checked against the catalogue,
     /// or the endpoint service's `supports_ipv6`). Default: none written (AWS uses IPv4).
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = ip_address_type_opt)))]
     ip_address_type: Option<IpAddressType>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,

@@ -97,7 +97,7 @@ pub struct NetworkLoadBalancer<V: VpcMarker> {
     /// Access logs to an S3 bucket (`access_logs.s3.*` attributes). AWS writes them for TLS
     /// listeners only: with TCP listeners the log stays empty (synthesis warns), and the
     /// subnets' [`FlowLog`](crate::vpc::FlowLog)s are what record connections. Default: off.
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = access_logs_opt)))]
     access_logs: Option<AccessLogs>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,

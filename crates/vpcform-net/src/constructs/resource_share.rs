@@ -62,7 +62,7 @@ pub struct ResourceShare<S> {
     /// `AllowExternalPrincipals`: whether principals outside the organization may be
     /// associated. `false` has meaning only in an account of an organization. Default: AWS's,
     /// `true`.
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = allow_external_principals_opt)))]
     allow_external_principals: Option<bool>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,

@@ -371,14 +371,24 @@ pub struct SecurityGroup<V: VpcMarker> {
     vpc: VpcRef<V>,
     /// `GroupDescription` (cannot change without replacing the group). Default: the construct
     /// path, `Stack/Id` (its first 255 characters).
-    #[builder(default, setter(strip_option, into))]
+    #[builder(default, setter(strip_option(fallback = description_opt), into))]
     description: Option<String>,
     /// Inbound rules. Default: none, so nothing gets in.
     #[builder(default, setter(transform = |rules: impl IntoIterator<Item = Rule<V>>| rules.into_iter().collect()))]
     ingress: Vec<Rule<V>>,
     /// Outbound rules: when given, the only traffic allowed out (an empty list allows none).
     /// Default: AWS's own default rule, all traffic to anywhere.
-    #[builder(default, setter(transform = |rules: impl IntoIterator<Item = Rule<V>>| Some(rules.into_iter().collect())))]
+    // Mutators rather than a setter: a transform setter has no `_opt` fallback.
+    #[builder(via_mutators(init = None), mutators(
+        /// The outbound rules: the only traffic allowed out.
+        pub fn egress(&mut self, rules: impl IntoIterator<Item = Rule<V>>) {
+            self.egress = Some(rules.into_iter().collect());
+        }
+        /// As `egress`, given or not (from a config): `None` keeps AWS's default rule.
+        pub fn egress_opt(&mut self, rules: Option<Vec<Rule<V>>>) {
+            self.egress = rules;
+        }
+    ))]
     egress: Option<Vec<Rule<V>>>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,

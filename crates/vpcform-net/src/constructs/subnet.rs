@@ -142,7 +142,7 @@ pub struct Subnet<V: VpcMarker> {
     /// address (`AssignIpv6AddressOnCreation`). The VPC needs an
     /// [`Ipv6Block`](crate::vpc::Ipv6Block); no two subnets of a VPC take the same index. Default:
     /// none (IPv4 only).
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = ipv6_index_opt)))]
     ipv6_index: Option<u8>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,

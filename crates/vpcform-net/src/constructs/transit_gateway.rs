@@ -37,10 +37,10 @@ use crate::{Ipv4Cidr, StackMarker, SynthError};
 pub struct TransitGateway {
     /// `AmazonSideAsn`: the BGP ASN of the AWS side, 64512–65534 or 4200000000–4294967294.
     /// Default: AWS's, 64512.
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = amazon_side_asn_opt)))]
     amazon_side_asn: Option<u32>,
     /// `Description`. Default: none.
-    #[builder(default, setter(strip_option, into))]
+    #[builder(default, setter(strip_option(fallback = description_opt), into))]
     description: Option<String>,
     /// `DefaultRouteTableAssociation` and `DefaultRouteTablePropagation`: attachments are
     /// associated with the default route table and propagate their VPC's block into it, so

@@ -43,7 +43,7 @@ pub struct Vpc<V: VpcMarker> {
     enable_dns_hostnames: bool,
     /// An IPv6 block (`AWS::EC2::VPCCidrBlock`), for dual-stack subnets
     /// ([`Subnet::ipv6_index`](crate::vpc::Subnet)). Default: none (IPv4 only).
-    #[builder(default, setter(strip_option))]
+    #[builder(default, setter(strip_option(fallback = ipv6_opt)))]
     ipv6: Option<Ipv6Block>,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,

@@ -43,7 +43,18 @@ pub struct Workload<V: VpcMarker> {
     /// `(32768, 60999)`; Windows Server: `(49152, 65535)`): what network ACLs must allow back
     /// in. Default: 1024-65535, every client AWS lists ("Ephemeral ports", VPC User Guide),
     /// so a rule allowing less is a flow vpcform cannot call private.
-    #[builder(default, setter(transform = |from: u16, to: u16| Some((from, to))))]
+    // Mutators rather than a setter: a transform setter has no `_opt` fallback, and a config
+    // gives the range or not.
+    #[builder(via_mutators(init = None), mutators(
+        /// The ephemeral ports, inclusive: `.ephemeral_ports(32768, 60999)`.
+        pub fn ephemeral_ports(&mut self, from: u16, to: u16) {
+            self.ephemeral_ports = Some((from, to));
+        }
+        /// As `ephemeral_ports`, given or not (from a config): `None` keeps the default.
+        pub fn ephemeral_ports_opt(&mut self, ports: Option<(u16, u16)>) {
+            self.ephemeral_ports = ports;
+        }
+    ))]
     ephemeral_ports: Option<(u16, u16)>,
 }
 

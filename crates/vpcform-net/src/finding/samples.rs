@@ -128,6 +128,19 @@ fn addresses(code: &str) -> Option<Finding> {
             construct: s("Net/Sts"),
             forms: s("AZ ID, index"),
         }),
+        "VF0150" => error(E::UnknownGatewayService {
+            construct: s("Net/S3Gateway"),
+            name: s("s3x"),
+            known: s("dynamodb, s3, s3express"),
+            suggestion: Some("s3"),
+            retrieved: "2026-10-01",
+        }),
+        "VF0151" => error(E::NoGatewayEndpoint {
+            construct: s("Net/SqsGateway"),
+            name: s("sqs"),
+            known: s("dynamodb, s3, s3express"),
+            suggestion: None,
+        }),
         _ => None,
     }
 }

@@ -334,24 +334,63 @@ pub(crate) fn prefixes() -> impl Iterator<Item = &'static str> {
 /// service part of a full endpoint service name (`com.amazonaws.us-east-1.sqs`), or the name
 /// a few edits away.
 pub(crate) fn suggest(name: &str) -> Option<&'static str> {
+    suggest_among(name, |_| true)
+}
+
+/// As [`suggest`], among the services `keep` accepts only.
+fn suggest_among(name: &str, keep: impl Fn(&ServiceInfo) -> bool) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    if let Some(info) = lookup(&lower) {
+    let listed = |name: &str| lookup(name).filter(|info| keep(info));
+    if let Some(info) = listed(&lower) {
         return Some(info.name);
     }
     // A full name: try every dotted tail (`sqs`, then `ecr.api` for `…ecr.api`).
     let parts: Vec<&str> = lower.split('.').collect();
     for start in 1..parts.len() {
-        if let Some(info) = lookup(&parts[start..].join(".")) {
+        if let Some(info) = listed(&parts[start..].join(".")) {
             return Some(info.name);
         }
     }
     let limit = (lower.len() / 3).clamp(1, 3);
     catalogue::SERVICES
         .iter()
+        .filter(|s| keep(s))
         .map(|s| (strsim::damerau_levenshtein(&lower, s.name), s.name))
         .filter(|(distance, _)| *distance <= limit)
         .min()
         .map(|(_, name)| name)
+}
+
+/// The names of the services with gateway endpoints, as an error lists them: `dynamodb, s3,
+/// s3express`.
+pub(crate) fn gateway_names() -> String {
+    catalogue::SERVICES
+        .iter()
+        .filter(|s| s.gateway)
+        .map(|s| s.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a [`GatewayByName`] is not a gateway service: the error synthesis reports, naming the
+/// endpoint `construct`.
+pub(crate) fn gateway_error(construct: String, name: &str) -> crate::SynthError {
+    let suggestion = suggest_among(name, |s| s.gateway);
+    match lookup(name) {
+        Some(_) => crate::SynthError::NoGatewayEndpoint {
+            construct,
+            name: name.to_string(),
+            known: gateway_names(),
+            suggestion,
+        },
+        None => crate::SynthError::UnknownGatewayService {
+            construct,
+            name: name.to_string(),
+            known: gateway_names(),
+            suggestion,
+            retrieved: CATALOGUE_RETRIEVED,
+        },
+    }
 }
 
 /// An AWS service reachable from a VPC through an endpoint.
@@ -397,6 +436,104 @@ pub trait AwsService {
     note = "reach `{Self}` through an `InterfaceEndpoint` (AWS PrivateLink) instead"
 )]
 pub trait GatewayService: AwsService {}
+
+/// What a gateway endpoint's `.service(..)` takes: a [`GatewayService`] type, known to be one
+/// at compile time, or a [`GatewayByName`], checked at synthesis.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no gateway endpoint: only S3, DynamoDB and S3 Express do",
+    label = "not S3, DynamoDB or S3 Express",
+    note = "reach `{Self}` through an `InterfaceEndpoint` (AWS PrivateLink) instead"
+)]
+pub trait GatewayTarget {
+    /// The catalogue's entry of the service, or the name given when the catalogue has no
+    /// gateway service by that name.
+    ///
+    /// ```
+    /// use vpcform_net::services::{self, GatewayTarget};
+    /// assert_eq!(services::S3.gateway_service().map(|s| s.name()), Ok("s3"));
+    /// assert_eq!(services::GatewayByName::new("sqs").gateway_service(), Err("sqs".to_string()));
+    /// ```
+    ///
+    /// # Errors
+    /// The name given, when it is not a gateway service's.
+    fn gateway_service(&self) -> Result<&'static ServiceInfo, String>;
+}
+
+impl<T: GatewayService> GatewayTarget for T {
+    fn gateway_service(&self) -> Result<&'static ServiceInfo, String> {
+        Ok(T::INFO)
+    }
+}
+
+/// A gateway service named at run time (from a configuration file, say): `s3`, `dynamodb` or
+/// `s3express`, for a [`GatewayEndpoint`](crate::endpoints::GatewayEndpoint)'s `.service(..)`.
+///
+/// The types [`S3`], [`DynamoDb`] and [`S3Express`] are checked by the compiler; a name is
+/// checked at synthesis: one the catalogue does not list, or a service without a gateway
+/// endpoint (`sqs`), is an error naming the endpoint, the name, the gateway services and the
+/// closest of them.
+///
+/// ```
+/// use vpcform_net::prelude::*;
+/// vpcform_net::topology! { stack S { vpc A } }
+/// let mut stack = Stack::<S>::new("S");
+/// let vpc = stack.add("A", Vpc::<A>::builder().cidr(cidr!("10.0.0.0/16")).build());
+/// let routes = stack.add("Routes", RouteTable::builder().vpc(&vpc).build());
+/// let config = ["s3", "dynamodb"]; // as a config file gives them
+/// for name in config {
+///     stack.add(
+///         &format!("{}Gateway", name.to_uppercase()),
+///         GatewayEndpoint::builder()
+///             .vpc(&vpc)
+///             .service(services::GatewayByName::new(name))
+///             .route_tables([&routes])
+///             .build(),
+///     );
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GatewayByName {
+    name: String,
+}
+
+impl GatewayByName {
+    /// A gateway service by its endpoint name (`s3`, `dynamodb`, `s3express`), checked at
+    /// synthesis.
+    ///
+    /// ```
+    /// let s3 = vpcform_net::services::GatewayByName::new("s3");
+    /// assert_eq!(s3.name(), "s3");
+    /// ```
+    pub fn new(name: impl Into<String>) -> GatewayByName {
+        GatewayByName { name: name.into() }
+    }
+
+    /// The name as given.
+    ///
+    /// ```
+    /// assert_eq!(vpcform_net::services::GatewayByName::new("dynamodb").name(), "dynamodb");
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The catalogue's entry, when the name is a gateway service's.
+    ///
+    /// ```
+    /// use vpcform_net::services::GatewayByName;
+    /// assert!(GatewayByName::new("s3express").info().is_some());
+    /// assert!(GatewayByName::new("sqs").info().is_none()); // an interface endpoint's only
+    /// ```
+    pub fn info(&self) -> Option<&'static ServiceInfo> {
+        lookup(&self.name).filter(|info| info.gateway)
+    }
+}
+
+impl GatewayTarget for GatewayByName {
+    fn gateway_service(&self) -> Result<&'static ServiceInfo, String> {
+        self.info().ok_or_else(|| self.name.clone())
+    }
+}
 
 /// An AWS service with interface endpoints (AWS PrivateLink).
 #[diagnostic::on_unimplemented(
@@ -707,6 +844,26 @@ mod tests {
         assert_eq!(lookup("s3"), Some(S3::INFO));
         assert_eq!(lookup("zzz"), None);
         assert_eq!(lookup(""), None);
+    }
+
+    #[test]
+    fn gateway_names_suggest_gateway_services_only() {
+        assert_eq!(gateway_names(), "dynamodb, s3, s3express");
+        let gateway = |name| suggest_among(name, |s| s.gateway);
+        assert_eq!(gateway("S3"), Some("s3"));
+        assert_eq!(gateway("dynamo"), Some("dynamodb"));
+        assert_eq!(gateway("s3-express"), Some("s3express"));
+        assert_eq!(
+            gateway("com.amazonaws.us-east-1.dynamodb"),
+            Some("dynamodb")
+        );
+        // `sqs` is in the catalogue, but not a gateway service; nor is one close to it.
+        assert_eq!(gateway("sqs"), None);
+        assert!(GatewayByName::new("s3").info().is_some());
+        assert!(
+            GatewayByName::new("S3").info().is_none(),
+            "names are exact, as ByName's"
+        );
     }
 
     #[test]
