@@ -53,6 +53,12 @@ pub struct TransitGateway {
     /// addresses. Default: on (AWS's default).
     #[builder(default = true)]
     dns_support: bool,
+    /// `AutoAcceptSharedAttachments`: attachments from other accounts the gateway is shared
+    /// with (AWS RAM) are accepted without the owner's step. Default: off (AWS's default), so
+    /// such an attachment stays `pendingAcceptance` until the gateway's owner accepts it
+    /// (`AcceptTransitGatewayVpcAttachment`), and the traffic report says so.
+    #[builder(default)]
+    auto_accept_shared_attachments: bool,
     /// Tags for the construct's resources, after the stack's ([`Stack::tag`](crate::Stack::tag)):
     /// a key given in both takes this value. Default: none beyond `Name` (the construct's path,
     /// `Stack/Id`) and the stack's.
@@ -76,6 +82,7 @@ impl<S: StackMarker> Construct<S> for TransitGateway {
             description: self.description,
             default_route_table: self.default_route_table,
             dns_support: self.dns_support,
+            auto_accept_shared_attachments: self.auto_accept_shared_attachments,
         })))
     }
 }
@@ -126,6 +133,7 @@ pub(crate) struct TransitGatewayNode {
     description: Option<String>,
     pub(crate) default_route_table: bool,
     dns_support: bool,
+    pub(crate) auto_accept_shared_attachments: bool,
     /// The construct's own tags (see `tags`).
     pub(crate) tags: crate::Tags,
 }
@@ -216,6 +224,11 @@ impl ConstructNode for TransitGatewayNode {
                 enable(self.default_route_table),
             )
             .property("DnsSupport", enable(self.dns_support))
+            // Written only when on: AWS's default is off, and templates stay as they were.
+            .property_opt(
+                "AutoAcceptSharedAttachments",
+                self.auto_accept_shared_attachments.then_some("enable"),
+            )
             .property("Tags", ctx.tags(&self.id, &self.tags));
         template.add_resource(&*self.id, resource)
     }

@@ -2,6 +2,7 @@
 //! endpoint, an interface endpoint, a NAT or internet gateway — or why they cannot arrive,
 //! found from the route tables, endpoints, security groups and load balancers of the app.
 
+mod acceptance;
 mod aws_service;
 mod cross_vpc;
 mod endpoint_service;
@@ -711,7 +712,7 @@ fn subnet_paths(
             sources_fix: std::cell::RefCell::new(None),
         };
         let ((mut path, via, hops), default_network_acls) =
-            context.through_network_acls(context.path());
+            context.through_network_acls(context.through_acceptance(context.path()));
         path.hops = hops.iter().map(|&h| model.path(h)).collect();
         typed.push(SubnetOutcome {
             subnet: subnet.key,
