@@ -55,6 +55,10 @@ pub struct Prices {
     /// Route 53 hosted zone, per zone-month (first 25). Default: the bundled us-east-1 price.
     #[serde(default = "us_east_1_hosted_zone_per_month")]
     pub hosted_zone_per_month: f64,
+    /// Data transfer to another region, per GB sent (what a transit gateway peering between
+    /// regions carries). Default: the bundled us-east-1 price.
+    #[serde(default = "us_east_1_inter_region_per_gb")]
+    pub inter_region_per_gb: f64,
 }
 
 // Prices added after the file format: a file of the earlier shape gets these (us-east-1,
@@ -67,6 +71,9 @@ fn us_east_1_transit_gateway_per_gb() -> f64 {
 }
 fn us_east_1_hosted_zone_per_month() -> f64 {
     0.50
+}
+fn us_east_1_inter_region_per_gb() -> f64 {
+    0.02
 }
 
 const US_EAST_1: &str = include_str!("../prices/us-east-1.json");
@@ -127,6 +134,7 @@ impl Prices {
             ),
             ("transit_gateway_per_gb", prices.transit_gateway_per_gb),
             ("hosted_zone_per_month", prices.hosted_zone_per_month),
+            ("inter_region_per_gb", prices.inter_region_per_gb),
         ] {
             if !(value.is_finite() && value >= 0.0) {
                 return Err(PricesError::Invalid {
@@ -355,6 +363,24 @@ fn peering_gb(model: &Model<'_>, outcomes: &[FlowOutcome], peering: NodeKey) -> 
     (gb + 0.0, crossing + 0.0)
 }
 
+/// GB a month over a transit gateway peering, both ways: each flow's requests and responses
+/// shared evenly among its workload's subnets, for the subnets whose path crosses it.
+fn peering_transfer_gb(outcomes: &[FlowOutcome], peering: NodeKey) -> f64 {
+    outcomes
+        .iter()
+        .map(|flow| {
+            let share = flow.total_gb() / flow.subnets.len().max(1) as f64;
+            flow.subnets
+                .iter()
+                .filter(|s| s.path != PathKind::Unreachable && s.hops.contains(&peering))
+                .count() as f64
+                * share
+        })
+        // A float sum starts at -0: `+ 0.0` keeps "-0 GB" out of the report.
+        .sum::<f64>()
+        + 0.0
+}
+
 /// Whether every subnet of the flow reaches its destination through an interface endpoint
 /// (accepted or pending acceptance).
 fn private_link(flow: &FlowOutcome) -> bool {
@@ -572,6 +598,42 @@ fn item(
                 ),
                 hours * prices.transit_gateway_attachment_per_hour
                     + (requests + responses) * prices.transit_gateway_per_gb,
+            ))
+        }
+        // "There is a Transit Gateway attachment-hour charge for peering attachments … There
+        // are no data processing charges for data sent from a peering attachment to a Transit
+        // Gateway. Data transfer charges for intra-region and inter-region traffic still
+        // apply" (AWS networking blog, "AWS Transit Gateway now supports Intra-Region
+        // Peering", updated 2024-09-09): the processing is billed on the VPC attachments the
+        // flows enter from (`attachment_gb`), the transfer here, each direction once, by the
+        // side that sends it.
+        Pricing::TransitGatewayPeering => {
+            let gb = peering_transfer_gb(outcomes, key);
+            let crosses = model
+                .get_key::<crate::constructs::transit_gateway_peering::TransitGatewayPeeringNode>(
+                    key,
+                )
+                .and_then(|p| p.crosses_regions(model, key));
+            let (label, transfer) = match crosses {
+                Some(true) => (
+                    format!("{gb} GB between regions x ${}", prices.inter_region_per_gb),
+                    gb * prices.inter_region_per_gb,
+                ),
+                Some(false) => (
+                    format!("{gb} GB within the region (transfer not priced)"),
+                    0.0,
+                ),
+                None => (
+                    format!("{gb} GB (regions unknown: transfer not priced)"),
+                    0.0,
+                ),
+            };
+            Some((
+                format!(
+                    "transit gateway peering: {hours} h x ${}, no data processing; {label}",
+                    prices.transit_gateway_attachment_per_hour
+                ),
+                hours * prices.transit_gateway_attachment_per_hour + transfer,
             ))
         }
         // Charged but not in the bundled prices: left out, and said so in the notes.

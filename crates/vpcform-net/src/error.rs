@@ -356,6 +356,57 @@ pub enum SynthError {
         /// The earlier peering connection.
         other: String,
     },
+    // Issue 25: transit gateway peering.
+    /// A transit gateway peering attachment whose peer is its own transit gateway.
+    #[error(
+        "{construct}: transit gateway {transit_gateway} is peered with itself; a peering attachment connects two transit gateways"
+    )]
+    TransitGatewayPeeredWithItself {
+        /// The peering attachment.
+        construct: String,
+        /// The transit gateway named on both sides.
+        transit_gateway: String,
+    },
+    /// A second peering attachment between the same two transit gateways.
+    #[error(
+        "{construct}: transit gateways {transit_gateway} and {peer} are already peered by {other}; two transit gateways have one peering attachment (AWS quota, not adjustable)"
+    )]
+    DuplicateTransitGatewayPeering {
+        /// The later peering attachment.
+        construct: String,
+        /// Its requester.
+        transit_gateway: String,
+        /// Its accepter.
+        peer: String,
+        /// The earlier peering attachment.
+        other: String,
+    },
+    /// A transit gateway route or association naming a peering attachment of its own stack:
+    /// the attachment is `pendingAcceptance` when CloudFormation creates the route.
+    #[error(
+        "{construct}: the {what} names peering attachment {peering} of the same stack, which is pendingAcceptance until its accepter accepts it, so CloudFormation fails to create the {what}"
+    )]
+    PeeringNotYetAccepted {
+        /// The route or association.
+        construct: String,
+        /// The peering attachment.
+        peering: String,
+        /// `route 10.1.0.0/16` or `association`.
+        what: String,
+    },
+    /// A route or association in the accepter's route table naming the peering by the
+    /// requester's attachment ID.
+    #[error(
+        "{construct}: the route table is transit gateway {transit_gateway}'s, the accepter of {peering}, and the peering's imported ID is the requester's attachment; AWS gives the accepter an attachment ID of its own (AccepterTransitGatewayAttachmentId), which CloudFormation does not return"
+    )]
+    PeeringAccepterIdNeeded {
+        /// The route or association.
+        construct: String,
+        /// The peering attachment.
+        peering: String,
+        /// The accepter transit gateway.
+        transit_gateway: String,
+    },
     /// A second flow log of one resource with the same traffic type and destination.
     #[error(
         "{construct}: {resource} already has flow log {other} of {traffic_type} traffic to {destination}; AWS takes one flow log per resource, traffic type and destination (AWS: FlowLogAlreadyExists)"
@@ -1406,6 +1457,18 @@ impl SynthError {
             Self::DuplicatePeering { other, .. } => {
                 format!("remove this peering connection; route over {other}")
             }
+            Self::TransitGatewayPeeredWithItself { .. } => {
+                "give the peering another transit gateway as its peer".into()
+            }
+            Self::DuplicateTransitGatewayPeering { other, .. } => {
+                format!("remove this peering attachment; route over {other}")
+            }
+            Self::PeeringNotYetAccepted { peering, .. } => format!(
+                "move it to a stack that imports {peering}'s ID (export it from its stack) and is deployed after the peering is accepted"
+            ),
+            Self::PeeringAccepterIdNeeded { peering, .. } => format!(
+                "once {peering} is accepted, target PeeringAccepterAttachment::new(&{peering}'s export, \"<AccepterTransitGatewayAttachmentId>\") (aws ec2 describe-transit-gateway-peering-attachments shows it)"
+            ),
             Self::DuplicateFlowLog { other, .. } => format!(
                 "remove this flow log, or give it another traffic type or destination than {other}"
             ),

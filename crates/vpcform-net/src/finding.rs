@@ -548,6 +548,10 @@ const AUTHORIZE_INGRESS: &str =
 const PEERING_LIMITATIONS: &str = "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations";
 const FLOW_LOGS: &str =
     "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html";
+// Issue 25: transit gateway peering.
+const TGW_PEERING: &str = "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-peering.html";
+const TGW_QUOTAS: &str = "https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html";
+const TGW_PEERING_ATTACHMENT: &str = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TransitGatewayPeeringAttachment.html";
 const PORTS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html";
 
 use RuleSource::{Aws, Vpcform};
@@ -665,6 +669,11 @@ declare_codes! {
         TargetGroupOfTwoLoadBalancers => VF0420 [construct] "target group behind two load balancers", Aws(CREATE_LISTENER);
         DuplicatePermission => VF0421 [construct] "same security group permission twice", Aws(AUTHORIZE_INGRESS);
         DuplicatePeering => VF0630 [construct] "two peering connections between two VPCs", Aws(PEERING_LIMITATIONS);
+        // Issue 25: transit gateway peering.
+        TransitGatewayPeeredWithItself => VF0640 [construct] "transit gateway peered with itself", Aws(TGW_PEERING);
+        DuplicateTransitGatewayPeering => VF0641 [construct] "two peering attachments between two transit gateways", Aws(TGW_QUOTAS);
+        PeeringNotYetAccepted => VF0642 [construct] "route or association to a peering attachment of the same stack", Aws(TGW_PEERING);
+        PeeringAccepterIdNeeded => VF0643 [construct] "accepter's route or association naming the requester's attachment ID", Aws(TGW_PEERING_ATTACHMENT);
         DuplicateFlowLog => VF0820 [construct] "two flow logs of one resource, traffic type and destination", Aws(FLOW_LOGS);
         AclRuleNumberOutOfRange => VF0430 [construct] "network ACL rule number outside 1-32766", Aws(CREATE_NACL_ENTRY);
         AclRuleNumberTaken => VF0431 [construct] "two network ACL rules with one number", Aws(CREATE_NACL_ENTRY);

@@ -68,6 +68,8 @@ macro_rules! constructs {
             Workload(workload::WorkloadNode) "workload",
             Resource(resource::ResourceNode) "resource",
             ResourceShare(resource_share::ResourceShareNode) "resource share",
+            TransitGatewayPeering(transit_gateway_peering::TransitGatewayPeeringNode) "transit gateway peering attachment",
+            TransitGatewayRouteTableAssociation(transit_gateway_association::TransitGatewayRouteTableAssociationNode) "transit gateway route table association",
         }
     };
 }

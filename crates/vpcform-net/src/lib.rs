@@ -145,7 +145,8 @@ pub mod endpoints {
     pub use crate::policy::EndpointPolicy;
 }
 
-/// Transit gateways (attachments, route tables, routes) and VPC peering connections.
+/// Transit gateways (attachments, peering attachments, route tables, routes) and VPC peering
+/// connections.
 ///
 /// ```
 /// use vpcform_net::transit::TransitGatewayRef;
@@ -155,8 +156,15 @@ pub mod transit {
     pub use crate::constructs::transit_gateway::{
         IntoTransitGateway, SameStack, TransitGateway, TransitGatewayRef,
     };
+    pub use crate::constructs::transit_gateway_association::{
+        IntoPeeringAttachment, TransitGatewayRouteTableAssociation,
+    };
     pub use crate::constructs::transit_gateway_attachment::{
         TransitGatewayAttachment, TransitGatewayAttachmentRef,
+    };
+    pub use crate::constructs::transit_gateway_peering::{
+        ExternalTransitGateway, IntoPeerTransitGateway, PeeringAccepterAttachment,
+        TransitGatewayPeering, TransitGatewayPeeringRef,
     };
     pub use crate::constructs::transit_gateway_route::{
         Blackhole, IntoTransitGatewayRouteTarget, TransitGatewayRoute,

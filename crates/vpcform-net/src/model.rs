@@ -19,6 +19,7 @@ use crate::constructs::route::RouteNode;
 use crate::constructs::route_table::RouteTableNode;
 use crate::constructs::service_network_association::ServiceNetworkResourceAssociationNode;
 use crate::constructs::subnet::Az;
+use crate::constructs::transit_gateway_association::TransitGatewayRouteTableAssociationNode;
 use crate::constructs::transit_gateway_attachment::TransitGatewayAttachmentNode;
 use crate::constructs::transit_gateway_route::TransitGatewayRouteNode;
 use crate::constructs::vpc::VpcNode;
@@ -82,6 +83,8 @@ pub(crate) enum Pricing {
     VpcPeering,
     /// Per hour and per GB processed.
     TransitGatewayAttachment,
+    /// Per hour, and per GB between regions (no processing for what it delivers).
+    TransitGatewayPeering,
     /// Per month (queries not included).
     PrivateHostedZone,
 }
@@ -157,6 +160,15 @@ pub(crate) struct Relations {
     pub(crate) associations_of: HashMap<NodeKey, Vec<NodeKey>>,
     /// Construct → the principals a RAM resource share of the app shares it with.
     pub(crate) shared_with: HashMap<NodeKey, Vec<String>>,
+    // Issue 25.
+    /// Transit gateway → its peering attachments, as requester or accepter.
+    pub(crate) peerings_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// (peering attachment, transit gateway) → the route table of that transit gateway the
+    /// peering is associated with on its side.
+    pub(crate) peering_association: HashMap<(NodeKey, NodeKey), NodeKey>,
+    /// The route table associations of peering attachments, resolved into
+    /// `peering_association` once every table is known.
+    pub(crate) table_associations: Vec<NodeKey>,
 }
 
 /// Whether two constructs' accounts (or regions) are the same: each is its stack's, pinned or
@@ -293,7 +305,7 @@ pub(crate) trait Variant: Sized + 'static {
 /// Where a transit gateway route table sends traffic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TransitGatewayHop {
-    /// To this attachment's VPC.
+    /// To this attachment: a VPC attachment's VPC, or over a peering attachment.
     Attachment(NodeKey),
     /// Dropped.
     Blackhole,
@@ -351,6 +363,28 @@ impl<'a> Model<'a> {
             attached_blocks.insert(tgw, blocks);
         }
         model.attached_blocks = attached_blocks;
+        // Each peering association's side: its table's transit gateway (the first claims it;
+        // a second is refused at check).
+        let associations = std::mem::take(&mut model.relations.table_associations);
+        for key in associations {
+            let Some(node) = model.get_key::<TransitGatewayRouteTableAssociationNode>(key) else {
+                continue;
+            };
+            let (Some(peering), Some(table)) = (node.attachment.key(), node.route_table.key())
+            else {
+                continue;
+            };
+            if let Some(tgw) = model
+                .get_key::<crate::constructs::transit_gateway_route_table::TransitGatewayRouteTableNode>(table)
+                .and_then(|t| t.transit_gateway_key())
+            {
+                model
+                    .relations
+                    .peering_association
+                    .entry((peering, tgw))
+                    .or_insert(table);
+            }
+        }
         model
     }
 
@@ -444,8 +478,8 @@ impl<'a> Model<'a> {
             .filter_map(|r| {
                 let destination = r.destination.parsed().ok()?;
                 let hop = match &r.target {
-                    TransitGatewayRouteTargetDef::Attachment(a) => {
-                        TransitGatewayHop::Attachment(a.key)
+                    TransitGatewayRouteTargetDef::Attachment { attachment, .. } => {
+                        TransitGatewayHop::Attachment(attachment.key()?)
                     }
                     TransitGatewayRouteTargetDef::Blackhole => TransitGatewayHop::Blackhole,
                 };
@@ -578,6 +612,26 @@ impl<'a> Model<'a> {
             .filter_map(move |&key| self.get_key::<N>(key).map(|n| (key, n)))
     }
 
+    /// A transit gateway's peering attachments, as requester or accepter, of every stack.
+    pub(crate) fn peerings_of(&self, transit_gateway: NodeKey) -> &[NodeKey] {
+        self.relations
+            .peerings_of
+            .get(&transit_gateway)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The route table of `transit_gateway` a peering attachment is associated with there.
+    pub(crate) fn peering_association(
+        &self,
+        peering: NodeKey,
+        transit_gateway: NodeKey,
+    ) -> Option<NodeKey> {
+        self.relations
+            .peering_association
+            .get(&(peering, transit_gateway))
+            .copied()
+    }
+
     /// How many attachments a transit gateway has, of every stack (quota checks).
     pub(crate) fn attachment_count(&self, transit_gateway: NodeKey) -> usize {
         self.relations
@@ -682,6 +736,22 @@ pub(crate) enum Claim {
     ExternalPeering {
         vpc: NodeKey,
         peer: (String, Option<String>, Option<String>),
+    },
+    // Issue 25.
+    /// The peering attachment between two transit gateways of the app, the smaller key first.
+    TransitGatewayPeering {
+        transit_gateways: (NodeKey, NodeKey),
+    },
+    /// The peering attachment between a transit gateway of the app and one outside it: its
+    /// ID, account and region.
+    ExternalTransitGatewayPeering {
+        transit_gateway: NodeKey,
+        peer: (String, String, String),
+    },
+    /// A peering attachment's association on one side (its transit gateway).
+    PeeringAssociation {
+        peering: NodeKey,
+        transit_gateway: NodeKey,
     },
     /// A flow log of a resource by traffic type and destination (`LogDestination` as written).
     FlowLog {

@@ -107,6 +107,14 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
                         Quota::RoutesPerTransitGateway,
                     )
                 })
+                .or_else(|| {
+                    // A peering attachment counts on both its transit gateways.
+                    over(
+                        model.peerings_of(key).len(),
+                        "peering attachments",
+                        Quota::PeeringAttachmentsPerTransitGateway,
+                    )
+                })
             } else if GatewayEndpointNode::of(node).is_some() {
                 let count = gateway_endpoints
                     .entry((stack.account.as_deref(), stack.region.as_deref()))

@@ -40,6 +40,8 @@ pub enum Quota {
     RulesPerNetworkAcl,
     /// Network ACLs per VPC.
     NetworkAclsPerVpc,
+    /// Transit gateway peering attachments per transit gateway.
+    PeeringAttachmentsPerTransitGateway,
 }
 
 /// How vpcform stands to a row: what it checks at synth, or why it need not.
@@ -295,6 +297,22 @@ pub const QUOTAS: &[QuotaRow] = &[
         confirmed: VPC_PAGE_SOURCE,
         checked: Checked::AtSynth,
     },
+    // Issue 25.
+    QuotaRow {
+        quota: Quota::PeeringAttachmentsPerTransitGateway,
+        name: "Number of transit gateway peering attachments per transit gateway",
+        code: None,
+        default: 50,
+        counting: "the peering attachments the transit gateway requests or accepts, of every \
+                   stack",
+        setter: "peering_attachments_per_transit_gateway",
+        split: "peer through a hub transit gateway per region instead of a full mesh",
+        source: TGW_QUOTAS,
+        confirmed: "50: the transit gateway quotas page's source \
+                    (awsdocs/aws-transit-gateway-guide, transit-gateway-quotas.md), which gives \
+                    no code; adjustable per a transcription of the current page: unconfirmed",
+        checked: Checked::AtSynth,
+    },
 ];
 
 /// AWS's product limit on two quotas: rules per security group × groups per interface.
@@ -430,6 +448,12 @@ setters! {
     /// let q = vpcform_net::quotas::Quotas::default().network_acls_per_vpc(300);
     /// ```
     network_acls_per_vpc => NetworkAclsPerVpc;
+    /// Transit gateway peering attachments per transit gateway (default 50).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().peering_attachments_per_transit_gateway(100);
+    /// ```
+    peering_attachments_per_transit_gateway => PeeringAttachmentsPerTransitGateway;
 }
 
 impl Quotas {
@@ -477,7 +501,8 @@ mod tests {
         seen.sort();
         seen.dedup();
         assert_eq!(seen.len(), QUOTAS.len());
-        assert_eq!(QUOTAS.len(), 14);
+        // Issue 25 added peering attachments per transit gateway.
+        assert_eq!(QUOTAS.len(), 15);
         assert!(
             QUOTAS
                 .iter()

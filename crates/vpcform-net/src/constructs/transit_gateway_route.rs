@@ -4,15 +4,20 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use typed_builder::TypedBuilder;
-use vpcform_cfn::{Resource, Template, TemplateError, Value};
+use vpcform_cfn::{Resource, Template, TemplateError};
 
+use super::transit_gateway::SameStack;
 use super::transit_gateway_attachment::{
     TransitGatewayAttachmentNode, TransitGatewayAttachmentRef,
+};
+use super::transit_gateway_peering::{
+    PeeringAccepterAttachment, TransitGatewayPeeringNode, TransitGatewayPeeringRef,
 };
 use super::transit_gateway_route_table::{
     IntoTransitGatewayRouteTable, TransitGatewayRouteTableNode, TransitGatewayRouteTableSource,
 };
-use crate::handle::Handle;
+use crate::export::{Imported, TransitGatewayAttachmentId};
+use crate::handle::Linked;
 use crate::identity::NodeKey;
 use crate::model::{Check, Claim, Node, Render};
 use crate::model::{ConstructNode, Drawing, Pricing, Relations};
@@ -20,7 +25,9 @@ use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, StackMarker, SynthError, VpcMarker};
 
 /// A static route (`AWS::EC2::TransitGatewayRoute`) in a transit gateway route table of stack
-/// `S`: a destination sent to an attachment of this stack, or dropped ([`Blackhole`]).
+/// `S`: a destination sent to an attachment (a VPC attachment of this stack, or a peering
+/// attachment of another stack: [`TransitGatewayPeering`](crate::transit::TransitGatewayPeering)
+/// says how each side names it), or dropped ([`Blackhole`]).
 ///
 /// ```
 /// use vpcform_net::prelude::*;
@@ -44,7 +51,9 @@ pub struct TransitGatewayRoute<S> {
     /// `DestinationCidrBlock`. Required.
     #[builder(setter(into))]
     destination: CidrBlock,
-    /// An attachment of this stack (`TransitGatewayAttachmentId`), or [`Blackhole`]. Required.
+    /// `TransitGatewayAttachmentId`: a VPC attachment of this stack, an attachment's ID
+    /// imported (a peering attachment's, on the requester's side), a
+    /// [`PeeringAccepterAttachment`] (on the accepter's side), or [`Blackhole`]. Required.
     #[builder(setter(transform = |target: impl IntoTransitGatewayRouteTarget<S>| target.transit_gateway_route_target()))]
     target: TransitGatewayRouteTargetDef,
     #[builder(default, setter(skip))]
@@ -58,14 +67,30 @@ pub struct Blackhole;
 /// Where a transit gateway route sends traffic.
 #[doc(hidden)]
 pub enum TransitGatewayRouteTargetDef {
-    Attachment(Handle),
+    /// An attachment: a VPC attachment of this stack, or a peering attachment by its ID
+    /// (imported; as the accepter states it, `accepter`).
+    Attachment {
+        attachment: Linked,
+        accepter: bool,
+    },
     Blackhole,
+}
+
+impl TransitGatewayRouteTargetDef {
+    fn attachment(attachment: Linked) -> TransitGatewayRouteTargetDef {
+        TransitGatewayRouteTargetDef::Attachment {
+            attachment,
+            accepter: false,
+        }
+    }
 }
 
 /// What a transit gateway route of stack `S` can send traffic to.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the target of a transit gateway route in stack `{S}`",
-    note = "give an attachment of this stack, or `Blackhole` to drop the traffic"
+    note = "give an attachment of this stack, a peering attachment's ID imported (or \
+            `PeeringAccepterAttachment` on the accepter's side), or `Blackhole` to drop the \
+            traffic"
 )]
 pub trait IntoTransitGatewayRouteTarget<S> {
     #[doc(hidden)]
@@ -76,7 +101,36 @@ impl<S, V: VpcMarker + InStack<S>> IntoTransitGatewayRouteTarget<S>
     for &TransitGatewayAttachmentRef<V>
 {
     fn transit_gateway_route_target(self) -> TransitGatewayRouteTargetDef {
-        TransitGatewayRouteTargetDef::Attachment(self.handle.clone())
+        TransitGatewayRouteTargetDef::attachment(Linked::local(
+            &self.handle,
+            self.handle.reference(),
+        ))
+    }
+}
+
+/// A peering of this stack compiles as a target so that synthesis can say why it cannot be
+/// one yet (it is `pendingAcceptance` when the route is created) and what to do instead.
+impl<S: SameStack<T>, T> IntoTransitGatewayRouteTarget<T> for &TransitGatewayPeeringRef<S> {
+    fn transit_gateway_route_target(self) -> TransitGatewayRouteTargetDef {
+        TransitGatewayRouteTargetDef::attachment(Linked::local(
+            &self.handle,
+            self.handle.reference(),
+        ))
+    }
+}
+
+impl<S> IntoTransitGatewayRouteTarget<S> for Imported<S, TransitGatewayAttachmentId> {
+    fn transit_gateway_route_target(self) -> TransitGatewayRouteTargetDef {
+        TransitGatewayRouteTargetDef::attachment(Linked::imported(self))
+    }
+}
+
+impl<S> IntoTransitGatewayRouteTarget<S> for PeeringAccepterAttachment<S> {
+    fn transit_gateway_route_target(self) -> TransitGatewayRouteTargetDef {
+        TransitGatewayRouteTargetDef::Attachment {
+            attachment: self.linked,
+            accepter: true,
+        }
     }
 }
 
@@ -137,34 +191,25 @@ impl ConstructNode for TransitGatewayRouteNode {
 
     fn check(&self, check: &mut Check<'_>) {
         check.linked(&self.route_table, &self.id, "TransitGatewayRouteTableId");
-        if let TransitGatewayRouteTargetDef::Attachment(attachment) = &self.target {
-            check.handle(&self.id, "TransitGatewayAttachmentId", attachment, None);
-            // The attachment and the table must be of one transit gateway.
+        if let TransitGatewayRouteTargetDef::Attachment {
+            attachment,
+            accepter,
+        } = &self.target
+        {
             let table_tgw = self
                 .route_table
                 .source
                 .as_ref()
                 .and_then(|t| check.model.get::<TransitGatewayRouteTableNode>(t))
                 .and_then(|t| t.transit_gateway_key());
-            let attachment_tgw = check
-                .model
-                .get::<TransitGatewayAttachmentNode>(attachment)
-                .and_then(|a| a.transit_gateway_key());
-            if let (Some(a), Some(b)) = (table_tgw, attachment_tgw)
-                && a != b
-            {
-                check.report(SynthError::InvalidText {
-                    construct: check.path(&self.id),
-                    property: "TransitGatewayAttachmentId",
-                    value: attachment.path(),
-                    reason: format!(
-                        "the attachment is to transit gateway {}, the route table of {}; route \\
-                         to an attachment of the table's transit gateway",
-                        check.model.path(b),
-                        check.model.path(a)
-                    ),
-                });
-            }
+            check_attachment(
+                check,
+                &self.id,
+                table_tgw,
+                attachment,
+                *accepter,
+                &format!("route {}", self.destination.text()),
+            );
         }
         let Some(destination) = check.cidr(&self.id, "DestinationCidrBlock", &self.destination)
         else {
@@ -192,10 +237,9 @@ impl ConstructNode for TransitGatewayRouteNode {
             .property("TransitGatewayRouteTableId", self.route_table.value.clone())
             .property("DestinationCidrBlock", self.destination.text());
         let route = match &self.target {
-            TransitGatewayRouteTargetDef::Attachment(attachment) => route.property(
-                "TransitGatewayAttachmentId",
-                Value::reference(&*attachment.id),
-            ),
+            TransitGatewayRouteTargetDef::Attachment { attachment, .. } => {
+                route.property("TransitGatewayAttachmentId", attachment.value.clone())
+            }
             TransitGatewayRouteTargetDef::Blackhole => route.property("Blackhole", true),
         };
         template.add_resource(&*self.id, route)
@@ -209,5 +253,104 @@ impl ConstructNode for TransitGatewayRouteNode {
     fn drawing(&self) -> Drawing<'_> {
         // Routing inside the transit gateway: not drawn.
         Drawing::Hidden
+    }
+}
+
+/// Checks the attachment a transit gateway route or association (`what`, for messages) in a
+/// table of `table_tgw` names: a VPC attachment of that transit gateway; or a peering
+/// attachment of it, created in another stack (it is `pendingAcceptance` until its accepter
+/// accepts it, and "the peering attachment must be … available" for a route: Transit Gateway
+/// guide, "Transit gateway peering attachments"), named on the accepter's side by the
+/// accepter's own attachment ID (`AccepterTransitGatewayAttachmentId`, EC2 API
+/// `TransitGatewayPeeringAttachment`).
+pub(crate) fn check_attachment(
+    check: &mut Check<'_>,
+    id: &str,
+    table_tgw: Option<NodeKey>,
+    attachment: &Linked,
+    accepter: bool,
+    what: &str,
+) {
+    const PROPERTY: &str = "TransitGatewayAttachmentId";
+    let Some(source) = &attachment.source else {
+        return;
+    };
+    if let Some(peering) = check.model.get::<TransitGatewayPeeringNode>(source) {
+        if attachment.local {
+            check.report(SynthError::PeeringNotYetAccepted {
+                construct: check.path(id),
+                peering: source.path(),
+                what: what.to_string(),
+            });
+            return;
+        }
+        let (requester, peer) = (peering.requester(), peering.accepter());
+        let mismatch = |check: &mut Check<'_>, reason: String| {
+            check.report(SynthError::InvalidText {
+                construct: check.path(id),
+                property: PROPERTY,
+                value: source.path(),
+                reason,
+            });
+        };
+        match table_tgw {
+            Some(tgw) if Some(tgw) == requester && accepter => mismatch(
+                check,
+                "this is the accepter's attachment ID, and the route table is the requester's; \
+                 give the peering's ID imported"
+                    .into(),
+            ),
+            Some(tgw) if Some(tgw) == peer && !accepter => {
+                check.report(SynthError::PeeringAccepterIdNeeded {
+                    construct: check.path(id),
+                    peering: source.path(),
+                    transit_gateway: check.model.path(tgw),
+                })
+            }
+            Some(tgw) if Some(tgw) != requester && Some(tgw) != peer => mismatch(
+                check,
+                format!(
+                    "the peering does not attach transit gateway {}, the route table's; use an \
+                     attachment of that transit gateway",
+                    check.model.path(tgw)
+                ),
+            ),
+            _ => {}
+        }
+        return;
+    }
+    if accepter {
+        check.report(SynthError::InvalidText {
+            construct: check.path(id),
+            property: PROPERTY,
+            value: source.path(),
+            reason: "PeeringAccepterAttachment names a peering attachment; give the peering's \
+                     ID imported"
+                .into(),
+        });
+        return;
+    }
+    if attachment.local {
+        check.handle(id, PROPERTY, source, None);
+    }
+    // The attachment and the table must be of one transit gateway.
+    let attachment_tgw = check
+        .model
+        .get::<TransitGatewayAttachmentNode>(source)
+        .and_then(|a| a.transit_gateway_key());
+    if let (Some(a), Some(b)) = (table_tgw, attachment_tgw)
+        && a != b
+    {
+        check.report(SynthError::InvalidText {
+            construct: check.path(id),
+            property: PROPERTY,
+            value: source.path(),
+            reason: format!(
+                "the attachment is to transit gateway {}, the route table of {}; route \
+                 to an attachment of the table's transit gateway",
+                check.model.path(b),
+                check.model.path(a)
+            ),
+        });
     }
 }

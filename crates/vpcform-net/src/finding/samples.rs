@@ -469,6 +469,27 @@ fn transit(code: &str) -> Option<Finding> {
             peer: s("Net/Hub"),
             other: s("Net/Peering"),
         }),
+        // Issue 25.
+        "VF0640" => error(E::TransitGatewayPeeredWithItself {
+            construct: s("East/ToWest"),
+            transit_gateway: s("East/Tgw"),
+        }),
+        "VF0641" => error(E::DuplicateTransitGatewayPeering {
+            construct: s("East/ToWest2"),
+            transit_gateway: s("East/Tgw"),
+            peer: s("West/Tgw"),
+            other: s("East/ToWest"),
+        }),
+        "VF0642" => error(E::PeeringNotYetAccepted {
+            construct: s("East/WestRoute"),
+            peering: s("East/ToWest"),
+            what: s("route 10.16.0.0/12"),
+        }),
+        "VF0643" => error(E::PeeringAccepterIdNeeded {
+            construct: s("WestRoutes/ToEast"),
+            peering: s("East/ToWest"),
+            transit_gateway: s("West/Tgw"),
+        }),
         _ => None,
     }
 }

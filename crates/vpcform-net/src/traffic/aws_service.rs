@@ -54,7 +54,11 @@ impl Context<'_> {
             }
         };
         let (path, via, _) = match self.admitted(&endpoint.security_groups) {
-            Ok(()) => self.result(PathKind::InterfaceEndpoint, Some(endpoint_key), None, None),
+            Ok(()) => self
+                .peering_acceptance(&hops, endpoint_key)
+                .unwrap_or_else(|| {
+                    self.result(PathKind::InterfaceEndpoint, Some(endpoint_key), None, None)
+                }),
             Err(groups) => {
                 self.unreachable_by_security_group(endpoint_key, &groups, &endpoint.security_groups)
             }

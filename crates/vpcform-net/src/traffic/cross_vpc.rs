@@ -7,11 +7,25 @@ use crate::constructs::route::{RouteNode, TargetNode};
 use crate::constructs::subnet::SubnetNode;
 use crate::constructs::transit_gateway::TransitGatewayNode;
 use crate::constructs::transit_gateway_attachment::TransitGatewayAttachmentNode;
+use crate::constructs::transit_gateway_peering::TransitGatewayPeeringNode;
 use crate::constructs::vpc_peering::VpcPeeringNode;
 use crate::handle::Handle;
 use crate::identity::NodeKey;
 
 use super::{Context, Outcome, PathKind};
+
+/// A flow's way over two transit gateways peered.
+struct Peered<'a> {
+    /// The spoke's attachment, to `tgw`.
+    attachment: &'a Handle,
+    own: &'a TransitGatewayAttachmentNode,
+    tgw: NodeKey,
+    /// The peering attachment between `tgw` and `peer_tgw`.
+    peering: NodeKey,
+    peer_tgw: NodeKey,
+    /// The hub's attachment, to `peer_tgw`.
+    hub_attachment: NodeKey,
+}
 
 /// The hub VPC a flow crosses to, and its interface endpoint.
 struct Hub<'e> {
@@ -342,23 +356,50 @@ impl Context<'_> {
             .model
             .get_key::<TransitGatewayNode>(tgw)
             .is_none_or(|t| t.default_route_table);
-        let Some(hub_attachment) = self.model.attachment_of(tgw, hub) else {
-            return Err(unreachable(
-                format!("{hub_path} is not attached to transit gateway {tgw_path}"),
-                format!("add a TransitGatewayAttachment of {hub_path} to {tgw_path}"),
-            ));
+        let (hub_attachment, hops, back) = match self.model.attachment_of(tgw, hub) {
+            Some(hub_attachment) => {
+                // Route tables of one's own (default off): the spoke's table must send the
+                // hub endpoint's subnets to the hub attachment, the hub's table this subnet
+                // back.
+                if !default_route_table {
+                    self.through_tgw_tables(
+                        attachment,
+                        own,
+                        hub_attachment,
+                        &endpoint.subnets,
+                        unreachable,
+                    )?;
+                }
+                (hub_attachment, vec![attachment.key, tgw], tgw)
+            }
+            None => match self.peered_hub(tgw, hub) {
+                Some((peering, peer_tgw, hub_attachment)) => {
+                    self.through_peering(
+                        &Peered {
+                            attachment,
+                            own,
+                            tgw,
+                            peering,
+                            peer_tgw,
+                            hub_attachment,
+                        },
+                        &endpoint.subnets,
+                        unreachable,
+                    )?;
+                    (
+                        hub_attachment,
+                        vec![attachment.key, tgw, peering, peer_tgw],
+                        peer_tgw,
+                    )
+                }
+                None => {
+                    return Err(unreachable(
+                        format!("{hub_path} is not attached to transit gateway {tgw_path}"),
+                        format!("add a TransitGatewayAttachment of {hub_path} to {tgw_path}"),
+                    ));
+                }
+            },
         };
-        // Route tables of one's own (default off): the spoke's table must send the hub
-        // endpoint's subnets to the hub attachment, the hub's table this subnet back.
-        if !default_route_table {
-            self.through_tgw_tables(
-                attachment,
-                own,
-                hub_attachment,
-                &endpoint.subnets,
-                unreachable,
-            )?;
-        }
         // "traffic is forwarded to the transit gateway only when the transit gateway has an
         // attachment in a subnet in the same Availability Zone" (Transit Gateway guide, VPC
         // attachments; docs/aws-rules.md §18.2): this subnet's AZ on the way there, each of the
@@ -393,7 +434,152 @@ impl Context<'_> {
                 ));
             }
         }
-        Ok((vec![attachment.key, tgw, hub_attachment], tgw))
+        let mut hops = hops;
+        hops.push(hub_attachment);
+        Ok((hops, back))
+    }
+
+    /// A transit gateway peered with `tgw` that `hub` is attached to: the peering attachment,
+    /// that transit gateway and the hub's attachment to it (the first peering that has one).
+    fn peered_hub(&self, tgw: NodeKey, hub: NodeKey) -> Option<(NodeKey, NodeKey, NodeKey)> {
+        self.model.peerings_of(tgw).iter().find_map(|&peering| {
+            let other = self
+                .model
+                .get_key::<TransitGatewayPeeringNode>(peering)?
+                .other_side(tgw)?;
+            Some((peering, other, self.model.attachment_of(other, hub)?))
+        })
+    }
+
+    /// Over two transit gateways peered: peering attachments carry static routes only
+    /// (Transit Gateway guide, "Transit gateway peering attachments": "add a static route to
+    /// the transit gateway route table that points to the transit gateway peering
+    /// attachment", on both sides). There: the spoke attachment's table sends each hub
+    /// endpoint subnet to the peering, the peering's table on the far side to the hub
+    /// attachment; back: the hub attachment's table sends this subnet to the peering, the
+    /// peering's table on this side to the spoke attachment.
+    fn through_peering(
+        &self,
+        peered: &Peered<'_>,
+        endpoint_subnets: &[Handle],
+        unreachable: &dyn Fn(String, String) -> Box<Outcome>,
+    ) -> Result<(), Box<Outcome>> {
+        let peering_path = self.model.path(peered.peering);
+        let spoke_table = self.associated(peered.own);
+        let far_table = self
+            .model
+            .peering_association(peered.peering, peered.peer_tgw);
+        let near_table = self.model.peering_association(peered.peering, peered.tgw);
+        let hub_table = self
+            .model
+            .get_key::<TransitGatewayAttachmentNode>(peered.hub_attachment)
+            .and_then(|a| self.associated(a));
+        let spoke = format!("attachment {}", peered.attachment.path());
+        let far = format!(
+            "peering {peering_path} on {}'s side",
+            self.model.path(peered.peer_tgw)
+        );
+        let near = format!(
+            "peering {peering_path} on {}'s side",
+            self.model.path(peered.tgw)
+        );
+        let hub = format!("hub attachment {}", self.model.path(peered.hub_attachment));
+        for subnet in endpoint_subnets {
+            if let Some(block) = self.model.get::<SubnetNode>(subnet).and_then(|s| s.parsed) {
+                self.static_leg(spoke_table, &spoke, block, peered.peering, unreachable)?;
+                self.static_leg(far_table, &far, block, peered.hub_attachment, unreachable)?;
+            }
+        }
+        if let Some(block) = self.cidr() {
+            self.static_leg(hub_table, &hub, block, peered.peering, unreachable)?;
+            self.static_leg(near_table, &near, block, peered.attachment.key, unreachable)?;
+        }
+        Ok(())
+    }
+
+    /// The route table an attachment is associated with, when one of the app's.
+    fn associated(&self, attachment: &TransitGatewayAttachmentNode) -> Option<NodeKey> {
+        attachment.association.as_ref().and_then(|t| t.key())
+    }
+
+    /// One leg over a peering: `table` (the route table of `owner`, the attachment whose
+    /// traffic it routes) sends `block` to the attachment `to`.
+    fn static_leg(
+        &self,
+        table: Option<NodeKey>,
+        owner: &str,
+        block: Ipv4Cidr,
+        to: NodeKey,
+        unreachable: &dyn Fn(String, String) -> Box<Outcome>,
+    ) -> Result<(), Box<Outcome>> {
+        let to_path = self.model.path(to);
+        let Some(table) = table else {
+            return Err(unreachable(
+                format!(
+                    "{owner} is associated with no transit gateway route table of the app, so nothing routes {block} over the peering (peering attachments take static routes only)"
+                ),
+                format!(
+                    "associate {owner} with a route table of its own (default_route_table off) that has a TransitGatewayRoute for {block} to {to_path}"
+                ),
+            ));
+        };
+        let table_path = self.model.path(table);
+        match self.model.tgw_route(table, block) {
+            Some(crate::model::TransitGatewayHop::Attachment(a)) if a == to => Ok(()),
+            Some(crate::model::TransitGatewayHop::Attachment(a)) => Err(unreachable(
+                format!(
+                    "transit gateway route table {table_path} of {owner} sends {block} to {}, not {to_path}",
+                    self.model.path(a)
+                ),
+                format!("route {block} to {to_path} in {table_path}"),
+            )),
+            Some(crate::model::TransitGatewayHop::Blackhole) => Err(unreachable(
+                format!("transit gateway route table {table_path} of {owner} blackholes {block}"),
+                format!("remove the blackhole route or add a more specific one to {to_path}"),
+            )),
+            None => Err(unreachable(
+                format!(
+                    "transit gateway route table {table_path} of {owner} has no route to {block}"
+                ),
+                format!("add a TransitGatewayRoute for {block} to {to_path} in {table_path}"),
+            )),
+        }
+    }
+
+    /// A flow whose hops cross a transit gateway peering: `pendingAcceptance` until the
+    /// accepter's owner accepts it in the accepter's region, "even if both transit gateways
+    /// are in the same account" (Transit Gateway guide, "Transit gateway peering
+    /// attachments"); private once accepted. `None` when no hop is a peering.
+    pub(super) fn peering_acceptance(
+        &self,
+        hops: &[NodeKey],
+        endpoint_key: NodeKey,
+    ) -> Option<Outcome> {
+        let (peering, node) = hops.iter().find_map(|&hop| {
+            self.model
+                .get_key::<TransitGatewayPeeringNode>(hop)
+                .map(|node| (hop, node))
+        })?;
+        let path = self.model.path(peering);
+        let accepter = node
+            .accepter()
+            .map_or_else(|| "its accepter".to_string(), |tgw| self.model.path(tgw));
+        let region = node
+            .accepter_region(self.model)
+            .map_or_else(|| "<the accepter's region>".to_string(), str::to_string);
+        Some(self.result(
+            PathKind::PendingAcceptance,
+            Some(endpoint_key),
+            Some(format!(
+                "transit gateway peering {path} stays pendingAcceptance, and carries nothing, \
+                 until {accepter}'s owner accepts it"
+            )),
+            Some(format!(
+                "after deploy, accept it in the accepter's account: aws ec2 \
+                 accept-transit-gateway-peering-attachment --transit-gateway-attachment-id \
+                 <{path}'s attachment ID> --region {region}"
+            )),
+        ))
     }
 
     /// Over a transit gateway with route tables of its own: each attachment's associated
