@@ -68,6 +68,9 @@ macro_rules! constructs {
             Workload(workload::WorkloadNode) "workload",
             Resource(resource::ResourceNode) "resource",
             ResourceShare(resource_share::ResourceShareNode) "resource share",
+            Profile(profile::ProfileNode) "Route 53 Profile",
+            ProfileResourceAssociation(profile_resource_association::ProfileResourceAssociationNode) "Route 53 Profile resource association",
+            ProfileAssociation(profile_association::ProfileAssociationNode) "Route 53 Profile association",
         }
     };
 }

@@ -157,6 +157,12 @@ pub(crate) struct Relations {
     pub(crate) associations_of: HashMap<NodeKey, Vec<NodeKey>>,
     /// Construct → the principals a RAM resource share of the app shares it with.
     pub(crate) shared_with: HashMap<NodeKey, Vec<String>>,
+    /// VPC → the Route 53 Profile (of any stack) associated with it (the first association).
+    pub(crate) profile_of: HashMap<NodeKey, NodeKey>,
+    /// Route 53 Profile → the constructs of the app it holds (zones, interface endpoints).
+    pub(crate) profile_resources: HashMap<NodeKey, Vec<NodeKey>>,
+    /// Route 53 Profile → its VPC associations, of every stack.
+    pub(crate) profile_associations_of: HashMap<NodeKey, Vec<NodeKey>>,
 }
 
 /// Whether two constructs' accounts (or regions) are the same: each is its stack's, pinned or
@@ -523,17 +529,38 @@ impl<'a> Model<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The private hosted zones associated with a VPC, of every stack.
+    /// The private hosted zones associated with a VPC, of every stack: directly, then those
+    /// held by the Route 53 Profile associated with it (a profile's zones answer its VPCs'
+    /// queries as an association would).
     pub(crate) fn zones_of(
         &self,
         vpc: NodeKey,
     ) -> impl Iterator<Item = (NodeKey, &'a PrivateHostedZoneNode)> + '_ {
-        self.relations
-            .zones_of
-            .get(&vpc)
+        let direct = self.relations.zones_of.get(&vpc).into_iter().flatten();
+        direct
+            .chain(self.profile_resources_of(vpc))
+            .filter_map(|&key| self.get_key(key).map(|n| (key, n)))
+    }
+
+    /// The Route 53 Profile of the app associated with a VPC, if any.
+    pub(crate) fn profile_of(&self, vpc: NodeKey) -> Option<NodeKey> {
+        self.relations.profile_of.get(&vpc).copied()
+    }
+
+    /// The constructs held by the Route 53 Profile associated with a VPC.
+    pub(crate) fn profile_resources_of(&self, vpc: NodeKey) -> impl Iterator<Item = &NodeKey> {
+        self.profile_of(vpc)
+            .and_then(|profile| self.relations.profile_resources.get(&profile))
             .into_iter()
             .flatten()
-            .filter_map(|&key| self.get_key(key).map(|n| (key, n)))
+    }
+
+    /// How many VPC associations a Route 53 Profile has, of every stack (quota checks).
+    pub(crate) fn profile_association_count(&self, profile: NodeKey) -> usize {
+        self.relations
+            .profile_associations_of
+            .get(&profile)
+            .map_or(0, Vec::len)
     }
 
     /// The route table a subnet is associated with.
@@ -689,6 +716,11 @@ pub(crate) enum Claim {
         traffic_type: &'static str,
         destination: String,
     },
+    // Issue 25.
+    /// A VPC's Route 53 Profile association.
+    ProfileOfVpc { vpc: NodeKey },
+    /// A resource (by path, or ARN as written) held by a Route 53 Profile.
+    ProfileResource { profile: NodeKey, resource: String },
 }
 
 /// What an interface endpoint reaches, for comparing endpoints.

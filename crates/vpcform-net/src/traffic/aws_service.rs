@@ -38,13 +38,16 @@ impl Context<'_> {
     /// zone's endpoint: in this VPC, or in a hub reached over a transit gateway or peering
     /// (the whitepaper's centralized endpoints).
     fn through_zone(&self, vpc: NodeKey, service: &str) -> Option<Outcome> {
-        let (_, zone) = self
+        let zone_endpoint = self
             .model
             .zones_of(vpc)
-            .find(|(_, z)| z.service(self.model) == Some(service))?;
-        let endpoint = self.model.get::<InterfaceEndpointNode>(&zone.endpoint)?;
-        let endpoint_key = zone.endpoint.key;
-        let hub = zone.endpoint.vpc?;
+            .find(|(_, z)| z.service(self.model) == Some(service))
+            .map(|(_, zone)| zone.endpoint.key);
+        let (endpoint_key, endpoint) = match zone_endpoint {
+            Some(key) => (key, self.model.get_key::<InterfaceEndpointNode>(key)?),
+            None => self.through_profile_endpoint(vpc, service)?,
+        };
+        let hub = endpoint.vpc.vpc?;
         let hops = if hub == vpc {
             Vec::new()
         } else {
@@ -60,6 +63,22 @@ impl Context<'_> {
             }
         };
         Some((path, via, hops))
+    }
+
+    /// An interface endpoint with private DNS held by the Route 53 Profile associated with the
+    /// VPC: the profile applies the endpoint's private DNS names to the VPC (Route 53
+    /// developer guide, "Associate interface VPC endpoints to a Route 53 Profile").
+    fn through_profile_endpoint(
+        &self,
+        vpc: NodeKey,
+        service: &str,
+    ) -> Option<(NodeKey, &InterfaceEndpointNode)> {
+        self.model.profile_resources_of(vpc).find_map(|&key| {
+            self.model
+                .get_key::<InterfaceEndpointNode>(key)
+                .filter(|e| e.private_dns && e.target.aws_name() == Some(service))
+                .map(|e| (key, e))
+        })
     }
 
     /// A private hosted zone of the app for `service`'s name, by path. Only asked when a flow
