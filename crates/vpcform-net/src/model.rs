@@ -555,6 +555,24 @@ impl<'a> Model<'a> {
             .flatten()
     }
 
+    /// A Route 53 Profile of the app holding a construct that `holds` accepts, with that
+    /// construct. A scan of the profiles: for failure paths only (a flow's fix).
+    pub(crate) fn profile_holding(
+        &self,
+        holds: impl Fn(NodeKey) -> bool,
+    ) -> Option<(NodeKey, NodeKey)> {
+        let mut found: Vec<(NodeKey, NodeKey)> = self
+            .relations
+            .profile_resources
+            .iter()
+            .flat_map(|(&profile, held)| held.iter().map(move |&key| (profile, key)))
+            .filter(|&(_, key)| holds(key))
+            .collect();
+        // The map's order is not the program's: the first profile added wins.
+        found.sort();
+        found.first().copied()
+    }
+
     /// How many VPC associations a Route 53 Profile has, of every stack (quota checks).
     pub(crate) fn profile_association_count(&self, profile: NodeKey) -> usize {
         self.relations

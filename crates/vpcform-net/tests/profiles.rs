@@ -256,12 +256,32 @@ fn a_spoke_of_another_account_reaches_the_hubs_endpoints_through_the_shared_prof
 }
 
 #[test]
-fn without_the_association_the_spoke_does_not_resolve_the_hubs_endpoints() {
-    for (path, _, reason) in flows(Break {
+fn without_the_association_the_spoke_is_told_to_associate_the_profile() {
+    let assembly = build(Break {
         no_association: true,
         ..Break::default()
-    }) {
-        assert_ne!(path, PathKind::InterfaceEndpoint, "{reason}");
+    })
+    .synth()
+    .unwrap_or_else(|e| panic!("{e}"));
+    let flows = &assembly.traffic().flows;
+    assert_eq!(flows.len(), 2);
+    for (flow, held) in flows.iter().zip(["Hub/SqsZone", "Hub/Sts"]) {
+        let first = &flow.subnets[0];
+        let reason = first.reason.clone().unwrap_or_default();
+        assert_ne!(flow.path, PathKind::InterfaceEndpoint, "{reason}");
+        assert!(
+            reason.contains(&format!(
+                "Route 53 Profile Hub/Dns holds {held}, but VPC Spoke/SpokeVpc is not associated with it"
+            )),
+            "{reason}"
+        );
+        assert_eq!(
+            first.fix.as_deref(),
+            Some(
+                "associate VPC Spoke/SpokeVpc with Route 53 Profile Hub/Dns (a ProfileAssociation \
+                 in the VPC's stack; the profile shared with its account)"
+            )
+        );
     }
 }
 

@@ -362,15 +362,40 @@ impl Context<'_> {
                  {vpc_path} is not one of its VPCs"
             ));
         }
+        // A Route 53 Profile holding that zone, or a private-DNS endpoint for the service:
+        // associating the VPC with it works across accounts, where a zone association cannot.
+        let profile = self.model.profile_holding(|key| {
+            self.model
+                .get_key::<PrivateHostedZoneNode>(key)
+                .is_some_and(|zone| zone.service(self.model) == Some(service))
+                || self
+                    .model
+                    .get_key::<InterfaceEndpointNode>(key)
+                    .is_some_and(|e| e.private_dns && e.target.aws_name() == Some(service))
+        });
+        if let Some((profile, held)) = profile {
+            search.notes.push(format!(
+                "Route 53 Profile {} holds {}, but VPC {vpc_path} is not associated with it",
+                self.model.path(profile),
+                self.model.path(held)
+            ));
+        }
         let has_gateway = crate::services::lookup(service)
             .is_some_and(crate::services::ServiceInfo::has_gateway_endpoint);
-        let fix = match (&unassociated_zone, has_gateway) {
-            (Some(zone), _) => format!("add VPC {vpc_path} to private hosted zone {zone}'s VPCs"),
-            (None, true) => format!(
+        let fix = match (profile, &unassociated_zone, has_gateway) {
+            (Some((profile, _)), _, _) => format!(
+                "associate VPC {vpc_path} with Route 53 Profile {} (a ProfileAssociation in the \
+                 VPC's stack; the profile shared with its account)",
+                self.model.path(profile)
+            ),
+            (None, Some(zone), _) => {
+                format!("add VPC {vpc_path} to private hosted zone {zone}'s VPCs")
+            }
+            (None, None, true) => format!(
                 "add a GatewayEndpoint for {service} on route table {} (free)",
                 search.table_name
             ),
-            (None, false) => {
+            (None, None, false) => {
                 format!("add an InterfaceEndpoint for {service} with private DNS in VPC {vpc_path}")
             }
         };
@@ -382,7 +407,8 @@ impl Context<'_> {
         let table_name = &search.table_name;
         match default_route.map(|r| &r.target) {
             Some(target) => {
-                self.through_default_route(&search, target, unassociated_zone.is_some(), fix)
+                let missed = unassociated_zone.is_some() || profile.is_some();
+                self.through_default_route(&search, target, missed, fix)
             }
             // An existing table (or an existing subnet's table not declared) may have routes
             // vpcform was not told of: unknown, not unreachable.
@@ -407,7 +433,8 @@ impl Context<'_> {
     }
 
     /// Where the 0.0.0.0/0 route to `target` takes a flow to the service's public addresses.
-    /// `zone`: a private hosted zone for the service exists, so `fix` is to join it.
+    /// `zone`: a private hosted zone (or a Route 53 Profile) for the service exists, so `fix`
+    /// is to join it.
     fn through_default_route(
         &self,
         search: &Search<'_>,
