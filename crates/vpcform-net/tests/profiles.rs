@@ -489,3 +489,40 @@ fn the_profile_counts_against_its_vpc_associations_quota() {
     let errors = synth_errors(&app);
     assert_eq!(codes(&errors), [(Code::VF1201, Some("Hub/Dns"))]);
 }
+
+#[test]
+fn a_stated_profile_id_must_be_an_rp_id() {
+    let association = |id: &str| {
+        let mut spoke = Stack::<Spoke>::new("Spoke");
+        let vpc = spoke.add(
+            "SpokeVpc",
+            Vpc::<SpokeVpc>::builder()
+                .cidr(cidr!("10.1.0.0/16"))
+                .build(),
+        );
+        spoke.add(
+            "SpokeDns",
+            ProfileAssociation::builder()
+                .vpc(&vpc)
+                .profile(id)
+                .name("spoke-dns")
+                .build(),
+        );
+        let mut app = App::new("stated");
+        app.add_stack(spoke);
+        synth_errors(&app)
+    };
+    assert_eq!(codes(&association("rp-0123456789abcdef")), []);
+    for bad in ["0123456789abcdef", "rp-", &format!("rp-{}", "a".repeat(62))] {
+        let errors = association(bad);
+        assert_eq!(
+            codes(&errors),
+            [(Code::VF0803, Some("Spoke/SpokeDns"))],
+            "{bad}"
+        );
+        assert_eq!(
+            errors.first().and_then(text).map(|t| t.0),
+            Some("ProfileId")
+        );
+    }
+}
