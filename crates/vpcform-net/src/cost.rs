@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::constructs::endpoint_service::EndpointServiceNode;
+use crate::constructs::hosted_zone::PrivateHostedZoneNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::subnet::SubnetNode;
 use crate::error::PricesError;
@@ -59,6 +60,15 @@ pub struct Prices {
     /// regions carries). Default: the bundled us-east-1 price.
     #[serde(default = "us_east_1_inter_region_per_gb")]
     pub inter_region_per_gb: f64,
+    /// Route 53 Profiles, per hour of an account that owns profiles: it covers the first 100
+    /// Profile-VPC associations of all the account's profiles in a region. Default: the
+    /// bundled us-east-1 price.
+    #[serde(default = "us_east_1_profiles_per_hour")]
+    pub profiles_per_hour: f64,
+    /// Route 53 Profiles, per Profile-VPC association-hour past the first 100. Default: the
+    /// bundled us-east-1 price.
+    #[serde(default = "us_east_1_profile_association_per_hour")]
+    pub profile_association_per_hour: f64,
 }
 
 // Prices added after the file format: a file of the earlier shape gets these (us-east-1,
@@ -74,6 +84,12 @@ fn us_east_1_hosted_zone_per_month() -> f64 {
 }
 fn us_east_1_inter_region_per_gb() -> f64 {
     0.02
+}
+fn us_east_1_profiles_per_hour() -> f64 {
+    0.75
+}
+fn us_east_1_profile_association_per_hour() -> f64 {
+    0.0014
 }
 
 const US_EAST_1: &str = include_str!("../prices/us-east-1.json");
@@ -135,6 +151,11 @@ impl Prices {
             ("transit_gateway_per_gb", prices.transit_gateway_per_gb),
             ("hosted_zone_per_month", prices.hosted_zone_per_month),
             ("inter_region_per_gb", prices.inter_region_per_gb),
+            ("profiles_per_hour", prices.profiles_per_hour),
+            (
+                "profile_association_per_hour",
+                prices.profile_association_per_hour,
+            ),
         ] {
             if !(value.is_finite() && value >= 0.0) {
                 return Err(PricesError::Invalid {
@@ -230,8 +251,14 @@ pub struct CentralizedEndpoint {
     /// the centralized design pays for them; an endpoint in each VPC needs none (its private
     /// DNS is AWS-managed).
     pub zones: usize,
-    /// Per month as built: the hub endpoint's AZ-hours and GB, the transit gateway's GB and
-    /// the hosted zones.
+    /// Those VPCs that resolve the service through a Route 53 Profile holding the endpoint or
+    /// its zone: their Profile-VPC associations.
+    pub profile_associations: usize,
+    /// Per month as built: the hub endpoint's AZ-hours and GB, the transit gateway's GB, the
+    /// hosted zones and, when VPCs resolve it through a Route 53 Profile, the profile owner's
+    /// hourly charge (priced for this endpoint as if it were the only one centralized: the
+    /// charge covers an account's first 100 associations, whatever they serve) and each
+    /// association past 100.
     pub centralized: f64,
     /// Per month with an endpoint in each of those VPCs instead (in the AZs their workloads
     /// use), and no transit gateway processing or hosted zone.
@@ -276,8 +303,18 @@ impl fmt::Display for CostReport {
             };
             writeln!(
                 f,
-                "  {} ({}): ${:.2}/month centralized for {} VPC(s) with {} hosted zone(s), ${:.2} with an endpoint in each — centralizing {verdict} ${:.2}",
-                c.endpoint, c.service, c.centralized, c.vpcs, c.zones, c.distributed, by
+                "  {} ({}): ${:.2}/month centralized for {} VPC(s) with {} hosted zone(s){}, ${:.2} with an endpoint in each — centralizing {verdict} ${:.2}",
+                c.endpoint,
+                c.service,
+                c.centralized,
+                c.vpcs,
+                c.zones,
+                match c.profile_associations {
+                    0 => String::new(),
+                    n => format!(" and {n} Route 53 Profile association(s)"),
+                },
+                c.distributed,
+                by
             )?;
         }
         Ok(())
@@ -413,7 +450,8 @@ fn centralized(
         };
         let share = flow.total_gb() / flow.subnets.len().max(1) as f64;
         for outcome in &flow.subnets {
-            let (Some(endpoint), false, PathKind::InterfaceEndpoint) =
+            // Pending acceptance is priced as it will run once accepted.
+            let (Some(endpoint), false, PathKind::InterfaceEndpoint | PathKind::PendingAcceptance) =
                 (outcome.via, outcome.hops.is_empty(), outcome.path)
             else {
                 continue;
@@ -450,9 +488,30 @@ fn centralized(
                 .filter(|(_, zone)| zone.endpoint.key == endpoint)
                 .map(|(key, _)| key)
                 .collect();
+            // The VPCs whose profile holds this endpoint, or a zone naming it.
+            let profile_associations = vpcs
+                .keys()
+                .filter(|&&vpc| {
+                    model.profile_resources_of(vpc).any(|&held| {
+                        held == endpoint
+                            || model
+                                .get_key::<PrivateHostedZoneNode>(held)
+                                .is_some_and(|zone| zone.endpoint.key == endpoint)
+                    })
+                })
+                .count();
+            let profiles = if profile_associations == 0 {
+                0.0
+            } else {
+                hours
+                    * (prices.profiles_per_hour
+                        + profile_associations.saturating_sub(100) as f64
+                            * prices.profile_association_per_hour)
+            };
             let centralized = hub_azs * hours * prices.interface_endpoint_per_az_hour
                 + gb * (prices.interface_endpoint_per_gb + prices.transit_gateway_per_gb)
-                + zones.len() as f64 * prices.hosted_zone_per_month;
+                + zones.len() as f64 * prices.hosted_zone_per_month
+                + profiles;
             let spoke_az_hours: f64 =
                 vpcs.values().map(|azs| azs.len() as f64).sum::<f64>() * hours;
             let distributed = spoke_az_hours * prices.interface_endpoint_per_az_hour
@@ -463,6 +522,7 @@ fn centralized(
                 vpcs: vpcs.len(),
                 gb: cents(gb),
                 zones: zones.len(),
+                profile_associations,
                 centralized: cents(centralized),
                 distributed: cents(distributed),
             })

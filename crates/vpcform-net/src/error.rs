@@ -958,6 +958,89 @@ pub enum SynthError {
         /// The earlier zone.
         other: String,
     },
+    /// A second Route 53 Profile association of one VPC ("A VPC can have only one Profile
+    /// associated with it": Route 53 Profiles API reference, `AssociateProfile`).
+    #[error(
+        "{construct}: VPC {vpc} is already associated with a Route 53 Profile by {other}; a VPC takes one profile"
+    )]
+    SecondProfileForVpc {
+        /// The later association.
+        construct: String,
+        /// The VPC.
+        vpc: String,
+        /// The earlier association.
+        other: String,
+    },
+    /// A VPC associated with a Route 53 Profile of another region: profiles are regional.
+    #[error(
+        "{construct}: Route 53 Profile {profile} is in region {profile_region}, the VPC in {region}; a profile applies to VPCs of its own region"
+    )]
+    ProfileInOtherRegion {
+        /// The association.
+        construct: String,
+        /// The profile.
+        profile: String,
+        /// The profile's region.
+        profile_region: String,
+        /// The VPC's region.
+        region: String,
+    },
+    /// A VPC associated with a Route 53 Profile of another account that the app does not share
+    /// with the VPC's account (AWS RAM, "Shareable AWS resources": Route 53 Profiles).
+    #[error(
+        "{construct}: Route 53 Profile {profile} belongs to account {profile_account}, and no resource share of the app shares it with account {account}, the VPC's"
+    )]
+    ProfileNotShared {
+        /// The association.
+        construct: String,
+        /// The profile.
+        profile: String,
+        /// The profile's account.
+        profile_account: String,
+        /// The VPC's account.
+        account: String,
+    },
+    /// A Route 53 Profile resource association whose ARN names nothing a profile holds
+    /// (Route 53 Profiles API reference, `AssociateResourceToProfile`).
+    #[error("{construct}: {arn} is not a resource a Route 53 Profile can hold: {reason}")]
+    InvalidProfileResourceArn {
+        /// The resource association.
+        construct: String,
+        /// The ARN as written.
+        arn: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A regional resource (an interface endpoint, a Resolver rule) of another region than
+    /// its Route 53 Profile's.
+    #[error(
+        "{construct}: {resource} is in region {resource_region}, the Route 53 Profile in {region}; a profile holds resources of its own region"
+    )]
+    ProfileResourceInOtherRegion {
+        /// The resource association.
+        construct: String,
+        /// The resource's ARN.
+        resource: String,
+        /// The resource's region.
+        resource_region: String,
+        /// The profile's region.
+        region: String,
+    },
+    /// One resource associated twice with a Route 53 Profile (`AssociateResourceToProfile`
+    /// refuses it: `ResourceExistsException`).
+    #[error(
+        "{construct}: {resource} is already held by Route 53 Profile {profile} through {other}"
+    )]
+    DuplicateProfileResource {
+        /// The later association.
+        construct: String,
+        /// The profile.
+        profile: String,
+        /// The resource.
+        resource: String,
+        /// The earlier association.
+        other: String,
+    },
     /// Two VPCs connected by a transit gateway or a peering connection whose blocks overlap.
     #[error(
         "{construct}: VPC {vpc} ({cidr}) overlaps VPC {other} ({other_cidr}), and the two are connected: traffic for the overlap reaches only one of them (AWS refuses overlapping peering; a transit gateway does not propagate the second block)"
@@ -1588,6 +1671,31 @@ impl SynthError {
             }
             Self::DuplicateServiceZone { vpc, other, .. } => {
                 format!("associate {vpc} with only one of this zone and {other}")
+            }
+            Self::SecondProfileForVpc { other, .. } => format!(
+                "put what this profile holds into the profile {other} associates, and remove \
+                 this association"
+            ),
+            Self::ProfileInOtherRegion { region, .. } => format!(
+                "associate the VPC with a profile of region {region} (create one there and hold \
+                 that region's zones and endpoints in it)"
+            ),
+            Self::ProfileNotShared {
+                profile, account, ..
+            } => format!(
+                "share {profile} with account {account} through a ResourceShare \
+                 (SharedResource::from(&profile))"
+            ),
+            Self::InvalidProfileResourceArn { .. } => {
+                "give the ARN of a private hosted zone, an interface endpoint or a Resolver rule \
+                 (or the zone's or endpoint's handle)"
+                    .into()
+            }
+            Self::ProfileResourceInOtherRegion { region, .. } => {
+                format!("hold a resource of region {region}, or use a profile of the resource's region")
+            }
+            Self::DuplicateProfileResource { other, .. } => {
+                format!("remove this association; {other} already holds the resource")
             }
             Self::ConnectedVpcsOverlap { fix, .. } => fix.clone(),
             Self::TransitGatewayInOtherRegion {

@@ -57,6 +57,9 @@ pub enum ServiceNetworkArn {}
 /// What an export of a transit gateway route table carries: its ID (`tgw-rtb-…`); an
 /// attachment or route in another stack takes it imported.
 pub enum TransitGatewayRouteTableId {}
+/// What an export of a Route 53 Profile carries: its ID (`rp-…`), what a
+/// [`ProfileAssociation`](crate::zones::ProfileAssociation) of another stack takes imported.
+pub enum ProfileId {}
 /// What an export of a transit gateway attachment carries: its ID (`tgw-attach-…`).
 pub enum TransitGatewayAttachmentId {}
 /// What an export of a NAT gateway carries: its ID (`nat-…`).

@@ -70,6 +70,9 @@ macro_rules! constructs {
             ResourceShare(resource_share::ResourceShareNode) "resource share",
             TransitGatewayPeering(transit_gateway_peering::TransitGatewayPeeringNode) "transit gateway peering attachment",
             TransitGatewayRouteTableAssociation(transit_gateway_association::TransitGatewayRouteTableAssociationNode) "transit gateway route table association",
+            Profile(profile::ProfileNode) "Route 53 Profile",
+            ProfileResourceAssociation(profile_resource_association::ProfileResourceAssociationNode) "Route 53 Profile resource association",
+            ProfileAssociation(profile_association::ProfileAssociationNode) "Route 53 Profile association",
         }
     };
 }

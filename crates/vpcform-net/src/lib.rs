@@ -178,7 +178,8 @@ pub mod transit {
     };
 }
 
-/// Route 53 private hosted zones and the VPCs they are associated with.
+/// Route 53 private hosted zones and the VPCs they are associated with, and Route 53 Profiles
+/// (a profile, what it holds, the VPCs associated with it).
 ///
 /// ```
 /// use vpcform_net::zones::PrivateHostedZoneRef;
@@ -187,6 +188,13 @@ pub mod transit {
 pub mod zones {
     pub use crate::constructs::hosted_zone::{
         IntoZoneVpc, PrivateHostedZone, PrivateHostedZoneRef, ZoneVpc,
+    };
+    pub use crate::constructs::profile::{Profile, ProfileRef};
+    pub use crate::constructs::profile_association::{
+        IntoProfile, ProfileAssociation, ProfileAssociationRef,
+    };
+    pub use crate::constructs::profile_resource_association::{
+        ProfileResource, ProfileResourceAssociation, ProfileResourceAssociationRef,
     };
 }
 

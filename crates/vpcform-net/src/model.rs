@@ -169,6 +169,12 @@ pub(crate) struct Relations {
     /// The route table associations of peering attachments, resolved into
     /// `peering_association` once every table is known.
     pub(crate) table_associations: Vec<NodeKey>,
+    /// VPC → the Route 53 Profile (of any stack) associated with it (the first association).
+    pub(crate) profile_of: HashMap<NodeKey, NodeKey>,
+    /// Route 53 Profile → the constructs of the app it holds (zones, interface endpoints).
+    pub(crate) profile_resources: HashMap<NodeKey, Vec<NodeKey>>,
+    /// Route 53 Profile → its VPC associations, of every stack.
+    pub(crate) profile_associations_of: HashMap<NodeKey, Vec<NodeKey>>,
 }
 
 /// Whether two constructs' accounts (or regions) are the same: each is its stack's, pinned or
@@ -557,17 +563,56 @@ impl<'a> Model<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The private hosted zones associated with a VPC, of every stack.
+    /// The private hosted zones associated with a VPC, of every stack: directly, then those
+    /// held by the Route 53 Profile associated with it (a profile's zones answer its VPCs'
+    /// queries as an association would).
     pub(crate) fn zones_of(
         &self,
         vpc: NodeKey,
     ) -> impl Iterator<Item = (NodeKey, &'a PrivateHostedZoneNode)> + '_ {
-        self.relations
-            .zones_of
-            .get(&vpc)
+        let direct = self.relations.zones_of.get(&vpc).into_iter().flatten();
+        direct
+            .chain(self.profile_resources_of(vpc))
+            .filter_map(|&key| self.get_key(key).map(|n| (key, n)))
+    }
+
+    /// The Route 53 Profile of the app associated with a VPC, if any.
+    pub(crate) fn profile_of(&self, vpc: NodeKey) -> Option<NodeKey> {
+        self.relations.profile_of.get(&vpc).copied()
+    }
+
+    /// The constructs held by the Route 53 Profile associated with a VPC.
+    pub(crate) fn profile_resources_of(&self, vpc: NodeKey) -> impl Iterator<Item = &NodeKey> {
+        self.profile_of(vpc)
+            .and_then(|profile| self.relations.profile_resources.get(&profile))
             .into_iter()
             .flatten()
-            .filter_map(|&key| self.get_key(key).map(|n| (key, n)))
+    }
+
+    /// A Route 53 Profile of the app holding a construct that `holds` accepts, with that
+    /// construct. A scan of the profiles: for failure paths only (a flow's fix).
+    pub(crate) fn profile_holding(
+        &self,
+        holds: impl Fn(NodeKey) -> bool,
+    ) -> Option<(NodeKey, NodeKey)> {
+        let mut found: Vec<(NodeKey, NodeKey)> = self
+            .relations
+            .profile_resources
+            .iter()
+            .flat_map(|(&profile, held)| held.iter().map(move |&key| (profile, key)))
+            .filter(|&(_, key)| holds(key))
+            .collect();
+        // The map's order is not the program's: the first profile added wins.
+        found.sort();
+        found.first().copied()
+    }
+
+    /// How many VPC associations a Route 53 Profile has, of every stack (quota checks).
+    pub(crate) fn profile_association_count(&self, profile: NodeKey) -> usize {
+        self.relations
+            .profile_associations_of
+            .get(&profile)
+            .map_or(0, Vec::len)
     }
 
     /// The route table a subnet is associated with.
@@ -759,6 +804,11 @@ pub(crate) enum Claim {
         traffic_type: &'static str,
         destination: String,
     },
+    // Issue 25.
+    /// A VPC's Route 53 Profile association.
+    ProfileOfVpc { vpc: NodeKey },
+    /// A resource (by path, or ARN as written) held by a Route 53 Profile.
+    ProfileResource { profile: NodeKey, resource: String },
 }
 
 /// What an interface endpoint reaches, for comparing endpoints.

@@ -11,6 +11,7 @@ use crate::constructs::hosted_zone::PrivateHostedZoneNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::network_acl::{Direction, NetworkAclNode};
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
+use crate::constructs::profile::ProfileNode;
 use crate::constructs::route::RouteDestination;
 use crate::constructs::route_table::RouteTableNode;
 use crate::constructs::security_group::{PeerDef, RuleDef, SecurityGroupNode};
@@ -86,6 +87,12 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
                 vpc_endpoints_and_acls(model, key, &over)
             } else if let Some(zone) = PrivateHostedZoneNode::of(node) {
                 over(zone.vpc_count(), "VPCs", Quota::VpcsPerPrivateHostedZone)
+            } else if ProfileNode::of(node).is_some() {
+                over(
+                    model.profile_association_count(key),
+                    "VPC associations",
+                    Quota::VpcsPerProfile,
+                )
             } else if let Some(tgw) = TransitGatewayNode::of(node) {
                 let attachments = model.attachment_count(key);
                 // With the default route table, each attachment propagates its VPC's block

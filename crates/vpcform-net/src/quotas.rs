@@ -42,6 +42,8 @@ pub enum Quota {
     NetworkAclsPerVpc,
     /// Transit gateway peering attachments per transit gateway.
     PeeringAttachmentsPerTransitGateway,
+    /// VPCs associated with one Route 53 Profile.
+    VpcsPerProfile,
 }
 
 /// How vpcform stands to a row: what it checks at synth, or why it need not.
@@ -255,6 +257,22 @@ pub const QUOTAS: &[QuotaRow] = &[
         checked: Checked::AtSynth,
     },
     QuotaRow {
+        quota: Quota::VpcsPerProfile,
+        name: "VPC associations per Route 53 Profile",
+        code: None,
+        default: 1000,
+        counting: "the profile's VPC associations in the app, of every stack (associations \
+                   made outside the app are not known)",
+        setter: "vpcs_per_profile",
+        split: "split the VPCs across two profiles holding the same zones and endpoints",
+        source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_AssociateProfile.html",
+        confirmed: "1,000, adjustable: the Route 53 Profiles API reference, AssociateProfile \
+                    (\"a Profile can be associated with 1000 of VPCs (and you can request a \
+                    higher quota)\"; search tool, docs corpus); its Service Quotas code was not \
+                    in what the search returned: unconfirmed",
+        checked: Checked::AtSynth,
+    },
+    QuotaRow {
         quota: Quota::ListenersPerNetworkLoadBalancer,
         name: "Listeners per Network Load Balancer",
         code: None,
@@ -429,6 +447,12 @@ setters! {
     /// let q = vpcform_net::quotas::Quotas::default().vpcs_per_private_hosted_zone(1000);
     /// ```
     vpcs_per_private_hosted_zone => VpcsPerPrivateHostedZone;
+    /// VPC associations per Route 53 Profile (default 1,000).
+    ///
+    /// ```
+    /// let q = vpcform_net::quotas::Quotas::default().vpcs_per_profile(2000);
+    /// ```
+    vpcs_per_profile => VpcsPerProfile;
     /// Listeners per Network Load Balancer (default 50; AWS says it is not adjustable).
     ///
     /// ```
@@ -501,8 +525,8 @@ mod tests {
         seen.sort();
         seen.dedup();
         assert_eq!(seen.len(), QUOTAS.len());
-        // Issue 25 added peering attachments per transit gateway.
-        assert_eq!(QUOTAS.len(), 15);
+        // Issue 25 added peering attachments per transit gateway and VPCs per profile.
+        assert_eq!(QUOTAS.len(), 16);
         assert!(
             QUOTAS
                 .iter()

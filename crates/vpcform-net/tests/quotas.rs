@@ -635,6 +635,7 @@ fn the_table_has_the_briefs_rows_and_the_guide_lists_it() {
         default(Quota::PeeringAttachmentsPerTransitGateway),
         Some(50)
     );
+    assert_eq!(default(Quota::VpcsPerProfile), Some(1000));
     let guide = include_str!("../../../docs/guide/quotas.md");
     for row in QUOTAS {
         assert!(guide.contains(row.name), "the guide lacks {}", row.name);

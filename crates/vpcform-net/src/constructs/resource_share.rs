@@ -8,6 +8,7 @@ use std::sync::Arc;
 use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError, Value};
 
+use super::profile::ProfileRef;
 use super::resource_configuration::ResourceConfigurationRef;
 use super::service_network::ServiceNetworkRef;
 use super::subnet::SubnetRef;
@@ -50,8 +51,8 @@ pub struct ResourceShare<S> {
     #[builder(setter(into))]
     name: String,
     /// `ResourceArns`: what it shares, each a construct of this stack
-    /// ([`SharedResource::from`] a transit gateway, subnet, service network or resource
-    /// configuration). Default: none (a share without resources shares nothing: a warning).
+    /// ([`SharedResource::from`] a transit gateway, subnet, service network, resource
+    /// configuration or Route 53 Profile). Default: none (a share without resources shares nothing: a warning).
     #[builder(default, setter(transform = |resources: impl IntoIterator<Item = SharedResource<S>>| resources.into_iter().collect()))]
     resources: Vec<SharedResource<S>>,
     /// `Principals`: 12-digit account IDs, or ARNs of an organization, an organizational unit,
@@ -72,8 +73,8 @@ pub struct ResourceShare<S> {
 }
 
 /// A construct of stack `S` a [`ResourceShare`] can share, by its ARN: a transit gateway, a
-/// subnet, a VPC Lattice service network or resource configuration (AWS RAM, "Shareable AWS
-/// resources").
+/// subnet, a VPC Lattice service network or resource configuration, a Route 53 Profile (AWS
+/// RAM, "Shareable AWS resources").
 ///
 /// ```
 /// use vpcform_net::prelude::*;
@@ -130,6 +131,16 @@ impl<S> From<&ServiceNetworkRef<S>> for SharedResource<S> {
     fn from(network: &ServiceNetworkRef<S>) -> Self {
         let arn = Value::get_att(&*network.handle.id, "Arn");
         SharedResource::new(&network.handle, arn)
+    }
+}
+
+impl<S> From<&ProfileRef<S>> for SharedResource<S> {
+    /// A Route 53 Profile, by its `Arn` attribute: shared, its owner's zones and endpoints
+    /// answer the DNS of the VPCs other accounts associate with it (AWS RAM, "Shareable AWS
+    /// resources": `route53profiles:Profile`).
+    fn from(profile: &ProfileRef<S>) -> Self {
+        let arn = Value::get_att(&*profile.handle.id, "Arn");
+        SharedResource::new(&profile.handle, arn)
     }
 }
 

@@ -349,7 +349,7 @@ impl ConstructNode for TransitGatewayAttachmentNode {
 
 /// Whether RAM principals cover `account`: the account itself, or an organization or
 /// organizational unit (whose member accounts vpcform cannot list at synth).
-fn shares_with(principals: &[String], account: &str) -> bool {
+pub(crate) fn shares_with(principals: &[String], account: &str) -> bool {
     principals.iter().any(|p| {
         p == account
             || crate::arn::Arn::parse(p).is_some_and(|arn| {

@@ -519,6 +519,40 @@ fn zones_and_lattice(code: &str) -> Option<Finding> {
             service: s("sts"),
             other: s("Hub/StsZone2"),
         }),
+        "VF0730" => error(E::SecondProfileForVpc {
+            construct: s("Spoke/Dns2"),
+            vpc: s("Spoke/Vpc"),
+            other: s("Spoke/Dns"),
+        }),
+        "VF0731" => error(E::ProfileInOtherRegion {
+            construct: s("Spoke/Dns"),
+            profile: s("Hub/Profile"),
+            profile_region: s("us-east-1"),
+            region: s("eu-west-1"),
+        }),
+        "VF0732" => error(E::ProfileNotShared {
+            construct: s("Spoke/Dns"),
+            profile: s("Hub/Profile"),
+            profile_account: s("111122223333"),
+            account: s("444455556666"),
+        }),
+        "VF0733" => error(E::InvalidProfileResourceArn {
+            construct: s("Hub/ProfileRule"),
+            arn: s("arn:aws:ec2:us-east-1:111122223333:subnet/subnet-0123456789abcdef0"),
+            reason: s("not a hosted zone, interface endpoint or Resolver rule ARN"),
+        }),
+        "VF0734" => error(E::ProfileResourceInOtherRegion {
+            construct: s("Hub/ProfileRule"),
+            resource: s("arn:aws:route53resolver:eu-west-1:111122223333:resolver-rule/rslvr-rr-1"),
+            resource_region: s("eu-west-1"),
+            region: s("us-east-1"),
+        }),
+        "VF0735" => error(E::DuplicateProfileResource {
+            construct: s("Hub/ProfileZone2"),
+            profile: s("Hub/Profile"),
+            resource: s("Hub/SqsZone"),
+            other: s("Hub/ProfileZone"),
+        }),
         "VF0710" => warning(W::LatticeZoneMismatch {
             construct: s("Net/SnEndpoint"),
             zones: s("us-east-1a"),

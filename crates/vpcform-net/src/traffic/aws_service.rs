@@ -38,13 +38,16 @@ impl Context<'_> {
     /// zone's endpoint: in this VPC, or in a hub reached over a transit gateway or peering
     /// (the whitepaper's centralized endpoints).
     fn through_zone(&self, vpc: NodeKey, service: &str) -> Option<Outcome> {
-        let (_, zone) = self
+        let zone_endpoint = self
             .model
             .zones_of(vpc)
-            .find(|(_, z)| z.service(self.model) == Some(service))?;
-        let endpoint = self.model.get::<InterfaceEndpointNode>(&zone.endpoint)?;
-        let endpoint_key = zone.endpoint.key;
-        let hub = zone.endpoint.vpc?;
+            .find(|(_, z)| z.service(self.model) == Some(service))
+            .map(|(_, zone)| zone.endpoint.key);
+        let (endpoint_key, endpoint) = match zone_endpoint {
+            Some(key) => (key, self.model.get_key::<InterfaceEndpointNode>(key)?),
+            None => self.through_profile_endpoint(vpc, service)?,
+        };
+        let hub = endpoint.vpc.vpc?;
         let hops = if hub == vpc {
             Vec::new()
         } else {
@@ -64,6 +67,22 @@ impl Context<'_> {
             }
         };
         Some((path, via, hops))
+    }
+
+    /// An interface endpoint with private DNS held by the Route 53 Profile associated with the
+    /// VPC: the profile applies the endpoint's private DNS names to the VPC (Route 53
+    /// developer guide, "Associate interface VPC endpoints to a Route 53 Profile").
+    fn through_profile_endpoint(
+        &self,
+        vpc: NodeKey,
+        service: &str,
+    ) -> Option<(NodeKey, &InterfaceEndpointNode)> {
+        self.model.profile_resources_of(vpc).find_map(|&key| {
+            self.model
+                .get_key::<InterfaceEndpointNode>(key)
+                .filter(|e| e.private_dns && e.target.aws_name() == Some(service))
+                .map(|e| (key, e))
+        })
     }
 
     /// A private hosted zone of the app for `service`'s name, by path. Only asked when a flow
@@ -347,15 +366,40 @@ impl Context<'_> {
                  {vpc_path} is not one of its VPCs"
             ));
         }
+        // A Route 53 Profile holding that zone, or a private-DNS endpoint for the service:
+        // associating the VPC with it works across accounts, where a zone association cannot.
+        let profile = self.model.profile_holding(|key| {
+            self.model
+                .get_key::<PrivateHostedZoneNode>(key)
+                .is_some_and(|zone| zone.service(self.model) == Some(service))
+                || self
+                    .model
+                    .get_key::<InterfaceEndpointNode>(key)
+                    .is_some_and(|e| e.private_dns && e.target.aws_name() == Some(service))
+        });
+        if let Some((profile, held)) = profile {
+            search.notes.push(format!(
+                "Route 53 Profile {} holds {}, but VPC {vpc_path} is not associated with it",
+                self.model.path(profile),
+                self.model.path(held)
+            ));
+        }
         let has_gateway = crate::services::lookup(service)
             .is_some_and(crate::services::ServiceInfo::has_gateway_endpoint);
-        let fix = match (&unassociated_zone, has_gateway) {
-            (Some(zone), _) => format!("add VPC {vpc_path} to private hosted zone {zone}'s VPCs"),
-            (None, true) => format!(
+        let fix = match (profile, &unassociated_zone, has_gateway) {
+            (Some((profile, _)), _, _) => format!(
+                "associate VPC {vpc_path} with Route 53 Profile {} (a ProfileAssociation in the \
+                 VPC's stack; the profile shared with its account)",
+                self.model.path(profile)
+            ),
+            (None, Some(zone), _) => {
+                format!("add VPC {vpc_path} to private hosted zone {zone}'s VPCs")
+            }
+            (None, None, true) => format!(
                 "add a GatewayEndpoint for {service} on route table {} (free)",
                 search.table_name
             ),
-            (None, false) => {
+            (None, None, false) => {
                 format!("add an InterfaceEndpoint for {service} with private DNS in VPC {vpc_path}")
             }
         };
@@ -367,7 +411,8 @@ impl Context<'_> {
         let table_name = &search.table_name;
         match default_route.map(|r| &r.target) {
             Some(target) => {
-                self.through_default_route(&search, target, unassociated_zone.is_some(), fix)
+                let missed = unassociated_zone.is_some() || profile.is_some();
+                self.through_default_route(&search, target, missed, fix)
             }
             // An existing table (or an existing subnet's table not declared) may have routes
             // vpcform was not told of: unknown, not unreachable.
@@ -392,7 +437,8 @@ impl Context<'_> {
     }
 
     /// Where the 0.0.0.0/0 route to `target` takes a flow to the service's public addresses.
-    /// `zone`: a private hosted zone for the service exists, so `fix` is to join it.
+    /// `zone`: a private hosted zone (or a Route 53 Profile) for the service exists, so `fix`
+    /// is to join it.
     fn through_default_route(
         &self,
         search: &Search<'_>,
