@@ -36,6 +36,10 @@ mod dual_stack;
 #[path = "../examples/endpoint_baseline.rs"]
 mod endpoint_baseline;
 
+#[allow(dead_code)]
+#[path = "../examples/landing_zone.rs"]
+mod landing_zone;
+
 use vpcform::prelude::*;
 
 /// Snapshots each template of an app under `<example>-<stack>`, and its manifest, traffic
@@ -142,6 +146,11 @@ fn private_endpoints_templates() {
 #[test]
 fn before_endpoints_templates() {
     snapshot_app("before_endpoints", &before_endpoints::app());
+}
+
+#[test]
+fn landing_zone_templates() {
+    snapshot_app("landing_zone", &landing_zone::app(&landing_zone::config()));
 }
 
 #[test]

@@ -410,6 +410,30 @@ impl std::str::FromStr for Ipv4Cidr {
     }
 }
 
+/// Read from a config as its text, `"10.0.0.0/16"`, refused as [`str::parse`] refuses it.
+///
+/// ```
+/// let block: vpcform_net::vpc::Ipv4Cidr = serde_json::from_str("\"10.42.0.0/16\"")?;
+/// assert_eq!(block, vpcform_net::cidr!("10.42.0.0/16"));
+/// let bad = serde_json::from_str::<vpcform_net::vpc::Ipv4Cidr>("\"10.42.0.1/16\"");
+/// assert!(bad.is_err_and(|e| e.to_string().contains("10.42.0.1/16: host bits")));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl<'de> serde::Deserialize<'de> for Ipv4Cidr {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse()
+            .map_err(|e: CidrError| serde::de::Error::custom(format!("{text}: {e}")))
+    }
+}
+
+/// Written as its text, `"10.0.0.0/16"`.
+impl serde::Serialize for Ipv4Cidr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl fmt::Display for Ipv4Cidr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.network(), self.prefix)

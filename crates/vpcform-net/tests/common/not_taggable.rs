@@ -7,6 +7,7 @@ const NOT_TAGGABLE: &[&str] = &[
     "AWS::EC2::SubnetRouteTableAssociation",
     "AWS::EC2::NetworkAclEntry",
     "AWS::EC2::SubnetNetworkAclAssociation",
+    "AWS::Route53Profiles::ProfileResourceAssociation",
     "AWS::EC2::VPCGatewayAttachment",
     "AWS::EC2::SecurityGroupIngress",
     "AWS::EC2::SecurityGroupEgress",
