@@ -667,35 +667,7 @@ fn item(
         // Peering", updated 2024-09-09): the processing is billed on the VPC attachments the
         // flows enter from (`attachment_gb`), the transfer here, each direction once, by the
         // side that sends it.
-        Pricing::TransitGatewayPeering => {
-            let gb = peering_transfer_gb(outcomes, key);
-            let crosses = model
-                .get_key::<crate::constructs::transit_gateway_peering::TransitGatewayPeeringNode>(
-                    key,
-                )
-                .and_then(|p| p.crosses_regions(model, key));
-            let (label, transfer) = match crosses {
-                Some(true) => (
-                    format!("{gb} GB between regions x ${}", prices.inter_region_per_gb),
-                    gb * prices.inter_region_per_gb,
-                ),
-                Some(false) => (
-                    format!("{gb} GB within the region (transfer not priced)"),
-                    0.0,
-                ),
-                None => (
-                    format!("{gb} GB (regions unknown: transfer not priced)"),
-                    0.0,
-                ),
-            };
-            Some((
-                format!(
-                    "transit gateway peering: {hours} h x ${}, no data processing; {label}",
-                    prices.transit_gateway_attachment_per_hour
-                ),
-                hours * prices.transit_gateway_attachment_per_hour + transfer,
-            ))
-        }
+        Pricing::TransitGatewayPeering => Some(tgw_peering(model, outcomes, prices, key)),
         // Charged but not in the bundled prices: left out, and said so in the notes.
         Pricing::NotPriced => None,
         // Queries to a private zone are billed too, by the million: left out.
@@ -708,6 +680,42 @@ fn item(
         )),
         Pricing::Free => None,
     }
+}
+
+/// A transit gateway peering attachment: its hours, and the transfer it carries between
+/// regions (see `item`'s arm for the source).
+fn tgw_peering(
+    model: &Model<'_>,
+    outcomes: &[FlowOutcome],
+    prices: &Prices,
+    key: NodeKey,
+) -> (String, f64) {
+    let hours = prices.hours_per_month;
+    let gb = peering_transfer_gb(outcomes, key);
+    let crosses = model
+        .get_key::<crate::constructs::transit_gateway_peering::TransitGatewayPeeringNode>(key)
+        .and_then(|p| p.crosses_regions(model, key));
+    let (label, transfer) = match crosses {
+        Some(true) => (
+            format!("{gb} GB between regions x ${}", prices.inter_region_per_gb),
+            gb * prices.inter_region_per_gb,
+        ),
+        Some(false) => (
+            format!("{gb} GB within the region (transfer not priced)"),
+            0.0,
+        ),
+        None => (
+            format!("{gb} GB (regions unknown: transfer not priced)"),
+            0.0,
+        ),
+    };
+    (
+        format!(
+            "transit gateway peering: {hours} h x ${}, no data processing; {label}",
+            prices.transit_gateway_attachment_per_hour
+        ),
+        hours * prices.transit_gateway_attachment_per_hour + transfer,
+    )
 }
 
 /// The comparison, for the app's traffic to AWS services whatever its path today: all of it

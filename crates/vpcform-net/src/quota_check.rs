@@ -94,34 +94,7 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
                     Quota::VpcsPerProfile,
                 )
             } else if let Some(tgw) = TransitGatewayNode::of(node) {
-                let attachments = model.attachment_count(key);
-                // With the default route table, each attachment propagates its VPC's block
-                // into it: one more route of the gateway's.
-                let propagated = if tgw.default_route_table {
-                    attachments
-                } else {
-                    0
-                };
-                over(
-                    attachments,
-                    "attachments",
-                    Quota::AttachmentsPerTransitGateway,
-                )
-                .or_else(|| {
-                    over(
-                        tgw_routes.get(&key).copied().unwrap_or(0) + propagated,
-                        "routes across its route tables",
-                        Quota::RoutesPerTransitGateway,
-                    )
-                })
-                .or_else(|| {
-                    // A peering attachment counts on both its transit gateways.
-                    over(
-                        model.peerings_of(key).len(),
-                        "peering attachments",
-                        Quota::PeeringAttachmentsPerTransitGateway,
-                    )
-                })
+                transit_gateway(model, key, tgw, &tgw_routes, &over)
             } else if GatewayEndpointNode::of(node).is_some() {
                 let count = gateway_endpoints
                     .entry((stack.account.as_deref(), stack.region.as_deref()))
@@ -150,6 +123,43 @@ pub(crate) fn check(model: &Model<'_>, app: &Quotas, findings: &mut Findings) {
         }
     }
     check_peerings(model, peerings, &quotas_of, findings);
+}
+
+/// A transit gateway's attachments, its routes across its route tables (with the default
+/// route table, each attachment propagates its VPC's block into it: one more route) and its
+/// peering attachments (each counts on both its gateways).
+fn transit_gateway(
+    model: &Model<'_>,
+    key: NodeKey,
+    tgw: &TransitGatewayNode,
+    tgw_routes: &HashMap<NodeKey, usize>,
+    over: &dyn Fn(usize, &str, Quota) -> Option<SynthError>,
+) -> Option<SynthError> {
+    let attachments = model.attachment_count(key);
+    let propagated = if tgw.default_route_table {
+        attachments
+    } else {
+        0
+    };
+    over(
+        attachments,
+        "attachments",
+        Quota::AttachmentsPerTransitGateway,
+    )
+    .or_else(|| {
+        over(
+            tgw_routes.get(&key).copied().unwrap_or(0) + propagated,
+            "routes across its route tables",
+            Quota::RoutesPerTransitGateway,
+        )
+    })
+    .or_else(|| {
+        over(
+            model.peerings_of(key).len(),
+            "peering attachments",
+            Quota::PeeringAttachmentsPerTransitGateway,
+        )
+    })
 }
 
 /// Routes per transit gateway, over all its route tables of every stack (AWS counts the
