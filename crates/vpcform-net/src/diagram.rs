@@ -106,10 +106,20 @@ pub(crate) fn picture(model: &NetworkModel<'_>, traffic: &Traffic) -> Picture {
     for stack in model.stacks {
         drawer.stack(model, stack);
     }
+    // Shapes first (a flow is part of its VPC's), then which VPCs collapse, then the flows'
+    // lines, from the collapsed node for the collapsed VPCs.
+    for flow in &traffic.outcomes {
+        drawer.flow_shape(model, flow);
+    }
+    drawer.collapse();
     for flow in &traffic.outcomes {
         drawer.flow(model, flow);
     }
-    drawer.collapse()
+    Picture {
+        groups: drawer.groups.into_values().collect(),
+        outside: drawer.outside,
+        lines: fold(drawer.lines, &drawer.folded),
+    }
 }
 
 /// A (account, region) cluster's label: each as the stacks pin it, or that it is not pinned
@@ -131,6 +141,8 @@ struct Drawer {
     lines: Vec<Line>,
     /// VPC path → its shape, for collapsing.
     shapes: HashMap<String, Shape>,
+    /// Box (or VPC) path → the collapsed node it is drawn as.
+    folded: HashMap<String, String>,
     /// Internet legs already drawn (gateway → service): a set, not a scan of every line.
     internet_legs: std::collections::HashSet<(String, String)>,
     /// Legs inside the transit network (between hops) already drawn.
@@ -364,7 +376,29 @@ impl Drawer {
         }
     }
 
-    /// A flow's lines: one per distinct (path, via) of its subnets, through its hops.
+    /// A flow's part in its workload's VPC's shape: its destination, port and each path.
+    fn flow_shape(&mut self, model: &NetworkModel<'_>, flow: &crate::traffic::FlowOutcome) {
+        let destination = match &flow.destination {
+            Target::AwsService(service) => format!("aws:{service}"),
+            Target::EndpointService(service) | Target::Resource(service) => model.path(*service),
+        };
+        if let Some(vpc) = model.node(flow.workload).and_then(|n| n.vpc(flow.workload)) {
+            let paths: BTreeSet<String> = flow
+                .subnets
+                .iter()
+                .map(|s| format!("{destination} {} {:?}", flow.port_label, s.path))
+                .collect();
+            self.shape(model, vpc).flows.extend(paths);
+        }
+    }
+
+    /// The box a path is drawn as: its collapsed node's, if collapsed.
+    fn drawn_as(&self, path: String) -> String {
+        self.folded.get(&path).cloned().unwrap_or(path)
+    }
+
+    /// A flow's lines: one per distinct (path, via) of its subnets, through its hops; from a
+    /// collapsed VPC, from its collapsed node, the hops inside it skipped.
     fn flow(&mut self, model: &NetworkModel<'_>, flow: &crate::traffic::FlowOutcome) {
         let (destination, short) = match &flow.destination {
             Target::AwsService(service) => (self.aws(service), service.clone()),
@@ -376,15 +410,7 @@ impl Drawer {
                     .unwrap_or_default(),
             ),
         };
-        let workload = model.path(flow.workload);
-        if let Some(vpc) = model.node(flow.workload).and_then(|n| n.vpc(flow.workload)) {
-            let paths: BTreeSet<String> = flow
-                .subnets
-                .iter()
-                .map(|s| format!("{destination} {} {:?}", flow.port_label, s.path))
-                .collect();
-            self.shape(model, vpc).flows.extend(paths);
-        }
+        let workload = self.drawn_as(model.path(flow.workload));
         // One line per distinct (path, via): subnets that agree are drawn once.
         let mut drawn: Vec<(PathKind, Option<NodeKey>)> = Vec::new();
         for subnet in &flow.subnets {
@@ -394,15 +420,27 @@ impl Drawer {
             }
             drawn.push(key);
             let label = format!("{short} {}", flow.port_label);
-            let to = subnet
+            let mut to = subnet
                 .via
-                .map(|v| model.path(v))
+                .map(|v| self.drawn_as(model.path(v)))
                 .unwrap_or_else(|| destination.clone());
+            // A collapsed spoke's own gateway or endpoint: the line goes on to the service.
+            if to == workload {
+                to = destination.clone();
+            }
             // Across VPCs the line goes through the hops (attachment, transit gateway, hub
             // attachment; or the peering connection), each leg drawn once.
             let mut from = workload.clone();
             let mut label = Some(label);
-            for hop in subnet.hops.iter().map(|&h| model.path(h)) {
+            let hops: Vec<String> = subnet
+                .hops
+                .iter()
+                .map(|&h| self.drawn_as(model.path(h)))
+                .collect();
+            for hop in hops {
+                if hop == from {
+                    continue;
+                }
                 if let Some(label) = label.take() {
                     self.lines.push(Line {
                         from: from.clone(),
@@ -458,12 +496,12 @@ impl Drawer {
 }
 
 impl Drawer {
-    /// The picture, each group's VPCs of one shape beyond the first [`SPOKES_DRAWN`] drawn as
-    /// one node ("N more spokes like X"), their lines folded into that node's, each with the
-    /// count of lines it stands for. Deterministic: the order of the stacks and constructs.
-    fn collapse(mut self) -> Picture {
-        // Box (or VPC) path → the collapsed node it is drawn as.
-        let mut folded: HashMap<String, String> = HashMap::new();
+    /// Each group's VPCs of one shape beyond the first [`SPOKES_DRAWN`] drawn as one node ("N
+    /// more spokes like X"): their clusters removed, each of their boxes recorded in `folded`
+    /// (their lines are moved to that node by [`fold`], with the count of lines each stands
+    /// for). Deterministic: the order of the stacks and constructs.
+    fn collapse(&mut self) {
+        let folded = &mut self.folded;
         for group in self.groups.values_mut() {
             let mut classes: indexmap::IndexMap<Shape, Vec<usize>> = indexmap::IndexMap::new();
             for (i, cluster) in group.clusters.iter().enumerate() {
@@ -508,11 +546,6 @@ impl Drawer {
                 !collapsed.contains(&(i - 1))
             });
         }
-        Picture {
-            groups: self.groups.into_values().collect(),
-            outside: self.outside,
-            lines: fold(self.lines, &folded),
-        }
     }
 }
 
@@ -524,11 +557,13 @@ fn fold(lines: Vec<Line>, folded: &HashMap<String, String>) -> Vec<Line> {
     }
     let mut out: Vec<Line> = Vec::new();
     let mut counts: Vec<usize> = Vec::new();
+    let collapsed: std::collections::HashSet<&String> = folded.values().collect();
     let mut alike: HashMap<(String, String, String, &'static str, bool), usize> = HashMap::new();
     for mut line in lines {
         let from = folded.get(&line.from);
         let to = folded.get(&line.to);
-        if from.is_none() && to.is_none() {
+        let touches = collapsed.contains(&line.from) || collapsed.contains(&line.to);
+        if from.is_none() && to.is_none() && !touches {
             out.push(line);
             counts.push(1);
             continue;

@@ -4,11 +4,20 @@
 
 use vpcform_net::handles::{DynamicStack, DynamicVpc};
 use vpcform_net::prelude::*;
-use vpcform_net::vpc::VpcRef;
+use vpcform_net::vpc::{SubnetRef, VpcRef};
 use vpcform_net::zones::ZoneVpc;
 
-/// A VPC with one private subnet and its route table, in a run-time stack.
+/// A VPC with one private subnet, its route table and an S3 gateway endpoint, in a run-time
+/// stack.
 fn spoke(stack: &mut Stack<DynamicStack>, id: &str, index: usize) -> VpcRef<DynamicVpc> {
+    spoke_and_subnet(stack, id, index).0
+}
+
+fn spoke_and_subnet(
+    stack: &mut Stack<DynamicStack>,
+    id: &str,
+    index: usize,
+) -> (VpcRef<DynamicVpc>, SubnetRef<DynamicVpc>) {
     let vpc = stack.add(
         id,
         Vpc::<DynamicVpc>::builder()
@@ -35,7 +44,7 @@ fn spoke(stack: &mut Stack<DynamicStack>, id: &str, index: usize) -> VpcRef<Dyna
             .route_tables([&routes])
             .build(),
     );
-    vpc
+    (vpc, subnet)
 }
 
 fn dot(app: &App) -> String {
@@ -156,8 +165,13 @@ fn a_zones_associations_are_lines_to_its_vpcs_and_a_missing_one_has_none() {
 /// `vpcs` alike spokes and one that differs (no gateway endpoint), in one stack.
 fn fleet(vpcs: usize) -> App {
     let mut stack = Stack::<DynamicStack>::new("Fleet");
+    let mut workloads = Vec::new();
     for i in 0..vpcs {
-        spoke(&mut stack, &format!("V{i}"), i);
+        let (_, subnet) = spoke_and_subnet(&mut stack, &format!("V{i}"), i);
+        workloads.push(stack.add(
+            &format!("V{i}Pods"),
+            Workload::builder().subnets([&subnet]).build(),
+        ));
     }
     stack.add(
         "Odd",
@@ -166,6 +180,9 @@ fn fleet(vpcs: usize) -> App {
     let mut app = App::new("fleet");
     app.quotas(vpcform_net::quotas::Quotas::default().gateway_endpoints_per_region(100));
     app.add_stack(stack);
+    for pods in &workloads {
+        app.flow(Flow::new(pods, services::S3, Port::tcp(443)));
+    }
     app
 }
 
@@ -190,6 +207,14 @@ fn alike_spokes_beyond_the_threshold_are_one_node_with_their_count() {
         dot.contains("\"Fleet/V8/collapsed\" -> \"aws:s3\" [label=\"×4\""),
         "{dot}"
     );
+    // Their flows too: from the node, through their own gateway endpoints, to the service.
+    assert!(
+        dot.contains(
+            "\"Fleet/V8/collapsed\" -> \"aws:s3\" [label=\"s3 TCP 443 ×4\", color=\"#2e7d32\""
+        ),
+        "{dot}"
+    );
+    assert!(!dot.contains("\"Fleet/V9Pods\""), "{dot}");
     // The spoke of another shape is drawn, whatever the count of the others.
     assert!(dot.contains("label=\"Fleet / Odd 10.200.0.0/16\""), "{dot}");
     // Deterministic: the same app draws the same picture.
