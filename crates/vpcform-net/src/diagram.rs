@@ -366,6 +366,29 @@ impl Drawer {
                 }
                 Some((format!("{id}\\nprivate hosted zone{here}"), "folder"))
             }
+            Drawing::TransitGatewayPeering {
+                requester,
+                accepter,
+            } => {
+                let group = self.group(placement);
+                group.regional.push(Box_ {
+                    id: path.clone(),
+                    label: format!("{id}\\ntransit gateway peering"),
+                    shape: "cds",
+                });
+                if let Some(requester) = requester {
+                    self.lines.push(Line::structural(
+                        &model.path(requester),
+                        path.clone(),
+                        "requester",
+                    ));
+                }
+                if let Some(accepter) = accepter {
+                    self.lines
+                        .push(Line::structural(&path, model.path(accepter), "accepter"));
+                }
+                None
+            }
             Drawing::ProfileAssociation { profile, vpc } => {
                 if let (Some(profile), Some(vpc)) = (profile, vpc) {
                     self.association(model, &model.path(profile), vpc, "profile association");
