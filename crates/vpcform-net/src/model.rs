@@ -127,6 +127,22 @@ pub(crate) enum Drawing<'a> {
     Peering { peer_vpc: Option<NodeKey> },
     /// A transit gateway attachment, with a line to its transit gateway.
     Attachment { transit_gateway: Option<NodeKey> },
+    /// A private hosted zone: its box, and a dashed line to each VPC of the app it is
+    /// associated with (so a VPC it is not associated with has none).
+    PrivateHostedZone { vpcs: Vec<NodeKey> },
+    /// A transit gateway peering attachment: a box beside the VPCs, in its stack's account and
+    /// Region, with a line from the requester transit gateway and one to the accepter (either
+    /// when it is the app's), so flows across the peering pass through it.
+    TransitGatewayPeering {
+        requester: Option<NodeKey>,
+        accepter: Option<NodeKey>,
+    },
+    /// A VPC's association with a Route 53 Profile: a dashed line from the profile to the
+    /// VPC, no box.
+    ProfileAssociation {
+        profile: Option<NodeKey>,
+        vpc: Option<NodeKey>,
+    },
 }
 
 /// The typed relations between constructs, built in one pass ([`ConstructNode::relate`]).

@@ -582,3 +582,31 @@ fn a_spoke_of_another_account_waits_for_the_gateways_owner_unless_it_accepts_aut
         "enable"
     );
 }
+
+/// The picture draws the spoke's association as a dashed line from the profile (in the hub's
+/// account and region) to the spoke's VPC; without the association there is no line, so a
+/// missing one is visible.
+#[test]
+fn the_picture_draws_a_profile_association_and_not_a_missing_one() {
+    let dot = |b: Break| {
+        build(b)
+            .synth()
+            .map(|a| a.diagram_dot().to_string())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let line = "\"Hub/Dns\" -> \"Spoke/SpokeVpc\" [label=\"profile association\"";
+    let associated = dot(Break::default());
+    assert!(associated.contains(line), "{associated}");
+    let hub = associated
+        .find("label=\"account 111122223333 · us-east-1\"")
+        .unwrap_or_else(|| panic!("{associated}"));
+    let profile = associated
+        .find("\"Hub/Dns\" [label=\"Dns\\nRoute 53 Profile\"")
+        .unwrap_or_else(|| panic!("{associated}"));
+    assert!(hub < profile, "{associated}");
+    let missing = dot(Break {
+        no_association: true,
+        ..Break::default()
+    });
+    assert!(!missing.contains(line), "{missing}");
+}

@@ -297,6 +297,24 @@ fn sqs_path(b: Break) -> vpcform_net::traffic::SubnetPath {
 
 // ── The walk ──────────────────────────────────────────────────────────────────────────
 
+/// The picture: each transit gateway in its Region's boundary, the peering a box between them
+/// (in its own stack's), the flow passing through it.
+#[test]
+fn the_picture_draws_the_peering_between_the_regions_transit_gateways() {
+    let dot = build(Break::default())
+        .synth()
+        .map(|a| a.diagram_dot().to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
+    for line in [
+        "\"Peering/AToB\" [label=\"AToB\\ntransit gateway peering\", shape=cds",
+        "\"East/TgwA\" -> \"Peering/AToB\" [label=\"requester\"",
+        "\"Peering/AToB\" -> \"West/TgwB\" [label=\"accepter\"",
+        "label=\"account 111111111111 · us-west-2\"",
+    ] {
+        assert!(dot.contains(line), "{line} not in\n{dot}");
+    }
+}
+
 #[test]
 fn a_spoke_reaches_a_hub_behind_a_peered_transit_gateway_once_the_peering_is_accepted() {
     let path = sqs_path(Break::default());

@@ -517,9 +517,8 @@ impl ConstructNode for PrivateHostedZoneNode {
     }
 
     fn drawing(&self) -> Drawing<'_> {
-        Drawing::Box {
-            label: "private hosted zone",
-            shape: "folder",
+        Drawing::PrivateHostedZone {
+            vpcs: self.vpc_keys().collect(),
         }
     }
 }

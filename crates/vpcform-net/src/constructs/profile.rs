@@ -139,7 +139,11 @@ impl ConstructNode for ProfileNode {
     }
 
     fn drawing(&self) -> Drawing<'_> {
-        Drawing::Hidden
+        // Regional: drawn beside the VPCs, its associations as lines to them.
+        Drawing::Regional {
+            label: "Route 53 Profile",
+            shape: "tab",
+        }
     }
 }
 

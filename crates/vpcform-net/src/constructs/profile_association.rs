@@ -266,6 +266,9 @@ impl ConstructNode for ProfileAssociationNode {
     }
 
     fn drawing(&self) -> Drawing<'_> {
-        Drawing::Hidden
+        Drawing::ProfileAssociation {
+            profile: self.profile.key(),
+            vpc: self.vpc.vpc,
+        }
     }
 }

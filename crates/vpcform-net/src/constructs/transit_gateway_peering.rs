@@ -477,7 +477,9 @@ impl ConstructNode for TransitGatewayPeeringNode {
     }
 
     fn drawing(&self) -> Drawing<'_> {
-        // Between two transit gateways, outside the VPCs: the diagram does not draw it yet.
-        Drawing::Hidden
+        Drawing::TransitGatewayPeering {
+            requester: self.requester(),
+            accepter: self.accepter(),
+        }
     }
 }
