@@ -246,6 +246,82 @@ impl Drawer {
         });
     }
 
+    /// A VPC peering connection's box in the requester's cluster, and a line to a box for the
+    /// accepter in the peer's.
+    fn vpc_peering(
+        &mut self,
+        path: &str,
+        id: &str,
+        peer_vpc: Option<NodeKey>,
+        vpc_boxes: &mut indexmap::IndexMap<NodeKey, Cluster>,
+    ) -> (String, &'static str) {
+        if let Some(peer) = peer_vpc
+            && let Some(cluster) = vpc_boxes.get_mut(&peer)
+        {
+            let accepter = format!("{path}/accepter");
+            cluster.boxes.push(Box_ {
+                id: accepter.clone(),
+                label: format!("{id}\\npeering (accepter)"),
+                shape: "cds",
+            });
+            self.lines.push(Line::structural(path, accepter, "peering"));
+        }
+        (format!("{id}\\nVPC peering"), "cds")
+    }
+
+    /// A private hosted zone's box, and a dashed line to each VPC it is associated with but
+    /// its own: its own VPC's association is said in its box, where a line would not leave it.
+    fn hosted_zone(
+        &mut self,
+        model: &NetworkModel<'_>,
+        own: Option<NodeKey>,
+        path: &str,
+        id: &str,
+        vpcs: &[NodeKey],
+    ) -> (String, &'static str) {
+        let mut here = "";
+        for &vpc in vpcs {
+            if Some(vpc) == own {
+                self.shape(model, vpc)
+                    .associations
+                    .insert(format!("zone association {path}"));
+                here = "\\nassociated with this VPC";
+            } else {
+                self.association(model, path, vpc, "zone association");
+            }
+        }
+        (format!("{id}\\nprivate hosted zone{here}"), "folder")
+    }
+
+    /// A transit gateway peering's box in its stack's account and region, with lines from the
+    /// requester gateway and to the accepter.
+    fn tgw_peering(
+        &mut self,
+        model: &NetworkModel<'_>,
+        placement: &(Option<String>, Option<String>),
+        path: &str,
+        id: &str,
+        (requester, accepter): (Option<NodeKey>, Option<NodeKey>),
+    ) {
+        let group = self.group(placement);
+        group.regional.push(Box_ {
+            id: path.to_string(),
+            label: format!("{id}\\ntransit gateway peering"),
+            shape: "cds",
+        });
+        if let Some(requester) = requester {
+            self.lines.push(Line::structural(
+                &model.path(requester),
+                path.to_string(),
+                "requester",
+            ));
+        }
+        if let Some(accepter) = accepter {
+            self.lines
+                .push(Line::structural(path, model.path(accepter), "accepter"));
+        }
+    }
+
     /// What a construct says it is drawn as: its box's label and shape (`None` when drawn
     /// outside the VPCs, or not at all), adding its lines.
     fn construct(
@@ -324,22 +400,7 @@ impl Drawer {
                 }
                 Some((format!("{id}\\nservice network endpoint"), "hexagon"))
             }
-            Drawing::Peering { peer_vpc } => {
-                // Its box in the requester's cluster, a line to a box in the peer's.
-                if let Some(peer) = peer_vpc
-                    && let Some(cluster) = vpc_boxes.get_mut(&peer)
-                {
-                    let accepter = format!("{path}/accepter");
-                    cluster.boxes.push(Box_ {
-                        id: accepter.clone(),
-                        label: format!("{id}\\npeering (accepter)"),
-                        shape: "cds",
-                    });
-                    self.lines
-                        .push(Line::structural(&path, accepter, "peering"));
-                }
-                Some((format!("{id}\\nVPC peering"), "cds"))
-            }
+            Drawing::Peering { peer_vpc } => Some(self.vpc_peering(&path, id, peer_vpc, vpc_boxes)),
             Drawing::Attachment { transit_gateway } => {
                 if let Some(tgw) = transit_gateway {
                     let tgw = model.path(tgw);
@@ -351,42 +412,13 @@ impl Drawer {
                 Some((format!("{id}\\ntransit gateway attachment"), "cds"))
             }
             Drawing::PrivateHostedZone { vpcs } => {
-                // Its own VPC's association said in its box: a line there would not leave it.
-                let own = node.vpc(key);
-                let mut here = "";
-                for vpc in vpcs {
-                    if Some(vpc) == own {
-                        self.shape(model, vpc)
-                            .associations
-                            .insert(format!("zone association {path}"));
-                        here = "\\nassociated with this VPC";
-                    } else {
-                        self.association(model, &path, vpc, "zone association");
-                    }
-                }
-                Some((format!("{id}\\nprivate hosted zone{here}"), "folder"))
+                Some(self.hosted_zone(model, node.vpc(key), &path, id, &vpcs))
             }
             Drawing::TransitGatewayPeering {
                 requester,
                 accepter,
             } => {
-                let group = self.group(placement);
-                group.regional.push(Box_ {
-                    id: path.clone(),
-                    label: format!("{id}\\ntransit gateway peering"),
-                    shape: "cds",
-                });
-                if let Some(requester) = requester {
-                    self.lines.push(Line::structural(
-                        &model.path(requester),
-                        path.clone(),
-                        "requester",
-                    ));
-                }
-                if let Some(accepter) = accepter {
-                    self.lines
-                        .push(Line::structural(&path, model.path(accepter), "accepter"));
-                }
+                self.tgw_peering(model, placement, &path, id, (requester, accepter));
                 None
             }
             Drawing::ProfileAssociation { profile, vpc } => {
