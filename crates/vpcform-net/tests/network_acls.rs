@@ -329,6 +329,8 @@ fn rule_numbers_and_associations_are_checked() {
                 AclEntry::allow(100, Port::tcp(443), cidr!("10.0.0.0/8")),
                 AclEntry::deny(100, Port::tcp(80), cidr!("10.0.0.0/8")),
                 AclEntry::allow(110, Port::tcp_range(2000, 1000), cidr!("10.0.0.0/8")),
+                // One port as a range: not reversed.
+                AclEntry::allow(115, Port::tcp_range(443, 443), cidr!("10.0.0.0/8")),
                 AclEntry::allow_ipv6(120, Port::tcp(443), "2001:db8::1/64"),
             ])
             .build(),
@@ -358,6 +360,15 @@ fn rule_numbers_and_associations_are_checked() {
         ],
         "{errors:#?}"
     );
+    // The two out of range are 0 and 32767; 32766 is AWS's highest.
+    let out_of_range: Vec<u16> = errors
+        .iter()
+        .filter_map(|e| match e {
+            SynthError::AclRuleNumberOutOfRange { number, .. } => Some(*number),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(out_of_range, [0, 32767]);
 }
 
 #[test]
@@ -420,12 +431,22 @@ fn an_acl_renders_its_rules_in_order_and_its_associations() {
 /// SQS endpoint in the hub (10.0.0.0/16: Ends, and HubAttach) over a transit gateway; `acl`
 /// on the spoke's attachment subnet.
 fn over_tgw(acl: Option<Acl>) -> Vec<(PathKind, String, String)> {
-    over_tgw_zones(acl, None)
+    over_tgw_zones(acl, None, None)
+}
+
+/// [`over_tgw`] with `acl` on the hub's attachment subnet instead.
+fn over_tgw_hub(acl: Acl) -> Vec<(PathKind, String, String)> {
+    over_tgw_zones(None, None, Some(acl))
 }
 
 /// [`over_tgw`], with `zone_b`: the endpoint and both attachments also in zone 1 (Ends2,
-/// Attach2, HubAttach2), the ACL on the spoke's zone-1 attachment subnet Attach2 instead.
-fn over_tgw_zones(acl: Option<Acl>, zone_b: Option<()>) -> Vec<(PathKind, String, String)> {
+/// Attach2, HubAttach2), the ACL on the spoke's zone-1 attachment subnet Attach2 instead;
+/// `hub_acl` on the hub's attachment subnet HubAttach.
+fn over_tgw_zones(
+    acl: Option<Acl>,
+    zone_b: Option<()>,
+    hub_acl: Option<Acl>,
+) -> Vec<(PathKind, String, String)> {
     let mut stack = Stack::<Net>::new("Net");
     let tgw = stack.add("Tgw", TransitGateway::builder().build());
     let spoke = stack.add(
@@ -587,6 +608,17 @@ fn over_tgw_zones(acl: Option<Acl>, zone_b: Option<()>) -> Vec<(PathKind, String
                 .build(),
         );
     }
+    if let Some(acl) = hub_acl {
+        stack.add(
+            "HubAttachAcl",
+            NetworkAcl::builder()
+                .vpc(&hub)
+                .subnets([&hub_attach])
+                .inbound(acl.inbound)
+                .outbound(acl.outbound)
+                .build(),
+        );
+    }
     let pods = stack.add("Pods", Workload::builder().subnets([&work]).build());
     let mut app = App::new("acls");
     app.add_stack(stack);
@@ -643,7 +675,7 @@ fn the_response_crosses_the_attachment_subnets_of_the_servers_zone() {
         inbound: Acl::open().inbound,
         ..Acl::default()
     };
-    let p = over_tgw_zones(Some(closed_out), Some(()));
+    let p = over_tgw_zones(Some(closed_out), Some(()), None);
     assert_eq!(p[0].0, PathKind::Unreachable, "{p:?}");
     assert_eq!(
         p[0].1,
@@ -655,7 +687,7 @@ fn the_response_crosses_the_attachment_subnets_of_the_servers_zone() {
         ..Acl::default()
     };
     assert_eq!(
-        over_tgw_zones(Some(closed_in), Some(()))[0].0,
+        over_tgw_zones(Some(closed_in), Some(()), None)[0].0,
         PathKind::InterfaceEndpoint
     );
 }
@@ -796,4 +828,81 @@ fn a_certain_deny_later_on_the_way_wins_over_an_undecided_rule_before_it() {
     });
     assert_eq!(p[0].0, PathKind::Unreachable, "{p:?}");
     assert!(p[0].1.contains("Net/EndsAcl"), "{}", p[0].1);
+}
+
+#[test]
+fn entering_the_hub_its_attachment_subnets_outbound_rules_filter_and_its_inbound_ones_the_answer() {
+    // Out of HubAttach to the endpoint's subnet: its outbound rules, for the request.
+    let p = over_tgw_hub(Acl {
+        inbound: Acl::open().inbound,
+        ..Acl::default()
+    });
+    assert_eq!(p[0].0, PathKind::Unreachable, "{p:?}");
+    assert_eq!(
+        p[0].1,
+        "no outbound rule of network ACL Net/HubAttachAcl of Net/HubAttach allows the request on TCP 443 to 10.0.1.0/24"
+    );
+    // The answer enters the transit gateway through HubAttach: its inbound rules.
+    let p = over_tgw_hub(Acl {
+        outbound: Acl::open().outbound,
+        ..Acl::default()
+    });
+    assert_eq!(p[0].0, PathKind::Unreachable, "{p:?}");
+    assert_eq!(
+        p[0].1,
+        "no inbound rule of network ACL Net/HubAttachAcl of Net/HubAttach allows the response on TCP 1024-65535 from 10.0.1.0/24"
+    );
+}
+
+#[test]
+fn fixes_follow_the_rule_that_decides() {
+    // A deny numbered 1 cannot be preceded: renumber it.
+    let mut work = Acl::open();
+    work.outbound
+        .insert(0, AclEntry::deny(1, Port::tcp(443), cidr!("10.0.2.0/24")));
+    let p = paths(Setup {
+        work: Some(work),
+        ..Setup::default()
+    });
+    assert!(
+        p[0].2
+            .starts_with("narrow or renumber outbound rule 1 of Net/WorkAcl"),
+        "{}",
+        p[0].2
+    );
+    // A deny covering part of the traffic, then an allow: narrow the deny.
+    let mut work = Acl::open();
+    work.outbound
+        .insert(0, AclEntry::deny(90, Port::tcp(443), cidr!("10.0.2.0/25")));
+    let p = paths(Setup {
+        work: Some(work),
+        ..Setup::default()
+    });
+    assert_eq!(p[0].0, PathKind::Unknown, "{p:?}");
+    assert!(
+        p[0].2.starts_with("narrow outbound rule 90 of Net/WorkAcl"),
+        "{}",
+        p[0].2
+    );
+    // The workload states its ephemeral ports and the rule covers part of them: widen it.
+    let ends = Acl {
+        inbound: vec![AclEntry::allow(100, Port::tcp(443), cidr!("10.0.0.0/16"))],
+        outbound: vec![AclEntry::allow(
+            100,
+            Port::tcp_range(40000, 65535),
+            cidr!("10.0.0.0/16"),
+        )],
+    };
+    let p = paths(Setup {
+        ends: Some(ends),
+        ephemeral: Some((32768, 60999)),
+        ..Setup::default()
+    });
+    assert_eq!(p[0].0, PathKind::Unknown, "{p:?}");
+    assert!(
+        p[0].2.starts_with("widen the rule to TCP 32768-60999"),
+        "{}",
+        p[0].2
+    );
+    assert!(!p[0].2.contains("Workload::ephemeral_ports"), "{}", p[0].2);
 }

@@ -636,6 +636,25 @@ mod tests {
         assert_eq!(verdict(&sorted[1..], Port::tcp(443), block), "allow");
         assert_eq!(verdict(&sorted[1..], Port::tcp(80), block), "deny *");
         assert_eq!(verdict(&[], Port::tcp(443), block), "deny *");
+        // A rule for another block decides nothing: the `*` rule does.
+        let elsewhere = rule(100, AclAction::Allow, Port::tcp(443), "10.9.0.0/16");
+        assert_eq!(verdict(&[elsewhere], Port::tcp(443), block), "deny *");
+    }
+
+    #[test]
+    fn a_deny_covering_part_of_the_traffic_decides_when_the_rest_is_denied_too() {
+        let block = Far::Block(cidr!("10.1.0.0/24"));
+        let part = rule(100, AclAction::Deny, Port::tcp(443), "10.1.0.0/25");
+        // Nothing after it allows the rest: denied, by the rule (not undecided).
+        assert_eq!(
+            verdict(std::slice::from_ref(&part), Port::tcp(443), block),
+            "deny 100"
+        );
+        let all = rule(110, AclAction::Allow, Port::tcp(443), "10.0.0.0/8");
+        assert_eq!(
+            verdict(&[part, all], Port::tcp(443), block),
+            "undecided 100"
+        );
     }
 
     #[test]
