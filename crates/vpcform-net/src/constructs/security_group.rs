@@ -97,7 +97,7 @@ impl Port {
     }
 
     /// `(IpProtocol, FromPort, ToPort)` as the EC2 API spells them.
-    fn ec2(self) -> (&'static str, i64, i64) {
+    pub(crate) fn ec2(self) -> (&'static str, i64, i64) {
         match self {
             Port::Tcp(p) => ("tcp", p.into(), p.into()),
             Port::TcpRange(a, b) => ("tcp", a.into(), b.into()),

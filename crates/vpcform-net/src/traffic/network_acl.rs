@@ -133,21 +133,11 @@ fn evaluate<'r>(rules: &[&'r AclEntry], matches: &dyn Fn(&AclEntry) -> Match) ->
     }
 }
 
-/// `(protocol, from, to)`: `-1` for every protocol, whose ports are all.
-fn ports(port: Port) -> (&'static str, u16, u16) {
-    match port {
-        Port::Tcp(p) => ("tcp", p, p),
-        Port::TcpRange(a, b) => ("tcp", a, b),
-        Port::Udp(p) => ("udp", p, p),
-        Port::UdpRange(a, b) => ("udp", a, b),
-        Port::AllTraffic => ("-1", 0, 65535),
-    }
-}
-
 /// Whether `rule`'s protocol and ports cover `traffic`'s.
 fn port_match(rule: Port, traffic: Port) -> Match {
-    let (rule_protocol, a, b) = ports(rule);
-    let (protocol, c, d) = ports(traffic);
+    // `-1` (every protocol) is decided before its ports are compared.
+    let (rule_protocol, a, b) = rule.ec2();
+    let (protocol, c, d) = traffic.ec2();
     if rule_protocol == "-1" {
         return Match::Yes;
     }
