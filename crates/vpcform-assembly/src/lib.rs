@@ -1,7 +1,7 @@
 //! The cloud assembly schema: what vpcform's synthesis writes and its deployer reads — a
 //! directory holding `manifest.json` ([`Manifest`]: the app, its stacks in deployment order,
 //! and per stack its template file, environment, dependencies, tags, capabilities, parameter
-//! imports and stack set settings) beside one `<Stack>.template.json` per stack.
+//! imports and stack set settings; the steps between stacks CloudFormation cannot take) beside one `<Stack>.template.json` per stack.
 //!
 //! As AWS CDK's `cloud-assembly-schema` package is to CDK's app and toolkit, this crate is to
 //! `vpcform-net` (which writes an assembly) and `vpcform-deploy` (which deploys one): the one
@@ -36,12 +36,14 @@
 mod manifest;
 mod read;
 mod stack_set;
+mod step;
 
 pub use manifest::{Environment, Manifest, ManifestStack, ParameterImport};
 pub use read::{AssemblyError, CloudAssembly};
 pub use stack_set::{
     Amount, OperationPreferences, PermissionModel, StackSetOverride, StackSetSpec, StackSetTargets,
 };
+pub use step::{ManifestStep, OutputRef, StepAction};
 
 /// The manifest schema's version, written as `"version"` in `manifest.json`. It goes up with
 /// any change a reader of the previous version would misread or refuse: a field removed,
@@ -49,9 +51,10 @@ pub use stack_set::{
 /// default that keeps the old meaning does not bump it.
 ///
 /// ```
-/// assert_eq!(vpcform_assembly::SCHEMA_VERSION, 1);
+/// assert_eq!(vpcform_assembly::SCHEMA_VERSION, 2);
 /// ```
-pub const SCHEMA_VERSION: u32 = 1;
+// 2: `steps` (a reader of 1 would deploy past an acceptance it does not know of).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The manifest's file name in the assembly's directory.
 ///

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::StackSetSpec;
+use crate::{ManifestStep, StackSetSpec};
 
 /// `manifest.json`: what a deployer needs to know without running the program.
 ///
@@ -14,7 +14,7 @@ use crate::StackSetSpec;
 /// manifest.stacks.push(vpcform_assembly::ManifestStack::new("Network"));
 /// assert_eq!(manifest.version, vpcform_assembly::SCHEMA_VERSION);
 /// assert_eq!(manifest.stacks[0].template, "Network.template.json");
-/// assert!(manifest.to_json()?.starts_with("{\n  \"version\": 1,"));
+/// assert!(manifest.to_json()?.starts_with("{\n  \"version\": 2,"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +27,10 @@ pub struct Manifest {
     pub app: String,
     /// The stacks in deployment order: each after those it depends on.
     pub stacks: Vec<ManifestStack>,
+    /// The acceptances the deployer runs between stacks ([`ManifestStep`]); a stack's
+    /// `dependsOn` may name one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<ManifestStep>,
 }
 
 impl Manifest {
@@ -38,6 +42,7 @@ impl Manifest {
             version: crate::SCHEMA_VERSION,
             app: app.into(),
             stacks: Vec::new(),
+            steps: Vec::new(),
         }
     }
 
@@ -71,7 +76,26 @@ impl Manifest {
     /// assert_eq!(env.account.as_deref(), Some("111122223333"));
     /// ```
     pub fn producer_environment(&self, import: &ParameterImport) -> Option<&Environment> {
-        self.stack(&import.stack).map(|s| &s.environment)
+        self.stack(&import.stack)
+            .map(|s| &s.environment)
+            .or_else(|| self.step(&import.stack).map(|s| &s.environment))
+    }
+
+    /// A step by name.
+    ///
+    /// ```
+    /// use vpcform_assembly::{Manifest, ManifestStep, OutputRef, StepAction};
+    /// let mut manifest = Manifest::new("demo");
+    /// manifest.steps.push(ManifestStep::new(
+    ///     "AcceptPeering",
+    ///     StepAction::AcceptTransitGatewayPeeringAttachment {
+    ///         attachment: OutputRef::new("East", "PeeringId"),
+    ///     },
+    /// ));
+    /// assert!(manifest.step("AcceptPeering").is_some() && manifest.stack("AcceptPeering").is_none());
+    /// ```
+    pub fn step(&self, name: &str) -> Option<&ManifestStep> {
+        self.steps.iter().find(|s| s.name == name)
     }
 
     /// The manifest as written: pretty JSON, ending in a newline.
@@ -100,7 +124,7 @@ pub struct ManifestStack {
     pub name: String,
     /// The template file, a file name in the assembly's directory.
     pub template: String,
-    /// The stacks to deploy before this one (and destroy after it).
+    /// The stacks (and steps) to deploy before this one (and destroy after it).
     pub depends_on: Vec<String>,
     /// The export names this stack defines.
     pub exports: Vec<String>,
@@ -218,7 +242,8 @@ impl fmt::Display for Environment {
 pub struct ParameterImport {
     /// The importing stack's parameter.
     pub parameter: String,
-    /// The stack whose output fills it.
+    /// The stack whose output fills it, or a step whose output does
+    /// ([`StepAction::outputs`](crate::StepAction::outputs)).
     pub stack: String,
     /// That output's key.
     pub output: String,

@@ -1,8 +1,10 @@
 //! Reading an assembly directory back, and writing a manifest into one.
 //!
 //! Invariant: a manifest read is one this crate would write — this schema version, every
-//! required field, template files inside the directory, and every stack it names (dependency,
-//! parameter import's producer) present — or an error naming the file, on one line.
+//! required field, template files inside the directory, every stack or step it names
+//! (dependency, parameter import's producer, a step's input) present, a step's output named
+//! only if the step gives it, and no dependency cycle — or an error naming the file, on one
+//! line.
 
 use std::fmt;
 use std::io;
@@ -220,6 +222,7 @@ fn parse(path: &Path, text: &str) -> Result<Manifest, AssemblyError> {
 
 /// What does not fit together in a manifest, if anything.
 fn misfit(manifest: &Manifest) -> Option<String> {
+    let known = |name: &str| manifest.stack(name).is_some() || manifest.step(name).is_some();
     for (i, stack) in manifest.stacks.iter().enumerate() {
         if manifest.stacks[..i].iter().any(|s| s.name == stack.name) {
             return Some(format!("stack {} is listed twice", stack.name));
@@ -238,13 +241,107 @@ fn misfit(manifest: &Manifest) -> Option<String> {
             .depends_on
             .iter()
             .chain(stack.parameter_imports.iter().map(|i| &i.stack))
-            .find(|name| manifest.stack(name).is_none());
+            .find(|name| !known(name));
         if let Some(name) = unknown {
             return Some(format!(
                 "stack {} depends on {name}, which the manifest does not list",
                 stack.name
             ));
         }
+        for import in &stack.parameter_imports {
+            if let Some(step) = manifest.step(&import.stack)
+                && !step.action.outputs().contains(&import.output.as_str())
+            {
+                return Some(format!(
+                    "stack {}'s parameter {} takes output {} of step {}, which gives only {}",
+                    stack.name,
+                    import.parameter,
+                    import.output,
+                    step.name,
+                    step.action.outputs().join(", ")
+                ));
+            }
+        }
     }
-    None
+    for (i, step) in manifest.steps.iter().enumerate() {
+        if manifest.steps[..i].iter().any(|s| s.name == step.name)
+            || manifest.stack(&step.name).is_some()
+        {
+            return Some(format!("step {} is listed twice", step.name));
+        }
+        let unknown = step
+            .depends_on
+            .iter()
+            .find(|name| !known(name))
+            .or_else(|| {
+                step.action
+                    .inputs()
+                    .into_iter()
+                    .map(|input| &input.stack)
+                    .find(|name| manifest.stack(name).is_none())
+            });
+        if let Some(name) = unknown {
+            return Some(format!(
+                "step {} depends on {name}, which the manifest does not list as a stack",
+                step.name
+            ));
+        }
+    }
+    cycle(manifest).map(|names| format!("a dependency cycle: {}", names.join(" → ")))
+}
+
+/// A dependency cycle among the stacks and steps, if any, as the names around it (the first
+/// repeated at the end): a deployer following it would wait forever.
+fn cycle(manifest: &Manifest) -> Option<Vec<String>> {
+    let nodes: Vec<(&str, &[String])> = manifest
+        .stacks
+        .iter()
+        .map(|s| (s.name.as_str(), s.depends_on.as_slice()))
+        .chain(
+            manifest
+                .steps
+                .iter()
+                .map(|s| (s.name.as_str(), s.depends_on.as_slice())),
+        )
+        .collect();
+    let index = |name: &str| nodes.iter().position(|(n, _)| *n == name);
+    // 0: not seen, 1: on the current path, 2: done.
+    let mut state = vec![0u8; nodes.len()];
+    let mut path: Vec<usize> = Vec::new();
+    fn visit(
+        at: usize,
+        nodes: &[(&str, &[String])],
+        index: &dyn Fn(&str) -> Option<usize>,
+        state: &mut [u8],
+        path: &mut Vec<usize>,
+    ) -> Option<Vec<String>> {
+        state[at] = 1;
+        path.push(at);
+        for next in nodes[at].1.iter().filter_map(|d| index(d)) {
+            if state[next] == 1 {
+                let from = path.iter().position(|&p| p == next).unwrap_or(0);
+                let mut names: Vec<String> = path[from..]
+                    .iter()
+                    .map(|&p| nodes[p].0.to_string())
+                    .collect();
+                names.push(nodes[next].0.to_string());
+                return Some(names);
+            }
+            if state[next] == 0
+                && let Some(found) = visit(next, nodes, index, state, path)
+            {
+                return Some(found);
+            }
+        }
+        path.pop();
+        state[at] = 2;
+        None
+    }
+    (0..nodes.len()).find_map(|start| {
+        if state[start] == 0 {
+            visit(start, &nodes, &index, &mut state, &mut path)
+        } else {
+            None
+        }
+    })
 }

@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use vpcform_assembly::{
-    Amount, AssemblyError, CloudAssembly, Environment, Manifest, ManifestStack,
-    OperationPreferences, ParameterImport, PermissionModel, SCHEMA_VERSION, StackSetOverride,
-    StackSetSpec, StackSetTargets,
+    Amount, AssemblyError, CloudAssembly, Environment, Manifest, ManifestStack, ManifestStep,
+    OperationPreferences, OutputRef, ParameterImport, PermissionModel, SCHEMA_VERSION,
+    StackSetOverride, StackSetSpec, StackSetTargets, StepAction,
 };
 
 /// A fresh directory of this test's own.
@@ -59,8 +59,26 @@ fn full_manifest() -> Manifest {
             parameters: vec![("Vpc".into(), "vpc-0fedcba9876543210".into())],
         }],
     });
+    // The provider's peering accepted in the consumer's account, then a routes stack that
+    // takes the accepter's attachment ID from the step.
+    let mut accept = ManifestStep::new(
+        "AcceptPeering",
+        StepAction::AcceptTransitGatewayPeeringAttachment {
+            attachment: OutputRef::new("Provider", "PeeringAttachmentId"),
+        },
+    );
+    accept.environment.account = Some("444455556666".into());
+    accept.environment.region = Some("eu-west-1".into());
+    let mut routes = ManifestStack::new("Routes");
+    routes.depends_on = vec!["AcceptPeering".into()];
+    routes.parameter_imports = vec![ParameterImport {
+        parameter: "AccepterAttachment".into(),
+        stack: "AcceptPeering".into(),
+        output: "AccepterTransitGatewayAttachmentId".into(),
+    }];
     let mut manifest = Manifest::new("demo");
-    manifest.stacks = vec![provider, consumer];
+    manifest.stacks = vec![provider, consumer, routes];
+    manifest.steps = vec![accept];
     manifest
 }
 
@@ -73,6 +91,25 @@ fn a_manifest_written_reads_back_the_same() {
     let assembly = CloudAssembly::read(&dir).expect("read");
     assert_eq!(assembly.manifest(), &manifest);
     assert_eq!(assembly.dir(), dir);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    assert_eq!(
+        json["steps"][0]["action"],
+        serde_json::json!({
+            "type": "AcceptTransitGatewayPeeringAttachment",
+            "attachment": {"stack": "Provider", "output": "PeeringAttachmentId"}
+        })
+    );
+    assert_eq!(
+        json["steps"][0]["dependsOn"],
+        serde_json::json!(["Provider"])
+    );
+    let routes = &assembly.manifest().stacks[2];
+    let step_env = assembly
+        .manifest()
+        .producer_environment(&routes.parameter_imports[0])
+        .expect("a step produces");
+    assert_eq!(step_env.region.as_deref(), Some("eu-west-1"));
     let consumer = &assembly.manifest().stacks[1];
     let producer = assembly
         .manifest()
@@ -134,18 +171,24 @@ fn refused(name: &str, manifest: &str) -> (AssemblyError, String) {
 #[test]
 fn another_schema_version_is_refused_on_one_line() {
     // Whatever else a newer manifest holds, its version is what is named.
-    let (error, text) = refused("version", r#"{"version": 2, "application": "demo"}"#);
+    let (error, text) = refused("version", r#"{"version": 3, "application": "demo"}"#);
     assert!(matches!(error, AssemblyError::Version { .. }), "{error:?}");
     assert!(
         text.ends_with(
-            "cloud assembly schema version 2, but this vpcform reads version 1: synthesize \
+            "cloud assembly schema version 3, but this vpcform reads version 2: synthesize \
              the app again with this vpcform"
         ),
         "{text}"
     );
+    // Version 1 had no steps: read as 2 it would deploy past an acceptance it never saw.
+    let (error, _) = refused(
+        "version-1",
+        r#"{"version": 1, "app": "demo", "stacks": []}"#,
+    );
+    assert!(matches!(error, AssemblyError::Version { .. }), "{error:?}");
     let (error, _) = refused(
         "version-text",
-        r#"{"version": "1", "app": "demo", "stacks": []}"#,
+        r#"{"version": "2", "app": "demo", "stacks": []}"#,
     );
     assert!(matches!(error, AssemblyError::Version { .. }), "{error:?}");
 }
@@ -154,7 +197,7 @@ fn another_schema_version_is_refused_on_one_line() {
 fn a_manifest_missing_a_field_is_refused_naming_the_field() {
     let (error, text) = refused(
         "missing-field",
-        r#"{"version": 1, "app": "demo", "stacks": [{"name": "Network", "dependsOn": [],
+        r#"{"version": 2, "app": "demo", "stacks": [{"name": "Network", "dependsOn": [],
             "exports": [], "imports": [], "tags": {}}]}"#,
     );
     assert!(matches!(error, AssemblyError::Garbled { .. }), "{error:?}");
@@ -165,7 +208,7 @@ fn a_manifest_missing_a_field_is_refused_naming_the_field() {
 
 #[test]
 fn a_garbled_or_missing_manifest_is_refused_naming_the_file() {
-    let (error, text) = refused("garbled", "{\"version\": 1, \"app\": ");
+    let (error, text) = refused("garbled", "{\"version\": 2, \"app\": ");
     assert!(matches!(error, AssemblyError::Garbled { .. }), "{error:?}");
     assert!(text.contains("not a cloud assembly manifest"), "{text}");
     let dir = dir("missing");
@@ -204,4 +247,51 @@ fn stacks_that_do_not_fit_together_are_refused() {
     twice.stacks = vec![ManifestStack::new("Network"), ManifestStack::new("Network")];
     let (_, text) = refused("twice", &twice.to_json().expect("json"));
     assert!(text.ends_with("stack Network is listed twice"), "{text}");
+}
+
+#[test]
+fn steps_that_do_not_fit_are_refused() {
+    let cases: [(&str, fn(&mut Manifest), &str); 5] = [
+        (
+            "step-unknown-input",
+            |m| {
+                m.steps[0].action = StepAction::AcceptTransitGatewayPeeringAttachment {
+                    attachment: OutputRef::new("Nowhere", "Id"),
+                }
+            },
+            "step AcceptPeering depends on Nowhere, which the manifest does not list as a stack",
+        ),
+        (
+            "step-output",
+            |m| m.stacks[2].parameter_imports[0].output = "TransitGatewayId".into(),
+            "stack Routes's parameter AccepterAttachment takes output TransitGatewayId of step \
+             AcceptPeering, which gives only TransitGatewayAttachmentId, \
+             AccepterTransitGatewayAttachmentId",
+        ),
+        (
+            "step-twice",
+            |m| m.steps.push(m.steps[0].clone()),
+            "step AcceptPeering is listed twice",
+        ),
+        (
+            "step-cycle",
+            |m| m.steps[0].depends_on.push("Routes".into()),
+            "a dependency cycle: Routes → AcceptPeering → Routes",
+        ),
+        (
+            "step-dependency",
+            |m| m.stacks[2].depends_on = vec!["AcceptPeerings".into()],
+            "stack Routes depends on AcceptPeerings, which the manifest does not list",
+        ),
+    ];
+    for (name, break_it, expected) in cases {
+        let mut manifest = full_manifest();
+        break_it(&mut manifest);
+        let (error, text) = refused(name, &manifest.to_json().expect("json"));
+        assert!(
+            matches!(error, AssemblyError::Invalid { .. }),
+            "{name}: {error:?}"
+        );
+        assert!(text.ends_with(expected), "{name}: {text}");
+    }
 }

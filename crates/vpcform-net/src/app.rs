@@ -270,6 +270,7 @@ impl App {
                 return Ok(Assembly {
                     app: self.name.clone(),
                     stacks,
+                    steps: Vec::new(),
                     warnings,
                     allowed,
                     traffic: traffic.report,

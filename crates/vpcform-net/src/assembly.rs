@@ -52,6 +52,8 @@ fn previous_templates(manifest: &Path) -> Vec<String> {
 pub struct Assembly {
     pub(crate) app: String,
     pub(crate) stacks: Vec<SynthesizedStack>,
+    /// The acceptances the deployer runs between stacks (`steps.rs`).
+    pub(crate) steps: Vec<vpcform_assembly::ManifestStep>,
     pub(crate) warnings: Vec<SynthWarning>,
     /// How many warnings `Stack::allow` and `Stack::allow_for` left out.
     pub(crate) allowed: usize,
@@ -394,6 +396,7 @@ impl Assembly {
                     capabilities: s.capabilities.clone(),
                 })
                 .collect(),
+            steps: self.steps.clone(),
         }
     }
 
