@@ -249,9 +249,12 @@ fn stacks_that_do_not_fit_together_are_refused() {
     assert!(text.ends_with("stack Network is listed twice"), "{text}");
 }
 
+/// A test case: its name, how it breaks the manifest, the end of the refusal.
+type Breakage = (&'static str, fn(&mut Manifest), &'static str);
+
 #[test]
 fn steps_that_do_not_fit_are_refused() {
-    let cases: [(&str, fn(&mut Manifest), &str); 5] = [
+    let cases: [Breakage; 5] = [
         (
             "step-unknown-input",
             |m| {
