@@ -40,10 +40,10 @@ pub use vpcform_cfn as cfn;
 #[cfg(feature = "deploy")]
 pub use vpcform_deploy as deploy;
 pub use vpcform_net::{
-    App, Assembly, Construct, Manifest, ManifestStack, Pseudo, RawResourceRef, Stack,
-    SynthesizedStack, Tags, Value, cidr, cost, deployment, endpoints, existing, export, findings,
-    handles, lattice, policy, privatelink, quotas, security, services, sharing, topology, traffic,
-    transit, vpc, zones,
+    App, Assembly, Construct, Manifest, ManifestStack, ManifestStep, OutputRef, Pseudo,
+    RawResourceRef, Stack, StepAction, SynthesizedStack, Tags, Value, cidr, cost, deployment,
+    endpoints, existing, export, findings, handles, lattice, policy, privatelink, quotas, security,
+    services, sharing, topology, traffic, transit, vpc, zones,
 };
 
 pub mod guide;

@@ -247,8 +247,20 @@ impl App {
         warnings.retain(|w| !self.allows(w));
         let allowed = before - warnings.len();
         if errors.is_empty() {
+            // The acceptances between stacks: a stack waiting for one is deployed after the
+            // stack that asks, so the manifest's order and the deployer's agree.
+            let mut steps = crate::steps::plan(&model);
+            let mut depends = depends;
+            crate::steps::order_after_producers(&steps, &mut depends);
             // Only after every other check: an error above may have left an import dangling.
             let order = order_stacks(&self.stacks, &depends, &mut errors);
+            let mut templates: Vec<Option<Template>> = templates;
+            if let Err((i, source)) = crate::steps::add_outputs(&mut steps, &mut templates) {
+                errors.push(SynthError::Template {
+                    stack: self.stacks[i].name.to_string(),
+                    source,
+                });
+            }
             if errors.is_empty() {
                 let prices = match &self.prices {
                     Some(prices) => prices.clone(),
@@ -259,18 +271,18 @@ impl App {
                 let cost = crate::cost::estimate(&model, &traffic, &prices);
                 let diagram = crate::diagram::picture(&model, &traffic);
                 let flows = !traffic.outcomes.is_empty();
-                let mut templates: Vec<Option<Template>> = templates;
-                let stacks = order
+                let mut stacks: Vec<SynthesizedStack> = order
                     .into_iter()
                     .filter_map(|i| {
                         let template = templates[i].take()?;
                         Some(self.synthesized(i, template, &depends[i], stack_sets[i].take()))
                     })
                     .collect();
+                crate::steps::name_in_dependents(&steps, &self.stacks, &mut stacks);
                 return Ok(Assembly {
                     app: self.name.clone(),
                     stacks,
-                    steps: Vec::new(),
+                    steps: steps.into_iter().map(|planned| planned.step).collect(),
                     warnings,
                     allowed,
                     traffic: traffic.report,

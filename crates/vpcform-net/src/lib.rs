@@ -64,6 +64,7 @@ mod regions;
 pub mod services;
 mod stack;
 mod stack_set;
+mod steps;
 mod synth;
 mod tags;
 pub mod traffic;
@@ -72,7 +73,7 @@ pub use app::App;
 pub use assembly::{Assembly, SynthesizedStack};
 pub use stack::{Construct, RawResourceRef, Stack};
 pub use tags::Tags;
-pub use vpcform_assembly::{Manifest, ManifestStack};
+pub use vpcform_assembly::{Manifest, ManifestStack, ManifestStep, OutputRef, StepAction};
 pub use vpcform_cfn as cfn;
 pub use vpcform_cfn::{Pseudo, Value};
 

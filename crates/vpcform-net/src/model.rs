@@ -191,6 +191,19 @@ pub(crate) struct Relations {
     pub(crate) profile_resources: HashMap<NodeKey, Vec<NodeKey>>,
     /// Route 53 Profile → its VPC associations, of every stack.
     pub(crate) profile_associations_of: HashMap<NodeKey, Vec<NodeKey>>,
+    /// Transit gateway attachment (VPC or peering) → the routes and route table associations
+    /// naming it, of every stack: what waits for its acceptance (`steps.rs`).
+    pub(crate) attachment_users: HashMap<NodeKey, Vec<NodeKey>>,
+}
+
+/// The name of the deployer's step that accepts what construct `key` asks of another owner
+/// (a peering or VPC attachment): `Accept-<Stack>-<Id>`, a valid name for the manifest, which
+/// the traffic report's fixes name and `steps.rs` gives the step.
+pub(crate) fn acceptance_step(model: &Model<'_>, key: NodeKey) -> String {
+    match (model.stack(key.stack), model.node(key)) {
+        (Some(stack), Some(node)) => format!("Accept-{}-{}", stack.name, node.id()),
+        _ => "Accept-(a construct of another app)".to_string(),
+    }
 }
 
 /// Whether two constructs' accounts (or regions) are the same: each is its stack's, pinned or
@@ -671,6 +684,36 @@ impl<'a> Model<'a> {
             .into_iter()
             .flatten()
             .filter_map(move |&key| self.get_key::<N>(key).map(|n| (key, n)))
+    }
+
+    /// The routes and route table associations naming a transit gateway attachment (VPC or
+    /// peering), of every stack.
+    pub(crate) fn attachment_users(&self, attachment: NodeKey) -> &[NodeKey] {
+        self.relations
+            .attachment_users
+            .get(&attachment)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// A transit gateway's VPC attachments, of every stack.
+    pub(crate) fn attachments_of(&self, transit_gateway: NodeKey) -> &[NodeKey] {
+        self.relations
+            .attachments_of
+            .get(&transit_gateway)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// A Route 53 Profile's VPC associations, of every stack.
+    pub(crate) fn profile_associations_of(&self, profile: NodeKey) -> &[NodeKey] {
+        self.relations
+            .profile_associations_of
+            .get(&profile)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// A stack's position in the app, if it is one of the app's.
+    pub(crate) fn position(&self, stack: StackKey) -> Option<usize> {
+        self.positions.get(&stack).copied()
     }
 
     /// A transit gateway's peering attachments, as requester or accepter, of every stack.

@@ -560,12 +560,57 @@ fn a_spoke_of_another_account_waits_for_the_gateways_owner_unless_it_accepts_aut
     assert_eq!(
         sqs.fix.as_deref(),
         Some(
-            "after deploy, accept it in account 111122223333: aws ec2 \
-             accept-transit-gateway-vpc-attachment --transit-gateway-attachment-id \
-             <Spoke/SpokeAttachment's ID> --region us-east-1; or set \
-             auto_accept_shared_attachments(true) on Hub/Tgw"
+            "deploy: step Accept-Spoke-SpokeAttachment accepts it in account 111122223333 \
+             after stack Spoke (by hand: aws ec2 accept-transit-gateway-vpc-attachment \
+             --transit-gateway-attachment-id <Spoke/SpokeAttachment's ID> --region \
+             us-east-1); or set auto_accept_shared_attachments(true) on Hub/Tgw"
         )
     );
+    // The deployer's steps: the spoke's account accepts the share's invitation (if any: the
+    // app cannot know whether it is in the organization) before attaching and associating;
+    // the hub's account accepts the attachment after the spoke's stack.
+    let manifest = assembly.manifest();
+    let steps: Vec<(&str, Option<&str>, &[String])> = manifest
+        .steps
+        .iter()
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.environment.account.as_deref(),
+                s.depends_on.as_slice(),
+            )
+        })
+        .collect();
+    let share_step = format!("Accept-Hub-Share-{SPOKE_ACCOUNT}");
+    assert_eq!(
+        steps,
+        [
+            (
+                share_step.as_str(),
+                Some(SPOKE_ACCOUNT),
+                &["Hub".to_string()][..]
+            ),
+            (
+                "Accept-Spoke-SpokeAttachment",
+                Some(HUB_ACCOUNT),
+                &["Spoke".to_string()][..]
+            ),
+        ]
+    );
+    assert_eq!(
+        manifest.steps[0].action,
+        vpcform_net::StepAction::AcceptResourceShareInvitation {
+            resource_share: vpcform_net::OutputRef::new("Hub", "ShareArn")
+        }
+    );
+    let spoke = manifest.stack("Spoke").map(|s| s.depends_on.clone());
+    assert_eq!(spoke, Some(vec!["Hub".to_string(), share_step.clone()]));
+    // With auto-accept, the attachment needs no step; the invitation still does.
+    let names: Vec<String> = build(Break::default())
+        .synth()
+        .map(|a| a.manifest().steps.into_iter().map(|s| s.name).collect())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(names, [share_step]);
     // Written only when on.
     let hub = serde_json::to_value(assembly.stacks()[0].template()).unwrap_or_default();
     assert!(

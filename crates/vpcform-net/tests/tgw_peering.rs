@@ -333,7 +333,9 @@ fn a_spoke_reaches_a_hub_behind_a_peered_transit_gateway_once_the_peering_is_acc
     let fix = path.fix.unwrap_or_default();
     assert!(
         fix.contains(
-            "aws ec2 accept-transit-gateway-peering-attachment --transit-gateway-attachment-id <Peering/AToB's attachment ID> --region us-west-2"
+            "deploy: step Accept-Peering-AToB accepts it in West/TgwB's account and region \
+             after stack Peering (by hand: aws ec2 accept-transit-gateway-peering-attachment \
+             --transit-gateway-attachment-id <Peering/AToB's attachment ID> --region us-west-2)"
         ),
         "{fix}"
     );
@@ -751,4 +753,110 @@ fn the_peering_is_billed_per_hour_and_per_gb_between_regions_with_no_processing(
     assert_eq!(spoke, 38.5, "{basis}");
     let (hub, basis) = item("West/HubAttachment");
     assert_eq!(hub, 37.3, "{basis}");
+}
+
+// ── The acceptance, a step of the deployment ───────────────────────────────────────────
+
+#[test]
+fn the_deployer_accepts_the_peering_between_the_stack_that_asks_and_those_that_route_over_it() {
+    use vpcform_net::{OutputRef, StepAction};
+    let manifest = build(Break::default())
+        .synth()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .manifest();
+    let [step] = &manifest.steps[..] else {
+        panic!("one step: {:#?}", manifest.steps)
+    };
+    assert_eq!(step.name, "Accept-Peering-AToB");
+    // In the accepter's account and region, after the stack that asks.
+    assert_eq!(step.environment.account.as_deref(), Some(ACCOUNT));
+    assert_eq!(step.environment.region.as_deref(), Some("us-west-2"));
+    assert_eq!(step.depends_on, ["Peering"]);
+    // The program's export of the peering is the output the step reads.
+    assert_eq!(
+        step.action,
+        StepAction::AcceptTransitGatewayPeeringAttachment {
+            attachment: OutputRef::new("Peering", "AToBId")
+        }
+    );
+    let position = |name: &str| {
+        manifest
+            .stacks
+            .iter()
+            .position(|s| s.name == name)
+            .unwrap_or_else(|| panic!("{name} in {manifest:#?}"))
+    };
+    for routes in ["EastRoutes", "WestRoutes"] {
+        let stack = &manifest.stacks[position(routes)];
+        assert!(
+            stack
+                .depends_on
+                .contains(&"Accept-Peering-AToB".to_string())
+                && stack.depends_on.contains(&"Peering".to_string()),
+            "{routes}: {:?}",
+            stack.depends_on
+        );
+        assert!(position("Peering") < position(routes));
+    }
+    // What asks, and what the routes need otherwise, do not wait for the step.
+    for other in ["East", "West", "Peering"] {
+        assert!(
+            !manifest.stacks[position(other)]
+                .depends_on
+                .iter()
+                .any(|d| d.starts_with("Accept-")),
+            "{other}"
+        );
+    }
+}
+
+#[test]
+fn without_an_export_the_stack_that_asks_outputs_the_peerings_id_for_the_step() {
+    use vpcform_net::{OutputRef, StepAction};
+    let mut stack = Stack::<Solo>::new("Solo").region("us-east-1");
+    let one = stack.add("One", TransitGateway::builder().build());
+    let two = stack.add(
+        "Two",
+        TransitGateway::builder().amazon_side_asn(64513).build(),
+    );
+    stack.add(
+        "OneToTwo",
+        TransitGatewayPeering::builder()
+            .transit_gateway(&one)
+            .peer(&two)
+            .build(),
+    );
+    // A peering of a transit gateway outside the app is its owner's to accept: no step.
+    stack.add(
+        "ToPartner",
+        TransitGatewayPeering::builder()
+            .transit_gateway(&one)
+            .peer(ExternalTransitGateway::new(
+                "tgw-0123456789abcdef0",
+                ACCOUNT,
+                "eu-west-1",
+            ))
+            .build(),
+    );
+    let mut app = App::new("solo");
+    app.add_stack(stack);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let manifest = assembly.manifest();
+    let [step] = &manifest.steps[..] else {
+        panic!("one step: {:#?}", manifest.steps)
+    };
+    // Within one account and region, the accepter still accepts.
+    assert_eq!(step.name, "Accept-Solo-OneToTwo");
+    assert_eq!(step.environment.region.as_deref(), Some("us-east-1"));
+    assert_eq!(
+        step.action,
+        StepAction::AcceptTransitGatewayPeeringAttachment {
+            attachment: OutputRef::new("Solo", "OneToTwoAttachmentId")
+        }
+    );
+    let template = serde_json::to_value(assembly.stacks()[0].template()).unwrap_or_default();
+    assert_eq!(
+        template["Outputs"]["OneToTwoAttachmentId"]["Value"],
+        serde_json::json!({"Ref": "OneToTwo"})
+    );
 }

@@ -188,6 +188,18 @@ pub(crate) struct ResourceShareNode {
     pub(crate) tags: crate::Tags,
 }
 
+impl ResourceShareNode {
+    /// The principals, as given (account IDs, organization, OU, role and user ARNs).
+    pub(crate) fn principals(&self) -> &[String] {
+        &self.principals
+    }
+
+    /// The shared constructs.
+    pub(crate) fn resource_keys(&self) -> impl Iterator<Item = NodeKey> + '_ {
+        self.resources.iter().map(|(handle, _)| handle.key)
+    }
+}
+
 /// The partition a RAM principal names (`None` for an account ID), or `Err` when it is none of
 /// the forms `AWS::RAM::ResourceShare` `Principals` takes: an account ID, or the ARN of an
 /// organization (`organization/o-…`), an organizational unit (`ou/o-…/ou-…`), an IAM role or

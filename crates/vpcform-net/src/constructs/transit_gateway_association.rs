@@ -154,6 +154,15 @@ impl ConstructNode for TransitGatewayRouteTableAssociationNode {
     fn relate(&self, key: NodeKey, relations: &mut Relations) {
         // Related once the model has every table's transit gateway (`Model::new`).
         relations.table_associations.push(key);
+        // "the attachment must be in the available state" to be associated: it waits for the
+        // peering's acceptance (`steps.rs`).
+        if let Some(attachment) = self.attachment.key() {
+            relations
+                .attachment_users
+                .entry(attachment)
+                .or_default()
+                .push(key);
+        }
     }
 
     fn check(&self, check: &mut Check<'_>) {

@@ -187,6 +187,17 @@ impl ConstructNode for TransitGatewayRouteNode {
                 .or_default()
                 .push(key);
         }
+        // A route naming an attachment fails until it is available: it waits for any
+        // acceptance (`steps.rs`).
+        if let TransitGatewayRouteTargetDef::Attachment { attachment, .. } = &self.target
+            && let Some(attachment) = attachment.key()
+        {
+            relations
+                .attachment_users
+                .entry(attachment)
+                .or_default()
+                .push(key);
+        }
     }
 
     fn check(&self, check: &mut Check<'_>) {

@@ -574,11 +574,23 @@ impl Context<'_> {
                 "transit gateway peering {path} stays pendingAcceptance, and carries nothing, \
                  until {accepter}'s owner accepts it"
             )),
-            Some(format!(
-                "after deploy, accept it in the accepter's account: aws ec2 \
-                 accept-transit-gateway-peering-attachment --transit-gateway-attachment-id \
-                 <{path}'s attachment ID> --region {region}"
-            )),
+            Some(match node.accepter() {
+                // Both sides are the app's: the deployer's step accepts it (`steps.rs`).
+                Some(_) => format!(
+                    "deploy: step {} accepts it in {accepter}'s account and region after stack \
+                     {} (by hand: aws ec2 accept-transit-gateway-peering-attachment \
+                     --transit-gateway-attachment-id <{path}'s attachment ID> --region {region})",
+                    crate::model::acceptance_step(self.model, peering),
+                    self.model
+                        .stack(peering.stack)
+                        .map_or_else(String::new, |s| s.name.to_string()),
+                ),
+                None => format!(
+                    "after deploy, accept it in the accepter's account: aws ec2 \
+                     accept-transit-gateway-peering-attachment --transit-gateway-attachment-id \
+                     <{path}'s attachment ID> --region {region}"
+                ),
+            }),
         ))
     }
 
