@@ -347,11 +347,16 @@ impl App {
         let mut tags = vec![("vpcform:app".to_string(), self.name.clone())];
         tags.extend(def.tags.iter().cloned());
         let capabilities = capabilities(def, &template);
-        let parameter_imports: Vec<ParameterImport> = def
+        let mut parameter_imports: Vec<ParameterImport> = def
             .parameter_imports(&self.stacks)
             .into_iter()
             .map(|(_, import, _)| import)
             .collect();
+        parameter_imports.extend(def.accepted.iter().map(|accepted| ParameterImport {
+            parameter: accepted.parameter.clone(),
+            stack: accepted.step.clone(),
+            output: "AccepterTransitGatewayAttachmentId".to_string(),
+        }));
         let mut imports: Vec<String> = template.imports().iter().map(|i| i.to_string()).collect();
         imports.dedup();
         SynthesizedStack {

@@ -407,6 +407,17 @@ pub enum SynthError {
         /// The accepter transit gateway.
         transit_gateway: String,
     },
+    /// `PeeringAccepterAttachment::accepted` for a peering the app has no acceptance step for:
+    /// its accepter is outside the app (its owner accepts it), or the peering is not the app's.
+    #[error(
+        "{construct}: PeeringAccepterAttachment::accepted names {peering}, whose accepter is not a transit gateway of the app: its owner accepts it, and no step of the app gives the accepter's attachment ID"
+    )]
+    AcceptedPeeringWithoutStep {
+        /// The stack that takes the accepter's attachment ID.
+        construct: String,
+        /// The peering attachment (or its export).
+        peering: String,
+    },
     /// A second flow log of one resource with the same traffic type and destination.
     #[error(
         "{construct}: {resource} already has flow log {other} of {traffic_type} traffic to {destination}; AWS takes one flow log per resource, traffic type and destination (AWS: FlowLogAlreadyExists)"
@@ -1550,7 +1561,10 @@ impl SynthError {
                 "move it to a stack that imports {peering}'s ID (export it from its stack) and is deployed after the peering is accepted"
             ),
             Self::PeeringAccepterIdNeeded { peering, .. } => format!(
-                "once {peering} is accepted, target PeeringAccepterAttachment::new(&{peering}'s export, \"<AccepterTransitGatewayAttachmentId>\") (aws ec2 describe-transit-gateway-peering-attachments shows it)"
+                "target PeeringAccepterAttachment::accepted(&mut <this stack>, &{peering}'s export): the deployer's acceptance step gives the accepter's ID"
+            ),
+            Self::AcceptedPeeringWithoutStep { peering, .. } => format!(
+                "state the ID its owner gives once {peering} is accepted: PeeringAccepterAttachment::new(&{peering}'s export, \"tgw-attach-…\")"
             ),
             Self::DuplicateFlowLog { other, .. } => format!(
                 "remove this flow log, or give it another traffic type or destination than {other}"

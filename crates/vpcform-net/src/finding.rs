@@ -683,6 +683,7 @@ declare_codes! {
         DuplicateTransitGatewayPeering => VF0641 [construct] "two peering attachments between two transit gateways", Aws(TGW_QUOTAS);
         PeeringNotYetAccepted => VF0642 [construct] "route or association to a peering attachment of the same stack", Aws(TGW_PEERING);
         PeeringAccepterIdNeeded => VF0643 [construct] "accepter's route or association naming the requester's attachment ID", Aws(TGW_PEERING_ATTACHMENT);
+        AcceptedPeeringWithoutStep => VF0647 [construct] "accepter's attachment ID from a step the app does not have", Aws(TGW_PEERING);
         DuplicateFlowLog => VF0820 [construct] "two flow logs of one resource, traffic type and destination", Aws(FLOW_LOGS);
         AclRuleNumberOutOfRange => VF0430 [construct] "network ACL rule number outside 1-32766", Aws(CREATE_NACL_ENTRY);
         AclRuleNumberTaken => VF0431 [construct] "two network ACL rules with one number", Aws(CREATE_NACL_ENTRY);

@@ -63,6 +63,7 @@ impl<S: StackMarker> Stack<S> {
                 nodes: Vec::new(),
                 outputs: Vec::new(),
                 imports: Vec::new(),
+                accepted: Vec::new(),
                 overrides: Vec::new(),
                 created: std::panic::Location::caller(),
                 locations: Vec::new(),
@@ -524,6 +525,8 @@ pub struct StackDef {
     pub(crate) nodes: Vec<Node>,
     pub(crate) outputs: Vec<(String, OutputDef)>,
     pub(crate) imports: Vec<ImportDef>,
+    /// Values the deployer's acceptance steps give (`PeeringAccepterAttachment::accepted`).
+    pub(crate) accepted: Vec<AcceptedDef>,
     pub(crate) overrides: Vec<OverrideDef>,
     /// Where the program created the stack: the location of findings about the stack itself.
     pub(crate) created: &'static Location<'static>,
@@ -540,6 +543,16 @@ pub struct StackDef {
 pub(crate) struct OutputDef {
     pub(crate) value: OutputValue,
     pub(crate) export: Option<String>,
+}
+
+/// A peering's accepter attachment ID, filled at deploy from its acceptance step's output.
+pub(crate) struct AcceptedDef {
+    /// The template's `String` parameter.
+    pub(crate) parameter: String,
+    /// The step's name (`Accept-<Stack>-<Id>`, `model::acceptance_step`).
+    pub(crate) step: String,
+    /// The peering, when the app has it.
+    pub(crate) peering: Option<Handle>,
 }
 
 /// An import, as recorded when the program made it.

@@ -175,7 +175,7 @@ impl<'m> Planner<'m> {
             step,
             &peering.id,
             format!("{}AttachmentId", peering.id),
-            self.users(self.key),
+            self.peering_users(),
         ))
     }
 
@@ -283,6 +283,22 @@ impl<'m> Planner<'m> {
         let mut stacks = Vec::new();
         for &user in self.model.attachment_users(key) {
             self.push_stack(&mut stacks, user);
+        }
+        stacks
+    }
+
+    /// The stacks routing over or associating this peering, and those taking its accepter's
+    /// attachment ID from the step (`PeeringAccepterAttachment::accepted`).
+    fn peering_users(&self) -> Vec<usize> {
+        let mut stacks = self.users(self.key);
+        for (position, stack) in self.model.stacks.iter().enumerate() {
+            let takes = stack
+                .accepted
+                .iter()
+                .any(|a| a.peering.as_ref().is_some_and(|h| h.key == self.key));
+            if takes && position != self.position && !stacks.contains(&position) {
+                stacks.push(position);
+            }
         }
         stacks
     }

@@ -69,6 +69,7 @@ pub(crate) fn stack(
         node.check(&mut check);
     }
     check_outputs(stack, model, findings);
+    check_accepted(stack, model, findings);
     let mut template = render(stack, model, findings, before);
     crate::environment::rewrite_imports(
         &stack.name,
@@ -148,11 +149,52 @@ fn check_outputs(stack: &StackDef, model: &Model<'_>, findings: &mut Findings) {
     }
 }
 
+/// `PeeringAccepterAttachment::accepted` names a peering the app has an acceptance step for:
+/// one whose accepter is a transit gateway of the app (`steps.rs`), or nothing fills its ID.
+fn check_accepted(stack: &StackDef, model: &Model<'_>, findings: &mut Findings) {
+    use crate::constructs::transit_gateway_peering::TransitGatewayPeeringNode;
+    for accepted in &stack.accepted {
+        let peering = accepted
+            .peering
+            .as_ref()
+            .and_then(|h| model.get::<TransitGatewayPeeringNode>(h));
+        if peering
+            .and_then(TransitGatewayPeeringNode::accepter)
+            .is_none()
+        {
+            findings
+                .errors
+                .push(SynthError::AcceptedPeeringWithoutStep {
+                    construct: stack.name.to_string(),
+                    peering: accepted
+                        .peering
+                        .as_ref()
+                        .map_or_else(|| accepted.step.clone(), crate::handle::Handle::path),
+                });
+        }
+    }
+}
+
 /// Renders every construct, the outputs and the overrides, reporting every duplicate ID
 /// with the constructs that both claimed it, and every dangling reference.
 fn render(stack: &StackDef, model: &Model<'_>, findings: &mut Findings, before: usize) -> Template {
     let ctx = Render { model, stack };
     let mut template = Template::new(stack.description.clone());
+    // The accepter attachment IDs the deployer's acceptance steps give, declared first so the
+    // constructs' `Ref`s to them resolve (`PeeringAccepterAttachment::accepted`).
+    for accepted in &stack.accepted {
+        let parameter = vpcform_cfn::Parameter::string().description(format!(
+            "The accepter's attachment ID (AccepterTransitGatewayAttachmentId): filled in by \
+             `vpcform deploy` from its step {}",
+            accepted.step
+        ));
+        if let Err(source) = template.add_parameter(accepted.parameter.as_str(), parameter) {
+            findings.errors.push(SynthError::Template {
+                stack: stack.name.to_string(),
+                source,
+            });
+        }
+    }
     // Which construct rendered which resources (by position in the template), to name
     // both ends of a duplicate without indexing every logical ID.
     let mut rendered: Vec<(usize, &Node)> = Vec::with_capacity(stack.nodes.len());

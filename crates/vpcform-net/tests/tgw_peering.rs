@@ -43,6 +43,8 @@ struct Break {
     route_in_peering_stack: bool,
     /// East's route to the hub names the accepter's attachment ID.
     requester_route_by_accepter_id: bool,
+    /// West's route and association take the accepter's ID from the acceptance step.
+    accepter_id_from_step: bool,
 }
 
 /// East (us-east-1): transit gateway A with route table A, spoke VPC A (10.1.0.0/16)
@@ -249,6 +251,13 @@ fn build(b: Break) -> App {
     if !b.west_unpinned {
         west_routes = west_routes.region("us-west-2");
     }
+    let accepter = |stack: &mut Stack<WestRoutes>| {
+        if b.accepter_id_from_step {
+            PeeringAccepterAttachment::accepted(stack, &peering_id)
+        } else {
+            PeeringAccepterAttachment::new(&peering_id, ACCEPTER_ID)
+        }
+    };
     if !b.no_accepter_route {
         let table = west_routes.import(&table_b_id);
         let route = TransitGatewayRoute::builder()
@@ -257,19 +266,18 @@ fn build(b: Break) -> App {
         let route = if b.accepter_route_by_import {
             route.target(west_routes.import(&peering_id)).build()
         } else {
-            route
-                .target(PeeringAccepterAttachment::new(&peering_id, ACCEPTER_ID))
-                .build()
+            route.target(accepter(&mut west_routes)).build()
         };
         west_routes.add("SpokeOverPeering", route);
     }
     if !b.no_accepter_association {
         let table = west_routes.import(&table_b_id);
+        let attachment = accepter(&mut west_routes);
         west_routes.add(
             "PeeringAssociation",
             TransitGatewayRouteTableAssociation::builder()
                 .route_table(table)
-                .attachment(PeeringAccepterAttachment::new(&peering_id, ACCEPTER_ID))
+                .attachment(attachment)
                 .build(),
         );
     }
@@ -858,5 +866,98 @@ fn without_an_export_the_stack_that_asks_outputs_the_peerings_id_for_the_step() 
     assert_eq!(
         template["Outputs"]["OneToTwoAttachmentId"]["Value"],
         serde_json::json!({"Ref": "OneToTwo"})
+    );
+}
+
+#[test]
+fn the_accepters_routes_take_its_attachment_id_from_the_step() {
+    let assembly = build(Break {
+        accepter_id_from_step: true,
+        ..Break::default()
+    })
+    .synth()
+    .unwrap_or_else(|e| panic!("{e}"));
+    // The same walk as with the ID stated.
+    assert_eq!(
+        assembly.traffic().flows[0].subnets[0].path,
+        PathKind::PendingAcceptance
+    );
+    let manifest = assembly.manifest();
+    let routes = manifest.stack("WestRoutes").expect("WestRoutes");
+    // One parameter for the route and the association, filled from the step's output.
+    assert_eq!(
+        routes.parameter_imports,
+        [vpcform_net::deployment::ParameterImport {
+            parameter: "AccepterPeeringAToB".into(),
+            stack: "Accept-Peering-AToB".into(),
+            output: "AccepterTransitGatewayAttachmentId".into(),
+        }]
+    );
+    assert!(
+        routes
+            .depends_on
+            .contains(&"Accept-Peering-AToB".to_string())
+    );
+    let template = assembly
+        .stacks()
+        .iter()
+        .find(|s| s.name() == "WestRoutes")
+        .map(|s| serde_json::to_value(s.template()).unwrap_or_default())
+        .unwrap_or_default();
+    assert_eq!(
+        template["Parameters"]["AccepterPeeringAToB"]["Type"],
+        "String"
+    );
+    for (id, property) in [
+        ("SpokeOverPeering", "TransitGatewayAttachmentId"),
+        ("PeeringAssociation", "TransitGatewayAttachmentId"),
+    ] {
+        assert_eq!(
+            template["Resources"][id]["Properties"][property],
+            serde_json::json!({"Ref": "AccepterPeeringAToB"}),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn an_accepter_id_from_a_step_the_app_does_not_have_is_refused() {
+    let mut stack = Stack::<Solo>::new("Solo").region("us-east-1");
+    let one = stack.add("One", TransitGateway::builder().build());
+    let partner = stack.add(
+        "ToPartner",
+        TransitGatewayPeering::builder()
+            .transit_gateway(&one)
+            .peer(ExternalTransitGateway::new(
+                "tgw-0123456789abcdef0",
+                ACCOUNT,
+                "eu-west-1",
+            ))
+            .build(),
+    );
+    let partner_id = stack.export("ToPartnerId", &partner);
+    let mut routes = Stack::<WestRoutes>::new("WestRoutes").region("eu-west-1");
+    let tgw = routes.add("Tgw", TransitGateway::builder().build());
+    let table = routes.add(
+        "Table",
+        TransitGatewayRouteTable::builder()
+            .transit_gateway(&tgw)
+            .build(),
+    );
+    let attachment = PeeringAccepterAttachment::accepted(&mut routes, &partner_id);
+    routes.add(
+        "PartnerAssociation",
+        TransitGatewayRouteTableAssociation::builder()
+            .route_table(&table)
+            .attachment(attachment)
+            .build(),
+    );
+    let mut app = App::new("partner");
+    app.add_stack(stack);
+    app.add_stack(routes);
+    let errors = synth_errors(&app);
+    assert!(
+        codes(&errors).contains(&(Code::VF0647, Some("WestRoutes"))),
+        "{errors:#?}"
     );
 }

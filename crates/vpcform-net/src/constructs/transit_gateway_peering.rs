@@ -189,6 +189,83 @@ pub struct PeeringAccepterAttachment<S> {
 }
 
 impl<S> PeeringAccepterAttachment<S> {
+    /// The peering exported as `peering`, as the accepter's attachment whose ID the deployer's
+    /// acceptance step gives (`AccepterTransitGatewayAttachmentId`, read from the accepted
+    /// attachment): `stack` gets a `String` parameter the deployer fills after the step, and
+    /// waits for it. Only for a peering whose accepter is a transit gateway of the app (the
+    /// step is the app's); for one outside it, [`new`](PeeringAccepterAttachment::new) with the
+    /// ID its owner gives.
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// use vpcform_net::transit::{
+    ///     PeeringAccepterAttachment, TransitGatewayPeering, TransitGatewayRouteTable,
+    ///     TransitGatewayRouteTableAssociation,
+    /// };
+    /// vpcform_net::topology! { stack East {} stack West {} stack WestRoutes {} }
+    /// let mut west = Stack::<West>::new("West").region("us-west-2");
+    /// let west_tgw = west.add(
+    ///     "Tgw",
+    ///     TransitGateway::builder().amazon_side_asn(64513).default_route_table(false).build(),
+    /// );
+    /// let west_id = west.export("TgwId", &west_tgw);
+    /// let west_table = west.add("Table", TransitGatewayRouteTable::builder().transit_gateway(&west_tgw).build());
+    /// let west_table_id = west.export("TableId", &west_table);
+    /// let mut east = Stack::<East>::new("East").region("us-east-1");
+    /// let east_tgw = east.add("Tgw", TransitGateway::builder().build());
+    /// let peer = east.import(&west_id);
+    /// let peering = east.add("ToWest", TransitGatewayPeering::builder().transit_gateway(&east_tgw).peer(peer).build());
+    /// let peering_id = east.export("ToWestId", &peering);
+    /// let mut routes = Stack::<WestRoutes>::new("WestRoutes").region("us-west-2");
+    /// let accepter = PeeringAccepterAttachment::accepted(&mut routes, &peering_id);
+    /// let table = routes.import(&west_table_id);
+    /// routes.add("PeeringAssociation", TransitGatewayRouteTableAssociation::builder().route_table(table).attachment(accepter).build());
+    /// let mut app = App::new("peered");
+    /// app.add_stack(west);
+    /// app.add_stack(east);
+    /// app.add_stack(routes);
+    /// let manifest = app.synth()?.manifest();
+    /// let routes = manifest.stack("WestRoutes").unwrap();
+    /// assert_eq!(routes.parameter_imports[0].stack, "Accept-East-ToWest");
+    /// assert!(routes.depends_on.contains(&"Accept-East-ToWest".to_string()));
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
+    /// ```
+    #[track_caller]
+    pub fn accepted<E>(
+        stack: &mut crate::Stack<S>,
+        peering: &Export<E, TransitGatewayAttachmentId>,
+    ) -> PeeringAccepterAttachment<S>
+    where
+        S: StackMarker,
+    {
+        let id = peering.source.as_ref().map_or("", |h| &*h.id);
+        let parameter = format!(
+            "Accepter{}{}",
+            peering
+                .stack_name
+                .replace(|c: char| !c.is_ascii_alphanumeric(), ""),
+            id
+        );
+        stack
+            .def
+            .record(&format!("accepted {}", peering.export_name));
+        if !stack.def.accepted.iter().any(|a| a.parameter == parameter) {
+            stack.def.accepted.push(crate::stack::AcceptedDef {
+                parameter: parameter.clone(),
+                step: format!("Accept-{}-{id}", peering.stack_name),
+                peering: peering.source.clone(),
+            });
+        }
+        PeeringAccepterAttachment {
+            linked: Linked {
+                value: Value::reference(parameter.as_str()),
+                source: peering.source.clone(),
+                local: false,
+            },
+            _stack: PhantomData,
+        }
+    }
+
     /// The peering exported as `peering`, as attachment `accepter_id` of the accepter.
     ///
     /// See [`PeeringAccepterAttachment`] for an example.

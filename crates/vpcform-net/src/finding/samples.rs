@@ -490,6 +490,10 @@ fn transit(code: &str) -> Option<Finding> {
             peering: s("East/ToWest"),
             transit_gateway: s("West/Tgw"),
         }),
+        "VF0647" => error(E::AcceptedPeeringWithoutStep {
+            construct: s("WestRoutes"),
+            peering: s("East/ToPartner"),
+        }),
         _ => None,
     }
 }
