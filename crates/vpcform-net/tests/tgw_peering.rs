@@ -43,6 +43,13 @@ struct Break {
     route_in_peering_stack: bool,
     /// East's route to the hub names the accepter's attachment ID.
     requester_route_by_accepter_id: bool,
+    /// The spoke's attachment has no `.association` of its own: EastRoutes associates it by
+    /// its imported ID, as a transit gateway's owner does for a VPC of another account.
+    spoke_associated_by_owner: bool,
+    /// The spoke's attachment keeps its own `.association`, and EastRoutes associates it too.
+    spoke_associated_twice: bool,
+    /// The spoke's attachment is associated nowhere.
+    spoke_unassociated: bool,
 }
 
 /// East (us-east-1): transit gateway A with route table A, spoke VPC A (10.1.0.0/16)
@@ -79,15 +86,19 @@ fn build(b: Break) -> App {
     };
     let w1 = subnet(&mut east, "Work1", "10.1.1.0/24", 0);
     let w2 = subnet(&mut east, "Work2", "10.1.2.0/24", 1);
+    let own_association = !(b.spoke_associated_by_owner || b.spoke_unassociated);
+    let attachment = TransitGatewayAttachment::builder()
+        .vpc(&a)
+        .transit_gateway(&tgw_a)
+        .subnets([&w1, &w2])
+        .propagations([PropagationRouteTable::of(&table_a)]);
     let attachment = east.add(
         "AAttachment",
-        TransitGatewayAttachment::builder()
-            .vpc(&a)
-            .transit_gateway(&tgw_a)
-            .subnets([&w1, &w2])
-            .association(&table_a)
-            .propagations([PropagationRouteTable::of(&table_a)])
-            .build(),
+        if own_association {
+            attachment.association(&table_a).build()
+        } else {
+            attachment.build()
+        },
     );
     let routes = east.add(
         "ARoutes",
@@ -105,6 +116,7 @@ fn build(b: Break) -> App {
     let tgw_a_id = east.export("TgwAId", &tgw_a);
     let table_a_id = east.export("TableAId", &table_a);
     let spoke_id = east.export("VpcId", &a);
+    let attachment_id = east.export("AAttachmentId", &attachment);
 
     let mut west = Stack::<West>::new("West").account(ACCOUNT);
     if !b.west_unpinned {
@@ -245,6 +257,18 @@ fn build(b: Break) -> App {
             .build(),
     );
 
+    if b.spoke_associated_by_owner || b.spoke_associated_twice {
+        let table = east_routes.import(&table_a_id);
+        let spoke = east_routes.import(&attachment_id);
+        east_routes.add(
+            "SpokeAssociation",
+            TransitGatewayRouteTableAssociation::builder()
+                .route_table(table)
+                .attachment(spoke)
+                .build(),
+        );
+    }
+
     let mut west_routes = Stack::<WestRoutes>::new("WestRoutes").account(ACCOUNT);
     if !b.west_unpinned {
         west_routes = west_routes.region("us-west-2");
@@ -370,6 +394,71 @@ fn each_leg_over_the_peering_needs_its_static_route_and_association() {
     assert!(
         reason.starts_with("peering Peering/AToB on West/TgwB's side is associated with no"),
         "{reason}"
+    );
+}
+
+/// A VPC of another account attached to a shared transit gateway cannot name the owner's
+/// route tables: the owner associates its attachment, by the attachment's ID imported. The walk
+/// follows that association as it follows the attachment's own.
+#[test]
+fn the_transit_gateway_owner_associates_a_spokes_attachment() {
+    let path = sqs_path(Break {
+        spoke_associated_by_owner: true,
+        ..Break::default()
+    });
+    assert_eq!(path.path, PathKind::PendingAcceptance, "{path:#?}");
+    assert_eq!(path.hops, sqs_path(Break::default()).hops);
+    let assembly = build(Break {
+        spoke_associated_by_owner: true,
+        ..Break::default()
+    })
+    .synth()
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Associated, so no warning that the attachment routes nothing.
+    assert!(
+        assembly
+            .warnings()
+            .iter()
+            .all(|w| w.construct() != Some("East/AAttachment")),
+        "{:#?}",
+        assembly.warnings()
+    );
+    // Associated nowhere: unreachable, and the warning.
+    let path = sqs_path(Break {
+        spoke_unassociated: true,
+        ..Break::default()
+    });
+    assert_eq!(path.path, PathKind::Unreachable, "{path:#?}");
+    let reason = path.reason.unwrap_or_default();
+    assert!(
+        reason.contains(
+            "attachment East/AAttachment is associated with no transit gateway route table"
+        ),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_vpc_attachment_is_associated_once() {
+    let errors = synth_errors(&build(Break {
+        spoke_associated_twice: true,
+        ..Break::default()
+    }));
+    let found: Vec<(Option<&str>, &str, &str)> = errors
+        .iter()
+        .filter_map(|e| Some((e.construct(), text(e)?.0, text(e)?.1)))
+        .collect();
+    assert_eq!(
+        (errors.len(), found),
+        (
+            1,
+            vec![(
+                Some("EastRoutes/SpokeAssociation"),
+                "TransitGatewayAttachmentId",
+                "East/AAttachment"
+            )]
+        ),
+        "{errors:#?}"
     );
 }
 

@@ -233,7 +233,8 @@ impl TransitGatewayAttachmentNode {
                 propagated.push(source.key);
             }
         }
-        if default_on == Some(false) && self.association.is_none() {
+        // The owner's association (`TransitGatewayRouteTableAssociation`) counts as one.
+        if default_on == Some(false) && check.model.attachment_table(check.key, self).is_none() {
             check.warn(crate::SynthWarning::AttachmentRoutesNothing {
                 construct: check.path(&self.id),
             });
