@@ -464,6 +464,111 @@ fn a_vpc_attachment_is_associated_once() {
 
 // ── Refusals ──────────────────────────────────────────────────────────────────────────
 
+/// What a spoke of another account names of the owner's route table.
+#[derive(Clone, Copy)]
+enum Names {
+    Association,
+    Propagation,
+    Nothing,
+}
+
+/// A transit gateway of account 111111111111 (default route table off, a route table of its
+/// own), shared with account 222222222222, whose VPC attaches to it naming `names`: the
+/// synthesis's errors and warnings' codes with their constructs.
+fn shared(names: Names) -> (Vec<SynthError>, Vec<(Code, Option<String>)>) {
+    let mut network = Stack::<Solo>::new("Network")
+        .region("us-east-1")
+        .account(ACCOUNT);
+    let tgw = network.add(
+        "Tgw",
+        TransitGateway::builder().default_route_table(false).build(),
+    );
+    let table = network.add(
+        "Routes",
+        TransitGatewayRouteTable::builder()
+            .transit_gateway(&tgw)
+            .build(),
+    );
+    network.add(
+        "Share",
+        vpcform_net::sharing::ResourceShare::builder()
+            .name("tgw")
+            .resources([vpcform_net::sharing::SharedResource::from(&tgw)])
+            .principals(["222222222222"])
+            .build(),
+    );
+    let (tgw_id, table_id) = (
+        network.export("TgwId", &tgw),
+        network.export("RoutesId", &table),
+    );
+    let mut spoke = Stack::<East>::new("Spoke")
+        .region("us-east-1")
+        .account("222222222222");
+    let a = spoke.add("A", Vpc::<A>::builder().cidr(cidr!("10.1.0.0/16")).build());
+    let w = spoke.add(
+        "Work",
+        Subnet::builder()
+            .vpc(&a)
+            .cidr(cidr!("10.1.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let (tgw, table) = (spoke.import(&tgw_id), spoke.import(&table_id));
+    let attachment = TransitGatewayAttachment::builder()
+        .vpc(&a)
+        .transit_gateway(tgw)
+        .subnets([&w]);
+    let attachment = match names {
+        Names::Association => attachment.association(table).build(),
+        Names::Propagation => attachment
+            .propagations([PropagationRouteTable::of(table)])
+            .build(),
+        Names::Nothing => attachment.build(),
+    };
+    spoke.add("Attachment", attachment);
+    let mut app = App::new("shared");
+    app.add_stack(network);
+    app.add_stack(spoke);
+    match app.synth() {
+        Ok(assembly) => (
+            Vec::new(),
+            assembly
+                .warnings()
+                .iter()
+                .map(|w| (w.code(), w.construct().map(str::to_string)))
+                .collect(),
+        ),
+        Err(errors) => (errors.0, Vec::new()),
+    }
+}
+
+#[test]
+fn a_spoke_of_another_account_names_none_of_the_owners_route_tables() {
+    for (names, property) in [
+        (Names::Association, "TransitGatewayRouteTableAssociation"),
+        (Names::Propagation, "TransitGatewayRouteTablePropagation"),
+    ] {
+        let (errors, _) = shared(names);
+        assert_eq!(
+            codes(&errors),
+            [(Code::VF0644, Some("Spoke/Attachment"))],
+            "{errors:#?}"
+        );
+        assert!(
+            matches!(&errors[0], SynthError::SharedTransitGatewayRouteTable { property: p, tgw_account, .. }
+                if *p == property && tgw_account == ACCOUNT),
+            "{errors:#?}"
+        );
+    }
+    // Naming none: it synthesizes, and routes nothing until the owner associates it.
+    let (errors, warnings) = shared(Names::Nothing);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(
+        warnings,
+        [(Code::VF0611, Some("Spoke/Attachment".to_string()))]
+    );
+}
+
 #[test]
 fn a_route_to_a_peering_of_its_own_stack_is_refused() {
     let errors = synth_errors(&build(Break {

@@ -490,6 +490,13 @@ fn transit(code: &str) -> Option<Finding> {
             peering: s("East/ToWest"),
             transit_gateway: s("West/Tgw"),
         }),
+        "VF0644" => error(E::SharedTransitGatewayRouteTable {
+            construct: s("Payments/Attachment"),
+            property: "TransitGatewayRouteTableAssociation",
+            transit_gateway: s("Network/Tgw"),
+            tgw_account: s("111111111111"),
+            account: s("222222222222"),
+        }),
         _ => None,
     }
 }
