@@ -230,7 +230,7 @@ pub fn app(config: &Config) -> App {
         "arn:aws:organizations::{}:organization/{}",
         config.network_account, config.organization
     );
-    let mut networks: Vec<Network> = config
+    let networks: Vec<Network> = config
         .regions
         .iter()
         .map(|region| network(config, region, &organization))
@@ -259,7 +259,7 @@ pub fn app(config: &Config) -> App {
     for (region, (network, built)) in config.regions.iter().zip(networks.iter().zip(&spokes)) {
         app.add_stack(spoke_routes(config, region, network, built));
     }
-    for stack in peering(config, &mut networks) {
+    for stack in peering(config, &networks) {
         app.add_stack(stack);
     }
     flows(&mut app, config, &spokes, &service);
@@ -792,7 +792,7 @@ fn spoke_routes(
 /// The peering, requested from the first Region's transit gateway to the second's, and the
 /// two stacks deployed after its acceptance: each side's association of it with its route
 /// table and a static route for the other Region's block (nothing propagates over a peering).
-fn peering(config: &Config, networks: &mut [Network]) -> [Stack<DynamicStack>; 3] {
+fn peering(config: &Config, networks: &[Network]) -> [Stack<DynamicStack>; 3] {
     let [requester, accepter] = &config.regions;
     let mut stack = stack(
         "TgwPeering".to_string(),
