@@ -50,3 +50,6 @@ pub mod quotas {}
 
 #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/config-driven.md"))]
 pub mod config_driven {}
+
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/landing-zones.md"))]
+pub mod landing_zones {}

@@ -153,6 +153,49 @@ fn landing_zone_templates() {
     snapshot_app("landing_zone", &landing_zone::app(&landing_zone::config()));
 }
 
+/// The landing zone across two Regions: the spoke that uses the other Region's hub crosses
+/// the transit gateway peering (pending its acceptance, which is private), each Region's
+/// spokes reach their own hub, and the routes over the peering are deployed after it.
+#[test]
+fn landing_zone_crosses_regions_over_the_peering() {
+    let assembly = landing_zone::app(&landing_zone::config())
+        .synth()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let flows = &assembly.traffic().flows;
+    let builds = flows
+        .iter()
+        .find(|f| f.workload == "Builds/BuildsPods" && f.destination == "sqs")
+        .unwrap_or_else(|| panic!("no Builds -> sqs flow"));
+    assert_eq!(builds.path, vpcform::traffic::PathKind::PendingAcceptance);
+    assert_eq!(
+        builds.subnets[0].hops,
+        [
+            "Builds/BuildsAttachment",
+            "NetworkWest/Tgw",
+            "TgwPeering/Peering",
+            "NetworkEast/Tgw",
+            "HubEast/HubAttachment"
+        ]
+    );
+    assert!(flows.iter().all(|f| f.path.is_private()));
+    // The PrivateLink provider is consumed in its Region and from the other.
+    let consumers: Vec<&str> = flows
+        .iter()
+        .filter(|f| f.destination == "Inventory/EndpointService")
+        .map(|f| f.workload.as_str())
+        .collect();
+    assert_eq!(
+        consumers,
+        ["Payments/PaymentsPods", "Shipping/ShippingPods"]
+    );
+    let order: Vec<&str> = assembly.stacks().iter().map(|s| s.name()).collect();
+    let at = |name: &str| order.iter().position(|n| *n == name);
+    assert!(at("TgwPeering") < at("PeeringRoutesEast"), "{order:?}");
+    assert!(at("Payments") < at("SpokeRoutesEast"), "{order:?}");
+    assert!(at("Shipping") < at("SpokeRoutesWest"), "{order:?}");
+    assert_eq!(order.len(), 15, "{order:?}");
+}
+
 #[test]
 fn centralized_endpoints_templates() {
     snapshot_app("centralized_endpoints", &centralized_endpoints::app());

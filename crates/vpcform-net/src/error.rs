@@ -418,6 +418,25 @@ pub enum SynthError {
         /// The peering attachment (or its export).
         peering: String,
     },
+    /// A VPC attachment of another account than its transit gateway naming the gateway's
+    /// route tables: only the transit gateway's owner runs the route table APIs (Transit
+    /// Gateway guide, "Transit gateway sharing considerations"), so the attachment's account
+    /// cannot create the association or propagation.
+    #[error(
+        "{construct}: {property} names a route table of transit gateway {transit_gateway}, of account {tgw_account}, and the attachment is in account {account}; only the transit gateway's owner runs its route table APIs, so AWS refuses the {property} there"
+    )]
+    SharedTransitGatewayRouteTable {
+        /// The attachment.
+        construct: String,
+        /// `TransitGatewayRouteTableAssociation` or `TransitGatewayRouteTablePropagation`.
+        property: &'static str,
+        /// The transit gateway.
+        transit_gateway: String,
+        /// The transit gateway's (and its route tables') account.
+        tgw_account: String,
+        /// The attachment's account.
+        account: String,
+    },
     /// A second flow log of one resource with the same traffic type and destination.
     #[error(
         "{construct}: {resource} already has flow log {other} of {traffic_type} traffic to {destination}; AWS takes one flow log per resource, traffic type and destination (AWS: FlowLogAlreadyExists)"
@@ -1565,6 +1584,9 @@ impl SynthError {
             ),
             Self::AcceptedPeeringWithoutStep { peering, .. } => format!(
                 "state the ID its owner gives once {peering} is accepted: PeeringAccepterAttachment::new(&{peering}'s export, \"tgw-attach-…\")"
+            ),
+            Self::SharedTransitGatewayRouteTable { tgw_account, .. } => format!(
+                "remove it from the attachment, and in a stack of account {tgw_account} associate the attachment's ID imported (TransitGatewayRouteTableAssociation) and route its block (TransitGatewayRoute)"
             ),
             Self::DuplicateFlowLog { other, .. } => format!(
                 "remove this flow log, or give it another traffic type or destination than {other}"

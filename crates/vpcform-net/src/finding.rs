@@ -511,6 +511,8 @@ const TGW_ATTACHMENTS: &str = "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vp
 const PRIVATELINK_AZS: &str =
     "https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html";
 const TGW_SHARING: &str = "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html";
+const TGW_SHARE_CONSIDERATIONS: &str =
+    "https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-share.html";
 const TGW: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-transitgateway.html";
 const RAM_SHARE: &str = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ram-resourceshare.html";
 const PEERING: &str = "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html";
@@ -684,6 +686,7 @@ declare_codes! {
         PeeringNotYetAccepted => VF0642 [construct] "route or association to a peering attachment of the same stack", Aws(TGW_PEERING);
         PeeringAccepterIdNeeded => VF0643 [construct] "accepter's route or association naming the requester's attachment ID", Aws(TGW_PEERING_ATTACHMENT);
         AcceptedPeeringWithoutStep => VF0647 [construct] "accepter's attachment ID from a step the app does not have", Aws(TGW_PEERING);
+        SharedTransitGatewayRouteTable => VF0644 [construct] "attachment of another account naming its transit gateway's route table", Aws(TGW_SHARE_CONSIDERATIONS);
         DuplicateFlowLog => VF0820 [construct] "two flow logs of one resource, traffic type and destination", Aws(FLOW_LOGS);
         AclRuleNumberOutOfRange => VF0430 [construct] "network ACL rule number outside 1-32766", Aws(CREATE_NACL_ENTRY);
         AclRuleNumberTaken => VF0431 [construct] "two network ACL rules with one number", Aws(CREATE_NACL_ENTRY);

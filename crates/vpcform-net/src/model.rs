@@ -179,11 +179,12 @@ pub(crate) struct Relations {
     // Issue 25.
     /// Transit gateway → its peering attachments, as requester or accepter.
     pub(crate) peerings_of: HashMap<NodeKey, Vec<NodeKey>>,
-    /// (peering attachment, transit gateway) → the route table of that transit gateway the
-    /// peering is associated with on its side.
+    /// (attachment, transit gateway) → the route table of that transit gateway the attachment
+    /// is associated with on its side by a `TransitGatewayRouteTableAssociation`: a peering
+    /// attachment's, or a VPC attachment's made by the transit gateway's owner.
     pub(crate) peering_association: HashMap<(NodeKey, NodeKey), NodeKey>,
-    /// The route table associations of peering attachments, resolved into
-    /// `peering_association` once every table is known.
+    /// The `TransitGatewayRouteTableAssociation`s, resolved into `peering_association` once
+    /// every table is known.
     pub(crate) table_associations: Vec<NodeKey>,
     /// VPC → the Route 53 Profile (of any stack) associated with it (the first association).
     pub(crate) profile_of: HashMap<NodeKey, NodeKey>,
@@ -734,6 +735,19 @@ impl<'a> Model<'a> {
             .peering_association
             .get(&(peering, transit_gateway))
             .copied()
+    }
+
+    /// The route table a VPC attachment (`key`) is associated with: its own `.association`,
+    /// or a `TransitGatewayRouteTableAssociation` of the transit gateway's owner naming it.
+    pub(crate) fn attachment_table(
+        &self,
+        key: NodeKey,
+        attachment: &TransitGatewayAttachmentNode,
+    ) -> Option<NodeKey> {
+        match &attachment.association {
+            Some(own) => own.key(),
+            None => self.peering_association(key, attachment.transit_gateway_key()?),
+        }
     }
 
     /// How many attachments a transit gateway has, of every stack (quota checks).

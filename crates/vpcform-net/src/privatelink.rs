@@ -47,6 +47,13 @@ pub(crate) fn check_links(model: &Model<'_>, findings: &mut Findings) {
                 service_key,
                 service,
             };
+            // Across Regions the endpoint's zones are its own Region's, never the load
+            // balancer's: AWS connects them to the service's Region itself (cross-Region
+            // PrivateLink, aws-facts §1 [23]), so only the Regions are checked.
+            if let Placement::Different(..) = model.same_region(key, service_key) {
+                link.check_regions(findings);
+                continue;
+            }
             if let Placement::Different(account, service_account) =
                 model.same_account(key, service_key)
             {

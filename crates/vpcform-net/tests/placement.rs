@@ -318,6 +318,21 @@ mod zones_across_accounts {
         consumer_azs: [Az; 2],
         consumer_account: &str,
     ) -> Result<Vec<SynthWarning>, Vec<SynthError>> {
+        synth_in(provider_azs, consumer_azs, consumer_account, "us-east-1")
+    }
+
+    /// As `synth`, with the consumer in `consumer_region`: across Regions, the service lists
+    /// it and the endpoint names the service's (cross-Region PrivateLink).
+    fn synth_in(
+        provider_azs: [Az; 2],
+        consumer_azs: [Az; 2],
+        consumer_account: &str,
+        consumer_region: &str,
+    ) -> Result<Vec<SynthWarning>, Vec<SynthError>> {
+        let other_regions: Vec<&str> = [consumer_region]
+            .into_iter()
+            .filter(|r| *r != "us-east-1")
+            .collect();
         let mut provider = Stack::<Provider>::new("Provider")
             .region("us-east-1")
             .account("111122223333");
@@ -350,12 +365,13 @@ mod zones_across_accounts {
             "Service",
             EndpointService::builder()
                 .network_load_balancers([&nlb])
+                .supported_regions(other_regions.clone())
                 .build(),
         );
         let export = provider.export("ServiceName", service.service_name());
 
         let mut consumer = Stack::<Consumer>::new("Consumer")
-            .region("us-east-1")
+            .region(consumer_region)
             .account(consumer_account);
         let c = consumer.add("C", Vpc::<C>::builder().cidr(cidr!("10.0.0.0/16")).build());
         let [c1, c2] = consumer_azs;
@@ -376,13 +392,17 @@ mod zones_across_accounts {
                 .build(),
         );
         let imported = consumer.import(&export);
+        let endpoint = InterfaceEndpoint::builder()
+            .vpc(&c)
+            .service(imported)
+            .subnets([&s1, &s2]);
         consumer.add(
             "Endpoint",
-            InterfaceEndpoint::builder()
-                .vpc(&c)
-                .service(imported)
-                .subnets([&s1, &s2])
-                .build(),
+            if other_regions.is_empty() {
+                endpoint.build()
+            } else {
+                endpoint.service_region("us-east-1").build()
+            },
         );
         let mut app = App::new("accounts");
         app.add_stack(provider);
@@ -427,6 +447,28 @@ mod zones_across_accounts {
         assert_eq!(found, [Code::VF0304]);
         // One account: indexes mean the same zones.
         assert!(synth(indexes(), indexes(), "111122223333").is_ok());
+    }
+
+    /// Across Regions the endpoint's zones are its own Region's: none is the load balancer's,
+    /// and none is compared with them.
+    #[test]
+    fn zones_in_another_region_are_not_compared() {
+        let west = [Az::id("usw2-az1"), Az::id("usw2-az2")];
+        assert!(
+            synth_in(ids(), west.clone(), "444455556666", "us-west-2").is_ok(),
+            "{:#?}",
+            synth_in(ids(), west, "444455556666", "us-west-2")
+        );
+        // In the service's Region, the same zones are refused: not the load balancer's.
+        let Err(errors) = synth(
+            ids(),
+            [Az::id("usw2-az1"), Az::id("usw2-az2")],
+            "444455556666",
+        ) else {
+            panic!("zones the service does not serve synthesized");
+        };
+        let found: Vec<_> = errors.iter().map(|e| e.code()).collect();
+        assert_eq!(found, [Code::VF0304, Code::VF0304]);
     }
 
     #[test]

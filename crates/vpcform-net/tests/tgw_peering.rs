@@ -45,6 +45,13 @@ struct Break {
     requester_route_by_accepter_id: bool,
     /// West's route and association take the accepter's ID from the acceptance step.
     accepter_id_from_step: bool,
+    /// The spoke's attachment has no `.association` of its own: EastRoutes associates it by
+    /// its imported ID, as a transit gateway's owner does for a VPC of another account.
+    spoke_associated_by_owner: bool,
+    /// The spoke's attachment keeps its own `.association`, and EastRoutes associates it too.
+    spoke_associated_twice: bool,
+    /// The spoke's attachment is associated nowhere.
+    spoke_unassociated: bool,
 }
 
 /// East (us-east-1): transit gateway A with route table A, spoke VPC A (10.1.0.0/16)
@@ -81,15 +88,19 @@ fn build(b: Break) -> App {
     };
     let w1 = subnet(&mut east, "Work1", "10.1.1.0/24", 0);
     let w2 = subnet(&mut east, "Work2", "10.1.2.0/24", 1);
+    let own_association = !(b.spoke_associated_by_owner || b.spoke_unassociated);
+    let attachment = TransitGatewayAttachment::builder()
+        .vpc(&a)
+        .transit_gateway(&tgw_a)
+        .subnets([&w1, &w2])
+        .propagations([PropagationRouteTable::of(&table_a)]);
     let attachment = east.add(
         "AAttachment",
-        TransitGatewayAttachment::builder()
-            .vpc(&a)
-            .transit_gateway(&tgw_a)
-            .subnets([&w1, &w2])
-            .association(&table_a)
-            .propagations([PropagationRouteTable::of(&table_a)])
-            .build(),
+        if own_association {
+            attachment.association(&table_a).build()
+        } else {
+            attachment.build()
+        },
     );
     let routes = east.add(
         "ARoutes",
@@ -107,6 +118,7 @@ fn build(b: Break) -> App {
     let tgw_a_id = east.export("TgwAId", &tgw_a);
     let table_a_id = east.export("TableAId", &table_a);
     let spoke_id = east.export("VpcId", &a);
+    let attachment_id = east.export("AAttachmentId", &attachment);
 
     let mut west = Stack::<West>::new("West").account(ACCOUNT);
     if !b.west_unpinned {
@@ -247,6 +259,18 @@ fn build(b: Break) -> App {
             .build(),
     );
 
+    if b.spoke_associated_by_owner || b.spoke_associated_twice {
+        let table = east_routes.import(&table_a_id);
+        let spoke = east_routes.import(&attachment_id);
+        east_routes.add(
+            "SpokeAssociation",
+            TransitGatewayRouteTableAssociation::builder()
+                .route_table(table)
+                .attachment(spoke)
+                .build(),
+        );
+    }
+
     let mut west_routes = Stack::<WestRoutes>::new("WestRoutes").account(ACCOUNT);
     if !b.west_unpinned {
         west_routes = west_routes.region("us-west-2");
@@ -383,7 +407,177 @@ fn each_leg_over_the_peering_needs_its_static_route_and_association() {
     );
 }
 
+/// A VPC of another account attached to a shared transit gateway cannot name the owner's
+/// route tables: the owner associates its attachment, by the attachment's ID imported. The walk
+/// follows that association as it follows the attachment's own.
+#[test]
+fn the_transit_gateway_owner_associates_a_spokes_attachment() {
+    let path = sqs_path(Break {
+        spoke_associated_by_owner: true,
+        ..Break::default()
+    });
+    assert_eq!(path.path, PathKind::PendingAcceptance, "{path:#?}");
+    assert_eq!(path.hops, sqs_path(Break::default()).hops);
+    let assembly = build(Break {
+        spoke_associated_by_owner: true,
+        ..Break::default()
+    })
+    .synth()
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Associated, so no warning that the attachment routes nothing.
+    assert!(
+        assembly
+            .warnings()
+            .iter()
+            .all(|w| w.construct() != Some("East/AAttachment")),
+        "{:#?}",
+        assembly.warnings()
+    );
+    // Associated nowhere: unreachable, and the warning.
+    let path = sqs_path(Break {
+        spoke_unassociated: true,
+        ..Break::default()
+    });
+    assert_eq!(path.path, PathKind::Unreachable, "{path:#?}");
+    let reason = path.reason.unwrap_or_default();
+    assert!(
+        reason.contains(
+            "attachment East/AAttachment is associated with no transit gateway route table"
+        ),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_vpc_attachment_is_associated_once() {
+    let errors = synth_errors(&build(Break {
+        spoke_associated_twice: true,
+        ..Break::default()
+    }));
+    let found: Vec<(Option<&str>, &str, &str)> = errors
+        .iter()
+        .filter_map(|e| Some((e.construct(), text(e)?.0, text(e)?.1)))
+        .collect();
+    assert_eq!(
+        (errors.len(), found),
+        (
+            1,
+            vec![(
+                Some("EastRoutes/SpokeAssociation"),
+                "TransitGatewayAttachmentId",
+                "East/AAttachment"
+            )]
+        ),
+        "{errors:#?}"
+    );
+}
+
 // ── Refusals ──────────────────────────────────────────────────────────────────────────
+
+/// What a spoke of another account names of the owner's route table.
+#[derive(Clone, Copy)]
+enum Names {
+    Association,
+    Propagation,
+    Nothing,
+}
+
+/// A transit gateway of account 111111111111 (default route table off, a route table of its
+/// own), shared with account 222222222222, whose VPC attaches to it naming `names`: the
+/// synthesis's errors and warnings' codes with their constructs.
+fn shared(names: Names) -> (Vec<SynthError>, Vec<(Code, Option<String>)>) {
+    let mut network = Stack::<Solo>::new("Network")
+        .region("us-east-1")
+        .account(ACCOUNT);
+    let tgw = network.add(
+        "Tgw",
+        TransitGateway::builder().default_route_table(false).build(),
+    );
+    let table = network.add(
+        "Routes",
+        TransitGatewayRouteTable::builder()
+            .transit_gateway(&tgw)
+            .build(),
+    );
+    network.add(
+        "Share",
+        vpcform_net::sharing::ResourceShare::builder()
+            .name("tgw")
+            .resources([vpcform_net::sharing::SharedResource::from(&tgw)])
+            .principals(["222222222222"])
+            .build(),
+    );
+    let (tgw_id, table_id) = (
+        network.export("TgwId", &tgw),
+        network.export("RoutesId", &table),
+    );
+    let mut spoke = Stack::<East>::new("Spoke")
+        .region("us-east-1")
+        .account("222222222222");
+    let a = spoke.add("A", Vpc::<A>::builder().cidr(cidr!("10.1.0.0/16")).build());
+    let w = spoke.add(
+        "Work",
+        Subnet::builder()
+            .vpc(&a)
+            .cidr(cidr!("10.1.1.0/24"))
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let (tgw, table) = (spoke.import(&tgw_id), spoke.import(&table_id));
+    let attachment = TransitGatewayAttachment::builder()
+        .vpc(&a)
+        .transit_gateway(tgw)
+        .subnets([&w]);
+    let attachment = match names {
+        Names::Association => attachment.association(table).build(),
+        Names::Propagation => attachment
+            .propagations([PropagationRouteTable::of(table)])
+            .build(),
+        Names::Nothing => attachment.build(),
+    };
+    spoke.add("Attachment", attachment);
+    let mut app = App::new("shared");
+    app.add_stack(network);
+    app.add_stack(spoke);
+    match app.synth() {
+        Ok(assembly) => (
+            Vec::new(),
+            assembly
+                .warnings()
+                .iter()
+                .map(|w| (w.code(), w.construct().map(str::to_string)))
+                .collect(),
+        ),
+        Err(errors) => (errors.0, Vec::new()),
+    }
+}
+
+#[test]
+fn a_spoke_of_another_account_names_none_of_the_owners_route_tables() {
+    for (names, property) in [
+        (Names::Association, "TransitGatewayRouteTableAssociation"),
+        (Names::Propagation, "TransitGatewayRouteTablePropagation"),
+    ] {
+        let (errors, _) = shared(names);
+        assert_eq!(
+            codes(&errors),
+            [(Code::VF0644, Some("Spoke/Attachment"))],
+            "{errors:#?}"
+        );
+        assert!(
+            matches!(&errors[0], SynthError::SharedTransitGatewayRouteTable { property: p, tgw_account, .. }
+                if *p == property && tgw_account == ACCOUNT),
+            "{errors:#?}"
+        );
+    }
+    // Naming none: it synthesizes, and routes nothing until the owner associates it.
+    let (errors, warnings) = shared(Names::Nothing);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(
+        warnings,
+        [(Code::VF0611, Some("Spoke/Attachment".to_string()))]
+    );
+}
 
 #[test]
 fn a_route_to_a_peering_of_its_own_stack_is_refused() {

@@ -1,5 +1,5 @@
-//! `TransitGatewayRouteTableAssociation`: a peering attachment associated with a transit
-//! gateway route table.
+//! `TransitGatewayRouteTableAssociation`: a peering attachment, or a VPC attachment of another
+//! account, associated with a transit gateway route table by its owner.
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -8,6 +8,7 @@ use typed_builder::TypedBuilder;
 use vpcform_cfn::{Resource, Template, TemplateError};
 
 use super::transit_gateway::{SameStack, TransitGatewayNode};
+use super::transit_gateway_attachment::TransitGatewayAttachmentNode;
 use super::transit_gateway_peering::{
     PeeringAccepterAttachment, TransitGatewayPeeringNode, TransitGatewayPeeringRef,
 };
@@ -27,7 +28,9 @@ use crate::stack::{Construct, StackDef};
 /// peering attachment with a route table of one of its two transit gateways, in stack `S`:
 /// the table routes what arrives over the peering on that side. A VPC attachment names its
 /// table itself ([`TransitGatewayAttachment`](crate::transit::TransitGatewayAttachment)'s
-/// `association`).
+/// `association`), except one of another account attached to a shared transit gateway: only
+/// the gateway's owner runs the route table APIs, so the owner's stack associates it, by the
+/// attachment's ID imported.
 ///
 /// The attachment must be accepted first, so this goes in a stack deployed after the
 /// acceptance: the requester's side takes the peering's ID imported, the accepter's side a
@@ -63,7 +66,8 @@ pub struct TransitGatewayRouteTableAssociation<S> {
     #[builder(setter(transform = |table: impl IntoTransitGatewayRouteTable<S>| table.route_table()))]
     route_table: TransitGatewayRouteTableSource,
     /// `TransitGatewayAttachmentId`: the peering attachment, its ID imported (the requester's
-    /// side) or a [`PeeringAccepterAttachment`] (the accepter's). Required.
+    /// side) or a [`PeeringAccepterAttachment`] (the accepter's); or a VPC attachment of
+    /// another stack without an `.association` of its own, its ID imported. Required.
     #[builder(setter(transform = |attachment: impl IntoPeeringAttachment<S>| attachment.peering_attachment()))]
     attachment: (Linked, bool),
     #[builder(default, setter(skip))]
@@ -124,6 +128,31 @@ pub(crate) struct TransitGatewayRouteTableAssociationNode {
 }
 
 impl TransitGatewayRouteTableAssociationNode {
+    /// Why a VPC attachment cannot be named here, if it cannot. Only the transit gateway's
+    /// owner runs the route table APIs, so a VPC of another account that attaches to a shared
+    /// transit gateway is associated by the owner (Transit Gateway guide, "Transit gateway
+    /// sharing considerations": only the resource owner can "run all transit gateway,
+    /// transit gateway attachment, and transit gateway route tables APIs"): its attachment's
+    /// ID imported into the owner's stack. One of this stack is associated by its own
+    /// `.association(…)`, and an attachment has one route table.
+    fn vpc_attachment_refused(
+        &self,
+        check: &Check<'_>,
+        source: &crate::handle::Handle,
+    ) -> Option<&'static str> {
+        if self.attachment.local {
+            return Some(
+                "a VPC attachment of this stack names its route table itself; give it \
+                 .association(…) instead",
+            );
+        }
+        let attachment = check.model.get::<TransitGatewayAttachmentNode>(source)?;
+        attachment.association.is_some().then_some(
+            "the VPC attachment is associated by its own .association(…) already; an \
+             attachment has one route table; remove one of the two",
+        )
+    }
+
     /// The route table's transit gateway, when the app has both.
     fn table_tgw(&self, model: &crate::model::Model<'_>) -> Option<NodeKey> {
         model
@@ -173,18 +202,15 @@ impl ConstructNode for TransitGatewayRouteTableAssociationNode {
             .source
             .as_ref()
             .and_then(|s| check.model.get::<TransitGatewayPeeringNode>(s));
-        if peering.is_none() && self.attachment.source.is_some() {
+        if peering.is_none()
+            && let Some(source) = &self.attachment.source
+            && let Some(reason) = self.vpc_attachment_refused(check, source)
+        {
             check.report(crate::SynthError::InvalidText {
                 construct: check.path(&self.id),
                 property: "TransitGatewayAttachmentId",
-                value: self
-                    .attachment
-                    .source
-                    .as_ref()
-                    .map_or_else(String::new, crate::handle::Handle::path),
-                reason: "a VPC attachment names its route table itself; give it \
-                         .association(…) instead"
-                    .into(),
+                value: source.path(),
+                reason: reason.into(),
             });
             return;
         }
@@ -211,7 +237,7 @@ impl ConstructNode for TransitGatewayRouteTableAssociationNode {
                 construct: check.path(&self.id),
                 property: "TransitGatewayRouteTableId",
                 value: check.model.path(tgw),
-                reason: "the transit gateway's default route table is on, so the peering \
+                reason: "the transit gateway's default route table is on, so the \
                          attachment is associated with it already; turn default_route_table \
                          off on the transit gateway"
                     .into(),
@@ -229,7 +255,7 @@ impl ConstructNode for TransitGatewayRouteTableAssociationNode {
                 property: "TransitGatewayAttachmentId",
                 value: check.model.path(peering),
                 reason: format!(
-                    "the peering attachment is associated on this side by {other} already; an \
+                    "the attachment is associated on this side by {other} already; an \
                      attachment has one route table; remove one of the two"
                 ),
             });

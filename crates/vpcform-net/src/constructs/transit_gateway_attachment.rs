@@ -171,6 +171,9 @@ impl TransitGatewayAttachmentNode {
     /// docs/aws-rules.md §18.3), each table once.
     fn check_route_tables(&self, check: &mut Check<'_>) {
         let own_tgw = self.transit_gateway_key();
+        if self.of_another_account(check, own_tgw) {
+            return;
+        }
         let default_on = own_tgw
             .and_then(|t| check.model.get_key::<TransitGatewayNode>(t))
             .map(|t| t.default_route_table);
@@ -233,11 +236,42 @@ impl TransitGatewayAttachmentNode {
                 propagated.push(source.key);
             }
         }
-        if default_on == Some(false) && self.association.is_none() {
+        // The owner's association (`TransitGatewayRouteTableAssociation`) counts as one.
+        if default_on == Some(false) && check.model.attachment_table(check.key, self).is_none() {
             check.warn(crate::SynthWarning::AttachmentRoutesNothing {
                 construct: check.path(&self.id),
             });
         }
+    }
+}
+
+impl TransitGatewayAttachmentNode {
+    /// An association or propagation of an attachment in another account than its transit
+    /// gateway: "Only the resource owner can ... Run all transit gateway, transit gateway
+    /// attachment, and transit gateway route tables APIs"; the accounts it is shared with run
+    /// "the APIs that create and describe attachments" (Transit Gateway guide, "Transit gateway
+    /// sharing considerations"). Reported once, for the first.
+    fn of_another_account(&self, check: &mut Check<'_>, tgw: Option<NodeKey>) -> bool {
+        let property = match (&self.association, self.propagations.is_empty()) {
+            (Some(_), _) => "TransitGatewayRouteTableAssociation",
+            (None, false) => "TransitGatewayRouteTablePropagation",
+            (None, true) => return false,
+        };
+        let Some(tgw) = tgw else {
+            return false;
+        };
+        let Placement::Different(account, tgw_account) = check.model.same_account(check.key, tgw)
+        else {
+            return false;
+        };
+        check.report(SynthError::SharedTransitGatewayRouteTable {
+            construct: check.path(&self.id),
+            property,
+            transit_gateway: check.model.path(tgw),
+            tgw_account: tgw_account.to_string(),
+            account: account.to_string(),
+        });
+        true
     }
 }
 

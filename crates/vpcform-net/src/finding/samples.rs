@@ -494,6 +494,13 @@ fn transit(code: &str) -> Option<Finding> {
             construct: s("WestRoutes"),
             peering: s("East/ToPartner"),
         }),
+        "VF0644" => error(E::SharedTransitGatewayRouteTable {
+            construct: s("Payments/Attachment"),
+            property: "TransitGatewayRouteTableAssociation",
+            transit_gateway: s("Network/Tgw"),
+            tgw_account: s("111111111111"),
+            account: s("222222222222"),
+        }),
         _ => None,
     }
 }

@@ -465,7 +465,9 @@ impl Context<'_> {
         unreachable: &dyn Fn(String, String) -> Box<Outcome>,
     ) -> Result<(), Box<Outcome>> {
         let peering_path = self.model.path(peered.peering);
-        let spoke_table = self.associated(peered.own);
+        let spoke_table = self
+            .model
+            .attachment_table(peered.attachment.key, peered.own);
         let far_table = self
             .model
             .peering_association(peered.peering, peered.peer_tgw);
@@ -473,7 +475,7 @@ impl Context<'_> {
         let hub_table = self
             .model
             .get_key::<TransitGatewayAttachmentNode>(peered.hub_attachment)
-            .and_then(|a| self.associated(a));
+            .and_then(|a| self.model.attachment_table(peered.hub_attachment, a));
         let spoke = format!("attachment {}", peered.attachment.path());
         let far = format!(
             "peering {peering_path} on {}'s side",
@@ -495,11 +497,6 @@ impl Context<'_> {
             self.static_leg(near_table, &near, block, peered.attachment.key, unreachable)?;
         }
         Ok(())
-    }
-
-    /// The route table an attachment is associated with, when one of the app's.
-    fn associated(&self, attachment: &TransitGatewayAttachmentNode) -> Option<NodeKey> {
-        attachment.association.as_ref().and_then(|t| t.key())
     }
 
     /// One leg over a peering: `table` (the route table of `owner`, the attachment whose
@@ -629,11 +626,7 @@ impl Context<'_> {
         block: Ipv4Cidr,
         unreachable: &dyn Fn(String, String) -> Box<Outcome>,
     ) -> Result<(), Box<Outcome>> {
-        let Some(table) = from_node
-            .association
-            .as_ref()
-            .and_then(|t| t.source.as_ref())
-        else {
+        let Some(table) = self.model.attachment_table(from.key, from_node) else {
             return Err(unreachable(
                 format!(
                     "attachment {} is associated with no transit gateway route table",
@@ -645,25 +638,22 @@ impl Context<'_> {
                 ),
             ));
         };
-        match self.model.tgw_route(table.key, block) {
+        let table_path = self.model.path(table);
+        match self.model.tgw_route(table, block) {
             Some(crate::model::TransitGatewayHop::Attachment(a)) if a == to => Ok(()),
             Some(crate::model::TransitGatewayHop::Attachment(a)) => Err(unreachable(
                 format!(
                     "transit gateway route table {} sends {block} to {}, not {}",
-                    table.path(),
+                    table_path,
                     self.model.path(a),
                     self.model.path(to)
                 ),
-                format!(
-                    "route {block} to {} in {}",
-                    self.model.path(to),
-                    table.path()
-                ),
+                format!("route {block} to {} in {}", self.model.path(to), table_path),
             )),
             Some(crate::model::TransitGatewayHop::Blackhole) => Err(unreachable(
                 format!(
                     "transit gateway route table {} blackholes {block}",
-                    table.path()
+                    table_path
                 ),
                 format!(
                     "remove the blackhole route or add a more specific one to {}",
@@ -673,12 +663,12 @@ impl Context<'_> {
             None => Err(unreachable(
                 format!(
                     "transit gateway route table {} has no route to {block}",
-                    table.path()
+                    table_path
                 ),
                 format!(
                     "propagate {} into {} or add a TransitGatewayRoute",
                     self.model.path(to),
-                    table.path()
+                    table_path
                 ),
             )),
         }
@@ -695,11 +685,7 @@ impl Context<'_> {
         unreachable: &dyn Fn(String, String) -> Box<Outcome>,
     ) -> Result<(), Box<Outcome>> {
         let hub_path = self.model.path(hub_attachment);
-        let Some(hub_table) = hub_node
-            .association
-            .as_ref()
-            .and_then(|t| t.source.as_ref())
-        else {
+        let Some(hub_table) = self.model.attachment_table(hub_attachment, hub_node) else {
             return Err(unreachable(
                 format!(
                     "hub attachment {hub_path} is associated with no transit gateway route table, so answers cannot return"
@@ -707,18 +693,19 @@ impl Context<'_> {
                 format!("give {hub_path} an .association(…) whose table routes {block}"),
             ));
         };
-        match self.model.tgw_route(hub_table.key, block) {
+        let hub_table_path = self.model.path(hub_table);
+        match self.model.tgw_route(hub_table, block) {
             Some(crate::model::TransitGatewayHop::Attachment(a)) if a == attachment.key => Ok(()),
             _ => Err(unreachable(
                 format!(
                     "no way back: transit gateway route table {} does not send {block} to {}",
-                    hub_table.path(),
+                    hub_table_path,
                     attachment.path()
                 ),
                 format!(
                     "propagate {} into {} or add a TransitGatewayRoute",
                     attachment.path(),
-                    hub_table.path()
+                    hub_table_path
                 ),
             )),
         }
