@@ -663,3 +663,78 @@ async fn destroy_passes_a_step_by_without_touching_its_environment() {
         outcomes[1].1
     );
 }
+
+/// WestRoutes: the accepter's routes, importing the step's accepter-side attachment ID.
+fn west_routes(body: &str) -> StackTemplate {
+    let mut routes = StackTemplate::new("WestRoutes", body);
+    routes.depends_on.push("AcceptPeering".into());
+    routes.parameter_imports.push((
+        vpcform_deploy::ParameterImport {
+            parameter: "PeeringAttachment".into(),
+            stack: "AcceptPeering".into(),
+            output: "AccepterTransitGatewayAttachmentId".into(),
+        },
+        Environment::default(),
+    ));
+    routes
+}
+
+#[tokio::test]
+async fn a_step_s_outputs_fill_the_next_stack_s_import_in_the_same_run() {
+    let east = producer("East", &[("PeeringAttachmentId", ATTACHMENT)]);
+    let aws = peering_aws();
+    let (deployer, ui) = make_deployer(&[&east], &aws, options());
+    // The routes' template is not JSON: its deploy stops right after filling its parameters,
+    // before any CloudFormation call this test has no mock for.
+    let app = [accept_peering(), west_routes("not json")];
+    let report = deployer.deploy(&app, &[]).await.expect("deploy");
+    assert!(report.stacks[0].1.is_ok(), "{:?}", report.stacks[0]);
+    assert!(
+        matches!(report.stacks[1].1, Err(DeployError::TemplateNotJson { .. })),
+        "{:?}",
+        report.stacks[1]
+    );
+    let lines = ui.lines().join("\n");
+    assert!(
+        lines.contains(&format!(
+            "PeeringAttachment = {ATTACHMENT} (AcceptPeering's output"
+        )),
+        "{lines}"
+    );
+    assert_eq!(aws.count("AcceptTransitGatewayPeeringAttachment"), 1);
+}
+
+#[tokio::test]
+async fn a_step_whose_requester_failed_is_skipped_and_so_are_its_dependents() {
+    let aws = FakeAws::new(|action, _| panic!("nothing sent: {action}"));
+    let (deployer, _) = make_deployer(&[], &aws, options());
+    let app = [
+        StackTemplate::new("East", "not json"),
+        accept_peering(),
+        west_routes(BODY),
+    ];
+    let report = deployer.deploy(&app, &[]).await.expect("deploy");
+    assert!(matches!(
+        report.stacks[0].1,
+        Err(DeployError::TemplateNotJson { .. })
+    ));
+    assert!(
+        matches!(&report.stacks[1].1, Err(DeployError::Skipped { stack, dependency })
+            if stack == "AcceptPeering" && dependency == "East"),
+        "{:?}",
+        report.stacks[1]
+    );
+    assert!(
+        matches!(&report.stacks[2].1, Err(DeployError::Skipped { dependency, .. })
+            if dependency == "AcceptPeering"),
+        "{:?}",
+        report.stacks[2]
+    );
+    // `deploy WestRoutes` pulls in the step and its requester.
+    let selected = deployer
+        .deploy(&app, &["WestRoutes".to_string()])
+        .await
+        .expect("deploy");
+    let names: Vec<&str> = selected.stacks.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["East", "AcceptPeering", "WestRoutes"]);
+}
