@@ -738,3 +738,223 @@ async fn a_step_whose_requester_failed_is_skipped_and_so_are_its_dependents() {
     let names: Vec<&str> = selected.stacks.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["East", "AcceptPeering", "WestRoutes"]);
 }
+
+/// moto on a free loopback port (`VPCFORM_MOTO_SERVER`, else the workspace's xtask venv),
+/// killed on drop; `None` when not installed and not required (`VPCFORM_REQUIRE_MOTO`).
+struct Moto {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Moto {
+    fn start() -> Option<Moto> {
+        let binary = std::env::var_os("VPCFORM_MOTO_SERVER")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../target/xtask/venv/bin/moto_server")
+            });
+        if !binary.exists() {
+            assert!(
+                std::env::var_os("VPCFORM_REQUIRE_MOTO").is_none(),
+                "moto_server not found at {}",
+                binary.display()
+            );
+            eprintln!("skipped: moto not installed (cargo xtask ci installs it)");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let child = std::process::Command::new(&binary)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let moto = Moto { child, port };
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", moto.port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "moto did not answer within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(moto)
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// One EC2 Query call in `region`, signed (SigV4, service `ec2`): the answer's body.
+    fn ec2(&self, region: &str, params: &[(&str, &str)]) -> String {
+        use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+        use std::io::{Read, Write};
+        let mut body = "Version=2016-11-15".to_string();
+        for (key, value) in params {
+            body += &format!("&{key}={value}");
+        }
+        let url = format!("{}/", self.url());
+        let identity = Credentials::for_tests().into();
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region(region)
+            .name("ec2")
+            .time(std::time::SystemTime::now())
+            .settings(SigningSettings::default())
+            .build()
+            .expect("params")
+            .into();
+        let content_type = "application/x-www-form-urlencoded; charset=utf-8";
+        let signable = SignableRequest::new(
+            "POST",
+            &url,
+            [("content-type", content_type)].into_iter(),
+            SignableBody::Bytes(body.as_bytes()),
+        )
+        .expect("signable");
+        let (instructions, _) = sign(signable, &params).expect("signed").into_parts();
+        let mut request = http::Request::builder()
+            .method("POST")
+            .uri(&url)
+            .header("content-type", content_type)
+            .body(())
+            .expect("request");
+        instructions.apply_to_request_http1x(&mut request);
+        let mut text = format!(
+            "POST / HTTP/1.0\r\nHost: 127.0.0.1:{}\r\nContent-Length: {}\r\n",
+            self.port,
+            body.len()
+        );
+        for (name, value) in request.headers() {
+            text += &format!("{name}: {}\r\n", value.to_str().expect("ASCII"));
+        }
+        text += "\r\n";
+        text += &body;
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).expect("moto");
+        stream.write_all(text.as_bytes()).expect("sent");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("answer");
+        assert!(
+            answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"),
+            "{answer}"
+        );
+        answer
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn xml(text: &str, tag: &str) -> String {
+    let open = format!("<{tag}>");
+    let start = text
+        .find(&open)
+        .unwrap_or_else(|| panic!("no {tag} in {text}"))
+        + open.len();
+    let end = text[start..].find(&format!("</{tag}>")).expect("closed") + start;
+    text[start..end].to_string()
+}
+
+/// moto models transit gateway peering (create, describe, accept): the step accepts a real
+/// pending attachment in the accepter's region, and does nothing the second time. The
+/// requester stack's output comes from a CloudFormation mock (moto's CloudFormation has no
+/// `AWS::EC2::TransitGatewayPeeringAttachment`, and no outputs for stacks made by change sets).
+#[tokio::test]
+async fn moto_a_peering_attachment_is_accepted_in_the_accepter_region() {
+    let Some(moto) = Moto::start() else { return };
+    let (requester, accepter) = ("us-east-1", "us-west-2");
+    let tgw = |region: &str| {
+        xml(
+            &moto.ec2(region, &[("Action", "CreateTransitGateway")]),
+            "transitGatewayId",
+        )
+    };
+    let (east_tgw, west_tgw) = (tgw(requester), tgw(accepter));
+    let created = moto.ec2(
+        requester,
+        &[
+            ("Action", "CreateTransitGatewayPeeringAttachment"),
+            ("TransitGatewayId", &east_tgw),
+            ("PeerTransitGatewayId", &west_tgw),
+            ("PeerAccountId", "123456789012"),
+            ("PeerRegion", accepter),
+        ],
+    );
+    let attachment: &'static str =
+        Box::leak(xml(&created, "transitGatewayAttachmentId").into_boxed_str());
+    let state = |region: &str| {
+        xml(
+            &moto.ec2(
+                region,
+                &[
+                    ("Action", "DescribeTransitGatewayPeeringAttachments"),
+                    ("TransitGatewayAttachmentIds.1", attachment),
+                ],
+            ),
+            "state",
+        )
+    };
+    assert_eq!(state(accepter), "pendingAcceptance");
+
+    let outputs: &'static [(&'static str, &'static str)] =
+        Box::leak(vec![("PeeringAttachmentId", attachment)].into_boxed_slice());
+    let east = producer("East", outputs);
+    let cfn = client(&[&east]);
+    let ui = Arc::new(RecordingUi::answering(None));
+    let mut accept = accept_peering();
+    accept.environment.region = Some(accepter.into());
+    let deployer = Deployer::new(cfn.clone(), ui, options())
+        .with_environment(
+            &Environment::default(),
+            Connection {
+                cloudformation: cfn.clone(),
+                sts: None,
+                s3: None,
+                signed: None,
+            },
+        )
+        .with_environment(
+            &accept.environment,
+            Connection {
+                cloudformation: cfn,
+                sts: None,
+                s3: None,
+                signed: Some(SignedAccess::new(
+                    accepter,
+                    Credentials::for_tests(),
+                    Some(moto.url()),
+                )),
+            },
+        );
+    let outcomes = deployer
+        .deploy(std::slice::from_ref(&accept), &[])
+        .await
+        .expect("deploy")
+        .into_result()
+        .expect("accepted");
+    assert!(
+        outcomes[0].1.to_string().starts_with("accepted attachment"),
+        "{}",
+        outcomes[0].1
+    );
+    assert_eq!(state(accepter), "available");
+    let again = deployer
+        .deploy(&[accept], &[])
+        .await
+        .expect("deploy")
+        .into_result()
+        .expect("no-op");
+    assert!(
+        again[0].1.to_string().starts_with("nothing to do"),
+        "{}",
+        again[0].1
+    );
+}
