@@ -483,10 +483,15 @@ impl Deployer {
                     .filter(|s| s.depends_on.contains(&stack.name))
                     .map(|s| s.name.as_str())
                     .collect();
+                let first = if stack.step.is_some() {
+                    "run first (an acceptance):"
+                } else {
+                    "deployed first:"
+                };
                 self.ui.line(
                     &stack.name,
                     &format!(
-                        "deployed first: {} {} from it (--exclusively to skip it)",
+                        "{first} {} {} from it (--exclusively to skip it)",
                         importers.join(", "),
                         if importers.len() == 1 {
                             "imports"

@@ -236,7 +236,11 @@ const VPC: AttachmentCalls = AttachmentCalls {
     peering: false,
 };
 
-/// A RAM invitation, as `GetResourceShareInvitations` gives it.
+/// A RAM invitation, as `GetResourceShareInvitations` gives it: `status` is `PENDING`,
+/// `ACCEPTED`, `REJECTED` or `EXPIRED`
+/// (<https://docs.aws.amazon.com/ram/latest/APIReference/API_ResourceShareInvitation.html>).
+/// Filtered by one share, the list is one invitation per receiving account: its first page
+/// holds it.
 #[derive(Clone, Debug)]
 struct Invitation {
     arn: String,
@@ -252,6 +256,16 @@ impl Deployer {
         action: &StepAction,
     ) -> Result<StackOutcome, DeployError> {
         let name = step.name.as_str();
+        if self.options.no_execute {
+            // As a change set left for review: say what a deploy would do, change nothing.
+            let (_, plan) = self.plan_step(step, action).await?;
+            let done = format!("not run (--no-execute): {plan}");
+            self.ui.line(name, &done);
+            return Ok(StackOutcome::Step {
+                done,
+                outputs: Vec::new(),
+            });
+        }
         let input = self.step_input(step).await?;
         self.ui.line(
             name,

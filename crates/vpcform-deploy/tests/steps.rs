@@ -28,12 +28,15 @@ use vpcform_deploy::{
 const ATTACHMENT: &str = "tgw-attach-0123456789abcdef0";
 const SHARE: &str = "arn:aws:ram:us-east-1:111122223333:resource-share/abc";
 
+/// What the fake answers an action and its body with: the HTTP status and the body.
+type Answerer = dyn Fn(&str, &str) -> (u16, String) + Send + Sync;
+
 /// A fake EC2 and RAM: `answer(action, body)` gives the status and body; every action is
 /// recorded.
 #[derive(Clone)]
 struct FakeAws {
     calls: Arc<Mutex<Vec<String>>>,
-    answer: Arc<dyn Fn(&str, &str) -> (u16, String) + Send + Sync>,
+    answer: Arc<Answerer>,
 }
 
 impl std::fmt::Debug for FakeAws {
@@ -957,4 +960,27 @@ async fn moto_a_peering_attachment_is_accepted_in_the_accepter_region() {
         "{}",
         again[0].1
     );
+}
+
+#[tokio::test]
+async fn no_execute_says_what_the_step_would_do_and_accepts_nothing() {
+    let east = producer("East", &[("PeeringAttachmentId", ATTACHMENT)]);
+    let aws = peering_aws();
+    let options = DeployOptions {
+        no_execute: true,
+        ..options()
+    };
+    let (deployer, _) = make_deployer(&[&east], &aws, options);
+    let outcomes = deployer
+        .deploy(&[accept_peering()], &[])
+        .await
+        .expect("deploy")
+        .into_result()
+        .expect("planned");
+    let text = outcomes[0].1.to_string();
+    assert!(
+        text.contains("not run (--no-execute): would accept"),
+        "{text}"
+    );
+    assert_eq!(aws.count("AcceptTransitGatewayPeeringAttachment"), 0);
 }
