@@ -89,7 +89,10 @@ pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
                 let mut outputs = Vec::new();
                 for (stack, outcome) in &report.stacks {
                     let values = match outcome {
-                        Ok(StackOutcome::Deployed { outputs, .. }) => outputs.clone(),
+                        Ok(
+                            StackOutcome::Deployed { outputs, .. }
+                            | StackOutcome::Step { outputs, .. },
+                        ) => outputs.clone(),
                         Ok(StackOutcome::NoChanges) => {
                             let Some(template) = stacks.iter().find(|s| s.name == *stack) else {
                                 continue;

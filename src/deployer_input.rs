@@ -45,7 +45,9 @@ pub fn apply_parameters(
 
 /// The deployer's stacks of a synthesized assembly: each stack's manifest entry
 /// ([`StackTemplate::from_assembly`](vpcform_deploy::StackTemplate::from_assembly)) with its
-/// template as sent (compact JSON), in deployment order.
+/// template as sent (compact JSON), and the manifest's acceptance steps
+/// ([`StackTemplate::from_step`](vpcform_deploy::StackTemplate::from_step)), in deployment
+/// order.
 ///
 /// # Errors
 /// A template that cannot be rendered as JSON.
@@ -65,7 +67,7 @@ pub fn stack_templates(
     assembly: &Assembly,
 ) -> Result<Vec<vpcform_deploy::StackTemplate>, vpcform_cfn::TemplateError> {
     let manifest = assembly.manifest();
-    assembly
+    let stacks = assembly
         .stacks()
         .iter()
         .zip(&manifest.stacks)
@@ -75,7 +77,9 @@ pub fn stack_templates(
                 &manifest, entry, body,
             ))
         })
-        .collect()
+        .collect::<Result<Vec<_>, vpcform_cfn::TemplateError>>()?;
+    // The acceptance steps run between the stacks, in dependency order.
+    Ok(vpcform_deploy::with_steps(&manifest, stacks))
 }
 
 #[cfg(test)]

@@ -135,6 +135,13 @@ pub enum StackOutcome {
         /// Instances that failed within the failure tolerance, with AWS's reasons.
         failed: Vec<crate::InstanceFailure>,
     },
+    /// A step (an acceptance the deployer makes itself) done: what it did, and its outputs.
+    Step {
+        /// What was done, e.g. `accepted attachment tgw-attach-…: available after 40 s`.
+        done: String,
+        /// The outputs later stacks may import, `(key, value)`.
+        outputs: Vec<(String, String)>,
+    },
 }
 
 impl std::fmt::Display for StackOutcome {
@@ -154,6 +161,7 @@ impl std::fmt::Display for StackOutcome {
                 "planned, not executed (--no-execute): a stack set has no change set to keep; \
                  deploy without --no-execute to roll it out",
             ),
+            StackOutcome::Step { done, .. } => f.write_str(done),
             StackOutcome::StackSetDeployed { instances, failed } if failed.is_empty() => {
                 write!(f, "stack set deployed: {instances} instances")
             }
@@ -254,7 +262,15 @@ pub struct Deployer {
     pub(crate) connections: Connections,
     /// Connects to environments not connected yet; `None`: only those given.
     pub(crate) connector: Option<Arc<dyn Connect>>,
+    /// The steps of the app being worked on (for stacks importing their outputs).
+    pub(crate) steps: Arc<std::sync::Mutex<Vec<StackTemplate>>>,
+    /// The outputs of the steps run so far, by step.
+    pub(crate) step_outputs: StepOutputs,
 }
+
+/// Steps' outputs by step, shared by a deployer's clones.
+pub(crate) type StepOutputs =
+    Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<(String, String)>>>>;
 
 impl Deployer {
     /// A deployer with a client built from the standard AWS configuration chain
@@ -291,6 +307,7 @@ impl Deployer {
                 cloudformation: client,
                 sts: None,
                 s3: None,
+                signed: None,
             },
             &ui,
         );
@@ -310,6 +327,8 @@ impl Deployer {
                 [(Environment::default(), ambient)].into_iter().collect(),
             )),
             connector: None,
+            steps: Arc::new(std::sync::Mutex::new(Vec::new())),
+            step_outputs: Arc::new(std::sync::Mutex::new(std::collections::HashMap::new())),
         }
     }
 
@@ -454,6 +473,7 @@ impl Deployer {
         only: &[String],
     ) -> Result<Report, DeployError> {
         let selected = select_for_deploy(stacks, only, self.options.exclusively)?;
+        self.know_steps(stacks);
         self.prepare_environments(&selected.iter().collect::<Vec<_>>())
             .await?;
         for stack in &selected {
@@ -463,10 +483,15 @@ impl Deployer {
                     .filter(|s| s.depends_on.contains(&stack.name))
                     .map(|s| s.name.as_str())
                     .collect();
+                let first = if stack.step.is_some() {
+                    "run first (an acceptance):"
+                } else {
+                    "deployed first:"
+                };
                 self.ui.line(
                     &stack.name,
                     &format!(
-                        "deployed first: {} {} from it (--exclusively to skip it)",
+                        "{first} {} {} from it (--exclusively to skip it)",
                         importers.join(", "),
                         if importers.len() == 1 {
                             "imports"
@@ -479,9 +504,10 @@ impl Deployer {
         }
         Ok(self
             .run(selected, false, |deployer, stack| async move {
-                match &stack.stack_set {
-                    Some(spec) => deployer.deploy_stack_set(&stack, spec).await,
-                    None => deployer.deploy_stack(&stack).await,
+                match (&stack.step, &stack.stack_set) {
+                    (Some(action), _) => deployer.run_step(&stack, action).await,
+                    (None, Some(spec)) => deployer.deploy_stack_set(&stack, spec).await,
+                    (None, None) => deployer.deploy_stack(&stack).await,
                 }
             })
             .await)
@@ -507,6 +533,15 @@ impl Deployer {
                 } else {
                     only.join(", ")
                 },
+            });
+        }
+        if let Some(step) = selected.iter().find(|s| s.step.is_some()) {
+            return Err(DeployError::ChangeSetNotExecutable {
+                stack: step.name.clone(),
+                change_set: change_set.to_string(),
+                reason: "it is a step (an acceptance), which has no change sets: deploy it \
+                         without --change-set"
+                    .into(),
             });
         }
         if let Some(set) = selected.iter().find(|s| s.stack_set.is_some()) {
@@ -543,14 +578,19 @@ impl Deployer {
         only: &[String],
     ) -> Result<Report, DeployError> {
         let (mut selected, dependents) = select_for_destroy(stacks, only)?;
+        // A step is not destroyed (deleting the requester's stack deletes what it accepted):
+        // its environment is not needed, and must not stop the stacks around it.
         let involved: Vec<&StackTemplate> = stacks
             .iter()
-            .filter(|s| selected.iter().any(|t| t.name == s.name))
+            .filter(|s| s.step.is_none() && selected.iter().any(|t| t.name == s.name))
             .collect();
         self.prepare_environments(&involved).await?;
         if self.options.exclusively && !dependents.is_empty() {
             let mut deployed = Vec::new();
-            for stack in selected.iter().filter(|s| dependents.contains(&s.name)) {
+            for stack in selected
+                .iter()
+                .filter(|s| s.step.is_none() && dependents.contains(&s.name))
+            {
                 let deployer = self.in_environment(&stack.environment)?;
                 if deployer.stack_info(&stack.name).await?.is_some() {
                     deployed.push(stack.name.clone());
@@ -575,7 +615,11 @@ impl Deployer {
             }
             selected.retain(|s| !dependents.contains(&s.name));
         }
-        let names: Vec<&str> = selected.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = selected
+            .iter()
+            .filter(|s| s.step.is_none())
+            .map(|s| s.name.as_str())
+            .collect();
         if !self.options.yes {
             let importing = if dependents.is_empty() || self.options.exclusively {
                 String::new()
@@ -611,9 +655,13 @@ impl Deployer {
         }
         Ok(self
             .run(selected, true, |deployer, stack| async move {
-                match &stack.stack_set {
-                    Some(spec) => deployer.destroy_stack_set(&stack.name, spec).await,
-                    None => deployer.destroy_stack(&stack.name).await,
+                match (&stack.step, &stack.stack_set) {
+                    (Some(_), _) => Ok(StackOutcome::Step {
+                        done: NOTHING_TO_UNDO.to_string(),
+                        outputs: Vec::new(),
+                    }),
+                    (None, Some(spec)) => deployer.destroy_stack_set(&stack.name, spec).await,
+                    (None, None) => deployer.destroy_stack(&stack.name).await,
                 }
             })
             .await)
@@ -630,9 +678,19 @@ impl Deployer {
     ) -> Result<Vec<StackDiff>, DeployError> {
         let mut diffs = Vec::new();
         let selected = select_for_deploy(stacks, only, true)?;
+        self.know_steps(stacks);
         self.prepare_environments(&selected.iter().collect::<Vec<_>>())
             .await?;
         for stack in selected {
+            if let Some(action) = &stack.step {
+                let deployer = self.in_environment(&stack.environment)?;
+                let (nothing_to_do, plan) = deployer.plan_step(&stack, action).await?;
+                let mut diff = diff_templates(&stack.name, None, &serde_json::json!({}));
+                diff.deployed = nothing_to_do;
+                diff.step = Some(plan);
+                diffs.push(diff);
+                continue;
+            }
             let local: serde_json::Value =
                 serde_json::from_str(&stack.body).map_err(|e| DeployError::TemplateNotJson {
                     stack: stack.name.clone(),
@@ -758,11 +816,16 @@ impl Deployer {
             for index in started {
                 let stack = stacks[index].clone();
                 let name = stack.name.clone();
-                let future: std::pin::Pin<Box<dyn Future<Output = _> + Send>> =
-                    match self.in_environment(&stack.environment) {
-                        Ok(deployer) => Box::pin(action(deployer, stack)),
-                        Err(error) => Box::pin(async move { Err(error) }),
-                    };
+                // Destroy passes a step by without its environment (nothing is called there).
+                let deployer = if reverse && stack.step.is_some() {
+                    Ok(self.clone())
+                } else {
+                    self.in_environment(&stack.environment)
+                };
+                let future: std::pin::Pin<Box<dyn Future<Output = _> + Send>> = match deployer {
+                    Ok(deployer) => Box::pin(action(deployer, stack)),
+                    Err(error) => Box::pin(async move { Err(error) }),
+                };
                 let task = running.spawn(STACK.scope(name, async move { (index, future.await) }));
                 tasks.insert(task.id(), index);
             }
@@ -812,6 +875,23 @@ impl Deployer {
                     )
                 })
                 .collect(),
+        }
+    }
+}
+
+/// What destroy says of a step.
+const NOTHING_TO_UNDO: &str = "nothing to undo: a step is not destroyed (deleting the stack that \
+                               requested the attachment or share deletes it)";
+
+impl Deployer {
+    /// Keeps the app's steps, for stacks that import a step's output.
+    fn know_steps(&self, stacks: &[StackTemplate]) {
+        if let Ok(mut steps) = self.steps.lock() {
+            *steps = stacks
+                .iter()
+                .filter(|s| s.step.is_some())
+                .cloned()
+                .collect();
         }
     }
 }

@@ -53,6 +53,9 @@ pub struct StackDiff {
     /// Parameters filled from other stacks' outputs (accounts or regions apart): the deployed
     /// value and the one a deploy would pass, path `Parameters.<Name>`.
     pub parameters: Vec<PropertyChange>,
+    /// For a step (an acceptance, not a stack): what a deploy would do, read without changing
+    /// anything; `deployed` is then whether it has nothing to do.
+    pub step: Option<String>,
 }
 
 impl StackDiff {
@@ -164,6 +167,7 @@ pub fn diff_templates(stack: &str, deployed: Option<&Value>, local: &Value) -> S
         other,
         security: crate::security_changes(deployed, local),
         parameters: Vec::new(),
+        step: None,
     }
 }
 
@@ -230,6 +234,9 @@ fn short(value: &Option<Value>) -> String {
 
 impl fmt::Display for StackDiff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(plan) = &self.step {
+            return writeln!(f, "{} (step): {plan}", self.stack);
+        }
         if self.is_empty() {
             writeln!(f, "{}: no differences", self.stack)?;
             return self.fmt_parameters(f);

@@ -15,7 +15,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use crate::calls::{RetryNotices, aws};
-use crate::{DeployError, Environment, ParameterImport, S3Access, StackTemplate};
+use crate::{DeployError, Environment, ParameterImport, S3Access, SignedAccess, StackTemplate};
 
 /// What an environment's clients depend on: the account is only checked.
 fn connection_key(environment: &Environment) -> Environment {
@@ -34,6 +34,9 @@ pub struct Connection {
     pub sts: Option<aws_sdk_sts::Client>,
     /// S3, for templates over 51,200 bytes; `None`: such templates fail with a hint.
     pub s3: Option<S3Access>,
+    /// EC2 and AWS RAM, for the acceptance steps ([`SignedAccess`]); `None`: a step in this
+    /// environment fails with a hint.
+    pub signed: Option<SignedAccess>,
 }
 
 /// The future a [`Connect`] returns.
@@ -162,6 +165,7 @@ impl SdkConnect {
             cloudformation: aws_sdk_cloudformation::Client::new(config),
             sts: Some(aws_sdk_sts::Client::new(config)),
             s3: S3Access::from_sdk_config(config),
+            signed: SignedAccess::from_sdk_config(config),
         }
     }
 }
@@ -322,7 +326,7 @@ impl crate::Deployer {
     /// # fn demo(deployer: vpcform_deploy::Deployer, cfn: aws_sdk_cloudformation::Client) {
     /// use vpcform_deploy::{Connection, Environment};
     /// let eu = Environment { region: Some("eu-west-1".into()), ..Default::default() };
-    /// let deployer = deployer.with_environment(&eu, Connection { cloudformation: cfn, sts: None, s3: None });
+    /// let deployer = deployer.with_environment(&eu, Connection { cloudformation: cfn, sts: None, s3: None, signed: None });
     /// # }
     /// ```
     pub fn with_environment(mut self, environment: &Environment, connection: Connection) -> Self {
@@ -498,6 +502,19 @@ impl crate::Deployer {
     {
         let mut out = Vec::with_capacity(stack.parameter_imports.len());
         for (import, environment) in &stack.parameter_imports {
+            if let Some(outputs) = self.outputs_of_step(&import.stack, environment).await? {
+                let value = outputs.and_then(|outputs| {
+                    outputs
+                        .iter()
+                        .find(|(key, _)| *key == import.output)
+                        .map(|(_, value)| value.clone())
+                        .ok_or_else(|| {
+                            format!("step {} gives no output {}", import.stack, import.output)
+                        })
+                });
+                out.push((import, environment, value));
+                continue;
+            }
             let producer = self.in_environment(environment)?;
             let value = match producer.stack_info(&import.stack).await? {
                 None => Err(format!(
@@ -527,6 +544,38 @@ impl crate::Deployer {
             out.push((import, environment, value));
         }
         Ok(out)
+    }
+
+    /// When `name` is one of the app's steps: its outputs, from this run or read without
+    /// accepting anything (`Err`: not done yet); `None` for a stack.
+    async fn outputs_of_step(
+        &self,
+        name: &str,
+        environment: &Environment,
+    ) -> Result<Option<Result<Vec<(String, String)>, String>>, DeployError> {
+        if let Some(outputs) = self
+            .step_outputs
+            .lock()
+            .ok()
+            .and_then(|known| known.get(name).cloned())
+        {
+            return Ok(Some(Ok(outputs)));
+        }
+        let step = self
+            .steps
+            .lock()
+            .ok()
+            .and_then(|steps| steps.iter().find(|s| s.name == name).cloned());
+        let Some(step) = step else {
+            return Ok(None);
+        };
+        let Some(action) = &step.step else {
+            return Ok(None);
+        };
+        let deployer = self.in_environment(environment)?;
+        // Its own input's producer may not be connected yet (a step not selected).
+        deployer.prepare_environments(&[&step]).await?;
+        Ok(Some(deployer.read_step_outputs(&step, action).await?))
     }
 
     /// `stack` with its imported parameters filled (a value given with `--parameters` wins).

@@ -410,6 +410,35 @@ pub enum DeployError {
         /// The parse error.
         reason: String,
     },
+    /// A step (an acceptance the deployer makes itself, in the accepter's environment) that
+    /// failed: the AWS call or the state found, and what to do.
+    #[error("{stack}: {action}: {reason}; {fix}")]
+    StepFailed {
+        /// The step.
+        stack: String,
+        /// The AWS API action (or the step's action) that failed.
+        action: &'static str,
+        /// AWS's code and message, or the state found.
+        reason: String,
+        /// What to do.
+        fix: String,
+        /// AWS's request ID, when AWS answered.
+        request_id: Option<String>,
+    },
+    /// A step's input, a stack's output, that could not be read.
+    #[error("{stack}: its input is {from}'s output {output} ({environment}), but {reason}")]
+    StepInputUnresolved {
+        /// The step.
+        stack: String,
+        /// The producing stack.
+        from: String,
+        /// The output.
+        output: String,
+        /// The producing stack's environment, described.
+        environment: String,
+        /// What was found instead, and the fix.
+        reason: String,
+    },
 }
 
 impl DeployError {
@@ -449,6 +478,8 @@ impl DeployError {
             | DeployError::StackSetOperationFailed { stack, .. }
             | DeployError::StackSetInterrupted { stack, .. }
             | DeployError::ImportUnresolved { stack, .. }
+            | DeployError::StepFailed { stack, .. }
+            | DeployError::StepInputUnresolved { stack, .. }
             | DeployError::TemplateNotJson { stack, .. } => Some(stack),
             DeployError::UnknownStack(_)
             | DeployError::ChangeSetNeedsOneStack { .. }
@@ -483,6 +514,10 @@ impl DeployError {
         let mut text = self.to_string();
         match self {
             DeployError::Aws {
+                request_id: Some(id),
+                ..
+            }
+            | DeployError::StepFailed {
                 request_id: Some(id),
                 ..
             } => text += &format!("\n  request ID: {id}"),

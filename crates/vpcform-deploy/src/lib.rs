@@ -17,7 +17,8 @@
 //! Code map: `deployer.rs` (options, verbs, the run), `schedule.rs` (selection and order,
 //! pure), `change_set.rs` (one stack's deploy and destroy), `follow.rs` (events and final
 //! state), `calls.rs` (interruptible calls, retry notices, one-line errors with hints),
-//! `security.rs` (what broadens access), `status.rs` (typed stack states), `diff.rs`,
+//! `security.rs` (what broadens access), `status.rs` (typed stack states), `step.rs` (the
+//! acceptance steps, signed EC2 and RAM calls), `diff.rs`,
 //! `template.rs`, `ui.rs`.
 //!
 //! ```no_run
@@ -50,6 +51,7 @@ mod schedule;
 mod security;
 mod stack_set;
 mod status;
+mod step;
 mod template;
 mod ui;
 mod upload;
@@ -65,13 +67,14 @@ pub use error::{DeployError, FailedResource};
 pub use security::{SecurityChange, security_changes, security_table};
 pub use stack_set::InstanceFailure;
 pub use status::{Operation, is_busy};
-pub use template::{MAX_TEMPLATE_BODY_BYTES, StackTemplate, stack_templates};
+pub use step::SignedAccess;
+pub use template::{MAX_TEMPLATE_BODY_BYTES, StackTemplate, stack_templates, with_steps};
 pub use ui::{RecordingUi, TerminalUi, Ui};
 pub use upload::{BOOTSTRAP_STACK, MAX_TEMPLATE_URL_BYTES, S3Access, bootstrap_stack};
 // The assembly's types: the deployer takes what synthesis wrote, described once.
 pub use vpcform_assembly::{
-    Amount, Environment, OperationPreferences, ParameterImport, PermissionModel, StackSetOverride,
-    StackSetSpec, StackSetTargets,
+    Amount, Environment, OperationPreferences, OutputRef, ParameterImport, PermissionModel,
+    StackSetOverride, StackSetSpec, StackSetTargets, StepAction,
 };
 
 /// The TLS every HTTPS connection of vpcform's uses (CloudFormation, S3, credentials): rustls

@@ -311,6 +311,41 @@ mod tests {
         assert_eq!(schedule.advance(4).1, [1]);
     }
 
+    /// A step (an acceptance) is scheduled as a stack: after its requester, before the stacks
+    /// that need the accepted attachment, skipped when its requester fails.
+    #[test]
+    fn a_step_runs_between_its_requester_and_the_stacks_that_need_it() {
+        let mut accept = stack("AcceptPeering", &["East"]);
+        accept.step = Some(
+            vpcform_assembly::StepAction::AcceptTransitGatewayPeeringAttachment {
+                attachment: vpcform_assembly::OutputRef::new("East", "PeeringAttachmentId"),
+            },
+        );
+        let app = vec![
+            stack("East", &[]),
+            accept,
+            stack("WestRoutes", &["AcceptPeering"]),
+        ];
+        let chosen = select_for_deploy(&app, &["WestRoutes".into()], false).expect("known");
+        assert_eq!(names(&chosen), ["East", "AcceptPeering", "WestRoutes"]);
+        let mut schedule = Schedule::new(&app, false);
+        assert_eq!(schedule.advance(4).1, [0]);
+        schedule.finish(0, true);
+        assert_eq!(schedule.advance(4).1, [1], "the step after its requester");
+        schedule.finish(1, true);
+        assert_eq!(schedule.advance(4).1, [2]);
+        let mut failing = Schedule::new(&app, false);
+        failing.advance(4);
+        failing.finish(0, false);
+        assert_eq!(
+            failing.advance(4).0,
+            [(1, "East".to_string()), (2, "AcceptPeering".to_string())]
+        );
+        // Destroy: the routes, then the step (which does nothing), then the requester.
+        let mut destroy = Schedule::new(&app, true);
+        assert_eq!(destroy.advance(4).1, [2]);
+    }
+
     #[test]
     fn an_interrupt_starts_nothing_more() {
         let app = app();

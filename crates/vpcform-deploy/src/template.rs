@@ -3,9 +3,9 @@
 //! Invariant: nothing here knows of builders; a stack is its entry in the assembly's manifest
 //! (`vpcform-assembly`) and its template, JSON text.
 
-use vpcform_assembly::{AssemblyError, CloudAssembly, Manifest, ManifestStack};
+use vpcform_assembly::{AssemblyError, CloudAssembly, Manifest, ManifestStack, ManifestStep};
 
-use crate::{DeployError, Environment, ParameterImport, StackSetSpec};
+use crate::{DeployError, Environment, ParameterImport, StackSetSpec, StepAction};
 
 /// CloudFormation's limit on `TemplateBody`, in bytes (the template model's quota: one number
 /// for synthesis and the deployer).
@@ -39,6 +39,12 @@ pub struct StackTemplate {
     pub parameter_imports: Vec<(ParameterImport, Environment)>,
     /// Deployed as a StackSet to these targets, rather than as a stack.
     pub stack_set: Option<StackSetSpec>,
+    /// Not a stack but a step the deployer takes itself (an acceptance CloudFormation cannot
+    /// make, see [`StepAction`]): its input is its one [`parameter_imports`] entry (named after
+    /// the action's input), its `body` is empty. Built by [`StackTemplate::from_step`].
+    ///
+    /// [`parameter_imports`]: StackTemplate::parameter_imports
+    pub step: Option<StepAction>,
 }
 
 /// Every stack of the assembly in `dir`, in deployment order, with its template read from the
@@ -78,7 +84,61 @@ pub fn stack_templates(assembly: &CloudAssembly) -> Result<Vec<StackTemplate>, A
                 .to_string();
             Ok(StackTemplate::from_assembly(manifest, stack, body))
         })
-        .collect()
+        .collect::<Result<Vec<_>, AssemblyError>>()
+        .map(|stacks| with_steps(manifest, stacks))
+}
+
+/// `stacks` (the manifest's, in its order) with the manifest's steps
+/// ([`StackTemplate::from_step`]) placed in dependency order among them: each entry after
+/// everything it depends on, otherwise in the given order (stacks first, then steps).
+///
+/// ```
+/// use vpcform_assembly::{Manifest, ManifestStack, ManifestStep, OutputRef, StepAction};
+/// let mut manifest = Manifest::new("demo");
+/// manifest.stacks.push(ManifestStack::new("East"));
+/// let mut routes = ManifestStack::new("WestRoutes");
+/// routes.depends_on.push("AcceptPeering".into());
+/// manifest.stacks.push(routes);
+/// manifest.steps.push(ManifestStep::new(
+///     "AcceptPeering",
+///     StepAction::AcceptTransitGatewayPeeringAttachment {
+///         attachment: OutputRef::new("East", "PeeringAttachmentId"),
+///     },
+/// ));
+/// let stacks: Vec<_> = manifest
+///     .stacks
+///     .iter()
+///     .map(|s| vpcform_deploy::StackTemplate::from_assembly(&manifest, s, "{}"))
+///     .collect();
+/// let all = vpcform_deploy::with_steps(&manifest, stacks);
+/// let names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
+/// assert_eq!(names, ["East", "AcceptPeering", "WestRoutes"]);
+/// ```
+pub fn with_steps(manifest: &Manifest, stacks: Vec<StackTemplate>) -> Vec<StackTemplate> {
+    let mut pending: Vec<StackTemplate> = stacks;
+    pending.extend(
+        manifest
+            .steps
+            .iter()
+            .map(|step| StackTemplate::from_step(manifest, step)),
+    );
+    let names: Vec<String> = pending.iter().map(|s| s.name.clone()).collect();
+    let mut ordered: Vec<StackTemplate> = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        // The first entry whose dependencies (among these) are all placed; a cycle, which
+        // `CloudAssembly::read` refuses, keeps the given order rather than looping.
+        let ready = pending
+            .iter()
+            .position(|entry| {
+                entry
+                    .depends_on
+                    .iter()
+                    .all(|d| !names.contains(d) || ordered.iter().any(|placed| placed.name == *d))
+            })
+            .unwrap_or(0);
+        ordered.push(pending.remove(ready));
+    }
+    ordered
 }
 
 impl StackTemplate {
@@ -100,6 +160,46 @@ impl StackTemplate {
             environment: Environment::default(),
             parameter_imports: Vec::new(),
             stack_set: None,
+            step: None,
+        }
+    }
+
+    /// `step` of `manifest`, as the deployer schedules it beside the stacks: its dependencies,
+    /// its environment (the accepter's), and its input as a parameter import read in the
+    /// producing stack's environment.
+    ///
+    /// ```
+    /// use vpcform_assembly::{Manifest, ManifestStack, ManifestStep, OutputRef, StepAction};
+    /// let mut requester = ManifestStack::new("East");
+    /// requester.environment.region = Some("us-east-1".into());
+    /// let mut manifest = Manifest::new("demo");
+    /// manifest.stacks.push(requester);
+    /// let step = ManifestStep::new(
+    ///     "AcceptPeering",
+    ///     StepAction::AcceptTransitGatewayPeeringAttachment {
+    ///         attachment: OutputRef::new("East", "PeeringAttachmentId"),
+    ///     },
+    /// );
+    /// let entry = vpcform_deploy::StackTemplate::from_step(&manifest, &step);
+    /// assert_eq!(entry.depends_on, ["East"]);
+    /// let (input, producer) = &entry.parameter_imports[0];
+    /// assert_eq!((input.stack.as_str(), input.output.as_str()), ("East", "PeeringAttachmentId"));
+    /// assert_eq!(producer.region.as_deref(), Some("us-east-1"));
+    /// ```
+    pub fn from_step(manifest: &Manifest, step: &ManifestStep) -> StackTemplate {
+        let [input] = step.action.inputs();
+        let import = ParameterImport {
+            parameter: crate::step::input_name(&step.action).to_string(),
+            stack: input.stack.clone(),
+            output: input.output.clone(),
+        };
+        let producer = manifest.producer_environment(&import).cloned();
+        StackTemplate {
+            depends_on: step.depends_on.clone(),
+            environment: step.environment.clone(),
+            parameter_imports: vec![(import, producer.unwrap_or_default())],
+            step: Some(step.action.clone()),
+            ..StackTemplate::new(step.name.clone(), "")
         }
     }
 
@@ -152,6 +252,7 @@ impl StackTemplate {
                 })
                 .collect(),
             stack_set: stack.stack_set.clone(),
+            step: None,
         }
     }
 

@@ -101,3 +101,43 @@ fn a_template_that_is_not_json_is_refused_naming_its_file() {
     assert!(!text.contains('\n'), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A manifest's steps come with its stacks, in dependency order: after the stack they read,
+/// before the stacks that name them; the input is read in the requester's environment.
+#[test]
+fn the_manifest_s_steps_are_placed_among_its_stacks() {
+    use vpcform_assembly::{ManifestStep, OutputRef, StepAction};
+    let mut east = ManifestStack::new("East");
+    east.environment.region = Some("us-east-1".into());
+    let mut routes = ManifestStack::new("WestRoutes");
+    routes.depends_on = vec!["AcceptPeering".into()];
+    let mut manifest = Manifest::new("demo");
+    manifest.stacks = vec![east, routes];
+    let mut step = ManifestStep::new(
+        "AcceptPeering",
+        StepAction::AcceptTransitGatewayPeeringAttachment {
+            attachment: OutputRef::new("East", "PeeringAttachmentId"),
+        },
+    );
+    step.environment.region = Some("us-west-2".into());
+    manifest.steps.push(step);
+    let dir = assembly(
+        "steps",
+        &manifest,
+        &[
+            ("East.template.json", r#"{"Resources": {}}"#),
+            ("WestRoutes.template.json", r#"{"Resources": {}}"#),
+        ],
+    );
+    let read = CloudAssembly::read(&dir).expect("a valid assembly");
+    let stacks = stack_templates(&read).expect("stacks");
+    let names: Vec<&str> = stacks.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["East", "AcceptPeering", "WestRoutes"]);
+    let accept = &stacks[1];
+    assert!(accept.step.is_some() && accept.body.is_empty());
+    assert_eq!(accept.environment.region.as_deref(), Some("us-west-2"));
+    let (input, producer) = &accept.parameter_imports[0];
+    assert_eq!(input.output, "PeeringAttachmentId");
+    assert_eq!(producer.region.as_deref(), Some("us-east-1"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -81,6 +81,7 @@ async fn an_account_mismatch_stops_everything_before_any_change() {
             cloudformation: cfn,
             sts: Some(sts),
             s3: None,
+            signed: None,
         },
     );
     let mut net = StackTemplate::new("Net", BODY);
@@ -136,6 +137,7 @@ async fn a_parameter_is_filled_from_the_producers_output_in_its_own_environment(
                 cloudformation: provider_cfn,
                 sts: Some(provider_sts),
                 s3: None,
+                signed: None,
             },
         )
         .with_environment(
@@ -144,6 +146,7 @@ async fn a_parameter_is_filled_from_the_producers_output_in_its_own_environment(
                 cloudformation: consumer_cfn,
                 sts: Some(consumer_sts),
                 s3: None,
+                signed: None,
             },
         );
     let mut provider = StackTemplate::new("Provider", BODY);
