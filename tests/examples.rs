@@ -196,6 +196,42 @@ fn landing_zone_crosses_regions_over_the_peering() {
     assert_eq!(order.len(), 15, "{order:?}");
 }
 
+/// The deployer takes the peering's acceptance between the stack that asks and the stacks that
+/// route over it, in the accepter's Region, and fills the accepter's attachment ID from it.
+#[cfg(feature = "deploy")]
+#[test]
+fn landing_zone_deploys_the_peerings_acceptance_between_its_stacks() {
+    let assembly = landing_zone::app(&landing_zone::config())
+        .synth()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let entries = vpcform::stack_templates(&assembly).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+    let at = |name: &str| {
+        names
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or_else(|| panic!("{name} not in {names:?}"))
+    };
+    let step = &entries[at("Accept-TgwPeering-Peering")];
+    assert!(step.step.is_some(), "a step, not a stack");
+    assert_eq!(step.environment.region.as_deref(), Some("us-west-2"));
+    assert!(at("TgwPeering") < at("Accept-TgwPeering-Peering"));
+    for routes in ["PeeringRoutesEast", "PeeringRoutesWest"] {
+        assert!(at("Accept-TgwPeering-Peering") < at(routes), "{names:?}");
+    }
+    let west = &entries[at("PeeringRoutesWest")];
+    let (import, from) = &west.parameter_imports[0];
+    assert_eq!(
+        (import.stack.as_str(), import.output.as_str()),
+        (
+            "Accept-TgwPeering-Peering",
+            "AccepterTransitGatewayAttachmentId"
+        )
+    );
+    assert_eq!(from.region.as_deref(), Some("us-west-2"));
+    assert_eq!(names.len(), 16, "15 stacks and the step: {names:?}");
+}
+
 #[test]
 fn centralized_endpoints_templates() {
     snapshot_app("centralized_endpoints", &centralized_endpoints::app());

@@ -407,6 +407,17 @@ pub enum SynthError {
         /// The accepter transit gateway.
         transit_gateway: String,
     },
+    /// A resource stated by ARN in a RAM share that is not a Resolver rule of the share's
+    /// partition and Region.
+    #[error("{construct}: shared resource {arn} is {reason}")]
+    InvalidSharedResourceArn {
+        /// The resource share.
+        construct: String,
+        /// The ARN as given.
+        arn: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// `PeeringAccepterAttachment::accepted` for a peering the app has no acceptance step for:
     /// its accepter is outside the app (its owner accepts it), or the peering is not the app's.
     #[error(
@@ -1582,6 +1593,7 @@ impl SynthError {
             Self::PeeringAccepterIdNeeded { peering, .. } => format!(
                 "target PeeringAccepterAttachment::accepted(&mut <this stack>, &{peering}'s export): the deployer's acceptance step gives the accepter's ID"
             ),
+            Self::InvalidSharedResourceArn { .. } => "give the ARN of a Resolver rule of the share's Region and partition, arn:<partition>:route53resolver:<region>:<account>:resolver-rule/<id>; share another Region's rule from a share in that Region".into(),
             Self::AcceptedPeeringWithoutStep { peering, .. } => format!(
                 "state the ID its owner gives once {peering} is accepted: PeeringAccepterAttachment::new(&{peering}'s export, \"tgw-attach-…\")"
             ),

@@ -636,6 +636,7 @@ declare_codes! {
         ConnectedVpcsOverlap => VF0602 [construct] "connected VPCs with overlapping blocks", Aws(PEERING);
         InvalidSharePrincipal => VF0620 [construct] "RAM share principal in none of the forms RAM takes", Aws(RAM_SHARE);
         SharePrincipalInOtherPartition => VF0621 [construct] "RAM share principal of another partition", Aws(PARTITIONS);
+        InvalidSharedResourceArn => VF0623 [construct] "RAM share resource ARN not a Resolver rule of its Region", Aws(RAM_SHARE);
         ZoneForNonAwsService => VF0701 [construct] "service zone for an endpoint that is not an AWS service's", Aws(CENTRAL_ENDPOINTS);
         CrossAccountZoneAssociation => VF0702 [construct] "private zone associated with another account's VPC", Aws(PRIVATE_ZONES);
         ZoneConflictsWithPrivateDns => VF0703 [construct] "service zone in a VPC that has private DNS for it", Aws(CENTRAL_ENDPOINTS);

@@ -155,3 +155,56 @@ fn a_resource_of_another_app_is_an_error() {
         "{found:?}"
     );
 }
+
+/// A Resolver rule outside the app, by ARN: written as given when it is one of the share's
+/// Region and partition; anything else is VF0623.
+#[test]
+fn a_resolver_rule_is_shared_by_its_arn_of_the_shares_region() {
+    const RULE: &str =
+        "arn:aws:route53resolver:us-east-1:111122223333:resolver-rule/rslvr-rr-0123456789abcdef0";
+    let share = |arn: &str| {
+        let (stack, _) = consumer();
+        let mut stack = stack.region("us-east-1");
+        stack.add(
+            "Share",
+            ResourceShare::builder()
+                .name("resolver-rules")
+                .resources([SharedResource::resolver_rule(arn)])
+                .principals([ORG])
+                .build(),
+        );
+        let mut app = App::new("share");
+        app.add_stack(stack);
+        app
+    };
+    let assembly = share(RULE).synth().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        assembly.stacks()[0].template().resources()["Share"].get("ResourceArns"),
+        Some(&Value::List(vec![RULE.into()]))
+    );
+    for (arn, reason) in [
+        (
+            "arn:aws:route53resolver:eu-west-1:111122223333:resolver-rule/rslvr-rr-1",
+            "of Region eu-west-1; a resource share holds resources of its own Region, us-east-1",
+        ),
+        (
+            "arn:aws-cn:route53resolver:us-east-1:111122223333:resolver-rule/rslvr-rr-1",
+            "of partition aws-cn, not the share's",
+        ),
+        (
+            "arn:aws:route53resolver:us-east-1:111122223333:firewall-rule-group/rslvr-frg-1",
+            "not a Resolver rule ARN (arn:<partition>:route53resolver:<region>:<account>:resolver-rule/<id>)",
+        ),
+        ("rslvr-rr-1", "not an ARN"),
+    ] {
+        let errors = errors(&share(arn));
+        assert!(
+            matches!(
+                found(&errors),
+                [SynthError::InvalidSharedResourceArn { construct, reason: r, .. }]
+                    if construct == "Consumer/Share" && r == reason
+            ),
+            "{arn}: {errors:#?}"
+        );
+    }
+}

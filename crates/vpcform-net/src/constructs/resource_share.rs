@@ -89,7 +89,8 @@ pub struct ResourceShare<S> {
 /// let shared = SharedResource::from(&subnet);
 /// ```
 pub struct SharedResource<S> {
-    handle: Handle,
+    /// The construct, when the app has it.
+    handle: Option<Handle>,
     arn: Value,
     _stack: PhantomData<fn() -> S>,
 }
@@ -97,8 +98,30 @@ pub struct SharedResource<S> {
 impl<S> SharedResource<S> {
     fn new(handle: &Handle, arn: Value) -> SharedResource<S> {
         SharedResource {
-            handle: handle.clone(),
+            handle: Some(handle.clone()),
             arn,
+            _stack: PhantomData,
+        }
+    }
+
+    /// A Route 53 Resolver rule outside the app, by its ARN
+    /// (`arn:<partition>:route53resolver:<region>:<account>:resolver-rule/<id>`; AWS RAM,
+    /// "Shareable AWS resources": `route53resolver:ResolverRule`): the VPCs of the accounts it
+    /// is shared with can then be associated with the rule. Checked at synth: a Resolver rule's
+    /// ARN, of the share's partition and Region (a share holds resources of its own Region).
+    ///
+    /// ```
+    /// use vpcform_net::sharing::SharedResource;
+    /// vpcform_net::topology! { stack Network {} }
+    /// let rule = SharedResource::<Network>::resolver_rule(
+    ///     "arn:aws:route53resolver:us-east-1:111122223333:resolver-rule/rslvr-rr-0123456789abcdef0",
+    /// );
+    /// # let _ = rule;
+    /// ```
+    pub fn resolver_rule(arn: impl Into<String>) -> SharedResource<S> {
+        SharedResource {
+            handle: None,
+            arn: Value::String(arn.into()),
             _stack: PhantomData,
         }
     }
@@ -181,7 +204,8 @@ pub(crate) struct ResourceShareNode {
     pub(crate) id: Arc<str>,
     name: String,
     /// Each shared construct, and its ARN.
-    resources: Vec<(Handle, Value)>,
+    /// Each shared resource: its construct when the app has it, and its ARN.
+    resources: Vec<(Option<Handle>, Value)>,
     principals: Vec<String>,
     allow_external_principals: Option<bool>,
     /// The construct's own tags (see `tags`).
@@ -196,7 +220,59 @@ impl ResourceShareNode {
 
     /// The shared constructs.
     pub(crate) fn resource_keys(&self) -> impl Iterator<Item = NodeKey> + '_ {
-        self.resources.iter().map(|(handle, _)| handle.key)
+        self.resources
+            .iter()
+            .filter_map(|(handle, _)| handle.as_ref().map(|h| h.key))
+    }
+}
+
+impl ResourceShareNode {
+    /// A Resolver rule stated by ARN: of the share's partition and Region ("You can share
+    /// resources only in the AWS Region where the resource share is": AWS RAM User Guide,
+    /// "Sharing your AWS resources"; the ARN form: Service Authorization Reference, "Resource
+    /// types defined by Amazon Route 53 Resolver").
+    fn check_stated(&self, check: &mut Check<'_>, arn: &Value) {
+        let Some(text) = arn.as_str() else {
+            return;
+        };
+        let reason = match crate::arn::Arn::parse(text) {
+            None => Some("not an ARN".to_string()),
+            Some(parsed) => {
+                let rule = parsed.service == "route53resolver"
+                    && parsed
+                        .resource
+                        .strip_prefix("resolver-rule/")
+                        .is_some_and(|id| !id.is_empty())
+                    && crate::arn::is_account_id(parsed.account);
+                let own = check.stack.region.as_deref();
+                if !rule {
+                    Some("not a Resolver rule ARN (arn:<partition>:route53resolver:<region>:<account>:resolver-rule/<id>)".to_string())
+                } else if let Some(own) = own
+                    && parsed.region != own
+                {
+                    Some(format!(
+                        "of Region {}; a resource share holds resources of its own Region, {own}",
+                        parsed.region
+                    ))
+                } else if let Some(own) = own
+                    && parsed.partition != crate::regions::partition_of(own)
+                {
+                    Some(format!(
+                        "of partition {}, not the share's",
+                        parsed.partition
+                    ))
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(reason) = reason {
+            check.report(SynthError::InvalidSharedResourceArn {
+                construct: check.path(&self.id),
+                arn: text.to_string(),
+                reason,
+            });
+        }
     }
 }
 
@@ -268,7 +344,7 @@ impl ConstructNode for ResourceShareNode {
     }
 
     fn relate(&self, _key: NodeKey, relations: &mut Relations) {
-        for (handle, _) in &self.resources {
+        for handle in self.resources.iter().filter_map(|(h, _)| h.as_ref()) {
             relations
                 .shared_with
                 .entry(handle.key)
@@ -278,8 +354,11 @@ impl ConstructNode for ResourceShareNode {
     }
 
     fn check(&self, check: &mut Check<'_>) {
-        for (handle, _) in &self.resources {
-            check.handle(&self.id, "ResourceArns", handle, None);
+        for (handle, arn) in &self.resources {
+            match handle {
+                Some(handle) => check.handle(&self.id, "ResourceArns", handle, None),
+                None => self.check_stated(check, arn),
+            }
         }
         if self.name.trim().is_empty() {
             check.report(SynthError::Empty {

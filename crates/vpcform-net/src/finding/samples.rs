@@ -490,6 +490,13 @@ fn transit(code: &str) -> Option<Finding> {
             peering: s("East/ToWest"),
             transit_gateway: s("West/Tgw"),
         }),
+        "VF0623" => error(E::InvalidSharedResourceArn {
+            construct: s("Network/Share"),
+            arn: s("arn:aws:route53resolver:eu-west-1:111122223333:resolver-rule/rslvr-rr-1"),
+            reason: s(
+                "of Region eu-west-1; a resource share holds resources of its own Region, us-east-1",
+            ),
+        }),
         "VF0647" => error(E::AcceptedPeeringWithoutStep {
             construct: s("WestRoutes"),
             peering: s("East/ToPartner"),
