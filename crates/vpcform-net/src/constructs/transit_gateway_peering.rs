@@ -168,9 +168,11 @@ impl<S: StackMarker> Construct<S> for TransitGatewayPeering<S> {
 /// accepter's region (`AccepterTransitGatewayAttachmentId` of
 /// `DescribeTransitGatewayPeeringAttachments`), which CloudFormation does not return (the
 /// resource's `Ref` is the requester's ID, and AWS gives the accepter an attachment of its own:
-/// always within one region, and in some regions across two). State it once the peering is
-/// accepted, with the peering's export so that the checks and the traffic analysis know which
-/// peering it is (the stack imports nothing: the ID is stated).
+/// always within one region, and in some regions across two). When the accepter is a transit
+/// gateway of the app, [`accepted`](PeeringAccepterAttachment::accepted) takes it from the
+/// deployer's acceptance step; otherwise [`new`](PeeringAccepterAttachment::new) states it,
+/// once its owner accepted the peering. Either way with the peering's export, so that the
+/// checks and the traffic analysis know which peering it is.
 ///
 /// ```
 /// use vpcform_net::prelude::*;
