@@ -57,7 +57,8 @@ pub struct Prices {
     #[serde(default = "us_east_1_hosted_zone_per_month")]
     pub hosted_zone_per_month: f64,
     /// Data transfer to another region, per GB sent (what a transit gateway peering between
-    /// regions carries). Default: the bundled us-east-1 price.
+    /// regions carries, and an interface endpoint to a service of another region). Default:
+    /// the bundled us-east-1 price.
     #[serde(default = "us_east_1_inter_region_per_gb")]
     pub inter_region_per_gb: f64,
     /// Route 53 Profiles, per hour of an account that owns profiles: it covers the first 100
@@ -592,13 +593,15 @@ fn item(
         Pricing::InterfaceEndpoint { zones } => {
             let azs = zones as f64;
             let gb = gb_through(outcomes, key);
+            let (label, transfer) = cross_region_transfer(model, prices, key, gb);
             Some((
                 format!(
-                    "interface endpoint: {azs} AZ x {hours} h x ${} + {gb} GB x ${}",
+                    "interface endpoint: {azs} AZ x {hours} h x ${} + {gb} GB x ${}{label}",
                     prices.interface_endpoint_per_az_hour, prices.interface_endpoint_per_gb
                 ),
                 azs * hours * prices.interface_endpoint_per_az_hour
-                    + gb * prices.interface_endpoint_per_gb,
+                    + gb * prices.interface_endpoint_per_gb
+                    + transfer,
             ))
         }
         Pricing::GatewayEndpoint => Some(("gateway endpoint: free".to_string(), 0.0)),
@@ -679,6 +682,44 @@ fn item(
             prices.hosted_zone_per_month,
         )),
         Pricing::Free => None,
+    }
+}
+
+/// The data transfer between Regions of an interface endpoint whose `ServiceRegion` is not
+/// its VPC's Region (cross-Region PrivateLink), for the `gb` it carries both ways: the label
+/// to append to its line and the amount. "There is no premium for accessing services in other
+/// Regions": hours and data processing are the standard PrivateLink charges, and "in
+/// addition, AWS cross-Region data transfer charges" apply (AWS PrivateLink pricing page,
+/// "Cross-Region connectivity pricing"; aws-facts [35]), at the rate a transit gateway
+/// peering's traffic pays (`inter_region_per_gb`). An endpoint of its own Region adds nothing;
+/// one whose VPC's Region is not pinned says the transfer is not priced.
+fn cross_region_transfer(
+    model: &Model<'_>,
+    prices: &Prices,
+    key: NodeKey,
+    gb: f64,
+) -> (String, f64) {
+    let Some(service_region) = model
+        .get_key::<InterfaceEndpointNode>(key)
+        .and_then(|e| e.service_region.as_deref())
+    else {
+        return (String::new(), 0.0);
+    };
+    match model.stack(key.stack).and_then(|s| s.region.as_deref()) {
+        Some(own) if own == service_region => (String::new(), 0.0),
+        Some(own) => (
+            format!(
+                "; {gb} GB between regions ({own} to the service in {service_region}) x ${}",
+                prices.inter_region_per_gb
+            ),
+            gb * prices.inter_region_per_gb,
+        ),
+        None => (
+            format!(
+                "; {gb} GB to the service in {service_region} (own region unknown: transfer not priced)"
+            ),
+            0.0,
+        ),
     }
 }
 

@@ -1,10 +1,12 @@
 //! Interface endpoints to an AWS service of another region (`service_region`): the
 //! `ServiceName` is that region's, in every partition; AWS's limits on it are errors; and the
-//! endpoint is no path to the service of the endpoint's own region.
+//! endpoint is no path to the service of the endpoint's own region. An endpoint service of
+//! another region (cross-Region PrivateLink) is priced with the transfer between regions.
 
 use vpcform_net::cfn::Value;
 use vpcform_net::findings::{SynthError, SynthErrors};
 use vpcform_net::prelude::*;
+use vpcform_net::security::SecurityGroupRef;
 use vpcform_net::services::InterfaceService;
 use vpcform_net::traffic::PathKind;
 
@@ -163,5 +165,114 @@ fn an_endpoint_to_another_regions_service_is_no_path_to_the_own_regions() {
     assert_eq!(
         path(&app(Some("us-east-1"), services::Kms, "us-east-1")),
         PathKind::InterfaceEndpoint
+    );
+}
+
+/// A provider's endpoint service in us-east-1 (an NLB), consumed by an endpoint of a VPC in
+/// `consumer_region` sending 50 GB a month to it: with `ServiceRegion` us-east-1 when the
+/// consumer is in another Region.
+fn private_link(consumer_region: &str) -> App {
+    let mut provider = Stack::<Provider>::new("Provider").region("us-east-1");
+    let b = provider.add("VpcB", Vpc::<VpcB>::builder().cidr("10.1.0.0/16").build());
+    let b1 = provider.add(
+        "B1",
+        Subnet::builder()
+            .vpc(&b)
+            .cidr("10.1.1.0/24")
+            .availability_zone(Az::index(0))
+            .build(),
+    );
+    let nlb = provider.add(
+        "Nlb",
+        NetworkLoadBalancer::builder()
+            .subnets([&b1])
+            .security_groups(SecurityGroupRef::none())
+            .build(),
+    );
+    let targets = provider.add("Targets", TargetGroup::builder().vpc(&b).port(443).build());
+    provider.add(
+        "Listener",
+        Listener::builder()
+            .load_balancer(&nlb)
+            .port(443)
+            .default_target_group(&targets)
+            .build(),
+    );
+    let other_regions: Vec<&str> = [consumer_region]
+        .into_iter()
+        .filter(|r| *r != "us-east-1")
+        .collect();
+    let service = provider.add(
+        "Service",
+        EndpointService::builder()
+            .network_load_balancers([&nlb])
+            .supported_regions(other_regions.clone())
+            .build(),
+    );
+    let export = provider.export("ServiceName", service.service_name());
+
+    let (stack, vpc) = consumer();
+    let mut stack = stack.region(consumer_region);
+    let a = subnet(&mut stack, &vpc, "A", "10.0.1.0/24", 0);
+    let clients = stack.add(
+        "Clients",
+        SecurityGroup::builder()
+            .vpc(&vpc)
+            .ingress([Rule::new(Port::tcp(443), Peer::ipv4("10.0.0.0/16"))])
+            .build(),
+    );
+    let imported = stack.import(&export);
+    let endpoint = InterfaceEndpoint::builder()
+        .vpc(&vpc)
+        .service(imported)
+        .subnets([&a])
+        .security_groups([&clients]);
+    let endpoint = if other_regions.is_empty() {
+        endpoint.build()
+    } else {
+        endpoint.service_region("us-east-1").build()
+    };
+    stack.add("Remote", endpoint);
+    let pods = stack.add("Pods", Workload::builder().subnets([&a]).build());
+    let mut app = App::new("cross-region-privatelink");
+    app.add_stack(provider);
+    app.add_stack(stack);
+    app.flow(Flow::new(&pods, &service, Port::tcp(443)).gb_per_month(50.0));
+    app
+}
+
+/// The monthly cost and basis of the consumer's endpoint.
+fn endpoint_cost(app: &App) -> (f64, String) {
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    // Through the endpoint: the service asks for acceptance, and is priced as it will run.
+    assert!(
+        matches!(
+            assembly.traffic().flows[0].path,
+            PathKind::InterfaceEndpoint | PathKind::PendingAcceptance
+        ),
+        "{}",
+        assembly.traffic().table()
+    );
+    let cost = assembly.cost();
+    cost.stacks
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|i| i.resource == "Consumer/Remote")
+        .map(|i| (i.monthly, i.basis.clone()))
+        .unwrap_or_else(|| panic!("no Consumer/Remote in {cost}"))
+}
+
+#[test]
+fn an_endpoint_to_a_service_of_another_region_pays_the_transfer_between_regions() {
+    // Same Region: 730 h x $0.01 + 50 GB x $0.01, no transfer.
+    let (monthly, basis) = endpoint_cost(&private_link("us-east-1"));
+    assert_eq!(monthly, 7.8, "{basis}");
+    assert!(!basis.contains("between regions"), "{basis}");
+    // Across Regions: the same, and the 50 GB between Regions x $0.02.
+    let (monthly, basis) = endpoint_cost(&private_link("us-west-2"));
+    assert_eq!(monthly, 8.8, "{basis}");
+    assert!(
+        basis.contains("50 GB between regions (us-west-2 to the service in us-east-1) x $0.02"),
+        "{basis}"
     );
 }
