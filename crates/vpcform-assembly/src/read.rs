@@ -249,6 +249,13 @@ fn misfit(manifest: &Manifest) -> Option<String> {
             ));
         }
         for import in &stack.parameter_imports {
+            if manifest.step(&import.stack).is_some() && !stack.depends_on.contains(&import.stack) {
+                return Some(format!(
+                    "stack {}'s parameter {} takes an output of step {}, which its dependsOn \
+                     does not name: it could be deployed before the step",
+                    stack.name, import.parameter, import.stack
+                ));
+            }
             if let Some(step) = manifest.step(&import.stack)
                 && !step.action.outputs().contains(&import.output.as_str())
             {
@@ -269,21 +276,23 @@ fn misfit(manifest: &Manifest) -> Option<String> {
         {
             return Some(format!("step {} is listed twice", step.name));
         }
-        let unknown = step
-            .depends_on
-            .iter()
-            .find(|name| !known(name))
-            .or_else(|| {
-                step.action
-                    .inputs()
-                    .into_iter()
-                    .map(|input| &input.stack)
-                    .find(|name| manifest.stack(name).is_none())
-            });
-        if let Some(name) = unknown {
+        if let Some(name) = step.depends_on.iter().find(|name| !known(name)) {
             return Some(format!(
-                "step {} depends on {name}, which the manifest does not list as a stack",
+                "step {} depends on {name}, which the manifest does not list",
                 step.name
+            ));
+        }
+        let [input] = step.action.inputs();
+        if manifest.stack(&input.stack).is_none() {
+            return Some(format!(
+                "step {} reads {input}, and the manifest lists no stack {}",
+                step.name, input.stack
+            ));
+        }
+        if !step.depends_on.contains(&input.stack) {
+            return Some(format!(
+                "step {} reads {input}, and its dependsOn does not name {}: it could run first",
+                step.name, input.stack
             ));
         }
     }

@@ -254,7 +254,19 @@ type Breakage = (&'static str, fn(&mut Manifest), &'static str);
 
 #[test]
 fn steps_that_do_not_fit_are_refused() {
-    let cases: [Breakage; 5] = [
+    let cases: [Breakage; 7] = [
+        (
+            "step-before-input",
+            |m| m.steps[0].depends_on.clear(),
+            "step AcceptPeering reads Provider's output PeeringAttachmentId, and its dependsOn \
+             does not name Provider: it could run first",
+        ),
+        (
+            "stack-before-step",
+            |m| m.stacks[2].depends_on.clear(),
+            "stack Routes's parameter AccepterAttachment takes an output of step AcceptPeering, \
+             which its dependsOn does not name: it could be deployed before the step",
+        ),
         (
             "step-unknown-input",
             |m| {
@@ -262,7 +274,7 @@ fn steps_that_do_not_fit_are_refused() {
                     attachment: OutputRef::new("Nowhere", "Id"),
                 }
             },
-            "step AcceptPeering depends on Nowhere, which the manifest does not list as a stack",
+            "step AcceptPeering reads Nowhere's output Id, and the manifest lists no stack Nowhere",
         ),
         (
             "step-output",

@@ -33,6 +33,10 @@ const DEFAULT_STEP_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// moment after the share is created.
 const INVITATION_POLLS: u32 = 3;
 
+/// How many polls an attachment to accept may be unknown before the step fails: the
+/// accepter's own attachment of a peering can show a moment after the requester's stack.
+const NOT_FOUND_POLLS: u32 = 15;
+
 /// How many times a call that AWS throttled or did not answer is sent again.
 const ATTEMPTS: u32 = 4;
 
@@ -275,12 +279,20 @@ impl Deployer {
                 step.environment
             ),
         );
-        self.approve_step(step, action, &input).await?;
+        // Asked only when there is something to accept: a second deploy of an accepted
+        // attachment needs no approval, as a stack without changes does not.
+        let (nothing_to_do, _) = self.plan_step(step, action).await?;
+        if !nothing_to_do {
+            self.approve_step(step, action, &input).await?;
+        }
         let access = self.signed_access(step)?;
         let (done, outputs) = match action {
             StepAction::AcceptTransitGatewayPeeringAttachment { .. } => {
-                self.accept_attachment(name, &access, &PEERING, &input, true)
-                    .await?
+                let target = self.peering_target(step, &input).await?;
+                let (done, _) = self
+                    .accept_attachment(name, &access, &PEERING, &target, true)
+                    .await?;
+                (done, peering_outputs(&input, &target))
             }
             StepAction::AcceptTransitGatewayVpcAttachment { .. } => {
                 self.accept_attachment(name, &access, &VPC, &input, true)
@@ -320,11 +332,11 @@ impl Deployer {
         match action {
             StepAction::AcceptTransitGatewayPeeringAttachment { .. }
             | StepAction::AcceptTransitGatewayVpcAttachment { .. } => {
-                let calls =
+                let (calls, input) =
                     if matches!(action, StepAction::AcceptTransitGatewayVpcAttachment { .. }) {
-                        &VPC
+                        (&VPC, input)
                     } else {
-                        &PEERING
+                        (&PEERING, self.peering_target(step, &input).await?)
                     };
                 Ok(
                     match self
@@ -408,8 +420,11 @@ impl Deployer {
         let name = step.name.as_str();
         let (done, outputs) = match action {
             StepAction::AcceptTransitGatewayPeeringAttachment { .. } => {
-                self.accept_attachment(name, &access, &PEERING, &input, false)
-                    .await?
+                let target = self.peering_target(step, &input).await?;
+                let (done, _) = self
+                    .accept_attachment(name, &access, &PEERING, &target, false)
+                    .await?;
+                (done, peering_outputs(&input, &target))
             }
             StepAction::AcceptTransitGatewayVpcAttachment { .. } => {
                 self.accept_attachment(name, &access, &VPC, &input, false)
@@ -511,9 +526,18 @@ impl Deployer {
 
     /// The step's environment's EC2 and RAM access.
     fn signed_access(&self, step: &StackTemplate) -> Result<SignedAccess, DeployError> {
+        self.signed_access_in(step, &step.environment)
+    }
+
+    /// EC2 and RAM access in `environment` (the step's, or its producer's).
+    fn signed_access_in(
+        &self,
+        step: &StackTemplate,
+        environment: &Environment,
+    ) -> Result<SignedAccess, DeployError> {
         let key = Environment {
             account: None,
-            ..step.environment.clone()
+            ..environment.clone()
         };
         self.connections
             .lock()
@@ -522,15 +546,36 @@ impl Deployer {
             .ok_or_else(|| DeployError::StepFailed {
                 stack: step.name.clone(),
                 action: "connecting",
-                reason: format!(
-                    "no region or credentials for EC2 and RAM in {}",
-                    step.environment
-                ),
+                reason: format!("no region or credentials for EC2 and RAM in {environment}"),
                 fix: "set AWS_REGION and credentials (AWS_PROFILE); a Connection made by hand \
                       needs its `signed` access"
                     .into(),
                 request_id: None,
             })
+    }
+
+    /// The attachment the accepter accepts: the requester's own ID, unless AWS gave the
+    /// accepter an attachment of its own — always within one Region, and in some Regions across
+    /// two ("this will create two peerings": terraform-provider-aws,
+    /// examples/transit-gateway-intra-region-peering; accepting the requester's ID there is
+    /// refused, "Cannot accept … as the source of the peering request") — which the requester's
+    /// side describes as `accepterTransitGatewayAttachmentId` (EC2 API reference,
+    /// TransitGatewayPeeringAttachment). Read in the requester's (the producer's) environment.
+    async fn peering_target(
+        &self,
+        step: &StackTemplate,
+        requester_id: &str,
+    ) -> Result<String, DeployError> {
+        let Some((_, producer)) = step.parameter_imports.first() else {
+            return Ok(requester_id.to_string());
+        };
+        let access = self.signed_access_in(step, producer)?;
+        Ok(self
+            .describe_attachment(&step.name, &access, &PEERING, requester_id)
+            .await?
+            .and_then(|a| a.accepter_id)
+            .filter(|id| !id.is_empty())
+            .unwrap_or_else(|| requester_id.to_string()))
     }
 
     /// A step's outputs, kept for the stacks that import them later in the run.
@@ -553,8 +598,20 @@ impl Deployer {
         let started = Instant::now();
         let limit = self.options.timeout.unwrap_or(DEFAULT_STEP_TIMEOUT);
         let mut accepted = false;
+        let mut not_found = 0;
         loop {
             let Some(attachment) = self.describe_attachment(step, access, calls, id).await? else {
+                // The accepter's own attachment may show a moment after the requester's.
+                not_found += 1;
+                if accept && not_found <= NOT_FOUND_POLLS && started.elapsed() < limit {
+                    if self.pause().await {
+                        return Err(DeployError::Cancelled {
+                            stack: step.to_string(),
+                            operation: "waiting for the attachment",
+                        });
+                    }
+                    continue;
+                }
                 return Err(DeployError::StepFailed {
                     stack: step.to_string(),
                     action: calls.describe,
@@ -593,13 +650,21 @@ impl Deployer {
                 }
                 _ if !accept => return Ok((None, Vec::new())),
                 Next::Accept if !accepted => {
-                    self.ec2_call(
-                        step,
-                        access,
-                        calls.accept,
-                        &[("TransitGatewayAttachmentId", id)],
-                    )
-                    .await?;
+                    match self
+                        .ec2_call(
+                            step,
+                            access,
+                            calls.accept,
+                            &[("TransitGatewayAttachmentId", id)],
+                        )
+                        .await
+                    {
+                        Ok(_) => {}
+                        // A retried accept whose first attempt landed: read the state again.
+                        Err(DeployError::StepFailed { reason, .. })
+                            if reason.starts_with("IncorrectState") => {}
+                        Err(e) => return Err(e),
+                    }
                     self.ui.line(
                         step,
                         &format!("{} {id}: waiting for available", calls.accept),
@@ -608,17 +673,7 @@ impl Deployer {
                     continue;
                 }
                 Next::Accept | Next::Wait => {}
-                Next::Fail => {
-                    return Err(DeployError::StepFailed {
-                        stack: step.to_string(),
-                        action: calls.accept,
-                        reason: format!("attachment {id} is {}", attachment.state),
-                        fix: "it cannot be accepted any more: delete it and create it again \
-                              (destroy and deploy the stack that requests it), then deploy again"
-                            .into(),
-                        request_id: None,
-                    });
-                }
+                Next::Fail => return Err(no_longer_acceptable(step, calls, id, &attachment.state)),
             }
             if started.elapsed() >= limit {
                 return Err(DeployError::StepFailed {
@@ -988,6 +1043,34 @@ fn pick(invitations: &[Invitation]) -> Option<&Invitation> {
 }
 
 /// An AWS error answer as a [`DeployError::StepFailed`], with the fix where one is known.
+/// An attachment in a state it cannot be accepted from (rejected, failed, deleted, …).
+fn no_longer_acceptable(step: &str, calls: &AttachmentCalls, id: &str, state: &str) -> DeployError {
+    DeployError::StepFailed {
+        stack: step.to_string(),
+        action: calls.accept,
+        reason: format!("attachment {id} is {state}"),
+        fix: "it cannot be accepted any more: delete it and create it again (destroy and deploy \
+              the stack that requests it), then deploy again"
+            .into(),
+        request_id: None,
+    }
+}
+
+/// A peering step's outputs: the requester's attachment ID and the accepter's (the same ID
+/// unless AWS gave the accepter one of its own).
+fn peering_outputs(requester: &str, accepter: &str) -> Vec<(String, String)> {
+    vec![
+        (
+            "TransitGatewayAttachmentId".to_string(),
+            requester.to_string(),
+        ),
+        (
+            "AccepterTransitGatewayAttachmentId".to_string(),
+            accepter.to_string(),
+        ),
+    ]
+}
+
 fn step_error(
     step: &str,
     action: &'static str,

@@ -556,7 +556,13 @@ async fn at_any_change_an_acceptance_needs_approval() {
         "{error}"
     );
     assert!(error.to_string().contains("another account"), "{error}");
-    assert!(aws.calls().is_empty(), "nothing sent: {:?}", aws.calls());
+    // Read first (asked only when there is something to accept), nothing accepted.
+    assert_eq!(
+        aws.count("AcceptTransitGatewayPeeringAttachment"),
+        0,
+        "{:?}",
+        aws.calls()
+    );
 }
 
 #[tokio::test]
@@ -914,6 +920,7 @@ async fn moto_a_peering_attachment_is_accepted_in_the_accepter_region() {
     let ui = Arc::new(RecordingUi::answering(None));
     let mut accept = accept_peering();
     accept.environment.region = Some(accepter.into());
+    // The requester's side is read in its Region (for the accepter's own attachment ID).
     let deployer = Deployer::new(cfn.clone(), ui, options())
         .with_environment(
             &Environment::default(),
@@ -921,7 +928,11 @@ async fn moto_a_peering_attachment_is_accepted_in_the_accepter_region() {
                 cloudformation: cfn.clone(),
                 sts: None,
                 s3: None,
-                signed: None,
+                signed: Some(SignedAccess::new(
+                    requester,
+                    Credentials::for_tests(),
+                    Some(moto.url()),
+                )),
             },
         )
         .with_environment(
@@ -983,4 +994,69 @@ async fn no_execute_says_what_the_step_would_do_and_accepts_nothing() {
         "{text}"
     );
     assert_eq!(aws.count("AcceptTransitGatewayPeeringAttachment"), 0);
+}
+
+/// Within one Region (and in some Regions across two) AWS gives the accepter an attachment of
+/// its own: the step reads it on the requester's side and accepts that one, never the
+/// requester's ("Cannot accept … as the source of the peering request").
+#[tokio::test]
+async fn the_accepters_own_attachment_is_the_one_accepted() {
+    const ACCEPTER: &str = "tgw-attach-0fedcba9876543210";
+    let east = producer("East", &[("PeeringAttachmentId", ATTACHMENT)]);
+    let state = Arc::new(Mutex::new("pendingAcceptance"));
+    let aws = FakeAws::new(move |action, body| {
+        let mut state = state.lock().expect("lock");
+        match action {
+            "DescribeTransitGatewayPeeringAttachments" if body.contains(ATTACHMENT) => (
+                200,
+                format!(
+                    "<DescribeTransitGatewayPeeringAttachmentsResponse>\
+                     <transitGatewayPeeringAttachments><item>\
+                     <transitGatewayAttachmentId>{ATTACHMENT}</transitGatewayAttachmentId>\
+                     <accepterTransitGatewayAttachmentId>{ACCEPTER}</accepterTransitGatewayAttachmentId>\
+                     <state>pendingAcceptance</state></item></transitGatewayPeeringAttachments>\
+                     </DescribeTransitGatewayPeeringAttachmentsResponse>"
+                ),
+            ),
+            "DescribeTransitGatewayPeeringAttachments" => {
+                assert!(body.contains(ACCEPTER), "{body}");
+                (200, peering(&state).replace(ATTACHMENT, ACCEPTER))
+            }
+            "AcceptTransitGatewayPeeringAttachment" => {
+                assert!(
+                    body.contains(&format!("TransitGatewayAttachmentId={ACCEPTER}")),
+                    "the accepter's own ID: {body}"
+                );
+                *state = "available";
+                (
+                    200,
+                    "<AcceptTransitGatewayPeeringAttachmentResponse/>".into(),
+                )
+            }
+            other => panic!("unexpected {other}"),
+        }
+    });
+    let (deployer, _) = make_deployer(&[&east], &aws, options());
+    let report = deployer
+        .deploy(&[accept_peering()], &[])
+        .await
+        .expect("deploy");
+    let outcomes = report.into_result().expect("accepted");
+    let StackOutcome::Step { outputs, .. } = &outcomes[0].1 else {
+        panic!("a step: {outcomes:?}")
+    };
+    assert_eq!(
+        outputs,
+        &[
+            (
+                "TransitGatewayAttachmentId".to_string(),
+                ATTACHMENT.to_string()
+            ),
+            (
+                "AccepterTransitGatewayAttachmentId".to_string(),
+                ACCEPTER.to_string()
+            ),
+        ]
+    );
+    assert_eq!(aws.count("AcceptTransitGatewayPeeringAttachment"), 1);
 }

@@ -1880,6 +1880,20 @@ pub enum SynthWarning {
         /// The service.
         service: String,
     },
+    /// A VPC attachment of another account than its transit gateway's, which does not accept
+    /// shared attachments automatically: CloudFormation's create waits until the owner accepts
+    /// it.
+    #[error(
+        "{construct}: transit gateway {transit_gateway} (account {owner}'s) does not accept shared attachments automatically, so the attachment stays pendingAcceptance, and CloudFormation's create of it waits until it is available: the stack stays CREATE_IN_PROGRESS until account {owner} accepts it"
+    )]
+    AttachmentWaitsForAcceptance {
+        /// The attachment.
+        construct: String,
+        /// The transit gateway.
+        transit_gateway: String,
+        /// The transit gateway's account.
+        owner: String,
+    },
     /// A resource share with no resources or no principals: it deploys and shares nothing.
     #[error("{construct}: the resource share has no {missing}, so it shares nothing")]
     ResourceShareSharesNothing {
@@ -2058,6 +2072,13 @@ impl SynthWarning {
             Self::ResourceShareSharesNothing { missing, .. } => {
                 format!("give it {missing}, or remove it")
             }
+            Self::AttachmentWaitsForAcceptance {
+                transit_gateway,
+                owner,
+                ..
+            } => format!(
+                "set auto_accept_shared_attachments(true) on {transit_gateway}, or have account {owner} accept it (aws ec2 accept-transit-gateway-vpc-attachment) while the stack creates"
+            ),
             Self::SingleAz { .. } => {
                 "give the endpoint a subnet in a second availability zone".into()
             }

@@ -570,6 +570,14 @@ const FLOWS: RuleSource =
     Vpcform("a rule of vpcform's traffic analysis: a flow names constructs of this app");
 const CATALOGUE: RuleSource =
     Vpcform("vpcform's service catalogue (from AWS's DescribeVpcEndpointServices) lacks it");
+const TGW_ATTACHMENT_HANDLER: RuleSource = Vpcform(
+    "no AWS page states it: CloudFormation's resource provider for \
+     AWS::EC2::TransitGatewayAttachment stabilizes its create on AVAILABLE \
+     (aws-cloudformation-resource-providers-transitgateway, \
+     aws-ec2-transitgatewayattachment/.../workflow/create/Create.java), and an attachment of \
+     another account stays pendingAcceptance until its gateway's owner accepts it \
+     (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)",
+);
 const PLACEMENT: RuleSource = Vpcform(
     "a rule of vpcform's model: a stack without a pinned account or region is deployed wherever \
      the credentials point, so it cannot be known to match a pinned one",
@@ -714,6 +722,7 @@ declare_codes! {
         TransitGatewayAzNotAttached => VF0610 [construct] "subnet in a zone the attachment does not serve", Aws(TGW_ATTACHMENTS);
         AttachmentRoutesNothing => VF0611 [construct] "attachment associated with no route table", Aws(TGW);
         ResourceShareSharesNothing => VF0622 [construct] "RAM share with no resources or no principals", Aws(RAM_SHARE);
+        AttachmentWaitsForAcceptance => VF0648 [construct] "attachment of another account that CloudFormation waits to see accepted", TGW_ATTACHMENT_HANDLER;
         LatticeZoneMismatch => VF0710 [construct] "service-network endpoint sharing no zone with a resource gateway", Aws(RESOURCE_GATEWAY);
         AccessLogsWithoutTls => VF0810 [construct] "NLB access logs without a TLS listener", Aws(NLB_ACCESS_LOGS);
         VpcDnsUnknown => VF0811 [construct] "existing VPC's DNS attributes not stated", Aws(PRIVATE_DNS);

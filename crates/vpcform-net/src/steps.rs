@@ -13,6 +13,10 @@
 //!   with the organization is enabled, as an invitation its owner accepts (AWS RAM User Guide,
 //!   "Accepting and rejecting resource share invitations").
 //!
+//! A VPC attachment's acceptance is not a step: CloudFormation's create of the attachment waits
+//! until it is `available`, so nothing after its stack could accept it (`VF0648` says so; the
+//! gateway's `auto_accept_shared_attachments` is the fix).
+//!
 //! When the app holds both sides, synthesis lists the acceptance as a step in the other side's
 //! environment, after the stack that asks (which outputs the ID or ARN the step reads), and
 //! makes the stacks that need the accepted attachment — routes and associations over it, VPC
@@ -28,10 +32,9 @@ use vpcform_cfn::{Output, Template, TemplateError, Value};
 use crate::constructs::profile::ProfileNode;
 use crate::constructs::resource_share::ResourceShareNode;
 use crate::constructs::transit_gateway::TransitGatewayNode;
-use crate::constructs::transit_gateway_attachment::TransitGatewayAttachmentNode;
 use crate::constructs::transit_gateway_peering::TransitGatewayPeeringNode;
 use crate::identity::NodeKey;
-use crate::model::{Model, Placement};
+use crate::model::Model;
 use crate::stack::StackDef;
 
 /// One step, with what synthesis adds around it.
@@ -64,8 +67,6 @@ pub(crate) fn plan(model: &Model<'_>) -> Vec<PlannedStep> {
             };
             if let Some(peering) = crate::model::Variant::of(node) {
                 steps.extend(planner.peering(peering));
-            } else if let Some(attachment) = crate::model::Variant::of(node) {
-                steps.extend(planner.vpc_attachment(attachment));
             } else if let Some(share) = crate::model::Variant::of(node) {
                 steps.extend(planner.invitations(share));
             }
@@ -179,35 +180,6 @@ impl<'m> Planner<'m> {
         ))
     }
 
-    /// A VPC attachment of another account than its gateway's, which does not accept shared
-    /// attachments automatically: accepted in the gateway's environment.
-    fn vpc_attachment(&self, attachment: &TransitGatewayAttachmentNode) -> Option<PlannedStep> {
-        let tgw = attachment.transit_gateway_key()?;
-        let node = self.model.get_key::<TransitGatewayNode>(tgw)?;
-        if node.auto_accept_shared_attachments
-            || !matches!(
-                self.model.same_account(self.key, tgw),
-                Placement::Different(..)
-            )
-        {
-            return None;
-        }
-        let tgw_stack = self.model.stack(tgw.stack)?;
-        let mut step = ManifestStep::new(
-            crate::model::acceptance_step(self.model, self.key),
-            StepAction::AcceptTransitGatewayVpcAttachment {
-                attachment: OutputRef::new(&*self.stack.name, ""),
-            },
-        );
-        step.environment = tgw_stack.environment();
-        Some(self.planned(
-            step,
-            &attachment.id,
-            format!("{}AttachmentId", attachment.id),
-            self.users(self.key),
-        ))
-    }
-
     /// A share's invitation to each account principal the app deploys to, other than the
     /// share's own: accepted there, in the share's region; that account's stacks attaching to a
     /// shared transit gateway or associating a shared profile wait. (Inside the organization
@@ -215,9 +187,15 @@ impl<'m> Planner<'m> {
     /// know which, so it always asks.)
     fn invitations(&self, share: &ResourceShareNode) -> Vec<PlannedStep> {
         let mut steps = Vec::new();
-        let own = self.stack.account.as_deref();
+        // An invitation is regional and to another account than the share's: with the share's
+        // account or Region unknown (an unpinned stack), neither can be told, and nothing is
+        // planned (the share's own account would be invited, or the wrong Region searched).
+        let (Some(own), Some(_)) = (self.stack.account.as_deref(), self.stack.region.as_deref())
+        else {
+            return steps;
+        };
         for principal in share.principals() {
-            if !crate::arn::is_account_id(principal) || own == Some(principal.as_str()) {
+            if !crate::arn::is_account_id(principal) || own == principal.as_str() {
                 continue;
             }
             // The principal's credentials: a stack of that account, of the share's region if

@@ -491,7 +491,10 @@ fn shared(names: Names) -> (Vec<SynthError>, Vec<(Code, Option<String>)>) {
         .account(ACCOUNT);
     let tgw = network.add(
         "Tgw",
-        TransitGateway::builder().default_route_table(false).build(),
+        TransitGateway::builder()
+            .default_route_table(false)
+            .auto_accept_shared_attachments(true)
+            .build(),
     );
     let table = network.add(
         "Routes",

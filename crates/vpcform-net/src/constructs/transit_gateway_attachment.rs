@@ -275,6 +275,31 @@ impl TransitGatewayAttachmentNode {
     }
 }
 
+impl TransitGatewayAttachmentNode {
+    /// An attachment of another account than its gateway's, which does not accept shared
+    /// attachments automatically, stays `pendingAcceptance` until the owner accepts it, and
+    /// CloudFormation's create of `AWS::EC2::TransitGatewayAttachment` waits until it is
+    /// `available` (the resource provider's create handler stabilizes on AVAILABLE:
+    /// aws-cloudformation-resource-providers-transitgateway, `workflow/create/Create.java`):
+    /// the stack stays CREATE_IN_PROGRESS until someone accepts it, so no step after the stack
+    /// can.
+    fn check_acceptance(&self, check: &mut Check<'_>, tgw: NodeKey) {
+        let Some(node) = check.model.get_key::<TransitGatewayNode>(tgw) else {
+            return;
+        };
+        if node.auto_accept_shared_attachments {
+            return;
+        }
+        if let Placement::Different(_, owner) = check.model.same_account(check.key, tgw) {
+            check.warn(crate::SynthWarning::AttachmentWaitsForAcceptance {
+                construct: check.path(&self.id),
+                transit_gateway: check.model.path(tgw),
+                owner: owner.to_string(),
+            });
+        }
+    }
+}
+
 impl ConstructNode for TransitGatewayAttachmentNode {
     fn id(&self) -> &str {
         &self.id
@@ -322,6 +347,7 @@ impl ConstructNode for TransitGatewayAttachmentNode {
         check.linked(&self.transit_gateway, &self.id, "TransitGatewayId");
         if let Some(tgw) = self.transit_gateway_key() {
             self.check_placement(check, tgw);
+            self.check_acceptance(check, tgw);
         }
         if let Some(tgw) = &self.transit_gateway.source {
             // One attachment per VPC and transit gateway: EC2 refuses a second

@@ -240,12 +240,15 @@ impl<S> PeeringAccepterAttachment<S> {
     where
         S: StackMarker,
     {
-        let id = peering.source.as_ref().map_or("", |h| &*h.id);
+        // Named after the peering's own stack and ID (its handle's), as `steps.rs` names the
+        // step: an export of the ID re-exported by another stack still names the peering.
+        let (stack_name, id) = peering
+            .source
+            .as_ref()
+            .map_or((peering.stack_name.as_str(), ""), |h| (&*h.stack, &*h.id));
         let parameter = format!(
             "Accepter{}{}",
-            peering
-                .stack_name
-                .replace(|c: char| !c.is_ascii_alphanumeric(), ""),
+            stack_name.replace(|c: char| !c.is_ascii_alphanumeric(), ""),
             id
         );
         stack
@@ -254,7 +257,7 @@ impl<S> PeeringAccepterAttachment<S> {
         if !stack.def.accepted.iter().any(|a| a.parameter == parameter) {
             stack.def.accepted.push(crate::stack::AcceptedDef {
                 parameter: parameter.clone(),
-                step: format!("Accept-{}-{id}", peering.stack_name),
+                step: format!("Accept-{stack_name}-{id}"),
                 peering: peering.source.clone(),
             });
         }

@@ -462,6 +462,11 @@ fn transit(code: &str) -> Option<Finding> {
             construct: s("Hub/Share"),
             missing: "principals",
         }),
+        "VF0648" => warning(W::AttachmentWaitsForAcceptance {
+            construct: s("Spoke/Attachment"),
+            transit_gateway: s("Network/Tgw"),
+            owner: s("111111111111"),
+        }),
         // Issue 24.
         "VF0630" => error(E::DuplicatePeering {
             construct: s("Net/Peering2"),

@@ -43,14 +43,10 @@ impl Context<'_> {
                  gateway's owner accepts it"
             )),
             fix: Some(format!(
-                "deploy: step {} accepts it in account {account} after stack {} (by hand: aws \
-                 ec2 accept-transit-gateway-vpc-attachment --transit-gateway-attachment-id \
-                 <{attachment_path}'s ID>{region}); or set auto_accept_shared_attachments(true) \
-                 on {tgw_path}",
-                crate::model::acceptance_step(self.model, attachment),
-                self.model
-                    .stack(attachment.stack)
-                    .map_or_else(String::new, |s| s.name.to_string()),
+                "set auto_accept_shared_attachments(true) on {tgw_path}; otherwise account \
+                 {account} accepts it while its stack creates, as CloudFormation waits for it \
+                 (aws ec2 accept-transit-gateway-vpc-attachment --transit-gateway-attachment-id \
+                 <{attachment_path}'s ID>{region})"
             )),
             ..path
         };
