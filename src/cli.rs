@@ -139,6 +139,18 @@ pub enum Command {
         /// Only the stacks named: refuse when a deployed stack imports from one of them.
         #[arg(long)]
         exclusively: bool,
+        /// Instead of the program's stacks, the app's stacks the program no longer has (see
+        /// `list`), importers first; refused while a stack of the program imports from one.
+        #[arg(long, conflicts_with_all = ["stacks", "exclusively"])]
+        orphans: bool,
+        /// Print errors with their causes and AWS request IDs.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// List the app's stacks deployed in each environment the program names, with their status
+    /// and last update, marking the orphans (stacks the program no longer has); `--format json`
+    /// prints JSON on stdout. Exit 0 either way.
+    List {
         /// Print errors with their causes and AWS request IDs.
         #[arg(long)]
         verbose: bool,

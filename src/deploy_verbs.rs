@@ -10,12 +10,12 @@ use vpcform_deploy::{
 };
 
 use crate::run::{USAGE, stderr, stdout};
-use crate::{Assembly, Command, RequireApprovalArg, stack_templates};
+use crate::{Assembly, Command, FindingsFormat, RequireApprovalArg, stack_templates};
 
 /// 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C.
 const INTERRUPTED: u8 = 130;
 
-pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
+pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) -> ExitCode {
     let mut stacks = match stack_templates(assembly) {
         Ok(stacks) => stacks,
         Err(e) => {
@@ -122,6 +122,14 @@ pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
                 code
             }
             Command::Destroy {
+                orphans: true,
+                verbose,
+                ..
+            } => match deployer.destroy_orphans(assembly.app(), &stacks).await {
+                Ok(report) => summary(&report, &[], verbose),
+                Err(e) => fail(&e, verbose),
+            },
+            Command::Destroy {
                 stacks: only,
                 verbose,
                 ..
@@ -129,6 +137,15 @@ pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
                 Ok(report) => summary(&report, &[], verbose),
                 Err(e) => fail(&e, verbose),
             },
+            Command::List { verbose } => {
+                match crate::orphans::list(&deployer, assembly.app(), &stacks, format).await {
+                    Ok(text) => {
+                        stdout(&text);
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail(&e, verbose),
+                }
+            }
         }
     });
     // A question nobody answered holds a thread reading the terminal: do not wait for it.
@@ -171,7 +188,7 @@ fn options(verb: &Command) -> DeployOptions {
             options.yes = *yes;
             options.exclusively = *exclusively;
         }
-        Command::Diff { .. } | Command::Synth => {}
+        Command::Diff { .. } | Command::List { .. } | Command::Synth => {}
     }
     options
 }
