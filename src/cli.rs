@@ -228,6 +228,32 @@ mod tests {
         }
     }
 
+    /// `destroy --orphans` takes no stack names and no --exclusively; `list` takes no stacks.
+    #[test]
+    fn destroy_orphans_stands_alone() {
+        let parse = |args: &[&str]| super::Cli::try_parse_from(["app"].iter().chain(args));
+        let cli = parse(&["destroy", "--orphans", "--yes"]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            cli.command,
+            Some(super::Command::Destroy {
+                orphans: true,
+                yes: true,
+                ..
+            })
+        ));
+        for conflicting in [
+            &["destroy", "--orphans", "Net"][..],
+            &["destroy", "--orphans", "--exclusively"],
+        ] {
+            let error = parse(conflicting).expect_err("conflict");
+            assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
+        }
+        let cli = parse(&["list", "--format", "json"]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(cli.command, Some(super::Command::List { .. })));
+        assert_eq!(cli.format, super::FindingsFormat::Json);
+        assert!(parse(&["list", "Net"]).is_err());
+    }
+
     #[test]
     fn the_stale_age_defaults_to_an_hour_and_is_range_checked() {
         assert_eq!(age_and_discard(&[]), (Duration::from_secs(3600), false));

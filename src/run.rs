@@ -445,6 +445,16 @@ mod tests {
         assert!(printed.err.contains("manifest -> "), "{}", printed.err);
     }
 
+    /// `list --format json` leaves stdout to the listing: the findings go to stderr, as JSON.
+    #[test]
+    fn list_format_json_writes_the_findings_on_stderr() {
+        let (ok, printed, _) = run(&app(false, false), &["list", "--format", "json"]);
+        assert!(ok, "{}", printed.err);
+        assert!(printed.out.is_empty(), "{}", printed.out);
+        assert!(printed.err.starts_with("[\n"), "{}", printed.err);
+        assert!(printed.err.contains("\"VF0208\""), "{}", printed.err);
+    }
+
     #[test]
     fn deny_warnings_makes_them_errors_and_writes_nothing() {
         let (ok, printed, dir) = run(&app(false, false), &["synth", "--deny-warnings"]);
