@@ -121,36 +121,54 @@ pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) ->
                 }
                 code
             }
-            Command::Destroy {
-                orphans: true,
-                verbose,
-                ..
-            } => match deployer.destroy_orphans(assembly.app(), &stacks).await {
-                Ok(report) => summary(&report, &[], verbose),
-                Err(e) => fail(&e, verbose),
-            },
-            Command::Destroy {
-                stacks: only,
-                verbose,
-                ..
-            } => match deployer.destroy(&stacks, &only).await {
-                Ok(report) => summary(&report, &[], verbose),
-                Err(e) => fail(&e, verbose),
-            },
-            Command::List { verbose } => {
-                match crate::orphans::list(&deployer, assembly.app(), &stacks, format).await {
-                    Ok(text) => {
-                        stdout(&text);
-                        ExitCode::SUCCESS
-                    }
-                    Err(e) => fail(&e, verbose),
-                }
+            verb @ (Command::Destroy { .. } | Command::List { .. }) => {
+                destroy_or_list(&deployer, assembly, &stacks, verb, format).await
             }
         }
     });
     // A question nobody answered holds a thread reading the terminal: do not wait for it.
     runtime.shutdown_background();
     code
+}
+
+/// `destroy` (of the program's stacks, or `--orphans`) and `list`: a summary, or the listing
+/// on stdout.
+async fn destroy_or_list(
+    deployer: &Deployer,
+    assembly: &Assembly,
+    stacks: &[vpcform_deploy::StackTemplate],
+    verb: Command,
+    format: FindingsFormat,
+) -> ExitCode {
+    match verb {
+        Command::Destroy {
+            stacks: only,
+            orphans,
+            verbose,
+            ..
+        } => {
+            let report = if orphans {
+                deployer.destroy_orphans(assembly.app(), stacks).await
+            } else {
+                deployer.destroy(stacks, &only).await
+            };
+            match report {
+                Ok(report) => summary(&report, &[], verbose),
+                Err(e) => fail(&e, verbose),
+            }
+        }
+        Command::List { verbose } => {
+            match crate::orphans::list(deployer, assembly.app(), stacks, format).await {
+                Ok(text) => {
+                    stdout(&text);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e, verbose),
+            }
+        }
+        // `run` hands only destroy and list here.
+        Command::Synth | Command::Diff { .. } | Command::Deploy { .. } => ExitCode::from(USAGE),
+    }
 }
 
 fn options(verb: &Command) -> DeployOptions {
