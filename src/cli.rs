@@ -139,6 +139,18 @@ pub enum Command {
         /// Only the stacks named: refuse when a deployed stack imports from one of them.
         #[arg(long)]
         exclusively: bool,
+        /// Instead of the program's stacks, the app's stacks the program no longer has (see
+        /// `list`), importers first; refused while a stack of the program imports from one.
+        #[arg(long, conflicts_with_all = ["stacks", "exclusively"])]
+        orphans: bool,
+        /// Print errors with their causes and AWS request IDs.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// List the app's stacks deployed in each environment the program names, with their status
+    /// and last update, marking the orphans (stacks the program no longer has); `--format json`
+    /// prints JSON on stdout. Exit 0 either way.
+    List {
         /// Print errors with their causes and AWS request IDs.
         #[arg(long)]
         verbose: bool,
@@ -214,6 +226,32 @@ mod tests {
             } => (stale_change_set_age, discard_pending),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// `destroy --orphans` takes no stack names and no --exclusively; `list` takes no stacks.
+    #[test]
+    fn destroy_orphans_stands_alone() {
+        let parse = |args: &[&str]| super::Cli::try_parse_from(["app"].iter().chain(args));
+        let cli = parse(&["destroy", "--orphans", "--yes"]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            cli.command,
+            Some(super::Command::Destroy {
+                orphans: true,
+                yes: true,
+                ..
+            })
+        ));
+        for conflicting in [
+            &["destroy", "--orphans", "Net"][..],
+            &["destroy", "--orphans", "--exclusively"],
+        ] {
+            let error = parse(conflicting).expect_err("conflict");
+            assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
+        }
+        let cli = parse(&["list", "--format", "json"]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(cli.command, Some(super::Command::List { .. })));
+        assert_eq!(cli.format, super::FindingsFormat::Json);
+        assert!(parse(&["list", "Net"]).is_err());
     }
 
     #[test]

@@ -10,12 +10,12 @@ use vpcform_deploy::{
 };
 
 use crate::run::{USAGE, stderr, stdout};
-use crate::{Assembly, Command, RequireApprovalArg, stack_templates};
+use crate::{Assembly, Command, FindingsFormat, RequireApprovalArg, stack_templates};
 
 /// 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C.
 const INTERRUPTED: u8 = 130;
 
-pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
+pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) -> ExitCode {
     let mut stacks = match stack_templates(assembly) {
         Ok(stacks) => stacks,
         Err(e) => {
@@ -121,19 +121,54 @@ pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
                 }
                 code
             }
-            Command::Destroy {
-                stacks: only,
-                verbose,
-                ..
-            } => match deployer.destroy(&stacks, &only).await {
-                Ok(report) => summary(&report, &[], verbose),
-                Err(e) => fail(&e, verbose),
-            },
+            verb @ (Command::Destroy { .. } | Command::List { .. }) => {
+                destroy_or_list(&deployer, assembly, &stacks, verb, format).await
+            }
         }
     });
     // A question nobody answered holds a thread reading the terminal: do not wait for it.
     runtime.shutdown_background();
     code
+}
+
+/// `destroy` (of the program's stacks, or `--orphans`) and `list`: a summary, or the listing
+/// on stdout.
+async fn destroy_or_list(
+    deployer: &Deployer,
+    assembly: &Assembly,
+    stacks: &[vpcform_deploy::StackTemplate],
+    verb: Command,
+    format: FindingsFormat,
+) -> ExitCode {
+    match verb {
+        Command::Destroy {
+            stacks: only,
+            orphans,
+            verbose,
+            ..
+        } => {
+            let report = if orphans {
+                deployer.destroy_orphans(assembly.app(), stacks).await
+            } else {
+                deployer.destroy(stacks, &only).await
+            };
+            match report {
+                Ok(report) => summary(&report, &[], verbose),
+                Err(e) => fail(&e, verbose),
+            }
+        }
+        Command::List { verbose } => {
+            match crate::orphans::list(deployer, assembly.app(), stacks, format).await {
+                Ok(text) => {
+                    stdout(&text);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e, verbose),
+            }
+        }
+        // `run` hands only destroy and list here.
+        Command::Synth | Command::Diff { .. } | Command::Deploy { .. } => ExitCode::from(USAGE),
+    }
 }
 
 fn options(verb: &Command) -> DeployOptions {
@@ -171,7 +206,7 @@ fn options(verb: &Command) -> DeployOptions {
             options.yes = *yes;
             options.exclusively = *exclusively;
         }
-        Command::Diff { .. } | Command::Synth => {}
+        Command::Diff { .. } | Command::List { .. } | Command::Synth => {}
     }
     options
 }

@@ -152,7 +152,7 @@ fn execute_cli(app: App, cli: Cli, keep: &mut Kept) -> ExitCode {
     match cli.command.unwrap_or(Command::Synth) {
         Command::Synth => ExitCode::SUCCESS,
         #[cfg(feature = "deploy")]
-        verb => crate::deploy_verbs::run(assembly, verb),
+        verb => crate::deploy_verbs::run(assembly, verb, cli.format),
         #[cfg(not(feature = "deploy"))]
         _ => {
             let _ = assembly;
@@ -200,11 +200,18 @@ fn synth_printed(app: &App, cli: &Cli) -> (Option<Assembly>, Printed) {
             return (None, printed);
         }
     }
+    // `list --format json` prints the listing as stdout's one JSON document: its findings
+    // then go to stderr, as JSON still.
+    let listing = matches!(cli.command, Some(Command::List { .. }));
     match cli.format {
         FindingsFormat::Text => {
             for finding in &findings {
                 printed.err += &finding.render();
             }
+        }
+        FindingsFormat::Json if listing => {
+            printed.err += &serde_json::to_string_pretty(&findings).unwrap_or_default();
+            printed.err.push('\n');
         }
         FindingsFormat::Json => {
             printed.out += &serde_json::to_string_pretty(&findings).unwrap_or_default();
@@ -436,6 +443,16 @@ mod tests {
         assert!(findings[0]["help"].is_string());
         // The summary moves to stderr, so stdout stays JSON.
         assert!(printed.err.contains("manifest -> "), "{}", printed.err);
+    }
+
+    /// `list --format json` leaves stdout to the listing: the findings go to stderr, as JSON.
+    #[test]
+    fn list_format_json_writes_the_findings_on_stderr() {
+        let (ok, printed, _) = run(&app(false, false), &["list", "--format", "json"]);
+        assert!(ok, "{}", printed.err);
+        assert!(printed.out.is_empty(), "{}", printed.out);
+        assert!(printed.err.starts_with("[\n"), "{}", printed.err);
+        assert!(printed.err.contains("\"VF0208\""), "{}", printed.err);
     }
 
     #[test]

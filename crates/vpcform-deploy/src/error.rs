@@ -296,8 +296,27 @@ pub enum DeployError {
         stack: String,
     },
     /// A stack named on the command line that the app does not define.
-    #[error("no stack named {0:?} in this app")]
+    #[error(
+        "no stack named {0:?} in this app (a stack dropped from the program is an orphan: \
+         `list` shows it, `destroy --orphans` removes it)"
+    )]
     UnknownStack(String),
+    /// `destroy --orphans` refused: a stack still imports an orphan's export, so CloudFormation
+    /// would refuse to delete it (ListImports).
+    #[error(
+        "{stack}: {importer} still imports its export {export}, so CloudFormation would refuse \
+         to delete it; {fix} (nothing was deleted)"
+    )]
+    OrphanImported {
+        /// The orphan.
+        stack: String,
+        /// The export.
+        export: String,
+        /// The stack that imports it.
+        importer: String,
+        /// What to do: redeploy the program's importer, or update the foreign one.
+        fix: String,
+    },
     /// `--change-set NAME` with other than one stack.
     #[error("--change-set names one stack's change set: name exactly one stack (given: {given})")]
     ChangeSetNeedsOneStack {
@@ -471,6 +490,7 @@ impl DeployError {
             | DeployError::ChangeSetPending { stack, .. }
             | DeployError::ChangeSetGone { stack, .. }
             | DeployError::DependentsDeployed { stack, .. }
+            | DeployError::OrphanImported { stack, .. }
             | DeployError::TerminationProtected { stack }
             | DeployError::Skipped { stack, .. }
             | DeployError::AccountMismatch { stack, .. }
@@ -508,7 +528,8 @@ impl DeployError {
     ///
     /// ```
     /// let e = vpcform_deploy::DeployError::UnknownStack("X".into());
-    /// assert_eq!(e.verbose(), "no stack named \"X\" in this app");
+    /// assert!(e.verbose().starts_with("no stack named \"X\" in this app"));
+    /// assert_eq!(e.verbose(), e.to_string(), "no source, no request ID: one line");
     /// ```
     pub fn verbose(&self) -> String {
         let mut text = self.to_string();

@@ -17,7 +17,8 @@
 //! Code map: `deployer.rs` (options, verbs, the run), `schedule.rs` (selection and order,
 //! pure), `change_set.rs` (one stack's deploy and destroy), `follow.rs` (events and final
 //! state), `calls.rs` (interruptible calls, retry notices, one-line errors with hints),
-//! `security.rs` (what broadens access), `status.rs` (typed stack states), `step.rs` (the
+//! `security.rs` (what broadens access), `status.rs` (typed stack states), `orphans.rs` (the app's stacks the
+//! program no longer has: list, destroy), `step.rs` (the
 //! acceptance steps, signed EC2 and RAM calls), `diff.rs`,
 //! `template.rs`, `ui.rs`.
 //!
@@ -47,6 +48,7 @@ mod diff;
 mod environment;
 mod error;
 mod follow;
+mod orphans;
 mod schedule;
 mod security;
 mod stack_set;
@@ -64,6 +66,7 @@ pub use environment::{
     Connect, Connecting, Connection, SdkConnect, UnusableVariable, check_aws_variables,
 };
 pub use error::{DeployError, FailedResource};
+pub use orphans::{APP_TAG, DeployedStack, Listing};
 pub use security::{SecurityChange, security_changes, security_table};
 pub use stack_set::InstanceFailure;
 pub use status::{Operation, is_busy};
