@@ -29,9 +29,12 @@ const EC2_VERSION: &str = "2016-11-15";
 /// AWS takes minutes; one still not there after this is stuck, and the user is told.
 const DEFAULT_STEP_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
-/// How many polls a share with no invitation yet is read again: RAM may list the invitation a
-/// moment after the share is created.
-const INVITATION_POLLS: u32 = 3;
+/// How many polls a share with no invitation yet is read again before the step concludes
+/// there is none (inside an organization with sharing enabled): RAM may list the invitation a
+/// while after the share's principals are associated — about 2 minutes at the deployer's 2 s
+/// poll, as long as Terraform's RAM accepter waits for it
+/// (terraform-provider-aws, internal/service/ram/resource_share_accepter.go).
+const INVITATION_POLLS: u32 = 60;
 
 /// How many polls an attachment to accept may be unknown before the step fails: the
 /// accepter's own attachment of a peering can show a moment after the requester's stack.
@@ -243,8 +246,8 @@ const VPC: AttachmentCalls = AttachmentCalls {
 /// A RAM invitation, as `GetResourceShareInvitations` gives it: `status` is `PENDING`,
 /// `ACCEPTED`, `REJECTED` or `EXPIRED`
 /// (<https://docs.aws.amazon.com/ram/latest/APIReference/API_ResourceShareInvitation.html>).
-/// Filtered by one share, the list is one invitation per receiving account: its first page
-/// holds it.
+/// Filtered by one share, the list is one invitation per receiving account, read page by
+/// page.
 #[derive(Clone, Debug)]
 struct Invitation {
     arn: String,
@@ -281,8 +284,9 @@ impl Deployer {
         );
         // Asked only when there is something to accept: a second deploy of an accepted
         // attachment needs no approval, as a stack without changes does not.
-        let (nothing_to_do, _) = self.plan_step(step, action).await?;
-        if !nothing_to_do {
+        let (nothing_to_do, plan) = self.plan_step(step, action).await?;
+        // An invitation not listed yet may come while the step waits: asked for too.
+        if !nothing_to_do || plan.starts_with("no invitation") {
             self.approve_step(step, action, &input).await?;
         }
         let access = self.signed_access(step)?;
@@ -810,22 +814,51 @@ impl Deployer {
         access: &SignedAccess,
         share: &str,
     ) -> Result<Vec<Invitation>, DeployError> {
-        let body = serde_json::json!({ "resourceShareArns": [share] });
-        let answer = self
-            .ram_call(step, access, "GetResourceShareInvitations", &body)
-            .await?;
-        Ok(answer
-            .get("resourceShareInvitations")
-            .and_then(serde_json::Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|i| {
-                Some(Invitation {
-                    arn: i.get("resourceShareInvitationArn")?.as_str()?.to_string(),
-                    status: i.get("status")?.as_str()?.to_string(),
-                })
-            })
-            .collect())
+        // Every page: RAM "can occasionally return an empty set of results even when there
+        // are more results available" (API reference, GetResourceShareInvitations, nextToken).
+        let mut invitations = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let mut body = serde_json::json!({ "resourceShareArns": [share] });
+            if let Some(token) = &next {
+                body["nextToken"] = serde_json::Value::String(token.clone());
+            }
+            let answer = match self
+                .ram_call(step, access, "GetResourceShareInvitations", &body)
+                .await
+            {
+                Ok(answer) => answer,
+                // No invitation (yet) for this share, as RAM says it.
+                Err(DeployError::StepFailed { reason, .. })
+                    if reason.starts_with("ResourceShareInvitationArnNotFoundException")
+                        || reason.starts_with("UnknownResourceException") =>
+                {
+                    return Ok(invitations);
+                }
+                Err(e) => return Err(e),
+            };
+            invitations.extend(
+                answer
+                    .get("resourceShareInvitations")
+                    .and_then(serde_json::Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|i| {
+                        Some(Invitation {
+                            arn: i.get("resourceShareInvitationArn")?.as_str()?.to_string(),
+                            status: i.get("status")?.as_str()?.to_string(),
+                        })
+                    }),
+            );
+            next = answer
+                .get("nextToken")
+                .and_then(serde_json::Value::as_str)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string);
+            if next.is_none() {
+                return Ok(invitations);
+            }
+        }
     }
 
     /// One EC2 Query API call: the answer's XML.

@@ -442,11 +442,21 @@ fn ram(status: Option<&'static str>) -> FakeAws {
         let mut status = status.lock().expect("lock");
         match action {
             "getresourceshareinvitations" => {
-                assert!(body.contains(SHARE), "{body}");
+                let json: serde_json::Value = serde_json::from_str(body).expect("JSON body");
+                assert_eq!(
+                    json["resourceShareArns"],
+                    serde_json::json!([SHARE]),
+                    "{body}"
+                );
                 (200, invitations(*status))
             }
             "acceptresourceshareinvitation" => {
-                assert!(body.contains("resource-share-invitation/i-1"), "{body}");
+                let json: serde_json::Value = serde_json::from_str(body).expect("JSON body");
+                assert_eq!(
+                    json["resourceShareInvitationArn"],
+                    "arn:aws:ram:us-east-1:111122223333:resource-share-invitation/i-1",
+                    "{body}"
+                );
                 *status = Some("ACCEPTED");
                 (200, "{}".into())
             }
@@ -500,7 +510,9 @@ async fn no_invitation_is_nothing_to_do_after_a_short_wait() {
         "{text}"
     );
     let reads = aws.count("getresourceshareinvitations");
-    assert!((2..=5).contains(&reads), "a short bounded wait: {reads}");
+    // A bounded wait, about 2 minutes at the default 2 s poll.
+    // One read to know whether to ask approval, then 61 until the wait ends.
+    assert_eq!(reads, 62, "read until the wait ends");
     assert_eq!(aws.count("acceptresourceshareinvitation"), 0);
 }
 
@@ -1059,4 +1071,42 @@ async fn the_accepters_own_attachment_is_the_one_accepted() {
         ]
     );
     assert_eq!(aws.count("AcceptTransitGatewayPeeringAttachment"), 1);
+}
+
+/// RAM may answer an empty page with a `nextToken`: the invitation on the next page is found
+/// and accepted.
+#[tokio::test]
+async fn an_invitation_on_a_later_page_is_found() {
+    let east = producer("East", &[("ShareArn", SHARE)]);
+    let accepted = Arc::new(Mutex::new(false));
+    let aws = FakeAws::new(move |action, body| {
+        let mut accepted = accepted.lock().expect("lock");
+        let json: serde_json::Value = serde_json::from_str(body).expect("JSON body");
+        match action {
+            "getresourceshareinvitations" if json.get("nextToken").is_none() => (
+                200,
+                r#"{"resourceShareInvitations":[],"nextToken":"page-2"}"#.to_string(),
+            ),
+            "getresourceshareinvitations" => {
+                assert_eq!(json["nextToken"], "page-2");
+                (
+                    200,
+                    invitations(Some(if *accepted { "ACCEPTED" } else { "PENDING" })),
+                )
+            }
+            "acceptresourceshareinvitation" => {
+                *accepted = true;
+                (200, "{}".into())
+            }
+            other => panic!("unexpected {other}"),
+        }
+    });
+    let (deployer, _) = make_deployer(&[&east], &aws, options());
+    deployer
+        .deploy(&[accept_share()], &[])
+        .await
+        .expect("deploy")
+        .into_result()
+        .expect("accepted");
+    assert_eq!(aws.count("acceptresourceshareinvitation"), 1);
 }
