@@ -68,6 +68,10 @@ pub(crate) fn input_name(action: &StepAction) -> &'static str {
 pub struct SignedAccess {
     region: String,
     credentials: SharedCredentialsProvider,
+    /// The last credentials given, reused until 5 minutes before they expire: the providers of
+    /// aws-config do not cache (the SDK's identity cache does, for its clients), and a step
+    /// polling for minutes would otherwise repeat AssumeRole or SSO on every call.
+    cached: std::sync::Arc<std::sync::Mutex<Option<aws_credential_types::Credentials>>>,
     /// Every service at this URL (an emulator), unless `AWS_ENDPOINT_URL_<SERVICE>` is set.
     endpoint: Option<String>,
     http: Option<SharedHttpConnector>,
@@ -85,6 +89,7 @@ impl SignedAccess {
         SignedAccess {
             region: region.into(),
             credentials: SharedCredentialsProvider::new(credentials),
+            cached: Default::default(),
             endpoint,
             http: None,
         }
@@ -116,6 +121,36 @@ impl SignedAccess {
         self
     }
 
+    /// Credentials for the next call: the cached ones while they have 5 minutes left, else
+    /// fresh ones from the provider.
+    async fn credentials(&self) -> Result<aws_credential_types::Credentials, String> {
+        let fresh_enough = |c: &aws_credential_types::Credentials| {
+            c.expiry().is_none_or(|at| {
+                at > std::time::SystemTime::now() + std::time::Duration::from_secs(300)
+            })
+        };
+        if let Some(cached) = self
+            .cached
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .filter(fresh_enough)
+        {
+            return Ok(cached);
+        }
+        let credentials = self.credentials.provide_credentials().await.map_err(|e| {
+            format!(
+                "no AWS credentials ({}): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and \
+                 AWS_SECRET_ACCESS_KEY",
+                crate::calls::chain(&e)
+            )
+        })?;
+        if let Ok(mut cached) = self.cached.lock() {
+            *cached = Some(credentials.clone());
+        }
+        Ok(credentials)
+    }
+
     /// From the standard configuration chain's result (`None` without a region or
     /// credentials), with the endpoint it names (`AWS_ENDPOINT_URL` or
     /// [`SdkConnect::endpoint_url`](crate::SdkConnect::endpoint_url)).
@@ -128,6 +163,7 @@ impl SignedAccess {
         Some(SignedAccess {
             region: config.region()?.to_string(),
             credentials: config.credentials_provider()?,
+            cached: Default::default(),
             endpoint,
             http: None,
         })
@@ -998,17 +1034,7 @@ impl Deployer {
         content_type: &str,
         body: &[u8],
     ) -> Result<Answer, String> {
-        let credentials = access
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(|e| {
-                format!(
-                    "no AWS credentials ({}): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and \
-                 AWS_SECRET_ACCESS_KEY",
-                    crate::calls::chain(&e)
-                )
-            })?;
+        let credentials = access.credentials().await?;
         let identity = credentials.into();
         let params = v4::SigningParams::builder()
             .identity(&identity)

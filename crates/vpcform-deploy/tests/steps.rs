@@ -1110,3 +1110,54 @@ async fn an_invitation_on_a_later_page_is_found() {
         .expect("accepted");
     assert_eq!(aws.count("acceptresourceshareinvitation"), 1);
 }
+
+/// A credentials provider that counts how often it is asked.
+#[derive(Debug, Clone, Default)]
+struct CountingCredentials(Arc<Mutex<u32>>);
+
+impl aws_credential_types::provider::ProvideCredentials for CountingCredentials {
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        *self.0.lock().expect("lock") += 1;
+        aws_credential_types::provider::future::ProvideCredentials::ready(Ok(
+            Credentials::for_tests(),
+        ))
+    }
+}
+
+/// Polling for minutes must not ask the credential chain (AssumeRole, SSO) on every call.
+#[tokio::test]
+async fn a_step_asks_its_credentials_once_while_they_last() {
+    let east = producer("East", &[("PeeringAttachmentId", ATTACHMENT)]);
+    let aws = peering_aws();
+    let counting = CountingCredentials::default();
+    let cfn = client(&[&east]);
+    let signed = SignedAccess::new("us-west-2", counting.clone(), None)
+        .http_connector(SharedHttpConnector::new(aws.clone()));
+    let deployer = Deployer::new(
+        cfn.clone(),
+        Arc::new(RecordingUi::answering(None)),
+        options(),
+    )
+    .with_environment(
+        &Environment::default(),
+        Connection {
+            cloudformation: cfn,
+            sts: None,
+            s3: None,
+            signed: Some(signed),
+        },
+    );
+    deployer
+        .deploy(&[accept_peering()], &[])
+        .await
+        .expect("deploy")
+        .into_result()
+        .expect("accepted");
+    assert!(aws.calls().len() > 4, "{:?}", aws.calls());
+    assert_eq!(*counting.0.lock().expect("lock"), 1);
+}
