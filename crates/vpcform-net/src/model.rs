@@ -195,6 +195,10 @@ pub(crate) struct Relations {
     /// Transit gateway attachment (VPC or peering) → the routes and route table associations
     /// naming it, of every stack: what waits for its acceptance (`steps.rs`).
     pub(crate) attachment_users: HashMap<NodeKey, Vec<NodeKey>>,
+    /// A construct another account may use once shared (a Lattice service network or
+    /// resource configuration) → the constructs of every stack naming it: what waits for a
+    /// share's invitation (`steps.rs`).
+    pub(crate) shared_users: HashMap<NodeKey, Vec<NodeKey>>,
 }
 
 /// The name of the deployer's step that accepts what construct `key` asks of another owner
@@ -693,6 +697,15 @@ impl<'a> Model<'a> {
         self.relations
             .attachment_users
             .get(&attachment)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The constructs naming a Lattice service network or resource configuration, of every
+    /// stack.
+    pub(crate) fn shared_users(&self, resource: NodeKey) -> &[NodeKey] {
+        self.relations
+            .shared_users
+            .get(&resource)
             .map_or(&[], Vec::as_slice)
     }
 

@@ -282,7 +282,9 @@ impl<'m> Planner<'m> {
     }
 
     /// What uses a shared construct: a transit gateway's VPC attachments, a profile's VPC
-    /// associations.
+    /// associations, the endpoints and associations naming a Lattice service network or
+    /// resource configuration. (A subnet shared is used by what another account places in it,
+    /// which the model does not hold across accounts: nothing waits for it.)
     fn users_of_shared(&self, resource: NodeKey) -> Vec<NodeKey> {
         if self.model.get_key::<TransitGatewayNode>(resource).is_some() {
             return self.model.attachments_of(resource).to_vec();
@@ -290,7 +292,7 @@ impl<'m> Planner<'m> {
         if self.model.get_key::<ProfileNode>(resource).is_some() {
             return self.model.profile_associations_of(resource).to_vec();
         }
-        Vec::new()
+        self.model.shared_users(resource).to_vec()
     }
 
     fn push_stack(&self, stacks: &mut Vec<usize>, user: NodeKey) {

@@ -208,3 +208,71 @@ fn a_resolver_rule_is_shared_by_its_arn_of_the_shares_region() {
         );
     }
 }
+
+vpcform_net::topology! { stack Shared {} stack Consumer2 { vpc AppVpc } }
+
+/// A Lattice service network shared with an account of the app: the consumer's stack there
+/// waits for the invitation's step before its service-network endpoint is created.
+#[test]
+fn a_consumer_of_a_shared_service_network_waits_for_the_invitation() {
+    use vpcform_net::lattice::{ServiceNetwork, ServiceNetworkEndpoint};
+    let mut shared = Stack::<Shared>::new("Shared")
+        .account("111122223333")
+        .region("us-east-1");
+    let network = shared.add(
+        "Databases",
+        ServiceNetwork::builder().name("databases").build(),
+    );
+    shared.add(
+        "Share",
+        ResourceShare::builder()
+            .name("databases")
+            .resources([SharedResource::from(&network)])
+            .principals(["444455556666"])
+            .build(),
+    );
+    let arn = shared.export("DatabasesArn", &network);
+    let mut app = Stack::<Consumer2>::new("App")
+        .account("444455556666")
+        .region("us-east-1");
+    let vpc = app.add(
+        "AppVpc",
+        Vpc::<AppVpc>::builder().cidr(cidr!("10.6.0.0/16")).build(),
+    );
+    let a = app.add(
+        "AppA",
+        Subnet::builder()
+            .vpc(&vpc)
+            .cidr(cidr!("10.6.1.0/24"))
+            .availability_zone(Az::id("use1-az1"))
+            .build(),
+    );
+    let imported = app.import(&arn);
+    app.add(
+        "DatabasesEndpoint",
+        ServiceNetworkEndpoint::builder()
+            .vpc(&vpc)
+            .service_network(imported)
+            .subnets([&a])
+            .build(),
+    );
+    let mut whole = App::new("lattice-share");
+    whole.add_stack(shared);
+    whole.add_stack(app);
+    let manifest = whole.synth().unwrap_or_else(|e| panic!("{e}")).manifest();
+    let step = "Accept-Shared-Share-444455556666";
+    assert_eq!(
+        manifest
+            .steps
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        [step]
+    );
+    let app = manifest.stack("App").expect("App");
+    assert!(
+        app.depends_on.contains(&step.to_string()),
+        "{:?}",
+        app.depends_on
+    );
+}

@@ -264,7 +264,16 @@ impl ConstructNode for ResourceEndpointNode {
         None
     }
 
-    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        // Of another account, it waits for the configuration's share (`steps.rs`).
+        if let Some(configuration) = self.configuration() {
+            relations
+                .shared_users
+                .entry(configuration.key)
+                .or_default()
+                .push(key);
+        }
+    }
 
     fn check(&self, check: &mut Check<'_>) {
         check_placement(

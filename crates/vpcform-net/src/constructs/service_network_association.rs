@@ -118,6 +118,7 @@ impl ConstructNode for ServiceNetworkResourceAssociationNode {
                 .entry(network)
                 .or_default()
                 .push(key);
+            relations.shared_users.entry(network).or_default().push(key);
         }
     }
 

@@ -117,7 +117,12 @@ impl ConstructNode for ServiceNetworkEndpointNode {
         None
     }
 
-    fn relate(&self, _key: NodeKey, _relations: &mut Relations) {}
+    fn relate(&self, key: NodeKey, relations: &mut Relations) {
+        // Of another account, it waits for the network's share (`steps.rs`).
+        if let Some(network) = self.service_network.key() {
+            relations.shared_users.entry(network).or_default().push(key);
+        }
+    }
 
     fn check(&self, check: &mut Check<'_>) {
         check_placement(
