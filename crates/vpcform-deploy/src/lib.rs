@@ -47,6 +47,7 @@ mod diff;
 mod environment;
 mod error;
 mod follow;
+mod rollback;
 mod schedule;
 mod security;
 mod stack_set;
@@ -55,6 +56,7 @@ mod step;
 mod template;
 mod ui;
 mod upload;
+mod validation;
 
 pub use aws_sdk_cloudformation::Client;
 pub use change_set::{PlannedChange, approval_reason};
@@ -70,6 +72,7 @@ pub use status::{Operation, is_busy};
 pub use step::SignedAccess;
 pub use template::{MAX_TEMPLATE_BODY_BYTES, StackTemplate, stack_templates, with_steps};
 pub use ui::{RecordingUi, TerminalUi, Ui};
+pub use validation::{ValidationFinding, ValidationMode};
 pub use upload::{BOOTSTRAP_STACK, MAX_TEMPLATE_URL_BYTES, S3Access, bootstrap_stack};
 // The assembly's types: the deployer takes what synthesis wrote, described once.
 pub use vpcform_assembly::{
