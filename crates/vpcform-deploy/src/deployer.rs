@@ -804,7 +804,12 @@ impl Deployer {
     /// Runs `action` on each stack once what it waits for has succeeded (see [`Schedule`]),
     /// at most `concurrency` at once, each in its own task that names the stack for retry
     /// notices. Every stack ends in the report exactly once.
-    pub(crate) async fn run<F, Fut>(&self, stacks: Vec<StackTemplate>, reverse: bool, action: F) -> Report
+    pub(crate) async fn run<F, Fut>(
+        &self,
+        stacks: Vec<StackTemplate>,
+        reverse: bool,
+        action: F,
+    ) -> Report
     where
         F: Fn(Deployer, StackTemplate) -> Fut,
         Fut: std::future::Future<Output = Result<StackOutcome, DeployError>> + Send + 'static,

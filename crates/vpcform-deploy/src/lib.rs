@@ -72,8 +72,8 @@ pub use status::{Operation, is_busy};
 pub use step::SignedAccess;
 pub use template::{MAX_TEMPLATE_BODY_BYTES, StackTemplate, stack_templates, with_steps};
 pub use ui::{RecordingUi, TerminalUi, Ui};
-pub use validation::{ValidationFinding, ValidationMode};
 pub use upload::{BOOTSTRAP_STACK, MAX_TEMPLATE_URL_BYTES, S3Access, bootstrap_stack};
+pub use validation::{ValidationFinding, ValidationMode};
 // The assembly's types: the deployer takes what synthesis wrote, described once.
 pub use vpcform_assembly::{
     Amount, Environment, OperationPreferences, OutputRef, ParameterImport, PermissionModel,

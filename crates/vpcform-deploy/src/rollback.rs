@@ -143,7 +143,11 @@ impl Deployer {
             status: status.to_string(),
             advice,
         };
-        let Some(info) = self.stack_info(name).await.map_err(|e| not_started(name, e))? else {
+        let Some(info) = self
+            .stack_info(name)
+            .await
+            .map_err(|e| not_started(name, e))?
+        else {
             return Err(refused(
                 "not deployed",
                 "there is nothing to roll back".into(),
@@ -162,7 +166,8 @@ impl Deployer {
         let started = Instant::now();
         let (operation, sent) = match call {
             RollbackCall::Rollback => {
-                self.ui.line(name, &format!("rolling back from {}", info.status.as_str()));
+                self.ui
+                    .line(name, &format!("rolling back from {}", info.status.as_str()));
                 let call = self
                     .client
                     .rollback_stack()

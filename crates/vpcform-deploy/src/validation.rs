@@ -260,7 +260,9 @@ pub(crate) fn validation_failed(
 
 #[cfg(test)]
 mod tests {
-    use aws_sdk_cloudformation::types::{ValidationStatus, EventType, HookFailureMode, OperationEvent};
+    use aws_sdk_cloudformation::types::{
+        EventType, HookFailureMode, OperationEvent, ValidationStatus,
+    };
 
     use super::*;
 
@@ -286,7 +288,9 @@ mod tests {
         assert_eq!(fail.as_ref().map(|f| f.mode), Some(ValidationMode::Fail));
         assert_eq!(
             fail.map(|f| f.to_string()).as_deref(),
-            Some("FAIL PropertyValidation Vpc at /Resources/Vpc/Properties/CidrBlock: bad CidrBlock")
+            Some(
+                "FAIL PropertyValidation Vpc at /Resources/Vpc/Properties/CidrBlock: bad CidrBlock"
+            )
         );
         let progress = OperationEvent::builder()
             .event_type(EventType::ProgressEvent)
