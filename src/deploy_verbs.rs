@@ -10,12 +10,14 @@ use vpcform_deploy::{
 };
 
 use crate::run::{USAGE, stderr, stdout};
-use crate::{Assembly, Command, RequireApprovalArg, stack_templates};
+use crate::{Assembly, Command, FindingsFormat, RequireApprovalArg, stack_templates};
 
 /// 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C.
 const INTERRUPTED: u8 = 130;
 
-pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
+/// Runs a deployer verb; with `--format json` a deploy's pre-deployment validation results go
+/// to stdout as a JSON array and its summary to stderr.
+pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) -> ExitCode {
     let mut stacks = match stack_templates(assembly) {
         Ok(stacks) => stacks,
         Err(e) => {
@@ -46,7 +48,12 @@ pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
     };
     let code = runtime.block_on(async move {
         let options = options(&verb);
-        let deployer = Deployer::from_env(Arc::new(TerminalUi::new()), options).await;
+        let ui = if format == FindingsFormat::Json {
+            TerminalUi::on_stderr()
+        } else {
+            TerminalUi::new()
+        };
+        let deployer = Deployer::from_env(Arc::new(ui), options).await;
         if let Err(e) = deployer.interrupt_on_ctrl_c() {
             stderr(&format!("error: could not watch for Ctrl-C: {e}\n"));
             return ExitCode::FAILURE;
@@ -106,7 +113,13 @@ pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
                     };
                     outputs.push((stack.clone(), values));
                 }
-                let code = summary(&report, &outputs, verbose);
+                let code = if format == FindingsFormat::Json {
+                    // Machine-readable on stdout, the summary for people on stderr.
+                    stdout(&validation_json(&deployer.validation_results()));
+                    summary_to(&report, &outputs, verbose, stderr)
+                } else {
+                    summary(&report, &outputs, verbose)
+                };
                 if let Some(path) = outputs_file
                     && report.succeeded()
                 {
@@ -117,10 +130,24 @@ pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
                         ));
                         return ExitCode::FAILURE;
                     }
-                    stdout(&format!("outputs -> {}\n", path.display()));
+                    let said = format!("outputs -> {}\n", path.display());
+                    if format == FindingsFormat::Json {
+                        stderr(&said);
+                    } else {
+                        stdout(&said);
+                    }
                 }
                 code
             }
+            Command::Rollback {
+                stacks: only,
+                skip,
+                verbose,
+                ..
+            } => match deployer.rollback(&stacks, &only, &skip).await {
+                Ok(report) => summary(&report, &[], verbose),
+                Err(e) => fail(&e, verbose),
+            },
             Command::Destroy {
                 stacks: only,
                 verbose,
@@ -149,8 +176,10 @@ fn options(verb: &Command) -> DeployOptions {
             template_bucket,
             stale_change_set_age,
             discard_pending,
+            no_rollback,
             ..
         } => {
+            options.no_rollback = *no_rollback;
             options.template_bucket = template_bucket.clone();
             options.stale_change_set_age = *stale_change_set_age;
             options.discard_pending = *discard_pending;
@@ -170,6 +199,9 @@ fn options(verb: &Command) -> DeployOptions {
         } => {
             options.yes = *yes;
             options.exclusively = *exclusively;
+        }
+        Command::Rollback { timeout, .. } => {
+            options.timeout = timeout.map(Duration::from_secs);
         }
         Command::Diff { .. } | Command::Synth => {}
     }
@@ -205,6 +237,16 @@ fn summary(
     outputs: &[(String, Vec<(String, String)>)],
     verbose: bool,
 ) -> ExitCode {
+    summary_to(report, outputs, verbose, stdout)
+}
+
+/// [`summary`], written with `write`.
+fn summary_to(
+    report: &Report,
+    outputs: &[(String, Vec<(String, String)>)],
+    verbose: bool,
+    write: fn(&str),
+) -> ExitCode {
     let mut text = String::from("summary:\n");
     for (stack, result) in &report.stacks {
         match result {
@@ -220,7 +262,7 @@ fn summary(
             }
         }
     }
-    stdout(&text);
+    write(&text);
     if report.succeeded() {
         ExitCode::SUCCESS
     } else if report.interrupted() {
@@ -256,6 +298,30 @@ mod tests {
         );
         assert!(!options.discard_pending);
     }
+
+    #[test]
+    fn no_rollback_and_the_rollback_timeout_reach_the_options() {
+        let options = |args: &[&str]| {
+            let cli = crate::Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{e}"));
+            super::options(&cli.command.expect("a verb"))
+        };
+        assert!(options(&["app", "deploy", "--no-rollback"]).no_rollback);
+        assert!(!options(&["app", "deploy"]).no_rollback);
+        assert_eq!(
+            options(&["app", "rollback", "Net", "--timeout", "60"]).timeout,
+            Some(super::Duration::from_secs(60))
+        );
+    }
+}
+
+/// Pre-deployment validation results as `--format json` prints them: an array of objects
+/// (`stack`, `change_set`, `mode` — `FAIL` or `WARN` —, `validation`, `status`, `logical_id`,
+/// `path`, `reason`), pretty-printed.
+fn validation_json(findings: &[vpcform_deploy::ValidationFinding]) -> String {
+    let array = serde_json::Value::Array(findings.iter().map(|f| f.to_json()).collect());
+    let mut text = serde_json::to_string_pretty(&array).unwrap_or_else(|_| "[]".to_string());
+    text.push('\n');
+    text
 }
 
 /// Stacks' outputs as CDK's `--outputs-file` writes them: `{"Stack": {"Key": "Value"}}`, in
@@ -273,6 +339,32 @@ fn outputs_json(outputs: &[(String, Vec<(String, String)>)]) -> String {
         .unwrap_or_else(|_| "{}".to_string());
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod validation_tests {
+    use vpcform_deploy::{ValidationFinding, ValidationMode};
+
+    #[test]
+    fn validation_results_are_a_json_array_with_their_mode() {
+        let warn = ValidationFinding {
+            stack: "Net".into(),
+            change_set: "vpcform-1".into(),
+            mode: ValidationMode::Warn,
+            validation: "ServiceQuotaValidation".into(),
+            status: "FAILED".into(),
+            logical_id: Some("Vpc".into()),
+            path: None,
+            reason: "VPCs per Region: 5 of 5 in use".into(),
+        };
+        let json: serde_json::Value =
+            serde_json::from_str(&super::validation_json(&[warn])).unwrap_or_default();
+        assert_eq!(json[0]["mode"], "WARN");
+        assert_eq!(json[0]["stack"], "Net");
+        assert_eq!(json[0]["logical_id"], "Vpc");
+        assert_eq!(json[0]["path"], serde_json::Value::Null);
+        assert_eq!(super::validation_json(&[]), "[]\n");
+    }
 }
 
 #[cfg(test)]

@@ -190,12 +190,16 @@ impl Deployer {
             let page = match self.interruptible(name, "DescribeEvents", call).await? {
                 Ok(page) => page,
                 Err(e) => {
+                    let why = match (e.code(), e.message()) {
+                        (Some(code), Some(message)) => format!("DescribeEvents: {code}: {message}"),
+                        (Some(code), None) => format!("DescribeEvents: {code}"),
+                        _ => "DescribeEvents gave no usable answer".to_string(),
+                    };
                     self.ui.line(
                         name,
                         &format!(
-                            "validation results not read (DescribeEvents: {}); CloudFormation \
-                             still refuses a change set its validation failed",
-                            e.code().unwrap_or("no answer")
+                            "validation results not read ({why}); CloudFormation still refuses \
+                             a change set its validation failed"
                         ),
                     );
                     break;
