@@ -77,7 +77,8 @@ fn call_for(status: &StackStatus, skipping: bool) -> Result<RollbackCall, String
 }
 
 impl Deployer {
-    /// Rolls back the stacks named in `only` (exactly those: a rollback is per stack): one in
+    /// Rolls back the stacks named in `only` (exactly those, not what they import from: a
+    /// rollback is per stack; every stack of the app when `only` is empty): one in
     /// `CREATE_FAILED` or `UPDATE_FAILED` (left so by `deploy --no-rollback`) with
     /// `RollbackStack`, one in `UPDATE_ROLLBACK_FAILED` with `ContinueUpdateRollback`, skipping
     /// the resources in `skip`; each followed to its end with its events, as a deploy is.
