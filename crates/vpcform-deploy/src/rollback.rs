@@ -24,7 +24,7 @@ use aws_sdk_cloudformation::types::StackStatus;
 use crate::calls::aws;
 use crate::change_set::request_token;
 use crate::schedule::select_for_deploy;
-use crate::status::is_busy;
+use crate::status::{failed_in_place, is_busy};
 use crate::{DeployError, Deployer, Operation, Report, StackOutcome, StackTemplate};
 
 /// The call that rolls a stack back from its status, or why none can.
@@ -38,12 +38,12 @@ enum RollbackCall {
 /// The call for `status`, or the advice for a state neither call accepts.
 fn call_for(status: &StackStatus, skipping: bool) -> Result<RollbackCall, String> {
     match status {
-        StackStatus::CreateFailed | StackStatus::UpdateFailed if skipping => Err(
+        status if failed_in_place(status) && skipping => Err(
             "--skip is for UPDATE_ROLLBACK_FAILED only (ContinueUpdateRollback's \
              ResourcesToSkip); run rollback without it"
                 .into(),
         ),
-        StackStatus::CreateFailed | StackStatus::UpdateFailed => Ok(RollbackCall::Rollback),
+        status if failed_in_place(status) => Ok(RollbackCall::Rollback),
         StackStatus::UpdateRollbackFailed => Ok(RollbackCall::Continue),
         status if is_busy(status) => {
             Err("CloudFormation is working on it; wait for it to settle, then try again".into())
@@ -266,16 +266,12 @@ pub(crate) fn left_failed(error: DeployError) -> DeployError {
             operation,
             status,
             cause,
-        } if status == StackStatus::CreateFailed.as_str()
-            || status == StackStatus::UpdateFailed.as_str() =>
-        {
-            DeployError::LeftFailed {
-                stack,
-                operation,
-                status,
-                cause,
-            }
-        }
+        } if failed_in_place(&StackStatus::from(status.as_str())) => DeployError::LeftFailed {
+            stack,
+            operation,
+            status,
+            cause,
+        },
         other => other,
     }
 }

@@ -107,6 +107,16 @@ pub fn is_busy(status: &StackStatus) -> bool {
     }
 }
 
+/// Whether a stack failed and kept what it made: `CREATE_FAILED` or `UPDATE_FAILED`, where a
+/// `--no-rollback` deploy leaves it (ExecuteChangeSet API reference, `DisableRollback`) and the
+/// states `RollbackStack` takes (its API reference).
+pub(crate) fn failed_in_place(status: &StackStatus) -> bool {
+    matches!(
+        status,
+        StackStatus::CreateFailed | StackStatus::UpdateFailed
+    )
+}
+
 /// A deployed stack, as `DescribeStacks` reports it.
 #[derive(Clone, Debug)]
 pub(crate) struct StackInfo {
