@@ -569,7 +569,6 @@ impl Deployer {
         let Some(changes) = changes else {
             return Ok(None);
         };
-        let findings = self.validation(name, change_set).await?;
         self.ui.line(
             name,
             &format!(
@@ -594,7 +593,9 @@ impl Deployer {
         for line in security_table(&security).lines() {
             self.ui.line(name, line);
         }
-        // A FAIL result on a change set CloudFormation made anyway: not executed either.
+        // After the changes, before the approval question: what CloudFormation's validation
+        // says of them. A FAIL result on a change set it made anyway: not executed either.
+        let findings = self.validation(name, change_set).await?;
         if let Some(error) = crate::validation::validation_failed(name, change_set, &findings) {
             return Err(error);
         }
