@@ -124,6 +124,30 @@ pub enum Command {
         /// Delete the change sets other runs left unexecuted, however young.
         #[arg(long)]
         discard_pending: bool,
+        /// A failed create or update keeps what it made and stays CREATE_FAILED /
+        /// UPDATE_FAILED: fix the cause and deploy again, or run `rollback STACK`.
+        #[arg(long, conflicts_with = "no_execute")]
+        no_rollback: bool,
+        /// Print errors with their causes and AWS request IDs.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Roll failed stacks back to their last stable state: RollbackStack from CREATE_FAILED or
+    /// UPDATE_FAILED (left so by `deploy --no-rollback`), ContinueUpdateRollback from
+    /// UPDATE_ROLLBACK_FAILED.
+    Rollback {
+        /// The stacks to roll back (exactly these).
+        #[arg(required = true)]
+        stacks: Vec<String>,
+        /// A resource CloudFormation cannot roll back, to skip (repeat for more): for
+        /// UPDATE_ROLLBACK_FAILED only (ContinueUpdateRollback's ResourcesToSkip); it is left
+        /// as it is.
+        #[arg(long = "skip", value_name = "RESOURCE", num_args = 1..)]
+        skip: Vec<String>,
+        /// Stop following a stack after this many seconds, at least 1 (CloudFormation carries
+        /// on).
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: Option<u64>,
         /// Print errors with their causes and AWS request IDs.
         #[arg(long)]
         verbose: bool,
@@ -252,6 +276,31 @@ mod tests {
         assert!(matches!(cli.command, Some(super::Command::List { .. })));
         assert_eq!(cli.format, super::FindingsFormat::Json);
         assert!(parse(&["list", "Net"]).is_err());
+    }
+
+    #[test]
+    fn rollback_names_its_stacks_and_the_resources_to_skip() {
+        let cli = super::Cli::try_parse_from([
+            "app", "rollback", "Net", "--skip", "Endpoint", "--skip", "Sg",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            cli.command,
+            Some(super::Command::Rollback { stacks, skip, .. })
+                if stacks == ["Net"] && skip == ["Endpoint", "Sg"]
+        ));
+        let none = super::Cli::try_parse_from(["app", "rollback"]).map(|_| ());
+        assert_eq!(
+            none.map_err(|e| e.kind()),
+            Err(clap::error::ErrorKind::MissingRequiredArgument)
+        );
+        assert!(matches!(
+            deploy(&["--no-rollback"]),
+            Ok(super::Command::Deploy {
+                no_rollback: true,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -15,6 +15,8 @@ use crate::{Assembly, Command, FindingsFormat, RequireApprovalArg, stack_templat
 /// 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C.
 const INTERRUPTED: u8 = 130;
 
+/// Runs a deployer verb; with `--format json` a deploy's pre-deployment validation results go
+/// to stdout as a JSON array and its summary to stderr.
 pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) -> ExitCode {
     let mut stacks = match stack_templates(assembly) {
         Ok(stacks) => stacks,
@@ -46,7 +48,12 @@ pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) ->
     };
     let code = runtime.block_on(async move {
         let options = options(&verb);
-        let deployer = Deployer::from_env(Arc::new(TerminalUi::new()), options).await;
+        let ui = if format == FindingsFormat::Json {
+            TerminalUi::on_stderr()
+        } else {
+            TerminalUi::new()
+        };
+        let deployer = Deployer::from_env(Arc::new(ui), options).await;
         if let Err(e) = deployer.interrupt_on_ctrl_c() {
             stderr(&format!("error: could not watch for Ctrl-C: {e}\n"));
             return ExitCode::FAILURE;
@@ -69,58 +76,16 @@ pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) ->
                     ExitCode::from(if e.is_interrupt() { INTERRUPTED } else { 2 })
                 }
             },
-            Command::Deploy {
+            verb @ Command::Deploy { .. } => deploy(&deployer, &stacks, verb, format).await,
+            Command::Rollback {
                 stacks: only,
-                outputs_file,
-                change_set,
+                skip,
                 verbose,
                 ..
-            } => {
-                let report = match &change_set {
-                    Some(name) => deployer.deploy_change_set(&stacks, &only, name).await,
-                    None => deployer.deploy(&stacks, &only).await,
-                };
-                let report = match report {
-                    Ok(report) => report,
-                    Err(e) => return fail(&e, verbose),
-                };
-                // Every deployed stack's outputs: from the deploy, or read back when it had
-                // no changes.
-                let mut outputs = Vec::new();
-                for (stack, outcome) in &report.stacks {
-                    let values = match outcome {
-                        Ok(
-                            StackOutcome::Deployed { outputs, .. }
-                            | StackOutcome::Step { outputs, .. },
-                        ) => outputs.clone(),
-                        Ok(StackOutcome::NoChanges) => {
-                            let Some(template) = stacks.iter().find(|s| s.name == *stack) else {
-                                continue;
-                            };
-                            match deployer.stack_outputs(template).await {
-                                Ok(values) => values.unwrap_or_default(),
-                                Err(e) => return fail(&e, verbose),
-                            }
-                        }
-                        _ => continue,
-                    };
-                    outputs.push((stack.clone(), values));
-                }
-                let code = summary(&report, &outputs, verbose);
-                if let Some(path) = outputs_file
-                    && report.succeeded()
-                {
-                    if let Err(e) = std::fs::write(&path, outputs_json(&outputs)) {
-                        stderr(&format!(
-                            "error: writing the outputs to {}: {e}\n",
-                            path.display()
-                        ));
-                        return ExitCode::FAILURE;
-                    }
-                    stdout(&format!("outputs -> {}\n", path.display()));
-                }
-                code
-            }
+            } => match deployer.rollback(&stacks, &only, &skip).await {
+                Ok(report) => summary(&report, &[], verbose),
+                Err(e) => fail(&e, verbose),
+            },
             verb @ (Command::Destroy { .. } | Command::List { .. }) => {
                 destroy_or_list(&deployer, assembly, &stacks, verb, format).await
             }
@@ -128,6 +93,80 @@ pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) ->
     });
     // A question nobody answered holds a thread reading the terminal: do not wait for it.
     runtime.shutdown_background();
+    code
+}
+
+/// `deploy`: the report's summary, every deployed stack's outputs (to `--outputs-file`), and
+/// with `--format json` the pre-deployment validation results on stdout.
+async fn deploy(
+    deployer: &Deployer,
+    stacks: &[vpcform_deploy::StackTemplate],
+    verb: Command,
+    format: FindingsFormat,
+) -> ExitCode {
+    let Command::Deploy {
+        stacks: only,
+        outputs_file,
+        change_set,
+        verbose,
+        ..
+    } = verb
+    else {
+        return ExitCode::from(USAGE);
+    };
+    let report = match &change_set {
+        Some(name) => deployer.deploy_change_set(stacks, &only, name).await,
+        None => deployer.deploy(stacks, &only).await,
+    };
+    let report = match report {
+        Ok(report) => report,
+        Err(e) => return fail(&e, verbose),
+    };
+    // Every deployed stack's outputs: from the deploy, or read back when it had
+    // no changes.
+    let mut outputs = Vec::new();
+    for (stack, outcome) in &report.stacks {
+        let values = match outcome {
+            Ok(StackOutcome::Deployed { outputs, .. } | StackOutcome::Step { outputs, .. }) => {
+                outputs.clone()
+            }
+            Ok(StackOutcome::NoChanges) => {
+                let Some(template) = stacks.iter().find(|s| s.name == *stack) else {
+                    continue;
+                };
+                match deployer.stack_outputs(template).await {
+                    Ok(values) => values.unwrap_or_default(),
+                    Err(e) => return fail(&e, verbose),
+                }
+            }
+            _ => continue,
+        };
+        outputs.push((stack.clone(), values));
+    }
+    let code = if format == FindingsFormat::Json {
+        // Machine-readable on stdout, the summary for people on stderr.
+        stdout(&validation_json(&deployer.validation_results()));
+        summary_to(&report, &outputs, verbose, stderr)
+    } else {
+        summary(&report, &outputs, verbose)
+    };
+    if let Some(path) = outputs_file
+        && report.succeeded()
+    {
+        if let Err(e) = std::fs::write(&path, outputs_json(&outputs)) {
+            stderr(&format!(
+                "error: writing the outputs to {}: {e}\n",
+                path.display()
+            ));
+            return ExitCode::FAILURE;
+        }
+        let said = format!("outputs -> {}\n", path.display());
+        if format == FindingsFormat::Json {
+            stderr(&said);
+        } else {
+            stdout(&said);
+        }
+    }
     code
 }
 
@@ -167,7 +206,10 @@ async fn destroy_or_list(
             }
         }
         // `run` hands only destroy and list here.
-        Command::Synth | Command::Diff { .. } | Command::Deploy { .. } => ExitCode::from(USAGE),
+        Command::Synth
+        | Command::Diff { .. }
+        | Command::Deploy { .. }
+        | Command::Rollback { .. } => ExitCode::from(USAGE),
     }
 }
 
@@ -184,8 +226,10 @@ fn options(verb: &Command) -> DeployOptions {
             template_bucket,
             stale_change_set_age,
             discard_pending,
+            no_rollback,
             ..
         } => {
+            options.no_rollback = *no_rollback;
             options.template_bucket = template_bucket.clone();
             options.stale_change_set_age = *stale_change_set_age;
             options.discard_pending = *discard_pending;
@@ -205,6 +249,9 @@ fn options(verb: &Command) -> DeployOptions {
         } => {
             options.yes = *yes;
             options.exclusively = *exclusively;
+        }
+        Command::Rollback { timeout, .. } => {
+            options.timeout = timeout.map(Duration::from_secs);
         }
         Command::Diff { .. } | Command::List { .. } | Command::Synth => {}
     }
@@ -240,6 +287,16 @@ fn summary(
     outputs: &[(String, Vec<(String, String)>)],
     verbose: bool,
 ) -> ExitCode {
+    summary_to(report, outputs, verbose, stdout)
+}
+
+/// [`summary`], written with `write`.
+fn summary_to(
+    report: &Report,
+    outputs: &[(String, Vec<(String, String)>)],
+    verbose: bool,
+    write: fn(&str),
+) -> ExitCode {
     let mut text = String::from("summary:\n");
     for (stack, result) in &report.stacks {
         match result {
@@ -255,7 +312,7 @@ fn summary(
             }
         }
     }
-    stdout(&text);
+    write(&text);
     if report.succeeded() {
         ExitCode::SUCCESS
     } else if report.interrupted() {
@@ -291,6 +348,30 @@ mod tests {
         );
         assert!(!options.discard_pending);
     }
+
+    #[test]
+    fn no_rollback_and_the_rollback_timeout_reach_the_options() {
+        let options = |args: &[&str]| {
+            let cli = crate::Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{e}"));
+            super::options(&cli.command.expect("a verb"))
+        };
+        assert!(options(&["app", "deploy", "--no-rollback"]).no_rollback);
+        assert!(!options(&["app", "deploy"]).no_rollback);
+        assert_eq!(
+            options(&["app", "rollback", "Net", "--timeout", "60"]).timeout,
+            Some(super::Duration::from_secs(60))
+        );
+    }
+}
+
+/// Pre-deployment validation results as `--format json` prints them: an array of objects
+/// (`stack`, `change_set`, `mode` — `FAIL` or `WARN` —, `validation`, `status`, `logical_id`,
+/// `path`, `reason`), pretty-printed.
+fn validation_json(findings: &[vpcform_deploy::ValidationFinding]) -> String {
+    let array = serde_json::Value::Array(findings.iter().map(|f| f.to_json()).collect());
+    let mut text = serde_json::to_string_pretty(&array).unwrap_or_else(|_| "[]".to_string());
+    text.push('\n');
+    text
 }
 
 /// Stacks' outputs as CDK's `--outputs-file` writes them: `{"Stack": {"Key": "Value"}}`, in
@@ -308,6 +389,32 @@ fn outputs_json(outputs: &[(String, Vec<(String, String)>)]) -> String {
         .unwrap_or_else(|_| "{}".to_string());
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod validation_tests {
+    use vpcform_deploy::{ValidationFinding, ValidationMode};
+
+    #[test]
+    fn validation_results_are_a_json_array_with_their_mode() {
+        let warn = ValidationFinding {
+            stack: "Net".into(),
+            change_set: "vpcform-1".into(),
+            mode: ValidationMode::Warn,
+            validation: "ServiceQuotaValidation".into(),
+            status: "FAILED".into(),
+            logical_id: Some("Vpc".into()),
+            path: None,
+            reason: "VPCs per Region: 5 of 5 in use".into(),
+        };
+        let json: serde_json::Value =
+            serde_json::from_str(&super::validation_json(&[warn])).unwrap_or_default();
+        assert_eq!(json[0]["mode"], "WARN");
+        assert_eq!(json[0]["stack"], "Net");
+        assert_eq!(json[0]["logical_id"], "Vpc");
+        assert_eq!(json[0]["path"], serde_json::Value::Null);
+        assert_eq!(super::validation_json(&[]), "[]\n");
+    }
 }
 
 #[cfg(test)]

@@ -517,8 +517,13 @@ impl Deployer {
             .description(DESCRIPTION)
             .client_token(request_token());
         if creating {
-            // A failed creation leaves nothing behind, instead of a ROLLBACK_COMPLETE stack.
-            request = request.on_stack_failure(OnStackFailure::Delete);
+            // A failed creation leaves nothing behind, instead of a ROLLBACK_COMPLETE stack;
+            // with --no-rollback it stays CREATE_FAILED with what it made (rollback.rs).
+            request = request.on_stack_failure(if self.options.no_rollback {
+                OnStackFailure::DoNothing
+            } else {
+                OnStackFailure::Delete
+            });
         }
         for (key, value) in &stack.tags {
             request = request.tags(Tag::builder().key(key).value(value).build());
@@ -550,7 +555,18 @@ impl Deployer {
         creating: bool,
         template: Option<&serde_json::Value>,
     ) -> Result<Option<(Vec<PlannedChange>, Vec<SecurityChange>)>, DeployError> {
-        let Some(changes) = self.wait_for_change_set(name, change_set).await? else {
+        let changes = match self.wait_for_change_set(name, change_set).await {
+            // A FAIL validation result fails the change set: name every result.
+            Err(DeployError::ChangeSetFailed { stack, reason }) => {
+                let findings = self.validation(name, change_set).await?;
+                return Err(
+                    crate::validation::validation_failed(name, change_set, &findings)
+                        .unwrap_or(DeployError::ChangeSetFailed { stack, reason }),
+                );
+            }
+            other => other?,
+        };
+        let Some(changes) = changes else {
             return Ok(None);
         };
         self.ui.line(
@@ -576,6 +592,12 @@ impl Deployer {
         };
         for line in security_table(&security).lines() {
             self.ui.line(name, line);
+        }
+        // After the changes, before the approval question: what CloudFormation's validation
+        // says of them. A FAIL result on a change set it made anyway: not executed either.
+        let findings = self.validation(name, change_set).await?;
+        if let Some(error) = crate::validation::validation_failed(name, change_set, &findings) {
+            return Err(error);
         }
         Ok(Some((changes, security)))
     }
@@ -696,6 +718,8 @@ impl Deployer {
             .stack_name(name)
             .change_set_name(change_set)
             .client_request_token(request_token())
+            // A CREATE change set carries OnStackFailure instead (rollback.rs).
+            .set_disable_rollback((self.options.no_rollback && !creating).then_some(true))
             .send();
         match self.interruptible(name, "ExecuteChangeSet", call).await {
             Ok(Ok(_)) => {}
@@ -749,7 +773,14 @@ impl Deployer {
         self.ui.line(name, "executing");
         let settled = self
             .follow(name, stack_id, marker, total, operation(creating))
-            .await?;
+            .await
+            .map_err(|e| {
+                if self.options.no_rollback {
+                    crate::rollback::left_failed(e)
+                } else {
+                    e
+                }
+            })?;
         let duration = started.elapsed();
         self.ui.line(
             name,
@@ -904,7 +935,7 @@ impl Deployer {
         Ok(())
     }
 
-    async fn resource_count(&self, name: &str) -> Result<u64, DeployError> {
+    pub(crate) async fn resource_count(&self, name: &str) -> Result<u64, DeployError> {
         let call = self
             .client
             .list_stack_resources()

@@ -84,6 +84,10 @@ pub struct DeployOptions {
     pub stale_change_set_age: Duration,
     /// Delete the change sets other runs left unexecuted whatever their age.
     pub discard_pending: bool,
+    /// A failed create or update keeps what it made and stays `CREATE_FAILED` /
+    /// `UPDATE_FAILED` (`ExecuteChangeSet` `DisableRollback`; `OnStackFailure=DO_NOTHING` for
+    /// a creation), to fix and deploy again or roll back with [`Deployer::rollback`].
+    pub no_rollback: bool,
 }
 
 impl Default for DeployOptions {
@@ -102,6 +106,7 @@ impl Default for DeployOptions {
             template_bucket: None,
             stale_change_set_age: Duration::from_secs(60 * 60),
             discard_pending: false,
+            no_rollback: false,
         }
     }
 }
@@ -135,6 +140,14 @@ pub enum StackOutcome {
         /// Instances that failed within the failure tolerance, with AWS's reasons.
         failed: Vec<crate::InstanceFailure>,
     },
+    /// Rolled back ([`Deployer::rollback`]): the stack's final status, and how long it took.
+    RolledBack {
+        /// `UPDATE_ROLLBACK_COMPLETE`, `ROLLBACK_COMPLETE`, or gone (a stack without a stable
+        /// state is deleted).
+        status: String,
+        /// From the call to a final state.
+        duration: Duration,
+    },
     /// A step (an acceptance the deployer makes itself) done: what it did, and its outputs.
     Step {
         /// What was done, e.g. `accepted attachment tgw-attach-…: available after 40 s`.
@@ -162,6 +175,11 @@ impl std::fmt::Display for StackOutcome {
                  deploy without --no-execute to roll it out",
             ),
             StackOutcome::Step { done, .. } => f.write_str(done),
+            StackOutcome::RolledBack { status, duration } => write!(
+                f,
+                "rolled back in {}: {status}",
+                crate::error::human_duration(*duration)
+            ),
             StackOutcome::StackSetDeployed { instances, failed } if failed.is_empty() => {
                 write!(f, "stack set deployed: {instances} instances")
             }
@@ -266,6 +284,8 @@ pub struct Deployer {
     pub(crate) steps: Arc<std::sync::Mutex<Vec<StackTemplate>>>,
     /// The outputs of the steps run so far, by step.
     pub(crate) step_outputs: StepOutputs,
+    /// The pre-deployment validation results read so far (validation.rs).
+    pub(crate) validation_results: Arc<std::sync::Mutex<Vec<crate::ValidationFinding>>>,
 }
 
 /// Steps' outputs by step, shared by a deployer's clones.
@@ -329,6 +349,7 @@ impl Deployer {
             connector: None,
             steps: Arc::new(std::sync::Mutex::new(Vec::new())),
             step_outputs: Arc::new(std::sync::Mutex::new(std::collections::HashMap::new())),
+            validation_results: Arc::new(std::sync::Mutex::new(Vec::new())),
         }
     }
 

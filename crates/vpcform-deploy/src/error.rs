@@ -444,6 +444,48 @@ pub enum DeployError {
         /// AWS's request ID, when AWS answered.
         request_id: Option<String>,
     },
+    /// A `--no-rollback` deploy that failed: the stack is left as it failed, with what it made.
+    #[error(
+        "{stack}: {operation} failed; the stack is left {status} (--no-rollback){}; fix the \
+         cause and deploy again, or run `rollback {stack}` to return it to its last stable state",
+        cause.as_ref().map(|c| format!(". First failure: {c}")).unwrap_or_default()
+    )]
+    LeftFailed {
+        /// The stack.
+        stack: String,
+        /// What was attempted.
+        operation: crate::Operation,
+        /// `CREATE_FAILED` or `UPDATE_FAILED`.
+        status: String,
+        /// The first resource that failed, when the events name one.
+        cause: Option<Box<FailedResource>>,
+    },
+    /// `rollback` on a stack in a state neither `RollbackStack` nor `ContinueUpdateRollback`
+    /// takes: nothing was sent.
+    #[error("{stack}: cannot roll back a stack that is {status}: {advice}")]
+    RollbackRefused {
+        /// The stack.
+        stack: String,
+        /// Its status (or `not deployed`).
+        status: String,
+        /// What to do instead.
+        advice: String,
+    },
+    /// CloudFormation's pre-deployment validation failed the change set (`FAIL` results): it
+    /// was not executed.
+    #[error(
+        "{stack}: CloudFormation's pre-deployment validation of change set {change_set} failed \
+         ({}); fix the template and deploy again (nothing was executed)",
+        failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    )]
+    ValidationFailed {
+        /// The stack.
+        stack: String,
+        /// The change set.
+        change_set: String,
+        /// Every `FAIL` result.
+        failures: Vec<crate::ValidationFinding>,
+    },
     /// A step's input, a stack's output, that could not be read.
     #[error("{stack}: its input is {from}'s output {output} ({environment}), but {reason}")]
     StepInputUnresolved {
@@ -500,6 +542,9 @@ impl DeployError {
             | DeployError::ImportUnresolved { stack, .. }
             | DeployError::StepFailed { stack, .. }
             | DeployError::StepInputUnresolved { stack, .. }
+            | DeployError::LeftFailed { stack, .. }
+            | DeployError::RollbackRefused { stack, .. }
+            | DeployError::ValidationFailed { stack, .. }
             | DeployError::TemplateNotJson { stack, .. } => Some(stack),
             DeployError::UnknownStack(_)
             | DeployError::ChangeSetNeedsOneStack { .. }

@@ -246,7 +246,9 @@ fn settled_outcome(
     first_failure: Option<&FailedResource>,
 ) -> Option<Result<Settled, DeployError>> {
     match info {
-        None if operation == Operation::Delete => Some(Ok(Settled {
+        // RollbackStack API reference: "This operation will delete a stack if it doesn't
+        // contain a last known stable state" — gone is a finished rollback too.
+        None if matches!(operation, Operation::Delete | Operation::Rollback) => Some(Ok(Settled {
             status: StackStatus::DeleteComplete,
             outputs: Vec::new(),
         })),

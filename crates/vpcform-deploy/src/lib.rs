@@ -49,6 +49,7 @@ mod environment;
 mod error;
 mod follow;
 mod orphans;
+mod rollback;
 mod schedule;
 mod security;
 mod stack_set;
@@ -57,6 +58,7 @@ mod step;
 mod template;
 mod ui;
 mod upload;
+mod validation;
 
 pub use aws_sdk_cloudformation::Client;
 pub use change_set::{PlannedChange, approval_reason};
@@ -74,6 +76,7 @@ pub use step::SignedAccess;
 pub use template::{MAX_TEMPLATE_BODY_BYTES, StackTemplate, stack_templates, with_steps};
 pub use ui::{RecordingUi, TerminalUi, Ui};
 pub use upload::{BOOTSTRAP_STACK, MAX_TEMPLATE_URL_BYTES, S3Access, bootstrap_stack};
+pub use validation::{ValidationFinding, ValidationMode};
 // The assembly's types: the deployer takes what synthesis wrote, described once.
 pub use vpcform_assembly::{
     Amount, Environment, OperationPreferences, OutputRef, ParameterImport, PermissionModel,

@@ -14,6 +14,9 @@ pub enum Operation {
     Update,
     /// `DeleteStack`.
     Delete,
+    /// `RollbackStack` (from `CREATE_FAILED` or `UPDATE_FAILED`) or `ContinueUpdateRollback`
+    /// (from `UPDATE_ROLLBACK_FAILED`): see `rollback.rs`.
+    Rollback,
 }
 
 impl Operation {
@@ -33,6 +36,13 @@ impl Operation {
             (Operation::Create, StackStatus::CreateComplete)
                 | (Operation::Update, StackStatus::UpdateComplete)
                 | (Operation::Delete, StackStatus::DeleteComplete)
+                // RollbackStack API reference: back to the last stable state (an update's
+                // UPDATE_ROLLBACK_COMPLETE; a creation's ROLLBACK_COMPLETE); ContinueUpdateRollback
+                // API reference: UPDATE_ROLLBACK_COMPLETE.
+                | (
+                    Operation::Rollback,
+                    StackStatus::UpdateRollbackComplete | StackStatus::RollbackComplete
+                )
         )
     }
 
@@ -46,6 +56,7 @@ impl Operation {
             Operation::Create => "create",
             Operation::Update => "update",
             Operation::Delete => "delete",
+            Operation::Rollback => "rollback",
         }
     }
 }
@@ -94,6 +105,16 @@ pub fn is_busy(status: &StackStatus) -> bool {
         // A status newer than this SDK: its name says whether it runs.
         other => other.as_str().ends_with("_IN_PROGRESS"),
     }
+}
+
+/// Whether a stack failed and kept what it made: `CREATE_FAILED` or `UPDATE_FAILED`, where a
+/// `--no-rollback` deploy leaves it (ExecuteChangeSet API reference, `DisableRollback`) and the
+/// states `RollbackStack` takes (its API reference).
+pub(crate) fn failed_in_place(status: &StackStatus) -> bool {
+    matches!(
+        status,
+        StackStatus::CreateFailed | StackStatus::UpdateFailed
+    )
 }
 
 /// A deployed stack, as `DescribeStacks` reports it.
@@ -167,5 +188,8 @@ mod tests {
         assert!(Operation::Delete.succeeded(&StackStatus::DeleteComplete));
         assert!(!Operation::Delete.succeeded(&StackStatus::DeleteFailed));
         assert!(!Operation::Create.succeeded(&StackStatus::RollbackComplete));
+        assert!(Operation::Rollback.succeeded(&StackStatus::UpdateRollbackComplete));
+        assert!(Operation::Rollback.succeeded(&StackStatus::RollbackComplete));
+        assert!(!Operation::Rollback.succeeded(&StackStatus::UpdateRollbackFailed));
     }
 }

@@ -45,6 +45,8 @@ pub trait Ui: Send + Sync {
 pub struct TerminalUi {
     multi: MultiProgress,
     bars: Mutex<HashMap<String, ProgressBar>>,
+    /// Where lines go when no bar is drawn: stdout, or stderr when stdout carries JSON.
+    lines: Stream,
 }
 
 impl TerminalUi {
@@ -57,6 +59,20 @@ impl TerminalUi {
         TerminalUi {
             multi: MultiProgress::new(),
             bars: Mutex::new(HashMap::new()),
+            lines: Stream::Stdout,
+        }
+    }
+
+    /// A terminal UI whose lines go to stderr: stdout is kept for machine-readable output
+    /// (`--format json`).
+    ///
+    /// ```
+    /// let ui = vpcform_deploy::TerminalUi::on_stderr();
+    /// ```
+    pub fn on_stderr() -> TerminalUi {
+        TerminalUi {
+            lines: Stream::Stderr,
+            ..TerminalUi::new()
         }
     }
 }
@@ -71,7 +87,7 @@ impl Ui for TerminalUi {
     fn line(&self, stack: &str, text: &str) {
         let line = format!("{stack}: {text}");
         if self.multi.is_hidden() {
-            write_out(Stream::Stdout, &format!("{line}\n"));
+            write_out(self.lines, &format!("{line}\n"));
         } else {
             let _ = self.multi.println(line);
         }

@@ -81,10 +81,13 @@ impl Attempts {
 fn recording_client(rules: &[&Rule]) -> (Client, Attempts) {
     let attempts = Attempts::default();
     let recorder = attempts.clone();
+    // A clean pre-deployment validation after the test's own rules.
+    let clean = no_findings();
+    let rules: Vec<&Rule> = rules.iter().copied().chain([&clean]).collect();
     let client = mock_client!(
         aws_sdk_cloudformation,
         RuleMode::MatchAny,
-        rules,
+        &rules,
         move |config| config
             .retry_config(
                 RetryConfig::standard()

@@ -36,11 +36,15 @@ pub fn client(rules: &[&Rule]) -> Client {
     )
 }
 
+/// A mocked client answering `rules` first (MatchAny takes the first rule that matches), then
+/// what a test need not spell out: a change set's clean pre-deployment validation.
 pub fn client_retrying(rules: &[&Rule], retry: RetryConfig) -> Client {
+    let clean = no_findings();
+    let rules: Vec<&Rule> = rules.iter().copied().chain([&clean]).collect();
     mock_client!(
         aws_sdk_cloudformation,
         RuleMode::MatchAny,
-        rules,
+        &rules,
         move |config| config.retry_config(retry.clone())
     )
 }
@@ -178,4 +182,11 @@ pub fn no_stale_change_sets() -> Rule {
 pub fn no_events() -> Rule {
     mock!(Client::describe_stack_events)
         .then_output(|| DescribeStackEventsOutput::builder().build())
+}
+
+/// DescribeEvents: the change set's pre-deployment validation found nothing.
+pub fn no_findings() -> Rule {
+    mock!(Client::describe_events).then_output(|| {
+        aws_sdk_cloudformation::operation::describe_events::DescribeEventsOutput::builder().build()
+    })
 }
