@@ -520,6 +520,7 @@ impl Deployer {
             // A failed creation leaves nothing behind, instead of a ROLLBACK_COMPLETE stack.
             request = request.on_stack_failure(OnStackFailure::Delete);
         }
+        request = self.revert_drift_mode(name, request, creating);
         for (key, value) in &stack.tags {
             request = request.tags(Tag::builder().key(key).value(value).build());
         }
@@ -653,6 +654,9 @@ impl Deployer {
                     }
                     Some(ChangeSetStatus::CreateComplete) => {}
                     _ => break,
+                }
+                if token.is_none() {
+                    crate::drift::say_if_drift_aware(self, name, page.deployment_mode());
                 }
                 changes.extend(page.changes().iter().filter_map(PlannedChange::from_sdk));
                 token = page.next_token().map(str::to_string);

@@ -84,6 +84,9 @@ pub struct DeployOptions {
     pub stale_change_set_age: Duration,
     /// Delete the change sets other runs left unexecuted whatever their age.
     pub discard_pending: bool,
+    /// Update change sets are drift-aware (`DeploymentMode: REVERT_DRIFT`): executing one puts
+    /// properties changed outside CloudFormation back to the template's values.
+    pub revert_drift: bool,
 }
 
 impl Default for DeployOptions {
@@ -102,6 +105,7 @@ impl Default for DeployOptions {
             template_bucket: None,
             stale_change_set_age: Duration::from_secs(60 * 60),
             discard_pending: false,
+            revert_drift: false,
         }
     }
 }
@@ -704,6 +708,9 @@ impl Deployer {
             let deployed = deployer.deployed_template(&stack.name, None).await?;
             let mut diff = diff_templates(&stack.name, deployed.as_ref(), &local);
             diff.parameters = deployer.imported_parameter_changes(&stack).await?;
+            if diff.deployed {
+                diff.drift = deployer.last_drift(&stack.name).await?;
+            }
             diffs.push(diff);
         }
         Ok(diffs)
