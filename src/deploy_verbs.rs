@@ -10,12 +10,12 @@ use vpcform_deploy::{
 };
 
 use crate::run::{USAGE, stderr, stdout};
-use crate::{Assembly, Command, RequireApprovalArg, stack_templates};
+use crate::{Assembly, Command, FindingsFormat, RequireApprovalArg, stack_templates};
 
 /// 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C.
-const INTERRUPTED: u8 = 130;
+pub(crate) const INTERRUPTED: u8 = 130;
 
-pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
+pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) -> ExitCode {
     let mut stacks = match stack_templates(assembly) {
         Ok(stacks) => stacks,
         Err(e) => {
@@ -46,7 +46,9 @@ pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
     };
     let code = runtime.block_on(async move {
         let options = options(&verb);
-        let deployer = Deployer::from_env(Arc::new(TerminalUi::new()), options).await;
+        let ui =
+            crate::drift_verb::ui(&verb, format).unwrap_or_else(|| Arc::new(TerminalUi::new()));
+        let deployer = Deployer::from_env(ui, options).await;
         if let Err(e) = deployer.interrupt_on_ctrl_c() {
             stderr(&format!("error: could not watch for Ctrl-C: {e}\n"));
             return ExitCode::FAILURE;
@@ -121,6 +123,11 @@ pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
                 }
                 code
             }
+            Command::Drift {
+                stacks: only,
+                verbose,
+                ..
+            } => crate::drift_verb::report(deployer.drift(&stacks, &only).await, format, verbose),
             Command::Destroy {
                 stacks: only,
                 verbose,
@@ -136,7 +143,7 @@ pub(crate) fn run(assembly: &Assembly, verb: Command) -> ExitCode {
     code
 }
 
-fn options(verb: &Command) -> DeployOptions {
+pub(crate) fn options(verb: &Command) -> DeployOptions {
     let mut options = DeployOptions::default();
     match verb {
         Command::Deploy {
@@ -149,8 +156,10 @@ fn options(verb: &Command) -> DeployOptions {
             template_bucket,
             stale_change_set_age,
             discard_pending,
+            revert_drift,
             ..
         } => {
+            options.revert_drift = *revert_drift;
             options.template_bucket = template_bucket.clone();
             options.stale_change_set_age = *stale_change_set_age;
             options.discard_pending = *discard_pending;
@@ -171,6 +180,7 @@ fn options(verb: &Command) -> DeployOptions {
             options.yes = *yes;
             options.exclusively = *exclusively;
         }
+        Command::Drift { timeout, .. } => options.timeout = timeout.map(Duration::from_secs),
         Command::Diff { .. } | Command::Synth => {}
     }
     options

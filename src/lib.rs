@@ -28,6 +28,8 @@ mod cli;
 mod deploy_verbs;
 #[cfg(feature = "deploy")]
 mod deployer_input;
+#[cfg(feature = "deploy")]
+mod drift_verb;
 mod run;
 mod sarif;
 

@@ -152,7 +152,7 @@ fn execute_cli(app: App, cli: Cli, keep: &mut Kept) -> ExitCode {
     match cli.command.unwrap_or(Command::Synth) {
         Command::Synth => ExitCode::SUCCESS,
         #[cfg(feature = "deploy")]
-        verb => crate::deploy_verbs::run(assembly, verb),
+        verb => crate::deploy_verbs::run(assembly, verb, cli.format),
         #[cfg(not(feature = "deploy"))]
         _ => {
             let _ = assembly;
