@@ -6,7 +6,7 @@
 //! [`privatelink`], [`transit`], …; see `ARCHITECTURE.md`, "Public API"); [`assembly`], the
 //! schema of what synthesis writes; with the `deploy` feature (on by default), [`deploy`];
 //! and [`AppExt::run`], the command line every vpcform program gets:
-//! `synth` (the default), `diff`, `deploy` and `destroy`.
+//! `synth` (the default), `diff`, `deploy`, `drift` and `destroy`.
 //!
 //! ```no_run
 //! use vpcform::prelude::*;
