@@ -125,30 +125,33 @@ mod tests {
                 .map(|(name, r)| (name.to_string(), r))
                 .collect(),
         };
-        let in_sync = || Ok(drift("A", DriftState::InSync, None));
-        let not_deployed = || Ok(drift("B", DriftState::NotDeployed, None));
-        let drifted = || Ok(drift("C", DriftState::Drifted, None));
+        let in_sync = || drift("A", DriftState::InSync, None);
+        let not_deployed = || drift("B", DriftState::NotDeployed, None);
+        let drifted = || drift("C", DriftState::Drifted, None);
         assert_eq!(
-            super::code(&report(vec![("A", in_sync()), ("B", not_deployed())])),
+            super::code(&report(vec![
+                ("A", Ok(in_sync())),
+                ("B", Ok(not_deployed()))
+            ])),
             0
         );
         assert_eq!(
-            super::code(&report(vec![("A", in_sync()), ("C", drifted())])),
+            super::code(&report(vec![("A", Ok(in_sync())), ("C", Ok(drifted()))])),
             1
         );
         let failed = Ok(drift("D", DriftState::InSync, Some("resource X failed")));
         assert_eq!(
-            super::code(&report(vec![("C", drifted()), ("D", failed)])),
+            super::code(&report(vec![("C", Ok(drifted())), ("D", failed)])),
             2
         );
         let error = Err(DeployError::UnknownStack("E".into()));
         assert_eq!(
-            super::code(&report(vec![("A", in_sync()), ("E", error)])),
+            super::code(&report(vec![("A", Ok(in_sync())), ("E", error)])),
             2
         );
         let stopped = Err(DeployError::NotStarted { stack: "F".into() });
         assert_eq!(
-            super::code(&report(vec![("C", drifted()), ("F", stopped)])),
+            super::code(&report(vec![("C", Ok(drifted())), ("F", stopped)])),
             130
         );
     }
