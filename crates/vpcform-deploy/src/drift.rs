@@ -30,7 +30,7 @@ use aws_sdk_cloudformation::types::{
 use aws_smithy_types::date_time::Format;
 use serde_json::{Value, json};
 
-use crate::calls::{aws, does_not_exist};
+use crate::calls::{STACK, aws, does_not_exist};
 use crate::schedule::select_for_deploy;
 use crate::{DeployError, Deployer, StackTemplate};
 
@@ -414,7 +414,12 @@ impl Deployer {
                 })
             } else {
                 match self.in_environment(&stack.environment) {
-                    Ok(deployer) => deployer.detect_drift(&name).await,
+                    // Retry notices name the stack, as in a deploy.
+                    Ok(deployer) => {
+                        STACK
+                            .scope(name.clone(), deployer.detect_drift(&name))
+                            .await
+                    }
                     Err(error) => Err(error),
                 }
             };

@@ -594,3 +594,46 @@ async fn revert_drift_leaves_a_create_change_set_as_it_is() {
         ui.lines()
     );
 }
+
+/// A throttled DetectStackDrift is retried, and the notice names the stack (as a deploy's do).
+#[tokio::test]
+async fn a_throttled_detection_is_retried_with_a_notice_naming_the_stack() {
+    let throttled = r#"<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+        <Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>
+        <RequestId>1</RequestId></ErrorResponse>"#;
+    let detect = mock!(Client::detect_stack_drift)
+        .sequence()
+        .http_status(400, Some(throttled.to_string()))
+        .output(|| {
+            DetectStackDriftOutput::builder()
+                .stack_drift_detection_id("Net-detection")
+                .build()
+        })
+        .build();
+    let status = detection_status(
+        "Net",
+        StackDriftDetectionStatus::DetectionComplete,
+        StackDriftStatus::InSync,
+        None,
+    );
+    let drifts = no_drifts();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&detect, &status, &drifts]),
+        ui.clone(),
+        DeployOptions::default(),
+    );
+    let report = d
+        .drift(&[StackTemplate::new("Net", BODY)], &[])
+        .await
+        .expect("drift");
+    assert!(report.complete(), "{report}");
+    assert_eq!(detect.num_calls(), 2);
+    assert!(
+        ui.lines()
+            .iter()
+            .any(|l| l.starts_with("Net: retrying DetectStackDrift (attempt 2)")),
+        "{:#?}",
+        ui.lines()
+    );
+}
