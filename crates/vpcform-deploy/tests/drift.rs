@@ -637,3 +637,39 @@ async fn a_throttled_detection_is_retried_with_a_notice_naming_the_stack() {
         ui.lines()
     );
 }
+
+/// Stack sets and steps are said not to be checked, and no call is made for them.
+#[tokio::test]
+async fn stack_sets_and_steps_are_said_not_to_be_checked() {
+    let mut set = StackTemplate::new("Baseline", BODY);
+    set.stack_set = Some(vpcform_deploy::StackSetSpec {
+        targets: vpcform_deploy::StackSetTargets::accounts(["111122223333"]),
+        regions: vec!["us-east-1".to_string()],
+        ..vpcform_deploy::StackSetSpec::default()
+    });
+    let mut step = StackTemplate::new("AcceptPeering", "{}");
+    step.step = Some(
+        vpcform_deploy::StepAction::AcceptTransitGatewayPeeringAttachment {
+            attachment: vpcform_deploy::OutputRef::new("East", "PeeringAttachmentId"),
+        },
+    );
+    let detect = detects("Net");
+    let d = deployer(
+        client(&[&detect]),
+        Arc::new(RecordingUi::answering(None)),
+        DeployOptions::default(),
+    );
+    let report = d.drift(&[set, step], &[]).await.expect("drift");
+    assert_eq!(detect.num_calls(), 0);
+    assert!(report.complete() && !report.drifted());
+    let text = report.to_string();
+    assert!(
+        text.starts_with("Baseline: not checked: a stack set is not checked by `drift`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("AcceptPeering: not checked: a step"),
+        "{text}"
+    );
+    assert_eq!(report.to_json()["stacks"][0]["status"], "NOT_CHECKED");
+}
