@@ -35,6 +35,11 @@ use crate::schedule::select_for_deploy;
 use crate::{DeployError, Deployer, StackTemplate};
 
 /// A stack's drift, as the detection found it.
+///
+/// ```
+/// use vpcform_deploy::DriftState;
+/// assert_ne!(DriftState::NotDeployed, DriftState::InSync);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum DriftState {
     /// Every resource checked matches the template (`IN_SYNC`).
@@ -50,6 +55,16 @@ pub enum DriftState {
 }
 
 /// One property of a resource that differs from the template (`PropertyDifference`).
+///
+/// ```
+/// let widened = vpcform_deploy::PropertyDrift {
+///     path: "/SecurityGroupIngress/0/CidrIp".into(),
+///     expected: Some("10.0.0.0/16".into()),
+///     actual: Some("0.0.0.0/0".into()),
+///     difference: "NOT_EQUAL".into(),
+/// };
+/// assert_eq!(widened.difference, "NOT_EQUAL");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct PropertyDrift {
     /// The property's path, as CloudFormation writes it, e.g. `/SecurityGroupIngress/0/CidrIp`.
@@ -63,6 +78,18 @@ pub struct PropertyDrift {
 }
 
 /// A resource that drifted (`MODIFIED`, `DELETED`) or could not be checked (`NOT_CHECKED`).
+///
+/// ```
+/// let deleted = vpcform_deploy::ResourceDrift {
+///     logical_id: "Subnet".into(),
+///     physical_id: Some("subnet-0123".into()),
+///     resource_type: "AWS::EC2::Subnet".into(),
+///     status: "DELETED".into(),
+///     reason: None,
+///     differences: vec![],
+/// };
+/// assert!(deleted.differences.is_empty());
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResourceDrift {
     /// The logical ID.
@@ -79,7 +106,14 @@ pub struct ResourceDrift {
     pub differences: Vec<PropertyDrift>,
 }
 
-/// One stack's drift detection result.
+/// One stack's drift detection result; `Display` is the readable diff `drift` prints.
+///
+/// ```
+/// use vpcform_deploy::{DriftState, StackDrift};
+/// let drift = StackDrift { stack: "Net".into(), state: DriftState::InSync,
+///     checked_at: Some("2026-12-07T12:00:00Z".into()), detection_failed: None, resources: vec![] };
+/// assert_eq!(drift.to_string(), "Net: in sync (detected 2026-12-07T12:00:00Z)\n");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct StackDrift {
     /// The stack.
@@ -250,6 +284,14 @@ impl fmt::Display for StackDrift {
 }
 
 /// Every stack `drift` selected, exactly once, in the app's order.
+///
+/// ```
+/// use vpcform_deploy::{DriftReport, DriftState, StackDrift};
+/// let hub = StackDrift { stack: "Hub".into(), state: DriftState::Drifted, checked_at: None,
+///     detection_failed: None, resources: vec![] };
+/// let report = DriftReport { stacks: vec![("Hub".into(), Ok(hub))] };
+/// assert!(report.drifted() && report.complete());
+/// ```
 #[derive(Debug)]
 pub struct DriftReport {
     /// `(stack, result or error)`.
@@ -327,6 +369,11 @@ impl fmt::Display for DriftReport {
 
 /// A stack's last drift result, as DescribeStacks keeps it (`DriftInformation`): what `diff`
 /// shows, without starting a detection.
+///
+/// ```
+/// let last = vpcform_deploy::LastDrift { status: "IN_SYNC".into(), checked_at: Some("2026-12-07T12:00:00Z".into()) };
+/// assert_eq!(last.to_string(), "drift: in sync at the last check, 2026-12-07T12:00:00Z");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LastDrift {
     /// `DRIFTED`, `IN_SYNC`, `NOT_CHECKED` or `UNKNOWN`.
