@@ -128,6 +128,10 @@ pub enum Command {
         /// UPDATE_FAILED: fix the cause and deploy again, or run `rollback STACK`.
         #[arg(long, conflicts_with = "no_execute")]
         no_rollback: bool,
+        /// Make update change sets drift-aware (CloudFormation's `REVERT_DRIFT`): the deploy
+        /// also puts properties changed outside CloudFormation back to the template's values.
+        #[arg(long, conflicts_with = "change_set")]
+        revert_drift: bool,
         /// Print errors with their causes and AWS request IDs.
         #[arg(long)]
         verbose: bool,
@@ -146,6 +150,20 @@ pub enum Command {
         skip: Vec<String>,
         /// Stop following a stack after this many seconds, at least 1 (CloudFormation carries
         /// on).
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: Option<u64>,
+        /// Print errors with their causes and AWS request IDs.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Detect drift: what was changed in the deployed stacks outside CloudFormation, property
+    /// by property (`--format json` for JSON); exit 1 when a stack drifted, 0 when all are in
+    /// sync, 2 on an error or an incomplete detection.
+    Drift {
+        /// Stacks to check (default: all). Only these: drift detection reads, it changes nothing.
+        stacks: Vec<String>,
+        /// Stop waiting for a stack's detection after this many seconds, at least 1
+        /// (CloudFormation finishes it on its own).
         #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
         timeout: Option<u64>,
         /// Print errors with their causes and AWS request IDs.

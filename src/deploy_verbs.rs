@@ -13,7 +13,7 @@ use crate::run::{USAGE, stderr, stdout};
 use crate::{Assembly, Command, FindingsFormat, RequireApprovalArg, stack_templates};
 
 /// 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C.
-const INTERRUPTED: u8 = 130;
+pub(crate) const INTERRUPTED: u8 = 130;
 
 /// Runs a deployer verb; with `--format json` a deploy's pre-deployment validation results go
 /// to stdout as a JSON array and its summary to stderr.
@@ -48,12 +48,12 @@ pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) ->
     };
     let code = runtime.block_on(async move {
         let options = options(&verb);
-        let ui = if format == FindingsFormat::Json {
-            TerminalUi::on_stderr()
-        } else {
-            TerminalUi::new()
+        let ui: Arc<dyn vpcform_deploy::Ui> = match crate::drift_verb::ui(&verb, format) {
+            Some(ui) => ui,
+            None if format == FindingsFormat::Json => Arc::new(TerminalUi::on_stderr()),
+            None => Arc::new(TerminalUi::new()),
         };
-        let deployer = Deployer::from_env(Arc::new(ui), options).await;
+        let deployer = Deployer::from_env(ui, options).await;
         if let Err(e) = deployer.interrupt_on_ctrl_c() {
             stderr(&format!("error: could not watch for Ctrl-C: {e}\n"));
             return ExitCode::FAILURE;
@@ -86,6 +86,11 @@ pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) ->
                 Ok(report) => summary(&report, &[], verbose),
                 Err(e) => fail(&e, verbose),
             },
+            Command::Drift {
+                stacks: only,
+                verbose,
+                ..
+            } => crate::drift_verb::report(deployer.drift(&stacks, &only).await, format, verbose),
             verb @ (Command::Destroy { .. } | Command::List { .. }) => {
                 destroy_or_list(&deployer, assembly, &stacks, verb, format).await
             }
@@ -209,11 +214,12 @@ async fn destroy_or_list(
         Command::Synth
         | Command::Diff { .. }
         | Command::Deploy { .. }
-        | Command::Rollback { .. } => ExitCode::from(USAGE),
+        | Command::Rollback { .. }
+        | Command::Drift { .. } => ExitCode::from(USAGE),
     }
 }
 
-fn options(verb: &Command) -> DeployOptions {
+pub(crate) fn options(verb: &Command) -> DeployOptions {
     let mut options = DeployOptions::default();
     match verb {
         Command::Deploy {
@@ -227,9 +233,11 @@ fn options(verb: &Command) -> DeployOptions {
             stale_change_set_age,
             discard_pending,
             no_rollback,
+            revert_drift,
             ..
         } => {
             options.no_rollback = *no_rollback;
+            options.revert_drift = *revert_drift;
             options.template_bucket = template_bucket.clone();
             options.stale_change_set_age = *stale_change_set_age;
             options.discard_pending = *discard_pending;
@@ -250,7 +258,7 @@ fn options(verb: &Command) -> DeployOptions {
             options.yes = *yes;
             options.exclusively = *exclusively;
         }
-        Command::Rollback { timeout, .. } => {
+        Command::Rollback { timeout, .. } | Command::Drift { timeout, .. } => {
             options.timeout = timeout.map(Duration::from_secs);
         }
         Command::Diff { .. } | Command::List { .. } | Command::Synth => {}

@@ -6,7 +6,7 @@
 //! [`privatelink`], [`transit`], …; see `ARCHITECTURE.md`, "Public API"); [`assembly`], the
 //! schema of what synthesis writes; with the `deploy` feature (on by default), [`deploy`];
 //! and [`AppExt::run`], the command line every vpcform program gets:
-//! `synth` (the default), `diff`, `deploy`, `destroy` and `list`.
+//! `synth` (the default), `diff`, `deploy`, `drift`, `rollback`, `destroy` and `list`.
 //!
 //! ```no_run
 //! use vpcform::prelude::*;
@@ -29,6 +29,7 @@ mod deploy_verbs;
 #[cfg(feature = "deploy")]
 mod deployer_input;
 #[cfg(feature = "deploy")]
+mod drift_verb;
 mod orphans;
 mod run;
 mod sarif;

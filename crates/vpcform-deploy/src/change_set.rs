@@ -525,6 +525,7 @@ impl Deployer {
                 OnStackFailure::Delete
             });
         }
+        request = self.revert_drift_mode(name, request, creating);
         for (key, value) in &stack.tags {
             request = request.tags(Tag::builder().key(key).value(value).build());
         }
@@ -675,6 +676,9 @@ impl Deployer {
                     }
                     Some(ChangeSetStatus::CreateComplete) => {}
                     _ => break,
+                }
+                if token.is_none() {
+                    crate::drift::say_if_drift_aware(self, name, page.deployment_mode());
                 }
                 changes.extend(page.changes().iter().filter_map(PlannedChange::from_sdk));
                 token = page.next_token().map(str::to_string);

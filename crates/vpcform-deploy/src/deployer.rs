@@ -88,6 +88,9 @@ pub struct DeployOptions {
     /// `UPDATE_FAILED` (`ExecuteChangeSet` `DisableRollback`; `OnStackFailure=DO_NOTHING` for
     /// a creation), to fix and deploy again or roll back with [`Deployer::rollback`].
     pub no_rollback: bool,
+    /// Update change sets are drift-aware (`DeploymentMode: REVERT_DRIFT`): executing one puts
+    /// properties changed outside CloudFormation back to the template's values.
+    pub revert_drift: bool,
 }
 
 impl Default for DeployOptions {
@@ -107,6 +110,7 @@ impl Default for DeployOptions {
             stale_change_set_age: Duration::from_secs(60 * 60),
             discard_pending: false,
             no_rollback: false,
+            revert_drift: false,
         }
     }
 }
@@ -725,6 +729,9 @@ impl Deployer {
             let deployed = deployer.deployed_template(&stack.name, None).await?;
             let mut diff = diff_templates(&stack.name, deployed.as_ref(), &local);
             diff.parameters = deployer.imported_parameter_changes(&stack).await?;
+            if diff.deployed {
+                diff.drift = deployer.last_drift(&stack.name).await?;
+            }
             diffs.push(diff);
         }
         Ok(diffs)

@@ -56,6 +56,9 @@ pub struct StackDiff {
     /// For a step (an acceptance, not a stack): what a deploy would do, read without changing
     /// anything; `deployed` is then whether it has nothing to do.
     pub step: Option<String>,
+    /// The stack's last drift result as DescribeStacks keeps it (`diff` never starts a
+    /// detection); `None` when not deployed or not known.
+    pub drift: Option<crate::LastDrift>,
 }
 
 impl StackDiff {
@@ -168,6 +171,7 @@ pub fn diff_templates(stack: &str, deployed: Option<&Value>, local: &Value) -> S
         security: crate::security_changes(deployed, local),
         parameters: Vec::new(),
         step: None,
+        drift: None,
     }
 }
 
@@ -239,7 +243,8 @@ impl fmt::Display for StackDiff {
         }
         if self.is_empty() {
             writeln!(f, "{}: no differences", self.stack)?;
-            return self.fmt_parameters(f);
+            self.fmt_parameters(f)?;
+            return self.fmt_drift(f);
         }
         if !self.deployed {
             writeln!(f, "{}: not deployed; everything would be added", self.stack)?;
@@ -281,11 +286,19 @@ impl fmt::Display for StackDiff {
         for line in crate::security_table(&self.security).lines() {
             writeln!(f, "  {line}")?;
         }
-        Ok(())
+        self.fmt_drift(f)
     }
 }
 
 impl StackDiff {
+    /// The last drift result, when known: templates may match while resources do not.
+    fn fmt_drift(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.drift {
+            Some(drift) => writeln!(f, "  {drift}"),
+            None => Ok(()),
+        }
+    }
+
     /// The imported parameters, resolved: `=` unchanged, `~` changed.
     fn fmt_parameters(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for c in &self.parameters {

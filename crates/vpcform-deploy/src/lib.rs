@@ -19,7 +19,7 @@
 //! state), `calls.rs` (interruptible calls, retry notices, one-line errors with hints),
 //! `security.rs` (what broadens access), `status.rs` (typed stack states), `orphans.rs` (the app's stacks the
 //! program no longer has: list, destroy), `step.rs` (the
-//! acceptance steps, signed EC2 and RAM calls), `diff.rs`,
+//! acceptance steps, signed EC2 and RAM calls), `diff.rs`, `drift.rs` (drift detection),
 //! `template.rs`, `ui.rs`.
 //!
 //! ```no_run
@@ -45,6 +45,7 @@ mod calls;
 mod change_set;
 mod deployer;
 mod diff;
+mod drift;
 mod environment;
 mod error;
 mod follow;
@@ -64,6 +65,7 @@ pub use aws_sdk_cloudformation::Client;
 pub use change_set::{PlannedChange, approval_reason};
 pub use deployer::{DeployOptions, Deployer, Report, RequireApproval, StackOutcome};
 pub use diff::{PropertyChange, ResourceChange, ResourceDiff, StackDiff, diff_templates};
+pub use drift::{DriftReport, DriftState, LastDrift, PropertyDrift, ResourceDrift, StackDrift};
 pub use environment::{
     Connect, Connecting, Connection, SdkConnect, UnusableVariable, check_aws_variables,
 };
