@@ -571,12 +571,11 @@ const FLOWS: RuleSource =
 const CATALOGUE: RuleSource =
     Vpcform("vpcform's service catalogue (from AWS's DescribeVpcEndpointServices) lacks it");
 const TGW_ATTACHMENT_HANDLER: RuleSource = Vpcform(
-    "no AWS page states it: CloudFormation's resource provider for \
-     AWS::EC2::TransitGatewayAttachment stabilizes its create on AVAILABLE \
-     (aws-cloudformation-resource-providers-transitgateway, \
-     aws-ec2-transitgatewayattachment/.../workflow/create/Create.java), and an attachment of \
-     another account stays pendingAcceptance until its gateway's owner accepts it \
-     (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html)",
+    "CloudFormation's resource provider for AWS::EC2::TransitGatewayAttachment stabilizes its \
+     create on AVAILABLE (aws-cloudformation-resource-providers-transitgateway, \
+     aws-ec2-transitgatewayattachment workflow/create/Create.java), and an attachment of another \
+     account stays pendingAcceptance until its gateway's owner accepts it (Transit Gateway \
+     guide, \"Transit gateway attachments to a VPC\")",
 );
 const PLACEMENT: RuleSource = Vpcform(
     "a rule of vpcform's model: a stack without a pinned account or region is deployed wherever \
