@@ -26,7 +26,9 @@ use clap::{Parser, Subcommand};
 /// # Ok::<(), clap::Error>(())
 /// ```
 #[derive(Debug, Parser)]
-#[command(about = "Synthesize, diff, deploy and destroy this vpcform app's stacks")]
+#[command(
+    about = "Synthesize, diff, deploy, roll back and destroy this vpcform app's stacks; check their drift; list them and their orphans"
+)]
 pub struct Cli {
     /// What to do; `synth` when omitted.
     #[command(subcommand)]
