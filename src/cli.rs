@@ -127,8 +127,9 @@ pub enum Command {
         #[arg(long)]
         discard_pending: bool,
         /// A failed create or update keeps what it made and stays CREATE_FAILED /
-        /// UPDATE_FAILED: fix the cause and deploy again, or run `rollback STACK`.
-        #[arg(long, conflicts_with = "no_execute")]
+        /// UPDATE_FAILED: fix the cause and deploy again, or run `rollback STACK`. With
+        /// `--no-execute`, a new stack's change set is made so (OnStackFailure DO_NOTHING).
+        #[arg(long)]
         no_rollback: bool,
         /// Make update change sets drift-aware (CloudFormation's `REVERT_DRIFT`): the deploy
         /// also puts properties changed outside CloudFormation back to the template's values.

@@ -715,6 +715,18 @@ impl Deployer {
                 return Err(before_execution(name, error));
             }
         };
+        if self.options.no_rollback && creating {
+            // ExecuteChangeSet's DisableRollback "can't be specified when the OnStackFailure
+            // parameter to CreateChangeSet was specified": a new stack keeps what its change
+            // set was made with.
+            self.ui.line(
+                name,
+                &format!(
+                    "--no-rollback: a new stack fails as its change set {change_set} says \
+                     (OnStackFailure; DO_NOTHING when it was made with --no-rollback)"
+                ),
+            );
+        }
         let started = Instant::now();
         let call = self
             .client

@@ -220,7 +220,7 @@ impl fmt::Display for StackDrift {
                 let drifted = self
                     .resources
                     .iter()
-                    .filter(|r| r.status != "NOT_CHECKED")
+                    .filter(|r| is_drift(&r.status))
                     .count();
                 writeln!(
                     f,
@@ -407,12 +407,21 @@ fn timestamp(at: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     at.and_then(|t| t.fmt(Format::DateTime).ok())
 }
 
-/// The resources that drifted or were not checked: IN_SYNC ones are not listed.
-const LISTED: [StackResourceDriftStatus; 3] = [
+/// The resources that drifted or could not be checked: IN_SYNC ones are not listed. `UNKNOWN`:
+/// "CloudFormation could not run drift detection for the resource"; `NOT_CHECKED`: "doesn't
+/// currently return this value" (DescribeStackResourceDrifts API reference), kept for older
+/// answers.
+const LISTED: [StackResourceDriftStatus; 4] = [
     StackResourceDriftStatus::Modified,
     StackResourceDriftStatus::Deleted,
     StackResourceDriftStatus::NotChecked,
+    StackResourceDriftStatus::UnknownValue,
 ];
+
+/// Whether a resource's drift status is drift: modified or deleted outside CloudFormation.
+fn is_drift(status: &str) -> bool {
+    matches!(status, "MODIFIED" | "DELETED")
+}
 
 impl Deployer {
     /// Detects drift on `stacks` (those named in `only`; all when empty), one at a time, each
@@ -566,8 +575,18 @@ impl Deployer {
         let state = match status.stack_drift_status() {
             Some(StackDriftStatus::Drifted) => DriftState::Drifted,
             Some(StackDriftStatus::InSync) => DriftState::InSync,
+            // Detection ran and no resource of the stack supports it: nothing to report, not an
+            // incomplete run (StackDriftStatus NOT_CHECKED, DescribeStackDriftDetectionStatus).
+            Some(StackDriftStatus::NotChecked)
+                if !resources.iter().any(|r| is_drift(&r.status)) =>
+            {
+                DriftState::NotChecked(
+                    "CloudFormation checked no resource of it: none supports drift detection"
+                        .to_string(),
+                )
+            }
             // A partial detection that found drift has drifted, whatever the stack's word.
-            _ if resources.iter().any(|r| r.status != "NOT_CHECKED") => DriftState::Drifted,
+            _ if resources.iter().any(|r| is_drift(&r.status)) => DriftState::Drifted,
             other => DriftState::Unknown(
                 other
                     .map_or("UNKNOWN", StackDriftStatus::as_str)

@@ -161,14 +161,16 @@ impl Deployer {
     /// An environment's connection or account check ([`DeployError::AccountMismatch`]), or a
     /// DescribeStacks error.
     pub async fn list(&self, app: &str, stacks: &[StackTemplate]) -> Result<Listing, DeployError> {
+        // The stacks' environments: a step's (an accepter's account) holds no stack of the app,
+        // and an unreachable one must not stop the listing.
+        let own: Vec<&StackTemplate> = stacks.iter().filter(|s| s.step.is_none()).collect();
         let mut environments: Vec<Environment> = Vec::new();
-        for stack in stacks {
+        for stack in &own {
             if !environments.contains(&stack.environment) {
                 environments.push(stack.environment.clone());
             }
         }
-        self.prepare_environments(&stacks.iter().collect::<Vec<_>>())
-            .await?;
+        self.prepare_environments(&own).await?;
         let mut seen: HashSet<String> = HashSet::new();
         let mut found = Vec::new();
         for environment in &environments {

@@ -99,7 +99,12 @@ impl Deployer {
         only: &[String],
         skip: &[String],
     ) -> Result<Report, DeployError> {
-        let selected = select_for_deploy(stacks, only, true)?;
+        let mut selected = select_for_deploy(stacks, only, true)?;
+        // Each stack's rollback is its own: one refused (already stable) must not skip the
+        // stacks that import from it.
+        for stack in &mut selected {
+            stack.depends_on.clear();
+        }
         let deployable: Vec<&StackTemplate> = selected
             .iter()
             .filter(|s| s.step.is_none() && s.stack_set.is_none())

@@ -29,6 +29,8 @@ impl Operation {
     /// use vpcform_deploy::Operation;
     /// assert!(Operation::Create.succeeded(&StackStatus::CreateComplete));
     /// assert!(!Operation::Create.succeeded(&StackStatus::DeleteComplete));
+    /// // A rollback that deletes a stack with no stable state to go back to.
+    /// assert!(Operation::Rollback.succeeded(&StackStatus::DeleteComplete));
     /// ```
     pub fn succeeded(self, status: &StackStatus) -> bool {
         matches!(
@@ -43,6 +45,10 @@ impl Operation {
                     Operation::Rollback,
                     StackStatus::UpdateRollbackComplete | StackStatus::RollbackComplete
                 )
+                // "This operation will delete a stack if it doesn't contain a last known
+                // stable state" (RollbackStack API reference); read by its ARN, a deleted
+                // stack answers DELETE_COMPLETE.
+                | (Operation::Rollback, StackStatus::DeleteComplete)
         )
     }
 

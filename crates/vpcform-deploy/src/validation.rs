@@ -20,7 +20,7 @@
 
 use aws_sdk_cloudformation::config::retry::RetryConfig;
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
-use aws_sdk_cloudformation::types::{EventType, HookFailureMode, OperationEvent};
+use aws_sdk_cloudformation::types::{EventType, HookFailureMode, OperationEvent, ValidationStatus};
 
 use crate::{DeployError, Deployer};
 
@@ -87,17 +87,20 @@ pub struct ValidationFinding {
 }
 
 impl ValidationFinding {
-    /// A validation event as a finding; `None` for other events. A validation event without
-    /// a failure mode counts as `FAIL`: CloudFormation reports the failures that stop a
-    /// change set as validation errors.
+    /// A validation event as a finding; `None` for other events. A failed validation without
+    /// a failure mode counts as `FAIL`: CloudFormation reports the failures that stop a change
+    /// set as validation errors; a skipped one is a `WARN`.
     fn from_event(stack: &str, change_set: &str, event: &OperationEvent) -> Option<Self> {
         let is_validation = event.event_type() == Some(&EventType::ValidationError)
             || event.validation_name().is_some();
         if !is_validation {
             return None;
         }
-        let mode = match event.validation_failure_mode() {
-            Some(HookFailureMode::Warn) => ValidationMode::Warn,
+        // FAIL only for a failed validation in FAIL mode (or of no stated mode); a SKIPPED one
+        // (`ValidationStatus`) stops nothing, and is shown as a warning.
+        let mode = match (event.validation_failure_mode(), event.validation_status()) {
+            (Some(HookFailureMode::Warn), _) => ValidationMode::Warn,
+            (_, Some(ValidationStatus::Skipped)) => ValidationMode::Warn,
             _ => ValidationMode::Fail,
         };
         Some(ValidationFinding {
@@ -264,10 +267,6 @@ pub(crate) fn validation_failed(
 
 #[cfg(test)]
 mod tests {
-    use aws_sdk_cloudformation::types::{
-        EventType, HookFailureMode, OperationEvent, ValidationStatus,
-    };
-
     use super::*;
 
     fn event(mode: Option<HookFailureMode>) -> OperationEvent {
@@ -300,6 +299,17 @@ mod tests {
             .event_type(EventType::ProgressEvent)
             .build();
         assert_eq!(ValidationFinding::from_event("Net", "c", &progress), None);
+        // A skipped validation stops nothing, whatever its mode.
+        let skipped = OperationEvent::builder()
+            .event_type(EventType::ValidationError)
+            .validation_name("ServiceQuotaValidation")
+            .validation_status(ValidationStatus::Skipped)
+            .validation_failure_mode(HookFailureMode::Fail)
+            .build();
+        assert_eq!(
+            ValidationFinding::from_event("Net", "c", &skipped).map(|f| f.mode),
+            Some(ValidationMode::Warn)
+        );
     }
 
     #[test]

@@ -482,3 +482,72 @@ async fn warnings_alone_are_shown_and_the_deploy_goes_on() {
     );
     assert_eq!(d.validation_results().len(), 1);
 }
+
+/// A creation with no stable state to go back to: RollbackStack deletes the stack, which read
+/// by its ARN answers DELETE_COMPLETE — a rollback done, not failed.
+#[tokio::test]
+async fn a_rollback_that_deletes_a_new_stack_succeeds() {
+    let describe = mock!(Client::describe_stacks)
+        .sequence()
+        .output(|| stack(StackStatus::CreateFailed))
+        .output(|| stack(StackStatus::RollbackInProgress))
+        .output(|| stack(StackStatus::DeleteComplete))
+        .repeatedly()
+        .build();
+    let rollback =
+        mock!(Client::rollback_stack).then_output(|| RollbackStackOutput::builder().build());
+    let d = deployer(
+        client(&[&describe, &rollback, &no_events(), &resources()]),
+        Arc::new(RecordingUi::answering(None)),
+        false,
+    );
+    let outcome = d.rollback_stack("Net", &[]).await.expect("rolled back");
+    assert!(
+        matches!(&outcome, StackOutcome::RolledBack { status, .. }
+            if status == "DELETE_COMPLETE" || status.contains("deleted")),
+        "{outcome:?}"
+    );
+}
+
+/// Two stacks named, the first already stable: it is refused, and the one importing from it
+/// is still rolled back (each rollback is its own).
+#[tokio::test]
+async fn a_refused_stack_does_not_skip_the_others_named() {
+    let describe = mock!(Client::describe_stacks)
+        .match_requests(|r| r.stack_name() == Some("Net"))
+        .then_output(|| stack(StackStatus::UpdateComplete));
+    let spoke = mock!(Client::describe_stacks)
+        .sequence()
+        .output(|| stack_named("Spoke", StackStatus::UpdateFailed))
+        .output(|| stack_named("Spoke", StackStatus::UpdateRollbackComplete))
+        .repeatedly()
+        .build();
+    let rollback =
+        mock!(Client::rollback_stack).then_output(|| RollbackStackOutput::builder().build());
+    let d = deployer(
+        client(&[&describe, &spoke, &rollback, &no_events(), &resources()]),
+        Arc::new(RecordingUi::answering(None)),
+        false,
+    );
+    let mut spoke_template = StackTemplate::new("Spoke", BODY);
+    spoke_template.depends_on = vec!["Net".into()];
+    let report = d
+        .rollback(
+            &[StackTemplate::new("Net", BODY), spoke_template],
+            &["Net".into(), "Spoke".into()],
+            &[],
+        )
+        .await
+        .expect("selected");
+    let spoke = report
+        .stacks
+        .iter()
+        .find(|(name, _)| name == "Spoke")
+        .map(|(_, outcome)| outcome);
+    assert!(
+        matches!(spoke, Some(Ok(StackOutcome::RolledBack { .. }))),
+        "{:?}",
+        report.stacks
+    );
+    assert_eq!(rollback.num_calls(), 1);
+}
