@@ -261,16 +261,18 @@ where
 /// The error code and message of an AWS XML answer (S3's, CloudFormation's), or the text as it
 /// came.
 pub(crate) fn xml_error(status: u16, body: &str) -> (String, String) {
-    let field = |tag: &str| {
-        let open = format!("<{tag}>");
-        let start = body.find(&open)? + open.len();
-        let end = body[start..].find(&format!("</{tag}>"))? + start;
-        Some(body[start..end].to_string())
-    };
     (
-        field("Code").unwrap_or_else(|| format!("HTTP {status}")),
-        field("Message").unwrap_or_else(|| body.chars().take(200).collect()),
+        xml_element(body, "Code").unwrap_or_else(|| format!("HTTP {status}")),
+        xml_element(body, "Message").unwrap_or_else(|| body.chars().take(200).collect()),
     )
+}
+
+/// The text of the first element `tag` in an AWS XML answer, as written.
+pub(crate) fn xml_element(body: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let start = body.find(&open)? + open.len();
+    let end = body[start..].find(&format!("</{tag}>"))? + start;
+    Some(body[start..end].to_string())
 }
 
 /// Announces the SDK's retries ("retrying DescribeStacks (attempt 2): …") so that a slow or

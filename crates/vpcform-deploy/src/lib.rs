@@ -53,6 +53,7 @@ mod orphans;
 mod rollback;
 mod schedule;
 mod security;
+mod signing;
 mod stack_set;
 mod status;
 mod step;

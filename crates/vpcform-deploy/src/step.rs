@@ -11,13 +11,11 @@
 //! retry or a second deploy does nothing new; `diff` and a stack importing a step's output
 //! that is not run make the reads only, never the acceptance.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4;
+use aws_sigv4::http_request::SigningSettings;
 use aws_smithy_runtime_api::client::http::{HttpConnector, SharedHttpConnector};
-use aws_smithy_types::body::SdkBody;
 
 use crate::{DeployError, Deployer, Environment, StackOutcome, StackTemplate, StepAction};
 
@@ -197,12 +195,11 @@ struct Answer {
     request_id: Option<String>,
 }
 
-/// The text of the first element `tag` in `xml`.
+/// The text of the first element `tag` in `xml`, trimmed; `None` when empty.
 fn element(xml: &str, tag: &str) -> Option<String> {
-    let open = format!("<{tag}>");
-    let start = xml.find(&open)? + open.len();
-    let end = xml[start..].find(&format!("</{tag}>"))? + start;
-    Some(xml[start..end].trim().to_string()).filter(|v| !v.is_empty())
+    crate::calls::xml_element(xml, tag)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 /// `text` percent-encoded for a form body (RFC 3986's unreserved characters kept, as SigV4's
@@ -1034,37 +1031,13 @@ impl Deployer {
         content_type: &str,
         body: &[u8],
     ) -> Result<Answer, String> {
-        let credentials = access.credentials().await?;
-        let identity = credentials.into();
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region(&access.region)
-            .name(service)
-            .time(SystemTime::now())
-            .settings(SigningSettings::default())
-            .build()
-            .map_err(|e| e.to_string())?
-            .into();
-        let headers = [("content-type", content_type)];
-        let signable = SignableRequest::new(
-            "POST",
-            url,
-            headers.iter().copied(),
-            SignableBody::Bytes(body),
-        )
-        .map_err(|e| e.to_string())?;
-        let (instructions, _signature) = sign(signable, &params)
-            .map_err(|e| e.to_string())?
-            .into_parts();
-        let mut request = http::Request::builder()
-            .method("POST")
-            .uri(url)
-            .header("content-type", content_type)
-            .body(SdkBody::from(body.to_vec()))
-            .map_err(|e| e.to_string())?;
-        instructions.apply_to_request_http1x(&mut request);
-        let request =
-            aws_smithy_runtime_api::http::Request::try_from(request).map_err(|e| e.to_string())?;
+        let request = crate::signing::Signer {
+            credentials: access.credentials().await?,
+            region: &access.region,
+            service,
+            settings: SigningSettings::default(),
+        }
+        .request("POST", url, content_type, body)?;
         let connector = match &access.http {
             Some(connector) => connector.clone(),
             None => self.http.get_or_init(crate::upload::connector).clone(),

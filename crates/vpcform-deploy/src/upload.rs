@@ -11,16 +11,11 @@
 //! the same template writes the same object, and CloudFormation gets the URL form CDK uses,
 //! `https://s3.<region>.<domain>/<bucket>/<key>`.
 
-use std::time::SystemTime;
-
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sigv4::http_request::{
-    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
-    UriPathNormalizationMode, sign,
+    PayloadChecksumKind, PercentEncodingMode, SigningSettings, UriPathNormalizationMode,
 };
-use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::http::HttpConnector;
-use aws_smithy_types::body::SdkBody;
 use sha2::Digest;
 
 use crate::{DeployError, Deployer, StackTemplate};
@@ -351,42 +346,20 @@ impl Deployer {
             .provide_credentials()
             .await
             .map_err(|e| PutFailure::new(crate::calls::chain(&e), Some("no AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".to_string())))?;
-        let identity = credentials.into();
         let url = s3.put_url(bucket, key);
         let mut settings = SigningSettings::default();
         // S3 signs the payload's hash in x-amz-content-sha256, and takes keys literally.
         settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
         settings.percent_encoding_mode = PercentEncodingMode::Single;
         settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region(&s3.region)
-            .name("s3")
-            .time(SystemTime::now())
-            .settings(settings)
-            .build()
-            .map_err(|e| PutFailure::new(e.to_string(), None))?
-            .into();
-        let content_type = [("content-type", "application/json")];
-        let signable = SignableRequest::new(
-            "PUT",
-            &url,
-            content_type.iter().copied(),
-            SignableBody::Bytes(body),
-        )
-        .map_err(|e| PutFailure::new(e.to_string(), None))?;
-        let (instructions, _signature) = sign(signable, &params)
-            .map_err(|e| PutFailure::new(e.to_string(), None))?
-            .into_parts();
-        let mut request = http::Request::builder()
-            .method("PUT")
-            .uri(&url)
-            .header("content-type", "application/json")
-            .body(SdkBody::from(body.to_vec()))
-            .map_err(|e| PutFailure::new(e.to_string(), None))?;
-        instructions.apply_to_request_http1x(&mut request);
-        let request = aws_smithy_runtime_api::http::Request::try_from(request)
-            .map_err(|e| PutFailure::new(e.to_string(), None))?;
+        let request = crate::signing::Signer {
+            credentials,
+            region: &s3.region,
+            service: "s3",
+            settings,
+        }
+        .request("PUT", &url, "application/json", body)
+        .map_err(|e| PutFailure::new(e, None))?;
         let response = self
             .http
             .get_or_init(connector)
