@@ -48,12 +48,14 @@ pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) ->
     };
     let code = runtime.block_on(async move {
         let options = options(&verb);
-        let ui: Arc<dyn vpcform_deploy::Ui> = match crate::drift_verb::ui(&verb, format) {
-            Some(ui) => ui,
-            None if format == FindingsFormat::Json => Arc::new(TerminalUi::on_stderr()),
-            None => Arc::new(TerminalUi::new()),
+        // With --format json, stdout holds only JSON (a deploy's validation results, drift's
+        // report): progress goes to stderr.
+        let ui = if format == FindingsFormat::Json {
+            TerminalUi::on_stderr()
+        } else {
+            TerminalUi::new()
         };
-        let deployer = Deployer::from_env(ui, options).await;
+        let deployer = Deployer::from_env(Arc::new(ui), options).await;
         if let Err(e) = deployer.interrupt_on_ctrl_c() {
             stderr(&format!("error: could not watch for Ctrl-C: {e}\n"));
             return ExitCode::FAILURE;

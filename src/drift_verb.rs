@@ -1,44 +1,15 @@
 //! `drift`: the deployer's drift report printed as text or JSON, and its exit code.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use vpcform_deploy::{DeployError, DriftReport, Ui};
+use vpcform_deploy::{DeployError, DriftReport};
 
+use crate::FindingsFormat;
 use crate::deploy_verbs::INTERRUPTED;
 use crate::run::{USAGE, stderr, stdout};
-use crate::{Command, FindingsFormat};
 
 /// The exit code of a drift that was found (as `diff`'s for differences).
 const DRIFTED: u8 = 1;
-
-/// The UI `drift --format json` reports progress through: stderr, so that stdout holds only
-/// JSON. `None`: the usual terminal UI.
-pub(crate) fn ui(verb: &Command, format: FindingsFormat) -> Option<Arc<dyn Ui>> {
-    match (verb, format) {
-        (Command::Drift { .. }, FindingsFormat::Json) => Some(Arc::new(StderrUi)),
-        _ => None,
-    }
-}
-
-/// Progress lines on stderr; no questions (drift asks none), no bars.
-struct StderrUi;
-
-impl Ui for StderrUi {
-    fn line(&self, stack: &str, text: &str) {
-        stderr(&format!("{stack}: {text}\n"));
-    }
-
-    fn confirm(&self, _stack: &str, _question: &str) -> Option<bool> {
-        None
-    }
-
-    fn progress_start(&self, _stack: &str, _total: u64) {}
-
-    fn progress_set(&self, _stack: &str, _done: u64) {}
-
-    fn progress_finish(&self, _stack: &str) {}
-}
 
 /// Prints the report (text, or JSON on stdout with `--format json`) and says how it ended:
 /// 130 when interrupted, 2 when a stack could not be checked completely (an error,
