@@ -33,11 +33,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod context;
 mod manifest;
 mod read;
 mod stack_set;
 mod step;
 
+pub use context::{
+    AvailabilityZone, CONTEXT_ENV, CONTEXT_FILE, Context, ContextEntry, ContextError, ContextQuery,
+    ContextValue, EndpointServiceFacts, RouteFacts, RouteTableFacts, RuleFacts, SecurityGroupFacts,
+    SubnetFacts, VpcFacts, VpcFilter,
+};
 pub use manifest::{Environment, Manifest, ManifestStack, ParameterImport};
 pub use read::{AssemblyError, CloudAssembly};
 pub use stack_set::{
@@ -51,10 +57,11 @@ pub use step::{ManifestStep, OutputRef, StepAction};
 /// default that keeps the old meaning does not bump it.
 ///
 /// ```
-/// assert_eq!(vpcform_assembly::SCHEMA_VERSION, 2);
+/// assert_eq!(vpcform_assembly::SCHEMA_VERSION, 3);
 /// ```
 // 2: `steps` (a reader of 1 would deploy past an acceptance it does not know of).
-pub const SCHEMA_VERSION: u32 = 2;
+// 3: `missing` (a reader of 2 would deploy the placeholders of lookups not yet answered).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The manifest's file name in the assembly's directory.
 ///

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ManifestStep, StackSetSpec};
+use crate::{ContextQuery, ManifestStep, StackSetSpec};
 
 /// `manifest.json`: what a deployer needs to know without running the program.
 ///
@@ -14,7 +14,7 @@ use crate::{ManifestStep, StackSetSpec};
 /// manifest.stacks.push(vpcform_assembly::ManifestStack::new("Network"));
 /// assert_eq!(manifest.version, vpcform_assembly::SCHEMA_VERSION);
 /// assert_eq!(manifest.stacks[0].template, "Network.template.json");
-/// assert!(manifest.to_json()?.starts_with("{\n  \"version\": 2,"));
+/// assert!(manifest.to_json()?.starts_with("{\n  \"version\": 3,"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +31,11 @@ pub struct Manifest {
     /// `dependsOn` may name one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<ManifestStep>,
+    /// The program's lookups the context did not answer ([`ContextQuery`]): the toolkit
+    /// resolves them, writes the context file and runs the program again. An assembly with
+    /// any is not deployable (its templates hold placeholders), and deployers refuse it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<ContextQuery>,
 }
 
 impl Manifest {
@@ -43,6 +48,7 @@ impl Manifest {
             app: app.into(),
             stacks: Vec::new(),
             steps: Vec::new(),
+            missing: Vec::new(),
         }
     }
 

@@ -171,11 +171,11 @@ fn refused(name: &str, manifest: &str) -> (AssemblyError, String) {
 #[test]
 fn another_schema_version_is_refused_on_one_line() {
     // Whatever else a newer manifest holds, its version is what is named.
-    let (error, text) = refused("version", r#"{"version": 3, "application": "demo"}"#);
+    let (error, text) = refused("version", r#"{"version": 4, "application": "demo"}"#);
     assert!(matches!(error, AssemblyError::Version { .. }), "{error:?}");
     assert!(
         text.ends_with(
-            "cloud assembly schema version 3, but this vpcform reads version 2: synthesize \
+            "cloud assembly schema version 4, but this vpcform reads version 3: synthesize \
              the app again with this vpcform"
         ),
         "{text}"
@@ -186,9 +186,15 @@ fn another_schema_version_is_refused_on_one_line() {
         r#"{"version": 1, "app": "demo", "stacks": []}"#,
     );
     assert!(matches!(error, AssemblyError::Version { .. }), "{error:?}");
+    // Version 2 had no missing lookups: read as 3 it would deploy their placeholders.
+    let (error, _) = refused(
+        "version-2",
+        r#"{"version": 2, "app": "demo", "stacks": []}"#,
+    );
+    assert!(matches!(error, AssemblyError::Version { .. }), "{error:?}");
     let (error, _) = refused(
         "version-text",
-        r#"{"version": "2", "app": "demo", "stacks": []}"#,
+        r#"{"version": "3", "app": "demo", "stacks": []}"#,
     );
     assert!(matches!(error, AssemblyError::Version { .. }), "{error:?}");
 }
@@ -197,7 +203,7 @@ fn another_schema_version_is_refused_on_one_line() {
 fn a_manifest_missing_a_field_is_refused_naming_the_field() {
     let (error, text) = refused(
         "missing-field",
-        r#"{"version": 2, "app": "demo", "stacks": [{"name": "Network", "dependsOn": [],
+        r#"{"version": 3, "app": "demo", "stacks": [{"name": "Network", "dependsOn": [],
             "exports": [], "imports": [], "tags": {}}]}"#,
     );
     assert!(matches!(error, AssemblyError::Garbled { .. }), "{error:?}");
@@ -208,7 +214,7 @@ fn a_manifest_missing_a_field_is_refused_naming_the_field() {
 
 #[test]
 fn a_garbled_or_missing_manifest_is_refused_naming_the_file() {
-    let (error, text) = refused("garbled", "{\"version\": 2, \"app\": ");
+    let (error, text) = refused("garbled", "{\"version\": 3, \"app\": ");
     assert!(matches!(error, AssemblyError::Garbled { .. }), "{error:?}");
     assert!(text.contains("not a cloud assembly manifest"), "{text}");
     let dir = dir("missing");

@@ -397,6 +397,8 @@ impl Assembly {
                 })
                 .collect(),
             steps: self.steps.clone(),
+            // Lookups: recorded by the lookups' synthesis (issue 26), none yet.
+            missing: Vec::new(),
         }
     }
 
