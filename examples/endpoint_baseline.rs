@@ -14,9 +14,9 @@
 //! (CloudFormation's UpdateStackInstances), so run the deploy when the organization changes.
 //!
 //! ```text
-//! cargo run --example endpoint_baseline -- deploy            # create or update, follow
-//! cargo run --example endpoint_baseline -- diff              # template and instances
-//! cargo run --example endpoint_baseline -- destroy --yes     # instances, then the set
+//! vpcform --app "cargo run -q --example endpoint_baseline --" deploy            # create or update, follow
+//! vpcform --app "cargo run -q --example endpoint_baseline --" diff              # template and instances
+//! vpcform --app "cargo run -q --example endpoint_baseline --" destroy --yes     # instances, then the set
 //! ```
 
 use vpcform::deployment::{

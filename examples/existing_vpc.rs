@@ -5,7 +5,7 @@
 //! Manager and ECR need, with a security group of its own.
 //!
 //! ```text
-//! cargo run --example existing_vpc -- deploy \
+//! vpcform --app "cargo run -q --example existing_vpc --" deploy \
 //!     --parameters Endpoints:LandingVpc=vpc-0a1b2c3d4e5f60718 \
 //!     --parameters Endpoints:PrivateA=subnet-0a1b2c3d4e5f60718 \
 //!     --parameters Endpoints:PrivateB=subnet-0b1c2d3e4f5a60718

@@ -2,8 +2,9 @@
 //! S3 and DynamoDB through free gateway endpoints on the route tables, SQS and the ECR API
 //! through interface endpoints (PrivateLink) with private DNS.
 //!
-//! `cargo run --example private_endpoints` synthesizes; `-- deploy`, `-- diff` and `-- destroy`
-//! act on the account (or endpoint, `AWS_ENDPOINT_URL`) of the standard AWS configuration.
+//! `cargo run --example private_endpoints` synthesizes; `vpcform --app "cargo run -q --example
+//! private_endpoints --" deploy` (and `diff`, `destroy`) acts on the account (or endpoint,
+//! `AWS_ENDPOINT_URL`) of the standard AWS configuration.
 //! `cargo xtask demo` deploys it to a local emulator.
 
 use vpcform::prelude::*;

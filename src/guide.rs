@@ -12,6 +12,9 @@
 #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/deploy.md"))]
 pub mod deploy {}
 
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/toolkit.md"))]
+pub mod toolkit {}
+
 #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/environments.md"))]
 pub mod environments {}
 

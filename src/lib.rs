@@ -4,9 +4,11 @@
 //! This facade re-exports the layers (see `ARCHITECTURE.md`): [`cfn`], the template model; the
 //! network builders of `vpcform-net`, by module ([`vpc`], [`security`], [`endpoints`],
 //! [`privatelink`], [`transit`], …; see `ARCHITECTURE.md`, "Public API"); [`assembly`], the
-//! schema of what synthesis writes; with the `deploy` feature (on by default), [`deploy`];
-//! and [`AppExt::run`], the command line every vpcform program gets:
-//! `synth` (the default), `diff`, `deploy`, `drift`, `rollback`, `destroy` and `list`.
+//! schema of what synthesis writes; and [`AppExt::run`], the command line every vpcform
+//! program gets: `synth` (the default), which writes the cloud assembly that the `vpcform`
+//! toolkit (crates/vpcform-toolkit: `vpcform deploy`, `diff`, `drift`, …) deploys. A program
+//! compiles no AWS SDK. With the `deploy` feature (off by default), for platform tooling that
+//! embeds the deployer, the program runs the toolkit's verbs itself (`toolkit`, `deploy`).
 //!
 //! ```no_run
 //! use vpcform::prelude::*;
@@ -19,24 +21,15 @@
 //!     network.output("VpcId", &vpc);
 //!     let mut app = App::new("network");
 //!     app.add_stack(network);
-//!     app.run() // `cargo run -- deploy --yes`, `cargo run -- --out DIR`, …
+//!     app.run() // `cargo run -- --out DIR`; then `vpcform deploy --assembly DIR`
 //! }
 //! ```
 
 mod cli;
-#[cfg(feature = "deploy")]
-mod deploy_verbs;
-#[cfg(feature = "deploy")]
-mod deployer_input;
-#[cfg(feature = "deploy")]
-mod drift_verb;
-mod orphans;
 mod run;
 mod sarif;
 
-pub use cli::{Cli, Command, FindingsFormat, RequireApprovalArg, parse_age};
-#[cfg(feature = "deploy")]
-pub use deployer_input::{apply_parameters, stack_templates};
+pub use cli::{Cli, Command, FindingsFormat};
 pub use run::AppExt;
 pub use vpcform_assembly as assembly;
 pub use vpcform_cfn as cfn;
@@ -48,6 +41,8 @@ pub use vpcform_net::{
     endpoints, existing, export, findings, handles, lattice, policy, privatelink, quotas, security,
     services, sharing, topology, traffic, transit, vpc, zones,
 };
+#[cfg(feature = "deploy")]
+pub use vpcform_toolkit as toolkit;
 
 pub mod guide;
 

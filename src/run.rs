@@ -145,23 +145,59 @@ fn execute_cli(app: App, cli: Cli, keep: &mut Kept) -> ExitCode {
             }
         }
     }
+    // Refused before synthesis: nothing is written for a verb this program does not run.
+    #[cfg(not(feature = "deploy"))]
+    if let Some(Command::Toolkit(args)) = &cli.command {
+        let verb = args
+            .first()
+            .map(|v| v.to_string_lossy())
+            .unwrap_or_default();
+        stderr(&format!(
+            "error: `{verb}` is the vpcform toolkit's: run `vpcform {verb}` in this project \
+             (`cargo install --path crates/vpcform-toolkit` installs it; vpcform.toml's `app` \
+             names this program), or build the program with vpcform's `deploy` feature\n"
+        ));
+        return ExitCode::from(USAGE);
+    }
     let Some(assembly) = synth(app, &cli) else {
         return ExitCode::FAILURE;
     };
     let assembly = keep.assembly.insert(assembly);
-    match cli.command.unwrap_or(Command::Synth) {
-        Command::Synth => ExitCode::SUCCESS,
+    let missing = &assembly.manifest().missing;
+    if !missing.is_empty() {
+        // The toolkit answers them and runs the program again.
+        let keys: Vec<String> = missing.iter().map(|q| q.key()).collect();
+        stderr(&format!(
+            "lookups missing from the context: {}; `vpcform synth` looks them up and runs the \
+             program again (the templates written hold placeholders)\n",
+            keys.join(", ")
+        ));
+        return ExitCode::from(vpcform_assembly::LOOKUPS_MISSING_EXIT);
+    }
+    match cli.command {
+        None | Some(Command::Synth) => ExitCode::SUCCESS,
         #[cfg(feature = "deploy")]
-        verb => crate::deploy_verbs::run(assembly, verb, cli.format),
-        #[cfg(not(feature = "deploy"))]
-        _ => {
-            let _ = assembly;
-            stderr(
-                "error: this program was built without vpcform's `deploy` feature; only `synth` \
-                 is available\n",
-            );
-            ExitCode::from(USAGE)
+        Some(Command::Verb(verb)) => {
+            // The verb reads the assembly as written, as the toolkit would: one path to deploy.
+            match vpcform_assembly::CloudAssembly::read(&cli.out) {
+                Ok(read) => vpcform_toolkit::run_verb(&read, verb, toolkit_format(cli.format)),
+                Err(e) => {
+                    stderr(&format!("error: {e}\n"));
+                    ExitCode::FAILURE
+                }
+            }
         }
+        #[cfg(not(feature = "deploy"))]
+        Some(Command::Toolkit(_)) => ExitCode::from(USAGE),
+    }
+}
+
+/// The toolkit's `--format` for the program's.
+#[cfg(feature = "deploy")]
+fn toolkit_format(format: FindingsFormat) -> vpcform_toolkit::Format {
+    match format {
+        FindingsFormat::Text => vpcform_toolkit::Format::Text,
+        FindingsFormat::Json => vpcform_toolkit::Format::Json,
     }
 }
 
@@ -202,7 +238,13 @@ fn synth_printed(app: &App, cli: &Cli) -> (Option<Assembly>, Printed) {
     }
     // `list --format json` prints the listing as stdout's one JSON document: its findings
     // then go to stderr, as JSON still.
-    let listing = matches!(cli.command, Some(Command::List { .. }));
+    #[cfg(feature = "deploy")]
+    let listing = matches!(
+        cli.command,
+        Some(Command::Verb(vpcform_toolkit::Verb::List { .. }))
+    );
+    #[cfg(not(feature = "deploy"))]
+    let listing = false;
     match cli.format {
         FindingsFormat::Text => {
             for finding in &findings {
@@ -306,15 +348,15 @@ fn summary(assembly: &Assembly, out: &Path) -> String {
 }
 
 /// Writes to stdout. A closed stdout (`| head`, a pipeline that stopped reading) loses the
-/// text, never the work: the assembly is written or the deploy went on regardless, so this
-/// is not the panic (exit 101) `print!` would make of it.
-pub(crate) fn stdout(text: &str) {
+/// text, never the work: the assembly is written regardless, so this is not the panic
+/// (exit 101) `print!` would make of it.
+fn stdout(text: &str) {
     write_to(std::io::stdout().lock(), text);
 }
 
 /// Writes to stderr; a closed stderr (`2>&1 | tee log`, and Ctrl-C ended `tee`) loses the text,
 /// never the exit code, as [`stdout`].
-pub(crate) fn stderr(text: &str) {
+fn stderr(text: &str) {
     write_to(std::io::stderr().lock(), text);
 }
 
@@ -326,11 +368,10 @@ fn write_to(mut stream: impl std::io::Write, text: &str) {
 }
 
 /// The exit code of a command line the program refuses before doing anything: clap's for a
-/// malformed argument, and vpcform's for a malformed `--parameters` value or an AWS variable
-/// the SDK would drop (docs/guide/deploy.md, "Exit codes").
-pub(crate) const USAGE: u8 = 2;
+/// malformed argument, and a verb that is the toolkit's (docs/guide/deploy.md, "Exit codes").
+const USAGE: u8 = 2;
 
-pub(crate) fn indent(text: &str) -> String {
+fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
 }
 
@@ -339,8 +380,8 @@ mod tests {
     use clap::Parser;
 
     use super::{Cli, synth_printed};
+    use crate::Command;
     use crate::prelude::*;
-    use crate::{Command, FindingsFormat};
 
     crate::topology! { stack Net { vpc Main } }
 
@@ -446,6 +487,7 @@ mod tests {
     }
 
     /// `list --format json` leaves stdout to the listing: the findings go to stderr, as JSON.
+    #[cfg(feature = "deploy")]
     #[test]
     fn list_format_json_writes_the_findings_on_stderr() {
         let (ok, printed, _) = run(&app(false, false), &["list", "--format", "json"]);
@@ -561,48 +603,62 @@ mod tests {
         let code = from_config(&program.config).run_cli(program.vpcform);
         assert_eq!(code, std::process::ExitCode::FAILURE);
 
-        // diff and deploy, with their own flags, and vpcform's global flags after the verb.
-        let program = Platform::try_parse_from([
-            "platform", "--config", config_arg, "diff", "Net", "--format", "json",
-        ])
-        .unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            matches!(&program.vpcform.command, Some(Command::Diff { stacks }) if stacks == &["Net"])
-        );
-        assert_eq!(program.vpcform.format, FindingsFormat::Json);
-        let program = Platform::try_parse_from([
-            "platform",
-            "deploy",
-            "--yes",
-            "--concurrency",
-            "2",
-            "--config",
-            config_arg,
-        ]);
-        assert!(
-            program.is_err(),
-            "--config is the program's, before the verb"
-        );
-        let program = Platform::try_parse_from([
-            "platform",
-            "--config",
-            config_arg,
-            "deploy",
-            "--yes",
-            "--concurrency",
-            "2",
-        ])
-        .unwrap_or_else(|e| panic!("{e}"));
-        assert!(matches!(
-            program.vpcform.command,
-            Some(Command::Deploy {
-                yes: true,
-                concurrency: 2,
-                ..
-            })
-        ));
+        // The toolkit's verbs, with their own flags, and vpcform's global flags after the verb.
+        #[cfg(feature = "deploy")]
+        {
+            use vpcform_toolkit::Verb;
+            let program = Platform::try_parse_from([
+                "platform", "--config", config_arg, "diff", "Net", "--format", "json",
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                matches!(&program.vpcform.command, Some(Command::Verb(Verb::Diff { stacks })) if stacks == &["Net"])
+            );
+            assert_eq!(program.vpcform.format, crate::FindingsFormat::Json);
+            let program =
+                Platform::try_parse_from(["platform", "deploy", "--yes", "--config", config_arg]);
+            assert!(
+                program.is_err(),
+                "--config is the program's, before the verb"
+            );
+            let program = Platform::try_parse_from([
+                "platform",
+                "--config",
+                config_arg,
+                "deploy",
+                "--yes",
+                "--concurrency",
+                "2",
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
+            assert!(matches!(
+                program.vpcform.command,
+                Some(Command::Verb(Verb::Deploy {
+                    yes: true,
+                    concurrency: 2,
+                    ..
+                }))
+            ));
+        }
+        // Without the `deploy` feature a toolkit verb is refused with the way to run it, and
+        // nothing is written.
+        #[cfg(not(feature = "deploy"))]
+        {
+            let program = Platform::try_parse_from([
+                "platform", "--config", config_arg, "deploy", "--yes", "--out", out_arg,
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                matches!(&program.vpcform.command, Some(Command::Toolkit(args)) if args[0] == "deploy")
+            );
+            let _ = std::fs::remove_dir_all(&out);
+            let code = from_config(&program.config).run_cli(program.vpcform);
+            assert_eq!(code, std::process::ExitCode::from(2));
+            assert!(!out.exists(), "nothing may be written");
+        }
+        let program = Platform::try_parse_from(["platform", "--config", config_arg, "synth"])
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(program.vpcform.out, std::path::Path::new("vpcform.out"));
-
         // The program's flag is required by the program, and `--help` shows both parts under
         // the program's own name and description.
         let missing = Platform::try_parse_from(["platform", "synth"]).map(|_| ());
@@ -613,13 +669,15 @@ mod tests {
         let help = <Platform as clap::CommandFactory>::command()
             .render_help()
             .to_string();
-        for part in [
-            "The platform team's network",
-            "--config <FILE>",
-            "--out",
-            "deploy",
-            "destroy",
-        ] {
+        let verbs: &[&str] = if cfg!(feature = "deploy") {
+            &["deploy", "destroy"]
+        } else {
+            &["synth"]
+        };
+        for part in ["The platform team's network", "--config <FILE>", "--out"]
+            .iter()
+            .chain(verbs)
+        {
             assert!(help.contains(part), "{part} missing from:\n{help}");
         }
         let _ = std::fs::remove_dir_all(&dir);

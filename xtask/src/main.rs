@@ -110,6 +110,23 @@ fn ci() -> Result {
     fn_length::main(&[])?;
     catalogue::main(&["--check".to_string()])?;
     synth_only_builds_no_aws_sdk()?;
+    toolkit_knows_no_builders()?;
+    // The in-program verbs (the facade's `deploy` feature) are off by default: keep them
+    // compiling and warning-free.
+    run(
+        "cargo clippy --features deploy",
+        cargo().args([
+            "clippy",
+            "-p",
+            "vpcform",
+            "--features",
+            "deploy",
+            "--lib",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
     // Before the tests: the end-to-end deploy tests need moto, and must fail, not skip,
     // without it.
     let venv = ensure_python_tools()?;
@@ -229,17 +246,18 @@ fn mutants(args: &[String]) -> Result {
     Ok(())
 }
 
-/// A synth-only user (`default-features = false`) must not compile the AWS SDK or tokio.
+/// A program on `vpcform` with its default features, and README's `cargo run --example`
+/// (which compiles the package's dev-dependencies too), must not compile the AWS SDK or tokio:
+/// the `vpcform` toolkit deploys.
 fn synth_only_builds_no_aws_sdk() -> Result {
-    eprintln!("==> the synth-only dependency tree has no AWS SDK");
+    eprintln!("==> the default dependency tree (with dev-dependencies) has no AWS SDK");
     let output = cargo()
         .args([
             "tree",
             "--package",
             "vpcform",
-            "--no-default-features",
             "--edges",
-            "normal",
+            "normal,dev",
             "--prefix",
             "none",
         ])
@@ -257,10 +275,38 @@ fn synth_only_builds_no_aws_sdk() -> Result {
         .find(|l| l.starts_with("aws-") || l.starts_with("tokio "))
     {
         Some(line) => Err(format!(
-            "`vpcform` without default features depends on {line}"
+            "`vpcform` (default features, with dev-dependencies) depends on {line}"
         )),
         None => Ok(()),
     }
+}
+
+/// The deployer and the toolkit read the cloud assembly and know nothing of builders (as CDK's
+/// toolkit and app): neither depends on `vpcform-net` (ARCHITECTURE.md, "Layers").
+fn toolkit_knows_no_builders() -> Result {
+    eprintln!("==> the deployer and the toolkit do not depend on vpcform-net");
+    for package in ["vpcform-deploy", "vpcform-toolkit"] {
+        let output = cargo()
+            .args([
+                "tree",
+                "--package",
+                package,
+                "--edges",
+                "normal",
+                "--prefix",
+                "none",
+            ])
+            .output()
+            .map_err(|e| format!("cargo tree: {e}"))?;
+        let tree = String::from_utf8_lossy(&output.stdout);
+        if !output.status.success() || tree.lines().any(|l| l.starts_with("vpcform-net ")) {
+            return Err(format!(
+                "{package} depends on vpcform-net (or cargo tree failed: {})",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Synthesizes each example into `target/xtask/synth/<example>` and runs cfn-lint over every
@@ -457,15 +503,26 @@ impl Drop for Moto {
 fn demo() -> Result {
     let venv = ensure_python_tools()?;
     let moto = Moto::start(&venv)?;
+    // Through the toolkit, as a user deploys: `vpcform` runs the program (its `app`) and
+    // deploys the assembly it writes.
     let example = |verb: &[&str]| {
         let mut cmd = cargo();
-        cmd.args(["run", "--quiet", "--example", "private_endpoints", "--"])
-            .args(verb)
-            .env("AWS_ENDPOINT_URL", &moto.url)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env_remove("AWS_PROFILE");
+        cmd.args([
+            "run",
+            "--quiet",
+            "-p",
+            "vpcform-toolkit",
+            "--bin",
+            "vpcform",
+            "--",
+        ])
+        .args(["--app", "cargo run --quiet --example private_endpoints --"])
+        .args(verb)
+        .env("AWS_ENDPOINT_URL", &moto.url)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE");
         cmd
     };
     run("deploy to moto", &mut example(&["deploy", "--yes"]))?;

@@ -63,6 +63,15 @@ pub use step::{ManifestStep, OutputRef, StepAction};
 // 3: `missing` (a reader of 2 would deploy the placeholders of lookups not yet answered).
 pub const SCHEMA_VERSION: u32 = 3;
 
+/// The exit status of a program that wrote an assembly whose lookups are not all answered
+/// ([`Manifest::missing`]): the toolkit then resolves them and runs the program again. Not 1
+/// (synthesis failed) nor 2 (a malformed command line), nor cargo's 101.
+///
+/// ```
+/// assert_eq!(vpcform_assembly::LOOKUPS_MISSING_EXIT, 3);
+/// ```
+pub const LOOKUPS_MISSING_EXIT: u8 = 3;
+
 /// The manifest's file name in the assembly's directory.
 ///
 /// ```

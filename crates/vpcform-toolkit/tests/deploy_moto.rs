@@ -1,10 +1,9 @@
 //! End to end over HTTP: deploy, redeploy, change, diff and destroy against a moto server that
 //! this harness starts on 127.0.0.1 and stops afterwards. See `../shared/docs/emulator.md` for
 //! what moto emulates; the states it cannot produce are tested with mocks in vpcform-deploy.
-#![cfg(feature = "deploy")]
 
 #[allow(dead_code)]
-#[path = "../examples/private_endpoints.rs"]
+#[path = "../../../examples/private_endpoints.rs"]
 mod private_endpoints;
 
 mod common;
@@ -16,14 +15,14 @@ use std::time::{Duration, Instant};
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::config::Credentials;
 use common::{Moto, private_endpoints_command};
-use vpcform::deploy::{
-    DeployOptions, Deployer, RecordingUi, ResourceChange, S3Access, StackOutcome, StackTemplate,
-};
 use vpcform::endpoints::ServiceName;
 use vpcform::prelude::*;
 use vpcform::transit::VpcPeering;
 use vpcform::vpc::Ipv6Block;
 use vpcform::vpc::{EgressOnlyInternetGateway, FlowLog, FlowLogDestination, RouteDestination};
+use vpcform_deploy::{
+    DeployOptions, Deployer, RecordingUi, ResourceChange, S3Access, StackOutcome, StackTemplate,
+};
 
 fn deployer(client: &Client, ui: Arc<RecordingUi>) -> Deployer {
     let options = DeployOptions {
@@ -34,22 +33,22 @@ fn deployer(client: &Client, ui: Arc<RecordingUi>) -> Deployer {
     Deployer::new(client.clone(), ui, options)
 }
 
-fn templates(app: &App) -> Vec<vpcform::deploy::StackTemplate> {
+fn templates(app: &App) -> Vec<vpcform_deploy::StackTemplate> {
     let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
-    vpcform::stack_templates(&assembly).expect("templates")
+    common::templates(&assembly)
 }
 
 /// Destroys the stacks. moto never deletes a route table, so its DeleteStack answers
 /// DependencyViolation for the VPC and then drops the stack anyway (emulator.md, "Partial or
 /// wrong"); that one answer is accepted, any other error fails the test.
-async fn destroy(d: &Deployer, stacks: &[vpcform::deploy::StackTemplate]) {
+async fn destroy(d: &Deployer, stacks: &[vpcform_deploy::StackTemplate]) {
     match d
         .destroy(stacks, &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
     {
         Ok(_) => {}
-        Err(vpcform::deploy::DeployError::Aws {
+        Err(vpcform_deploy::DeployError::Aws {
             operation: "DeleteStack",
             code,
             ..
@@ -115,7 +114,7 @@ async fn private_endpoints_deploy_redeploy_change_diff_destroy() {
     let outcomes = d
         .deploy(&first, &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     assert!(
         matches!(outcomes[0].1, StackOutcome::Deployed { .. }),
@@ -144,7 +143,7 @@ async fn private_endpoints_deploy_redeploy_change_diff_destroy() {
     let outcomes = d
         .deploy(&first, &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .expect("redeploy");
     assert_eq!(outcomes[0].1, StackOutcome::NoChanges);
     let (status, unchanged) = deployed(&client, "PrivateEndpoints")
@@ -177,7 +176,7 @@ async fn private_endpoints_deploy_redeploy_change_diff_destroy() {
     let outcomes = d
         .deploy(&second, &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .expect("update");
     assert!(
         matches!(outcomes[0].1, StackOutcome::Deployed { .. }),
@@ -268,7 +267,7 @@ async fn privatelink_consumer_with_a_service_name_given_as_text() {
     let stacks = templates(&consumer_with_service_name());
     d.deploy(&stacks, &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     let (status, ids) = deployed(&client, "Consumer").await.expect("stack exists");
     assert_eq!(status, "CREATE_COMPLETE");
@@ -365,7 +364,7 @@ async fn peering_and_transit_gateway_routes_deploy() {
     let stacks = templates(&routed());
     d.deploy(&stacks, &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     let (status, ids) = deployed(&client, "Routed").await.expect("stack exists");
     assert_eq!(status, "CREATE_COMPLETE");
@@ -443,7 +442,7 @@ async fn flow_logs_an_egress_only_gateway_and_ipv6_routes_deploy() {
     assert_eq!(stacks[0].capabilities, ["CAPABILITY_IAM"]);
     d.deploy(&stacks, &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     let lines = ui.lines();
     assert!(
@@ -545,7 +544,7 @@ async fn a_300_resource_stack_deploys_through_s3_and_the_bootstrap_stack() {
     let d = deployer(&client, ui.clone()).with_s3(s3());
     let body = many_groups(299);
     assert!(
-        body.len() > vpcform::deploy::MAX_TEMPLATE_BODY_BYTES,
+        body.len() > vpcform_deploy::MAX_TEMPLATE_BODY_BYTES,
         "{} bytes",
         body.len()
     );
@@ -553,7 +552,7 @@ async fn a_300_resource_stack_deploys_through_s3_and_the_bootstrap_stack() {
     let outcomes = d
         .deploy(&stacks, &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     assert!(
         matches!(outcomes[0].1, StackOutcome::Deployed { .. }),
@@ -596,7 +595,7 @@ async fn a_300_resource_stack_deploys_through_s3_and_the_bootstrap_stack() {
     let outcomes = d
         .deploy(&stacks, &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     assert_eq!(outcomes[0].1, StackOutcome::NoChanges, "{:#?}", ui.lines());
     assert!(
@@ -628,9 +627,9 @@ async fn an_upload_to_a_missing_bucket_says_s3s_code_and_message() {
     let error = d
         .deploy(&stacks, &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .expect_err("no such bucket");
-    let vpcform::deploy::DeployError::Upload {
+    let vpcform_deploy::DeployError::Upload {
         reason, request_id, ..
     } = &error
     else {
@@ -736,7 +735,7 @@ async fn deploying_a_consumer_deploys_its_provider_and_a_reviewed_change_set_exe
     let outcomes = review
         .deploy(&changed, &["Consumer".to_string()])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     let Some((_, StackOutcome::ChangeSetCreated { change_set })) =
         outcomes.iter().find(|(n, _)| n == "Consumer")
@@ -862,7 +861,7 @@ async fn stacks_deploy_to_their_own_account_and_region_and_parameters_cross_them
         .expect("provider");
     let provider_vpc = physical_id(&client, "Provider", "ProviderVpc").await;
 
-    let connect = vpcform::deploy::SdkConnect::new()
+    let connect = vpcform_deploy::SdkConnect::new()
         .endpoint_url(format!("http://127.0.0.1:{}", moto.port))
         .credentials(
             aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::new(
@@ -880,7 +879,7 @@ async fn stacks_deploy_to_their_own_account_and_region_and_parameters_cross_them
     let only = Deployer::new(client.clone(), ui.clone(), options).with_connector(Arc::new(connect));
     only.deploy(&stacks, &["Consumer".to_string()])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     assert!(
         ui.lines().iter().any(|l| l
@@ -934,8 +933,8 @@ async fn a_stack_set_rolls_out_to_two_accounts_in_two_regions_and_back() {
             "Properties": {"CidrBlock": "10.100.0.0/16"}}}})
         .to_string(),
     );
-    baseline.stack_set = Some(vpcform::deploy::StackSetSpec {
-        targets: vpcform::deploy::StackSetTargets::accounts(["123456789012", "111111111111"]),
+    baseline.stack_set = Some(vpcform_deploy::StackSetSpec {
+        targets: vpcform_deploy::StackSetTargets::accounts(["123456789012", "111111111111"]),
         regions: vec!["us-east-1".into(), "eu-west-1".into()],
         ..Default::default()
     });
@@ -944,7 +943,7 @@ async fn a_stack_set_rolls_out_to_two_accounts_in_two_regions_and_back() {
     let outcomes = d
         .deploy(std::slice::from_ref(&baseline), &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     assert_eq!(
         outcomes[0].1,
@@ -985,7 +984,7 @@ async fn a_stack_set_rolls_out_to_two_accounts_in_two_regions_and_back() {
     let again = d
         .deploy(std::slice::from_ref(&baseline), &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again[0].1, StackOutcome::NoChanges);
     let diffs = d
@@ -996,7 +995,7 @@ async fn a_stack_set_rolls_out_to_two_accounts_in_two_regions_and_back() {
 
     d.destroy(std::slice::from_ref(&baseline), &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     let diffs = d
         .diff(std::slice::from_ref(&baseline), &[])

@@ -3,7 +3,7 @@
 //! drop, with counts out of range. Each runs an example program against a moto server on
 //! 127.0.0.1 (or none, where nothing is sent) and asserts exit codes, what moto was left with and
 //! the lines printed. TESTING.md, "The command line in a terminal", says how.
-#![cfg(all(feature = "deploy", unix))]
+#![cfg(unix)]
 
 mod common;
 
@@ -114,9 +114,12 @@ fn exit_within(child: &mut Child, limit: Duration, shown: impl Fn() -> String) -
     }
 }
 
-/// The private_endpoints example in a pty: `deploy` against `moto`, asking before any change.
+/// `vpcform deploy` of the private_endpoints example in a pty, against `moto`, asking before
+/// any change.
 fn deploy_in_a_terminal(moto: &Moto, out: &PathBuf) -> pty_process::blocking::Command {
-    pty_process::blocking::Command::new(example("private_endpoints"))
+    pty_process::blocking::Command::new(env!("CARGO_BIN_EXE_vpcform"))
+        .arg("--app")
+        .arg(example("private_endpoints"))
         .envs(aws_variables(&moto.url()))
         .env_remove("AWS_PROFILE")
         .args(["deploy", "--require-approval", "any-change", "--out"])

@@ -4,9 +4,8 @@ use std::process::ExitCode;
 
 use vpcform_deploy::{DeployError, DriftReport};
 
-use crate::FindingsFormat;
-use crate::deploy_verbs::INTERRUPTED;
-use crate::run::{USAGE, stderr, stdout};
+use crate::Format;
+use crate::output::{INTERRUPTED, USAGE, stderr, stdout};
 
 /// The exit code of a drift that was found (as `diff`'s for differences).
 const DRIFTED: u8 = 1;
@@ -16,7 +15,7 @@ const DRIFTED: u8 = 1;
 /// `DETECTION_FAILED`), 1 when a stack drifted, 0 when every stack checked is in sync.
 pub(crate) fn report(
     result: Result<DriftReport, DeployError>,
-    format: FindingsFormat,
+    format: Format,
     verbose: bool,
 ) -> ExitCode {
     let report = match result {
@@ -36,11 +35,11 @@ pub(crate) fn report(
         }
     };
     match format {
-        FindingsFormat::Json => {
+        Format::Json => {
             let text = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
             stdout(&format!("{text}\n"));
         }
-        FindingsFormat::Text => stdout(&text(&report, verbose)),
+        Format::Text => stdout(&text(&report, verbose)),
     }
     ExitCode::from(code(&report))
 }
@@ -75,7 +74,6 @@ fn code(report: &DriftReport) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
     use vpcform_deploy::{DeployError, DriftReport, DriftState, StackDrift};
 
     fn drift(stack: &str, state: DriftState, failed: Option<&str>) -> StackDrift {
@@ -129,21 +127,18 @@ mod tests {
 
     #[test]
     fn the_verb_takes_stacks_and_a_timeout_and_deploy_takes_revert_drift() {
-        let cli = crate::Cli::try_parse_from(["app", "drift", "Net", "Hub", "--timeout", "60"])
-            .unwrap_or_else(|e| panic!("{e}"));
-        let verb = cli.command.expect("drift");
+        let verb = crate::cli::verb(&["drift", "Net", "Hub", "--timeout", "60"]);
         assert!(
-            matches!(&verb, crate::Command::Drift { stacks, timeout: Some(60), .. } if stacks == &["Net", "Hub"])
+            matches!(&verb, crate::Verb::Drift { stacks, timeout: Some(60), .. } if stacks == &["Net", "Hub"])
         );
-        let options = crate::deploy_verbs::options(&verb);
+        let options = crate::dispatch::options(&verb);
         assert_eq!(options.timeout, Some(std::time::Duration::from_secs(60)));
-        let cli = crate::Cli::try_parse_from(["app", "deploy", "--revert-drift"])
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(crate::deploy_verbs::options(&cli.command.expect("deploy")).revert_drift);
+        let verb = crate::cli::verb(&["deploy", "--revert-drift"]);
+        assert!(crate::dispatch::options(&verb).revert_drift);
         // A reviewed change set was made already: its mode cannot change.
         assert!(
-            crate::Cli::try_parse_from([
-                "app",
+            <crate::Cli as clap::Parser>::try_parse_from([
+                "vpcform",
                 "deploy",
                 "Net",
                 "--revert-drift",

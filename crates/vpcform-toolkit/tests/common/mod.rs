@@ -24,7 +24,8 @@ impl Moto {
         let binary = std::env::var_os("VPCFORM_MOTO_SERVER")
             .map(PathBuf::from)
             .unwrap_or_else(|| {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/xtask/venv/bin/moto_server")
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../target/xtask/venv/bin/moto_server")
             });
         if !binary.exists() {
             assert!(
@@ -86,7 +87,7 @@ impl Moto {
             .region(Region::new("us-east-1"))
             .endpoint_url(self.url())
             .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
-            .http_client(vpcform::deploy::https_client())
+            .http_client(vpcform_deploy::https_client())
             .build();
         Client::from_conf(config)
     }
@@ -136,11 +137,31 @@ pub fn aws_variables(endpoint: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The private_endpoints example's program, talking to `endpoint` (see [`aws_variables`]).
+/// The `vpcform` toolkit running the private_endpoints example's program (`--app`), talking to
+/// `endpoint` (see [`aws_variables`]); the verb and its flags follow.
 pub fn private_endpoints_command(endpoint: &str) -> Command {
-    let mut command = Command::new(example("private_endpoints"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vpcform"));
     command
+        .arg("--app")
+        .arg(example("private_endpoints"))
         .envs(aws_variables(endpoint))
         .env_remove("AWS_PROFILE");
     command
+}
+
+/// The deployer's stacks of a synthesized assembly, as the toolkit reads them: written to a
+/// directory and read back (the contract between the program and the toolkit).
+pub fn templates(assembly: &vpcform::Assembly) -> Vec<vpcform_deploy::StackTemplate> {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "vpcform-toolkit-assembly-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    assembly.write_to(&dir).expect("assembly written");
+    let read = vpcform_assembly::CloudAssembly::read(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let stacks = vpcform_toolkit::stack_templates(&read).unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    stacks
 }

@@ -4,7 +4,6 @@
 //! it and nothing else. moto has no ListImports (TESTING.md): an orphan that exports is proven
 //! with mocks (`crates/vpcform-deploy/tests/orphans.rs`). The verbs are run through the
 //! private_endpoints example, as a user runs them.
-#![cfg(feature = "deploy")]
 
 mod common;
 
@@ -12,8 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{Moto, private_endpoints_command};
-use vpcform::deploy::{APP_TAG, DeployOptions, Deployer, RecordingUi, StackOutcome, StackTemplate};
 use vpcform::prelude::*;
+use vpcform_deploy::{APP_TAG, DeployOptions, Deployer, RecordingUi, StackOutcome, StackTemplate};
 
 vpcform::topology! {
     stack Hub { vpc HubVpc }
@@ -46,10 +45,10 @@ fn app(with_spoke: bool) -> App {
 
 fn templates(app: &App) -> Vec<StackTemplate> {
     let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
-    vpcform::stack_templates(&assembly).expect("templates")
+    common::templates(&assembly)
 }
 
-fn names(listing: &vpcform::deploy::Listing) -> Vec<(&str, bool)> {
+fn names(listing: &vpcform_deploy::Listing) -> Vec<(&str, bool)> {
     listing
         .stacks
         .iter()
@@ -78,7 +77,7 @@ async fn moto_lists_the_apps_stacks_by_its_tag_and_destroys_the_dropped_one() {
     }
     d.deploy(&first, &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     // A stack of no app, in the same account and Region.
     let handmade = StackTemplate::new(
@@ -87,7 +86,7 @@ async fn moto_lists_the_apps_stacks_by_its_tag_and_destroys_the_dropped_one() {
     );
     d.deploy(std::slice::from_ref(&handmade), &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}"));
 
     let listing = d.list(APP, &first).await.expect("listed");
@@ -113,7 +112,7 @@ async fn moto_lists_the_apps_stacks_by_its_tag_and_destroys_the_dropped_one() {
     let outcomes = d
         .destroy_orphans(APP, &second)
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}\n{:#?}", ui.lines()));
     assert_eq!(
         outcomes,
@@ -125,11 +124,11 @@ async fn moto_lists_the_apps_stacks_by_its_tag_and_destroys_the_dropped_one() {
     // Clean up the rest.
     d.destroy(&second, &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}"));
     d.destroy(std::slice::from_ref(&handmade), &[])
         .await
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         d.list(APP, &second)
@@ -167,7 +166,7 @@ fn the_list_and_destroy_orphans_verbs_run_from_the_program() {
     );
     runtime
         .block_on(d.deploy(std::slice::from_ref(&dropped), &[]))
-        .and_then(vpcform::deploy::Report::into_result)
+        .and_then(vpcform_deploy::Report::into_result)
         .unwrap_or_else(|e| panic!("{e}"));
     let run = |args: &[&str]| {
         let output = private_endpoints_command(&moto.url())

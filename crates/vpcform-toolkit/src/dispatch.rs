@@ -1,5 +1,5 @@
-//! `diff`, `deploy` and `destroy`: the deployer's options from the command line, its report
-//! as a summary and an exit code.
+//! The verbs on a cloud assembly: the deployer's options from the command line, its report as a
+//! summary and an exit code.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -9,23 +9,36 @@ use vpcform_deploy::{
     DeployError, DeployOptions, Deployer, Report, RequireApproval, StackOutcome, TerminalUi,
 };
 
-use crate::run::{USAGE, stderr, stdout};
-use crate::{Assembly, Command, FindingsFormat, RequireApprovalArg, stack_templates};
+use vpcform_assembly::CloudAssembly;
 
-/// 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C.
-pub(crate) const INTERRUPTED: u8 = 130;
+use crate::output::{INTERRUPTED, USAGE, stderr, stdout};
+use crate::{Format, RequireApprovalArg, Verb, stack_templates};
 
-/// Runs a deployer verb; with `--format json` a deploy's pre-deployment validation results go
-/// to stdout as a JSON array and its summary to stderr.
-pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) -> ExitCode {
+/// Runs a verb on a cloud assembly and says how it ended (docs/guide/deploy.md, "Exit codes");
+/// with `--format json` a deploy's pre-deployment validation results go to stdout as a JSON
+/// array and its summary to stderr.
+///
+/// ```no_run
+/// use clap::Parser;
+/// #[derive(Parser)]
+/// struct Line {
+///     #[command(subcommand)]
+///     verb: vpcform_toolkit::Verb,
+/// }
+/// let assembly = vpcform_assembly::CloudAssembly::read(std::path::Path::new("vpcform.out"))?;
+/// let line = Line::parse_from(["vpcform", "diff"]);
+/// let code = vpcform_toolkit::run_verb(&assembly, line.verb, vpcform_toolkit::Format::Text);
+/// # Ok::<(), vpcform_assembly::AssemblyError>(())
+/// ```
+pub fn run_verb(assembly: &CloudAssembly, verb: Verb, format: Format) -> ExitCode {
     let mut stacks = match stack_templates(assembly) {
         Ok(stacks) => stacks,
         Err(e) => {
             stderr(&format!("error: {e}\n"));
-            return ExitCode::FAILURE;
+            return ExitCode::from(USAGE);
         }
     };
-    if let Command::Deploy { parameters, .. } = &verb
+    if let Verb::Deploy { parameters, .. } = &verb
         && let Err(e) = crate::apply_parameters(&mut stacks, parameters)
     {
         stderr(&format!("error: {e}\n"));
@@ -50,7 +63,7 @@ pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) ->
         let options = options(&verb);
         // With --format json, stdout holds only JSON (a deploy's validation results, drift's
         // report): progress goes to stderr.
-        let ui = if format == FindingsFormat::Json {
+        let ui = if format == Format::Json {
             TerminalUi::on_stderr()
         } else {
             TerminalUi::new()
@@ -61,8 +74,7 @@ pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) ->
             return ExitCode::FAILURE;
         }
         match verb {
-            Command::Synth => ExitCode::SUCCESS,
-            Command::Diff { stacks: only } => match deployer.diff(&stacks, &only).await {
+            Verb::Diff { stacks: only } => match deployer.diff(&stacks, &only).await {
                 Ok(diffs) => {
                     for diff in &diffs {
                         stdout(&diff.to_string());
@@ -78,8 +90,8 @@ pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) ->
                     ExitCode::from(if e.is_interrupt() { INTERRUPTED } else { 2 })
                 }
             },
-            verb @ Command::Deploy { .. } => deploy(&deployer, &stacks, verb, format).await,
-            Command::Rollback {
+            verb @ Verb::Deploy { .. } => deploy(&deployer, &stacks, verb, format).await,
+            Verb::Rollback {
                 stacks: only,
                 skip,
                 verbose,
@@ -88,13 +100,20 @@ pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) ->
                 Ok(report) => summary(&report, &[], verbose),
                 Err(e) => fail(&e, verbose),
             },
-            Command::Drift {
+            Verb::Drift {
                 stacks: only,
                 verbose,
                 ..
             } => crate::drift_verb::report(deployer.drift(&stacks, &only).await, format, verbose),
-            verb @ (Command::Destroy { .. } | Command::List { .. }) => {
-                destroy_or_list(&deployer, assembly, &stacks, verb, format).await
+            verb @ (Verb::Destroy { .. } | Verb::List { .. }) => {
+                destroy_or_list(
+                    &deployer,
+                    assembly.manifest().app.as_str(),
+                    &stacks,
+                    verb,
+                    format,
+                )
+                .await
             }
         }
     });
@@ -108,10 +127,10 @@ pub(crate) fn run(assembly: &Assembly, verb: Command, format: FindingsFormat) ->
 async fn deploy(
     deployer: &Deployer,
     stacks: &[vpcform_deploy::StackTemplate],
-    verb: Command,
-    format: FindingsFormat,
+    verb: Verb,
+    format: Format,
 ) -> ExitCode {
-    let Command::Deploy {
+    let Verb::Deploy {
         stacks: only,
         outputs_file,
         change_set,
@@ -150,7 +169,7 @@ async fn deploy(
         };
         outputs.push((stack.clone(), values));
     }
-    let code = if format == FindingsFormat::Json {
+    let code = if format == Format::Json {
         // Machine-readable on stdout, the summary for people on stderr.
         stdout(&validation_json(&deployer.validation_results()));
         summary_to(&report, &outputs, verbose, stderr)
@@ -168,7 +187,7 @@ async fn deploy(
             return ExitCode::FAILURE;
         }
         let said = format!("outputs -> {}\n", path.display());
-        if format == FindingsFormat::Json {
+        if format == Format::Json {
             stderr(&said);
         } else {
             stdout(&said);
@@ -181,20 +200,20 @@ async fn deploy(
 /// on stdout.
 async fn destroy_or_list(
     deployer: &Deployer,
-    assembly: &Assembly,
+    app: &str,
     stacks: &[vpcform_deploy::StackTemplate],
-    verb: Command,
-    format: FindingsFormat,
+    verb: Verb,
+    format: Format,
 ) -> ExitCode {
     match verb {
-        Command::Destroy {
+        Verb::Destroy {
             stacks: only,
             orphans,
             verbose,
             ..
         } => {
             let report = if orphans {
-                deployer.destroy_orphans(assembly.app(), stacks).await
+                deployer.destroy_orphans(app, stacks).await
             } else {
                 deployer.destroy(stacks, &only).await
             };
@@ -203,28 +222,24 @@ async fn destroy_or_list(
                 Err(e) => fail(&e, verbose),
             }
         }
-        Command::List { verbose } => {
-            match crate::orphans::list(deployer, assembly.app(), stacks, format).await {
-                Ok(text) => {
-                    stdout(&text);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(&e, verbose),
+        Verb::List { verbose } => match crate::orphans::list(deployer, app, stacks, format).await {
+            Ok(text) => {
+                stdout(&text);
+                ExitCode::SUCCESS
             }
+            Err(e) => fail(&e, verbose),
+        },
+        // `run_verb` hands only destroy and list here.
+        Verb::Diff { .. } | Verb::Deploy { .. } | Verb::Rollback { .. } | Verb::Drift { .. } => {
+            ExitCode::from(USAGE)
         }
-        // `run` hands only destroy and list here.
-        Command::Synth
-        | Command::Diff { .. }
-        | Command::Deploy { .. }
-        | Command::Rollback { .. }
-        | Command::Drift { .. } => ExitCode::from(USAGE),
     }
 }
 
-pub(crate) fn options(verb: &Command) -> DeployOptions {
+pub(crate) fn options(verb: &Verb) -> DeployOptions {
     let mut options = DeployOptions::default();
     match verb {
-        Command::Deploy {
+        Verb::Deploy {
             yes,
             require_approval,
             no_execute,
@@ -254,16 +269,16 @@ pub(crate) fn options(verb: &Command) -> DeployOptions {
             options.concurrency = *concurrency;
             options.timeout = timeout.map(Duration::from_secs);
         }
-        Command::Destroy {
+        Verb::Destroy {
             yes, exclusively, ..
         } => {
             options.yes = *yes;
             options.exclusively = *exclusively;
         }
-        Command::Rollback { timeout, .. } | Command::Drift { timeout, .. } => {
+        Verb::Rollback { timeout, .. } | Verb::Drift { timeout, .. } => {
             options.timeout = timeout.map(Duration::from_secs);
         }
-        Command::Diff { .. } | Command::List { .. } | Command::Synth => {}
+        Verb::Diff { .. } | Verb::List { .. } => {}
     }
     options
 }
@@ -334,24 +349,18 @@ fn summary_to(
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
-
     /// The flags reach the deployer's options.
     #[test]
     fn stale_age_and_discard_pending_reach_the_options() {
-        let cli = crate::Cli::try_parse_from([
-            "app",
+        let options = super::options(&crate::cli::verb(&[
             "deploy",
             "--stale-change-set-age",
             "90s",
             "--discard-pending",
-        ])
-        .unwrap_or_else(|e| panic!("{e}"));
-        let options = super::options(&cli.command.expect("deploy"));
+        ]));
         assert_eq!(options.stale_change_set_age, super::Duration::from_secs(90));
         assert!(options.discard_pending);
-        let cli = crate::Cli::try_parse_from(["app", "deploy"]).unwrap_or_else(|e| panic!("{e}"));
-        let options = super::options(&cli.command.expect("deploy"));
+        let options = super::options(&crate::cli::verb(&["deploy"]));
         assert_eq!(
             options.stale_change_set_age,
             super::Duration::from_secs(3600)
@@ -361,14 +370,11 @@ mod tests {
 
     #[test]
     fn no_rollback_and_the_rollback_timeout_reach_the_options() {
-        let options = |args: &[&str]| {
-            let cli = crate::Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{e}"));
-            super::options(&cli.command.expect("a verb"))
-        };
-        assert!(options(&["app", "deploy", "--no-rollback"]).no_rollback);
-        assert!(!options(&["app", "deploy"]).no_rollback);
+        let options = |args: &[&str]| super::options(&crate::cli::verb(args));
+        assert!(options(&["deploy", "--no-rollback"]).no_rollback);
+        assert!(!options(&["deploy"]).no_rollback);
         assert_eq!(
-            options(&["app", "rollback", "Net", "--timeout", "60"]).timeout,
+            options(&["rollback", "Net", "--timeout", "60"]).timeout,
             Some(super::Duration::from_secs(60))
         );
     }

@@ -1,0 +1,12 @@
+//! The root package's `private_endpoints` example, built for the toolkit's tests: the program
+//! `vpcform --app` runs (root examples are not built for this package's tests).
+
+#[allow(dead_code)]
+#[path = "../../../examples/private_endpoints.rs"]
+mod program;
+
+use vpcform::prelude::*;
+
+fn main() -> std::process::ExitCode {
+    program::app(false).run()
+}
