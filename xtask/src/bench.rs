@@ -198,7 +198,7 @@ fn edit_build_synth(runs: usize) -> Result<Vec<Duration>> {
 /// empty target directory. (Building the example inside this workspace would also build the
 /// workspace's dev-dependencies, which no user compiles.)
 fn cold_build(
-    default_features: bool,
+    deploy_feature: bool,
     dependency_debuginfo: bool,
     label: &str,
 ) -> Result<(Duration, u64, u64)> {
@@ -207,8 +207,13 @@ fn cold_build(
     std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut manifest = format!(
         "[package]\nname = \"vpcform-user-{label}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\nvpcform = {{ path = {:?}, default-features = {default_features} }}\n\n[workspace]\n",
-        root().display().to_string()
+         [dependencies]\nvpcform = {{ path = {:?}{} }}\n\n[workspace]\n",
+        root().display().to_string(),
+        if deploy_feature {
+            ", features = [\"deploy\"]"
+        } else {
+            ""
+        }
     );
     if !dependency_debuginfo {
         // What README recommends for vpcform programs: no debuginfo for dependencies.
@@ -248,26 +253,81 @@ fn dir_size(path: &Path) -> u64 {
     total
 }
 
+/// README's first command on a fresh clone: `cargo run --example privatelink` in a copy of the
+/// workspace (its files as committed, the lock file, dependencies downloaded) with an empty
+/// target directory — the root package's dev-dependencies included, as cargo builds them for
+/// an example.
+fn cold_readme_example() -> Result<(Duration, u64, u64)> {
+    let dir = root().join("target/xtask/fresh-clone");
+    let _ = std::fs::remove_dir_all(&dir);
+    run(
+        "clone the workspace (committed files)",
+        Command::new("git")
+            .args(["clone", "--quiet", "--shared"])
+            .arg(root())
+            .arg(&dir),
+    )?;
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(&dir)
+        .args(["run", "--quiet", "--offline", "--example", "privatelink"])
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .stdout(Stdio::null());
+    eprintln!("==> cold `cargo run --example privatelink` in a fresh clone");
+    let sample = measure(&mut cmd)?;
+    let size = dir_size(&dir.join("target"));
+    Ok((sample.wall, sample.max_rss_kib, size))
+}
+
+/// The toolkit's install: `cargo install --path crates/vpcform-toolkit` (release, as cargo
+/// installs) into a scratch root with an empty target directory.
+fn cold_toolkit_install() -> Result<(Duration, u64, u64)> {
+    let dir = root().join("target/xtask/toolkit-install");
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut cmd = cargo();
+    cmd.args([
+        "install",
+        "--quiet",
+        "--offline",
+        "--locked",
+        "--path",
+        "crates/vpcform-toolkit",
+        "--root",
+    ])
+    .arg(dir.join("root"))
+    .env("CARGO_TARGET_DIR", dir.join("target"));
+    eprintln!("==> cold install of the toolkit");
+    let sample = measure(&mut cmd)?;
+    let size = dir_size(&dir.join("target"));
+    Ok((sample.wall, sample.max_rss_kib, size))
+}
+
 /// Deploys and destroys examples/private_endpoints.rs against moto, timing the deploy.
 fn deploy_overhead(runs: usize) -> Result<Vec<Duration>> {
     let venv = ensure_python_tools()?;
     run(
-        "build the private_endpoints example (release)",
+        "build the private_endpoints example and the toolkit (release)",
         cargo().args([
             "build",
             "--quiet",
             "--release",
             "--example",
             "private_endpoints",
+            "-p",
+            "vpcform",
+            "-p",
+            "vpcform-toolkit",
         ]),
     )?;
-    let binary = root().join("target/release/examples/private_endpoints");
+    let program = root().join("target/release/examples/private_endpoints");
+    let toolkit = root().join("target/release/vpcform");
     let mut times = Vec::new();
     for _ in 0..runs {
         let moto = Moto::start(&venv)?;
         let verb = |args: &[&str]| {
-            let mut cmd = Command::new(&binary);
-            cmd.args(args)
+            let mut cmd = Command::new(&toolkit);
+            cmd.arg("--app")
+                .arg(&program)
+                .args(args)
                 .args(["--out"])
                 .arg(root().join("target/xtask/bench-out/deploy"))
                 .env("AWS_ENDPOINT_URL", &moto.url)
@@ -377,9 +437,10 @@ pub(crate) fn main(args: &[String]) -> Result {
 
     let cold_builds = if cold {
         Some([
-            cold_build(true, true, "full")?,
-            cold_build(true, false, "full-lean")?,
+            cold_readme_example()?,
             cold_build(false, true, "synth-only")?,
+            cold_build(true, false, "deploy-lean")?,
+            cold_toolkit_install()?,
         ])
     } else {
         None
@@ -539,60 +600,55 @@ fn write_edit(md: &mut String, edit: (f64, f64, f64)) {
     );
 }
 
-/// The three cold builds (full, full without dependency debuginfo, synth only): wall time,
-/// peak RSS (KiB) and target directory size (bytes) each.
-fn write_cold_builds(md: &mut String, builds: [(Duration, u64, u64); 3]) {
-    let [
-        (full_t, full_rss, full_size),
-        (lean_t, lean_rss, lean_size),
-        (synth_t, synth_rss, synth_size),
-    ] = builds;
+/// The cold builds: README's example in a fresh clone, a synth-only user program, one with the
+/// `deploy` feature, and the toolkit's install — wall time, peak RSS (KiB) and target directory
+/// size (bytes) each.
+fn write_cold_builds(md: &mut String, builds: [(Duration, u64, u64); 4]) {
     let _ = writeln!(md, "## Cold builds\n");
     let _ = writeln!(
         md,
-        "A user's program (a new crate depending on vpcform, its `main.rs` being `examples/privatelink.rs`) built with `cargo build` (debug) in an empty target directory, dependencies already downloaded; peak RSS is the largest single process (rustc or the linker).\n"
+        "Each in an empty target directory, dependencies already downloaded (`--offline`), debug unless said; peak RSS is the largest single process (rustc or the linker). A user's program is a new crate depending on vpcform by path, its `main.rs` being `examples/privatelink.rs`.\n"
     );
     let _ = writeln!(
         md,
-        "| features | wall (s) | peak RSS (MiB) | target dir (MiB) | target | met |"
+        "| build | wall (s) | peak RSS (MiB) | target dir (MiB) | target | met |"
     );
     let _ = writeln!(md, "|---|---|---|---|---|---|");
-    let _ = writeln!(
-        md,
-        "| default (deploy: AWS SDK, tokio) | {:.1} | {:.0} | {:.0} | ≤ 150 s | {} |",
-        full_t.as_secs_f64(),
-        full_rss as f64 / 1024.0,
-        full_size as f64 / 1048576.0,
-        if full_t.as_secs_f64() <= 150.0 {
-            "yes"
-        } else {
-            "**no**"
-        }
-    );
-    let _ = writeln!(
-        md,
-        "| default, dependencies without debuginfo (README's profile) | {:.1} | {:.0} | {:.0} | ≤ 60 s | {} |",
-        lean_t.as_secs_f64(),
-        lean_rss as f64 / 1024.0,
-        lean_size as f64 / 1048576.0,
-        if lean_t.as_secs_f64() <= 60.0 {
-            "yes"
-        } else {
-            "**no**"
-        }
-    );
-    let _ = writeln!(
-        md,
-        "| `default-features = false` (synth only, no AWS SDK) | {:.1} | {:.0} | {:.0} | ≤ 30 s | {} |\n",
-        synth_t.as_secs_f64(),
-        synth_rss as f64 / 1024.0,
-        synth_size as f64 / 1048576.0,
-        if synth_t.as_secs_f64() <= 30.0 {
-            "yes"
-        } else {
-            "**no**"
-        }
-    );
+    let rows: [(&str, Option<f64>); 4] = [
+        (
+            "README's `cargo run --example privatelink`, fresh clone (root dev-dependencies included)",
+            Some(45.0),
+        ),
+        (
+            "a user's program, default features (synth only, no AWS SDK)",
+            Some(30.0),
+        ),
+        (
+            "a user's program with the `deploy` feature, dependencies without debuginfo (README's profile)",
+            None,
+        ),
+        (
+            "`cargo install --path crates/vpcform-toolkit` (release, once)",
+            None,
+        ),
+    ];
+    for ((label, target), (wall, rss, size)) in rows.iter().zip(builds) {
+        let secs = wall.as_secs_f64();
+        let (target, met) = match target {
+            Some(t) => (
+                format!("≤ {t:.0} s"),
+                if secs <= *t { "yes" } else { "**no**" }.to_string(),
+            ),
+            None => ("recorded".to_string(), "—".to_string()),
+        };
+        let _ = writeln!(
+            md,
+            "| {label} | {secs:.1} | {:.0} | {:.0} | {target} | {met} |",
+            rss as f64 / 1024.0,
+            size as f64 / 1048576.0
+        );
+    }
+    let _ = writeln!(md);
 }
 
 /// The deploy overhead against moto, one duration per fresh server.
@@ -601,7 +657,7 @@ fn write_deploys(md: &mut String, deploys: &[Duration]) {
     let _ = writeln!(md, "## Deploy overhead\n");
     let _ = writeln!(
         md,
-        "`private_endpoints -- deploy --yes` (release; 1 stack, 12 resources) against moto on 127.0.0.1, which creates such a stack in ~15 ms: the whole command, including synthesis, the change set round trips and following the stack, took a median **{:.2} s** ({:.2}–{:.2}) over {} fresh servers — against a budget of one polling interval (2 s) per stack: {}.\n",
+        "`vpcform --app private_endpoints deploy --yes` (release; 1 stack, 12 resources) against moto on 127.0.0.1, which creates such a stack in ~15 ms: the whole command, including synthesis, the change set round trips and following the stack, took a median **{:.2} s** ({:.2}–{:.2}) over {} fresh servers — against a budget of one polling interval (2 s) per stack: {}.\n",
         d.0,
         d.1,
         d.2,
