@@ -154,8 +154,8 @@ fn execute_cli(app: App, cli: Cli, keep: &mut Kept) -> ExitCode {
             .unwrap_or_default();
         stderr(&format!(
             "error: `{verb}` is the vpcform toolkit's: run `vpcform {verb}` in this project \
-             (`cargo install --path crates/vpcform-toolkit` installs it; vpcform.toml's `app` \
-             names this program), or build the program with vpcform's `deploy` feature\n"
+             (the `vpcform-toolkit` crate installs it; vpcform.toml's `app` names this \
+             program), or build the program with vpcform's `deploy` feature\n"
         ));
         return ExitCode::from(USAGE);
     }

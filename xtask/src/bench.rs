@@ -326,7 +326,7 @@ fn deploy_overhead(runs: usize) -> Result<Vec<Duration>> {
         let verb = |args: &[&str]| {
             let mut cmd = Command::new(&toolkit);
             cmd.arg("--app")
-                .arg(&program)
+                .arg(format!("'{}'", program.display()))
                 .args(args)
                 .args(["--out"])
                 .arg(root().join("target/xtask/bench-out/deploy"))

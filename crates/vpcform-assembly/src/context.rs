@@ -105,11 +105,29 @@ impl fmt::Display for VpcFilter {
         match self {
             VpcFilter::Id(id) => write!(f, "vpc-id={id}"),
             VpcFilter::Tags(tags) => {
-                let parts: Vec<String> = tags.iter().map(|(k, v)| format!("tag:{k}={v}")).collect();
+                let parts: Vec<String> = tags
+                    .iter()
+                    .map(|(k, v)| format!("tag:{}={}", escape(k), escape(v)))
+                    .collect();
                 f.write_str(&parts.join(":"))
             }
         }
     }
+}
+
+/// A tag's key or value in a query's key: `%`, `:` and `=` percent-encoded, so that no two
+/// queries share a key (a value holding `:tag:x=y` would otherwise read as a second tag).
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            ':' => out.push_str("%3A"),
+            '=' => out.push_str("%3D"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl ContextQuery {
@@ -203,6 +221,32 @@ pub enum ContextValue {
         /// What the account answered, in a sentence.
         message: String,
     },
+}
+
+impl ContextValue {
+    /// Whether this is an answer of the kind `query` asks for (or a not-found answer).
+    ///
+    /// ```
+    /// use vpcform_assembly::{ContextQuery, ContextValue};
+    /// let zones = ContextQuery::AvailabilityZones { account: "111122223333".into(), region: "eu-west-1".into() };
+    /// assert!(ContextValue::AvailabilityZones { zones: vec![] }.answers(&zones));
+    /// assert!(!ContextValue::Vpc(Default::default()).answers(&zones));
+    /// ```
+    pub fn answers(&self, query: &ContextQuery) -> bool {
+        matches!(
+            (self, query),
+            (ContextValue::NotFound { .. }, _)
+                | (
+                    ContextValue::AvailabilityZones { .. },
+                    ContextQuery::AvailabilityZones { .. }
+                )
+                | (ContextValue::Vpc(_), ContextQuery::Vpc { .. })
+                | (
+                    ContextValue::EndpointService(_),
+                    ContextQuery::EndpointService { .. }
+                )
+        )
+    }
 }
 
 /// An Availability Zone as the account sees it.
@@ -469,7 +513,8 @@ impl fmt::Display for ContextError {
             ContextError::Garbled { path, error } => write!(
                 f,
                 "{}: not a vpcform context file: {error}; fix or remove the entry (`vpcform \
-                 context --clear KEY`), or delete the file to look everything up again",
+                 context --clear KEY`), or clear them all (`vpcform context --clear-all`) to look \
+                 everything up again",
                 path.display()
             ),
         }
@@ -529,6 +574,11 @@ impl Context {
                     "the entry {key:?} holds the query {expected:?}"
                 )));
             }
+            if !entry.value.answers(&entry.query) {
+                return Err(garbled(format!(
+                    "the entry {key:?} holds an answer of another kind than its query"
+                )));
+            }
         }
         Ok(context)
     }
@@ -572,7 +622,10 @@ impl Context {
     ///
     /// See [`Context`] for an example.
     pub fn get(&self, query: &ContextQuery) -> Option<&ContextValue> {
-        self.entries.get(&query.key()).map(|e| &e.value)
+        self.entries
+            .get(&query.key())
+            .filter(|e| e.query == *query)
+            .map(|e| &e.value)
     }
 
     /// Records the answer to `query`, replacing any earlier one.

@@ -33,7 +33,7 @@ pub struct Manifest {
     pub steps: Vec<ManifestStep>,
     /// The program's lookups the context did not answer ([`ContextQuery`]): the toolkit
     /// resolves them, writes the context file and runs the program again. An assembly with
-    /// any is not deployable (its templates hold placeholders), and deployers refuse it.
+    /// any is not deployable (its templates hold placeholders): the toolkit refuses it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<ContextQuery>,
 }

@@ -32,6 +32,13 @@ fn a_vpc_looked_up_by_tags_has_one_key_whatever_the_order_the_tags_were_given_in
         filter: VpcFilter::Tags(tags),
     };
     assert_eq!(query(a).key(), query(b).key());
+    // A tag value holding the separators cannot pass for a second tag.
+    let one: BTreeMap<String, String> = [("a".to_string(), "1:tag:b=2".to_string())].into();
+    let two: BTreeMap<String, String> = [("a", "1"), ("b", "2")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_ne!(query(one).key(), query(two).key());
     assert_eq!(
         ContextQuery::EndpointService {
             account: "111122223333".into(),
@@ -115,6 +122,13 @@ fn an_entry_whose_key_is_not_its_query_is_refused_naming_the_file_and_the_fix() 
     assert!(!line.contains('\n'), "{line}");
     assert!(line.starts_with("vpcform.context.json: "), "{line}");
     assert!(line.contains("vpcform context --clear"), "{line}");
+    // An answer of another kind than its query.
+    let text = context
+        .to_json()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .replace("\"type\": \"availabilityZones\",\n      \"zones\"", "\"type\": \"endpointService\",\n      \"serviceName\": \"x\", \"serviceType\": \"Interface\", \"zones\"");
+    let error = Context::parse(Path::new("vpcform.context.json"), &text).expect_err("refused");
+    assert!(error.to_string().contains("another kind"), "{error}");
     // Nonsense of another shape: serde's words with the line.
     let error =
         Context::parse(Path::new("c.json"), "{\"k\": {\"query\": 1}}").expect_err("refused");

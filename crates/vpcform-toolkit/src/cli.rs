@@ -42,7 +42,7 @@ pub struct Cli {
     pub assembly: Option<PathBuf>,
     /// Where the program writes the assembly (default: `output` in vpcform.toml, else
     /// `vpcform.out`).
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "assembly")]
     pub out: Option<PathBuf>,
     /// `text`, for people; or `json`: findings, drift, listings and validation results as JSON
     /// on stdout, progress and summaries on stderr.
@@ -50,16 +50,16 @@ pub struct Cli {
     pub format: Format,
     /// Fail when the program's lookups are not all in vpcform.context.json, instead of looking
     /// them up (for CI: synthesis stays offline and deterministic).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "assembly")]
     pub no_lookups: bool,
     /// Passed to the program: make its warnings errors.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "assembly")]
     pub deny_warnings: bool,
     /// Passed to the program: write its findings to this file as SARIF 2.1.0.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "assembly")]
     pub sarif: Option<PathBuf>,
     /// Passed to the program: unit prices for its cost estimate (JSON).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "assembly")]
     pub prices: Option<PathBuf>,
 }
 

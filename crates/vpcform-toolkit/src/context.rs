@@ -10,37 +10,49 @@ use crate::app::{Ran, Run};
 use crate::output::{USAGE, refuse, stderr, stdout};
 use crate::{Cli, Command, Format, Project};
 
-/// How many times the program runs for one synthesis: once, again with its lookups answered,
-/// and once more for lookups that depend on answers (a VPC found by a tag, then its zones).
-const MAX_RUNS: usize = 3;
+/// How many rounds of lookups one synthesis may take: the program's first asks, and asks that
+/// depend on answers (a VPC found by a tag, then its zones); the program runs once more after
+/// each round.
+const MAX_ROUNDS: usize = 3;
 
 /// Runs the program until its assembly has every lookup answered; the assembly, or the exit
 /// code to end with (the reason printed).
 pub(crate) fn synthesize(cli: &Cli, project: &Project) -> Result<CloudAssembly, ExitCode> {
-    let Some(app) = cli.app.as_deref().or(project.app.as_deref()) else {
-        return Err(refuse(
-            &format!(
-                "no `app` to run: write `app = \"cargo run -q --example NAME --\"` (the command \
-                 that runs your program) into {}, give --app COMMAND, or give --assembly DIR",
-                project.dir.join(crate::PROJECT_FILE).display()
-            ),
-            USAGE,
-        ));
+    let (app, source) = match (&cli.app, &project.app) {
+        (Some(app), _) => (app.as_str(), "--app"),
+        (None, Some(app)) => (app.as_str(), "`app` in vpcform.toml"),
+        (None, None) => {
+            return Err(refuse(
+                &format!(
+                    "no `app` to run: write `app = \"cargo run -q --example NAME --\"` (the \
+                     command that runs your program) into {}, give --app COMMAND, or give \
+                     --assembly DIR",
+                    project.dir.join(crate::PROJECT_FILE).display()
+                ),
+                USAGE,
+            ));
+        }
     };
-    let out = cli.out.clone().unwrap_or_else(|| project.output.clone());
-    let context_file = project.context_file();
+    if let Some(why) = crate::app::refuse_app(app) {
+        return Err(refuse(&format!("{source}: {why}"), USAGE));
+    }
+    // Absolute: the app may change directory before it runs the program.
+    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let out = absolute(cli.out.as_deref().unwrap_or(&project.output));
+    let context_file = absolute(&project.context_file());
     // Before the program: a context edited into nonsense is the toolkit's to name.
     let mut context = Context::read(&context_file).map_err(|e| refuse(&e.to_string(), USAGE))?;
     let run = Run {
         app,
+        source,
         out: &out,
         context: &context_file,
         // With --format json, stdout is the verb's (or, for synth, the findings' JSON).
         stdout_to_stderr: cli.format == Format::Json && !matches!(cli.command, Command::Synth),
-        flags: program_flags(cli),
+        flags: program_flags(cli, &absolute),
     };
     let mut asked: Vec<ContextQuery> = Vec::new();
-    for _ in 0..MAX_RUNS {
+    for round in 0..=MAX_ROUNDS {
         match crate::app::run(&run) {
             Ran::Synthesized => {
                 return CloudAssembly::read(&out).map_err(|e| refuse(&e.to_string(), USAGE));
@@ -52,6 +64,7 @@ pub(crate) fn synthesize(cli: &Cli, project: &Project) -> Result<CloudAssembly, 
                 ));
             }
             Ran::Failed(why) => return Err(refuse(&why, 1)),
+            Ran::Interrupted => return Err(ExitCode::from(crate::output::INTERRUPTED)),
             Ran::LookupsMissing => {}
         }
         let missing = CloudAssembly::read(&out)
@@ -84,6 +97,9 @@ pub(crate) fn synthesize(cli: &Cli, project: &Project) -> Result<CloudAssembly, 
                 USAGE,
             ));
         }
+        if round == MAX_ROUNDS {
+            break;
+        }
         stderr(&format!(
             "looking up {} fact{} the context lacks: {}\n",
             missing.len(),
@@ -100,13 +116,16 @@ pub(crate) fn synthesize(cli: &Cli, project: &Project) -> Result<CloudAssembly, 
         asked.extend(missing);
     }
     Err(refuse(
-        &format!("the program asked for lookups {MAX_RUNS} times in a row; see the lines above"),
+        &format!(
+            "the program asked for lookups after {MAX_ROUNDS} rounds of answers; see the lines \
+             above"
+        ),
         1,
     ))
 }
 
-/// The flags the toolkit passes on to the program's `synth`.
-fn program_flags(cli: &Cli) -> Vec<String> {
+/// The flags the toolkit passes on to the program's `synth`, their paths made `absolute`.
+fn program_flags(cli: &Cli, absolute: &dyn Fn(&Path) -> std::path::PathBuf) -> Vec<String> {
     let mut flags = Vec::new();
     if cli.format == Format::Json {
         flags.extend(["--format".to_string(), "json".to_string()]);
@@ -117,7 +136,7 @@ fn program_flags(cli: &Cli) -> Vec<String> {
     for (flag, path) in [("--sarif", &cli.sarif), ("--prices", &cli.prices)] {
         if let Some(path) = path {
             flags.push(flag.to_string());
-            flags.push(path.display().to_string());
+            flags.push(absolute(path).display().to_string());
         }
     }
     flags
@@ -127,6 +146,12 @@ fn program_flags(cli: &Cli) -> Vec<String> {
 pub(crate) fn verb(path: &Path, clear: &[String], clear_all: bool, format: Format) -> ExitCode {
     let mut context = match Context::read(path) {
         Ok(context) => context,
+        // A file edited into nonsense is what `--clear` and `--clear-all` are for.
+        Err(e @ vpcform_assembly::ContextError::Garbled { .. })
+            if clear_all || !clear.is_empty() =>
+        {
+            return clear_garbled(path, clear, clear_all, &e, format);
+        }
         Err(e) => return refuse(&e.to_string(), USAGE),
     };
     if clear_all || !clear.is_empty() {
@@ -165,7 +190,7 @@ pub(crate) fn verb(path: &Path, clear: &[String], clear_all: bool, format: Forma
         if let Err(e) = context.write(path) {
             return refuse(&e.to_string(), 1);
         }
-        stdout(&format!(
+        said(format)(&format!(
             "cleared {} entr{} of {}: the next synthesis looks {} up again\n",
             keys.len(),
             if keys.len() == 1 { "y" } else { "ies" },
@@ -186,6 +211,63 @@ pub(crate) fn verb(path: &Path, clear: &[String], clear_all: bool, format: Forma
             }
             stdout(&text);
         }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Where a verb's words for people go: stdout, or stderr when stdout is JSON's.
+fn said(format: Format) -> fn(&str) {
+    match format {
+        Format::Text => stdout,
+        Format::Json => stderr,
+    }
+}
+
+/// `context --clear` of a file that does not read as a context: `--clear-all` removes it;
+/// `--clear KEY` removes the key from the JSON object it still is, if it is one.
+fn clear_garbled(
+    path: &Path,
+    clear: &[String],
+    clear_all: bool,
+    error: &vpcform_assembly::ContextError,
+    format: Format,
+) -> ExitCode {
+    if clear_all {
+        if let Err(e) = std::fs::remove_file(path) {
+            return refuse(&format!("{}: {e}", path.display()), 1);
+        }
+        said(format)(&format!(
+            "removed {}: the next synthesis looks everything up again\n",
+            path.display()
+        ));
+        return ExitCode::SUCCESS;
+    }
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let Ok(serde_json::Value::Object(mut entries)) = serde_json::from_str(&text) else {
+        return refuse(
+            &format!("{error}; it is not a JSON object: `--clear-all` removes it"),
+            USAGE,
+        );
+    };
+    if let Some(key) = clear.iter().find(|key| !entries.contains_key(key.as_str())) {
+        return refuse(&format!("{}: no entry {key:?}", path.display()), USAGE);
+    }
+    for key in clear {
+        entries.remove(key);
+    }
+    let mut text = serde_json::to_string_pretty(&entries).unwrap_or_default();
+    text.push('\n');
+    if let Err(e) = std::fs::write(path, text) {
+        return refuse(&format!("{}: {e}", path.display()), 1);
+    }
+    match Context::read(path) {
+        Ok(_) => said(format)(&format!(
+            "cleared {} entr{} of {}\n",
+            clear.len(),
+            if clear.len() == 1 { "y" } else { "ies" },
+            path.display()
+        )),
+        Err(e) => stderr(&format!("cleared; still: {e}\n")),
     }
     ExitCode::SUCCESS
 }

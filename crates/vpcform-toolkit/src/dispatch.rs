@@ -31,11 +31,18 @@ use crate::{Format, RequireApprovalArg, Verb, stack_templates};
 /// # Ok::<(), vpcform_assembly::AssemblyError>(())
 /// ```
 pub fn run_verb(assembly: &CloudAssembly, verb: Verb, format: Format) -> ExitCode {
+    // Lookups not answered: refused before anything is read or sent (a usage error, as
+    // `--no-lookups`); a template that cannot be read is a failure.
+    let refused = if assembly.manifest().missing.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::from(USAGE)
+    };
     let mut stacks = match stack_templates(assembly) {
         Ok(stacks) => stacks,
         Err(e) => {
             stderr(&format!("error: {e}\n"));
-            return ExitCode::from(USAGE);
+            return refused;
         }
     };
     if let Verb::Deploy { parameters, .. } = &verb

@@ -91,7 +91,7 @@ fn an_app_that_fails_to_build_or_is_no_vpcform_program_is_named() {
 #[test]
 fn synth_runs_the_program_and_a_verb_reads_its_assembly() {
     let dir = project("synth");
-    let app = common::example("private_endpoints");
+    let app = common::example("toolkit_test_app");
     std::fs::write(
         dir.join("vpcform.toml"),
         format!("app = \"{}\"\noutput = \"out\"\n", app.display()),
@@ -102,7 +102,7 @@ fn synth_runs_the_program_and_a_verb_reads_its_assembly() {
     assert!(out.contains("manifest -> "), "{out}");
     let read = vpcform_assembly::CloudAssembly::read(&dir.join("out")).expect("the assembly");
     assert_eq!(read.manifest().app, "private-endpoints");
-    // A verb on it: nothing answers at 127.0.0.1:1, so `list` fails after the program ran.
+    // A verb on it: a stack it does not have is refused before anything is sent.
     let (code, _, err) = text(&vpcform(&dir, &["--assembly", "out", "drift", "Nope"]));
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("Nope"), "{err}");
@@ -222,4 +222,52 @@ fn the_context_is_listed_cleared_and_refused_when_edited_into_nonsense() {
     let (code, _, err) = text(&vpcform(&dir, &["--app", &app, "synth"]));
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("not a vpcform context file"), "{err}");
+    // The fix the line names works on such a file: an entry edited into nonsense is cleared
+    // from the object it still is, and --clear-all removes the file.
+    std::fs::write(&file, "{\"bad\": {\"query\": 1}}").expect("write");
+    let (code, _, err) = text(&vpcform(&dir, &["context", "--clear", "bad"]));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        vpcform_assembly::Context::read(&file)
+            .expect("read")
+            .is_empty()
+    );
+    std::fs::write(&file, "[").expect("write");
+    let (code, _, err) = text(&vpcform(&dir, &["context", "--clear-all"]));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!file.exists());
+}
+
+#[test]
+fn an_app_whose_appended_arguments_would_be_lost_is_refused() {
+    let dir = project("app-shape");
+    for app in [
+        "cargo run -q --example x -- # note",
+        "make synth;",
+        "cargo run\n--example x",
+    ] {
+        let (code, _, err) = text(&vpcform(&dir, &["--app", app, "synth"]));
+        assert_eq!(code, Some(2), "{app:?}: {err}");
+        assert!(err.contains("vpcform appends `synth --out DIR`"), "{err}");
+    }
+    // Flags that mean nothing with --assembly are refused beside it.
+    let (code, _, _) = text(&vpcform(
+        &dir,
+        &["--assembly", "out", "--deny-warnings", "deploy"],
+    ));
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn an_app_that_changes_directory_writes_where_the_toolkit_reads() {
+    let dir = project("cd-app");
+    std::fs::create_dir_all(dir.join("net")).expect("dir");
+    let app = format!(
+        "cd net && '{}'",
+        common::example("toolkit_test_app").display()
+    );
+    let (code, out, err) = text(&vpcform(&dir, &["--app", &app, "synth"]));
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(dir.join("vpcform.out/manifest.json").exists(), "{out}");
+    assert!(!dir.join("net/vpcform.out").exists());
 }

@@ -119,7 +119,7 @@ fn exit_within(child: &mut Child, limit: Duration, shown: impl Fn() -> String) -
 fn deploy_in_a_terminal(moto: &Moto, out: &PathBuf) -> pty_process::blocking::Command {
     pty_process::blocking::Command::new(env!("CARGO_BIN_EXE_vpcform"))
         .arg("--app")
-        .arg(example("private_endpoints"))
+        .arg(example("toolkit_test_app"))
         .envs(aws_variables(&moto.url()))
         .env_remove("AWS_PROFILE")
         .args(["deploy", "--require-approval", "any-change", "--out"])

@@ -143,7 +143,7 @@ pub fn private_endpoints_command(endpoint: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vpcform"));
     command
         .arg("--app")
-        .arg(example("private_endpoints"))
+        .arg(example("toolkit_test_app"))
         .envs(aws_variables(endpoint))
         .env_remove("AWS_PROFILE");
     command
