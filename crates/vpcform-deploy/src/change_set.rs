@@ -168,6 +168,20 @@ pub(crate) fn operation(creating: bool) -> Operation {
     }
 }
 
+/// What a change set does, from its changes: an IMPORT change set's are all `Import` (the
+/// action only an import has: ResourceChange `Action`, API Reference), and DescribeChangeSet
+/// does not give the type; otherwise CREATE or UPDATE.
+pub(crate) fn kind_of(changes: &[PlannedChange], creating: bool) -> Operation {
+    if changes
+        .iter()
+        .any(|c| c.action == ChangeAction::Import.as_str())
+    {
+        Operation::Import
+    } else {
+        operation(creating)
+    }
+}
+
 /// An interrupt before execution changed nothing: say so.
 pub(crate) fn before_execution(stack: &str, error: DeployError) -> DeployError {
     match error {
@@ -241,15 +255,7 @@ impl Deployer {
                 return Err(before_execution(name, error));
             }
         };
-        let reviewed = self
-            .review(
-                name,
-                &change_set,
-                creating,
-                operation(creating),
-                Some(&local),
-            )
-            .await;
+        let reviewed = self.review(name, &change_set, creating, Some(&local)).await;
         let (changes, security) = match reviewed {
             Ok(Some(review)) => review,
             Ok(None) => {
@@ -371,13 +377,7 @@ impl Deployer {
             .await
             .map_err(|e| before_execution(name, e))?;
         let review = self
-            .review(
-                name,
-                change_set,
-                creating,
-                operation(creating),
-                template.as_ref(),
-            )
+            .review(name, change_set, creating, template.as_ref())
             .await
             .map_err(|e| before_execution(name, e))?;
         let Some((changes, security)) = review else {
@@ -394,7 +394,7 @@ impl Deployer {
                 change_set,
                 &info.stack_id,
                 creating,
-                operation(creating),
+                kind_of(&changes, creating),
                 changes.len() as u64,
                 false,
             )
@@ -564,13 +564,12 @@ impl Deployer {
     }
 
     /// Waits for the change set, prints its changes and the security table; `None` when it
-    /// holds no changes. `operation` names the change set's kind in the review.
+    /// holds no changes.
     pub(crate) async fn review(
         &self,
         name: &str,
         change_set: &str,
         creating: bool,
-        operation: Operation,
         template: Option<&serde_json::Value>,
     ) -> Result<Option<(Vec<PlannedChange>, Vec<SecurityChange>)>, DeployError> {
         let changes = match self.wait_for_change_set(name, change_set).await {
@@ -587,8 +586,10 @@ impl Deployer {
         let Some(changes) = changes else {
             return Ok(None);
         };
-        self.ui
-            .line(name, &format!("change set {change_set} ({operation}):"));
+        self.ui.line(
+            name,
+            &format!("change set {change_set} ({}):", kind_of(&changes, creating)),
+        );
         for change in &changes {
             self.ui.line(name, &format!("  {change}"));
         }

@@ -859,13 +859,7 @@ impl Deployer {
             }
         };
         let reviewed = self
-            .review(
-                name,
-                &change_set,
-                creating,
-                Operation::Import,
-                Some(&plan.template),
-            )
+            .review(name, &change_set, creating, Some(&plan.template))
             .await;
         let (changes, security) = match reviewed {
             Ok(Some(review)) => review,

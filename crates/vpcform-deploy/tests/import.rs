@@ -587,3 +587,50 @@ async fn no_execute_leaves_the_import_change_set_for_review() {
     assert_eq!(writes.delete_change_set.num_calls(), 0, "kept for review");
     assert!(report.drift.is_empty());
 }
+
+/// An import change set left by `--no-execute` and executed with `deploy STACK --change-set
+/// NAME` is followed as an import: IMPORT_COMPLETE is its success.
+#[tokio::test]
+async fn an_import_change_set_executed_after_review_succeeds_at_import_complete() {
+    let [before, after] = stack_states(Some(StackStatus::UpdateComplete), || {
+        stack(StackStatus::ImportComplete)
+    });
+    let described = mock!(Client::describe_change_set).then_output(|| {
+        aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput::builder()
+            .status(aws_sdk_cloudformation::types::ChangeSetStatus::CreateComplete)
+            .execution_status(aws_sdk_cloudformation::types::ExecutionStatus::Available)
+            .description("Created by vpcform")
+            .changes(change(
+                ChangeAction::Import,
+                "Subnet",
+                "AWS::EC2::Subnet",
+                None,
+            ))
+            .build()
+    });
+    let template = deployed(deployed_template().to_string());
+    let execute = executes();
+    let events = no_events();
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[&before, &after, &described, &template, &execute, &events]),
+        ui.clone(),
+        DeployOptions::default(),
+    );
+    let report = d
+        .deploy_change_set(&[net(&program())], &["Net".to_string()], "vpcform-1")
+        .await
+        .expect("one stack named");
+    let outcomes = report
+        .into_result()
+        .unwrap_or_else(|e| panic!("{e}: {:#?}", ui.lines()));
+    assert!(matches!(outcomes[0].1, StackOutcome::Deployed { .. }));
+    assert_eq!(execute.num_calls(), 1);
+    assert!(
+        ui.lines()
+            .iter()
+            .any(|l| l.contains("change set vpcform-1 (import):")),
+        "{:#?}",
+        ui.lines()
+    );
+}
