@@ -349,6 +349,9 @@ async fn an_import_into_a_stack_not_deployed_creates_it_with_the_programs_tags()
     assert_eq!(report.left_out.len(), 3, "the rest is for a deploy");
 }
 
+/// `--resource` pairs, `(logical ID, physical ID)`.
+type Named = Vec<(String, String)>;
+
 /// Each rule refuses before anything changes, with one line naming the resource and the fix.
 #[tokio::test]
 async fn each_refusal_changes_nothing() {
@@ -356,7 +359,8 @@ async fn each_refusal_changes_nothing() {
     changed["Resources"]["Vpc"]["Properties"]["CidrBlock"] = json!("10.9.0.0/16");
     let mut not_importable = program();
     not_importable["Resources"]["Table"]["DeletionPolicy"] = json!("Retain");
-    let cases: Vec<(Value, Vec<(String, String)>, &str)> = vec![
+    // (the program, the resources named, what the refusal says)
+    let cases: Vec<(Value, Named, &str)> = vec![
         (
             program(),
             pairs(&[("Table", "rtb-0123")]),
