@@ -179,7 +179,17 @@ impl fmt::Display for ImportReport {
     /// What `import` prints: the outcome, each imported resource with its drift, what is left
     /// for a deploy.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}: {}", self.stack, self.outcome)?;
+        match &self.outcome {
+            StackOutcome::Deployed { duration, .. } => writeln!(
+                f,
+                "{}: imported {} resource{} in {}",
+                self.stack,
+                self.imported.len(),
+                if self.imported.len() == 1 { "" } else { "s" },
+                crate::error::human_duration(*duration)
+            )?,
+            other => writeln!(f, "{}: {other}", self.stack)?,
+        }
         for resource in &self.imported {
             let drift = self
                 .drift
@@ -830,6 +840,9 @@ impl Deployer {
                     names.join(", ")
                 ),
             );
+        }
+        for resource in &imported {
+            self.ui.line(name, &format!("to import: {resource}"));
         }
         // The rules hold: from here on, as a deploy.
         let (creating, exists) = self

@@ -272,6 +272,7 @@ async fn an_import_creates_an_import_change_set_executes_it_and_detects_drift() 
     );
     assert!(report.drifted());
     let text = report.to_string();
+    assert!(text.starts_with("Net: imported 2 resources in "), "{text}");
     assert!(
         text.contains(
             "imported Subnet AWS::EC2::Subnet (SubnetId=subnet-0123): matches the program"
@@ -636,5 +637,53 @@ async fn an_import_change_set_executed_after_review_succeeds_at_import_complete(
             .any(|l| l.contains("change set vpcform-1 (import):")),
         "{:#?}",
         ui.lines()
+    );
+}
+
+/// Ctrl-C while CloudFormation makes the import change set: it is deleted, nothing imported.
+#[tokio::test]
+async fn an_import_interrupted_before_execution_deletes_its_change_set() {
+    let [before, after] = stack_states(Some(StackStatus::UpdateComplete), || {
+        stack(StackStatus::UpdateComplete)
+    });
+    let template = deployed(deployed_template().to_string());
+    let stale = no_stale_change_sets();
+    let summary = summary();
+    let writes = Writes::new();
+    let pending = mock!(Client::describe_change_set).then_output(|| {
+        aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput::builder()
+            .status(aws_sdk_cloudformation::types::ChangeSetStatus::CreateInProgress)
+            .build()
+    });
+    let mut rules = vec![&before, &after, &template, &stale, &summary, &pending];
+    rules.extend(writes.rules());
+    let d = deployer(
+        client(&rules),
+        Arc::new(RecordingUi::answering(None)),
+        yes(),
+    );
+    let stopper = d.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        stopper.interrupt();
+    });
+    let error = d
+        .import(
+            &[net(&program())],
+            "Net",
+            &pairs(&[("Subnet", "subnet-0123")]),
+        )
+        .await
+        .expect_err("interrupted");
+    assert!(
+        matches!(error, DeployError::InterruptedBeforeExecution { .. }),
+        "{error}"
+    );
+    assert_eq!(writes.create.num_calls(), 1);
+    assert_eq!(writes.execute.num_calls(), 0);
+    assert_eq!(
+        writes.delete_change_set.num_calls(),
+        1,
+        "the change set is deleted"
     );
 }
