@@ -20,7 +20,7 @@ use aws_sdk_cloudformation::operation::detect_stack_resource_drift::DetectStackR
 use aws_sdk_cloudformation::operation::get_template_summary::GetTemplateSummaryOutput;
 use aws_sdk_cloudformation::types::{
     ChangeAction, ChangeSetType, DifferenceType, PropertyDifference, ResourceIdentifierSummary,
-    StackResourceDrift, StackResourceDriftStatus, StackStatus,
+    ResourceStatus, StackResourceDrift, StackResourceDriftStatus, StackStatus,
 };
 use aws_smithy_mocks::{Rule, mock};
 use serde_json::{Value, json};
@@ -686,4 +686,73 @@ async fn an_import_interrupted_before_execution_deletes_its_change_set() {
         1,
         "the change set is deleted"
     );
+}
+
+/// An import CloudFormation cannot complete rolls back (`IMPORT_ROLLBACK_COMPLETE`): a failure
+/// of the import naming the first resource that failed, and no drift detection.
+#[tokio::test]
+async fn a_failed_import_names_the_first_failed_resource() {
+    let [before, after] = stack_states(Some(StackStatus::UpdateComplete), || {
+        stack(StackStatus::ImportRollbackComplete)
+    });
+    let template = deployed(deployed_template().to_string());
+    let stale = no_stale_change_sets();
+    let summary = summary();
+    let writes = Writes::new();
+    let ready = change_set_ready(vec![change(
+        ChangeAction::Import,
+        "Subnet",
+        "AWS::EC2::Subnet",
+        None,
+    )]);
+    let events = mock!(Client::describe_stack_events)
+        .sequence()
+        .output(|| {
+            aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput::builder()
+                .build()
+        })
+        .output(|| {
+            aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput::builder()
+                .stack_events(event(
+                    "e2",
+                    "Subnet",
+                    "AWS::EC2::Subnet",
+                    ResourceStatus::ImportFailed,
+                    "subnet-0123 does not exist",
+                ))
+                .stack_events(event(
+                    "e1",
+                    "Net",
+                    "AWS::CloudFormation::Stack",
+                    ResourceStatus::ImportInProgress,
+                    "User Initiated",
+                ))
+                .build()
+        })
+        .repeatedly()
+        .build();
+    let drift = drift();
+    let mut rules = vec![
+        &before, &after, &template, &stale, &summary, &ready, &events, &drift,
+    ];
+    rules.extend(writes.rules());
+    let d = deployer(
+        client(&rules),
+        Arc::new(RecordingUi::answering(None)),
+        yes(),
+    );
+    let error = d
+        .import(
+            &[net(&program())],
+            "Net",
+            &pairs(&[("Subnet", "subnet-0123")]),
+        )
+        .await
+        .expect_err("rolled back");
+    assert_eq!(
+        error.to_string(),
+        "Net: import failed; the stack is IMPORT_ROLLBACK_COMPLETE. First failure: Subnet \
+         (AWS::EC2::Subnet) IMPORT_FAILED: subnet-0123 does not exist"
+    );
+    assert_eq!(drift.num_calls(), 0);
 }
