@@ -23,7 +23,7 @@ use crate::{
 };
 
 /// The description vpcform gives its change sets: how it finds the ones it left.
-const DESCRIPTION: &str = "Created by vpcform";
+pub(crate) const DESCRIPTION: &str = "Created by vpcform";
 
 /// One change of a change set, as printed.
 #[derive(Clone, Debug, PartialEq)]
@@ -160,7 +160,7 @@ pub fn approval_reason(
 }
 
 /// What a CREATE or UPDATE change set is for.
-fn operation(creating: bool) -> Operation {
+pub(crate) fn operation(creating: bool) -> Operation {
     if creating {
         Operation::Create
     } else {
@@ -168,8 +168,22 @@ fn operation(creating: bool) -> Operation {
     }
 }
 
+/// What a change set does, from its changes: an IMPORT change set's are all `Import` (the
+/// action only an import has: ResourceChange `Action`, API Reference), and DescribeChangeSet
+/// does not give the type; otherwise CREATE or UPDATE.
+pub(crate) fn kind_of(changes: &[PlannedChange], creating: bool) -> Operation {
+    if changes
+        .iter()
+        .any(|c| c.action == ChangeAction::Import.as_str())
+    {
+        Operation::Import
+    } else {
+        operation(creating)
+    }
+}
+
 /// An interrupt before execution changed nothing: say so.
-fn before_execution(stack: &str, error: DeployError) -> DeployError {
+pub(crate) fn before_execution(stack: &str, error: DeployError) -> DeployError {
     match error {
         DeployError::Cancelled { .. } => DeployError::InterruptedBeforeExecution {
             stack: stack.to_string(),
@@ -277,6 +291,7 @@ impl Deployer {
                 &change_set,
                 &stack_id,
                 creating,
+                operation(creating),
                 changes.len() as u64,
                 true,
             )
@@ -379,6 +394,7 @@ impl Deployer {
                 change_set,
                 &info.stack_id,
                 creating,
+                kind_of(&changes, creating),
                 changes.len() as u64,
                 false,
             )
@@ -389,7 +405,7 @@ impl Deployer {
 
     /// Finds whether the stack is to be created, recovering from an earlier failed attempt;
     /// and whether it exists now (and so may have change sets).
-    async fn prepare(&self, name: &str) -> Result<(bool, bool), DeployError> {
+    pub(crate) async fn prepare(&self, name: &str) -> Result<(bool, bool), DeployError> {
         let Some(info) = self.stack_info(name).await? else {
             return Ok((true, false));
         };
@@ -423,7 +439,7 @@ impl Deployer {
     /// that may still be under review — still executable or being made, and younger than
     /// `--stale-change-set-age` — stops the deploy instead ([`DeployError::ChangeSetPending`]),
     /// unless `--discard-pending`: two runs of one stack must not delete each other's.
-    async fn delete_stale_change_sets(&self, name: &str) -> Result<(), DeployError> {
+    pub(crate) async fn delete_stale_change_sets(&self, name: &str) -> Result<(), DeployError> {
         let call = self.client.list_change_sets().stack_name(name).send();
         let listed = match self.interruptible(name, "ListChangeSets", call).await? {
             Ok(listed) => listed,
@@ -549,7 +565,7 @@ impl Deployer {
 
     /// Waits for the change set, prints its changes and the security table; `None` when it
     /// holds no changes.
-    async fn review(
+    pub(crate) async fn review(
         &self,
         name: &str,
         change_set: &str,
@@ -572,10 +588,7 @@ impl Deployer {
         };
         self.ui.line(
             name,
-            &format!(
-                "change set {change_set} ({}):",
-                if creating { "create" } else { "update" }
-            ),
+            &format!("change set {change_set} ({}):", kind_of(&changes, creating)),
         );
         for change in &changes {
             self.ui.line(name, &format!("  {change}"));
@@ -695,14 +708,17 @@ impl Deployer {
         }
     }
 
-    /// Executes a reviewed change set and follows the stack; a failed execute cleans up
-    /// (`discard_on_failure`: the change set this run made) and says what is left.
-    async fn execute(
+    /// Executes a reviewed change set and follows the stack as `kind` (its final state); a
+    /// failed execute cleans up (`discard_on_failure`: the change set this run made) and says
+    /// what is left.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn execute(
         &self,
         name: &str,
         change_set: &str,
         stack_id: &str,
         creating: bool,
+        kind: Operation,
         total: u64,
         discard_on_failure: bool,
     ) -> Result<StackOutcome, DeployError> {
@@ -788,7 +804,7 @@ impl Deployer {
         }
         self.ui.line(name, "executing");
         let settled = self
-            .follow(name, stack_id, marker, total, operation(creating))
+            .follow(name, stack_id, marker, total, kind)
             .await
             .map_err(|e| {
                 if self.options.no_rollback {

@@ -705,8 +705,8 @@ pub(crate) fn say_if_drift_aware(deployer: &Deployer, name: &str, mode: Option<&
     }
 }
 
-/// A resource's drift as the SDK gives it.
-fn resource_drift(r: &StackResourceDrift) -> ResourceDrift {
+/// A resource's drift as the SDK gives it (also `import.rs`'s, after an import).
+pub(crate) fn resource_drift(r: &StackResourceDrift) -> ResourceDrift {
     ResourceDrift {
         logical_id: r.logical_resource_id().unwrap_or_default().to_string(),
         physical_id: r.physical_resource_id().map(str::to_string),

@@ -486,6 +486,15 @@ pub enum DeployError {
         /// Every `FAIL` result.
         failures: Vec<crate::ValidationFinding>,
     },
+    /// An import (`Deployer::import`) that breaks one of IMPORT's rules, found before any
+    /// change was made: the resource (logical ID and type), the value and the fix.
+    #[error("{stack}: cannot import: {reason} (nothing was changed)")]
+    ImportRefused {
+        /// The stack.
+        stack: String,
+        /// The rule broken, naming the resource and the fix.
+        reason: String,
+    },
     /// A step's input, a stack's output, that could not be read.
     #[error("{stack}: its input is {from}'s output {output} ({environment}), but {reason}")]
     StepInputUnresolved {
@@ -545,6 +554,7 @@ impl DeployError {
             | DeployError::LeftFailed { stack, .. }
             | DeployError::RollbackRefused { stack, .. }
             | DeployError::ValidationFailed { stack, .. }
+            | DeployError::ImportRefused { stack, .. }
             | DeployError::TemplateNotJson { stack, .. } => Some(stack),
             DeployError::UnknownStack(_)
             | DeployError::ChangeSetNeedsOneStack { .. }

@@ -20,6 +20,7 @@
 //! `security.rs` (what broadens access), `status.rs` (typed stack states), `orphans.rs` (the app's stacks the
 //! program no longer has: list, destroy), `step.rs` (the
 //! acceptance steps, signed EC2 and RAM calls), `diff.rs`, `drift.rs` (drift detection),
+//! `import.rs` (existing resources adopted through an IMPORT change set),
 //! `template.rs`, `ui.rs`.
 //!
 //! ```no_run
@@ -49,6 +50,7 @@ mod drift;
 mod environment;
 mod error;
 mod follow;
+mod import;
 mod orphans;
 mod rollback;
 mod schedule;
@@ -71,6 +73,7 @@ pub use environment::{
     Connect, Connecting, Connection, SdkConnect, UnusableVariable, check_aws_variables,
 };
 pub use error::{DeployError, FailedResource};
+pub use import::{ImportReport, ImportedResource};
 pub use orphans::{APP_TAG, DeployedStack, Listing};
 pub use security::{SecurityChange, security_changes, security_table};
 pub use stack_set::InstanceFailure;

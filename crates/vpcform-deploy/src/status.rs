@@ -17,6 +17,8 @@ pub enum Operation {
     /// `RollbackStack` (from `CREATE_FAILED` or `UPDATE_FAILED`) or `ContinueUpdateRollback`
     /// (from `UPDATE_ROLLBACK_FAILED`): see `rollback.rs`.
     Rollback,
+    /// Existing resources adopted through an `IMPORT` change set (`import.rs`).
+    Import,
 }
 
 impl Operation {
@@ -49,10 +51,14 @@ impl Operation {
                 // stable state" (RollbackStack API reference); read by its ARN, a deleted
                 // stack answers DELETE_COMPLETE.
                 | (Operation::Rollback, StackStatus::DeleteComplete)
+                // "IMPORT_COMPLETE: The import operation successfully completed for all
+                // resources in the stack that support resource import" (User Guide, "Resource
+                // import status codes").
+                | (Operation::Import, StackStatus::ImportComplete)
         )
     }
 
-    /// `create`, `update` or `delete`.
+    /// `create`, `update`, `delete`, `rollback` or `import`.
     ///
     /// ```
     /// assert_eq!(vpcform_deploy::Operation::Update.as_str(), "update");
@@ -63,6 +69,7 @@ impl Operation {
             Operation::Update => "update",
             Operation::Delete => "delete",
             Operation::Rollback => "rollback",
+            Operation::Import => "import",
         }
     }
 }
@@ -197,5 +204,7 @@ mod tests {
         assert!(Operation::Rollback.succeeded(&StackStatus::UpdateRollbackComplete));
         assert!(Operation::Rollback.succeeded(&StackStatus::RollbackComplete));
         assert!(!Operation::Rollback.succeeded(&StackStatus::UpdateRollbackFailed));
+        assert!(Operation::Import.succeeded(&StackStatus::ImportComplete));
+        assert!(!Operation::Import.succeeded(&StackStatus::ImportRollbackComplete));
     }
 }

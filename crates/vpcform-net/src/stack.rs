@@ -65,6 +65,7 @@ impl<S: StackMarker> Stack<S> {
                 imports: Vec::new(),
                 accepted: Vec::new(),
                 overrides: Vec::new(),
+                retained: Vec::new(),
                 created: std::panic::Location::caller(),
                 locations: Vec::new(),
                 allowed: Vec::new(),
@@ -371,6 +372,27 @@ impl<S: StackMarker> Stack<S> {
         });
     }
 
+    /// Keeps a construct's resource when it leaves the stack: its main resource gets
+    /// `DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain` (CDK's `RemovalPolicy.RETAIN`),
+    /// so deleting the stack, removing the construct or replacing it leaves the AWS resource.
+    /// A resource adopted with `vpcform import` needs a `DeletionPolicy` ("Each resource to
+    /// import must have a DeletionPolicy attribute", CloudFormation User Guide, "Resource
+    /// import"). The construct must be of this stack and render a resource (checked at synth).
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// vpcform_net::topology! { stack Network { vpc Main } }
+    /// let mut stack = Stack::<Network>::new("Network");
+    /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// stack.retain(&vpc);
+    /// ```
+    #[track_caller]
+    pub fn retain(&mut self, construct: &impl AnyHandle) {
+        let target = construct.any_handle().clone();
+        self.def.record(&format!("retain {}", target.id));
+        self.def.retained.push(target);
+    }
+
     /// Declares the quotas AWS raised for this stack's account and region, over the app's
     /// ([`App::quotas`](crate::App::quotas)) quota by quota; the others stay AWS's defaults
     /// (listed in [`quotas::QUOTAS`](crate::quotas::QUOTAS)). Synthesis counts the stack's
@@ -528,6 +550,8 @@ pub struct StackDef {
     /// Values the deployer's acceptance steps give (`PeeringAccepterAttachment::accepted`).
     pub(crate) accepted: Vec<AcceptedDef>,
     pub(crate) overrides: Vec<OverrideDef>,
+    /// The constructs whose resource is kept when it leaves the stack (`Stack::retain`).
+    pub(crate) retained: Vec<Handle>,
     /// Where the program created the stack: the location of findings about the stack itself.
     pub(crate) created: &'static Location<'static>,
     /// Where the program added each construct (by ID), output (`output <Name>`), import

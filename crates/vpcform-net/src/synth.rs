@@ -263,6 +263,9 @@ fn render(stack: &StackDef, model: &Model<'_>, findings: &mut Findings, before: 
     for o in &stack.overrides {
         apply_override(stack, model, o, &mut template, findings);
     }
+    for target in &stack.retained {
+        apply_retain(stack, model, target, &mut template, findings);
+    }
     let explained = check_foreign_values(stack, model, &template, findings);
     // A dangling reference from a construct follows from a handle problem already
     // reported (one mistake, one error), and one from a value of another stack from that
@@ -328,6 +331,46 @@ fn apply_override(
             path: o.path.clone(),
             reason,
         });
+    }
+}
+
+/// `Stack::retain`: the construct's main resource keeps its AWS resource when it leaves the
+/// stack (`DeletionPolicy` and `UpdateReplacePolicy` `Retain`).
+fn apply_retain(
+    stack: &StackDef,
+    model: &Model<'_>,
+    target: &crate::handle::Handle,
+    template: &mut Template,
+    findings: &mut Findings,
+) {
+    let before = findings.errors.len();
+    let mut check = Check {
+        model,
+        stack,
+        key: target.key,
+        findings,
+    };
+    check.handle("retain", "construct", target, None);
+    if findings.errors.len() > before {
+        return;
+    }
+    match template.resource_mut(&target.id) {
+        Some(resource) => {
+            *resource = resource
+                .clone()
+                .deletion_policy(vpcform_cfn::DeletionPolicy::Retain)
+                .update_replace_policy(vpcform_cfn::DeletionPolicy::Retain);
+        }
+        // As an override of a construct without a resource: the attribute has nowhere to go.
+        None => findings.errors.push(SynthError::InvalidOverride {
+            construct: target.path(),
+            path: "DeletionPolicy".into(),
+            reason: format!(
+                "{} renders no resource of its own to retain (a workload is not an AWS \
+                 resource)",
+                target.path()
+            ),
+        }),
     }
 }
 

@@ -524,6 +524,49 @@ fn an_override_of_a_workload_or_through_a_scalar_is_an_error() {
     );
 }
 
+/// `Stack::retain` gives the construct's resource the `DeletionPolicy` an import needs (and the
+/// `UpdateReplacePolicy` that keeps it through a replacement); a workload has nothing to retain.
+#[test]
+fn a_retained_construct_keeps_its_resource_and_a_workload_cannot_be_retained() {
+    let (mut stack, vpc) = consumer();
+    subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    stack.retain(&vpc);
+    let mut app = App::new("test");
+    app.add_stack(stack);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let json: serde_json::Value = serde_json::from_str(
+        &assembly.stacks()[0]
+            .template()
+            .to_json_compact()
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["Resources"]["VpcA"]["DeletionPolicy"], "Retain");
+    assert_eq!(json["Resources"]["VpcA"]["UpdateReplacePolicy"], "Retain");
+    assert_eq!(
+        json["Resources"]["A1"].get("DeletionPolicy"),
+        None,
+        "only the construct retained"
+    );
+
+    let (mut stack, vpc) = consumer();
+    let a = subnet(&mut stack, &vpc, "A1", "10.0.1.0/24", 0);
+    let pods = stack.add("Pods", Workload::builder().subnets([&a]).build());
+    stack.retain(&pods);
+    let errors = errors(stack);
+    assert_eq!(
+        all_coded(&errors),
+        [(Code::VF0907, at("Consumer/Pods"))],
+        "{errors:#?}"
+    );
+    assert!(
+        matches!(&errors[0], SynthError::InvalidOverride { path, reason, .. }
+            if path == "DeletionPolicy" && reason.contains("no resource of its own to retain")),
+        "{:?}",
+        errors[0]
+    );
+}
+
 // ── Routes, gateways ────────────────────────────────────────────────────────────────────
 
 fn route(
