@@ -98,6 +98,12 @@ pub fn run_verb(assembly: &CloudAssembly, verb: Verb, format: Format) -> ExitCod
                 }
             },
             verb @ Verb::Deploy { .. } => deploy(&deployer, &stacks, verb, format).await,
+            Verb::Import {
+                stack,
+                resources,
+                verbose,
+                ..
+            } => import(&deployer, &stacks, &stack, &resources, format, verbose).await,
             Verb::Rollback {
                 stacks: only,
                 skip,
@@ -203,6 +209,56 @@ async fn deploy(
     code
 }
 
+/// The `--resource` values of `import`: `LOGICAL_ID=PHYSICAL_ID`, split at the first `=` (a
+/// type identified by several properties takes `Property=value,…` after it).
+fn import_pairs(resources: &[String]) -> Result<Vec<(String, String)>, String> {
+    resources
+        .iter()
+        .map(|text| match text.split_once('=') {
+            Some((id, value)) if !id.is_empty() && !value.is_empty() => {
+                Ok((id.to_string(), value.to_string()))
+            }
+            _ => Err(format!(
+                "--resource {text:?}: expected LOGICAL_ID=PHYSICAL_ID, e.g. \
+                 PrivateA=subnet-0123456789abcdef0"
+            )),
+        })
+        .collect()
+}
+
+/// `import`: the report (text, or JSON on stdout with `--format json`); 0 once imported or
+/// left for review, 130 interrupted, 2 a `--resource` malformed or a stack the app lacks, 1
+/// otherwise (a rule of IMPORT's broken, declined, failed).
+async fn import(
+    deployer: &Deployer,
+    stacks: &[vpcform_deploy::StackTemplate],
+    stack: &str,
+    resources: &[String],
+    format: Format,
+    verbose: bool,
+) -> ExitCode {
+    let pairs = match import_pairs(resources) {
+        Ok(pairs) => pairs,
+        Err(e) => {
+            stderr(&format!("error: {e}\n"));
+            return ExitCode::from(USAGE);
+        }
+    };
+    match deployer.import(stacks, stack, &pairs).await {
+        Ok(report) => {
+            match format {
+                Format::Json => stdout(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
+                )),
+                Format::Text => stdout(&report.to_string()),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e, verbose),
+    }
+}
+
 /// `destroy` (of the program's stacks, or `--orphans`) and `list`: a summary, or the listing
 /// on stdout.
 async fn destroy_or_list(
@@ -237,9 +293,11 @@ async fn destroy_or_list(
             Err(e) => fail(&e, verbose),
         },
         // `run_verb` hands only destroy and list here.
-        Verb::Diff { .. } | Verb::Deploy { .. } | Verb::Rollback { .. } | Verb::Drift { .. } => {
-            ExitCode::from(USAGE)
-        }
+        Verb::Diff { .. }
+        | Verb::Deploy { .. }
+        | Verb::Import { .. }
+        | Verb::Rollback { .. }
+        | Verb::Drift { .. } => ExitCode::from(USAGE),
     }
 }
 
@@ -266,11 +324,7 @@ pub(crate) fn options(verb: &Verb) -> DeployOptions {
             options.stale_change_set_age = *stale_change_set_age;
             options.discard_pending = *discard_pending;
             options.yes = *yes;
-            options.require_approval = match require_approval {
-                RequireApprovalArg::Never => RequireApproval::Never,
-                RequireApprovalArg::AnyChange => RequireApproval::AnyChange,
-                RequireApprovalArg::Broadening => RequireApproval::Broadening,
-            };
+            options.require_approval = approval(*require_approval);
             options.no_execute = *no_execute;
             options.exclusively = *exclusively;
             options.concurrency = *concurrency;
@@ -282,12 +336,33 @@ pub(crate) fn options(verb: &Verb) -> DeployOptions {
             options.yes = *yes;
             options.exclusively = *exclusively;
         }
+        Verb::Import {
+            yes,
+            require_approval,
+            no_execute,
+            timeout,
+            ..
+        } => {
+            options.yes = *yes;
+            options.require_approval = approval(*require_approval);
+            options.no_execute = *no_execute;
+            options.timeout = timeout.map(Duration::from_secs);
+        }
         Verb::Rollback { timeout, .. } | Verb::Drift { timeout, .. } => {
             options.timeout = timeout.map(Duration::from_secs);
         }
         Verb::Diff { .. } | Verb::List { .. } => {}
     }
     options
+}
+
+/// `--require-approval`'s level for the deployer.
+fn approval(level: RequireApprovalArg) -> RequireApproval {
+    match level {
+        RequireApprovalArg::Never => RequireApproval::Never,
+        RequireApprovalArg::AnyChange => RequireApproval::AnyChange,
+        RequireApprovalArg::Broadening => RequireApproval::Broadening,
+    }
 }
 
 /// An error before any stack ran: one line (with causes under `--verbose`); exit 130 for
@@ -356,6 +431,40 @@ fn summary_to(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn import_resources_split_at_the_first_equals_and_reach_the_options() {
+        let pairs = super::import_pairs(&[
+            "Subnet=subnet-0123".to_string(),
+            "Route=RouteTableId=rtb-1,DestinationCidrBlock=0.0.0.0/0".to_string(),
+        ]);
+        assert_eq!(
+            pairs,
+            Ok(vec![
+                ("Subnet".to_string(), "subnet-0123".to_string()),
+                (
+                    "Route".to_string(),
+                    "RouteTableId=rtb-1,DestinationCidrBlock=0.0.0.0/0".to_string()
+                ),
+            ])
+        );
+        for bad in ["subnet-0123", "=x", "Subnet="] {
+            assert!(super::import_pairs(&[bad.to_string()]).is_err(), "{bad}");
+        }
+        let options = super::options(&crate::cli::verb(&[
+            "import",
+            "Net",
+            "--yes",
+            "--no-execute",
+            "--require-approval",
+            "any-change",
+            "--timeout",
+            "30",
+        ]));
+        assert!(options.yes && options.no_execute);
+        assert_eq!(options.require_approval, super::RequireApproval::AnyChange);
+        assert_eq!(options.timeout, Some(super::Duration::from_secs(30)));
+    }
+
     /// The flags reach the deployer's options.
     #[test]
     fn stale_age_and_discard_pending_reach_the_options() {

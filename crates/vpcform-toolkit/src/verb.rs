@@ -92,6 +92,35 @@ pub enum Verb {
         #[arg(long)]
         verbose: bool,
     },
+    /// Adopt resources that already exist into a stack through an IMPORT change set (CDK's
+    /// `cdk import`), with deploy's review and approval; then detect their drift from the
+    /// program.
+    Import {
+        /// The stack to import into (deployed or not).
+        stack: String,
+        /// A resource of the stack's template and the existing resource it is,
+        /// `LOGICAL_ID=PHYSICAL_ID` (or `LOGICAL_ID=Property=value,Property=value` for a type
+        /// identified by several properties); repeat for more.
+        #[arg(long = "resource", value_name = "ID=PHYSICAL-ID")]
+        resources: Vec<String>,
+        /// Answer yes to the approval question.
+        #[arg(long)]
+        yes: bool,
+        /// When to stop for approval: `never`, `any-change`, or `broadening`.
+        #[arg(long, value_name = "LEVEL", default_value = "broadening")]
+        require_approval: RequireApprovalArg,
+        /// Create and print the import change set; do not execute it (`deploy STACK
+        /// --change-set NAME` does, after review).
+        #[arg(long)]
+        no_execute: bool,
+        /// Stop following the stack after this many seconds, at least 1 (CloudFormation
+        /// carries on).
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: Option<u64>,
+        /// Print errors with their causes and AWS request IDs.
+        #[arg(long)]
+        verbose: bool,
+    },
     /// Roll failed stacks back to their last stable state: RollbackStack from CREATE_FAILED or
     /// UPDATE_FAILED (left so by `deploy --no-rollback`), ContinueUpdateRollback from
     /// UPDATE_ROLLBACK_FAILED.
@@ -281,6 +310,27 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn import_names_one_stack_and_its_resources() {
+        let verb = parse(&[
+            "import",
+            "Net",
+            "--resource",
+            "Subnet=subnet-0123",
+            "--resource",
+            "Route=RouteTableId=rtb-1,DestinationCidrBlock=0.0.0.0/0",
+            "--yes",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            verb,
+            super::Verb::Import { stack, resources, yes: true, .. }
+                if stack == "Net" && resources.len() == 2
+        ));
+        assert!(parse(&["import"]).is_err(), "a stack is required");
+        assert!(parse(&["import", "A", "B"]).is_err(), "one stack");
     }
 
     #[test]

@@ -106,6 +106,34 @@ fn synth_runs_the_program_and_a_verb_reads_its_assembly() {
     let (code, _, err) = text(&vpcform(&dir, &["--assembly", "out", "drift", "Nope"]));
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("Nope"), "{err}");
+    // import: a malformed --resource, or a stack the app lacks, is refused before anything is
+    // sent (no AWS answers here).
+    let (code, _, err) = text(&vpcform(
+        &dir,
+        &[
+            "--assembly",
+            "out",
+            "import",
+            "PrivateEndpoints",
+            "--resource",
+            "subnet-0123",
+        ],
+    ));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("expected LOGICAL_ID=PHYSICAL_ID"), "{err}");
+    let (code, _, err) = text(&vpcform(
+        &dir,
+        &[
+            "--assembly",
+            "out",
+            "import",
+            "Nope",
+            "--resource",
+            "Vpc=vpc-0123",
+        ],
+    ));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("Nope"), "{err}");
     // --app and --assembly exclude each other; synth takes no assembly.
     let (code, _, _) = text(&vpcform(&dir, &["--app", "x", "--assembly", "out", "diff"]));
     assert_eq!(code, Some(2));
