@@ -251,6 +251,7 @@ impl fmt::Display for StackDrift {
             let sign = match r.status.as_str() {
                 "MODIFIED" => '~',
                 "DELETED" => '-',
+                crate::unmanaged::UNMANAGED => '+',
                 _ => '?',
             };
             let reason = r
@@ -418,9 +419,10 @@ const LISTED: [StackResourceDriftStatus; 4] = [
     StackResourceDriftStatus::UnknownValue,
 ];
 
-/// Whether a resource's drift status is drift: modified or deleted outside CloudFormation.
+/// Whether a resource's drift status is drift: modified or deleted outside CloudFormation, or
+/// holding routes or rules no template makes (`UNMANAGED`, unmanaged.rs).
 fn is_drift(status: &str) -> bool {
-    matches!(status, "MODIFIED" | "DELETED")
+    matches!(status, "MODIFIED" | "DELETED" | crate::unmanaged::UNMANAGED)
 }
 
 impl Deployer {
@@ -450,6 +452,14 @@ impl Deployer {
             .filter(|s| s.step.is_none() && s.stack_set.is_none())
             .collect();
         self.prepare_environments(&checked).await?;
+        // What the app's templates add to tables and groups of other stacks (imported), so
+        // that such a route or rule is not reported unmanaged in the stack that owns them.
+        let mut elsewhere = crate::unmanaged::Managed::default();
+        for stack in stacks {
+            if let Ok(template) = serde_json::from_str::<Value>(&stack.body) {
+                elsewhere.add_template(&template, &Default::default());
+            }
+        }
         let mut report = Vec::new();
         for stack in &selected {
             let name = stack.name.clone();
@@ -473,7 +483,7 @@ impl Deployer {
                     // Retry notices name the stack, as in a deploy.
                     Ok(deployer) => {
                         STACK
-                            .scope(name.clone(), deployer.detect_drift(&name))
+                            .scope(name.clone(), deployer.detect_all_drift(&name, &elsewhere))
                             .await
                     }
                     Err(error) => Err(error),
@@ -482,6 +492,39 @@ impl Deployer {
             report.push((name, result));
         }
         Ok(DriftReport { stacks: report })
+    }
+
+    /// CloudFormation's drift detection, then the routes and rules no template makes
+    /// (unmanaged.rs) when the environment has EC2 access: found ones are resources of status
+    /// `UNMANAGED` and make the stack drifted; when they cannot be read, the detection is
+    /// incomplete (`detection_failed`) and CloudFormation's result stands.
+    async fn detect_all_drift(
+        &self,
+        name: &str,
+        elsewhere: &crate::unmanaged::Managed,
+    ) -> Result<StackDrift, DeployError> {
+        let mut drift = self.detect_drift(name).await?;
+        if drift.state == DriftState::NotDeployed {
+            return Ok(drift);
+        }
+        match self.unmanaged(name, elsewhere).await {
+            Ok(None) => {}
+            Ok(Some(found)) => {
+                if !found.is_empty() {
+                    drift.state = DriftState::Drifted;
+                    drift.resources.extend(found);
+                }
+            }
+            Err(error) if error.is_interrupt() => return Err(error),
+            Err(error) => {
+                let note = format!("unmanaged routes and rules not read: {error}");
+                drift.detection_failed = Some(match drift.detection_failed.take() {
+                    Some(reason) => format!("{reason}; {note}"),
+                    None => note,
+                });
+            }
+        }
+        Ok(drift)
     }
 
     /// One stack's drift detection, with this deployer's clients.

@@ -61,6 +61,7 @@ mod status;
 mod step;
 mod template;
 mod ui;
+mod unmanaged;
 mod upload;
 mod validation;
 
