@@ -4,6 +4,8 @@
 //! DescribeStackDriftDetectionStatus polled until it settles, then DescribeStackResourceDrifts
 //! (paginated) — and reports, per resource that drifted, each property that differs. `diff`
 //! only reads the last result DescribeStacks keeps ([`LastDrift`]), never starting a detection.
+//! `drift` then reports the routes and rules no template makes (`unmanaged.rs`), which
+//! CloudFormation's detection cannot see.
 //!
 //! Invariant: every stack selected appears in the [`DriftReport`] exactly once; a stack not
 //! deployed is said, not an error; nothing is changed (drift detection only reads).
@@ -98,7 +100,8 @@ pub struct ResourceDrift {
     pub physical_id: Option<String>,
     /// The resource type.
     pub resource_type: String,
-    /// `MODIFIED`, `DELETED` or `NOT_CHECKED`.
+    /// `MODIFIED`, `DELETED` or `NOT_CHECKED` (CloudFormation's), or `UNMANAGED`: a route
+    /// table or security group holding routes or rules no template makes, each an `ADD`.
     pub status: String,
     /// CloudFormation's reason, when it gives one (why a resource was not checked).
     pub reason: Option<String>,
@@ -428,8 +431,11 @@ fn is_drift(status: &str) -> bool {
 impl Deployer {
     /// Detects drift on `stacks` (those named in `only`; all when empty), one at a time, each
     /// in its own environment: DetectStackDrift, then its status polled every poll interval
-    /// (interruptible, bounded by `timeout`), then each drifted resource's differences. Stack
-    /// sets and steps are said not to be checked.
+    /// (interruptible, bounded by `timeout`), then each drifted resource's differences, then,
+    /// where the environment has EC2 access ([`crate::SignedAccess`]), the routes and rules
+    /// of the stack's route tables and security groups that no template of `stacks` makes
+    /// (resources of status `UNMANAGED`, each route or rule an `ADD`; they make the stack
+    /// drifted). Stack sets and steps are said not to be checked.
     ///
     /// ```no_run
     /// # async fn demo(deployer: vpcform_deploy::Deployer, stacks: Vec<vpcform_deploy::StackTemplate>) -> Result<(), vpcform_deploy::DeployError> {

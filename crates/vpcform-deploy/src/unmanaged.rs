@@ -17,10 +17,11 @@
 //! `CreateRouteTable`), a gateway endpoint's routes to its prefix list (target `vpce-…`,
 //! destination `pl-…`: `AWS::EC2::VPCEndpoint` `RouteTableIds`), routes propagated from a
 //! virtual private gateway (origin `EnableVgwRoutePropagation`) when a template propagates, and
-//! a security group's default allow-all egress when its template sets no
-//! `SecurityGroupEgress` (EC2's rule for a new group: "an outbound rule that allows all
-//! outbound traffic", Amazon VPC User Guide, "Security group rules"; CloudFormation removes it
-//! only when the resource lists egress rules, `AWS::EC2::SecurityGroup` `SecurityGroupEgress`).
+//! a security group's default egress (all protocols to `0.0.0.0/0`) when its template sets no
+//! `SecurityGroupEgress` (CloudFormation User Guide, `AWS::EC2::SecurityGroup`: "Amazon EC2
+//! creates a default egress rule that allows egress traffic on all ports and IP protocols to any
+//! location. The default rule is removed only when you specify one or more egress rules"; an
+//! IPv4 rule: CDK's `allowAllIpv6Outbound`, false by default, adds the IPv6 one itself).
 //!
 //! Invariant: a value the deployer cannot resolve (a parameter, `Fn::ImportValue`,
 //! `Fn::GetAtt`) matches anything, so a route or rule is reported only when no template can
@@ -201,7 +202,7 @@ impl Managed {
         let all = protocol == "-1";
         if egress
             && all
-            && (rule.peer == "0.0.0.0/0" || rule.peer == "::/0")
+            && rule.peer == "0.0.0.0/0"
             && self.default_egress.iter().any(|g| g == group)
         {
             return true;
@@ -618,6 +619,7 @@ mod tests {
         assert!(!m.has_rule("sg-web", false, &rule("tcp", Some((443, 443)), "0.0.0.0/0")));
         // Web sets no egress: EC2's default stays; Db sets one: the default is gone.
         assert!(m.has_rule("sg-web", true, &rule("-1", None, "0.0.0.0/0")));
+        assert!(!m.has_rule("sg-web", true, &rule("-1", None, "::/0")));
         assert!(!m.has_rule("sg-db", true, &rule("-1", None, "0.0.0.0/0")));
         assert!(m.has_rule("sg-db", true, &rule("tcp", Some((5432, 5432)), "sg-web")));
         assert!(m.has_rule("sg-db", false, &rule("tcp", Some((5432, 5432)), "sg-web")));
