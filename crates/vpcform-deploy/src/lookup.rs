@@ -433,7 +433,20 @@ impl Deployer {
                 page_params.push(("NextToken".to_string(), token.clone()));
             }
             let mut answer = self.ec2_read(key, access, action, &page_params).await?;
-            next = answer.text("nextToken");
+            let token = answer.text("nextToken");
+            // A token answered again would page forever.
+            if token.is_some() && token == next {
+                return Err(DeployError::LookupFailed {
+                    query: key.to_string(),
+                    action,
+                    reason: "the same NextToken was answered twice".into(),
+                    fix: "check AWS_ENDPOINT_URL if it is set (AWS does not do this), then run \
+                          the lookup again"
+                        .into(),
+                    request_id: None,
+                });
+            }
+            next = token;
             if let Some(set) = answer.children.iter_mut().find(|c| c.name == list) {
                 items.extend(
                     std::mem::take(&mut set.children)

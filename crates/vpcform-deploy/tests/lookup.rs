@@ -326,6 +326,29 @@ async fn a_vpc_by_tag_is_read_with_every_page_of_its_subnets_sorted() {
 }
 
 #[tokio::test]
+async fn a_token_answered_twice_stops_the_paging() {
+    let ec2 = FakeEc2::new(|_, _| {
+        (
+            200,
+            "<DescribeVpcsResponse><vpcSet/><nextToken>again</nextToken></DescribeVpcsResponse>"
+                .into(),
+        )
+    });
+    let (deployer, _, _identity) = deployer_with(&ec2, ACCOUNT);
+    let error = deployer
+        .resolve_lookups(&[vpc_query(tagged("Name", "shared"))], &[])
+        .await
+        .expect_err("stopped");
+    assert!(
+        error
+            .to_string()
+            .contains("DescribeVpcs: the same NextToken was answered twice"),
+        "{error}"
+    );
+    assert_eq!(ec2.actions().len(), 2);
+}
+
+#[tokio::test]
 async fn two_vpcs_matching_a_tag_are_not_found_naming_both() {
     let ec2 = FakeEc2::new(|action, _| match action {
         "DescribeVpcs" => (
