@@ -4,6 +4,8 @@
 //! DescribeStackDriftDetectionStatus polled until it settles, then DescribeStackResourceDrifts
 //! (paginated) — and reports, per resource that drifted, each property that differs. `diff`
 //! only reads the last result DescribeStacks keeps ([`LastDrift`]), never starting a detection.
+//! `drift` then reports the routes and rules no template makes (`unmanaged.rs`), which
+//! CloudFormation's detection cannot see.
 //!
 //! Invariant: every stack selected appears in the [`DriftReport`] exactly once; a stack not
 //! deployed is said, not an error; nothing is changed (drift detection only reads).
@@ -98,7 +100,8 @@ pub struct ResourceDrift {
     pub physical_id: Option<String>,
     /// The resource type.
     pub resource_type: String,
-    /// `MODIFIED`, `DELETED` or `NOT_CHECKED`.
+    /// `MODIFIED`, `DELETED` or `NOT_CHECKED` (CloudFormation's), or `UNMANAGED`: a route
+    /// table or security group holding routes or rules no template makes, each an `ADD`.
     pub status: String,
     /// CloudFormation's reason, when it gives one (why a resource was not checked).
     pub reason: Option<String>,
@@ -251,6 +254,7 @@ impl fmt::Display for StackDrift {
             let sign = match r.status.as_str() {
                 "MODIFIED" => '~',
                 "DELETED" => '-',
+                crate::unmanaged::UNMANAGED => '+',
                 _ => '?',
             };
             let reason = r
@@ -418,16 +422,20 @@ const LISTED: [StackResourceDriftStatus; 4] = [
     StackResourceDriftStatus::UnknownValue,
 ];
 
-/// Whether a resource's drift status is drift: modified or deleted outside CloudFormation.
+/// Whether a resource's drift status is drift: modified or deleted outside CloudFormation, or
+/// holding routes or rules no template makes (`UNMANAGED`, unmanaged.rs).
 fn is_drift(status: &str) -> bool {
-    matches!(status, "MODIFIED" | "DELETED")
+    matches!(status, "MODIFIED" | "DELETED" | crate::unmanaged::UNMANAGED)
 }
 
 impl Deployer {
     /// Detects drift on `stacks` (those named in `only`; all when empty), one at a time, each
     /// in its own environment: DetectStackDrift, then its status polled every poll interval
-    /// (interruptible, bounded by `timeout`), then each drifted resource's differences. Stack
-    /// sets and steps are said not to be checked.
+    /// (interruptible, bounded by `timeout`), then each drifted resource's differences, then,
+    /// where the environment has EC2 access ([`crate::SignedAccess`]), the routes and rules
+    /// of the stack's route tables and security groups that no template of `stacks` makes
+    /// (resources of status `UNMANAGED`, each route or rule an `ADD`; they make the stack
+    /// drifted). Stack sets and steps are said not to be checked.
     ///
     /// ```no_run
     /// # async fn demo(deployer: vpcform_deploy::Deployer, stacks: Vec<vpcform_deploy::StackTemplate>) -> Result<(), vpcform_deploy::DeployError> {
@@ -450,6 +458,14 @@ impl Deployer {
             .filter(|s| s.step.is_none() && s.stack_set.is_none())
             .collect();
         self.prepare_environments(&checked).await?;
+        // What the app's templates add to tables and groups of other stacks (imported), so
+        // that such a route or rule is not reported unmanaged in the stack that owns them.
+        let mut elsewhere = crate::unmanaged::Managed::default();
+        for stack in stacks {
+            if let Ok(template) = serde_json::from_str::<Value>(&stack.body) {
+                elsewhere.add_template(&template, &Default::default());
+            }
+        }
         let mut report = Vec::new();
         for stack in &selected {
             let name = stack.name.clone();
@@ -473,7 +489,7 @@ impl Deployer {
                     // Retry notices name the stack, as in a deploy.
                     Ok(deployer) => {
                         STACK
-                            .scope(name.clone(), deployer.detect_drift(&name))
+                            .scope(name.clone(), deployer.detect_all_drift(&name, &elsewhere))
                             .await
                     }
                     Err(error) => Err(error),
@@ -482,6 +498,39 @@ impl Deployer {
             report.push((name, result));
         }
         Ok(DriftReport { stacks: report })
+    }
+
+    /// CloudFormation's drift detection, then the routes and rules no template makes
+    /// (unmanaged.rs) when the environment has EC2 access: found ones are resources of status
+    /// `UNMANAGED` and make the stack drifted; when they cannot be read, the detection is
+    /// incomplete (`detection_failed`) and CloudFormation's result stands.
+    async fn detect_all_drift(
+        &self,
+        name: &str,
+        elsewhere: &crate::unmanaged::Managed,
+    ) -> Result<StackDrift, DeployError> {
+        let mut drift = self.detect_drift(name).await?;
+        if drift.state == DriftState::NotDeployed {
+            return Ok(drift);
+        }
+        match self.unmanaged(name, elsewhere).await {
+            Ok(None) => {}
+            Ok(Some(found)) => {
+                if !found.is_empty() {
+                    drift.state = DriftState::Drifted;
+                    drift.resources.extend(found);
+                }
+            }
+            Err(error) if error.is_interrupt() => return Err(error),
+            Err(error) => {
+                let note = format!("unmanaged routes and rules not read: {error}");
+                drift.detection_failed = Some(match drift.detection_failed.take() {
+                    Some(reason) => format!("{reason}; {note}"),
+                    None => note,
+                });
+            }
+        }
+        Ok(drift)
     }
 
     /// One stack's drift detection, with this deployer's clients.

@@ -417,7 +417,7 @@ impl crate::Deployer {
     }
 
     /// The environment's connection, made on first use.
-    async fn connect(
+    pub(crate) async fn connect(
         &self,
         environment: &Environment,
         stack: &str,
@@ -447,7 +447,7 @@ impl crate::Deployer {
     }
 
     /// Who the connection's credentials are (asked once per connection).
-    async fn caller(
+    pub(crate) async fn caller(
         &self,
         connected: &Connected,
         environment: &Environment,

@@ -444,6 +444,22 @@ pub enum DeployError {
         /// AWS's request ID, when AWS answered.
         request_id: Option<String>,
     },
+    /// A lookup ([`vpcform_assembly::ContextQuery`]) that could not be answered: the EC2 call
+    /// (or the account check) that failed, and what to do. A query that matched nothing is not
+    /// an error: it is answered [`vpcform_assembly::ContextValue::NotFound`].
+    #[error("lookup {query}: {action}: {reason}; {fix}")]
+    LookupFailed {
+        /// The query's key (`vpc:account=…:region=…:tag:Name=shared`).
+        query: String,
+        /// The AWS API action that failed (`DescribeVpcs`, `GetCallerIdentity`, …).
+        action: &'static str,
+        /// AWS's code and message, or what was found.
+        reason: String,
+        /// What to do: the IAM action to grant, the credentials to use.
+        fix: String,
+        /// AWS's request ID, when AWS answered.
+        request_id: Option<String>,
+    },
     /// A `--no-rollback` deploy that failed: the stack is left as it failed, with what it made.
     #[error(
         "{stack}: {operation} failed; the stack is left {status} (--no-rollback){}; fix the \
@@ -558,7 +574,8 @@ impl DeployError {
             | DeployError::TemplateNotJson { stack, .. } => Some(stack),
             DeployError::UnknownStack(_)
             | DeployError::ChangeSetNeedsOneStack { .. }
-            | DeployError::NoConnection { .. } => None,
+            | DeployError::NoConnection { .. }
+            | DeployError::LookupFailed { .. } => None,
         }
     }
 
@@ -594,6 +611,10 @@ impl DeployError {
                 ..
             }
             | DeployError::StepFailed {
+                request_id: Some(id),
+                ..
+            }
+            | DeployError::LookupFailed {
                 request_id: Some(id),
                 ..
             } => text += &format!("\n  request ID: {id}"),

@@ -17,7 +17,8 @@
 //! Code map: `deployer.rs` (options, verbs, the run), `schedule.rs` (selection and order,
 //! pure), `change_set.rs` (one stack's deploy and destroy), `follow.rs` (events and final
 //! state), `calls.rs` (interruptible calls, retry notices, one-line errors with hints),
-//! `security.rs` (what broadens access), `status.rs` (typed stack states), `orphans.rs` (the app's stacks the
+//! `security.rs` (what broadens access), `lookup.rs` (a program's lookups answered from the
+//! account: signed EC2 Describe calls), `status.rs` (typed stack states), `orphans.rs` (the app's stacks the
 //! program no longer has: list, destroy), `step.rs` (the
 //! acceptance steps, signed EC2 and RAM calls), `diff.rs`, `drift.rs` (drift detection),
 //! `import.rs` (existing resources adopted through an IMPORT change set),
@@ -51,6 +52,7 @@ mod environment;
 mod error;
 mod follow;
 mod import;
+mod lookup;
 mod orphans;
 mod rollback;
 mod schedule;
@@ -61,6 +63,7 @@ mod status;
 mod step;
 mod template;
 mod ui;
+mod unmanaged;
 mod upload;
 mod validation;
 
@@ -74,6 +77,7 @@ pub use environment::{
 };
 pub use error::{DeployError, FailedResource};
 pub use import::{ImportReport, ImportedResource};
+pub use lookup::LOOKUP_ACTIONS;
 pub use orphans::{APP_TAG, DeployedStack, Listing};
 pub use security::{SecurityChange, security_changes, security_table};
 pub use stack_set::InstanceFailure;

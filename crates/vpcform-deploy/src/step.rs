@@ -21,7 +21,7 @@ use crate::{DeployError, Deployer, Environment, StackOutcome, StackTemplate, Ste
 
 /// The EC2 Query API version the calls name (the only one: 2016-11-15,
 /// <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html>).
-const EC2_VERSION: &str = "2016-11-15";
+pub(crate) const EC2_VERSION: &str = "2016-11-15";
 
 /// How long a step waits for an attachment to become `available` without a deploy timeout:
 /// AWS takes minutes; one still not there after this is stuck, and the user is told.
@@ -39,7 +39,7 @@ const INVITATION_POLLS: u32 = 60;
 const NOT_FOUND_POLLS: u32 = 15;
 
 /// How many times a call that AWS throttled or did not answer is sent again.
-const ATTEMPTS: u32 = 4;
+pub(crate) const ATTEMPTS: u32 = 4;
 
 /// The name of a step's input as its [`StackTemplate::parameter_imports`] entry carries it: the
 /// action's field in the manifest.
@@ -170,7 +170,7 @@ impl SignedAccess {
     /// The service's URL: `AWS_ENDPOINT_URL_<SERVICE>` (the SDK's service-specific variable,
     /// <https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html>), then the
     /// endpoint given, then AWS's regional endpoint.
-    fn base_url(&self, service: &str) -> String {
+    pub(crate) fn base_url(&self, service: &str) -> String {
         let variable = format!("AWS_ENDPOINT_URL_{}", service.to_ascii_uppercase());
         let url = std::env::var(variable)
             .ok()
@@ -189,10 +189,10 @@ impl SignedAccess {
 }
 
 /// An AWS answer: the HTTP status and the body's text.
-struct Answer {
-    status: u16,
-    text: String,
-    request_id: Option<String>,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) text: String,
+    pub(crate) request_id: Option<String>,
 }
 
 /// The text of the first element `tag` in `xml`, trimmed; `None` when empty.
@@ -204,7 +204,7 @@ fn element(xml: &str, tag: &str) -> Option<String> {
 
 /// `text` percent-encoded for a form body (RFC 3986's unreserved characters kept, as SigV4's
 /// canonical query string does).
-fn form_encode(text: &str) -> String {
+pub(crate) fn form_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
@@ -973,7 +973,7 @@ impl Deployer {
     /// A signed POST, sent again (after a poll interval) when AWS throttles, fails on its side
     /// or does not answer; interruptible.
     #[allow(clippy::too_many_arguments)]
-    async fn signed_call(
+    pub(crate) async fn signed_call(
         &self,
         step: &str,
         access: &SignedAccess,

@@ -67,11 +67,15 @@ pub(crate) fn synthesize(cli: &Cli, project: &Project) -> Result<CloudAssembly, 
             Ran::Interrupted => return Err(ExitCode::from(crate::output::INTERRUPTED)),
             Ran::LookupsMissing => {}
         }
-        let missing = CloudAssembly::read(&out)
-            .map_err(|e| refuse(&e.to_string(), USAGE))?
+        let asking = CloudAssembly::read(&out).map_err(|e| refuse(&e.to_string(), USAGE))?;
+        let missing = asking.manifest().missing.clone();
+        // Each query is asked with the credentials of the app's stack in its account.
+        let environments: Vec<vpcform_assembly::Environment> = asking
             .manifest()
-            .missing
-            .clone();
+            .stacks
+            .iter()
+            .map(|s| s.environment.clone())
+            .collect();
         let keys: Vec<String> = missing.iter().map(ContextQuery::key).collect();
         if missing.is_empty() || missing.iter().any(|q| asked.contains(q)) {
             return Err(refuse(
@@ -106,7 +110,7 @@ pub(crate) fn synthesize(cli: &Cli, project: &Project) -> Result<CloudAssembly, 
             if missing.len() == 1 { "" } else { "s" },
             keys.join(", ")
         ));
-        for (query, value) in crate::lookups::resolve(&missing)? {
+        for (query, value) in crate::lookups::resolve(&missing, &environments)? {
             context.insert(query, value);
         }
         context

@@ -42,14 +42,13 @@ pub fn apply_parameters(
     Ok(())
 }
 
-/// The deployer's stacks of a cloud assembly: each stack's manifest entry
-/// ([`StackTemplate::from_assembly`](vpcform_deploy::StackTemplate::from_assembly)) with its
-/// template as written, and the manifest's acceptance steps
+/// The deployer's stacks of a cloud assembly ([`vpcform_deploy::stack_templates`]): each
+/// stack's manifest entry with its template made compact, and the manifest's acceptance steps
 /// ([`StackTemplate::from_step`](vpcform_deploy::StackTemplate::from_step)), in deployment
 /// order.
 ///
 /// # Errors
-/// A template file that cannot be read, or an assembly whose lookups are not all answered
+/// A template file that cannot be read or is not JSON, or an assembly whose lookups are not all answered
 /// (its templates hold placeholders): one line naming them and how to resolve them.
 ///
 /// ```
@@ -80,16 +79,7 @@ pub fn stack_templates(
             keys.join(", ")
         ));
     }
-    let stacks = manifest
-        .stacks
-        .iter()
-        .map(|entry| {
-            let body = assembly.template(entry).map_err(|e| e.to_string())?;
-            Ok(vpcform_deploy::StackTemplate::from_assembly(
-                manifest, entry, body,
-            ))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    // The acceptance steps run between the stacks, in dependency order.
-    Ok(vpcform_deploy::with_steps(manifest, stacks))
+    // Compact, as sent to CloudFormation (a body's size decides body or S3 URL), and the
+    // acceptance steps between the stacks, in dependency order.
+    vpcform_deploy::stack_templates(assembly).map_err(|e| e.to_string())
 }
