@@ -164,8 +164,15 @@ impl App {
     /// Checks every stack and renders its template; stacks are ordered so that each comes after
     /// the stacks it imports from.
     ///
+    /// A program whose lookups the context does not all answer gets an assembly that lists
+    /// them ([`Assembly::missing`]) and reports nothing else: its templates hold placeholders
+    /// (a stack whose template could not be made over them is left out), it is not to be
+    /// deployed, and the toolkit looks the queries up and runs the program again.
+    ///
     /// # Errors
-    /// Every problem found, each naming its stack and construct; no partial result.
+    /// Every problem found, each naming its stack and construct; no partial result. A lookup
+    /// that failed (its stack's account or region not pinned, answered "not found", a context
+    /// file that cannot be read) is reported alone, as the checks would run over placeholders.
     ///
     /// ```
     /// use vpcform_net::prelude::*;
@@ -179,6 +186,13 @@ impl App {
     /// assert!(matches!(err.errors()[0], SynthError::CidrPrefixOutOfRange { .. }));
     /// ```
     pub fn synth(&self) -> Result<Assembly, SynthErrors> {
+        // Lookups first: a failed one leaves placeholders, over which every other check would
+        // be false; a missing one makes an assembly that only asks for it (no findings).
+        let (lookup_errors, missing) = crate::constructs::lookup::gather(&self.stacks);
+        if !lookup_errors.is_empty() {
+            return Err(SynthErrors(lookup_errors));
+        }
+        let placeholders = !missing.is_empty();
         let mut findings = Findings::default();
         if !valid_app_name(&self.name) {
             findings.errors.push(SynthError::InvalidAppName {
@@ -243,6 +257,10 @@ impl App {
             mut warnings,
             ..
         } = findings;
+        if placeholders {
+            errors.clear();
+            warnings.clear();
+        }
         let before = warnings.len();
         warnings.retain(|w| !self.allows(w));
         let allowed = before - warnings.len();
@@ -260,6 +278,9 @@ impl App {
                     stack: self.stacks[i].name.to_string(),
                     source,
                 });
+            }
+            if placeholders {
+                errors.clear();
             }
             if errors.is_empty() {
                 let prices = match &self.prices {
@@ -283,6 +304,7 @@ impl App {
                     app: self.name.clone(),
                     stacks,
                     steps: steps.into_iter().map(|planned| planned.step).collect(),
+                    missing,
                     warnings,
                     allowed,
                     traffic: traffic.report,

@@ -69,6 +69,8 @@ impl<S: StackMarker> Stack<S> {
                 locations: Vec::new(),
                 allowed: Vec::new(),
                 quotas: None,
+                context: None,
+                lookups: crate::constructs::lookup::Lookups::default(),
             },
             _stack: PhantomData,
         }
@@ -175,6 +177,25 @@ impl<S: StackMarker> Stack<S> {
     /// ```
     pub fn capability(mut self, capability: impl Into<String>) -> Stack<S> {
         self.def.capabilities.push(capability.into());
+        self
+    }
+
+    /// Answers the stack's lookups ([`VpcLookup`](crate::lookups::VpcLookup),
+    /// [`EndpointServiceLookup`](crate::lookups::EndpointServiceLookup)) from this context.
+    /// Default: the process's, read once at the first lookup from the file named by
+    /// `$VPCFORM_CONTEXT` (which the toolkit sets) or else `./vpcform.context.json`; a file
+    /// that cannot be read is one synthesis error naming it. Tests give theirs here, so they
+    /// depend on neither the environment nor the working directory. Call it before the
+    /// stack's lookups.
+    ///
+    /// ```
+    /// use vpcform_net::lookups::Context;
+    /// vpcform_net::topology! { stack Network {} }
+    /// let context = Context::default();
+    /// let stack = vpcform_net::Stack::<Network>::new("Network").context(&context);
+    /// ```
+    pub fn context(mut self, context: &vpcform_assembly::Context) -> Stack<S> {
+        self.def.context = Some(Arc::new(context.clone()));
         self
     }
 
@@ -538,6 +559,10 @@ pub struct StackDef {
     pub(crate) allowed: Vec<(Option<String>, Code)>,
     /// Quotas raised for this stack, over the app's (`Stack::quotas`).
     pub(crate) quotas: Option<crate::quotas::Quotas>,
+    /// The context the stack's lookups read (`Stack::context`); `None`: the process's.
+    pub(crate) context: Option<Arc<vpcform_assembly::Context>>,
+    /// What the stack's lookups found, missed and failed (`constructs/lookup.rs`).
+    pub(crate) lookups: crate::constructs::lookup::Lookups,
 }
 
 pub(crate) struct OutputDef {

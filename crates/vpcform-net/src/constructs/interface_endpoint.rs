@@ -923,6 +923,10 @@ impl ConstructNode for InterfaceEndpointNode {
                 name: name.to_string(),
             });
         }
+        // The zones the service is offered in, when the stack looked it up.
+        if let Some(name) = self.target.service_name_in(check.stack).as_str() {
+            super::lookup::check_offered(check, &self.id, name, &self.subnets);
+        }
         if self.dns_options.inbound_resolver_only.is_some() && !self.is_s3() {
             check.report(SynthError::DnsOptionNotForService {
                 construct: check.path(&self.id),

@@ -1,0 +1,679 @@
+//! Lookups (issue 26), the program's side: a VPC looked up by ID or tags with its subnets,
+//! route tables and security groups; lookups the context does not answer (placeholders, the
+//! manifest's `missing`, no findings); failed lookups; endpoint services' offered zones; and
+//! facts stated by hand against looked-up ones. Every context is built here: nothing depends on
+//! the environment or the working directory.
+
+use vpcform_net::endpoints::ServiceName;
+use vpcform_net::existing::{ExistingId, ExistingSubnet, ExistingVpc};
+use vpcform_net::findings::{Code, SynthError};
+use vpcform_net::lookups::{
+    Context, ContextQuery, ContextValue, EndpointServiceFacts, EndpointServiceLookup,
+    RouteTableFacts, SecurityGroupFacts, SubnetFacts, VpcFacts, VpcFilter, VpcLookup,
+};
+use vpcform_net::prelude::*;
+include!("common/errors.rs");
+
+vpcform_net::topology! {
+    stack Endpoints { vpc Landing }
+    stack Other { vpc Spoke }
+    stack Provider {}
+}
+
+const ACCOUNT: &str = "111122223333";
+const REGION: &str = "eu-west-1";
+const VPC_ID: &str = "vpc-0a1b2c3d4e5f60718";
+
+fn vpc_query(filter: VpcFilter) -> ContextQuery {
+    ContextQuery::Vpc {
+        account: ACCOUNT.into(),
+        region: REGION.into(),
+        filter,
+    }
+}
+
+fn ssm_query() -> ContextQuery {
+    ContextQuery::EndpointService {
+        account: ACCOUNT.into(),
+        region: REGION.into(),
+        service_name: "com.amazonaws.eu-west-1.ssm".into(),
+    }
+}
+
+fn subnet(id: &str, block: &str, zone: &str, zone_id: &str, name: &str) -> SubnetFacts {
+    SubnetFacts {
+        subnet_id: id.into(),
+        cidr_block: block.into(),
+        availability_zone: zone.into(),
+        availability_zone_id: zone_id.into(),
+        route_table_id: None,
+        tags: [
+            ("Name".to_string(), name.to_string()),
+            (
+                "aws-cdk:subnet-type".to_string(),
+                if name.starts_with("public") {
+                    "Public"
+                } else {
+                    "Private"
+                }
+                .to_string(),
+            ),
+        ]
+        .into(),
+    }
+}
+
+/// A landing-zone VPC as DescribeVpcs & co. give it: a primary and a secondary block, public
+/// subnets in two zones on the main table, private ones in three zones (one in the secondary
+/// block) on their own table, and one security group.
+fn landing_facts() -> VpcFacts {
+    VpcFacts {
+        vpc_id: VPC_ID.into(),
+        owner_id: ACCOUNT.into(),
+        cidr_block: "10.20.0.0/16".into(),
+        secondary_cidr_blocks: vec!["100.64.0.0/20".into()],
+        ipv6_cidr_blocks: Vec::new(),
+        dns_support: Some(true),
+        dns_hostnames: Some(true),
+        tags: [("Name".to_string(), "landing".to_string())].into(),
+        subnets: vec![
+            subnet(
+                "subnet-0000000a",
+                "10.20.0.0/24",
+                "eu-west-1a",
+                "euw1-az3",
+                "public-a",
+            ),
+            subnet(
+                "subnet-0000000b",
+                "10.20.10.0/24",
+                "eu-west-1a",
+                "euw1-az3",
+                "private-a",
+            ),
+            subnet(
+                "subnet-0000000c",
+                "10.20.1.0/24",
+                "eu-west-1b",
+                "euw1-az1",
+                "public-b",
+            ),
+            subnet(
+                "subnet-0000000d",
+                "10.20.11.0/24",
+                "eu-west-1b",
+                "euw1-az1",
+                "private-b",
+            ),
+            subnet(
+                "subnet-0000000e",
+                "100.64.0.0/24",
+                "eu-west-1c",
+                "euw1-az2",
+                "private-c",
+            ),
+        ],
+        route_tables: vec![
+            RouteTableFacts {
+                route_table_id: "rtb-0000000a".into(),
+                main: true,
+                ..Default::default()
+            },
+            RouteTableFacts {
+                route_table_id: "rtb-0000000b".into(),
+                main: false,
+                subnet_ids: vec![
+                    "subnet-0000000b".into(),
+                    "subnet-0000000d".into(),
+                    "subnet-0000000e".into(),
+                ],
+                ..Default::default()
+            },
+        ],
+        security_groups: vec![SecurityGroupFacts {
+            group_id: "sg-0000000a".into(),
+            group_name: "endpoints".into(),
+            ..Default::default()
+        }],
+    }
+}
+
+/// SSM offered in two of the Region's three zones.
+fn ssm_facts() -> EndpointServiceFacts {
+    EndpointServiceFacts {
+        service_name: "com.amazonaws.eu-west-1.ssm".into(),
+        service_type: "Interface".into(),
+        availability_zones: vec!["eu-west-1a".into(), "eu-west-1b".into()],
+        private_dns_name: Some("ssm.eu-west-1.amazonaws.com".into()),
+        supported_ip_address_types: vec!["ipv4".into()],
+        owner: "amazon".into(),
+        ..Default::default()
+    }
+}
+
+fn context() -> Context {
+    let mut context = Context::default();
+    context.insert(
+        vpc_query(VpcFilter::Id(VPC_ID.into())),
+        ContextValue::Vpc(Box::new(landing_facts())),
+    );
+    context.insert(ssm_query(), ContextValue::EndpointService(ssm_facts()));
+    context
+}
+
+fn stack(context: &Context) -> Stack<Endpoints> {
+    Stack::<Endpoints>::new("Endpoints")
+        .account(ACCOUNT)
+        .region(REGION)
+        .context(context)
+}
+
+/// A security group, so that a template of looked-up resources alone (parameters) has a
+/// resource, as CloudFormation requires.
+fn group<S, V>(stack: &mut Stack<S>, vpc: &vpcform_net::vpc::VpcRef<V>)
+where
+    S: vpcform_net::handles::StackMarker,
+    V: vpcform_net::handles::VpcMarker + vpcform_net::handles::InStack<S>,
+{
+    stack.add(
+        "Clients",
+        SecurityGroup::builder()
+            .vpc(vpc)
+            .description("clients")
+            .build(),
+    );
+}
+
+fn synth(stack: Stack<Endpoints>) -> Result<vpcform_net::Assembly, Vec<SynthError>> {
+    let mut app = App::new("lookups");
+    app.add_stack(stack);
+    app.synth().map_err(|e| e.0)
+}
+
+// ── A looked-up VPC ───────────────────────────────────────────────────────────────────────
+
+#[test]
+fn a_looked_up_vpc_gives_typed_handles_that_synthesize() {
+    let context = context();
+    let mut stack = stack(&context);
+    let landing = stack.add("Landing", VpcLookup::<Landing>::by_id(VPC_ID));
+    assert!(!landing.is_placeholder());
+    assert_eq!(landing.vpc().cidr(), Some(cidr!("10.20.0.0/16")));
+    let private = landing.subnets().of_type("Private");
+    assert_eq!(
+        private.iter().map(|s| s.subnet_id()).collect::<Vec<_>>(),
+        ["subnet-0000000b", "subnet-0000000d", "subnet-0000000e"]
+    );
+    assert_eq!(landing.subnets().named("public-b").len(), 1);
+    assert_eq!(landing.subnets().in_zone("eu-west-1a").len(), 2);
+    assert_eq!(
+        landing
+            .subnets()
+            .one_per_zone()
+            .iter()
+            .map(|s| s.zone_id())
+            .collect::<Vec<_>>(),
+        ["euw1-az3", "euw1-az1", "euw1-az2"]
+    );
+    // The main table serves the subnets no table is associated with.
+    let public_a = landing.subnets().named("public-a");
+    let private_a = landing.subnets().named("private-a");
+    let main = landing
+        .route_table_of(public_a.iter().next().expect("public-a"))
+        .expect("main table");
+    assert_eq!(main.route_table_id(), "rtb-0000000a");
+    let private_routes = landing
+        .route_table_of(private_a.iter().next().expect("private-a"))
+        .expect("private table");
+    assert_eq!(private_routes.route_table_id(), "rtb-0000000b");
+    let group = landing.security_group("endpoints").expect("group");
+
+    stack.add(
+        "S3",
+        GatewayEndpoint::builder()
+            .vpc(&landing)
+            .service(services::S3)
+            .route_tables([main, private_routes])
+            .build(),
+    );
+    let ssm = stack.add("SsmService", EndpointServiceLookup::of(services::Ssm));
+    stack.add(
+        "Ssm",
+        InterfaceEndpoint::builder()
+            .vpc(&landing)
+            .service(services::Ssm)
+            .subnets(private.offered_by(&ssm))
+            .security_groups([group])
+            .private_dns(true)
+            .build(),
+    );
+    let assembly = synth(stack).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(assembly.missing().is_empty());
+    assert!(assembly.manifest().missing.is_empty());
+    let template = assembly.stacks()[0]
+        .template()
+        .to_json_pretty()
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Reviewed: one AWS-specific parameter per looked-up resource, defaulting to its ID; the
+    // endpoint in the two offered zones only.
+    insta::assert_snapshot!("looked_up_vpc_template", template);
+}
+
+#[test]
+fn a_vpc_looked_up_by_tags_is_the_entry_of_its_tags_whatever_their_order() {
+    let mut context = Context::default();
+    context.insert(
+        vpc_query(VpcFilter::Tags(
+            [
+                ("Name".to_string(), "landing".to_string()),
+                ("env".to_string(), "prod".to_string()),
+            ]
+            .into(),
+        )),
+        ContextValue::Vpc(Box::new(landing_facts())),
+    );
+    let mut stack = stack(&context);
+    let landing = stack.add(
+        "Landing",
+        VpcLookup::<Landing>::by_tags([("env", "prod"), ("Name", "landing")]),
+    );
+    assert_eq!(landing.vpc_id(), Some(VPC_ID));
+    assert_eq!(landing.subnets().len(), 5);
+}
+
+#[test]
+fn subnets_in_a_secondary_block_are_inside_the_looked_up_vpc() {
+    let context = context();
+    let mut stack = stack(&context);
+    let landing = stack.add("Landing", VpcLookup::<Landing>::by_id(VPC_ID));
+    group(&mut stack, landing.vpc());
+    synth(stack).unwrap_or_else(|e| panic!("{e:?}"));
+
+    // The near miss: the same subnet stated by hand in a VPC stated with its primary block
+    // only is outside it.
+    let mut stack = Stack::<Endpoints>::new("Endpoints");
+    let vpc = stack.add(
+        "Landing",
+        ExistingVpc::<Landing>::builder()
+            .id(ExistingId::parameter())
+            .cidr(cidr!("10.20.0.0/16"))
+            .build(),
+    );
+    group(&mut stack, &vpc);
+    stack.add(
+        "PrivateC",
+        ExistingSubnet::builder()
+            .vpc(&vpc)
+            .id(ExistingId::parameter())
+            .cidr(cidr!("100.64.0.0/24"))
+            .availability_zone(Az::id("euw1-az2"))
+            .build(),
+    );
+    let errors = synth(stack).err().unwrap_or_default();
+    assert_eq!(
+        codes(&errors),
+        [(Code::VF0103, Some("Endpoints/PrivateC"))],
+        "{errors:?}"
+    );
+}
+
+// ── Lookups not answered yet ──────────────────────────────────────────────────────────────
+
+#[test]
+fn missing_lookups_are_listed_once_sorted_with_no_findings_over_placeholders() {
+    let empty = Context::default();
+    let mut stack = stack(&empty);
+    let landing = stack.add("Landing", VpcLookup::<Landing>::by_name("landing"));
+    let again = stack.add("Again", VpcLookup::<Landing>::by_name("landing"));
+    assert!(landing.is_placeholder() && again.is_placeholder());
+    assert!(landing.subnets().is_empty());
+    let ssm = stack.add("SsmService", EndpointServiceLookup::of(services::Ssm));
+    assert!(ssm.facts().is_none());
+    // Over placeholders: no subnets, a group of no rules. Every check would fail; none runs.
+    stack.add(
+        "Ssm",
+        InterfaceEndpoint::builder()
+            .vpc(&landing)
+            .service(services::Ssm)
+            .subnets(landing.subnets().offered_by(&ssm))
+            .build(),
+    );
+    let mut other = Stack::<Other>::new("Other")
+        .account(ACCOUNT)
+        .region(REGION)
+        .context(&empty);
+    let spoke = other.add("Spoke", VpcLookup::<Spoke>::by_name("landing"));
+    group(&mut other, spoke.vpc());
+    let mut app = App::new("lookups");
+    app.add_stack(stack);
+    app.add_stack(other);
+    let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+    let keys: Vec<String> = assembly.missing().iter().map(ContextQuery::key).collect();
+    assert_eq!(
+        keys,
+        [
+            "endpoint-service:account=111122223333:region=eu-west-1:service=com.amazonaws.eu-west-1.ssm",
+            "vpc:account=111122223333:region=eu-west-1:tag:Name=landing",
+        ]
+    );
+    assert_eq!(assembly.manifest().missing, assembly.missing());
+    assert!(assembly.warnings().is_empty());
+    // A placeholder is never a real ID: the VPC's parameter has no default.
+    let other = assembly.stack("Other").expect("Other");
+    let json = other.template().to_json_pretty().unwrap_or_default();
+    assert!(json.contains("\"AWS::EC2::VPC::Id\""), "{json}");
+    assert!(!json.contains("Default"), "{json}");
+}
+
+#[test]
+fn a_program_without_lookups_lists_none_missing() {
+    let mut stack = Stack::<Endpoints>::new("Endpoints");
+    stack.add(
+        "Landing",
+        Vpc::<Landing>::builder().cidr(cidr!("10.0.0.0/16")).build(),
+    );
+    let assembly = synth(stack).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(assembly.missing().is_empty());
+}
+
+// ── Lookups that fail ─────────────────────────────────────────────────────────────────────
+
+#[test]
+fn a_lookup_needs_the_stacks_account_and_region() {
+    let context = context();
+    for (account, region, missing) in [
+        (None, Some(REGION), "account"),
+        (Some(ACCOUNT), None, "region"),
+        (None, None, "account and region"),
+    ] {
+        let mut stack = Stack::<Endpoints>::new("Endpoints").context(&context);
+        if let Some(account) = account {
+            stack = stack.account(account);
+        }
+        if let Some(region) = region {
+            stack = stack.region(region);
+        }
+        stack.add("Landing", VpcLookup::<Landing>::by_id(VPC_ID));
+        let errors = synth(stack).err().unwrap_or_default();
+        assert_eq!(codes(&errors), [(Code::VF0161, Some("Endpoints"))]);
+        assert!(
+            matches!(&errors[0], SynthError::LookupWithoutEnvironment { missing: m, .. } if *m == missing),
+            "{errors:?}"
+        );
+    }
+}
+
+#[test]
+fn a_lookup_answered_not_found_is_the_only_error() {
+    let mut context = Context::default();
+    let query = vpc_query(VpcFilter::Id(VPC_ID.into()));
+    context.insert(
+        query.clone(),
+        ContextValue::NotFound {
+            message: format!("no VPC {VPC_ID} in {ACCOUNT} {REGION}"),
+        },
+    );
+    let mut stack = stack(&context);
+    let landing = stack.add("Landing", VpcLookup::<Landing>::by_id(VPC_ID));
+    // Would be an error (no subnets) over the placeholder: not reported.
+    stack.add(
+        "Ssm",
+        InterfaceEndpoint::builder()
+            .vpc(&landing)
+            .service(services::Ssm)
+            .subnets(landing.subnets())
+            .build(),
+    );
+    let errors = synth(stack).err().unwrap_or_default();
+    assert_eq!(codes(&errors), [(Code::VF0162, Some("Endpoints/Landing"))]);
+    let message = errors[0].to_string();
+    assert!(message.contains(&query.key()), "{message}");
+    let help = errors[0].help().unwrap_or_default();
+    assert!(
+        help.contains(&format!("vpcform context --clear {}", query.key())),
+        "{help}"
+    );
+}
+
+#[test]
+fn a_context_entry_of_another_kind_is_one_error_naming_it() {
+    // Edited by hand: the key and query of a VPC lookup, the answer of a zone lookup.
+    let key = vpc_query(VpcFilter::Id(VPC_ID.into())).key();
+    let text = format!(
+        r#"{{"{key}": {{"query": {{"type": "vpc", "account": "{ACCOUNT}", "region": "{REGION}", "filter": {{"id": "{VPC_ID}"}}}}, "value": {{"type": "availabilityZones", "zones": []}}}}}}"#
+    );
+    let context = Context::parse(std::path::Path::new("vpcform.context.json"), &text)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut stack = stack(&context);
+    stack.add("Landing", VpcLookup::<Landing>::by_id(VPC_ID));
+    stack.add("Again", VpcLookup::<Landing>::by_id(VPC_ID));
+    let errors = synth(stack).err().unwrap_or_default();
+    assert_eq!(codes(&errors), [(Code::VF0160, None)], "{errors:?}");
+    assert!(errors[0].to_string().contains(&key));
+}
+
+#[test]
+fn a_service_lookup_needs_a_name_known_at_synthesis() {
+    let context = context();
+    let mut provider = Stack::<Provider>::new("Provider")
+        .account(ACCOUNT)
+        .region(REGION);
+    let name = provider.export(
+        "ServiceName",
+        ServiceName::new("com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"),
+    );
+    let mut stack = stack(&context);
+    let imported = stack.import(&name);
+    stack.add("OrdersService", EndpointServiceLookup::of(imported));
+    let mut app = App::new("lookups");
+    app.add_stack(provider);
+    app.add_stack(stack);
+    let errors = synth_errors(&app);
+    assert_eq!(
+        codes(&errors),
+        [(Code::VF0165, Some("Endpoints/OrdersService"))]
+    );
+
+    // The near miss: the same name as text is looked up.
+    let mut stack = self::stack(&context);
+    let service = stack.add(
+        "OrdersService",
+        EndpointServiceLookup::of(ServiceName::new(
+            "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
+        )),
+    );
+    assert_eq!(
+        service.service_name(),
+        "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"
+    );
+    let assembly = synth(stack).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(assembly.missing().len(), 1);
+}
+
+// ── Endpoint services' zones ──────────────────────────────────────────────────────────────
+
+#[test]
+fn an_endpoint_in_a_zone_its_service_is_not_offered_in_names_the_offered_zones() {
+    let context = context();
+    let mut stack = stack(&context);
+    let landing = stack.add("Landing", VpcLookup::<Landing>::by_id(VPC_ID));
+    stack.add("SsmService", EndpointServiceLookup::of(services::Ssm));
+    let group = landing.security_group("endpoints").expect("group");
+    // All three private subnets: private-c is in eu-west-1c.
+    stack.add(
+        "Ssm",
+        InterfaceEndpoint::builder()
+            .vpc(&landing)
+            .service(services::Ssm)
+            .subnets(landing.subnets().of_type("Private"))
+            .security_groups([group])
+            .build(),
+    );
+    // A created subnet, by name, in eu-west-1c too.
+    let created = stack.add(
+        "CreatedC",
+        Subnet::builder()
+            .vpc(&landing)
+            .cidr(cidr!("10.20.12.0/24"))
+            .availability_zone(Az::name("eu-west-1c"))
+            .build(),
+    );
+    stack.add(
+        "Ssm2",
+        InterfaceEndpoint::builder()
+            .vpc(&landing)
+            .service(services::Ssm)
+            .subnets(
+                landing
+                    .subnets()
+                    .named("private-a")
+                    .handles()
+                    .iter()
+                    .chain([&created]),
+            )
+            .security_groups([group])
+            .private_dns(false)
+            .build(),
+    );
+    let errors = synth(stack).err().unwrap_or_default();
+    assert_eq!(
+        codes(&errors),
+        [
+            (Code::VF0163, Some("Endpoints/Ssm")),
+            (Code::VF0163, Some("Endpoints/Ssm2")),
+        ],
+        "{errors:?}"
+    );
+    match &errors[0] {
+        SynthError::ZoneNotOffered {
+            subnet,
+            zone,
+            offered,
+            ..
+        } => {
+            assert_eq!(subnet, "Endpoints/LandingSubnet0000000e");
+            assert_eq!(zone, "eu-west-1c");
+            assert_eq!(offered, "eu-west-1a, eu-west-1b");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn without_the_services_lookup_its_zones_are_not_checked() {
+    let context = context();
+    let mut stack = stack(&context);
+    let landing = stack.add("Landing", VpcLookup::<Landing>::by_id(VPC_ID));
+    let group = landing.security_group("endpoints").expect("group");
+    stack.add(
+        "Ssm",
+        InterfaceEndpoint::builder()
+            .vpc(&landing)
+            .service(services::Ssm)
+            .subnets(landing.subnets().of_type("Private"))
+            .security_groups([group])
+            .build(),
+    );
+    synth(stack).unwrap_or_else(|e| panic!("{e:?}"));
+}
+
+// ── Facts stated by hand against looked-up ones ───────────────────────────────────────────
+
+fn stated(cidr: &str, dns_support: bool, subnet_zone: Az, subnet_cidr: &str) -> Vec<SynthError> {
+    let context = context();
+    let mut stack = stack(&context);
+    let vpc = stack.add(
+        "Landing",
+        ExistingVpc::<Landing>::builder()
+            .id(ExistingId::id(VPC_ID))
+            .cidr(cidr)
+            .dns_support(dns_support)
+            .dns_hostnames(true)
+            .build(),
+    );
+    stack.add(
+        "PrivateA",
+        ExistingSubnet::builder()
+            .vpc(&vpc)
+            .id(ExistingId::id("subnet-0000000b"))
+            .cidr(subnet_cidr)
+            .availability_zone(subnet_zone)
+            .build(),
+    );
+    group(&mut stack, &vpc);
+    synth(stack).err().unwrap_or_default()
+}
+
+#[test]
+fn facts_stated_by_hand_must_agree_with_the_looked_up_ones() {
+    assert!(
+        stated(
+            "10.20.0.0/16",
+            true,
+            Az::name("eu-west-1a"),
+            "10.20.10.0/24"
+        )
+        .is_empty()
+    );
+    assert!(stated("10.20.0.0/16", true, Az::id("euw1-az3"), "10.20.10.0/24").is_empty());
+
+    let errors = stated(
+        "10.30.0.0/16",
+        false,
+        Az::name("eu-west-1b"),
+        "10.30.10.0/24",
+    );
+    let facts: Vec<(&str, &str, &str)> = errors
+        .iter()
+        .filter_map(|e| match e {
+            SynthError::StatedFactDisagrees {
+                fact,
+                stated,
+                looked_up,
+                ..
+            } => Some((*fact, stated.as_str(), looked_up.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        facts,
+        [
+            ("the block", "10.30.0.0/16", "10.20.0.0/16"),
+            ("enableDnsSupport", "false", "true"),
+            ("the block", "10.30.10.0/24", "10.20.10.0/24"),
+            ("the zone", "eu-west-1b", "eu-west-1a"),
+        ],
+        "{errors:?}"
+    );
+    let errors = stated("10.20.0.0/16", true, Az::id("euw1-az1"), "10.20.10.0/24");
+    assert_eq!(codes(&errors), [(Code::VF0164, Some("Endpoints/PrivateA"))]);
+}
+
+#[test]
+fn stated_facts_of_another_account_or_of_a_parameter_are_not_compared() {
+    let context = context();
+    let mut stack = Stack::<Endpoints>::new("Endpoints")
+        .account("444455556666")
+        .region(REGION)
+        .context(&context);
+    let vpc = stack.add(
+        "Landing",
+        ExistingVpc::<Landing>::builder()
+            .id(ExistingId::id(VPC_ID))
+            .cidr(cidr!("10.30.0.0/16"))
+            .build(),
+    );
+    group(&mut stack, &vpc);
+    synth(stack).unwrap_or_else(|e| panic!("{e:?}"));
+    // Nor one whose ID is a parameter.
+    let mut stack = self::stack(&context);
+    let vpc = stack.add(
+        "Landing",
+        ExistingVpc::<Landing>::builder()
+            .id(ExistingId::parameter())
+            .cidr(cidr!("10.30.0.0/16"))
+            .build(),
+    );
+    group(&mut stack, &vpc);
+    synth(stack).unwrap_or_else(|e| panic!("{e:?}"));
+}
