@@ -24,6 +24,8 @@ use super::route_table::{RouteTableNode, RouteTableRef};
 use super::security_group::{SecurityGroupNode, SecurityGroupRef};
 use super::subnet::{Az, SubnetNode, SubnetRef};
 use super::vpc::{VpcNode, VpcRef};
+use vpcform_cfn::Template;
+
 use crate::handle::{AsHandle, Handle};
 use crate::model::{Check, Node};
 use crate::stack::{Construct, StackDef};
@@ -41,6 +43,9 @@ pub(crate) struct Lookups {
     pub(crate) services: Vec<EndpointServiceFacts>,
     /// Zone names and IDs learned from looked-up subnets: (name, ID).
     pub(crate) zones: Vec<(String, String)>,
+    /// The logical IDs of the looked-up resources' parameters: those nothing refers to are
+    /// left out of the template ([`drop_unused`]).
+    pub(crate) made: Vec<Arc<str>>,
 }
 
 /// The context of the process: read once, at the first lookup of a stack without a context of
@@ -391,6 +396,7 @@ fn looked_up<V>(stack: &mut StackDef, id: &Arc<str>, facts: Arc<VpcFacts>) -> Lo
         .iter()
         .filter_map(|b| CidrBlock::from(b.as_str()).parsed().ok())
         .collect();
+    stack.lookups.made.push(id.clone());
     let vpc_handle = stack.push(Node::Vpc(VpcNode {
         tags: crate::Tags::new(),
         id: id.clone(),
@@ -420,8 +426,10 @@ fn looked_up<V>(stack: &mut StackDef, id: &Arc<str>, facts: Arc<VpcFacts>) -> Lo
             if !stack.lookups.zones.contains(&zone) {
                 stack.lookups.zones.push(zone);
             }
+            let subnet_id = looked_up_id(id, "Subnet", &subnet.subnet_id);
+            stack.lookups.made.push(subnet_id.clone());
             let handle = stack.push(Node::Subnet(SubnetNode::existing(
-                looked_up_id(id, "Subnet", &subnet.subnet_id),
+                subnet_id,
                 vpc_handle.clone(),
                 CidrBlock::from(subnet.cidr_block.as_str()),
                 az.clone(),
@@ -442,9 +450,11 @@ fn looked_up<V>(stack: &mut StackDef, id: &Arc<str>, facts: Arc<VpcFacts>) -> Lo
                 .filter(|s| serves(table, &facts.route_tables, &s.facts))
                 .map(|s| s.handle.handle.clone())
                 .collect();
+            let table_id = looked_up_id(id, "RouteTable", &table.route_table_id);
+            stack.lookups.made.push(table_id.clone());
             let handle = stack.push(Node::RouteTable(RouteTableNode {
                 tags: crate::Tags::new(),
-                id: looked_up_id(id, "RouteTable", &table.route_table_id),
+                id: table_id,
                 vpc: vpc_handle.clone(),
                 subnets: served,
                 existing: Some(ExistingId::id(&table.route_table_id)),
@@ -459,8 +469,10 @@ fn looked_up<V>(stack: &mut StackDef, id: &Arc<str>, facts: Arc<VpcFacts>) -> Lo
         .security_groups
         .iter()
         .map(|group| {
+            let group_id = looked_up_id(id, "SecurityGroup", &group.group_id);
+            stack.lookups.made.push(group_id.clone());
             let handle = stack.push(Node::SecurityGroup(SecurityGroupNode::existing(
-                looked_up_id(id, "SecurityGroup", &group.group_id),
+                group_id,
                 vpc_handle.clone(),
                 ExistingId::id(&group.group_id),
             )));
@@ -477,6 +489,43 @@ fn looked_up<V>(stack: &mut StackDef, id: &Arc<str>, facts: Arc<VpcFacts>) -> Lo
         security_groups,
         facts: Some(facts),
     }
+}
+
+/// The template without the parameters of looked-up resources that nothing in it refers to: a
+/// looked-up VPC brings every subnet, table and group, and a parameter no resource or output
+/// uses is noise (cfn-lint W2001, "Parameter not used").
+pub(crate) fn drop_unused(stack: &StackDef, template: Template) -> Template {
+    if stack.lookups.made.is_empty() {
+        return template;
+    }
+    let mut used: Vec<String> = Vec::new();
+    for resource in template.resources().values() {
+        for value in resource.properties().values() {
+            used.extend(value.references());
+        }
+    }
+    for output in template.outputs().values() {
+        used.extend(output.value().references());
+    }
+    let unused =
+        |id: &str| stack.lookups.made.iter().any(|m| &**m == id) && !used.iter().any(|u| u == id);
+    if !template.parameters().keys().any(|id| unused(id)) {
+        return template;
+    }
+    let mut kept = Template::new(template.description().unwrap_or_default());
+    // The same template less some parameters: adding back what was accepted cannot fail.
+    for (id, parameter) in template.parameters() {
+        if !unused(id) {
+            let _ = kept.add_parameter(id.as_str(), parameter.clone());
+        }
+    }
+    for (id, resource) in template.resources() {
+        let _ = kept.add_resource(id.as_str(), resource.clone());
+    }
+    for (id, output) in template.outputs() {
+        let _ = kept.add_output(id.as_str(), output.clone());
+    }
+    kept
 }
 
 /// Whether `table` serves `subnet`: the subnet is associated with it, or with no table and it
