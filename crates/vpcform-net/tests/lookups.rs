@@ -677,3 +677,108 @@ fn stated_facts_of_another_account_or_of_a_parameter_are_not_compared() {
     group(&mut stack, &vpc);
     synth(stack).unwrap_or_else(|e| panic!("{e:?}"));
 }
+
+// ── Facts of a looked-up service used where they were taken on trust ──────────────────────
+
+const ORDERS: &str = "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0";
+
+/// An endpoint to another account's service, looked up with these IP address types and private
+/// DNS name.
+fn orders_endpoint(
+    ip_types: &[&str],
+    private_dns_name: Option<&str>,
+    ip: vpcform_net::endpoints::IpAddressType,
+    private_dns: bool,
+) -> Vec<SynthError> {
+    let mut context = context();
+    context.insert(
+        ContextQuery::EndpointService {
+            account: ACCOUNT.into(),
+            region: REGION.into(),
+            service_name: ORDERS.into(),
+        },
+        ContextValue::EndpointService(EndpointServiceFacts {
+            service_name: ORDERS.into(),
+            service_type: "Interface".into(),
+            availability_zones: vec!["eu-west-1a".into(), "eu-west-1b".into()],
+            private_dns_name: private_dns_name.map(str::to_string),
+            supported_ip_address_types: ip_types.iter().map(|t| t.to_string()).collect(),
+            owner: "444455556666".into(),
+            ..Default::default()
+        }),
+    );
+    let mut stack = stack(&context);
+    let landing = stack.add("Landing", VpcLookup::<Landing>::by_id(VPC_ID));
+    let orders = stack.add(
+        "OrdersService",
+        EndpointServiceLookup::of(ServiceName::new(ORDERS)),
+    );
+    let group = landing.security_group("endpoints").expect("group");
+    let subnets = landing.subnets().of_type("Private").offered_by(&orders);
+    if private_dns {
+        // The name stated by hand, as the provider's documentation gives it.
+        let service = ServiceName::new(ORDERS).with_private_dns_name("orders.example.com");
+        stack.add(
+            "Orders",
+            InterfaceEndpoint::builder()
+                .vpc(&landing)
+                .service(service)
+                .subnets(subnets)
+                .security_groups([group])
+                .ip_address_type(ip)
+                .private_dns(true)
+                .build(),
+        );
+    } else {
+        stack.add(
+            "Orders",
+            InterfaceEndpoint::builder()
+                .vpc(&landing)
+                .service(ServiceName::new(ORDERS))
+                .subnets(subnets)
+                .security_groups([group])
+                .ip_address_type(ip)
+                .build(),
+        );
+    }
+    synth(stack).err().unwrap_or_default()
+}
+
+#[test]
+fn a_looked_up_service_without_ipv6_refuses_a_dual_stack_endpoint() {
+    use vpcform_net::endpoints::IpAddressType;
+    let errors = orders_endpoint(&["ipv4"], None, IpAddressType::Dualstack, false);
+    assert_eq!(
+        codes(&errors),
+        [(Code::VF0203, Some("Endpoints/Orders"))],
+        "{errors:?}"
+    );
+    assert!(
+        errors[0]
+            .to_string()
+            .contains("looked-up SupportedIpAddressTypes is ipv4")
+    );
+    // The near misses: IPv4, or a service that accepts IPv6.
+    assert!(orders_endpoint(&["ipv4"], None, IpAddressType::Ipv4, false).is_empty());
+    let errors = orders_endpoint(&["ipv4", "ipv6"], None, IpAddressType::Dualstack, false);
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn a_looked_up_service_without_a_private_dns_name_refuses_private_dns() {
+    use vpcform_net::endpoints::IpAddressType;
+    // Stated by hand as having one; the account says it has none.
+    let errors = orders_endpoint(&["ipv4"], None, IpAddressType::Ipv4, true);
+    assert_eq!(
+        codes(&errors),
+        [(Code::VF0212, Some("Endpoints/Orders"))],
+        "{errors:?}"
+    );
+    let errors = orders_endpoint(
+        &["ipv4"],
+        Some("orders.example.com"),
+        IpAddressType::Ipv4,
+        true,
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+}

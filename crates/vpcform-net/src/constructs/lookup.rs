@@ -1139,19 +1139,25 @@ impl LookedUpService {
     }
 }
 
+/// The looked-up facts of the endpoint service named `name`, when the stack looked it up.
+pub(crate) fn service_facts<'a>(
+    stack: &'a StackDef,
+    name: &str,
+) -> Option<&'a EndpointServiceFacts> {
+    stack
+        .lookups
+        .services
+        .iter()
+        .find(|f| f.service_name == name)
+}
+
 /// An interface endpoint's subnets against its service's looked-up zones: a subnet in a zone
 /// the service is not offered in is refused by AWS (DescribeVpcEndpointServices,
 /// `AvailabilityZones`; "does not support the availability zone of the subnet",
 /// aws/aws-cdk#4912). A zone given by index, or by ID when neither the service's facts nor the
 /// stack's looked-up subnets name it, cannot be told and is not checked.
 pub(crate) fn check_offered(check: &mut Check<'_>, id: &str, service: &str, subnets: &[Handle]) {
-    let Some(facts) = check
-        .stack
-        .lookups
-        .services
-        .iter()
-        .find(|f| f.service_name == service)
-    else {
+    let Some(facts) = service_facts(check.stack, service) else {
         return;
     };
     for subnet in subnets {
