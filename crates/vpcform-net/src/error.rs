@@ -1558,6 +1558,19 @@ pub enum SynthError {
         /// The name as given.
         name: String,
     },
+    /// A subnet's zone that its stack's looked-up zones do not have: an index beyond them, or a
+    /// name or ID the account does not have in the Region.
+    #[error(
+        "{construct}: availability zone {az} is not one of the account's zones in the Region (looked up: {zones})"
+    )]
+    AzNotInMap {
+        /// The subnet.
+        construct: String,
+        /// The zone as written.
+        az: String,
+        /// The account's zones, `name (ID)`, in `Az::index` order.
+        zones: String,
+    },
     /// A problem the template model found.
     #[error("{stack}: {source}")]
     Template {
@@ -1942,6 +1955,10 @@ impl SynthError {
                  (`EndpointServiceLookup::of(services::Ssm)`)"
                     .into()
             }
+            Self::AzNotInMap { zones, .. } => format!(
+                "use one of {zones}; if the account's zones changed, clear the answer \
+                 (`vpcform context --clear KEY`)"
+            ),
             Self::Template { .. } => "fix the construct or raw resource the error names".into(),
         })
     }

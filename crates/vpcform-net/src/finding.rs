@@ -584,6 +584,8 @@ const PLACEMENT: RuleSource = Vpcform(
 const PER_PROPERTY: RuleSource = Vpcform(
     "one code for many properties, each with its own AWS rule: see the property's row in docs/aws-rules.md",
 );
+const DESCRIBE_AZS: &str =
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html";
 const DESCRIBE_VPCS: &str =
     "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcs.html";
 const DESCRIBE_ENDPOINT_SERVICES: &str =
@@ -715,6 +717,7 @@ declare_codes! {
         LookupNotFound => VF0162 [construct] "lookup the account answered with not found", Aws(DESCRIBE_VPCS);
         ZoneNotOffered => VF0163 [construct] "interface endpoint subnet in a zone its service is not offered in", Aws(DESCRIBE_ENDPOINT_SERVICES);
         StatedFactDisagrees => VF0164 [construct] "stated fact of an existing VPC or subnet the lookup contradicts", Aws(DESCRIBE_VPCS);
+        AzNotInMap => VF0166 [construct] "subnet zone not among the account's looked-up zones", Aws(DESCRIBE_AZS);
         LookupNameUnknown => VF0165 [construct] "endpoint service lookup of a name not known at synthesis", Vpcform("a lookup asks the account about a name; a reference or an import has none until deploy");
         // Issue 24, quotas.
         QuotaExceeded => VF1201 [construct] "construct over an AWS quota", Aws(VPC_QUOTAS);

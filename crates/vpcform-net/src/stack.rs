@@ -199,6 +199,39 @@ impl<S: StackMarker> Stack<S> {
         self
     }
 
+    /// Looks up the account's Availability Zones in the stack's Region (names and zone IDs,
+    /// DescribeAvailabilityZones); the stack's account and region must be pinned. With the
+    /// answer, the stack's subnets given by index (`Az::index`, counted as `Fn::GetAZs` does)
+    /// or by name compare with other accounts' zones by ID — PrivateLink and VPC Lattice
+    /// across accounts need no `Az::id` written by hand — and an index beyond the zones or a
+    /// zone the account does not have is an error. Asked explicitly, so that a program without
+    /// it synthesizes offline with no context. `None` while the context does not answer (the
+    /// query is then listed in [`Assembly::missing`](crate::Assembly::missing)).
+    ///
+    /// ```
+    /// use vpcform_net::lookups::{AvailabilityZone, Context, ContextQuery, ContextValue};
+    /// vpcform_net::topology! { stack Network {} }
+    /// let mut context = Context::default();
+    /// let zone = |name: &str, id: &str| AvailabilityZone {
+    ///     name: name.into(), id: id.into(), zone_type: "availability-zone".into(),
+    /// };
+    /// context.insert(
+    ///     ContextQuery::AvailabilityZones { account: "111122223333".into(), region: "eu-west-1".into() },
+    ///     ContextValue::AvailabilityZones { zones: vec![zone("eu-west-1a", "euw1-az3"), zone("eu-west-1b", "euw1-az1")] },
+    /// );
+    /// let mut stack = vpcform_net::Stack::<Network>::new("Network")
+    ///     .account("111122223333")
+    ///     .region("eu-west-1")
+    ///     .context(&context);
+    /// let zones = stack.lookup_availability_zones().unwrap_or_default();
+    /// assert_eq!(zones[1].id, "euw1-az1");
+    /// ```
+    #[track_caller]
+    pub fn lookup_availability_zones(&mut self) -> Option<Vec<vpcform_assembly::AvailabilityZone>> {
+        self.def.record("AvailabilityZones");
+        crate::constructs::lookup::availability_zones(&mut self.def)
+    }
+
     /// The stack's name.
     ///
     /// ```

@@ -782,3 +782,232 @@ fn a_looked_up_service_without_a_private_dns_name_refuses_private_dns() {
     );
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+// ── The account's zone map ────────────────────────────────────────────────────────────────
+
+mod zone_maps {
+    use super::*;
+    use vpcform_net::lookups::AvailabilityZone;
+    use vpcform_net::privatelink::{EndpointService, NetworkLoadBalancer};
+    use vpcform_net::security::SecurityGroupRef;
+
+    vpcform_net::topology! {
+        stack Provider { vpc B }
+        stack Consumer { vpc C }
+    }
+
+    const PROVIDER: &str = "111122223333";
+    const CONSUMER: &str = "444455556666";
+
+    fn zone(name: &str, id: &str) -> AvailabilityZone {
+        AvailabilityZone {
+            name: name.into(),
+            id: id.into(),
+            zone_type: "availability-zone".into(),
+        }
+    }
+
+    /// Each account names the same physical zones differently: the provider's us-east-1a is
+    /// use1-az1, the consumer's is use1-az2.
+    fn context() -> Context {
+        let mut context = Context::default();
+        for (account, zones) in [
+            (
+                PROVIDER,
+                vec![
+                    zone("us-east-1a", "use1-az1"),
+                    zone("us-east-1b", "use1-az2"),
+                    zone("us-east-1c", "use1-az4"),
+                ],
+            ),
+            (
+                CONSUMER,
+                vec![
+                    zone("us-east-1b", "use1-az1"),
+                    zone("us-east-1a", "use1-az2"),
+                    zone("us-east-1c", "use1-az6"),
+                    AvailabilityZone {
+                        name: "us-east-1-bos-1a".into(),
+                        id: "use1-bos1-az1".into(),
+                        zone_type: "local-zone".into(),
+                    },
+                ],
+            ),
+        ] {
+            context.insert(
+                ContextQuery::AvailabilityZones {
+                    account: account.into(),
+                    region: "us-east-1".into(),
+                },
+                ContextValue::AvailabilityZones { zones },
+            );
+        }
+        context
+    }
+
+    /// A provider's service on two subnets and a consumer's endpoint on two, in two accounts;
+    /// each stack looks up its zone map when `maps`.
+    fn synth(provider_azs: [Az; 2], consumer_azs: [Az; 2], maps: bool) -> Vec<SynthError> {
+        let context = context();
+        let mut provider = Stack::<Provider>::new("Provider")
+            .region("us-east-1")
+            .account(PROVIDER)
+            .context(&context);
+        let mut consumer = Stack::<Consumer>::new("Consumer")
+            .region("us-east-1")
+            .account(CONSUMER)
+            .context(&context);
+        if maps {
+            assert!(provider.lookup_availability_zones().is_some());
+            assert_eq!(
+                consumer.lookup_availability_zones().map(|z| z.len()),
+                Some(4)
+            );
+        }
+        let b = provider.add("B", Vpc::<B>::builder().cidr(cidr!("10.1.0.0/16")).build());
+        let [p1, p2] = provider_azs;
+        let b1 = provider.add(
+            "B1",
+            Subnet::builder()
+                .vpc(&b)
+                .cidr(cidr!("10.1.1.0/24"))
+                .availability_zone(p1)
+                .build(),
+        );
+        let b2 = provider.add(
+            "B2",
+            Subnet::builder()
+                .vpc(&b)
+                .cidr(cidr!("10.1.2.0/24"))
+                .availability_zone(p2)
+                .build(),
+        );
+        let nlb = provider.add(
+            "Nlb",
+            NetworkLoadBalancer::builder()
+                .subnets([&b1, &b2])
+                .security_groups(SecurityGroupRef::none())
+                .build(),
+        );
+        let service = provider.add(
+            "Service",
+            EndpointService::builder()
+                .network_load_balancers([&nlb])
+                .build(),
+        );
+        let export = provider.export("ServiceName", service.service_name());
+        let c = consumer.add("C", Vpc::<C>::builder().cidr(cidr!("10.0.0.0/16")).build());
+        let [c1, c2] = consumer_azs;
+        let s1 = consumer.add(
+            "C1",
+            Subnet::builder()
+                .vpc(&c)
+                .cidr(cidr!("10.0.1.0/24"))
+                .availability_zone(c1)
+                .build(),
+        );
+        let s2 = consumer.add(
+            "C2",
+            Subnet::builder()
+                .vpc(&c)
+                .cidr(cidr!("10.0.2.0/24"))
+                .availability_zone(c2)
+                .build(),
+        );
+        let imported = consumer.import(&export);
+        consumer.add(
+            "Endpoint",
+            InterfaceEndpoint::builder()
+                .vpc(&c)
+                .service(imported)
+                .subnets([&s1, &s2])
+                .build(),
+        );
+        let mut app = App::new("accounts");
+        app.add_stack(provider);
+        app.add_stack(consumer);
+        synth_errors(&app)
+    }
+
+    #[test]
+    fn with_each_accounts_zone_map_names_and_indexes_compare_by_id() {
+        // Without the maps: names across accounts cannot be compared.
+        let names = || [Az::name("us-east-1a"), Az::name("us-east-1b")];
+        let errors = synth(names(), names(), false);
+        assert_eq!(codes(&errors), [(Code::VF0140, Some("Consumer/Endpoint"))]);
+        // With them: the same names are the same two physical zones, swapped.
+        let errors = synth(names(), names(), true);
+        assert!(errors.is_empty(), "{errors:?}");
+        // Indexes too (the consumer's 0 and 1 are us-east-1a and b: use1-az2, use1-az1).
+        let errors = synth(
+            [Az::index(0), Az::index(1)],
+            [Az::index(0), Az::index(1)],
+            true,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        // The consumer's us-east-1c is use1-az6, where the service is not: found by ID.
+        let errors = synth(
+            names(),
+            [Az::name("us-east-1a"), Az::name("us-east-1c")],
+            true,
+        );
+        assert_eq!(codes(&errors), [(Code::VF0304, Some("Consumer/Endpoint"))]);
+        match &errors[0] {
+            SynthError::EndpointAzNotServed { az, .. } => assert_eq!(az, "AZ ID use1-az6"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_zone_the_account_does_not_have_is_an_error() {
+        // Index 3 is the Local Zone's place in the list, but `Fn::GetAZs` counts three zones.
+        let errors = synth(
+            [Az::index(0), Az::index(1)],
+            [Az::index(0), Az::index(3)],
+            true,
+        );
+        assert_eq!(codes(&errors), [(Code::VF0166, Some("Consumer/C2"))]);
+        let errors = synth(
+            [Az::name("us-east-1a"), Az::name("us-east-1d")],
+            [Az::index(0), Az::index(1)],
+            true,
+        );
+        assert_eq!(codes(&errors), [(Code::VF0166, Some("Provider/B2"))]);
+        let errors = synth(
+            [Az::id("use1-az1"), Az::id("use1-az3")],
+            [Az::index(0), Az::index(1)],
+            true,
+        );
+        assert_eq!(codes(&errors), [(Code::VF0166, Some("Provider/B2"))]);
+    }
+
+    #[test]
+    fn the_zone_map_is_asked_for_and_missing_until_answered() {
+        let empty = Context::default();
+        let mut stack = Stack::<Consumer>::new("Consumer")
+            .region("us-east-1")
+            .account(CONSUMER)
+            .context(&empty);
+        assert!(stack.lookup_availability_zones().is_none());
+        let c = stack.add("C", Vpc::<C>::builder().cidr(cidr!("10.0.0.0/16")).build());
+        stack.add(
+            "C1",
+            Subnet::builder()
+                .vpc(&c)
+                .cidr(cidr!("10.0.1.0/24"))
+                .availability_zone(Az::index(7))
+                .build(),
+        );
+        let mut app = App::new("accounts");
+        app.add_stack(stack);
+        let assembly = app.synth().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            assembly
+                .missing()
+                .iter()
+                .map(ContextQuery::key)
+                .collect::<Vec<_>>(),
+            ["availability-zones:account=444455556666:region=us-east-1"]
+        );
+    }
+}

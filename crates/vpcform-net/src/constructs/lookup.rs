@@ -13,8 +13,10 @@ use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use std::borrow::Cow;
+
 use vpcform_assembly::{
-    CONTEXT_ENV, CONTEXT_FILE, Context, ContextError, ContextQuery, ContextValue,
+    AvailabilityZone, CONTEXT_ENV, CONTEXT_FILE, Context, ContextError, ContextQuery, ContextValue,
     EndpointServiceFacts, RouteTableFacts, SecurityGroupFacts, SubnetFacts, VpcFacts, VpcFilter,
 };
 
@@ -43,6 +45,9 @@ pub(crate) struct Lookups {
     pub(crate) services: Vec<EndpointServiceFacts>,
     /// Zone names and IDs learned from looked-up subnets: (name, ID).
     pub(crate) zones: Vec<(String, String)>,
+    /// The account's zones in the stack's Region, when the program looked them up
+    /// (`Stack::lookup_availability_zones`).
+    pub(crate) azs: Option<Vec<AvailabilityZone>>,
     /// The logical IDs of the looked-up resources' parameters: those nothing refers to are
     /// left out of the template ([`drop_unused`]).
     pub(crate) made: Vec<Arc<str>>,
@@ -217,6 +222,85 @@ impl SynthError {
                 error: other.to_string(),
             },
         }
+    }
+}
+
+/// The account's zones in the stack's Region (DescribeAvailabilityZones), recorded for the
+/// stack's subnets: see `Stack::lookup_availability_zones`.
+pub(crate) fn availability_zones(stack: &mut StackDef) -> Option<Vec<AvailabilityZone>> {
+    let lookup = format!(
+        "lookup {} (availability zones)",
+        stack.path("AvailabilityZones")
+    );
+    let (account, region) = environment(stack, lookup)?;
+    let query = ContextQuery::AvailabilityZones { account, region };
+    let key = query.key();
+    let zones = match answer(stack, "AvailabilityZones", query)? {
+        ContextValue::AvailabilityZones { zones } => zones,
+        _ => {
+            wrong_answer(stack, &key, "availability zones");
+            return None;
+        }
+    };
+    for zone in &zones {
+        let pair = (zone.name.clone(), zone.id.clone());
+        if !stack.lookups.zones.contains(&pair) {
+            stack.lookups.zones.push(pair);
+        }
+    }
+    stack.lookups.azs = Some(zones.clone());
+    Some(zones)
+}
+
+/// The zones `Az::index(n)` counts: `Fn::GetAZs`'s, the Region's Availability Zones in
+/// alphabetical order (CloudFormation, "Fn::GetAZs"), not its Local or Wavelength Zones.
+fn indexed(zones: &[AvailabilityZone]) -> Vec<&AvailabilityZone> {
+    let mut indexed: Vec<&AvailabilityZone> = zones
+        .iter()
+        .filter(|z| z.zone_type.is_empty() || z.zone_type == "availability-zone")
+        .collect();
+    indexed.sort_by(|a, b| a.name.cmp(&b.name));
+    indexed
+}
+
+/// `az` by ID when the stack looked up its account's zones; as written without a map; `None`
+/// for a zone the map lacks (the subnet's own error, `check_zone_in_map`: one mistake, one
+/// finding).
+pub(crate) fn resolve_zone<'a>(stack: &StackDef, az: &'a Az) -> Option<Cow<'a, Az>> {
+    let Some(zones) = &stack.lookups.azs else {
+        return Some(Cow::Borrowed(az));
+    };
+    let zone = match az {
+        Az::Index(n) => indexed(zones).get(*n as usize).copied(),
+        Az::Name(name) => zones.iter().find(|z| z.name == *name),
+        Az::Id(zone_id) => zones.iter().find(|z| z.id == *zone_id),
+    };
+    zone.map(|zone| Cow::Owned(Az::Id(zone.id.clone())))
+}
+
+/// A subnet's zone against its stack's looked-up zones: an index beyond them, or a name or ID
+/// the account does not have in the Region, is an error (AWS: CreateSubnet refuses an unknown
+/// zone, `InvalidParameterValue`).
+pub(crate) fn check_zone_in_map(check: &mut Check<'_>, id: &str, az: &Az) {
+    let Some(zones) = &check.stack.lookups.azs else {
+        return;
+    };
+    let known = match az {
+        Az::Index(n) => (*n as usize) < indexed(zones).len(),
+        Az::Name(name) => zones.iter().any(|z| z.name == *name),
+        Az::Id(zone_id) => zones.iter().any(|z| z.id == *zone_id),
+    };
+    if !known {
+        let error = SynthError::AzNotInMap {
+            construct: check.path(id),
+            az: az.to_string(),
+            zones: indexed(zones)
+                .iter()
+                .map(|z| format!("{} ({})", z.name, z.id))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        check.report(error);
     }
 }
 

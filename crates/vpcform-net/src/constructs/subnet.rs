@@ -482,6 +482,7 @@ impl ConstructNode for SubnetNode {
             existing.check(check, &self.id, super::existing::ExistingKind::Subnet);
             super::lookup::check_stated_subnet(check, self);
         }
+        super::lookup::check_zone_in_map(check, &self.id, &self.az);
         if let Some((reason, fix)) = zone_problem(&self.az, check.stack.region.as_deref()) {
             check.report(SynthError::InvalidAvailabilityZone {
                 construct: check.path(&self.id),

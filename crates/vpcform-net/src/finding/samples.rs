@@ -169,6 +169,11 @@ fn addresses(code: &str) -> Option<Finding> {
             looked_up: s("10.30.0.0/16"),
             query: s("vpc:account=111122223333:region=eu-west-1:vpc-id=vpc-0a1b2c3d"),
         }),
+        "VF0166" => error(E::AzNotInMap {
+            construct: s("Consumer/C3"),
+            az: s("AZ #3 of the region"),
+            zones: s("eu-west-1a (euw1-az3), eu-west-1b (euw1-az1), eu-west-1c (euw1-az2)"),
+        }),
         "VF0165" => error(E::LookupNameUnknown {
             construct: s("Endpoints/OrdersService"),
             name: s("{\"Fn::ImportValue\":\"Provider-ServiceName\"}"),
