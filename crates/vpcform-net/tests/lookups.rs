@@ -233,7 +233,7 @@ fn a_looked_up_vpc_gives_typed_handles_that_synthesize() {
         GatewayEndpoint::builder()
             .vpc(&landing)
             .service(services::S3)
-            .route_tables([main, private_routes])
+            .route_tables([main.handle(), private_routes.handle()])
             .build(),
     );
     let ssm = stack.add("SsmService", EndpointServiceLookup::of(services::Ssm));
@@ -243,7 +243,7 @@ fn a_looked_up_vpc_gives_typed_handles_that_synthesize() {
             .vpc(&landing)
             .service(services::Ssm)
             .subnets(private.offered_by(&ssm))
-            .security_groups([group])
+            .security_groups([group.handle()])
             .private_dns(true)
             .build(),
     );
@@ -506,7 +506,7 @@ fn an_endpoint_in_a_zone_its_service_is_not_offered_in_names_the_offered_zones()
             .vpc(&landing)
             .service(services::Ssm)
             .subnets(landing.subnets().of_type("Private"))
-            .security_groups([group])
+            .security_groups([group.handle()])
             .build(),
     );
     // A created subnet, by name, in eu-west-1c too.
@@ -531,7 +531,7 @@ fn an_endpoint_in_a_zone_its_service_is_not_offered_in_names_the_offered_zones()
                     .iter()
                     .chain([&created]),
             )
-            .security_groups([group])
+            .security_groups([group.handle()])
             .private_dns(false)
             .build(),
     );
@@ -571,7 +571,7 @@ fn without_the_services_lookup_its_zones_are_not_checked() {
             .vpc(&landing)
             .service(services::Ssm)
             .subnets(landing.subnets().of_type("Private"))
-            .security_groups([group])
+            .security_groups([group.handle()])
             .build(),
     );
     synth(stack).unwrap_or_else(|e| panic!("{e:?}"));
@@ -724,7 +724,7 @@ fn orders_endpoint(
                 .vpc(&landing)
                 .service(service)
                 .subnets(subnets)
-                .security_groups([group])
+                .security_groups([group.handle()])
                 .ip_address_type(ip)
                 .private_dns(true)
                 .build(),
@@ -736,7 +736,7 @@ fn orders_endpoint(
                 .vpc(&landing)
                 .service(ServiceName::new(ORDERS))
                 .subnets(subnets)
-                .security_groups([group])
+                .security_groups([group.handle()])
                 .ip_address_type(ip)
                 .build(),
         );

@@ -28,7 +28,7 @@ use super::subnet::{Az, SubnetNode, SubnetRef};
 use super::vpc::{VpcNode, VpcRef};
 use vpcform_cfn::Template;
 
-use crate::handle::{AsHandle, Handle};
+use crate::handle::Handle;
 use crate::model::{Check, Node};
 use crate::stack::{Construct, StackDef};
 use crate::{CidrBlock, InStack, Ipv4Cidr, StackMarker, SynthError, VpcMarker};
@@ -700,7 +700,7 @@ impl<V> LookedUpVpc<V> {
     /// let subnets = landing.subnets();
     /// let main = landing.route_table_of(&subnets.iter().next().unwrap()).unwrap();
     /// assert_eq!(main.route_table_id(), "rtb-0a1b2c3d");
-    /// stack.add("S3", GatewayEndpoint::builder().vpc(&landing).service(services::S3).route_tables([main]).build());
+    /// stack.add("S3", GatewayEndpoint::builder().vpc(&landing).service(services::S3).route_tables([main.handle()]).build());
     /// ```
     pub fn route_table_of(&self, subnet: &LookedUpSubnet<V>) -> Option<&LookedUpRouteTable<V>> {
         let facts = self.facts.as_deref()?;
@@ -743,12 +743,6 @@ impl<V> LookedUpVpc<V> {
 impl<V> From<&LookedUpVpc<V>> for VpcRef<V> {
     fn from(lookup: &LookedUpVpc<V>) -> VpcRef<V> {
         lookup.vpc.clone()
-    }
-}
-
-impl<V> AsHandle<VpcRef<V>> for LookedUpVpc<V> {
-    fn as_handle(&self) -> &VpcRef<V> {
-        &self.vpc
     }
 }
 
@@ -813,18 +807,6 @@ impl<V> LookedUpSubnet<V> {
     /// Whether it is in `zone`, a zone's name or ID.
     fn in_zone(&self, zone: &str) -> bool {
         self.facts.availability_zone == zone || self.facts.availability_zone_id == zone
-    }
-}
-
-impl<V> AsHandle<SubnetRef<V>> for LookedUpSubnet<V> {
-    fn as_handle(&self) -> &SubnetRef<V> {
-        &self.handle
-    }
-}
-
-impl<V> AsHandle<SubnetRef<V>> for &LookedUpSubnet<V> {
-    fn as_handle(&self) -> &SubnetRef<V> {
-        &self.handle
     }
 }
 
@@ -987,19 +969,27 @@ impl<V> LookedUpSubnets<V> {
     }
 }
 
+/// The subnets' handles, as builders' `.subnets(..)` take them.
 impl<'a, V> IntoIterator for &'a LookedUpSubnets<V> {
-    type Item = &'a LookedUpSubnet<V>;
-    type IntoIter = std::slice::Iter<'a, LookedUpSubnet<V>>;
+    type Item = &'a SubnetRef<V>;
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, LookedUpSubnet<V>>,
+        fn(&'a LookedUpSubnet<V>) -> &'a SubnetRef<V>,
+    >;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.0.iter().map(LookedUpSubnet::handle)
     }
 }
 
+/// The subnets' handles, as builders' `.subnets(..)` take them.
 impl<V> IntoIterator for LookedUpSubnets<V> {
-    type Item = LookedUpSubnet<V>;
-    type IntoIter = std::vec::IntoIter<LookedUpSubnet<V>>;
+    type Item = SubnetRef<V>;
+    type IntoIter = std::iter::Map<
+        std::vec::IntoIter<LookedUpSubnet<V>>,
+        fn(LookedUpSubnet<V>) -> SubnetRef<V>,
+    >;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.0.into_iter().map(|s| s.handle)
     }
 }
 
@@ -1029,18 +1019,6 @@ impl<V> LookedUpRouteTable<V> {
     /// See [`LookedUpVpc::route_table_of`] for an example.
     pub fn facts(&self) -> &RouteTableFacts {
         &self.facts
-    }
-}
-
-impl<V> AsHandle<RouteTableRef<V>> for LookedUpRouteTable<V> {
-    fn as_handle(&self) -> &RouteTableRef<V> {
-        &self.handle
-    }
-}
-
-impl<V> AsHandle<RouteTableRef<V>> for &LookedUpRouteTable<V> {
-    fn as_handle(&self) -> &RouteTableRef<V> {
-        &self.handle
     }
 }
 
@@ -1074,18 +1052,6 @@ impl<V> LookedUpSecurityGroup<V> {
     }
 }
 
-impl<V> AsHandle<SecurityGroupRef<V>> for LookedUpSecurityGroup<V> {
-    fn as_handle(&self) -> &SecurityGroupRef<V> {
-        &self.handle
-    }
-}
-
-impl<V> AsHandle<SecurityGroupRef<V>> for &LookedUpSecurityGroup<V> {
-    fn as_handle(&self) -> &SecurityGroupRef<V> {
-        &self.handle
-    }
-}
-
 /// An endpoint service looked up in the stack's account and Region
 /// (DescribeVpcEndpointServices): an AWS service by its marker, or another account's by its
 /// name. With the answer, each interface endpoint of the stack to that service is checked
@@ -1105,6 +1071,7 @@ impl<V> AsHandle<SecurityGroupRef<V>> for &LookedUpSecurityGroup<V> {
 ///         service_name: "com.amazonaws.eu-west-1.ssm".into(),
 ///         service_type: "Interface".into(),
 ///         availability_zones: vec!["eu-west-1a".into(), "eu-west-1b".into()],
+///         private_dns_name: Some("ssm.eu-west-1.amazonaws.com".into()),
 ///         ..Default::default()
 ///     }),
 /// );
@@ -1137,7 +1104,8 @@ impl<V> AsHandle<SecurityGroupRef<V>> for &LookedUpSecurityGroup<V> {
 /// stack.add("Ssm", InterfaceEndpoint::builder().vpc(&landing).service(services::Ssm).subnets(&subnets).security_groups([&sg]).build());
 /// let mut app = App::new("demo");
 /// app.add_stack(stack);
-/// assert!(app.synth().is_ok());
+/// app.synth()?;
+/// # Ok::<(), vpcform_net::findings::SynthErrors>(())
 /// ```
 pub struct EndpointServiceLookup<T> {
     target: T,
