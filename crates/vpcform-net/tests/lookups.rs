@@ -394,6 +394,8 @@ fn a_lookup_needs_the_stacks_account_and_region() {
             stack = stack.region(region);
         }
         stack.add("Landing", VpcLookup::<Landing>::by_id(VPC_ID));
+        stack.add("SsmService", EndpointServiceLookup::of(services::Ssm));
+        // One cause, one finding: the stack's, naming its first lookup.
         let errors = synth(stack).err().unwrap_or_default();
         assert_eq!(codes(&errors), [(Code::VF0161, Some("Endpoints"))]);
         assert!(

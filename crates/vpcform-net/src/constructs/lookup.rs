@@ -40,7 +40,7 @@ pub(crate) struct Lookups {
     /// Queries the context does not answer, in the order asked.
     pub(crate) missing: Vec<ContextQuery>,
     /// Lookups that failed: reported by `App::synth` instead of any check.
-    pub(crate) errors: Vec<SynthError>,
+    pub(crate) errors: Vec<LookupFailure>,
     /// The endpoint services looked up and answered.
     pub(crate) services: Vec<EndpointServiceFacts>,
     /// Zone names and IDs learned from looked-up subnets: (name, ID).
@@ -99,12 +99,76 @@ fn context_name(stack: &StackDef) -> String {
     }
 }
 
-/// Records a lookup error; the context's own error once per stack.
-fn push_error(stack: &mut StackDef, error: SynthError) {
-    if !stack.lookups.errors.iter().any(|e| {
-        matches!((e, &error), (SynthError::ContextUnreadable { file: a, .. }, SynthError::ContextUnreadable { file: b, .. }) if a == b)
-    }) {
-        stack.lookups.errors.push(error);
+/// Why a lookup failed: what `App::synth` reports instead of any check (kept as data, as
+/// `SynthError` is not `Clone` and the app's stacks are borrowed at synthesis).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum LookupFailure {
+    /// `ContextUnreadable`.
+    Context { file: String, error: String },
+    /// `LookupWithoutEnvironment`.
+    Environment {
+        stack: String,
+        lookup: String,
+        missing: &'static str,
+    },
+    /// `LookupNotFound`.
+    NotFound {
+        construct: String,
+        query: String,
+        message: String,
+    },
+    /// `LookupNameUnknown`.
+    NameUnknown { construct: String, name: String },
+}
+
+impl LookupFailure {
+    fn to_error(&self) -> SynthError {
+        match self.clone() {
+            LookupFailure::Context { file, error } => SynthError::ContextUnreadable { file, error },
+            LookupFailure::Environment {
+                stack,
+                lookup,
+                missing,
+            } => SynthError::LookupWithoutEnvironment {
+                stack,
+                lookup,
+                missing,
+            },
+            LookupFailure::NotFound {
+                construct,
+                query,
+                message,
+            } => SynthError::LookupNotFound {
+                construct,
+                query,
+                message,
+            },
+            LookupFailure::NameUnknown { construct, name } => {
+                SynthError::LookupNameUnknown { construct, name }
+            }
+        }
+    }
+
+    /// Failures of one cause, reported once: the context's own per file, a stack's missing
+    /// account or region per stack (naming its first lookup).
+    fn same_cause(&self, other: &LookupFailure) -> bool {
+        match (self, other) {
+            (LookupFailure::Context { file: a, .. }, LookupFailure::Context { file: b, .. }) => {
+                a == b
+            }
+            (
+                LookupFailure::Environment { stack: a, .. },
+                LookupFailure::Environment { stack: b, .. },
+            ) => a == b,
+            _ => self == other,
+        }
+    }
+}
+
+/// Records a lookup's failure, once per cause.
+fn push_error(stack: &mut StackDef, failure: LookupFailure) {
+    if !stack.lookups.errors.iter().any(|f| f.same_cause(&failure)) {
+        stack.lookups.errors.push(failure);
     }
 }
 
@@ -116,12 +180,12 @@ fn environment(stack: &mut StackDef, lookup: String) -> Option<(String, String)>
         (None, Some(_)) => "account",
         (Some(_), None) => "region",
     };
-    let error = SynthError::LookupWithoutEnvironment {
+    let failure = LookupFailure::Environment {
         stack: stack.name.to_string(),
         lookup,
         missing,
     };
-    push_error(stack, error);
+    push_error(stack, failure);
     None
 }
 
@@ -131,7 +195,7 @@ fn answer(stack: &mut StackDef, id: &str, query: ContextQuery) -> Option<Context
     let context = match context_of(stack) {
         Ok(context) => context,
         Err((file, error)) => {
-            push_error(stack, SynthError::ContextUnreadable { file, error });
+            push_error(stack, LookupFailure::Context { file, error });
             return None;
         }
     };
@@ -143,12 +207,12 @@ fn answer(stack: &mut StackDef, id: &str, query: ContextQuery) -> Option<Context
             None
         }
         Some(ContextValue::NotFound { message }) => {
-            let error = SynthError::LookupNotFound {
+            let failure = LookupFailure::NotFound {
                 construct: stack.path(id),
                 query: query.key(),
                 message: message.clone(),
             };
-            push_error(stack, error);
+            push_error(stack, failure);
             None
         }
         Some(value) => Some(value.clone()),
@@ -157,72 +221,29 @@ fn answer(stack: &mut StackDef, id: &str, query: ContextQuery) -> Option<Context
 
 /// An answer of another kind than its query's: the file was edited into nonsense.
 fn wrong_answer(stack: &mut StackDef, query: &str, expected: &str) {
-    let error = SynthError::ContextUnreadable {
+    let failure = LookupFailure::Context {
         file: context_name(stack),
         error: format!("the entry {query:?} does not hold {expected}"),
     };
-    push_error(stack, error);
+    push_error(stack, failure);
 }
 
 /// Every stack's lookup errors (the context's own error once per file) and missing queries
 /// (deduplicated, sorted by key), for `App::synth`.
 pub(crate) fn gather(stacks: &[StackDef]) -> (Vec<SynthError>, Vec<ContextQuery>) {
-    let mut errors: Vec<SynthError> = Vec::new();
-    let mut files: Vec<&str> = Vec::new();
+    let mut failures: Vec<&LookupFailure> = Vec::new();
     let mut missing: Vec<ContextQuery> = Vec::new();
     for stack in stacks {
-        for error in &stack.lookups.errors {
-            if let SynthError::ContextUnreadable { file, .. } = error {
-                if files.contains(&file.as_str()) {
-                    continue;
-                }
-                files.push(file);
+        for failure in &stack.lookups.errors {
+            if !failures.iter().any(|f| f.same_cause(failure)) {
+                failures.push(failure);
             }
-            errors.push(error.clone_lookup());
         }
         missing.extend(stack.lookups.missing.iter().cloned());
     }
     missing.sort_by_key(ContextQuery::key);
     missing.dedup();
-    (errors, missing)
-}
-
-impl SynthError {
-    /// A copy of a lookup error (the only variants `Lookups::errors` holds).
-    fn clone_lookup(&self) -> SynthError {
-        match self {
-            SynthError::ContextUnreadable { file, error } => SynthError::ContextUnreadable {
-                file: file.clone(),
-                error: error.clone(),
-            },
-            SynthError::LookupWithoutEnvironment {
-                stack,
-                lookup,
-                missing,
-            } => SynthError::LookupWithoutEnvironment {
-                stack: stack.clone(),
-                lookup: lookup.clone(),
-                missing,
-            },
-            SynthError::LookupNotFound {
-                construct,
-                query,
-                message,
-            } => SynthError::LookupNotFound {
-                construct: construct.clone(),
-                query: query.clone(),
-                message: message.clone(),
-            },
-            SynthError::LookupNameUnknown { construct, name } => SynthError::LookupNameUnknown {
-                construct: construct.clone(),
-                name: name.clone(),
-            },
-            other => SynthError::ContextUnreadable {
-                file: "lookups".into(),
-                error: other.to_string(),
-            },
-        }
-    }
+    (failures.iter().map(|f| f.to_error()).collect(), missing)
 }
 
 /// The account's zones in the stack's Region (DescribeAvailabilityZones), recorded for the
@@ -1125,34 +1146,41 @@ impl<S: StackMarker, T: InterfaceTarget<S>> Construct<S> for EndpointServiceLook
     type Handle = LookedUpService;
 
     fn add_to(self, stack: &mut StackDef, id: Arc<str>) -> LookedUpService {
-        let name = self.target.target().service_name_in(stack);
-        let Some(name) = name.as_str().map(str::to_string) else {
-            let error = SynthError::LookupNameUnknown {
-                construct: stack.path(&id),
-                name: serde_json::to_string(&name).unwrap_or_default(),
-            };
-            push_error(stack, error);
+        let target = self.target.target();
+        // The environment first: an AWS service's name is only text in a pinned Region.
+        let lookup = format!("lookup {} ({})", stack.path(&id), target.label);
+        let Some((account, region)) = environment(stack, lookup) else {
             return LookedUpService {
                 name: String::new(),
                 facts: None,
             };
         };
-        let lookup = format!("lookup {} (service={name})", stack.path(&id));
-        let facts = environment(stack, lookup).and_then(|(account, region)| {
-            let query = ContextQuery::EndpointService {
-                account,
-                region,
-                service_name: name.clone(),
+        let name = target.service_name_in(stack);
+        let Some(name) = name.as_str().map(str::to_string) else {
+            let failure = LookupFailure::NameUnknown {
+                construct: stack.path(&id),
+                name: serde_json::to_string(&name).unwrap_or_default(),
             };
-            let key = query.key();
-            match answer(stack, &id, query)? {
-                ContextValue::EndpointService(facts) => Some(facts),
-                _ => {
-                    wrong_answer(stack, &key, "an endpoint service");
-                    None
-                }
+            push_error(stack, failure);
+            return LookedUpService {
+                name: String::new(),
+                facts: None,
+            };
+        };
+        let query = ContextQuery::EndpointService {
+            account,
+            region,
+            service_name: name.clone(),
+        };
+        let key = query.key();
+        let facts = match answer(stack, &id, query) {
+            Some(ContextValue::EndpointService(facts)) => Some(facts),
+            Some(_) => {
+                wrong_answer(stack, &key, "an endpoint service");
+                None
             }
-        });
+            None => None,
+        };
         if let Some(facts) = &facts {
             stack.lookups.services.push(facts.clone());
         }
