@@ -194,39 +194,7 @@ impl App {
         }
         let placeholders = !missing.is_empty();
         let mut findings = Findings::default();
-        if !valid_app_name(&self.name) {
-            findings.errors.push(SynthError::InvalidAppName {
-                name: self.name.clone(),
-            });
-        }
-        let mut names: HashMap<&str, ()> = HashMap::with_capacity(self.stacks.len());
-        for stack in &self.stacks {
-            if !valid_stack_name(&stack.name) {
-                findings.errors.push(SynthError::InvalidStackName {
-                    name: stack.name.to_string(),
-                });
-            }
-            if names.insert(&stack.name, ()).is_some() {
-                findings.errors.push(SynthError::DuplicateStackName {
-                    name: stack.name.to_string(),
-                });
-            }
-            if let Some(region) = &stack.region {
-                if !crate::regions::is_region_code(region) {
-                    findings.errors.push(SynthError::InvalidRegion {
-                        stack: stack.name.to_string(),
-                        region: region.clone(),
-                    });
-                } else if crate::regions::zone_letters(region).is_none() {
-                    findings.warnings.push(SynthWarning::RegionNotInTable {
-                        stack: stack.name.to_string(),
-                        region: region.clone(),
-                    });
-                }
-            }
-            crate::environment::check(&stack.name, &stack.environment(), &mut findings.errors);
-            crate::tags::check_stack(stack.tag_data(), &mut findings.errors);
-        }
+        self.check_names_and_environments(&mut findings);
         let model = Model::new(&self.stacks);
         let templates: Vec<Option<Template>> = self
             .stacks
@@ -317,6 +285,43 @@ impl App {
             }
         }
         Err(SynthErrors(errors))
+    }
+
+    /// The app's and its stacks' names, the stacks' regions, environments and tags.
+    fn check_names_and_environments(&self, findings: &mut Findings) {
+        if !valid_app_name(&self.name) {
+            findings.errors.push(SynthError::InvalidAppName {
+                name: self.name.clone(),
+            });
+        }
+        let mut names: HashMap<&str, ()> = HashMap::with_capacity(self.stacks.len());
+        for stack in &self.stacks {
+            if !valid_stack_name(&stack.name) {
+                findings.errors.push(SynthError::InvalidStackName {
+                    name: stack.name.to_string(),
+                });
+            }
+            if names.insert(&stack.name, ()).is_some() {
+                findings.errors.push(SynthError::DuplicateStackName {
+                    name: stack.name.to_string(),
+                });
+            }
+            if let Some(region) = &stack.region {
+                if !crate::regions::is_region_code(region) {
+                    findings.errors.push(SynthError::InvalidRegion {
+                        stack: stack.name.to_string(),
+                        region: region.clone(),
+                    });
+                } else if crate::regions::zone_letters(region).is_none() {
+                    findings.warnings.push(SynthWarning::RegionNotInTable {
+                        stack: stack.name.to_string(),
+                        region: region.clone(),
+                    });
+                }
+            }
+            crate::environment::check(&stack.name, &stack.environment(), &mut findings.errors);
+            crate::tags::check_stack(stack.tag_data(), &mut findings.errors);
+        }
     }
 
     /// Whether a stack of the app allows this warning (`Stack::allow`, `Stack::allow_for`).

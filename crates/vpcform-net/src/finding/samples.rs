@@ -22,6 +22,7 @@ fn s(text: &str) -> String {
 pub(super) fn sample(code: Code) -> Option<Finding> {
     let text = code.as_str();
     match text.get(..4) {
+        Some("VF01") if ("VF0160".."VF0170").contains(&text) => lookups(text),
         Some("VF01") => addresses(text),
         Some("VF02") => endpoints(text),
         Some("VF03") => privatelink(text),
@@ -141,6 +142,14 @@ fn addresses(code: &str) -> Option<Finding> {
             known: s("dynamodb, s3, s3express"),
             suggestion: None,
         }),
+        _ => None,
+    }
+}
+
+/// VF016x: lookups.
+fn lookups(code: &str) -> Option<Finding> {
+    use SynthError as E;
+    match code {
         "VF0160" => error(E::ContextUnreadable {
             file: s("vpcform.context.json"),
             error: s("not a vpcform context file: expected value at line 3 column 5"),
