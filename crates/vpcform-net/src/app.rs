@@ -164,8 +164,15 @@ impl App {
     /// Checks every stack and renders its template; stacks are ordered so that each comes after
     /// the stacks it imports from.
     ///
+    /// A program whose lookups the context does not all answer gets an assembly that lists
+    /// them ([`Assembly::missing`]) and reports nothing else: its templates hold placeholders
+    /// (a stack whose template could not be made over them is left out), it is not to be
+    /// deployed, and the toolkit looks the queries up and runs the program again.
+    ///
     /// # Errors
-    /// Every problem found, each naming its stack and construct; no partial result.
+    /// Every problem found, each naming its stack and construct; no partial result. A lookup
+    /// that failed (its stack's account or region not pinned, answered "not found", a context
+    /// file that cannot be read) is reported alone, as the checks would run over placeholders.
     ///
     /// ```
     /// use vpcform_net::prelude::*;
@@ -179,7 +186,109 @@ impl App {
     /// assert!(matches!(err.errors()[0], SynthError::CidrPrefixOutOfRange { .. }));
     /// ```
     pub fn synth(&self) -> Result<Assembly, SynthErrors> {
+        // Lookups first: a failed one leaves placeholders, over which every other check would
+        // be false; a missing one makes an assembly that only asks for it (no findings).
+        let (lookup_errors, missing) = crate::constructs::lookup::gather(&self.stacks);
+        if !lookup_errors.is_empty() {
+            return Err(SynthErrors(lookup_errors));
+        }
+        let placeholders = !missing.is_empty();
         let mut findings = Findings::default();
+        self.check_names_and_environments(&mut findings);
+        let model = Model::new(&self.stacks);
+        let templates: Vec<Option<Template>> = self
+            .stacks
+            .iter()
+            .map(|stack| crate::synth::stack(stack, &model, &mut findings))
+            .collect();
+        crate::quota_check::check(&model, &self.quotas, &mut findings);
+        let depends = check_imports(&model, &mut findings.errors);
+        let mut stack_sets: Vec<Option<crate::StackSetSpec>> =
+            (0..self.stacks.len()).map(|_| None).collect();
+        for (index, set) in &self.stack_sets {
+            stack_sets[*index] = Some(crate::stack_set::check(
+                &self.stacks[*index],
+                set,
+                &model,
+                &mut findings.errors,
+            ));
+        }
+        crate::privatelink::check_links(&model, &mut findings);
+        let traffic = crate::traffic::analyze(
+            &model,
+            &self.flows,
+            self.require_private_traffic,
+            &mut findings,
+        );
+        let Findings {
+            mut errors,
+            mut warnings,
+            ..
+        } = findings;
+        if placeholders {
+            errors.clear();
+            warnings.clear();
+        }
+        let before = warnings.len();
+        warnings.retain(|w| !self.allows(w));
+        let allowed = before - warnings.len();
+        if errors.is_empty() {
+            // The acceptances between stacks: a stack waiting for one is deployed after the
+            // stack that asks, so the manifest's order and the deployer's agree.
+            let mut steps = crate::steps::plan(&model);
+            let mut depends = depends;
+            crate::steps::order_after_producers(&steps, &mut depends);
+            // Only after every other check: an error above may have left an import dangling.
+            let order = order_stacks(&self.stacks, &depends, &mut errors);
+            let mut templates: Vec<Option<Template>> = templates;
+            if let Err((i, source)) = crate::steps::add_outputs(&mut steps, &mut templates) {
+                errors.push(SynthError::Template {
+                    stack: self.stacks[i].name.to_string(),
+                    source,
+                });
+            }
+            if placeholders {
+                errors.clear();
+            }
+            if errors.is_empty() {
+                let prices = match &self.prices {
+                    Some(prices) => prices.clone(),
+                    None => {
+                        Prices::us_east_1().map_err(|e| SynthErrors(vec![SynthError::Prices(e)]))?
+                    }
+                };
+                let cost = crate::cost::estimate(&model, &traffic, &prices);
+                let diagram = crate::diagram::picture(&model, &traffic);
+                let flows = !traffic.outcomes.is_empty();
+                let mut stacks: Vec<SynthesizedStack> = order
+                    .into_iter()
+                    .filter_map(|i| {
+                        let template = templates[i].take()?;
+                        Some(self.synthesized(i, template, &depends[i], stack_sets[i].take()))
+                    })
+                    .collect();
+                crate::steps::name_in_dependents(&steps, &self.stacks, &mut stacks);
+                return Ok(Assembly {
+                    app: self.name.clone(),
+                    stacks,
+                    steps: steps.into_iter().map(|planned| planned.step).collect(),
+                    missing,
+                    warnings,
+                    allowed,
+                    traffic: traffic.report,
+                    cost,
+                    diagram,
+                    flows,
+                    dot: OnceLock::new(),
+                    mermaid: OnceLock::new(),
+                });
+            }
+        }
+        Err(SynthErrors(errors))
+    }
+
+    /// The app's and its stacks' names, the stacks' regions, environments and tags.
+    fn check_names_and_environments(&self, findings: &mut Findings) {
         if !valid_app_name(&self.name) {
             findings.errors.push(SynthError::InvalidAppName {
                 name: self.name.clone(),
@@ -213,88 +322,6 @@ impl App {
             crate::environment::check(&stack.name, &stack.environment(), &mut findings.errors);
             crate::tags::check_stack(stack.tag_data(), &mut findings.errors);
         }
-        let model = Model::new(&self.stacks);
-        let templates: Vec<Option<Template>> = self
-            .stacks
-            .iter()
-            .map(|stack| crate::synth::stack(stack, &model, &mut findings))
-            .collect();
-        crate::quota_check::check(&model, &self.quotas, &mut findings);
-        let depends = check_imports(&model, &mut findings.errors);
-        let mut stack_sets: Vec<Option<crate::StackSetSpec>> =
-            (0..self.stacks.len()).map(|_| None).collect();
-        for (index, set) in &self.stack_sets {
-            stack_sets[*index] = Some(crate::stack_set::check(
-                &self.stacks[*index],
-                set,
-                &model,
-                &mut findings.errors,
-            ));
-        }
-        crate::privatelink::check_links(&model, &mut findings);
-        let traffic = crate::traffic::analyze(
-            &model,
-            &self.flows,
-            self.require_private_traffic,
-            &mut findings,
-        );
-        let Findings {
-            mut errors,
-            mut warnings,
-            ..
-        } = findings;
-        let before = warnings.len();
-        warnings.retain(|w| !self.allows(w));
-        let allowed = before - warnings.len();
-        if errors.is_empty() {
-            // The acceptances between stacks: a stack waiting for one is deployed after the
-            // stack that asks, so the manifest's order and the deployer's agree.
-            let mut steps = crate::steps::plan(&model);
-            let mut depends = depends;
-            crate::steps::order_after_producers(&steps, &mut depends);
-            // Only after every other check: an error above may have left an import dangling.
-            let order = order_stacks(&self.stacks, &depends, &mut errors);
-            let mut templates: Vec<Option<Template>> = templates;
-            if let Err((i, source)) = crate::steps::add_outputs(&mut steps, &mut templates) {
-                errors.push(SynthError::Template {
-                    stack: self.stacks[i].name.to_string(),
-                    source,
-                });
-            }
-            if errors.is_empty() {
-                let prices = match &self.prices {
-                    Some(prices) => prices.clone(),
-                    None => {
-                        Prices::us_east_1().map_err(|e| SynthErrors(vec![SynthError::Prices(e)]))?
-                    }
-                };
-                let cost = crate::cost::estimate(&model, &traffic, &prices);
-                let diagram = crate::diagram::picture(&model, &traffic);
-                let flows = !traffic.outcomes.is_empty();
-                let mut stacks: Vec<SynthesizedStack> = order
-                    .into_iter()
-                    .filter_map(|i| {
-                        let template = templates[i].take()?;
-                        Some(self.synthesized(i, template, &depends[i], stack_sets[i].take()))
-                    })
-                    .collect();
-                crate::steps::name_in_dependents(&steps, &self.stacks, &mut stacks);
-                return Ok(Assembly {
-                    app: self.name.clone(),
-                    stacks,
-                    steps: steps.into_iter().map(|planned| planned.step).collect(),
-                    warnings,
-                    allowed,
-                    traffic: traffic.report,
-                    cost,
-                    diagram,
-                    flows,
-                    dot: OnceLock::new(),
-                    mermaid: OnceLock::new(),
-                });
-            }
-        }
-        Err(SynthErrors(errors))
     }
 
     /// Whether a stack of the app allows this warning (`Stack::allow`, `Stack::allow_for`).

@@ -54,6 +54,8 @@ pub struct Assembly {
     pub(crate) stacks: Vec<SynthesizedStack>,
     /// The acceptances the deployer runs between stacks (`steps.rs`).
     pub(crate) steps: Vec<vpcform_assembly::ManifestStep>,
+    /// The lookups the context did not answer, sorted by key (`constructs/lookup.rs`).
+    pub(crate) missing: Vec<vpcform_assembly::ContextQuery>,
     pub(crate) warnings: Vec<SynthWarning>,
     /// How many warnings `Stack::allow` and `Stack::allow_for` left out.
     pub(crate) allowed: usize,
@@ -397,9 +399,37 @@ impl Assembly {
                 })
                 .collect(),
             steps: self.steps.clone(),
-            // Lookups: recorded by the lookups' synthesis (issue 26), none yet.
-            missing: Vec::new(),
+            missing: self.missing.clone(),
         }
+    }
+
+    /// The lookups the context does not answer, sorted by key and each once: while any is
+    /// listed, the templates hold placeholders and the assembly is not to be deployed; the
+    /// toolkit looks them up, writes the context file and runs the program again. The
+    /// manifest lists them too ([`Manifest::missing`]).
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// use vpcform_net::lookups::{Context, VpcLookup};
+    /// vpcform_net::topology! { stack Endpoints { vpc Landing } }
+    /// let mut stack = Stack::<Endpoints>::new("Endpoints")
+    ///     .account("111122223333")
+    ///     .region("eu-west-1")
+    ///     .context(&Context::default());
+    /// let landing = stack.add("Landing", VpcLookup::<Landing>::by_name("shared"));
+    /// assert!(landing.is_placeholder());
+    /// let mut app = App::new("demo");
+    /// app.add_stack(stack);
+    /// let assembly = app.synth()?;
+    /// assert_eq!(
+    ///     assembly.missing()[0].key(),
+    ///     "vpc:account=111122223333:region=eu-west-1:tag:Name=shared"
+    /// );
+    /// assert_eq!(assembly.manifest().missing, assembly.missing());
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
+    /// ```
+    pub fn missing(&self) -> &[vpcform_assembly::ContextQuery] {
+        &self.missing
     }
 
     /// Writes into `dir` (created if missing) `<Stack>.template.json` for each stack,

@@ -1483,6 +1483,94 @@ pub enum SynthError {
         /// Their product.
         product: u64,
     },
+    // Issue 26, lookups (constructs/lookup.rs).
+    /// The context file (`vpcform.context.json`) could not be read or is not a context: one
+    /// finding per file, however many lookups read it.
+    #[error("{file}: the lookups' context cannot be read: {error}")]
+    ContextUnreadable {
+        /// The file.
+        file: String,
+        /// Why.
+        error: String,
+    },
+    /// A lookup in a stack whose account or region is not pinned: a fact of "whatever account
+    /// the credentials name" would not be deterministic.
+    #[error("{stack}: {lookup} needs the stack's {missing} pinned")]
+    LookupWithoutEnvironment {
+        /// The stack.
+        stack: String,
+        /// The lookup (`lookup Stack/Id (vpc-id=vpc-…)`).
+        lookup: String,
+        /// `account`, `region` or `account and region`.
+        missing: &'static str,
+    },
+    /// The context answers a lookup with "not found" (nothing matched, or more than one VPC).
+    #[error("{construct}: the lookup {query} found nothing: {message}")]
+    LookupNotFound {
+        /// The lookup's construct.
+        construct: String,
+        /// The query's key.
+        query: String,
+        /// What the account answered.
+        message: String,
+    },
+    /// An interface endpoint's subnet in a zone its looked-up endpoint service is not offered
+    /// in (DescribeVpcEndpointServices `AvailabilityZones`; AWS refuses the endpoint: "The
+    /// VPC endpoint service … does not support the availability zone of the subnet",
+    /// aws/aws-cdk#4912).
+    #[error(
+        "{construct}: subnet {subnet} is in {zone}, where {service} is not offered (looked up: \
+         offered in {offered}); AWS refuses the endpoint (does not support the availability \
+         zone of the subnet)"
+    )]
+    ZoneNotOffered {
+        /// The interface endpoint.
+        construct: String,
+        /// The subnet.
+        subnet: String,
+        /// Its zone.
+        zone: String,
+        /// The service's name.
+        service: String,
+        /// The zones it is offered in.
+        offered: String,
+    },
+    /// A fact stated by hand of an existing VPC or subnet that its looked-up entry contradicts.
+    #[error("{construct}: {fact} is stated as {stated}, but the lookup {query} says {looked_up}")]
+    StatedFactDisagrees {
+        /// The existing VPC or subnet.
+        construct: String,
+        /// What (`the block`, `the zone`, `enableDnsSupport`).
+        fact: &'static str,
+        /// As the program states it.
+        stated: String,
+        /// As looked up.
+        looked_up: String,
+        /// The lookup's key.
+        query: String,
+    },
+    /// An endpoint service lookup whose service name is not text at synthesis (a reference or
+    /// an import): there is nothing to ask the account.
+    #[error("{construct}: the endpoint service to look up is {name}, not known until deploy")]
+    LookupNameUnknown {
+        /// The lookup's construct.
+        construct: String,
+        /// The name as given.
+        name: String,
+    },
+    /// A subnet's zone that its stack's looked-up zones do not have: an index beyond them, or a
+    /// name or ID the account does not have in the Region.
+    #[error(
+        "{construct}: availability zone {az} is not one of the account's zones in the Region (looked up: {zones})"
+    )]
+    AzNotInMap {
+        /// The subnet.
+        construct: String,
+        /// The zone as written.
+        az: String,
+        /// The account's zones, `name (ID)`, in `Az::index` order.
+        zones: String,
+    },
     /// A problem the template model found.
     #[error("{stack}: {source}")]
     Template {
@@ -1841,6 +1929,36 @@ impl SynthError {
                 "lower one of the two declared quotas so that their product is at most 1,000"
                     .into()
             }
+            Self::ContextUnreadable { .. } => {
+                "fix or remove the entry (`vpcform context --clear KEY`), or delete the file to \
+                 look everything up again"
+                    .into()
+            }
+            Self::LookupWithoutEnvironment { missing, .. } => format!(
+                "pin the stack's {missing} (`Stack::account(\"111122223333\")`, \
+                 `Stack::region(\"eu-west-1\")`): lookups are answered in one account and region"
+            ),
+            Self::LookupNotFound { query, .. } => format!(
+                "fix the lookup's ID or tags, or create the resource and clear the answer \
+                 (`vpcform context --clear {query}`) so it is looked up again"
+            ),
+            Self::ZoneNotOffered { offered, .. } => format!(
+                "use subnets in {offered} only (`subnets.offered_by(&service)` picks one per \
+                 offered zone)"
+            ),
+            Self::StatedFactDisagrees { looked_up, query, .. } => format!(
+                "state {looked_up}, or use the looked-up VPC (`VpcLookup`); if the account \
+                 changed, clear the answer (`vpcform context --clear {query}`)"
+            ),
+            Self::LookupNameUnknown { .. } => {
+                "look up the service by its AWS marker or its name as text \
+                 (`EndpointServiceLookup::of(services::Ssm)`)"
+                    .into()
+            }
+            Self::AzNotInMap { zones, .. } => format!(
+                "use one of {zones}; if the account's zones changed, clear the answer \
+                 (`vpcform context --clear KEY`)"
+            ),
             Self::Template { .. } => "fix the construct or raw resource the error names".into(),
         })
     }

@@ -584,6 +584,12 @@ const PLACEMENT: RuleSource = Vpcform(
 const PER_PROPERTY: RuleSource = Vpcform(
     "one code for many properties, each with its own AWS rule: see the property's row in docs/aws-rules.md",
 );
+const DESCRIBE_AZS: &str =
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html";
+const DESCRIBE_VPCS: &str =
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcs.html";
+const DESCRIBE_ENDPOINT_SERVICES: &str =
+    "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcEndpointServices.html";
 const FILES: RuleSource =
     Vpcform("vpcform names the files it writes after the app: the name must make a file name");
 
@@ -705,6 +711,14 @@ declare_codes! {
         InvalidVolume => VF1002 [] "flow volume that is not a volume", FLOWS;
         TrafficNotPrivate => VF1003 [] "traffic that is not private", Aws(CENTRAL_ENDPOINTS);
         Prices => VF1101 [] "prices that cannot be read", Vpcform("the cost estimate's prices file is vpcform's own format");
+        // Issue 26, lookups.
+        ContextUnreadable => VF0160 [] "context file that cannot be read", Vpcform("vpcform.context.json is vpcform's own file, as CDK's cdk.context.json");
+        LookupWithoutEnvironment => VF0161 [stack] "lookup in a stack without a pinned account and region", Vpcform("a lookup is answered in one account and Region: without them it would depend on the credentials");
+        LookupNotFound => VF0162 [construct] "lookup the account answered with not found", Aws(DESCRIBE_VPCS);
+        ZoneNotOffered => VF0163 [construct] "interface endpoint subnet in a zone its service is not offered in", Aws(DESCRIBE_ENDPOINT_SERVICES);
+        StatedFactDisagrees => VF0164 [construct] "stated fact of an existing VPC or subnet the lookup contradicts", Aws(DESCRIBE_VPCS);
+        AzNotInMap => VF0166 [construct] "subnet zone not among the account's looked-up zones", Aws(DESCRIBE_AZS);
+        LookupNameUnknown => VF0165 [construct] "endpoint service lookup of a name not known at synthesis", Vpcform("a lookup asks the account about a name; a reference or an import has none until deploy");
         // Issue 24, quotas.
         QuotaExceeded => VF1201 [construct] "construct over an AWS quota", Aws(VPC_QUOTAS);
         QuotaProductTooLarge => VF1202 [stack] "declared quotas over 1,000 rules × groups", Aws(VPC_QUOTAS);

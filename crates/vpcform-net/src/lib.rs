@@ -33,7 +33,7 @@
 //! The API is grouped by what a program does: the root holds the app, its stacks and what every
 //! construct shares ([`App`], [`Stack`], [`Tags`], [`Value`], [`topology!`], [`cidr!`]); the
 //! builders live in [`vpc`], [`security`], [`endpoints`] (with [`services`] and [`policy`]),
-//! [`privatelink`], [`transit`], [`zones`], [`lattice`], [`sharing`] and [`existing`]; values
+//! [`privatelink`], [`transit`], [`zones`], [`lattice`], [`sharing`] and [`existing`] (with [`lookups`]); values
 //! that cross stacks in [`export`]; what synthesis reports in [`findings`], [`traffic`] and
 //! [`cost`]; where stacks go in [`deployment`]; and the marker traits that type handles in
 //! [`handles`]. [`prelude`] holds what most programs use.
@@ -249,6 +249,32 @@ pub mod existing {
         ExistingId, ExistingRouteTable, ExistingSecurityGroup, ExistingSubnet, ExistingVpc,
     };
     pub use crate::constructs::network_acl::ExistingNetworkAcl;
+}
+
+/// Lookups: facts only the account knows, read from the context (`vpcform.context.json`) the
+/// toolkit fills: [`VpcLookup`](lookups::VpcLookup) (an existing VPC with its subnets, route
+/// tables and security groups) and [`EndpointServiceLookup`](lookups::EndpointServiceLookup)
+/// (the zones a service is offered in), with the context's types.
+///
+/// ```
+/// use vpcform_net::lookups::{Context, VpcLookup};
+/// vpcform_net::topology! { stack Endpoints { vpc Landing } }
+/// let mut stack = vpcform_net::Stack::<Endpoints>::new("Endpoints")
+///     .account("111122223333")
+///     .region("eu-west-1")
+///     .context(&Context::default());
+/// let landing = stack.add("Landing", VpcLookup::<Landing>::by_id("vpc-0a1b2c3d"));
+/// ```
+pub mod lookups {
+    pub use crate::constructs::lookup::{
+        EndpointServiceLookup, LookedUpRouteTable, LookedUpSecurityGroup, LookedUpService,
+        LookedUpSubnet, LookedUpSubnets, LookedUpVpc, VpcLookup,
+    };
+    pub use vpcform_assembly::{
+        AvailabilityZone, CONTEXT_ENV, CONTEXT_FILE, Context, ContextEntry, ContextError,
+        ContextQuery, ContextValue, EndpointServiceFacts, RouteFacts, RouteTableFacts, RuleFacts,
+        SecurityGroupFacts, SubnetFacts, VpcFacts, VpcFilter,
+    };
 }
 
 /// What synthesis reports: errors and warnings as findings with stable codes, severities, the

@@ -433,6 +433,17 @@ impl<'a> Model<'a> {
         self.positions.get(&key).map(|&p| &self.stacks[p])
     }
 
+    /// A subnet's zone as zones compare across accounts: by ID where its stack looked up its
+    /// account's zones (`Stack::lookup_availability_zones`), else as written; `None` for a
+    /// subnet not of the app or a zone its stack's map lacks (reported on the subnet).
+    pub(crate) fn zone(&self, subnet: &Handle) -> Option<std::borrow::Cow<'a, Az>> {
+        let node = self.get::<crate::constructs::subnet::SubnetNode>(subnet)?;
+        match self.stack(subnet.key.stack) {
+            Some(stack) => crate::constructs::lookup::resolve_zone(stack, &node.az),
+            None => Some(std::borrow::Cow::Borrowed(&node.az)),
+        }
+    }
+
     /// The construct a key names, if it is one of the app's.
     /// The region of `own`'s stack against `other`'s.
     pub(crate) fn same_region(&self, own: NodeKey, other: NodeKey) -> Placement<'a> {

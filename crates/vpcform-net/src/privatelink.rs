@@ -19,7 +19,6 @@ pub use crate::constructs::target_group::{
 use crate::constructs::endpoint_service::EndpointServiceNode;
 use crate::constructs::interface_endpoint::InterfaceEndpointNode;
 use crate::constructs::network_load_balancer::NetworkLoadBalancerNode;
-use crate::constructs::subnet::SubnetNode;
 use crate::identity::NodeKey;
 use crate::model::{Model, Node, Placement};
 use crate::stack::{Findings, StackDef};
@@ -81,16 +80,22 @@ impl Link<'_> {
     /// Consumers see only the AZs they share with the provider (aws-facts §1 [17]).
     fn check_zones(&self, findings: &mut Findings) {
         let model = self.model;
-        let served: Vec<&Az> = self
+        // By ID where a side's stack looked up its zone map (`Model::zone`); a zone that cannot
+        // be told (reported on its subnet) leaves the coverage unknown.
+        let served: Option<Vec<std::borrow::Cow<'_, Az>>> = self
             .service
             .network_load_balancers
             .iter()
             .filter_map(|nlb| model.get::<NetworkLoadBalancerNode>(nlb))
             .flat_map(|nlb| &nlb.subnets)
-            .filter_map(|subnet| model.get::<SubnetNode>(subnet).map(|s| &s.az))
+            .map(|subnet| model.zone(subnet))
             .collect();
+        let Some(served) = served else {
+            return;
+        };
+        let served: Vec<&Az> = served.iter().map(|az| az.as_ref()).collect();
         for subnet in &self.endpoint.subnets {
-            let Some(az) = model.get::<SubnetNode>(subnet).map(|s| &s.az) else {
+            let Some(az) = model.zone(subnet) else {
                 continue;
             };
             if az.missing_from(&served) {
@@ -125,8 +130,8 @@ impl Link<'_> {
             .subnets
             .iter()
             .chain(provider_subnets)
-            .filter_map(|s| Some((s, &model.get::<SubnetNode>(s)?.az)))
-            .filter(|(_, az)| !matches!(az, Az::Id(_)))
+            .filter_map(|s| Some((s, model.zone(s)?)))
+            .filter(|(_, az)| !matches!(az.as_ref(), Az::Id(_)))
             .map(|(s, az)| format!("{} ({az})", s.path()))
             .collect();
         if not_ids.is_empty() {

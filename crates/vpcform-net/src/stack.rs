@@ -70,6 +70,8 @@ impl<S: StackMarker> Stack<S> {
                 locations: Vec::new(),
                 allowed: Vec::new(),
                 quotas: None,
+                context: None,
+                lookups: crate::constructs::lookup::Lookups::default(),
             },
             _stack: PhantomData,
         }
@@ -177,6 +179,58 @@ impl<S: StackMarker> Stack<S> {
     pub fn capability(mut self, capability: impl Into<String>) -> Stack<S> {
         self.def.capabilities.push(capability.into());
         self
+    }
+
+    /// Answers the stack's lookups ([`VpcLookup`](crate::lookups::VpcLookup),
+    /// [`EndpointServiceLookup`](crate::lookups::EndpointServiceLookup)) from this context.
+    /// Default: the process's, read once at the first lookup from the file named by
+    /// `$VPCFORM_CONTEXT` (which the toolkit sets) or else `./vpcform.context.json`; a file
+    /// that cannot be read is one synthesis error naming it. Tests give theirs here, so they
+    /// depend on neither the environment nor the working directory. Call it before the
+    /// stack's lookups.
+    ///
+    /// ```
+    /// use vpcform_net::lookups::Context;
+    /// vpcform_net::topology! { stack Network {} }
+    /// let context = Context::default();
+    /// let stack = vpcform_net::Stack::<Network>::new("Network").context(&context);
+    /// ```
+    pub fn context(mut self, context: &vpcform_assembly::Context) -> Stack<S> {
+        self.def.context = Some(Arc::new(context.clone()));
+        self
+    }
+
+    /// Looks up the account's Availability Zones in the stack's Region (names and zone IDs,
+    /// DescribeAvailabilityZones); the stack's account and region must be pinned. With the
+    /// answer, the stack's subnets given by index (`Az::index`, counted as `Fn::GetAZs` does)
+    /// or by name compare with other accounts' zones by ID — PrivateLink and VPC Lattice
+    /// across accounts need no `Az::id` written by hand — and an index beyond the zones or a
+    /// zone the account does not have is an error. Asked explicitly, so that a program without
+    /// it synthesizes offline with no context. `None` while the context does not answer (the
+    /// query is then listed in [`Assembly::missing`](crate::Assembly::missing)).
+    ///
+    /// ```
+    /// use vpcform_net::lookups::{AvailabilityZone, Context, ContextQuery, ContextValue};
+    /// vpcform_net::topology! { stack Network {} }
+    /// let mut context = Context::default();
+    /// let zone = |name: &str, id: &str| AvailabilityZone {
+    ///     name: name.into(), id: id.into(), zone_type: "availability-zone".into(),
+    /// };
+    /// context.insert(
+    ///     ContextQuery::AvailabilityZones { account: "111122223333".into(), region: "eu-west-1".into() },
+    ///     ContextValue::AvailabilityZones { zones: vec![zone("eu-west-1a", "euw1-az3"), zone("eu-west-1b", "euw1-az1")] },
+    /// );
+    /// let mut stack = vpcform_net::Stack::<Network>::new("Network")
+    ///     .account("111122223333")
+    ///     .region("eu-west-1")
+    ///     .context(&context);
+    /// let zones = stack.lookup_availability_zones().unwrap_or_default();
+    /// assert_eq!(zones[1].id, "euw1-az1");
+    /// ```
+    #[track_caller]
+    pub fn lookup_availability_zones(&mut self) -> Option<Vec<vpcform_assembly::AvailabilityZone>> {
+        self.def.record("AvailabilityZones");
+        crate::constructs::lookup::availability_zones(&mut self.def)
     }
 
     /// The stack's name.
@@ -562,6 +616,10 @@ pub struct StackDef {
     pub(crate) allowed: Vec<(Option<String>, Code)>,
     /// Quotas raised for this stack, over the app's (`Stack::quotas`).
     pub(crate) quotas: Option<crate::quotas::Quotas>,
+    /// The context the stack's lookups read (`Stack::context`); `None`: the process's.
+    pub(crate) context: Option<Arc<vpcform_assembly::Context>>,
+    /// What the stack's lookups found, missed and failed (`constructs/lookup.rs`).
+    pub(crate) lookups: crate::constructs::lookup::Lookups,
 }
 
 pub(crate) struct OutputDef {

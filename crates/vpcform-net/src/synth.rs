@@ -71,6 +71,7 @@ pub(crate) fn stack(
     check_outputs(stack, model, findings);
     check_accepted(stack, model, findings);
     let mut template = render(stack, model, findings, before);
+    template = crate::constructs::lookup::drop_unused(stack, template);
     crate::environment::rewrite_imports(
         &stack.name,
         &stack.parameter_imports(model.stacks),

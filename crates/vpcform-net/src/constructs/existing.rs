@@ -247,6 +247,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for ExistingVpc<V> 
             enable_dns_hostnames: self.dns_hostnames,
             ipv6: None,
             existing: Some(self.id),
+            secondary: Vec::new(),
         }));
         VpcRef::new(handle, cidr, true)
     }

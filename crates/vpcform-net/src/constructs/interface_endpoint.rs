@@ -628,7 +628,15 @@ impl InterfaceEndpointNode {
     }
 
     fn check_private_dns(&self, check: &mut Check<'_>) {
-        if !self.target.private_dns_supported {
+        // A looked-up service without a `PrivateDnsName` has none, whatever was stated
+        // (DescribeVpcEndpointServices, `PrivateDnsName`).
+        let stack = check.stack;
+        let name = self.target.service_name_in(stack);
+        let looked_up_without = name
+            .as_str()
+            .and_then(|name| super::lookup::service_facts(stack, name))
+            .is_some_and(|facts| facts.private_dns_name.is_none());
+        if !self.target.private_dns_supported || looked_up_without {
             check.report(SynthError::PrivateDnsUnsupported {
                 construct: check.path(&self.id),
                 service: self.target.label.clone(),
@@ -797,8 +805,25 @@ impl InterfaceEndpointNode {
                 );
             }
         }
-        // The service must accept IPv6.
-        if let Some(aws) = &self.target.aws {
+        // The service must accept IPv6: as looked up (DescribeVpcEndpointServices,
+        // `SupportedIpAddressTypes`) when the stack looked it up, else as the catalogue says.
+        let stack = check.stack;
+        let name = self.target.service_name_in(stack);
+        if let Some(facts) = name
+            .as_str()
+            .and_then(|name| super::lookup::service_facts(stack, name))
+        {
+            if !facts.supported_ip_address_types.iter().any(|t| t == "ipv6") {
+                check.report(SynthError::ServiceWithoutIpv6 {
+                    construct: check.path(&self.id),
+                    service: self.target.label.clone(),
+                    reason: format!(
+                        "its looked-up SupportedIpAddressTypes is {}",
+                        facts.supported_ip_address_types.join(", ")
+                    ),
+                });
+            }
+        } else if let Some(aws) = &self.target.aws {
             match aws.info.map(crate::services::ServiceInfo::ipv6) {
                 Some(crate::services::Support::No) => {
                     check.report(SynthError::ServiceWithoutIpv6 {
@@ -922,6 +947,10 @@ impl ConstructNode for InterfaceEndpointNode {
                 construct: check.path(&self.id),
                 name: name.to_string(),
             });
+        }
+        // The zones the service is offered in, when the stack looked it up.
+        if let Some(name) = self.target.service_name_in(check.stack).as_str() {
+            super::lookup::check_offered(check, &self.id, name, &self.subnets);
         }
         if self.dns_options.inbound_resolver_only.is_some() && !self.is_s3() {
             check.report(SynthError::DnsOptionNotForService {

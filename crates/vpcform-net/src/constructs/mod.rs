@@ -20,6 +20,7 @@ pub(crate) mod hosted_zone;
 pub(crate) mod interface_endpoint;
 pub(crate) mod internet_gateway;
 pub(crate) mod listener;
+pub(crate) mod lookup;
 pub(crate) mod nat_gateway;
 pub(crate) mod network_acl;
 pub(crate) mod network_load_balancer;

@@ -9,7 +9,7 @@ use vpcform_cfn::{Resource, Template, TemplateError, Value};
 use super::resource_configuration::{ResourceConfigurationNode, ResourceConfigurationRef};
 use super::resource_gateway::ResourceGatewayNode;
 use super::security_group::{SecurityGroupRef, groups};
-use super::subnet::{SubnetNode, SubnetRef, check_one_subnet_per_az, zones_of};
+use super::subnet::{SubnetRef, check_one_subnet_per_az};
 use super::vpc::VpcRef;
 use crate::export::{Imported, ResourceConfigurationArn};
 use crate::handle::{AsHandle, Handle, collect, handle};
@@ -188,20 +188,33 @@ pub(crate) fn zone_mismatch(
     subnets: &[Handle],
     (gateway_key, gateway): (NodeKey, &ResourceGatewayNode),
 ) -> Option<(String, String)> {
-    let mut ours = zones_of(model, subnets);
-    let mut theirs = zones_of(model, &gateway.subnets);
+    // By ID where a side's stack looked up its zone map (`Model::zone`); a zone that cannot
+    // be told (reported on its subnet) leaves the overlap unknown.
+    let zones = |subnets: &[Handle]| -> Option<Vec<std::borrow::Cow<'_, Az>>> {
+        subnets
+            .iter()
+            .filter(|s| {
+                model
+                    .get::<crate::constructs::subnet::SubnetNode>(s)
+                    .is_some()
+            })
+            .map(|s| model.zone(s))
+            .collect()
+    };
+    let mut ours = zones(subnets)?;
+    let mut theirs = zones(&gateway.subnets)?;
     if matches!(
         model.same_account(own, gateway_key),
         Placement::Different(..)
     ) {
-        ours.retain(|az| matches!(az, Az::Id(_)));
-        theirs.retain(|az| matches!(az, Az::Id(_)));
+        ours.retain(|az| matches!(az.as_ref(), Az::Id(_)));
+        theirs.retain(|az| matches!(az.as_ref(), Az::Id(_)));
     }
     let comparable = ours.iter().any(|a| theirs.iter().any(|b| a.comparable(b)));
     if !comparable || ours.iter().any(|a| theirs.contains(a)) {
         return None;
     }
-    let list = |azs: &[&crate::Az]| {
+    let list = |azs: &[std::borrow::Cow<'_, Az>]| {
         azs.iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
@@ -234,8 +247,8 @@ pub(crate) fn zones_across_accounts(
     let not_ids: Vec<String> = subnets
         .iter()
         .chain(&node.subnets)
-        .filter_map(|s| Some((s, &model.get::<SubnetNode>(s)?.az)))
-        .filter(|(_, az)| !matches!(az, Az::Id(_)))
+        .filter_map(|s| Some((s, model.zone(s)?)))
+        .filter(|(_, az)| !matches!(az.as_ref(), Az::Id(_)))
         .map(|(s, az)| format!("{} ({az})", s.path()))
         .collect();
     (!not_ids.is_empty()).then(|| SynthError::AzAcrossAccounts {

@@ -480,7 +480,9 @@ impl ConstructNode for SubnetNode {
         check.handle(&self.id, "VpcId", &self.vpc, None);
         if let Some(existing) = &self.existing {
             existing.check(check, &self.id, super::existing::ExistingKind::Subnet);
+            super::lookup::check_stated_subnet(check, self);
         }
+        super::lookup::check_zone_in_map(check, &self.id, &self.az);
         if let Some((reason, fix)) = zone_problem(&self.az, check.stack.region.as_deref()) {
             check.report(SynthError::InvalidAvailabilityZone {
                 construct: check.path(&self.id),
@@ -500,7 +502,7 @@ impl ConstructNode for SubnetNode {
         // between subnets are the VPC's check (one sorted pass, not pairs).
         if let Some(vpc) = check.get::<VpcNode>(&self.vpc)
             && let Some(vpc_cidr) = vpc.parsed
-            && !vpc_cidr.contains(&cidr)
+            && vpc.holds(&cidr) == Some(false)
         {
             check.report(SynthError::SubnetOutsideVpc {
                 construct: check.path(&self.id),

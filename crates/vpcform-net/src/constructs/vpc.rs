@@ -160,6 +160,7 @@ impl<S: StackMarker, V: VpcMarker + InStack<S>> Construct<S> for Vpc<V> {
             enable_dns_hostnames: Some(self.enable_dns_hostnames),
             ipv6: self.ipv6,
             existing: None,
+            secondary: Vec::new(),
         }));
         VpcRef::new(handle, cidr, false)
     }
@@ -176,6 +177,9 @@ pub(crate) struct VpcNode {
     pub(crate) ipv6: Option<Ipv6Block>,
     /// Where an existing VPC's ID comes from; `None` for a VPC this stack creates.
     pub(crate) existing: Option<super::existing::ExistingId>,
+    /// A looked-up VPC's secondary IPv4 blocks (`CidrBlockAssociationSet`): its subnets may
+    /// sit in any of its blocks (VPC user guide, "Add or remove a CIDR block").
+    pub(crate) secondary: Vec<Ipv4Cidr>,
     /// The construct's own tags (see `tags`).
     pub(crate) tags: crate::Tags,
 }
@@ -192,6 +196,13 @@ pub(crate) fn check_prefix(check: &mut Check<'_>, id: &str, cidr: Ipv4Cidr) {
 }
 
 impl VpcNode {
+    /// Whether `cidr` sits inside the VPC's primary block or one of its secondary blocks;
+    /// `None` when the primary block did not parse.
+    pub(crate) fn holds(&self, cidr: &Ipv4Cidr) -> Option<bool> {
+        let primary = self.parsed?;
+        Some(primary.contains(cidr) || self.secondary.iter().any(|b| b.contains(cidr)))
+    }
+
     /// The DNS attributes known to be off (`enableDnsSupport`, `enableDnsHostnames`): private
     /// DNS and gateway endpoints' non-default record types need both on.
     pub(crate) fn dns_attributes_off(&self) -> impl Iterator<Item = &'static str> {
@@ -219,7 +230,7 @@ impl VpcNode {
         }
         // Subnets per VPC against the quota in force: the pipeline's quota_check.
         if let Some(cidr) = self.parsed
-            && addresses > cidr.size()
+            && addresses > cidr.size() + self.secondary.iter().map(|b| b.size()).sum::<u64>()
         {
             check.report(SynthError::SubnetsExceedVpc {
                 vpc: check.path(&self.id),
@@ -280,6 +291,7 @@ impl ConstructNode for VpcNode {
     fn check(&self, check: &mut Check<'_>) {
         if let Some(existing) = &self.existing {
             existing.check(check, &self.id, super::existing::ExistingKind::Vpc);
+            super::lookup::check_stated_vpc(check, self);
         }
         if let Some(cidr) = check.cidr(&self.id, "CidrBlock", &self.cidr) {
             check_prefix(check, &self.id, cidr);

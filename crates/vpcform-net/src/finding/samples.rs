@@ -22,6 +22,7 @@ fn s(text: &str) -> String {
 pub(super) fn sample(code: Code) -> Option<Finding> {
     let text = code.as_str();
     match text.get(..4) {
+        Some("VF01") if ("VF0160".."VF0170").contains(&text) => lookups(text),
         Some("VF01") => addresses(text),
         Some("VF02") => endpoints(text),
         Some("VF03") => privatelink(text),
@@ -140,6 +141,51 @@ fn addresses(code: &str) -> Option<Finding> {
             name: s("sqs"),
             known: s("dynamodb, s3, s3express"),
             suggestion: None,
+        }),
+        _ => None,
+    }
+}
+
+/// VF016x: lookups.
+fn lookups(code: &str) -> Option<Finding> {
+    use SynthError as E;
+    match code {
+        "VF0160" => error(E::ContextUnreadable {
+            file: s("vpcform.context.json"),
+            error: s("not a vpcform context file: expected value at line 3 column 5"),
+        }),
+        "VF0161" => error(E::LookupWithoutEnvironment {
+            stack: s("Endpoints"),
+            lookup: s("lookup Endpoints/Shared (tag:Name=shared)"),
+            missing: "account",
+        }),
+        "VF0162" => error(E::LookupNotFound {
+            construct: s("Endpoints/Shared"),
+            query: s("vpc:account=111122223333:region=eu-west-1:tag:Name=shared"),
+            message: s("no VPC matches tag:Name=shared"),
+        }),
+        "VF0163" => error(E::ZoneNotOffered {
+            construct: s("Endpoints/Ssm"),
+            subnet: s("Endpoints/SharedSubnet0a1b2c3d"),
+            zone: s("eu-west-1c"),
+            service: s("com.amazonaws.eu-west-1.ssm"),
+            offered: s("eu-west-1a, eu-west-1b"),
+        }),
+        "VF0164" => error(E::StatedFactDisagrees {
+            construct: s("Endpoints/Landing"),
+            fact: "the block",
+            stated: s("10.20.0.0/16"),
+            looked_up: s("10.30.0.0/16"),
+            query: s("vpc:account=111122223333:region=eu-west-1:vpc-id=vpc-0a1b2c3d"),
+        }),
+        "VF0166" => error(E::AzNotInMap {
+            construct: s("Consumer/C3"),
+            az: s("AZ #3 of the region"),
+            zones: s("eu-west-1a (euw1-az3), eu-west-1b (euw1-az1), eu-west-1c (euw1-az2)"),
+        }),
+        "VF0165" => error(E::LookupNameUnknown {
+            construct: s("Endpoints/OrdersService"),
+            name: s("{\"Fn::ImportValue\":\"Provider-ServiceName\"}"),
         }),
         _ => None,
     }
