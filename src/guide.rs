@@ -56,3 +56,6 @@ pub mod config_driven {}
 
 #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/landing-zones.md"))]
 pub mod landing_zones {}
+
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/lookups.md"))]
+pub mod lookups {}

@@ -38,8 +38,8 @@ pub use vpcform_deploy as deploy;
 pub use vpcform_net::{
     App, Assembly, Construct, Manifest, ManifestStack, ManifestStep, OutputRef, Pseudo,
     RawResourceRef, Stack, StepAction, SynthesizedStack, Tags, Value, cidr, cost, deployment,
-    endpoints, existing, export, findings, handles, lattice, policy, privatelink, quotas, security,
-    services, sharing, topology, traffic, transit, vpc, zones,
+    endpoints, existing, export, findings, handles, lattice, lookups, policy, privatelink, quotas,
+    security, services, sharing, topology, traffic, transit, vpc, zones,
 };
 #[cfg(feature = "deploy")]
 pub use vpcform_toolkit as toolkit;

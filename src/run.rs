@@ -163,15 +163,8 @@ fn execute_cli(app: App, cli: Cli, keep: &mut Kept) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let assembly = keep.assembly.insert(assembly);
-    let missing = &assembly.manifest().missing;
-    if !missing.is_empty() {
-        // The toolkit answers them and runs the program again.
-        let keys: Vec<String> = missing.iter().map(|q| q.key()).collect();
-        stderr(&format!(
-            "lookups missing from the context: {}; `vpcform synth` looks them up and runs the \
-             program again (the templates written hold placeholders)\n",
-            keys.join(", ")
-        ));
+    if !assembly.missing().is_empty() {
+        // The toolkit answers them and runs the program again (its line is in the summary).
         return ExitCode::from(vpcform_assembly::LOOKUPS_MISSING_EXIT);
     }
     match cli.command {
@@ -276,7 +269,11 @@ fn synth_printed(app: &App, cli: &Cli) -> (Option<Assembly>, Printed) {
     };
     match assembly.write_to(&cli.out) {
         Ok(_) => {
-            let text = summary(&assembly, &cli.out);
+            let text = if assembly.missing().is_empty() {
+                summary(&assembly, &cli.out)
+            } else {
+                missing_summary(&assembly, &cli.out)
+            };
             match cli.format {
                 FindingsFormat::Text => printed.out += &text,
                 FindingsFormat::Json => printed.err += &text,
@@ -316,6 +313,20 @@ fn findings(
             })
             .collect(),
     }
+}
+
+/// What a synthesis whose lookups the context lacks says instead of its summary: its traffic,
+/// cost and diagrams are of placeholders.
+fn missing_summary(assembly: &Assembly, out: &Path) -> String {
+    let keys: Vec<String> = assembly.missing().iter().map(|q| q.key()).collect();
+    format!(
+        "{} lookup{} missing from the context: {}\nmanifest -> {} (not deployable: its templates \
+         hold placeholders); `vpcform synth` looks them up and runs the program again\n",
+        keys.len(),
+        if keys.len() == 1 { "" } else { "s" },
+        keys.join(", "),
+        out.join("manifest.json").display()
+    )
 }
 
 /// The summary of a written assembly: its files, traffic, cost and allowed warnings.
@@ -545,6 +556,36 @@ mod tests {
             "VF0102"
         );
         let _ = std::fs::remove_file(&path);
+    }
+
+    /// A program whose lookups the context lacks writes its manifest with them, says so instead
+    /// of its summary, and exits 3 for the toolkit to answer them.
+    #[test]
+    fn missing_lookups_are_written_in_the_manifest_and_exit_3() {
+        crate::topology! { stack Endpoints { vpc Landing } }
+        let context = crate::lookups::Context::default();
+        let mut stack = Stack::<Endpoints>::new("Endpoints")
+            .account("111122223333")
+            .region("eu-west-1")
+            .context(&context);
+        stack.add(
+            "Landing",
+            crate::lookups::VpcLookup::<Landing>::by_id("vpc-0a1b2c3d4e5f60718"),
+        );
+        let mut app = App::new("lookups");
+        app.add_stack(stack);
+        let dir = std::env::temp_dir().join(format!("vpcform-missing-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = dir.to_str().unwrap_or("out").to_string();
+        let code = app.run_with(["prog", "--out", &out]);
+        assert_eq!(code, std::process::ExitCode::from(3));
+        let read = crate::assembly::CloudAssembly::read(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let keys: Vec<String> = read.manifest().missing.iter().map(|q| q.key()).collect();
+        assert_eq!(
+            keys,
+            ["vpc:account=111122223333:region=eu-west-1:vpc-id=vpc-0a1b2c3d4e5f60718"]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// A platform team's program: its own `--config FILE` beside vpcform's verbs and flags.

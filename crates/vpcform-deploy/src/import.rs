@@ -404,29 +404,19 @@ fn changed_properties(deployed: &Value, local: &Value) -> Vec<String> {
     changed
 }
 
-/// IMPORT's rules on the templates (nothing called): which resources are imported, which are
-/// left out, and the template to send — the deployed one (`None`: a new stack) plus the
-/// imported resources as the program defines them.
-///
-/// # Errors
-/// [`DeployError::ImportRefused`] for the first rule broken.
-pub(crate) fn plan(
+/// IMPORT's rules on the logical IDs named: each once, with a value, in the program, not
+/// deployed; and at least one.
+fn check_named(
     stack: &str,
-    local: &Value,
-    deployed: Option<&Value>,
     named: &[(String, String)],
-) -> Result<Plan, DeployError> {
+    program: &Map<String, Value>,
+    in_stack: &Map<String, Value>,
+    not_deployed: &[(&String, &Value)],
+) -> Result<(), DeployError> {
     let refuse = |reason: String| DeployError::ImportRefused {
         stack: stack.to_string(),
         reason,
     };
-    let empty = Map::new();
-    let program = resources(local).unwrap_or(&empty);
-    let in_stack = deployed.and_then(resources).unwrap_or(&empty);
-    let not_deployed: Vec<(&String, &Value)> = program
-        .iter()
-        .filter(|(id, _)| !in_stack.contains_key(*id))
-        .collect();
     let listed = |items: &[(&String, &Value)]| {
         items
             .iter()
@@ -463,7 +453,7 @@ pub(crate) fn plan(
                 if not_deployed.is_empty() {
                     "every resource it has is deployed".to_string()
                 } else {
-                    format!("name one not deployed: {}", listed(&not_deployed))
+                    format!("name one not deployed: {}", listed(not_deployed))
                 }
             )));
         }
@@ -476,7 +466,7 @@ pub(crate) fn plan(
                 "no resource named to import, and the resources not deployed need a physical \
                  ID each: {}; pass --resource LOGICAL_ID=PHYSICAL_ID for each existing one to \
                  adopt (e.g. --resource {}=…)",
-                listed(&not_deployed),
+                listed(not_deployed),
                 not_deployed
                     .first()
                     .map(|(id, _)| id.as_str())
@@ -484,6 +474,81 @@ pub(crate) fn plan(
             )
         }));
     }
+    Ok(())
+}
+
+/// IMPORT's rule on references: everything an imported resource names must be in the
+/// template sent (deployed, imported with it, or a deployed parameter or condition).
+fn check_references(
+    stack: &str,
+    deployed: Option<&Value>,
+    program: &Map<String, Value>,
+    in_stack: &Map<String, Value>,
+    imported: &[(&String, &Value, &String)],
+) -> Result<(), DeployError> {
+    let refuse = |reason: String| DeployError::ImportRefused {
+        stack: stack.to_string(),
+        reason,
+    };
+    let parameters = deployed
+        .and_then(|d| d.get("Parameters"))
+        .and_then(Value::as_object);
+    let conditions = deployed
+        .and_then(|d| d.get("Conditions"))
+        .and_then(Value::as_object);
+    for (id, resource, _) in imported {
+        for name in references(resource) {
+            let resolved = in_stack.contains_key(&name)
+                || imported.iter().any(|(other, _, _)| **other == name)
+                || parameters.is_some_and(|p| p.contains_key(&name))
+                || conditions.is_some_and(|c| c.contains_key(&name));
+            if resolved {
+                continue;
+            }
+            return Err(refuse(match program.get(&name) {
+                Some(target) => format!(
+                    "{id} ({}) refers to {name} ({}), which is neither deployed nor imported; \
+                     import {name} too (--resource {name}=…), or import {id} after a deploy \
+                     has created {name}",
+                    kind(resource),
+                    kind(target)
+                ),
+                None => format!(
+                    "{id} ({}) refers to {name}, a parameter or condition the deployed stack \
+                     does not have, and an import adds nothing but the resources; deploy \
+                     {stack} first so that it has {name}, then import",
+                    kind(resource)
+                ),
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// IMPORT's rules on the templates (nothing called): which resources are imported, which are
+/// left out, and the template to send — the deployed one (`None`: a new stack) plus the
+/// imported resources as the program defines them.
+///
+/// # Errors
+/// [`DeployError::ImportRefused`] for the first rule broken.
+pub(crate) fn plan(
+    stack: &str,
+    local: &Value,
+    deployed: Option<&Value>,
+    named: &[(String, String)],
+) -> Result<Plan, DeployError> {
+    let refuse = |reason: String| DeployError::ImportRefused {
+        stack: stack.to_string(),
+        reason,
+    };
+    let empty = Map::new();
+    let program = resources(local).unwrap_or(&empty);
+    let in_stack = deployed.and_then(resources).unwrap_or(&empty);
+    let not_deployed: Vec<(&String, &Value)> = program
+        .iter()
+        .filter(|(id, _)| !in_stack.contains_key(*id))
+        .collect();
+    check_named(stack, named, program, in_stack, &not_deployed)?;
     // Nothing else changes: a deployed resource the program defines otherwise stops it.
     for (id, deployed_resource) in in_stack {
         let Some(local_resource) = program.get(id) else {
@@ -519,39 +584,7 @@ pub(crate) fn plan(
             )));
         }
     }
-    // Everything an imported resource names must be in the template sent.
-    let parameters = deployed
-        .and_then(|d| d.get("Parameters"))
-        .and_then(Value::as_object);
-    let conditions = deployed
-        .and_then(|d| d.get("Conditions"))
-        .and_then(Value::as_object);
-    for (id, resource, _) in &imported {
-        for name in references(resource) {
-            let resolved = in_stack.contains_key(&name)
-                || imported.iter().any(|(other, _, _)| **other == name)
-                || parameters.is_some_and(|p| p.contains_key(&name))
-                || conditions.is_some_and(|c| c.contains_key(&name));
-            if resolved {
-                continue;
-            }
-            return Err(refuse(match program.get(&name) {
-                Some(target) => format!(
-                    "{id} ({}) refers to {name} ({}), which is neither deployed nor imported; \
-                     import {name} too (--resource {name}=…), or import {id} after a deploy \
-                     has created {name}",
-                    kind(resource),
-                    kind(target)
-                ),
-                None => format!(
-                    "{id} ({}) refers to {name}, a parameter or condition the deployed stack \
-                     does not have, and an import adds nothing but the resources; deploy \
-                     {stack} first so that it has {name}, then import",
-                    kind(resource)
-                ),
-            }));
-        }
-    }
+    check_references(stack, deployed, program, in_stack, &imported)?;
     let mut template = deployed
         .cloned()
         .unwrap_or_else(|| json!({"Resources": {}}));
@@ -773,15 +806,15 @@ impl Deployer {
             .await
     }
 
-    async fn import_stack(
+    /// The stack's state and IMPORT's rules, before anything is changed: the plan, the
+    /// deployed template, the resources imported with their identifiers, and the body to send;
+    /// what is left out and what is imported said through the UI.
+    async fn import_plan(
         &self,
         stack: &StackTemplate,
         named: &[(String, String)],
-    ) -> Result<ImportReport, DeployError> {
+    ) -> Result<(Plan, Option<Value>, Vec<ImportedResource>, String), DeployError> {
         let name = stack.name.as_str();
-        if self.environment != Environment::default() {
-            self.ui.line(name, &format!("in {}", self.environment));
-        }
         let local: Value =
             serde_json::from_str(&stack.body).map_err(|e| DeployError::TemplateNotJson {
                 stack: name.to_string(),
@@ -844,6 +877,19 @@ impl Deployer {
         for resource in &imported {
             self.ui.line(name, &format!("to import: {resource}"));
         }
+        Ok((plan, deployed, imported, body))
+    }
+
+    async fn import_stack(
+        &self,
+        stack: &StackTemplate,
+        named: &[(String, String)],
+    ) -> Result<ImportReport, DeployError> {
+        let name = stack.name.as_str();
+        if self.environment != Environment::default() {
+            self.ui.line(name, &format!("in {}", self.environment));
+        }
+        let (plan, deployed, imported, body) = self.import_plan(stack, named).await?;
         // The rules hold: from here on, as a deploy.
         let (creating, exists) = self
             .prepare(name)

@@ -250,28 +250,8 @@ impl Deployer {
                 });
             }
         };
-        let vpc_id = vpc.text("vpcId").unwrap_or_default();
-        let primary = vpc.text("cidrBlock").unwrap_or_default();
-        let associated =
-            |item: &Xml, state: &str| item.path(&[state, "state"]).as_deref() == Some("associated");
-        let mut facts = VpcFacts {
-            vpc_id: vpc_id.clone(),
-            owner_id: vpc.text("ownerId").unwrap_or_default(),
-            secondary_cidr_blocks: vpc
-                .items("cidrBlockAssociationSet")
-                .filter(|b| associated(b, "cidrBlockState"))
-                .filter_map(|b| b.text("cidrBlock"))
-                .filter(|b| *b != primary)
-                .collect(),
-            ipv6_cidr_blocks: vpc
-                .items("ipv6CidrBlockAssociationSet")
-                .filter(|b| associated(b, "ipv6CidrBlockState"))
-                .filter_map(|b| b.text("ipv6CidrBlock"))
-                .collect(),
-            cidr_block: primary,
-            tags: tags(vpc),
-            ..VpcFacts::default()
-        };
+        let mut facts = vpc_facts(vpc);
+        let vpc_id = facts.vpc_id.clone();
         for (attribute, field) in [
             ("enableDnsSupport", &mut facts.dns_support),
             ("enableDnsHostnames", &mut facts.dns_hostnames),
@@ -296,35 +276,10 @@ impl Deployer {
         facts
             .route_tables
             .sort_by(|a, b| a.route_table_id.cmp(&b.route_table_id));
-        let main_table = facts
-            .route_tables
-            .iter()
-            .find(|t| t.main)
-            .map(|t| t.route_table_id.clone());
         let subnets = self
             .ec2_pages(key, access, "DescribeSubnets", &in_vpc, "subnetSet")
             .await?;
-        facts.subnets = subnets
-            .iter()
-            .map(|s| {
-                let subnet_id = s.text("subnetId").unwrap_or_default();
-                // A subnet without an explicit association uses the main table.
-                let route_table_id = facts
-                    .route_tables
-                    .iter()
-                    .find(|t| t.subnet_ids.contains(&subnet_id))
-                    .map(|t| t.route_table_id.clone())
-                    .or_else(|| main_table.clone());
-                SubnetFacts {
-                    subnet_id,
-                    cidr_block: s.text("cidrBlock").unwrap_or_default(),
-                    availability_zone: s.text("availabilityZone").unwrap_or_default(),
-                    availability_zone_id: s.text("availabilityZoneId").unwrap_or_default(),
-                    route_table_id,
-                    tags: tags(s),
-                }
-            })
-            .collect();
+        facts.subnets = subnet_facts(&subnets, &facts.route_tables);
         facts.subnets.sort_by(|a, b| {
             (&a.availability_zone, block_order(&a.cidr_block))
                 .cmp(&(&b.availability_zone, block_order(&b.cidr_block)))
@@ -585,6 +540,59 @@ fn tags(item: &Xml) -> BTreeMap<String, String> {
 }
 
 /// A route table's ID, main flag, associated subnets and routes.
+/// A described VPC's own facts (DescribeVpcs' item): its blocks associated and its tags.
+fn vpc_facts(vpc: &Xml) -> VpcFacts {
+    let primary = vpc.text("cidrBlock").unwrap_or_default();
+    let associated =
+        |item: &Xml, state: &str| item.path(&[state, "state"]).as_deref() == Some("associated");
+    VpcFacts {
+        vpc_id: vpc.text("vpcId").unwrap_or_default(),
+        owner_id: vpc.text("ownerId").unwrap_or_default(),
+        secondary_cidr_blocks: vpc
+            .items("cidrBlockAssociationSet")
+            .filter(|b| associated(b, "cidrBlockState"))
+            .filter_map(|b| b.text("cidrBlock"))
+            .filter(|b| *b != primary)
+            .collect(),
+        ipv6_cidr_blocks: vpc
+            .items("ipv6CidrBlockAssociationSet")
+            .filter(|b| associated(b, "ipv6CidrBlockState"))
+            .filter_map(|b| b.text("ipv6CidrBlock"))
+            .collect(),
+        cidr_block: primary,
+        tags: tags(vpc),
+        ..VpcFacts::default()
+    }
+}
+
+/// Described subnets (DescribeSubnets' items) with the route table each uses: its explicit
+/// association, or the VPC's main table.
+fn subnet_facts(subnets: &[Xml], tables: &[RouteTableFacts]) -> Vec<SubnetFacts> {
+    let main_table = tables
+        .iter()
+        .find(|t| t.main)
+        .map(|t| t.route_table_id.clone());
+    subnets
+        .iter()
+        .map(|s| {
+            let subnet_id = s.text("subnetId").unwrap_or_default();
+            let route_table_id = tables
+                .iter()
+                .find(|t| t.subnet_ids.contains(&subnet_id))
+                .map(|t| t.route_table_id.clone())
+                .or_else(|| main_table.clone());
+            SubnetFacts {
+                subnet_id,
+                cidr_block: s.text("cidrBlock").unwrap_or_default(),
+                availability_zone: s.text("availabilityZone").unwrap_or_default(),
+                availability_zone_id: s.text("availabilityZoneId").unwrap_or_default(),
+                route_table_id,
+                tags: tags(s),
+            }
+        })
+        .collect()
+}
+
 fn route_table(table: &Xml) -> RouteTableFacts {
     let associations: Vec<&Xml> = table.items("associationSet").collect();
     let mut subnet_ids: Vec<String> = associations

@@ -439,13 +439,23 @@ fn a_lookup_answered_not_found_is_the_only_error() {
 
 #[test]
 fn a_context_entry_of_another_kind_is_one_error_naming_it() {
-    // Edited by hand: the key and query of a VPC lookup, the answer of a zone lookup.
+    // Edited by hand: the key and query of a VPC lookup, the answer of a zone lookup. The file
+    // is refused as it is read (vpcform_assembly::Context::parse)…
     let key = vpc_query(VpcFilter::Id(VPC_ID.into())).key();
     let text = format!(
         r#"{{"{key}": {{"query": {{"type": "vpc", "account": "{ACCOUNT}", "region": "{REGION}", "filter": {{"id": "{VPC_ID}"}}}}, "value": {{"type": "availabilityZones", "zones": []}}}}}}"#
     );
-    let context = Context::parse(std::path::Path::new("vpcform.context.json"), &text)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let refused = Context::parse(std::path::Path::new("vpcform.context.json"), &text);
+    assert!(
+        refused.is_err_and(|e| e.to_string().contains(&key)),
+        "the file is refused naming the entry"
+    );
+    // …and a context built in a program with such an entry is one error naming it.
+    let mut context = Context::default();
+    context.insert(
+        vpc_query(VpcFilter::Id(VPC_ID.into())),
+        vpcform_net::lookups::ContextValue::AvailabilityZones { zones: vec![] },
+    );
     let mut stack = stack(&context);
     stack.add("Landing", VpcLookup::<Landing>::by_id(VPC_ID));
     stack.add("Again", VpcLookup::<Landing>::by_id(VPC_ID));
