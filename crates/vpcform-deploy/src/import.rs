@@ -508,15 +508,16 @@ fn check_references(
             return Err(refuse(match program.get(&name) {
                 Some(target) => format!(
                     "{id} ({}) refers to {name} ({}), which is neither deployed nor imported; \
-                     import {name} too (--resource {name}=…), or import {id} after a deploy \
-                     has created {name}",
+                     import {name} too (--resource {name}=…), or deploy a program without {id} \
+                     first (a deploy would create {id} too), then add {id} back and import it",
                     kind(resource),
                     kind(target)
                 ),
                 None => format!(
                     "{id} ({}) refers to {name}, a parameter or condition the deployed stack \
-                     does not have, and an import adds nothing but the resources; deploy \
-                     {stack} first so that it has {name}, then import",
+                     does not have, and an import adds nothing but the resources; deploy a \
+                     program without {id} first so that {stack} has {name} (a deploy would \
+                     create {id} too), then add {id} back and import it",
                     kind(resource)
                 ),
             }));
@@ -559,7 +560,8 @@ pub(crate) fn plan(
             return Err(refuse(format!(
                 "{id} ({}) is deployed and the program changes it ({}), and an import changes \
                  nothing else (\"Import operations don't allow ... changes to property \
-                 configurations\"); deploy {stack} first, then import",
+                 configurations\"); import with {id} as deployed and deploy the change after \
+                 it, or deploy the change first from a program without the resources to import",
                 kind(local_resource),
                 changed.join(", ")
             )));
@@ -1266,7 +1268,7 @@ mod tests {
                 .contains("Vpc (AWS::EC2::VPC) is deployed and the program changes it (CidrBlock)"),
             "{reason}"
         );
-        assert!(reason.contains("deploy Net first"), "{reason}");
+        assert!(reason.contains("import with Vpc as deployed"), "{reason}");
     }
 
     #[test]

@@ -181,9 +181,12 @@ impl Deployer {
         let answer = self
             .ec2_read(key, access, "DescribeAvailabilityZones", &[])
             .await?;
+        // Every zone answered, whatever its state at lookup time (`impaired`, `constrained`,
+        // … per the DescribeAvailabilityZones reference): a zone that is unhealthy for an hour
+        // is still the account's, and dropping it from the committed context would shift the
+        // zones counted after it.
         let mut zones: Vec<AvailabilityZone> = answer
             .items("availabilityZoneInfo")
-            .filter(|z| z.text("zoneState").as_deref() == Some("available"))
             .map(|z| AvailabilityZone {
                 name: z.text("zoneName").unwrap_or_default(),
                 id: z.text("zoneId").unwrap_or_default(),
@@ -207,13 +210,20 @@ impl Deployer {
     ) -> Result<ContextValue, DeployError> {
         let params: Vec<(String, String)> = match filter {
             VpcFilter::Id(id) => vec![("VpcId.1".into(), id.clone())],
+            VpcFilter::Tags(tags) if tags.is_empty() => {
+                return Ok(ContextValue::NotFound {
+                    message: "a lookup by tags names no tag, so it would match any VPC; give at \
+                              least one tag, or look the VPC up by ID"
+                        .to_string(),
+                });
+            }
             VpcFilter::Tags(tags) => tags
                 .iter()
                 .enumerate()
                 .flat_map(|(i, (k, v))| {
                     [
                         (format!("Filter.{}.Name", i + 1), format!("tag:{k}")),
-                        (format!("Filter.{}.Value.1", i + 1), v.clone()),
+                        (format!("Filter.{}.Value.1", i + 1), literal(v)),
                     ]
                 })
                 .collect(),
@@ -334,10 +344,18 @@ impl Deployer {
             }
             Err(e) => return Err(e),
         };
-        let Some(service) = details
+        // S3 and DynamoDB answer twice, a Gateway and an Interface entry of one name
+        // (hashicorp/terraform-provider-aws#17417): the interface endpoint's facts are the
+        // Interface entry's.
+        let named: Vec<&Xml> = details
             .iter()
-            .find(|d| d.text("serviceName").as_deref() == Some(service_name))
-        else {
+            .filter(|d| d.text("serviceName").as_deref() == Some(service_name))
+            .collect();
+        let interface = named.iter().copied().find(|d| {
+            d.items("serviceType")
+                .any(|t| t.text("serviceType").as_deref() == Some("Interface"))
+        });
+        let Some(service) = interface.or_else(|| named.first().copied()) else {
             return Ok(ContextValue::NotFound {
                 message: format!(
                     "no endpoint service {service_name} is offered to account {account} in \
@@ -540,6 +558,19 @@ fn tags(item: &Xml) -> BTreeMap<String, String> {
 }
 
 /// A route table's ID, main flag, associated subnets and routes.
+/// A tag value as a literal filter value: EC2's filters read `*` and `?` as wildcards, and a
+/// backslash escapes them (EC2 API Reference, "Filter"; "List and filter your resources").
+fn literal(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, '*' | '?' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A described VPC's own facts (DescribeVpcs' item): its blocks associated and its tags.
 fn vpc_facts(vpc: &Xml) -> VpcFacts {
     let primary = vpc.text("cidrBlock").unwrap_or_default();

@@ -51,8 +51,8 @@ pub struct StackTemplate {
 /// directory and made compact (as sent to CloudFormation).
 ///
 /// # Errors
-/// The manifest's refusal ([`vpcform_assembly::CloudAssembly::read`]), or a template that
-/// cannot be read or is not JSON, naming its file.
+/// An assembly whose lookups are not all answered (`Manifest::missing`: its templates hold
+/// placeholders), or a template that cannot be read or is not JSON, naming its file.
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("vpcform-deploy-doc-{}", std::process::id()));
@@ -68,6 +68,18 @@ pub struct StackTemplate {
 /// ```
 pub fn stack_templates(assembly: &CloudAssembly) -> Result<Vec<StackTemplate>, AssemblyError> {
     let manifest = assembly.manifest();
+    // Lookups not answered: the templates hold placeholders, never to be deployed.
+    if !manifest.missing.is_empty() {
+        let keys: Vec<String> = manifest.missing.iter().map(|q| q.key()).collect();
+        return Err(AssemblyError::Invalid {
+            path: assembly.dir().join(vpcform_assembly::MANIFEST_FILE),
+            why: format!(
+                "the program's lookups are not all answered ({}), so its templates hold \
+                 placeholders: run `vpcform synth` to look them up, then deploy",
+                keys.join(", ")
+            ),
+        });
+    }
     manifest
         .stacks
         .iter()

@@ -100,11 +100,24 @@ impl Managed {
                 .and_then(Value::as_str)
                 .is_some_and(|r| resources.contains_key(r))
         };
+        let parameters = template.get("Parameters").and_then(Value::as_object);
+        // A Ref to a resource is its physical ID; to a parameter, its default (what a
+        // looked-up table or group is: `ExistingId` parameters default to the ID). A value
+        // left unresolved matches anything, so each resolved one narrows what is managed.
         let resolve = |value: Option<&Value>| -> Option<String> {
             match value? {
                 Value::String(text) => Some(text.clone()),
                 Value::Number(n) => Some(n.to_string()),
-                other => physical.get(other.get("Ref")?.as_str()?).cloned(),
+                other => {
+                    let name = other.get("Ref")?.as_str()?;
+                    physical.get(name).cloned().or_else(|| {
+                        parameters?
+                            .get(name)?
+                            .get("Default")?
+                            .as_str()
+                            .map(str::to_string)
+                    })
+                }
             }
         };
         let this_stack = !physical.is_empty();
@@ -640,6 +653,28 @@ mod tests {
         m.add_template(&other, &HashMap::new());
         assert!(m.has_route("rtb-hub", &route("10.60.0.0/16", "tgw-1", "CreateRoute")));
         assert!(!m.has_route("rtb-hub", &route("10.50.0.0/16", "tgw-1", "CreateRoute")));
+    }
+
+    /// A looked-up table is a parameter whose default is its ID: a route on it is managed on
+    /// that table only, not on every table (a hand-made copy elsewhere is still reported).
+    #[test]
+    fn a_route_on_a_parameter_table_is_managed_on_the_table_its_default_names() {
+        let template = json!({
+            "Parameters": {"LandingRtb": {"Type": "String", "Default": "rtb-landing"}},
+            "Resources": {
+                "ToHub": {"Type": "AWS::EC2::Route", "Properties": {
+                    "RouteTableId": {"Ref": "LandingRtb"},
+                    "DestinationCidrBlock": "10.60.0.0/16", "TransitGatewayId": "tgw-1"}}
+            }
+        });
+        let mut m = Managed::default();
+        m.add_template(
+            &template,
+            &HashMap::from([("X".to_string(), "y".to_string())]),
+        );
+        let to_hub = route("10.60.0.0/16", "tgw-1", "CreateRoute");
+        assert!(m.has_route("rtb-landing", &to_hub));
+        assert!(!m.has_route("rtb-other", &to_hub));
     }
 
     #[test]

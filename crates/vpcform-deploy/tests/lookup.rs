@@ -488,8 +488,63 @@ async fn a_service_of_another_region_is_asked_for_in_its_region() {
     assert!(body.contains("ServiceRegion.1=eu-west-1"), "{body}");
 }
 
+/// S3 answers with a Gateway and an Interface entry of one name: the interface endpoint's facts
+/// are the Interface entry's, whichever comes first.
 #[tokio::test]
-async fn zones_are_the_available_ones_by_name() {
+async fn a_service_with_a_gateway_and_an_interface_entry_gives_the_interface_one() {
+    let ec2 = FakeEc2::new(|_, _| {
+        (
+            200,
+            "<DescribeVpcEndpointServicesResponse><serviceDetailSet>\
+             <item><serviceName>com.amazonaws.us-east-1.s3</serviceName><serviceType><item>\
+             <serviceType>Gateway</serviceType></item></serviceType><availabilityZoneSet>\
+             <item>us-east-1a</item></availabilityZoneSet><owner>amazon</owner></item>\
+             <item><serviceName>com.amazonaws.us-east-1.s3</serviceName><serviceType><item>\
+             <serviceType>Interface</serviceType></item></serviceType><availabilityZoneSet>\
+             <item>us-east-1a</item><item>us-east-1b</item></availabilityZoneSet>\
+             <owner>amazon</owner><privateDnsName>*.s3.us-east-1.amazonaws.com</privateDnsName>\
+             </item></serviceDetailSet></DescribeVpcEndpointServicesResponse>"
+                .into(),
+        )
+    });
+    let (deployer, _, _identity) = deployer_with(&ec2, ACCOUNT);
+    let answers = deployer
+        .resolve_lookups(&[service_query("com.amazonaws.us-east-1.s3")], &[])
+        .await
+        .expect("answered");
+    let ContextValue::EndpointService(s3) = &answers[0].1 else {
+        panic!("{:?}", answers[0].1)
+    };
+    assert_eq!(s3.service_type, "Interface");
+    assert_eq!(s3.availability_zones, ["us-east-1a", "us-east-1b"]);
+    assert!(s3.private_dns_name.is_some());
+}
+
+/// Tag values are literal: EC2's wildcards in them are escaped; no tag at all matches nothing.
+#[tokio::test]
+async fn tag_values_are_sent_literally_and_no_tag_is_not_a_lookup() {
+    let ec2 = one_vpc_ec2();
+    let (deployer, _, _identity) = deployer_with(&ec2, ACCOUNT);
+    let tags = [("Name".to_string(), "app-*".to_string())].into();
+    deployer
+        .resolve_lookups(&[vpc_query(VpcFilter::Tags(tags))], &[])
+        .await
+        .expect("answered");
+    let body = &ec2.bodies_of("DescribeVpcs")[0];
+    assert!(body.contains("Filter.1.Value.1=app-%5C%2A"), "{body}");
+    let answers = deployer
+        .resolve_lookups(&[vpc_query(VpcFilter::Tags(Default::default()))], &[])
+        .await
+        .expect("answered");
+    assert!(
+        matches!(&answers[0].1, ContextValue::NotFound { message } if message.contains("names no tag")),
+        "{:?}",
+        answers[0].1
+    );
+}
+
+#[tokio::test]
+async fn zones_are_every_one_answered_by_name_whatever_their_state() {
     let ec2 = FakeEc2::new(|_, _| {
         (
             200,
@@ -516,9 +571,14 @@ async fn zones_are_the_available_ones_by_name() {
         .iter()
         .map(|z| (z.name.as_str(), z.id.as_str()))
         .collect();
+    // An impaired zone is still the account's: dropping it would shift the zones after it.
     assert_eq!(
         names,
-        [("us-east-1a", "use1-az4"), ("us-east-1b", "use1-az6")]
+        [
+            ("us-east-1a", "use1-az4"),
+            ("us-east-1b", "use1-az6"),
+            ("us-east-1e", "use1-az3")
+        ]
     );
 }
 

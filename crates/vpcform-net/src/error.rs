@@ -1570,6 +1570,8 @@ pub enum SynthError {
         az: String,
         /// The account's zones, `name (ID)`, in `Az::index` order.
         zones: String,
+        /// The zones' key in the context.
+        query: String,
     },
     /// A problem the template model found.
     #[error("{stack}: {source}")]
@@ -1955,9 +1957,9 @@ impl SynthError {
                  (`EndpointServiceLookup::of(services::Ssm)`)"
                     .into()
             }
-            Self::AzNotInMap { zones, .. } => format!(
+            Self::AzNotInMap { zones, query, .. } => format!(
                 "use one of {zones}; if the account's zones changed, clear the answer \
-                 (`vpcform context --clear KEY`)"
+                 (`vpcform context --clear {query}`)"
             ),
             Self::Template { .. } => "fix the construct or raw resource the error names".into(),
         })

@@ -69,16 +69,6 @@ pub fn apply_parameters(
 pub fn stack_templates(
     assembly: &CloudAssembly,
 ) -> Result<Vec<vpcform_deploy::StackTemplate>, String> {
-    let manifest = assembly.manifest();
-    if !manifest.missing.is_empty() {
-        let keys: Vec<String> = manifest.missing.iter().map(|q| q.key()).collect();
-        return Err(format!(
-            "{}: the program's lookups are not all answered ({}), so its templates hold \
-             placeholders: run `vpcform synth` to look them up, then deploy",
-            assembly.dir().display(),
-            keys.join(", ")
-        ));
-    }
     // Compact, as sent to CloudFormation (a body's size decides body or S3 URL), and the
     // acceptance steps between the stacks, in dependency order.
     vpcform_deploy::stack_templates(assembly).map_err(|e| e.to_string())

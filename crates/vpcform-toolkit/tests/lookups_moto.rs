@@ -84,3 +84,63 @@ fn missing_lookups_are_answered_from_the_account_written_sorted_and_the_program_
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A real program's lookup end to end: the toolkit deploys one program's VPC to moto, then runs
+/// a second program that looks that VPC up by its `Name` tag; the toolkit answers the query
+/// from moto's EC2, writes the context and runs the program again, whose template now holds the
+/// VPC's ID; with the context committed, `--no-lookups` synthesizes offline.
+#[test]
+fn a_program_looks_up_a_deployed_vpc_through_the_toolkit() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = std::env::temp_dir().join(format!("vpcform-lookup-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let vpcform = |app: &str, endpoint: &str, args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vpcform"))
+            .current_dir(&dir)
+            .arg("--app")
+            .arg(format!("'{}'", common::example(app).display()))
+            .args(args)
+            .envs(common::aws_variables(endpoint))
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("vpcform runs")
+    };
+    let deployed = vpcform(
+        "toolkit_test_app",
+        &moto.url(),
+        &["deploy", "--yes", "--out", "deployed"],
+    );
+    assert!(
+        deployed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&deployed.stderr)
+    );
+    let synth = vpcform("toolkit_lookup_app", &moto.url(), &["synth"]);
+    let err = String::from_utf8_lossy(&synth.stderr);
+    assert_eq!(synth.status.code(), Some(0), "{err}");
+    assert!(err.contains("looking up 1 fact"), "{err}");
+    let context = vpcform_assembly::Context::read(&dir.join("vpcform.context.json")).expect("read");
+    let (_, entry) = context.entries().next().expect("one entry");
+    let vpc = match &entry.value {
+        vpcform_assembly::ContextValue::Vpc(vpc) => vpc,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(vpc.cidr_block, "10.20.0.0/16");
+    assert!(!vpc.subnets.is_empty(), "{vpc:?}");
+    let template =
+        std::fs::read_to_string(dir.join("vpcform.out/Adopted.template.json")).expect("template");
+    assert!(template.contains(&vpc.vpc_id), "{template}");
+    let offline = vpcform(
+        "toolkit_lookup_app",
+        "http://127.0.0.1:1",
+        &["--no-lookups", "synth"],
+    );
+    assert_eq!(
+        offline.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&offline.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

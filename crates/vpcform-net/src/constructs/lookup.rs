@@ -48,6 +48,8 @@ pub(crate) struct Lookups {
     /// The account's zones in the stack's Region, when the program looked them up
     /// (`Stack::lookup_availability_zones`).
     pub(crate) azs: Option<Vec<AvailabilityZone>>,
+    /// The key of that answer in the context, for the fix of a zone it lacks.
+    pub(crate) azs_key: String,
     /// The logical IDs of the looked-up resources' parameters: those nothing refers to are
     /// left out of the template ([`drop_unused`]).
     pub(crate) made: Vec<Arc<str>>,
@@ -270,6 +272,7 @@ pub(crate) fn availability_zones(stack: &mut StackDef) -> Option<Vec<Availabilit
         }
     }
     stack.lookups.azs = Some(zones.clone());
+    stack.lookups.azs_key = key;
     Some(zones)
 }
 
@@ -313,6 +316,7 @@ pub(crate) fn check_zone_in_map(check: &mut Check<'_>, id: &str, az: &Az) {
     };
     if !known {
         let error = SynthError::AzNotInMap {
+            query: check.stack.lookups.azs_key.clone(),
             construct: check.path(id),
             az: az.to_string(),
             zones: indexed(zones)

@@ -182,6 +182,7 @@ fn lookups(code: &str) -> Option<Finding> {
             construct: s("Consumer/C3"),
             az: s("AZ #3 of the region"),
             zones: s("eu-west-1a (euw1-az3), eu-west-1b (euw1-az1), eu-west-1c (euw1-az2)"),
+            query: s("availability-zones:account=111122223333:region=eu-west-1"),
         }),
         "VF0165" => error(E::LookupNameUnknown {
             construct: s("Endpoints/OrdersService"),
