@@ -381,13 +381,20 @@ fn apply_retain(
 /// one identifier (CloudFormation User Guide, "Resource import"). The same pair twice is one.
 fn check_import_ids(stack: &StackDef, findings: &mut Findings) {
     for (i, (target, id)) in stack.import_ids.iter().enumerate() {
-        let conflict = stack.import_ids[..i]
+        let earlier = &stack.import_ids[..i];
+        if earlier
             .iter()
-            .find_map(|(other, other_id)| match (other.id == target.id, other_id == id) {
+            .any(|(o, o_id)| o.id == target.id && o_id == id)
+        {
+            continue;
+        }
+        let conflict = earlier.iter().find_map(|(other, other_id)| {
+            match (other.id == target.id, other_id == id) {
                 (true, false) => Some(format!("it is imported as {other_id} too")),
                 (false, true) => Some(format!("{} is imported as it too", other.path())),
                 _ => None,
-            });
+            }
+        });
         if let Some(conflict) = conflict {
             findings.errors.push(SynthError::ImportIdConflict {
                 construct: target.path(),

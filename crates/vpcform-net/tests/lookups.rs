@@ -1053,7 +1053,10 @@ fn a_looked_up_id_reaches_the_manifest_and_a_missing_lookup_records_none() {
         manifest.stacks[0].import_ids,
         [("Adopted".to_string(), "sg-0000000a".to_string())].into()
     );
-    assert_eq!(assembly.stacks()[0].import_ids(), &manifest.stacks[0].import_ids);
+    assert_eq!(
+        assembly.stacks()[0].import_ids(),
+        &manifest.stacks[0].import_ids
+    );
     let json = assembly.stacks()[0]
         .template()
         .to_json_pretty()
