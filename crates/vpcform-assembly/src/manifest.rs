@@ -1,6 +1,7 @@
 //! `manifest.json`: the app, its stacks in deployment order, and per stack what a deployer needs
 //! without running the program.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -154,6 +155,11 @@ pub struct ManifestStack {
     /// Capabilities acknowledged at deploy, e.g. `CAPABILITY_IAM`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub capabilities: Vec<String>,
+    /// The existing resources the program says its resources are (`Stack::import_existing`):
+    /// logical ID → physical ID, what `vpcform import STACK` imports when no `--resource`
+    /// names the logical ID. Absent from older manifests: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub import_ids: BTreeMap<String, String>,
 }
 
 impl ManifestStack {
@@ -174,6 +180,7 @@ impl ManifestStack {
             tags: Vec::new(),
             termination_protection: None,
             capabilities: Vec::new(),
+            import_ids: BTreeMap::new(),
         }
     }
 }

@@ -33,6 +33,7 @@ fn full_manifest() -> Manifest {
     ];
     provider.termination_protection = Some(true);
     provider.capabilities = vec!["CAPABILITY_IAM".into()];
+    provider.import_ids = [("Vpc".to_string(), "vpc-0123456789abcdef0".to_string())].into();
     let mut consumer = ManifestStack::new("Consumer");
     consumer.environment.account = Some("444455556666".into());
     consumer.depends_on = vec!["Provider".into()];
@@ -110,6 +111,12 @@ fn a_manifest_written_reads_back_the_same() {
         .producer_environment(&routes.parameter_imports[0])
         .expect("a step produces");
     assert_eq!(step_env.region.as_deref(), Some("eu-west-1"));
+    // The program's import IDs are an object by logical ID; a stack without any has no field.
+    assert_eq!(
+        json["stacks"][0]["importIds"],
+        serde_json::json!({"Vpc": "vpc-0123456789abcdef0"})
+    );
+    assert!(json["stacks"][1].get("importIds").is_none());
     let consumer = &assembly.manifest().stacks[1];
     let producer = assembly
         .manifest()

@@ -465,7 +465,8 @@ fn check_named(
             format!(
                 "no resource named to import, and the resources not deployed need a physical \
                  ID each: {}; pass --resource LOGICAL_ID=PHYSICAL_ID for each existing one to \
-                 adopt (e.g. --resource {}=…)",
+                 adopt (e.g. --resource {}=…), or name it in the program \
+                 (Stack::import_existing) and synthesize again",
                 listed(not_deployed),
                 not_deployed
                     .first()
@@ -532,6 +533,28 @@ fn check_references(
 ///
 /// # Errors
 /// [`DeployError::ImportRefused`] for the first rule broken.
+/// The resources to import: those named (`--resource`), then the program's own IDs
+/// ([`StackTemplate::import_ids`], `Stack::import_existing`) for the logical IDs not named and
+/// not yet in the stack — a resource imported once stays in the program without being
+/// imported again (as Terraform's `import` block of a managed resource).
+fn with_program_ids(
+    stack: &StackTemplate,
+    named: &[(String, String)],
+    deployed: Option<&Value>,
+) -> Vec<(String, String)> {
+    let in_stack = deployed.and_then(resources);
+    let mut all = named.to_vec();
+    all.extend(
+        stack
+            .import_ids
+            .iter()
+            .filter(|(id, _)| !named.iter().any(|(given, _)| given == *id))
+            .filter(|(id, _)| !in_stack.is_some_and(|r| r.contains_key(*id)))
+            .map(|(id, physical)| (id.clone(), physical.clone())),
+    );
+    all
+}
+
 pub(crate) fn plan(
     stack: &str,
     local: &Value,
@@ -743,8 +766,10 @@ impl Deployer {
     /// Adopts existing resources into the stack `stack` of `stacks` through an `IMPORT` change
     /// set (CDK's `cdk import`): `resources` names each one, `(logical ID, physical ID)` — the
     /// physical ID is the value of the type's identifier property (a VPC's `VpcId`), or
-    /// `Property=value,Property=value` for a type identified by several. The stack may exist
-    /// or not (the import then creates it).
+    /// `Property=value,Property=value` for a type identified by several. The program's own IDs
+    /// ([`StackTemplate::import_ids`], from `Stack::import_existing`) are imported too, each
+    /// unless `resources` names its logical ID (which then overrides it) or the stack already
+    /// has it. The stack may exist or not (the import then creates it).
     ///
     /// IMPORT's rules are checked first, and a broken one stops the import with one line
     /// ([`DeployError::ImportRefused`]): each imported resource has a `DeletionPolicy`; the
@@ -848,7 +873,8 @@ impl Deployer {
             }
             _ => None,
         };
-        let plan = plan(name, &local, deployed.as_ref(), named)?;
+        let named = with_program_ids(stack, named, deployed.as_ref());
+        let plan = plan(name, &local, deployed.as_ref(), &named)?;
         let identifiers = self
             .identifier_properties(name, &plan)
             .await

@@ -3,6 +3,8 @@
 //! Invariant: nothing here knows of builders; a stack is its entry in the assembly's manifest
 //! (`vpcform-assembly`) and its template, JSON text.
 
+use std::collections::BTreeMap;
+
 use vpcform_assembly::{AssemblyError, CloudAssembly, Manifest, ManifestStack, ManifestStep};
 
 use crate::{DeployError, Environment, ParameterImport, StackSetSpec, StepAction};
@@ -45,6 +47,10 @@ pub struct StackTemplate {
     ///
     /// [`parameter_imports`]: StackTemplate::parameter_imports
     pub step: Option<StepAction>,
+    /// The existing resources the program says its resources are, logical ID → physical ID
+    /// (the manifest's `importIds`, from `Stack::import_existing`): what
+    /// [`Deployer::import`](crate::Deployer::import) imports when not given otherwise.
+    pub import_ids: BTreeMap<String, String>,
 }
 
 /// Every stack of the assembly in `dir`, in deployment order, with its template read from the
@@ -173,6 +179,7 @@ impl StackTemplate {
             parameter_imports: Vec::new(),
             stack_set: None,
             step: None,
+            import_ids: BTreeMap::new(),
         }
     }
 
@@ -236,6 +243,7 @@ impl StackTemplate {
     /// let (import, producer) = &stack.parameter_imports[0];
     /// assert_eq!(import.output, "ServiceName");
     /// assert_eq!(producer.account.as_deref(), Some("111122223333"));
+    /// assert!(stack.import_ids.is_empty());
     /// ```
     pub fn from_assembly(
         manifest: &Manifest,
@@ -265,6 +273,7 @@ impl StackTemplate {
                 .collect(),
             stack_set: stack.stack_set.clone(),
             step: None,
+            import_ids: stack.import_ids.clone(),
         }
     }
 

@@ -303,6 +303,88 @@ async fn an_import_creates_an_import_change_set_executes_it_and_detects_drift() 
     );
 }
 
+/// The `ResourcesToImport` of a CreateChangeSet request, as `Logical Type Identifier` lines.
+fn to_import(
+    req: &aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetInput,
+) -> Vec<String> {
+    let mut imports: Vec<String> = req
+        .resources_to_import()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {:?}",
+                r.logical_resource_id().unwrap_or_default(),
+                r.resource_type().unwrap_or_default(),
+                r.resource_identifier()
+            )
+        })
+        .collect();
+    imports.sort();
+    imports
+}
+
+/// The program's IDs (`Stack::import_existing`, the manifest's `importIds`) are imported
+/// without `--resource`; one given for a logical ID overrides the program's; the deployed
+/// VPC's ID is not imported again.
+#[tokio::test]
+async fn an_import_takes_the_programs_ids_from_the_manifest() {
+    let [before, after] = stack_states(Some(StackStatus::UpdateComplete), || {
+        stack(StackStatus::ImportComplete)
+    });
+    let template = deployed(deployed_template().to_string());
+    let stale = no_stale_change_sets();
+    let summary = summary();
+    let create = mock!(Client::create_change_set)
+        .match_requests(|req| {
+            req.change_set_type() == Some(&ChangeSetType::Import)
+                && to_import(req)
+                    == [
+                        r#"Sg AWS::EC2::SecurityGroup Some({"GroupId": "sg-0123"})"#,
+                        r#"Subnet AWS::EC2::Subnet Some({"SubnetId": "subnet-0123"})"#,
+                    ]
+        })
+        .then_output(|| {
+            aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput::builder()
+                .id("arn:changeset")
+                .stack_id(stack_id("Net"))
+                .build()
+        });
+    let ready = change_set_ready(vec![
+        change(ChangeAction::Import, "Subnet", "AWS::EC2::Subnet", None),
+        change(ChangeAction::Import, "Sg", "AWS::EC2::SecurityGroup", None),
+    ]);
+    let (execute, events, drift, discard) = (executes(), no_events(), drift(), delete_change_set());
+    let mut entry = vpcform_assembly::ManifestStack::new("Net");
+    entry.import_ids = [
+        ("Subnet", "subnet-0123"),
+        ("Sg", "sg-from-the-program"),
+        ("Vpc", "vpc-0123"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    let mut manifest = vpcform_assembly::Manifest::new("demo");
+    manifest.stacks.push(entry);
+    let stack = StackTemplate::from_assembly(&manifest, &manifest.stacks[0], program().to_string());
+    let ui = Arc::new(RecordingUi::answering(None));
+    let d = deployer(
+        client(&[
+            &before, &after, &template, &stale, &summary, &create, &ready, &execute, &events,
+            &drift, &discard,
+        ]),
+        ui.clone(),
+        yes(),
+    );
+    let report = d
+        .import(&[stack], "Net", &pairs(&[("Sg", "sg-0123")]))
+        .await
+        .unwrap_or_else(|e| panic!("{e}: {:#?}", ui.lines()));
+    assert_eq!(create.num_calls(), 1, "{:#?}", ui.lines());
+    assert_eq!(execute.num_calls(), 1);
+    assert!(matches!(report.outcome, StackOutcome::Deployed { .. }));
+    assert!(report.to_string().contains("(SubnetId=subnet-0123)"));
+}
+
 #[tokio::test]
 async fn an_import_into_a_stack_not_deployed_creates_it_with_the_programs_tags() {
     let [before, after] = stack_states(None, || stack(StackStatus::ImportComplete));

@@ -409,6 +409,11 @@ impl App {
             tags,
             termination_protection: def.termination_protection,
             capabilities,
+            import_ids: def
+                .import_ids
+                .iter()
+                .map(|(target, id)| (target.id.to_string(), id.clone()))
+                .collect(),
         }
     }
 }

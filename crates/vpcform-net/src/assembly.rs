@@ -2,6 +2,7 @@
 //! settings, the analyses — and writing it to a directory in the cloud assembly schema
 //! (`vpcform-assembly`: `manifest.json` beside the templates).
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -83,6 +84,8 @@ pub struct SynthesizedStack {
     pub(crate) tags: Vec<(String, String)>,
     pub(crate) termination_protection: Option<bool>,
     pub(crate) capabilities: Vec<String>,
+    /// Logical ID → the existing resource's physical ID (`Stack::import_existing`).
+    pub(crate) import_ids: BTreeMap<String, String>,
 }
 
 impl SynthesizedStack {
@@ -105,6 +108,15 @@ impl SynthesizedStack {
     /// See [`Assembly`] for an example.
     pub fn depends_on(&self) -> &[String] {
         &self.depends_on
+    }
+
+    /// The existing resources the program says its resources are, by logical ID
+    /// ([`Stack::import_existing`](crate::Stack::import_existing)): what `vpcform import`
+    /// adopts without a `--resource`.
+    ///
+    /// See [`Stack::import_existing`](crate::Stack::import_existing) for an example.
+    pub fn import_ids(&self) -> &BTreeMap<String, String> {
+        &self.import_ids
     }
 
     /// The region the program pinned the stack to, if any.
@@ -396,6 +408,7 @@ impl Assembly {
                         .collect(),
                     termination_protection: s.termination_protection,
                     capabilities: s.capabilities.clone(),
+                    import_ids: s.import_ids.clone(),
                 })
                 .collect(),
             steps: self.steps.clone(),

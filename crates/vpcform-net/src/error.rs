@@ -1558,6 +1558,19 @@ pub enum SynthError {
         /// The name as given.
         name: String,
     },
+    /// Two constructs imported as one existing resource, or one construct as two
+    /// (`Stack::import_existing`): an IMPORT change set maps each resource to one identifier
+    /// (CloudFormation User Guide, "Resource import",
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import.html>).
+    #[error("{construct}: imported as the existing resource {id}, but {conflict}")]
+    ImportIdConflict {
+        /// The construct imported.
+        construct: String,
+        /// The physical ID it is imported as.
+        id: String,
+        /// The other construct imported as `id`, or the other ID given to this construct.
+        conflict: String,
+    },
     /// A subnet's zone that its stack's looked-up zones do not have: an index beyond them, or a
     /// name or ID the account does not have in the Region.
     #[error(
@@ -1955,6 +1968,11 @@ impl SynthError {
             Self::LookupNameUnknown { .. } => {
                 "look up the service by its AWS marker or its name as text \
                  (`EndpointServiceLookup::of(services::Ssm)`)"
+                    .into()
+            }
+            Self::ImportIdConflict { .. } => {
+                "import each existing resource as one construct, and each construct as one \
+                 resource: remove one of the `import_existing` calls"
                     .into()
             }
             Self::AzNotInMap { zones, query, .. } => format!(

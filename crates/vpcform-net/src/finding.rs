@@ -586,6 +586,8 @@ const PER_PROPERTY: RuleSource = Vpcform(
 );
 const DESCRIBE_AZS: &str =
     "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html";
+const RESOURCE_IMPORT: &str =
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import.html";
 const DESCRIBE_VPCS: &str =
     "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcs.html";
 const DESCRIBE_ENDPOINT_SERVICES: &str =
@@ -719,6 +721,7 @@ declare_codes! {
         StatedFactDisagrees => VF0164 [construct] "stated fact of an existing VPC or subnet the lookup contradicts", Aws(DESCRIBE_VPCS);
         AzNotInMap => VF0166 [construct] "subnet zone not among the account's looked-up zones", Aws(DESCRIBE_AZS);
         LookupNameUnknown => VF0165 [construct] "endpoint service lookup of a name not known at synthesis", Vpcform("a lookup asks the account about a name; a reference or an import has none until deploy");
+        ImportIdConflict => VF0167 [construct] "existing resource imported as two constructs, or a construct as two", Aws(RESOURCE_IMPORT);
         // Issue 24, quotas.
         QuotaExceeded => VF1201 [construct] "construct over an AWS quota", Aws(VPC_QUOTAS);
         QuotaProductTooLarge => VF1202 [stack] "declared quotas over 1,000 rules × groups", Aws(VPC_QUOTAS);

@@ -71,7 +71,7 @@ pub mod traffic;
 
 pub use app::App;
 pub use assembly::{Assembly, SynthesizedStack};
-pub use stack::{Construct, RawResourceRef, Stack};
+pub use stack::{Construct, ImportId, RawResourceRef, Stack};
 pub use tags::Tags;
 pub use vpcform_assembly::{Manifest, ManifestStack, ManifestStep, OutputRef, StepAction};
 pub use vpcform_cfn as cfn;

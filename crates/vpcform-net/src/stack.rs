@@ -66,6 +66,7 @@ impl<S: StackMarker> Stack<S> {
                 accepted: Vec::new(),
                 overrides: Vec::new(),
                 retained: Vec::new(),
+                import_ids: Vec::new(),
                 created: std::panic::Location::caller(),
                 locations: Vec::new(),
                 allowed: Vec::new(),
@@ -447,6 +448,50 @@ impl<S: StackMarker> Stack<S> {
         self.def.retained.push(target);
     }
 
+    /// Says which existing AWS resource a construct's resource is (Terraform's `import`
+    /// block, CDK's resource mapping): `vpcform import STACK` then adopts it into the stack
+    /// without a `--resource` for it (one given for the same logical ID overrides this). `id` is
+    /// the value of the type's identifier property (a VPC's `VpcId`): a literal, or one a lookup
+    /// found (`LookedUpVpc::vpc_id`, `LookedUpSubnet::subnet_id`, …). A lookup not yet answered
+    /// gives `None`, and nothing is recorded: the assembly is anyway not deployable while a lookup
+    /// is missing. The manifest lists the stack's IDs (`importIds`).
+    ///
+    /// It implies [`retain`](Stack::retain): CloudFormation imports only a resource with a
+    /// `DeletionPolicy` (User Guide, "Resource import"). The construct must be of this stack
+    /// and render a resource of its own; two constructs imported as one ID, or one construct as
+    /// two, is a synthesis error (`VF0167`).
+    ///
+    /// ```
+    /// use vpcform_net::prelude::*;
+    /// use vpcform_net::lookups::{Context, VpcLookup};
+    /// vpcform_net::topology! { stack Network { vpc Main, vpc Landing, vpc Legacy } }
+    /// let mut stack = Stack::<Network>::new("Network")
+    ///     .account("111122223333")
+    ///     .region("eu-west-1")
+    ///     .context(&Context::default());
+    /// let vpc = stack.add("Main", Vpc::<Main>::builder().cidr(cidr!("10.0.0.0/16")).build());
+    /// stack.import_existing(&vpc, "vpc-0123456789abcdef0");
+    /// // From the context: nothing recorded while the lookup is not answered.
+    /// let landing = stack.add("Landing", VpcLookup::<Landing>::by_name("landing"));
+    /// let legacy = stack.add("Legacy", Vpc::<Legacy>::builder().cidr(cidr!("10.1.0.0/16")).build());
+    /// stack.import_existing(&legacy, landing.vpc_id());
+    /// let mut app = App::new("demo");
+    /// app.add_stack(stack);
+    /// let manifest = app.synth()?.manifest();
+    /// assert_eq!(manifest.stacks[0].import_ids.len(), 1);
+    /// assert_eq!(manifest.stacks[0].import_ids["Main"], "vpc-0123456789abcdef0");
+    /// # Ok::<(), vpcform_net::findings::SynthErrors>(())
+    /// ```
+    #[track_caller]
+    pub fn import_existing(&mut self, construct: &impl AnyHandle, id: impl Into<ImportId>) {
+        let target = construct.any_handle().clone();
+        self.def.record(&format!("import_existing {}", target.id));
+        if let Some(id) = id.into().0 {
+            self.def.import_ids.push((target.clone(), id));
+        }
+        self.def.retained.push(target);
+    }
+
     /// Declares the quotas AWS raised for this stack's account and region, over the app's
     /// ([`App::quotas`](crate::App::quotas)) quota by quota; the others stay AWS's defaults
     /// (listed in [`quotas::QUOTAS`](crate::quotas::QUOTAS)). Synthesis counts the stack's
@@ -606,6 +651,8 @@ pub struct StackDef {
     pub(crate) overrides: Vec<OverrideDef>,
     /// The constructs whose resource is kept when it leaves the stack (`Stack::retain`).
     pub(crate) retained: Vec<Handle>,
+    /// The existing resources the program says constructs are (`Stack::import_existing`).
+    pub(crate) import_ids: Vec<(Handle, String)>,
     /// Where the program created the stack: the location of findings about the stack itself.
     pub(crate) created: &'static Location<'static>,
     /// Where the program added each construct (by ID), output (`output <Name>`), import
@@ -635,6 +682,56 @@ pub(crate) struct AcceptedDef {
     pub(crate) step: String,
     /// The peering, when the app has it.
     pub(crate) peering: Option<Handle>,
+}
+
+/// The existing resource a construct's resource is, for [`Stack::import_existing`]: text (a
+/// literal ID), or an ID a lookup may not have found yet (`None`: nothing to record).
+///
+/// ```
+/// use vpcform_net::ImportId;
+/// assert_eq!(ImportId::from("vpc-0a1b2c3d").id(), Some("vpc-0a1b2c3d"));
+/// assert_eq!(ImportId::from(None::<&str>).id(), None);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportId(Option<String>);
+
+impl ImportId {
+    /// The physical ID; `None` for a lookup not yet answered.
+    ///
+    /// See [`ImportId`] for an example.
+    pub fn id(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl From<&str> for ImportId {
+    fn from(id: &str) -> ImportId {
+        ImportId(Some(id.to_string()))
+    }
+}
+
+impl From<String> for ImportId {
+    fn from(id: String) -> ImportId {
+        ImportId(Some(id))
+    }
+}
+
+impl From<&String> for ImportId {
+    fn from(id: &String) -> ImportId {
+        ImportId(Some(id.clone()))
+    }
+}
+
+impl From<Option<&str>> for ImportId {
+    fn from(id: Option<&str>) -> ImportId {
+        ImportId(id.map(str::to_string))
+    }
+}
+
+impl From<Option<String>> for ImportId {
+    fn from(id: Option<String>) -> ImportId {
+        ImportId(id)
+    }
 }
 
 /// An import, as recorded when the program made it.

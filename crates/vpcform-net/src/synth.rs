@@ -267,6 +267,7 @@ fn render(stack: &StackDef, model: &Model<'_>, findings: &mut Findings, before: 
     for target in &stack.retained {
         apply_retain(stack, model, target, &mut template, findings);
     }
+    check_import_ids(stack, findings);
     let explained = check_foreign_values(stack, model, &template, findings);
     // A dangling reference from a construct follows from a handle problem already
     // reported (one mistake, one error), and one from a value of another stack from that
@@ -372,6 +373,35 @@ fn apply_retain(
                 target.path()
             ),
         }),
+    }
+}
+
+/// Each construct imported as one existing resource, and each existing resource as one
+/// construct (`Stack::import_existing`): an IMPORT change set gives each resource to import
+/// one identifier (CloudFormation User Guide, "Resource import"). The same pair twice is one.
+fn check_import_ids(stack: &StackDef, findings: &mut Findings) {
+    for (i, (target, id)) in stack.import_ids.iter().enumerate() {
+        let earlier = &stack.import_ids[..i];
+        if earlier
+            .iter()
+            .any(|(o, o_id)| o.id == target.id && o_id == id)
+        {
+            continue;
+        }
+        let conflict = earlier.iter().find_map(|(other, other_id)| {
+            match (other.id == target.id, other_id == id) {
+                (true, false) => Some(format!("it is imported as {other_id} too")),
+                (false, true) => Some(format!("{} is imported as it too", other.path())),
+                _ => None,
+            }
+        });
+        if let Some(conflict) = conflict {
+            findings.errors.push(SynthError::ImportIdConflict {
+                construct: target.path(),
+                id: id.clone(),
+                conflict,
+            });
+        }
     }
 }
 

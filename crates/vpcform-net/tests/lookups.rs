@@ -1023,3 +1023,95 @@ mod zone_maps {
         );
     }
 }
+
+// ── Import IDs from the context ───────────────────────────────────────────────────────────
+
+/// A managed group in the looked-up VPC, adopted as the existing group the lookup found.
+fn adopt_group(context: &Context) -> Stack<Endpoints> {
+    let mut stack = stack(context);
+    let landing = stack.add("Landing", VpcLookup::<Landing>::by_id(VPC_ID));
+    let adopted = stack.add(
+        "Adopted",
+        SecurityGroup::builder()
+            .vpc(&landing)
+            .description("endpoints")
+            .build(),
+    );
+    let found = landing.security_group("endpoints").map(|g| g.group_id());
+    stack.import_existing(&adopted, found);
+    stack
+}
+
+/// `Stack::import_existing` with a looked-up ID: the manifest's `importIds` has it (and the
+/// resource the `DeletionPolicy` an import needs); without the lookup's answer nothing is
+/// recorded, and the assembly lists the lookup as missing.
+#[test]
+fn a_looked_up_id_reaches_the_manifest_and_a_missing_lookup_records_none() {
+    let assembly = synth(adopt_group(&context())).unwrap_or_else(|e| panic!("{e:?}"));
+    let manifest = assembly.manifest();
+    assert_eq!(
+        manifest.stacks[0].import_ids,
+        [("Adopted".to_string(), "sg-0000000a".to_string())].into()
+    );
+    assert_eq!(
+        assembly.stacks()[0].import_ids(),
+        &manifest.stacks[0].import_ids
+    );
+    let json = assembly.stacks()[0]
+        .template()
+        .to_json_pretty()
+        .unwrap_or_default();
+    let template: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    assert_eq!(template["Resources"]["Adopted"]["DeletionPolicy"], "Retain");
+
+    let empty = Context::default();
+    let assembly = synth(adopt_group(&empty)).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(assembly.manifest().stacks[0].import_ids.is_empty());
+    assert!(!assembly.manifest().missing.is_empty());
+}
+
+/// One existing resource imported as two constructs, or one construct as two resources: one
+/// error each (VF0167); the same pair given twice is one import.
+#[test]
+fn an_id_imported_twice_or_a_construct_given_two_ids_is_an_error() {
+    let context = context();
+    let mut stack = adopt_group(&context);
+    let landing = stack.add("Again", VpcLookup::<Landing>::by_id(VPC_ID));
+    let other = stack.add(
+        "Other",
+        SecurityGroup::builder()
+            .vpc(&landing)
+            .description("other")
+            .build(),
+    );
+    stack.import_existing(&other, "sg-0000000a");
+    let errors = synth(stack).err().unwrap_or_default();
+    assert_eq!(codes(&errors), [(Code::VF0167, Some("Endpoints/Other"))]);
+    assert!(
+        matches!(&errors[0], SynthError::ImportIdConflict { id, conflict, .. }
+            if id == "sg-0000000a" && conflict.contains("Endpoints/Adopted")),
+        "{:?}",
+        errors[0]
+    );
+
+    let mut stack = adopt_group(&context);
+    let landing = stack.add("Again", VpcLookup::<Landing>::by_id(VPC_ID));
+    let twice = stack.add(
+        "Twice",
+        SecurityGroup::builder()
+            .vpc(&landing)
+            .description("twice")
+            .build(),
+    );
+    stack.import_existing(&twice, "sg-0000000b");
+    stack.import_existing(&twice, "sg-0000000b");
+    stack.import_existing(&twice, String::from("sg-0000000c"));
+    let errors = synth(stack).err().unwrap_or_default();
+    assert_eq!(codes(&errors), [(Code::VF0167, Some("Endpoints/Twice"))]);
+    assert!(
+        matches!(&errors[0], SynthError::ImportIdConflict { id, conflict, .. }
+            if id == "sg-0000000c" && conflict.contains("sg-0000000b")),
+        "{:?}",
+        errors[0]
+    );
+}

@@ -100,7 +100,8 @@ pub enum Verb {
         stack: String,
         /// A resource of the stack's template and the existing resource it is,
         /// `LOGICAL_ID=PHYSICAL_ID` (or `LOGICAL_ID=Property=value,Property=value` for a type
-        /// identified by several properties); repeat for more.
+        /// identified by several properties); repeat for more. Over the program's own IDs
+        /// (`Stack::import_existing`), imported too.
         #[arg(long = "resource", value_name = "ID=PHYSICAL-ID")]
         resources: Vec<String>,
         /// Answer yes to the approval question.

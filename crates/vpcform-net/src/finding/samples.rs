@@ -188,6 +188,11 @@ fn lookups(code: &str) -> Option<Finding> {
             construct: s("Endpoints/OrdersService"),
             name: s("{\"Fn::ImportValue\":\"Provider-ServiceName\"}"),
         }),
+        "VF0167" => error(E::ImportIdConflict {
+            construct: s("Network/Legacy"),
+            id: s("vpc-0123456789abcdef0"),
+            conflict: s("Network/Main is imported as it too"),
+        }),
         _ => None,
     }
 }
