@@ -527,12 +527,6 @@ fn check_references(
     Ok(())
 }
 
-/// IMPORT's rules on the templates (nothing called): which resources are imported, which are
-/// left out, and the template to send — the deployed one (`None`: a new stack) plus the
-/// imported resources as the program defines them.
-///
-/// # Errors
-/// [`DeployError::ImportRefused`] for the first rule broken.
 /// The resources to import: those named (`--resource`), then the program's own IDs
 /// ([`StackTemplate::import_ids`], `Stack::import_existing`) for the logical IDs not named and
 /// not yet in the stack — a resource imported once stays in the program without being
@@ -555,6 +549,12 @@ fn with_program_ids(
     all
 }
 
+/// IMPORT's rules on the templates (nothing called): which resources are imported, which are
+/// left out, and the template to send — the deployed one (`None`: a new stack) plus the
+/// imported resources as the program defines them.
+///
+/// # Errors
+/// [`DeployError::ImportRefused`] for the first rule broken.
 pub(crate) fn plan(
     stack: &str,
     local: &Value,
