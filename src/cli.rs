@@ -29,6 +29,8 @@ use clap::{Parser, Subcommand};
 /// ```
 #[derive(Debug, Parser)]
 #[command(
+    // The doc comment above is for rustdoc (its example); `--help` says `about`.
+    long_about = None,
     about = "Synthesize this vpcform app's cloud assembly: templates, manifest, traffic, cost and diagrams (the `vpcform` toolkit deploys it)"
 )]
 pub struct Cli {

@@ -19,6 +19,8 @@ use crate::Verb;
 /// ```
 #[derive(Debug, Parser)]
 #[command(
+    // The doc comment above is for rustdoc (its example); `--help` says `about`.
+    long_about = None,
     name = "vpcform",
     version,
     about = "Synthesize a vpcform program's cloud assembly, look up what only the account knows, and diff, deploy, import, roll back, check the drift of, list and destroy its stacks"

@@ -38,6 +38,22 @@ fn text(output: &Output) -> (Option<i32>, String, String) {
     )
 }
 
+/// `--help` says what the command does, not the rustdoc example of its type.
+#[test]
+fn help_is_for_people() {
+    let dir = project("help");
+    let (code, out, _) = text(&vpcform(&dir, &["--help"]));
+    assert_eq!(code, Some(0));
+    assert!(
+        out.starts_with("Synthesize a vpcform program's cloud assembly"),
+        "{out}"
+    );
+    assert!(!out.contains("```") && !out.contains("assert"), "{out}");
+    for verb in ["synth", "context", "deploy", "import", "drift", "list"] {
+        assert!(out.contains(&format!("  {verb} ")), "{verb}: {out}");
+    }
+}
+
 #[test]
 fn without_an_app_or_an_assembly_it_says_what_to_write() {
     let dir = project("no-app");
