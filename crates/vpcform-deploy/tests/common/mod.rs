@@ -1,5 +1,5 @@
-//! Helpers both mocked suites share: a mocked client, canned CloudFormation answers and
-//! rules. Each test file uses a part of them.
+//! Helpers the suites share: a mocked client, canned CloudFormation answers and rules, and a
+//! moto server with signed EC2 calls. Each test file uses a part of them.
 #![allow(dead_code)]
 
 use std::time::Duration;
@@ -189,4 +189,129 @@ pub fn no_findings() -> Rule {
     mock!(Client::describe_events).then_output(|| {
         aws_sdk_cloudformation::operation::describe_events::DescribeEventsOutput::builder().build()
     })
+}
+
+/// moto on a free loopback port (`VPCFORM_MOTO_SERVER`, else the workspace's xtask venv),
+/// killed on drop; `None` when not installed and not required (`VPCFORM_REQUIRE_MOTO`).
+pub struct Moto {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl Moto {
+    pub fn start() -> Option<Moto> {
+        let binary = std::env::var_os("VPCFORM_MOTO_SERVER")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../target/xtask/venv/bin/moto_server")
+            });
+        if !binary.exists() {
+            assert!(
+                std::env::var_os("VPCFORM_REQUIRE_MOTO").is_none(),
+                "moto_server not found at {}",
+                binary.display()
+            );
+            eprintln!("skipped: moto not installed (cargo xtask ci installs it)");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let child = std::process::Command::new(&binary)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let moto = Moto { child, port };
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", moto.port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "moto did not answer within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(moto)
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// One EC2 Query call in `region`, signed (SigV4, service `ec2`): the answer's body.
+    pub fn ec2(&self, region: &str, params: &[(&str, &str)]) -> String {
+        use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+        use std::io::{Read, Write};
+        let mut body = "Version=2016-11-15".to_string();
+        for (key, value) in params {
+            body += &format!("&{key}={}", value.replace('/', "%2F").replace(':', "%3A"));
+        }
+        let url = format!("{}/", self.url());
+        let identity = aws_credential_types::Credentials::for_tests().into();
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region(region)
+            .name("ec2")
+            .time(std::time::SystemTime::now())
+            .settings(SigningSettings::default())
+            .build()
+            .expect("params")
+            .into();
+        let content_type = "application/x-www-form-urlencoded; charset=utf-8";
+        let signable = SignableRequest::new(
+            "POST",
+            &url,
+            [("content-type", content_type)].into_iter(),
+            SignableBody::Bytes(body.as_bytes()),
+        )
+        .expect("signable");
+        let (instructions, _) = sign(signable, &params).expect("signed").into_parts();
+        let mut request = http::Request::builder()
+            .method("POST")
+            .uri(&url)
+            .header("content-type", content_type)
+            .body(())
+            .expect("request");
+        instructions.apply_to_request_http1x(&mut request);
+        let mut text = format!(
+            "POST / HTTP/1.0\r\nHost: 127.0.0.1:{}\r\nContent-Length: {}\r\n",
+            self.port,
+            body.len()
+        );
+        for (name, value) in request.headers() {
+            text += &format!("{name}: {}\r\n", value.to_str().expect("ASCII"));
+        }
+        text += "\r\n";
+        text += &body;
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).expect("moto");
+        stream.write_all(text.as_bytes()).expect("sent");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("answer");
+        assert!(
+            answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"),
+            "{answer}"
+        );
+        answer
+    }
+
+    /// The first `tag` of an EC2 answer.
+    pub fn id(answer: &str, tag: &str) -> String {
+        let open = format!("<{tag}>");
+        let start = answer
+            .find(&open)
+            .unwrap_or_else(|| panic!("no {tag} in {answer}"))
+            + open.len();
+        let end = answer[start..].find(&format!("</{tag}>")).expect("closed") + start;
+        answer[start..end].to_string()
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
