@@ -33,8 +33,11 @@ mod verb;
 pub use cli::{Cli, Command, Format};
 pub use dispatch::run_verb;
 pub use project::{PROJECT_FILE, Project};
-pub use templates::{apply_parameters, stack_templates};
+pub use templates::apply_parameters;
 pub use verb::{RequireApprovalArg, Verb, parse_age};
+/// The deployer's stacks of a cloud assembly, in deployment order (refused while its lookups
+/// are missing): the deployer's own, re-exported.
+pub use vpcform_deploy::stack_templates;
 
 use std::process::ExitCode;
 

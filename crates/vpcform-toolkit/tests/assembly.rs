@@ -115,7 +115,9 @@ fn an_assembly_with_missing_lookups_is_refused_naming_them() {
         });
     manifest.write_to(&dir).expect("written");
     let read = vpcform_assembly::CloudAssembly::read(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let error = vpcform_toolkit::stack_templates(&read).expect_err("refused");
+    let error = vpcform_toolkit::stack_templates(&read)
+        .expect_err("refused")
+        .to_string();
     assert!(
         error.contains("availability-zones:account=111122223333:region=eu-west-1"),
         "{error}"
